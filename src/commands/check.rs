@@ -1,0 +1,206 @@
+//! `chg check`: validate the store (or some files) and print findings.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::cli::{CheckArgs, Format};
+use crate::context::App;
+use crate::document;
+use crate::error::FileError;
+use crate::finding::{Finding, Severity};
+use crate::rules;
+use crate::store::Store;
+
+/// Rules whose findings mean a file could not be read at all (exit 2).
+const FATAL_RULES: &[&str] = &["yaml-syntax", "merge-conflict", "outside-store"];
+
+/// Checks, prints findings, and returns 0, 1 (an error found) or 2 (a file unusable).
+pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
+    let format = app.format(Format::Text, &[Format::Text, Format::Json, Format::Github])?;
+    let store = app.store()?;
+    let mut findings = Vec::new();
+    let policy = match store.policy() {
+        Ok(p) => p,
+        Err(e) => match e.downcast::<FileError>() {
+            Ok(fe) => {
+                findings.push(from_file_error(&fe));
+                crate::policy::Policy::default()
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    let templates = load_template_names(&store, &mut findings);
+    let (records, errors) = store.load_all()?;
+    findings.extend(errors.iter().map(from_file_error));
+    let ctx = rules::Context {
+        policy: &policy,
+        templates: &templates,
+        now: crate::clock::now(),
+    };
+    findings.extend(rules::check(&records, &ctx));
+    let selected = selection(&store, &args.paths)?;
+    if let Some(files) = &selected {
+        findings.retain(|f| files.contains(&f.file));
+    }
+    let checked = selected.as_ref().map_or(records.len() + errors.len(), |s| s.len());
+    print(&findings, format, app, checked)?;
+    let fatal = findings.iter().any(|f| FATAL_RULES.contains(&f.rule));
+    let errors = findings
+        .iter()
+        .any(|f| f.severity == Severity::Error || (args.strict && f.severity == Severity::Warning));
+    Ok(if fatal {
+        2
+    } else if errors {
+        1
+    } else {
+        0
+    })
+}
+
+fn load_template_names(store: &Store, findings: &mut Vec<Finding>) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let dir = store.templates_dir();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return names;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+    {
+        let file = store.display(path);
+        let parsed = document::read_text(path).and_then(|t| document::parse::<crate::template::Template>(&t));
+        match parsed {
+            Ok(_) => {
+                if let Some(stem) = path.file_stem() {
+                    names.insert(stem.to_string_lossy().to_string());
+                }
+            }
+            Err(error) => findings.push(from_file_error(&FileError { file, error })),
+        }
+    }
+    names
+}
+
+/// Resolves PATH arguments to the set of store-relative files they name.
+fn selection(store: &Store, paths: &[PathBuf]) -> Result<Option<BTreeSet<String>>> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let cwd = std::env::current_dir()?;
+    let mut files = BTreeSet::new();
+    for path in paths {
+        let full = cwd.join(path);
+        if !full.exists() {
+            anyhow::bail!(
+                "{} does not exist\n  hint: give files or folders inside the store",
+                path.display()
+            );
+        }
+        if full.is_dir() {
+            collect(&full, &mut |p| {
+                files.insert(store.display(p));
+            })?;
+        } else {
+            files.insert(store.display(&full));
+        }
+    }
+    Ok(Some(files))
+}
+
+fn collect(dir: &Path, add: &mut dyn FnMut(&Path)) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect(&path, add)?;
+        } else {
+            add(&path);
+        }
+    }
+    Ok(())
+}
+
+/// Turns a file that could not be parsed into a finding.
+pub fn from_file_error(fe: &FileError) -> Finding {
+    Finding::error(
+        &fe.file,
+        fe.error.position,
+        fe.error.rule,
+        fe.error.message.clone(),
+        fe.error.hint.clone(),
+    )
+}
+
+fn print(findings: &[Finding], format: Format, app: &App, checked: usize) -> Result<()> {
+    let text = match format {
+        Format::Json => format!("{}\n", serde_json::to_string_pretty(findings)?),
+        Format::Github => findings.iter().map(github).collect(),
+        _ => {
+            let mut out = String::new();
+            for f in findings {
+                let severity = match (f.severity, app.color) {
+                    (Severity::Error, true) => "\x1b[1;31merror\x1b[0m".to_string(),
+                    (Severity::Warning, true) => "\x1b[1;33mwarning\x1b[0m".to_string(),
+                    (s, false) => s.to_string(),
+                };
+                let commit = f
+                    .commit
+                    .as_deref()
+                    .map(|c| format!(" (commit {})", &c[..c.len().min(12)]))
+                    .unwrap_or_default();
+                out.push_str(&format!(
+                    "{}:{}:{}: {severity}[{}]: {}{commit}\n",
+                    f.file, f.line, f.column, f.rule, f.message
+                ));
+                if !f.hint.is_empty() {
+                    out.push_str(&format!("  hint: {}\n", f.hint));
+                }
+            }
+            out
+        }
+    };
+    crate::output::print(&text)?;
+    if format == Format::Text && !app.args.quiet {
+        let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+        let warnings = findings.len() - errors;
+        eprintln!(
+            "checked {checked} file{}: {errors} error{}, {warnings} warning{}",
+            if checked == 1 { "" } else { "s" },
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" }
+        );
+    }
+    Ok(())
+}
+
+/// Formats a GitHub Actions workflow command for one finding.
+fn github(f: &Finding) -> String {
+    let level = match f.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let message = if f.hint.is_empty() {
+        f.message.clone()
+    } else {
+        format!("{}\n{}", f.message, f.hint)
+    };
+    format!(
+        "::{level} file={},line={},col={},title={}::{}\n",
+        escape_property(&f.file),
+        f.line,
+        f.column,
+        escape_property(f.rule),
+        escape_data(&message)
+    )
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}

@@ -1,0 +1,137 @@
+//! `chg list`: a table of records, filtered.
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use comfy_table::Color;
+use serde::Serialize;
+
+use crate::cli::{Format, ListArgs};
+use crate::context::App;
+use crate::record::{Classification, Record, Status};
+use crate::timearg;
+
+/// One row of the listing, as JSON prints it.
+#[derive(Debug, Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    status: Status,
+    classification: Classification,
+    title: &'a str,
+    impact: crate::record::Level,
+    likelihood: crate::record::Level,
+    systems: &'a [String],
+    requested_by: String,
+    date: DateTime<Utc>,
+    file: &'a str,
+}
+
+/// The date a change is listed by: its implementation start, else its window, else its creation.
+pub fn listing_date(r: &Record) -> DateTime<Utc> {
+    r.started_at()
+        .or_else(|| r.window().map(|w| w.start))
+        .unwrap_or(r.created_at)
+}
+
+/// Prints the records that pass the filters, oldest first.
+pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
+    let format = app.format(
+        Format::Table,
+        &[Format::Table, Format::Json, Format::Csv, Format::Markdown],
+    )?;
+    let store = app.store()?;
+    let since = args
+        .since
+        .as_deref()
+        .map(|d| timearg::parse_time("--since", d))
+        .transpose()?;
+    let until = args
+        .until
+        .as_deref()
+        .map(|d| timearg::parse_time("--until", d))
+        .transpose()?;
+    let statuses: Vec<Status> = args.status.iter().map(|s| (*s).into()).collect();
+    let classes: Vec<Classification> = args.classification.iter().map(|c| (*c).into()).collect();
+    let mut loaded = store.load_all_strict()?;
+    loaded.retain(|l| {
+        let r = &l.record;
+        let date = listing_date(r);
+        (statuses.is_empty() || statuses.contains(&r.status))
+            && (classes.is_empty() || classes.contains(&r.classification))
+            && args.system.as_ref().is_none_or(|s| r.systems.iter().any(|x| x == s))
+            && since.is_none_or(|s| date >= s)
+            && until.is_none_or(|u| date < u)
+    });
+    loaded.sort_by(|a, b| (listing_date(&a.record), &a.record.id).cmp(&(listing_date(&b.record), &b.record.id)));
+    let rows: Vec<Row> = loaded
+        .iter()
+        .map(|l| Row {
+            id: &l.record.id,
+            status: l.record.status,
+            classification: l.record.classification,
+            title: &l.record.title,
+            impact: l.record.risk.impact,
+            likelihood: l.record.risk.likelihood,
+            systems: &l.record.systems,
+            requested_by: l.record.requested_by.name().to_string(),
+            date: listing_date(&l.record),
+            file: &l.file,
+        })
+        .collect();
+    let headers = [
+        "ID",
+        "Status",
+        "Class",
+        "Risk",
+        "Date",
+        "Title",
+        "Systems",
+        "Requested by",
+    ];
+    let cells = |r: &Row| {
+        vec![
+            r.id.to_string(),
+            r.status.to_string(),
+            r.classification.to_string(),
+            format!("{}/{}", r.impact, r.likelihood),
+            r.date.format("%Y-%m-%d %H:%M").to_string(),
+            r.title.to_string(),
+            r.systems.join(", "),
+            r.requested_by.clone(),
+        ]
+    };
+    let text = match format {
+        Format::Json => format!("{}\n", serde_json::to_string_pretty(&rows)?),
+        Format::Csv => crate::output::csv(&headers, &rows.iter().map(cells).collect::<Vec<_>>()),
+        Format::Markdown => crate::output::markdown_table(&headers, &rows.iter().map(cells).collect::<Vec<_>>()),
+        _ => {
+            if rows.is_empty() {
+                "no changes match\n".to_string()
+            } else {
+                let mut table = crate::output::table(&headers, app.color);
+                for row in &rows {
+                    let mut c: Vec<comfy_table::Cell> = cells(row).into_iter().map(comfy_table::Cell::new).collect();
+                    c[1] = crate::output::colored(row.status, status_color(row.status), app.color);
+                    table.add_row(c);
+                }
+                format!(
+                    "{table}\n{} change{}\n",
+                    rows.len(),
+                    if rows.len() == 1 { "" } else { "s" }
+                )
+            }
+        }
+    };
+    crate::output::print(&text)?;
+    Ok(0)
+}
+
+/// Returns the colour a status is shown in on a terminal.
+pub fn status_color(status: Status) -> Option<Color> {
+    match status {
+        Status::Completed | Status::Closed => Some(Color::Green),
+        Status::Failed | Status::RolledBack | Status::Rejected => Some(Color::Red),
+        Status::InProgress | Status::Scheduled => Some(Color::Cyan),
+        Status::Submitted => Some(Color::Yellow),
+        _ => None,
+    }
+}

@@ -1,0 +1,486 @@
+//! Reading and writing YAML documents with positions: the text of a record
+//! becomes a typed value plus a map from each key's path to its line and
+//! column, so every finding can point at the offending key.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_yaml::{Mapping, Value};
+use yaml_rust2::parser::{Event, Parser};
+
+use crate::record::Extensions;
+
+/// Records and policies are small; the limit keeps a stray large file from stalling CI.
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+
+/// A line and column, both counted from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Position {
+    /// The start of the file.
+    pub const START: Position = Position { line: 1, column: 1 };
+}
+
+/// Why a document could not be turned into a value of its type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentError {
+    /// `yaml-syntax` when the text is not usable YAML, `schema` when the YAML
+    /// does not have the shape of the type.
+    pub rule: &'static str,
+    pub position: Position,
+    pub message: String,
+    pub hint: String,
+}
+
+impl DocumentError {
+    fn syntax(position: Position, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        DocumentError {
+            rule: "yaml-syntax",
+            position,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+/// Maps the dotted path of each key (`approvals[0].approver`) to where it stands.
+#[derive(Debug, Clone, Default)]
+pub struct Positions {
+    by_path: HashMap<String, Position>,
+}
+
+impl Positions {
+    /// Returns where `path` stands, or its nearest enclosing key, or the start of the file.
+    pub fn of(&self, path: &str) -> Position {
+        let mut path = path;
+        loop {
+            if let Some(pos) = self.by_path.get(path) {
+                return *pos;
+            }
+            match path.rfind(['.', '[']) {
+                Some(cut) => path = &path[..cut],
+                None => return Position::START,
+            }
+        }
+    }
+
+    /// Returns where `path` stands exactly, if it is in the document.
+    pub fn get(&self, path: &str) -> Option<Position> {
+        self.by_path.get(path).copied()
+    }
+
+    /// Builds the map by walking the parser's events; `None` if the text does not parse.
+    pub fn build(text: &str) -> Option<Positions> {
+        enum Frame {
+            // `item`: a sequence item whose position is its first key's
+            // (the parser's marker for a block mapping start is past it).
+            Map {
+                path: String,
+                key: Option<String>,
+                item: Option<String>,
+            },
+            Seq {
+                path: String,
+                index: usize,
+            },
+        }
+        let mut by_path = HashMap::new();
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut parser = Parser::new_from_str(text);
+        loop {
+            let (event, mark) = parser.next_token().ok()?;
+            let here = Position {
+                line: mark.line(),
+                column: mark.col() + 1,
+            };
+            // Where a value starting here belongs; None when this event is a key.
+            let value_path: Option<String> = match stack.last_mut() {
+                None => Some(String::new()),
+                Some(Frame::Seq { path, index }) => {
+                    let p = format!("{path}[{index}]");
+                    *index += 1;
+                    if !matches!(event, Event::MappingStart(..)) {
+                        by_path.insert(p.clone(), here);
+                    }
+                    Some(p)
+                }
+                Some(Frame::Map { path, key, .. }) => key.take().map(|k| join(path, &k)),
+            };
+            match event {
+                Event::StreamEnd => break,
+                Event::Scalar(text, ..) if value_path.is_none() => {
+                    if let Some(Frame::Map { path, key, item }) = stack.last_mut() {
+                        if let Some(item_path) = item.take() {
+                            by_path.insert(item_path, here);
+                        }
+                        by_path.insert(join(path, &text), here);
+                        *key = Some(text);
+                    }
+                }
+                Event::Alias(_) if value_path.is_none() => {
+                    if let Some(Frame::Map { key, .. }) = stack.last_mut() {
+                        *key = Some("*".into());
+                    }
+                }
+                Event::MappingStart(..) | Event::SequenceStart(..) => {
+                    // A complex key (a mapping used as a key) gets a placeholder path.
+                    let in_seq = matches!(stack.last(), Some(Frame::Seq { .. }));
+                    let path = value_path.unwrap_or_else(|| "?".into());
+                    if matches!(event, Event::MappingStart(..)) {
+                        let item = in_seq.then(|| path.clone());
+                        stack.push(Frame::Map { path, key: None, item });
+                    } else {
+                        stack.push(Frame::Seq { path, index: 0 });
+                    }
+                }
+                Event::MappingEnd | Event::SequenceEnd => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+        Some(Positions { by_path })
+    }
+}
+
+/// Joins a parent path and a key: `a` + `b` → `a.b`; at the root just `b`.
+pub fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// A parsed document: its typed value and where its keys stand.
+#[derive(Debug, Clone)]
+pub struct Parsed<T> {
+    pub value: T,
+    pub positions: Positions,
+    /// The `x-` keys, by the path of the mapping that holds them.
+    pub extensions: BTreeMap<String, Extensions>,
+}
+
+/// Parses YAML text into `T`, refusing unknown keys except `x-` ones.
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, DocumentError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.len() > MAX_FILE_BYTES {
+        return Err(too_large(text.len()));
+    }
+    if let Some(err) = conflict_markers(text) {
+        return Err(err);
+    }
+    let mut value: Value = serde_yaml::from_str(text).map_err(|e| syntax_error(text, &e))?;
+    if !value.is_mapping() {
+        let what = match &value {
+            Value::Null => "empty",
+            Value::Sequence(_) => "a list",
+            _ => "a single value",
+        };
+        return Err(DocumentError::syntax(
+            Position::START,
+            format!("the document is {what}, not a mapping of keys to values"),
+            "a record starts with `schema_version: 1` followed by `key: value` lines; see `chg schema`",
+        ));
+    }
+    let positions = Positions::build(text).unwrap_or_default();
+    let mut extensions = BTreeMap::new();
+    strip_extensions(&mut value, "", &mut extensions);
+    let typed: T = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = path_string(e.path());
+        schema_error(&path, &e.into_inner().to_string(), &positions)
+    })?;
+    Ok(Parsed {
+        value: typed,
+        positions,
+        extensions,
+    })
+}
+
+/// Serializes `value` to YAML, putting the `x-` keys back where they were.
+pub fn to_yaml<T: Serialize>(value: &T, extensions: &BTreeMap<String, Extensions>) -> anyhow::Result<String> {
+    let mut tree = serde_yaml::to_value(value)?;
+    for (path, keys) in extensions {
+        if let Some(Value::Mapping(map)) = lookup_mut(&mut tree, path) {
+            for (k, v) in keys {
+                map.insert(Value::String(k.clone()), v.clone());
+            }
+        }
+    }
+    let text = serde_yaml::to_string(&tree)?;
+    Ok(text)
+}
+
+fn lookup_mut<'a>(tree: &'a mut Value, path: &str) -> Option<&'a mut Value> {
+    let mut node = tree;
+    if path.is_empty() {
+        return Some(node);
+    }
+    for part in path.split('.') {
+        let (key, indexes) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            node = node.as_mapping_mut()?.get_mut(key)?;
+        }
+        for index in indexes.split(['[', ']']).filter(|s| !s.is_empty()) {
+            let i: usize = index.parse().ok()?;
+            node = node.as_sequence_mut()?.get_mut(i)?;
+        }
+    }
+    Some(node)
+}
+
+fn strip_extensions(value: &mut Value, path: &str, out: &mut BTreeMap<String, Extensions>) {
+    match value {
+        Value::Mapping(map) => {
+            let ext_keys: Vec<Value> = map
+                .keys()
+                .filter(|k| k.as_str().is_some_and(|s| s.starts_with("x-")))
+                .cloned()
+                .collect();
+            for key in ext_keys {
+                if let (Some(name), Some(v)) = (key.as_str(), map.remove(&key)) {
+                    out.entry(path.to_string()).or_default().insert(name.to_string(), v);
+                }
+            }
+            let keys: Vec<Value> = map.keys().cloned().collect();
+            for key in keys {
+                let Some(name) = key.as_str().map(str::to_string) else {
+                    continue;
+                };
+                if let Some(child) = map.get_mut(&key) {
+                    strip_extensions(child, &join(path, &name), out);
+                }
+            }
+        }
+        Value::Sequence(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                strip_extensions(item, &format!("{path}[{i}]"), out);
+            }
+        }
+        Value::Tagged(tagged) => strip_extensions(&mut tagged.value, path, out),
+        _ => {}
+    }
+}
+
+fn path_string(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } => out = join(&out, key),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+/// Turns serde's message into one that says what is wrong and what to do.
+fn schema_error(path: &str, raw: &str, positions: &Positions) -> DocumentError {
+    let shown = if path.is_empty() { "the record" } else { path };
+    let (position, message, hint) = if let Some((given, allowed)) = parse_expected(raw, "unknown field") {
+        let key_path = join(path, &given);
+        let candidates: Vec<&str> = allowed.iter().map(String::as_str).collect();
+        let hint = match crate::suggest::closest(&given, &candidates) {
+            Some(best) => format!("did you mean `{best}`? Keys starting with `x-` are kept as extensions"),
+            None => format!(
+                "allowed here: {}; keys starting with `x-` are kept as extensions",
+                allowed.join(", ")
+            ),
+        };
+        (
+            positions.of(&key_path),
+            format!("unknown key `{given}` in `{shown}`"),
+            hint,
+        )
+    } else if let Some((given, allowed)) = parse_expected(raw, "unknown variant") {
+        let candidates: Vec<&str> = allowed.iter().map(String::as_str).collect();
+        let hint = match crate::suggest::closest(&given, &candidates) {
+            Some(best) => format!("did you mean `{best}`? (one of: {})", allowed.join(", ")),
+            None => format!("use one of: {}", allowed.join(", ")),
+        };
+        (
+            positions.of(path),
+            format!("unknown value `{given}` for `{shown}`"),
+            hint,
+        )
+    } else if let Some(field) = raw.strip_prefix("missing field `").and_then(|r| r.strip_suffix('`')) {
+        (
+            positions.of(path),
+            format!("`{}` is missing", join(path, field)),
+            format!("add `{field}:` here; see `chg schema` for the record format"),
+        )
+    } else if is_time_error(raw) {
+        (
+            positions.of(path),
+            format!("`{shown}` is not a valid time or date ({raw})"),
+            "write times in RFC 3339 UTC like `2026-11-18T02:05:00Z` and dates like `2026-10-02`".into(),
+        )
+    } else {
+        (
+            positions.of(path),
+            format!("`{shown}`: {raw}"),
+            "see `chg schema` for the record format".into(),
+        )
+    };
+    DocumentError {
+        rule: "schema",
+        position,
+        message,
+        hint,
+    }
+}
+
+fn is_time_error(raw: &str) -> bool {
+    [
+        "premature end of input",
+        "input contains invalid characters",
+        "input is out of range",
+        "trailing input",
+        "input is not enough",
+        "no possible date and time",
+    ]
+    .iter()
+    .any(|m| raw.contains(m))
+}
+
+/// Splits serde's "unknown field `x`, expected one of `a`, `b`" into `x` and `[a, b]`.
+fn parse_expected(raw: &str, prefix: &str) -> Option<(String, Vec<String>)> {
+    let rest = raw.strip_prefix(prefix)?.trim_start().strip_prefix('`')?;
+    let end = rest.find('`')?;
+    let given = rest[..end].to_string();
+    let allowed = rest[end + 1..]
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    Some((given, allowed))
+}
+
+fn syntax_error(text: &str, err: &serde_yaml::Error) -> DocumentError {
+    let raw = err.to_string();
+    let message = match raw.rfind(" at line ") {
+        Some(cut) => raw[..cut].to_string(),
+        None => raw.clone(),
+    };
+    let position = err
+        .location()
+        .map(|l| Position {
+            line: l.line(),
+            column: l.column(),
+        })
+        .unwrap_or(Position::START);
+    let line_text = text.lines().nth(position.line.saturating_sub(1)).unwrap_or("");
+    let hint = if line_text.starts_with(['\t', ' ']) && line_text.trim_start_matches(' ').starts_with('\t') {
+        "YAML does not allow tabs for indentation; indent with spaces".to_string()
+    } else if message.contains("recursion limit") {
+        "the document is nested too deeply; a record is at most a few levels deep".to_string()
+    } else if message.contains("repetition limit") {
+        "the document expands aliases too many times (an alias bomb?); write the values out".to_string()
+    } else if message.contains("more than one document") {
+        "a record is one YAML document; remove the extra `---`".to_string()
+    } else {
+        "fix the YAML syntax at this place; `chg schema` shows the record format".to_string()
+    };
+    DocumentError::syntax(position, message, hint)
+}
+
+fn too_large(len: usize) -> DocumentError {
+    DocumentError::syntax(
+        Position::START,
+        format!(
+            "the file is {} KiB, over the limit of {} KiB",
+            len / 1024,
+            MAX_FILE_BYTES / 1024
+        ),
+        "a record is small; move attachments out of `changes/` and link to them",
+    )
+}
+
+/// Finds git merge-conflict markers, which YAML would otherwise half-accept.
+fn conflict_markers(text: &str) -> Option<DocumentError> {
+    let mut lines = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with("<<<<<<< ") || line == "=======" || line.starts_with(">>>>>>> ") {
+            lines.push(i + 1);
+        }
+    }
+    let first = *lines.first()?;
+    let listed: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    Some(DocumentError {
+        rule: "merge-conflict",
+        position: Position { line: first, column: 1 },
+        message: format!("unresolved merge-conflict markers at lines {}", listed.join(", ")),
+        hint: "resolve the conflict (keep one side, or combine both), remove the markers, then run `chg check`".into(),
+    })
+}
+
+/// Reads a file's text, refusing one that is too large or not UTF-8.
+pub fn read_text(path: &std::path::Path) -> Result<String, DocumentError> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        DocumentError::syntax(
+            Position::START,
+            format!("cannot read the file: {e}"),
+            "check that it exists and is readable",
+        )
+    })?;
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(too_large(meta.len() as usize));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        DocumentError::syntax(
+            Position::START,
+            format!("cannot read the file: {e}"),
+            "check that it is readable",
+        )
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..offset];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = offset - before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+        DocumentError {
+            rule: "yaml-syntax",
+            position: Position { line, column },
+            message: "the file is not valid UTF-8".into(),
+            hint: "save it as UTF-8 (for example `iconv -f latin1 -t utf-8`)".into(),
+        }
+    })
+}
+
+/// Returns an empty mapping; used where a missing file means all defaults.
+pub fn empty_mapping() -> Value {
+    Value::Mapping(Mapping::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_point_at_keys() {
+        let text = "a: 1\nb:\n  c: [x, y]\n  d:\n    - e: 2\n";
+        let p = Positions::build(text).unwrap();
+        assert_eq!(p.get("a"), Some(Position { line: 1, column: 1 }));
+        assert_eq!(p.get("b.c"), Some(Position { line: 3, column: 3 }));
+        assert_eq!(p.get("b.d[0].e"), Some(Position { line: 5, column: 7 }));
+        assert_eq!(p.of("b.d[0].zzz"), Position { line: 5, column: 7 });
+    }
+
+    #[test]
+    fn splits_serde_expectations() {
+        let (given, allowed) =
+            parse_expected("unknown field `titel`, expected one of `id`, `title`", "unknown field").unwrap();
+        assert_eq!(given, "titel");
+        assert_eq!(allowed, vec!["id", "title"]);
+    }
+}

@@ -1,0 +1,32 @@
+//! chg: IT change management over a git-backed store of YAML change records.
+
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod context;
+pub mod document;
+pub mod error;
+pub mod finding;
+pub mod git;
+pub mod id;
+pub mod lifecycle;
+pub mod output;
+pub mod person;
+pub mod policy;
+pub mod record;
+pub mod rules;
+pub mod schema;
+pub mod store;
+pub mod suggest;
+pub mod template;
+pub mod timearg;
+pub mod wizard;
+
+/// Runs a parsed command line and returns the exit status.
+pub fn run(cli: cli::Cli) -> anyhow::Result<u8> {
+    clock::validate_env()?;
+    let app = context::App::new(cli.global);
+    commands::dispatch(cli.command, &app)
+}

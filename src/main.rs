@@ -1,0 +1,18 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = chg::cli::Cli::parse();
+    match chg::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) if chg::error::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(chg::error::exit_code(&err))
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! People are git identities written `Name <email>` and matched by email.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A git identity, `Name <email>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Person {
+    name: String,
+    email: String,
+}
+
+impl Person {
+    /// Builds a person from a name and an email.
+    pub fn new(name: &str, email: &str) -> Self {
+        Person {
+            name: name.trim().to_string(),
+            email: email.trim().to_string(),
+        }
+    }
+
+    /// Parses `Name <email>`; the message says what form is expected.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let bad = || format!("`{text}` is not a person; write `Name <email@example.com>`");
+        let open = text.find('<').ok_or_else(bad)?;
+        if !text.ends_with('>') {
+            return Err(bad());
+        }
+        let name = text[..open].trim();
+        let email = text[open + 1..text.len() - 1].trim();
+        let valid_email = email.contains('@')
+            && !email.starts_with('@')
+            && !email.ends_with('@')
+            && !email.contains(|c: char| c.is_whitespace() || c == '<' || c == '>');
+        if name.is_empty() || name.contains(['<', '>']) || !valid_email {
+            return Err(bad());
+        }
+        Ok(Person::new(name, email))
+    }
+
+    /// Returns the email, which is what identifies the person.
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+
+    /// Returns the display name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Returns true when both are the same person (same email, ignoring case).
+    pub fn same_as(&self, other: &Person) -> bool {
+        self.email.eq_ignore_ascii_case(&other.email)
+    }
+
+    /// Returns true when the email matches, ignoring case.
+    pub fn has_email(&self, email: &str) -> bool {
+        self.email.eq_ignore_ascii_case(email)
+    }
+}
+
+impl fmt::Display for Person {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} <{}>", self.name, self.email)
+    }
+}
+
+impl Serialize for Person {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Person {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Person::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for Person {
+    fn schema_name() -> Cow<'static, str> {
+        "Person".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A git identity: `Name <email>`, matched by email.",
+            "type": "string",
+            "pattern": "^[^<>]+<[^<>@\\s]+@[^<>\\s]+>$"
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_name_and_email() {
+        let p = Person::parse("Jane Doe <jane@example.com>").unwrap();
+        assert_eq!(p.name(), "Jane Doe");
+        assert_eq!(p.email(), "jane@example.com");
+        assert_eq!(p.to_string(), "Jane Doe <jane@example.com>");
+    }
+
+    #[test]
+    fn rejects_missing_email() {
+        assert!(Person::parse("Jane Doe").is_err());
+        assert!(Person::parse("<jane@example.com>").is_err());
+        assert!(Person::parse("Jane <jane>").is_err());
+    }
+}

@@ -1,0 +1,645 @@
+//! The change policy (`changes/policy.yaml`): roles, approval rules, risk
+//! matrix, testing, windows, freezes, RTOs, deadlines and metric targets.
+//! Every key has the default of POLICY.md, so a missing key means the default.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{NaiveDate, NaiveTime};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::record::{kebab_enum, Classification, Level, Role, RollbackKind, TestKind};
+
+kebab_enum!(
+    /// A day of the week, as written in windows and meetings.
+    Day {
+        Mon => "mon",
+        Tue => "tue",
+        Wed => "wed",
+        Thu => "thu",
+        Fri => "fri",
+        Sat => "sat",
+        Sun => "sun",
+    }
+);
+
+impl Day {
+    /// Converts to chrono's weekday.
+    pub fn weekday(self) -> chrono::Weekday {
+        use chrono::Weekday::*;
+        match self {
+            Day::Mon => Mon,
+            Day::Tue => Tue,
+            Day::Wed => Wed,
+            Day::Thu => Thu,
+            Day::Fri => Fri,
+            Day::Sat => Sat,
+            Day::Sun => Sun,
+        }
+    }
+}
+
+/// The whole policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Policy {
+    /// Who may act in each role, by email. When given, it replaces the default roles whole.
+    pub roles: BTreeMap<Role, Vec<String>>,
+    /// The approvals each class needs.
+    pub approvals: ApprovalRules,
+    /// The least class for each impact (outer key) and likelihood (inner key).
+    pub risk_matrix: BTreeMap<Level, BTreeMap<Level, Classification>>,
+    /// The kinds of testing that must have passed before approval, per class.
+    pub testing: BTreeMap<Classification, Vec<TestKind>>,
+    /// Deployment windows; a non-emergency change must fit in one.
+    pub windows: Vec<WindowRule>,
+    /// Freeze periods.
+    pub freezes: Vec<Freeze>,
+    /// People's unavailability, for resource planning.
+    pub unavailable: Vec<Unavailability>,
+    pub cab_meeting: CabMeeting,
+    /// Recovery time objective of each rollback kind.
+    pub rto: Rto,
+    pub emergency_deadlines: EmergencyDeadlines,
+    pub targets: Targets,
+    /// Approvers' public keys, by email, in the key format of git's allowed-signers file.
+    pub signing_keys: BTreeMap<String, String>,
+    /// Requires approval commits to be signed by the approver's key.
+    pub require_signed_approvals: bool,
+}
+
+/// The approvals needed per class: any one of the groups of a class satisfies it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApprovalRules {
+    /// Standard changes are `pre-approved` by their catalogue template.
+    pub standard: PreApproved,
+    pub normal: Vec<ApprovalGroup>,
+    pub major: Vec<ApprovalGroup>,
+    pub emergency: Vec<ApprovalGroup>,
+}
+
+/// The only value `approvals.standard` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub enum PreApproved {
+    #[default]
+    #[serde(rename = "pre-approved")]
+    PreApproved,
+}
+
+/// One way to satisfy a class: `count` approvals by `role`, or one approval by each of `roles`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalGroup {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Role>,
+}
+
+impl ApprovalGroup {
+    fn one(role: Role, count: u32) -> Self {
+        ApprovalGroup {
+            role: Some(role),
+            count: Some(count),
+            roles: Vec::new(),
+        }
+    }
+
+    fn each(roles: &[Role]) -> Self {
+        ApprovalGroup {
+            role: None,
+            count: None,
+            roles: roles.to_vec(),
+        }
+    }
+
+    /// Returns what this group needs: distinct approvers per role.
+    pub fn needs(&self) -> Vec<(Role, u32)> {
+        let mut needs: Vec<(Role, u32)> = self.roles.iter().map(|r| (*r, 1)).collect();
+        if let Some(role) = self.role {
+            needs.push((role, self.count.unwrap_or(1)));
+        }
+        needs
+    }
+
+    /// Describes the group for messages: `3 × cab`, `ciso + cto`.
+    pub fn describe(&self) -> String {
+        self.needs()
+            .iter()
+            .map(|(role, n)| {
+                if *n == 1 {
+                    role.to_string()
+                } else {
+                    format!("{n} × {role}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+}
+
+/// A deployment window on some days of the week, in a time zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WindowRule {
+    pub days: Vec<Day>,
+    pub start: ClockTime,
+    pub end: ClockTime,
+    #[serde(default = "utc")]
+    pub time_zone: String,
+}
+
+fn utc() -> String {
+    "UTC".into()
+}
+
+/// A freeze period, both dates inclusive, and who may still change things in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Freeze {
+    pub name: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// Classes allowed in the freeze, and `cab-approved` for any change with CAB approval.
+    #[serde(default = "emergency_only")]
+    pub allow: Vec<FreezeAllowance>,
+}
+
+fn emergency_only() -> Vec<FreezeAllowance> {
+    vec![FreezeAllowance::Emergency]
+}
+
+kebab_enum!(
+    /// What a freeze still allows.
+    FreezeAllowance {
+        Standard => "standard",
+        Normal => "normal",
+        Major => "major",
+        Emergency => "emergency",
+        CabApproved => "cab-approved",
+    }
+);
+
+/// A person away, by email, both dates inclusive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Unavailability {
+    pub who: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CabMeeting {
+    pub day: Day,
+    pub time: ClockTime,
+    pub time_zone: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rto {
+    pub simple: Span,
+    pub complex: Span,
+    #[serde(rename = "full-restore")]
+    pub full_restore: Span,
+}
+
+impl Rto {
+    /// Returns the objective for a rollback kind.
+    pub fn of(&self, kind: RollbackKind) -> Span {
+        match kind {
+            RollbackKind::Simple => self.simple,
+            RollbackKind::Complex => self.complex,
+            RollbackKind::FullRestore => self.full_restore,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct EmergencyDeadlines {
+    pub documentation: Span,
+    pub written_approval: Span,
+    pub post_review: Span,
+}
+
+/// The monthly targets of the guide (section 9.3).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Targets {
+    /// Emergency changes ÷ total, at most.
+    pub emergency_rate: f64,
+    /// Successful changes ÷ total, at least.
+    pub success_rate: f64,
+    /// Rolled-back changes ÷ total, at most.
+    pub rollback_rate: f64,
+    /// Changes with issues ÷ total, at most.
+    pub issue_rate: f64,
+    /// Mean implementation time, at most.
+    pub average_change_time: Span,
+}
+
+/// A length of time written `15m`, `1h`, `5d` (or `90s`), kept in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    seconds: i64,
+}
+
+impl Span {
+    /// Builds a span of whole minutes.
+    pub const fn minutes(m: i64) -> Span {
+        Span { seconds: m * 60 }
+    }
+
+    /// Builds a span of whole hours.
+    pub const fn hours(h: i64) -> Span {
+        Span { seconds: h * 3600 }
+    }
+
+    /// Builds a span of whole days.
+    pub const fn days(d: i64) -> Span {
+        Span { seconds: d * 86_400 }
+    }
+
+    /// Returns the span as a chrono duration.
+    pub fn duration(self) -> chrono::Duration {
+        chrono::Duration::seconds(self.seconds)
+    }
+
+    /// Returns the span in seconds.
+    pub fn seconds(self) -> i64 {
+        self.seconds
+    }
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.seconds;
+        if s != 0 && s % 86_400 == 0 {
+            write!(f, "{}d", s / 86_400)
+        } else if s != 0 && s % 3600 == 0 {
+            write!(f, "{}h", s / 3600)
+        } else if s % 60 == 0 {
+            write!(f, "{}m", s / 60)
+        } else {
+            write!(f, "{s}s")
+        }
+    }
+}
+
+impl FromStr for Span {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        let bad = || format!("`{text}` is not a length of time; write it like `15m`, `1h` or `5d`");
+        let text = text.trim();
+        let unit = text.chars().last().ok_or_else(bad)?;
+        let number: i64 = text[..text.len() - unit.len_utf8()].trim().parse().map_err(|_| bad())?;
+        let scale = match unit {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return Err(bad()),
+        };
+        if number < 0 {
+            return Err(bad());
+        }
+        number
+            .checked_mul(scale)
+            .map(|seconds| Span { seconds })
+            .ok_or_else(bad)
+    }
+}
+
+impl Serialize for Span {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Span {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for Span {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Span".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A length of time: a whole number and a unit, s, m, h or d (`15m`, `1h`, `5d`).",
+            "type": "string",
+            "pattern": "^[0-9]+[smhd]$"
+        })
+    }
+}
+
+/// A time of day written `HH:MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ClockTime(pub NaiveTime);
+
+impl ClockTime {
+    fn hm(h: u32, m: u32) -> ClockTime {
+        ClockTime(NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN))
+    }
+}
+
+impl fmt::Display for ClockTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%H:%M"))
+    }
+}
+
+impl Serialize for ClockTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClockTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if text == "24:00" {
+            // The end of the day, for windows that run to midnight.
+            return Ok(ClockTime(NaiveTime::MIN));
+        }
+        NaiveTime::parse_from_str(&text, "%H:%M")
+            .map(ClockTime)
+            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a time of day; write it like `02:00`")))
+    }
+}
+
+impl JsonSchema for ClockTime {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ClockTime".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A time of day, `HH:MM`.",
+            "type": "string",
+            "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+        })
+    }
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        use Classification::*;
+        use Level::*;
+        let emails = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let roles = BTreeMap::from([
+            (Role::ChangeManager, emails(&["sam@example.com"])),
+            (Role::EngineeringLead, emails(&["lee@example.com"])),
+            (
+                Role::Cab,
+                emails(&[
+                    "ana@example.com",
+                    "ben@example.com",
+                    "cho@example.com",
+                    "dev@example.com",
+                    "eli@example.com",
+                ]),
+            ),
+            (Role::Ciso, emails(&["carol@example.com"])),
+            (Role::Cto, emails(&["dave@example.com"])),
+            (Role::Ceo, emails(&["erin@example.com"])),
+        ]);
+        let row = |l: Classification, m: Classification, h: Classification| {
+            BTreeMap::from([(Low, l), (Medium, m), (High, h)])
+        };
+        let risk_matrix = BTreeMap::from([
+            (High, row(Normal, Major, Major)),
+            (Medium, row(Normal, Normal, Major)),
+            (Low, row(Standard, Normal, Normal)),
+        ]);
+        use TestKind::*;
+        let testing = BTreeMap::from([
+            (Standard, vec![Unit]),
+            (Normal, vec![Unit, Integration, QaReview]),
+            (Major, vec![Unit, Integration, QaReview, SecurityReview, Performance]),
+            (Emergency, vec![Unit]),
+        ]);
+        Policy {
+            roles,
+            approvals: ApprovalRules::default(),
+            risk_matrix,
+            testing,
+            windows: vec![WindowRule {
+                days: vec![Day::Sun, Day::Mon, Day::Tue, Day::Wed, Day::Thu],
+                start: ClockTime::hm(2, 0),
+                end: ClockTime::hm(6, 0),
+                time_zone: utc(),
+            }],
+            freezes: vec![Freeze {
+                name: "Year end".into(),
+                start: NaiveDate::from_ymd_opt(2026, 12, 21).unwrap_or_default(),
+                end: NaiveDate::from_ymd_opt(2027, 1, 4).unwrap_or_default(),
+                allow: emergency_only(),
+            }],
+            unavailable: Vec::new(),
+            cab_meeting: CabMeeting::default(),
+            rto: Rto::default(),
+            emergency_deadlines: EmergencyDeadlines::default(),
+            targets: Targets::default(),
+            signing_keys: BTreeMap::new(),
+            require_signed_approvals: false,
+        }
+    }
+}
+
+impl Default for ApprovalRules {
+    fn default() -> Self {
+        ApprovalRules {
+            standard: PreApproved::PreApproved,
+            normal: vec![
+                ApprovalGroup::one(Role::ChangeManager, 1),
+                ApprovalGroup::one(Role::EngineeringLead, 1),
+            ],
+            major: vec![ApprovalGroup::one(Role::Cab, 3), ApprovalGroup::one(Role::Cto, 1)],
+            emergency: vec![
+                ApprovalGroup::each(&[Role::Ciso, Role::Cto]),
+                ApprovalGroup::one(Role::Ceo, 1),
+            ],
+        }
+    }
+}
+
+impl Default for CabMeeting {
+    fn default() -> Self {
+        CabMeeting {
+            day: Day::Tue,
+            time: ClockTime::hm(10, 0),
+            time_zone: utc(),
+        }
+    }
+}
+
+impl Default for Rto {
+    fn default() -> Self {
+        Rto {
+            simple: Span::minutes(15),
+            complex: Span::hours(1),
+            full_restore: Span::hours(4),
+        }
+    }
+}
+
+impl Default for EmergencyDeadlines {
+    fn default() -> Self {
+        EmergencyDeadlines {
+            documentation: Span::hours(24),
+            written_approval: Span::hours(24),
+            post_review: Span::days(5),
+        }
+    }
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Targets {
+            emergency_rate: 0.05,
+            success_rate: 0.95,
+            rollback_rate: 0.05,
+            issue_rate: 0.10,
+            average_change_time: Span::hours(2),
+        }
+    }
+}
+
+impl Policy {
+    /// Returns the emails listed for a role.
+    pub fn members(&self, role: Role) -> &[String] {
+        self.roles.get(&role).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Returns true when the email is listed for the role.
+    pub fn holds(&self, email: &str, role: Role) -> bool {
+        self.members(role).iter().any(|m| m.eq_ignore_ascii_case(email))
+    }
+
+    /// Returns the roles an email holds.
+    pub fn roles_of(&self, email: &str) -> Vec<Role> {
+        Role::ALL.iter().copied().filter(|r| self.holds(email, *r)).collect()
+    }
+
+    /// Returns the approval groups of a class; empty for standard (pre-approved).
+    pub fn approval_groups(&self, class: Classification) -> &[ApprovalGroup] {
+        match class {
+            Classification::Standard => &[],
+            Classification::Normal => &self.approvals.normal,
+            Classification::Major => &self.approvals.major,
+            Classification::Emergency => &self.approvals.emergency,
+        }
+    }
+
+    /// Returns the least class the risk matrix allows, if the matrix names one.
+    pub fn least_class(&self, impact: Level, likelihood: Level) -> Option<Classification> {
+        self.risk_matrix.get(&impact)?.get(&likelihood).copied()
+    }
+
+    /// Returns the kinds of testing that must pass before a change of this class is approved.
+    pub fn required_tests(&self, class: Classification) -> &[TestKind] {
+        self.testing.get(&class).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+/// The policy file `chg init` writes: every default, with a comment per section.
+pub const DEFAULT_POLICY_YAML: &str = r#"# chg change policy. Every key has a default (POLICY.md); delete a key to use it.
+# Editable by the change manager and CAB only (`chg check --base` enforces it).
+
+# Who may act in each role, by git email. When `roles` is given it replaces the
+# defaults whole: a role left out has nobody in it.
+roles:
+  change-manager: [sam@example.com]
+  engineering-lead: [lee@example.com]
+  cab: [ana@example.com, ben@example.com, cho@example.com, dev@example.com, eli@example.com]
+  ciso: [carol@example.com]
+  cto: [dave@example.com]
+  ceo: [erin@example.com]
+
+# Approvals per class: any one group satisfies it. `count` distinct people in
+# `role`, or one person in each of `roles`.
+approvals:
+  standard: pre-approved
+  normal: [{role: change-manager, count: 1}, {role: engineering-lead, count: 1}]
+  major: [{role: cab, count: 3}, {role: cto, count: 1}]
+  emergency: [{roles: [ciso, cto]}, {role: ceo, count: 1}]
+
+# Risk matrix: the least class for an impact (outer key) and likelihood (inner
+# key). A change may be classed higher, never lower; emergency is outside it.
+risk_matrix:
+  high: {low: normal, medium: major, high: major}
+  medium: {low: normal, medium: normal, high: major}
+  low: {low: standard, medium: normal, high: normal}
+
+# Testing that must have passed before approval, per class.
+testing:
+  standard: [unit]
+  normal: [unit, integration, qa_review]
+  major: [unit, integration, qa_review, security_review, performance]
+  emergency: [unit]
+
+# Deployment windows. Non-emergency changes must fit inside one.
+windows:
+  - {days: [sun, mon, tue, wed, thu], start: "02:00", end: "06:00", time_zone: UTC}
+
+# Freeze periods, both dates inclusive. `allow` lists the classes still allowed,
+# and `cab-approved` for any change the CAB approved.
+freezes:
+  - {name: Year end, start: 2026-12-21, end: 2027-01-04, allow: [emergency]}
+
+# People away (resource availability), by email, both dates inclusive.
+unavailable: []
+
+# The weekly CAB meeting, where every emergency change is presented.
+cab_meeting: {day: tue, time: "10:00", time_zone: UTC}
+
+# Recovery time objective per rollback kind.
+rto: {simple: 15m, complex: 1h, full-restore: 4h}
+
+# Emergency changes: documentation and written approval within 24 h of
+# implementation, post-emergency review within 5 days.
+emergency_deadlines: {documentation: 24h, written_approval: 24h, post_review: 5d}
+
+# Monthly targets (guide section 9.3).
+targets: {emergency_rate: 0.05, success_rate: 0.95, rollback_rate: 0.05, issue_rate: 0.10, average_change_time: 2h}
+
+# Approvers' public keys (git allowed-signers key format), by email, and
+# whether approval commits must be signed with them.
+signing_keys: {}
+require_signed_approvals: false
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_defaults_equal_the_built_in_ones() {
+        let parsed: Policy = serde_yaml::from_str(DEFAULT_POLICY_YAML).unwrap();
+        assert_eq!(parsed, Policy::default());
+    }
+
+    #[test]
+    fn empty_policy_means_defaults() {
+        let parsed: Policy = serde_yaml::from_str("{}").unwrap();
+        assert_eq!(parsed, Policy::default());
+    }
+
+    #[test]
+    fn spans_parse_and_print() {
+        assert_eq!("15m".parse::<Span>().unwrap(), Span::minutes(15));
+        assert_eq!("5d".parse::<Span>().unwrap().to_string(), "5d");
+        assert!("15 minutes".parse::<Span>().is_err());
+    }
+}

@@ -1,0 +1,577 @@
+//! The change record (schema_version 1): the types that one YAML file in
+//! `changes/<year>/` deserializes into, and the small vocabulary around them.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::person::Person;
+
+/// Declares a kebab-case enum with `Display`, `FromStr` and a list of all
+/// values, so the CLI, the parser and the error hints share one spelling.
+macro_rules! kebab_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            /// Lists every value in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// Returns the value as written in a record.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => {
+                        let all: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                        Err(crate::suggest::unknown_value(s, &all))
+                    }
+                }
+            }
+        }
+    };
+}
+pub(crate) use kebab_enum;
+
+kebab_enum!(
+    /// Where a change is in its lifecycle.
+    Status {
+        Draft => "draft",
+        Submitted => "submitted",
+        Approved => "approved",
+        Rejected => "rejected",
+        Scheduled => "scheduled",
+        InProgress => "in-progress",
+        Completed => "completed",
+        Failed => "failed",
+        RolledBack => "rolled-back",
+        Cancelled => "cancelled",
+        Closed => "closed",
+    }
+);
+
+kebab_enum!(
+    /// The change class, which decides the approvals and testing it needs.
+    Classification {
+        Standard => "standard",
+        Normal => "normal",
+        Major => "major",
+        Emergency => "emergency",
+    }
+);
+
+kebab_enum!(
+    /// A three-step scale for impact, likelihood and priority.
+    Level {
+        Low => "low",
+        Medium => "medium",
+        High => "high",
+    }
+);
+
+kebab_enum!(
+    /// The state of one kind of testing.
+    TestState {
+        Passed => "passed",
+        Failed => "failed",
+        NotRun => "not-run",
+        NotApplicable => "not-applicable",
+    }
+);
+
+kebab_enum!(
+    /// The kinds of testing the policy knows, by their record key.
+    TestKind {
+        Unit => "unit",
+        Integration => "integration",
+        QaReview => "qa_review",
+        SecurityReview => "security_review",
+        Performance => "performance",
+    }
+);
+
+kebab_enum!(
+    /// How a change is rolled out.
+    Strategy {
+        BlueGreen => "blue-green",
+        Canary => "canary",
+        Rolling => "rolling",
+        DatabaseMigration => "database-migration",
+        Manual => "manual",
+    }
+);
+
+kebab_enum!(
+    /// How hard a rollback is; decides its recovery time objective.
+    RollbackKind {
+        Simple => "simple",
+        Complex => "complex",
+        FullRestore => "full-restore",
+    }
+);
+
+kebab_enum!(
+    /// A role that may approve changes, as named in the policy.
+    Role {
+        ChangeManager => "change-manager",
+        EngineeringLead => "engineering-lead",
+        Cab => "cab",
+        Ciso => "ciso",
+        Cto => "cto",
+        Ceo => "ceo",
+    }
+);
+
+kebab_enum!(
+    /// An approver's decision.
+    Decision {
+        Approved => "approved",
+        Rejected => "rejected",
+    }
+);
+
+kebab_enum!(
+    /// How an approval was given.
+    Method {
+        Written => "written",
+        Verbal => "verbal",
+    }
+);
+
+kebab_enum!(
+    /// How an implementation ended.
+    Outcome {
+        Successful => "successful",
+        Failed => "failed",
+        RolledBack => "rolled-back",
+    }
+);
+
+kebab_enum!(
+    /// The result of smoke tests after a deployment or rollback.
+    CheckResult {
+        Passed => "passed",
+        Failed => "failed",
+        NotRun => "not-run",
+    }
+);
+
+kebab_enum!(
+    /// Error rates or performance compared with the baseline.
+    Health {
+        Normal => "normal",
+        Elevated => "elevated",
+    }
+);
+
+kebab_enum!(
+    /// Whether customers can use the service.
+    Access {
+        Verified => "verified",
+        Impaired => "impaired",
+    }
+);
+
+kebab_enum!(
+    /// What made a rollback necessary (the guide's automatic and manual triggers).
+    Trigger {
+        ErrorRate => "error-rate",
+        ResponseTime => "response-time",
+        CriticalFunctionality => "critical-functionality",
+        SecurityVulnerability => "security-vulnerability",
+        CustomerComplaints => "customer-complaints",
+        CriticalBug => "critical-bug",
+        DataCorruption => "data-corruption",
+        PerformanceDegradation => "performance-degradation",
+        CustomerImpact => "customer-impact",
+    }
+);
+
+kebab_enum!(
+    /// Whether a rollback was immediate or planned.
+    RollbackMode {
+        Immediate => "immediate",
+        Planned => "planned",
+    }
+);
+
+kebab_enum!(
+    /// Why an emergency change skipped the normal process.
+    Criterion {
+        CriticalVulnerability => "critical-vulnerability",
+        ProductionDown => "production-down",
+        DataCorruption => "data-corruption",
+        CriticalFunctionality => "critical-functionality",
+        SlaBreach => "sla-breach",
+    }
+);
+
+/// Extra keys starting with `x-`, kept as they are.
+pub type Extensions = BTreeMap<String, serde_yaml::Value>;
+
+/// One change record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    /// Always 1 for this format.
+    pub schema_version: u32,
+    /// `CHG-<year>-<NNNN>`, equal to the file name.
+    pub id: String,
+    pub title: String,
+    pub status: Status,
+    pub classification: Classification,
+    /// A standard change names its catalogue template (a file in `changes/templates/`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    pub risk: Risk,
+    #[serde(default = "default_priority")]
+    pub priority: Level,
+    pub requested_by: Person,
+    pub created_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub justification: Option<Justification>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub systems: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customers_affected: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub downtime_required: Option<bool>,
+    #[serde(default, skip_serializing_if = "Testing::is_empty")]
+    pub testing: Testing,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<Deployment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollback: Option<RollbackPlan>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub approvals: Vec<Approval>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub implementation: Option<Implementation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rollbacks: Vec<RollbackEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<Review>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emergency: Option<Emergency>,
+    /// Set when the change was cancelled (`chg cancel`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation: Option<Cancellation>,
+    /// Keys starting with `x-`, at any level, by their dotted parent path.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub extensions: BTreeMap<String, Extensions>,
+}
+
+fn default_priority() -> Level {
+    Level::Medium
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Risk {
+    pub impact: Level,
+    pub likelihood: Level,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Justification {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_benefit: Option<String>,
+}
+
+/// The state of each kind of testing; absent means not recorded.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Testing {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<TestState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration: Option<TestState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qa_review: Option<TestState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_review: Option<TestState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub performance: Option<TestState>,
+}
+
+impl Testing {
+    /// Returns true when no kind of testing is recorded.
+    pub fn is_empty(&self) -> bool {
+        TestKind::ALL.iter().all(|k| self.get(*k).is_none())
+    }
+
+    /// Returns the recorded state of one kind of testing.
+    pub fn get(&self, kind: TestKind) -> Option<TestState> {
+        match kind {
+            TestKind::Unit => self.unit,
+            TestKind::Integration => self.integration,
+            TestKind::QaReview => self.qa_review,
+            TestKind::SecurityReview => self.security_review,
+            TestKind::Performance => self.performance,
+        }
+    }
+
+    /// Records the state of one kind of testing.
+    pub fn set(&mut self, kind: TestKind, state: TestState) {
+        let slot = match kind {
+            TestKind::Unit => &mut self.unit,
+            TestKind::Integration => &mut self.integration,
+            TestKind::QaReview => &mut self.qa_review,
+            TestKind::SecurityReview => &mut self.security_review,
+            TestKind::Performance => &mut self.performance,
+        };
+        *slot = Some(state);
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Deployment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<Strategy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<Window>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<String>,
+}
+
+/// A deployment window, in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Window {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RollbackPlan {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<RollbackKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_tested: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    pub role: Role,
+    pub approver: Person,
+    pub decision: Decision,
+    #[serde(default = "default_method")]
+    pub method: Method,
+    pub at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+fn default_method() -> Method {
+    Method::Written
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Implementation {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation: Option<Validation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub issues: Vec<String>,
+}
+
+/// Validation results after a deployment or a rollback.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Validation {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smoke_tests: Option<CheckResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_rates: Option<Health>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub performance: Option<Health>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_access: Option<Access>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitored_minutes: Option<u32>,
+}
+
+impl Validation {
+    /// Returns true when no result is recorded.
+    pub fn is_empty(&self) -> bool {
+        self == &Validation::default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RollbackEntry {
+    pub trigger: Trigger,
+    #[serde(default = "default_mode")]
+    pub mode: RollbackMode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<RollbackKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restored_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub log: Vec<LogEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation: Option<Validation>,
+    #[serde(default)]
+    pub issues: Vec<String>,
+    #[serde(default)]
+    pub post_actions: PostActions,
+}
+
+fn default_mode() -> RollbackMode {
+    RollbackMode::Immediate
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogEntry {
+    pub at: DateTime<Utc>,
+    pub by: Person,
+    pub entry: String,
+}
+
+/// What is owed after a rollback: lessons, root cause, a plan to redeploy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostActions {
+    #[serde(default)]
+    pub lessons_learned: Option<String>,
+    #[serde(default)]
+    pub root_cause: Option<String>,
+    #[serde(default)]
+    pub redeploy_plan: Option<String>,
+}
+
+/// The post-implementation review.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    #[serde(default)]
+    pub completed_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub lessons_learned: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Emergency {
+    #[serde(default)]
+    pub criteria: Vec<Criterion>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvss: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact_of_not_implementing: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cab_review: Option<CabReview>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_review: Option<PostReview>,
+}
+
+/// The presentation of an emergency change at the next CAB meeting.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CabReview {
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    #[serde(default)]
+    pub feedback: Option<String>,
+}
+
+/// The post-emergency review, owed within five days.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostReview {
+    #[serde(default)]
+    pub completed_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub root_cause: Option<String>,
+    #[serde(default)]
+    pub preventive_measures: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cancellation {
+    pub at: DateTime<Utc>,
+    pub by: Person,
+    pub reason: String,
+}
+
+impl Record {
+    /// Returns the year and number of the id, when it is well formed.
+    pub fn id_parts(&self) -> Option<(i32, u32)> {
+        crate::id::parse(&self.id)
+    }
+
+    /// Returns the approvals with decision `approved`.
+    pub fn granted_approvals(&self) -> impl Iterator<Item = &Approval> {
+        self.approvals.iter().filter(|a| a.decision == Decision::Approved)
+    }
+
+    /// Returns when the implementation finished, if it did.
+    pub fn finished_at(&self) -> Option<DateTime<Utc>> {
+        self.implementation.as_ref().and_then(|i| i.finished_at)
+    }
+
+    /// Returns when the implementation started, if it did.
+    pub fn started_at(&self) -> Option<DateTime<Utc>> {
+        self.implementation.as_ref().and_then(|i| i.started_at)
+    }
+
+    /// Returns how the implementation ended, if it did.
+    pub fn outcome(&self) -> Option<Outcome> {
+        self.implementation.as_ref().and_then(|i| i.outcome)
+    }
+
+    /// Returns the deployment window, if one is set.
+    pub fn window(&self) -> Option<Window> {
+        self.deployment.as_ref().and_then(|d| d.window)
+    }
+
+    /// Returns the rollback kind declared in the plan.
+    pub fn rollback_kind(&self) -> Option<RollbackKind> {
+        self.rollback.as_ref().and_then(|r| r.kind)
+    }
+}

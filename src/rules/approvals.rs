@@ -1,0 +1,136 @@
+//! `approval-missing`, `approver-not-authorized` and `self-approval`: were
+//! the right people asked, and did enough of them say yes.
+
+use std::collections::BTreeSet;
+
+use super::Context;
+use crate::finding::Finding;
+use crate::lifecycle;
+use crate::policy::Policy;
+use crate::record::{Classification, Decision, Method, Record, Status};
+use crate::store::Loaded;
+
+/// Whether a record's approvals satisfy its class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalStatus {
+    pub satisfied: bool,
+    /// For each group of the class: what it still lacks (`2 more cab`).
+    pub missing: Vec<String>,
+}
+
+/// Counts the valid approvals (authorised, not by the requester, distinct
+/// people; verbal ones only for emergencies) against the class's groups.
+pub fn approval_status(record: &Record, policy: &Policy) -> ApprovalStatus {
+    let groups = policy.approval_groups(record.classification);
+    if record.classification == Classification::Standard {
+        return ApprovalStatus {
+            satisfied: true,
+            missing: Vec::new(),
+        };
+    }
+    let valid = |role| {
+        record
+            .approvals
+            .iter()
+            .filter(|a| a.decision == Decision::Approved && a.role == role)
+            .filter(|a| a.method == Method::Written || record.classification == Classification::Emergency)
+            .filter(|a| policy.holds(a.approver.email(), role) && !a.approver.same_as(&record.requested_by))
+            .map(|a| a.approver.email().to_ascii_lowercase())
+            .collect::<BTreeSet<_>>()
+            .len() as u32
+    };
+    let mut missing = Vec::new();
+    for group in groups {
+        let lacks: Vec<String> = group
+            .needs()
+            .into_iter()
+            .filter_map(|(role, n)| {
+                let have = valid(role);
+                (have < n).then(|| format!("{} more {role}", n - have))
+            })
+            .collect();
+        if lacks.is_empty() {
+            return ApprovalStatus {
+                satisfied: true,
+                missing: Vec::new(),
+            };
+        }
+        missing.push(lacks.join(" and "));
+    }
+    ApprovalStatus {
+        satisfied: false,
+        missing,
+    }
+}
+
+/// Checks the approvals of one record.
+pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
+    let record = &loaded.record;
+    let file = loaded.file.as_str();
+    let pos = &loaded.positions;
+    let mut findings = Vec::new();
+    for (i, approval) in record.approvals.iter().enumerate() {
+        let at = pos.of(&format!("approvals[{i}].approver"));
+        if !ctx.policy.holds(approval.approver.email(), approval.role) {
+            let members = ctx.policy.members(approval.role);
+            findings.push(Finding::error(
+                file,
+                at,
+                "approver-not-authorized",
+                format!(
+                    "{} is not listed for the role `{}` in the policy",
+                    approval.approver, approval.role
+                ),
+                if members.is_empty() {
+                    format!(
+                        "nobody holds `{}`; add the approver under `roles` in changes/policy.yaml",
+                        approval.role
+                    )
+                } else {
+                    format!("`{}` is held by: {}", approval.role, members.join(", "))
+                },
+            ));
+        }
+        if approval.approver.same_as(&record.requested_by) && approval.decision == Decision::Approved {
+            findings.push(Finding::error(
+                file,
+                at,
+                "self-approval",
+                format!("{} approves their own change", approval.approver),
+                "another person holding the role must approve it",
+            ));
+        }
+    }
+    let judged = lifecycle::needs_approval(record.status)
+        && record.classification != Classification::Standard
+        && record.status != Status::Rejected;
+    if judged {
+        let state = approval_status(record, ctx.policy);
+        if !state.satisfied {
+            let groups: Vec<String> = ctx
+                .policy
+                .approval_groups(record.classification)
+                .iter()
+                .map(|g| g.describe())
+                .collect();
+            findings.push(Finding::error(
+                file,
+                if record.approvals.is_empty() {
+                    pos.of("status")
+                } else {
+                    pos.of("approvals")
+                },
+                "approval-missing",
+                format!(
+                    "status `{}` needs the approvals of a {} change ({}); it lacks {}",
+                    record.status,
+                    record.classification,
+                    groups.join(" or "),
+                    state.missing.join(", or ")
+                ),
+                format!("approvers run `chg approve {}`", record.id),
+            ));
+        }
+    }
+    findings
+}

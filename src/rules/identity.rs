@@ -1,0 +1,75 @@
+//! `id-mismatch` and `duplicate-id`: the id is the file's name, once.
+
+use std::collections::BTreeMap;
+
+use crate::finding::Finding;
+use crate::store::Loaded;
+
+/// Checks that the id matches the file name and its year folder.
+pub fn check_record(loaded: &Loaded) -> Vec<Finding> {
+    let record = &loaded.record;
+    let path = std::path::Path::new(&loaded.file);
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let folder = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let at = loaded.positions.of("id");
+    let mut findings = Vec::new();
+    match crate::id::parse(&record.id) {
+        None => findings.push(Finding::error(
+            &loaded.file,
+            at,
+            "id-mismatch",
+            format!("`{}` is not a change id", record.id),
+            format!("ids look like `CHG-2026-0042`; this file's name says `{stem}`"),
+        )),
+        Some((year, _)) => {
+            if record.id != stem {
+                findings.push(Finding::error(
+                    &loaded.file,
+                    at,
+                    "id-mismatch",
+                    format!("id `{}` does not match the file name `{stem}.yaml`", record.id),
+                    format!("set `id: {stem}`, or rename the file to `{}.yaml`", record.id),
+                ));
+            } else if folder != year.to_string() {
+                findings.push(Finding::error(
+                    &loaded.file,
+                    at,
+                    "id-mismatch",
+                    format!("`{}` is in the folder `{folder}`, not `{year}`", record.id),
+                    format!("move the file to `changes/{year}/`"),
+                ));
+            }
+        }
+    }
+    findings
+}
+
+/// Checks that no id is used by two files.
+pub fn check_store(records: &[Loaded]) -> Vec<Finding> {
+    let mut by_id: BTreeMap<&str, Vec<&Loaded>> = BTreeMap::new();
+    for loaded in records {
+        by_id.entry(loaded.record.id.as_str()).or_default().push(loaded);
+    }
+    let mut findings = Vec::new();
+    for (id, files) in by_id.into_iter().filter(|(_, f)| f.len() > 1) {
+        let names: Vec<&str> = files.iter().map(|l| l.file.as_str()).collect();
+        for loaded in &files {
+            let others: Vec<&str> = names.iter().copied().filter(|n| *n != loaded.file).collect();
+            findings.push(Finding::error(
+                &loaded.file,
+                loaded.positions.of("id"),
+                "duplicate-id",
+                format!("id `{id}` is also used by {}", others.join(", ")),
+                format!("give one of them a new id with `chg renumber {id}`"),
+            ));
+        }
+    }
+    findings
+}

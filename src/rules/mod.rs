@@ -1,0 +1,68 @@
+//! The rules of `chg check`: pure functions from records and policy to
+//! findings, so each can be tested without a repository.
+
+mod approvals;
+mod classification;
+mod identity;
+mod outcome;
+mod readiness;
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+
+pub use approvals::{approval_status, ApprovalStatus};
+
+use crate::finding::Finding;
+use crate::policy::Policy;
+use crate::store::Loaded;
+
+/// What the rules need besides the records.
+pub struct Context<'a> {
+    pub policy: &'a Policy,
+    /// Names of the templates in the catalogue.
+    pub templates: &'a BTreeSet<String>,
+    /// The time deadlines are judged at.
+    pub now: DateTime<Utc>,
+}
+
+/// Every rule name `chg check` knows, for documentation and tests.
+pub const RULES: &[&str] = &[
+    "yaml-syntax",
+    "schema",
+    "merge-conflict",
+    "id-mismatch",
+    "duplicate-id",
+    "risk-classification",
+    "rollback-plan-missing",
+    "testing-incomplete",
+    "approval-missing",
+    "approver-not-authorized",
+    "self-approval",
+    "template-missing",
+    "emergency-criteria-missing",
+    "cvss-below-threshold",
+    "outcome-incomplete",
+    "rollback-record-incomplete",
+];
+
+/// Runs every rule over the records and returns the findings, in file order.
+pub fn check(records: &[Loaded], ctx: &Context) -> Vec<Finding> {
+    let mut findings = identity::check_store(records);
+    for loaded in records {
+        findings.extend(check_record(loaded, ctx));
+    }
+    findings.sort_by(|a, b| (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule)));
+    findings
+}
+
+/// Runs the rules that judge one record on its own.
+pub fn check_record(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    findings.extend(identity::check_record(loaded));
+    findings.extend(classification::check(loaded, ctx));
+    findings.extend(readiness::check(loaded, ctx));
+    findings.extend(approvals::check(loaded, ctx));
+    findings.extend(outcome::check(loaded, ctx));
+    findings
+}

@@ -1,0 +1,398 @@
+//! The store: the `changes/` folder of a git work tree, its paths, id
+//! allocation and atomic writes.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context as _, Result};
+
+use crate::document::{self, DocumentError, Position, Positions};
+use crate::error::FileError;
+use crate::git::{Actor, Repo};
+use crate::policy::Policy;
+use crate::record::Record;
+use crate::template::Template;
+
+/// The name of the store folder at the root of the work tree.
+pub const STORE_DIR: &str = "changes";
+
+/// A change store and the repository it lives in.
+pub struct Store {
+    dir: PathBuf,
+    repo: Repo,
+}
+
+/// A record read from its file, with where its keys stand.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The path relative to the work tree, as findings print it.
+    pub file: String,
+    pub record: Record,
+    pub positions: Positions,
+}
+
+impl Store {
+    /// Finds the store: `explicit` (from `--store` or `CHG_STORE`), else
+    /// `changes/` at the root of the work tree that holds the current folder.
+    pub fn locate(explicit: Option<&Path>) -> Result<Store> {
+        let cwd = std::env::current_dir().context("cannot read the current folder")?;
+        let (repo, dir) = match explicit {
+            Some(dir) => {
+                let dir = cwd.join(dir);
+                let probe = if dir.exists() {
+                    dir.clone()
+                } else {
+                    dir.parent().map(Path::to_path_buf).unwrap_or(cwd.clone())
+                };
+                let repo = Repo::discover(&probe)?;
+                (repo, dir)
+            }
+            None => {
+                let repo = Repo::discover(&cwd)?;
+                let dir = repo.workdir().join(STORE_DIR);
+                (repo, dir)
+            }
+        };
+        let dir = normalize(&dir);
+        let workdir = normalize(repo.workdir());
+        if !dir.starts_with(&workdir) {
+            bail!(
+                "the store {} is outside the git work tree {}\n  hint: pass a `--store` folder inside the work tree",
+                dir.display(),
+                workdir.display()
+            );
+        }
+        Ok(Store { dir, repo })
+    }
+
+    /// Fails with a hint to run `chg init` when the store folder does not exist.
+    pub fn require_exists(&self) -> Result<()> {
+        if !self.dir.is_dir() {
+            bail!(
+                "no change store: {} does not exist\n  hint: run `chg init` to create it, or pass `--store DIR`",
+                self.display(&self.dir)
+            );
+        }
+        Ok(())
+    }
+
+    /// Returns the store folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Returns the repository.
+    pub fn repo(&self) -> &Repo {
+        &self.repo
+    }
+
+    /// Returns the policy file's path.
+    pub fn policy_path(&self) -> PathBuf {
+        self.dir.join("policy.yaml")
+    }
+
+    /// Returns the template catalogue's folder.
+    pub fn templates_dir(&self) -> PathBuf {
+        self.dir.join("templates")
+    }
+
+    /// Returns where the record with this id lives (the id must be valid).
+    pub fn record_path(&self, year: i32, id: &str) -> PathBuf {
+        self.dir.join(year.to_string()).join(format!("{id}.yaml"))
+    }
+
+    /// Returns a path relative to the work tree, with `/`, as findings show it.
+    pub fn display(&self, path: &Path) -> String {
+        let workdir = normalize(self.repo.workdir());
+        let path = normalize(path);
+        path.strip_prefix(&workdir)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/")
+    }
+
+    /// Returns the path relative to the work tree.
+    pub fn relative(&self, path: &Path) -> PathBuf {
+        PathBuf::from(self.display(path))
+    }
+
+    /// Reads the policy; a missing file means every default.
+    pub fn policy(&self) -> Result<Policy> {
+        let path = self.policy_path();
+        if !path.exists() {
+            return Ok(Policy::default());
+        }
+        let text = self.read_checked(&path)?;
+        let parsed = document::parse::<Policy>(&text).map_err(|error| FileError {
+            file: self.display(&path),
+            error,
+        })?;
+        Ok(parsed.value)
+    }
+
+    /// Reads a store file, refusing symlinks that leave the work tree.
+    fn read_checked(&self, path: &Path) -> Result<String, FileError> {
+        self.check_inside(path).map_err(|message| FileError {
+            file: self.display(path),
+            error: DocumentError {
+                rule: "outside-store",
+                position: Position::START,
+                message,
+                hint: "replace the link with the file itself; chg reads nothing outside the repository".into(),
+            },
+        })?;
+        document::read_text(path).map_err(|error| FileError {
+            file: self.display(path),
+            error,
+        })
+    }
+
+    fn check_inside(&self, path: &Path) -> Result<(), String> {
+        let meta = std::fs::symlink_metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
+        if meta.file_type().is_symlink() {
+            let target = std::fs::canonicalize(path).map_err(|e| format!("the link points nowhere: {e}"))?;
+            let root = std::fs::canonicalize(self.repo.workdir()).map_err(|e| e.to_string())?;
+            if !target.starts_with(&root) {
+                return Err(format!(
+                    "the file is a link to {}, outside the repository",
+                    target.display()
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Lists the record files, sorted: `changes/<year>/*.yaml`.
+    pub fn record_files(&self) -> Result<Vec<PathBuf>> {
+        let mut files = Vec::new();
+        let entries =
+            std::fs::read_dir(&self.dir).with_context(|| format!("cannot read {}", self.display(&self.dir)))?;
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if !(name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit()) && entry.path().is_dir()) {
+                continue;
+            }
+            for file in std::fs::read_dir(entry.path())? {
+                let file = file?;
+                let path = file.path();
+                let file_name = file.file_name();
+                let file_name = file_name.to_string_lossy();
+                if file_name.starts_with('.') || !(file_name.ends_with(".yaml") || file_name.ends_with(".yml")) {
+                    continue;
+                }
+                files.push(path);
+            }
+        }
+        files.sort();
+        Ok(files)
+    }
+
+    /// Reads and parses one record file.
+    pub fn load(&self, path: &Path) -> Result<Loaded, FileError> {
+        let file = self.display(path);
+        let text = self.read_checked(path)?;
+        Self::parse_record(&file, &text)
+    }
+
+    /// Parses a record's text, `file` naming it in errors.
+    pub fn parse_record(file: &str, text: &str) -> Result<Loaded, FileError> {
+        let parsed = document::parse::<Record>(text).map_err(|error| FileError {
+            file: file.to_string(),
+            error,
+        })?;
+        let mut record = parsed.value;
+        record.extensions = parsed.extensions;
+        if record.schema_version != 1 {
+            return Err(FileError {
+                file: file.to_string(),
+                error: DocumentError {
+                    rule: "schema",
+                    position: parsed.positions.of("schema_version"),
+                    message: format!("schema_version {} is not supported", record.schema_version),
+                    hint: "this chg reads schema_version 1; upgrade chg or fix the number".into(),
+                },
+            });
+        }
+        Ok(Loaded {
+            file: file.to_string(),
+            record,
+            positions: parsed.positions,
+        })
+    }
+
+    /// Reads every record; the files that fail to parse are returned beside.
+    pub fn load_all(&self) -> Result<(Vec<Loaded>, Vec<FileError>)> {
+        let mut loaded = Vec::new();
+        let mut errors = Vec::new();
+        for path in self.record_files()? {
+            match self.load(&path) {
+                Ok(l) => loaded.push(l),
+                Err(e) => errors.push(e),
+            }
+        }
+        Ok((loaded, errors))
+    }
+
+    /// Reads every record, failing on the first file that does not parse.
+    pub fn load_all_strict(&self) -> Result<Vec<Loaded>> {
+        let (loaded, errors) = self.load_all()?;
+        if let Some(first) = errors.into_iter().next() {
+            return Err(anyhow!(first)).context("a record does not parse; `chg check` lists every problem");
+        }
+        Ok(loaded)
+    }
+
+    /// Finds one record by id; an unknown id names the closest existing ones.
+    pub fn find(&self, id: &str) -> Result<Loaded> {
+        let (year, _) = crate::id::validate(id).map_err(|m| anyhow!("{m}"))?;
+        let path = self.record_path(year, id);
+        if path.exists() || std::fs::symlink_metadata(&path).is_ok() {
+            return Ok(self.load(&path)?);
+        }
+        let ids: Vec<String> = self
+            .record_files()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string()))
+            .collect();
+        let near = crate::suggest::nearest(id, ids.iter().map(String::as_str), 3);
+        let hint = if near.is_empty() {
+            "the store has no records yet; `chg new` creates one".to_string()
+        } else {
+            format!("closest existing ids: {}", near.join(", "))
+        };
+        bail!("no change `{id}` in {}\n  hint: {hint}", self.display(&self.dir))
+    }
+
+    /// Reads the standard-change catalogue, by template name.
+    pub fn templates(&self) -> Result<BTreeMap<String, Template>> {
+        let mut templates = BTreeMap::new();
+        let dir = self.templates_dir();
+        if !dir.is_dir() {
+            return Ok(templates);
+        }
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = self.read_checked(&path)?;
+            let parsed = document::parse::<Template>(&text).map_err(|error| FileError {
+                file: self.display(&path),
+                error,
+            })?;
+            let name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default();
+            templates.insert(name, parsed.value);
+        }
+        Ok(templates)
+    }
+
+    /// Returns the highest record number for a year in the work tree and on
+    /// every local and remote-tracking branch.
+    pub fn highest_number(&self, year: i32) -> Result<u32> {
+        let mut names: Vec<String> = Vec::new();
+        let year_dir = self.dir.join(year.to_string());
+        if year_dir.is_dir() {
+            for entry in std::fs::read_dir(&year_dir)? {
+                names.push(entry?.file_name().to_string_lossy().to_string());
+            }
+        }
+        let rel = self.display(&year_dir);
+        names.extend(self.repo.file_names_on_branches(&rel)?);
+        Ok(names
+            .iter()
+            .filter_map(|n| n.strip_suffix(".yaml"))
+            .filter_map(crate::id::parse)
+            .filter(|(y, _)| *y == year)
+            .map(|(_, n)| n)
+            .max()
+            .unwrap_or(0))
+    }
+
+    /// Creates a new record file with the next free id of `year`: the file is
+    /// written whole to a temporary file and linked into place only if no file
+    /// of that name exists, so concurrent creators never share an id.
+    pub fn create_record(&self, year: i32, mut record: Record) -> Result<(Record, PathBuf)> {
+        let year_dir = self.dir.join(year.to_string());
+        std::fs::create_dir_all(&year_dir).with_context(|| format!("cannot create {}", self.display(&year_dir)))?;
+        let mut number = self.highest_number(year)? + 1;
+        for _ in 0..10_000 {
+            record.id = crate::id::format(year, number);
+            let path = self.record_path(year, &record.id);
+            let text = document::to_yaml(&record, &record.extensions)?;
+            let temp = self.temp_file(&year_dir, text.as_bytes())?;
+            match temp.persist_noclobber(&path) {
+                Ok(_) => return Ok((record, path)),
+                Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => number += 1,
+                Err(e) => return Err(e.error).with_context(|| format!("cannot write {}", self.display(&path))),
+            }
+        }
+        bail!("cannot find a free id in {}", self.display(&year_dir))
+    }
+
+    /// Replaces a record's file atomically (temporary file, then rename).
+    pub fn write_record(&self, path: &Path, record: &Record) -> Result<()> {
+        let text = document::to_yaml(record, &record.extensions)?;
+        self.write_atomic(path, text.as_bytes())
+    }
+
+    /// Writes a file atomically: never a half file, whatever interrupts it.
+    pub fn write_atomic(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        let dir = path.parent().unwrap_or(&self.dir);
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", self.display(dir)))?;
+        let temp = self.temp_file(dir, bytes)?;
+        temp.persist(path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write {}", self.display(path)))?;
+        Ok(())
+    }
+
+    fn temp_file(&self, dir: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
+        let mut temp = tempfile::Builder::new()
+            .prefix(".chg-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .with_context(|| format!("cannot create a temporary file in {}", self.display(dir)))?;
+        temp.write_all(bytes)?;
+        temp.as_file().sync_all()?;
+        Ok(temp)
+    }
+
+    /// Commits the given files with the actor's identity.
+    pub fn commit(&self, paths: &[&Path], message: &str, actor: &Actor) -> Result<()> {
+        let mut contents = Vec::new();
+        for path in paths {
+            let bytes = if path.exists() {
+                Some(std::fs::read(path)?)
+            } else {
+                None
+            };
+            contents.push((self.relative(path), bytes));
+        }
+        let files: Vec<(&Path, Option<&[u8]>)> = contents.iter().map(|(p, b)| (p.as_path(), b.as_deref())).collect();
+        self.repo.commit_files(&files, message, actor)?;
+        Ok(())
+    }
+}
+
+/// Removes `.` and `..` components without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

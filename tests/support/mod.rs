@@ -1,0 +1,264 @@
+//! A small builder for tests: a temporary git repository with a fixed
+//! identity, and a way to run the real `chg` binary in it.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// A person acting in a test, with a fixed git identity.
+#[derive(Clone, Copy)]
+pub struct Who {
+    pub name: &'static str,
+    pub email: &'static str,
+}
+
+pub const JANE: Who = Who {
+    name: "Jane Doe",
+    email: "jane@example.com",
+};
+pub const RAJ: Who = Who {
+    name: "Raj Iyer",
+    email: "raj@example.com",
+};
+pub const SAM: Who = Who {
+    name: "Sam Lee",
+    email: "sam@example.com",
+};
+pub const LEE: Who = Who {
+    name: "Lee Park",
+    email: "lee@example.com",
+};
+pub const ANA: Who = Who {
+    name: "Ana Silva",
+    email: "ana@example.com",
+};
+pub const BEN: Who = Who {
+    name: "Ben Okafor",
+    email: "ben@example.com",
+};
+pub const CHO: Who = Who {
+    name: "Cho Min",
+    email: "cho@example.com",
+};
+pub const CAROL: Who = Who {
+    name: "Carol Diaz",
+    email: "carol@example.com",
+};
+pub const DAVE: Who = Who {
+    name: "Dave Kim",
+    email: "dave@example.com",
+};
+pub const ERIN: Who = Who {
+    name: "Erin Wu",
+    email: "erin@example.com",
+};
+pub const MALLORY: Who = Who {
+    name: "Mallory Bad",
+    email: "mallory@example.com",
+};
+
+/// A temporary git work tree.
+pub struct Repo {
+    dir: tempfile::TempDir,
+    home: tempfile::TempDir,
+    /// `CHG_NOW` for every run, so deadlines are judged at a fixed time.
+    pub now: Option<String>,
+}
+
+/// The result of one run of `chg`.
+#[derive(Debug)]
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Run {
+        Run {
+            status: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Asserts the exit status, showing both streams when it differs.
+    #[track_caller]
+    pub fn status(self, expected: i32) -> Run {
+        assert_eq!(
+            self.status, expected,
+            "exit status {} (expected {expected})\n--- stdout\n{}\n--- stderr\n{}",
+            self.status, self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Asserts success.
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        self.status(0)
+    }
+}
+
+impl Repo {
+    /// Makes an empty repository with `git init`, identity Jane.
+    pub fn new() -> Repo {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let home = tempfile::tempdir().expect("temp home");
+        let repo = Repo { dir, home, now: None };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo.git(&["config", "user.name", JANE.name]);
+        repo.git(&["config", "user.email", JANE.email]);
+        repo.git(&["config", "commit.gpgsign", "false"]);
+        repo
+    }
+
+    /// Makes a repository with `chg init` run in it (committed).
+    pub fn initialised() -> Repo {
+        let repo = Repo::new();
+        repo.chg(&["init"]).ok();
+        repo
+    }
+
+    /// Returns the work tree's path.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Returns a path inside the work tree.
+    pub fn join(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Writes a file (creating folders).
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    /// Reads a file.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    fn command(&self, program: &str, who: Who) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
+        cmd.current_dir(self.path());
+        isolate(&mut cmd, self.home.path());
+        cmd.env("GIT_AUTHOR_NAME", who.name)
+            .env("GIT_AUTHOR_EMAIL", who.email)
+            .env("GIT_COMMITTER_NAME", who.name)
+            .env("GIT_COMMITTER_EMAIL", who.email);
+        if let Some(now) = &self.now {
+            cmd.env("CHG_NOW", now);
+        }
+        cmd
+    }
+
+    /// Runs `chg` as Jane.
+    pub fn chg(&self, args: &[&str]) -> Run {
+        self.chg_as(JANE, args)
+    }
+
+    /// Runs `chg` as someone.
+    pub fn chg_as(&self, who: Who, args: &[&str]) -> Run {
+        let cmd = self.command(env!("CARGO_BIN_EXE_chg"), who);
+        let output = Command::from_std(cmd).args(args).output().expect("run chg");
+        Run::from(output)
+    }
+
+    /// Runs `chg` as someone with extra environment variables.
+    pub fn chg_env(&self, who: Who, env: &[(&str, &str)], args: &[&str]) -> Run {
+        let mut cmd = self.command(env!("CARGO_BIN_EXE_chg"), who);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Run::from(Command::from_std(cmd).args(args).output().expect("run chg"))
+    }
+
+    /// Runs `git` as Jane and returns its stdout; panics when git fails.
+    pub fn git(&self, args: &[&str]) -> String {
+        self.git_as(JANE, args)
+    }
+
+    /// Runs `git` as someone and returns its stdout; panics when git fails.
+    pub fn git_as(&self, who: Who, args: &[&str]) -> String {
+        let output = self.command("git", who).args(args).output().expect("run git");
+        assert!(
+            output.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Commits everything as someone at a fixed time (`@seconds +0000` or RFC 3339).
+    pub fn commit_all_at(&self, who: Who, when: &str, message: &str) {
+        let mut add = self.command("git", who);
+        add.args(["add", "-A"]);
+        assert!(add.status().expect("git add").success());
+        let mut commit = self.command("git", who);
+        commit
+            .env("GIT_AUTHOR_DATE", when)
+            .env("GIT_COMMITTER_DATE", when)
+            .args(["commit", "-q", "-m", message]);
+        assert!(commit.status().expect("git commit").success());
+    }
+}
+
+/// Clears everything of the developer's own git setup from a command's environment.
+pub fn isolate(cmd: &mut std::process::Command, home: &Path) {
+    for (key, _) in std::env::vars() {
+        if key.starts_with("GIT_") || key == "CHG_STORE" || key == "CHG_NOW" || key == "NO_COLOR" {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", home.join("gitconfig"))
+        .env("TZ", "UTC");
+}
+
+/// A complete normal change record, ready to be adjusted by tests.
+pub fn normal_record(id: &str, status: &str) -> String {
+    format!(
+        r#"schema_version: 1
+id: {id}
+title: Enable canary routing for checkout-api
+status: {status}
+classification: normal
+risk: {{impact: medium, likelihood: low}}
+priority: high
+requested_by: Jane Doe <jane@example.com>
+created_at: 2026-11-16T09:12:00Z
+description: |
+  Route 5 % of checkout traffic through the new pricing service.
+systems: [checkout-api, pricing-service]
+testing:
+  unit: passed
+  integration: passed
+  qa_review: passed
+deployment:
+  strategy: canary
+  window: {{start: 2026-11-18T02:00:00Z, end: 2026-11-18T04:00:00Z}}
+rollback:
+  plan: |
+    Set canary weight to 0, redeploy checkout-api v41.
+  kind: simple
+"#
+    )
+}
+
+/// The approval block of a change manager's written approval.
+pub const SAM_APPROVAL: &str = r#"approvals:
+  - role: change-manager
+    approver: Sam Lee <sam@example.com>
+    decision: approved
+    method: written
+    at: 2026-11-17T10:03:00Z
+"#;
