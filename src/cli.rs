@@ -97,10 +97,32 @@ pub enum Command {
     ///
     /// Example: `chg schema change > change.schema.json`
     Schema(SchemaArgs),
+    /// Give a record the next free id, rename its file, and commit.
+    ///
+    /// For an id that a parallel branch took first (`chg check --base` says so).
+    ///
+    /// Example: `chg renumber CHG-2026-0042`
+    Renumber(RenumberArgs),
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {}
+pub struct InitArgs {
+    /// Also write a CI workflow that runs `chg check --base` on pull requests.
+    #[arg(long, value_enum, value_name = "SYSTEM")]
+    pub ci: Option<CiSystem>,
+}
+
+/// CI systems `chg init --ci` writes a workflow for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiSystem {
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct RenumberArgs {
+    /// The change id to move, e.g. CHG-2026-0042.
+    pub id: String,
+}
 
 #[derive(Debug, Args, Default)]
 pub struct NewArgs {
@@ -201,6 +223,9 @@ pub struct CheckArgs {
     /// Count warnings as errors for the exit status.
     #[arg(long)]
     pub strict: bool,
+    /// Also judge what the branch's commits since REF (e.g. `origin/main`) did to each record.
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -266,6 +266,187 @@ pub fn to_utc(time: Time) -> DateTime<Utc> {
     Utc.timestamp_opt(time.seconds(), 0).single().unwrap_or_default()
 }
 
+/// A commit as the pull-request gate sees it.
+#[derive(Debug, Clone)]
+pub struct CommitInfo {
+    pub id: Oid,
+    pub author: Person,
+    pub committer: Person,
+    pub time: DateTime<Utc>,
+    pub parents: Vec<Oid>,
+    pub summary: String,
+}
+
+impl Repo {
+    /// Resolves a revision (`origin/main`, a commit id, `HEAD~2`) to a commit.
+    pub fn resolve_commit(&self, rev: &str) -> Result<Oid> {
+        let object = self.inner.revparse_single(rev).map_err(|e| {
+            anyhow!(
+                "cannot find the revision `{rev}`: {}\n  hint: fetch it first (`git fetch origin`), or name a branch or commit that exists",
+                e.message()
+            )
+        })?;
+        let commit = object
+            .peel_to_commit()
+            .map_err(|e| anyhow!("`{rev}` is not a commit: {}", e.message()))?;
+        Ok(commit.id())
+    }
+
+    /// Returns true when the object database has this commit (false past a shallow boundary).
+    pub fn has_commit(&self, id: Oid) -> bool {
+        self.inner.find_commit(id).is_ok()
+    }
+
+    /// Returns true when the repository is a shallow clone.
+    pub fn is_shallow(&self) -> bool {
+        self.inner.is_shallow()
+    }
+
+    /// Returns the best common ancestor of two commits.
+    pub fn merge_base(&self, a: Oid, b: Oid) -> Result<Oid> {
+        self.inner.merge_base(a, b).map_err(|e| {
+            let hint = if self.is_shallow() {
+                "the clone is shallow; fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)"
+            } else {
+                "the two revisions share no history; compare against the branch this one was made from"
+            };
+            anyhow!("cannot find a common ancestor of {a} and {b}: {}\n  hint: {hint}", e.message())
+        })
+    }
+
+    /// Lists the commits reachable from `head` but not from `base`, oldest first (parents before children).
+    pub fn commits_between(&self, base: Oid, head: Oid) -> Result<Vec<CommitInfo>> {
+        let mut walk = self.inner.revwalk()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+        walk.push(head)?;
+        walk.hide(base)?;
+        let mut commits = Vec::new();
+        for id in walk {
+            let commit = self.inner.find_commit(id?)?;
+            commits.push(CommitInfo {
+                id: commit.id(),
+                author: person_of(&commit.author()),
+                committer: person_of(&commit.committer()),
+                time: to_utc(commit.time()),
+                parents: commit.parent_ids().collect(),
+                summary: commit.summary().unwrap_or("").to_string(),
+            });
+        }
+        Ok(commits)
+    }
+
+    /// Lists the files below `prefix` whose content differs between two commits
+    /// (`None` as `old` means the empty tree), comparing tree ids so unchanged folders are skipped.
+    pub fn changed_files(&self, old: Option<Oid>, new: Oid, prefix: &str) -> Result<Vec<String>> {
+        let subtree = |commit: Option<Oid>| -> Result<Option<git2::Tree<'_>>> {
+            let Some(id) = commit else { return Ok(None) };
+            let tree = self.inner.find_commit(id)?.tree()?;
+            match tree.get_path(Path::new(prefix)) {
+                Ok(entry) if entry.kind() == Some(git2::ObjectType::Tree) => {
+                    Ok(Some(self.inner.find_tree(entry.id())?))
+                }
+                _ => Ok(None),
+            }
+        };
+        let (a, b) = (subtree(old)?, subtree(Some(new))?);
+        let mut out = Vec::new();
+        self.compare_trees(a.as_ref(), b.as_ref(), prefix, &mut out)?;
+        Ok(out)
+    }
+
+    fn compare_trees(
+        &self,
+        a: Option<&git2::Tree<'_>>,
+        b: Option<&git2::Tree<'_>>,
+        path: &str,
+        out: &mut Vec<String>,
+    ) -> Result<()> {
+        if let (Some(a), Some(b)) = (a, b) {
+            if a.id() == b.id() {
+                return Ok(());
+            }
+        }
+        let mut names: std::collections::BTreeMap<String, (Side, Side)> = Default::default();
+        for (side, tree) in [(0, a), (1, b)] {
+            let Some(tree) = tree else { continue };
+            for entry in tree.iter() {
+                let Some(name) = entry.name() else { continue };
+                let is_tree = entry.kind() == Some(git2::ObjectType::Tree);
+                let slot = names.entry(name.to_string()).or_default();
+                if side == 0 {
+                    slot.0 = Some((entry.id(), is_tree));
+                } else {
+                    slot.1 = Some((entry.id(), is_tree));
+                }
+            }
+        }
+        for (name, (old, new)) in names {
+            if old.map(|o| o.0) == new.map(|n| n.0) {
+                continue;
+            }
+            let child = format!("{path}/{name}");
+            let as_tree = |e: Side| -> Result<Option<git2::Tree<'_>>> {
+                match e {
+                    Some((id, true)) => Ok(Some(self.inner.find_tree(id)?)),
+                    _ => Ok(None),
+                }
+            };
+            let (old_tree, new_tree) = (as_tree(old)?, as_tree(new)?);
+            if old_tree.is_some() || new_tree.is_some() {
+                self.compare_trees(old_tree.as_ref(), new_tree.as_ref(), &child, out)?;
+            }
+            if old.is_some_and(|o| !o.1) || new.is_some_and(|n| !n.1) {
+                out.push(child);
+            }
+        }
+        Ok(())
+    }
+
+    /// Returns the content of `path` at a commit, or `None` when it is not there.
+    pub fn blob_at(&self, commit: Oid, path: &str) -> Result<Option<Vec<u8>>> {
+        let tree = self.inner.find_commit(commit)?.tree()?;
+        let entry = match tree.get_path(Path::new(path)) {
+            Ok(entry) => entry,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        match entry.to_object(&self.inner)?.into_blob() {
+            Ok(blob) => Ok(Some(blob.content().to_vec())),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Returns true when the commit carries a signature git verifies against
+    /// `allowed_signers` (an allowed-signers file) for `email`.
+    pub fn commit_signed_by(&self, commit: Oid, email: &str, allowed_signers: &Path) -> Result<bool> {
+        // git's own verification, so the trust rules are exactly git's; no shell is involved.
+        let output = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&self.workdir)
+            .arg("-c")
+            .arg(format!("gpg.ssh.allowedSignersFile={}", allowed_signers.display()))
+            .args(["verify-commit", "--raw", &commit.to_string()])
+            .output()
+            .context("cannot run `git verify-commit`; is git installed?")?;
+        let report = String::from_utf8_lossy(&output.stderr);
+        let good = output.status.success()
+            && report.lines().any(|l| {
+                l.contains("Good \"git\" signature for") && l.to_ascii_lowercase().contains(&email.to_ascii_lowercase())
+            });
+        Ok(good)
+    }
+}
+
+/// One side of a tree entry in a comparison: its id, and whether it is a folder.
+type Side = Option<(Oid, bool)>;
+
+fn person_of(signature: &Signature<'_>) -> Person {
+    Person::new(
+        &String::from_utf8_lossy(signature.name_bytes()),
+        &String::from_utf8_lossy(signature.email_bytes()),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

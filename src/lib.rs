@@ -9,6 +9,7 @@ pub mod context;
 pub mod document;
 pub mod error;
 pub mod finding;
+pub mod gate;
 pub mod git;
 pub mod id;
 pub mod lifecycle;

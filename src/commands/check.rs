@@ -40,6 +40,9 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
         now: crate::clock::now(),
     };
     findings.extend(rules::check(&records, &ctx));
+    if let Some(base) = &args.base {
+        findings.extend(crate::gate::check_branch(&store, base)?);
+    }
     let selected = selection(&store, &args.paths)?;
     if let Some(files) = &selected {
         findings.retain(|f| files.contains(&f.file));

@@ -2,14 +2,14 @@
 
 use anyhow::{Context as _, Result};
 
-use crate::cli::InitArgs;
+use crate::cli::{CiSystem, InitArgs};
 use crate::context::App;
 use crate::policy::DEFAULT_POLICY_YAML;
 use crate::store::Store;
 use crate::template::DEFAULT_TEMPLATES;
 
 /// Writes what is missing of `changes/`, leaving existing files alone.
-pub fn run(_args: &InitArgs, app: &App) -> Result<u8> {
+pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
     let store = Store::locate(app.args.store.as_deref())?;
     let mut written = Vec::new();
     std::fs::create_dir_all(store.dir()).with_context(|| format!("cannot create {}", store.display(store.dir())))?;
@@ -23,6 +23,13 @@ pub fn run(_args: &InitArgs, app: &App) -> Result<u8> {
         if !path.exists() {
             store.write_atomic(&path, text.as_bytes())?;
             written.push(path);
+        }
+    }
+    if args.ci == Some(CiSystem::Github) {
+        let workflow = store.repo().workdir().join(".github/workflows/chg.yml");
+        if !workflow.exists() {
+            store.write_atomic(&workflow, GITHUB_WORKFLOW.as_bytes())?;
+            written.push(workflow);
         }
     }
     if written.is_empty() {
@@ -49,3 +56,27 @@ pub fn run(_args: &InitArgs, app: &App) -> Result<u8> {
     }
     Ok(0)
 }
+
+/// The pull-request workflow `chg init --ci github` writes.
+pub const GITHUB_WORKFLOW: &str = r#"# Checks change records on every pull request: the files, and what the
+# branch's commits did to them (forged approvals, skipped steps, edits after
+# approval). Written by `chg init --ci github`.
+name: chg
+on:
+  pull_request:
+    paths: ["changes/**"]
+env:
+  CHG_GIT_URL: https://git.example.com/platform/chg.git   # where your team hosts chg's source
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0          # chg reads the history; a shallow clone is refused
+      - uses: dtolnay/rust-toolchain@stable
+      - name: Install chg
+        run: cargo install --locked --git "$CHG_GIT_URL" chg
+      - name: Check the change records
+        run: chg check --base "origin/${{ github.base_ref }}" --format github
+"#;

@@ -4,6 +4,7 @@ mod check;
 mod init;
 mod list;
 mod new;
+mod renumber;
 
 pub use new::Fields as NewFields;
 mod schema;
@@ -23,5 +24,6 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::List(args) => list::run(&args, app),
         Command::Check(args) => check::run(&args, app),
         Command::Schema(args) => schema::run(&args, app),
+        Command::Renumber(args) => renumber::run(&args, app),
     }
 }

@@ -3,6 +3,7 @@
 
 mod approvals;
 mod classification;
+pub mod history;
 mod identity;
 mod outcome;
 mod readiness;
@@ -44,6 +45,11 @@ pub const RULES: &[&str] = &[
     "cvss-below-threshold",
     "outcome-incomplete",
     "rollback-record-incomplete",
+    "illegal-transition",
+    "approval-not-by-approver",
+    "edited-after-approval",
+    "approval-removed",
+    "policy-edit-unauthorized",
 ];
 
 /// Runs every rule over the records and returns the findings, in file order.

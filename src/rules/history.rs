@@ -1,0 +1,303 @@
+//! The pull-request rules: what a branch's commits did to each record,
+//! judged commit by commit. Pure: the versions of records and the commits'
+//! identities come in, findings come out.
+
+use crate::finding::Severity;
+use crate::git::CommitInfo;
+use crate::lifecycle;
+use crate::policy::Policy;
+use crate::record::{Approval, Method, Record, Role, RollbackEntry, Status};
+
+/// One record file as one commit changed it.
+pub struct Step<'a> {
+    pub commit: &'a CommitInfo,
+    /// The record's path in the commit (after a rename, the new one).
+    pub path: &'a str,
+    pub old: Option<&'a Record>,
+    pub new: Option<&'a Record>,
+}
+
+/// A finding of a history rule, before it is placed on a line of HEAD's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryFinding {
+    pub path: String,
+    /// The dotted key the finding points at in HEAD's version of the file.
+    pub key: String,
+    pub severity: Severity,
+    pub rule: &'static str,
+    pub message: String,
+    pub hint: String,
+    pub commit: String,
+}
+
+/// Answers whether a commit carries a valid signature by an email's key.
+pub type SignatureCheck<'a> = &'a dyn Fn(&CommitInfo, &str) -> bool;
+
+/// Judges one step against the lifecycle, the approvers and append-only history.
+pub fn check_step(step: &Step, policy: &Policy, signed: Option<SignatureCheck>) -> Vec<HistoryFinding> {
+    let mut out = Vec::new();
+    let Some(new) = step.new else {
+        if let Some(old) = step.old {
+            if !old.approvals.is_empty() || lifecycle::needs_approval(old.status) {
+                out.push(finding(
+                    step,
+                    "id",
+                    "approval-removed",
+                    format!(
+                        "{} deleted {}, which had approvals or was past approval",
+                        who(step),
+                        old.id
+                    ),
+                    "records are audit evidence: cancel a change with `chg cancel` instead of deleting it".into(),
+                ));
+            }
+        }
+        return out;
+    };
+    let reset = step.old.is_some_and(|old| is_reset(old, new));
+    transition(step, new, reset, &mut out);
+    approvals_added(step, new, policy, signed, &mut out);
+    if let Some(old) = step.old {
+        if !reset {
+            appended_only(step, old, new, &mut out);
+            scope_after_approval(step, old, new, &mut out);
+        }
+    }
+    out
+}
+
+/// Approvals cleared and the change sent back to submitted (or draft): a re-approval, not a deletion.
+fn is_reset(old: &Record, new: &Record) -> bool {
+    lifecycle::needs_approval(old.status)
+        && matches!(new.status, Status::Submitted | Status::Draft)
+        && new.granted_approvals().next().is_none()
+}
+
+fn transition(step: &Step, new: &Record, reset: bool, out: &mut Vec<HistoryFinding>) {
+    // A record added by the branch starts, in effect, as a draft.
+    let from = step.old.map_or(Status::Draft, |o| o.status);
+    if reset || lifecycle::allows(from, new.status, new.classification) {
+        return;
+    }
+    let legal = lifecycle::next_states(from, new.classification);
+    out.push(finding(
+        step,
+        "status",
+        "illegal-transition",
+        format!(
+            "{} moved {} from `{from}` to `{}`, which the lifecycle forbids",
+            who(step),
+            new.id,
+            new.status
+        ),
+        format!(
+            "from `{from}` the next status is one of: {}; take each step with its own chg command",
+            lifecycle::list(&legal)
+        ),
+    ));
+}
+
+fn approvals_added(
+    step: &Step,
+    new: &Record,
+    policy: &Policy,
+    signed: Option<SignatureCheck>,
+    out: &mut Vec<HistoryFinding>,
+) {
+    let old_approvals: &[Approval] = step.old.map_or(&[], |o| o.approvals.as_slice());
+    for (i, approval) in new.approvals.iter().enumerate() {
+        if old_approvals.contains(approval) {
+            continue;
+        }
+        // A verbal approval is given on the phone and recorded by the engineer.
+        if approval.method == Method::Verbal {
+            continue;
+        }
+        let key = format!("approvals[{i}]");
+        let author_ok = step.commit.author.same_as(&approval.approver);
+        let committer_ok = step.commit.committer.same_as(&approval.approver);
+        if !author_ok || !committer_ok {
+            out.push(finding(
+                step,
+                &key,
+                "approval-not-by-approver",
+                format!(
+                    "an approval by {} was added in a commit authored by {} and committed by {}",
+                    approval.approver, step.commit.author, step.commit.committer
+                ),
+                format!(
+                    "the approver runs `chg approve {}` with their own git identity; remove this entry",
+                    new.id
+                ),
+            ));
+            continue;
+        }
+        if let Some(check) = signed {
+            if policy.require_signed_approvals && !check(step.commit, approval.approver.email()) {
+                let has_key = policy.signing_keys.contains_key(approval.approver.email());
+                out.push(finding(
+                    step,
+                    &key,
+                    "approval-not-by-approver",
+                    format!(
+                        "the approval by {} is in a commit without a valid signature by their key",
+                        approval.approver
+                    ),
+                    if has_key {
+                        "sign approval commits (`git config commit.gpgsign true` with the key in the policy's `signing_keys`)".into()
+                    } else {
+                        format!("the policy's `signing_keys` has no key for {}", approval.approver.email())
+                    },
+                ));
+            }
+        }
+    }
+}
+
+fn appended_only(step: &Step, old: &Record, new: &Record, out: &mut Vec<HistoryFinding>) {
+    for approval in &old.approvals {
+        if !new.approvals.contains(approval) {
+            out.push(finding(
+                step,
+                "approvals",
+                "approval-removed",
+                format!(
+                    "{} removed or rewrote the {} approval by {} of {}",
+                    who(step),
+                    approval.role,
+                    approval.approver,
+                    approval.at.format("%Y-%m-%d %H:%M")
+                ),
+                "approvals are append-only: restore the entry; a new decision is a new entry".into(),
+            ));
+        }
+    }
+    for (i, entry) in old.rollbacks.iter().enumerate() {
+        let kept = new.rollbacks.get(i).is_some_and(|n| extends(entry, n));
+        if !kept {
+            out.push(finding(
+                step,
+                &format!("rollbacks[{i}]"),
+                "approval-removed",
+                format!(
+                    "{} removed or rewrote rollback entry {} of {}",
+                    who(step),
+                    i + 1,
+                    old.id
+                ),
+                "rollback entries are append-only: restore it; only its owed post-rollback actions may be filled in"
+                    .into(),
+            ));
+        }
+    }
+    let filled_then_changed = |a: &Option<String>, b: &Option<String>| a.is_some() && a != b;
+    if let Some(review) = &old.review {
+        let newer = new.review.clone().unwrap_or_default();
+        if (review.completed_at.is_some() && review.completed_at != newer.completed_at)
+            || filled_then_changed(&review.summary, &newer.summary)
+            || filled_then_changed(&review.lessons_learned, &newer.lessons_learned)
+        {
+            out.push(finding(
+                step,
+                "review",
+                "approval-removed",
+                format!("{} removed or rewrote the review of {}", who(step), old.id),
+                "a completed review is append-only: restore it, and add what is new as lessons learned".into(),
+            ));
+        }
+    }
+}
+
+/// A rollback entry may gain its owed post-rollback actions; nothing else may change.
+fn extends(old: &RollbackEntry, new: &RollbackEntry) -> bool {
+    let mut settled = new.clone();
+    let (a, b) = (&old.post_actions, &mut settled.post_actions);
+    for (was, now) in [
+        (&a.lessons_learned, &mut b.lessons_learned),
+        (&a.root_cause, &mut b.root_cause),
+        (&a.redeploy_plan, &mut b.redeploy_plan),
+    ] {
+        if was.is_none() {
+            *now = None;
+        }
+    }
+    &settled == old
+}
+
+fn scope_after_approval(step: &Step, old: &Record, new: &Record, out: &mut Vec<HistoryFinding>) {
+    if !lifecycle::needs_approval(old.status) || old.granted_approvals().next().is_none() {
+        return;
+    }
+    let window = |r: &Record| r.deployment.as_ref().map(|d| (d.window, d.strategy));
+    let plan = |r: &Record| r.rollback.as_ref().map(|p| p.plan.clone());
+    let changed: Vec<(&str, bool)> = vec![
+        ("title", old.title != new.title),
+        ("description", old.description != new.description),
+        ("systems", old.systems != new.systems),
+        ("deployment", window(old) != window(new)),
+        ("rollback", plan(old) != plan(new)),
+        ("classification", old.classification != new.classification),
+        ("risk", old.risk != new.risk),
+    ];
+    let fields: Vec<&str> = changed.iter().filter(|(_, c)| *c).map(|(f, _)| *f).collect();
+    if let Some(first) = fields.first() {
+        out.push(finding(
+            step,
+            first,
+            "edited-after-approval",
+            format!(
+                "{} changed {} of {} after it was approved",
+                who(step),
+                fields.join(", "),
+                old.id
+            ),
+            "revert the edit, or send the change back for approval: clear its approvals and set `status: submitted`"
+                .into(),
+        ));
+    }
+}
+
+/// Judges an edit of the policy or a template: only the change manager and CAB may make one.
+pub fn check_policy_edit(commit: &CommitInfo, path: &str, policy_at_base: &Policy) -> Option<HistoryFinding> {
+    let author = &commit.author;
+    let allowed = [Role::ChangeManager, Role::Cab];
+    if allowed.iter().any(|r| policy_at_base.holds(author.email(), *r)) {
+        return None;
+    }
+    let mut editors: Vec<&str> = Vec::new();
+    for role in allowed {
+        editors.extend(policy_at_base.members(role).iter().map(String::as_str));
+    }
+    Some(HistoryFinding {
+        path: path.to_string(),
+        key: String::new(),
+        severity: Severity::Error,
+        rule: "policy-edit-unauthorized",
+        message: format!(
+            "{author} changed {path} in commit {}, but only the change manager and CAB may edit the policy and templates",
+            short(commit)
+        ),
+        hint: format!("ask one of {} to make or approve-and-commit the edit", editors.join(", ")),
+        commit: commit.id.to_string(),
+    })
+}
+
+fn who(step: &Step) -> String {
+    format!("commit {} by {}", short(step.commit), step.commit.author)
+}
+
+fn short(commit: &CommitInfo) -> String {
+    commit.id.to_string().chars().take(10).collect()
+}
+
+fn finding(step: &Step, key: &str, rule: &'static str, message: String, hint: String) -> HistoryFinding {
+    HistoryFinding {
+        path: step.path.to_string(),
+        key: key.to_string(),
+        severity: Severity::Error,
+        rule,
+        message,
+        hint,
+        commit: step.commit.id.to_string(),
+    }
+}
