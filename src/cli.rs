@@ -103,6 +103,33 @@ pub enum Command {
     ///
     /// Example: `chg renumber CHG-2026-0042`
     Renumber(RenumberArgs),
+    /// Edit a record in `$VISUAL`/`$EDITOR`; it is saved only if it is valid.
+    ///
+    /// The editor runs without a shell. On errors it offers to re-open the
+    /// editor; the record is unchanged if you give up.
+    ///
+    /// Example: `EDITOR=nano chg edit CHG-2026-0042`
+    Edit(EditArgs),
+    /// Print shell completions.
+    ///
+    /// Example: `chg completions bash > ~/.local/share/bash-completion/completions/chg`
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    ///
+    /// Example: `chg man > ~/.local/share/man/man1/chg.1`
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The change id, e.g. CHG-2026-0042.
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, powershell or elvish.
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -43,6 +43,11 @@ impl Repo {
         Ok(Repo { inner, workdir })
     }
 
+    /// Returns the repository's own folder (`.git`, or a linked worktree's folder in it).
+    pub fn git_dir(&self) -> &Path {
+        self.inner.path()
+    }
+
     /// Returns the root of the work tree.
     pub fn workdir(&self) -> &Path {
         &self.workdir

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod commands;
 pub mod context;
 pub mod document;
+pub mod editor;
 pub mod error;
 pub mod finding;
 pub mod gate;

@@ -365,6 +365,21 @@ impl Store {
         Ok(temp)
     }
 
+    /// Takes the store's write lock (`.git/chg.lock`), waiting while another chg
+    /// holds it, so read-modify-write-commit sequences never interleave. The
+    /// operating system releases it when the process ends, even when killed.
+    pub fn lock(&self) -> Result<StoreLock> {
+        let path = self.repo.git_dir().join("chg.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+        file.lock().with_context(|| format!("cannot lock {}", path.display()))?;
+        Ok(StoreLock { _file: file })
+    }
+
     /// Commits the given files with the actor's identity.
     pub fn commit(&self, paths: &[&Path], message: &str, actor: &Actor) -> Result<()> {
         let mut contents = Vec::new();
@@ -380,6 +395,11 @@ impl Store {
         self.repo.commit_files(&files, message, actor)?;
         Ok(())
     }
+}
+
+/// Held while a command writes and commits; released when dropped.
+pub struct StoreLock {
+    _file: std::fs::File,
 }
 
 /// Removes `.` and `..` components without touching the file system.

@@ -7,4 +7,6 @@ mod support;
 
 mod check;
 mod gate;
+mod hardening;
+mod properties;
 mod store;

@@ -226,7 +226,7 @@ fn new_defaults_the_class_from_the_risk_matrix() {
 #[test]
 fn concurrent_new_gets_distinct_ids() {
     let repo = Repo::initialised();
-    let children: Vec<_> = (0..4)
+    let children: Vec<_> = (0..8)
         .map(|i| {
             let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chg"));
             cmd.current_dir(repo.path());
@@ -245,6 +245,7 @@ fn concurrent_new_gets_distinct_ids() {
                 "--likelihood",
                 "medium",
             ]);
+            cmd.stdout(std::process::Stdio::null());
             (cmd.spawn().unwrap(), home)
         })
         .collect();
@@ -255,7 +256,7 @@ fn concurrent_new_gets_distinct_ids() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.iter().filter(|n| n.ends_with(".yaml")).count(), 4, "{names:?}");
+    assert_eq!(names.iter().filter(|n| n.ends_with(".yaml")).count(), 8, "{names:?}");
     assert!(
         names.iter().all(|n| !n.starts_with(".chg-")),
         "no temporary files: {names:?}"

@@ -1,6 +1,8 @@
 //! One file per subcommand, each with a `run`.
 
 mod check;
+mod completions;
+mod edit;
 mod init;
 mod list;
 mod new;
@@ -25,5 +27,8 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::Check(args) => check::run(&args, app),
         Command::Schema(args) => schema::run(&args, app),
         Command::Renumber(args) => renumber::run(&args, app),
+        Command::Edit(args) => edit::run(&args, app),
+        Command::Completions(args) => completions::run(&args, app),
+        Command::Man => completions::man(app),
     }
 }

@@ -32,6 +32,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     }
     let record = fields.into_record(&policy, actor.person.clone(), now)?;
 
+    let _lock = store.lock()?;
     let (record, path) = store.create_record(now.year(), record)?;
     let shown = store.display(&path);
     if !app.args.no_commit {

@@ -8,6 +8,7 @@ use crate::context::App;
 /// Moves the record to the next free id of its year and commits the rename.
 pub fn run(args: &RenumberArgs, app: &App) -> Result<u8> {
     let store = app.store()?;
+    let _lock = store.lock()?;
     let loaded = store.find(&args.id)?;
     let (year, _) = crate::id::validate(&args.id).map_err(|m| anyhow::anyhow!("{m}"))?;
     let old_path = store.record_path(year, &args.id);

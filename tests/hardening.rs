@@ -1,0 +1,253 @@
+//! Real repository states, the editor, and the tool's manners.
+
+use crate::support::*;
+
+const REC: &str = "changes/2026/CHG-2026-0001.yaml";
+
+fn with_record() -> Repo {
+    let repo = Repo::initialised();
+    repo.write(REC, &normal_record("CHG-2026-0001", "draft"));
+    repo.commit_all_at(JANE, "@1763280000 +0000", "draft");
+    repo
+}
+
+#[test]
+fn edit_saves_a_valid_edit_and_commits_it() {
+    let repo = with_record();
+    let run = repo
+        .chg_env(
+            JANE,
+            &[("EDITOR", "sed -i s/Enable/Turn-on/"), ("VISUAL", "")],
+            &["edit", "CHG-2026-0001"],
+        )
+        .ok();
+    assert_eq!(run.stdout, "Saved CHG-2026-0001 (changes/2026/CHG-2026-0001.yaml)\n");
+    assert!(repo.read(REC).contains("title: Turn-on canary routing"));
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%s"]).trim(),
+        "chg: edit CHG-2026-0001"
+    );
+}
+
+#[test]
+fn edit_keeps_the_record_when_the_edit_is_invalid() {
+    let repo = with_record();
+    let before = repo.read(REC);
+    let run = repo
+        .chg_env(
+            JANE,
+            &[("EDITOR", "sed -i s/priority:/priorty:/")],
+            &["edit", "CHG-2026-0001", "--no-input"],
+        )
+        .status(1);
+    assert!(run.stderr.contains("unknown key `priorty`"), "{}", run.stderr);
+    assert!(run.stderr.contains("the record is unchanged"), "{}", run.stderr);
+    assert_eq!(repo.read(REC), before);
+    let run = repo
+        .chg_env(
+            JANE,
+            &[("EDITOR", "sed -i s/CHG-2026-0001/CHG-2026-0009/")],
+            &["edit", "CHG-2026-0001"],
+        )
+        .status(1);
+    assert!(run.stderr.contains("chg renumber"), "{}", run.stderr);
+    assert_eq!(repo.read(REC), before);
+}
+
+#[test]
+fn edit_runs_the_editor_without_a_shell() {
+    let repo = with_record();
+    let run = repo
+        .chg_env(JANE, &[("EDITOR", "true; touch pwned")], &["edit", "CHG-2026-0001"])
+        .status(2);
+    assert!(run.stderr.contains("cannot start the editor `true;`"), "{}", run.stderr);
+    assert!(!repo.join("pwned").exists());
+    repo.chg_env(JANE, &[("EDITOR", "true")], &["edit", "CHG-2026-0001"])
+        .ok();
+}
+
+#[test]
+fn completions_and_man_page() {
+    let repo = Repo::new();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = repo.chg(&["completions", shell]).ok().stdout;
+        assert!(out.contains("chg") && out.contains("renumber"), "{shell}");
+    }
+    let man = repo.chg(&["man"]).ok().stdout;
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH chg"),
+        "{}",
+        &man[..200.min(man.len())]
+    );
+}
+
+#[test]
+fn a_bare_repository_is_refused_clearly() {
+    let repo = Repo::new();
+    repo.git(&["init", "-q", "--bare", "bare.git"]);
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chg"));
+    let home = tempfile::tempdir().unwrap();
+    isolate(&mut cmd, home.path());
+    let out = cmd.current_dir(repo.join("bare.git")).arg("list").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bare repository"));
+}
+
+#[test]
+fn detached_head_and_linked_worktrees_work() {
+    let repo = with_record();
+    repo.git(&["checkout", "-q", "--detach"]);
+    repo.chg(&[
+        "new",
+        "--no-input",
+        "--title",
+        "on a detached head",
+        "--impact",
+        "low",
+        "--likelihood",
+        "medium",
+    ])
+    .ok();
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%s"]).trim(),
+        "chg: new CHG-2026-0002 (on a detached head)"
+    );
+    repo.git(&["checkout", "-q", "main"]);
+    let linked = repo
+        .path()
+        .join("..")
+        .join(format!("{}-linked", repo.path().file_name().unwrap().to_string_lossy()));
+    repo.git(&["worktree", "add", "-q", "-b", "side", linked.to_str().unwrap()]);
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chg"));
+    let home = tempfile::tempdir().unwrap();
+    isolate(&mut cmd, home.path());
+    cmd.env("GIT_AUTHOR_NAME", "Jane Doe")
+        .env("GIT_AUTHOR_EMAIL", "jane@example.com");
+    let out = cmd
+        .current_dir(&linked)
+        .args([
+            "new",
+            "--no-input",
+            "--title",
+            "in a worktree",
+            "--impact",
+            "low",
+            "--likelihood",
+            "medium",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(linked.join("changes/2026/CHG-2026-0002.yaml").exists());
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%s", "side"]).trim(),
+        "chg: new CHG-2026-0002 (in a worktree)"
+    );
+    std::fs::remove_dir_all(&linked).ok();
+}
+
+#[test]
+fn a_merge_in_progress_blocks_commits_with_a_hint() {
+    let repo = with_record();
+    repo.git(&["checkout", "-q", "-b", "other"]);
+    repo.write(
+        REC,
+        &normal_record("CHG-2026-0001", "draft").replace("priority: high", "priority: low"),
+    );
+    repo.commit_all_at(JANE, "@1763290000 +0000", "low");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write(
+        REC,
+        &normal_record("CHG-2026-0001", "draft").replace("priority: high", "priority: medium"),
+    );
+    repo.commit_all_at(JANE, "@1763290000 +0000", "medium");
+    let merge = std::process::Command::new("git")
+        .current_dir(repo.path())
+        .args(["merge", "-q", "other"])
+        .output()
+        .unwrap();
+    assert!(!merge.status.success(), "the merge conflicts");
+    let run = repo
+        .chg(&[
+            "new",
+            "--no-input",
+            "--title",
+            "x",
+            "--impact",
+            "low",
+            "--likelihood",
+            "medium",
+        ])
+        .status(2);
+    assert!(run.stderr.contains("in the middle of a merge"), "{}", run.stderr);
+    let check = repo.chg(&["check"]).status(2);
+    assert!(check.stdout.contains("error[merge-conflict]"), "{}", check.stdout);
+}
+
+#[test]
+fn crlf_records_are_read_and_non_utf8_is_located() {
+    let repo = Repo::initialised();
+    repo.write(REC, &normal_record("CHG-2026-0001", "draft").replace('\n', "\r\n"));
+    repo.chg(&["check"]).ok();
+    repo.chg(&["show", "CHG-2026-0001"]).ok();
+    let mut bytes = normal_record("CHG-2026-0001", "draft").into_bytes();
+    let at = bytes.windows(5).position(|w| w == b"Route").unwrap();
+    bytes[at] = 0xE9;
+    std::fs::write(repo.join(REC), bytes).unwrap();
+    let run = repo.chg(&["check"]).status(2);
+    assert!(
+        run.stdout
+            .contains("CHG-2026-0001.yaml:11:3: error[yaml-syntax]: the file is not valid UTF-8"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_symlink_out_of_the_repository_is_refused() {
+    let repo = Repo::initialised();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.yaml"),
+        normal_record("CHG-2026-0001", "draft"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(repo.join("changes/2026")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.yaml"), repo.join(REC)).unwrap();
+    let run = repo.chg(&["check"]).status(2);
+    assert!(run.stdout.contains("outside the repository"), "{}", run.stdout);
+    repo.chg(&["show", "CHG-2026-0001"]).status(2);
+}
+
+#[test]
+fn a_store_with_no_commits_yet_works() {
+    let repo = Repo::new();
+    repo.chg(&["init", "--no-commit"]).ok();
+    repo.chg(&[
+        "new",
+        "--no-input",
+        "--title",
+        "first",
+        "--impact",
+        "low",
+        "--likelihood",
+        "medium",
+    ])
+    .ok();
+    assert_eq!(
+        repo.git(&["log", "--format=%s"]).trim(),
+        "chg: new CHG-2026-0001 (first)"
+    );
+    repo.chg(&["check"]).ok();
+}
+
+#[test]
+fn color_follows_the_choice_and_no_color() {
+    let repo = with_record();
+    let plain = repo.chg(&["list"]).ok().stdout;
+    assert!(!plain.contains('\u{1b}'), "no colour into a pipe");
+    let forced = repo.chg(&["list", "--color", "always"]).ok().stdout;
+    assert!(forced.contains('\u{1b}'), "--color always colours");
+    let never = repo.chg(&["list", "--color", "never"]).ok().stdout;
+    assert!(!never.contains('\u{1b}'));
+}

@@ -1,0 +1,240 @@
+//! Property tests: what is written reads back equal, and no input, valid or
+//! not, makes the parser or the rules panic.
+
+use std::collections::BTreeSet;
+
+use chg::person::Person;
+use chg::policy::Policy;
+use chg::record::{
+    Access, Approval, CabReview, CheckResult, Classification, Criterion, Decision, Deployment, Emergency, Extensions,
+    Health, Implementation, Level, LogEntry, Method, Outcome, PostActions, Record, Risk, Role, RollbackEntry,
+    RollbackKind, RollbackMode, RollbackPlan, Status, Strategy as Rollout, TestKind, TestState, Testing, Trigger,
+    Validation, Window,
+};
+use chg::store::Store;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use proptest::prelude::*;
+
+fn pick<T: Copy + std::fmt::Debug + 'static>(all: &'static [T]) -> impl Strategy<Value = T> {
+    proptest::sample::select(all)
+}
+
+fn time() -> impl Strategy<Value = DateTime<Utc>> {
+    (1_600_000_000i64..1_900_000_000).prop_map(|s| Utc.timestamp_opt(s, 0).single().unwrap())
+}
+
+fn date() -> impl Strategy<Value = NaiveDate> {
+    (0i64..3000).prop_map(|d| NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Duration::days(d))
+}
+
+/// Text as people write it: quotes, colons, hashes, leading dashes, unicode, several lines.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z0-9 ]{1,30}",
+        "[a-z:#'\"{}\\[\\],&*!|>%@` -]{1,20}",
+        "[a-zA-Zé漢 ]{1,10}\n[a-z ]{0,20}\n",
+        Just("yes".to_string()),
+        Just("null".to_string()),
+        Just("2026-11-18".to_string()),
+        Just("0x1F".to_string()),
+        Just(" leading and trailing ".to_string()),
+    ]
+}
+
+fn person() -> impl Strategy<Value = Person> {
+    ("[A-Z][a-z]{1,8}( [A-Z][a-z]{1,8})?", "[a-z]{1,8}").prop_map(|(n, e)| Person::new(&n, &format!("{e}@example.com")))
+}
+
+fn validation() -> impl Strategy<Value = Option<Validation>> {
+    proptest::option::of(
+        (
+            proptest::option::of(pick(CheckResult::ALL)),
+            proptest::option::of(pick(Health::ALL)),
+            proptest::option::of(pick(Access::ALL)),
+            proptest::option::of(0u32..500),
+        )
+            .prop_map(|(s, e, c, m)| Validation {
+                smoke_tests: s,
+                error_rates: e,
+                performance: e,
+                customer_access: c,
+                monitored_minutes: m,
+            }),
+    )
+}
+
+fn approval() -> impl Strategy<Value = Approval> {
+    (
+        pick(Role::ALL),
+        person(),
+        pick(Decision::ALL),
+        pick(Method::ALL),
+        time(),
+        proptest::option::of(text()),
+    )
+        .prop_map(|(role, approver, decision, method, at, comment)| Approval {
+            role,
+            approver,
+            decision,
+            method,
+            at,
+            comment,
+        })
+}
+
+fn rollback_entry() -> impl Strategy<Value = RollbackEntry> {
+    (
+        pick(Trigger::ALL),
+        pick(RollbackMode::ALL),
+        proptest::option::of(pick(RollbackKind::ALL)),
+        proptest::option::of(text()),
+        proptest::option::of(time()),
+        validation(),
+        proptest::collection::vec(text(), 0..2),
+        proptest::option::of(text()),
+        person(),
+    )
+        .prop_map(
+            |(trigger, mode, kind, reason, started_at, validation, issues, root, by)| RollbackEntry {
+                trigger,
+                mode,
+                kind,
+                reason: reason.clone(),
+                started_at,
+                restored_at: started_at.map(|t| t + chrono::Duration::minutes(12)),
+                log: started_at
+                    .map(|at| {
+                        vec![LogEntry {
+                            at,
+                            by,
+                            entry: "weight to 0".into(),
+                        }]
+                    })
+                    .unwrap_or_default(),
+                validation,
+                issues,
+                post_actions: PostActions {
+                    lessons_learned: None,
+                    root_cause: root,
+                    redeploy_plan: reason,
+                },
+            },
+        )
+}
+
+prop_compose! {
+    fn record()(
+        number in 1u32..9999,
+        title in text(),
+        status in pick(Status::ALL),
+        classification in pick(Classification::ALL),
+        impact in pick(Level::ALL),
+        likelihood in pick(Level::ALL),
+        priority in pick(Level::ALL),
+        requested_by in person(),
+        created_at in time(),
+        description in proptest::option::of(text()),
+        systems in proptest::collection::vec("[a-z-]{1,12}", 0..4),
+        tests in proptest::collection::vec((pick(TestKind::ALL), pick(TestState::ALL)), 0..5),
+        strategy in proptest::option::of(pick(Rollout::ALL)),
+        window_start in proptest::option::of(time()),
+        plan in proptest::option::of(text()),
+        kind in proptest::option::of(pick(RollbackKind::ALL)),
+        last_tested in proptest::option::of(date()),
+        approvals in proptest::collection::vec(approval(), 0..4),
+        outcome in proptest::option::of(pick(Outcome::ALL)),
+        validation in validation(),
+        rollbacks in proptest::collection::vec(rollback_entry(), 0..3),
+        criteria in proptest::collection::vec(pick(Criterion::ALL), 0..3),
+        cvss in proptest::option::of(0u32..100),
+        cab_date in proptest::option::of(date()),
+        extension in proptest::option::of("[a-z]{1,8}"),
+    ) -> Record {
+        let mut testing = Testing::default();
+        for (k, s) in tests { testing.set(k, s); }
+        let mut extensions = std::collections::BTreeMap::new();
+        if let Some(value) = extension {
+            let mut top = Extensions::new();
+            top.insert("x-ticket".into(), serde_yaml::Value::String(value));
+            extensions.insert(String::new(), top);
+        }
+        Record {
+            schema_version: 1,
+            id: format!("CHG-2026-{number:04}"),
+            title, status, classification,
+            template: None,
+            risk: Risk { impact, likelihood },
+            priority, requested_by, created_at, description,
+            justification: None,
+            systems,
+            services: Vec::new(),
+            customers_affected: None,
+            downtime_required: None,
+            testing,
+            deployment: strategy.map(|s| Deployment {
+                strategy: Some(s),
+                window: window_start.map(|start| Window { start, end: start + chrono::Duration::hours(2) }),
+                steps: vec!["deploy".into()],
+            }),
+            rollback: plan.map(|p| RollbackPlan { plan: Some(p), kind, last_tested }),
+            approvals,
+            implementation: outcome.map(|o| Implementation {
+                started_at: Some(created_at),
+                finished_at: Some(created_at + chrono::Duration::minutes(40)),
+                outcome: Some(o),
+                validation,
+                issues: Vec::new(),
+            }),
+            rollbacks,
+            review: None,
+            emergency: (!criteria.is_empty()).then(|| Emergency {
+                criteria,
+                cvss: cvss.map(|c| f64::from(c) / 10.0),
+                impact_of_not_implementing: Some("outage".into()),
+                cab_review: cab_date.map(|d| CabReview { date: Some(d), feedback: None }),
+                post_review: None,
+            }),
+            cancellation: None,
+            extensions,
+        }
+    }
+}
+
+fn check_text(text: &str) {
+    let policy = Policy::default();
+    let templates = BTreeSet::from(["log-rotation".to_string()]);
+    if let Ok(loaded) = Store::parse_record("changes/2026/CHG-2026-0001.yaml", text) {
+        let ctx = chg::rules::Context {
+            policy: &policy,
+            templates: &templates,
+            now: Utc::now(),
+        };
+        let _ = chg::rules::check(&[loaded], &ctx);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn written_records_read_back_equal(record in record()) {
+        let text = chg::document::to_yaml(&record, &record.extensions).unwrap();
+        let loaded = Store::parse_record("x.yaml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        prop_assert_eq!(&loaded.record, &record, "{}", text);
+        let again = chg::document::to_yaml(&loaded.record, &loaded.record.extensions).unwrap();
+        prop_assert_eq!(again, text, "writing is stable");
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,400}") {
+        check_text(&text);
+    }
+
+    #[test]
+    fn damaged_records_never_panic(record in record(), cut in 0usize..2000, junk in "[ \t:\\-\\[\\]{}&*!|>'\"#%@`,?\n]{0,6}") {
+        let text = chg::document::to_yaml(&record, &record.extensions).unwrap();
+        let at = text.char_indices().map(|(i, _)| i).nth(cut % text.chars().count().max(1)).unwrap_or(0);
+        check_text(&format!("{}{junk}{}", &text[..at], &text[at..]));
+        check_text(&text[..at]);
+    }
+}
