@@ -42,8 +42,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub no_input: bool,
     /// Print only errors.
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Also print what chg read and how long it took, on stderr.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
 }
 
 /// Output formats.

@@ -34,10 +34,18 @@ impl App {
         }
     }
 
+    /// Prints a diagnostic line on stderr with `--verbose`.
+    pub fn verbose(&self, message: impl FnOnce() -> String) {
+        if self.args.verbose {
+            eprintln!("chg: {}", message());
+        }
+    }
+
     /// Opens the store, which must exist.
     pub fn store(&self) -> Result<Store> {
         let store = Store::locate(self.args.store.as_deref())?;
         store.require_exists()?;
+        self.verbose(|| format!("store {}", store.dir().display()));
         Ok(store)
     }
 

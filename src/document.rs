@@ -49,17 +49,34 @@ impl DocumentError {
 }
 
 /// Maps the dotted path of each key (`approvals[0].approver`) to where it stands.
+///
+/// Built on first use: most records have no finding, and skipping the second
+/// parse halves the time `chg check` spends on a clean store.
 #[derive(Debug, Clone, Default)]
 pub struct Positions {
-    by_path: HashMap<String, Position>,
+    text: Option<std::sync::Arc<str>>,
+    by_path: std::cell::OnceCell<HashMap<String, Position>>,
 }
 
 impl Positions {
+    /// Keeps the text, to index its keys when a position is first asked for.
+    pub fn lazy(text: &str) -> Positions {
+        Positions {
+            text: Some(text.into()),
+            by_path: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn map(&self) -> &HashMap<String, Position> {
+        self.by_path
+            .get_or_init(|| self.text.as_deref().and_then(index).unwrap_or_default())
+    }
+
     /// Returns where `path` stands, or its nearest enclosing key, or the start of the file.
     pub fn of(&self, path: &str) -> Position {
         let mut path = path;
         loop {
-            if let Some(pos) = self.by_path.get(path) {
+            if let Some(pos) = self.map().get(path) {
                 return *pos;
             }
             match path.rfind(['.', '[']) {
@@ -71,81 +88,81 @@ impl Positions {
 
     /// Returns where `path` stands exactly, if it is in the document.
     pub fn get(&self, path: &str) -> Option<Position> {
-        self.by_path.get(path).copied()
+        self.map().get(path).copied()
     }
+}
 
-    /// Builds the map by walking the parser's events; `None` if the text does not parse.
-    pub fn build(text: &str) -> Option<Positions> {
-        enum Frame {
-            // `item`: a sequence item whose position is its first key's
-            // (the parser's marker for a block mapping start is past it).
-            Map {
-                path: String,
-                key: Option<String>,
-                item: Option<String>,
-            },
-            Seq {
-                path: String,
-                index: usize,
-            },
-        }
-        let mut by_path = HashMap::new();
-        let mut stack: Vec<Frame> = Vec::new();
-        let mut parser = Parser::new_from_str(text);
-        loop {
-            let (event, mark) = parser.next_token().ok()?;
-            let here = Position {
-                line: mark.line(),
-                column: mark.col() + 1,
-            };
-            // Where a value starting here belongs; None when this event is a key.
-            let value_path: Option<String> = match stack.last_mut() {
-                None => Some(String::new()),
-                Some(Frame::Seq { path, index }) => {
-                    let p = format!("{path}[{index}]");
-                    *index += 1;
-                    if !matches!(event, Event::MappingStart(..)) {
-                        by_path.insert(p.clone(), here);
-                    }
-                    Some(p)
-                }
-                Some(Frame::Map { path, key, .. }) => key.take().map(|k| join(path, &k)),
-            };
-            match event {
-                Event::StreamEnd => break,
-                Event::Scalar(text, ..) if value_path.is_none() => {
-                    if let Some(Frame::Map { path, key, item }) = stack.last_mut() {
-                        if let Some(item_path) = item.take() {
-                            by_path.insert(item_path, here);
-                        }
-                        by_path.insert(join(path, &text), here);
-                        *key = Some(text);
-                    }
-                }
-                Event::Alias(_) if value_path.is_none() => {
-                    if let Some(Frame::Map { key, .. }) = stack.last_mut() {
-                        *key = Some("*".into());
-                    }
-                }
-                Event::MappingStart(..) | Event::SequenceStart(..) => {
-                    // A complex key (a mapping used as a key) gets a placeholder path.
-                    let in_seq = matches!(stack.last(), Some(Frame::Seq { .. }));
-                    let path = value_path.unwrap_or_else(|| "?".into());
-                    if matches!(event, Event::MappingStart(..)) {
-                        let item = in_seq.then(|| path.clone());
-                        stack.push(Frame::Map { path, key: None, item });
-                    } else {
-                        stack.push(Frame::Seq { path, index: 0 });
-                    }
-                }
-                Event::MappingEnd | Event::SequenceEnd => {
-                    stack.pop();
-                }
-                _ => {}
-            }
-        }
-        Some(Positions { by_path })
+/// Indexes every key by walking the parser's events; `None` if the text does not parse.
+fn index(text: &str) -> Option<HashMap<String, Position>> {
+    enum Frame {
+        // `item`: a sequence item whose position is its first key's
+        // (the parser's marker for a block mapping start is past it).
+        Map {
+            path: String,
+            key: Option<String>,
+            item: Option<String>,
+        },
+        Seq {
+            path: String,
+            index: usize,
+        },
     }
+    let mut by_path = HashMap::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut parser = Parser::new_from_str(text);
+    loop {
+        let (event, mark) = parser.next_token().ok()?;
+        let here = Position {
+            line: mark.line(),
+            column: mark.col() + 1,
+        };
+        // Where a value starting here belongs; None when this event is a key.
+        let value_path: Option<String> = match stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Seq { path, index }) => {
+                let p = format!("{path}[{index}]");
+                *index += 1;
+                if !matches!(event, Event::MappingStart(..)) {
+                    by_path.insert(p.clone(), here);
+                }
+                Some(p)
+            }
+            Some(Frame::Map { path, key, .. }) => key.take().map(|k| join(path, &k)),
+        };
+        match event {
+            Event::StreamEnd => break,
+            Event::Scalar(text, ..) if value_path.is_none() => {
+                if let Some(Frame::Map { path, key, item }) = stack.last_mut() {
+                    if let Some(item_path) = item.take() {
+                        by_path.insert(item_path, here);
+                    }
+                    by_path.insert(join(path, &text), here);
+                    *key = Some(text);
+                }
+            }
+            Event::Alias(_) if value_path.is_none() => {
+                if let Some(Frame::Map { key, .. }) = stack.last_mut() {
+                    *key = Some("*".into());
+                }
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                // A complex key (a mapping used as a key) gets a placeholder path.
+                let in_seq = matches!(stack.last(), Some(Frame::Seq { .. }));
+                let path = value_path.unwrap_or_else(|| "?".into());
+                if matches!(event, Event::MappingStart(..)) {
+                    let item = in_seq.then(|| path.clone());
+                    stack.push(Frame::Map { path, key: None, item });
+                } else {
+                    stack.push(Frame::Seq { path, index: 0 });
+                }
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    Some(by_path)
 }
 
 /// Joins a parent path and a key: `a` + `b` → `a.b`; at the root just `b`.
@@ -188,7 +205,7 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, DocumentError
             "a record starts with `schema_version: 1` followed by `key: value` lines; see `chg schema`",
         ));
     }
-    let positions = Positions::build(text).unwrap_or_default();
+    let positions = Positions::lazy(text);
     let mut extensions = BTreeMap::new();
     strip_extensions(&mut value, "", &mut extensions);
     let typed: T = serde_path_to_error::deserialize(value).map_err(|e| {
@@ -469,7 +486,7 @@ mod tests {
     #[test]
     fn positions_point_at_keys() {
         let text = "a: 1\nb:\n  c: [x, y]\n  d:\n    - e: 2\n";
-        let p = Positions::build(text).unwrap();
+        let p = Positions::lazy(text);
         assert_eq!(p.get("a"), Some(Position { line: 1, column: 1 }));
         assert_eq!(p.get("b.c"), Some(Position { line: 3, column: 3 }));
         assert_eq!(p.get("b.d[0].e"), Some(Position { line: 5, column: 7 }));

@@ -32,7 +32,15 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
         },
     };
     let templates = load_template_names(&store, &mut findings);
+    let started = std::time::Instant::now();
     let (records, errors) = store.load_all()?;
+    app.verbose(|| {
+        format!(
+            "read {} records in {:.1?}",
+            records.len() + errors.len(),
+            started.elapsed()
+        )
+    });
     findings.extend(errors.iter().map(from_file_error));
     let ctx = rules::Context {
         policy: &policy,
