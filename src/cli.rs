@@ -117,10 +117,42 @@ pub enum Command {
     ///
     /// Example: `chg completions bash > ~/.local/share/bash-completion/completions/chg`
     Completions(CompletionsArgs),
+    /// Print a report: weekly CAB, monthly management, quarterly executive.
+    ///
+    /// Formats: table (the default, for a terminal), markdown, json, html (one
+    /// self-contained page that prints on A4).
+    ///
+    /// Example: `chg report weekly --week 2026-W47 --format html --output cab.html`
+    Report(ReportArgs),
     /// Print the man page (roff).
     ///
     /// Example: `chg man > ~/.local/share/man/man1/chg.1`
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    pub kind: ReportKind,
+    /// Write the report to this file instead of stdout.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportKind {
+    /// The weekly CAB report: implemented this week, scheduled next week,
+    /// emergency changes, changes requiring attention, and the counts.
+    ///
+    /// Example: `chg report weekly --week 2026-W47 --format markdown`
+    Weekly {
+        /// The ISO week (default: the current one).
+        #[arg(long, value_name = "YYYY-Www", conflicts_with = "date")]
+        week: Option<String>,
+        /// Any day of the week to report.
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

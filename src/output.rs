@@ -23,6 +23,10 @@ pub fn table(headers: &[&str], color: bool) -> Table {
     } else {
         table.enforce_styling();
     }
+    // Into a pipe or a file there is no terminal width to wrap to; 120 columns reads well.
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        table.set_width(120);
+    }
     table.set_header(headers.iter().map(|h| {
         let cell = Cell::new(h);
         if color {

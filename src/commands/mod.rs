@@ -7,6 +7,7 @@ mod init;
 mod list;
 mod new;
 mod renumber;
+mod report;
 
 pub use new::Fields as NewFields;
 mod schema;
@@ -30,5 +31,6 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::Edit(args) => edit::run(&args, app),
         Command::Completions(args) => completions::run(&args, app),
         Command::Man => completions::man(app),
+        Command::Report(args) => report::run(&args, app),
     }
 }

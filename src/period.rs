@@ -1,0 +1,169 @@
+//! Periods in UTC: ISO weeks, calendar months and quarters, each a half-open
+//! range `[from, to)`.
+
+use anyhow::{anyhow, Result};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use serde::Serialize;
+
+/// A half-open span of time in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+fn midnight(date: NaiveDate) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
+}
+
+impl Period {
+    /// Returns true when `t` is inside the period.
+    pub fn contains(&self, t: DateTime<Utc>) -> bool {
+        self.from <= t && t < self.to
+    }
+
+    /// The ISO week holding `date` (Monday to Monday).
+    pub fn week_of(date: NaiveDate) -> Period {
+        let monday = date - Duration::days(i64::from(date.weekday().num_days_from_monday()));
+        Period {
+            from: midnight(monday),
+            to: midnight(monday + Duration::days(7)),
+        }
+    }
+
+    /// Parses `2026-W47` (ISO week-numbering year and week).
+    pub fn parse_week(text: &str) -> Result<Period> {
+        let bad = || anyhow!("`{text}` is not an ISO week\n  hint: write it like `2026-W47`");
+        let (year, week) = text.trim().split_once("-W").ok_or_else(bad)?;
+        let year: i32 = year.parse().map_err(|_| bad())?;
+        let week: u32 = week.parse().map_err(|_| bad())?;
+        let monday = NaiveDate::from_isoywd_opt(year, week, Weekday::Mon)
+            .ok_or_else(|| anyhow!("{year} has no ISO week {week}\n  hint: ISO years have 52 or 53 weeks"))?;
+        Ok(Period::week_of(monday))
+    }
+
+    /// The calendar month holding `date`.
+    pub fn month_of(date: NaiveDate) -> Period {
+        let first = NaiveDate::from_ymd_opt(date.year(), date.month(), 1).unwrap_or(date);
+        let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
+        Period {
+            from: midnight(first),
+            to: midnight(next),
+        }
+    }
+
+    /// Parses `2026-11`.
+    pub fn parse_month(text: &str) -> Result<Period> {
+        let date = NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d")
+            .map_err(|_| anyhow!("`{text}` is not a month\n  hint: write it like `2026-11`"))?;
+        Ok(Period::month_of(date))
+    }
+
+    /// The calendar quarter holding `date`.
+    pub fn quarter_of(date: NaiveDate) -> Period {
+        let first_month = (date.month0() / 3) * 3 + 1;
+        let first = NaiveDate::from_ymd_opt(date.year(), first_month, 1).unwrap_or(date);
+        let next = first.checked_add_months(chrono::Months::new(3)).unwrap_or(first);
+        Period {
+            from: midnight(first),
+            to: midnight(next),
+        }
+    }
+
+    /// Parses `2026-Q4`.
+    pub fn parse_quarter(text: &str) -> Result<Period> {
+        let bad = || anyhow!("`{text}` is not a quarter\n  hint: write it like `2026-Q4`");
+        let (year, q) = text.trim().split_once("-Q").ok_or_else(bad)?;
+        let year: i32 = year.parse().map_err(|_| bad())?;
+        let q: u32 = q.parse().map_err(|_| bad())?;
+        if !(1..=4).contains(&q) {
+            return Err(bad());
+        }
+        let first = NaiveDate::from_ymd_opt(year, (q - 1) * 3 + 1, 1).ok_or_else(bad)?;
+        Ok(Period::quarter_of(first))
+    }
+
+    /// The period of the same length right after this one (for weeks: the next week).
+    pub fn next_week(&self) -> Period {
+        Period {
+            from: self.to,
+            to: self.to + Duration::days(7),
+        }
+    }
+
+    /// The month before this period's first month.
+    pub fn previous_month(&self) -> Period {
+        Period::month_of(self.from.date_naive() - Duration::days(1))
+    }
+
+    /// The months inside this period, in order.
+    pub fn months(&self) -> Vec<Period> {
+        let mut months = Vec::new();
+        let mut month = Period::month_of(self.from.date_naive());
+        while month.from < self.to {
+            months.push(month);
+            month = Period::month_of(month.to.date_naive());
+        }
+        months
+    }
+
+    /// Names the period for a reader: `2026-W47`, `2026-11`, `2026-Q4`, or `from – to`.
+    pub fn label(&self) -> String {
+        let from = self.from.date_naive();
+        if self.to - self.from == Duration::days(7) && from.weekday() == Weekday::Mon {
+            let week = from.iso_week();
+            return format!("{}-W{:02}", week.year(), week.week());
+        }
+        if Period::month_of(from) == *self {
+            return from.format("%Y-%m").to_string();
+        }
+        if Period::quarter_of(from) == *self {
+            return format!("{}-Q{}", from.year(), from.month0() / 3 + 1);
+        }
+        format!("{} – {}", from, (self.to - Duration::days(1)).date_naive())
+    }
+
+    /// Describes the dates: `Mon 16 Nov – Sun 22 Nov 2026`.
+    pub fn dates(&self) -> String {
+        let last = (self.to - Duration::days(1)).date_naive();
+        format!("{} – {}", self.from.format("%a %-d %b %Y"), last.format("%a %-d %b %Y"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn iso_weeks_at_year_boundaries() {
+        // 2026-W01 starts on Monday 29 December 2025.
+        let w1 = Period::parse_week("2026-W01").unwrap();
+        assert_eq!(w1.from.date_naive(), d(2025, 12, 29));
+        assert_eq!(w1.label(), "2026-W01");
+        // 2026 has 53 ISO weeks; W53 runs Mon 28 Dec 2026 to Sun 3 Jan 2027.
+        let w53 = Period::parse_week("2026-W53").unwrap();
+        assert_eq!(w53.from.date_naive(), d(2026, 12, 28));
+        assert_eq!(w53.to.date_naive(), d(2027, 1, 4));
+        assert_eq!(Period::week_of(d(2027, 1, 2)), w53);
+        assert!(Period::parse_week("2025-W53").is_err(), "2025 has 52 weeks");
+    }
+
+    #[test]
+    fn months_and_quarters() {
+        let nov = Period::parse_month("2026-11").unwrap();
+        assert_eq!(
+            (nov.from.date_naive(), nov.to.date_naive()),
+            (d(2026, 11, 1), d(2026, 12, 1))
+        );
+        assert_eq!(nov.label(), "2026-11");
+        let q4 = Period::parse_quarter("2026-Q4").unwrap();
+        assert_eq!(q4.to.date_naive(), d(2027, 1, 1));
+        assert_eq!(q4.months().len(), 3);
+        assert_eq!(q4.label(), "2026-Q4");
+        assert_eq!(nov.previous_month().label(), "2026-10");
+    }
+}

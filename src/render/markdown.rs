@@ -1,0 +1,53 @@
+//! Markdown: pastes into a wiki, a pull request or an email.
+
+use super::{Block, Chart, Document};
+use crate::output::md_cell;
+
+/// Renders the document as Markdown.
+pub fn markdown(doc: &Document) -> String {
+    let mut out = format!("# {}\n\n_{}_\n", doc.title, doc.subtitle);
+    for section in &doc.sections {
+        out.push_str(&format!("\n## {}\n", section.heading));
+        for block in &section.blocks {
+            out.push('\n');
+            match block {
+                Block::Text(text) => out.push_str(&format!("{text}\n")),
+                Block::Empty(text) => out.push_str(&format!("_{text}_\n")),
+                Block::List(items) => {
+                    for item in items {
+                        out.push_str(&format!("- {item}\n"));
+                    }
+                }
+                Block::Table(table) => {
+                    let headers: Vec<String> = table.headers.iter().map(|h| md_cell(h)).collect();
+                    out.push_str(&format!("| {} |\n", headers.join(" | ")));
+                    out.push_str(&format!("|{}|\n", vec!["---"; headers.len()].join("|")));
+                    for row in &table.rows {
+                        let cells: Vec<String> = row.iter().map(|c| md_cell(&c.text)).collect();
+                        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+                    }
+                }
+                Block::Chart(chart) => out.push_str(&chart_table(chart)),
+            }
+        }
+    }
+    out
+}
+
+/// A chart in Markdown is the table of its values.
+fn chart_table(chart: &Chart) -> String {
+    let mut out = format!(
+        "**{}**\n\n| | {} |\n",
+        chart.title,
+        chart.labels.iter().map(|l| md_cell(l)).collect::<Vec<_>>().join(" | ")
+    );
+    out.push_str(&format!("|---|{}|\n", vec!["---:"; chart.labels.len()].join("|")));
+    for series in &chart.series {
+        let values: Vec<String> = series.values.iter().map(|v| chart.unit.format(*v)).collect();
+        out.push_str(&format!("| {} | {} |\n", md_cell(&series.name), values.join(" | ")));
+    }
+    if let Some(target) = chart.target {
+        out.push_str(&format!("\nTarget: {}\n", chart.unit.format(target)));
+    }
+    out
+}

@@ -1,0 +1,149 @@
+//! A small document model for reports, and its renderers: a terminal table
+//! view, Markdown, and one self-contained HTML page with inline SVG charts.
+//! Reports build a `Document`; each renderer turns it into text.
+
+mod html;
+mod markdown;
+mod terminal;
+
+use serde::Serialize;
+
+pub use html::html;
+pub use markdown::markdown;
+pub use terminal::terminal;
+
+/// A report as a reader sees it: a title and sections of blocks.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Document {
+    pub title: String,
+    /// The period and when it was made, under the title.
+    pub subtitle: String,
+    pub sections: Vec<Section>,
+}
+
+/// A headed part of a report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Section {
+    pub heading: String,
+    pub blocks: Vec<Block>,
+}
+
+/// One piece of content.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Block {
+    /// A sentence or two.
+    Text(String),
+    /// Shown when a section has nothing to list.
+    Empty(String),
+    Table(Table),
+    /// A bulleted list.
+    List(Vec<String>),
+    Chart(Chart),
+}
+
+/// A table; `tone` marks cells to colour (good, bad, warn) in terminal and HTML.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A table cell with an optional tone.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Cell {
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tone: Option<Tone>,
+}
+
+/// How a cell reads: met or not, in trouble or not.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Tone {
+    Good,
+    Bad,
+    Warn,
+}
+
+impl Cell {
+    /// A plain cell.
+    pub fn plain(text: impl ToString) -> Cell {
+        Cell {
+            text: text.to_string(),
+            tone: None,
+        }
+    }
+
+    /// A cell with a tone.
+    pub fn toned(text: impl ToString, tone: Option<Tone>) -> Cell {
+        Cell {
+            text: text.to_string(),
+            tone,
+        }
+    }
+}
+
+impl Table {
+    /// Builds a table from headers and rows of plain text.
+    pub fn new(headers: &[&str], rows: Vec<Vec<Cell>>) -> Table {
+        Table {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows,
+        }
+    }
+}
+
+/// A chart where a reader would rather look than read.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Chart {
+    pub title: String,
+    pub kind: ChartKind,
+    /// The labels along the x axis (months, classes).
+    pub labels: Vec<String>,
+    pub series: Vec<Series>,
+    /// A target line, if the figure has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<f64>,
+    /// How values print: `percent` or `count`.
+    pub unit: Unit,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ChartKind {
+    /// Bars side by side per label (or stacked when `stacked`).
+    Bar,
+    /// Lines across the labels.
+    Line,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    Count,
+    Percent,
+}
+
+/// One named row of values, one per label.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<f64>,
+}
+
+impl Unit {
+    /// Formats a value in this unit.
+    pub fn format(self, v: f64) -> String {
+        match self {
+            Unit::Count => {
+                if v.fract() == 0.0 {
+                    format!("{v:.0}")
+                } else {
+                    format!("{v:.1}")
+                }
+            }
+            Unit::Percent => format!("{:.1} %", v * 100.0),
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! The terminal view: headings, comfy-table tables, and bar charts drawn with
+//! block characters; colour only when it was chosen.
+
+use comfy_table::{Attribute, Cell as TableCell, Color};
+
+use super::{Block, Chart, Document, Tone};
+
+/// Renders the document for a terminal.
+pub fn terminal(doc: &Document, color: bool) -> String {
+    let bold = |s: &str| {
+        if color {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = format!("{}\n{}\n", bold(&doc.title), doc.subtitle);
+    for section in &doc.sections {
+        out.push_str(&format!("\n{}\n", bold(&section.heading)));
+        out.push_str(&format!("{}\n", "─".repeat(section.heading.chars().count())));
+        for block in &section.blocks {
+            match block {
+                Block::Text(text) => out.push_str(&format!("{text}\n")),
+                Block::Empty(text) => out.push_str(&format!("  {text}\n")),
+                Block::List(items) => {
+                    for item in items {
+                        out.push_str(&format!("  • {item}\n"));
+                    }
+                }
+                Block::Table(table) => {
+                    let headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();
+                    let mut t = crate::output::table(&headers, color);
+                    for row in &table.rows {
+                        t.add_row(row.iter().map(|c| {
+                            let cell = TableCell::new(&c.text);
+                            match (c.tone, color) {
+                                (Some(Tone::Good), true) => cell.fg(Color::Green),
+                                (Some(Tone::Bad), true) => cell.fg(Color::Red).add_attribute(Attribute::Bold),
+                                (Some(Tone::Warn), true) => cell.fg(Color::Yellow),
+                                _ => cell,
+                            }
+                        }));
+                    }
+                    out.push_str(&format!("{t}\n"));
+                }
+                Block::Chart(chart) => out.push_str(&bars(chart)),
+            }
+        }
+    }
+    out
+}
+
+/// Draws a chart as horizontal bars, one line per label and series.
+fn bars(chart: &Chart) -> String {
+    let max = chart
+        .series
+        .iter()
+        .flat_map(|s| s.values.iter().copied())
+        .chain(chart.target)
+        .fold(0.0_f64, f64::max);
+    let width = 30.0;
+    let label_width = chart.labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let name_width = chart.series.iter().map(|s| s.name.chars().count()).max().unwrap_or(0);
+    let mut out = format!("{}\n", chart.title);
+    for (i, label) in chart.labels.iter().enumerate() {
+        for series in &chart.series {
+            let v = series.values.get(i).copied().unwrap_or(0.0);
+            let n = if max > 0.0 {
+                (v / max * width).round() as usize
+            } else {
+                0
+            };
+            let name = if chart.series.len() > 1 {
+                format!(" {:<name_width$}", series.name)
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                "  {label:<label_width$}{name} {} {}\n",
+                "█".repeat(n),
+                chart.unit.format(v)
+            ));
+        }
+    }
+    if let Some(target) = chart.target {
+        out.push_str(&format!("  target {}\n", chart.unit.format(target)));
+    }
+    out
+}

@@ -1,0 +1,439 @@
+//! The weekly CAB report (guide 9.4): implemented this week, scheduled next
+//! week, the week's emergency changes, what needs attention, and the counts.
+
+use chrono::{DateTime, Datelike, Duration, Utc};
+use serde::Serialize;
+
+use crate::period::Period;
+use crate::policy::Policy;
+use crate::record::{Classification, Decision, Method, Outcome, Record, Status};
+use crate::render::{Block, Cell, Document, Section, Table, Tone};
+use crate::rules::approval_status;
+
+/// Everything the weekly report says, as data.
+#[derive(Debug, Serialize)]
+pub struct Weekly {
+    pub week: String,
+    pub period: Period,
+    pub next_week: Period,
+    pub generated_at: DateTime<Utc>,
+    pub implemented: Vec<Implemented>,
+    pub scheduled_next_week: Vec<Scheduled>,
+    pub emergencies: Vec<EmergencyChange>,
+    pub attention: Vec<Attention>,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Implemented {
+    pub id: String,
+    pub title: String,
+    pub classification: Classification,
+    pub status: Status,
+    pub outcome: Option<Outcome>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub minutes: Option<i64>,
+    pub systems: Vec<String>,
+    pub issues: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Scheduled {
+    pub id: String,
+    pub title: String,
+    pub classification: Classification,
+    pub status: Status,
+    pub window_start: DateTime<Utc>,
+    pub window_end: DateTime<Utc>,
+    pub systems: Vec<String>,
+    /// What the approvals still lack, empty when complete.
+    pub approvals_missing: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EmergencyChange {
+    pub id: String,
+    pub title: String,
+    pub status: Status,
+    pub criteria: Vec<String>,
+    pub verbal_approvals: Vec<String>,
+    pub written_approvals: Vec<String>,
+    pub implemented_at: Option<DateTime<Utc>>,
+    pub documentation_due: Option<DateTime<Utc>>,
+    pub written_approval_due: Option<DateTime<Utc>>,
+    pub written_approval_done: bool,
+    pub post_review_due: Option<DateTime<Utc>>,
+    pub post_review_done: bool,
+    pub cab_presentation: Option<String>,
+}
+
+/// Something that needs someone's action.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Attention {
+    pub id: String,
+    pub what: String,
+    /// Who can act.
+    pub who: String,
+    /// Age or deadline, in words.
+    pub when: String,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Serialize, Default, PartialEq)]
+pub struct Counts {
+    pub implemented: usize,
+    pub successful: usize,
+    pub failed: usize,
+    pub rolled_back: usize,
+    pub in_progress: usize,
+    pub emergencies: usize,
+    pub scheduled_next_week: usize,
+    pub needing_attention: usize,
+}
+
+/// Builds the weekly report for `week` from the records; `attention` comes from the attention engine.
+pub fn build(
+    records: &[Record],
+    policy: &Policy,
+    week: Period,
+    now: DateTime<Utc>,
+    attention: Vec<Attention>,
+) -> Weekly {
+    let next_week = week.next_week();
+    let mut implemented: Vec<Implemented> = records
+        .iter()
+        .filter(|r| {
+            r.finished_at().is_some_and(|t| week.contains(t))
+                || (r.finished_at().is_none() && r.started_at().is_some_and(|t| week.contains(t)))
+        })
+        .map(|r| Implemented {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            classification: r.classification,
+            status: r.status,
+            outcome: r.outcome(),
+            started_at: r.started_at(),
+            finished_at: r.finished_at(),
+            minutes: r.started_at().zip(r.finished_at()).map(|(s, f)| (f - s).num_minutes()),
+            systems: r.systems.clone(),
+            issues: r.implementation.as_ref().map(|i| i.issues.clone()).unwrap_or_default(),
+        })
+        .collect();
+    implemented.sort_by_key(|i| (i.finished_at.or(i.started_at), i.id.clone()));
+
+    let mut scheduled: Vec<Scheduled> = records
+        .iter()
+        .filter(|r| matches!(r.status, Status::Submitted | Status::Approved | Status::Scheduled))
+        .filter_map(|r| r.window().filter(|w| next_week.contains(w.start)).map(|w| (r, w)))
+        .map(|(r, w)| Scheduled {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            classification: r.classification,
+            status: r.status,
+            window_start: w.start,
+            window_end: w.end,
+            systems: r.systems.clone(),
+            approvals_missing: approval_status(r, policy).missing,
+        })
+        .collect();
+    scheduled.sort_by_key(|s| (s.window_start, s.id.clone()));
+
+    let emergencies: Vec<EmergencyChange> = records
+        .iter()
+        .filter(|r| r.classification == Classification::Emergency)
+        .filter(|r| {
+            [Some(r.created_at), r.started_at(), r.finished_at()]
+                .into_iter()
+                .flatten()
+                .any(|t| week.contains(t))
+        })
+        .map(|r| emergency_row(r, policy))
+        .collect();
+
+    let counts = Counts {
+        implemented: implemented.len(),
+        successful: implemented
+            .iter()
+            .filter(|i| i.outcome == Some(Outcome::Successful))
+            .count(),
+        failed: implemented
+            .iter()
+            .filter(|i| i.outcome == Some(Outcome::Failed))
+            .count(),
+        rolled_back: implemented
+            .iter()
+            .filter(|i| i.outcome == Some(Outcome::RolledBack))
+            .count(),
+        in_progress: implemented.iter().filter(|i| i.status == Status::InProgress).count(),
+        emergencies: emergencies.len(),
+        scheduled_next_week: scheduled.len(),
+        needing_attention: attention.len(),
+    };
+    Weekly {
+        week: week.label(),
+        period: week,
+        next_week,
+        generated_at: now,
+        implemented,
+        scheduled_next_week: scheduled,
+        emergencies,
+        attention,
+        counts,
+    }
+}
+
+fn emergency_row(r: &Record, policy: &Policy) -> EmergencyChange {
+    let deadlines = &policy.emergency_deadlines;
+    let implemented_at = r.finished_at().or(r.started_at());
+    let list = |method: Method| -> Vec<String> {
+        r.approvals
+            .iter()
+            .filter(|a| a.method == method && a.decision == Decision::Approved)
+            .map(|a| format!("{} {} ({})", a.role, a.approver.name(), a.at.format("%a %H:%M")))
+            .collect()
+    };
+    let written = list(Method::Written);
+    let post_done = r
+        .emergency
+        .as_ref()
+        .and_then(|e| e.post_review.as_ref())
+        .is_some_and(|p| p.completed_at.is_some());
+    let cab = r
+        .emergency
+        .as_ref()
+        .and_then(|e| e.cab_review.as_ref())
+        .and_then(|c| c.date)
+        .map(|d| format!("presented {d}"))
+        .or_else(|| implemented_at.map(|t| format!("owed at the CAB meeting of {}", next_meeting(policy, t))));
+    EmergencyChange {
+        id: r.id.clone(),
+        title: r.title.clone(),
+        status: r.status,
+        criteria: r
+            .emergency
+            .as_ref()
+            .map(|e| e.criteria.iter().map(|c| c.to_string()).collect())
+            .unwrap_or_default(),
+        verbal_approvals: list(Method::Verbal),
+        written_approval_done: !written.is_empty(),
+        written_approvals: written,
+        implemented_at,
+        documentation_due: implemented_at.map(|t| t + deadlines.documentation.duration()),
+        written_approval_due: implemented_at.map(|t| t + deadlines.written_approval.duration()),
+        post_review_due: implemented_at.map(|t| t + deadlines.post_review.duration()),
+        post_review_done: post_done,
+        cab_presentation: cab,
+    }
+}
+
+/// The date of the first CAB meeting after `t`.
+pub fn next_meeting(policy: &Policy, t: DateTime<Utc>) -> chrono::NaiveDate {
+    let target = policy.cab_meeting.day.weekday();
+    let mut day = t.date_naive() + Duration::days(1);
+    while day.weekday() != target {
+        day += Duration::days(1);
+    }
+    day
+}
+
+fn when(t: Option<DateTime<Utc>>) -> String {
+    t.map_or("—".into(), |t| t.format("%a %d %b %H:%M").to_string())
+}
+
+fn outcome_cell(i: &Implemented) -> Cell {
+    match (i.outcome, i.status) {
+        (Some(Outcome::Successful), _) => Cell::toned("successful", Some(Tone::Good)),
+        (Some(o), _) => Cell::toned(o, Some(Tone::Bad)),
+        (None, s) => Cell::toned(s, Some(Tone::Warn)),
+    }
+}
+
+/// Lays the report out for a reader.
+pub fn document(w: &Weekly) -> Document {
+    let mut sections = Vec::new();
+
+    let implemented = if w.implemented.is_empty() {
+        vec![Block::Empty("No change was implemented this week.".into())]
+    } else {
+        let rows = w
+            .implemented
+            .iter()
+            .map(|i| {
+                vec![
+                    Cell::plain(&i.id),
+                    Cell::plain(&i.title),
+                    Cell::plain(i.classification),
+                    outcome_cell(i),
+                    Cell::plain(when(i.finished_at.or(i.started_at))),
+                    Cell::plain(i.minutes.map_or("—".into(), |m| format!("{m} min"))),
+                    Cell::plain(i.systems.join(", ")),
+                ]
+            })
+            .collect();
+        let mut blocks = vec![Block::Table(Table::new(
+            &["ID", "Title", "Class", "Outcome", "Finished", "Duration", "Systems"],
+            rows,
+        ))];
+        let issues: Vec<String> = w
+            .implemented
+            .iter()
+            .flat_map(|i| i.issues.iter().map(move |issue| format!("{}: {issue}", i.id)))
+            .collect();
+        if !issues.is_empty() {
+            blocks.push(Block::Text("Issues encountered:".into()));
+            blocks.push(Block::List(issues));
+        }
+        blocks
+    };
+    sections.push(Section {
+        heading: "Changes implemented this week".into(),
+        blocks: implemented,
+    });
+
+    let scheduled = if w.scheduled_next_week.is_empty() {
+        vec![Block::Empty("Nothing is scheduled for next week.".into())]
+    } else {
+        let rows = w
+            .scheduled_next_week
+            .iter()
+            .map(|s| {
+                let missing = if s.approvals_missing.is_empty() {
+                    Cell::toned("complete", Some(Tone::Good))
+                } else {
+                    Cell::toned(format!("lacks {}", s.approvals_missing.join(" or ")), Some(Tone::Bad))
+                };
+                vec![
+                    Cell::plain(&s.id),
+                    Cell::plain(&s.title),
+                    Cell::plain(s.classification),
+                    Cell::plain(s.status),
+                    Cell::plain(format!(
+                        "{} – {}",
+                        s.window_start.format("%a %d %b %H:%M"),
+                        s.window_end.format("%H:%M UTC")
+                    )),
+                    Cell::plain(s.systems.join(", ")),
+                    missing,
+                ]
+            })
+            .collect();
+        vec![Block::Table(Table::new(
+            &["ID", "Title", "Class", "Status", "Window", "Systems", "Approvals"],
+            rows,
+        ))]
+    };
+    sections.push(Section {
+        heading: format!("Changes scheduled next week ({})", w.next_week.label()),
+        blocks: scheduled,
+    });
+
+    let emergencies = if w.emergencies.is_empty() {
+        vec![Block::Empty("No emergency change this week.".into())]
+    } else {
+        let rows = w
+            .emergencies
+            .iter()
+            .map(|e| {
+                let due = |done: bool, t: Option<DateTime<Utc>>| {
+                    if done {
+                        Cell::toned("done", Some(Tone::Good))
+                    } else {
+                        let overdue = t.is_some_and(|t| t < w.generated_at);
+                        Cell::toned(
+                            format!("due {}", when(t)),
+                            Some(if overdue { Tone::Bad } else { Tone::Warn }),
+                        )
+                    }
+                };
+                vec![
+                    Cell::plain(&e.id),
+                    Cell::plain(&e.title),
+                    Cell::plain(e.criteria.join(", ")),
+                    Cell::plain(if e.verbal_approvals.is_empty() {
+                        "—".into()
+                    } else {
+                        e.verbal_approvals.join("; ")
+                    }),
+                    due(e.written_approval_done, e.written_approval_due),
+                    due(e.post_review_done, e.post_review_due),
+                    Cell::plain(e.cab_presentation.clone().unwrap_or_else(|| "—".into())),
+                ]
+            })
+            .collect();
+        vec![Block::Table(Table::new(
+            &[
+                "ID",
+                "Title",
+                "Criteria",
+                "Verbal approvals",
+                "Written approval",
+                "Post-emergency review",
+                "CAB",
+            ],
+            rows,
+        ))]
+    };
+    sections.push(Section {
+        heading: "Emergency changes".into(),
+        blocks: emergencies,
+    });
+
+    let attention = if w.attention.is_empty() {
+        vec![Block::Empty("Nothing needs attention.".into())]
+    } else {
+        let rows = w
+            .attention
+            .iter()
+            .map(|a| {
+                vec![
+                    Cell::plain(&a.id),
+                    Cell::toned(&a.what, Some(if a.overdue { Tone::Bad } else { Tone::Warn })),
+                    Cell::plain(&a.who),
+                    Cell::plain(&a.when),
+                ]
+            })
+            .collect();
+        vec![Block::Table(Table::new(&["ID", "What", "Who", "When"], rows))]
+    };
+    sections.push(Section {
+        heading: "Changes requiring attention".into(),
+        blocks: attention,
+    });
+
+    let c = &w.counts;
+    sections.push(Section {
+        heading: "This week in numbers".into(),
+        blocks: vec![Block::Table(Table::new(
+            &[
+                "Implemented",
+                "Successful",
+                "Failed",
+                "Rolled back",
+                "In progress",
+                "Emergency",
+                "Scheduled next week",
+                "Needing attention",
+            ],
+            vec![vec![
+                Cell::plain(c.implemented),
+                Cell::toned(c.successful, Some(Tone::Good)),
+                Cell::toned(c.failed, (c.failed > 0).then_some(Tone::Bad)),
+                Cell::toned(c.rolled_back, (c.rolled_back > 0).then_some(Tone::Bad)),
+                Cell::plain(c.in_progress),
+                Cell::toned(c.emergencies, (c.emergencies > 0).then_some(Tone::Warn)),
+                Cell::plain(c.scheduled_next_week),
+                Cell::toned(c.needing_attention, (c.needing_attention > 0).then_some(Tone::Warn)),
+            ]],
+        ))],
+    });
+    Document {
+        title: format!("Weekly CAB report — {}", w.week),
+        subtitle: format!(
+            "{} · generated {}",
+            w.period.dates(),
+            w.generated_at.format("%Y-%m-%d %H:%M UTC")
+        ),
+        sections,
+    }
+}
