@@ -97,6 +97,16 @@ pub enum Command {
     ///
     /// Example: `chg schema change > change.schema.json`
     Schema(SchemaArgs),
+    /// Show the change calendar: planned changes day by day, freezes and problems.
+    ///
+    /// Lists the submitted, approved, scheduled and in-progress changes with a
+    /// window, the freeze periods, and a marked line for every problem: windows
+    /// overlapping on a system, outside the deployment windows, in a freeze,
+    /// requester or approver unavailable. Times are in UTC. `--format ics`
+    /// writes an iCalendar feed to import or subscribe to.
+    ///
+    /// Example: `chg calendar --from 2026-12-01 --to 2027-01-01 --format ics > changes.ics`
+    Calendar(CalendarArgs),
 }
 
 #[derive(Debug, Args)]
@@ -251,3 +261,13 @@ mirror!(StatusArg => Status {
     Scheduled = "scheduled", InProgress = "in-progress", Completed = "completed", Failed = "failed",
     RolledBack = "rolled-back", Cancelled = "cancelled", Closed = "closed"
 });
+
+#[derive(Debug, Args, Default)]
+pub struct CalendarArgs {
+    /// The first day shown (default: today, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// The day after the last day shown, exclusive (default: 15 days after `--from`, so today and the next 14 days).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+}

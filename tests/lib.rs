@@ -5,5 +5,6 @@
 
 mod support;
 
+mod calendar;
 mod check;
 mod store;

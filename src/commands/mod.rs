@@ -6,6 +6,7 @@ mod list;
 mod new;
 
 pub use new::Fields as NewFields;
+mod calendar;
 mod schema;
 mod show;
 
@@ -23,5 +24,6 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::List(args) => list::run(&args, app),
         Command::Check(args) => check::run(&args, app),
         Command::Schema(args) => schema::run(&args, app),
+        Command::Calendar(args) => calendar::run(&args, app),
     }
 }
