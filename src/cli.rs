@@ -102,8 +102,9 @@ pub enum Command {
     /// Lists the submitted, approved, scheduled and in-progress changes with a
     /// window, the freeze periods, and a marked line for every problem: windows
     /// overlapping on a system, outside the deployment windows, in a freeze,
-    /// requester or approver unavailable. Times are in UTC. `--format ics`
-    /// writes an iCalendar feed to import or subscribe to.
+    /// requester or approver unavailable. Times are in UTC. Formats: table
+    /// (default), markdown, json, and ics, an iCalendar feed to import or
+    /// subscribe to.
     ///
     /// Example: `chg calendar --from 2026-12-01 --to 2027-01-01 --format ics > changes.ics`
     Calendar(CalendarArgs),
