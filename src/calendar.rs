@@ -10,7 +10,7 @@
 //! O(n log n + k) for n windows and k overlapping pairs, never comparing every
 //! pair. Measured on the 2-core development machine, in a debug build, under
 //! load: 20,000 scheduled changes on 500 systems over a year are judged in
-//! 230–280 ms (window fitting ~50 ms, the conflict sweep ~80 ms, the rest
+//! 230–310 ms (window fitting ~50 ms, the conflict sweep ~80–90 ms, the rest
 //! writing 13,000 messages). `cargo test --lib calendar::tests::twenty_thousand
 //! -- --ignored --nocapture` prints the numbers.
 
