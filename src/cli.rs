@@ -128,6 +128,17 @@ pub enum Command {
     ///
     /// Example: `chg man > ~/.local/share/man/man1/chg.1`
     Man,
+    /// Show the change calendar: planned changes day by day, freezes and problems.
+    ///
+    /// Lists the submitted, approved, scheduled and in-progress changes with a
+    /// window, the freeze periods, and a marked line for every problem: windows
+    /// overlapping on a system, outside the deployment windows, in a freeze,
+    /// requester or approver unavailable. Times are in UTC. Formats: table
+    /// (default), markdown, json, and ics, an iCalendar feed to import or
+    /// subscribe to.
+    ///
+    /// Example: `chg calendar --from 2026-12-01 --to 2027-01-01 --format ics > changes.ics`
+    Calendar(CalendarArgs),
 }
 
 #[derive(Debug, Args)]
@@ -338,3 +349,13 @@ mirror!(StatusArg => Status {
     Scheduled = "scheduled", InProgress = "in-progress", Completed = "completed", Failed = "failed",
     RolledBack = "rolled-back", Cancelled = "cancelled", Closed = "closed"
 });
+
+#[derive(Debug, Args, Default)]
+pub struct CalendarArgs {
+    /// The first day shown (default: today, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// The day after the last day shown, exclusive (default: 15 days after `--from`, so today and the next 14 days).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+}

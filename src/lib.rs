@@ -2,6 +2,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod commands;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod finding;
 pub mod gate;
 pub mod git;
+pub mod ics;
 pub mod id;
 pub mod lifecycle;
 pub mod output;

@@ -150,12 +150,29 @@ pub struct WindowRule {
     pub days: Vec<Day>,
     pub start: ClockTime,
     pub end: ClockTime,
-    #[serde(default = "utc")]
+    /// An IANA time zone name (`UTC`, `Europe/Berlin`); checked when the policy is read.
+    #[serde(default = "utc", deserialize_with = "zone_name")]
     pub time_zone: String,
 }
 
 fn utc() -> String {
     "UTC".into()
+}
+
+/// Reads a time zone name, refusing one the IANA database does not know.
+fn zone_name<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let name = String::deserialize(deserializer)?;
+    if crate::calendar::zone(&name).is_some() {
+        return Ok(name);
+    }
+    let names: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect();
+    let hint = match crate::suggest::closest(&name, &names) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => "write an IANA name like `Europe/Berlin`, `America/New_York` or `UTC`".into(),
+    };
+    Err(serde::de::Error::custom(format!(
+        "`{name}` is not a time zone of the IANA database; {hint}"
+    )))
 }
 
 /// A freeze period, both dates inclusive, and who may still change things in it.
@@ -165,13 +182,14 @@ pub struct Freeze {
     pub name: String,
     pub start: NaiveDate,
     pub end: NaiveDate,
-    /// Classes allowed in the freeze, and `cab-approved` for any change with CAB approval.
-    #[serde(default = "emergency_only")]
+    /// Classes allowed in the freeze, and `cab-approved` for any change with CAB approval
+    /// (the CAB quorum of the major class). Default: emergency changes and CAB-approved ones.
+    #[serde(default = "default_allow")]
     pub allow: Vec<FreezeAllowance>,
 }
 
-fn emergency_only() -> Vec<FreezeAllowance> {
-    vec![FreezeAllowance::Emergency]
+fn default_allow() -> Vec<FreezeAllowance> {
+    vec![FreezeAllowance::Emergency, FreezeAllowance::CabApproved]
 }
 
 kebab_enum!(
@@ -199,6 +217,7 @@ pub struct Unavailability {
 pub struct CabMeeting {
     pub day: Day,
     pub time: ClockTime,
+    #[serde(deserialize_with = "zone_name")]
     pub time_zone: String,
 }
 
@@ -444,7 +463,7 @@ impl Default for Policy {
                 name: "Year end".into(),
                 start: NaiveDate::from_ymd_opt(2026, 12, 21).unwrap_or_default(),
                 end: NaiveDate::from_ymd_opt(2027, 1, 4).unwrap_or_default(),
-                allow: emergency_only(),
+                allow: default_allow(),
             }],
             unavailable: Vec::new(),
             cab_meeting: CabMeeting::default(),
@@ -593,10 +612,11 @@ testing:
 windows:
   - {days: [sun, mon, tue, wed, thu], start: "02:00", end: "06:00", time_zone: UTC}
 
-# Freeze periods, both dates inclusive. `allow` lists the classes still allowed,
-# and `cab-approved` for any change the CAB approved.
+# Freeze periods, both dates inclusive (UTC days). `allow` lists the classes
+# still allowed, and `cab-approved` for any change the CAB approved (the `cab`
+# count of the major approval rule); the default is [emergency, cab-approved].
 freezes:
-  - {name: Year end, start: 2026-12-21, end: 2027-01-04, allow: [emergency]}
+  - {name: Year end, start: 2026-12-21, end: 2027-01-04, allow: [emergency, cab-approved]}
 
 # People away (resource availability), by email, both dates inclusive.
 unavailable: []

@@ -10,6 +10,7 @@ mod renumber;
 mod report;
 
 pub use new::Fields as NewFields;
+mod calendar;
 mod schema;
 mod show;
 
@@ -32,5 +33,6 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::Completions(args) => completions::run(&args, app),
         Command::Man => completions::man(app),
         Command::Report(args) => report::run(&args, app),
+        Command::Calendar(args) => calendar::run(&args, app),
     }
 }

@@ -31,6 +31,11 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
         wizard::new_record(&mut fields, &policy)?;
     }
     let record = fields.into_record(&policy, actor.person.clone(), now)?;
+    if record.window().is_some() {
+        let (others, _) = store.load_all()?;
+        let others: Vec<&Record> = others.iter().map(|l| &l.record).collect();
+        super::calendar::warn_or_refuse(&record, &others, &policy, app.args.quiet)?;
+    }
 
     let _lock = store.lock()?;
     let (record, path) = store.create_record(now.year(), record)?;

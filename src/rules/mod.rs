@@ -2,6 +2,7 @@
 //! findings, so each can be tested without a repository.
 
 mod approvals;
+mod calendar;
 mod classification;
 pub mod history;
 mod identity;
@@ -50,6 +51,10 @@ pub const RULES: &[&str] = &[
     "edited-after-approval",
     "approval-removed",
     "policy-edit-unauthorized",
+    "outside-window",
+    "freeze-conflict",
+    "schedule-conflict",
+    "approver-unavailable",
 ];
 
 /// Runs every rule over the records and returns the findings, in file order.
@@ -58,6 +63,7 @@ pub fn check(records: &[Loaded], ctx: &Context) -> Vec<Finding> {
     for loaded in records {
         findings.extend(check_record(loaded, ctx));
     }
+    findings.extend(calendar::check(records, ctx));
     findings.sort_by(|a, b| (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule)));
     findings
 }

@@ -1,0 +1,840 @@
+//! The change calendar: `chg calendar` in each format, the iCalendar feed
+//! parsed back by an independent parser, the calendar rules of `chg check`
+//! (time zones across daylight-saving changes, windows across midnight) and
+//! the warnings of `chg new --window-start/--window-end`.
+
+use icalendar::{Component, DatePerhapsTime};
+
+use crate::support::*;
+
+/// A normal change touching `systems` (comma-separated) in the window `start`–`end`.
+fn change(id: &str, status: &str, class: &str, start: &str, end: &str, systems: &str) -> String {
+    normal_record(id, status)
+        .replace("classification: normal", &format!("classification: {class}"))
+        .replace(
+            "window: {start: 2026-11-18T02:00:00Z, end: 2026-11-18T04:00:00Z}",
+            &format!("window: {{start: {start}, end: {end}}}"),
+        )
+        .replace(
+            "systems: [checkout-api, pricing-service]",
+            &format!("systems: [{systems}]"),
+        )
+}
+
+fn path(id: &str) -> String {
+    format!("changes/{}/{id}.yaml", &id[4..8])
+}
+
+/// A store at a fixed time (Monday 2026-11-16) with the given records.
+fn store(records: &[(&str, String)]) -> Repo {
+    let mut repo = Repo::initialised();
+    repo.now = Some("2026-11-16T10:00:00Z".into());
+    for (id, text) in records {
+        repo.write(&path(id), text);
+    }
+    repo
+}
+
+/// Runs `chg check --format json` and returns the findings of one rule as (file, line, severity, message).
+fn findings(repo: &Repo, rule: &str) -> Vec<(String, u64, String, String)> {
+    let run = repo.chg(&["check", "--format", "json"]);
+    let all: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    all.iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The line of `deployment.window` in a record made by `change`.
+const WINDOW_LINE: u64 = 19;
+
+fn approvals(list: &[(&str, Who)]) -> String {
+    let mut out = String::from("approvals:\n");
+    for (role, who) in list {
+        out.push_str(&format!(
+            "  - role: {role}\n    approver: {} <{}>\n    decision: approved\n    method: written\n    at: 2026-11-17T10:03:00Z\n",
+            who.name, who.email
+        ));
+    }
+    out
+}
+
+#[test]
+fn calendar_shows_changes_by_day_with_freezes_and_problems() {
+    let repo = store(&[
+        (
+            "CHG-2026-0001",
+            change(
+                "CHG-2026-0001",
+                "scheduled",
+                "normal",
+                "2026-11-18T02:00:00Z",
+                "2026-11-18T04:00:00Z",
+                "db, api",
+            ),
+        ),
+        (
+            "CHG-2026-0002",
+            change(
+                "CHG-2026-0002",
+                "approved",
+                "normal",
+                "2026-11-18T03:00:00Z",
+                "2026-11-18T05:00:00Z",
+                "db",
+            ),
+        ),
+        (
+            "CHG-2026-0003",
+            change(
+                "CHG-2026-0003",
+                "in-progress",
+                "normal",
+                "2026-11-20T02:00:00Z",
+                "2026-11-20T03:00:00Z",
+                "web",
+            ),
+        ),
+        // History and drafts are not shown.
+        (
+            "CHG-2026-0004",
+            change(
+                "CHG-2026-0004",
+                "completed",
+                "normal",
+                "2026-11-18T02:00:00Z",
+                "2026-11-18T04:00:00Z",
+                "db",
+            ),
+        ),
+        (
+            "CHG-2026-0005",
+            change(
+                "CHG-2026-0005",
+                "draft",
+                "normal",
+                "2026-11-18T02:00:00Z",
+                "2026-11-18T04:00:00Z",
+                "db",
+            ),
+        ),
+        // Outside the default 15 days.
+        (
+            "CHG-2026-0006",
+            change(
+                "CHG-2026-0006",
+                "scheduled",
+                "normal",
+                "2026-12-02T02:00:00Z",
+                "2026-12-02T04:00:00Z",
+                "db",
+            ),
+        ),
+    ]);
+    repo.write(
+        "changes/policy.yaml",
+        "freezes:\n  - {name: Black Friday, start: 2026-11-27, end: 2026-11-30, allow: [emergency]}\n",
+    );
+    let run = repo.chg(&["calendar"]).ok();
+    assert_eq!(
+        run.stdout,
+        "Change calendar 2026-11-16 – 2026-11-30 (times in UTC)
+freeze: Black Friday 2026-11-27 – 2026-11-30, allows emergency changes
+
+Wed 2026-11-18
+  02:00–04:00  CHG-2026-0001  normal  scheduled    db, api  Jane Doe  Enable canary routing for checkout-api
+  03:00–05:00  CHG-2026-0002  normal  approved     db       Jane Doe  Enable canary routing for checkout-api
+  ! warning[schedule-conflict] CHG-2026-0001: the window 2026-11-18 02:00–04:00 UTC overlaps CHG-2026-0002 (2026-11-18 03:00–05:00 UTC) on `db`
+
+Fri 2026-11-20
+  02:00–03:00  CHG-2026-0003  normal  in-progress  web      Jane Doe  Enable canary routing for checkout-api
+  ! error[outside-window] CHG-2026-0003: the window 2026-11-20 02:00–03:00 UTC is outside the deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC)
+
+3 changes, 1 error, 1 warning
+"
+    );
+    // The range is chosen with --from and --to (exclusive); a freeze day is marked.
+    let run = repo
+        .chg(&["calendar", "--from", "2026-11-28", "--to", "2026-12-03"])
+        .ok();
+    assert!(
+        run.stdout.contains("Wed 2026-12-02\n  02:00–04:00  CHG-2026-0006"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("CHG-2026-0001"), "{}", run.stdout);
+    let run = repo
+        .chg(&["calendar", "--from", "2026-11-28", "--to", "2026-11-28"])
+        .status(2);
+    assert!(
+        run.stderr
+            .contains("`--to 2026-11-28` is not after `--from 2026-11-28`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn calendar_in_markdown_and_json() {
+    let repo = store(&[(
+        "CHG-2026-0001",
+        change(
+            "CHG-2026-0001",
+            "scheduled",
+            "normal",
+            "2026-12-22T02:00:00Z",
+            "2026-12-22T04:00:00Z",
+            "db",
+        ),
+    )]);
+    let md = repo
+        .chg(&[
+            "calendar",
+            "--from",
+            "2026-12-21",
+            "--to",
+            "2026-12-23",
+            "--format",
+            "markdown",
+        ])
+        .ok()
+        .stdout;
+    assert_eq!(
+        md,
+        "# Change calendar 2026-12-21 – 2026-12-22
+
+Times in UTC.
+
+- **Freeze:** Year end 2026-12-21 – 2027-01-04, allows emergency or CAB-approved changes
+
+## Tue 2026-12-22 (freeze: Year end)
+
+| Time | ID | Class | Status | Systems | Requested by | Title |
+|---|---|---|---|---|---|---|
+| 02:00–04:00 | CHG-2026-0001 | normal | scheduled | db | Jane Doe | Enable canary routing for checkout-api |
+
+- ❌ **error** `freeze-conflict` CHG-2026-0001: the window 2026-12-22 02:00–04:00 UTC falls in the freeze `Year end` (2026-12-21 – 2027-01-04), which allows only emergency or CAB-approved changes
+
+1 change, 1 error, 0 warnings
+"
+    );
+    let json = repo
+        .chg(&[
+            "calendar",
+            "--from",
+            "2026-12-21",
+            "--to",
+            "2026-12-23",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .stdout;
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["from"], "2026-12-21");
+    assert_eq!(v["to"], "2026-12-23");
+    assert_eq!(v["freezes"][0]["name"], "Year end");
+    assert_eq!(v["changes"][0]["id"], "CHG-2026-0001");
+    assert_eq!(v["changes"][0]["start"], "2026-12-22T02:00:00Z");
+    assert_eq!(v["problems"][0]["rule"], "freeze-conflict");
+    assert_eq!(v["problems"][0]["severity"], "error");
+    let run = repo.chg(&["calendar", "--format", "csv"]).status(2);
+    assert!(
+        run.stderr.contains("use one of: table, markdown, json, ics"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn ics_feed_parses_back_with_stable_uids() {
+    let long = "Route 5 % of checkout traffic; then 25 %, 50 % and 100 %.\\nWatch the dashboards \\\\ alerts, and roll back on 5xx above 1 %. Ärger vermeiden — ünïcödé text long enough to fold several times.";
+    let first = change(
+        "CHG-2026-0001",
+        "scheduled",
+        "normal",
+        "2026-12-01T02:00:00Z",
+        "2026-12-01T04:00:00Z",
+        "db, api",
+    )
+    .replace(
+        "title: Enable canary routing for checkout-api",
+        "title: Canary, checkout; pricing",
+    )
+    .replace(
+        "description: |\n  Route 5 % of checkout traffic through the new pricing service.\n",
+        &format!("description: \"{long}\"\n"),
+    );
+    let repo = store(&[
+        ("CHG-2026-0001", first),
+        (
+            "CHG-2026-0002",
+            change(
+                "CHG-2026-0002",
+                "submitted",
+                "major",
+                "2026-12-03T02:00:00Z",
+                "2026-12-03T03:30:00Z",
+                "web",
+            ),
+        ),
+        (
+            "CHG-2026-0003",
+            change(
+                "CHG-2026-0003",
+                "cancelled",
+                "normal",
+                "2026-12-02T02:00:00Z",
+                "2026-12-02T03:00:00Z",
+                "web",
+            ),
+        ),
+    ]);
+    let args = [
+        "calendar",
+        "--from",
+        "2026-11-30",
+        "--to",
+        "2027-01-01",
+        "--format",
+        "ics",
+    ];
+    let feed = repo.chg(&args).ok().stdout;
+    // RFC 5545 framing: CRLF everywhere, no line over 75 octets.
+    assert!(feed.ends_with("END:VCALENDAR\r\n"), "{feed}");
+    for line in feed.split("\r\n") {
+        assert!(!line.contains('\n'), "bare LF in {line:?}");
+        assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
+    }
+    let parsed: icalendar::Calendar = feed.parse().unwrap_or_else(|e| panic!("{e}\n{feed}"));
+    let events: Vec<&icalendar::Event> = parsed.components.iter().filter_map(|c| c.as_event()).collect();
+    assert_eq!(events.len(), 4, "{feed}");
+    let by_uid = |uid: &str| {
+        *events
+            .iter()
+            .find(|e| e.get_uid() == Some(uid))
+            .unwrap_or_else(|| panic!("no {uid} in {feed}"))
+    };
+    let one = by_uid("CHG-2026-0001@chg");
+    assert_eq!(one.get_summary(), Some("CHG-2026-0001: Canary, checkout; pricing"));
+    let utc = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    assert_eq!(
+        one.get_start(),
+        Some(DatePerhapsTime::DateTime(icalendar::CalendarDateTime::Utc(utc(
+            "2026-12-01T02:00:00Z"
+        ))))
+    );
+    assert_eq!(
+        one.get_end(),
+        Some(DatePerhapsTime::DateTime(icalendar::CalendarDateTime::Utc(utc(
+            "2026-12-01T04:00:00Z"
+        ))))
+    );
+    let description = one.get_description().unwrap();
+    assert_eq!(
+        description,
+        format!(
+            "Class: normal\nStatus: scheduled\nSystems: db, api\nRollback: simple\nRequested by: Jane Doe <jane@example.com>\n\n{}",
+            long.replace("\\n", "\n").replace("\\\\", "\\")
+        )
+    );
+    assert_eq!(one.property_value("STATUS"), Some("CONFIRMED"));
+    assert_eq!(one.property_value("DTSTAMP"), Some("20261116T100000Z"));
+    assert!(one.property_value("URL").is_none());
+    assert_eq!(by_uid("CHG-2026-0002@chg").property_value("STATUS"), Some("TENTATIVE"));
+    assert_eq!(by_uid("CHG-2026-0003@chg").property_value("STATUS"), Some("CANCELLED"));
+    let freeze = by_uid("freeze-2026-12-21-year-end@chg");
+    assert_eq!(freeze.get_summary(), Some("Change freeze: Year end"));
+    let day = |y, m, d| Some(DatePerhapsTime::Date(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()));
+    assert_eq!(freeze.get_start(), day(2026, 12, 21));
+    assert_eq!(
+        freeze.get_end(),
+        day(2027, 1, 5),
+        "DTEND is the day after the last frozen day"
+    );
+
+    // The same change keeps its UID when it moves, so a re-import updates it.
+    let moved = repo
+        .read(&path("CHG-2026-0001"))
+        .replace("2026-12-01T02:00:00Z", "2026-12-08T02:00:00Z")
+        .replace("2026-12-01T04:00:00Z", "2026-12-08T04:00:00Z");
+    repo.write(&path("CHG-2026-0001"), &moved);
+    let again: icalendar::Calendar = repo.chg(&args).ok().stdout.parse().unwrap();
+    let uids: Vec<&str> = again
+        .components
+        .iter()
+        .filter_map(|c| c.as_event())
+        .filter_map(|e| e.get_uid())
+        .collect();
+    assert_eq!(
+        uids,
+        [
+            "CHG-2026-0003@chg",
+            "CHG-2026-0002@chg",
+            "CHG-2026-0001@chg",
+            "freeze-2026-12-21-year-end@chg"
+        ]
+    );
+}
+
+#[test]
+fn outside_window_is_an_error_for_normal_a_warning_for_standard_and_emergencies_are_exempt() {
+    // Friday 2026-11-20 is not a window day.
+    let friday = |id: &str, class: &str| {
+        change(
+            id,
+            "scheduled",
+            class,
+            "2026-11-20T02:00:00Z",
+            "2026-11-20T03:00:00Z",
+            id,
+        )
+    };
+    let repo = store(&[
+        ("CHG-2026-0001", friday("CHG-2026-0001", "normal")),
+        ("CHG-2026-0002", friday("CHG-2026-0002", "standard")),
+        ("CHG-2026-0003", friday("CHG-2026-0003", "emergency")),
+        ("CHG-2026-0004", friday("CHG-2026-0004", "major")),
+        (
+            "CHG-2026-0005",
+            change(
+                "CHG-2026-0005",
+                "scheduled",
+                "normal",
+                "2026-11-18T02:00:00Z",
+                "2026-11-18T06:00:00Z",
+                "x",
+            ),
+        ),
+    ]);
+    let found = findings(&repo, "outside-window");
+    let summary: Vec<(&str, u64, &str)> = found.iter().map(|(f, l, s, _)| (f.as_str(), *l, s.as_str())).collect();
+    assert_eq!(
+        summary,
+        [
+            ("changes/2026/CHG-2026-0001.yaml", WINDOW_LINE, "error"),
+            ("changes/2026/CHG-2026-0002.yaml", WINDOW_LINE, "warning"),
+            ("changes/2026/CHG-2026-0004.yaml", WINDOW_LINE, "error"),
+        ]
+    );
+    assert!(found[0]
+        .3
+        .contains("outside the deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC)"));
+    let run = repo.chg(&["check"]).status(1);
+    assert!(
+        run.stdout.contains(&format!(
+            "changes/2026/CHG-2026-0001.yaml:{WINDOW_LINE}:3: error[outside-window]: the window 2026-11-20 02:00–03:00 UTC is outside"
+        )),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn berlin_window_is_checked_across_the_march_and_october_clock_changes() {
+    // 08:00–12:00 in Berlin is 07:00–11:00 UTC in winter and 06:00–10:00 UTC in summer.
+    let at = |id: &str, start: &str, end: &str| change(id, "scheduled", "normal", start, end, id);
+    let repo = store(&[
+        // March: clocks go forward on Sunday 2026-03-29.
+        (
+            "CHG-2026-0001",
+            at("CHG-2026-0001", "2026-03-28T07:00:00Z", "2026-03-28T11:00:00Z"),
+        ),
+        (
+            "CHG-2026-0002",
+            at("CHG-2026-0002", "2026-03-29T06:00:00Z", "2026-03-29T10:00:00Z"),
+        ),
+        (
+            "CHG-2026-0003",
+            at("CHG-2026-0003", "2026-03-29T07:00:00Z", "2026-03-29T11:00:00Z"),
+        ),
+        // October: clocks go back on Sunday 2026-10-25.
+        (
+            "CHG-2026-0004",
+            at("CHG-2026-0004", "2026-10-24T06:00:00Z", "2026-10-24T10:00:00Z"),
+        ),
+        (
+            "CHG-2026-0005",
+            at("CHG-2026-0005", "2026-10-25T07:00:00Z", "2026-10-25T11:00:00Z"),
+        ),
+        (
+            "CHG-2026-0006",
+            at("CHG-2026-0006", "2026-10-25T06:00:00Z", "2026-10-25T10:00:00Z"),
+        ),
+        (
+            "CHG-2026-0007",
+            at("CHG-2026-0007", "2026-03-28T06:00:00Z", "2026-03-28T10:00:00Z"),
+        ),
+    ]);
+    repo.write(
+        "changes/policy.yaml",
+        "windows:\n  - {days: [mon, tue, wed, thu, fri, sat, sun], start: \"08:00\", end: \"12:00\", time_zone: Europe/Berlin}\n",
+    );
+    let outside: Vec<String> = findings(&repo, "outside-window").into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        outside,
+        [
+            "changes/2026/CHG-2026-0003.yaml",
+            "changes/2026/CHG-2026-0006.yaml",
+            "changes/2026/CHG-2026-0007.yaml"
+        ]
+    );
+}
+
+#[test]
+fn windows_that_cross_midnight() {
+    let at = |id: &str, start: &str, end: &str| change(id, "scheduled", "normal", start, end, id);
+    let repo = store(&[
+        // Friday 23:00 to Saturday 01:30 UTC: inside Friday's 22:00–02:00.
+        (
+            "CHG-2026-0001",
+            at("CHG-2026-0001", "2026-11-20T23:00:00Z", "2026-11-21T01:30:00Z"),
+        ),
+        // Saturday 00:30–01:00 is the tail of Friday's window.
+        (
+            "CHG-2026-0002",
+            at("CHG-2026-0002", "2026-11-21T00:30:00Z", "2026-11-21T01:00:00Z"),
+        ),
+        // Past 02:00 on Saturday.
+        (
+            "CHG-2026-0003",
+            at("CHG-2026-0003", "2026-11-21T01:00:00Z", "2026-11-21T02:30:00Z"),
+        ),
+        // Saturday 23:00 opens no window.
+        (
+            "CHG-2026-0004",
+            at("CHG-2026-0004", "2026-11-21T23:00:00Z", "2026-11-22T00:30:00Z"),
+        ),
+    ]);
+    repo.write(
+        "changes/policy.yaml",
+        "windows:\n  - {days: [fri], start: \"22:00\", end: \"02:00\", time_zone: UTC}\n",
+    );
+    let outside: Vec<String> = findings(&repo, "outside-window").into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        outside,
+        ["changes/2026/CHG-2026-0003.yaml", "changes/2026/CHG-2026-0004.yaml"]
+    );
+}
+
+#[test]
+fn freeze_conflict_spares_emergencies_and_cab_approved_changes() {
+    let frozen = |id: &str, class: &str| {
+        change(
+            id,
+            "scheduled",
+            class,
+            "2026-12-22T02:00:00Z",
+            "2026-12-22T04:00:00Z",
+            id,
+        )
+    };
+    let cab = approvals(&[("change-manager", SAM), ("cab", ANA), ("cab", BEN), ("cab", CHO)]);
+    let two_cab = approvals(&[("change-manager", SAM), ("cab", ANA), ("cab", BEN)]);
+    let repo = store(&[
+        ("CHG-2026-0001", frozen("CHG-2026-0001", "normal")),
+        ("CHG-2026-0002", frozen("CHG-2026-0002", "emergency")),
+        ("CHG-2026-0003", format!("{}{cab}", frozen("CHG-2026-0003", "normal"))),
+        (
+            "CHG-2026-0004",
+            format!("{}{two_cab}", frozen("CHG-2026-0004", "normal")),
+        ),
+        // Before and after the freeze.
+        (
+            "CHG-2026-0005",
+            change(
+                "CHG-2026-0005",
+                "scheduled",
+                "normal",
+                "2026-12-20T02:00:00Z",
+                "2026-12-20T04:00:00Z",
+                "a",
+            ),
+        ),
+        (
+            "CHG-2027-0006",
+            change(
+                "CHG-2027-0006",
+                "scheduled",
+                "normal",
+                "2027-01-05T02:00:00Z",
+                "2027-01-05T04:00:00Z",
+                "b",
+            ),
+        ),
+        // Cancelled changes are history.
+        (
+            "CHG-2026-0007",
+            frozen("CHG-2026-0007", "normal").replace("status: scheduled", "status: cancelled"),
+        ),
+    ]);
+    let found = findings(&repo, "freeze-conflict");
+    let files: Vec<(&str, u64, &str)> = found.iter().map(|(f, l, s, _)| (f.as_str(), *l, s.as_str())).collect();
+    assert_eq!(
+        files,
+        [
+            ("changes/2026/CHG-2026-0001.yaml", WINDOW_LINE, "error"),
+            ("changes/2026/CHG-2026-0004.yaml", WINDOW_LINE, "error"),
+        ]
+    );
+    assert!(
+        found[0]
+            .3
+            .contains("falls in the freeze `Year end` (2026-12-21 – 2027-01-04)"),
+        "{}",
+        found[0].3
+    );
+
+    // A freeze that allows only emergencies refuses even the CAB.
+    repo.write(
+        "changes/policy.yaml",
+        "freezes:\n  - {name: Year end, start: 2026-12-21, end: 2027-01-04, allow: [emergency]}\n",
+    );
+    let files: Vec<String> = findings(&repo, "freeze-conflict").into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        files,
+        [
+            "changes/2026/CHG-2026-0001.yaml",
+            "changes/2026/CHG-2026-0003.yaml",
+            "changes/2026/CHG-2026-0004.yaml"
+        ]
+    );
+}
+
+#[test]
+fn schedule_conflict_warns_both_changes_sharing_a_system() {
+    let repo = store(&[
+        (
+            "CHG-2026-0001",
+            format!(
+                "{}{SAM_APPROVAL}",
+                change(
+                    "CHG-2026-0001",
+                    "scheduled",
+                    "normal",
+                    "2026-11-18T02:00:00Z",
+                    "2026-11-18T04:00:00Z",
+                    "db, api"
+                )
+            ),
+        ),
+        (
+            "CHG-2026-0002",
+            format!(
+                "{}{SAM_APPROVAL}",
+                change(
+                    "CHG-2026-0002",
+                    "approved",
+                    "normal",
+                    "2026-11-18T03:59:00Z",
+                    "2026-11-18T05:00:00Z",
+                    "api"
+                )
+            ),
+        ),
+        // Touching windows and other systems do not conflict.
+        (
+            "CHG-2026-0003",
+            format!(
+                "{}{SAM_APPROVAL}",
+                change(
+                    "CHG-2026-0003",
+                    "scheduled",
+                    "normal",
+                    "2026-11-18T04:00:00Z",
+                    "2026-11-18T05:00:00Z",
+                    "db"
+                )
+            ),
+        ),
+        (
+            "CHG-2026-0004",
+            format!(
+                "{}{SAM_APPROVAL}",
+                change(
+                    "CHG-2026-0004",
+                    "scheduled",
+                    "normal",
+                    "2026-11-18T02:00:00Z",
+                    "2026-11-18T06:00:00Z",
+                    "web"
+                )
+            ),
+        ),
+    ]);
+    let found = findings(&repo, "schedule-conflict");
+    let got: Vec<(&str, &str, &str)> = found
+        .iter()
+        .map(|(f, _, s, m)| (f.as_str(), s.as_str(), m.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "changes/2026/CHG-2026-0001.yaml",
+                "warning",
+                "the window 2026-11-18 02:00–04:00 UTC overlaps CHG-2026-0002 (2026-11-18 03:59–05:00 UTC) on `api`"
+            ),
+            (
+                "changes/2026/CHG-2026-0002.yaml",
+                "warning",
+                "the window 2026-11-18 03:59–05:00 UTC overlaps CHG-2026-0001 (2026-11-18 02:00–04:00 UTC) on `api`"
+            ),
+        ]
+    );
+    // Warnings alone pass the check, unless --strict.
+    repo.chg(&["check"]).ok();
+    repo.chg(&["check", "--strict"]).status(1);
+}
+
+#[test]
+fn approver_unavailable_names_the_person_and_dates() {
+    let approved = |id: &str, start: &str, end: &str| {
+        format!("{}{SAM_APPROVAL}", change(id, "scheduled", "normal", start, end, id))
+    };
+    let repo = store(&[
+        (
+            "CHG-2026-0001",
+            approved("CHG-2026-0001", "2026-11-18T02:00:00Z", "2026-11-18T04:00:00Z"),
+        ),
+        (
+            "CHG-2026-0002",
+            approved("CHG-2026-0002", "2026-11-25T02:00:00Z", "2026-11-25T04:00:00Z"),
+        ),
+    ]);
+    repo.write(
+        "changes/policy.yaml",
+        "unavailable:\n  - {who: Sam@Example.com, from: 2026-11-17, to: 2026-11-18}\n  - {who: Jane Doe <jane@example.com>, from: 2026-11-25, to: 2026-11-25}\n",
+    );
+    let found = findings(&repo, "approver-unavailable");
+    let got: Vec<(&str, u64, &str, &str)> = found
+        .iter()
+        .map(|(f, l, s, m)| (f.as_str(), *l, s.as_str(), m.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "changes/2026/CHG-2026-0001.yaml",
+                WINDOW_LINE,
+                "warning",
+                "the approver Sam Lee <sam@example.com> is unavailable 2026-11-17 – 2026-11-18 during the window 2026-11-18 02:00–04:00 UTC"
+            ),
+            (
+                "changes/2026/CHG-2026-0002.yaml",
+                WINDOW_LINE,
+                "warning",
+                "the requester Jane Doe <jane@example.com> is unavailable 2026-11-25 – 2026-11-25 during the window 2026-11-25 02:00–04:00 UTC"
+            ),
+        ]
+    );
+    let run = repo.chg(&["calendar"]).ok();
+    assert!(
+        run.stdout
+            .contains("! warning[approver-unavailable] CHG-2026-0001: the approver Sam Lee"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn an_unknown_time_zone_names_the_policy_line() {
+    let repo = store(&[]);
+    repo.write(
+        "changes/policy.yaml",
+        "# windows\nwindows:\n  - {days: [mon], start: \"02:00\", end: \"06:00\", time_zone: Europe/Berln}\n",
+    );
+    let run = repo.chg(&["calendar"]).status(2);
+    assert!(
+        run.stderr.starts_with("error: changes/policy.yaml:3:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("`Europe/Berln` is not a time zone of the IANA database; did you mean `Europe/Berlin`?"),
+        "{}",
+        run.stderr
+    );
+    let run = repo.chg(&["check", "--format", "json"]).status(1);
+    let all: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(all[0]["rule"], "schema");
+    assert_eq!(all[0]["file"], "changes/policy.yaml");
+    assert_eq!(all[0]["line"], 3);
+}
+
+#[test]
+fn new_with_a_window_warns_and_refuses_a_freeze() {
+    let repo = store(&[(
+        "CHG-2026-0001",
+        change(
+            "CHG-2026-0001",
+            "scheduled",
+            "normal",
+            "2026-11-18T02:00:00Z",
+            "2026-11-18T04:00:00Z",
+            "db",
+        ),
+    )]);
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", "scheduled"]);
+    let base = [
+        "new",
+        "--no-input",
+        "--title",
+        "Tune db",
+        "--impact",
+        "medium",
+        "--likelihood",
+        "low",
+        "--system",
+        "db",
+    ];
+    let with = |start: &str, end: &str| {
+        let mut args = base.to_vec();
+        args.extend(["--window-start", start, "--window-end", end]);
+        repo.chg(&args)
+    };
+    let run = with("2026-11-18 03:00", "2026-11-18 07:00").ok();
+    assert_eq!(run.stdout, "Created CHG-2026-0002 (changes/2026/CHG-2026-0002.yaml)\n");
+    assert_eq!(
+        run.stderr,
+        "warning[schedule-conflict]: the window 2026-11-18 03:00–07:00 UTC overlaps CHG-2026-0001 (2026-11-18 02:00–04:00 UTC) on `db`
+  hint: move one of the windows, or coordinate with the requester of CHG-2026-0001
+warning[outside-window]: the window 2026-11-18 03:00–07:00 UTC is outside the deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC)
+  hint: move the window into a deployment window, or classify the change as an emergency if it is one
+"
+    );
+    let run = with("2026-12-22 02:00", "2026-12-22 04:00").status(1);
+    assert_eq!(
+        run.stderr,
+        "error: the window 2026-12-22 02:00–04:00 UTC falls in the freeze `Year end` (2026-12-21 – 2027-01-04), which allows only emergency or CAB-approved changes [freeze-conflict]
+  hint: move the window after 2027-01-04, or get the CAB's approval (3 cab approvals)
+"
+    );
+    assert!(!repo.join("changes/2026/CHG-2026-0003.yaml").exists());
+    // An emergency is allowed in the freeze.
+    let mut args = base.to_vec();
+    args.extend([
+        "--classification",
+        "emergency",
+        "--window-start",
+        "2026-12-22 02:00",
+        "--window-end",
+        "2026-12-22 04:00",
+    ]);
+    let run = repo.chg(&args).ok();
+    assert_eq!(run.stderr, "");
+    assert_eq!(run.stdout, "Created CHG-2026-0003 (changes/2026/CHG-2026-0003.yaml)\n");
+}
