@@ -6,4 +6,5 @@
 mod support;
 
 mod check;
+mod lifecycle;
 mod store;

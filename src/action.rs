@@ -1,0 +1,200 @@
+//! The one path every lifecycle action takes: load the record by id, let the
+//! command check and change it, write it atomically, commit it as the acting
+//! person, print what happened. A refused action returns before anything is
+//! written, so it changes nothing.
+
+use std::path::PathBuf;
+
+use anyhow::{anyhow, Result};
+use chrono::{DateTime, Duration, Utc};
+
+use crate::context::App;
+use crate::document::Positions;
+use crate::error::Refusal;
+use crate::git::Actor;
+use crate::lifecycle;
+use crate::person::Person;
+use crate::policy::Policy;
+use crate::record::{Record, Status};
+use crate::store::{Loaded, Store};
+
+/// Everything an action knows before it changes the record.
+pub struct Action {
+    pub store: Store,
+    pub policy: Policy,
+    pub actor: Actor,
+    /// The time the action is taken at (`CHG_NOW` when set).
+    pub now: DateTime<Utc>,
+    /// The record's path relative to the work tree, for messages.
+    pub file: String,
+    /// The record as it was read.
+    pub original: Record,
+    pub positions: Positions,
+    path: PathBuf,
+}
+
+/// What an action did: the commit message's detail and what to tell the user.
+#[derive(Debug, Default)]
+pub struct Done {
+    /// Goes in brackets after the id in the commit message: `(change-manager)`.
+    pub detail: Option<String>,
+    /// Printed on stdout.
+    pub message: String,
+    /// Printed on stderr as `warning[rule]: ...`, never silently dropped.
+    pub warnings: Vec<(&'static str, String)>,
+    /// Printed on stderr after the warnings: what is still owed.
+    pub notes: Vec<String>,
+}
+
+impl Done {
+    /// Builds a result with a message and no detail.
+    pub fn new(message: impl Into<String>) -> Done {
+        Done {
+            message: message.into(),
+            ..Done::default()
+        }
+    }
+
+    /// Sets the commit message's detail.
+    pub fn detail(mut self, detail: impl Into<String>) -> Done {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
+impl Action {
+    /// Opens the store and reads the record with this id.
+    pub fn load(app: &App, id: &str) -> Result<Action> {
+        let store = app.store()?;
+        let policy = store.policy()?;
+        let actor = store.repo().actor()?;
+        let Loaded {
+            file,
+            record,
+            positions,
+        } = store.find(id)?;
+        let (year, _) = crate::id::validate(id).map_err(|m| anyhow!("{m}"))?;
+        let path = store.record_path(year, id);
+        Ok(Action {
+            now: crate::clock::now(),
+            store,
+            policy,
+            actor,
+            file,
+            original: record,
+            positions,
+            path,
+        })
+    }
+
+    /// Returns the acting person.
+    pub fn person(&self) -> &Person {
+        &self.actor.person
+    }
+
+    /// Writes the changed record atomically, commits it (unless `--no-commit`)
+    /// as `chg: VERB ID (DETAIL)`, and prints the result.
+    pub fn save(self, app: &App, record: &Record, verb: &str, done: Done) -> Result<u8> {
+        if !app.args.no_commit {
+            // Refuse before writing, so a failed commit never leaves a changed file behind.
+            self.store.repo().ensure_clean_state()?;
+        }
+        self.store.write_record(&self.path, record)?;
+        if !app.args.no_commit {
+            let message = match &done.detail {
+                Some(detail) => format!("chg: {verb} {} ({detail})", record.id),
+                None => format!("chg: {verb} {}", record.id),
+            };
+            if let Err(err) = self.store.commit(&[self.path.as_path()], &message, &self.actor) {
+                return Err(err.context(format!(
+                    "{} was written but not committed; commit it yourself or run `git checkout -- {}` to undo it",
+                    record.id, self.file
+                )));
+            }
+        }
+        if !app.args.quiet && !done.message.is_empty() {
+            let mut text = done.message.clone();
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            crate::output::print(&text)?;
+        }
+        for (rule, warning) in &done.warnings {
+            eprintln!("warning[{rule}]: {warning}");
+        }
+        if !app.args.quiet {
+            for note in &done.notes {
+                eprintln!("{note}");
+            }
+        }
+        Ok(0)
+    }
+}
+
+/// Runs one action: load, let `change` check and mutate a copy, then save it.
+pub fn run(app: &App, id: &str, verb: &str, change: impl FnOnce(&Action, &mut Record) -> Result<Done>) -> Result<u8> {
+    let action = Action::load(app, id)?;
+    let mut record = action.original.clone();
+    let done = change(&action, &mut record)?;
+    action.save(app, &record, verb, done)
+}
+
+/// Refuses a move the lifecycle does not allow, naming the legal next states.
+pub fn transition(record: &Record, to: Status) -> Result<()> {
+    let next = lifecycle::next_states(record.status, record.classification);
+    if next.contains(&to) {
+        return Ok(());
+    }
+    Err(illegal(record, to, &next).into())
+}
+
+/// Builds the refusal for an illegal move.
+pub fn illegal(record: &Record, to: Status, next: &[Status]) -> Refusal {
+    Refusal::new(
+        format!("{} is `{}`; it cannot become `{to}`", record.id, record.status),
+        format!(
+            "from `{}` a {} change may become: {}",
+            record.status,
+            record.classification,
+            lifecycle::list(next)
+        ),
+    )
+}
+
+/// Parses a time given to back-date an action: not in the future, at most a day back.
+pub fn backdate(flag: &str, text: Option<&str>, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let Some(text) = text else { return Ok(now) };
+    let at = crate::timearg::parse_time(flag, text)?;
+    if at > now + Duration::minutes(5) {
+        return Err(anyhow!(
+            "`{flag} {text}` is in the future (it is now {})\n  hint: give the time it happened, or leave `{flag}` out for now",
+            now.format("%Y-%m-%d %H:%M UTC")
+        ));
+    }
+    if at < now - Duration::hours(24) {
+        return Err(anyhow!(
+            "`{flag} {text}` is more than a day ago\n  hint: an action is recorded within a day; correct an older time by editing the record and committing it"
+        ));
+    }
+    Ok(at)
+}
+
+/// Returns a required text flag, or the answer of a prompt on a terminal.
+pub fn required_text(app: &App, flag: &str, given: Option<&str>, prompt: &str) -> Result<String> {
+    if let Some(text) = given.map(str::trim).filter(|t| !t.is_empty()) {
+        return Ok(text.to_string());
+    }
+    if app.interactive {
+        if let Some(text) = crate::wizard::text(prompt, false)? {
+            return Ok(text);
+        }
+    }
+    Err(missing(flag))
+}
+
+/// The error for a missing flag.
+pub fn missing(flag: &str) -> anyhow::Error {
+    anyhow!(
+        "missing `{flag}`\n  hint: give `{flag}`, or run the command on a terminal without `--no-input` to be asked"
+    )
+}
