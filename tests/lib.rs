@@ -6,5 +6,7 @@
 mod support;
 
 mod check;
+mod emergency;
 mod lifecycle;
+mod rules_lifecycle;
 mod store;

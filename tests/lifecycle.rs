@@ -665,3 +665,26 @@ fn rollback_names_missing_flags_without_a_terminal() {
     assert!(run.stderr.contains("critical-bug"), "{}", run.stderr);
     assert!(repo.read(FILE).contains("status: in-progress\n"));
 }
+
+#[test]
+fn status_lists_pending_approvals_and_who_can_give_them() {
+    let repo = store();
+    assert_eq!(repo.chg(&["status"]).ok().stdout, "nothing needs attention\n");
+    draft(&repo, JANE, "major");
+    repo.chg(&["submit", ID]).ok();
+    repo.chg_as(ANA, &["approve", ID]).ok();
+    let run = repo.chg(&["status"]).ok();
+    assert!(
+        run.stdout.contains("approval pending: needs 2 more cab, or 1 more cto"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("for: ben@example.com (cab), cho@example.com (cab), dev@example.com (cab), eli@example.com (cab), dave@example.com (cto)"),
+        "{}",
+        run.stdout
+    );
+    let json = repo.chg(&["status", "--format", "json"]).ok();
+    let items: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(items[0]["id"], ID);
+}
