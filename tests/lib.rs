@@ -10,3 +10,4 @@ mod emergency;
 mod lifecycle;
 mod rules_lifecycle;
 mod store;
+mod wizards;
