@@ -264,6 +264,9 @@ pub struct ListArgs {
     /// Only changes dated before this day.
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
+    /// List what needs action now and by whom, like `chg status`.
+    #[arg(long)]
+    pub attention: bool,
 }
 
 #[derive(Debug, Args, Default)]

@@ -305,7 +305,7 @@ fn submit_is_refused_while_check_finds_errors() {
     let run = refused(&repo, JANE, &["submit", ID]);
     assert!(
         run.stderr
-            .contains("CHG-2026-0001 cannot be submitted: `chg check` finds 1 error in it"),
+            .contains("CHG-2026-0001 cannot become `submitted`: `chg check` finds 1 error in it"),
         "{}",
         run.stderr
     );
@@ -684,7 +684,51 @@ fn status_lists_pending_approvals_and_who_can_give_them() {
         "{}",
         run.stdout
     );
+    assert_eq!(repo.chg(&["list", "--attention"]).ok().stdout, run.stdout);
     let json = repo.chg(&["status", "--format", "json"]).ok();
     let items: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(items[0]["id"], ID);
+}
+
+#[test]
+fn help_of_each_lifecycle_command_has_an_example() {
+    let repo = Repo::new();
+    for command in [
+        "submit", "approve", "reject", "schedule", "start", "complete", "fail", "cancel", "rollback", "review",
+        "close", "status",
+    ] {
+        let help = repo.chg(&[command, "--help"]).ok().stdout;
+        assert!(
+            help.contains("Example"),
+            "`chg {command} --help` has an example: {help}"
+        );
+    }
+}
+
+#[test]
+fn the_command_line_definition_is_consistent() {
+    use clap::CommandFactory;
+    chg::cli::Cli::command().debug_assert();
+}
+
+#[test]
+fn approval_is_refused_while_testing_is_incomplete() {
+    let repo = store();
+    draft(&repo, JANE, "normal");
+    let text = repo.read(FILE).replace("qa_review: passed", "qa_review: not-run");
+    repo.write(FILE, &text);
+    repo.git(&["commit", "-qam", "qa not run yet"]);
+    repo.chg(&["submit", ID]).ok();
+    let run = refused(&repo, SAM, &["approve", ID]);
+    assert!(
+        run.stderr.contains("CHG-2026-0001 cannot become `approved`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("[testing-incomplete] `qa_review` testing is not-run"),
+        "{}",
+        run.stderr
+    );
 }

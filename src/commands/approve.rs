@@ -66,6 +66,8 @@ pub fn run(args: &ApproveArgs, app: &App) -> Result<u8> {
         let state = approval_status(record, &act.policy);
         if state.satisfied && record.status == Status::Submitted {
             record.status = Status::Approved;
+            // Approval criteria: what `chg check` demands of an approved change.
+            super::submit::refuse_errors(act, record)?;
         }
         let how = if method == Method::Verbal {
             "verbal approval"

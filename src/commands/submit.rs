@@ -49,7 +49,7 @@ pub fn run(args: &IdArgs, app: &App) -> Result<u8> {
 }
 
 /// Refuses when the record as it would be saved has errors, listing them.
-fn refuse_errors(act: &Action, record: &Record) -> Result<()> {
+pub fn refuse_errors(act: &Action, record: &Record) -> Result<()> {
     let templates = act.store.templates()?.into_keys().collect();
     let ctx = rules::Context {
         policy: &act.policy,
@@ -76,13 +76,14 @@ fn refuse_errors(act: &Action, record: &Record) -> Result<()> {
     }
     Err(Refusal::new(
         format!(
-            "{} cannot be submitted: `chg check` finds {} error{} in it\n{}",
+            "{} cannot become `{}`: `chg check` finds {} error{} in it\n{}",
             record.id,
+            record.status,
             errors.len(),
             if errors.len() == 1 { "" } else { "s" },
             errors.join("\n")
         ),
-        format!("fix them in {} and run `chg submit {}` again", act.file, record.id),
+        format!("fix them in {} and try again", act.file),
     )
     .into())
 }
