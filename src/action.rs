@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use anyhow::{anyhow, Result};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 
 use crate::context::App;
 use crate::document::Positions;
@@ -153,9 +153,9 @@ pub fn illegal(record: &Record, to: Status, next: &[Status]) -> Refusal {
     Refusal::new(
         format!("{} is `{}`; it cannot become `{to}`", record.id, record.status),
         format!(
-            "from `{}` a {} change may become: {}",
+            "from `{}` {} change may become: {}",
             record.status,
-            record.classification,
+            a(record.classification),
             lifecycle::list(next)
         ),
     )
@@ -164,7 +164,7 @@ pub fn illegal(record: &Record, to: Status, next: &[Status]) -> Refusal {
 /// Parses a time given to back-date an action: not in the future, at most a day back.
 pub fn backdate(flag: &str, text: Option<&str>, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
     let Some(text) = text else { return Ok(now) };
-    let at = crate::timearg::parse_time(flag, text)?;
+    let at = parse_when(flag, text, now)?;
     if at > now + Duration::minutes(5) {
         return Err(anyhow!(
             "`{flag} {text}` is in the future (it is now {})\n  hint: give the time it happened, or leave `{flag}` out for now",
@@ -197,4 +197,43 @@ pub fn missing(flag: &str) -> anyhow::Error {
     anyhow!(
         "missing `{flag}`\n  hint: give `{flag}`, or run the command on a terminal without `--no-input` to be asked"
     )
+}
+
+/// Parses a time flag; `HH:MM` means today (or yesterday, if that is still to
+/// come), in UTC, so an engineer under pressure types little.
+pub fn parse_when(flag: &str, text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    if let Ok(time) = NaiveTime::parse_from_str(text.trim(), "%H:%M") {
+        let today = now.date_naive().and_time(time).and_utc();
+        return Ok(if today > now + Duration::minutes(5) {
+            today - Duration::days(1)
+        } else {
+            today
+        });
+    }
+    crate::timearg::parse_time(flag, text)
+}
+
+/// Writes a policy length of time for a sentence: `24 h`, `15 min`, `5 days`.
+pub fn span_text(span: crate::policy::Span) -> String {
+    let s = span.seconds();
+    if s % 86_400 == 0 && s >= 3 * 86_400 {
+        format!("{} days", s / 86_400)
+    } else if s % 3600 == 0 && s > 0 {
+        format!("{} h", s / 3600)
+    } else if s % 60 == 0 {
+        format!("{} min", s / 60)
+    } else {
+        format!("{s} s")
+    }
+}
+
+/// Puts the indefinite article before a word: `a normal`, `an emergency`.
+pub fn a(word: impl std::fmt::Display) -> String {
+    let word = word.to_string();
+    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {word}")
 }

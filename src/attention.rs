@@ -71,7 +71,8 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
                     add(
                         format!(
                             "emergency documentation owed within {} of implementation (`chg submit {}`)",
-                            d.documentation, r.id
+                            crate::action::span_text(d.documentation),
+                            r.id
                         ),
                         requester.clone(),
                         Some(since + d.documentation.duration()),
@@ -81,7 +82,8 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
                     add(
                         format!(
                             "written approval owed within {} of implementation (`chg approve {}`)",
-                            d.written_approval, r.id
+                            crate::action::span_text(d.written_approval),
+                            r.id
                         ),
                         approvers(r, policy),
                         Some(since + d.written_approval.duration()),
@@ -89,7 +91,7 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
                 }
                 if e.post_review.as_ref().and_then(|p| p.completed_at).is_none() {
                     add(
-                        format!("post-emergency review owed within {} (`chg review {} --root-cause … --preventive-measures …`)", d.post_review, r.id),
+                        format!("post-emergency review owed within {} (`chg review {} --root-cause … --preventive-measures …`)", crate::action::span_text(d.post_review), r.id),
                         requester.clone(),
                         Some(since + d.post_review.duration()),
                     );

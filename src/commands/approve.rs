@@ -144,8 +144,8 @@ pub fn choose_role(policy: &Policy, record: &Record, who: &Person, given: Option
                     let who_may: Vec<String> = needed.iter().map(|r| format!("{r}: {}", holders(*r))).collect();
                     return Err(Refusal::new(
                         format!(
-                            "{who} is not listed in the policy for any role that approves a {} change ({needed_list})",
-                            record.classification
+                            "{who} is not listed in the policy for any role that approves {} change ({needed_list})",
+                            action::a(record.classification)
                         ),
                         format!("ask one of them — {}", who_may.join("; ")),
                     )
@@ -164,8 +164,8 @@ pub fn choose_role(policy: &Policy, record: &Record, who: &Person, given: Option
     if !needed.contains(&role) {
         return Err(Refusal::new(
             format!(
-                "a {} change is not approved by the role `{role}`",
-                record.classification
+                "{} change is not approved by the role `{role}`",
+                action::a(record.classification)
             ),
             format!("the policy asks for: {needed_list}"),
         )

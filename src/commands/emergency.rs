@@ -151,7 +151,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
             };
             crate::output::print(&format!(
                 "Created {} ({shown})\n{next}\nWithin {}: complete the documentation (`chg submit {}`) and get written approval (`chg approve {}`).\n",
-                record.id, policy.emergency_deadlines.documentation, record.id, record.id
+                record.id, crate::action::span_text(policy.emergency_deadlines.documentation), record.id, record.id
             ))?;
         }
     }

@@ -4,7 +4,7 @@
 //! what is still owed.
 
 use anyhow::{anyhow, Result};
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono::Duration;
 
 use crate::action::{self, Action, Done};
 use crate::cli::RollbackArgs;
@@ -43,11 +43,11 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
             None => return Err(action::missing("--kind")),
         };
         let started = match args.started_at.as_deref() {
-            Some(text) => clock_time("--started-at", text, act.now)?,
+            Some(text) => action::parse_when("--started-at", text, act.now)?,
             None if ask => loop {
                 if let Some(text) = wizard::text("Rollback started at (HH:MM today, or YYYY-MM-DD HH:MM, UTC)", false)?
                 {
-                    match clock_time("started at", &text, act.now) {
+                    match action::parse_when("started at", &text, act.now) {
                         Ok(t) => break t,
                         Err(e) => eprintln!("{e}"),
                     }
@@ -56,7 +56,7 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
             None => return Err(action::missing("--started-at")),
         };
         let restored = match args.restored_at.as_deref() {
-            Some(text) => clock_time("--restored-at", text, act.now)?,
+            Some(text) => action::parse_when("--restored-at", text, act.now)?,
             None => act.now,
         };
         if restored < started {
@@ -123,19 +123,6 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
         done.notes = owed(act, record, &validation);
         Ok(done)
     })
-}
-
-/// Parses a time flag; `HH:MM` means today (or yesterday, if that is still to come), in UTC.
-fn clock_time(flag: &str, text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
-    if let Ok(time) = NaiveTime::parse_from_str(text.trim(), "%H:%M") {
-        let today = now.date_naive().and_time(time).and_utc();
-        return Ok(if today > now + Duration::minutes(5) {
-            today - Duration::days(1)
-        } else {
-            today
-        });
-    }
-    crate::timearg::parse_time(flag, text)
 }
 
 /// The rollback plan of the record and the steps for its deployment strategy.
@@ -219,7 +206,8 @@ fn owed(act: &Action, record: &Record, validation: &Validation) -> Vec<String> {
     }
     notes.push(format!(
         "  - lessons learned, root cause and a re-deployment plan, within {}: `chg review {} --lessons-learned … --root-cause … --redeploy-plan …`",
-        act.policy.emergency_deadlines.post_review, record.id
+        action::span_text(act.policy.emergency_deadlines.post_review),
+        record.id
     ));
     notes
 }

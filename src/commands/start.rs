@@ -27,9 +27,9 @@ pub fn run(args: &StartArgs, app: &App) -> Result<u8> {
                 };
                 return Err(Refusal::new(
                     format!(
-                        "{} cannot start: it lacks the approvals of a {} change ({})",
+                        "{} cannot start: it lacks the approvals of {} change ({})",
                         record.id,
-                        record.classification,
+                        action::a(record.classification),
                         state.missing.join(", or ")
                     ),
                     hint,

@@ -93,7 +93,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         )),
         None if ctx.now > due => Some(format!(
             "not documented {} after implementation (due {})",
-            deadlines.documentation,
+            crate::action::span_text(deadlines.documentation),
             when(due)
         )),
         _ => None,
@@ -106,7 +106,8 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
             format!("emergency change {message}"),
             format!(
                 "complete the record and run `chg submit {}`; the guide asks for documentation within {}",
-                record.id, deadlines.documentation
+                record.id,
+                crate::action::span_text(deadlines.documentation)
             ),
         ));
     }

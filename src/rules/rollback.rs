@@ -56,7 +56,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                     "post-rollback-actions-missing",
                     format!(
                         "{} after the rollback, it still lacks: {}",
-                        ctx.policy.emergency_deadlines.post_review,
+                        crate::action::span_text(ctx.policy.emergency_deadlines.post_review),
                         lacks.join(", ")
                     ),
                     format!(
