@@ -55,6 +55,14 @@ pub fn owed(record: &Record) -> Vec<String> {
         if !done {
             owed.push("the post-emergency review (`--root-cause`, `--preventive-measures`)".to_string());
         }
+        let presented = record
+            .emergency
+            .as_ref()
+            .and_then(|e| e.cab_review.as_ref())
+            .is_some_and(|c| c.date.is_some());
+        if !presented {
+            owed.push("the CAB presentation (`--cab --date`)".to_string());
+        }
     }
     owed
 }

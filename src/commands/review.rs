@@ -34,7 +34,9 @@ pub fn run(args: &ReviewArgs, app: &App) -> Result<u8> {
                 date: Some(date),
                 feedback: args.feedback.clone(),
             });
-            return Ok(Done::new(format!("{}: presented to the CAB on {date}", record.id)).detail("cab"));
+            let mut done = Done::new(format!("{}: presented to the CAB on {date}", record.id)).detail("cab");
+            done.notes.push(closing_note(record));
+            return Ok(done);
         }
         let reviewable = matches!(record.status, Status::Completed | Status::Failed | Status::RolledBack)
             || (emergency && lifecycle::implemented(record.status) && record.status != Status::Closed);
@@ -111,16 +113,23 @@ pub fn run(args: &ReviewArgs, app: &App) -> Result<u8> {
         if record.review.as_ref().is_some_and(|r| r.summary.is_some()) {
             recorded.insert(0, "review");
         }
-        let owed = super::close::owed(record);
         let mut done = Done::new(format!("{}: recorded {}", record.id, recorded.join(", ")));
-        if owed.is_empty() {
-            done.notes.push(format!("Ready to close: `chg close {}`", record.id));
-        } else {
-            done.notes
-                .push(format!("Still owed before closing: {}", owed.join(", ")));
-        }
+        done.notes.push(closing_note(record));
         Ok(done)
     })
+}
+
+/// Says whether the change may be closed now, or what it still owes.
+fn closing_note(record: &Record) -> String {
+    if !matches!(record.status, Status::Completed | Status::Failed | Status::RolledBack) {
+        return format!("Close it once the implementation has ended: `chg close {}`", record.id);
+    }
+    let owed = super::close::owed(record);
+    if owed.is_empty() {
+        format!("Ready to close: `chg close {}`", record.id)
+    } else {
+        format!("Still owed before closing: {}", owed.join(", "))
+    }
 }
 
 #[derive(Default)]
