@@ -237,3 +237,41 @@ pub fn a(word: impl std::fmt::Display) -> String {
     };
     format!("{article} {word}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_clock_time_means_today_or_yesterday() {
+        let now = at("2026-11-25T00:10:00Z");
+        assert_eq!(parse_when("--at", "00:05", now).unwrap(), at("2026-11-25T00:05:00Z"));
+        assert_eq!(parse_when("--at", "23:50", now).unwrap(), at("2026-11-24T23:50:00Z"));
+        assert_eq!(
+            parse_when("--at", "2026-11-20 02:00", now).unwrap(),
+            at("2026-11-20T02:00:00Z")
+        );
+    }
+
+    #[test]
+    fn backdating_is_refused_into_the_future_or_beyond_a_day() {
+        let now = at("2026-11-25T12:00:00Z");
+        assert_eq!(backdate("--at", None, now).unwrap(), now);
+        assert!(backdate("--at", Some("2026-11-25T13:00:00Z"), now).is_err());
+        assert!(backdate("--at", Some("2026-11-23T12:00:00Z"), now).is_err());
+    }
+
+    #[test]
+    fn spans_read_as_people_say_them() {
+        use crate::policy::Span;
+        assert_eq!(span_text(Span::hours(24)), "24 h");
+        assert_eq!(span_text(Span::days(5)), "5 days");
+        assert_eq!(span_text(Span::minutes(15)), "15 min");
+        assert_eq!(a("emergency"), "an emergency");
+        assert_eq!(a("normal"), "a normal");
+    }
+}

@@ -187,3 +187,38 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     }
     findings
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_next_cab_meeting_is_the_coming_tuesday_at_ten() {
+        let policy = Policy::default();
+        // Wednesday 25 November 2026 → Tuesday 1 December.
+        assert_eq!(
+            next_cab_meeting(at("2026-11-25T23:40:00Z"), &policy),
+            at("2026-12-01T10:00:00Z")
+        );
+        // Tuesday before the meeting → the same day; after it → a week later.
+        assert_eq!(
+            next_cab_meeting(at("2026-12-01T09:00:00Z"), &policy),
+            at("2026-12-01T10:00:00Z")
+        );
+        assert_eq!(
+            next_cab_meeting(at("2026-12-01T10:30:00Z"), &policy),
+            at("2026-12-08T10:00:00Z")
+        );
+    }
+
+    #[test]
+    fn late_is_said_in_the_largest_sensible_unit() {
+        assert_eq!(late(Duration::minutes(20)), "20 min");
+        assert_eq!(late(Duration::hours(23)), "23 h");
+        assert_eq!(late(Duration::days(3)), "3 days");
+    }
+}
