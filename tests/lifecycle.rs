@@ -227,7 +227,7 @@ fn approving_your_own_change_is_refused() {
     let run = refused(&repo, SAM, &["approve", ID]);
     assert!(
         run.stderr
-            .contains("Sam Lee <sam@example.com> requested CHG-2026-0001 and cannot approve their own change"),
+            .contains("Sam Lee <sam@example.com> requested CHG-2026-0001 and cannot decide on their own change"),
         "{}",
         run.stderr
     );

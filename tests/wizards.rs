@@ -45,6 +45,11 @@ fn finish(mut session: Session) -> String {
     let output = session
         .expect(Eof)
         .map(|c| String::from_utf8_lossy(c.before()).into_owned());
+    if output.is_err() {
+        // Still waiting for input: end it rather than hang the test run.
+        let _ = session.get_process_mut().exit(true);
+        panic!("chg did not finish: {output:?}");
+    }
     let status = session.get_process().wait().expect("wait");
     format!("{status:?} {output:?}")
 }
@@ -224,4 +229,28 @@ fn the_review_wizard_asks_for_the_post_rollback_actions() {
         "{text}"
     );
     repo.chg(&["close", ID]).ok();
+}
+
+#[test]
+fn a_rollback_typed_in_full_on_a_terminal_asks_nothing() {
+    let repo = in_progress();
+    let home = tempfile::tempdir().unwrap();
+    let s = spawn(
+        &repo,
+        &home,
+        &[
+            "rollback",
+            ID,
+            "--trigger",
+            "critical-bug",
+            "--reason",
+            "orders lost",
+            "--started-at",
+            "12:40",
+        ],
+    );
+    let end = finish(s);
+    assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
+    assert!(!end.contains("Trigger") && !end.contains("Execution log"), "{end}");
+    assert!(repo.read(FILE).contains("- trigger: critical-bug\n"));
 }

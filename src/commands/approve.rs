@@ -180,7 +180,7 @@ pub fn choose_role(policy: &Policy, record: &Record, who: &Person, given: Option
     }
     if who.same_as(&record.requested_by) {
         return Err(Refusal::new(
-            format!("{who} requested {} and cannot approve their own change", record.id),
+            format!("{who} requested {} and cannot decide on their own change", record.id),
             format!("another person holding `{role}` must decide: {}", holders(role)),
         )
         .into());

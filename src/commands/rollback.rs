@@ -22,7 +22,9 @@ pub const MONITOR_MINUTES: u32 = 30;
 pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
     action::run(app, &args.id, "rollback", |act, record| {
         action::transition(record, Status::RolledBack)?;
-        let ask = app.interactive;
+        // Someone who typed the essentials on the command line is not held up by prompts.
+        let incomplete = args.trigger.is_none() || args.reason.is_none() || args.started_at.is_none();
+        let ask = app.interactive && incomplete;
         if ask {
             eprint!("{}", guide(record));
         }
