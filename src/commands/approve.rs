@@ -181,7 +181,11 @@ pub fn choose_role(policy: &Policy, record: &Record, who: &Person, given: Option
     if who.same_as(&record.requested_by) {
         return Err(Refusal::new(
             format!("{who} requested {} and cannot decide on their own change", record.id),
-            format!("another person holding `{role}` must decide: {}", holders(role)),
+            format!(
+                "another person holding `{role}` must decide: {}; to withdraw it, run `chg cancel {} --reason ...`",
+                holders(role),
+                record.id
+            ),
         )
         .into());
     }
@@ -221,7 +225,7 @@ pub fn add_approval(
     Ok(())
 }
 
-/// Returns the acting person's view of an action, for `reject` too.
+/// Returns the role the acting person decides in (used by `reject` too).
 pub fn actor_role(act: &Action, record: &Record, given: Option<Role>) -> Result<Role> {
     choose_role(&act.policy, record, act.person(), given)
 }
