@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::record::{Classification, Level, RollbackKind, Status, Strategy};
+use crate::record::{
+    Access, CheckResult, Classification, Criterion, Health, Level, Role, RollbackKind, RollbackMode, Status, Strategy,
+    Trigger,
+};
 
 /// IT change management over a git-backed store of YAML change records.
 ///
@@ -139,6 +142,57 @@ pub enum Command {
     ///
     /// Example: `chg calendar --from 2026-12-01 --to 2027-01-01 --format ics > changes.ics`
     Calendar(CalendarArgs),
+    /// Submit a draft for approval; a standard change from the catalogue is approved at once.
+    ///
+    /// Refused while `chg check` finds errors in the record. After an emergency
+    /// was implemented, it declares the documentation complete.
+    ///
+    /// Example: `chg submit CHG-2026-0042`
+    Submit(IdArgs),
+    /// Approve a change in one of your policy roles.
+    ///
+    /// Example: `chg approve CHG-2026-0042 --comment "ok for Wednesday"`
+    Approve(ApproveArgs),
+    /// Reject a submitted change, with the reason.
+    ///
+    /// Example: `chg reject CHG-2026-0042 --reason "no rollback test"`
+    Reject(RejectArgs),
+    /// Set the deployment window of an approved change (approved → scheduled).
+    ///
+    /// Example: `chg schedule CHG-2026-0042 --start "2026-11-18 02:00" --end "2026-11-18 04:00"`
+    Schedule(ScheduleArgs),
+    /// Start implementing (scheduled → in-progress; an approved emergency from any earlier state).
+    ///
+    /// Example: `chg start CHG-2026-0042`
+    Start(StartArgs),
+    /// Record a successful implementation with its validation results (→ completed).
+    ///
+    /// Example: `chg complete CHG-2026-0042 --smoke-tests passed --error-rates normal`
+    Complete(CompleteArgs),
+    /// Record a failed implementation (→ failed).
+    ///
+    /// Example: `chg fail CHG-2026-0042 --reason "migration timed out"`
+    Fail(FailArgs),
+    /// Cancel a change that has not started.
+    ///
+    /// Example: `chg cancel CHG-2026-0042 --reason "superseded by CHG-2026-0050"`
+    Cancel(CancelArgs),
+    /// Record a rollback: trigger, times, log and validation; compares its duration with the RTO.
+    ///
+    /// Example: `chg rollback CHG-2026-0042 --trigger error-rate --reason "5xx at 7 %" --started-at 02:30`
+    Rollback(Box<RollbackArgs>),
+    /// Record the post-implementation review (and post-rollback or post-emergency actions).
+    ///
+    /// Example: `chg review CHG-2026-0042 --summary "went fine" --lessons-learned "none"`
+    Review(ReviewArgs),
+    /// Close a reviewed change.
+    ///
+    /// Example: `chg close CHG-2026-0042`
+    Close(IdArgs),
+    /// Show what needs action now, and by whom.
+    ///
+    /// Example: `chg status`
+    Status(StatusArgs),
 }
 
 #[derive(Debug, Args)]
@@ -262,6 +316,24 @@ pub struct NewArgs {
     /// Make a standard change from this catalogue template (a name in `changes/templates/`).
     #[arg(long, value_name = "NAME")]
     pub template: Option<String>,
+    /// The quick form for an incident: prints whom to call, records verbal approvals.
+    #[arg(long)]
+    pub emergency: bool,
+    /// Why this is an emergency (repeatable; with `--emergency`).
+    #[arg(long = "criterion", value_enum, requires = "emergency")]
+    pub criteria: Vec<CriterionArg>,
+    /// The vulnerability's CVSS score (with `--criterion critical-vulnerability`).
+    #[arg(long, requires = "emergency")]
+    pub cvss: Option<f64>,
+    /// What happens if the change is not made (with `--emergency`).
+    #[arg(long, requires = "emergency")]
+    pub impact_of_not_implementing: Option<String>,
+    /// A verbal approval, `ROLE:EMAIL` (repeatable), e.g. `--verbal-approval ciso:carol@example.com`.
+    #[arg(long = "verbal-approval", value_name = "ROLE:EMAIL", requires = "emergency")]
+    pub verbal_approvals: Vec<String>,
+    /// When the verbal approvals were given (default: now).
+    #[arg(long, value_name = "TIME", requires = "emergency")]
+    pub verbal_at: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -287,6 +359,9 @@ pub struct ListArgs {
     /// Only changes dated before this day.
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
+    /// List what needs action now and by whom, like `chg status`.
+    #[arg(long)]
+    pub attention: bool,
 }
 
 #[derive(Debug, Args, Default)]
@@ -359,3 +434,204 @@ pub struct CalendarArgs {
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
 }
+mirror!(CheckResultArg => CheckResult { Passed = "passed", Failed = "failed", NotRun = "not-run" });
+mirror!(HealthArg => Health { Normal = "normal", Elevated = "elevated" });
+mirror!(AccessArg => Access { Verified = "verified", Impaired = "impaired" });
+mirror!(RoleArg => Role {
+    ChangeManager = "change-manager", EngineeringLead = "engineering-lead", Cab = "cab",
+    Ciso = "ciso", Cto = "cto", Ceo = "ceo"
+});
+mirror!(TriggerArg => Trigger {
+    ErrorRate = "error-rate", ResponseTime = "response-time", CriticalFunctionality = "critical-functionality",
+    SecurityVulnerability = "security-vulnerability", CustomerComplaints = "customer-complaints",
+    CriticalBug = "critical-bug", DataCorruption = "data-corruption",
+    PerformanceDegradation = "performance-degradation", CustomerImpact = "customer-impact"
+});
+mirror!(RollbackModeArg => RollbackMode { Immediate = "immediate", Planned = "planned" });
+mirror!(CriterionArg => Criterion {
+    CriticalVulnerability = "critical-vulnerability", ProductionDown = "production-down",
+    DataCorruption = "data-corruption", CriticalFunctionality = "critical-functionality", SlaBreach = "sla-breach"
+});
+
+/// A change id, for commands that need nothing else.
+#[derive(Debug, Args)]
+pub struct IdArgs {
+    /// The change id, e.g. CHG-2026-0042.
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    /// The change id.
+    pub id: String,
+    /// The role you approve in (default: your one role that this class needs).
+    #[arg(long, value_enum)]
+    pub role: Option<RoleArg>,
+    /// A comment kept with the approval.
+    #[arg(long)]
+    pub comment: Option<String>,
+    /// Record a verbal approval (emergency changes only).
+    #[arg(long)]
+    pub verbal: bool,
+    /// Who gave the verbal approval: an email or `Name <email>` (default: you).
+    #[arg(long, value_name = "PERSON", requires = "verbal")]
+    pub by: Option<String>,
+    /// When the verbal approval was given (default: now).
+    #[arg(long, value_name = "TIME", requires = "verbal")]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RejectArgs {
+    /// The change id.
+    pub id: String,
+    /// Why the change is rejected.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// The role you reject in (default: your one role that this class needs).
+    #[arg(long, value_enum)]
+    pub role: Option<RoleArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// The change id.
+    pub id: String,
+    /// Start of the deployment window (RFC 3339, or `YYYY-MM-DD HH:MM` in UTC).
+    #[arg(long, value_name = "TIME")]
+    pub start: Option<String>,
+    /// End of the deployment window.
+    #[arg(long, value_name = "TIME")]
+    pub end: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StartArgs {
+    /// The change id.
+    pub id: String,
+    /// When implementation started, if not now (at most a day ago).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+}
+
+/// Validation results after a deployment or a rollback.
+#[derive(Debug, Args, Default)]
+pub struct ValidationArgs {
+    /// Smoke test result.
+    #[arg(long, value_enum)]
+    pub smoke_tests: Option<CheckResultArg>,
+    /// Error rates against the baseline.
+    #[arg(long, value_enum)]
+    pub error_rates: Option<HealthArg>,
+    /// Performance against the baseline.
+    #[arg(long, value_enum)]
+    pub performance: Option<HealthArg>,
+    /// Whether customers can use the service.
+    #[arg(long, value_enum)]
+    pub customer_access: Option<AccessArg>,
+    /// Minutes of monitoring after the deployment or rollback.
+    #[arg(long, value_name = "N")]
+    pub monitored_minutes: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompleteArgs {
+    /// The change id.
+    pub id: String,
+    #[command(flatten)]
+    pub validation: ValidationArgs,
+    /// An issue met during implementation (repeatable).
+    #[arg(long = "issue", value_name = "TEXT")]
+    pub issues: Vec<String>,
+    /// When implementation finished, if not now (at most a day ago).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FailArgs {
+    /// The change id.
+    pub id: String,
+    /// What went wrong (kept in `implementation.issues`).
+    #[arg(long)]
+    pub reason: Option<String>,
+    #[command(flatten)]
+    pub validation: ValidationArgs,
+    /// When implementation stopped, if not now (at most a day ago).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// The change id.
+    pub id: String,
+    /// Why the change is cancelled.
+    #[arg(long)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// The change id.
+    pub id: String,
+    /// What made the rollback necessary.
+    #[arg(long, value_enum)]
+    pub trigger: Option<TriggerArg>,
+    /// Why, in words.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Immediate (emergency) or planned.
+    #[arg(long, value_enum)]
+    pub mode: Option<RollbackModeArg>,
+    /// The rollback kind (default: the record's rollback kind); decides the RTO.
+    #[arg(long, value_enum)]
+    pub kind: Option<RollbackKindArg>,
+    /// When the rollback started (RFC 3339, `YYYY-MM-DD HH:MM`, or `HH:MM` today in UTC).
+    #[arg(long, value_name = "TIME")]
+    pub started_at: Option<String>,
+    /// When service was restored (default: now).
+    #[arg(long, value_name = "TIME")]
+    pub restored_at: Option<String>,
+    /// An execution log entry (repeatable, in order).
+    #[arg(long = "log", value_name = "TEXT")]
+    pub log: Vec<String>,
+    #[command(flatten)]
+    pub validation: ValidationArgs,
+    /// An issue met during the rollback (repeatable).
+    #[arg(long = "issue", value_name = "TEXT")]
+    pub issues: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The change id.
+    pub id: String,
+    /// What happened, in short.
+    #[arg(long)]
+    pub summary: Option<String>,
+    /// What to do differently next time.
+    #[arg(long)]
+    pub lessons_learned: Option<String>,
+    /// The root cause (after a rollback or an emergency).
+    #[arg(long)]
+    pub root_cause: Option<String>,
+    /// How the change will be deployed again, with fixes (after a rollback).
+    #[arg(long)]
+    pub redeploy_plan: Option<String>,
+    /// What prevents the emergency from recurring (post-emergency review).
+    #[arg(long)]
+    pub preventive_measures: Option<String>,
+    /// Record the presentation of an emergency change at the CAB meeting.
+    #[arg(long)]
+    pub cab: bool,
+    /// The date of the CAB meeting (with `--cab`; default: today).
+    #[arg(long, value_name = "DATE", requires = "cab")]
+    pub date: Option<String>,
+    /// The CAB's feedback (with `--cab`).
+    #[arg(long, requires = "cab")]
+    pub feedback: Option<String>,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct StatusArgs {}

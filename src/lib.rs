@@ -31,6 +31,9 @@ pub mod template;
 pub mod timearg;
 pub mod wizard;
 
+pub mod action;
+pub mod attention;
+
 /// Runs a parsed command line and returns the exit status.
 pub fn run(cli: cli::Cli) -> anyhow::Result<u8> {
     clock::validate_env()?;

@@ -456,6 +456,12 @@ pub struct RollbackEntry {
     pub issues: Vec<String>,
     #[serde(default)]
     pub post_actions: PostActions,
+    /// Minutes from `started_at` to `restored_at`, as `chg rollback` computed them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_minutes: Option<i64>,
+    /// Set when the rollback took longer than the RTO of its kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rto_exceeded: Option<bool>,
 }
 
 fn default_mode() -> RollbackMode {
@@ -507,6 +513,9 @@ pub struct Emergency {
     pub cab_review: Option<CabReview>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_review: Option<PostReview>,
+    /// When the full documentation was declared complete (`chg submit` after the emergency).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documented_at: Option<DateTime<Utc>>,
 }
 
 /// The presentation of an emergency change at the next CAB meeting.

@@ -268,7 +268,7 @@ fn rollback_record_incomplete() {
         normal_record("CHG-2026-0001", "rolled-back")
     );
     assert_fires("rollback-record-incomplete", &rolled);
-    let entry = "rollbacks:\n  - trigger: error-rate\n    mode: immediate\n    kind: simple\n    reason: 5xx above 5 %\n    started_at: 2026-11-18T02:30:00Z\n    restored_at: 2026-11-18T02:41:00Z\n    validation: {smoke_tests: passed, error_rates: normal, customer_access: verified, monitored_minutes: 30}\n";
+    let entry = "rollbacks:\n  - trigger: error-rate\n    mode: immediate\n    kind: simple\n    reason: 5xx above 5 %\n    started_at: 2026-11-18T02:30:00Z\n    restored_at: 2026-11-18T02:41:00Z\n    validation: {smoke_tests: passed, error_rates: normal, customer_access: verified, monitored_minutes: 30}\n    post_actions: {lessons_learned: a, root_cause: b, redeploy_plan: c}\n";
     assert_clean(&format!("{rolled}{entry}"));
     assert_fires(
         "rollback-record-incomplete",

@@ -7,7 +7,11 @@ mod support;
 
 mod calendar;
 mod check;
+mod emergency;
 mod gate;
 mod hardening;
+mod lifecycle;
 mod properties;
+mod rules_lifecycle;
 mod store;
+mod wizards;

@@ -102,6 +102,8 @@ fn rollback_entry() -> impl Strategy<Value = RollbackEntry> {
                 reason: reason.clone(),
                 started_at,
                 restored_at: started_at.map(|t| t + chrono::Duration::minutes(12)),
+                duration_minutes: started_at.map(|_| 12),
+                rto_exceeded: started_at.map(|_| false),
                 log: started_at
                     .map(|at| {
                         vec![LogEntry {
@@ -193,6 +195,7 @@ prop_compose! {
                 impact_of_not_implementing: Some("outage".into()),
                 cab_review: cab_date.map(|d| CabReview { date: Some(d), feedback: None }),
                 post_review: None,
+                documented_at: cab_date.map(|_| created_at),
             }),
             cancellation: None,
             extensions,

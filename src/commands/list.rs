@@ -34,6 +34,9 @@ pub fn listing_date(r: &Record) -> DateTime<Utc> {
 
 /// Prints the records that pass the filters, oldest first.
 pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
+    if args.attention {
+        return super::status::run(&Default::default(), app);
+    }
     let format = app.format(
         Format::Table,
         &[Format::Table, Format::Json, Format::Csv, Format::Markdown],

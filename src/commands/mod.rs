@@ -14,6 +14,20 @@ mod calendar;
 mod schema;
 mod show;
 
+mod approve;
+mod cancel;
+mod close;
+mod complete;
+mod emergency;
+mod fail;
+mod reject;
+mod review;
+mod rollback;
+mod schedule;
+mod start;
+mod status;
+mod submit;
+
 use anyhow::Result;
 
 use crate::cli::Command;
@@ -34,5 +48,17 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::Man => completions::man(app),
         Command::Report(args) => report::run(&args, app),
         Command::Calendar(args) => calendar::run(&args, app),
+        Command::Submit(args) => submit::run(&args, app),
+        Command::Approve(args) => approve::run(&args, app),
+        Command::Reject(args) => reject::run(&args, app),
+        Command::Schedule(args) => schedule::run(&args, app),
+        Command::Start(args) => start::run(&args, app),
+        Command::Complete(args) => complete::run(&args, app),
+        Command::Fail(args) => fail::run(&args, app),
+        Command::Cancel(args) => cancel::run(&args, app),
+        Command::Rollback(args) => rollback::run(&args, app),
+        Command::Review(args) => review::run(&args, app),
+        Command::Close(args) => close::run(&args, app),
+        Command::Status(args) => status::run(&args, app),
     }
 }

@@ -16,6 +16,9 @@ use crate::{clock, timearg, wizard};
 
 /// Creates the record, commits it unless `--no-commit`, and prints its id.
 pub fn run(args: NewArgs, app: &App) -> Result<u8> {
+    if args.emergency {
+        return super::emergency::run(args, app);
+    }
     let store = app.store()?;
     let policy = store.policy()?;
     let templates = store.templates()?;

@@ -4,16 +4,21 @@
 mod approvals;
 mod calendar;
 mod classification;
+mod emergency;
 pub mod history;
 mod identity;
 mod outcome;
 mod readiness;
+mod rollback;
+mod status;
 
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
 pub use approvals::{approval_status, ApprovalStatus};
+pub use classification::CVSS_THRESHOLD;
+pub use emergency::{implemented_at, next_cab_meeting, written_approval_at};
 
 use crate::finding::Finding;
 use crate::policy::Policy;
@@ -55,6 +60,23 @@ pub const RULES: &[&str] = &[
     "freeze-conflict",
     "schedule-conflict",
     "approver-unavailable",
+    "illegal-status",
+    "emergency-documentation-overdue",
+    "emergency-approval-overdue",
+    "emergency-review-overdue",
+    "cab-review-missing",
+    "rto-exceeded",
+    "post-rollback-actions-missing",
+    "rollback-test-stale",
+];
+
+/// Rules that judge deadlines; `chg submit` does not refuse for them, since
+/// documenting late must still be possible.
+pub const DEADLINE_RULES: &[&str] = &[
+    "emergency-documentation-overdue",
+    "emergency-approval-overdue",
+    "emergency-review-overdue",
+    "cab-review-missing",
 ];
 
 /// Runs every rule over the records and returns the findings, in file order.
@@ -76,5 +98,8 @@ pub fn check_record(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     findings.extend(readiness::check(loaded, ctx));
     findings.extend(approvals::check(loaded, ctx));
     findings.extend(outcome::check(loaded, ctx));
+    findings.extend(status::check(loaded, ctx));
+    findings.extend(emergency::check(loaded, ctx));
+    findings.extend(rollback::check(loaded, ctx));
     findings
 }

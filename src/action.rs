@@ -1,0 +1,281 @@
+//! The one path every lifecycle action takes: load the record by id, let the
+//! command check and change it, write it atomically, commit it as the acting
+//! person, print what happened. A refused action returns before anything is
+//! written, so it changes nothing.
+
+use std::path::PathBuf;
+
+use anyhow::{anyhow, Result};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+
+use crate::context::App;
+use crate::document::Positions;
+use crate::error::Refusal;
+use crate::git::Actor;
+use crate::lifecycle;
+use crate::person::Person;
+use crate::policy::Policy;
+use crate::record::{Record, Status};
+use crate::store::{Loaded, Store};
+
+/// Everything an action knows before it changes the record.
+pub struct Action {
+    pub store: Store,
+    pub policy: Policy,
+    pub actor: Actor,
+    /// The time the action is taken at (`CHG_NOW` when set).
+    pub now: DateTime<Utc>,
+    /// The record's path relative to the work tree, for messages.
+    pub file: String,
+    /// The record as it was read.
+    pub original: Record,
+    pub positions: Positions,
+    path: PathBuf,
+    /// Held from reading to committing, so two approvers never lose each other's approval.
+    _lock: crate::store::StoreLock,
+}
+
+/// What an action did: the commit message's detail and what to tell the user.
+#[derive(Debug, Default)]
+pub struct Done {
+    /// Goes in brackets after the id in the commit message: `(change-manager)`.
+    pub detail: Option<String>,
+    /// Printed on stdout.
+    pub message: String,
+    /// Printed on stderr as `warning[rule]: ...`, never silently dropped.
+    pub warnings: Vec<(&'static str, String)>,
+    /// Printed on stderr after the warnings: what is still owed.
+    pub notes: Vec<String>,
+}
+
+impl Done {
+    /// Builds a result with a message and no detail.
+    pub fn new(message: impl Into<String>) -> Done {
+        Done {
+            message: message.into(),
+            ..Done::default()
+        }
+    }
+
+    /// Sets the commit message's detail.
+    pub fn detail(mut self, detail: impl Into<String>) -> Done {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
+impl Action {
+    /// Opens the store and reads the record with this id.
+    pub fn load(app: &App, id: &str) -> Result<Action> {
+        let store = app.store()?;
+        let lock = store.lock()?;
+        let policy = store.policy()?;
+        let actor = store.repo().actor()?;
+        let Loaded {
+            file,
+            record,
+            positions,
+        } = store.find(id)?;
+        let (year, _) = crate::id::validate(id).map_err(|m| anyhow!("{m}"))?;
+        let path = store.record_path(year, id);
+        Ok(Action {
+            now: crate::clock::now(),
+            store,
+            policy,
+            actor,
+            file,
+            original: record,
+            positions,
+            path,
+            _lock: lock,
+        })
+    }
+
+    /// Returns the acting person.
+    pub fn person(&self) -> &Person {
+        &self.actor.person
+    }
+
+    /// Writes the changed record atomically, commits it (unless `--no-commit`)
+    /// as `chg: VERB ID (DETAIL)`, and prints the result.
+    pub fn save(self, app: &App, record: &Record, verb: &str, done: Done) -> Result<u8> {
+        if !app.args.no_commit {
+            // Refuse before writing, so a failed commit never leaves a changed file behind.
+            self.store.repo().ensure_clean_state()?;
+        }
+        self.store.write_record(&self.path, record)?;
+        if !app.args.no_commit {
+            let message = match &done.detail {
+                Some(detail) => format!("chg: {verb} {} ({detail})", record.id),
+                None => format!("chg: {verb} {}", record.id),
+            };
+            if let Err(err) = self.store.commit(&[self.path.as_path()], &message, &self.actor) {
+                return Err(err.context(format!(
+                    "{} was written but not committed; commit it yourself or run `git checkout -- {}` to undo it",
+                    record.id, self.file
+                )));
+            }
+        }
+        if !app.args.quiet && !done.message.is_empty() {
+            let mut text = done.message.clone();
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            crate::output::print(&text)?;
+        }
+        for (rule, warning) in &done.warnings {
+            eprintln!("warning[{rule}]: {warning}");
+        }
+        if !app.args.quiet {
+            for note in &done.notes {
+                eprintln!("{note}");
+            }
+        }
+        Ok(0)
+    }
+}
+
+/// Runs one action: load, let `change` check and mutate a copy, then save it.
+pub fn run(app: &App, id: &str, verb: &str, change: impl FnOnce(&Action, &mut Record) -> Result<Done>) -> Result<u8> {
+    let action = Action::load(app, id)?;
+    let mut record = action.original.clone();
+    let done = change(&action, &mut record)?;
+    action.save(app, &record, verb, done)
+}
+
+/// Refuses a move the lifecycle does not allow, naming the legal next states.
+pub fn transition(record: &Record, to: Status) -> Result<()> {
+    let next = lifecycle::next_states(record.status, record.classification);
+    if next.contains(&to) {
+        return Ok(());
+    }
+    Err(illegal(record, to, &next).into())
+}
+
+/// Builds the refusal for an illegal move.
+pub fn illegal(record: &Record, to: Status, next: &[Status]) -> Refusal {
+    Refusal::new(
+        format!("{} is `{}`; it cannot become `{to}`", record.id, record.status),
+        format!(
+            "from `{}` {} change may become: {}",
+            record.status,
+            a(record.classification),
+            lifecycle::list(next)
+        ),
+    )
+}
+
+/// Parses a time given to back-date an action: not in the future, at most a day back.
+pub fn backdate(flag: &str, text: Option<&str>, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let Some(text) = text else { return Ok(now) };
+    let at = parse_when(flag, text, now)?;
+    if at > now + Duration::minutes(5) {
+        return Err(anyhow!(
+            "`{flag} {text}` is in the future (it is now {})\n  hint: give the time it happened, or leave `{flag}` out for now",
+            now.format("%Y-%m-%d %H:%M UTC")
+        ));
+    }
+    if at < now - Duration::hours(24) {
+        return Err(anyhow!(
+            "`{flag} {text}` is more than a day ago\n  hint: an action is recorded within a day; correct an older time by editing the record and committing it"
+        ));
+    }
+    Ok(at)
+}
+
+/// Returns a required text flag, or the answer of a prompt on a terminal.
+pub fn required_text(app: &App, flag: &str, given: Option<&str>, prompt: &str) -> Result<String> {
+    if let Some(text) = given.map(str::trim).filter(|t| !t.is_empty()) {
+        return Ok(text.to_string());
+    }
+    if app.interactive {
+        if let Some(text) = crate::wizard::text(prompt, false)? {
+            return Ok(text);
+        }
+    }
+    Err(missing(flag))
+}
+
+/// The error for a missing flag.
+pub fn missing(flag: &str) -> anyhow::Error {
+    anyhow!(
+        "missing `{flag}`\n  hint: give `{flag}`, or run the command on a terminal without `--no-input` to be asked"
+    )
+}
+
+/// Parses a time flag; `HH:MM` means today (or yesterday, if that is still to
+/// come), in UTC, so an engineer under pressure types little.
+pub fn parse_when(flag: &str, text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    if let Ok(time) = NaiveTime::parse_from_str(text.trim(), "%H:%M") {
+        let today = now.date_naive().and_time(time).and_utc();
+        return Ok(if today > now + Duration::minutes(5) {
+            today - Duration::days(1)
+        } else {
+            today
+        });
+    }
+    crate::timearg::parse_time(flag, text)
+}
+
+/// Writes a policy length of time for a sentence: `24 h`, `15 min`, `5 days`.
+pub fn span_text(span: crate::policy::Span) -> String {
+    let s = span.seconds();
+    if s % 86_400 == 0 && s >= 3 * 86_400 {
+        format!("{} days", s / 86_400)
+    } else if s % 3600 == 0 && s > 0 {
+        format!("{} h", s / 3600)
+    } else if s % 60 == 0 {
+        format!("{} min", s / 60)
+    } else {
+        format!("{s} s")
+    }
+}
+
+/// Puts the indefinite article before a word: `a normal`, `an emergency`.
+pub fn a(word: impl std::fmt::Display) -> String {
+    let word = word.to_string();
+    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {word}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_clock_time_means_today_or_yesterday() {
+        let now = at("2026-11-25T00:10:00Z");
+        assert_eq!(parse_when("--at", "00:05", now).unwrap(), at("2026-11-25T00:05:00Z"));
+        assert_eq!(parse_when("--at", "23:50", now).unwrap(), at("2026-11-24T23:50:00Z"));
+        assert_eq!(
+            parse_when("--at", "2026-11-20 02:00", now).unwrap(),
+            at("2026-11-20T02:00:00Z")
+        );
+    }
+
+    #[test]
+    fn backdating_is_refused_into_the_future_or_beyond_a_day() {
+        let now = at("2026-11-25T12:00:00Z");
+        assert_eq!(backdate("--at", None, now).unwrap(), now);
+        assert!(backdate("--at", Some("2026-11-25T13:00:00Z"), now).is_err());
+        assert!(backdate("--at", Some("2026-11-23T12:00:00Z"), now).is_err());
+    }
+
+    #[test]
+    fn spans_read_as_people_say_them() {
+        use crate::policy::Span;
+        assert_eq!(span_text(Span::hours(24)), "24 h");
+        assert_eq!(span_text(Span::days(5)), "5 days");
+        assert_eq!(span_text(Span::minutes(15)), "15 min");
+        assert_eq!(a("emergency"), "an emergency");
+        assert_eq!(a("normal"), "a normal");
+    }
+}

@@ -1,0 +1,44 @@
+//! `chg schedule`: set the deployment window of an approved change.
+
+use anyhow::{bail, Result};
+
+use crate::action::{self, Done};
+use crate::cli::ScheduleArgs;
+use crate::context::App;
+use crate::record::{Status, Window};
+use crate::timearg;
+
+/// Sets `deployment.window` and moves approved → scheduled (or moves the window of a scheduled change).
+pub fn run(args: &ScheduleArgs, app: &App) -> Result<u8> {
+    action::run(app, &args.id, "schedule", |_act, record| {
+        if record.status != Status::Scheduled {
+            action::transition(record, Status::Scheduled)?;
+        }
+        let start = action::required_text(
+            app,
+            "--start",
+            args.start.as_deref(),
+            "Window start (YYYY-MM-DD HH:MM UTC)",
+        )?;
+        let end = action::required_text(app, "--end", args.end.as_deref(), "Window end (YYYY-MM-DD HH:MM UTC)")?;
+        let start = timearg::parse_time("--start", &start)?;
+        let end = timearg::parse_time("--end", &end)?;
+        if end <= start {
+            bail!("the window ends before it starts\n  hint: `--end` must be after `--start`");
+        }
+        record.deployment.get_or_insert_with(Default::default).window = Some(Window { start, end });
+        record.status = Status::Scheduled;
+        // Warn about conflicts and unavailable people; refuse a freeze the change may not enter.
+        let store = app.store()?;
+        let policy = store.policy()?;
+        let (loaded, _) = store.load_all()?;
+        let others: Vec<&crate::record::Record> = loaded.iter().map(|l| &l.record).collect();
+        super::calendar::warn_or_refuse(record, &others, &policy, app.args.quiet)?;
+        Ok(Done::new(format!(
+            "{}: scheduled {} – {}",
+            record.id,
+            start.format("%Y-%m-%d %H:%M"),
+            end.format("%Y-%m-%d %H:%M UTC")
+        )))
+    })
+}

@@ -1,0 +1,97 @@
+//! `rto-exceeded`, `post-rollback-actions-missing` and `rollback-test-stale`:
+//! warnings about rollbacks that took too long, what is owed after them,
+//! and rollback procedures not tested this quarter.
+
+use chrono::Duration;
+
+use super::Context;
+use crate::finding::Finding;
+use crate::record::{RollbackKind, Status};
+use crate::store::Loaded;
+
+/// How old a rollback test may be: a quarter.
+pub const TEST_INTERVAL_DAYS: i64 = 92;
+
+/// Checks the rollback entries and the rollback plan's last test.
+pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
+    let record = &loaded.record;
+    let file = loaded.file.as_str();
+    let pos = &loaded.positions;
+    let mut findings = Vec::new();
+    for (i, entry) in record.rollbacks.iter().enumerate() {
+        let kind = entry.kind.or(record.rollback_kind());
+        if let (Some(kind), Some(start), Some(end)) = (kind, entry.started_at, entry.restored_at) {
+            let rto = ctx.policy.rto.of(kind);
+            let took = end - start;
+            if took.num_seconds() > rto.seconds() {
+                findings.push(Finding::warning(
+                    file,
+                    pos.of(&format!("rollbacks[{i}].restored_at")),
+                    "rto-exceeded",
+                    format!(
+                        "the rollback took {} min, over the {rto} RTO of a {kind} rollback",
+                        (took.num_seconds() + 59) / 60
+                    ),
+                    "find out why in the post-rollback review, and test the rollback procedure",
+                ));
+            }
+        }
+        let grace = ctx.policy.emergency_deadlines.post_review.duration();
+        if let Some(restored) = entry.restored_at {
+            let p = &entry.post_actions;
+            let mut lacks = Vec::new();
+            if p.lessons_learned.is_none() {
+                lacks.push("lessons learned");
+            }
+            if p.root_cause.is_none() {
+                lacks.push("root cause");
+            }
+            if p.redeploy_plan.is_none() {
+                lacks.push("re-deployment plan");
+            }
+            if !lacks.is_empty() && ctx.now > restored + grace {
+                findings.push(Finding::warning(
+                    file,
+                    pos.of(&format!("rollbacks[{i}]")),
+                    "post-rollback-actions-missing",
+                    format!(
+                        "{} after the rollback, it still lacks: {}",
+                        crate::action::span_text(ctx.policy.emergency_deadlines.post_review),
+                        lacks.join(", ")
+                    ),
+                    format!(
+                        "record them with `chg review {} --lessons-learned ... --root-cause ... --redeploy-plan ...`",
+                        record.id
+                    ),
+                ));
+            }
+        }
+    }
+    let pending = matches!(
+        record.status,
+        Status::Draft | Status::Submitted | Status::Approved | Status::Scheduled | Status::InProgress
+    );
+    if let Some(kind @ (RollbackKind::Complex | RollbackKind::FullRestore)) = record.rollback_kind() {
+        if pending {
+            let tested = record.rollback.as_ref().and_then(|r| r.last_tested);
+            let stale_before = ctx.now.date_naive() - Duration::days(TEST_INTERVAL_DAYS);
+            let message = match tested {
+                None => Some(format!("a {kind} rollback whose procedure has never been tested")),
+                Some(d) if d < stale_before => {
+                    Some(format!("a {kind} rollback last tested on {d}, more than a quarter ago"))
+                }
+                Some(_) => None,
+            };
+            if let Some(message) = message {
+                findings.push(Finding::warning(
+                    file,
+                    pos.of("rollback"),
+                    "rollback-test-stale",
+                    message,
+                    "test the rollback procedure (the guide asks for it quarterly) and set `rollback.last_tested`",
+                ));
+            }
+        }
+    }
+    findings
+}

@@ -1,0 +1,734 @@
+//! The lifecycle commands end to end, as several people: submit, approve,
+//! reject, schedule, start, complete, fail, cancel, rollback, review, close.
+
+use crate::support::*;
+
+pub const ID: &str = "CHG-2026-0001";
+pub const FILE: &str = "changes/2026/CHG-2026-0001.yaml";
+
+/// A store with `CHG_NOW` fixed at 2026-11-25 12:00 UTC.
+pub fn store() -> Repo {
+    let mut repo = Repo::initialised();
+    repo.now = Some("2026-11-25T12:00:00Z".into());
+    repo
+}
+
+/// Creates a complete draft of this class as `who`.
+pub fn draft(repo: &Repo, who: Who, class: &str) {
+    let mut args = vec![
+        "new",
+        "--no-input",
+        "--title",
+        "Enable canary routing for checkout-api",
+        "--description",
+        "Route 5 % of checkout traffic through the new pricing service.",
+        "--impact",
+        "medium",
+        "--likelihood",
+        "low",
+        "--classification",
+        class,
+        "--system",
+        "checkout-api",
+        "--strategy",
+        "canary",
+        "--rollback-plan",
+        "Set canary weight to 0, redeploy checkout-api v41.",
+        "--rollback-kind",
+        "simple",
+        "--test",
+        "unit=passed",
+        "--test",
+        "integration=passed",
+        "--test",
+        "qa_review=passed",
+    ];
+    if class == "major" {
+        args.extend(["--test", "security_review=passed", "--test", "performance=passed"]);
+    }
+    repo.chg_as(who, &args).ok();
+}
+
+/// The author, subject and files of the last commit.
+pub fn last_commit(repo: &Repo) -> (String, String, Vec<String>) {
+    let out = repo.git(&["log", "-1", "--format=%an <%ae>%n%s", "--name-only"]);
+    let mut lines = out.lines().filter(|l| !l.is_empty());
+    let author = lines.next().unwrap_or("").to_string();
+    let subject = lines.next().unwrap_or("").to_string();
+    (author, subject, lines.map(str::to_string).collect())
+}
+
+/// Asserts the last commit was made by `who` with `subject`, touching only the record.
+#[track_caller]
+pub fn assert_committed(repo: &Repo, who: Who, subject: &str) {
+    let (author, got, files) = last_commit(repo);
+    assert_eq!(author, format!("{} <{}>", who.name, who.email));
+    assert_eq!(got, subject);
+    assert_eq!(files, vec![FILE.to_string()]);
+}
+
+pub fn commits(repo: &Repo) -> usize {
+    repo.git(&["rev-list", "--count", "HEAD"]).trim().parse().unwrap()
+}
+
+/// Runs an action that must be refused: exit 1, nothing written, nothing committed.
+#[track_caller]
+pub fn refused(repo: &Repo, who: Who, args: &[&str]) -> Run {
+    let before = repo.read(FILE);
+    let count = commits(repo);
+    let run = repo.chg_as(who, args).status(1);
+    assert_eq!(repo.read(FILE), before, "a refused `{args:?}` must not change the file");
+    assert_eq!(commits(repo), count, "a refused `{args:?}` must not commit");
+    assert!(
+        repo.git(&["status", "--porcelain"]).is_empty(),
+        "work tree clean after {args:?}"
+    );
+    run
+}
+
+#[test]
+fn a_normal_change_goes_from_draft_to_closed() {
+    let mut repo = store();
+    draft(&repo, JANE, "normal");
+    let run = repo.chg(&["submit", ID]).ok();
+    assert!(run.stdout.contains("submitted"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("change-manager (sam@example.com)"),
+        "{}",
+        run.stdout
+    );
+    assert_committed(&repo, JANE, "chg: submit CHG-2026-0001");
+
+    let run = repo.chg_as(SAM, &["approve", ID, "--comment", "ok for Wednesday"]).ok();
+    assert!(run.stdout.contains("status `approved`"), "{}", run.stdout);
+    assert_committed(&repo, SAM, "chg: approve CHG-2026-0001 (change-manager)");
+    let text = repo.read(FILE);
+    assert!(text.contains("status: approved\n"), "{text}");
+    assert!(
+        text.contains("- role: change-manager\n  approver: Sam Lee <sam@example.com>\n  decision: approved\n  method: written\n  at: 2026-11-25T12:00:00Z\n  comment: ok for Wednesday\n"),
+        "{text}"
+    );
+
+    repo.chg(&[
+        "schedule",
+        ID,
+        "--start",
+        "2026-11-26 02:00",
+        "--end",
+        "2026-11-26 04:00",
+    ])
+    .ok();
+    assert_committed(&repo, JANE, "chg: schedule CHG-2026-0001");
+    assert!(repo
+        .read(FILE)
+        .contains("window:\n    start: 2026-11-26T02:00:00Z\n    end: 2026-11-26T04:00:00Z\n"));
+
+    repo.now = Some("2026-11-26T02:10:00Z".into());
+    repo.chg(&["start", ID, "--at", "2026-11-26T02:05:00Z"]).ok();
+    assert_committed(&repo, JANE, "chg: start CHG-2026-0001");
+    repo.now = Some("2026-11-26T02:45:00Z".into());
+    repo.chg(&[
+        "complete",
+        ID,
+        "--smoke-tests",
+        "passed",
+        "--error-rates",
+        "normal",
+        "--customer-access",
+        "verified",
+        "--issue",
+        "one pod restarted",
+    ])
+    .ok();
+    assert_committed(&repo, JANE, "chg: complete CHG-2026-0001");
+    let text = repo.read(FILE);
+    assert!(
+        text.contains("implementation:\n  started_at: 2026-11-26T02:05:00Z\n  finished_at: 2026-11-26T02:45:00Z\n  outcome: successful\n  validation:\n    smoke_tests: passed\n    error_rates: normal\n    customer_access: verified\n  issues:\n  - one pod restarted\n"),
+        "{text}"
+    );
+
+    let run = refused(&repo, JANE, &["close", ID]);
+    assert!(run.stderr.contains("the post-implementation review"), "{}", run.stderr);
+    let run = repo
+        .chg(&[
+            "review",
+            ID,
+            "--summary",
+            "deployed in one window",
+            "--lessons-learned",
+            "watch pod restarts",
+        ])
+        .ok();
+    assert!(run.stderr.contains("Ready to close"), "{}", run.stderr);
+    assert_committed(&repo, JANE, "chg: review CHG-2026-0001");
+    repo.chg(&["close", ID]).ok();
+    assert_committed(&repo, JANE, "chg: close CHG-2026-0001");
+    assert!(repo.read(FILE).contains("status: closed\n"));
+    repo.chg(&["check"]).ok();
+    let log = repo.git(&["log", "--format=%an|%s"]);
+    assert_eq!(
+        log.lines().collect::<Vec<_>>(),
+        [
+            "Jane Doe|chg: close CHG-2026-0001",
+            "Jane Doe|chg: review CHG-2026-0001",
+            "Jane Doe|chg: complete CHG-2026-0001",
+            "Jane Doe|chg: start CHG-2026-0001",
+            "Jane Doe|chg: schedule CHG-2026-0001",
+            "Sam Lee|chg: approve CHG-2026-0001 (change-manager)",
+            "Jane Doe|chg: submit CHG-2026-0001",
+            "Jane Doe|chg: new CHG-2026-0001 (Enable canary routing for checkout-api)",
+            "Jane Doe|chg: init the change store",
+        ]
+    );
+}
+
+#[test]
+fn a_major_change_needs_three_cab_approvals_and_a_repeat_counts_once() {
+    let repo = store();
+    draft(&repo, JANE, "major");
+    repo.chg(&["submit", ID]).ok();
+    let run = repo.chg_as(ANA, &["approve", ID]).ok();
+    assert!(
+        run.stdout.contains("it still needs 2 more cab, or 1 more cto"),
+        "{}",
+        run.stdout
+    );
+    assert_committed(&repo, ANA, "chg: approve CHG-2026-0001 (cab)");
+    repo.chg_as(BEN, &["approve", ID]).ok();
+    let run = refused(&repo, BEN, &["approve", ID]);
+    assert!(
+        run.stderr.contains("has already approved CHG-2026-0001 as cab"),
+        "{}",
+        run.stderr
+    );
+    assert!(repo.read(FILE).contains("status: submitted\n"));
+    let run = repo.chg_as(CHO, &["approve", ID]).ok();
+    assert!(run.stdout.contains("status `approved`"), "{}", run.stdout);
+    let text = repo.read(FILE);
+    assert_eq!(text.matches("  decision: approved\n").count(), 3, "{text}");
+    assert!(text.contains("status: approved\n"));
+}
+
+#[test]
+fn the_cto_alone_approves_a_major_change() {
+    let repo = store();
+    draft(&repo, JANE, "major");
+    repo.chg(&["submit", ID]).ok();
+    repo.chg_as(DAVE, &["approve", ID]).ok();
+    assert_committed(&repo, DAVE, "chg: approve CHG-2026-0001 (cto)");
+    assert!(repo.read(FILE).contains("status: approved\n"));
+}
+
+#[test]
+fn approving_your_own_change_is_refused() {
+    let repo = store();
+    draft(&repo, SAM, "normal");
+    repo.chg_as(SAM, &["submit", ID]).ok();
+    let run = refused(&repo, SAM, &["approve", ID]);
+    assert!(
+        run.stderr
+            .contains("Sam Lee <sam@example.com> requested CHG-2026-0001 and cannot decide on their own change"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("hint:"), "{}", run.stderr);
+}
+
+#[test]
+fn an_unauthorised_approver_is_refused() {
+    let repo = store();
+    draft(&repo, JANE, "normal");
+    repo.chg(&["submit", ID]).ok();
+    let run = refused(&repo, MALLORY, &["approve", ID]);
+    assert!(
+        run.stderr.contains(
+            "Mallory Bad <mallory@example.com> is not listed in the policy for any role that approves a normal change"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("change-manager: sam@example.com"), "{}", run.stderr);
+    let run = refused(&repo, MALLORY, &["approve", ID, "--role", "change-manager"]);
+    assert!(
+        run.stderr.contains("is not listed for the role `change-manager`"),
+        "{}",
+        run.stderr
+    );
+    let run = refused(&repo, CAROL, &["approve", ID, "--role", "ciso"]);
+    assert!(
+        run.stderr
+            .contains("a normal change is not approved by the role `ciso`"),
+        "{}",
+        run.stderr
+    );
+    let run = refused(&repo, SAM, &["approve", ID, "--verbal"]);
+    assert!(
+        run.stderr.contains("only emergency changes take verbal approvals"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn reject_records_the_reason_as_a_rejected_approval() {
+    let repo = store();
+    draft(&repo, JANE, "normal");
+    repo.chg(&["submit", ID]).ok();
+    let run = repo.chg_as(SAM, &["reject", ID]).status(2);
+    assert!(run.stderr.contains("missing `--reason`"), "{}", run.stderr);
+    repo.chg_as(SAM, &["reject", ID, "--reason", "no load test"]).ok();
+    assert_committed(&repo, SAM, "chg: reject CHG-2026-0001 (change-manager)");
+    let text = repo.read(FILE);
+    assert!(text.contains("status: rejected\n"));
+    assert!(
+        text.contains("  decision: rejected\n  method: written\n  at: 2026-11-25T12:00:00Z\n  comment: no load test\n"),
+        "{text}"
+    );
+    let run = refused(&repo, LEE, &["approve", ID]);
+    assert!(run.stderr.contains("is `rejected`"), "{}", run.stderr);
+}
+
+#[test]
+fn submit_is_refused_while_check_finds_errors() {
+    let repo = store();
+    repo.chg(&[
+        "new",
+        "--no-input",
+        "--title",
+        "No plan",
+        "--impact",
+        "medium",
+        "--likelihood",
+        "low",
+    ])
+    .ok();
+    let run = refused(&repo, JANE, &["submit", ID]);
+    assert!(
+        run.stderr
+            .contains("CHG-2026-0001 cannot become `submitted`: `chg check` finds 1 error in it"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("[rollback-plan-missing]"), "{}", run.stderr);
+}
+
+#[test]
+fn a_standard_change_from_the_catalogue_is_approved_on_submission() {
+    let repo = store();
+    repo.chg(&[
+        "new",
+        "--no-input",
+        "--template",
+        "log-rotation",
+        "--system",
+        "api-gateway",
+    ])
+    .ok();
+    let run = repo.chg(&["submit", ID]).ok();
+    assert!(run.stdout.contains("approved on submission"), "{}", run.stdout);
+    assert!(repo.read(FILE).contains("status: approved\n"));
+    let run = refused(&repo, SAM, &["approve", ID]);
+    assert!(run.stderr.contains("pre-approved"), "{}", run.stderr);
+}
+
+#[test]
+fn cancel_and_fail_record_who_and_why() {
+    let repo = store();
+    draft(&repo, JANE, "normal");
+    repo.chg(&["submit", ID]).ok();
+    repo.chg_as(LEE, &["cancel", ID, "--reason", "superseded"]).ok();
+    assert_committed(&repo, LEE, "chg: cancel CHG-2026-0001");
+    assert!(repo.read(FILE).contains(
+        "cancellation:\n  at: 2026-11-25T12:00:00Z\n  by: Lee Park <lee@example.com>\n  reason: superseded\n"
+    ));
+
+    let repo = store();
+    draft(&repo, JANE, "normal");
+    repo.chg(&["submit", ID]).ok();
+    repo.chg_as(SAM, &["approve", ID]).ok();
+    repo.chg(&[
+        "schedule",
+        ID,
+        "--start",
+        "2026-11-26 02:00",
+        "--end",
+        "2026-11-26 04:00",
+    ])
+    .ok();
+    repo.chg(&["start", ID]).ok();
+    repo.chg(&["fail", ID, "--reason", "migration timed out"]).ok();
+    assert_committed(&repo, JANE, "chg: fail CHG-2026-0001");
+    let text = repo.read(FILE);
+    assert!(text.contains("status: failed\n"));
+    assert!(
+        text.contains("  outcome: failed\n  issues:\n  - migration timed out\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn every_illegal_move_is_refused_with_nothing_written() {
+    let repo = store();
+    draft(&repo, JANE, "normal");
+    // draft
+    for args in [
+        vec![
+            "schedule",
+            ID,
+            "--start",
+            "2026-11-26 02:00",
+            "--end",
+            "2026-11-26 04:00",
+        ],
+        vec!["start", ID],
+        vec!["complete", ID, "--smoke-tests", "passed"],
+        vec!["fail", ID, "--reason", "x"],
+        vec![
+            "rollback",
+            ID,
+            "--trigger",
+            "error-rate",
+            "--reason",
+            "x",
+            "--started-at",
+            "11:50",
+        ],
+        vec!["close", ID],
+        vec!["reject", ID, "--reason", "x"],
+    ] {
+        let run = refused(&repo, JANE, &args);
+        assert!(
+            run.stderr.contains("CHG-2026-0001 is `draft`; it cannot become"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr
+                .contains("from `draft` a normal change may become: submitted, cancelled"),
+            "{}",
+            run.stderr
+        );
+    }
+    let run = refused(&repo, SAM, &["approve", ID]);
+    assert!(run.stderr.contains("submit it first"), "{}", run.stderr);
+    // submitted
+    repo.chg(&["submit", ID]).ok();
+    refused(&repo, JANE, &["submit", ID]);
+    refused(&repo, JANE, &["start", ID]);
+    refused(
+        &repo,
+        JANE,
+        &[
+            "schedule",
+            ID,
+            "--start",
+            "2026-11-26 02:00",
+            "--end",
+            "2026-11-26 04:00",
+        ],
+    );
+    // approved → in progress
+    repo.chg_as(SAM, &["approve", ID]).ok();
+    refused(&repo, JANE, &["start", ID]);
+    refused(&repo, JANE, &["complete", ID, "--smoke-tests", "passed"]);
+    repo.chg(&[
+        "schedule",
+        ID,
+        "--start",
+        "2026-11-26 02:00",
+        "--end",
+        "2026-11-26 04:00",
+    ])
+    .ok();
+    repo.chg(&["start", ID]).ok();
+    let run = refused(&repo, JANE, &["cancel", ID, "--reason", "x"]);
+    assert!(
+        run.stderr.contains("may become: completed, failed, rolled-back"),
+        "{}",
+        run.stderr
+    );
+    refused(&repo, JANE, &["close", ID]);
+    refused(&repo, JANE, &["review", ID, "--summary", "x"]);
+    // completed, then closed
+    repo.chg(&["complete", ID, "--smoke-tests", "passed"]).ok();
+    refused(&repo, JANE, &["close", ID]);
+    refused(&repo, JANE, &["start", ID]);
+    repo.chg(&["review", ID, "--summary", "fine", "--lessons-learned", "none"])
+        .ok();
+    repo.chg(&["close", ID]).ok();
+    for args in [
+        vec![
+            "rollback",
+            ID,
+            "--trigger",
+            "error-rate",
+            "--reason",
+            "x",
+            "--started-at",
+            "11:50",
+        ],
+        vec!["cancel", ID, "--reason", "x"],
+        vec!["close", ID],
+        vec!["submit", ID],
+    ] {
+        let run = refused(&repo, JANE, &args);
+        assert!(run.stderr.contains("none (it is final)"), "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn no_commit_writes_the_file_and_leaves_the_commit_to_the_user() {
+    let repo = store();
+    draft(&repo, JANE, "normal");
+    let count = commits(&repo);
+    repo.chg(&["submit", ID, "--no-commit"]).ok();
+    assert_eq!(commits(&repo), count);
+    assert!(repo.read(FILE).contains("status: submitted\n"));
+    assert!(repo.git(&["status", "--porcelain"]).contains("CHG-2026-0001.yaml"));
+}
+
+/// A change in progress since 12:00, rolled back at 12:45 after starting at `started`.
+fn rolled_back(started: &str, extra: &[&str]) -> (Repo, Run) {
+    let mut repo = store();
+    draft(&repo, JANE, "normal");
+    repo.chg(&["submit", ID]).ok();
+    repo.chg_as(SAM, &["approve", ID]).ok();
+    repo.chg(&[
+        "schedule",
+        ID,
+        "--start",
+        "2026-11-25 11:00",
+        "--end",
+        "2026-11-25 14:00",
+    ])
+    .ok();
+    repo.chg(&["start", ID]).ok();
+    repo.now = Some("2026-11-25T12:45:00Z".into());
+    let mut args = vec![
+        "rollback",
+        ID,
+        "--trigger",
+        "error-rate",
+        "--reason",
+        "5xx above 5 % on canary",
+        "--started-at",
+        started,
+    ];
+    args.extend(extra);
+    let run = repo.chg(&args).ok();
+    (repo, run)
+}
+
+#[test]
+fn a_rollback_over_its_rto_is_recorded_and_warned() {
+    let (mut repo, run) = rolled_back(
+        "12:10",
+        &[
+            "--restored-at",
+            "2026-11-25T12:40:00Z",
+            "--log",
+            "canary weight set to 0",
+            "--log",
+            "v41 redeployed",
+            "--smoke-tests",
+            "passed",
+            "--error-rates",
+            "normal",
+            "--customer-access",
+            "verified",
+            "--monitored-minutes",
+            "5",
+        ],
+    );
+    assert_committed(&repo, JANE, "chg: rollback CHG-2026-0001 (error-rate)");
+    assert!(
+        run.stdout
+            .contains("rolled back (error-rate, simple) in 30 min; RTO 15m"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr
+            .contains("warning[rto-exceeded]: the rollback took 30 min, over the 15m RTO of a simple rollback"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("verify the restoration over 30 minutes of monitoring (recorded: 5)"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--root-cause"), "{}", run.stderr);
+    let text = repo.read(FILE);
+    assert!(text.contains("status: rolled-back\n"));
+    assert!(
+        text.contains("  finished_at: 2026-11-25T12:40:00Z\n  outcome: rolled-back\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("rollbacks:\n- trigger: error-rate\n  mode: immediate\n  kind: simple\n  reason: 5xx above 5 % on canary\n  started_at: 2026-11-25T12:10:00Z\n  restored_at: 2026-11-25T12:40:00Z\n  log:\n  - at: 2026-11-25T12:45:00Z\n    by: Jane Doe <jane@example.com>\n    entry: canary weight set to 0\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  duration_minutes: 30\n  rto_exceeded: true\n"),
+        "{text}"
+    );
+    let check = repo.chg(&["check"]).ok();
+    assert!(check.stdout.contains("warning[rto-exceeded]"), "{}", check.stdout);
+    let status = repo.chg(&["status"]).ok();
+    assert!(
+        status
+            .stdout
+            .contains("RTO overrun: the simple rollback took 30 min (RTO 15m)"),
+        "{}",
+        status.stdout
+    );
+    assert!(
+        status.stdout.contains("rolled back without a root cause"),
+        "{}",
+        status.stdout
+    );
+
+    repo.now = Some("2026-12-01T12:00:00Z".into());
+    let check = repo.chg(&["check", "--format", "json"]).ok();
+    assert!(
+        check.stdout.contains("post-rollback-actions-missing"),
+        "{}",
+        check.stdout
+    );
+    refused(&repo, JANE, &["close", ID]);
+    repo.chg(&[
+        "review",
+        ID,
+        "--summary",
+        "rolled back",
+        "--lessons-learned",
+        "canary too big",
+        "--root-cause",
+        "pricing timeout",
+        "--redeploy-plan",
+        "retry with 1 %",
+    ])
+    .ok();
+    let text = repo.read(FILE);
+    assert!(
+        text.contains("  post_actions:\n    lessons_learned: canary too big\n    root_cause: pricing timeout\n    redeploy_plan: retry with 1 %\n"),
+        "{text}"
+    );
+    repo.chg(&["close", ID]).ok();
+    let check = repo.chg(&["check", "--format", "json"]).ok();
+    assert!(
+        !check.stdout.contains("post-rollback-actions-missing"),
+        "{}",
+        check.stdout
+    );
+}
+
+#[test]
+fn a_rollback_within_its_rto_has_no_warning() {
+    let (repo, run) = rolled_back("12:35", &["--smoke-tests", "passed", "--monitored-minutes", "30"]);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert!(run.stdout.contains("in 10 min; RTO 15m"), "{}", run.stdout);
+    assert!(repo.read(FILE).contains("  restored_at: 2026-11-25T12:45:00Z\n"));
+    assert!(repo.read(FILE).contains("  rto_exceeded: false\n"));
+}
+
+#[test]
+fn rollback_names_missing_flags_without_a_terminal() {
+    let mut repo = store();
+    draft(&repo, JANE, "normal");
+    repo.chg(&["submit", ID]).ok();
+    repo.chg_as(SAM, &["approve", ID]).ok();
+    repo.chg(&[
+        "schedule",
+        ID,
+        "--start",
+        "2026-11-25 11:00",
+        "--end",
+        "2026-11-25 14:00",
+    ])
+    .ok();
+    repo.chg(&["start", ID]).ok();
+    repo.now = Some("2026-11-25T12:45:00Z".into());
+    let run = repo
+        .chg(&["rollback", ID, "--reason", "x", "--started-at", "12:30"])
+        .status(2);
+    assert!(run.stderr.contains("missing `--trigger`"), "{}", run.stderr);
+    let run = repo
+        .chg(&["rollback", ID, "--trigger", "error-rate", "--reason", "x"])
+        .status(2);
+    assert!(run.stderr.contains("missing `--started-at`"), "{}", run.stderr);
+    let run = repo
+        .chg(&["rollback", ID, "--trigger", "bogus", "--reason", "x"])
+        .status(2);
+    assert!(run.stderr.contains("critical-bug"), "{}", run.stderr);
+    assert!(repo.read(FILE).contains("status: in-progress\n"));
+}
+
+#[test]
+fn status_lists_pending_approvals_and_who_can_give_them() {
+    let repo = store();
+    assert_eq!(repo.chg(&["status"]).ok().stdout, "nothing needs attention\n");
+    draft(&repo, JANE, "major");
+    repo.chg(&["submit", ID]).ok();
+    repo.chg_as(ANA, &["approve", ID]).ok();
+    let run = repo.chg(&["status"]).ok();
+    assert!(
+        run.stdout.contains("approval pending: needs 2 more cab, or 1 more cto"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("for: ben@example.com (cab), cho@example.com (cab), dev@example.com (cab), eli@example.com (cab), dave@example.com (cto)"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(repo.chg(&["list", "--attention"]).ok().stdout, run.stdout);
+    let json = repo.chg(&["status", "--format", "json"]).ok();
+    let items: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(items[0]["id"], ID);
+}
+
+#[test]
+fn help_of_each_lifecycle_command_has_an_example() {
+    let repo = Repo::new();
+    for command in [
+        "submit", "approve", "reject", "schedule", "start", "complete", "fail", "cancel", "rollback", "review",
+        "close", "status",
+    ] {
+        let help = repo.chg(&[command, "--help"]).ok().stdout;
+        assert!(
+            help.contains("Example"),
+            "`chg {command} --help` has an example: {help}"
+        );
+    }
+}
+
+#[test]
+fn the_command_line_definition_is_consistent() {
+    use clap::CommandFactory;
+    chg::cli::Cli::command().debug_assert();
+}
+
+#[test]
+fn approval_is_refused_while_testing_is_incomplete() {
+    let repo = store();
+    draft(&repo, JANE, "normal");
+    let text = repo.read(FILE).replace("qa_review: passed", "qa_review: not-run");
+    repo.write(FILE, &text);
+    repo.git(&["commit", "-qam", "qa not run yet"]);
+    repo.chg(&["submit", ID]).ok();
+    let run = refused(&repo, SAM, &["approve", ID]);
+    assert!(
+        run.stderr.contains("CHG-2026-0001 cannot become `approved`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("[testing-incomplete] `qa_review` testing is not-run"),
+        "{}",
+        run.stderr
+    );
+}

@@ -1,0 +1,97 @@
+//! The check rules added with the lifecycle: illegal-status and
+//! rollback-test-stale, on hand-written records.
+
+use crate::support::*;
+
+const PATH: &str = "changes/2026/CHG-2026-0001.yaml";
+
+fn fired(text: &str) -> Vec<String> {
+    let mut repo = Repo::initialised();
+    repo.now = Some("2026-11-25T12:00:00Z".into());
+    repo.write(PATH, text);
+    let run = repo.chg(&["check", "--format", "json"]);
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const IMPLEMENTED: &str = "implementation:\n  started_at: 2026-11-18T02:05:00Z\n";
+
+#[test]
+fn illegal_status_in_progress_without_approvals() {
+    let text = format!("{}{IMPLEMENTED}", normal_record("CHG-2026-0001", "in-progress"));
+    assert!(fired(&text).contains(&"illegal-status".to_string()));
+    let approved = format!(
+        "{}{SAM_APPROVAL}{IMPLEMENTED}",
+        normal_record("CHG-2026-0001", "in-progress")
+    );
+    assert!(
+        !fired(&approved).contains(&"illegal-status".to_string()),
+        "{:?}",
+        fired(&approved)
+    );
+}
+
+#[test]
+fn illegal_status_allows_an_emergency_with_both_verbal_approvals() {
+    let emergency = normal_record("CHG-2026-0001", "in-progress").replace("classification: normal", "classification: emergency")
+        + "approvals:\n  - {role: ciso, approver: Carol Diaz <carol@example.com>, decision: approved, method: verbal, at: 2026-11-18T02:00:00Z}\n"
+        + IMPLEMENTED
+        + "emergency: {criteria: [production-down]}\n";
+    let both = emergency.replace(
+        "implementation:",
+        "  - {role: cto, approver: Dave Kim <dave@example.com>, decision: approved, method: verbal, at: 2026-11-18T02:00:00Z}\nimplementation:",
+    );
+    // One verbal approval is not enough; both are.
+    let one = fired(&emergency);
+    assert!(
+        one.contains(&"illegal-status".to_string()) || one.contains(&"approval-missing".to_string()),
+        "{one:?}"
+    );
+    assert!(
+        !fired(&both).contains(&"illegal-status".to_string()),
+        "{:?}",
+        fired(&both)
+    );
+}
+
+#[test]
+fn illegal_status_cancelled_rejected_and_draft_with_implementation() {
+    assert!(fired(&normal_record("CHG-2026-0001", "cancelled")).contains(&"illegal-status".to_string()));
+    assert!(fired(&normal_record("CHG-2026-0001", "rejected")).contains(&"illegal-status".to_string()));
+    let draft = format!("{}{IMPLEMENTED}", normal_record("CHG-2026-0001", "draft"));
+    assert!(fired(&draft).contains(&"illegal-status".to_string()));
+    assert!(fired(&normal_record("CHG-2026-0001", "draft")).is_empty());
+}
+
+#[test]
+fn rollback_test_stale_for_complex_rollbacks() {
+    let complex = normal_record("CHG-2026-0001", "draft").replace("  kind: simple\n", "  kind: complex\n");
+    assert_eq!(fired(&complex), ["rollback-test-stale"]);
+    let old = complex.replace("  kind: complex\n", "  kind: complex\n  last_tested: 2026-06-01\n");
+    assert_eq!(fired(&old), ["rollback-test-stale"]);
+    let fresh = complex.replace("  kind: complex\n", "  kind: complex\n  last_tested: 2026-10-02\n");
+    assert!(fired(&fresh).is_empty());
+    assert!(
+        fired(&normal_record("CHG-2026-0001", "draft")).is_empty(),
+        "simple rollbacks are not judged"
+    );
+}
+
+#[test]
+fn every_rule_is_listed() {
+    for rule in [
+        "illegal-status",
+        "emergency-documentation-overdue",
+        "emergency-approval-overdue",
+        "emergency-review-overdue",
+        "cab-review-missing",
+        "rto-exceeded",
+        "post-rollback-actions-missing",
+        "rollback-test-stale",
+    ] {
+        assert!(chg::rules::RULES.contains(&rule), "{rule}");
+    }
+}

@@ -1,0 +1,256 @@
+//! The wizards of `new`, `new --emergency`, `rollback` and `review`, driven
+//! through a real pseudo-terminal (expectrl), as a user at a keyboard.
+
+use std::process::Command;
+use std::time::Duration;
+
+use expectrl::{Eof, Session};
+
+use crate::lifecycle::{draft, last_commit, store, FILE, ID};
+use crate::support::*;
+
+const DOWN: &str = "\x1b[B";
+const ENTER: &str = "\r";
+
+/// Starts `chg` as Jane on a pseudo-terminal in the repository.
+fn spawn(repo: &Repo, home: &tempfile::TempDir, args: &[&str]) -> Session {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_chg"));
+    cmd.current_dir(repo.path()).args(args);
+    isolate(&mut cmd, home.path());
+    cmd.env("GIT_AUTHOR_NAME", JANE.name)
+        .env("GIT_AUTHOR_EMAIL", JANE.email)
+        .env("GIT_COMMITTER_NAME", JANE.name)
+        .env("GIT_COMMITTER_EMAIL", JANE.email)
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    if let Some(now) = &repo.now {
+        cmd.env("CHG_NOW", now);
+    }
+    let mut session = Session::spawn(cmd).expect("spawn chg on a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session
+}
+
+/// Waits for a prompt, then types an answer and Enter.
+fn answer(session: &mut Session, prompt: &str, text: &str) {
+    session
+        .expect(prompt)
+        .unwrap_or_else(|e| panic!("prompt `{prompt}` not shown: {e}"));
+    session.send(text).unwrap();
+    session.send(ENTER).unwrap();
+}
+
+/// Waits for the program to end and returns its exit status as text.
+fn finish(mut session: Session) -> String {
+    let output = session
+        .expect(Eof)
+        .map(|c| String::from_utf8_lossy(c.before()).into_owned());
+    if output.is_err() {
+        // Still waiting for input: end it rather than hang the test run.
+        let _ = session.get_process_mut().exit(true);
+        panic!("chg did not finish: {output:?}");
+    }
+    let status = session.get_process().wait().expect("wait");
+    format!("{status:?} {output:?}")
+}
+
+#[test]
+fn the_new_wizard_asks_for_what_the_flags_left_out() {
+    let repo = store();
+    let home = tempfile::tempdir().unwrap();
+    let mut s = spawn(
+        &repo,
+        &home,
+        &[
+            "new",
+            "--impact",
+            "medium",
+            "--likelihood",
+            "low",
+            "--strategy",
+            "canary",
+            "--test",
+            "unit=passed",
+            "--test",
+            "integration=passed",
+            "--test",
+            "qa_review=passed",
+        ],
+    );
+    answer(&mut s, "Title", "Upgrade postgres to 16.4");
+    answer(&mut s, "Description", "Minor version upgrade");
+    answer(&mut s, "Business reason", "Security fixes");
+    // The class: the matrix allows normal (default) or higher; take the next one, major.
+    answer(&mut s, "Classification (risk matrix: at least normal)", DOWN);
+    answer(&mut s, "Systems affected", "db-main, db-replica");
+    // A yes/no question takes one key, without Enter.
+    s.expect("Give the deployment window now?").unwrap();
+    s.send("n").unwrap();
+    answer(&mut s, "Rollback plan", "Restore the 16.3 binaries");
+    answer(&mut s, "Rollback kind", "");
+    // A major change needs two more kinds of testing; the first choice is `passed`.
+    answer(&mut s, "Testing: security_review", "\x1b[A\x1b[A");
+    answer(&mut s, "Testing: performance", "");
+    let end = finish(s);
+    assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
+    let text = repo.read(FILE);
+    assert!(text.contains("title: Upgrade postgres to 16.4\n"), "{text}");
+    assert!(text.contains("classification: major\n"), "{text}");
+    assert!(text.contains("systems:\n- db-main\n- db-replica\n"), "{text}");
+    assert!(
+        text.contains("  plan: Restore the 16.3 binaries\n  kind: simple\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  security_review: passed\n  performance: not-run\n"),
+        "{text}"
+    );
+    let (author, subject, files) = last_commit(&repo);
+    assert_eq!(author, "Jane Doe <jane@example.com>");
+    assert_eq!(subject, "chg: new CHG-2026-0001 (Upgrade postgres to 16.4)");
+    assert_eq!(files, [FILE]);
+}
+
+#[test]
+fn the_emergency_wizard_prints_whom_to_call_before_asking() {
+    let repo = store();
+    let home = tempfile::tempdir().unwrap();
+    let mut s = spawn(&repo, &home, &["new", "--emergency"]);
+    s.expect("call: CISO (carol@example.com) and CTO (dave@example.com)")
+        .unwrap();
+    s.expect("backup: CEO (erin@example.com)").unwrap();
+    answer(&mut s, "Title", "Restore checkout after outage");
+    answer(&mut s, "Emergency criteria", "production-down");
+    answer(&mut s, "Impact of not implementing", "No orders can be placed");
+    answer(&mut s, "Systems affected", "checkout-api");
+    answer(&mut s, "Verbal approval by the ciso", "carol@example.com");
+    answer(&mut s, "Verbal approval by the cto", "dave@example.com");
+    let end = finish(s);
+    assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
+    let text = repo.read(FILE);
+    assert!(text.contains("classification: emergency\n"), "{text}");
+    assert!(text.contains("  criteria:\n  - production-down\n"), "{text}");
+    assert_eq!(text.matches("  method: verbal\n").count(), 2, "{text}");
+    repo.chg(&["start", ID]).ok();
+}
+
+/// A normal change in progress since 12:00, now 12:45.
+fn in_progress() -> Repo {
+    let mut repo = store();
+    draft(&repo, JANE, "normal");
+    repo.chg(&["submit", ID]).ok();
+    repo.chg_as(SAM, &["approve", ID]).ok();
+    repo.chg(&[
+        "schedule",
+        ID,
+        "--start",
+        "2026-11-25 11:00",
+        "--end",
+        "2026-11-25 14:00",
+    ])
+    .ok();
+    repo.chg(&["start", ID]).ok();
+    repo.now = Some("2026-11-25T12:45:00Z".into());
+    repo
+}
+
+#[test]
+fn the_rollback_wizard_shows_the_plan_and_steps_and_asks() {
+    let repo = in_progress();
+    let home = tempfile::tempdir().unwrap();
+    let mut s = spawn(&repo, &home, &["rollback", ID]);
+    s.expect("Set canary weight to 0, redeploy checkout-api v41.").unwrap();
+    s.expect("Steps (canary):").unwrap();
+    s.expect("1. stop the rollout").unwrap();
+    s.expect("2. revert the canary to the previous version").unwrap();
+    // Second trigger in the list: response-time.
+    answer(&mut s, "Trigger", DOWN);
+    answer(&mut s, "Reason for the rollback", "p99 at 3x baseline");
+    answer(&mut s, "Mode", "");
+    answer(&mut s, "Rollback started at", "12:20");
+    answer(&mut s, "Execution log entry", "canary weight set to 0");
+    answer(&mut s, "Execution log entry", "");
+    answer(&mut s, "Smoke tests", "");
+    answer(&mut s, "Error rates", "");
+    answer(&mut s, "Customer access", "");
+    answer(&mut s, "Minutes monitored", "30");
+    s.expect("warning[rto-exceeded]: the rollback took 25 min").unwrap();
+    let end = finish(s);
+    assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
+    let text = repo.read(FILE);
+    assert!(text.contains("status: rolled-back\n"), "{text}");
+    assert!(
+        text.contains("- trigger: response-time\n  mode: immediate\n  kind: simple\n  reason: p99 at 3x baseline\n  started_at: 2026-11-25T12:20:00Z\n  restored_at: 2026-11-25T12:45:00Z\n"),
+        "{text}"
+    );
+    assert!(text.contains("    entry: canary weight set to 0\n"), "{text}");
+    assert!(
+        text.contains("  validation:\n    smoke_tests: passed\n    error_rates: normal\n    customer_access: verified\n    monitored_minutes: 30\n"),
+        "{text}"
+    );
+    assert!(text.contains("  rto_exceeded: true\n"), "{text}");
+    let (author, subject, files) = last_commit(&repo);
+    assert_eq!(author, "Jane Doe <jane@example.com>");
+    assert_eq!(subject, "chg: rollback CHG-2026-0001 (response-time)");
+    assert_eq!(files, [FILE]);
+}
+
+#[test]
+fn the_review_wizard_asks_for_the_post_rollback_actions() {
+    let repo = in_progress();
+    repo.chg(&[
+        "rollback",
+        ID,
+        "--trigger",
+        "error-rate",
+        "--reason",
+        "5xx",
+        "--started-at",
+        "12:40",
+        "--smoke-tests",
+        "passed",
+    ])
+    .ok();
+    let home = tempfile::tempdir().unwrap();
+    let mut s = spawn(&repo, &home, &["review", ID, "--summary", "rolled back within minutes"]);
+    answer(&mut s, "Lessons learned", "start the canary at 1 %");
+    answer(&mut s, "Root cause", "pricing-service timeout");
+    answer(&mut s, "Re-deployment plan", "redeploy with a 2 s timeout");
+    s.expect("Ready to close").unwrap();
+    let end = finish(s);
+    assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
+    let text = repo.read(FILE);
+    assert!(
+        text.contains("  post_actions:\n    lessons_learned: start the canary at 1 %\n    root_cause: pricing-service timeout\n    redeploy_plan: redeploy with a 2 s timeout\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("review:\n  completed_at: 2026-11-25T12:45:00Z\n  summary: rolled back within minutes\n"),
+        "{text}"
+    );
+    repo.chg(&["close", ID]).ok();
+}
+
+#[test]
+fn a_rollback_typed_in_full_on_a_terminal_asks_nothing() {
+    let repo = in_progress();
+    let home = tempfile::tempdir().unwrap();
+    let s = spawn(
+        &repo,
+        &home,
+        &[
+            "rollback",
+            ID,
+            "--trigger",
+            "critical-bug",
+            "--reason",
+            "orders lost",
+            "--started-at",
+            "12:40",
+        ],
+    );
+    let end = finish(s);
+    assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
+    assert!(!end.contains("Trigger") && !end.contains("Execution log"), "{end}");
+    assert!(repo.read(FILE).contains("- trigger: critical-bug\n"));
+}
