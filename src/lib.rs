@@ -24,6 +24,11 @@ pub mod template;
 pub mod timearg;
 pub mod wizard;
 
+pub mod demo;
+pub mod field_diff;
+pub mod history;
+pub mod metrics;
+
 /// Runs a parsed command line and returns the exit status.
 pub fn run(cli: cli::Cli) -> anyhow::Result<u8> {
     clock::validate_env()?;

@@ -7,3 +7,5 @@ mod support;
 
 mod check;
 mod store;
+
+mod history;

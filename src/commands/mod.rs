@@ -9,6 +9,10 @@ pub use new::Fields as NewFields;
 mod schema;
 mod show;
 
+mod demo;
+mod log;
+mod metrics;
+
 use anyhow::Result;
 
 use crate::cli::Command;
@@ -23,5 +27,8 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::List(args) => list::run(&args, app),
         Command::Check(args) => check::run(&args, app),
         Command::Schema(args) => schema::run(&args, app),
+        Command::Log(args) => log::run(&args, app),
+        Command::Metrics(args) => metrics::run(&args, app),
+        Command::Demo(args) => demo::run(&args, app),
     }
 }
