@@ -656,3 +656,63 @@ fn a_shallow_clone_is_reported() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["incomplete"].as_str().unwrap().contains("git fetch --unshallow"));
 }
+
+#[test]
+fn demo_generates_a_valid_deterministic_store_with_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str| {
+        let out = dir.path().join(name);
+        let o = assert_cmd::Command::new(env!("CARGO_BIN_EXE_chg"))
+            .args(["demo", "--records", "120", "--seed", "7", "--out"])
+            .arg(&out)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(String::from_utf8_lossy(&o.stdout).contains("with 120 records and 601 commits"));
+        out
+    };
+    let a = run("a");
+    let b = run("b");
+    let head = |p: &std::path::Path| {
+        let o = std::process::Command::new("git")
+            .arg("-C")
+            .arg(p)
+            .args(["rev-parse", "HEAD"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    assert_eq!(head(&a), head(&b), "the same seed gives the same repository");
+    let chg = |args: &[&str]| {
+        assert_cmd::Command::new(env!("CARGO_BIN_EXE_chg"))
+            .current_dir(&a)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let check = chg(&["check"]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let metrics = chg(&[
+        "metrics",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2030-01-01",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&metrics.stdout).unwrap();
+    // Every record but the rejected and cancelled ones finished.
+    let total = v["metrics"]["total_changes"]["actual"].as_f64().unwrap();
+    assert!((100.0..=120.0).contains(&total), "{total}");
+    assert!(v["metrics"]["rollback_rate"]["actual"].as_f64().unwrap() > 0.0);
+    let exists = a.join("changes/2025/CHG-2025-0001.yaml").exists();
+    assert!(exists, "records span years");
+}
