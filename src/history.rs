@@ -529,7 +529,10 @@ pub fn record_log(repo: &Repo, tip: ObjectId, path: &str) -> Result<(Vec<LogEntr
     }
     let mut metas: Vec<CommitMeta> = Vec::new();
     let mut raws: Vec<Raw> = Vec::new();
-    let stats = repo.walk_changes(tip, None, PREFIX, &keep_dir, &mut |meta, changes| {
+    // A renumber keeps the year, so only the record's year folder is entered.
+    let year_dir = path.rsplit_once('/').map_or(PREFIX, |(dir, _)| dir).to_string();
+    let only_year = |dir: &str| dir == year_dir;
+    let stats = repo.walk_changes(tip, None, PREFIX, &only_year, &mut |meta, changes| {
         let mut kept = false;
         for c in changes.iter().filter(|c| record_id(&c.path).is_some()) {
             kept = true;
