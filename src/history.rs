@@ -290,9 +290,8 @@ impl History {
         let before = start.commits;
         let mut history = start;
         if hide != Some(tip) {
-            let stats = repo.walk_changes(tip, hide, PREFIX, &keep_dir, &mut |meta, changes| {
-                history.apply(repo, meta, changes)
-            })?;
+            let (walked, stats) = walk_pipelined(repo, tip, hide, history)?;
+            history = walked;
             history.commits += stats.commits;
             history.commits_touching += stats.commits_touching;
             if stats.incomplete.is_some() {
@@ -312,21 +311,26 @@ impl History {
         Ok((history, source))
     }
 
-    fn snapshot(&self, repo: &Repo, path: &str, blob: ObjectId) -> Result<Snapshot> {
+    fn snapshot(&self, texts: &[(ObjectId, String)], path: &str, blob: ObjectId) -> Result<Snapshot> {
         let hex = blob.to_string();
         if let Some(t) = self.files.get(path) {
             if t.blob.as_deref() == Some(hex.as_str()) {
                 return Ok(t.latest.clone());
             }
         }
-        let text = repo
-            .blob_text(blob)
-            .with_context(|| format!("cannot read {path} at {hex}"))?;
-        Ok(Snapshot::parse(record_id(path).unwrap_or(""), &text))
+        let text = texts
+            .iter()
+            .find(|(id, _)| *id == blob)
+            .map(|(_, t)| t.as_str())
+            .ok_or_else(|| anyhow::anyhow!("internal error: {path} at {hex} was not read"))?;
+        Ok(Snapshot::parse(record_id(path).unwrap_or(""), text))
     }
 
     /// Folds one commit's changed files into the facts.
-    pub fn apply(&mut self, repo: &Repo, meta: &CommitMeta, changes: &[FileChange]) -> Result<()> {
+    ///
+    /// `texts` holds the text of every changed blob that is not the latest
+    /// version this history holds for its path.
+    pub fn apply(&mut self, texts: &[(ObjectId, String)], meta: &CommitMeta, changes: &[FileChange]) -> Result<()> {
         let stamp = Stamp {
             commit: meta.id.to_string(),
             at: meta.time,
@@ -337,8 +341,8 @@ impl History {
             if record_id(&c.path).is_none() {
                 continue;
             }
-            let old = c.old.map(|b| self.snapshot(repo, &c.path, b)).transpose()?;
-            let new = c.new.map(|b| self.snapshot(repo, &c.path, b)).transpose()?;
+            let old = c.old.map(|b| self.snapshot(texts, &c.path, b)).transpose()?;
+            let new = c.new.map(|b| self.snapshot(texts, &c.path, b)).transpose()?;
             versions.push((c, old, new));
         }
         // A renumber: one file gone and one new, with the same identity, in one commit.
@@ -422,6 +426,87 @@ impl History {
         }
         (changes, facts, unparsed)
     }
+}
+
+/// One commit's work for the parsing thread.
+struct Batch {
+    meta: CommitMeta,
+    changes: Vec<FileChange>,
+    texts: Vec<(ObjectId, String)>,
+}
+
+/// Walks on this thread (tree comparison and blob reads, libgit2) while a
+/// second thread parses the changed records and folds them into the facts;
+/// on two cores this takes the YAML parsing off the walk's critical path.
+fn walk_pipelined(
+    repo: &Repo,
+    tip: ObjectId,
+    hide: Option<ObjectId>,
+    mut history: History,
+) -> Result<(History, crate::git::WalkStats)> {
+    // The latest blob of each path, as the parsing thread will hold it, so
+    // that only blobs it has not summarised are read and sent.
+    let mut latest: HashMap<String, ObjectId> = history
+        .files
+        .iter()
+        .filter_map(|(p, t)| t.blob.as_deref().and_then(ObjectId::parse).map(|b| (p.clone(), b)))
+        .collect();
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(512);
+        let worker = scope.spawn(move || -> Result<History> {
+            for batch in rx {
+                history.apply(&batch.texts, &batch.meta, &batch.changes)?;
+            }
+            Ok(history)
+        });
+        let walked = repo.walk_changes(tip, hide, PREFIX, &keep_dir, &mut |meta, changes| {
+            let changes: Vec<FileChange> = changes
+                .iter()
+                .filter(|c| record_id(&c.path).is_some())
+                .cloned()
+                .collect();
+            if changes.is_empty() {
+                return Ok(());
+            }
+            let mut texts = Vec::new();
+            for c in &changes {
+                if let Some(old) = c.old {
+                    if latest.get(&c.path) != Some(&old) && !texts.iter().any(|(id, _)| *id == old) {
+                        texts.push((
+                            old,
+                            repo.blob_text(old).with_context(|| format!("cannot read {}", c.path))?,
+                        ));
+                    }
+                }
+                if let Some(new) = c.new {
+                    if !texts.iter().any(|(id, _)| *id == new) {
+                        texts.push((
+                            new,
+                            repo.blob_text(new).with_context(|| format!("cannot read {}", c.path))?,
+                        ));
+                    }
+                }
+            }
+            for c in &changes {
+                match c.new {
+                    Some(new) => latest.insert(c.path.clone(), new),
+                    None => latest.remove(&c.path),
+                };
+            }
+            // A closed channel means the parsing thread failed; its error is reported below.
+            let _ = tx.send(Batch {
+                meta: meta.clone(),
+                changes,
+                texts,
+            });
+            Ok(())
+        });
+        drop(tx);
+        let history = worker
+            .join()
+            .map_err(|_| anyhow::anyhow!("the history parsing thread panicked"))??;
+        Ok((history, walked?))
+    })
 }
 
 fn earliest(slot: &mut Option<Stamp>, stamp: &Stamp) {
