@@ -400,6 +400,7 @@ fn metrics_of_a_month_with_only_rollbacks_and_of_an_empty_month() {
     figure(&v, "emergency_post_review_in_time", None, None);
     figure(&v, "approvals_before_implementation", Some(1.0), Some(true));
     figure(&v, "edited_after_approval", Some(0.0), Some(true));
+    figure(&v, "approvals_by_others", Some(0.0), Some(true));
     figure(&v, "rollbacks_within_rto", Some(0.5), Some(false));
     figure(&v, "mean_lead_time_minutes", None, None);
     figure(&v, "mean_time_to_restore_minutes", Some(42.5), None);
