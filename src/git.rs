@@ -711,8 +711,14 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 /// usually the tree its parent's walk step just read.
 pub(crate) struct TreeReader<'r> {
     odb: git2::Odb<'r>,
-    recent: Vec<(Oid, std::rc::Rc<Vec<u8>>)>,
+    /// Recently read trees: id, raw data, and the start of each entry (with
+    /// the length at the end) once known.
+    recent: Vec<(Oid, Rc<Vec<u8>>, Offsets)>,
 }
+
+type Rc<T> = std::rc::Rc<T>;
+/// The start of every entry of a raw tree and its length at the end, once known.
+type Offsets = Option<Rc<Vec<u32>>>;
 
 impl<'r> TreeReader<'r> {
     fn new(repo: &'r Repository) -> Result<TreeReader<'r>> {
@@ -722,21 +728,43 @@ impl<'r> TreeReader<'r> {
         })
     }
 
-    fn read(&mut self, id: Oid) -> Result<std::rc::Rc<Vec<u8>>> {
-        if let Some((_, data)) = self.recent.iter().find(|(k, _)| *k == id) {
-            return Ok(data.clone());
+    fn read(&mut self, id: Oid) -> Result<(Rc<Vec<u8>>, Offsets)> {
+        if let Some((_, data, offsets)) = self.recent.iter().find(|(k, _, _)| *k == id) {
+            return Ok((data.clone(), offsets.clone()));
         }
         let object = self.odb.read(id).with_context(|| format!("cannot read tree {id}"))?;
         if object.kind() != git2::ObjectType::Tree {
             bail!("object {id} is not a tree");
         }
-        let data = std::rc::Rc::new(object.data().to_vec());
+        let data = Rc::new(object.data().to_vec());
         if self.recent.len() >= 8 {
             self.recent.remove(0);
         }
-        self.recent.push((id, data.clone()));
-        Ok(data)
+        self.recent.push((id, data.clone(), None));
+        Ok((data, None))
     }
+
+    fn remember_offsets(&mut self, id: Oid, offsets: Vec<u32>) {
+        if let Some(entry) = self.recent.iter_mut().find(|(k, _, _)| *k == id) {
+            entry.2 = Some(Rc::new(offsets));
+        }
+    }
+}
+
+/// Returns the start of every entry of a raw tree, and its length at the end.
+fn entry_offsets(buf: &[u8]) -> Result<Vec<u32>> {
+    let mut offsets = Vec::with_capacity(buf.len() / 40 + 1);
+    let mut at = 0;
+    while at < buf.len() {
+        offsets.push(at as u32);
+        let nul = buf[at..]
+            .iter()
+            .position(|b| *b == 0)
+            .ok_or_else(|| anyhow!("a tree object is malformed at byte {at}; run `git fsck`"))?;
+        at += nul + 21;
+    }
+    offsets.push(buf.len() as u32);
+    Ok(offsets)
 }
 
 /// Compares two trees from their raw objects: the common prefix and suffix
@@ -752,26 +780,32 @@ fn diff_raw(
     out: &mut Vec<FileChange>,
 ) -> Result<()> {
     use std::cmp::Ordering;
-    let empty = std::rc::Rc::new(Vec::new());
-    let a = match old {
+    let empty = Rc::new(Vec::new());
+    let (a, a_offsets) = match old {
         Some(id) => reader.read(id)?,
-        None => empty.clone(),
+        None => (empty.clone(), None),
     };
     let b = match new {
-        Some(id) => reader.read(id)?,
+        Some(id) => reader.read(id)?.0,
         None => empty,
     };
-    // Find the last entry boundary inside the common prefix.
+    // The entry offsets of the old tree (known when the previous commit's
+    // walk produced this tree as its new one) locate the last entry boundary
+    // inside the common prefix by binary search instead of a scan; the new
+    // tree's offsets are then derived from them and remembered for the next
+    // commit.
+    let a_offsets = match a_offsets {
+        Some(o) => o,
+        None => Rc::new(entry_offsets(&a)?),
+    };
     let prefix = common_prefix(&a, &b);
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() {
-        let e = raw_entry(&a, i)?;
-        if e.end > prefix {
-            break;
-        }
-        i = e.end;
+    let mut ka = a_offsets.partition_point(|o| (*o as usize) <= prefix).saturating_sub(1);
+    if a_offsets[ka] as usize > prefix {
+        ka = 0;
     }
-    j += i;
+    let mut i = a_offsets[ka] as usize;
+    let mut j = i;
+    let mut b_offsets: Vec<u32> = a_offsets[..ka].to_vec();
     fn key<'e>(e: &'e RawEntry) -> impl Iterator<Item = u8> + 'e {
         e.name.iter().copied().chain(e.tree.then_some(b'/'))
     }
@@ -820,9 +854,11 @@ fn diff_raw(
             (Ordering::Less, Some(x), _) => {
                 side(&x, true, out, &mut nested)?;
                 i = x.end;
+                ka += 1;
             }
             (Ordering::Greater, _, Some(y)) => {
                 side(&y, false, out, &mut nested)?;
+                b_offsets.push(j as u32);
                 j = y.end;
             }
             (Ordering::Equal, Some(x), Some(y)) => {
@@ -841,10 +877,20 @@ fn diff_raw(
                         });
                     }
                 }
+                b_offsets.push(j as u32);
                 i = x.end;
                 j = y.end;
+                ka += 1;
             }
             _ => break,
+        }
+    }
+    // The rest of both trees is equal: its entries start at the same places, shifted.
+    if let Some(id) = new {
+        if ka < a_offsets.len() && a_offsets[ka] as usize == i {
+            let shift = j as i64 - i as i64;
+            b_offsets.extend(a_offsets[ka..].iter().map(|o| (*o as i64 + shift) as u32));
+            reader.remember_offsets(id, b_offsets);
         }
     }
     for (o, n, path) in nested {
