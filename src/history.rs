@@ -272,6 +272,7 @@ impl History {
     /// the cache unless `no_cache`; the cache is written only when `tip` is HEAD.
     pub fn build(repo: &Repo, tip: ObjectId, no_cache: bool) -> Result<(History, Source)> {
         Repo::verify_object_hashes(false);
+        Repo::cache_objects(false);
         let head = repo.head_commit()?;
         let cache = Cache::path(repo);
         let mut start = History::default();
@@ -608,6 +609,7 @@ pub struct LogEntry {
 /// that touched its file, oldest first, across renumbers, in one walk.
 pub fn record_log(repo: &Repo, tip: ObjectId, path: &str) -> Result<(Vec<LogEntry>, Option<String>)> {
     Repo::verify_object_hashes(false);
+    Repo::cache_objects(false);
     struct Raw {
         meta: usize,
         change: FileChange,
