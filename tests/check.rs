@@ -120,11 +120,8 @@ fn rollback_plan_missing() {
     assert_fires("rollback-plan-missing", &without);
     assert_fires("rollback-plan-missing", &text.replace("  kind: simple\n", ""));
     // A draft may still lack it.
-    assert_clean(&normal_record("CHG-2026-0001", "draft").replace(
-        "  kind: simple
-",
-        "",
-    ));
+    assert_clean(&normal_record("CHG-2026-0001", "draft").replace("  kind: simple
+", ""));
 }
 
 #[test]
