@@ -31,7 +31,9 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
     let path = format!("{}/{year}/{}.yaml", history::PREFIX, args.id);
     let (entries, incomplete) = history::record_log(repo, tip, &path)?;
     if entries.is_empty() {
-        let hint = if store.record_path(year, &args.id).exists() {
+        let hint = if args.as_of.is_some() {
+            format!("the record did not exist yet at {rev}; try a later revision, or drop `--as-of`")
+        } else if store.record_path(year, &args.id).exists() {
             "the file exists but was never committed; commit it first".to_string()
         } else {
             "`chg list` shows the ids in the store".to_string()
