@@ -591,7 +591,10 @@ fn as_of_answers_from_the_store_at_that_commit() {
             .ok(),
     );
     assert_eq!(log["commits"].as_array().unwrap().len(), 1);
-    let early = s.repo.chg(&["log", "CHG-2026-0004", "--as-of", &s.emergency_created]).status(2);
+    let early = s
+        .repo
+        .chg(&["log", "CHG-2026-0004", "--as-of", &s.emergency_created])
+        .status(2);
     assert!(early.stderr.contains("did not exist yet at"), "{}", early.stderr);
     let bad = s.repo.chg(&["metrics", "--as-of", "no-such-rev"]).status(2);
     assert!(bad.stderr.contains("`no-such-rev` is not a revision"), "{}", bad.stderr);
