@@ -603,10 +603,10 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
             if p.end == End::Rejected {
                 r.status = Status::Rejected;
                 r.approvals = vec![Approval {
-                    role: if p.class == Classification::Major {
-                        Role::Cab
-                    } else {
-                        Role::ChangeManager
+                    role: match p.class {
+                        Classification::Major => Role::Cab,
+                        _ if p.approvers[0] == LEE => Role::EngineeringLead,
+                        _ => Role::ChangeManager,
                     },
                     approver: person(p.approvers[0]),
                     decision: Decision::Rejected,
