@@ -193,6 +193,65 @@ pub enum Command {
     ///
     /// Example: `chg status`
     Status(StatusArgs),
+    /// Show the audit trail of one record from git: who changed which fields, when.
+    ///
+    /// Example: `chg log CHG-2026-0042 --format json`
+    Log(LogArgs),
+    /// Compute the monthly metrics of the guide and the figures the history judges.
+    ///
+    /// Example: `chg metrics --month 2026-11 --explain`
+    Metrics(MetricsArgs),
+    /// Generate a synthetic store with years of backdated history, for trying chg and benchmarks.
+    ///
+    /// Example: `chg demo --records 2000 --out /tmp/chg-demo`
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The change id, e.g. CHG-2026-0042.
+    pub id: String,
+    /// Answer from the repository as it was at this commit (a commit id, branch or tag).
+    #[arg(long, value_name = "REV")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct MetricsArgs {
+    /// The calendar month, `YYYY-MM` (default: the last full month).
+    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"])]
+    pub month: Option<String>,
+    /// Start of the period, inclusive (a date or time, UTC).
+    #[arg(long, value_name = "DATE", requires = "to")]
+    pub from: Option<String>,
+    /// End of the period, exclusive.
+    #[arg(long, value_name = "DATE", requires = "from")]
+    pub to: Option<String>,
+    /// List, for each figure, the records it counted.
+    #[arg(long)]
+    pub explain: bool,
+    /// Answer from the repository as it was at this commit (a commit id, branch or tag).
+    #[arg(long, value_name = "REV")]
+    pub as_of: Option<String>,
+    /// Walk the whole history instead of extending the cache in `.git/chg/`.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many change records to generate.
+    #[arg(long, default_value_t = 200)]
+    pub records: usize,
+    /// The folder to create the repository in (must not exist, or be empty).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The seed of the random choices; the same seed gives the same repository.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Commits per record on average, counting unrelated commits (default 5).
+    #[arg(long, default_value_t = 5)]
+    pub commits_per_record: usize,
 }
 
 #[derive(Debug, Args)]
@@ -362,6 +421,9 @@ pub struct ListArgs {
     /// List what needs action now and by whom, like `chg status`.
     #[arg(long)]
     pub attention: bool,
+    /// List the records as they were at this commit (a commit id, branch or tag).
+    #[arg(long, value_name = "REV")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Args, Default)]

@@ -33,6 +33,10 @@ pub mod wizard;
 
 pub mod action;
 pub mod attention;
+pub mod demo;
+pub mod field_diff;
+pub mod history;
+pub mod metrics;
 
 /// Runs a parsed command line and returns the exit status.
 pub fn run(cli: cli::Cli) -> anyhow::Result<u8> {

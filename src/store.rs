@@ -416,3 +416,39 @@ fn normalize(path: &Path) -> PathBuf {
     }
     out
 }
+
+impl Store {
+    /// Reads every record as committed at `rev` (a commit id, branch or tag)
+    /// instead of from the work tree, failing on the first that does not parse.
+    pub fn load_all_at(&self, rev: &str) -> Result<Vec<Loaded>> {
+        let commit = self.repo.resolve(rev)?;
+        let prefix = self.display(&self.dir);
+        let mut loaded = Vec::new();
+        for (path, blob) in self.repo.files_at(commit, &prefix)? {
+            let Some(rest) = path.strip_prefix(&format!("{prefix}/")) else {
+                continue;
+            };
+            let Some((year, name)) = rest.split_once('/') else {
+                continue;
+            };
+            let is_record = year.len() == 4
+                && year.bytes().all(|b| b.is_ascii_digit())
+                && !name.contains('/')
+                && !name.starts_with('.')
+                && (name.ends_with(".yaml") || name.ends_with(".yml"));
+            if !is_record {
+                continue;
+            }
+            let file = format!("{path} at {rev}");
+            let text = self
+                .repo
+                .blob_text(blob)
+                .with_context(|| format!("cannot read {file}"))?;
+            let record = Self::parse_record(&file, &text)
+                .map_err(|e| anyhow!(e))
+                .context("a record does not parse at that revision")?;
+            loaded.push(Loaded { file: path, ..record });
+        }
+        Ok(loaded)
+    }
+}

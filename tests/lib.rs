@@ -15,3 +15,5 @@ mod properties;
 mod rules_lifecycle;
 mod store;
 mod wizards;
+
+mod history;

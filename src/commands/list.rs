@@ -54,7 +54,10 @@ pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
         .transpose()?;
     let statuses: Vec<Status> = args.status.iter().map(|s| (*s).into()).collect();
     let classes: Vec<Classification> = args.classification.iter().map(|c| (*c).into()).collect();
-    let mut loaded = store.load_all_strict()?;
+    let mut loaded = match &args.as_of {
+        Some(rev) => store.load_all_at(rev)?,
+        None => store.load_all_strict()?,
+    };
     loaded.retain(|l| {
         let r = &l.record;
         let date = listing_date(r);

@@ -18,8 +18,11 @@ mod approve;
 mod cancel;
 mod close;
 mod complete;
+mod demo;
 mod emergency;
 mod fail;
+mod log;
+mod metrics;
 mod reject;
 mod review;
 mod rollback;
@@ -60,5 +63,8 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::Review(args) => review::run(&args, app),
         Command::Close(args) => close::run(&args, app),
         Command::Status(args) => status::run(&args, app),
+        Command::Log(args) => log::run(&args, app),
+        Command::Metrics(args) => metrics::run(&args, app),
+        Command::Demo(args) => demo::run(&args, app),
     }
 }

@@ -262,3 +262,22 @@ pub const SAM_APPROVAL: &str = r#"approvals:
     method: written
     at: 2026-11-17T10:03:00Z
 "#;
+
+impl Repo {
+    /// Runs `git` as someone with author and committer dates fixed (for merges at a chosen time).
+    pub fn git_at(&self, who: Who, when: &str, args: &[&str]) -> String {
+        let output = self
+            .command("git", who)
+            .env("GIT_AUTHOR_DATE", when)
+            .env("GIT_COMMITTER_DATE", when)
+            .args(args)
+            .output()
+            .expect("run git");
+        assert!(
+            output.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+}

@@ -1,0 +1,116 @@
+//! `chg log`: the audit trail of one record, from git, at field level.
+
+use anyhow::{anyhow, bail, Result};
+use serde::Serialize;
+
+use crate::cli::{Format, LogArgs};
+use crate::context::App;
+use crate::history::{self, LogEntry};
+
+#[derive(Serialize)]
+struct Output<'a> {
+    id: &'a str,
+    path: &'a str,
+    as_of: String,
+    /// Why the history is incomplete, when it is (shallow clone).
+    incomplete: Option<String>,
+    commits: &'a [LogEntry],
+}
+
+/// Prints every commit that touched the record's file, oldest first.
+pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
+    let format = app.format(Format::Text, &[Format::Text, Format::Json])?;
+    let store = app.store()?;
+    let (year, _) = crate::id::validate(&args.id).map_err(|m| anyhow!("{m}"))?;
+    let repo = store.repo();
+    let rev = args.as_of.as_deref().unwrap_or("HEAD");
+    if args.as_of.is_none() && repo.head_commit()?.is_none() {
+        bail!("the repository has no commits yet, so `{}` has no history\n  hint: commit the store first (`git add changes && git commit`)", args.id);
+    }
+    let tip = repo.resolve(rev)?;
+    let path = format!("{}/{year}/{}.yaml", history::PREFIX, args.id);
+    let (entries, incomplete) = history::record_log(repo, tip, &path)?;
+    if entries.is_empty() {
+        let hint = if args.as_of.is_some() {
+            format!("the record did not exist yet at {rev}; try a later revision, or drop `--as-of`")
+        } else if store.record_path(year, &args.id).exists() {
+            "the file exists but was never committed; commit it first".to_string()
+        } else {
+            "`chg list` shows the ids in the store".to_string()
+        };
+        bail!("no commit at {rev} touches `{path}`\n  hint: {hint}");
+    }
+    if let Some(why) = &incomplete {
+        eprintln!("warning: {why}");
+    }
+    let text = match format {
+        Format::Json => {
+            let out = Output {
+                id: &args.id,
+                path: &path,
+                as_of: tip.to_string(),
+                incomplete,
+                commits: &entries,
+            };
+            format!("{}\n", serde_json::to_string_pretty(&out)?)
+        }
+        _ => render(&args.id, &entries),
+    };
+    crate::output::print(&text)?;
+    Ok(0)
+}
+
+/// Renders the trail for a reader: one block per commit.
+fn render(id: &str, entries: &[LogEntry]) -> String {
+    let mut out = format!(
+        "{id}: {} commit{}\n",
+        entries.len(),
+        if entries.len() == 1 { "" } else { "s" }
+    );
+    for e in entries {
+        out.push('\n');
+        out.push_str(&format!(
+            "{}  {}  {}{}\n",
+            &e.commit[..e.commit.len().min(10)],
+            e.time.format("%Y-%m-%d %H:%M UTC"),
+            e.author,
+            if e.merge { "  (merge)" } else { "" }
+        ));
+        if e.committer != e.author || e.author_time != e.time {
+            out.push_str(&format!(
+                "    committed by {}, authored {}\n",
+                e.committer,
+                e.author_time.format("%Y-%m-%d %H:%M UTC")
+            ));
+        }
+        out.push_str(&format!("    {}\n", e.summary));
+        if let Some(from) = &e.renamed_from {
+            out.push_str(&format!("    renamed: {from} → {}\n", e.path));
+        }
+        match e.action {
+            "created" => {
+                let key = |name: &str| {
+                    e.changes
+                        .iter()
+                        .find(|c| c.path == name)
+                        .and_then(|c| c.new.clone())
+                        .unwrap_or_default()
+                };
+                out.push_str(&format!(
+                    "    created: status {}, classification {}, title {}\n",
+                    key("status"),
+                    key("classification"),
+                    key("title")
+                ));
+            }
+            "deleted" => out.push_str(&format!("    deleted {}\n", e.path)),
+            _ if e.changes.is_empty() => out.push_str("    (no field changed: formatting only)\n"),
+            _ => {
+                for c in &e.changes {
+                    out.push_str(&format!("    {c}\n"));
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,740 @@
+//! The synthetic store generator (`chg demo`): a repository whose history
+//! spans years, with several authors, every class, outcomes, rollbacks,
+//! emergencies and unrelated commits in realistic proportions, all
+//! backdated. Deterministic from the seed.
+//!
+//! The commits are streamed to `git fast-import`, which writes one packfile
+//! with deltas: a 20,000-record, 100,000-commit store is a few hundred MB
+//! and takes minutes, where writing loose objects one by one would take
+//! tens of GB (each commit rewrites a year folder of thousands of entries).
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use anyhow::{anyhow, bail, Context as _, Result};
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
+
+use crate::person::Person;
+use crate::record::*;
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub records: usize,
+    pub out: PathBuf,
+    pub seed: u64,
+    /// Commits per record on average, counting unrelated commits.
+    pub commits_per_record: usize,
+}
+
+/// SplitMix64: small, fast, and the same sequence everywhere.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(1000) < percent * 10
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+    fn minutes(&mut self, lo: i64, hi: i64) -> Duration {
+        Duration::minutes(lo + self.below((hi - lo).max(1) as u64) as i64)
+    }
+}
+
+const ENGINEERS: &[(&str, &str)] = &[
+    ("Jane Doe", "jane@example.com"),
+    ("Raj Iyer", "raj@example.com"),
+    ("Mia Chen", "mia@example.com"),
+    ("Omar Haddad", "omar@example.com"),
+    ("Lena Berg", "lena@example.com"),
+    ("Tom Reyes", "tom@example.com"),
+];
+const SAM: (&str, &str) = ("Sam Lee", "sam@example.com");
+const LEE: (&str, &str) = ("Lee Park", "lee@example.com");
+const CAB: &[(&str, &str)] = &[
+    ("Ana Silva", "ana@example.com"),
+    ("Ben Okafor", "ben@example.com"),
+    ("Cho Min", "cho@example.com"),
+    ("Dev Patel", "dev@example.com"),
+    ("Eli Cohen", "eli@example.com"),
+];
+const CAROL: (&str, &str) = ("Carol Diaz", "carol@example.com");
+const DAVE: (&str, &str) = ("Dave Kim", "dave@example.com");
+const SYSTEMS: &[&str] = &[
+    "checkout-api",
+    "pricing-service",
+    "postgres-main",
+    "billing-worker",
+    "api-gateway",
+    "search",
+    "auth",
+    "cdn",
+    "kafka",
+    "reporting",
+];
+const TEMPLATES: &[&str] = &["certificate-renewal", "log-rotation", "security-patching"];
+
+fn person(p: (&str, &str)) -> Person {
+    Person::new(p.0, p.1)
+}
+
+/// How a generated change ends.
+#[derive(Clone, Copy, PartialEq)]
+enum End {
+    Successful,
+    Failed,
+    RolledBack,
+    Rejected,
+    Cancelled,
+}
+
+/// One record's plan: everything needed to render any step of its life.
+struct Plan {
+    id: String,
+    class: Classification,
+    created: DateTime<Utc>,
+    requester: (&'static str, &'static str),
+    systems: Vec<String>,
+    end: End,
+    issues: bool,
+    approvers: Vec<(&'static str, &'static str)>,
+    start: DateTime<Utc>,
+    finish: DateTime<Utc>,
+    rollback_kind: RollbackKind,
+    title: String,
+}
+
+/// One commit of the history: a step of a record, or an unrelated commit.
+struct Event {
+    at: DateTime<Utc>,
+    author: (&'static str, &'static str),
+    /// The record and the step it reaches, or `None` for an unrelated commit.
+    step: Option<(usize, Step)>,
+    message: String,
+}
+
+#[derive(Clone, Copy)]
+enum Step {
+    New,
+    /// The first `n` approvals recorded.
+    Approve(usize),
+    EditAfterApproval,
+    Schedule,
+    Start,
+    Finish,
+    Close,
+    PostReview,
+    Stop,
+}
+
+fn ts(t: DateTime<Utc>) -> String {
+    format!("{} +0000", t.timestamp())
+}
+
+/// Generates the repository; returns a one-line summary.
+pub fn generate(options: &Options) -> Result<String> {
+    let out = &options.out;
+    if out.exists() && std::fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(true) {
+        bail!(
+            "{} exists and is not empty\n  hint: pass a new folder to `--out`; chg demo never writes into an existing repository",
+            out.display()
+        );
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let git = |args: &[&str]| -> Result<()> {
+        let status = Command::new("git")
+            .arg("-C")
+            .arg(out)
+            .args(args)
+            .stdout(Stdio::null())
+            .status()
+            .context("cannot run `git`\n  hint: chg demo needs the git command on PATH")?;
+        if !status.success() {
+            bail!("`git {}` failed in {}", args.join(" "), out.display());
+        }
+        Ok(())
+    };
+    git(&["init", "-q", "-b", "main"])?;
+
+    let mut rng = Rng(options.seed ^ 0x5eed);
+    let n = options.records;
+    let years = n.div_ceil(6700).max(2) as i64;
+    let end = Utc
+        .with_ymd_and_hms(2026, 11, 1, 0, 0, 0)
+        .single()
+        .ok_or_else(|| anyhow!("bad date"))?;
+    let begin = end - Duration::days(365 * years);
+    let span_minutes = (end - begin).num_minutes();
+
+    // Plans, in order of creation, numbered per year.
+    let mut created: Vec<DateTime<Utc>> = (0..n)
+        .map(|_| begin + Duration::minutes(rng.below(span_minutes as u64) as i64))
+        .collect();
+    created.sort();
+    let mut per_year: BTreeMap<i32, u32> = BTreeMap::new();
+    let mut plans = Vec::with_capacity(n);
+    for t in created {
+        let number = per_year.entry(t.year()).or_insert(0);
+        *number += 1;
+        let roll = rng.below(100);
+        let class = match roll {
+            0..=29 => Classification::Standard,
+            30..=85 => Classification::Normal,
+            86..=95 => Classification::Major,
+            _ => Classification::Emergency,
+        };
+        let roll = rng.below(1000);
+        let end_state = match (class, roll) {
+            (Classification::Standard | Classification::Emergency, 0..=19) => End::Failed,
+            (Classification::Standard | Classification::Emergency, 20..=59) => End::RolledBack,
+            (Classification::Standard | Classification::Emergency, _) => End::Successful,
+            (_, 0..=19) => End::Rejected,
+            (_, 20..=39) => End::Cancelled,
+            (_, 40..=64) => End::Failed,
+            (_, 65..=109) => End::RolledBack,
+            _ => End::Successful,
+        };
+        let approvers = match class {
+            Classification::Standard => vec![],
+            Classification::Normal => vec![if rng.chance(80) { SAM } else { LEE }],
+            Classification::Major => {
+                let first = rng.below(CAB.len() as u64) as usize;
+                (0..3).map(|k| CAB[(first + k) % CAB.len()]).collect()
+            }
+            Classification::Emergency => vec![CAROL, DAVE],
+        };
+        let start = match class {
+            Classification::Emergency => t + rng.minutes(0, 30),
+            Classification::Standard => t + Duration::days(1) + rng.minutes(0, 60 * 24 * 3),
+            _ => t + Duration::days(2) + rng.minutes(0, 60 * 24 * 10),
+        };
+        let duration = if rng.chance(85) {
+            rng.minutes(10, 110)
+        } else {
+            rng.minutes(120, 300)
+        };
+        let system_count = 1 + rng.below(3) as usize;
+        let systems = (0..system_count)
+            .map(|_| rng.pick(SYSTEMS).to_string())
+            .collect::<std::collections::BTreeSet<_>>();
+        let title = format!(
+            "{} {}",
+            rng.pick(&[
+                "Upgrade",
+                "Patch",
+                "Scale",
+                "Reconfigure",
+                "Migrate",
+                "Roll out feature on"
+            ]),
+            systems.iter().next().map(String::as_str).unwrap_or("api")
+        );
+        plans.push(Plan {
+            id: crate::id::format(t.year(), *number),
+            class,
+            created: t,
+            requester: *rng.pick(ENGINEERS),
+            systems: systems.into_iter().collect(),
+            end: end_state,
+            issues: rng.chance(5),
+            approvers,
+            start,
+            finish: start + duration,
+            rollback_kind: *rng.pick(&[
+                RollbackKind::Simple,
+                RollbackKind::Simple,
+                RollbackKind::Complex,
+                RollbackKind::FullRestore,
+            ]),
+            title,
+        });
+    }
+
+    // The commits of every record, then unrelated ones, sorted by time.
+    let mut events: Vec<Event> = Vec::new();
+    for (i, p) in plans.iter().enumerate() {
+        let mut push = |at: DateTime<Utc>, author, step, verb: &str| {
+            events.push(Event {
+                at,
+                author,
+                step: Some((i, step)),
+                message: format!("chg: {verb} {}", p.id),
+            })
+        };
+        match p.class {
+            Classification::Emergency => {
+                let documented = p.start
+                    + if rng.chance(90) {
+                        rng.minutes(30, 20 * 60)
+                    } else {
+                        rng.minutes(25 * 60, 40 * 60)
+                    };
+                push(documented, p.requester, Step::Start, "emergency");
+                let written = documented
+                    + if rng.chance(85) {
+                        rng.minutes(10, 120)
+                    } else {
+                        rng.minutes(26 * 60, 50 * 60)
+                    };
+                push(written, CAROL, Step::Approve(3), "approve in writing");
+                push(written + rng.minutes(5, 60), p.requester, Step::Finish, "complete");
+                let review = p.finish
+                    + if rng.chance(85) {
+                        rng.minutes(24 * 60, 4 * 24 * 60)
+                    } else {
+                        rng.minutes(6 * 24 * 60, 9 * 24 * 60)
+                    };
+                push(review, p.requester, Step::PostReview, "post-review");
+            }
+            Classification::Standard => {
+                push(p.created, p.requester, Step::New, "new");
+                push(p.start + rng.minutes(1, 10), p.requester, Step::Start, "start");
+                push(p.finish + rng.minutes(1, 30), p.requester, Step::Finish, "complete");
+            }
+            _ => {
+                push(p.created, p.requester, Step::New, "new");
+                let mut t = p.created + rng.minutes(60, 36 * 60);
+                if p.end == End::Rejected {
+                    push(t, p.approvers[0], Step::Stop, "reject");
+                    continue;
+                }
+                if p.end == End::Cancelled && rng.chance(50) {
+                    push(t, p.requester, Step::Stop, "cancel");
+                    continue;
+                }
+                for (k, who) in p.approvers.iter().enumerate() {
+                    push(t, *who, Step::Approve(k + 1), "approve");
+                    t += rng.minutes(10, 300);
+                }
+                if rng.chance(3) {
+                    push(t, p.requester, Step::EditAfterApproval, "edit");
+                    t += rng.minutes(10, 60);
+                }
+                if p.end == End::Cancelled {
+                    push(t, p.requester, Step::Stop, "cancel");
+                    continue;
+                }
+                push(
+                    t.min(p.start - Duration::minutes(30)),
+                    p.requester,
+                    Step::Schedule,
+                    "schedule",
+                );
+                push(p.start + rng.minutes(1, 10), p.requester, Step::Start, "start");
+                push(p.finish + rng.minutes(1, 30), p.requester, Step::Finish, "complete");
+                if rng.chance(50) {
+                    push(
+                        p.finish + rng.minutes(24 * 60, 7 * 24 * 60),
+                        p.requester,
+                        Step::Close,
+                        "close",
+                    );
+                }
+            }
+        }
+    }
+    let wanted = n * options.commits_per_record.max(1);
+    let unrelated = wanted.saturating_sub(events.len()).max(n / 10);
+    for k in 0..unrelated {
+        let at = begin + Duration::minutes(rng.below(span_minutes as u64) as i64);
+        events.push(Event {
+            at,
+            author: *rng.pick(ENGINEERS),
+            step: None,
+            message: format!("src: change {k}"),
+        });
+    }
+    events.sort_by_key(|e| e.at);
+
+    // Stream the commits to git fast-import.
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(out)
+        .args(["fast-import", "--quiet", "--date-format=raw"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .context("cannot run `git fast-import`")?;
+    let stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| anyhow!("cannot write to git fast-import"))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, stdin);
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        (
+            "changes/policy.yaml".into(),
+            crate::policy::DEFAULT_POLICY_YAML.as_bytes().to_vec(),
+        ),
+        (
+            "README.md".into(),
+            b"# Demo service\n\nA synthetic store made by `chg demo`.\n".to_vec(),
+        ),
+    ];
+    for (name, text) in crate::template::DEFAULT_TEMPLATES {
+        files.push((format!("changes/templates/{name}.yaml"), text.as_bytes().to_vec()));
+    }
+    commit(
+        &mut w,
+        begin - Duration::days(1),
+        SAM,
+        "chg: init the change store",
+        &files,
+        true,
+    )?;
+    let mut record_commits = 0;
+    for e in &events {
+        let (path, body) = match e.step {
+            Some((i, step)) => {
+                record_commits += 1;
+                let p = &plans[i];
+                let record = render(p, step, e.at);
+                let year = p.created.year();
+                (
+                    format!("changes/{year}/{}.yaml", p.id),
+                    crate::document::to_yaml(&record, &BTreeMap::new())?.into_bytes(),
+                )
+            }
+            None => {
+                let k = e.message.len() % 40;
+                (format!("src/module-{k}.txt"), format!("{}\n", e.message).into_bytes())
+            }
+        };
+        commit(&mut w, e.at, e.author, &e.message, &[(path, body)], false)?;
+    }
+    w.flush()?;
+    drop(w);
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("git fast-import failed in {}", out.display());
+    }
+    git(&["reset", "-q", "--hard"])?;
+    Ok(format!(
+        "Created {} with {n} records and {} commits ({} on records, {} unrelated), {} to {}",
+        out.display(),
+        events.len() + 1,
+        record_commits,
+        events.len() - record_commits,
+        begin.format("%Y-%m-%d"),
+        end.format("%Y-%m-%d")
+    ))
+}
+
+fn commit(
+    w: &mut impl std::io::Write,
+    at: DateTime<Utc>,
+    who: (&str, &str),
+    message: &str,
+    files: &[(String, Vec<u8>)],
+    first: bool,
+) -> Result<()> {
+    let sig = format!("{} <{}> {}", who.0, who.1, ts(at));
+    write!(
+        w,
+        "commit refs/heads/main\nauthor {sig}\ncommitter {sig}\ndata {}\n{message}\n",
+        message.len() + 1
+    )?;
+    let _ = first;
+    for (path, body) in files {
+        write!(w, "M 100644 inline {path}\ndata {}\n", body.len())?;
+        w.write_all(body)?;
+        w.write_all(b"\n")?;
+    }
+    w.write_all(b"\n")?;
+    Ok(())
+}
+
+/// Renders a record as it stands after `step`.
+fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
+    let requester = person(p.requester);
+    let approvals_upto = |n: usize| -> Vec<Approval> {
+        let mut list = Vec::new();
+        if p.class == Classification::Emergency {
+            for (who, role) in [(CAROL, Role::Ciso), (DAVE, Role::Cto)] {
+                list.push(Approval {
+                    role,
+                    approver: person(who),
+                    decision: Decision::Approved,
+                    method: Method::Verbal,
+                    at: p.start - Duration::minutes(5),
+                    comment: None,
+                });
+            }
+            if n > 2 {
+                list.push(Approval {
+                    role: Role::Ciso,
+                    approver: person(CAROL),
+                    decision: Decision::Approved,
+                    method: Method::Written,
+                    at: p.start + Duration::hours(3),
+                    comment: Some("confirmed in writing".into()),
+                });
+                list.push(Approval {
+                    role: Role::Cto,
+                    approver: person(DAVE),
+                    decision: Decision::Approved,
+                    method: Method::Written,
+                    at: p.start + Duration::hours(4),
+                    comment: Some("confirmed in writing".into()),
+                });
+            }
+            return list;
+        }
+        for (k, who) in p.approvers.iter().take(n).enumerate() {
+            let role = match p.class {
+                Classification::Major => Role::Cab,
+                _ if *who == LEE => Role::EngineeringLead,
+                _ => Role::ChangeManager,
+            };
+            list.push(Approval {
+                role,
+                approver: person(*who),
+                decision: Decision::Approved,
+                method: Method::Written,
+                at: p.created + Duration::hours(2 + k as i64),
+                comment: None,
+            });
+        }
+        list
+    };
+    let level = |c: Classification| match c {
+        Classification::Standard => (Level::Low, Level::Low),
+        Classification::Normal => (Level::Medium, Level::Low),
+        _ => (Level::High, Level::Medium),
+    };
+    let (impact, likelihood) = level(p.class);
+    let mut r = Record {
+        schema_version: 1,
+        id: p.id.clone(),
+        title: p.title.clone(),
+        status: Status::Submitted,
+        classification: p.class,
+        template: (p.class == Classification::Standard).then(|| TEMPLATES[p.id.len() % TEMPLATES.len()].to_string()),
+        risk: Risk { impact, likelihood },
+        priority: Level::Medium,
+        requested_by: requester.clone(),
+        created_at: p.created,
+        description: Some(format!(
+            "{} across {}.\nRoll out in stages and watch the dashboards.",
+            p.title,
+            p.systems.join(", ")
+        )),
+        justification: Some(Justification {
+            business_reason: Some("Keep the platform supported and secure.".into()),
+            expected_benefit: Some("Fewer incidents.".into()),
+        }),
+        systems: p.systems.clone(),
+        services: vec![],
+        customers_affected: None,
+        downtime_required: Some(false),
+        testing: Testing {
+            unit: Some(TestState::Passed),
+            integration: Some(TestState::Passed),
+            qa_review: Some(TestState::Passed),
+            security_review: Some(TestState::Passed),
+            performance: Some(TestState::Passed),
+        },
+        deployment: Some(Deployment {
+            strategy: Some(match p.class {
+                Classification::Standard => Strategy::Rolling,
+                Classification::Major => Strategy::BlueGreen,
+                _ => Strategy::Canary,
+            }),
+            window: None,
+            steps: vec!["deploy".into(), "verify".into()],
+        }),
+        rollback: Some(RollbackPlan {
+            plan: Some("Redeploy the previous version.".into()),
+            kind: Some(p.rollback_kind),
+            last_tested: None,
+        }),
+        approvals: vec![],
+        implementation: None,
+        rollbacks: vec![],
+        review: None,
+        emergency: None,
+        cancellation: None,
+        extensions: BTreeMap::new(),
+    };
+    let window = Window {
+        start: p.start - Duration::minutes(5),
+        end: p.finish + Duration::hours(1),
+    };
+    if p.class == Classification::Emergency {
+        r.emergency = Some(Emergency {
+            criteria: vec![Criterion::ProductionDown],
+            cvss: None,
+            impact_of_not_implementing: Some("Customers cannot check out.".into()),
+            cab_review: Some(CabReview {
+                date: Some(crate::report::weekly::next_meeting(
+                    &crate::policy::Policy::default(),
+                    p.finish,
+                )),
+                feedback: Some("Presented; no objections.".into()),
+            }),
+            post_review: None,
+            documented_at: Some(p.finish + Duration::hours(3)),
+        });
+    }
+    match step {
+        Step::New => {
+            if p.class == Classification::Standard {
+                r.status = Status::Approved;
+            }
+        }
+        Step::Approve(n) => {
+            r.approvals = approvals_upto(n);
+            r.status = if n >= p.approvers.len() {
+                Status::Approved
+            } else {
+                Status::Submitted
+            };
+            if p.class == Classification::Emergency {
+                r.status = Status::InProgress;
+                r.implementation = Some(Implementation {
+                    started_at: Some(p.start),
+                    ..Implementation::default()
+                });
+            }
+        }
+        Step::EditAfterApproval => {
+            r.approvals = approvals_upto(p.approvers.len());
+            r.status = Status::Approved;
+            r.description = Some(format!("{} (scope widened after approval)", p.title));
+        }
+        Step::Stop => {
+            if p.end == End::Rejected {
+                r.status = Status::Rejected;
+                r.approvals = vec![Approval {
+                    role: match p.class {
+                        Classification::Major => Role::Cab,
+                        _ if p.approvers[0] == LEE => Role::EngineeringLead,
+                        _ => Role::ChangeManager,
+                    },
+                    approver: person(p.approvers[0]),
+                    decision: Decision::Rejected,
+                    method: Method::Written,
+                    at,
+                    comment: Some("needs a better rollback plan".into()),
+                }];
+            } else {
+                r.status = Status::Cancelled;
+                r.approvals = approvals_upto(p.approvers.len());
+                r.cancellation = Some(Cancellation {
+                    at,
+                    by: requester.clone(),
+                    reason: "no longer needed".into(),
+                });
+            }
+        }
+        Step::Schedule | Step::Start | Step::Finish | Step::Close | Step::PostReview => {
+            r.approvals = approvals_upto(if p.class == Classification::Emergency {
+                if matches!(step, Step::Start) {
+                    2
+                } else {
+                    3
+                }
+            } else {
+                p.approvers.len()
+            });
+            if let Some(d) = r.deployment.as_mut() {
+                d.window = (p.class != Classification::Emergency).then_some(window);
+            }
+            r.status = Status::Scheduled;
+            if !matches!(step, Step::Schedule) {
+                r.status = Status::InProgress;
+                r.implementation = Some(Implementation {
+                    started_at: Some(p.start),
+                    ..Implementation::default()
+                });
+            }
+            if matches!(step, Step::Finish | Step::Close | Step::PostReview) {
+                let (status, outcome) = match p.end {
+                    End::Failed => (Status::Failed, Outcome::Failed),
+                    End::RolledBack => (Status::RolledBack, Outcome::RolledBack),
+                    _ => (Status::Completed, Outcome::Successful),
+                };
+                r.status = status;
+                let issues = if p.issues || p.end != End::Successful {
+                    vec!["error rate above baseline".to_string()]
+                } else {
+                    vec![]
+                };
+                r.implementation = Some(Implementation {
+                    started_at: Some(p.start),
+                    finished_at: Some(p.finish),
+                    outcome: Some(outcome),
+                    validation: Some(Validation {
+                        smoke_tests: Some(if p.end == End::Successful {
+                            CheckResult::Passed
+                        } else {
+                            CheckResult::Failed
+                        }),
+                        error_rates: Some(if p.end == End::Successful {
+                            Health::Normal
+                        } else {
+                            Health::Elevated
+                        }),
+                        performance: Some(Health::Normal),
+                        customer_access: Some(Access::Verified),
+                        monitored_minutes: None,
+                    }),
+                    issues,
+                });
+                if p.end == End::RolledBack {
+                    let took = (p.finish - p.start).num_minutes() / 3;
+                    r.rollbacks = vec![RollbackEntry {
+                        trigger: Trigger::ErrorRate,
+                        mode: RollbackMode::Immediate,
+                        kind: Some(p.rollback_kind),
+                        reason: Some("5xx above 5 %".into()),
+                        started_at: Some(p.finish - Duration::minutes(took)),
+                        restored_at: Some(p.finish),
+                        log: vec![],
+                        validation: Some(Validation {
+                            smoke_tests: Some(CheckResult::Passed),
+                            error_rates: Some(Health::Normal),
+                            performance: Some(Health::Normal),
+                            customer_access: Some(Access::Verified),
+                            monitored_minutes: Some(30),
+                        }),
+                        issues: vec![],
+                        post_actions: PostActions::default(),
+                        duration_minutes: Some(took),
+                        rto_exceeded: None,
+                    }];
+                }
+            }
+            if matches!(step, Step::Close) {
+                r.status = Status::Closed;
+                r.review = Some(Review {
+                    completed_at: Some(at),
+                    summary: Some("went as planned".into()),
+                    lessons_learned: None,
+                });
+            }
+            if matches!(step, Step::PostReview) {
+                if let Some(e) = r.emergency.as_mut() {
+                    e.post_review = Some(PostReview {
+                        completed_at: Some(at),
+                        root_cause: Some("disk full".into()),
+                        preventive_measures: Some("alerting on disk usage".into()),
+                    });
+                }
+            }
+        }
+    }
+    r
+}

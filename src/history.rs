@@ -1,0 +1,726 @@
+//! The history engine: one pass over the commits that touch `changes/`,
+//! turning each changed record file into facts (first commit, first commit
+//! of each status, approvals, edits after approval) and, at the tip, the
+//! fields the metrics read. Only changed blobs are read, and only the fields
+//! needed are parsed; per record the engine keeps its facts and its latest
+//! version's summary, never every version.
+//!
+//! Results are cached in `.git/chg/history-v1.json`, keyed by the last
+//! commit walked; a later run walks only the commits since, and rebuilds when
+//! that commit is no longer an ancestor or the cache does not check out.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::git::{CommitMeta, FileChange, ObjectId, Repo};
+use crate::metrics::{Change, Facts, RollbackTimes, Stamp};
+use crate::record::{Classification, Decision, Method, Outcome, RollbackKind, Status};
+
+/// The folder walked, relative to the work tree.
+pub const PREFIX: &str = "changes";
+
+/// Returns the record id of a record path `changes/<yyyy>/CHG-….yaml`.
+pub fn record_id(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("changes/")?;
+    let (year, name) = rest.split_once('/')?;
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) || name.contains('/') {
+        return None;
+    }
+    name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml"))
+}
+
+fn keep_dir(path: &str) -> bool {
+    // `changes/<yyyy>` only: templates and other folders hold no records.
+    path.rsplit('/')
+        .next()
+        .is_some_and(|n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The summary of one version of a record: what the facts and metrics need.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Hash of `created_at` and `requested_by`, which a renumber keeps.
+    pub identity: u64,
+    /// Hash of the approved scope.
+    pub scope: u64,
+    pub status: Option<Status>,
+    /// Emails of the approvers of granted approvals.
+    pub approvers: Vec<String>,
+    pub written: bool,
+    pub post_review_done: bool,
+    /// The metric fields; `None` when this version does not parse.
+    pub change: Option<Change>,
+}
+
+#[derive(Deserialize)]
+struct Slim {
+    id: Option<String>,
+    status: Option<Status>,
+    classification: Option<Classification>,
+    created_at: Option<serde_yaml::Value>,
+    requested_by: Option<serde_yaml::Value>,
+    title: Option<serde_yaml::Value>,
+    template: Option<serde_yaml::Value>,
+    risk: Option<serde_yaml::Value>,
+    description: Option<serde_yaml::Value>,
+    justification: Option<serde_yaml::Value>,
+    systems: Option<serde_yaml::Value>,
+    services: Option<serde_yaml::Value>,
+    customers_affected: Option<serde_yaml::Value>,
+    downtime_required: Option<serde_yaml::Value>,
+    testing: Option<serde_yaml::Value>,
+    deployment: Option<SlimDeployment>,
+    rollback: Option<SlimPlan>,
+    #[serde(default)]
+    approvals: Vec<SlimApproval>,
+    implementation: Option<SlimImplementation>,
+    #[serde(default)]
+    rollbacks: Vec<SlimRollback>,
+    emergency: Option<SlimEmergency>,
+}
+
+#[derive(Deserialize)]
+struct SlimDeployment {
+    strategy: Option<serde_yaml::Value>,
+    steps: Option<serde_yaml::Value>,
+}
+
+#[derive(Deserialize)]
+struct SlimPlan {
+    plan: Option<serde_yaml::Value>,
+    kind: Option<RollbackKind>,
+}
+
+#[derive(Deserialize)]
+struct SlimApproval {
+    approver: Option<String>,
+    decision: Option<Decision>,
+    method: Option<Method>,
+}
+
+#[derive(Deserialize)]
+struct SlimImplementation {
+    started_at: Option<DateTime<Utc>>,
+    finished_at: Option<DateTime<Utc>>,
+    outcome: Option<Outcome>,
+    #[serde(default)]
+    issues: Vec<serde::de::IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+struct SlimRollback {
+    kind: Option<RollbackKind>,
+    started_at: Option<DateTime<Utc>>,
+    restored_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Deserialize)]
+struct SlimEmergency {
+    post_review: Option<SlimPostReview>,
+}
+
+#[derive(Deserialize)]
+struct SlimPostReview {
+    completed_at: Option<DateTime<Utc>>,
+}
+
+/// FNV-1a, stable across runs and Rust versions, for the hashes kept in the cache.
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x100_0000_01b3);
+        }
+    }
+}
+
+fn fnv() -> Fnv {
+    Fnv(0xcbf2_9ce4_8422_2325)
+}
+
+fn email_of(person: &str) -> String {
+    match (person.find('<'), person.rfind('>')) {
+        (Some(a), Some(b)) if a < b => person[a + 1..b].trim().to_lowercase(),
+        _ => person.trim().to_lowercase(),
+    }
+}
+
+impl Snapshot {
+    /// Summarises one version of a record; text that does not parse gives an empty summary.
+    pub fn parse(id: &str, text: &str) -> Snapshot {
+        let Ok(slim) = serde_yaml::from_str::<Slim>(text) else {
+            return Snapshot::default();
+        };
+        let mut h = fnv();
+        slim.created_at.hash(&mut h);
+        slim.requested_by.hash(&mut h);
+        let identity = h.finish();
+        let mut h = fnv();
+        (
+            &slim.title,
+            &slim.classification,
+            &slim.template,
+            &slim.risk,
+            &slim.description,
+            &slim.justification,
+            &slim.systems,
+            &slim.services,
+        )
+            .hash(&mut h);
+        (&slim.customers_affected, &slim.downtime_required, &slim.testing).hash(&mut h);
+        if let Some(d) = &slim.deployment {
+            (&d.strategy, &d.steps).hash(&mut h);
+        }
+        if let Some(p) = &slim.rollback {
+            (&p.plan, &p.kind).hash(&mut h);
+        }
+        let scope = h.finish();
+        let granted: Vec<&SlimApproval> = slim
+            .approvals
+            .iter()
+            .filter(|a| a.decision == Some(Decision::Approved))
+            .collect();
+        let approvers = granted
+            .iter()
+            .filter_map(|a| a.approver.as_deref())
+            .map(email_of)
+            .collect();
+        let written = granted
+            .iter()
+            .any(|a| a.method.unwrap_or(Method::Written) == Method::Written);
+        let post_review_done = slim
+            .emergency
+            .as_ref()
+            .and_then(|e| e.post_review.as_ref())
+            .is_some_and(|p| p.completed_at.is_some());
+        let change = slim.classification.map(|classification| {
+            let implementation = slim.implementation.as_ref();
+            Change {
+                id: slim.id.clone().unwrap_or_else(|| id.to_string()),
+                classification,
+                started_at: implementation.and_then(|i| i.started_at),
+                finished_at: implementation.and_then(|i| i.finished_at),
+                outcome: implementation.and_then(|i| i.outcome),
+                issues: implementation.map_or(0, |i| i.issues.len()),
+                plan_kind: slim.rollback.as_ref().and_then(|p| p.kind),
+                rollbacks: slim
+                    .rollbacks
+                    .iter()
+                    .map(|b| RollbackTimes {
+                        kind: b.kind,
+                        started_at: b.started_at,
+                        restored_at: b.restored_at,
+                    })
+                    .collect(),
+            }
+        });
+        Snapshot {
+            identity,
+            scope,
+            status: slim.status,
+            approvers,
+            written,
+            post_review_done,
+            change,
+        }
+    }
+}
+
+/// One record file as the walk last saw it: its facts and its latest version.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Tracked {
+    pub facts: Facts,
+    /// The blob of the latest version walked, and its summary; `None` once deleted.
+    pub blob: Option<String>,
+    pub latest: Snapshot,
+}
+
+/// What the history says about every record file, as of one commit.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct History {
+    /// The last commit walked.
+    pub tip: Option<String>,
+    /// By path (`changes/2026/CHG-2026-0001.yaml`).
+    pub files: BTreeMap<String, Tracked>,
+    /// Why the history is incomplete (shallow clone, missing parent), when it is.
+    pub incomplete: Option<String>,
+    pub commits: usize,
+    pub commits_touching: usize,
+}
+
+/// How a history was obtained, for `--explain` and the benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Walked from the first commit.
+    Full,
+    /// Read from the cache and extended by this many new commits.
+    Cached(usize),
+}
+
+impl History {
+    /// Builds the history of every record as of `tip`, using and refreshing
+    /// the cache unless `no_cache`; the cache is written only when `tip` is HEAD.
+    pub fn build(repo: &Repo, tip: ObjectId, no_cache: bool) -> Result<(History, Source)> {
+        Repo::verify_object_hashes(false);
+        Repo::cache_objects(false);
+        let head = repo.head_commit()?;
+        let cache = Cache::path(repo);
+        let mut start = History::default();
+        let mut hide = None;
+        if !no_cache {
+            if let Some(cached) = Cache::read(repo, &cache) {
+                if let Some(id) = cached.tip.as_deref().and_then(ObjectId::parse) {
+                    if repo.is_ancestor(id, tip)? {
+                        hide = Some(id);
+                        start = cached;
+                    }
+                }
+            }
+        }
+        let from_cache = hide.is_some();
+        let before = start.commits;
+        let mut history = start;
+        if hide != Some(tip) {
+            let (walked, stats) = walk_pipelined(repo, tip, hide, history)?;
+            history = walked;
+            history.commits += stats.commits;
+            history.commits_touching += stats.commits_touching;
+            if stats.incomplete.is_some() {
+                history.incomplete = stats.incomplete;
+            }
+        }
+        history.tip = Some(tip.to_string());
+        if !no_cache && head == Some(tip) {
+            // A cache that cannot be written costs speed, not correctness.
+            let _ = Cache::write(repo, &cache, &history);
+        }
+        let source = if from_cache {
+            Source::Cached(history.commits - before)
+        } else {
+            Source::Full
+        };
+        Ok((history, source))
+    }
+
+    fn snapshot(&self, texts: &[(ObjectId, String)], path: &str, blob: ObjectId) -> Result<Snapshot> {
+        let hex = blob.to_string();
+        if let Some(t) = self.files.get(path) {
+            if t.blob.as_deref() == Some(hex.as_str()) {
+                return Ok(t.latest.clone());
+            }
+        }
+        let text = texts
+            .iter()
+            .find(|(id, _)| *id == blob)
+            .map(|(_, t)| t.as_str())
+            .ok_or_else(|| anyhow::anyhow!("internal error: {path} at {hex} was not read"))?;
+        Ok(Snapshot::parse(record_id(path).unwrap_or(""), text))
+    }
+
+    /// Folds one commit's changed files into the facts.
+    ///
+    /// `texts` holds the text of every changed blob that is not the latest
+    /// version this history holds for its path.
+    pub fn apply(&mut self, texts: &[(ObjectId, String)], meta: &CommitMeta, changes: &[FileChange]) -> Result<()> {
+        let stamp = Stamp {
+            commit: meta.id.to_string(),
+            at: meta.time,
+            by: meta.author.email().to_lowercase(),
+        };
+        let mut versions = Vec::new();
+        for c in changes {
+            if record_id(&c.path).is_none() {
+                continue;
+            }
+            let old = c.old.map(|b| self.snapshot(texts, &c.path, b)).transpose()?;
+            let new = c.new.map(|b| self.snapshot(texts, &c.path, b)).transpose()?;
+            versions.push((c, old, new));
+        }
+        // A renumber: one file gone and one new, with the same identity, in one commit.
+        let gone: Vec<(String, u64)> = versions
+            .iter()
+            .filter(|(c, o, n)| c.new.is_none() && n.is_none() && o.as_ref().is_some_and(|o| o.identity != 0))
+            .filter_map(|(c, o, _)| o.as_ref().map(|o| (c.path.clone(), o.identity)))
+            .collect();
+        for (c, old, new) in versions.iter_mut() {
+            if c.old.is_none() {
+                if let Some(n) = new.as_ref() {
+                    if let Some((from, _)) = gone.iter().find(|(_, id)| *id == n.identity && n.identity != 0) {
+                        if let Some(t) = self.files.get(from).cloned() {
+                            self.files.insert(c.path.clone(), t.clone());
+                            *old = Some(t.latest.clone());
+                        }
+                    }
+                }
+            }
+        }
+        for (c, old, new) in versions {
+            let tracked = self.files.entry(c.path.clone()).or_default();
+            let f = &mut tracked.facts;
+            if old.is_none() && f.first_commit.is_none() {
+                f.first_commit = Some(stamp.clone());
+            }
+            match new {
+                Some(n) => {
+                    if let Some(s) = n.status {
+                        if old.as_ref().and_then(|o| o.status) != Some(s) {
+                            earliest_in(&mut f.status_first, s.as_str(), &stamp);
+                        }
+                    }
+                    let had = old.as_ref().map(|o| o.approvers.as_slice()).unwrap_or(&[]);
+                    if !n.approvers.is_empty() && had.is_empty() {
+                        earliest(&mut f.first_approval, &stamp);
+                    }
+                    // A merge combines what the branches did; the branch commits are judged.
+                    for approver in n.approvers.iter().filter(|_| meta.parent_count < 2) {
+                        if !had.contains(approver) && *approver != stamp.by {
+                            f.approvals_by_others.push((approver.clone(), stamp.clone()));
+                        }
+                    }
+                    if n.written && !old.as_ref().is_some_and(|o| o.written) {
+                        earliest(&mut f.first_written_approval, &stamp);
+                    }
+                    if n.post_review_done && !old.as_ref().is_some_and(|o| o.post_review_done) {
+                        earliest(&mut f.post_review, &stamp);
+                    }
+                    if let Some(o) = &old {
+                        if o.scope != n.scope && !o.approvers.is_empty() && meta.parent_count < 2 {
+                            f.edits_after_approval.push(stamp.clone());
+                        }
+                    }
+                    tracked.blob = c.new.map(|b| b.to_string());
+                    tracked.latest = n;
+                }
+                None => {
+                    tracked.blob = None;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Returns the records present at the tip: their metric fields and facts, by id.
+    pub fn current(&self) -> (Vec<Change>, BTreeMap<String, Facts>, Vec<String>) {
+        let mut changes = Vec::new();
+        let mut facts = BTreeMap::new();
+        let mut unparsed = Vec::new();
+        for (path, t) in &self.files {
+            if t.blob.is_none() {
+                continue;
+            }
+            let Some(id) = record_id(path) else { continue };
+            match &t.latest.change {
+                Some(c) => changes.push(c.clone()),
+                None => unparsed.push(path.clone()),
+            }
+            facts.insert(id.to_string(), t.facts.clone());
+        }
+        (changes, facts, unparsed)
+    }
+}
+
+/// One commit's work for the parsing thread.
+struct Batch {
+    meta: CommitMeta,
+    changes: Vec<FileChange>,
+    texts: Vec<(ObjectId, String)>,
+}
+
+/// Walks on this thread (tree comparison and blob reads, libgit2) while a
+/// second thread parses the changed records and folds them into the facts;
+/// on two cores this takes the YAML parsing off the walk's critical path.
+fn walk_pipelined(
+    repo: &Repo,
+    tip: ObjectId,
+    hide: Option<ObjectId>,
+    mut history: History,
+) -> Result<(History, crate::git::WalkStats)> {
+    // The latest blob of each path, as the parsing thread will hold it, so
+    // that only blobs it has not summarised are read and sent.
+    let mut latest: HashMap<String, ObjectId> = history
+        .files
+        .iter()
+        .filter_map(|(p, t)| t.blob.as_deref().and_then(ObjectId::parse).map(|b| (p.clone(), b)))
+        .collect();
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(512);
+        let worker = scope.spawn(move || -> Result<History> {
+            for batch in rx {
+                history.apply(&batch.texts, &batch.meta, &batch.changes)?;
+            }
+            Ok(history)
+        });
+        let walked = repo.walk_changes(tip, hide, PREFIX, &keep_dir, &mut |meta, changes| {
+            let changes: Vec<FileChange> = changes
+                .iter()
+                .filter(|c| record_id(&c.path).is_some())
+                .cloned()
+                .collect();
+            if changes.is_empty() {
+                return Ok(());
+            }
+            let mut texts = Vec::new();
+            for c in &changes {
+                if let Some(old) = c.old {
+                    if latest.get(&c.path) != Some(&old) && !texts.iter().any(|(id, _)| *id == old) {
+                        texts.push((
+                            old,
+                            repo.blob_text(old).with_context(|| format!("cannot read {}", c.path))?,
+                        ));
+                    }
+                }
+                if let Some(new) = c.new {
+                    if !texts.iter().any(|(id, _)| *id == new) {
+                        texts.push((
+                            new,
+                            repo.blob_text(new).with_context(|| format!("cannot read {}", c.path))?,
+                        ));
+                    }
+                }
+            }
+            for c in &changes {
+                match c.new {
+                    Some(new) => latest.insert(c.path.clone(), new),
+                    None => latest.remove(&c.path),
+                };
+            }
+            // A closed channel means the parsing thread failed; its error is reported below.
+            let _ = tx.send(Batch {
+                meta: meta.clone(),
+                changes,
+                texts,
+            });
+            Ok(())
+        });
+        drop(tx);
+        let history = worker
+            .join()
+            .map_err(|_| anyhow::anyhow!("the history parsing thread panicked"))??;
+        Ok((history, walked?))
+    })
+}
+
+fn earliest(slot: &mut Option<Stamp>, stamp: &Stamp) {
+    if slot.as_ref().is_none_or(|s| stamp.at < s.at) {
+        *slot = Some(stamp.clone());
+    }
+}
+
+fn earliest_in(map: &mut BTreeMap<String, Stamp>, key: &str, stamp: &Stamp) {
+    match map.get(key) {
+        Some(s) if s.at <= stamp.at => {}
+        _ => {
+            map.insert(key.to_string(), stamp.clone());
+        }
+    }
+}
+
+/// The cache file: a version, the repository it belongs to, a checksum of the body.
+#[derive(Serialize, Deserialize)]
+struct Cache {
+    version: u32,
+    repository: String,
+    checksum: u64,
+    body: String,
+}
+
+const CACHE_VERSION: u32 = 1;
+
+impl Cache {
+    fn path(repo: &Repo) -> PathBuf {
+        repo.git_dir().join("chg").join("history-v1.json")
+    }
+
+    fn identity(repo: &Repo) -> String {
+        std::fs::canonicalize(repo.git_dir())
+            .unwrap_or_else(|_| repo.git_dir().to_path_buf())
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    fn checksum(body: &str) -> u64 {
+        let mut h = fnv();
+        h.write(body.as_bytes());
+        h.finish()
+    }
+
+    /// Reads the cache; anything wrong with it (missing, corrupt, foreign, old) means no cache.
+    fn read(repo: &Repo, path: &std::path::Path) -> Option<History> {
+        let text = std::fs::read_to_string(path).ok()?;
+        let cache: Cache = serde_json::from_str(&text).ok()?;
+        if cache.version != CACHE_VERSION
+            || cache.repository != Cache::identity(repo)
+            || cache.checksum != Cache::checksum(&cache.body)
+        {
+            return None;
+        }
+        serde_json::from_str(&cache.body).ok()
+    }
+
+    fn write(repo: &Repo, path: &std::path::Path, history: &History) -> Result<()> {
+        let body = serde_json::to_string(history)?;
+        let cache = Cache {
+            version: CACHE_VERSION,
+            repository: Cache::identity(repo),
+            checksum: Cache::checksum(&body),
+            body,
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let temp = path.with_extension("tmp");
+        std::fs::write(&temp, serde_json::to_vec(&cache)?)?;
+        std::fs::rename(&temp, path)?;
+        Ok(())
+    }
+}
+
+/// One commit in the audit trail of a record.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEntry {
+    pub commit: String,
+    pub author: String,
+    pub author_time: DateTime<Utc>,
+    pub committer: String,
+    pub time: DateTime<Utc>,
+    pub summary: String,
+    /// The file as this commit left it.
+    pub path: String,
+    /// Set when this commit renamed the file (a renumber).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    /// `created`, `modified` or `deleted`.
+    pub action: &'static str,
+    pub merge: bool,
+    pub changes: Vec<crate::field_diff::FieldChange>,
+}
+
+/// The audit trail of the record `id` (at `path` at the tip): every commit
+/// that touched its file, oldest first, across renumbers, in one walk.
+pub fn record_log(repo: &Repo, tip: ObjectId, path: &str) -> Result<(Vec<LogEntry>, Option<String>)> {
+    Repo::verify_object_hashes(false);
+    Repo::cache_objects(false);
+    struct Raw {
+        meta: usize,
+        change: FileChange,
+    }
+    let mut metas: Vec<CommitMeta> = Vec::new();
+    let mut raws: Vec<Raw> = Vec::new();
+    // A renumber keeps the year, so only the record's year folder is entered.
+    let year_dir = path.rsplit_once('/').map_or(PREFIX, |(dir, _)| dir).to_string();
+    let only_year = |dir: &str| dir == year_dir;
+    let stats = repo.walk_changes(tip, None, PREFIX, &only_year, &mut |meta, changes| {
+        let mut kept = false;
+        for c in changes.iter().filter(|c| record_id(&c.path).is_some()) {
+            kept = true;
+            raws.push(Raw {
+                meta: metas.len(),
+                change: c.clone(),
+            });
+        }
+        if kept {
+            metas.push(meta.clone());
+        }
+        Ok(())
+    })?;
+    // Walk back from the tip: the file's lineage is its path, and the path it
+    // was renamed from where a commit added it while deleting a file of the
+    // same identity.
+    let mut identity: Option<u64> = None;
+    let mut current = path.to_string();
+    let mut selected: Vec<(usize, Option<String>)> = Vec::new();
+    let mut texts: HashMap<ObjectId, String> = HashMap::new();
+    let mut text_of = |id: ObjectId| -> Result<String> {
+        if let Some(t) = texts.get(&id) {
+            return Ok(t.clone());
+        }
+        let t = repo.blob_text(id)?;
+        texts.insert(id, t.clone());
+        Ok(t)
+    };
+    let mut rename_commit: Option<usize> = None;
+    for i in (0..raws.len()).rev() {
+        if raws[i].change.path != current || Some(raws[i].meta) == rename_commit {
+            continue;
+        }
+        let version = raws[i].change.new.or(raws[i].change.old);
+        if let Some(v) = version {
+            let snap = Snapshot::parse("", &text_of(v)?);
+            match identity {
+                None => identity = Some(snap.identity),
+                Some(id) if id != snap.identity && snap.identity != 0 && raws[i].change.new.is_some() => continue,
+                _ => {}
+            }
+        }
+        let mut renamed = None;
+        if raws[i].change.old.is_none() {
+            let m = raws[i].meta;
+            for j in (0..raws.len()).filter(|j| raws[*j].meta == m && *j != i) {
+                let c = &raws[j].change;
+                if c.new.is_none() {
+                    if let Some(old) = c.old {
+                        if Some(Snapshot::parse("", &text_of(old)?).identity) == identity {
+                            renamed = Some(c.path.clone());
+                        }
+                    }
+                }
+            }
+        }
+        selected.push((i, renamed.clone()));
+        if let Some(from) = renamed {
+            current = from;
+            rename_commit = Some(raws[i].meta);
+        }
+    }
+    selected.reverse();
+    let mut entries = Vec::new();
+    for (i, renamed) in selected {
+        let raw = &raws[i];
+        let meta = &metas[raw.meta];
+        let old_blob = match (&renamed, raw.change.old) {
+            (_, Some(b)) => Some(b),
+            (Some(from), None) => raws
+                .iter()
+                .find(|r| r.meta == raw.meta && r.change.path == *from)
+                .and_then(|r| r.change.old),
+            (None, None) => None,
+        };
+        let old = old_blob.map(&mut text_of).transpose()?;
+        let new = raw.change.new.map(&mut text_of).transpose()?;
+        let value = |t: &Option<String>| -> serde_yaml::Value {
+            t.as_deref()
+                .and_then(|t| serde_yaml::from_str(t).ok())
+                .unwrap_or(serde_yaml::Value::Null)
+        };
+        let (ov, nv) = (value(&old), value(&new));
+        let (action, changes) = match (&old, &new) {
+            (None, Some(_)) => ("created", crate::field_diff::created(&nv)),
+            (Some(_), None) => ("deleted", Vec::new()),
+            _ => ("modified", crate::field_diff::diff(&ov, &nv)),
+        };
+        entries.push(LogEntry {
+            commit: meta.id.to_string(),
+            author: meta.author.to_string(),
+            author_time: meta.author_time,
+            committer: meta.committer.to_string(),
+            time: meta.time,
+            summary: meta.summary.clone(),
+            path: raw.change.path.clone(),
+            renamed_from: renamed,
+            action,
+            merge: meta.parent_count > 1,
+            changes,
+        });
+    }
+    Ok((entries, stats.incomplete))
+}

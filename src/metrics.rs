@@ -1,0 +1,499 @@
+//! The monthly metrics of the guide (section 9.3) and the figures only the
+//! history can judge. Pure aggregation: the changes, the facts the history
+//! walk found for each, the policy and a period in; every figure, with the
+//! records it counted, out. Monthly, quarterly and weekly reports reuse
+//! [`compute`].
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::policy::Policy;
+use crate::record::{Classification, Outcome, Record, RollbackKind};
+
+/// A half-open period in UTC: `from` inclusive, `to` exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+impl Period {
+    /// Returns true when `t` falls in the period.
+    pub fn contains(&self, t: DateTime<Utc>) -> bool {
+        self.from <= t && t < self.to
+    }
+}
+
+/// The fields of a record the metrics read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub id: String,
+    pub classification: Classification,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub outcome: Option<Outcome>,
+    /// How many `implementation.issues` are listed.
+    pub issues: usize,
+    /// The kind the rollback plan declares, for rollback entries that name none.
+    pub plan_kind: Option<RollbackKind>,
+    pub rollbacks: Vec<RollbackTimes>,
+}
+
+/// The times of one rollback.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RollbackTimes {
+    pub kind: Option<RollbackKind>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub restored_at: Option<DateTime<Utc>>,
+}
+
+impl From<&Record> for Change {
+    fn from(r: &Record) -> Change {
+        Change {
+            id: r.id.clone(),
+            classification: r.classification,
+            started_at: r.started_at(),
+            finished_at: r.finished_at(),
+            outcome: r.outcome(),
+            issues: r.implementation.as_ref().map_or(0, |i| i.issues.len()),
+            plan_kind: r.rollback_kind(),
+            rollbacks: r
+                .rollbacks
+                .iter()
+                .map(|b| RollbackTimes {
+                    kind: b.kind,
+                    started_at: b.started_at,
+                    restored_at: b.restored_at,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A moment the repository witnessed: a commit, its committer time and author.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub commit: String,
+    pub at: DateTime<Utc>,
+    /// The author's email.
+    pub by: String,
+}
+
+impl Stamp {
+    fn short(&self) -> &str {
+        self.commit.get(..7).unwrap_or(&self.commit)
+    }
+}
+
+/// What the history says about one record.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    /// The first commit of the record's file (before any rename).
+    pub first_commit: Option<Stamp>,
+    /// The first commit in which the record had each status.
+    pub status_first: BTreeMap<String, Stamp>,
+    /// The first commit holding a granted approval.
+    pub first_approval: Option<Stamp>,
+    /// The first commit holding a granted written approval.
+    pub first_written_approval: Option<Stamp>,
+    /// The first commit with `emergency.post_review.completed_at` set.
+    pub post_review: Option<Stamp>,
+    /// Commits that changed the approved scope (title, class, risk, description,
+    /// justification, systems, services, testing, strategy, steps, rollback plan)
+    /// of a record that already held a granted approval.
+    pub edits_after_approval: Vec<Stamp>,
+    /// Granted approvals committed by someone other than the approver: (approver email, commit).
+    pub approvals_by_others: Vec<(String, Stamp)>,
+}
+
+/// One figure: its value, target and whether the target is met.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    /// The value; a fraction 0–1 for rates, minutes for times; null when nothing was counted.
+    pub actual: Option<f64>,
+    pub target: Option<f64>,
+    /// Null when there is no target or nothing was counted.
+    pub met: Option<bool>,
+    /// How many records (or rollbacks) the value is taken over.
+    pub of: usize,
+    /// One line per record considered, so the figure can be checked by hand.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<String>,
+}
+
+/// How a figure compares with its target.
+#[derive(Clone, Copy)]
+enum Goal {
+    AtMost(f64),
+    AtLeast(f64),
+    None,
+}
+
+impl Figure {
+    fn new(actual: Option<f64>, goal: Goal, of: usize, records: Vec<String>) -> Figure {
+        let (target, met) = match (goal, actual) {
+            (Goal::AtMost(t), Some(a)) => (Some(t), Some(a <= t + 1e-12)),
+            (Goal::AtLeast(t), Some(a)) => (Some(t), Some(a + 1e-12 >= t)),
+            (Goal::AtMost(t) | Goal::AtLeast(t), None) => (Some(t), None),
+            (Goal::None, _) => (None, None),
+        };
+        Figure {
+            actual,
+            target,
+            met,
+            of,
+            records,
+        }
+    }
+
+    fn ratio(hits: usize, of: usize, goal: Goal, records: Vec<String>) -> Figure {
+        let actual = (of > 0).then(|| hits as f64 / of as f64);
+        Figure::new(actual, goal, of, records)
+    }
+}
+
+/// Every figure of a period, by name, in a stable order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Metrics {
+    pub period: Period,
+    pub metrics: BTreeMap<&'static str, Figure>,
+}
+
+/// The names of the guide's table (section 9.3), in the order it prints them.
+pub const GUIDE_TABLE: &[&str] = &[
+    "total_changes",
+    "emergency_rate",
+    "success_rate",
+    "rollback_rate",
+    "issue_rate",
+    "average_change_time_minutes",
+];
+
+/// The names of the figures the history judges, in the order they print.
+pub const HISTORY_FIGURES: &[&str] = &[
+    "emergency_documented_in_time",
+    "emergency_written_approval_in_time",
+    "emergency_post_review_in_time",
+    "approvals_before_implementation",
+    "edited_after_approval",
+    "approvals_by_others",
+    "rollbacks_within_rto",
+    "mean_lead_time_minutes",
+    "mean_time_to_restore_minutes",
+];
+
+fn minutes(d: Duration) -> f64 {
+    d.num_seconds() as f64 / 60.0
+}
+
+fn mean(values: &[f64]) -> Option<f64> {
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+}
+
+/// Computes every figure for the changes that finished in `period`.
+///
+/// `facts` holds what the history says, by record id; a change without facts
+/// (no history) misses every history-judged deadline. Deadlines still running
+/// at `now` are left out, not counted as missed.
+pub fn compute(
+    changes: &[Change],
+    facts: &BTreeMap<String, Facts>,
+    policy: &Policy,
+    period: Period,
+    now: DateTime<Utc>,
+) -> Metrics {
+    let mut counted: Vec<&Change> = changes
+        .iter()
+        .filter(|c| c.finished_at.is_some_and(|t| period.contains(t)))
+        .collect();
+    counted.sort_by(|a, b| a.id.cmp(&b.id));
+    let total = counted.len();
+    let none = Facts::default();
+    let facts_of = |id: &str| facts.get(id).unwrap_or(&none);
+    let t = &policy.targets;
+    let mut m: BTreeMap<&'static str, Figure> = BTreeMap::new();
+
+    let ids = |pred: &dyn Fn(&Change) -> bool| -> Vec<String> {
+        counted.iter().filter(|c| pred(c)).map(|c| c.id.clone()).collect()
+    };
+    let rate = |pred: &dyn Fn(&Change) -> bool, goal: Goal| {
+        let hits = ids(pred);
+        Figure::ratio(hits.len(), total, goal, hits)
+    };
+    m.insert(
+        "total_changes",
+        Figure {
+            actual: Some(total as f64),
+            target: None,
+            met: None,
+            of: total,
+            records: counted.iter().map(|c| c.id.clone()).collect(),
+        },
+    );
+    m.insert(
+        "emergency_rate",
+        rate(
+            &|c| c.classification == Classification::Emergency,
+            Goal::AtMost(t.emergency_rate),
+        ),
+    );
+    m.insert(
+        "success_rate",
+        rate(
+            &|c| c.outcome == Some(Outcome::Successful),
+            Goal::AtLeast(t.success_rate),
+        ),
+    );
+    m.insert(
+        "rollback_rate",
+        rate(
+            &|c| c.outcome == Some(Outcome::RolledBack),
+            Goal::AtMost(t.rollback_rate),
+        ),
+    );
+    m.insert(
+        "issue_rate",
+        rate(
+            &|c| matches!(c.outcome, Some(Outcome::Failed | Outcome::RolledBack)) || c.issues > 0,
+            Goal::AtMost(t.issue_rate),
+        ),
+    );
+    let mut times = Vec::new();
+    let mut lines = Vec::new();
+    for c in &counted {
+        if let (Some(s), Some(f)) = (c.started_at, c.finished_at) {
+            let mins = minutes(f - s);
+            times.push(mins);
+            lines.push(format!("{}: {} min", c.id, fmt_num(mins)));
+        } else {
+            lines.push(format!("{}: no implementation.started_at, left out", c.id));
+        }
+    }
+    m.insert(
+        "average_change_time_minutes",
+        Figure::new(
+            mean(&times),
+            Goal::AtMost(minutes(t.average_change_time.duration())),
+            times.len(),
+            lines,
+        ),
+    );
+
+    // Emergency deadlines, judged by commit times.
+    let deadlines = &policy.emergency_deadlines;
+    let emergencies: Vec<&&Change> = counted
+        .iter()
+        .filter(|c| c.classification == Classification::Emergency)
+        .collect();
+    let judge = |name: &str,
+                 base: &dyn Fn(&Change) -> Option<DateTime<Utc>>,
+                 done: &dyn Fn(&Facts) -> Option<&Stamp>,
+                 span: Duration,
+                 list: &[&&Change]|
+     -> Figure {
+        let mut hits = 0;
+        let mut of = 0;
+        let mut lines = Vec::new();
+        for c in list {
+            let Some(base) = base(c) else {
+                lines.push(format!("{}: no start time, left out", c.id));
+                continue;
+            };
+            let due = base + span;
+            match done(facts_of(&c.id)) {
+                Some(s) if s.at <= due => {
+                    hits += 1;
+                    of += 1;
+                    lines.push(format!(
+                        "{}: met, {name} committed {} ({}), due {}",
+                        c.id,
+                        s.at.format("%Y-%m-%d %H:%M"),
+                        s.short(),
+                        due.format("%Y-%m-%d %H:%M")
+                    ));
+                }
+                Some(s) => {
+                    of += 1;
+                    lines.push(format!(
+                        "{}: missed, {name} committed {} ({}), due {}",
+                        c.id,
+                        s.at.format("%Y-%m-%d %H:%M"),
+                        s.short(),
+                        due.format("%Y-%m-%d %H:%M")
+                    ));
+                }
+                None if due > now => lines.push(format!(
+                    "{}: pending, {name} due {}, left out",
+                    c.id,
+                    due.format("%Y-%m-%d %H:%M")
+                )),
+                None => {
+                    of += 1;
+                    lines.push(format!(
+                        "{}: missed, no {name} committed, due {}",
+                        c.id,
+                        due.format("%Y-%m-%d %H:%M")
+                    ));
+                }
+            }
+        }
+        Figure::ratio(hits, of, Goal::AtLeast(1.0), lines)
+    };
+    let start = |c: &Change| c.started_at.or(c.finished_at);
+    m.insert(
+        "emergency_documented_in_time",
+        judge(
+            "first commit",
+            &start,
+            &|f| f.first_commit.as_ref(),
+            deadlines.documentation.duration(),
+            &emergencies,
+        ),
+    );
+    m.insert(
+        "emergency_written_approval_in_time",
+        judge(
+            "written approval",
+            &start,
+            &|f| f.first_written_approval.as_ref(),
+            deadlines.written_approval.duration(),
+            &emergencies,
+        ),
+    );
+    m.insert(
+        "emergency_post_review_in_time",
+        judge(
+            "post-emergency review",
+            &|c: &Change| c.finished_at,
+            &|f| f.post_review.as_ref(),
+            deadlines.post_review.duration(),
+            &emergencies,
+        ),
+    );
+    let approvable: Vec<&&Change> = counted
+        .iter()
+        .filter(|c| !matches!(c.classification, Classification::Standard | Classification::Emergency))
+        .collect();
+    m.insert(
+        "approvals_before_implementation",
+        judge(
+            "approval",
+            &start,
+            &|f| f.first_approval.as_ref(),
+            Duration::zero(),
+            &approvable,
+        ),
+    );
+
+    let mut edited = Vec::new();
+    for c in &counted {
+        let f = facts_of(&c.id);
+        if !f.edits_after_approval.is_empty() {
+            let commits: Vec<String> = f
+                .edits_after_approval
+                .iter()
+                .map(|s| format!("{} by {} at {}", s.short(), s.by, s.at.format("%Y-%m-%d %H:%M")))
+                .collect();
+            edited.push(format!("{}: {}", c.id, commits.join("; ")));
+        }
+    }
+    m.insert(
+        "edited_after_approval",
+        Figure::ratio(edited.len(), total, Goal::AtMost(0.0), edited),
+    );
+    let mut by_others = Vec::new();
+    for c in &counted {
+        for (approver, s) in &facts_of(&c.id).approvals_by_others {
+            by_others.push(format!(
+                "{}: approval of {approver} committed by {} ({})",
+                c.id,
+                s.by,
+                s.short()
+            ));
+        }
+    }
+    let others_count = counted
+        .iter()
+        .filter(|c| !facts_of(&c.id).approvals_by_others.is_empty())
+        .count();
+    m.insert(
+        "approvals_by_others",
+        Figure::ratio(others_count, total, Goal::AtMost(0.0), by_others),
+    );
+
+    let mut within = 0;
+    let mut rollbacks = 0;
+    let mut restore = Vec::new();
+    let mut lines = Vec::new();
+    for c in &counted {
+        for (i, b) in c.rollbacks.iter().enumerate() {
+            let (Some(s), Some(r)) = (b.started_at, b.restored_at) else {
+                lines.push(format!("{} rollback {}: not restored, left out", c.id, i + 1));
+                continue;
+            };
+            let kind = b.kind.or(c.plan_kind).unwrap_or(RollbackKind::Simple);
+            let rto = policy.rto.of(kind);
+            let took = minutes(r - s);
+            rollbacks += 1;
+            restore.push(took);
+            let ok = r - s <= rto.duration();
+            if ok {
+                within += 1;
+            }
+            lines.push(format!(
+                "{} rollback {}: {} min, {kind} RTO {rto}, {}",
+                c.id,
+                i + 1,
+                fmt_num(took),
+                if ok { "met" } else { "missed" }
+            ));
+        }
+    }
+    m.insert(
+        "rollbacks_within_rto",
+        Figure::ratio(within, rollbacks, Goal::AtLeast(1.0), lines.clone()),
+    );
+    m.insert(
+        "mean_time_to_restore_minutes",
+        Figure::new(mean(&restore), Goal::None, restore.len(), lines),
+    );
+
+    let mut leads = Vec::new();
+    let mut lines = Vec::new();
+    for c in &counted {
+        let f = facts_of(&c.id);
+        match (&f.first_commit, f.status_first.get("completed")) {
+            (Some(first), Some(done)) => {
+                let mins = minutes(done.at - first.at);
+                leads.push(mins);
+                lines.push(format!(
+                    "{}: first commit {} ({}) → completed {} ({}): {} min",
+                    c.id,
+                    first.at.format("%Y-%m-%d %H:%M"),
+                    first.short(),
+                    done.at.format("%Y-%m-%d %H:%M"),
+                    done.short(),
+                    fmt_num(mins)
+                ));
+            }
+            _ => lines.push(format!("{}: never committed as completed, left out", c.id)),
+        }
+    }
+    m.insert(
+        "mean_lead_time_minutes",
+        Figure::new(mean(&leads), Goal::None, leads.len(), lines),
+    );
+    Metrics { period, metrics: m }
+}
+
+/// Formats a number with at most one decimal, without a trailing `.0`.
+pub fn fmt_num(x: f64) -> String {
+    let rounded = (x * 10.0).round() / 10.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    }
+}
