@@ -25,11 +25,66 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
                 (None, Some(d)) => Period::week_of(crate::timearg::parse_date("--date", d)?),
                 (None, None) => Period::week_of(now.date_naive()),
             };
-            let attention = Vec::new();
+            let attention = attention_items(&records, &policy, period, now);
             let data = report::weekly::build(&records, &policy, period, now, attention);
             report::render(&data, &report::weekly::document(&data), format, color)?
         }
     };
     report::emit(&text, args.output.as_deref(), app.args.quiet)?;
     Ok(0)
+}
+
+/// What needs attention this week: the attention engine's items (pending
+/// approvals, emergency deadlines, post-rollback actions, RTO overruns) and
+/// the calendar's problems for changes planned up to the end of next week.
+fn attention_items(
+    records: &[crate::record::Record],
+    policy: &crate::policy::Policy,
+    week: Period,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<report::weekly::Attention> {
+    let mut out: Vec<report::weekly::Attention> = crate::attention::items(records, policy, now)
+        .into_iter()
+        .map(|item| report::weekly::Attention {
+            id: item.id.clone(),
+            what: item.what.clone(),
+            who: if item.who.is_empty() {
+                "—".into()
+            } else {
+                item.who.join(", ")
+            },
+            when: match item.due {
+                None if item.what.starts_with("approval pending") => records
+                    .iter()
+                    .find(|r| r.id == item.id)
+                    .map(|r| {
+                        format!(
+                            "waiting {} days (created {})",
+                            (now - r.created_at).num_days(),
+                            r.created_at.format("%d %b")
+                        )
+                    })
+                    .unwrap_or_default(),
+                Some(due) if item.overdue => format!("overdue since {}", due.format("%a %d %b %H:%M")),
+                Some(due) => format!("due {}", due.format("%a %d %b %H:%M")),
+                None => String::new(),
+            },
+            overdue: item.overdue,
+        })
+        .collect();
+    let horizon = week.next_week();
+    let planned: Vec<&crate::record::Record> = records.iter().collect();
+    for problem in crate::calendar::problems(&planned, policy) {
+        if problem.end < week.from || problem.start >= horizon.to {
+            continue;
+        }
+        out.push(report::weekly::Attention {
+            id: problem.id.clone(),
+            what: format!("{}: {}", problem.kind.rule(), problem.message),
+            who: "requester, change manager".into(),
+            when: format!("window {}", problem.start.format("%a %d %b %H:%M")),
+            overdue: false,
+        });
+    }
+    out
 }
