@@ -277,6 +277,15 @@ pub enum ReportKind {
         #[arg(long, value_name = "DATE")]
         date: Option<String>,
     },
+    /// The monthly management report: the metrics of guide section 9.3, volume
+    /// by class and system, emergency trends, rollback analysis, recommendations.
+    ///
+    /// Example: `chg report monthly --month 2026-11 --format html --output nov.html`
+    Monthly {
+        /// The month (default: the last full month).
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

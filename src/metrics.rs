@@ -12,19 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::policy::Policy;
 use crate::record::{Classification, Outcome, Record, RollbackKind};
 
-/// A half-open period in UTC: `from` inclusive, `to` exclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Period {
-    pub from: DateTime<Utc>,
-    pub to: DateTime<Utc>,
-}
-
-impl Period {
-    /// Returns true when `t` falls in the period.
-    pub fn contains(&self, t: DateTime<Utc>) -> bool {
-        self.from <= t && t < self.to
-    }
-}
+pub use crate::period::Period;
 
 /// The fields of a record the metrics read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

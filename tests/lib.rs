@@ -12,6 +12,7 @@ mod gate;
 mod hardening;
 mod lifecycle;
 mod properties;
+mod reports;
 mod rules_lifecycle;
 mod store;
 mod wizards;

@@ -21,6 +21,29 @@ struct Output<'a> {
     metrics: &'a std::collections::BTreeMap<&'static str, Figure>,
 }
 
+/// Computes the metrics of several periods at HEAD from one walk of the history (for the reports).
+pub fn compute_at_head(
+    store: &crate::store::Store,
+    periods: &[Period],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<metrics::Metrics>> {
+    let repo = store.repo();
+    if repo.head_commit()?.is_none() {
+        bail!("the repository has no commits yet\n  hint: reports are computed from committed records; commit the store first");
+    }
+    let tip = repo.resolve("HEAD")?;
+    let (history, _) = History::build(repo, tip, false)?;
+    if let Some(why) = &history.incomplete {
+        eprintln!("warning: {why}; the history-judged figures may be wrong");
+    }
+    let policy = policy_at(store, tip)?;
+    let (changes, facts, _) = history.current();
+    Ok(periods
+        .iter()
+        .map(|p| metrics::compute(&changes, &facts, &policy, *p, now))
+        .collect())
+}
+
 /// Prints the figures of the period.
 pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
     let format = app.format(Format::Table, &[Format::Table, Format::Json, Format::Markdown])?;

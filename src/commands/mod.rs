@@ -22,7 +22,7 @@ mod demo;
 mod emergency;
 mod fail;
 mod log;
-mod metrics;
+pub mod metrics;
 mod reject;
 mod review;
 mod rollback;

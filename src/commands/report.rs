@@ -29,6 +29,24 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
             let data = report::weekly::build(&records, &policy, period, now, attention);
             report::render(&data, &report::weekly::document(&data), format, color)?
         }
+        ReportKind::Monthly { month } => {
+            let period = match month {
+                Some(m) => Period::parse_month(m)?,
+                None => Period::month_of(now.date_naive()).previous_month(),
+            };
+            // The month and the five before it, oldest first, for the trend.
+            let mut months = vec![period];
+            for _ in 0..5 {
+                let earlier = months[0].previous_month();
+                months.insert(0, earlier);
+            }
+            let computed = super::metrics::compute_at_head(&store, &months, now)?;
+            let Some(this_month) = computed.last() else {
+                anyhow::bail!("no metrics computed");
+            };
+            let data = report::monthly::build(period, this_month, &computed, &records, now);
+            report::render(&data, &report::monthly::document(&data), format, color)?
+        }
     };
     report::emit(&text, args.output.as_deref(), app.args.quiet)?;
     Ok(0)

@@ -1,6 +1,7 @@
 //! The reports of guide section 9.4: weekly CAB, monthly management,
 //! quarterly executive. Each builds its data, then a `render::Document`.
 
+pub mod monthly;
 pub mod weekly;
 
 use anyhow::{Context as _, Result};

@@ -1,0 +1,276 @@
+//! The monthly management report (guide 9.4): the metrics of section 9.3
+//! exactly as `chg metrics` computes them, volume, emergency trends, rollback
+//! analysis and the improvements the numbers call for.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::metrics::{Figure, Metrics, GUIDE_TABLE, HISTORY_FIGURES};
+use crate::period::Period;
+use crate::record::{Classification, Outcome, Record};
+use crate::render::{Block, Cell, Chart, ChartKind, Document, Section, Series, Table, Tone, Unit};
+
+/// Everything the monthly report says, as data.
+#[derive(Debug, Serialize)]
+pub struct Monthly {
+    pub month: String,
+    pub period: Period,
+    pub generated_at: DateTime<Utc>,
+    pub metrics: BTreeMap<&'static str, Figure>,
+    pub volume_by_class: BTreeMap<String, usize>,
+    pub volume_by_system: BTreeMap<String, usize>,
+    /// Emergency changes per month, the last six months, oldest first.
+    pub emergency_trend: Vec<(String, usize)>,
+    pub emergency_reasons: BTreeMap<String, usize>,
+    pub emergency_root_causes: Vec<String>,
+    pub open_post_emergency_actions: Vec<String>,
+    pub rollbacks_by_trigger: BTreeMap<String, usize>,
+    pub rollbacks_by_kind: BTreeMap<String, usize>,
+    pub recommendations: Vec<String>,
+}
+
+/// Builds the report from the month's metrics, the six months' metrics (oldest first) and the records.
+pub fn build(month: Period, metrics: &Metrics, trend: &[Metrics], records: &[Record], now: DateTime<Utc>) -> Monthly {
+    let counted: Vec<&Record> = records
+        .iter()
+        .filter(|r| r.finished_at().is_some_and(|t| month.contains(t)) && r.outcome().is_some())
+        .collect();
+    let mut by_class = BTreeMap::new();
+    let mut by_system = BTreeMap::new();
+    for r in &counted {
+        *by_class.entry(r.classification.to_string()).or_insert(0) += 1;
+        for s in &r.systems {
+            *by_system.entry(s.clone()).or_insert(0) += 1;
+        }
+    }
+    let emergencies: Vec<&&Record> = counted
+        .iter()
+        .filter(|r| r.classification == Classification::Emergency)
+        .collect();
+    let mut reasons = BTreeMap::new();
+    let mut root_causes = Vec::new();
+    let mut open_actions = Vec::new();
+    for r in &emergencies {
+        if let Some(e) = &r.emergency {
+            for c in &e.criteria {
+                *reasons.entry(c.to_string()).or_insert(0) += 1;
+            }
+            match e.post_review.as_ref().and_then(|p| p.root_cause.clone()) {
+                Some(cause) => root_causes.push(format!("{}: {}", r.id, cause.trim())),
+                None => open_actions.push(format!(
+                    "{}: post-emergency review (root cause, preventive measures)",
+                    r.id
+                )),
+            }
+        }
+    }
+    let mut by_trigger = BTreeMap::new();
+    let mut by_kind = BTreeMap::new();
+    for r in counted.iter().filter(|r| r.outcome() == Some(Outcome::RolledBack)) {
+        for rb in &r.rollbacks {
+            *by_trigger.entry(rb.trigger.to_string()).or_insert(0) += 1;
+            let kind = rb
+                .kind
+                .or(r.rollback_kind())
+                .map_or("unknown".to_string(), |k| k.to_string());
+            *by_kind.entry(kind).or_insert(0) += 1;
+        }
+    }
+    let emergency_trend = trend
+        .iter()
+        .map(|m| {
+            let count = m
+                .metrics
+                .get("emergency_rate")
+                .map_or(0, |f| (f.actual.unwrap_or(0.0) * f.of as f64).round() as usize);
+            (m.period.label(), count)
+        })
+        .collect();
+    Monthly {
+        month: month.label(),
+        period: month,
+        generated_at: now,
+        recommendations: recommendations(&metrics.metrics),
+        metrics: metrics.metrics.clone(),
+        volume_by_class: by_class,
+        volume_by_system: by_system,
+        emergency_trend,
+        emergency_reasons: reasons,
+        emergency_root_causes: root_causes,
+        open_post_emergency_actions: open_actions,
+        rollbacks_by_trigger: by_trigger,
+        rollbacks_by_kind: by_kind,
+    }
+}
+
+/// One recommendation per missed target, citing the figure that triggered it.
+pub fn recommendations(metrics: &BTreeMap<&'static str, Figure>) -> Vec<String> {
+    let advice: &[(&str, &str)] = &[
+        ("emergency_rate", "Plan more work as normal changes: review why each emergency could not wait for the next window, and fix the recurring causes."),
+        ("success_rate", "Strengthen pre-deployment testing and the approval criteria for the classes that failed."),
+        ("rollback_rate", "Use canary or blue-green rollouts with automatic rollback triggers, and test rollback procedures quarterly."),
+        ("issue_rate", "Feed the issues met into the test plans and runbooks of the affected systems."),
+        ("average_change_time_minutes", "Split long changes into smaller ones and automate their manual steps."),
+        ("emergency_documented_in_time", "Complete emergency documentation within 24 h; put it on the incident checklist."),
+        ("emergency_written_approval_in_time", "Ask the CISO and CTO to confirm verbal approvals in writing within 24 h."),
+        ("emergency_post_review_in_time", "Hold post-emergency reviews within 5 days."),
+        ("approvals_before_implementation", "No implementation before the approval is committed."),
+        ("rollbacks_within_rto", "Rehearse the rollbacks that overran their RTO, and reclassify their rollback kind if needed."),
+    ];
+    advice
+        .iter()
+        .filter_map(|(name, text)| {
+            let f = metrics.get(name)?;
+            (f.met == Some(false)).then(|| {
+                format!(
+                    "{text} (because `{name}` was {} against a target of {})",
+                    show(name, f.actual),
+                    show(name, f.target)
+                )
+            })
+        })
+        .collect()
+}
+
+/// Formats a figure: rates as percentages, times in minutes or hours, counts as numbers.
+pub fn show(name: &str, value: Option<f64>) -> String {
+    let Some(v) = value else { return "—".into() };
+    if name.ends_with("_minutes") {
+        if v >= 120.0 {
+            format!("{:.1} h", v / 60.0)
+        } else {
+            format!("{v:.0} min")
+        }
+    } else if name == "total_changes" || name == "edited_after_approval" || name == "approvals_by_others" {
+        format!("{v:.0}")
+    } else {
+        format!("{:.1} %", v * 100.0)
+    }
+}
+
+/// Rows of name, target, actual, status for figures.
+pub fn figure_rows(metrics: &BTreeMap<&'static str, Figure>, names: &[&str]) -> Vec<Vec<Cell>> {
+    names
+        .iter()
+        .filter_map(|name| {
+            let f = metrics.get(name)?;
+            let status = match f.met {
+                Some(true) => Cell::toned("met", Some(Tone::Good)),
+                Some(false) => Cell::toned("missed", Some(Tone::Bad)),
+                None if f.actual.is_none() && f.of == 0 => Cell::plain("no changes"),
+                None => Cell::plain("—"),
+            };
+            Some(vec![
+                Cell::plain(name.replace('_', " ")),
+                Cell::plain(show(name, f.target)),
+                Cell::plain(show(name, f.actual)),
+                Cell::plain(f.of),
+                status,
+            ])
+        })
+        .collect()
+}
+
+fn counts_table(title: &str, map: &BTreeMap<String, usize>) -> Block {
+    if map.is_empty() {
+        return Block::Empty(format!("{title}: none."));
+    }
+    Block::Table(Table::new(
+        &[title, "Changes"],
+        map.iter().map(|(k, v)| vec![Cell::plain(k), Cell::plain(v)]).collect(),
+    ))
+}
+
+/// Lays the report out for a reader.
+pub fn document(m: &Monthly) -> Document {
+    let headers = ["Metric", "Target", "Actual", "Counted", "Status"];
+    let mut sections = vec![
+        Section {
+            heading: "Metrics (guide section 9.3)".into(),
+            blocks: vec![Block::Table(Table::new(&headers, figure_rows(&m.metrics, GUIDE_TABLE)))],
+        },
+        Section {
+            heading: "Judged from the history".into(),
+            blocks: vec![Block::Table(Table::new(
+                &headers,
+                figure_rows(&m.metrics, HISTORY_FIGURES),
+            ))],
+        },
+    ];
+    let classes: Vec<String> = Classification::ALL.iter().map(|c| c.to_string()).collect();
+    sections.push(Section {
+        heading: "Change volume".into(),
+        blocks: vec![
+            Block::Chart(Chart {
+                title: "Changes by class".into(),
+                kind: ChartKind::Bar,
+                labels: classes.clone(),
+                series: vec![Series {
+                    name: "changes".into(),
+                    values: classes
+                        .iter()
+                        .map(|c| *m.volume_by_class.get(c).unwrap_or(&0) as f64)
+                        .collect(),
+                }],
+                target: None,
+                unit: Unit::Count,
+            }),
+            counts_table("System", &m.volume_by_system),
+        ],
+    });
+    let mut emergency = vec![Block::Chart(Chart {
+        title: "Emergency changes per month".into(),
+        kind: ChartKind::Line,
+        labels: m.emergency_trend.iter().map(|(l, _)| l.clone()).collect(),
+        series: vec![Series {
+            name: "emergency changes".into(),
+            values: m.emergency_trend.iter().map(|(_, n)| *n as f64).collect(),
+        }],
+        target: None,
+        unit: Unit::Count,
+    })];
+    emergency.push(counts_table("Reason (criterion)", &m.emergency_reasons));
+    if !m.emergency_root_causes.is_empty() {
+        emergency.push(Block::Text("Root causes:".into()));
+        emergency.push(Block::List(m.emergency_root_causes.clone()));
+    }
+    if !m.open_post_emergency_actions.is_empty() {
+        emergency.push(Block::Text("Open post-emergency action items:".into()));
+        emergency.push(Block::List(m.open_post_emergency_actions.clone()));
+    }
+    sections.push(Section {
+        heading: "Emergency change tracking".into(),
+        blocks: emergency,
+    });
+    let mut rollback = vec![
+        counts_table("Trigger", &m.rollbacks_by_trigger),
+        counts_table("Rollback kind", &m.rollbacks_by_kind),
+    ];
+    rollback.push(Block::Table(Table::new(
+        &headers,
+        figure_rows(&m.metrics, &["rollbacks_within_rto", "mean_time_to_restore_minutes"]),
+    )));
+    sections.push(Section {
+        heading: "Rollback analysis".into(),
+        blocks: rollback,
+    });
+    sections.push(Section {
+        heading: "Recommended improvements".into(),
+        blocks: vec![if m.recommendations.is_empty() {
+            Block::Empty("Every target was met; no improvement is called for.".into())
+        } else {
+            Block::List(m.recommendations.clone())
+        }],
+    });
+    Document {
+        title: format!("Monthly change management report — {}", m.month),
+        subtitle: format!(
+            "{} · generated {}",
+            m.period.dates(),
+            m.generated_at.format("%Y-%m-%d %H:%M UTC")
+        ),
+        sections,
+    }
+}
