@@ -77,6 +77,23 @@ impl Repo {
 
     /// Refuses to commit in the middle of a merge, rebase or other operation.
     pub fn ensure_clean_state(&self) -> Result<()> {
+        // A lock git (or a killed chg) left behind would fail the commit after the file is written.
+        let mut locks = vec![
+            self.inner.path().join("index.lock"),
+            self.inner.path().join("HEAD.lock"),
+        ];
+        if let Ok(head) = self.inner.find_reference("HEAD") {
+            if let Some(target) = head.symbolic_target() {
+                locks.push(self.inner.commondir().join(format!("{target}.lock")));
+            }
+        }
+        if let Some(lock) = locks.into_iter().find(|l| l.exists()) {
+            bail!(
+                "git's lock file {} exists: another git process is running, or one was killed and left it\n  hint: if no git is running, delete it (`rm {}`) and run chg again",
+                lock.display(),
+                lock.display()
+            );
+        }
         let state = self.inner.state();
         if state == RepositoryState::Clean {
             return Ok(());

@@ -377,7 +377,27 @@ impl Store {
             .open(&path)
             .with_context(|| format!("cannot open the lock file {}", path.display()))?;
         file.lock().with_context(|| format!("cannot lock {}", path.display()))?;
+        self.sweep_temporary_files();
         Ok(StoreLock { _file: file })
+    }
+
+    /// Removes temporary files that a killed chg left behind. Only called with
+    /// the lock held, so no other chg is writing one at the same time.
+    fn sweep_temporary_files(&self) {
+        let mut dirs = vec![self.dir.clone(), self.templates_dir()];
+        if let Ok(entries) = std::fs::read_dir(&self.dir) {
+            dirs.extend(entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()));
+        }
+        for dir in dirs {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.filter_map(|e| e.ok()) {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                if name.starts_with(".chg-") && name.ends_with(".tmp") {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
     }
 
     /// Commits the given files with the actor's identity.

@@ -7,6 +7,7 @@ mod support;
 
 mod calendar;
 mod check;
+mod crash;
 mod emergency;
 mod gate;
 mod hardening;

@@ -13,6 +13,8 @@ pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
     let store = Store::locate(app.args.store.as_deref())?;
     let mut written = Vec::new();
     std::fs::create_dir_all(store.dir()).with_context(|| format!("cannot create {}", store.display(store.dir())))?;
+    let _lock = store.lock()?;
+    std::fs::create_dir_all(store.dir()).with_context(|| format!("cannot create {}", store.display(store.dir())))?;
     let policy = store.policy_path();
     if !policy.exists() {
         store.write_atomic(&policy, DEFAULT_POLICY_YAML.as_bytes())?;

@@ -41,6 +41,9 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     }
 
     let _lock = store.lock()?;
+    if !app.args.no_commit {
+        store.repo().ensure_clean_state()?;
+    }
     let (record, path) = store.create_record(now.year(), record)?;
     let shown = store.display(&path);
     if !app.args.no_commit {

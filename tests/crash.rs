@@ -1,0 +1,156 @@
+//! Crash safety: chg killed with SIGKILL at random moments during new,
+//! approve, rollback and renumber never leaves a broken record, a temporary
+//! file, or an unusable index behind.
+
+use std::time::Duration;
+
+use crate::support::*;
+
+/// A small deterministic generator, so a failure can be replayed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % below
+    }
+}
+
+fn spawn(repo: &Repo, who: Who, args: &[&str]) -> std::process::Child {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chg"));
+    let home = repo.join(".home");
+    std::fs::create_dir_all(&home).unwrap();
+    isolate(&mut cmd, &home);
+    cmd.current_dir(repo.path())
+        .env("GIT_AUTHOR_NAME", who.name)
+        .env("GIT_AUTHOR_EMAIL", who.email)
+        .env("GIT_COMMITTER_NAME", who.name)
+        .env("GIT_COMMITTER_EMAIL", who.email)
+        .env("CHG_NOW", "2026-11-18T03:00:00Z")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .args(args);
+    cmd.spawn().unwrap()
+}
+
+#[test]
+fn sigkill_at_random_moments_leaves_the_store_whole() {
+    let repo = Repo::initialised();
+    std::fs::write(repo.join(".gitignore"), ".home/\n").unwrap();
+    repo.write(
+        "changes/2026/CHG-2026-0001.yaml",
+        &normal_record("CHG-2026-0001", "submitted"),
+    );
+    let running = format!(
+        "{}{SAM_APPROVAL}implementation:\n  started_at: 2026-11-18T02:05:00Z\n",
+        normal_record("CHG-2026-0900", "in-progress")
+    );
+    repo.write("changes/2026/CHG-2026-0900.yaml", &running);
+    repo.commit_all_at(JANE, "@1763280000 +0000", "submitted");
+    let mut rng = Lcg(42);
+    let mut killed = 0;
+    for round in 0..40 {
+        let (who, args): (Who, Vec<&str>) = match round % 4 {
+            0 => (
+                JANE,
+                vec![
+                    "new",
+                    "--no-input",
+                    "--title",
+                    "killed maybe",
+                    "--impact",
+                    "low",
+                    "--likelihood",
+                    "medium",
+                ],
+            ),
+            1 => (SAM, vec!["approve", "CHG-2026-0001", "--no-input"]),
+            2 => (
+                JANE,
+                vec![
+                    "rollback",
+                    "CHG-2026-0900",
+                    "--no-input",
+                    "--trigger",
+                    "error-rate",
+                    "--reason",
+                    "5xx",
+                    "--started-at",
+                    "2026-11-18T02:30:00Z",
+                    "--smoke-tests",
+                    "passed",
+                    "--error-rates",
+                    "normal",
+                    "--customer-access",
+                    "verified",
+                ],
+            ),
+            _ => (JANE, vec!["renumber", "CHG-2026-0901"]),
+        };
+        let mut child = spawn(&repo, who, &args);
+        std::thread::sleep(Duration::from_millis(rng.next(40)));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            killed += 1;
+        }
+        child.wait().unwrap();
+        // A lock git left behind is reported clearly by the next run, then removed as the hint says.
+        let locks: Vec<_> = [".git/index.lock", ".git/HEAD.lock", ".git/refs/heads/main.lock"]
+            .iter()
+            .map(|l| repo.join(l))
+            .filter(|l| l.exists())
+            .collect();
+        if !locks.is_empty() {
+            let before = std::fs::read_dir(repo.join("changes/2026")).unwrap().count();
+            let run = repo.chg(&[
+                "new",
+                "--no-input",
+                "--title",
+                "x",
+                "--impact",
+                "low",
+                "--likelihood",
+                "medium",
+            ]);
+            assert_eq!(run.status, 2, "{run:?}");
+            assert!(
+                run.stderr.contains(".lock") && run.stderr.contains("delete it"),
+                "{}",
+                run.stderr
+            );
+            assert_eq!(
+                std::fs::read_dir(repo.join("changes/2026")).unwrap().count(),
+                before,
+                "nothing written"
+            );
+            for lock in locks {
+                std::fs::remove_file(&lock).unwrap();
+            }
+        }
+    }
+    assert!(killed > 5, "the test killed chg mid-run often enough ({killed})");
+    // Every record parses (no exit 2), and the index is usable.
+    let check = repo.chg(&["check", "--format", "json"]);
+    assert_ne!(check.status, 2, "{check:?}");
+    repo.git(&["status", "--porcelain"]);
+    repo.chg(&[
+        "new",
+        "--no-input",
+        "--title",
+        "after",
+        "--impact",
+        "low",
+        "--likelihood",
+        "medium",
+    ])
+    .ok();
+    for dir in ["changes", "changes/2026"] {
+        for entry in std::fs::read_dir(repo.join(dir)).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(!name.starts_with(".chg-"), "temporary file left in {dir}: {name}");
+        }
+    }
+}
