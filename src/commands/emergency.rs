@@ -124,17 +124,8 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
         let role = super::approve::choose_role(&policy, &record, &approver, Some(role))?;
         super::approve::add_approval(&mut record, &approver, role, Method::Verbal, at, None)?;
     }
-    let (record, path) = store.create_record(now.year(), record)?;
-    let shown = store.display(&path);
-    if !app.args.no_commit {
-        let message = format!("chg: new {} (emergency: {})", record.id, record.title);
-        if let Err(err) = store.commit(&[path.as_path()], &message, &actor) {
-            return Err(err.context(format!(
-                "{} was written but not committed; commit it yourself or run `git checkout -- {shown}` to drop it",
-                record.id
-            )));
-        }
-    }
+    let detail = format!("emergency: {}", record.title);
+    let (record, shown) = super::new::create_committed(app, &store, &actor, record, now.year(), &detail)?;
     match app.format(Format::Text, &[Format::Text, Format::Json])? {
         Format::Json => crate::output::print(&format!("{}\n", serde_json::to_string(&record)?))?,
         _ if app.args.quiet => {}

@@ -40,27 +40,42 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
         super::calendar::warn_or_refuse(&record, &others, &policy, app.args.quiet)?;
     }
 
-    let _lock = store.lock()?;
-    if !app.args.no_commit {
-        store.repo().ensure_clean_state()?;
-    }
-    let (record, path) = store.create_record(now.year(), record)?;
-    let shown = store.display(&path);
-    if !app.args.no_commit {
-        let message = format!("chg: new {} ({})", record.id, record.title);
-        if let Err(err) = store.commit(&[path.as_path()], &message, &actor) {
-            return Err(err.context(format!(
-                "{} was written but not committed; commit it yourself or run `git checkout -- {shown}` to drop it",
-                record.id
-            )));
-        }
-    }
+    let detail = record.title.clone();
+    let (record, shown) = create_committed(app, &store, &actor, record, now.year(), &detail)?;
     match app.format(Format::Text, &[Format::Text, Format::Json])? {
         Format::Json => crate::output::print(&format!("{}\n", serde_json::to_string(&record)?))?,
         _ if app.args.quiet => {}
         _ => crate::output::print(&format!("Created {} ({shown})\n", record.id))?,
     }
     Ok(0)
+}
+
+/// Creates a new record with the next free id under the store lock and
+/// commits it as `chg: new ID (DETAIL)` unless `--no-commit`; returns it and its shown path.
+pub fn create_committed(
+    app: &App,
+    store: &crate::store::Store,
+    actor: &crate::git::Actor,
+    record: Record,
+    year: i32,
+    detail: &str,
+) -> Result<(Record, String)> {
+    let _lock = store.lock()?;
+    if !app.args.no_commit {
+        store.repo().ensure_clean_state()?;
+    }
+    let (record, path) = store.create_record(year, record)?;
+    let shown = store.display(&path);
+    if !app.args.no_commit {
+        let message = format!("chg: new {} ({detail})", record.id);
+        if let Err(err) = store.commit(&[path.as_path()], &message, actor) {
+            return Err(err.context(format!(
+                "{} was written but not committed; commit it yourself or run `git checkout -- {shown}` to drop it",
+                record.id
+            )));
+        }
+    }
+    Ok((record, shown))
 }
 
 fn find_template<'a>(
