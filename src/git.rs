@@ -585,6 +585,23 @@ impl Repo {
         git2::opts::strict_hash_verification(enabled);
     }
 
+    /// Caps how much of the pack files libgit2 keeps mapped.
+    ///
+    /// libgit2 maps packs in 1 GiB windows and keeps up to 8 GiB mapped on a
+    /// 64-bit system, so a history walk kept every page of the pack it read
+    /// resident: 211 MB of the 333 MB peak of `chg metrics` on a 241 MB pack.
+    /// 32 MiB windows, at most 96 MiB mapped, keep the peak flat whatever the
+    /// size of the repository.
+    #[allow(unsafe_code)]
+    pub fn limit_pack_memory() {
+        // SAFETY: these are libgit2 globals without a lock. `main` calls this
+        // once, first, before chg or libgit2 has started any thread.
+        unsafe {
+            let _ = git2::opts::set_mwindow_size(32 << 20);
+            let _ = git2::opts::set_mwindow_mapped_limit(96 << 20);
+        }
+    }
+
     /// Turns libgit2's object cache on or off for this process.
     ///
     /// A history walk reads each object once, so the cache only holds memory:

@@ -3,6 +3,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Before anything else, while chg has a single thread.
+    chg::git::Repo::limit_pack_memory();
     let cli = chg::cli::Cli::parse();
     match chg::run(cli) {
         Ok(code) => ExitCode::from(code),
