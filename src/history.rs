@@ -5,7 +5,7 @@
 //! needed are parsed; per record the engine keeps its facts and its latest
 //! version's summary, never every version.
 //!
-//! Results are cached in `.git/chg/history-v1.json`, keyed by the last
+//! Results are cached in `.git/chg/history-v2.json`, keyed by the last
 //! commit walked; a later run walks only the commits since, and rebuilds when
 //! that commit is no longer an ancestor or the cache does not check out.
 
@@ -525,20 +525,25 @@ fn earliest_in(map: &mut BTreeMap<String, Stamp>, key: &str, stamp: &Stamp) {
     }
 }
 
-/// The cache file: a version, the repository it belongs to, a checksum of the body.
+/// The cache file's first line: a version, the repository it belongs to, and
+/// a checksum of the rest of the file, which is the history as JSON.
+///
+/// The body follows the header as it is (not as a JSON string inside it), so
+/// reading a 30 MB cache parses it once from the bytes read, with no copy.
 #[derive(Serialize, Deserialize)]
-struct Cache {
+struct CacheHeader {
     version: u32,
     repository: String,
     checksum: u64,
-    body: String,
 }
 
-const CACHE_VERSION: u32 = 1;
+const CACHE_VERSION: u32 = 2;
+
+struct Cache;
 
 impl Cache {
     fn path(repo: &Repo) -> PathBuf {
-        repo.git_dir().join("chg").join("history-v1.json")
+        repo.git_dir().join("chg").join("history-v2.json")
     }
 
     fn identity(repo: &Repo) -> String {
@@ -548,38 +553,44 @@ impl Cache {
             .into_owned()
     }
 
-    fn checksum(body: &str) -> u64 {
+    fn checksum(body: &[u8]) -> u64 {
         let mut h = fnv();
-        h.write(body.as_bytes());
+        h.write(body);
         h.finish()
     }
 
     /// Reads the cache; anything wrong with it (missing, corrupt, foreign, old) means no cache.
     fn read(repo: &Repo, path: &std::path::Path) -> Option<History> {
-        let text = std::fs::read_to_string(path).ok()?;
-        let cache: Cache = serde_json::from_str(&text).ok()?;
-        if cache.version != CACHE_VERSION
-            || cache.repository != Cache::identity(repo)
-            || cache.checksum != Cache::checksum(&cache.body)
+        let bytes = std::fs::read(path).ok()?;
+        let newline = bytes.iter().position(|&b| b == b'\n')?;
+        let (head, body) = (&bytes[..newline], &bytes[newline + 1..]);
+        let header: CacheHeader = serde_json::from_slice(head).ok()?;
+        if header.version != CACHE_VERSION
+            || header.repository != Cache::identity(repo)
+            || header.checksum != Cache::checksum(body)
         {
             return None;
         }
-        serde_json::from_str(&cache.body).ok()
+        serde_json::from_slice(body).ok()
     }
 
     fn write(repo: &Repo, path: &std::path::Path, history: &History) -> Result<()> {
-        let body = serde_json::to_string(history)?;
-        let cache = Cache {
+        let body = serde_json::to_vec(history)?;
+        let header = CacheHeader {
             version: CACHE_VERSION,
             repository: Cache::identity(repo),
             checksum: Cache::checksum(&body),
-            body,
         };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
+            // The version 1 cache is never read again.
+            let _ = std::fs::remove_file(dir.join("history-v1.json"));
         }
+        let mut file = serde_json::to_vec(&header)?;
+        file.push(b'\n');
+        file.extend_from_slice(&body);
         let temp = path.with_extension("tmp");
-        std::fs::write(&temp, serde_json::to_vec(&cache)?)?;
+        std::fs::write(&temp, file)?;
         std::fs::rename(&temp, path)?;
         Ok(())
     }
