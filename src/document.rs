@@ -2,7 +2,7 @@
 //! becomes a typed value plus a map from each key's path to its line and
 //! column, so every finding can point at the offending key.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -48,35 +48,32 @@ impl DocumentError {
     }
 }
 
-/// Maps the dotted path of each key (`approvals[0].approver`) to where it stands.
+/// Finds where the key at a dotted path (`approvals[0].approver`) stands.
 ///
-/// Built on first use: most records have no finding, and skipping the second
-/// parse halves the time `chg check` spends on a clean store.
+/// Keeps only the text and parses it again when a position is asked for:
+/// most records have no finding, and an index kept for each record that has
+/// one made half of `chg check`'s memory on a large store (3 KB a record).
 #[derive(Debug, Clone, Default)]
 pub struct Positions {
     text: Option<std::sync::Arc<str>>,
-    by_path: std::cell::OnceCell<HashMap<String, Position>>,
 }
 
 impl Positions {
-    /// Keeps the text, to index its keys when a position is first asked for.
+    /// Keeps the text, to find keys in when a position is first asked for.
     pub fn lazy(text: &str) -> Positions {
         Positions {
             text: Some(text.into()),
-            by_path: std::cell::OnceCell::new(),
         }
-    }
-
-    fn map(&self) -> &HashMap<String, Position> {
-        self.by_path
-            .get_or_init(|| self.text.as_deref().and_then(index).unwrap_or_default())
     }
 
     /// Returns where `path` stands, or its nearest enclosing key, or the start of the file.
     pub fn of(&self, path: &str) -> Position {
+        let Some(all) = self.text.as_deref().and_then(index) else {
+            return Position::START;
+        };
         let mut path = path;
         loop {
-            if let Some(pos) = self.map().get(path) {
+            if let Some((_, pos)) = all.iter().rev().find(|(p, _)| p == path) {
                 return *pos;
             }
             match path.rfind(['.', '[']) {
@@ -86,14 +83,16 @@ impl Positions {
         }
     }
 
-    /// Returns where `path` stands exactly, if it is in the document.
+    /// Returns where `path` stands exactly, if it is in the document (the
+    /// last of duplicate keys, as the parse reads them).
     pub fn get(&self, path: &str) -> Option<Position> {
-        self.map().get(path).copied()
+        let all = self.text.as_deref().and_then(index)?;
+        all.into_iter().rev().find(|(p, _)| p == path).map(|(_, pos)| pos)
     }
 }
 
 /// Indexes every key by walking the parser's events; `None` if the text does not parse.
-fn index(text: &str) -> Option<HashMap<String, Position>> {
+fn index(text: &str) -> Option<Vec<(String, Position)>> {
     enum Frame {
         // `item`: a sequence item whose position is its first key's
         // (the parser's marker for a block mapping start is past it).
@@ -107,7 +106,7 @@ fn index(text: &str) -> Option<HashMap<String, Position>> {
             index: usize,
         },
     }
-    let mut by_path = HashMap::new();
+    let mut by_path = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut parser = Parser::new_from_str(text);
     loop {
@@ -123,7 +122,7 @@ fn index(text: &str) -> Option<HashMap<String, Position>> {
                 let p = format!("{path}[{index}]");
                 *index += 1;
                 if !matches!(event, Event::MappingStart(..)) {
-                    by_path.insert(p.clone(), here);
+                    by_path.push((p.clone(), here));
                 }
                 Some(p)
             }
@@ -134,9 +133,9 @@ fn index(text: &str) -> Option<HashMap<String, Position>> {
             Event::Scalar(text, ..) if value_path.is_none() => {
                 if let Some(Frame::Map { path, key, item }) = stack.last_mut() {
                     if let Some(item_path) = item.take() {
-                        by_path.insert(item_path, here);
+                        by_path.push((item_path, here));
                     }
-                    by_path.insert(join(path, &text), here);
+                    by_path.push((join(path, &text), here));
                     *key = Some(text);
                 }
             }

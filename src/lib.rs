@@ -17,6 +17,7 @@ pub mod ics;
 pub mod id;
 pub mod lifecycle;
 pub mod output;
+pub mod parallel;
 pub mod period;
 pub mod person;
 pub mod policy;

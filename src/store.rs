@@ -20,7 +20,16 @@ pub const STORE_DIR: &str = "changes";
 /// A change store and the repository it lives in.
 pub struct Store {
     dir: PathBuf,
+    /// The work tree, normalized; reading files needs only this, so
+    /// threads can read records while `repo` (not `Sync`) stays here.
+    files: Files,
     repo: Repo,
+}
+
+/// Reads the store's files relative to the work tree; `Sync`, for threads.
+#[derive(Debug, Clone)]
+struct Files {
+    workdir: PathBuf,
 }
 
 /// A record read from its file, with where its keys stand.
@@ -63,7 +72,11 @@ impl Store {
                 workdir.display()
             );
         }
-        Ok(Store { dir, repo })
+        Ok(Store {
+            dir,
+            files: Files { workdir },
+            repo,
+        })
     }
 
     /// Fails with a hint to run `chg init` when the store folder does not exist.
@@ -104,12 +117,7 @@ impl Store {
 
     /// Returns a path relative to the work tree, with `/`, as findings show it.
     pub fn display(&self, path: &Path) -> String {
-        let workdir = normalize(self.repo.workdir());
-        let path = normalize(path);
-        path.strip_prefix(&workdir)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/")
+        self.files.display(path)
     }
 
     /// Returns the path relative to the work tree.
@@ -133,34 +141,7 @@ impl Store {
 
     /// Reads a store file, refusing symlinks that leave the work tree.
     fn read_checked(&self, path: &Path) -> Result<String, FileError> {
-        self.check_inside(path).map_err(|message| FileError {
-            file: self.display(path),
-            error: DocumentError {
-                rule: "outside-store",
-                position: Position::START,
-                message,
-                hint: "replace the link with the file itself; chg reads nothing outside the repository".into(),
-            },
-        })?;
-        document::read_text(path).map_err(|error| FileError {
-            file: self.display(path),
-            error,
-        })
-    }
-
-    fn check_inside(&self, path: &Path) -> Result<(), String> {
-        let meta = std::fs::symlink_metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
-        if meta.file_type().is_symlink() {
-            let target = std::fs::canonicalize(path).map_err(|e| format!("the link points nowhere: {e}"))?;
-            let root = std::fs::canonicalize(self.repo.workdir()).map_err(|e| e.to_string())?;
-            if !target.starts_with(&root) {
-                return Err(format!(
-                    "the file is a link to {}, outside the repository",
-                    target.display()
-                ));
-            }
-        }
-        Ok(())
+        self.files.read_checked(path)
     }
 
     /// Lists the record files, sorted: `changes/<year>/*.yaml`.
@@ -192,9 +173,7 @@ impl Store {
 
     /// Reads and parses one record file.
     pub fn load(&self, path: &Path) -> Result<Loaded, FileError> {
-        let file = self.display(path);
-        let text = self.read_checked(path)?;
-        Self::parse_record(&file, &text)
+        self.files.load(path)
     }
 
     /// Parses a record's text, `file` naming it in errors.
@@ -227,8 +206,10 @@ impl Store {
     pub fn load_all(&self) -> Result<(Vec<Loaded>, Vec<FileError>)> {
         let mut loaded = Vec::new();
         let mut errors = Vec::new();
-        for path in self.record_files()? {
-            match self.load(&path) {
+        // Parsing dominates; records are independent, so every core parses.
+        let files = &self.files;
+        for result in crate::parallel::map(&self.record_files()?, |path| files.load(path)) {
+            match result {
                 Ok(l) => loaded.push(l),
                 Err(e) => errors.push(e),
             }
@@ -420,6 +401,54 @@ impl Store {
 /// Held while a command writes and commits; released when dropped.
 pub struct StoreLock {
     _file: std::fs::File,
+}
+
+impl Files {
+    fn display(&self, path: &Path) -> String {
+        let path = normalize(path);
+        path.strip_prefix(&self.workdir)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/")
+    }
+
+    fn load(&self, path: &Path) -> Result<Loaded, FileError> {
+        let file = self.display(path);
+        let text = self.read_checked(path)?;
+        Store::parse_record(&file, &text)
+    }
+
+    /// Reads a store file, refusing symlinks that leave the work tree.
+    fn read_checked(&self, path: &Path) -> Result<String, FileError> {
+        self.check_inside(path).map_err(|message| FileError {
+            file: self.display(path),
+            error: DocumentError {
+                rule: "outside-store",
+                position: Position::START,
+                message,
+                hint: "replace the link with the file itself; chg reads nothing outside the repository".into(),
+            },
+        })?;
+        document::read_text(path).map_err(|error| FileError {
+            file: self.display(path),
+            error,
+        })
+    }
+
+    fn check_inside(&self, path: &Path) -> Result<(), String> {
+        let meta = std::fs::symlink_metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
+        if meta.file_type().is_symlink() {
+            let target = std::fs::canonicalize(path).map_err(|e| format!("the link points nowhere: {e}"))?;
+            let root = std::fs::canonicalize(&self.workdir).map_err(|e| e.to_string())?;
+            if !target.starts_with(&root) {
+                return Err(format!(
+                    "the file is a link to {}, outside the repository",
+                    target.display()
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Removes `.` and `..` components without touching the file system.

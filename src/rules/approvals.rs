@@ -70,12 +70,13 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     let pos = &loaded.positions;
     let mut findings = Vec::new();
     for (i, approval) in record.approvals.iter().enumerate() {
-        let at = pos.of(&format!("approvals[{i}].approver"));
+        // A closure: finding a position parses the file again, so only on a finding.
+        let at = || pos.of(&format!("approvals[{i}].approver"));
         if !ctx.policy.holds(approval.approver.email(), approval.role) {
             let members = ctx.policy.members(approval.role);
             findings.push(Finding::error(
                 file,
-                at,
+                at(),
                 "approver-not-authorized",
                 format!(
                     "{} is not listed for the role `{}` in the policy",
@@ -94,7 +95,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         if approval.approver.same_as(&record.requested_by) && approval.decision == Decision::Approved {
             findings.push(Finding::error(
                 file,
-                at,
+                at(),
                 "self-approval",
                 format!("{} approves their own change", approval.approver),
                 "another person holding the role must approve it",

@@ -18,12 +18,13 @@ pub fn check_record(loaded: &Loaded) -> Vec<Finding> {
         .and_then(|p| p.file_name())
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    let at = loaded.positions.of("id");
+    // A closure: finding a position parses the file again, so only on a finding.
+    let at = || loaded.positions.of("id");
     let mut findings = Vec::new();
     match crate::id::parse(&record.id) {
         None => findings.push(Finding::error(
             &loaded.file,
-            at,
+            at(),
             "id-mismatch",
             format!("`{}` is not a change id", record.id),
             format!("ids look like `CHG-2026-0042`; this file's name says `{stem}`"),
@@ -32,7 +33,7 @@ pub fn check_record(loaded: &Loaded) -> Vec<Finding> {
             if record.id != stem {
                 findings.push(Finding::error(
                     &loaded.file,
-                    at,
+                    at(),
                     "id-mismatch",
                     format!("id `{}` does not match the file name `{stem}.yaml`", record.id),
                     format!("set `id: {stem}`, or rename the file to `{}.yaml`", record.id),
@@ -40,7 +41,7 @@ pub fn check_record(loaded: &Loaded) -> Vec<Finding> {
             } else if folder != year.to_string() {
                 findings.push(Finding::error(
                     &loaded.file,
-                    at,
+                    at(),
                     "id-mismatch",
                     format!("`{}` is in the folder `{folder}`, not `{year}`", record.id),
                     format!("move the file to `changes/{year}/`"),

@@ -82,9 +82,13 @@ pub const DEADLINE_RULES: &[&str] = &[
 /// Runs every rule over the records and returns the findings, in file order.
 pub fn check(records: &[Loaded], ctx: &Context) -> Vec<Finding> {
     let mut findings = identity::check_store(records);
-    for loaded in records {
-        findings.extend(check_record(loaded, ctx));
-    }
+    // Records are judged on their own, so on every core (a finding's position
+    // parses its file a second time, which is most of the work).
+    findings.extend(
+        crate::parallel::map(records, |loaded| check_record(loaded, ctx))
+            .into_iter()
+            .flatten(),
+    );
     findings.extend(calendar::check(records, ctx));
     findings.sort_by(|a, b| (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule)));
     findings

@@ -11,7 +11,6 @@ use crate::store::Loaded;
 /// Checks that the status is reachable from the record's content.
 pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     let record = &loaded.record;
-    let at = loaded.positions.of("status");
     let mut problems: Vec<(String, String)> = Vec::new();
     let status = record.status;
     let class = record.classification;
@@ -66,6 +65,11 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
             format!("record it with `chg review {} --summary ...`", record.id),
         ));
     }
+    if problems.is_empty() {
+        return Vec::new();
+    }
+    // Only now: finding a position parses the file again.
+    let at = loaded.positions.of("status");
     problems
         .into_iter()
         .map(|(message, hint)| Finding::error(&loaded.file, at, "illegal-status", message, hint))
