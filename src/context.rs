@@ -27,6 +27,7 @@ impl App {
             ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
         };
         let interactive = !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        crate::progress::enable(!args.quiet && std::io::stderr().is_terminal());
         App {
             args,
             color,

@@ -395,7 +395,9 @@ pub fn generate(options: &Options) -> Result<String> {
         true,
     )?;
     let mut record_commits = 0;
+    let mut progress = crate::progress::Progress::new("writing the history", "commits");
     for e in &events {
+        progress.add(1);
         let (path, body) = match e.step {
             Some((i, step)) => {
                 record_commits += 1;
@@ -416,6 +418,7 @@ pub fn generate(options: &Options) -> Result<String> {
     }
     w.flush()?;
     drop(w);
+    drop(progress);
     let status = child.wait()?;
     if !status.success() {
         bail!("git fast-import failed in {}", out.display());

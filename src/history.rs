@@ -460,7 +460,9 @@ fn walk_pipelined(
             }
             Ok(history)
         });
+        let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
         let walked = repo.walk_changes(tip, hide, PREFIX, &keep_dir, &mut |meta, changes| {
+            progress.add(1);
             let changes: Vec<FileChange> = changes
                 .iter()
                 .filter(|c| record_id(&c.path).is_some())
@@ -630,7 +632,9 @@ pub fn record_log(repo: &Repo, tip: ObjectId, path: &str) -> Result<(Vec<LogEntr
     // A renumber keeps the year, so only the record's year folder is entered.
     let year_dir = path.rsplit_once('/').map_or(PREFIX, |(dir, _)| dir).to_string();
     let only_year = |dir: &str| dir == year_dir;
+    let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
     let stats = repo.walk_changes(tip, None, PREFIX, &only_year, &mut |meta, changes| {
+        progress.add(1);
         let mut kept = false;
         for c in changes.iter().filter(|c| record_id(&c.path).is_some()) {
             kept = true;

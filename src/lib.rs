@@ -21,6 +21,7 @@ pub mod parallel;
 pub mod period;
 pub mod person;
 pub mod policy;
+pub mod progress;
 pub mod record;
 pub mod render;
 pub mod report;

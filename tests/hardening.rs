@@ -251,3 +251,61 @@ fn color_follows_the_choice_and_no_color() {
     let never = repo.chg(&["list", "--color", "never"]).ok().stdout;
     assert!(!never.contains('\u{1b}'));
 }
+
+/// Runs `chg` on a pseudo-terminal (stdout and stderr both on it) and returns
+/// what it printed up to and including `last`, the end of its output.
+fn on_terminal(dir: &std::path::Path, home: &std::path::Path, args: &[&str], delay_ms: &str, last: &str) -> String {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chg"));
+    cmd.current_dir(dir).args(args);
+    isolate(&mut cmd, home);
+    cmd.env("TERM", "xterm").env("CHG_PROGRESS_DELAY_MS", delay_ms);
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn chg on a pty");
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
+    let printed = session
+        .expect(last)
+        .map(|c| String::from_utf8_lossy(c.before()).into_owned())
+        .unwrap_or_else(|e| panic!("`{last}` not printed: {e}"));
+    assert!(session.get_process().wait().is_ok());
+    printed
+}
+
+#[test]
+fn long_history_walks_show_progress_on_a_terminal_only() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("store");
+    let out_arg = out.to_string_lossy().into_owned();
+    // With no delay, every walk counts as long.
+    let printed = on_terminal(
+        dir.path(),
+        home.path(),
+        &["demo", "--records", "40", "--seed", "3", "--out", &out_arg],
+        "0",
+        "Created",
+    );
+    assert!(printed.contains("writing the history:"), "{printed}");
+    assert!(printed.contains("commits"), "{printed}");
+    let metrics = ["metrics", "--no-cache", "--month", "2026-10"];
+    let printed = on_terminal(&out, home.path(), &metrics, "0", "Mean time to restore");
+    assert!(printed.contains("reading the history:"), "{printed}");
+    // --quiet, or a walk quicker than the default delay, prints no progress.
+    let quiet: Vec<&str> = ["--quiet"].iter().chain(metrics.iter()).copied().collect();
+    let end = "Mean time to restore";
+    assert!(!on_terminal(&out, home.path(), &quiet, "0", end).contains("reading the history"));
+    assert!(!on_terminal(&out, home.path(), &metrics, "60000", end).contains("reading the history"));
+    // Not a terminal (a pipe, as in CI): never.
+    let piped = std::process::Command::new(env!("CARGO_BIN_EXE_chg"))
+        .current_dir(&out)
+        .args(metrics)
+        .env("CHG_PROGRESS_DELAY_MS", "0")
+        .env("HOME", home.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert_eq!(piped.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&piped.stderr).is_empty(),
+        "{}",
+        String::from_utf8_lossy(&piped.stderr)
+    );
+}
