@@ -46,7 +46,7 @@ fn esc(text: &str) -> String {
 /// Escapes text and shows `code` spans (paired backticks) as `<code>`.
 fn inline(text: &str) -> String {
     let parts: Vec<&str> = text.split('`').collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         return esc(text);
     }
     parts

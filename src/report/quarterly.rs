@@ -418,7 +418,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// `3 of 5`, or `none judged` for a quarter without changes.
 fn met_text(x: &Quarter) -> String {
     if x.targets_judged == 0 {
-        "none judged (no changes)".into()
+        "none judged".into()
     } else {
         format!("{} of {}", x.targets_met, x.targets_judged)
     }
@@ -465,10 +465,13 @@ pub fn document(q: &Quarterly) -> Document {
             prev.quarter
         ),
         format!(
-            "Targets of the guide met over the quarter: {} ({} in {}); every target was met in {} of its 3 months ({} of 3 in {}).",
+            "Targets of the guide met over the quarter: {} ({}); every target was met in {} of its 3 months ({} of 3 in {}).",
             met_text(cur),
-            met_text(prev),
-            prev.quarter,
+            if prev.targets_judged == 0 {
+                format!("{} had no changes", prev.quarter)
+            } else {
+                format!("{} in {}", met_text(prev), prev.quarter)
+            },
             months_met(true),
             months_met(false),
             prev.quarter
