@@ -286,6 +286,16 @@ pub enum ReportKind {
         #[arg(long, value_name = "YYYY-MM")]
         month: Option<String>,
     },
+    /// The quarterly executive report: the quarter against the one before,
+    /// month by month; risk trends; targets met and deadlines kept; emergency
+    /// and rollback trends; the improvement initiatives that recurred.
+    ///
+    /// Example: `chg report quarterly --quarter 2026-Q4 --format html --output q4.html`
+    Quarterly {
+        /// The quarter (default: the last full quarter).
+        #[arg(long, value_name = "YYYY-Qn")]
+        quarter: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -96,6 +96,11 @@ impl Period {
         Period::month_of(self.from.date_naive() - Duration::days(1))
     }
 
+    /// The calendar quarter before this period's first month (Q4 of the year before for a Q1).
+    pub fn previous_quarter(&self) -> Period {
+        Period::quarter_of(Period::quarter_of(self.from.date_naive()).from.date_naive() - Duration::days(1))
+    }
+
     /// The months inside this period, in order.
     pub fn months(&self) -> Vec<Period> {
         let mut months = Vec::new();
@@ -165,5 +170,24 @@ mod tests {
         assert_eq!(q4.months().len(), 3);
         assert_eq!(q4.label(), "2026-Q4");
         assert_eq!(nov.previous_month().label(), "2026-10");
+    }
+
+    #[test]
+    fn quarters_at_the_year_boundary() {
+        let q1 = Period::parse_quarter("2027-Q1").unwrap();
+        assert_eq!(
+            (q1.from.date_naive(), q1.to.date_naive()),
+            (d(2027, 1, 1), d(2027, 4, 1))
+        );
+        let labels: Vec<String> = q1.months().iter().map(Period::label).collect();
+        assert_eq!(labels, ["2027-01", "2027-02", "2027-03"]);
+        let q4 = q1.previous_quarter();
+        assert_eq!(q4.label(), "2026-Q4");
+        assert_eq!(q4.to, q1.from);
+        assert_eq!(Period::quarter_of(d(2026, 12, 31)), q4);
+        assert_eq!(q4.previous_quarter().label(), "2026-Q3");
+        for bad in ["2026-Q0", "2026-Q5", "2026Q4", "Q4-2026", "2026-Q", ""] {
+            assert!(Period::parse_quarter(bad).is_err(), "{bad}");
+        }
     }
 }

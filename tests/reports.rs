@@ -196,5 +196,310 @@ fn monthly_report_metrics_equal_chg_metrics() {
         .chg(&["report", "monthly", "--month", "2026-11", "--format", "markdown"])
         .ok()
         .stdout;
-    assert!(md.contains("| issue rate | 10.0 % | 100.0 % | 1 | missed |"), "{md}");
+    assert!(
+        md.contains("| Changes with issues | ≤ 10.0 % | 100.0 % | 1 | missed |"),
+        "{md}"
+    );
+}
+
+/// A successful normal change finishing at `finished`, with `issues` issues.
+fn done_at(id: &str, finished: &str, issues: &str) -> String {
+    let started = format!("{}02:00:00Z", &finished[..11]);
+    normal_record(id, "completed").replace("2026-11-18T0", &format!("{}0", &finished[..11]))
+        + SAM_APPROVAL
+        + &format!(
+            "implementation:\n  started_at: {started}\n  finished_at: {finished}\n  outcome: successful\n  issues: {issues}\n"
+        )
+}
+
+/// Changes on both sides of the year boundary: Q4 2026 and Q1 2027.
+fn year_boundary_store() -> Repo {
+    let mut repo = Repo::initialised();
+    repo.now = Some("2027-04-10T12:00:00Z".into());
+    let changes = [
+        ("CHG-2026-0001", "2026-11-18T02:40:00Z", "[]"),
+        ("CHG-2026-0002", "2026-12-01T02:30:00Z", "[]"),
+        ("CHG-2026-0003", "2026-12-31T23:59:00Z", "[late cache warm-up]"),
+        ("CHG-2027-0001", "2027-01-01T00:00:00Z", "[slow start]"),
+        ("CHG-2027-0002", "2027-02-16T02:30:00Z", "[a flaky health check]"),
+        ("CHG-2027-0003", "2027-03-31T23:00:00Z", "[]"),
+    ];
+    for (id, finished, issues) in changes {
+        let year = &id[4..8];
+        repo.write(
+            &format!("changes/{year}/{id}.yaml"),
+            &done_at(id, finished, issues)
+                .replace("created_at: 2026-11-16T09:12:00Z", "created_at: 2026-10-01T09:00:00Z"),
+        );
+    }
+    repo.commit_all_at(JANE, "2026-10-01T09:00:00Z", "records");
+    repo
+}
+
+#[test]
+fn quarterly_report_compares_q1_with_q4_of_the_year_before() {
+    let repo = year_boundary_store();
+    let json: serde_json::Value = serde_json::from_str(
+        &repo
+            .chg(&["report", "quarterly", "--quarter", "2027-Q1", "--format", "json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(json["quarter"], "2027-Q1");
+    assert_eq!(json["previous_quarter"], "2026-Q4");
+    assert_eq!(json["period"]["from"], "2027-01-01T00:00:00Z");
+    assert_eq!(json["previous_period"]["to"], "2027-01-01T00:00:00Z");
+    let months: Vec<&str> = json["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["month"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        months,
+        ["2026-10", "2026-11", "2026-12", "2027-01", "2027-02", "2027-03"]
+    );
+    let in_quarter: Vec<bool> = json["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["in_quarter"].as_bool().unwrap())
+        .collect();
+    assert_eq!(in_quarter, [false, false, false, true, true, true]);
+    // 23:59 on 31 December counts in Q4; midnight on 1 January in Q1.
+    assert_eq!(json["previous"]["metrics"]["total_changes"]["actual"], 3.0);
+    assert_eq!(json["current"]["metrics"]["total_changes"]["actual"], 3.0);
+    assert_eq!(json["current"]["by_class"]["normal"], 3);
+    assert_eq!(json["current"]["by_risk"]["medium"], 3);
+    // The default as of 10 April 2027 is the last full quarter, 2027-Q1.
+    let default: serde_json::Value =
+        serde_json::from_str(&repo.chg(&["report", "quarterly", "--format", "json"]).ok().stdout).unwrap();
+    assert_eq!(default["quarter"], "2027-Q1");
+}
+
+#[test]
+fn quarterly_json_has_the_documented_keys() {
+    let repo = year_boundary_store();
+    let json: serde_json::Value = serde_json::from_str(
+        &repo
+            .chg(&["report", "quarterly", "--quarter", "2027-Q1", "--format", "json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    let keys = |v: &serde_json::Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
+    assert_eq!(
+        keys(&json),
+        [
+            "current",
+            "generated_at",
+            "initiatives",
+            "missed_once",
+            "months",
+            "period",
+            "previous",
+            "previous_period",
+            "previous_quarter",
+            "quarter"
+        ]
+    );
+    assert_eq!(
+        keys(&json["current"]),
+        [
+            "by_class",
+            "by_risk",
+            "emergencies",
+            "metrics",
+            "period",
+            "quarter",
+            "rollback_tests_on_time",
+            "rolled_back",
+            "targets_judged",
+            "targets_met"
+        ]
+    );
+    assert_eq!(
+        keys(&json["months"][0]),
+        [
+            "emergencies",
+            "in_quarter",
+            "metrics",
+            "month",
+            "period",
+            "rollback_tests_on_time",
+            "rolled_back",
+            "targets_judged",
+            "targets_met"
+        ]
+    );
+    assert_eq!(
+        keys(&json["initiatives"][0]),
+        ["advice", "metric", "months", "target", "text"]
+    );
+}
+
+#[test]
+fn quarterly_month_figures_equal_chg_metrics_for_each_month() {
+    let repo = year_boundary_store();
+    let report: serde_json::Value = serde_json::from_str(
+        &repo
+            .chg(&["report", "quarterly", "--quarter", "2027-Q1", "--format", "json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    for month in report["months"].as_array().unwrap() {
+        let label = month["month"].as_str().unwrap();
+        let metrics: serde_json::Value =
+            serde_json::from_str(&repo.chg(&["metrics", "--month", label, "--format", "json"]).ok().stdout).unwrap();
+        assert_eq!(month["metrics"], metrics["metrics"], "{label}");
+    }
+}
+
+#[test]
+fn quarterly_initiatives_are_the_recommendations_that_recurred() {
+    let repo = year_boundary_store();
+    let report: serde_json::Value = serde_json::from_str(
+        &repo
+            .chg(&["report", "quarterly", "--quarter", "2027-Q1", "--format", "json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    // Issues in January and February (100 % each), none in March.
+    let initiatives = report["initiatives"].as_array().unwrap();
+    let issue = initiatives
+        .iter()
+        .find(|i| i["metric"] == "issue_rate")
+        .unwrap_or_else(|| panic!("{initiatives:?}"));
+    let months: Vec<&str> = issue["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["month"].as_str().unwrap())
+        .collect();
+    assert_eq!(months, ["2027-01", "2027-02"]);
+    let text = issue["text"].as_str().unwrap();
+    assert!(
+        text.contains("in 2027-01 (100.0 %) and 2027-02 (100.0 %)") && text.contains("of 10.0 %"),
+        "{text}"
+    );
+    // The monthly report gives the same advice for each of those months.
+    let monthly: serde_json::Value = serde_json::from_str(
+        &repo
+            .chg(&["report", "monthly", "--month", "2027-01", "--format", "json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    let advice = issue["advice"].as_str().unwrap();
+    assert!(monthly["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r.as_str().unwrap().starts_with(advice)));
+    // The March change took 21 h: a miss in one month only, not an initiative.
+    let once: Vec<&str> = report["missed_once"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["metric"].as_str().unwrap())
+        .collect();
+    assert_eq!(once, ["average_change_time_minutes"]);
+}
+
+#[test]
+fn bad_quarter_is_a_usage_error() {
+    let repo = year_boundary_store();
+    for bad in ["2026-Q5", "2026-Q0", "2026Q4", "Q4", "2026-11"] {
+        let run = repo.chg(&["report", "quarterly", "--quarter", bad]).status(2);
+        assert_eq!(
+            run.stderr,
+            format!("error: `--quarter {bad}` is not a quarter\n  hint: write it like `2026-Q4` (quarters Q1 to Q4)\n"),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn weekly_report_lists_edits_after_approval_from_the_history() {
+    let mut repo = Repo::initialised();
+    repo.now = Some("2026-11-20T12:00:00Z".into());
+    let approved = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
+    repo.write("changes/2026/CHG-2026-0001.yaml", &approved);
+    repo.commit_all_at(SAM, "2026-11-17T10:03:00Z", "chg: approve CHG-2026-0001");
+    repo.write(
+        "changes/2026/CHG-2026-0001.yaml",
+        &approved.replace("pricing-service]", "pricing-service, payments]"),
+    );
+    repo.commit_all_at(RAJ, "2026-11-17T15:20:00Z", "widen the change");
+    let commit = repo.git(&["rev-parse", "--short=7", "HEAD"]);
+    let md = repo
+        .chg(&["report", "weekly", "--week", "2026-W47", "--format", "markdown"])
+        .ok()
+        .stdout;
+    let row = md
+        .lines()
+        .find(|l| l.contains("edited after approval"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert_eq!(
+        row,
+        format!(
+            "| CHG-2026-0001 | edited after approval: commit {} by raj@example.com (Tue 17 Nov 15:20); revert the edit or send it back for approval | sam@example.com | edited Tue 17 Nov 15:20 |",
+            commit.trim()
+        )
+    );
+}
+
+#[test]
+fn weekly_report_says_when_the_history_cannot_judge_edits() {
+    // No commit at all: the report is made from the work tree and says why the edits are missing.
+    let repo = Repo::new();
+    repo.write("changes/policy.yaml", "require_signed_approvals: false\n");
+    repo.write(
+        "changes/2026/CHG-2026-0001.yaml",
+        &normal_record("CHG-2026-0001", "submitted"),
+    );
+    let md = repo
+        .chg(&["report", "weekly", "--week", "2026-W47", "--format", "markdown"])
+        .ok()
+        .stdout;
+    assert!(
+        md.contains("The store has no commits yet, so edits after approval cannot be judged from the git history."),
+        "{md}"
+    );
+
+    // A shallow clone: the edits before its cut are unknown, and the report says so.
+    let source = store();
+    source.git_at(
+        JANE,
+        "2026-11-19T12:00:00Z",
+        &["commit", "-q", "--allow-empty", "-m", "later"],
+    );
+    let target = tempfile::tempdir().unwrap();
+    let clone = target.path().join("shallow");
+    let mut git = std::process::Command::new("git");
+    isolate(&mut git, target.path());
+    let status = git
+        .args(["clone", "-q", "--depth", "1"])
+        .arg(format!("file://{}", source.path().display()))
+        .arg(&clone)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut chg = std::process::Command::new(env!("CARGO_BIN_EXE_chg"));
+    isolate(&mut chg, target.path());
+    let out = chg
+        .current_dir(&clone)
+        .env("CHG_NOW", "2026-11-20T12:00:00Z")
+        .args(["report", "weekly", "--week", "2026-W47", "--format", "markdown"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        md.contains("The git history is incomplete (") && md.contains("shallow"),
+        "{md}"
+    );
 }

@@ -5,6 +5,7 @@ use anyhow::Result;
 use crate::cli::{Format, ReportArgs, ReportKind};
 use crate::context::App;
 use crate::period::Period;
+use crate::record::Status;
 use crate::report;
 
 const FORMATS: &[Format] = &[Format::Table, Format::Markdown, Format::Json, Format::Html];
@@ -25,8 +26,11 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
                 (None, Some(d)) => Period::week_of(crate::timearg::parse_date("--date", d)?),
                 (None, None) => Period::week_of(now.date_naive()),
             };
-            let attention = attention_items(&records, &policy, period, now);
-            let data = report::weekly::build(&records, &policy, period, now, attention);
+            let mut attention = attention_items(&records, &policy, period, now);
+            let (edited, history_note) = edits_after_approval(&store, &records);
+            attention.extend(edited);
+            let mut data = report::weekly::build(&records, &policy, period, now, attention);
+            data.history_note = history_note;
             report::render(&data, &report::weekly::document(&data), format, color)?
         }
         ReportKind::Monthly { month } => {
@@ -44,8 +48,37 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
             let Some(this_month) = computed.last() else {
                 anyhow::bail!("no metrics computed");
             };
-            let data = report::monthly::build(period, this_month, &computed, &records, now);
+            let data = report::monthly::build(period, this_month, &computed, &records, &policy, now);
             report::render(&data, &report::monthly::document(&data), format, color)?
+        }
+        ReportKind::Quarterly { quarter } => {
+            let period = match quarter {
+                Some(q) => Period::parse_quarter(q).map_err(|_| {
+                    anyhow::anyhow!(
+                        "`--quarter {q}` is not a quarter\n  hint: write it like `2026-Q4` (quarters Q1 to Q4)"
+                    )
+                })?,
+                None => Period::quarter_of(now.date_naive()).previous_quarter(),
+            };
+            let previous = period.previous_quarter();
+            // The six months and the two quarters, from one walk of the history.
+            let mut periods = previous.months();
+            periods.extend(period.months());
+            periods.push(previous);
+            periods.push(period);
+            let mut computed = super::metrics::compute_at_head(&store, &periods, now)?;
+            let (Some(this_quarter), Some(last_quarter)) = (computed.pop(), computed.pop()) else {
+                anyhow::bail!("no metrics computed");
+            };
+            let data = report::quarterly::build(
+                period,
+                &computed,
+                (&last_quarter, &this_quarter),
+                &records,
+                &policy,
+                now,
+            );
+            report::render(&data, &report::quarterly::document(&data), format, color)?
         }
     };
     report::emit(&text, args.output.as_deref(), app.args.quiet)?;
@@ -105,4 +138,89 @@ fn attention_items(
         });
     }
     out
+}
+
+/// Attention rows for the records whose approved scope was edited after
+/// approval, from one walk of the history (cached). A store without commits,
+/// a shallow clone or an unreadable history is said in the note, not an error.
+fn edits_after_approval(
+    store: &crate::store::Store,
+    records: &[crate::record::Record],
+) -> (Vec<report::weekly::Attention>, Option<String>) {
+    let repo = store.repo();
+    let tip = match repo.head_commit() {
+        Ok(Some(tip)) => tip,
+        Ok(None) => {
+            return (
+                Vec::new(),
+                Some(
+                    "The store has no commits yet, so edits after approval cannot be judged from the git history."
+                        .into(),
+                ),
+            )
+        }
+        Err(e) => {
+            return (
+                Vec::new(),
+                Some(format!(
+                    "The git history could not be read ({e:#}), so edits after approval are not shown."
+                )),
+            )
+        }
+    };
+    let history = match crate::history::History::build(repo, tip, false) {
+        Ok((history, _)) => history,
+        Err(e) => {
+            return (
+                Vec::new(),
+                Some(format!(
+                    "The git history could not be read ({e:#}), so edits after approval are not shown."
+                )),
+            )
+        }
+    };
+    let note = history.incomplete.as_ref().map(|why| {
+        format!("The git history is incomplete ({why}); edits after approval before its cut are not shown.")
+    });
+    let (_, facts, _) = history.current();
+    let mut rows = Vec::new();
+    for r in records {
+        if matches!(r.status, Status::Closed | Status::Cancelled) {
+            continue;
+        }
+        let Some(edits) = facts.get(&r.id).map(|f| &f.edits_after_approval) else {
+            continue;
+        };
+        let Some(last) = edits.iter().map(|s| s.at).max() else {
+            continue;
+        };
+        let commits: Vec<String> = edits
+            .iter()
+            .map(|s| {
+                format!(
+                    "commit {} by {} ({})",
+                    s.commit.get(..7).unwrap_or(&s.commit),
+                    s.by,
+                    s.at.format("%a %d %b %H:%M")
+                )
+            })
+            .collect();
+        let mut approvers: Vec<String> = r.granted_approvals().map(|a| a.approver.email().to_string()).collect();
+        approvers.dedup();
+        rows.push(report::weekly::Attention {
+            id: r.id.clone(),
+            what: format!(
+                "edited after approval: {}; revert the edit or send it back for approval",
+                commits.join("; ")
+            ),
+            who: if approvers.is_empty() {
+                "change manager".into()
+            } else {
+                approvers.join(", ")
+            },
+            when: format!("edited {}", last.format("%a %d %b %H:%M")),
+            overdue: false,
+        });
+    }
+    (rows, note)
 }

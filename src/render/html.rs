@@ -1,7 +1,7 @@
 //! One self-contained HTML page: inline CSS and SVG, no script, nothing
 //! fetched, and a print stylesheet so the browser's Print gives clean A4 pages.
 
-use super::{Block, Chart, ChartKind, Document, Tone};
+use super::{Block, Chart, ChartKind, Document, Tone, Unit};
 
 const STYLE: &str = r#"
 :root { --ink: #1d2430; --muted: #5b6575; --line: #d5dae1; --good: #1b7f3b; --bad: #b42318; --warn: #9a6700; --head: #f3f5f8; }
@@ -18,6 +18,7 @@ td.good { color: var(--good); font-weight: 600; }
 td.bad { color: var(--bad); font-weight: 700; }
 td.warn { color: var(--warn); font-weight: 600; }
 p.empty { color: var(--muted); font-style: italic; }
+code { font: 12px ui-monospace, "SF Mono", Menlo, Consolas, monospace; background: var(--head); padding: 0 .2em; border-radius: 3px; }
 figure { margin: .5rem 0 1.25rem; }
 figcaption { font-weight: 600; margin-bottom: .25rem; }
 svg text { font: 11px -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: var(--ink); }
@@ -42,6 +43,25 @@ fn esc(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Escapes text and shows `code` spans (paired backticks) as `<code>`.
+fn inline(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return esc(text);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if i % 2 == 1 {
+                format!("<code>{}</code>", esc(p))
+            } else {
+                esc(p)
+            }
+        })
+        .collect()
+}
+
 /// Renders the document as one HTML page.
 pub fn html(doc: &Document) -> String {
     let mut out = format!(
@@ -54,12 +74,12 @@ pub fn html(doc: &Document) -> String {
         out.push_str(&format!("<section>\n<h2>{}</h2>\n", esc(&section.heading)));
         for block in &section.blocks {
             match block {
-                Block::Text(text) => out.push_str(&format!("<p>{}</p>\n", esc(text))),
+                Block::Text(text) => out.push_str(&format!("<p>{}</p>\n", inline(text))),
                 Block::Empty(text) => out.push_str(&format!("<p class=\"empty\">{}</p>\n", esc(text))),
                 Block::List(items) => {
                     out.push_str("<ul>\n");
                     for item in items {
-                        out.push_str(&format!("<li>{}</li>\n", esc(item)));
+                        out.push_str(&format!("<li>{}</li>\n", inline(item)));
                     }
                     out.push_str("</ul>\n");
                 }
@@ -78,7 +98,7 @@ pub fn html(doc: &Document) -> String {
                                 Some(Tone::Warn) => " class=\"warn\"",
                                 None => "",
                             };
-                            out.push_str(&format!("<td{class}>{}</td>", esc(&cell.text)));
+                            out.push_str(&format!("<td{class}>{}</td>", inline(&cell.text)));
                         }
                         out.push_str("</tr>\n");
                     }
@@ -105,7 +125,13 @@ fn svg(chart: &Chart) -> String {
         .flat_map(|s| s.values.iter().copied())
         .chain(chart.target)
         .fold(0.0_f64, f64::max);
-    let max = if max <= 0.0 { 1.0 } else { max * 1.1 };
+    // Counts get whole-number gridlines (a count of 1.1 changes reads as a bug);
+    // other units get 10 % headroom.
+    let max = match chart.unit {
+        Unit::Count => (max.max(1.0) / 4.0).ceil() * 4.0,
+        _ if max <= 0.0 => 1.0,
+        _ => max * 1.1,
+    };
     let y = |v: f64| top + plot_h - v / max * plot_h;
     let n = chart.labels.len().max(1) as f64;
     let slot = plot_w / n;

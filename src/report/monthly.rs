@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::metrics::{Figure, Metrics, GUIDE_TABLE, HISTORY_FIGURES};
 use crate::period::Period;
+use crate::policy::Policy;
 use crate::record::{Classification, Outcome, Record};
 use crate::render::{Block, Cell, Chart, ChartKind, Document, Section, Series, Table, Tone, Unit};
 
@@ -29,10 +30,20 @@ pub struct Monthly {
     pub rollbacks_by_trigger: BTreeMap<String, usize>,
     pub rollbacks_by_kind: BTreeMap<String, usize>,
     pub recommendations: Vec<String>,
+    /// How each figure is named for a reader (the names of `chg metrics`).
+    #[serde(skip)]
+    pub labels: BTreeMap<String, String>,
 }
 
 /// Builds the report from the month's metrics, the six months' metrics (oldest first) and the records.
-pub fn build(month: Period, metrics: &Metrics, trend: &[Metrics], records: &[Record], now: DateTime<Utc>) -> Monthly {
+pub fn build(
+    month: Period,
+    metrics: &Metrics,
+    trend: &[Metrics],
+    records: &[Record],
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Monthly {
     let counted: Vec<&Record> = records
         .iter()
         .filter(|r| r.finished_at().is_some_and(|t| month.contains(t)) && r.outcome().is_some())
@@ -102,34 +113,66 @@ pub fn build(month: Period, metrics: &Metrics, trend: &[Metrics], records: &[Rec
         open_post_emergency_actions: open_actions,
         rollbacks_by_trigger: by_trigger,
         rollbacks_by_kind: by_kind,
+        labels: metrics
+            .metrics
+            .keys()
+            .map(|n| (n.to_string(), super::label(n, policy)))
+            .collect(),
     }
+}
+
+/// A target the numbers missed, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Missed {
+    /// The figure's name, as `chg metrics --format json` spells it.
+    pub metric: &'static str,
+    pub advice: &'static str,
+    pub actual: Option<f64>,
+    pub target: Option<f64>,
+}
+
+/// The advice for each figure with a target, in the order recommendations print.
+const ADVICE: &[(&str, &str)] = &[
+    ("emergency_rate", "Plan more work as normal changes: review why each emergency could not wait for the next window, and fix the recurring causes."),
+    ("success_rate", "Strengthen pre-deployment testing and the approval criteria for the classes that failed."),
+    ("rollback_rate", "Use canary or blue-green rollouts with automatic rollback triggers, and test rollback procedures quarterly."),
+    ("issue_rate", "Feed the issues met into the test plans and runbooks of the affected systems."),
+    ("average_change_time_minutes", "Split long changes into smaller ones and automate their manual steps."),
+    ("emergency_documented_in_time", "Complete emergency documentation within 24 h; put it on the incident checklist."),
+    ("emergency_written_approval_in_time", "Ask the CISO and CTO to confirm verbal approvals in writing within 24 h."),
+    ("emergency_post_review_in_time", "Hold post-emergency reviews within 5 days."),
+    ("approvals_before_implementation", "No implementation before the approval is committed."),
+    ("rollbacks_within_rto", "Rehearse the rollbacks that overran their RTO, and reclassify their rollback kind if needed."),
+];
+
+/// The targets a period missed, each with its advice, in a fixed order.
+pub fn missed(metrics: &BTreeMap<&'static str, Figure>) -> Vec<Missed> {
+    ADVICE
+        .iter()
+        .filter_map(|(name, advice)| {
+            let f = metrics.get(name)?;
+            (f.met == Some(false)).then_some(Missed {
+                metric: name,
+                advice,
+                actual: f.actual,
+                target: f.target,
+            })
+        })
+        .collect()
 }
 
 /// One recommendation per missed target, citing the figure that triggered it.
 pub fn recommendations(metrics: &BTreeMap<&'static str, Figure>) -> Vec<String> {
-    let advice: &[(&str, &str)] = &[
-        ("emergency_rate", "Plan more work as normal changes: review why each emergency could not wait for the next window, and fix the recurring causes."),
-        ("success_rate", "Strengthen pre-deployment testing and the approval criteria for the classes that failed."),
-        ("rollback_rate", "Use canary or blue-green rollouts with automatic rollback triggers, and test rollback procedures quarterly."),
-        ("issue_rate", "Feed the issues met into the test plans and runbooks of the affected systems."),
-        ("average_change_time_minutes", "Split long changes into smaller ones and automate their manual steps."),
-        ("emergency_documented_in_time", "Complete emergency documentation within 24 h; put it on the incident checklist."),
-        ("emergency_written_approval_in_time", "Ask the CISO and CTO to confirm verbal approvals in writing within 24 h."),
-        ("emergency_post_review_in_time", "Hold post-emergency reviews within 5 days."),
-        ("approvals_before_implementation", "No implementation before the approval is committed."),
-        ("rollbacks_within_rto", "Rehearse the rollbacks that overran their RTO, and reclassify their rollback kind if needed."),
-    ];
-    advice
+    missed(metrics)
         .iter()
-        .filter_map(|(name, text)| {
-            let f = metrics.get(name)?;
-            (f.met == Some(false)).then(|| {
-                format!(
-                    "{text} (because `{name}` was {} against a target of {})",
-                    show(name, f.actual),
-                    show(name, f.target)
-                )
-            })
+        .map(|m| {
+            format!(
+                "{} (because `{}` was {} against a target of {})",
+                m.advice,
+                m.metric,
+                show(m.metric, m.actual),
+                show(m.metric, m.target)
+            )
         })
         .collect()
 }
@@ -143,7 +186,7 @@ pub fn show(name: &str, value: Option<f64>) -> String {
         } else {
             format!("{v:.0} min")
         }
-    } else if name == "total_changes" || name == "edited_after_approval" || name == "approvals_by_others" {
+    } else if name == "total_changes" {
         format!("{v:.0}")
     } else {
         format!("{:.1} %", v * 100.0)
@@ -151,7 +194,11 @@ pub fn show(name: &str, value: Option<f64>) -> String {
 }
 
 /// Rows of name, target, actual, status for figures.
-pub fn figure_rows(metrics: &BTreeMap<&'static str, Figure>, names: &[&str]) -> Vec<Vec<Cell>> {
+pub fn figure_rows(
+    metrics: &BTreeMap<&'static str, Figure>,
+    labels: &BTreeMap<String, String>,
+    names: &[&str],
+) -> Vec<Vec<Cell>> {
     names
         .iter()
         .filter_map(|name| {
@@ -163,8 +210,8 @@ pub fn figure_rows(metrics: &BTreeMap<&'static str, Figure>, names: &[&str]) -> 
                 None => Cell::plain("—"),
             };
             Some(vec![
-                Cell::plain(name.replace('_', " ")),
-                Cell::plain(show(name, f.target)),
+                Cell::plain(labels.get(*name).cloned().unwrap_or_else(|| name.replace('_', " "))),
+                Cell::plain(super::target_text(name, f.target)),
                 Cell::plain(show(name, f.actual)),
                 Cell::plain(f.of),
                 status,
@@ -189,13 +236,16 @@ pub fn document(m: &Monthly) -> Document {
     let mut sections = vec![
         Section {
             heading: "Metrics (guide section 9.3)".into(),
-            blocks: vec![Block::Table(Table::new(&headers, figure_rows(&m.metrics, GUIDE_TABLE)))],
+            blocks: vec![Block::Table(Table::new(
+                &headers,
+                figure_rows(&m.metrics, &m.labels, GUIDE_TABLE),
+            ))],
         },
         Section {
             heading: "Judged from the history".into(),
             blocks: vec![Block::Table(Table::new(
                 &headers,
-                figure_rows(&m.metrics, HISTORY_FIGURES),
+                figure_rows(&m.metrics, &m.labels, HISTORY_FIGURES),
             ))],
         },
     ];
@@ -250,7 +300,11 @@ pub fn document(m: &Monthly) -> Document {
     ];
     rollback.push(Block::Table(Table::new(
         &headers,
-        figure_rows(&m.metrics, &["rollbacks_within_rto", "mean_time_to_restore_minutes"]),
+        figure_rows(
+            &m.metrics,
+            &m.labels,
+            &["rollbacks_within_rto", "mean_time_to_restore_minutes"],
+        ),
     )));
     sections.push(Section {
         heading: "Rollback analysis".into(),

@@ -21,6 +21,8 @@ pub struct Weekly {
     pub scheduled_next_week: Vec<Scheduled>,
     pub emergencies: Vec<EmergencyChange>,
     pub attention: Vec<Attention>,
+    /// Why the history could not judge edits after approval (no commits, shallow clone), when it could not.
+    pub history_note: Option<String>,
     pub counts: Counts,
 }
 
@@ -179,6 +181,7 @@ pub fn build(
         scheduled_next_week: scheduled,
         emergencies,
         attention,
+        history_note: None,
         counts,
     }
 }
@@ -396,6 +399,10 @@ pub fn document(w: &Weekly) -> Document {
             .collect();
         vec![Block::Table(Table::new(&["ID", "What", "Who", "When"], rows))]
     };
+    let mut attention = attention;
+    if let Some(note) = &w.history_note {
+        attention.push(Block::Text(note.clone()));
+    }
     sections.push(Section {
         heading: "Changes requiring attention".into(),
         blocks: attention,

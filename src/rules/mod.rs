@@ -9,7 +9,7 @@ pub mod history;
 mod identity;
 mod outcome;
 mod readiness;
-mod rollback;
+pub mod rollback;
 mod status;
 
 use std::collections::BTreeSet;
