@@ -300,7 +300,7 @@ impl History {
             }
         }
         history.tip = Some(tip.to_string());
-        if !no_cache && head == Some(tip) {
+        if !no_cache && head == Some(tip) && hide != Some(tip) {
             // A cache that cannot be written costs speed, not correctness.
             let _ = Cache::write(repo, &cache, &history);
         }
@@ -409,21 +409,25 @@ impl History {
         Ok(())
     }
 
-    /// Returns the records present at the tip: their metric fields and facts, by id.
-    pub fn current(&self) -> (Vec<Change>, BTreeMap<String, Facts>, Vec<String>) {
+    /// Returns the records present at the tip: their metric fields and facts,
+    /// by id, and the files that do not parse. Consumes the history, so that
+    /// on a large store the facts are moved, not held twice.
+    pub fn into_current(self) -> (Vec<Change>, BTreeMap<String, Facts>, Vec<String>) {
         let mut changes = Vec::new();
         let mut facts = BTreeMap::new();
         let mut unparsed = Vec::new();
-        for (path, t) in &self.files {
+        for (path, t) in self.files {
             if t.blob.is_none() {
                 continue;
             }
-            let Some(id) = record_id(path) else { continue };
-            match &t.latest.change {
-                Some(c) => changes.push(c.clone()),
-                None => unparsed.push(path.clone()),
+            let Some(id) = record_id(&path).map(str::to_string) else {
+                continue;
+            };
+            match t.latest.change {
+                Some(c) => changes.push(c),
+                None => unparsed.push(path),
             }
-            facts.insert(id.to_string(), t.facts.clone());
+            facts.insert(id, t.facts);
         }
         (changes, facts, unparsed)
     }
@@ -543,6 +547,33 @@ const CACHE_VERSION: u32 = 2;
 
 struct Cache;
 
+/// Hashes what is read or written through it, to check the cache's body
+/// while it is parsed or written.
+struct Hashing<R> {
+    inner: R,
+    hash: Fnv,
+}
+
+impl<W: std::io::Write> std::io::Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.write(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.write(&buf[..n]);
+        Ok(n)
+    }
+}
+
 impl Cache {
     fn path(repo: &Repo) -> PathBuf {
         repo.git_dir().join("chg").join("history-v2.json")
@@ -555,44 +586,55 @@ impl Cache {
             .into_owned()
     }
 
-    fn checksum(body: &[u8]) -> u64 {
-        let mut h = fnv();
-        h.write(body);
-        h.finish()
-    }
-
     /// Reads the cache; anything wrong with it (missing, corrupt, foreign, old) means no cache.
+    ///
+    /// The body is parsed as it streams from the file and hashed on the way,
+    /// so the file's bytes are never all in memory beside the history.
     fn read(repo: &Repo, path: &std::path::Path) -> Option<History> {
-        let bytes = std::fs::read(path).ok()?;
-        let newline = bytes.iter().position(|&b| b == b'\n')?;
-        let (head, body) = (&bytes[..newline], &bytes[newline + 1..]);
-        let header: CacheHeader = serde_json::from_slice(head).ok()?;
-        if header.version != CACHE_VERSION
-            || header.repository != Cache::identity(repo)
-            || header.checksum != Cache::checksum(body)
-        {
+        use std::io::BufRead as _;
+        let mut file = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(path).ok()?);
+        let mut head = String::new();
+        file.read_line(&mut head).ok()?;
+        let header: CacheHeader = serde_json::from_str(&head).ok()?;
+        if header.version != CACHE_VERSION || header.repository != Cache::identity(repo) {
             return None;
         }
-        serde_json::from_slice(body).ok()
+        let mut body = Hashing {
+            inner: file,
+            hash: fnv(),
+        };
+        let history: History = serde_json::from_reader(&mut body).ok()?;
+        // Anything after the JSON is corruption too, and must reach the hash.
+        std::io::copy(&mut body, &mut std::io::sink()).ok()?;
+        (body.hash.finish() == header.checksum).then_some(history)
     }
 
+    /// Writes the cache through a temporary file. The body is serialized
+    /// twice, once to hash it for the header and once into the file, so it
+    /// is never held in memory (30 MB for 20,000 records).
     fn write(repo: &Repo, path: &std::path::Path, history: &History) -> Result<()> {
-        let body = serde_json::to_vec(history)?;
+        use std::io::Write as _;
+        let mut hashing = Hashing {
+            inner: std::io::sink(),
+            hash: fnv(),
+        };
+        serde_json::to_writer(&mut hashing, history)?;
         let header = CacheHeader {
             version: CACHE_VERSION,
             repository: Cache::identity(repo),
-            checksum: Cache::checksum(&body),
+            checksum: hashing.hash.finish(),
         };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
             // The version 1 cache is never read again.
             let _ = std::fs::remove_file(dir.join("history-v1.json"));
         }
-        let mut file = serde_json::to_vec(&header)?;
-        file.push(b'\n');
-        file.extend_from_slice(&body);
         let temp = path.with_extension("tmp");
-        std::fs::write(&temp, file)?;
+        let mut file = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&temp)?);
+        serde_json::to_writer(&mut file, &header)?;
+        file.write_all(b"\n")?;
+        serde_json::to_writer(&mut file, history)?;
+        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         std::fs::rename(&temp, path)?;
         Ok(())
     }

@@ -37,7 +37,7 @@ pub fn compute_at_head(
         eprintln!("warning: {why}; the history-judged figures may be wrong");
     }
     let policy = policy_at(store, tip)?;
-    let (changes, facts, _) = history.current();
+    let (changes, facts, _) = history.into_current();
     Ok(periods
         .iter()
         .map(|p| metrics::compute(&changes, &facts, &policy, *p, now))
@@ -64,9 +64,10 @@ pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
     };
     let (history, source) = History::build(repo, tip, args.no_cache)?;
     let policy = policy_at(&store, tip)?;
-    let (changes, facts, unparsed) = history.current();
+    let incomplete = history.incomplete.clone();
+    let (changes, facts, unparsed) = history.into_current();
     let mut result = metrics::compute(&changes, &facts, &policy, period, judged_at);
-    if let Some(why) = &history.incomplete {
+    if let Some(why) = &incomplete {
         eprintln!("warning: {why}; the history-judged figures may be wrong");
     }
     for file in &unparsed {
@@ -82,7 +83,7 @@ pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
             let out = Output {
                 period,
                 as_of: tip.to_string(),
-                incomplete: &history.incomplete,
+                incomplete: &incomplete,
                 unparsed: &unparsed,
                 metrics: &result.metrics,
             };

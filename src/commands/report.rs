@@ -182,7 +182,7 @@ fn edits_after_approval(
     let note = history.incomplete.as_ref().map(|why| {
         format!("The git history is incomplete ({why}); edits after approval before its cut are not shown.")
     });
-    let (_, facts, _) = history.current();
+    let (_, facts, _) = history.into_current();
     let mut rows = Vec::new();
     for r in records {
         if matches!(r.status, Status::Closed | Status::Cancelled) {
