@@ -508,6 +508,30 @@ impl std::fmt::Display for ObjectId {
     }
 }
 
+impl ObjectId {
+    /// The first 7 hex digits, as git abbreviates.
+    pub fn short(&self) -> String {
+        let mut hex = self.to_string();
+        hex.truncate(7);
+        hex
+    }
+}
+
+/// Written as 40 hex digits; held in 20 bytes, which counts in the history
+/// of a large store (a dozen commit ids a record).
+impl serde::Serialize for ObjectId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ObjectId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<ObjectId, D::Error> {
+        let hex = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        ObjectId::parse(&hex).ok_or_else(|| serde::de::Error::custom(format!("`{hex}` is not a commit id")))
+    }
+}
+
 /// Who made a commit and when, as the repository witnessed it.
 #[derive(Debug, Clone)]
 pub struct CommitMeta {

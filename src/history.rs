@@ -241,7 +241,7 @@ impl Snapshot {
 pub struct Tracked {
     pub facts: Facts,
     /// The blob of the latest version walked, and its summary; `None` once deleted.
-    pub blob: Option<String>,
+    pub blob: Option<ObjectId>,
     pub latest: Snapshot,
 }
 
@@ -313,9 +313,8 @@ impl History {
     }
 
     fn snapshot(&self, texts: &[(ObjectId, String)], path: &str, blob: ObjectId) -> Result<Snapshot> {
-        let hex = blob.to_string();
         if let Some(t) = self.files.get(path) {
-            if t.blob.as_deref() == Some(hex.as_str()) {
+            if t.blob == Some(blob) {
                 return Ok(t.latest.clone());
             }
         }
@@ -323,7 +322,7 @@ impl History {
             .iter()
             .find(|(id, _)| *id == blob)
             .map(|(_, t)| t.as_str())
-            .ok_or_else(|| anyhow::anyhow!("internal error: {path} at {hex} was not read"))?;
+            .ok_or_else(|| anyhow::anyhow!("internal error: {path} at {blob} was not read"))?;
         Ok(Snapshot::parse(record_id(path).unwrap_or(""), text))
     }
 
@@ -333,7 +332,7 @@ impl History {
     /// version this history holds for its path.
     pub fn apply(&mut self, texts: &[(ObjectId, String)], meta: &CommitMeta, changes: &[FileChange]) -> Result<()> {
         let stamp = Stamp {
-            commit: meta.id.to_string(),
+            commit: meta.id,
             at: meta.time,
             by: meta.author.email().to_lowercase(),
         };
@@ -374,7 +373,7 @@ impl History {
                 Some(n) => {
                     if let Some(s) = n.status {
                         if old.as_ref().and_then(|o| o.status) != Some(s) {
-                            earliest_in(&mut f.status_first, s.as_str(), &stamp);
+                            f.status_first.keep_earliest(s.as_str(), &stamp);
                         }
                     }
                     let had = old.as_ref().map(|o| o.approvers.as_slice()).unwrap_or(&[]);
@@ -398,7 +397,7 @@ impl History {
                             f.edits_after_approval.push(stamp.clone());
                         }
                     }
-                    tracked.blob = c.new.map(|b| b.to_string());
+                    tracked.blob = c.new;
                     tracked.latest = n;
                 }
                 None => {
@@ -454,7 +453,7 @@ fn walk_pipelined(
     let mut latest: HashMap<String, ObjectId> = history
         .files
         .iter()
-        .filter_map(|(p, t)| t.blob.as_deref().and_then(ObjectId::parse).map(|b| (p.clone(), b)))
+        .filter_map(|(p, t)| t.blob.map(|b| (p.clone(), b)))
         .collect();
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(512);
@@ -519,15 +518,6 @@ fn walk_pipelined(
 fn earliest(slot: &mut Option<Stamp>, stamp: &Stamp) {
     if slot.as_ref().is_none_or(|s| stamp.at < s.at) {
         *slot = Some(stamp.clone());
-    }
-}
-
-fn earliest_in(map: &mut BTreeMap<String, Stamp>, key: &str, stamp: &Stamp) {
-    match map.get(key) {
-        Some(s) if s.at <= stamp.at => {}
-        _ => {
-            map.insert(key.to_string(), stamp.clone());
-        }
     }
 }
 

@@ -63,15 +63,51 @@ impl From<&Record> for Change {
 /// A moment the repository witnessed: a commit, its committer time and author.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
-    pub commit: String,
+    pub commit: crate::git::ObjectId,
     pub at: DateTime<Utc>,
     /// The author's email.
     pub by: String,
 }
 
 impl Stamp {
-    fn short(&self) -> &str {
-        self.commit.get(..7).unwrap_or(&self.commit)
+    fn short(&self) -> String {
+        self.commit.short()
+    }
+}
+
+/// The first commit in which a record had each status, by status name.
+///
+/// A short list rather than a `BTreeMap`: a map's node reserves room for 11
+/// entries (1.3 KB) where a record reaches 4 to 6 statuses, and the history
+/// of a large store holds one per record. Written as a JSON object.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatusStamps(Vec<(String, Stamp)>);
+
+impl StatusStamps {
+    pub fn get(&self, status: &str) -> Option<&Stamp> {
+        self.0.iter().find(|(s, _)| s == status).map(|(_, stamp)| stamp)
+    }
+
+    /// Keeps the earlier of the stamp held for `status` and `stamp`.
+    pub fn keep_earliest(&mut self, status: &str, stamp: &Stamp) {
+        match self.0.iter_mut().find(|(s, _)| s == status) {
+            Some((_, held)) if held.at <= stamp.at => {}
+            Some((_, held)) => *held = stamp.clone(),
+            None => self.0.push((status.to_string(), stamp.clone())),
+        }
+    }
+}
+
+impl Serialize for StatusStamps {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(s, stamp)| (s, stamp)))
+    }
+}
+
+impl<'de> Deserialize<'de> for StatusStamps {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<StatusStamps, D::Error> {
+        let map = BTreeMap::<String, Stamp>::deserialize(deserializer)?;
+        Ok(StatusStamps(map.into_iter().collect()))
     }
 }
 
@@ -81,7 +117,7 @@ pub struct Facts {
     /// The first commit of the record's file (before any rename).
     pub first_commit: Option<Stamp>,
     /// The first commit in which the record had each status.
-    pub status_first: BTreeMap<String, Stamp>,
+    pub status_first: StatusStamps,
     /// The first commit holding a granted approval.
     pub first_approval: Option<Stamp>,
     /// The first commit holding a granted written approval.

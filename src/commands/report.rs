@@ -199,7 +199,7 @@ fn edits_after_approval(
             .map(|s| {
                 format!(
                     "commit {} by {} ({})",
-                    s.commit.get(..7).unwrap_or(&s.commit),
+                    s.commit.short(),
                     s.by,
                     s.at.format("%a %d %b %H:%M")
                 )
