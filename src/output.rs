@@ -18,9 +18,9 @@ pub fn table(headers: &[&str], color: bool) -> Table {
     let mut table = Table::new();
     table.load_preset(presets::UTF8_FULL_CONDENSED);
     table.set_content_arrangement(ContentArrangement::Dynamic);
-    if !color {
-        table.force_no_tty();
-    } else {
+    // Without colour no cell is styled, so the table needs no `force_no_tty`,
+    // which would also stop it finding the terminal's width and wrapping to it.
+    if color {
         table.enforce_styling();
     }
     // Into a pipe or a file there is no terminal width to wrap to; 120 columns reads well.
