@@ -133,8 +133,9 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
                 if seconds > rto.seconds() {
                     add(
                         format!(
-                            "RTO overrun: the {kind} rollback took {} min (RTO {rto}); explain it in the review",
-                            (seconds + 59) / 60
+                            "RTO overrun: the {kind} rollback took {} min (RTO {}); explain it in the review",
+                            (seconds + 59) / 60,
+                            crate::action::span_text(rto)
                         ),
                         requester.clone(),
                         None,

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
+use comfy_table::{presets, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width};
 
 /// Writes text to stdout; a closed pipe surfaces as an error the caller treats as success.
 pub fn print(text: &str) -> Result<()> {
@@ -18,9 +18,9 @@ pub fn table(headers: &[&str], color: bool) -> Table {
     let mut table = Table::new();
     table.load_preset(presets::UTF8_FULL_CONDENSED);
     table.set_content_arrangement(ContentArrangement::Dynamic);
-    if !color {
-        table.force_no_tty();
-    } else {
+    // Without colour no cell is styled, so the table needs no `force_no_tty`,
+    // which would also stop it finding the terminal's width and wrapping to it.
+    if color {
         table.enforce_styling();
     }
     // Into a pipe or a file there is no terminal width to wrap to; 120 columns reads well.
@@ -36,6 +36,42 @@ pub fn table(headers: &[&str], color: bool) -> Table {
         }
     }));
     table
+}
+
+/// Keeps words whole when the table wraps: comfy-table wraps at spaces but
+/// splits a word longer than the width it gives the column
+/// (`critical-function` / `ality`), so each column gets its longest word as
+/// its least width. When the longest words together do not fit the table's
+/// width, the table is left to split them rather than overflow the terminal.
+/// Call it after the rows are added.
+pub fn keep_words_whole(table: &mut Table) {
+    let mut longest: Vec<usize> = Vec::new();
+    for row in table.header().into_iter().chain(table.row_iter()) {
+        for (i, cell) in row.cell_iter().enumerate() {
+            let word = cell
+                .content()
+                .split_whitespace()
+                .map(|w| w.chars().count())
+                .max()
+                .unwrap_or(0);
+            if longest.len() <= i {
+                longest.resize(i + 1, 0);
+            }
+            longest[i] = longest[i].max(word);
+        }
+    }
+    // A column's width counts its padding, one space each side; the borders
+    // add one character per column and one more.
+    const PADDING: usize = 2;
+    let needed: usize = longest.iter().map(|w| w + PADDING + 1).sum::<usize>() + 1;
+    if table.width().is_some_and(|width| needed > usize::from(width)) {
+        return;
+    }
+    table.set_constraints(
+        longest
+            .iter()
+            .map(|w| ColumnConstraint::LowerBoundary(Width::Fixed(u16::try_from(w + PADDING).unwrap_or(u16::MAX)))),
+    );
 }
 
 /// Returns a cell coloured when colour is on.

@@ -632,3 +632,16 @@ fn every_report_in_every_format_matches_its_golden_file() {
         failures.join("\n\n")
     );
 }
+
+/// comfy-table wrapped the 22-character criterion into a 17-character
+/// column as `critical-functi` / `onality`.
+#[test]
+fn terminal_tables_do_not_split_words_that_fit() {
+    let repo = fixture();
+    let table = repo
+        .chg(&["report", "weekly", "--format", "table", "--color", "never"])
+        .ok()
+        .stdout;
+    assert!(table.contains("┆ critical-functionality ┆"), "{table}");
+    assert!(table.lines().all(|l| l.chars().count() <= 120), "{table}");
+}

@@ -580,7 +580,7 @@ fn a_rollback_over_its_rto_is_recorded_and_warned() {
     assert!(
         status
             .stdout
-            .contains("RTO overrun: the simple rollback took 30 min (RTO 15m)"),
+            .contains("RTO overrun: the simple rollback took 30 min (RTO 15 min)"),
         "{}",
         status.stdout
     );

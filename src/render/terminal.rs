@@ -41,6 +41,7 @@ pub fn terminal(doc: &Document, color: bool) -> String {
                             }
                         }));
                     }
+                    crate::output::keep_words_whole(&mut t);
                     out.push_str(&format!("{t}\n"));
                 }
                 Block::Chart(chart) => out.push_str(&bars(chart)),
