@@ -309,3 +309,36 @@ fn long_history_walks_show_progress_on_a_terminal_only() {
         String::from_utf8_lossy(&piped.stderr)
     );
 }
+
+/// The one toolchain here cannot build with Rust 1.89 itself, so this checks
+/// what can be checked: no dependency in Cargo.lock declares that it needs a
+/// newer Rust than the `rust-version` chg states.
+#[test]
+fn no_dependency_needs_a_newer_rust_than_the_stated_msrv() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let version = |v: &str| -> (u32, u32) {
+        let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+        (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+    };
+    let packages = meta["packages"].as_array().unwrap();
+    let ours = packages.iter().find(|p| p["name"] == "chg").unwrap();
+    let msrv = version(
+        ours["rust_version"]
+            .as_str()
+            .expect("rust-version is stated in Cargo.toml"),
+    );
+    let newer: Vec<String> = packages
+        .iter()
+        .filter_map(|p| {
+            let needs = p["rust_version"].as_str()?;
+            (version(needs) > msrv).then(|| format!("{} {} needs {needs}", p["name"], p["version"]))
+        })
+        .collect();
+    assert!(newer.is_empty(), "dependencies newer than the MSRV {msrv:?}: {newer:?}");
+}
