@@ -19,9 +19,13 @@ pub fn check(records: &[Loaded], ctx: &Context) -> Vec<Finding> {
         by_id.entry(loaded.record.id.as_str()).or_default().push(loaded);
     }
     let mut findings = Vec::new();
+    // A change in n conflicts would otherwise be parsed again n times.
+    let mut window_at: HashMap<&str, crate::document::Position> = HashMap::new();
     for problem in calendar::problems(&refs, ctx.policy) {
         for loaded in by_id.get(problem.id.as_str()).into_iter().flatten() {
-            let at = loaded.positions.of("deployment.window");
+            let at = *window_at
+                .entry(loaded.file.as_str())
+                .or_insert_with(|| loaded.positions.of("deployment.window"));
             let build = match problem.severity {
                 Severity::Error => Finding::error,
                 Severity::Warning => Finding::warning,
