@@ -5,7 +5,7 @@
 //! needed are parsed; per record the engine keeps its facts and its latest
 //! version's summary, never every version.
 //!
-//! Results are cached in `.git/chg/history-v2.json`, keyed by the last
+//! Results are cached in `.git/chg/history-v3.json`, keyed by the last
 //! commit walked; a later run walks only the commits since, and rebuilds when
 //! that commit is no longer an ancestor or the cache does not check out.
 
@@ -300,7 +300,10 @@ impl History {
             }
         }
         history.tip = Some(tip.to_string());
-        if !no_cache && head == Some(tip) && hide != Some(tip) {
+        // A shallow history is not cached: after `git fetch --unshallow` the
+        // cached tip would still be an ancestor, and the commits before the
+        // old cut would never be read.
+        if !no_cache && head == Some(tip) && hide != Some(tip) && history.incomplete.is_none() {
             // A cache that cannot be written costs speed, not correctness.
             let _ = Cache::write(repo, &cache, &history);
         }
@@ -379,6 +382,9 @@ impl History {
                     let had = old.as_ref().map(|o| o.approvers.as_slice()).unwrap_or(&[]);
                     if !n.approvers.is_empty() && had.is_empty() {
                         earliest(&mut f.first_approval, &stamp);
+                        if f.last_approval.as_ref().is_none_or(|s| s.at <= stamp.at) {
+                            f.last_approval = Some(stamp.clone());
+                        }
                     }
                     // A merge combines what the branches did; the branch commits are judged.
                     for approver in n.approvers.iter().filter(|_| meta.parent_count < 2) {
@@ -533,7 +539,7 @@ struct CacheHeader {
     checksum: u64,
 }
 
-const CACHE_VERSION: u32 = 2;
+const CACHE_VERSION: u32 = 3;
 
 struct Cache;
 
@@ -566,7 +572,9 @@ impl<R: std::io::Read> std::io::Read for Hashing<R> {
 
 impl Cache {
     fn path(repo: &Repo) -> PathBuf {
-        repo.git_dir().join("chg").join("history-v2.json")
+        repo.git_dir()
+            .join("chg")
+            .join(format!("history-v{CACHE_VERSION}.json"))
     }
 
     fn identity(repo: &Repo) -> String {
@@ -616,16 +624,22 @@ impl Cache {
         };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
-            // The version 1 cache is never read again.
-            let _ = std::fs::remove_file(dir.join("history-v1.json"));
+            // Caches of earlier versions are never read again.
+            for old in 1..CACHE_VERSION {
+                let _ = std::fs::remove_file(dir.join(format!("history-v{old}.json")));
+            }
         }
-        let temp = path.with_extension("tmp");
-        let mut file = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&temp)?);
+        // A uniquely named temporary file, removed if anything fails: two
+        // chg runs never write into one file, and a full disk keeps no half.
+        let dir = path.parent().unwrap_or(std::path::Path::new("."));
+        let temp = tempfile::NamedTempFile::new_in(dir)?;
+        let mut file = std::io::BufWriter::with_capacity(1 << 16, temp);
         serde_json::to_writer(&mut file, &header)?;
         file.write_all(b"\n")?;
         serde_json::to_writer(&mut file, history)?;
-        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        std::fs::rename(&temp, path)?;
+        let temp = file.into_inner().map_err(|e| e.into_error())?;
+        temp.as_file().sync_all()?;
+        temp.persist(path).map_err(|e| e.error)?;
         Ok(())
     }
 }

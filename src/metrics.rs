@@ -120,6 +120,9 @@ pub struct Facts {
     pub status_first: StatusStamps,
     /// The first commit holding a granted approval.
     pub first_approval: Option<Stamp>,
+    /// The latest commit in which the record went from no granted approval
+    /// to some: the approval that holds now, after a change was sent back.
+    pub last_approval: Option<Stamp>,
     /// The first commit holding a granted written approval.
     pub first_written_approval: Option<Stamp>,
     /// The first commit with `emergency.post_review.completed_at` set.

@@ -13,6 +13,15 @@ pub fn print(text: &str) -> Result<()> {
     Ok(())
 }
 
+/// Set when the output goes to a file (`--output`) although stdout may be a terminal.
+static TO_FILE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Says that what is rendered next is written to a file, not the terminal,
+/// so tables are not wrapped to the width of the terminal of whoever ran it.
+pub fn rendering_for_file(to_file: bool) {
+    TO_FILE.store(to_file, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Builds a table for the terminal: UTF-8 borders, wrapped to the terminal width.
 pub fn table(headers: &[&str], color: bool) -> Table {
     let mut table = Table::new();
@@ -24,7 +33,7 @@ pub fn table(headers: &[&str], color: bool) -> Table {
         table.enforce_styling();
     }
     // Into a pipe or a file there is no terminal width to wrap to; 120 columns reads well.
-    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+    if TO_FILE.load(std::sync::atomic::Ordering::Relaxed) || !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         table.set_width(120);
     }
     table.set_header(headers.iter().map(|h| {

@@ -36,6 +36,7 @@ impl Period {
         let bad = || anyhow!("`{text}` is not an ISO week\n  hint: write it like `2026-W47`");
         let (year, week) = text.trim().split_once("-W").ok_or_else(bad)?;
         let year: i32 = year.parse().map_err(|_| bad())?;
+        crate::timearg::check_year("--week", text, year)?;
         let week: u32 = week.parse().map_err(|_| bad())?;
         let monday = NaiveDate::from_isoywd_opt(year, week, Weekday::Mon)
             .ok_or_else(|| anyhow!("{year} has no ISO week {week}\n  hint: ISO years have 52 or 53 weeks"))?;
@@ -56,6 +57,7 @@ impl Period {
     pub fn parse_month(text: &str) -> Result<Period> {
         let date = NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d")
             .map_err(|_| anyhow!("`{text}` is not a month\n  hint: write it like `2026-11`"))?;
+        crate::timearg::check_year("--month", text, date.year())?;
         Ok(Period::month_of(date))
     }
 
@@ -75,6 +77,7 @@ impl Period {
         let bad = || anyhow!("`{text}` is not a quarter\n  hint: write it like `2026-Q4`");
         let (year, q) = text.trim().split_once("-Q").ok_or_else(bad)?;
         let year: i32 = year.parse().map_err(|_| bad())?;
+        crate::timearg::check_year("--quarter", text, year)?;
         let q: u32 = q.parse().map_err(|_| bad())?;
         if !(1..=4).contains(&q) {
             return Err(bad());

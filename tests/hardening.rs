@@ -342,3 +342,29 @@ fn no_dependency_needs_a_newer_rust_than_the_stated_msrv() {
         .collect();
     assert!(newer.is_empty(), "dependencies newer than the MSRV {msrv:?}: {newer:?}");
 }
+
+/// A report written with `--output` from a narrow terminal is laid out for
+/// the file (120 columns), not for the width of the terminal it was run in.
+#[test]
+fn a_table_report_written_to_a_file_ignores_the_terminal_width() {
+    let repo = Repo::initialised();
+    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
+    repo.commit_all_at(JANE, "@1763280000 +0000", "submit");
+    let home = tempfile::tempdir().unwrap();
+    let out = repo.path().join("cab.txt");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chg"));
+    cmd.current_dir(repo.path())
+        .args(["report", "weekly", "--date", "2025-11-19", "--output"])
+        .arg(&out);
+    isolate(&mut cmd, home.path());
+    cmd.env("TERM", "xterm");
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn chg on a pty");
+    // 60 columns; the default size (80) shows the same if chg measured first.
+    let _ = session.get_process_mut().set_window_size(60, 24);
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
+    session.expect("Wrote").expect("chg writes the file");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(text.contains("approval pending"), "{text}");
+    assert!(widest > 80 && widest <= 120, "widest line {widest}:\n{text}");
+}

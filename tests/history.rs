@@ -624,13 +624,43 @@ fn the_cache_is_extended_rebuilt_and_never_trusted_blindly() {
     assert!(explain(&[]).contains("extended by 1 new commits"));
     assert!(explain(&["--no-cache"]).contains("history: walked in full"));
     // A corrupt cache is discarded.
-    let cache = s.repo.join(".git/chg/history-v2.json");
+    let cache = s.repo.join(".git/chg/history-v3.json");
     let text = std::fs::read_to_string(&cache).unwrap();
     std::fs::write(&cache, text.replacen("CHG-2026-0002", "CHG-2026-0009", 1)).unwrap();
     let after = explain(&[]);
     assert!(after.contains("history: walked in full"), "{after}");
     assert_eq!(after, explain(&["--no-cache"]));
     assert!(explain(&[]).contains("extended by 0 new commits"));
+    // Nothing new: the cache is read, not written again.
+    let written = std::fs::metadata(&cache).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert!(explain(&[]).contains("extended by 0 new commits"));
+    assert_eq!(std::fs::metadata(&cache).unwrap().modified().unwrap(), written);
+    // Truncated, with bytes after the body, or with a header that does not
+    // match the body: each is discarded, and the figures stay right.
+    let good = std::fs::read(&cache).unwrap();
+    let newline = good.iter().position(|b| *b == b'\n').unwrap();
+    let truncated = good[..good.len() - 10].to_vec();
+    let trailing = [good.as_slice(), b"x"].concat();
+    let spaced = [good.as_slice(), b"  "].concat();
+    let header = String::from_utf8(good[..newline].to_vec()).unwrap();
+    let digit = header.find("\"checksum\":").unwrap() + 11;
+    let mut tampered = header.into_bytes();
+    tampered[digit] = if tampered[digit] == b'1' { b'2' } else { b'1' };
+    let tampered = [tampered.as_slice(), &good[newline..]].concat();
+    for bad in [
+        truncated,
+        trailing,
+        spaced,
+        tampered,
+        b"not json\n{}".to_vec(),
+        Vec::new(),
+    ] {
+        std::fs::write(&cache, &bad).unwrap();
+        let again = explain(&[]);
+        assert!(again.contains("history: walked in full"), "{again}");
+        assert_eq!(again, after);
+    }
     // A cache whose commit is no longer an ancestor (history rewritten) is rebuilt.
     s.repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
     s.repo.write("README.md", "rewritten\n");

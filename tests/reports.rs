@@ -496,6 +496,13 @@ fn bad_quarter_is_a_usage_error() {
             "{bad}"
         );
     }
+    // Years chrono accepts but where the quarter before does not exist.
+    for extreme in ["--quarter=-262143-Q1", "--quarter=262143-Q4", "--quarter=0-Q1"] {
+        let run = repo.chg(&["report", "quarterly", extreme]).status(2);
+        assert!(run.stderr.contains("is not a quarter"), "{extreme}: {}", run.stderr);
+    }
+    let run = repo.chg(&["report", "weekly", "--date=-262143-01-01"]).status(2);
+    assert!(run.stderr.contains("out of range"), "{}", run.stderr);
 }
 
 #[test]
@@ -526,6 +533,41 @@ fn weekly_report_lists_edits_after_approval_from_the_history() {
             commit.trim()
         )
     );
+    // Doing what the row asks settles it: sent back for approval, the row
+    // goes; approved again, the old edit is not raised again.
+    let widened =
+        |status: &str| normal_record("CHG-2026-0001", status).replace("pricing-service]", "pricing-service, payments]");
+    repo.write("changes/2026/CHG-2026-0001.yaml", &widened("submitted"));
+    repo.commit_all_at(SAM, "2026-11-18T09:00:00Z", "chg: send CHG-2026-0001 back for approval");
+    let weekly = |repo: &Repo| {
+        repo.chg(&["report", "weekly", "--week", "2026-W47", "--format", "markdown"])
+            .ok()
+            .stdout
+    };
+    let md = weekly(&repo);
+    assert!(!md.contains("edited after approval"), "{md}");
+    repo.write(
+        "changes/2026/CHG-2026-0001.yaml",
+        &format!("{}{SAM_APPROVAL}", widened("approved")),
+    );
+    repo.commit_all_at(SAM, "2026-11-18T10:00:00Z", "chg: approve CHG-2026-0001");
+    let md = weekly(&repo);
+    assert!(!md.contains("edited after approval"), "{md}");
+    // A new edit after the new approval is raised.
+    repo.write(
+        "changes/2026/CHG-2026-0001.yaml",
+        &format!(
+            "{}{SAM_APPROVAL}",
+            widened("approved").replace("payments]", "payments, ledger]")
+        ),
+    );
+    repo.commit_all_at(RAJ, "2026-11-18T11:00:00Z", "widen again");
+    let md = weekly(&repo);
+    assert!(
+        md.contains("edited after approval: commit") && md.contains("Wed 18 Nov 11:00"),
+        "{md}"
+    );
+    assert!(!md.contains("Tue 17 Nov 15:20"), "{md}");
 }
 
 #[test]

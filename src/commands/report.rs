@@ -19,6 +19,7 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
     let records: Vec<_> = store.load_all_strict()?.into_iter().map(|l| l.record).collect();
     // Colour only on a terminal, never into a file.
     let color = app.color && args.output.is_none();
+    crate::output::rendering_for_file(args.output.is_some());
     let text = match &args.kind {
         ReportKind::Weekly { week, date } => {
             let period = match (week, date) {
@@ -109,11 +110,9 @@ fn attention_items(
                     .iter()
                     .find(|r| r.id == item.id)
                     .map(|r| {
-                        format!(
-                            "waiting {} days (created {})",
-                            (now - r.created_at).num_days(),
-                            r.created_at.format("%d %b")
-                        )
+                        let days = (now - r.created_at).num_days();
+                        let unit = if days == 1 { "day" } else { "days" };
+                        format!("waiting {days} {unit} (created {})", r.created_at.format("%d %b"))
                     })
                     .unwrap_or_default(),
                 Some(due) if item.overdue => format!("overdue since {}", due.format("%a %d %b %H:%M")),
@@ -188,9 +187,19 @@ fn edits_after_approval(
         if matches!(r.status, Status::Closed | Status::Cancelled) {
             continue;
         }
-        let Some(edits) = facts.get(&r.id).map(|f| &f.edits_after_approval) else {
+        // Sent back for approval: nothing is left to act on.
+        if r.granted_approvals().next().is_none() {
             continue;
-        };
+        }
+        let Some(f) = facts.get(&r.id) else { continue };
+        // Only edits after the approval the record holds now; a change
+        // re-approved after an edit is settled.
+        let since = f.last_approval.as_ref().map(|s| s.at);
+        let edits: Vec<&crate::metrics::Stamp> = f
+            .edits_after_approval
+            .iter()
+            .filter(|s| since.is_none_or(|t| s.at > t))
+            .collect();
         let Some(last) = edits.iter().map(|s| s.at).max() else {
             continue;
         };
@@ -206,6 +215,7 @@ fn edits_after_approval(
             })
             .collect();
         let mut approvers: Vec<String> = r.granted_approvals().map(|a| a.approver.email().to_string()).collect();
+        approvers.sort();
         approvers.dedup();
         rows.push(report::weekly::Attention {
             id: r.id.clone(),

@@ -18,7 +18,7 @@ use super::{target_text, HIGHER_IS_BETTER, IN_TIME};
 use crate::metrics::{Figure, Metrics, GUIDE_TABLE};
 use crate::period::Period;
 use crate::policy::Policy;
-use crate::record::{Classification, Level, Record};
+use crate::record::{Classification, Level, Record, RollbackKind};
 use crate::render::{Block, Cell, Chart, ChartKind, Document, Section, Series, Table, Tone, Unit};
 use crate::rules::rollback::TEST_INTERVAL_DAYS;
 
@@ -233,7 +233,9 @@ fn risk_level(r: &Record, policy: &Policy) -> String {
 
 /// Judges whether each counted change's rollback plan was tested in the
 /// quarter (92 days) before its planned start: the window's start, else when
-/// it started. A test after the start does not count.
+/// it started. A test after the start does not count. Only complex and
+/// full-restore rollbacks are judged, the ones `rollback-test-stale` asks
+/// to be tested; a simple rollback or a standard change needs no test.
 fn rollback_tests(ids: &[String], by_id: &BTreeMap<&str, &Record>) -> Figure {
     let mut on_time = 0;
     let mut of = 0;
@@ -243,6 +245,12 @@ fn rollback_tests(ids: &[String], by_id: &BTreeMap<&str, &Record>) -> Figure {
             lines.push(format!("{id}: not in the work tree, left out"));
             continue;
         };
+        if !matches!(
+            r.rollback_kind(),
+            Some(RollbackKind::Complex | RollbackKind::FullRestore)
+        ) {
+            continue;
+        }
         let Some(start) = r.window().map(|w| w.start).or(r.started_at()) else {
             lines.push(format!("{id}: no planned start, left out"));
             continue;
@@ -567,7 +575,15 @@ pub fn document(q: &Quarterly) -> Document {
         ],
     });
 
-    let levels: Vec<String> = Level::ALL.iter().map(|l| l.to_string()).collect();
+    let mut levels: Vec<String> = Level::ALL.iter().map(|l| l.to_string()).collect();
+    // Shown only when the policy's matrix leaves some impact × likelihood
+    // unclassified, so that the shares still add up to 100 %.
+    if [prev, cur]
+        .iter()
+        .any(|q| q.by_risk.get("unknown").is_some_and(|n| *n > 0))
+    {
+        levels.push("unknown".into());
+    }
     let classes: Vec<String> = Classification::ALL.iter().map(|c| c.to_string()).collect();
     let series_of = |x: &Quarter, keys: &[String], map: fn(&Quarter) -> &BTreeMap<String, usize>| Series {
         name: x.quarter.clone(),
@@ -639,7 +655,7 @@ pub fn document(q: &Quarterly) -> Document {
                 unit: Unit::Count,
             }),
             Block::Text(
-                "Deadlines are judged by commit times in the git history, not by the dates a record declares; rollback procedures count as tested on time when `rollback.last_tested` falls in the 92 days before the planned start.".into(),
+                "Deadlines are judged by commit times in the git history, not by the dates a record declares; complex and full-restore rollback procedures count as tested on time when `rollback.last_tested` falls in the 92 days before the planned start (simple rollbacks need no test).".into(),
             ),
             Block::Table(Table::new(&quarter_headers, quarter_rows(EFFECTIVENESS))),
         ],
