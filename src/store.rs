@@ -204,11 +204,25 @@ impl Store {
 
     /// Reads every record; the files that fail to parse are returned beside.
     pub fn load_all(&self) -> Result<(Vec<Loaded>, Vec<FileError>)> {
+        self.load_every(true)
+    }
+
+    /// Reads every record, keeping each one's text (to locate findings) only
+    /// when `with_positions`: without, 100,000 records take 120 MB less.
+    fn load_every(&self, with_positions: bool) -> Result<(Vec<Loaded>, Vec<FileError>)> {
         let mut loaded = Vec::new();
         let mut errors = Vec::new();
         // Parsing dominates; records are independent, so every core parses.
         let files = &self.files;
-        for result in crate::parallel::map(&self.record_files()?, |path| files.load(path)) {
+        let load = |path: &PathBuf| {
+            files.load(path).map(|mut l| {
+                if !with_positions {
+                    l.positions = Positions::default();
+                }
+                l
+            })
+        };
+        for result in crate::parallel::map(&self.record_files()?, load) {
             match result {
                 Ok(l) => loaded.push(l),
                 Err(e) => errors.push(e),
@@ -218,8 +232,9 @@ impl Store {
     }
 
     /// Reads every record, failing on the first file that does not parse.
+    /// The records carry no positions: these callers read, they do not judge.
     pub fn load_all_strict(&self) -> Result<Vec<Loaded>> {
-        let (loaded, errors) = self.load_all()?;
+        let (loaded, errors) = self.load_every(false)?;
         if let Some(first) = errors.into_iter().next() {
             return Err(anyhow!(first)).context("a record does not parse; `chg check` lists every problem");
         }
