@@ -156,40 +156,6 @@ fn policy_at(store: &crate::store::Store, tip: crate::git::ObjectId) -> Result<P
     Ok(parsed.value)
 }
 
-/// Writes a deadline the way the guide does: `24 h`, `5 days`.
-fn span(s: crate::policy::Span) -> String {
-    let secs = s.seconds();
-    if secs % 86_400 == 0 && secs >= 2 * 86_400 {
-        format!("{} days", secs / 86_400)
-    } else if secs % 3600 == 0 {
-        format!("{} h", secs / 3600)
-    } else {
-        format!("{} min", secs / 60)
-    }
-}
-
-fn label(name: &str, policy: &Policy) -> String {
-    let d = &policy.emergency_deadlines;
-    match name {
-        "total_changes" => "Total changes".into(),
-        "emergency_rate" => "Emergency changes".into(),
-        "success_rate" => "Successful changes".into(),
-        "rollback_rate" => "Rollback rate".into(),
-        "issue_rate" => "Changes with issues".into(),
-        "average_change_time_minutes" => "Average change time".into(),
-        "emergency_documented_in_time" => format!("Emergency changes documented within {}", span(d.documentation)),
-        "emergency_written_approval_in_time" => format!("Written approvals within {}", span(d.written_approval)),
-        "emergency_post_review_in_time" => format!("Post-emergency reviews within {}", span(d.post_review)),
-        "approvals_before_implementation" => "Approvals committed before implementation".into(),
-        "edited_after_approval" => "Records edited after approval".into(),
-        "approvals_by_others" => "Approvals committed by someone else".into(),
-        "rollbacks_within_rto" => "Rollbacks within their RTO".into(),
-        "mean_lead_time_minutes" => "Mean lead time (first commit → completed)".into(),
-        "mean_time_to_restore_minutes" => "Mean time to restore".into(),
-        other => other.into(),
-    }
-}
-
 fn percent(x: f64) -> String {
     format!("{} %", fmt_num(x * 100.0))
 }
@@ -267,7 +233,7 @@ fn render(
             .filter_map(|n| m.metrics.get(n).map(|f| (n, f)))
             .map(|(n, f)| {
                 let (t, a, s) = cells(n, f);
-                vec![label(n, policy), t, a, s]
+                vec![crate::report::label(n, policy), t, a, s]
             })
             .collect();
         if markdown {
@@ -284,7 +250,7 @@ fn render(
         out.push_str("\nExplanation (the records behind each figure)\n");
         for name in GUIDE_TABLE.iter().chain(HISTORY_FIGURES) {
             let Some(f) = m.metrics.get(name) else { continue };
-            out.push_str(&format!("\n{} ({name}):\n", label(name, policy)));
+            out.push_str(&format!("\n{} ({name}):\n", crate::report::label(name, policy)));
             if f.records.is_empty() {
                 out.push_str("  (none)\n");
             }

@@ -147,36 +147,21 @@ fn edits_after_approval(
     records: &[crate::record::Record],
 ) -> (Vec<report::weekly::Attention>, Option<String>) {
     let repo = store.repo();
+    let unread = |e: anyhow::Error| {
+        let note = format!("The git history could not be read ({e:#}), so edits after approval are not shown.");
+        (Vec::new(), Some(note))
+    };
     let tip = match repo.head_commit() {
         Ok(Some(tip)) => tip,
         Ok(None) => {
-            return (
-                Vec::new(),
-                Some(
-                    "The store has no commits yet, so edits after approval cannot be judged from the git history."
-                        .into(),
-                ),
-            )
+            let note = "The store has no commits yet, so edits after approval cannot be judged from the git history.";
+            return (Vec::new(), Some(note.into()));
         }
-        Err(e) => {
-            return (
-                Vec::new(),
-                Some(format!(
-                    "The git history could not be read ({e:#}), so edits after approval are not shown."
-                )),
-            )
-        }
+        Err(e) => return unread(e),
     };
     let history = match crate::history::History::build(repo, tip, false) {
         Ok((history, _)) => history,
-        Err(e) => {
-            return (
-                Vec::new(),
-                Some(format!(
-                    "The git history could not be read ({e:#}), so edits after approval are not shown."
-                )),
-            )
-        }
+        Err(e) => return unread(e),
     };
     let note = history.incomplete.as_ref().map(|why| {
         format!("The git history is incomplete ({why}); edits after approval before its cut are not shown.")
