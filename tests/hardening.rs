@@ -368,3 +368,71 @@ fn a_table_report_written_to_a_file_ignores_the_terminal_width() {
     assert!(text.contains("approval pending"), "{text}");
     assert!(widest > 80 && widest <= 120, "widest line {widest}:\n{text}");
 }
+
+#[test]
+fn a_rebase_in_progress_blocks_commits_with_a_hint() {
+    let repo = with_record();
+    repo.git(&["checkout", "-q", "-b", "other"]);
+    repo.write(
+        REC,
+        &normal_record("CHG-2026-0001", "draft").replace("priority: high", "priority: low"),
+    );
+    repo.commit_all_at(JANE, "@1763290000 +0000", "low");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write(
+        REC,
+        &normal_record("CHG-2026-0001", "draft").replace("priority: high", "priority: medium"),
+    );
+    repo.commit_all_at(JANE, "@1763290000 +0000", "medium");
+    repo.git(&["checkout", "-q", "other"]);
+    let rebase = std::process::Command::new("git")
+        .current_dir(repo.path())
+        .args(["rebase", "-q", "main"])
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(!rebase.status.success(), "the rebase stops on the conflict");
+    let run = repo
+        .chg(&[
+            "new",
+            "--no-input",
+            "--title",
+            "x",
+            "--impact",
+            "low",
+            "--likelihood",
+            "medium",
+        ])
+        .status(2);
+    assert!(run.stderr.contains("in the middle of a rebase"), "{}", run.stderr);
+    assert!(run.stderr.contains("git rebase --continue"), "{}", run.stderr);
+    assert!(
+        !repo.join("changes/2026/CHG-2026-0002.yaml").exists(),
+        "nothing written"
+    );
+}
+
+#[test]
+fn quiet_silences_confirmations_and_verbose_says_what_was_read() {
+    let repo = with_record();
+    let new = [
+        "new",
+        "--no-input",
+        "--title",
+        "x",
+        "--impact",
+        "low",
+        "--likelihood",
+        "medium",
+    ];
+    let loud = repo.chg(&new).ok();
+    assert!(loud.stdout.contains("Created CHG-2026-0002"), "{}", loud.stdout);
+    let quiet: Vec<&str> = ["--quiet"].iter().chain(new.iter()).copied().collect();
+    let run = repo.chg(&quiet).ok();
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
+    assert!(repo.join("changes/2026/CHG-2026-0003.yaml").exists());
+    let run = repo.chg(&["--verbose", "check"]).ok();
+    assert!(run.stderr.contains("chg: store "), "{}", run.stderr);
+    assert!(!repo.chg(&["check"]).ok().stderr.contains("chg: store"));
+    repo.chg(&["--quiet", "--verbose", "check"]).status(2);
+}

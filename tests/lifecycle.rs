@@ -732,3 +732,35 @@ fn approval_is_refused_while_testing_is_incomplete() {
         run.stderr
     );
 }
+
+/// Three CAB members approve the same major change at the same moment:
+/// the store lock serialises them, so every approval is kept and committed.
+#[test]
+fn concurrent_approvals_of_one_record_are_all_kept() {
+    for _ in 0..3 {
+        let repo = store();
+        draft(&repo, JANE, "major");
+        repo.chg(&["submit", ID]).ok();
+        let runs: Vec<Run> = std::thread::scope(|scope| {
+            let handles: Vec<_> = [ANA, BEN, CHO]
+                .into_iter()
+                .map(|who| {
+                    let repo = &repo;
+                    scope.spawn(move || repo.chg_as(who, &["approve", ID]))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for run in &runs {
+            assert_eq!(run.status, 0, "{}", run.stderr);
+        }
+        let record = std::fs::read_to_string(repo.join(FILE)).unwrap();
+        for who in [ANA, BEN, CHO] {
+            assert_eq!(record.matches(who.email).count(), 1, "{}:\n{record}", who.email);
+        }
+        assert!(record.contains("status: approved"), "{record}");
+        let log = repo.git(&["log", "--format=%an|%s"]);
+        assert_eq!(log.matches("chg: approve CHG-2026-0001 (cab)").count(), 3, "{log}");
+        assert!(repo.git(&["status", "--porcelain"]).trim().is_empty());
+    }
+}
