@@ -10,6 +10,7 @@ mod check;
 mod crash;
 mod emergency;
 mod gate;
+mod docs;
 mod golden;
 mod hardening;
 mod lifecycle;
