@@ -380,7 +380,7 @@ fn report_samples_in_the_docs_are_the_golden_files() {
     }
     assert!(
         stale.is_empty(),
-        "docs/reports.md differs from {stale:?}; run `CHG_UPDATE_GOLDEN=1 cargo test --test integration docs` and review the diff"
+        "docs/reports.md differs from {stale:?}; run `CHG_UPDATE_GOLDEN=1 cargo test --test integration golden` and review the diff"
     );
 }
 
@@ -410,6 +410,7 @@ fn no_page_sends_readers_to_files_they_do_not_have() {
     // The report samples are chg's own output, checked by the golden test.
     let mut texts: Vec<(String, String)> = pages().iter().map(|p| (shown(p), without_golden(&read(p)))).collect();
     texts.push(("changes/policy.yaml of chg init".into(), repo.read("changes/policy.yaml")));
+    texts.push(("the sample store's changes/policy.yaml".into(), read(&root().join("changes/policy.yaml"))));
     let mut found = Vec::new();
     for (name, text) in &texts {
         for (n, line) in text.lines().enumerate() {
