@@ -286,7 +286,9 @@ fn every_chg_command_in_the_docs_shell_blocks_is_accepted() {
     let mut verified = Vec::new();
     for page in pages() {
         for (n, line) in shell_commands(&read(&page)) {
-            let Some(args) = chg_args(&shell_words(&line)) else { continue };
+            let Some(args) = chg_args(&shell_words(&line)) else {
+                continue;
+            };
             match accepted(&args) {
                 Ok(()) => verified.push(format!("{}:{n}: chg {}", shown(&page), args.join(" "))),
                 Err(e) => rejected.push(format!("{}:{n}: `{line}`\n{e}", shown(&page))),
@@ -295,8 +297,16 @@ fn every_chg_command_in_the_docs_shell_blocks_is_accepted() {
     }
     // `cargo test -- --nocapture docs` lists them, for a review by hand.
     println!("{} docs commands accepted:\n{}", verified.len(), verified.join("\n"));
-    assert!(verified.len() > 40, "only {} commands found in the docs", verified.len());
-    assert!(rejected.is_empty(), "commands the CLI rejects:\n{}", rejected.join("\n"));
+    assert!(
+        verified.len() > 40,
+        "only {} commands found in the docs",
+        verified.len()
+    );
+    assert!(
+        rejected.is_empty(),
+        "commands the CLI rejects:\n{}",
+        rejected.join("\n")
+    );
 }
 
 /// The test's own parts, on lines a reader could write.
@@ -310,7 +320,10 @@ fn the_docs_command_reader_reads_what_a_shell_would() {
     assert!(accepted(&["status".into(), "CHG-2019-2443".into()]).is_err());
     assert!(accepted(&["new".into(), "--help".into()]).is_ok());
     let block = "```console\n$ chg new --title x \\\n    --impact low\noutput\n```\n";
-    assert_eq!(shell_commands(block), vec![(2, "chg new --title x  --impact low".to_string())]);
+    assert_eq!(
+        shell_commands(block),
+        vec![(2, "chg new --title x  --impact low".to_string())]
+    );
 }
 
 /// Every chg command `benches/read-commands.sh` times, and every command
@@ -323,7 +336,9 @@ fn every_benchmarked_command_is_accepted() {
     let mut seen = 0;
     for line in script.lines().filter(|l| l.trim_start().starts_with("row ")) {
         // row LABEL "CMD": the command is the last double-quoted string.
-        let Some(command) = line.rsplit('"').nth(1) else { continue };
+        let Some(command) = line.rsplit('"').nth(1) else {
+            continue;
+        };
         for part in command.split("&&") {
             let words = shell_words(&part.replace("$ID", "CHG-2019-2443").replace("$FILE", "x"));
             if words.first().is_some_and(|w| w == "$CHG") {
@@ -361,7 +376,10 @@ fn report_samples_in_the_docs_are_the_golden_files() {
     while let Some(at) = rest.find("<!-- golden: ") {
         let head_end = at + rest[at..].find("-->").expect("a golden marker ends with -->") + 3;
         let name = rest[at + "<!-- golden: ".len()..head_end - 3].trim();
-        let end = rest[head_end..].find("<!-- end golden -->").expect("each golden sample ends") + head_end;
+        let end = rest[head_end..]
+            .find("<!-- end golden -->")
+            .expect("each golden sample ends")
+            + head_end;
         let golden = read(&root().join(name));
         let wanted = format!("\n\n{golden}\n");
         if rest[head_end..end] != wanted {
@@ -373,7 +391,10 @@ fn report_samples_in_the_docs_are_the_golden_files() {
         samples += 1;
     }
     out.push_str(rest);
-    assert!(samples >= 3, "docs/reports.md shows {samples} golden samples; expected the three reports");
+    assert!(
+        samples >= 3,
+        "docs/reports.md shows {samples} golden samples; expected the three reports"
+    );
     if std::env::var_os("CHG_UPDATE_GOLDEN").is_some_and(|v| v == "1") {
         std::fs::write(&path, out).expect("write docs/reports.md");
         return;
@@ -409,8 +430,14 @@ fn no_page_sends_readers_to_files_they_do_not_have() {
     repo.chg(&["init"]).ok();
     // The report samples are chg's own output, checked by the golden test.
     let mut texts: Vec<(String, String)> = pages().iter().map(|p| (shown(p), without_golden(&read(p)))).collect();
-    texts.push(("changes/policy.yaml of chg init".into(), repo.read("changes/policy.yaml")));
-    texts.push(("the sample store's changes/policy.yaml".into(), read(&root().join("changes/policy.yaml"))));
+    texts.push((
+        "changes/policy.yaml of chg init".into(),
+        repo.read("changes/policy.yaml"),
+    ));
+    texts.push((
+        "the sample store's changes/policy.yaml".into(),
+        read(&root().join("changes/policy.yaml")),
+    ));
     let mut found = Vec::new();
     for (name, text) in &texts {
         for (n, line) in text.lines().enumerate() {
@@ -421,5 +448,9 @@ fn no_page_sends_readers_to_files_they_do_not_have() {
             }
         }
     }
-    assert!(found.is_empty(), "references to files users do not have:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "references to files users do not have:\n{}",
+        found.join("\n")
+    );
 }
