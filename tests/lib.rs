@@ -11,6 +11,7 @@ mod crash;
 mod deploy;
 mod emergency;
 mod gate;
+mod docs;
 mod golden;
 mod hardening;
 mod lifecycle;
