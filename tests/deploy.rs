@@ -411,10 +411,12 @@ fn deployment_facts_are_recorded_by_gate_start_and_complete_and_shown() {
         .chg(&["report", "weekly", "--week", "2026-W47", "--format", "markdown"])
         .ok();
     assert!(
-        weekly.stdout.contains("CHG-2026-0001: environment=production"),
+        weekly.stdout.contains("- CHG-2026-0001: artifact=sha256:9f86d081884c7d65, environment=production, pipeline_run=https://ci.example.com/runs/4711"),
         "{weekly:?}"
     );
-    let json = repo.chg(&["report", "weekly", "--week", "2026-W47", "--format", "json"]).ok();
+    let json = repo
+        .chg(&["report", "weekly", "--week", "2026-W47", "--format", "json"])
+        .ok();
     assert!(json.stdout.contains("\"environment\": \"production\""), "{json:?}");
     repo.chg(&["check"]).ok();
 }
@@ -422,11 +424,26 @@ fn deployment_facts_are_recorded_by_gate_start_and_complete_and_shown() {
 #[test]
 fn a_deployment_fact_is_never_rewritten() {
     let mut repo = wednesday();
-    gate_at(&mut repo, "2026-11-18T02:10:00Z", &["--start", "--deployment", "environment=staging"]).ok();
+    gate_at(
+        &mut repo,
+        "2026-11-18T02:10:00Z",
+        &["--start", "--deployment", "environment=staging"],
+    )
+    .ok();
     let run = repo
-        .chg(&["complete", ID, "--smoke-tests", "passed", "--deployment", "environment=production"])
+        .chg(&[
+            "complete",
+            ID,
+            "--smoke-tests",
+            "passed",
+            "--deployment",
+            "environment=production",
+        ])
         .status(1);
-    assert!(run.stderr.contains("`environment` is already recorded as `staging`"), "{run:?}");
+    assert!(
+        run.stderr.contains("`environment` is already recorded as `staging`"),
+        "{run:?}"
+    );
     assert!(repo.read(FILE).contains("status: in-progress"));
 }
 
