@@ -9,6 +9,7 @@ mod calendar;
 mod check;
 mod crash;
 mod emergency;
+mod formats;
 mod gate;
 mod golden;
 mod hardening;
