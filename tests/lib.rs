@@ -11,6 +11,7 @@ mod crash;
 mod emergency;
 mod formats;
 mod gate;
+mod docs;
 mod golden;
 mod hardening;
 mod lifecycle;
