@@ -8,6 +8,7 @@ mod support;
 mod calendar;
 mod check;
 mod crash;
+mod deploy;
 mod emergency;
 mod formats;
 mod gate;
