@@ -321,3 +321,77 @@ fn finding_5_rewritten_implementation_facts_are_caught() {
     assert_eq!(status, 1, "{findings:?}");
     assert!(rules(&findings).contains(&"approval-removed"), "{findings:?}");
 }
+
+// ---- finding 14: output injection -------------------------------------------
+
+/// True when no line of `out` could be read as a CI log command or carries a terminal escape.
+fn harmless(out: &str) -> bool {
+    !out.contains('\u{1b}')
+        && !out.contains('\r')
+        && out.lines().all(|l| {
+            let l = l.trim_start();
+            !l.starts_with("::") && !l.starts_with("##")
+        })
+}
+
+#[test]
+fn finding_14_record_text_cannot_start_a_ci_log_line_or_send_escapes() {
+    let mut repo = Repo::initialised();
+    repo.now = Some("2026-11-25T12:00:00Z".into());
+    let evil = normal_record("CHG-2026-0001", "submitted")
+        .replace(
+            "title: Enable canary routing for checkout-api",
+            "title: \"Fix\\n::error file=a.yaml::forged\\n::stop-commands::x\\e[2J\\rok\"",
+        )
+        .replace(
+            "requested_by: Jane Doe <jane@example.com>",
+            "requested_by: \"Jane\\n##[error]forged <jane@example.com>\"",
+        )
+        .replace(
+            "systems: [checkout-api, pricing-service]",
+            "systems: [\"a\\n::warning::b\"]",
+        )
+        .replace("priority: high", "priority: urgent\n");
+    repo.write(REC, &evil);
+    // A file name with a line break, holding a record that fails a rule.
+    repo.write(
+        "changes/2026/CHG-2026-0002\n::error::name.yaml",
+        &normal_record("CHG-2026-0002", "approved"),
+    );
+    repo.commit_all_at(JANE, &at(1), "innocent");
+    let github = repo.chg(&["check", "--format", "github"]).stdout;
+    assert!(
+        !github.contains('\u{1b}')
+            && github
+                .lines()
+                .all(|l| l.starts_with("::error file=") || l.starts_with("::warning file=")),
+        "{github}"
+    );
+    assert_eq!(github.lines().count(), 3, "{github}");
+    for args in [
+        vec!["check"],
+        vec!["check", "--format", "json"],
+        vec!["status"],
+        vec!["list"],
+        vec!["list", "--format", "csv"],
+    ] {
+        let run = repo.chg(&args);
+        assert!(harmless(&run.stdout), "{args:?} printed:\n{}", run.stdout);
+        assert!(harmless(&run.stderr), "{args:?} printed:\n{}", run.stderr);
+    }
+    repo.write(REC, &evil.replace("priority: urgent\n", "priority: high"));
+    for args in [
+        vec!["show", ID],
+        vec!["check"],
+        vec!["list", "--format", "csv"],
+        vec!["status"],
+    ] {
+        let run = repo.chg(&args);
+        assert!(run.status < 2 || args[0] == "check", "{args:?}: {run:?}");
+        assert!(harmless(&run.stdout), "{args:?} printed:\n{}", run.stdout);
+        assert!(harmless(&run.stderr), "{args:?} printed:\n{}", run.stderr);
+    }
+    // The text is still there, escaped, for a reader.
+    let show = repo.chg(&["show", ID]).ok().stdout;
+    assert!(show.contains("Fix\\n"), "{show}");
+}

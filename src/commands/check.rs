@@ -162,12 +162,17 @@ fn print(findings: &[Finding], format: Format, app: &App, checked: usize) -> Res
                     .as_deref()
                     .map(|c| format!(" (commit {})", &c[..c.len().min(12)]))
                     .unwrap_or_default();
+                let safe = crate::output::safe;
                 out.push_str(&format!(
                     "{}:{}:{}: {severity}[{}]: {}{commit}\n",
-                    f.file, f.line, f.column, f.rule, f.message
+                    safe(&f.file),
+                    f.line,
+                    f.column,
+                    f.rule,
+                    safe(&f.message)
                 ));
                 if !f.hint.is_empty() {
-                    out.push_str(&format!("  hint: {}\n", f.hint));
+                    out.push_str(&format!("  hint: {}\n", safe(&f.hint)));
                 }
             }
             out
@@ -193,14 +198,17 @@ fn github(f: &Finding) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
+    // Control characters from a record are shown, not sent; the one line
+    // break between message and hint is the format's own.
+    let visible = crate::output::visible;
     let message = if f.hint.is_empty() {
-        f.message.clone()
+        visible(&f.message).into_owned()
     } else {
-        format!("{}\n{}", f.message, f.hint)
+        format!("{}\n{}", visible(&f.message), visible(&f.hint))
     };
     format!(
         "::{level} file={},line={},col={},title={}::{}\n",
-        escape_property(&f.file),
+        escape_property(&visible(&f.file)),
         f.line,
         f.column,
         escape_property(f.rule),
