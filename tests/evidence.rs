@@ -395,3 +395,85 @@ fn finding_14_record_text_cannot_start_a_ci_log_line_or_send_escapes() {
     let show = repo.chg(&["show", ID]).ok().stdout;
     assert!(show.contains("Fix\\n"), "{show}");
 }
+
+// ---- finding 15b/c: emails --------------------------------------------------
+
+#[test]
+fn finding_15b_a_mixed_script_lookalike_email_gets_a_warning() {
+    let repo = Repo::initialised();
+    let policy = repo.read("changes/policy.yaml");
+    // The `а` of `аna` is Cyrillic (U+0430).
+    repo.write(
+        "changes/policy.yaml",
+        &policy.replace("cab: [ana@example.com,", "cab: [\u{430}na@example.com,"),
+    );
+    repo.write(
+        REC,
+        &normal_record("CHG-2026-0001", "submitted").replace("<jane@example.com>", "<j\u{430}ne@example.com>"),
+    );
+    repo.commit_all_at(SAM, &at(1), "policy and a record");
+    let (status, findings) = check(&repo);
+    assert_eq!(status, 0, "warnings only: {findings:?}");
+    let looks: Vec<&serde_json::Value> = findings.iter().filter(|f| f["rule"] == "lookalike-email").collect();
+    assert_eq!(looks.len(), 2, "{findings:?}");
+    let policy_finding = looks
+        .iter()
+        .find(|f| f["file"] == "changes/policy.yaml")
+        .expect("policy");
+    assert_eq!(policy_finding["severity"], "warning");
+    assert!(
+        policy_finding["message"].as_str().unwrap().contains("U+0430"),
+        "{policy_finding}"
+    );
+    assert!(policy_finding["line"].as_u64().unwrap() > 1, "{policy_finding}");
+    let record_finding = looks.iter().find(|f| f["file"] == REC).expect("record");
+    assert_eq!(record_finding["line"], 8, "{record_finding}");
+    // Plain ASCII emails give no such warning.
+    repo.git(&["checkout", "-q", "HEAD~1", "--", "changes/policy.yaml"]);
+    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
+    let (_, findings) = check(&repo);
+    assert!(!rules(&findings).contains(&"lookalike-email"), "{findings:?}");
+}
+
+#[test]
+fn finding_15c_a_role_entry_with_a_trailing_space_still_works_and_a_broken_one_is_located() {
+    let mut repo = store();
+    let policy = repo.read("changes/policy.yaml");
+    repo.write(
+        "changes/policy.yaml",
+        &policy.replace(
+            "engineering-lead: [lee@example.com]",
+            "engineering-lead: [\"lee@example.com \"]",
+        ),
+    );
+    repo.commit_all_at(SAM, &at(1), "policy");
+    draft(&repo, JANE, "normal");
+    repo.chg(&["submit", ID]).ok();
+    repo.chg_as(LEE, &["approve", ID]).ok();
+    repo.now = None;
+    repo.write(
+        "changes/policy.yaml",
+        &policy.replace(
+            "engineering-lead: [lee@example.com]",
+            "engineering-lead: [\"lee @example.com\"]",
+        ),
+    );
+    let run = repo.chg(&["check"]).status(1);
+    assert!(run.stdout.contains("changes/policy.yaml:8:"), "{}", run.stdout);
+    assert!(run.stdout.contains("lee @example.com"), "{}", run.stdout);
+}
+
+#[test]
+fn finding_15_emails_match_exactly_with_the_domain_in_any_case() {
+    let repo = Repo::initialised();
+    let approved = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
+    // The domain's case does not matter.
+    repo.write(REC, &approved.replace("<sam@example.com>", "<sam@Example.COM>"));
+    let (status, findings) = check(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+    // The mailbox's does: `Sam@` is not the `sam@` the policy lists.
+    repo.write(REC, &approved.replace("<sam@example.com>", "<Sam@example.com>"));
+    let (status, findings) = check(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    assert!(rules(&findings).contains(&"approver-not-authorized"), "{findings:?}");
+}

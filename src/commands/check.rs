@@ -31,6 +31,7 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
             Err(e) => return Err(e),
         },
     };
+    findings.extend(policy_warnings(&store, &policy));
     let templates = load_template_names(&store, &mut findings);
     let started = std::time::Instant::now();
     let (records, errors) = store.load_all()?;
@@ -68,6 +69,16 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
     } else {
         0
     })
+}
+
+/// Warnings about the policy's contents that parsing does not give (look-alike emails).
+fn policy_warnings(store: &Store, policy: &crate::policy::Policy) -> Vec<Finding> {
+    let path = store.policy_path();
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Vec::new();
+    };
+    let positions = document::Positions::lazy(&text);
+    rules::identity::check_policy(&store.display(&path), policy, &positions)
 }
 
 fn load_template_names(store: &Store, findings: &mut Vec<Finding>) -> BTreeSet<String> {

@@ -7,7 +7,7 @@ mod classification;
 pub mod deploy;
 mod emergency;
 pub mod history;
-mod identity;
+pub mod identity;
 mod outcome;
 mod readiness;
 pub mod rollback;
@@ -48,6 +48,7 @@ pub const RULES: &[&str] = &[
     "approval-stale",
     "approver-not-authorized",
     "self-approval",
+    "lookalike-email",
     "template-missing",
     "emergency-criteria-missing",
     "cvss-below-threshold",
