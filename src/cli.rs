@@ -258,7 +258,7 @@ pub struct DemoArgs {
 pub struct ReportArgs {
     #[command(subcommand)]
     pub kind: ReportKind,
-    /// Write the report to this file instead of stdout.
+    /// Write the report to this file instead of stdout (`-` is stdout); a symlink is written through.
     #[arg(long, global = true, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
