@@ -156,7 +156,11 @@ const HOSTILE: &str = "<img src=x onerror=alert(1)> & co";
 fn markdown_output_escapes_html() {
     let mut repo = Repo::initialised();
     repo.now = Some("2026-11-25T12:00:00Z".into());
-    let record = normal_record("CHG-2026-0001", "submitted").replace("Enable canary routing for checkout-api", HOSTILE);
+    // Scheduled next week, so the weekly report shows its title.
+    let record = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "scheduled"))
+        .replace("Enable canary routing for checkout-api", HOSTILE)
+        .replace("2026-11-18T02:00:00Z", "2026-12-01T02:00:00Z")
+        .replace("2026-11-18T04:00:00Z", "2026-12-01T04:00:00Z");
     repo.write("changes/2026/CHG-2026-0001.yaml", &record);
     repo.git(&["add", "-A"]);
     repo.git(&["commit", "-q", "-m", "record"]);
@@ -166,9 +170,9 @@ fn markdown_output_escapes_html() {
         &[
             "calendar",
             "--from",
-            "2026-11-16",
+            "2026-11-30",
             "--to",
-            "2026-11-20",
+            "2026-12-03",
             "--format",
             "markdown",
         ][..],
