@@ -153,10 +153,11 @@ pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
     Ok(0)
 }
 
-/// A field of a tab-separated line: tabs and line breaks become spaces, so
-/// a field never splits its line or its neighbours.
+/// A field of a tab-separated line: tabs, line breaks and other control
+/// characters are shown as escapes, so a field never splits its line or
+/// its neighbours, nor sends escape sequences to a terminal.
 fn one_field(text: &str) -> String {
-    text.replace(['\t', '\n', '\r'], " ")
+    crate::output::visible(text).into_owned()
 }
 
 /// The ANSI code of a status colour, for lines printed without a table.
