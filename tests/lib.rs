@@ -11,6 +11,7 @@ mod crash;
 mod deploy;
 mod docs;
 mod emergency;
+mod evidence;
 mod files;
 mod formats;
 mod gate;
