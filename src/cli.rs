@@ -35,7 +35,7 @@ pub struct GlobalArgs {
     /// Output format; each command lists the ones it supports.
     #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
-    /// When to colour output: auto means on a terminal without `NO_COLOR`.
+    /// When to colour output: auto means on a terminal, unless `NO_COLOR` is set or `TERM=dumb`; `CLICOLOR_FORCE=1` colours a pipe.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Write the file but do not commit it.
