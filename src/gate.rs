@@ -51,7 +51,7 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
                 found.extend(history::check_policy_edit(commit, path, &policy_at_base));
                 continue;
             }
-            if !record_id(&prefix, path).is_some() {
+            if record_id(&prefix, path).is_none() {
                 continue;
             }
             let old = parse_blob(store, change.old, path)?;

@@ -8,6 +8,8 @@ mod support;
 mod calendar;
 mod check;
 mod crash;
+mod deploy;
+mod docs;
 mod emergency;
 mod engine;
 mod gate;
