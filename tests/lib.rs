@@ -12,6 +12,7 @@ mod deploy;
 mod docs;
 mod emergency;
 mod engine;
+mod formats;
 mod gate;
 mod golden;
 mod hardening;
