@@ -16,6 +16,7 @@ mod gate;
 mod golden;
 mod hardening;
 mod lifecycle;
+mod links;
 mod properties;
 mod reports;
 mod rules_lifecycle;
