@@ -11,6 +11,7 @@ mod crash;
 mod deploy;
 mod docs;
 mod emergency;
+mod engine;
 mod formats;
 mod gate;
 mod golden;
