@@ -22,7 +22,9 @@ pub fn trailer_values(message: &str, key: &str) -> Vec<String> {
     }
     let mut out = Vec::new();
     for line in last.lines() {
-        let Some((name, value)) = line.split_once(':') else { continue };
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
         if name.trim().eq_ignore_ascii_case(key) {
             out.extend(
                 value
@@ -100,7 +102,12 @@ pub fn common_folder(globs: &[Glob]) -> String {
         let prefix = glob.literal_prefix();
         common = Some(match common {
             None => prefix,
-            Some(c) => c.iter().zip(&prefix).take_while(|(a, b)| a == b).map(|(a, _)| *a).collect(),
+            Some(c) => c
+                .iter()
+                .zip(&prefix)
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| *a)
+                .collect(),
         });
     }
     common.unwrap_or_default().join("/")
@@ -206,7 +213,10 @@ fn problem(id: &str, state: &ChangeState, at: DateTime<Utc>) -> Option<(&'static
         None => Some(("outside-window", format!("names {id}, which has no window"))),
         Some(w) if at < w.start || at >= w.end => Some((
             "outside-window",
-            format!("names {id}, whose window {} does not contain the commit time", calendar::span(w)),
+            format!(
+                "names {id}, whose window {} does not contain the commit time",
+                calendar::span(w)
+            ),
         )),
         Some(_) => None,
     }
@@ -232,7 +242,10 @@ mod tests {
         assert!(g.matches("deploy/api.yaml") && !g.matches("deploy/x/api.yaml") && !g.matches("deploy/api.yml"));
         let g = Glob::new("**/Dockerfile");
         assert!(g.matches("Dockerfile") && g.matches("svc/api/Dockerfile"));
-        assert_eq!(common_folder(&[Glob::new("src/api/**"), Glob::new("src/web/*.ts")]), "src");
+        assert_eq!(
+            common_folder(&[Glob::new("src/api/**"), Glob::new("src/web/*.ts")]),
+            "src"
+        );
         assert_eq!(common_folder(&[Glob::new("src/**"), Glob::new("deploy/*.yaml")]), "");
         assert_eq!(common_folder(&[Glob::new("Dockerfile")]), "");
     }
