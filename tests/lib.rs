@@ -12,6 +12,7 @@ mod deploy;
 mod docs;
 mod emergency;
 mod engine;
+mod evidence;
 mod formats;
 mod gate;
 mod golden;

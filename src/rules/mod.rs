@@ -46,6 +46,7 @@ pub const RULES: &[&str] = &[
     "rollback-plan-missing",
     "testing-incomplete",
     "approval-missing",
+    "approval-stale",
     "approver-not-authorized",
     "self-approval",
     "template-missing",
