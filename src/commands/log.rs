@@ -46,7 +46,7 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
         bail!("no commit at {rev} touches `{path}`\n  hint: {hint}");
     }
     if let Some(why) = &incomplete {
-        eprintln!("warning: {why}");
+        crate::output::warn(&format!("warning: {why}"));
     }
     let trailer = store.policy()?.change_trailer;
     let mut linked: Vec<CodeCommit> = Vec::new();
