@@ -267,8 +267,9 @@ fn ssh_keygen(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, String)
 
 #[test]
 fn signed_approvals_are_verified_with_git() {
-    if std::process::Command::new("ssh-keygen").arg("-?").output().is_err() {
-        eprintln!("skipped: ssh-keygen is not installed");
+    let found = std::process::Command::new("ssh-keygen").arg("-?").output().is_ok();
+    let install = "apt-get install openssh-client";
+    if !tool_present("signed_approvals_are_verified_with_git", found, "ssh-keygen", install) {
         return;
     }
     let keys = tempfile::tempdir().unwrap();

@@ -9,6 +9,7 @@ mod calendar;
 mod check;
 mod crash;
 mod emergency;
+mod firstday;
 mod gate;
 mod golden;
 mod hardening;

@@ -281,3 +281,31 @@ impl Repo {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 }
+
+/// Whether this is a CI run (`CI` set to anything but empty, `0` or `false`,
+/// as CI services and `.ci/run`'s caller set it).
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+/// Decides what a test does when a tool it needs is missing: in CI it fails
+/// (CI installs every tool, so a missing one is a broken CI, not a pass);
+/// elsewhere it says SKIPPED on the process's stdout, which the test harness
+/// does not capture, so the skip shows in the summary of `cargo test`.
+#[track_caller]
+pub fn tool_present(test: &str, found: bool, tool: &str, install: &str) -> bool {
+    if found {
+        return true;
+    }
+    assert!(
+        !in_ci(),
+        "{test} needs {tool}, which is missing on this CI machine ({install}; .ci/run installs it)"
+    );
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "\nSKIPPED {test}: {tool} is not installed ({install}); with CI=true this fails"
+    );
+    false
+}
