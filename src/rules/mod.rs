@@ -4,7 +4,7 @@
 mod approvals;
 mod calendar;
 mod classification;
-mod emergency;
+pub(crate) mod emergency;
 pub mod history;
 mod identity;
 mod outcome;
