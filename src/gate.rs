@@ -32,12 +32,15 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
     }
     let prefix = store.display(store.dir());
     let policy_path = format!("{prefix}/policy.yaml");
-    let policy_at_base = match repo.blob_at(base, &policy_path)? {
-        Some(bytes) => document::parse::<Policy>(&String::from_utf8_lossy(&bytes))
-            .map(|p| p.value)
-            .unwrap_or_default(),
-        None => Policy::default(),
+    let policy_at = |commit: Oid| -> Result<Option<Policy>> {
+        Ok(repo.blob_at(commit, &policy_path)?.map(|bytes| {
+            document::parse::<Policy>(&String::from_utf8_lossy(&bytes))
+                .map(|p| p.value)
+                .unwrap_or_default()
+        }))
     };
+    let base_policy = policy_at(base)?;
+    let policy_at_base = base_policy.clone().unwrap_or_default();
     let signers = allowed_signers(&policy_at_base)?;
     let signed = |commit: &CommitInfo, email: &str| -> bool {
         signers
@@ -56,7 +59,20 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
         let mut steps: Vec<(String, Option<Record>, Option<Record>)> = Vec::new();
         for path in changed {
             if path == policy_path || path.starts_with(&format!("{prefix}/templates/")) {
-                found.extend(history::check_policy_edit(commit, &path, &policy_at_base));
+                if base_policy.is_some() {
+                    found.extend(history::check_policy_edit(commit, &path, &policy_at_base));
+                    continue;
+                }
+                // The base has no policy: the branch sets the store up. Its
+                // first policy answers for itself; later edits answer to it.
+                let before = match commit.parents.first() {
+                    Some(parent) => policy_at(*parent)?,
+                    None => None,
+                };
+                found.extend(match before {
+                    Some(before) => history::check_policy_edit(commit, &path, &before),
+                    None => history::check_first_policy(commit, &path, policy_at(commit.id)?.as_ref()),
+                });
                 continue;
             }
             if !is_record_path(&path, &prefix) {

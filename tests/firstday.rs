@@ -114,3 +114,184 @@ fn every_demo_store_passes_check_with_no_error_years_ahead() {
         }
     }
 }
+
+/// A real team: nobody at example.com.
+const PRIYA: Who = Who {
+    name: "Priya Raman",
+    email: "priya@acme.test",
+};
+const LIN: Who = Who {
+    name: "Lin Chen",
+    email: "lin@acme.test",
+};
+const OMAR: Who = Who {
+    name: "Omar Haddad",
+    email: "omar@acme.test",
+};
+
+/// A repository with some history and no change store yet, on `main`.
+fn team_repo() -> Repo {
+    let repo = Repo::new();
+    repo.write("README.md", "# Payments platform\n");
+    repo.commit_all_at(PRIYA, "@1764000000 +0000", "start");
+    repo
+}
+
+fn gate_as(repo: &Repo, who: Who) -> Run {
+    repo.chg_as(who, &["check", "--base", "main"])
+}
+
+#[test]
+fn init_makes_the_runner_the_change_manager_and_writes_no_fictional_people() {
+    let repo = team_repo();
+    repo.git(&["checkout", "-q", "-b", "add-store"]);
+    repo.chg_as(
+        PRIYA,
+        &[
+            "init",
+            "--role",
+            "engineering-lead=Lin Chen <lin@acme.test>",
+            "--role",
+            "cab=omar@acme.test",
+        ],
+    )
+    .ok();
+    let policy = repo.read("changes/policy.yaml");
+    assert!(!policy.contains("example.com"), "{policy}");
+    assert!(policy.contains("change-manager: [priya@acme.test]"), "{policy}");
+    assert!(policy.contains("engineering-lead: [lin@acme.test]"), "{policy}");
+    assert!(policy.contains("cab: [omar@acme.test]"), "{policy}");
+    assert!(policy.contains("ceo: []"), "{policy}");
+    let author = repo.git(&["log", "-1", "--format=%an <%ae> / %cn <%ce>"]);
+    assert_eq!(
+        author.trim(),
+        "Priya Raman <priya@acme.test> / Priya Raman <priya@acme.test>"
+    );
+
+    // Another team names its change manager explicitly.
+    let other = team_repo();
+    other
+        .chg_as(PRIYA, &["init", "--change-manager", "Lin Chen <lin@acme.test>"])
+        .ok();
+    let policy = other.read("changes/policy.yaml");
+    assert!(policy.contains("change-manager: [lin@acme.test]"), "{policy}");
+    assert!(!policy.contains("priya@acme.test"), "{policy}");
+}
+
+#[test]
+fn init_refuses_bad_people_and_roles_with_a_hint() {
+    let repo = team_repo();
+    for (args, says) in [
+        (vec!["init", "--role", "janitor=omar@acme.test"], "janitor"),
+        (vec!["init", "--role", "cab"], "ROLE=PERSON"),
+        (vec!["init", "--role", "cab=not an email"], "not an email"),
+        (vec!["init", "--change-manager", "Lin <>"], "Lin <>"),
+    ] {
+        let run = repo.chg_as(PRIYA, &args).status(2);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("hint:"), "{args:?}: {}", run.stderr);
+        assert!(!repo.join("changes/policy.yaml").exists(), "{args:?} wrote a policy");
+    }
+    // No git identity and no --change-manager: chg cannot guess who it is.
+    let home = tempfile::tempdir().unwrap();
+    let bare = tempfile::tempdir().unwrap();
+    let run = |program: &str, args: &[&str]| {
+        let mut cmd = std::process::Command::new(program);
+        isolate(&mut cmd, home.path());
+        cmd.current_dir(bare.path()).args(args).output().unwrap()
+    };
+    assert!(run("git", &["init", "-q"]).status.success());
+    let out = run(env!("CARGO_BIN_EXE_chg"), &["init"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--change-manager"), "{stderr}");
+    assert!(!bare.path().join("changes/policy.yaml").exists());
+}
+
+#[test]
+fn the_pull_request_that_adds_the_store_passes_its_own_gate() {
+    let repo = team_repo();
+    repo.git(&["checkout", "-q", "-b", "add-store"]);
+    repo.chg_as(PRIYA, &["init", "--role", "engineering-lead=Lin Chen <lin@acme.test>"])
+        .ok();
+    let run = gate_as(&repo, PRIYA);
+    assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("error["), "{}", run.stdout);
+
+    // Merged; a later pull request by the change manager adds a CAB member.
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["merge", "-q", "--ff-only", "add-store"]);
+    repo.git(&["checkout", "-q", "-b", "add-omar"]);
+    let policy = repo.read("changes/policy.yaml");
+    repo.write(
+        "changes/policy.yaml",
+        &policy.replace("cab: []", "cab: [omar@acme.test]"),
+    );
+    repo.commit_all_at(PRIYA, "@1764100000 +0000", "Omar joins the CAB");
+    let run = gate_as(&repo, PRIYA);
+    assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+
+    // The engineering lead is no change manager: the same edit by Lin fails.
+    repo.git(&["checkout", "-q", "-b", "lin-joins", "main"]);
+    repo.write(
+        "changes/policy.yaml",
+        &policy.replace("cab: []", "cab: [lin@acme.test]"),
+    );
+    repo.commit_all_at(LIN, "@1764100000 +0000", "I join the CAB");
+    let run = gate_as(&repo, LIN);
+    assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("policy-edit-unauthorized"), "{}", run.stdout);
+}
+
+#[test]
+fn a_first_policy_authorises_only_change_managers_it_names_as_author_and_committer() {
+    // Omar writes a first policy that names Priya, hoping her name carries it.
+    let repo = team_repo();
+    repo.git(&["checkout", "-q", "-b", "omar-store"]);
+    repo.chg_as(OMAR, &["init", "--change-manager", "Priya Raman <priya@acme.test>"])
+        .ok();
+    let run = gate_as(&repo, OMAR);
+    assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("policy-edit-unauthorized"), "{}", run.stdout);
+
+    // Omar commits it with Priya as the author: the committer is still Omar.
+    repo.git(&["checkout", "-q", "-b", "forged", "main"]);
+    repo.chg_as(
+        OMAR,
+        &[
+            "init",
+            "--no-commit",
+            "--change-manager",
+            "Priya Raman <priya@acme.test>",
+        ],
+    )
+    .ok();
+    repo.git_as(OMAR, &["add", "-A"]);
+    repo.git_as(
+        OMAR,
+        &[
+            "commit",
+            "-q",
+            "--author",
+            "Priya Raman <priya@acme.test>",
+            "-m",
+            "chg: init",
+        ],
+    );
+    let run = gate_as(&repo, OMAR);
+    assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("policy-edit-unauthorized"), "{}", run.stdout);
+
+    // After a real first policy, the branch's later edits answer to it.
+    repo.git(&["checkout", "-q", "-b", "real", "main"]);
+    repo.chg_as(PRIYA, &["init"]).ok();
+    let policy = repo.read("changes/policy.yaml");
+    repo.write(
+        "changes/policy.yaml",
+        &policy.replace("cab: []", "cab: [omar@acme.test]"),
+    );
+    repo.commit_all_at(OMAR, "@1764100000 +0000", "I join the CAB");
+    let run = gate_as(&repo, OMAR);
+    assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("policy-edit-unauthorized"), "{}", run.stdout);
+}

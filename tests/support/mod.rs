@@ -60,6 +60,31 @@ pub const MALLORY: Who = Who {
     email: "mallory@example.com",
 };
 
+/// `chg init` for the tests' team (see `Repo::initialised`).
+pub const TEAM_INIT: [&str; 21] = [
+    "init",
+    "--change-manager",
+    "Sam Lee <sam@example.com>",
+    "--role",
+    "engineering-lead=lee@example.com",
+    "--role",
+    "cab=ana@example.com",
+    "--role",
+    "cab=ben@example.com",
+    "--role",
+    "cab=cho@example.com",
+    "--role",
+    "cab=dev@example.com",
+    "--role",
+    "cab=eli@example.com",
+    "--role",
+    "ciso=carol@example.com",
+    "--role",
+    "cto=dave@example.com",
+    "--role",
+    "ceo=erin@example.com",
+];
+
 /// A temporary git work tree.
 pub struct Repo {
     dir: tempfile::TempDir,
@@ -116,10 +141,12 @@ impl Repo {
         repo
     }
 
-    /// Makes a repository with `chg init` run in it (committed).
+    /// Makes a repository with `chg init` run in it (committed) for the
+    /// tests' team: Sam the change manager, Lee the engineering lead, Ana to
+    /// Eli on the CAB, Carol the CISO, Dave the CTO and Erin the CEO.
     pub fn initialised() -> Repo {
         let repo = Repo::new();
-        repo.chg(&["init"]).ok();
+        repo.chg(&TEAM_INIT).ok();
         repo
     }
 
