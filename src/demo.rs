@@ -472,6 +472,7 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
                     method: Method::Verbal,
                     at: p.start - Duration::minutes(5),
                     comment: None,
+                    scope: None,
                 });
             }
             if n > 2 {
@@ -482,6 +483,7 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
                     method: Method::Written,
                     at: p.start + Duration::hours(3),
                     comment: Some("confirmed in writing".into()),
+                    scope: None,
                 });
                 list.push(Approval {
                     role: Role::Cto,
@@ -490,6 +492,7 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
                     method: Method::Written,
                     at: p.start + Duration::hours(4),
                     comment: Some("confirmed in writing".into()),
+                    scope: None,
                 });
             }
             return list;
@@ -507,6 +510,7 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
                 method: Method::Written,
                 at: p.created + Duration::hours(2 + k as i64),
                 comment: None,
+                scope: None,
             });
         }
         list
@@ -630,6 +634,7 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
                     method: Method::Written,
                     at,
                     comment: Some("needs a better rollback plan".into()),
+                    scope: None,
                 }];
             } else {
                 r.status = Status::Cancelled;
@@ -694,6 +699,7 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
                         monitored_minutes: None,
                     }),
                     issues,
+                    deployment: Default::default(),
                 });
                 if p.end == End::RolledBack {
                     let took = (p.finish - p.start).num_minutes() / 3;

@@ -4,6 +4,7 @@
 mod approvals;
 mod calendar;
 mod classification;
+pub mod deploy;
 pub(crate) mod emergency;
 pub mod history;
 mod identity;
@@ -44,6 +45,7 @@ pub const RULES: &[&str] = &[
     "rollback-plan-missing",
     "testing-incomplete",
     "approval-missing",
+    "approval-stale",
     "approver-not-authorized",
     "self-approval",
     "template-missing",
