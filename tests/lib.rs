@@ -13,6 +13,7 @@ mod gate;
 mod golden;
 mod hardening;
 mod lifecycle;
+mod numbers;
 mod properties;
 mod reports;
 mod rules_lifecycle;
