@@ -189,6 +189,17 @@ pub enum Command {
     ///
     /// Example: `chg close CHG-2026-0042`
     Close(IdArgs),
+    /// Ask, from a deployment pipeline, whether a change may be deployed now.
+    ///
+    /// Exit status 0 when it is approved (with approvals the history
+    /// confirms), scheduled, inside its window and the policy's deployment
+    /// windows, outside any freeze that forbids it, with its rollback plan and
+    /// testing complete, and not already finished; otherwise 1, with every
+    /// reason on its own line. An emergency passes on its verbal approvals.
+    /// `--start` records the implementation start when the gate passes.
+    ///
+    /// Example: `chg gate CHG-2026-0042 --start --format github`
+    Gate(GateArgs),
     /// Show what needs action now, and by whom.
     ///
     /// Example: `chg status`
@@ -584,6 +595,24 @@ pub struct ScheduleArgs {
     /// End of the deployment window.
     #[arg(long, value_name = "TIME")]
     pub end: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// The change id.
+    pub id: String,
+    /// Ask about another moment than now (RFC 3339, or `YYYY-MM-DD HH:MM` in UTC).
+    #[arg(long, value_name = "TIME", conflicts_with_all = ["start", "wait"])]
+    pub at: Option<String>,
+    /// When the gate passes, record the implementation start (as `chg start`) and commit it.
+    #[arg(long)]
+    pub start: bool,
+    /// Wait for the window to open, asking again every 30 s, up to `--timeout`.
+    #[arg(long)]
+    pub wait: bool,
+    /// How long `--wait` waits at most, e.g. `30m`, `2h` (default 1h).
+    #[arg(long, value_name = "DURATION", requires = "wait")]
+    pub timeout: Option<crate::policy::Span>,
 }
 
 #[derive(Debug, Args)]

@@ -191,7 +191,7 @@ fn duplicates_across_branches(
 }
 
 /// Writes the policy's signing keys as a git allowed-signers file, if it lists any.
-fn allowed_signers(policy: &Policy) -> Result<Option<tempfile::NamedTempFile>> {
+pub fn allowed_signers(policy: &Policy) -> Result<Option<tempfile::NamedTempFile>> {
     if !policy.require_signed_approvals {
         return Ok(None);
     }

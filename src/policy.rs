@@ -622,7 +622,9 @@ impl Policy {
 }
 
 /// The policy file `chg init` writes: every default, with a comment per section.
-pub const DEFAULT_POLICY_YAML: &str = r#"# chg change policy. Every key has a default (POLICY.md); delete a key to use it.
+pub const DEFAULT_POLICY_YAML: &str = r#"# chg change policy. Every key has a default; delete a key to use it.
+# The comment above each section says what it means; `chg schema policy`
+# prints the type of every key.
 # Editable by the change manager and CAB only (`chg check --base` enforces it).
 
 # Who may act in each role, by git email. When `roles` is given it replaces the
@@ -680,9 +682,11 @@ rto: {simple: 15m, complex: 1h, full-restore: 4h}
 # implementation, post-emergency review within 5 days.
 emergency_deadlines: {documentation: 24h, written_approval: 24h, post_review: 5d}
 
-# Monthly targets (guide section 9.3), strict as the guide writes them: a
-# month exactly on a target misses it. List a target (or `rto`) under
-# `inclusive: [...]` to count its boundary as met.
+# Monthly targets, which `chg metrics` and the reports compare each month
+# with, strict as the guide writes them: under 5 % emergency changes, over
+# 95 % successful, under 5 % rolled back, under 10 % with issues, changes
+# taking under 2 h on average; a month exactly on a target misses it. List a
+# target (or `rto`) under `inclusive: [...]` to count its boundary as met.
 targets: {emergency_rate: 0.05, success_rate: 0.95, rollback_rate: 0.05, issue_rate: 0.10, average_change_time: 2h}
 
 # Approvers' public keys (git allowed-signers key format), by email, and

@@ -208,10 +208,10 @@ fn github(f: &Finding) -> String {
     )
 }
 
-fn escape_data(s: &str) -> String {
+pub(super) fn escape_data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
-fn escape_property(s: &str) -> String {
+pub(super) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }

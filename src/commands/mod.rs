@@ -21,6 +21,7 @@ mod complete;
 mod demo;
 mod emergency;
 mod fail;
+mod gate;
 mod log;
 pub mod metrics;
 mod reject;
@@ -62,6 +63,7 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::Rollback(args) => rollback::run(&args, app),
         Command::Review(args) => review::run(&args, app),
         Command::Close(args) => close::run(&args, app),
+        Command::Gate(args) => gate::run(&args, app),
         Command::Status(args) => status::run(&args, app),
         Command::Log(args) => log::run(&args, app),
         Command::Metrics(args) => metrics::run(&args, app),

@@ -4,6 +4,7 @@
 mod approvals;
 mod calendar;
 mod classification;
+pub mod deploy;
 mod emergency;
 pub mod history;
 mod identity;

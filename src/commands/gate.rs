@@ -1,0 +1,322 @@
+//! `chg gate ID`: the deployment pipeline's question, "may this change be
+//! deployed now?". The decision is `rules::deploy`'s; this file gathers what
+//! it needs (the record, the policy, what the history says about each
+//! approval), prints the answer, and with `--start` records the start under
+//! the store lock, as `chg start` does.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, Result};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::action::{Action, Done};
+use crate::cli::{Format, GateArgs};
+use crate::context::App;
+use crate::git::{CommitInfo, ObjectId};
+use crate::policy::{Policy, Span};
+use crate::record::{Approval, Record, Status};
+use crate::rules::deploy::{self, Evidence, Reason};
+use crate::rules::history::{self as history_rules, Step};
+use crate::store::Store;
+
+/// How long `--wait` waits by default.
+const DEFAULT_TIMEOUT: Span = Span::hours(1);
+/// How often `--wait` asks again (sooner when the window opens sooner).
+const POLL: Duration = Duration::from_secs(30);
+
+/// The gate's answer, as `--format json` prints it.
+#[derive(Debug, Serialize)]
+struct Verdict {
+    id: String,
+    at: DateTime<Utc>,
+    allowed: bool,
+    reasons: Vec<Reason>,
+    /// Set when this run recorded the implementation start (`--start`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    started_at: Option<DateTime<Utc>>,
+    /// Set when `--start` found the change already started: nothing was recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    already_started_at: Option<DateTime<Utc>>,
+}
+
+/// Answers the gate, waiting for the window with `--wait`; exit 0 allowed, 1 refused.
+pub fn run(args: &GateArgs, app: &App) -> Result<u8> {
+    let format = app.format(Format::Text, &[Format::Text, Format::Json, Format::Github])?;
+    crate::id::validate(&args.id).map_err(|m| anyhow!("{m}"))?;
+    let at = args
+        .at
+        .as_deref()
+        .map(|t| crate::timearg::parse_time("--at", t))
+        .transpose()?;
+    let span = args.timeout.unwrap_or(DEFAULT_TIMEOUT);
+    let limit = Duration::from_secs(span.seconds().max(0) as u64);
+    let began = Instant::now();
+    let verdict = loop {
+        let verdict = if args.start {
+            decide_and_start(args, app, format)?
+        } else {
+            let store = app.store()?;
+            let record = store.find(&args.id)?.record;
+            decide(&store, &record, at.unwrap_or_else(crate::clock::now))?
+        };
+        let waitable = verdict.reasons.iter().all(|r| deploy::WAITABLE.contains(&r.rule));
+        let left = limit.saturating_sub(began.elapsed());
+        if verdict.allowed || !args.wait || !waitable || left.is_zero() {
+            if args.wait && waitable && !verdict.allowed && !app.args.quiet {
+                eprintln!("chg gate: gave up waiting after {span}");
+            }
+            break verdict;
+        }
+        let opens = opens_in(&verdict, app)?;
+        std::thread::sleep(
+            POLL.min(left)
+                .min(opens.unwrap_or(POLL))
+                .max(Duration::from_millis(200)),
+        );
+    };
+    print(&verdict, format, app)?;
+    Ok(if verdict.allowed { 0 } else { 1 })
+}
+
+/// How long until the change's own window opens, when that is what it waits for.
+fn opens_in(verdict: &Verdict, app: &App) -> Result<Option<Duration>> {
+    let store = app.store()?;
+    let record = store.find(&verdict.id)?.record;
+    Ok(record
+        .window()
+        .and_then(|w| (w.start - crate::clock::now()).to_std().ok()))
+}
+
+/// Judges the record at `at` with the evidence of its history at HEAD.
+fn decide(store: &Store, record: &Record, at: DateTime<Utc>) -> Result<Verdict> {
+    let policy = store.policy()?;
+    let evidence = evidence(store, record, &policy)?;
+    let reasons = deploy::judge(record, &policy, at, &evidence);
+    Ok(Verdict {
+        id: record.id.clone(),
+        at,
+        allowed: reasons.is_empty(),
+        reasons,
+        started_at: None,
+        already_started_at: None,
+    })
+}
+
+/// Judges and, when allowed, records the start, all under the store lock, so
+/// two pipelines asking at once record one start.
+fn decide_and_start(args: &GateArgs, app: &App, format: Format) -> Result<Verdict> {
+    let act = Action::load(app, &args.id)?;
+    let mut verdict = decide(&act.store, &act.original, act.now)?;
+    if !verdict.allowed {
+        return Ok(verdict);
+    }
+    if act.original.status == Status::InProgress {
+        verdict.already_started_at = act.original.implementation.as_ref().and_then(|i| i.started_at);
+        return Ok(verdict);
+    }
+    let mut record = act.original.clone();
+    let now = act.now;
+    let mut done = super::start::begin(&act, &mut record, now)?;
+    if format != Format::Text {
+        done.message.clear(); // the verdict says it, in the format asked for
+    }
+    act.save(
+        app,
+        &record,
+        "start",
+        Done {
+            detail: Some("gate".into()),
+            ..done
+        },
+    )?;
+    verdict.started_at = Some(now);
+    Ok(verdict)
+}
+
+/// Finds the approvals that do not count by the history: added in a commit
+/// not made (or signed, where the policy requires it) by the approver, or
+/// never committed; and the edits made after approval.
+fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence> {
+    let mut evidence = Evidence::default();
+    let repo = store.repo();
+    let (year, _) = crate::id::validate(&record.id).map_err(|m| anyhow!("{m}"))?;
+    let path = format!("{}/{year}/{}.yaml", crate::history::PREFIX, record.id);
+    let entries = match repo.head_commit()? {
+        Some(head) => {
+            let (entries, incomplete) = crate::history::record_log(repo, head, &path)?;
+            if let Some(why) = incomplete {
+                evidence.problems.push(format!(
+                    "the history is incomplete ({why}), so the approvals cannot be verified; fetch the whole history"
+                ));
+            }
+            entries
+        }
+        None => Vec::new(),
+    };
+    let signers = crate::gate::allowed_signers(policy)?;
+    let signed = |commit: &CommitInfo, email: &str| -> bool {
+        signers
+            .as_ref()
+            .is_some_and(|file| repo.commit_signed_by(commit.id, email, file.path()).unwrap_or(false))
+    };
+    let check: Option<history_rules::SignatureCheck> = if policy.require_signed_approvals {
+        Some(&signed)
+    } else {
+        None
+    };
+    // Each approval entry as first committed, and what the rules said of that commit.
+    let mut seen: Vec<Approval> = Vec::new();
+    let mut void: Vec<(Approval, String)> = Vec::new();
+    let mut prev: Option<Record> = None;
+    for entry in &entries {
+        let id = ObjectId::parse(&entry.commit).ok_or_else(|| anyhow!("`{}` is not a commit id", entry.commit))?;
+        let new = if entry.action == "deleted" {
+            None
+        } else {
+            repo.blob_id_at(id, &entry.path)?
+                .map(|blob| repo.blob_text(blob))
+                .transpose()?
+                .and_then(|text| Store::parse_record(&entry.path, &text).ok())
+                .map(|l| l.record)
+        };
+        // A merge combines what its branches did; the branch commits are judged.
+        if !entry.merge {
+            let meta = repo.commit_info(id)?;
+            let info = CommitInfo {
+                id: git2::Oid::from_str(&entry.commit)?,
+                author: meta.author.clone(),
+                committer: meta.committer.clone(),
+                time: meta.time,
+                parents: Vec::new(),
+                summary: meta.summary.clone(),
+            };
+            let step = Step {
+                commit: &info,
+                path: &entry.path,
+                old: prev.as_ref(),
+                new: new.as_ref(),
+            };
+            let reset = prev.as_ref().is_some_and(|p| p.granted_approvals().next().is_some())
+                && new.as_ref().is_some_and(|n| n.granted_approvals().next().is_none());
+            if reset {
+                evidence.problems.clear(); // edits before a fresh approval round do not matter
+            }
+            if let (Some(old), Some(new)) = (&prev, &new) {
+                if old.granted_approvals().next().is_some()
+                    && crate::lifecycle::needs_approval(old.status)
+                    && scope_of(old) != scope_of(new)
+                {
+                    evidence.problems.push(format!(
+                        "commit {} by {} changed {} after it was approved",
+                        &entry.commit[..10],
+                        meta.author,
+                        new.id
+                    ));
+                }
+            }
+            for f in history_rules::check_step(&step, policy, check) {
+                match f.rule {
+                    "approval-not-by-approver" => {
+                        let index = f
+                            .key
+                            .strip_prefix("approvals[")
+                            .and_then(|k| k.strip_suffix(']'))
+                            .and_then(|k| k.parse::<usize>().ok());
+                        if let Some(a) = index.and_then(|i| new.as_ref().and_then(|n| n.approvals.get(i))) {
+                            void.push((a.clone(), f.message));
+                        }
+                    }
+                    "approval-removed" => evidence.problems.push(f.message),
+                    _ => {}
+                }
+            }
+        }
+        if let Some(n) = &new {
+            for a in &n.approvals {
+                if !seen.contains(a) {
+                    seen.push(a.clone());
+                }
+            }
+        }
+        if new.is_some() || entry.action == "deleted" {
+            prev = new;
+        }
+    }
+    for (i, approval) in record.approvals.iter().enumerate() {
+        if let Some((_, why)) = void.iter().find(|(a, _)| a == approval) {
+            evidence.void.insert(i, why.clone());
+        } else if !seen.contains(approval) {
+            evidence.void.insert(i, "it was never committed".into());
+        }
+    }
+    Ok(evidence)
+}
+
+/// The record without what the lifecycle fills after approval (its window
+/// is set by `chg schedule` after approval): what the approvers said yes to.
+fn scope_of(record: &Record) -> Record {
+    let mut scope = record.clone();
+    scope.status = Status::Draft;
+    scope.approvals.clear();
+    if let Some(d) = scope.deployment.as_mut() {
+        d.window = None;
+    }
+    scope.implementation = None;
+    scope.rollbacks.clear();
+    scope.review = None;
+    scope.cancellation = None;
+    if let Some(e) = scope.emergency.as_mut() {
+        e.cab_review = None;
+        e.post_review = None;
+        e.documented_at = None;
+    }
+    scope
+}
+
+fn print(verdict: &Verdict, format: Format, app: &App) -> Result<()> {
+    let id = &verdict.id;
+    let when = verdict.at.format("%Y-%m-%d %H:%M UTC");
+    let text = match format {
+        Format::Json => format!("{}\n", serde_json::to_string_pretty(verdict)?),
+        Format::Github => {
+            if verdict.allowed {
+                format!("::notice title=chg gate {id}::{id} may be deployed at {when}\n")
+            } else {
+                verdict
+                    .reasons
+                    .iter()
+                    .map(|r| {
+                        format!(
+                            "::error title={}::{}\n",
+                            super::check::escape_property(&format!("chg gate {id}: {}", r.rule)),
+                            super::check::escape_data(&r.message)
+                        )
+                    })
+                    .collect()
+            }
+        }
+        _ => {
+            if verdict.allowed {
+                let mut out = format!("{id}: may be deployed at {when}\n");
+                if let Some(started) = verdict.already_started_at {
+                    out.push_str(&format!(
+                        "{id}: already in progress since {}; no second start recorded\n",
+                        started.format("%Y-%m-%d %H:%M UTC")
+                    ));
+                }
+                if app.args.quiet {
+                    out.clear();
+                }
+                out
+            } else {
+                verdict
+                    .reasons
+                    .iter()
+                    .map(|r| format!("{id}: refused[{}]: {}\n", r.rule, r.message))
+                    .collect()
+            }
+        }
+    };
+    crate::output::print(&text)
+}

@@ -1,0 +1,375 @@
+//! The deployment gate (`chg gate`), asked the way a pipeline asks it, in
+//! stores made with chg's own commands and with git as users would.
+
+use crate::support::*;
+
+const ID: &str = "CHG-2026-0001";
+const FILE: &str = "changes/2026/CHG-2026-0001.yaml";
+
+/// A normal change made with chg: created, submitted, approved by Sam and
+/// scheduled for Wednesday 2026-11-18 02:00–04:00 UTC (inside the default
+/// deployment window).
+fn scheduled(start: &str, end: &str) -> Repo {
+    let mut repo = Repo::initialised();
+    repo.now = Some("2026-11-16T12:00:00Z".into());
+    repo.chg(&[
+        "new",
+        "--no-input",
+        "--title",
+        "Enable canary routing",
+        "--description",
+        "Route 5 % of checkout traffic through the pricing service",
+        "--justification",
+        "Pricing errors",
+        "--impact",
+        "medium",
+        "--likelihood",
+        "low",
+        "--system",
+        "checkout-api",
+        "--strategy",
+        "canary",
+        "--test",
+        "unit=passed",
+        "--test",
+        "integration=passed",
+        "--test",
+        "qa_review=passed",
+        "--rollback-plan",
+        "Set canary weight to 0",
+        "--rollback-kind",
+        "simple",
+    ])
+    .ok();
+    repo.chg(&["submit", ID]).ok();
+    repo.chg_as(SAM, &["approve", ID]).ok();
+    repo.chg(&["schedule", ID, "--start", start, "--end", end]).ok();
+    repo
+}
+
+fn wednesday() -> Repo {
+    scheduled("2026-11-18 02:00", "2026-11-18 04:00")
+}
+
+fn gate_at(repo: &mut Repo, now: &str, extra: &[&str]) -> Run {
+    repo.now = Some(now.into());
+    let mut args = vec!["gate", ID];
+    args.extend(extra);
+    repo.chg(&args)
+}
+
+fn rules(run: &Run) -> Vec<String> {
+    let verdict: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    verdict["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn commits(repo: &Repo) -> Vec<String> {
+    repo.git(&["log", "--format=%s"]).lines().map(str::to_string).collect()
+}
+
+#[test]
+fn gate_before_inside_and_after_the_window() {
+    let mut repo = wednesday();
+    let before = gate_at(&mut repo, "2026-11-18T01:30:00Z", &[]).status(1);
+    assert!(
+        before.stdout.contains(
+            "CHG-2026-0001: refused[window-not-open]: its window 2026-11-18 02:00–04:00 UTC opens in 30 min\n"
+        ),
+        "{before:?}"
+    );
+    let inside = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).ok();
+    assert_eq!(
+        inside.stdout,
+        "CHG-2026-0001: may be deployed at 2026-11-18 03:00 UTC\n"
+    );
+    let after = gate_at(&mut repo, "2026-11-18T04:30:00Z", &["--format", "json"]).status(1);
+    assert_eq!(rules(&after), ["window-closed"]);
+    // `--at` asks about another moment without waiting for it.
+    gate_at(&mut repo, "2026-11-18T01:30:00Z", &["--at", "2026-11-18 03:30"]).ok();
+    // Asking never writes anything.
+    assert_eq!(commits(&repo)[0], "chg: schedule CHG-2026-0001");
+}
+
+#[test]
+fn gate_prints_every_reason_one_per_line() {
+    let mut repo = Repo::initialised();
+    repo.write(
+        FILE,
+        &normal_record(ID, "submitted").replace("  qa_review: passed\n", ""),
+    );
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", "submit"]);
+    let run = gate_at(&mut repo, "2026-11-18T12:00:00Z", &[]).status(1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    for rule in [
+        "status",
+        "approval-missing",
+        "testing-incomplete",
+        "window-closed",
+        "outside-deployment-window",
+    ] {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with(&format!("CHG-2026-0001: refused[{rule}]: "))),
+            "{rule}: {run:?}"
+        );
+    }
+    assert_eq!(lines.len(), 5, "{run:?}");
+    let github = gate_at(&mut repo, "2026-11-18T12:00:00Z", &["--format", "github"]).status(1);
+    assert_eq!(github.stdout.lines().count(), 5);
+    assert!(github
+        .stdout
+        .starts_with("::error title=chg gate CHG-2026-0001%3A status::"));
+}
+
+/// The change manager declares a freeze over the scheduled window, allowing `allow`.
+fn freeze_declared(repo: &Repo, allow: &str) {
+    let policy = repo.read("changes/policy.yaml");
+    repo.write(
+        "changes/policy.yaml",
+        &policy.replace(
+            "freezes:\n",
+            &format!("freezes:\n  - {{name: Incident review, start: 2026-11-17, end: 2026-11-19, allow: [{allow}]}}\n"),
+        ),
+    );
+    repo.commit_all_at(SAM, "2026-11-17T08:00:00Z", "freeze during the incident review");
+}
+
+#[test]
+fn gate_in_a_freeze_refuses_a_normal_change() {
+    let mut repo = wednesday();
+    freeze_declared(&repo, "emergency");
+    let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).status(1);
+    assert!(
+        run.stdout.contains("refused[freeze]: the freeze `Incident review` (2026-11-17 – 2026-11-19) allows only emergency changes, and CHG-2026-0001 is a normal"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn gate_in_a_freeze_allows_a_class_the_freeze_allows() {
+    let mut repo = wednesday();
+    freeze_declared(&repo, "emergency, normal");
+    gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).ok();
+}
+
+#[test]
+fn gate_in_a_freeze_passes_an_emergency_on_its_verbal_approvals() {
+    let mut repo = Repo::initialised();
+    repo.now = Some("2026-12-24T15:00:00Z".into());
+    repo.chg(&[
+        "new",
+        "--emergency",
+        "--no-input",
+        "--title",
+        "Patch RCE in api-gateway",
+        "--criterion",
+        "critical-vulnerability",
+        "--cvss",
+        "9.8",
+        "--impact-of-not-implementing",
+        "Remote code execution",
+        "--system",
+        "api-gateway",
+        "--rollback-plan",
+        "redeploy the previous image",
+        "--rollback-kind",
+        "simple",
+        "--verbal-approval",
+        "ciso:carol@example.com",
+    ])
+    .ok();
+    // One verbal approval is not enough: the CISO and the CTO, or the CEO.
+    let run = repo.chg(&["gate", ID, "--format", "json"]).status(1);
+    assert_eq!(rules(&run), ["approval-missing"]);
+    repo.chg(&["approve", ID, "--verbal", "--role", "cto", "--by", "dave@example.com"])
+        .ok();
+    // Christmas Eve, 15:00: in the freeze and outside every deployment window.
+    let run = repo.chg(&["gate", ID, "--start"]).ok();
+    assert!(run.stdout.contains("may be deployed"), "{run:?}");
+    assert!(repo.read(FILE).contains("status: in-progress"));
+}
+
+#[test]
+fn gate_refuses_an_approval_made_stale_by_an_edit() {
+    let mut repo = wednesday();
+    let text = repo.read(FILE);
+    repo.write(FILE, &text.replace("Route 5 %", "Route 50 %"));
+    repo.commit_all_at(JANE, "2026-11-17T09:00:00Z", "widen the canary");
+    let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).status(1);
+    assert!(run.stdout.contains("after it was approved"), "{run:?}");
+}
+
+#[test]
+fn gate_refuses_an_approval_committed_by_someone_else() {
+    let mut repo = Repo::initialised();
+    repo.write(FILE, &normal_record(ID, "submitted"));
+    repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");
+    repo.write(FILE, &format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")));
+    repo.commit_all_at(JANE, "2026-11-17T10:05:00Z", "approved by Sam on the phone");
+    let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &["--format", "json"]).status(1);
+    assert_eq!(rules(&run), ["approval-void", "approval-missing"]);
+    // The same approval committed by Sam himself counts.
+    let mut repo = Repo::initialised();
+    repo.write(FILE, &normal_record(ID, "submitted"));
+    repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");
+    repo.write(FILE, &format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")));
+    repo.commit_all_at(SAM, "2026-11-17T10:05:00Z", "approve");
+    gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).ok();
+    // An approval written into the file but never committed does not.
+    let lee = SAM_APPROVAL
+        .replace("approvals:\n", "")
+        .replace("change-manager", "engineering-lead")
+        .replace("Sam Lee <sam@example.com>", "Lee Park <lee@example.com>");
+    repo.write(FILE, &format!("{}{lee}", repo.read(FILE)));
+    let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).status(1);
+    assert!(
+        run.stdout
+            .contains("Lee Park <lee@example.com> does not count: it was never committed"),
+        "{run:?}"
+    );
+}
+
+fn ssh_keygen(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, String) {
+    let key = dir.join(name);
+    let status = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(&key)
+        .status()
+        .expect("ssh-keygen is needed for the signing tests");
+    assert!(status.success());
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    let mut parts = public.split_whitespace();
+    (key, format!("{} {}", parts.next().unwrap(), parts.next().unwrap()))
+}
+
+#[test]
+fn gate_refuses_an_unsigned_approval_where_signing_is_required() {
+    let keys = tempfile::tempdir().unwrap();
+    let (sam_key, sam_public) = ssh_keygen(keys.path(), "sam");
+    let mut repo = Repo::initialised();
+    let policy = repo.read("changes/policy.yaml");
+    repo.write(
+        "changes/policy.yaml",
+        &policy
+            .replace(
+                "signing_keys: {}",
+                &format!("signing_keys:\n  sam@example.com: {sam_public}"),
+            )
+            .replace("require_signed_approvals: false", "require_signed_approvals: true"),
+    );
+    repo.commit_all_at(SAM, "2026-11-16T09:00:00Z", "require signed approvals");
+    repo.write(FILE, &normal_record(ID, "submitted"));
+    repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");
+    repo.git(&["checkout", "-q", "-b", "unsigned"]);
+    repo.write(FILE, &format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")));
+    repo.commit_all_at(SAM, "2026-11-17T10:05:00Z", "approve, unsigned");
+    let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).status(1);
+    assert!(
+        run.stdout.contains("refused[approval-void]: the change-manager approval by Sam Lee <sam@example.com> does not count: the approval by Sam Lee <sam@example.com> is in a commit without a valid signature by their key"),
+        "{run:?}"
+    );
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["checkout", "-q", "-b", "signed"]);
+    repo.git(&["config", "gpg.format", "ssh"]);
+    repo.write(FILE, &format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")));
+    repo.git_as(SAM, &["add", "-A"]);
+    repo.git_as(
+        SAM,
+        &[
+            "-c",
+            &format!("user.signingkey={}", sam_key.display()),
+            "commit",
+            "-q",
+            "-S",
+            "-m",
+            "approve, signed",
+        ],
+    );
+    gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).ok();
+}
+
+#[test]
+fn gate_refuses_a_finished_change() {
+    let mut repo = wednesday();
+    gate_at(&mut repo, "2026-11-18T02:10:00Z", &["--start"]).ok();
+    repo.chg(&["complete", ID, "--smoke-tests", "passed"]).ok();
+    let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &["--format", "json"]).status(1);
+    assert_eq!(rules(&run), ["status"]);
+}
+
+#[test]
+fn gate_start_records_the_start_and_commits_it() {
+    let mut repo = wednesday();
+    // Refused: nothing recorded.
+    gate_at(&mut repo, "2026-11-18T01:00:00Z", &["--start"]).status(1);
+    assert!(repo.read(FILE).contains("status: scheduled"));
+    let run = gate_at(&mut repo, "2026-11-18T02:10:00Z", &["--start"]).ok();
+    assert!(run.stdout.contains("in progress since 2026-11-18 02:10 UTC"), "{run:?}");
+    let text = repo.read(FILE);
+    assert!(
+        text.contains("status: in-progress") && text.contains("started_at: 2026-11-18T02:10:00Z"),
+        "{text}"
+    );
+    assert_eq!(commits(&repo)[0], "chg: start CHG-2026-0001 (gate)");
+    // A pipeline re-run passes without a second start.
+    let again = gate_at(&mut repo, "2026-11-18T02:30:00Z", &["--start"]).ok();
+    assert!(again.stdout.contains("no second start recorded"), "{again:?}");
+    assert!(repo.read(FILE).contains("started_at: 2026-11-18T02:10:00Z"));
+}
+
+#[test]
+fn gate_start_under_two_concurrent_gates_records_one_start() {
+    let mut repo = wednesday();
+    repo.now = Some("2026-11-18T02:10:00Z".into());
+    let repo = std::sync::Arc::new(repo);
+    let runs: Vec<Run> = (0..2)
+        .map(|_| {
+            let repo = repo.clone();
+            std::thread::spawn(move || repo.chg(&["gate", ID, "--start", "--format", "json"]))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .collect();
+    let mut started = 0;
+    for run in runs {
+        assert_eq!(run.status, 0, "{run:?}");
+        let verdict: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        if verdict.get("started_at").is_some() {
+            started += 1;
+        } else {
+            assert_eq!(verdict["already_started_at"], "2026-11-18T02:10:00Z");
+        }
+    }
+    assert_eq!(started, 1);
+    let starts = commits(&repo).iter().filter(|s| s.starts_with("chg: start")).count();
+    assert_eq!(starts, 1);
+    assert_eq!(repo.read(FILE).matches("started_at").count(), 1);
+}
+
+#[test]
+fn gate_wait_gives_up_at_its_timeout() {
+    let mut repo = wednesday();
+    let run = gate_at(&mut repo, "2026-11-18T01:59:00Z", &["--wait", "--timeout", "1s"]).status(1);
+    assert!(run.stdout.contains("refused[window-not-open]"), "{run:?}");
+    assert!(run.stderr.contains("gave up waiting after 1s"), "{run:?}");
+    // Inside the window, waiting passes at once.
+    gate_at(&mut repo, "2026-11-18T02:00:00Z", &["--wait", "--timeout", "1s"]).ok();
+}
+
+#[test]
+fn gate_wait_does_not_wait_for_what_time_cannot_bring() {
+    let mut repo = Repo::initialised();
+    repo.write(FILE, &normal_record(ID, "submitted"));
+    repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");
+    let run = gate_at(&mut repo, "2026-11-18T01:00:00Z", &["--wait", "--timeout", "5s"]).status(1);
+    assert!(run.stdout.contains("refused[approval-missing]"), "{run:?}");
+    assert!(!run.stderr.contains("gave up waiting"), "{run:?}");
+}
