@@ -483,16 +483,12 @@ pub fn compute(
         }
         Figure::ratio(hits, of, Goal::AtLeast(1.0), lines)
     };
-    m.insert(
-        "emergency_documented_in_time",
-        owed("documented", &|d| d.documentation),
-    );
+    m.insert("emergency_documented_in_time", owed("documented", &|d| d.documentation));
     m.insert(
         "emergency_written_approval_in_time",
-        owed(
-            "written approval of the CISO and CTO (or the CEO)",
-            &|d| d.written_approval,
-        ),
+        owed("written approval of the CISO and CTO (or the CEO)", &|d| {
+            d.written_approval
+        }),
     );
     m.insert(
         "emergency_post_review_in_time",

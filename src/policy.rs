@@ -683,7 +683,7 @@ rto: {simple: 15m, complex: 1h, full-restore: 4h}
 emergency_deadlines: {documentation: 24h, written_approval: 24h, post_review: 5d}
 
 # Monthly targets, which `chg metrics` and the reports compare each month
-# with, strict as the guide writes them: under 5 % emergency changes, over
+# with. Each is strict: under 5 % emergency changes, over
 # 95 % successful, under 5 % rolled back, under 10 % with issues, changes
 # taking under 2 h on average; a month exactly on a target misses it. List a
 # target (or `rto`) under `inclusive: [...]` to count its boundary as met.

@@ -17,7 +17,9 @@ struct Done {
 }
 
 fn t(text: &str) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&chrono::Utc)
+    chrono::DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&chrono::Utc)
 }
 
 fn iso(time: chrono::DateTime<chrono::Utc>) -> String {
@@ -37,7 +39,9 @@ impl Done {
             self.id, self.id, self.class
         );
         if self.class == "emergency" {
-            out.push_str("emergency:\n  criteria: [production-down]\n  impact_of_not_implementing: Checkout stays down.\n");
+            out.push_str(
+                "emergency:\n  criteria: [production-down]\n  impact_of_not_implementing: Checkout stays down.\n",
+            );
         }
         out.push_str(&format!(
             "implementation:\n  started_at: {}\n  finished_at: {}\n  outcome: {}\n  validation: {{smoke_tests: passed}}\n  issues: [{}]\n",
@@ -85,7 +89,10 @@ fn json(run: &Run) -> serde_json::Value {
 fn verdict(v: &serde_json::Value, name: &str, actual: f64, met: bool) {
     let f = &v["metrics"][name];
     let got = f["actual"].as_f64().unwrap_or(f64::NAN);
-    assert!((got - actual).abs() < 1e-6, "{name}: actual {got}, expected {actual}: {f}");
+    assert!(
+        (got - actual).abs() < 1e-6,
+        "{name}: actual {got}, expected {actual}: {f}"
+    );
     assert_eq!(f["met"], met, "{name}: {f}");
 }
 
@@ -167,7 +174,10 @@ fn the_policy_can_make_a_target_inclusive() {
         "average_change_time: 2h}",
         "average_change_time: 2h, inclusive: [emergency_rate, success_rate, rollback_rate, issue_rate, average_change_time, rto]}",
     );
-    assert!(policy.contains("inclusive"), "the default policy names the targets on one line");
+    assert!(
+        policy.contains("inclusive"),
+        "the default policy names the targets on one line"
+    );
     repo.write("changes/policy.yaml", &policy);
     repo.commit_all_at(SAM, "2026-12-02T00:00:00Z", "targets met on the boundary");
     let oct = json(&repo.chg(&["metrics", "--month", "2026-10", "--format", "json"]).ok());
@@ -385,7 +395,9 @@ fn emergency_written_approval_needs_ciso_and_cto_or_the_ceo_from_the_finish() {
     );
     let explain = repo.chg(&["metrics", "--month", "2026-10", "--explain"]).ok().stdout;
     assert!(
-        explain.contains("CHG-2026-0002: missed, no written approval of the CISO and CTO (or the CEO), due 2026-10-13 02:00"),
+        explain.contains(
+            "CHG-2026-0002: missed, no written approval of the CISO and CTO (or the CEO), due 2026-10-13 02:00"
+        ),
         "{explain}"
     );
 }
@@ -402,7 +414,10 @@ fn verbal_approvals_recorded_by_the_engineer_are_not_approvals_by_others() {
         explain.contains("CHG-2026-0005: approval of dave@example.com committed by jane@example.com"),
         "{explain}"
     );
-    assert!(!explain.contains("approval of carol@example.com committed by jane"), "{explain}");
+    assert!(
+        !explain.contains("approval of carol@example.com committed by jane"),
+        "{explain}"
+    );
 }
 
 /// Completed at 12:35 after 35 minutes, rolled back three hours later.
@@ -413,14 +428,28 @@ fn a_rollback_keeps_the_implementations_own_finish() {
     draft(&repo, JANE, "normal");
     repo.chg(&["submit", ID]).ok();
     repo.chg_as(SAM, &["approve", ID]).ok();
-    repo.chg(&["schedule", ID, "--start", "2026-11-25 11:00", "--end", "2026-11-25 14:00"])
-        .ok();
+    repo.chg(&[
+        "schedule",
+        ID,
+        "--start",
+        "2026-11-25 11:00",
+        "--end",
+        "2026-11-25 14:00",
+    ])
+    .ok();
     repo.chg(&["start", ID]).ok();
     repo.now = Some("2026-11-25T12:35:00Z".into());
     repo.chg(&["complete", ID, "--smoke-tests", "passed"]).ok();
     repo.now = Some("2026-11-25T15:50:00Z".into());
     repo.chg(&[
-        "rollback", ID, "--trigger", "critical-bug", "--reason", "orders lost", "--started-at", "15:40",
+        "rollback",
+        ID,
+        "--trigger",
+        "critical-bug",
+        "--reason",
+        "orders lost",
+        "--started-at",
+        "15:40",
     ])
     .ok();
     let text = repo.read(FILE);
@@ -442,12 +471,26 @@ fn a_change_rolled_back_in_progress_ends_when_the_rollback_starts() {
     draft(&repo, JANE, "normal");
     repo.chg(&["submit", ID]).ok();
     repo.chg_as(SAM, &["approve", ID]).ok();
-    repo.chg(&["schedule", ID, "--start", "2026-11-25 11:00", "--end", "2026-11-25 14:00"])
-        .ok();
+    repo.chg(&[
+        "schedule",
+        ID,
+        "--start",
+        "2026-11-25 11:00",
+        "--end",
+        "2026-11-25 14:00",
+    ])
+    .ok();
     repo.chg(&["start", ID]).ok();
     repo.now = Some("2026-11-25T12:45:00Z".into());
     repo.chg(&[
-        "rollback", ID, "--trigger", "error-rate", "--reason", "5xx", "--started-at", "12:10",
+        "rollback",
+        ID,
+        "--trigger",
+        "error-rate",
+        "--reason",
+        "5xx",
+        "--started-at",
+        "12:10",
     ])
     .ok();
     let text = repo.read(FILE);
@@ -488,7 +531,10 @@ fn rollback_analysis_counts_changes_and_entries_separately() {
         section.contains("2 changes rolled back, with 3 rollback entries"),
         "{section}"
     );
-    assert!(section.contains("| Trigger | Changes | Rollback entries |"), "{section}");
+    assert!(
+        section.contains("| Trigger | Changes | Rollback entries |"),
+        "{section}"
+    );
     assert!(section.contains("| error-rate | 2 | 3 |"), "{section}");
     let v = json(
         &repo

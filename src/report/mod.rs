@@ -37,7 +37,9 @@ pub const IN_TIME: &[&str] = &[
 /// writes them; `≤`/`≥` where the policy makes a target inclusive), `100.0 %`
 /// (all of them), `—`.
 pub fn target_text(name: &str, figure: Option<&crate::metrics::Figure>) -> String {
-    let Some(t) = figure.and_then(|f| f.target) else { return "—".into() };
+    let Some(t) = figure.and_then(|f| f.target) else {
+        return "—".into();
+    };
     let value = monthly::show(name, Some(t));
     if let Some(c) = figure.and_then(|f| f.comparison) {
         format!("{} {value}", c.symbol())

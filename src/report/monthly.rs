@@ -348,15 +348,19 @@ pub fn document(m: &Monthly) -> Document {
         heading: "Emergency change tracking".into(),
         blocks: emergency,
     });
-    let mut rollback = vec![
+    let mut rollback = vec![if m.changes_rolled_back == 0 {
+        Block::Empty("No change was rolled back this month.".into())
+    } else {
         Block::Text(format!(
             "{} rolled back, with {} (a change may be rolled back more than once).",
             plural(m.changes_rolled_back, "change"),
             plural(m.rollback_entries, "rollback entry")
-        )),
+        ))
+    }];
+    rollback.extend([
         changes_and_entries("Trigger", &m.changes_by_trigger, &m.rollbacks_by_trigger),
         changes_and_entries("Rollback kind", &m.changes_by_kind, &m.rollbacks_by_kind),
-    ];
+    ]);
     rollback.push(Block::Table(Table::new(
         &headers,
         figure_rows(

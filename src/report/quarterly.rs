@@ -539,10 +539,7 @@ pub fn document(q: &Quarterly) -> Document {
         .map(|n| {
             let mut row = vec![
                 Cell::plain(label(n)),
-                Cell::plain(target_text(
-                    n,
-                    q.months.last().and_then(|m| m.figure(n)),
-                )),
+                Cell::plain(target_text(n, q.months.last().and_then(|m| m.figure(n)))),
             ];
             row.extend(q.months.iter().map(|m| value_cell(n, m.figure(n))));
             row
