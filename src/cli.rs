@@ -613,6 +613,9 @@ pub struct GateArgs {
     /// How long `--wait` waits at most, e.g. `30m`, `2h` (default 1h).
     #[arg(long, value_name = "DURATION", requires = "wait")]
     pub timeout: Option<crate::policy::Span>,
+    /// A deployment fact recorded with the start, `NAME=VALUE` (repeatable), e.g. `environment=production`.
+    #[arg(long = "deployment", value_name = "NAME=VALUE", requires = "start")]
+    pub deployment: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -653,6 +656,9 @@ pub struct CompleteArgs {
     /// An issue met during implementation (repeatable).
     #[arg(long = "issue", value_name = "TEXT")]
     pub issues: Vec<String>,
+    /// A deployment fact, `NAME=VALUE` (repeatable): environment, artifact digest, pipeline run URL.
+    #[arg(long = "deployment", value_name = "NAME=VALUE")]
+    pub deployment: Vec<String>,
     /// When implementation finished, if not now (at most a day ago).
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,

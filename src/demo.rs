@@ -695,6 +695,7 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
                         monitored_minutes: None,
                     }),
                     issues,
+                    deployment: Default::default(),
                 });
                 if p.end == End::RolledBack {
                     let took = (p.finish - p.start).num_minutes() / 3;

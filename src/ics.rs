@@ -2,9 +2,10 @@
 //! planned change and one all-day event per freeze, for Outlook, Google
 //! Calendar and Thunderbird to import or subscribe to.
 //!
-//! A change's UID is its id (`CHG-2026-0042@chg`) and a freeze's is its start
-//! and name, so importing the feed again updates the events instead of
-//! duplicating them.
+//! A change's UID is its id (`CHG-2026-0042@chg`) and a freeze's is its start,
+//! a readable slug of its name and a hash of the exact name, so importing the
+//! feed again updates the events instead of duplicating them, and two freezes
+//! whose names differ only in punctuation or case stay two events.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -24,6 +25,12 @@ pub fn feed(records: &[&Record], freezes: &[&Freeze], now: DateTime<Utc>) -> Str
     out.line("CALSCALE:GREGORIAN");
     out.line("METHOD:PUBLISH");
     out.line("X-WR-CALNAME:Change calendar");
+    // RFC 5545 (3.6) requires at least one component. The times below are all
+    // UTC, so the UTC time zone is always true, never shown as an event, and
+    // keeps a feed of an empty range valid.
+    for line in UTC_TIMEZONE {
+        out.line(line);
+    }
     let stamp = utc(now);
     for record in records {
         let Some(window) = record.window() else { continue };
@@ -66,12 +73,28 @@ pub fn feed(records: &[&Record], freezes: &[&Freeze], now: DateTime<Utc>) -> Str
     out.text
 }
 
+/// The UTC time zone as a VTIMEZONE component.
+const UTC_TIMEZONE: &[&str] = &[
+    "BEGIN:VTIMEZONE",
+    "TZID:UTC",
+    "BEGIN:STANDARD",
+    "DTSTART:19700101T000000",
+    "TZOFFSETFROM:+0000",
+    "TZOFFSETTO:+0000",
+    "TZNAME:UTC",
+    "END:STANDARD",
+    "END:VTIMEZONE",
+];
+
 /// Returns a change's stable UID: `CHG-2026-0042@chg`.
 pub fn uid(id: &str) -> String {
     format!("{id}@chg")
 }
 
-/// Returns a freeze's stable UID, from its start and name: `freeze-2026-12-21-year-end@chg`.
+/// Returns a freeze's stable UID, from its start and name:
+/// `freeze-2026-12-21-year-end-<hash>@chg`. The slug keeps it readable; the
+/// hash of the exact name keeps "Year end" and "Year end!" apart, and does not
+/// depend on the order of the freezes or on the run.
 pub fn freeze_uid(freeze: &Freeze) -> String {
     let mut slug = String::new();
     for c in freeze.name.chars() {
@@ -81,7 +104,20 @@ pub fn freeze_uid(freeze: &Freeze) -> String {
             slug.push('-');
         }
     }
-    format!("freeze-{}-{}@chg", freeze.start, slug.trim_matches('-'))
+    format!(
+        "freeze-{}-{}-{:08x}@chg",
+        freeze.start,
+        slug.trim_matches('-'),
+        fnv1a(freeze.name.as_bytes())
+    )
+}
+
+/// FNV-1a, 32 bits: a fixed, documented hash, so UIDs are the same in every
+/// build (std's hasher makes no such promise).
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5_u32, |hash, b| {
+        (hash ^ u32::from(*b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 fn description(record: &Record) -> String {
@@ -202,6 +238,8 @@ mod tests {
             end: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
             allow: vec![],
         };
-        assert_eq!(freeze_uid(&freeze), "freeze-2026-11-27-black-friday-cyber-monday@chg");
+        let uid = freeze_uid(&freeze);
+        assert!(uid.starts_with("freeze-2026-11-27-black-friday-cyber-monday-"), "{uid}");
+        assert_eq!(fnv1a(b"a"), 0xe40c_292c, "the published FNV-1a test vector");
     }
 }

@@ -92,6 +92,26 @@ pub fn colored(text: impl ToString, color: Option<Color>, enabled: bool) -> Cell
     }
 }
 
+/// Shows line breaks, tabs and other control characters as visible escapes
+/// (`\n`, `\t`, `\u{1b}`), so a value from a record keeps to its own line
+/// of a terminal table and cannot send escape sequences to the terminal.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Escapes text for a Markdown table cell.
 pub fn md_cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")

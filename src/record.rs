@@ -419,6 +419,12 @@ pub struct Implementation {
     pub validation: Option<Validation>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub issues: Vec<String>,
+    /// What was deployed where, as the pipeline reported it: `environment`,
+    /// `artifact` digest, `pipeline_run` URL, or any other name
+    /// (`--deployment NAME=VALUE` on `chg gate --start` and `chg complete`).
+    /// Append-only: a recorded value is never rewritten.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub deployment: BTreeMap<String, String>,
 }
 
 /// Validation results after a deployment or a rollback.

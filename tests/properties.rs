@@ -186,6 +186,7 @@ prop_compose! {
                 outcome: Some(o),
                 validation,
                 issues: Vec::new(),
+                deployment: Default::default(),
             }),
             rollbacks,
             review: None,

@@ -11,6 +11,7 @@ use crate::calendar::{self, Problem};
 use crate::cli::{CalendarArgs, Format};
 use crate::context::App;
 use crate::finding::Severity;
+use crate::output::visible;
 use crate::policy::Freeze;
 use crate::record::{Classification, Record, Status};
 use crate::{clock, ics, timearg};
@@ -165,7 +166,7 @@ fn freezes_on(day: NaiveDate, freezes: &[&Freeze]) -> Vec<String> {
     freezes
         .iter()
         .filter(|f| f.start <= day && day <= f.end)
-        .map(|f| f.name.clone())
+        .map(|f| visible(&f.name).into_owned())
         .collect()
 }
 
@@ -188,9 +189,9 @@ fn row(r: &Record) -> Vec<String> {
         r.id.clone(),
         r.classification.to_string(),
         r.status.to_string(),
-        r.systems.join(", "),
-        r.requested_by.name().to_string(),
-        r.title.clone(),
+        visible(&r.systems.join(", ")).into_owned(),
+        visible(r.requested_by.name()).into_owned(),
+        visible(&r.title).into_owned(),
     ]
 }
 
@@ -220,7 +221,7 @@ fn plural(n: usize) -> &'static str {
 fn freeze_line(f: &Freeze) -> String {
     format!(
         "{} {} – {}, allows {}",
-        f.name,
+        visible(&f.name),
         f.start,
         f.end,
         calendar::describe_allow(&f.allow)

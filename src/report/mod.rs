@@ -33,6 +33,15 @@ pub const IN_TIME: &[&str] = &[
     "rollback_tests_on_time",
 ];
 
+/// Writes deployment facts on one line: `artifact=sha256:…, environment=production`.
+pub fn deployment_text(facts: &std::collections::BTreeMap<String, String>) -> String {
+    facts
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Writes a target as a reader does: `< 5.0 %`, `> 95.0 %` (as the guide
 /// writes them; `≤`/`≥` where the policy makes a target inclusive), `100.0 %`
 /// (all of them), `—`.
