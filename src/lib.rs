@@ -27,6 +27,7 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod scope;
 pub mod store;
 pub mod suggest;
 pub mod template;

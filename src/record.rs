@@ -400,6 +400,12 @@ pub struct Approval {
     pub at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The digest (`sha256:<hex>`) of the approved scope this decision was
+    /// given to; see docs/evidence.md. Entries from before chg bound
+    /// approvals to content have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^sha256:[0-9a-f]{64}$"))]
+    pub scope: Option<String>,
 }
 
 fn default_method() -> Method {

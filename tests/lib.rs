@@ -11,6 +11,7 @@ mod crash;
 mod deploy;
 mod docs;
 mod emergency;
+mod evidence;
 mod formats;
 mod gate;
 mod golden;
