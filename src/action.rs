@@ -124,7 +124,7 @@ impl Action {
             crate::output::print(&text)?;
         }
         for (rule, warning) in &done.warnings {
-            eprintln!("warning[{rule}]: {warning}");
+            crate::output::warn(&format!("warning[{rule}]: {warning}"));
         }
         if !app.args.quiet {
             for note in &done.notes {

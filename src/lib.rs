@@ -38,6 +38,7 @@ pub mod action;
 pub mod attention;
 pub mod demo;
 pub mod field_diff;
+pub mod files;
 pub mod history;
 pub mod metrics;
 
