@@ -157,7 +157,7 @@ fn targets_are_strict_as_the_guide_prints_them() {
     }
     assert!(!table.contains("≤ 5 %") && !table.contains("≥ 95 %"), "{table}");
     let report = repo
-        .chg(&["report", "monthly", "--month", "2026-10", "--format", "markdown"])
+        .chg(&["report", "monthly", "--month", "2026-10", "--color", "never"])
         .ok()
         .stdout;
     assert!(report.contains("< 5.0 %") && report.contains("> 95.0 %"), "{report}");
