@@ -35,7 +35,7 @@ pub struct GlobalArgs {
     /// Output format; each command lists the ones it supports.
     #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
-    /// When to colour output: auto means on a terminal without `NO_COLOR`.
+    /// When to colour output: auto means on a terminal, unless `NO_COLOR` is set or `TERM=dumb`; `CLICOLOR_FORCE=1` colours a pipe.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Write the file but do not commit it.
@@ -211,7 +211,7 @@ pub enum Command {
     ///
     /// Example: `chg log CHG-2026-0042 --format json`
     Log(LogArgs),
-    /// Compute the monthly metrics of the guide and the figures the history judges.
+    /// Compute the monthly metrics against their targets, and the figures the history judges.
     ///
     /// Example: `chg metrics --month 2026-11 --explain`
     Metrics(MetricsArgs),
@@ -291,7 +291,7 @@ pub enum ReportKind {
         #[arg(long, value_name = "DATE")]
         date: Option<String>,
     },
-    /// The monthly management report: the metrics of guide section 9.3, volume
+    /// The monthly management report: the metrics against their targets, volume
     /// by class and system, emergency trends, rollback analysis, recommendations.
     ///
     /// Example: `chg report monthly --month 2026-11 --format html --output nov.html`

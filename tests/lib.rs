@@ -11,6 +11,7 @@ mod crash;
 mod deploy;
 mod docs;
 mod emergency;
+mod engine;
 mod evidence;
 mod files;
 mod formats;

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::action::{Action, Done};
 use crate::cli::{Format, GateArgs};
 use crate::context::App;
-use crate::git::{CommitInfo, ObjectId};
+use crate::git::{AllowedSigners, Commit, ObjectId};
 use crate::policy::{Policy, Span};
 use crate::record::{Approval, Record, Status};
 use crate::rules::deploy::{self, Evidence, Reason};
@@ -145,10 +145,11 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
     let mut evidence = Evidence::default();
     let repo = store.repo();
     let (year, _) = crate::id::validate(&record.id).map_err(|m| anyhow!("{m}"))?;
-    let path = format!("{}/{year}/{}.yaml", crate::history::PREFIX, record.id);
+    let prefix = store.prefix();
+    let path = format!("{prefix}/{year}/{}.yaml", record.id);
     let entries = match repo.head_commit()? {
         Some(head) => {
-            let (entries, incomplete) = crate::history::record_log(repo, head, &path)?;
+            let (entries, incomplete) = crate::history::record_log(repo, &prefix, head, &path)?;
             if let Some(why) = incomplete {
                 evidence.problems.push(format!(
                     "the history is incomplete ({why}), so the approvals cannot be verified; fetch the whole history"
@@ -158,11 +159,15 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
         }
         None => Vec::new(),
     };
-    let signers = crate::gate::allowed_signers(policy)?;
-    let signed = |commit: &CommitInfo, email: &str| -> bool {
+    let signers = if policy.require_signed_approvals {
+        Some(AllowedSigners::new(&policy.signing_keys)?)
+    } else {
+        None
+    };
+    let signed = |commit: &Commit, email: &str| -> bool {
         signers
             .as_ref()
-            .is_some_and(|file| repo.commit_signed_by(commit.id, email, file.path()).unwrap_or(false))
+            .is_some_and(|file| repo.commit_signed_by(commit.id, email, file).unwrap_or(false))
     };
     let check: Option<history_rules::SignatureCheck> = if policy.require_signed_approvals {
         Some(&signed)
@@ -187,16 +192,8 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
         // A merge combines what its branches did; the branch commits are judged.
         if !entry.merge {
             let meta = repo.commit_info(id)?;
-            let info = CommitInfo {
-                id: git2::Oid::from_str(&entry.commit)?,
-                author: meta.author.clone(),
-                committer: meta.committer.clone(),
-                time: meta.time,
-                parents: Vec::new(),
-                summary: meta.summary.clone(),
-            };
             let step = Step {
-                commit: &info,
+                commit: &meta,
                 path: &entry.path,
                 old: prev.as_ref(),
                 new: new.as_ref(),

@@ -28,8 +28,9 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
         bail!("the repository has no commits yet, so `{}` has no history\n  hint: commit the store first (`git add changes && git commit`)", args.id);
     }
     let tip = repo.resolve(rev)?;
-    let path = format!("{}/{year}/{}.yaml", history::PREFIX, args.id);
-    let (entries, incomplete) = history::record_log(repo, tip, &path)?;
+    let prefix = store.prefix();
+    let path = format!("{prefix}/{year}/{}.yaml", args.id);
+    let (entries, incomplete) = history::record_log(repo, &prefix, tip, &path)?;
     if entries.is_empty() {
         let hint = if args.as_of.is_some() {
             format!("the record did not exist yet at {rev}; try a later revision, or drop `--as-of`")

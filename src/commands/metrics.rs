@@ -32,7 +32,7 @@ pub fn compute_at_head(
         bail!("the repository has no commits yet\n  hint: reports are computed from committed records; commit the store first");
     }
     let tip = repo.resolve("HEAD")?;
-    let (history, _) = History::build(repo, tip, false)?;
+    let (history, _) = History::build(repo, &store.prefix(), tip, false)?;
     if let Some(why) = &history.incomplete {
         crate::output::warn(&format!("warning: {why}; the history-judged figures may be wrong"));
     }
@@ -63,7 +63,7 @@ pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
     } else {
         now
     };
-    let (history, source) = History::build(repo, tip, args.no_cache)?;
+    let (history, source) = History::build(repo, &store.prefix(), tip, args.no_cache)?;
     let policy = policy_at(&store, tip)?;
     let incomplete = history.incomplete.clone();
     let (mut changes, facts, unparsed) = history.into_current();
@@ -157,6 +157,7 @@ fn attach_deadlines(
     changes: &mut [metrics::Change],
 ) -> Result<()> {
     let repo = store.repo();
+    let prefix = store.prefix();
     for change in changes
         .iter_mut()
         .filter(|c| c.classification == crate::record::Classification::Emergency)
@@ -164,7 +165,7 @@ fn attach_deadlines(
         let year = change.id.split('-').nth(1).unwrap_or("");
         let mut blob = None;
         for ext in ["yaml", "yml"] {
-            let path = format!("{}/{year}/{}.{ext}", crate::history::PREFIX, change.id);
+            let path = format!("{prefix}/{year}/{}.{ext}", change.id);
             if let Some(b) = repo.blob_id_at(tip, &path)? {
                 blob = Some(b);
                 break;
@@ -172,9 +173,9 @@ fn attach_deadlines(
         }
         if blob.is_none() {
             blob = repo
-                .files_at(tip, crate::history::PREFIX)?
+                .files_at(tip, &prefix)?
                 .into_iter()
-                .find(|(p, _)| crate::history::record_id(p) == Some(change.id.as_str()))
+                .find(|(p, _)| crate::store::record_id(&prefix, p) == Some(change.id.as_str()))
                 .map(|(_, b)| b);
         }
         let Some(blob) = blob else { continue };
@@ -187,7 +188,7 @@ fn attach_deadlines(
 }
 
 fn policy_at(store: &crate::store::Store, tip: crate::git::ObjectId) -> Result<Policy> {
-    let path = format!("{}/policy.yaml", crate::history::PREFIX);
+    let path = format!("{}/policy.yaml", store.prefix());
     let Some(blob) = store.repo().blob_id_at(tip, &path)? else {
         return Ok(Policy::default());
     };

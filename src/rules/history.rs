@@ -3,14 +3,14 @@
 //! identities come in, findings come out.
 
 use crate::finding::Severity;
-use crate::git::CommitInfo;
+use crate::git::Commit;
 use crate::lifecycle;
 use crate::policy::Policy;
 use crate::record::{Approval, Record, Role, RollbackEntry, Status};
 
 /// One record file as one commit changed it.
 pub struct Step<'a> {
-    pub commit: &'a CommitInfo,
+    pub commit: &'a Commit,
     /// The record's path in the commit (after a rename, the new one).
     pub path: &'a str,
     pub old: Option<&'a Record>,
@@ -31,7 +31,7 @@ pub struct HistoryFinding {
 }
 
 /// Answers whether a commit carries a valid signature by an email's key.
-pub type SignatureCheck<'a> = &'a dyn Fn(&CommitInfo, &str) -> bool;
+pub type SignatureCheck<'a> = &'a dyn Fn(&Commit, &str) -> bool;
 
 /// Judges one step against the lifecycle, the approvers and append-only history.
 pub fn check_step(step: &Step, policy: &Policy, signed: Option<SignatureCheck>) -> Vec<HistoryFinding> {
@@ -289,7 +289,7 @@ fn scope_after_approval(step: &Step, old: &Record, new: &Record, out: &mut Vec<H
 }
 
 /// Judges an edit of the policy or a template: only the change manager and CAB may make one.
-pub fn check_policy_edit(commit: &CommitInfo, path: &str, policy_at_base: &Policy) -> Option<HistoryFinding> {
+pub fn check_policy_edit(commit: &Commit, path: &str, policy_at_base: &Policy) -> Option<HistoryFinding> {
     let author = &commit.author;
     let allowed = [Role::ChangeManager, Role::Cab];
     if allowed.iter().any(|r| policy_at_base.holds(author.email(), *r)) {
@@ -317,8 +317,8 @@ fn who(step: &Step) -> String {
     format!("commit {} by {}", short(step.commit), step.commit.author)
 }
 
-fn short(commit: &CommitInfo) -> String {
-    commit.id.to_string().chars().take(10).collect()
+fn short(commit: &Commit) -> String {
+    commit.short()
 }
 
 fn finding(step: &Step, key: &str, rule: &'static str, message: String, hint: String) -> HistoryFinding {
