@@ -463,7 +463,14 @@ fn no_page_sends_readers_to_files_they_do_not_have() {
     let mut found = Vec::new();
     for (name, text) in &texts {
         for (n, line) in text.lines().enumerate() {
-            for bad in ["POLICY.md", "DESIGN.md", "the guide", "guide section", "(guide ", "Guide table"] {
+            for bad in [
+                "POLICY.md",
+                "DESIGN.md",
+                "the guide",
+                "guide section",
+                "(guide ",
+                "Guide table",
+            ] {
                 if line.contains(bad) {
                     found.push(format!("{name}:{}: {line}", n + 1));
                 }
