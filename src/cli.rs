@@ -204,6 +204,17 @@ pub enum Command {
     ///
     /// Example: `chg gate CHG-2026-0042 --start --format github`
     Gate(GateArgs),
+    /// List production commits that reached the branch without an approved, in-window change.
+    ///
+    /// Reads the commits since `--since` on the branch of each `--repo` (the
+    /// store's own repository when none is given) that touch the policy's
+    /// `production_paths` (or `--paths`), and lists those that name no change
+    /// in the policy's `change_trailer` (`Change: CHG-2026-0042`), name one
+    /// that was not approved when the commit was made, or one whose window
+    /// did not contain the commit time. Exit status 1 when there is any.
+    ///
+    /// Example: `chg untracked --since 2026-11-01 --repo ../checkout-api --format csv`
+    Untracked(UntrackedArgs),
     /// Show what needs action now, and by whom.
     ///
     /// Example: `chg status`
@@ -223,9 +234,28 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
+pub struct UntrackedArgs {
+    /// The first day looked at (UTC), inclusive.
+    #[arg(long, value_name = "DATE")]
+    pub since: String,
+    /// Production path globs (`src/**`, `deploy/*.yaml`), replacing the policy's `production_paths`.
+    #[arg(long, value_name = "GLOB", num_args = 1..)]
+    pub paths: Vec<String>,
+    /// An application repository to read (repeatable; default: the store's own).
+    #[arg(long = "repo", value_name = "PATH")]
+    pub repos: Vec<PathBuf>,
+    /// The production branch in each repository.
+    #[arg(long, value_name = "REF", default_value = "HEAD")]
+    pub branch: String,
+}
+
+#[derive(Debug, Args)]
 pub struct LogArgs {
     /// The change id, e.g. CHG-2026-0042.
     pub id: String,
+    /// Also list the commits of this repository that name the change in a trailer (repeatable).
+    #[arg(long = "repo", value_name = "PATH")]
+    pub repos: Vec<PathBuf>,
     /// Answer from the repository as it was at this commit (a commit id, branch or tag).
     #[arg(long, value_name = "REV")]
     pub as_of: Option<String>,

@@ -68,6 +68,11 @@ pub struct Policy {
     pub signing_keys: BTreeMap<String, String>,
     /// Requires approval commits to be signed by the approver's key.
     pub require_signed_approvals: bool,
+    /// The git trailer a commit names the change it implements with (`Change: CHG-2026-0042`).
+    pub change_trailer: String,
+    /// The paths of the application repositories that count as production
+    /// (globs: `*` within a folder, `**` across folders), for `chg untracked`.
+    pub production_paths: Vec<String>,
 }
 
 /// The approvals needed per class: any one of the groups of a class satisfies it.
@@ -472,6 +477,8 @@ impl Default for Policy {
             targets: Targets::default(),
             signing_keys: BTreeMap::new(),
             require_signed_approvals: false,
+            change_trailer: "Change".into(),
+            production_paths: Vec::new(),
         }
     }
 }
@@ -642,6 +649,13 @@ targets: {emergency_rate: 0.05, success_rate: 0.95, rollback_rate: 0.05, issue_r
 # whether approval commits must be signed with them.
 signing_keys: {}
 require_signed_approvals: false
+
+# Code linked to changes: the git trailer a commit names its change with
+# (`Change: CHG-2026-0042` in the message's last paragraph), and the paths of
+# the application repositories that count as production for `chg untracked`
+# (globs: `*` within a folder, `**` across folders), e.g. ["src/**", "deploy/*.yaml"].
+change_trailer: Change
+production_paths: []
 "#;
 
 #[cfg(test)]

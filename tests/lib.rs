@@ -19,6 +19,7 @@ mod gate;
 mod golden;
 mod hardening;
 mod lifecycle;
+mod links;
 mod manners;
 mod properties;
 mod reports;

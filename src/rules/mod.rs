@@ -8,6 +8,7 @@ pub mod deploy;
 mod emergency;
 pub mod history;
 mod identity;
+pub mod linking;
 mod outcome;
 mod readiness;
 pub mod rollback;
