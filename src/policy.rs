@@ -658,9 +658,62 @@ change_trailer: Change
 production_paths: []
 "#;
 
+/// The policy `chg init` writes: the default policy with the team's own
+/// people in `roles` (emails, by role), and nobody else.
+pub fn policy_yaml_for_team(team: &BTreeMap<Role, Vec<String>>) -> String {
+    let mut roles = String::from(
+        "roles:\n  # An empty list has nobody in it yet: a change manager adds people\n  # with a pull request (docs/first-day.md).\n",
+    );
+    for role in Role::ALL {
+        let people: Vec<String> = team.get(role).into_iter().flatten().map(|e| yaml_scalar(e)).collect();
+        roles.push_str(&format!("  {role}: [{}]\n", people.join(", ")));
+    }
+    // The block from `roles:` to the blank line that ends it.
+    let start = DEFAULT_POLICY_YAML.find("\nroles:\n").map_or(0, |i| i + 1);
+    let end = DEFAULT_POLICY_YAML[start..]
+        .find("\n\n")
+        .map_or(DEFAULT_POLICY_YAML.len(), |i| start + i + 1);
+    format!(
+        "{}{roles}{}",
+        &DEFAULT_POLICY_YAML[..start],
+        &DEFAULT_POLICY_YAML[end..]
+    )
+}
+
+/// An email as a YAML scalar: bare when plain, else double-quoted (JSON is YAML).
+fn yaml_scalar(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '_' | '-' | '+'));
+    if plain {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_team_policy_has_the_team_and_the_default_rules() {
+        let mut team = BTreeMap::new();
+        team.insert(Role::ChangeManager, vec!["priya@acme.test".to_string()]);
+        team.insert(Role::Cab, vec!["a@x.test".to_string(), "odd,one@x.test".to_string()]);
+        let text = policy_yaml_for_team(&team);
+        assert!(!text.contains("example.com"), "{text}");
+        let parsed: Policy = serde_yaml::from_str(&text).unwrap();
+        assert_eq!(parsed.members(Role::ChangeManager), ["priya@acme.test"]);
+        assert_eq!(parsed.members(Role::Cab), ["a@x.test", "odd,one@x.test"]);
+        assert!(parsed.members(Role::Ceo).is_empty());
+        let defaults = Policy::default();
+        assert_eq!(
+            (parsed.approvals, parsed.windows),
+            (defaults.approvals, defaults.windows)
+        );
+    }
 
     #[test]
     fn written_defaults_equal_the_built_in_ones() {

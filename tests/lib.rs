@@ -14,6 +14,7 @@ mod emergency;
 mod engine;
 mod evidence;
 mod files;
+mod firstday;
 mod formats;
 mod gate;
 mod golden;

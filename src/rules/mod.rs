@@ -5,7 +5,7 @@ mod approvals;
 mod calendar;
 mod classification;
 pub mod deploy;
-mod emergency;
+pub(crate) mod emergency;
 pub mod history;
 mod identity;
 pub mod linking;
