@@ -5,6 +5,7 @@
 use anyhow::{bail, Result};
 
 use crate::document::{self, Position};
+use crate::error::FileError;
 use crate::finding::Finding;
 use crate::git::{AllowedSigners, Commit, ObjectId};
 use crate::policy::Policy;
@@ -20,10 +21,28 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
     let base = repo.merge_base(base_tip, head)?;
     let prefix = store.display(store.dir());
     let policy_path = format!("{prefix}/policy.yaml");
+    // The base's policy judges the branch; one that does not parse stops the
+    // gate (exit 2) rather than judging with defaults, which would switch
+    // signing off.
     let policy_at_base = match repo.blob_at(base, &policy_path)? {
-        Some(bytes) => document::parse::<Policy>(&String::from_utf8_lossy(&bytes))
-            .map(|p| p.value)
-            .unwrap_or_default(),
+        Some(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
+            match document::parse::<Policy>(&text) {
+                Ok(parsed) => parsed.value,
+                Err(mut error) => {
+                    error.hint = format!(
+                        "{}; the gate judges a branch by the policy of its base ({}), so mend the policy there first",
+                        error.hint,
+                        base.short()
+                    );
+                    return Err(FileError {
+                        file: format!("{policy_path} at {base_rev}"),
+                        error,
+                    }
+                    .into());
+                }
+            }
+        }
         None => Policy::default(),
     };
     let signers = if policy_at_base.require_signed_approvals {
@@ -47,8 +66,12 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
         let mut steps: Vec<(String, Option<Record>, Option<Record>)> = Vec::new();
         for change in changes {
             let path = &change.path;
+            if change.link {
+                found.push(symlink_finding(commit, path));
+                continue;
+            }
             if *path == policy_path || path.starts_with(&format!("{prefix}/templates/")) {
-                found.extend(history::check_policy_edit(commit, path, &policy_at_base));
+                found.extend(history::check_policy_edit(commit, path, &policy_at_base, check));
                 continue;
             }
             if record_id(&prefix, path).is_none() {
@@ -154,6 +177,23 @@ fn duplicates_across_branches(
         }
     }
     Ok(out)
+}
+
+/// A link under the store, in a commit: never followed, always an error.
+fn symlink_finding(commit: &Commit, path: &str) -> HistoryFinding {
+    HistoryFinding {
+        path: path.to_string(),
+        key: String::new(),
+        severity: crate::finding::Severity::Error,
+        rule: "symlink",
+        message: format!(
+            "commit {} by {} makes {path} a symbolic link; chg never follows links in the store",
+            commit.short(),
+            commit.author
+        ),
+        hint: "replace the link with the file itself (`git rm` the link, commit the record's own content)".into(),
+        commit: commit.id.to_string(),
+    }
 }
 
 /// Places a history finding on the line of the key in HEAD's version of the file.
