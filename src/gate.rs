@@ -23,28 +23,32 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
     let policy_path = format!("{prefix}/policy.yaml");
     // The base's policy judges the branch; one that does not parse stops the
     // gate (exit 2) rather than judging with defaults, which would switch
-    // signing off.
-    let policy_at_base = match repo.blob_at(base, &policy_path)? {
-        Some(bytes) => {
-            let text = String::from_utf8_lossy(&bytes);
-            match document::parse::<Policy>(&text) {
-                Ok(parsed) => parsed.value,
-                Err(mut error) => {
-                    error.hint = format!(
-                        "{}; the gate judges a branch by the policy of its base ({}), so mend the policy there first",
-                        error.hint,
-                        base.short()
-                    );
-                    return Err(FileError {
-                        file: format!("{policy_path} at {base_rev}"),
-                        error,
-                    }
-                    .into());
-                }
+    // signing off. Inside the branch, a broken policy is the work tree
+    // check's finding.
+    let parse_policy = |bytes: &[u8], at: &str| -> Result<Policy> {
+        let text = String::from_utf8_lossy(bytes);
+        document::parse::<Policy>(&text).map(|p| p.value).map_err(|mut error| {
+            error.hint = format!(
+                "{}; the gate judges a branch by the policy of its base, so mend the policy there first",
+                error.hint
+            );
+            FileError {
+                file: format!("{policy_path} at {at}"),
+                error,
             }
-        }
-        None => Policy::default(),
+            .into()
+        })
     };
+    let policy_at = |commit: ObjectId| -> Result<Option<Policy>> {
+        Ok(repo
+            .blob_at(commit, &policy_path)?
+            .map(|bytes| parse_policy(&bytes, &commit.short()).unwrap_or_default()))
+    };
+    let base_policy = match repo.blob_at(base, &policy_path)? {
+        Some(bytes) => Some(parse_policy(&bytes, base_rev)?),
+        None => None,
+    };
+    let policy_at_base = base_policy.clone().unwrap_or_default();
     let signers = if policy_at_base.require_signed_approvals {
         Some(AllowedSigners::new(&policy_at_base.signing_keys)?)
     } else {
@@ -71,7 +75,20 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
                 continue;
             }
             if *path == policy_path || path.starts_with(&format!("{prefix}/templates/")) {
-                found.extend(history::check_policy_edit(commit, path, &policy_at_base, check));
+                if base_policy.is_some() {
+                    found.extend(history::check_policy_edit(commit, path, &policy_at_base, check));
+                    continue;
+                }
+                // The base has no policy: the branch sets the store up. Its
+                // first policy answers for itself; later edits answer to it.
+                let before = match commit.parents.first() {
+                    Some(parent) => policy_at(*parent)?,
+                    None => None,
+                };
+                found.extend(match before {
+                    Some(before) => history::check_policy_edit(commit, path, &before, check),
+                    None => history::check_first_policy(commit, path, policy_at(commit.id)?.as_ref()),
+                });
                 continue;
             }
             if record_id(&prefix, path).is_none() {

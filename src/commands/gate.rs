@@ -178,6 +178,7 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
     let mut seen: Vec<Approval> = Vec::new();
     let mut void: Vec<(Approval, String)> = Vec::new();
     let mut prev: Option<Record> = None;
+    let unbound = record.approvals.iter().all(|a| a.scope.is_none());
     for entry in &entries {
         let id = ObjectId::parse(&entry.commit).ok_or_else(|| anyhow!("`{}` is not a commit id", entry.commit))?;
         let new = if entry.action == "deleted" {
@@ -203,10 +204,12 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
             if reset {
                 evidence.problems.clear(); // edits before a fresh approval round do not matter
             }
-            if let (Some(old), Some(new)) = (&prev, &new) {
+            // Approvals bound to a digest are judged from the file alone (rules::deploy);
+            // older entries without one, by whether the history saw the scope change after them.
+            if let (Some(old), Some(new), true) = (&prev, &new, unbound) {
                 if old.granted_approvals().next().is_some()
                     && crate::lifecycle::needs_approval(old.status)
-                    && scope_of(old) != scope_of(new)
+                    && old.approved_scope() != new.approved_scope()
                 {
                     evidence.problems.push(format!(
                         "commit {} by {} changed {} after it was approved",
@@ -252,27 +255,6 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
         }
     }
     Ok(evidence)
-}
-
-/// The record without what the lifecycle fills after approval (its window
-/// is set by `chg schedule` after approval): what the approvers said yes to.
-fn scope_of(record: &Record) -> Record {
-    let mut scope = record.clone();
-    scope.status = Status::Draft;
-    scope.approvals.clear();
-    if let Some(d) = scope.deployment.as_mut() {
-        d.window = None;
-    }
-    scope.implementation = None;
-    scope.rollbacks.clear();
-    scope.review = None;
-    scope.cancellation = None;
-    if let Some(e) = scope.emergency.as_mut() {
-        e.cab_review = None;
-        e.post_review = None;
-        e.documented_at = None;
-    }
-    scope
 }
 
 fn print(verdict: &Verdict, format: Format, app: &App) -> Result<()> {

@@ -11,6 +11,7 @@ use git2::{Oid, Repository, RepositoryState};
 
 use crate::person::Person;
 
+mod links;
 mod sign;
 mod types;
 mod walk;

@@ -44,6 +44,9 @@ impl Repo {
         }
         let prefix_path = Path::new(prefix);
         let subtree = |commit: &git2::Commit| -> Result<Option<Oid>> {
+            if prefix.is_empty() {
+                return Ok(Some(commit.tree_id())); // the whole tree (`chg untracked` on an application)
+            }
             let tree = commit
                 .tree()
                 .with_context(|| format!("cannot read the tree of commit {}", commit.id()))?;
@@ -393,7 +396,13 @@ fn diff_raw(
         e.name.iter().copied().chain(e.tree.then_some(b'/'))
     }
     type Nested = Vec<(Option<Oid>, Option<Oid>, String)>;
-    let path_of = |name: &[u8]| format!("{base}/{}", String::from_utf8_lossy(name));
+    let path_of = |name: &[u8]| {
+        if base.is_empty() {
+            String::from_utf8_lossy(name).into_owned()
+        } else {
+            format!("{base}/{}", String::from_utf8_lossy(name))
+        }
+    };
     let mut nested: Nested = Vec::new();
     let side = |e: &RawEntry, removed: bool, out: &mut Vec<FileChange>, nested: &mut Nested| -> Result<()> {
         let id = Oid::from_bytes(e.id)?;

@@ -328,6 +328,35 @@ pub fn check_policy_edit(
     })
 }
 
+/// Judges a commit that writes the store's first policy (the base has
+/// none): its author and its committer must both be change managers that
+/// this very policy names. Merging that pull request is the team's
+/// decision; from then on the policy on the base governs its own edits.
+pub fn check_first_policy(commit: &Commit, path: &str, written: Option<&Policy>) -> Option<HistoryFinding> {
+    let named = |p: &crate::person::Person| written.is_some_and(|w| w.holds(p.email(), Role::ChangeManager));
+    if named(&commit.author) && named(&commit.committer) {
+        return None;
+    }
+    let managers = written
+        .map(|w| w.members(Role::ChangeManager).join(", "))
+        .unwrap_or_default();
+    Some(HistoryFinding {
+        path: path.to_string(),
+        key: String::new(),
+        severity: Severity::Error,
+        rule: "policy-edit-unauthorized",
+        message: format!(
+            "commit {} (author {}, committer {}) sets up the store's first policy, but a first policy is authorised only when its author and committer are change managers it names{}",
+            short(commit),
+            commit.author,
+            commit.committer,
+            if managers.is_empty() { String::new() } else { format!(" ({managers})") }
+        ),
+        hint: "a change manager named in `roles` runs `chg init` and commits it with their own git identity (docs/first-day.md)".into(),
+        commit: commit.id.to_string(),
+    })
+}
+
 fn who(step: &Step) -> String {
     format!("commit {} by {}", short(step.commit), step.commit.author)
 }
