@@ -46,6 +46,7 @@ impl Day {
 #[serde(default, deny_unknown_fields)]
 pub struct Policy {
     /// Who may act in each role, by email. When given, it replaces the default roles whole.
+    #[serde(deserialize_with = "role_members")]
     pub roles: BTreeMap<Role, Vec<String>>,
     /// The approvals each class needs.
     pub approvals: ApprovalRules,
@@ -158,6 +159,28 @@ pub struct WindowRule {
     /// An IANA time zone name (`UTC`, `Europe/Berlin`); checked when the policy is read.
     #[serde(default = "utc", deserialize_with = "zone_name")]
     pub time_zone: String,
+}
+
+/// Reads the role lists, trimming each entry (a stray space would lock its
+/// holder out without a word) and refusing one that is not an email.
+fn role_members<'de, D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<Role, Vec<String>>, D::Error> {
+    let mut roles = BTreeMap::<Role, Vec<String>>::deserialize(deserializer)?;
+    for (role, members) in roles.iter_mut() {
+        for member in members.iter_mut() {
+            let email = member.trim();
+            let valid = email.contains('@')
+                && !email.starts_with('@')
+                && !email.ends_with('@')
+                && !email.contains(|c: char| c.is_whitespace() || c == '<' || c == '>');
+            if !valid {
+                return Err(serde::de::Error::custom(format!(
+                    "`{member}` under `{role}` is not an email; list each holder by their git email, e.g. `sam@example.com`"
+                )));
+            }
+            *member = email.to_string();
+        }
+    }
+    Ok(roles)
 }
 
 fn utc() -> String {
@@ -550,7 +573,7 @@ impl Policy {
 
     /// Returns true when the email is listed for the role.
     pub fn holds(&self, email: &str, role: Role) -> bool {
-        self.members(role).iter().any(|m| m.eq_ignore_ascii_case(email))
+        self.members(role).iter().any(|m| crate::person::emails_match(m, email))
     }
 
     /// Returns the roles an email holds.

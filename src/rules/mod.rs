@@ -7,7 +7,7 @@ mod classification;
 pub mod deploy;
 pub(crate) mod emergency;
 pub mod history;
-mod identity;
+pub mod identity;
 pub mod linking;
 mod outcome;
 mod readiness;
@@ -49,6 +49,7 @@ pub const RULES: &[&str] = &[
     "approval-stale",
     "approver-not-authorized",
     "self-approval",
+    "lookalike-email",
     "template-missing",
     "emergency-criteria-missing",
     "cvss-below-threshold",
