@@ -6,7 +6,7 @@ use crate::finding::Severity;
 use crate::git::Commit;
 use crate::lifecycle;
 use crate::policy::Policy;
-use crate::record::{Approval, Method, Record, Role, RollbackEntry, Status};
+use crate::record::{Approval, Record, Role, RollbackEntry, Status};
 
 /// One record file as one commit changed it.
 pub struct Step<'a> {
@@ -111,7 +111,7 @@ fn approvals_added(
             continue;
         }
         // A verbal approval is given on the phone and recorded by the engineer.
-        if approval.method == Method::Verbal {
+        if !approval.method.needs_approvers_commit() {
             continue;
         }
         let key = format!("approvals[{i}]");
