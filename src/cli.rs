@@ -366,6 +366,10 @@ pub struct InitArgs {
     /// Also write a CI workflow that runs `chg check --base` on pull requests.
     #[arg(long, value_enum, value_name = "SYSTEM")]
     pub ci: Option<CiSystem>,
+    /// Print, instead, the steps an application's deployment job adds to ask
+    /// `chg gate` of the store repository (with `--ci github`); nothing is written.
+    #[arg(long, requires = "ci")]
+    pub deploy: bool,
 }
 
 /// CI systems `chg init --ci` writes a workflow for.
