@@ -363,13 +363,25 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
+    /// The change manager, `"Name <email>"` or an email (default: you, from
+    /// git's user.name and user.email). Repeat for several.
+    #[arg(long, value_name = "PERSON")]
+    pub change_manager: Vec<String>,
+    /// Someone else in a role, `ROLE=PERSON`, e.g. `--role cab="Ana Silva <ana@acme.test>"`.
+    /// Roles: change-manager, engineering-lead, cab, ciso, cto, ceo. Repeat for each person.
+    #[arg(long, value_name = "ROLE=PERSON")]
+    pub role: Vec<String>,
     /// Also write a CI workflow that runs `chg check --base` on pull requests.
-    #[arg(long, value_enum, value_name = "SYSTEM")]
+    #[arg(long, value_enum, value_name = "SYSTEM", requires = "chg_source")]
     pub ci: Option<CiSystem>,
     /// Print, instead, the steps an application's deployment job adds to ask
     /// `chg gate` of the store repository (with `--ci github`); nothing is written.
     #[arg(long, requires = "ci")]
     pub deploy: bool,
+    /// Where the CI workflow installs chg from: `GIT_URL@REV` (pin a commit
+    /// id or tag) or a version published on crates.io, e.g. `0.1.0`.
+    #[arg(long, value_name = "SOURCE")]
+    pub chg_source: Option<String>,
 }
 
 /// CI systems `chg init --ci` writes a workflow for.

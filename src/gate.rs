@@ -20,12 +20,15 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
     let base = repo.merge_base(base_tip, head)?;
     let prefix = store.display(store.dir());
     let policy_path = format!("{prefix}/policy.yaml");
-    let policy_at_base = match repo.blob_at(base, &policy_path)? {
-        Some(bytes) => document::parse::<Policy>(&String::from_utf8_lossy(&bytes))
-            .map(|p| p.value)
-            .unwrap_or_default(),
-        None => Policy::default(),
+    let policy_at = |commit: ObjectId| -> Result<Option<Policy>> {
+        Ok(repo.blob_at(commit, &policy_path)?.map(|bytes| {
+            document::parse::<Policy>(&String::from_utf8_lossy(&bytes))
+                .map(|p| p.value)
+                .unwrap_or_default()
+        }))
     };
+    let base_policy = policy_at(base)?;
+    let policy_at_base = base_policy.clone().unwrap_or_default();
     let signers = if policy_at_base.require_signed_approvals {
         Some(AllowedSigners::new(&policy_at_base.signing_keys)?)
     } else {
@@ -48,7 +51,20 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
         for change in changes {
             let path = &change.path;
             if *path == policy_path || path.starts_with(&format!("{prefix}/templates/")) {
-                found.extend(history::check_policy_edit(commit, path, &policy_at_base));
+                if base_policy.is_some() {
+                    found.extend(history::check_policy_edit(commit, path, &policy_at_base));
+                    continue;
+                }
+                // The base has no policy: the branch sets the store up. Its
+                // first policy answers for itself; later edits answer to it.
+                let before = match commit.parents.first() {
+                    Some(parent) => policy_at(*parent)?,
+                    None => None,
+                };
+                found.extend(match before {
+                    Some(before) => history::check_policy_edit(commit, path, &before),
+                    None => history::check_first_policy(commit, path, policy_at(commit.id)?.as_ref()),
+                });
                 continue;
             }
             if record_id(&prefix, path).is_none() {

@@ -142,7 +142,8 @@ fn html_reports_render_in_a_headless_browser() {
             .output()
             .is_ok_and(|o| o.status.success())
     }) else {
-        eprintln!("skipped: no chromium installed (apt-get install chromium)");
+        let test = "html_reports_render_in_a_headless_browser";
+        tool_present(test, false, "chromium", "apt-get install chromium");
         return;
     };
     let repo = store();
@@ -273,7 +274,7 @@ fn monthly_report_metrics_equal_chg_metrics() {
         .ok()
         .stdout;
     assert!(
-        md.contains("| Changes with issues | ≤ 10.0 % | 100.0 % | 1 | missed |"),
+        md.contains("| Changes with issues | &lt; 10.0 % | 100.0 % | 1 | missed |"),
         "{md}"
     );
 }

@@ -6,7 +6,7 @@ use crate::finding::Severity;
 use crate::git::Commit;
 use crate::lifecycle;
 use crate::policy::Policy;
-use crate::record::{Approval, Method, Record, Role, RollbackEntry, Status};
+use crate::record::{Approval, Record, Role, RollbackEntry, Status};
 
 /// One record file as one commit changed it.
 pub struct Step<'a> {
@@ -111,7 +111,7 @@ fn approvals_added(
             continue;
         }
         // A verbal approval is given on the phone and recorded by the engineer.
-        if approval.method == Method::Verbal {
+        if !approval.method.needs_approvers_commit() {
             continue;
         }
         let key = format!("approvals[{i}]");
@@ -309,6 +309,35 @@ pub fn check_policy_edit(commit: &Commit, path: &str, policy_at_base: &Policy) -
             short(commit)
         ),
         hint: format!("ask one of {} to make or approve-and-commit the edit", editors.join(", ")),
+        commit: commit.id.to_string(),
+    })
+}
+
+/// Judges a commit that writes the store's first policy (the base has
+/// none): its author and its committer must both be change managers that
+/// this very policy names. Merging that pull request is the team's
+/// decision; from then on the policy on the base governs its own edits.
+pub fn check_first_policy(commit: &CommitInfo, path: &str, written: Option<&Policy>) -> Option<HistoryFinding> {
+    let named = |p: &crate::person::Person| written.is_some_and(|w| w.holds(p.email(), Role::ChangeManager));
+    if named(&commit.author) && named(&commit.committer) {
+        return None;
+    }
+    let managers = written
+        .map(|w| w.members(Role::ChangeManager).join(", "))
+        .unwrap_or_default();
+    Some(HistoryFinding {
+        path: path.to_string(),
+        key: String::new(),
+        severity: Severity::Error,
+        rule: "policy-edit-unauthorized",
+        message: format!(
+            "commit {} (author {}, committer {}) sets up the store's first policy, but a first policy is authorised only when its author and committer are change managers it names{}",
+            short(commit),
+            commit.author,
+            commit.committer,
+            if managers.is_empty() { String::new() } else { format!(" ({managers})") }
+        ),
+        hint: "a change manager named in `roles` runs `chg init` and commits it with their own git identity (docs/first-day.md)".into(),
         commit: commit.id.to_string(),
     })
 }

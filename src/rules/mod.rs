@@ -5,9 +5,9 @@ mod approvals;
 mod calendar;
 mod classification;
 pub mod deploy;
-mod emergency;
+pub(crate) mod emergency;
 pub mod history;
-mod identity;
+pub mod identity;
 pub mod linking;
 mod outcome;
 mod readiness;
@@ -20,7 +20,9 @@ use chrono::{DateTime, Utc};
 
 pub use approvals::{approval_status, ApprovalStatus};
 pub use classification::CVSS_THRESHOLD;
-pub use emergency::{implemented_at, next_cab_meeting, written_approval_at};
+pub use emergency::{
+    emergency_deadlines, implemented_at, next_cab_meeting, written_approval_at, Deadline, EmergencyDeadlines, Verdict,
+};
 
 use crate::finding::Finding;
 use crate::policy::Policy;
@@ -49,6 +51,7 @@ pub const RULES: &[&str] = &[
     "approval-stale",
     "approver-not-authorized",
     "self-approval",
+    "lookalike-email",
     "template-missing",
     "emergency-criteria-missing",
     "cvss-below-threshold",
