@@ -375,7 +375,7 @@ pub struct InitArgs {
     #[arg(long, value_enum, value_name = "SYSTEM", requires = "chg_source")]
     pub ci: Option<CiSystem>,
     /// Print, instead, the steps an application's deployment job adds to ask
-    /// `chg gate` of the store repository (with `--ci github`); nothing is written.
+    /// `chg gate` of the store repository (with `--ci github --chg-source`); nothing is written.
     #[arg(long, requires = "ci")]
     pub deploy: bool,
     /// Where the CI workflow installs chg from: `GIT_URL@REV` (pin a commit

@@ -559,7 +559,10 @@ fn started_in_remote(remote: &std::path::Path, facts: &[&str]) {
 fn the_deployment_pipeline_steps_run_as_written() {
     // GitHub Actions: the steps `chg init --ci github --deploy` prints, which the docs show verbatim.
     let (store, remote, app) = pipeline();
-    let printed = store.chg(&["init", "--ci", "github", "--deploy"]).ok().stdout;
+    let printed = store
+        .chg(&["init", "--ci", "github", "--chg-source", "0.1.0", "--deploy"])
+        .ok()
+        .stdout;
     let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/deployment.md")).unwrap();
     assert!(
         docs.contains(&printed),

@@ -13,9 +13,10 @@ use crate::template::DEFAULT_TEMPLATES;
 
 /// Writes what is missing of `changes/`, leaving existing files alone.
 pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
-    if args.deploy {
+    if let (true, Some(source)) = (args.deploy, &args.chg_source) {
         // For the application's repository, which holds no store: printed to paste, never written.
-        crate::output::print(GITHUB_DEPLOY_STEPS)?;
+        let install = InstallFrom::parse(source)?.cargo_args();
+        crate::output::print(&GITHUB_DEPLOY_STEPS.replace("{INSTALL}", &install))?;
         return Ok(0);
     }
     let store = Store::locate(app.args.store.as_deref())?;
@@ -235,7 +236,7 @@ jobs:
         run: chg check --base "$BASE" --format github
 "#;
 
-/// The deployment-job steps `chg init --ci github --deploy` prints, for an
+/// The deployment-job steps `chg init --ci github --chg-source … --deploy` prints (`{INSTALL}` as in the workflow), for an
 /// application's workflow: find the change the commit names, ask the gate in
 /// the store repository, record the start with what is deployed, push it.
 pub const GITHUB_DEPLOY_STEPS: &str = r#"      # Deployment gate (`chg init --ci github --deploy`): add these steps to
@@ -256,7 +257,7 @@ pub const GITHUB_DEPLOY_STEPS: &str = r#"      # Deployment gate (`chg init --ci
           path: change-store
           fetch-depth: 0                          # the gate reads the approvals' history
       - name: Install chg
-        run: cargo install --locked --git "$CHG_GIT_URL" chg
+        run: cargo install --locked {INSTALL}
       - name: Ask the deployment gate and record the start
         working-directory: change-store
         env:
