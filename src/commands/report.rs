@@ -27,6 +27,10 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
             // By default the CAB's week: since the previous meeting, and
             // scheduled until the meeting after the next; ISO weeks on request.
             let span = match (week, date) {
+                // The week that ended, for a report run on Monday morning.
+                (Some(w), _) if w.trim() == "last" => {
+                    report::weekly::Span::iso_week(Period::week_of(now.date_naive() - chrono::Duration::days(7)))
+                }
                 (Some(w), _) => report::weekly::Span::iso_week(Period::parse_week(w)?),
                 (None, Some(d)) => {
                     report::weekly::Span::iso_week(Period::week_of(crate::timearg::parse_date("--date", d)?))
