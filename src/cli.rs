@@ -315,8 +315,9 @@ pub enum ReportKind {
     ///
     /// Example: `chg report weekly --week 2026-W47 --format markdown`
     Weekly {
-        /// The ISO week (default: the current one).
-        #[arg(long, value_name = "YYYY-Www", conflicts_with = "date")]
+        /// The ISO week (default: the current one); `last` is the week that
+        /// ended most recently, for a report run on Monday morning.
+        #[arg(long, value_name = "YYYY-Www|last", conflicts_with = "date")]
         week: Option<String>,
         /// Any day of the week to report.
         #[arg(long, value_name = "DATE")]

@@ -168,7 +168,7 @@ impl InstallFrom {
             return Ok(InstallFrom::Version(text.to_string()));
         }
         let Some((url, rev)) = text.rsplit_once('@') else {
-            bail!("--chg-source `{text}` names no revision\n  {hint}");
+            bail!("--chg-source `{text}` names no revision: it is not GIT_URL@REV or a version\n  {hint}");
         };
         let rev_ok = !rev.is_empty() && rev.chars().all(|c| c.is_ascii_alphanumeric() || "-._/".contains(c));
         if url.is_empty() || !rev_ok || !safe(url) || !url.contains(['/', ':']) {
@@ -206,9 +206,8 @@ const GITHUB_WORKFLOW: &str = r#"# Checks change records on every pull request: 
 # branch's commits did to them (forged approvals, skipped steps, edits after
 # approval). Written by `chg init --ci github`; see docs/ci.md.
 #
-# It runs on every pull request (no `paths:` filter), so that a required
-# status check is never left waiting on a pull request that does not touch
-# changes/.
+# It runs on every pull request, not only those that touch changes/: a
+# required status check that never runs would leave the others waiting.
 name: chg
 on:
   pull_request:
