@@ -569,3 +569,74 @@ fn finding_4_an_approver_filing_in_a_colleagues_name_cannot_approve_it() {
     let (status, findings) = gate(&repo);
     assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
 }
+
+// ---- standard changes bound to their template (finding 9) -----------------
+
+/// A certificate renewal from the catalogue, drafted by Jane on a branch.
+fn standard_draft() -> Repo {
+    let repo = Repo::initialised();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.chg(&["new", "--no-input", "--template", "certificate-renewal", "--system", "db-prod"])
+        .ok();
+    repo
+}
+
+#[test]
+fn finding_9_a_standard_change_unchanged_from_its_template_is_approved_and_passes() {
+    let repo = standard_draft();
+    let run = repo.chg(&["submit", ID]).ok();
+    assert!(run.stdout.contains("approved on submission"), "{run:?}");
+    assert!(repo.read(REC).contains("status: approved"));
+    let (status, findings) = check(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+    let (status, findings) = gate(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+}
+
+#[test]
+fn finding_9_other_work_filed_under_a_template_is_refused_at_submit() {
+    let repo = standard_draft();
+    let text = repo.read(REC).replace(
+        "title: Renew TLS certificate",
+        "title: Drop legacy customer tables",
+    );
+    let text = text.replace(
+        "  - issue the new certificate with the ACME client",
+        "  - DROP TABLE customers_legacy",
+    );
+    repo.write(REC, &text);
+    repo.git(&["commit", "-qam", "e"]);
+    let run = repo.chg(&["submit", ID]).status(1);
+    let said = format!("{}{}", run.stdout, run.stderr);
+    for part in ["template-mismatch", "`title`", "`deployment.steps`", "certificate-renewal", "file it as a normal change"] {
+        assert!(said.contains(part), "{part}: {said}");
+    }
+    assert!(repo.read(REC).contains("status: draft"), "{}", repo.read(REC));
+    let (status, findings) = check(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    assert_eq!(rules(&findings), ["template-mismatch", "template-mismatch"], "{findings:?}");
+}
+
+#[test]
+fn finding_9_a_standard_change_rewritten_after_approval_is_caught() {
+    let repo = standard_draft();
+    repo.chg(&["submit", ID]).ok();
+    let text = repo
+        .read(REC)
+        .replace("  - reload the proxies one at a time", "  - restart every proxy at once")
+        .replace("kind: simple", "kind: complex");
+    repo.write(REC, &text);
+    repo.git(&["commit", "-qam", "small fix"]);
+    let (status, findings) = check(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    let mismatched: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "template-mismatch")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(mismatched.iter().any(|m| m.contains("`deployment.steps`")), "{findings:?}");
+    assert!(mismatched.iter().any(|m| m.contains("`rollback.kind`")), "{findings:?}");
+    let (status, findings) = gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    assert!(rules(&findings).contains(&"template-mismatch"), "{findings:?}");
+}
