@@ -1,7 +1,6 @@
 //! Property tests: what is written reads back equal, and no input, valid or
 //! not, makes the parser or the rules panic.
 
-use std::collections::BTreeSet;
 
 use chg::person::Person;
 use chg::policy::Policy;
@@ -208,7 +207,11 @@ prop_compose! {
 
 fn check_text(text: &str) {
     let policy = Policy::default();
-    let templates = BTreeSet::from(["log-rotation".to_string()]);
+    let templates: std::collections::BTreeMap<String, chg::template::Template> = chg::template::DEFAULT_TEMPLATES
+        .iter()
+        .filter(|(name, _)| *name == "log-rotation")
+        .filter_map(|(name, text)| Some((name.to_string(), chg::document::parse(text).ok()?.value)))
+        .collect();
     if let Ok(loaded) = Store::parse_record("changes/2026/CHG-2026-0001.yaml", text) {
         let ctx = chg::rules::Context {
             policy: &policy,

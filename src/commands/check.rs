@@ -1,6 +1,6 @@
 //! `chg check`: validate the store (or some files) and print findings.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -34,7 +34,7 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
         },
     };
     findings.extend(policy_warnings(&store, &policy));
-    let templates = load_template_names(&store, &mut findings);
+    let templates = load_templates(&store, &mut findings);
     let started = std::time::Instant::now();
     let (records, errors) = store.load_all()?;
     app.verbose(|| {
@@ -93,8 +93,8 @@ fn policy_warnings(store: &Store, policy: &crate::policy::Policy) -> Vec<Finding
     rules::identity::check_policy(&store.display(&path), policy, &positions)
 }
 
-fn load_template_names(store: &Store, findings: &mut Vec<Finding>) -> BTreeSet<String> {
-    let mut names = BTreeSet::new();
+fn load_templates(store: &Store, findings: &mut Vec<Finding>) -> BTreeMap<String, crate::template::Template> {
+    let mut names = BTreeMap::new();
     let dir = store.templates_dir();
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return names;
@@ -108,9 +108,9 @@ fn load_template_names(store: &Store, findings: &mut Vec<Finding>) -> BTreeSet<S
         let file = store.display(path);
         let parsed = document::read_text(path).and_then(|t| document::parse::<crate::template::Template>(&t));
         match parsed {
-            Ok(_) => {
+            Ok(template) => {
                 if let Some(stem) = path.file_stem() {
-                    names.insert(stem.to_string_lossy().to_string());
+                    names.insert(stem.to_string_lossy().to_string(), template.value);
                 }
             }
             Err(error) => findings.push(from_file_error(&FileError { file, error })),

@@ -17,7 +17,7 @@ pub fn run(args: &EditArgs, app: &App) -> Result<u8> {
     let path = store.record_path(year, &args.id);
     let original = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", loaded.file))?;
     let policy = store.policy()?;
-    let templates: std::collections::BTreeSet<String> = store.templates()?.into_keys().collect();
+    let templates = store.templates()?;
     let scratch = tempfile::Builder::new()
         .prefix(&format!("{}-", args.id))
         .suffix(".yaml")
@@ -81,7 +81,7 @@ fn problems(
     text: &str,
     id: &str,
     policy: &crate::policy::Policy,
-    templates: &std::collections::BTreeSet<String>,
+    templates: &std::collections::BTreeMap<String, crate::template::Template>,
 ) -> Vec<String> {
     let loaded = match Store::parse_record(file, text) {
         Ok(l) => l,

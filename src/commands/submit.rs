@@ -50,7 +50,7 @@ pub fn run(args: &IdArgs, app: &App) -> Result<u8> {
 
 /// Refuses when the record as it would be saved has errors, listing them.
 pub fn refuse_errors(act: &Action, record: &Record) -> Result<()> {
-    let templates = act.store.templates()?.into_keys().collect();
+    let templates = act.store.templates()?;
     let ctx = rules::Context {
         policy: &act.policy,
         templates: &templates,

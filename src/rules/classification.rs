@@ -50,7 +50,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                 "a standard change names no catalogue template",
                 catalogue_hint(ctx),
             )),
-            Some(name) if !ctx.templates.contains(name) => findings.push(Finding::error(
+            Some(name) if !ctx.templates.contains_key(name) => findings.push(Finding::error(
                 file,
                 pos.of("template"),
                 "template-missing",
@@ -103,7 +103,7 @@ fn catalogue_hint(ctx: &Context) -> String {
     if ctx.templates.is_empty() {
         "the catalogue is empty; `chg init` writes the standard templates".into()
     } else {
-        let names: Vec<&str> = ctx.templates.iter().map(String::as_str).collect();
+        let names: Vec<&str> = ctx.templates.keys().map(String::as_str).collect();
         format!(
             "set `template:` to one of: {}; or classify it as normal",
             names.join(", ")

@@ -13,8 +13,9 @@ mod outcome;
 mod readiness;
 pub mod rollback;
 mod status;
+mod template;
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
@@ -31,8 +32,8 @@ use crate::store::Loaded;
 /// What the rules need besides the records.
 pub struct Context<'a> {
     pub policy: &'a Policy,
-    /// Names of the templates in the catalogue.
-    pub templates: &'a BTreeSet<String>,
+    /// The catalogue's templates, by name (file stem).
+    pub templates: &'a BTreeMap<String, crate::template::Template>,
     /// The time deadlines are judged at.
     pub now: DateTime<Utc>,
 }
@@ -53,6 +54,7 @@ pub const RULES: &[&str] = &[
     "self-approval",
     "lookalike-email",
     "template-missing",
+    "template-mismatch",
     "emergency-criteria-missing",
     "cvss-below-threshold",
     "outcome-incomplete",
@@ -107,6 +109,7 @@ pub fn check_record(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     findings.extend(identity::check_record(loaded));
     findings.extend(classification::check(loaded, ctx));
+    findings.extend(template::check(loaded, ctx));
     findings.extend(readiness::check(loaded, ctx));
     findings.extend(approvals::check(loaded, ctx));
     findings.extend(outcome::check(loaded, ctx));
