@@ -24,6 +24,7 @@ pub mod policy;
 pub mod progress;
 pub mod record;
 pub mod render;
+pub mod rfc3339;
 pub mod report;
 pub mod rules;
 pub mod schema;
@@ -32,6 +33,7 @@ pub mod suggest;
 pub mod template;
 pub mod timearg;
 pub mod wizard;
+pub mod yaml_writer;
 
 pub mod action;
 pub mod attention;

@@ -150,7 +150,8 @@ pub struct WindowRule {
     pub days: Vec<Day>,
     pub start: ClockTime,
     pub end: ClockTime,
-    /// An IANA time zone name (`UTC`, `Europe/Berlin`); checked when the policy is read.
+    /// An IANA time zone name (`UTC`, `Europe/Berlin`). chg is stricter than this schema: it
+    /// refuses a name its copy of the IANA database does not know, which no pattern can say.
     #[serde(default = "utc", deserialize_with = "zone_name")]
     pub time_zone: String,
 }
@@ -180,7 +181,9 @@ fn zone_name<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Er
 #[serde(deny_unknown_fields)]
 pub struct Freeze {
     pub name: String,
+    #[serde(deserialize_with = "crate::rfc3339::date")]
     pub start: NaiveDate,
+    #[serde(deserialize_with = "crate::rfc3339::date")]
     pub end: NaiveDate,
     /// Classes allowed in the freeze, and `cab-approved` for any change with CAB approval
     /// (the CAB quorum of the major class). Default: emergency changes and CAB-approved ones.
@@ -208,7 +211,9 @@ kebab_enum!(
 #[serde(deny_unknown_fields)]
 pub struct Unavailability {
     pub who: String,
+    #[serde(deserialize_with = "crate::rfc3339::date")]
     pub from: NaiveDate,
+    #[serde(deserialize_with = "crate::rfc3339::date")]
     pub to: NaiveDate,
 }
 
@@ -217,6 +222,8 @@ pub struct Unavailability {
 pub struct CabMeeting {
     pub day: Day,
     pub time: ClockTime,
+    /// An IANA time zone name. chg is stricter than this schema: it refuses a name its copy of
+    /// the IANA database does not know, which no pattern can say.
     #[serde(deserialize_with = "zone_name")]
     pub time_zone: String,
 }
@@ -264,6 +271,9 @@ pub struct Targets {
     /// Mean implementation time, at most.
     pub average_change_time: Span,
 }
+
+/// The most digits a span may have: 13 digits of days still fit in i64 seconds.
+const MAX_SPAN_DIGITS: usize = 13;
 
 /// A length of time written `15m`, `1h`, `5d` (or `90s`), kept in seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -317,9 +327,14 @@ impl FromStr for Span {
     type Err = String;
     fn from_str(text: &str) -> Result<Self, String> {
         let bad = || format!("`{text}` is not a length of time; write it like `15m`, `1h` or `5d`");
-        let text = text.trim();
         let unit = text.chars().last().ok_or_else(bad)?;
-        let number: i64 = text[..text.len() - unit.len_utf8()].trim().parse().map_err(|_| bad())?;
+        let digits = &text[..text.len() - unit.len_utf8()];
+        // Whole digits only, at most 13 (the schema's pattern): no sign, no
+        // spaces, and no overflow of the seconds.
+        if digits.is_empty() || digits.len() > MAX_SPAN_DIGITS || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let number: i64 = digits.parse().map_err(|_| bad())?;
         let scale = match unit {
             's' => 1,
             'm' => 60,
@@ -358,7 +373,7 @@ impl JsonSchema for Span {
         json_schema!({
             "description": "A length of time: a whole number and a unit, s, m, h or d (`15m`, `1h`, `5d`).",
             "type": "string",
-            "pattern": "^[0-9]+[smhd]$"
+            "pattern": "^[0-9]{1,13}[smhd]$"
         })
     }
 }
@@ -392,9 +407,14 @@ impl<'de> Deserialize<'de> for ClockTime {
             // The end of the day, for windows that run to midnight.
             return Ok(ClockTime(NaiveTime::MIN));
         }
-        NaiveTime::parse_from_str(&text, "%H:%M")
+        // Exactly `HH:MM`, as the schema's pattern says: chrono alone takes `2:00`.
+        let b = text.as_bytes();
+        let shape = b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|i| b[*i].is_ascii_digit());
+        shape
+            .then(|| NaiveTime::parse_from_str(&text, "%H:%M").ok())
+            .flatten()
             .map(ClockTime)
-            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a time of day; write it like `02:00`")))
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a time of day; write it like `02:00`")))
     }
 }
 

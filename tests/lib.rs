@@ -19,6 +19,7 @@ mod lifecycle;
 mod properties;
 mod reports;
 mod rules_lifecycle;
+mod schemas;
 mod store;
 mod wizards;
 
