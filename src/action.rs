@@ -124,7 +124,7 @@ impl Action {
             crate::output::print(&text)?;
         }
         for (rule, warning) in &done.warnings {
-            eprintln!("warning[{rule}]: {warning}");
+            crate::output::warn(&format!("warning[{rule}]: {warning}"));
         }
         if !app.args.quiet {
             for note in &done.notes {
@@ -181,6 +181,48 @@ pub fn backdate(flag: &str, text: Option<&str>, now: DateTime<Utc>) -> Result<Da
         ));
     }
     Ok(at)
+}
+
+/// Adds `--deployment NAME=VALUE` facts to the implementation. A name is
+/// lower-case letters, digits, `_` and `-`; a fact already recorded with
+/// another value is refused, since implementation facts are evidence.
+pub fn record_deployment(record: &mut Record, facts: &[String]) -> Result<()> {
+    for fact in facts {
+        let (name, value) = parse_fact(fact)?;
+        let implementation = record.implementation.get_or_insert_with(Default::default);
+        match implementation.deployment.get(name) {
+            Some(old) if old != value => {
+                return Err(Refusal::new(
+                    format!("{}: deployment fact `{name}` is already recorded as `{old}`", record.id),
+                    "recorded facts are evidence and stay as they are; record a different fact under a new name",
+                )
+                .into())
+            }
+            Some(_) => {}
+            None => {
+                implementation.deployment.insert(name.to_string(), value.to_string());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Splits `NAME=VALUE`, refusing an empty or malformed name or an empty value.
+pub fn parse_fact(fact: &str) -> Result<(&str, &str)> {
+    let bad = || {
+        anyhow!(
+            "`--deployment {fact}` is not NAME=VALUE\n  hint: e.g. `--deployment environment=production`, `--deployment artifact=sha256:…`; names are lower-case letters, digits, `_` and `-`"
+        )
+    };
+    let (name, value) = fact.split_once('=').ok_or_else(bad)?;
+    let good_name = name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+    if !good_name || value.trim().is_empty() {
+        return Err(bad());
+    }
+    Ok((name, value.trim()))
 }
 
 /// Returns a required text flag, or the answer of a prompt on a terminal.

@@ -127,10 +127,13 @@ pub enum Command {
     ///
     /// Example: `chg report weekly --week 2026-W47 --format html --output cab.html`
     Report(ReportArgs),
-    /// Print the man page (roff).
+    /// Print the man page (roff), or write one page per subcommand with `--dir`.
     ///
-    /// Example: `chg man > ~/.local/share/man/man1/chg.1`
-    Man,
+    /// With `--dir DIR`, writes `chg.1`, `chg-new.1`, `chg-report-weekly.1` and
+    /// the others, so `man chg-new` works once DIR is on the MANPATH.
+    ///
+    /// Example: `chg man --dir ~/.local/share/man/man1`
+    Man(ManArgs),
     /// Show the change calendar: planned changes day by day, freezes and problems.
     ///
     /// Lists the submitted, approved, scheduled and in-progress changes with a
@@ -269,7 +272,7 @@ pub struct DemoArgs {
 pub struct ReportArgs {
     #[command(subcommand)]
     pub kind: ReportKind,
-    /// Write the report to this file instead of stdout.
+    /// Write the report to this file instead of stdout (`-` is stdout); a symlink is written through.
     #[arg(long, global = true, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -313,6 +316,13 @@ pub enum ReportKind {
 pub struct EditArgs {
     /// The change id, e.g. CHG-2026-0042.
     pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write every page into this folder (created if missing) instead of printing `chg.1`.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -613,6 +623,9 @@ pub struct GateArgs {
     /// How long `--wait` waits at most, e.g. `30m`, `2h` (default 1h).
     #[arg(long, value_name = "DURATION", requires = "wait")]
     pub timeout: Option<crate::policy::Span>,
+    /// A deployment fact recorded with the start, `NAME=VALUE` (repeatable), e.g. `environment=production`.
+    #[arg(long = "deployment", value_name = "NAME=VALUE", requires = "start")]
+    pub deployment: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -653,6 +666,9 @@ pub struct CompleteArgs {
     /// An issue met during implementation (repeatable).
     #[arg(long = "issue", value_name = "TEXT")]
     pub issues: Vec<String>,
+    /// A deployment fact, `NAME=VALUE` (repeatable): environment, artifact digest, pipeline run URL.
+    #[arg(long = "deployment", value_name = "NAME=VALUE")]
+    pub deployment: Vec<String>,
     /// When implementation finished, if not now (at most a day ago).
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,

@@ -473,6 +473,7 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
                     method: Method::Verbal,
                     at: p.start - Duration::minutes(5),
                     comment: None,
+                    scope: None,
                 });
             }
             if n > 2 {
@@ -483,6 +484,7 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
                     method: Method::Written,
                     at: p.start + Duration::hours(3),
                     comment: Some("confirmed in writing".into()),
+                    scope: None,
                 });
                 list.push(Approval {
                     role: Role::Cto,
@@ -491,6 +493,7 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
                     method: Method::Written,
                     at: p.start + Duration::hours(4),
                     comment: Some("confirmed in writing".into()),
+                    scope: None,
                 });
             }
             return list;
@@ -508,6 +511,7 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
                 method: Method::Written,
                 at: p.created + Duration::hours(2 + k as i64),
                 comment: None,
+                scope: None,
             });
         }
         list
@@ -631,6 +635,7 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
                     method: Method::Written,
                     at,
                     comment: Some("needs a better rollback plan".into()),
+                    scope: None,
                 }];
             } else {
                 r.status = Status::Cancelled;
@@ -695,6 +700,7 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
                         monitored_minutes: None,
                     }),
                     issues,
+                    deployment: Default::default(),
                 });
                 if p.end == End::RolledBack {
                     let took = (p.finish - p.start).num_minutes() / 3;

@@ -28,6 +28,7 @@ pub mod rfc3339;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod scope;
 pub mod store;
 pub mod suggest;
 pub mod template;
@@ -39,6 +40,7 @@ pub mod action;
 pub mod attention;
 pub mod demo;
 pub mod field_diff;
+pub mod files;
 pub mod history;
 pub mod metrics;
 

@@ -13,6 +13,21 @@ pub fn print(text: &str) -> Result<()> {
     Ok(())
 }
 
+/// Set by `-q`: only errors are printed.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Records `-q` for the code that prints warnings, wherever it runs.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Prints a warning on stderr, unless `-q` asked for errors only.
+pub fn warn(text: &str) {
+    if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        eprintln!("{text}");
+    }
+}
+
 /// Set when the output goes to a file (`--output`) although stdout may be a terminal.
 static TO_FILE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
@@ -92,6 +107,12 @@ pub fn colored(text: impl ToString, color: Option<Color>, enabled: bool) -> Cell
     }
 }
 
+/// Escapes text for Markdown: `&`, `<` and `>` as HTML entities, so that a
+/// title like `<img onerror=…>` shows as text in a wiki instead of running.
+pub fn md_text(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
 /// Shows line breaks, tabs and other control characters as visible escapes
 /// (`\n`, `\t`, `\u{1b}`), so a value from a record keeps to its own line
 /// of a terminal table and cannot send escape sequences to the terminal.
@@ -114,11 +135,12 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Escapes text for a Markdown table cell.
 pub fn md_cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    md_text(text).replace('|', "\\|").replace('\n', " ")
 }
 
 /// Renders rows as a Markdown table.
 pub fn markdown_table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let headers: Vec<String> = headers.iter().map(|h| md_cell(h)).collect();
     let mut out = format!("| {} |\n", headers.join(" | "));
     out.push_str(&format!(
         "|{}|\n",
@@ -131,8 +153,18 @@ pub fn markdown_table(headers: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// Quotes a CSV field when it needs it (RFC 4180).
+/// Quotes a CSV field when it needs it (RFC 4180). A cell a spreadsheet
+/// would read as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return) gets a leading `'`, as OWASP advises against CSV
+/// injection: a title `=HYPERLINK(…)` stays text when the file is opened.
 pub fn csv_field(text: &str) -> String {
+    let guarded;
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        guarded = format!("'{text}");
+        guarded.as_str()
+    } else {
+        text
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

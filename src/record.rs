@@ -395,6 +395,12 @@ pub struct Approval {
     pub at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The digest (`sha256:<hex>`) of the approved scope this decision was
+    /// given to; see docs/evidence.md. Entries from before chg bound
+    /// approvals to content have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^sha256:[0-9a-f]{64}$"))]
+    pub scope: Option<String>,
 }
 
 fn default_method() -> Method {
@@ -414,6 +420,12 @@ pub struct Implementation {
     pub validation: Option<Validation>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub issues: Vec<String>,
+    /// What was deployed where, as the pipeline reported it: `environment`,
+    /// `artifact` digest, `pipeline_run` URL, or any other name
+    /// (`--deployment NAME=VALUE` on `chg gate --start` and `chg complete`).
+    /// Append-only: a recorded value is never rewritten.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub deployment: BTreeMap<String, String>,
 }
 
 /// Validation results after a deployment or a rollback.

@@ -1,7 +1,7 @@
 //! The store: the `changes/` folder of a git work tree, its paths, id
 //! allocation and atomic writes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -171,6 +171,48 @@ impl Store {
         Ok(files)
     }
 
+    /// Lists the files chg reads in the store, as `display` names them: the
+    /// policy, the templates and the records.
+    pub fn known_files(&self) -> Result<BTreeSet<String>> {
+        let mut known: BTreeSet<String> = self.record_files()?.iter().map(|p| self.display(p)).collect();
+        known.insert(self.display(&self.policy_path()));
+        if let Ok(entries) = std::fs::read_dir(self.templates_dir()) {
+            for entry in entries.flatten() {
+                if is_yaml_name(&entry.file_name().to_string_lossy()) {
+                    known.insert(self.display(&entry.path()));
+                }
+            }
+        }
+        Ok(known)
+    }
+
+    /// Lists the YAML files in the store that chg never reads (not the policy,
+    /// a template or a record in a year folder), sorted: a record saved in the
+    /// wrong folder would otherwise escape every rule without a word.
+    pub fn stray_files(&self) -> Result<Vec<PathBuf>> {
+        let known = self.known_files()?;
+        let mut stray = Vec::new();
+        let mut dirs = vec![self.dir.clone()];
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().to_string();
+                if name.starts_with('.') {
+                    continue;
+                }
+                // The entry's own type: a symlink to a folder is not walked.
+                let Ok(kind) = entry.file_type() else { continue };
+                if kind.is_dir() {
+                    dirs.push(entry.path());
+                } else if is_yaml_name(&name) && !known.contains(&self.display(&entry.path())) {
+                    stray.push(entry.path());
+                }
+            }
+        }
+        stray.sort();
+        Ok(stray)
+    }
+
     /// Reads and parses one record file.
     pub fn load(&self, path: &Path) -> Result<Loaded, FileError> {
         self.files.load(path)
@@ -323,7 +365,7 @@ impl Store {
             record.id = crate::id::format(year, number);
             let path = self.record_path(year, &record.id);
             let text = document::to_yaml(&record, &record.extensions)?;
-            let temp = self.temp_file(&year_dir, text.as_bytes())?;
+            let temp = self.temp_file(&year_dir, &path, text.as_bytes())?;
             match temp.persist_noclobber(&path) {
                 Ok(_) => return Ok((record, path)),
                 Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => number += 1,
@@ -343,18 +385,15 @@ impl Store {
     pub fn write_atomic(&self, path: &Path, bytes: &[u8]) -> Result<()> {
         let dir = path.parent().unwrap_or(&self.dir);
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", self.display(dir)))?;
-        let temp = self.temp_file(dir, bytes)?;
+        let temp = self.temp_file(dir, path, bytes)?;
         temp.persist(path)
             .map_err(|e| e.error)
             .with_context(|| format!("cannot write {}", self.display(path)))?;
         Ok(())
     }
 
-    fn temp_file(&self, dir: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
-        let mut temp = tempfile::Builder::new()
-            .prefix(".chg-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
+    fn temp_file(&self, dir: &Path, target: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
+        let mut temp = crate::files::temp_for(dir, target)
             .with_context(|| format!("cannot create a temporary file in {}", self.display(dir)))?;
         temp.write_all(bytes)?;
         temp.as_file().sync_all()?;
@@ -515,4 +554,9 @@ impl Store {
         }
         Ok(loaded)
     }
+}
+
+/// Says whether a file name is one chg reads as YAML (`.yaml` or `.yml`, not hidden).
+fn is_yaml_name(name: &str) -> bool {
+    !name.starts_with('.') && (name.ends_with(".yaml") || name.ends_with(".yml"))
 }

@@ -373,3 +373,86 @@ fn gate_wait_does_not_wait_for_what_time_cannot_bring() {
     assert!(run.stdout.contains("refused[approval-missing]"), "{run:?}");
     assert!(!run.stderr.contains("gave up waiting"), "{run:?}");
 }
+
+#[test]
+fn deployment_facts_are_recorded_by_gate_start_and_complete_and_shown() {
+    let mut repo = wednesday();
+    gate_at(
+        &mut repo,
+        "2026-11-18T02:10:00Z",
+        &[
+            "--start",
+            "--deployment",
+            "environment=production",
+            "--deployment",
+            "pipeline_run=https://ci.example.com/runs/4711",
+        ],
+    )
+    .ok();
+    repo.now = Some("2026-11-18T02:40:00Z".into());
+    repo.chg(&[
+        "complete",
+        ID,
+        "--smoke-tests",
+        "passed",
+        "--deployment",
+        "artifact=sha256:9f86d081884c7d65",
+    ])
+    .ok();
+    let text = repo.read(FILE);
+    assert!(
+        text.contains("  deployment:\n    artifact: sha256:9f86d081884c7d65\n    environment: production\n    pipeline_run: https://ci.example.com/runs/4711\n"),
+        "{text}"
+    );
+    let show = repo.chg(&["show", ID]).ok();
+    assert!(show.stdout.contains("environment=production"), "{show:?}");
+    assert!(show.stdout.contains("artifact=sha256:9f86d081884c7d65"), "{show:?}");
+    let weekly = repo
+        .chg(&["report", "weekly", "--week", "2026-W47", "--format", "markdown"])
+        .ok();
+    assert!(
+        weekly.stdout.contains("- CHG-2026-0001: artifact=sha256:9f86d081884c7d65, environment=production, pipeline_run=https://ci.example.com/runs/4711"),
+        "{weekly:?}"
+    );
+    let json = repo
+        .chg(&["report", "weekly", "--week", "2026-W47", "--format", "json"])
+        .ok();
+    assert!(json.stdout.contains("\"environment\": \"production\""), "{json:?}");
+    repo.chg(&["check"]).ok();
+}
+
+#[test]
+fn a_deployment_fact_is_never_rewritten() {
+    let mut repo = wednesday();
+    gate_at(
+        &mut repo,
+        "2026-11-18T02:10:00Z",
+        &["--start", "--deployment", "environment=staging"],
+    )
+    .ok();
+    let run = repo
+        .chg(&[
+            "complete",
+            ID,
+            "--smoke-tests",
+            "passed",
+            "--deployment",
+            "environment=production",
+        ])
+        .status(1);
+    assert!(
+        run.stderr.contains("`environment` is already recorded as `staging`"),
+        "{run:?}"
+    );
+    assert!(repo.read(FILE).contains("status: in-progress"));
+}
+
+#[test]
+fn a_malformed_deployment_fact_is_a_usage_error() {
+    let mut repo = wednesday();
+    for bad in ["environment", "=production", "Environment=x", "environment="] {
+        let run = gate_at(&mut repo, "2026-11-18T02:10:00Z", &["--start", "--deployment", bad]).status(2);
+        assert!(run.stderr.contains("NAME=VALUE"), "{bad}: {run:?}");
+    }
+    assert!(repo.read(FILE).contains("status: scheduled"));
+}

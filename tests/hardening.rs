@@ -244,11 +244,15 @@ fn a_store_with_no_commits_yet_works() {
 #[test]
 fn color_follows_the_choice_and_no_color() {
     let repo = with_record();
-    let plain = repo.chg(&["list"]).ok().stdout;
+    // The table, which has colour to give (a pipe gets plain lines by default).
+    let plain = repo.chg(&["list", "--format", "table"]).ok().stdout;
     assert!(!plain.contains('\u{1b}'), "no colour into a pipe");
-    let forced = repo.chg(&["list", "--color", "always"]).ok().stdout;
+    let forced = repo
+        .chg(&["list", "--format", "table", "--color", "always"])
+        .ok()
+        .stdout;
     assert!(forced.contains('\u{1b}'), "--color always colours");
-    let never = repo.chg(&["list", "--color", "never"]).ok().stdout;
+    let never = repo.chg(&["list", "--format", "table", "--color", "never"]).ok().stdout;
     assert!(!never.contains('\u{1b}'));
 }
 

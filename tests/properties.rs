@@ -71,14 +71,16 @@ fn approval() -> impl Strategy<Value = Approval> {
         pick(Method::ALL),
         time(),
         proptest::option::of(text()),
+        proptest::option::of("[0-9a-f]{64}".prop_map(|h| format!("sha256:{h}"))),
     )
-        .prop_map(|(role, approver, decision, method, at, comment)| Approval {
+        .prop_map(|(role, approver, decision, method, at, comment, scope)| Approval {
             role,
             approver,
             decision,
             method,
             at,
             comment,
+            scope,
         })
 }
 
@@ -186,6 +188,7 @@ prop_compose! {
                 outcome: Some(o),
                 validation,
                 issues: Vec::new(),
+                deployment: Default::default(),
             }),
             rollbacks,
             review: None,

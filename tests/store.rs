@@ -312,7 +312,7 @@ fn list_filters_and_formats() {
         "changes/2026/CHG-2026-0002.yaml",
         &normal_record("CHG-2026-0002", "submitted").replace("checkout-api, pricing-service", "auth-service"),
     );
-    let table = repo.chg(&["list"]).ok().stdout;
+    let table = repo.chg(&["list", "--format", "table"]).ok().stdout;
     assert!(
         table.contains("CHG-2026-0001") && table.contains("CHG-2026-0002"),
         "{table}"
@@ -349,7 +349,10 @@ fn list_filters_and_formats() {
         .stdout;
     assert!(md.starts_with("| ID | Status |"), "{md}");
     assert_eq!(md.lines().count(), 4);
-    let none = repo.chg(&["list", "--since", "2027-01-01"]).ok().stdout;
+    let none = repo
+        .chg(&["list", "--since", "2027-01-01", "--format", "table"])
+        .ok()
+        .stdout;
     assert_eq!(none, "no changes match\n");
 }
 

@@ -201,8 +201,14 @@ pub fn add_approval(
     at: chrono::DateTime<chrono::Utc>,
     comment: Option<String>,
 ) -> Result<()> {
-    let repeated = record.approvals.iter().any(|a| {
-        a.approver.same_as(approver) && a.role == role && a.method == method && a.decision == Decision::Approved
+    // Only an approval that still stands counts; a superseded one (an earlier round) does not.
+    let standing = record.standing_approvals();
+    let repeated = record.approvals.iter().zip(&standing).any(|(a, stands)| {
+        *stands
+            && a.approver.same_as(approver)
+            && a.role == role
+            && a.method == method
+            && a.decision == Decision::Approved
     });
     if repeated {
         return Err(Refusal::new(
@@ -214,6 +220,9 @@ pub fn add_approval(
         )
         .into());
     }
+    // A verbal approval is given on the phone, before the record is written
+    // up; it binds no content (docs/evidence.md).
+    let scope = (method == Method::Written).then(|| record.scope_digest());
     record.approvals.push(Approval {
         role,
         approver: approver.clone(),
@@ -221,6 +230,7 @@ pub fn add_approval(
         method,
         at,
         comment,
+        scope,
     });
     Ok(())
 }

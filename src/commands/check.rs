@@ -20,6 +20,8 @@ const FATAL_RULES: &[&str] = &["yaml-syntax", "merge-conflict", "outside-store"]
 pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
     let format = app.format(Format::Text, &[Format::Text, Format::Json, Format::Github])?;
     let store = app.store()?;
+    // A PATH that is no file of the store is refused before anything is read.
+    let selected = selection(&store, &args.paths)?;
     let mut findings = Vec::new();
     let policy = match store.policy() {
         Ok(p) => p,
@@ -48,15 +50,21 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
         now: crate::clock::now(),
     };
     findings.extend(rules::check(&records, &ctx));
+    findings.extend(store.stray_files()?.iter().map(|path| stray(&store, path)));
     if let Some(base) = &args.base {
         findings.extend(crate::gate::check_branch(&store, base)?);
     }
-    let selected = selection(&store, &args.paths)?;
     if let Some(files) = &selected {
         findings.retain(|f| files.contains(&f.file));
     }
     let checked = selected.as_ref().map_or(records.len() + errors.len(), |s| s.len());
-    print(&findings, format, app, checked)?;
+    // `-q` prints only errors; with --strict a warning fails, so it is shown.
+    let shown: Vec<Finding> = findings
+        .iter()
+        .filter(|f| !app.args.quiet || args.strict || f.severity == Severity::Error)
+        .cloned()
+        .collect();
+    print(&shown, format, app, checked)?;
     let fatal = findings.iter().any(|f| FATAL_RULES.contains(&f.rule));
     let errors = findings
         .iter()
@@ -97,11 +105,14 @@ fn load_template_names(store: &Store, findings: &mut Vec<Finding>) -> BTreeSet<S
 }
 
 /// Resolves PATH arguments to the set of store-relative files they name.
+/// A file named on its own must be one chg reads (the policy, a template,
+/// a record): for any other, "0 errors" would claim a check never made.
 fn selection(store: &Store, paths: &[PathBuf]) -> Result<Option<BTreeSet<String>>> {
     if paths.is_empty() {
         return Ok(None);
     }
     let cwd = std::env::current_dir()?;
+    let known = store.known_files()?;
     let mut files = BTreeSet::new();
     for path in paths {
         let full = cwd.join(path);
@@ -115,11 +126,31 @@ fn selection(store: &Store, paths: &[PathBuf]) -> Result<Option<BTreeSet<String>
             collect(&full, &mut |p| {
                 files.insert(store.display(p));
             })?;
-        } else {
-            files.insert(store.display(&full));
+            continue;
         }
+        let name = store.display(&full);
+        if !known.contains(&name) {
+            let dir = store.display(store.dir());
+            anyhow::bail!(
+                "{} is not a record of this store: chg reads only {dir}/policy.yaml, {dir}/templates/*.yaml and the records in {dir}/<year>/, so it would check nothing\n  hint: move a record to {dir}/<year>/CHG-<year>-<NNNN>.yaml, or run `chg check` for the whole store",
+                path.display()
+            );
+        }
+        files.insert(name);
     }
     Ok(Some(files))
+}
+
+/// The finding for a YAML file in the store that chg does not read.
+fn stray(store: &Store, path: &Path) -> Finding {
+    let dir = store.display(store.dir());
+    Finding::error(
+        &store.display(path),
+        crate::document::Position::START,
+        "stray-file",
+        "this file is not the policy, a template or a record, so chg does not read it; nothing in it is checked".to_string(),
+        format!("a record belongs in {dir}/<year>/CHG-<year>-<NNNN>.yaml and a template in {dir}/templates/; move the file there, or out of {dir}/"),
+    )
 }
 
 fn collect(dir: &Path, add: &mut dyn FnMut(&Path)) -> Result<()> {

@@ -19,6 +19,7 @@ pub fn run(args: &CompleteArgs, app: &App) -> Result<u8> {
             );
         }
         let at = action::backdate("--at", args.at.as_deref(), act.now)?;
+        action::record_deployment(record, &args.deployment)?;
         finish(record, at, Outcome::Successful)?;
         let implementation = record.implementation.get_or_insert_with(Default::default);
         implementation.validation = Some(validation);

@@ -44,6 +44,9 @@ struct Verdict {
 pub fn run(args: &GateArgs, app: &App) -> Result<u8> {
     let format = app.format(Format::Text, &[Format::Text, Format::Json, Format::Github])?;
     crate::id::validate(&args.id).map_err(|m| anyhow!("{m}"))?;
+    for fact in &args.deployment {
+        crate::action::parse_fact(fact)?;
+    }
     let at = args
         .at
         .as_deref()
@@ -118,6 +121,7 @@ fn decide_and_start(args: &GateArgs, app: &App, format: Format) -> Result<Verdic
     let mut record = act.original.clone();
     let now = act.now;
     let mut done = super::start::begin(&act, &mut record, now)?;
+    crate::action::record_deployment(&mut record, &args.deployment)?;
     if format != Format::Text {
         done.message.clear(); // the verdict says it, in the format asked for
     }

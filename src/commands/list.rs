@@ -37,9 +37,16 @@ pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
     if args.attention {
         return super::status::run(&Default::default(), app);
     }
+    // A table is for a terminal; into a pipe each record is one line, so
+    // `grep` and `cut` see whole records, ids included.
+    let default = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        Format::Table
+    } else {
+        Format::Text
+    };
     let format = app.format(
-        Format::Table,
-        &[Format::Table, Format::Json, Format::Csv, Format::Markdown],
+        default,
+        &[Format::Table, Format::Text, Format::Json, Format::Csv, Format::Markdown],
     )?;
     let store = app.store()?;
     let since = args
@@ -109,6 +116,21 @@ pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
         Format::Json => format!("{}\n", serde_json::to_string_pretty(&rows)?),
         Format::Csv => crate::output::csv(&headers, &rows.iter().map(cells).collect::<Vec<_>>()),
         Format::Markdown => crate::output::markdown_table(&headers, &rows.iter().map(cells).collect::<Vec<_>>()),
+        Format::Text => {
+            if rows.is_empty() && !app.args.quiet {
+                eprintln!("no changes match");
+            }
+            let mut out = String::new();
+            for row in &rows {
+                let mut fields: Vec<String> = cells(row).iter().map(|c| one_field(c)).collect();
+                if let (true, Some(code)) = (app.color, ansi(status_color(row.status))) {
+                    fields[1] = format!("\x1b[{code}m{}\x1b[0m", fields[1]);
+                }
+                out.push_str(&fields.join("\t"));
+                out.push('\n');
+            }
+            out
+        }
         _ => {
             if rows.is_empty() {
                 "no changes match\n".to_string()
@@ -129,6 +151,24 @@ pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
     };
     crate::output::print(&text)?;
     Ok(0)
+}
+
+/// A field of a tab-separated line: tabs, line breaks and other control
+/// characters are shown as escapes, so a field never splits its line or
+/// its neighbours, nor sends escape sequences to a terminal.
+fn one_field(text: &str) -> String {
+    crate::output::visible(text).into_owned()
+}
+
+/// The ANSI code of a status colour, for lines printed without a table.
+fn ansi(color: Option<Color>) -> Option<&'static str> {
+    match color? {
+        Color::Green => Some("32"),
+        Color::Red => Some("31"),
+        Color::Cyan => Some("36"),
+        Color::Yellow => Some("33"),
+        _ => None,
+    }
 }
 
 /// Returns the colour a status is shown in on a terminal.

@@ -41,7 +41,7 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
         bail!("no commit at {rev} touches `{path}`\n  hint: {hint}");
     }
     if let Some(why) = &incomplete {
-        eprintln!("warning: {why}");
+        crate::output::warn(&format!("warning: {why}"));
     }
     let text = match format {
         Format::Json => {

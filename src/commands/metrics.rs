@@ -34,7 +34,7 @@ pub fn compute_at_head(
     let tip = repo.resolve("HEAD")?;
     let (history, _) = History::build(repo, tip, false)?;
     if let Some(why) = &history.incomplete {
-        eprintln!("warning: {why}; the history-judged figures may be wrong");
+        crate::output::warn(&format!("warning: {why}; the history-judged figures may be wrong"));
     }
     let policy = policy_at(store, tip)?;
     let (changes, facts, _) = history.into_current();
@@ -68,10 +68,12 @@ pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
     let (changes, facts, unparsed) = history.into_current();
     let mut result = metrics::compute(&changes, &facts, &policy, period, judged_at);
     if let Some(why) = &incomplete {
-        eprintln!("warning: {why}; the history-judged figures may be wrong");
+        crate::output::warn(&format!("warning: {why}; the history-judged figures may be wrong"));
     }
     for file in &unparsed {
-        eprintln!("warning: {file} does not parse at {tip}; it is left out (`chg check` says why)");
+        crate::output::warn(&format!(
+            "warning: {file} does not parse at {tip}; it is left out (`chg check` says why)"
+        ));
     }
     if !args.explain {
         for figure in result.metrics.values_mut() {

@@ -49,7 +49,7 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::Renumber(args) => renumber::run(&args, app),
         Command::Edit(args) => edit::run(&args, app),
         Command::Completions(args) => completions::run(&args, app),
-        Command::Man => completions::man(app),
+        Command::Man(args) => completions::man(&args, app),
         Command::Report(args) => report::run(&args, app),
         Command::Calendar(args) => calendar::run(&args, app),
         Command::Submit(args) => submit::run(&args, app),

@@ -20,6 +20,7 @@ pub fn run(args: &RejectArgs, app: &App) -> Result<u8> {
             method: Method::Written,
             at: act.now,
             comment: Some(reason),
+            scope: Some(record.scope_digest()),
         });
         record.status = Status::Rejected;
         Ok(Done::new(format!("{}: rejected by {} as {role}", record.id, act.person())).detail(role.to_string()))

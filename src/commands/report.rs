@@ -13,13 +13,15 @@ const FORMATS: &[Format] = &[Format::Table, Format::Markdown, Format::Json, Form
 /// Builds and prints (or writes) one report.
 pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
     let format = app.format(Format::Table, FORMATS)?;
+    // Refuse a bad --output before the work of building the report.
+    let output = report::output_target(args.output.as_deref())?;
     let store = app.store()?;
     let policy = store.policy()?;
     let now = crate::clock::now();
     let records: Vec<_> = store.load_all_strict()?.into_iter().map(|l| l.record).collect();
     // Colour only on a terminal, never into a file.
-    let color = app.color && args.output.is_none();
-    crate::output::rendering_for_file(args.output.is_some());
+    let color = app.color && output.is_none();
+    crate::output::rendering_for_file(output.is_some());
     let text = match &args.kind {
         ReportKind::Weekly { week, date } => {
             let period = match (week, date) {
@@ -82,7 +84,7 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
             report::render(&data, &report::quarterly::document(&data), format, color)?
         }
     };
-    report::emit(&text, args.output.as_deref(), app.args.quiet)?;
+    report::emit(&text, output.as_ref(), app.args.quiet)?;
     Ok(0)
 }
 

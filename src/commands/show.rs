@@ -147,6 +147,9 @@ pub fn render(r: &Record, file: &str) -> String {
         for issue in &i.issues {
             line(&mut out, "issue", issue);
         }
+        if !i.deployment.is_empty() {
+            line(&mut out, "deployment", crate::report::deployment_text(&i.deployment));
+        }
     }
     for (n, rb) in r.rollbacks.iter().enumerate() {
         out.push_str(&format!("\nrollback {}\n", n + 1));

@@ -1,21 +1,21 @@
 //! Markdown: pastes into a wiki, a pull request or an email.
 
 use super::{Block, Chart, Document};
-use crate::output::md_cell;
+use crate::output::{md_cell, md_text};
 
 /// Renders the document as Markdown.
 pub fn markdown(doc: &Document) -> String {
-    let mut out = format!("# {}\n\n_{}_\n", doc.title, doc.subtitle);
+    let mut out = format!("# {}\n\n_{}_\n", md_text(&doc.title), md_text(&doc.subtitle));
     for section in &doc.sections {
-        out.push_str(&format!("\n## {}\n", section.heading));
+        out.push_str(&format!("\n## {}\n", md_text(&section.heading)));
         for block in &section.blocks {
             out.push('\n');
             match block {
-                Block::Text(text) => out.push_str(&format!("{text}\n")),
-                Block::Empty(text) => out.push_str(&format!("_{text}_\n")),
+                Block::Text(text) => out.push_str(&format!("{}\n", md_text(text))),
+                Block::Empty(text) => out.push_str(&format!("_{}_\n", md_text(text))),
                 Block::List(items) => {
                     for item in items {
-                        out.push_str(&format!("- {item}\n"));
+                        out.push_str(&format!("- {}\n", md_text(item)));
                     }
                 }
                 Block::Table(table) => {
@@ -38,7 +38,7 @@ pub fn markdown(doc: &Document) -> String {
 fn chart_table(chart: &Chart) -> String {
     let mut out = format!(
         "**{}**\n\n| | {} |\n",
-        chart.title,
+        md_text(&chart.title),
         chart.labels.iter().map(|l| md_cell(l)).collect::<Vec<_>>().join(" | ")
     );
     out.push_str(&format!("|---|{}|\n", vec!["---:"; chart.labels.len()].join("|")));

@@ -38,6 +38,9 @@ pub struct Implemented {
     pub minutes: Option<i64>,
     pub systems: Vec<String>,
     pub issues: Vec<String>,
+    /// What was deployed where (`implementation.deployment`).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub deployment: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -120,6 +123,11 @@ pub fn build(
             minutes: r.started_at().zip(r.finished_at()).map(|(s, f)| (f - s).num_minutes()),
             systems: r.systems.clone(),
             issues: r.implementation.as_ref().map(|i| i.issues.clone()).unwrap_or_default(),
+            deployment: r
+                .implementation
+                .as_ref()
+                .map(|i| i.deployment.clone())
+                .unwrap_or_default(),
         })
         .collect();
     implemented.sort_by_key(|i| (i.finished_at.or(i.started_at), i.id.clone()));
@@ -286,6 +294,16 @@ pub fn document(w: &Weekly) -> Document {
         if !issues.is_empty() {
             blocks.push(Block::Text("Issues encountered:".into()));
             blocks.push(Block::List(issues));
+        }
+        let deployed: Vec<String> = w
+            .implemented
+            .iter()
+            .filter(|i| !i.deployment.is_empty())
+            .map(|i| format!("{}: {}", i.id, crate::report::deployment_text(&i.deployment)))
+            .collect();
+        if !deployed.is_empty() {
+            blocks.push(Block::Text("Deployed:".into()));
+            blocks.push(Block::List(deployed));
         }
         blocks
     };

@@ -18,8 +18,8 @@ pub struct ApprovalStatus {
     pub missing: Vec<String>,
 }
 
-/// Counts the valid approvals (authorised, not by the requester, distinct
-/// people; verbal ones only for emergencies) against the class's groups.
+/// Counts the valid approvals (standing, authorised, not by the requester,
+/// distinct people; verbal ones only for emergencies) against the class's groups.
 pub fn approval_status(record: &Record, policy: &Policy) -> ApprovalStatus {
     let groups = policy.approval_groups(record.classification);
     if record.classification == Classification::Standard {
@@ -28,10 +28,15 @@ pub fn approval_status(record: &Record, policy: &Policy) -> ApprovalStatus {
             missing: Vec::new(),
         };
     }
+    // Superseded entries (a digest that no longer matches) stay as evidence but count no more.
+    let standing = record.standing_approvals();
     let valid = |role| {
         record
             .approvals
             .iter()
+            .zip(&standing)
+            .filter(|(_, stands)| **stands)
+            .map(|(a, _)| a)
             .filter(|a| a.decision == Decision::Approved && a.role == role)
             .filter(|a| a.method == Method::Written || record.classification == Classification::Emergency)
             .filter(|a| policy.holds(a.approver.email(), role) && !a.approver.same_as(&record.requested_by))
@@ -108,6 +113,9 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     if judged {
         let state = approval_status(record, ctx.policy);
         if !state.satisfied {
+            stale(loaded, &mut findings);
+        }
+        if !state.satisfied {
             let groups: Vec<String> = ctx
                 .policy
                 .approval_groups(record.classification)
@@ -134,4 +142,32 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         }
     }
     findings
+}
+
+/// `approval-stale`: an approval bound to a scope the record no longer has,
+/// with nothing newer that approves what it says now.
+fn stale(loaded: &Loaded, findings: &mut Vec<Finding>) {
+    let record = &loaded.record;
+    if record.approvals.iter().all(|a| a.scope.is_none()) {
+        return;
+    }
+    for i in record.stale_approvals() {
+        let a = &record.approvals[i];
+        findings.push(Finding::error(
+            &loaded.file,
+            loaded.positions.of(&format!("approvals[{i}].scope")),
+            "approval-stale",
+            format!(
+                "stale approval, needs approving again: {} approved it as {} on {}, but the record has been edited since (its approved scope is no longer {})",
+                a.approver,
+                a.role,
+                a.at.format("%Y-%m-%d %H:%M"),
+                a.scope.as_deref().unwrap_or("")
+            ),
+            format!(
+                "undo the edit, or ask for a new approval: set `status: submitted` (keep the old entries) and the approvers run `chg approve {}`",
+                record.id
+            ),
+        ));
+    }
 }

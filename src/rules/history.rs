@@ -58,19 +58,20 @@ pub fn check_step(step: &Step, policy: &Policy, signed: Option<SignatureCheck>) 
     transition(step, new, reset, &mut out);
     approvals_added(step, new, policy, signed, &mut out);
     if let Some(old) = step.old {
+        // Evidence is append-only, a new approval round included.
+        appended_only(step, old, new, &mut out);
         if !reset {
-            appended_only(step, old, new, &mut out);
             scope_after_approval(step, old, new, &mut out);
         }
     }
     out
 }
 
-/// Approvals cleared and the change sent back to submitted (or draft): a re-approval, not a deletion.
+/// A new approval round: an approved or scheduled change sent back to
+/// `submitted`, its earlier decisions kept (superseded). Once work has started
+/// there is nothing left to re-approve.
 fn is_reset(old: &Record, new: &Record) -> bool {
-    lifecycle::needs_approval(old.status)
-        && matches!(new.status, Status::Submitted | Status::Draft)
-        && new.granted_approvals().next().is_none()
+    matches!(old.status, Status::Approved | Status::Scheduled) && new.status == Status::Submitted
 }
 
 fn transition(step: &Step, new: &Record, reset: bool, out: &mut Vec<HistoryFinding>) {
@@ -190,6 +191,43 @@ fn appended_only(step: &Step, old: &Record, new: &Record, out: &mut Vec<HistoryF
             ));
         }
     }
+    if let Some(was) = &old.implementation {
+        let now = new.implementation.clone().unwrap_or_default();
+        let changed = |a: bool, b: bool| a && !b;
+        // `chg rollback` of a finished change records when and how it really ended.
+        let rolled_back_now = new.status == Status::RolledBack
+            && old.status != Status::RolledBack
+            && new.rollbacks.len() > old.rollbacks.len();
+        let ending_rewritten = changed(was.finished_at.is_some(), was.finished_at == now.finished_at)
+            || changed(was.outcome.is_some(), was.outcome == now.outcome);
+        let rewritten = changed(was.started_at.is_some(), was.started_at == now.started_at)
+            || (ending_rewritten && !rolled_back_now)
+            || !now.issues.starts_with(&was.issues)
+            || changed(was.validation.is_some(), was.validation == now.validation);
+        if rewritten {
+            out.push(finding(
+                step,
+                "implementation",
+                "approval-removed",
+                format!(
+                    "{} removed or rewrote the implementation facts of {}",
+                    who(step),
+                    old.id
+                ),
+                "implementation facts (start, finish, outcome, validation, issues) are append-only: restore them"
+                    .into(),
+            ));
+        }
+    }
+    if old.cancellation.is_some() && new.cancellation != old.cancellation {
+        out.push(finding(
+            step,
+            "cancellation",
+            "approval-removed",
+            format!("{} removed or rewrote the cancellation of {}", who(step), old.id),
+            "a cancellation is final: restore it, and file a new change for new work".into(),
+        ));
+    }
     let filled_then_changed = |a: &Option<String>, b: &Option<String>| a.is_some() && a != b;
     if let Some(review) = &old.review {
         let newer = new.review.clone().unwrap_or_default();
@@ -224,37 +262,30 @@ fn extends(old: &RollbackEntry, new: &RollbackEntry) -> bool {
     &settled == old
 }
 
+/// `edited-after-approval`: the approved scope (`crate::scope`) changed in a
+/// commit after the record held a granted approval, or in the very commit
+/// that added one, so the approver cannot have seen it.
 fn scope_after_approval(step: &Step, old: &Record, new: &Record, out: &mut Vec<HistoryFinding>) {
-    if !lifecycle::needs_approval(old.status) || old.granted_approvals().next().is_none() {
+    let approved_before = lifecycle::needs_approval(old.status) && old.granted_approvals().next().is_some();
+    let approved_now = new.granted_approvals().any(|a| !old.approvals.contains(a));
+    if !approved_before && !approved_now {
         return;
     }
-    let window = |r: &Record| r.deployment.as_ref().map(|d| (d.window, d.strategy));
-    let plan = |r: &Record| r.rollback.as_ref().map(|p| p.plan.clone());
-    let changed: Vec<(&str, bool)> = vec![
-        ("title", old.title != new.title),
-        ("description", old.description != new.description),
-        ("systems", old.systems != new.systems),
-        ("deployment", window(old) != window(new)),
-        ("rollback", plan(old) != plan(new)),
-        ("classification", old.classification != new.classification),
-        ("risk", old.risk != new.risk),
-    ];
-    let fields: Vec<&str> = changed.iter().filter(|(_, c)| *c).map(|(f, _)| *f).collect();
-    if let Some(first) = fields.first() {
-        out.push(finding(
-            step,
-            first,
-            "edited-after-approval",
-            format!(
-                "{} changed {} of {} after it was approved",
-                who(step),
-                fields.join(", "),
-                old.id
-            ),
-            "revert the edit, or send the change back for approval: clear its approvals and set `status: submitted`"
-                .into(),
-        ));
-    }
+    let fields = crate::scope::changed_fields(&old.approved_scope(), &new.approved_scope());
+    let Some(first) = fields.first() else { return };
+    let when = if approved_before {
+        "after it was approved"
+    } else {
+        "in the same commit that adds an approval"
+    };
+    out.push(finding(
+        step,
+        first,
+        "edited-after-approval",
+        format!("{} changed {} of {} {when}", who(step), fields.join(", "), old.id),
+        "revert the edit, or send the change back for approval: set `status: submitted` (keep the old approvals) and ask the approvers again"
+            .into(),
+    ));
 }
 
 /// Judges an edit of the policy or a template: only the change manager and CAB may make one.

@@ -45,6 +45,7 @@ pub const RULES: &[&str] = &[
     "rollback-plan-missing",
     "testing-incomplete",
     "approval-missing",
+    "approval-stale",
     "approver-not-authorized",
     "self-approval",
     "template-missing",

@@ -1,0 +1,321 @@
+//! The approved scope of a record: what an approver said yes to. It is
+//! defined here once, as every field except the few listed below, and every
+//! reader (check, gate, metrics, reports, `chg approve`) goes through it.
+//!
+//! An approval entry written by chg carries `scope: sha256:<hex>`, the digest
+//! of a canonical serialisation of the scope, so a later edit is visible in
+//! the file alone (see docs/evidence.md).
+
+use sha2::{Digest as _, Sha256};
+
+use crate::record::{Decision, Method, Record};
+
+/// The fields the lifecycle fills after approval, as dotted paths: editing
+/// them never touches what was approved. Everything else is the scope.
+pub const FILLED_AFTER_APPROVAL: &[&str] = &[
+    "status",
+    "approvals",
+    // The window is set by `chg schedule` after approval and judged by the
+    // calendar rules (windows, freezes, conflicts), not by the approvers.
+    "deployment.window",
+    "implementation",
+    "rollbacks",
+    "review",
+    "emergency.cab_review",
+    "emergency.post_review",
+    "emergency.documented_at",
+    "cancellation",
+];
+
+/// Fields that name or frame the record rather than say what it does: a
+/// renumber (`chg renumber`) keeps the approvals.
+pub const NOT_CONTENT: &[&str] = &["schema_version", "id"];
+
+/// The prefix of a digest as written in an approval entry.
+pub const DIGEST_PREFIX: &str = "sha256:";
+
+type Tree = serde_yaml::Value;
+
+impl Record {
+    /// Returns the approved scope: the record as a YAML tree (with its `x-`
+    /// keys) without the fields of [`FILLED_AFTER_APPROVAL`] and
+    /// [`NOT_CONTENT`], absent, null and empty values dropped.
+    pub fn approved_scope(&self) -> Tree {
+        // A record always serialises; should it not, an empty scope makes every digest stale.
+        let mut tree = serde_yaml::to_value(self).unwrap_or(Tree::Null);
+        for (path, keys) in &self.extensions {
+            if let Some(Tree::Mapping(map)) = lookup_mut(&mut tree, path) {
+                for (k, v) in keys {
+                    map.insert(Tree::String(k.clone()), v.clone());
+                }
+            }
+        }
+        scope_of(tree)
+    }
+
+    /// Returns `sha256:<hex>` of the canonical serialisation of the approved scope.
+    pub fn scope_digest(&self) -> String {
+        digest(&self.approved_scope())
+    }
+
+    /// Tells, per approval entry, whether it still stands: an entry with a
+    /// digest stands while the digest matches the record; one without (an
+    /// older store) stands unless a later entry has a digest, which means a
+    /// new approval round began after it. Verbal approvals are given before
+    /// the record is documented and are never bound to content.
+    pub fn standing_approvals(&self) -> Vec<bool> {
+        if self.approvals.iter().all(|a| a.scope.is_none()) {
+            return vec![true; self.approvals.len()];
+        }
+        let current = self.scope_digest();
+        let last_bound = self.approvals.iter().rposition(|a| a.scope.is_some());
+        self.approvals
+            .iter()
+            .enumerate()
+            .map(|(i, a)| match &a.scope {
+                Some(d) => *d == current,
+                None => a.method == Method::Verbal || last_bound.is_none_or(|j| i > j),
+            })
+            .collect()
+    }
+
+    /// Returns the indexes of granted approvals whose digest no longer matches the record.
+    pub fn stale_approvals(&self) -> Vec<usize> {
+        let standing = self.standing_approvals();
+        self.approvals
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| a.decision == Decision::Approved && a.scope.is_some() && !standing[*i])
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+/// Reduces a record's YAML tree (as written, `x-` keys in place) to its approved scope.
+pub fn scope_of(mut tree: Tree) -> Tree {
+    for path in FILLED_AFTER_APPROVAL.iter().chain(NOT_CONTENT) {
+        remove(&mut tree, path);
+    }
+    prune(&mut tree);
+    tree
+}
+
+/// Returns `sha256:<hex>` of the canonical text of a scope.
+pub fn digest(scope: &Tree) -> String {
+    let mut text = String::new();
+    canonical(scope, &mut text);
+    let hash = Sha256::digest(text.as_bytes());
+    let mut out = String::with_capacity(DIGEST_PREFIX.len() + 64);
+    out.push_str(DIGEST_PREFIX);
+    for b in hash {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// Returns the canonical text of a scope: JSON with keys sorted, no spaces.
+pub fn canonical_text(scope: &Tree) -> String {
+    let mut text = String::new();
+    canonical(scope, &mut text);
+    text
+}
+
+/// Lists the fields that differ between two scopes, as dotted keys one level
+/// into mappings (`deployment.steps`), for messages.
+pub fn changed_fields(old: &Tree, new: &Tree) -> Vec<String> {
+    let mut out = Vec::new();
+    let (Some(a), Some(b)) = (old.as_mapping(), new.as_mapping()) else {
+        if old != new {
+            out.push(String::new());
+        }
+        return out;
+    };
+    let mut keys: Vec<String> = a.keys().chain(b.keys()).map(key_text).collect();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let (x, y) = (a.get(key.as_str()), b.get(key.as_str()));
+        if x == y {
+            continue;
+        }
+        match (x.and_then(Tree::as_mapping), y.and_then(Tree::as_mapping)) {
+            (Some(_), Some(_)) => {
+                let (x, y) = (x.cloned().unwrap_or_default(), y.cloned().unwrap_or_default());
+                out.extend(changed_fields(&x, &y).into_iter().map(|k| format!("{key}.{k}")));
+            }
+            _ => out.push(key),
+        }
+    }
+    out
+}
+
+fn remove(tree: &mut Tree, path: &str) {
+    let (parent, key) = match path.rsplit_once('.') {
+        Some((p, k)) => (Some(p), k),
+        None => (None, path),
+    };
+    let node = match parent {
+        Some(p) => lookup_mut(tree, p),
+        None => Some(tree),
+    };
+    if let Some(Tree::Mapping(map)) = node {
+        map.remove(key);
+    }
+}
+
+/// Drops null values and empty lists and mappings, so that absent, null and
+/// empty mean the same in a digest.
+fn prune(tree: &mut Tree) {
+    match tree {
+        Tree::Mapping(map) => {
+            for (_, v) in map.iter_mut() {
+                prune(v);
+            }
+            map.retain(|_, v| !is_empty(v));
+        }
+        Tree::Sequence(items) => items.iter_mut().for_each(prune),
+        Tree::Tagged(t) => prune(&mut t.value),
+        _ => {}
+    }
+}
+
+fn is_empty(v: &Tree) -> bool {
+    match v {
+        Tree::Null => true,
+        Tree::Mapping(m) => m.is_empty(),
+        Tree::Sequence(s) => s.is_empty(),
+        _ => false,
+    }
+}
+
+fn lookup_mut<'a>(tree: &'a mut Tree, path: &str) -> Option<&'a mut Tree> {
+    let mut node = tree;
+    if path.is_empty() {
+        return Some(node);
+    }
+    for part in path.split('.') {
+        let (key, indexes) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            node = node.as_mapping_mut()?.get_mut(key)?;
+        }
+        for index in indexes.split(['[', ']']).filter(|s| !s.is_empty()) {
+            let i: usize = index.parse().ok()?;
+            node = node.as_sequence_mut()?.get_mut(i)?;
+        }
+    }
+    Some(node)
+}
+
+fn key_text(key: &Tree) -> String {
+    match key {
+        Tree::String(s) => s.clone(),
+        other => {
+            let mut s = String::new();
+            canonical(other, &mut s);
+            s
+        }
+    }
+}
+
+fn string(s: &str, out: &mut String) {
+    // serde_json escapes a &str the one way JSON allows; it cannot fail.
+    out.push_str(&serde_json::to_string(s).unwrap_or_default());
+}
+
+fn canonical(tree: &Tree, out: &mut String) {
+    match tree {
+        Tree::Null => out.push_str("null"),
+        Tree::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Tree::Number(n) => out.push_str(&n.to_string()),
+        Tree::String(s) => string(s, out),
+        Tree::Sequence(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical(item, out);
+            }
+            out.push(']');
+        }
+        Tree::Mapping(map) => {
+            let mut entries: Vec<(String, &Tree)> = map.iter().map(|(k, v)| (key_text(k), v)).collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            out.push('{');
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                string(k, out);
+                out.push(':');
+                canonical(v, out);
+            }
+            out.push('}');
+        }
+        Tree::Tagged(t) => {
+            out.push_str("{\"!\":");
+            string(&t.tag.to_string(), out);
+            out.push_str(",\"value\":");
+            canonical(&t.value, out);
+            out.push('}');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(text: &str) -> Record {
+        crate::store::Store::parse_record("changes/2026/CHG-2026-0001.yaml", text)
+            .unwrap()
+            .record
+    }
+
+    const BASE: &str = "schema_version: 1\nid: CHG-2026-0001\ntitle: T\nstatus: submitted\nclassification: normal\nrisk: {impact: low, likelihood: medium}\nrequested_by: Jane <jane@example.com>\ncreated_at: 2026-11-16T09:00:00Z\n";
+
+    #[test]
+    fn lifecycle_fields_and_layout_leave_the_digest_alone() {
+        let a = record(BASE);
+        let b = record(&format!(
+            "{}deployment:\n  window: {{start: 2026-11-18T02:00:00Z, end: 2026-11-18T03:00:00Z}}\n",
+            BASE.replace("status: submitted", "status: scheduled")
+                .replace("id: CHG-2026-0001", "id:   CHG-2026-0001")
+                .replace(
+                    "{impact: low, likelihood: medium}",
+                    "\n  likelihood: medium\n  impact: low"
+                )
+        ));
+        assert_eq!(a.scope_digest(), b.scope_digest());
+        assert!(a.scope_digest().starts_with("sha256:") && a.scope_digest().len() == 71);
+    }
+
+    #[test]
+    fn scope_fields_and_extensions_change_the_digest() {
+        let a = record(BASE);
+        for edit in [
+            format!("{BASE}services: [checkout]\n"),
+            format!("{BASE}x-ticket: OPS-1\n"),
+            format!("{BASE}downtime_required: true\n"),
+            format!("{BASE}deployment:\n  steps: [deploy]\n"),
+            BASE.replace("Jane <jane@", "Jane <jan@"),
+        ] {
+            assert_ne!(a.scope_digest(), record(&edit).scope_digest(), "{edit}");
+        }
+    }
+
+    #[test]
+    fn changed_fields_name_nested_keys() {
+        let a = record(&format!("{BASE}deployment:\n  steps: [a]\n  strategy: canary\n"));
+        let b = record(&format!(
+            "{BASE}deployment:\n  steps: [b]\n  strategy: canary\nx-k: 1\n"
+        ));
+        assert_eq!(
+            changed_fields(&a.approved_scope(), &b.approved_scope()),
+            vec!["deployment.steps", "x-k"]
+        );
+    }
+}

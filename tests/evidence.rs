@@ -1,0 +1,323 @@
+//! Evidence an auditor can defend (issue 13, record and rules half): the
+//! approved scope, approvals bound to it by digest, append-only evidence,
+//! identity, plausible times, templates, escaped output and email matching.
+//! Each attack is made with `git` as an attacker would; each has its
+//! legitimate counterpart.
+
+use crate::lifecycle::{draft, store, FILE, ID};
+use crate::support::*;
+
+const REC: &str = "changes/2026/CHG-2026-0001.yaml";
+const T0: i64 = 1_763_280_000; // 2025-11-16
+
+fn at(offset_hours: i64) -> String {
+    format!("@{} +0000", T0 + offset_hours * 3600)
+}
+
+fn gate(repo: &Repo) -> (i32, Vec<serde_json::Value>) {
+    let run = repo.chg(&["check", "--base", "main", "--format", "json"]);
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    (run.status, findings)
+}
+
+fn check(repo: &Repo) -> (i32, Vec<serde_json::Value>) {
+    let run = repo.chg(&["check", "--format", "json"]);
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    (run.status, findings)
+}
+
+fn rules(findings: &[serde_json::Value]) -> Vec<&str> {
+    findings.iter().filter_map(|f| f["rule"].as_str()).collect()
+}
+
+/// A normal change drafted by Jane, submitted and approved by Sam with chg, all on main.
+fn approved_with_chg() -> Repo {
+    let repo = store();
+    draft(&repo, JANE, "normal");
+    repo.chg(&["submit", ID]).ok();
+    repo.chg_as(SAM, &["approve", ID]).ok();
+    repo
+}
+
+// ---- approvals bound to content --------------------------------------------
+
+#[test]
+fn approval_written_by_chg_carries_the_scope_digest() {
+    let repo = approved_with_chg();
+    let text = repo.read(FILE);
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("scope: sha256:"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let hex = line.trim().trim_start_matches("scope: sha256:");
+    assert_eq!(hex.len(), 64, "{line}");
+    assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()), "{line}");
+    let (status, findings) = check(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+}
+
+#[test]
+fn digest_stale_approval_after_a_hand_edit_is_found_without_history() {
+    let repo = approved_with_chg();
+    let text = repo.read(FILE);
+    repo.write(FILE, &format!("{text}services: [payments-gateway]\n"));
+    // No commit at all: the file alone shows it.
+    let (status, findings) = check(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    let f = findings
+        .iter()
+        .find(|f| f["rule"] == "approval-stale")
+        .unwrap_or_else(|| panic!("{findings:?}"));
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("stale approval, needs approving again"),
+        "{f}"
+    );
+    assert!(f["message"].as_str().unwrap().contains("Sam Lee"), "{f}");
+}
+
+#[test]
+fn digest_stale_approval_arriving_through_a_merge_is_found() {
+    let repo = approved_with_chg();
+    repo.git(&["checkout", "-q", "-b", "widen"]);
+    let text = repo.read(FILE);
+    repo.write(
+        FILE,
+        &text.replace("- checkout-api", "- checkout-api\n- payments-gateway"),
+    );
+    repo.commit_all_at(JANE, &at(1), "one more system");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["merge", "-q", "--no-ff", "-m", "merge widen", "widen"]);
+    let (status, findings) = check(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    assert!(rules(&findings).contains(&"approval-stale"), "{findings:?}");
+    // A squash of the same edit is found the same way.
+    repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    repo.git(&["merge", "-q", "--squash", "widen"]);
+    repo.git(&["commit", "-q", "-m", "squashed"]);
+    let (status, findings) = check(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    assert!(rules(&findings).contains(&"approval-stale"), "{findings:?}");
+}
+
+#[test]
+fn finding_11_approve_then_schedule_passes_check_and_the_gate() {
+    let repo = store();
+    draft(&repo, JANE, "normal");
+    repo.chg(&["submit", ID]).ok();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.chg_as(SAM, &["approve", ID]).ok();
+    repo.chg(&[
+        "schedule",
+        ID,
+        "--start",
+        "2026-11-26 02:00",
+        "--end",
+        "2026-11-26 04:00",
+    ])
+    .ok();
+    let (status, findings) = gate(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+    // Moving the window later is judged by the calendar rules: outside every
+    // deployment window (a Friday afternoon) is an error, the approval stands.
+    repo.chg(&[
+        "schedule",
+        ID,
+        "--start",
+        "2026-11-27 14:00",
+        "--end",
+        "2026-11-27 15:00",
+    ]);
+    let (status, findings) = gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    assert_eq!(rules(&findings), vec!["outside-window"], "{findings:?}");
+}
+
+// ---- finding 8: the whole scope ---------------------------------------------
+
+/// main: Jane's submitted record, approved by Sam (hand-written entry, no
+/// digest: judged from history); then a branch `feature`.
+fn approved_on_main(extra: &str) -> (Repo, String) {
+    let repo = Repo::initialised();
+    let submitted = format!(
+        "{}justification:\n  business_reason: Cut checkout latency.\nservices: [checkout]\ndowntime_required: false\nx-ticket: OPS-1\ndeployment:\n  strategy: canary\n  steps: [deploy canary, watch]\n{extra}",
+        normal_record("CHG-2026-0001", "submitted").replace(
+            "deployment:\n  strategy: canary\n  window: {start: 2026-11-18T02:00:00Z, end: 2026-11-18T04:00:00Z}\n",
+            ""
+        )
+    );
+    repo.write(REC, &submitted);
+    repo.commit_all_at(JANE, &at(1), "submit");
+    let approved = format!(
+        "{}{SAM_APPROVAL}",
+        submitted.replace("status: submitted", "status: approved")
+    );
+    repo.write(REC, &approved);
+    repo.commit_all_at(SAM, &at(2), "approve");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    (repo, approved)
+}
+
+#[test]
+fn finding_8_every_scope_field_edited_after_approval_is_caught() {
+    let edits: &[(&str, &str, &str)] = &[
+        (
+            "deployment.steps",
+            "steps: [deploy canary, watch]",
+            "steps: [deploy everywhere]",
+        ),
+        ("rollback.kind", "  kind: simple", "  kind: complex"),
+        ("services", "services: [checkout]", "services: [checkout, billing]"),
+        ("justification", "Cut checkout latency.", "Because."),
+        (
+            "downtime_required",
+            "downtime_required: false",
+            "downtime_required: true",
+        ),
+        (
+            "requested_by",
+            "requested_by: Jane Doe <jane@example.com>",
+            "requested_by: Raj Iyer <raj@example.com>",
+        ),
+        ("x-ticket", "x-ticket: OPS-1", "x-ticket: OPS-2"),
+    ];
+    for (field, from, to) in edits {
+        let (repo, approved) = approved_on_main("");
+        assert!(approved.contains(from), "{field}: {approved}");
+        repo.write(REC, &approved.replace(from, to));
+        repo.commit_all_at(JANE, &at(3), "small fix");
+        let (status, findings) = gate(&repo);
+        assert_eq!(status, 1, "{field}: {findings:?}");
+        let f = findings
+            .iter()
+            .find(|f| f["rule"] == "edited-after-approval")
+            .unwrap_or_else(|| panic!("{field}: {findings:?}"));
+        assert!(f["message"].as_str().unwrap().contains(field), "{field}: {f}");
+    }
+}
+
+#[test]
+fn finding_8_an_edit_in_the_same_commit_as_the_approval_is_caught() {
+    let repo = Repo::initialised();
+    let submitted = normal_record("CHG-2026-0001", "submitted");
+    repo.write(REC, &submitted);
+    repo.commit_all_at(JANE, &at(1), "submit");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let approved = format!(
+        "{}{SAM_APPROVAL}",
+        submitted.replace("status: submitted", "status: approved")
+    );
+    // Sam's approval commit, with a wider change folded in.
+    repo.write(REC, &approved.replace("pricing-service]", "pricing-service, payments]"));
+    repo.commit_all_at(SAM, &at(2), "approve");
+    let (status, findings) = gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    let f = findings
+        .iter()
+        .find(|f| f["rule"] == "edited-after-approval")
+        .unwrap_or_else(|| panic!("{findings:?}"));
+    assert!(f["message"].as_str().unwrap().contains("same commit"), "{f}");
+    // The honest approval commit changes nothing else.
+    repo.git(&["reset", "-q", "--hard", "main"]);
+    repo.write(REC, &approved);
+    repo.commit_all_at(SAM, &at(2), "approve");
+    let (status, findings) = gate(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+}
+
+// ---- finding 5: append-only evidence ----------------------------------------
+
+const COMPLETED: &str = "implementation:\n  started_at: 2026-11-18T02:05:00Z\n  finished_at: 2026-11-18T02:41:00Z\n  outcome: successful\n  validation: {smoke_tests: passed}\n";
+
+#[test]
+fn finding_5_a_reset_of_a_finished_record_wiping_evidence_is_caught() {
+    for status in ["completed", "failed", "rolled-back", "closed"] {
+        let repo = Repo::initialised();
+        let finished = format!("{}{SAM_APPROVAL}{COMPLETED}", normal_record("CHG-2026-0001", status));
+        let finished = if status == "rolled-back" {
+            format!("{finished}rollbacks:\n  - trigger: error-rate\n    kind: simple\n    started_at: 2026-11-18T03:00:00Z\n    restored_at: 2026-11-18T03:10:00Z\n")
+        } else {
+            finished
+        };
+        repo.write(REC, &finished);
+        repo.commit_all_at(SAM, &at(1), "history");
+        repo.git(&["checkout", "-q", "-b", "feature"]);
+        repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
+        repo.commit_all_at(JANE, &at(2), "send back for re-approval");
+        let (status_code, findings) = gate(&repo);
+        assert_eq!(status_code, 1, "{status}: {findings:?}");
+        let found = rules(&findings);
+        assert!(found.contains(&"approval-removed"), "{status}: {findings:?}");
+        assert!(found.contains(&"illegal-transition"), "{status}: {findings:?}");
+    }
+}
+
+#[test]
+fn finding_5_a_new_approval_round_appends_and_passes() {
+    let repo = approved_with_chg();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    // The requester widens the change and sends it back, keeping Sam's entry.
+    let text = repo.read(FILE);
+    repo.write(
+        FILE,
+        &text
+            .replace("status: approved", "status: submitted")
+            .replace("- checkout-api", "- checkout-api\n- payments-gateway"),
+    );
+    repo.git(&["commit", "-q", "-am", "widen; needs approving again"]);
+    let (status, findings) = gate(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+    // The old approval is superseded, not counted: approving needs a new entry.
+    repo.chg_as(SAM, &["approve", ID]).ok();
+    let text = repo.read(FILE);
+    assert_eq!(text.matches("approver: Sam Lee").count(), 2, "{text}");
+    let (status, findings) = gate(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+}
+
+#[test]
+fn finding_5_a_round_that_drops_the_old_entries_is_caught() {
+    let repo = approved_with_chg();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let text = repo.read(FILE);
+    let cut = text.find("approvals:").unwrap();
+    let rest = &text[cut..];
+    let end = rest[1..].find("\n").map(|i| i + 1).unwrap();
+    let mut without = text[..cut].to_string();
+    // Drop the whole approvals block (its indented lines).
+    let mut lines = rest[end + 1..].lines().peekable();
+    while lines.peek().is_some_and(|l| l.starts_with(' ') || l.starts_with('-')) {
+        lines.next();
+    }
+    for l in lines {
+        without.push_str(l);
+        without.push('\n');
+    }
+    repo.write(FILE, &without.replace("status: approved", "status: submitted"));
+    repo.git(&["commit", "-q", "-am", "send back"]);
+    let (status, findings) = gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    assert!(rules(&findings).contains(&"approval-removed"), "{findings:?}");
+}
+
+#[test]
+fn finding_5_rewritten_implementation_facts_are_caught() {
+    let repo = Repo::initialised();
+    let done = format!(
+        "{}{SAM_APPROVAL}{COMPLETED}",
+        normal_record("CHG-2026-0001", "completed")
+    );
+    repo.write(REC, &done);
+    repo.commit_all_at(SAM, &at(1), "done");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write(
+        REC,
+        &done.replace("finished_at: 2026-11-18T02:41:00Z", "finished_at: 2026-11-18T02:21:00Z"),
+    );
+    repo.commit_all_at(JANE, &at(2), "tidy");
+    let (status, findings) = gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    assert!(rules(&findings).contains(&"approval-removed"), "{findings:?}");
+}

@@ -1,0 +1,239 @@
+//! Files chg writes: modes that honour the umask, `report --output` that
+//! never replaces what is not a regular file, and `chg check PATH` that
+//! says when PATH is not a file of the store.
+
+use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+
+use crate::support::*;
+
+/// Runs chg as `who` under a umask, through `sh` (a test cannot set a
+/// child's umask otherwise without changing its own, which other tests share).
+fn chg_umask(repo: &Repo, who: Who, umask: &str, args: &[&str]) -> Run {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new("sh");
+    isolate(&mut cmd, home.path());
+    cmd.current_dir(repo.path())
+        .env("GIT_AUTHOR_NAME", who.name)
+        .env("GIT_AUTHOR_EMAIL", who.email)
+        .env("GIT_COMMITTER_NAME", who.name)
+        .env("GIT_COMMITTER_EMAIL", who.email)
+        .arg("-c")
+        .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_chg"))
+        .args(args);
+    let out = cmd.output().unwrap();
+    let run = Run {
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    run
+}
+
+fn mode(repo: &Repo, rel: &str) -> u32 {
+    std::fs::metadata(repo.join(rel))
+        .unwrap_or_else(|e| panic!("{rel}: {e}"))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+const POLICY_WITH_SAM: &str = "roles:\n  change-manager: [sam@example.com]\n  engineering-lead: [lee@example.com]\n";
+
+#[test]
+fn files_chg_writes_honour_the_umask() {
+    let repo = Repo::new();
+    chg_umask(&repo, JANE, "022", &["init", "--ci", "github"]).ok();
+    assert_eq!(mode(&repo, "changes/policy.yaml"), 0o644, "policy");
+    assert_eq!(mode(&repo, "changes/templates/log-rotation.yaml"), 0o644, "template");
+    assert_eq!(mode(&repo, ".github/workflows/chg.yml"), 0o644, "workflow");
+
+    repo.write("changes/policy.yaml", POLICY_WITH_SAM);
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", "policy"]);
+    let args = [
+        "new",
+        "--title",
+        "Rotate keys",
+        "--impact",
+        "medium",
+        "--likelihood",
+        "low",
+        "--system",
+        "api",
+        "--strategy",
+        "canary",
+        "--rollback-plan",
+        "Redeploy v1",
+        "--rollback-kind",
+        "simple",
+        "--test",
+        "unit=passed",
+        "--test",
+        "integration=passed",
+        "--test",
+        "qa_review=passed",
+    ];
+    chg_umask(&repo, JANE, "022", &args).ok();
+    let record = "changes/2026/CHG-2026-0001.yaml";
+    let year = chrono::Utc::now().format("%Y").to_string();
+    let record = record.replace("2026", &year);
+    assert_eq!(mode(&repo, &record), 0o644, "a new record");
+    let id = format!("CHG-{year}-0001");
+    chg_umask(&repo, JANE, "022", &["submit", &id]).ok();
+    chg_umask(&repo, SAM, "022", &["approve", &id]).ok();
+    assert_eq!(mode(&repo, &record), 0o644, "a record rewritten by chg approve");
+
+    chg_umask(
+        &repo,
+        JANE,
+        "022",
+        &["report", "weekly", "--format", "html", "--output", "cab.html"],
+    )
+    .ok();
+    assert_eq!(mode(&repo, "cab.html"), 0o644, "a report");
+
+    // The mode comes from the umask, not from a fixed 0644.
+    chg_umask(&repo, JANE, "027", &["report", "weekly", "--output", "private.txt"]).ok();
+    assert_eq!(mode(&repo, "private.txt"), 0o640, "a report under umask 027");
+}
+
+#[test]
+fn a_record_keeps_its_mode_when_chg_rewrites_it() {
+    let repo = Repo::new();
+    repo.write("changes/policy.yaml", POLICY_WITH_SAM);
+    repo.write(
+        "changes/2026/CHG-2026-0001.yaml",
+        &normal_record("CHG-2026-0001", "submitted"),
+    );
+    let path = repo.join("changes/2026/CHG-2026-0001.yaml");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", "record"]);
+    chg_umask(&repo, SAM, "077", &["approve", "CHG-2026-0001"]).ok();
+    assert_eq!(mode(&repo, "changes/2026/CHG-2026-0001.yaml"), 0o664);
+}
+
+#[test]
+fn report_output_dash_means_standard_output() {
+    let repo = Repo::initialised();
+    let run = repo.chg(&["report", "weekly", "--output", "-"]).ok();
+    assert!(run.stdout.contains("Weekly CAB report"), "{}", run.stdout);
+    assert!(!repo.join("-").exists(), "a file named `-` was written");
+}
+
+#[test]
+fn report_output_writes_through_a_symlink_to_its_target() {
+    let repo = Repo::initialised();
+    repo.write("site/cab.html", "old\n");
+    std::os::unix::fs::symlink("site/cab.html", repo.join("cab.html")).unwrap();
+    repo.chg(&["report", "weekly", "--format", "html", "--output", "cab.html"])
+        .ok();
+    let link = std::fs::symlink_metadata(repo.join("cab.html")).unwrap();
+    assert!(link.file_type().is_symlink(), "the symlink was replaced by a file");
+    assert!(
+        repo.read("site/cab.html").contains("<html"),
+        "the target was not written"
+    );
+}
+
+#[test]
+fn report_output_refuses_a_dangling_symlink() {
+    let repo = Repo::initialised();
+    std::os::unix::fs::symlink("nowhere/cab.html", repo.join("cab.html")).unwrap();
+    let run = repo.chg(&["report", "weekly", "--output", "cab.html"]).status(2);
+    assert!(run.stderr.contains("cab.html"), "{}", run.stderr);
+    assert!(std::fs::symlink_metadata(repo.join("cab.html"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+#[test]
+fn report_output_never_replaces_a_fifo() {
+    let repo = Repo::initialised();
+    let fifo = repo.join("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo failed");
+    let run = repo.chg(&["report", "weekly", "--output", "pipe"]).status(2);
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--output -"),
+        "the hint names standard output: {}",
+        run.stderr
+    );
+    assert!(
+        std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(),
+        "the FIFO was replaced"
+    );
+}
+
+#[test]
+fn report_output_never_replaces_a_device_node() {
+    let repo = Repo::initialised();
+    // Only through a link: a chg that replaced what --output names would,
+    // run as root on `--output /dev/null`, replace the machine's /dev/null.
+    let link = repo.join("null");
+    std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+    let run = repo.chg(&["report", "weekly", "--output", "null"]).status(2);
+    assert!(run.stderr.contains("a device, not a regular file"), "{}", run.stderr);
+    assert!(
+        std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(),
+        "the link was replaced"
+    );
+    let dev = std::fs::metadata("/dev/null").unwrap();
+    assert!(dev.file_type().is_char_device(), "/dev/null was replaced");
+}
+
+#[test]
+fn check_path_of_a_broken_stray_file_in_the_store_exits_2() {
+    let repo = Repo::initialised();
+    repo.write("changes/stray.yaml", "title: [unclosed\n");
+    let run = repo.chg(&["check", "changes/stray.yaml"]).status(2);
+    assert!(run.stderr.contains("changes/stray.yaml"), "{}", run.stderr);
+    assert!(run.stderr.contains("not a record of this store"), "{}", run.stderr);
+}
+
+#[test]
+fn check_path_outside_the_store_exits_2() {
+    let repo = Repo::initialised();
+    repo.write("README.md", "# ops\n");
+    repo.write("deploy/values.yaml", "replicas: 3\n");
+    for path in ["README.md", "deploy/values.yaml"] {
+        let run = repo.chg(&["check", path]).status(2);
+        assert!(run.stderr.contains(path), "{}", run.stderr);
+        assert!(run.stderr.contains("not a record of this store"), "{}", run.stderr);
+    }
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(outside.path(), "id: CHG-2026-0001\n").unwrap();
+    repo.chg(&["check", outside.path().to_str().unwrap()]).status(2);
+}
+
+#[test]
+fn check_path_of_store_files_still_checks_them() {
+    let repo = Repo::initialised();
+    repo.write(
+        "changes/2026/CHG-2026-0001.yaml",
+        &normal_record("CHG-2026-0001", "draft"),
+    );
+    repo.chg(&["check", "changes/2026/CHG-2026-0001.yaml"]).ok();
+    repo.chg(&["check", "changes/policy.yaml", "changes/templates/log-rotation.yaml"])
+        .ok();
+    repo.chg(&["check", "changes"]).ok();
+}
+
+#[test]
+fn whole_store_check_reports_stray_yaml_files() {
+    let repo = Repo::initialised();
+    repo.write("changes/stray.yaml", "title: [unclosed\n");
+    repo.write("changes/notes/CHG-2026-0009.yml", "id: CHG-2026-0009\n");
+    repo.write("changes/README.md", "not yaml, not reported\n");
+    let run = repo.chg(&["check"]).status(1);
+    assert!(
+        run.stdout.contains("changes/stray.yaml:1:1: error[stray-file]"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("changes/notes/CHG-2026-0009.yml"), "{}", run.stdout);
+    assert!(!run.stdout.contains("README.md"), "{}", run.stdout);
+}
