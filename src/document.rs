@@ -236,8 +236,7 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, DocumentError
         rule: "schema",
         position: positions.of(&path),
         message,
-        hint: "write values JSON can hold: text, numbers, true/false, null, lists and mappings with text keys"
-            .into(),
+        hint: "write values JSON can hold: text, numbers, true/false, null, lists and mappings with text keys".into(),
     })?;
     let typed: T = serde_path_to_error::deserialize(json).map_err(|e| {
         let path = path_string(e.path());
@@ -293,10 +292,7 @@ fn first_tag(text: &str) -> Option<String> {
 fn tag_path(text: &str, full: &str) -> String {
     let short = full.strip_prefix("tag:yaml.org,2002:").map(|s| format!("!!{s}"));
     let needle = short.as_deref().unwrap_or(full);
-    let line = text
-        .lines()
-        .position(|l| l.contains(needle))
-        .map_or(1, |i| i + 1);
+    let line = text.lines().position(|l| l.contains(needle)).map_or(1, |i| i + 1);
     index(text)
         .and_then(|all| {
             all.into_iter()
@@ -310,7 +306,11 @@ fn tag_path(text: &str, full: &str) -> String {
 /// Returns the path of the first value with a YAML tag, if any.
 fn tagged(value: &Value, path: &str) -> Option<String> {
     match value {
-        Value::Tagged(_) => Some(if path.is_empty() { "the document".into() } else { path.to_string() }),
+        Value::Tagged(_) => Some(if path.is_empty() {
+            "the document".into()
+        } else {
+            path.to_string()
+        }),
         Value::Mapping(map) => map.iter().find_map(|(k, v)| {
             let key = match k {
                 Value::String(s) => s.clone(),
@@ -506,7 +506,10 @@ fn schema_error(path: &str, raw: &str, positions: &Positions) -> DocumentError {
         (
             positions.of(path),
             format!("`{shown}` is empty (null), not a mapping"),
-            format!("write `{}: {{}}` for an empty mapping, or remove the key", last_key(path)),
+            format!(
+                "write `{}: {{}}` for an empty mapping, or remove the key",
+                last_key(path)
+            ),
         )
     } else if is_time_error(raw) {
         (

@@ -597,13 +597,18 @@ pub const DEFAULT_POLICY_YAML: &str = r#"# chg change policy. Every key has a de
 # The comment above each section says what it means; `chg schema policy`
 # prints the type of every key.
 # Editable by the change manager and CAB only (`chg check --base` enforces it).
-
+---
 # Who may act in each role, by git email. When `roles` is given it replaces the
 # defaults whole: a role left out has nobody in it.
 roles:
   change-manager: [sam@example.com]
   engineering-lead: [lee@example.com]
-  cab: [ana@example.com, ben@example.com, cho@example.com, dev@example.com, eli@example.com]
+  cab:
+    - ana@example.com
+    - ben@example.com
+    - cho@example.com
+    - dev@example.com
+    - eli@example.com
   ciso: [carol@example.com]
   cto: [dave@example.com]
   ceo: [erin@example.com]
@@ -632,13 +637,19 @@ testing:
 
 # Deployment windows. Non-emergency changes must fit inside one.
 windows:
-  - {days: [sun, mon, tue, wed, thu], start: "02:00", end: "06:00", time_zone: UTC}
+  - days: [sun, mon, tue, wed, thu]
+    start: "02:00"
+    end: "06:00"
+    time_zone: UTC
 
 # Freeze periods, both dates inclusive (UTC days). `allow` lists the classes
 # still allowed, and `cab-approved` for any change the CAB approved (the `cab`
 # count of the major approval rule); the default is [emergency, cab-approved].
 freezes:
-  - {name: Year end, start: 2026-12-21, end: 2027-01-04, allow: [emergency, cab-approved]}
+  - name: Year end
+    start: "2026-12-21"
+    end: "2027-01-04"
+    allow: [emergency, cab-approved]
 
 # People away (resource availability), by email, both dates inclusive.
 unavailable: []
@@ -651,12 +662,20 @@ rto: {simple: 15m, complex: 1h, full-restore: 4h}
 
 # Emergency changes: documentation and written approval within 24 h of
 # implementation, post-emergency review within 5 days.
-emergency_deadlines: {documentation: 24h, written_approval: 24h, post_review: 5d}
+emergency_deadlines:
+  documentation: 24h
+  written_approval: 24h
+  post_review: 5d
 
 # Monthly targets, which `chg metrics` and the reports compare each month
 # with: at most 5 % emergency changes, at least 95 % successful, at most 5 %
 # rolled back, at most 10 % with issues, changes taking 2 h on average at most.
-targets: {emergency_rate: 0.05, success_rate: 0.95, rollback_rate: 0.05, issue_rate: 0.10, average_change_time: 2h}
+targets:
+  emergency_rate: 0.05
+  success_rate: 0.95
+  rollback_rate: 0.05
+  issue_rate: 0.10
+  average_change_time: 2h
 
 # Approvers' public keys (git allowed-signers key format), by email, and
 # whether approval commits must be signed with them.

@@ -379,7 +379,11 @@ pub struct RollbackPlan {
     pub plan: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<RollbackKind>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::rfc3339::opt_date")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::opt_date"
+    )]
     pub last_tested: Option<NaiveDate>,
 }
 
@@ -410,9 +414,17 @@ fn default_method() -> Method {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Implementation {
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::rfc3339::opt_date_time")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::opt_date_time"
+    )]
     pub started_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::rfc3339::opt_date_time")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::opt_date_time"
+    )]
     pub finished_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
@@ -461,9 +473,17 @@ pub struct RollbackEntry {
     pub kind: Option<RollbackKind>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::rfc3339::opt_date_time")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::opt_date_time"
+    )]
     pub started_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::rfc3339::opt_date_time")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::opt_date_time"
+    )]
     pub restored_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub log: Vec<LogEntry>,
@@ -532,7 +552,11 @@ pub struct Emergency {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_review: Option<PostReview>,
     /// When the full documentation was declared complete (`chg submit` after the emergency).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::rfc3339::opt_date_time")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::opt_date_time"
+    )]
     pub documented_at: Option<DateTime<Utc>>,
 }
 

@@ -126,7 +126,13 @@ mod tests {
     #[test]
     fn dates_have_four_two_two_digits() {
         assert!(parse_date("2026-07-01").is_ok());
-        for bad in ["2026-7-1", "+2026-07-01", "20260701", "2026-02-30", "2026-07-01T00:00:00Z"] {
+        for bad in [
+            "2026-7-1",
+            "+2026-07-01",
+            "20260701",
+            "2026-02-30",
+            "2026-07-01T00:00:00Z",
+        ] {
             assert!(parse_date(bad).is_err(), "{bad}");
         }
     }

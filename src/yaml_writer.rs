@@ -120,7 +120,10 @@ fn plain_ok(s: &str) -> bool {
     if s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
         return false;
     }
-    if "-?:,[]{}#&*!|>'\"%@`".contains(first) && !(first == '-' && s.len() > 1 && !s.starts_with("- ") && !s.starts_with("--")) {
+    // An indicator first makes it something else; a dash alone may start
+    // text (`-rc1`), never a list item (`- x`) or `--`.
+    let dash_text = first == '-' && s.len() > 1 && !s.starts_with("- ") && !s.starts_with("--");
+    if "-?:,[]{}#&*!|>'\"%@`".contains(first) && !dash_text {
         return false;
     }
     if s.starts_with('-') && s[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.') {
@@ -129,16 +132,24 @@ fn plain_ok(s: &str) -> bool {
     if s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.contains('\t') {
         return false;
     }
-    if s.chars().any(|c| c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')) {
+    if s.chars()
+        .any(|c| c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}'))
+    {
         return false;
     }
-    // Numbers, times and dates in either version, sexagesimal (1:30) in 1.1.
-    if first.is_ascii_digit() || ((first == '+' || first == '.') && s.len() > 1) {
+    // Numbers, times and dates in either version, sexagesimal (1:30) in 1.1:
+    // text that starts like a number and holds only their characters.
+    let numeric_start = first.is_ascii_digit() || "+-.".contains(first);
+    let numeric_chars = s
+        .chars()
+        .all(|c| c.is_ascii_hexdigit() || "xXoO_.:+- ,tTzZ".contains(c));
+    let special = [".inf", ".nan"].contains(&s.trim_start_matches(['+', '-']).to_ascii_lowercase().as_str());
+    if (numeric_start && numeric_chars) || special {
         return false;
     }
     const WORDS: &[&str] = &[
-        "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "y", "Y", "yes", "Yes",
-        "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "=", "<<",
+        "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "y", "Y", "yes", "Yes", "YES",
+        "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "=", "<<",
     ];
     !WORDS.contains(&s)
 }
@@ -172,8 +183,12 @@ fn escape(c: char) -> String {
 /// on a line, no line starting with a space (it would need an indicator).
 fn block_safe(s: &str) -> bool {
     !s.is_empty()
-        && !s.chars().any(|c| (c.is_control() && c != '\n') || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}'))
-        && s.trim_end_matches('\n').lines().all(|l| !l.ends_with(' ') && !l.starts_with(' '))
+        && !s
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}'))
+        && s.trim_end_matches('\n')
+            .lines()
+            .all(|l| !l.ends_with(' ') && !l.starts_with(' '))
         && !s.starts_with('\n')
         && !s.contains("\n\n\n")
 }
@@ -194,7 +209,10 @@ fn literal(s: &str, indent: usize) -> Option<String> {
     }
     let chomping = chomp(s)?;
     let body = s.trim_end_matches('\n');
-    if body.lines().any(|l| indent + l.chars().count() > WIDTH && l.contains(' ')) {
+    if body
+        .lines()
+        .any(|l| indent + l.chars().count() > WIDTH && l.contains(' '))
+    {
         return None;
     }
     let mut out = format!("|{chomping}\n");
@@ -313,6 +331,12 @@ mod tests {
             "12",
             "-5",
             ".5",
+            "-.inf",
+            ".NaN",
+            "1_000",
+            "0x1F",
+            "2001-12-14 21:59:43.10 -5",
+            "5xx above 5 % on canary",
             "a: b",
             "#x",
             "- item",

@@ -45,7 +45,7 @@ fn ics_near_identical_freezes_get_distinct_uids_that_stay_the_same() {
     let mut repo = Repo::initialised();
     repo.now = Some("2026-11-16T10:00:00Z".into());
     let policy = repo.read("changes/policy.yaml").replace(
-        "freezes:\n  - {name: Year end, start: 2026-12-21, end: 2027-01-04, allow: [emergency, cab-approved]}\n",
+        "freezes:\n  - name: Year end\n    start: \"2026-12-21\"\n    end: \"2027-01-04\"\n    allow: [emergency, cab-approved]\n",
         "freezes:\n  - {name: Year end, start: 2026-12-21, end: 2027-01-04}\n  - {name: Year end!, start: 2026-12-21, end: 2026-12-24}\n  - {name: year-end, start: 2026-12-21, end: 2026-12-22}\n",
     );
     repo.write("changes/policy.yaml", &policy);
@@ -95,10 +95,10 @@ fn calendar_table_shows_a_newline_in_a_title_as_an_escape() {
         &record_path("CHG-2026-0001"),
         &planned("CHG-2026-0001", "\"Upgrade db\\nthen restart api\"", "2026-11-18"),
     );
-    let policy = repo.read("changes/policy.yaml").replace(
-        "{name: Year end, start: 2026-12-21",
-        "{name: \"Year\\nend\", start: 2026-12-21",
-    );
+    let policy = repo
+        .read("changes/policy.yaml")
+        .replace("  - name: Year end\n", "  - name: \"Year\\nend\"\n");
+    assert!(policy.contains("Year\\nend"));
     repo.write("changes/policy.yaml", &policy);
     let out = repo
         .chg(&[
@@ -167,7 +167,8 @@ fn written_record() -> (Repo, String) {
     ])
     .ok();
     repo.chg(&["submit", "CHG-2026-0001"]).ok();
-    repo.chg_as(SAM, &["approve", "CHG-2026-0001", "--comment", "ok: go"]).ok();
+    repo.chg_as(SAM, &["approve", "CHG-2026-0001", "--comment", "ok: go"])
+        .ok();
     let text = repo.read(&record_path("CHG-2026-0001"));
     assert!(text.contains(long_title.split(' ').next().unwrap()), "{text}");
     (repo, text)
@@ -206,14 +207,19 @@ fn written_times_are_quoted_so_yaml_1_1_loaders_read_strings() {
     assert_eq!(json["rollback"]["last_tested"], "2026-11-02");
     assert_eq!(json["justification"]["business_reason"], "Security fixes: yes");
     assert_eq!(json["deployment"]["steps"][1], "on", "not the YAML 1.1 boolean");
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/change.schema.json")).unwrap())
-            .unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/change.schema.json")).unwrap(),
+    )
+    .unwrap();
     let mut schemas = boon::Schemas::new();
     let mut compiler = boon::Compiler::new();
     compiler.enable_format_assertions();
-    compiler.add_resource("https://chg.dev/schemas/change.schema.json", schema).unwrap();
-    let index = compiler.compile("https://chg.dev/schemas/change.schema.json", &mut schemas).unwrap();
+    compiler
+        .add_resource("https://chg.dev/schemas/change.schema.json", schema)
+        .unwrap();
+    let index = compiler
+        .compile("https://chg.dev/schemas/change.schema.json", &mut schemas)
+        .unwrap();
     if let Err(e) = schemas.validate(&json, index) {
         panic!("{e}\n{text}");
     }
@@ -229,7 +235,11 @@ fn yamllint(files: &[PathBuf]) -> Option<(bool, String)> {
         .unwrap();
     Some((
         out.status.success(),
-        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
     ))
 }
 
@@ -237,9 +247,18 @@ fn yamllint(files: &[PathBuf]) -> Option<(bool, String)> {
 fn written_yaml_passes_yamllint_default_rules_with_lists_indented() {
     let (repo, text) = written_record();
     // Lists are indented under their key, as in the sample records.
-    assert!(text.contains("systems:\n  - postgres-main\n  - billing-worker\n"), "{text}");
-    assert!(text.contains("approvals:\n  - role: change-manager\n    approver: "), "{text}");
-    let mut files = vec![repo.join(&record_path("CHG-2026-0001")), repo.join("changes/policy.yaml")];
+    assert!(
+        text.contains("systems:\n  - postgres-main\n  - billing-worker\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("approvals:\n  - role: change-manager\n    approver: "),
+        "{text}"
+    );
+    let mut files = vec![
+        repo.join(&record_path("CHG-2026-0001")),
+        repo.join("changes/policy.yaml"),
+    ];
     for entry in std::fs::read_dir(repo.join("changes/templates")).unwrap() {
         files.push(entry.unwrap().path());
     }
@@ -253,9 +272,47 @@ fn chg_reads_back_what_it_wrote_unchanged() {
     let shown = repo.chg(&["show", "CHG-2026-0001", "--format", "json"]).ok().stdout;
     let json: serde_json::Value = serde_json::from_str(&shown).unwrap();
     assert_eq!(
-        json["title"],
-        "Upgrade postgres to 16.4 on the primary and both replicas, with a failover rehearsal first",
+        json["title"], "Upgrade postgres to 16.4 on the primary and both replicas, with a failover rehearsal first",
         "{text}"
     );
-    assert!(json["description"].as_str().unwrap().contains("upgraded last.\n\nRead-only mode: none.\n"), "{shown}");
+    assert!(
+        json["description"]
+            .as_str()
+            .unwrap()
+            .contains("upgraded last.\n\nRead-only mode: none.\n"),
+        "{shown}"
+    );
+}
+
+/// The `$schema=` path of a file's yaml-language-server header, resolved from its folder.
+fn header_target(repo: &Repo, rel: &str) -> PathBuf {
+    let text = repo.read(rel);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("# yaml-language-server: $schema="))
+        .unwrap_or_else(|| panic!("no yaml-language-server header in {rel}:\n{text}"));
+    let target = line.split_once("$schema=").unwrap().1;
+    repo.join(rel).parent().unwrap().join(target)
+}
+
+#[test]
+fn init_and_new_write_a_schema_header_that_resolves() {
+    let (repo, text) = written_record();
+    assert!(
+        text.starts_with("# yaml-language-server: $schema=../schemas/change.schema.json\n---\n"),
+        "{text}"
+    );
+    for (rel, kind) in [
+        (record_path("CHG-2026-0001"), "change"),
+        ("changes/policy.yaml".to_string(), "policy"),
+        ("changes/templates/log-rotation.yaml".to_string(), "template"),
+    ] {
+        let target = header_target(&repo, &rel);
+        let written = std::fs::read_to_string(&target).unwrap_or_else(|e| panic!("{rel}: {} {e}", target.display()));
+        let printed = repo.chg(&["schema", kind]).ok().stdout;
+        assert_eq!(written, printed, "{rel}: the schema in the store is the one chg prints");
+    }
+    // A second init leaves everything as it is.
+    let again = repo.chg(&["init"]).ok().stdout;
+    assert!(again.contains("nothing changed"), "{again}");
 }

@@ -70,7 +70,11 @@ fn core_tag(tag: &Option<yaml_rust2::parser::Tag>) -> Result<Option<String>, Str
     }
 }
 
-fn node(event: Event, parser: &mut Parser<std::str::Chars>, anchors: &mut BTreeMap<usize, Value>) -> Result<Value, String> {
+fn node(
+    event: Event,
+    parser: &mut Parser<std::str::Chars>,
+    anchors: &mut BTreeMap<usize, Value>,
+) -> Result<Value, String> {
     let (value, anchor) = match event {
         Event::Alias(id) => return anchors.get(&id).cloned().ok_or("unknown alias".to_string()),
         Event::Scalar(text, style, anchor, tag) => {
@@ -126,7 +130,10 @@ fn scalar(text: &str, plain: bool, tag: Option<&str>) -> Result<Value, String> {
     if !plain || tag == Some("str") {
         return Ok(Value::String(text.into()));
     }
-    let number = |n: Option<Number>| n.map(Value::Number).ok_or_else(|| format!("{text} is not a JSON number"));
+    let number = |n: Option<Number>| {
+        n.map(Value::Number)
+            .ok_or_else(|| format!("{text} is not a JSON number"))
+    };
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
         "true" | "True" | "TRUE" => return Ok(Value::Bool(true)),
@@ -296,7 +303,10 @@ fn record_cases() -> Vec<Case> {
         let name = f.file_stem().unwrap().to_string_lossy().to_string();
         bases.push((name, std::fs::read_to_string(&f).unwrap()));
     }
-    bases.push(("normal".into(), format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"))));
+    bases.push((
+        "normal".into(),
+        format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved")),
+    ));
     let mut cases = Vec::new();
     // Every sample as it is; the mutations on a few of them, which keeps the
     // run short and still covers approvals, windows and rollback plans.
@@ -315,44 +325,107 @@ fn record_cases() -> Vec<Case> {
     };
     for (name, base) in &bases {
         let at = |l: &str| format!("record {name}: {l}");
-        for key in ["systems", "approvals", "testing", "services", "deployment", "description", "justification", "rollbacks", "implementation", "template", "review"] {
-            add(at(&format!("{key} null")), Some(set_top(base, key, Some(&format!("{key}:")))));
+        for key in [
+            "systems",
+            "approvals",
+            "testing",
+            "services",
+            "deployment",
+            "description",
+            "justification",
+            "rollbacks",
+            "implementation",
+            "template",
+            "review",
+        ] {
+            add(
+                at(&format!("{key} null")),
+                Some(set_top(base, key, Some(&format!("{key}:")))),
+            );
         }
-        add(at("systems empty list"), Some(set_top(base, "systems", Some("systems: []"))));
-        add(at("testing empty mapping"), Some(set_top(base, "testing", Some("testing: {}"))));
-        add(at("testing unit null"), Some(set_top(base, "testing", Some("testing:\n  unit:"))));
+        add(
+            at("systems empty list"),
+            Some(set_top(base, "systems", Some("systems: []"))),
+        );
+        add(
+            at("testing empty mapping"),
+            Some(set_top(base, "testing", Some("testing: {}"))),
+        );
+        add(
+            at("testing unit null"),
+            Some(set_top(base, "testing", Some("testing:\n  unit:"))),
+        );
         for key in ["id", "title", "risk", "created_at", "requested_by", "priority"] {
             add(at(&format!("{key} missing")), Some(set_top(base, key, None)));
         }
         for v in ["2", "1.0", "\"1\"", "0", "1e0", "-1", "1.5", "0x1"] {
-            add(at(&format!("schema_version {v}")), Some(set_top(base, "schema_version", Some(&format!("schema_version: {v}")))));
+            add(
+                at(&format!("schema_version {v}")),
+                Some(set_top(base, "schema_version", Some(&format!("schema_version: {v}")))),
+            );
         }
         for t in TIMES {
-            add(at(&format!("created_at {t}")), Some(set_top(base, "created_at", Some(&format!("created_at: {t}")))));
+            add(
+                at(&format!("created_at {t}")),
+                Some(set_top(base, "created_at", Some(&format!("created_at: {t}")))),
+            );
         }
         if let Some(first) = first_time_after(base, "window: {start: ") {
             for t in TIMES.iter().take(4) {
-                add(at(&format!("window start {t}")), replace_after(base, "window: {start: ", &first, t));
+                add(
+                    at(&format!("window start {t}")),
+                    replace_after(base, "window: {start: ", &first, t),
+                );
             }
         }
         if let Some(first) = first_time_after(base, "    at: ") {
             for t in TIMES.iter().take(4) {
-                add(at(&format!("approval at {t}")), replace_after(base, "    at: ", &first, t));
+                add(
+                    at(&format!("approval at {t}")),
+                    replace_after(base, "    at: ", &first, t),
+                );
             }
         }
         if base.contains("  last_tested: ") {
             for d in DATES {
                 let line = base.lines().find(|l| l.starts_with("  last_tested: ")).unwrap();
-                add(at(&format!("last_tested {d}")), Some(base.replace(line, &format!("  last_tested: {d}"))));
+                add(
+                    at(&format!("last_tested {d}")),
+                    Some(base.replace(line, &format!("  last_tested: {d}"))),
+                );
             }
         }
         for p in PEOPLE {
-            add(at(&format!("requested_by {p}")), Some(set_top(base, "requested_by", Some(&format!("requested_by: {p}")))));
+            add(
+                at(&format!("requested_by {p}")),
+                Some(set_top(base, "requested_by", Some(&format!("requested_by: {p}")))),
+            );
         }
-        for t in ["!!binary aGVsbG8gd29ybGQ=", "!change Some title", "!!str 1234", "!!int 5", "\"multi\\nline\"", "123", "null", "[a, b]", "yes", "2026-11-18"] {
-            add(at(&format!("title {t}")), Some(set_top(base, "title", Some(&format!("title: {t}")))));
+        for t in [
+            "!!binary aGVsbG8gd29ybGQ=",
+            "!change Some title",
+            "!!str 1234",
+            "!!int 5",
+            "\"multi\\nline\"",
+            "123",
+            "null",
+            "[a, b]",
+            "yes",
+            "2026-11-18",
+        ] {
+            add(
+                at(&format!("title {t}")),
+                Some(set_top(base, "title", Some(&format!("title: {t}")))),
+            );
         }
-        add(at("risk !!map"), Some(set_top(base, "risk", Some("risk: !!map {impact: low, likelihood: low}"))));
+        add(
+            at("risk !!map"),
+            Some(set_top(
+                base,
+                "risk",
+                Some("risk: !!map {impact: low, likelihood: low}"),
+            )),
+        );
         add(
             at("merge key <<"),
             Some(set_top(
@@ -367,38 +440,99 @@ fn record_cases() -> Vec<Case> {
                 format!("{head}\n{anchor}{}", rest.replace(anchor, ""))
             }),
         );
-        add(at("anchor and alias"), Some(set_top(&set_top(base, "systems", Some("systems: &s [db, api]")), "services", Some("services: *s"))));
+        add(
+            at("anchor and alias"),
+            Some(set_top(
+                &set_top(base, "systems", Some("systems: &s [db, api]")),
+                "services",
+                Some("services: *s"),
+            )),
+        );
         add(at("unknown key"), Some(set_top(base, "priorty", Some("priorty: high"))));
-        add(at("extension key"), Some(set_top(base, "x-ticket", Some("x-ticket: {id: 42, tags: [a]}"))));
-        add(at("extension with a tag"), Some(set_top(base, "x-blob", Some("x-blob: !!binary aGk="))));
-        add(at("status misspelt"), Some(set_top(base, "status", Some("status: aproved"))));
-        add(at("priority list"), Some(set_top(base, "priority", Some("priority: [high]"))));
-        add(at("downtime_required yes"), Some(set_top(base, "downtime_required", Some("downtime_required: yes"))));
-        add(at("downtime_required true"), Some(set_top(base, "downtime_required", Some("downtime_required: true"))));
-        add(at("duplicate key"), Some(format!("{base}priority: low\npriority: high\n")));
-        add(at("systems with a number"), Some(set_top(base, "systems", Some("systems: [db, 42]"))));
-        add(at("systems with a null item"), Some(set_top(base, "systems", Some("systems: [db, ~]"))));
+        add(
+            at("extension key"),
+            Some(set_top(base, "x-ticket", Some("x-ticket: {id: 42, tags: [a]}"))),
+        );
+        add(
+            at("extension with a tag"),
+            Some(set_top(base, "x-blob", Some("x-blob: !!binary aGk="))),
+        );
+        add(
+            at("status misspelt"),
+            Some(set_top(base, "status", Some("status: aproved"))),
+        );
+        add(
+            at("priority list"),
+            Some(set_top(base, "priority", Some("priority: [high]"))),
+        );
+        add(
+            at("downtime_required yes"),
+            Some(set_top(base, "downtime_required", Some("downtime_required: yes"))),
+        );
+        add(
+            at("downtime_required true"),
+            Some(set_top(base, "downtime_required", Some("downtime_required: true"))),
+        );
+        add(
+            at("duplicate key"),
+            Some(format!("{base}priority: low\npriority: high\n")),
+        );
+        add(
+            at("systems with a number"),
+            Some(set_top(base, "systems", Some("systems: [db, 42]"))),
+        );
+        add(
+            at("systems with a null item"),
+            Some(set_top(base, "systems", Some("systems: [db, ~]"))),
+        );
         for m in ["30", "30.0", "-5", "4294967296", "1.5", "\"30\""] {
             add(
                 at(&format!("monitored_minutes {m}")),
-                Some(set_top(base, "implementation", Some(&format!("implementation:\n  validation: {{monitored_minutes: {m}}}")))),
+                Some(set_top(
+                    base,
+                    "implementation",
+                    Some(&format!("implementation:\n  validation: {{monitored_minutes: {m}}}")),
+                )),
             );
         }
         for d in ["15", "15.0", "-3", "9223372036854775808"] {
             add(
                 at(&format!("rollback duration_minutes {d}")),
-                Some(set_top(base, "rollbacks", Some(&format!("rollbacks:\n  - trigger: error-rate\n    duration_minutes: {d}")))),
+                Some(set_top(
+                    base,
+                    "rollbacks",
+                    Some(&format!(
+                        "rollbacks:\n  - trigger: error-rate\n    duration_minutes: {d}"
+                    )),
+                )),
             );
         }
         for c in ["9.8", "10", ".nan", ".inf", "\"high\""] {
             add(
                 at(&format!("emergency cvss {c}")),
-                Some(set_top(base, "emergency", Some(&format!("emergency:\n  criteria: [production-down]\n  cvss: {c}")))),
+                Some(set_top(
+                    base,
+                    "emergency",
+                    Some(&format!("emergency:\n  criteria: [production-down]\n  cvss: {c}")),
+                )),
             );
         }
-        add(at("emergency criteria null"), Some(set_top(base, "emergency", Some("emergency:\n  criteria:"))));
-        add(at("cab_review date 2026-7-1"), Some(set_top(base, "emergency", Some("emergency:\n  cab_review: {date: 2026-7-1}"))));
-        add(at("a mapping as a key"), Some(set_top(base, "x-odd", Some("x-odd:\n  ? {a: 1}\n  : b"))));
+        add(
+            at("emergency criteria null"),
+            Some(set_top(base, "emergency", Some("emergency:\n  criteria:"))),
+        );
+        add(
+            at("cab_review date 2026-7-1"),
+            Some(set_top(
+                base,
+                "emergency",
+                Some("emergency:\n  cab_review: {date: 2026-7-1}"),
+            )),
+        );
+        add(
+            at("a mapping as a key"),
+            Some(set_top(base, "x-odd", Some("x-odd:\n  ? {a: 1}\n  : b"))),
+        );
     }
     cases.push(Case {
         label: "record: empty document".into(),
@@ -410,7 +544,11 @@ fn record_cases() -> Vec<Case> {
     });
     cases.push(Case {
         label: "record: two documents".into(),
-        text: format!("{}---\n{}", normal_record("CHG-2026-0001", "draft"), normal_record("CHG-2026-0001", "draft")),
+        text: format!(
+            "{}---\n{}",
+            normal_record("CHG-2026-0001", "draft"),
+            normal_record("CHG-2026-0001", "draft")
+        ),
     });
     cases
 }
@@ -441,25 +579,59 @@ fn policy_cases() -> Vec<Case> {
         ("\"02:60\"", "\"06:00\""),
         ("120", "\"06:00\""),
     ] {
-        add(&format!("window start {start} end {end}"), set_top(&base, "windows", Some(&window(start, end, "UTC"))));
+        add(
+            &format!("window start {start} end {end}"),
+            set_top(&base, "windows", Some(&window(start, end, "UTC"))),
+        );
     }
     for zone in ["Europe/Berlin", "UTC", "America/New_York"] {
-        add(&format!("window time_zone {zone}"), set_top(&base, "windows", Some(&window("\"02:00\"", "\"06:00\"", zone))));
+        add(
+            &format!("window time_zone {zone}"),
+            set_top(&base, "windows", Some(&window("\"02:00\"", "\"06:00\"", zone))),
+        );
     }
     add(
         "windows time_zone not in the IANA database",
-        set_top(&base, "windows", Some(&window("\"02:00\"", "\"06:00\"", "Mars/Olympus"))),
+        set_top(
+            &base,
+            "windows",
+            Some(&window("\"02:00\"", "\"06:00\"", "Mars/Olympus")),
+        ),
     );
     add(
         "cab_meeting time_zone not in the IANA database",
-        set_top(&base, "cab_meeting", Some("cab_meeting: {day: tue, time: \"10:00\", time_zone: Europe/Nowhere}")),
+        set_top(
+            &base,
+            "cab_meeting",
+            Some("cab_meeting: {day: tue, time: \"10:00\", time_zone: Europe/Nowhere}"),
+        ),
     );
-    add("cab_meeting time 9:30", set_top(&base, "cab_meeting", Some("cab_meeting: {day: tue, time: \"9:30\", time_zone: UTC}")));
-    add("cab_meeting day tuesday", set_top(&base, "cab_meeting", Some("cab_meeting: {day: tuesday, time: \"10:00\", time_zone: UTC}")));
+    add(
+        "cab_meeting time 9:30",
+        set_top(
+            &base,
+            "cab_meeting",
+            Some("cab_meeting: {day: tue, time: \"9:30\", time_zone: UTC}"),
+        ),
+    );
+    add(
+        "cab_meeting day tuesday",
+        set_top(
+            &base,
+            "cab_meeting",
+            Some("cab_meeting: {day: tuesday, time: \"10:00\", time_zone: UTC}"),
+        ),
+    );
     add("cab_meeting null", set_top(&base, "cab_meeting", Some("cab_meeting:")));
     add("roles ceo null", base.replace("  ceo: [erin@example.com]", "  ceo:"));
-    add("roles ceo empty", base.replace("  ceo: [erin@example.com]", "  ceo: []"));
-    add("roles unknown role", base.replace("  ceo: [erin@example.com]", "  king: [erin@example.com]"));
+    add(
+        "roles ceo empty",
+        base.replace("  ceo: [erin@example.com]", "  ceo: []"),
+    );
+    add(
+        "roles unknown role",
+        base.replace("  ceo: [erin@example.com]", "  king: [erin@example.com]"),
+    );
     add("roles null", set_top(&base, "roles", Some("roles:")));
     add("windows null", set_top(&base, "windows", Some("windows:")));
     add("freezes null", set_top(&base, "freezes", Some("freezes:")));
@@ -467,32 +639,102 @@ fn policy_cases() -> Vec<Case> {
     for d in DATES {
         add(
             &format!("freeze start {d}"),
-            set_top(&base, "freezes", Some(&format!("freezes:\n  - {{name: X, start: {d}, end: 2027-01-04}}"))),
+            set_top(
+                &base,
+                "freezes",
+                Some(&format!("freezes:\n  - {{name: X, start: {d}, end: 2027-01-04}}")),
+            ),
         );
     }
-    add("freeze allow null", set_top(&base, "freezes", Some("freezes:\n  - {name: X, start: 2026-12-21, end: 2027-01-04, allow: }")));
-    add("freeze name !!binary", set_top(&base, "freezes", Some("freezes:\n  - {name: !!binary aGk=, start: 2026-12-21, end: 2027-01-04}")));
-    for span in ["15m", "15 m", "+15m", "15M", "0m", "99999999999999999999m", "9999999999999d", "99999999999999d", "1.5h", "15"] {
-        add(&format!("rto simple {span}"), set_top(&base, "rto", Some(&format!("rto: {{simple: \"{span}\"}}"))));
+    add(
+        "freeze allow null",
+        set_top(
+            &base,
+            "freezes",
+            Some("freezes:\n  - {name: X, start: 2026-12-21, end: 2027-01-04, allow: }"),
+        ),
+    );
+    add(
+        "freeze name !!binary",
+        set_top(
+            &base,
+            "freezes",
+            Some("freezes:\n  - {name: !!binary aGk=, start: 2026-12-21, end: 2027-01-04}"),
+        ),
+    );
+    for span in [
+        "15m",
+        "15 m",
+        "+15m",
+        "15M",
+        "0m",
+        "99999999999999999999m",
+        "9999999999999d",
+        "99999999999999d",
+        "1.5h",
+        "15",
+    ] {
+        add(
+            &format!("rto simple {span}"),
+            set_top(&base, "rto", Some(&format!("rto: {{simple: \"{span}\"}}"))),
+        );
     }
     for rate in ["0.05", "5", "\"0.05\"", ".nan", "null"] {
-        add(&format!("targets emergency_rate {rate}"), set_top(&base, "targets", Some(&format!("targets: {{emergency_rate: {rate}}}"))));
+        add(
+            &format!("targets emergency_rate {rate}"),
+            set_top(&base, "targets", Some(&format!("targets: {{emergency_rate: {rate}}}"))),
+        );
     }
     for count in ["3", "0", "-1", "3.0", "4294967296", "\"3\""] {
-        add(&format!("approval count {count}"), set_top(&base, "approvals", Some(&format!("approvals:\n  major: [{{role: cab, count: {count}}}]"))));
+        add(
+            &format!("approval count {count}"),
+            set_top(
+                &base,
+                "approvals",
+                Some(&format!("approvals:\n  major: [{{role: cab, count: {count}}}]")),
+            ),
+        );
     }
-    add("approvals standard other", set_top(&base, "approvals", Some("approvals: {standard: auto}")));
-    add("risk_matrix unknown level", set_top(&base, "risk_matrix", Some("risk_matrix: {huge: {low: major}}")));
-    add("testing unknown kind", set_top(&base, "testing", Some("testing: {normal: [fuzzing]}")));
-    add("signing_keys number key", set_top(&base, "signing_keys", Some("signing_keys: {1: ssh-ed25519 AAAA}")));
-    add("require_signed_approvals yes", set_top(&base, "require_signed_approvals", Some("require_signed_approvals: yes")));
-    add("require_signed_approvals tagged", set_top(&base, "require_signed_approvals", Some("require_signed_approvals: !flag true")));
+    add(
+        "approvals standard other",
+        set_top(&base, "approvals", Some("approvals: {standard: auto}")),
+    );
+    add(
+        "risk_matrix unknown level",
+        set_top(&base, "risk_matrix", Some("risk_matrix: {huge: {low: major}}")),
+    );
+    add(
+        "testing unknown kind",
+        set_top(&base, "testing", Some("testing: {normal: [fuzzing]}")),
+    );
+    add(
+        "signing_keys number key",
+        set_top(&base, "signing_keys", Some("signing_keys: {1: ssh-ed25519 AAAA}")),
+    );
+    add(
+        "require_signed_approvals yes",
+        set_top(&base, "require_signed_approvals", Some("require_signed_approvals: yes")),
+    );
+    add(
+        "require_signed_approvals tagged",
+        set_top(
+            &base,
+            "require_signed_approvals",
+            Some("require_signed_approvals: !flag true"),
+        ),
+    );
     add("unknown key", set_top(&base, "windowz", Some("windowz: []")));
     add("extension key", set_top(&base, "x-owner", Some("x-owner: platform")));
     add("empty mapping", "{}\n".into());
     add("empty document", String::new());
-    add("merge key", "x-base: &b {change-manager: [sam@example.com]}\nroles:\n  <<: *b\n".into());
-    add("unavailable dates", "unavailable:\n  - {who: sam@example.com, from: 2026-12-1, to: 2026-12-03}\n".into());
+    add(
+        "merge key",
+        "x-base: &b {change-manager: [sam@example.com]}\nroles:\n  <<: *b\n".into(),
+    );
+    add(
+        "unavailable dates",
+        "unavailable:\n  - {who: sam@example.com, from: 2026-12-1, to: 2026-12-03}\n".into(),
+    );
     cases
 }
 
@@ -514,12 +756,18 @@ fn template_cases() -> Vec<Case> {
         add("systems null", set_top(&base, "systems", Some("systems:")));
         add("testing null", set_top(&base, "testing", Some("testing:")));
         add("deployment null", set_top(&base, "deployment", Some("deployment:")));
-        add("deployment steps null", set_top(&base, "deployment", Some("deployment:\n  steps:")));
+        add(
+            "deployment steps null",
+            set_top(&base, "deployment", Some("deployment:\n  steps:")),
+        );
         add("description null", set_top(&base, "description", Some("description:")));
         add("risk missing", set_top(&base, "risk", None));
         add("title !!binary", set_top(&base, "title", Some("title: !!binary aGk=")));
         add("unknown key", set_top(&base, "titel", Some("titel: x")));
-        add("rollback kind bad", set_top(&base, "rollback", Some("rollback: {kind: easy}")));
+        add(
+            "rollback kind bad",
+            set_top(&base, "rollback", Some("rollback: {kind: easy}")),
+        );
     }
     cases
 }
@@ -620,7 +868,10 @@ fn schema_and_chg_check_agree_on_generated_and_mutated_documents() {
     let total = outcomes.len();
     let rejected = outcomes.iter().filter(|o| o.chg.is_err()).count();
     assert!(total >= 300, "only {total} cases");
-    assert!(rejected > total / 5 && rejected < total * 4 / 5, "{rejected} of {total} rejected: mutations too weak or too strong");
+    assert!(
+        rejected > total / 5 && rejected < total * 4 / 5,
+        "{rejected} of {total} rejected: mutations too weak or too strong"
+    );
     // Every disagreement the issue reported is among the cases.
     let labels: BTreeSet<&str> = outcomes.iter().map(|o| o.label.as_str()).collect();
     for needed in [
@@ -648,7 +899,12 @@ fn schema_and_chg_check_agree_on_generated_and_mutated_documents() {
         let listed = STRICTER.iter().find(|(label, _)| o.label == *label);
         if let Some((label, _)) = listed {
             stricter_seen.insert(*label);
-            assert!(o.chg.is_err() && o.schema.is_ok(), "{label}: listed as stricter, but chg {:?}, schema {:?}", o.chg, o.schema);
+            assert!(
+                o.chg.is_err() && o.schema.is_ok(),
+                "{label}: listed as stricter, but chg {:?}, schema {:?}",
+                o.chg,
+                o.schema
+            );
             continue;
         }
         if o.chg.is_ok() != o.schema.is_ok() {
@@ -668,7 +924,10 @@ fn schema_and_chg_check_agree_on_generated_and_mutated_documents() {
 fn where_chg_is_stricter_the_schema_says_so() {
     let policy = schema("policy").to_string();
     for (label, phrase) in STRICTER {
-        assert!(policy.contains(phrase), "{label}: the policy schema's descriptions do not mention {phrase}");
+        assert!(
+            policy.contains(phrase),
+            "{label}: the policy schema's descriptions do not mention {phrase}"
+        );
     }
     let zone = &schema("policy")["$defs"]["WindowRule"]["properties"]["time_zone"]["description"];
     assert!(zone.as_str().unwrap_or("").contains("IANA"), "{zone}");
@@ -678,8 +937,25 @@ fn where_chg_is_stricter_the_schema_says_so() {
 // Standard formats only, and Ajv 8 strict mode.
 
 const STANDARD_FORMATS: &[&str] = &[
-    "date-time", "date", "time", "duration", "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6", "uri",
-    "uri-reference", "iri", "iri-reference", "uuid", "uri-template", "json-pointer", "relative-json-pointer", "regex",
+    "date-time",
+    "date",
+    "time",
+    "duration",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uuid",
+    "uri-template",
+    "json-pointer",
+    "relative-json-pointer",
+    "regex",
 ];
 
 fn formats(value: &Value, out: &mut BTreeSet<String>) {
@@ -700,8 +976,14 @@ fn schemas_use_only_formats_json_schema_defines() {
     for name in ["change", "policy", "template"] {
         let mut found = BTreeSet::new();
         formats(&schema(name), &mut found);
-        let unknown: Vec<&String> = found.iter().filter(|f| !STANDARD_FORMATS.contains(&f.as_str())).collect();
-        assert!(unknown.is_empty(), "{name}.schema.json uses formats no draft defines: {unknown:?}");
+        let unknown: Vec<&String> = found
+            .iter()
+            .filter(|f| !STANDARD_FORMATS.contains(&f.as_str()))
+            .collect();
+        assert!(
+            unknown.is_empty(),
+            "{name}.schema.json uses formats no draft defines: {unknown:?}"
+        );
     }
 }
 
@@ -709,7 +991,10 @@ fn schemas_use_only_formats_json_schema_defines() {
 fn schemas_compile_in_ajv_strict_mode() {
     let node_modules = tools_dir().join("node_modules");
     if !node_modules.join("ajv").is_dir() || !node_modules.join("ajv-formats").is_dir() {
-        return missing_tool(&format!("Ajv 8 (npm ajv and ajv-formats in {})", node_modules.display()));
+        return missing_tool(&format!(
+            "Ajv 8 (npm ajv and ajv-formats in {})",
+            node_modules.display()
+        ));
     }
     let script = r#"
 const Ajv2020 = require("ajv/dist/2020");

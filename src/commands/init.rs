@@ -17,13 +17,28 @@ pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
     std::fs::create_dir_all(store.dir()).with_context(|| format!("cannot create {}", store.display(store.dir())))?;
     let policy = store.policy_path();
     if !policy.exists() {
-        store.write_atomic(&policy, DEFAULT_POLICY_YAML.as_bytes())?;
+        let text = format!("{}{DEFAULT_POLICY_YAML}", header("schemas/policy.schema.json"));
+        store.write_atomic(&policy, text.as_bytes())?;
         written.push(policy);
     }
     for (name, text) in DEFAULT_TEMPLATES {
         let path = store.templates_dir().join(format!("{name}.yaml"));
         if !path.exists() {
+            let text = format!("{}{text}", header("../schemas/template.schema.json"));
             store.write_atomic(&path, text.as_bytes())?;
+            written.push(path);
+        }
+    }
+    // The schemas the files' headers point at, so editors find them offline
+    // and at the version of chg that made the store.
+    for (kind, schema) in [
+        ("change", crate::schema::change()),
+        ("policy", crate::schema::policy()),
+        ("template", crate::schema::template()),
+    ] {
+        let path = store.schemas_dir().join(format!("{kind}.schema.json"));
+        if !path.exists() {
+            store.write_atomic(&path, crate::schema::to_text(&schema).as_bytes())?;
             written.push(path);
         }
     }
@@ -57,6 +72,11 @@ pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
         crate::output::print(&message)?;
     }
     Ok(0)
+}
+
+/// The yaml-language-server line that names a file's schema, relative to the file.
+pub fn header(schema: &str) -> String {
+    format!("# yaml-language-server: $schema={schema}\n")
 }
 
 /// The pull-request workflow `chg init --ci github` writes.
