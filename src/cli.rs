@@ -35,7 +35,7 @@ pub struct GlobalArgs {
     /// Output format; each command lists the ones it supports.
     #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
-    /// When to colour output: auto means on a terminal without `NO_COLOR`.
+    /// When to colour output: auto means on a terminal, unless `NO_COLOR` is set or `TERM=dumb`; `CLICOLOR_FORCE=1` colours a pipe.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Write the file but do not commit it.
@@ -203,6 +203,17 @@ pub enum Command {
     ///
     /// Example: `chg gate CHG-2026-0042 --start --format github`
     Gate(GateArgs),
+    /// List production commits that reached the branch without an approved, in-window change.
+    ///
+    /// Reads the commits since `--since` on the branch of each `--repo` (the
+    /// store's own repository when none is given) that touch the policy's
+    /// `production_paths` (or `--paths`), and lists those that name no change
+    /// in the policy's `change_trailer` (`Change: CHG-2026-0042`), name one
+    /// that was not approved when the commit was made, or one whose window
+    /// did not contain the commit time. Exit status 1 when there is any.
+    ///
+    /// Example: `chg untracked --since 2026-11-01 --repo ../checkout-api --format csv`
+    Untracked(UntrackedArgs),
     /// Show what needs action now, and by whom.
     ///
     /// Example: `chg status`
@@ -211,7 +222,7 @@ pub enum Command {
     ///
     /// Example: `chg log CHG-2026-0042 --format json`
     Log(LogArgs),
-    /// Compute the monthly metrics of the guide and the figures the history judges.
+    /// Compute the monthly metrics against their targets, and the figures the history judges.
     ///
     /// Example: `chg metrics --month 2026-11 --explain`
     Metrics(MetricsArgs),
@@ -222,9 +233,28 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
+pub struct UntrackedArgs {
+    /// The first day looked at (UTC), inclusive.
+    #[arg(long, value_name = "DATE")]
+    pub since: String,
+    /// Production path globs (`src/**`, `deploy/*.yaml`), replacing the policy's `production_paths`.
+    #[arg(long, value_name = "GLOB", num_args = 1..)]
+    pub paths: Vec<String>,
+    /// An application repository to read (repeatable; default: the store's own).
+    #[arg(long = "repo", value_name = "PATH")]
+    pub repos: Vec<PathBuf>,
+    /// The production branch in each repository.
+    #[arg(long, value_name = "REF", default_value = "HEAD")]
+    pub branch: String,
+}
+
+#[derive(Debug, Args)]
 pub struct LogArgs {
     /// The change id, e.g. CHG-2026-0042.
     pub id: String,
+    /// Also list the commits of this repository that name the change in a trailer (repeatable).
+    #[arg(long = "repo", value_name = "PATH")]
+    pub repos: Vec<PathBuf>,
     /// Answer from the repository as it was at this commit (a commit id, branch or tag).
     #[arg(long, value_name = "REV")]
     pub as_of: Option<String>,
@@ -291,7 +321,7 @@ pub enum ReportKind {
         #[arg(long, value_name = "DATE")]
         date: Option<String>,
     },
-    /// The monthly management report: the metrics of guide section 9.3, volume
+    /// The monthly management report: the metrics against their targets, volume
     /// by class and system, emergency trends, rollback analysis, recommendations.
     ///
     /// Example: `chg report monthly --month 2026-11 --format html --output nov.html`
@@ -333,9 +363,21 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
+    /// The change manager, `"Name <email>"` or an email (default: you, from
+    /// git's user.name and user.email). Repeat for several.
+    #[arg(long, value_name = "PERSON")]
+    pub change_manager: Vec<String>,
+    /// Someone else in a role, `ROLE=PERSON`, e.g. `--role cab="Ana Silva <ana@acme.test>"`.
+    /// Roles: change-manager, engineering-lead, cab, ciso, cto, ceo. Repeat for each person.
+    #[arg(long, value_name = "ROLE=PERSON")]
+    pub role: Vec<String>,
     /// Also write a CI workflow that runs `chg check --base` on pull requests.
-    #[arg(long, value_enum, value_name = "SYSTEM")]
+    #[arg(long, value_enum, value_name = "SYSTEM", requires = "chg_source")]
     pub ci: Option<CiSystem>,
+    /// Where the CI workflow installs chg from: `GIT_URL@REV` (pin a commit
+    /// id or tag) or a version published on crates.io, e.g. `0.1.0`.
+    #[arg(long, value_name = "SOURCE")]
+    pub chg_source: Option<String>,
 }
 
 /// CI systems `chg init --ci` writes a workflow for.

@@ -290,13 +290,12 @@ pub fn generate(options: &Options) -> Result<String> {
                         rng.minutes(26 * 60, 50 * 60)
                     };
                 push(written, CAROL, Step::Approve(3), "approve in writing");
-                push(written + rng.minutes(5, 60), p.requester, Step::Finish, "complete");
-                let review = p.finish
-                    + if rng.chance(85) {
-                        rng.minutes(24 * 60, 4 * 24 * 60)
-                    } else {
-                        rng.minutes(6 * 24 * 60, 9 * 24 * 60)
-                    };
+                let completed = written + rng.minutes(5, 60);
+                push(completed, p.requester, Step::Finish, "complete");
+                // Within the policy's 5 days of the finish, and after the
+                // commit that completes the record (else that commit would
+                // write the record back without its review).
+                let review = (p.finish + rng.minutes(24 * 60, 4 * 24 * 60)).max(completed + rng.minutes(30, 120));
                 push(review, p.requester, Step::PostReview, "post-review");
             }
             Classification::Standard => {
@@ -585,10 +584,10 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
             cvss: None,
             impact_of_not_implementing: Some("Customers cannot check out.".into()),
             cab_review: Some(CabReview {
-                date: Some(crate::report::weekly::next_meeting(
-                    &crate::policy::Policy::default(),
-                    p.finish,
-                )),
+                // The meeting the rule expects: the first one after the finish.
+                date: Some(
+                    crate::rules::emergency::next_cab_meeting(p.finish, &crate::policy::Policy::default()).date_naive(),
+                ),
                 feedback: Some("Presented; no objections.".into()),
             }),
             post_review: None,

@@ -2,47 +2,42 @@
 //! branch adds and hands each record's before-and-after to the pure history
 //! rules, then places their findings on the lines of the record in HEAD.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write as _;
-
 use anyhow::{bail, Result};
-use git2::Oid;
 
 use crate::document::{self, Position};
 use crate::finding::Finding;
-use crate::git::CommitInfo;
+use crate::git::{AllowedSigners, Commit, ObjectId};
 use crate::policy::Policy;
 use crate::record::Record;
 use crate::rules::history::{self, HistoryFinding, Step};
-use crate::store::Store;
+use crate::store::{record_id, Store};
 
 /// Runs the history rules over the commits in `base..HEAD` (from their merge base).
 pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
     let repo = store.repo();
-    let head = repo.resolve_commit("HEAD")?;
-    let base_tip = repo.resolve_commit(base_rev)?;
+    let head = repo.resolve("HEAD")?;
+    let base_tip = repo.resolve(base_rev)?;
     let base = repo.merge_base(base_tip, head)?;
-    let commits = repo.commits_between(base, head)?;
-    for commit in &commits {
-        if commit.parents.iter().any(|p| !repo.has_commit(*p)) || (repo.is_shallow() && commit.parents.is_empty()) {
-            bail!(
-                "the history between {base_rev} and HEAD is incomplete (a shallow clone)\n  hint: fetch the whole history: `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout"
-            );
-        }
-    }
     let prefix = store.display(store.dir());
     let policy_path = format!("{prefix}/policy.yaml");
-    let policy_at_base = match repo.blob_at(base, &policy_path)? {
-        Some(bytes) => document::parse::<Policy>(&String::from_utf8_lossy(&bytes))
-            .map(|p| p.value)
-            .unwrap_or_default(),
-        None => Policy::default(),
+    let policy_at = |commit: ObjectId| -> Result<Option<Policy>> {
+        Ok(repo.blob_at(commit, &policy_path)?.map(|bytes| {
+            document::parse::<Policy>(&String::from_utf8_lossy(&bytes))
+                .map(|p| p.value)
+                .unwrap_or_default()
+        }))
     };
-    let signers = allowed_signers(&policy_at_base)?;
-    let signed = |commit: &CommitInfo, email: &str| -> bool {
+    let base_policy = policy_at(base)?;
+    let policy_at_base = base_policy.clone().unwrap_or_default();
+    let signers = if policy_at_base.require_signed_approvals {
+        Some(AllowedSigners::new(&policy_at_base.signing_keys)?)
+    } else {
+        None
+    };
+    let signed = |commit: &Commit, email: &str| -> bool {
         signers
             .as_ref()
-            .is_some_and(|file| repo.commit_signed_by(commit.id, email, file.path()).unwrap_or(false))
+            .is_some_and(|file| repo.commit_signed_by(commit.id, email, file).unwrap_or(false))
     };
     let check: Option<history::SignatureCheck> = if policy_at_base.require_signed_approvals {
         Some(&signed)
@@ -51,23 +46,33 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
     };
 
     let mut found: Vec<HistoryFinding> = Vec::new();
-    for commit in &commits {
-        let changed = changed_by(store, commit, &prefix)?;
+    let stats = repo.walk_changes(head, Some(base), &prefix, &|_| true, &mut |commit, changes| {
         let mut steps: Vec<(String, Option<Record>, Option<Record>)> = Vec::new();
-        for path in changed {
-            if path == policy_path || path.starts_with(&format!("{prefix}/templates/")) {
-                found.extend(history::check_policy_edit(commit, &path, &policy_at_base));
+        for change in changes {
+            let path = &change.path;
+            if *path == policy_path || path.starts_with(&format!("{prefix}/templates/")) {
+                if base_policy.is_some() {
+                    found.extend(history::check_policy_edit(commit, path, &policy_at_base));
+                    continue;
+                }
+                // The base has no policy: the branch sets the store up. Its
+                // first policy answers for itself; later edits answer to it.
+                let before = match commit.parents.first() {
+                    Some(parent) => policy_at(*parent)?,
+                    None => None,
+                };
+                found.extend(match before {
+                    Some(before) => history::check_policy_edit(commit, path, &before),
+                    None => history::check_first_policy(commit, path, policy_at(commit.id)?.as_ref()),
+                });
                 continue;
             }
-            if !is_record_path(&path, &prefix) {
+            if record_id(&prefix, path).is_none() {
                 continue;
             }
-            let old = match commit.parents.first() {
-                Some(parent) => parse_at(store, *parent, &path)?,
-                None => None,
-            };
-            let new = parse_at(store, commit.id, &path)?;
-            steps.push((path, old, new));
+            let old = parse_blob(store, change.old, path)?;
+            let new = parse_blob(store, change.new, path)?;
+            steps.push((path.clone(), old, new));
         }
         pair_renames(&mut steps);
         for (path, old, new) in &steps {
@@ -79,44 +84,20 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
             };
             found.extend(history::check_step(&step, &policy_at_base, check));
         }
+        Ok(())
+    })?;
+    if stats.gap.is_some() {
+        bail!(
+            "the history between {base_rev} and HEAD is incomplete (a shallow clone)\n  hint: fetch the whole history: `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout"
+        );
     }
     found.extend(duplicates_across_branches(store, base, base_tip, head, &prefix)?);
     Ok(found.into_iter().map(|f| place(store, f)).collect())
 }
 
-/// The record files a commit changed; for a merge, only what differs from every parent.
-fn changed_by(store: &Store, commit: &CommitInfo, prefix: &str) -> Result<Vec<String>> {
-    let repo = store.repo();
-    if commit.parents.len() <= 1 {
-        return repo.changed_files(commit.parents.first().copied(), commit.id, prefix);
-    }
-    let mut common: Option<BTreeSet<String>> = None;
-    for parent in &commit.parents {
-        let files: BTreeSet<String> = repo
-            .changed_files(Some(*parent), commit.id, prefix)?
-            .into_iter()
-            .collect();
-        common = Some(match common {
-            None => files,
-            Some(c) => c.intersection(&files).cloned().collect(),
-        });
-    }
-    Ok(common.unwrap_or_default().into_iter().collect())
-}
-
-fn is_record_path(path: &str, prefix: &str) -> bool {
-    let Some(rest) = path.strip_prefix(prefix).and_then(|r| r.strip_prefix('/')) else {
-        return false;
-    };
-    let mut parts = rest.split('/');
-    let (Some(year), Some(file), None) = (parts.next(), parts.next(), parts.next()) else {
-        return false;
-    };
-    year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) && (file.ends_with(".yaml") || file.ends_with(".yml"))
-}
-
-fn parse_at(store: &Store, commit: Oid, path: &str) -> Result<Option<Record>> {
-    let Some(bytes) = store.repo().blob_at(commit, path)? else {
+fn parse_blob(store: &Store, blob: Option<ObjectId>, path: &str) -> Result<Option<Record>> {
+    let Some(blob) = blob else { return Ok(None) };
+    let Some(bytes) = store.repo().blob_bytes(blob)? else {
         return Ok(None);
     };
     let text = String::from_utf8_lossy(&bytes);
@@ -150,9 +131,9 @@ fn pair_renames(steps: &mut Vec<(String, Option<Record>, Option<Record>)>) {
 /// Records the branch adds whose id the base already holds with other content.
 fn duplicates_across_branches(
     store: &Store,
-    merge_base: Oid,
-    base_tip: Oid,
-    head: Oid,
+    merge_base: ObjectId,
+    base_tip: ObjectId,
+    head: ObjectId,
     prefix: &str,
 ) -> Result<Vec<HistoryFinding>> {
     let repo = store.repo();
@@ -160,7 +141,8 @@ fn duplicates_across_branches(
     let added: Vec<String> = repo
         .changed_files(Some(merge_base), head, prefix)?
         .into_iter()
-        .filter(|p| is_record_path(p, prefix))
+        .map(|c| c.path)
+        .filter(|p| record_id(prefix, p).is_some())
         .collect();
     for path in added {
         if repo.blob_at(merge_base, &path)?.is_some() {
@@ -188,22 +170,6 @@ fn duplicates_across_branches(
         }
     }
     Ok(out)
-}
-
-/// Writes the policy's signing keys as a git allowed-signers file, if it lists any.
-pub fn allowed_signers(policy: &Policy) -> Result<Option<tempfile::NamedTempFile>> {
-    if !policy.require_signed_approvals {
-        return Ok(None);
-    }
-    let mut file = tempfile::NamedTempFile::new()?;
-    let keys: BTreeMap<&String, &String> = policy.signing_keys.iter().collect();
-    for (email, key) in keys {
-        // One principal per line; a key with a newline in it cannot add lines.
-        let key = key.lines().next().unwrap_or("").trim();
-        writeln!(file, "{email} namespaces=\"git\" {key}")?;
-    }
-    file.flush()?;
-    Ok(Some(file))
 }
 
 /// Places a history finding on the line of the key in HEAD's version of the file.

@@ -17,28 +17,19 @@ use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::git::{CommitMeta, FileChange, ObjectId, Repo};
+use crate::git::{Commit, FileChange, ObjectId, Repo};
 use crate::metrics::{Change, Facts, RollbackTimes, Stamp};
 use crate::record::{Classification, Decision, Method, Outcome, RollbackKind, Status};
 
-/// The folder walked, relative to the work tree.
-pub const PREFIX: &str = "changes";
+use crate::store::record_id;
 
-/// Returns the record id of a record path `changes/<yyyy>/CHG-….yaml`.
-pub fn record_id(path: &str) -> Option<&str> {
-    let rest = path.strip_prefix("changes/")?;
-    let (year, name) = rest.split_once('/')?;
-    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) || name.contains('/') {
-        return None;
+/// Only `<store>/<yyyy>` is entered: templates and other folders hold no records.
+fn year_dirs(prefix: &str) -> impl Fn(&str) -> bool + '_ {
+    move |path: &str| {
+        path.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .is_some_and(|n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()))
     }
-    name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml"))
-}
-
-fn keep_dir(path: &str) -> bool {
-    // `changes/<yyyy>` only: templates and other folders hold no records.
-    path.rsplit('/')
-        .next()
-        .is_some_and(|n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The summary of one version of a record: what the facts and metrics need.
@@ -250,6 +241,9 @@ pub struct Tracked {
 pub struct History {
     /// The last commit walked.
     pub tip: Option<String>,
+    /// The store folder walked, relative to the work tree (`changes`).
+    #[serde(default)]
+    pub prefix: String,
     /// By path (`changes/2026/CHG-2026-0001.yaml`).
     pub files: BTreeMap<String, Tracked>,
     /// Why the history is incomplete (shallow clone, missing parent), when it is.
@@ -270,17 +264,20 @@ pub enum Source {
 impl History {
     /// Builds the history of every record as of `tip`, using and refreshing
     /// the cache unless `no_cache`; the cache is written only when `tip` is HEAD.
-    pub fn build(repo: &Repo, tip: ObjectId, no_cache: bool) -> Result<(History, Source)> {
+    pub fn build(repo: &Repo, prefix: &str, tip: ObjectId, no_cache: bool) -> Result<(History, Source)> {
         Repo::verify_object_hashes(false);
         Repo::cache_objects(false);
         let head = repo.head_commit()?;
         let cache = Cache::path(repo);
-        let mut start = History::default();
+        let mut start = History {
+            prefix: prefix.to_string(),
+            ..History::default()
+        };
         let mut hide = None;
         if !no_cache {
             if let Some(cached) = Cache::read(repo, &cache) {
                 if let Some(id) = cached.tip.as_deref().and_then(ObjectId::parse) {
-                    if repo.is_ancestor(id, tip)? {
+                    if cached.prefix == prefix && repo.is_ancestor(id, tip)? {
                         hide = Some(id);
                         start = cached;
                     }
@@ -326,14 +323,14 @@ impl History {
             .find(|(id, _)| *id == blob)
             .map(|(_, t)| t.as_str())
             .ok_or_else(|| anyhow::anyhow!("internal error: {path} at {blob} was not read"))?;
-        Ok(Snapshot::parse(record_id(path).unwrap_or(""), text))
+        Ok(Snapshot::parse(record_id(&self.prefix, path).unwrap_or(""), text))
     }
 
     /// Folds one commit's changed files into the facts.
     ///
     /// `texts` holds the text of every changed blob that is not the latest
     /// version this history holds for its path.
-    pub fn apply(&mut self, texts: &[(ObjectId, String)], meta: &CommitMeta, changes: &[FileChange]) -> Result<()> {
+    pub fn apply(&mut self, texts: &[(ObjectId, String)], meta: &Commit, changes: &[FileChange]) -> Result<()> {
         let stamp = Stamp {
             commit: meta.id,
             at: meta.time,
@@ -341,7 +338,7 @@ impl History {
         };
         let mut versions = Vec::new();
         for c in changes {
-            if record_id(&c.path).is_none() {
+            if record_id(&self.prefix, &c.path).is_none() {
                 continue;
             }
             let old = c.old.map(|b| self.snapshot(texts, &c.path, b)).transpose()?;
@@ -387,7 +384,7 @@ impl History {
                         }
                     }
                     // A merge combines what the branches did; the branch commits are judged.
-                    for approver in n.approvers.iter().filter(|_| meta.parent_count < 2) {
+                    for approver in n.approvers.iter().filter(|_| !meta.is_merge()) {
                         if !had.contains(approver) && *approver != stamp.by {
                             f.approvals_by_others.push((approver.clone(), stamp.clone()));
                         }
@@ -399,7 +396,7 @@ impl History {
                         earliest(&mut f.post_review, &stamp);
                     }
                     if let Some(o) = &old {
-                        if o.scope != n.scope && !o.approvers.is_empty() && meta.parent_count < 2 {
+                        if o.scope != n.scope && !o.approvers.is_empty() && !meta.is_merge() {
                             f.edits_after_approval.push(stamp.clone());
                         }
                     }
@@ -425,7 +422,7 @@ impl History {
             if t.blob.is_none() {
                 continue;
             }
-            let Some(id) = record_id(&path).map(str::to_string) else {
+            let Some(id) = record_id(&self.prefix, &path).map(str::to_string) else {
                 continue;
             };
             match t.latest.change {
@@ -440,7 +437,7 @@ impl History {
 
 /// One commit's work for the parsing thread.
 struct Batch {
-    meta: CommitMeta,
+    meta: Commit,
     changes: Vec<FileChange>,
     texts: Vec<(ObjectId, String)>,
 }
@@ -456,6 +453,7 @@ fn walk_pipelined(
 ) -> Result<(History, crate::git::WalkStats)> {
     // The latest blob of each path, as the parsing thread will hold it, so
     // that only blobs it has not summarised are read and sent.
+    let prefix = history.prefix.clone();
     let mut latest: HashMap<String, ObjectId> = history
         .files
         .iter()
@@ -470,11 +468,11 @@ fn walk_pipelined(
             Ok(history)
         });
         let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
-        let walked = repo.walk_changes(tip, hide, PREFIX, &keep_dir, &mut |meta, changes| {
+        let walked = repo.walk_changes(tip, hide, &prefix, &year_dirs(&prefix), &mut |meta, changes| {
             progress.add(1);
             let changes: Vec<FileChange> = changes
                 .iter()
-                .filter(|c| record_id(&c.path).is_some())
+                .filter(|c| record_id(&prefix, &c.path).is_some())
                 .cloned()
                 .collect();
             if changes.is_empty() {
@@ -666,23 +664,23 @@ pub struct LogEntry {
 
 /// The audit trail of the record `id` (at `path` at the tip): every commit
 /// that touched its file, oldest first, across renumbers, in one walk.
-pub fn record_log(repo: &Repo, tip: ObjectId, path: &str) -> Result<(Vec<LogEntry>, Option<String>)> {
+pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Result<(Vec<LogEntry>, Option<String>)> {
     Repo::verify_object_hashes(false);
     Repo::cache_objects(false);
     struct Raw {
         meta: usize,
         change: FileChange,
     }
-    let mut metas: Vec<CommitMeta> = Vec::new();
+    let mut metas: Vec<Commit> = Vec::new();
     let mut raws: Vec<Raw> = Vec::new();
     // A renumber keeps the year, so only the record's year folder is entered.
-    let year_dir = path.rsplit_once('/').map_or(PREFIX, |(dir, _)| dir).to_string();
+    let year_dir = path.rsplit_once('/').map_or(prefix, |(dir, _)| dir).to_string();
     let only_year = |dir: &str| dir == year_dir;
     let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
-    let stats = repo.walk_changes(tip, None, PREFIX, &only_year, &mut |meta, changes| {
+    let stats = repo.walk_changes(tip, None, prefix, &only_year, &mut |meta, changes| {
         progress.add(1);
         let mut kept = false;
-        for c in changes.iter().filter(|c| record_id(&c.path).is_some()) {
+        for c in changes.iter().filter(|c| record_id(prefix, &c.path).is_some()) {
             kept = true;
             raws.push(Raw {
                 meta: metas.len(),
@@ -779,7 +777,7 @@ pub fn record_log(repo: &Repo, tip: ObjectId, path: &str) -> Result<(Vec<LogEntr
             path: raw.change.path.clone(),
             renamed_from: renamed,
             action,
-            merge: meta.parent_count > 1,
+            merge: meta.is_merge(),
             changes,
         });
     }

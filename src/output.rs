@@ -133,6 +133,22 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Makes record text (names, titles, file names, messages quoting them) safe
+/// for text output: control characters and line breaks become visible
+/// escapes ([`visible`]), so nothing from a record can start a new line or
+/// send a terminal escape; and a value that would itself begin a CI log
+/// command (`::error::`, `##[error]`, `##vso[`) gets a backslash in front.
+/// The one place record text is neutralised for every text format.
+pub fn safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let shown = visible(text);
+    let start = shown.trim_start();
+    if start.starts_with("::") || start.starts_with("##") {
+        let indent = shown.len() - start.len();
+        return std::borrow::Cow::Owned(format!("{}\\{}", &shown[..indent], start));
+    }
+    shown
+}
+
 /// Escapes text for a Markdown table cell.
 pub fn md_cell(text: &str) -> String {
     md_text(text).replace('|', "\\|").replace('\n', " ")
@@ -165,6 +181,8 @@ pub fn csv_field(text: &str) -> String {
     } else {
         text
     };
+    // A quoted line break is valid CSV but still starts a new line in a log.
+    let text = safe(text);
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

@@ -52,15 +52,43 @@ impl Person {
         &self.name
     }
 
-    /// Returns true when both are the same person (same email, ignoring case).
+    /// Returns true when both are the same person (the same email, [`emails_match`]).
     pub fn same_as(&self, other: &Person) -> bool {
-        self.email.eq_ignore_ascii_case(&other.email)
+        emails_match(&self.email, &other.email)
     }
 
-    /// Returns true when the email matches, ignoring case.
+    /// Returns true when the email matches ([`emails_match`]).
     pub fn has_email(&self, email: &str) -> bool {
-        self.email.eq_ignore_ascii_case(email)
+        emails_match(&self.email, email)
     }
+}
+
+/// Returns true when two emails name the same mailbox: the part before the
+/// `@` exactly, the domain in any case (domains are case-insensitive; a
+/// mailbox need not be, and a looser match would let one person pass for
+/// another).
+pub fn emails_match(a: &str, b: &str) -> bool {
+    match (a.rsplit_once('@'), b.rsplit_once('@')) {
+        (Some((la, da)), Some((lb, db))) => la == lb && da.eq_ignore_ascii_case(db),
+        _ => a == b,
+    }
+}
+
+/// Describes the characters that make an email a possible look-alike: letters
+/// outside ASCII mixed with ASCII letters (a Cyrillic `а` among Latin ones).
+/// `None` for an ordinary email, and for one written wholly in another script.
+pub fn lookalike(email: &str) -> Option<String> {
+    let ascii = email.chars().any(|c| c.is_ascii_alphabetic());
+    let others: Vec<char> = email.chars().filter(|c| !c.is_ascii() && c.is_alphabetic()).collect();
+    if !ascii || others.is_empty() {
+        return None;
+    }
+    let mut codes: Vec<String> = others
+        .iter()
+        .map(|c| format!("`{c}` U+{:04X}", u32::from(*c)))
+        .collect();
+    codes.dedup();
+    Some(codes.join(", "))
 }
 
 impl fmt::Display for Person {

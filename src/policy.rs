@@ -46,6 +46,7 @@ impl Day {
 #[serde(default, deny_unknown_fields)]
 pub struct Policy {
     /// Who may act in each role, by email. When given, it replaces the default roles whole.
+    #[serde(deserialize_with = "role_members")]
     pub roles: BTreeMap<Role, Vec<String>>,
     /// The approvals each class needs.
     pub approvals: ApprovalRules,
@@ -68,6 +69,11 @@ pub struct Policy {
     pub signing_keys: BTreeMap<String, String>,
     /// Requires approval commits to be signed by the approver's key.
     pub require_signed_approvals: bool,
+    /// The git trailer a commit names the change it implements with (`Change: CHG-2026-0042`).
+    pub change_trailer: String,
+    /// The paths of the application repositories that count as production
+    /// (globs: `*` within a folder, `**` across folders), for `chg untracked`.
+    pub production_paths: Vec<String>,
 }
 
 /// The approvals needed per class: any one of the groups of a class satisfies it.
@@ -154,6 +160,28 @@ pub struct WindowRule {
     /// refuses a name its copy of the IANA database does not know, which no pattern can say.
     #[serde(default = "utc", deserialize_with = "zone_name")]
     pub time_zone: String,
+}
+
+/// Reads the role lists, trimming each entry (a stray space would lock its
+/// holder out without a word) and refusing one that is not an email.
+fn role_members<'de, D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<Role, Vec<String>>, D::Error> {
+    let mut roles = BTreeMap::<Role, Vec<String>>::deserialize(deserializer)?;
+    for (role, members) in roles.iter_mut() {
+        for member in members.iter_mut() {
+            let email = member.trim();
+            let valid = email.contains('@')
+                && !email.starts_with('@')
+                && !email.ends_with('@')
+                && !email.contains(|c: char| c.is_whitespace() || c == '<' || c == '>');
+            if !valid {
+                return Err(serde::de::Error::custom(format!(
+                    "`{member}` under `{role}` is not an email; list each holder by their git email, e.g. `sam@example.com`"
+                )));
+            }
+            *member = email.to_string();
+        }
+    }
+    Ok(roles)
 }
 
 fn utc() -> String {
@@ -492,6 +520,8 @@ impl Default for Policy {
             targets: Targets::default(),
             signing_keys: BTreeMap::new(),
             require_signed_approvals: false,
+            change_trailer: "Change".into(),
+            production_paths: Vec::new(),
         }
     }
 }
@@ -563,7 +593,7 @@ impl Policy {
 
     /// Returns true when the email is listed for the role.
     pub fn holds(&self, email: &str, role: Role) -> bool {
-        self.members(role).iter().any(|m| m.eq_ignore_ascii_case(email))
+        self.members(role).iter().any(|m| crate::person::emails_match(m, email))
     }
 
     /// Returns the roles an email holds.
@@ -681,11 +711,71 @@ targets:
 # whether approval commits must be signed with them.
 signing_keys: {}
 require_signed_approvals: false
+
+# Code linked to changes: the git trailer a commit names its change with
+# (`Change: CHG-2026-0042` in the message's last paragraph), and the paths of
+# the application repositories that count as production for `chg untracked`
+# (globs: `*` within a folder, `**` across folders), e.g. ["src/**", "deploy/*.yaml"].
+change_trailer: Change
+production_paths: []
 "#;
+
+/// The policy `chg init` writes: the default policy with the team's own
+/// people in `roles` (emails, by role), and nobody else.
+pub fn policy_yaml_for_team(team: &BTreeMap<Role, Vec<String>>) -> String {
+    let mut roles = String::from(
+        "roles:\n  # An empty list has nobody in it yet: a change manager adds people\n  # with a pull request (docs/first-day.md).\n",
+    );
+    for role in Role::ALL {
+        let people: Vec<String> = team.get(role).into_iter().flatten().map(|e| yaml_scalar(e)).collect();
+        roles.push_str(&format!("  {role}: [{}]\n", people.join(", ")));
+    }
+    // The block from `roles:` to the blank line that ends it.
+    let start = DEFAULT_POLICY_YAML.find("\nroles:\n").map_or(0, |i| i + 1);
+    let end = DEFAULT_POLICY_YAML[start..]
+        .find("\n\n")
+        .map_or(DEFAULT_POLICY_YAML.len(), |i| start + i + 1);
+    format!(
+        "{}{roles}{}",
+        &DEFAULT_POLICY_YAML[..start],
+        &DEFAULT_POLICY_YAML[end..]
+    )
+}
+
+/// An email as a YAML scalar: bare when plain, else double-quoted (JSON is YAML).
+fn yaml_scalar(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '_' | '-' | '+'));
+    if plain {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).unwrap_or_default()
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_team_policy_has_the_team_and_the_default_rules() {
+        let mut team = BTreeMap::new();
+        team.insert(Role::ChangeManager, vec!["priya@acme.test".to_string()]);
+        team.insert(Role::Cab, vec!["a@x.test".to_string(), "odd,one@x.test".to_string()]);
+        let text = policy_yaml_for_team(&team);
+        assert!(!text.contains("example.com"), "{text}");
+        let parsed: Policy = serde_yaml::from_str(&text).unwrap();
+        assert_eq!(parsed.members(Role::ChangeManager), ["priya@acme.test"]);
+        assert_eq!(parsed.members(Role::Cab), ["a@x.test", "odd,one@x.test"]);
+        assert!(parsed.members(Role::Ceo).is_empty());
+        let defaults = Policy::default();
+        assert_eq!(
+            (parsed.approvals, parsed.windows),
+            (defaults.approvals, defaults.windows)
+        );
+    }
 
     #[test]
     fn written_defaults_equal_the_built_in_ones() {

@@ -62,11 +62,8 @@ impl Store {
         let (repo, dir) = match explicit {
             Some(dir) => {
                 let dir = cwd.join(dir);
-                let probe = if dir.exists() {
-                    dir.clone()
-                } else {
-                    dir.parent().map(Path::to_path_buf).unwrap_or(cwd.clone())
-                };
+                // `chg init --store ops/changes` may name folders not made yet.
+                let probe = dir.ancestors().find(|d| d.exists()).unwrap_or(&cwd).to_path_buf();
                 let repo = Repo::discover(&probe)?;
                 (repo, dir)
             }
@@ -106,6 +103,11 @@ impl Store {
     /// Returns the store folder.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Returns the store folder relative to the work tree (`changes`), as git names it.
+    pub fn prefix(&self) -> String {
+        self.display(&self.dir)
     }
 
     /// Returns the repository.
@@ -546,18 +548,7 @@ impl Store {
         let prefix = self.display(&self.dir);
         let mut loaded = Vec::new();
         for (path, blob) in self.repo.files_at(commit, &prefix)? {
-            let Some(rest) = path.strip_prefix(&format!("{prefix}/")) else {
-                continue;
-            };
-            let Some((year, name)) = rest.split_once('/') else {
-                continue;
-            };
-            let is_record = year.len() == 4
-                && year.bytes().all(|b| b.is_ascii_digit())
-                && !name.contains('/')
-                && !name.starts_with('.')
-                && (name.ends_with(".yaml") || name.ends_with(".yml"));
-            if !is_record {
+            if record_id(&prefix, &path).is_none() {
                 continue;
             }
             let file = format!("{path} at {rev}");
@@ -572,6 +563,17 @@ impl Store {
         }
         Ok(loaded)
     }
+}
+
+/// Returns the record id of a record path `<prefix>/<yyyy>/CHG-….yaml`, the
+/// one test of "is this a record file" for every reader of history.
+pub fn record_id<'a>(prefix: &str, path: &'a str) -> Option<&'a str> {
+    let rest = path.strip_prefix(prefix)?.strip_prefix('/')?;
+    let (year, name) = rest.split_once('/')?;
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) || name.contains('/') || name.starts_with('.') {
+        return None;
+    }
+    name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml"))
 }
 
 /// Says whether a file name is one chg reads as YAML (`.yaml` or `.yml`, not hidden).

@@ -203,7 +203,44 @@ fn gate_refuses_an_approval_made_stale_by_an_edit() {
     repo.write(FILE, &text.replace("Route 5 %", "Route 50 %"));
     repo.commit_all_at(JANE, "2026-11-17T09:00:00Z", "widen the canary");
     let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).status(1);
-    assert!(run.stdout.contains("after it was approved"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("refused[approval-stale]: the change-manager approval by Sam Lee <sam@example.com> is stale"),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("refused[approval-missing]"), "{run:?}");
+    // A new approval round, appended after the old entry, passes.
+    repo.now = Some("2026-11-17T12:00:00Z".into());
+    let text = repo.read(FILE).replace("status: scheduled", "status: submitted");
+    repo.write(FILE, &text);
+    repo.commit_all_at(JANE, "2026-11-17T12:00:00Z", "send back for approval");
+    repo.chg_as(SAM, &["approve", ID]).ok();
+    repo.chg(&[
+        "schedule",
+        ID,
+        "--start",
+        "2026-11-18 02:00",
+        "--end",
+        "2026-11-18 04:00",
+    ])
+    .ok();
+    gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).ok();
+}
+
+#[test]
+fn gate_refuses_an_unbound_approval_edited_after_it_by_the_history() {
+    // A store from before approvals carried a digest: the history tells.
+    let mut repo = Repo::initialised();
+    repo.write(FILE, &normal_record(ID, "submitted"));
+    repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");
+    repo.write(FILE, &format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")));
+    repo.commit_all_at(SAM, "2026-11-17T10:05:00Z", "approve");
+    gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).ok();
+    let text = repo.read(FILE).replace("Route 5 %", "Route 50 %");
+    repo.write(FILE, &text);
+    repo.commit_all_at(JANE, "2026-11-17T11:00:00Z", "widen the canary");
+    let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).status(1);
+    assert!(run.stdout.contains("refused[edited-after-approval]"), "{run:?}");
 }
 
 #[test]

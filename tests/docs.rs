@@ -438,6 +438,20 @@ fn no_page_sends_readers_to_files_they_do_not_have() {
         "the sample store's changes/policy.yaml".into(),
         read(&root().join("changes/policy.yaml")),
     ));
+    // What chg prints: the reports (their golden files) and every help text.
+    for entry in std::fs::read_dir(root().join("tests/golden")).unwrap().flatten() {
+        texts.push((shown(&entry.path()), read(&entry.path())));
+    }
+    let mut command = <chg::cli::Cli as clap::CommandFactory>::command();
+    command.build();
+    let mut helps = vec![(String::from("chg --help"), command.render_long_help().to_string())];
+    for sub in command.get_subcommands_mut() {
+        helps.push((
+            format!("chg {} --help", sub.get_name()),
+            sub.render_long_help().to_string(),
+        ));
+    }
+    texts.extend(helps);
     let mut found = Vec::new();
     for (name, text) in &texts {
         for (n, line) in text.lines().enumerate() {

@@ -322,3 +322,159 @@ fn finding_5_rewritten_implementation_facts_are_caught() {
     assert_eq!(status, 1, "{findings:?}");
     assert!(rules(&findings).contains(&"approval-removed"), "{findings:?}");
 }
+
+// ---- finding 14: output injection -------------------------------------------
+
+/// True when no line of `out` could be read as a CI log command or carries a terminal escape.
+fn harmless(out: &str) -> bool {
+    !out.contains('\u{1b}')
+        && !out.contains('\r')
+        && out.lines().all(|l| {
+            let l = l.trim_start();
+            !l.starts_with("::") && !l.starts_with("##")
+        })
+}
+
+#[test]
+fn finding_14_record_text_cannot_start_a_ci_log_line_or_send_escapes() {
+    let mut repo = Repo::initialised();
+    repo.now = Some("2026-11-25T12:00:00Z".into());
+    let evil = normal_record("CHG-2026-0001", "submitted")
+        .replace(
+            "title: Enable canary routing for checkout-api",
+            "title: \"Fix\\n::error file=a.yaml::forged\\n::stop-commands::x\\e[2J\\rok\"",
+        )
+        .replace(
+            "requested_by: Jane Doe <jane@example.com>",
+            "requested_by: \"Jane\\n##[error]forged <jane@example.com>\"",
+        )
+        .replace(
+            "systems: [checkout-api, pricing-service]",
+            "systems: [\"a\\n::warning::b\"]",
+        )
+        .replace("priority: high", "priority: urgent\n");
+    repo.write(REC, &evil);
+    // A file name with a line break, holding a record that fails a rule.
+    repo.write(
+        "changes/2026/CHG-2026-0002\n::error::name.yaml",
+        &normal_record("CHG-2026-0002", "approved"),
+    );
+    repo.commit_all_at(JANE, &at(1), "innocent");
+    let github = repo.chg(&["check", "--format", "github"]).stdout;
+    assert!(
+        !github.contains('\u{1b}')
+            && github
+                .lines()
+                .all(|l| l.starts_with("::error file=") || l.starts_with("::warning file=")),
+        "{github}"
+    );
+    assert_eq!(github.lines().count(), 3, "{github}");
+    for args in [
+        vec!["check"],
+        vec!["check", "--format", "json"],
+        vec!["status"],
+        vec!["list"],
+        vec!["list", "--format", "csv"],
+    ] {
+        let run = repo.chg(&args);
+        assert!(harmless(&run.stdout), "{args:?} printed:\n{}", run.stdout);
+        assert!(harmless(&run.stderr), "{args:?} printed:\n{}", run.stderr);
+    }
+    repo.write(REC, &evil.replace("priority: urgent\n", "priority: high"));
+    for args in [
+        vec!["show", ID],
+        vec!["check"],
+        vec!["list", "--format", "csv"],
+        vec!["status"],
+    ] {
+        let run = repo.chg(&args);
+        assert!(run.status < 2 || args[0] == "check", "{args:?}: {run:?}");
+        assert!(harmless(&run.stdout), "{args:?} printed:\n{}", run.stdout);
+        assert!(harmless(&run.stderr), "{args:?} printed:\n{}", run.stderr);
+    }
+    // The text is still there, escaped, for a reader.
+    let show = repo.chg(&["show", ID]).ok().stdout;
+    assert!(show.contains("Fix\\n"), "{show}");
+}
+
+// ---- finding 15b/c: emails --------------------------------------------------
+
+#[test]
+fn finding_15b_a_mixed_script_lookalike_email_gets_a_warning() {
+    let repo = Repo::initialised();
+    let policy = repo.read("changes/policy.yaml");
+    // The `а` of `аna` is Cyrillic (U+0430).
+    repo.write(
+        "changes/policy.yaml",
+        &policy.replace("cab: [ana@example.com,", "cab: [\u{430}na@example.com,"),
+    );
+    repo.write(
+        REC,
+        &normal_record("CHG-2026-0001", "submitted").replace("<jane@example.com>", "<j\u{430}ne@example.com>"),
+    );
+    repo.commit_all_at(SAM, &at(1), "policy and a record");
+    let (status, findings) = check(&repo);
+    assert_eq!(status, 0, "warnings only: {findings:?}");
+    let looks: Vec<&serde_json::Value> = findings.iter().filter(|f| f["rule"] == "lookalike-email").collect();
+    assert_eq!(looks.len(), 2, "{findings:?}");
+    let policy_finding = looks
+        .iter()
+        .find(|f| f["file"] == "changes/policy.yaml")
+        .expect("policy");
+    assert_eq!(policy_finding["severity"], "warning");
+    assert!(
+        policy_finding["message"].as_str().unwrap().contains("U+0430"),
+        "{policy_finding}"
+    );
+    assert!(policy_finding["line"].as_u64().unwrap() > 1, "{policy_finding}");
+    let record_finding = looks.iter().find(|f| f["file"] == REC).expect("record");
+    assert_eq!(record_finding["line"], 8, "{record_finding}");
+    // Plain ASCII emails give no such warning.
+    repo.git(&["checkout", "-q", "HEAD~1", "--", "changes/policy.yaml"]);
+    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
+    let (_, findings) = check(&repo);
+    assert!(!rules(&findings).contains(&"lookalike-email"), "{findings:?}");
+}
+
+#[test]
+fn finding_15c_a_role_entry_with_a_trailing_space_still_works_and_a_broken_one_is_located() {
+    let mut repo = store();
+    let policy = repo.read("changes/policy.yaml");
+    repo.write(
+        "changes/policy.yaml",
+        &policy.replace(
+            "engineering-lead: [lee@example.com]",
+            "engineering-lead: [\"lee@example.com \"]",
+        ),
+    );
+    repo.commit_all_at(SAM, &at(1), "policy");
+    draft(&repo, JANE, "normal");
+    repo.chg(&["submit", ID]).ok();
+    repo.chg_as(LEE, &["approve", ID]).ok();
+    repo.now = None;
+    repo.write(
+        "changes/policy.yaml",
+        &policy.replace(
+            "engineering-lead: [lee@example.com]",
+            "engineering-lead: [\"lee @example.com\"]",
+        ),
+    );
+    let run = repo.chg(&["check"]).status(1);
+    assert!(run.stdout.contains("changes/policy.yaml:8:"), "{}", run.stdout);
+    assert!(run.stdout.contains("lee @example.com"), "{}", run.stdout);
+}
+
+#[test]
+fn finding_15_emails_match_exactly_with_the_domain_in_any_case() {
+    let repo = Repo::initialised();
+    let approved = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
+    // The domain's case does not matter.
+    repo.write(REC, &approved.replace("<sam@example.com>", "<sam@Example.COM>"));
+    let (status, findings) = check(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+    // The mailbox's does: `Sam@` is not the `sam@` the policy lists.
+    repo.write(REC, &approved.replace("<sam@example.com>", "<Sam@example.com>"));
+    let (status, findings) = check(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    assert!(rules(&findings).contains(&"approver-not-authorized"), "{findings:?}");
+}

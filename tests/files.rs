@@ -43,7 +43,8 @@ const POLICY_WITH_SAM: &str = "roles:\n  change-manager: [sam@example.com]\n  en
 #[test]
 fn files_chg_writes_honour_the_umask() {
     let repo = Repo::new();
-    chg_umask(&repo, JANE, "022", &["init", "--ci", "github"]).ok();
+    let source = "https://git.acme.test/tools/chg.git@0123456789abcdef0123456789abcdef01234567";
+    chg_umask(&repo, JANE, "022", &["init", "--ci", "github", "--chg-source", source]).ok();
     assert_eq!(mode(&repo, "changes/policy.yaml"), 0o644, "policy");
     assert_eq!(mode(&repo, "changes/templates/log-rotation.yaml"), 0o644, "template");
     assert_eq!(mode(&repo, ".github/workflows/chg.yml"), 0o644, "workflow");

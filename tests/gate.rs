@@ -246,10 +246,12 @@ fn detached_head_against_a_remote_tracking_base_works_and_shallow_clones_are_ref
 #[test]
 fn init_ci_github_writes_the_workflow() {
     let repo = Repo::new();
-    repo.chg(&["init", "--ci", "github"]).ok();
+    let source = "https://git.acme.test/tools/chg.git@0123456789abcdef0123456789abcdef01234567";
+    repo.chg(&["init", "--ci", "github", "--chg-source", source]).ok();
     let workflow = repo.read(".github/workflows/chg.yml");
     assert!(workflow.contains("fetch-depth: 0"));
-    assert!(workflow.contains("chg check --base \"origin/${{ github.base_ref }}\" --format github"));
+    assert!(workflow.contains("BASE: origin/${{ github.base_ref }}"));
+    assert!(workflow.contains("chg check --base \"$BASE\" --format github"));
 }
 
 fn ssh_keygen(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, String) {
@@ -267,8 +269,9 @@ fn ssh_keygen(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, String)
 
 #[test]
 fn signed_approvals_are_verified_with_git() {
-    if std::process::Command::new("ssh-keygen").arg("-?").output().is_err() {
-        eprintln!("skipped: ssh-keygen is not installed");
+    let found = std::process::Command::new("ssh-keygen").arg("-?").output().is_ok();
+    let install = "apt-get install openssh-client";
+    if !tool_present("signed_approvals_are_verified_with_git", found, "ssh-keygen", install) {
         return;
     }
     let keys = tempfile::tempdir().unwrap();

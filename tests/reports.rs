@@ -142,7 +142,8 @@ fn html_reports_render_in_a_headless_browser() {
             .output()
             .is_ok_and(|o| o.status.success())
     }) else {
-        eprintln!("skipped: no chromium installed (apt-get install chromium)");
+        let test = "html_reports_render_in_a_headless_browser";
+        tool_present(test, false, "chromium", "apt-get install chromium");
         return;
     };
     let repo = store();

@@ -33,6 +33,7 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
             Err(e) => return Err(e),
         },
     };
+    findings.extend(policy_warnings(&store, &policy));
     let templates = load_template_names(&store, &mut findings);
     let started = std::time::Instant::now();
     let (records, errors) = store.load_all()?;
@@ -76,6 +77,16 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
     } else {
         0
     })
+}
+
+/// Warnings about the policy's contents that parsing does not give (look-alike emails).
+fn policy_warnings(store: &Store, policy: &crate::policy::Policy) -> Vec<Finding> {
+    let path = store.policy_path();
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Vec::new();
+    };
+    let positions = document::Positions::lazy(&text);
+    rules::identity::check_policy(&store.display(&path), policy, &positions)
 }
 
 fn load_template_names(store: &Store, findings: &mut Vec<Finding>) -> BTreeSet<String> {
@@ -193,12 +204,17 @@ fn print(findings: &[Finding], format: Format, app: &App, checked: usize) -> Res
                     .as_deref()
                     .map(|c| format!(" (commit {})", &c[..c.len().min(12)]))
                     .unwrap_or_default();
+                let safe = crate::output::safe;
                 out.push_str(&format!(
                     "{}:{}:{}: {severity}[{}]: {}{commit}\n",
-                    f.file, f.line, f.column, f.rule, f.message
+                    safe(&f.file),
+                    f.line,
+                    f.column,
+                    f.rule,
+                    safe(&f.message)
                 ));
                 if !f.hint.is_empty() {
-                    out.push_str(&format!("  hint: {}\n", f.hint));
+                    out.push_str(&format!("  hint: {}\n", safe(&f.hint)));
                 }
             }
             out
@@ -224,14 +240,17 @@ fn github(f: &Finding) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
+    // Control characters from a record are shown, not sent; the one line
+    // break between message and hint is the format's own.
+    let visible = crate::output::visible;
     let message = if f.hint.is_empty() {
-        f.message.clone()
+        visible(&f.message).into_owned()
     } else {
-        format!("{}\n{}", f.message, f.hint)
+        format!("{}\n{}", visible(&f.message), visible(&f.hint))
     };
     format!(
         "::{level} file={},line={},col={},title={}::{}\n",
-        escape_property(&f.file),
+        escape_property(&visible(&f.file)),
         f.line,
         f.column,
         escape_property(f.rule),

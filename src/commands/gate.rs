@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::action::{Action, Done};
 use crate::cli::{Format, GateArgs};
 use crate::context::App;
-use crate::git::{CommitInfo, ObjectId};
+use crate::git::{AllowedSigners, Commit, ObjectId};
 use crate::policy::{Policy, Span};
 use crate::record::{Approval, Record, Status};
 use crate::rules::deploy::{self, Evidence, Reason};
@@ -145,10 +145,11 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
     let mut evidence = Evidence::default();
     let repo = store.repo();
     let (year, _) = crate::id::validate(&record.id).map_err(|m| anyhow!("{m}"))?;
-    let path = format!("{}/{year}/{}.yaml", crate::history::PREFIX, record.id);
+    let prefix = store.prefix();
+    let path = format!("{prefix}/{year}/{}.yaml", record.id);
     let entries = match repo.head_commit()? {
         Some(head) => {
-            let (entries, incomplete) = crate::history::record_log(repo, head, &path)?;
+            let (entries, incomplete) = crate::history::record_log(repo, &prefix, head, &path)?;
             if let Some(why) = incomplete {
                 evidence.problems.push(format!(
                     "the history is incomplete ({why}), so the approvals cannot be verified; fetch the whole history"
@@ -158,11 +159,15 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
         }
         None => Vec::new(),
     };
-    let signers = crate::gate::allowed_signers(policy)?;
-    let signed = |commit: &CommitInfo, email: &str| -> bool {
+    let signers = if policy.require_signed_approvals {
+        Some(AllowedSigners::new(&policy.signing_keys)?)
+    } else {
+        None
+    };
+    let signed = |commit: &Commit, email: &str| -> bool {
         signers
             .as_ref()
-            .is_some_and(|file| repo.commit_signed_by(commit.id, email, file.path()).unwrap_or(false))
+            .is_some_and(|file| repo.commit_signed_by(commit.id, email, file).unwrap_or(false))
     };
     let check: Option<history_rules::SignatureCheck> = if policy.require_signed_approvals {
         Some(&signed)
@@ -173,6 +178,7 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
     let mut seen: Vec<Approval> = Vec::new();
     let mut void: Vec<(Approval, String)> = Vec::new();
     let mut prev: Option<Record> = None;
+    let unbound = record.approvals.iter().all(|a| a.scope.is_none());
     for entry in &entries {
         let id = ObjectId::parse(&entry.commit).ok_or_else(|| anyhow!("`{}` is not a commit id", entry.commit))?;
         let new = if entry.action == "deleted" {
@@ -187,16 +193,8 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
         // A merge combines what its branches did; the branch commits are judged.
         if !entry.merge {
             let meta = repo.commit_info(id)?;
-            let info = CommitInfo {
-                id: git2::Oid::from_str(&entry.commit)?,
-                author: meta.author.clone(),
-                committer: meta.committer.clone(),
-                time: meta.time,
-                parents: Vec::new(),
-                summary: meta.summary.clone(),
-            };
             let step = Step {
-                commit: &info,
+                commit: &meta,
                 path: &entry.path,
                 old: prev.as_ref(),
                 new: new.as_ref(),
@@ -206,10 +204,12 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
             if reset {
                 evidence.problems.clear(); // edits before a fresh approval round do not matter
             }
-            if let (Some(old), Some(new)) = (&prev, &new) {
+            // Approvals bound to a digest are judged from the file alone (rules::deploy);
+            // older entries without one, by whether the history saw the scope change after them.
+            if let (Some(old), Some(new), true) = (&prev, &new, unbound) {
                 if old.granted_approvals().next().is_some()
                     && crate::lifecycle::needs_approval(old.status)
-                    && scope_of(old) != scope_of(new)
+                    && old.approved_scope() != new.approved_scope()
                 {
                     evidence.problems.push(format!(
                         "commit {} by {} changed {} after it was approved",
@@ -255,27 +255,6 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
         }
     }
     Ok(evidence)
-}
-
-/// The record without what the lifecycle fills after approval (its window
-/// is set by `chg schedule` after approval): what the approvers said yes to.
-fn scope_of(record: &Record) -> Record {
-    let mut scope = record.clone();
-    scope.status = Status::Draft;
-    scope.approvals.clear();
-    if let Some(d) = scope.deployment.as_mut() {
-        d.window = None;
-    }
-    scope.implementation = None;
-    scope.rollbacks.clear();
-    scope.review = None;
-    scope.cancellation = None;
-    if let Some(e) = scope.emergency.as_mut() {
-        e.cab_review = None;
-        e.post_review = None;
-        e.documented_at = None;
-    }
-    scope
 }
 
 fn print(verdict: &Verdict, format: Format, app: &App) -> Result<()> {

@@ -1,25 +1,44 @@
-//! `chg init`: create the store with the default policy and templates.
+//! `chg init`: create the store with the team's policy and the templates.
 
-use anyhow::{Context as _, Result};
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Context as _, Result};
 
 use crate::cli::{CiSystem, InitArgs};
 use crate::context::App;
-use crate::policy::DEFAULT_POLICY_YAML;
+use crate::person::Person;
+use crate::record::Role;
 use crate::store::Store;
 use crate::template::DEFAULT_TEMPLATES;
 
 /// Writes what is missing of `changes/`, leaving existing files alone.
 pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
     let store = Store::locate(app.args.store.as_deref())?;
+    // Everything the flags say is checked before anything is written.
+    let named = team_from_flags(args)?;
+    let workflow_text = match (args.ci, &args.chg_source) {
+        (Some(CiSystem::Github), Some(source)) => Some(github_workflow(&InstallFrom::parse(source)?)),
+        _ => None,
+    };
     let mut written = Vec::new();
     std::fs::create_dir_all(store.dir()).with_context(|| format!("cannot create {}", store.display(store.dir())))?;
     let _lock = store.lock()?;
     std::fs::create_dir_all(store.dir()).with_context(|| format!("cannot create {}", store.display(store.dir())))?;
     let policy = store.policy_path();
     if !policy.exists() {
-        let text = format!("{}{DEFAULT_POLICY_YAML}", header("schemas/policy.schema.json"));
+        let team = with_change_manager(named, &store)?;
+        let text = format!(
+            "{}{}",
+            header("schemas/policy.schema.json"),
+            crate::policy::policy_yaml_for_team(&team)
+        );
         store.write_atomic(&policy, text.as_bytes())?;
         written.push(policy);
+    } else if !named.is_empty() {
+        bail!(
+            "{} exists, so --change-manager and --role change nothing\n  hint: edit `roles` in it and open a pull request as a change manager (docs/first-day.md)",
+            store.display(&policy)
+        );
     }
     for (name, text) in DEFAULT_TEMPLATES {
         let path = store.templates_dir().join(format!("{name}.yaml"));
@@ -42,10 +61,10 @@ pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
             written.push(path);
         }
     }
-    if args.ci == Some(CiSystem::Github) {
+    if let Some(text) = workflow_text {
         let workflow = store.repo().workdir().join(".github/workflows/chg.yml");
         if !workflow.exists() {
-            store.write_atomic(&workflow, GITHUB_WORKFLOW.as_bytes())?;
+            store.write_atomic(&workflow, text.as_bytes())?;
             written.push(workflow);
         }
     }
@@ -79,26 +98,158 @@ pub fn header(schema: &str) -> String {
     format!("# yaml-language-server: $schema={schema}\n")
 }
 
+/// The people `--change-manager` and `--role` name, as emails by role.
+fn team_from_flags(args: &InitArgs) -> Result<BTreeMap<Role, Vec<String>>> {
+    let mut team: BTreeMap<Role, Vec<String>> = BTreeMap::new();
+    let mut add = |role: Role, email: String| {
+        let people = team.entry(role).or_default();
+        if !people.iter().any(|p| p.eq_ignore_ascii_case(&email)) {
+            people.push(email);
+        }
+    };
+    for person in &args.change_manager {
+        add(Role::ChangeManager, member(person, "--change-manager")?);
+    }
+    for given in &args.role {
+        let Some((role, person)) = given.split_once('=') else {
+            bail!(
+                "--role `{given}` is not ROLE=PERSON\n  hint: write it like `--role cab=\"Ana Silva <ana@acme.test>\"`"
+            );
+        };
+        let Some(role) = Role::ALL.iter().copied().find(|r| r.as_str() == role.trim()) else {
+            let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+            bail!(
+                "--role `{given}`: `{}` is not a role\n  hint: the roles are {}",
+                role.trim(),
+                names.join(", ")
+            );
+        };
+        add(role, member(person, "--role")?);
+    }
+    Ok(team)
+}
+
+/// An email from `Name <email>` or a bare email.
+fn member(text: &str, flag: &str) -> Result<String> {
+    let text = text.trim();
+    let email = if text.contains('<') {
+        Person::parse(text).map(|p| p.email().to_string()).ok()
+    } else {
+        Person::parse(&format!("x <{text}>"))
+            .ok()
+            .map(|p| p.email().to_string())
+    };
+    email.ok_or_else(|| {
+        anyhow::anyhow!(
+            "{flag} `{text}` is not a person\n  hint: write `\"Name <email>\"` or an email, e.g. `{flag} \"Ana Silva <ana@acme.test>\"`"
+        )
+    })
+}
+
+/// Makes the one running `chg init` the change manager when no flag named one.
+fn with_change_manager(mut team: BTreeMap<Role, Vec<String>>, store: &Store) -> Result<BTreeMap<Role, Vec<String>>> {
+    if team.get(&Role::ChangeManager).is_some_and(|p| !p.is_empty()) {
+        return Ok(team);
+    }
+    let actor = store.repo().actor().map_err(|e| {
+        anyhow::anyhow!(
+            "chg init makes you the change manager, but {}\n  hint: or name the change manager: `chg init --change-manager \"Name <email>\"`",
+            e.to_string().replace("\n  hint:", ";")
+        )
+    })?;
+    team.insert(Role::ChangeManager, vec![actor.person.email().to_string()]);
+    Ok(team)
+}
+
+/// Where a CI workflow installs chg from.
+#[derive(Debug, PartialEq, Eq)]
+pub enum InstallFrom {
+    /// A git repository at a pinned commit id or tag.
+    Git { url: String, rev: String },
+    /// A version published on crates.io.
+    Version(String),
+}
+
+impl InstallFrom {
+    /// Parses `GIT_URL@REV` or a version such as `0.1.0`.
+    pub fn parse(text: &str) -> Result<Self> {
+        let text = text.trim();
+        let hint = "hint: write `--chg-source https://git.acme.test/tools/chg.git@<commit id>`, or a published version such as `--chg-source 0.1.0`";
+        let safe = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&()*+,;=%".contains(c))
+                && !s.contains(['\'', '"', '$', '`'])
+        };
+        let is_version = |s: &str| {
+            s.split('.').count() == 3
+                && s.split(['.', '-', '+'])
+                    .next()
+                    .is_some_and(|m| m.chars().all(|c| c.is_ascii_digit()))
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || ".-+".contains(c))
+        };
+        if is_version(text) {
+            return Ok(InstallFrom::Version(text.to_string()));
+        }
+        let Some((url, rev)) = text.rsplit_once('@') else {
+            bail!("--chg-source `{text}` names no revision\n  {hint}");
+        };
+        let rev_ok = !rev.is_empty() && rev.chars().all(|c| c.is_ascii_alphanumeric() || "-._/".contains(c));
+        if url.is_empty() || !rev_ok || !safe(url) || !url.contains(['/', ':']) {
+            bail!("--chg-source `{text}` is not GIT_URL@REV or a version\n  {hint}");
+        }
+        Ok(InstallFrom::Git {
+            url: url.to_string(),
+            rev: rev.to_string(),
+        })
+    }
+
+    /// The `cargo install` arguments after `cargo install --locked`.
+    fn cargo_args(&self) -> String {
+        match self {
+            InstallFrom::Git { url, rev } => {
+                let pin = if rev.len() >= 7 && rev.chars().all(|c| c.is_ascii_hexdigit()) {
+                    "--rev"
+                } else {
+                    "--tag"
+                };
+                format!("--git {url} {pin} {rev} chg")
+            }
+            InstallFrom::Version(v) => format!("--version {v} chg"),
+        }
+    }
+}
+
 /// The pull-request workflow `chg init --ci github` writes.
-pub const GITHUB_WORKFLOW: &str = r#"# Checks change records on every pull request: the files, and what the
+pub fn github_workflow(from: &InstallFrom) -> String {
+    GITHUB_WORKFLOW.replace("{INSTALL}", &from.cargo_args())
+}
+
+/// The workflow's text; `{INSTALL}` becomes the `cargo install` arguments.
+const GITHUB_WORKFLOW: &str = r#"# Checks change records on every pull request: the files, and what the
 # branch's commits did to them (forged approvals, skipped steps, edits after
-# approval). Written by `chg init --ci github`.
+# approval). Written by `chg init --ci github`; see docs/ci.md.
+#
+# It runs on every pull request (no `paths:` filter), so that a required
+# status check is never left waiting on a pull request that does not touch
+# changes/.
 name: chg
 on:
   pull_request:
-    paths: ["changes/**"]
-env:
-  CHG_GIT_URL: https://git.example.com/platform/chg.git   # where your team hosts chg's source
+permissions:
+  contents: read
 jobs:
   check:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v5
         with:
           fetch-depth: 0          # chg reads the history; a shallow clone is refused
-      - uses: dtolnay/rust-toolchain@stable
+          persist-credentials: false
       - name: Install chg
-        run: cargo install --locked --git "$CHG_GIT_URL" chg
+        run: cargo install --locked {INSTALL}
       - name: Check the change records
-        run: chg check --base "origin/${{ github.base_ref }}" --format github
+        env:
+          BASE: origin/${{ github.base_ref }}
+        run: chg check --base "$BASE" --format github
 "#;

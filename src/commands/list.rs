@@ -137,7 +137,10 @@ pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
             } else {
                 let mut table = crate::output::table(&headers, app.color);
                 for row in &rows {
-                    let mut c: Vec<comfy_table::Cell> = cells(row).into_iter().map(comfy_table::Cell::new).collect();
+                    let mut c: Vec<comfy_table::Cell> = cells(row)
+                        .into_iter()
+                        .map(|text| comfy_table::Cell::new(crate::output::safe(&text)))
+                        .collect();
                     c[1] = crate::output::colored(row.status, status_color(row.status), app.color);
                     table.add_row(c);
                 }

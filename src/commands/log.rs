@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::cli::{Format, LogArgs};
 use crate::context::App;
 use crate::history::{self, LogEntry};
+use crate::rules::linking::CodeCommit;
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -15,6 +16,9 @@ struct Output<'a> {
     /// Why the history is incomplete, when it is (shallow clone).
     incomplete: Option<String>,
     commits: &'a [LogEntry],
+    /// Commits naming the change in the policy's trailer, in the store's
+    /// repository and each `--repo`, oldest first.
+    linked_commits: &'a [CodeCommit],
 }
 
 /// Prints every commit that touched the record's file, oldest first.
@@ -28,8 +32,9 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
         bail!("the repository has no commits yet, so `{}` has no history\n  hint: commit the store first (`git add changes && git commit`)", args.id);
     }
     let tip = repo.resolve(rev)?;
-    let path = format!("{}/{year}/{}.yaml", history::PREFIX, args.id);
-    let (entries, incomplete) = history::record_log(repo, tip, &path)?;
+    let prefix = store.prefix();
+    let path = format!("{prefix}/{year}/{}.yaml", args.id);
+    let (entries, incomplete) = history::record_log(repo, &prefix, tip, &path)?;
     if entries.is_empty() {
         let hint = if args.as_of.is_some() {
             format!("the record did not exist yet at {rev}; try a later revision, or drop `--as-of`")
@@ -43,6 +48,26 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
     if let Some(why) = &incomplete {
         crate::output::warn(&format!("warning: {why}"));
     }
+    let trailer = store.policy()?.change_trailer;
+    let mut linked: Vec<CodeCommit> = Vec::new();
+    let mut repos = vec![(".".to_string(), crate::git::Repo::discover(repo.workdir())?, tip)];
+    for (label, other) in super::untracked::repos(&store, &args.repos)?
+        .into_iter()
+        .filter(|_| !args.repos.is_empty())
+    {
+        let head = other.resolve("HEAD")?;
+        repos.push((label, other, head));
+    }
+    for (label, r, head) in &repos {
+        let all = |_: &str| true;
+        let commits = super::untracked::code_commits(r, label, *head, "", None, &all, &trailer)?;
+        linked.extend(
+            commits
+                .into_iter()
+                .filter(|c| c.changes.iter().any(|id| id == &args.id)),
+        );
+    }
+    linked.sort_by_key(|c| c.time);
     let text = match format {
         Format::Json => {
             let out = Output {
@@ -51,10 +76,31 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
                 as_of: tip.to_string(),
                 incomplete,
                 commits: &entries,
+                linked_commits: &linked,
             };
             format!("{}\n", serde_json::to_string_pretty(&out)?)
         }
-        _ => render(&args.id, &entries),
+        _ => {
+            let mut out = render(&args.id, &entries);
+            if !linked.is_empty() || !args.repos.is_empty() {
+                out.push_str(&format!(
+                    "\nlinked commits (trailer `{trailer}: {}`): {}\n",
+                    args.id,
+                    linked.len()
+                ));
+                for c in &linked {
+                    out.push_str(&format!(
+                        "  {}  {}  {}  {}  {}\n",
+                        c.repo,
+                        &c.commit[..c.commit.len().min(10)],
+                        c.time.format("%Y-%m-%d %H:%M UTC"),
+                        c.author,
+                        c.summary
+                    ));
+                }
+            }
+            out
+        }
     };
     crate::output::print(&text)?;
     Ok(0)

@@ -32,7 +32,7 @@ pub fn compute_at_head(
         bail!("the repository has no commits yet\n  hint: reports are computed from committed records; commit the store first");
     }
     let tip = repo.resolve("HEAD")?;
-    let (history, _) = History::build(repo, tip, false)?;
+    let (history, _) = History::build(repo, &store.prefix(), tip, false)?;
     if let Some(why) = &history.incomplete {
         crate::output::warn(&format!("warning: {why}; the history-judged figures may be wrong"));
     }
@@ -62,7 +62,7 @@ pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
     } else {
         now
     };
-    let (history, source) = History::build(repo, tip, args.no_cache)?;
+    let (history, source) = History::build(repo, &store.prefix(), tip, args.no_cache)?;
     let policy = policy_at(&store, tip)?;
     let incomplete = history.incomplete.clone();
     let (changes, facts, unparsed) = history.into_current();
@@ -146,7 +146,7 @@ fn period(args: &MetricsArgs, now: DateTime<Utc>) -> Result<Period> {
 
 /// Reads the policy as committed at `tip` (every default when there is none).
 fn policy_at(store: &crate::store::Store, tip: crate::git::ObjectId) -> Result<Policy> {
-    let path = format!("{}/policy.yaml", crate::history::PREFIX);
+    let path = format!("{}/policy.yaml", store.prefix());
     let Some(blob) = store.repo().blob_id_at(tip, &path)? else {
         return Ok(Policy::default());
     };

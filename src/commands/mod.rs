@@ -31,6 +31,7 @@ mod schedule;
 mod start;
 mod status;
 mod submit;
+mod untracked;
 
 use anyhow::Result;
 
@@ -64,6 +65,7 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::Review(args) => review::run(&args, app),
         Command::Close(args) => close::run(&args, app),
         Command::Gate(args) => gate::run(&args, app),
+        Command::Untracked(args) => untracked::run(&args, app),
         Command::Status(args) => status::run(&args, app),
         Command::Log(args) => log::run(&args, app),
         Command::Metrics(args) => metrics::run(&args, app),

@@ -161,7 +161,7 @@ fn edits_after_approval(
         }
         Err(e) => return unread(e),
     };
-    let history = match crate::history::History::build(repo, tip, false) {
+    let history = match crate::history::History::build(repo, &store.prefix(), tip, false) {
         Ok((history, _)) => history,
         Err(e) => return unread(e),
     };

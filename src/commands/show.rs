@@ -4,6 +4,7 @@ use anyhow::Result;
 
 use crate::cli::{Format, ShowArgs};
 use crate::context::App;
+use crate::output::safe;
 use crate::record::Record;
 
 /// Prints the record as text, YAML or JSON.
@@ -21,19 +22,21 @@ pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {
 }
 
 fn line(out: &mut String, label: &str, value: impl std::fmt::Display) {
-    out.push_str(&format!("  {label:<18} {value}\n"));
+    let value = value.to_string();
+    out.push_str(&format!("  {label:<18} {}\n", safe(&value)));
 }
 
+/// Multi-line text keeps its lines; each is made safe on its own.
 fn block(out: &mut String, label: &str, text: &str) {
     out.push_str(&format!("  {label}:\n"));
     for l in text.trim_end().lines() {
-        out.push_str(&format!("    {l}\n"));
+        out.push_str(&format!("    {}\n", safe(l)));
     }
 }
 
 /// Renders the record for a reader: the essentials first, then each section present.
 pub fn render(r: &Record, file: &str) -> String {
-    let mut out = format!("{}  {}\n", r.id, r.title);
+    let mut out = format!("{}  {}\n", safe(&r.id), safe(&r.title));
     line(&mut out, "status", r.status);
     line(
         &mut out,
@@ -120,14 +123,15 @@ pub fn render(r: &Record, file: &str) -> String {
         out.push_str("\napprovals\n");
         for a in &r.approvals {
             let comment = a.comment.as_deref().map(|c| format!(" — {c}")).unwrap_or_default();
-            out.push_str(&format!(
-                "  {} {} {} ({}, {}){comment}\n",
+            let approval = format!(
+                "{} {} {} ({}, {}){comment}",
                 a.at.format("%Y-%m-%d %H:%M"),
                 a.role,
                 a.approver,
                 a.decision,
                 a.method
-            ));
+            );
+            out.push_str(&format!("  {}\n", safe(&approval)));
         }
     }
     if let Some(i) = &r.implementation {

@@ -24,9 +24,15 @@ pub fn run(_args: &StatusArgs, app: &App) -> Result<u8> {
                     Some(d) => format!(" — due {}", d.format("%Y-%m-%d %H:%M UTC")),
                     None => String::new(),
                 };
-                out.push_str(&format!("{}  {}\n  {}{due}\n", item.id, item.title, item.what));
+                let safe = crate::output::safe;
+                out.push_str(&format!(
+                    "{}  {}\n  {}{due}\n",
+                    safe(&item.id),
+                    safe(&item.title),
+                    safe(&item.what)
+                ));
                 if !item.who.is_empty() {
-                    out.push_str(&format!("  for: {}\n", item.who.join(", ")));
+                    out.push_str(&format!("  for: {}\n", safe(&item.who.join(", "))));
                 }
             }
             out

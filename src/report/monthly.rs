@@ -235,7 +235,7 @@ pub fn document(m: &Monthly) -> Document {
     let headers = ["Metric", "Target", "Actual", "Counted", "Status"];
     let mut sections = vec![
         Section {
-            heading: "Metrics (guide section 9.3)".into(),
+            heading: "Metrics against their targets".into(),
             blocks: vec![Block::Table(Table::new(
                 &headers,
                 figure_rows(&m.metrics, &m.labels, GUIDE_TABLE),

@@ -473,7 +473,7 @@ pub fn document(q: &Quarterly) -> Document {
             prev.quarter
         ),
         format!(
-            "Targets of the guide met over the quarter: {} ({}); every target was met in {} of its 3 months ({} of 3 in {}).",
+            "Monthly targets met over the quarter: {} ({}); every target was met in {} of its 3 months ({} of 3 in {}).",
             met_text(cur),
             if prev.targets_judged == 0 {
                 format!("{} had no changes", prev.quarter)
@@ -527,7 +527,7 @@ pub fn document(q: &Quarterly) -> Document {
         "Status",
     ];
     sections.push(Section {
-        heading: format!("{} against {} (guide section 9.3)", cur.quarter, prev.quarter),
+        heading: format!("{} against {}: the monthly targets", cur.quarter, prev.quarter),
         blocks: vec![Block::Table(Table::new(&quarter_headers, quarter_rows(GUIDE_TABLE)))],
     });
 
@@ -644,7 +644,7 @@ pub fn document(q: &Quarterly) -> Document {
         heading: "Process effectiveness and programme maturity".into(),
         blocks: vec![
             Block::Chart(Chart {
-                title: format!("Targets of the guide met per month (of {})", GUIDE_TABLE.len() - 1),
+                title: format!("Monthly targets met per month (of {})", GUIDE_TABLE.len() - 1),
                 kind: ChartKind::Bar,
                 labels: q.months.iter().map(|m| m.month.clone()).collect(),
                 series: vec![Series {

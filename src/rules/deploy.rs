@@ -101,6 +101,17 @@ fn approvals(record: &Record, policy: &Policy, evidence: &Evidence, out: &mut Ve
         .collect();
     let state = approval_status(&counted, policy);
     if !state.satisfied {
+        // A stale entry explains what is missing; once a new round stands, the old one is history.
+        for i in record.stale_approvals() {
+            let a = &record.approvals[i];
+            out.push(Reason::new(
+                "approval-stale",
+                format!(
+                    "the {} approval by {} is stale: the record was edited after it (its approved scope digest no longer matches)",
+                    a.role, a.approver
+                ),
+            ));
+        }
         out.push(Reason::new(
             "approval-missing",
             format!(

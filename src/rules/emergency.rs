@@ -105,7 +105,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
             "emergency-documentation-overdue",
             format!("emergency change {message}"),
             format!(
-                "complete the record and run `chg submit {}`; the guide asks for documentation within {}",
+                "complete the record and run `chg submit {}`; the policy asks for documentation within {}",
                 record.id,
                 crate::action::span_text(deadlines.documentation)
             ),

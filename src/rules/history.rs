@@ -3,14 +3,14 @@
 //! identities come in, findings come out.
 
 use crate::finding::Severity;
-use crate::git::CommitInfo;
+use crate::git::Commit;
 use crate::lifecycle;
 use crate::policy::Policy;
 use crate::record::{Approval, Method, Record, Role, RollbackEntry, Status};
 
 /// One record file as one commit changed it.
 pub struct Step<'a> {
-    pub commit: &'a CommitInfo,
+    pub commit: &'a Commit,
     /// The record's path in the commit (after a rename, the new one).
     pub path: &'a str,
     pub old: Option<&'a Record>,
@@ -31,7 +31,7 @@ pub struct HistoryFinding {
 }
 
 /// Answers whether a commit carries a valid signature by an email's key.
-pub type SignatureCheck<'a> = &'a dyn Fn(&CommitInfo, &str) -> bool;
+pub type SignatureCheck<'a> = &'a dyn Fn(&Commit, &str) -> bool;
 
 /// Judges one step against the lifecycle, the approvers and append-only history.
 pub fn check_step(step: &Step, policy: &Policy, signed: Option<SignatureCheck>) -> Vec<HistoryFinding> {
@@ -289,7 +289,7 @@ fn scope_after_approval(step: &Step, old: &Record, new: &Record, out: &mut Vec<H
 }
 
 /// Judges an edit of the policy or a template: only the change manager and CAB may make one.
-pub fn check_policy_edit(commit: &CommitInfo, path: &str, policy_at_base: &Policy) -> Option<HistoryFinding> {
+pub fn check_policy_edit(commit: &Commit, path: &str, policy_at_base: &Policy) -> Option<HistoryFinding> {
     let author = &commit.author;
     let allowed = [Role::ChangeManager, Role::Cab];
     if allowed.iter().any(|r| policy_at_base.holds(author.email(), *r)) {
@@ -313,12 +313,41 @@ pub fn check_policy_edit(commit: &CommitInfo, path: &str, policy_at_base: &Polic
     })
 }
 
+/// Judges a commit that writes the store's first policy (the base has
+/// none): its author and its committer must both be change managers that
+/// this very policy names. Merging that pull request is the team's
+/// decision; from then on the policy on the base governs its own edits.
+pub fn check_first_policy(commit: &CommitInfo, path: &str, written: Option<&Policy>) -> Option<HistoryFinding> {
+    let named = |p: &crate::person::Person| written.is_some_and(|w| w.holds(p.email(), Role::ChangeManager));
+    if named(&commit.author) && named(&commit.committer) {
+        return None;
+    }
+    let managers = written
+        .map(|w| w.members(Role::ChangeManager).join(", "))
+        .unwrap_or_default();
+    Some(HistoryFinding {
+        path: path.to_string(),
+        key: String::new(),
+        severity: Severity::Error,
+        rule: "policy-edit-unauthorized",
+        message: format!(
+            "commit {} (author {}, committer {}) sets up the store's first policy, but a first policy is authorised only when its author and committer are change managers it names{}",
+            short(commit),
+            commit.author,
+            commit.committer,
+            if managers.is_empty() { String::new() } else { format!(" ({managers})") }
+        ),
+        hint: "a change manager named in `roles` runs `chg init` and commits it with their own git identity (docs/first-day.md)".into(),
+        commit: commit.id.to_string(),
+    })
+}
+
 fn who(step: &Step) -> String {
     format!("commit {} by {}", short(step.commit), step.commit.author)
 }
 
-fn short(commit: &CommitInfo) -> String {
-    commit.id.to_string().chars().take(10).collect()
+fn short(commit: &Commit) -> String {
+    commit.short()
 }
 
 fn finding(step: &Step, key: &str, rule: &'static str, message: String, hint: String) -> HistoryFinding {

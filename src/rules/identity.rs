@@ -1,8 +1,11 @@
 //! `id-mismatch` and `duplicate-id`: the id is the file's name, once.
+//! `lookalike-email`: an email that mixes scripts may pass for someone else's.
 
 use std::collections::BTreeMap;
 
+use crate::document::{Position, Positions};
 use crate::finding::Finding;
+use crate::policy::Policy;
 use crate::store::Loaded;
 
 /// Checks that the id matches the file name and its year folder.
@@ -49,7 +52,52 @@ pub fn check_record(loaded: &Loaded) -> Vec<Finding> {
             }
         }
     }
+    let people = std::iter::once(("requested_by".to_string(), &record.requested_by)).chain(
+        record
+            .approvals
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (format!("approvals[{i}].approver"), &a.approver)),
+    );
+    for (key, person) in people {
+        if let Some(chars) = crate::person::lookalike(person.email()) {
+            findings.push(lookalike(
+                &loaded.file,
+                loaded.positions.of(&key),
+                person.email(),
+                &chars,
+            ));
+        }
+    }
     findings
+}
+
+/// Warns about look-alike emails among the policy's role holders.
+pub fn check_policy(file: &str, policy: &Policy, positions: &Positions) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (role, members) in &policy.roles {
+        for (i, email) in members.iter().enumerate() {
+            if let Some(chars) = crate::person::lookalike(email) {
+                findings.push(lookalike(
+                    file,
+                    positions.of(&format!("roles.{role}[{i}]")),
+                    email,
+                    &chars,
+                ));
+            }
+        }
+    }
+    findings
+}
+
+fn lookalike(file: &str, at: Position, email: &str, chars: &str) -> Finding {
+    Finding::warning(
+        file,
+        at,
+        "lookalike-email",
+        format!("`{email}` mixes scripts ({chars}): it may look like someone else's email but is not"),
+        "write the email in plain ASCII as git records it; if it really is spelt so, check who owns it",
+    )
 }
 
 /// Checks that no id is used by two files.

@@ -5,9 +5,10 @@ mod approvals;
 mod calendar;
 mod classification;
 pub mod deploy;
-mod emergency;
+pub(crate) mod emergency;
 pub mod history;
-mod identity;
+pub mod identity;
+pub mod linking;
 mod outcome;
 mod readiness;
 pub mod rollback;
@@ -48,6 +49,7 @@ pub const RULES: &[&str] = &[
     "approval-stale",
     "approver-not-authorized",
     "self-approval",
+    "lookalike-email",
     "template-missing",
     "emergency-criteria-missing",
     "cvss-below-threshold",

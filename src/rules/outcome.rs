@@ -103,7 +103,7 @@ pub fn check(loaded: &Loaded, _ctx: &Context) -> Vec<Finding> {
                         pos.of(&format!("rollbacks[{i}]")),
                         "rollback-record-incomplete",
                         format!("the rollback entry lacks {}", lacks.join(", ")),
-                        "add them: the guide requires the trigger, reason, times and validation results of every rollback",
+                        "add them: every rollback needs its trigger, reason, times and validation results",
                     ));
                 }
             }

@@ -88,7 +88,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                     pos.of("rollback"),
                     "rollback-test-stale",
                     message,
-                    "test the rollback procedure (the guide asks for it quarterly) and set `rollback.last_tested`",
+                    "test the rollback procedure (at least once a quarter) and set `rollback.last_tested`",
                 ));
             }
         }

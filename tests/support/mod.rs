@@ -60,6 +60,31 @@ pub const MALLORY: Who = Who {
     email: "mallory@example.com",
 };
 
+/// `chg init` for the tests' team (see `Repo::initialised`).
+pub const TEAM_INIT: [&str; 21] = [
+    "init",
+    "--change-manager",
+    "Sam Lee <sam@example.com>",
+    "--role",
+    "engineering-lead=lee@example.com",
+    "--role",
+    "cab=ana@example.com",
+    "--role",
+    "cab=ben@example.com",
+    "--role",
+    "cab=cho@example.com",
+    "--role",
+    "cab=dev@example.com",
+    "--role",
+    "cab=eli@example.com",
+    "--role",
+    "ciso=carol@example.com",
+    "--role",
+    "cto=dave@example.com",
+    "--role",
+    "ceo=erin@example.com",
+];
+
 /// A temporary git work tree.
 pub struct Repo {
     dir: tempfile::TempDir,
@@ -116,10 +141,12 @@ impl Repo {
         repo
     }
 
-    /// Makes a repository with `chg init` run in it (committed).
+    /// Makes a repository with `chg init` run in it (committed) for the
+    /// tests' team: Sam the change manager, Lee the engineering lead, Ana to
+    /// Eli on the CAB, Carol the CISO, Dave the CTO and Erin the CEO.
     pub fn initialised() -> Repo {
         let repo = Repo::new();
-        repo.chg(&["init"]).ok();
+        repo.chg(&TEAM_INIT).ok();
         repo
     }
 
@@ -294,7 +321,7 @@ pub fn tools_dir() -> PathBuf {
 /// A missing test tool fails the test in CI; elsewhere it says so past the
 /// harness's capture (a direct write to stderr), so the skip is seen.
 pub fn missing_tool(what: &str) {
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
+    if in_ci() {
         panic!("{what} is missing; CI must have it (.ci/run installs it)");
     }
     use std::io::Write as _;
@@ -314,4 +341,32 @@ pub fn python_with_tools() -> Option<std::process::Command> {
     let mut cmd = std::process::Command::new("python3");
     cmd.env("PYTHONPATH", &lib);
     Some(cmd)
+}
+
+/// Whether this is a CI run (`CI` set to anything but empty, `0` or `false`,
+/// as CI services and `.ci/run`'s caller set it).
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+/// Decides what a test does when a tool it needs is missing: in CI it fails
+/// (CI installs every tool, so a missing one is a broken CI, not a pass);
+/// elsewhere it says SKIPPED on the process's stdout, which the test harness
+/// does not capture, so the skip shows in the summary of `cargo test`.
+#[track_caller]
+pub fn tool_present(test: &str, found: bool, tool: &str, install: &str) -> bool {
+    if found {
+        return true;
+    }
+    assert!(
+        !in_ci(),
+        "{test} needs {tool}, which is missing on this CI machine ({install}; .ci/run installs it)"
+    );
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "\nSKIPPED {test}: {tool} is not installed ({install}); with CI=true this fails"
+    );
+    false
 }

@@ -1,0 +1,192 @@
+//! `chg untracked`: the production commits without an approved, in-window
+//! change. The commits come from the history engine's walk of each
+//! repository named; the judgement is `rules::linking`'s.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Result};
+use chrono::{DateTime, Utc};
+
+use crate::cli::{Format, UntrackedArgs};
+use crate::context::App;
+use crate::git::Repo;
+use crate::history::History;
+use crate::rules::linking::{self, ChangeState, CodeCommit, Glob, Untracked};
+use crate::store::Store;
+
+/// Lists the untracked production commits; exit 1 when there is any.
+pub fn run(args: &UntrackedArgs, app: &App) -> Result<u8> {
+    let format = app.format(
+        Format::Text,
+        &[Format::Text, Format::Json, Format::Csv, Format::Markdown],
+    )?;
+    let since = crate::timearg::parse_date("--since", &args.since)?;
+    let since = since.and_time(chrono::NaiveTime::MIN).and_utc();
+    let store = app.store()?;
+    let policy = store.policy()?;
+    let patterns = if args.paths.is_empty() {
+        &policy.production_paths
+    } else {
+        &args.paths
+    };
+    if patterns.is_empty() {
+        bail!(
+            "no production paths to look at\n  hint: list them under `production_paths:` in {}/policy.yaml (e.g. [\"src/**\", \"deploy/*.yaml\"]), or give `--paths GLOB…`",
+            store.prefix()
+        );
+    }
+    let globs: Vec<Glob> = patterns.iter().map(|p| Glob::new(p)).collect();
+    let states = change_states(&store)?;
+    let mut found: Vec<Untracked> = Vec::new();
+    for (label, repo) in repos(&store, &args.repos)? {
+        let tip = repo.resolve(&args.branch)?;
+        let wanted = |path: &str| globs.iter().any(|g| g.matches(path));
+        let commits = code_commits(
+            &repo,
+            &label,
+            tip,
+            &linking::common_folder(&globs),
+            Some(since),
+            &wanted,
+            &policy.change_trailer,
+        )?;
+        found.extend(commits.iter().filter_map(|c| linking::judge(c, &states)));
+    }
+    found.sort_by(|a, b| {
+        (a.commit.time, &a.commit.repo, &a.commit.commit).cmp(&(b.commit.time, &b.commit.repo, &b.commit.commit))
+    });
+    crate::output::print(&render(&found, format, &policy.change_trailer)?)?;
+    Ok(if found.is_empty() { 0 } else { 1 })
+}
+
+/// The repositories to read, each with the name it is reported under: the
+/// paths given, or the store's own repository.
+pub(super) fn repos(store: &Store, given: &[PathBuf]) -> Result<Vec<(String, Repo)>> {
+    if given.is_empty() {
+        let repo = Repo::discover(store.repo().workdir())?;
+        return Ok(vec![(".".into(), repo)]);
+    }
+    given
+        .iter()
+        .map(|path| {
+            let repo = Repo::discover(path).map_err(|e| {
+                anyhow!(
+                    "`--repo {}` is not a git repository ({e})\n  hint: give the folder of an application's clone",
+                    path.display()
+                )
+            })?;
+            Ok((path.display().to_string(), repo))
+        })
+        .collect()
+}
+
+/// The commits below `folder` that `wanted` accepts, since a time, with the
+/// change ids their trailer names, oldest first.
+pub(super) fn code_commits(
+    repo: &Repo,
+    label: &str,
+    tip: crate::git::ObjectId,
+    folder: &str,
+    since: Option<DateTime<Utc>>,
+    wanted: &dyn Fn(&str) -> bool,
+    trailer: &str,
+) -> Result<Vec<CodeCommit>> {
+    let mut out = Vec::new();
+    let stats = repo.walk_messages(tip, folder, since, wanted, &mut |commit, message| {
+        out.push(CodeCommit {
+            repo: label.to_string(),
+            commit: commit.id.to_string(),
+            time: commit.time,
+            author: commit.author.to_string(),
+            summary: commit.summary.clone(),
+            changes: linking::trailer_values(message, trailer),
+        });
+        Ok(())
+    })?;
+    if let Some(why) = stats.incomplete {
+        eprintln!("warning: {label}: {why}");
+    }
+    Ok(out)
+}
+
+/// What the store says about each change: status, window, and when the
+/// repository first held it approved (by commit time, not the record's word).
+fn change_states(store: &Store) -> Result<HashMap<String, ChangeState>> {
+    let repo = store.repo();
+    let prefix = store.prefix();
+    let history = match repo.head_commit()? {
+        Some(head) => History::build(repo, &prefix, head, false)?.0,
+        None => History::default(),
+    };
+    let now = crate::clock::now();
+    let mut states = HashMap::new();
+    for loaded in store.load_all_strict()? {
+        let record = loaded.record;
+        let (year, _) = crate::id::validate(&record.id).map_err(|m| anyhow!("{m}"))?;
+        let path = format!("{prefix}/{year}/{}.yaml", record.id);
+        let approved_at = history.files.get(&path).and_then(|t| {
+            let f = &t.facts;
+            // A standard change is approved on submission, without approval entries.
+            [f.first_approval.as_ref(), f.status_first.get("approved")]
+                .into_iter()
+                .flatten()
+                .map(|s| s.at)
+                .min()
+        });
+        states.insert(record.id.clone(), ChangeState::of(&record, approved_at, now));
+    }
+    Ok(states)
+}
+
+fn render(found: &[Untracked], format: Format, trailer: &str) -> Result<String> {
+    let headers = [
+        "repo", "commit", "time", "author", "summary", "changes", "reason", "message",
+    ];
+    let row = |u: &Untracked, short: bool| {
+        vec![
+            u.commit.repo.clone(),
+            if short {
+                u.commit.commit.chars().take(12).collect()
+            } else {
+                u.commit.commit.clone()
+            },
+            u.commit.time.format("%Y-%m-%d %H:%M UTC").to_string(),
+            u.commit.author.clone(),
+            u.commit.summary.clone(),
+            u.commit.changes.join(" "),
+            u.reason.to_string(),
+            u.message.clone(),
+        ]
+    };
+    Ok(match format {
+        Format::Json => format!("{}\n", serde_json::to_string_pretty(found)?),
+        Format::Csv => crate::output::csv(&headers, &found.iter().map(|u| row(u, false)).collect::<Vec<_>>()),
+        Format::Markdown => {
+            crate::output::markdown_table(&headers, &found.iter().map(|u| row(u, true)).collect::<Vec<_>>())
+        }
+        _ => {
+            if found.is_empty() {
+                return Ok("every production commit names an approved change and was made in its window\n".into());
+            }
+            let mut out = format!(
+                "{} commit{} reached production without an approved, in-window change (trailer `{trailer}:`):\n",
+                found.len(),
+                if found.len() == 1 { "" } else { "s" }
+            );
+            for u in found {
+                let c = &u.commit;
+                out.push_str(&format!(
+                    "\n{}  {}  {}  {}\n  {}\n  {}\n",
+                    Path::new(&c.repo).display(),
+                    &c.commit[..c.commit.len().min(12)],
+                    c.time.format("%Y-%m-%d %H:%M UTC"),
+                    c.author,
+                    c.summary,
+                    u.message
+                ));
+            }
+            out
+        }
+    })
+}

@@ -1,0 +1,421 @@
+//! The one walk over history: the commits that touch a folder, and for each
+//! the files it changed, found by comparing raw tree objects. The gate,
+//! `chg log`, `chg metrics` and the reports all read history through it.
+
+use std::path::Path;
+
+use anyhow::{anyhow, bail, Context as _, Result};
+use chrono::{DateTime, TimeZone, Utc};
+use git2::{Oid, Repository, Signature, Time};
+
+use super::{Commit, FileChange, ObjectId, Repo, WalkStats};
+use crate::person::Person;
+
+impl Repo {
+    /// Walks every commit reachable from `tip` and not from `hide`, parents
+    /// before children, and calls `visit` with the files below `prefix` that
+    /// each commit changed. Commits whose `prefix` subtree id equals their
+    /// parent's are skipped without reading anything else; where the ids
+    /// differ, the two trees are compared entry by entry, recursing only into
+    /// entries whose ids differ (`keep_dir` may prune folders by path). A merge
+    /// reports a file only where it differs from every parent, so changes made
+    /// on each branch are reported once, by the branch commit that made them.
+    pub fn walk_changes(
+        &self,
+        tip: ObjectId,
+        hide: Option<ObjectId>,
+        prefix: &str,
+        keep_dir: &dyn Fn(&str) -> bool,
+        visit: &mut dyn FnMut(&Commit, &[FileChange]) -> Result<()>,
+    ) -> Result<WalkStats> {
+        let repo = &self.inner;
+        let mut stats = WalkStats::default();
+        if repo.is_shallow() {
+            stats.incomplete = Some(
+                "the repository is a shallow clone, so the history before its cut is missing; run `git fetch --unshallow` (in CI: `fetch-depth: 0`)".into(),
+            );
+        }
+        let mut walk = repo.revwalk().context("cannot walk the history")?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)?;
+        walk.push(tip.0)
+            .with_context(|| format!("cannot start the history walk at {tip}"))?;
+        if let Some(hide) = hide {
+            walk.hide(hide.0)
+                .with_context(|| format!("cannot exclude {hide} from the history walk"))?;
+        }
+        let prefix_path = Path::new(prefix);
+        let subtree = |commit: &git2::Commit| -> Result<Option<Oid>> {
+            if prefix.is_empty() {
+                return Ok(Some(commit.tree_id())); // the whole tree (`chg untracked` on an application)
+            }
+            let tree = commit
+                .tree()
+                .with_context(|| format!("cannot read the tree of commit {}", commit.id()))?;
+            Ok(match tree.get_path(prefix_path) {
+                Ok(entry) if entry.kind() == Some(git2::ObjectType::Tree) => Some(entry.id()),
+                _ => None,
+            })
+        };
+        let mut changes = Vec::new();
+        let mut reader = TreeReader::new(repo)?;
+        for oid in walk {
+            let oid = oid.context("the history walk failed")?;
+            stats.commits += 1;
+            let commit = repo
+                .find_commit(oid)
+                .with_context(|| format!("cannot read commit {oid}"))?;
+            let new_sub = subtree(&commit)?;
+            let mut parent_subs = Vec::with_capacity(commit.parent_count());
+            for i in 0..commit.parent_count() {
+                match commit.parent(i) {
+                    Ok(parent) => parent_subs.push(subtree(&parent)?),
+                    Err(e) => {
+                        let why = format!(
+                            "commit {oid} names a parent that is not in the repository ({}); the history is incomplete",
+                            e.message()
+                        );
+                        stats.gap.get_or_insert_with(|| why.clone());
+                        stats.incomplete.get_or_insert(why);
+                        parent_subs.push(None);
+                    }
+                }
+            }
+            if commit.parent_count() == 0 && repo.is_shallow() && stats.gap.is_none() {
+                // A root in a shallow clone is usually the cut, not the first commit.
+                stats.gap = Some(format!("commit {oid} is at the cut of a shallow clone"));
+            }
+            if parent_subs.contains(&new_sub) || (parent_subs.is_empty() && new_sub.is_none()) {
+                continue;
+            }
+            changes.clear();
+            let first = parent_subs.first().copied().flatten();
+            diff_raw(&mut reader, first, new_sub, prefix, keep_dir, &mut changes)?;
+            if parent_subs.len() > 1 {
+                let others: Vec<Option<git2::Tree>> = parent_subs[1..]
+                    .iter()
+                    .map(|p| p.map(|id| repo.find_tree(id)).transpose())
+                    .collect::<Result<_, _>>()?;
+                let strip = format!("{prefix}/");
+                changes.retain(|c| {
+                    let rel = c.path.strip_prefix(&strip).unwrap_or(&c.path);
+                    others.iter().all(|tree| {
+                        let theirs = tree
+                            .as_ref()
+                            .and_then(|t| t.get_path(Path::new(rel)).ok())
+                            .map(|e| ObjectId(e.id()));
+                        theirs != c.new
+                    })
+                });
+            }
+            if changes.is_empty() {
+                continue;
+            }
+            stats.commits_touching += 1;
+            let meta = commit_of(&commit);
+            visit(&meta, &changes)?;
+        }
+        Ok(stats)
+    }
+
+    /// Lists the files below `prefix` that differ between two commits (`None`
+    /// as `old` means the empty tree), with the same tree comparison as the walk.
+    pub fn changed_files(&self, old: Option<ObjectId>, new: ObjectId, prefix: &str) -> Result<Vec<FileChange>> {
+        let old = match old {
+            Some(id) => self.subtree(id, prefix)?,
+            None => None,
+        };
+        let new = self.subtree(new, prefix)?;
+        let mut reader = TreeReader::new(&self.inner)?;
+        let mut out = Vec::new();
+        if old != new {
+            diff_raw(&mut reader, old, new, prefix, &|_| true, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    /// Returns every file below `prefix` in the tree of `commit`, with its blob id, sorted by path.
+    pub fn files_at(&self, commit: ObjectId, prefix: &str) -> Result<Vec<(String, ObjectId)>> {
+        let mut out: Vec<(String, ObjectId)> = self
+            .changed_files(None, commit, prefix)?
+            .into_iter()
+            .filter_map(|c| c.new.map(|id| (c.path, id)))
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
+    /// Returns the id of the folder `prefix` in the tree of `commit`, if there is one.
+    fn subtree(&self, commit: ObjectId, prefix: &str) -> Result<Option<Oid>> {
+        let commit = self
+            .inner
+            .find_commit(commit.0)
+            .with_context(|| format!("cannot read commit {commit}"))?;
+        let tree = commit
+            .tree()
+            .with_context(|| format!("cannot read the tree of commit {}", commit.id()))?;
+        Ok(match tree.get_path(Path::new(prefix)) {
+            Ok(entry) if entry.kind() == Some(git2::ObjectType::Tree) => Some(entry.id()),
+            _ => None,
+        })
+    }
+}
+
+/// Converts a git time to UTC.
+fn to_utc(time: Time) -> DateTime<Utc> {
+    Utc.timestamp_opt(time.seconds(), 0).single().unwrap_or_default()
+}
+
+pub(super) fn commit_of(commit: &git2::Commit) -> Commit {
+    let person = |s: &Signature| {
+        Person::new(
+            &String::from_utf8_lossy(s.name_bytes()),
+            &String::from_utf8_lossy(s.email_bytes()),
+        )
+    };
+    let author = commit.author();
+    let committer = commit.committer();
+    Commit {
+        id: ObjectId(commit.id()),
+        parents: commit.parent_ids().map(ObjectId).collect(),
+        author: person(&author),
+        author_time: to_utc(author.when()),
+        committer: person(&committer),
+        time: to_utc(committer.when()),
+        summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned(),
+    }
+}
+
+/// One entry of a raw tree object: `<mode> <name>\0<20-byte id>`.
+struct RawEntry<'a> {
+    name: &'a [u8],
+    id: &'a [u8],
+    tree: bool,
+    end: usize,
+}
+
+fn raw_entry(buf: &[u8], at: usize) -> Result<RawEntry<'_>> {
+    let bad = || anyhow!("a tree object is malformed at byte {at}; run `git fsck`");
+    let rest = buf.get(at..).ok_or_else(bad)?;
+    let space = rest.iter().position(|b| *b == b' ').ok_or_else(bad)?;
+    let nul = rest[space..].iter().position(|b| *b == 0).ok_or_else(bad)? + space;
+    let id = rest.get(nul + 1..nul + 21).ok_or_else(bad)?;
+    Ok(RawEntry {
+        name: &rest[space + 1..nul],
+        id,
+        tree: &rest[..space] == b"40000",
+        end: at + nul + 21,
+    })
+}
+
+/// Returns the length of the common prefix of two byte strings, comparing
+/// 256-byte blocks with `memcmp` first.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 256;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
+        i += BLOCK;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// Reads raw tree objects, keeping the last few: a commit's old tree is
+/// usually the tree its parent's walk step just read.
+pub(crate) struct TreeReader<'r> {
+    odb: git2::Odb<'r>,
+    /// Recently read trees: id, raw data, and the start of each entry (with
+    /// the length at the end) once known.
+    recent: Vec<(Oid, Rc<Vec<u8>>, Offsets)>,
+}
+
+type Rc<T> = std::rc::Rc<T>;
+/// The start of every entry of a raw tree and its length at the end, once known.
+type Offsets = Option<Rc<Vec<u32>>>;
+
+impl<'r> TreeReader<'r> {
+    fn new(repo: &'r Repository) -> Result<TreeReader<'r>> {
+        Ok(TreeReader {
+            odb: repo.odb().context("cannot open the object database")?,
+            recent: Vec::new(),
+        })
+    }
+
+    fn read(&mut self, id: Oid) -> Result<(Rc<Vec<u8>>, Offsets)> {
+        if let Some((_, data, offsets)) = self.recent.iter().find(|(k, _, _)| *k == id) {
+            return Ok((data.clone(), offsets.clone()));
+        }
+        let object = self.odb.read(id).with_context(|| format!("cannot read tree {id}"))?;
+        if object.kind() != git2::ObjectType::Tree {
+            bail!("object {id} is not a tree");
+        }
+        let data = Rc::new(object.data().to_vec());
+        if self.recent.len() >= 8 {
+            self.recent.remove(0);
+        }
+        self.recent.push((id, data.clone(), None));
+        Ok((data, None))
+    }
+
+    fn remember_offsets(&mut self, id: Oid, offsets: Vec<u32>) {
+        if let Some(entry) = self.recent.iter_mut().find(|(k, _, _)| *k == id) {
+            entry.2 = Some(Rc::new(offsets));
+        }
+    }
+}
+
+/// Returns the start of every entry of a raw tree, and its length at the end.
+fn entry_offsets(buf: &[u8]) -> Result<Vec<u32>> {
+    let mut offsets = Vec::with_capacity(buf.len() / 40 + 1);
+    let mut at = 0;
+    while at < buf.len() {
+        offsets.push(at as u32);
+        let nul = buf[at..]
+            .iter()
+            .position(|b| *b == 0)
+            .ok_or_else(|| anyhow!("a tree object is malformed at byte {at}; run `git fsck`"))?;
+        at += nul + 21;
+    }
+    offsets.push(buf.len() as u32);
+    Ok(offsets)
+}
+
+/// Compares two trees from their raw objects: the common prefix and suffix
+/// are skipped with `memcmp`, and only the entries between are parsed.
+/// Measured on a 6,700-entry folder, this is several times faster than
+/// libgit2's tree parsing, which converts every entry's mode and allocates.
+fn diff_raw(
+    reader: &mut TreeReader,
+    old: Option<Oid>,
+    new: Option<Oid>,
+    base: &str,
+    keep_dir: &dyn Fn(&str) -> bool,
+    out: &mut Vec<FileChange>,
+) -> Result<()> {
+    use std::cmp::Ordering;
+    let empty = Rc::new(Vec::new());
+    let (a, a_offsets) = match old {
+        Some(id) => reader.read(id)?,
+        None => (empty.clone(), None),
+    };
+    let b = match new {
+        Some(id) => reader.read(id)?.0,
+        None => empty,
+    };
+    // The entry offsets of the old tree (known when the previous commit's
+    // walk produced this tree as its new one) locate the last entry boundary
+    // inside the common prefix by binary search instead of a scan; the new
+    // tree's offsets are then derived from them and remembered for the next
+    // commit.
+    let a_offsets = match a_offsets {
+        Some(o) => o,
+        None => Rc::new(entry_offsets(&a)?),
+    };
+    let prefix = common_prefix(&a, &b);
+    let mut ka = a_offsets.partition_point(|o| (*o as usize) <= prefix).saturating_sub(1);
+    if a_offsets[ka] as usize > prefix {
+        ka = 0;
+    }
+    let mut i = a_offsets[ka] as usize;
+    let mut j = i;
+    let mut b_offsets: Vec<u32> = a_offsets[..ka].to_vec();
+    fn key<'e>(e: &'e RawEntry) -> impl Iterator<Item = u8> + 'e {
+        e.name.iter().copied().chain(e.tree.then_some(b'/'))
+    }
+    type Nested = Vec<(Option<Oid>, Option<Oid>, String)>;
+    let path_of = |name: &[u8]| {
+        if base.is_empty() {
+            String::from_utf8_lossy(name).into_owned()
+        } else {
+            format!("{base}/{}", String::from_utf8_lossy(name))
+        }
+    };
+    let mut nested: Nested = Vec::new();
+    let side = |e: &RawEntry, removed: bool, out: &mut Vec<FileChange>, nested: &mut Nested| -> Result<()> {
+        let id = Oid::from_bytes(e.id)?;
+        let path = path_of(e.name);
+        if e.tree {
+            if keep_dir(&path) {
+                nested.push(if removed {
+                    (Some(id), None, path)
+                } else {
+                    (None, Some(id), path)
+                });
+            }
+        } else {
+            let id = Some(ObjectId(id));
+            out.push(if removed {
+                FileChange {
+                    path,
+                    old: id,
+                    new: None,
+                }
+            } else {
+                FileChange {
+                    path,
+                    old: None,
+                    new: id,
+                }
+            });
+        }
+        Ok(())
+    };
+    while a[i..] != b[j..] {
+        let ea = if i < a.len() { Some(raw_entry(&a, i)?) } else { None };
+        let eb = if j < b.len() { Some(raw_entry(&b, j)?) } else { None };
+        let order = match (&ea, &eb) {
+            (Some(x), Some(y)) => key(x).cmp(key(y)),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => break,
+        };
+        match (order, ea, eb) {
+            (Ordering::Less, Some(x), _) => {
+                side(&x, true, out, &mut nested)?;
+                i = x.end;
+                ka += 1;
+            }
+            (Ordering::Greater, _, Some(y)) => {
+                side(&y, false, out, &mut nested)?;
+                b_offsets.push(j as u32);
+                j = y.end;
+            }
+            (Ordering::Equal, Some(x), Some(y)) => {
+                if x.id != y.id {
+                    let path = path_of(x.name);
+                    let (xa, yb) = (Oid::from_bytes(x.id)?, Oid::from_bytes(y.id)?);
+                    if x.tree {
+                        if keep_dir(&path) {
+                            nested.push((Some(xa), Some(yb), path));
+                        }
+                    } else {
+                        out.push(FileChange {
+                            path,
+                            old: Some(ObjectId(xa)),
+                            new: Some(ObjectId(yb)),
+                        });
+                    }
+                }
+                b_offsets.push(j as u32);
+                i = x.end;
+                j = y.end;
+                ka += 1;
+            }
+            _ => break,
+        }
+    }
+    // The rest of both trees is equal: its entries start at the same places, shifted.
+    if let Some(id) = new {
+        if ka < a_offsets.len() && a_offsets[ka] as usize == i {
+            let shift = j as i64 - i as i64;
+            b_offsets.extend(a_offsets[ka..].iter().map(|o| (*o as i64 + shift) as u32));
+            reader.remember_offsets(id, b_offsets);
+        }
+    }
+    for (o, n, path) in nested {
+        diff_raw(reader, o, n, &path, keep_dir, out)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,297 @@
+//! A team's first day: the suite on a fresh machine, the bundled samples on
+//! any date, a real team's first policy through its own gate, and the CI
+//! recipes as written.
+
+use crate::support::*;
+
+/// Runs one test of this binary by its full name, without `PATH` (so no
+/// tool is found), with or without `CI=true`.
+fn run_alone_without_tools(test: &str, ci: bool) -> std::process::Output {
+    let empty = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+    cmd.args(["--exact", test, "--test-threads", "1"])
+        .env("PATH", empty.path());
+    if ci {
+        cmd.env("CI", "true");
+    } else {
+        cmd.env_remove("CI");
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn a_test_whose_tool_is_missing_fails_in_ci_and_says_skipped_elsewhere() {
+    for (test, tool) in [
+        ("reports::html_reports_render_in_a_headless_browser", "chromium"),
+        ("gate::signed_approvals_are_verified_with_git", "ssh-keygen"),
+    ] {
+        let ci = run_alone_without_tools(test, true);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&ci.stdout),
+            String::from_utf8_lossy(&ci.stderr)
+        );
+        assert!(!ci.status.success(), "{test} passed in CI without {tool}:\n{text}");
+        assert!(text.contains(&format!("needs {tool}")), "{text}");
+        assert!(text.contains("1 failed"), "{text}");
+
+        let local = run_alone_without_tools(test, false);
+        let stdout = String::from_utf8_lossy(&local.stdout);
+        assert!(local.status.success(), "{stdout}");
+        assert!(
+            stdout.contains(&format!("SKIPPED {}", test.rsplit("::").next().unwrap())),
+            "the skip is not visible in the summary:\n{stdout}"
+        );
+        assert!(stdout.contains(&format!("{tool} is not installed")), "{stdout}");
+    }
+}
+
+/// Clocks far from the day the samples were written, before and after.
+const YEARS_AHEAD: [&str; 4] = [
+    "2027-01-05T12:00:00Z",
+    "2029-02-28T23:59:00Z",
+    "2031-06-01T00:00:00Z",
+    "2046-11-28T15:21:00Z",
+];
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_sample_store_passes_check_on_any_date() {
+    let mut repo = Repo::new();
+    copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("changes"),
+        &repo.join("changes"),
+    );
+    repo.commit_all_at(JANE, "@1764000000 +0000", "the sample store");
+    // Today's clock too, whatever day the suite runs.
+    repo.chg(&["check"]).ok();
+    for now in YEARS_AHEAD {
+        repo.now = Some(now.into());
+        let run = repo.chg(&["check"]);
+        assert_eq!(run.status, 0, "at {now}:\n{}", run.stdout);
+        assert!(run.stderr.contains(": 0 errors"), "at {now}:\n{}", run.stderr);
+    }
+}
+
+#[test]
+fn every_demo_store_passes_check_with_no_error_years_ahead() {
+    let dir = tempfile::tempdir().unwrap();
+    for seed in ["42", "11"] {
+        let out = dir.path().join(format!("seed-{seed}"));
+        let made = assert_cmd::Command::new(env!("CARGO_BIN_EXE_chg"))
+            .args(["demo", "--records", "700", "--seed", seed, "--out"])
+            .arg(&out)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", dir.path())
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+        for now in YEARS_AHEAD {
+            let check = assert_cmd::Command::new(env!("CARGO_BIN_EXE_chg"))
+                .current_dir(&out)
+                .arg("check")
+                .env("CHG_NOW", now)
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .env("HOME", dir.path())
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&check.stdout);
+            let errors: Vec<&str> = stdout.lines().filter(|l| l.contains(": error[")).collect();
+            assert!(errors.is_empty(), "seed {seed} at {now}: {errors:#?}");
+            assert_eq!(check.status.code(), Some(0), "seed {seed} at {now}");
+        }
+    }
+}
+
+/// A real team: nobody at example.com.
+const PRIYA: Who = Who {
+    name: "Priya Raman",
+    email: "priya@acme.test",
+};
+const LIN: Who = Who {
+    name: "Lin Chen",
+    email: "lin@acme.test",
+};
+const OMAR: Who = Who {
+    name: "Omar Haddad",
+    email: "omar@acme.test",
+};
+
+/// A repository with some history and no change store yet, on `main`.
+fn team_repo() -> Repo {
+    let repo = Repo::new();
+    repo.write("README.md", "# Payments platform\n");
+    repo.commit_all_at(PRIYA, "@1764000000 +0000", "start");
+    repo
+}
+
+fn gate_as(repo: &Repo, who: Who) -> Run {
+    repo.chg_as(who, &["check", "--base", "main"])
+}
+
+#[test]
+fn init_makes_the_runner_the_change_manager_and_writes_no_fictional_people() {
+    let repo = team_repo();
+    repo.git(&["checkout", "-q", "-b", "add-store"]);
+    repo.chg_as(
+        PRIYA,
+        &[
+            "init",
+            "--role",
+            "engineering-lead=Lin Chen <lin@acme.test>",
+            "--role",
+            "cab=omar@acme.test",
+        ],
+    )
+    .ok();
+    let policy = repo.read("changes/policy.yaml");
+    assert!(!policy.contains("example.com"), "{policy}");
+    assert!(policy.contains("change-manager: [priya@acme.test]"), "{policy}");
+    assert!(policy.contains("engineering-lead: [lin@acme.test]"), "{policy}");
+    assert!(policy.contains("cab: [omar@acme.test]"), "{policy}");
+    assert!(policy.contains("ceo: []"), "{policy}");
+    let author = repo.git(&["log", "-1", "--format=%an <%ae> / %cn <%ce>"]);
+    assert_eq!(
+        author.trim(),
+        "Priya Raman <priya@acme.test> / Priya Raman <priya@acme.test>"
+    );
+
+    // Another team names its change manager explicitly.
+    let other = team_repo();
+    other
+        .chg_as(PRIYA, &["init", "--change-manager", "Lin Chen <lin@acme.test>"])
+        .ok();
+    let policy = other.read("changes/policy.yaml");
+    assert!(policy.contains("change-manager: [lin@acme.test]"), "{policy}");
+    assert!(!policy.contains("priya@acme.test"), "{policy}");
+}
+
+#[test]
+fn init_refuses_bad_people_and_roles_with_a_hint() {
+    let repo = team_repo();
+    for (args, says) in [
+        (vec!["init", "--role", "janitor=omar@acme.test"], "janitor"),
+        (vec!["init", "--role", "cab"], "ROLE=PERSON"),
+        (vec!["init", "--role", "cab=not an email"], "not an email"),
+        (vec!["init", "--change-manager", "Lin <>"], "Lin <>"),
+    ] {
+        let run = repo.chg_as(PRIYA, &args).status(2);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("hint:"), "{args:?}: {}", run.stderr);
+        assert!(!repo.join("changes/policy.yaml").exists(), "{args:?} wrote a policy");
+    }
+    // No git identity and no --change-manager: chg cannot guess who it is.
+    let home = tempfile::tempdir().unwrap();
+    let bare = tempfile::tempdir().unwrap();
+    let run = |program: &str, args: &[&str]| {
+        let mut cmd = std::process::Command::new(program);
+        isolate(&mut cmd, home.path());
+        cmd.current_dir(bare.path()).args(args).output().unwrap()
+    };
+    assert!(run("git", &["init", "-q"]).status.success());
+    let out = run(env!("CARGO_BIN_EXE_chg"), &["init"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--change-manager"), "{stderr}");
+    assert!(!bare.path().join("changes/policy.yaml").exists());
+}
+
+#[test]
+fn the_pull_request_that_adds_the_store_passes_its_own_gate() {
+    let repo = team_repo();
+    repo.git(&["checkout", "-q", "-b", "add-store"]);
+    repo.chg_as(PRIYA, &["init", "--role", "engineering-lead=Lin Chen <lin@acme.test>"])
+        .ok();
+    let run = gate_as(&repo, PRIYA);
+    assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("error["), "{}", run.stdout);
+
+    // Merged; a later pull request by the change manager adds a CAB member.
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["merge", "-q", "--ff-only", "add-store"]);
+    repo.git(&["checkout", "-q", "-b", "add-omar"]);
+    let policy = repo.read("changes/policy.yaml");
+    repo.write(
+        "changes/policy.yaml",
+        &policy.replace("cab: []", "cab: [omar@acme.test]"),
+    );
+    repo.commit_all_at(PRIYA, "@1764100000 +0000", "Omar joins the CAB");
+    let run = gate_as(&repo, PRIYA);
+    assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+
+    // The engineering lead is no change manager: the same edit by Lin fails.
+    repo.git(&["checkout", "-q", "-b", "lin-joins", "main"]);
+    repo.write(
+        "changes/policy.yaml",
+        &policy.replace("cab: []", "cab: [lin@acme.test]"),
+    );
+    repo.commit_all_at(LIN, "@1764100000 +0000", "I join the CAB");
+    let run = gate_as(&repo, LIN);
+    assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("policy-edit-unauthorized"), "{}", run.stdout);
+}
+
+#[test]
+fn a_first_policy_authorises_only_change_managers_it_names_as_author_and_committer() {
+    // Omar writes a first policy that names Priya, hoping her name carries it.
+    let repo = team_repo();
+    repo.git(&["checkout", "-q", "-b", "omar-store"]);
+    repo.chg_as(OMAR, &["init", "--change-manager", "Priya Raman <priya@acme.test>"])
+        .ok();
+    let run = gate_as(&repo, OMAR);
+    assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("policy-edit-unauthorized"), "{}", run.stdout);
+
+    // Omar commits it with Priya as the author: the committer is still Omar.
+    repo.git(&["checkout", "-q", "-b", "forged", "main"]);
+    repo.chg_as(
+        OMAR,
+        &[
+            "init",
+            "--no-commit",
+            "--change-manager",
+            "Priya Raman <priya@acme.test>",
+        ],
+    )
+    .ok();
+    repo.git_as(OMAR, &["add", "-A"]);
+    repo.git_as(
+        OMAR,
+        &[
+            "commit",
+            "-q",
+            "--author",
+            "Priya Raman <priya@acme.test>",
+            "-m",
+            "chg: init",
+        ],
+    );
+    let run = gate_as(&repo, OMAR);
+    assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("policy-edit-unauthorized"), "{}", run.stdout);
+
+    // After a real first policy, the branch's later edits answer to it.
+    repo.git(&["checkout", "-q", "-b", "real", "main"]);
+    repo.chg_as(PRIYA, &["init"]).ok();
+    let policy = repo.read("changes/policy.yaml");
+    repo.write(
+        "changes/policy.yaml",
+        &policy.replace("cab: []", "cab: [omar@acme.test]"),
+    );
+    repo.commit_all_at(OMAR, "@1764100000 +0000", "I join the CAB");
+    let run = gate_as(&repo, OMAR);
+    assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("policy-edit-unauthorized"), "{}", run.stdout);
+}
