@@ -5,7 +5,7 @@
 //! needed are parsed; per record the engine keeps its facts and its latest
 //! version's summary, never every version.
 //!
-//! Results are cached in `.git/chg/history-v3.json`, keyed by the last
+//! Results are cached in `.git/chg/history-v4.json`, keyed by the last
 //! commit walked; a later run walks only the commits since, and rebuilds when
 //! that commit is no longer an ancestor or the cache does not check out.
 
@@ -42,6 +42,11 @@ pub struct Snapshot {
     pub status: Option<Status>,
     /// Emails of the approvers of granted approvals.
     pub approvers: Vec<String>,
+    /// Emails of the approvers of granted approvals that count only when the
+    /// approver commits them (written ones; a verbal one is recorded by the
+    /// engineer, as the guide prescribes).
+    #[serde(default)]
+    pub own_commit: Vec<String>,
     pub written: bool,
     pub post_review_done: bool,
     /// The metric fields; `None` when this version does not parse.
@@ -186,6 +191,12 @@ impl Snapshot {
             .filter_map(|a| a.approver.as_deref())
             .map(email_of)
             .collect();
+        let own_commit = granted
+            .iter()
+            .filter(|a| a.method.unwrap_or(Method::Written).needs_approvers_commit())
+            .filter_map(|a| a.approver.as_deref())
+            .map(email_of)
+            .collect();
         let written = granted
             .iter()
             .any(|a| a.method.unwrap_or(Method::Written) == Method::Written);
@@ -213,6 +224,7 @@ impl Snapshot {
                         restored_at: b.restored_at,
                     })
                     .collect(),
+                emergency: None,
             }
         });
         Snapshot {
@@ -220,6 +232,7 @@ impl Snapshot {
             scope,
             status: slim.status,
             approvers,
+            own_commit,
             written,
             post_review_done,
             change,
@@ -384,8 +397,9 @@ impl History {
                         }
                     }
                     // A merge combines what the branches did; the branch commits are judged.
-                    for approver in n.approvers.iter().filter(|_| !meta.is_merge()) {
-                        if !had.contains(approver) && *approver != stamp.by {
+                    let had_own = old.as_ref().map(|o| o.own_commit.as_slice()).unwrap_or(&[]);
+                    for approver in n.own_commit.iter().filter(|_| !meta.is_merge()) {
+                        if !had_own.contains(approver) && *approver != stamp.by {
                             f.approvals_by_others.push((approver.clone(), stamp.clone()));
                         }
                     }
@@ -537,7 +551,8 @@ struct CacheHeader {
     checksum: u64,
 }
 
-const CACHE_VERSION: u32 = 3;
+// 4: snapshots list the approvers who must commit their own approval.
+const CACHE_VERSION: u32 = 4;
 
 struct Cache;
 

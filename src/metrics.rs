@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::policy::Policy;
+use crate::policy::{Policy, TargetName};
 use crate::record::{Classification, Outcome, Record, RollbackKind};
+use crate::rules::{Deadline, EmergencyDeadlines, Verdict};
 
 pub use crate::period::Period;
 
@@ -27,6 +28,11 @@ pub struct Change {
     /// The kind the rollback plan declares, for rollback entries that name none.
     pub plan_kind: Option<RollbackKind>,
     pub rollbacks: Vec<RollbackTimes>,
+    /// The guide's deadlines of an emergency change, judged as `chg check`
+    /// judges them. Filled from the record at the tip with the policy in
+    /// force (by `chg metrics` and the reports), never cached.
+    #[serde(skip)]
+    pub emergency: Option<EmergencyDeadlines>,
 }
 
 /// The times of one rollback.
@@ -56,6 +62,7 @@ impl From<&Record> for Change {
                     restored_at: b.restored_at,
                 })
                 .collect(),
+            emergency: None,
         }
     }
 }
@@ -141,6 +148,9 @@ pub struct Figure {
     /// The value; a fraction 0–1 for rates, minutes for times; null when nothing was counted.
     pub actual: Option<f64>,
     pub target: Option<f64>,
+    /// How the value compares with the target to meet it: `<`, `>`, `<=`, `>=`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<Compare>,
     /// Null when there is no target or nothing was counted.
     pub met: Option<bool>,
     /// How many records (or rollbacks) the value is taken over.
@@ -150,25 +160,93 @@ pub struct Figure {
     pub records: Vec<String>,
 }
 
+/// How a value must compare with its target to meet it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compare {
+    Below,
+    Above,
+    AtMost,
+    AtLeast,
+}
+
+impl Compare {
+    /// The symbol a reader sees: `<`, `>`, `≤`, `≥`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Compare::Below => "<",
+            Compare::Above => ">",
+            Compare::AtMost => "≤",
+            Compare::AtLeast => "≥",
+        }
+    }
+
+    /// Returns true when `actual` meets `target`. Rates are compared as
+    /// exact fractions would be: 1 of 20 is exactly 5 %, not a hair above.
+    pub fn met(self, actual: f64, target: f64) -> bool {
+        const EPS: f64 = 1e-9;
+        match self {
+            Compare::Below => actual < target - EPS,
+            Compare::Above => actual > target + EPS,
+            Compare::AtMost => actual <= target + EPS,
+            Compare::AtLeast => actual + EPS >= target,
+        }
+    }
+}
+
+impl Serialize for Compare {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(match self {
+            Compare::Below => "<",
+            Compare::Above => ">",
+            Compare::AtMost => "<=",
+            Compare::AtLeast => ">=",
+        })
+    }
+}
+
 /// How a figure compares with its target.
 #[derive(Clone, Copy)]
 enum Goal {
+    /// A target of the guide's table: strict unless the policy makes it inclusive.
+    Target(Compare, f64),
     AtMost(f64),
     AtLeast(f64),
     None,
 }
 
+/// The goal of one of the guide's targets: `below` or `above`, strict
+/// unless the policy lists the target as inclusive.
+fn guide_goal(policy: &Policy, name: TargetName, target: f64) -> Goal {
+    let inclusive = policy.targets.is_inclusive(name);
+    let compare = match name {
+        TargetName::SuccessRate if inclusive => Compare::AtLeast,
+        TargetName::SuccessRate => Compare::Above,
+        _ if inclusive => Compare::AtMost,
+        _ => Compare::Below,
+    };
+    Goal::Target(compare, target)
+}
+
 impl Figure {
     fn new(actual: Option<f64>, goal: Goal, of: usize, records: Vec<String>) -> Figure {
-        let (target, met) = match (goal, actual) {
-            (Goal::AtMost(t), Some(a)) => (Some(t), Some(a <= t + 1e-12)),
-            (Goal::AtLeast(t), Some(a)) => (Some(t), Some(a + 1e-12 >= t)),
-            (Goal::AtMost(t) | Goal::AtLeast(t), None) => (Some(t), None),
-            (Goal::None, _) => (None, None),
+        let (target, compare) = match goal {
+            Goal::Target(c, t) => (Some(t), Some(c)),
+            Goal::AtMost(t) => (Some(t), Some(Compare::AtMost)),
+            Goal::AtLeast(t) => (Some(t), Some(Compare::AtLeast)),
+            Goal::None => (None, None),
+        };
+        let met = match (target, compare, actual) {
+            (Some(t), Some(c), Some(a)) => Some(c.met(a, t)),
+            _ => None,
+        };
+        let comparison = match goal {
+            Goal::Target(..) => compare,
+            _ => None,
         };
         Figure {
             actual,
             target,
+            comparison,
             met,
             of,
             records,
@@ -254,6 +332,7 @@ pub fn compute(
         Figure {
             actual: Some(total as f64),
             target: None,
+            comparison: None,
             met: None,
             of: total,
             records: counted.iter().map(|c| c.id.clone()).collect(),
@@ -263,28 +342,28 @@ pub fn compute(
         "emergency_rate",
         rate(
             &|c| c.classification == Classification::Emergency,
-            Goal::AtMost(t.emergency_rate),
+            guide_goal(policy, TargetName::EmergencyRate, t.emergency_rate),
         ),
     );
     m.insert(
         "success_rate",
         rate(
             &|c| c.outcome == Some(Outcome::Successful),
-            Goal::AtLeast(t.success_rate),
+            guide_goal(policy, TargetName::SuccessRate, t.success_rate),
         ),
     );
     m.insert(
         "rollback_rate",
         rate(
             &|c| c.outcome == Some(Outcome::RolledBack),
-            Goal::AtMost(t.rollback_rate),
+            guide_goal(policy, TargetName::RollbackRate, t.rollback_rate),
         ),
     );
     m.insert(
         "issue_rate",
         rate(
             &|c| matches!(c.outcome, Some(Outcome::Failed | Outcome::RolledBack)) || c.issues > 0,
-            Goal::AtMost(t.issue_rate),
+            guide_goal(policy, TargetName::IssueRate, t.issue_rate),
         ),
     );
     let mut times = Vec::new();
@@ -302,14 +381,17 @@ pub fn compute(
         "average_change_time_minutes",
         Figure::new(
             mean(&times),
-            Goal::AtMost(minutes(t.average_change_time.duration())),
+            guide_goal(
+                policy,
+                TargetName::AverageChangeTime,
+                minutes(t.average_change_time.duration()),
+            ),
             times.len(),
             lines,
         ),
     );
 
     // Emergency deadlines, judged by commit times.
-    let deadlines = &policy.emergency_deadlines;
     let emergencies: Vec<&&Change> = counted
         .iter()
         .filter(|c| c.classification == Classification::Emergency)
@@ -369,35 +451,48 @@ pub fn compute(
         Figure::ratio(hits, of, Goal::AtLeast(1.0), lines)
     };
     let start = |c: &Change| c.started_at.or(c.finished_at);
-    m.insert(
-        "emergency_documented_in_time",
-        judge(
-            "first commit",
-            &start,
-            &|f| f.first_commit.as_ref(),
-            deadlines.documentation.duration(),
-            &emergencies,
-        ),
-    );
+    // The emergency deadlines: one definition with `chg check` (rules::emergency_deadlines).
+    let owed = |name: &str, pick: &dyn Fn(&EmergencyDeadlines) -> Deadline| -> Figure {
+        let mut hits = 0;
+        let mut of = 0;
+        let mut lines = Vec::new();
+        for c in &emergencies {
+            let Some(d) = c.emergency.as_ref() else {
+                lines.push(format!("{}: no implementation time, left out", c.id));
+                continue;
+            };
+            let deadline = pick(d);
+            let due = deadline.due.format("%Y-%m-%d %H:%M");
+            let done = deadline.done.map(|t| t.format("%Y-%m-%d %H:%M").to_string());
+            match (deadline.verdict(now), done) {
+                (Verdict::Met, Some(t)) => {
+                    hits += 1;
+                    of += 1;
+                    lines.push(format!("{}: met, {name} {t}, due {due}", c.id));
+                }
+                (Verdict::Late, Some(t)) => {
+                    of += 1;
+                    lines.push(format!("{}: missed, {name} {t}, due {due}", c.id));
+                }
+                (Verdict::Pending, _) => lines.push(format!("{}: pending, {name} due {due}, left out", c.id)),
+                _ => {
+                    of += 1;
+                    lines.push(format!("{}: missed, no {name}, due {due}", c.id));
+                }
+            }
+        }
+        Figure::ratio(hits, of, Goal::AtLeast(1.0), lines)
+    };
+    m.insert("emergency_documented_in_time", owed("documented", &|d| d.documentation));
     m.insert(
         "emergency_written_approval_in_time",
-        judge(
-            "written approval",
-            &start,
-            &|f| f.first_written_approval.as_ref(),
-            deadlines.written_approval.duration(),
-            &emergencies,
-        ),
+        owed("written approval of the CISO and CTO (or the CEO)", &|d| {
+            d.written_approval
+        }),
     );
     m.insert(
         "emergency_post_review_in_time",
-        judge(
-            "post-emergency review",
-            &|c: &Change| c.finished_at,
-            &|f| f.post_review.as_ref(),
-            deadlines.post_review.duration(),
-            &emergencies,
-        ),
+        owed("post-emergency review", &|d| d.post_review),
     );
     let approvable: Vec<&&Change> = counted
         .iter()
@@ -465,7 +560,7 @@ pub fn compute(
             let took = minutes(r - s);
             rollbacks += 1;
             restore.push(took);
-            let ok = r - s <= rto.duration();
+            let ok = policy.within_rto(kind, r - s);
             if ok {
                 within += 1;
             }

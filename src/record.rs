@@ -156,6 +156,16 @@ kebab_enum!(
     }
 );
 
+impl Method {
+    /// Returns true when the approval counts only if the approver committed it
+    /// themselves. A verbal approval is given on the phone during an emergency
+    /// and recorded by the engineer, as the guide prescribes; the gate and the
+    /// `approvals_by_others` figure both exempt it through this one test.
+    pub fn needs_approvers_commit(self) -> bool {
+        self == Method::Written
+    }
+}
+
 kebab_enum!(
     /// How an implementation ended.
     Outcome {

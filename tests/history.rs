@@ -103,7 +103,7 @@ fn at(day_time: &str) -> String {
 ///   committed 10-05 04:00 → lead 10-01 09:00 → 10-05 04:00 = 3 d 19 h = 5460 min.
 /// - 0002 normal: approved 10-04 09:00, description edited 10-06 09:00 (an
 ///   edit after approval), started 10-07 02:00, rolled back (simple, 02:25 →
-///   02:40 = 15 min, RTO 15m met), finished 02:40 (40 min).
+///   02:40 = 15 min, not under the RTO of 15m: missed), finished 02:40 (40 min).
 /// - 0003 emergency: started 10-10 01:00, finished 02:00 (60 min); first
 ///   commit 10-10 12:00 (documented within 24 h: met), verbal approvals of
 ///   Carol and Dave committed by Carol (Dave's committed by someone else);
@@ -120,11 +120,13 @@ fn at(day_time: &str) -> String {
 ///   total 5; emergency 1/5 = 0.2 (missed); successful 0001, 0003, 0004 =
 ///   3/5 = 0.6 (missed); rolled back 1/5 = 0.2 (missed); with issues 0002,
 ///   0004, 0005 = 3/5 = 0.6 (missed); average (60+40+60+150+30)/5 = 68 min
-///   (met). Documented 1/1; written approval 0/1; post review 1/1;
+///   (met). Documented 0/1 (no `documented_at`); written approval 0/1 (the
+///   CISO only); post review 1/1;
 ///   approvals before implementation (normal and major only, not the
-///   emergency 0003 nor the standard 0005: 0001, 0002, 0004) 3/3; edited after approval 1/5 = 0.2; approvals by others 1/5 =
-///   0.2 (the merge by Sam carries Lee's approval but is no one's approval);
-///   rollbacks within RTO 1/1; lead (5460+2700+8400)/3 = 5520 min;
+///   emergency 0003 nor the standard 0005: 0001, 0002, 0004) 3/3; edited after approval 1/5 = 0.2; approvals by others 0/5
+///   (Dave's verbal approval recorded by Carol is exempt, as the gate
+///   exempts it; the merge by Sam carries Lee's approval but is no one's approval);
+///   rollbacks within RTO 0/1; lead (5460+2700+8400)/3 = 5520 min;
 ///   time to restore 15 min.
 ///
 /// November 2026 — only rollbacks:
@@ -373,14 +375,18 @@ fn metrics_of_october_match_the_hand_count() {
     figure(&v, "issue_rate", Some(0.6), Some(false));
     figure(&v, "average_change_time_minutes", Some(68.0), Some(true));
     assert_eq!(v["metrics"]["average_change_time_minutes"]["target"], 120.0);
-    figure(&v, "emergency_documented_in_time", Some(1.0), Some(true));
+    // Issue 16: judged as `chg check` judges them, from the finish; 0003 never
+    // sets `emergency.documented_at` (it was only committed early).
+    figure(&v, "emergency_documented_in_time", Some(0.0), Some(false));
     figure(&v, "emergency_written_approval_in_time", Some(0.0), Some(false));
     figure(&v, "emergency_post_review_in_time", Some(1.0), Some(true));
     figure(&v, "approvals_before_implementation", Some(1.0), Some(true));
     assert_eq!(v["metrics"]["approvals_before_implementation"]["of"], 3);
     figure(&v, "edited_after_approval", Some(0.2), Some(false));
-    figure(&v, "approvals_by_others", Some(0.2), Some(false));
-    figure(&v, "rollbacks_within_rto", Some(1.0), Some(true));
+    // Issue 16: verbal approvals are recorded by whoever is at the keyboard;
+    // a 15-minute simple rollback is not under its 15-minute RTO.
+    figure(&v, "approvals_by_others", Some(0.0), Some(true));
+    figure(&v, "rollbacks_within_rto", Some(0.0), Some(false));
     figure(&v, "mean_lead_time_minutes", Some(5520.0), None);
     figure(&v, "mean_time_to_restore_minutes", Some(15.0), None);
 }
@@ -432,16 +438,19 @@ fn default_period_is_the_last_full_month_and_explain_lists_the_records() {
     let out = run.stdout;
     assert!(out.contains("CHG-2026-0002: "), "{out}");
     assert!(
-        out.contains("CHG-2026-0003: missed, written approval committed 2026-10-12 09:00"),
+        out.contains(
+            "CHG-2026-0003: missed, no written approval of the CISO and CTO (or the CEO), due 2026-10-11 02:00"
+        ),
         "{out}"
     );
     assert!(
-        out.contains("CHG-2026-0002 rollback 1: 15 min, simple RTO 15m, met"),
+        out.contains("CHG-2026-0002 rollback 1: 15 min, simple RTO 15m, missed"),
         "{out}"
     );
     assert!(out.contains("CHG-2026-0004: first commit 2026-10-14 09:00"), "{out}");
+    // Dave's verbal approval, recorded by Carol, is no approval by someone else (issue 16).
     assert!(
-        out.contains("approval of dave@example.com committed by carol@example.com"),
+        !out.contains("approval of dave@example.com committed by carol@example.com"),
         "{out}"
     );
     // With the explanation, JSON lists the records too.
@@ -624,7 +633,7 @@ fn the_cache_is_extended_rebuilt_and_never_trusted_blindly() {
     assert!(explain(&[]).contains("extended by 1 new commits"));
     assert!(explain(&["--no-cache"]).contains("history: walked in full"));
     // A corrupt cache is discarded.
-    let cache = s.repo.join(".git/chg/history-v3.json");
+    let cache = s.repo.join(".git/chg/history-v4.json");
     let text = std::fs::read_to_string(&cache).unwrap();
     std::fs::write(&cache, text.replacen("CHG-2026-0002", "CHG-2026-0009", 1)).unwrap();
     let after = explain(&[]);

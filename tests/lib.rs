@@ -22,6 +22,7 @@ mod hardening;
 mod lifecycle;
 mod links;
 mod manners;
+mod numbers;
 mod properties;
 mod reports;
 mod rules_lifecycle;

@@ -274,7 +274,7 @@ fn monthly_report_metrics_equal_chg_metrics() {
         .ok()
         .stdout;
     assert!(
-        md.contains("| Changes with issues | ≤ 10.0 % | 100.0 % | 1 | missed |"),
+        md.contains("| Changes with issues | &lt; 10.0 % | 100.0 % | 1 | missed |"),
         "{md}"
     );
 }

@@ -37,7 +37,8 @@ pub fn compute_at_head(
         crate::output::warn(&format!("warning: {why}; the history-judged figures may be wrong"));
     }
     let policy = policy_at(store, tip)?;
-    let (changes, facts, _) = history.into_current();
+    let (mut changes, facts, _) = history.into_current();
+    attach_deadlines(store, tip, &policy, &mut changes)?;
     Ok(periods
         .iter()
         .map(|p| metrics::compute(&changes, &facts, &policy, *p, now))
@@ -65,7 +66,8 @@ pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
     let (history, source) = History::build(repo, &store.prefix(), tip, args.no_cache)?;
     let policy = policy_at(&store, tip)?;
     let incomplete = history.incomplete.clone();
-    let (changes, facts, unparsed) = history.into_current();
+    let (mut changes, facts, unparsed) = history.into_current();
+    attach_deadlines(&store, tip, &policy, &mut changes)?;
     let mut result = metrics::compute(&changes, &facts, &policy, period, judged_at);
     if let Some(why) = &incomplete {
         crate::output::warn(&format!("warning: {why}; the history-judged figures may be wrong"));
@@ -145,6 +147,46 @@ fn period(args: &MetricsArgs, now: DateTime<Utc>) -> Result<Period> {
 }
 
 /// Reads the policy as committed at `tip` (every default when there is none).
+/// Judges the deadlines of each emergency change on its whole record at
+/// `tip`, as `chg check` does: the history keeps only a summary of each
+/// record, and emergencies are few, so only their files are read again.
+fn attach_deadlines(
+    store: &crate::store::Store,
+    tip: crate::git::ObjectId,
+    policy: &Policy,
+    changes: &mut [metrics::Change],
+) -> Result<()> {
+    let repo = store.repo();
+    let prefix = store.prefix();
+    for change in changes
+        .iter_mut()
+        .filter(|c| c.classification == crate::record::Classification::Emergency)
+    {
+        let year = change.id.split('-').nth(1).unwrap_or("");
+        let mut blob = None;
+        for ext in ["yaml", "yml"] {
+            let path = format!("{prefix}/{year}/{}.{ext}", change.id);
+            if let Some(b) = repo.blob_id_at(tip, &path)? {
+                blob = Some(b);
+                break;
+            }
+        }
+        if blob.is_none() {
+            blob = repo
+                .files_at(tip, &prefix)?
+                .into_iter()
+                .find(|(p, _)| crate::store::record_id(&prefix, p) == Some(change.id.as_str()))
+                .map(|(_, b)| b);
+        }
+        let Some(blob) = blob else { continue };
+        // A file that does not parse is reported by `chg check`; its deadlines stay unjudged.
+        if let Ok(parsed) = crate::document::parse::<crate::record::Record>(&repo.blob_text(blob)?) {
+            change.emergency = crate::rules::emergency_deadlines(&parsed.value, policy);
+        }
+    }
+    Ok(())
+}
+
 fn policy_at(store: &crate::store::Store, tip: crate::git::ObjectId) -> Result<Policy> {
     let path = format!("{}/policy.yaml", store.prefix());
     let Some(blob) = store.repo().blob_id_at(tip, &path)? else {
@@ -183,6 +225,11 @@ fn cells(name: &str, f: &Figure) -> (String, String, String) {
     );
     let target = match (f.target, name) {
         (None, _) => "—".to_string(),
+        // The guide's targets, strict as it writes them unless the policy says otherwise.
+        (Some(t), _) if f.comparison.is_some() => {
+            let value = if is_time { duration(t) } else { percent(t) };
+            format!("{} {value}", f.comparison.map_or("", |c| c.symbol()))
+        }
         (Some(t), _) if is_time => format!("≤ {}", duration(t)),
         (Some(t), "success_rate") => format!("≥ {}", percent(t)),
         (Some(t), _) if ratio_of => percent(t),

@@ -94,7 +94,7 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
         let seconds = (restored - started).num_seconds();
         let minutes = (seconds + 59) / 60;
         let rto = act.policy.rto.of(kind);
-        let exceeded = seconds > rto.seconds();
+        let exceeded = !act.policy.within_rto(kind, restored - started);
         record.rollbacks.push(RollbackEntry {
             trigger,
             mode,
@@ -110,7 +110,12 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
             duration_minutes: Some(i32::try_from(minutes).unwrap_or(i32::MAX)),
             rto_exceeded: Some(exceeded),
         });
-        super::complete::finish(record, restored, Outcome::RolledBack)?;
+        // The rollback keeps its own times: the implementation's finish stays
+        // as it was, so the change time and the month it counts in do not
+        // move. A change rolled back while in progress ended when the
+        // rollback started.
+        let ended = record.finished_at().unwrap_or(started);
+        super::complete::finish(record, ended, Outcome::RolledBack)?;
         record.status = Status::RolledBack;
         let mut done = Done::new(format!(
             "{}: rolled back ({trigger}, {kind}) in {minutes} min; RTO {rto}",
@@ -120,7 +125,10 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
         if exceeded {
             done.warnings.push((
                 "rto-exceeded",
-                format!("the rollback took {minutes} min, over the {rto} RTO of a {kind} rollback; this is recorded in the change"),
+                format!(
+                    "the rollback took {minutes} min, {} the {rto} RTO of a {kind} rollback; this is recorded in the change",
+                    crate::policy::over_or_not_under(restored - started, rto)
+                ),
             ));
         }
         done.notes = owed(act, record, &validation);

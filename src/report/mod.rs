@@ -44,11 +44,17 @@ pub fn deployment_text(facts: &std::collections::BTreeMap<String, String>) -> St
         .join(", ")
 }
 
-/// Writes a target as a reader does: `≤ 5.0 %`, `≥ 95.0 %`, `100.0 %` (all of them), `—`.
-pub fn target_text(name: &str, target: Option<f64>) -> String {
-    let Some(t) = target else { return "—".into() };
+/// Writes a target as a reader does: `< 5.0 %`, `> 95.0 %` (as the guide
+/// writes them; `≤`/`≥` where the policy makes a target inclusive), `100.0 %`
+/// (all of them), `—`.
+pub fn target_text(name: &str, figure: Option<&crate::metrics::Figure>) -> String {
+    let Some(t) = figure.and_then(|f| f.target) else {
+        return "—".into();
+    };
     let value = monthly::show(name, Some(t));
-    if IN_TIME.contains(&name) {
+    if let Some(c) = figure.and_then(|f| f.comparison) {
+        format!("{} {value}", c.symbol())
+    } else if IN_TIME.contains(&name) {
         value
     } else if HIGHER_IS_BETTER.contains(&name) {
         format!("≥ {value}")

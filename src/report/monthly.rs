@@ -27,8 +27,14 @@ pub struct Monthly {
     pub emergency_reasons: BTreeMap<String, usize>,
     pub emergency_root_causes: Vec<String>,
     pub open_post_emergency_actions: Vec<String>,
+    /// Rollback entries by trigger and by kind (a change may have several).
     pub rollbacks_by_trigger: BTreeMap<String, usize>,
     pub rollbacks_by_kind: BTreeMap<String, usize>,
+    /// Changes rolled back, and how many of them had a rollback with each trigger and kind.
+    pub changes_rolled_back: usize,
+    pub rollback_entries: usize,
+    pub changes_by_trigger: BTreeMap<String, usize>,
+    pub changes_by_kind: BTreeMap<String, usize>,
     pub recommendations: Vec<String>,
     /// How each figure is named for a reader (the names of `chg metrics`).
     #[serde(skip)]
@@ -79,14 +85,30 @@ pub fn build(
     }
     let mut by_trigger = BTreeMap::new();
     let mut by_kind = BTreeMap::new();
+    let mut changes_by_trigger = BTreeMap::new();
+    let mut changes_by_kind = BTreeMap::new();
+    let mut changes_rolled_back = 0;
+    let mut rollback_entries = 0;
     for r in counted.iter().filter(|r| r.outcome() == Some(Outcome::RolledBack)) {
+        changes_rolled_back += 1;
+        let mut triggers = std::collections::BTreeSet::new();
+        let mut kinds = std::collections::BTreeSet::new();
         for rb in &r.rollbacks {
+            rollback_entries += 1;
             *by_trigger.entry(rb.trigger.to_string()).or_insert(0) += 1;
             let kind = rb
                 .kind
                 .or(r.rollback_kind())
                 .map_or("unknown".to_string(), |k| k.to_string());
-            *by_kind.entry(kind).or_insert(0) += 1;
+            *by_kind.entry(kind.clone()).or_insert(0) += 1;
+            triggers.insert(rb.trigger.to_string());
+            kinds.insert(kind);
+        }
+        for t in triggers {
+            *changes_by_trigger.entry(t).or_insert(0) += 1;
+        }
+        for k in kinds {
+            *changes_by_kind.entry(k).or_insert(0) += 1;
         }
     }
     let emergency_trend = trend
@@ -113,6 +135,10 @@ pub fn build(
         open_post_emergency_actions: open_actions,
         rollbacks_by_trigger: by_trigger,
         rollbacks_by_kind: by_kind,
+        changes_rolled_back,
+        rollback_entries,
+        changes_by_trigger,
+        changes_by_kind,
         labels: metrics
             .metrics
             .keys()
@@ -211,7 +237,7 @@ pub fn figure_rows(
             };
             Some(vec![
                 Cell::plain(labels.get(*name).cloned().unwrap_or_else(|| name.replace('_', " "))),
-                Cell::plain(super::target_text(name, f.target)),
+                Cell::plain(super::target_text(name, Some(f))),
                 Cell::plain(show(name, f.actual)),
                 Cell::plain(f.of),
                 status,
@@ -227,6 +253,34 @@ fn counts_table(title: &str, map: &BTreeMap<String, usize>) -> Block {
     Block::Table(Table::new(
         &[title, "Changes"],
         map.iter().map(|(k, v)| vec![Cell::plain(k), Cell::plain(v)]).collect(),
+    ))
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
+    }
+}
+
+/// A table of changes and rollback entries per value, each column labelled.
+fn changes_and_entries(title: &str, changes: &BTreeMap<String, usize>, entries: &BTreeMap<String, usize>) -> Block {
+    if entries.is_empty() {
+        return Block::Empty(format!("{title}: none."));
+    }
+    Block::Table(Table::new(
+        &[title, "Changes", "Rollback entries"],
+        entries
+            .iter()
+            .map(|(k, n)| {
+                vec![
+                    Cell::plain(k),
+                    Cell::plain(changes.get(k).copied().unwrap_or(0)),
+                    Cell::plain(n),
+                ]
+            })
+            .collect(),
     ))
 }
 
@@ -294,10 +348,19 @@ pub fn document(m: &Monthly) -> Document {
         heading: "Emergency change tracking".into(),
         blocks: emergency,
     });
-    let mut rollback = vec![
-        counts_table("Trigger", &m.rollbacks_by_trigger),
-        counts_table("Rollback kind", &m.rollbacks_by_kind),
-    ];
+    let mut rollback = vec![if m.changes_rolled_back == 0 {
+        Block::Empty("No change was rolled back this month.".into())
+    } else {
+        Block::Text(format!(
+            "{} rolled back, with {} (a change may be rolled back more than once).",
+            plural(m.changes_rolled_back, "change"),
+            plural(m.rollback_entries, "rollback entry")
+        ))
+    }];
+    rollback.extend([
+        changes_and_entries("Trigger", &m.changes_by_trigger, &m.rollbacks_by_trigger),
+        changes_and_entries("Rollback kind", &m.changes_by_kind, &m.rollbacks_by_kind),
+    ]);
     rollback.push(Block::Table(Table::new(
         &headers,
         figure_rows(

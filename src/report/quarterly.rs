@@ -279,6 +279,7 @@ fn rollback_tests(ids: &[String], by_id: &BTreeMap<&str, &Record>) -> Figure {
     Figure {
         actual,
         target: Some(1.0),
+        comparison: None,
         met: actual.map(|a| a + 1e-12 >= 1.0),
         of,
         records: lines,
@@ -468,7 +469,7 @@ pub fn document(q: &Quarterly) -> Document {
         format!(
             "Successful changes: {} against a target of {} ({} in {}).",
             success(cur),
-            target_text("success_rate", cur.metrics.get("success_rate").and_then(|f| f.target)),
+            target_text("success_rate", cur.metrics.get("success_rate")),
             success(prev),
             prev.quarter
         ),
@@ -509,7 +510,7 @@ pub fn document(q: &Quarterly) -> Document {
             .map(|n| {
                 vec![
                     Cell::plain(label(n)),
-                    Cell::plain(target_text(n, cur.figure(n).and_then(|f| f.target))),
+                    Cell::plain(target_text(n, cur.figure(n))),
                     value_cell(n, prev.figure(n)),
                     value_cell(n, cur.figure(n)),
                     change_cell(n, prev.figure(n), cur.figure(n)),
@@ -538,10 +539,7 @@ pub fn document(q: &Quarterly) -> Document {
         .map(|n| {
             let mut row = vec![
                 Cell::plain(label(n)),
-                Cell::plain(target_text(
-                    n,
-                    q.months.last().and_then(|m| m.figure(n)).and_then(|f| f.target),
-                )),
+                Cell::plain(target_text(n, q.months.last().and_then(|m| m.figure(n)))),
             ];
             row.extend(q.months.iter().map(|m| value_cell(n, m.figure(n))));
             row

@@ -68,30 +68,103 @@ fn when(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
+/// One of the guide's deadlines after an emergency change: when it falls
+/// due, and when the record says the owed item was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline {
+    pub due: DateTime<Utc>,
+    pub done: Option<DateTime<Utc>>,
+}
+
+/// Where a deadline stands at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Done by the deadline (exactly at it counts: "within 24 hours").
+    Met,
+    /// Done, after the deadline.
+    Late,
+    /// Not done, and the deadline has passed.
+    Overdue,
+    /// Not done, and still time.
+    Pending,
+}
+
+impl Deadline {
+    /// Judges the deadline at `now`.
+    pub fn verdict(&self, now: DateTime<Utc>) -> Verdict {
+        match self.done {
+            Some(t) if t <= self.due => Verdict::Met,
+            Some(_) => Verdict::Late,
+            None if now > self.due => Verdict::Overdue,
+            None => Verdict::Pending,
+        }
+    }
+}
+
+/// The guide's three deadlines after an emergency change (section 8.2), the
+/// one definition that `chg check`, the metrics and the reports share: each
+/// runs from the end of the implementation (its start while it is still in
+/// progress); documentation is done when the record was completed and
+/// submitted (`emergency.documented_at`), written approval when the written
+/// approvals first satisfied the policy (the CISO and the CTO, or the CEO),
+/// the post-emergency review when it was completed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmergencyDeadlines {
+    pub implemented: DateTime<Utc>,
+    pub documentation: Deadline,
+    pub written_approval: Deadline,
+    pub post_review: Deadline,
+}
+
+/// Returns the deadlines of an emergency change that was implemented; `None` otherwise.
+pub fn emergency_deadlines(record: &Record, policy: &Policy) -> Option<EmergencyDeadlines> {
+    if record.classification != Classification::Emergency {
+        return None;
+    }
+    let since = implemented_at(record)?;
+    let d = &policy.emergency_deadlines;
+    let emergency = record.emergency.as_ref();
+    Some(EmergencyDeadlines {
+        implemented: since,
+        documentation: Deadline {
+            due: since + d.documentation.duration(),
+            done: emergency.and_then(|e| e.documented_at),
+        },
+        written_approval: Deadline {
+            due: since + d.written_approval.duration(),
+            done: written_approval_at(record, policy),
+        },
+        post_review: Deadline {
+            due: since + d.post_review.duration(),
+            done: emergency
+                .and_then(|e| e.post_review.as_ref())
+                .and_then(|p| p.completed_at),
+        },
+    })
+}
+
 /// Checks the deadlines of one emergency change.
 pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     let record = &loaded.record;
-    if record.classification != Classification::Emergency {
-        return Vec::new();
-    }
-    let Some(since) = implemented_at(record) else {
+    let Some(owed) = emergency_deadlines(record, ctx.policy) else {
         return Vec::new();
     };
+    let since = owed.implemented;
     let file = loaded.file.as_str();
     let pos = &loaded.positions;
     let deadlines = &ctx.policy.emergency_deadlines;
     let emergency = record.emergency.clone().unwrap_or_default();
     let mut findings = Vec::new();
 
-    let due = since + deadlines.documentation.duration();
-    let problem = match emergency.documented_at {
-        Some(t) if t > due => Some(format!(
+    let Deadline { due, done } = owed.documentation;
+    let problem = match (owed.documentation.verdict(ctx.now), done) {
+        (Verdict::Late, Some(t)) => Some(format!(
             "documented at {}, {} after the deadline {}",
             when(t),
             late(t - due),
             when(due)
         )),
-        None if ctx.now > due => Some(format!(
+        (Verdict::Overdue, _) => Some(format!(
             "not documented {} after implementation (due {})",
             crate::action::span_text(deadlines.documentation),
             when(due)
@@ -112,15 +185,15 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         ));
     }
 
-    let due = since + deadlines.written_approval.duration();
-    let problem = match written_approval_at(record, ctx.policy) {
-        Some(t) if t > due => Some(format!(
+    let Deadline { due, done } = owed.written_approval;
+    let problem = match (owed.written_approval.verdict(ctx.now), done) {
+        (Verdict::Late, Some(t)) => Some(format!(
             "written approval completed at {}, {} late (due {})",
             when(t),
             late(t - due),
             when(due)
         )),
-        None if ctx.now > due => Some(format!("written approval still missing, due {}", when(due))),
+        (Verdict::Overdue, _) => Some(format!("written approval still missing, due {}", when(due))),
         _ => None,
     };
     if let Some(message) = problem {
@@ -136,16 +209,15 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         ));
     }
 
-    let due = since + deadlines.post_review.duration();
-    let done = emergency.post_review.as_ref().and_then(|p| p.completed_at);
-    let problem = match done {
-        Some(t) if t > due => Some(format!(
+    let Deadline { due, done } = owed.post_review;
+    let problem = match (owed.post_review.verdict(ctx.now), done) {
+        (Verdict::Late, Some(t)) => Some(format!(
             "post-emergency review completed at {}, {} late (due {})",
             when(t),
             late(t - due),
             when(due)
         )),
-        None if ctx.now > due => Some(format!("post-emergency review missing, due {}", when(due))),
+        (Verdict::Overdue, _) => Some(format!("post-emergency review missing, due {}", when(due))),
         _ => None,
     };
     if let Some(message) = problem {

@@ -6,7 +6,7 @@ use crate::finding::Severity;
 use crate::git::Commit;
 use crate::lifecycle;
 use crate::policy::Policy;
-use crate::record::{Approval, Method, Record, Role, RollbackEntry, Status};
+use crate::record::{Approval, Record, Role, RollbackEntry, Status};
 
 /// One record file as one commit changed it.
 pub struct Step<'a> {
@@ -111,7 +111,7 @@ fn approvals_added(
             continue;
         }
         // A verbal approval is given on the phone and recorded by the engineer.
-        if approval.method == Method::Verbal {
+        if !approval.method.needs_approvers_commit() {
             continue;
         }
         let key = format!("approvals[{i}]");
@@ -317,7 +317,7 @@ pub fn check_policy_edit(commit: &Commit, path: &str, policy_at_base: &Policy) -
 /// none): its author and its committer must both be change managers that
 /// this very policy names. Merging that pull request is the team's
 /// decision; from then on the policy on the base governs its own edits.
-pub fn check_first_policy(commit: &CommitInfo, path: &str, written: Option<&Policy>) -> Option<HistoryFinding> {
+pub fn check_first_policy(commit: &Commit, path: &str, written: Option<&Policy>) -> Option<HistoryFinding> {
     let named = |p: &crate::person::Person| written.is_some_and(|w| w.holds(p.email(), Role::ChangeManager));
     if named(&commit.author) && named(&commit.committer) {
         return None;

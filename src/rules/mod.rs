@@ -20,7 +20,9 @@ use chrono::{DateTime, Utc};
 
 pub use approvals::{approval_status, ApprovalStatus};
 pub use classification::CVSS_THRESHOLD;
-pub use emergency::{implemented_at, next_cab_meeting, written_approval_at};
+pub use emergency::{
+    emergency_deadlines, implemented_at, next_cab_meeting, written_approval_at, Deadline, EmergencyDeadlines, Verdict,
+};
 
 use crate::finding::Finding;
 use crate::policy::Policy;

@@ -23,14 +23,15 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         if let (Some(kind), Some(start), Some(end)) = (kind, entry.started_at, entry.restored_at) {
             let rto = ctx.policy.rto.of(kind);
             let took = end - start;
-            if took.num_seconds() > rto.seconds() {
+            if !ctx.policy.within_rto(kind, took) {
                 findings.push(Finding::warning(
                     file,
                     pos.of(&format!("rollbacks[{i}].restored_at")),
                     "rto-exceeded",
                     format!(
-                        "the rollback took {} min, over the {rto} RTO of a {kind} rollback",
-                        (took.num_seconds() + 59) / 60
+                        "the rollback took {} min, {} the {rto} RTO of a {kind} rollback",
+                        (took.num_seconds() + 59) / 60,
+                        crate::policy::over_or_not_under(took, rto)
                     ),
                     "find out why in the post-rollback review, and test the rollback procedure",
                 ));

@@ -1,0 +1,546 @@
+//! The guide's numbers, exactly (issue 16): every metric on its boundary and
+//! one step either side, in stores whose records and commit times the tests
+//! choose. Each expected figure is worked out by hand in the comments.
+
+use crate::support::*;
+
+/// A finished change written straight into the store.
+struct Done {
+    id: String,
+    class: &'static str,
+    outcome: &'static str,
+    started: String,
+    minutes: i64,
+    issues: bool,
+    /// A simple rollback of this many minutes, starting after the finish.
+    rollback_minutes: Option<i64>,
+}
+
+fn t(text: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&chrono::Utc)
+}
+
+fn iso(time: chrono::DateTime<chrono::Utc>) -> String {
+    time.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+impl Done {
+    fn text(&self) -> String {
+        let start = t(&self.started);
+        let finish = start + chrono::Duration::minutes(self.minutes);
+        let status = match self.outcome {
+            "successful" => "completed",
+            other => other,
+        };
+        let mut out = format!(
+            "schema_version: 1\nid: {}\ntitle: Change {}\nstatus: {status}\nclassification: {}\nrisk: {{impact: low, likelihood: low}}\npriority: low\nrequested_by: Jane Doe <jane@example.com>\ncreated_at: 2026-08-01T09:00:00Z\ndescription: A change.\nsystems: [api]\ntesting: {{unit: passed, integration: passed, qa_review: passed}}\ndeployment: {{strategy: canary}}\nrollback: {{plan: Redeploy the previous version., kind: simple}}\n",
+            self.id, self.id, self.class
+        );
+        if self.class == "emergency" {
+            out.push_str(
+                "emergency:\n  criteria: [production-down]\n  impact_of_not_implementing: Checkout stays down.\n",
+            );
+        }
+        out.push_str(&format!(
+            "implementation:\n  started_at: {}\n  finished_at: {}\n  outcome: {}\n  validation: {{smoke_tests: passed}}\n  issues: [{}]\n",
+            iso(start),
+            iso(finish),
+            self.outcome,
+            if self.issues { "slow warm-up" } else { "" }
+        ));
+        if let Some(m) = self.rollback_minutes {
+            let rb = finish + chrono::Duration::minutes(10);
+            out.push_str(&format!(
+                "rollbacks:\n  - trigger: error-rate\n    mode: immediate\n    kind: simple\n    started_at: {}\n    restored_at: {}\n",
+                iso(rb),
+                iso(rb + chrono::Duration::minutes(m))
+            ));
+        }
+        out
+    }
+}
+
+/// Writes `n` changes finishing in `month` (`2026-10`): the first an
+/// emergency, the second rolled back (its rollback `rollback_minutes`
+/// long), the third successful with an issue, every one `minutes` long.
+fn month(repo: &Repo, month: &str, first: usize, n: usize, minutes: i64, rollback_minutes: i64) {
+    for i in 0..n {
+        let id = format!("CHG-2026-{:04}", first + i);
+        let d = Done {
+            id: id.clone(),
+            class: if i == 0 { "emergency" } else { "normal" },
+            outcome: if i == 1 { "rolled-back" } else { "successful" },
+            started: format!("{month}-{:02}T02:00:00Z", 1 + i),
+            minutes,
+            issues: i == 2,
+            rollback_minutes: (i == 1).then_some(rollback_minutes),
+        };
+        repo.write(&format!("changes/2026/{id}.yaml"), &d.text());
+    }
+}
+
+fn json(run: &Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+}
+
+#[track_caller]
+fn verdict(v: &serde_json::Value, name: &str, actual: f64, met: bool) {
+    let f = &v["metrics"][name];
+    let got = f["actual"].as_f64().unwrap_or(f64::NAN);
+    assert!(
+        (got - actual).abs() < 1e-6,
+        "{name}: actual {got}, expected {actual}: {f}"
+    );
+    assert_eq!(f["met"], met, "{name}: {f}");
+}
+
+/// September: 19 changes, one step outside every target; October: 20,
+/// exactly on every target; November: 21, one step inside.
+///
+/// - September (19): emergency 1/19 = 5.26 % (missed); successful 18/19 =
+///   94.7 % (missed); rolled back 1/19 = 5.26 % (missed); issues (the
+///   rollback and one listed issue) 2/19 = 10.5 % (missed); every change
+///   121 min, average 121 min (missed); the rollback 16 min > 15 min (missed).
+/// - October (20): 1/20 = 5 % (missed: "< 5 %"); 19/20 = 95 % (missed:
+///   "> 95 %"); 1/20 = 5 % (missed); 2/20 = 10 % (missed: "< 10 %"); 120 min
+///   (missed: "< 2 hours"); the rollback exactly 15 min (missed: "< 15 minutes").
+/// - November (21): 1/21 = 4.76 % (met); 20/21 = 95.2 % (met); 1/21 (met);
+///   2/21 = 9.52 % (met); 119 min (met); the rollback 14 min (met).
+fn boundary_store() -> Repo {
+    let mut repo = Repo::initialised();
+    repo.now = Some("2026-12-15T00:00:00Z".into());
+    month(&repo, "2026-09", 1, 19, 121, 16);
+    month(&repo, "2026-10", 101, 20, 120, 15);
+    month(&repo, "2026-11", 201, 21, 119, 14);
+    repo.commit_all_at(JANE, "2026-12-01T00:00:00Z", "sixty changes");
+    repo
+}
+
+#[test]
+fn targets_are_strict_as_the_guide_prints_them() {
+    let repo = boundary_store();
+    let sep = json(&repo.chg(&["metrics", "--month", "2026-09", "--format", "json"]).ok());
+    let oct = json(&repo.chg(&["metrics", "--month", "2026-10", "--format", "json"]).ok());
+    let nov = json(&repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok());
+    for (v, total) in [(&sep, 19.0), (&oct, 20.0), (&nov, 21.0)] {
+        assert_eq!(v["metrics"]["total_changes"]["actual"], total, "{v}");
+    }
+    verdict(&sep, "emergency_rate", 1.0 / 19.0, false);
+    verdict(&sep, "success_rate", 18.0 / 19.0, false);
+    verdict(&sep, "rollback_rate", 1.0 / 19.0, false);
+    verdict(&sep, "issue_rate", 2.0 / 19.0, false);
+    verdict(&sep, "average_change_time_minutes", 121.0, false);
+    verdict(&sep, "rollbacks_within_rto", 0.0, false);
+
+    verdict(&oct, "emergency_rate", 0.05, false);
+    verdict(&oct, "success_rate", 0.95, false);
+    verdict(&oct, "rollback_rate", 0.05, false);
+    verdict(&oct, "issue_rate", 0.10, false);
+    verdict(&oct, "average_change_time_minutes", 120.0, false);
+    verdict(&oct, "rollbacks_within_rto", 0.0, false);
+
+    verdict(&nov, "emergency_rate", 1.0 / 21.0, true);
+    verdict(&nov, "success_rate", 20.0 / 21.0, true);
+    verdict(&nov, "rollback_rate", 1.0 / 21.0, true);
+    verdict(&nov, "issue_rate", 2.0 / 21.0, true);
+    verdict(&nov, "average_change_time_minutes", 119.0, true);
+    verdict(&nov, "rollbacks_within_rto", 1.0, true);
+    assert_eq!(oct["metrics"]["emergency_rate"]["comparison"], "<");
+    assert_eq!(oct["metrics"]["success_rate"]["comparison"], ">");
+
+    // Printed as the guide prints them.
+    let table = repo.chg(&["metrics", "--month", "2026-10"]).ok().stdout;
+    for target in ["< 5 %", "> 95 %", "< 10 %", "< 2 h"] {
+        assert!(table.contains(target), "{target} in\n{table}");
+    }
+    assert!(!table.contains("≤ 5 %") && !table.contains("≥ 95 %"), "{table}");
+    let report = repo
+        .chg(&["report", "monthly", "--month", "2026-10", "--color", "never"])
+        .ok()
+        .stdout;
+    assert!(report.contains("< 5.0 %") && report.contains("> 95.0 %"), "{report}");
+    // The rule and the rollback command agree: exactly 15 minutes is not under the RTO.
+    let check = repo.chg(&["check", "--format", "json"]).stdout;
+    assert!(check.contains("took 15 min, not under the 15m RTO"), "{check}");
+}
+
+#[test]
+fn the_policy_can_make_a_target_inclusive() {
+    let repo = boundary_store();
+    let policy = repo.read("changes/policy.yaml");
+    let policy = policy.replace(
+        "average_change_time: 2h}",
+        "average_change_time: 2h, inclusive: [emergency_rate, success_rate, rollback_rate, issue_rate, average_change_time, rto]}",
+    );
+    assert!(
+        policy.contains("inclusive"),
+        "the default policy names the targets on one line"
+    );
+    repo.write("changes/policy.yaml", &policy);
+    repo.commit_all_at(SAM, "2026-12-02T00:00:00Z", "targets met on the boundary");
+    let oct = json(&repo.chg(&["metrics", "--month", "2026-10", "--format", "json"]).ok());
+    verdict(&oct, "emergency_rate", 0.05, true);
+    verdict(&oct, "success_rate", 0.95, true);
+    verdict(&oct, "rollback_rate", 0.05, true);
+    verdict(&oct, "issue_rate", 0.10, true);
+    verdict(&oct, "average_change_time_minutes", 120.0, true);
+    verdict(&oct, "rollbacks_within_rto", 1.0, true);
+    assert_eq!(oct["metrics"]["emergency_rate"]["comparison"], "<=");
+    // One step outside stays missed.
+    let sep = json(&repo.chg(&["metrics", "--month", "2026-09", "--format", "json"]).ok());
+    verdict(&sep, "emergency_rate", 1.0 / 19.0, false);
+    verdict(&sep, "average_change_time_minutes", 121.0, false);
+    let table = repo.chg(&["metrics", "--month", "2026-10"]).ok().stdout;
+    assert!(table.contains("≤ 5 %") && table.contains("≥ 95 %"), "{table}");
+}
+
+/// An emergency change as its engineer and approvers write it over time.
+struct Emergency {
+    id: &'static str,
+    started: &'static str,
+    finished: &'static str,
+    documented: &'static str,
+    /// Written approvals: role, approver, time, and who commits it.
+    written: Vec<(&'static str, Who, &'static str, Who)>,
+}
+
+fn approval_entry(role: &str, who: Who, method: &str, at: &str) -> String {
+    format!(
+        "  - role: {role}\n    approver: {} <{}>\n    decision: approved\n    method: {method}\n    at: {at}\n",
+        who.name, who.email
+    )
+}
+
+impl Emergency {
+    /// The record as it stands once everything up to `now` is written.
+    fn text_at(&self, now: &str) -> String {
+        let start = t(self.started);
+        let verbal_at = iso(start - chrono::Duration::minutes(10));
+        let documented = self.documented <= now;
+        let status = if documented { "completed" } else { "in-progress" };
+        let mut out = format!(
+            "schema_version: 1\nid: {}\ntitle: Restore checkout\nstatus: {status}\nclassification: emergency\nrisk: {{impact: high, likelihood: high}}\npriority: high\nrequested_by: Jane Doe <jane@example.com>\ncreated_at: {}\ndescription: Restart the checkout database.\nsystems: [checkout-db]\ntesting: {{unit: not-run}}\ndeployment: {{strategy: manual}}\nrollback: {{plan: Fail back to the replica., kind: simple}}\napprovals:\n",
+            self.id, self.started
+        );
+        out.push_str(&approval_entry("ciso", CAROL, "verbal", &verbal_at));
+        out.push_str(&approval_entry("cto", DAVE, "verbal", &verbal_at));
+        for (role, who, at, _) in self.written.iter().filter(|w| w.2 <= now) {
+            out.push_str(&approval_entry(role, *who, "written", at));
+        }
+        if documented {
+            out.push_str(&format!(
+                "implementation:\n  started_at: {}\n  finished_at: {}\n  outcome: successful\n  validation: {{smoke_tests: passed}}\n",
+                self.started, self.finished
+            ));
+        } else {
+            out.push_str(&format!("implementation:\n  started_at: {}\n", self.started));
+        }
+        out.push_str("emergency:\n  criteria: [production-down]\n  impact_of_not_implementing: Checkout stays down.\n");
+        if documented {
+            out.push_str(&format!("  documented_at: {}\n", self.documented));
+        }
+        out
+    }
+
+    /// The commits that write it: the quick form an hour after the start,
+    /// the full documentation, and each written approval, by their authors.
+    fn events(&self) -> Vec<(String, Who, String)> {
+        let quick = iso(t(self.started) + chrono::Duration::hours(1));
+        let mut out = vec![(quick.clone(), JANE, self.text_at(&quick))];
+        out.push((self.documented.to_string(), JANE, self.text_at(self.documented)));
+        for (_, _, at, by) in &self.written {
+            out.push((at.to_string(), *by, self.text_at(at)));
+        }
+        out
+    }
+}
+
+/// Emergencies over two months, judged from the end of the implementation
+/// (F), as `chg check` judges them.
+///
+/// October:
+/// - 0001: F = 10-05 05:00; documented at F + 23 h (met); CISO writes
+///   10-06 03:00, CTO at F + 24 h exactly (met: "within 24 hours").
+/// - 0002: F = 10-12 02:00; documented F + 24 h 1 min (missed); only the
+///   CISO confirms in writing (missed: the CTO's is owed).
+/// - 0003: F = 10-20 02:00; documented F + 23 h 58 min (met); the CEO alone
+///   confirms at F + 23 h 59 min (met: the CEO is the backup).
+///   Documented 2/3, written approval 2/3.
+/// - November:
+/// - 0004: started 11-03 01:00, F = 11-03 04:00; quick form committed
+///   11-03 02:00 but documented six days late (missed); CISO and CTO write
+///   at 11-04 03:30 and 03:31, 26.5 h after the start but 23.5 h after F (met).
+/// - 0005: F = 11-10 02:00; documented F + 24 h exactly (met); CTO at
+///   F + 23 h 30, CISO at F + 24 h 1 min (missed: complete only then).
+///   Documented 1/2, written approval 1/2.
+///
+/// Every change's verbal approvals are recorded by Jane, the engineer, as
+/// the guide prescribes: they are no one's "approval committed by someone
+/// else". 0005's CTO approval in writing is committed by Jane: that one is
+/// (1 of 2 changes in November, 0 of 3 in October).
+fn emergency_store() -> Repo {
+    let mut repo = Repo::initialised();
+    repo.now = Some("2026-12-15T00:00:00Z".into());
+    let all = [
+        Emergency {
+            id: "CHG-2026-0001",
+            started: "2026-10-05T01:00:00Z",
+            finished: "2026-10-05T05:00:00Z",
+            documented: "2026-10-06T04:00:00Z",
+            written: vec![
+                ("ciso", CAROL, "2026-10-06T03:00:00Z", CAROL),
+                ("cto", DAVE, "2026-10-06T05:00:00Z", DAVE),
+            ],
+        },
+        Emergency {
+            id: "CHG-2026-0002",
+            started: "2026-10-12T01:00:00Z",
+            finished: "2026-10-12T02:00:00Z",
+            documented: "2026-10-13T02:01:00Z",
+            written: vec![("ciso", CAROL, "2026-10-12T10:00:00Z", CAROL)],
+        },
+        Emergency {
+            id: "CHG-2026-0003",
+            started: "2026-10-20T01:00:00Z",
+            finished: "2026-10-20T02:00:00Z",
+            documented: "2026-10-21T01:58:00Z",
+            written: vec![("ceo", ERIN, "2026-10-21T01:59:00Z", ERIN)],
+        },
+        Emergency {
+            id: "CHG-2026-0004",
+            started: "2026-11-03T01:00:00Z",
+            finished: "2026-11-03T04:00:00Z",
+            documented: "2026-11-09T04:00:00Z",
+            written: vec![
+                ("ciso", CAROL, "2026-11-04T03:30:00Z", CAROL),
+                ("cto", DAVE, "2026-11-04T03:31:00Z", DAVE),
+            ],
+        },
+        Emergency {
+            id: "CHG-2026-0005",
+            started: "2026-11-10T01:00:00Z",
+            finished: "2026-11-10T02:00:00Z",
+            documented: "2026-11-11T02:00:00Z",
+            written: vec![
+                ("cto", DAVE, "2026-11-11T01:30:00Z", JANE),
+                ("ciso", CAROL, "2026-11-11T02:01:00Z", CAROL),
+            ],
+        },
+    ];
+    let mut events: Vec<(String, Who, &'static str, String)> = Vec::new();
+    for e in &all {
+        for (at, who, text) in e.events() {
+            events.push((at, who, e.id, text));
+        }
+    }
+    events.sort_by(|a, b| a.0.cmp(&b.0));
+    for (at, who, id, text) in events {
+        repo.write(&format!("changes/2026/{id}.yaml"), &text);
+        repo.commit_all_at(who, &at, &format!("{id} at {at}"));
+    }
+    repo
+}
+
+#[test]
+fn emergency_documented_in_time_is_the_check_rules_definition() {
+    let repo = emergency_store();
+    let oct = json(&repo.chg(&["metrics", "--month", "2026-10", "--format", "json"]).ok());
+    let nov = json(&repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok());
+    verdict(&oct, "emergency_documented_in_time", 2.0 / 3.0, false);
+    verdict(&nov, "emergency_documented_in_time", 0.5, false);
+    // `chg check` names the same two changes.
+    let check = repo.chg(&["check", "--format", "json"]).stdout;
+    let findings: serde_json::Value = serde_json::from_str(&check).unwrap();
+    let late: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "emergency-documentation-overdue")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        late,
+        ["changes/2026/CHG-2026-0002.yaml", "changes/2026/CHG-2026-0004.yaml"],
+        "{check}"
+    );
+    let explain = repo.chg(&["metrics", "--month", "2026-11", "--explain"]).ok().stdout;
+    assert!(
+        explain.contains("CHG-2026-0004: missed, documented 2026-11-09 04:00, due 2026-11-04 04:00"),
+        "{explain}"
+    );
+}
+
+#[test]
+fn emergency_written_approval_needs_ciso_and_cto_or_the_ceo_from_the_finish() {
+    let repo = emergency_store();
+    let oct = json(&repo.chg(&["metrics", "--month", "2026-10", "--format", "json"]).ok());
+    let nov = json(&repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok());
+    verdict(&oct, "emergency_written_approval_in_time", 2.0 / 3.0, false);
+    verdict(&nov, "emergency_written_approval_in_time", 0.5, false);
+    let check = repo.chg(&["check", "--format", "json"]).stdout;
+    let findings: serde_json::Value = serde_json::from_str(&check).unwrap();
+    let late: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "emergency-approval-overdue")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        late,
+        ["changes/2026/CHG-2026-0002.yaml", "changes/2026/CHG-2026-0005.yaml"],
+        "{check}"
+    );
+    let explain = repo.chg(&["metrics", "--month", "2026-10", "--explain"]).ok().stdout;
+    assert!(
+        explain.contains(
+            "CHG-2026-0002: missed, no written approval of the CISO and CTO (or the CEO), due 2026-10-13 02:00"
+        ),
+        "{explain}"
+    );
+}
+
+#[test]
+fn verbal_approvals_recorded_by_the_engineer_are_not_approvals_by_others() {
+    let repo = emergency_store();
+    let oct = json(&repo.chg(&["metrics", "--month", "2026-10", "--format", "json"]).ok());
+    let nov = json(&repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok());
+    verdict(&oct, "approvals_by_others", 0.0, true);
+    verdict(&nov, "approvals_by_others", 0.5, false);
+    let explain = repo.chg(&["metrics", "--month", "2026-11", "--explain"]).ok().stdout;
+    assert!(
+        explain.contains("CHG-2026-0005: approval of dave@example.com committed by jane@example.com"),
+        "{explain}"
+    );
+    assert!(
+        !explain.contains("approval of carol@example.com committed by jane"),
+        "{explain}"
+    );
+}
+
+/// Completed at 12:35 after 35 minutes, rolled back three hours later.
+#[test]
+fn a_rollback_keeps_the_implementations_own_finish() {
+    use crate::lifecycle::{draft, store, FILE, ID};
+    let mut repo = store();
+    draft(&repo, JANE, "normal");
+    repo.chg(&["submit", ID]).ok();
+    repo.chg_as(SAM, &["approve", ID]).ok();
+    repo.chg(&[
+        "schedule",
+        ID,
+        "--start",
+        "2026-11-25 11:00",
+        "--end",
+        "2026-11-25 14:00",
+    ])
+    .ok();
+    repo.chg(&["start", ID]).ok();
+    repo.now = Some("2026-11-25T12:35:00Z".into());
+    repo.chg(&["complete", ID, "--smoke-tests", "passed"]).ok();
+    repo.now = Some("2026-11-25T15:50:00Z".into());
+    repo.chg(&[
+        "rollback",
+        ID,
+        "--trigger",
+        "critical-bug",
+        "--reason",
+        "orders lost",
+        "--started-at",
+        "15:40",
+    ])
+    .ok();
+    let text = repo.read(FILE);
+    assert!(text.contains("  finished_at: 2026-11-25T12:35:00Z\n"), "{text}");
+    assert!(text.contains("  outcome: rolled-back\n"), "{text}");
+    assert!(text.contains("  started_at: 2026-11-25T15:40:00Z\n"), "{text}");
+    assert!(text.contains("  restored_at: 2026-11-25T15:50:00Z\n"), "{text}");
+    repo.now = Some("2026-12-15T00:00:00Z".into());
+    let nov = json(&repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok());
+    verdict(&nov, "average_change_time_minutes", 35.0, true);
+    verdict(&nov, "rollback_rate", 1.0, false);
+}
+
+/// Rolled back while in progress: the implementation ended when the rollback started.
+#[test]
+fn a_change_rolled_back_in_progress_ends_when_the_rollback_starts() {
+    use crate::lifecycle::{draft, store, FILE, ID};
+    let mut repo = store();
+    draft(&repo, JANE, "normal");
+    repo.chg(&["submit", ID]).ok();
+    repo.chg_as(SAM, &["approve", ID]).ok();
+    repo.chg(&[
+        "schedule",
+        ID,
+        "--start",
+        "2026-11-25 11:00",
+        "--end",
+        "2026-11-25 14:00",
+    ])
+    .ok();
+    repo.chg(&["start", ID]).ok();
+    repo.now = Some("2026-11-25T12:45:00Z".into());
+    repo.chg(&[
+        "rollback",
+        ID,
+        "--trigger",
+        "error-rate",
+        "--reason",
+        "5xx",
+        "--started-at",
+        "12:10",
+    ])
+    .ok();
+    let text = repo.read(FILE);
+    assert!(text.contains("  finished_at: 2026-11-25T12:10:00Z\n"), "{text}");
+    repo.now = Some("2026-12-15T00:00:00Z".into());
+    let nov = json(&repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok());
+    verdict(&nov, "average_change_time_minutes", 10.0, true);
+}
+
+/// November: 0001 rolled back twice (both error-rate), 0002 once: 2 changes, 3 entries.
+#[test]
+fn rollback_analysis_counts_changes_and_entries_separately() {
+    let mut repo = Repo::initialised();
+    repo.now = Some("2026-12-15T00:00:00Z".into());
+    for (i, twice) in [(1, true), (2, false)] {
+        let d = Done {
+            id: format!("CHG-2026-{i:04}"),
+            class: "normal",
+            outcome: "rolled-back",
+            started: format!("2026-11-0{i}T02:00:00Z"),
+            minutes: 30,
+            issues: false,
+            rollback_minutes: Some(10),
+        };
+        let mut text = d.text();
+        if twice {
+            text.push_str("  - trigger: error-rate\n    mode: immediate\n    kind: simple\n    started_at: 2026-11-01T03:00:00Z\n    restored_at: 2026-11-01T03:05:00Z\n");
+        }
+        repo.write(&format!("changes/2026/{}.yaml", d.id), &text);
+    }
+    repo.commit_all_at(JANE, "2026-11-20T00:00:00Z", "two rolled-back changes");
+    let md = repo
+        .chg(&["report", "monthly", "--month", "2026-11", "--format", "markdown"])
+        .ok()
+        .stdout;
+    let section = md.split("## Rollback analysis").nth(1).unwrap_or("").to_string();
+    assert!(
+        section.contains("2 changes rolled back, with 3 rollback entries"),
+        "{section}"
+    );
+    assert!(
+        section.contains("| Trigger | Changes | Rollback entries |"),
+        "{section}"
+    );
+    assert!(section.contains("| error-rate | 2 | 3 |"), "{section}");
+    let v = json(
+        &repo
+            .chg(&["report", "monthly", "--month", "2026-11", "--format", "json"])
+            .ok(),
+    );
+    assert_eq!(v["changes_rolled_back"], 2);
+    assert_eq!(v["rollback_entries"], 3);
+}
