@@ -766,7 +766,8 @@ require_signed_approvals: false
 # Code linked to changes: the git trailer a commit names its change with
 # (`Change: CHG-2026-0042` in the message's last paragraph), and the paths of
 # the application repositories that count as production for `chg untracked`
-# (globs: `*` within a folder, `**` across folders), e.g. ["src/**", "deploy/*.yaml"].
+# (globs: `*` within a folder, `**` across folders),
+# e.g. ["src/**", "deploy/*.yaml"].
 change_trailer: Change
 production_paths: []
 "#;
@@ -779,7 +780,16 @@ pub fn policy_yaml_for_team(team: &BTreeMap<Role, Vec<String>>) -> String {
     );
     for role in Role::ALL {
         let people: Vec<String> = team.get(role).into_iter().flatten().map(|e| yaml_scalar(e)).collect();
-        roles.push_str(&format!("  {role}: [{}]\n", people.join(", ")));
+        let line = format!("  {role}: [{}]\n", people.join(", "));
+        // A long team is a list, one per line: yamllint's limit is 80 columns.
+        if line.len() > 81 {
+            roles.push_str(&format!("  {role}:\n"));
+            for person in &people {
+                roles.push_str(&format!("    - {person}\n"));
+            }
+        } else {
+            roles.push_str(&line);
+        }
     }
     // The block from `roles:` to the blank line that ends it.
     let start = DEFAULT_POLICY_YAML.find("\nroles:\n").map_or(0, |i| i + 1);

@@ -406,7 +406,7 @@ fn finding_15b_a_mixed_script_lookalike_email_gets_a_warning() {
     // The `а` of `аna` is Cyrillic (U+0430).
     repo.write(
         "changes/policy.yaml",
-        &policy.replace("cab: [ana@example.com,", "cab: [\u{430}na@example.com,"),
+        &policy.replace("    - ana@example.com\n", "    - \u{430}na@example.com\n"),
     );
     repo.write(
         REC,
@@ -460,7 +460,7 @@ fn finding_15c_a_role_entry_with_a_trailing_space_still_works_and_a_broken_one_i
         ),
     );
     let run = repo.chg(&["check"]).status(1);
-    assert!(run.stdout.contains("changes/policy.yaml:8:"), "{}", run.stdout);
+    assert!(run.stdout.contains("changes/policy.yaml:9:"), "{}", run.stdout);
     assert!(run.stdout.contains("lee @example.com"), "{}", run.stdout);
 }
 
