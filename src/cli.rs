@@ -129,10 +129,11 @@ pub enum Command {
     Report(ReportArgs),
     /// Print the man page (roff), or write one page per subcommand with `--dir`.
     ///
-    /// With `--dir DIR`, writes `chg.1`, `chg-new.1`, `chg-report-weekly.1` and
-    /// the others, so `man chg-new` works once DIR is on the MANPATH.
+    /// With `--dir DIR`, writes `DIR/man1/chg.1`, `chg-new.1`,
+    /// `chg-report-weekly.1` and the others, so `man chg-new` works once DIR
+    /// is on the MANPATH.
     ///
-    /// Example: `chg man --dir ~/.local/share/man/man1`
+    /// Example: `chg man --dir ~/.local/share/man`
     Man(ManArgs),
     /// Show the change calendar: planned changes day by day, freezes and problems.
     ///
@@ -350,7 +351,7 @@ pub struct EditArgs {
 
 #[derive(Debug, Args)]
 pub struct ManArgs {
-    /// Write every page into this folder (created if missing) instead of printing `chg.1`.
+    /// Write every page into DIR/man1 (created if missing) instead of printing `chg.1`.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 }

@@ -5,6 +5,7 @@
 use anyhow::{bail, Result};
 
 use crate::document::{self, Position};
+use crate::error::FileError;
 use crate::finding::Finding;
 use crate::git::{AllowedSigners, Commit, ObjectId};
 use crate::policy::Policy;
@@ -20,14 +21,33 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
     let base = repo.merge_base(base_tip, head)?;
     let prefix = store.display(store.dir());
     let policy_path = format!("{prefix}/policy.yaml");
-    let policy_at = |commit: ObjectId| -> Result<Option<Policy>> {
-        Ok(repo.blob_at(commit, &policy_path)?.map(|bytes| {
-            document::parse::<Policy>(&String::from_utf8_lossy(&bytes))
-                .map(|p| p.value)
-                .unwrap_or_default()
-        }))
+    // The base's policy judges the branch; one that does not parse stops the
+    // gate (exit 2) rather than judging with defaults, which would switch
+    // signing off. Inside the branch, a broken policy is the work tree
+    // check's finding.
+    let parse_policy = |bytes: &[u8], at: &str| -> Result<Policy> {
+        let text = String::from_utf8_lossy(bytes);
+        document::parse::<Policy>(&text).map(|p| p.value).map_err(|mut error| {
+            error.hint = format!(
+                "{}; the gate judges a branch by the policy of its base, so mend the policy there first",
+                error.hint
+            );
+            FileError {
+                file: format!("{policy_path} at {at}"),
+                error,
+            }
+            .into()
+        })
     };
-    let base_policy = policy_at(base)?;
+    let policy_at = |commit: ObjectId| -> Result<Option<Policy>> {
+        Ok(repo
+            .blob_at(commit, &policy_path)?
+            .map(|bytes| parse_policy(&bytes, &commit.short()).unwrap_or_default()))
+    };
+    let base_policy = match repo.blob_at(base, &policy_path)? {
+        Some(bytes) => Some(parse_policy(&bytes, base_rev)?),
+        None => None,
+    };
     let policy_at_base = base_policy.clone().unwrap_or_default();
     let signers = if policy_at_base.require_signed_approvals {
         Some(AllowedSigners::new(&policy_at_base.signing_keys)?)
@@ -50,9 +70,13 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
         let mut steps: Vec<(String, Option<Record>, Option<Record>)> = Vec::new();
         for change in changes {
             let path = &change.path;
+            if change.link {
+                found.push(symlink_finding(commit, path));
+                continue;
+            }
             if *path == policy_path || path.starts_with(&format!("{prefix}/templates/")) {
                 if base_policy.is_some() {
-                    found.extend(history::check_policy_edit(commit, path, &policy_at_base));
+                    found.extend(history::check_policy_edit(commit, path, &policy_at_base, check));
                     continue;
                 }
                 // The base has no policy: the branch sets the store up. Its
@@ -62,7 +86,7 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
                     None => None,
                 };
                 found.extend(match before {
-                    Some(before) => history::check_policy_edit(commit, path, &before),
+                    Some(before) => history::check_policy_edit(commit, path, &before, check),
                     None => history::check_first_policy(commit, path, policy_at(commit.id)?.as_ref()),
                 });
                 continue;
@@ -170,6 +194,23 @@ fn duplicates_across_branches(
         }
     }
     Ok(out)
+}
+
+/// A link under the store, in a commit: never followed, always an error.
+fn symlink_finding(commit: &Commit, path: &str) -> HistoryFinding {
+    HistoryFinding {
+        path: path.to_string(),
+        key: String::new(),
+        severity: crate::finding::Severity::Error,
+        rule: "symlink",
+        message: format!(
+            "commit {} by {} makes {path} a symbolic link; chg never follows links in the store",
+            commit.short(),
+            commit.author
+        ),
+        hint: "replace the link with the file itself (`git rm` the link, commit the record's own content)".into(),
+        commit: commit.id.to_string(),
+    }
 }
 
 /// Places a history finding on the line of the key in HEAD's version of the file.

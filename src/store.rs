@@ -159,7 +159,7 @@ impl Store {
         Ok(parsed.value)
     }
 
-    /// Reads a store file, refusing symlinks that leave the work tree.
+    /// Reads a store file, refusing symlinks.
     fn read_checked(&self, path: &Path) -> Result<String, FileError> {
         self.files.read_checked(path)
     }
@@ -173,7 +173,16 @@ impl Store {
             let entry = entry?;
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
-            if !(name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit()) && entry.path().is_dir()) {
+            if !(name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit())) {
+                continue;
+            }
+            // A year folder that is a link is listed as it is, so that reading
+            // it reports the link instead of following it.
+            if entry.file_type()?.is_symlink() {
+                files.push(entry.path());
+                continue;
+            }
+            if !entry.path().is_dir() {
                 continue;
             }
             for file in std::fs::read_dir(entry.path())? {
@@ -492,15 +501,16 @@ impl Files {
         Store::parse_record(&file, &text)
     }
 
-    /// Reads a store file, refusing symlinks that leave the work tree.
+    /// Reads a store file, refusing symbolic links: a record or year folder
+    /// that is a link would show content the history never judged.
     fn read_checked(&self, path: &Path) -> Result<String, FileError> {
-        self.check_inside(path).map_err(|message| FileError {
+        self.refuse_links(path).map_err(|message| FileError {
             file: self.display(path),
             error: DocumentError {
-                rule: "outside-store",
+                rule: "symlink",
                 position: Position::START,
                 message,
-                hint: "replace the link with the file itself; chg reads nothing outside the repository".into(),
+                hint: "replace the link with the file itself; chg never follows links in the store".into(),
             },
         })?;
         document::read_text(path).map_err(|error| FileError {
@@ -509,19 +519,31 @@ impl Files {
         })
     }
 
-    fn check_inside(&self, path: &Path) -> Result<(), String> {
-        let meta = std::fs::symlink_metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
-        if meta.file_type().is_symlink() {
-            let target = std::fs::canonicalize(path).map_err(|e| format!("the link points nowhere: {e}"))?;
-            let root = std::fs::canonicalize(&self.workdir).map_err(|e| e.to_string())?;
-            if !target.starts_with(&root) {
+    /// Fails when `path` or a folder between the work tree and it is a link.
+    fn refuse_links(&self, path: &Path) -> Result<(), String> {
+        let path = normalize(path);
+        let mut at = path.as_path();
+        loop {
+            let meta = std::fs::symlink_metadata(at).map_err(|e| format!("cannot read the file: {e}"))?;
+            if meta.file_type().is_symlink() {
+                let target = std::fs::read_link(at)
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default();
+                let outside = std::fs::canonicalize(at)
+                    .ok()
+                    .zip(std::fs::canonicalize(&self.workdir).ok())
+                    .is_none_or(|(t, root)| !t.starts_with(root));
                 return Err(format!(
-                    "the file is a link to {}, outside the repository",
-                    target.display()
+                    "{} is a symlink to {target}{}",
+                    self.display(at),
+                    if outside { ", outside the repository" } else { "" }
                 ));
             }
+            match at.parent() {
+                Some(parent) if parent.starts_with(&self.workdir) && parent != self.workdir => at = parent,
+                _ => return Ok(()),
+            }
         }
-        Ok(())
     }
 }
 

@@ -154,3 +154,73 @@ fn sigkill_at_random_moments_leaves_the_store_whole() {
         }
     }
 }
+
+/// Finding 13 of issue 13: a SIGKILL at any moment of `chg rollback` leaves
+/// HEAD and the index in agreement, so the user's next plain `git commit`
+/// never reverts what chg committed.
+#[test]
+fn sigkill_during_rollback_never_leaves_a_stale_index() {
+    let repo = Repo::initialised();
+    std::fs::write(repo.join(".gitignore"), ".home/\n").unwrap();
+    repo.commit_all_at(JANE, "@1763280000 +0000", "ignore");
+    let mut rng = Lcg(7);
+    let mut killed = 0;
+    // How long one rollback takes here, to spread the kills over all of it.
+    let mut span_ms = 40;
+    for round in 0..30 {
+        let id = format!("CHG-2026-{:04}", 100 + round);
+        let rec = format!("changes/2026/{id}.yaml");
+        let running = format!(
+            "{}{SAM_APPROVAL}implementation:\n  started_at: 2026-11-18T02:05:00Z\n",
+            normal_record(&id, "in-progress")
+        );
+        repo.write(&rec, &running);
+        repo.commit_all_at(JANE, "@1763280000 +0000", "in progress");
+        let started = std::time::Instant::now();
+        let mut child = spawn(
+            &repo,
+            JANE,
+            &[
+                "rollback",
+                &id,
+                "--no-input",
+                "--trigger",
+                "error-rate",
+                "--reason",
+                "5xx",
+                "--started-at",
+                "2026-11-18T02:30:00Z",
+                "--smoke-tests",
+                "passed",
+                "--error-rates",
+                "normal",
+                "--customer-access",
+                "verified",
+            ],
+        );
+        std::thread::sleep(Duration::from_millis(rng.next(span_ms)));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            killed += 1;
+        } else {
+            span_ms = span_ms.max(started.elapsed().as_millis() as u64 + 5);
+        }
+        child.wait().unwrap();
+        for lock in [".git/index.lock", ".git/HEAD.lock", ".git/refs/heads/main.lock"] {
+            let _ = std::fs::remove_file(repo.join(lock));
+        }
+        // The user's next commit, made with plain git, must not revert the record.
+        let committed = repo.git(&["show", &format!("HEAD:{rec}")]);
+        let on_disk = repo.read(&rec);
+        repo.git(&["commit", "-q", "--allow-empty", "-m", "user's own commit"]);
+        let after = repo.git(&["show", &format!("HEAD:{rec}")]);
+        assert!(
+            after == committed || after == on_disk,
+            "round {round}: a plain `git commit` after the kill changed {rec} to a version chg never wrote last\n--- committed by chg\n{committed}\n--- after the user's commit\n{after}"
+        );
+        // Leave the record as the work tree has it, for the next round.
+        repo.git(&["add", "-A"]);
+        repo.git(&["commit", "-q", "--allow-empty", "-m", "settle"]);
+    }
+    assert!(killed > 5, "the test killed chg mid-run often enough ({killed})");
+}

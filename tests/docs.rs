@@ -452,10 +452,25 @@ fn no_page_sends_readers_to_files_they_do_not_have() {
         ));
     }
     texts.extend(helps);
+    let demo = Repo::new();
+    demo.write("changes/policy.yaml", "{}\n");
+    demo.git(&["add", "-A"]);
+    demo.git(&["commit", "-q", "-m", "store"]);
+    texts.push((
+        "chg metrics".into(),
+        demo.chg(&["metrics", "--month", "2026-06"]).ok().stdout,
+    ));
     let mut found = Vec::new();
     for (name, text) in &texts {
         for (n, line) in text.lines().enumerate() {
-            for bad in ["POLICY.md", "DESIGN.md", "the guide", "guide section", "(guide "] {
+            for bad in [
+                "POLICY.md",
+                "DESIGN.md",
+                "the guide",
+                "guide section",
+                "(guide ",
+                "Guide table",
+            ] {
                 if line.contains(bad) {
                     found.push(format!("{name}:{}: {line}", n + 1));
                 }

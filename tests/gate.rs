@@ -260,7 +260,7 @@ fn ssh_keygen(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, String)
         .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
         .arg(&key)
         .status()
-        .expect("ssh-keygen");
+        .expect("ssh-keygen is needed for the signing tests (apt-get install openssh-client)");
     assert!(status.success());
     let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
     let mut parts = public.split_whitespace();

@@ -217,8 +217,11 @@ fn csv_cells_that_start_a_formula_are_guarded() {
 fn man_dir_writes_one_page_per_subcommand() {
     let dir = tempfile::tempdir().unwrap();
     let repo = Repo::new();
-    let out = dir.path().join("man1");
-    repo.chg(&["man", "--dir", out.to_str().unwrap()]).ok();
+    // DIR is what goes on MANPATH, so the pages go in its section folder,
+    // DIR/man1, where `man` looks them up.
+    let root = dir.path().join("man");
+    repo.chg(&["man", "--dir", root.to_str().unwrap()]).ok();
+    let out = root.join("man1");
     for (file, name) in [
         ("chg.1", "chg"),
         ("chg-new.1", "chg-new"),

@@ -14,7 +14,7 @@ use crate::rules;
 use crate::store::Store;
 
 /// Rules whose findings mean a file could not be read at all (exit 2).
-const FATAL_RULES: &[&str] = &["yaml-syntax", "merge-conflict", "outside-store"];
+const FATAL_RULES: &[&str] = &["yaml-syntax", "merge-conflict", "symlink"];
 
 /// Checks, prints findings, and returns 0, 1 (an error found) or 2 (a file unusable).
 pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
@@ -66,7 +66,11 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
         .cloned()
         .collect();
     print(&shown, format, app, checked)?;
-    let fatal = findings.iter().any(|f| FATAL_RULES.contains(&f.rule));
+    // A file in the work tree that cannot be read is unusable input (2); the
+    // same rule found in a branch's commit is a refusal (1).
+    let fatal = findings
+        .iter()
+        .any(|f| FATAL_RULES.contains(&f.rule) && f.commit.is_none());
     let errors = findings
         .iter()
         .any(|f| f.severity == Severity::Error || (args.strict && f.severity == Severity::Warning));

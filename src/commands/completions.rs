@@ -23,20 +23,24 @@ pub fn man(args: &ManArgs, app: &App) -> Result<u8> {
         crate::output::print(&String::from_utf8_lossy(&out))?;
         return Ok(0);
     };
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    // DIR is what goes on MANPATH; man looks for section 1 in DIR/man1.
+    let section = dir.join("man1");
+    std::fs::create_dir_all(&section).with_context(|| format!("cannot create {}", section.display()))?;
     // clap_mangen names each page after its command path (`chg-report-weekly.1`),
     // which is the name `man` looks it up by.
-    clap_mangen::generate_to(Cli::command(), dir)
-        .with_context(|| format!("cannot write the man pages in {}", dir.display()))?;
+    clap_mangen::generate_to(Cli::command(), &section)
+        .with_context(|| format!("cannot write the man pages in {}", section.display()))?;
     if !app.args.quiet {
-        let pages = std::fs::read_dir(dir)?
+        let pages = std::fs::read_dir(&section)?
             .filter_map(|e| e.ok())
             .filter(|e| {
-                e.file_name().to_string_lossy().starts_with("chg") && e.file_name().to_string_lossy().ends_with(".1")
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.starts_with("chg") && name.ends_with(".1")
             })
             .count();
         eprintln!(
-            "Wrote {pages} man pages in {}; add it to MANPATH for `man chg-new`",
+            "Wrote {pages} man pages in {}; with {} on MANPATH, `man chg-new` finds them",
+            section.display(),
             dir.display()
         );
     }

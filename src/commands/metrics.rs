@@ -271,7 +271,7 @@ fn render(
         out.push_str("no changes\n");
     }
     for (title, names) in [
-        ("Guide table (9.3)", GUIDE_TABLE),
+        ("Monthly figures and their targets", GUIDE_TABLE),
         ("Judged from the history", HISTORY_FIGURES),
     ] {
         out.push('\n');

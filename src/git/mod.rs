@@ -150,17 +150,6 @@ impl Repo {
     }
 }
 
-fn lock_hint(e: git2::Error, what: &str) -> anyhow::Error {
-    if e.code() == git2::ErrorCode::Locked || e.message().contains(".lock") {
-        anyhow!(
-            "cannot {what}: {}\n  hint: another git process holds the lock, or one crashed and left it; if no git is running, delete the `.lock` file it names",
-            e.message()
-        )
-    } else {
-        anyhow!("cannot {what}: {}", e.message())
-    }
-}
-
 /// Parses the date forms git accepts in `GIT_AUTHOR_DATE`: `@<seconds> [+zzzz]`, RFC 3339, RFC 2822.
 pub fn parse_git_date(text: &str) -> Option<DateTime<FixedOffset>> {
     let text = text.trim();

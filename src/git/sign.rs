@@ -41,9 +41,41 @@ impl Repo {
             .context("cannot run `git verify-commit`; is git installed?")?;
         let report = String::from_utf8_lossy(&output.stderr);
         let good = output.status.success()
-            && report.lines().any(|l| {
-                l.contains("Good \"git\" signature for") && l.to_ascii_lowercase().contains(&email.to_ascii_lowercase())
-            });
+            && report
+                .lines()
+                .any(|l| signed_for(l).is_some_and(|p| same_email(p, email)));
         Ok(good)
+    }
+}
+
+/// The principal of a good ssh signature line:
+/// `Good "git" signature for <principal> with <kind> key SHA256:…`.
+fn signed_for(line: &str) -> Option<&str> {
+    let rest = line.trim().strip_prefix("Good \"git\" signature for ")?;
+    let (principal, _) = rest.split_once(" with ")?;
+    Some(principal.trim())
+}
+
+/// Compares two emails as the mail system does: the local part exactly, the
+/// domain in any case. A key listed for `ashlee@x` never verifies `lee@x`.
+fn same_email(a: &str, b: &str) -> bool {
+    match (a.rsplit_once('@'), b.rsplit_once('@')) {
+        (Some((la, da)), Some((lb, db))) => la == lb && da.eq_ignore_ascii_case(db),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_principal_must_be_the_approver_exactly() {
+        let line = "Good \"git\" signature for ashlee@example.com with ED25519 key SHA256:abc";
+        assert_eq!(signed_for(line), Some("ashlee@example.com"));
+        assert!(!same_email("ashlee@example.com", "lee@example.com"));
+        assert!(same_email("lee@EXAMPLE.com", "lee@example.com"));
+        assert!(!same_email("Lee@example.com", "lee@example.com"));
+        assert_eq!(signed_for("Bad \"git\" signature for lee@example.com with x"), None);
     }
 }

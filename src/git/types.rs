@@ -87,6 +87,8 @@ pub struct FileChange {
     pub path: String,
     pub old: Option<ObjectId>,
     pub new: Option<ObjectId>,
+    /// The new version is a symbolic link (its blob holds the target), not a file.
+    pub link: bool,
 }
 
 /// What a walk saw besides the changes: how many commits, and whether history is complete.

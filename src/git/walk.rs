@@ -18,8 +18,7 @@ impl Repo {
     /// parent's are skipped without reading anything else; where the ids
     /// differ, the two trees are compared entry by entry, recursing only into
     /// entries whose ids differ (`keep_dir` may prune folders by path). A merge
-    /// reports a file only where it differs from every parent, so changes made
-    /// on each branch are reported once, by the branch commit that made them.
+    /// is the merger's edit: see `judge_merge`.
     pub fn walk_changes(
         &self,
         tip: ObjectId,
@@ -84,28 +83,29 @@ impl Repo {
                 // A root in a shallow clone is usually the cut, not the first commit.
                 stats.gap = Some(format!("commit {oid} is at the cut of a shallow clone"));
             }
-            if parent_subs.contains(&new_sub) || (parent_subs.is_empty() && new_sub.is_none()) {
+            let first = parent_subs.first().copied().flatten();
+            let merge = parent_subs.len() > 1;
+            if (parent_subs.is_empty() && new_sub.is_none())
+                || (!merge && !parent_subs.is_empty() && first == new_sub)
+                || (merge && parent_subs.iter().all(|p| *p == new_sub))
+            {
                 continue;
             }
             changes.clear();
-            let first = parent_subs.first().copied().flatten();
-            diff_raw(&mut reader, first, new_sub, prefix, keep_dir, &mut changes)?;
-            if parent_subs.len() > 1 {
-                let others: Vec<Option<git2::Tree>> = parent_subs[1..]
-                    .iter()
-                    .map(|p| p.map(|id| repo.find_tree(id)).transpose())
-                    .collect::<Result<_, _>>()?;
-                let strip = format!("{prefix}/");
-                changes.retain(|c| {
-                    let rel = c.path.strip_prefix(&strip).unwrap_or(&c.path);
-                    others.iter().all(|tree| {
-                        let theirs = tree
-                            .as_ref()
-                            .and_then(|t| t.get_path(Path::new(rel)).ok())
-                            .map(|e| ObjectId(e.id()));
-                        theirs != c.new
-                    })
-                });
+            if first != new_sub {
+                diff_raw(&mut reader, first, new_sub, prefix, keep_dir, &mut changes)?;
+            }
+            if merge {
+                let parents: Vec<Oid> = commit.parent_ids().collect();
+                self.judge_merge(
+                    &mut reader,
+                    &parents,
+                    &parent_subs,
+                    new_sub,
+                    prefix,
+                    keep_dir,
+                    &mut changes,
+                )?;
             }
             if changes.is_empty() {
                 continue;
@@ -115,6 +115,74 @@ impl Repo {
             visit(&meta, &changes)?;
         }
         Ok(stats)
+    }
+
+    /// Turns a merge's changes against its first parent into the merger's own
+    /// edits. A file the merge took cleanly from another parent (changed there
+    /// since the common ancestor, untouched on the first parent's side) was
+    /// judged in the commit that changed it, and is dropped. Anything else is
+    /// the merger's: a file that differs from what a clean merge gives is
+    /// judged against that clean version (the first parent's, or the other
+    /// parent's where only that side changed it), so an old version restored
+    /// through a merge with an old commit, or another side's change quietly
+    /// undone, is seen whichever parent comes first.
+    #[allow(clippy::too_many_arguments)]
+    fn judge_merge(
+        &self,
+        reader: &mut TreeReader,
+        parents: &[Oid],
+        subs: &[Option<Oid>],
+        new_sub: Option<Oid>,
+        prefix: &str,
+        keep_dir: &dyn Fn(&str) -> bool,
+        changes: &mut Vec<FileChange>,
+    ) -> Result<()> {
+        let strip = format!("{prefix}/");
+        let blob_in = |sub: Option<Oid>, path: &str| -> Result<Option<ObjectId>> {
+            let Some(sub) = sub else { return Ok(None) };
+            let rel = path.strip_prefix(&strip).unwrap_or(path);
+            let tree = self.inner.find_tree(sub)?;
+            Ok(tree.get_path(Path::new(rel)).ok().map(|e| ObjectId(e.id())))
+        };
+        let ours = subs.first().copied().flatten();
+        for (k, theirs) in subs.iter().copied().enumerate().skip(1) {
+            if theirs == ours {
+                continue;
+            }
+            let base = match self.inner.merge_base(parents[0], parents[k]) {
+                Ok(id) => self.subtree(ObjectId(id), prefix)?,
+                Err(_) => None,
+            };
+            let mut kept = Vec::with_capacity(changes.len());
+            for mut c in changes.drain(..) {
+                let at_base = blob_in(base, &c.path)?;
+                let at_theirs = blob_in(theirs, &c.path)?;
+                if at_base == c.old && at_theirs != at_base {
+                    if at_theirs == c.new {
+                        continue; // a clean take of the other side's change
+                    }
+                    c.old = at_theirs; // the merger edited on top of the other side's change
+                }
+                kept.push(c);
+            }
+            *changes = kept;
+            // A change of the other side that the merge dropped (the result kept
+            // the first parent's version, unchanged since the common ancestor).
+            if theirs != new_sub && base != theirs {
+                let mut undone = Vec::new();
+                diff_raw(reader, theirs, new_sub, prefix, keep_dir, &mut undone)?;
+                for d in undone {
+                    if changes.iter().any(|c| c.path == d.path) {
+                        continue;
+                    }
+                    let at_base = blob_in(base, &d.path)?;
+                    if at_base == d.new && d.old != at_base {
+                        changes.push(d);
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Lists the files below `prefix` that differ between two commits (`None`
@@ -190,6 +258,8 @@ struct RawEntry<'a> {
     name: &'a [u8],
     id: &'a [u8],
     tree: bool,
+    /// A symbolic link (mode 120000).
+    link: bool,
     end: usize,
 }
 
@@ -203,6 +273,7 @@ fn raw_entry(buf: &[u8], at: usize) -> Result<RawEntry<'_>> {
         name: &rest[space + 1..nul],
         id,
         tree: &rest[..space] == b"40000",
+        link: &rest[..space] == b"120000",
         end: at + nul + 21,
     })
 }
@@ -351,12 +422,14 @@ fn diff_raw(
                     path,
                     old: id,
                     new: None,
+                    link: false,
                 }
             } else {
                 FileChange {
                     path,
                     old: None,
                     new: id,
+                    link: e.link,
                 }
             });
         }
@@ -395,6 +468,7 @@ fn diff_raw(
                             path,
                             old: Some(ObjectId(xa)),
                             new: Some(ObjectId(yb)),
+                            link: y.link,
                         });
                     }
                 }

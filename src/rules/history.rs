@@ -37,20 +37,16 @@ pub type SignatureCheck<'a> = &'a dyn Fn(&Commit, &str) -> bool;
 pub fn check_step(step: &Step, policy: &Policy, signed: Option<SignatureCheck>) -> Vec<HistoryFinding> {
     let mut out = Vec::new();
     let Some(new) = step.new else {
+        // Every committed record is evidence, a cancelled or never-approved one too.
         if let Some(old) = step.old {
-            if !old.approvals.is_empty() || lifecycle::needs_approval(old.status) {
-                out.push(finding(
-                    step,
-                    "id",
-                    "approval-removed",
-                    format!(
-                        "{} deleted {}, which had approvals or was past approval",
-                        who(step),
-                        old.id
-                    ),
-                    "records are audit evidence: cancel a change with `chg cancel` instead of deleting it".into(),
-                ));
-            }
+            out.push(finding(
+                step,
+                "id",
+                "record-deleted",
+                format!("{} deleted {} (status `{}`)", who(step), old.id, old.status),
+                "records are audit evidence: restore the file; cancel a change with `chg cancel` instead of deleting it"
+                    .into(),
+            ));
         }
         return out;
     };
@@ -288,13 +284,28 @@ fn scope_after_approval(step: &Step, old: &Record, new: &Record, out: &mut Vec<H
     ));
 }
 
-/// Judges an edit of the policy or a template: only the change manager and CAB may make one.
-pub fn check_policy_edit(commit: &Commit, path: &str, policy_at_base: &Policy) -> Option<HistoryFinding> {
-    let author = &commit.author;
+/// Judges an edit of the policy or a template: only the change manager and
+/// CAB may make one, with the same proof as an approval: the commit authored
+/// and committed by one person who holds the role, and signed by that
+/// person's key where the policy requires signed approvals.
+pub fn check_policy_edit(
+    commit: &Commit,
+    path: &str,
+    policy_at_base: &Policy,
+    signed: Option<SignatureCheck>,
+) -> Option<HistoryFinding> {
+    let (author, committer) = (&commit.author, &commit.committer);
     let allowed = [Role::ChangeManager, Role::Cab];
-    if allowed.iter().any(|r| policy_at_base.holds(author.email(), *r)) {
-        return None;
-    }
+    let holds = |email: &str| allowed.iter().any(|r| policy_at_base.holds(email, *r));
+    let problem = if !holds(author.email()) {
+        Some(format!("{author} authored it"))
+    } else if !committer.same_as(author) {
+        Some(format!("it was authored by {author} but committed by {committer}"))
+    } else if policy_at_base.require_signed_approvals && !signed.is_some_and(|check| check(commit, author.email())) {
+        Some(format!("it carries no valid signature by the key of {author}"))
+    } else {
+        None
+    }?;
     let mut editors: Vec<&str> = Vec::new();
     for role in allowed {
         editors.extend(policy_at_base.members(role).iter().map(String::as_str));
@@ -305,10 +316,14 @@ pub fn check_policy_edit(commit: &Commit, path: &str, policy_at_base: &Policy) -
         severity: Severity::Error,
         rule: "policy-edit-unauthorized",
         message: format!(
-            "{author} changed {path} in commit {}, but only the change manager and CAB may edit the policy and templates",
+            "commit {} changed {path}, but {problem}: only the change manager and CAB may edit the policy and templates, in their own (signed, where required) commits",
             short(commit)
         ),
-        hint: format!("ask one of {} to make or approve-and-commit the edit", editors.join(", ")),
+        hint: format!(
+            "ask one of {} to make the edit and commit it themselves{}",
+            editors.join(", "),
+            if policy_at_base.require_signed_approvals { ", signed" } else { "" }
+        ),
         commit: commit.id.to_string(),
     })
 }

@@ -62,6 +62,8 @@ pub const RULES: &[&str] = &[
     "edited-after-approval",
     "approval-removed",
     "policy-edit-unauthorized",
+    "record-deleted",
+    "symlink",
     "outside-window",
     "freeze-conflict",
     "schedule-conflict",
