@@ -376,6 +376,10 @@ pub struct InitArgs {
     /// Also write a CI workflow that runs `chg check --base` on pull requests.
     #[arg(long, value_enum, value_name = "SYSTEM", requires = "chg_source")]
     pub ci: Option<CiSystem>,
+    /// Print, instead, the steps an application's deployment job adds to ask
+    /// `chg gate` of the store repository (with `--ci github --chg-source`); nothing is written.
+    #[arg(long, requires = "ci")]
+    pub deploy: bool,
     /// Where the CI workflow installs chg from: `GIT_URL@REV` (pin a commit
     /// id or tag) or a version published on crates.io, e.g. `0.1.0`.
     #[arg(long, value_name = "SOURCE")]

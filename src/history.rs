@@ -5,7 +5,7 @@
 //! needed are parsed; per record the engine keeps its facts and its latest
 //! version's summary, never every version.
 //!
-//! Results are cached in `.git/chg/history-v4.json`, keyed by the last
+//! Results are cached in `.git/chg/history-v5.json`, keyed by the last
 //! commit walked; a later run walks only the commits since, and rebuilds when
 //! that commit is no longer an ancestor or the cache does not check out.
 
@@ -60,17 +60,6 @@ struct Slim {
     classification: Option<Classification>,
     created_at: Option<serde_yaml::Value>,
     requested_by: Option<serde_yaml::Value>,
-    title: Option<serde_yaml::Value>,
-    template: Option<serde_yaml::Value>,
-    risk: Option<serde_yaml::Value>,
-    description: Option<serde_yaml::Value>,
-    justification: Option<serde_yaml::Value>,
-    systems: Option<serde_yaml::Value>,
-    services: Option<serde_yaml::Value>,
-    customers_affected: Option<serde_yaml::Value>,
-    downtime_required: Option<serde_yaml::Value>,
-    testing: Option<serde_yaml::Value>,
-    deployment: Option<SlimDeployment>,
     rollback: Option<SlimPlan>,
     #[serde(default)]
     approvals: Vec<SlimApproval>,
@@ -81,14 +70,7 @@ struct Slim {
 }
 
 #[derive(Deserialize)]
-struct SlimDeployment {
-    strategy: Option<serde_yaml::Value>,
-    steps: Option<serde_yaml::Value>,
-}
-
-#[derive(Deserialize)]
 struct SlimPlan {
-    plan: Option<serde_yaml::Value>,
     kind: Option<RollbackKind>,
 }
 
@@ -154,33 +136,20 @@ fn email_of(person: &str) -> String {
 impl Snapshot {
     /// Summarises one version of a record; text that does not parse gives an empty summary.
     pub fn parse(id: &str, text: &str) -> Snapshot {
-        let Ok(slim) = serde_yaml::from_str::<Slim>(text) else {
+        let Ok(tree) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
+            return Snapshot::default();
+        };
+        // The approved scope is the one definition of crate::scope, read from the text as written.
+        let mut h = fnv();
+        h.write(crate::scope::canonical_text(&crate::scope::scope_of(tree.clone())).as_bytes());
+        let scope = h.finish();
+        let Ok(slim) = serde_yaml::from_value::<Slim>(tree) else {
             return Snapshot::default();
         };
         let mut h = fnv();
         slim.created_at.hash(&mut h);
         slim.requested_by.hash(&mut h);
         let identity = h.finish();
-        let mut h = fnv();
-        (
-            &slim.title,
-            &slim.classification,
-            &slim.template,
-            &slim.risk,
-            &slim.description,
-            &slim.justification,
-            &slim.systems,
-            &slim.services,
-        )
-            .hash(&mut h);
-        (&slim.customers_affected, &slim.downtime_required, &slim.testing).hash(&mut h);
-        if let Some(d) = &slim.deployment {
-            (&d.strategy, &d.steps).hash(&mut h);
-        }
-        if let Some(p) = &slim.rollback {
-            (&p.plan, &p.kind).hash(&mut h);
-        }
-        let scope = h.finish();
         let granted: Vec<&SlimApproval> = slim
             .approvals
             .iter()
@@ -390,7 +359,10 @@ impl History {
                         }
                     }
                     let had = old.as_ref().map(|o| o.approvers.as_slice()).unwrap_or(&[]);
-                    if !n.approvers.is_empty() && had.is_empty() {
+                    // An approval after none, or in a new round (the change was sent
+                    // back to submitted, its earlier entries kept, superseded).
+                    let was_submitted = old.as_ref().and_then(|o| o.status) == Some(Status::Submitted);
+                    if n.approvers.len() > had.len() && (had.is_empty() || was_submitted) {
                         earliest(&mut f.first_approval, &stamp);
                         if f.last_approval.as_ref().is_none_or(|s| s.at <= stamp.at) {
                             f.last_approval = Some(stamp.clone());
@@ -410,7 +382,9 @@ impl History {
                         earliest(&mut f.post_review, &stamp);
                     }
                     if let Some(o) = &old {
-                        if o.scope != n.scope && !o.approvers.is_empty() && !meta.is_merge() {
+                        // Sending the change back with the edit starts a new round; it is no edit after approval.
+                        let sent_back = matches!(n.status, Some(Status::Submitted | Status::Draft));
+                        if o.scope != n.scope && !o.approvers.is_empty() && !meta.is_merge() && !sent_back {
                             f.edits_after_approval.push(stamp.clone());
                         }
                     }
@@ -552,7 +526,7 @@ struct CacheHeader {
 }
 
 // 4: snapshots list the approvers who must commit their own approval.
-const CACHE_VERSION: u32 = 4;
+const CACHE_VERSION: u32 = 5;
 
 struct Cache;
 

@@ -134,9 +134,8 @@ pub struct Facts {
     pub first_written_approval: Option<Stamp>,
     /// The first commit with `emergency.post_review.completed_at` set.
     pub post_review: Option<Stamp>,
-    /// Commits that changed the approved scope (title, class, risk, description,
-    /// justification, systems, services, testing, strategy, steps, rollback plan)
-    /// of a record that already held a granted approval.
+    /// Commits that changed the approved scope (`crate::scope`) of a record
+    /// that already held a granted approval.
     pub edits_after_approval: Vec<Stamp>,
     /// Granted approvals committed by someone other than the approver: (approver email, commit).
     pub approvals_by_others: Vec<(String, Stamp)>,

@@ -493,3 +493,165 @@ fn a_malformed_deployment_fact_is_a_usage_error() {
     }
     assert!(repo.read(FILE).contains("status: scheduled"));
 }
+
+/// A store whose CHG-2026-0001 is scheduled, pushed to a bare "remote"; and
+/// an application repository whose last commit names the change.
+fn pipeline() -> (Repo, tempfile::TempDir, Repo) {
+    let store = wednesday();
+    let remote = tempfile::tempdir().unwrap();
+    let bare = remote.path().join("changes.git");
+    store.git(&["clone", "-q", "--bare", ".", bare.to_str().unwrap()]);
+    let app = Repo::new();
+    app.write("src/pricing.rs", "fn canary() {}\n");
+    app.commit_all_at(
+        JANE,
+        "2026-11-17T15:00:00Z",
+        "Route 5 % to pricing\n\nChange: CHG-2026-0001",
+    );
+    (store, remote, app)
+}
+
+/// Runs a script as CI runners do (`bash -e`), with chg on the PATH and the
+/// clock inside the window; returns its output.
+fn ci_script(dir: &std::path::Path, script: &str, env: &[(&str, &str)]) -> Run {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new("bash");
+    cmd.args(["-e", "-c", script]).current_dir(dir);
+    isolate(&mut cmd, home.path());
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_chg")).parent().unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    cmd.env("PATH", path).env("CHG_NOW", "2026-11-18T02:10:00Z");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let run = Run {
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert_eq!(run.status, 0, "{script}\n{run:?}");
+    run
+}
+
+fn started_in_remote(remote: &std::path::Path, facts: &[&str]) {
+    let bare = remote.join("changes.git");
+    let log = std::process::Command::new("git")
+        .args(["--git-dir", bare.to_str().unwrap(), "log", "-1", "--format=%s %an"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&log.stdout).trim(),
+        "chg: start CHG-2026-0001 (gate) deploy-bot"
+    );
+    let show = std::process::Command::new("git")
+        .args(["--git-dir", bare.to_str().unwrap(), "show", &format!("HEAD:{FILE}")])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&show.stdout);
+    assert!(text.contains("status: in-progress"), "{text}");
+    for fact in facts {
+        assert!(text.contains(fact), "{fact}: {text}");
+    }
+}
+
+#[test]
+fn the_deployment_pipeline_steps_run_as_written() {
+    // GitHub Actions: the steps `chg init --ci github --deploy` prints, which the docs show verbatim.
+    let (store, remote, app) = pipeline();
+    let printed = store
+        .chg(&["init", "--ci", "github", "--chg-source", "0.1.0", "--deploy"])
+        .ok()
+        .stdout;
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/deployment.md")).unwrap();
+    assert!(
+        docs.contains(&printed),
+        "docs/deployment.md must show the printed steps as they are"
+    );
+    let dedented: String = printed
+        .lines()
+        .map(|l| format!("{}\n", l.get(6..).unwrap_or("")))
+        .collect();
+    let steps: Vec<serde_yaml::Value> = serde_yaml::from_str(&dedented).unwrap();
+    let step = |name: &str| {
+        steps
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let output = app.join("github-output");
+    let find = step("Find the change this commit implements")["run"].as_str().unwrap();
+    ci_script(app.path(), find, &[("GITHUB_OUTPUT", output.to_str().unwrap())]);
+    let id = std::fs::read_to_string(&output)
+        .unwrap()
+        .trim()
+        .strip_prefix("id=")
+        .unwrap()
+        .to_string();
+    assert_eq!(id, ID);
+    // actions/checkout of the store, as the step's `with:` says.
+    let checkout = step("Check out the change store");
+    assert_eq!(checkout["with"]["fetch-depth"], 0);
+    let bare = remote.path().join("changes.git");
+    app.git(&["clone", "-q", bare.to_str().unwrap(), "change-store"]);
+    let gate = step("Ask the deployment gate and record the start");
+    assert_eq!(gate["working-directory"], "change-store");
+    let sha = app.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let run = ci_script(
+        &app.join("change-store"),
+        gate["run"].as_str().unwrap(),
+        &[
+            ("CHANGE_ID", &id),
+            ("DEPLOY_ENV", gate["env"]["DEPLOY_ENV"].as_str().unwrap()),
+            ("ARTIFACT", &sha),
+            ("RUN_URL", "https://github.com/acme/checkout/actions/runs/42"),
+        ],
+    );
+    assert!(
+        run.stdout.starts_with("::notice title=chg gate CHG-2026-0001::"),
+        "{run:?}"
+    );
+    started_in_remote(
+        remote.path(),
+        &[
+            "environment: production",
+            &format!("artifact: {sha}"),
+            "pipeline_run: https://github.com/acme/checkout/actions/runs/42",
+        ],
+    );
+    drop(store);
+
+    // GitLab CI: the script of the job in docs/deployment.md, line by line as written.
+    let (_store, remote, app) = pipeline();
+    let start = docs.find("```yaml\ndeploy:\n").unwrap() + "```yaml\n".len();
+    let end = start + docs[start..].find("```").unwrap();
+    let job: serde_yaml::Value = serde_yaml::from_str(&docs[start..end]).unwrap();
+    let script: Vec<&str> = job["deploy"]["script"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .filter(|l| !l.starts_with("cargo install") && *l != "./deploy.sh")
+        .collect();
+    let bare = remote.path().join("changes.git");
+    ci_script(
+        app.path(),
+        &script.join("\n"),
+        &[
+            ("CHG_STORE_URL", bare.to_str().unwrap()),
+            ("CI_COMMIT_SHA", "0123abcd"),
+            (
+                "CI_PIPELINE_URL",
+                "https://gitlab.example.com/acme/checkout/-/pipelines/7",
+            ),
+        ],
+    );
+    started_in_remote(
+        remote.path(),
+        &[
+            "environment: production",
+            "artifact: 0123abcd",
+            "pipeline_run: https://gitlab.example.com/acme/checkout/-/pipelines/7",
+        ],
+    );
+}

@@ -477,3 +477,33 @@ fn finding_15_emails_match_exactly_with_the_domain_in_any_case() {
     assert_eq!(status, 1, "{findings:?}");
     assert!(rules(&findings).contains(&"approver-not-authorized"), "{findings:?}");
 }
+
+#[test]
+fn a_new_approval_round_settles_the_weekly_report_and_the_old_edit_stays_counted() {
+    let mut repo = Repo::initialised();
+    repo.now = Some("2026-11-20T12:00:00Z".into());
+    let approved = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
+    repo.write(REC, &approved);
+    repo.commit_all_at(SAM, "2026-11-17T10:03:00Z", "chg: approve CHG-2026-0001");
+    let widened = approved.replace("pricing-service]", "pricing-service, payments]");
+    repo.write(REC, &widened);
+    repo.commit_all_at(RAJ, "2026-11-17T15:20:00Z", "widen the change");
+    let weekly = |repo: &Repo| {
+        repo.chg(&["report", "weekly", "--week", "2026-W47", "--format", "markdown"])
+            .ok()
+            .stdout
+    };
+    assert!(weekly(&repo).contains("edited after approval"));
+    // Sent back keeping Sam's entry (append-only), then approved again with chg.
+    repo.write(REC, &widened.replace("status: approved", "status: submitted"));
+    repo.commit_all_at(RAJ, "2026-11-18T09:00:00Z", "send back for approval");
+    let md = weekly(&repo);
+    assert!(!md.contains("edited after approval"), "{md}");
+    repo.now = Some("2026-11-18T10:00:00Z".into());
+    repo.chg_as(SAM, &["approve", ID]).ok();
+    repo.now = Some("2026-11-20T12:00:00Z".into());
+    let md = weekly(&repo);
+    assert!(!md.contains("edited after approval"), "{md}");
+    let text = repo.read(REC);
+    assert_eq!(text.matches("approver: Sam Lee").count(), 2, "{text}");
+}

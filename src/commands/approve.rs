@@ -203,8 +203,12 @@ pub fn add_approval(
 ) -> Result<()> {
     // Only an approval that still stands counts; a superseded one (an earlier round) does not.
     let standing = record.standing_approvals();
+    // An entry without a digest in a submitted change is from before it was
+    // sent back: the new entry, bound to content, supersedes it.
+    let new_round = record.status == Status::Submitted;
     let repeated = record.approvals.iter().zip(&standing).any(|(a, stands)| {
         *stands
+            && !(new_round && a.scope.is_none())
             && a.approver.same_as(approver)
             && a.role == role
             && a.method == method

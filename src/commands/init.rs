@@ -13,6 +13,12 @@ use crate::template::DEFAULT_TEMPLATES;
 
 /// Writes what is missing of `changes/`, leaving existing files alone.
 pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
+    if let (true, Some(source)) = (args.deploy, &args.chg_source) {
+        // For the application's repository, which holds no store: printed to paste, never written.
+        let install = InstallFrom::parse(source)?.cargo_args();
+        crate::output::print(&GITHUB_DEPLOY_STEPS.replace("{INSTALL}", &install))?;
+        return Ok(0);
+    }
     let store = Store::locate(app.args.store.as_deref())?;
     // Everything the flags say is checked before anything is written.
     let named = team_from_flags(args)?;
@@ -227,4 +233,40 @@ jobs:
         env:
           BASE: origin/${{ github.base_ref }}
         run: chg check --base "$BASE" --format github
+"#;
+
+/// The deployment-job steps `chg init --ci github --chg-source … --deploy` prints (`{INSTALL}` as in the workflow), for an
+/// application's workflow: find the change the commit names, ask the gate in
+/// the store repository, record the start with what is deployed, push it.
+pub const GITHUB_DEPLOY_STEPS: &str = r#"      # Deployment gate (`chg init --ci github --deploy`): add these steps to
+      # the application's deployment job, before the deploy itself. The job
+      # checks out the application with `fetch-depth: 0`; the deployed commit
+      # names its change with the store policy's trailer (`Change: CHG-…`).
+      - name: Find the change this commit implements
+        id: change
+        run: |
+          id=$(git log -1 --format='%(trailers:key=Change,valueonly,separator=%x20)' | cut -d' ' -f1)
+          test -n "$id" || { echo "::error::the deployed commit names no change (trailer Change: CHG-…)"; exit 1; }
+          echo "id=$id" >> "$GITHUB_OUTPUT"
+      - name: Check out the change store
+        uses: actions/checkout@v4
+        with:
+          repository: your-org/changes            # the store repository
+          token: ${{ secrets.CHG_STORE_TOKEN }}   # may push to the store
+          path: change-store
+          fetch-depth: 0                          # the gate reads the approvals' history
+      - name: Install chg
+        run: cargo install --locked {INSTALL}
+      - name: Ask the deployment gate and record the start
+        working-directory: change-store
+        env:
+          CHANGE_ID: ${{ steps.change.outputs.id }}
+          DEPLOY_ENV: production
+          ARTIFACT: ${{ github.sha }}             # or the image digest
+          RUN_URL: ${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}
+        run: |
+          git config user.name "deploy-bot"
+          git config user.email "deploy-bot@example.com"
+          chg gate "$CHANGE_ID" --start --wait --timeout 2h --format github --deployment "environment=$DEPLOY_ENV" --deployment "artifact=$ARTIFACT" --deployment "pipeline_run=$RUN_URL"
+          git push origin HEAD
 "#;

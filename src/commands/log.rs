@@ -58,9 +58,13 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
         let head = other.resolve("HEAD")?;
         repos.push((label, other, head));
     }
-    for (label, r, head) in &repos {
+    for (i, (label, r, head)) in repos.iter().enumerate() {
         let all = |_: &str| true;
-        let commits = super::untracked::code_commits(r, label, *head, "", None, &all, &trailer)?;
+        // In the store's own repository, chg's commits only touch the store:
+        // its folder is not entered, so the walk reads only the other commits.
+        let outside_store = |dir: &str| dir != prefix;
+        let keep: &dyn Fn(&str) -> bool = if i == 0 { &outside_store } else { &all };
+        let commits = super::untracked::code_commits(r, label, *head, "", keep, None, &all, &trailer)?;
         linked.extend(
             commits
                 .into_iter()

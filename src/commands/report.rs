@@ -176,8 +176,8 @@ fn edits_after_approval(
         if matches!(r.status, Status::Closed | Status::Cancelled) {
             continue;
         }
-        // Sent back for approval: nothing is left to act on.
-        if r.granted_approvals().next().is_none() {
+        // Sent back for approval (earlier entries kept, superseded): nothing is left to act on.
+        if r.granted_approvals().next().is_none() || matches!(r.status, Status::Submitted | Status::Draft) {
             continue;
         }
         let Some(f) = facts.get(&r.id) else { continue };

@@ -47,6 +47,7 @@ pub fn run(args: &UntrackedArgs, app: &App) -> Result<u8> {
             &label,
             tip,
             &linking::common_folder(&globs),
+            &|_: &str| true,
             Some(since),
             &wanted,
             &policy.change_trailer,
@@ -83,17 +84,19 @@ pub(super) fn repos(store: &Store, given: &[PathBuf]) -> Result<Vec<(String, Rep
 
 /// The commits below `folder` that `wanted` accepts, since a time, with the
 /// change ids their trailer names, oldest first.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn code_commits(
     repo: &Repo,
     label: &str,
     tip: crate::git::ObjectId,
     folder: &str,
+    keep_dir: &dyn Fn(&str) -> bool,
     since: Option<DateTime<Utc>>,
     wanted: &dyn Fn(&str) -> bool,
     trailer: &str,
 ) -> Result<Vec<CodeCommit>> {
     let mut out = Vec::new();
-    let stats = repo.walk_messages(tip, folder, since, wanted, &mut |commit, message| {
+    let stats = repo.walk_messages(tip, folder, keep_dir, since, wanted, &mut |commit, message| {
         out.push(CodeCommit {
             repo: label.to_string(),
             commit: commit.id.to_string(),

@@ -8,19 +8,20 @@ use super::{Commit, ObjectId, Repo, WalkStats};
 
 impl Repo {
     /// Walks the commits reachable from `tip` that change a file below
-    /// `prefix` (`""` for the whole tree) accepted by `wanted`, committed at
-    /// or after `since`, and calls `visit` with each and its full message.
-    /// Messages are read only for the commits kept.
+    /// `prefix` (`""` for the whole tree; `keep_dir` may prune folders)
+    /// accepted by `wanted`, committed at or after `since`, and calls `visit`
+    /// with each and its full message. Messages are read only for the
+    /// commits kept.
     pub fn walk_messages(
         &self,
         tip: ObjectId,
         prefix: &str,
+        keep_dir: &dyn Fn(&str) -> bool,
         since: Option<DateTime<Utc>>,
         wanted: &dyn Fn(&str) -> bool,
         visit: &mut dyn FnMut(&Commit, &str) -> Result<()>,
     ) -> Result<WalkStats> {
-        let keep_all = |_: &str| true;
-        self.walk_changes(tip, None, prefix, &keep_all, &mut |commit, changes| {
+        self.walk_changes(tip, None, prefix, keep_dir, &mut |commit, changes| {
             if since.is_some_and(|s| commit.time < s) || !changes.iter().any(|c| wanted(&c.path)) {
                 return Ok(());
             }
