@@ -49,21 +49,9 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
         None => None,
     };
     let policy_at_base = base_policy.clone().unwrap_or_default();
-    let signers = if policy_at_base.require_signed_approvals {
-        Some(AllowedSigners::new(&policy_at_base.signing_keys)?)
-    } else {
-        None
-    };
-    let signed = |commit: &Commit, email: &str| -> bool {
-        signers
-            .as_ref()
-            .is_some_and(|file| repo.commit_signed_by(commit.id, email, file).unwrap_or(false))
-    };
-    let check: Option<history::SignatureCheck> = if policy_at_base.require_signed_approvals {
-        Some(&signed)
-    } else {
-        None
-    };
+    let signatures = Signatures::new(repo, &policy_at_base)?;
+    let verify = |commit: &Commit, email: &str| signatures.verify(commit, email);
+    let check: Option<history::SignatureCheck> = signatures.required().then_some(&verify);
 
     let mut found: Vec<HistoryFinding> = Vec::new();
     let stats = repo.walk_changes(head, Some(base), &prefix, &|_| true, &mut |commit, changes| {
@@ -194,6 +182,37 @@ fn duplicates_across_branches(
         }
     }
     Ok(out)
+}
+
+/// The signature check the policy asks for: git's own verification against
+/// the policy's keys, or none when signed approvals are not required.
+pub struct Signatures<'r> {
+    repo: &'r crate::git::Repo,
+    signers: Option<AllowedSigners>,
+}
+
+impl<'r> Signatures<'r> {
+    /// Writes the policy's keys for git when the policy requires signing.
+    pub fn new(repo: &'r crate::git::Repo, policy: &Policy) -> Result<Signatures<'r>> {
+        let signers = if policy.require_signed_approvals {
+            Some(AllowedSigners::new(&policy.signing_keys)?)
+        } else {
+            None
+        };
+        Ok(Signatures { repo, signers })
+    }
+
+    /// True when the policy requires signed approvals.
+    pub fn required(&self) -> bool {
+        self.signers.is_some()
+    }
+
+    /// True when the commit is signed by a key listed for exactly this email.
+    pub fn verify(&self, commit: &Commit, email: &str) -> bool {
+        self.signers
+            .as_ref()
+            .is_some_and(|file| self.repo.commit_signed_by(commit.id, email, file).unwrap_or(false))
+    }
 }
 
 /// A link under the store, in a commit: never followed, always an error.

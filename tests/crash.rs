@@ -19,23 +19,6 @@ impl Lcg {
     }
 }
 
-fn spawn(repo: &Repo, who: Who, args: &[&str]) -> std::process::Child {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chg"));
-    let home = repo.join(".home");
-    std::fs::create_dir_all(&home).unwrap();
-    isolate(&mut cmd, &home);
-    cmd.current_dir(repo.path())
-        .env("GIT_AUTHOR_NAME", who.name)
-        .env("GIT_AUTHOR_EMAIL", who.email)
-        .env("GIT_COMMITTER_NAME", who.name)
-        .env("GIT_COMMITTER_EMAIL", who.email)
-        .env("CHG_NOW", "2026-11-18T03:00:00Z")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .args(args);
-    cmd.spawn().unwrap()
-}
-
 #[test]
 fn sigkill_at_random_moments_leaves_the_store_whole() {
     let repo = Repo::initialised();
@@ -90,10 +73,11 @@ fn sigkill_at_random_moments_leaves_the_store_whole() {
             ),
             _ => (JANE, vec!["renumber", "CHG-2026-0901"]),
         };
-        let mut child = spawn(&repo, who, &args);
+        let mut child = spawn_group(&repo, who, &args);
         std::thread::sleep(Duration::from_millis(rng.next(40)));
         if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap();
+            // chg and the git it runs, as a kill of the terminal's job would.
+            kill_group(&child);
             killed += 1;
         }
         child.wait().unwrap();
@@ -155,6 +139,36 @@ fn sigkill_at_random_moments_leaves_the_store_whole() {
     }
 }
 
+/// Spawns chg as the leader of its own process group, so a kill reaches the
+/// git processes it runs too.
+fn spawn_group(repo: &Repo, who: Who, args: &[&str]) -> std::process::Child {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chg"));
+    let home = repo.join(".home");
+    std::fs::create_dir_all(&home).unwrap();
+    isolate(&mut cmd, &home);
+    cmd.current_dir(repo.path())
+        .env("GIT_AUTHOR_NAME", who.name)
+        .env("GIT_AUTHOR_EMAIL", who.email)
+        .env("GIT_COMMITTER_NAME", who.name)
+        .env("GIT_COMMITTER_EMAIL", who.email)
+        .env("CHG_NOW", "2026-11-18T03:00:00Z")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0)
+        .args(args);
+    cmd.spawn().unwrap()
+}
+
+/// Sends SIGKILL to the child's whole process group.
+fn kill_group(child: &std::process::Child) {
+    let group = format!("-{}", child.id());
+    let status = std::process::Command::new("kill")
+        .args(["-KILL", "--", &group])
+        .status();
+    assert!(status.is_ok(), "cannot run kill");
+}
+
 /// Finding 13 of issue 13: a SIGKILL at any moment of `chg rollback` leaves
 /// HEAD and the index in agreement, so the user's next plain `git commit`
 /// never reverts what chg committed.
@@ -177,7 +191,7 @@ fn sigkill_during_rollback_never_leaves_a_stale_index() {
         repo.write(&rec, &running);
         repo.commit_all_at(JANE, "@1763280000 +0000", "in progress");
         let started = std::time::Instant::now();
-        let mut child = spawn(
+        let mut child = spawn_group(
             &repo,
             JANE,
             &[
@@ -200,7 +214,11 @@ fn sigkill_during_rollback_never_leaves_a_stale_index() {
         );
         std::thread::sleep(Duration::from_millis(rng.next(span_ms)));
         if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap();
+            // The whole process group: chg and any git it is running.
+            let group = format!("-{}", child.id());
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &group])
+                .status();
             killed += 1;
         } else {
             span_ms = span_ms.max(started.elapsed().as_millis() as u64 + 5);

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::action::{Action, Done};
 use crate::cli::{Format, GateArgs};
 use crate::context::App;
-use crate::git::{AllowedSigners, Commit, ObjectId};
+use crate::git::{Commit, ObjectId};
 use crate::policy::{Policy, Span};
 use crate::record::{Approval, Record, Status};
 use crate::rules::deploy::{self, Evidence, Reason};
@@ -159,21 +159,9 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
         }
         None => Vec::new(),
     };
-    let signers = if policy.require_signed_approvals {
-        Some(AllowedSigners::new(&policy.signing_keys)?)
-    } else {
-        None
-    };
-    let signed = |commit: &Commit, email: &str| -> bool {
-        signers
-            .as_ref()
-            .is_some_and(|file| repo.commit_signed_by(commit.id, email, file).unwrap_or(false))
-    };
-    let check: Option<history_rules::SignatureCheck> = if policy.require_signed_approvals {
-        Some(&signed)
-    } else {
-        None
-    };
+    let signatures = crate::gate::Signatures::new(repo, policy)?;
+    let verify = |commit: &Commit, email: &str| signatures.verify(commit, email);
+    let check: Option<history_rules::SignatureCheck> = signatures.required().then_some(&verify);
     // Each approval entry as first committed, and what the rules said of that commit.
     let mut seen: Vec<Approval> = Vec::new();
     let mut void: Vec<(Approval, String)> = Vec::new();
