@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -269,6 +269,45 @@ impl Policy {
         } else {
             took < rto
         }
+    }
+}
+
+impl CabMeeting {
+    /// The meetings around `t`, in the meeting's own time zone, oldest first:
+    /// every one from a week before `t` to two weeks after.
+    fn around(&self, t: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+        let zone = crate::calendar::zone(&self.time_zone).unwrap_or(chrono_tz::UTC);
+        let local = t.with_timezone(&zone).date_naive();
+        (-8..=16)
+            .map(|d| local + chrono::Duration::days(d))
+            .filter(|day| day.weekday() == self.day.weekday())
+            .filter_map(|day| {
+                // A meeting time skipped by a clock change is held an hour later.
+                let at = day.and_time(self.time.0);
+                zone.from_local_datetime(&at)
+                    .earliest()
+                    .or_else(|| zone.from_local_datetime(&(at + chrono::Duration::hours(1))).earliest())
+                    .map(|m| m.with_timezone(&Utc))
+            })
+            .collect()
+    }
+
+    /// The first meeting at or after `t`: the one an emergency is presented
+    /// at, and the one the weekly report prepares. The one definition of
+    /// "the next CAB meeting" for the rules, `chg status` and the reports.
+    pub fn next(&self, t: DateTime<Utc>) -> DateTime<Utc> {
+        self.around(t).into_iter().find(|m| *m >= t).unwrap_or(t)
+    }
+
+    /// The date of `t` in the meeting's time zone.
+    pub fn day_of(&self, t: DateTime<Utc>) -> NaiveDate {
+        let zone = crate::calendar::zone(&self.time_zone).unwrap_or(chrono_tz::UTC);
+        t.with_timezone(&zone).date_naive()
+    }
+
+    /// The last meeting before `t`.
+    pub fn previous(&self, t: DateTime<Utc>) -> DateTime<Utc> {
+        self.around(t).into_iter().rev().find(|m| *m < t).unwrap_or(t)
     }
 }
 

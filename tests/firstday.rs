@@ -447,8 +447,13 @@ fn report_weekly_week_last_is_the_week_that_ended() {
         .chg(&["report", "weekly", "--week", "last", "--format", "markdown"])
         .ok();
     assert!(run.stdout.contains("2026-W48"), "{}", run.stdout);
+    // Without --week the report follows the CAB meeting (issue 16): the one it prepares.
     let current = repo.chg(&["report", "weekly", "--format", "markdown"]).ok();
-    assert!(current.stdout.contains("2026-W49"), "{}", current.stdout);
+    assert!(
+        current.stdout.contains("CAB meeting of Tue 01 Dec 2026"),
+        "{}",
+        current.stdout
+    );
 }
 
 /// The files pre-commit passes to the hook: staged, matching its `files:`.

@@ -544,3 +544,163 @@ fn rollback_analysis_counts_changes_and_entries_separately() {
     assert_eq!(v["changes_rolled_back"], 2);
     assert_eq!(v["rollback_entries"], 3);
 }
+
+fn with_window(id: &str, status: &str, start: &str, end: &str) -> String {
+    normal_record(id, status)
+        .replace("2026-11-18T02:00:00Z", start)
+        .replace("2026-11-18T04:00:00Z", end)
+}
+
+/// The CAB meets on Tuesdays at 10:00 Berlin time (09:00 UTC in winter).
+/// It is Tuesday 1 December 08:30 UTC, before today's meeting:
+/// - 0001 completed Mon 23 Nov, before the previous meeting (24 Nov 09:00): not listed;
+/// - 0002 completed Wed 25 Nov: implemented since the previous meeting;
+/// - 0003 in progress since today 02:00: listed, its finish shown as its state;
+/// - 0004 scheduled Thu 3 Dec (this ISO week): scheduled;
+/// - 0005 scheduled Mon 7 Dec: scheduled (before the meeting after next, 8 Dec 09:00 UTC);
+/// - 0006 scheduled Wed 9 Dec: after it, not listed.
+fn cab_store() -> Repo {
+    let mut repo = Repo::initialised();
+    repo.now = Some("2026-12-01T08:30:00Z".into());
+    let policy = repo.read("changes/policy.yaml");
+    let berlin = policy.replace(
+        "cab_meeting: {day: tue, time: \"10:00\", time_zone: UTC}",
+        "cab_meeting: {day: tue, time: \"10:00\", time_zone: Europe/Berlin}",
+    );
+    assert_ne!(policy, berlin, "the default policy names the CAB meeting on one line");
+    repo.write("changes/policy.yaml", &berlin);
+    let done = |id: &str, start: &str, finish: &str| {
+        format!(
+            "{}{SAM_APPROVAL}implementation:\n  started_at: {start}\n  finished_at: {finish}\n  outcome: successful\n  validation: {{smoke_tests: passed}}\n",
+            with_window(id, "completed", start, finish)
+        )
+    };
+    repo.write(
+        "changes/2026/CHG-2026-0001.yaml",
+        &done("CHG-2026-0001", "2026-11-23T02:00:00Z", "2026-11-23T03:00:00Z"),
+    );
+    repo.write(
+        "changes/2026/CHG-2026-0002.yaml",
+        &done("CHG-2026-0002", "2026-11-25T02:00:00Z", "2026-11-25T03:00:00Z"),
+    );
+    repo.write(
+        "changes/2026/CHG-2026-0003.yaml",
+        &format!(
+            "{}{SAM_APPROVAL}implementation:\n  started_at: 2026-12-01T02:00:00Z\n",
+            with_window(
+                "CHG-2026-0003",
+                "in-progress",
+                "2026-12-01T02:00:00Z",
+                "2026-12-01T06:00:00Z"
+            )
+        ),
+    );
+    for (id, day) in [
+        ("CHG-2026-0004", "03"),
+        ("CHG-2026-0005", "07"),
+        ("CHG-2026-0006", "09"),
+    ] {
+        repo.write(
+            &format!("changes/2026/{id}.yaml"),
+            &format!(
+                "{}{SAM_APPROVAL}",
+                with_window(
+                    id,
+                    "scheduled",
+                    &format!("2026-12-{day}T02:00:00Z"),
+                    &format!("2026-12-{day}T04:00:00Z")
+                )
+            ),
+        );
+    }
+    repo.commit_all_at(SAM, "2026-12-01T08:00:00Z", "the CAB's week");
+    repo
+}
+
+fn section(md: &str, name: &str) -> String {
+    md.split(&format!("## {name}"))
+        .nth(1)
+        .unwrap_or("")
+        .split("\n## ")
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn the_weekly_report_follows_the_cab_meeting_in_its_time_zone() {
+    let repo = cab_store();
+    let md = repo.chg(&["report", "weekly", "--format", "markdown"]).ok().stdout;
+    assert!(
+        md.starts_with("# Weekly CAB report — CAB meeting of Tue 01 Dec 2026 09:00 UTC\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "implemented Tue 24 Nov 09:00 – Tue 01 Dec 2026 08:30 UTC; scheduled until Tue 08 Dec 2026 09:00 UTC"
+        ),
+        "{md}"
+    );
+    let implemented = section(&md, "Changes implemented this week");
+    assert!(!implemented.contains("CHG-2026-0001"), "{implemented}");
+    assert!(implemented.contains("CHG-2026-0002"), "{implemented}");
+    assert!(implemented.contains("CHG-2026-0003"), "{implemented}");
+    let scheduled = section(&md, "Changes scheduled next week");
+    assert!(scheduled.contains("CHG-2026-0004"), "{scheduled}");
+    assert!(scheduled.contains("CHG-2026-0005"), "{scheduled}");
+    assert!(!scheduled.contains("CHG-2026-0006"), "{scheduled}");
+    // --week keeps ISO weeks: W49 is Mon 30 Nov – Sun 6 Dec, the next W50.
+    let iso = repo
+        .chg(&["report", "weekly", "--week", "2026-W49", "--format", "markdown"])
+        .ok()
+        .stdout;
+    assert!(iso.starts_with("# Weekly CAB report — 2026-W49\n"), "{iso}");
+    assert!(
+        !section(&iso, "Changes implemented this week").contains("CHG-2026-0002"),
+        "{iso}"
+    );
+    let iso_scheduled = section(&iso, "Changes scheduled next week");
+    assert!(
+        !iso_scheduled.contains("CHG-2026-0004") && iso_scheduled.contains("CHG-2026-0006"),
+        "{iso}"
+    );
+}
+
+#[test]
+fn the_finished_column_shows_the_state_of_a_change_in_progress() {
+    let repo = cab_store();
+    let md = repo.chg(&["report", "weekly", "--format", "markdown"]).ok().stdout;
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| CHG-2026-0003 |"))
+        .unwrap_or_else(|| panic!("{md}"))
+        .to_string();
+    let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+    // | ID | Title | Class | Outcome | Finished | Duration | Systems |
+    assert_eq!(cells[5], "in-progress", "{row}");
+    assert!(!row.contains("Tue 01 Dec 02:00"), "{row}");
+}
+
+/// The weekly report's "Written approval" column uses the same definition:
+/// 0002 (only the CISO confirmed) is not "done"; 0001 (CISO and CTO) is.
+#[test]
+fn the_weekly_report_says_written_approval_done_only_when_ciso_and_cto_confirmed() {
+    let repo = emergency_store();
+    // Week 41 (5–11 Oct) holds 0001, week 42 (12–18 Oct) holds 0002.
+    let row = |week: &str, id: &str| -> Vec<String> {
+        let md = repo
+            .chg(&["report", "weekly", "--week", week, "--format", "markdown"])
+            .ok()
+            .stdout;
+        let section = section(&md, "Emergency changes");
+        let line = section
+            .lines()
+            .find(|l| l.starts_with(&format!("| {id} |")))
+            .unwrap_or_else(|| panic!("{md}"))
+            .to_string();
+        line.split('|').map(|c| c.trim().to_string()).collect()
+    };
+    // | ID | Title | Criteria | Verbal approvals | Written approval | Post-emergency review | CAB |
+    assert_eq!(row("2026-W41", "CHG-2026-0001")[5], "done");
+    assert_eq!(row("2026-W42", "CHG-2026-0002")[5], "due Tue 13 Oct 02:00");
+}

@@ -24,17 +24,23 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
     crate::output::rendering_for_file(output.is_some());
     let text = match &args.kind {
         ReportKind::Weekly { week, date } => {
-            let period = match (week, date) {
+            // By default the CAB's week: since the previous meeting, and
+            // scheduled until the meeting after the next; ISO weeks on request.
+            let span = match (week, date) {
                 // The week that ended, for a report run on Monday morning.
-                (Some(w), _) if w.trim() == "last" => Period::week_of(now.date_naive() - chrono::Duration::days(7)),
-                (Some(w), _) => Period::parse_week(w)?,
-                (None, Some(d)) => Period::week_of(crate::timearg::parse_date("--date", d)?),
-                (None, None) => Period::week_of(now.date_naive()),
+                (Some(w), _) if w.trim() == "last" => {
+                    report::weekly::Span::iso_week(Period::week_of(now.date_naive() - chrono::Duration::days(7)))
+                }
+                (Some(w), _) => report::weekly::Span::iso_week(Period::parse_week(w)?),
+                (None, Some(d)) => {
+                    report::weekly::Span::iso_week(Period::week_of(crate::timearg::parse_date("--date", d)?))
+                }
+                (None, None) => report::weekly::Span::cab(&policy, now),
             };
-            let mut attention = attention_items(&records, &policy, period, now);
+            let mut attention = attention_items(&records, &policy, &span, now);
             let (edited, history_note) = edits_after_approval(&store, &records);
             attention.extend(edited);
-            let mut data = report::weekly::build(&records, &policy, period, now, attention);
+            let mut data = report::weekly::build(&records, &policy, &span, now, attention);
             data.history_note = history_note;
             report::render(&data, &report::weekly::document(&data), format, color)?
         }
@@ -96,9 +102,10 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
 fn attention_items(
     records: &[crate::record::Record],
     policy: &crate::policy::Policy,
-    week: Period,
+    span: &report::weekly::Span,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<report::weekly::Attention> {
+    let week = span.period;
     let mut out: Vec<report::weekly::Attention> = crate::attention::items(records, policy, now)
         .into_iter()
         .map(|item| report::weekly::Attention {
@@ -126,7 +133,7 @@ fn attention_items(
             overdue: item.overdue,
         })
         .collect();
-    let horizon = week.next_week();
+    let horizon = span.next;
     let planned: Vec<&crate::record::Record> = records.iter().collect();
     for problem in crate::calendar::problems(&planned, policy) {
         if problem.end < week.from || problem.start >= horizon.to {

@@ -1,7 +1,7 @@
 //! The weekly CAB report (guide 9.4): implemented this week, scheduled next
 //! week, the week's emergency changes, what needs attention, and the counts.
 
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use crate::period::Period;
@@ -97,15 +97,56 @@ pub struct Counts {
     pub needing_attention: usize,
 }
 
-/// Builds the weekly report for `week` from the records; `attention` comes from the attention engine.
+/// The weeks a report covers: the changes implemented in `period` and those
+/// scheduled in `next`, named `label` (`2026-W47`, or the CAB meeting).
+#[derive(Debug, Clone)]
+pub struct Span {
+    pub label: String,
+    pub period: Period,
+    pub next: Period,
+    /// The CAB meeting the report prepares, when it follows the meetings.
+    pub meeting: Option<DateTime<Utc>>,
+}
+
+impl Span {
+    /// An ISO week and the one after it (`--week`, `--date`).
+    pub fn iso_week(week: Period) -> Span {
+        Span {
+            label: week.label(),
+            period: week,
+            next: week.next_week(),
+            meeting: None,
+        }
+    }
+
+    /// The CAB's week at `now`: implemented since the previous meeting, and
+    /// scheduled from now until the meeting after the next one.
+    pub fn cab(policy: &Policy, now: DateTime<Utc>) -> Span {
+        let cab = &policy.cab_meeting;
+        let next = cab.next(now);
+        let after = cab.next(next + Duration::seconds(1));
+        Span {
+            label: format!("CAB meeting of {}", next.format("%a %d %b %Y %H:%M UTC")),
+            period: Period {
+                from: cab.previous(now),
+                to: now,
+            },
+            next: Period { from: now, to: after },
+            meeting: Some(next),
+        }
+    }
+}
+
+/// Builds the weekly report for `span` from the records; `attention` comes from the attention engine.
 pub fn build(
     records: &[Record],
     policy: &Policy,
-    week: Period,
+    span: &Span,
     now: DateTime<Utc>,
     attention: Vec<Attention>,
 ) -> Weekly {
-    let next_week = week.next_week();
+    let week = span.period;
+    let next_week = span.next;
     let mut implemented: Vec<Implemented> = records
         .iter()
         .filter(|r| {
@@ -181,7 +222,7 @@ pub fn build(
         needing_attention: attention.len(),
     };
     Weekly {
-        week: week.label(),
+        week: span.label.clone(),
         period: week,
         next_week,
         generated_at: now,
@@ -216,7 +257,14 @@ fn emergency_row(r: &Record, policy: &Policy) -> EmergencyChange {
         .and_then(|e| e.cab_review.as_ref())
         .and_then(|c| c.date)
         .map(|d| format!("presented {d}"))
-        .or_else(|| implemented_at.map(|t| format!("owed at the CAB meeting of {}", next_meeting(policy, t))));
+        .or_else(|| {
+            implemented_at.map(|t| {
+                format!(
+                    "owed at the CAB meeting of {}",
+                    policy.cab_meeting.day_of(policy.cab_meeting.next(t))
+                )
+            })
+        });
     EmergencyChange {
         id: r.id.clone(),
         title: r.title.clone(),
@@ -227,7 +275,8 @@ fn emergency_row(r: &Record, policy: &Policy) -> EmergencyChange {
             .map(|e| e.criteria.iter().map(|c| c.to_string()).collect())
             .unwrap_or_default(),
         verbal_approvals: list(Method::Verbal),
-        written_approval_done: !written.is_empty(),
+        // The CISO and CTO (or the CEO), as `chg check` and the metrics judge it.
+        written_approval_done: crate::rules::written_approval_at(r, policy).is_some(),
         written_approvals: written,
         implemented_at,
         documentation_due: implemented_at.map(|t| t + deadlines.documentation.duration()),
@@ -236,16 +285,6 @@ fn emergency_row(r: &Record, policy: &Policy) -> EmergencyChange {
         post_review_done: post_done,
         cab_presentation: cab,
     }
-}
-
-/// The date of the first CAB meeting after `t`.
-pub fn next_meeting(policy: &Policy, t: DateTime<Utc>) -> chrono::NaiveDate {
-    let target = policy.cab_meeting.day.weekday();
-    let mut day = t.date_naive() + Duration::days(1);
-    while day.weekday() != target {
-        day += Duration::days(1);
-    }
-    day
 }
 
 fn when(t: Option<DateTime<Utc>>) -> String {
@@ -276,7 +315,11 @@ pub fn document(w: &Weekly) -> Document {
                     Cell::plain(&i.title),
                     Cell::plain(i.classification),
                     outcome_cell(i),
-                    Cell::plain(when(i.finished_at.or(i.started_at))),
+                    // A change still running has no finish: say so, not its start time.
+                    match i.finished_at {
+                        Some(t) => Cell::plain(when(Some(t))),
+                        None => Cell::toned(i.status, Some(Tone::Warn)),
+                    },
                     Cell::plain(i.minutes.map_or("—".into(), |m| format!("{m} min"))),
                     Cell::plain(i.systems.join(", ")),
                 ]
@@ -345,7 +388,14 @@ pub fn document(w: &Weekly) -> Document {
         ))]
     };
     sections.push(Section {
-        heading: format!("Changes scheduled next week ({})", w.next_week.label()),
+        heading: if w.week.starts_with("CAB meeting") {
+            format!(
+                "Changes scheduled next week (until {})",
+                w.next_week.to.format("%a %d %b %H:%M UTC")
+            )
+        } else {
+            format!("Changes scheduled next week ({})", w.next_week.label())
+        },
         blocks: scheduled,
     });
 
@@ -454,11 +504,21 @@ pub fn document(w: &Weekly) -> Document {
     });
     Document {
         title: format!("Weekly CAB report — {}", w.week),
-        subtitle: format!(
-            "{} · generated {}",
-            w.period.dates(),
-            w.generated_at.format("%Y-%m-%d %H:%M UTC")
-        ),
+        subtitle: if w.week.starts_with("CAB meeting") {
+            format!(
+                "implemented {} – {}; scheduled until {} · generated {}",
+                w.period.from.format("%a %d %b %H:%M"),
+                w.period.to.format("%a %d %b %Y %H:%M UTC"),
+                w.next_week.to.format("%a %d %b %Y %H:%M UTC"),
+                w.generated_at.format("%Y-%m-%d %H:%M UTC")
+            )
+        } else {
+            format!(
+                "{} · generated {}",
+                w.period.dates(),
+                w.generated_at.format("%Y-%m-%d %H:%M UTC")
+            )
+        },
         sections,
     }
 }

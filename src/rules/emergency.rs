@@ -3,7 +3,7 @@
 //! after an emergency change, judged by the record's own times against
 //! `now` (the history engine judges them by commit times).
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use super::{approval_status, Context};
 use crate::finding::Finding;
@@ -37,20 +37,9 @@ pub fn written_approval_at(record: &Record, policy: &Policy) -> Option<DateTime<
     None
 }
 
-/// Returns the date of the first CAB meeting after `t`.
+/// Returns the first CAB meeting at or after `t`, in the meeting's time zone.
 pub fn next_cab_meeting(t: DateTime<Utc>, policy: &Policy) -> DateTime<Utc> {
-    let meeting = &policy.cab_meeting;
-    let mut day: NaiveDate = t.date_naive();
-    for _ in 0..8 {
-        if day.weekday() == meeting.day.weekday() {
-            let at = day.and_time(meeting.time.0).and_utc();
-            if at >= t {
-                return at;
-            }
-        }
-        day += Duration::days(1);
-    }
-    t
+    policy.cab_meeting.next(t)
 }
 
 fn late(by: Duration) -> String {
@@ -235,12 +224,12 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
 
     let meeting = next_cab_meeting(since, ctx.policy);
     let presented = emergency.cab_review.as_ref().and_then(|c| c.date);
-    let meeting_day = meeting.date_naive();
+    let meeting_day = ctx.policy.cab_meeting.day_of(meeting);
     let problem = match presented {
         Some(d) if d > meeting_day => Some(format!(
             "presented to the CAB on {d}, after the next meeting on {meeting_day}"
         )),
-        None if ctx.now.date_naive() > meeting_day => {
+        None if ctx.policy.cab_meeting.day_of(ctx.now) > meeting_day => {
             Some(format!("not presented at the CAB meeting of {meeting_day}"))
         }
         _ => None,
