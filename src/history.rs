@@ -134,6 +134,24 @@ fn email_of(person: &str) -> String {
 }
 
 impl Snapshot {
+    /// Hashes only what a renumber keeps (`created_at`, `requested_by`), as
+    /// `parse` does: `chg log` needs no more to follow a file, and parsing a
+    /// whole snapshot per version made it several times slower.
+    pub fn identity_of(text: &str) -> u64 {
+        #[derive(Deserialize)]
+        struct Who {
+            created_at: Option<serde_yaml::Value>,
+            requested_by: Option<serde_yaml::Value>,
+        }
+        let Ok(who) = serde_yaml::from_str::<Who>(text) else {
+            return 0;
+        };
+        let mut h = fnv();
+        who.created_at.hash(&mut h);
+        who.requested_by.hash(&mut h);
+        h.finish()
+    }
+
     /// Summarises one version of a record; text that does not parse gives an empty summary.
     pub fn parse(id: &str, text: &str) -> Snapshot {
         let Ok(tree) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
@@ -703,10 +721,10 @@ pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Resul
         }
         let version = raws[i].change.new.or(raws[i].change.old);
         if let Some(v) = version {
-            let snap = Snapshot::parse("", &text_of(v)?);
+            let found = Snapshot::identity_of(&text_of(v)?);
             match identity {
-                None => identity = Some(snap.identity),
-                Some(id) if id != snap.identity && snap.identity != 0 && raws[i].change.new.is_some() => continue,
+                None => identity = Some(found),
+                Some(id) if id != found && found != 0 && raws[i].change.new.is_some() => continue,
                 _ => {}
             }
         }
@@ -717,7 +735,7 @@ pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Resul
                 let c = &raws[j].change;
                 if c.new.is_none() {
                     if let Some(old) = c.old {
-                        if Some(Snapshot::parse("", &text_of(old)?).identity) == identity {
+                        if Some(Snapshot::identity_of(&text_of(old)?)) == identity {
                             renamed = Some(c.path.clone());
                         }
                     }
