@@ -54,6 +54,8 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
     let check: Option<history::SignatureCheck> = signatures.required().then_some(&verify);
 
     let mut found: Vec<HistoryFinding> = Vec::new();
+    // Requesters of each record, by path: who filed it and everyone ever named.
+    let mut requesters: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let stats = repo.walk_changes(head, Some(base), &prefix, &|_| true, &mut |commit, changes| {
         let mut steps: Vec<(String, Option<Record>, Option<Record>)> = Vec::new();
         for change in changes {
@@ -95,6 +97,14 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
                 new: new.as_ref(),
             };
             found.extend(history::check_step(&step, &policy_at_base, check));
+            let known = requesters.entry(path.clone()).or_default();
+            if old.is_none() && new.is_some() {
+                known.push(commit.author.email().to_string());
+            }
+            known.extend(old.iter().chain(new.iter()).map(|r| r.requested_by.email().to_string()));
+            if let Some(new) = new {
+                found.extend(history::self_approval(&step, new, known));
+            }
         }
         Ok(())
     })?;

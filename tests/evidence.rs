@@ -508,3 +508,65 @@ fn a_new_approval_round_settles_the_weekly_report_and_the_old_edit_stays_counted
     let text = repo.read(REC);
     assert_eq!(text.matches("approver: Sam Lee").count(), 2, "{text}");
 }
+
+// ---- finding 4: identity ----------------------------------------------------
+
+#[test]
+fn finding_4_an_approver_filing_in_a_colleagues_name_cannot_approve_it() {
+    let repo = Repo::initialised();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    // Sam, a change manager, files a change naming Jane as the requester...
+    let submitted = normal_record("CHG-2026-0001", "submitted");
+    repo.write(REC, &submitted);
+    repo.commit_all_at(SAM, &at(1), "file it for Jane");
+    // ...and approves it himself, in his own name, with his own identity.
+    repo.write(
+        REC,
+        &format!(
+            "{}{SAM_APPROVAL}",
+            submitted.replace("status: submitted", "status: approved")
+        ),
+    );
+    repo.commit_all_at(SAM, &at(2), "approve");
+    let (status, findings) = gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    let f = findings
+        .iter()
+        .find(|f| f["rule"] == "self-approval")
+        .unwrap_or_else(|| panic!("{findings:?}"));
+    assert!(f["message"].as_str().unwrap().contains("sam@example.com"), "{f}");
+
+    // Renaming the requester after filing it oneself does not help either.
+    repo.git(&["reset", "-q", "--hard", "main"]);
+    let own = submitted.replace("Jane Doe <jane@example.com>", "Sam Lee <sam@example.com>");
+    repo.write(REC, &own);
+    repo.commit_all_at(SAM, &at(1), "file");
+    repo.write(REC, &submitted);
+    repo.commit_all_at(SAM, &at(2), "fix requester");
+    repo.write(
+        REC,
+        &format!(
+            "{}{SAM_APPROVAL}",
+            submitted.replace("status: submitted", "status: approved")
+        ),
+    );
+    repo.commit_all_at(SAM, &at(3), "approve");
+    let (status, findings) = gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    assert!(rules(&findings).contains(&"self-approval"), "{findings:?}");
+
+    // The honest flow: Jane files, Sam approves.
+    repo.git(&["reset", "-q", "--hard", "main"]);
+    repo.write(REC, &submitted);
+    repo.commit_all_at(JANE, &at(1), "file");
+    repo.write(
+        REC,
+        &format!(
+            "{}{SAM_APPROVAL}",
+            submitted.replace("status: submitted", "status: approved")
+        ),
+    );
+    repo.commit_all_at(SAM, &at(2), "approve");
+    let (status, findings) = gate(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+}

@@ -284,6 +284,36 @@ fn scope_after_approval(step: &Step, old: &Record, new: &Record, out: &mut Vec<H
     ));
 }
 
+/// `self-approval` through the requester field: everyone who is a requester
+/// of the record decides nothing on it. `requesters` holds the author of the
+/// commit that added the record (when the branch added it) and everyone
+/// named in `requested_by` in any version the branch saw, so naming a
+/// colleague as requester, before or after, does not make one's own change
+/// someone else's.
+pub fn self_approval(step: &Step, new: &Record, requesters: &[String]) -> Vec<HistoryFinding> {
+    let old_approvals: &[Approval] = step.old.map_or(&[], |o| o.approvals.as_slice());
+    let mut out = Vec::new();
+    for (i, approval) in new.approvals.iter().enumerate() {
+        if old_approvals.contains(approval) || approval.decision != crate::record::Decision::Approved {
+            continue;
+        }
+        let email = approval.approver.email();
+        if requesters.iter().any(|r| crate::person::emails_match(r, email)) && !new.requested_by.has_email(email) {
+            out.push(finding(
+                step,
+                &format!("approvals[{i}]"),
+                "self-approval",
+                format!(
+                    "{} approves {}, which {email} filed or was named to request (now `requested_by: {}`)",
+                    approval.approver, new.id, new.requested_by
+                ),
+                "the requester is whoever filed the change: another person holding the role must approve it".into(),
+            ));
+        }
+    }
+    out
+}
+
 /// Judges an edit of the policy or a template: only the change manager and
 /// CAB may make one, with the same proof as an approval: the commit authored
 /// and committed by one person who holds the role, and signed by that
