@@ -577,8 +577,15 @@ fn finding_4_an_approver_filing_in_a_colleagues_name_cannot_approve_it() {
 fn standard_draft() -> Repo {
     let repo = Repo::initialised();
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.chg(&["new", "--no-input", "--template", "certificate-renewal", "--system", "db-prod"])
-        .ok();
+    repo.chg(&[
+        "new",
+        "--no-input",
+        "--template",
+        "certificate-renewal",
+        "--system",
+        "db-prod",
+    ])
+    .ok();
     repo
 }
 
@@ -597,10 +604,9 @@ fn finding_9_a_standard_change_unchanged_from_its_template_is_approved_and_passe
 #[test]
 fn finding_9_other_work_filed_under_a_template_is_refused_at_submit() {
     let repo = standard_draft();
-    let text = repo.read(REC).replace(
-        "title: Renew TLS certificate",
-        "title: Drop legacy customer tables",
-    );
+    let text = repo
+        .read(REC)
+        .replace("title: Renew TLS certificate", "title: Drop legacy customer tables");
     let text = text.replace(
         "  - issue the new certificate with the ACME client",
         "  - DROP TABLE customers_legacy",
@@ -609,13 +615,23 @@ fn finding_9_other_work_filed_under_a_template_is_refused_at_submit() {
     repo.git(&["commit", "-qam", "e"]);
     let run = repo.chg(&["submit", ID]).status(1);
     let said = format!("{}{}", run.stdout, run.stderr);
-    for part in ["template-mismatch", "`title`", "`deployment.steps`", "certificate-renewal", "file it as a normal change"] {
+    for part in [
+        "template-mismatch",
+        "`title`",
+        "`deployment.steps`",
+        "certificate-renewal",
+        "file it as a normal change",
+    ] {
         assert!(said.contains(part), "{part}: {said}");
     }
     assert!(repo.read(REC).contains("status: draft"), "{}", repo.read(REC));
     let (status, findings) = check(&repo);
     assert_eq!(status, 1, "{findings:?}");
-    assert_eq!(rules(&findings), ["template-mismatch", "template-mismatch"], "{findings:?}");
+    assert_eq!(
+        rules(&findings),
+        ["template-mismatch", "template-mismatch"],
+        "{findings:?}"
+    );
 }
 
 #[test]
@@ -624,7 +640,10 @@ fn finding_9_a_standard_change_rewritten_after_approval_is_caught() {
     repo.chg(&["submit", ID]).ok();
     let text = repo
         .read(REC)
-        .replace("  - reload the proxies one at a time", "  - restart every proxy at once")
+        .replace(
+            "  - reload the proxies one at a time",
+            "  - restart every proxy at once",
+        )
         .replace("kind: simple", "kind: complex");
     repo.write(REC, &text);
     repo.git(&["commit", "-qam", "small fix"]);
@@ -635,7 +654,10 @@ fn finding_9_a_standard_change_rewritten_after_approval_is_caught() {
         .filter(|f| f["rule"] == "template-mismatch")
         .filter_map(|f| f["message"].as_str())
         .collect();
-    assert!(mismatched.iter().any(|m| m.contains("`deployment.steps`")), "{findings:?}");
+    assert!(
+        mismatched.iter().any(|m| m.contains("`deployment.steps`")),
+        "{findings:?}"
+    );
     assert!(mismatched.iter().any(|m| m.contains("`rollback.kind`")), "{findings:?}");
     let (status, findings) = gate(&repo);
     assert_eq!(status, 1, "{findings:?}");

@@ -1,7 +1,6 @@
 //! Property tests: what is written reads back equal, and no input, valid or
 //! not, makes the parser or the rules panic.
 
-
 use chg::person::Person;
 use chg::policy::Policy;
 use chg::record::{

@@ -56,10 +56,7 @@ fn mismatches(record: &Record, template: &Template) -> Vec<(&'static str, String
             .map(String::as_str)
             .collect();
         if !outside.is_empty() {
-            out.push((
-                "systems",
-                format!("names {} outside the systems", outside.join(", ")),
-            ));
+            out.push(("systems", format!("names {} outside the systems", outside.join(", "))));
         }
     }
     let deployment = record.deployment.as_ref();
@@ -68,7 +65,10 @@ fn mismatches(record: &Record, template: &Template) -> Vec<(&'static str, String
     }
     let steps: &[String] = deployment.map_or(&[], |d| d.steps.as_slice());
     let same_steps = steps.len() == template.deployment.steps.len()
-        && steps.iter().zip(&template.deployment.steps).all(|(a, b)| a.trim() == b.trim());
+        && steps
+            .iter()
+            .zip(&template.deployment.steps)
+            .all(|(a, b)| a.trim() == b.trim());
     if !same_steps {
         out.push(("deployment.steps", differs.to_string()));
     }
