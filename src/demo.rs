@@ -574,6 +574,9 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
         cancellation: None,
         extensions: BTreeMap::new(),
     };
+    if let Some(t) = r.template.as_deref().and_then(catalogue_entry) {
+        apply_template(&mut r, &t);
+    }
     let window = Window {
         start: p.start - Duration::minutes(5),
         end: p.finish + Duration::hours(1),
@@ -745,4 +748,25 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
         }
     }
     r
+}
+
+/// A built-in template by name; the demo's standard changes keep to it, as
+/// `template-mismatch` requires.
+fn catalogue_entry(name: &str) -> Option<crate::template::Template> {
+    let (_, text) = crate::template::DEFAULT_TEMPLATES.iter().find(|(n, _)| *n == name)?;
+    crate::document::parse(text).ok().map(|p| p.value)
+}
+
+fn apply_template(r: &mut Record, t: &crate::template::Template) {
+    r.title = t.title.clone();
+    r.risk = t.risk;
+    r.testing = t.testing.clone();
+    if let Some(d) = r.deployment.as_mut() {
+        d.strategy = t.deployment.strategy.or(d.strategy);
+        d.steps = t.deployment.steps.clone();
+    }
+    if let Some(rb) = r.rollback.as_mut() {
+        rb.plan = t.rollback.plan.clone().or(rb.plan.take());
+        rb.kind = t.rollback.kind.or(rb.kind);
+    }
 }
