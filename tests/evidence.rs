@@ -8,7 +8,7 @@ use crate::lifecycle::{draft, store, FILE, ID};
 use crate::support::*;
 
 const REC: &str = "changes/2026/CHG-2026-0001.yaml";
-const T0: i64 = 1_763_280_000; // 2025-11-16
+const T0: i64 = 1_794_909_600; // 2026-11-17 10:00 UTC, just before the fixtures' approval times
 
 fn at(offset_hours: i64) -> String {
     format!("@{} +0000", T0 + offset_hours * 3600)
@@ -266,7 +266,7 @@ fn finding_5_a_new_approval_round_appends_and_passes() {
             .replace("status: approved", "status: submitted")
             .replace("- checkout-api", "- checkout-api\n- payments-gateway"),
     );
-    repo.git(&["commit", "-q", "-am", "widen; needs approving again"]);
+    repo.commit_all_at(JANE, "2026-11-25T12:00:00Z", "widen; needs approving again");
     let (status, findings) = gate(&repo);
     assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
     // The old approval is superseded, not counted: approving needs a new entry.
