@@ -720,7 +720,7 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
                         }),
                         issues: vec![],
                         post_actions: PostActions::default(),
-                        duration_minutes: Some(took),
+                        duration_minutes: Some(i32::try_from(took).unwrap_or(i32::MAX)),
                         rto_exceeded: None,
                     }];
                 }

@@ -205,9 +205,40 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, DocumentError
         ));
     }
     let positions = Positions::lazy(text);
+    // serde_yaml drops some tags (`!!binary`); the parser's events show them all.
+    let tag = if text.contains('!') { first_tag(text) } else { None };
+    if let Some(path) = tag.or_else(|| tagged(&value, "")) {
+        return Err(DocumentError {
+            rule: "schema",
+            position: positions.of(&path),
+            message: format!("`{path}` has a YAML tag (`!…`); a record holds plain JSON-like values"),
+            hint: "remove the tag and write the value as text, a number, true/false, a list or a mapping".into(),
+        });
+    }
     let mut extensions = BTreeMap::new();
     strip_extensions(&mut value, "", &mut extensions);
-    let typed: T = serde_path_to_error::deserialize(value).map_err(|e| {
+    for (path, keys) in &extensions {
+        for (key, v) in keys {
+            let at = join(path, key);
+            to_json(v, &at).map_err(|(path, message)| DocumentError {
+                rule: "schema",
+                position: positions.of(&path),
+                message,
+                hint: "write values JSON can hold: text, numbers, true/false, null, lists and mappings with text keys"
+                    .into(),
+            })?;
+        }
+    }
+    // The typed value is read from the JSON data model, as a JSON Schema
+    // validator reads the file: null is not an empty list, 30.0 is 30, and
+    // NaN is no number. This keeps chg and the published schemas in step.
+    let json = to_json(&value, "").map_err(|(path, message)| DocumentError {
+        rule: "schema",
+        position: positions.of(&path),
+        message,
+        hint: "write values JSON can hold: text, numbers, true/false, null, lists and mappings with text keys".into(),
+    })?;
+    let typed: T = serde_path_to_error::deserialize(json).map_err(|e| {
         let path = path_string(e.path());
         schema_error(&path, &e.into_inner().to_string(), &positions)
     })?;
@@ -218,7 +249,8 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, DocumentError
     })
 }
 
-/// Serializes `value` to YAML, putting the `x-` keys back where they were.
+/// Serializes `value` to YAML, putting the `x-` keys back where they were;
+/// the document starts with `---`, as yamllint's default rules ask.
 pub fn to_yaml<T: Serialize>(value: &T, extensions: &BTreeMap<String, Extensions>) -> anyhow::Result<String> {
     let mut tree = serde_yaml::to_value(value)?;
     for (path, keys) in extensions {
@@ -228,8 +260,138 @@ pub fn to_yaml<T: Serialize>(value: &T, extensions: &BTreeMap<String, Extensions
             }
         }
     }
-    let text = serde_yaml::to_string(&tree)?;
-    Ok(text)
+    Ok(format!("---\n{}", crate::yaml_writer::write(&tree)))
+}
+
+/// Returns the path of the first node whose tag is not one of the YAML 1.2
+/// core schema's (`!!str`, `!!int`, … which only restate a plain value).
+fn first_tag(text: &str) -> Option<String> {
+    const CORE: &[&str] = &["str", "int", "float", "bool", "null", "map", "seq"];
+    let mut parser = Parser::new_from_str(text);
+    loop {
+        let (event, _) = parser.next_token().ok()?;
+        let tag = match &event {
+            Event::StreamEnd => return None,
+            Event::Scalar(_, _, _, tag) | Event::SequenceStart(_, tag) | Event::MappingStart(_, tag) => tag.as_ref(),
+            _ => None,
+        };
+        if let Some(tag) = tag {
+            let full = format!("{}{}", tag.handle, tag.suffix);
+            let core = full
+                .strip_prefix("tag:yaml.org,2002:")
+                .or_else(|| full.strip_prefix("!!"))
+                .is_some_and(|suffix| CORE.contains(&suffix));
+            if !core {
+                return Some(tag_path(text, &full));
+            }
+        }
+    }
+}
+
+/// Finds the path of the last key on the tag's line, for the finding's position.
+fn tag_path(text: &str, full: &str) -> String {
+    let short = full.strip_prefix("tag:yaml.org,2002:").map(|s| format!("!!{s}"));
+    let needle = short.as_deref().unwrap_or(full);
+    let line = text.lines().position(|l| l.contains(needle)).map_or(1, |i| i + 1);
+    index(text)
+        .and_then(|all| {
+            all.into_iter()
+                .filter(|(_, p)| p.line == line)
+                .map(|(path, _)| path)
+                .next_back()
+        })
+        .unwrap_or_else(|| "the document".into())
+}
+
+/// Returns the path of the first value with a YAML tag, if any.
+fn tagged(value: &Value, path: &str) -> Option<String> {
+    match value {
+        Value::Tagged(_) => Some(if path.is_empty() {
+            "the document".into()
+        } else {
+            path.to_string()
+        }),
+        Value::Mapping(map) => map.iter().find_map(|(k, v)| {
+            let key = match k {
+                Value::String(s) => s.clone(),
+                other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+            };
+            tagged(k, path).or_else(|| tagged(v, &join(path, &key)))
+        }),
+        Value::Sequence(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| tagged(v, &format!("{path}[{i}]"))),
+        _ => None,
+    }
+}
+
+/// Converts YAML to the JSON data model: scalar keys become text, a float
+/// with no fraction becomes an integer (JSON Schema counts 1.0 as 1).
+/// Fails, with the path, on what JSON cannot hold.
+fn to_json(value: &Value, path: &str) -> Result<serde_json::Value, (String, String)> {
+    use serde_json::Value as J;
+    Ok(match value {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                J::from(i)
+            } else if let Some(u) = n.as_u64() {
+                J::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                    // Exact: |f| < 2^53.
+                    J::from(f as i64)
+                } else {
+                    serde_json::Number::from_f64(f).map(J::Number).ok_or_else(|| {
+                        (
+                            path.to_string(),
+                            format!("`{}` is `{n}`, which is not a number JSON can hold", shown(path)),
+                        )
+                    })?
+                }
+            }
+        }
+        Value::String(s) => J::String(s.clone()),
+        Value::Sequence(items) => J::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| to_json(v, &format!("{path}[{i}]")))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Mapping(map) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in map {
+                let key = match k {
+                    Value::String(s) => s.clone(),
+                    Value::Bool(b) => b.to_string(),
+                    Value::Number(n) => n.to_string(),
+                    Value::Null => "null".into(),
+                    _ => {
+                        return Err((
+                            path.to_string(),
+                            format!("`{}` has a list or a mapping as a key", shown(path)),
+                        ))
+                    }
+                };
+                let child = to_json(v, &join(path, &key))?;
+                out.insert(key, child);
+            }
+            J::Object(out)
+        }
+        Value::Tagged(t) => to_json(&t.value, path)?,
+    })
+}
+
+fn shown(path: &str) -> &str {
+    if path.is_empty() {
+        "the record"
+    } else {
+        path
+    }
 }
 
 fn lookup_mut<'a>(tree: &'a mut Value, path: &str) -> Option<&'a mut Value> {
@@ -334,6 +496,21 @@ fn schema_error(path: &str, raw: &str, positions: &Positions) -> DocumentError {
             format!("`{}` is missing", join(path, field)),
             format!("add `{field}:` here; see `chg schema` for the record format"),
         )
+    } else if raw.starts_with("invalid type: null, expected a sequence") {
+        (
+            positions.of(path),
+            format!("`{shown}` is empty (null), not a list"),
+            format!("write `{}: []` for an empty list, or remove the key", last_key(path)),
+        )
+    } else if raw.starts_with("invalid type: null, expected") {
+        (
+            positions.of(path),
+            format!("`{shown}` is empty (null), not a mapping"),
+            format!(
+                "write `{}: {{}}` for an empty mapping, or remove the key",
+                last_key(path)
+            ),
+        )
     } else if is_time_error(raw) {
         (
             positions.of(path),
@@ -355,8 +532,15 @@ fn schema_error(path: &str, raw: &str, positions: &Positions) -> DocumentError {
     }
 }
 
+/// The last key of a dotted path: `approvals[0].at` → `at`.
+fn last_key(path: &str) -> &str {
+    let key = path.rsplit('.').next().unwrap_or(path);
+    key.split('[').next().unwrap_or(key)
+}
+
 fn is_time_error(raw: &str) -> bool {
     [
+        "not an RFC 3339",
         "premature end of input",
         "input contains invalid characters",
         "input is out of range",

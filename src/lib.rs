@@ -25,6 +25,7 @@ pub mod progress;
 pub mod record;
 pub mod render;
 pub mod report;
+pub mod rfc3339;
 pub mod rules;
 pub mod schema;
 pub mod scope;
@@ -33,6 +34,7 @@ pub mod suggest;
 pub mod template;
 pub mod timearg;
 pub mod wizard;
+pub mod yaml_writer;
 
 pub mod action;
 pub mod attention;

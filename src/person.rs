@@ -119,7 +119,7 @@ impl JsonSchema for Person {
         json_schema!({
             "description": "A git identity: `Name <email>`, matched by email.",
             "type": "string",
-            "pattern": "^[^<>]+<[^<>@\\s]+@[^<>\\s]+>$"
+            "pattern": "^[^<>]*[^<>\\s][^<>]*<\\s*[^<>\\s@][^<>\\s]*@[^<>\\s]*[^<>\\s@]\\s*>\\s*$"
         })
     }
 }

@@ -156,7 +156,8 @@ pub struct WindowRule {
     pub days: Vec<Day>,
     pub start: ClockTime,
     pub end: ClockTime,
-    /// An IANA time zone name (`UTC`, `Europe/Berlin`); checked when the policy is read.
+    /// An IANA time zone name (`UTC`, `Europe/Berlin`). chg is stricter than this schema: it
+    /// refuses a name its copy of the IANA database does not know, which no pattern can say.
     #[serde(default = "utc", deserialize_with = "zone_name")]
     pub time_zone: String,
 }
@@ -208,7 +209,9 @@ fn zone_name<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Er
 #[serde(deny_unknown_fields)]
 pub struct Freeze {
     pub name: String,
+    #[serde(deserialize_with = "crate::rfc3339::date")]
     pub start: NaiveDate,
+    #[serde(deserialize_with = "crate::rfc3339::date")]
     pub end: NaiveDate,
     /// Classes allowed in the freeze, and `cab-approved` for any change with CAB approval
     /// (the CAB quorum of the major class). Default: emergency changes and CAB-approved ones.
@@ -236,7 +239,9 @@ kebab_enum!(
 #[serde(deny_unknown_fields)]
 pub struct Unavailability {
     pub who: String,
+    #[serde(deserialize_with = "crate::rfc3339::date")]
     pub from: NaiveDate,
+    #[serde(deserialize_with = "crate::rfc3339::date")]
     pub to: NaiveDate,
 }
 
@@ -245,6 +250,8 @@ pub struct Unavailability {
 pub struct CabMeeting {
     pub day: Day,
     pub time: ClockTime,
+    /// An IANA time zone name. chg is stricter than this schema: it refuses a name its copy of
+    /// the IANA database does not know, which no pattern can say.
     #[serde(deserialize_with = "zone_name")]
     pub time_zone: String,
 }
@@ -380,6 +387,9 @@ impl Targets {
     }
 }
 
+/// The most digits a span may have: 13 digits of days still fit in i64 seconds.
+const MAX_SPAN_DIGITS: usize = 13;
+
 /// A length of time written `15m`, `1h`, `5d` (or `90s`), kept in seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
@@ -432,9 +442,14 @@ impl FromStr for Span {
     type Err = String;
     fn from_str(text: &str) -> Result<Self, String> {
         let bad = || format!("`{text}` is not a length of time; write it like `15m`, `1h` or `5d`");
-        let text = text.trim();
         let unit = text.chars().last().ok_or_else(bad)?;
-        let number: i64 = text[..text.len() - unit.len_utf8()].trim().parse().map_err(|_| bad())?;
+        let digits = &text[..text.len() - unit.len_utf8()];
+        // Whole digits only, at most 13 (the schema's pattern): no sign, no
+        // spaces, and no overflow of the seconds.
+        if digits.is_empty() || digits.len() > MAX_SPAN_DIGITS || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let number: i64 = digits.parse().map_err(|_| bad())?;
         let scale = match unit {
             's' => 1,
             'm' => 60,
@@ -473,7 +488,7 @@ impl JsonSchema for Span {
         json_schema!({
             "description": "A length of time: a whole number and a unit, s, m, h or d (`15m`, `1h`, `5d`).",
             "type": "string",
-            "pattern": "^[0-9]+[smhd]$"
+            "pattern": "^[0-9]{1,13}[smhd]$"
         })
     }
 }
@@ -507,9 +522,14 @@ impl<'de> Deserialize<'de> for ClockTime {
             // The end of the day, for windows that run to midnight.
             return Ok(ClockTime(NaiveTime::MIN));
         }
-        NaiveTime::parse_from_str(&text, "%H:%M")
+        // Exactly `HH:MM`, as the schema's pattern says: chrono alone takes `2:00`.
+        let b = text.as_bytes();
+        let shape = b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|i| b[*i].is_ascii_digit());
+        shape
+            .then(|| NaiveTime::parse_from_str(&text, "%H:%M").ok())
+            .flatten()
             .map(ClockTime)
-            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a time of day; write it like `02:00`")))
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a time of day; write it like `02:00`")))
     }
 }
 
@@ -695,13 +715,18 @@ pub const DEFAULT_POLICY_YAML: &str = r#"# chg change policy. Every key has a de
 # The comment above each section says what it means; `chg schema policy`
 # prints the type of every key.
 # Editable by the change manager and CAB only (`chg check --base` enforces it).
-
+---
 # Who may act in each role, by git email. When `roles` is given it replaces the
 # defaults whole: a role left out has nobody in it.
 roles:
   change-manager: [sam@example.com]
   engineering-lead: [lee@example.com]
-  cab: [ana@example.com, ben@example.com, cho@example.com, dev@example.com, eli@example.com]
+  cab:
+    - ana@example.com
+    - ben@example.com
+    - cho@example.com
+    - dev@example.com
+    - eli@example.com
   ciso: [carol@example.com]
   cto: [dave@example.com]
   ceo: [erin@example.com]
@@ -730,13 +755,19 @@ testing:
 
 # Deployment windows. Non-emergency changes must fit inside one.
 windows:
-  - {days: [sun, mon, tue, wed, thu], start: "02:00", end: "06:00", time_zone: UTC}
+  - days: [sun, mon, tue, wed, thu]
+    start: "02:00"
+    end: "06:00"
+    time_zone: UTC
 
 # Freeze periods, both dates inclusive (UTC days). `allow` lists the classes
 # still allowed, and `cab-approved` for any change the CAB approved (the `cab`
 # count of the major approval rule); the default is [emergency, cab-approved].
 freezes:
-  - {name: Year end, start: 2026-12-21, end: 2027-01-04, allow: [emergency, cab-approved]}
+  - name: Year end
+    start: "2026-12-21"
+    end: "2027-01-04"
+    allow: [emergency, cab-approved]
 
 # People away (resource availability), by email, both dates inclusive.
 unavailable: []
@@ -749,14 +780,22 @@ rto: {simple: 15m, complex: 1h, full-restore: 4h}
 
 # Emergency changes: documentation and written approval within 24 h of
 # implementation, post-emergency review within 5 days.
-emergency_deadlines: {documentation: 24h, written_approval: 24h, post_review: 5d}
+emergency_deadlines:
+  documentation: 24h
+  written_approval: 24h
+  post_review: 5d
 
 # Monthly targets, which `chg metrics` and the reports compare each month
 # with. Each is strict: under 5 % emergency changes, over
 # 95 % successful, under 5 % rolled back, under 10 % with issues, changes
 # taking under 2 h on average; a month exactly on a target misses it. List a
 # target (or `rto`) under `inclusive: [...]` to count its boundary as met.
-targets: {emergency_rate: 0.05, success_rate: 0.95, rollback_rate: 0.05, issue_rate: 0.10, average_change_time: 2h}
+targets:
+  emergency_rate: 0.05
+  success_rate: 0.95
+  rollback_rate: 0.05
+  issue_rate: 0.10
+  average_change_time: 2h
 
 # Approvers' public keys (git allowed-signers key format), by email, and
 # whether approval commits must be signed with them.
@@ -766,7 +805,8 @@ require_signed_approvals: false
 # Code linked to changes: the git trailer a commit names its change with
 # (`Change: CHG-2026-0042` in the message's last paragraph), and the paths of
 # the application repositories that count as production for `chg untracked`
-# (globs: `*` within a folder, `**` across folders), e.g. ["src/**", "deploy/*.yaml"].
+# (globs: `*` within a folder, `**` across folders),
+# e.g. ["src/**", "deploy/*.yaml"].
 change_trailer: Change
 production_paths: []
 "#;
@@ -779,7 +819,16 @@ pub fn policy_yaml_for_team(team: &BTreeMap<Role, Vec<String>>) -> String {
     );
     for role in Role::ALL {
         let people: Vec<String> = team.get(role).into_iter().flatten().map(|e| yaml_scalar(e)).collect();
-        roles.push_str(&format!("  {role}: [{}]\n", people.join(", ")));
+        let line = format!("  {role}: [{}]\n", people.join(", "));
+        // A long team is a list, one per line: yamllint's limit is 80 columns.
+        if line.len() > 81 {
+            roles.push_str(&format!("  {role}:\n"));
+            for person in &people {
+                roles.push_str(&format!("    - {person}\n"));
+            }
+        } else {
+            roles.push_str(&line);
+        }
     }
     // The block from `roles:` to the blank line that ends it.
     let start = DEFAULT_POLICY_YAML.find("\nroles:\n").map_or(0, |i| i + 1);

@@ -242,6 +242,7 @@ pub type Extensions = BTreeMap<String, serde_yaml::Value>;
 #[serde(deny_unknown_fields)]
 pub struct Record {
     /// Always 1 for this format.
+    #[schemars(extend("const" = 1))]
     pub schema_version: u32,
     /// `CHG-<year>-<NNNN>`, equal to the file name.
     pub id: String,
@@ -255,6 +256,7 @@ pub struct Record {
     #[serde(default = "default_priority")]
     pub priority: Level,
     pub requested_by: Person,
+    #[serde(deserialize_with = "crate::rfc3339::date_time")]
     pub created_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -374,7 +376,9 @@ pub struct Deployment {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Window {
+    #[serde(deserialize_with = "crate::rfc3339::date_time")]
     pub start: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::rfc3339::date_time")]
     pub end: DateTime<Utc>,
 }
 
@@ -385,7 +389,11 @@ pub struct RollbackPlan {
     pub plan: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<RollbackKind>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::opt_date"
+    )]
     pub last_tested: Option<NaiveDate>,
 }
 
@@ -397,6 +405,7 @@ pub struct Approval {
     pub decision: Decision,
     #[serde(default = "default_method")]
     pub method: Method,
+    #[serde(deserialize_with = "crate::rfc3339::date_time")]
     pub at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -415,9 +424,17 @@ fn default_method() -> Method {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Implementation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::opt_date_time"
+    )]
     pub started_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::opt_date_time"
+    )]
     pub finished_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
@@ -466,9 +483,17 @@ pub struct RollbackEntry {
     pub kind: Option<RollbackKind>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::opt_date_time"
+    )]
     pub started_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::opt_date_time"
+    )]
     pub restored_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub log: Vec<LogEntry>,
@@ -480,7 +505,7 @@ pub struct RollbackEntry {
     pub post_actions: PostActions,
     /// Minutes from `started_at` to `restored_at`, as `chg rollback` computed them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration_minutes: Option<i64>,
+    pub duration_minutes: Option<i32>,
     /// Set when the rollback took longer than the RTO of its kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rto_exceeded: Option<bool>,
@@ -493,6 +518,7 @@ fn default_mode() -> RollbackMode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogEntry {
+    #[serde(deserialize_with = "crate::rfc3339::date_time")]
     pub at: DateTime<Utc>,
     pub by: Person,
     pub entry: String,
@@ -514,7 +540,7 @@ pub struct PostActions {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::rfc3339::opt_date_time")]
     pub completed_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub summary: Option<String>,
@@ -536,7 +562,11 @@ pub struct Emergency {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_review: Option<PostReview>,
     /// When the full documentation was declared complete (`chg submit` after the emergency).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::opt_date_time"
+    )]
     pub documented_at: Option<DateTime<Utc>>,
 }
 
@@ -544,7 +574,7 @@ pub struct Emergency {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CabReview {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::rfc3339::opt_date")]
     pub date: Option<NaiveDate>,
     #[serde(default)]
     pub feedback: Option<String>,
@@ -554,7 +584,7 @@ pub struct CabReview {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostReview {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::rfc3339::opt_date_time")]
     pub completed_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub root_cause: Option<String>,
@@ -565,6 +595,7 @@ pub struct PostReview {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cancellation {
+    #[serde(deserialize_with = "crate::rfc3339::date_time")]
     pub at: DateTime<Utc>,
     pub by: Person,
     pub reason: String,

@@ -12,7 +12,10 @@ use crate::template::Template;
 pub fn change() -> Value {
     generate::<Record>(
         "change",
-        "A chg change record (schema_version 1), one file in changes/<year>/.",
+        "A chg change record (schema_version 1), one file in changes/<year>/. Read as YAML 1.2 \
+         without merge keys (`<<`); times are RFC 3339, dates `YYYY-MM-DD`; `x-` keys are kept as \
+         extensions. Rules across fields (the id equals the file name, a window ends after it \
+         starts) are checked by `chg check`, not by this schema.",
     )
 }
 
@@ -20,7 +23,8 @@ pub fn change() -> Value {
 pub fn policy() -> Value {
     generate::<Policy>(
         "policy",
-        "The chg change policy, changes/policy.yaml; every key has a default.",
+        "The chg change policy, changes/policy.yaml; every key has a default. chg is stricter \
+         than this schema in one place: a time zone must be in its copy of the IANA database.",
     )
 }
 
@@ -44,7 +48,50 @@ fn generate<T: schemars::JsonSchema>(name: &str, description: &str) -> Value {
         map.insert("description".into(), Value::String(description.into()));
     }
     allow_extensions(&mut value);
+    standard_formats(&mut value);
     value
+}
+
+/// Keeps only formats JSON Schema defines, so strict validators (Ajv) compile
+/// the schemas: schemars marks Rust number types (`uint32`, `int64`,
+/// `double`), which become bounds or nothing. `date-time` and `date` also get
+/// the pattern chg reads them by, for validators that treat formats as notes.
+fn standard_formats(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let format = map.get("format").and_then(Value::as_str).map(str::to_string);
+            match format.as_deref() {
+                Some("date-time") => {
+                    map.insert("pattern".into(), crate::rfc3339::DATE_TIME_PATTERN.into());
+                }
+                Some("date") => {
+                    map.insert("pattern".into(), crate::rfc3339::DATE_PATTERN.into());
+                }
+                Some(number) => {
+                    let bounds: Option<(Value, Value)> = match number {
+                        "uint8" => Some((0.into(), u8::MAX.into())),
+                        "uint16" => Some((0.into(), u16::MAX.into())),
+                        "uint32" => Some((0.into(), u32::MAX.into())),
+                        "uint" | "uint64" => Some((0.into(), u64::MAX.into())),
+                        "int8" => Some((i8::MIN.into(), i8::MAX.into())),
+                        "int16" => Some((i16::MIN.into(), i16::MAX.into())),
+                        "int32" => Some((i32::MIN.into(), i32::MAX.into())),
+                        "int" | "int64" => Some((i64::MIN.into(), i64::MAX.into())),
+                        _ => None,
+                    };
+                    map.remove("format");
+                    if let Some((min, max)) = bounds {
+                        map.insert("minimum".into(), min);
+                        map.insert("maximum".into(), max);
+                    }
+                }
+                None => {}
+            }
+            map.values_mut().for_each(standard_formats);
+        }
+        Value::Array(items) => items.iter_mut().for_each(standard_formats),
+        _ => {}
+    }
 }
 
 /// Lets every closed object also hold `x-` keys, as the parser does.

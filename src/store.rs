@@ -14,6 +14,19 @@ use crate::policy::Policy;
 use crate::record::Record;
 use crate::template::Template;
 
+/// The first line of every record chg writes: editors with the YAML
+/// language server validate and complete the record against the schema that
+/// `chg init` wrote to `<store>/schemas/` (records are in `<store>/<year>/`).
+pub const RECORD_HEADER: &str = "# yaml-language-server: $schema=../schemas/change.schema.json\n";
+
+/// Renders a record's file: the schema header, then the YAML.
+pub fn record_text(record: &Record) -> Result<String> {
+    Ok(format!(
+        "{RECORD_HEADER}{}",
+        document::to_yaml(record, &record.extensions)?
+    ))
+}
+
 /// The name of the store folder at the root of the work tree.
 pub const STORE_DIR: &str = "changes";
 
@@ -110,6 +123,11 @@ impl Store {
     /// Returns the template catalogue's folder.
     pub fn templates_dir(&self) -> PathBuf {
         self.dir.join("templates")
+    }
+
+    /// Returns the folder of the JSON Schemas that `chg init` writes.
+    pub fn schemas_dir(&self) -> PathBuf {
+        self.dir.join("schemas")
     }
 
     /// Returns where the record with this id lives (the id must be valid).
@@ -375,7 +393,7 @@ impl Store {
         for _ in 0..10_000 {
             record.id = crate::id::format(year, number);
             let path = self.record_path(year, &record.id);
-            let text = document::to_yaml(&record, &record.extensions)?;
+            let text = record_text(&record)?;
             let temp = self.temp_file(&year_dir, &path, text.as_bytes())?;
             match temp.persist_noclobber(&path) {
                 Ok(_) => return Ok((record, path)),
@@ -388,7 +406,7 @@ impl Store {
 
     /// Replaces a record's file atomically (temporary file, then rename).
     pub fn write_record(&self, path: &Path, record: &Record) -> Result<()> {
-        let text = document::to_yaml(record, &record.extensions)?;
+        let text = record_text(record)?;
         self.write_atomic(path, text.as_bytes())
     }
 

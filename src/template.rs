@@ -50,6 +50,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     (
         "certificate-renewal",
         r#"# Standard change: renew a TLS certificate before it expires.
+---
 name: Certificate renewal
 title: Renew TLS certificate
 description: |
@@ -69,12 +70,18 @@ rollback:
     Restore the previous certificate from the secret store's prior version
     and reload the proxies.
   kind: simple
-testing: {unit: passed, integration: not-applicable, qa_review: not-applicable, security_review: not-applicable, performance: not-applicable}
+testing:
+  unit: passed
+  integration: not-applicable
+  qa_review: not-applicable
+  security_review: not-applicable
+  performance: not-applicable
 "#,
     ),
     (
         "log-rotation",
         r#"# Standard change: adjust log rotation and retention.
+---
 name: Log rotation
 title: Adjust log rotation and retention
 description: |
@@ -92,12 +99,18 @@ rollback:
   plan: |
     Revert the configuration commit and roll it out again.
   kind: simple
-testing: {unit: passed, integration: not-applicable, qa_review: not-applicable, security_review: not-applicable, performance: not-applicable}
+testing:
+  unit: passed
+  integration: not-applicable
+  qa_review: not-applicable
+  security_review: not-applicable
+  performance: not-applicable
 "#,
     ),
     (
         "security-patching",
-        r#"# Standard change: apply vendor security patches through the automated pipeline.
+        r#"# Standard change: apply vendor security patches through the patch pipeline.
+---
 name: Automated security patching
 title: Apply automated security patches
 description: |
@@ -116,7 +129,12 @@ rollback:
   plan: |
     Reimage the node from the previous golden image and return it to service.
   kind: simple
-testing: {unit: passed, integration: passed, qa_review: not-applicable, security_review: not-applicable, performance: not-applicable}
+testing:
+  unit: passed
+  integration: passed
+  qa_review: not-applicable
+  security_review: not-applicable
+  performance: not-applicable
 "#,
     ),
 ];

@@ -66,10 +66,10 @@ fn an_emergency_with_verbal_approvals_documented_late_fires_the_overdue_rules() 
     assert_eq!(author, "Jane Doe <jane@example.com>");
     assert_eq!(subject, "chg: new CHG-2026-0001 (emergency: Patch RCE in api-gateway)");
     let text = repo.read(FILE);
-    assert!(text.contains("- role: ciso\n  approver: carol <carol@example.com>\n  decision: approved\n  method: verbal\n  at: 2026-11-25T11:50:00Z\n"), "{text}");
+    assert!(text.contains("  - role: ciso\n    approver: carol <carol@example.com>\n    decision: approved\n    method: verbal\n    at: \"2026-11-25T11:50:00Z\"\n"), "{text}");
     assert!(text.contains("approver: Dave Kim <dave@example.com>"), "{text}");
     assert!(
-        text.contains("emergency:\n  criteria:\n  - critical-vulnerability\n  cvss: 9.8\n"),
+        text.contains("emergency:\n  criteria:\n    - critical-vulnerability\n  cvss: 9.8\n"),
         "{text}"
     );
 
@@ -122,7 +122,7 @@ fn an_emergency_with_verbal_approvals_documented_late_fires_the_overdue_rules() 
     repo.chg_as(DAVE, &["approve", ID]).ok();
     assert_committed(&repo, DAVE, "chg: approve CHG-2026-0001 (cto)");
     let text = repo.read(FILE);
-    assert!(text.contains("  documented_at: 2026-11-27T12:00:00Z\n"), "{text}");
+    assert!(text.contains("  documented_at: \"2026-11-27T12:00:00Z\"\n"), "{text}");
     assert!(text.contains("status: completed\n"), "{text}");
     // Done, but late: the rules still say so.
     let check = repo.chg(&["check"]).status(1);

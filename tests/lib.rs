@@ -26,6 +26,7 @@ mod numbers;
 mod properties;
 mod reports;
 mod rules_lifecycle;
+mod schemas;
 mod store;
 mod wizards;
 

@@ -105,7 +105,7 @@ fn a_normal_change_goes_from_draft_to_closed() {
     let text = repo.read(FILE);
     assert!(text.contains("status: approved\n"), "{text}");
     assert!(
-        text.contains("- role: change-manager\n  approver: Sam Lee <sam@example.com>\n  decision: approved\n  method: written\n  at: 2026-11-25T12:00:00Z\n  comment: ok for Wednesday\n"),
+        text.contains("  - role: change-manager\n    approver: Sam Lee <sam@example.com>\n    decision: approved\n    method: written\n    at: \"2026-11-25T12:00:00Z\"\n    comment: ok for Wednesday\n"),
         "{text}"
     );
 
@@ -121,7 +121,7 @@ fn a_normal_change_goes_from_draft_to_closed() {
     assert_committed(&repo, JANE, "chg: schedule CHG-2026-0001");
     assert!(repo
         .read(FILE)
-        .contains("window:\n    start: 2026-11-26T02:00:00Z\n    end: 2026-11-26T04:00:00Z\n"));
+        .contains("window:\n    start: \"2026-11-26T02:00:00Z\"\n    end: \"2026-11-26T04:00:00Z\"\n"));
 
     repo.now = Some("2026-11-26T02:10:00Z".into());
     repo.chg(&["start", ID, "--at", "2026-11-26T02:05:00Z"]).ok();
@@ -143,7 +143,7 @@ fn a_normal_change_goes_from_draft_to_closed() {
     assert_committed(&repo, JANE, "chg: complete CHG-2026-0001");
     let text = repo.read(FILE);
     assert!(
-        text.contains("implementation:\n  started_at: 2026-11-26T02:05:00Z\n  finished_at: 2026-11-26T02:45:00Z\n  outcome: successful\n  validation:\n    smoke_tests: passed\n    error_rates: normal\n    customer_access: verified\n  issues:\n  - one pod restarted\n"),
+        text.contains("implementation:\n  started_at: \"2026-11-26T02:05:00Z\"\n  finished_at: \"2026-11-26T02:45:00Z\"\n  outcome: successful\n  validation:\n    smoke_tests: passed\n    error_rates: normal\n    customer_access: verified\n  issues:\n    - one pod restarted\n"),
         "{text}"
     );
 
@@ -281,7 +281,7 @@ fn reject_records_the_reason_as_a_rejected_approval() {
     let text = repo.read(FILE);
     assert!(text.contains("status: rejected\n"));
     assert!(
-        text.contains("  decision: rejected\n  method: written\n  at: 2026-11-25T12:00:00Z\n  comment: no load test\n"),
+        text.contains("    decision: rejected\n    method: written\n    at: \"2026-11-25T12:00:00Z\"\n    comment: no load test\n"),
         "{text}"
     );
     let run = refused(&repo, LEE, &["approve", ID]);
@@ -339,7 +339,7 @@ fn cancel_and_fail_record_who_and_why() {
     repo.chg_as(LEE, &["cancel", ID, "--reason", "superseded"]).ok();
     assert_committed(&repo, LEE, "chg: cancel CHG-2026-0001");
     assert!(repo.read(FILE).contains(
-        "cancellation:\n  at: 2026-11-25T12:00:00Z\n  by: Lee Park <lee@example.com>\n  reason: superseded\n"
+        "cancellation:\n  at: \"2026-11-25T12:00:00Z\"\n  by: Lee Park <lee@example.com>\n  reason: superseded\n"
     ));
 
     let repo = store();
@@ -361,7 +361,7 @@ fn cancel_and_fail_record_who_and_why() {
     let text = repo.read(FILE);
     assert!(text.contains("status: failed\n"));
     assert!(
-        text.contains("  outcome: failed\n  issues:\n  - migration timed out\n"),
+        text.contains("  outcome: failed\n  issues:\n    - migration timed out\n"),
         "{text}"
     );
 }
@@ -564,15 +564,15 @@ fn a_rollback_over_its_rto_is_recorded_and_warned() {
     assert!(text.contains("status: rolled-back\n"));
     assert!(
         // Rolled back while in progress: the implementation ended when the rollback started.
-        text.contains("  finished_at: 2026-11-25T12:10:00Z\n  outcome: rolled-back\n"),
+        text.contains("  finished_at: \"2026-11-25T12:10:00Z\"\n  outcome: rolled-back\n"),
         "{text}"
     );
     assert!(
-        text.contains("rollbacks:\n- trigger: error-rate\n  mode: immediate\n  kind: simple\n  reason: 5xx above 5 % on canary\n  started_at: 2026-11-25T12:10:00Z\n  restored_at: 2026-11-25T12:40:00Z\n  log:\n  - at: 2026-11-25T12:45:00Z\n    by: Jane Doe <jane@example.com>\n    entry: canary weight set to 0\n"),
+        text.contains("rollbacks:\n  - trigger: error-rate\n    mode: immediate\n    kind: simple\n    reason: 5xx above 5 % on canary\n    started_at: \"2026-11-25T12:10:00Z\"\n    restored_at: \"2026-11-25T12:40:00Z\"\n    log:\n      - at: \"2026-11-25T12:45:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: canary weight set to 0\n"),
         "{text}"
     );
     assert!(
-        text.contains("  duration_minutes: 30\n  rto_exceeded: true\n"),
+        text.contains("    duration_minutes: 30\n    rto_exceeded: true\n"),
         "{text}"
     );
     let check = repo.chg(&["check"]).ok();
@@ -614,7 +614,7 @@ fn a_rollback_over_its_rto_is_recorded_and_warned() {
     .ok();
     let text = repo.read(FILE);
     assert!(
-        text.contains("  post_actions:\n    lessons_learned: canary too big\n    root_cause: pricing timeout\n    redeploy_plan: retry with 1 %\n"),
+        text.contains("    post_actions:\n      lessons_learned: canary too big\n      root_cause: pricing timeout\n      redeploy_plan: retry with 1 %\n"),
         "{text}"
     );
     repo.chg(&["close", ID]).ok();
@@ -631,7 +631,7 @@ fn a_rollback_within_its_rto_has_no_warning() {
     let (repo, run) = rolled_back("12:35", &["--smoke-tests", "passed", "--monitored-minutes", "30"]);
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     assert!(run.stdout.contains("in 10 min; RTO 15m"), "{}", run.stdout);
-    assert!(repo.read(FILE).contains("  restored_at: 2026-11-25T12:45:00Z\n"));
+    assert!(repo.read(FILE).contains("  restored_at: \"2026-11-25T12:45:00Z\"\n"));
     assert!(repo.read(FILE).contains("  rto_exceeded: false\n"));
 }
 

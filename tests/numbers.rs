@@ -171,12 +171,12 @@ fn the_policy_can_make_a_target_inclusive() {
     let repo = boundary_store();
     let policy = repo.read("changes/policy.yaml");
     let policy = policy.replace(
-        "average_change_time: 2h}",
-        "average_change_time: 2h, inclusive: [emergency_rate, success_rate, rollback_rate, issue_rate, average_change_time, rto]}",
+        "  average_change_time: 2h\n",
+        "  average_change_time: 2h\n  inclusive: [emergency_rate, success_rate, rollback_rate, issue_rate, average_change_time, rto]\n",
     );
     assert!(
         policy.contains("inclusive"),
-        "the default policy names the targets on one line"
+        "the default policy lists the targets one per line"
     );
     repo.write("changes/policy.yaml", &policy);
     repo.commit_all_at(SAM, "2026-12-02T00:00:00Z", "targets met on the boundary");
@@ -453,10 +453,10 @@ fn a_rollback_keeps_the_implementations_own_finish() {
     ])
     .ok();
     let text = repo.read(FILE);
-    assert!(text.contains("  finished_at: 2026-11-25T12:35:00Z\n"), "{text}");
+    assert!(text.contains("  finished_at: \"2026-11-25T12:35:00Z\"\n"), "{text}");
     assert!(text.contains("  outcome: rolled-back\n"), "{text}");
-    assert!(text.contains("  started_at: 2026-11-25T15:40:00Z\n"), "{text}");
-    assert!(text.contains("  restored_at: 2026-11-25T15:50:00Z\n"), "{text}");
+    assert!(text.contains("  started_at: \"2026-11-25T15:40:00Z\"\n"), "{text}");
+    assert!(text.contains("  restored_at: \"2026-11-25T15:50:00Z\"\n"), "{text}");
     repo.now = Some("2026-12-15T00:00:00Z".into());
     let nov = json(&repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok());
     verdict(&nov, "average_change_time_minutes", 35.0, true);
@@ -494,7 +494,7 @@ fn a_change_rolled_back_in_progress_ends_when_the_rollback_starts() {
     ])
     .ok();
     let text = repo.read(FILE);
-    assert!(text.contains("  finished_at: 2026-11-25T12:10:00Z\n"), "{text}");
+    assert!(text.contains("  finished_at: \"2026-11-25T12:10:00Z\"\n"), "{text}");
     repo.now = Some("2026-12-15T00:00:00Z".into());
     let nov = json(&repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok());
     verdict(&nov, "average_change_time_minutes", 10.0, true);

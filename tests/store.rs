@@ -74,9 +74,9 @@ fn new_with_flags_writes_commits_and_prints_the_id() {
         .ok();
     assert_eq!(run.stdout, "Created CHG-2026-0001 (changes/2026/CHG-2026-0001.yaml)\n");
     let text = repo.read("changes/2026/CHG-2026-0001.yaml");
-    assert!(text.starts_with("schema_version: 1\nid: CHG-2026-0001\ntitle: Upgrade postgres to 16.4\nstatus: draft\nclassification: normal\n"), "{text}");
+    assert!(text.starts_with("# yaml-language-server: $schema=../schemas/change.schema.json\n---\nschema_version: 1\nid: CHG-2026-0001\ntitle: Upgrade postgres to 16.4\nstatus: draft\nclassification: normal\n"), "{text}");
     assert!(text.contains("requested_by: Jane Doe <jane@example.com>"));
-    assert!(text.contains("start: 2026-12-01T02:00:00Z"));
+    assert!(text.contains("start: \"2026-12-01T02:00:00Z\""));
     assert!(text.contains("qa_review: not-run"));
     assert!(text.ends_with('\n'));
     let log = repo.git(&["log", "-1", "--format=%an <%ae>|%s", "--name-only"]);

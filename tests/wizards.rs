@@ -96,7 +96,7 @@ fn the_new_wizard_asks_for_what_the_flags_left_out() {
     let text = repo.read(FILE);
     assert!(text.contains("title: Upgrade postgres to 16.4\n"), "{text}");
     assert!(text.contains("classification: major\n"), "{text}");
-    assert!(text.contains("systems:\n- db-main\n- db-replica\n"), "{text}");
+    assert!(text.contains("systems:\n  - db-main\n  - db-replica\n"), "{text}");
     assert!(
         text.contains("  plan: Restore the 16.3 binaries\n  kind: simple\n"),
         "{text}"
@@ -129,7 +129,7 @@ fn the_emergency_wizard_prints_whom_to_call_before_asking() {
     assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
     let text = repo.read(FILE);
     assert!(text.contains("classification: emergency\n"), "{text}");
-    assert!(text.contains("  criteria:\n  - production-down\n"), "{text}");
+    assert!(text.contains("  criteria:\n    - production-down\n"), "{text}");
     assert_eq!(text.matches("  method: verbal\n").count(), 2, "{text}");
     repo.chg(&["start", ID]).ok();
 }
@@ -180,12 +180,12 @@ fn the_rollback_wizard_shows_the_plan_and_steps_and_asks() {
     let text = repo.read(FILE);
     assert!(text.contains("status: rolled-back\n"), "{text}");
     assert!(
-        text.contains("- trigger: response-time\n  mode: immediate\n  kind: simple\n  reason: p99 at 3x baseline\n  started_at: 2026-11-25T12:20:00Z\n  restored_at: 2026-11-25T12:45:00Z\n"),
+        text.contains("  - trigger: response-time\n    mode: immediate\n    kind: simple\n    reason: p99 at 3x baseline\n    started_at: \"2026-11-25T12:20:00Z\"\n    restored_at: \"2026-11-25T12:45:00Z\"\n"),
         "{text}"
     );
     assert!(text.contains("    entry: canary weight set to 0\n"), "{text}");
     assert!(
-        text.contains("  validation:\n    smoke_tests: passed\n    error_rates: normal\n    customer_access: verified\n    monitored_minutes: 30\n"),
+        text.contains("    validation:\n      smoke_tests: passed\n      error_rates: normal\n      customer_access: verified\n      monitored_minutes: 30\n"),
         "{text}"
     );
     assert!(text.contains("  rto_exceeded: true\n"), "{text}");
@@ -221,11 +221,11 @@ fn the_review_wizard_asks_for_the_post_rollback_actions() {
     assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
     let text = repo.read(FILE);
     assert!(
-        text.contains("  post_actions:\n    lessons_learned: start the canary at 1 %\n    root_cause: pricing-service timeout\n    redeploy_plan: redeploy with a 2 s timeout\n"),
+        text.contains("    post_actions:\n      lessons_learned: start the canary at 1 %\n      root_cause: pricing-service timeout\n      redeploy_plan: redeploy with a 2 s timeout\n"),
         "{text}"
     );
     assert!(
-        text.contains("review:\n  completed_at: 2026-11-25T12:45:00Z\n  summary: rolled back within minutes\n"),
+        text.contains("review:\n  completed_at: \"2026-11-25T12:45:00Z\"\n  summary: rolled back within minutes\n"),
         "{text}"
     );
     repo.chg(&["close", ID]).ok();
@@ -252,5 +252,5 @@ fn a_rollback_typed_in_full_on_a_terminal_asks_nothing() {
     let end = finish(s);
     assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
     assert!(!end.contains("Trigger") && !end.contains("Execution log"), "{end}");
-    assert!(repo.read(FILE).contains("- trigger: critical-bug\n"));
+    assert!(repo.read(FILE).contains("  - trigger: critical-bug\n"));
 }

@@ -33,7 +33,12 @@ pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
     let policy = store.policy_path();
     if !policy.exists() {
         let team = with_change_manager(named, &store)?;
-        store.write_atomic(&policy, crate::policy::policy_yaml_for_team(&team).as_bytes())?;
+        let text = format!(
+            "{}{}",
+            header("schemas/policy.schema.json"),
+            crate::policy::policy_yaml_for_team(&team)
+        );
+        store.write_atomic(&policy, text.as_bytes())?;
         written.push(policy);
     } else if !named.is_empty() {
         bail!(
@@ -44,7 +49,21 @@ pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
     for (name, text) in DEFAULT_TEMPLATES {
         let path = store.templates_dir().join(format!("{name}.yaml"));
         if !path.exists() {
+            let text = format!("{}{text}", header("../schemas/template.schema.json"));
             store.write_atomic(&path, text.as_bytes())?;
+            written.push(path);
+        }
+    }
+    // The schemas the files' headers point at, so editors find them offline
+    // and at the version of chg that made the store.
+    for (kind, schema) in [
+        ("change", crate::schema::change()),
+        ("policy", crate::schema::policy()),
+        ("template", crate::schema::template()),
+    ] {
+        let path = store.schemas_dir().join(format!("{kind}.schema.json"));
+        if !path.exists() {
+            store.write_atomic(&path, crate::schema::to_text(&schema).as_bytes())?;
             written.push(path);
         }
     }
@@ -78,6 +97,11 @@ pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
         crate::output::print(&message)?;
     }
     Ok(0)
+}
+
+/// The yaml-language-server line that names a file's schema, relative to the file.
+pub fn header(schema: &str) -> String {
+    format!("# yaml-language-server: $schema={schema}\n")
 }
 
 /// The people `--change-manager` and `--role` name, as emails by role.

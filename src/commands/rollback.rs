@@ -106,7 +106,8 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
             validation: (!validation.is_empty()).then_some(validation.clone()),
             issues: args.issues.clone(),
             post_actions: Default::default(),
-            duration_minutes: Some(minutes),
+            // i32: its bounds are exact in every JSON Schema validator's numbers.
+            duration_minutes: Some(i32::try_from(minutes).unwrap_or(i32::MAX)),
             rto_exceeded: Some(exceeded),
         });
         // The rollback keeps its own times: the implementation's finish stays

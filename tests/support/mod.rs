@@ -312,6 +312,40 @@ impl Repo {
     }
 }
 
+/// The folder where .ci/run installs the test tools: npm packages in
+/// `node_modules/`, pip packages in `python/`.
+pub fn tools_dir() -> PathBuf {
+    std::env::var_os("CHG_TEST_TOOLS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools"),
+        PathBuf::from,
+    )
+}
+
+/// A missing test tool fails the test in CI; elsewhere it says so past the
+/// harness's capture (a direct write to stderr), so the skip is seen.
+pub fn missing_tool(what: &str) {
+    if in_ci() {
+        panic!("{what} is missing; CI must have it (.ci/run installs it)");
+    }
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED (not in CI): {what} is missing; run .ci/run to install it"
+    );
+}
+
+/// `python3` with the pip packages of the test tools on its path, if yamllint is there.
+pub fn python_with_tools() -> Option<std::process::Command> {
+    let lib = tools_dir().join("python");
+    if !lib.join("yamllint").is_dir() {
+        missing_tool(&format!("yamllint (pip package in {})", lib.display()));
+        return None;
+    }
+    let mut cmd = std::process::Command::new("python3");
+    cmd.env("PYTHONPATH", &lib);
+    Some(cmd)
+}
+
 /// Whether this is a CI run (`CI` set to anything but empty, `0` or `false`,
 /// as CI services and `.ci/run`'s caller set it).
 pub fn in_ci() -> bool {
