@@ -165,6 +165,10 @@ pub fn illegal(record: &Record, to: Status, next: &[Status]) -> Refusal {
     )
 }
 
+/// How far back `--at` may date an action; the gate allows the same for any
+/// time a commit writes (`rules::history`).
+pub const BACKDATE_HOURS: i64 = 24;
+
 /// Parses a time given to back-date an action: not in the future, at most a day back.
 pub fn backdate(flag: &str, text: Option<&str>, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
     let Some(text) = text else { return Ok(now) };
@@ -175,7 +179,7 @@ pub fn backdate(flag: &str, text: Option<&str>, now: DateTime<Utc>) -> Result<Da
             now.format("%Y-%m-%d %H:%M UTC")
         ));
     }
-    if at < now - Duration::hours(24) {
+    if at < now - Duration::hours(BACKDATE_HOURS) {
         return Err(anyhow!(
             "`{flag} {text}` is more than a day ago\n  hint: an action is recorded within a day; correct an older time by editing the record and committing it"
         ));

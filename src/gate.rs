@@ -58,6 +58,11 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
     let mut requesters: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let stats = repo.walk_changes(head, Some(base), &prefix, &|_| true, &mut |commit, changes| {
         let mut steps: Vec<(String, Option<Record>, Option<Record>)> = Vec::new();
+        if let Some(parent) = commit.parents.first() {
+            let parent = repo.commit_info(*parent)?;
+            let path = changes.first().map_or(prefix.as_str(), |c| c.path.as_str());
+            found.extend(history::check_chronology(commit, &parent, path));
+        }
         for change in changes {
             let path = &change.path;
             if change.link {

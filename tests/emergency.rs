@@ -13,7 +13,7 @@ fn rules_fired(repo: &Repo) -> Vec<String> {
         .collect()
 }
 
-fn new_emergency(repo: &Repo, extra: &[&str]) -> Run {
+pub fn new_emergency(repo: &Repo, extra: &[&str]) -> Run {
     let mut args = vec![
         "new",
         "--emergency",

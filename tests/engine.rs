@@ -5,7 +5,7 @@
 
 use crate::support::*;
 
-const T0: i64 = 1_763_280_000; // 2025-11-16
+const T0: i64 = 1_794_909_600; // 2026-11-17 10:00 UTC, just before the fixtures' approval times
 
 fn at(offset_hours: i64) -> String {
     format!("@{} +0000", T0 + offset_hours * 3600)
@@ -426,7 +426,8 @@ fn signed_commit(repo: &Repo, who: Who, key: &std::path::Path, extra: &[&str], m
     let mut args = vec!["-c", &signing, "commit", "-q", "-S"];
     args.extend_from_slice(extra);
     args.extend_from_slice(&["-m", message]);
-    repo.git_as(who, &args);
+    // Dated with the rest of the fixture, so its approval time is plausible.
+    repo.git_at(who, &at(2), &args);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use crate::lifecycle::{draft, store, FILE, ID};
 use crate::support::*;
 
 const REC: &str = "changes/2026/CHG-2026-0001.yaml";
-const T0: i64 = 1_763_280_000; // 2025-11-16
+const T0: i64 = 1_794_909_600; // 2026-11-17 10:00 UTC, just before the fixtures' approval times
 
 fn at(offset_hours: i64) -> String {
     format!("@{} +0000", T0 + offset_hours * 3600)
@@ -267,7 +267,7 @@ fn finding_5_a_new_approval_round_appends_and_passes() {
             .replace("status: approved", "status: submitted")
             .replace("  - checkout-api", "  - checkout-api\n  - payments-gateway"),
     );
-    repo.git(&["commit", "-q", "-am", "widen; needs approving again"]);
+    repo.commit_all_at(JANE, "2026-11-25T12:00:00Z", "widen; needs approving again");
     let (status, findings) = gate(&repo);
     assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
     // The old approval is superseded, not counted: approving needs a new entry.
@@ -567,6 +567,188 @@ fn finding_4_an_approver_filing_in_a_colleagues_name_cannot_approve_it() {
         ),
     );
     repo.commit_all_at(SAM, &at(2), "approve");
+    let (status, findings) = gate(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+}
+
+// ---- finding 7: times taken at face value -----------------------------------
+
+/// Jane's record submitted on main at `when` (created 2026-11-16 09:12), then a `feature` branch.
+fn submitted_on_main(when: &str) -> (Repo, String) {
+    let repo = Repo::initialised();
+    let submitted = normal_record("CHG-2026-0001", "submitted");
+    repo.write(REC, &submitted);
+    repo.commit_all_at(JANE, when, "submit");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    (repo, submitted)
+}
+
+fn approval_at(at: &str) -> String {
+    SAM_APPROVAL.replace("2026-11-17T10:03:00Z", at)
+}
+
+fn implausible(findings: &[serde_json::Value]) -> Vec<&serde_json::Value> {
+    findings.iter().filter(|f| f["rule"] == "implausible-time").collect()
+}
+
+#[test]
+fn finding_7a_an_approval_dated_in_the_future_of_its_commit_is_caught() {
+    let (repo, submitted) = submitted_on_main("2026-11-25T10:00:00Z");
+    let approved = submitted.replace("status: submitted", "status: approved");
+    repo.write(REC, &format!("{approved}{}", approval_at("2026-12-20T12:00:00Z")));
+    repo.commit_all_at(SAM, "2026-11-25T12:00:00Z", "approve");
+    let (status, findings) = gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    let f = implausible(&findings);
+    assert_eq!(f.len(), 1, "{findings:?}");
+    let message = f[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("approvals[0].at") && message.contains("2026-12-20 12:00"),
+        "{message}"
+    );
+    assert!(message.contains("2026-11-25 12:00"), "{message}");
+    // The same approval dated when it was given passes.
+    repo.git(&["reset", "-q", "--hard", "main"]);
+    repo.write(REC, &format!("{approved}{}", approval_at("2026-11-25T11:58:00Z")));
+    repo.commit_all_at(SAM, "2026-11-25T12:00:00Z", "approve");
+    let (status, findings) = gate(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+}
+
+#[test]
+fn finding_7b_an_approval_dated_before_the_record_was_created_is_caught() {
+    // Created 2026-11-16 09:12; the approval claims the evening before,
+    // within the 24 h back-dating of its commit but before the record existed.
+    let (repo, submitted) = submitted_on_main("2026-11-16T09:30:00Z");
+    let approved = submitted.replace("status: submitted", "status: approved");
+    repo.write(REC, &format!("{approved}{}", approval_at("2026-11-15T20:00:00Z")));
+    repo.commit_all_at(SAM, "2026-11-16T10:00:00Z", "approve");
+    let (status, findings) = gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    let f = implausible(&findings);
+    assert_eq!(f.len(), 1, "{findings:?}");
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("before the record was created"),
+        "{f:?}"
+    );
+    // An approval a week after its commit's back-dating window is caught too.
+    repo.git(&["reset", "-q", "--hard", "main"]);
+    repo.write(REC, &format!("{approved}{}", approval_at("2026-11-16T09:40:00Z")));
+    repo.commit_all_at(SAM, "2026-11-23T10:00:00Z", "approve");
+    let (status, findings) = gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    assert!(
+        implausible(&findings)[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("24 h before"),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn finding_7c_a_branch_commit_dated_before_its_parent_is_caught() {
+    let mut repo = store(); // CHG_NOW 2026-11-25 12:00
+    draft(&repo, JANE, "normal");
+    repo.chg(&["submit", ID]).ok();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    // Sam sets his clock back a week, git's and chg's alike: the approval
+    // is consistent with its own commit, but the commit goes back in time.
+    repo.now = Some("2026-11-18T09:00:00Z".into());
+    repo.chg_env(SAM, &[("GIT_COMMITTER_DATE", "2026-11-18T09:00:00Z")], &["approve", ID])
+        .ok();
+    repo.now = Some("2026-11-25T12:30:00Z".into());
+    let (status, findings) = gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    let f = implausible(&findings);
+    assert!(
+        f.iter()
+            .any(|f| f["message"].as_str().unwrap().contains("before its parent")),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn finding_7g_implementation_finished_next_year_is_caught() {
+    let repo = Repo::initialised();
+    let approved = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
+    repo.write(REC, &approved);
+    repo.commit_all_at(SAM, "2026-11-17T10:05:00Z", "approve");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let done = |finished: &str| {
+        format!(
+            "{}{}",
+            approved.replace("status: approved", "status: completed"),
+            COMPLETED.replace("2026-11-18T02:41:00Z", finished)
+        )
+    };
+    // Forward-dated into next year, so the change drops out of this month's figures.
+    repo.write(REC, &done("2027-01-05T02:41:00Z"));
+    repo.commit_all_at(JANE, "2026-11-18T02:45:00Z", "done");
+    let (status, findings) = gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
+    let f = implausible(&findings);
+    assert_eq!(f.len(), 1, "{findings:?}");
+    let message = f[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("implementation.finished_at") && message.contains("2027-01-05"),
+        "{message}"
+    );
+    // Finished when it really finished: no time finding.
+    repo.git(&["reset", "-q", "--hard", "main"]);
+    repo.write(REC, &done("2026-11-18T02:41:00Z"));
+    repo.commit_all_at(JANE, "2026-11-18T02:45:00Z", "done");
+    let (_, findings) = gate(&repo);
+    assert!(implausible(&findings).is_empty(), "{findings:?}");
+}
+
+#[test]
+fn finding_7_times_back_dated_with_at_pass() {
+    // An emergency approved on the phone two hours before it is filed, and
+    // work started an hour back: the back-dating `--at` allows.
+    let mut repo = Repo::initialised();
+    repo.now = Some("2026-11-25T12:00:00Z".into());
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    crate::emergency::new_emergency(
+        &repo,
+        &[
+            "--verbal-approval",
+            "ciso:carol@example.com",
+            "--verbal-approval",
+            "cto:dave@example.com",
+            "--verbal-at",
+            "2026-11-25T10:00:00Z",
+            "--rollback-plan",
+            "redeploy",
+            "--rollback-kind",
+            "simple",
+        ],
+    )
+    .ok();
+    repo.chg(&["start", ID, "--at", "2026-11-25T11:00:00Z"]).ok();
+    let text = repo.read(FILE);
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("at: ") && l.contains("2026-11-25T10:00:00Z"))
+            && text
+                .lines()
+                .any(|l| l.contains("started_at: ") && l.contains("2026-11-25T11:00:00Z")),
+        "{text}"
+    );
+    let (status, findings) = gate(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+}
+
+#[test]
+fn finding_7_the_ordinary_chg_flow_with_consistent_dates_passes() {
+    let repo = store();
+    draft(&repo, JANE, "normal");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.chg(&["submit", ID]).ok();
+    repo.chg_as(SAM, &["approve", ID]).ok();
     let (status, findings) = gate(&repo);
     assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
 }

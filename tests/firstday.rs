@@ -227,7 +227,7 @@ fn the_pull_request_that_adds_the_store_passes_its_own_gate() {
         "changes/policy.yaml",
         &policy.replace("cab: []", "cab: [omar@acme.test]"),
     );
-    repo.commit_all_at(PRIYA, "@1764100000 +0000", "Omar joins the CAB");
+    repo.commit_all_at(PRIYA, &a_minute_from_now(), "Omar joins the CAB");
     let run = gate_as(&repo, PRIYA);
     assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
 
@@ -237,7 +237,7 @@ fn the_pull_request_that_adds_the_store_passes_its_own_gate() {
         "changes/policy.yaml",
         &policy.replace("cab: []", "cab: [lin@acme.test]"),
     );
-    repo.commit_all_at(LIN, "@1764100000 +0000", "I join the CAB");
+    repo.commit_all_at(LIN, &a_minute_from_now(), "I join the CAB");
     let run = gate_as(&repo, LIN);
     assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("policy-edit-unauthorized"), "{}", run.stdout);
@@ -507,4 +507,13 @@ fn the_pre_commit_hook_checks_the_staged_records_not_deadlines_elsewhere() {
     let run = hook_run(&repo);
     assert_ne!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("CHG-2026-0001"), "{}", run.stdout);
+}
+
+/// A git date just after the wall clock: later than the `chg init` commit
+/// made on the branch at real time, so the branch does not go back in time.
+fn a_minute_from_now() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format!("@{} +0000", now + 60)
 }

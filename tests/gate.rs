@@ -3,7 +3,7 @@
 use crate::support::*;
 
 const REC: &str = "changes/2026/CHG-2026-0001.yaml";
-const T0: i64 = 1_763_280_000; // 2025-11-16, any fixed time
+const T0: i64 = 1_794_909_600; // 2026-11-17 10:00 UTC, just before the fixtures' approval times
 
 fn at(offset_hours: i64) -> String {
     format!("@{} +0000", T0 + offset_hours * 3600)
@@ -296,8 +296,9 @@ fn signed_approvals_are_verified_with_git() {
         repo.git(&["checkout", "-q", "-b", branch, "main"]);
         repo.write(REC, &approved_text());
         repo.git_as(SAM, &["add", "-A"]);
-        repo.git_as(
+        repo.git_at(
             SAM,
+            &at(2),
             &[
                 "-c",
                 &format!("user.signingkey={}", key.display()),
