@@ -394,7 +394,9 @@ fn shown(path: &str) -> &str {
     }
 }
 
-fn lookup_mut<'a>(tree: &'a mut Value, path: &str) -> Option<&'a mut Value> {
+/// Finds the node at a dotted path such as `rollbacks[0].log`; one walker for
+/// the extension keys and the approved scope.
+pub(crate) fn lookup_mut<'a>(tree: &'a mut Value, path: &str) -> Option<&'a mut Value> {
     let mut node = tree;
     if path.is_empty() {
         return Some(node);

@@ -8,6 +8,7 @@
 
 use sha2::{Digest as _, Sha256};
 
+use crate::document::lookup_mut;
 use crate::record::{Decision, Method, Record};
 
 /// The fields the lifecycle fills after approval, as dotted paths: editing
@@ -186,27 +187,6 @@ fn is_empty(v: &Tree) -> bool {
         Tree::Sequence(s) => s.is_empty(),
         _ => false,
     }
-}
-
-fn lookup_mut<'a>(tree: &'a mut Tree, path: &str) -> Option<&'a mut Tree> {
-    let mut node = tree;
-    if path.is_empty() {
-        return Some(node);
-    }
-    for part in path.split('.') {
-        let (key, indexes) = match part.find('[') {
-            Some(i) => (&part[..i], &part[i..]),
-            None => (part, ""),
-        };
-        if !key.is_empty() {
-            node = node.as_mapping_mut()?.get_mut(key)?;
-        }
-        for index in indexes.split(['[', ']']).filter(|s| !s.is_empty()) {
-            let i: usize = index.parse().ok()?;
-            node = node.as_sequence_mut()?.get_mut(i)?;
-        }
-    }
-    Some(node)
 }
 
 fn key_text(key: &Tree) -> String {
