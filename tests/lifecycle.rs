@@ -488,7 +488,8 @@ fn no_commit_writes_the_file_and_leaves_the_commit_to_the_user() {
 }
 
 /// A change in progress since 12:00, rolled back at 12:45 after starting at `started`.
-fn rolled_back(started: &str, extra: &[&str]) -> (Repo, Run) {
+/// A normal change in progress since 12:00 (scheduled 11:00-14:00), now 12:45.
+pub fn in_progress() -> Repo {
     let mut repo = store();
     draft(&repo, JANE, "normal");
     repo.chg(&["submit", ID]).ok();
@@ -504,6 +505,11 @@ fn rolled_back(started: &str, extra: &[&str]) -> (Repo, Run) {
     .ok();
     repo.chg(&["start", ID]).ok();
     repo.now = Some("2026-11-25T12:45:00Z".into());
+    repo
+}
+
+fn rolled_back(started: &str, extra: &[&str]) -> (Repo, Run) {
+    let repo = in_progress();
     let mut args = vec![
         "rollback",
         ID,
@@ -637,21 +643,7 @@ fn a_rollback_within_its_rto_has_no_warning() {
 
 #[test]
 fn rollback_names_missing_flags_without_a_terminal() {
-    let mut repo = store();
-    draft(&repo, JANE, "normal");
-    repo.chg(&["submit", ID]).ok();
-    repo.chg_as(SAM, &["approve", ID]).ok();
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-25 11:00",
-        "--end",
-        "2026-11-25 14:00",
-    ])
-    .ok();
-    repo.chg(&["start", ID]).ok();
-    repo.now = Some("2026-11-25T12:45:00Z".into());
+    let repo = in_progress();
     let run = repo
         .chg(&["rollback", ID, "--reason", "x", "--started-at", "12:30"])
         .status(2);

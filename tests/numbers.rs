@@ -423,21 +423,8 @@ fn verbal_approvals_recorded_by_the_engineer_are_not_approvals_by_others() {
 /// Completed at 12:35 after 35 minutes, rolled back three hours later.
 #[test]
 fn a_rollback_keeps_the_implementations_own_finish() {
-    use crate::lifecycle::{draft, store, FILE, ID};
-    let mut repo = store();
-    draft(&repo, JANE, "normal");
-    repo.chg(&["submit", ID]).ok();
-    repo.chg_as(SAM, &["approve", ID]).ok();
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-25 11:00",
-        "--end",
-        "2026-11-25 14:00",
-    ])
-    .ok();
-    repo.chg(&["start", ID]).ok();
+    use crate::lifecycle::{in_progress, FILE, ID};
+    let mut repo = in_progress();
     repo.now = Some("2026-11-25T12:35:00Z".into());
     repo.chg(&["complete", ID, "--smoke-tests", "passed"]).ok();
     repo.now = Some("2026-11-25T15:50:00Z".into());

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use expectrl::{Eof, Session};
 
-use crate::lifecycle::{draft, last_commit, store, FILE, ID};
+use crate::lifecycle::{in_progress, last_commit, store, FILE, ID};
 use crate::support::*;
 
 const DOWN: &str = "\x1b[B";
@@ -132,26 +132,6 @@ fn the_emergency_wizard_prints_whom_to_call_before_asking() {
     assert!(text.contains("  criteria:\n    - production-down\n"), "{text}");
     assert_eq!(text.matches("  method: verbal\n").count(), 2, "{text}");
     repo.chg(&["start", ID]).ok();
-}
-
-/// A normal change in progress since 12:00, now 12:45.
-fn in_progress() -> Repo {
-    let mut repo = store();
-    draft(&repo, JANE, "normal");
-    repo.chg(&["submit", ID]).ok();
-    repo.chg_as(SAM, &["approve", ID]).ok();
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-25 11:00",
-        "--end",
-        "2026-11-25 14:00",
-    ])
-    .ok();
-    repo.chg(&["start", ID]).ok();
-    repo.now = Some("2026-11-25T12:45:00Z".into());
-    repo
 }
 
 #[test]
