@@ -63,7 +63,7 @@ pub fn refuse_errors(act: &Action, record: &Record) -> Result<()> {
     };
     let errors: Vec<String> = rules::check_record(&loaded, &ctx)
         .into_iter()
-        .filter(|f| f.severity == Severity::Error && !rules::DEADLINE_RULES.contains(&f.rule))
+        .filter(|f| f.severity == Severity::Error && !f.rule.is_deadline())
         .map(|f| {
             format!(
                 "  {}:{}: [{}] {}\n    hint: {}",

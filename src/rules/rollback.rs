@@ -7,6 +7,7 @@ use chrono::Duration;
 use super::Context;
 use crate::finding::Finding;
 use crate::record::{RollbackKind, Status};
+use crate::rule::Rule;
 use crate::store::Loaded;
 
 /// How old a rollback test may be: a quarter.
@@ -27,7 +28,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                 findings.push(Finding::warning(
                     file,
                     pos.of(&format!("rollbacks[{i}].restored_at")),
-                    "rto-exceeded",
+                    Rule::RtoExceeded,
                     format!(
                         "the rollback took {} min, {} the {rto} RTO of a {kind} rollback",
                         (took.num_seconds() + 59) / 60,
@@ -54,7 +55,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                 findings.push(Finding::warning(
                     file,
                     pos.of(&format!("rollbacks[{i}]")),
-                    "post-rollback-actions-missing",
+                    Rule::PostRollbackActionsMissing,
                     format!(
                         "{} after the rollback, it still lacks: {}",
                         crate::action::span_text(ctx.policy.emergency_deadlines.post_review),
@@ -87,7 +88,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                 findings.push(Finding::warning(
                     file,
                     pos.of("rollback"),
-                    "rollback-test-stale",
+                    Rule::RollbackTestStale,
                     message,
                     "test the rollback procedure (at least once a quarter) and set `rollback.last_tested`",
                 ));
