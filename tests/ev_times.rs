@@ -6,7 +6,6 @@
 
 use crate::support::*;
 
-const REC: &str = "changes/2026/CHG-2026-0001.yaml";
 const POLICY: &str = "changes/policy.yaml";
 const T0: i64 = 1_794_909_600; // 2026-11-17 10:00 UTC
 
@@ -36,11 +35,7 @@ fn broken_policy_in_a_branch_commit_is_a_located_finding_not_the_defaults() {
     // the work tree's own check sees nothing wrong.
     let broken = good.replace("require_signed_approvals: false", "require_signed_approvals: maybe");
     assert_ne!(broken, good, "the fixture has the line");
-    let line = broken
-        .lines()
-        .position(|l| l.contains("maybe"))
-        .map(|i| i + 1)
-        .unwrap();
+    let line = broken.lines().position(|l| l.contains("maybe")).map(|i| i + 1).unwrap();
     repo.write(POLICY, &broken);
     repo.commit_all_at(SAM, &at(1), "policy");
     let bad_commit = head(&repo);
@@ -73,7 +68,10 @@ fn broken_policy_in_a_branch_commit_is_a_located_finding_not_the_defaults() {
     init.push("--no-commit");
     repo.chg_as(SAM, &init).ok();
     let good = repo.read(POLICY);
-    repo.write(POLICY, &good.replace("require_signed_approvals: false", "require_signed_approvals: [true"));
+    repo.write(
+        POLICY,
+        &good.replace("require_signed_approvals: false", "require_signed_approvals: [true"),
+    );
     repo.git_as(SAM, &["add", "-A"]);
     repo.git_as(SAM, &["commit", "-q", "-m", "chg: init"]);
     let bad_commit = head(&repo);
@@ -84,5 +82,8 @@ fn broken_policy_in_a_branch_commit_is_a_located_finding_not_the_defaults() {
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!(findings[0]["commit"], bad_commit.as_str(), "{findings:?}");
     assert_eq!(findings[0]["rule"], "yaml-syntax", "{findings:?}");
-    assert!(findings[0]["message"].as_str().unwrap().contains("does not parse"), "{findings:?}");
+    assert!(
+        findings[0]["message"].as_str().unwrap().contains("does not parse"),
+        "{findings:?}"
+    );
 }
