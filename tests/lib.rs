@@ -19,6 +19,7 @@ mod formats;
 mod gate;
 mod golden;
 mod hardening;
+mod injection;
 mod lifecycle;
 mod links;
 mod manners;
