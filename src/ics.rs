@@ -207,7 +207,11 @@ pub fn fold(content: &str) -> String {
             let mut carry = String::new();
             if matches!(c, ':' | '#') {
                 let start = out.rfind("\r\n ").map_or(0, |i| i + 3);
-                if let Some((i, _)) = out[start..].char_indices().rev().find(|(_, ch)| !matches!(ch, ':' | '#')) {
+                if let Some((i, _)) = out[start..]
+                    .char_indices()
+                    .rev()
+                    .find(|(_, ch)| !matches!(ch, ':' | '#'))
+                {
                     if i > 0 {
                         carry = out.split_off(start + i);
                     }

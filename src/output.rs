@@ -116,7 +116,10 @@ pub fn colored(text: impl ToString, color: Option<Color>, enabled: bool) -> Cell
 /// Escapes text for Markdown: `&`, `<` and `>` as HTML entities, so that a
 /// title like `<img onerror=…>` shows as text in a wiki instead of running.
 pub fn md_text(text: &str) -> String {
-    safe_lines(text).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    safe_lines(text)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// True for a character that acts on more than its own place when printed:

@@ -25,7 +25,11 @@ const EVIL: &str = r"Fix\n::error::nl\L::error::ls\P::error::ps\N::error::nel\r:
 fn unsafe_line(out: &str, github: bool) -> Option<String> {
     // iCalendar ends its lines with CRLF by its standard.
     let unfolded = out.replace("\r\n", "\n");
-    let out = if out.starts_with("BEGIN:VCALENDAR") { unfolded.as_str() } else { out };
+    let out = if out.starts_with("BEGIN:VCALENDAR") {
+        unfolded.as_str()
+    } else {
+        out
+    };
     if let Some(c) = out.chars().find(|c| FORBIDDEN.contains(c)) {
         return Some(format!("raw U+{:04X}", u32::from(c)));
     }
@@ -105,7 +109,15 @@ fn every_reading_command() -> Vec<Vec<&'static str>> {
         all.push(vec!["status", "--format", f]);
     }
     for f in ["table", "markdown", "json", "ics"] {
-        all.push(vec!["calendar", "--from", "2026-11-20", "--to", "2026-12-01", "--format", f]);
+        all.push(vec![
+            "calendar",
+            "--from",
+            "2026-11-20",
+            "--to",
+            "2026-12-01",
+            "--format",
+            f,
+        ]);
     }
     for f in ["text", "json", "github"] {
         all.push(vec!["check", "--format", f]);
@@ -177,7 +189,10 @@ fn finding_14_every_reading_command_and_format_escapes_record_text_and_file_name
     assert!(list.contains("\\u{2028}::error::ls"), "{list}");
     let json = repo.chg(&["show", "CHG-2026-0001", "--format", "json"]).ok().stdout;
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert!(value["title"].as_str().unwrap().contains("\u{2028}::error::ls"), "{json}");
+    assert!(
+        value["title"].as_str().unwrap().contains("\u{2028}::error::ls"),
+        "{json}"
+    );
 }
 
 #[test]

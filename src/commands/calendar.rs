@@ -197,7 +197,13 @@ fn row(r: &Record) -> Vec<String> {
 
 fn problem_line(p: &Problem) -> String {
     // The message quotes record text (titles, names, systems).
-    format!("{}[{}] {}: {}", p.severity, p.kind.rule(), visible(&p.id), visible(&p.message))
+    format!(
+        "{}[{}] {}: {}",
+        p.severity,
+        p.kind.rule(),
+        visible(&p.id),
+        visible(&p.message)
+    )
 }
 
 fn summary(planned: usize, problems: &[&Problem]) -> String {
