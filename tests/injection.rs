@@ -177,10 +177,8 @@ fn finding_14_every_reading_command_and_format_escapes_record_text_and_file_name
         if run.status >= 2 || run.stdout.trim().is_empty() {
             problems.push(format!("{args:?} did not run: {run:?}"));
         }
-        if args.contains(&"json") {
-            if serde_json::from_str::<serde_json::Value>(&run.stdout).is_err() {
-                problems.push(format!("{args:?} is not JSON:\n{}", run.stdout));
-            }
+        if args.contains(&"json") && serde_json::from_str::<serde_json::Value>(&run.stdout).is_err() {
+            problems.push(format!("{args:?} is not JSON:\n{}", run.stdout));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -207,10 +205,9 @@ fn finding_14_a_broken_record_file_name_is_escaped_in_every_error_on_stderr() {
     for args in every_reading_command() {
         let run = harmless(&repo, &args, &mut problems);
         // Reading commands refuse a store they cannot read, and say where.
-        if !args.contains(&"check") && !args.contains(&"metrics") {
-            if run.status != 2 || !run.stderr.contains("CHG-2026-0003\\n::error::broken") {
-                problems.push(format!("{args:?}: no located error: {run:?}"));
-            }
+        let reads_store = !args.contains(&"check") && !args.contains(&"metrics");
+        if reads_store && (run.status != 2 || !run.stderr.contains("CHG-2026-0003\\n::error::broken")) {
+            problems.push(format!("{args:?}: no located error: {run:?}"));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
