@@ -23,6 +23,7 @@ mod lifecycle;
 mod links;
 mod manners;
 mod numbers;
+mod patches;
 mod properties;
 mod reports;
 mod rules_lifecycle;
