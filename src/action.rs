@@ -181,7 +181,7 @@ impl Action {
         }
         if !app.args.quiet {
             for note in &done.notes {
-                eprintln!("{note}");
+                crate::output::eprint(note);
             }
         }
         Ok(0)
