@@ -79,7 +79,7 @@ impl Action {
         let (year, _) = crate::id::validate(id).map_err(|m| anyhow!("{m}"))?;
         let path = store.record_path(year, id);
         Ok(Action {
-            now: crate::clock::now(),
+            now: app.now,
             store,
             policy,
             actor,
@@ -121,10 +121,10 @@ impl Action {
             if !text.ends_with('\n') {
                 text.push('\n');
             }
-            crate::output::print(&text)?;
+            crate::render::print(&text)?;
         }
         for (rule, warning) in &done.warnings {
-            crate::output::warn(&format!("warning[{rule}]: {warning}"));
+            crate::render::warn(&format!("warning[{rule}]: {warning}"));
         }
         if !app.args.quiet {
             for note in &done.notes {

@@ -23,6 +23,7 @@ mod lifecycle;
 mod links;
 mod manners;
 mod numbers;
+mod pipeline;
 mod properties;
 mod reports;
 mod rules_lifecycle;

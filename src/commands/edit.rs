@@ -56,7 +56,7 @@ pub fn run(args: &EditArgs, app: &App) -> Result<u8> {
                 store.commit(&[path.as_path()], &format!("chg: edit {}", args.id), &actor)?;
             }
             if !app.args.quiet {
-                crate::output::print(&format!("Saved {} ({})\n", args.id, loaded.file))?;
+                crate::render::print(&format!("Saved {} ({})\n", args.id, loaded.file))?;
             }
             return Ok(0);
         }
@@ -96,7 +96,7 @@ fn problems(
     let ctx = crate::rules::Context {
         policy,
         templates,
-        now: crate::clock::now(),
+        now: app.now,
     };
     crate::rules::check_record(&loaded, &ctx)
         .into_iter()

@@ -12,14 +12,14 @@ use crate::error::Refusal;
 use crate::policy::Policy;
 use crate::record::{Classification, Criterion, Emergency, Level, Method, Role};
 use crate::rules::approval_status;
-use crate::{clock, wizard};
+use crate::wizard;
 
 /// Creates the emergency record with its verbal approvals and commits it.
 pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     let store = app.store()?;
     let policy = store.policy()?;
     let actor = store.repo().actor()?;
-    let now = clock::now();
+    let now = app.now;
     if !app.args.quiet {
         eprint!("{}", whom_to_call(&policy));
     }
@@ -126,8 +126,8 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     }
     let detail = format!("emergency: {}", record.title);
     let (record, shown) = super::new::create_committed(app, &store, &actor, record, now.year(), &detail)?;
-    match app.format(Format::Text, &[Format::Text, Format::Json])? {
-        Format::Json => crate::output::print(&format!("{}\n", serde_json::to_string(&record)?))?,
+    match app.format {
+        Format::Json => crate::render::print(&format!("{}\n", serde_json::to_string(&record)?))?,
         _ if app.args.quiet => {}
         _ => {
             let state = approval_status(&record, &policy);
@@ -140,7 +140,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
                     record.id
                 )
             };
-            crate::output::print(&format!(
+            crate::render::print(&format!(
                 "Created {} ({shown})\n{next}\nWithin {}: complete the documentation (`chg submit {}`) and get written approval (`chg approve {}`).\n",
                 record.id, crate::action::span_text(policy.emergency_deadlines.documentation), record.id, record.id
             ))?;

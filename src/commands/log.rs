@@ -23,7 +23,7 @@ struct Output<'a> {
 
 /// Prints every commit that touched the record's file, oldest first.
 pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
-    let format = app.format(Format::Text, &[Format::Text, Format::Json])?;
+    let format = app.format;
     let store = app.store()?;
     let (year, _) = crate::id::validate(&args.id).map_err(|m| anyhow!("{m}"))?;
     let repo = store.repo();
@@ -46,7 +46,7 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
         bail!("no commit at {rev} touches `{path}`\n  hint: {hint}");
     }
     if let Some(why) = &incomplete {
-        crate::output::warn(&format!("warning: {why}"));
+        crate::render::warn(&format!("warning: {why}"));
     }
     let trailer = store.policy()?.change_trailer;
     let mut linked: Vec<CodeCommit> = Vec::new();
@@ -106,7 +106,7 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
             out
         }
     };
-    crate::output::print(&text)?;
+    crate::render::print(&text)?;
     Ok(0)
 }
 

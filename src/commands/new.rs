@@ -12,7 +12,7 @@ use crate::record::{
     TestKind, TestState, Testing, Window,
 };
 use crate::template::Template;
-use crate::{clock, timearg, wizard};
+use crate::{timearg, wizard};
 
 /// Creates the record, commits it unless `--no-commit`, and prints its id.
 pub fn run(args: NewArgs, app: &App) -> Result<u8> {
@@ -23,7 +23,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     let policy = store.policy()?;
     let templates = store.templates()?;
     let actor = store.repo().actor()?;
-    let now = clock::now();
+    let now = app.now;
 
     let template = match &args.template {
         Some(name) => Some(find_template(name, &templates)?),
@@ -42,10 +42,10 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
 
     let detail = record.title.clone();
     let (record, shown) = create_committed(app, &store, &actor, record, now.year(), &detail)?;
-    match app.format(Format::Text, &[Format::Text, Format::Json])? {
-        Format::Json => crate::output::print(&format!("{}\n", serde_json::to_string(&record)?))?,
+    match app.format {
+        Format::Json => crate::render::print(&format!("{}\n", serde_json::to_string(&record)?))?,
         _ if app.args.quiet => {}
-        _ => crate::output::print(&format!("Created {} ({shown})\n", record.id))?,
+        _ => crate::render::print(&format!("Created {} ({shown})\n", record.id))?,
     }
     Ok(0)
 }

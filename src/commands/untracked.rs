@@ -17,10 +17,7 @@ use crate::store::Store;
 
 /// Lists the untracked production commits; exit 1 when there is any.
 pub fn run(args: &UntrackedArgs, app: &App) -> Result<u8> {
-    let format = app.format(
-        Format::Text,
-        &[Format::Text, Format::Json, Format::Csv, Format::Markdown],
-    )?;
+    let format = app.format;
     let since = crate::timearg::parse_date("--since", &args.since)?;
     let since = since.and_time(chrono::NaiveTime::MIN).and_utc();
     let store = app.store()?;
@@ -57,7 +54,7 @@ pub fn run(args: &UntrackedArgs, app: &App) -> Result<u8> {
     found.sort_by(|a, b| {
         (a.commit.time, &a.commit.repo, &a.commit.commit).cmp(&(b.commit.time, &b.commit.repo, &b.commit.commit))
     });
-    crate::output::print(&render(&found, format, &policy.change_trailer)?)?;
+    crate::render::print(&render(&found, format, &policy.change_trailer)?)?;
     Ok(if found.is_empty() { 0 } else { 1 })
 }
 
@@ -122,7 +119,7 @@ fn change_states(store: &Store) -> Result<HashMap<String, ChangeState>> {
         Some(head) => History::build(repo, &prefix, head, false)?.0,
         None => History::default(),
     };
-    let now = crate::clock::now();
+    let now = app.now;
     let mut states = HashMap::new();
     for loaded in store.load_all_strict()? {
         let record = loaded.record;
@@ -164,9 +161,9 @@ fn render(found: &[Untracked], format: Format, trailer: &str) -> Result<String> 
     };
     Ok(match format {
         Format::Json => format!("{}\n", serde_json::to_string_pretty(found)?),
-        Format::Csv => crate::output::csv(&headers, &found.iter().map(|u| row(u, false)).collect::<Vec<_>>()),
+        Format::Csv => crate::render::csv(&headers, &found.iter().map(|u| row(u, false)).collect::<Vec<_>>()),
         Format::Markdown => {
-            crate::output::markdown_table(&headers, &found.iter().map(|u| row(u, true)).collect::<Vec<_>>())
+            crate::render::markdown_table(&headers, &found.iter().map(|u| row(u, true)).collect::<Vec<_>>())
         }
         _ => {
             if found.is_empty() {

@@ -6,7 +6,8 @@ use comfy_table::{Attribute, Cell as TableCell, Color};
 use super::{Block, Chart, Document, Tone};
 
 /// Renders the document for a terminal.
-pub fn terminal(doc: &Document, color: bool) -> String {
+pub fn terminal(doc: &Document, look: crate::render::Look) -> String {
+    let color = look.color;
     let bold = |s: &str| {
         if color {
             format!("\x1b[1m{s}\x1b[0m")
@@ -29,7 +30,7 @@ pub fn terminal(doc: &Document, color: bool) -> String {
                 }
                 Block::Table(table) => {
                     let headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();
-                    let mut t = crate::output::table(&headers, color);
+                    let mut t = crate::render::table(&headers, look);
                     for row in &table.rows {
                         t.add_row(row.iter().map(|c| {
                             let cell = TableCell::new(&c.text);
@@ -41,7 +42,7 @@ pub fn terminal(doc: &Document, color: bool) -> String {
                             }
                         }));
                     }
-                    crate::output::keep_words_whole(&mut t);
+                    crate::render::keep_words_whole(&mut t);
                     out.push_str(&format!("{t}\n"));
                 }
                 Block::Chart(chart) => out.push_str(&bars(chart)),
