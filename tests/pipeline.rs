@@ -38,7 +38,10 @@ fn init_format_json_is_a_usage_error_and_creates_nothing() {
         run.stderr,
         "error: `chg init` does not print `--format json`\n  hint: use one of: text\n"
     );
-    assert!(!repo.join("changes").exists(), "init wrote the store although it refused");
+    assert!(
+        !repo.join("changes").exists(),
+        "init wrote the store although it refused"
+    );
 }
 
 #[test]
@@ -90,11 +93,29 @@ fn help_lists_subcommands_in_workflow_order_then_reading_then_setup() {
             .position(|c| c == name)
             .unwrap_or_else(|| panic!("`{name}` is not in `chg --help`: {listed:?}"))
     };
-    let workflow = ["new", "submit", "approve", "schedule", "start", "complete", "rollback", "review", "close"];
-    let reading = ["show", "list", "status", "log", "check", "gate", "untracked", "calendar", "metrics", "report"];
+    let workflow = [
+        "new", "submit", "approve", "schedule", "start", "complete", "rollback", "review", "close",
+    ];
+    let reading = [
+        "show",
+        "list",
+        "status",
+        "log",
+        "check",
+        "gate",
+        "untracked",
+        "calendar",
+        "metrics",
+        "report",
+    ];
     let setup = ["init", "schema", "completions", "man"];
     for pair in workflow.windows(2) {
-        assert!(at(pair[0]) < at(pair[1]), "`{}` is listed after `{}`: {listed:?}", pair[0], pair[1]);
+        assert!(
+            at(pair[0]) < at(pair[1]),
+            "`{}` is listed after `{}`: {listed:?}",
+            pair[0],
+            pair[1]
+        );
     }
     let last_action = at("close").max(at("cancel")).max(at("reject")).max(at("fail"));
     let reading_at: Vec<usize> = reading.iter().map(|c| at(c)).collect();

@@ -2,7 +2,9 @@
 
 use clap::Args;
 
-use crate::record::{Access, CheckResult, Classification, Criterion, Health, Level, Role, RollbackKind, RollbackMode, Strategy, Trigger};
+use crate::record::{
+    Access, CheckResult, Classification, Criterion, Health, Level, Role, RollbackKind, RollbackMode, Strategy, Trigger,
+};
 
 #[derive(Debug, Args, Default)]
 pub struct NewArgs {

@@ -11,9 +11,9 @@ use crate::calendar::{self, Problem};
 use crate::cli::{CalendarArgs, Format};
 use crate::context::App;
 use crate::finding::Severity;
-use crate::render::visible;
 use crate::policy::Freeze;
 use crate::record::{Classification, Record, Status};
+use crate::render::visible;
 use crate::{ics, timearg};
 
 /// Days shown when `--to` is not given: today and the next 14.

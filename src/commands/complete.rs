@@ -36,10 +36,10 @@ pub fn run(args: &CompleteArgs, app: &App) -> Result<u8> {
 /// Converts the validation flags.
 pub fn validation(args: &ValidationArgs) -> Validation {
     Validation {
-        smoke_tests: args.smoke_tests.map(Into::into),
-        error_rates: args.error_rates.map(Into::into),
-        performance: args.performance.map(Into::into),
-        customer_access: args.customer_access.map(Into::into),
+        smoke_tests: args.smoke_tests,
+        error_rates: args.error_rates,
+        performance: args.performance,
+        customer_access: args.customer_access,
         monitored_minutes: args.monitored_minutes,
     }
 }

@@ -31,7 +31,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     if fields.title.is_none() && ask {
         fields.title = wizard::text("Title", false)?;
     }
-    let mut criteria: Vec<Criterion> = args.criteria.iter().map(|c| (*c).into()).collect();
+    let mut criteria: Vec<Criterion> = args.criteria.clone();
     if criteria.is_empty() && ask {
         loop {
             let names: Vec<&str> = Criterion::ALL.iter().map(|c| c.as_str()).collect();

@@ -51,8 +51,8 @@ pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
         .as_deref()
         .map(|d| timearg::parse_time("--until", d))
         .transpose()?;
-    let statuses: Vec<Status> = args.status.iter().map(|s| (*s).into()).collect();
-    let classes: Vec<Classification> = args.classification.iter().map(|c| (*c).into()).collect();
+    let statuses: Vec<Status> = args.status.clone();
+    let classes: Vec<Classification> = args.classification.clone();
     let mut loaded = match &args.as_of {
         Some(rev) => store.load_all_at(rev)?,
         None => store.load_all_strict()?,

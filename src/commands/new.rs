@@ -137,15 +137,15 @@ impl Fields {
             description: args.description.clone(),
             justification: args.justification.clone(),
             benefit: args.benefit.clone(),
-            classification: args.classification.map(Into::into),
-            impact: args.impact.map(Into::into),
-            likelihood: args.likelihood.map(Into::into),
-            priority: args.priority.map(Into::into),
+            classification: args.classification,
+            impact: args.impact,
+            likelihood: args.likelihood,
+            priority: args.priority,
             systems: args.systems.clone(),
             services: args.services.clone(),
             customers_affected: args.customers_affected.clone(),
             downtime: args.downtime,
-            strategy: args.strategy.map(Into::into),
+            strategy: args.strategy,
             window_start: args
                 .window_start
                 .as_deref()
@@ -158,7 +158,7 @@ impl Fields {
                 .transpose()?,
             steps: args.steps.clone(),
             rollback_plan: args.rollback_plan.clone(),
-            rollback_kind: args.rollback_kind.map(Into::into),
+            rollback_kind: args.rollback_kind,
             rollback_tested: args
                 .rollback_tested
                 .as_deref()

@@ -12,7 +12,7 @@ pub fn run(args: &RejectArgs, app: &App) -> Result<u8> {
     action::run(app, &args.id, "reject", |act, record| {
         action::transition(record, Status::Rejected)?;
         let reason = action::required_text(app, "--reason", args.reason.as_deref(), "Reason for rejecting")?;
-        let role = super::approve::actor_role(act, record, args.role.map(Into::into))?;
+        let role = super::approve::actor_role(act, record, args.role)?;
         record.approvals.push(Approval {
             role,
             approver: act.person().clone(),

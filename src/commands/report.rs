@@ -2,13 +2,11 @@
 
 use anyhow::Result;
 
-use crate::cli::{Format, ReportArgs, ReportKind};
+use crate::cli::{ReportArgs, ReportKind};
 use crate::context::App;
 use crate::period::Period;
 use crate::record::Status;
 use crate::report;
-
-const FORMATS: &[Format] = &[Format::Table, Format::Markdown, Format::Json, Format::Html];
 
 /// Builds and prints (or writes) one report.
 pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {

@@ -4,8 +4,8 @@ use anyhow::Result;
 
 use crate::cli::{Format, ShowArgs};
 use crate::context::App;
-use crate::render::safe;
 use crate::record::Record;
+use crate::render::safe;
 
 /// Prints the record as text, YAML or JSON.
 pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {

@@ -34,7 +34,7 @@ pub fn run(args: &UntrackedArgs, app: &App) -> Result<u8> {
         );
     }
     let globs: Vec<Glob> = patterns.iter().map(|p| Glob::new(p)).collect();
-    let states = change_states(&store)?;
+    let states = change_states(&store, app.now)?;
     let mut found: Vec<Untracked> = Vec::new();
     for (label, repo) in repos(&store, &args.repos)? {
         let tip = repo.resolve(&args.branch)?;
@@ -112,14 +112,13 @@ pub(super) fn code_commits(
 
 /// What the store says about each change: status, window, and when the
 /// repository first held it approved (by commit time, not the record's word).
-fn change_states(store: &Store) -> Result<HashMap<String, ChangeState>> {
+fn change_states(store: &Store, now: chrono::DateTime<chrono::Utc>) -> Result<HashMap<String, ChangeState>> {
     let repo = store.repo();
     let prefix = store.prefix();
     let history = match repo.head_commit()? {
         Some(head) => History::build(repo, &prefix, head, false)?.0,
         None => History::default(),
     };
-    let now = app.now;
     let mut states = HashMap::new();
     for loaded in store.load_all_strict()? {
         let record = loaded.record;

@@ -134,4 +134,3 @@ pub struct Facts {
     /// Granted approvals committed by someone other than the approver: (approver email, commit).
     pub approvals_by_others: Vec<(String, Stamp)>,
 }
-

@@ -123,7 +123,6 @@ impl Figure {
     }
 }
 
-
 /// Every figure of a period, keyed by what it measures.
 pub type Figures = std::collections::BTreeMap<Metric, Figure>;
 

@@ -199,9 +199,7 @@ impl Metric {
             Metric::RollbacksWithinRto => "Rollbacks within their RTO".into(),
             Metric::MeanLeadTime => "Mean lead time (first commit → completed)".into(),
             Metric::MeanTimeToRestore => "Mean time to restore".into(),
-            Metric::RollbackTestsOnTime => {
-                "Rollback procedures tested within a quarter before the change".into()
-            }
+            Metric::RollbackTestsOnTime => "Rollback procedures tested within a quarter before the change".into(),
         }
     }
 

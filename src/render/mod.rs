@@ -15,8 +15,8 @@ pub use html::html;
 pub use markdown::markdown;
 pub use terminal::terminal;
 pub use text::{
-    colored, csv, csv_field, keep_words_whole, markdown_table, md_cell, md_text, print, safe, set_quiet, table, visible,
-    warn, Look,
+    colored, csv, csv_field, keep_words_whole, markdown_table, md_cell, md_text, print, safe, set_quiet, table,
+    visible, warn, Look,
 };
 
 /// A report as a reader sees it: a title and sections of blocks.
