@@ -38,6 +38,7 @@ pub mod wizard;
 pub mod yaml_writer;
 
 pub mod action;
+pub mod approval;
 pub mod attention;
 pub mod demo;
 pub mod field_diff;

@@ -180,7 +180,7 @@ impl Metric {
     /// Names the figure for a reader, in the words of the guide.
     pub fn label(self, policy: &Policy) -> String {
         let d = &policy.emergency_deadlines;
-        let span = crate::action::span_text;
+        let span = crate::policy::Span::text;
         match self {
             Metric::TotalChanges => "Total changes".into(),
             Metric::EmergencyRate => "Emergency changes".into(),
