@@ -35,9 +35,9 @@ footer { color: var(--muted); font-size: 12px; margin-top: 2rem; border-top: 1px
 
 const PALETTE: &[&str] = &["#3a6ea5", "#e07b39", "#5a9e6f", "#b55d9a", "#8c8c3a", "#c44e52"];
 
-/// Escapes text for HTML, record text made [`safe`](crate::output::safe) first.
+/// Escapes text for HTML, record text made [`safe`](crate::render::safe) first.
 fn esc(text: &str) -> String {
-    crate::output::safe_lines(text)
+    crate::render::safe_lines(text)
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

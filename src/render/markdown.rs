@@ -1,7 +1,7 @@
 //! Markdown: pastes into a wiki, a pull request or an email.
 
 use super::{Block, Chart, Document};
-use crate::output::{md_cell, md_text};
+use crate::render::{md_cell, md_text};
 
 /// Renders the document as Markdown.
 pub fn markdown(doc: &Document) -> String {
