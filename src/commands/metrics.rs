@@ -9,6 +9,7 @@ use crate::context::App;
 use crate::history::{History, Source};
 use crate::metrics::{self, value_text, Figure, Figures, Metric, Metrics, Period, Style, Table, Unit};
 use crate::policy::Policy;
+use crate::render::PushFmt as _;
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -255,7 +256,7 @@ fn render(
         ("Judged from the history", Table::History),
     ] {
         out.push('\n');
-        out.push_str(&format!("{title}\n"));
+        out.push_fmt(format_args!("{title}\n"));
         let headers = ["Metric", "Target", "Actual", "Status"];
         let rows: Vec<Vec<String>> = Metric::of_table(names)
             .into_iter()
@@ -272,7 +273,7 @@ fn render(
             for row in rows {
                 table.add_row(row);
             }
-            out.push_str(&format!("{table}\n"));
+            out.push_fmt(format_args!("{table}\n"));
         }
     }
     if explain {
@@ -282,15 +283,15 @@ fn render(
             .chain(Metric::of_table(Table::History))
         {
             let Some(f) = m.metrics.get(&name) else { continue };
-            out.push_str(&format!("\n{} ({name}):\n", name.label(policy)));
+            out.push_fmt(format_args!("\n{} ({name}):\n", name.label(policy)));
             if f.records.is_empty() {
                 out.push_str("  (none)\n");
             }
             for line in &f.records {
-                out.push_str(&format!("  {line}\n"));
+                out.push_fmt(format_args!("  {line}\n"));
             }
         }
-        out.push_str(&format!(
+        out.push_fmt(format_args!(
             "\nhistory: {}\n",
             match source {
                 Source::Full => "walked in full".to_string(),

@@ -4,6 +4,7 @@
 use comfy_table::{Attribute, Cell as TableCell, Color};
 
 use super::{Block, Chart, Document, Tone};
+use crate::render::PushFmt as _;
 
 /// Renders the document for a terminal.
 pub fn terminal(doc: &Document, look: crate::render::Look) -> String {
@@ -19,15 +20,15 @@ pub fn terminal(doc: &Document, look: crate::render::Look) -> String {
     let safe = crate::render::safe_lines;
     let mut out = format!("{}\n{}\n", bold(&safe(&doc.title)), safe(&doc.subtitle));
     for section in &doc.sections {
-        out.push_str(&format!("\n{}\n", bold(&safe(&section.heading))));
-        out.push_str(&format!("{}\n", "─".repeat(section.heading.chars().count())));
+        out.push_fmt(format_args!("\n{}\n", bold(&safe(&section.heading))));
+        out.push_fmt(format_args!("{}\n", "─".repeat(section.heading.chars().count())));
         for block in &section.blocks {
             match block {
-                Block::Text(text) => out.push_str(&format!("{}\n", safe(text))),
-                Block::Empty(text) => out.push_str(&format!("  {}\n", safe(text))),
+                Block::Text(text) => out.push_fmt(format_args!("{}\n", safe(text))),
+                Block::Empty(text) => out.push_fmt(format_args!("  {}\n", safe(text))),
                 Block::List(items) => {
                     for item in items {
-                        out.push_str(&format!("  • {}\n", safe(item)));
+                        out.push_fmt(format_args!("  • {}\n", safe(item)));
                     }
                 }
                 Block::Table(table) => {
@@ -46,7 +47,7 @@ pub fn terminal(doc: &Document, look: crate::render::Look) -> String {
                         }));
                     }
                     crate::render::keep_words_whole(&mut t);
-                    out.push_str(&format!("{t}\n"));
+                    out.push_fmt(format_args!("{t}\n"));
                 }
                 Block::Chart(chart) => out.push_str(&bars(chart)),
             }
@@ -82,7 +83,7 @@ fn bars(chart: &Chart) -> String {
             } else {
                 String::new()
             };
-            out.push_str(&format!(
+            out.push_fmt(format_args!(
                 "  {label:<label_width$}{name} {} {}\n",
                 "█".repeat(n),
                 chart.unit.format(v)
@@ -90,7 +91,7 @@ fn bars(chart: &Chart) -> String {
         }
     }
     if let Some(target) = chart.target {
-        out.push_str(&format!("  target {}\n", chart.unit.format(target)));
+        out.push_fmt(format_args!("  target {}\n", chart.unit.format(target)));
     }
     out
 }

@@ -153,7 +153,7 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if hidden(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c if hidden(c) => out.push_fmt(format_args!("\\u{{{:x}}}", u32::from(c))),
             c => out.push(c),
         }
     }
@@ -222,13 +222,13 @@ pub fn md_cell(text: &str) -> String {
 pub fn markdown_table(headers: &[&str], rows: &[Vec<String>]) -> String {
     let headers: Vec<String> = headers.iter().map(|h| md_cell(h)).collect();
     let mut out = format!("| {} |\n", headers.join(" | "));
-    out.push_str(&format!(
+    out.push_fmt(format_args!(
         "|{}|\n",
         headers.iter().map(|_| "---").collect::<Vec<_>>().join("|")
     ));
     for row in rows {
         let cells: Vec<String> = row.iter().map(|c| md_cell(c)).collect();
-        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        out.push_fmt(format_args!("| {} |\n", cells.join(" | ")));
     }
     out
 }
@@ -263,4 +263,19 @@ pub fn csv(headers: &[&str], rows: &[Vec<String>]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Appends formatted text to a string in place, without the temporary
+/// `String` that `push_str(&format!(..))` allocates (clippy's
+/// `format_push_string`).
+pub trait PushFmt {
+    /// Appends `format_args!(..)` to the string.
+    fn push_fmt(&mut self, args: std::fmt::Arguments<'_>);
+}
+
+impl PushFmt for String {
+    fn push_fmt(&mut self, args: std::fmt::Arguments<'_>) {
+        // Writing to a `String` cannot fail.
+        let _ = std::fmt::Write::write_fmt(self, args);
+    }
 }
