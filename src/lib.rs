@@ -26,6 +26,7 @@ pub mod record;
 pub mod render;
 pub mod report;
 pub mod rfc3339;
+pub mod rule;
 pub mod rules;
 pub mod schema;
 pub mod scope;
@@ -34,6 +35,7 @@ pub mod suggest;
 pub mod template;
 pub mod timearg;
 pub mod wizard;
+pub(crate) mod yaml_patch;
 pub mod yaml_writer;
 
 pub mod action;

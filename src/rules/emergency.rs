@@ -9,6 +9,7 @@ use super::{approval_status, Context};
 use crate::finding::Finding;
 use crate::policy::Policy;
 use crate::record::{Classification, Method, Record};
+use crate::rule::Rule;
 use crate::rules::history::{judged_time, Counts, TimeEvidence};
 use crate::store::Loaded;
 
@@ -216,7 +217,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         findings.push(Finding::error(
             file,
             pos.of("emergency"),
-            "emergency-documentation-overdue",
+            Rule::EmergencyDocumentationOverdue,
             format!("emergency change {message}"),
             format!(
                 "complete the record and run `chg submit {}`; the policy asks for documentation within {}",
@@ -242,7 +243,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         findings.push(Finding::error(
             file,
             pos.of("approvals"),
-            "emergency-approval-overdue",
+            Rule::EmergencyApprovalOverdue,
             format!("emergency change: {message}"),
             format!(
                 "the CISO and CTO (or the CEO) confirm their verbal approval with `chg approve {}`",
@@ -267,7 +268,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         findings.push(Finding::error(
             file,
             pos.of("emergency"),
-            "emergency-review-overdue",
+            Rule::EmergencyReviewOverdue,
             format!("emergency change: {message}"),
             format!(
                 "record it with `chg review {} --root-cause ... --preventive-measures ...`",
@@ -292,7 +293,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         findings.push(Finding::error(
             file,
             pos.of("emergency"),
-            "cab-review-missing",
+            Rule::CabReviewMissing,
             format!("emergency change {message}"),
             format!(
                 "record the presentation with `chg review {} --cab --date YYYY-MM-DD`",
