@@ -10,6 +10,7 @@ use serde_yaml::{Mapping, Value};
 use yaml_rust2::parser::{Event, Parser};
 
 use crate::record::Extensions;
+use crate::rule::Rule;
 
 /// Records and policies are small; the limit keeps a stray large file from stalling CI.
 pub const MAX_FILE_BYTES: usize = 1 << 20;
@@ -31,7 +32,7 @@ impl Position {
 pub struct DocumentError {
     /// `yaml-syntax` when the text is not usable YAML, `schema` when the YAML
     /// does not have the shape of the type.
-    pub rule: &'static str,
+    pub rule: Rule,
     pub position: Position,
     pub message: String,
     pub hint: String,
@@ -40,7 +41,7 @@ pub struct DocumentError {
 impl DocumentError {
     fn syntax(position: Position, message: impl Into<String>, hint: impl Into<String>) -> Self {
         DocumentError {
-            rule: "yaml-syntax",
+            rule: Rule::YamlSyntax,
             position,
             message: message.into(),
             hint: hint.into(),
@@ -209,7 +210,7 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, DocumentError
     let tag = if text.contains('!') { first_tag(text) } else { None };
     if let Some(path) = tag.or_else(|| tagged(&value, "")) {
         return Err(DocumentError {
-            rule: "schema",
+            rule: Rule::Schema,
             position: positions.of(&path),
             message: format!("`{path}` has a YAML tag (`!…`); a record holds plain JSON-like values"),
             hint: "remove the tag and write the value as text, a number, true/false, a list or a mapping".into(),
@@ -221,7 +222,7 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, DocumentError
         for (key, v) in keys {
             let at = join(path, key);
             to_json(v, &at).map_err(|(path, message)| DocumentError {
-                rule: "schema",
+                rule: Rule::Schema,
                 position: positions.of(&path),
                 message,
                 hint: "write values JSON can hold: text, numbers, true/false, null, lists and mappings with text keys"
@@ -233,7 +234,7 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, DocumentError
     // validator reads the file: null is not an empty list, 30.0 is 30, and
     // NaN is no number. This keeps chg and the published schemas in step.
     let json = to_json(&value, "").map_err(|(path, message)| DocumentError {
-        rule: "schema",
+        rule: Rule::Schema,
         position: positions.of(&path),
         message,
         hint: "write values JSON can hold: text, numbers, true/false, null, lists and mappings with text keys".into(),
@@ -252,6 +253,15 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, DocumentError
 /// Serializes `value` to YAML, putting the `x-` keys back where they were;
 /// the document starts with `---`, as yamllint's default rules ask.
 pub fn to_yaml<T: Serialize>(value: &T, extensions: &BTreeMap<String, Extensions>) -> anyhow::Result<String> {
+    Ok(format!(
+        "---\n{}",
+        crate::yaml_writer::write(&to_tree(value, extensions)?)
+    ))
+}
+
+/// Returns the YAML tree of `value` with the `x-` keys put back where they
+/// were: what a file holding it reads as.
+pub fn to_tree<T: Serialize>(value: &T, extensions: &BTreeMap<String, Extensions>) -> anyhow::Result<Value> {
     let mut tree = serde_yaml::to_value(value)?;
     for (path, keys) in extensions {
         if let Some(Value::Mapping(map)) = lookup_mut(&mut tree, path) {
@@ -260,7 +270,22 @@ pub fn to_yaml<T: Serialize>(value: &T, extensions: &BTreeMap<String, Extensions
             }
         }
     }
-    Ok(format!("---\n{}", crate::yaml_writer::write(&tree)))
+    Ok(tree)
+}
+
+/// Returns a record file's `text` with only the change from `old` to `new`
+/// applied, or `None` when the text has a shape the patcher cannot edit.
+/// The caller checks that the result reads back as `new`.
+pub fn patch<T: Serialize>(
+    text: &str,
+    old: &T,
+    old_extensions: &BTreeMap<String, Extensions>,
+    new: &T,
+    new_extensions: &BTreeMap<String, Extensions>,
+) -> Option<String> {
+    let old = to_tree(old, old_extensions).ok()?;
+    let new = to_tree(new, new_extensions).ok()?;
+    crate::yaml_patch::patch(text, &old, &new)
 }
 
 /// Returns the path of the first node whose tag is not one of the YAML 1.2
@@ -527,7 +552,7 @@ fn schema_error(path: &str, raw: &str, positions: &Positions) -> DocumentError {
         )
     };
     DocumentError {
-        rule: "schema",
+        rule: Rule::Schema,
         position,
         message,
         hint,
@@ -619,7 +644,7 @@ fn conflict_markers(text: &str) -> Option<DocumentError> {
     let first = *lines.first()?;
     let listed: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     Some(DocumentError {
-        rule: "merge-conflict",
+        rule: Rule::MergeConflict,
         position: Position { line: first, column: 1 },
         message: format!("unresolved merge-conflict markers at lines {}", listed.join(", ")),
         hint: "resolve the conflict (keep one side, or combine both), remove the markers, then run `chg check`".into(),
@@ -651,7 +676,7 @@ pub fn read_text(path: &std::path::Path) -> Result<String, DocumentError> {
         let line = before.iter().filter(|b| **b == b'\n').count() + 1;
         let column = offset - before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
         DocumentError {
-            rule: "yaml-syntax",
+            rule: Rule::YamlSyntax,
             position: Position { line, column },
             message: "the file is not valid UTF-8".into(),
             hint: "save it as UTF-8 (for example `iconv -f latin1 -t utf-8`)".into(),

@@ -21,15 +21,18 @@ mod gate;
 mod gate_history;
 mod golden;
 mod hardening;
+mod injection;
 mod lifecycle;
 mod links;
 mod manners;
 mod numbers;
+mod patches;
 mod properties;
 mod reports;
 mod rules_lifecycle;
 mod schemas;
 mod store;
+mod types;
 mod wizards;
 
 mod history;

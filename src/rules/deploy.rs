@@ -14,6 +14,7 @@ use crate::calendar;
 use crate::lifecycle;
 use crate::policy::Policy;
 use crate::record::{Approval, Classification, Record, Status, TestState};
+use crate::rule::Rule;
 
 /// What the history (or the approval's digest) says against individual approvals.
 #[derive(Debug, Clone, Default)]
@@ -54,7 +55,7 @@ impl HistoryEvidence {
         }
         for f in findings {
             match f.rule {
-                "approval-not-by-approver" => {
+                Rule::ApprovalNotByApprover => {
                     let index = f
                         .key
                         .strip_prefix("approvals[")
@@ -64,17 +65,17 @@ impl HistoryEvidence {
                         self.void.push((a.clone(), f.message));
                     }
                 }
-                "edited-after-approval" => self.edits.push(f.message),
-                "approval-removed" | "implausible-time" | "record-deleted" | "symlink" => {
-                    self.problems.push((f.rule, f.message))
+                Rule::EditedAfterApproval => self.edits.push(f.message),
+                Rule::ApprovalRemoved | Rule::ImplausibleTime | Rule::RecordDeleted | Rule::Symlink => {
+                    self.problems.push((f.rule.id(), f.message))
                 }
                 // A step skipped forward is judged by the approvals the
                 // record holds; a move back, or out of a final status (a
                 // rejection undone), is refused.
-                "illegal-transition" => {
+                Rule::IllegalTransition => {
                     if let (Some(old), Some(new)) = (step.old, step.new) {
                         if !lifecycle::reachable(old.status, new.status, new.classification) {
-                            self.problems.push((f.rule, f.message));
+                            self.problems.push((f.rule.id(), f.message));
                         }
                     }
                 }
@@ -115,7 +116,7 @@ impl HistoryEvidence {
         if record.approvals.iter().all(|a| a.scope.is_none()) {
             evidence
                 .problems
-                .extend(self.edits.into_iter().map(|m| ("edited-after-approval", m)));
+                .extend(self.edits.into_iter().map(|m| (Rule::EditedAfterApproval.id(), m)));
         }
         evidence
     }
@@ -322,7 +323,7 @@ fn freezes(record: &Record, policy: &Policy, at: DateTime<Utc>, out: &mut Vec<Re
                     freeze.end,
                     calendar::describe_allow(&freeze.allow),
                     record.id,
-                    crate::action::a(record.classification)
+                    record.classification.with_article()
                 ),
             ));
         }

@@ -6,7 +6,9 @@ use chrono::Duration;
 
 use super::Context;
 use crate::finding::Finding;
+use crate::policy::RtoCheck;
 use crate::record::{RollbackKind, Status};
+use crate::rule::Rule;
 use crate::store::Loaded;
 
 /// How old a rollback test may be: a quarter.
@@ -19,23 +21,20 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     let pos = &loaded.positions;
     let mut findings = Vec::new();
     for (i, entry) in record.rollbacks.iter().enumerate() {
-        let kind = entry.kind.or(record.rollback_kind());
-        if let (Some(kind), Some(start), Some(end)) = (kind, entry.started_at, entry.restored_at) {
-            let rto = ctx.policy.rto.of(kind);
-            let took = end - start;
-            if !ctx.policy.within_rto(kind, took) {
-                findings.push(Finding::warning(
-                    file,
-                    pos.of(&format!("rollbacks[{i}].restored_at")),
-                    "rto-exceeded",
-                    format!(
-                        "the rollback took {} min, {} the {rto} RTO of a {kind} rollback",
-                        (took.num_seconds() + 59) / 60,
-                        crate::policy::over_or_not_under(took, rto)
-                    ),
-                    "find out why in the post-rollback review, and test the rollback procedure",
-                ));
-            }
+        if let Some(check) = record.rto_check(entry, ctx.policy).filter(RtoCheck::exceeded) {
+            findings.push(Finding::warning(
+                file,
+                pos.of(&format!("rollbacks[{i}].restored_at")),
+                Rule::RtoExceeded,
+                format!(
+                    "the rollback took {} min, {} the {} RTO of a {} rollback",
+                    check.minutes(),
+                    check.over_or_not_under(),
+                    check.rto,
+                    check.kind
+                ),
+                "find out why in the post-rollback review, and test the rollback procedure",
+            ));
         }
         let grace = ctx.policy.emergency_deadlines.post_review.duration();
         if let Some(restored) = entry.restored_at {
@@ -54,10 +53,10 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                 findings.push(Finding::warning(
                     file,
                     pos.of(&format!("rollbacks[{i}]")),
-                    "post-rollback-actions-missing",
+                    Rule::PostRollbackActionsMissing,
                     format!(
                         "{} after the rollback, it still lacks: {}",
-                        crate::action::span_text(ctx.policy.emergency_deadlines.post_review),
+                        ctx.policy.emergency_deadlines.post_review.text(),
                         lacks.join(", ")
                     ),
                     format!(
@@ -87,7 +86,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                 findings.push(Finding::warning(
                     file,
                     pos.of("rollback"),
-                    "rollback-test-stale",
+                    Rule::RollbackTestStale,
                     message,
                     "test the rollback procedure (at least once a quarter) and set `rollback.last_tested`",
                 ));
