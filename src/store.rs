@@ -387,7 +387,7 @@ impl Store {
     /// written whole to a temporary file and linked into place only if no file
     /// of that name exists, so concurrent creators never share an id.
     pub fn create_record(&self, year: i32, record: Record) -> Result<(Record, PathBuf)> {
-        self.create_with(year, record, |record| record_text(record))
+        self.create_with(year, record, record_text)
     }
 
     /// Copies `record`, read from `from`, to the next free id of `year`, patching
