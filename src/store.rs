@@ -12,6 +12,7 @@ use crate::error::FileError;
 use crate::git::{Actor, Repo};
 use crate::policy::Policy;
 use crate::record::Record;
+use crate::rule::Rule;
 use crate::template::Template;
 
 /// The first line of every record chg writes: editors with the YAML
@@ -259,7 +260,7 @@ impl Store {
             return Err(FileError {
                 file: file.to_string(),
                 error: DocumentError {
-                    rule: "schema",
+                    rule: Rule::Schema,
                     position: parsed.positions.of("schema_version"),
                     message: format!("schema_version {} is not supported", record.schema_version),
                     hint: "this chg reads schema_version 1; upgrade chg or fix the number".into(),
@@ -546,7 +547,7 @@ impl Files {
         self.refuse_links(path).map_err(|message| FileError {
             file: self.display(path),
             error: DocumentError {
-                rule: "symlink",
+                rule: Rule::Symlink,
                 position: Position::START,
                 message,
                 hint: "replace the link with the file itself; chg never follows links in the store".into(),
