@@ -94,7 +94,12 @@ fn problems(
             loaded.record.id
         )];
     }
-    let ctx = crate::rules::Context { policy, templates, now };
+    let ctx = crate::rules::Context {
+        policy,
+        templates,
+        now,
+        times: &Default::default(),
+    };
     crate::rules::check_record(&loaded, &ctx)
         .into_iter()
         .filter(|f| f.severity == Severity::Error)

@@ -133,4 +133,8 @@ pub struct Facts {
     pub edits_after_approval: Vec<Stamp>,
     /// Granted approvals committed by someone other than the approver: (approver email, commit).
     pub approvals_by_others: Vec<(String, Stamp)>,
+    /// Times the record states that are implausible against when history
+    /// received them; deadlines and metrics use the evidence time instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implausible_times: Vec<crate::rules::history::TimeEvidence>,
 }

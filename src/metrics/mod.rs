@@ -20,6 +20,7 @@ pub use metric::{Metric, Table, Unit};
 
 use crate::policy::Policy;
 use crate::record::{Classification, Outcome, RollbackKind};
+use crate::render::PushFmt as _;
 use crate::rules::{Deadline, EmergencyDeadlines, Verdict};
 
 pub use crate::period::Period;
@@ -51,7 +52,12 @@ pub fn compute(
     period: Period,
     now: DateTime<Utc>,
 ) -> Metrics {
-    let mut counted: Vec<&Change> = changes
+    let mut set_aside: Vec<String> = Vec::new();
+    let judged: Vec<Change> = changes
+        .iter()
+        .map(|c| judge_times(c, facts.get(&c.id), &mut set_aside))
+        .collect();
+    let mut counted: Vec<&Change> = judged
         .iter()
         .filter(|c| c.finished_at.is_some_and(|t| period.contains(t)))
         .collect();
@@ -63,6 +69,7 @@ pub fn compute(
         none: &none,
         policy,
         now,
+        set_aside,
     };
     let metrics = Metric::ALL
         .iter()
@@ -78,6 +85,8 @@ struct Counted<'a> {
     none: &'a Facts,
     policy: &'a Policy,
     now: DateTime<Utc>,
+    /// Notes on record times set aside for their evidence, for `--explain`.
+    set_aside: Vec<String>,
 }
 
 impl Counted<'_> {
@@ -95,7 +104,12 @@ impl Counted<'_> {
                 comparison: None,
                 met: None,
                 of: self.counted.len(),
-                records: self.counted.iter().map(|c| c.id.clone()).collect(),
+                records: self
+                    .counted
+                    .iter()
+                    .map(|c| c.id.clone())
+                    .chain(self.set_aside.iter().cloned())
+                    .collect(),
             },
             Metric::EmergencyRate => self.rate(&|c| c.classification == Classification::Emergency, goal),
             Metric::SuccessRate => self.rate(&|c| c.outcome == Some(Outcome::Successful), goal),
@@ -166,7 +180,16 @@ impl Counted<'_> {
             };
             let deadline = pick(d);
             let due = deadline.due.format("%Y-%m-%d %H:%M");
-            let done = deadline.done.map(|t| t.format("%Y-%m-%d %H:%M").to_string());
+            let done = deadline.done.map(|t| {
+                let mut text = t.format("%Y-%m-%d %H:%M").to_string();
+                if let Some((stated, _)) = deadline.set_aside {
+                    text.push_fmt(format_args!(
+                        " (when history received it; the record's {} is implausible against that)",
+                        stated.format("%Y-%m-%d %H:%M")
+                    ));
+                }
+                text
+            });
             match (deadline.verdict(self.now), done) {
                 (Verdict::Met, Some(t)) => {
                     hits += 1;
@@ -335,4 +358,41 @@ impl Counted<'_> {
         }
         Figure::new(mean(&leads), goal, leads.len(), lines)
     }
+}
+
+/// Returns the change with each time it states judged by its evidence: a
+/// time implausible against when history received it counts as that time.
+/// Says so in `notes`, for `--explain`.
+fn judge_times(c: &Change, facts: Option<&Facts>, notes: &mut Vec<String>) -> Change {
+    use crate::rules::history::Counts;
+    let Some(times) = facts.map(|f| f.implausible_times.as_slice()).filter(|t| !t.is_empty()) else {
+        return c.clone();
+    };
+    let mut out = c.clone();
+    let mut judge = |key: String, slot: &mut Option<DateTime<Utc>>, counts: Counts| {
+        if let Some(stated) = *slot {
+            let (t, e) = crate::rules::history::judged_time(times, &key, stated, counts);
+            if let Some(e) = e {
+                notes.push(format!(
+                    "{}: `{key}` states {}, implausible against commit {} received {}: counted at {}",
+                    c.id,
+                    stated.format("%Y-%m-%d %H:%M"),
+                    e.commit.short(),
+                    e.evidence.format("%Y-%m-%d %H:%M"),
+                    t.format("%Y-%m-%d %H:%M")
+                ));
+            }
+            *slot = Some(t);
+        }
+    };
+    // A change counts in the month it finished, or earlier where history says so.
+    judge("implementation.started_at".into(), &mut out.started_at, Counts::From);
+    judge("implementation.finished_at".into(), &mut out.finished_at, Counts::From);
+    for (i, b) in out.rollbacks.iter_mut().enumerate() {
+        judge(format!("rollbacks[{i}].started_at"), &mut b.started_at, Counts::From);
+        // A restore stated long before history received it may be a late
+        // write-up of a real restore: only one dated ahead is set aside.
+        judge(format!("rollbacks[{i}].restored_at"), &mut b.restored_at, Counts::From);
+    }
+    out
 }
