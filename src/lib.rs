@@ -5,14 +5,17 @@
 pub mod calendar;
 pub mod cli;
 pub mod clock;
+pub mod code_repos;
 pub mod commands;
 pub mod context;
 pub mod document;
+pub mod draft;
 pub mod editor;
 pub mod error;
 pub mod finding;
 pub mod gate;
 pub mod git;
+pub mod github;
 pub mod ics;
 pub mod id;
 pub mod lifecycle;

@@ -194,7 +194,7 @@ pub fn from_file_error(fe: &FileError) -> Finding {
 fn print(findings: &[Finding], format: Format, app: &App, checked: usize) -> Result<()> {
     let text = match format {
         Format::Json => format!("{}\n", serde_json::to_string_pretty(findings)?),
-        Format::Github => findings.iter().map(github).collect(),
+        Format::Github => findings.iter().map(crate::github::finding).collect(),
         _ => {
             let mut out = String::new();
             for f in findings {
@@ -236,36 +236,4 @@ fn print(findings: &[Finding], format: Format, app: &App, checked: usize) -> Res
         );
     }
     Ok(())
-}
-
-/// Formats a GitHub Actions workflow command for one finding.
-fn github(f: &Finding) -> String {
-    let level = match f.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    // Control characters from a record are shown, not sent; the one line
-    // break between message and hint is the format's own.
-    let visible = crate::output::visible;
-    let message = if f.hint.is_empty() {
-        visible(&f.message).into_owned()
-    } else {
-        format!("{}\n{}", visible(&f.message), visible(&f.hint))
-    };
-    format!(
-        "::{level} file={},line={},col={},title={}::{}\n",
-        escape_property(&visible(&f.file)),
-        f.line,
-        f.column,
-        escape_property(f.rule),
-        escape_data(&message)
-    )
-}
-
-pub(super) fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
-
-pub(super) fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
