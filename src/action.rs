@@ -181,7 +181,7 @@ impl Action {
         }
         if !app.args.quiet {
             for note in &done.notes {
-                eprintln!("{note}");
+                crate::output::eprint(note);
             }
         }
         Ok(0)
@@ -342,7 +342,12 @@ pub fn warn_or_refuse(record: &Record, others: &[&Record], policy: &Policy, quie
         if p.kind == crate::calendar::ProblemKind::FreezeConflict {
             refusal.get_or_insert(p);
         } else if !quiet {
-            eprintln!("warning[{}]: {}\n  hint: {}", p.kind.rule(), p.message, p.hint);
+            crate::output::eprint(&format!(
+                "warning[{}]: {}\n  hint: {}",
+                p.kind.rule(),
+                crate::output::visible(&p.message),
+                crate::output::visible(&p.hint)
+            ));
         }
     }
     if let Some(p) = refusal {

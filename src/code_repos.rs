@@ -58,7 +58,7 @@ pub fn code_commits(
         Ok(())
     })?;
     if let Some(why) = stats.incomplete {
-        eprintln!("warning: {label}: {why}");
+        crate::output::eprint(&format!("warning: {label}: {why}"));
     }
     Ok(out)
 }

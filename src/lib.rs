@@ -37,6 +37,7 @@ pub mod suggest;
 pub mod template;
 pub mod timearg;
 pub mod wizard;
+pub(crate) mod yaml_patch;
 pub mod yaml_writer;
 
 pub mod action;

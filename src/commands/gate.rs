@@ -250,7 +250,7 @@ fn print(verdict: &Verdict, format: Format, app: &App) -> Result<()> {
     let id = &verdict.id;
     let when = verdict.at.format("%Y-%m-%d %H:%M UTC");
     let text = match format {
-        Format::Json => format!("{}\n", serde_json::to_string_pretty(verdict)?),
+        Format::Json => format!("{}\n", crate::output::json(verdict)?),
         Format::Github => {
             if verdict.allowed {
                 format!("::notice title=chg gate {id}::{id} may be deployed at {when}\n")

@@ -109,7 +109,7 @@ fn render(found: &[Untracked], format: Format, trailer: &str) -> Result<String> 
         ]
     };
     Ok(match format {
-        Format::Json => format!("{}\n", serde_json::to_string_pretty(found)?),
+        Format::Json => format!("{}\n", crate::output::json(found)?),
         Format::Csv => crate::output::csv(&headers, &found.iter().map(|u| row(u, false)).collect::<Vec<_>>()),
         Format::Markdown => {
             crate::output::markdown_table(&headers, &found.iter().map(|u| row(u, true)).collect::<Vec<_>>())
