@@ -101,10 +101,10 @@ fn load_templates(store: &Store, findings: &mut Vec<Finding>) -> BTreeMap<String
     };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
-    for path in paths
-        .iter()
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-    {
+    for path in paths.iter().filter(|p| {
+        p.file_name()
+            .is_some_and(|n| crate::store::is_yaml_name(&n.to_string_lossy()))
+    }) {
         let file = store.display(path);
         let parsed = document::read_text(path).and_then(|t| document::parse::<crate::template::Template>(&t));
         match parsed {

@@ -35,7 +35,7 @@ fn year_dirs(prefix: &str) -> impl Fn(&str) -> bool + '_ {
     move |path: &str| {
         path.strip_prefix(prefix)
             .and_then(|rest| rest.strip_prefix('/'))
-            .is_some_and(|n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()))
+            .is_some_and(crate::store::is_year_name)
     }
 }
 
