@@ -21,7 +21,7 @@ pub fn finding(f: &Finding) -> String {
         escape_property(&visible(&f.file)),
         f.line,
         f.column,
-        escape_property(f.rule),
+        escape_property(f.rule.id()),
         escape_data(&message)
     )
 }

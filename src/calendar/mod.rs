@@ -23,6 +23,7 @@ use serde::Serialize;
 use crate::finding::Severity;
 use crate::policy::{FreezeAllowance, Policy};
 use crate::record::{Classification, Record, Status, Window};
+use crate::rule::Rule;
 
 mod freeze;
 mod window;
@@ -46,12 +47,12 @@ pub enum ProblemKind {
 
 impl ProblemKind {
     /// Returns the rule name `chg check` reports it under.
-    pub fn rule(self) -> &'static str {
+    pub fn rule(self) -> Rule {
         match self {
-            ProblemKind::ScheduleConflict => "schedule-conflict",
-            ProblemKind::OutsideWindow => "outside-window",
-            ProblemKind::FreezeConflict => "freeze-conflict",
-            ProblemKind::ApproverUnavailable => "approver-unavailable",
+            ProblemKind::ScheduleConflict => Rule::ScheduleConflict,
+            ProblemKind::OutsideWindow => Rule::OutsideWindow,
+            ProblemKind::FreezeConflict => Rule::FreezeConflict,
+            ProblemKind::ApproverUnavailable => Rule::ApproverUnavailable,
         }
     }
 }
@@ -77,7 +78,7 @@ pub struct Problem {
 }
 
 fn rule_name<S: serde::Serializer>(kind: &ProblemKind, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(kind.rule())
+    s.serialize_str(kind.rule().id())
 }
 
 /// Returns true for the statuses whose window is still ahead or running:

@@ -2,13 +2,14 @@
 //! type, its size or merge-conflict markers, each with a position and a hint.
 
 use super::{join, Position, Positions, MAX_FILE_BYTES};
+use crate::rule::Rule;
 
 /// Why a document could not be turned into a value of its type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentError {
     /// `yaml-syntax` when the text is not usable YAML, `schema` when the YAML
     /// does not have the shape of the type.
-    pub rule: &'static str,
+    pub rule: Rule,
     pub position: Position,
     pub message: String,
     pub hint: String,
@@ -17,7 +18,7 @@ pub struct DocumentError {
 impl DocumentError {
     pub(super) fn syntax(position: Position, message: impl Into<String>, hint: impl Into<String>) -> Self {
         DocumentError {
-            rule: "yaml-syntax",
+            rule: Rule::YamlSyntax,
             position,
             message: message.into(),
             hint: hint.into(),
@@ -102,7 +103,7 @@ pub(super) fn schema_error(path: &str, raw: &str, positions: &Positions) -> Docu
         )
     };
     DocumentError {
-        rule: "schema",
+        rule: Rule::Schema,
         position,
         message,
         hint,
@@ -194,7 +195,7 @@ pub(super) fn conflict_markers(text: &str) -> Option<DocumentError> {
     let first = *lines.first()?;
     let listed: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     Some(DocumentError {
-        rule: "merge-conflict",
+        rule: Rule::MergeConflict,
         position: Position { line: first, column: 1 },
         message: format!("unresolved merge-conflict markers at lines {}", listed.join(", ")),
         hint: "resolve the conflict (keep one side, or combine both), remove the markers, then run `chg check`".into(),

@@ -10,6 +10,7 @@ use serde_yaml::Value;
 use yaml_rust2::parser::{Event, Parser};
 
 use crate::record::Extensions;
+use crate::rule::Rule;
 
 mod error;
 mod positions;
@@ -58,7 +59,7 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, DocumentError
     let tag = if text.contains('!') { first_tag(text) } else { None };
     if let Some(path) = tag.or_else(|| tagged(&value, "")) {
         return Err(DocumentError {
-            rule: "schema",
+            rule: Rule::Schema,
             position: positions.of(&path),
             message: format!("`{path}` has a YAML tag (`!…`); a record holds plain JSON-like values"),
             hint: "remove the tag and write the value as text, a number, true/false, a list or a mapping".into(),
@@ -70,7 +71,7 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, DocumentError
         for (key, v) in keys {
             let at = join(path, key);
             to_json(v, &at).map_err(|(path, message)| DocumentError {
-                rule: "schema",
+                rule: Rule::Schema,
                 position: positions.of(&path),
                 message,
                 hint: "write values JSON can hold: text, numbers, true/false, null, lists and mappings with text keys"
@@ -82,7 +83,7 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, DocumentError
     // validator reads the file: null is not an empty list, 30.0 is 30, and
     // NaN is no number. This keeps chg and the published schemas in step.
     let json = to_json(&value, "").map_err(|(path, message)| DocumentError {
-        rule: "schema",
+        rule: Rule::Schema,
         position: positions.of(&path),
         message,
         hint: "write values JSON can hold: text, numbers, true/false, null, lists and mappings with text keys".into(),
@@ -348,7 +349,7 @@ pub fn read_text(path: &std::path::Path) -> Result<String, DocumentError> {
         let line = before.iter().filter(|b| **b == b'\n').count() + 1;
         let column = offset - before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
         DocumentError {
-            rule: "yaml-syntax",
+            rule: Rule::YamlSyntax,
             position: Position { line, column },
             message: "the file is not valid UTF-8".into(),
             hint: "save it as UTF-8 (for example `iconv -f latin1 -t utf-8`)".into(),

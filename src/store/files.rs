@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::document::{self, DocumentError, Position};
 use crate::error::FileError;
+use crate::rule::Rule;
 
 use super::{Loaded, Store};
 
@@ -40,7 +41,7 @@ impl Files {
         self.refuse_links(path).map_err(|message| FileError {
             file: self.display(path),
             error: DocumentError {
-                rule: "symlink",
+                rule: Rule::Symlink,
                 position: Position::START,
                 message,
                 hint: "replace the link with the file itself; chg never follows links in the store".into(),

@@ -12,6 +12,7 @@ use crate::error::FileError;
 use crate::git::{Actor, Repo};
 use crate::policy::Policy;
 use crate::record::Record;
+use crate::rule::Rule;
 use crate::template::Template;
 
 mod files;
@@ -260,7 +261,7 @@ impl Store {
             return Err(FileError {
                 file: file.to_string(),
                 error: DocumentError {
-                    rule: "schema",
+                    rule: Rule::Schema,
                     position: parsed.positions.of("schema_version"),
                     message: format!("schema_version {} is not supported", record.schema_version),
                     hint: "this chg reads schema_version 1; upgrade chg or fix the number".into(),
