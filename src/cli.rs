@@ -227,10 +227,6 @@ pub enum Command {
     ///
     /// Example: `chg metrics --month 2026-11 --explain`
     Metrics(MetricsArgs),
-    /// Generate a synthetic store with years of backdated history, for trying chg and benchmarks.
-    ///
-    /// Example: `chg demo --records 2000 --out /tmp/chg-demo`
-    Demo(DemoArgs),
 }
 
 #[derive(Debug, Args)]
@@ -281,22 +277,6 @@ pub struct MetricsArgs {
     /// Walk the whole history instead of extending the cache in `.git/chg/`.
     #[arg(long)]
     pub no_cache: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct DemoArgs {
-    /// How many change records to generate.
-    #[arg(long, default_value_t = 200)]
-    pub records: usize,
-    /// The folder to create the repository in (must not exist, or be empty).
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-    /// The seed of the random choices; the same seed gives the same repository.
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
-    /// Commits per record on average, counting unrelated commits (default 5).
-    #[arg(long, default_value_t = 5)]
-    pub commits_per_record: usize,
 }
 
 #[derive(Debug, Args)]

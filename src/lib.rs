@@ -44,7 +44,6 @@ pub mod yaml_writer;
 pub mod action;
 pub mod approval;
 pub mod attention;
-pub mod demo;
 pub mod field_diff;
 pub mod files;
 pub mod history;

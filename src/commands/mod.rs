@@ -7,7 +7,6 @@ mod check;
 mod close;
 mod complete;
 mod completions;
-mod demo;
 mod edit;
 mod emergency;
 mod fail;
@@ -70,6 +69,5 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::Status(args) => status::run(&args, app),
         Command::Log(args) => log::run(&args, app),
         Command::Metrics(args) => metrics::run(&args, app),
-        Command::Demo(args) => demo::run(&args, app),
     }
 }
