@@ -28,7 +28,7 @@ use crate::rule::Rule;
 mod freeze;
 mod window;
 
-pub use freeze::{cab_approved, cab_quorum, describe_allow, freeze_allows};
+pub use freeze::{cab_quorum, describe_allow, freeze_allows};
 pub use window::{days, describe_rule, fits, occurrence, span, zone};
 
 /// The kinds of problem the calendar finds, named like the rules of `chg check`.
@@ -146,11 +146,6 @@ pub fn problems_for(record: &Record, others: &[&Record], policy: &Policy) -> Vec
     }
     sort(&mut out);
     out
-}
-
-/// Returns true when any problem would make scheduling the change refused: a freeze it is not allowed in.
-pub fn refuses(problems: &[Problem]) -> bool {
-    problems.iter().any(|p| p.kind == ProblemKind::FreezeConflict)
 }
 
 fn sort(problems: &mut [Problem]) {

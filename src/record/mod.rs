@@ -382,11 +382,6 @@ pub struct Cancellation {
 }
 
 impl Record {
-    /// Returns the year and number of the id, when it is well formed.
-    pub fn id_parts(&self) -> Option<(i32, u32)> {
-        crate::id::parse(&self.id)
-    }
-
     /// Returns the approvals with decision `approved`.
     pub fn granted_approvals(&self) -> impl Iterator<Item = &Approval> {
         self.approvals.iter().filter(|a| a.decision == Decision::Approved)

@@ -571,7 +571,13 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -> Result<Re
         if matches!(step, Step::Approve(_)) || reached(Step::Finish) {
             for (who, role, hours) in [(CAROL, Role::Ciso, 3), (DAVE, Role::Cto, 4)] {
                 let comment = Some("confirmed in writing".to_string());
-                r.add_approval(&person(who), role, Method::Written, p.start + Duration::hours(hours), comment)?;
+                r.add_approval(
+                    &person(who),
+                    role,
+                    Method::Written,
+                    p.start + Duration::hours(hours),
+                    comment,
+                )?;
             }
         }
     } else {
