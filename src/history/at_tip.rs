@@ -34,7 +34,7 @@ impl AtTip {
         let policy = policy_at(store, tip)?;
         let incomplete = history.incomplete.clone();
         let (mut changes, facts, unparsed) = history.into_current();
-        attach_deadlines(store, tip, &policy, &mut changes)?;
+        attach_deadlines(store, tip, &policy, &facts, &mut changes)?;
         Ok(AtTip {
             changes,
             facts,
@@ -70,7 +70,13 @@ pub fn metrics_at_head(
 /// Judges the deadlines of each emergency change on its whole record at
 /// `tip`, as `chg check` does: the history keeps only a summary of each
 /// record, and emergencies are few, so only their files are read again.
-fn attach_deadlines(store: &Store, tip: ObjectId, policy: &Policy, changes: &mut [Change]) -> Result<()> {
+fn attach_deadlines(
+    store: &Store,
+    tip: ObjectId,
+    policy: &Policy,
+    facts: &BTreeMap<String, Facts>,
+    changes: &mut [Change],
+) -> Result<()> {
     let repo = store.repo();
     let prefix = store.prefix();
     for change in changes
@@ -96,7 +102,10 @@ fn attach_deadlines(store: &Store, tip: ObjectId, policy: &Policy, changes: &mut
         let Some(blob) = blob else { continue };
         // A file that does not parse is reported by `chg check`; its deadlines stay unjudged.
         if let Ok(parsed) = crate::document::parse::<crate::record::Record>(&repo.blob_text(blob)?) {
-            change.emergency = crate::rules::emergency_deadlines(&parsed.value, policy);
+            let times = facts
+                .get(&change.id)
+                .map_or(&[][..], |f| f.implausible_times.as_slice());
+            change.emergency = crate::rules::emergency_deadlines_judged(&parsed.value, policy, times);
         }
     }
     Ok(())

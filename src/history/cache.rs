@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
+use crate::git::Repo;
+
 use super::snapshot::{fnv, Fnv};
 use super::History;
-use crate::git::Repo;
 
 /// The cache file's first line: a version, the repository it belongs to, and
 /// a checksum of the rest of the file, which is the history as JSON.
@@ -23,7 +24,8 @@ struct CacheHeader {
 }
 
 // 4: snapshots list the approvers who must commit their own approval.
-const CACHE_VERSION: u32 = 5;
+// 6: facts count from evidence times; snapshots keep the times records state.
+const CACHE_VERSION: u32 = 6;
 
 pub(super) struct Cache;
 

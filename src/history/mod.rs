@@ -22,6 +22,7 @@ pub use snapshot::Snapshot;
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Context as _, Result};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::git::{Commit, FileChange, ObjectId, Repo};
@@ -62,6 +63,9 @@ pub struct History {
     pub incomplete: Option<String>,
     pub commits: usize,
     pub commits_touching: usize,
+    /// The evidence time of `tip`, to continue the next walk from.
+    #[serde(default)]
+    pub tip_evidence: Option<DateTime<Utc>>,
 }
 
 /// How a history was obtained, for `--explain` and the benchmark.
@@ -96,12 +100,24 @@ impl History {
                 }
             }
         }
-        let from_cache = hide.is_some();
-        let before = start.commits;
+        let mut from_cache = hide.is_some();
+        let mut before = start.commits;
         let mut history = start;
         if hide != Some(tip) {
-            let (walked, stats) = walk_pipelined(repo, tip, hide, history)?;
+            let (mut walked, mut stats) = walk_pipelined(repo, tip, hide, history)?;
+            if stats.off_chain && hide.is_some() {
+                // The cached tip is not on the tip's first parents (a branch
+                // merged into another): facts it holds may count from the
+                // wrong commits, so the history is walked afresh.
+                let fresh = History {
+                    prefix: prefix.to_string(),
+                    ..History::default()
+                };
+                (walked, stats) = walk_pipelined(repo, tip, None, fresh)?;
+                (from_cache, before) = (false, 0);
+            }
             history = walked;
+            history.tip_evidence = stats.tip_evidence;
             history.commits += stats.commits;
             history.commits_touching += stats.commits_touching;
             if stats.incomplete.is_some() {
@@ -143,9 +159,10 @@ impl History {
     /// `texts` holds the text of every changed blob that is not the latest
     /// version this history holds for its path.
     pub fn apply(&mut self, texts: &[(ObjectId, String)], meta: &Commit, changes: &[FileChange]) -> Result<()> {
+        // Facts count from when history received them (`Commit::evidence_time`).
         let stamp = Stamp {
             commit: meta.id,
-            at: meta.time,
+            at: meta.evidence_time,
             by: meta.author.email().to_lowercase(),
         };
         let mut versions = Vec::new();
@@ -211,6 +228,17 @@ impl History {
                     if n.post_review_done && !old.as_ref().is_some_and(|o| o.post_review_done) {
                         earliest(&mut f.post_review, &stamp);
                     }
+                    let had_times = old.as_ref().map(|o| o.times.as_slice()).unwrap_or(&[]);
+                    for (key, stated) in n.times.iter().filter(|t| !had_times.contains(t)) {
+                        if !crate::rules::history::plausible(*stated, meta.evidence_time) {
+                            f.implausible_times.push(crate::rules::history::TimeEvidence {
+                                key: key.clone(),
+                                stated: *stated,
+                                evidence: meta.evidence_time,
+                                commit: meta.id,
+                            });
+                        }
+                    }
                     if let Some(o) = &old {
                         // Sending the change back with the edit starts a new round; it is no edit after approval.
                         let sent_back = matches!(n.status, Some(Status::Submitted | Status::Draft));
@@ -272,6 +300,7 @@ fn walk_pipelined(
     // The latest blob of each path, as the parsing thread will hold it, so
     // that only blobs it has not summarised are read and sent.
     let prefix = history.prefix.clone();
+    let history_seed = history.tip_evidence;
     let mut latest: HashMap<String, ObjectId> = history
         .files
         .iter()
@@ -286,7 +315,8 @@ fn walk_pipelined(
             Ok(history)
         });
         let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
-        let walked = repo.walk_changes(tip, hide, &prefix, &year_dirs(&prefix), &mut |meta, changes| {
+        let seed = hide.and(history_seed);
+        let walked = repo.walk_changes_from(tip, hide, seed, &prefix, &year_dirs(&prefix), &mut |meta, changes| {
             progress.add(1);
             let changes: Vec<FileChange> = changes
                 .iter()

@@ -25,6 +25,9 @@ pub struct Snapshot {
     pub own_commit: Vec<String>,
     pub written: bool,
     pub post_review_done: bool,
+    /// The times deadlines and metrics read, by dotted key (as the gate names them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub times: Vec<(String, DateTime<Utc>)>,
     /// The metric fields; `None` when this version does not parse.
     pub change: Option<Change>,
 }
@@ -53,6 +56,7 @@ struct SlimPlan {
 #[derive(Deserialize)]
 struct SlimApproval {
     approver: Option<String>,
+    at: Option<DateTime<Utc>>,
     decision: Option<Decision>,
     method: Option<Method>,
 }
@@ -75,6 +79,7 @@ struct SlimRollback {
 
 #[derive(Deserialize)]
 struct SlimEmergency {
+    documented_at: Option<DateTime<Utc>>,
     post_review: Option<SlimPostReview>,
 }
 
@@ -168,6 +173,31 @@ impl Snapshot {
             .as_ref()
             .and_then(|e| e.post_review.as_ref())
             .is_some_and(|p| p.completed_at.is_some());
+        // The keys are those of `rules::history::written_times`, which the gate reads from whole records.
+        let mut times = Vec::new();
+        let mut time = |key: String, t: Option<DateTime<Utc>>| {
+            if let Some(t) = t {
+                times.push((key, t));
+            }
+        };
+        for (i, a) in slim.approvals.iter().enumerate() {
+            time(format!("approvals[{i}].at"), a.at);
+        }
+        if let Some(i) = &slim.implementation {
+            time("implementation.started_at".into(), i.started_at);
+            time("implementation.finished_at".into(), i.finished_at);
+        }
+        for (i, b) in slim.rollbacks.iter().enumerate() {
+            time(format!("rollbacks[{i}].started_at"), b.started_at);
+            time(format!("rollbacks[{i}].restored_at"), b.restored_at);
+        }
+        if let Some(e) = &slim.emergency {
+            time("emergency.documented_at".into(), e.documented_at);
+            time(
+                "emergency.post_review.completed_at".into(),
+                e.post_review.as_ref().and_then(|p| p.completed_at),
+            );
+        }
         let change = slim.classification.map(|classification| {
             let implementation = slim.implementation.as_ref();
             Change {
@@ -198,6 +228,7 @@ impl Snapshot {
             own_commit,
             written,
             post_review_done,
+            times,
             change,
         }
     }
