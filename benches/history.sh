@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Benchmark of the history engine against git itself, on synthetic stores
-# made by `chg demo`. Not part of CI. Prints a markdown table per store.
+# made by `chg-demo`. Not part of CI. Prints a markdown table per store.
 #
 #   cargo build --release
 #   benches/history.sh                 # 2,000 records / ~10,000 commits
 #   benches/history.sh 2000 20000      # and 20,000 records / ~100,000 commits
 #
-# Environment: CHG (the binary, default target/release/chg), WORK (where the
+# Environment: CHG (the binary, default target/release/chg), CHG_DEMO (the
+# generator, default target/release/chg-demo), WORK (where the
 # stores are kept between runs, default /tmp/chg-bench), RUNS (default 3;
 # the table shows medians). Needs git, GNU time (/usr/bin/time; `apt-get
 # install time`) and python3 with PyYAML (for the parse baseline).
@@ -14,6 +15,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CHG="${CHG:-$ROOT/target/release/chg}"
+CHG_DEMO="${CHG_DEMO:-$ROOT/target/release/chg-demo}"
 WORK="${WORK:-/tmp/chg-bench}"
 RUNS="${RUNS:-3}"
 SIZES=("$@")
@@ -56,7 +58,7 @@ for N in "${SIZES[@]}"; do
   STORE="$WORK/store-$N"
   if [ ! -d "$STORE/.git" ]; then
     rm -rf "$STORE"
-    /usr/bin/time -f "%e %M" -o "$WORK/gen.out" "$CHG" demo --records "$N" --out "$STORE" --seed 1
+    /usr/bin/time -f "%e %M" -o "$WORK/gen.out" "$CHG_DEMO" --records "$N" --out "$STORE" --seed 1
     read -r GEN_T GEN_M < "$WORK/gen.out"
     echo "generated $N records in ${GEN_T}s (peak $((GEN_M / 1024)) MB)"
   fi

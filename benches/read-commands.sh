@@ -3,7 +3,7 @@
 # scale benchmark (issue: 100,000 records / 500,000 commits). Not part of CI.
 #
 #   cargo build --release
-#   target/release/chg demo --records 100000 --out /tmp/chg-scale/store-100000
+#   target/release/chg-demo --records 100000 --out /tmp/chg-scale/store-100000
 #   benches/read-commands.sh /tmp/chg-scale/store-100000
 #
 # Environment: CHG (default target/release/chg), RUNS (default 1; the table

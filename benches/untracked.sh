@@ -9,7 +9,7 @@
 # The repository is written with `git fast-import` (seconds, not minutes):
 # every commit changes one file, 60 % under src/, 10 % deploy/*.yaml, 30 %
 # docs/; every third commit names a change in a `Change:` trailer. The store
-# is a small `chg demo` store. Both sides read the same commits: those that
+# is a small `chg-demo` store. Both sides read the same commits: those that
 # touch the production paths, with their `Change` trailer.
 #
 # Environment: CHG (the binary, default target/release/chg), WORK (kept
@@ -19,6 +19,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CHG="${CHG:-$ROOT/target/release/chg}"
+CHG_DEMO="${CHG_DEMO:-$ROOT/target/release/chg-demo}"
 WORK="${WORK:-/tmp/chg-bench}"
 RUNS="${RUNS:-3}"
 N="${1:-100000}"
@@ -56,7 +57,7 @@ if [ ! -d "$APP/.git" ]; then
 fi
 if [ ! -d "$STORE/.git" ]; then
   rm -rf "$STORE"
-  "$CHG" demo --records 200 --out "$STORE" --seed 1 > /dev/null
+  "$CHG_DEMO" --records 200 --out "$STORE" --seed 1 > /dev/null
 fi
 
 declare -A TIME MEM

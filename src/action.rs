@@ -304,6 +304,59 @@ pub fn parse_when(flag: &str, text: &str, now: DateTime<Utc>) -> Result<DateTime
     crate::timearg::parse_time(flag, text)
 }
 
+/// Creates a new record with the next free id under the store lock and
+/// commits it as `chg: new ID (DETAIL)` unless `--no-commit`; returns it and its shown path.
+pub fn create(
+    app: &App,
+    store: &Store,
+    actor: &Actor,
+    record: Record,
+    year: i32,
+    detail: &str,
+) -> Result<(Record, String)> {
+    let _lock = store.lock()?;
+    if !app.args.no_commit {
+        store.repo().ensure_clean_state()?;
+    }
+    let (record, path) = store.create_record(year, record)?;
+    let shown = store.display(&path);
+    if !app.args.no_commit {
+        let message = format!("chg: new {} ({detail})", record.id);
+        if let Err(err) = store.commit(&[path.as_path()], &message, actor) {
+            return Err(err.context(format!(
+                "{} was written but not committed; commit it yourself or run `git checkout -- {shown}` to drop it",
+                record.id
+            )));
+        }
+    }
+    Ok((record, shown))
+}
+
+/// Prints on stderr the problems of a change's window at the moment it is
+/// scheduled (`chg new --window-start/--window-end`, `chg schedule`), and
+/// refuses a freeze it is not allowed in (exit 1). `others` are the store's
+/// records; the change itself is skipped among them by id.
+pub fn warn_or_refuse(record: &Record, others: &[&Record], policy: &Policy, quiet: bool) -> Result<()> {
+    let problems = crate::calendar::problems_for(record, others, policy);
+    let mut refusal = None;
+    for p in &problems {
+        if p.kind == crate::calendar::ProblemKind::FreezeConflict {
+            refusal.get_or_insert(p);
+        } else if !quiet {
+            crate::render::eprint(&format!(
+                "warning[{}]: {}\n  hint: {}",
+                p.kind.rule(),
+                crate::render::visible(&p.message),
+                crate::render::visible(&p.hint)
+            ));
+        }
+    }
+    if let Some(p) = refusal {
+        return Err(Refusal::new(format!("{} [{}]", p.message, p.kind.rule()), p.hint.clone()).into());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,12 +22,30 @@ pub struct Item {
     /// When it is due, if there is a deadline.
     pub due: Option<DateTime<Utc>>,
     pub overdue: bool,
+    /// For an approval that waits with no deadline: since when it waits (the
+    /// change's creation), which the weekly report shows instead of a due date.
+    #[serde(skip)]
+    pub waiting_since: Option<DateTime<Utc>>,
 }
 
 /// Lists what needs action, most urgent first.
 pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Item> {
     let mut items = Vec::new();
     for r in records {
+        if r.status == Status::Submitted && r.classification != Classification::Standard {
+            let state = approval_status(r, policy);
+            if !state.satisfied {
+                items.push(Item {
+                    id: r.id.clone(),
+                    title: r.title.clone(),
+                    what: format!("approval pending: needs {}", state.missing.join(", or ")),
+                    who: approvers(r, policy),
+                    due: None,
+                    overdue: false,
+                    waiting_since: Some(r.created_at),
+                });
+            }
+        }
         let mut add = |what: String, who: Vec<String>, due: Option<DateTime<Utc>>| {
             items.push(Item {
                 id: r.id.clone(),
@@ -36,20 +54,11 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
                 who,
                 due,
                 overdue: due.is_some_and(|d| now > d),
+                waiting_since: None,
             });
         };
         let requester = vec![r.requested_by.email().to_string()];
         let emergency = r.classification == Classification::Emergency;
-        if r.status == Status::Submitted && r.classification != Classification::Standard {
-            let state = approval_status(r, policy);
-            if !state.satisfied {
-                add(
-                    format!("approval pending: needs {}", state.missing.join(", or ")),
-                    approvers(r, policy),
-                    None,
-                );
-            }
-        }
         if emergency && !lifecycle::implemented(r.status) && !matches!(r.status, Status::Cancelled | Status::Rejected) {
             let state = approval_status(r, policy);
             if !state.satisfied {

@@ -17,12 +17,8 @@ use crate::store::{record_id, Store};
 /// Times records state that are implausible against when history received them, by record id.
 pub type Times = std::collections::BTreeMap<String, Vec<history::TimeEvidence>>;
 
-/// Runs the history rules over the commits in `base..HEAD` (from their merge base).
-pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
-    Ok(check_branch_times(store, base_rev)?.0)
-}
-
-/// [`check_branch`], also returning the times the branch's commits wrote
+/// Runs the history rules over the commits in `base..HEAD` (from their merge
+/// base), also returning the times the branch's commits wrote
 /// that are implausible against their evidence time, for the deadline rules.
 pub fn check_branch_times(store: &Store, base_rev: &str) -> Result<(Vec<Finding>, Times)> {
     let repo = store.repo();

@@ -3,7 +3,7 @@
 use anyhow::{anyhow, Result};
 use dialoguer::{Confirm, Input, Select};
 
-use crate::commands::NewFields as Fields;
+use crate::draft::Draft;
 use crate::policy::Policy;
 use crate::record::{Classification, Level, RollbackKind, Strategy, TestState};
 
@@ -76,7 +76,7 @@ pub fn confirm(prompt: &str, default: bool) -> Result<bool> {
 }
 
 /// Asks, in order, for every field of a new record the flags left out.
-pub fn new_record(f: &mut Fields, policy: &Policy) -> Result<()> {
+pub fn new_record(f: &mut Draft, policy: &Policy) -> Result<()> {
     if f.title.is_none() {
         f.title = text("Title", false)?;
     }

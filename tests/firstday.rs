@@ -90,8 +90,8 @@ fn every_demo_store_passes_check_with_no_error_years_ahead() {
     let dir = tempfile::tempdir().unwrap();
     for seed in ["42", "11"] {
         let out = dir.path().join(format!("seed-{seed}"));
-        let made = assert_cmd::Command::new(env!("CARGO_BIN_EXE_chg"))
-            .args(["demo", "--records", "700", "--seed", seed, "--out"])
+        let made = assert_cmd::Command::new(env!("CARGO_BIN_EXE_chg-demo"))
+            .args(["--records", "700", "--seed", seed, "--out"])
             .arg(&out)
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("HOME", dir.path())

@@ -259,7 +259,19 @@ fn color_follows_the_choice_and_no_color() {
 /// Runs `chg` on a pseudo-terminal (stdout and stderr both on it) and returns
 /// what it printed up to and including `last`, the end of its output.
 fn on_terminal(dir: &std::path::Path, home: &std::path::Path, args: &[&str], delay_ms: &str, last: &str) -> String {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chg"));
+    on_terminal_of(env!("CARGO_BIN_EXE_chg"), dir, home, args, delay_ms, last)
+}
+
+/// Runs `program` (chg or chg-demo) on a pseudo-terminal until it prints `last`.
+fn on_terminal_of(
+    program: &str,
+    dir: &std::path::Path,
+    home: &std::path::Path,
+    args: &[&str],
+    delay_ms: &str,
+    last: &str,
+) -> String {
+    let mut cmd = std::process::Command::new(program);
     cmd.current_dir(dir).args(args);
     isolate(&mut cmd, home);
     cmd.env("TERM", "xterm").env("CHG_PROGRESS_DELAY_MS", delay_ms);
@@ -280,10 +292,11 @@ fn long_history_walks_show_progress_on_a_terminal_only() {
     let out = dir.path().join("store");
     let out_arg = out.to_string_lossy().into_owned();
     // With no delay, every walk counts as long.
-    let printed = on_terminal(
+    let printed = on_terminal_of(
+        env!("CARGO_BIN_EXE_chg-demo"),
         dir.path(),
         home.path(),
-        &["demo", "--records", "40", "--seed", "3", "--out", &out_arg],
+        &["--records", "40", "--seed", "3", "--out", &out_arg],
         "0",
         "Created",
     );

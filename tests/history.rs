@@ -444,7 +444,7 @@ fn default_period_is_the_last_full_month_and_explain_lists_the_records() {
         "{out}"
     );
     assert!(
-        out.contains("CHG-2026-0002 rollback 1: 15 min, simple RTO 15m, missed"),
+        out.contains("CHG-2026-0002 rollback 1: 15 min, simple RTO 15 min, missed"),
         "{out}"
     );
     assert!(out.contains("CHG-2026-0004: first commit 2026-10-14 09:00"), "{out}");
@@ -711,8 +711,8 @@ fn demo_generates_a_valid_deterministic_store_with_history() {
     let dir = tempfile::tempdir().unwrap();
     let run = |name: &str| {
         let out = dir.path().join(name);
-        let o = assert_cmd::Command::new(env!("CARGO_BIN_EXE_chg"))
-            .args(["demo", "--records", "120", "--seed", "7", "--out"])
+        let o = assert_cmd::Command::new(env!("CARGO_BIN_EXE_chg-demo"))
+            .args(["--records", "120", "--seed", "7", "--out"])
             .arg(&out)
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("HOME", dir.path())

@@ -549,13 +549,13 @@ fn a_rollback_over_its_rto_is_recorded_and_warned() {
     assert_committed(&repo, JANE, "chg: rollback CHG-2026-0001 (error-rate)");
     assert!(
         run.stdout
-            .contains("rolled back (error-rate, simple) in 30 min; RTO 15m"),
+            .contains("rolled back (error-rate, simple) in 30 min; RTO 15 min"),
         "{}",
         run.stdout
     );
     assert!(
         run.stderr
-            .contains("warning[rto-exceeded]: the rollback took 30 min, over the 15m RTO of a simple rollback"),
+            .contains("warning[rto-exceeded]: the rollback took 30 min, over the 15 min RTO of a simple rollback"),
         "{}",
         run.stderr
     );
@@ -636,7 +636,7 @@ fn a_rollback_over_its_rto_is_recorded_and_warned() {
 fn a_rollback_within_its_rto_has_no_warning() {
     let (repo, run) = rolled_back("12:35", &["--smoke-tests", "passed", "--monitored-minutes", "30"]);
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
-    assert!(run.stdout.contains("in 10 min; RTO 15m"), "{}", run.stdout);
+    assert!(run.stdout.contains("in 10 min; RTO 15 min"), "{}", run.stdout);
     assert!(repo.read(FILE).contains("  restored_at: \"2026-11-25T12:45:00Z\"\n"));
     assert!(repo.read(FILE).contains("  rto_exceeded: false\n"));
 }

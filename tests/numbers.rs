@@ -163,7 +163,7 @@ fn targets_are_strict_as_the_guide_prints_them() {
     assert!(report.contains("< 5.0 %") && report.contains("> 95.0 %"), "{report}");
     // The rule and the rollback command agree: exactly 15 minutes is not under the RTO.
     let check = repo.chg(&["check", "--format", "json"]).stdout;
-    assert!(check.contains("took 15 min, not under the 15m RTO"), "{check}");
+    assert!(check.contains("took 15 min, not under the 15 min RTO"), "{check}");
 }
 
 #[test]

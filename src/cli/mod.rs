@@ -254,10 +254,6 @@ pub enum Command {
     ///
     /// Example: `chg man --dir ~/.local/share/man`
     Man(ManArgs),
-    /// Generate a synthetic store with years of backdated history, for trying chg and benchmarks.
-    ///
-    /// Example: `chg demo --records 2000 --out /tmp/chg-demo`
-    Demo(DemoArgs),
 }
 
 /// What a command prints text lines in, and nothing else.
@@ -293,7 +289,7 @@ impl Command {
             Command::Report(_) => &[Table, Markdown, Json, Html],
             // The schemas are JSON Schema documents.
             Command::Schema(_) => &[Json],
-            Command::Init(_) | Command::Completions(_) | Command::Man(_) | Command::Demo(_) => TEXT,
+            Command::Init(_) | Command::Completions(_) | Command::Man(_) => TEXT,
         }
     }
 
@@ -327,7 +323,6 @@ impl Command {
             Command::Schema(_) => "schema",
             Command::Completions(_) => "completions",
             Command::Man(_) => "man",
-            Command::Demo(_) => "demo",
             Command::Report(args) => {
                 return format!(
                     "report {}",

@@ -1,4 +1,4 @@
-//! The arguments of the setup commands: init, schema, completions, man, demo.
+//! The arguments of the setup commands: init, schema, completions, man.
 
 use std::path::PathBuf;
 
@@ -58,20 +58,4 @@ pub struct ManArgs {
     /// Write every page into DIR/man1 (created if missing) instead of printing `chg.1`.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
-}
-
-#[derive(Debug, Args)]
-pub struct DemoArgs {
-    /// How many change records to generate.
-    #[arg(long, default_value_t = 200)]
-    pub records: usize,
-    /// The folder to create the repository in (must not exist, or be empty).
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-    /// The seed of the random choices; the same seed gives the same repository.
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
-    /// Commits per record on average, counting unrelated commits (default 5).
-    #[arg(long, default_value_t = 5)]
-    pub commits_per_record: usize,
 }

@@ -340,28 +340,3 @@ fn markdown(from: NaiveDate, to: NaiveDate, freezes: &[&Freeze], planned: &[&Rec
     out.push_str(&format!("\n{}\n", summary(planned.len(), problems)));
     out
 }
-
-/// Prints on stderr the problems of a change's window at the moment it is
-/// scheduled (`chg new --window-start/--window-end`, `chg schedule`), and
-/// refuses a freeze it is not allowed in (exit 1). `others` are the store's
-/// records; the change itself is skipped among them by id.
-pub fn warn_or_refuse(record: &Record, others: &[&Record], policy: &crate::policy::Policy, quiet: bool) -> Result<()> {
-    let problems = calendar::problems_for(record, others, policy);
-    let mut refusal = None;
-    for p in &problems {
-        if p.kind == calendar::ProblemKind::FreezeConflict {
-            refusal.get_or_insert(p);
-        } else if !quiet {
-            crate::render::eprint(&format!(
-                "warning[{}]: {}\n  hint: {}",
-                p.kind.rule(),
-                crate::render::visible(&p.message),
-                crate::render::visible(&p.hint)
-            ));
-        }
-    }
-    if let Some(p) = refusal {
-        return Err(crate::error::Refusal::new(format!("{} [{}]", p.message, p.kind.rule()), p.hint.clone()).into());
-    }
-    Ok(())
-}

@@ -107,10 +107,10 @@ fn load_templates(store: &Store, findings: &mut Vec<Finding>) -> BTreeMap<String
     };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
-    for path in paths
-        .iter()
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-    {
+    for path in paths.iter().filter(|p| {
+        p.file_name()
+            .is_some_and(|n| crate::store::is_yaml_name(&n.to_string_lossy()))
+    }) {
         let file = store.display(path);
         let parsed = document::read_text(path).and_then(|t| document::parse::<crate::template::Template>(&t));
         match parsed {
@@ -200,7 +200,7 @@ pub fn from_file_error(fe: &FileError) -> Finding {
 fn print(findings: &[Finding], format: Format, app: &App, checked: usize) -> Result<()> {
     let text = match format {
         Format::Json => format!("{}\n", crate::render::json(findings)?),
-        Format::Github => findings.iter().map(github).collect(),
+        Format::Github => findings.iter().map(crate::github::finding).collect(),
         _ => {
             let mut out = String::new();
             for f in findings {
@@ -242,36 +242,4 @@ fn print(findings: &[Finding], format: Format, app: &App, checked: usize) -> Res
         );
     }
     Ok(())
-}
-
-/// Formats a GitHub Actions workflow command for one finding.
-fn github(f: &Finding) -> String {
-    let level = match f.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    // Control characters from a record are shown, not sent; the one line
-    // break between message and hint is the format's own.
-    let visible = crate::render::visible;
-    let message = if f.hint.is_empty() {
-        visible(&f.message).into_owned()
-    } else {
-        format!("{}\n{}", visible(&f.message), visible(&f.hint))
-    };
-    format!(
-        "::{level} file={},line={},col={},title={}::{}\n",
-        escape_property(&visible(&f.file)),
-        f.line,
-        f.column,
-        escape_property(f.rule.id()),
-        escape_data(&message)
-    )
-}
-
-pub(super) fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
-
-pub(super) fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }

@@ -7,6 +7,7 @@ use chrono::Datelike;
 
 use crate::cli::{Format, NewArgs};
 use crate::context::App;
+use crate::draft::Draft;
 use crate::error::Refusal;
 use crate::policy::Policy;
 use crate::record::{Classification, Criterion, Emergency, Level, Method, Role};
@@ -24,7 +25,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
         eprint!("{}", whom_to_call(&policy));
     }
     let ask = app.interactive;
-    let mut fields = super::NewFields::from_args(&args, None)?;
+    let mut fields = Draft::from_args(&args, None)?;
     fields.classification = Some(Classification::Emergency);
     fields.impact.get_or_insert(Level::High);
     fields.likelihood.get_or_insert(Level::Medium);
@@ -125,7 +126,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
         record.add_approval(&approver, role, Method::Verbal, at, None)?;
     }
     let detail = format!("emergency: {}", record.title);
-    let (record, shown) = super::new::create_committed(app, &store, &actor, record, now.year(), &detail)?;
+    let (record, shown) = action::create(app, &store, &actor, record, now.year(), &detail)?;
     match app.format {
         Format::Json => crate::render::print(&format!("{}\n", crate::render::json_line(&record)?))?,
         _ if app.args.quiet => {}

@@ -216,13 +216,7 @@ fn print(verdict: &Verdict, format: Format, app: &App) -> Result<()> {
                 verdict
                     .reasons
                     .iter()
-                    .map(|r| {
-                        format!(
-                            "::error title={}::{}\n",
-                            super::check::escape_property(&format!("chg gate {id}: {}", r.rule)),
-                            super::check::escape_data(&r.message)
-                        )
-                    })
+                    .map(|r| crate::github::error(&format!("chg gate {id}: {}", r.rule), &r.message))
                     .collect()
             }
         }

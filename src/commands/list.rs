@@ -34,9 +34,6 @@ pub fn listing_date(r: &Record) -> DateTime<Utc> {
 
 /// Prints the records that pass the filters, oldest first.
 pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
-    if args.attention {
-        return super::status::run(&Default::default(), app);
-    }
     // A table is for a terminal; into a pipe each record is one line
     // (`App` resolves the default so), and `grep` and `cut` see whole records.
     let format = app.format;

@@ -52,7 +52,7 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
     let trailer = store.policy()?.change_trailer;
     let mut linked: Vec<CodeCommit> = Vec::new();
     let mut repos = vec![(".".to_string(), crate::git::Repo::discover(repo.workdir())?, tip)];
-    for (label, other) in super::untracked::repos(&store, &args.repos)?
+    for (label, other) in crate::code_repos::repos(&store, &args.repos)?
         .into_iter()
         .filter(|_| !args.repos.is_empty())
     {
@@ -65,7 +65,7 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
         // its folder is not entered, so the walk reads only the other commits.
         let outside_store = |dir: &str| dir != prefix;
         let keep: &dyn Fn(&str) -> bool = if i == 0 { &outside_store } else { &all };
-        let commits = super::untracked::code_commits(r, label, *head, "", keep, None, &all, &trailer)?;
+        let commits = crate::code_repos::code_commits(r, label, *head, "", keep, None, &all, &trailer)?;
         linked.extend(
             commits
                 .into_iter()

@@ -1,12 +1,12 @@
 //! `chg metrics`: the guide's monthly table and the figures the history judges.
 
-use anyhow::{anyhow, bail, Result};
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use anyhow::{bail, Result};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::cli::{Format, MetricsArgs};
 use crate::context::App;
-use crate::history::{History, Source};
+use crate::history::{AtTip, Source};
 use crate::metrics::{self, value_text, Figure, Figures, Metric, Metrics, Period, Style, Table, Unit};
 use crate::policy::Policy;
 use crate::render::PushFmt as _;
@@ -20,30 +20,6 @@ struct Output<'a> {
     /// Record files at the tip that do not parse, left out of every figure.
     unparsed: &'a [String],
     metrics: &'a Figures,
-}
-
-/// Computes the metrics of several periods at HEAD from one walk of the history (for the reports).
-pub fn compute_at_head(
-    store: &crate::store::Store,
-    periods: &[Period],
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Vec<metrics::Metrics>> {
-    let repo = store.repo();
-    if repo.head_commit()?.is_none() {
-        bail!("the repository has no commits yet\n  hint: reports are computed from committed records; commit the store first");
-    }
-    let tip = repo.resolve("HEAD")?;
-    let (history, _) = History::build(repo, &store.prefix(), tip, false)?;
-    if let Some(why) = &history.incomplete {
-        crate::render::warn(&format!("warning: {why}; the history-judged figures may be wrong"));
-    }
-    let policy = policy_at(store, tip)?;
-    let (mut changes, facts, _) = history.into_current();
-    attach_deadlines(store, tip, &policy, &facts, &mut changes)?;
-    Ok(periods
-        .iter()
-        .map(|p| metrics::compute(&changes, &facts, &policy, *p, now))
-        .collect())
 }
 
 /// Prints the figures of the period.
@@ -64,11 +40,14 @@ pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
     } else {
         now
     };
-    let (history, source) = History::build(repo, &store.prefix(), tip, args.no_cache)?;
-    let policy = policy_at(&store, tip)?;
-    let incomplete = history.incomplete.clone();
-    let (mut changes, facts, unparsed) = history.into_current();
-    attach_deadlines(&store, tip, &policy, &facts, &mut changes)?;
+    let AtTip {
+        changes,
+        facts,
+        unparsed,
+        policy,
+        incomplete,
+        source,
+    } = AtTip::read(&store, tip, args.no_cache)?;
     let mut result = metrics::compute(&changes, &facts, &policy, period, judged_at);
     if let Some(why) = &incomplete {
         crate::render::warn(&format!("warning: {why}; the history-judged figures may be wrong"));
@@ -110,23 +89,8 @@ pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
 
 /// Resolves `--month` or `--from`/`--to`; the default is the last full month before `now`.
 fn period(args: &MetricsArgs, now: DateTime<Utc>) -> Result<Period> {
-    let month_start = |y: i32, m: u32| -> Result<DateTime<Utc>> {
-        let d = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(|| anyhow!("no such month {y}-{m:02}"))?;
-        Ok(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()))
-    };
-    let next = |y: i32, m: u32| if m == 12 { (y + 1, 1) } else { (y, m + 1) };
     if let Some(text) = &args.month {
-        let bad = || anyhow!("`--month {text}` is not a month\n  hint: write it like `2026-11`");
-        let (y, m) = text.trim().split_once('-').ok_or_else(bad)?;
-        let (y, m): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-        if !(1..=12).contains(&m) {
-            return Err(bad());
-        }
-        let (ny, nm) = next(y, m);
-        return Ok(Period {
-            from: month_start(y, m)?,
-            to: month_start(ny, nm)?,
-        });
+        return Period::parse_month(text);
     }
     if let (Some(from), Some(to)) = (&args.from, &args.to) {
         let from = crate::timearg::parse_time("--from", from)?;
@@ -136,73 +100,7 @@ fn period(args: &MetricsArgs, now: DateTime<Utc>) -> Result<Period> {
         }
         return Ok(Period { from, to });
     }
-    let (y, m) = if now.month() == 1 {
-        (now.year() - 1, 12)
-    } else {
-        (now.year(), now.month() - 1)
-    };
-    Ok(Period {
-        from: month_start(y, m)?,
-        to: month_start(now.year(), now.month())?,
-    })
-}
-
-/// Reads the policy as committed at `tip` (every default when there is none).
-/// Judges the deadlines of each emergency change on its whole record at
-/// `tip`, as `chg check` does: the history keeps only a summary of each
-/// record, and emergencies are few, so only their files are read again.
-fn attach_deadlines(
-    store: &crate::store::Store,
-    tip: crate::git::ObjectId,
-    policy: &Policy,
-    facts: &std::collections::BTreeMap<String, metrics::Facts>,
-    changes: &mut [metrics::Change],
-) -> Result<()> {
-    let repo = store.repo();
-    let prefix = store.prefix();
-    for change in changes
-        .iter_mut()
-        .filter(|c| c.classification == crate::record::Classification::Emergency)
-    {
-        let year = change.id.split('-').nth(1).unwrap_or("");
-        let mut blob = None;
-        for ext in ["yaml", "yml"] {
-            let path = format!("{prefix}/{year}/{}.{ext}", change.id);
-            if let Some(b) = repo.blob_id_at(tip, &path)? {
-                blob = Some(b);
-                break;
-            }
-        }
-        if blob.is_none() {
-            blob = repo
-                .files_at(tip, &prefix)?
-                .into_iter()
-                .find(|(p, _)| crate::store::record_id(&prefix, p) == Some(change.id.as_str()))
-                .map(|(_, b)| b);
-        }
-        let Some(blob) = blob else { continue };
-        // A file that does not parse is reported by `chg check`; its deadlines stay unjudged.
-        if let Ok(parsed) = crate::document::parse::<crate::record::Record>(&repo.blob_text(blob)?) {
-            let times = facts
-                .get(&change.id)
-                .map_or(&[][..], |f| f.implausible_times.as_slice());
-            change.emergency = crate::rules::emergency_deadlines_judged(&parsed.value, policy, times);
-        }
-    }
-    Ok(())
-}
-
-fn policy_at(store: &crate::store::Store, tip: crate::git::ObjectId) -> Result<Policy> {
-    let path = format!("{}/policy.yaml", store.prefix());
-    let Some(blob) = store.repo().blob_id_at(tip, &path)? else {
-        return Ok(Policy::default());
-    };
-    let text = store.repo().blob_text(blob)?;
-    let parsed = crate::document::parse::<Policy>(&text).map_err(|error| crate::error::FileError {
-        file: format!("{path} at {tip}"),
-        error,
-    })?;
-    Ok(parsed.value)
+    Ok(Period::month_of(now.date_naive()).previous_month())
 }
 
 /// The target, value and status of a figure as `chg metrics` writes them.

@@ -1,33 +1,29 @@
 //! One file per subcommand, each with a `run`.
 
-mod check;
-mod completions;
-mod edit;
-mod init;
-mod list;
-mod new;
-mod renumber;
-mod report;
-
-pub use new::Fields as NewFields;
-mod calendar;
-mod schema;
-mod show;
-
 mod approve;
+mod calendar;
 mod cancel;
+mod check;
 mod close;
 mod complete;
-mod demo;
+mod completions;
+mod edit;
 mod emergency;
 mod fail;
 mod gate;
+mod init;
+mod list;
 mod log;
 pub mod metrics;
+mod new;
 mod reject;
+mod renumber;
+mod report;
 mod review;
 mod rollback;
 mod schedule;
+mod schema;
+mod show;
 mod start;
 mod status;
 mod submit;
@@ -42,8 +38,12 @@ use crate::context::App;
 pub fn dispatch(command: Command, app: &App) -> Result<u8> {
     match command {
         Command::Init(args) => init::run(&args, app),
+        // The quick form for an incident is its own command behind the flag.
+        Command::New(args) if args.emergency => emergency::run(*args, app),
         Command::New(args) => new::run(*args, app),
         Command::Show(args) => show::run(&args, app),
+        // `list --attention` is the status page.
+        Command::List(args) if args.attention => status::run(&Default::default(), app),
         Command::List(args) => list::run(&args, app),
         Command::Check(args) => check::run(&args, app),
         Command::Schema(args) => schema::run(&args, app),
@@ -69,6 +69,5 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::Status(args) => status::run(&args, app),
         Command::Log(args) => log::run(&args, app),
         Command::Metrics(args) => metrics::run(&args, app),
-        Command::Demo(args) => demo::run(&args, app),
     }
 }

@@ -3,22 +3,16 @@
 use anyhow::{anyhow, bail, Result};
 use chrono::Datelike;
 
+use crate::action;
 use crate::cli::{Format, NewArgs};
 use crate::context::App;
-use crate::error::Refusal;
-use crate::policy::Policy;
-use crate::record::{
-    Classification, Deployment, Justification, Level, Record, Risk, RollbackKind, RollbackPlan, Status, Strategy,
-    TestKind, TestState, Testing, Window,
-};
+use crate::draft::Draft;
+use crate::record::Record;
 use crate::template::Template;
-use crate::{timearg, wizard};
+use crate::wizard;
 
 /// Creates the record, commits it unless `--no-commit`, and prints its id.
 pub fn run(args: NewArgs, app: &App) -> Result<u8> {
-    if args.emergency {
-        return super::emergency::run(args, app);
-    }
     let store = app.store()?;
     let policy = store.policy()?;
     let templates = store.templates()?;
@@ -29,7 +23,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
         Some(name) => Some(find_template(name, &templates)?),
         None => None,
     };
-    let mut fields = Fields::from_args(&args, template)?;
+    let mut fields = Draft::from_args(&args, template)?;
     if app.interactive {
         wizard::new_record(&mut fields, &policy)?;
     }
@@ -37,45 +31,17 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     if record.window().is_some() {
         let (others, _) = store.load_all()?;
         let others: Vec<&Record> = others.iter().map(|l| &l.record).collect();
-        super::calendar::warn_or_refuse(&record, &others, &policy, app.args.quiet)?;
+        action::warn_or_refuse(&record, &others, &policy, app.args.quiet)?;
     }
 
     let detail = record.title.clone();
-    let (record, shown) = create_committed(app, &store, &actor, record, now.year(), &detail)?;
+    let (record, shown) = action::create(app, &store, &actor, record, now.year(), &detail)?;
     match app.format {
         Format::Json => crate::render::print(&format!("{}\n", crate::render::json_line(&record)?))?,
         _ if app.args.quiet => {}
         _ => crate::render::print(&format!("Created {} ({shown})\n", record.id))?,
     }
     Ok(0)
-}
-
-/// Creates a new record with the next free id under the store lock and
-/// commits it as `chg: new ID (DETAIL)` unless `--no-commit`; returns it and its shown path.
-pub fn create_committed(
-    app: &App,
-    store: &crate::store::Store,
-    actor: &crate::git::Actor,
-    record: Record,
-    year: i32,
-    detail: &str,
-) -> Result<(Record, String)> {
-    let _lock = store.lock()?;
-    if !app.args.no_commit {
-        store.repo().ensure_clean_state()?;
-    }
-    let (record, path) = store.create_record(year, record)?;
-    let shown = store.display(&path);
-    if !app.args.no_commit {
-        let message = format!("chg: new {} ({detail})", record.id);
-        if let Err(err) = store.commit(&[path.as_path()], &message, actor) {
-            return Err(err.context(format!(
-                "{} was written but not committed; commit it yourself or run `git checkout -- {shown}` to drop it",
-                record.id
-            )));
-        }
-    }
-    Ok((record, shown))
 }
 
 fn find_template<'a>(
@@ -99,235 +65,4 @@ fn find_template<'a>(
             };
             anyhow!("no template `{name}` in changes/templates/\n  hint: {hint}")
         })
-}
-
-/// The fields of a new record as they are gathered from flags, a template and prompts.
-#[derive(Debug, Default)]
-pub struct Fields {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub justification: Option<String>,
-    pub benefit: Option<String>,
-    pub classification: Option<Classification>,
-    pub impact: Option<Level>,
-    pub likelihood: Option<Level>,
-    pub priority: Option<Level>,
-    pub systems: Vec<String>,
-    pub services: Vec<String>,
-    pub customers_affected: Option<String>,
-    pub downtime: bool,
-    pub strategy: Option<Strategy>,
-    pub window_start: Option<chrono::DateTime<chrono::Utc>>,
-    pub window_end: Option<chrono::DateTime<chrono::Utc>>,
-    pub steps: Vec<String>,
-    pub rollback_plan: Option<String>,
-    pub rollback_kind: Option<RollbackKind>,
-    pub rollback_tested: Option<chrono::NaiveDate>,
-    pub testing: Testing,
-    pub template: Option<String>,
-    /// The prompts skip what a flag already gave.
-    pub asked: bool,
-}
-
-impl Fields {
-    /// Reads the flags, with a template's values under them.
-    pub fn from_args(args: &NewArgs, template: Option<(&str, &Template)>) -> Result<Fields> {
-        let mut f = Fields {
-            title: args.title.clone(),
-            description: args.description.clone(),
-            justification: args.justification.clone(),
-            benefit: args.benefit.clone(),
-            classification: args.classification,
-            impact: args.impact,
-            likelihood: args.likelihood,
-            priority: args.priority,
-            systems: args.systems.clone(),
-            services: args.services.clone(),
-            customers_affected: args.customers_affected.clone(),
-            downtime: args.downtime,
-            strategy: args.strategy,
-            window_start: args
-                .window_start
-                .as_deref()
-                .map(|t| timearg::parse_time("--window-start", t))
-                .transpose()?,
-            window_end: args
-                .window_end
-                .as_deref()
-                .map(|t| timearg::parse_time("--window-end", t))
-                .transpose()?,
-            steps: args.steps.clone(),
-            rollback_plan: args.rollback_plan.clone(),
-            rollback_kind: args.rollback_kind,
-            rollback_tested: args
-                .rollback_tested
-                .as_deref()
-                .map(|d| timearg::parse_date("--rollback-tested", d))
-                .transpose()?,
-            testing: parse_tests(&args.tests)?,
-            template: None,
-            asked: false,
-        };
-        if let Some((name, t)) = template {
-            if f.classification.is_some_and(|c| c != Classification::Standard) {
-                bail!("`--template` makes a standard change; drop `--classification`, or drop `--template`");
-            }
-            f.template = Some(name.to_string());
-            f.classification = Some(Classification::Standard);
-            f.title.get_or_insert_with(|| t.title.clone());
-            if f.description.is_none() {
-                f.description = t.description.clone();
-            }
-            f.impact.get_or_insert(t.risk.impact);
-            f.likelihood.get_or_insert(t.risk.likelihood);
-            if f.systems.is_empty() {
-                f.systems = t.systems.clone();
-            }
-            if f.strategy.is_none() {
-                f.strategy = t.deployment.strategy;
-            }
-            if f.steps.is_empty() {
-                f.steps = t.deployment.steps.clone();
-            }
-            if f.rollback_plan.is_none() {
-                f.rollback_plan = t.rollback.plan.clone();
-            }
-            if f.rollback_kind.is_none() {
-                f.rollback_kind = t.rollback.kind;
-            }
-            for kind in TestKind::ALL {
-                if f.testing.get(*kind).is_none() {
-                    if let Some(state) = t.testing.get(*kind) {
-                        f.testing.set(*kind, state);
-                    }
-                }
-            }
-        }
-        Ok(f)
-    }
-
-    /// Builds the draft record; a missing required field is an error naming its flag.
-    pub fn into_record(
-        self,
-        policy: &Policy,
-        requested_by: crate::person::Person,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Record> {
-        let title = required(self.title, "--title")?;
-        let impact = self.impact.ok_or_else(|| missing("--impact"))?;
-        let likelihood = self.likelihood.ok_or_else(|| missing("--likelihood"))?;
-        let least = policy.least_class(impact, likelihood).unwrap_or(Classification::Normal);
-        let classification = self.classification.unwrap_or(least);
-        if classification != Classification::Emergency && rank(classification) < rank(least) {
-            return Err(Refusal::new(
-                format!(
-                    "impact {impact} and likelihood {likelihood} need at least a {least} change, not {classification}"
-                ),
-                format!("use `--classification {least}` (or higher), or leave it out to get {least}"),
-            )
-            .into());
-        }
-        if classification == Classification::Standard && self.template.is_none() {
-            return Err(Refusal::new(
-                "a standard change must follow a catalogue template",
-                "use `--template NAME` (see changes/templates/), or a higher classification",
-            )
-            .into());
-        }
-        let window = match (self.window_start, self.window_end) {
-            (Some(start), Some(end)) if end > start => Some(Window { start, end }),
-            (Some(_), Some(_)) => {
-                bail!("the window ends before it starts\n  hint: `--window-end` must be after `--window-start`")
-            }
-            (Some(_), None) => return Err(missing("--window-end")),
-            (None, Some(_)) => return Err(missing("--window-start")),
-            (None, None) => None,
-        };
-        let deployment =
-            (self.strategy.is_some() || window.is_some() || !self.steps.is_empty()).then_some(Deployment {
-                strategy: self.strategy,
-                window,
-                steps: self.steps,
-            });
-        let rollback = (self.rollback_plan.is_some() || self.rollback_kind.is_some() || self.rollback_tested.is_some())
-            .then(|| RollbackPlan {
-                plan: self.rollback_plan.filter(|p| !p.trim().is_empty()),
-                kind: self.rollback_kind,
-                last_tested: self.rollback_tested,
-            });
-        let justification = (self.justification.is_some() || self.benefit.is_some()).then_some(Justification {
-            business_reason: self.justification,
-            expected_benefit: self.benefit,
-        });
-        Ok(Record {
-            schema_version: 1,
-            id: String::new(),
-            title,
-            status: Status::Draft,
-            classification,
-            template: self.template,
-            risk: Risk { impact, likelihood },
-            priority: self.priority.unwrap_or(Level::Medium),
-            requested_by,
-            created_at: now,
-            description: self
-                .description
-                .filter(|d| !d.trim().is_empty())
-                .map(|d| ensure_newline(&d)),
-            justification,
-            systems: self.systems,
-            services: self.services,
-            customers_affected: self.customers_affected,
-            downtime_required: self.downtime.then_some(true),
-            testing: self.testing,
-            deployment,
-            rollback,
-            approvals: Vec::new(),
-            implementation: None,
-            rollbacks: Vec::new(),
-            review: None,
-            emergency: None,
-            cancellation: None,
-            extensions: Default::default(),
-        })
-    }
-}
-
-/// Multi-line text ends with a newline, so YAML writes it as a block.
-fn ensure_newline(text: &str) -> String {
-    if text.contains('\n') && !text.ends_with('\n') {
-        format!("{text}\n")
-    } else {
-        text.to_string()
-    }
-}
-
-fn rank(class: Classification) -> u8 {
-    Classification::ALL.iter().position(|c| *c == class).unwrap_or(0) as u8
-}
-
-fn required(value: Option<String>, flag: &str) -> Result<String> {
-    value.filter(|v| !v.trim().is_empty()).ok_or_else(|| missing(flag))
-}
-
-fn missing(flag: &str) -> anyhow::Error {
-    anyhow!("missing `{flag}`\n  hint: give `{flag}`, or run `chg new` on a terminal without `--no-input` to be asked")
-}
-
-/// Parses `--test KIND=STATE` flags.
-pub fn parse_tests(flags: &[String]) -> Result<Testing> {
-    let mut testing = Testing::default();
-    for flag in flags {
-        let (kind, state) = flag
-            .split_once('=')
-            .ok_or_else(|| anyhow!("`--test {flag}` is not KIND=STATE\n  hint: write it like `--test unit=passed`"))?;
-        let kind: TestKind = kind
-            .trim()
-            .replace('-', "_")
-            .parse()
-            .map_err(|e| anyhow!("`--test {flag}`: {e}"))?;
-        let state: TestState = state.trim().parse().map_err(|e| anyhow!("`--test {flag}`: {e}"))?;
-        testing.set(kind, state);
-    }
-    Ok(testing)
 }

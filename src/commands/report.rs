@@ -60,7 +60,7 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
                 let earlier = months[0].previous_month();
                 months.insert(0, earlier);
             }
-            let computed = super::metrics::compute_at_head(&store, &months, now)?;
+            let computed = crate::history::metrics_at_head(&store, &months, now)?;
             let Some(this_month) = computed.last() else {
                 anyhow::bail!("no metrics computed");
             };
@@ -82,7 +82,7 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
             periods.extend(period.months());
             periods.push(previous);
             periods.push(period);
-            let mut computed = super::metrics::compute_at_head(&store, &periods, now)?;
+            let mut computed = crate::history::metrics_at_head(&store, &periods, now)?;
             let (Some(this_quarter), Some(last_quarter)) = (computed.pop(), computed.pop()) else {
                 anyhow::bail!("no metrics computed");
             };
@@ -121,19 +121,15 @@ fn attention_items(
             } else {
                 item.who.join(", ")
             },
-            when: match item.due {
-                None if item.what.starts_with("approval pending") => records
-                    .iter()
-                    .find(|r| r.id == item.id)
-                    .map(|r| {
-                        let days = (now - r.created_at).num_days();
-                        let unit = if days == 1 { "day" } else { "days" };
-                        format!("waiting {days} {unit} (created {})", r.created_at.format("%d %b"))
-                    })
-                    .unwrap_or_default(),
-                Some(due) if item.overdue => format!("overdue since {}", due.format("%a %d %b %H:%M")),
-                Some(due) => format!("due {}", due.format("%a %d %b %H:%M")),
-                None => String::new(),
+            when: match (item.due, item.waiting_since) {
+                (None, Some(since)) => {
+                    let days = (now - since).num_days();
+                    let unit = if days == 1 { "day" } else { "days" };
+                    format!("waiting {days} {unit} (created {})", since.format("%d %b"))
+                }
+                (Some(due), _) if item.overdue => format!("overdue since {}", due.format("%a %d %b %H:%M")),
+                (Some(due), _) => format!("due {}", due.format("%a %d %b %H:%M")),
+                (None, None) => String::new(),
             },
             overdue: item.overdue,
         })

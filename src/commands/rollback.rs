@@ -104,7 +104,7 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
             rto_exceeded: None,
         };
         let check = record.roll_back(&act.policy, entry)?;
-        let (minutes, rto) = (check.minutes(), check.rto);
+        let (minutes, rto) = (check.minutes(), check.rto.text());
         let mut done = Done::new(format!(
             "{}: rolled back ({trigger}, {kind}) in {minutes} min; RTO {rto}",
             record.id

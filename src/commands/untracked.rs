@@ -3,16 +3,14 @@
 //! repository named; the judgement is `rules::linking`'s.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{anyhow, bail, Result};
-use chrono::{DateTime, Utc};
 
 use crate::cli::{Format, UntrackedArgs};
 use crate::context::App;
-use crate::git::Repo;
 use crate::history::History;
-use crate::rules::linking::{self, ChangeState, CodeCommit, Glob, Untracked};
+use crate::rules::linking::{self, ChangeState, Glob, Untracked};
 use crate::store::Store;
 
 /// Lists the untracked production commits; exit 1 when there is any.
@@ -36,10 +34,10 @@ pub fn run(args: &UntrackedArgs, app: &App) -> Result<u8> {
     let globs: Vec<Glob> = patterns.iter().map(|p| Glob::new(p)).collect();
     let states = change_states(&store, app.now)?;
     let mut found: Vec<Untracked> = Vec::new();
-    for (label, repo) in repos(&store, &args.repos)? {
+    for (label, repo) in crate::code_repos::repos(&store, &args.repos)? {
         let tip = repo.resolve(&args.branch)?;
         let wanted = |path: &str| globs.iter().any(|g| g.matches(path));
-        let commits = code_commits(
+        let commits = crate::code_repos::code_commits(
             &repo,
             &label,
             tip,
@@ -56,58 +54,6 @@ pub fn run(args: &UntrackedArgs, app: &App) -> Result<u8> {
     });
     crate::render::print(&render(&found, format, &policy.change_trailer)?)?;
     Ok(if found.is_empty() { 0 } else { 1 })
-}
-
-/// The repositories to read, each with the name it is reported under: the
-/// paths given, or the store's own repository.
-pub(super) fn repos(store: &Store, given: &[PathBuf]) -> Result<Vec<(String, Repo)>> {
-    if given.is_empty() {
-        let repo = Repo::discover(store.repo().workdir())?;
-        return Ok(vec![(".".into(), repo)]);
-    }
-    given
-        .iter()
-        .map(|path| {
-            let repo = Repo::discover(path).map_err(|e| {
-                anyhow!(
-                    "`--repo {}` is not a git repository ({e})\n  hint: give the folder of an application's clone",
-                    path.display()
-                )
-            })?;
-            Ok((path.display().to_string(), repo))
-        })
-        .collect()
-}
-
-/// The commits below `folder` that `wanted` accepts, since a time, with the
-/// change ids their trailer names, oldest first.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn code_commits(
-    repo: &Repo,
-    label: &str,
-    tip: crate::git::ObjectId,
-    folder: &str,
-    keep_dir: &dyn Fn(&str) -> bool,
-    since: Option<DateTime<Utc>>,
-    wanted: &dyn Fn(&str) -> bool,
-    trailer: &str,
-) -> Result<Vec<CodeCommit>> {
-    let mut out = Vec::new();
-    let stats = repo.walk_messages(tip, folder, keep_dir, since, wanted, &mut |commit, message| {
-        out.push(CodeCommit {
-            repo: label.to_string(),
-            commit: commit.id.to_string(),
-            time: commit.time,
-            author: commit.author.to_string(),
-            summary: commit.summary.clone(),
-            changes: linking::trailer_values(message, trailer),
-        });
-        Ok(())
-    })?;
-    if let Some(why) = stats.incomplete {
-        crate::render::eprint(&format!("warning: {label}: {why}"));
-    }
-    Ok(out)
 }
 
 /// What the store says about each change: status, window, and when the

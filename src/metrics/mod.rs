@@ -314,20 +314,20 @@ impl Counted<'_> {
                     continue;
                 };
                 let kind = b.kind.or(c.plan_kind).unwrap_or(RollbackKind::Simple);
-                let rto = self.policy.rto.of(kind);
+                let check = self.policy.rto_check(kind, r - s);
                 let took = minutes(r - s);
                 rollbacks += 1;
                 restore.push(took);
-                let ok = self.policy.within_rto(kind, r - s);
-                if ok {
+                if check.within {
                     within += 1;
                 }
                 lines.push(format!(
-                    "{} rollback {}: {} min, {kind} RTO {rto}, {}",
+                    "{} rollback {}: {} min, {kind} RTO {}, {}",
                     c.id,
                     i + 1,
                     fmt_num(took),
-                    if ok { "met" } else { "missed" }
+                    check.rto.text(),
+                    if check.within { "met" } else { "missed" }
                 ));
             }
         }

@@ -129,12 +129,9 @@ fn svg(chart: &Chart) -> String {
         .flat_map(|s| s.values.iter().copied())
         .chain(chart.target)
         .fold(0.0_f64, f64::max);
-    // Counts get whole-number gridlines (a count of 1.1 changes reads as a bug);
-    // other units get 10 % headroom.
+    // Counts get whole-number gridlines (a count of 1.1 changes reads as a bug).
     let max = match chart.unit {
         Unit::Count => (max.max(1.0) / 4.0).ceil() * 4.0,
-        _ if max <= 0.0 => 1.0,
-        _ => max * 1.1,
     };
     let y = |v: f64| top + plot_h - v / max * plot_h;
     let n = chart.labels.len().max(1) as f64;

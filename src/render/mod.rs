@@ -129,7 +129,6 @@ pub enum ChartKind {
 #[serde(rename_all = "lowercase")]
 pub enum Unit {
     Count,
-    Percent,
 }
 
 /// One named row of values, one per label.
@@ -150,7 +149,6 @@ impl Unit {
                     format!("{v:.1}")
                 }
             }
-            Unit::Percent => format!("{:.1} %", v * 100.0),
         }
     }
 }

@@ -104,8 +104,6 @@ pub struct Span {
     pub label: String,
     pub period: Period,
     pub next: Period,
-    /// The CAB meeting the report prepares, when it follows the meetings.
-    pub meeting: Option<DateTime<Utc>>,
 }
 
 impl Span {
@@ -115,7 +113,6 @@ impl Span {
             label: week.label(),
             period: week,
             next: week.next_week(),
-            meeting: None,
         }
     }
 
@@ -132,7 +129,6 @@ impl Span {
                 to: now,
             },
             next: Period { from: now, to: after },
-            meeting: Some(next),
         }
     }
 }

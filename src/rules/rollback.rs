@@ -30,7 +30,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                     "the rollback took {} min, {} the {} RTO of a {} rollback",
                     check.minutes(),
                     check.over_or_not_under(),
-                    check.rto,
+                    check.rto.text(),
                     check.kind
                 ),
                 "find out why in the post-rollback review, and test the rollback procedure",

@@ -1,4 +1,4 @@
-//! The synthetic store generator (`chg demo`): a repository whose history
+//! The synthetic store generator: a repository whose history
 //! spans years, with several authors, every class, outcomes, rollbacks,
 //! emergencies and unrelated commits in realistic proportions, all
 //! backdated. Deterministic from the seed.
@@ -16,8 +16,10 @@ use std::process::{Command, Stdio};
 use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 
-use crate::person::Person;
-use crate::record::*;
+use chg::draft::Draft;
+use chg::person::Person;
+use chg::policy::Policy;
+use chg::record::*;
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -149,7 +151,7 @@ pub fn generate(options: &Options) -> Result<String> {
     let out = &options.out;
     if out.exists() && std::fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(true) {
         bail!(
-            "{} exists and is not empty\n  hint: pass a new folder to `--out`; chg demo never writes into an existing repository",
+            "{} exists and is not empty\n  hint: pass a new folder to `--out`; chg-demo never writes into an existing repository",
             out.display()
         );
     }
@@ -161,7 +163,7 @@ pub fn generate(options: &Options) -> Result<String> {
             .args(args)
             .stdout(Stdio::null())
             .status()
-            .context("cannot run `git`\n  hint: chg demo needs the git command on PATH")?;
+            .context("cannot run `git`\n  hint: chg-demo needs the git command on PATH")?;
         if !status.success() {
             bail!("`git {}` failed in {}", args.join(" "), out.display());
         }
@@ -169,6 +171,7 @@ pub fn generate(options: &Options) -> Result<String> {
     };
     git(&["init", "-q", "-b", "main"])?;
 
+    let policy = Policy::default();
     let mut rng = Rng(options.seed ^ 0x5eed);
     let n = options.records;
     let years = n.div_ceil(6700).max(2) as i64;
@@ -243,7 +246,7 @@ pub fn generate(options: &Options) -> Result<String> {
             systems.iter().next().map(String::as_str).unwrap_or("api")
         );
         plans.push(Plan {
-            id: crate::id::format(t.year(), *number),
+            id: chg::id::format(t.year(), *number),
             class,
             created: t,
             requester: *rng.pick(ENGINEERS),
@@ -375,14 +378,14 @@ pub fn generate(options: &Options) -> Result<String> {
     let mut files: Vec<(String, Vec<u8>)> = vec![
         (
             "changes/policy.yaml".into(),
-            crate::policy::DEFAULT_POLICY_YAML.as_bytes().to_vec(),
+            chg::policy::DEFAULT_POLICY_YAML.as_bytes().to_vec(),
         ),
         (
             "README.md".into(),
-            b"# Demo service\n\nA synthetic store made by `chg demo`.\n".to_vec(),
+            b"# Demo service\n\nA synthetic store made by `chg-demo`.\n".to_vec(),
         ),
     ];
-    for (name, text) in crate::template::DEFAULT_TEMPLATES {
+    for (name, text) in chg::template::DEFAULT_TEMPLATES {
         files.push((format!("changes/templates/{name}.yaml"), text.as_bytes().to_vec()));
     }
     commit(
@@ -394,18 +397,18 @@ pub fn generate(options: &Options) -> Result<String> {
         true,
     )?;
     let mut record_commits = 0;
-    let mut progress = crate::progress::Progress::new("writing the history", "commits");
+    let mut progress = chg::progress::Progress::new("writing the history", "commits");
     for e in &events {
         progress.add(1);
         let (path, body) = match e.step {
             Some((i, step)) => {
                 record_commits += 1;
                 let p = &plans[i];
-                let record = render(p, step, e.at);
+                let record = render(p, step, e.at, &policy)?;
                 let year = p.created.year();
                 (
                     format!("changes/{year}/{}.yaml", p.id),
-                    crate::document::to_yaml(&record, &BTreeMap::new())?.into_bytes(),
+                    chg::document::to_yaml(&record, &BTreeMap::new())?.into_bytes(),
                 )
             }
             None => {
@@ -458,129 +461,73 @@ fn commit(
     Ok(())
 }
 
-/// Renders a record as it stands after `step`.
-fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
-    let requester = person(p.requester);
-    let approvals_upto = |n: usize| -> Vec<Approval> {
-        let mut list = Vec::new();
-        if p.class == Classification::Emergency {
-            for (who, role) in [(CAROL, Role::Ciso), (DAVE, Role::Cto)] {
-                list.push(Approval {
-                    role,
-                    approver: person(who),
-                    decision: Decision::Approved,
-                    method: Method::Verbal,
-                    at: p.start - Duration::minutes(5),
-                    comment: None,
-                    scope: None,
-                });
-            }
-            if n > 2 {
-                list.push(Approval {
-                    role: Role::Ciso,
-                    approver: person(CAROL),
-                    decision: Decision::Approved,
-                    method: Method::Written,
-                    at: p.start + Duration::hours(3),
-                    comment: Some("confirmed in writing".into()),
-                    scope: None,
-                });
-                list.push(Approval {
-                    role: Role::Cto,
-                    approver: person(DAVE),
-                    decision: Decision::Approved,
-                    method: Method::Written,
-                    at: p.start + Duration::hours(4),
-                    comment: Some("confirmed in writing".into()),
-                    scope: None,
-                });
-            }
-            return list;
-        }
-        for (k, who) in p.approvers.iter().take(n).enumerate() {
-            let role = match p.class {
-                Classification::Major => Role::Cab,
-                _ if *who == LEE => Role::EngineeringLead,
-                _ => Role::ChangeManager,
-            };
-            list.push(Approval {
-                role,
-                approver: person(*who),
-                decision: Decision::Approved,
-                method: Method::Written,
-                at: p.created + Duration::hours(2 + k as i64),
-                comment: None,
-                scope: None,
-            });
-        }
-        list
-    };
-    let level = |c: Classification| match c {
+/// Where a step stands in a change's life, to replay the steps before it.
+fn rank(step: Step) -> u8 {
+    match step {
+        Step::New => 0,
+        Step::Approve(_) => 1,
+        Step::EditAfterApproval => 2,
+        Step::Stop => 3,
+        Step::Schedule => 4,
+        Step::Start => 5,
+        Step::Finish => 6,
+        Step::Close | Step::PostReview => 7,
+    }
+}
+
+/// The role an approver decides a non-emergency change in.
+fn role_of(p: &Plan, who: (&str, &str)) -> Role {
+    match p.class {
+        Classification::Major => Role::Cab,
+        _ if who == LEE => Role::EngineeringLead,
+        _ => Role::ChangeManager,
+    }
+}
+
+/// The draft a plan starts from, built as `chg new` builds it.
+fn draft(p: &Plan, policy: &Policy) -> Result<Record> {
+    let (impact, likelihood) = match p.class {
         Classification::Standard => (Level::Low, Level::Low),
         Classification::Normal => (Level::Medium, Level::Low),
         _ => (Level::High, Level::Medium),
     };
-    let (impact, likelihood) = level(p.class);
-    let mut r = Record {
-        schema_version: 1,
-        id: p.id.clone(),
-        title: p.title.clone(),
-        status: Status::Submitted,
-        classification: p.class,
-        template: (p.class == Classification::Standard).then(|| TEMPLATES[p.id.len() % TEMPLATES.len()].to_string()),
-        risk: Risk { impact, likelihood },
-        priority: Level::Medium,
-        requested_by: requester.clone(),
-        created_at: p.created,
+    let template = (p.class == Classification::Standard).then(|| TEMPLATES[p.id.len() % TEMPLATES.len()].to_string());
+    let mut testing = Testing::default();
+    for kind in TestKind::ALL {
+        testing.set(*kind, TestState::Passed);
+    }
+    let mut d = Draft {
+        title: Some(p.title.clone()),
         description: Some(format!(
             "{} across {}.\nRoll out in stages and watch the dashboards.",
             p.title,
             p.systems.join(", ")
         )),
-        justification: Some(Justification {
-            business_reason: Some("Keep the platform supported and secure.".into()),
-            expected_benefit: Some("Fewer incidents.".into()),
-        }),
+        justification: Some("Keep the platform supported and secure.".into()),
+        benefit: Some("Fewer incidents.".into()),
+        classification: Some(p.class),
+        impact: Some(impact),
+        likelihood: Some(likelihood),
+        priority: Some(Level::Medium),
         systems: p.systems.clone(),
-        services: vec![],
-        customers_affected: None,
-        downtime_required: Some(false),
-        testing: Testing {
-            unit: Some(TestState::Passed),
-            integration: Some(TestState::Passed),
-            qa_review: Some(TestState::Passed),
-            security_review: Some(TestState::Passed),
-            performance: Some(TestState::Passed),
-        },
-        deployment: Some(Deployment {
-            strategy: Some(match p.class {
-                Classification::Standard => Strategy::Rolling,
-                Classification::Major => Strategy::BlueGreen,
-                _ => Strategy::Canary,
-            }),
-            window: None,
-            steps: vec!["deploy".into(), "verify".into()],
+        strategy: Some(match p.class {
+            Classification::Standard => Strategy::Rolling,
+            Classification::Major => Strategy::BlueGreen,
+            _ => Strategy::Canary,
         }),
-        rollback: Some(RollbackPlan {
-            plan: Some("Redeploy the previous version.".into()),
-            kind: Some(p.rollback_kind),
-            last_tested: None,
-        }),
-        approvals: vec![],
-        implementation: None,
-        rollbacks: vec![],
-        review: None,
-        emergency: None,
-        cancellation: None,
-        extensions: BTreeMap::new(),
+        steps: vec!["deploy".into(), "verify".into()],
+        rollback_plan: Some("Redeploy the previous version.".into()),
+        rollback_kind: Some(p.rollback_kind),
+        testing,
+        template: template.clone(),
+        ..Draft::default()
     };
-    if let Some(t) = r.template.as_deref().and_then(catalogue_entry) {
-        apply_template(&mut r, &t);
+    if let Some(t) = template.as_deref().and_then(catalogue_entry) {
+        apply_template(&mut d, &t);
     }
-    let window = Window {
-        start: p.start - Duration::minutes(5),
-        end: p.finish + Duration::hours(1),
-    };
+    let mut r = d.into_record(policy, person(p.requester), p.created)?;
+    r.id = p.id.clone();
+    r.downtime_required = Some(false);
     if p.class == Classification::Emergency {
         r.emergency = Some(Emergency {
             criteria: vec![Criterion::ProductionDown],
@@ -588,125 +535,122 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
             impact_of_not_implementing: Some("Customers cannot check out.".into()),
             cab_review: Some(CabReview {
                 // The meeting the rule expects: the first one after the finish.
-                date: Some(
-                    crate::rules::emergency::next_cab_meeting(p.finish, &crate::policy::Policy::default()).date_naive(),
-                ),
+                date: Some(chg::rules::next_cab_meeting(p.finish, policy).date_naive()),
                 feedback: Some("Presented; no objections.".into()),
             }),
             post_review: None,
             documented_at: Some(p.finish + Duration::hours(3)),
         });
     }
-    match step {
-        Step::New => {
-            if p.class == Classification::Standard {
-                r.status = Status::Approved;
+    Ok(r)
+}
+
+/// The validation results of a finished change.
+fn validation(good: bool, monitored: Option<u32>) -> Validation {
+    Validation {
+        smoke_tests: Some(if good { CheckResult::Passed } else { CheckResult::Failed }),
+        error_rates: Some(if good { Health::Normal } else { Health::Elevated }),
+        performance: Some(Health::Normal),
+        customer_access: Some(Access::Verified),
+        monitored_minutes: monitored,
+    }
+}
+
+/// Renders a record as it stands after `step`, by replaying the lifecycle
+/// up to it with the record's own methods (the ones the commands use), so
+/// every record made passes `chg check`.
+fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -> Result<Record> {
+    let mut r = draft(p, policy)?;
+    let reached = |s: Step| rank(step) >= rank(s);
+    if p.class == Classification::Emergency {
+        // Called in: the CISO and the CTO approve on the phone, then it starts.
+        let verbal = p.start - Duration::minutes(5);
+        r.add_approval(&person(CAROL), Role::Ciso, Method::Verbal, verbal, None)?;
+        r.add_approval(&person(DAVE), Role::Cto, Method::Verbal, verbal, None)?;
+        r.start(policy, p.start)?;
+        if matches!(step, Step::Approve(_)) || reached(Step::Finish) {
+            for (who, role, hours) in [(CAROL, Role::Ciso, 3), (DAVE, Role::Cto, 4)] {
+                let comment = Some("confirmed in writing".to_string());
+                r.add_approval(
+                    &person(who),
+                    role,
+                    Method::Written,
+                    p.start + Duration::hours(hours),
+                    comment,
+                )?;
             }
         }
-        Step::Approve(n) => {
-            r.approvals = approvals_upto(n);
-            r.status = if n >= p.approvers.len() {
-                Status::Approved
-            } else {
-                Status::Submitted
+    } else {
+        if p.class == Classification::Standard {
+            r.move_to(Status::Approved)?;
+        } else {
+            r.move_to(Status::Submitted)?;
+            if step_is_rejection(p, step) {
+                let who = p.approvers[0];
+                r.reject(&person(who), role_of(p, who), at, "needs a better rollback plan".into())?;
+                return Ok(r);
+            }
+            let n = match step {
+                Step::New => 0,
+                Step::Approve(n) => n,
+                _ => p.approvers.len(),
             };
-            if p.class == Classification::Emergency {
-                r.status = Status::InProgress;
-                r.implementation = Some(Implementation {
-                    started_at: Some(p.start),
-                    ..Implementation::default()
-                });
+            for (k, who) in p.approvers.iter().take(n).enumerate() {
+                let when = p.created + Duration::hours(2 + k as i64);
+                r.add_approval(&person(*who), role_of(p, *who), Method::Written, when, None)?;
+            }
+            if n >= p.approvers.len() {
+                r.move_to(Status::Approved)?;
             }
         }
-        Step::EditAfterApproval => {
-            r.approvals = approvals_upto(p.approvers.len());
-            r.status = Status::Approved;
-            r.description = Some(format!("{} (scope widened after approval)", p.title));
-        }
-        Step::Stop => {
-            if p.end == End::Rejected {
-                r.status = Status::Rejected;
-                r.approvals = vec![Approval {
-                    role: match p.class {
-                        Classification::Major => Role::Cab,
-                        _ if p.approvers[0] == LEE => Role::EngineeringLead,
-                        _ => Role::ChangeManager,
-                    },
-                    approver: person(p.approvers[0]),
-                    decision: Decision::Rejected,
-                    method: Method::Written,
-                    at,
-                    comment: Some("needs a better rollback plan".into()),
-                    scope: None,
-                }];
-            } else {
-                r.status = Status::Cancelled;
-                r.approvals = approvals_upto(p.approvers.len());
+        match step {
+            Step::EditAfterApproval => {
+                r.description = Some(format!("{} (scope widened after approval)", p.title));
+                return Ok(r);
+            }
+            Step::Stop => {
+                r.move_to(Status::Cancelled)?;
                 r.cancellation = Some(Cancellation {
                     at,
-                    by: requester.clone(),
+                    by: person(p.requester),
                     reason: "no longer needed".into(),
                 });
+                return Ok(r);
             }
+            _ => {}
         }
-        Step::Schedule | Step::Start | Step::Finish | Step::Close | Step::PostReview => {
-            r.approvals = approvals_upto(if p.class == Classification::Emergency {
-                if matches!(step, Step::Start) {
-                    2
-                } else {
-                    3
-                }
-            } else {
-                p.approvers.len()
-            });
+        if reached(Step::Schedule) {
+            let window = Window {
+                start: p.start - Duration::minutes(5),
+                end: p.finish + Duration::hours(1),
+            };
             if let Some(d) = r.deployment.as_mut() {
-                d.window = (p.class != Classification::Emergency).then_some(window);
+                d.window = Some(window);
             }
-            r.status = Status::Scheduled;
-            if !matches!(step, Step::Schedule) {
-                r.status = Status::InProgress;
-                r.implementation = Some(Implementation {
-                    started_at: Some(p.start),
-                    ..Implementation::default()
-                });
+            r.move_to(Status::Scheduled)?;
+        }
+        if reached(Step::Start) {
+            r.start(policy, p.start)?;
+        }
+    }
+    if reached(Step::Finish) {
+        let issues = if p.issues || p.end != End::Successful {
+            vec!["error rate above baseline".to_string()]
+        } else {
+            vec![]
+        };
+        match p.end {
+            End::Failed => {
+                r.move_to(Status::Failed)?;
+                r.finish(p.finish, Outcome::Failed)?;
             }
-            if matches!(step, Step::Finish | Step::Close | Step::PostReview) {
-                let (status, outcome) = match p.end {
-                    End::Failed => (Status::Failed, Outcome::Failed),
-                    End::RolledBack => (Status::RolledBack, Outcome::RolledBack),
-                    _ => (Status::Completed, Outcome::Successful),
-                };
-                r.status = status;
-                let issues = if p.issues || p.end != End::Successful {
-                    vec!["error rate above baseline".to_string()]
-                } else {
-                    vec![]
-                };
-                r.implementation = Some(Implementation {
-                    started_at: Some(p.start),
-                    finished_at: Some(p.finish),
-                    outcome: Some(outcome),
-                    validation: Some(Validation {
-                        smoke_tests: Some(if p.end == End::Successful {
-                            CheckResult::Passed
-                        } else {
-                            CheckResult::Failed
-                        }),
-                        error_rates: Some(if p.end == End::Successful {
-                            Health::Normal
-                        } else {
-                            Health::Elevated
-                        }),
-                        performance: Some(Health::Normal),
-                        customer_access: Some(Access::Verified),
-                        monitored_minutes: None,
-                    }),
-                    issues,
-                    deployment: Default::default(),
-                });
-                if p.end == End::RolledBack {
-                    let took = (p.finish - p.start).num_minutes() / 3;
-                    r.rollbacks = vec![RollbackEntry {
+            End::RolledBack => {
+                // The implementation ended when the service was restored.
+                r.finish(p.finish, Outcome::RolledBack)?;
+                let took = (p.finish - p.start).num_minutes() / 3;
+                r.roll_back(
+                    policy,
+                    RollbackEntry {
                         trigger: Trigger::ErrorRate,
                         mode: RollbackMode::Immediate,
                         kind: Some(p.rollback_kind),
@@ -714,59 +658,72 @@ fn render(p: &Plan, step: Step, at: DateTime<Utc>) -> Record {
                         started_at: Some(p.finish - Duration::minutes(took)),
                         restored_at: Some(p.finish),
                         log: vec![],
-                        validation: Some(Validation {
-                            smoke_tests: Some(CheckResult::Passed),
-                            error_rates: Some(Health::Normal),
-                            performance: Some(Health::Normal),
-                            customer_access: Some(Access::Verified),
-                            monitored_minutes: Some(30),
-                        }),
+                        validation: Some(validation(true, Some(30))),
                         issues: vec![],
                         post_actions: PostActions::default(),
-                        duration_minutes: Some(i32::try_from(took).unwrap_or(i32::MAX)),
+                        duration_minutes: None,
                         rto_exceeded: None,
-                    }];
-                }
+                    },
+                )?;
             }
-            if matches!(step, Step::Close) {
-                r.status = Status::Closed;
-                r.review = Some(Review {
-                    completed_at: Some(at),
-                    summary: Some("went as planned".into()),
-                    lessons_learned: None,
-                });
-            }
-            if matches!(step, Step::PostReview) {
-                if let Some(e) = r.emergency.as_mut() {
-                    e.post_review = Some(PostReview {
-                        completed_at: Some(at),
-                        root_cause: Some("disk full".into()),
-                        preventive_measures: Some("alerting on disk usage".into()),
-                    });
-                }
+            _ => {
+                r.move_to(Status::Completed)?;
+                r.finish(p.finish, Outcome::Successful)?;
             }
         }
+        let implementation = r.implementation.get_or_insert_with(Default::default);
+        implementation.validation = Some(validation(p.end == End::Successful, None));
+        implementation.issues = issues;
     }
-    r
+    match step {
+        Step::Close => {
+            r.review = Some(Review {
+                completed_at: Some(at),
+                summary: Some("went as planned".into()),
+                lessons_learned: None,
+            });
+            if let Some(entry) = r.rollbacks.last_mut() {
+                entry.post_actions = PostActions {
+                    lessons_learned: Some("rehearse the rollback".into()),
+                    root_cause: Some("a connection pool too small".into()),
+                    redeploy_plan: Some("redeploy with a larger pool".into()),
+                };
+            }
+            r.close()?;
+        }
+        Step::PostReview => {
+            if let Some(e) = r.emergency.as_mut() {
+                e.post_review = Some(PostReview {
+                    completed_at: Some(at),
+                    root_cause: Some("disk full".into()),
+                    preventive_measures: Some("alerting on disk usage".into()),
+                });
+            }
+        }
+        _ => {}
+    }
+    Ok(r)
+}
+
+/// Whether this step is the rejection that ends the plan.
+fn step_is_rejection(p: &Plan, step: Step) -> bool {
+    matches!(step, Step::Stop) && p.end == End::Rejected
 }
 
 /// A built-in template by name; the demo's standard changes keep to it, as
 /// `template-mismatch` requires.
-fn catalogue_entry(name: &str) -> Option<crate::template::Template> {
-    let (_, text) = crate::template::DEFAULT_TEMPLATES.iter().find(|(n, _)| *n == name)?;
-    crate::document::parse(text).ok().map(|p| p.value)
+fn catalogue_entry(name: &str) -> Option<chg::template::Template> {
+    let (_, text) = chg::template::DEFAULT_TEMPLATES.iter().find(|(n, _)| *n == name)?;
+    chg::document::parse(text).ok().map(|p| p.value)
 }
 
-fn apply_template(r: &mut Record, t: &crate::template::Template) {
-    r.title = t.title.clone();
-    r.risk = t.risk;
-    r.testing = t.testing.clone();
-    if let Some(d) = r.deployment.as_mut() {
-        d.strategy = t.deployment.strategy.or(d.strategy);
-        d.steps = t.deployment.steps.clone();
-    }
-    if let Some(rb) = r.rollback.as_mut() {
-        rb.plan = t.rollback.plan.clone().or(rb.plan.take());
-        rb.kind = t.rollback.kind.or(rb.kind);
-    }
+fn apply_template(d: &mut Draft, t: &chg::template::Template) {
+    d.title = Some(t.title.clone());
+    d.impact = Some(t.risk.impact);
+    d.likelihood = Some(t.risk.likelihood);
+    d.testing = t.testing.clone();
+    d.strategy = t.deployment.strategy.or(d.strategy);
+    d.steps = t.deployment.steps.clone();
+    d.rollback_plan = t.rollback.plan.clone().or(d.rollback_plan.take());
+    d.rollback_kind = t.rollback.kind.or(d.rollback_kind);
 }

@@ -7,13 +7,20 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context as _, Result};
 
-use crate::document::{self, DocumentError, Position, Positions};
+use crate::document::{self, DocumentError, Positions};
 use crate::error::FileError;
 use crate::git::{Actor, Repo};
 use crate::policy::Policy;
 use crate::record::Record;
 use crate::rule::Rule;
 use crate::template::Template;
+
+mod files;
+mod paths;
+
+pub use files::StoreLock;
+use files::{normalize, Files};
+pub use paths::{is_yaml_name, is_year_name, record_id};
 
 /// The first line of every record chg writes: editors with the YAML
 /// language server validate and complete the record against the schema that
@@ -38,12 +45,6 @@ pub struct Store {
     /// threads can read records while `repo` (not `Sync`) stays here.
     files: Files,
     repo: Repo,
-}
-
-/// Reads the store's files relative to the work tree; `Sync`, for threads.
-#[derive(Debug, Clone)]
-struct Files {
-    workdir: PathBuf,
 }
 
 /// A record read from its file, with where its keys stand.
@@ -174,7 +175,7 @@ impl Store {
             let entry = entry?;
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
-            if !(name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit())) {
+            if !is_year_name(name) {
                 continue;
             }
             // A year folder that is a link is listed as it is, so that reading
@@ -191,7 +192,7 @@ impl Store {
                 let path = file.path();
                 let file_name = file.file_name();
                 let file_name = file_name.to_string_lossy();
-                if file_name.starts_with('.') || !(file_name.ends_with(".yaml") || file_name.ends_with(".yml")) {
+                if !is_yaml_name(&file_name) {
                     continue;
                 }
                 files.push(path);
@@ -344,7 +345,7 @@ impl Store {
         }
         let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+            .filter(|p| p.file_name().is_some_and(|n| is_yaml_name(&n.to_string_lossy())))
             .collect();
         paths.sort();
         for path in paths {
@@ -521,87 +522,6 @@ impl Store {
     }
 }
 
-/// Held while a command writes and commits; released when dropped.
-pub struct StoreLock {
-    _file: std::fs::File,
-}
-
-impl Files {
-    fn display(&self, path: &Path) -> String {
-        let path = normalize(path);
-        path.strip_prefix(&self.workdir)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/")
-    }
-
-    fn load(&self, path: &Path) -> Result<Loaded, FileError> {
-        let file = self.display(path);
-        let text = self.read_checked(path)?;
-        Store::parse_record(&file, &text)
-    }
-
-    /// Reads a store file, refusing symbolic links: a record or year folder
-    /// that is a link would show content the history never judged.
-    fn read_checked(&self, path: &Path) -> Result<String, FileError> {
-        self.refuse_links(path).map_err(|message| FileError {
-            file: self.display(path),
-            error: DocumentError {
-                rule: Rule::Symlink,
-                position: Position::START,
-                message,
-                hint: "replace the link with the file itself; chg never follows links in the store".into(),
-            },
-        })?;
-        document::read_text(path).map_err(|error| FileError {
-            file: self.display(path),
-            error,
-        })
-    }
-
-    /// Fails when `path` or a folder between the work tree and it is a link.
-    fn refuse_links(&self, path: &Path) -> Result<(), String> {
-        let path = normalize(path);
-        let mut at = path.as_path();
-        loop {
-            let meta = std::fs::symlink_metadata(at).map_err(|e| format!("cannot read the file: {e}"))?;
-            if meta.file_type().is_symlink() {
-                let target = std::fs::read_link(at)
-                    .map(|t| t.display().to_string())
-                    .unwrap_or_default();
-                let outside = std::fs::canonicalize(at)
-                    .ok()
-                    .zip(std::fs::canonicalize(&self.workdir).ok())
-                    .is_none_or(|(t, root)| !t.starts_with(root));
-                return Err(format!(
-                    "{} is a symlink to {target}{}",
-                    self.display(at),
-                    if outside { ", outside the repository" } else { "" }
-                ));
-            }
-            match at.parent() {
-                Some(parent) if parent.starts_with(&self.workdir) && parent != self.workdir => at = parent,
-                _ => return Ok(()),
-            }
-        }
-    }
-}
-
-/// Removes `.` and `..` components without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 impl Store {
     /// Reads every record as committed at `rev` (a commit id, branch or tag)
     /// instead of from the work tree, failing on the first that does not parse.
@@ -625,20 +545,4 @@ impl Store {
         }
         Ok(loaded)
     }
-}
-
-/// Returns the record id of a record path `<prefix>/<yyyy>/CHG-….yaml`, the
-/// one test of "is this a record file" for every reader of history.
-pub fn record_id<'a>(prefix: &str, path: &'a str) -> Option<&'a str> {
-    let rest = path.strip_prefix(prefix)?.strip_prefix('/')?;
-    let (year, name) = rest.split_once('/')?;
-    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) || name.contains('/') || name.starts_with('.') {
-        return None;
-    }
-    name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml"))
-}
-
-/// Says whether a file name is one chg reads as YAML (`.yaml` or `.yml`, not hidden).
-fn is_yaml_name(name: &str) -> bool {
-    !name.starts_with('.') && (name.ends_with(".yaml") || name.ends_with(".yml"))
 }

@@ -1,0 +1,165 @@
+//! The audit trail of one record (`chg log`): every commit that touched its file.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::git::{Commit, FileChange, ObjectId, Repo};
+
+use crate::store::record_id;
+
+use super::Snapshot;
+
+/// One commit in the audit trail of a record.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEntry {
+    pub commit: String,
+    pub author: String,
+    pub author_time: DateTime<Utc>,
+    pub committer: String,
+    pub time: DateTime<Utc>,
+    pub summary: String,
+    /// The file as this commit left it.
+    pub path: String,
+    /// Set when this commit renamed the file (a renumber).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    /// `created`, `modified` or `deleted`.
+    pub action: &'static str,
+    pub merge: bool,
+    pub changes: Vec<crate::field_diff::FieldChange>,
+    /// The record's blob before this commit, as the walk judged it: a
+    /// merge's against its first parent (or what a clean merge gives), a
+    /// renumber's at the old path. The gate judges each step from these.
+    #[serde(skip)]
+    pub old: Option<ObjectId>,
+    /// The record's blob as this commit left it.
+    #[serde(skip)]
+    pub new: Option<ObjectId>,
+}
+
+/// The audit trail of the record `id` (at `path` at the tip): every commit
+/// that touched its file, oldest first, across renumbers, in one walk.
+pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Result<(Vec<LogEntry>, Option<String>)> {
+    Repo::verify_object_hashes(false);
+    Repo::cache_objects(false);
+    struct Raw {
+        meta: usize,
+        change: FileChange,
+    }
+    let mut metas: Vec<Commit> = Vec::new();
+    let mut raws: Vec<Raw> = Vec::new();
+    // A renumber keeps the year, so only the record's year folder is entered.
+    let year_dir = path.rsplit_once('/').map_or(prefix, |(dir, _)| dir).to_string();
+    let only_year = |dir: &str| dir == year_dir;
+    let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
+    let stats = repo.walk_changes(tip, None, prefix, &only_year, &mut |meta, changes| {
+        progress.add(1);
+        let mut kept = false;
+        for c in changes.iter().filter(|c| record_id(prefix, &c.path).is_some()) {
+            kept = true;
+            raws.push(Raw {
+                meta: metas.len(),
+                change: c.clone(),
+            });
+        }
+        if kept {
+            metas.push(meta.clone());
+        }
+        Ok(())
+    })?;
+    // Walk back from the tip: the file's lineage is its path, and the path it
+    // was renamed from where a commit added it while deleting a file of the
+    // same identity.
+    let mut identity: Option<u64> = None;
+    let mut current = path.to_string();
+    let mut selected: Vec<(usize, Option<String>)> = Vec::new();
+    let mut texts: HashMap<ObjectId, String> = HashMap::new();
+    let mut text_of = |id: ObjectId| -> Result<String> {
+        if let Some(t) = texts.get(&id) {
+            return Ok(t.clone());
+        }
+        let t = repo.blob_text(id)?;
+        texts.insert(id, t.clone());
+        Ok(t)
+    };
+    let mut rename_commit: Option<usize> = None;
+    for i in (0..raws.len()).rev() {
+        if raws[i].change.path != current || Some(raws[i].meta) == rename_commit {
+            continue;
+        }
+        let version = raws[i].change.new.or(raws[i].change.old);
+        if let Some(v) = version {
+            let found = Snapshot::identity_of(&text_of(v)?);
+            match identity {
+                None => identity = Some(found),
+                Some(id) if id != found && found != 0 && raws[i].change.new.is_some() => continue,
+                _ => {}
+            }
+        }
+        let mut renamed = None;
+        if raws[i].change.old.is_none() {
+            let m = raws[i].meta;
+            for j in (0..raws.len()).filter(|j| raws[*j].meta == m && *j != i) {
+                let c = &raws[j].change;
+                if c.new.is_none() {
+                    if let Some(old) = c.old {
+                        if Some(Snapshot::identity_of(&text_of(old)?)) == identity {
+                            renamed = Some(c.path.clone());
+                        }
+                    }
+                }
+            }
+        }
+        selected.push((i, renamed.clone()));
+        if let Some(from) = renamed {
+            current = from;
+            rename_commit = Some(raws[i].meta);
+        }
+    }
+    selected.reverse();
+    let mut entries = Vec::new();
+    for (i, renamed) in selected {
+        let raw = &raws[i];
+        let meta = &metas[raw.meta];
+        let old_blob = match (&renamed, raw.change.old) {
+            (_, Some(b)) => Some(b),
+            (Some(from), None) => raws
+                .iter()
+                .find(|r| r.meta == raw.meta && r.change.path == *from)
+                .and_then(|r| r.change.old),
+            (None, None) => None,
+        };
+        let old = old_blob.map(&mut text_of).transpose()?;
+        let new = raw.change.new.map(&mut text_of).transpose()?;
+        let value = |t: &Option<String>| -> serde_yaml::Value {
+            t.as_deref()
+                .and_then(|t| serde_yaml::from_str(t).ok())
+                .unwrap_or(serde_yaml::Value::Null)
+        };
+        let (ov, nv) = (value(&old), value(&new));
+        let (action, changes) = match (&old, &new) {
+            (None, Some(_)) => ("created", crate::field_diff::created(&nv)),
+            (Some(_), None) => ("deleted", Vec::new()),
+            _ => ("modified", crate::field_diff::diff(&ov, &nv)),
+        };
+        entries.push(LogEntry {
+            commit: meta.id.to_string(),
+            author: meta.author.to_string(),
+            author_time: meta.author_time,
+            committer: meta.committer.to_string(),
+            time: meta.time,
+            summary: meta.summary.clone(),
+            path: raw.change.path.clone(),
+            renamed_from: renamed,
+            action,
+            merge: meta.is_merge(),
+            changes,
+            old: old_blob,
+            new: raw.change.new,
+        });
+    }
+    Ok((entries, stats.incomplete))
+}
