@@ -195,15 +195,7 @@ fn calendar_in_markdown_and_json() {
         ),
     )]);
     let md = repo
-        .chg(&[
-            "calendar",
-            "--from",
-            "2026-12-21",
-            "--to",
-            "2026-12-23",
-            "--format",
-            "markdown",
-        ])
+        .chg_line("calendar --from 2026-12-21 --to 2026-12-23 --format markdown")
         .ok()
         .stdout;
     assert_eq!(
@@ -226,15 +218,7 @@ Times in UTC.
 "
     );
     let json = repo
-        .chg(&[
-            "calendar",
-            "--from",
-            "2026-12-21",
-            "--to",
-            "2026-12-23",
-            "--format",
-            "json",
-        ])
+        .chg_line("calendar --from 2026-12-21 --to 2026-12-23 --format json")
         .ok()
         .stdout;
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();

@@ -89,16 +89,7 @@ fn sigkill_at_random_moments_leaves_the_store_whole() {
             .collect();
         if !locks.is_empty() {
             let before = std::fs::read_dir(repo.join("changes/2026")).unwrap().count();
-            let run = repo.chg(&[
-                "new",
-                "--no-input",
-                "--title",
-                "x",
-                "--impact",
-                "low",
-                "--likelihood",
-                "medium",
-            ]);
+            let run = repo.chg_line("new --no-input --title x --impact low --likelihood medium");
             assert_eq!(run.status, 2, "{run:?}");
             assert!(
                 run.stderr.contains(".lock") && run.stderr.contains("delete it"),
@@ -120,17 +111,8 @@ fn sigkill_at_random_moments_leaves_the_store_whole() {
     let check = repo.chg(&["check", "--format", "json"]);
     assert_ne!(check.status, 2, "{check:?}");
     repo.git(&["status", "--porcelain"]);
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--title",
-        "after",
-        "--impact",
-        "low",
-        "--likelihood",
-        "medium",
-    ])
-    .ok();
+    repo.chg_line("new --no-input --title after --impact low --likelihood medium")
+        .ok();
     for dir in ["changes", "changes/2026"] {
         for entry in std::fs::read_dir(repo.join(dir)).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().into_owned();

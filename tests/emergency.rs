@@ -142,18 +142,7 @@ fn an_emergency_with_verbal_approvals_documented_late_fires_the_overdue_rules() 
     let fired = rules_fired(&repo);
     assert!(fired.contains(&"emergency-review-overdue".to_string()), "{fired:?}");
     assert!(fired.contains(&"cab-review-missing".to_string()), "{fired:?}");
-    repo.chg(&[
-        "review",
-        ID,
-        "--root-cause",
-        "unpatched library",
-        "--preventive-measures",
-        "weekly dependency scan",
-        "--summary",
-        "patched",
-        "--lessons-learned",
-        "scan earlier",
-    ])
+    repo.chg_line("review CHG-2026-0001 --root-cause 'unpatched library' --preventive-measures 'weekly dependency scan' --summary patched --lessons-learned 'scan earlier'")
     .ok();
     repo.chg(&["review", ID, "--cab", "--date", "2026-12-01", "--feedback", "justified"])
         .ok();
@@ -217,18 +206,8 @@ fn an_emergency_cannot_start_without_both_verbal_approvals() {
         run.stderr
     );
     // The engineer records the CTO's verbal approval, given on the phone ten minutes ago.
-    repo.chg(&[
-        "approve",
-        ID,
-        "--verbal",
-        "--role",
-        "cto",
-        "--by",
-        "dave@example.com",
-        "--at",
-        "2026-11-25T11:50:00Z",
-    ])
-    .ok();
+    repo.chg_line("approve CHG-2026-0001 --verbal --role cto --by dave@example.com --at 2026-11-25T11:50:00Z")
+        .ok();
     assert_committed(&repo, JANE, "chg: approve CHG-2026-0001 (cto, verbal)");
     repo.chg(&["start", ID]).ok();
     // A verbal approval by someone not in the role is refused.
@@ -251,31 +230,11 @@ fn the_emergency_quick_form_names_what_is_missing() {
         .status(2);
     assert!(run.stderr.contains("missing `--criterion`"), "{}", run.stderr);
     let run = repo
-        .chg(&[
-            "new",
-            "--emergency",
-            "--no-input",
-            "--title",
-            "x",
-            "--criterion",
-            "critical-vulnerability",
-        ])
+        .chg_line("new --emergency --no-input --title x --criterion critical-vulnerability")
         .status(2);
     assert!(run.stderr.contains("missing `--cvss`"), "{}", run.stderr);
     let run = repo
-        .chg(&[
-            "new",
-            "--emergency",
-            "--no-input",
-            "--title",
-            "x",
-            "--criterion",
-            "critical-vulnerability",
-            "--cvss",
-            "7.5",
-            "--impact-of-not-implementing",
-            "y",
-        ])
+        .chg_line("new --emergency --no-input --title x --criterion critical-vulnerability --cvss 7.5 --impact-of-not-implementing y")
         .status(1);
     assert!(run.stderr.contains("CVSS 7.5 is below 9"), "{}", run.stderr);
     assert!(!repo.join(FILE).exists());

@@ -110,27 +110,13 @@ fn finding_11_approve_then_schedule_passes_check_and_the_gate() {
     repo.chg(&["submit", ID]).ok();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.chg_as(SAM, &["approve", ID]).ok();
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-26 02:00",
-        "--end",
-        "2026-11-26 04:00",
-    ])
-    .ok();
+    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 04:00'")
+        .ok();
     let (status, findings) = gate(&repo);
     assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
     // Moving the window later is judged by the calendar rules: outside every
     // deployment window (a Friday afternoon) is an error, the approval stands.
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-27 14:00",
-        "--end",
-        "2026-11-27 15:00",
-    ]);
+    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-27 14:00' --end '2026-11-27 15:00'");
     let (status, findings) = gate(&repo);
     assert_eq!(status, 1, "{findings:?}");
     assert_eq!(rules(&findings), vec!["outside-window"], "{findings:?}");
@@ -759,15 +745,8 @@ fn finding_7_the_ordinary_chg_flow_with_consistent_dates_passes() {
 fn standard_draft() -> Repo {
     let repo = Repo::initialised();
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--template",
-        "certificate-renewal",
-        "--system",
-        "db-prod",
-    ])
-    .ok();
+    repo.chg_line("new --no-input --template certificate-renewal --system db-prod")
+        .ok();
     repo
 }
 

@@ -254,19 +254,6 @@ fn init_ci_github_writes_the_workflow() {
     assert!(workflow.contains("chg check --base \"$BASE\" --format github"));
 }
 
-fn ssh_keygen(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, String) {
-    let key = dir.join(name);
-    let status = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-        .arg(&key)
-        .status()
-        .expect("ssh-keygen is needed for the signing tests (apt-get install openssh-client)");
-    assert!(status.success());
-    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
-    let mut parts = public.split_whitespace();
-    (key, format!("{} {}", parts.next().unwrap(), parts.next().unwrap()))
-}
-
 #[test]
 fn signed_approvals_are_verified_with_git() {
     let found = std::process::Command::new("ssh-keygen").arg("-?").output().is_ok();

@@ -109,15 +109,8 @@ fn a_normal_change_goes_from_draft_to_closed() {
         "{text}"
     );
 
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-26 02:00",
-        "--end",
-        "2026-11-26 04:00",
-    ])
-    .ok();
+    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 04:00'")
+        .ok();
     assert_committed(&repo, JANE, "chg: schedule CHG-2026-0001");
     assert!(repo
         .read(FILE)
@@ -127,18 +120,7 @@ fn a_normal_change_goes_from_draft_to_closed() {
     repo.chg(&["start", ID, "--at", "2026-11-26T02:05:00Z"]).ok();
     assert_committed(&repo, JANE, "chg: start CHG-2026-0001");
     repo.now = Some("2026-11-26T02:45:00Z".into());
-    repo.chg(&[
-        "complete",
-        ID,
-        "--smoke-tests",
-        "passed",
-        "--error-rates",
-        "normal",
-        "--customer-access",
-        "verified",
-        "--issue",
-        "one pod restarted",
-    ])
+    repo.chg_line("complete CHG-2026-0001 --smoke-tests passed --error-rates normal --customer-access verified --issue 'one pod restarted'")
     .ok();
     assert_committed(&repo, JANE, "chg: complete CHG-2026-0001");
     let text = repo.read(FILE);
@@ -150,14 +132,7 @@ fn a_normal_change_goes_from_draft_to_closed() {
     let run = refused(&repo, JANE, &["close", ID]);
     assert!(run.stderr.contains("the post-implementation review"), "{}", run.stderr);
     let run = repo
-        .chg(&[
-            "review",
-            ID,
-            "--summary",
-            "deployed in one window",
-            "--lessons-learned",
-            "watch pod restarts",
-        ])
+        .chg_line("review CHG-2026-0001 --summary 'deployed in one window' --lessons-learned 'watch pod restarts'")
         .ok();
     assert!(run.stderr.contains("Ready to close"), "{}", run.stderr);
     assert_committed(&repo, JANE, "chg: review CHG-2026-0001");
@@ -291,17 +266,8 @@ fn reject_records_the_reason_as_a_rejected_approval() {
 #[test]
 fn submit_is_refused_while_check_finds_errors() {
     let repo = store();
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--title",
-        "No plan",
-        "--impact",
-        "medium",
-        "--likelihood",
-        "low",
-    ])
-    .ok();
+    repo.chg_line("new --no-input --title 'No plan' --impact medium --likelihood low")
+        .ok();
     let run = refused(&repo, JANE, &["submit", ID]);
     assert!(
         run.stderr
@@ -315,15 +281,8 @@ fn submit_is_refused_while_check_finds_errors() {
 #[test]
 fn a_standard_change_from_the_catalogue_is_approved_on_submission() {
     let repo = store();
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--template",
-        "log-rotation",
-        "--system",
-        "api-gateway",
-    ])
-    .ok();
+    repo.chg_line("new --no-input --template log-rotation --system api-gateway")
+        .ok();
     let run = repo.chg(&["submit", ID]).ok();
     assert!(run.stdout.contains("approved on submission"), "{}", run.stdout);
     assert!(repo.read(FILE).contains("status: approved\n"));
@@ -346,15 +305,8 @@ fn cancel_and_fail_record_who_and_why() {
     draft(&repo, JANE, "normal");
     repo.chg(&["submit", ID]).ok();
     repo.chg_as(SAM, &["approve", ID]).ok();
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-26 02:00",
-        "--end",
-        "2026-11-26 04:00",
-    ])
-    .ok();
+    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 04:00'")
+        .ok();
     repo.chg(&["start", ID]).ok();
     repo.chg(&["fail", ID, "--reason", "migration timed out"]).ok();
     assert_committed(&repo, JANE, "chg: fail CHG-2026-0001");
@@ -431,15 +383,8 @@ fn every_illegal_move_is_refused_with_nothing_written() {
     repo.chg_as(SAM, &["approve", ID]).ok();
     refused(&repo, JANE, &["start", ID]);
     refused(&repo, JANE, &["complete", ID, "--smoke-tests", "passed"]);
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-26 02:00",
-        "--end",
-        "2026-11-26 04:00",
-    ])
-    .ok();
+    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 04:00'")
+        .ok();
     repo.chg(&["start", ID]).ok();
     let run = refused(&repo, JANE, &["cancel", ID, "--reason", "x"]);
     assert!(
@@ -494,15 +439,8 @@ pub fn in_progress() -> Repo {
     draft(&repo, JANE, "normal");
     repo.chg(&["submit", ID]).ok();
     repo.chg_as(SAM, &["approve", ID]).ok();
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-25 11:00",
-        "--end",
-        "2026-11-25 14:00",
-    ])
-    .ok();
+    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-25 11:00' --end '2026-11-25 14:00'")
+        .ok();
     repo.chg(&["start", ID]).ok();
     repo.now = Some("2026-11-25T12:45:00Z".into());
     repo
@@ -605,18 +543,7 @@ fn a_rollback_over_its_rto_is_recorded_and_warned() {
         check.stdout
     );
     refused(&repo, JANE, &["close", ID]);
-    repo.chg(&[
-        "review",
-        ID,
-        "--summary",
-        "rolled back",
-        "--lessons-learned",
-        "canary too big",
-        "--root-cause",
-        "pricing timeout",
-        "--redeploy-plan",
-        "retry with 1 %",
-    ])
+    repo.chg_line("review CHG-2026-0001 --summary 'rolled back' --lessons-learned 'canary too big' --root-cause 'pricing timeout' --redeploy-plan 'retry with 1 %'")
     .ok();
     let text = repo.read(FILE);
     assert!(

@@ -76,10 +76,8 @@ fn weekly_report_lists_implemented_scheduled_attention_and_counts() {
 #[test]
 fn html_report_is_one_self_contained_page() {
     let repo = store();
-    repo.chg(&[
-        "report", "weekly", "--week", "2026-W47", "--format", "html", "--output", "cab.html",
-    ])
-    .ok();
+    repo.chg_line("report weekly --week 2026-W47 --format html --output cab.html")
+        .ok();
     let html = repo.read("cab.html");
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("@media print") && html.contains("size: A4"));

@@ -39,38 +39,7 @@ fn init_writes_policy_and_templates_and_is_idempotent() {
 fn new_with_flags_writes_commits_and_prints_the_id() {
     let repo = Repo::initialised();
     let run = repo
-        .chg(&[
-            "new",
-            "--no-input",
-            "--title",
-            "Upgrade postgres to 16.4",
-            "--description",
-            "Minor version upgrade.",
-            "--justification",
-            "Security fixes",
-            "--impact",
-            "medium",
-            "--likelihood",
-            "low",
-            "--system",
-            "postgres-main",
-            "--system",
-            "billing-worker",
-            "--strategy",
-            "blue-green",
-            "--window-start",
-            "2026-12-01 02:00",
-            "--window-end",
-            "2026-12-01T03:30:00Z",
-            "--rollback-plan",
-            "Fail back to the old primary.",
-            "--rollback-kind",
-            "complex",
-            "--test",
-            "unit=passed",
-            "--test",
-            "qa-review=not-run",
-        ])
+        .chg_line("new --no-input --title 'Upgrade postgres to 16.4' --description 'Minor version upgrade.' --justification 'Security fixes' --impact medium --likelihood low --system postgres-main --system billing-worker --strategy blue-green --window-start '2026-12-01 02:00' --window-end 2026-12-01T03:30:00Z --rollback-plan 'Fail back to the old primary.' --rollback-kind complex --test unit=passed --test qa-review=not-run")
         .ok();
     assert_eq!(run.stdout, "Created CHG-2026-0001 (changes/2026/CHG-2026-0001.yaml)\n");
     let text = repo.read("changes/2026/CHG-2026-0001.yaml");
@@ -95,41 +64,14 @@ fn new_with_flags_writes_commits_and_prints_the_id() {
 #[test]
 fn new_allocates_the_next_id_past_other_branches() {
     let repo = Repo::initialised();
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--title",
-        "a",
-        "--impact",
-        "low",
-        "--likelihood",
-        "medium",
-    ])
-    .ok();
+    repo.chg_line("new --no-input --title a --impact low --likelihood medium")
+        .ok();
     repo.git(&["checkout", "-q", "-b", "other"]);
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--title",
-        "b",
-        "--impact",
-        "low",
-        "--likelihood",
-        "medium",
-    ])
-    .ok();
+    repo.chg_line("new --no-input --title b --impact low --likelihood medium")
+        .ok();
     repo.git(&["checkout", "-q", "main"]);
     let run = repo
-        .chg(&[
-            "new",
-            "--no-input",
-            "--title",
-            "c",
-            "--impact",
-            "low",
-            "--likelihood",
-            "medium",
-        ])
+        .chg_line("new --no-input --title c --impact low --likelihood medium")
         .ok();
     assert!(
         run.stdout.contains("CHG-2026-0003"),
@@ -142,16 +84,7 @@ fn new_allocates_the_next_id_past_other_branches() {
 fn new_with_template_makes_a_standard_change() {
     let repo = Repo::initialised();
     let run = repo
-        .chg(&[
-            "new",
-            "--no-input",
-            "--template",
-            "log-rotation",
-            "--system",
-            "api-gateway",
-            "--format",
-            "json",
-        ])
+        .chg_line("new --no-input --template log-rotation --system api-gateway --format json")
         .ok();
     let record: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON object");
     assert_eq!(record["id"], "CHG-2026-0001");
@@ -182,18 +115,7 @@ fn new_without_input_names_the_missing_flag_and_writes_nothing() {
 fn new_refuses_a_class_below_the_risk_matrix() {
     let repo = Repo::initialised();
     let run = repo
-        .chg(&[
-            "new",
-            "--no-input",
-            "--title",
-            "x",
-            "--impact",
-            "high",
-            "--likelihood",
-            "high",
-            "--classification",
-            "normal",
-        ])
+        .chg_line("new --no-input --title x --impact high --likelihood high --classification normal")
         .status(1);
     assert!(run.stderr.contains("need at least a major change"), "{}", run.stderr);
 }
@@ -201,18 +123,8 @@ fn new_refuses_a_class_below_the_risk_matrix() {
 #[test]
 fn new_defaults_the_class_from_the_risk_matrix() {
     let repo = Repo::initialised();
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--title",
-        "x",
-        "--impact",
-        "high",
-        "--likelihood",
-        "medium",
-        "--no-commit",
-    ])
-    .ok();
+    repo.chg_line("new --no-input --title x --impact high --likelihood medium --no-commit")
+        .ok();
     assert!(repo
         .read("changes/2026/CHG-2026-0001.yaml")
         .contains("classification: major"));
@@ -336,15 +248,7 @@ fn list_filters_and_formats() {
     assert_eq!(rows.as_array().unwrap().len(), 1);
     assert_eq!(rows[0]["id"], "CHG-2026-0001");
     let md = repo
-        .chg(&[
-            "list",
-            "--format",
-            "markdown",
-            "--since",
-            "2026-11-18",
-            "--until",
-            "2026-11-19",
-        ])
+        .chg_line("list --format markdown --since 2026-11-18 --until 2026-11-19")
         .ok()
         .stdout;
     assert!(md.starts_with("| ID | Status |"), "{md}");

@@ -214,6 +214,18 @@ impl Repo {
         Run::from(output)
     }
 
+    /// Runs `chg` as Jane with a command line written as in a shell (see `words`).
+    pub fn chg_line(&self, line: &str) -> Run {
+        self.chg_line_as(JANE, line)
+    }
+
+    /// Runs `chg` as someone with a command line written as in a shell (see `words`).
+    pub fn chg_line_as(&self, who: Who, line: &str) -> Run {
+        let args = words(line);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.chg_as(who, &args)
+    }
+
     /// Runs `chg` as someone with extra environment variables.
     pub fn chg_env(&self, who: Who, env: &[(&str, &str)], args: &[&str]) -> Run {
         let mut cmd = self.command(env!("CARGO_BIN_EXE_chg"), who);
@@ -251,6 +263,45 @@ impl Repo {
             .args(["commit", "-q", "-m", message]);
         assert!(commit.status().expect("git commit").success());
     }
+}
+
+/// Splits a command line into its words as a shell would for plain text:
+/// at spaces, except inside 'single' or "double" quotes (no escapes, no
+/// expansion), so a test writes `schedule CHG-2026-0001 --start '2026-11-26 02:00'`.
+pub fn words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut quote = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.get_or_insert_with(String::new).push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                word.get_or_insert_with(String::new);
+            }
+            (None, c) if c.is_whitespace() => words.extend(word.take()),
+            (None, c) => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    assert!(quote.is_none(), "unclosed quote in {line:?}");
+    words.extend(word);
+    words
+}
+
+/// Makes an ed25519 key pair without a passphrase in `dir`; returns the
+/// private key's path and the public key as `allowed_signers` writes it.
+pub fn ssh_keygen(dir: &Path, name: &str) -> (PathBuf, String) {
+    let key = dir.join(name);
+    let status = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(&key)
+        .status()
+        .expect("ssh-keygen is needed for the signing tests (apt-get install openssh-client)");
+    assert!(status.success());
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    let mut parts = public.split_whitespace();
+    (key, format!("{} {}", parts.next().unwrap(), parts.next().unwrap()))
 }
 
 /// Clears everything of the developer's own git setup from a command's environment.
@@ -361,6 +412,14 @@ pub fn tool_present(test: &str, found: bool, tool: &str, install: &str) -> bool 
         "\nSKIPPED {test}: {tool} is not installed ({install}); with CI=true this fails"
     );
     false
+}
+
+#[test]
+fn words_split_a_command_line_as_a_shell_would() {
+    assert_eq!(
+        words(r#"new --title 'Patch RCE' --reason "it's down" -x ''"#),
+        ["new", "--title", "Patch RCE", "--reason", "it's down", "-x", ""]
+    );
 }
 
 #[test]
