@@ -12,6 +12,7 @@ mod deploy;
 mod docs;
 mod emergency;
 mod engine;
+mod ev_times;
 mod evidence;
 mod files;
 mod firstday;
