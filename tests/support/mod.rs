@@ -226,6 +226,26 @@ impl Repo {
         self.chg_as(who, &args)
     }
 
+    /// `chg check --format json`, as Jane.
+    pub fn check(&self) -> Run {
+        self.chg(&["check", "--format", "json"])
+    }
+
+    /// `chg check --base BASE --format json`, as Jane: the pull-request gate.
+    pub fn check_against(&self, base: &str) -> Run {
+        self.chg(&["check", "--base", base, "--format", "json"])
+    }
+
+    /// Writes a record at its place in the store.
+    pub fn put(&self, record: &Record) {
+        self.write(&record.path(), &record.text());
+    }
+
+    /// The commit id of HEAD.
+    pub fn head(&self) -> String {
+        self.git(&["rev-parse", "HEAD"]).trim().to_string()
+    }
+
     /// Runs `chg` as someone with extra environment variables.
     pub fn chg_env(&self, who: Who, env: &[(&str, &str)], args: &[&str]) -> Run {
         let mut cmd = self.command(env!("CARGO_BIN_EXE_chg"), who);

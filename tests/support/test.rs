@@ -71,11 +71,6 @@ impl Test {
         self
     }
 
-    /// Writes (or rewrites) a record of a test under way.
-    pub fn put(&self, record: &Record) {
-        self.repo.write(&record.path(), &record.text());
-    }
-
     /// Writes any file.
     pub fn file(self, path: &str, text: &str) -> Test {
         self.repo.write(path, text);
