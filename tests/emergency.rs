@@ -4,33 +4,8 @@
 use crate::lifecycle::{assert_committed, refused, FILE, ID};
 use crate::support::*;
 
-fn rules_fired(repo: &Repo) -> Vec<String> {
-    let run = repo.chg(&["check", "--format", "json"]);
-    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    findings
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap().to_string())
-        .collect()
-}
-
 pub fn new_emergency(repo: &Repo, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "new",
-        "--emergency",
-        "--no-input",
-        "--title",
-        "Patch RCE in api-gateway",
-        "--criterion",
-        "critical-vulnerability",
-        "--cvss",
-        "9.8",
-        "--impact-of-not-implementing",
-        "Remote code execution on the public API",
-        "--system",
-        "api-gateway",
-        "--test",
-        "unit=passed",
-    ];
+    let mut args = words("new --emergency --no-input --title 'Patch RCE in api-gateway' --criterion critical-vulnerability --cvss 9.8 --impact-of-not-implementing 'Remote code execution on the public API' --system api-gateway --test unit=passed");
     args.extend(extra);
     repo.chg(&args)
 }
@@ -41,14 +16,7 @@ fn an_emergency_with_verbal_approvals_documented_late_fires_the_overdue_rules() 
     repo.now = Some("2026-11-25T12:00:00Z".into());
     let run = new_emergency(
         &repo,
-        &[
-            "--verbal-approval",
-            "ciso:carol@example.com",
-            "--verbal-approval",
-            "cto:Dave Kim <dave@example.com>",
-            "--verbal-at",
-            "2026-11-25T11:50:00Z",
-        ],
+        &words("--verbal-approval ciso:carol@example.com --verbal-approval 'cto:Dave Kim <dave@example.com>' --verbal-at 2026-11-25T11:50:00Z"),
     )
     .ok();
     // Whom to call comes first.
@@ -80,11 +48,11 @@ fn an_emergency_with_verbal_approvals_documented_late_fires_the_overdue_rules() 
     repo.chg(&["complete", ID, "--smoke-tests", "passed", "--error-rates", "normal"])
         .ok();
     // The quick form left the rollback plan out: the documentation owed shows.
-    assert_eq!(rules_fired(&repo), ["rollback-plan-missing"]);
+    assert_eq!(repo.check().rules(), ["rollback-plan-missing"]);
 
     // Two days later nothing was documented or approved in writing.
     repo.now = Some("2026-11-27T12:00:00Z".into());
-    let fired = rules_fired(&repo);
+    let fired = repo.check().rules();
     assert!(
         fired.contains(&"emergency-documentation-overdue".to_string()),
         "{fired:?}"
@@ -139,7 +107,7 @@ fn an_emergency_with_verbal_approvals_documented_late_fires_the_overdue_rules() 
 
     // A week later: no post-emergency review, and the CAB of Tuesday 1 December missed.
     repo.now = Some("2026-12-02T12:00:00Z".into());
-    let fired = rules_fired(&repo);
+    let fired = repo.check().rules();
     assert!(fired.contains(&"emergency-review-overdue".to_string()), "{fired:?}");
     assert!(fired.contains(&"cab-review-missing".to_string()), "{fired:?}");
     repo.chg_line("review CHG-2026-0001 --root-cause 'unpatched library' --preventive-measures 'weekly dependency scan' --summary patched --lessons-learned 'scan earlier'")
@@ -147,7 +115,7 @@ fn an_emergency_with_verbal_approvals_documented_late_fires_the_overdue_rules() 
     repo.chg(&["review", ID, "--cab", "--date", "2026-12-01", "--feedback", "justified"])
         .ok();
     assert_committed(&repo, JANE, "chg: review CHG-2026-0001 (cab)");
-    let fired = rules_fired(&repo);
+    let fired = repo.check().rules();
     assert!(!fired.contains(&"cab-review-missing".to_string()), "{fired:?}");
     assert!(
         fired.contains(&"emergency-review-overdue".to_string()),
@@ -162,16 +130,7 @@ fn an_emergency_documented_in_time_is_clean() {
     repo.now = Some("2026-11-25T12:00:00Z".into());
     new_emergency(
         &repo,
-        &[
-            "--verbal-approval",
-            "ciso:carol@example.com",
-            "--verbal-approval",
-            "cto:dave@example.com",
-            "--rollback-plan",
-            "redeploy",
-            "--rollback-kind",
-            "simple",
-        ],
+        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple"),
     )
     .ok();
     repo.chg(&["start", ID]).ok();
@@ -185,7 +144,7 @@ fn an_emergency_documented_in_time_is_clean() {
         .ok();
     repo.chg(&["review", ID, "--cab", "--date", "2026-12-01"]).ok();
     repo.now = Some("2026-12-10T12:00:00Z".into());
-    assert!(rules_fired(&repo).is_empty(), "{:?}", rules_fired(&repo));
+    assert!(repo.check().rules().is_empty(), "{:?}", repo.check().rules());
 }
 
 #[test]

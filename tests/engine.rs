@@ -48,15 +48,7 @@ fn history_commands_follow_store() {
         .chg_env(
             JANE,
             &[("CHG_STORE", "ops/changes")],
-            &[
-                "metrics",
-                "--from",
-                "2026-11-01",
-                "--to",
-                "2026-12-01",
-                "--format",
-                "json",
-            ],
+            &words("metrics --from 2026-11-01 --to 2026-12-01 --format json"),
         )
         .ok();
     assert_eq!(json(&metrics)["metrics"]["total_changes"]["actual"], 1.0);

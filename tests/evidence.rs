@@ -700,18 +700,7 @@ fn finding_7_times_back_dated_with_at_pass() {
     repo.git(&["checkout", "-q", "-b", "feature"]);
     crate::emergency::new_emergency(
         &repo,
-        &[
-            "--verbal-approval",
-            "ciso:carol@example.com",
-            "--verbal-approval",
-            "cto:dave@example.com",
-            "--verbal-at",
-            "2026-11-25T10:00:00Z",
-            "--rollback-plan",
-            "redeploy",
-            "--rollback-kind",
-            "simple",
-        ],
+        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --verbal-at 2026-11-25T10:00:00Z --rollback-plan redeploy --rollback-kind simple"),
     )
     .ok();
     repo.chg(&["start", ID, "--at", "2026-11-25T11:00:00Z"]).ok();

@@ -258,14 +258,7 @@ fn a_first_policy_authorises_only_change_managers_it_names_as_author_and_committ
     repo.git_as(OMAR, &["add", "-A"]);
     repo.git_as(
         OMAR,
-        &[
-            "commit",
-            "-q",
-            "--author",
-            "Priya Raman <priya@acme.test>",
-            "-m",
-            "chg: init",
-        ],
+        &words("commit -q --author 'Priya Raman <priya@acme.test>' -m 'chg: init'"),
     );
     let run = gate_as(&repo, OMAR);
     assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);

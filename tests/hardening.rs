@@ -395,16 +395,7 @@ fn a_rebase_in_progress_blocks_commits_with_a_hint() {
 #[test]
 fn quiet_silences_confirmations_and_verbose_says_what_was_read() {
     let repo = with_record();
-    let new = [
-        "new",
-        "--no-input",
-        "--title",
-        "x",
-        "--impact",
-        "low",
-        "--likelihood",
-        "medium",
-    ];
+    let new = words("new --no-input --title x --impact low --likelihood medium");
     let loud = repo.chg(&new).ok();
     assert!(loud.stdout.contains("Created CHG-2026-0002"), "{}", loud.stdout);
     let quiet: Vec<&str> = ["--quiet"].iter().chain(new.iter()).copied().collect();

@@ -15,34 +15,8 @@ pub fn store() -> Repo {
 
 /// Creates a complete draft of this class as `who`.
 pub fn draft(repo: &Repo, who: Who, class: &str) {
-    let mut args = vec![
-        "new",
-        "--no-input",
-        "--title",
-        "Enable canary routing for checkout-api",
-        "--description",
-        "Route 5 % of checkout traffic through the new pricing service.",
-        "--impact",
-        "medium",
-        "--likelihood",
-        "low",
-        "--classification",
-        class,
-        "--system",
-        "checkout-api",
-        "--strategy",
-        "canary",
-        "--rollback-plan",
-        "Set canary weight to 0, redeploy checkout-api v41.",
-        "--rollback-kind",
-        "simple",
-        "--test",
-        "unit=passed",
-        "--test",
-        "integration=passed",
-        "--test",
-        "qa_review=passed",
-    ];
+    let mut args = words("new --no-input --title 'Enable canary routing for checkout-api' --description 'Route 5 % of checkout traffic through the new pricing service.' --impact medium --likelihood low --system checkout-api --strategy canary --rollback-plan 'Set canary weight to 0, redeploy checkout-api v41.' --rollback-kind simple --test unit=passed --test integration=passed --test qa_review=passed");
+    args.extend(["--classification", class]);
     if class == "major" {
         args.extend(["--test", "security_review=passed", "--test", "performance=passed"]);
     }
@@ -467,22 +441,7 @@ fn rolled_back(started: &str, extra: &[&str]) -> (Repo, Run) {
 fn a_rollback_over_its_rto_is_recorded_and_warned() {
     let (mut repo, run) = rolled_back(
         "12:10",
-        &[
-            "--restored-at",
-            "2026-11-25T12:40:00Z",
-            "--log",
-            "canary weight set to 0",
-            "--log",
-            "v41 redeployed",
-            "--smoke-tests",
-            "passed",
-            "--error-rates",
-            "normal",
-            "--customer-access",
-            "verified",
-            "--monitored-minutes",
-            "5",
-        ],
+        &words("--restored-at 2026-11-25T12:40:00Z --log 'canary weight set to 0' --log 'v41 redeployed' --smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 5"),
     );
     assert_committed(&repo, JANE, "chg: rollback CHG-2026-0001 (error-rate)");
     assert!(

@@ -38,25 +38,7 @@ fn quiet_prints_no_warning_after_an_action() {
     repo.write("changes/2026/CHG-2026-0001.yaml", &record);
     repo.git(&["add", "-A"]);
     repo.git(&["commit", "-q", "-m", "record"]);
-    let args = [
-        "-q",
-        "rollback",
-        "CHG-2026-0001",
-        "--trigger",
-        "error-rate",
-        "--reason",
-        "5xx",
-        "--started-at",
-        "2026-11-18 02:30",
-        "--restored-at",
-        "2026-11-18 03:20",
-        "--smoke-tests",
-        "passed",
-        "--error-rates",
-        "normal",
-        "--customer-access",
-        "verified",
-    ];
+    let args = words("-q rollback CHG-2026-0001 --trigger error-rate --reason 5xx --started-at '2026-11-18 02:30' --restored-at '2026-11-18 03:20' --smoke-tests passed --error-rates normal --customer-access verified");
     let run = repo.chg(&args).ok();
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     assert!(run.stdout.is_empty(), "{}", run.stdout);
@@ -167,15 +149,7 @@ fn markdown_output_escapes_html() {
     for args in [
         &["list", "--format", "markdown"][..],
         &["report", "weekly", "--format", "markdown"][..],
-        &[
-            "calendar",
-            "--from",
-            "2026-11-30",
-            "--to",
-            "2026-12-03",
-            "--format",
-            "markdown",
-        ][..],
+        &words("calendar --from 2026-11-30 --to 2026-12-03 --format markdown")[..],
     ] {
         let out = repo.chg(args).ok().stdout;
         assert!(

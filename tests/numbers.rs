@@ -579,16 +579,6 @@ fn cab_store() -> Repo {
     repo
 }
 
-fn section(md: &str, name: &str) -> String {
-    md.split(&format!("## {name}"))
-        .nth(1)
-        .unwrap_or("")
-        .split("\n## ")
-        .next()
-        .unwrap_or("")
-        .to_string()
-}
-
 #[test]
 fn the_weekly_report_follows_the_cab_meeting_in_its_time_zone() {
     let repo = cab_store();

@@ -31,15 +31,7 @@ fn weekly_report_lists_implemented_scheduled_attention_and_counts() {
         .ok()
         .stdout;
     assert!(md.starts_with("# Weekly CAB report — 2026-W47\n"), "{md}");
-    let section = |name: &str| {
-        md.split(&format!("## {name}"))
-            .nth(1)
-            .unwrap_or("")
-            .split("\n## ")
-            .next()
-            .unwrap_or("")
-            .to_string()
-    };
+    let section = |name: &str| section(&md, name);
     assert!(
         section("Changes implemented this week").contains("| CHG-2026-0001 |"),
         "{md}"

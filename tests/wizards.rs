@@ -61,21 +61,7 @@ fn the_new_wizard_asks_for_what_the_flags_left_out() {
     let mut s = spawn(
         &repo,
         &home,
-        &[
-            "new",
-            "--impact",
-            "medium",
-            "--likelihood",
-            "low",
-            "--strategy",
-            "canary",
-            "--test",
-            "unit=passed",
-            "--test",
-            "integration=passed",
-            "--test",
-            "qa_review=passed",
-        ],
+        &words("new --impact medium --likelihood low --strategy canary --test unit=passed --test integration=passed --test qa_review=passed"),
     );
     answer(&mut s, "Title", "Upgrade postgres to 16.4");
     answer(&mut s, "Description", "Minor version upgrade");

@@ -221,9 +221,7 @@ impl Repo {
 
     /// Runs `chg` as someone with a command line written as in a shell (see `words`).
     pub fn chg_line_as(&self, who: Who, line: &str) -> Run {
-        let args = words(line);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        self.chg_as(who, &args)
+        self.chg_as(who, &words(line))
     }
 
     /// `chg check --format json`, as Jane.
@@ -286,27 +284,35 @@ impl Repo {
 }
 
 /// Splits a command line into its words as a shell would for plain text:
-/// at spaces, except inside 'single' or "double" quotes (no escapes, no
-/// expansion), so a test writes `schedule CHG-2026-0001 --start '2026-11-26 02:00'`.
-pub fn words(line: &str) -> Vec<String> {
+/// at spaces, except inside a word quoted whole in 'single' or "double"
+/// quotes (no escapes, no expansion), so a test writes
+/// `schedule CHG-2026-0001 --start '2026-11-26 02:00'`.
+pub fn words(line: &str) -> Vec<&str> {
     let mut words = Vec::new();
-    let mut word: Option<String> = None;
-    let mut quote = None;
-    for c in line.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => word.get_or_insert_with(String::new).push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                word.get_or_insert_with(String::new);
-            }
-            (None, c) if c.is_whitespace() => words.extend(word.take()),
-            (None, c) => word.get_or_insert_with(String::new).push(c),
-        }
+    let mut rest = line.trim_start();
+    while let Some(first) = rest.chars().next() {
+        let (word, after) = if first == '\'' || first == '"' {
+            let end = rest[1..]
+                .find(first)
+                .unwrap_or_else(|| panic!("unclosed quote in {line:?}"));
+            (&rest[1..=end], &rest[end + 2..])
+        } else {
+            rest.split_at(rest.find(char::is_whitespace).unwrap_or(rest.len()))
+        };
+        words.push(word);
+        rest = after.trim_start();
     }
-    assert!(quote.is_none(), "unclosed quote in {line:?}");
-    words.extend(word);
     words
+}
+
+/// The body of a Markdown section, from its `## heading` line to the next
+/// `## ` heading ("" when there is no such section).
+pub fn section<'a>(md: &'a str, heading: &str) -> &'a str {
+    let Some(start) = md.find(&format!("## {heading}")) else {
+        return "";
+    };
+    let body = &md[start + 3 + heading.len()..];
+    body.find("\n## ").map_or(body, |end| &body[..end])
 }
 
 /// Makes an ed25519 key pair without a passphrase in `dir`; returns the
