@@ -193,7 +193,7 @@ pub fn from_file_error(fe: &FileError) -> Finding {
 
 fn print(findings: &[Finding], format: Format, app: &App, checked: usize) -> Result<()> {
     let text = match format {
-        Format::Json => format!("{}\n", serde_json::to_string_pretty(findings)?),
+        Format::Json => format!("{}\n", crate::output::json(findings)?),
         Format::Github => findings.iter().map(github).collect(),
         _ => {
             let mut out = String::new();

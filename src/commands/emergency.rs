@@ -5,13 +5,13 @@
 use anyhow::{anyhow, Result};
 use chrono::Datelike;
 
-use crate::action;
 use crate::cli::{Format, NewArgs};
 use crate::context::App;
 use crate::error::Refusal;
 use crate::policy::Policy;
 use crate::record::{Classification, Criterion, Emergency, Level, Method, Role};
 use crate::rules::approval_status;
+use crate::{action, approval};
 use crate::{clock, wizard};
 
 /// Creates the emergency record with its verbal approvals and commits it.
@@ -50,7 +50,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
                     break;
                 }
                 Ok(_) => {}
-                Err(e) => eprintln!("{e}"),
+                Err(e) => crate::output::eprint(&e.to_string()),
             }
         }
     }
@@ -120,14 +120,14 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
             .trim()
             .parse()
             .map_err(|e| anyhow!("`--verbal-approval {spec}`: {e}"))?;
-        let approver = super::approve::parse_approver(who)?;
-        let role = super::approve::choose_role(&policy, &record, &approver, Some(role))?;
-        super::approve::add_approval(&mut record, &approver, role, Method::Verbal, at, None)?;
+        let approver = approval::parse_approver(who)?;
+        let role = approval::choose_role(&policy, &record, &approver, Some(role))?;
+        record.add_approval(&approver, role, Method::Verbal, at, None)?;
     }
     let detail = format!("emergency: {}", record.title);
     let (record, shown) = super::new::create_committed(app, &store, &actor, record, now.year(), &detail)?;
     match app.format(Format::Text, &[Format::Text, Format::Json])? {
-        Format::Json => crate::output::print(&format!("{}\n", serde_json::to_string(&record)?))?,
+        Format::Json => crate::output::print(&format!("{}\n", crate::output::json_line(&record)?))?,
         _ if app.args.quiet => {}
         _ => {
             let state = approval_status(&record, &policy);
@@ -142,7 +142,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
             };
             crate::output::print(&format!(
                 "Created {} ({shown})\n{next}\nWithin {}: complete the documentation (`chg submit {}`) and get written approval (`chg approve {}`).\n",
-                record.id, crate::action::span_text(policy.emergency_deadlines.documentation), record.id, record.id
+                record.id, policy.emergency_deadlines.documentation.text(), record.id, record.id
             ))?;
         }
     }

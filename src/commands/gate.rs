@@ -120,7 +120,8 @@ fn decide_and_start(args: &GateArgs, app: &App, format: Format) -> Result<Verdic
     }
     let mut record = act.original.clone();
     let now = act.now;
-    let mut done = super::start::begin(&act, &mut record, now)?;
+    record.start(&act.policy, now)?;
+    let mut done = Done::started(&record, now);
     crate::action::record_deployment(&mut record, &args.deployment)?;
     if format != Format::Text {
         done.message.clear(); // the verdict says it, in the format asked for
@@ -249,7 +250,7 @@ fn print(verdict: &Verdict, format: Format, app: &App) -> Result<()> {
     let id = &verdict.id;
     let when = verdict.at.format("%Y-%m-%d %H:%M UTC");
     let text = match format {
-        Format::Json => format!("{}\n", serde_json::to_string_pretty(verdict)?),
+        Format::Json => format!("{}\n", crate::output::json(verdict)?),
         Format::Github => {
             if verdict.allowed {
                 format!("::notice title=chg gate {id}::{id} may be deployed at {when}\n")
