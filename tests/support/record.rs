@@ -523,6 +523,11 @@ impl Implementation {
         )
     }
 
+    /// Started at this time and not finished yet.
+    pub fn started(started: &str) -> Implementation {
+        Implementation(Fields::new().set("started_at", started))
+    }
+
     /// `issues:` raw (`[]`, `[a flaky health check]`).
     pub fn issues(self, raw: &str) -> Implementation {
         Implementation(self.0.set("issues", raw))
