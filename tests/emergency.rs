@@ -4,6 +4,12 @@
 use crate::lifecycle::{assert_committed, refused, FILE, ID};
 use crate::support::*;
 
+/// What `chg new --emergency` prints first: whom to call.
+const CALL: &str = "Emergency change: call for verbal approval now
+  call: CISO (carol@example.com) and CTO (dave@example.com)
+  backup: CEO (erin@example.com)
+";
+
 pub fn new_emergency(repo: &Repo, extra: &[&str]) -> Run {
     let mut args = words("new --emergency --no-input --title 'Patch RCE in api-gateway' --criterion critical-vulnerability --cvss 9.8 --impact-of-not-implementing 'Remote code execution on the public API' --system api-gateway --test unit=passed");
     args.extend(extra);
@@ -12,8 +18,7 @@ pub fn new_emergency(repo: &Repo, extra: &[&str]) -> Run {
 
 #[test]
 fn an_emergency_with_verbal_approvals_documented_late_fires_the_overdue_rules() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-25T12:00:00Z".into());
+    let mut repo = Test::new();
     // Whom to call comes first.
     new_emergency(
         &repo,
@@ -22,10 +27,7 @@ fn an_emergency_with_verbal_approvals_documented_late_fires_the_overdue_rules() 
     .is(0, "Created CHG-2026-0001 (changes/2026/CHG-2026-0001.yaml)
 verbal approvals recorded; start now with `chg start CHG-2026-0001`
 Within 24 h: complete the documentation (`chg submit CHG-2026-0001`) and get written approval (`chg approve CHG-2026-0001`).
-", "Emergency change: call for verbal approval now
-  call: CISO (carol@example.com) and CTO (dave@example.com)
-  backup: CEO (erin@example.com)
-");
+", CALL);
     let (author, subject, _) = crate::lifecycle::last_commit(&repo);
     assert_eq!(author, "Jane Doe <jane@example.com>");
     assert_eq!(subject, "chg: new CHG-2026-0001 (emergency: Patch RCE in api-gateway)");
@@ -131,8 +133,7 @@ changes/2026/CHG-2026-0001.yaml:52:1: error[emergency-review-overdue]: emergency
 
 #[test]
 fn an_emergency_documented_in_time_is_clean() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-25T12:00:00Z".into());
+    let mut repo = Test::new();
     new_emergency(
         &repo,
         &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple"),
@@ -154,15 +155,11 @@ fn an_emergency_documented_in_time_is_clean() {
 
 #[test]
 fn an_emergency_cannot_start_without_both_verbal_approvals() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-25T12:00:00Z".into());
+    let repo = Test::new();
     new_emergency(&repo, &["--verbal-approval", "ciso:carol@example.com"]).is(0, "Created CHG-2026-0001 (changes/2026/CHG-2026-0001.yaml)
 it still needs 1 more cto, or 1 more ceo before it starts: `chg approve CHG-2026-0001 --verbal --role ROLE --by EMAIL`
 Within 24 h: complete the documentation (`chg submit CHG-2026-0001`) and get written approval (`chg approve CHG-2026-0001`).
-", "Emergency change: call for verbal approval now
-  call: CISO (carol@example.com) and CTO (dave@example.com)
-  backup: CEO (erin@example.com)
-");
+", CALL);
     refused(&repo, JANE, &["start", ID]).stdout_is("").stderr_is("error: CHG-2026-0001 cannot start: it lacks the approvals of an emergency change (1 more cto, or 1 more ceo)
   hint: record the verbal approvals first: `chg approve CHG-2026-0001 --verbal --role ciso --by EMAIL` (and cto, or the ceo)
 ");
@@ -177,12 +174,11 @@ Within 24 h: complete the documentation (`chg submit CHG-2026-0001`) and get wri
     new_emergency(&other, &["--verbal-approval", "ciso:mallory@example.com"]).is(
         1,
         "",
-        "Emergency change: call for verbal approval now
-  call: CISO (carol@example.com) and CTO (dave@example.com)
-  backup: CEO (erin@example.com)
-error: mallory <mallory@example.com> is not listed for the role `ciso` in the policy
+        &format!(
+            "{CALL}error: mallory <mallory@example.com> is not listed for the role `ciso` in the policy
   hint: `ciso` is held by: carol@example.com (changes/policy.yaml, `roles`)
-",
+"
+        ),
     );
     assert!(!other.join(FILE).exists());
 }
@@ -195,30 +191,25 @@ fn the_emergency_quick_form_names_what_is_missing() {
     repo.chg_line("new --emergency --no-input --title x").is(
         2,
         "",
-        "Emergency change: call for verbal approval now
-  call: CISO (carol@example.com) and CTO (dave@example.com)
-  backup: CEO (erin@example.com)
-error: missing `--criterion`
+        &format!(
+            "{CALL}error: missing `--criterion`
   hint: give `--criterion`, or run the command on a terminal without `--no-input` to be asked
-",
+"
+        ),
     );
     repo.chg_line("new --emergency --no-input --title x --criterion critical-vulnerability")
         .is(
             2,
             "",
-            "Emergency change: call for verbal approval now
-  call: CISO (carol@example.com) and CTO (dave@example.com)
-  backup: CEO (erin@example.com)
-error: missing `--cvss`
+            &format!(
+                "{CALL}error: missing `--cvss`
   hint: give `--cvss`, or run the command on a terminal without `--no-input` to be asked
-",
+"
+            ),
         );
     repo.chg_line("new --emergency --no-input --title x --criterion critical-vulnerability --cvss 7.5 --impact-of-not-implementing y")
-        .is(1, "", "Emergency change: call for verbal approval now
-  call: CISO (carol@example.com) and CTO (dave@example.com)
-  backup: CEO (erin@example.com)
-error: CVSS 7.5 is below 9, the threshold for an emergency
+        .is(1, "", &format!("{CALL}error: CVSS 7.5 is below 9, the threshold for an emergency
   hint: patch it as a normal change (`chg new` without `--emergency`), or name another criterion that applies
-");
+"));
     assert!(!repo.join(FILE).exists());
 }

@@ -323,8 +323,7 @@ fn harmless(out: &str) -> bool {
 
 #[test]
 fn finding_14_record_text_cannot_start_a_ci_log_line_or_send_escapes() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-25T12:00:00Z".into());
+    let repo = Test::new();
     let evil = normal_record("CHG-2026-0001", "submitted")
         .replace(
             "title: Enable canary routing for checkout-api",
@@ -695,8 +694,7 @@ fn finding_7g_implementation_finished_next_year_is_caught() {
 fn finding_7_times_back_dated_with_at_pass() {
     // An emergency approved on the phone two hours before it is filed, and
     // work started an hour back: the back-dating `--at` allows.
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-25T12:00:00Z".into());
+    let repo = Test::new();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     crate::emergency::new_emergency(
         &repo,

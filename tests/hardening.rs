@@ -236,14 +236,7 @@ fn on_terminal(dir: &std::path::Path, home: &std::path::Path, args: &[&str], del
     cmd.current_dir(dir).args(args);
     isolate(&mut cmd, home);
     cmd.env("TERM", "xterm").env("CHG_PROGRESS_DELAY_MS", delay_ms);
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn chg on a pty");
-    session.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
-    let printed = session
-        .expect(last)
-        .map(|c| String::from_utf8_lossy(c.before()).into_owned())
-        .unwrap_or_else(|e| panic!("`{last}` not printed: {e}"));
-    assert!(session.get_process().wait().is_ok());
-    printed
+    on_pty(cmd, last)
 }
 
 #[test]

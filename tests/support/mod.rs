@@ -315,6 +315,19 @@ pub fn section<'a>(md: &'a str, heading: &str) -> &'a str {
     body.find("\n## ").map_or(body, |end| &body[..end])
 }
 
+/// Runs a command on a pseudo-terminal until it prints `until`; returns
+/// what it printed before that.
+pub fn on_pty(cmd: std::process::Command, until: &str) -> String {
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
+    let printed = session
+        .expect(until)
+        .map(|c| String::from_utf8_lossy(c.before()).into_owned())
+        .unwrap_or_else(|e| panic!("`{until}` not printed: {e}"));
+    assert!(session.get_process().wait().is_ok());
+    printed
+}
+
 /// Makes an ed25519 key pair without a passphrase in `dir`; returns the
 /// private key's path and the public key as `allowed_signers` writes it.
 pub fn ssh_keygen(dir: &Path, name: &str) -> (PathBuf, String) {
