@@ -633,7 +633,6 @@ fn the_cache_is_extended_rebuilt_and_never_trusted_blindly() {
     assert!(explain(&[]).contains("extended by 1 new commits"));
     assert!(explain(&["--no-cache"]).contains("history: walked in full"));
     // A corrupt cache is discarded.
-    // The cache's file name carries its format version.
     let cache = std::fs::read_dir(s.repo.join(".git/chg"))
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -22,16 +22,22 @@ impl Repo {
     ) -> Result<WalkStats> {
         // The message comes from the commit the walk already read: looking
         // it up again read every kept commit twice (docs/benchmarks.md).
-        self.walk_git(tip, None, prefix, keep_dir, &mut |commit, changes| {
-            if since.is_some_and(|s| walk::to_utc(commit.committer().when()) < s)
-                || !changes.iter().any(|c| wanted(&c.path))
-            {
-                return Ok(());
-            }
-            visit(
-                &walk::commit_of(commit),
-                &String::from_utf8_lossy(commit.message_raw_bytes()),
-            )
-        })
+        self.walk_git(
+            tip,
+            None,
+            None,
+            prefix,
+            keep_dir,
+            &mut |commit, evidence_time, changes| {
+                if since.is_some_and(|s| walk::to_utc(commit.committer().when()) < s)
+                    || !changes.iter().any(|c| wanted(&c.path))
+                {
+                    return Ok(());
+                }
+                let mut meta = walk::commit_of(commit);
+                meta.evidence_time = evidence_time;
+                visit(&meta, &String::from_utf8_lossy(commit.message_raw_bytes()))
+            },
+        )
     }
 }
