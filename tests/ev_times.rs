@@ -336,7 +336,10 @@ fn invisible_character_in_an_approver_or_a_role_is_a_located_error() {
     assert_eq!(run.status, 2, "{run:?}");
     assert!(run.stdout.contains("approvals[0].approver"), "{}", run.stdout);
     // A mixed-script look-alike keeps its warning (not an invisible character).
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted").replace("jane@", "j\u{430}ne@"));
+    repo.write(
+        REC,
+        &normal_record("CHG-2026-0001", "submitted").replace("jane@", "j\u{430}ne@"),
+    );
     let run = repo.chg(&["check", "--format", "json"]);
     assert!(run.stdout.contains("lookalike-email"), "{}", run.stdout);
     assert!(!run.stdout.contains("invisible-character"), "{}", run.stdout);
