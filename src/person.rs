@@ -74,15 +74,21 @@ pub fn emails_match(a: &str, b: &str) -> bool {
     }
 }
 
-/// Returns the first invisible or format character in `text`: zero-width
-/// spaces and joiners, the word joiner, the byte-order mark, bidirectional
-/// controls, soft hyphens, variation selectors, tags and control
-/// characters. In a name or an email one makes two identities that print
-/// alike compare unequal, so a person could pass for someone else.
+/// Returns the first invisible or format character in the email of a
+/// person (`Name <email>`) or in a bare email: zero-width spaces and
+/// joiners, the word joiner, the byte-order mark, bidirectional controls,
+/// soft hyphens, variation selectors, tags and control characters. Identity
+/// is the email, and one such character makes two emails that print alike
+/// compare unequal, so a person could pass for someone else. (A name does
+/// not decide identity; output shows its characters escaped.)
 pub fn invisible(text: &str) -> Option<char> {
-    text.chars().find(|&c| {
-        c.is_control()
-            || matches!(
+    let email = match (text.find('<'), text.rfind('>')) {
+        (Some(a), Some(b)) if a < b => &text[a..=b],
+        _ => text,
+    };
+    email.chars().find(|c| c.is_control()).or_else(|| {
+        email.chars().find(|&c| {
+            matches!(
                 c as u32,
                 0x00AD
                     | 0x034F
@@ -103,6 +109,7 @@ pub fn invisible(text: &str) -> Option<char> {
                     | 0x1D173..=0x1D17A
                     | 0xE0000..=0xE0FFF
             )
+        })
     })
 }
 
