@@ -25,7 +25,8 @@ struct CacheHeader {
 
 // 4: snapshots list the approvers who must commit their own approval.
 // 6: facts count from evidence times; snapshots keep the times records state.
-const CACHE_VERSION: u32 = 6;
+// 7: the scope is hashed from its tree (`scope::hash_canonical`), not its text.
+const CACHE_VERSION: u32 = 7;
 
 pub(super) struct Cache;
 

@@ -105,6 +105,19 @@ const ORDER: [&str; 22] = [
     "review",
 ];
 
+/// Setters of one value each, by value: `.status("approved")` sets `status:`.
+macro_rules! scalar_setters {
+    ($($(#[$doc:meta])* $name:ident => $path:literal,)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(mut self, value: &str) -> Record {
+                self.set($path, value);
+                self
+            }
+        )*
+    };
+}
+
 /// A change record under construction.
 #[derive(Clone, Debug)]
 pub struct Record {
@@ -235,22 +248,22 @@ impl Record {
         self.put(path, Node::Raw(raw.to_string()))
     }
 
+    /// The mapping holding the last key of a dotted path, and that key.
+    fn parent_mut<'a>(&mut self, path: &'a str) -> Option<(&mut Vec<(String, Node)>, &'a str)> {
+        let (parent, last) = path.rsplit_once('.').map_or((None, path), |(p, l)| (Some(p), l));
+        let mut node = &mut self.root;
+        for key in parent.into_iter().flat_map(|p| p.split('.')) {
+            node = node.get_mut(key)?;
+        }
+        match node {
+            Node::Map(entries) => Some((entries, last)),
+            _ => None,
+        }
+    }
+
     /// Removes the value at a dotted path (a missing path is left alone).
     pub fn remove(&mut self, path: &str) -> &mut Record {
-        let (parent, last) = match path.rsplit_once('.') {
-            Some((parent, last)) => (Some(parent), last),
-            None => (None, path),
-        };
-        let mut node = &mut self.root;
-        if let Some(parent) = parent {
-            for key in parent.split('.') {
-                match node.get_mut(key) {
-                    Some(next) => node = next,
-                    None => return self,
-                }
-            }
-        }
-        if let Node::Map(entries) = node {
+        if let Some((entries, last)) = self.parent_mut(path) {
             entries.retain(|(k, _)| k != last);
         }
         self
@@ -258,20 +271,7 @@ impl Record {
 
     /// Renames the key at a dotted path, keeping its place and value (a typo a person makes).
     pub fn rename(&mut self, path: &str, new_key: &str) -> &mut Record {
-        let (parent, last) = match path.rsplit_once('.') {
-            Some((parent, last)) => (Some(parent), last),
-            None => (None, path),
-        };
-        let mut node = &mut self.root;
-        if let Some(parent) = parent {
-            for key in parent.split('.') {
-                match node.get_mut(key) {
-                    Some(next) => node = next,
-                    None => return self,
-                }
-            }
-        }
-        if let Node::Map(entries) = node {
+        if let Some((entries, last)) = self.parent_mut(path) {
             for entry in entries.iter_mut().filter(|(k, _)| k == last) {
                 entry.0 = new_key.to_string();
             }
@@ -292,28 +292,21 @@ impl Record {
 
     // Typed setters, by value, for building a record in one expression.
 
-    /// `status:`.
-    pub fn status(mut self, status: &str) -> Record {
-        self.set("status", status);
-        self
-    }
-
-    /// `title:`.
-    pub fn title(mut self, title: &str) -> Record {
-        self.set("title", title);
-        self
-    }
-
-    /// `classification:`.
-    pub fn class(mut self, class: &str) -> Record {
-        self.set("classification", class);
-        self
-    }
-
-    /// `template:` (a standard change's template).
-    pub fn template(mut self, name: &str) -> Record {
-        self.set("template", name);
-        self
+    scalar_setters! {
+        /// `status:`.
+        status => "status",
+        /// `title:`.
+        title => "title",
+        /// `classification:`.
+        class => "classification",
+        /// `template:` (a standard change's template).
+        template => "template",
+        /// `created_at:`.
+        created => "created_at",
+        /// `rollback.kind:`.
+        rollback_kind => "rollback.kind",
+        /// `emergency:` as raw flow text (`{criteria: [production-down]}`).
+        emergency_block => "emergency",
     }
 
     /// `risk: {impact, likelihood}`.
@@ -325,12 +318,6 @@ impl Record {
     /// `requested_by:` someone.
     pub fn requested_by(mut self, who: Who) -> Record {
         self.set("requested_by", &who.id());
-        self
-    }
-
-    /// `created_at:`.
-    pub fn created(mut self, at: &str) -> Record {
-        self.set("created_at", at);
         self
     }
 
@@ -364,12 +351,6 @@ impl Record {
         self
     }
 
-    /// `rollback.kind:`.
-    pub fn rollback_kind(mut self, kind: &str) -> Record {
-        self.set("rollback.kind", kind);
-        self
-    }
-
     /// Adds an approval.
     pub fn approval(mut self, approval: Approval) -> Record {
         self.push("approvals", approval.node());
@@ -391,12 +372,6 @@ impl Record {
     /// Adds an entry to `rollbacks:`.
     pub fn rollback(mut self, entry: Fields) -> Record {
         self.push("rollbacks", Node::Map(entry.entries()));
-        self
-    }
-
-    /// `emergency:` as raw flow text (`{criteria: [production-down]}`).
-    pub fn emergency_block(mut self, raw: &str) -> Record {
-        self.set("emergency", raw);
         self
     }
 
@@ -534,6 +509,11 @@ impl Implementation {
                 .set("finished_at", finished)
                 .set("outcome", outcome),
         )
+    }
+
+    /// Started at this time and not finished yet.
+    pub fn started(started: &str) -> Implementation {
+        Implementation(Fields::new().set("started_at", started))
     }
 
     /// `issues:` raw (`[]`, `[a flaky health check]`).
