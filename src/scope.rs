@@ -115,7 +115,8 @@ pub fn digest(scope: &Tree) -> String {
 }
 
 /// Returns the canonical text of a scope: JSON with keys sorted, no spaces.
-pub fn canonical_text(scope: &Tree) -> String {
+#[cfg(test)]
+fn canonical_text(scope: &Tree) -> String {
     let mut text = String::new();
     canonical(scope, &mut text);
     text

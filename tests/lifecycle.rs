@@ -476,7 +476,7 @@ fn a_rollback_over_its_rto_is_recorded_and_warned() {
         text.contains("    duration_minutes: 30\n    rto_exceeded: true\n"),
         "{text}"
     );
-    repo.chg(&["check"]).is(0, "changes/2026/CHG-2026-0001.yaml:47:5: warning[rto-exceeded]: the rollback took 30 min, over the 15m RTO of a simple rollback
+    repo.chg(&["check"]).is(0, "changes/2026/CHG-2026-0001.yaml:47:5: warning[rto-exceeded]: the rollback took 30 min, over the 15 min RTO of a simple rollback
   hint: find out why in the post-rollback review, and test the rollback procedure
 ", "checked 1 file: 0 errors, 1 warning
 ");
