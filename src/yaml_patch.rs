@@ -86,8 +86,8 @@ impl Entry<'_> {
         };
         match (old, new) {
             (Value::Mapping(o), Value::Mapping(n)) => match current.as_mapping() {
-                Some(m) => mapping(m, o, n, self.column + INDENT),
-                None => self.replace(new),
+                Some(m) if !written_empty(m, o) => mapping(m, o, n, self.column + INDENT),
+                _ => self.replace(new),
             },
             (Value::Sequence(o), Value::Sequence(n)) => match current.as_sequence() {
                 Some(s) if sequence(s, o, n, self.column + INDENT).is_some() => Some(()),
@@ -150,7 +150,9 @@ fn sequence(node: &yaml_edit::Sequence, old: &[Value], new: &[Value], column: us
         }
         let current = node.get(i)?;
         match (o, n, current.as_mapping()) {
-            (Value::Mapping(o), Value::Mapping(n), Some(m)) => mapping(m, o, n, column + INDENT)?,
+            (Value::Mapping(o), Value::Mapping(n), Some(m)) if !written_empty(m, o) => {
+                mapping(m, o, n, column + INDENT)?;
+            }
             _ => {
                 if !node.set(i, item_fragment(column, n)?) {
                     return None;
@@ -159,6 +161,12 @@ fn sequence(node: &yaml_edit::Sequence, old: &[Value], new: &[Value], column: us
         }
     }
     Some(())
+}
+
+/// True for `{}`: how an empty mapping is written, not a style someone
+/// chose, so a mapping that grows from it is written as a full rewrite would.
+fn written_empty(node: &yaml_edit::Mapping, old: &Mapping) -> bool {
+    old.is_empty() && node.is_flow_style()
 }
 
 /// Writes `key: value` as a full rewrite would (`yaml_writer`) with the key at
@@ -235,6 +243,8 @@ mod tests {
         );
         assert_eq!(patched("l: []\n", "l: [{a: 1}]\n"), "l:\n  - a: 1\n");
         assert_eq!(patched("l: []  # none yet\n", "l: [a]\n"), "l:  # none yet\n  - a\n");
+        assert_eq!(patched("m: {}\n", "m: {a: 1}\n"), "m:\n  a: 1\n");
+        assert_eq!(patched("m: {b: 2}\n", "m: {b: 2, c: 3}\n"), "m: {b: 2, c: 3}\n");
     }
 
     #[test]
