@@ -15,7 +15,12 @@ use crate::rules;
 use crate::store::Store;
 
 /// Rules whose findings mean a file could not be read at all (exit 2).
-const FATAL_RULES: &[Rule] = &[Rule::YamlSyntax, Rule::MergeConflict, Rule::Symlink];
+const FATAL_RULES: &[Rule] = &[
+    Rule::YamlSyntax,
+    Rule::MergeConflict,
+    Rule::Symlink,
+    Rule::InvisibleCharacter,
+];
 
 /// Checks, prints findings, and returns 0, 1 (an error found) or 2 (a file unusable).
 pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
