@@ -89,8 +89,7 @@ fn attach_deadlines(
     // Every record's blob at `tip`, read once: looking each emergency up by
     // path read its year's folder again (6,600 entries at 20,000 records),
     // which made a warm `chg metrics` three times slower.
-    let files: std::collections::HashMap<String, ObjectId> =
-        repo.files_at(tip, &prefix)?.into_iter().collect();
+    let files: std::collections::HashMap<String, ObjectId> = repo.files_at(tip, &prefix)?.into_iter().collect();
     for change in emergencies {
         let year = change.id.split('-').nth(1).unwrap_or("");
         let blob = ["yaml", "yml"]
