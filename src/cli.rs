@@ -231,6 +231,71 @@ pub enum Command {
     ///
     /// Example: `chg demo --records 2000 --out /tmp/chg-demo`
     Demo(DemoArgs),
+    /// Write the auditor's evidence folder for a period: population, sample, policy, index, manifest.
+    ///
+    /// Every change in the period with a verdict per control (approvals,
+    /// approvals current, signed, window, testing, emergency deadlines,
+    /// review); the commits that shipped without a change when
+    /// `production_paths` is set; a reproducible sample (`--sample`,
+    /// `--seed`) holding every exception and emergency, one folder per change
+    /// with its record, history, approval verification, deadlines and linked
+    /// commits; the policy versions in force; `index.html`; and
+    /// `manifest.sha256`, which `sha256sum -c` verifies. `--verify DIR`
+    /// re-checks a folder against its manifest and the repository (exit 1 on
+    /// any difference).
+    ///
+    /// Example: `chg audit --period 2026-Q3 --output audit-2026-Q3`
+    Audit(AuditArgs),
+    /// Seal a period: an annotated tag (signed when git is set up to sign)
+    /// holding the digest of every record of the period.
+    ///
+    /// `--verify` (and `chg check`) report every sealed record changed or
+    /// removed after its seal, naming the commit, and a sealed commit no
+    /// longer in the history (a force-pushed rewrite).
+    ///
+    /// Example: `chg seal --period 2026-11`
+    Seal(SealArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The period: a quarter `2026-Q3` or a month `2026-11`.
+    #[arg(long, value_name = "PERIOD", conflicts_with_all = ["from", "to"])]
+    pub period: Option<String>,
+    /// Start of the period, inclusive (a date or time, UTC).
+    #[arg(long, value_name = "DATE", requires = "to")]
+    pub from: Option<String>,
+    /// End of the period, exclusive.
+    #[arg(long, value_name = "DATE", requires = "from")]
+    pub to: Option<String>,
+    /// The folder to write; it must not exist or be empty.
+    #[arg(long, value_name = "DIR", required_unless_present = "verify")]
+    pub output: Option<PathBuf>,
+    /// How many changes the sample holds (`all` for every change); every exception and emergency is added.
+    #[arg(long, value_name = "N|all", default_value = "25")]
+    pub sample: String,
+    /// The seed of the sample's draw; the same seed and population give the same sample.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Draw the whole sample at random, without adding every exception and emergency.
+    #[arg(long)]
+    pub no_strata: bool,
+    /// An application repository whose commits name changes (repeatable; default: the store's own).
+    #[arg(long = "repo", value_name = "PATH")]
+    pub repos: Vec<PathBuf>,
+    /// Re-check a folder written by `chg audit` against its manifest and the repository.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "period", "from", "to"])]
+    pub verify: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SealArgs {
+    /// The period to seal: a month `2026-11` or a quarter `2026-Q4`.
+    #[arg(long, value_name = "PERIOD", required_unless_present = "verify")]
+    pub period: Option<String>,
+    /// Check every seal against the history instead (exit 1 when a sealed record changed).
+    #[arg(long, conflicts_with = "period")]
+    pub verify: bool,
 }
 
 #[derive(Debug, Args)]

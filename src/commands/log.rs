@@ -111,7 +111,7 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
 }
 
 /// Renders the trail for a reader: one block per commit.
-fn render(id: &str, entries: &[LogEntry]) -> String {
+pub(super) fn render(id: &str, entries: &[LogEntry]) -> String {
     let mut out = format!(
         "{id}: {} commit{}\n",
         entries.len(),

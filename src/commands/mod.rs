@@ -15,6 +15,8 @@ mod schema;
 mod show;
 
 mod approve;
+mod audit;
+mod seal;
 mod cancel;
 mod close;
 mod complete;
@@ -70,5 +72,7 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::Log(args) => log::run(&args, app),
         Command::Metrics(args) => metrics::run(&args, app),
         Command::Demo(args) => demo::run(&args, app),
+        Command::Audit(args) => audit::run(&args, app),
+        Command::Seal(args) => seal::run(&args, app),
     }
 }

@@ -18,6 +18,11 @@ pub fn markdown(doc: &Document) -> String {
                         out.push_str(&format!("- {}\n", md_text(item)));
                     }
                 }
+                Block::Links(links) => {
+                    for link in links {
+                        out.push_str(&format!("- [{}]({})\n", md_text(&link.label), link.href.replace(' ', "%20")));
+                    }
+                }
                 Block::Table(table) => {
                     let headers: Vec<String> = table.headers.iter().map(|h| md_cell(h)).collect();
                     out.push_str(&format!("| {} |\n", headers.join(" | ")));

@@ -27,6 +27,11 @@ pub fn terminal(doc: &Document, color: bool) -> String {
                         out.push_str(&format!("  • {item}\n"));
                     }
                 }
+                Block::Links(links) => {
+                    for link in links {
+                        out.push_str(&format!("  • {} ({})\n", link.label, link.href));
+                    }
+                }
                 Block::Table(table) => {
                     let headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();
                     let mut t = crate::output::table(&headers, color);

@@ -78,6 +78,7 @@ pub const RULES: &[&str] = &[
     "rto-exceeded",
     "post-rollback-actions-missing",
     "rollback-test-stale",
+    "sealed-record-changed",
 ];
 
 /// Rules that judge deadlines; `chg submit` does not refuse for them, since
