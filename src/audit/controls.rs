@@ -62,12 +62,16 @@ impl Control {
     /// What the control says, for the index page.
     pub fn describe(self) -> &'static str {
         match self {
-            Control::Approvals => "approvals complete, by the right roles, committed by the approvers, none by a requester",
+            Control::Approvals => {
+                "approvals complete, by the right roles, committed by the approvers, none by a requester"
+            }
             Control::ApprovalsCurrent => "approvals current: digest matches the approved scope, no edit after approval",
             Control::Signed => "approval commits signed by the approver's key (where the policy requires it)",
             Control::Window => "implemented inside its window and the deployment windows, outside any freeze",
             Control::Testing => "testing complete for its class",
-            Control::EmergencyDeadlines => "emergency documentation, written approval and review within their deadlines",
+            Control::EmergencyDeadlines => {
+                "emergency documentation, written approval and review within their deadlines"
+            }
             Control::Review => "post-implementation review recorded",
         }
     }
@@ -174,7 +178,14 @@ fn history_errors<'a>(history: &'a [HistoryFinding], names: &'a [&str]) -> impl 
     history
         .iter()
         .filter(move |f| f.severity == Severity::Error && names.contains(&f.rule))
-        .map(|f| format!("{}: {} (commit {})", f.rule, f.message, &f.commit[..f.commit.len().min(10)]))
+        .map(|f| {
+            format!(
+                "{}: {} (commit {})",
+                f.rule,
+                f.message,
+                &f.commit[..f.commit.len().min(10)]
+            )
+        })
 }
 
 fn verdict(reasons: Vec<String>, otherwise: Verdict) -> (Verdict, Vec<String>) {
@@ -234,10 +245,16 @@ fn approvals(e: &Evidence) -> (Verdict, Vec<String>) {
         return (Verdict::Fail, reasons);
     }
     if !past_approval(e.record) {
-        return (Verdict::NotApplicable, vec![format!("not approved (status {})", e.record.status)]);
+        return (
+            Verdict::NotApplicable,
+            vec![format!("not approved (status {})", e.record.status)],
+        );
     }
     if let Some(why) = e.incomplete {
-        return (Verdict::Unverifiable, vec![format!("who committed the approvals: {why}")]);
+        return (
+            Verdict::Unverifiable,
+            vec![format!("who committed the approvals: {why}")],
+        );
     }
     (Verdict::Pass, Vec::new())
 }
@@ -276,12 +293,18 @@ fn signed(e: &Evidence) -> (Verdict, Vec<String>) {
         match &a.signature {
             None => unverifiable.push(format!("the signature of {short} was not checked")),
             Some(s) if s.status == "G" && emails_match(&s.signer, &a.approver_email) => {}
-            Some(s) if s.status == "E" => unverifiable.push(format!("the signature of {short} cannot be checked: {}", s.meaning)),
+            Some(s) if s.status == "E" => {
+                unverifiable.push(format!("the signature of {short} cannot be checked: {}", s.meaning))
+            }
             Some(s) => fail.push(format!(
                 "the approval by {} in {short}: {}{}",
                 a.approver,
                 s.meaning,
-                if s.signer.is_empty() { String::new() } else { format!(" for {}", s.signer) }
+                if s.signer.is_empty() {
+                    String::new()
+                } else {
+                    format!(" for {}", s.signer)
+                }
             )),
         }
     }
@@ -311,7 +334,11 @@ fn window(e: &Evidence) -> (Verdict, Vec<String>) {
             .filter(|g| rules::deploy::WAITABLE.contains(&g.rule))
             .map(|g| format!("at the start {}: {}", started.format("%Y-%m-%d %H:%M UTC"), g.message)),
     );
-    if let (Some(w), Some(finished), false) = (r.window(), r.finished_at(), r.classification == Classification::Emergency) {
+    if let (Some(w), Some(finished), false) = (
+        r.window(),
+        r.finished_at(),
+        r.classification == Classification::Emergency,
+    ) {
         if finished > w.end {
             reasons.push(format!(
                 "finished {} after its window closed at {}",
@@ -403,6 +430,9 @@ fn review(e: &Evidence) -> (Verdict, Vec<String>) {
     }
     (
         Verdict::Pending,
-        vec![format!("implemented, no post-implementation review yet (status {})", r.status)],
+        vec![format!(
+            "implemented, no post-implementation review yet (status {})",
+            r.status
+        )],
     )
 }

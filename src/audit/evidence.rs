@@ -156,11 +156,7 @@ pub fn walk(store: &Store, tip: ObjectId, ids: &BTreeSet<String>) -> Result<Walk
             if old.is_none() && new.is_some() {
                 known.push(commit.author.email().to_string());
             }
-            known.extend(
-                old.iter()
-                    .chain(new.iter())
-                    .map(|r| r.requested_by.email().to_string()),
-            );
+            known.extend(old.iter().chain(new.iter()).map(|r| r.requested_by.email().to_string()));
             let Some(new) = step.new else { continue };
             found.extend(history::self_approval(&step, new, known));
             let olds: &[crate::record::Approval] = old.as_ref().map_or(&[], |o| o.approvals.as_slice());

@@ -61,7 +61,10 @@ pub fn write(dir: &Path, files: &Files) -> Result<()> {
     let mut all = files.clone();
     all.insert(MANIFEST.into(), manifest(files).into_bytes());
     for (name, bytes) in &all {
-        if name.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
+        if name
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..")
+        {
             bail!("internal error: unsafe file name {name:?} in the evidence folder");
         }
         let path = temp.path().join(name);
@@ -101,7 +104,10 @@ pub fn read(dir: &Path) -> Result<Files> {
                 // A link is never evidence: it is reported as a file the manifest does not hold.
                 out.insert(name, Vec::new());
             } else {
-                out.insert(name, std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?);
+                out.insert(
+                    name,
+                    std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?,
+                );
             }
         }
         Ok(())
@@ -127,15 +133,17 @@ pub fn check_manifest(files: &Files) -> Result<Vec<String>> {
         listed.insert(name.to_string());
         match files.get(name) {
             None => problems.push(format!("{name}: listed in the manifest but missing")),
-            Some(bytes) if sha256_hex(bytes) != hash => {
-                problems.push(format!("{name}: changed since it was written (its SHA-256 differs from the manifest)"))
-            }
+            Some(bytes) if sha256_hex(bytes) != hash => problems.push(format!(
+                "{name}: changed since it was written (its SHA-256 differs from the manifest)"
+            )),
             Some(_) => {}
         }
     }
     for name in files.keys() {
         if name != MANIFEST && !listed.contains(name) {
-            problems.push(format!("{name}: not in the manifest (added after the folder was written)"));
+            problems.push(format!(
+                "{name}: not in the manifest (added after the folder was written)"
+            ));
         }
     }
     Ok(problems)

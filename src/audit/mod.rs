@@ -70,7 +70,12 @@ pub struct Audit {
 
 /// The population of the period, as of `tip`: the rules' findings on the
 /// store there, and one walk of the history to it.
-pub fn population(store: &Store, period: Period, tip: ObjectId, untracked: Option<Vec<Untracked>>) -> Result<(Population, Context)> {
+pub fn population(
+    store: &Store,
+    period: Period,
+    tip: ObjectId,
+    untracked: Option<Vec<Untracked>>,
+) -> Result<(Population, Context)> {
     let at = evidence::at_commit(store, tip)?;
     let judged_at = period.to;
     let ctx = crate::rules::Context {
@@ -181,14 +186,11 @@ struct ApprovalCheck<'a> {
     added_in: Option<&'a ApprovalCommit>,
 }
 
+/// Gives a record's history (`chg log`) as text and JSON, by id and path.
+pub type RecordLog<'a> = dyn Fn(&str, &str) -> Result<(String, String)> + 'a;
+
 /// Builds the whole folder in memory: population, sample, policy, index, manifest's inputs.
-pub fn build(
-    store: &Store,
-    request: &Request,
-    tip: ObjectId,
-    gathered: Gathered,
-    log: &dyn Fn(&str, &str) -> Result<(String, String)>,
-) -> Result<Audit> {
+pub fn build(store: &Store, request: &Request, tip: ObjectId, gathered: Gathered, log: &RecordLog) -> Result<Audit> {
     let (mut population, mut ctx) = population(store, request.period, tip, gathered.untracked)?;
     let candidates: Vec<Candidate> = population
         .changes
@@ -250,7 +252,12 @@ pub fn build(
         files.insert(format!("{dir}/approvals.json"), json(&checks)?);
         files.insert(
             format!("{dir}/deadlines.json"),
-            json(&page::deadlines(record, &ctx.policy, request.period.to, ctx.witnessed.get(id)))?,
+            json(&page::deadlines(
+                record,
+                &ctx.policy,
+                request.period.to,
+                ctx.witnessed.get(id),
+            ))?,
         );
         files.insert(
             format!("{dir}/linked-commits.json"),
@@ -366,7 +373,10 @@ pub fn verify(store: &Store, dir: &std::path::Path) -> Result<Vec<String>> {
             Some(bytes) => {
                 if let Some(copy) = files.get(&format!("sample/{id}/record.yaml")) {
                     if *copy != bytes {
-                        problems.push(format!("sample/{id}/record.yaml differs from {path} at {}", tip.short()));
+                        problems.push(format!(
+                            "sample/{id}/record.yaml differs from {path} at {}",
+                            tip.short()
+                        ));
                     }
                 }
             }
@@ -381,7 +391,9 @@ pub fn verify(store: &Store, dir: &std::path::Path) -> Result<Vec<String>> {
                 problems.push(format!("{}: the repository has no commit {}", v.file, v.commit));
                 continue;
             };
-            let held = repo.blob_at(commit, &format!("{prefix}/policy.yaml"))?.unwrap_or_default();
+            let held = repo
+                .blob_at(commit, &format!("{prefix}/policy.yaml"))?
+                .unwrap_or_default();
             if files.get(&v.file).is_some_and(|copy| *copy != held) {
                 problems.push(format!("{}: differs from the policy at {}", v.file, commit.short()));
             }

@@ -60,7 +60,12 @@ pub struct DeadlineLine {
 }
 
 /// The emergency deadlines of a change, with the record's times and the commits' times.
-pub fn deadlines(record: &Record, policy: &Policy, judged_at: DateTime<Utc>, seen: Option<&Witnessed>) -> DeadlineSheet {
+pub fn deadlines(
+    record: &Record,
+    policy: &Policy,
+    judged_at: DateTime<Utc>,
+    seen: Option<&Witnessed>,
+) -> DeadlineSheet {
     let mut sheet = DeadlineSheet {
         classification: record.classification.to_string(),
         implemented: None,
@@ -139,7 +144,9 @@ pub fn index(
     }
     let mut blocks = Vec::new();
     if rows.is_empty() && p.unverifiable.is_empty() && p.untracked.as_ref().is_none_or(Vec::is_empty) {
-        blocks.push(Block::Empty("no exceptions: every control held for every change".into()));
+        blocks.push(Block::Empty(
+            "no exceptions: every control held for every change".into(),
+        ));
     }
     if !rows.is_empty() {
         blocks.push(Block::Table(Table::new(
@@ -255,10 +262,7 @@ pub fn index(
     ))];
     let mut links = Vec::new();
     for (id, stratum) in sample {
-        for name in files
-            .keys()
-            .filter(|f| f.starts_with(&format!("sample/{id}/")))
-        {
+        for name in files.keys().filter(|f| f.starts_with(&format!("sample/{id}/"))) {
             let file = name.rsplit('/').next().unwrap_or(name);
             links.push(link(format!("{id} ({}): {file}", stratum.as_str()), name.clone()));
         }
@@ -276,7 +280,9 @@ pub fn index(
     sections.push(Section {
         heading: "Policy in force".into(),
         blocks: if policies.is_empty() {
-            vec![Block::Empty("no policy file was committed: every default applied".into())]
+            vec![Block::Empty(
+                "no policy file was committed: every default applied".into(),
+            )]
         } else {
             vec![
                 Block::Table(Table::new(

@@ -119,12 +119,14 @@ pub fn row(i: &Input) -> Row {
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .map(|f| format!("{}: {}", f.rule, f.message))
-        .chain(
-            i.history
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .map(|f| format!("{}: {} (commit {})", f.rule, f.message, &f.commit[..f.commit.len().min(10)])),
-        )
+        .chain(i.history.iter().filter(|f| f.severity == Severity::Error).map(|f| {
+            format!(
+                "{}: {} (commit {})",
+                f.rule,
+                f.message,
+                &f.commit[..f.commit.len().min(10)]
+            )
+        }))
         .filter(|line| !mapped.contains(&line.as_str()))
         .collect();
     other.dedup();
@@ -137,7 +139,15 @@ pub fn row(i: &Input) -> Row {
         requester: r.requested_by.to_string(),
         approvers: r
             .granted_approvals()
-            .map(|a| format!("{}: {} ({}, {})", a.role, a.approver, a.method, a.at.format("%Y-%m-%d %H:%M UTC")))
+            .map(|a| {
+                format!(
+                    "{}: {} ({}, {})",
+                    a.role,
+                    a.approver,
+                    a.method,
+                    a.at.format("%Y-%m-%d %H:%M UTC")
+                )
+            })
             .collect(),
         created_at: r.created_at,
         window_start: r.window().map(|w| w.start),

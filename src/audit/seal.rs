@@ -54,7 +54,10 @@ pub fn message(seal: &Seal) -> String {
         seal.records.len()
     );
     for r in &seal.records {
-        out.push_str(&format!("record {} {} sha256:{} scope:{}\n", r.id, r.path, r.sha256, r.scope));
+        out.push_str(&format!(
+            "record {} {} sha256:{} scope:{}\n",
+            r.id, r.path, r.sha256, r.scope
+        ));
     }
     out
 }
@@ -83,7 +86,12 @@ pub fn parse(text: &str) -> Option<Seal> {
                 let path = words.next()?.to_string();
                 let sha256 = words.next()?.strip_prefix("sha256:")?.to_string();
                 let scope = words.next()?.strip_prefix("scope:")?.to_string();
-                seal.records.push(Sealed { id, path, sha256, scope });
+                seal.records.push(Sealed {
+                    id,
+                    path,
+                    sha256,
+                    scope,
+                });
             }
             _ => {}
         }
@@ -164,7 +172,12 @@ fn verify_one(store: &Store, tag: &Tag, head: ObjectId) -> Result<Vec<Broken>> {
     let repo = store.repo();
     let mut out = Vec::new();
     let Some(seal) = parse(&tag.message) else {
-        out.push(broken(tag, None, None, format!("the tag {} is not a chg seal (its message does not parse)", tag.name)));
+        out.push(broken(
+            tag,
+            None,
+            None,
+            format!("the tag {} is not a chg seal (its message does not parse)", tag.name),
+        ));
         return Ok(out);
     };
     let sealed_commit = tag.target;
@@ -173,7 +186,10 @@ fn verify_one(store: &Store, tag: &Tag, head: ObjectId) -> Result<Vec<Broken>> {
             tag,
             None,
             None,
-            format!("the seal names commit {} but the tag points at {}", seal.commit, sealed_commit),
+            format!(
+                "the seal names commit {} but the tag points at {}",
+                seal.commit, sealed_commit
+            ),
         ));
     }
     // The sealed records as they were, from the tag's own commit.
@@ -191,8 +207,12 @@ fn verify_one(store: &Store, tag: &Tag, head: ObjectId) -> Result<Vec<Broken>> {
         let blob = repo.blob_id_at(sealed_commit, &s.path)?;
         sealed.insert(s.path.clone(), (s, parse_record(store, blob, &s.path)?));
     }
-    // A rewritten branch no longer holds the sealed commit: the changes since
-    // the fork point are judged against the seal, as later commits are.
+    let prefix = store.prefix();
+    let mut reported: std::collections::BTreeSet<String> = Default::default();
+    let policy = crate::policy::Policy::default();
+    // A rewritten branch no longer holds the sealed commit: its own commit at
+    // the end of the period is compared with the seal, then its later commits
+    // are judged as on an intact branch.
     let base = if repo.is_ancestor(sealed_commit, head)? {
         sealed_commit
     } else {
@@ -201,16 +221,49 @@ fn verify_one(store: &Store, tag: &Tag, head: ObjectId) -> Result<Vec<Broken>> {
             None,
             None,
             format!(
-                "the sealed commit {} of {} is no longer in the history of HEAD: the branch was rewritten (force-pushed) after the seal",
-                sealed_commit.short(),
+                "the sealed commit {sealed_commit} of {} is no longer in the history of HEAD: the branch was rewritten (force-pushed) after the seal",
                 seal.label
             ),
         ));
-        repo.merge_base(sealed_commit, head)?
+        let Some(end) = repo.last_commit_before(head, seal.to)? else {
+            return Ok(out);
+        };
+        let fork = repo.merge_base(sealed_commit, end).ok();
+        let mut last: BTreeMap<String, crate::git::Commit> = BTreeMap::new();
+        repo.walk_changes(end, fork, &prefix, &|_| true, &mut |commit, changes| {
+            for change in changes.iter().filter(|c| sealed.contains_key(&c.path)) {
+                last.insert(change.path.clone(), commit.clone());
+            }
+            Ok(())
+        })?;
+        let end_commit = repo.commit_info(end)?;
+        for (path, (s, old)) in &sealed {
+            let Some(old) = old else { continue };
+            let blob = repo.blob_id_at(end, path)?;
+            let commit = last.get(path).unwrap_or(&end_commit);
+            let why = match parse_record(store, blob, path)? {
+                None => Some(format!(
+                    "{path} is not in the rewritten history at the end of the period"
+                )),
+                Some(new) => changed(commit, path, old, &new, &policy),
+            };
+            if let Some(why) = why {
+                reported.insert(s.id.clone());
+                out.push(broken(
+                    tag,
+                    Some(s),
+                    Some(commit.id.to_string()),
+                    format!(
+                        "{} of sealed period {} (rewritten history): {why} (commit {})",
+                        s.id,
+                        seal.label,
+                        commit.short()
+                    ),
+                ));
+            }
+        }
+        end
     };
-    let prefix = store.prefix();
-    let mut reported: std::collections::BTreeSet<String> = Default::default();
-    let policy = crate::policy::Policy::default();
     repo.walk_changes(head, Some(base), &prefix, &|_| true, &mut |commit, changes| {
         for change in changes {
             let Some((s, Some(old))) = sealed.get(&change.path) else {
@@ -231,7 +284,12 @@ fn verify_one(store: &Store, tag: &Tag, head: ObjectId) -> Result<Vec<Broken>> {
                     tag,
                     Some(s),
                     Some(commit.id.to_string()),
-                    format!("{} of sealed period {}: {why} (commit {})", s.id, seal.label, commit.short()),
+                    format!(
+                        "{} of sealed period {}: {why} (commit {})",
+                        s.id,
+                        seal.label,
+                        commit.short()
+                    ),
                 ));
             }
         }
@@ -254,7 +312,13 @@ fn verify_one(store: &Store, tag: &Tag, head: ObjectId) -> Result<Vec<Broken>> {
 /// Why a later version breaks the seal of `old`, if it does: the approved
 /// scope changed (outside a new approval round of a change still open), or
 /// evidence was rewritten (the gate's append-only rule).
-fn changed(commit: &crate::git::Commit, path: &str, old: &Record, new: &Record, policy: &crate::policy::Policy) -> Option<String> {
+fn changed(
+    commit: &crate::git::Commit,
+    path: &str,
+    old: &Record,
+    new: &Record,
+    policy: &crate::policy::Policy,
+) -> Option<String> {
     let step = crate::rules::history::Step {
         commit,
         path,
@@ -272,7 +336,11 @@ fn changed(commit: &crate::git::Commit, path: &str, old: &Record, new: &Record, 
     let new_round = matches!(old.status, Status::Approved | Status::Scheduled) && new.status == Status::Submitted;
     if old.scope_digest() != new.scope_digest() && !new_round {
         let fields = crate::scope::changed_fields(&old.approved_scope(), &new.approved_scope());
-        return Some(format!("{} changed {} after the seal", commit.author, fields.join(", ")));
+        return Some(format!(
+            "{} changed {} after the seal",
+            commit.author,
+            fields.join(", ")
+        ));
     }
     None
 }

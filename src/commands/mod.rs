@@ -16,7 +16,6 @@ mod show;
 
 mod approve;
 mod audit;
-mod seal;
 mod cancel;
 mod close;
 mod complete;
@@ -30,6 +29,7 @@ mod reject;
 mod review;
 mod rollback;
 mod schedule;
+mod seal;
 mod start;
 mod status;
 mod submit;

@@ -36,7 +36,14 @@ pub fn run(args: &UntrackedArgs, app: &App) -> Result<u8> {
             store.prefix()
         );
     }
-    let found = find(&store, patterns, &policy.change_trailer, since, &args.repos, &args.branch)?;
+    let found = find(
+        &store,
+        patterns,
+        &policy.change_trailer,
+        since,
+        &args.repos,
+        &args.branch,
+    )?;
     crate::output::print(&render(&found, format, &policy.change_trailer)?)?;
     Ok(if found.is_empty() { 0 } else { 1 })
 }

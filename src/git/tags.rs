@@ -169,7 +169,9 @@ impl Repo {
     pub fn commit_id(&self, hex: &str) -> Result<ObjectId> {
         let id = ObjectId::parse(hex.trim()).ok_or_else(|| anyhow!("`{hex}` is not a commit id"))?;
         if !self.has_commit(id) {
-            bail!("the repository has no commit {hex}\n  hint: fetch the whole history (`git fetch --unshallow --tags`)");
+            bail!(
+                "the repository has no commit {hex}\n  hint: fetch the whole history (`git fetch --unshallow --tags`)"
+            );
         }
         Ok(id)
     }

@@ -20,7 +20,11 @@ pub fn markdown(doc: &Document) -> String {
                 }
                 Block::Links(links) => {
                     for link in links {
-                        out.push_str(&format!("- [{}]({})\n", md_text(&link.label), link.href.replace(' ', "%20")));
+                        out.push_str(&format!(
+                            "- [{}]({})\n",
+                            md_text(&link.label),
+                            link.href.replace(' ', "%20")
+                        ));
                     }
                 }
                 Block::Table(table) => {
