@@ -8,14 +8,17 @@ use std::path::PathBuf;
 use anyhow::{anyhow, Result};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 
+use crate::cli::ValidationArgs;
 use crate::context::App;
 use crate::document::Positions;
 use crate::error::Refusal;
+use crate::finding::Severity;
 use crate::git::Actor;
-use crate::lifecycle;
+use crate::lifecycle::BACKDATE_HOURS;
 use crate::person::Person;
 use crate::policy::Policy;
-use crate::record::{Record, Status};
+use crate::record::{Record, Validation};
+use crate::rules;
 use crate::store::{Loaded, Store};
 
 /// Everything an action knows before it changes the record.
@@ -57,6 +60,15 @@ impl Done {
         }
     }
 
+    /// Builds the result of a start: `CHG-…: in progress since …`.
+    pub fn started(record: &Record, at: DateTime<Utc>) -> Done {
+        Done::new(format!(
+            "{}: in progress since {}",
+            record.id,
+            at.format("%Y-%m-%d %H:%M UTC")
+        ))
+    }
+
     /// Sets the commit message's detail.
     pub fn detail(mut self, detail: impl Into<String>) -> Done {
         self.detail = Some(detail.into());
@@ -94,6 +106,47 @@ impl Action {
     /// Returns the acting person.
     pub fn person(&self) -> &Person {
         &self.actor.person
+    }
+
+    /// Refuses when the record as it would be saved has errors, listing them:
+    /// what `chg check` demands of a submitted or approved change.
+    pub fn refuse_errors(&self, record: &Record) -> Result<()> {
+        let templates = self.store.templates()?;
+        let ctx = rules::Context {
+            policy: &self.policy,
+            templates: &templates,
+            now: self.now,
+        };
+        let loaded = Loaded {
+            file: self.file.clone(),
+            record: record.clone(),
+            positions: self.positions.clone(),
+        };
+        let errors: Vec<String> = rules::check_record(&loaded, &ctx)
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error && !rules::DEADLINE_RULES.contains(&f.rule))
+            .map(|f| {
+                format!(
+                    "  {}:{}: [{}] {}\n    hint: {}",
+                    f.file, f.line, f.rule, f.message, f.hint
+                )
+            })
+            .collect();
+        if errors.is_empty() {
+            return Ok(());
+        }
+        Err(Refusal::new(
+            format!(
+                "{} cannot become `{}`: `chg check` finds {} error{} in it\n{}",
+                record.id,
+                record.status,
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" },
+                errors.join("\n")
+            ),
+            format!("fix them in {} and try again", self.file),
+        )
+        .into())
     }
 
     /// Writes the changed record atomically, commits it (unless `--no-commit`)
@@ -143,32 +196,6 @@ pub fn run(app: &App, id: &str, verb: &str, change: impl FnOnce(&Action, &mut Re
     action.save(app, &record, verb, done)
 }
 
-/// Refuses a move the lifecycle does not allow, naming the legal next states.
-pub fn transition(record: &Record, to: Status) -> Result<()> {
-    let next = lifecycle::next_states(record.status, record.classification);
-    if next.contains(&to) {
-        return Ok(());
-    }
-    Err(illegal(record, to, &next).into())
-}
-
-/// Builds the refusal for an illegal move.
-pub fn illegal(record: &Record, to: Status, next: &[Status]) -> Refusal {
-    Refusal::new(
-        format!("{} is `{}`; it cannot become `{to}`", record.id, record.status),
-        format!(
-            "from `{}` {} change may become: {}",
-            record.status,
-            a(record.classification),
-            lifecycle::list(next)
-        ),
-    )
-}
-
-/// How far back `--at` may date an action; the gate allows the same for any
-/// time a commit writes (`rules::history`).
-pub const BACKDATE_HOURS: i64 = 24;
-
 /// Parses a time given to back-date an action: not in the future, at most a day back.
 pub fn backdate(flag: &str, text: Option<&str>, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
     let Some(text) = text else { return Ok(now) };
@@ -185,6 +212,19 @@ pub fn backdate(flag: &str, text: Option<&str>, now: DateTime<Utc>) -> Result<Da
         ));
     }
     Ok(at)
+}
+
+impl From<&ValidationArgs> for Validation {
+    /// Converts the validation flags of `complete`, `fail` and `rollback`.
+    fn from(args: &ValidationArgs) -> Validation {
+        Validation {
+            smoke_tests: args.smoke_tests.map(Into::into),
+            error_rates: args.error_rates.map(Into::into),
+            performance: args.performance.map(Into::into),
+            customer_access: args.customer_access.map(Into::into),
+            monitored_minutes: args.monitored_minutes,
+        }
+    }
 }
 
 /// Adds `--deployment NAME=VALUE` facts to the implementation. A name is
@@ -263,31 +303,6 @@ pub fn parse_when(flag: &str, text: &str, now: DateTime<Utc>) -> Result<DateTime
     crate::timearg::parse_time(flag, text)
 }
 
-/// Writes a policy length of time for a sentence: `24 h`, `15 min`, `5 days`.
-pub fn span_text(span: crate::policy::Span) -> String {
-    let s = span.seconds();
-    if s % 86_400 == 0 && s >= 3 * 86_400 {
-        format!("{} days", s / 86_400)
-    } else if s % 3600 == 0 && s > 0 {
-        format!("{} h", s / 3600)
-    } else if s % 60 == 0 {
-        format!("{} min", s / 60)
-    } else {
-        format!("{s} s")
-    }
-}
-
-/// Puts the indefinite article before a word: `a normal`, `an emergency`.
-pub fn a(word: impl std::fmt::Display) -> String {
-    let word = word.to_string();
-    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    };
-    format!("{article} {word}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,15 +328,5 @@ mod tests {
         assert_eq!(backdate("--at", None, now).unwrap(), now);
         assert!(backdate("--at", Some("2026-11-25T13:00:00Z"), now).is_err());
         assert!(backdate("--at", Some("2026-11-23T12:00:00Z"), now).is_err());
-    }
-
-    #[test]
-    fn spans_read_as_people_say_them() {
-        use crate::policy::Span;
-        assert_eq!(span_text(Span::hours(24)), "24 h");
-        assert_eq!(span_text(Span::days(5)), "5 days");
-        assert_eq!(span_text(Span::minutes(15)), "15 min");
-        assert_eq!(a("emergency"), "an emergency");
-        assert_eq!(a("normal"), "a normal");
     }
 }

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::lifecycle;
-use crate::policy::Policy;
-use crate::record::{Classification, Decision, Record, Role, Status};
+use crate::policy::{Policy, RtoCheck};
+use crate::record::{Classification, Decision, Record, Status};
 use crate::rules::{approval_status, implemented_at, next_cab_meeting, written_approval_at};
 
 /// One thing somebody owes.
@@ -71,7 +71,7 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
                     add(
                         format!(
                             "emergency documentation owed within {} of implementation (`chg submit {}`)",
-                            crate::action::span_text(d.documentation),
+                            d.documentation.text(),
                             r.id
                         ),
                         requester.clone(),
@@ -82,7 +82,7 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
                     add(
                         format!(
                             "written approval owed within {} of implementation (`chg approve {}`)",
-                            crate::action::span_text(d.written_approval),
+                            d.written_approval.text(),
                             r.id
                         ),
                         approvers(r, policy),
@@ -91,7 +91,7 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
                 }
                 if e.post_review.as_ref().and_then(|p| p.completed_at).is_none() {
                     add(
-                        format!("post-emergency review owed within {} (`chg review {} --root-cause … --preventive-measures …`)", crate::action::span_text(d.post_review), r.id),
+                        format!("post-emergency review owed within {} (`chg review {} --root-cause … --preventive-measures …`)", d.post_review.text(), r.id),
                         requester.clone(),
                         Some(since + d.post_review.duration()),
                     );
@@ -126,21 +126,17 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
             }
         }
         for entry in &r.rollbacks {
-            let kind = entry.kind.or(r.rollback_kind());
-            if let (Some(kind), Some(start), Some(end)) = (kind, entry.started_at, entry.restored_at) {
-                let rto = policy.rto.of(kind);
-                let seconds = (end - start).num_seconds();
-                if seconds > rto.seconds() {
-                    add(
-                        format!(
-                            "RTO overrun: the {kind} rollback took {} min (RTO {}); explain it in the review",
-                            (seconds + 59) / 60,
-                            crate::action::span_text(rto)
-                        ),
-                        requester.clone(),
-                        None,
-                    );
-                }
+            if let Some(check) = r.rto_check(entry, policy).filter(RtoCheck::exceeded) {
+                add(
+                    format!(
+                        "RTO overrun: the {} rollback took {} min (RTO {}); explain it in the review",
+                        check.kind,
+                        check.minutes(),
+                        check.rto.text()
+                    ),
+                    requester.clone(),
+                    None,
+                );
             }
         }
     }
@@ -151,16 +147,8 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
 /// The people who may still approve: holders of the class's roles, not the
 /// requester, and not those who already decided.
 fn approvers(r: &Record, policy: &Policy) -> Vec<String> {
-    let mut roles: Vec<Role> = Vec::new();
-    for group in policy.approval_groups(r.classification) {
-        for (role, _) in group.needs() {
-            if !roles.contains(&role) {
-                roles.push(role);
-            }
-        }
-    }
     let mut people = Vec::new();
-    for role in roles {
+    for role in policy.roles_for(r.classification) {
         for email in policy.members(role) {
             let decided = r.approvals.iter().any(|a| {
                 a.approver.has_email(email)

@@ -252,6 +252,15 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, DocumentError
 /// Serializes `value` to YAML, putting the `x-` keys back where they were;
 /// the document starts with `---`, as yamllint's default rules ask.
 pub fn to_yaml<T: Serialize>(value: &T, extensions: &BTreeMap<String, Extensions>) -> anyhow::Result<String> {
+    Ok(format!(
+        "---\n{}",
+        crate::yaml_writer::write(&to_tree(value, extensions)?)
+    ))
+}
+
+/// Returns the YAML tree of `value` with the `x-` keys put back where they
+/// were: what a file holding it reads as.
+pub fn to_tree<T: Serialize>(value: &T, extensions: &BTreeMap<String, Extensions>) -> anyhow::Result<Value> {
     let mut tree = serde_yaml::to_value(value)?;
     for (path, keys) in extensions {
         if let Some(Value::Mapping(map)) = lookup_mut(&mut tree, path) {
@@ -260,7 +269,22 @@ pub fn to_yaml<T: Serialize>(value: &T, extensions: &BTreeMap<String, Extensions
             }
         }
     }
-    Ok(format!("---\n{}", crate::yaml_writer::write(&tree)))
+    Ok(tree)
+}
+
+/// Returns a record file's `text` with only the change from `old` to `new`
+/// applied, or `None` when the text has a shape the patcher cannot edit.
+/// The caller checks that the result reads back as `new`.
+pub fn patch<T: Serialize>(
+    text: &str,
+    old: &T,
+    old_extensions: &BTreeMap<String, Extensions>,
+    new: &T,
+    new_extensions: &BTreeMap<String, Extensions>,
+) -> Option<String> {
+    let old = to_tree(old, old_extensions).ok()?;
+    let new = to_tree(new, new_extensions).ok()?;
+    crate::yaml_patch::patch(text, &old, &new)
 }
 
 /// Returns the path of the first node whose tag is not one of the YAML 1.2

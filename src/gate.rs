@@ -23,8 +23,8 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
     let policy_path = format!("{prefix}/policy.yaml");
     // The base's policy judges the branch; one that does not parse stops the
     // gate (exit 2) rather than judging with defaults, which would switch
-    // signing off. Inside the branch, a broken policy is the work tree
-    // check's finding.
+    // signing off. Inside the branch, a broken policy is a finding at its
+    // commit (`broken_policy`).
     let parse_policy = |bytes: &[u8], at: &str| -> Result<Policy> {
         let text = String::from_utf8_lossy(bytes);
         document::parse::<Policy>(&text).map(|p| p.value).map_err(|mut error| {
@@ -39,10 +39,16 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
             .into()
         })
     };
+    // A branch's own policy is read only where the base has none. One that
+    // does not parse is a finding at its commit (see `broken_policy`),
+    // never the built-in defaults.
     let policy_at = |commit: ObjectId| -> Result<Option<Policy>> {
-        Ok(repo
-            .blob_at(commit, &policy_path)?
-            .map(|bytes| parse_policy(&bytes, &commit.short()).unwrap_or_default()))
+        Ok(match repo.blob_at(commit, &policy_path)? {
+            Some(bytes) => document::parse::<Policy>(&String::from_utf8_lossy(&bytes))
+                .ok()
+                .map(|p| p.value),
+            None => None,
+        })
     };
     let base_policy = match repo.blob_at(base, &policy_path)? {
         Some(bytes) => Some(parse_policy(&bytes, base_rev)?),
@@ -54,6 +60,8 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
     let check: Option<history::SignatureCheck> = signatures.required().then_some(&verify);
 
     let mut found: Vec<HistoryFinding> = Vec::new();
+    // Findings already located in a commit's version of a file.
+    let mut located: Vec<Finding> = Vec::new();
     // Requesters of each record, by path: who filed it and everyone ever named.
     let mut requesters: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let stats = repo.walk_changes(head, Some(base), &prefix, &|_| true, &mut |commit, changes| {
@@ -70,6 +78,9 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
                 continue;
             }
             if *path == policy_path || path.starts_with(&format!("{prefix}/templates/")) {
+                if *path == policy_path {
+                    located.extend(broken_policy(store, commit, path, change.new)?);
+                }
                 if base_policy.is_some() {
                     found.extend(history::check_policy_edit(commit, path, &policy_at_base, check));
                     continue;
@@ -82,7 +93,12 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
                 };
                 found.extend(match before {
                     Some(before) => history::check_policy_edit(commit, path, &before, check),
-                    None => history::check_first_policy(commit, path, policy_at(commit.id)?.as_ref()),
+                    None => match policy_at(commit.id)? {
+                        Some(written) => history::check_first_policy(commit, path, Some(&written)),
+                        // A first policy that does not parse authorises no one: its own finding says why.
+                        None if repo.blob_at(commit.id, &policy_path)?.is_some() => None,
+                        None => history::check_first_policy(commit, path, None),
+                    },
                 });
                 continue;
             }
@@ -119,7 +135,42 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
         );
     }
     found.extend(duplicates_across_branches(store, base, base_tip, head, &prefix)?);
-    Ok(found.into_iter().map(|f| place(store, f)).collect())
+    let mut out: Vec<Finding> = found.into_iter().map(|f| place(store, f)).collect();
+    out.extend(located);
+    Ok(out)
+}
+
+/// A branch commit whose policy does not parse: an error at the line and
+/// column of that commit's version of the file. The gate never reads such a
+/// policy as the built-in defaults (which have signing off).
+fn broken_policy(store: &Store, commit: &Commit, path: &str, blob: Option<ObjectId>) -> Result<Option<Finding>> {
+    let Some(blob) = blob else { return Ok(None) };
+    let Some(bytes) = store.repo().blob_bytes(blob)? else {
+        return Ok(None);
+    };
+    let Err(error) = document::parse::<Policy>(&String::from_utf8_lossy(&bytes)) else {
+        return Ok(None);
+    };
+    let at = error.position;
+    let finding = Finding::error(
+        path,
+        at,
+        error.rule,
+        format!(
+            "commit {} by {} leaves {path} in a state that does not parse (line {}, column {} of that commit's version): {}",
+            commit.short(),
+            commit.author,
+            at.line,
+            at.column,
+            error.message
+        ),
+        format!(
+            "{}; every commit of the branch must hold a readable policy, so fix it in that commit (`git rebase -i`) — the gate never judges with the built-in defaults",
+            error.hint
+        ),
+    )
+    .in_commit(&commit.id.to_string());
+    Ok(Some(finding))
 }
 
 fn parse_blob(store: &Store, blob: Option<ObjectId>, path: &str) -> Result<Option<Record>> {

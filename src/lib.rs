@@ -35,9 +35,11 @@ pub mod suggest;
 pub mod template;
 pub mod timearg;
 pub mod wizard;
+pub(crate) mod yaml_patch;
 pub mod yaml_writer;
 
 pub mod action;
+pub mod approval;
 pub mod attention;
 pub mod demo;
 pub mod field_diff;

@@ -1,6 +1,12 @@
-//! The lifecycle: which status may follow which.
+//! The lifecycle: which status may follow which, and the record's moves
+//! along it (each checked and set in one call).
 
-use crate::record::{Classification, Status};
+use chrono::{DateTime, Utc};
+
+use crate::error::Refusal;
+use crate::policy::{Policy, RtoCheck};
+use crate::record::{Classification, Outcome, Record, RollbackEntry, Status};
+use crate::rules::approval_status;
 
 /// Returns the statuses a change may move to from `from`, for its class.
 pub fn next_states(from: Status, class: Classification) -> Vec<Status> {
@@ -53,6 +59,172 @@ pub fn list(states: &[Status]) -> String {
         return "none (it is final)".into();
     }
     states.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// How far back `--at` may date an action; the gate allows the same for any
+/// time a commit writes (`rules::history`).
+pub const BACKDATE_HOURS: i64 = 24;
+
+/// The minutes of monitoring the guide asks for after a rollback.
+pub const MONITOR_MINUTES: u32 = 30;
+
+impl Record {
+    /// Refuses a move the lifecycle does not allow, before an action asks for
+    /// anything; [`Record::move_to`] makes it.
+    pub fn can_move_to(&self, to: Status) -> Result<(), Refusal> {
+        let next = next_states(self.status, self.classification);
+        if next.contains(&to) {
+            Ok(())
+        } else {
+            Err(illegal(self, to, &next))
+        }
+    }
+
+    /// Moves the record to `to`, refusing a move the lifecycle does not allow
+    /// and naming the legal next states.
+    pub fn move_to(&mut self, to: Status) -> Result<(), Refusal> {
+        self.can_move_to(to)?;
+        self.status = to;
+        Ok(())
+    }
+
+    /// Starts the implementation at `at`: refuses an illegal move or missing
+    /// approvals, then sets `started_at` and the status.
+    pub fn start(&mut self, policy: &Policy, at: DateTime<Utc>) -> Result<(), Refusal> {
+        self.move_to(Status::InProgress)?;
+        if self.classification != Classification::Standard {
+            let state = approval_status(self, policy);
+            if !state.satisfied {
+                let hint = if self.classification == Classification::Emergency {
+                    format!(
+                        "record the verbal approvals first: `chg approve {} --verbal --role ciso --by EMAIL` (and cto, or the ceo)",
+                        self.id
+                    )
+                } else {
+                    format!("approvers run `chg approve {}`", self.id)
+                };
+                return Err(Refusal::new(
+                    format!(
+                        "{} cannot start: it lacks the approvals of {} change ({})",
+                        self.id,
+                        self.classification.with_article(),
+                        state.missing.join(", or ")
+                    ),
+                    hint,
+                ));
+            }
+        }
+        self.implementation.get_or_insert_with(Default::default).started_at = Some(at);
+        Ok(())
+    }
+
+    /// Sets `finished_at` and the outcome, refusing a finish before the start.
+    pub fn finish(&mut self, at: DateTime<Utc>, outcome: Outcome) -> anyhow::Result<()> {
+        let implementation = self.implementation.get_or_insert_with(Default::default);
+        if let Some(started) = implementation.started_at {
+            if at < started {
+                return Err(anyhow::anyhow!(
+                    "{} would finish at {}, before it started at {}\n  hint: give a later time",
+                    self.id,
+                    at.format("%Y-%m-%d %H:%M"),
+                    started.format("%Y-%m-%d %H:%M UTC")
+                ));
+            }
+        }
+        implementation.finished_at = Some(at);
+        implementation.outcome = Some(outcome);
+        Ok(())
+    }
+
+    /// Records a rollback entry and moves the change to rolled-back. The
+    /// implementation's finish stays as it was, so the change time and the
+    /// month it counts in do not move; a change rolled back while in progress
+    /// ended when the rollback started. Returns the entry's RTO check.
+    pub fn roll_back(&mut self, policy: &Policy, mut entry: RollbackEntry) -> anyhow::Result<RtoCheck> {
+        let (Some(kind), Some(started), Some(restored)) = (entry.kind, entry.started_at, entry.restored_at) else {
+            anyhow::bail!("a rollback needs its kind, start and restoration times");
+        };
+        self.move_to(Status::RolledBack)?;
+        let check = policy.rto_check(kind, restored - started);
+        // i32: its bounds are exact in every JSON Schema validator's numbers.
+        entry.duration_minutes = Some(i32::try_from(check.minutes()).unwrap_or(i32::MAX));
+        entry.rto_exceeded = Some(check.exceeded());
+        self.rollbacks.push(entry);
+        let ended = self.finished_at().unwrap_or(started);
+        self.finish(ended, Outcome::RolledBack)?;
+        Ok(check)
+    }
+
+    /// Measures a rollback entry against the RTO of its kind (the entry's, or
+    /// the rollback plan's); `None` until its kind and both times are known.
+    pub fn rto_check(&self, entry: &RollbackEntry, policy: &Policy) -> Option<RtoCheck> {
+        let kind = entry.kind.or(self.rollback_kind())?;
+        Some(policy.rto_check(kind, entry.restored_at? - entry.started_at?))
+    }
+
+    /// Lists what a change still owes before it may be closed.
+    pub fn owed_before_close(&self) -> Vec<String> {
+        let mut owed = Vec::new();
+        let review = self.review.clone().unwrap_or_default();
+        if review.completed_at.is_none() || review.summary.is_none() {
+            owed.push("the post-implementation review (`--summary`)".to_string());
+        }
+        if self.status == Status::RolledBack {
+            if let Some(entry) = self.rollbacks.last() {
+                let p = &entry.post_actions;
+                for (missing, flag) in [
+                    (p.lessons_learned.is_none(), "--lessons-learned"),
+                    (p.root_cause.is_none(), "--root-cause"),
+                    (p.redeploy_plan.is_none(), "--redeploy-plan"),
+                ] {
+                    if missing {
+                        owed.push(format!("the post-rollback `{flag}`"));
+                    }
+                }
+            }
+        }
+        if self.classification == Classification::Emergency {
+            let emergency = self.emergency.as_ref();
+            let done = emergency
+                .and_then(|e| e.post_review.as_ref())
+                .is_some_and(|p| p.completed_at.is_some());
+            if !done {
+                owed.push("the post-emergency review (`--root-cause`, `--preventive-measures`)".to_string());
+            }
+            let presented = emergency
+                .and_then(|e| e.cab_review.as_ref())
+                .is_some_and(|c| c.date.is_some());
+            if !presented {
+                owed.push("the CAB presentation (`--cab --date`)".to_string());
+            }
+        }
+        owed
+    }
+
+    /// Closes the change, refusing while it still owes a review.
+    pub fn close(&mut self) -> Result<(), Refusal> {
+        let owed = self.owed_before_close();
+        if next_states(self.status, self.classification).contains(&Status::Closed) && !owed.is_empty() {
+            return Err(Refusal::new(
+                format!("{} cannot be closed yet: it lacks {}", self.id, owed.join(", ")),
+                format!("record them with `chg review {}`", self.id),
+            ));
+        }
+        self.move_to(Status::Closed)
+    }
+}
+
+/// Builds the refusal for an illegal move.
+fn illegal(record: &Record, to: Status, next: &[Status]) -> Refusal {
+    Refusal::new(
+        format!("{} is `{}`; it cannot become `{to}`", record.id, record.status),
+        format!(
+            "from `{}` {} change may become: {}",
+            record.status,
+            record.classification.with_article(),
+            list(next)
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -87,6 +87,14 @@ kebab_enum!(
     }
 );
 
+impl Classification {
+    /// Names the class with its article, for a sentence: `a normal`, `an emergency`.
+    pub fn with_article(self) -> String {
+        let article = if self == Classification::Emergency { "an" } else { "a" };
+        format!("{article} {self}")
+    }
+}
+
 kebab_enum!(
     /// The state of one kind of testing.
     TestState {

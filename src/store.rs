@@ -405,9 +405,30 @@ impl Store {
     }
 
     /// Replaces a record's file atomically (temporary file, then rename).
+    ///
+    /// The file's own text is patched with only what changed, so comments,
+    /// quoting and layout the action did not touch survive and the commit
+    /// shows just the action. A patch is written only if it reads back as
+    /// exactly `record`; otherwise (a file the patcher cannot edit, or one
+    /// that no longer parses) the record is written whole, as before, since a
+    /// correct record matters more than a small diff.
     pub fn write_record(&self, path: &Path, record: &Record) -> Result<()> {
-        let text = record_text(record)?;
+        let text = match self.patched_text(path, record) {
+            Some(text) => text,
+            None => record_text(record)?,
+        };
         self.write_atomic(path, text.as_bytes())
+    }
+
+    /// Returns the record's file with only the change to `record` applied,
+    /// when the result reads back as exactly `record`.
+    fn patched_text(&self, path: &Path, record: &Record) -> Option<String> {
+        let file = self.display(path);
+        let text = self.read_checked(path).ok()?;
+        let before = Self::parse_record(&file, &text).ok()?.record;
+        let patched = document::patch(&text, &before, &before.extensions, record, &record.extensions)?;
+        let after = Self::parse_record(&file, &patched).ok()?.record;
+        (after == *record).then_some(patched)
     }
 
     /// Writes a file atomically: never a half file, whatever interrupts it.

@@ -2,352 +2,315 @@
 
 use crate::support::*;
 
+const ID: &str = "CHG-2026-0001";
 const PATH: &str = "changes/2026/CHG-2026-0001.yaml";
 
-/// Writes one record, runs `chg check --format json`, returns (status, findings).
-fn check_one(text: &str) -> (i32, Vec<serde_json::Value>) {
-    let repo = Repo::initialised();
-    repo.write(PATH, text);
-    let run = repo.chg(&["check", "--format", "json"]);
-    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    (run.status, findings)
+/// Writes one record and runs `chg check --format json`.
+fn check_one(record: Record) -> Run {
+    Test::new().record(record).run(&["check", "--format", "json"])
 }
 
-fn rules_of(findings: &[serde_json::Value]) -> Vec<String> {
-    findings
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap_or("").to_string())
-        .collect()
-}
-
+/// Asserts `rule` fires on the record (and fails the check); returns its finding.
 #[track_caller]
-fn assert_fires(rule: &str, text: &str) -> serde_json::Value {
-    let (status, findings) = check_one(text);
-    let hit = findings.iter().find(|f| f["rule"] == rule).cloned();
-    assert!(hit.is_some(), "`{rule}` should fire; got {:?}", rules_of(&findings));
-    assert_ne!(status, 0, "a finding of `{rule}` fails the check");
-    hit.unwrap_or_default()
+fn assert_fires(rule: &str, record: Record) -> Finding {
+    let run = check_one(record).status(1);
+    run.finding(rule)
 }
 
+/// Asserts the record passes: no finding at all, exit 0.
 #[track_caller]
-fn assert_clean(text: &str) {
-    let (status, findings) = check_one(text);
-    assert_eq!(findings, Vec::<serde_json::Value>::new(), "no findings expected");
-    assert_eq!(status, 0);
+fn assert_clean(record: Record) {
+    check_one(record).ok().stdout_is("[]\n");
 }
 
-fn approved() -> String {
-    format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"))
+fn approved() -> Record {
+    Record::normal(ID).approved_by_sam()
 }
 
 #[test]
 fn a_complete_approved_change_passes() {
-    assert_clean(&approved());
-    assert_clean(&normal_record("CHG-2026-0001", "draft"));
+    assert_clean(approved());
+    assert_clean(Record::normal(ID));
 }
 
 #[test]
 fn schema_unknown_key_suggests_the_right_one() {
-    let f = assert_fires("schema", &approved().replace("priority: high", "priorty: high"));
-    assert_eq!(f["line"], 7);
-    assert_eq!(f["column"], 1);
-    assert!(f["message"].as_str().unwrap().contains("unknown key `priorty`"));
-    assert!(f["hint"].as_str().unwrap().contains("did you mean `priority`"));
+    let f = assert_fires("schema", approved().misspelt("priority", "priorty"));
+    assert_eq!((f.line, f.column), (7, 1), "{f:?}");
+    // The path of a top-level key is the key itself.
+    assert_eq!(f.message, "unknown key `priorty` in `priorty`");
+    assert!(f.hint.starts_with("did you mean `priority`?"), "{f:?}");
 }
 
 #[test]
 fn schema_unknown_enum_value_suggests_the_closest() {
-    let f = assert_fires("schema", &approved().replace("decision: approved", "decision: aproved"));
-    assert!(f["hint"].as_str().unwrap().contains("did you mean `approved`"), "{f}");
-    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(27), Some(5)), "{f}");
+    let record = Record::normal(ID)
+        .status("approved")
+        .approval(Approval::new("change-manager", SAM).decision("aproved"));
+    let f = assert_fires("schema", record);
+    assert_eq!(f.hint, "did you mean `approved`? (one of: approved, rejected)");
+    assert_eq!((f.line, f.column), (27, 5), "{f:?}");
 }
 
 #[test]
 fn schema_wrong_type_and_extension_keys() {
-    assert_fires("schema", &approved().replace("priority: high", "priority: [high]"));
-    assert_fires(
-        "schema",
-        &approved().replace("created_at: 2026-11-16T09:12:00Z", "created_at: last tuesday"),
-    );
-    assert_clean(&approved().replace("priority: high", "priority: high\nx-ticket: OPS-123"));
+    let f = assert_fires("schema", approved().raw("priority", "[high]"));
+    assert_eq!(f.message, "`priority`: invalid type: sequence, expected string or map");
+    let f = assert_fires("schema", approved().raw("created_at", "last tuesday"));
+    assert_eq!(f.message, "`created_at` is not a valid time or date (`last tuesday` is not an RFC 3339 time; write it like `2026-11-18T02:05:00Z`)");
+    assert_clean(approved().raw("x-ticket", "OPS-123"));
 }
 
 #[test]
 fn extension_keys_survive_a_rewrite() {
-    let repo = Repo::initialised();
-    repo.write(
-        PATH,
-        &approved().replace("priority: high", "priority: high\nx-ticket: OPS-123"),
-    );
-    let yaml = repo.chg(&["show", "CHG-2026-0001", "--format", "yaml"]).ok().stdout;
-    assert!(yaml.contains("x-ticket: OPS-123"), "{yaml}");
+    let t = Test::new().record(approved().raw("x-ticket", "OPS-123"));
+    let yaml = t.run(&["show", ID, "--format", "yaml"]).ok().stdout;
+    assert!(yaml.contains("\nx-ticket: OPS-123\n"), "{yaml}");
 }
 
 #[test]
 fn id_mismatch() {
-    assert_fires(
-        "id-mismatch",
-        &approved().replace("id: CHG-2026-0001", "id: CHG-2026-0002"),
-    );
+    // The file is CHG-2026-0001.yaml; the id inside says 0002.
+    let text = approved().raw("id", "CHG-2026-0002").text();
+    let run = Test::new()
+        .file(PATH, &text)
+        .run(&["check", "--format", "json"])
+        .status(1);
+    assert_eq!(run.findings(), [("id-mismatch", ID)]);
 }
 
 #[test]
 fn duplicate_id() {
-    let repo = Repo::initialised();
-    repo.write(PATH, &approved());
-    repo.write("changes/2025/CHG-2026-0001.yaml", &approved());
-    let run = repo.chg(&["check"]).status(1);
-    assert!(run.stdout.contains("error[duplicate-id]"), "{}", run.stdout);
-    assert!(run.stdout.contains("chg renumber CHG-2026-0001"), "{}", run.stdout);
+    let t = Test::new()
+        .record(approved())
+        .file("changes/2025/CHG-2026-0001.yaml", &approved().text());
+    t.run(&["check"]).is(
+        1,
+        "changes/2025/CHG-2026-0001.yaml:2:1: error[duplicate-id]: id `CHG-2026-0001` is also used by changes/2026/CHG-2026-0001.yaml
+  hint: give one of them a new id with `chg renumber CHG-2026-0001`
+changes/2025/CHG-2026-0001.yaml:2:1: error[id-mismatch]: `CHG-2026-0001` is in the folder `2025`, not `2026`
+  hint: move the file to `changes/2026/`
+changes/2026/CHG-2026-0001.yaml:2:1: error[duplicate-id]: id `CHG-2026-0001` is also used by changes/2025/CHG-2026-0001.yaml
+  hint: give one of them a new id with `chg renumber CHG-2026-0001`
+",
+        "checked 2 files: 3 errors, 0 warnings\n",
+    );
 }
 
 #[test]
 fn risk_classification() {
-    let f = assert_fires(
-        "risk-classification",
-        &approved().replace("{impact: medium, likelihood: low}", "{impact: high, likelihood: high}"),
-    );
-    assert_eq!(f["line"], 5, "points at classification: {f}");
-    assert_clean(&approved().replace("{impact: medium, likelihood: low}", "{impact: low, likelihood: low}"));
+    let f = assert_fires("risk-classification", approved().risk("high", "high"));
+    assert_eq!(f.line, 5, "points at classification: {f:?}");
+    assert_clean(approved().risk("low", "low"));
 }
 
 #[test]
 fn rollback_plan_missing() {
-    let text = approved();
-    let start = text.find("rollback:").unwrap();
-    let end = text.find("approvals:").unwrap();
-    let without = format!("{}{}", &text[..start], &text[end..]);
-    assert_fires("rollback-plan-missing", &without);
-    assert_fires("rollback-plan-missing", &text.replace("  kind: simple\n", ""));
+    assert_fires("rollback-plan-missing", approved().without("rollback"));
+    assert_fires("rollback-plan-missing", approved().without("rollback.kind"));
     // A draft may still lack it.
-    assert_clean(&normal_record("CHG-2026-0001", "draft").replace(
-        "  kind: simple
-",
-        "",
-    ));
+    assert_clean(Record::normal(ID).without("rollback.kind"));
 }
 
 #[test]
 fn testing_incomplete() {
-    let f = assert_fires(
-        "testing-incomplete",
-        &approved().replace("qa_review: passed", "qa_review: not-run"),
+    let f = assert_fires("testing-incomplete", approved().test("qa_review", "not-run"));
+    assert_eq!(f.line, 16);
+    assert_eq!(
+        f.message,
+        "`qa_review` testing is not-run; a normal change needs it passed before approval"
     );
-    assert_eq!(f["line"], 16);
-    assert!(f["message"]
-        .as_str()
-        .unwrap()
-        .contains("`qa_review` testing is not-run"));
-    let (_, findings) =
-        check_one(&normal_record("CHG-2026-0001", "submitted").replace("qa_review: passed", "qa_review: not-run"));
-    assert_eq!(findings[0]["severity"], "warning", "submitted changes are only warned");
+    let run = check_one(Record::normal(ID).status("submitted").test("qa_review", "not-run")).ok();
+    let f = run.finding("testing-incomplete");
+    assert_eq!(f.severity, "warning", "submitted changes are only warned");
 }
 
 #[test]
 fn approval_missing() {
-    assert_fires("approval-missing", &normal_record("CHG-2026-0001", "approved"));
+    assert_fires("approval-missing", Record::normal(ID).status("approved"));
     // A verbal approval does not count for a normal change.
-    assert_fires(
-        "approval-missing",
-        &approved().replace("method: written", "method: verbal"),
-    );
+    let verbal = Record::normal(ID)
+        .status("approved")
+        .approval(Approval::new("change-manager", SAM).method("verbal"));
+    assert_fires("approval-missing", verbal);
 }
 
 #[test]
 fn major_needs_three_distinct_cab_members() {
-    let major = normal_record("CHG-2026-0001", "approved")
-        .replace("classification: normal", "classification: major")
-        .replace(
-            "  qa_review: passed\n",
-            "  qa_review: passed\n  security_review: passed\n  performance: passed\n",
-        );
-    let approval = |who: &str| {
-        format!("  - {{role: cab, approver: {who}, decision: approved, method: written, at: 2026-11-17T10:00:00Z}}\n")
-    };
-    let two_and_a_repeat = format!(
-        "{major}approvals:\n{}{}{}",
-        approval("Ana Silva <ana@example.com>"),
-        approval("Ben Okafor <ben@example.com>"),
-        approval("Ana Silva <ana@example.com>")
+    let major = || Record::major(ID).status("approved");
+    let cab = |who: Who| Approval::new("cab", who).at("2026-11-17T10:00:00Z");
+    let two_and_a_repeat = major().approval(cab(ANA)).approval(cab(BEN)).approval(cab(ANA));
+    let f = assert_fires("approval-missing", two_and_a_repeat);
+    assert_eq!(
+        f.message,
+        "status `approved` needs the approvals of a major change (3 × cab or cto); it lacks 1 more cab, or 1 more cto"
     );
-    let f = assert_fires("approval-missing", &two_and_a_repeat);
-    assert!(f["message"].as_str().unwrap().contains("1 more cab"), "{f}");
-    let three = format!(
-        "{major}approvals:\n{}{}{}",
-        approval("Ana Silva <ana@example.com>"),
-        approval("Ben Okafor <ben@example.com>"),
-        approval("Cho Min <cho@example.com>")
-    );
-    assert_clean(&three);
-    let cto = format!("{major}approvals:\n  - {{role: cto, approver: Dave Kim <dave@example.com>, decision: approved, method: written, at: 2026-11-17T10:00:00Z}}\n");
-    assert_clean(&cto);
+    assert_clean(major().approval(cab(ANA)).approval(cab(BEN)).approval(cab(CHO)));
+    assert_clean(major().approval(Approval::new("cto", DAVE).at("2026-11-17T10:00:00Z")));
 }
 
 #[test]
 fn approver_not_authorized() {
-    let f = assert_fires(
-        "approver-not-authorized",
-        &approved().replace("Sam Lee <sam@example.com>", "Mallory Bad <mallory@example.com>"),
-    );
-    assert!(f["hint"].as_str().unwrap().contains("sam@example.com"), "{f}");
+    let record = Record::normal(ID)
+        .status("approved")
+        .approval(Approval::new("change-manager", MALLORY));
+    let f = assert_fires("approver-not-authorized", record);
+    assert_eq!(f.hint, "`change-manager` is held by: sam@example.com");
 }
 
 #[test]
 fn self_approval() {
-    let text = approved().replace(
-        "requested_by: Jane Doe <jane@example.com>",
-        "requested_by: Sam Lee <sam@example.com>",
-    );
-    assert_fires("self-approval", &text);
+    assert_fires("self-approval", approved().requested_by(SAM));
 }
 
 #[test]
 fn template_missing() {
-    let standard = normal_record("CHG-2026-0001", "approved")
-        .replace("classification: normal", "classification: standard")
-        .replace("{impact: medium, likelihood: low}", "{impact: low, likelihood: low}");
-    assert_fires("template-missing", &standard);
-    assert_fires(
-        "template-missing",
-        &standard.replace(
-            "classification: standard",
-            "classification: standard\ntemplate: no-such",
-        ),
-    );
+    let standard = || Record::standard(ID).status("approved");
+    assert_fires("template-missing", standard());
+    assert_fires("template-missing", standard().template("no-such"));
     // A known template: no `template-missing` (the record's own procedure
     // differs from log-rotation's, which is `template-mismatch`'s finding).
-    let (_, findings) = check_one(&standard.replace(
-        "classification: standard",
-        "classification: standard\ntemplate: log-rotation",
-    ));
+    let run = check_one(standard().template("log-rotation"));
     assert!(
-        !rules_of(&findings).contains(&"template-missing".to_string()),
-        "{findings:?}"
+        !run.rules().contains(&"template-missing".to_string()),
+        "{:?}",
+        run.findings()
     );
-}
-
-fn emergency(extra: &str) -> String {
-    normal_record("CHG-2026-0001", "draft").replace("classification: normal", "classification: emergency") + extra
 }
 
 #[test]
 fn emergency_criteria_missing_and_cvss() {
-    assert_fires("emergency-criteria-missing", &emergency(""));
-    assert_fires("emergency-criteria-missing", &emergency("emergency: {criteria: []}\n"));
+    let emergency = || Record::emergency(ID);
+    assert_fires("emergency-criteria-missing", emergency());
+    assert_fires(
+        "emergency-criteria-missing",
+        emergency().emergency_block("{criteria: []}"),
+    );
     let f = assert_fires(
         "cvss-below-threshold",
-        &emergency("emergency: {criteria: [critical-vulnerability], cvss: 7.5}\n"),
+        emergency().emergency_block("{criteria: [critical-vulnerability], cvss: 7.5}"),
     );
-    assert!(f["message"].as_str().unwrap().contains("7.5"));
+    assert_eq!(f.message, "CVSS 7.5 is below 9, the threshold for an emergency");
     assert_fires(
         "cvss-below-threshold",
-        &emergency("emergency: {criteria: [critical-vulnerability]}\n"),
+        emergency().emergency_block("{criteria: [critical-vulnerability]}"),
     );
-    assert_clean(&emergency(
-        "emergency: {criteria: [critical-vulnerability], cvss: 9.8}\n",
-    ));
-    assert_clean(&emergency("emergency: {criteria: [production-down]}\n"));
+    assert_clean(emergency().emergency_block("{criteria: [critical-vulnerability], cvss: 9.8}"));
+    assert_clean(emergency().emergency_block("{criteria: [production-down]}"));
 }
 
 #[test]
 fn outcome_incomplete() {
-    let completed = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "completed"));
-    assert_fires("outcome-incomplete", &completed);
-    let full = format!(
-        "{completed}implementation:\n  started_at: 2026-11-18T02:05:00Z\n  finished_at: 2026-11-18T02:41:00Z\n  outcome: successful\n  validation: {{smoke_tests: passed, error_rates: normal}}\n"
-    );
-    assert_clean(&full);
+    let completed = || approved().status("completed");
+    assert_fires("outcome-incomplete", completed());
+    let done = || {
+        Implementation::new("2026-11-18T02:05:00Z", "2026-11-18T02:41:00Z", "successful")
+            .validation("{smoke_tests: passed, error_rates: normal}")
+    };
+    assert_clean(completed().implementation(done()));
     assert_fires(
         "outcome-incomplete",
-        &full.replace("outcome: successful", "outcome: failed"),
+        completed().implementation(done().field("outcome", "failed")),
     );
     assert_fires(
         "outcome-incomplete",
-        &full.replace("  validation: {smoke_tests: passed, error_rates: normal}\n", ""),
+        completed().implementation(done().without("validation")),
     );
 }
 
 #[test]
 fn rollback_record_incomplete() {
-    let rolled = format!(
-        "{}{SAM_APPROVAL}implementation:\n  started_at: 2026-11-18T02:05:00Z\n  finished_at: 2026-11-18T02:41:00Z\n  outcome: rolled-back\n",
-        normal_record("CHG-2026-0001", "rolled-back")
-    );
-    assert_fires("rollback-record-incomplete", &rolled);
-    let entry = "rollbacks:\n  - trigger: error-rate\n    mode: immediate\n    kind: simple\n    reason: 5xx above 5 %\n    started_at: 2026-11-18T02:30:00Z\n    restored_at: 2026-11-18T02:41:00Z\n    validation: {smoke_tests: passed, error_rates: normal, customer_access: verified, monitored_minutes: 30}\n    post_actions: {lessons_learned: a, root_cause: b, redeploy_plan: c}\n";
-    assert_clean(&format!("{rolled}{entry}"));
-    assert_fires(
-        "rollback-record-incomplete",
-        &format!("{rolled}{}", entry.replace("    reason: 5xx above 5 %\n", "")),
-    );
+    let rolled = || {
+        approved().status("rolled-back").implementation(Implementation::new(
+            "2026-11-18T02:05:00Z",
+            "2026-11-18T02:41:00Z",
+            "rolled-back",
+        ))
+    };
+    assert_fires("rollback-record-incomplete", rolled());
+    let entry = Fields::new()
+        .set("trigger", "error-rate")
+        .set("mode", "immediate")
+        .set("kind", "simple")
+        .set("reason", "5xx above 5 %")
+        .set("started_at", "2026-11-18T02:30:00Z")
+        .set("restored_at", "2026-11-18T02:41:00Z")
+        .set(
+            "validation",
+            "{smoke_tests: passed, error_rates: normal, customer_access: verified, monitored_minutes: 30}",
+        )
+        .set("post_actions", "{lessons_learned: a, root_cause: b, redeploy_plan: c}");
+    assert_clean(rolled().rollback(entry.clone()));
+    assert_fires("rollback-record-incomplete", rolled().rollback(entry.without("reason")));
 }
 
 #[test]
 fn text_output_names_file_line_column_severity_rule_and_hint() {
-    let repo = Repo::initialised();
-    repo.write(PATH, &approved().replace("qa_review: passed", "qa_review: not-run"));
-    let run = repo.chg(&["check"]).status(1);
-    let mut lines = run.stdout.lines();
-    assert_eq!(
-        lines.next().unwrap(),
-        "changes/2026/CHG-2026-0001.yaml:16:3: error[testing-incomplete]: `qa_review` testing is not-run; a normal change needs it passed before approval"
+    let t = Test::new().record(approved().test("qa_review", "not-run"));
+    t.run(&["check"]).is(
+        1,
+        "changes/2026/CHG-2026-0001.yaml:16:3: error[testing-incomplete]: `qa_review` testing is not-run; a normal change needs it passed before approval\n  hint: run it and set `testing.qa_review: passed` (`chg new --test qa_review=passed` when creating)\n",
+        "checked 1 file: 1 error, 0 warnings\n",
     );
-    assert!(lines
-        .next()
-        .unwrap()
-        .starts_with("  hint: run it and set `testing.qa_review: passed`"));
-    assert!(run.stderr.contains("1 error"), "{}", run.stderr);
 }
 
 #[test]
 fn github_format_annotates_the_line() {
-    let repo = Repo::initialised();
-    repo.write(PATH, &approved().replace("qa_review: passed", "qa_review: not-run"));
-    let run = repo.chg(&["check", "--format", "github"]).status(1);
-    assert!(
-        run.stdout.starts_with("::error file=changes/2026/CHG-2026-0001.yaml,line=16,col=3,title=testing-incomplete::`qa_review` testing is not-run"),
-        "{}",
-        run.stdout
+    let t = Test::new().record(approved().test("qa_review", "not-run"));
+    t.run(&["check", "--format", "github"]).is(
+        1,
+        "::error file=changes/2026/CHG-2026-0001.yaml,line=16,col=3,title=testing-incomplete::`qa_review` testing is not-run; a normal change needs it passed before approval%0Arun it and set `testing.qa_review: passed` (`chg new --test qa_review=passed` when creating)\n",
+        "",
     );
 }
 
 #[test]
 fn strict_makes_warnings_count_and_paths_limit_the_check() {
-    let repo = Repo::initialised();
-    repo.write(
-        PATH,
-        &normal_record("CHG-2026-0001", "submitted").replace("qa_review: passed", "qa_review: not-run"),
+    let t = Test::new().record(Record::normal(ID).status("submitted").test("qa_review", "not-run"));
+    let warning = "changes/2026/CHG-2026-0001.yaml:16:3: warning[testing-incomplete]: `qa_review` testing is not-run; a normal change needs it passed before approval
+  hint: run it and set `testing.qa_review: passed` (`chg new --test qa_review=passed` when creating)
+";
+    t.run(&["check"])
+        .is(0, warning, "checked 1 file: 0 errors, 1 warning\n");
+    t.run(&["check", "--strict"])
+        .is(1, warning, "checked 1 file: 0 errors, 1 warning\n");
+    t.write("changes/2026/CHG-2026-0002.yaml", "not: [valid");
+    t.run(&["check", PATH])
+        .is(0, warning, "checked 1 file: 0 errors, 1 warning\n");
+    t.run(&["check"]).is(
+        2,
+        &format!("changes/2026/CHG-2026-0002.yaml:2:1: error[yaml-syntax]: did not find expected ',' or ']' at line 2 column 1, while parsing a flow sequence
+  hint: fix the YAML syntax at this place; `chg schema` shows the record format
+{warning}"),
+        "checked 2 files: 1 error, 1 warning\n",
     );
-    repo.chg(&["check"]).ok();
-    repo.chg(&["check", "--strict"]).status(1);
-    repo.write("changes/2026/CHG-2026-0002.yaml", "not: [valid");
-    repo.chg(&["check", PATH]).ok();
-    repo.chg(&["check"]).status(2);
 }
 
 #[test]
 fn a_broken_policy_is_reported_with_its_line() {
-    let repo = Repo::initialised();
-    repo.write("changes/policy.yaml", "rto: {simple: 15 minutes}\n");
-    let run = repo.chg(&["check"]).status(1);
-    assert!(run.stdout.starts_with("changes/policy.yaml:1:"), "{}", run.stdout);
-    assert!(run.stdout.contains("15m"), "{}", run.stdout);
+    let t = Test::new().file("changes/policy.yaml", "rto: {simple: 15 minutes}\n");
+    t.run(&["check"]).is(
+        1,
+        "changes/policy.yaml:1:7: error[schema]: `rto.simple`: `15 minutes` is not a length of time; write it like `15m`, `1h` or `5d`
+  hint: see `chg schema` for the record format
+",
+        "checked 0 files: 1 error, 0 warnings\n",
+    );
 }
 
 #[test]
 fn merge_conflict_markers_point_at_the_lines() {
-    let text = approved().replace(
+    // Conflict markers are text, not YAML: they are written into the record's text.
+    let text = approved().text().replace(
         "priority: high\n",
         "<<<<<<< HEAD\npriority: high\n=======\npriority: low\n>>>>>>> other\n",
     );
-    let repo = Repo::initialised();
-    repo.write(PATH, &text);
-    let run = repo.chg(&["check"]).status(2);
-    assert!(
-        run.stdout.contains(
-            "CHG-2026-0001.yaml:7:1: error[merge-conflict]: unresolved merge-conflict markers at lines 7, 9, 11"
-        ),
-        "{}",
-        run.stdout
+    let t = Test::new().file(PATH, &text);
+    t.run(&["check"]).is(
+        2,
+        "changes/2026/CHG-2026-0001.yaml:7:1: error[merge-conflict]: unresolved merge-conflict markers at lines 7, 9, 11
+  hint: resolve the conflict (keep one side, or combine both), remove the markers, then run `chg check`
+",
+        "checked 1 file: 1 error, 0 warnings\n",
     );
 }

@@ -10,14 +10,13 @@ use crate::record::{Cancellation, Status};
 /// Records `cancellation: {at, by, reason}` and moves to cancelled.
 pub fn run(args: &CancelArgs, app: &App) -> Result<u8> {
     action::run(app, &args.id, "cancel", |act, record| {
-        action::transition(record, Status::Cancelled)?;
+        record.move_to(Status::Cancelled)?;
         let reason = action::required_text(app, "--reason", args.reason.as_deref(), "Reason for cancelling")?;
         record.cancellation = Some(Cancellation {
             at: act.now,
             by: act.person().clone(),
             reason,
         });
-        record.status = Status::Cancelled;
         Ok(Done::new(format!("{}: cancelled", record.id)))
     })
 }

@@ -5,13 +5,13 @@
 use anyhow::{anyhow, Result};
 use chrono::Datelike;
 
-use crate::action;
 use crate::cli::{Format, NewArgs};
 use crate::context::App;
 use crate::error::Refusal;
 use crate::policy::Policy;
 use crate::record::{Classification, Criterion, Emergency, Level, Method, Role};
 use crate::rules::approval_status;
+use crate::{action, approval};
 use crate::{clock, wizard};
 
 /// Creates the emergency record with its verbal approvals and commits it.
@@ -120,9 +120,9 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
             .trim()
             .parse()
             .map_err(|e| anyhow!("`--verbal-approval {spec}`: {e}"))?;
-        let approver = super::approve::parse_approver(who)?;
-        let role = super::approve::choose_role(&policy, &record, &approver, Some(role))?;
-        super::approve::add_approval(&mut record, &approver, role, Method::Verbal, at, None)?;
+        let approver = approval::parse_approver(who)?;
+        let role = approval::choose_role(&policy, &record, &approver, Some(role))?;
+        record.add_approval(&approver, role, Method::Verbal, at, None)?;
     }
     let detail = format!("emergency: {}", record.title);
     let (record, shown) = super::new::create_committed(app, &store, &actor, record, now.year(), &detail)?;
@@ -142,7 +142,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
             };
             crate::output::print(&format!(
                 "Created {} ({shown})\n{next}\nWithin {}: complete the documentation (`chg submit {}`) and get written approval (`chg approve {}`).\n",
-                record.id, crate::action::span_text(policy.emergency_deadlines.documentation), record.id, record.id
+                record.id, policy.emergency_deadlines.documentation.text(), record.id, record.id
             ))?;
         }
     }

@@ -5,22 +5,21 @@ use anyhow::Result;
 use crate::action::{self, Done};
 use crate::cli::FailArgs;
 use crate::context::App;
-use crate::record::{Outcome, Status};
+use crate::record::{Outcome, Status, Validation};
 
 /// Records the reason in `implementation.issues`, `finished_at` and outcome failed.
 pub fn run(args: &FailArgs, app: &App) -> Result<u8> {
     action::run(app, &args.id, "fail", |act, record| {
-        action::transition(record, Status::Failed)?;
+        record.move_to(Status::Failed)?;
         let reason = action::required_text(app, "--reason", args.reason.as_deref(), "What went wrong")?;
         let at = action::backdate("--at", args.at.as_deref(), act.now)?;
-        super::complete::finish(record, at, Outcome::Failed)?;
-        let validation = super::complete::validation(&args.validation);
+        record.finish(at, Outcome::Failed)?;
+        let validation = Validation::from(&args.validation);
         let implementation = record.implementation.get_or_insert_with(Default::default);
         if !validation.is_empty() {
             implementation.validation = Some(validation);
         }
         implementation.issues.push(reason);
-        record.status = Status::Failed;
         let mut done = Done::new(format!("{}: failed", record.id));
         done.notes.push(format!(
             "If the deployment must be undone, record it with `chg rollback {}`; then `chg review {}`.",

@@ -120,7 +120,8 @@ fn decide_and_start(args: &GateArgs, app: &App, format: Format) -> Result<Verdic
     }
     let mut record = act.original.clone();
     let now = act.now;
-    let mut done = super::start::begin(&act, &mut record, now)?;
+    record.start(&act.policy, now)?;
+    let mut done = Done::started(&record, now);
     crate::action::record_deployment(&mut record, &args.deployment)?;
     if format != Format::Text {
         done.message.clear(); // the verdict says it, in the format asked for

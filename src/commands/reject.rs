@@ -3,26 +3,18 @@
 use anyhow::Result;
 
 use crate::action::{self, Done};
+use crate::approval::choose_role;
 use crate::cli::RejectArgs;
 use crate::context::App;
-use crate::record::{Approval, Decision, Method, Status};
+use crate::record::Status;
 
 /// Records the rejection as an approval entry with `decision: rejected`.
 pub fn run(args: &RejectArgs, app: &App) -> Result<u8> {
     action::run(app, &args.id, "reject", |act, record| {
-        action::transition(record, Status::Rejected)?;
+        record.can_move_to(Status::Rejected)?;
         let reason = action::required_text(app, "--reason", args.reason.as_deref(), "Reason for rejecting")?;
-        let role = super::approve::actor_role(act, record, args.role.map(Into::into))?;
-        record.approvals.push(Approval {
-            role,
-            approver: act.person().clone(),
-            decision: Decision::Rejected,
-            method: Method::Written,
-            at: act.now,
-            comment: Some(reason),
-            scope: Some(record.scope_digest()),
-        });
-        record.status = Status::Rejected;
+        let role = choose_role(&act.policy, record, act.person(), args.role.map(Into::into))?;
+        record.reject(act.person(), role, act.now, reason)?;
         Ok(Done::new(format!("{}: rejected by {} as {role}", record.id, act.person())).detail(role.to_string()))
     })
 }

@@ -124,7 +124,7 @@ fn closing_note(record: &Record) -> String {
     if !matches!(record.status, Status::Completed | Status::Failed | Status::RolledBack) {
         return format!("Close it once the implementation has ended: `chg close {}`", record.id);
     }
-    let owed = super::close::owed(record);
+    let owed = record.owed_before_close();
     if owed.is_empty() {
         format!("Ready to close: `chg close {}`", record.id)
     } else {

@@ -9,19 +9,17 @@ use chrono::Duration;
 use crate::action::{self, Action, Done};
 use crate::cli::RollbackArgs;
 use crate::context::App;
+use crate::lifecycle::MONITOR_MINUTES;
 use crate::record::{
-    Access, CheckResult, Health, LogEntry, Outcome, Record, RollbackEntry, RollbackKind, RollbackMode, Status,
-    Strategy, Trigger, Validation,
+    Access, CheckResult, Health, LogEntry, Record, RollbackEntry, RollbackKind, RollbackMode, Status, Strategy,
+    Trigger, Validation,
 };
 use crate::wizard;
-
-/// The minutes of monitoring the guide asks for after a rollback.
-pub const MONITOR_MINUTES: u32 = 30;
 
 /// Records the rollback and moves the change to rolled-back.
 pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
     action::run(app, &args.id, "rollback", |act, record| {
-        action::transition(record, Status::RolledBack)?;
+        record.can_move_to(Status::RolledBack)?;
         // Someone who typed the essentials on the command line is not held up by prompts.
         let incomplete = args.trigger.is_none() || args.reason.is_none() || args.started_at.is_none();
         let ask = app.interactive && incomplete;
@@ -74,7 +72,7 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
             ));
         }
         let mut log_lines = args.log.clone();
-        let mut validation = super::complete::validation(&args.validation);
+        let mut validation = Validation::from(&args.validation);
         if ask {
             if log_lines.is_empty() {
                 while let Some(line) = wizard::text("Execution log entry (empty to finish)", true)? {
@@ -91,11 +89,7 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
                 entry,
             })
             .collect();
-        let seconds = (restored - started).num_seconds();
-        let minutes = (seconds + 59) / 60;
-        let rto = act.policy.rto.of(kind);
-        let exceeded = !act.policy.within_rto(kind, restored - started);
-        record.rollbacks.push(RollbackEntry {
+        let entry = RollbackEntry {
             trigger,
             mode,
             kind: Some(kind),
@@ -106,28 +100,22 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
             validation: (!validation.is_empty()).then_some(validation.clone()),
             issues: args.issues.clone(),
             post_actions: Default::default(),
-            // i32: its bounds are exact in every JSON Schema validator's numbers.
-            duration_minutes: Some(i32::try_from(minutes).unwrap_or(i32::MAX)),
-            rto_exceeded: Some(exceeded),
-        });
-        // The rollback keeps its own times: the implementation's finish stays
-        // as it was, so the change time and the month it counts in do not
-        // move. A change rolled back while in progress ended when the
-        // rollback started.
-        let ended = record.finished_at().unwrap_or(started);
-        super::complete::finish(record, ended, Outcome::RolledBack)?;
-        record.status = Status::RolledBack;
+            duration_minutes: None,
+            rto_exceeded: None,
+        };
+        let check = record.roll_back(&act.policy, entry)?;
+        let (minutes, rto) = (check.minutes(), check.rto);
         let mut done = Done::new(format!(
             "{}: rolled back ({trigger}, {kind}) in {minutes} min; RTO {rto}",
             record.id
         ))
         .detail(trigger.to_string());
-        if exceeded {
+        if check.exceeded() {
             done.warnings.push((
                 "rto-exceeded",
                 format!(
                     "the rollback took {minutes} min, {} the {rto} RTO of a {kind} rollback; this is recorded in the change",
-                    crate::policy::over_or_not_under(restored - started, rto)
+                    check.over_or_not_under()
                 ),
             ));
         }
@@ -217,7 +205,7 @@ fn owed(act: &Action, record: &Record, validation: &Validation) -> Vec<String> {
     }
     notes.push(format!(
         "  - lessons learned, root cause and a re-deployment plan, within {}: `chg review {} --lessons-learned … --root-cause … --redeploy-plan …`",
-        action::span_text(act.policy.emergency_deadlines.post_review),
+        act.policy.emergency_deadlines.post_review.text(),
         record.id
     ));
     notes

@@ -12,7 +12,7 @@ use crate::timearg;
 pub fn run(args: &ScheduleArgs, app: &App) -> Result<u8> {
     action::run(app, &args.id, "schedule", |_act, record| {
         if record.status != Status::Scheduled {
-            action::transition(record, Status::Scheduled)?;
+            record.move_to(Status::Scheduled)?;
         }
         let start = action::required_text(
             app,
@@ -27,7 +27,6 @@ pub fn run(args: &ScheduleArgs, app: &App) -> Result<u8> {
             bail!("the window ends before it starts\n  hint: `--end` must be after `--start`");
         }
         record.deployment.get_or_insert_with(Default::default).window = Some(Window { start, end });
-        record.status = Status::Scheduled;
         // Warn about conflicts and unavailable people; refuse a freeze the change may not enter.
         let store = app.store()?;
         let policy = store.policy()?;

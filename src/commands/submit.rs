@@ -6,12 +6,8 @@ use anyhow::Result;
 use crate::action::{self, Action, Done};
 use crate::cli::IdArgs;
 use crate::context::App;
-use crate::error::Refusal;
-use crate::finding::Severity;
 use crate::lifecycle;
 use crate::record::{Classification, Record, Status};
-use crate::rules;
-use crate::store::Loaded;
 
 /// Submits the change, refusing while `chg check` finds errors in it.
 pub fn run(args: &IdArgs, app: &App) -> Result<u8> {
@@ -20,7 +16,7 @@ pub fn run(args: &IdArgs, app: &App) -> Result<u8> {
             && lifecycle::implemented(record.status)
             && record.status != Status::InProgress;
         if emergency_done {
-            refuse_errors(act, record)?;
+            act.refuse_errors(record)?;
             let documented = record.emergency.get_or_insert_with(Default::default);
             documented.documented_at = Some(act.now);
             return Ok(Done::new(format!(
@@ -34,9 +30,8 @@ pub fn run(args: &IdArgs, app: &App) -> Result<u8> {
         } else {
             Status::Submitted
         };
-        action::transition(record, to)?;
-        record.status = to;
-        refuse_errors(act, record)?;
+        record.move_to(to)?;
+        act.refuse_errors(record)?;
         Ok(Done::new(match to {
             Status::Approved => format!(
                 "{}: approved on submission (standard change, template `{}`)",
@@ -46,46 +41,6 @@ pub fn run(args: &IdArgs, app: &App) -> Result<u8> {
             _ => format!("{}: submitted; {}", record.id, who_approves(act, record)),
         }))
     })
-}
-
-/// Refuses when the record as it would be saved has errors, listing them.
-pub fn refuse_errors(act: &Action, record: &Record) -> Result<()> {
-    let templates = act.store.templates()?;
-    let ctx = rules::Context {
-        policy: &act.policy,
-        templates: &templates,
-        now: act.now,
-    };
-    let loaded = Loaded {
-        file: act.file.clone(),
-        record: record.clone(),
-        positions: act.positions.clone(),
-    };
-    let errors: Vec<String> = rules::check_record(&loaded, &ctx)
-        .into_iter()
-        .filter(|f| f.severity == Severity::Error && !rules::DEADLINE_RULES.contains(&f.rule))
-        .map(|f| {
-            format!(
-                "  {}:{}: [{}] {}\n    hint: {}",
-                f.file, f.line, f.rule, f.message, f.hint
-            )
-        })
-        .collect();
-    if errors.is_empty() {
-        return Ok(());
-    }
-    Err(Refusal::new(
-        format!(
-            "{} cannot become `{}`: `chg check` finds {} error{} in it\n{}",
-            record.id,
-            record.status,
-            errors.len(),
-            if errors.len() == 1 { "" } else { "s" },
-            errors.join("\n")
-        ),
-        format!("fix them in {} and try again", act.file),
-    )
-    .into())
 }
 
 /// Says who can approve a submitted change.

@@ -66,7 +66,7 @@ pub fn target_text(name: &str, figure: Option<&crate::metrics::Figure>) -> Strin
 /// Names a figure for a reader, in the words of the guide (the same as `chg metrics`).
 pub fn label(name: &str, policy: &Policy) -> String {
     let d = &policy.emergency_deadlines;
-    let span = crate::action::span_text;
+    let span = crate::policy::Span::text;
     match name {
         "total_changes" => "Total changes".into(),
         "emergency_rate" => "Emergency changes".into(),

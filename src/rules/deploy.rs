@@ -223,7 +223,7 @@ fn freezes(record: &Record, policy: &Policy, at: DateTime<Utc>, out: &mut Vec<Re
                     freeze.end,
                     calendar::describe_allow(&freeze.allow),
                     record.id,
-                    crate::action::a(record.classification)
+                    record.classification.with_article()
                 ),
             ));
         }

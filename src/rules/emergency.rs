@@ -155,7 +155,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         )),
         (Verdict::Overdue, _) => Some(format!(
             "not documented {} after implementation (due {})",
-            crate::action::span_text(deadlines.documentation),
+            deadlines.documentation.text(),
             when(due)
         )),
         _ => None,
@@ -169,7 +169,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
             format!(
                 "complete the record and run `chg submit {}`; the policy asks for documentation within {}",
                 record.id,
-                crate::action::span_text(deadlines.documentation)
+                deadlines.documentation.text()
             ),
         ));
     }

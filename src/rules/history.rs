@@ -4,10 +4,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::action::BACKDATE_HOURS;
 use crate::finding::Severity;
 use crate::git::Commit;
 use crate::lifecycle;
+use crate::lifecycle::BACKDATE_HOURS;
 use crate::policy::Policy;
 use crate::record::{Approval, Record, Role, RollbackEntry, Status};
 

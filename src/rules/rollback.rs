@@ -6,6 +6,7 @@ use chrono::Duration;
 
 use super::Context;
 use crate::finding::Finding;
+use crate::policy::RtoCheck;
 use crate::record::{RollbackKind, Status};
 use crate::store::Loaded;
 
@@ -19,23 +20,20 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     let pos = &loaded.positions;
     let mut findings = Vec::new();
     for (i, entry) in record.rollbacks.iter().enumerate() {
-        let kind = entry.kind.or(record.rollback_kind());
-        if let (Some(kind), Some(start), Some(end)) = (kind, entry.started_at, entry.restored_at) {
-            let rto = ctx.policy.rto.of(kind);
-            let took = end - start;
-            if !ctx.policy.within_rto(kind, took) {
-                findings.push(Finding::warning(
-                    file,
-                    pos.of(&format!("rollbacks[{i}].restored_at")),
-                    "rto-exceeded",
-                    format!(
-                        "the rollback took {} min, {} the {rto} RTO of a {kind} rollback",
-                        (took.num_seconds() + 59) / 60,
-                        crate::policy::over_or_not_under(took, rto)
-                    ),
-                    "find out why in the post-rollback review, and test the rollback procedure",
-                ));
-            }
+        if let Some(check) = record.rto_check(entry, ctx.policy).filter(RtoCheck::exceeded) {
+            findings.push(Finding::warning(
+                file,
+                pos.of(&format!("rollbacks[{i}].restored_at")),
+                "rto-exceeded",
+                format!(
+                    "the rollback took {} min, {} the {} RTO of a {} rollback",
+                    check.minutes(),
+                    check.over_or_not_under(),
+                    check.rto,
+                    check.kind
+                ),
+                "find out why in the post-rollback review, and test the rollback procedure",
+            ));
         }
         let grace = ctx.policy.emergency_deadlines.post_review.duration();
         if let Some(restored) = entry.restored_at {
@@ -57,7 +55,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                     "post-rollback-actions-missing",
                     format!(
                         "{} after the rollback, it still lacks: {}",
-                        crate::action::span_text(ctx.policy.emergency_deadlines.post_review),
+                        ctx.policy.emergency_deadlines.post_review.text(),
                         lacks.join(", ")
                     ),
                     format!(

@@ -1,18 +1,31 @@
 //! A small builder for tests: a temporary git repository with a fixed
 //! identity, and a way to run the real `chg` binary in it.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
 
+mod record;
+mod test;
+
+pub use record::{Approval, Fields, Implementation, Node, Record};
+pub use test::{Finding, Test, NOW};
+
 /// A person acting in a test, with a fixed git identity.
 #[derive(Clone, Copy)]
 pub struct Who {
     pub name: &'static str,
     pub email: &'static str,
+}
+
+impl Who {
+    /// `Name <email>`, as records and `chg init` write a person.
+    pub fn id(&self) -> String {
+        format!("{} <{}>", self.name, self.email)
+    }
 }
 
 pub const JANE: Who = Who {
@@ -254,34 +267,10 @@ pub fn isolate(cmd: &mut std::process::Command, home: &Path) {
         .env("TZ", "UTC");
 }
 
-/// A complete normal change record, ready to be adjusted by tests.
+/// The text of `Record::normal(id)` with this status (for tests that still
+/// build records as text; a new test uses `Record`).
 pub fn normal_record(id: &str, status: &str) -> String {
-    format!(
-        r#"schema_version: 1
-id: {id}
-title: Enable canary routing for checkout-api
-status: {status}
-classification: normal
-risk: {{impact: medium, likelihood: low}}
-priority: high
-requested_by: Jane Doe <jane@example.com>
-created_at: 2026-11-16T09:12:00Z
-description: |
-  Route 5 % of checkout traffic through the new pricing service.
-systems: [checkout-api, pricing-service]
-testing:
-  unit: passed
-  integration: passed
-  qa_review: passed
-deployment:
-  strategy: canary
-  window: {{start: 2026-11-18T02:00:00Z, end: 2026-11-18T04:00:00Z}}
-rollback:
-  plan: |
-    Set canary weight to 0, redeploy checkout-api v41.
-  kind: simple
-"#
-    )
+    Record::normal(id).status(status).text()
 }
 
 /// The approval block of a change manager's written approval.
@@ -372,4 +361,12 @@ pub fn tool_present(test: &str, found: bool, tool: &str, install: &str) -> bool 
         "\nSKIPPED {test}: {tool} is not installed ({install}); with CI=true this fails"
     );
     false
+}
+
+#[test]
+fn the_record_builder_writes_the_fixture_text() {
+    assert_eq!(
+        Record::normal("CHG-2026-0001").approved_by_sam().text(),
+        format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"))
+    );
 }

@@ -1,0 +1,558 @@
+//! A typed change record for tests: built from the fields a test names, and
+//! written as real YAML, so a test says `.status("approved")` rather than
+//! patching a fixture's text with `.replace(..)`.
+//!
+//! The rendering is plain block YAML in the store's key order; flow values
+//! (`{impact: medium, likelihood: low}`, `[checkout-api]`) are given as the
+//! raw text a person would type. Any value can be set raw, so a test of bad
+//! input writes the bad value it means (`.raw("priority", "[high]")`).
+
+use super::Who;
+
+/// One YAML value: raw inline text, a literal block, a mapping or a list.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node {
+    /// Inline text written as is after `key: ` (a scalar or a flow collection).
+    Raw(String),
+    /// A literal block (`key: |`), one line a line.
+    Block(String),
+    Map(Vec<(String, Node)>),
+    List(Vec<Node>),
+}
+
+impl Node {
+    fn map(&mut self) -> &mut Vec<(String, Node)> {
+        if !matches!(self, Node::Map(_)) {
+            *self = Node::Map(Vec::new());
+        }
+        match self {
+            Node::Map(entries) => entries,
+            _ => unreachable!(),
+        }
+    }
+
+    fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        match self {
+            Node::Map(entries) => entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    fn render_entries(entries: &[(String, Node)], indent: usize, out: &mut String) {
+        for (i, (key, value)) in entries.iter().enumerate() {
+            // The first entry of a list item follows its `- ` on the same line.
+            let pad = if i == 0 && out.ends_with("- ") {
+                String::new()
+            } else {
+                " ".repeat(indent)
+            };
+            Node::render_entry(&pad, key, value, indent, out);
+        }
+    }
+
+    fn render_entry(pad: &str, key: &str, value: &Node, indent: usize, out: &mut String) {
+        match value {
+            Node::Raw(text) => out.push_str(&format!("{pad}{key}: {text}\n")),
+            Node::Block(text) => {
+                out.push_str(&format!("{pad}{key}: |\n"));
+                for line in text.lines() {
+                    out.push_str(&format!("{}{line}\n", " ".repeat(indent + 2)));
+                }
+            }
+            Node::Map(entries) => {
+                out.push_str(&format!("{pad}{key}:\n"));
+                Node::render_entries(entries, indent + 2, out);
+            }
+            Node::List(items) => {
+                out.push_str(&format!("{pad}{key}:\n"));
+                for item in items {
+                    out.push_str(&format!("{}- ", " ".repeat(indent + 2)));
+                    match item {
+                        Node::Map(entries) => Node::render_entries(entries, indent + 4, out),
+                        Node::Raw(text) | Node::Block(text) => out.push_str(&format!("{text}\n")),
+                        Node::List(_) => panic!("a list in a list is not written by tests"),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The order of a record's top-level keys, as `chg new` writes them; a key
+/// set later is put in its place, so line numbers stay those of the store.
+const ORDER: [&str; 22] = [
+    "schema_version",
+    "id",
+    "title",
+    "status",
+    "classification",
+    "template",
+    "risk",
+    "priority",
+    "requested_by",
+    "created_at",
+    "description",
+    "systems",
+    "testing",
+    "deployment",
+    "rollback",
+    "scope",
+    "approvals",
+    "implementation",
+    "rollbacks",
+    "emergency",
+    "post_review",
+    "review",
+];
+
+/// A change record under construction.
+#[derive(Clone, Debug)]
+pub struct Record {
+    root: Node,
+}
+
+impl Record {
+    /// The complete normal change every test starts from: medium impact, low
+    /// likelihood, all tests passed, a canary with a window on 2026-11-18
+    /// 02:00-04:00 UTC and a simple rollback; Jane requested it. No approval.
+    pub fn normal(id: &str) -> Record {
+        let mut r = Record {
+            root: Node::Map(Vec::new()),
+        };
+        r.set("schema_version", "1")
+            .set("id", id)
+            .set("title", "Enable canary routing for checkout-api")
+            .set("status", "draft")
+            .set("classification", "normal")
+            .set("risk", "{impact: medium, likelihood: low}")
+            .set("priority", "high")
+            .set("requested_by", "Jane Doe <jane@example.com>")
+            .set("created_at", "2026-11-16T09:12:00Z")
+            .put(
+                "description",
+                Node::Block("Route 5 % of checkout traffic through the new pricing service.".into()),
+            )
+            .set("systems", "[checkout-api, pricing-service]")
+            .set("testing.unit", "passed")
+            .set("testing.integration", "passed")
+            .set("testing.qa_review", "passed")
+            .set("deployment.strategy", "canary")
+            .set(
+                "deployment.window",
+                "{start: 2026-11-18T02:00:00Z, end: 2026-11-18T04:00:00Z}",
+            )
+            .put(
+                "rollback.plan",
+                Node::Block("Set canary weight to 0, redeploy checkout-api v41.".into()),
+            )
+            .set("rollback.kind", "simple");
+        r
+    }
+
+    /// A major change: the normal one with the two extra tests a major change needs.
+    pub fn major(id: &str) -> Record {
+        let mut r = Record::normal(id);
+        r.set("classification", "major")
+            .set("testing.security_review", "passed")
+            .set("testing.performance", "passed");
+        r
+    }
+
+    /// A standard change of low risk on the `log-rotation` template's terms
+    /// is not implied: the template is the test's to name.
+    pub fn standard(id: &str) -> Record {
+        let mut r = Record::normal(id);
+        r.set("classification", "standard")
+            .set("risk", "{impact: low, likelihood: low}");
+        r
+    }
+
+    /// An emergency change, without its `emergency:` block (the test says which criteria).
+    pub fn emergency(id: &str) -> Record {
+        let mut r = Record::normal(id);
+        r.set("classification", "emergency");
+        r
+    }
+
+    /// The record's id.
+    pub fn id(&self) -> String {
+        match self.get("id") {
+            Some(Node::Raw(id)) => id.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// Where the store keeps it: `changes/<year of the id>/<id>.yaml`.
+    pub fn path(&self) -> String {
+        let id = self.id();
+        let year = id.get(4..8).unwrap_or("2026");
+        format!("changes/{year}/{id}.yaml")
+    }
+
+    /// The YAML text.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        if let Node::Map(entries) = &self.root {
+            Node::render_entries(entries, 0, &mut out);
+        }
+        out
+    }
+
+    fn get(&self, path: &str) -> Option<&Node> {
+        let mut node = &self.root;
+        for key in path.split('.') {
+            match node {
+                Node::Map(entries) => node = &entries.iter().find(|(k, _)| k == key)?.1,
+                _ => return None,
+            }
+        }
+        Some(node)
+    }
+
+    /// Sets the value at a dotted path (`testing.qa_review`) to a node,
+    /// replacing it where it stands or adding it in its place.
+    pub fn put(&mut self, path: &str, value: Node) -> &mut Record {
+        let mut keys: Vec<&str> = path.split('.').collect();
+        let last = keys.pop().unwrap_or_default();
+        let mut node = &mut self.root;
+        let top = keys.is_empty();
+        for (depth, key) in keys.into_iter().enumerate() {
+            if node.get_mut(key).is_none() {
+                insert(node.map(), key, Node::Map(Vec::new()), depth == 0);
+            }
+            node = node.get_mut(key).unwrap();
+        }
+        if let Some(slot) = node.get_mut(last) {
+            *slot = value;
+        } else {
+            insert(node.map(), last, value, top);
+        }
+        self
+    }
+
+    /// Sets the value at a dotted path to raw inline YAML.
+    pub fn set(&mut self, path: &str, raw: &str) -> &mut Record {
+        self.put(path, Node::Raw(raw.to_string()))
+    }
+
+    /// Removes the value at a dotted path (a missing path is left alone).
+    pub fn remove(&mut self, path: &str) -> &mut Record {
+        let (parent, last) = match path.rsplit_once('.') {
+            Some((parent, last)) => (Some(parent), last),
+            None => (None, path),
+        };
+        let mut node = &mut self.root;
+        if let Some(parent) = parent {
+            for key in parent.split('.') {
+                match node.get_mut(key) {
+                    Some(next) => node = next,
+                    None => return self,
+                }
+            }
+        }
+        if let Node::Map(entries) = node {
+            entries.retain(|(k, _)| k != last);
+        }
+        self
+    }
+
+    /// Renames the key at a dotted path, keeping its place and value (a typo a person makes).
+    pub fn rename(&mut self, path: &str, new_key: &str) -> &mut Record {
+        let (parent, last) = match path.rsplit_once('.') {
+            Some((parent, last)) => (Some(parent), last),
+            None => (None, path),
+        };
+        let mut node = &mut self.root;
+        if let Some(parent) = parent {
+            for key in parent.split('.') {
+                match node.get_mut(key) {
+                    Some(next) => node = next,
+                    None => return self,
+                }
+            }
+        }
+        if let Node::Map(entries) = node {
+            for entry in entries.iter_mut().filter(|(k, _)| k == last) {
+                entry.0 = new_key.to_string();
+            }
+        }
+        self
+    }
+
+    /// Appends an item to the list at a top-level key (made in its place if missing).
+    fn push(&mut self, key: &str, item: Node) -> &mut Record {
+        if !matches!(self.get(key), Some(Node::List(_))) {
+            self.put(key, Node::List(Vec::new()));
+        }
+        if let Some(Node::List(items)) = self.root.get_mut(key) {
+            items.push(item);
+        }
+        self
+    }
+
+    // Typed setters, by value, for building a record in one expression.
+
+    /// `status:`.
+    pub fn status(mut self, status: &str) -> Record {
+        self.set("status", status);
+        self
+    }
+
+    /// `title:`.
+    pub fn title(mut self, title: &str) -> Record {
+        self.set("title", title);
+        self
+    }
+
+    /// `classification:`.
+    pub fn class(mut self, class: &str) -> Record {
+        self.set("classification", class);
+        self
+    }
+
+    /// `template:` (a standard change's template).
+    pub fn template(mut self, name: &str) -> Record {
+        self.set("template", name);
+        self
+    }
+
+    /// `risk: {impact, likelihood}`.
+    pub fn risk(mut self, impact: &str, likelihood: &str) -> Record {
+        self.set("risk", &format!("{{impact: {impact}, likelihood: {likelihood}}}"));
+        self
+    }
+
+    /// `requested_by:` someone.
+    pub fn requested_by(mut self, who: Who) -> Record {
+        self.set("requested_by", &who.id());
+        self
+    }
+
+    /// `created_at:`.
+    pub fn created(mut self, at: &str) -> Record {
+        self.set("created_at", at);
+        self
+    }
+
+    /// `description:` (a literal block).
+    pub fn description(mut self, text: &str) -> Record {
+        self.put("description", Node::Block(text.to_string()));
+        self
+    }
+
+    /// `systems: [..]`.
+    pub fn systems(mut self, systems: &[&str]) -> Record {
+        self.set("systems", &format!("[{}]", systems.join(", ")));
+        self
+    }
+
+    /// One entry of `testing:` (`unit`, `qa_review`...) and its result.
+    pub fn test(mut self, name: &str, result: &str) -> Record {
+        self.set(&format!("testing.{name}"), result);
+        self
+    }
+
+    /// `deployment.window: {start, end}`.
+    pub fn window(mut self, start: &str, end: &str) -> Record {
+        self.set("deployment.window", &format!("{{start: {start}, end: {end}}}"));
+        self
+    }
+
+    /// No `deployment.window`.
+    pub fn no_window(mut self) -> Record {
+        self.remove("deployment.window");
+        self
+    }
+
+    /// `rollback.kind:`.
+    pub fn rollback_kind(mut self, kind: &str) -> Record {
+        self.set("rollback.kind", kind);
+        self
+    }
+
+    /// Adds an approval.
+    pub fn approval(mut self, approval: Approval) -> Record {
+        self.push("approvals", approval.node());
+        self
+    }
+
+    /// The change manager Sam's written approval (what most approved fixtures carry).
+    pub fn approved_by_sam(self) -> Record {
+        self.status("approved")
+            .approval(Approval::new("change-manager", super::SAM))
+    }
+
+    /// `implementation:`.
+    pub fn implementation(mut self, implementation: Implementation) -> Record {
+        self.put("implementation", Node::Map(implementation.0.entries()));
+        self
+    }
+
+    /// Adds an entry to `rollbacks:`.
+    pub fn rollback(mut self, entry: Fields) -> Record {
+        self.push("rollbacks", Node::Map(entry.entries()));
+        self
+    }
+
+    /// `emergency:` as raw flow text (`{criteria: [production-down]}`).
+    pub fn emergency_block(mut self, raw: &str) -> Record {
+        self.set("emergency", raw);
+        self
+    }
+
+    /// Any value at a dotted path, raw (for a value the typed setters do not
+    /// cover, or a wrong one a test means to write).
+    pub fn raw(mut self, path: &str, raw: &str) -> Record {
+        self.set(path, raw);
+        self
+    }
+
+    /// The key at a dotted path spelt otherwise, in its place.
+    pub fn misspelt(mut self, path: &str, as_key: &str) -> Record {
+        self.rename(path, as_key);
+        self
+    }
+
+    /// Without the value at a dotted path.
+    pub fn without(mut self, path: &str) -> Record {
+        self.remove(path);
+        self
+    }
+}
+
+/// Inserts a key into a mapping: at the top level in the store's order,
+/// elsewhere (or for a key the order does not know) at the end.
+fn insert(entries: &mut Vec<(String, Node)>, key: &str, value: Node, top: bool) {
+    let rank = |k: &str| ORDER.iter().position(|o| *o == k);
+    let at = match (top, rank(key)) {
+        (true, Some(mine)) => entries
+            .iter()
+            .position(|(k, _)| rank(k).is_some_and(|r| r > mine))
+            .unwrap_or(entries.len()),
+        _ => entries.len(),
+    };
+    entries.insert(at, (key.to_string(), value));
+}
+
+/// An ordered mapping of raw values, for the nested blocks of a record.
+#[derive(Clone, Debug, Default)]
+pub struct Fields(Vec<(String, Node)>);
+
+impl Fields {
+    pub fn new() -> Fields {
+        Fields::default()
+    }
+
+    /// Sets a key to raw inline YAML (replacing it where it stands).
+    pub fn set(mut self, key: &str, raw: &str) -> Fields {
+        let value = Node::Raw(raw.to_string());
+        match self.0.iter_mut().find(|(k, _)| k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key.to_string(), value)),
+        }
+        self
+    }
+
+    /// Removes a key.
+    pub fn without(mut self, key: &str) -> Fields {
+        self.0.retain(|(k, _)| k != key);
+        self
+    }
+
+    fn entries(self) -> Vec<(String, Node)> {
+        self.0
+    }
+
+    /// A rollback entry: triggered by the error rate, immediate, of this kind and times.
+    pub fn rollback_entry(kind: &str, started: &str, restored: &str) -> Fields {
+        Fields::new()
+            .set("trigger", "error-rate")
+            .set("mode", "immediate")
+            .set("kind", kind)
+            .set("started_at", started)
+            .set("restored_at", restored)
+    }
+}
+
+/// An approval entry.
+#[derive(Clone, Debug)]
+pub struct Approval(Fields);
+
+impl Approval {
+    /// A written approval, given at 2026-11-17 10:03 UTC.
+    pub fn new(role: &str, who: Who) -> Approval {
+        Approval(
+            Fields::new()
+                .set("role", role)
+                .set("approver", &who.id())
+                .set("decision", "approved")
+                .set("method", "written")
+                .set("at", "2026-11-17T10:03:00Z"),
+        )
+    }
+
+    /// `method:` (written, verbal, in-meeting...).
+    pub fn method(self, method: &str) -> Approval {
+        Approval(self.0.set("method", method))
+    }
+
+    /// `at:`.
+    pub fn at(self, at: &str) -> Approval {
+        Approval(self.0.set("at", at))
+    }
+
+    /// `decision:`.
+    pub fn decision(self, decision: &str) -> Approval {
+        Approval(self.0.set("decision", decision))
+    }
+
+    /// Without a key.
+    pub fn without(self, key: &str) -> Approval {
+        Approval(self.0.without(key))
+    }
+
+    /// Any other key, raw.
+    pub fn field(self, key: &str, raw: &str) -> Approval {
+        Approval(self.0.set(key, raw))
+    }
+
+    fn node(self) -> Node {
+        Node::Map(self.0.entries())
+    }
+}
+
+/// An `implementation:` block.
+#[derive(Clone, Debug)]
+pub struct Implementation(Fields);
+
+impl Implementation {
+    /// Started and finished at these times with this outcome.
+    pub fn new(started: &str, finished: &str, outcome: &str) -> Implementation {
+        Implementation(
+            Fields::new()
+                .set("started_at", started)
+                .set("finished_at", finished)
+                .set("outcome", outcome),
+        )
+    }
+
+    /// `issues:` raw (`[]`, `[a flaky health check]`).
+    pub fn issues(self, raw: &str) -> Implementation {
+        Implementation(self.0.set("issues", raw))
+    }
+
+    /// `validation:` raw (`{smoke_tests: passed}`).
+    pub fn validation(self, raw: &str) -> Implementation {
+        Implementation(self.0.set("validation", raw))
+    }
+
+    /// Any other key, raw.
+    pub fn field(self, key: &str, raw: &str) -> Implementation {
+        Implementation(self.0.set(key, raw))
+    }
+
+    /// Without a key.
+    pub fn without(self, key: &str) -> Implementation {
+        Implementation(self.0.without(key))
+    }
+}
