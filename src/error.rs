@@ -43,10 +43,16 @@ pub struct FileError {
 impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = self.error.position;
+        // The file name and the parser's message come from the store.
+        let visible = crate::output::visible;
         write!(
             f,
             "{}:{}:{}: {}\n  hint: {}",
-            self.file, p.line, p.column, self.error.message, self.error.hint
+            crate::output::safe(&self.file),
+            p.line,
+            p.column,
+            visible(&self.error.message),
+            visible(&self.error.hint)
         )
     }
 }

@@ -172,7 +172,9 @@ pub fn text(value: &str) -> String {
             ';' => out.push_str("\\;"),
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
-            c if c.is_control() => {}
+            // Dropped like the other control characters: bidi controls and
+            // line separators would reorder or break what a calendar shows.
+            c if crate::output::hidden(c) => {}
             c => out.push(c),
         }
     }
@@ -199,8 +201,25 @@ pub fn fold(content: &str) -> String {
     for c in content.chars() {
         let len = c.len_utf8();
         if used + len > MAX_LINE {
+            // A continuation line starts with a space, which a CI runner
+            // trims: never let one begin with `:` or `#` (`::error::`,
+            // `##[error]`); the character before them moves down too.
+            let mut carry = String::new();
+            if matches!(c, ':' | '#') {
+                let start = out.rfind("\r\n ").map_or(0, |i| i + 3);
+                if let Some((i, _)) = out[start..]
+                    .char_indices()
+                    .rev()
+                    .find(|(_, ch)| !matches!(ch, ':' | '#'))
+                {
+                    if i > 0 {
+                        carry = out.split_off(start + i);
+                    }
+                }
+            }
             out.push_str("\r\n ");
-            used = 1;
+            out.push_str(&carry);
+            used = 1 + carry.len();
         }
         out.push(c);
         used += len;
@@ -216,6 +235,20 @@ mod tests {
     #[test]
     fn text_is_escaped() {
         assert_eq!(text("a\\b;c,d\ne\r\nf"), "a\\\\b\\;c\\,d\\ne\\nf");
+    }
+
+    #[test]
+    fn no_continuation_line_starts_a_ci_command() {
+        for pad in 60..80 {
+            let line = format!("SUMMARY:{}::error::x ##[error]y", "a".repeat(pad));
+            let folded = fold(&line);
+            for part in folded.trim_end_matches("\r\n").split("\r\n") {
+                assert!(part.len() <= 75, "{part}");
+                let start = part.trim_start();
+                assert!(!start.starts_with(':') && !start.starts_with('#'), "{pad}: {part:?}");
+            }
+            assert_eq!(folded.replace("\r\n ", "").trim_end(), line);
+        }
     }
 
     #[test]

@@ -10,9 +10,10 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(err) if chg::error::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
+            // Errors quote file names and record text: each line is made safe.
+            chg::output::eprint(&format!("error: {err}"));
             for cause in err.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                chg::output::eprint(&format!("  caused by: {cause}"));
             }
             ExitCode::from(chg::error::exit_code(&err))
         }

@@ -24,8 +24,14 @@ pub fn set_quiet(quiet: bool) {
 /// Prints a warning on stderr, unless `-q` asked for errors only.
 pub fn warn(text: &str) {
     if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
-        eprintln!("{text}");
+        eprint(text);
     }
+}
+
+/// Prints a line (or lines) on stderr, each made [`safe`]: messages quote
+/// file names and record text, and stderr lands in the same CI log.
+pub fn eprint(text: &str) {
+    eprintln!("{}", safe_lines(text));
 }
 
 /// Set when the output goes to a file (`--output`) although stdout may be a terminal.
@@ -110,14 +116,30 @@ pub fn colored(text: impl ToString, color: Option<Color>, enabled: bool) -> Cell
 /// Escapes text for Markdown: `&`, `<` and `>` as HTML entities, so that a
 /// title like `<img onerror=…>` shows as text in a wiki instead of running.
 pub fn md_text(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    safe_lines(text)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
-/// Shows line breaks, tabs and other control characters as visible escapes
-/// (`\n`, `\t`, `\u{1b}`), so a value from a record keeps to its own line
-/// of a terminal table and cannot send escape sequences to the terminal.
+/// True for a character that acts on more than its own place when printed:
+/// control characters (line breaks, ESC, NEL), the Unicode line and
+/// paragraph separators (a new line to many viewers and log parsers), and
+/// the bidi marks, embeddings, overrides and isolates (they reorder the text
+/// a reviewer reads, as in "Trojan Source").
+pub fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Shows line breaks, tabs and the other [`hidden`] characters as visible
+/// escapes (`\n`, `\t`, `\u{1b}`, `\u{2028}`), so a value from a record
+/// keeps to its own line and cannot send escape sequences to the terminal.
 pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(hidden) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 4);
@@ -126,7 +148,7 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c if hidden(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
             c => out.push(c),
         }
     }
@@ -149,9 +171,46 @@ pub fn safe(text: &str) -> std::borrow::Cow<'_, str> {
     shown
 }
 
+/// [`safe`] for text whose line breaks are chg's own (a report paragraph, a
+/// message with its hint): each line is made safe on its own.
+pub fn safe_lines(text: &str) -> String {
+    text.split('\n').map(|line| safe(line)).collect::<Vec<_>>().join("\n")
+}
+
+/// Pretty JSON whose strings carry no raw [`hidden`] character: serde
+/// escapes most control characters, and the others (NEL, line separators,
+/// bidi controls) are written as `\uXXXX` here. Both are the same JSON
+/// string, so a reader parses the same value; a log or a terminal sees no
+/// raw one.
+pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    serde_json::to_string_pretty(value).map(unhidden_json)
+}
+
+/// [`json`] on one line.
+pub fn json_line<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    serde_json::to_string(value).map(unhidden_json)
+}
+
+fn unhidden_json(text: String) -> String {
+    if !text.chars().any(|c| hidden(c) && c != '\n') {
+        return text;
+    }
+    // Raw characters can only stand inside strings, where `\uXXXX` is valid;
+    // outside strings serde writes only ASCII spaces and line breaks.
+    text.chars()
+        .map(|c| {
+            if hidden(c) && c != '\n' {
+                format!("\\u{:04x}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Escapes text for a Markdown table cell.
 pub fn md_cell(text: &str) -> String {
-    md_text(text).replace('|', "\\|").replace('\n', " ")
+    md_text(&safe(text)).replace('|', "\\|")
 }
 
 /// Renders rows as a Markdown table.

@@ -132,9 +132,7 @@ fn plain_ok(s: &str) -> bool {
     if s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.contains('\t') {
         return false;
     }
-    if s.chars()
-        .any(|c| c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}'))
-    {
+    if s.chars().any(|c| crate::output::hidden(c) || c == '\u{feff}') {
         return false;
     }
     // Numbers, times and dates in either version, sexagesimal (1:30) in 1.1:
@@ -172,7 +170,7 @@ fn escape(c: char) -> String {
         '\n' => "\\n".into(),
         '\t' => "\\t".into(),
         '\r' => "\\r".into(),
-        c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+        c if crate::output::hidden(c) || c == '\u{feff}' => {
             format!("\\u{:04x}", u32::from(c))
         }
         c => c.to_string(),
@@ -181,16 +179,24 @@ fn escape(c: char) -> String {
 
 /// Text that reads the same in a block: printable, no trailing spaces or tabs
 /// on a line, no line starting with a space (it would need an indicator).
+/// Nor a word that would begin a CI log command (`::error::`, `##[error]`)
+/// should a line start with it: `chg show --format yaml` in a CI job prints it.
 fn block_safe(s: &str) -> bool {
     !s.is_empty()
         && !s
             .chars()
-            .any(|c| (c.is_control() && c != '\n') || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}'))
+            .any(|c| (crate::output::hidden(c) && c != '\n') || c == '\u{feff}')
+        && !s.split_whitespace().any(ci_command)
         && s.trim_end_matches('\n')
             .lines()
             .all(|l| !l.ends_with(' ') && !l.starts_with(' '))
         && !s.starts_with('\n')
         && !s.contains("\n\n\n")
+}
+
+/// True for text a CI runner reads as a command at the start of a line.
+fn ci_command(word: &str) -> bool {
+    word.starts_with("::") || word.starts_with("##")
 }
 
 /// Returns the chomping indicator for the text's trailing line breaks, if one fits.
@@ -278,7 +284,9 @@ fn broken_quoted(s: &str, indent: usize, column: usize) -> String {
             piece = "\\ ".into();
         }
         at_line_start = false;
-        if used + piece.chars().count() + 1 > WIDTH {
+        // Never break before `:` or `#`: a continuation line starting `::`
+        // or `##[` would be a CI log command.
+        if used + piece.chars().count() + 1 > WIDTH && !matches!(c, ':' | '#') {
             out.push_str("\\\n");
             out.push_str(&" ".repeat(indent));
             used = indent;
@@ -313,6 +321,27 @@ mod tests {
         }
         let back: serde_yaml::Value = serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         assert_eq!(back["key"].as_str(), Some(s), "{text}");
+    }
+
+    #[test]
+    fn no_line_starts_a_ci_command() {
+        for pad in 0..90 {
+            for s in [
+                format!("{}::error::x ##[error]y", "a".repeat(pad)),
+                format!("{} ::error::x\n##[error]y{}z", "word ".repeat(pad / 5), '\u{2028}'),
+            ] {
+                let mut map = serde_yaml::Mapping::new();
+                map.insert("key".into(), Value::String(s.clone()));
+                let text = write(&Value::Mapping(map));
+                for line in text.lines() {
+                    let start = line.trim_start();
+                    assert!(!start.starts_with("::") && !start.starts_with("##"), "{line:?}\n{text}");
+                }
+                assert!(!text.contains('\u{2028}'), "{text}");
+                let back: serde_yaml::Value = serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+                assert_eq!(back["key"].as_str(), Some(s.as_str()), "{text}");
+            }
+        }
     }
 
     #[test]

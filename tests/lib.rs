@@ -21,6 +21,7 @@ mod formats;
 mod gate;
 mod golden;
 mod hardening;
+mod injection;
 mod lifecycle;
 mod links;
 mod manners;
@@ -31,6 +32,7 @@ mod reports;
 mod rules_lifecycle;
 mod schemas;
 mod store;
+mod types;
 mod wizards;
 
 mod history;

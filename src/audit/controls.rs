@@ -170,14 +170,14 @@ pub struct Evidence<'a> {
 fn errors<'a>(findings: &'a [Finding], names: &'a [&str]) -> impl Iterator<Item = String> + 'a {
     findings
         .iter()
-        .filter(move |f| f.severity == Severity::Error && names.contains(&f.rule))
+        .filter(move |f| f.severity == Severity::Error && names.contains(&f.rule.id()))
         .map(|f| format!("{}: {}", f.rule, f.message))
 }
 
 fn history_errors<'a>(history: &'a [HistoryFinding], names: &'a [&str]) -> impl Iterator<Item = String> + 'a {
     history
         .iter()
-        .filter(move |f| f.severity == Severity::Error && names.contains(&f.rule))
+        .filter(move |f| f.severity == Severity::Error && names.contains(&f.rule.id()))
         .map(|f| {
             format!(
                 "{}: {} (commit {})",
@@ -230,7 +230,7 @@ fn past_approval(r: &Record) -> bool {
 fn approvals(e: &Evidence) -> (Verdict, Vec<String>) {
     // Approvals that went stale no longer count, so the rules also find them
     // missing: that is the currency control's failure, not a second one.
-    let stale = e.findings.iter().any(|f| f.rule == "approval-stale");
+    let stale = e.findings.iter().any(|f| f.rule == crate::rule::Rule::ApprovalStale);
     let rules: &[&str] = if stale {
         &["approver-not-authorized", "self-approval"]
     } else {
@@ -261,7 +261,7 @@ fn approvals(e: &Evidence) -> (Verdict, Vec<String>) {
 
 fn current(e: &Evidence) -> (Verdict, Vec<String>) {
     let mut reasons: Vec<String> = errors(e.findings, &["approval-stale", "approval-missing"]).collect();
-    if !e.findings.iter().any(|f| f.rule == "approval-stale") {
+    if !e.findings.iter().any(|f| f.rule == crate::rule::Rule::ApprovalStale) {
         reasons.retain(|r| !r.starts_with("approval-missing"));
     }
     reasons.extend(history_errors(e.history, &["edited-after-approval"]));

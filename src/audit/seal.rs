@@ -327,7 +327,7 @@ fn changed(
     };
     let rewritten: Vec<String> = crate::rules::history::check_step(&step, policy, None)
         .into_iter()
-        .filter(|f| f.rule == "approval-removed")
+        .filter(|f| f.rule == crate::rule::Rule::ApprovalRemoved)
         .map(|f| f.message)
         .collect();
     if !rewritten.is_empty() {

@@ -113,7 +113,7 @@ pub fn run(args: &CalendarArgs, app: &App) -> Result<u8> {
                 changes: planned.iter().map(|r| entry(r)).collect(),
                 problems: shown,
             };
-            format!("{}\n", serde_json::to_string_pretty(&view)?)
+            format!("{}\n", crate::output::json(&view)?)
         }
         Format::Markdown => markdown(from, to, &freezes, &planned, &shown),
         _ => table(from, to, &freezes, &planned, &shown, app.color),
@@ -196,7 +196,14 @@ fn row(r: &Record) -> Vec<String> {
 }
 
 fn problem_line(p: &Problem) -> String {
-    format!("{}[{}] {}: {}", p.severity, p.kind.rule(), p.id, p.message)
+    // The message quotes record text (titles, names, systems).
+    format!(
+        "{}[{}] {}: {}",
+        p.severity,
+        p.kind.rule(),
+        visible(&p.id),
+        visible(&p.message)
+    )
 }
 
 fn summary(planned: usize, problems: &[&Problem]) -> String {
@@ -327,7 +334,7 @@ fn markdown(from: NaiveDate, to: NaiveDate, freezes: &[&Freeze], planned: &[&Rec
                     "- {mark} **{}** `{}` {}: {}\n",
                     p.severity,
                     p.kind.rule(),
-                    p.id,
+                    md_cell(&p.id),
                     md_cell(&p.message)
                 ));
             }
@@ -348,7 +355,12 @@ pub fn warn_or_refuse(record: &Record, others: &[&Record], policy: &crate::polic
         if p.kind == calendar::ProblemKind::FreezeConflict {
             refusal.get_or_insert(p);
         } else if !quiet {
-            eprintln!("warning[{}]: {}\n  hint: {}", p.kind.rule(), p.message, p.hint);
+            crate::output::eprint(&format!(
+                "warning[{}]: {}\n  hint: {}",
+                p.kind.rule(),
+                crate::output::visible(&p.message),
+                crate::output::visible(&p.hint)
+            ));
         }
     }
     if let Some(p) = refusal {

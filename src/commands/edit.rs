@@ -61,7 +61,7 @@ pub fn run(args: &EditArgs, app: &App) -> Result<u8> {
             return Ok(0);
         }
         for p in &problems {
-            eprintln!("{p}");
+            crate::output::eprint(&p.to_string());
         }
         let again = app.interactive
             && crate::wizard::confirm("Re-open the editor to fix them? (no keeps the record as it was)", true)?;

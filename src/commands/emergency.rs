@@ -50,7 +50,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
                     break;
                 }
                 Ok(_) => {}
-                Err(e) => eprintln!("{e}"),
+                Err(e) => crate::output::eprint(&e.to_string()),
             }
         }
     }
@@ -127,7 +127,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     let detail = format!("emergency: {}", record.title);
     let (record, shown) = super::new::create_committed(app, &store, &actor, record, now.year(), &detail)?;
     match app.format(Format::Text, &[Format::Text, Format::Json])? {
-        Format::Json => crate::output::print(&format!("{}\n", serde_json::to_string(&record)?))?,
+        Format::Json => crate::output::print(&format!("{}\n", crate::output::json_line(&record)?))?,
         _ if app.args.quiet => {}
         _ => {
             let state = approval_status(&record, &policy);

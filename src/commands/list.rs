@@ -113,7 +113,7 @@ pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
         ]
     };
     let text = match format {
-        Format::Json => format!("{}\n", serde_json::to_string_pretty(&rows)?),
+        Format::Json => format!("{}\n", crate::output::json(&rows)?),
         Format::Csv => crate::output::csv(&headers, &rows.iter().map(cells).collect::<Vec<_>>()),
         Format::Markdown => crate::output::markdown_table(&headers, &rows.iter().map(cells).collect::<Vec<_>>()),
         Format::Text => {

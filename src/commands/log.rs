@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::cli::{Format, LogArgs};
 use crate::context::App;
 use crate::history::{self, LogEntry};
+use crate::output::safe;
 use crate::rules::linking::CodeCommit;
 
 #[derive(Serialize)]
@@ -82,7 +83,7 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
                 commits: &entries,
                 linked_commits: &linked,
             };
-            format!("{}\n", serde_json::to_string_pretty(&out)?)
+            format!("{}\n", crate::output::json(&out)?)
         }
         _ => {
             let mut out = render(&args.id, &entries);
@@ -95,11 +96,11 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
                 for c in &linked {
                     out.push_str(&format!(
                         "  {}  {}  {}  {}  {}\n",
-                        c.repo,
+                        safe(&c.repo),
                         &c.commit[..c.commit.len().min(10)],
                         c.time.format("%Y-%m-%d %H:%M UTC"),
-                        c.author,
-                        c.summary
+                        safe(&c.author),
+                        safe(&c.summary)
                     ));
                 }
             }
@@ -110,7 +111,9 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
     Ok(0)
 }
 
-/// Renders the trail for a reader: one block per commit.
+/// Renders the trail for a reader: one block per commit. Commit authors,
+/// messages, paths and field values are written by whoever committed, so
+/// each goes through [`safe`].
 pub(super) fn render(id: &str, entries: &[LogEntry]) -> String {
     let mut out = format!(
         "{id}: {} commit{}\n",
@@ -123,19 +126,19 @@ pub(super) fn render(id: &str, entries: &[LogEntry]) -> String {
             "{}  {}  {}{}\n",
             &e.commit[..e.commit.len().min(10)],
             e.time.format("%Y-%m-%d %H:%M UTC"),
-            e.author,
+            safe(&e.author),
             if e.merge { "  (merge)" } else { "" }
         ));
         if e.committer != e.author || e.author_time != e.time {
             out.push_str(&format!(
                 "    committed by {}, authored {}\n",
-                e.committer,
+                safe(&e.committer),
                 e.author_time.format("%Y-%m-%d %H:%M UTC")
             ));
         }
-        out.push_str(&format!("    {}\n", e.summary));
+        out.push_str(&format!("    {}\n", safe(&e.summary)));
         if let Some(from) = &e.renamed_from {
-            out.push_str(&format!("    renamed: {from} → {}\n", e.path));
+            out.push_str(&format!("    renamed: {} → {}\n", safe(from), safe(&e.path)));
         }
         match e.action {
             "created" => {
@@ -148,16 +151,16 @@ pub(super) fn render(id: &str, entries: &[LogEntry]) -> String {
                 };
                 out.push_str(&format!(
                     "    created: status {}, classification {}, title {}\n",
-                    key("status"),
-                    key("classification"),
-                    key("title")
+                    safe(&key("status")),
+                    safe(&key("classification")),
+                    safe(&key("title"))
                 ));
             }
-            "deleted" => out.push_str(&format!("    deleted {}\n", e.path)),
+            "deleted" => out.push_str(&format!("    deleted {}\n", safe(&e.path))),
             _ if e.changes.is_empty() => out.push_str("    (no field changed: formatting only)\n"),
             _ => {
                 for c in &e.changes {
-                    out.push_str(&format!("    {c}\n"));
+                    out.push_str(&format!("    {}\n", safe(&c.to_string())));
                 }
             }
         }

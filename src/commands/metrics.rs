@@ -91,7 +91,7 @@ pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
                 unparsed: &unparsed,
                 metrics: &result.metrics,
             };
-            format!("{}\n", serde_json::to_string_pretty(&out)?)
+            format!("{}\n", crate::output::json(&out)?)
         }
         f => render(
             &result,

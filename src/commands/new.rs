@@ -43,7 +43,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     let detail = record.title.clone();
     let (record, shown) = create_committed(app, &store, &actor, record, now.year(), &detail)?;
     match app.format(Format::Text, &[Format::Text, Format::Json])? {
-        Format::Json => crate::output::print(&format!("{}\n", serde_json::to_string(&record)?))?,
+        Format::Json => crate::output::print(&format!("{}\n", crate::output::json_line(&record)?))?,
         _ if app.args.quiet => {}
         _ => crate::output::print(&format!("Created {} ({shown})\n", record.id))?,
     }

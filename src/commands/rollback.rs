@@ -49,7 +49,7 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
                 {
                     match action::parse_when("started at", &text, act.now) {
                         Ok(t) => break t,
-                        Err(e) => eprintln!("{e}"),
+                        Err(e) => crate::output::eprint(&e.to_string()),
                     }
                 }
             },

@@ -14,7 +14,7 @@ pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {
     let record = &loaded.record;
     let text = match app.format(Format::Text, &[Format::Text, Format::Yaml, Format::Json])? {
         Format::Yaml => crate::document::to_yaml(record, &record.extensions)?,
-        Format::Json => format!("{}\n", serde_json::to_string_pretty(record)?),
+        Format::Json => format!("{}\n", crate::output::json(record)?),
         _ => render(record, &loaded.file),
     };
     crate::output::print(&text)?;

@@ -14,7 +14,7 @@ pub fn run(_args: &StatusArgs, app: &App) -> Result<u8> {
     let records: Vec<_> = store.load_all_strict()?.into_iter().map(|l| l.record).collect();
     let items = attention::items(&records, &policy, crate::clock::now());
     let text = match format {
-        Format::Json => format!("{}\n", serde_json::to_string_pretty(&items)?),
+        Format::Json => format!("{}\n", crate::output::json(&items)?),
         _ if items.is_empty() => "nothing needs attention\n".to_string(),
         _ => {
             let mut out = String::new();

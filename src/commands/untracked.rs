@@ -130,7 +130,7 @@ pub(super) fn code_commits(
         Ok(())
     })?;
     if let Some(why) = stats.incomplete {
-        eprintln!("warning: {label}: {why}");
+        crate::output::eprint(&format!("warning: {label}: {why}"));
     }
     Ok(out)
 }
@@ -185,7 +185,7 @@ fn render(found: &[Untracked], format: Format, trailer: &str) -> Result<String> 
         ]
     };
     Ok(match format {
-        Format::Json => format!("{}\n", serde_json::to_string_pretty(found)?),
+        Format::Json => format!("{}\n", crate::output::json(found)?),
         Format::Csv => crate::output::csv(&headers, &found.iter().map(|u| row(u, false)).collect::<Vec<_>>()),
         Format::Markdown => {
             crate::output::markdown_table(&headers, &found.iter().map(|u| row(u, true)).collect::<Vec<_>>())

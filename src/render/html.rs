@@ -35,9 +35,10 @@ footer { color: var(--muted); font-size: 12px; margin-top: 2rem; border-top: 1px
 
 const PALETTE: &[&str] = &["#3a6ea5", "#e07b39", "#5a9e6f", "#b55d9a", "#8c8c3a", "#c44e52"];
 
-/// Escapes text for HTML.
+/// Escapes text for HTML, record text made [`safe`](crate::output::safe) first.
 fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
+    crate::output::safe_lines(text)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")

@@ -14,17 +14,19 @@ pub fn terminal(doc: &Document, color: bool) -> String {
             s.to_string()
         }
     };
-    let mut out = format!("{}\n{}\n", bold(&doc.title), doc.subtitle);
+    // Record text reaches reports (titles, names); none of it is sent raw.
+    let safe = crate::output::safe_lines;
+    let mut out = format!("{}\n{}\n", bold(&safe(&doc.title)), safe(&doc.subtitle));
     for section in &doc.sections {
-        out.push_str(&format!("\n{}\n", bold(&section.heading)));
+        out.push_str(&format!("\n{}\n", bold(&safe(&section.heading))));
         out.push_str(&format!("{}\n", "─".repeat(section.heading.chars().count())));
         for block in &section.blocks {
             match block {
-                Block::Text(text) => out.push_str(&format!("{text}\n")),
-                Block::Empty(text) => out.push_str(&format!("  {text}\n")),
+                Block::Text(text) => out.push_str(&format!("{}\n", safe(text))),
+                Block::Empty(text) => out.push_str(&format!("  {}\n", safe(text))),
                 Block::List(items) => {
                     for item in items {
-                        out.push_str(&format!("  • {item}\n"));
+                        out.push_str(&format!("  • {}\n", safe(item)));
                     }
                 }
                 Block::Links(links) => {
@@ -33,11 +35,12 @@ pub fn terminal(doc: &Document, color: bool) -> String {
                     }
                 }
                 Block::Table(table) => {
-                    let headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();
+                    let headers: Vec<String> = table.headers.iter().map(|h| safe(h)).collect();
+                    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
                     let mut t = crate::output::table(&headers, color);
                     for row in &table.rows {
                         t.add_row(row.iter().map(|c| {
-                            let cell = TableCell::new(&c.text);
+                            let cell = TableCell::new(crate::output::safe(&c.text));
                             match (c.tone, color) {
                                 (Some(Tone::Good), true) => cell.fg(Color::Green),
                                 (Some(Tone::Bad), true) => cell.fg(Color::Red).add_attribute(Attribute::Bold),
@@ -67,8 +70,10 @@ fn bars(chart: &Chart) -> String {
     let width = 30.0;
     let label_width = chart.labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     let name_width = chart.series.iter().map(|s| s.name.chars().count()).max().unwrap_or(0);
-    let mut out = format!("{}\n", chart.title);
+    let safe = crate::output::safe;
+    let mut out = format!("{}\n", safe(&chart.title));
     for (i, label) in chart.labels.iter().enumerate() {
+        let label = safe(label);
         for series in &chart.series {
             let v = series.values.get(i).copied().unwrap_or(0.0);
             let n = if max > 0.0 {
@@ -77,7 +82,7 @@ fn bars(chart: &Chart) -> String {
                 0
             };
             let name = if chart.series.len() > 1 {
-                format!(" {:<name_width$}", series.name)
+                format!(" {:<name_width$}", safe(&series.name))
             } else {
                 String::new()
             };

@@ -91,7 +91,7 @@ pub fn label(name: &str, policy: &Policy) -> String {
 /// Renders report data in the chosen format: JSON is the data itself, the others the laid-out document.
 pub fn render<T: Serialize>(data: &T, doc: &Document, format: Format, color: bool) -> Result<String> {
     Ok(match format {
-        Format::Json => format!("{}\n", serde_json::to_string_pretty(data)?),
+        Format::Json => format!("{}\n", crate::output::json(data)?),
         Format::Markdown => render::markdown(doc),
         Format::Html => render::html(doc),
         _ => render::terminal(doc, color),
