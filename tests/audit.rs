@@ -193,6 +193,7 @@ struct Quarter {
     approvals: String,
     current: String,
     signed: String,
+    signed_ok: String,
     window: String,
     testing: String,
     deadlines: String,
@@ -405,9 +406,9 @@ fn quarter() -> Quarter {
     );
 
     // signed: from September approvals must be signed; Sam's is not.
+    let keys = tempfile::tempdir().unwrap();
     let key = |who: &str| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("id");
+        let path = keys.path().join(who);
         let out = std::process::Command::new("ssh-keygen")
             .args(["-q", "-t", "ed25519", "-N", "", "-C", who, "-f"])
             .arg(&path)
@@ -435,6 +436,14 @@ fn quarter() -> Quarter {
     repo.commit_all_at(SAM, "2026-09-01T12:00:00+00:00", "require signed approvals");
     let signed = filed(&repo, "2026-09-07", "Enable HTTP/3");
     at(&repo, SAM, "2026-09-07T10:00:00Z", &["approve", &signed]).ok();
+    // Lee's git signs: chg's commit carries his signature, which git verifies.
+    let signed_ok = filed(&repo, "2026-09-08", "Enable Brotli");
+    let lee_key = keys.path().join("lee");
+    repo.git(&["config", "gpg.format", "ssh"]);
+    repo.git(&["config", "user.signingkey", lee_key.to_str().unwrap()]);
+    repo.git(&["config", "commit.gpgsign", "true"]);
+    at(&repo, LEE, "2026-09-08T10:00:00Z", &["approve", &signed_ok]).ok();
+    repo.git(&["config", "commit.gpgsign", "false"]);
 
     // After the quarter: nothing that happens later is in its folder.
     filed(&repo, "2026-10-05", "Next quarter's change");
@@ -461,6 +470,7 @@ fn quarter() -> Quarter {
         approvals,
         current,
         signed,
+        signed_ok,
         window,
         testing,
         deadlines,
@@ -517,8 +527,8 @@ fn the_population_lists_every_change_of_the_quarter_with_its_control_verdicts() 
         .iter()
         .map(|c| c["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids.len(), 11, "the quarter's eleven changes, not October's: {ids:?}");
-    for clean in [&q.normal, &q.major, &q.standard, &q.emergency] {
+    assert_eq!(ids.len(), 12, "the quarter's twelve changes, not October's: {ids:?}");
+    for clean in [&q.normal, &q.major, &q.standard, &q.emergency, &q.signed_ok] {
         assert_eq!(
             failing(&population, clean),
             Vec::<String>::new(),
@@ -544,6 +554,7 @@ fn the_population_lists_every_change_of_the_quarter_with_its_control_verdicts() 
     // The emergency passed on its deadlines; the standard change needs no approval round.
     assert!(verdicts(&population, &q.emergency).contains(&("emergency-deadlines".into(), "pass".into())));
     assert!(verdicts(&population, &q.normal).contains(&("emergency-deadlines".into(), "n/a".into())));
+    assert!(verdicts(&population, &q.signed_ok).contains(&("signed".into(), "pass".into())));
     // The CSV has the same verdicts, one column per control.
     let csv = std::fs::read_to_string(format!("{out}/population.csv")).unwrap();
     let header = csv.lines().next().unwrap();
@@ -593,10 +604,10 @@ fn the_sample_with_a_seed_is_the_same_on_every_run_and_holds_every_exception() {
     ] {
         assert!(a.contains(id), "{id} in {a:?}");
     }
-    // The one random place goes to one of the three other clean changes, by the seed.
+    // The one random place goes to one of the four other clean changes, by the seed.
     let random: Vec<&String> = a
         .iter()
-        .filter(|id| [&q.normal, &q.major, &q.standard].contains(id))
+        .filter(|id| [&q.normal, &q.major, &q.standard, &q.signed_ok].contains(id))
         .collect();
     assert_eq!(random.len(), 1, "{a:?}");
     let draws: std::collections::BTreeSet<Vec<String>> = (1..=12)
@@ -630,6 +641,19 @@ fn the_sample_with_a_seed_is_the_same_on_every_run_and_holds_every_exception() {
     assert!(
         history.contains("chg: approve") && history.contains("Sam Lee"),
         "{history}"
+    );
+    // A signed approval: git's verdict, the key and the signer.
+    audit(&q.repo, &path("all"), &["--sample", "all"]).ok();
+    let approvals: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{}/sample/{}/approvals.json", path("all"), q.signed_ok)).unwrap(),
+    )
+    .unwrap();
+    let signature = &approvals[0]["added_in"]["signature"];
+    assert_eq!(signature["status"], "G", "{approvals:#}");
+    assert_eq!(signature["signer"], "lee@example.com", "{approvals:#}");
+    assert!(
+        signature["key"].as_str().unwrap().starts_with("SHA256:"),
+        "{approvals:#}"
     );
     let deadlines = std::fs::read_to_string(format!("{}/sample/{}/deadlines.json", path("a"), q.deadlines)).unwrap();
     assert!(deadlines.contains("\"verdict\": \"late\""), "{deadlines}");
