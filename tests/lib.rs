@@ -19,6 +19,7 @@ mod files;
 mod firstday;
 mod formats;
 mod gate;
+mod gate_history;
 mod golden;
 mod hardening;
 mod injection;

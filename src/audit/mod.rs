@@ -78,10 +78,13 @@ pub fn population(
 ) -> Result<(Population, Context)> {
     let at = evidence::at_commit(store, tip)?;
     let judged_at = period.to;
+    // The commit times of deadlines are read by `evidence::walk` (Witnessed).
+    let times = BTreeMap::new();
     let ctx = crate::rules::Context {
         policy: &at.policy,
         templates: &at.templates,
         now: judged_at,
+        times: &times,
     };
     let findings = crate::rules::check(&at.records, &ctx);
     let mut by_file: BTreeMap<&str, Vec<crate::finding::Finding>> = BTreeMap::new();
