@@ -231,7 +231,7 @@ pub fn csv(p: &Population) -> String {
         row.push(String::new());
         rows.push(row);
     }
-    crate::output::csv(&headers, &rows)
+    crate::render::csv(&headers, &rows)
 }
 
 /// Counts per control and verdict, for the summary.

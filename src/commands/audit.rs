@@ -44,7 +44,7 @@ pub fn run(args: &AuditArgs, app: &App) -> Result<u8> {
             return Ok(0);
         }
         for p in &problems {
-            println!("{}: {}", dir.display(), crate::output::safe(p));
+            println!("{}: {}", dir.display(), crate::render::safe(p));
         }
         return Ok(1);
     }
@@ -72,6 +72,7 @@ pub fn run(args: &AuditArgs, app: &App) -> Result<u8> {
             period.from,
             &args.repos,
             "HEAD",
+            app.now,
         )?;
         Some(found.into_iter().filter(|u| u.commit.time < period.to).collect())
     };
@@ -97,7 +98,7 @@ pub fn run(args: &AuditArgs, app: &App) -> Result<u8> {
         sample,
         seed: args.seed,
         strata: !args.no_strata,
-        now: crate::clock::now(),
+        now: app.now,
     };
     let repo = store.repo();
     let log = |id: &str, path: &str| -> Result<(String, String)> {

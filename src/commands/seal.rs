@@ -14,7 +14,7 @@ pub fn run(args: &SealArgs, app: &App) -> Result<u8> {
         let broken = seal::verify(&store)?;
         let tags = store.repo().tags(seal::TAG_PREFIX)?.len();
         for b in &broken {
-            println!("{}: {}", b.tag, crate::output::safe(&b.message));
+            println!("{}: {}", b.tag, crate::render::safe(&b.message));
         }
         if broken.is_empty() && !app.args.quiet {
             println!("{tags} seal(s): every sealed record is as sealed, and every sealed commit is in the history");
@@ -22,7 +22,7 @@ pub fn run(args: &SealArgs, app: &App) -> Result<u8> {
         return Ok(if broken.is_empty() { 0 } else { 1 });
     }
     let period = super::audit::period(args.period.as_deref(), None, None)?;
-    if period.to > crate::clock::now() {
+    if period.to > app.now {
         anyhow::bail!(
             "{} has not ended yet\n  hint: seal a period once it is over; its records may still change until then",
             period.label()
