@@ -8,6 +8,7 @@
 pub(crate) mod action;
 pub(crate) mod approval;
 pub(crate) mod attention;
+pub(crate) mod audit;
 pub(crate) mod calendar;
 pub mod cli;
 pub(crate) mod clock;

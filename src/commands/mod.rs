@@ -1,6 +1,7 @@
 //! One file per subcommand, each with a `run`.
 
 mod approve;
+mod audit;
 mod calendar;
 mod cancel;
 mod check;
@@ -23,6 +24,7 @@ mod review;
 mod rollback;
 mod schedule;
 mod schema;
+mod seal;
 mod show;
 mod start;
 mod status;
@@ -69,5 +71,7 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::Status(args) => status::run(&args, app),
         Command::Log(args) => log::run(&args, app),
         Command::Metrics(args) => metrics::run(&args, app),
+        Command::Audit(args) => audit::run(&args, app),
+        Command::Seal(args) => seal::run(&args, app),
     }
 }
