@@ -5,7 +5,7 @@
 //! needed are parsed; per record the engine keeps its facts and its latest
 //! version's summary, never every version.
 //!
-//! Results are cached in `.git/chg/history-v5.json`, keyed by the last
+//! Results are cached in `.git/chg/history-v7.json`, keyed by the last
 //! commit walked; a later run walks only the commits since, and rebuilds when
 //! that commit is no longer an ancestor or the cache does not check out.
 
@@ -54,6 +54,9 @@ pub struct Snapshot {
     pub times: Vec<(String, DateTime<Utc>)>,
     /// The metric fields; `None` when this version does not parse.
     pub change: Option<Change>,
+    /// The email in `requested_by`, as written (the gate compares it exactly).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub requester: String,
 }
 
 #[derive(Deserialize)]
@@ -254,6 +257,13 @@ impl Snapshot {
             post_review_done,
             times,
             change,
+            requester: slim
+                .requested_by
+                .as_ref()
+                .and_then(serde_yaml::Value::as_str)
+                .and_then(|p| crate::person::Person::parse(p).ok())
+                .map(|p| p.email().to_string())
+                .unwrap_or_default(),
         }
     }
 }
@@ -418,6 +428,9 @@ impl History {
             }
             match new {
                 Some(n) => {
+                    if !n.requester.is_empty() && !f.requesters.contains(&n.requester) {
+                        f.requesters.push(n.requester.clone());
+                    }
                     if let Some(s) = n.status {
                         if old.as_ref().and_then(|o| o.status) != Some(s) {
                             f.status_first.keep_earliest(s.as_str(), &stamp);
@@ -473,6 +486,22 @@ impl History {
             }
         }
         Ok(())
+    }
+
+    /// Everyone who is a requester of the live record `id`: the author of the
+    /// commit that added it and everyone ever named in its `requested_by`.
+    /// The gate judges approvals against them (`rules::history::self_approval`).
+    pub fn requesters_of(&self, id: &str) -> Vec<String> {
+        let Some(t) = self
+            .files
+            .iter()
+            .find(|(path, t)| t.blob.is_some() && record_id(&self.prefix, path) == Some(id))
+            .map(|(_, t)| t)
+        else {
+            return Vec::new();
+        };
+        let filer = t.facts.first_commit.iter().map(|s| s.by.clone());
+        filer.chain(t.facts.requesters.iter().cloned()).collect()
     }
 
     /// Returns the records present at the tip: their metric fields and facts,
@@ -605,7 +634,7 @@ struct CacheHeader {
 
 // 4: snapshots list the approvers who must commit their own approval.
 // 6: facts count from evidence times; snapshots keep the times records state.
-const CACHE_VERSION: u32 = 6;
+const CACHE_VERSION: u32 = 7;
 
 struct Cache;
 

@@ -385,7 +385,9 @@ fn approve_as_sam(repo: &Repo, submitted: &str, when: &str) {
 }
 
 fn self_approval_in(findings: &[serde_json::Value]) -> Option<&serde_json::Value> {
-    findings.iter().find(|f| f["rule"] == "self-approval" && f["file"] == REC)
+    findings
+        .iter()
+        .find(|f| f["rule"] == "self-approval" && f["file"] == REC)
 }
 
 #[test]
