@@ -5,7 +5,7 @@
 //! needed are parsed; per record the engine keeps its facts and its latest
 //! version's summary, never every version.
 //!
-//! Results are cached in `.git/chg/history-v7.json`, keyed by the last
+//! Results are cached in `.git/chg/history-v8.json`, keyed by the last
 //! commit walked; a later run walks only the commits since, and rebuilds when
 //! that commit is no longer an ancestor or the cache does not check out.
 
@@ -165,13 +165,15 @@ impl Snapshot {
         let Ok(tree) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
             return Snapshot::default();
         };
-        // The approved scope is the one definition of crate::scope, read from the text as written.
-        let mut h = fnv();
-        h.write(crate::scope::canonical_text(&crate::scope::scope_of(tree.clone())).as_bytes());
-        let scope = h.finish();
-        let Ok(slim) = serde_yaml::from_value::<Slim>(tree) else {
+        // Read from the tree by reference, which is then reduced to the scope
+        // in place: no copy of it, and no canonical text, for each version.
+        let Ok(slim) = Slim::deserialize(&tree) else {
             return Snapshot::default();
         };
+        // The approved scope is the one definition of crate::scope, read from the text as written.
+        let mut h = fnv();
+        crate::scope::hash_canonical(&crate::scope::scope_of(tree), &mut h);
+        let scope = h.finish();
         let mut h = fnv();
         slim.created_at.hash(&mut h);
         slim.requested_by.hash(&mut h);
@@ -634,7 +636,9 @@ struct CacheHeader {
 
 // 4: snapshots list the approvers who must commit their own approval.
 // 6: facts count from evidence times; snapshots keep the times records state.
-const CACHE_VERSION: u32 = 7;
+// 7: the scope is hashed from its tree (`scope::hash_canonical`), not its text.
+// 8: facts list every requester ever named; snapshots keep the requester.
+const CACHE_VERSION: u32 = 8;
 
 struct Cache;
 

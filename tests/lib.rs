@@ -5,6 +5,7 @@
 
 mod support;
 
+mod audit;
 mod calendar;
 mod check;
 mod crash;
