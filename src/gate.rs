@@ -71,6 +71,7 @@ pub fn check_branch_times(store: &Store, base_rev: &str) -> Result<(Vec<Finding>
     let mut located: Vec<Finding> = Vec::new();
     // Requesters of each record, by path: who filed it and everyone ever named.
     let mut requesters: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut base_history: Option<crate::history::History> = None;
     let stats = repo.walk_changes(head, Some(base), &prefix, &|_| true, &mut |commit, changes| {
         let mut steps: Vec<(String, Option<Record>, Option<Record>)> = Vec::new();
         if let Some(parent) = commit.parents.first() {
@@ -132,6 +133,23 @@ pub fn check_branch_times(store: &Store, base_rev: &str) -> Result<(Vec<Finding>
                     times.entry(new.id.clone()).or_default().extend(set_aside);
                 }
             }
+            if !requesters.contains_key(path) {
+                // A record that exists at the base was filed before the
+                // branch: who filed it and who was ever named comes from
+                // the history engine, walked once and only when needed.
+                let before = match old {
+                    Some(old) => {
+                        if base_history.is_none() {
+                            base_history = Some(filed_before(repo, &prefix, base, base_rev)?);
+                        }
+                        base_history
+                            .as_ref()
+                            .map_or_else(Vec::new, |h| h.requesters_of(&old.id))
+                    }
+                    None => Vec::new(),
+                };
+                requesters.insert(path.clone(), before);
+            }
             let known = requesters.entry(path.clone()).or_default();
             if old.is_none() && new.is_some() {
                 known.push(commit.author.email().to_string());
@@ -152,6 +170,26 @@ pub fn check_branch_times(store: &Store, base_rev: &str) -> Result<(Vec<Finding>
     let mut out: Vec<Finding> = found.into_iter().map(|f| place(store, f)).collect();
     out.extend(located);
     Ok((out, times))
+}
+
+/// The history of every record as of the base, for who filed the records
+/// the branch touches. Uses the history cache when its tip is an ancestor
+/// of the base; otherwise one walk from the base to the first commit.
+fn filed_before(
+    repo: &crate::git::Repo,
+    prefix: &str,
+    base: ObjectId,
+    base_rev: &str,
+) -> Result<crate::history::History> {
+    let (history, _) = crate::history::History::build(repo, prefix, base, false)?;
+    if history.incomplete.is_some() {
+        // Without the commit that added a record, its filer is unknown, and
+        // a self-approval would pass unseen.
+        bail!(
+            "the history before {base_rev} is incomplete (a shallow clone), so who filed the records this branch touches is unknown\n  hint: fetch the whole history: `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout"
+        );
+    }
+    Ok(history)
 }
 
 /// A branch commit that writes an invisible character into a person field

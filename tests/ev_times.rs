@@ -368,3 +368,81 @@ fn invisible_character_written_in_a_branch_commit_is_a_finding_in_history() {
     assert_eq!(f["commit"], bad.as_str(), "{f}");
     assert!(f["message"].as_str().unwrap().contains(&bad[..10]), "{f}");
 }
+
+// ---- self-approval judged against who filed the record before the base ------
+
+/// `submitted` approved by Sam, the change manager, in a new branch commit.
+fn approve_as_sam(repo: &Repo, submitted: &str, when: &str) {
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write(
+        REC,
+        &format!(
+            "{}{SAM_APPROVAL}",
+            submitted.replace("status: submitted", "status: approved")
+        ),
+    );
+    repo.commit_all_at(SAM, when, "approve");
+}
+
+fn self_approval_in(findings: &[serde_json::Value]) -> Option<&serde_json::Value> {
+    findings
+        .iter()
+        .find(|f| f["rule"] == "self-approval" && f["file"] == REC)
+}
+
+#[test]
+fn self_approval_of_a_record_filed_before_the_base_in_a_colleagues_name() {
+    let repo = Repo::initialised();
+    // Sam files a change on main naming Jane as requester; it is merged.
+    let submitted = normal_record("CHG-2026-0001", "submitted");
+    repo.write(REC, &submitted);
+    repo.commit_all_at(SAM, &at(1), "file it for Jane");
+    // In a later pull request he approves it himself.
+    approve_as_sam(&repo, &submitted, &at(3));
+    let (status, findings, run) = gate(&repo);
+    assert_eq!(status, 1, "{run:?}");
+    let f = self_approval_in(&findings).unwrap_or_else(|| panic!("{findings:?}"));
+    assert!(f["message"].as_str().unwrap().contains("sam@example.com"), "{f}");
+}
+
+#[test]
+fn self_approval_after_requested_by_was_changed_in_an_already_merged_commit() {
+    let repo = Repo::initialised();
+    // Sam files his own change, then renames the requester to Jane; both
+    // commits are on main before the pull request in which he approves.
+    let submitted = normal_record("CHG-2026-0001", "submitted");
+    repo.write(REC, &submitted.replace("Jane Doe <jane@example.com>", &SAM.id()));
+    repo.commit_all_at(SAM, &at(1), "file");
+    repo.write(REC, &submitted);
+    repo.commit_all_at(SAM, &at(2), "fix requester");
+    approve_as_sam(&repo, &submitted, &at(3));
+    let (status, findings, run) = gate(&repo);
+    assert_eq!(status, 1, "{run:?}");
+    self_approval_in(&findings).unwrap_or_else(|| panic!("{findings:?}"));
+
+    // Filed by Jane on Sam's behalf, then renamed to Jane on main: Sam was
+    // named as requester, so he may not approve it either.
+    let repo = Repo::initialised();
+    repo.write(REC, &submitted.replace("Jane Doe <jane@example.com>", &SAM.id()));
+    repo.commit_all_at(JANE, &at(1), "file for Sam");
+    repo.write(REC, &submitted);
+    repo.commit_all_at(JANE, &at(2), "requester is me after all");
+    approve_as_sam(&repo, &submitted, &at(3));
+    let (status, findings, run) = gate(&repo);
+    assert_eq!(status, 1, "{run:?}");
+    self_approval_in(&findings).unwrap_or_else(|| panic!("{findings:?}"));
+}
+
+#[test]
+fn self_approval_an_approver_approving_a_change_filed_before_the_base_by_someone_else_passes() {
+    let repo = Repo::initialised();
+    let submitted = normal_record("CHG-2026-0001", "submitted");
+    repo.write(REC, &submitted);
+    repo.commit_all_at(JANE, &at(1), "file");
+    // An unrelated edit on main by Sam (he did not file it, nor was named).
+    repo.write("README.md", "# ops\n");
+    repo.commit_all_at(SAM, &at(2), "readme");
+    approve_as_sam(&repo, &submitted, &at(3));
+    let (status, findings, run) = gate(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{run:?}");
+}

@@ -109,8 +109,16 @@ fn a_deleted_approval_is_refused() {
     repo.put(&Record::normal(ID).status("approved").approval(verbal));
     repo.commit_all_at(JANE, &at(2), "rewrite");
     let run = repo.check_against("main").status(1);
-    // The rewritten (verbal) entry no longer approves a normal change either.
-    assert_eq!(run.findings(), [("approval-missing", ID), ("approval-removed", ID)]);
+    // The rewritten (verbal) entry no longer approves a normal change either;
+    // and Sam, who filed the record on main, is its requester.
+    assert_eq!(
+        run.findings(),
+        [
+            ("approval-missing", ID),
+            ("approval-removed", ID),
+            ("self-approval", ID)
+        ]
+    );
 }
 
 #[test]

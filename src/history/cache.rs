@@ -26,7 +26,8 @@ struct CacheHeader {
 // 4: snapshots list the approvers who must commit their own approval.
 // 6: facts count from evidence times; snapshots keep the times records state.
 // 7: the scope is hashed from its tree (`scope::hash_canonical`), not its text.
-const CACHE_VERSION: u32 = 7;
+// 8: facts list every requester ever named; snapshots keep the requester.
+const CACHE_VERSION: u32 = 8;
 
 pub(super) struct Cache;
 

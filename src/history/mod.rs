@@ -5,7 +5,7 @@
 //! needed are parsed; per record the engine keeps its facts and its latest
 //! version's summary, never every version.
 //!
-//! Results are cached in `.git/chg/history-v5.json`, keyed by the last
+//! Results are cached in `.git/chg/history-v8.json`, keyed by the last
 //! commit walked; a later run walks only the commits since, and rebuilds when
 //! that commit is no longer an ancestor or the cache does not check out.
 
@@ -200,6 +200,9 @@ impl History {
             }
             match new {
                 Some(n) => {
+                    if !n.requester.is_empty() && !f.requesters.contains(&n.requester) {
+                        f.requesters.push(n.requester.clone());
+                    }
                     if let Some(s) = n.status {
                         if old.as_ref().and_then(|o| o.status) != Some(s) {
                             f.status_first.keep_earliest(s.as_str(), &stamp);
@@ -255,6 +258,22 @@ impl History {
             }
         }
         Ok(())
+    }
+
+    /// Everyone who is a requester of the live record `id`: the author of the
+    /// commit that added it and everyone ever named in its `requested_by`.
+    /// The gate judges approvals against them (`rules::history::self_approval`).
+    pub fn requesters_of(&self, id: &str) -> Vec<String> {
+        let Some(t) = self
+            .files
+            .iter()
+            .find(|(path, t)| t.blob.is_some() && record_id(&self.prefix, path) == Some(id))
+            .map(|(_, t)| t)
+        else {
+            return Vec::new();
+        };
+        let filer = t.facts.first_commit.iter().map(|s| s.by.clone());
+        filer.chain(t.facts.requesters.iter().cloned()).collect()
     }
 
     /// Returns the records present at the tip: their metric fields and facts,

@@ -30,6 +30,9 @@ pub struct Snapshot {
     pub times: Vec<(String, DateTime<Utc>)>,
     /// The metric fields; `None` when this version does not parse.
     pub change: Option<Change>,
+    /// The email in `requested_by`, as written (the gate compares it exactly).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub requester: String,
 }
 
 #[derive(Deserialize)]
@@ -232,6 +235,13 @@ impl Snapshot {
             post_review_done,
             times,
             change,
+            requester: slim
+                .requested_by
+                .as_ref()
+                .and_then(serde_yaml::Value::as_str)
+                .and_then(|p| crate::person::Person::parse(p).ok())
+                .map(|p| p.email().to_string())
+                .unwrap_or_default(),
         }
     }
 }

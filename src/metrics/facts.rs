@@ -115,8 +115,11 @@ impl<'de> Deserialize<'de> for StatusStamps {
 /// What the history says about one record.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Facts {
-    /// The first commit of the record's file (before any rename).
+    /// The first commit of the record's file (before any rename); its author filed the record.
     pub first_commit: Option<Stamp>,
+    /// Every email ever named in `requested_by`, in order of first appearance.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requesters: Vec<String>,
     /// The first commit in which the record had each status.
     pub status_first: StatusStamps,
     /// The first commit holding a granted approval.
