@@ -40,19 +40,10 @@ pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
     } else {
         now
     };
-    let AtTip {
-        changes,
-        facts,
-        unparsed,
-        policy,
-        incomplete,
-        source,
-    } = AtTip::read(&store, tip, args.no_cache)?;
-    let mut result = metrics::compute(&changes, &facts, &policy, period, judged_at);
-    if let Some(why) = &incomplete {
-        crate::render::warn(&format!("warning: {why}; the history-judged figures may be wrong"));
-    }
-    for file in &unparsed {
+    let at = AtTip::read(&store, tip, args.no_cache)?;
+    let mut result = metrics::compute(&at.changes, &at.facts, &at.policy, period, judged_at);
+    at.warn_incomplete();
+    for file in &at.unparsed {
         crate::render::warn(&format!(
             "warning: {file} does not parse at {tip}; it is left out (`chg check` says why)"
         ));
@@ -67,20 +58,20 @@ pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
             let out = Output {
                 period,
                 as_of: tip.to_string(),
-                incomplete: &incomplete,
-                unparsed: &unparsed,
+                incomplete: &at.incomplete,
+                unparsed: &at.unparsed,
                 metrics: &result.metrics,
             };
             format!("{}\n", crate::render::json(&out)?)
         }
         f => render(
             &result,
-            &policy,
+            &at.policy,
             f == Format::Markdown,
             app.look(),
             args.explain,
             &tip.to_string(),
-            source,
+            at.source,
         ),
     };
     crate::render::print(&text)?;

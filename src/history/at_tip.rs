@@ -44,6 +44,13 @@ impl AtTip {
             source,
         })
     }
+
+    /// Warns on stderr when the history is incomplete (a shallow clone).
+    pub fn warn_incomplete(&self) {
+        if let Some(why) = &self.incomplete {
+            crate::render::warn(&format!("warning: {why}; the history-judged figures may be wrong"));
+        }
+    }
 }
 
 /// Computes the metrics of several periods at HEAD from one walk of the history (for the reports).
@@ -58,9 +65,7 @@ pub fn metrics_at_head(
     }
     let tip = repo.resolve("HEAD")?;
     let at = AtTip::read(store, tip, false)?;
-    if let Some(why) = &at.incomplete {
-        crate::render::warn(&format!("warning: {why}; the history-judged figures may be wrong"));
-    }
+    at.warn_incomplete();
     Ok(periods
         .iter()
         .map(|p| metrics::compute(&at.changes, &at.facts, &at.policy, *p, now))

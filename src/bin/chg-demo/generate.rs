@@ -16,9 +16,10 @@ use std::process::{Command, Stdio};
 use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 
-use chg::draft::Draft;
 use chg::person::Person;
 use chg::policy::Policy;
+
+use crate::record::render;
 use chg::record::*;
 
 /// What to generate.
@@ -65,7 +66,7 @@ const ENGINEERS: &[(&str, &str)] = &[
     ("Tom Reyes", "tom@example.com"),
 ];
 const SAM: (&str, &str) = ("Sam Lee", "sam@example.com");
-const LEE: (&str, &str) = ("Lee Park", "lee@example.com");
+pub(crate) const LEE: (&str, &str) = ("Lee Park", "lee@example.com");
 const CAB: &[(&str, &str)] = &[
     ("Ana Silva", "ana@example.com"),
     ("Ben Okafor", "ben@example.com"),
@@ -73,8 +74,8 @@ const CAB: &[(&str, &str)] = &[
     ("Dev Patel", "dev@example.com"),
     ("Eli Cohen", "eli@example.com"),
 ];
-const CAROL: (&str, &str) = ("Carol Diaz", "carol@example.com");
-const DAVE: (&str, &str) = ("Dave Kim", "dave@example.com");
+pub(crate) const CAROL: (&str, &str) = ("Carol Diaz", "carol@example.com");
+pub(crate) const DAVE: (&str, &str) = ("Dave Kim", "dave@example.com");
 const SYSTEMS: &[&str] = &[
     "checkout-api",
     "pricing-service",
@@ -87,15 +88,15 @@ const SYSTEMS: &[&str] = &[
     "kafka",
     "reporting",
 ];
-const TEMPLATES: &[&str] = &["certificate-renewal", "log-rotation", "security-patching"];
+pub(crate) const TEMPLATES: &[&str] = &["certificate-renewal", "log-rotation", "security-patching"];
 
-fn person(p: (&str, &str)) -> Person {
+pub(crate) fn person(p: (&str, &str)) -> Person {
     Person::new(p.0, p.1)
 }
 
 /// How a generated change ends.
 #[derive(Clone, Copy, PartialEq)]
-enum End {
+pub(crate) enum End {
     Successful,
     Failed,
     RolledBack,
@@ -104,19 +105,19 @@ enum End {
 }
 
 /// One record's plan: everything needed to render any step of its life.
-struct Plan {
-    id: String,
-    class: Classification,
-    created: DateTime<Utc>,
-    requester: (&'static str, &'static str),
-    systems: Vec<String>,
-    end: End,
-    issues: bool,
-    approvers: Vec<(&'static str, &'static str)>,
-    start: DateTime<Utc>,
-    finish: DateTime<Utc>,
-    rollback_kind: RollbackKind,
-    title: String,
+pub(crate) struct Plan {
+    pub(crate) id: String,
+    pub(crate) class: Classification,
+    pub(crate) created: DateTime<Utc>,
+    pub(crate) requester: (&'static str, &'static str),
+    pub(crate) systems: Vec<String>,
+    pub(crate) end: End,
+    pub(crate) issues: bool,
+    pub(crate) approvers: Vec<(&'static str, &'static str)>,
+    pub(crate) start: DateTime<Utc>,
+    pub(crate) finish: DateTime<Utc>,
+    pub(crate) rollback_kind: RollbackKind,
+    pub(crate) title: String,
 }
 
 /// One commit of the history: a step of a record, or an unrelated commit.
@@ -129,7 +130,7 @@ struct Event {
 }
 
 #[derive(Clone, Copy)]
-enum Step {
+pub(crate) enum Step {
     New,
     /// The first `n` approvals recorded.
     Approve(usize),
@@ -459,271 +460,4 @@ fn commit(
     }
     w.write_all(b"\n")?;
     Ok(())
-}
-
-/// Where a step stands in a change's life, to replay the steps before it.
-fn rank(step: Step) -> u8 {
-    match step {
-        Step::New => 0,
-        Step::Approve(_) => 1,
-        Step::EditAfterApproval => 2,
-        Step::Stop => 3,
-        Step::Schedule => 4,
-        Step::Start => 5,
-        Step::Finish => 6,
-        Step::Close | Step::PostReview => 7,
-    }
-}
-
-/// The role an approver decides a non-emergency change in.
-fn role_of(p: &Plan, who: (&str, &str)) -> Role {
-    match p.class {
-        Classification::Major => Role::Cab,
-        _ if who == LEE => Role::EngineeringLead,
-        _ => Role::ChangeManager,
-    }
-}
-
-/// The draft a plan starts from, built as `chg new` builds it.
-fn draft(p: &Plan, policy: &Policy) -> Result<Record> {
-    let (impact, likelihood) = match p.class {
-        Classification::Standard => (Level::Low, Level::Low),
-        Classification::Normal => (Level::Medium, Level::Low),
-        _ => (Level::High, Level::Medium),
-    };
-    let template = (p.class == Classification::Standard).then(|| TEMPLATES[p.id.len() % TEMPLATES.len()].to_string());
-    let mut testing = Testing::default();
-    for kind in TestKind::ALL {
-        testing.set(*kind, TestState::Passed);
-    }
-    let mut d = Draft {
-        title: Some(p.title.clone()),
-        description: Some(format!(
-            "{} across {}.\nRoll out in stages and watch the dashboards.",
-            p.title,
-            p.systems.join(", ")
-        )),
-        justification: Some("Keep the platform supported and secure.".into()),
-        benefit: Some("Fewer incidents.".into()),
-        classification: Some(p.class),
-        impact: Some(impact),
-        likelihood: Some(likelihood),
-        priority: Some(Level::Medium),
-        systems: p.systems.clone(),
-        strategy: Some(match p.class {
-            Classification::Standard => Strategy::Rolling,
-            Classification::Major => Strategy::BlueGreen,
-            _ => Strategy::Canary,
-        }),
-        steps: vec!["deploy".into(), "verify".into()],
-        rollback_plan: Some("Redeploy the previous version.".into()),
-        rollback_kind: Some(p.rollback_kind),
-        testing,
-        template: template.clone(),
-        ..Draft::default()
-    };
-    if let Some(t) = template.as_deref().and_then(catalogue_entry) {
-        apply_template(&mut d, &t);
-    }
-    let mut r = d.into_record(policy, person(p.requester), p.created)?;
-    r.id = p.id.clone();
-    r.downtime_required = Some(false);
-    if p.class == Classification::Emergency {
-        r.emergency = Some(Emergency {
-            criteria: vec![Criterion::ProductionDown],
-            cvss: None,
-            impact_of_not_implementing: Some("Customers cannot check out.".into()),
-            cab_review: Some(CabReview {
-                // The meeting the rule expects: the first one after the finish.
-                date: Some(chg::rules::next_cab_meeting(p.finish, policy).date_naive()),
-                feedback: Some("Presented; no objections.".into()),
-            }),
-            post_review: None,
-            documented_at: Some(p.finish + Duration::hours(3)),
-        });
-    }
-    Ok(r)
-}
-
-/// The validation results of a finished change.
-fn validation(good: bool, monitored: Option<u32>) -> Validation {
-    Validation {
-        smoke_tests: Some(if good { CheckResult::Passed } else { CheckResult::Failed }),
-        error_rates: Some(if good { Health::Normal } else { Health::Elevated }),
-        performance: Some(Health::Normal),
-        customer_access: Some(Access::Verified),
-        monitored_minutes: monitored,
-    }
-}
-
-/// Renders a record as it stands after `step`, by replaying the lifecycle
-/// up to it with the record's own methods (the ones the commands use), so
-/// every record made passes `chg check`.
-fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -> Result<Record> {
-    let mut r = draft(p, policy)?;
-    let reached = |s: Step| rank(step) >= rank(s);
-    if p.class == Classification::Emergency {
-        // Called in: the CISO and the CTO approve on the phone, then it starts.
-        let verbal = p.start - Duration::minutes(5);
-        r.add_approval(&person(CAROL), Role::Ciso, Method::Verbal, verbal, None)?;
-        r.add_approval(&person(DAVE), Role::Cto, Method::Verbal, verbal, None)?;
-        r.start(policy, p.start)?;
-        if matches!(step, Step::Approve(_)) || reached(Step::Finish) {
-            for (who, role, hours) in [(CAROL, Role::Ciso, 3), (DAVE, Role::Cto, 4)] {
-                let comment = Some("confirmed in writing".to_string());
-                r.add_approval(
-                    &person(who),
-                    role,
-                    Method::Written,
-                    p.start + Duration::hours(hours),
-                    comment,
-                )?;
-            }
-        }
-    } else {
-        if p.class == Classification::Standard {
-            r.move_to(Status::Approved)?;
-        } else {
-            r.move_to(Status::Submitted)?;
-            if step_is_rejection(p, step) {
-                let who = p.approvers[0];
-                r.reject(&person(who), role_of(p, who), at, "needs a better rollback plan".into())?;
-                return Ok(r);
-            }
-            let n = match step {
-                Step::New => 0,
-                Step::Approve(n) => n,
-                _ => p.approvers.len(),
-            };
-            for (k, who) in p.approvers.iter().take(n).enumerate() {
-                let when = p.created + Duration::hours(2 + k as i64);
-                r.add_approval(&person(*who), role_of(p, *who), Method::Written, when, None)?;
-            }
-            if n >= p.approvers.len() {
-                r.move_to(Status::Approved)?;
-            }
-        }
-        match step {
-            Step::EditAfterApproval => {
-                r.description = Some(format!("{} (scope widened after approval)", p.title));
-                return Ok(r);
-            }
-            Step::Stop => {
-                r.move_to(Status::Cancelled)?;
-                r.cancellation = Some(Cancellation {
-                    at,
-                    by: person(p.requester),
-                    reason: "no longer needed".into(),
-                });
-                return Ok(r);
-            }
-            _ => {}
-        }
-        if reached(Step::Schedule) {
-            let window = Window {
-                start: p.start - Duration::minutes(5),
-                end: p.finish + Duration::hours(1),
-            };
-            if let Some(d) = r.deployment.as_mut() {
-                d.window = Some(window);
-            }
-            r.move_to(Status::Scheduled)?;
-        }
-        if reached(Step::Start) {
-            r.start(policy, p.start)?;
-        }
-    }
-    if reached(Step::Finish) {
-        let issues = if p.issues || p.end != End::Successful {
-            vec!["error rate above baseline".to_string()]
-        } else {
-            vec![]
-        };
-        match p.end {
-            End::Failed => {
-                r.move_to(Status::Failed)?;
-                r.finish(p.finish, Outcome::Failed)?;
-            }
-            End::RolledBack => {
-                // The implementation ended when the service was restored.
-                r.finish(p.finish, Outcome::RolledBack)?;
-                let took = (p.finish - p.start).num_minutes() / 3;
-                r.roll_back(
-                    policy,
-                    RollbackEntry {
-                        trigger: Trigger::ErrorRate,
-                        mode: RollbackMode::Immediate,
-                        kind: Some(p.rollback_kind),
-                        reason: Some("5xx above 5 %".into()),
-                        started_at: Some(p.finish - Duration::minutes(took)),
-                        restored_at: Some(p.finish),
-                        log: vec![],
-                        validation: Some(validation(true, Some(30))),
-                        issues: vec![],
-                        post_actions: PostActions::default(),
-                        duration_minutes: None,
-                        rto_exceeded: None,
-                    },
-                )?;
-            }
-            _ => {
-                r.move_to(Status::Completed)?;
-                r.finish(p.finish, Outcome::Successful)?;
-            }
-        }
-        let implementation = r.implementation.get_or_insert_with(Default::default);
-        implementation.validation = Some(validation(p.end == End::Successful, None));
-        implementation.issues = issues;
-    }
-    match step {
-        Step::Close => {
-            r.review = Some(Review {
-                completed_at: Some(at),
-                summary: Some("went as planned".into()),
-                lessons_learned: None,
-            });
-            if let Some(entry) = r.rollbacks.last_mut() {
-                entry.post_actions = PostActions {
-                    lessons_learned: Some("rehearse the rollback".into()),
-                    root_cause: Some("a connection pool too small".into()),
-                    redeploy_plan: Some("redeploy with a larger pool".into()),
-                };
-            }
-            r.close()?;
-        }
-        Step::PostReview => {
-            if let Some(e) = r.emergency.as_mut() {
-                e.post_review = Some(PostReview {
-                    completed_at: Some(at),
-                    root_cause: Some("disk full".into()),
-                    preventive_measures: Some("alerting on disk usage".into()),
-                });
-            }
-        }
-        _ => {}
-    }
-    Ok(r)
-}
-
-/// Whether this step is the rejection that ends the plan.
-fn step_is_rejection(p: &Plan, step: Step) -> bool {
-    matches!(step, Step::Stop) && p.end == End::Rejected
-}
-
-/// A built-in template by name; the demo's standard changes keep to it, as
-/// `template-mismatch` requires.
-fn catalogue_entry(name: &str) -> Option<chg::template::Template> {
-    let (_, text) = chg::template::DEFAULT_TEMPLATES.iter().find(|(n, _)| *n == name)?;
-    chg::document::parse(text).ok().map(|p| p.value)
-}
-
-fn apply_template(d: &mut Draft, t: &chg::template::Template) {
-    d.title = Some(t.title.clone());
-    d.impact = Some(t.risk.impact);
-    d.likelihood = Some(t.risk.likelihood);
-    d.testing = t.testing.clone();
-    d.strategy = t.deployment.strategy.or(d.strategy);
-    d.steps = t.deployment.steps.clone();
-    d.rollback_plan = t.rollback.plan.clone().or(d.rollback_plan.take());
-    d.rollback_kind = t.rollback.kind.or(d.rollback_kind);
 }

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod generate;
+mod record;
 
 /// Writes a synthetic change store: a new git repository whose history spans
 /// years, with several authors, every class, outcomes, rollbacks, emergencies
