@@ -20,6 +20,7 @@ mod formats;
 mod gate;
 mod golden;
 mod hardening;
+mod hygiene;
 mod injection;
 mod lifecycle;
 mod links;

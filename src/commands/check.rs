@@ -51,7 +51,21 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
         now: crate::clock::now(),
     };
     findings.extend(rules::check(&records, &ctx));
-    findings.extend(store.stray_files()?.iter().map(|path| stray(&store, path)));
+    // A link anywhere in the store is an error of its own, reported once,
+    // whether or not chg would read the file (a template, a schema).
+    let links = store.link_errors();
+    findings.extend(
+        store
+            .stray_files()?
+            .iter()
+            .map(|path| stray(&store, path))
+            .filter(|f| !links.iter().any(|l| l.file == f.file)),
+    );
+    for link in &links {
+        if !findings.iter().any(|f| f.rule == "symlink" && f.file == link.file) {
+            findings.push(from_file_error(link));
+        }
+    }
     if let Some(base) = &args.base {
         findings.extend(crate::gate::check_branch(&store, base)?);
     }
@@ -101,10 +115,11 @@ fn load_templates(store: &Store, findings: &mut Vec<Finding>) -> BTreeMap<String
     };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
-    for path in paths
-        .iter()
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-    {
+    for path in paths.iter().filter(|p| {
+        // A linked template is reported as a link (`Store::link_errors`), never read.
+        p.extension().is_some_and(|x| x == "yaml" || x == "yml")
+            && !std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink())
+    }) {
         let file = store.display(path);
         let parsed = document::read_text(path).and_then(|t| document::parse::<crate::template::Template>(&t));
         match parsed {
