@@ -371,6 +371,9 @@ impl History {
             }
             match new {
                 Some(n) => {
+                    if let Some(change) = &n.change {
+                        f.saw(change);
+                    }
                     if let Some(s) = n.status {
                         if old.as_ref().and_then(|o| o.status) != Some(s) {
                             f.status_first.keep_earliest(s.as_str(), &stamp);
@@ -432,7 +435,10 @@ impl History {
                 continue;
             };
             match t.latest.change {
-                Some(c) => changes.push(c),
+                Some(mut c) => {
+                    t.facts.restore_evidence(&mut c);
+                    changes.push(c)
+                }
                 None => unparsed.push(path),
             }
             facts.insert(id, t.facts);
@@ -544,7 +550,7 @@ struct CacheHeader {
 }
 
 // 4: snapshots list the approvers who must commit their own approval.
-const CACHE_VERSION: u32 = 5;
+const CACHE_VERSION: u32 = 6;
 
 struct Cache;
 

@@ -37,8 +37,15 @@ fn finding_1_a_symlinked_template_is_an_error_in_check_and_never_followed() {
         .find(|f| f["rule"] == "symlink")
         .unwrap_or_else(|| panic!("no symlink finding: {findings:?}"));
     assert_eq!(link["file"], "changes/templates/certificate-renewal.yaml", "{link}");
-    assert_eq!((link["line"].as_u64(), link["severity"].as_str()), (Some(1), Some("error")), "{link}");
-    assert!(link["message"].as_str().unwrap().contains("notes/template.yaml"), "{link}");
+    assert_eq!(
+        (link["line"].as_u64(), link["severity"].as_str()),
+        (Some(1), Some("error")),
+        "{link}"
+    );
+    assert!(
+        link["message"].as_str().unwrap().contains("notes/template.yaml"),
+        "{link}"
+    );
     assert!(
         !findings.iter().any(|f| f["rule"] == "yaml-syntax"),
         "the link was followed: {findings:?}"
@@ -62,17 +69,18 @@ fn finding_1_a_symlink_anywhere_under_changes_is_an_error_in_check() {
     symlink("../../README", &repo.join("changes/schemas/extra.json"));
     let (status, findings) = check_json(&repo);
     assert_eq!(status, 2, "{findings:?}");
-    for file in ["changes/draft.yaml", "changes/templates/more", "changes/schemas/extra.json"] {
+    for file in [
+        "changes/draft.yaml",
+        "changes/templates/more",
+        "changes/schemas/extra.json",
+    ] {
         assert!(
             findings.iter().any(|f| f["rule"] == "symlink" && f["file"] == file),
             "{file} not reported: {findings:?}"
         );
     }
     // A link is reported as a link, not as a stray file chg does not read.
-    assert!(
-        !findings.iter().any(|f| f["rule"] == "stray-file"),
-        "{findings:?}"
-    );
+    assert!(!findings.iter().any(|f| f["rule"] == "stray-file"), "{findings:?}");
 }
 
 #[test]
@@ -107,8 +115,10 @@ fn rolled_back(id: &str) -> String {
 fn figure(repo: &Repo, name: &str) -> (f64, u64) {
     let run = repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok();
     let all: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    let fig = &all["figures"][name];
-    let actual = fig["actual"].as_f64().unwrap_or_else(|| panic!("{name}: {}", run.stdout));
+    let fig = &all["metrics"][name];
+    let actual = fig["actual"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{name}: {}", run.stdout));
     (actual, fig["of"].as_u64().unwrap_or(0))
 }
 
@@ -133,12 +143,24 @@ fn finding_5_a_rollback_erased_by_a_merge_with_an_old_commit_still_counts() {
         .git_at(
             MALLORY,
             "2026-11-20T10:00:00Z",
-            &["commit-tree", &tree, "-p", "HEAD", "-p", &before_rollback, "-m", "Merge branch 'main' into tidy"],
+            &[
+                "commit-tree",
+                &tree,
+                "-p",
+                "HEAD",
+                "-p",
+                &before_rollback,
+                "-m",
+                "Merge branch 'main' into tidy",
+            ],
         )
         .trim()
         .to_string();
     repo.git_as(MALLORY, &["reset", "-q", "--hard", &merge]);
-    assert!(repo.read(REC).contains("status: completed"), "the attack restored the old version");
+    assert!(
+        repo.read(REC).contains("status: completed"),
+        "the attack restored the old version"
+    );
     // Evidence is append-only: the rollback still counts, the success rate does not rise.
     assert_eq!(
         (figure(&repo, "success_rate"), figure(&repo, "rollback_rate")),
