@@ -354,9 +354,12 @@ pub fn warn_or_refuse(record: &Record, others: &[&Record], policy: &crate::polic
     for p in &problems {
         if p.kind == calendar::ProblemKind::FreezeConflict {
             refusal.get_or_insert(p);
-        } else if !quiet {
+        } else if !quiet || p.severity == Severity::Error {
+            // With the severity `chg check` gives it: an error here fails the
+            // gate later, so it must not read as a mere warning now.
             crate::output::eprint(&format!(
-                "warning[{}]: {}\n  hint: {}",
+                "{}[{}]: {}\n  hint: {}",
+                p.severity,
                 p.kind.rule(),
                 crate::output::visible(&p.message),
                 crate::output::visible(&p.hint)
