@@ -32,6 +32,7 @@ mod reports;
 mod rules_lifecycle;
 mod schemas;
 mod store;
+mod types;
 mod wizards;
 
 mod history;
