@@ -633,7 +633,7 @@ fn the_cache_is_extended_rebuilt_and_never_trusted_blindly() {
     assert!(explain(&[]).contains("extended by 1 new commits"));
     assert!(explain(&["--no-cache"]).contains("history: walked in full"));
     // A corrupt cache is discarded.
-    let cache = s.repo.join(".git/chg/history-v5.json");
+    let cache = s.repo.join(".git/chg/history-v6.json");
     let text = std::fs::read_to_string(&cache).unwrap();
     std::fs::write(&cache, text.replacen("CHG-2026-0002", "CHG-2026-0009", 1)).unwrap();
     let after = explain(&[]);
