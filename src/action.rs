@@ -124,7 +124,7 @@ impl Action {
         };
         let errors: Vec<String> = rules::check_record(&loaded, &ctx)
             .into_iter()
-            .filter(|f| f.severity == Severity::Error && !rules::DEADLINE_RULES.contains(&f.rule))
+            .filter(|f| f.severity == Severity::Error && !f.rule.is_deadline())
             .map(|f| {
                 format!(
                     "  {}:{}: [{}] {}\n    hint: {}",

@@ -24,6 +24,7 @@ use serde::Serialize;
 use crate::finding::Severity;
 use crate::policy::{Freeze, FreezeAllowance, Policy, WindowRule};
 use crate::record::{Classification, Decision, Method, Record, Role, Status, Window};
+use crate::rule::Rule;
 
 /// The kinds of problem the calendar finds, named like the rules of `chg check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -41,12 +42,12 @@ pub enum ProblemKind {
 
 impl ProblemKind {
     /// Returns the rule name `chg check` reports it under.
-    pub fn rule(self) -> &'static str {
+    pub fn rule(self) -> Rule {
         match self {
-            ProblemKind::ScheduleConflict => "schedule-conflict",
-            ProblemKind::OutsideWindow => "outside-window",
-            ProblemKind::FreezeConflict => "freeze-conflict",
-            ProblemKind::ApproverUnavailable => "approver-unavailable",
+            ProblemKind::ScheduleConflict => Rule::ScheduleConflict,
+            ProblemKind::OutsideWindow => Rule::OutsideWindow,
+            ProblemKind::FreezeConflict => Rule::FreezeConflict,
+            ProblemKind::ApproverUnavailable => Rule::ApproverUnavailable,
         }
     }
 }
@@ -72,7 +73,7 @@ pub struct Problem {
 }
 
 fn rule_name<S: serde::Serializer>(kind: &ProblemKind, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(kind.rule())
+    s.serialize_str(kind.rule().id())
 }
 
 /// Returns true for the statuses whose window is still ahead or running:

@@ -10,6 +10,7 @@ use serde_yaml::{Mapping, Value};
 use yaml_rust2::parser::{Event, Parser};
 
 use crate::record::Extensions;
+use crate::rule::Rule;
 
 /// Records and policies are small; the limit keeps a stray large file from stalling CI.
 pub const MAX_FILE_BYTES: usize = 1 << 20;
@@ -31,7 +32,7 @@ impl Position {
 pub struct DocumentError {
     /// `yaml-syntax` when the text is not usable YAML, `schema` when the YAML
     /// does not have the shape of the type.
-    pub rule: &'static str,
+    pub rule: Rule,
     pub position: Position,
     pub message: String,
     pub hint: String,
@@ -40,7 +41,7 @@ pub struct DocumentError {
 impl DocumentError {
     fn syntax(position: Position, message: impl Into<String>, hint: impl Into<String>) -> Self {
         DocumentError {
-            rule: "yaml-syntax",
+            rule: Rule::YamlSyntax,
             position,
             message: message.into(),
             hint: hint.into(),
@@ -209,7 +210,7 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, DocumentError
     let tag = if text.contains('!') { first_tag(text) } else { None };
     if let Some(path) = tag.or_else(|| tagged(&value, "")) {
         return Err(DocumentError {
-            rule: "schema",
+            rule: Rule::Schema,
             position: positions.of(&path),
             message: format!("`{path}` has a YAML tag (`!…`); a record holds plain JSON-like values"),
             hint: "remove the tag and write the value as text, a number, true/false, a list or a mapping".into(),
@@ -221,7 +222,7 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, DocumentError
         for (key, v) in keys {
             let at = join(path, key);
             to_json(v, &at).map_err(|(path, message)| DocumentError {
-                rule: "schema",
+                rule: Rule::Schema,
                 position: positions.of(&path),
                 message,
                 hint: "write values JSON can hold: text, numbers, true/false, null, lists and mappings with text keys"
@@ -233,7 +234,7 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, DocumentError
     // validator reads the file: null is not an empty list, 30.0 is 30, and
     // NaN is no number. This keeps chg and the published schemas in step.
     let json = to_json(&value, "").map_err(|(path, message)| DocumentError {
-        rule: "schema",
+        rule: Rule::Schema,
         position: positions.of(&path),
         message,
         hint: "write values JSON can hold: text, numbers, true/false, null, lists and mappings with text keys".into(),
@@ -551,7 +552,7 @@ fn schema_error(path: &str, raw: &str, positions: &Positions) -> DocumentError {
         )
     };
     DocumentError {
-        rule: "schema",
+        rule: Rule::Schema,
         position,
         message,
         hint,
@@ -643,7 +644,7 @@ fn conflict_markers(text: &str) -> Option<DocumentError> {
     let first = *lines.first()?;
     let listed: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     Some(DocumentError {
-        rule: "merge-conflict",
+        rule: Rule::MergeConflict,
         position: Position { line: first, column: 1 },
         message: format!("unresolved merge-conflict markers at lines {}", listed.join(", ")),
         hint: "resolve the conflict (keep one side, or combine both), remove the markers, then run `chg check`".into(),
@@ -675,7 +676,7 @@ pub fn read_text(path: &std::path::Path) -> Result<String, DocumentError> {
         let line = before.iter().filter(|b| **b == b'\n').count() + 1;
         let column = offset - before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
         DocumentError {
-            rule: "yaml-syntax",
+            rule: Rule::YamlSyntax,
             position: Position { line, column },
             message: "the file is not valid UTF-8".into(),
             hint: "save it as UTF-8 (for example `iconv -f latin1 -t utf-8`)".into(),

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::document::Position;
+use crate::rule::Rule;
 
 /// How much a finding counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -28,7 +29,7 @@ pub struct Finding {
     pub line: usize,
     pub column: usize,
     pub severity: Severity,
-    pub rule: &'static str,
+    pub rule: Rule,
     pub message: String,
     /// What to do about it.
     pub hint: String,
@@ -39,13 +40,7 @@ pub struct Finding {
 
 impl Finding {
     /// Builds an error finding.
-    pub fn error(
-        file: &str,
-        at: Position,
-        rule: &'static str,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) -> Self {
+    pub fn error(file: &str, at: Position, rule: Rule, message: impl Into<String>, hint: impl Into<String>) -> Self {
         Finding {
             file: file.to_string(),
             line: at.line,
@@ -59,13 +54,7 @@ impl Finding {
     }
 
     /// Builds a warning finding.
-    pub fn warning(
-        file: &str,
-        at: Position,
-        rule: &'static str,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) -> Self {
+    pub fn warning(file: &str, at: Position, rule: Rule, message: impl Into<String>, hint: impl Into<String>) -> Self {
         Finding {
             severity: Severity::Warning,
             ..Finding::error(file, at, rule, message, hint)

@@ -10,6 +10,7 @@ use crate::finding::Finding;
 use crate::git::{AllowedSigners, Commit, ObjectId};
 use crate::policy::Policy;
 use crate::record::Record;
+use crate::rule::Rule;
 use crate::rules::history::{self, HistoryFinding, Step};
 use crate::store::{record_id, Store};
 
@@ -240,7 +241,7 @@ fn duplicates_across_branches(
                 path: path.clone(),
                 key: "id".into(),
                 severity: crate::finding::Severity::Error,
-                rule: "duplicate-id",
+                rule: Rule::DuplicateId,
                 message: format!("the base branch already has {id} with other content (added in parallel)"),
                 hint: format!("give this branch's record a new id with `chg renumber {id}`, then push again"),
                 commit: head.to_string(),
@@ -287,7 +288,7 @@ fn symlink_finding(commit: &Commit, path: &str) -> HistoryFinding {
         path: path.to_string(),
         key: String::new(),
         severity: crate::finding::Severity::Error,
-        rule: "symlink",
+        rule: Rule::Symlink,
         message: format!(
             "commit {} by {} makes {path} a symbolic link; chg never follows links in the store",
             commit.short(),

@@ -26,6 +26,7 @@ pub mod record;
 pub mod render;
 pub mod report;
 pub mod rfc3339;
+pub mod rule;
 pub mod rules;
 pub mod schema;
 pub mod scope;

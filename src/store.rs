@@ -12,6 +12,7 @@ use crate::error::FileError;
 use crate::git::{Actor, Repo};
 use crate::policy::Policy;
 use crate::record::Record;
+use crate::rule::Rule;
 use crate::template::Template;
 
 /// The first line of every record chg writes: editors with the YAML
@@ -287,7 +288,7 @@ impl Store {
             return Err(FileError {
                 file: file.to_string(),
                 error: DocumentError {
-                    rule: "schema",
+                    rule: Rule::Schema,
                     position: parsed.positions.of("schema_version"),
                     message: format!("schema_version {} is not supported", record.schema_version),
                     hint: "this chg reads schema_version 1; upgrade chg or fix the number".into(),
@@ -414,14 +415,32 @@ impl Store {
     /// Creates a new record file with the next free id of `year`: the file is
     /// written whole to a temporary file and linked into place only if no file
     /// of that name exists, so concurrent creators never share an id.
-    pub fn create_record(&self, year: i32, mut record: Record) -> Result<(Record, PathBuf)> {
+    pub fn create_record(&self, year: i32, record: Record) -> Result<(Record, PathBuf)> {
+        self.create_with(year, record, record_text)
+    }
+
+    /// Copies `record`, read from `from`, to the next free id of `year`, patching
+    /// only its `id` line, so the copy keeps the file's comments and layout.
+    pub fn renumber_record(&self, year: i32, record: Record, from: &Path) -> Result<(Record, PathBuf)> {
+        self.create_with(year, record, |record| match self.patched_text(from, record) {
+            Some(text) => Ok(text),
+            None => record_text(record),
+        })
+    }
+
+    fn create_with(
+        &self,
+        year: i32,
+        mut record: Record,
+        text_of: impl Fn(&Record) -> Result<String>,
+    ) -> Result<(Record, PathBuf)> {
         let year_dir = self.dir.join(year.to_string());
         std::fs::create_dir_all(&year_dir).with_context(|| format!("cannot create {}", self.display(&year_dir)))?;
         let mut number = self.highest_number(year)? + 1;
         for _ in 0..10_000 {
             record.id = crate::id::format(year, number);
             let path = self.record_path(year, &record.id);
-            let text = record_text(&record)?;
+            let text = text_of(&record)?;
             let temp = self.temp_file(&year_dir, &path, text.as_bytes())?;
             match temp.persist_noclobber(&path) {
                 Ok(_) => return Ok((record, path)),
@@ -556,7 +575,7 @@ impl Files {
         self.refuse_links(path).map_err(|message| FileError {
             file: self.display(path),
             error: DocumentError {
-                rule: "symlink",
+                rule: Rule::Symlink,
                 position: Position::START,
                 message,
                 hint: "replace the link with the file itself; chg never follows links in the store".into(),

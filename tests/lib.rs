@@ -33,6 +33,7 @@ mod reports;
 mod rules_lifecycle;
 mod schemas;
 mod store;
+mod types;
 mod wizards;
 
 mod history;

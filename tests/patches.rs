@@ -90,3 +90,332 @@ fn approve_adds_the_approval_and_changes_the_status_line_and_nothing_else() {
     );
     repo.chg(&["check", FILE]).ok();
 }
+
+#[test]
+fn each_step_from_approval_to_close_changes_only_its_lines() {
+    let mut repo = store_with(SUBMITTED);
+    repo.chg_as(SAM, &["approve", ID]).ok();
+
+    repo.chg(&[
+        "schedule",
+        ID,
+        "--start",
+        "2026-11-26 02:00",
+        "--end",
+        "2026-11-26 04:00",
+    ])
+    .ok();
+    assert_changed(
+        &repo,
+        &[
+            "-status: approved   # chg moves this",
+            "+status: scheduled   # chg moves this",
+            "+    window:",
+            "+      start: \"2026-11-26T02:00:00Z\"",
+            "+      end: \"2026-11-26T04:00:00Z\"",
+        ],
+    );
+
+    repo.now = Some("2026-11-26T02:10:00Z".into());
+    repo.chg(&["start", ID, "--at", "2026-11-26T02:05:00Z"]).ok();
+    assert_changed(
+        &repo,
+        &[
+            "-status: scheduled   # chg moves this",
+            "+status: in-progress   # chg moves this",
+            "+implementation:",
+            "+  started_at: \"2026-11-26T02:05:00Z\"",
+        ],
+    );
+
+    repo.now = Some("2026-11-26T02:45:00Z".into());
+    repo.chg(&[
+        "complete",
+        ID,
+        "--smoke-tests",
+        "passed",
+        "--error-rates",
+        "normal",
+        "--issue",
+        "one pod restarted",
+    ])
+    .ok();
+    assert_changed(
+        &repo,
+        &[
+            "-status: in-progress   # chg moves this",
+            "+status: completed   # chg moves this",
+            "+  finished_at: \"2026-11-26T02:45:00Z\"",
+            "+  outcome: successful",
+            "+  validation:",
+            "+    smoke_tests: passed",
+            "+    error_rates: normal",
+            "+  issues:",
+            "+    - one pod restarted",
+        ],
+    );
+
+    repo.chg(&[
+        "review",
+        ID,
+        "--summary",
+        "deployed in one window",
+        "--lessons-learned",
+        "watch pod restarts",
+    ])
+    .ok();
+    assert_changed(
+        &repo,
+        &[
+            "+review:",
+            "+  completed_at: \"2026-11-26T02:45:00Z\"",
+            "+  summary: deployed in one window",
+            "+  lessons_learned: watch pod restarts",
+        ],
+    );
+
+    repo.chg(&["close", ID]).ok();
+    assert_changed(
+        &repo,
+        &[
+            "-status: completed   # chg moves this",
+            "+status: closed   # chg moves this",
+        ],
+    );
+    let text = repo.read(FILE);
+    for kept in [
+        "# yaml-language-server: $schema=../schemas/change.schema.json\n# Payments team",
+        "title: 'Enable canary routing: checkout-api'\n",
+        "systems: [checkout-api, pricing-service]\n",
+        "testing: {unit: passed, integration: passed, qa_review: passed}\n",
+        "x-ticket: \"OPS-1234\"\n",
+    ] {
+        assert!(text.contains(kept), "lost {kept:?}:\n{text}");
+    }
+    repo.chg(&["check", FILE]).ok();
+}
+
+#[test]
+fn reject_adds_the_rejection_and_changes_the_status_line() {
+    let repo = store_with(SUBMITTED);
+    repo.chg_as(SAM, &["reject", ID, "--reason", "no canary dashboard yet"])
+        .ok();
+    assert_changed(
+        &repo,
+        &[
+            "-status: submitted   # chg moves this",
+            "+status: rejected   # chg moves this",
+            "+approvals:",
+            "+  - role: change-manager",
+            "+    approver: Sam Lee <sam@example.com>",
+            "+    decision: rejected",
+            "+    method: written",
+            "+    at: \"2026-11-25T12:00:00Z\"",
+            "+    comment: no canary dashboard yet",
+            "+    scope: >-",
+            "+      sha256:d78d8ea07e07598dfe50f2267b69ac89696da981b3bd5b69696a76c9a36e7f89",
+        ],
+    );
+}
+
+#[test]
+fn cancel_adds_the_cancellation_and_changes_the_status_line() {
+    let repo = store_with(SUBMITTED);
+    repo.chg(&["cancel", ID, "--reason", "superseded by CHG-2026-0002"])
+        .ok();
+    assert_changed(
+        &repo,
+        &[
+            "-status: submitted   # chg moves this",
+            "+status: cancelled   # chg moves this",
+            "+cancellation:",
+            "+  at: \"2026-11-25T12:00:00Z\"",
+            "+  by: Jane Doe <jane@example.com>",
+            "+  reason: superseded by CHG-2026-0002",
+        ],
+    );
+}
+
+#[test]
+fn submit_changes_only_the_status_line() {
+    let repo = store_with(&SUBMITTED.replace("status: submitted", "status: draft"));
+    repo.chg(&["submit", ID]).ok();
+    assert_changed(
+        &repo,
+        &[
+            "-status: draft   # chg moves this",
+            "+status: submitted   # chg moves this",
+        ],
+    );
+}
+
+/// The hand-written record in progress: approved, scheduled and started.
+fn in_progress() -> String {
+    SUBMITTED.replace("status: submitted", "status: in-progress").replace(
+        "x-ticket:",
+        "approvals:\n  - {role: change-manager, approver: Sam Lee <sam@example.com>, decision: approved,\n     method: written, at: '2026-11-17T10:03:00Z'}\nimplementation:\n  started_at: '2026-11-25T11:05:00Z'   # as the bridge call logged it\nx-ticket:",
+    )
+}
+
+#[test]
+fn fail_records_the_failure_in_the_implementation_and_nothing_else() {
+    let repo = store_with(&in_progress());
+    repo.chg(&["fail", ID, "--reason", "checkout latency doubled"]).ok();
+    assert_changed(
+        &repo,
+        &[
+            "-status: in-progress   # chg moves this",
+            "+status: failed   # chg moves this",
+            "+  finished_at: \"2026-11-25T12:00:00Z\"",
+            "+  outcome: failed",
+            "+  issues:",
+            "+    - checkout latency doubled",
+        ],
+    );
+}
+
+#[test]
+fn rollback_adds_the_rollback_entry_and_changes_the_status_line() {
+    let repo = store_with(&in_progress());
+    repo.chg(&[
+        "rollback",
+        ID,
+        "--trigger",
+        "error-rate",
+        "--reason",
+        "5xx above 5 % on canary",
+        "--mode",
+        "immediate",
+        "--kind",
+        "simple",
+        "--started-at",
+        "2026-11-25T11:40:00Z",
+        "--restored-at",
+        "2026-11-25T11:50:00Z",
+        "--smoke-tests",
+        "passed",
+        "--error-rates",
+        "normal",
+        "--customer-access",
+        "verified",
+    ])
+    .ok();
+    assert_changed(
+        &repo,
+        &[
+            "-status: in-progress   # chg moves this",
+            "+status: rolled-back   # chg moves this",
+            "+  finished_at: \"2026-11-25T11:40:00Z\"",
+            "+  outcome: rolled-back",
+            "+rollbacks:",
+            "+  - trigger: error-rate",
+            "+    mode: immediate",
+            "+    kind: simple",
+            "+    reason: 5xx above 5 % on canary",
+            "+    started_at: \"2026-11-25T11:40:00Z\"",
+            "+    restored_at: \"2026-11-25T11:50:00Z\"",
+            "+    validation:",
+            "+      smoke_tests: passed",
+            "+      error_rates: normal",
+            "+      customer_access: verified",
+            "+    issues: []",
+            "+    post_actions:",
+            "+      lessons_learned: null",
+            "+      root_cause: null",
+            "+      redeploy_plan: null",
+            "+    duration_minutes: 10",
+            "+    rto_exceeded: false",
+        ],
+    );
+}
+
+/// An emergency draft with one verbal approval, in flow style.
+const EMERGENCY: &str = r#"# yaml-language-server: $schema=../schemas/change.schema.json
+schema_version: 1
+id: CHG-2026-0001
+title: "Patch RCE in api-gateway"
+status: draft
+classification: emergency
+risk: {impact: high, likelihood: medium}
+priority: high
+requested_by: Jane Doe <jane@example.com>
+created_at: '2026-11-25T11:45:00Z'
+systems: [api-gateway]   # the public one
+testing: {unit: passed}
+rollback: {plan: Redeploy the previous image, kind: simple}
+approvals:
+  - {role: ciso, approver: carol <carol@example.com>, decision: approved, method: verbal, at: '2026-11-25T11:50:00Z'}
+emergency: {criteria: [critical-vulnerability], cvss: 9.8, impact_of_not_implementing: Remote code execution}
+"#;
+
+#[test]
+fn emergency_steps_change_only_their_lines() {
+    let mut repo = store_with(EMERGENCY);
+    repo.chg(&[
+        "approve",
+        ID,
+        "--verbal",
+        "--role",
+        "cto",
+        "--by",
+        "Dave Kim <dave@example.com>",
+        "--at",
+        "11:52",
+    ])
+    .ok();
+    assert_changed(
+        &repo,
+        &[
+            "+  - role: cto",
+            "+    approver: Dave Kim <dave@example.com>",
+            "+    decision: approved",
+            "+    method: verbal",
+            "+    at: \"2026-11-25T11:52:00Z\"",
+        ],
+    );
+    repo.chg(&["start", ID]).ok();
+    assert_changed(
+        &repo,
+        &[
+            "-status: draft",
+            "+status: in-progress",
+            "+implementation:",
+            "+  started_at: \"2026-11-25T12:00:00Z\"",
+        ],
+    );
+    repo.now = Some("2026-11-25T13:00:00Z".into());
+    repo.chg(&["complete", ID, "--smoke-tests", "passed"]).ok();
+    assert_changed(
+        &repo,
+        &[
+            "-status: in-progress",
+            "+status: completed",
+            "+  finished_at: \"2026-11-25T13:00:00Z\"",
+            "+  outcome: successful",
+            "+  validation:",
+            "+    smoke_tests: passed",
+        ],
+    );
+    repo.chg(&["submit", ID]).ok();
+    assert_changed(
+        &repo,
+        &[
+            "-emergency: {criteria: [critical-vulnerability], cvss: 9.8, impact_of_not_implementing: Remote code execution}",
+            // The flow mapping stays one flow mapping on its line.
+            "+emergency: {criteria: [critical-vulnerability], cvss: 9.8, impact_of_not_implementing: Remote code execution, documented_at: \"2026-11-25T13:00:00Z\"}",
+        ],
+    );
+}
+
+#[test]
+fn renumber_changes_only_the_id_line() {
+    let repo = store_with(SUBMITTED);
+    repo.chg(&["renumber", ID]).ok();
+    let diff = repo.git(&["show", "-M", "--format=", "--unified=0", "HEAD"]);
+    let changed: Vec<&str> = diff
+        .lines()
+        .filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++ ") && !l.starts_with("--- "))
+        .collect();
+    assert_eq!(changed, ["-id: CHG-2026-0001", "+id: CHG-2026-0002"], "{diff}");
+    assert!(diff.contains("rename to changes/2026/CHG-2026-0002.yaml"), "{diff}");
+}

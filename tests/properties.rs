@@ -246,3 +246,95 @@ proptest! {
         check_text(&text[..at]);
     }
 }
+
+/// `a` with the fields whose bit is set in `mask` taken from `c`: a random
+/// edit of random fields (set, added, removed, lists grown or replaced).
+fn edited(a: &Record, c: &Record, mask: u32) -> Record {
+    let mut b = a.clone();
+    let take = |bit: u32| mask & (1 << bit) != 0;
+    macro_rules! from_c {
+        ($($bit:literal => $field:ident),+ $(,)?) => { $(if take($bit) { b.$field = c.$field.clone(); })+ };
+    }
+    from_c!(
+        0 => title, 1 => status, 2 => classification, 3 => risk, 4 => priority, 5 => requested_by,
+        6 => created_at, 7 => description, 8 => systems, 9 => testing, 10 => deployment, 11 => rollback,
+        12 => implementation, 13 => rollbacks, 14 => emergency, 15 => extensions, 16 => id,
+    );
+    if take(17) {
+        // An action's most common edit: one more approval at the end.
+        b.approvals.extend(c.approvals.iter().cloned());
+    } else if take(18) {
+        b.approvals = c.approvals.clone();
+    }
+    b
+}
+
+/// The text chg writes, made to look hand-written: the schema header, a
+/// comment, and mappings and lists of plain words in flow style.
+fn hand_written(text: &str) -> String {
+    let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::from("# yaml-language-server: $schema=../schemas/change.schema.json\n# kept by hand\n");
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let children: Vec<&str> = lines[i + 1..]
+            .iter()
+            .take_while(|l| l.starts_with("  "))
+            .copied()
+            .collect();
+        let key = line.strip_suffix(':').filter(|k| word(k));
+        let pairs: Option<Vec<String>> = children
+            .iter()
+            .map(|l| {
+                let (k, v) = l.trim_start().split_once(": ")?;
+                (l.starts_with("  ") && !l.starts_with("   ") && word(k) && word(v)).then(|| format!("{k}: {v}"))
+            })
+            .collect();
+        let items: Option<Vec<String>> = children
+            .iter()
+            .map(|l| l.strip_prefix("  - ").filter(|v| word(v)).map(str::to_string))
+            .collect();
+        match (key, pairs, items) {
+            (Some(key), Some(pairs), _) if !children.is_empty() => {
+                out.push_str(&format!("{key}: {{{}}}\n", pairs.join(", ")));
+                i += 1 + children.len();
+            }
+            (Some(key), _, Some(items)) if !children.is_empty() => {
+                out.push_str(&format!("{key}: [{}]   # a list\n", items.join(", ")));
+                i += 1 + children.len();
+            }
+            _ if line.starts_with("priority: ") => {
+                out.push_str(&format!("{line}  # by hand\n"));
+                i += 1;
+            }
+            _ => {
+                out.push_str(line);
+                out.push('\n');
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Issue 14, edits are patches: a random edit of a random record, applied
+    /// to its hand-written text, reads back as the edited record and keeps
+    /// the header and the comments of the lines it did not change.
+    #[test]
+    fn patched_records_read_back_as_the_edit(a in record(), c in record(), mask in any::<u32>()) {
+        let b = edited(&a, &c, mask);
+        let text = hand_written(&chg::document::to_yaml(&a, &a.extensions).unwrap());
+        let before = Store::parse_record("x.yaml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        prop_assert_eq!(&before.record, &a, "{}", text);
+        let patched = chg::document::patch(&text, &a, &a.extensions, &b, &b.extensions)
+            .unwrap_or_else(|| panic!("no patch for\n{text}"));
+        let after = Store::parse_record("x.yaml", &patched).unwrap_or_else(|e| panic!("{e}\n{text}\n---\n{patched}"));
+        prop_assert_eq!(&after.record, &b, "{}\n--- patched:\n{}", text, patched);
+        prop_assert!(patched.contains(&format!("\npriority: {}  # by hand\n", b.priority)), "{}", patched);
+        prop_assert!(patched.starts_with("# yaml-language-server: $schema=../schemas/change.schema.json\n# kept by hand\n"));
+    }
+}

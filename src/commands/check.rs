@@ -10,11 +10,12 @@ use crate::context::App;
 use crate::document;
 use crate::error::FileError;
 use crate::finding::{Finding, Severity};
+use crate::rule::Rule;
 use crate::rules;
 use crate::store::Store;
 
 /// Rules whose findings mean a file could not be read at all (exit 2).
-const FATAL_RULES: &[&str] = &["yaml-syntax", "merge-conflict", "symlink"];
+const FATAL_RULES: &[Rule] = &[Rule::YamlSyntax, Rule::MergeConflict, Rule::Symlink];
 
 /// Checks, prints findings, and returns 0, 1 (an error found) or 2 (a file unusable).
 pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
@@ -177,7 +178,7 @@ fn stray(store: &Store, path: &Path) -> Finding {
     Finding::error(
         &store.display(path),
         crate::document::Position::START,
-        "stray-file",
+        Rule::StrayFile,
         "this file is not the policy, a template or a record, so chg does not read it; nothing in it is checked".to_string(),
         format!("a record belongs in {dir}/<year>/CHG-<year>-<NNNN>.yaml and a template in {dir}/templates/; move the file there, or out of {dir}/"),
     )
@@ -272,7 +273,7 @@ fn github(f: &Finding) -> String {
         escape_property(&visible(&f.file)),
         f.line,
         f.column,
-        escape_property(f.rule),
+        escape_property(f.rule.id()),
         escape_data(&message)
     )
 }

@@ -16,6 +16,7 @@ use crate::context::App;
 use crate::git::{Commit, ObjectId};
 use crate::policy::{Policy, Span};
 use crate::record::{Approval, Record, Status};
+use crate::rule::Rule;
 use crate::rules::deploy::{self, Evidence, Reason};
 use crate::rules::history::{self as history_rules, Step};
 use crate::store::Store;
@@ -210,7 +211,7 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
             }
             for f in history_rules::check_step(&step, policy, check) {
                 match f.rule {
-                    "approval-not-by-approver" => {
+                    Rule::ApprovalNotByApprover => {
                         let index = f
                             .key
                             .strip_prefix("approvals[")
@@ -220,7 +221,7 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
                             void.push((a.clone(), f.message));
                         }
                     }
-                    "approval-removed" => evidence.problems.push(f.message),
+                    Rule::ApprovalRemoved => evidence.problems.push(f.message),
                     _ => {}
                 }
             }

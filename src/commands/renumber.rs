@@ -17,7 +17,7 @@ pub fn run(args: &RenumberArgs, app: &App) -> Result<u8> {
     } else {
         Some(store.repo().actor()?)
     };
-    let (record, new_path) = store.create_record(year, loaded.record)?;
+    let (record, new_path) = store.renumber_record(year, loaded.record, &old_path)?;
     std::fs::remove_file(&old_path).with_context(|| {
         format!(
             "wrote {} but cannot remove {}; remove it yourself",

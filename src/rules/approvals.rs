@@ -8,6 +8,7 @@ use crate::finding::Finding;
 use crate::lifecycle;
 use crate::policy::Policy;
 use crate::record::{Classification, Decision, Method, Record, Status};
+use crate::rule::Rule;
 use crate::store::Loaded;
 
 /// Whether a record's approvals satisfy its class.
@@ -82,7 +83,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
             findings.push(Finding::error(
                 file,
                 at(),
-                "approver-not-authorized",
+                Rule::ApproverNotAuthorized,
                 format!(
                     "{} is not listed for the role `{}` in the policy",
                     approval.approver, approval.role
@@ -101,7 +102,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
             findings.push(Finding::error(
                 file,
                 at(),
-                "self-approval",
+                Rule::SelfApproval,
                 format!("{} approves their own change", approval.approver),
                 "another person holding the role must approve it",
             ));
@@ -129,7 +130,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                 } else {
                     pos.of("approvals")
                 },
-                "approval-missing",
+                Rule::ApprovalMissing,
                 format!(
                     "status `{}` needs the approvals of a {} change ({}); it lacks {}",
                     record.status,
@@ -156,7 +157,7 @@ fn stale(loaded: &Loaded, findings: &mut Vec<Finding>) {
         findings.push(Finding::error(
             &loaded.file,
             loaded.positions.of(&format!("approvals[{i}].scope")),
-            "approval-stale",
+            Rule::ApprovalStale,
             format!(
                 "stale approval, needs approving again: {} approved it as {} on {}, but the record has been edited since (its approved scope is no longer {})",
                 a.approver,

@@ -4,6 +4,7 @@
 use super::Context;
 use crate::finding::Finding;
 use crate::record::{Classification, Criterion};
+use crate::rule::Rule;
 use crate::store::Loaded;
 
 /// The lowest CVSS score that justifies an emergency for a vulnerability.
@@ -31,7 +32,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                 findings.push(Finding::error(
                     file,
                     pos.of("classification"),
-                    "risk-classification",
+                    Rule::RiskClassification,
                     format!(
                         "classified `{class}`, but impact {} and likelihood {} need at least `{least}`",
                         record.risk.impact, record.risk.likelihood
@@ -46,14 +47,14 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
             None => findings.push(Finding::error(
                 file,
                 pos.of("classification"),
-                "template-missing",
+                Rule::TemplateMissing,
                 "a standard change names no catalogue template",
                 catalogue_hint(ctx),
             )),
             Some(name) if !ctx.templates.contains_key(name) => findings.push(Finding::error(
                 file,
                 pos.of("template"),
-                "template-missing",
+                Rule::TemplateMissing,
                 format!("template `{name}` is not in changes/templates/"),
                 catalogue_hint(ctx),
             )),
@@ -67,7 +68,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
             findings.push(Finding::error(
                 file,
                 pos.of("emergency.criteria"),
-                "emergency-criteria-missing",
+                Rule::EmergencyCriteriaMissing,
                 "an emergency change names no emergency criterion",
                 format!(
                     "add `emergency: {{criteria: [...]}}` with one of: {}; or classify it as normal",
@@ -81,14 +82,14 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                 None => findings.push(Finding::error(
                     file,
                     pos.of("emergency.criteria"),
-                    "cvss-below-threshold",
+                    Rule::CvssBelowThreshold,
                     "`critical-vulnerability` needs the vulnerability's CVSS score",
                     "add `cvss:` (at least 9.0) under `emergency`",
                 )),
                 Some(score) if score < CVSS_THRESHOLD => findings.push(Finding::error(
                     file,
                     pos.of("emergency.cvss"),
-                    "cvss-below-threshold",
+                    Rule::CvssBelowThreshold,
                     format!("CVSS {score} is below {CVSS_THRESHOLD}, the threshold for an emergency"),
                     "patch it as a normal change, or name another emergency criterion that applies",
                 )),

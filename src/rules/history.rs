@@ -10,6 +10,7 @@ use crate::lifecycle;
 use crate::lifecycle::BACKDATE_HOURS;
 use crate::policy::Policy;
 use crate::record::{Approval, Record, Role, RollbackEntry, Status};
+use crate::rule::Rule;
 
 /// One record file as one commit changed it.
 pub struct Step<'a> {
@@ -27,7 +28,7 @@ pub struct HistoryFinding {
     /// The dotted key the finding points at in HEAD's version of the file.
     pub key: String,
     pub severity: Severity,
-    pub rule: &'static str,
+    pub rule: Rule,
     pub message: String,
     pub hint: String,
     pub commit: String,
@@ -45,7 +46,7 @@ pub fn check_step(step: &Step, policy: &Policy, signed: Option<SignatureCheck>) 
             out.push(finding(
                 step,
                 "id",
-                "record-deleted",
+                Rule::RecordDeleted,
                 format!("{} deleted {} (status `{}`)", who(step), old.id, old.status),
                 "records are audit evidence: restore the file; cancel a change with `chg cancel` instead of deleting it"
                     .into(),
@@ -145,7 +146,7 @@ fn implausible_times(step: &Step, new: &Record, out: &mut Vec<HistoryFinding>) {
             out.push(finding(
                 step,
                 &key,
-                "implausible-time",
+                Rule::ImplausibleTime,
                 format!("{} writes `{field}: {}`, which {problem}", who(step), stamp(time)),
                 format!(
                     "record a time when it is written, or within {BACKDATE_HOURS} h after (`--at`); correct a wrong time with the real one, committed at its real time"
@@ -181,7 +182,7 @@ pub fn check_chronology(commit: &Commit, parent: &Commit, path: &str) -> Option<
         path: path.to_string(),
         key: String::new(),
         severity: Severity::Error,
-        rule: "implausible-time",
+        rule: Rule::ImplausibleTime,
         message: format!(
             "commit {} by {} is dated {}, before its parent {} ({}): its clock was set back",
             short(commit),
@@ -212,7 +213,7 @@ fn transition(step: &Step, new: &Record, reset: bool, out: &mut Vec<HistoryFindi
     out.push(finding(
         step,
         "status",
-        "illegal-transition",
+        Rule::IllegalTransition,
         format!(
             "{} moved {} from `{from}` to `{}`, which the lifecycle forbids",
             who(step),
@@ -249,7 +250,7 @@ fn approvals_added(
             out.push(finding(
                 step,
                 &key,
-                "approval-not-by-approver",
+                Rule::ApprovalNotByApprover,
                 format!(
                     "an approval by {} was added in a commit authored by {} and committed by {}",
                     approval.approver, step.commit.author, step.commit.committer
@@ -267,7 +268,7 @@ fn approvals_added(
                 out.push(finding(
                     step,
                     &key,
-                    "approval-not-by-approver",
+                    Rule::ApprovalNotByApprover,
                     format!(
                         "the approval by {} is in a commit without a valid signature by their key",
                         approval.approver
@@ -289,7 +290,7 @@ fn appended_only(step: &Step, old: &Record, new: &Record, out: &mut Vec<HistoryF
             out.push(finding(
                 step,
                 "approvals",
-                "approval-removed",
+                Rule::ApprovalRemoved,
                 format!(
                     "{} removed or rewrote the {} approval by {} of {}",
                     who(step),
@@ -307,7 +308,7 @@ fn appended_only(step: &Step, old: &Record, new: &Record, out: &mut Vec<HistoryF
             out.push(finding(
                 step,
                 &format!("rollbacks[{i}]"),
-                "approval-removed",
+                Rule::ApprovalRemoved,
                 format!(
                     "{} removed or rewrote rollback entry {} of {}",
                     who(step),
@@ -336,7 +337,7 @@ fn appended_only(step: &Step, old: &Record, new: &Record, out: &mut Vec<HistoryF
             out.push(finding(
                 step,
                 "implementation",
-                "approval-removed",
+                Rule::ApprovalRemoved,
                 format!(
                     "{} removed or rewrote the implementation facts of {}",
                     who(step),
@@ -351,7 +352,7 @@ fn appended_only(step: &Step, old: &Record, new: &Record, out: &mut Vec<HistoryF
         out.push(finding(
             step,
             "cancellation",
-            "approval-removed",
+            Rule::ApprovalRemoved,
             format!("{} removed or rewrote the cancellation of {}", who(step), old.id),
             "a cancellation is final: restore it, and file a new change for new work".into(),
         ));
@@ -366,7 +367,7 @@ fn appended_only(step: &Step, old: &Record, new: &Record, out: &mut Vec<HistoryF
             out.push(finding(
                 step,
                 "review",
-                "approval-removed",
+                Rule::ApprovalRemoved,
                 format!("{} removed or rewrote the review of {}", who(step), old.id),
                 "a completed review is append-only: restore it, and add what is new as lessons learned".into(),
             ));
@@ -409,7 +410,7 @@ fn scope_after_approval(step: &Step, old: &Record, new: &Record, out: &mut Vec<H
     out.push(finding(
         step,
         first,
-        "edited-after-approval",
+        Rule::EditedAfterApproval,
         format!("{} changed {} of {} {when}", who(step), fields.join(", "), old.id),
         "revert the edit, or send the change back for approval: set `status: submitted` (keep the old approvals) and ask the approvers again"
             .into(),
@@ -434,7 +435,7 @@ pub fn self_approval(step: &Step, new: &Record, requesters: &[String]) -> Vec<Hi
             out.push(finding(
                 step,
                 &format!("approvals[{i}]"),
-                "self-approval",
+                Rule::SelfApproval,
                 format!(
                     "{} approves {}, which {email} filed or was named to request (now `requested_by: {}`)",
                     approval.approver, new.id, new.requested_by
@@ -476,7 +477,7 @@ pub fn check_policy_edit(
         path: path.to_string(),
         key: String::new(),
         severity: Severity::Error,
-        rule: "policy-edit-unauthorized",
+        rule: Rule::PolicyEditUnauthorized,
         message: format!(
             "commit {} changed {path}, but {problem}: only the change manager and CAB may edit the policy and templates, in their own (signed, where required) commits",
             short(commit)
@@ -506,7 +507,7 @@ pub fn check_first_policy(commit: &Commit, path: &str, written: Option<&Policy>)
         path: path.to_string(),
         key: String::new(),
         severity: Severity::Error,
-        rule: "policy-edit-unauthorized",
+        rule: Rule::PolicyEditUnauthorized,
         message: format!(
             "commit {} (author {}, committer {}) sets up the store's first policy, but a first policy is authorised only when its author and committer are change managers it names{}",
             short(commit),
@@ -527,7 +528,7 @@ fn short(commit: &Commit) -> String {
     commit.short()
 }
 
-fn finding(step: &Step, key: &str, rule: &'static str, message: String, hint: String) -> HistoryFinding {
+fn finding(step: &Step, key: &str, rule: Rule, message: String, hint: String) -> HistoryFinding {
     HistoryFinding {
         path: step.path.to_string(),
         key: key.to_string(),

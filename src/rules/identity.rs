@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::document::{Position, Positions};
 use crate::finding::Finding;
 use crate::policy::Policy;
+use crate::rule::Rule;
 use crate::store::Loaded;
 
 /// Checks that the id matches the file name and its year folder.
@@ -28,7 +29,7 @@ pub fn check_record(loaded: &Loaded) -> Vec<Finding> {
         None => findings.push(Finding::error(
             &loaded.file,
             at(),
-            "id-mismatch",
+            Rule::IdMismatch,
             format!("`{}` is not a change id", record.id),
             format!("ids look like `CHG-2026-0042`; this file's name says `{stem}`"),
         )),
@@ -37,7 +38,7 @@ pub fn check_record(loaded: &Loaded) -> Vec<Finding> {
                 findings.push(Finding::error(
                     &loaded.file,
                     at(),
-                    "id-mismatch",
+                    Rule::IdMismatch,
                     format!("id `{}` does not match the file name `{stem}.yaml`", record.id),
                     format!("set `id: {stem}`, or rename the file to `{}.yaml`", record.id),
                 ));
@@ -45,7 +46,7 @@ pub fn check_record(loaded: &Loaded) -> Vec<Finding> {
                 findings.push(Finding::error(
                     &loaded.file,
                     at(),
-                    "id-mismatch",
+                    Rule::IdMismatch,
                     format!("`{}` is in the folder `{folder}`, not `{year}`", record.id),
                     format!("move the file to `changes/{year}/`"),
                 ));
@@ -94,7 +95,7 @@ fn lookalike(file: &str, at: Position, email: &str, chars: &str) -> Finding {
     Finding::warning(
         file,
         at,
-        "lookalike-email",
+        Rule::LookalikeEmail,
         format!("`{email}` mixes scripts ({chars}): it may look like someone else's email but is not"),
         "write the email in plain ASCII as git records it; if it really is spelt so, check who owns it",
     )
@@ -114,7 +115,7 @@ pub fn check_store(records: &[Loaded]) -> Vec<Finding> {
             findings.push(Finding::error(
                 &loaded.file,
                 loaded.positions.of("id"),
-                "duplicate-id",
+                Rule::DuplicateId,
                 format!("id `{id}` is also used by {}", others.join(", ")),
                 format!("give one of them a new id with `chg renumber {id}`"),
             ));

@@ -38,57 +38,6 @@ pub struct Context<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// Every rule name `chg check` knows, for documentation and tests.
-pub const RULES: &[&str] = &[
-    "yaml-syntax",
-    "schema",
-    "merge-conflict",
-    "id-mismatch",
-    "duplicate-id",
-    "risk-classification",
-    "rollback-plan-missing",
-    "testing-incomplete",
-    "approval-missing",
-    "approval-stale",
-    "approver-not-authorized",
-    "self-approval",
-    "lookalike-email",
-    "template-missing",
-    "template-mismatch",
-    "emergency-criteria-missing",
-    "cvss-below-threshold",
-    "outcome-incomplete",
-    "rollback-record-incomplete",
-    "illegal-transition",
-    "approval-not-by-approver",
-    "edited-after-approval",
-    "approval-removed",
-    "policy-edit-unauthorized",
-    "record-deleted",
-    "symlink",
-    "outside-window",
-    "freeze-conflict",
-    "schedule-conflict",
-    "approver-unavailable",
-    "illegal-status",
-    "emergency-documentation-overdue",
-    "emergency-approval-overdue",
-    "emergency-review-overdue",
-    "cab-review-missing",
-    "rto-exceeded",
-    "post-rollback-actions-missing",
-    "rollback-test-stale",
-];
-
-/// Rules that judge deadlines; `chg submit` does not refuse for them, since
-/// documenting late must still be possible.
-pub const DEADLINE_RULES: &[&str] = &[
-    "emergency-documentation-overdue",
-    "emergency-approval-overdue",
-    "emergency-review-overdue",
-    "cab-review-missing",
-];
-
 /// Runs every rule over the records and returns the findings, in file order.
 pub fn check(records: &[Loaded], ctx: &Context) -> Vec<Finding> {
     let mut findings = identity::check_store(records);
@@ -100,7 +49,7 @@ pub fn check(records: &[Loaded], ctx: &Context) -> Vec<Finding> {
             .flatten(),
     );
     findings.extend(calendar::check(records, ctx));
-    findings.sort_by(|a, b| (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule)));
+    findings.sort_by(|a, b| (&a.file, a.line, a.column, a.rule.id()).cmp(&(&b.file, b.line, b.column, b.rule.id())));
     findings
 }
 

@@ -4,6 +4,7 @@
 use super::Context;
 use crate::finding::Finding;
 use crate::record::{Outcome, Status};
+use crate::rule::Rule;
 use crate::store::Loaded;
 
 /// Checks the implementation and rollback records of an ended change.
@@ -25,7 +26,7 @@ pub fn check(loaded: &Loaded, _ctx: &Context) -> Vec<Finding> {
         findings.push(Finding::error(
             file,
             pos.of("implementation"),
-            "outcome-incomplete",
+            Rule::OutcomeIncomplete,
             "a closed change does not say how its implementation ended",
             "set `implementation.outcome` to successful, failed or rolled-back",
         ));
@@ -49,7 +50,7 @@ pub fn check(loaded: &Loaded, _ctx: &Context) -> Vec<Finding> {
         findings.push(Finding::error(
             file,
             pos.of("implementation"),
-            "outcome-incomplete",
+            Rule::OutcomeIncomplete,
             format!(
                 "a {} change lacks implementation.{}",
                 record.status,
@@ -64,7 +65,7 @@ pub fn check(loaded: &Loaded, _ctx: &Context) -> Vec<Finding> {
         findings.push(Finding::error(
             file,
             pos.of("implementation.outcome"),
-            "outcome-incomplete",
+            Rule::OutcomeIncomplete,
             format!(
                 "status `{}` does not fit outcome `{}`",
                 record.status,
@@ -78,7 +79,7 @@ pub fn check(loaded: &Loaded, _ctx: &Context) -> Vec<Finding> {
             None => findings.push(Finding::error(
                 file,
                 pos.of("status"),
-                "rollback-record-incomplete",
+                Rule::RollbackRecordIncomplete,
                 "a rolled-back change has no rollback entry",
                 format!("record it with `chg rollback {}`", record.id),
             )),
@@ -101,7 +102,7 @@ pub fn check(loaded: &Loaded, _ctx: &Context) -> Vec<Finding> {
                     findings.push(Finding::error(
                         file,
                         pos.of(&format!("rollbacks[{i}]")),
-                        "rollback-record-incomplete",
+                        Rule::RollbackRecordIncomplete,
                         format!("the rollback entry lacks {}", lacks.join(", ")),
                         "add them: every rollback needs its trigger, reason, times and validation results",
                     ));

@@ -4,6 +4,7 @@ use super::Context;
 use crate::finding::Finding;
 use crate::lifecycle;
 use crate::record::{Classification, Status, TestState};
+use crate::rule::Rule;
 use crate::store::Loaded;
 
 /// Checks the rollback plan and the testing the class requires.
@@ -28,7 +29,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
             findings.push(Finding::error(
                 file,
                 pos.of("rollback"),
-                "rollback-plan-missing",
+                Rule::RollbackPlanMissing,
                 format!("a {} change past draft needs {missing}", record.classification),
                 "add `rollback: {plan: ..., kind: simple|complex|full-restore}`",
             ));
@@ -58,9 +59,9 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
             let hint = format!("run it and set `{path}: passed` (`chg new --test {kind}=passed` when creating)");
             // A submitted change is only warned: approval is where it is refused.
             findings.push(if record.status == Status::Submitted {
-                Finding::warning(file, pos.of(&path), "testing-incomplete", message, hint)
+                Finding::warning(file, pos.of(&path), Rule::TestingIncomplete, message, hint)
             } else {
-                Finding::error(file, pos.of(&path), "testing-incomplete", message, hint)
+                Finding::error(file, pos.of(&path), Rule::TestingIncomplete, message, hint)
             });
         }
     }

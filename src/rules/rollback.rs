@@ -8,6 +8,7 @@ use super::Context;
 use crate::finding::Finding;
 use crate::policy::RtoCheck;
 use crate::record::{RollbackKind, Status};
+use crate::rule::Rule;
 use crate::store::Loaded;
 
 /// How old a rollback test may be: a quarter.
@@ -24,7 +25,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
             findings.push(Finding::warning(
                 file,
                 pos.of(&format!("rollbacks[{i}].restored_at")),
-                "rto-exceeded",
+                Rule::RtoExceeded,
                 format!(
                     "the rollback took {} min, {} the {} RTO of a {} rollback",
                     check.minutes(),
@@ -52,7 +53,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                 findings.push(Finding::warning(
                     file,
                     pos.of(&format!("rollbacks[{i}]")),
-                    "post-rollback-actions-missing",
+                    Rule::PostRollbackActionsMissing,
                     format!(
                         "{} after the rollback, it still lacks: {}",
                         ctx.policy.emergency_deadlines.post_review.text(),
@@ -85,7 +86,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                 findings.push(Finding::warning(
                     file,
                     pos.of("rollback"),
-                    "rollback-test-stale",
+                    Rule::RollbackTestStale,
                     message,
                     "test the rollback procedure (at least once a quarter) and set `rollback.last_tested`",
                 ));

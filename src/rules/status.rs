@@ -6,6 +6,7 @@ use super::{approval_status, Context};
 use crate::finding::Finding;
 use crate::lifecycle;
 use crate::record::{Classification, Decision, Status};
+use crate::rule::Rule;
 use crate::store::Loaded;
 
 /// Checks that the status is reachable from the record's content.
@@ -72,6 +73,6 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     let at = loaded.positions.of("status");
     problems
         .into_iter()
-        .map(|(message, hint)| Finding::error(&loaded.file, at, "illegal-status", message, hint))
+        .map(|(message, hint)| Finding::error(&loaded.file, at, Rule::IllegalStatus, message, hint))
         .collect()
 }

@@ -5,6 +5,7 @@
 use super::Context;
 use crate::finding::Finding;
 use crate::record::{Classification, Record};
+use crate::rule::Rule;
 use crate::store::Loaded;
 use crate::template::Template;
 
@@ -28,7 +29,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
             Finding::error(
                 &loaded.file,
                 loaded.positions.of(field),
-                "template-mismatch",
+                Rule::TemplateMismatch,
                 format!("`{field}` {problem} of template `{name}`"),
                 format!("restore `{field}` as the template has it, or file it as a normal change (`classification: normal`, no `template:`)"),
             )

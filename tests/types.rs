@@ -1,0 +1,66 @@
+//! Rules and metrics are types: every rule id a check prints is a `Rule`
+//! variant, and every `Rule` is documented.
+
+use chg::rule::Rule;
+
+use crate::support::*;
+
+/// The rule ids of `chg check --format json` over a store.
+fn rules_found(repo: &Repo) -> Vec<String> {
+    let run = repo.chg(&["check", "--format", "json"]);
+    let findings: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    let mut rules: Vec<String> = findings
+        .as_array()
+        .expect("an array of findings")
+        .iter()
+        .map(|f| f["rule"].as_str().expect("a rule id").to_string())
+        .collect();
+    rules.sort();
+    rules.dedup();
+    rules
+}
+
+#[test]
+fn every_rule_id_a_check_prints_is_a_rule_variant() {
+    // The report fixture holds emergencies, rollbacks and late deadlines;
+    // a few broken files add the rules that judge files.
+    let repo = crate::golden::fixture();
+    repo.write("changes/notes.yaml", "a: 1\n");
+    repo.write("changes/2026/CHG-2026-0990.yaml", "id: [\n");
+    repo.write(
+        "changes/2026/CHG-2026-0991.yaml",
+        "<<<<<<< ours\nid: CHG-2026-0991\n=======\nid: CHG-2026-0992\n>>>>>>> theirs\n",
+    );
+    repo.write(
+        "changes/2026/CHG-2026-0993.yaml",
+        &normal_record("CHG-2026-0994", "draft"),
+    );
+    let rules = rules_found(&repo);
+    assert!(rules.len() >= 6, "too few rules fired to judge: {rules:?}");
+    let unknown: Vec<&String> = rules.iter().filter(|r| Rule::from_id(r).is_none()).collect();
+    assert!(
+        unknown.is_empty(),
+        "rule ids that are not `Rule` variants: {unknown:?} (of {rules:?})"
+    );
+}
+
+#[test]
+fn every_rule_is_documented_in_a_table_of_docs() {
+    let mut docs = String::new();
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/docs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            docs.push_str(&std::fs::read_to_string(&path).unwrap());
+        }
+    }
+    let missing: Vec<&str> = Rule::ALL
+        .iter()
+        .map(|r| r.id())
+        .filter(|id| !docs.lines().any(|l| l.starts_with(&format!("| `{id}` |"))))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules with no row `| `id` |` in a table of docs/: {missing:?}"
+    );
+}
