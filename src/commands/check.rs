@@ -63,7 +63,7 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
             .filter(|f| !links.iter().any(|l| l.file == f.file)),
     );
     for link in &links {
-        if !findings.iter().any(|f| f.rule == "symlink" && f.file == link.file) {
+        if !findings.iter().any(|f| f.rule == Rule::Symlink && f.file == link.file) {
             findings.push(from_file_error(link));
         }
     }
