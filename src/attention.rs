@@ -236,10 +236,14 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
             if !owed.is_empty() {
                 let words: Vec<&str> = owed.iter().map(|(w, _)| *w).collect();
                 let flags: Vec<&str> = owed.iter().map(|(_, f)| *f).collect();
+                let words = match words.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+                    _ => words.join(""),
+                };
                 add(
                     format!(
                         "rolled back without {} (`chg review {} {}`)",
-                        words.join(", "),
+                        words,
                         r.id,
                         flags.join(" ")
                     ),
