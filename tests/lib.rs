@@ -19,6 +19,7 @@ mod firstday;
 mod formats;
 mod gate;
 mod golden;
+mod attention;
 mod hardening;
 mod hygiene;
 mod injection;
