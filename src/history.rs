@@ -673,6 +673,14 @@ pub struct LogEntry {
     pub action: &'static str,
     pub merge: bool,
     pub changes: Vec<crate::field_diff::FieldChange>,
+    /// The record's blob before this commit, as the walk judged it: a
+    /// merge's against its first parent (or what a clean merge gives), a
+    /// renumber's at the old path. The gate judges each step from these.
+    #[serde(skip)]
+    pub old: Option<ObjectId>,
+    /// The record's blob as this commit left it.
+    #[serde(skip)]
+    pub new: Option<ObjectId>,
 }
 
 /// The audit trail of the record `id` (at `path` at the tip): every commit
@@ -792,6 +800,8 @@ pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Resul
             action,
             merge: meta.is_merge(),
             changes,
+            old: old_blob,
+            new: raw.change.new,
         });
     }
     Ok((entries, stats.incomplete))

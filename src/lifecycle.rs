@@ -38,6 +38,25 @@ pub fn allows(from: Status, to: Status, class: Classification) -> bool {
     from == to || next_states(from, class).contains(&to)
 }
 
+/// Returns true when `to` can follow `from` by legal moves, one or several:
+/// a skipped step goes forward, a move back or out of a final status does not.
+pub fn reachable(from: Status, to: Status, class: Classification) -> bool {
+    let mut seen = vec![from];
+    let mut next = 0;
+    while let Some(&at) = seen.get(next) {
+        if at == to {
+            return true;
+        }
+        for s in next_states(at, class) {
+            if !seen.contains(&s) {
+                seen.push(s);
+            }
+        }
+        next += 1;
+    }
+    false
+}
+
 /// Returns true for statuses that a change reaches only after its approvals.
 pub fn needs_approval(status: Status) -> bool {
     use Status::*;
@@ -235,6 +254,13 @@ mod tests {
     fn draft_cannot_jump_to_completed() {
         assert!(!allows(Status::Draft, Status::Completed, Classification::Normal));
         assert!(allows(Status::Draft, Status::Submitted, Classification::Normal));
+    }
+
+    #[test]
+    fn a_skip_forward_is_reachable_a_way_back_is_not() {
+        assert!(reachable(Status::Submitted, Status::Scheduled, Classification::Normal));
+        assert!(!reachable(Status::Rejected, Status::Submitted, Classification::Normal));
+        assert!(!reachable(Status::Completed, Status::Scheduled, Classification::Normal));
     }
 
     #[test]

@@ -317,8 +317,10 @@ fn gate_refuses_an_unsigned_approval_where_signing_is_required() {
     repo.git(&["config", "gpg.format", "ssh"]);
     repo.write(FILE, &format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")));
     repo.git_as(SAM, &["add", "-A"]);
-    repo.git_as(
+    // Dated when the approval was given: the gate also judges its time.
+    repo.git_at(
         SAM,
+        "2026-11-17T10:05:00Z",
         &[
             "-c",
             &format!("user.signingkey={}", sam_key.display()),

@@ -18,6 +18,7 @@ mod files;
 mod firstday;
 mod formats;
 mod gate;
+mod gate_history;
 mod golden;
 mod attention;
 mod hardening;

@@ -15,9 +15,8 @@ use crate::cli::{Format, GateArgs};
 use crate::context::App;
 use crate::git::{Commit, ObjectId};
 use crate::policy::{Policy, Span};
-use crate::record::{Approval, Record, Status};
-use crate::rule::Rule;
-use crate::rules::deploy::{self, Evidence, Reason};
+use crate::record::{Record, Status};
+use crate::rules::deploy::{self, Evidence, HistoryEvidence, Reason};
 use crate::rules::history::{self as history_rules, Step};
 use crate::store::Store;
 
@@ -140,11 +139,15 @@ fn decide_and_start(args: &GateArgs, app: &App, format: Format) -> Result<Verdic
     Ok(verdict)
 }
 
-/// Finds the approvals that do not count by the history: added in a commit
-/// not made (or signed, where the policy requires it) by the approver, or
-/// never committed; and the edits made after approval.
+/// Finds what the history says against the record: approvals added in a
+/// commit not made (or signed, where the policy requires it) by the
+/// approver, or never committed; evidence removed; edits after approval;
+/// times their commits contradict. Each version is judged by the history
+/// rules against the one the engine's walk pairs it with (a merge: its
+/// first parent's, as `chg check --base` judges it), so a merge that
+/// restores an old version is the merger's edit.
 fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence> {
-    let mut evidence = Evidence::default();
+    let mut history = HistoryEvidence::default();
     let repo = store.repo();
     let (year, _) = crate::id::validate(&record.id).map_err(|m| anyhow!("{m}"))?;
     let prefix = store.prefix();
@@ -153,9 +156,7 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
         Some(head) => {
             let (entries, incomplete) = crate::history::record_log(repo, &prefix, head, &path)?;
             if let Some(why) = incomplete {
-                evidence.problems.push(format!(
-                    "the history is incomplete ({why}), so the approvals cannot be verified; fetch the whole history"
-                ));
+                history.incomplete(&why);
             }
             entries
         }
@@ -164,87 +165,42 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
     let signatures = crate::gate::Signatures::new(repo, policy)?;
     let verify = |commit: &Commit, email: &str| signatures.verify(commit, email);
     let check: Option<history_rules::SignatureCheck> = signatures.required().then_some(&verify);
-    // Each approval entry as first committed, and what the rules said of that commit.
-    let mut seen: Vec<Approval> = Vec::new();
-    let mut void: Vec<(Approval, String)> = Vec::new();
-    let mut prev: Option<Record> = None;
-    let unbound = record.approvals.iter().all(|a| a.scope.is_none());
+    let parse = |blob: Option<ObjectId>, path: &str| -> Result<Option<Record>> {
+        let Some(blob) = blob else { return Ok(None) };
+        // A version that does not parse is the work-tree check's finding.
+        Ok(Store::parse_record(path, &repo.blob_text(blob)?).ok().map(|l| l.record))
+    };
+    // The last version that parsed, for a step whose older side does not.
+    let mut last: Option<Record> = None;
     for entry in &entries {
         let id = ObjectId::parse(&entry.commit).ok_or_else(|| anyhow!("`{}` is not a commit id", entry.commit))?;
-        let new = if entry.action == "deleted" {
-            None
-        } else {
-            repo.blob_id_at(id, &entry.path)?
-                .map(|blob| repo.blob_text(blob))
-                .transpose()?
-                .and_then(|text| Store::parse_record(&entry.path, &text).ok())
-                .map(|l| l.record)
+        let new = parse(entry.new, &entry.path)?;
+        if entry.new.is_some() && new.is_none() {
+            continue;
+        }
+        let old = match (entry.old, parse(entry.old, &entry.path)?) {
+            (Some(_), None) => last.clone(),
+            (_, old) => old,
         };
-        // A merge combines what its branches did; the branch commits are judged.
-        if !entry.merge {
-            let meta = repo.commit_info(id)?;
-            let step = Step {
-                commit: &meta,
-                path: &entry.path,
-                old: prev.as_ref(),
-                new: new.as_ref(),
-            };
-            let reset = prev.as_ref().is_some_and(|p| p.granted_approvals().next().is_some())
-                && new.as_ref().is_some_and(|n| n.granted_approvals().next().is_none());
-            if reset {
-                evidence.problems.clear(); // edits before a fresh approval round do not matter
-            }
-            // Approvals bound to a digest are judged from the file alone (rules::deploy);
-            // older entries without one, by whether the history saw the scope change after them.
-            if let (Some(old), Some(new), true) = (&prev, &new, unbound) {
-                if old.granted_approvals().next().is_some()
-                    && crate::lifecycle::needs_approval(old.status)
-                    && old.approved_scope() != new.approved_scope()
-                {
-                    evidence.problems.push(format!(
-                        "commit {} by {} changed {} after it was approved",
-                        &entry.commit[..10],
-                        meta.author,
-                        new.id
-                    ));
-                }
-            }
-            for f in history_rules::check_step(&step, policy, check) {
-                match f.rule {
-                    Rule::ApprovalNotByApprover => {
-                        let index = f
-                            .key
-                            .strip_prefix("approvals[")
-                            .and_then(|k| k.strip_suffix(']'))
-                            .and_then(|k| k.parse::<usize>().ok());
-                        if let Some(a) = index.and_then(|i| new.as_ref().and_then(|n| n.approvals.get(i))) {
-                            void.push((a.clone(), f.message));
-                        }
-                    }
-                    Rule::ApprovalRemoved => evidence.problems.push(f.message),
-                    _ => {}
-                }
-            }
+        let meta = repo.commit_info(id)?;
+        let step = Step {
+            commit: &meta,
+            path: &entry.path,
+            old: old.as_ref(),
+            new: new.as_ref(),
+        };
+        let mut findings = history_rules::check_step(&step, policy, check);
+        if let Some(parent) = meta.parents.first() {
+            findings.extend(history_rules::check_chronology(
+                &meta,
+                &repo.commit_info(*parent)?,
+                &entry.path,
+            ));
         }
-        if let Some(n) = &new {
-            for a in &n.approvals {
-                if !seen.contains(a) {
-                    seen.push(a.clone());
-                }
-            }
-        }
-        if new.is_some() || entry.action == "deleted" {
-            prev = new;
-        }
+        history.add(&step, findings);
+        last = new;
     }
-    for (i, approval) in record.approvals.iter().enumerate() {
-        if let Some((_, why)) = void.iter().find(|(a, _)| a == approval) {
-            evidence.void.insert(i, why.clone());
-        } else if !seen.contains(approval) {
-            evidence.void.insert(i, "it was never committed".into());
-        }
-    }
-    Ok(evidence)
+    Ok(history.finish(record))
 }
 
 fn print(verdict: &Verdict, format: Format, app: &App) -> Result<()> {

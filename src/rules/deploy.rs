@@ -9,17 +9,117 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use super::approvals::approval_status;
+use super::history::{self, HistoryFinding, Step};
 use crate::calendar;
+use crate::lifecycle;
 use crate::policy::Policy;
-use crate::record::{Classification, Record, Status, TestState};
+use crate::record::{Approval, Classification, Record, Status, TestState};
+use crate::rule::Rule;
 
 /// What the history (or the approval's digest) says against individual approvals.
 #[derive(Debug, Clone, Default)]
 pub struct Evidence {
     /// Approval entries (by index) that do not count, and why.
     pub void: BTreeMap<usize, String>,
-    /// Other problems the history found with the record (an edit after approval).
-    pub problems: Vec<String>,
+    /// Other problems the history found with the record, each with its rule
+    /// (`edited-after-approval`, `approval-removed`, `implausible-time`...).
+    pub problems: Vec<(&'static str, String)>,
+}
+
+/// The record's history as the gate weighs it, gathered step by step,
+/// oldest first, from the findings of the history rules (the very rules
+/// `chg check --base` applies to a branch) on each version the engine's
+/// walk pairs with the one before it (for a merge, its first parent's).
+#[derive(Debug, Default)]
+pub struct HistoryEvidence {
+    /// Every approval entry any committed version held.
+    seen: Vec<Approval>,
+    /// Approval entries added in a commit that does not prove them, and why.
+    void: Vec<(Approval, String)>,
+    /// Scope edits after an approval; a new approval round settles them.
+    edits: Vec<String>,
+    /// What nothing later settles: evidence removed or rewritten, a status
+    /// moved back or out of a final one, a time its commit contradicts.
+    problems: Vec<(&'static str, String)>,
+}
+
+impl HistoryEvidence {
+    /// Takes one step and the history rules' findings on it.
+    pub fn add(&mut self, step: &Step, findings: Vec<HistoryFinding>) {
+        if let (Some(old), Some(new)) = (step.old, step.new) {
+            if history::new_round(old, new) {
+                // Sent back for approval with its entries kept: what was
+                // edited before is what the new round approves.
+                self.edits.clear();
+            }
+        }
+        for f in findings {
+            match f.rule {
+                Rule::ApprovalNotByApprover => {
+                    let index = f
+                        .key
+                        .strip_prefix("approvals[")
+                        .and_then(|k| k.strip_suffix(']'))
+                        .and_then(|k| k.parse::<usize>().ok());
+                    if let Some(a) = index.and_then(|i| step.new.and_then(|n| n.approvals.get(i))) {
+                        self.void.push((a.clone(), f.message));
+                    }
+                }
+                Rule::EditedAfterApproval => self.edits.push(f.message),
+                Rule::ApprovalRemoved | Rule::ImplausibleTime | Rule::RecordDeleted | Rule::Symlink => {
+                    self.problems.push((f.rule.id(), f.message))
+                }
+                // A step skipped forward is judged by the approvals the
+                // record holds; a move back, or out of a final status (a
+                // rejection undone), is refused.
+                Rule::IllegalTransition => {
+                    if let (Some(old), Some(new)) = (step.old, step.new) {
+                        if !lifecycle::reachable(old.status, new.status, new.classification) {
+                            self.problems.push((f.rule.id(), f.message));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(n) = step.new {
+            for a in &n.approvals {
+                if !self.seen.contains(a) {
+                    self.seen.push(a.clone());
+                }
+            }
+        }
+    }
+
+    /// Notes that the history could not be read whole.
+    pub fn incomplete(&mut self, why: &str) {
+        self.problems.push((
+            "history-incomplete",
+            format!("the history is incomplete ({why}), so the approvals cannot be verified; fetch the whole history"),
+        ));
+    }
+
+    /// Says what the history means for `record` as it stands.
+    pub fn finish(self, record: &Record) -> Evidence {
+        let mut evidence = Evidence::default();
+        for (i, approval) in record.approvals.iter().enumerate() {
+            if let Some((_, why)) = self.void.iter().find(|(a, _)| a == approval) {
+                evidence.void.insert(i, why.clone());
+            } else if !self.seen.contains(approval) {
+                evidence.void.insert(i, "it was never committed".into());
+            }
+        }
+        evidence.problems = self.problems;
+        // Approvals bound to a digest are judged from the file alone (a stale
+        // one by `approval-stale`); older entries without one, by whether the
+        // history saw the scope change after them.
+        if record.approvals.iter().all(|a| a.scope.is_none()) {
+            evidence
+                .problems
+                .extend(self.edits.into_iter().map(|m| (Rule::EditedAfterApproval.id(), m)));
+        }
+        evidence
+    }
 }
 
 /// One reason the gate refuses.
@@ -88,8 +188,8 @@ fn approvals(record: &Record, policy: &Policy, evidence: &Evidence, out: &mut Ve
             ));
         }
     }
-    for problem in &evidence.problems {
-        out.push(Reason::new("edited-after-approval", problem.clone()));
+    for (rule, problem) in &evidence.problems {
+        out.push(Reason::new(rule, problem.clone()));
     }
     let mut counted = record.clone();
     counted.approvals = record

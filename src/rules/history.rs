@@ -54,7 +54,7 @@ pub fn check_step(step: &Step, policy: &Policy, signed: Option<SignatureCheck>) 
         }
         return out;
     };
-    let reset = step.old.is_some_and(|old| is_reset(old, new));
+    let reset = step.old.is_some_and(|old| new_round(old, new));
     transition(step, new, reset, &mut out);
     implausible_times(step, new, &mut out);
     approvals_added(step, new, policy, signed, &mut out);
@@ -199,7 +199,7 @@ pub fn check_chronology(commit: &Commit, parent: &Commit, path: &str) -> Option<
 /// A new approval round: an approved or scheduled change sent back to
 /// `submitted`, its earlier decisions kept (superseded). Once work has started
 /// there is nothing left to re-approve.
-fn is_reset(old: &Record, new: &Record) -> bool {
+pub fn new_round(old: &Record, new: &Record) -> bool {
     matches!(old.status, Status::Approved | Status::Scheduled) && new.status == Status::Submitted
 }
 
