@@ -146,7 +146,11 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
         }
         let review_done = r.review.as_ref().is_some_and(|v| v.completed_at.is_some());
         if matches!(r.status, Status::Failed | Status::RolledBack) && !review_done {
-            let how = if r.status == Status::Failed { "failed" } else { "rolled back" };
+            let how = if r.status == Status::Failed {
+                "failed"
+            } else {
+                "rolled back"
+            };
             let since = r.rollbacks.last().and_then(|b| b.restored_at).or(r.finished_at());
             add(
                 format!(
@@ -187,7 +191,10 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
             }
             let validation = entry.validation.clone().unwrap_or_default();
             let mut owed = Vec::new();
-            if validation.smoke_tests.is_none() && validation.error_rates.is_none() && validation.customer_access.is_none() {
+            if validation.smoke_tests.is_none()
+                && validation.error_rates.is_none()
+                && validation.customer_access.is_none()
+            {
                 owed.push("verification (smoke tests, error rates, customer access)");
             }
             if validation.monitored_minutes.is_none_or(|m| m == 0) {

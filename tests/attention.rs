@@ -34,18 +34,29 @@ fn sample() -> Repo {
     repo
 }
 
-/// (id, what) of every row of the weekly report's attention list and of `chg status`.
-fn attention(repo: &Repo) -> (Vec<(String, String)>, Vec<(String, String)>) {
-    let rows = |run: Run, key: Option<&str>| -> Vec<(String, String)> {
+/// Rows of an attention list: (id, what).
+type Rows = Vec<(String, String)>;
+
+/// The rows of the weekly report's attention list and of `chg status`.
+fn attention(repo: &Repo) -> (Rows, Rows) {
+    let rows = |run: Run, key: Option<&str>| -> Rows {
         let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
         let list = key.map_or(&value, |k| &value[k]);
         list.as_array()
             .unwrap_or_else(|| panic!("{value}"))
             .iter()
-            .map(|i| (i["id"].as_str().unwrap().to_string(), i["what"].as_str().unwrap().to_string()))
+            .map(|i| {
+                (
+                    i["id"].as_str().unwrap().to_string(),
+                    i["what"].as_str().unwrap().to_string(),
+                )
+            })
             .collect()
     };
-    let weekly = rows(repo.chg(&["report", "weekly", "--format", "json"]).ok(), Some("attention"));
+    let weekly = rows(
+        repo.chg(&["report", "weekly", "--format", "json"]).ok(),
+        Some("attention"),
+    );
     let status = rows(repo.chg(&["status", "--format", "json"]).ok(), None);
     (weekly, status)
 }
@@ -55,7 +66,10 @@ fn listed(rows: &[(String, String)], id: &str, what: &str) {
     assert!(
         rows.iter().any(|(i, w)| i == id && w.contains(what)),
         "{id} `{what}` is not listed:\n{}",
-        rows.iter().map(|(i, w)| format!("{i} {w}")).collect::<Vec<_>>().join("\n")
+        rows.iter()
+            .map(|(i, w)| format!("{i} {w}"))
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 
@@ -65,21 +79,39 @@ fn issue_16_8_the_sample_store_lists_overruns_missed_windows_and_missing_reviews
     let (weekly, status) = attention(&repo);
     for rows in [&weekly, &status] {
         // In progress since 25 Nov 02:06, its window ended 05:00 that day.
-        listed(rows, "CHG-2026-0027", "in progress past its window (ended Wed 25 Nov 05:00)");
+        listed(
+            rows,
+            "CHG-2026-0027",
+            "in progress past its window (ended Wed 25 Nov 05:00)",
+        );
         // Scheduled for 26 Nov 02:00–02:30, never started.
-        listed(rows, "CHG-2026-0043", "window passed without a start (ended Thu 26 Nov 02:30)");
+        listed(
+            rows,
+            "CHG-2026-0043",
+            "window passed without a start (ended Thu 26 Nov 02:30)",
+        );
         listed(rows, "CHG-2026-0031", "failed without a post-implementation review");
-        listed(rows, "CHG-2026-0025", "rolled back without a post-implementation review");
+        listed(
+            rows,
+            "CHG-2026-0025",
+            "rolled back without a post-implementation review",
+        );
         // Its rollback has a root cause and a plan, but no lessons learned.
         listed(rows, "CHG-2026-0025", "rolled back without lessons learned");
     }
     assert_eq!(weekly.len(), status.len(), "the same list: {weekly:?}\n{status:?}");
     // A change whose window is still ahead, or that finished well, is not listed.
     for rows in [&weekly, &status] {
-        assert!(!rows.iter().any(|(i, _)| i == "CHG-2026-0030" || i == "CHG-2026-0037"), "{rows:?}");
+        assert!(
+            !rows.iter().any(|(i, _)| i == "CHG-2026-0030" || i == "CHG-2026-0037"),
+            "{rows:?}"
+        );
     }
     let text = repo.chg(&["status"]).ok().stdout;
-    assert!(text.contains("CHG-2026-0043") && text.contains("window passed without a start"), "{text}");
+    assert!(
+        text.contains("CHG-2026-0043") && text.contains("window passed without a start"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -118,7 +150,15 @@ fn issue_16_8_reviews_verification_preventive_measures_and_rehearsals_are_listed
     for rows in [&weekly, &status] {
         listed(rows, "CHG-2026-0024", "review without lessons learned");
         listed(rows, "CHG-2026-0029", "rollback 1 owes monitoring time");
-        listed(rows, "CHG-2026-0046", "post-emergency review without preventive measures");
-        listed(rows, "CHG-2026-0030", "complex rollback rehearsal overdue (last 2026-05-01)");
+        listed(
+            rows,
+            "CHG-2026-0046",
+            "post-emergency review without preventive measures",
+        );
+        listed(
+            rows,
+            "CHG-2026-0030",
+            "complex rollback rehearsal overdue (last 2026-05-01)",
+        );
     }
 }

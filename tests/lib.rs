@@ -5,6 +5,7 @@
 
 mod support;
 
+mod attention;
 mod calendar;
 mod check;
 mod crash;
@@ -20,7 +21,6 @@ mod formats;
 mod gate;
 mod gate_history;
 mod golden;
-mod attention;
 mod hardening;
 mod hygiene;
 mod injection;
