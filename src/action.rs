@@ -116,6 +116,7 @@ impl Action {
             policy: &self.policy,
             templates: &templates,
             now: self.now,
+            times: &Default::default(),
         };
         let loaded = Loaded {
             file: self.file.clone(),

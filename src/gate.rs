@@ -14,8 +14,17 @@ use crate::rule::Rule;
 use crate::rules::history::{self, HistoryFinding, Step};
 use crate::store::{record_id, Store};
 
+/// Times records state that are implausible against when history received them, by record id.
+pub type Times = std::collections::BTreeMap<String, Vec<history::TimeEvidence>>;
+
 /// Runs the history rules over the commits in `base..HEAD` (from their merge base).
 pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
+    Ok(check_branch_times(store, base_rev)?.0)
+}
+
+/// [`check_branch`], also returning the times the branch's commits wrote
+/// that are implausible against their evidence time, for the deadline rules.
+pub fn check_branch_times(store: &Store, base_rev: &str) -> Result<(Vec<Finding>, Times)> {
     let repo = store.repo();
     let head = repo.resolve("HEAD")?;
     let base_tip = repo.resolve(base_rev)?;
@@ -61,6 +70,7 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
     let check: Option<history::SignatureCheck> = signatures.required().then_some(&verify);
 
     let mut found: Vec<HistoryFinding> = Vec::new();
+    let mut times = Times::new();
     // Findings already located in a commit's version of a file.
     let mut located: Vec<Finding> = Vec::new();
     // Requesters of each record, by path: who filed it and everyone ever named.
@@ -119,6 +129,12 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
                 new: new.as_ref(),
             };
             found.extend(history::check_step(&step, &policy_at_base, check));
+            if let Some(new) = new {
+                let set_aside = history::implausible_against_evidence(&step, new);
+                if !set_aside.is_empty() {
+                    times.entry(new.id.clone()).or_default().extend(set_aside);
+                }
+            }
             let known = requesters.entry(path.clone()).or_default();
             if old.is_none() && new.is_some() {
                 known.push(commit.author.email().to_string());
@@ -138,7 +154,7 @@ pub fn check_branch(store: &Store, base_rev: &str) -> Result<Vec<Finding>> {
     found.extend(duplicates_across_branches(store, base, base_tip, head, &prefix)?);
     let mut out: Vec<Finding> = found.into_iter().map(|f| place(store, f)).collect();
     out.extend(located);
-    Ok(out)
+    Ok((out, times))
 }
 
 /// A branch commit whose policy does not parse: an error at the line and

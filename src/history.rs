@@ -49,6 +49,9 @@ pub struct Snapshot {
     pub own_commit: Vec<String>,
     pub written: bool,
     pub post_review_done: bool,
+    /// The times deadlines and metrics read, by dotted key (as the gate names them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub times: Vec<(String, DateTime<Utc>)>,
     /// The metric fields; `None` when this version does not parse.
     pub change: Option<Change>,
 }
@@ -77,6 +80,7 @@ struct SlimPlan {
 #[derive(Deserialize)]
 struct SlimApproval {
     approver: Option<String>,
+    at: Option<DateTime<Utc>>,
     decision: Option<Decision>,
     method: Option<Method>,
 }
@@ -99,6 +103,7 @@ struct SlimRollback {
 
 #[derive(Deserialize)]
 struct SlimEmergency {
+    documented_at: Option<DateTime<Utc>>,
     post_review: Option<SlimPostReview>,
 }
 
@@ -192,6 +197,31 @@ impl Snapshot {
             .as_ref()
             .and_then(|e| e.post_review.as_ref())
             .is_some_and(|p| p.completed_at.is_some());
+        // The keys are those of `rules::history::written_times`, which the gate reads from whole records.
+        let mut times = Vec::new();
+        let mut time = |key: String, t: Option<DateTime<Utc>>| {
+            if let Some(t) = t {
+                times.push((key, t));
+            }
+        };
+        for (i, a) in slim.approvals.iter().enumerate() {
+            time(format!("approvals[{i}].at"), a.at);
+        }
+        if let Some(i) = &slim.implementation {
+            time("implementation.started_at".into(), i.started_at);
+            time("implementation.finished_at".into(), i.finished_at);
+        }
+        for (i, b) in slim.rollbacks.iter().enumerate() {
+            time(format!("rollbacks[{i}].started_at"), b.started_at);
+            time(format!("rollbacks[{i}].restored_at"), b.restored_at);
+        }
+        if let Some(e) = &slim.emergency {
+            time("emergency.documented_at".into(), e.documented_at);
+            time(
+                "emergency.post_review.completed_at".into(),
+                e.post_review.as_ref().and_then(|p| p.completed_at),
+            );
+        }
         let change = slim.classification.map(|classification| {
             let implementation = slim.implementation.as_ref();
             Change {
@@ -222,6 +252,7 @@ impl Snapshot {
             own_commit,
             written,
             post_review_done,
+            times,
             change,
         }
     }
@@ -250,6 +281,9 @@ pub struct History {
     pub incomplete: Option<String>,
     pub commits: usize,
     pub commits_touching: usize,
+    /// The evidence time of `tip`, to continue the next walk from.
+    #[serde(default)]
+    pub tip_evidence: Option<DateTime<Utc>>,
 }
 
 /// How a history was obtained, for `--explain` and the benchmark.
@@ -284,12 +318,24 @@ impl History {
                 }
             }
         }
-        let from_cache = hide.is_some();
-        let before = start.commits;
+        let mut from_cache = hide.is_some();
+        let mut before = start.commits;
         let mut history = start;
         if hide != Some(tip) {
-            let (walked, stats) = walk_pipelined(repo, tip, hide, history)?;
+            let (mut walked, mut stats) = walk_pipelined(repo, tip, hide, history)?;
+            if stats.off_chain && hide.is_some() {
+                // The cached tip is not on the tip's first parents (a branch
+                // merged into another): facts it holds may count from the
+                // wrong commits, so the history is walked afresh.
+                let fresh = History {
+                    prefix: prefix.to_string(),
+                    ..History::default()
+                };
+                (walked, stats) = walk_pipelined(repo, tip, None, fresh)?;
+                (from_cache, before) = (false, 0);
+            }
             history = walked;
+            history.tip_evidence = stats.tip_evidence;
             history.commits += stats.commits;
             history.commits_touching += stats.commits_touching;
             if stats.incomplete.is_some() {
@@ -331,9 +377,10 @@ impl History {
     /// `texts` holds the text of every changed blob that is not the latest
     /// version this history holds for its path.
     pub fn apply(&mut self, texts: &[(ObjectId, String)], meta: &Commit, changes: &[FileChange]) -> Result<()> {
+        // Facts count from when history received them (`Commit::evidence_time`).
         let stamp = Stamp {
             commit: meta.id,
-            at: meta.time,
+            at: meta.evidence_time,
             by: meta.author.email().to_lowercase(),
         };
         let mut versions = Vec::new();
@@ -402,6 +449,17 @@ impl History {
                     if n.post_review_done && !old.as_ref().is_some_and(|o| o.post_review_done) {
                         earliest(&mut f.post_review, &stamp);
                     }
+                    let had_times = old.as_ref().map(|o| o.times.as_slice()).unwrap_or(&[]);
+                    for (key, stated) in n.times.iter().filter(|t| !had_times.contains(t)) {
+                        if !crate::rules::history::plausible(*stated, meta.evidence_time) {
+                            f.implausible_times.push(crate::rules::history::TimeEvidence {
+                                key: key.clone(),
+                                stated: *stated,
+                                evidence: meta.evidence_time,
+                                commit: meta.id,
+                            });
+                        }
+                    }
                     if let Some(o) = &old {
                         // Sending the change back with the edit starts a new round; it is no edit after approval.
                         let sent_back = matches!(n.status, Some(Status::Submitted | Status::Draft));
@@ -466,6 +524,7 @@ fn walk_pipelined(
     // The latest blob of each path, as the parsing thread will hold it, so
     // that only blobs it has not summarised are read and sent.
     let prefix = history.prefix.clone();
+    let history_seed = history.tip_evidence;
     let mut latest: HashMap<String, ObjectId> = history
         .files
         .iter()
@@ -480,7 +539,8 @@ fn walk_pipelined(
             Ok(history)
         });
         let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
-        let walked = repo.walk_changes(tip, hide, &prefix, &year_dirs(&prefix), &mut |meta, changes| {
+        let seed = hide.and(history_seed);
+        let walked = repo.walk_changes_from(tip, hide, seed, &prefix, &year_dirs(&prefix), &mut |meta, changes| {
             progress.add(1);
             let changes: Vec<FileChange> = changes
                 .iter()
@@ -550,7 +610,9 @@ struct CacheHeader {
 }
 
 // 4: snapshots list the approvers who must commit their own approval.
-const CACHE_VERSION: u32 = 6;
+// 6: facts count from evidence times; snapshots keep the times records state.
+// 7: facts keep the rollbacks and the gravest outcome any version recorded.
+const CACHE_VERSION: u32 = 7;
 
 struct Cache;
 

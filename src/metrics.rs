@@ -145,6 +145,10 @@ pub struct Facts {
     /// The gravest outcome any version recorded (rolled back, then failed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gravest_outcome: Option<Outcome>,
+    /// Times the record states that are implausible against when history
+    /// received them; deadlines and metrics use the evidence time instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implausible_times: Vec<crate::rules::history::TimeEvidence>,
 }
 
 impl Facts {
@@ -351,7 +355,12 @@ pub fn compute(
     period: Period,
     now: DateTime<Utc>,
 ) -> Metrics {
-    let mut counted: Vec<&Change> = changes
+    let mut set_aside: Vec<String> = Vec::new();
+    let judged: Vec<Change> = changes
+        .iter()
+        .map(|c| judge_times(c, facts.get(&c.id), &mut set_aside))
+        .collect();
+    let mut counted: Vec<&Change> = judged
         .iter()
         .filter(|c| c.finished_at.is_some_and(|t| period.contains(t)))
         .collect();
@@ -377,7 +386,7 @@ pub fn compute(
             comparison: None,
             met: None,
             of: total,
-            records: counted.iter().map(|c| c.id.clone()).collect(),
+            records: counted.iter().map(|c| c.id.clone()).chain(set_aside).collect(),
         },
     );
     m.insert(
@@ -505,7 +514,16 @@ pub fn compute(
             };
             let deadline = pick(d);
             let due = deadline.due.format("%Y-%m-%d %H:%M");
-            let done = deadline.done.map(|t| t.format("%Y-%m-%d %H:%M").to_string());
+            let done = deadline.done.map(|t| {
+                let mut text = t.format("%Y-%m-%d %H:%M").to_string();
+                if let Some((stated, _)) = deadline.set_aside {
+                    text.push_str(&format!(
+                        " (when history received it; the record's {} is implausible against that)",
+                        stated.format("%Y-%m-%d %H:%M")
+                    ));
+                }
+                text
+            });
             match (deadline.verdict(now), done) {
                 (Verdict::Met, Some(t)) => {
                     hits += 1;
@@ -650,6 +668,43 @@ pub fn compute(
         Figure::new(mean(&leads), Goal::None, leads.len(), lines),
     );
     Metrics { period, metrics: m }
+}
+
+/// Returns the change with each time it states judged by its evidence: a
+/// time implausible against when history received it counts as that time.
+/// Says so in `notes`, for `--explain`.
+fn judge_times(c: &Change, facts: Option<&Facts>, notes: &mut Vec<String>) -> Change {
+    let Some(times) = facts.map(|f| f.implausible_times.as_slice()).filter(|t| !t.is_empty()) else {
+        return c.clone();
+    };
+    let mut out = c.clone();
+    use crate::rules::history::Counts;
+    let mut judge = |key: String, slot: &mut Option<DateTime<Utc>>, counts: Counts| {
+        if let Some(stated) = *slot {
+            let (t, e) = crate::rules::history::judged_time(times, &key, stated, counts);
+            if let Some(e) = e {
+                notes.push(format!(
+                    "{}: `{key}` states {}, implausible against commit {} received {}: counted at {}",
+                    c.id,
+                    stated.format("%Y-%m-%d %H:%M"),
+                    e.commit.short(),
+                    e.evidence.format("%Y-%m-%d %H:%M"),
+                    t.format("%Y-%m-%d %H:%M")
+                ));
+            }
+            *slot = Some(t);
+        }
+    };
+    // A change counts in the month it finished, or earlier where history says so.
+    judge("implementation.started_at".into(), &mut out.started_at, Counts::From);
+    judge("implementation.finished_at".into(), &mut out.finished_at, Counts::From);
+    for (i, b) in out.rollbacks.iter_mut().enumerate() {
+        judge(format!("rollbacks[{i}].started_at"), &mut b.started_at, Counts::From);
+        // A restore stated long before history received it may be a late
+        // write-up of a real restore: only one dated ahead is set aside.
+        judge(format!("rollbacks[{i}].restored_at"), &mut b.restored_at, Counts::From);
+    }
+    out
 }
 
 /// Formats a number with at most one decimal, without a trailing `.0`.

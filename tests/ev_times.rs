@@ -87,3 +87,187 @@ fn broken_policy_in_a_branch_commit_is_a_located_finding_not_the_defaults() {
         "{findings:?}"
     );
 }
+
+// ---- deadlines and metrics judged by commit times ---------------------------
+
+const EMERGENCY: &str = "CHG-2026-0001";
+
+/// An emergency filed, implemented and documented on 2 November 2026 on
+/// main, with `chg` (its commits carry `CHG_NOW`), then other work on main
+/// on 10 November: the team's store as the attacker finds it.
+fn emergency_implemented_on_main() -> Repo {
+    let mut repo = Repo::initialised();
+    repo.now = Some("2026-11-02T10:00:00Z".into());
+    crate::emergency::new_emergency(
+        &repo,
+        &[
+            "--verbal-approval",
+            "ciso:carol@example.com",
+            "--verbal-approval",
+            "cto:dave@example.com",
+            "--verbal-at",
+            "2026-11-02T09:50:00Z",
+            "--rollback-plan",
+            "redeploy the previous image",
+            "--rollback-kind",
+            "simple",
+        ],
+    )
+    .ok();
+    repo.chg(&["start", EMERGENCY]).ok();
+    repo.now = Some("2026-11-02T11:00:00Z".into());
+    repo.chg(&["complete", EMERGENCY, "--smoke-tests", "passed"]).ok();
+    repo.now = Some("2026-11-02T18:00:00Z".into());
+    repo.chg(&["submit", EMERGENCY]).ok();
+    repo.write("README.md", "# ops\n");
+    repo.commit_all_at(JANE, "2026-11-10T09:00:00Z", "other work on main");
+    repo
+}
+
+fn metrics_explain(repo: &Repo) -> String {
+    repo.chg(&["metrics", "--month", "2026-11", "--explain"]).ok().stdout
+}
+
+fn metrics_json(repo: &Repo) -> serde_json::Value {
+    let run = repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok();
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"))
+}
+
+#[test]
+fn evidence_time_late_emergency_paperwork_back_dated_nine_days_is_late_in_metrics_and_gate() {
+    let mut repo = emergency_implemented_on_main();
+    // On 13 November the CISO, the CTO and the engineer catch up, with
+    // chg's clock and git's set back to the evening of the emergency.
+    repo.git(&["checkout", "-q", "-b", "paperwork"]);
+    let back = "2026-11-02T20:00:00Z";
+    repo.now = Some(back.into());
+    let dates = [("GIT_AUTHOR_DATE", back), ("GIT_COMMITTER_DATE", back)];
+    repo.chg_env(CAROL, &dates, &["approve", EMERGENCY]).ok();
+    repo.chg_env(DAVE, &dates, &["approve", EMERGENCY]).ok();
+    repo.chg_env(
+        JANE,
+        &dates,
+        &[
+            "review",
+            EMERGENCY,
+            "--root-cause",
+            "old library",
+            "--preventive-measures",
+            "scan",
+        ],
+    )
+    .ok();
+    let text = repo.read("changes/2026/CHG-2026-0001.yaml");
+    assert!(
+        text.contains("2026-11-02T20:00:00Z"),
+        "the record states the set-back time: {text}"
+    );
+
+    // The pull-request gate, run by CI on the 13th.
+    repo.now = Some("2026-11-13T12:00:00Z".into());
+    let (status, findings, run) = gate(&repo);
+    assert_eq!(status, 1, "{run:?}");
+    let rule = |name: &str| {
+        findings
+            .iter()
+            .find(|f| f["rule"] == name && f["file"] == "changes/2026/CHG-2026-0001.yaml")
+            .unwrap_or_else(|| panic!("{name} missing: {findings:?}"))
+    };
+    let approval = rule("emergency-approval-overdue");
+    let message = approval["message"].as_str().unwrap();
+    assert!(
+        message.contains("2026-11-10"),
+        "judged by its commit's place in history: {message}"
+    );
+    rule("emergency-review-overdue");
+
+    // Merged into main on the 13th: the metrics see through it too.
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git_at(
+        JANE,
+        "2026-11-13T12:00:00Z",
+        &["merge", "-q", "--no-ff", "-m", "paperwork", "paperwork"],
+    );
+    let json = metrics_json(&repo);
+    let figure = |name: &str| json["metrics"][name]["actual"].as_f64();
+    assert_eq!(figure("emergency_written_approval_in_time"), Some(0.0), "{json}");
+    assert_eq!(figure("emergency_post_review_in_time"), Some(0.0), "{json}");
+    // Documented honestly on the evening of the emergency: in time.
+    assert_eq!(figure("emergency_documented_in_time"), Some(1.0), "{json}");
+    let explain = metrics_explain(&repo);
+    let line = explain
+        .lines()
+        .find(|l| l.contains("CHG-2026-0001: missed, written approval"))
+        .unwrap_or_else(|| panic!("{explain}"));
+    assert!(
+        line.contains("2026-11-02 20:00") && line.contains("implausible"),
+        "--explain says which time was set aside and why: {line}"
+    );
+}
+
+#[test]
+fn evidence_time_an_honest_emergency_back_dated_within_a_day_stays_in_time() {
+    let mut repo = Repo::initialised();
+    // Filed at 14:00 after the night's work: approved on the phone at
+    // 09:40, started 09:45, finished 11:00, all stated with `--at`.
+    repo.now = Some("2026-11-02T14:00:00Z".into());
+    crate::emergency::new_emergency(
+        &repo,
+        &[
+            "--verbal-approval",
+            "ciso:carol@example.com",
+            "--verbal-approval",
+            "cto:dave@example.com",
+            "--verbal-at",
+            "2026-11-02T09:40:00Z",
+            "--rollback-plan",
+            "redeploy the previous image",
+            "--rollback-kind",
+            "simple",
+        ],
+    )
+    .ok();
+    repo.chg(&["start", EMERGENCY, "--at", "2026-11-02T09:45:00Z"]).ok();
+    repo.write("README.md", "# ops\n");
+    repo.commit_all_at(JANE, "2026-11-02T16:00:00Z", "other work on main");
+    // The finish is written up the next morning, 21 hours back.
+    repo.now = Some("2026-11-03T08:00:00Z".into());
+    repo.chg(&[
+        "complete",
+        EMERGENCY,
+        "--smoke-tests",
+        "passed",
+        "--at",
+        "2026-11-02T11:00:00Z",
+    ])
+    .ok();
+    repo.git(&["checkout", "-q", "-b", "paperwork"]);
+    repo.now = Some("2026-11-03T09:00:00Z".into());
+    repo.chg(&["submit", EMERGENCY]).ok();
+    repo.chg_as(CAROL, &["approve", EMERGENCY]).ok();
+    repo.chg_as(DAVE, &["approve", EMERGENCY]).ok();
+    repo.chg(&["review", EMERGENCY, "--root-cause", "x", "--preventive-measures", "y"])
+        .ok();
+    repo.chg(&["review", EMERGENCY, "--cab", "--date", "2026-11-03"]).ok();
+    repo.now = Some("2026-11-03T09:30:00Z".into());
+    let (status, findings, run) = gate(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{run:?}");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git_at(
+        JANE,
+        "2026-11-03T09:30:00Z",
+        &["merge", "-q", "--no-ff", "-m", "paperwork", "paperwork"],
+    );
+    repo.now = Some("2026-12-10T12:00:00Z".into());
+    let json = metrics_json(&repo);
+    for name in [
+        "emergency_documented_in_time",
+        "emergency_written_approval_in_time",
+        "emergency_post_review_in_time",
+    ] {
+        assert_eq!(json["metrics"][name]["actual"].as_f64(), Some(1.0), "{name}: {json}");
+    }
+    // The deadlines run from the stated finish (11:00), not from its commit.
+    let explain = metrics_explain(&repo);
+    assert!(explain.contains("due 2026-11-03 11:00"), "{explain}");
+}

@@ -294,12 +294,15 @@ pub fn fixture() -> Repo {
         approval("cto", DAVE, "written", "2026-07-22T10:00:00Z")
     );
     let e_impl = implementation("2026-07-21T14:00:00Z", "2026-07-21T15:10:00Z", "successful", &[]);
+    // Documented at 09:00 in the commit of 09:00: a time the record states
+    // counts only as early as history received it.
+    let documented = "  documented_at: 2026-07-22T09:00:00Z\n";
     stages.push(Stage {
         at: "2026-07-22T09:00:00Z",
         who: JANE,
         id: "CHG-2026-0005",
         text: format!(
-            "{}{verbal}{e_impl}{}",
+            "{}{verbal}{e_impl}{}{documented}",
             e_head("completed"),
             emergency("production-down", None)
         ),
@@ -309,7 +312,7 @@ pub fn fixture() -> Repo {
         who: CAROL,
         id: "CHG-2026-0005",
         text: format!(
-            "{}{verbal}{written}{e_impl}{}",
+            "{}{verbal}{written}{e_impl}{}{documented}",
             e_head("completed"),
             emergency("production-down", None)
         ),

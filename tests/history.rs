@@ -633,7 +633,11 @@ fn the_cache_is_extended_rebuilt_and_never_trusted_blindly() {
     assert!(explain(&[]).contains("extended by 1 new commits"));
     assert!(explain(&["--no-cache"]).contains("history: walked in full"));
     // A corrupt cache is discarded.
-    let cache = s.repo.join(".git/chg/history-v6.json");
+    let cache = std::fs::read_dir(s.repo.join(".git/chg"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("history-v"))
+        .unwrap();
     let text = std::fs::read_to_string(&cache).unwrap();
     std::fs::write(&cache, text.replacen("CHG-2026-0002", "CHG-2026-0009", 1)).unwrap();
     let after = explain(&[]);

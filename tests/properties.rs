@@ -216,6 +216,7 @@ fn check_text(text: &str) {
             policy: &policy,
             templates: &templates,
             now: Utc::now(),
+            times: &Default::default(),
         };
         let _ = chg::rules::check(&[loaded], &ctx);
     }

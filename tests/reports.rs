@@ -19,7 +19,7 @@ fn store() -> Repo {
     );
     let next_week = normal_record("CHG-2026-0002", "submitted").replace("2026-11-18T0", "2026-11-24T0");
     repo.write("changes/2026/CHG-2026-0002.yaml", &next_week);
-    repo.commit_all_at(JANE, "@1763467200 +0000", "records");
+    repo.commit_all_at(JANE, "@1795003200 +0000", "records"); // 2026-11-18 12:00, when the records were written
     repo
 }
 
@@ -309,7 +309,9 @@ fn year_boundary_store() -> Repo {
                 .replace("created_at: 2026-11-16T09:12:00Z", "created_at: 2026-10-01T09:00:00Z"),
         );
     }
-    repo.commit_all_at(JANE, "2026-10-01T09:00:00Z", "records");
+    // Written up after the last of them finished: a record never states a
+    // finish after the commit that brings it (that is forward-dating).
+    repo.commit_all_at(JANE, "2027-04-01T09:00:00Z", "records");
     repo
 }
 

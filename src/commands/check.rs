@@ -46,10 +46,17 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
         )
     });
     findings.extend(errors.iter().map(from_file_error));
+    // The gate first: the deadline rules judge the times the branch wrote by
+    // when history received them.
+    let (branch, times) = match &args.base {
+        Some(base) => crate::gate::check_branch_times(&store, base)?,
+        None => Default::default(),
+    };
     let ctx = rules::Context {
         policy: &policy,
         templates: &templates,
         now: crate::clock::now(),
+        times: &times,
     };
     findings.extend(rules::check(&records, &ctx));
     // A link anywhere in the store is an error of its own, reported once,
@@ -67,9 +74,7 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
             findings.push(from_file_error(link));
         }
     }
-    if let Some(base) = &args.base {
-        findings.extend(crate::gate::check_branch(&store, base)?);
-    }
+    findings.extend(branch);
     if let Some(files) = &selected {
         findings.retain(|f| files.contains(&f.file));
     }

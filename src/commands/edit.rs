@@ -97,6 +97,7 @@ fn problems(
         policy,
         templates,
         now: crate::clock::now(),
+        times: &Default::default(),
     };
     crate::rules::check_record(&loaded, &ctx)
         .into_iter()

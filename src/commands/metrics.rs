@@ -38,7 +38,7 @@ pub fn compute_at_head(
     }
     let policy = policy_at(store, tip)?;
     let (mut changes, facts, _) = history.into_current();
-    attach_deadlines(store, tip, &policy, &mut changes)?;
+    attach_deadlines(store, tip, &policy, &facts, &mut changes)?;
     Ok(periods
         .iter()
         .map(|p| metrics::compute(&changes, &facts, &policy, *p, now))
@@ -67,7 +67,7 @@ pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
     let policy = policy_at(&store, tip)?;
     let incomplete = history.incomplete.clone();
     let (mut changes, facts, unparsed) = history.into_current();
-    attach_deadlines(&store, tip, &policy, &mut changes)?;
+    attach_deadlines(&store, tip, &policy, &facts, &mut changes)?;
     let mut result = metrics::compute(&changes, &facts, &policy, period, judged_at);
     if let Some(why) = &incomplete {
         crate::output::warn(&format!("warning: {why}; the history-judged figures may be wrong"));
@@ -154,6 +154,7 @@ fn attach_deadlines(
     store: &crate::store::Store,
     tip: crate::git::ObjectId,
     policy: &Policy,
+    facts: &std::collections::BTreeMap<String, metrics::Facts>,
     changes: &mut [metrics::Change],
 ) -> Result<()> {
     let repo = store.repo();
@@ -181,7 +182,10 @@ fn attach_deadlines(
         let Some(blob) = blob else { continue };
         // A file that does not parse is reported by `chg check`; its deadlines stay unjudged.
         if let Ok(parsed) = crate::document::parse::<crate::record::Record>(&repo.blob_text(blob)?) {
-            change.emergency = crate::rules::emergency_deadlines(&parsed.value, policy);
+            let times = facts
+                .get(&change.id)
+                .map_or(&[][..], |f| f.implausible_times.as_slice());
+            change.emergency = crate::rules::emergency_deadlines_judged(&parsed.value, policy, times);
         }
     }
     Ok(())

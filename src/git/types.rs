@@ -65,6 +65,13 @@ pub struct Commit {
     pub committer: Person,
     /// The committer time: when the repository received the change.
     pub time: DateTime<Utc>,
+    /// The commit's evidence time: the committer time of the commit that
+    /// brought it into the first-parent history of the walked tip (itself,
+    /// or the merge that brought it in), with committer times made
+    /// monotonic along first parents (a commit dated before its first
+    /// parent counts as its parent's time). Set by `walk_changes`; a commit
+    /// read on its own carries its committer time.
+    pub evidence_time: DateTime<Utc>,
     pub summary: String,
 }
 
@@ -100,4 +107,9 @@ pub struct WalkStats {
     pub incomplete: Option<String>,
     /// Set when a walked commit's parent is missing (a shallow cut inside the walk).
     pub gap: Option<String>,
+    /// Set when the hidden commit is not on the tip's first-parent chain, so
+    /// evidence times held from an earlier walk up to it may be too early.
+    pub off_chain: bool,
+    /// The evidence time of the tip, to continue a later walk from it.
+    pub tip_evidence: Option<DateTime<Utc>>,
 }

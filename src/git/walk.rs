@@ -2,6 +2,7 @@
 //! the files it changed, found by comparing raw tree objects. The gate,
 //! `chg log`, `chg metrics` and the reports all read history through it.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{anyhow, bail, Context as _, Result};
@@ -23,6 +24,21 @@ impl Repo {
         &self,
         tip: ObjectId,
         hide: Option<ObjectId>,
+        prefix: &str,
+        keep_dir: &dyn Fn(&str) -> bool,
+        visit: &mut dyn FnMut(&Commit, &[FileChange]) -> Result<()>,
+    ) -> Result<WalkStats> {
+        self.walk_changes_from(tip, hide, None, prefix, keep_dir, visit)
+    }
+
+    /// [`Repo::walk_changes`], continuing evidence times from `seed`, the
+    /// evidence time of `hide` from an earlier walk (without one, the
+    /// committer time of the commit the tip's first parents leave the walk at).
+    pub fn walk_changes_from(
+        &self,
+        tip: ObjectId,
+        hide: Option<ObjectId>,
+        seed: Option<DateTime<Utc>>,
         prefix: &str,
         keep_dir: &dyn Fn(&str) -> bool,
         visit: &mut dyn FnMut(&Commit, &[FileChange]) -> Result<()>,
@@ -55,10 +71,11 @@ impl Repo {
                 _ => None,
             })
         };
+        let oids: Vec<Oid> = walk.collect::<Result<_, _>>().context("the history walk failed")?;
+        let evidence = self.evidence_times(&oids, tip.0, hide.map(|h| h.0), seed, &mut stats)?;
         let mut changes = Vec::new();
         let mut reader = TreeReader::new(repo)?;
-        for oid in walk {
-            let oid = oid.context("the history walk failed")?;
+        for (at, &oid) in oids.iter().enumerate() {
             stats.commits += 1;
             let commit = repo
                 .find_commit(oid)
@@ -111,10 +128,88 @@ impl Repo {
                 continue;
             }
             stats.commits_touching += 1;
-            let meta = commit_of(&commit);
+            let mut meta = commit_of(&commit);
+            meta.evidence_time = evidence.get(at).copied().unwrap_or(meta.time);
             visit(&meta, &changes)?;
         }
         Ok(stats)
+    }
+
+    /// The evidence time of each commit of `oids` (parents before children,
+    /// as the walk yields them): see [`Commit::evidence_time`]. The tip's
+    /// first-parent chain is found first; each other commit lands with the
+    /// oldest chain commit whose history holds it (the merge that brought
+    /// it in), found children first. One extra read of each commit object.
+    fn evidence_times(
+        &self,
+        oids: &[Oid],
+        tip: Oid,
+        hide: Option<Oid>,
+        seed: Option<DateTime<Utc>>,
+        stats: &mut WalkStats,
+    ) -> Result<Vec<DateTime<Utc>>> {
+        let n = oids.len();
+        let index: HashMap<Oid, usize> = oids.iter().enumerate().map(|(i, o)| (*o, i)).collect();
+        let mut times = Vec::with_capacity(n);
+        let mut first = Vec::with_capacity(n);
+        let mut parents: Vec<Vec<usize>> = Vec::with_capacity(n);
+        for oid in oids {
+            let commit = self
+                .inner
+                .find_commit(*oid)
+                .with_context(|| format!("cannot read commit {oid}"))?;
+            times.push(to_utc(commit.committer().when()));
+            first.push(commit.parent_id(0).ok());
+            parents.push(commit.parent_ids().filter_map(|p| index.get(&p).copied()).collect());
+        }
+        // The tip's first parents, newest first, until they leave the walk.
+        let mut landing: Vec<Option<usize>> = vec![None; n];
+        let mut on_chain = vec![false; n];
+        let mut chain: Vec<usize> = Vec::new();
+        let mut at = index.get(&tip).copied();
+        let mut left_at = None;
+        while let Some(i) = at {
+            landing[i] = Some(chain.len());
+            on_chain[i] = true;
+            chain.push(i);
+            at = match first[i] {
+                Some(p) => match index.get(&p) {
+                    Some(j) => Some(*j),
+                    None => {
+                        left_at = Some(p);
+                        None
+                    }
+                },
+                None => None,
+            };
+        }
+        stats.off_chain = hide.is_some() && left_at != hide;
+        let mut floor = match left_at {
+            Some(p) if Some(p) == hide && seed.is_some() => seed,
+            Some(p) => self.inner.find_commit(p).ok().map(|c| to_utc(c.committer().when())),
+            None => None,
+        };
+        let mut mono = vec![DateTime::<Utc>::default(); chain.len()];
+        for k in (0..chain.len()).rev() {
+            let t = floor.map_or(times[chain[k]], |f| f.max(times[chain[k]]));
+            mono[k] = t;
+            floor = Some(t);
+        }
+        stats.tip_evidence = mono.first().copied().or(seed);
+        // Children before parents: a commit off the chain lands with the
+        // oldest chain commit any of its children landed with.
+        for i in (0..n).rev() {
+            let here = landing[i].unwrap_or(0);
+            for &p in &parents[i] {
+                if on_chain[p] {
+                    continue; // a chain commit lands with itself
+                }
+                landing[p] = Some(landing[p].map_or(here, |l| l.max(here)));
+            }
+        }
+        Ok((0..n)
+            .map(|i| mono.get(landing[i].unwrap_or(0)).copied().unwrap_or(times[i]))
+            .collect())
     }
 
     /// Turns a merge's changes against its first parent into the merger's own
@@ -249,6 +344,7 @@ pub(super) fn commit_of(commit: &git2::Commit) -> Commit {
         author_time: to_utc(author.when()),
         committer: person(&committer),
         time: to_utc(committer.when()),
+        evidence_time: to_utc(committer.when()),
         summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned(),
     }
 }

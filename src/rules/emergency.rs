@@ -10,6 +10,7 @@ use crate::finding::Finding;
 use crate::policy::Policy;
 use crate::record::{Classification, Method, Record};
 use crate::rule::Rule;
+use crate::rules::history::{judged_time, Counts, TimeEvidence};
 use crate::store::Loaded;
 
 /// Returns when an emergency was implemented: its finish, else its start.
@@ -19,20 +20,34 @@ pub fn implemented_at(record: &Record) -> Option<DateTime<Utc>> {
 
 /// Returns when the written approvals first satisfied the emergency rule, if they did.
 pub fn written_approval_at(record: &Record, policy: &Policy) -> Option<DateTime<Utc>> {
+    written_approval_judged(record, policy, &[]).map(|(t, _)| t)
+}
+
+/// As [`written_approval_at`], each approval's time judged by its evidence.
+fn written_approval_judged<'e>(
+    record: &Record,
+    policy: &Policy,
+    times: &'e [TimeEvidence],
+) -> Option<(DateTime<Utc>, Option<&'e TimeEvidence>)> {
     let mut written: Vec<_> = record
         .approvals
         .iter()
-        .filter(|a| a.method == Method::Written)
-        .cloned()
+        .enumerate()
+        .filter(|(_, a)| a.method == Method::Written)
+        .map(|(i, a)| {
+            (
+                judged_time(times, &format!("approvals[{i}].at"), a.at, Counts::Done),
+                a.clone(),
+            )
+        })
         .collect();
-    written.sort_by_key(|a| a.at);
+    written.sort_by_key(|((at, _), _)| *at);
     let mut partial = record.clone();
     partial.approvals.clear();
-    for approval in written {
-        let at = approval.at;
+    for (judged, approval) in written {
         partial.approvals.push(approval);
         if approval_status(&partial, policy).satisfied {
-            return Some(at);
+            return Some(judged);
         }
     }
     None
@@ -64,6 +79,9 @@ fn when(t: DateTime<Utc>) -> String {
 pub struct Deadline {
     pub due: DateTime<Utc>,
     pub done: Option<DateTime<Utc>>,
+    /// The time the record states, where it was implausible against its
+    /// evidence time and `done` is that evidence time instead: (stated, evidence).
+    pub set_aside: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 /// Where a deadline stands at a moment.
@@ -108,35 +126,68 @@ pub struct EmergencyDeadlines {
 
 /// Returns the deadlines of an emergency change that was implemented; `None` otherwise.
 pub fn emergency_deadlines(record: &Record, policy: &Policy) -> Option<EmergencyDeadlines> {
+    emergency_deadlines_judged(record, policy, &[])
+}
+
+/// Returns the deadlines of an emergency change, each time the record
+/// states judged by its evidence (`times`, from the history): where a
+/// stated time is implausible against the commit that brought it, the
+/// commit's evidence time counts.
+pub fn emergency_deadlines_judged(
+    record: &Record,
+    policy: &Policy,
+    times: &[TimeEvidence],
+) -> Option<EmergencyDeadlines> {
     if record.classification != Classification::Emergency {
         return None;
     }
-    let since = implemented_at(record)?;
+    let from = |key: &str, t: Option<DateTime<Utc>>| t.map(|t| judged_time(times, key, t, Counts::From).0);
+    let judge = |key: &str, t: Option<DateTime<Utc>>| t.map(|t| judged_time(times, key, t, Counts::Done));
+    let since = from("implementation.finished_at", record.finished_at())
+        .or_else(|| from("implementation.started_at", record.started_at()))?;
     let d = &policy.emergency_deadlines;
     let emergency = record.emergency.as_ref();
+    let deadline = |span: crate::policy::Span, done: Option<(DateTime<Utc>, Option<&TimeEvidence>)>| Deadline {
+        due: since + span.duration(),
+        done: done.map(|(t, _)| t),
+        set_aside: done.and_then(|(_, e)| e).map(|e| (e.stated, e.evidence)),
+    };
     Some(EmergencyDeadlines {
         implemented: since,
-        documentation: Deadline {
-            due: since + d.documentation.duration(),
-            done: emergency.and_then(|e| e.documented_at),
-        },
-        written_approval: Deadline {
-            due: since + d.written_approval.duration(),
-            done: written_approval_at(record, policy),
-        },
-        post_review: Deadline {
-            due: since + d.post_review.duration(),
-            done: emergency
-                .and_then(|e| e.post_review.as_ref())
-                .and_then(|p| p.completed_at),
-        },
+        documentation: deadline(
+            d.documentation,
+            judge("emergency.documented_at", emergency.and_then(|e| e.documented_at)),
+        ),
+        written_approval: deadline(d.written_approval, written_approval_judged(record, policy, times)),
+        post_review: deadline(
+            d.post_review,
+            judge(
+                "emergency.post_review.completed_at",
+                emergency
+                    .and_then(|e| e.post_review.as_ref())
+                    .and_then(|p| p.completed_at),
+            ),
+        ),
     })
+}
+
+/// How a finding says that a stated time was set aside for its evidence time.
+fn set_aside(d: &Deadline) -> String {
+    match d.set_aside {
+        Some((stated, evidence)) => format!(
+            " (the record states {}, implausible against {}, when history received it)",
+            when(stated),
+            when(evidence)
+        ),
+        None => String::new(),
+    }
 }
 
 /// Checks the deadlines of one emergency change.
 pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     let record = &loaded.record;
-    let Some(owed) = emergency_deadlines(record, ctx.policy) else {
+    let times = ctx.times.get(&record.id).map_or(&[][..], Vec::as_slice);
+    let Some(owed) = emergency_deadlines_judged(record, ctx.policy, times) else {
         return Vec::new();
     };
     let since = owed.implemented;
@@ -146,11 +197,12 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     let emergency = record.emergency.clone().unwrap_or_default();
     let mut findings = Vec::new();
 
-    let Deadline { due, done } = owed.documentation;
+    let Deadline { due, done, .. } = owed.documentation;
     let problem = match (owed.documentation.verdict(ctx.now), done) {
         (Verdict::Late, Some(t)) => Some(format!(
-            "documented at {}, {} after the deadline {}",
+            "documented at {}{}, {} after the deadline {}",
             when(t),
+            set_aside(&owed.documentation),
             late(t - due),
             when(due)
         )),
@@ -175,11 +227,12 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         ));
     }
 
-    let Deadline { due, done } = owed.written_approval;
+    let Deadline { due, done, .. } = owed.written_approval;
     let problem = match (owed.written_approval.verdict(ctx.now), done) {
         (Verdict::Late, Some(t)) => Some(format!(
-            "written approval completed at {}, {} late (due {})",
+            "written approval completed at {}{}, {} late (due {})",
             when(t),
+            set_aside(&owed.written_approval),
             late(t - due),
             when(due)
         )),
@@ -199,11 +252,12 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         ));
     }
 
-    let Deadline { due, done } = owed.post_review;
+    let Deadline { due, done, .. } = owed.post_review;
     let problem = match (owed.post_review.verdict(ctx.now), done) {
         (Verdict::Late, Some(t)) => Some(format!(
-            "post-emergency review completed at {}, {} late (due {})",
+            "post-emergency review completed at {}{}, {} late (due {})",
             when(t),
+            set_aside(&owed.post_review),
             late(t - due),
             when(due)
         )),

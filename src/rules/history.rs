@@ -73,9 +73,84 @@ pub fn check_step(step: &Step, policy: &Policy, signed: Option<SignatureCheck>) 
 /// commit is made. Beyond this, a time is from the future.
 pub const CLOCK_TOLERANCE_MINUTES: i64 = 5;
 
+/// True when a time a record states is plausible against the time history
+/// received it: not after it (beyond the clock tolerance) and not earlier
+/// than the back-dating `--at` allows.
+pub fn plausible(stated: DateTime<Utc>, received: DateTime<Utc>) -> bool {
+    stated <= received + Duration::minutes(CLOCK_TOLERANCE_MINUTES)
+        && stated >= received - Duration::hours(BACKDATE_HOURS)
+}
+
+/// A time a record states that is implausible against its evidence time
+/// (see `Commit::evidence_time`): deadlines and metrics judge by the
+/// evidence time instead, where that is the stricter (see [`judged_time`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TimeEvidence {
+    /// The dotted key (`approvals[1].at`, `implementation.finished_at`).
+    pub key: String,
+    pub stated: DateTime<Utc>,
+    /// The evidence time of the commit that first wrote it.
+    pub evidence: DateTime<Utc>,
+    pub commit: crate::git::ObjectId,
+}
+
+/// What a stated time is to the one who states it, so that an implausible
+/// one is never judged in their favour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counts {
+    /// A deadline runs from it (the end of an implementation): the earlier
+    /// of the stated and the evidence time. A finish written up late keeps
+    /// its deadline; one dated into the future loses it.
+    From,
+    /// A duty was done at it (an approval, a review): the later of the two.
+    /// A duty dated back to before history received it counts when it did.
+    Done,
+}
+
+/// The time deadlines and metrics judge by for the time `stated` at `key`:
+/// where the stated time is implausible against its evidence time, the
+/// stricter of the two as `counts` says; else the stated one. With the
+/// evidence that set the stated time aside, if it did.
+pub fn judged_time<'e>(
+    times: &'e [TimeEvidence],
+    key: &str,
+    stated: DateTime<Utc>,
+    counts: Counts,
+) -> (DateTime<Utc>, Option<&'e TimeEvidence>) {
+    let Some(e) = times.iter().find(|e| e.key == key && e.stated == stated) else {
+        return (stated, None);
+    };
+    let stricter = match counts {
+        Counts::From => e.evidence < stated,
+        Counts::Done => e.evidence > stated,
+    };
+    if stricter {
+        (e.evidence, Some(e))
+    } else {
+        (stated, None)
+    }
+}
+
+/// The times `new` states that this step writes and that are implausible
+/// against the commit's evidence time.
+pub fn implausible_against_evidence(step: &Step, new: &Record) -> Vec<TimeEvidence> {
+    let before = step.old.map(written_times).unwrap_or_default();
+    let received = step.commit.evidence_time;
+    written_times(new)
+        .into_iter()
+        .filter(|(key, time)| !before.contains(&(key.clone(), *time)) && !plausible(*time, received))
+        .map(|(key, stated)| TimeEvidence {
+            key,
+            stated,
+            evidence: received,
+            commit: step.commit.id,
+        })
+        .collect()
+}
+
 /// Every time a record states that a commit writes (not `created_at`, which
 /// is the requester's to give, nor calendar dates), keyed by its dotted key.
-fn written_times(r: &Record) -> Vec<(String, DateTime<Utc>)> {
+pub fn written_times(r: &Record) -> Vec<(String, DateTime<Utc>)> {
     let mut out = Vec::new();
     for (i, a) in r.approvals.iter().enumerate() {
         out.push((format!("approvals[{i}].at"), a.at));

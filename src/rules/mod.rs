@@ -22,7 +22,8 @@ use chrono::{DateTime, Utc};
 pub use approvals::{approval_status, ApprovalStatus};
 pub use classification::CVSS_THRESHOLD;
 pub use emergency::{
-    emergency_deadlines, implemented_at, next_cab_meeting, written_approval_at, Deadline, EmergencyDeadlines, Verdict,
+    emergency_deadlines, emergency_deadlines_judged, implemented_at, next_cab_meeting, written_approval_at, Deadline,
+    EmergencyDeadlines, Verdict,
 };
 
 use crate::finding::Finding;
@@ -36,6 +37,9 @@ pub struct Context<'a> {
     pub templates: &'a BTreeMap<String, crate::template::Template>,
     /// The time deadlines are judged at.
     pub now: DateTime<Utc>,
+    /// Times records state that are implausible against when history
+    /// received them, by record id (from the gate's walk; empty without one).
+    pub times: &'a BTreeMap<String, Vec<history::TimeEvidence>>,
 }
 
 /// Runs every rule over the records and returns the findings, in file order.
