@@ -91,7 +91,7 @@ impl Action {
         let (year, _) = crate::id::validate(id).map_err(|m| anyhow!("{m}"))?;
         let path = store.record_path(year, id);
         Ok(Action {
-            now: crate::clock::now(),
+            now: app.now,
             store,
             policy,
             actor,
@@ -175,14 +175,14 @@ impl Action {
             if !text.ends_with('\n') {
                 text.push('\n');
             }
-            crate::output::print(&text)?;
+            crate::render::print(&text)?;
         }
         for (rule, warning) in &done.warnings {
-            crate::output::warn(&format!("warning[{rule}]: {warning}"));
+            crate::render::warn(&format!("warning[{rule}]: {warning}"));
         }
         if !app.args.quiet {
             for note in &done.notes {
-                crate::output::eprint(note);
+                crate::render::eprint(note);
             }
         }
         Ok(0)
@@ -219,10 +219,10 @@ impl From<&ValidationArgs> for Validation {
     /// Converts the validation flags of `complete`, `fail` and `rollback`.
     fn from(args: &ValidationArgs) -> Validation {
         Validation {
-            smoke_tests: args.smoke_tests.map(Into::into),
-            error_rates: args.error_rates.map(Into::into),
-            performance: args.performance.map(Into::into),
-            customer_access: args.customer_access.map(Into::into),
+            smoke_tests: args.smoke_tests,
+            error_rates: args.error_rates,
+            performance: args.performance,
+            customer_access: args.customer_access,
             monitored_minutes: args.monitored_minutes,
         }
     }

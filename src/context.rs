@@ -3,35 +3,81 @@
 
 use std::io::IsTerminal;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
+use chrono::{DateTime, Utc};
 
-use crate::cli::{ColorChoice, Format, GlobalArgs};
+use crate::cli::{ColorChoice, Command, Format, GlobalArgs};
 use crate::store::Store;
 
-/// What a command needs besides its own arguments.
+/// What a command needs besides its own arguments, resolved once before it runs.
 pub struct App {
     pub args: GlobalArgs,
+    /// The format to print in: the one asked for, which the command prints,
+    /// or the command's default.
+    pub format: Format,
+    /// The time every deadline and default date is judged at (`CHG_NOW` fixes it).
+    pub now: DateTime<Utc>,
     /// Colour on stdout.
     pub color: bool,
     /// Prompts may be shown (a terminal, and no `--no-input`).
     pub interactive: bool,
+    /// The width tables wrap to: None on a terminal (its own width).
+    pub width: Option<u16>,
 }
 
+/// A `--format` the command does not print: a usage error (exit 2).
+#[derive(Debug)]
+pub struct UnsupportedFormat {
+    pub command: String,
+    pub format: Format,
+    pub supported: &'static [Format],
+}
+
+impl std::fmt::Display for UnsupportedFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.supported.iter().map(|s| s.name()).collect();
+        write!(
+            f,
+            "`chg {}` does not print `--format {}`\n  hint: use one of: {}",
+            self.command,
+            self.format.name(),
+            names.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnsupportedFormat {}
+
 impl App {
-    /// Resolves the global options.
-    pub fn new(args: GlobalArgs) -> App {
+    /// Resolves the global options for `command`: refuses a format it does
+    /// not print, reads the clock once, decides colour and prompting.
+    pub fn new(args: GlobalArgs, command: &Command) -> Result<App> {
+        crate::clock::validate_env()?;
+        let stdout_terminal = std::io::stdout().is_terminal();
+        let format = resolve_format(args.format, command, stdout_terminal)?;
         let color = match args.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => auto_color(|name| std::env::var(name).ok(), std::io::stdout().is_terminal()),
+            ColorChoice::Auto => auto_color(|name| std::env::var(name).ok(), stdout_terminal),
         };
-        crate::output::set_quiet(args.quiet);
+        crate::render::set_quiet(args.quiet);
         let interactive = !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
         crate::progress::enable(!args.quiet && std::io::stderr().is_terminal());
-        App {
+        Ok(App {
             args,
+            format,
+            now: crate::clock::now(),
             color,
             interactive,
+            width: (!stdout_terminal).then_some(crate::render::Look::FILE_WIDTH),
+        })
+    }
+
+    /// Returns how text output looks on stdout.
+    pub fn look(&self) -> crate::render::Look {
+        crate::render::Look {
+            color: self.color,
+            width: self.width,
         }
     }
 
@@ -49,19 +95,24 @@ impl App {
         self.verbose(|| format!("store {}", store.dir().display()));
         Ok(store)
     }
+}
 
-    /// Returns the chosen format, or `default`; refuses one the command does not support.
-    pub fn format(&self, default: Format, supported: &[Format]) -> Result<Format> {
-        let format = self.args.format.unwrap_or(default);
-        if !supported.contains(&format) && format != default {
-            let names: Vec<String> = supported.iter().map(|f| format!("{f:?}").to_lowercase()).collect();
-            bail!(
-                "this command does not print `--format {}`\n  hint: use one of: {}",
-                format!("{format:?}").to_lowercase(),
-                names.join(", ")
-            );
+/// The format a command prints in: the one asked for if the command prints
+/// it, else its default (the first it declares). A table is for a terminal:
+/// into a pipe a command that also prints plain lines prints those, so
+/// `grep` and `cut` see whole records.
+fn resolve_format(asked: Option<Format>, command: &Command, terminal: bool) -> Result<Format> {
+    let supported = command.formats();
+    match asked {
+        Some(format) if supported.contains(&format) => Ok(format),
+        Some(format) => Err(UnsupportedFormat {
+            command: command.name(),
+            format,
+            supported,
         }
-        Ok(format)
+        .into()),
+        None if supported[0] == Format::Table && !terminal && supported.contains(&Format::Text) => Ok(Format::Text),
+        None => Ok(supported[0]),
     }
 }
 

@@ -165,6 +165,37 @@ fn index(text: &str) -> Option<Vec<(String, Position)>> {
     Some(by_path)
 }
 
+/// Finds an invisible or format character in a field that names a person:
+/// a record's `requested_by` and approvers, the policy's role members.
+/// Identity is compared by these strings, so they must hold only what prints.
+fn invisible_in_people(value: &Value) -> Option<(String, char)> {
+    let map = value.as_mapping()?;
+    let found = |v: &Value| v.as_str().and_then(crate::person::invisible);
+    if let Some(c) = map.get("requested_by").and_then(found) {
+        return Some(("requested_by".into(), c));
+    }
+    for (i, a) in map
+        .get("approvals")
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if let Some(c) = a.get("approver").and_then(found) {
+            return Some((format!("approvals[{i}].approver"), c));
+        }
+    }
+    for (role, members) in map.get("roles").and_then(Value::as_mapping).into_iter().flatten() {
+        let role = role.as_str().unwrap_or_default();
+        for (i, m) in members.as_sequence().into_iter().flatten().enumerate() {
+            if let Some(c) = found(m) {
+                return Some((format!("roles.{role}[{i}]"), c));
+            }
+        }
+    }
+    None
+}
+
 /// Joins a parent path and a key: `a` + `b` → `a.b`; at the root just `b`.
 pub fn join(parent: &str, key: &str) -> String {
     if parent.is_empty() {
@@ -206,6 +237,17 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, DocumentError
         ));
     }
     let positions = Positions::lazy(text);
+    if let Some((path, c)) = invisible_in_people(&value) {
+        return Err(DocumentError {
+            rule: Rule::InvisibleCharacter,
+            position: positions.of(&path),
+            message: format!(
+                "`{path}` holds an invisible character (U+{:04X}); with it one person's name or email can pass for another's",
+                c as u32
+            ),
+            hint: "retype the name and email without it (such characters come with a copy and paste)".into(),
+        });
+    }
     // serde_yaml drops some tags (`!!binary`); the parser's events show them all.
     let tag = if text.contains('!') { first_tag(text) } else { None };
     if let Some(path) = tag.or_else(|| tagged(&value, "")) {

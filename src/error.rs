@@ -44,11 +44,11 @@ impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = self.error.position;
         // The file name and the parser's message come from the store.
-        let visible = crate::output::visible;
+        let visible = crate::render::visible;
         write!(
             f,
             "{}:{}:{}: {}\n  hint: {}",
-            crate::output::safe(&self.file),
+            crate::render::safe(&self.file),
             p.line,
             p.column,
             visible(&self.error.message),

@@ -117,6 +117,7 @@ pub fn check_branch_times(store: &Store, base_rev: &str) -> Result<(Vec<Finding>
                 continue;
             }
             let old = parse_blob(store, change.old, path)?;
+            located.extend(invisible_in_version(store, commit, path, change.new)?);
             let new = parse_blob(store, change.new, path)?;
             steps.push((path.clone(), old, new));
         }
@@ -155,6 +156,40 @@ pub fn check_branch_times(store: &Store, base_rev: &str) -> Result<(Vec<Finding>
     let mut out: Vec<Finding> = found.into_iter().map(|f| place(store, f)).collect();
     out.extend(located);
     Ok((out, times))
+}
+
+/// A branch commit that writes an invisible character into a person field
+/// of a record: an error at that version's line, even when a later commit
+/// removes it (the version was evidence, and may have been approved).
+fn invisible_in_version(store: &Store, commit: &Commit, path: &str, blob: Option<ObjectId>) -> Result<Option<Finding>> {
+    let Some(blob) = blob else { return Ok(None) };
+    let Some(bytes) = store.repo().blob_bytes(blob)? else {
+        return Ok(None);
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let Err(e) = Store::parse_record(path, &text) else {
+        return Ok(None);
+    };
+    if e.error.rule != crate::rule::Rule::InvisibleCharacter {
+        return Ok(None);
+    }
+    let error = e.error;
+    Ok(Some(
+        Finding::error(
+            path,
+            error.position,
+            error.rule,
+            format!(
+                "commit {} by {}: {} (line {} of that commit's version)",
+                commit.short(),
+                commit.author,
+                error.message,
+                error.position.line
+            ),
+            error.hint,
+        )
+        .in_commit(&commit.id.to_string()),
+    ))
 }
 
 /// A branch commit whose policy does not parse: an error at the line and

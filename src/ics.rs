@@ -174,7 +174,7 @@ pub fn text(value: &str) -> String {
             '\n' => out.push_str("\\n"),
             // Dropped like the other control characters: bidi controls and
             // line separators would reorder or break what a calendar shows.
-            c if crate::output::hidden(c) => {}
+            c if crate::render::hidden(c) => {}
             c => out.push(c),
         }
     }

@@ -16,7 +16,6 @@ pub mod git;
 pub mod ics;
 pub mod id;
 pub mod lifecycle;
-pub mod output;
 pub mod parallel;
 pub mod period;
 pub mod person;
@@ -49,7 +48,6 @@ pub mod metrics;
 
 /// Runs a parsed command line and returns the exit status.
 pub fn run(cli: cli::Cli) -> anyhow::Result<u8> {
-    clock::validate_env()?;
-    let app = context::App::new(cli.global);
+    let app = context::App::new(cli.global, &cli.command)?;
     commands::dispatch(cli.command, &app)
 }

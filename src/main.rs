@@ -11,9 +11,9 @@ fn main() -> ExitCode {
         Err(err) if chg::error::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             // Errors quote file names and record text: each line is made safe.
-            chg::output::eprint(&format!("error: {err}"));
+            chg::render::eprint(&format!("error: {err}"));
             for cause in err.chain().skip(1) {
-                chg::output::eprint(&format!("  caused by: {cause}"));
+                chg::render::eprint(&format!("  caused by: {cause}"));
             }
             ExitCode::from(chg::error::exit_code(&err))
         }

@@ -74,6 +74,45 @@ pub fn emails_match(a: &str, b: &str) -> bool {
     }
 }
 
+/// Returns the first invisible or format character in the email of a
+/// person (`Name <email>`) or in a bare email: zero-width spaces and
+/// joiners, the word joiner, the byte-order mark, bidirectional controls,
+/// soft hyphens, variation selectors, tags and control characters. Identity
+/// is the email, and one such character makes two emails that print alike
+/// compare unequal, so a person could pass for someone else. (A name does
+/// not decide identity; output shows its characters escaped.)
+pub fn invisible(text: &str) -> Option<char> {
+    let email = match (text.find('<'), text.rfind('>')) {
+        (Some(a), Some(b)) if a < b => &text[a..=b],
+        _ => text,
+    };
+    email.chars().find(|c| c.is_control()).or_else(|| {
+        email.chars().find(|&c| {
+            matches!(
+                c as u32,
+                0x00AD
+                    | 0x034F
+                    | 0x061C
+                    | 0x115F
+                    | 0x1160
+                    | 0x17B4
+                    | 0x17B5
+                    | 0x180B..=0x180F
+                    | 0x200B..=0x200F
+                    | 0x202A..=0x202E
+                    | 0x2060..=0x206F
+                    | 0x3164
+                    | 0xFE00..=0xFE0F
+                    | 0xFEFF
+                    | 0xFFA0
+                    | 0xFFF9..=0xFFFB
+                    | 0x1D173..=0x1D17A
+                    | 0xE0000..=0xE0FFF
+            )
+        })
+    })
+}
+
 /// Describes the characters that make an email a possible look-alike: letters
 /// outside ASCII mixed with ASCII letters (a Cyrillic `а` among Latin ones).
 /// `None` for an ordinary email, and for one written wholly in another script.

@@ -14,9 +14,9 @@ use crate::person::Person;
 macro_rules! kebab_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema, ::clap::ValueEnum)]
         pub enum $name {
-            $(#[serde(rename = $text)] $variant),+
+            $(#[serde(rename = $text)] #[value(name = $text)] $variant),+
         }
 
         impl $name {

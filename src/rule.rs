@@ -47,6 +47,7 @@ rules! {
     ApproverNotAuthorized => "approver-not-authorized",
     SelfApproval => "self-approval",
     LookalikeEmail => "lookalike-email",
+    InvisibleCharacter => "invisible-character",
     TemplateMissing => "template-missing",
     TemplateMismatch => "template-mismatch",
     EmergencyCriteriaMissing => "emergency-criteria-missing",
@@ -92,6 +93,7 @@ impl Rule {
             | Rule::PostRollbackActionsMissing
             | Rule::RollbackTestStale => Severity::Warning,
             Rule::YamlSyntax
+            | Rule::InvisibleCharacter
             | Rule::Schema
             | Rule::MergeConflict
             | Rule::StrayFile
@@ -146,6 +148,7 @@ impl Rule {
             Rule::ApproverNotAuthorized => "an approver not listed for the role in the policy",
             Rule::SelfApproval => "the requester approving their own change",
             Rule::LookalikeEmail => "an email with characters that look like others",
+            Rule::InvisibleCharacter => "a name or email of a person holding an invisible or format character",
             Rule::TemplateMissing => "a standard change naming no template, or an unknown one",
             Rule::TemplateMismatch => "a standard change that departs from its template",
             Rule::EmergencyCriteriaMissing => "an emergency change naming no emergency criterion",

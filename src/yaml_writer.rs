@@ -132,7 +132,7 @@ fn plain_ok(s: &str) -> bool {
     if s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.contains('\t') {
         return false;
     }
-    if s.chars().any(|c| crate::output::hidden(c) || c == '\u{feff}') {
+    if s.chars().any(|c| crate::render::hidden(c) || c == '\u{feff}') {
         return false;
     }
     // Numbers, times and dates in either version, sexagesimal (1:30) in 1.1:
@@ -170,7 +170,7 @@ fn escape(c: char) -> String {
         '\n' => "\\n".into(),
         '\t' => "\\t".into(),
         '\r' => "\\r".into(),
-        c if crate::output::hidden(c) || c == '\u{feff}' => {
+        c if crate::render::hidden(c) || c == '\u{feff}' => {
             format!("\\u{:04x}", u32::from(c))
         }
         c => c.to_string(),
@@ -185,7 +185,7 @@ fn block_safe(s: &str) -> bool {
     !s.is_empty()
         && !s
             .chars()
-            .any(|c| (crate::output::hidden(c) && c != '\n') || c == '\u{feff}')
+            .any(|c| (crate::render::hidden(c) && c != '\n') || c == '\u{feff}')
         && !s.split_whitespace().any(ci_command)
         && s.trim_end_matches('\n')
             .lines()

@@ -195,15 +195,7 @@ fn calendar_in_markdown_and_json() {
         ),
     )]);
     let md = repo
-        .chg(&[
-            "calendar",
-            "--from",
-            "2026-12-21",
-            "--to",
-            "2026-12-23",
-            "--format",
-            "markdown",
-        ])
+        .chg_line("calendar --from 2026-12-21 --to 2026-12-23 --format markdown")
         .ok()
         .stdout;
     assert_eq!(
@@ -226,15 +218,7 @@ Times in UTC.
 "
     );
     let json = repo
-        .chg(&[
-            "calendar",
-            "--from",
-            "2026-12-21",
-            "--to",
-            "2026-12-23",
-            "--format",
-            "json",
-        ])
+        .chg_line("calendar --from 2026-12-21 --to 2026-12-23 --format json")
         .ok()
         .stdout;
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -297,15 +281,7 @@ fn ics_feed_parses_back_with_stable_uids() {
             ),
         ),
     ]);
-    let args = [
-        "calendar",
-        "--from",
-        "2026-11-30",
-        "--to",
-        "2027-01-01",
-        "--format",
-        "ics",
-    ];
+    let args = words("calendar --from 2026-11-30 --to 2027-01-01 --format ics");
     let feed = repo.chg(&args).ok().stdout;
     // RFC 5545 framing: CRLF everywhere, no line over 75 octets.
     assert!(feed.ends_with("END:VCALENDAR\r\n"), "{feed}");
@@ -789,18 +765,7 @@ fn new_with_a_window_warns_and_refuses_a_freeze() {
     )]);
     repo.git(&["add", "-A"]);
     repo.git(&["commit", "-q", "-m", "scheduled"]);
-    let base = [
-        "new",
-        "--no-input",
-        "--title",
-        "Tune db",
-        "--impact",
-        "medium",
-        "--likelihood",
-        "low",
-        "--system",
-        "db",
-    ];
+    let base = words("new --no-input --title 'Tune db' --impact medium --likelihood low --system db");
     let with = |start: &str, end: &str| {
         let mut args = base.to_vec();
         args.extend(["--window-start", start, "--window-end", end]);

@@ -39,37 +39,12 @@ fn sigkill_at_random_moments_leaves_the_store_whole() {
         let (who, args): (Who, Vec<&str>) = match round % 4 {
             0 => (
                 JANE,
-                vec![
-                    "new",
-                    "--no-input",
-                    "--title",
-                    "killed maybe",
-                    "--impact",
-                    "low",
-                    "--likelihood",
-                    "medium",
-                ],
+                words("new --no-input --title 'killed maybe' --impact low --likelihood medium"),
             ),
             1 => (SAM, vec!["approve", "CHG-2026-0001", "--no-input"]),
             2 => (
                 JANE,
-                vec![
-                    "rollback",
-                    "CHG-2026-0900",
-                    "--no-input",
-                    "--trigger",
-                    "error-rate",
-                    "--reason",
-                    "5xx",
-                    "--started-at",
-                    "2026-11-18T02:30:00Z",
-                    "--smoke-tests",
-                    "passed",
-                    "--error-rates",
-                    "normal",
-                    "--customer-access",
-                    "verified",
-                ],
+                words("rollback CHG-2026-0900 --no-input --trigger error-rate --reason 5xx --started-at 2026-11-18T02:30:00Z --smoke-tests passed --error-rates normal --customer-access verified"),
             ),
             _ => (JANE, vec!["renumber", "CHG-2026-0901"]),
         };
@@ -89,16 +64,7 @@ fn sigkill_at_random_moments_leaves_the_store_whole() {
             .collect();
         if !locks.is_empty() {
             let before = std::fs::read_dir(repo.join("changes/2026")).unwrap().count();
-            let run = repo.chg(&[
-                "new",
-                "--no-input",
-                "--title",
-                "x",
-                "--impact",
-                "low",
-                "--likelihood",
-                "medium",
-            ]);
+            let run = repo.chg_line("new --no-input --title x --impact low --likelihood medium");
             assert_eq!(run.status, 2, "{run:?}");
             assert!(
                 run.stderr.contains(".lock") && run.stderr.contains("delete it"),
@@ -120,17 +86,8 @@ fn sigkill_at_random_moments_leaves_the_store_whole() {
     let check = repo.chg(&["check", "--format", "json"]);
     assert_ne!(check.status, 2, "{check:?}");
     repo.git(&["status", "--porcelain"]);
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--title",
-        "after",
-        "--impact",
-        "low",
-        "--likelihood",
-        "medium",
-    ])
-    .ok();
+    repo.chg_line("new --no-input --title after --impact low --likelihood medium")
+        .ok();
     for dir in ["changes", "changes/2026"] {
         for entry in std::fs::read_dir(repo.join(dir)).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().into_owned();

@@ -12,34 +12,7 @@ const FILE: &str = "changes/2026/CHG-2026-0001.yaml";
 fn scheduled(start: &str, end: &str) -> Repo {
     let mut repo = Repo::initialised();
     repo.now = Some("2026-11-16T12:00:00Z".into());
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--title",
-        "Enable canary routing",
-        "--description",
-        "Route 5 % of checkout traffic through the pricing service",
-        "--justification",
-        "Pricing errors",
-        "--impact",
-        "medium",
-        "--likelihood",
-        "low",
-        "--system",
-        "checkout-api",
-        "--strategy",
-        "canary",
-        "--test",
-        "unit=passed",
-        "--test",
-        "integration=passed",
-        "--test",
-        "qa_review=passed",
-        "--rollback-plan",
-        "Set canary weight to 0",
-        "--rollback-kind",
-        "simple",
-    ])
+    repo.chg_line("new --no-input --title 'Enable canary routing' --description 'Route 5 % of checkout traffic through the pricing service' --justification 'Pricing errors' --impact medium --likelihood low --system checkout-api --strategy canary --test unit=passed --test integration=passed --test qa_review=passed --rollback-plan 'Set canary weight to 0' --rollback-kind simple")
     .ok();
     repo.chg(&["submit", ID]).ok();
     repo.chg_as(SAM, &["approve", ID]).ok();
@@ -163,27 +136,7 @@ fn gate_in_a_freeze_allows_a_class_the_freeze_allows() {
 fn gate_in_a_freeze_passes_an_emergency_on_its_verbal_approvals() {
     let mut repo = Repo::initialised();
     repo.now = Some("2026-12-24T15:00:00Z".into());
-    repo.chg(&[
-        "new",
-        "--emergency",
-        "--no-input",
-        "--title",
-        "Patch RCE in api-gateway",
-        "--criterion",
-        "critical-vulnerability",
-        "--cvss",
-        "9.8",
-        "--impact-of-not-implementing",
-        "Remote code execution",
-        "--system",
-        "api-gateway",
-        "--rollback-plan",
-        "redeploy the previous image",
-        "--rollback-kind",
-        "simple",
-        "--verbal-approval",
-        "ciso:carol@example.com",
-    ])
+    repo.chg_line("new --emergency --no-input --title 'Patch RCE in api-gateway' --criterion critical-vulnerability --cvss 9.8 --impact-of-not-implementing 'Remote code execution' --system api-gateway --rollback-plan 'redeploy the previous image' --rollback-kind simple --verbal-approval ciso:carol@example.com")
     .ok();
     // One verbal approval is not enough: the CISO and the CTO, or the CEO.
     let run = repo.chg(&["gate", ID, "--format", "json"]).status(1);
@@ -215,15 +168,8 @@ fn gate_refuses_an_approval_made_stale_by_an_edit() {
     repo.write(FILE, &text);
     repo.commit_all_at(JANE, "2026-11-17T12:00:00Z", "send back for approval");
     repo.chg_as(SAM, &["approve", ID]).ok();
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-18 02:00",
-        "--end",
-        "2026-11-18 04:00",
-    ])
-    .ok();
+    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-18 02:00' --end '2026-11-18 04:00'")
+        .ok();
     gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).ok();
 }
 
@@ -271,19 +217,6 @@ fn gate_refuses_an_approval_committed_by_someone_else() {
             .contains("Lee Park <lee@example.com> does not count: it was never committed"),
         "{run:?}"
     );
-}
-
-fn ssh_keygen(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, String) {
-    let key = dir.join(name);
-    let status = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-        .arg(&key)
-        .status()
-        .expect("ssh-keygen is needed for the signing tests");
-    assert!(status.success());
-    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
-    let mut parts = public.split_whitespace();
-    (key, format!("{} {}", parts.next().unwrap(), parts.next().unwrap()))
 }
 
 #[test]
@@ -429,15 +362,8 @@ fn deployment_facts_are_recorded_by_gate_start_and_complete_and_shown() {
     )
     .ok();
     repo.now = Some("2026-11-18T02:40:00Z".into());
-    repo.chg(&[
-        "complete",
-        ID,
-        "--smoke-tests",
-        "passed",
-        "--deployment",
-        "artifact=sha256:9f86d081884c7d65",
-    ])
-    .ok();
+    repo.chg_line("complete CHG-2026-0001 --smoke-tests passed --deployment artifact=sha256:9f86d081884c7d65")
+        .ok();
     let text = repo.read(FILE);
     assert!(
         text.contains("  deployment:\n    artifact: sha256:9f86d081884c7d65\n    environment: production\n    pipeline_run: https://ci.example.com/runs/4711\n"),
@@ -470,14 +396,7 @@ fn a_deployment_fact_is_never_rewritten() {
     )
     .ok();
     let run = repo
-        .chg(&[
-            "complete",
-            ID,
-            "--smoke-tests",
-            "passed",
-            "--deployment",
-            "environment=production",
-        ])
+        .chg_line("complete CHG-2026-0001 --smoke-tests passed --deployment environment=production")
         .status(1);
     assert!(
         run.stderr.contains("`environment` is already recorded as `staging`"),

@@ -29,17 +29,7 @@ fn history_commands_follow_store() {
     repo.write("ops/changes/2026/CHG-2026-0001.yaml", &completed("CHG-2026-0001"));
     repo.commit_all_at(SAM, &at(1), "CHG-2026-0001: completed");
     let metrics = repo
-        .chg(&[
-            "--store",
-            "ops/changes",
-            "metrics",
-            "--from",
-            "2026-11-01",
-            "--to",
-            "2026-12-01",
-            "--format",
-            "json",
-        ])
+        .chg_line("--store ops/changes metrics --from 2026-11-01 --to 2026-12-01 --format json")
         .ok();
     assert_eq!(
         json(&metrics)["metrics"]["total_changes"]["actual"],
@@ -58,15 +48,7 @@ fn history_commands_follow_store() {
         .chg_env(
             JANE,
             &[("CHG_STORE", "ops/changes")],
-            &[
-                "metrics",
-                "--from",
-                "2026-11-01",
-                "--to",
-                "2026-12-01",
-                "--format",
-                "json",
-            ],
+            &words("metrics --from 2026-11-01 --to 2026-12-01 --format json"),
         )
         .ok();
     assert_eq!(json(&metrics)["metrics"]["total_changes"]["actual"], 1.0);
@@ -392,20 +374,6 @@ fn finding_3_legit_the_change_manager_adding_a_team_member_passes() {
     repo.commit_all_at(SAM, &at(1), "Raj joins as engineering lead");
     let (status, findings, out) = gate(&repo);
     assert_eq!((status, findings.len()), (0, 0), "{out}");
-}
-
-/// Makes an ssh key pair with ssh-keygen; a missing ssh-keygen fails the test (never skips it).
-pub fn ssh_keygen(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, String) {
-    let key = dir.join(name);
-    let status = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-        .arg(&key)
-        .status()
-        .expect("ssh-keygen is needed for the signing tests (apt-get install openssh-client)");
-    assert!(status.success());
-    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
-    let mut parts = public.split_whitespace();
-    (key, format!("{} {}", parts.next().unwrap(), parts.next().unwrap()))
 }
 
 /// A store whose policy (committed by Sam) requires signed approvals with these keys.

@@ -271,3 +271,100 @@ fn evidence_time_an_honest_emergency_back_dated_within_a_day_stays_in_time() {
     let explain = metrics_explain(&repo);
     assert!(explain.contains("due 2026-11-03 11:00"), "{explain}");
 }
+
+// ---- invisible characters in person fields (finding 4, a reviewer's bypass) --
+
+const REC: &str = "changes/2026/CHG-2026-0001.yaml";
+const INVISIBLE: [char; 5] = ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'];
+
+#[test]
+fn invisible_character_in_requested_by_cannot_hide_a_self_approval() {
+    for c in INVISIBLE {
+        let repo = Repo::initialised();
+        // Sam files his own change with a zero-width character in his email,
+        // so that `requested_by` no longer equals the approver, and approves it.
+        let record = format!(
+            "{}{SAM_APPROVAL}",
+            normal_record("CHG-2026-0001", "approved")
+                .replace("Jane Doe <jane@example.com>", &format!("Sam Lee <sam{c}@example.com>"))
+        );
+        repo.write(REC, &record);
+        let run = repo.chg(&["check", "--format", "json"]);
+        assert_eq!(run.status, 2, "U+{:04X}: {run:?}", c as u32);
+        let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+        let f = findings
+            .iter()
+            .find(|f| f["rule"] == "invisible-character")
+            .unwrap_or_else(|| panic!("U+{:04X}: {findings:?}", c as u32));
+        let line = record.lines().position(|l| l.starts_with("requested_by")).unwrap() + 1;
+        assert_eq!(f["file"], REC, "{f}");
+        assert_eq!(f["line"].as_u64(), Some(line as u64), "{f}");
+        assert!(
+            f["message"].as_str().unwrap().contains(&format!("U+{:04X}", c as u32)),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn invisible_character_in_an_approver_or_a_role_is_a_located_error() {
+    let repo = Repo::initialised();
+    // Mallory puts herself on the CAB under a name that prints as Ana's.
+    let policy = repo.read(POLICY);
+    let forged = policy.replace("    - ana@example.com\n", "    - ana\u{2060}@example.com\n");
+    assert_ne!(forged, policy, "the fixture lists Ana");
+    repo.write(POLICY, &forged);
+    let run = repo.chg(&["check", "--format", "json"]);
+    assert_eq!(run.status, 2, "{run:?}");
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    let f = findings
+        .iter()
+        .find(|f| f["rule"] == "invisible-character" && f["file"] == POLICY)
+        .unwrap_or_else(|| panic!("{findings:?}"));
+    let line = forged.lines().position(|l| l.contains('\u{2060}')).unwrap() + 1;
+    assert_eq!(f["line"].as_u64(), Some(line as u64), "{f}");
+    repo.write(POLICY, &policy);
+
+    // An approver with a byte-order mark inside the email.
+    let approved = format!(
+        "{}{}",
+        normal_record("CHG-2026-0001", "approved"),
+        SAM_APPROVAL.replace("sam@example.com", "s\u{FEFF}am@example.com")
+    );
+    repo.write(REC, &approved);
+    let run = repo.chg(&["check", "--format", "json"]);
+    assert_eq!(run.status, 2, "{run:?}");
+    assert!(run.stdout.contains("approvals[0].approver"), "{}", run.stdout);
+    // A mixed-script look-alike keeps its warning (not an invisible character).
+    repo.write(
+        REC,
+        &normal_record("CHG-2026-0001", "submitted").replace("jane@", "j\u{430}ne@"),
+    );
+    let run = repo.chg(&["check", "--format", "json"]);
+    assert!(run.stdout.contains("lookalike-email"), "{}", run.stdout);
+    assert!(!run.stdout.contains("invisible-character"), "{}", run.stdout);
+}
+
+#[test]
+fn invisible_character_written_in_a_branch_commit_is_a_finding_in_history() {
+    let repo = Repo::initialised();
+    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
+    repo.commit_all_at(JANE, &at(1), "submit");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    // Sam rewrites the requester with a zero-width space, approves, then
+    // tidies the character away again so the work tree looks clean.
+    let hidden = normal_record("CHG-2026-0001", "submitted").replace("jane@", "jane\u{200B}@");
+    repo.write(REC, &hidden);
+    repo.commit_all_at(SAM, &at(2), "requester");
+    let bad = head(&repo);
+    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
+    repo.commit_all_at(SAM, &at(3), "tidy");
+    let (status, findings, run) = gate(&repo);
+    assert_eq!(status, 1, "{run:?}");
+    let f = findings
+        .iter()
+        .find(|f| f["rule"] == "invisible-character")
+        .unwrap_or_else(|| panic!("{findings:?}"));
+    assert_eq!(f["commit"], bad.as_str(), "{f}");
+    assert!(f["message"].as_str().unwrap().contains(&bad[..10]), "{f}");
+}

@@ -110,15 +110,8 @@ fn finding_11_approve_then_schedule_passes_check_and_the_gate() {
     repo.chg(&["submit", ID]).ok();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.chg_as(SAM, &["approve", ID]).ok();
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-26 02:00",
-        "--end",
-        "2026-11-26 04:00",
-    ])
-    .ok();
+    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 04:00'")
+        .ok();
     let (status, findings) = gate(&repo);
     assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
     // Moving the window later is judged by the calendar rules: outside every
@@ -351,8 +344,7 @@ fn harmless(out: &str) -> bool {
 
 #[test]
 fn finding_14_record_text_cannot_start_a_ci_log_line_or_send_escapes() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-25T12:00:00Z".into());
+    let repo = Test::new();
     let evil = normal_record("CHG-2026-0001", "submitted")
         .replace(
             "title: Enable canary routing for checkout-api",
@@ -723,23 +715,11 @@ fn finding_7g_implementation_finished_next_year_is_caught() {
 fn finding_7_times_back_dated_with_at_pass() {
     // An emergency approved on the phone two hours before it is filed, and
     // work started an hour back: the back-dating `--at` allows.
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-25T12:00:00Z".into());
+    let repo = Test::new();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     crate::emergency::new_emergency(
         &repo,
-        &[
-            "--verbal-approval",
-            "ciso:carol@example.com",
-            "--verbal-approval",
-            "cto:dave@example.com",
-            "--verbal-at",
-            "2026-11-25T10:00:00Z",
-            "--rollback-plan",
-            "redeploy",
-            "--rollback-kind",
-            "simple",
-        ],
+        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --verbal-at 2026-11-25T10:00:00Z --rollback-plan redeploy --rollback-kind simple"),
     )
     .ok();
     repo.chg(&["start", ID, "--at", "2026-11-25T11:00:00Z"]).ok();
@@ -773,15 +753,8 @@ fn finding_7_the_ordinary_chg_flow_with_consistent_dates_passes() {
 fn standard_draft() -> Repo {
     let repo = Repo::initialised();
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--template",
-        "certificate-renewal",
-        "--system",
-        "db-prod",
-    ])
-    .ok();
+    repo.chg_line("new --no-input --template certificate-renewal --system db-prod")
+        .ok();
     repo
 }
 

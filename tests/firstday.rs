@@ -145,15 +145,9 @@ fn gate_as(repo: &Repo, who: Who) -> Run {
 fn init_makes_the_runner_the_change_manager_and_writes_no_fictional_people() {
     let repo = team_repo();
     repo.git(&["checkout", "-q", "-b", "add-store"]);
-    repo.chg_as(
+    repo.chg_line_as(
         PRIYA,
-        &[
-            "init",
-            "--role",
-            "engineering-lead=Lin Chen <lin@acme.test>",
-            "--role",
-            "cab=omar@acme.test",
-        ],
+        "init --role 'engineering-lead=Lin Chen <lin@acme.test>' --role cab=omar@acme.test",
     )
     .ok();
     let policy = repo.read("changes/policy.yaml");
@@ -256,27 +250,15 @@ fn a_first_policy_authorises_only_change_managers_it_names_as_author_and_committ
 
     // Omar commits it with Priya as the author: the committer is still Omar.
     repo.git(&["checkout", "-q", "-b", "forged", "main"]);
-    repo.chg_as(
+    repo.chg_line_as(
         OMAR,
-        &[
-            "init",
-            "--no-commit",
-            "--change-manager",
-            "Priya Raman <priya@acme.test>",
-        ],
+        "init --no-commit --change-manager 'Priya Raman <priya@acme.test>'",
     )
     .ok();
     repo.git_as(OMAR, &["add", "-A"]);
     repo.git_as(
         OMAR,
-        &[
-            "commit",
-            "-q",
-            "--author",
-            "Priya Raman <priya@acme.test>",
-            "-m",
-            "chg: init",
-        ],
+        &words("commit -q --author 'Priya Raman <priya@acme.test>' -m 'chg: init'"),
     );
     let run = gate_as(&repo, OMAR);
     assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
@@ -327,15 +309,9 @@ fn the_github_workflow_installs_a_pinned_chg_reads_only_and_passes_actionlint() 
     let run = repo.chg_as(PRIYA, &["init", "--ci", "github"]).status(2);
     assert!(run.stderr.contains("--chg-source"), "{}", run.stderr);
     let run = repo
-        .chg_as(
+        .chg_line_as(
             PRIYA,
-            &[
-                "init",
-                "--ci",
-                "github",
-                "--chg-source",
-                "https://git.acme.test/tools/chg.git",
-            ],
+            "init --ci github --chg-source https://git.acme.test/tools/chg.git",
         )
         .status(2);
     assert!(run.stderr.contains("GIT_URL@REV"), "{}", run.stderr);

@@ -101,15 +101,7 @@ fn calendar_table_shows_a_newline_in_a_title_as_an_escape() {
     assert!(policy.contains("Year\\nend"));
     repo.write("changes/policy.yaml", &policy);
     let out = repo
-        .chg(&[
-            "calendar",
-            "--from",
-            "2026-11-16",
-            "--to",
-            "2026-12-31",
-            "--color",
-            "never",
-        ])
+        .chg_line("calendar --from 2026-11-16 --to 2026-12-31 --color never")
         .ok()
         .stdout;
     assert!(out.contains("Upgrade db\\nthen restart api"), "{out}");

@@ -2,7 +2,7 @@
 
 use crate::support::*;
 
-const REC: &str = "changes/2026/CHG-2026-0001.yaml";
+const ID: &str = "CHG-2026-0001";
 const T0: i64 = 1_794_909_600; // 2026-11-17 10:00 UTC, just before the fixtures' approval times
 
 fn at(offset_hours: i64) -> String {
@@ -12,158 +12,139 @@ fn at(offset_hours: i64) -> String {
 /// main: an initialised store and a submitted record by Jane; then a branch `feature`.
 fn store_with_submitted_record() -> Repo {
     let repo = Repo::initialised();
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
+    repo.put(&Record::normal(ID).status("submitted"));
     repo.commit_all_at(JANE, &at(1), "CHG-2026-0001: submit");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo
 }
 
-fn approved_text() -> String {
-    format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"))
-}
-
-fn gate(repo: &Repo) -> (i32, Vec<serde_json::Value>) {
-    let run = repo.chg(&["check", "--base", "main", "--format", "json"]);
-    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    (run.status, findings)
-}
-
-fn head(repo: &Repo) -> String {
-    repo.git(&["rev-parse", "HEAD"]).trim().to_string()
+fn approved() -> Record {
+    Record::normal(ID).approved_by_sam()
 }
 
 #[test]
 fn a_legitimate_branch_passes() {
     let repo = store_with_submitted_record();
-    repo.write(REC, &approved_text());
+    repo.put(&approved());
     repo.commit_all_at(SAM, &at(2), "CHG-2026-0001: approve");
-    let (status, findings) = gate(&repo);
-    assert_eq!(findings, Vec::<serde_json::Value>::new());
-    assert_eq!(status, 0);
+    repo.check_against("main").ok().stdout_is("[]\n");
 }
 
 #[test]
 fn a_forged_approval_names_the_commit_and_both_identities() {
     let repo = store_with_submitted_record();
-    repo.write(REC, &approved_text());
+    repo.put(&approved());
     repo.commit_all_at(JANE, &at(2), "approve it myself");
-    let forged = head(&repo);
-    let (status, findings) = gate(&repo);
-    assert_eq!(status, 1);
-    let f = findings
-        .iter()
-        .find(|f| f["rule"] == "approval-not-by-approver")
-        .expect("finding");
-    assert_eq!(f["commit"], forged.as_str());
-    let message = f["message"].as_str().unwrap();
-    assert!(
-        message.contains("Sam Lee <sam@example.com>") && message.contains("Jane Doe <jane@example.com>"),
-        "{message}"
+    let f = repo.check_against("main").status(1).finding("approval-not-by-approver");
+    assert_eq!(f.commit, Some(repo.head()));
+    assert_eq!(
+        f.message,
+        "an approval by Sam Lee <sam@example.com> was added in a commit authored by Jane Doe <jane@example.com> and committed by Jane Doe <jane@example.com>"
     );
-    assert_eq!(f["line"], 25, "points at the approval entry in HEAD: {f}");
+    assert_eq!(f.line, 25, "points at the approval entry in HEAD: {f:?}");
 }
 
 #[test]
 fn a_squashed_skip_of_approval_is_an_illegal_transition() {
     let repo = Repo::initialised();
-    repo.write(REC, &normal_record("CHG-2026-0001", "draft"));
+    repo.put(&Record::normal(ID));
     repo.commit_all_at(JANE, &at(1), "draft");
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    let completed = format!(
-        "{}implementation:\n  started_at: 2026-11-18T02:05:00Z\n  finished_at: 2026-11-18T02:41:00Z\n  outcome: successful\n  validation: {{smoke_tests: passed}}\n",
-        normal_record("CHG-2026-0001", "completed")
-    );
-    repo.write(REC, &completed);
+    let done = Implementation::new("2026-11-18T02:05:00Z", "2026-11-18T02:41:00Z", "successful")
+        .validation("{smoke_tests: passed}");
+    repo.put(&Record::normal(ID).status("completed").implementation(done));
     repo.commit_all_at(JANE, &at(2), "done");
-    let squashed = head(&repo);
-    let (status, findings) = gate(&repo);
-    assert_eq!(status, 1);
-    let f = findings
-        .iter()
-        .find(|f| f["rule"] == "illegal-transition")
-        .expect("finding");
-    assert_eq!(f["commit"], squashed.as_str());
-    assert!(f["message"].as_str().unwrap().contains("from `draft` to `completed`"));
-    assert!(f["hint"].as_str().unwrap().contains("submitted, cancelled"), "{f}");
+    let f = repo.check_against("main").status(1).finding("illegal-transition");
+    let head = repo.head();
+    assert_eq!(f.commit.as_ref(), Some(&head));
+    assert_eq!(
+        f.message,
+        format!(
+            "commit {} by Jane Doe <jane@example.com> moved CHG-2026-0001 from `draft` to `completed`, which the lifecycle forbids",
+            &head[..10]
+        )
+    );
+    assert_eq!(
+        f.hint,
+        "from `draft` the next status is one of: submitted, cancelled; take each step with its own chg command"
+    );
 }
 
 #[test]
 fn an_edit_after_approval_is_refused_but_implementation_fields_may_change() {
     let repo = Repo::initialised();
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
+    repo.put(&Record::normal(ID).status("submitted"));
     repo.commit_all_at(JANE, &at(1), "submit");
-    repo.write(REC, &approved_text());
+    repo.put(&approved());
     repo.commit_all_at(SAM, &at(2), "approve");
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    let scheduled = approved_text().replace("status: approved", "status: scheduled");
-    repo.write(REC, &scheduled);
+    let scheduled = approved().status("scheduled");
+    repo.put(&scheduled);
     repo.commit_all_at(JANE, &at(3), "schedule");
-    let (status, findings) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
-    repo.write(
-        REC,
-        &scheduled.replace(
-            "systems: [checkout-api, pricing-service]",
-            "systems: [checkout-api, pricing-service, payments-gateway]",
-        ),
-    );
+    repo.check_against("main").ok().stdout_is("[]\n");
+    repo.put(&scheduled.systems(&["checkout-api", "pricing-service", "payments-gateway"]));
     repo.commit_all_at(JANE, &at(4), "one more system");
-    let (status, findings) = gate(&repo);
-    assert_eq!(status, 1);
-    assert_eq!(findings[0]["rule"], "edited-after-approval", "{findings:?}");
-    assert!(findings[0]["message"].as_str().unwrap().contains("changed systems"));
+    let run = repo.check_against("main").status(1);
+    assert_eq!(run.findings(), [("edited-after-approval", ID)]);
+    assert_eq!(
+        run.findings()[0].message,
+        format!(
+            "commit {} by Jane Doe <jane@example.com> changed systems of CHG-2026-0001 after it was approved",
+            &repo.head()[..10]
+        )
+    );
 }
 
 #[test]
 fn a_deleted_approval_is_refused() {
     let repo = Repo::initialised();
-    repo.write(REC, &approved_text());
+    repo.put(&approved());
     repo.commit_all_at(SAM, &at(1), "approved");
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write(
-        REC,
-        &approved_text().replace("    method: written\n", "    method: verbal\n"),
-    );
+    let verbal = Approval::new("change-manager", SAM).method("verbal");
+    repo.put(&Record::normal(ID).status("approved").approval(verbal));
     repo.commit_all_at(JANE, &at(2), "rewrite");
-    let (status, findings) = gate(&repo);
-    assert_eq!(status, 1);
-    assert!(findings.iter().any(|f| f["rule"] == "approval-removed"), "{findings:?}");
+    let run = repo.check_against("main").status(1);
+    // The rewritten (verbal) entry no longer approves a normal change either.
+    assert_eq!(run.findings(), [("approval-missing", ID), ("approval-removed", ID)]);
 }
 
 #[test]
 fn a_duplicate_id_from_a_parallel_branch_is_found_and_renumber_mends_it() {
     let repo = Repo::initialised();
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write(
-        "changes/2026/CHG-2026-0002.yaml",
-        &normal_record("CHG-2026-0002", "draft"),
-    );
+    repo.put(&Record::normal("CHG-2026-0002"));
     repo.commit_all_at(JANE, &at(1), "feature change");
     repo.git(&["checkout", "-q", "main"]);
-    repo.write(
-        "changes/2026/CHG-2026-0002.yaml",
-        &normal_record("CHG-2026-0002", "draft").replace("Enable canary routing", "Rotate keys"),
-    );
+    repo.put(&Record::normal("CHG-2026-0002").title("Rotate keys for checkout-api"));
     repo.commit_all_at(RAJ, &at(2), "main change");
     repo.git(&["checkout", "-q", "feature"]);
-    let run = repo.chg(&["check", "--base", "main"]).status(1);
-    assert!(run.stdout.contains("error[duplicate-id]"), "{}", run.stdout);
-    assert!(run.stdout.contains("chg renumber CHG-2026-0002"), "{}", run.stdout);
-    let renumbered = repo.chg(&["renumber", "CHG-2026-0002"]).ok();
-    assert_eq!(
-        renumbered.stdout,
-        "Renumbered CHG-2026-0002 → CHG-2026-0003 (changes/2026/CHG-2026-0003.yaml)\n"
+    let head = repo.head();
+    repo.chg_line("check --base main").is(
+        1,
+        &format!(
+            "changes/2026/CHG-2026-0002.yaml:2:1: error[duplicate-id]: the base branch already has CHG-2026-0002 with other content (added in parallel) (commit {})
+  hint: give this branch's record a new id with `chg renumber CHG-2026-0002`, then push again
+",
+            &head[..12]
+        ),
+        "checked 1 file: 1 error, 0 warnings\n",
     );
-    assert!(repo
-        .read("changes/2026/CHG-2026-0003.yaml")
-        .contains("id: CHG-2026-0003"));
+    repo.chg_line("renumber CHG-2026-0002").is(
+        0,
+        "Renumbered CHG-2026-0002 → CHG-2026-0003 (changes/2026/CHG-2026-0003.yaml)\n",
+        "",
+    );
+    let text = repo.read("changes/2026/CHG-2026-0003.yaml");
+    let ids: Vec<&str> = text.lines().filter(|l| l.starts_with("id:")).collect();
+    assert_eq!(ids, ["id: CHG-2026-0003"], "{text}");
     assert!(!repo.join("changes/2026/CHG-2026-0002.yaml").exists());
-    let touched = repo.git(&["show", "--name-only", "--format=%s", "HEAD"]);
-    assert!(
-        touched.contains("chg: renumber CHG-2026-0002 → CHG-2026-0003"),
-        "{touched}"
+    assert_eq!(
+        repo.git(&["show", "--name-status", "--no-renames", "--format=%s", "HEAD"]),
+        "chg: renumber CHG-2026-0002 → CHG-2026-0003\n\nD\tchanges/2026/CHG-2026-0002.yaml\nA\tchanges/2026/CHG-2026-0003.yaml\n"
     );
-    repo.chg(&["check", "--base", "main"]).ok();
+    repo.chg_line("check --base main")
+        .is(0, "", "checked 1 file: 0 errors, 0 warnings\n");
 }
 
 #[test]
@@ -171,6 +152,7 @@ fn policy_edits_need_the_change_manager_or_cab() {
     let repo = Repo::initialised();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     let policy = repo.read("changes/policy.yaml");
+    // A policy is edited as text, the way a person edits it.
     repo.write(
         "changes/policy.yaml",
         &policy.replace(
@@ -179,38 +161,33 @@ fn policy_edits_need_the_change_manager_or_cab() {
         ),
     );
     repo.commit_all_at(JANE, &at(1), "make me a change manager");
-    let (status, findings) = gate(&repo);
-    assert_eq!(status, 1);
-    assert_eq!(findings[0]["rule"], "policy-edit-unauthorized");
-    assert_eq!(findings[0]["file"], "changes/policy.yaml");
+    let run = repo.check_against("main").status(1);
+    assert_eq!(run.findings(), [("policy-edit-unauthorized", "changes/policy.yaml")]);
     repo.git(&["reset", "-q", "--hard", "main"]);
     repo.write(
         "changes/policy.yaml",
         &policy.replace("rto: {simple: 15m", "rto: {simple: 20m"),
     );
     repo.commit_all_at(SAM, &at(2), "longer simple RTO");
-    let (status, findings) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+    repo.check_against("main").ok().stdout_is("[]\n");
 }
 
 #[test]
 fn github_annotations_point_at_the_line_in_head() {
     let repo = store_with_submitted_record();
-    repo.write(REC, &approved_text());
+    repo.put(&approved());
     repo.commit_all_at(JANE, &at(2), "forged");
-    let run = repo.chg(&["check", "--base", "main", "--format", "github"]).status(1);
-    assert!(
-        run.stdout
-            .starts_with("::error file=changes/2026/CHG-2026-0001.yaml,line=25,col=5,title=approval-not-by-approver::"),
-        "{}",
-        run.stdout
+    repo.chg_line("check --base main --format github").is(
+        1,
+        "::error file=changes/2026/CHG-2026-0001.yaml,line=25,col=5,title=approval-not-by-approver::an approval by Sam Lee <sam@example.com> was added in a commit authored by Jane Doe <jane@example.com> and committed by Jane Doe <jane@example.com>%0Athe approver runs `chg approve CHG-2026-0001` with their own git identity; remove this entry\n",
+        "",
     );
 }
 
 #[test]
 fn detached_head_against_a_remote_tracking_base_works_and_shallow_clones_are_refused() {
     let origin = store_with_submitted_record();
-    origin.write(REC, &approved_text());
+    origin.put(&approved());
     origin.commit_all_at(JANE, &at(2), "forged");
     origin.git(&["checkout", "-q", "main"]);
     let url = format!("file://{}", origin.path().display());
@@ -218,29 +195,26 @@ fn detached_head_against_a_remote_tracking_base_works_and_shallow_clones_are_ref
     let clone = Repo::new();
     clone.git(&["fetch", "-q", &url, "+refs/heads/*:refs/remotes/origin/*"]);
     clone.git(&["checkout", "-q", "--detach", "origin/feature"]);
-    let run = clone.chg(&["check", "--base", "origin/main"]).status(1);
-    assert!(run.stdout.contains("approval-not-by-approver"), "{}", run.stdout);
+    let run = clone.check_against("origin/main").status(1);
+    assert_eq!(run.findings(), [("approval-not-by-approver", ID)]);
 
     let shallow = Repo::new();
-    shallow.git(&[
-        "fetch",
-        "-q",
-        "--depth",
-        "1",
-        &url,
-        "+refs/heads/feature:refs/remotes/origin/feature",
-    ]);
-    shallow.git(&["checkout", "-q", "--detach", "origin/feature"]);
-    shallow.git(&[
-        "fetch",
-        "-q",
-        "--depth",
-        "1",
-        &url,
-        "+refs/heads/main:refs/remotes/origin/main",
-    ]);
-    let run = shallow.chg(&["check", "--base", "origin/main"]).status(2);
-    assert!(run.stderr.contains("fetch-depth: 0"), "{}", run.stderr);
+    for branch in ["feature", "main"] {
+        let refspec = format!("+refs/heads/{branch}:refs/remotes/origin/{branch}");
+        shallow.git(&["fetch", "-q", "--depth", "1", &url, &refspec]);
+        if branch == "feature" {
+            shallow.git(&["checkout", "-q", "--detach", "origin/feature"]);
+        }
+    }
+    let run = shallow.chg_line("check --base origin/main").status(2).stdout_is("");
+    let (feature, main) = (shallow.head(), shallow.git(&["rev-parse", "origin/main"]));
+    run.stderr_is(&format!(
+        "error: cannot find a common ancestor of {} and {}: no merge base found
+  hint: the clone is shallow; fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)
+",
+        main.trim(),
+        feature
+    ));
 }
 
 #[test]
@@ -252,19 +226,6 @@ fn init_ci_github_writes_the_workflow() {
     assert!(workflow.contains("fetch-depth: 0"));
     assert!(workflow.contains("BASE: origin/${{ github.base_ref }}"));
     assert!(workflow.contains("chg check --base \"$BASE\" --format github"));
-}
-
-fn ssh_keygen(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, String) {
-    let key = dir.join(name);
-    let status = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-        .arg(&key)
-        .status()
-        .expect("ssh-keygen is needed for the signing tests (apt-get install openssh-client)");
-    assert!(status.success());
-    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
-    let mut parts = public.split_whitespace();
-    (key, format!("{} {}", parts.next().unwrap(), parts.next().unwrap()))
 }
 
 #[test]
@@ -289,12 +250,12 @@ fn signed_approvals_are_verified_with_git() {
             .replace("require_signed_approvals: false", "require_signed_approvals: true"),
     );
     repo.commit_all_at(SAM, &at(0), "require signed approvals");
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
+    repo.put(&Record::normal(ID).status("submitted"));
     repo.commit_all_at(JANE, &at(1), "submit");
     repo.git(&["config", "gpg.format", "ssh"]);
     for (branch, key) in [("signed", &sam_key), ("wrong-key", &mallory_key)] {
         repo.git(&["checkout", "-q", "-b", branch, "main"]);
-        repo.write(REC, &approved_text());
+        repo.put(&approved());
         repo.git_as(SAM, &["add", "-A"]);
         repo.git_at(
             SAM,
@@ -311,22 +272,19 @@ fn signed_approvals_are_verified_with_git() {
         );
     }
     repo.git(&["checkout", "-q", "-b", "unsigned", "main"]);
-    repo.write(REC, &approved_text());
+    repo.put(&approved());
     repo.commit_all_at(SAM, &at(2), "approve, unsigned");
 
     repo.git(&["checkout", "-q", "signed"]);
-    let (status, findings) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+    repo.check_against("main").ok().stdout_is("[]\n");
     for branch in ["wrong-key", "unsigned"] {
         repo.git(&["checkout", "-q", branch]);
-        let (status, findings) = gate(&repo);
-        assert_eq!(status, 1, "{branch}");
-        assert!(
-            findings[0]["message"]
-                .as_str()
-                .unwrap()
-                .contains("without a valid signature"),
-            "{branch}: {findings:?}"
+        let run = repo.check_against("main").status(1);
+        assert_eq!(run.findings(), [("approval-not-by-approver", ID)], "{branch}");
+        assert_eq!(
+            run.findings()[0].message,
+            "the approval by Sam Lee <sam@example.com> is in a commit without a valid signature by their key",
+            "{branch}"
         );
     }
 }

@@ -643,9 +643,7 @@ fn every_report_in_every_format_matches_its_golden_file() {
 fn terminal_tables_do_not_split_words_that_fit() {
     let repo = fixture();
     let table = repo
-        .chg(&[
-            "report", "weekly", "--week", "2026-W48", "--format", "table", "--color", "never",
-        ])
+        .chg_line("report weekly --week 2026-W48 --format table --color never")
         .ok()
         .stdout;
     assert!(table.contains("┆ critical-functionality ┆"), "{table}");

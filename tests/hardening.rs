@@ -97,17 +97,8 @@ fn a_bare_repository_is_refused_clearly() {
 fn detached_head_and_linked_worktrees_work() {
     let repo = with_record();
     repo.git(&["checkout", "-q", "--detach"]);
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--title",
-        "on a detached head",
-        "--impact",
-        "low",
-        "--likelihood",
-        "medium",
-    ])
-    .ok();
+    repo.chg_line("new --no-input --title 'on a detached head' --impact low --likelihood medium")
+        .ok();
     assert_eq!(
         repo.git(&["log", "-1", "--format=%s"]).trim(),
         "chg: new CHG-2026-0002 (on a detached head)"
@@ -168,16 +159,7 @@ fn a_merge_in_progress_blocks_commits_with_a_hint() {
         .unwrap();
     assert!(!merge.status.success(), "the merge conflicts");
     let run = repo
-        .chg(&[
-            "new",
-            "--no-input",
-            "--title",
-            "x",
-            "--impact",
-            "low",
-            "--likelihood",
-            "medium",
-        ])
+        .chg_line("new --no-input --title x --impact low --likelihood medium")
         .status(2);
     assert!(run.stderr.contains("in the middle of a merge"), "{}", run.stderr);
     let check = repo.chg(&["check"]).status(2);
@@ -223,17 +205,8 @@ fn a_symlink_out_of_the_repository_is_refused() {
 fn a_store_with_no_commits_yet_works() {
     let repo = Repo::new();
     repo.chg(&["init", "--no-commit"]).ok();
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--title",
-        "first",
-        "--impact",
-        "low",
-        "--likelihood",
-        "medium",
-    ])
-    .ok();
+    repo.chg_line("new --no-input --title first --impact low --likelihood medium")
+        .ok();
     assert_eq!(
         repo.git(&["log", "--format=%s"]).trim(),
         "chg: new CHG-2026-0001 (first)"
@@ -263,14 +236,7 @@ fn on_terminal(dir: &std::path::Path, home: &std::path::Path, args: &[&str], del
     cmd.current_dir(dir).args(args);
     isolate(&mut cmd, home);
     cmd.env("TERM", "xterm").env("CHG_PROGRESS_DELAY_MS", delay_ms);
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn chg on a pty");
-    session.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
-    let printed = session
-        .expect(last)
-        .map(|c| String::from_utf8_lossy(c.before()).into_owned())
-        .unwrap_or_else(|e| panic!("`{last}` not printed: {e}"));
-    assert!(session.get_process().wait().is_ok());
-    printed
+    on_pty(cmd, last)
 }
 
 #[test]
@@ -409,16 +375,7 @@ fn a_rebase_in_progress_blocks_commits_with_a_hint() {
         .unwrap();
     assert!(!rebase.status.success(), "the rebase stops on the conflict");
     let run = repo
-        .chg(&[
-            "new",
-            "--no-input",
-            "--title",
-            "x",
-            "--impact",
-            "low",
-            "--likelihood",
-            "medium",
-        ])
+        .chg_line("new --no-input --title x --impact low --likelihood medium")
         .status(2);
     assert!(run.stderr.contains("in the middle of a rebase"), "{}", run.stderr);
     assert!(run.stderr.contains("git rebase --continue"), "{}", run.stderr);
@@ -431,16 +388,7 @@ fn a_rebase_in_progress_blocks_commits_with_a_hint() {
 #[test]
 fn quiet_silences_confirmations_and_verbose_says_what_was_read() {
     let repo = with_record();
-    let new = [
-        "new",
-        "--no-input",
-        "--title",
-        "x",
-        "--impact",
-        "low",
-        "--likelihood",
-        "medium",
-    ];
+    let new = words("new --no-input --title x --impact low --likelihood medium");
     let loud = repo.chg(&new).ok();
     assert!(loud.stdout.contains("Created CHG-2026-0002"), "{}", loud.stdout);
     let quiet: Vec<&str> = ["--quiet"].iter().chain(new.iter()).copied().collect();

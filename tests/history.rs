@@ -748,15 +748,7 @@ fn demo_generates_a_valid_deterministic_store_with_history() {
         "{}",
         String::from_utf8_lossy(&check.stdout)
     );
-    let metrics = chg(&[
-        "metrics",
-        "--from",
-        "2020-01-01",
-        "--to",
-        "2030-01-01",
-        "--format",
-        "json",
-    ]);
+    let metrics = chg(&words("metrics --from 2020-01-01 --to 2030-01-01 --format json"));
     let v: serde_json::Value = serde_json::from_slice(&metrics.stdout).unwrap();
     // Every record but the rejected and cancelled ones finished.
     let total = v["metrics"]["total_changes"]["actual"].as_f64().unwrap();

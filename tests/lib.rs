@@ -29,6 +29,7 @@ mod links;
 mod manners;
 mod numbers;
 mod patches;
+mod pipeline;
 mod properties;
 mod reports;
 mod rules_lifecycle;

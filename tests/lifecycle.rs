@@ -15,34 +15,8 @@ pub fn store() -> Repo {
 
 /// Creates a complete draft of this class as `who`.
 pub fn draft(repo: &Repo, who: Who, class: &str) {
-    let mut args = vec![
-        "new",
-        "--no-input",
-        "--title",
-        "Enable canary routing for checkout-api",
-        "--description",
-        "Route 5 % of checkout traffic through the new pricing service.",
-        "--impact",
-        "medium",
-        "--likelihood",
-        "low",
-        "--classification",
-        class,
-        "--system",
-        "checkout-api",
-        "--strategy",
-        "canary",
-        "--rollback-plan",
-        "Set canary weight to 0, redeploy checkout-api v41.",
-        "--rollback-kind",
-        "simple",
-        "--test",
-        "unit=passed",
-        "--test",
-        "integration=passed",
-        "--test",
-        "qa_review=passed",
-    ];
+    let mut args = words("new --no-input --title 'Enable canary routing for checkout-api' --description 'Route 5 % of checkout traffic through the new pricing service.' --impact medium --likelihood low --system checkout-api --strategy canary --rollback-plan 'Set canary weight to 0, redeploy checkout-api v41.' --rollback-kind simple --test unit=passed --test integration=passed --test qa_review=passed");
+    args.extend(["--classification", class]);
     if class == "major" {
         args.extend(["--test", "security_review=passed", "--test", "performance=passed"]);
     }
@@ -90,17 +64,16 @@ pub fn refused(repo: &Repo, who: Who, args: &[&str]) -> Run {
 fn a_normal_change_goes_from_draft_to_closed() {
     let mut repo = store();
     draft(&repo, JANE, "normal");
-    let run = repo.chg(&["submit", ID]).ok();
-    assert!(run.stdout.contains("submitted"), "{}", run.stdout);
-    assert!(
-        run.stdout.contains("change-manager (sam@example.com)"),
-        "{}",
-        run.stdout
-    );
+    repo.chg(&["submit", ID]).is(0, "CHG-2026-0001: submitted; it needs the approval of 1 × change-manager (sam@example.com), or 1 × engineering-lead (lee@example.com)
+", "");
     assert_committed(&repo, JANE, "chg: submit CHG-2026-0001");
 
-    let run = repo.chg_as(SAM, &["approve", ID, "--comment", "ok for Wednesday"]).ok();
-    assert!(run.stdout.contains("status `approved`"), "{}", run.stdout);
+    repo.chg_as(SAM, &["approve", ID, "--comment", "ok for Wednesday"]).is(
+        0,
+        "CHG-2026-0001: approval by Sam Lee <sam@example.com> as change-manager recorded; status `approved`
+",
+        "",
+    );
     assert_committed(&repo, SAM, "chg: approve CHG-2026-0001 (change-manager)");
     let text = repo.read(FILE);
     assert!(text.contains("status: approved\n"), "{text}");
@@ -109,15 +82,8 @@ fn a_normal_change_goes_from_draft_to_closed() {
         "{text}"
     );
 
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-26 02:00",
-        "--end",
-        "2026-11-26 04:00",
-    ])
-    .ok();
+    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 04:00'")
+        .ok();
     assert_committed(&repo, JANE, "chg: schedule CHG-2026-0001");
     assert!(repo
         .read(FILE)
@@ -127,18 +93,7 @@ fn a_normal_change_goes_from_draft_to_closed() {
     repo.chg(&["start", ID, "--at", "2026-11-26T02:05:00Z"]).ok();
     assert_committed(&repo, JANE, "chg: start CHG-2026-0001");
     repo.now = Some("2026-11-26T02:45:00Z".into());
-    repo.chg(&[
-        "complete",
-        ID,
-        "--smoke-tests",
-        "passed",
-        "--error-rates",
-        "normal",
-        "--customer-access",
-        "verified",
-        "--issue",
-        "one pod restarted",
-    ])
+    repo.chg_line("complete CHG-2026-0001 --smoke-tests passed --error-rates normal --customer-access verified --issue 'one pod restarted'")
     .ok();
     assert_committed(&repo, JANE, "chg: complete CHG-2026-0001");
     let text = repo.read(FILE);
@@ -147,19 +102,19 @@ fn a_normal_change_goes_from_draft_to_closed() {
         "{text}"
     );
 
-    let run = refused(&repo, JANE, &["close", ID]);
-    assert!(run.stderr.contains("the post-implementation review"), "{}", run.stderr);
-    let run = repo
-        .chg(&[
-            "review",
-            ID,
-            "--summary",
-            "deployed in one window",
-            "--lessons-learned",
-            "watch pod restarts",
-        ])
-        .ok();
-    assert!(run.stderr.contains("Ready to close"), "{}", run.stderr);
+    refused(&repo, JANE, &["close", ID]).stdout_is("").stderr_is(
+        "error: CHG-2026-0001 cannot be closed yet: it lacks the post-implementation review (`--summary`)
+  hint: record them with `chg review CHG-2026-0001`
+",
+    );
+    repo.chg_line("review CHG-2026-0001 --summary 'deployed in one window' --lessons-learned 'watch pod restarts'")
+        .is(
+            0,
+            "CHG-2026-0001: recorded review
+",
+            "Ready to close: `chg close CHG-2026-0001`
+",
+        );
     assert_committed(&repo, JANE, "chg: review CHG-2026-0001");
     repo.chg(&["close", ID]).ok();
     assert_committed(&repo, JANE, "chg: close CHG-2026-0001");
@@ -187,23 +142,22 @@ fn a_major_change_needs_three_cab_approvals_and_a_repeat_counts_once() {
     let repo = store();
     draft(&repo, JANE, "major");
     repo.chg(&["submit", ID]).ok();
-    let run = repo.chg_as(ANA, &["approve", ID]).ok();
-    assert!(
-        run.stdout.contains("it still needs 2 more cab, or 1 more cto"),
-        "{}",
-        run.stdout
-    );
+    repo.chg_as(ANA, &["approve", ID]).is(0, "CHG-2026-0001: approval by Ana Silva <ana@example.com> as cab recorded; it still needs 2 more cab, or 1 more cto
+", "");
     assert_committed(&repo, ANA, "chg: approve CHG-2026-0001 (cab)");
     repo.chg_as(BEN, &["approve", ID]).ok();
-    let run = refused(&repo, BEN, &["approve", ID]);
-    assert!(
-        run.stderr.contains("has already approved CHG-2026-0001 as cab"),
-        "{}",
-        run.stderr
+    refused(&repo, BEN, &["approve", ID]).stdout_is("").stderr_is(
+        "error: Ben Okafor <ben@example.com> has already approved CHG-2026-0001 as cab; an approval counts once
+  hint: another person holding the role must approve it
+",
     );
     assert!(repo.read(FILE).contains("status: submitted\n"));
-    let run = repo.chg_as(CHO, &["approve", ID]).ok();
-    assert!(run.stdout.contains("status `approved`"), "{}", run.stdout);
+    repo.chg_as(CHO, &["approve", ID]).is(
+        0,
+        "CHG-2026-0001: approval by Cho Min <cho@example.com> as cab recorded; status `approved`
+",
+        "",
+    );
     let text = repo.read(FILE);
     assert_eq!(text.matches("  decision: approved\n").count(), 3, "{text}");
     assert!(text.contains("status: approved\n"));
@@ -224,14 +178,9 @@ fn approving_your_own_change_is_refused() {
     let repo = store();
     draft(&repo, SAM, "normal");
     repo.chg_as(SAM, &["submit", ID]).ok();
-    let run = refused(&repo, SAM, &["approve", ID]);
-    assert!(
-        run.stderr
-            .contains("Sam Lee <sam@example.com> requested CHG-2026-0001 and cannot decide on their own change"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("hint:"), "{}", run.stderr);
+    refused(&repo, SAM, &["approve", ID]).stdout_is("").stderr_is("error: Sam Lee <sam@example.com> requested CHG-2026-0001 and cannot decide on their own change
+  hint: another person holding `change-manager` must decide: sam@example.com; to withdraw it, run `chg cancel CHG-2026-0001 --reason ...`
+");
 }
 
 #[test]
@@ -239,34 +188,32 @@ fn an_unauthorised_approver_is_refused() {
     let repo = store();
     draft(&repo, JANE, "normal");
     repo.chg(&["submit", ID]).ok();
-    let run = refused(&repo, MALLORY, &["approve", ID]);
-    assert!(
-        run.stderr.contains(
-            "Mallory Bad <mallory@example.com> is not listed in the policy for any role that approves a normal change"
-        ),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("change-manager: sam@example.com"), "{}", run.stderr);
-    let run = refused(&repo, MALLORY, &["approve", ID, "--role", "change-manager"]);
-    assert!(
-        run.stderr.contains("is not listed for the role `change-manager`"),
-        "{}",
-        run.stderr
-    );
-    let run = refused(&repo, CAROL, &["approve", ID, "--role", "ciso"]);
-    assert!(
-        run.stderr
-            .contains("a normal change is not approved by the role `ciso`"),
-        "{}",
-        run.stderr
-    );
-    let run = refused(&repo, SAM, &["approve", ID, "--verbal"]);
-    assert!(
-        run.stderr.contains("only emergency changes take verbal approvals"),
-        "{}",
-        run.stderr
-    );
+    refused(&repo, MALLORY, &["approve", ID])
+        .stdout_is("")
+        .stderr_is("error: Mallory Bad <mallory@example.com> is not listed in the policy for any role that approves a normal change (change-manager, engineering-lead)
+  hint: ask one of them — change-manager: sam@example.com; engineering-lead: lee@example.com
+");
+    refused(&repo, MALLORY, &["approve", ID, "--role", "change-manager"])
+        .stdout_is("")
+        .stderr_is(
+            "error: Mallory Bad <mallory@example.com> is not listed for the role `change-manager` in the policy
+  hint: `change-manager` is held by: sam@example.com (changes/policy.yaml, `roles`)
+",
+        );
+    refused(&repo, CAROL, &["approve", ID, "--role", "ciso"])
+        .stdout_is("")
+        .stderr_is(
+            "error: a normal change is not approved by the role `ciso`
+  hint: the policy asks for: change-manager, engineering-lead
+",
+        );
+    refused(&repo, SAM, &["approve", ID, "--verbal"])
+        .stdout_is("")
+        .stderr_is(
+            "error: CHG-2026-0001 is a normal change; only emergency changes take verbal approvals
+  hint: approve it in writing: leave out `--verbal`
+",
+        );
 }
 
 #[test]
@@ -274,8 +221,13 @@ fn reject_records_the_reason_as_a_rejected_approval() {
     let repo = store();
     draft(&repo, JANE, "normal");
     repo.chg(&["submit", ID]).ok();
-    let run = repo.chg_as(SAM, &["reject", ID]).status(2);
-    assert!(run.stderr.contains("missing `--reason`"), "{}", run.stderr);
+    repo.chg_as(SAM, &["reject", ID]).is(
+        2,
+        "",
+        "error: missing `--reason`
+  hint: give `--reason`, or run the command on a terminal without `--no-input` to be asked
+",
+    );
     repo.chg_as(SAM, &["reject", ID, "--reason", "no load test"]).ok();
     assert_committed(&repo, SAM, "chg: reject CHG-2026-0001 (change-manager)");
     let text = repo.read(FILE);
@@ -284,51 +236,44 @@ fn reject_records_the_reason_as_a_rejected_approval() {
         text.contains("    decision: rejected\n    method: written\n    at: \"2026-11-25T12:00:00Z\"\n    comment: no load test\n"),
         "{text}"
     );
-    let run = refused(&repo, LEE, &["approve", ID]);
-    assert!(run.stderr.contains("is `rejected`"), "{}", run.stderr);
+    refused(&repo, LEE, &["approve", ID]).stdout_is("").stderr_is(
+        "error: CHG-2026-0001 is `rejected`; only a submitted change can be approved
+  hint: nothing to approve in this state
+",
+    );
 }
 
 #[test]
 fn submit_is_refused_while_check_finds_errors() {
     let repo = store();
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--title",
-        "No plan",
-        "--impact",
-        "medium",
-        "--likelihood",
-        "low",
-    ])
-    .ok();
-    let run = refused(&repo, JANE, &["submit", ID]);
-    assert!(
-        run.stderr
-            .contains("CHG-2026-0001 cannot become `submitted`: `chg check` finds 1 error in it"),
-        "{}",
-        run.stderr
+    repo.chg_line("new --no-input --title 'No plan' --impact medium --likelihood low")
+        .ok();
+    refused(&repo, JANE, &["submit", ID]).stdout_is("").stderr_is(
+        "error: CHG-2026-0001 cannot become `submitted`: `chg check` finds 1 error in it
+  changes/2026/CHG-2026-0001.yaml:1: [rollback-plan-missing] a normal change past draft needs a rollback plan and kind
+    hint: add `rollback: {plan: ..., kind: simple|complex|full-restore}`
+  hint: fix them in changes/2026/CHG-2026-0001.yaml and try again
+",
     );
-    assert!(run.stderr.contains("[rollback-plan-missing]"), "{}", run.stderr);
 }
 
 #[test]
 fn a_standard_change_from_the_catalogue_is_approved_on_submission() {
     let repo = store();
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--template",
-        "log-rotation",
-        "--system",
-        "api-gateway",
-    ])
-    .ok();
-    let run = repo.chg(&["submit", ID]).ok();
-    assert!(run.stdout.contains("approved on submission"), "{}", run.stdout);
+    repo.chg_line("new --no-input --template log-rotation --system api-gateway")
+        .ok();
+    repo.chg(&["submit", ID]).is(
+        0,
+        "CHG-2026-0001: approved on submission (standard change, template `log-rotation`)
+",
+        "",
+    );
     assert!(repo.read(FILE).contains("status: approved\n"));
-    let run = refused(&repo, SAM, &["approve", ID]);
-    assert!(run.stderr.contains("pre-approved"), "{}", run.stderr);
+    refused(&repo, SAM, &["approve", ID]).stdout_is("").stderr_is(
+        "error: CHG-2026-0001 is a standard change, pre-approved by its template
+  hint: `chg submit CHG-2026-0001` approves it
+",
+    );
 }
 
 #[test]
@@ -346,15 +291,8 @@ fn cancel_and_fail_record_who_and_why() {
     draft(&repo, JANE, "normal");
     repo.chg(&["submit", ID]).ok();
     repo.chg_as(SAM, &["approve", ID]).ok();
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-26 02:00",
-        "--end",
-        "2026-11-26 04:00",
-    ])
-    .ok();
+    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 04:00'")
+        .ok();
     repo.chg(&["start", ID]).ok();
     repo.chg(&["fail", ID, "--reason", "migration timed out"]).ok();
     assert_committed(&repo, JANE, "chg: fail CHG-2026-0001");
@@ -371,46 +309,33 @@ fn every_illegal_move_is_refused_with_nothing_written() {
     let repo = store();
     draft(&repo, JANE, "normal");
     // draft
-    for args in [
-        vec![
-            "schedule",
-            ID,
-            "--start",
-            "2026-11-26 02:00",
-            "--end",
-            "2026-11-26 04:00",
-        ],
-        vec!["start", ID],
-        vec!["complete", ID, "--smoke-tests", "passed"],
-        vec!["fail", ID, "--reason", "x"],
-        vec![
-            "rollback",
-            ID,
-            "--trigger",
-            "error-rate",
-            "--reason",
-            "x",
-            "--started-at",
-            "11:50",
-        ],
-        vec!["close", ID],
-        vec!["reject", ID, "--reason", "x"],
-    ] {
-        let run = refused(&repo, JANE, &args);
-        assert!(
-            run.stderr.contains("CHG-2026-0001 is `draft`; it cannot become"),
-            "{args:?}: {}",
-            run.stderr
-        );
-        assert!(
-            run.stderr
-                .contains("from `draft` a normal change may become: submitted, cancelled"),
-            "{}",
-            run.stderr
-        );
+    let from_draft = [
+        (
+            "schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 04:00'",
+            "scheduled",
+        ),
+        ("start CHG-2026-0001", "in-progress"),
+        ("complete CHG-2026-0001 --smoke-tests passed", "completed"),
+        ("fail CHG-2026-0001 --reason x", "failed"),
+        (
+            "rollback CHG-2026-0001 --trigger error-rate --reason x --started-at 11:50",
+            "rolled-back",
+        ),
+        ("close CHG-2026-0001", "closed"),
+        ("reject CHG-2026-0001 --reason x", "rejected"),
+    ];
+    for (line, to) in from_draft {
+        refused(&repo, JANE, &words(line)).stdout_is("").stderr_is(&format!(
+            "error: CHG-2026-0001 is `draft`; it cannot become `{to}`
+  hint: from `draft` a normal change may become: submitted, cancelled
+"
+        ));
     }
-    let run = refused(&repo, SAM, &["approve", ID]);
-    assert!(run.stderr.contains("submit it first"), "{}", run.stderr);
+    refused(&repo, SAM, &["approve", ID]).stdout_is("").stderr_is(
+        "error: CHG-2026-0001 is `draft`; only a submitted change can be approved
+  hint: submit it first: `chg submit CHG-2026-0001`
+",
+    );
     // submitted
     repo.chg(&["submit", ID]).ok();
     refused(&repo, JANE, &["submit", ID]);
@@ -431,22 +356,16 @@ fn every_illegal_move_is_refused_with_nothing_written() {
     repo.chg_as(SAM, &["approve", ID]).ok();
     refused(&repo, JANE, &["start", ID]);
     refused(&repo, JANE, &["complete", ID, "--smoke-tests", "passed"]);
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-26 02:00",
-        "--end",
-        "2026-11-26 04:00",
-    ])
-    .ok();
+    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 04:00'")
+        .ok();
     repo.chg(&["start", ID]).ok();
-    let run = refused(&repo, JANE, &["cancel", ID, "--reason", "x"]);
-    assert!(
-        run.stderr.contains("may become: completed, failed, rolled-back"),
-        "{}",
-        run.stderr
-    );
+    refused(&repo, JANE, &["cancel", ID, "--reason", "x"])
+        .stdout_is("")
+        .stderr_is(
+            "error: CHG-2026-0001 is `in-progress`; it cannot become `cancelled`
+  hint: from `in-progress` a normal change may become: completed, failed, rolled-back
+",
+        );
     refused(&repo, JANE, &["close", ID]);
     refused(&repo, JANE, &["review", ID, "--summary", "x"]);
     // completed, then closed
@@ -456,23 +375,21 @@ fn every_illegal_move_is_refused_with_nothing_written() {
     repo.chg(&["review", ID, "--summary", "fine", "--lessons-learned", "none"])
         .ok();
     repo.chg(&["close", ID]).ok();
-    for args in [
-        vec![
-            "rollback",
-            ID,
-            "--trigger",
-            "error-rate",
-            "--reason",
-            "x",
-            "--started-at",
-            "11:50",
-        ],
-        vec!["cancel", ID, "--reason", "x"],
-        vec!["close", ID],
-        vec!["submit", ID],
-    ] {
-        let run = refused(&repo, JANE, &args);
-        assert!(run.stderr.contains("none (it is final)"), "{args:?}: {}", run.stderr);
+    let from_closed = [
+        (
+            "rollback CHG-2026-0001 --trigger error-rate --reason x --started-at 11:50",
+            "rolled-back",
+        ),
+        ("cancel CHG-2026-0001 --reason x", "cancelled"),
+        ("close CHG-2026-0001", "closed"),
+        ("submit CHG-2026-0001", "submitted"),
+    ];
+    for (line, to) in from_closed {
+        refused(&repo, JANE, &words(line)).stdout_is("").stderr_is(&format!(
+            "error: CHG-2026-0001 is `closed`; it cannot become `{to}`
+  hint: from `closed` a normal change may become: none (it is final)
+"
+        ));
     }
 }
 
@@ -494,15 +411,8 @@ pub fn in_progress() -> Repo {
     draft(&repo, JANE, "normal");
     repo.chg(&["submit", ID]).ok();
     repo.chg_as(SAM, &["approve", ID]).ok();
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-25 11:00",
-        "--end",
-        "2026-11-25 14:00",
-    ])
-    .ok();
+    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-25 11:00' --end '2026-11-25 14:00'")
+        .ok();
     repo.chg(&["start", ID]).ok();
     repo.now = Some("2026-11-25T12:45:00Z".into());
     repo
@@ -529,22 +439,7 @@ fn rolled_back(started: &str, extra: &[&str]) -> (Repo, Run) {
 fn a_rollback_over_its_rto_is_recorded_and_warned() {
     let (mut repo, run) = rolled_back(
         "12:10",
-        &[
-            "--restored-at",
-            "2026-11-25T12:40:00Z",
-            "--log",
-            "canary weight set to 0",
-            "--log",
-            "v41 redeployed",
-            "--smoke-tests",
-            "passed",
-            "--error-rates",
-            "normal",
-            "--customer-access",
-            "verified",
-            "--monitored-minutes",
-            "5",
-        ],
+        &words("--restored-at 2026-11-25T12:40:00Z --log 'canary weight set to 0' --log 'v41 redeployed' --smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 5"),
     );
     assert_committed(&repo, JANE, "chg: rollback CHG-2026-0001 (error-rate)");
     assert!(
@@ -581,42 +476,34 @@ fn a_rollback_over_its_rto_is_recorded_and_warned() {
         text.contains("    duration_minutes: 30\n    rto_exceeded: true\n"),
         "{text}"
     );
-    let check = repo.chg(&["check"]).ok();
-    assert!(check.stdout.contains("warning[rto-exceeded]"), "{}", check.stdout);
-    let status = repo.chg(&["status"]).ok();
-    assert!(
-        status
-            .stdout
-            .contains("RTO overrun: the simple rollback took 30 min (RTO 15 min)"),
-        "{}",
-        status.stdout
-    );
-    assert!(
-        status.stdout.contains("rolled back without a root cause"),
-        "{}",
-        status.stdout
+    repo.chg(&["check"]).is(0, "changes/2026/CHG-2026-0001.yaml:47:5: warning[rto-exceeded]: the rollback took 30 min, over the 15m RTO of a simple rollback
+  hint: find out why in the post-rollback review, and test the rollback procedure
+", "checked 1 file: 0 errors, 1 warning
+");
+    repo.chg(&["status"]).is(
+        0,
+        "CHG-2026-0001  Enable canary routing for checkout-api
+  rolled back without a root cause (`chg review CHG-2026-0001 --root-cause …`) — due 2026-11-30 12:40 UTC
+  for: jane@example.com
+CHG-2026-0001  Enable canary routing for checkout-api
+  RTO overrun: the simple rollback took 30 min (RTO 15 min); explain it in the review
+  for: jane@example.com
+",
+        "",
     );
 
     repo.now = Some("2026-12-01T12:00:00Z".into());
-    let check = repo.chg(&["check", "--format", "json"]).ok();
-    assert!(
-        check.stdout.contains("post-rollback-actions-missing"),
-        "{}",
-        check.stdout
+    let run = repo.check().ok();
+    assert_eq!(
+        run.findings(),
+        [("post-rollback-actions-missing", ID), ("rto-exceeded", ID)]
+    );
+    assert_eq!(
+        run.finding("post-rollback-actions-missing").message,
+        "5 days after the rollback, it still lacks: lessons learned, root cause, re-deployment plan"
     );
     refused(&repo, JANE, &["close", ID]);
-    repo.chg(&[
-        "review",
-        ID,
-        "--summary",
-        "rolled back",
-        "--lessons-learned",
-        "canary too big",
-        "--root-cause",
-        "pricing timeout",
-        "--redeploy-plan",
-        "retry with 1 %",
-    ])
+    repo.chg_line("review CHG-2026-0001 --summary 'rolled back' --lessons-learned 'canary too big' --root-cause 'pricing timeout' --redeploy-plan 'retry with 1 %'")
     .ok();
     let text = repo.read(FILE);
     assert!(
@@ -624,12 +511,7 @@ fn a_rollback_over_its_rto_is_recorded_and_warned() {
         "{text}"
     );
     repo.chg(&["close", ID]).ok();
-    let check = repo.chg(&["check", "--format", "json"]).ok();
-    assert!(
-        !check.stdout.contains("post-rollback-actions-missing"),
-        "{}",
-        check.stdout
-    );
+    assert_eq!(repo.check().ok().findings(), [("rto-exceeded", ID)]);
 }
 
 #[test]
@@ -644,18 +526,28 @@ fn a_rollback_within_its_rto_has_no_warning() {
 #[test]
 fn rollback_names_missing_flags_without_a_terminal() {
     let repo = in_progress();
-    let run = repo
-        .chg(&["rollback", ID, "--reason", "x", "--started-at", "12:30"])
-        .status(2);
-    assert!(run.stderr.contains("missing `--trigger`"), "{}", run.stderr);
-    let run = repo
-        .chg(&["rollback", ID, "--trigger", "error-rate", "--reason", "x"])
-        .status(2);
-    assert!(run.stderr.contains("missing `--started-at`"), "{}", run.stderr);
-    let run = repo
-        .chg(&["rollback", ID, "--trigger", "bogus", "--reason", "x"])
-        .status(2);
-    assert!(run.stderr.contains("critical-bug"), "{}", run.stderr);
+    repo.chg(&["rollback", ID, "--reason", "x", "--started-at", "12:30"])
+        .is(
+            2,
+            "",
+            "error: missing `--trigger`
+  hint: give `--trigger`, or run the command on a terminal without `--no-input` to be asked
+",
+        );
+    repo.chg(&["rollback", ID, "--trigger", "error-rate", "--reason", "x"])
+        .is(
+            2,
+            "",
+            "error: missing `--started-at`
+  hint: give `--started-at`, or run the command on a terminal without `--no-input` to be asked
+",
+        );
+    repo.chg(&["rollback", ID, "--trigger", "bogus", "--reason", "x"])
+        .is(2, "", "error: invalid value 'bogus' for '--trigger <TRIGGER>'
+  [possible values: error-rate, response-time, critical-functionality, security-vulnerability, customer-complaints, critical-bug, data-corruption, performance-degradation, customer-impact]
+
+For more information, try '--help'.
+");
     assert!(repo.read(FILE).contains("status: in-progress\n"));
 }
 
@@ -712,18 +604,11 @@ fn approval_is_refused_while_testing_is_incomplete() {
     repo.write(FILE, &text);
     repo.git(&["commit", "-qam", "qa not run yet"]);
     repo.chg(&["submit", ID]).ok();
-    let run = refused(&repo, SAM, &["approve", ID]);
-    assert!(
-        run.stderr.contains("CHG-2026-0001 cannot become `approved`"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr
-            .contains("[testing-incomplete] `qa_review` testing is not-run"),
-        "{}",
-        run.stderr
-    );
+    refused(&repo, SAM, &["approve", ID]).stdout_is("").stderr_is("error: CHG-2026-0001 cannot become `approved`: `chg check` finds 1 error in it
+  changes/2026/CHG-2026-0001.yaml:20: [testing-incomplete] `qa_review` testing is not-run; a normal change needs it passed before approval
+    hint: run it and set `testing.qa_review: passed` (`chg new --test qa_review=passed` when creating)
+  hint: fix them in changes/2026/CHG-2026-0001.yaml and try again
+");
 }
 
 /// Three CAB members approve the same major change at the same moment:

@@ -4,96 +4,68 @@
 
 use crate::support::*;
 
+const ID: &str = "CHG-2026-0001";
+
 /// A store with one record whose check gives a warning and no error: a
 /// submitted normal change still missing a required test.
-fn with_a_warning() -> Repo {
-    let repo = Repo::initialised();
-    let record = normal_record("CHG-2026-0001", "submitted").replace("  qa_review: passed\n", "");
-    repo.write("changes/2026/CHG-2026-0001.yaml", &record);
-    repo
+fn with_a_warning() -> Test {
+    Test::new().record(Record::normal(ID).status("submitted").without("testing.qa_review"))
 }
 
 #[test]
 fn quiet_prints_no_warnings() {
-    let repo = with_a_warning();
-    let loud = repo.chg(&["check"]).ok();
-    assert!(loud.stdout.contains("warning[testing-incomplete]"), "{}", loud.stdout);
-    let quiet = repo.chg(&["-q", "check"]).ok();
-    assert!(!quiet.stdout.contains("warning"), "{}", quiet.stdout);
-    assert!(!quiet.stderr.contains("warning"), "{}", quiet.stderr);
+    let t = with_a_warning();
+    t.run(&["check"]).is(0, "changes/2026/CHG-2026-0001.yaml:13:1: warning[testing-incomplete]: `qa_review` testing is missing; a normal change needs it passed before approval
+  hint: run it and set `testing.qa_review: passed` (`chg new --test qa_review=passed` when creating)
+", "checked 1 file: 0 errors, 1 warning
+");
+    t.run(&["-q", "check"]).is(0, "", "");
     // With --strict a warning fails the check, so it is shown as what failed.
-    let strict = repo.chg(&["-q", "check", "--strict"]).status(1);
-    assert!(strict.stdout.contains("testing-incomplete"), "{}", strict.stdout);
+    t.run(&["-q", "check", "--strict"]).is(1, "changes/2026/CHG-2026-0001.yaml:13:1: warning[testing-incomplete]: `qa_review` testing is missing; a normal change needs it passed before approval
+  hint: run it and set `testing.qa_review: passed` (`chg new --test qa_review=passed` when creating)
+", "");
 }
 
 #[test]
 fn quiet_prints_no_warning_after_an_action() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-18T03:30:00Z".into());
-    let record = format!(
-        "{}{}implementation:\n  started_at: 2026-11-18T02:00:00Z\n",
-        normal_record("CHG-2026-0001", "in-progress"),
-        SAM_APPROVAL
-    );
-    repo.write("changes/2026/CHG-2026-0001.yaml", &record);
-    repo.git(&["add", "-A"]);
-    repo.git(&["commit", "-q", "-m", "record"]);
-    let args = [
-        "-q",
-        "rollback",
-        "CHG-2026-0001",
-        "--trigger",
-        "error-rate",
-        "--reason",
-        "5xx",
-        "--started-at",
-        "2026-11-18 02:30",
-        "--restored-at",
-        "2026-11-18 03:20",
-        "--smoke-tests",
-        "passed",
-        "--error-rates",
-        "normal",
-        "--customer-access",
-        "verified",
-    ];
-    let run = repo.chg(&args).ok();
-    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
-    assert!(run.stdout.is_empty(), "{}", run.stdout);
-    assert!(repo
-        .read("changes/2026/CHG-2026-0001.yaml")
-        .contains("rto_exceeded: true"));
+    let started = Implementation::started("2026-11-18T02:00:00Z");
+    let t = Test::new()
+        .at("2026-11-18T03:30:00Z")
+        .record(
+            Record::normal(ID)
+                .approved_by_sam()
+                .status("in-progress")
+                .implementation(started),
+        )
+        .commit_as(JANE, "record");
+    t.chg_line("-q rollback CHG-2026-0001 --trigger error-rate --reason 5xx --started-at '2026-11-18 02:30' --restored-at '2026-11-18 03:20' --smoke-tests passed --error-rates normal --customer-access verified")
+        .is(0, "", "");
+    let text = t.read("changes/2026/CHG-2026-0001.yaml");
+    let exceeded: Vec<&str> = text.lines().filter(|l| l.contains("rto_exceeded")).collect();
+    assert_eq!(exceeded, ["    rto_exceeded: true"], "{text}");
 }
 
 /// A store whose check prints an error finding, which is coloured.
-fn with_an_error() -> Repo {
-    let repo = Repo::initialised();
-    let record = normal_record("CHG-2026-0001", "approved");
-    repo.write("changes/2026/CHG-2026-0001.yaml", &record);
-    repo
+fn with_an_error() -> Test {
+    Test::new().record(Record::normal(ID).status("approved"))
 }
 
 #[test]
 fn clicolor_force_colours_a_pipe_and_no_color_still_wins() {
-    let repo = with_an_error();
-    let plain = repo.chg(&["check"]).status(1);
-    assert!(!plain.stdout.contains('\u{1b}'), "{}", plain.stdout);
-    let forced = repo.chg_env(JANE, &[("CLICOLOR_FORCE", "1")], &["check"]).status(1);
-    assert!(forced.stdout.contains("\u{1b}["), "CLICOLOR_FORCE=1: {}", forced.stdout);
-    let zero = repo.chg_env(JANE, &[("CLICOLOR_FORCE", "0")], &["check"]).status(1);
-    assert!(!zero.stdout.contains('\u{1b}'), "CLICOLOR_FORCE=0: {}", zero.stdout);
-    let both = repo
-        .chg_env(JANE, &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], &["check"])
-        .status(1);
-    assert!(!both.stdout.contains('\u{1b}'), "NO_COLOR wins: {}", both.stdout);
-    let asked = repo
-        .chg_env(JANE, &[("NO_COLOR", "1")], &["check", "--color", "always"])
-        .status(1);
-    assert!(
-        asked.stdout.contains('\u{1b}'),
-        "--color always is asked for: {}",
-        asked.stdout
-    );
+    let t = with_an_error();
+    let plain = t.run(&["check"]).is(1, "changes/2026/CHG-2026-0001.yaml:4:1: error[approval-missing]: status `approved` needs the approvals of a normal change (change-manager or engineering-lead); it lacks 1 more change-manager, or 1 more engineering-lead
+  hint: approvers run `chg approve CHG-2026-0001`
+", "checked 1 file: 1 error, 0 warnings
+");
+    let env = |env: &[(&str, &str)], args: &[&str]| t.chg_env(JANE, env, args);
+    let forced = env(&[("CLICOLOR_FORCE", "1")], &["check"]).is(1, "changes/2026/CHG-2026-0001.yaml:4:1: \u{1b}[1;31merror\u{1b}[0m[approval-missing]: status `approved` needs the approvals of a normal change (change-manager or engineering-lead); it lacks 1 more change-manager, or 1 more engineering-lead
+  hint: approvers run `chg approve CHG-2026-0001`
+", &plain.stderr);
+    env(&[("CLICOLOR_FORCE", "0")], &["check"]).is(1, &plain.stdout, &plain.stderr);
+    // NO_COLOR wins over CLICOLOR_FORCE, but not over --color always, which is asked for.
+    let both = [("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")];
+    env(&both, &["check"]).is(1, &plain.stdout, &plain.stderr);
+    env(&[("NO_COLOR", "1")], &["check", "--color", "always"]).is(1, &forced.stdout, &plain.stderr);
 }
 
 /// Runs chg on a pseudo-terminal with TERM set, returning what it printed.
@@ -103,14 +75,7 @@ fn on_terminal(repo: &Repo, term: &str, args: &[&str]) -> String {
     cmd.current_dir(repo.path()).args(args);
     isolate(&mut cmd, home.path());
     cmd.env("TERM", term);
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn chg on a pty");
-    session.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
-    let printed = session
-        .expect("checked 1 file")
-        .map(|c| String::from_utf8_lossy(c.before()).into_owned())
-        .unwrap_or_else(|e| panic!("chg printed no summary: {e}"));
-    assert!(session.get_process().wait().is_ok());
-    printed
+    on_pty(cmd, "checked 1 file")
 }
 
 #[test]
@@ -125,14 +90,10 @@ fn term_dumb_gets_no_colour_on_a_terminal() {
 
 #[test]
 fn list_in_a_pipe_prints_one_line_per_record() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let long = "Move every checkout-api replica to the new node pool with pod disruption budgets, topology spread constraints and a canary";
     for n in 1..=3 {
-        let id = format!("CHG-2026-000{n}");
-        repo.write(
-            &format!("changes/2026/{id}.yaml"),
-            &normal_record(&id, "draft").replace("Enable canary routing for checkout-api", long),
-        );
+        repo.put(&Record::normal(&format!("CHG-2026-000{n}")).title(long));
     }
     let out = repo.chg(&["list"]).ok().stdout;
     let lines: Vec<&str> = out.lines().collect();
@@ -143,39 +104,57 @@ fn list_in_a_pipe_prints_one_line_per_record() {
         assert_eq!(fields[1], "draft", "{line}");
         assert!(fields.contains(&long), "the title whole: {line}");
     }
-    let table = repo.chg(&["list", "--format", "table"]).ok().stdout;
-    assert!(table.contains('┆') || table.contains('│'), "{table}");
-    assert!(table.contains("3 changes"), "{table}");
-    let none = repo.chg(&["list", "--status", "closed"]).ok();
-    assert_eq!(none.stdout, "", "no line when nothing matches");
+    // The title wraps in its column; each record takes these rows.
+    let rows = |id: &str| {
+        format!(
+            "│ {id} ┆ draft  ┆ normal ┆ medium/low ┆ 2026-11-18 02:00 ┆ Move every       ┆ checkout-api,    ┆ Jane Doe     │
+│               ┆        ┆        ┆            ┆                  ┆ checkout-api     ┆ pricing-service  ┆              │
+│               ┆        ┆        ┆            ┆                  ┆ replica to the   ┆                  ┆              │
+│               ┆        ┆        ┆            ┆                  ┆ new node pool    ┆                  ┆              │
+│               ┆        ┆        ┆            ┆                  ┆ with pod         ┆                  ┆              │
+│               ┆        ┆        ┆            ┆                  ┆ disruption       ┆                  ┆              │
+│               ┆        ┆        ┆            ┆                  ┆ budgets,         ┆                  ┆              │
+│               ┆        ┆        ┆            ┆                  ┆ topology spread  ┆                  ┆              │
+│               ┆        ┆        ┆            ┆                  ┆ constraints and  ┆                  ┆              │
+│               ┆        ┆        ┆            ┆                  ┆ a canary         ┆                  ┆              │
+"
+        )
+    };
+    let ids = ["CHG-2026-0001", "CHG-2026-0002", "CHG-2026-0003"];
+    let table = format!(
+        "┌───────────────┬────────┬────────┬────────────┬──────────────────┬──────────────────┬──────────────────┬──────────────┐
+│ ID            ┆ Status ┆ Class  ┆ Risk       ┆ Date             ┆ Title            ┆ Systems          ┆ Requested by │
+╞═══════════════╪════════╪════════╪════════════╪══════════════════╪══════════════════╪══════════════════╪══════════════╡
+{}└───────────────┴────────┴────────┴────────────┴──────────────────┴──────────────────┴──────────────────┴──────────────┘
+3 changes
+",
+        ids.map(rows).concat()
+    );
+    repo.chg(&["list", "--format", "table"]).is(0, &table, "");
+    // No line when nothing matches.
+    repo.chg(&["list", "--status", "closed"]).is(
+        0,
+        "",
+        "no changes match
+",
+    );
 }
 
 const HOSTILE: &str = "<img src=x onerror=alert(1)> & co";
 
 #[test]
 fn markdown_output_escapes_html() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-25T12:00:00Z".into());
     // Scheduled next week, so the weekly report shows its title.
-    let record = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "scheduled"))
-        .replace("Enable canary routing for checkout-api", HOSTILE)
-        .replace("2026-11-18T02:00:00Z", "2026-12-01T02:00:00Z")
-        .replace("2026-11-18T04:00:00Z", "2026-12-01T04:00:00Z");
-    repo.write("changes/2026/CHG-2026-0001.yaml", &record);
-    repo.git(&["add", "-A"]);
-    repo.git(&["commit", "-q", "-m", "record"]);
+    let record = Record::normal(ID)
+        .approved_by_sam()
+        .status("scheduled")
+        .title(HOSTILE)
+        .window("2026-12-01T02:00:00Z", "2026-12-01T04:00:00Z");
+    let repo = Test::new().record(record).commit_as(JANE, "record");
     for args in [
         &["list", "--format", "markdown"][..],
         &["report", "weekly", "--format", "markdown"][..],
-        &[
-            "calendar",
-            "--from",
-            "2026-11-30",
-            "--to",
-            "2026-12-03",
-            "--format",
-            "markdown",
-        ][..],
+        &words("calendar --from 2026-11-30 --to 2026-12-03 --format markdown")[..],
     ] {
         let out = repo.chg(args).ok().stdout;
         assert!(
@@ -188,17 +167,13 @@ fn markdown_output_escapes_html() {
 
 #[test]
 fn csv_cells_that_start_a_formula_are_guarded() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     for (n, title) in ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tTab", "Plain"]
         .iter()
         .enumerate()
     {
-        let id = format!("CHG-2026-000{}", n + 1);
-        let text = normal_record(&id, "draft").replace(
-            "title: Enable canary routing for checkout-api",
-            &format!("title: {}", serde_json::to_string(title).unwrap()),
-        );
-        repo.write(&format!("changes/2026/{id}.yaml"), &text);
+        let record = Record::normal(&format!("CHG-2026-000{}", n + 1));
+        repo.put(&record.title(&serde_json::to_string(title).unwrap()));
     }
     let csv = repo.chg(&["list", "--format", "csv"]).ok().stdout;
     for line in csv.lines().skip(1) {

@@ -428,17 +428,8 @@ fn a_rollback_keeps_the_implementations_own_finish() {
     repo.now = Some("2026-11-25T12:35:00Z".into());
     repo.chg(&["complete", ID, "--smoke-tests", "passed"]).ok();
     repo.now = Some("2026-11-25T15:50:00Z".into());
-    repo.chg(&[
-        "rollback",
-        ID,
-        "--trigger",
-        "critical-bug",
-        "--reason",
-        "orders lost",
-        "--started-at",
-        "15:40",
-    ])
-    .ok();
+    repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason 'orders lost' --started-at 15:40")
+        .ok();
     let text = repo.read(FILE);
     assert!(text.contains("  finished_at: \"2026-11-25T12:35:00Z\"\n"), "{text}");
     assert!(text.contains("  outcome: rolled-back\n"), "{text}");
@@ -458,28 +449,12 @@ fn a_change_rolled_back_in_progress_ends_when_the_rollback_starts() {
     draft(&repo, JANE, "normal");
     repo.chg(&["submit", ID]).ok();
     repo.chg_as(SAM, &["approve", ID]).ok();
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-25 11:00",
-        "--end",
-        "2026-11-25 14:00",
-    ])
-    .ok();
+    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-25 11:00' --end '2026-11-25 14:00'")
+        .ok();
     repo.chg(&["start", ID]).ok();
     repo.now = Some("2026-11-25T12:45:00Z".into());
-    repo.chg(&[
-        "rollback",
-        ID,
-        "--trigger",
-        "error-rate",
-        "--reason",
-        "5xx",
-        "--started-at",
-        "12:10",
-    ])
-    .ok();
+    repo.chg_line("rollback CHG-2026-0001 --trigger error-rate --reason 5xx --started-at 12:10")
+        .ok();
     let text = repo.read(FILE);
     assert!(text.contains("  finished_at: \"2026-11-25T12:10:00Z\"\n"), "{text}");
     repo.now = Some("2026-12-15T00:00:00Z".into());
@@ -602,16 +577,6 @@ fn cab_store() -> Repo {
     }
     repo.commit_all_at(SAM, "2026-12-01T08:00:00Z", "the CAB's week");
     repo
-}
-
-fn section(md: &str, name: &str) -> String {
-    md.split(&format!("## {name}"))
-        .nth(1)
-        .unwrap_or("")
-        .split("\n## ")
-        .next()
-        .unwrap_or("")
-        .to_string()
 }
 
 #[test]

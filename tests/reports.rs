@@ -31,15 +31,7 @@ fn weekly_report_lists_implemented_scheduled_attention_and_counts() {
         .ok()
         .stdout;
     assert!(md.starts_with("# Weekly CAB report — 2026-W47\n"), "{md}");
-    let section = |name: &str| {
-        md.split(&format!("## {name}"))
-            .nth(1)
-            .unwrap_or("")
-            .split("\n## ")
-            .next()
-            .unwrap_or("")
-            .to_string()
-    };
+    let section = |name: &str| section(&md, name);
     assert!(
         section("Changes implemented this week").contains("| CHG-2026-0001 |"),
         "{md}"
@@ -76,10 +68,8 @@ fn weekly_report_lists_implemented_scheduled_attention_and_counts() {
 #[test]
 fn html_report_is_one_self_contained_page() {
     let repo = store();
-    repo.chg(&[
-        "report", "weekly", "--week", "2026-W47", "--format", "html", "--output", "cab.html",
-    ])
-    .ok();
+    repo.chg_line("report weekly --week 2026-W47 --format html --output cab.html")
+        .ok();
     let html = repo.read("cab.html");
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("@media print") && html.contains("size: A4"));

@@ -5,8 +5,19 @@ use crate::support::*;
 #[test]
 fn init_writes_policy_and_templates_and_is_idempotent() {
     let repo = Repo::new();
-    let first = repo.chg(&["init"]).ok();
-    assert!(first.stdout.contains("Created changes/policy.yaml"), "{}", first.stdout);
+    repo.chg(&["init"]).is(
+        0,
+        "Created changes/policy.yaml
+Created changes/templates/certificate-renewal.yaml
+Created changes/templates/log-rotation.yaml
+Created changes/templates/security-patching.yaml
+Created changes/schemas/change.schema.json
+Created changes/schemas/policy.schema.json
+Created changes/schemas/template.schema.json
+Committed as \"chg: init the change store\"
+",
+        "",
+    );
     let policy = repo.read("changes/policy.yaml");
     for key in [
         "roles:",
@@ -30,8 +41,12 @@ fn init_writes_policy_and_templates_and_is_idempotent() {
     let log = repo.git(&["log", "--format=%s"]);
     assert_eq!(log.trim(), "chg: init the change store");
     let before = repo.git(&["rev-parse", "HEAD"]);
-    let second = repo.chg(&["init"]).ok();
-    assert!(second.stdout.contains("nothing changed"), "{}", second.stdout);
+    repo.chg(&["init"]).is(
+        0,
+        "changes is already initialised; nothing changed
+",
+        "",
+    );
     assert_eq!(repo.git(&["rev-parse", "HEAD"]), before, "no new commit");
 }
 
@@ -39,38 +54,7 @@ fn init_writes_policy_and_templates_and_is_idempotent() {
 fn new_with_flags_writes_commits_and_prints_the_id() {
     let repo = Repo::initialised();
     let run = repo
-        .chg(&[
-            "new",
-            "--no-input",
-            "--title",
-            "Upgrade postgres to 16.4",
-            "--description",
-            "Minor version upgrade.",
-            "--justification",
-            "Security fixes",
-            "--impact",
-            "medium",
-            "--likelihood",
-            "low",
-            "--system",
-            "postgres-main",
-            "--system",
-            "billing-worker",
-            "--strategy",
-            "blue-green",
-            "--window-start",
-            "2026-12-01 02:00",
-            "--window-end",
-            "2026-12-01T03:30:00Z",
-            "--rollback-plan",
-            "Fail back to the old primary.",
-            "--rollback-kind",
-            "complex",
-            "--test",
-            "unit=passed",
-            "--test",
-            "qa-review=not-run",
-        ])
+        .chg_line("new --no-input --title 'Upgrade postgres to 16.4' --description 'Minor version upgrade.' --justification 'Security fixes' --impact medium --likelihood low --system postgres-main --system billing-worker --strategy blue-green --window-start '2026-12-01 02:00' --window-end 2026-12-01T03:30:00Z --rollback-plan 'Fail back to the old primary.' --rollback-kind complex --test unit=passed --test qa-review=not-run")
         .ok();
     assert_eq!(run.stdout, "Created CHG-2026-0001 (changes/2026/CHG-2026-0001.yaml)\n");
     let text = repo.read("changes/2026/CHG-2026-0001.yaml");
@@ -95,63 +79,27 @@ fn new_with_flags_writes_commits_and_prints_the_id() {
 #[test]
 fn new_allocates_the_next_id_past_other_branches() {
     let repo = Repo::initialised();
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--title",
-        "a",
-        "--impact",
-        "low",
-        "--likelihood",
-        "medium",
-    ])
-    .ok();
-    repo.git(&["checkout", "-q", "-b", "other"]);
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--title",
-        "b",
-        "--impact",
-        "low",
-        "--likelihood",
-        "medium",
-    ])
-    .ok();
-    repo.git(&["checkout", "-q", "main"]);
-    let run = repo
-        .chg(&[
-            "new",
-            "--no-input",
-            "--title",
-            "c",
-            "--impact",
-            "low",
-            "--likelihood",
-            "medium",
-        ])
+    repo.chg_line("new --no-input --title a --impact low --likelihood medium")
         .ok();
-    assert!(
-        run.stdout.contains("CHG-2026-0003"),
-        "0002 is taken on branch `other`: {}",
-        run.stdout
-    );
+    repo.git(&["checkout", "-q", "-b", "other"]);
+    repo.chg_line("new --no-input --title b --impact low --likelihood medium")
+        .ok();
+    repo.git(&["checkout", "-q", "main"]);
+    // 0002 is taken on branch `other`.
+    repo.chg_line("new --no-input --title c --impact low --likelihood medium")
+        .is(
+            0,
+            "Created CHG-2026-0003 (changes/2026/CHG-2026-0003.yaml)
+",
+            "",
+        );
 }
 
 #[test]
 fn new_with_template_makes_a_standard_change() {
     let repo = Repo::initialised();
     let run = repo
-        .chg(&[
-            "new",
-            "--no-input",
-            "--template",
-            "log-rotation",
-            "--system",
-            "api-gateway",
-            "--format",
-            "json",
-        ])
+        .chg_line("new --no-input --template log-rotation --system api-gateway --format json")
         .ok();
     let record: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON object");
     assert_eq!(record["id"], "CHG-2026-0001");
@@ -160,59 +108,60 @@ fn new_with_template_makes_a_standard_change() {
     assert_eq!(record["title"], "Adjust log rotation and retention");
     assert_eq!(record["systems"][0], "api-gateway");
     assert_eq!(record["rollback"]["kind"], "simple");
-    let bad = repo.chg(&["new", "--no-input", "--template", "log-rotaton"]).status(2);
-    assert!(bad.stderr.contains("did you mean `log-rotation`"), "{}", bad.stderr);
-    let escape = repo.chg(&["new", "--no-input", "--template", "../policy"]).status(2);
-    assert!(escape.stderr.contains("not a template name"), "{}", escape.stderr);
+    repo.chg_line("new --no-input --template log-rotaton").is(
+        2,
+        "",
+        "error: no template `log-rotaton` in changes/templates/
+  hint: did you mean `log-rotation`? The catalogue has: certificate-renewal, log-rotation, security-patching
+",
+    );
+    repo.chg_line("new --no-input --template ../policy").is(
+        2,
+        "",
+        "error: `--template ../policy` is not a template name
+  hint: name a file in changes/templates/ without its `.yaml`
+",
+    );
 }
 
 #[test]
 fn new_without_input_names_the_missing_flag_and_writes_nothing() {
     let repo = Repo::initialised();
-    let run = repo
-        .chg(&["new", "--no-input", "--impact", "low", "--likelihood", "low"])
-        .status(2);
-    assert!(run.stderr.contains("missing `--title`"), "{}", run.stderr);
-    let run = repo.chg(&["new", "--no-input", "--title", "x"]).status(2);
-    assert!(run.stderr.contains("missing `--impact`"), "{}", run.stderr);
+    repo.chg_line("new --no-input --impact low --likelihood low").is(
+        2,
+        "",
+        "error: missing `--title`
+  hint: give `--title`, or run `chg new` on a terminal without `--no-input` to be asked
+",
+    );
+    repo.chg_line("new --no-input --title x").is(
+        2,
+        "",
+        "error: missing `--impact`
+  hint: give `--impact`, or run `chg new` on a terminal without `--no-input` to be asked
+",
+    );
     assert!(!repo.join("changes/2026").exists() || std::fs::read_dir(repo.join("changes/2026")).unwrap().count() == 0);
 }
 
 #[test]
 fn new_refuses_a_class_below_the_risk_matrix() {
     let repo = Repo::initialised();
-    let run = repo
-        .chg(&[
-            "new",
-            "--no-input",
-            "--title",
-            "x",
-            "--impact",
-            "high",
-            "--likelihood",
-            "high",
-            "--classification",
-            "normal",
-        ])
-        .status(1);
-    assert!(run.stderr.contains("need at least a major change"), "{}", run.stderr);
+    repo.chg_line("new --no-input --title x --impact high --likelihood high --classification normal")
+        .is(
+            1,
+            "",
+            "error: impact high and likelihood high need at least a major change, not normal
+  hint: use `--classification major` (or higher), or leave it out to get major
+",
+        );
 }
 
 #[test]
 fn new_defaults_the_class_from_the_risk_matrix() {
     let repo = Repo::initialised();
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--title",
-        "x",
-        "--impact",
-        "high",
-        "--likelihood",
-        "medium",
-        "--no-commit",
-    ])
-    .ok();
+    repo.chg_line("new --no-input --title x --impact high --likelihood medium --no-commit")
+        .ok();
     assert!(repo
         .read("changes/2026/CHG-2026-0001.yaml")
         .contains("classification: major"));
@@ -265,19 +214,73 @@ fn concurrent_new_gets_distinct_ids() {
 
 #[test]
 fn show_prints_text_yaml_and_json() {
-    let repo = Repo::initialised();
-    repo.write(
-        "changes/2026/CHG-2026-0042.yaml",
-        &normal_record("CHG-2026-0042", "draft"),
+    let repo = Test::new().record(Record::normal("CHG-2026-0042"));
+    repo.chg(&["show", "CHG-2026-0042"]).is(
+        0,
+        "CHG-2026-0042  Enable canary routing for checkout-api
+  status             draft
+  classification     normal
+  risk               impact medium, likelihood low
+  priority           high
+  requested by       Jane Doe <jane@example.com>
+  created            2026-11-16 09:12 UTC
+  systems            checkout-api, pricing-service
+  file               changes/2026/CHG-2026-0042.yaml
+
+  description:
+    Route 5 % of checkout traffic through the new pricing service.
+
+testing
+  unit               passed
+  integration        passed
+  qa_review          passed
+
+deployment
+  strategy           canary
+  window             2026-11-18 02:00 → 2026-11-18 04:00 UTC
+
+rollback plan
+  kind               simple
+  plan:
+    Set canary weight to 0, redeploy checkout-api v41.
+",
+        "",
     );
-    let text = repo.chg(&["show", "CHG-2026-0042"]).ok().stdout;
-    assert!(
-        text.starts_with("CHG-2026-0042  Enable canary routing for checkout-api\n"),
-        "{text}"
+    repo.chg(&["show", "CHG-2026-0042", "--format", "yaml"]).is(
+        0,
+        "---
+schema_version: 1
+id: CHG-2026-0042
+title: Enable canary routing for checkout-api
+status: draft
+classification: normal
+risk:
+  impact: medium
+  likelihood: low
+priority: high
+requested_by: Jane Doe <jane@example.com>
+created_at: \"2026-11-16T09:12:00Z\"
+description: |
+  Route 5 % of checkout traffic through the new pricing service.
+systems:
+  - checkout-api
+  - pricing-service
+testing:
+  unit: passed
+  integration: passed
+  qa_review: passed
+deployment:
+  strategy: canary
+  window:
+    start: \"2026-11-18T02:00:00Z\"
+    end: \"2026-11-18T04:00:00Z\"
+rollback:
+  plan: |
+    Set canary weight to 0, redeploy checkout-api v41.
+  kind: simple
+",
+        "",
     );
-    assert!(text.contains("requested by       Jane Doe <jane@example.com>"));
-    let yaml = repo.chg(&["show", "CHG-2026-0042", "--format", "yaml"]).ok().stdout;
-    assert!(yaml.contains("id: CHG-2026-0042"));
     let json: serde_json::Value =
         serde_json::from_str(&repo.chg(&["show", "CHG-2026-0042", "--format", "json"]).ok().stdout).unwrap();
     assert_eq!(json["systems"][1], "pricing-service");
@@ -285,39 +288,41 @@ fn show_prints_text_yaml_and_json() {
 
 #[test]
 fn show_unknown_id_names_the_closest() {
-    let repo = Repo::initialised();
-    repo.write(
-        "changes/2026/CHG-2026-0042.yaml",
-        &normal_record("CHG-2026-0042", "draft"),
+    let repo = Test::new().record(Record::normal("CHG-2026-0042"));
+    repo.chg(&["show", "CHG-2026-0043"]).is(
+        2,
+        "",
+        "error: no change `CHG-2026-0043` in changes
+  hint: closest existing ids: CHG-2026-0042
+",
     );
-    let run = repo.chg(&["show", "CHG-2026-0043"]).status(2);
-    assert!(run.stderr.contains("no change `CHG-2026-0043`"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("closest existing ids: CHG-2026-0042"),
-        "{}",
-        run.stderr
+    repo.chg(&["show", "../../etc/passwd"]).is(
+        2,
+        "",
+        "error: `../../etc/passwd` is not a change id; ids look like `CHG-2026-0042` (run `chg list` to see them)
+",
     );
-    let run = repo.chg(&["show", "../../etc/passwd"]).status(2);
-    assert!(run.stderr.contains("is not a change id"), "{}", run.stderr);
 }
 
 #[test]
 fn list_filters_and_formats() {
-    let repo = Repo::initialised();
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &normal_record("CHG-2026-0001", "draft"),
+    let repo = Test::new().record(Record::normal("CHG-2026-0001")).record(
+        Record::normal("CHG-2026-0002")
+            .status("submitted")
+            .systems(&["auth-service"]),
     );
-    repo.write(
-        "changes/2026/CHG-2026-0002.yaml",
-        &normal_record("CHG-2026-0002", "submitted").replace("checkout-api, pricing-service", "auth-service"),
-    );
-    let table = repo.chg(&["list", "--format", "table"]).ok().stdout;
-    assert!(
-        table.contains("CHG-2026-0001") && table.contains("CHG-2026-0002"),
-        "{table}"
-    );
-    assert!(table.contains("2 changes"));
+    repo.chg(&["list", "--format", "table"]).is(0, "┌───────────────┬───────────┬────────┬────────────┬────────────┬───────────────┬─────────────────┬──────────────┐
+│ ID            ┆ Status    ┆ Class  ┆ Risk       ┆ Date       ┆ Title         ┆ Systems         ┆ Requested by │
+╞═══════════════╪═══════════╪════════╪════════════╪════════════╪═══════════════╪═════════════════╪══════════════╡
+│ CHG-2026-0001 ┆ draft     ┆ normal ┆ medium/low ┆ 2026-11-18 ┆ Enable canary ┆ checkout-api,   ┆ Jane Doe     │
+│               ┆           ┆        ┆            ┆ 02:00      ┆ routing for   ┆ pricing-service ┆              │
+│               ┆           ┆        ┆            ┆            ┆ checkout-api  ┆                 ┆              │
+│ CHG-2026-0002 ┆ submitted ┆ normal ┆ medium/low ┆ 2026-11-18 ┆ Enable canary ┆ auth-service    ┆ Jane Doe     │
+│               ┆           ┆        ┆            ┆ 02:00      ┆ routing for   ┆                 ┆              │
+│               ┆           ┆        ┆            ┆            ┆ checkout-api  ┆                 ┆              │
+└───────────────┴───────────┴────────┴────────────┴────────────┴───────────────┴─────────────────┴──────────────┘
+2 changes
+", "");
     let submitted = repo
         .chg(&["list", "--status", "submitted", "--format", "csv"])
         .ok()
@@ -336,15 +341,7 @@ fn list_filters_and_formats() {
     assert_eq!(rows.as_array().unwrap().len(), 1);
     assert_eq!(rows[0]["id"], "CHG-2026-0001");
     let md = repo
-        .chg(&[
-            "list",
-            "--format",
-            "markdown",
-            "--since",
-            "2026-11-18",
-            "--until",
-            "2026-11-19",
-        ])
+        .chg_line("list --format markdown --since 2026-11-18 --until 2026-11-19")
         .ok()
         .stdout;
     assert!(md.starts_with("| ID | Status |"), "{md}");
@@ -360,11 +357,13 @@ fn list_filters_and_formats() {
 fn list_fails_on_an_unparsable_record() {
     let repo = Repo::initialised();
     repo.write("changes/2026/CHG-2026-0001.yaml", "schema_version: 1\nid: [\n");
-    let run = repo.chg(&["list"]).status(2);
-    assert!(
-        run.stderr.contains("changes/2026/CHG-2026-0001.yaml:"),
-        "{}",
-        run.stderr
+    repo.chg(&["list"]).is(
+        2,
+        "",
+        "error: a record does not parse; `chg check` lists every problem
+  caused by: changes/2026/CHG-2026-0001.yaml:3:1: did not find expected node content
+  hint: fix the YAML syntax at this place; `chg schema` shows the record format
+",
     );
 }
 
@@ -408,8 +407,13 @@ fn outside_a_git_work_tree_is_an_error() {
 #[test]
 fn a_missing_store_says_to_run_init() {
     let repo = Repo::new();
-    let run = repo.chg(&["list"]).status(2);
-    assert!(run.stderr.contains("run `chg init`"), "{}", run.stderr);
+    repo.chg(&["list"]).is(
+        2,
+        "",
+        "error: no change store: changes does not exist
+  hint: run `chg init` to create it, or pass `--store DIR`
+",
+    );
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Rules and metrics are types: every rule id a check prints is a `Rule`
 //! variant, and every `Rule` is documented.
 
+use chg::metrics::Metric;
+use chg::policy::Policy;
 use chg::rule::Rule;
 
 use crate::support::*;
@@ -63,4 +65,16 @@ fn every_rule_is_documented_in_a_table_of_docs() {
         missing.is_empty(),
         "rules with no row `| `id` |` in a table of docs/: {missing:?}"
     );
+}
+
+#[test]
+fn every_metric_has_a_row_with_its_label_and_name_in_docs_metrics() {
+    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/metrics.md")).unwrap();
+    let policy = Policy::default();
+    let missing: Vec<String> = Metric::ALL
+        .iter()
+        .map(|m| format!("| {} (`{}`) |", m.label(&policy), m.name()))
+        .filter(|row| !page.lines().any(|l| l.starts_with(row.as_str())))
+        .collect();
+    assert!(missing.is_empty(), "docs/metrics.md lacks the rows {missing:?}");
 }

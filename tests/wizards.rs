@@ -61,21 +61,7 @@ fn the_new_wizard_asks_for_what_the_flags_left_out() {
     let mut s = spawn(
         &repo,
         &home,
-        &[
-            "new",
-            "--impact",
-            "medium",
-            "--likelihood",
-            "low",
-            "--strategy",
-            "canary",
-            "--test",
-            "unit=passed",
-            "--test",
-            "integration=passed",
-            "--test",
-            "qa_review=passed",
-        ],
+        &words("new --impact medium --likelihood low --strategy canary --test unit=passed --test integration=passed --test qa_review=passed"),
     );
     answer(&mut s, "Title", "Upgrade postgres to 16.4");
     answer(&mut s, "Description", "Minor version upgrade");
@@ -178,19 +164,8 @@ fn the_rollback_wizard_shows_the_plan_and_steps_and_asks() {
 #[test]
 fn the_review_wizard_asks_for_the_post_rollback_actions() {
     let repo = in_progress();
-    repo.chg(&[
-        "rollback",
-        ID,
-        "--trigger",
-        "error-rate",
-        "--reason",
-        "5xx",
-        "--started-at",
-        "12:40",
-        "--smoke-tests",
-        "passed",
-    ])
-    .ok();
+    repo.chg_line("rollback CHG-2026-0001 --trigger error-rate --reason 5xx --started-at 12:40 --smoke-tests passed")
+        .ok();
     let home = tempfile::tempdir().unwrap();
     let mut s = spawn(&repo, &home, &["review", ID, "--summary", "rolled back within minutes"]);
     answer(&mut s, "Lessons learned", "start the canary at 1 %");

@@ -56,7 +56,7 @@ pub fn run(args: &ApproveArgs, app: &App) -> Result<u8> {
             Some(text) => parse_approver(text)?,
             None => act.person().clone(),
         };
-        let role = choose_role(&act.policy, record, &approver, args.role.map(Into::into))?;
+        let role = choose_role(&act.policy, record, &approver, args.role)?;
         let at = match method {
             Method::Verbal => action::backdate("--at", args.at.as_deref(), act.now)?,
             Method::Written => act.now,

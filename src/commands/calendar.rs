@@ -11,10 +11,10 @@ use crate::calendar::{self, Problem};
 use crate::cli::{CalendarArgs, Format};
 use crate::context::App;
 use crate::finding::Severity;
-use crate::output::visible;
 use crate::policy::Freeze;
 use crate::record::{Classification, Record, Status};
-use crate::{clock, ics, timearg};
+use crate::render::visible;
+use crate::{ics, timearg};
 
 /// Days shown when `--to` is not given: today and the next 14.
 const DEFAULT_DAYS: i64 = 15;
@@ -45,14 +45,11 @@ struct View<'a> {
 
 /// Prints the calendar of `--from` .. `--to`; always exits 0 (`chg check` is the gate).
 pub fn run(args: &CalendarArgs, app: &App) -> Result<u8> {
-    let format = app.format(
-        Format::Table,
-        &[Format::Table, Format::Markdown, Format::Json, Format::Ics],
-    )?;
+    let format = app.format;
     let store = app.store()?;
     let policy = store.policy()?;
     let loaded = store.load_all_strict()?;
-    let now = clock::now();
+    let now = app.now;
     let from = match &args.from {
         Some(d) => timearg::parse_date("--from", d)?,
         None => now.date_naive(),
@@ -113,12 +110,12 @@ pub fn run(args: &CalendarArgs, app: &App) -> Result<u8> {
                 changes: planned.iter().map(|r| entry(r)).collect(),
                 problems: shown,
             };
-            format!("{}\n", crate::output::json(&view)?)
+            format!("{}\n", crate::render::json(&view)?)
         }
         Format::Markdown => markdown(from, to, &freezes, &planned, &shown),
         _ => table(from, to, &freezes, &planned, &shown, app.color),
     };
-    crate::output::print(&text)?;
+    crate::render::print(&text)?;
     Ok(0)
 }
 
@@ -299,7 +296,7 @@ fn table(
 }
 
 fn markdown(from: NaiveDate, to: NaiveDate, freezes: &[&Freeze], planned: &[&Record], problems: &[&Problem]) -> String {
-    use crate::output::md_cell;
+    use crate::render::md_cell;
     let last = to - Duration::days(1);
     let mut out = format!("# Change calendar {from} – {last}\n\nTimes in UTC.\n");
     if !freezes.is_empty() {
@@ -322,7 +319,7 @@ fn markdown(from: NaiveDate, to: NaiveDate, freezes: &[&Freeze], planned: &[&Rec
         out.push_str("\n\n");
         if !content.changes.is_empty() {
             let rows: Vec<Vec<String>> = content.changes.iter().map(|r| row(r)).collect();
-            out.push_str(&crate::output::markdown_table(&headers, &rows));
+            out.push_str(&crate::render::markdown_table(&headers, &rows));
         }
         if !content.problems.is_empty() {
             if !content.changes.is_empty() {
@@ -357,12 +354,12 @@ pub fn warn_or_refuse(record: &Record, others: &[&Record], policy: &crate::polic
         } else if !quiet || p.severity == Severity::Error {
             // With the severity `chg check` gives it: an error here fails the
             // gate later, so it must not read as a mere warning now.
-            crate::output::eprint(&format!(
+            crate::render::eprint(&format!(
                 "{}[{}]: {}\n  hint: {}",
                 p.severity,
                 p.kind.rule(),
-                crate::output::visible(&p.message),
-                crate::output::visible(&p.hint)
+                crate::render::visible(&p.message),
+                crate::render::visible(&p.hint)
             ));
         }
     }

@@ -15,11 +15,16 @@ use crate::rules;
 use crate::store::Store;
 
 /// Rules whose findings mean a file could not be read at all (exit 2).
-const FATAL_RULES: &[Rule] = &[Rule::YamlSyntax, Rule::MergeConflict, Rule::Symlink];
+const FATAL_RULES: &[Rule] = &[
+    Rule::YamlSyntax,
+    Rule::MergeConflict,
+    Rule::Symlink,
+    Rule::InvisibleCharacter,
+];
 
 /// Checks, prints findings, and returns 0, 1 (an error found) or 2 (a file unusable).
 pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
-    let format = app.format(Format::Text, &[Format::Text, Format::Json, Format::Github])?;
+    let format = app.format;
     let store = app.store()?;
     // A PATH that is no file of the store is refused before anything is read.
     let selected = selection(&store, &args.paths)?;
@@ -55,7 +60,7 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
     let ctx = rules::Context {
         policy: &policy,
         templates: &templates,
-        now: crate::clock::now(),
+        now: app.now,
         times: &times,
     };
     findings.extend(rules::check(&records, &ctx));
@@ -214,7 +219,7 @@ pub fn from_file_error(fe: &FileError) -> Finding {
 
 fn print(findings: &[Finding], format: Format, app: &App, checked: usize) -> Result<()> {
     let text = match format {
-        Format::Json => format!("{}\n", crate::output::json(findings)?),
+        Format::Json => format!("{}\n", crate::render::json(findings)?),
         Format::Github => findings.iter().map(github).collect(),
         _ => {
             let mut out = String::new();
@@ -229,7 +234,7 @@ fn print(findings: &[Finding], format: Format, app: &App, checked: usize) -> Res
                     .as_deref()
                     .map(|c| format!(" (commit {})", &c[..c.len().min(12)]))
                     .unwrap_or_default();
-                let safe = crate::output::safe;
+                let safe = crate::render::safe;
                 out.push_str(&format!(
                     "{}:{}:{}: {severity}[{}]: {}{commit}\n",
                     safe(&f.file),
@@ -245,7 +250,7 @@ fn print(findings: &[Finding], format: Format, app: &App, checked: usize) -> Res
             out
         }
     };
-    crate::output::print(&text)?;
+    crate::render::print(&text)?;
     if format == Format::Text && !app.args.quiet {
         let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
         let warnings = findings.len() - errors;
@@ -267,7 +272,7 @@ fn github(f: &Finding) -> String {
     };
     // Control characters from a record are shown, not sent; the one line
     // break between message and hint is the format's own.
-    let visible = crate::output::visible;
+    let visible = crate::render::visible;
     let message = if f.hint.is_empty() {
         visible(&f.message).into_owned()
     } else {

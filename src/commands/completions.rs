@@ -11,7 +11,7 @@ pub fn run(args: &CompletionsArgs, _app: &App) -> Result<u8> {
     let mut command = Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut command, "chg", &mut out);
-    crate::output::print(&String::from_utf8_lossy(&out))?;
+    crate::render::print(&String::from_utf8_lossy(&out))?;
     Ok(0)
 }
 
@@ -20,7 +20,7 @@ pub fn man(args: &ManArgs, app: &App) -> Result<u8> {
     let Some(dir) = &args.dir else {
         let mut out = Vec::new();
         clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-        crate::output::print(&String::from_utf8_lossy(&out))?;
+        crate::render::print(&String::from_utf8_lossy(&out))?;
         return Ok(0);
     };
     // DIR is what goes on MANPATH; man looks for section 1 in DIR/man1.

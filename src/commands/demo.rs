@@ -13,6 +13,6 @@ pub fn run(args: &DemoArgs, _app: &App) -> Result<u8> {
         seed: args.seed,
         commits_per_record: args.commits_per_record,
     })?;
-    crate::output::print(&format!("{summary}\n"))?;
+    crate::render::print(&format!("{summary}\n"))?;
     Ok(0)
 }

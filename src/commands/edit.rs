@@ -33,7 +33,7 @@ pub fn run(args: &EditArgs, app: &App) -> Result<u8> {
             }
             return Ok(0);
         }
-        let problems = problems(&loaded.file, &edited, &args.id, &policy, &templates);
+        let problems = problems(&loaded.file, &edited, &args.id, &policy, &templates, app.now);
         if problems.is_empty() {
             let _lock = store.lock()?;
             // Compare and swap: someone may have committed to the record while the editor was open.
@@ -56,12 +56,12 @@ pub fn run(args: &EditArgs, app: &App) -> Result<u8> {
                 store.commit(&[path.as_path()], &format!("chg: edit {}", args.id), &actor)?;
             }
             if !app.args.quiet {
-                crate::output::print(&format!("Saved {} ({})\n", args.id, loaded.file))?;
+                crate::render::print(&format!("Saved {} ({})\n", args.id, loaded.file))?;
             }
             return Ok(0);
         }
         for p in &problems {
-            crate::output::eprint(&p.to_string());
+            crate::render::eprint(&p.to_string());
         }
         let again = app.interactive
             && crate::wizard::confirm("Re-open the editor to fix them? (no keeps the record as it was)", true)?;
@@ -82,6 +82,7 @@ fn problems(
     id: &str,
     policy: &crate::policy::Policy,
     templates: &std::collections::BTreeMap<String, crate::template::Template>,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<String> {
     let loaded = match Store::parse_record(file, text) {
         Ok(l) => l,
@@ -96,7 +97,7 @@ fn problems(
     let ctx = crate::rules::Context {
         policy,
         templates,
-        now: crate::clock::now(),
+        now,
         times: &Default::default(),
     };
     crate::rules::check_record(&loaded, &ctx)

@@ -11,15 +11,15 @@ use crate::error::Refusal;
 use crate::policy::Policy;
 use crate::record::{Classification, Criterion, Emergency, Level, Method, Role};
 use crate::rules::approval_status;
+use crate::wizard;
 use crate::{action, approval};
-use crate::{clock, wizard};
 
 /// Creates the emergency record with its verbal approvals and commits it.
 pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     let store = app.store()?;
     let policy = store.policy()?;
     let actor = store.repo().actor()?;
-    let now = clock::now();
+    let now = app.now;
     if !app.args.quiet {
         eprint!("{}", whom_to_call(&policy));
     }
@@ -31,7 +31,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     if fields.title.is_none() && ask {
         fields.title = wizard::text("Title", false)?;
     }
-    let mut criteria: Vec<Criterion> = args.criteria.iter().map(|c| (*c).into()).collect();
+    let mut criteria: Vec<Criterion> = args.criteria.clone();
     if criteria.is_empty() && ask {
         loop {
             let names: Vec<&str> = Criterion::ALL.iter().map(|c| c.as_str()).collect();
@@ -50,7 +50,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
                     break;
                 }
                 Ok(_) => {}
-                Err(e) => crate::output::eprint(&e.to_string()),
+                Err(e) => crate::render::eprint(&e.to_string()),
             }
         }
     }
@@ -126,8 +126,8 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     }
     let detail = format!("emergency: {}", record.title);
     let (record, shown) = super::new::create_committed(app, &store, &actor, record, now.year(), &detail)?;
-    match app.format(Format::Text, &[Format::Text, Format::Json])? {
-        Format::Json => crate::output::print(&format!("{}\n", crate::output::json_line(&record)?))?,
+    match app.format {
+        Format::Json => crate::render::print(&format!("{}\n", crate::render::json_line(&record)?))?,
         _ if app.args.quiet => {}
         _ => {
             let state = approval_status(&record, &policy);
@@ -140,7 +140,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
                     record.id
                 )
             };
-            crate::output::print(&format!(
+            crate::render::print(&format!(
                 "Created {} ({shown})\n{next}\nWithin {}: complete the documentation (`chg submit {}`) and get written approval (`chg approve {}`).\n",
                 record.id, policy.emergency_deadlines.documentation.text(), record.id, record.id
             ))?;

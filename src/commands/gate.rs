@@ -42,7 +42,7 @@ struct Verdict {
 
 /// Answers the gate, waiting for the window with `--wait`; exit 0 allowed, 1 refused.
 pub fn run(args: &GateArgs, app: &App) -> Result<u8> {
-    let format = app.format(Format::Text, &[Format::Text, Format::Json, Format::Github])?;
+    let format = app.format;
     crate::id::validate(&args.id).map_err(|m| anyhow!("{m}"))?;
     for fact in &args.deployment {
         crate::action::parse_fact(fact)?;
@@ -61,6 +61,7 @@ pub fn run(args: &GateArgs, app: &App) -> Result<u8> {
         } else {
             let store = app.store()?;
             let record = store.find(&args.id)?.record;
+            // The live clock, not `app.now`: a gate that waits judges each poll at its own time.
             decide(&store, &record, at.unwrap_or_else(crate::clock::now))?
         };
         let waitable = verdict.reasons.iter().all(|r| deploy::WAITABLE.contains(&r.rule));
@@ -207,7 +208,7 @@ fn print(verdict: &Verdict, format: Format, app: &App) -> Result<()> {
     let id = &verdict.id;
     let when = verdict.at.format("%Y-%m-%d %H:%M UTC");
     let text = match format {
-        Format::Json => format!("{}\n", crate::output::json(verdict)?),
+        Format::Json => format!("{}\n", crate::render::json(verdict)?),
         Format::Github => {
             if verdict.allowed {
                 format!("::notice title=chg gate {id}::{id} may be deployed at {when}\n")
@@ -247,5 +248,5 @@ fn print(verdict: &Verdict, format: Format, app: &App) -> Result<()> {
             }
         }
     };
-    crate::output::print(&text)
+    crate::render::print(&text)
 }

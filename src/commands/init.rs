@@ -16,7 +16,7 @@ pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
     if let (true, Some(source)) = (args.deploy, &args.chg_source) {
         // For the application's repository, which holds no store: printed to paste, never written.
         let install = InstallFrom::parse(source)?.cargo_args();
-        crate::output::print(&GITHUB_DEPLOY_STEPS.replace("{INSTALL}", &install))?;
+        crate::render::print(&GITHUB_DEPLOY_STEPS.replace("{INSTALL}", &install))?;
         return Ok(0);
     }
     let store = Store::locate(app.args.store.as_deref())?;
@@ -76,7 +76,7 @@ pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
     }
     if written.is_empty() {
         if !app.args.quiet {
-            crate::output::print(&format!(
+            crate::render::print(&format!(
                 "{} is already initialised; nothing changed\n",
                 store.display(store.dir())
             ))?;
@@ -94,7 +94,7 @@ pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
         message.push_str("Committed as \"chg: init the change store\"\n");
     }
     if !app.args.quiet {
-        crate::output::print(&message)?;
+        crate::render::print(&message)?;
     }
     Ok(0)
 }

@@ -37,17 +37,9 @@ pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
     if args.attention {
         return super::status::run(&Default::default(), app);
     }
-    // A table is for a terminal; into a pipe each record is one line, so
-    // `grep` and `cut` see whole records, ids included.
-    let default = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        Format::Table
-    } else {
-        Format::Text
-    };
-    let format = app.format(
-        default,
-        &[Format::Table, Format::Text, Format::Json, Format::Csv, Format::Markdown],
-    )?;
+    // A table is for a terminal; into a pipe each record is one line
+    // (`App` resolves the default so), and `grep` and `cut` see whole records.
+    let format = app.format;
     let store = app.store()?;
     let since = args
         .since
@@ -59,8 +51,8 @@ pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
         .as_deref()
         .map(|d| timearg::parse_time("--until", d))
         .transpose()?;
-    let statuses: Vec<Status> = args.status.iter().map(|s| (*s).into()).collect();
-    let classes: Vec<Classification> = args.classification.iter().map(|c| (*c).into()).collect();
+    let statuses: Vec<Status> = args.status.clone();
+    let classes: Vec<Classification> = args.classification.clone();
     let mut loaded = match &args.as_of {
         Some(rev) => store.load_all_at(rev)?,
         None => store.load_all_strict()?,
@@ -113,9 +105,9 @@ pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
         ]
     };
     let text = match format {
-        Format::Json => format!("{}\n", crate::output::json(&rows)?),
-        Format::Csv => crate::output::csv(&headers, &rows.iter().map(cells).collect::<Vec<_>>()),
-        Format::Markdown => crate::output::markdown_table(&headers, &rows.iter().map(cells).collect::<Vec<_>>()),
+        Format::Json => format!("{}\n", crate::render::json(&rows)?),
+        Format::Csv => crate::render::csv(&headers, &rows.iter().map(cells).collect::<Vec<_>>()),
+        Format::Markdown => crate::render::markdown_table(&headers, &rows.iter().map(cells).collect::<Vec<_>>()),
         Format::Text => {
             if rows.is_empty() && !app.args.quiet {
                 eprintln!("no changes match");
@@ -135,13 +127,13 @@ pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
             if rows.is_empty() {
                 "no changes match\n".to_string()
             } else {
-                let mut table = crate::output::table(&headers, app.color);
+                let mut table = crate::render::table(&headers, app.look());
                 for row in &rows {
                     let mut c: Vec<comfy_table::Cell> = cells(row)
                         .into_iter()
-                        .map(|text| comfy_table::Cell::new(crate::output::safe(&text)))
+                        .map(|text| comfy_table::Cell::new(crate::render::safe(&text)))
                         .collect();
-                    c[1] = crate::output::colored(row.status, status_color(row.status), app.color);
+                    c[1] = crate::render::colored(row.status, status_color(row.status), app.color);
                     table.add_row(c);
                 }
                 format!(
@@ -152,7 +144,7 @@ pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
             }
         }
     };
-    crate::output::print(&text)?;
+    crate::render::print(&text)?;
     Ok(0)
 }
 
@@ -160,7 +152,7 @@ pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
 /// characters are shown as escapes, so a field never splits its line or
 /// its neighbours, nor sends escape sequences to a terminal.
 fn one_field(text: &str) -> String {
-    crate::output::visible(text).into_owned()
+    crate::render::visible(text).into_owned()
 }
 
 /// The ANSI code of a status colour, for lines printed without a table.

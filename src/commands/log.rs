@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::cli::{Format, LogArgs};
 use crate::context::App;
 use crate::history::{self, LogEntry};
-use crate::output::safe;
+use crate::render::safe;
 use crate::rules::linking::CodeCommit;
 
 #[derive(Serialize)]
@@ -24,7 +24,7 @@ struct Output<'a> {
 
 /// Prints every commit that touched the record's file, oldest first.
 pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
-    let format = app.format(Format::Text, &[Format::Text, Format::Json])?;
+    let format = app.format;
     let store = app.store()?;
     let (year, _) = crate::id::validate(&args.id).map_err(|m| anyhow!("{m}"))?;
     let repo = store.repo();
@@ -47,7 +47,7 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
         bail!("no commit at {rev} touches `{path}`\n  hint: {hint}");
     }
     if let Some(why) = &incomplete {
-        crate::output::warn(&format!("warning: {why}"));
+        crate::render::warn(&format!("warning: {why}"));
     }
     let trailer = store.policy()?.change_trailer;
     let mut linked: Vec<CodeCommit> = Vec::new();
@@ -83,7 +83,7 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
                 commits: &entries,
                 linked_commits: &linked,
             };
-            format!("{}\n", crate::output::json(&out)?)
+            format!("{}\n", crate::render::json(&out)?)
         }
         _ => {
             let mut out = render(&args.id, &entries);
@@ -107,7 +107,7 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
             out
         }
     };
-    crate::output::print(&text)?;
+    crate::render::print(&text)?;
     Ok(0)
 }
 

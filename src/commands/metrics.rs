@@ -7,8 +7,9 @@ use serde::Serialize;
 use crate::cli::{Format, MetricsArgs};
 use crate::context::App;
 use crate::history::{History, Source};
-use crate::metrics::{self, fmt_num, Figure, Metrics, Period, GUIDE_TABLE, HISTORY_FIGURES};
+use crate::metrics::{self, value_text, Figure, Figures, Metric, Metrics, Period, Style, Table, Unit};
 use crate::policy::Policy;
+use crate::render::PushFmt as _;
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -18,7 +19,7 @@ struct Output<'a> {
     incomplete: &'a Option<String>,
     /// Record files at the tip that do not parse, left out of every figure.
     unparsed: &'a [String],
-    metrics: &'a std::collections::BTreeMap<&'static str, Figure>,
+    metrics: &'a Figures,
 }
 
 /// Computes the metrics of several periods at HEAD from one walk of the history (for the reports).
@@ -34,7 +35,7 @@ pub fn compute_at_head(
     let tip = repo.resolve("HEAD")?;
     let (history, _) = History::build(repo, &store.prefix(), tip, false)?;
     if let Some(why) = &history.incomplete {
-        crate::output::warn(&format!("warning: {why}; the history-judged figures may be wrong"));
+        crate::render::warn(&format!("warning: {why}; the history-judged figures may be wrong"));
     }
     let policy = policy_at(store, tip)?;
     let (mut changes, facts, _) = history.into_current();
@@ -47,10 +48,10 @@ pub fn compute_at_head(
 
 /// Prints the figures of the period.
 pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
-    let format = app.format(Format::Table, &[Format::Table, Format::Json, Format::Markdown])?;
+    let format = app.format;
     let store = app.store()?;
     let repo = store.repo();
-    let now = crate::clock::now();
+    let now = app.now;
     let period = period(args, now)?;
     if args.as_of.is_none() && repo.head_commit()?.is_none() {
         bail!("the repository has no commits yet\n  hint: metrics are computed from committed records; commit the store first");
@@ -70,10 +71,10 @@ pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
     attach_deadlines(&store, tip, &policy, &facts, &mut changes)?;
     let mut result = metrics::compute(&changes, &facts, &policy, period, judged_at);
     if let Some(why) = &incomplete {
-        crate::output::warn(&format!("warning: {why}; the history-judged figures may be wrong"));
+        crate::render::warn(&format!("warning: {why}; the history-judged figures may be wrong"));
     }
     for file in &unparsed {
-        crate::output::warn(&format!(
+        crate::render::warn(&format!(
             "warning: {file} does not parse at {tip}; it is left out (`chg check` says why)"
         ));
     }
@@ -91,19 +92,19 @@ pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
                 unparsed: &unparsed,
                 metrics: &result.metrics,
             };
-            format!("{}\n", crate::output::json(&out)?)
+            format!("{}\n", crate::render::json(&out)?)
         }
         f => render(
             &result,
             &policy,
             f == Format::Markdown,
-            app.color,
+            app.look(),
             args.explain,
             &tip.to_string(),
             source,
         ),
     };
-    crate::output::print(&text)?;
+    crate::render::print(&text)?;
     Ok(0)
 }
 
@@ -204,48 +205,24 @@ fn policy_at(store: &crate::store::Store, tip: crate::git::ObjectId) -> Result<P
     Ok(parsed.value)
 }
 
-fn percent(x: f64) -> String {
-    format!("{} %", fmt_num(x * 100.0))
-}
-
-fn duration(minutes: f64) -> String {
-    if minutes >= 120.0 {
-        format!("{} h", fmt_num(minutes / 60.0))
-    } else {
-        format!("{} min", fmt_num(minutes))
-    }
-}
-
-fn cells(name: &str, f: &Figure) -> (String, String, String) {
-    let is_time = name.ends_with("_minutes");
-    let is_count = name == "total_changes";
-    let ratio_of = matches!(
-        name,
-        "emergency_documented_in_time"
-            | "emergency_written_approval_in_time"
-            | "emergency_post_review_in_time"
-            | "approvals_before_implementation"
-            | "rollbacks_within_rto"
-    );
-    let target = match (f.target, name) {
-        (None, _) => "—".to_string(),
+/// The target, value and status of a figure as `chg metrics` writes them.
+fn cells(metric: Metric, f: &Figure) -> (String, String, String) {
+    let show = |v: f64| value_text(metric, Some(v), Style::Compact);
+    let target = match f.target {
+        None => "—".to_string(),
         // The guide's targets, strict as it writes them unless the policy says otherwise.
-        (Some(t), _) if f.comparison.is_some() => {
-            let value = if is_time { duration(t) } else { percent(t) };
-            format!("{} {value}", f.comparison.map_or("", |c| c.symbol()))
-        }
-        (Some(t), _) if is_time => format!("≤ {}", duration(t)),
-        (Some(t), "success_rate") => format!("≥ {}", percent(t)),
-        (Some(t), _) if ratio_of => percent(t),
-        (Some(t), _) => format!("≤ {}", percent(t)),
+        Some(t) if f.comparison.is_some() => format!("{} {}", f.comparison.map_or("", |c| c.symbol()), show(t)),
+        Some(t) => match metric.unit() {
+            Unit::Share => show(t),
+            _ if metric.higher_is_better() => format!("≥ {}", show(t)),
+            _ => format!("≤ {}", show(t)),
+        },
     };
-    let actual = match f.actual {
-        None if f.of == 0 && !is_time && !ratio_of => "no changes".to_string(),
-        None => "none".to_string(),
-        Some(a) if is_count => fmt_num(a),
-        Some(a) if is_time => duration(a),
-        Some(a) if ratio_of => format!("{} ({} of {})", percent(a), (a * f.of as f64).round(), f.of),
-        Some(a) => percent(a),
+    let actual = match (f.actual, metric.unit()) {
+        (None, Unit::Count | Unit::Rate) if f.of == 0 => "no changes".to_string(),
+        (None, _) => "none".to_string(),
+        (Some(a), Unit::Share) => format!("{} ({} of {})", show(a), (a * f.of as f64).round(), f.of),
+        (Some(a), _) => show(a),
     };
     let status = match f.met {
         Some(true) => "met",
@@ -259,7 +236,7 @@ fn render(
     m: &Metrics,
     policy: &Policy,
     markdown: bool,
-    color: bool,
+    look: crate::render::Look,
     explain: bool,
     tip: &str,
     source: Source,
@@ -270,48 +247,55 @@ fn render(
         m.period.to.format("%Y-%m-%d %H:%M"),
         &tip[..tip.len().min(10)]
     );
-    let total = m.metrics.get("total_changes").and_then(|f| f.actual).unwrap_or(0.0);
+    let total = m
+        .metrics
+        .get(&Metric::TotalChanges)
+        .and_then(|f| f.actual)
+        .unwrap_or(0.0);
     if total == 0.0 {
         out.push_str("no changes\n");
     }
     for (title, names) in [
-        ("Monthly figures and their targets", GUIDE_TABLE),
-        ("Judged from the history", HISTORY_FIGURES),
+        ("Monthly figures and their targets", Table::Guide),
+        ("Judged from the history", Table::History),
     ] {
         out.push('\n');
-        out.push_str(&format!("{title}\n"));
+        out.push_fmt(format_args!("{title}\n"));
         let headers = ["Metric", "Target", "Actual", "Status"];
-        let rows: Vec<Vec<String>> = names
-            .iter()
-            .filter_map(|n| m.metrics.get(n).map(|f| (n, f)))
+        let rows: Vec<Vec<String>> = Metric::of_table(names)
+            .into_iter()
+            .filter_map(|n| m.metrics.get(&n).map(|f| (n, f)))
             .map(|(n, f)| {
                 let (t, a, s) = cells(n, f);
-                vec![crate::report::label(n, policy), t, a, s]
+                vec![n.label(policy), t, a, s]
             })
             .collect();
         if markdown {
-            out.push_str(&crate::output::markdown_table(&headers, &rows));
+            out.push_str(&crate::render::markdown_table(&headers, &rows));
         } else {
-            let mut table = crate::output::table(&headers, color);
+            let mut table = crate::render::table(&headers, look);
             for row in rows {
                 table.add_row(row);
             }
-            out.push_str(&format!("{table}\n"));
+            out.push_fmt(format_args!("{table}\n"));
         }
     }
     if explain {
         out.push_str("\nExplanation (the records behind each figure)\n");
-        for name in GUIDE_TABLE.iter().chain(HISTORY_FIGURES) {
-            let Some(f) = m.metrics.get(name) else { continue };
-            out.push_str(&format!("\n{} ({name}):\n", crate::report::label(name, policy)));
+        for name in Metric::of_table(Table::Guide)
+            .into_iter()
+            .chain(Metric::of_table(Table::History))
+        {
+            let Some(f) = m.metrics.get(&name) else { continue };
+            out.push_fmt(format_args!("\n{} ({name}):\n", name.label(policy)));
             if f.records.is_empty() {
                 out.push_str("  (none)\n");
             }
             for line in &f.records {
-                out.push_str(&format!("  {line}\n"));
+                out.push_fmt(format_args!("  {line}\n"));
             }
         }
-        out.push_str(&format!(
+        out.push_fmt(format_args!(
             "\nhistory: {}\n",
             match source {
                 Source::Full => "walked in full".to_string(),

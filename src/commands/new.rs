@@ -12,7 +12,7 @@ use crate::record::{
     TestKind, TestState, Testing, Window,
 };
 use crate::template::Template;
-use crate::{clock, timearg, wizard};
+use crate::{timearg, wizard};
 
 /// Creates the record, commits it unless `--no-commit`, and prints its id.
 pub fn run(args: NewArgs, app: &App) -> Result<u8> {
@@ -23,7 +23,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     let policy = store.policy()?;
     let templates = store.templates()?;
     let actor = store.repo().actor()?;
-    let now = clock::now();
+    let now = app.now;
 
     let template = match &args.template {
         Some(name) => Some(find_template(name, &templates)?),
@@ -42,10 +42,10 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
 
     let detail = record.title.clone();
     let (record, shown) = create_committed(app, &store, &actor, record, now.year(), &detail)?;
-    match app.format(Format::Text, &[Format::Text, Format::Json])? {
-        Format::Json => crate::output::print(&format!("{}\n", crate::output::json_line(&record)?))?,
+    match app.format {
+        Format::Json => crate::render::print(&format!("{}\n", crate::render::json_line(&record)?))?,
         _ if app.args.quiet => {}
-        _ => crate::output::print(&format!("Created {} ({shown})\n", record.id))?,
+        _ => crate::render::print(&format!("Created {} ({shown})\n", record.id))?,
     }
     Ok(0)
 }
@@ -137,15 +137,15 @@ impl Fields {
             description: args.description.clone(),
             justification: args.justification.clone(),
             benefit: args.benefit.clone(),
-            classification: args.classification.map(Into::into),
-            impact: args.impact.map(Into::into),
-            likelihood: args.likelihood.map(Into::into),
-            priority: args.priority.map(Into::into),
+            classification: args.classification,
+            impact: args.impact,
+            likelihood: args.likelihood,
+            priority: args.priority,
             systems: args.systems.clone(),
             services: args.services.clone(),
             customers_affected: args.customers_affected.clone(),
             downtime: args.downtime,
-            strategy: args.strategy.map(Into::into),
+            strategy: args.strategy,
             window_start: args
                 .window_start
                 .as_deref()
@@ -158,7 +158,7 @@ impl Fields {
                 .transpose()?,
             steps: args.steps.clone(),
             rollback_plan: args.rollback_plan.clone(),
-            rollback_kind: args.rollback_kind.map(Into::into),
+            rollback_kind: args.rollback_kind,
             rollback_tested: args
                 .rollback_tested
                 .as_deref()

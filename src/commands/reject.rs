@@ -13,7 +13,7 @@ pub fn run(args: &RejectArgs, app: &App) -> Result<u8> {
     action::run(app, &args.id, "reject", |act, record| {
         record.can_move_to(Status::Rejected)?;
         let reason = action::required_text(app, "--reason", args.reason.as_deref(), "Reason for rejecting")?;
-        let role = choose_role(&act.policy, record, act.person(), args.role.map(Into::into))?;
+        let role = choose_role(&act.policy, record, act.person(), args.role)?;
         record.reject(act.person(), role, act.now, reason)?;
         Ok(Done::new(format!("{}: rejected by {} as {role}", record.id, act.person())).detail(role.to_string()))
     })

@@ -30,7 +30,7 @@ pub fn run(args: &RenumberArgs, app: &App) -> Result<u8> {
         store.commit(&[old_path.as_path(), new_path.as_path()], &message, &actor)?;
     }
     if !app.args.quiet {
-        crate::output::print(&format!(
+        crate::render::print(&format!(
             "Renumbered {} → {} ({})\n",
             args.id,
             record.id,

@@ -2,26 +2,31 @@
 
 use anyhow::Result;
 
-use crate::cli::{Format, ReportArgs, ReportKind};
+use crate::cli::{ReportArgs, ReportKind};
 use crate::context::App;
 use crate::period::Period;
 use crate::record::Status;
 use crate::report;
 
-const FORMATS: &[Format] = &[Format::Table, Format::Markdown, Format::Json, Format::Html];
-
 /// Builds and prints (or writes) one report.
 pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
-    let format = app.format(Format::Table, FORMATS)?;
+    let format = app.format;
     // Refuse a bad --output before the work of building the report.
     let output = report::output_target(args.output.as_deref())?;
     let store = app.store()?;
     let policy = store.policy()?;
-    let now = crate::clock::now();
+    let now = app.now;
     let records: Vec<_> = store.load_all_strict()?.into_iter().map(|l| l.record).collect();
-    // Colour only on a terminal, never into a file.
-    let color = app.color && output.is_none();
-    crate::output::rendering_for_file(output.is_some());
+    // Colour only on a terminal, never into a file; a file's tables are not
+    // wrapped to the width of the terminal of whoever ran it.
+    let look = if output.is_some() {
+        crate::render::Look {
+            color: false,
+            width: Some(crate::render::Look::FILE_WIDTH),
+        }
+    } else {
+        app.look()
+    };
     let text = match &args.kind {
         ReportKind::Weekly { week, date } => {
             // By default the CAB's week: since the previous meeting, and
@@ -42,7 +47,7 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
             attention.extend(edited);
             let mut data = report::weekly::build(&records, &policy, &span, now, attention);
             data.history_note = history_note;
-            report::render(&data, &report::weekly::document(&data), format, color)?
+            report::render(&data, &report::weekly::document(&data), format, look)?
         }
         ReportKind::Monthly { month } => {
             let period = match month {
@@ -60,7 +65,7 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
                 anyhow::bail!("no metrics computed");
             };
             let data = report::monthly::build(period, this_month, &computed, &records, &policy, now);
-            report::render(&data, &report::monthly::document(&data), format, color)?
+            report::render(&data, &report::monthly::document(&data), format, look)?
         }
         ReportKind::Quarterly { quarter } => {
             let period = match quarter {
@@ -89,7 +94,7 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
                 &policy,
                 now,
             );
-            report::render(&data, &report::quarterly::document(&data), format, color)?
+            report::render(&data, &report::quarterly::document(&data), format, look)?
         }
     };
     report::emit(&text, output.as_ref(), app.args.quiet)?;

@@ -27,17 +27,17 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
             eprint!("{}", guide(record));
         }
         let trigger = match args.trigger {
-            Some(t) => Trigger::from(t),
+            Some(t) => t,
             None if ask => wizard::choose("Trigger", Trigger::ALL, Some(Trigger::ErrorRate))?,
             None => return Err(action::missing("--trigger")),
         };
         let reason = action::required_text(app, "--reason", args.reason.as_deref(), "Reason for the rollback")?;
         let mode = match args.mode {
-            Some(m) => RollbackMode::from(m),
+            Some(m) => m,
             None if ask => wizard::choose("Mode", RollbackMode::ALL, Some(RollbackMode::Immediate))?,
             None => RollbackMode::Immediate,
         };
-        let kind = match args.kind.map(RollbackKind::from).or(record.rollback_kind()) {
+        let kind = match args.kind.or(record.rollback_kind()) {
             Some(k) => k,
             None if ask => wizard::choose("Rollback kind", RollbackKind::ALL, Some(RollbackKind::Simple))?,
             None => return Err(action::missing("--kind")),
@@ -49,7 +49,7 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
                 {
                     match action::parse_when("started at", &text, act.now) {
                         Ok(t) => break t,
-                        Err(e) => crate::output::eprint(&e.to_string()),
+                        Err(e) => crate::render::eprint(&e.to_string()),
                     }
                 }
             },

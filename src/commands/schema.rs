@@ -12,6 +12,6 @@ pub fn run(args: &SchemaArgs, _app: &App) -> Result<u8> {
         SchemaKind::Policy => crate::schema::policy(),
         SchemaKind::Template => crate::schema::template(),
     };
-    crate::output::print(&crate::schema::to_text(&schema))?;
+    crate::render::print(&crate::schema::to_text(&schema))?;
     Ok(0)
 }

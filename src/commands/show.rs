@@ -4,20 +4,20 @@ use anyhow::Result;
 
 use crate::cli::{Format, ShowArgs};
 use crate::context::App;
-use crate::output::safe;
 use crate::record::Record;
+use crate::render::safe;
 
 /// Prints the record as text, YAML or JSON.
 pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {
     let store = app.store()?;
     let loaded = store.find(&args.id)?;
     let record = &loaded.record;
-    let text = match app.format(Format::Text, &[Format::Text, Format::Yaml, Format::Json])? {
+    let text = match app.format {
         Format::Yaml => crate::document::to_yaml(record, &record.extensions)?,
-        Format::Json => format!("{}\n", crate::output::json(record)?),
+        Format::Json => format!("{}\n", crate::render::json(record)?),
         _ => render(record, &loaded.file),
     };
-    crate::output::print(&text)?;
+    crate::render::print(&text)?;
     Ok(0)
 }
 

@@ -8,13 +8,13 @@ use crate::context::App;
 
 /// Prints the items, overdue first; exit status 0 either way.
 pub fn run(_args: &StatusArgs, app: &App) -> Result<u8> {
-    let format = app.format(Format::Text, &[Format::Text, Format::Json])?;
+    let format = app.format;
     let store = app.store()?;
     let policy = store.policy()?;
     let records: Vec<_> = store.load_all_strict()?.into_iter().map(|l| l.record).collect();
-    let items = attention::items(&records, &policy, crate::clock::now());
+    let items = attention::items(&records, &policy, app.now);
     let text = match format {
-        Format::Json => format!("{}\n", crate::output::json(&items)?),
+        Format::Json => format!("{}\n", crate::render::json(&items)?),
         _ if items.is_empty() => "nothing needs attention\n".to_string(),
         _ => {
             let mut out = String::new();
@@ -24,7 +24,7 @@ pub fn run(_args: &StatusArgs, app: &App) -> Result<u8> {
                     Some(d) => format!(" — due {}", d.format("%Y-%m-%d %H:%M UTC")),
                     None => String::new(),
                 };
-                let safe = crate::output::safe;
+                let safe = crate::render::safe;
                 out.push_str(&format!(
                     "{}  {}\n  {}{due}\n",
                     safe(&item.id),
@@ -38,6 +38,6 @@ pub fn run(_args: &StatusArgs, app: &App) -> Result<u8> {
             out
         }
     };
-    crate::output::print(&text)?;
+    crate::render::print(&text)?;
     Ok(0)
 }

@@ -17,10 +17,7 @@ use crate::store::Store;
 
 /// Lists the untracked production commits; exit 1 when there is any.
 pub fn run(args: &UntrackedArgs, app: &App) -> Result<u8> {
-    let format = app.format(
-        Format::Text,
-        &[Format::Text, Format::Json, Format::Csv, Format::Markdown],
-    )?;
+    let format = app.format;
     let since = crate::timearg::parse_date("--since", &args.since)?;
     let since = since.and_time(chrono::NaiveTime::MIN).and_utc();
     let store = app.store()?;
@@ -37,7 +34,7 @@ pub fn run(args: &UntrackedArgs, app: &App) -> Result<u8> {
         );
     }
     let globs: Vec<Glob> = patterns.iter().map(|p| Glob::new(p)).collect();
-    let states = change_states(&store)?;
+    let states = change_states(&store, app.now)?;
     let mut found: Vec<Untracked> = Vec::new();
     for (label, repo) in repos(&store, &args.repos)? {
         let tip = repo.resolve(&args.branch)?;
@@ -57,7 +54,7 @@ pub fn run(args: &UntrackedArgs, app: &App) -> Result<u8> {
     found.sort_by(|a, b| {
         (a.commit.time, &a.commit.repo, &a.commit.commit).cmp(&(b.commit.time, &b.commit.repo, &b.commit.commit))
     });
-    crate::output::print(&render(&found, format, &policy.change_trailer)?)?;
+    crate::render::print(&render(&found, format, &policy.change_trailer)?)?;
     Ok(if found.is_empty() { 0 } else { 1 })
 }
 
@@ -108,21 +105,20 @@ pub(super) fn code_commits(
         Ok(())
     })?;
     if let Some(why) = stats.incomplete {
-        crate::output::eprint(&format!("warning: {label}: {why}"));
+        crate::render::eprint(&format!("warning: {label}: {why}"));
     }
     Ok(out)
 }
 
 /// What the store says about each change: status, window, and when the
 /// repository first held it approved (by commit time, not the record's word).
-fn change_states(store: &Store) -> Result<HashMap<String, ChangeState>> {
+fn change_states(store: &Store, now: chrono::DateTime<chrono::Utc>) -> Result<HashMap<String, ChangeState>> {
     let repo = store.repo();
     let prefix = store.prefix();
     let history = match repo.head_commit()? {
         Some(head) => History::build(repo, &prefix, head, false)?.0,
         None => History::default(),
     };
-    let now = crate::clock::now();
     let mut states = HashMap::new();
     for loaded in store.load_all_strict()? {
         let record = loaded.record;
@@ -163,10 +159,10 @@ fn render(found: &[Untracked], format: Format, trailer: &str) -> Result<String> 
         ]
     };
     Ok(match format {
-        Format::Json => format!("{}\n", crate::output::json(found)?),
-        Format::Csv => crate::output::csv(&headers, &found.iter().map(|u| row(u, false)).collect::<Vec<_>>()),
+        Format::Json => format!("{}\n", crate::render::json(found)?),
+        Format::Csv => crate::render::csv(&headers, &found.iter().map(|u| row(u, false)).collect::<Vec<_>>()),
         Format::Markdown => {
-            crate::output::markdown_table(&headers, &found.iter().map(|u| row(u, true)).collect::<Vec<_>>())
+            crate::render::markdown_table(&headers, &found.iter().map(|u| row(u, true)).collect::<Vec<_>>())
         }
         _ => {
             if found.is_empty() {

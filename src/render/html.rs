@@ -2,6 +2,7 @@
 //! fetched, and a print stylesheet so the browser's Print gives clean A4 pages.
 
 use super::{Block, Chart, ChartKind, Document, Tone, Unit};
+use crate::render::PushFmt as _;
 
 const STYLE: &str = r#"
 :root { --ink: #1d2430; --muted: #5b6575; --line: #d5dae1; --good: #1b7f3b; --bad: #b42318; --warn: #9a6700; --head: #f3f5f8; }
@@ -35,9 +36,9 @@ footer { color: var(--muted); font-size: 12px; margin-top: 2rem; border-top: 1px
 
 const PALETTE: &[&str] = &["#3a6ea5", "#e07b39", "#5a9e6f", "#b55d9a", "#8c8c3a", "#c44e52"];
 
-/// Escapes text for HTML, record text made [`safe`](crate::output::safe) first.
+/// Escapes text for HTML, record text made [`safe`](crate::render::safe) first.
 fn esc(text: &str) -> String {
-    crate::output::safe_lines(text)
+    crate::render::safe_lines(text)
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -72,22 +73,22 @@ pub fn html(doc: &Document) -> String {
         esc(&doc.subtitle)
     );
     for section in &doc.sections {
-        out.push_str(&format!("<section>\n<h2>{}</h2>\n", esc(&section.heading)));
+        out.push_fmt(format_args!("<section>\n<h2>{}</h2>\n", esc(&section.heading)));
         for block in &section.blocks {
             match block {
-                Block::Text(text) => out.push_str(&format!("<p>{}</p>\n", inline(text))),
-                Block::Empty(text) => out.push_str(&format!("<p class=\"empty\">{}</p>\n", esc(text))),
+                Block::Text(text) => out.push_fmt(format_args!("<p>{}</p>\n", inline(text))),
+                Block::Empty(text) => out.push_fmt(format_args!("<p class=\"empty\">{}</p>\n", esc(text))),
                 Block::List(items) => {
                     out.push_str("<ul>\n");
                     for item in items {
-                        out.push_str(&format!("<li>{}</li>\n", inline(item)));
+                        out.push_fmt(format_args!("<li>{}</li>\n", inline(item)));
                     }
                     out.push_str("</ul>\n");
                 }
                 Block::Table(table) => {
                     out.push_str("<table>\n<thead><tr>");
                     for h in &table.headers {
-                        out.push_str(&format!("<th>{}</th>", esc(h)));
+                        out.push_fmt(format_args!("<th>{}</th>", esc(h)));
                     }
                     out.push_str("</tr></thead>\n<tbody>\n");
                     for row in &table.rows {
@@ -99,7 +100,7 @@ pub fn html(doc: &Document) -> String {
                                 Some(Tone::Warn) => " class=\"warn\"",
                                 None => "",
                             };
-                            out.push_str(&format!("<td{class}>{}</td>", inline(&cell.text)));
+                            out.push_fmt(format_args!("<td{class}>{}</td>", inline(&cell.text)));
                         }
                         out.push_str("</tr>\n");
                     }
@@ -115,6 +116,8 @@ pub fn html(doc: &Document) -> String {
 }
 
 /// Draws a bar or line chart as inline SVG, with a legend and an optional target line.
+// Axes, bars or lines, target and legend share the chart's geometry; one function keeps it in view.
+#[allow(clippy::too_many_lines)]
 fn svg(chart: &Chart) -> String {
     let (width, height) = (640.0, 220.0);
     let (left, right, top, bottom) = (48.0, 12.0, 12.0, 40.0);
@@ -141,7 +144,7 @@ fn svg(chart: &Chart) -> String {
     for i in 0..=4 {
         let v = max * f64::from(i) / 4.0;
         let gy = y(v);
-        body.push_str(&format!(
+        body.push_fmt(format_args!(
             "<line x1=\"{left}\" y1=\"{gy:.1}\" x2=\"{:.1}\" y2=\"{gy:.1}\" stroke=\"#e3e7ec\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             left + plot_w,
             left - 4.0,
@@ -151,7 +154,7 @@ fn svg(chart: &Chart) -> String {
     }
     for (i, label) in chart.labels.iter().enumerate() {
         let x = left + slot * (i as f64 + 0.5);
-        body.push_str(&format!(
+        body.push_fmt(format_args!(
             "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             top + plot_h + 16.0,
             esc(label)
@@ -166,7 +169,7 @@ fn svg(chart: &Chart) -> String {
                 for (i, v) in series.values.iter().enumerate() {
                     let x = left + slot * i as f64 + slot * 0.1 + bar_w * s as f64;
                     let top_y = y(*v);
-                    body.push_str(&format!(
+                    body.push_fmt(format_args!(
                         "<rect x=\"{x:.1}\" y=\"{top_y:.1}\" width=\"{bar_w:.1}\" height=\"{:.1}\" fill=\"{color}\"><title>{}: {}</title></rect>",
                         (top + plot_h - top_y).max(0.0),
                         esc(&series.name),
@@ -181,20 +184,22 @@ fn svg(chart: &Chart) -> String {
                     .enumerate()
                     .map(|(i, v)| format!("{:.1},{:.1}", left + slot * (i as f64 + 0.5), y(*v)))
                     .collect();
-                body.push_str(&format!(
+                body.push_fmt(format_args!(
                     "<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2.5\" points=\"{}\"/>",
                     points.join(" ")
                 ));
                 for p in &points {
                     let (px, py) = p.split_once(',').unwrap_or(("0", "0"));
-                    body.push_str(&format!("<circle cx=\"{px}\" cy=\"{py}\" r=\"3.5\" fill=\"{color}\"/>"));
+                    body.push_fmt(format_args!(
+                        "<circle cx=\"{px}\" cy=\"{py}\" r=\"3.5\" fill=\"{color}\"/>"
+                    ));
                 }
             }
         }
     }
     if let Some(target) = chart.target {
         let ty = y(target);
-        body.push_str(&format!(
+        body.push_fmt(format_args!(
             "<line x1=\"{left}\" y1=\"{ty:.1}\" x2=\"{:.1}\" y2=\"{ty:.1}\" stroke=\"#b42318\" stroke-dasharray=\"6 4\" stroke-width=\"1.5\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#b42318\">target {}</text>",
             left + plot_w,
             left + plot_w,
@@ -205,7 +210,7 @@ fn svg(chart: &Chart) -> String {
     let mut legend = String::new();
     for (s, series) in chart.series.iter().enumerate() {
         let x = left + 130.0 * s as f64;
-        legend.push_str(&format!(
+        legend.push_fmt(format_args!(
             "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
             height - 14.0,
             PALETTE[s % PALETTE.len()],

@@ -1,16 +1,23 @@
-//! A small document model for reports, and its renderers: a terminal table
-//! view, Markdown, and one self-contained HTML page with inline SVG charts.
-//! Reports build a `Document`; each renderer turns it into text.
+//! The output layer. A small document model for reports, and its
+//! renderers: a terminal table view, Markdown, and one self-contained HTML
+//! page with inline SVG charts; reports build a `Document` and each renderer
+//! turns it into text. `text` holds what every renderer and command shares:
+//! writing to stdout and stderr, tables, CSV and the escaping of record text.
 
 mod html;
 mod markdown;
 mod terminal;
+mod text;
 
 use serde::Serialize;
 
 pub use html::html;
 pub use markdown::markdown;
 pub use terminal::terminal;
+pub use text::{
+    colored, csv, csv_field, eprint, hidden, json, json_line, keep_words_whole, markdown_table, md_cell, md_text,
+    print, safe, safe_lines, set_quiet, table, visible, warn, Look, PushFmt,
+};
 
 /// A report as a reader sees it: a title and sections of blocks.
 #[derive(Debug, Clone, Serialize, PartialEq)]

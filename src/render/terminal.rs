@@ -4,9 +4,11 @@
 use comfy_table::{Attribute, Cell as TableCell, Color};
 
 use super::{Block, Chart, Document, Tone};
+use crate::render::PushFmt as _;
 
 /// Renders the document for a terminal.
-pub fn terminal(doc: &Document, color: bool) -> String {
+pub fn terminal(doc: &Document, look: crate::render::Look) -> String {
+    let color = look.color;
     let bold = |s: &str| {
         if color {
             format!("\x1b[1m{s}\x1b[0m")
@@ -15,27 +17,27 @@ pub fn terminal(doc: &Document, color: bool) -> String {
         }
     };
     // Record text reaches reports (titles, names); none of it is sent raw.
-    let safe = crate::output::safe_lines;
+    let safe = crate::render::safe_lines;
     let mut out = format!("{}\n{}\n", bold(&safe(&doc.title)), safe(&doc.subtitle));
     for section in &doc.sections {
-        out.push_str(&format!("\n{}\n", bold(&safe(&section.heading))));
-        out.push_str(&format!("{}\n", "─".repeat(section.heading.chars().count())));
+        out.push_fmt(format_args!("\n{}\n", bold(&safe(&section.heading))));
+        out.push_fmt(format_args!("{}\n", "─".repeat(section.heading.chars().count())));
         for block in &section.blocks {
             match block {
-                Block::Text(text) => out.push_str(&format!("{}\n", safe(text))),
-                Block::Empty(text) => out.push_str(&format!("  {}\n", safe(text))),
+                Block::Text(text) => out.push_fmt(format_args!("{}\n", safe(text))),
+                Block::Empty(text) => out.push_fmt(format_args!("  {}\n", safe(text))),
                 Block::List(items) => {
                     for item in items {
-                        out.push_str(&format!("  • {}\n", safe(item)));
+                        out.push_fmt(format_args!("  • {}\n", safe(item)));
                     }
                 }
                 Block::Table(table) => {
                     let headers: Vec<String> = table.headers.iter().map(|h| safe(h)).collect();
                     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-                    let mut t = crate::output::table(&headers, color);
+                    let mut t = crate::render::table(&headers, look);
                     for row in &table.rows {
                         t.add_row(row.iter().map(|c| {
-                            let cell = TableCell::new(crate::output::safe(&c.text));
+                            let cell = TableCell::new(crate::render::safe(&c.text));
                             match (c.tone, color) {
                                 (Some(Tone::Good), true) => cell.fg(Color::Green),
                                 (Some(Tone::Bad), true) => cell.fg(Color::Red).add_attribute(Attribute::Bold),
@@ -44,8 +46,8 @@ pub fn terminal(doc: &Document, color: bool) -> String {
                             }
                         }));
                     }
-                    crate::output::keep_words_whole(&mut t);
-                    out.push_str(&format!("{t}\n"));
+                    crate::render::keep_words_whole(&mut t);
+                    out.push_fmt(format_args!("{t}\n"));
                 }
                 Block::Chart(chart) => out.push_str(&bars(chart)),
             }
@@ -65,7 +67,7 @@ fn bars(chart: &Chart) -> String {
     let width = 30.0;
     let label_width = chart.labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     let name_width = chart.series.iter().map(|s| s.name.chars().count()).max().unwrap_or(0);
-    let safe = crate::output::safe;
+    let safe = crate::render::safe;
     let mut out = format!("{}\n", safe(&chart.title));
     for (i, label) in chart.labels.iter().enumerate() {
         let label = safe(label);
@@ -81,7 +83,7 @@ fn bars(chart: &Chart) -> String {
             } else {
                 String::new()
             };
-            out.push_str(&format!(
+            out.push_fmt(format_args!(
                 "  {label:<label_width$}{name} {} {}\n",
                 "█".repeat(n),
                 chart.unit.format(v)
@@ -89,7 +91,7 @@ fn bars(chart: &Chart) -> String {
         }
     }
     if let Some(target) = chart.target {
-        out.push_str(&format!("  target {}\n", chart.unit.format(target)));
+        out.push_fmt(format_args!("  target {}\n", chart.unit.format(target)));
     }
     out
 }

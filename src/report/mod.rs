@@ -5,35 +5,16 @@ pub mod monthly;
 pub mod quarterly;
 pub mod weekly;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
 use serde::Serialize;
 
 use crate::cli::Format;
+use crate::metrics::{value_text, Figure, Metric, Style, Unit};
 use crate::policy::Policy;
 use crate::render::{self, Document};
-
-/// The figures with a target that a higher value improves; every other targeted figure improves downwards.
-pub const HIGHER_IS_BETTER: &[&str] = &[
-    "success_rate",
-    "emergency_documented_in_time",
-    "emergency_written_approval_in_time",
-    "emergency_post_review_in_time",
-    "approvals_before_implementation",
-    "rollbacks_within_rto",
-    "rollback_tests_on_time",
-];
-
-/// The figures that are a share of judged cases, whose target is all of them.
-pub const IN_TIME: &[&str] = &[
-    "emergency_documented_in_time",
-    "emergency_written_approval_in_time",
-    "emergency_post_review_in_time",
-    "approvals_before_implementation",
-    "rollbacks_within_rto",
-    "rollback_tests_on_time",
-];
 
 /// Writes deployment facts on one line: `artifact=sha256:…, environment=production`.
 pub fn deployment_text(facts: &std::collections::BTreeMap<String, String>) -> String {
@@ -47,54 +28,34 @@ pub fn deployment_text(facts: &std::collections::BTreeMap<String, String>) -> St
 /// Writes a target as a reader does: `< 5.0 %`, `> 95.0 %` (as the guide
 /// writes them; `≤`/`≥` where the policy makes a target inclusive), `100.0 %`
 /// (all of them), `—`.
-pub fn target_text(name: &str, figure: Option<&crate::metrics::Figure>) -> String {
+pub fn target_text(metric: Metric, figure: Option<&Figure>) -> String {
     let Some(t) = figure.and_then(|f| f.target) else {
         return "—".into();
     };
-    let value = monthly::show(name, Some(t));
+    let value = value_text(metric, Some(t), Style::Report);
     if let Some(c) = figure.and_then(|f| f.comparison) {
         format!("{} {value}", c.symbol())
-    } else if IN_TIME.contains(&name) {
+    } else if metric.unit() == Unit::Share {
         value
-    } else if HIGHER_IS_BETTER.contains(&name) {
+    } else if metric.higher_is_better() {
         format!("≥ {value}")
     } else {
         format!("≤ {value}")
     }
 }
 
-/// Names a figure for a reader, in the words of the guide (the same as `chg metrics`).
-pub fn label(name: &str, policy: &Policy) -> String {
-    let d = &policy.emergency_deadlines;
-    let span = crate::policy::Span::text;
-    match name {
-        "total_changes" => "Total changes".into(),
-        "emergency_rate" => "Emergency changes".into(),
-        "success_rate" => "Successful changes".into(),
-        "rollback_rate" => "Rollback rate".into(),
-        "issue_rate" => "Changes with issues".into(),
-        "average_change_time_minutes" => "Average change time".into(),
-        "emergency_documented_in_time" => format!("Emergency changes documented within {}", span(d.documentation)),
-        "emergency_written_approval_in_time" => format!("Written approvals within {}", span(d.written_approval)),
-        "emergency_post_review_in_time" => format!("Post-emergency reviews within {}", span(d.post_review)),
-        "approvals_before_implementation" => "Approvals committed before implementation".into(),
-        "edited_after_approval" => "Records edited after approval".into(),
-        "approvals_by_others" => "Approvals committed by someone else".into(),
-        "rollbacks_within_rto" => "Rollbacks within their RTO".into(),
-        "rollback_tests_on_time" => "Rollback procedures tested within a quarter before the change".into(),
-        "mean_lead_time_minutes" => "Mean lead time (first commit → completed)".into(),
-        "mean_time_to_restore_minutes" => "Mean time to restore".into(),
-        other => other.replace('_', " "),
-    }
+/// Names each figure of a report for a reader (the names of `chg metrics`).
+pub fn labels(policy: &Policy) -> BTreeMap<Metric, String> {
+    Metric::ALL.iter().map(|m| (*m, m.label(policy))).collect()
 }
 
 /// Renders report data in the chosen format: JSON is the data itself, the others the laid-out document.
-pub fn render<T: Serialize>(data: &T, doc: &Document, format: Format, color: bool) -> Result<String> {
+pub fn render<T: Serialize>(data: &T, doc: &Document, format: Format, look: render::Look) -> Result<String> {
     Ok(match format {
-        Format::Json => format!("{}\n", crate::output::json(data)?),
+        Format::Json => format!("{}\n", crate::render::json(data)?),
         Format::Markdown => render::markdown(doc),
         Format::Html => render::html(doc),
-        _ => render::terminal(doc, color),
+        _ => render::terminal(doc, look),
     })
 }
 
@@ -180,7 +141,7 @@ fn file_kind(meta: &std::fs::Metadata) -> &'static str {
 /// Writes the report to the `--output` file (atomically) or stdout.
 pub fn emit(text: &str, output: Option<&Output>, quiet: bool) -> Result<()> {
     let Some(output) = output else {
-        return crate::output::print(text);
+        return crate::render::print(text);
     };
     let target = &output.target;
     let dir = target

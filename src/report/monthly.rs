@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::metrics::{Figure, Metrics, GUIDE_TABLE, HISTORY_FIGURES};
+use crate::metrics::{value_text, Figures, Metric, Metrics, Style, Table as MetricTable};
 use crate::period::Period;
 use crate::policy::Policy;
 use crate::record::{Classification, Outcome, Record};
@@ -19,7 +19,7 @@ pub struct Monthly {
     pub month: String,
     pub period: Period,
     pub generated_at: DateTime<Utc>,
-    pub metrics: BTreeMap<&'static str, Figure>,
+    pub metrics: Figures,
     pub volume_by_class: BTreeMap<String, usize>,
     pub volume_by_system: BTreeMap<String, usize>,
     /// Emergency changes per month, the last six months, oldest first.
@@ -38,7 +38,7 @@ pub struct Monthly {
     pub recommendations: Vec<String>,
     /// How each figure is named for a reader (the names of `chg metrics`).
     #[serde(skip)]
-    pub labels: BTreeMap<String, String>,
+    pub labels: BTreeMap<Metric, String>,
 }
 
 /// Builds the report from the month's metrics, the six months' metrics (oldest first) and the records.
@@ -116,7 +116,7 @@ pub fn build(
         .map(|m| {
             let count = m
                 .metrics
-                .get("emergency_rate")
+                .get(&Metric::EmergencyRate)
                 .map_or(0, |f| (f.actual.unwrap_or(0.0) * f.of as f64).round() as usize);
             (m.period.label(), count)
         })
@@ -139,11 +139,7 @@ pub fn build(
         rollback_entries,
         changes_by_trigger,
         changes_by_kind,
-        labels: metrics
-            .metrics
-            .keys()
-            .map(|n| (n.to_string(), super::label(n, policy)))
-            .collect(),
+        labels: super::labels(policy),
     }
 }
 
@@ -151,34 +147,21 @@ pub fn build(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Missed {
     /// The figure's name, as `chg metrics --format json` spells it.
-    pub metric: &'static str,
+    pub metric: Metric,
     pub advice: &'static str,
     pub actual: Option<f64>,
     pub target: Option<f64>,
 }
 
-/// The advice for each figure with a target, in the order recommendations print.
-const ADVICE: &[(&str, &str)] = &[
-    ("emergency_rate", "Plan more work as normal changes: review why each emergency could not wait for the next window, and fix the recurring causes."),
-    ("success_rate", "Strengthen pre-deployment testing and the approval criteria for the classes that failed."),
-    ("rollback_rate", "Use canary or blue-green rollouts with automatic rollback triggers, and test rollback procedures quarterly."),
-    ("issue_rate", "Feed the issues met into the test plans and runbooks of the affected systems."),
-    ("average_change_time_minutes", "Split long changes into smaller ones and automate their manual steps."),
-    ("emergency_documented_in_time", "Complete emergency documentation within 24 h; put it on the incident checklist."),
-    ("emergency_written_approval_in_time", "Ask the CISO and CTO to confirm verbal approvals in writing within 24 h."),
-    ("emergency_post_review_in_time", "Hold post-emergency reviews within 5 days."),
-    ("approvals_before_implementation", "No implementation before the approval is committed."),
-    ("rollbacks_within_rto", "Rehearse the rollbacks that overran their RTO, and reclassify their rollback kind if needed."),
-];
-
 /// The targets a period missed, each with its advice, in a fixed order.
-pub fn missed(metrics: &BTreeMap<&'static str, Figure>) -> Vec<Missed> {
-    ADVICE
+pub fn missed(metrics: &Figures) -> Vec<Missed> {
+    Metric::ALL
         .iter()
-        .filter_map(|(name, advice)| {
-            let f = metrics.get(name)?;
+        .filter_map(|&metric| {
+            let advice = metric.advice()?;
+            let f = metrics.get(&metric)?;
             (f.met == Some(false)).then_some(Missed {
-                metric: name,
+                metric,
                 advice,
                 actual: f.actual,
                 target: f.target,
@@ -188,7 +171,7 @@ pub fn missed(metrics: &BTreeMap<&'static str, Figure>) -> Vec<Missed> {
 }
 
 /// One recommendation per missed target, citing the figure that triggered it.
-pub fn recommendations(metrics: &BTreeMap<&'static str, Figure>) -> Vec<String> {
+pub fn recommendations(metrics: &Figures) -> Vec<String> {
     missed(metrics)
         .iter()
         .map(|m| {
@@ -196,39 +179,19 @@ pub fn recommendations(metrics: &BTreeMap<&'static str, Figure>) -> Vec<String> 
                 "{} (because `{}` was {} against a target of {})",
                 m.advice,
                 m.metric,
-                show(m.metric, m.actual),
-                show(m.metric, m.target)
+                value_text(m.metric, m.actual, Style::Report),
+                value_text(m.metric, m.target, Style::Report)
             )
         })
         .collect()
 }
 
-/// Formats a figure: rates as percentages, times in minutes or hours, counts as numbers.
-pub fn show(name: &str, value: Option<f64>) -> String {
-    let Some(v) = value else { return "—".into() };
-    if name.ends_with("_minutes") {
-        if v >= 120.0 {
-            format!("{:.1} h", v / 60.0)
-        } else {
-            format!("{v:.0} min")
-        }
-    } else if name == "total_changes" {
-        format!("{v:.0}")
-    } else {
-        format!("{:.1} %", v * 100.0)
-    }
-}
-
 /// Rows of name, target, actual, status for figures.
-pub fn figure_rows(
-    metrics: &BTreeMap<&'static str, Figure>,
-    labels: &BTreeMap<String, String>,
-    names: &[&str],
-) -> Vec<Vec<Cell>> {
+pub fn figure_rows(metrics: &Figures, labels: &BTreeMap<Metric, String>, names: &[Metric]) -> Vec<Vec<Cell>> {
     names
         .iter()
-        .filter_map(|name| {
-            let f = metrics.get(name)?;
+        .filter_map(|&name| {
+            let f = metrics.get(&name)?;
             let status = match f.met {
                 Some(true) => Cell::toned("met", Some(Tone::Good)),
                 Some(false) => Cell::toned("missed", Some(Tone::Bad)),
@@ -236,9 +199,9 @@ pub fn figure_rows(
                 None => Cell::plain("—"),
             };
             Some(vec![
-                Cell::plain(labels.get(*name).cloned().unwrap_or_else(|| name.replace('_', " "))),
+                Cell::plain(labels.get(&name).cloned().unwrap_or_default()),
                 Cell::plain(super::target_text(name, Some(f))),
-                Cell::plain(show(name, f.actual)),
+                Cell::plain(value_text(name, f.actual, Style::Report)),
                 Cell::plain(f.of),
                 status,
             ])
@@ -285,6 +248,8 @@ fn changes_and_entries(title: &str, changes: &BTreeMap<String, usize>, entries: 
 }
 
 /// Lays the report out for a reader.
+// One report's layout, read top to bottom section by section; split, it would read worse.
+#[allow(clippy::too_many_lines)]
 pub fn document(m: &Monthly) -> Document {
     let headers = ["Metric", "Target", "Actual", "Counted", "Status"];
     let mut sections = vec![
@@ -292,14 +257,14 @@ pub fn document(m: &Monthly) -> Document {
             heading: "Metrics against their targets".into(),
             blocks: vec![Block::Table(Table::new(
                 &headers,
-                figure_rows(&m.metrics, &m.labels, GUIDE_TABLE),
+                figure_rows(&m.metrics, &m.labels, &Metric::of_table(MetricTable::Guide)),
             ))],
         },
         Section {
             heading: "Judged from the history".into(),
             blocks: vec![Block::Table(Table::new(
                 &headers,
-                figure_rows(&m.metrics, &m.labels, HISTORY_FIGURES),
+                figure_rows(&m.metrics, &m.labels, &Metric::of_table(MetricTable::History)),
             ))],
         },
     ];
@@ -366,7 +331,7 @@ pub fn document(m: &Monthly) -> Document {
         figure_rows(
             &m.metrics,
             &m.labels,
-            &["rollbacks_within_rto", "mean_time_to_restore_minutes"],
+            &[Metric::RollbacksWithinRto, Metric::MeanTimeToRestore],
         ),
     )));
     sections.push(Section {

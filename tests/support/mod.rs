@@ -214,6 +214,36 @@ impl Repo {
         Run::from(output)
     }
 
+    /// Runs `chg` as Jane with a command line written as in a shell (see `words`).
+    pub fn chg_line(&self, line: &str) -> Run {
+        self.chg_line_as(JANE, line)
+    }
+
+    /// Runs `chg` as someone with a command line written as in a shell (see `words`).
+    pub fn chg_line_as(&self, who: Who, line: &str) -> Run {
+        self.chg_as(who, &words(line))
+    }
+
+    /// `chg check --format json`, as Jane.
+    pub fn check(&self) -> Run {
+        self.chg(&["check", "--format", "json"])
+    }
+
+    /// `chg check --base BASE --format json`, as Jane: the pull-request gate.
+    pub fn check_against(&self, base: &str) -> Run {
+        self.chg(&["check", "--base", base, "--format", "json"])
+    }
+
+    /// Writes a record at its place in the store.
+    pub fn put(&self, record: &Record) {
+        self.write(&record.path(), &record.text());
+    }
+
+    /// The commit id of HEAD.
+    pub fn head(&self) -> String {
+        self.git(&["rev-parse", "HEAD"]).trim().to_string()
+    }
+
     /// Runs `chg` as someone with extra environment variables.
     pub fn chg_env(&self, who: Who, env: &[(&str, &str)], args: &[&str]) -> Run {
         let mut cmd = self.command(env!("CARGO_BIN_EXE_chg"), who);
@@ -251,6 +281,66 @@ impl Repo {
             .args(["commit", "-q", "-m", message]);
         assert!(commit.status().expect("git commit").success());
     }
+}
+
+/// Splits a command line into its words as a shell would for plain text:
+/// at spaces, except inside a word quoted whole in 'single' or "double"
+/// quotes (no escapes, no expansion), so a test writes
+/// `schedule CHG-2026-0001 --start '2026-11-26 02:00'`.
+pub fn words(line: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut rest = line.trim_start();
+    while let Some(first) = rest.chars().next() {
+        let (word, after) = if first == '\'' || first == '"' {
+            let end = rest[1..]
+                .find(first)
+                .unwrap_or_else(|| panic!("unclosed quote in {line:?}"));
+            (&rest[1..=end], &rest[end + 2..])
+        } else {
+            rest.split_at(rest.find(char::is_whitespace).unwrap_or(rest.len()))
+        };
+        words.push(word);
+        rest = after.trim_start();
+    }
+    words
+}
+
+/// The body of a Markdown section, from its `## heading` line to the next
+/// `## ` heading ("" when there is no such section).
+pub fn section<'a>(md: &'a str, heading: &str) -> &'a str {
+    let Some(start) = md.find(&format!("## {heading}")) else {
+        return "";
+    };
+    let body = &md[start + 3 + heading.len()..];
+    body.find("\n## ").map_or(body, |end| &body[..end])
+}
+
+/// Runs a command on a pseudo-terminal until it prints `until`; returns
+/// what it printed before that.
+pub fn on_pty(cmd: std::process::Command, until: &str) -> String {
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn on a pty");
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
+    let printed = session
+        .expect(until)
+        .map(|c| String::from_utf8_lossy(c.before()).into_owned())
+        .unwrap_or_else(|e| panic!("`{until}` not printed: {e}"));
+    assert!(session.get_process().wait().is_ok());
+    printed
+}
+
+/// Makes an ed25519 key pair without a passphrase in `dir`; returns the
+/// private key's path and the public key as `allowed_signers` writes it.
+pub fn ssh_keygen(dir: &Path, name: &str) -> (PathBuf, String) {
+    let key = dir.join(name);
+    let status = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(&key)
+        .status()
+        .expect("ssh-keygen is needed for the signing tests (apt-get install openssh-client)");
+    assert!(status.success());
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    let mut parts = public.split_whitespace();
+    (key, format!("{} {}", parts.next().unwrap(), parts.next().unwrap()))
 }
 
 /// Clears everything of the developer's own git setup from a command's environment.
@@ -361,6 +451,14 @@ pub fn tool_present(test: &str, found: bool, tool: &str, install: &str) -> bool 
         "\nSKIPPED {test}: {tool} is not installed ({install}); with CI=true this fails"
     );
     false
+}
+
+#[test]
+fn words_split_a_command_line_as_a_shell_would() {
+    assert_eq!(
+        words(r#"new --title 'Patch RCE' --reason "it's down" -x ''"#),
+        ["new", "--title", "Patch RCE", "--reason", "it's down", "-x", ""]
+    );
 }
 
 #[test]

@@ -235,22 +235,22 @@ impl Record {
         self.put(path, Node::Raw(raw.to_string()))
     }
 
+    /// The mapping holding the last key of a dotted path, and that key.
+    fn parent_mut<'a>(&mut self, path: &'a str) -> Option<(&mut Vec<(String, Node)>, &'a str)> {
+        let (parent, last) = path.rsplit_once('.').map_or((None, path), |(p, l)| (Some(p), l));
+        let mut node = &mut self.root;
+        for key in parent.into_iter().flat_map(|p| p.split('.')) {
+            node = node.get_mut(key)?;
+        }
+        match node {
+            Node::Map(entries) => Some((entries, last)),
+            _ => None,
+        }
+    }
+
     /// Removes the value at a dotted path (a missing path is left alone).
     pub fn remove(&mut self, path: &str) -> &mut Record {
-        let (parent, last) = match path.rsplit_once('.') {
-            Some((parent, last)) => (Some(parent), last),
-            None => (None, path),
-        };
-        let mut node = &mut self.root;
-        if let Some(parent) = parent {
-            for key in parent.split('.') {
-                match node.get_mut(key) {
-                    Some(next) => node = next,
-                    None => return self,
-                }
-            }
-        }
-        if let Node::Map(entries) = node {
+        if let Some((entries, last)) = self.parent_mut(path) {
             entries.retain(|(k, _)| k != last);
         }
         self
@@ -258,20 +258,7 @@ impl Record {
 
     /// Renames the key at a dotted path, keeping its place and value (a typo a person makes).
     pub fn rename(&mut self, path: &str, new_key: &str) -> &mut Record {
-        let (parent, last) = match path.rsplit_once('.') {
-            Some((parent, last)) => (Some(parent), last),
-            None => (None, path),
-        };
-        let mut node = &mut self.root;
-        if let Some(parent) = parent {
-            for key in parent.split('.') {
-                match node.get_mut(key) {
-                    Some(next) => node = next,
-                    None => return self,
-                }
-            }
-        }
-        if let Node::Map(entries) = node {
+        if let Some((entries, last)) = self.parent_mut(path) {
             for entry in entries.iter_mut().filter(|(k, _)| k == last) {
                 entry.0 = new_key.to_string();
             }
@@ -534,6 +521,11 @@ impl Implementation {
                 .set("finished_at", finished)
                 .set("outcome", outcome),
         )
+    }
+
+    /// Started at this time and not finished yet.
+    pub fn started(started: &str) -> Implementation {
+        Implementation(Fields::new().set("started_at", started))
     }
 
     /// `issues:` raw (`[]`, `[a flaky health check]`).

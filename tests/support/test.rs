@@ -71,11 +71,6 @@ impl Test {
         self
     }
 
-    /// Writes (or rewrites) a record of a test under way.
-    pub fn put(&self, record: &Record) {
-        self.repo.write(&record.path(), &record.text());
-    }
-
     /// Writes any file.
     pub fn file(self, path: &str, text: &str) -> Test {
         self.repo.write(path, text);
@@ -187,30 +182,28 @@ fn first_difference(got: &str, expected: &str) -> String {
     "they differ in their line ends".into()
 }
 
+/// Asserts a stream is exactly what is expected, showing the other one too.
+#[track_caller]
+fn same_stream(name: &str, got: &str, expected: &str, (other, text): (&str, &str)) {
+    assert!(
+        got == expected,
+        "{name} differs; {}\n--- got\n{got}\n--- expected\n{expected}\n--- {other}\n{text}",
+        first_difference(got, expected)
+    );
+}
+
 impl Run {
     /// Asserts stdout is exactly this.
     #[track_caller]
     pub fn stdout_is(self, expected: &str) -> Run {
-        assert!(
-            self.stdout == expected,
-            "stdout differs; {}\n--- got\n{}\n--- expected\n{expected}\n--- stderr\n{}",
-            first_difference(&self.stdout, expected),
-            self.stdout,
-            self.stderr
-        );
+        same_stream("stdout", &self.stdout, expected, ("stderr", &self.stderr));
         self
     }
 
     /// Asserts stderr is exactly this.
     #[track_caller]
     pub fn stderr_is(self, expected: &str) -> Run {
-        assert!(
-            self.stderr == expected,
-            "stderr differs; {}\n--- got\n{}\n--- expected\n{expected}\n--- stdout\n{}",
-            first_difference(&self.stderr, expected),
-            self.stderr,
-            self.stdout
-        );
+        same_stream("stderr", &self.stderr, expected, ("stdout", &self.stdout));
         self
     }
 

@@ -34,17 +34,23 @@ pub fn eprint(text: &str) {
     eprintln!("{}", safe_lines(text));
 }
 
-/// Set when the output goes to a file (`--output`) although stdout may be a terminal.
-static TO_FILE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// How text output looks: coloured or not, and the width tables wrap to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Look {
+    pub color: bool,
+    /// None: the terminal's width; a number where there is no terminal
+    /// (a pipe, or a file written with `--output`).
+    pub width: Option<u16>,
+}
 
-/// Says that what is rendered next is written to a file, not the terminal,
-/// so tables are not wrapped to the width of the terminal of whoever ran it.
-pub fn rendering_for_file(to_file: bool) {
-    TO_FILE.store(to_file, std::sync::atomic::Ordering::Relaxed);
+impl Look {
+    /// The width of a table into a pipe or a file: 120 columns reads well.
+    pub const FILE_WIDTH: u16 = 120;
 }
 
 /// Builds a table for the terminal: UTF-8 borders, wrapped to the terminal width.
-pub fn table(headers: &[&str], color: bool) -> Table {
+pub fn table(headers: &[&str], look: Look) -> Table {
+    let color = look.color;
     let mut table = Table::new();
     table.load_preset(presets::UTF8_FULL_CONDENSED);
     table.set_content_arrangement(ContentArrangement::Dynamic);
@@ -53,9 +59,8 @@ pub fn table(headers: &[&str], color: bool) -> Table {
     if color {
         table.enforce_styling();
     }
-    // Into a pipe or a file there is no terminal width to wrap to; 120 columns reads well.
-    if TO_FILE.load(std::sync::atomic::Ordering::Relaxed) || !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        table.set_width(120);
+    if let Some(width) = look.width {
+        table.set_width(width);
     }
     table.set_header(headers.iter().map(|h| {
         let cell = Cell::new(h);
@@ -148,7 +153,7 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if hidden(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c if hidden(c) => out.push_fmt(format_args!("\\u{{{:x}}}", u32::from(c))),
             c => out.push(c),
         }
     }
@@ -217,13 +222,13 @@ pub fn md_cell(text: &str) -> String {
 pub fn markdown_table(headers: &[&str], rows: &[Vec<String>]) -> String {
     let headers: Vec<String> = headers.iter().map(|h| md_cell(h)).collect();
     let mut out = format!("| {} |\n", headers.join(" | "));
-    out.push_str(&format!(
+    out.push_fmt(format_args!(
         "|{}|\n",
         headers.iter().map(|_| "---").collect::<Vec<_>>().join("|")
     ));
     for row in rows {
         let cells: Vec<String> = row.iter().map(|c| md_cell(c)).collect();
-        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        out.push_fmt(format_args!("| {} |\n", cells.join(" | ")));
     }
     out
 }
@@ -258,4 +263,19 @@ pub fn csv(headers: &[&str], rows: &[Vec<String>]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Appends formatted text to a string in place, without the temporary
+/// `String` that `push_str(&format!(..))` allocates (clippy's
+/// `format_push_string`).
+pub trait PushFmt {
+    /// Appends `format_args!(..)` to the string.
+    fn push_fmt(&mut self, args: std::fmt::Arguments<'_>);
+}
+
+impl PushFmt for String {
+    fn push_fmt(&mut self, args: std::fmt::Arguments<'_>) {
+        // Writing to a `String` cannot fail.
+        let _ = std::fmt::Write::write_fmt(self, args);
+    }
 }

@@ -1,0 +1,287 @@
+//! The arguments of the lifecycle commands, from `chg new` to `chg close`.
+
+use clap::Args;
+
+use crate::record::{
+    Access, CheckResult, Classification, Criterion, Health, Level, Role, RollbackKind, RollbackMode, Strategy, Trigger,
+};
+
+#[derive(Debug, Args, Default)]
+pub struct NewArgs {
+    /// A one-line title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// What will change, and how.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// The business reason for the change.
+    #[arg(long)]
+    pub justification: Option<String>,
+    /// The expected benefit.
+    #[arg(long)]
+    pub benefit: Option<String>,
+    /// The class (default: the least the risk matrix allows).
+    #[arg(long, value_enum)]
+    pub classification: Option<Classification>,
+    /// Impact if it goes wrong.
+    #[arg(long, value_enum)]
+    pub impact: Option<Level>,
+    /// Likelihood that it goes wrong.
+    #[arg(long, value_enum)]
+    pub likelihood: Option<Level>,
+    /// Priority (default: medium).
+    #[arg(long, value_enum)]
+    pub priority: Option<Level>,
+    /// An affected system (repeatable).
+    #[arg(long = "system", value_name = "SYSTEM")]
+    pub systems: Vec<String>,
+    /// An affected service (repeatable).
+    #[arg(long = "service", value_name = "SERVICE")]
+    pub services: Vec<String>,
+    /// Who is affected, in words.
+    #[arg(long)]
+    pub customers_affected: Option<String>,
+    /// The change needs downtime.
+    #[arg(long)]
+    pub downtime: bool,
+    /// Deployment strategy.
+    #[arg(long, value_enum)]
+    pub strategy: Option<Strategy>,
+    /// Start of the deployment window (RFC 3339, or `YYYY-MM-DD HH:MM` in UTC).
+    #[arg(long, value_name = "TIME")]
+    pub window_start: Option<String>,
+    /// End of the deployment window.
+    #[arg(long, value_name = "TIME")]
+    pub window_end: Option<String>,
+    /// A deployment step (repeatable, in order).
+    #[arg(long = "step", value_name = "TEXT")]
+    pub steps: Vec<String>,
+    /// How to roll the change back.
+    #[arg(long)]
+    pub rollback_plan: Option<String>,
+    /// Rollback kind: simple, complex or full-restore.
+    #[arg(long, value_enum)]
+    pub rollback_kind: Option<RollbackKind>,
+    /// When the rollback procedure was last tested (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub rollback_tested: Option<String>,
+    /// A testing state, `KIND=STATE` (repeatable), e.g. `--test unit=passed`.
+    #[arg(long = "test", value_name = "KIND=STATE")]
+    pub tests: Vec<String>,
+    /// Make a standard change from this catalogue template (a name in `changes/templates/`).
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+    /// The quick form for an incident: prints whom to call, records verbal approvals.
+    #[arg(long)]
+    pub emergency: bool,
+    /// Why this is an emergency (repeatable; with `--emergency`).
+    #[arg(long = "criterion", value_enum, requires = "emergency")]
+    pub criteria: Vec<Criterion>,
+    /// The vulnerability's CVSS score (with `--criterion critical-vulnerability`).
+    #[arg(long, requires = "emergency")]
+    pub cvss: Option<f64>,
+    /// What happens if the change is not made (with `--emergency`).
+    #[arg(long, requires = "emergency")]
+    pub impact_of_not_implementing: Option<String>,
+    /// A verbal approval, `ROLE:EMAIL` (repeatable), e.g. `--verbal-approval ciso:carol@example.com`.
+    #[arg(long = "verbal-approval", value_name = "ROLE:EMAIL", requires = "emergency")]
+    pub verbal_approvals: Vec<String>,
+    /// When the verbal approvals were given (default: now).
+    #[arg(long, value_name = "TIME", requires = "emergency")]
+    pub verbal_at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The change id, e.g. CHG-2026-0042.
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RenumberArgs {
+    /// The change id to move, e.g. CHG-2026-0042.
+    pub id: String,
+}
+
+/// A change id, for commands that need nothing else.
+#[derive(Debug, Args)]
+pub struct IdArgs {
+    /// The change id, e.g. CHG-2026-0042.
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    /// The change id.
+    pub id: String,
+    /// The role you approve in (default: your one role that this class needs).
+    #[arg(long, value_enum)]
+    pub role: Option<Role>,
+    /// A comment kept with the approval.
+    #[arg(long)]
+    pub comment: Option<String>,
+    /// Record a verbal approval (emergency changes only).
+    #[arg(long)]
+    pub verbal: bool,
+    /// Who gave the verbal approval: an email or `Name <email>` (default: you).
+    #[arg(long, value_name = "PERSON", requires = "verbal")]
+    pub by: Option<String>,
+    /// When the verbal approval was given (default: now).
+    #[arg(long, value_name = "TIME", requires = "verbal")]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RejectArgs {
+    /// The change id.
+    pub id: String,
+    /// Why the change is rejected.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// The role you reject in (default: your one role that this class needs).
+    #[arg(long, value_enum)]
+    pub role: Option<Role>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// The change id.
+    pub id: String,
+    /// Start of the deployment window (RFC 3339, or `YYYY-MM-DD HH:MM` in UTC).
+    #[arg(long, value_name = "TIME")]
+    pub start: Option<String>,
+    /// End of the deployment window.
+    #[arg(long, value_name = "TIME")]
+    pub end: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StartArgs {
+    /// The change id.
+    pub id: String,
+    /// When implementation started, if not now (at most a day ago).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+}
+
+/// Validation results after a deployment or a rollback.
+#[derive(Debug, Args, Default)]
+pub struct ValidationArgs {
+    /// Smoke test result.
+    #[arg(long, value_enum)]
+    pub smoke_tests: Option<CheckResult>,
+    /// Error rates against the baseline.
+    #[arg(long, value_enum)]
+    pub error_rates: Option<Health>,
+    /// Performance against the baseline.
+    #[arg(long, value_enum)]
+    pub performance: Option<Health>,
+    /// Whether customers can use the service.
+    #[arg(long, value_enum)]
+    pub customer_access: Option<Access>,
+    /// Minutes of monitoring after the deployment or rollback.
+    #[arg(long, value_name = "N")]
+    pub monitored_minutes: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompleteArgs {
+    /// The change id.
+    pub id: String,
+    #[command(flatten)]
+    pub validation: ValidationArgs,
+    /// An issue met during implementation (repeatable).
+    #[arg(long = "issue", value_name = "TEXT")]
+    pub issues: Vec<String>,
+    /// A deployment fact, `NAME=VALUE` (repeatable): environment, artifact digest, pipeline run URL.
+    #[arg(long = "deployment", value_name = "NAME=VALUE")]
+    pub deployment: Vec<String>,
+    /// When implementation finished, if not now (at most a day ago).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FailArgs {
+    /// The change id.
+    pub id: String,
+    /// What went wrong (kept in `implementation.issues`).
+    #[arg(long)]
+    pub reason: Option<String>,
+    #[command(flatten)]
+    pub validation: ValidationArgs,
+    /// When implementation stopped, if not now (at most a day ago).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// The change id.
+    pub id: String,
+    /// Why the change is cancelled.
+    #[arg(long)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// The change id.
+    pub id: String,
+    /// What made the rollback necessary.
+    #[arg(long, value_enum)]
+    pub trigger: Option<Trigger>,
+    /// Why, in words.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Immediate (emergency) or planned.
+    #[arg(long, value_enum)]
+    pub mode: Option<RollbackMode>,
+    /// The rollback kind (default: the record's rollback kind); decides the RTO.
+    #[arg(long, value_enum)]
+    pub kind: Option<RollbackKind>,
+    /// When the rollback started (RFC 3339, `YYYY-MM-DD HH:MM`, or `HH:MM` today in UTC).
+    #[arg(long, value_name = "TIME")]
+    pub started_at: Option<String>,
+    /// When service was restored (default: now).
+    #[arg(long, value_name = "TIME")]
+    pub restored_at: Option<String>,
+    /// An execution log entry (repeatable, in order).
+    #[arg(long = "log", value_name = "TEXT")]
+    pub log: Vec<String>,
+    #[command(flatten)]
+    pub validation: ValidationArgs,
+    /// An issue met during the rollback (repeatable).
+    #[arg(long = "issue", value_name = "TEXT")]
+    pub issues: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The change id.
+    pub id: String,
+    /// What happened, in short.
+    #[arg(long)]
+    pub summary: Option<String>,
+    /// What to do differently next time.
+    #[arg(long)]
+    pub lessons_learned: Option<String>,
+    /// The root cause (after a rollback or an emergency).
+    #[arg(long)]
+    pub root_cause: Option<String>,
+    /// How the change will be deployed again, with fixes (after a rollback).
+    #[arg(long)]
+    pub redeploy_plan: Option<String>,
+    /// What prevents the emergency from recurring (post-emergency review).
+    #[arg(long)]
+    pub preventive_measures: Option<String>,
+    /// Record the presentation of an emergency change at the CAB meeting.
+    #[arg(long)]
+    pub cab: bool,
+    /// The date of the CAB meeting (with `--cab`; default: today).
+    #[arg(long, value_name = "DATE", requires = "cab")]
+    pub date: Option<String>,
+    /// The CAB's feedback (with `--cab`).
+    #[arg(long, requires = "cab")]
+    pub feedback: Option<String>,
+}

@@ -1,0 +1,344 @@
+//! The command line, as clap derives it: the global options and the
+//! subcommands here, each group's arguments in its own file.
+
+mod lifecycle;
+mod reading;
+mod setup;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use lifecycle::*;
+pub use reading::*;
+pub use setup::*;
+
+/// IT change management over a git-backed store of YAML change records.
+///
+/// Every change is one file in `changes/<year>/`; git's history is the audit
+/// trail. chg writes records, enforces the policy in `changes/policy.yaml`,
+/// and computes metrics and reports.
+#[derive(Debug, Parser)]
+#[command(name = "chg", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    after_help = "Examples:\n  chg init\n  chg new --title \"Upgrade postgres\" --impact medium --likelihood low\n  chg check\n  chg list --status submitted"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// The store folder (default: `changes/` at the root of the git work tree).
+    #[arg(long, global = true, env = "CHG_STORE", value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// Output format; each command lists the ones it supports.
+    #[arg(long, global = true, value_enum)]
+    pub format: Option<Format>,
+    /// When to colour output: auto means on a terminal, unless `NO_COLOR` is set or `TERM=dumb`; `CLICOLOR_FORCE=1` colours a pipe.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Write the file but do not commit it.
+    #[arg(long, global = true)]
+    pub no_commit: bool,
+    /// Never prompt; a missing field is an error naming its flag.
+    #[arg(long, global = true)]
+    pub no_input: bool,
+    /// Print only errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print what chg read and how long it took, on stderr.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Text,
+    Json,
+    Yaml,
+    Markdown,
+    Csv,
+    Github,
+    Html,
+    Ics,
+}
+
+impl Format {
+    /// Returns the name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Yaml => "yaml",
+            Format::Markdown => "markdown",
+            Format::Csv => "csv",
+            Format::Github => "github",
+            Format::Html => "html",
+            Format::Ics => "ics",
+        }
+    }
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The subcommands, in the order of a change's life: the lifecycle
+/// (new … close), then the reading commands, then setup; `--help` lists
+/// them in this order.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    // Lifecycle: create a change and take it through its states, in order.
+    /// Create a change record (a wizard on a terminal; every field is also a flag).
+    ///
+    /// Example: `chg new --title "Rotate API keys" --impact low --likelihood medium --system api-gateway`
+    New(Box<NewArgs>),
+    /// Edit a record in `$VISUAL`/`$EDITOR`; it is saved only if it is valid.
+    ///
+    /// The editor runs without a shell. On errors it offers to re-open the
+    /// editor; the record is unchanged if you give up.
+    ///
+    /// Example: `EDITOR=nano chg edit CHG-2026-0042`
+    Edit(EditArgs),
+    /// Submit a draft for approval; a standard change from the catalogue is approved at once.
+    ///
+    /// Refused while `chg check` finds errors in the record. After an emergency
+    /// was implemented, it declares the documentation complete.
+    ///
+    /// Example: `chg submit CHG-2026-0042`
+    Submit(IdArgs),
+    /// Approve a change in one of your policy roles.
+    ///
+    /// Example: `chg approve CHG-2026-0042 --comment "ok for Wednesday"`
+    Approve(ApproveArgs),
+    /// Reject a submitted change, with the reason.
+    ///
+    /// Example: `chg reject CHG-2026-0042 --reason "no rollback test"`
+    Reject(RejectArgs),
+    /// Set the deployment window of an approved change (approved → scheduled).
+    ///
+    /// Example: `chg schedule CHG-2026-0042 --start "2026-11-18 02:00" --end "2026-11-18 04:00"`
+    Schedule(ScheduleArgs),
+    /// Start implementing (scheduled → in-progress; an approved emergency from any earlier state).
+    ///
+    /// Example: `chg start CHG-2026-0042`
+    Start(StartArgs),
+    /// Record a successful implementation with its validation results (→ completed).
+    ///
+    /// Example: `chg complete CHG-2026-0042 --smoke-tests passed --error-rates normal`
+    Complete(CompleteArgs),
+    /// Record a failed implementation (→ failed).
+    ///
+    /// Example: `chg fail CHG-2026-0042 --reason "migration timed out"`
+    Fail(FailArgs),
+    /// Record a rollback: trigger, times, log and validation; compares its duration with the RTO.
+    ///
+    /// Example: `chg rollback CHG-2026-0042 --trigger error-rate --reason "5xx at 7 %" --started-at 02:30`
+    Rollback(Box<RollbackArgs>),
+    /// Record the post-implementation review (and post-rollback or post-emergency actions).
+    ///
+    /// Example: `chg review CHG-2026-0042 --summary "went fine" --lessons-learned "none"`
+    Review(ReviewArgs),
+    /// Close a reviewed change.
+    ///
+    /// Example: `chg close CHG-2026-0042`
+    Close(IdArgs),
+    /// Cancel a change that has not started.
+    ///
+    /// Example: `chg cancel CHG-2026-0042 --reason "superseded by CHG-2026-0050"`
+    Cancel(CancelArgs),
+    /// Give a record the next free id, rename its file, and commit.
+    ///
+    /// For an id that a parallel branch took first (`chg check --base` says so).
+    ///
+    /// Example: `chg renumber CHG-2026-0042`
+    Renumber(RenumberArgs),
+    // Reading: what the store holds and says.
+    /// Show one change record.
+    ///
+    /// Example: `chg show CHG-2026-0042 --format yaml`
+    Show(ShowArgs),
+    /// List change records, with filters.
+    ///
+    /// Example: `chg list --status submitted --format markdown`
+    List(ListArgs),
+    /// Show what needs action now, and by whom.
+    ///
+    /// Example: `chg status`
+    Status(StatusArgs),
+    /// Show the audit trail of one record from git: who changed which fields, when.
+    ///
+    /// Example: `chg log CHG-2026-0042 --format json`
+    Log(LogArgs),
+    /// Check the store (or the given files) against the schema and the policy.
+    ///
+    /// Prints `file:line:column: severity[rule]: message`. Exit status 0 when
+    /// there is no error, 1 when a rule found one, 2 when a file cannot be parsed.
+    ///
+    /// Example: `chg check --format github`
+    Check(CheckArgs),
+    /// Ask, from a deployment pipeline, whether a change may be deployed now.
+    ///
+    /// Exit status 0 when it is approved (with approvals the history
+    /// confirms), scheduled, inside its window and the policy's deployment
+    /// windows, outside any freeze that forbids it, with its rollback plan and
+    /// testing complete, and not already finished; otherwise 1, with every
+    /// reason on its own line. An emergency passes on its verbal approvals.
+    /// `--start` records the implementation start when the gate passes.
+    ///
+    /// Example: `chg gate CHG-2026-0042 --start --format github`
+    Gate(GateArgs),
+    /// List production commits that reached the branch without an approved, in-window change.
+    ///
+    /// Reads the commits since `--since` on the branch of each `--repo` (the
+    /// store's own repository when none is given) that touch the policy's
+    /// `production_paths` (or `--paths`), and lists those that name no change
+    /// in the policy's `change_trailer` (`Change: CHG-2026-0042`), name one
+    /// that was not approved when the commit was made, or one whose window
+    /// did not contain the commit time. Exit status 1 when there is any.
+    ///
+    /// Example: `chg untracked --since 2026-11-01 --repo ../checkout-api --format csv`
+    Untracked(UntrackedArgs),
+    /// Show the change calendar: planned changes day by day, freezes and problems.
+    ///
+    /// Lists the submitted, approved, scheduled and in-progress changes with a
+    /// window, the freeze periods, and a marked line for every problem: windows
+    /// overlapping on a system, outside the deployment windows, in a freeze,
+    /// requester or approver unavailable. Times are in UTC. Formats: table
+    /// (default), markdown, json, and ics, an iCalendar feed to import or
+    /// subscribe to.
+    ///
+    /// Example: `chg calendar --from 2026-12-01 --to 2027-01-01 --format ics > changes.ics`
+    Calendar(CalendarArgs),
+    /// Compute the monthly metrics against their targets, and the figures the history judges.
+    ///
+    /// Example: `chg metrics --month 2026-11 --explain`
+    Metrics(MetricsArgs),
+    /// Print a report: weekly CAB, monthly management, quarterly executive.
+    ///
+    /// Formats: table (the default, for a terminal), markdown, json, html (one
+    /// self-contained page that prints on A4).
+    ///
+    /// Example: `chg report weekly --week 2026-W47 --format html --output cab.html`
+    Report(ReportArgs),
+    // Setup.
+    /// Create `changes/` with the default policy and standard-change templates.
+    ///
+    /// Example: `chg init`
+    Init(InitArgs),
+    /// Print the JSON Schema of records, the policy or templates.
+    ///
+    /// Example: `chg schema change > change.schema.json`
+    Schema(SchemaArgs),
+    /// Print shell completions.
+    ///
+    /// Example: `chg completions bash > ~/.local/share/bash-completion/completions/chg`
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write one page per subcommand with `--dir`.
+    ///
+    /// With `--dir DIR`, writes `DIR/man1/chg.1`, `chg-new.1`,
+    /// `chg-report-weekly.1` and the others, so `man chg-new` works once DIR
+    /// is on the MANPATH.
+    ///
+    /// Example: `chg man --dir ~/.local/share/man`
+    Man(ManArgs),
+    /// Generate a synthetic store with years of backdated history, for trying chg and benchmarks.
+    ///
+    /// Example: `chg demo --records 2000 --out /tmp/chg-demo`
+    Demo(DemoArgs),
+}
+
+/// What a command prints text lines in, and nothing else.
+const TEXT: &[Format] = &[Format::Text];
+
+impl Command {
+    /// Returns the formats the command prints, its default first. Any other
+    /// `--format` is refused before the command runs.
+    pub fn formats(&self) -> &'static [Format] {
+        use Format::{Csv, Github, Html, Ics, Json, Markdown, Table, Text, Yaml};
+        match self {
+            Command::New(_) => &[Text, Json],
+            Command::Edit(_)
+            | Command::Submit(_)
+            | Command::Approve(_)
+            | Command::Reject(_)
+            | Command::Schedule(_)
+            | Command::Start(_)
+            | Command::Complete(_)
+            | Command::Fail(_)
+            | Command::Rollback(_)
+            | Command::Review(_)
+            | Command::Close(_)
+            | Command::Cancel(_)
+            | Command::Renumber(_) => TEXT,
+            Command::Show(_) => &[Text, Yaml, Json],
+            Command::List(_) => &[Table, Text, Json, Csv, Markdown],
+            Command::Status(_) | Command::Log(_) => &[Text, Json],
+            Command::Check(_) | Command::Gate(_) => &[Text, Json, Github],
+            Command::Untracked(_) => &[Text, Json, Csv, Markdown],
+            Command::Calendar(_) => &[Table, Markdown, Json, Ics],
+            Command::Metrics(_) => &[Table, Json, Markdown],
+            Command::Report(_) => &[Table, Markdown, Json, Html],
+            // The schemas are JSON Schema documents.
+            Command::Schema(_) => &[Json],
+            Command::Init(_) | Command::Completions(_) | Command::Man(_) | Command::Demo(_) => TEXT,
+        }
+    }
+
+    /// Returns the command as typed after `chg`: `approve`, `report weekly`.
+    pub fn name(&self) -> String {
+        let name = match self {
+            Command::New(_) => "new",
+            Command::Edit(_) => "edit",
+            Command::Submit(_) => "submit",
+            Command::Approve(_) => "approve",
+            Command::Reject(_) => "reject",
+            Command::Schedule(_) => "schedule",
+            Command::Start(_) => "start",
+            Command::Complete(_) => "complete",
+            Command::Fail(_) => "fail",
+            Command::Rollback(_) => "rollback",
+            Command::Review(_) => "review",
+            Command::Close(_) => "close",
+            Command::Cancel(_) => "cancel",
+            Command::Renumber(_) => "renumber",
+            Command::Show(_) => "show",
+            Command::List(_) => "list",
+            Command::Status(_) => "status",
+            Command::Log(_) => "log",
+            Command::Check(_) => "check",
+            Command::Gate(_) => "gate",
+            Command::Untracked(_) => "untracked",
+            Command::Calendar(_) => "calendar",
+            Command::Metrics(_) => "metrics",
+            Command::Init(_) => "init",
+            Command::Schema(_) => "schema",
+            Command::Completions(_) => "completions",
+            Command::Man(_) => "man",
+            Command::Demo(_) => "demo",
+            Command::Report(args) => {
+                return format!(
+                    "report {}",
+                    match args.kind {
+                        ReportKind::Weekly { .. } => "weekly",
+                        ReportKind::Monthly { .. } => "monthly",
+                        ReportKind::Quarterly { .. } => "quarterly",
+                    }
+                )
+            }
+        };
+        name.to_string()
+    }
+}

@@ -1,0 +1,398 @@
+//! The monthly metrics of the guide (section 9.3) and the figures only the
+//! history can judge. Pure aggregation: the changes, the facts the history
+//! walk found for each, the policy and a period in; every figure, with the
+//! records it counted, out. Monthly, quarterly and weekly reports reuse
+//! [`compute`].
+
+mod facts;
+mod figure;
+mod metric;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+pub use facts::{Change, Facts, RollbackTimes, Stamp, StatusStamps};
+pub(crate) use figure::Goal;
+pub use figure::{duration_text, fmt_num, value_text, Compare, Figure, Figures, Style};
+pub use metric::{Metric, Table, Unit};
+
+use crate::policy::Policy;
+use crate::record::{Classification, Outcome, RollbackKind};
+use crate::render::PushFmt as _;
+use crate::rules::{Deadline, EmergencyDeadlines, Verdict};
+
+pub use crate::period::Period;
+
+/// Every figure of a period, in a stable order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Metrics {
+    pub period: Period,
+    pub metrics: Figures,
+}
+
+fn minutes(d: Duration) -> f64 {
+    d.num_seconds() as f64 / 60.0
+}
+
+fn mean(values: &[f64]) -> Option<f64> {
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+}
+
+/// Computes every figure for the changes that finished in `period`.
+///
+/// `facts` holds what the history says, by record id; a change without facts
+/// (no history) misses every history-judged deadline. Deadlines still running
+/// at `now` are left out, not counted as missed.
+pub fn compute(
+    changes: &[Change],
+    facts: &BTreeMap<String, Facts>,
+    policy: &Policy,
+    period: Period,
+    now: DateTime<Utc>,
+) -> Metrics {
+    let mut set_aside: Vec<String> = Vec::new();
+    let judged: Vec<Change> = changes
+        .iter()
+        .map(|c| judge_times(c, facts.get(&c.id), &mut set_aside))
+        .collect();
+    let mut counted: Vec<&Change> = judged
+        .iter()
+        .filter(|c| c.finished_at.is_some_and(|t| period.contains(t)))
+        .collect();
+    counted.sort_by(|a, b| a.id.cmp(&b.id));
+    let none = Facts::default();
+    let period_facts = Counted {
+        counted,
+        facts,
+        none: &none,
+        policy,
+        now,
+        set_aside,
+    };
+    let metrics = Metric::ALL
+        .iter()
+        .filter_map(|&m| period_facts.figure(m).map(|f| (m, f)))
+        .collect();
+    Metrics { period, metrics }
+}
+
+/// The changes a period counts, and what is needed to judge them.
+struct Counted<'a> {
+    counted: Vec<&'a Change>,
+    facts: &'a BTreeMap<String, Facts>,
+    none: &'a Facts,
+    policy: &'a Policy,
+    now: DateTime<Utc>,
+    /// Notes on record times set aside for their evidence, for `--explain`.
+    set_aside: Vec<String>,
+}
+
+impl Counted<'_> {
+    fn facts_of(&self, id: &str) -> &Facts {
+        self.facts.get(id).unwrap_or(self.none)
+    }
+
+    /// Computes one figure; None for one computed elsewhere.
+    fn figure(&self, metric: Metric) -> Option<Figure> {
+        let goal = metric.goal(self.policy);
+        Some(match metric {
+            Metric::TotalChanges => Figure {
+                actual: Some(self.counted.len() as f64),
+                target: None,
+                comparison: None,
+                met: None,
+                of: self.counted.len(),
+                records: self
+                    .counted
+                    .iter()
+                    .map(|c| c.id.clone())
+                    .chain(self.set_aside.iter().cloned())
+                    .collect(),
+            },
+            Metric::EmergencyRate => self.rate(&|c| c.classification == Classification::Emergency, goal),
+            Metric::SuccessRate => self.rate(&|c| c.outcome == Some(Outcome::Successful), goal),
+            Metric::RollbackRate => self.rate(&|c| c.outcome == Some(Outcome::RolledBack), goal),
+            Metric::IssueRate => self.rate(
+                &|c| matches!(c.outcome, Some(Outcome::Failed | Outcome::RolledBack)) || c.issues > 0,
+                goal,
+            ),
+            Metric::AverageChangeTime => self.change_time(goal),
+            Metric::EmergencyDocumentedInTime => self.owed("documented", &|d| d.documentation, goal),
+            Metric::EmergencyWrittenApprovalInTime => self.owed(
+                "written approval of the CISO and CTO (or the CEO)",
+                &|d| d.written_approval,
+                goal,
+            ),
+            Metric::EmergencyPostReviewInTime => self.owed("post-emergency review", &|d| d.post_review, goal),
+            Metric::ApprovalsBeforeImplementation => self.approvals_before_implementation(goal),
+            Metric::EditedAfterApproval => self.edited_after_approval(goal),
+            Metric::ApprovalsByOthers => self.approvals_by_others(goal),
+            Metric::RollbacksWithinRto => {
+                let (within, rollbacks, _, lines) = self.rollbacks();
+                Figure::ratio(within, rollbacks, goal, lines)
+            }
+            Metric::MeanTimeToRestore => {
+                let (_, _, restore, lines) = self.rollbacks();
+                Figure::new(mean(&restore), goal, restore.len(), lines)
+            }
+            Metric::MeanLeadTime => self.lead_time(goal),
+            // Judged from whole records (`rollback.last_tested`), which the
+            // history keeps no summary of: the quarterly report computes it.
+            Metric::RollbackTestsOnTime => return None,
+        })
+    }
+
+    fn rate(&self, pred: &dyn Fn(&Change) -> bool, goal: Goal) -> Figure {
+        let hits: Vec<String> = self.counted.iter().filter(|c| pred(c)).map(|c| c.id.clone()).collect();
+        Figure::ratio(hits.len(), self.counted.len(), goal, hits)
+    }
+
+    fn change_time(&self, goal: Goal) -> Figure {
+        let mut times = Vec::new();
+        let mut lines = Vec::new();
+        for c in &self.counted {
+            if let (Some(s), Some(f)) = (c.started_at, c.finished_at) {
+                let mins = minutes(f - s);
+                times.push(mins);
+                lines.push(format!("{}: {} min", c.id, fmt_num(mins)));
+            } else {
+                lines.push(format!("{}: no implementation.started_at, left out", c.id));
+            }
+        }
+        Figure::new(mean(&times), goal, times.len(), lines)
+    }
+
+    /// One of the emergency deadlines: one definition with `chg check` (rules::emergency_deadlines).
+    fn owed(&self, name: &str, pick: &dyn Fn(&EmergencyDeadlines) -> Deadline, goal: Goal) -> Figure {
+        let mut hits = 0;
+        let mut of = 0;
+        let mut lines = Vec::new();
+        for c in self
+            .counted
+            .iter()
+            .filter(|c| c.classification == Classification::Emergency)
+        {
+            let Some(d) = c.emergency.as_ref() else {
+                lines.push(format!("{}: no implementation time, left out", c.id));
+                continue;
+            };
+            let deadline = pick(d);
+            let due = deadline.due.format("%Y-%m-%d %H:%M");
+            let done = deadline.done.map(|t| {
+                let mut text = t.format("%Y-%m-%d %H:%M").to_string();
+                if let Some((stated, _)) = deadline.set_aside {
+                    text.push_fmt(format_args!(
+                        " (when history received it; the record's {} is implausible against that)",
+                        stated.format("%Y-%m-%d %H:%M")
+                    ));
+                }
+                text
+            });
+            match (deadline.verdict(self.now), done) {
+                (Verdict::Met, Some(t)) => {
+                    hits += 1;
+                    of += 1;
+                    lines.push(format!("{}: met, {name} {t}, due {due}", c.id));
+                }
+                (Verdict::Late, Some(t)) => {
+                    of += 1;
+                    lines.push(format!("{}: missed, {name} {t}, due {due}", c.id));
+                }
+                (Verdict::Pending, _) => lines.push(format!("{}: pending, {name} due {due}, left out", c.id)),
+                _ => {
+                    of += 1;
+                    lines.push(format!("{}: missed, no {name}, due {due}", c.id));
+                }
+            }
+        }
+        Figure::ratio(hits, of, goal, lines)
+    }
+
+    /// Approvals committed by the time implementation started, judged by commit times.
+    fn approvals_before_implementation(&self, goal: Goal) -> Figure {
+        let name = "approval";
+        let mut hits = 0;
+        let mut of = 0;
+        let mut lines = Vec::new();
+        let approvable = self
+            .counted
+            .iter()
+            .filter(|c| !matches!(c.classification, Classification::Standard | Classification::Emergency));
+        for c in approvable {
+            let Some(due) = c.started_at.or(c.finished_at) else {
+                lines.push(format!("{}: no start time, left out", c.id));
+                continue;
+            };
+            match self.facts_of(&c.id).first_approval.as_ref() {
+                Some(s) if s.at <= due => {
+                    hits += 1;
+                    of += 1;
+                    lines.push(format!(
+                        "{}: met, {name} committed {} ({}), due {}",
+                        c.id,
+                        s.at.format("%Y-%m-%d %H:%M"),
+                        s.short(),
+                        due.format("%Y-%m-%d %H:%M")
+                    ));
+                }
+                Some(s) => {
+                    of += 1;
+                    lines.push(format!(
+                        "{}: missed, {name} committed {} ({}), due {}",
+                        c.id,
+                        s.at.format("%Y-%m-%d %H:%M"),
+                        s.short(),
+                        due.format("%Y-%m-%d %H:%M")
+                    ));
+                }
+                None if due > self.now => lines.push(format!(
+                    "{}: pending, {name} due {}, left out",
+                    c.id,
+                    due.format("%Y-%m-%d %H:%M")
+                )),
+                None => {
+                    of += 1;
+                    lines.push(format!(
+                        "{}: missed, no {name} committed, due {}",
+                        c.id,
+                        due.format("%Y-%m-%d %H:%M")
+                    ));
+                }
+            }
+        }
+        Figure::ratio(hits, of, goal, lines)
+    }
+
+    fn edited_after_approval(&self, goal: Goal) -> Figure {
+        let mut edited = Vec::new();
+        for c in &self.counted {
+            let f = self.facts_of(&c.id);
+            if !f.edits_after_approval.is_empty() {
+                let commits: Vec<String> = f
+                    .edits_after_approval
+                    .iter()
+                    .map(|s| format!("{} by {} at {}", s.short(), s.by, s.at.format("%Y-%m-%d %H:%M")))
+                    .collect();
+                edited.push(format!("{}: {}", c.id, commits.join("; ")));
+            }
+        }
+        Figure::ratio(edited.len(), self.counted.len(), goal, edited)
+    }
+
+    fn approvals_by_others(&self, goal: Goal) -> Figure {
+        let mut by_others = Vec::new();
+        for c in &self.counted {
+            for (approver, s) in &self.facts_of(&c.id).approvals_by_others {
+                by_others.push(format!(
+                    "{}: approval of {approver} committed by {} ({})",
+                    c.id,
+                    s.by,
+                    s.short()
+                ));
+            }
+        }
+        let count = self
+            .counted
+            .iter()
+            .filter(|c| !self.facts_of(&c.id).approvals_by_others.is_empty())
+            .count();
+        Figure::ratio(count, self.counted.len(), goal, by_others)
+    }
+
+    /// Rollbacks within their RTO, of those restored; the restore times; one line each.
+    fn rollbacks(&self) -> (usize, usize, Vec<f64>, Vec<String>) {
+        let mut within = 0;
+        let mut rollbacks = 0;
+        let mut restore = Vec::new();
+        let mut lines = Vec::new();
+        for c in &self.counted {
+            for (i, b) in c.rollbacks.iter().enumerate() {
+                let (Some(s), Some(r)) = (b.started_at, b.restored_at) else {
+                    lines.push(format!("{} rollback {}: not restored, left out", c.id, i + 1));
+                    continue;
+                };
+                let kind = b.kind.or(c.plan_kind).unwrap_or(RollbackKind::Simple);
+                let rto = self.policy.rto.of(kind);
+                let took = minutes(r - s);
+                rollbacks += 1;
+                restore.push(took);
+                let ok = self.policy.within_rto(kind, r - s);
+                if ok {
+                    within += 1;
+                }
+                lines.push(format!(
+                    "{} rollback {}: {} min, {kind} RTO {rto}, {}",
+                    c.id,
+                    i + 1,
+                    fmt_num(took),
+                    if ok { "met" } else { "missed" }
+                ));
+            }
+        }
+        (within, rollbacks, restore, lines)
+    }
+
+    fn lead_time(&self, goal: Goal) -> Figure {
+        let mut leads = Vec::new();
+        let mut lines = Vec::new();
+        for c in &self.counted {
+            let f = self.facts_of(&c.id);
+            match (&f.first_commit, f.status_first.get("completed")) {
+                (Some(first), Some(done)) => {
+                    let mins = minutes(done.at - first.at);
+                    leads.push(mins);
+                    lines.push(format!(
+                        "{}: first commit {} ({}) → completed {} ({}): {} min",
+                        c.id,
+                        first.at.format("%Y-%m-%d %H:%M"),
+                        first.short(),
+                        done.at.format("%Y-%m-%d %H:%M"),
+                        done.short(),
+                        fmt_num(mins)
+                    ));
+                }
+                _ => lines.push(format!("{}: never committed as completed, left out", c.id)),
+            }
+        }
+        Figure::new(mean(&leads), goal, leads.len(), lines)
+    }
+}
+
+/// Returns the change with each time it states judged by its evidence: a
+/// time implausible against when history received it counts as that time.
+/// Says so in `notes`, for `--explain`.
+fn judge_times(c: &Change, facts: Option<&Facts>, notes: &mut Vec<String>) -> Change {
+    use crate::rules::history::Counts;
+    let Some(times) = facts.map(|f| f.implausible_times.as_slice()).filter(|t| !t.is_empty()) else {
+        return c.clone();
+    };
+    let mut out = c.clone();
+    let mut judge = |key: String, slot: &mut Option<DateTime<Utc>>, counts: Counts| {
+        if let Some(stated) = *slot {
+            let (t, e) = crate::rules::history::judged_time(times, &key, stated, counts);
+            if let Some(e) = e {
+                notes.push(format!(
+                    "{}: `{key}` states {}, implausible against commit {} received {}: counted at {}",
+                    c.id,
+                    stated.format("%Y-%m-%d %H:%M"),
+                    e.commit.short(),
+                    e.evidence.format("%Y-%m-%d %H:%M"),
+                    t.format("%Y-%m-%d %H:%M")
+                ));
+            }
+            *slot = Some(t);
+        }
+    };
+    // A change counts in the month it finished, or earlier where history says so.
+    judge("implementation.started_at".into(), &mut out.started_at, Counts::From);
+    judge("implementation.finished_at".into(), &mut out.finished_at, Counts::From);
+    for (i, b) in out.rollbacks.iter_mut().enumerate() {
+        judge(format!("rollbacks[{i}].started_at"), &mut b.started_at, Counts::From);
+        // A restore stated long before history received it may be a late
+        // write-up of a real restore: only one dated ahead is set aside.
+        judge(format!("rollbacks[{i}].restored_at"), &mut b.restored_at, Counts::From);
+    }
+    out
+}

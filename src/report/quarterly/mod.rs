@@ -1,0 +1,330 @@
+//! The quarterly executive report (guide 9.4): the quarter against the one
+//! before, month by month; risk trends; process effectiveness and the
+//! programme's maturity (targets met, deadlines kept, rollback procedures
+//! tested); emergency and rollback trends; and the improvement initiatives,
+//! which are the monthly report's recommendations that recurred.
+//!
+//! Every figure comes from `metrics::compute` over one walk of the history,
+//! the same function `chg metrics` and the monthly report use, so a month's
+//! column here equals `chg metrics --month` for that month.
+
+mod document;
+
+pub use document::document;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use super::monthly::missed;
+use crate::metrics::{value_text, Figure, Figures, Goal, Metric, Metrics, Style, Table as MetricTable};
+use crate::period::Period;
+use crate::policy::Policy;
+use crate::record::{Classification, Level, Record, RollbackKind};
+use crate::rules::rollback::TEST_INTERVAL_DAYS;
+
+/// Everything the quarterly report says, as data.
+#[derive(Debug, Serialize)]
+pub struct Quarterly {
+    pub quarter: String,
+    pub period: Period,
+    pub previous_quarter: String,
+    pub previous_period: Period,
+    pub generated_at: DateTime<Utc>,
+    /// The quarter's figures, each with the records behind it.
+    pub current: Quarter,
+    /// The previous quarter's figures.
+    pub previous: Quarter,
+    /// Six months, oldest first: the previous quarter's three, then this quarter's.
+    pub months: Vec<Month>,
+    /// Targets missed in two or more months of the quarter: the monthly
+    /// recommendations that recurred.
+    pub initiatives: Vec<Initiative>,
+    /// Targets missed in one month of the quarter only.
+    pub missed_once: Vec<Initiative>,
+    /// How a figure is named for a reader.
+    #[serde(skip)]
+    pub labels: BTreeMap<Metric, String>,
+}
+
+/// One quarter's figures.
+#[derive(Debug, Serialize)]
+pub struct Quarter {
+    pub quarter: String,
+    pub period: Period,
+    /// Every figure of `chg metrics` over the quarter.
+    pub metrics: Figures,
+    /// Rollback plans tested in the 92 days before the change's planned start (guide 7.3: quarterly).
+    pub rollback_tests_on_time: Figure,
+    /// Targets of the guide's table met, of those that could be judged.
+    pub targets_met: usize,
+    pub targets_judged: usize,
+    pub emergencies: usize,
+    pub rolled_back: usize,
+    /// Changes counted, by class (every class, zero included).
+    pub by_class: BTreeMap<String, usize>,
+    /// Changes counted, by the risk level the policy's risk matrix gives their
+    /// impact and likelihood: `low` where it asks for a standard change,
+    /// `medium` for normal, `high` for major.
+    pub by_risk: BTreeMap<String, usize>,
+}
+
+/// One month's figures, equal to `chg metrics --month` for that month.
+#[derive(Debug, Serialize)]
+pub struct Month {
+    pub month: String,
+    pub period: Period,
+    /// True for the months of the reported quarter.
+    pub in_quarter: bool,
+    pub metrics: Figures,
+    pub rollback_tests_on_time: Figure,
+    pub targets_met: usize,
+    pub targets_judged: usize,
+    pub emergencies: usize,
+    pub rolled_back: usize,
+}
+
+/// A target missed in some months of the quarter, and what to do about it.
+#[derive(Debug, Serialize)]
+pub struct Initiative {
+    pub metric: Metric,
+    pub advice: &'static str,
+    pub target: Option<f64>,
+    /// The months it was missed in, with the figure of each.
+    pub months: Vec<MissedIn>,
+    /// The initiative in words, citing the months and figures.
+    pub text: String,
+}
+
+/// The figure of a month in which a target was missed.
+#[derive(Debug, Serialize)]
+pub struct MissedIn {
+    pub month: String,
+    pub actual: Option<f64>,
+}
+
+/// The figures that judge the process: deadlines kept, approvals in order, rollbacks in time.
+const EFFECTIVENESS: &[Metric] = &[
+    Metric::EmergencyDocumentedInTime,
+    Metric::EmergencyWrittenApprovalInTime,
+    Metric::EmergencyPostReviewInTime,
+    Metric::ApprovalsBeforeImplementation,
+    Metric::EditedAfterApproval,
+    Metric::ApprovalsByOthers,
+    Metric::RollbacksWithinRto,
+    Metric::RollbackTestsOnTime,
+];
+
+/// Builds the report.
+///
+/// `months` holds the metrics of the six months (the previous quarter's
+/// three, then this quarter's), `quarters` those of the previous quarter and
+/// this one, all computed from one history walk.
+pub fn build(
+    quarter: Period,
+    months: &[Metrics],
+    quarters: (&Metrics, &Metrics),
+    records: &[Record],
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Quarterly {
+    let by_id: BTreeMap<&str, &Record> = records.iter().map(|r| (r.id.as_str(), r)).collect();
+    let previous = quarter.previous_quarter();
+    let months: Vec<Month> = months
+        .iter()
+        .map(|m| {
+            let mut metrics = m.metrics.clone();
+            let (targets_met, targets_judged) = targets(&metrics);
+            let emergencies = hits(&metrics, Metric::EmergencyRate);
+            let rolled_back = hits(&metrics, Metric::RollbackRate);
+            let mut tests = rollback_tests(&counted(&metrics), &by_id);
+            // The month columns are the figures of `chg metrics --month`, without its `--explain`.
+            for f in metrics.values_mut() {
+                f.records.clear();
+            }
+            tests.records.clear();
+            Month {
+                month: m.period.label(),
+                period: m.period,
+                in_quarter: quarter.contains(m.period.from),
+                metrics,
+                rollback_tests_on_time: tests,
+                targets_met,
+                targets_judged,
+                emergencies,
+                rolled_back,
+            }
+        })
+        .collect();
+    let quarter_of = |m: &Metrics| {
+        let ids = counted(&m.metrics);
+        let (targets_met, targets_judged) = targets(&m.metrics);
+        let mut by_class: BTreeMap<String, usize> = Classification::ALL.iter().map(|c| (c.to_string(), 0)).collect();
+        let mut by_risk: BTreeMap<String, usize> = Level::ALL.iter().map(|l| (l.to_string(), 0)).collect();
+        for r in ids.iter().filter_map(|id| by_id.get(id.as_str())) {
+            *by_class.entry(r.classification.to_string()).or_insert(0) += 1;
+            *by_risk.entry(risk_level(r, policy)).or_insert(0) += 1;
+        }
+        Quarter {
+            quarter: m.period.label(),
+            period: m.period,
+            rollback_tests_on_time: rollback_tests(&ids, &by_id),
+            metrics: m.metrics.clone(),
+            targets_met,
+            targets_judged,
+            emergencies: hits(&m.metrics, Metric::EmergencyRate),
+            rolled_back: hits(&m.metrics, Metric::RollbackRate),
+            by_class,
+            by_risk,
+        }
+    };
+    let (initiatives, missed_once) = initiatives(&months);
+    let labels = super::labels(policy);
+    Quarterly {
+        quarter: quarter.label(),
+        period: quarter,
+        previous_quarter: previous.label(),
+        previous_period: previous,
+        generated_at: now,
+        current: quarter_of(quarters.1),
+        previous: quarter_of(quarters.0),
+        months,
+        initiatives,
+        missed_once,
+        labels,
+    }
+}
+
+/// The ids a figure set counted (those of `total_changes`).
+fn counted(metrics: &Figures) -> Vec<String> {
+    metrics
+        .get(&Metric::TotalChanges)
+        .map(|f| f.records.clone())
+        .unwrap_or_default()
+}
+
+/// How many records a rate counted as hits (its `records` are the hits).
+fn hits(metrics: &Figures, metric: Metric) -> usize {
+    metrics.get(&metric).map_or(0, |f| f.records.len())
+}
+
+/// Targets of the guide's table met, and judged.
+fn targets(metrics: &Figures) -> (usize, usize) {
+    let judged: Vec<bool> = Metric::of_table(MetricTable::Guide)
+        .iter()
+        .filter_map(|n| metrics.get(n).and_then(|f| f.met))
+        .collect();
+    (judged.iter().filter(|m| **m).count(), judged.len())
+}
+
+/// The risk level the policy's matrix gives a record: low, medium or high.
+fn risk_level(r: &Record, policy: &Policy) -> String {
+    match policy.least_class(r.risk.impact, r.risk.likelihood) {
+        Some(Classification::Standard) => Level::Low.to_string(),
+        Some(Classification::Normal) => Level::Medium.to_string(),
+        Some(Classification::Major | Classification::Emergency) => Level::High.to_string(),
+        None => "unknown".to_string(),
+    }
+}
+
+/// Judges whether each counted change's rollback plan was tested in the
+/// quarter (92 days) before its planned start: the window's start, else when
+/// it started. A test after the start does not count. Only complex and
+/// full-restore rollbacks are judged, the ones `rollback-test-stale` asks
+/// to be tested; a simple rollback or a standard change needs no test.
+fn rollback_tests(ids: &[String], by_id: &BTreeMap<&str, &Record>) -> Figure {
+    let mut on_time = 0;
+    let mut of = 0;
+    let mut lines = Vec::new();
+    for id in ids {
+        let Some(r) = by_id.get(id.as_str()) else {
+            lines.push(format!("{id}: not in the work tree, left out"));
+            continue;
+        };
+        if !matches!(
+            r.rollback_kind(),
+            Some(RollbackKind::Complex | RollbackKind::FullRestore)
+        ) {
+            continue;
+        }
+        let Some(start) = r.window().map(|w| w.start).or(r.started_at()) else {
+            lines.push(format!("{id}: no planned start, left out"));
+            continue;
+        };
+        let start = start.date_naive();
+        of += 1;
+        match r.rollback.as_ref().and_then(|p| p.last_tested) {
+            Some(tested) if tested <= start && start - tested <= Duration::days(TEST_INTERVAL_DAYS) => {
+                on_time += 1;
+                lines.push(format!(
+                    "{id}: tested {tested}, {} days before {start}",
+                    (start - tested).num_days()
+                ));
+            }
+            Some(tested) if tested > start => {
+                lines.push(format!("{id}: tested {tested}, after the start {start}"));
+            }
+            Some(tested) => lines.push(format!(
+                "{id}: tested {tested}, {} days before {start}, more than a quarter",
+                (start - tested).num_days()
+            )),
+            None => lines.push(format!("{id}: rollback procedure never tested")),
+        }
+    }
+    Figure::ratio(on_time, of, Goal::AtLeast(1.0), lines)
+}
+
+/// Groups the months' missed targets: recurring (two or more months of the quarter) and once.
+fn initiatives(months: &[Month]) -> (Vec<Initiative>, Vec<Initiative>) {
+    let mut by_metric: Vec<(super::monthly::Missed, Vec<MissedIn>)> = Vec::new();
+    for m in months.iter().filter(|m| m.in_quarter) {
+        for miss in missed(&m.metrics) {
+            let month = MissedIn {
+                month: m.month.clone(),
+                actual: miss.actual,
+            };
+            match by_metric.iter_mut().find(|(x, _)| x.metric == miss.metric) {
+                Some((_, list)) => list.push(month),
+                None => by_metric.push((miss, vec![month])),
+            }
+        }
+    }
+    let mut recurring = Vec::new();
+    let mut once = Vec::new();
+    for (miss, list) in by_metric {
+        let cited: Vec<String> = list
+            .iter()
+            .map(|m| format!("{} ({})", m.month, value_text(miss.metric, m.actual, Style::Report)))
+            .collect();
+        let text = format!(
+            "{} (`{}` missed its target of {} in {})",
+            miss.advice,
+            miss.metric,
+            value_text(miss.metric, miss.target, Style::Report),
+            and_list(&cited)
+        );
+        let initiative = Initiative {
+            metric: miss.metric,
+            advice: miss.advice,
+            target: miss.target,
+            months: list,
+            text,
+        };
+        if initiative.months.len() >= 2 {
+            recurring.push(initiative);
+        } else {
+            once.push(initiative);
+        }
+    }
+    (recurring, once)
+}
+
+/// Joins `a`, `b` and `c` as a reader writes them.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
