@@ -162,13 +162,15 @@ impl Snapshot {
         let Ok(tree) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
             return Snapshot::default();
         };
-        // The approved scope is the one definition of crate::scope, read from the text as written.
-        let mut h = fnv();
-        h.write(crate::scope::canonical_text(&crate::scope::scope_of(tree.clone())).as_bytes());
-        let scope = h.finish();
-        let Ok(slim) = serde_yaml::from_value::<Slim>(tree) else {
+        // Read from the tree by reference, which is then reduced to the scope
+        // in place: no copy of it, and no canonical text, for each version.
+        let Ok(slim) = Slim::deserialize(&tree) else {
             return Snapshot::default();
         };
+        // The approved scope is the one definition of crate::scope, read from the text as written.
+        let mut h = fnv();
+        crate::scope::hash_canonical(&crate::scope::scope_of(tree), &mut h);
+        let scope = h.finish();
         let mut h = fnv();
         slim.created_at.hash(&mut h);
         slim.requested_by.hash(&mut h);
@@ -611,8 +613,9 @@ struct CacheHeader {
 
 // 4: snapshots list the approvers who must commit their own approval.
 // 6: facts count from evidence times; snapshots keep the times records state.
-// 7: facts keep the rollbacks and the gravest outcome any version recorded.
-const CACHE_VERSION: u32 = 7;
+// 7: the scope is hashed from its tree (`scope::hash_canonical`), not its text.
+// 8: facts keep the rollbacks and the gravest outcome any version recorded.
+const CACHE_VERSION: u32 = 8;
 
 struct Cache;
 

@@ -160,26 +160,29 @@ fn attach_deadlines(
 ) -> Result<()> {
     let repo = store.repo();
     let prefix = store.prefix();
-    for change in changes
+    let mut emergencies = changes
         .iter_mut()
         .filter(|c| c.classification == crate::record::Classification::Emergency)
-    {
+        .peekable();
+    if emergencies.peek().is_none() {
+        return Ok(());
+    }
+    // Every record's blob at `tip`, read once: looking each emergency up by
+    // path read its year's folder again (6,600 entries at 20,000 records),
+    // which made a warm `chg metrics` three times slower.
+    let files: std::collections::HashMap<String, crate::git::ObjectId> =
+        repo.files_at(tip, &prefix)?.into_iter().collect();
+    for change in emergencies {
         let year = change.id.split('-').nth(1).unwrap_or("");
-        let mut blob = None;
-        for ext in ["yaml", "yml"] {
-            let path = format!("{prefix}/{year}/{}.{ext}", change.id);
-            if let Some(b) = repo.blob_id_at(tip, &path)? {
-                blob = Some(b);
-                break;
-            }
-        }
-        if blob.is_none() {
-            blob = repo
-                .files_at(tip, &prefix)?
-                .into_iter()
-                .find(|(p, _)| crate::store::record_id(&prefix, p) == Some(change.id.as_str()))
-                .map(|(_, b)| b);
-        }
+        let blob = ["yaml", "yml"]
+            .iter()
+            .find_map(|ext| files.get(&format!("{prefix}/{year}/{}.{ext}", change.id)).copied())
+            .or_else(|| {
+                files
+                    .iter()
+                    .find(|(p, _)| crate::store::record_id(&prefix, p) == Some(change.id.as_str()))
+                    .map(|(_, b)| *b)
+            });
         let Some(blob) = blob else { continue };
         // A file that does not parse is reported by `chg check`; its deadlines stay unjudged.
         if let Ok(parsed) = crate::document::parse::<crate::record::Record>(&repo.blob_text(blob)?) {

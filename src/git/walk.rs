@@ -43,6 +43,32 @@ impl Repo {
         keep_dir: &dyn Fn(&str) -> bool,
         visit: &mut dyn FnMut(&Commit, &[FileChange]) -> Result<()>,
     ) -> Result<WalkStats> {
+        self.walk_git(
+            tip,
+            hide,
+            seed,
+            prefix,
+            keep_dir,
+            &mut |commit, evidence_time, changes| {
+                let mut meta = commit_of(commit);
+                meta.evidence_time = evidence_time;
+                visit(&meta, changes)
+            },
+        )
+    }
+
+    /// The walk itself, handing out libgit2's commit (with its evidence
+    /// time), so that a caller in this module folder can read more of it
+    /// (its message) without looking the commit up a second time.
+    pub(super) fn walk_git(
+        &self,
+        tip: ObjectId,
+        hide: Option<ObjectId>,
+        seed: Option<DateTime<Utc>>,
+        prefix: &str,
+        keep_dir: &dyn Fn(&str) -> bool,
+        visit: &mut GitVisit,
+    ) -> Result<WalkStats> {
         let repo = &self.inner;
         let mut stats = WalkStats::default();
         if repo.is_shallow() {
@@ -75,6 +101,11 @@ impl Repo {
         let evidence = self.evidence_times(&oids, tip.0, hide.map(|h| h.0), seed, &mut stats)?;
         let mut changes = Vec::new();
         let mut reader = TreeReader::new(repo)?;
+        // The `prefix` subtree of the commits walked last: parents come
+        // before children, so a commit's parent is almost always here, and
+        // is not looked up (and inflated) again, nor its root tree read.
+        let mut recent: std::collections::VecDeque<(Oid, Option<Oid>)> =
+            std::collections::VecDeque::with_capacity(RECENT);
         for (at, &oid) in oids.iter().enumerate() {
             stats.commits += 1;
             let commit = repo
@@ -82,7 +113,11 @@ impl Repo {
                 .with_context(|| format!("cannot read commit {oid}"))?;
             let new_sub = subtree(&commit)?;
             let mut parent_subs = Vec::with_capacity(commit.parent_count());
-            for i in 0..commit.parent_count() {
+            for (i, parent_id) in commit.parent_ids().enumerate() {
+                if let Some((_, sub)) = recent.iter().find(|(id, _)| *id == parent_id) {
+                    parent_subs.push(*sub);
+                    continue;
+                }
                 match commit.parent(i) {
                     Ok(parent) => parent_subs.push(subtree(&parent)?),
                     Err(e) => {
@@ -100,6 +135,10 @@ impl Repo {
                 // A root in a shallow clone is usually the cut, not the first commit.
                 stats.gap = Some(format!("commit {oid} is at the cut of a shallow clone"));
             }
+            if recent.len() == RECENT {
+                recent.pop_front();
+            }
+            recent.push_back((oid, new_sub));
             let first = parent_subs.first().copied().flatten();
             let merge = parent_subs.len() > 1;
             if (parent_subs.is_empty() && new_sub.is_none())
@@ -128,9 +167,11 @@ impl Repo {
                 continue;
             }
             stats.commits_touching += 1;
-            let mut meta = commit_of(&commit);
-            meta.evidence_time = evidence.get(at).copied().unwrap_or(meta.time);
-            visit(&meta, &changes)?;
+            let evidence_time = evidence
+                .get(at)
+                .copied()
+                .unwrap_or_else(|| to_utc(commit.committer().when()));
+            visit(&commit, evidence_time, &changes)?;
         }
         Ok(stats)
     }
@@ -323,8 +364,15 @@ impl Repo {
     }
 }
 
+/// What [`Repo::walk_git`] calls for each commit: libgit2's commit, its
+/// evidence time and the files it changed.
+pub(super) type GitVisit<'v> = dyn FnMut(&git2::Commit, DateTime<Utc>, &[FileChange]) -> Result<()> + 'v;
+
+/// How many walked commits' subtrees the walk remembers for their children.
+const RECENT: usize = 16;
+
 /// Converts a git time to UTC.
-fn to_utc(time: Time) -> DateTime<Utc> {
+pub(super) fn to_utc(time: Time) -> DateTime<Utc> {
     Utc.timestamp_opt(time.seconds(), 0).single().unwrap_or_default()
 }
 
