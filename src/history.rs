@@ -5,7 +5,7 @@
 //! needed are parsed; per record the engine keeps its facts and its latest
 //! version's summary, never every version.
 //!
-//! Results are cached in `.git/chg/history-v5.json`, keyed by the last
+//! Results are cached in `.git/chg/history-v9.json`, keyed by the last
 //! commit walked; a later run walks only the commits since, and rebuilds when
 //! that commit is no longer an ancestor or the cache does not check out.
 
@@ -614,8 +614,9 @@ struct CacheHeader {
 // 4: snapshots list the approvers who must commit their own approval.
 // 6: facts count from evidence times; snapshots keep the times records state.
 // 7: the scope is hashed from its tree (`scope::hash_canonical`), not its text.
-// 8: facts keep the rollbacks and the gravest outcome any version recorded.
-const CACHE_VERSION: u32 = 8;
+// 8: facts list every requester ever named; snapshots keep the requester.
+// 9: facts keep the rollbacks and the gravest outcome any version recorded.
+const CACHE_VERSION: u32 = 9;
 
 struct Cache;
 

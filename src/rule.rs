@@ -73,6 +73,7 @@ rules! {
     RtoExceeded => "rto-exceeded",
     PostRollbackActionsMissing => "post-rollback-actions-missing",
     RollbackTestStale => "rollback-test-stale",
+    SealedRecordChanged => "sealed-record-changed",
 }
 
 impl Rule {
@@ -126,7 +127,8 @@ impl Rule {
             | Rule::EmergencyDocumentationOverdue
             | Rule::EmergencyApprovalOverdue
             | Rule::EmergencyReviewOverdue
-            | Rule::CabReviewMissing => Severity::Error,
+            | Rule::CabReviewMissing
+            | Rule::SealedRecordChanged => Severity::Error,
         }
     }
 
@@ -174,6 +176,7 @@ impl Rule {
             Rule::RtoExceeded => "a rollback took longer than the RTO of its kind",
             Rule::PostRollbackActionsMissing => "the actions owed after a rollback are missing",
             Rule::RollbackTestStale => "a complex or full-restore rollback not tested for a quarter",
+            Rule::SealedRecordChanged => "a record of a sealed period changed or removed after the seal (`chg seal`)",
         }
     }
 

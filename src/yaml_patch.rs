@@ -31,12 +31,16 @@ pub fn patch(text: &str, old: &Value, new: &Value) -> Option<String> {
         return None;
     }
     let root = document.as_mapping()?;
-    mapping(&root, old.as_mapping()?, new.as_mapping()?)?;
+    mapping(&root, old.as_mapping()?, new.as_mapping()?, 0)?;
     Some(file.to_string())
 }
 
-/// Edits the file's mapping `node` from `old` to `new`.
-fn mapping(node: &yaml_edit::Mapping, old: &Mapping, new: &Mapping) -> Option<()> {
+/// Spaces per level, as `yaml_writer` indents.
+const INDENT: usize = 2;
+
+/// Edits the file's mapping `node`, whose keys `yaml_writer` would put at
+/// `column`, from `old` to `new`.
+fn mapping(node: &yaml_edit::Mapping, old: &Mapping, new: &Mapping, column: usize) -> Option<()> {
     for key in old.keys() {
         if !new.contains_key(key) {
             let key = key.as_str()?;
@@ -47,57 +51,93 @@ fn mapping(node: &yaml_edit::Mapping, old: &Mapping, new: &Mapping) -> Option<()
     }
     let keys: Vec<&str> = new.keys().map(Value::as_str).collect::<Option<_>>()?;
     for (i, (key, value)) in new.iter().enumerate() {
-        let key = key.as_str()?;
+        let at = Entry {
+            node,
+            key: keys[i],
+            column,
+            before: &keys[..i],
+            after: &keys[i + 1..],
+        };
         match old.get(key) {
             Some(before) if before == value => {}
-            Some(before) => change(node, key, before, value, &keys[..i], &keys[i + 1..])?,
-            None => add(node, key, value, &keys[..i], &keys[i + 1..])?,
+            Some(before) => at.change(before, value)?,
+            None => at.add(value)?,
         }
     }
     Some(())
 }
 
-/// Changes the value of an existing key: in place when both sides are
-/// mappings or lists the file writes as such, else by replacing the value.
-fn change(
-    node: &yaml_edit::Mapping,
-    key: &str,
-    old: &Value,
-    new: &Value,
-    before: &[&str],
-    after: &[&str],
-) -> Option<()> {
-    let Some(current) = node.get(key) else {
-        // A key the parser filled in from a default (`priority`): add it.
-        return add(node, key, new, before, after);
-    };
-    match (old, new) {
-        (Value::Mapping(o), Value::Mapping(n)) => match current.as_mapping() {
-            Some(m) => mapping(m, o, n),
-            None => replace(node, key, new),
-        },
-        (Value::Sequence(o), Value::Sequence(n)) => match current.as_sequence() {
-            Some(s) if sequence(s, o, n).is_some() => Some(()),
-            _ => replace(node, key, new),
-        },
-        _ => replace(node, key, new),
+/// One key of a mapping in the file, with its neighbours in record order.
+struct Entry<'a> {
+    node: &'a yaml_edit::Mapping,
+    key: &'a str,
+    column: usize,
+    before: &'a [&'a str],
+    after: &'a [&'a str],
+}
+
+impl Entry<'_> {
+    /// Changes the value of an existing key: in place when both sides are
+    /// mappings or lists the file writes as such, else by replacing the value.
+    fn change(&self, old: &Value, new: &Value) -> Option<()> {
+        let Some(current) = self.node.get(self.key) else {
+            // A key the parser filled in from a default (`priority`): add it.
+            return self.add(new);
+        };
+        match (old, new) {
+            (Value::Mapping(o), Value::Mapping(n)) => match current.as_mapping() {
+                Some(m) if !written_empty(m, o) => mapping(m, o, n, self.column + INDENT),
+                _ => self.replace(new),
+            },
+            (Value::Sequence(o), Value::Sequence(n)) => match current.as_sequence() {
+                Some(s) if sequence(s, o, n, self.column + INDENT).is_some() => Some(()),
+                _ => self.replace(new),
+            },
+            _ => self.replace(new),
+        }
+    }
+
+    /// Adds a key the record did not have, after the nearest key before it in
+    /// the record's order that the file has, else before the nearest one
+    /// after it. A key the file writes although the record leaves it out
+    /// (`approvals: []`, `template: null`) takes the new value where it stands.
+    fn add(&self, value: &Value) -> Option<()> {
+        let (node, key) = (self.node, self.key);
+        if node.contains_key(key) {
+            return self.replace(value);
+        }
+        let value = entry_fragment(self.column, key, value)?;
+        if let Some(prev) = self.before.iter().rev().find(|k| node.contains_key(**k)) {
+            return node.insert_after(*prev, key, value).then_some(());
+        }
+        if let Some(next) = self.after.iter().find(|k| node.contains_key(**k)) {
+            return node.insert_before(*next, key, value).then_some(());
+        }
+        node.set(key, value);
+        Some(())
+    }
+
+    fn replace(&self, value: &Value) -> Option<()> {
+        self.node.set(self.key, entry_fragment(self.column, self.key, value)?);
+        Some(())
     }
 }
 
-/// Edits a list: items appended at the end, or items of the same list changed
-/// one by one; `None` for any other change, which replaces the whole list.
-fn sequence(node: &yaml_edit::Sequence, old: &[Value], new: &[Value]) -> Option<()> {
+/// Edits a list whose dashes `yaml_writer` would put at `column`: items
+/// appended at the end, or items of the same list changed one by one; `None`
+/// for any other change, which replaces the whole list.
+fn sequence(node: &yaml_edit::Sequence, old: &[Value], new: &[Value], column: usize) -> Option<()> {
     if node.len() != old.len() {
         return None;
     }
     if new.len() > old.len() && new[..old.len()] == *old {
-        // An empty flow list (`[]`) would take a block item inline; the
-        // caller writes the whole list instead.
-        if old.is_empty() && node.is_flow_style() && new.iter().any(|v| v.is_mapping() || v.is_sequence()) {
+        // `[]` is how an empty list is written, not a style someone chose:
+        // the caller writes the grown list as a full rewrite would.
+        if old.is_empty() && node.is_flow_style() {
             return None;
         }
         for item in &new[old.len()..] {
-            node.push(fragment(item)?);
+            node.push(item_fragment(column, item)?);
         }
         return Some(());
     }
@@ -110,9 +150,11 @@ fn sequence(node: &yaml_edit::Sequence, old: &[Value], new: &[Value]) -> Option<
         }
         let current = node.get(i)?;
         match (o, n, current.as_mapping()) {
-            (Value::Mapping(o), Value::Mapping(n), Some(m)) => mapping(m, o, n)?,
+            (Value::Mapping(o), Value::Mapping(n), Some(m)) if !written_empty(m, o) => {
+                mapping(m, o, n, column + INDENT)?;
+            }
             _ => {
-                if !node.set(i, fragment(n)?) {
+                if !node.set(i, item_fragment(column, n)?) {
                     return None;
                 }
             }
@@ -121,40 +163,38 @@ fn sequence(node: &yaml_edit::Sequence, old: &[Value], new: &[Value]) -> Option<
     Some(())
 }
 
-/// Adds a key the record did not have, after the nearest key before it in the
-/// record's order that the file has, else before the nearest one after it.
-/// A key the file writes although the record leaves it out (`approvals: []`,
-/// `template: null`) takes the new value where it stands.
-fn add(node: &yaml_edit::Mapping, key: &str, value: &Value, before: &[&str], after: &[&str]) -> Option<()> {
-    let value_node = fragment(value)?;
-    if node.contains_key(key) {
-        node.set(key, value_node);
-        return Some(());
-    }
-    if let Some(prev) = before.iter().rev().find(|k| node.contains_key(**k)) {
-        return node.insert_after(*prev, key, value_node).then_some(());
-    }
-    if let Some(next) = after.iter().find(|k| node.contains_key(**k)) {
-        return node.insert_before(*next, key, value_node).then_some(());
-    }
-    node.set(key, value_node);
-    Some(())
+/// True for `{}`: how an empty mapping is written, not a style someone
+/// chose, so a mapping that grows from it is written as a full rewrite would.
+fn written_empty(node: &yaml_edit::Mapping, old: &Mapping) -> bool {
+    old.is_empty() && node.is_flow_style()
 }
 
-fn replace(node: &yaml_edit::Mapping, key: &str, value: &Value) -> Option<()> {
-    node.set(key, fragment(value)?);
-    Some(())
-}
-
-/// Writes a value as a full rewrite would (`yaml_writer`) and parses it into
-/// a node to put in the file; `yaml-edit` indents it where it goes.
-fn fragment(value: &Value) -> Option<YamlNode> {
-    let mut wrapper = Mapping::new();
-    wrapper.insert(Value::String("k".into()), value.clone());
-    let text = crate::yaml_writer::write(&Value::Mapping(wrapper));
+/// Writes `key: value` as a full rewrite would (`yaml_writer`) with the key at
+/// `column`, so long text breaks where it would there, and returns the value
+/// as a node to put in the file; `yaml-edit` indents it where it goes.
+fn entry_fragment(column: usize, key: &str, value: &Value) -> Option<YamlNode> {
+    let mut tree = Value::Mapping(Mapping::from_iter([(Value::String(key.into()), value.clone())]));
+    let depth = column / INDENT;
+    for _ in 0..depth {
+        tree = Value::Mapping(Mapping::from_iter([(Value::String("k".into()), tree)]));
+    }
+    let text = crate::yaml_writer::write(&tree);
     let file = YamlFile::from_str(&text).ok()?;
-    let document = file.documents().next()?;
-    document.as_mapping()?.get("k")
+    let mut node = file
+        .documents()
+        .next()?
+        .as_mapping()?
+        .get(if depth == 0 { key } else { "k" })?;
+    for level in 1..=depth {
+        node = node.get(if level == depth { key } else { "k" })?;
+    }
+    Some(node)
+}
+
+/// Writes `value` as an item of a list whose dashes are at `column`.
+fn item_fragment(column: usize, value: &Value) -> Option<YamlNode> {
+    let list = Value::Sequence(vec![value.clone()]);
+    entry_fragment(column.saturating_sub(INDENT), "k", &list)?.get_item(0)
 }
 
 #[cfg(test)]
@@ -202,6 +242,9 @@ mod tests {
             "l:\n  - a: 1\n  - a: 2\n    b: \"2026-11-18T02:00:00Z\"\n"
         );
         assert_eq!(patched("l: []\n", "l: [{a: 1}]\n"), "l:\n  - a: 1\n");
+        assert_eq!(patched("l: []  # none yet\n", "l: [a]\n"), "l:  # none yet\n  - a\n");
+        assert_eq!(patched("m: {}\n", "m: {a: 1}\n"), "m:\n  a: 1\n");
+        assert_eq!(patched("m: {b: 2}\n", "m: {b: 2, c: 3}\n"), "m: {b: 2, c: 3}\n");
     }
 
     #[test]

@@ -32,7 +32,7 @@ fn gate_at(repo: &mut Repo, now: &str, extra: &[&str]) -> Run {
 }
 
 fn rules(run: &Run) -> Vec<String> {
-    let verdict: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    let verdict = run.json();
     verdict["reasons"]
         .as_array()
         .unwrap()
@@ -313,7 +313,7 @@ fn gate_start_under_two_concurrent_gates_records_one_start() {
     let mut started = 0;
     for run in runs {
         assert_eq!(run.status, 0, "{run:?}");
-        let verdict: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let verdict = run.json();
         if verdict.get("started_at").is_some() {
             started += 1;
         } else {

@@ -96,7 +96,7 @@ CHG-2026-0001  Patch RCE in api-gateway
     // Done, but late: the rules still say so.
     repo.chg(&["check"]).is(1, "changes/2026/CHG-2026-0001.yaml:18:1: error[emergency-approval-overdue]: emergency change: written approval completed at 2026-11-27 12:00 UTC, 23 h late (due 2026-11-26 13:00 UTC)
   hint: the CISO and CTO (or the CEO) confirm their verbal approval with `chg approve CHG-2026-0001`
-changes/2026/CHG-2026-0001.yaml:48:1: error[emergency-documentation-overdue]: emergency change documented at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
+changes/2026/CHG-2026-0001.yaml:50:1: error[emergency-documentation-overdue]: emergency change documented at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
   hint: complete the record and run `chg submit CHG-2026-0001`; the policy asks for documentation within 24 h
 ", "checked 1 file: 2 errors, 0 warnings
 ");
@@ -105,11 +105,11 @@ changes/2026/CHG-2026-0001.yaml:48:1: error[emergency-documentation-overdue]: em
     repo.now = Some("2026-12-02T12:00:00Z".into());
     let overdue = repo.chg(&["check"]).is(1, "changes/2026/CHG-2026-0001.yaml:18:1: error[emergency-approval-overdue]: emergency change: written approval completed at 2026-11-27 12:00 UTC, 23 h late (due 2026-11-26 13:00 UTC)
   hint: the CISO and CTO (or the CEO) confirm their verbal approval with `chg approve CHG-2026-0001`
-changes/2026/CHG-2026-0001.yaml:48:1: error[cab-review-missing]: emergency change not presented at the CAB meeting of 2026-12-01
+changes/2026/CHG-2026-0001.yaml:50:1: error[cab-review-missing]: emergency change not presented at the CAB meeting of 2026-12-01
   hint: record the presentation with `chg review CHG-2026-0001 --cab --date YYYY-MM-DD`
-changes/2026/CHG-2026-0001.yaml:48:1: error[emergency-documentation-overdue]: emergency change documented at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
+changes/2026/CHG-2026-0001.yaml:50:1: error[emergency-documentation-overdue]: emergency change documented at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
   hint: complete the record and run `chg submit CHG-2026-0001`; the policy asks for documentation within 24 h
-changes/2026/CHG-2026-0001.yaml:48:1: error[emergency-review-overdue]: emergency change: post-emergency review missing, due 2026-11-30 13:00 UTC
+changes/2026/CHG-2026-0001.yaml:50:1: error[emergency-review-overdue]: emergency change: post-emergency review missing, due 2026-11-30 13:00 UTC
   hint: record it with `chg review CHG-2026-0001 --root-cause ... --preventive-measures ...`
 ", "checked 1 file: 4 errors, 0 warnings
 ");
@@ -121,9 +121,9 @@ changes/2026/CHG-2026-0001.yaml:48:1: error[emergency-review-overdue]: emergency
     // Late stays late; the CAB review is done.
     let after = repo.chg(&["check"]).is(1, "changes/2026/CHG-2026-0001.yaml:18:1: error[emergency-approval-overdue]: emergency change: written approval completed at 2026-11-27 12:00 UTC, 23 h late (due 2026-11-26 13:00 UTC)
   hint: the CISO and CTO (or the CEO) confirm their verbal approval with `chg approve CHG-2026-0001`
-changes/2026/CHG-2026-0001.yaml:52:1: error[emergency-documentation-overdue]: emergency change documented at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
+changes/2026/CHG-2026-0001.yaml:54:1: error[emergency-documentation-overdue]: emergency change documented at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
   hint: complete the record and run `chg submit CHG-2026-0001`; the policy asks for documentation within 24 h
-changes/2026/CHG-2026-0001.yaml:52:1: error[emergency-review-overdue]: emergency change: post-emergency review completed at 2026-12-02 12:00 UTC, 47 h late (due 2026-11-30 13:00 UTC)
+changes/2026/CHG-2026-0001.yaml:54:1: error[emergency-review-overdue]: emergency change: post-emergency review completed at 2026-12-02 12:00 UTC, 47 h late (due 2026-11-30 13:00 UTC)
   hint: record it with `chg review CHG-2026-0001 --root-cause ... --preventive-measures ...`
 ", "checked 1 file: 3 errors, 0 warnings
 ");

@@ -22,19 +22,23 @@ fn approved() -> Record {
     Record::normal(ID).approved_by_sam()
 }
 
-#[test]
-fn a_legitimate_branch_passes() {
+/// The branch `feature` on which `who` commits Sam's approval.
+fn approved_on_feature_by(who: Who, message: &str) -> Repo {
     let repo = store_with_submitted_record();
     repo.put(&approved());
-    repo.commit_all_at(SAM, &at(2), "CHG-2026-0001: approve");
+    repo.commit_all_at(who, &at(2), message);
+    repo
+}
+
+#[test]
+fn a_legitimate_branch_passes() {
+    let repo = approved_on_feature_by(SAM, "CHG-2026-0001: approve");
     repo.check_against("main").ok().stdout_is("[]\n");
 }
 
 #[test]
 fn a_forged_approval_names_the_commit_and_both_identities() {
-    let repo = store_with_submitted_record();
-    repo.put(&approved());
-    repo.commit_all_at(JANE, &at(2), "approve it myself");
+    let repo = approved_on_feature_by(JANE, "approve it myself");
     let f = repo.check_against("main").status(1).finding("approval-not-by-approver");
     assert_eq!(f.commit, Some(repo.head()));
     assert_eq!(
@@ -174,9 +178,7 @@ fn policy_edits_need_the_change_manager_or_cab() {
 
 #[test]
 fn github_annotations_point_at_the_line_in_head() {
-    let repo = store_with_submitted_record();
-    repo.put(&approved());
-    repo.commit_all_at(JANE, &at(2), "forged");
+    let repo = approved_on_feature_by(JANE, "forged");
     repo.chg_line("check --base main --format github").is(
         1,
         "::error file=changes/2026/CHG-2026-0001.yaml,line=25,col=5,title=approval-not-by-approver::an approval by Sam Lee <sam@example.com> was added in a commit authored by Jane Doe <jane@example.com> and committed by Jane Doe <jane@example.com>%0Athe approver runs `chg approve CHG-2026-0001` with their own git identity; remove this entry\n",
@@ -186,9 +188,7 @@ fn github_annotations_point_at_the_line_in_head() {
 
 #[test]
 fn detached_head_against_a_remote_tracking_base_works_and_shallow_clones_are_refused() {
-    let origin = store_with_submitted_record();
-    origin.put(&approved());
-    origin.commit_all_at(JANE, &at(2), "forged");
+    let origin = approved_on_feature_by(JANE, "forged");
     origin.git(&["checkout", "-q", "main"]);
     let url = format!("file://{}", origin.path().display());
 

@@ -340,10 +340,6 @@ fn store() -> Store {
     }
 }
 
-fn json(run: &Run) -> serde_json::Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
-}
-
 /// Asserts one figure: actual (None for null), target, met.
 #[track_caller]
 fn figure(v: &serde_json::Value, name: &str, actual: Option<f64>, met: Option<bool>) {
@@ -364,7 +360,7 @@ fn figure(v: &serde_json::Value, name: &str, actual: Option<f64>, met: Option<bo
 #[test]
 fn metrics_of_october_match_the_hand_count() {
     let s = store();
-    let v = json(&s.repo.chg(&["metrics", "--month", "2026-10", "--format", "json"]).ok());
+    let v = s.repo.chg_line("metrics --month 2026-10 --format json").ok().json();
     assert_eq!(v["period"]["from"], "2026-10-01T00:00:00Z");
     assert_eq!(v["period"]["to"], "2026-11-01T00:00:00Z");
     figure(&v, "total_changes", Some(5.0), None);
@@ -394,7 +390,7 @@ fn metrics_of_october_match_the_hand_count() {
 #[test]
 fn metrics_of_a_month_with_only_rollbacks_and_of_an_empty_month() {
     let s = store();
-    let v = json(&s.repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok());
+    let v = s.repo.chg_line("metrics --month 2026-11 --format json").ok().json();
     figure(&v, "total_changes", Some(2.0), None);
     figure(&v, "emergency_rate", Some(0.0), Some(true));
     figure(&v, "success_rate", Some(0.0), Some(false));
@@ -411,7 +407,7 @@ fn metrics_of_a_month_with_only_rollbacks_and_of_an_empty_month() {
     figure(&v, "mean_lead_time_minutes", None, None);
     figure(&v, "mean_time_to_restore_minutes", Some(42.5), None);
 
-    let v = json(&s.repo.chg(&["metrics", "--month", "2026-09", "--format", "json"]).ok());
+    let v = s.repo.chg_line("metrics --month 2026-09 --format json").ok().json();
     figure(&v, "total_changes", Some(0.0), None);
     for name in [
         "emergency_rate",
@@ -422,7 +418,7 @@ fn metrics_of_a_month_with_only_rollbacks_and_of_an_empty_month() {
     ] {
         figure(&v, name, None, None);
     }
-    let table = s.repo.chg(&["metrics", "--month", "2026-09"]).ok();
+    let table = s.repo.chg_line("metrics --month 2026-09").ok();
     assert!(table.stdout.contains("no changes"), "{}", table.stdout);
     assert!(!table.stdout.contains("NaN"), "{}", table.stdout);
 }
@@ -431,10 +427,10 @@ fn metrics_of_a_month_with_only_rollbacks_and_of_an_empty_month() {
 fn default_period_is_the_last_full_month_and_explain_lists_the_records() {
     let s = store();
     // CHG_NOW is 2026-12-15, so the default is November.
-    let v = json(&s.repo.chg(&["metrics", "--format", "json"]).ok());
+    let v = s.repo.chg_line("metrics --format json").ok().json();
     assert_eq!(v["period"]["from"], "2026-11-01T00:00:00Z");
     figure(&v, "total_changes", Some(2.0), None);
-    let run = s.repo.chg(&["metrics", "--month", "2026-10", "--explain"]).ok();
+    let run = s.repo.chg_line("metrics --month 2026-10 --explain").ok();
     let out = run.stdout;
     assert!(out.contains("CHG-2026-0002: "), "{out}");
     assert!(
@@ -454,11 +450,11 @@ fn default_period_is_the_last_full_month_and_explain_lists_the_records() {
         "{out}"
     );
     // With the explanation, JSON lists the records too.
-    let v = json(
-        &s.repo
-            .chg(&["metrics", "--month", "2026-10", "--explain", "--format", "json"])
-            .ok(),
-    );
+    let v = s
+        .repo
+        .chg_line("metrics --month 2026-10 --explain --format json")
+        .ok()
+        .json();
     assert_eq!(
         v["metrics"]["rollback_rate"]["records"],
         serde_json::json!(["CHG-2026-0002"])
@@ -468,7 +464,7 @@ fn default_period_is_the_last_full_month_and_explain_lists_the_records() {
 #[test]
 fn log_shows_field_changes_by_three_people_across_a_merge() {
     let s = store();
-    let out = s.repo.chg(&["log", "CHG-2026-0004"]).ok().stdout;
+    let out = s.repo.chg_line("log CHG-2026-0004").ok().stdout;
     assert!(out.starts_with("CHG-2026-0004: 5 commits\n"), "{out}");
     assert!(out.contains("Jane Doe <jane@example.com>"), "{out}");
     assert!(
@@ -489,7 +485,7 @@ fn log_shows_field_changes_by_three_people_across_a_merge() {
         "{out}"
     );
     assert!(out.contains("    implementation.outcome: + successful\n"), "{out}");
-    let v = json(&s.repo.chg(&["log", "CHG-2026-0004", "--format", "json"]).ok());
+    let v = s.repo.chg_line("log CHG-2026-0004 --format json").ok().json();
     let commits = v["commits"].as_array().unwrap();
     let authors: Vec<&str> = commits.iter().map(|c| c["author"].as_str().unwrap()).collect();
     assert_eq!(
@@ -509,7 +505,7 @@ fn log_shows_field_changes_by_three_people_across_a_merge() {
 #[test]
 fn log_follows_a_renumber() {
     let s = store();
-    let v = json(&s.repo.chg(&["log", "CHG-2026-0007", "--format", "json"]).ok());
+    let v = s.repo.chg_line("log CHG-2026-0007 --format json").ok().json();
     let commits = v["commits"].as_array().unwrap();
     let summaries: Vec<&str> = commits.iter().map(|c| c["summary"].as_str().unwrap()).collect();
     assert_eq!(
@@ -522,9 +518,9 @@ fn log_follows_a_renumber() {
         ]
     );
     assert_eq!(commits[3]["renamed_from"], "changes/2026/CHG-2026-0008.yaml");
-    let text = s.repo.chg(&["log", "CHG-2026-0007"]).ok().stdout;
+    let text = s.repo.chg_line("log CHG-2026-0007").ok().stdout;
     assert!(text.contains("    id: CHG-2026-0008 → CHG-2026-0007\n"), "{text}");
-    let err = s.repo.chg(&["log", "CHG-2026-0099"]).status(2);
+    let err = s.repo.chg_line("log CHG-2026-0099").status(2);
     assert!(
         err.stderr
             .contains("no commit at HEAD touches `changes/2026/CHG-2026-0099.yaml`"),
@@ -538,41 +534,41 @@ fn as_of_answers_from_the_store_at_that_commit() {
     let s = store();
     // At the end of October, November's changes do not exist: the October
     // figures are the same, November is empty.
-    let v = json(
-        &s.repo
-            .chg(&[
-                "metrics",
-                "--month",
-                "2026-10",
-                "--format",
-                "json",
-                "--as-of",
-                &s.end_of_october,
-            ])
-            .ok(),
-    );
+    let v = s
+        .repo
+        .chg(&[
+            "metrics",
+            "--month",
+            "2026-10",
+            "--format",
+            "json",
+            "--as-of",
+            &s.end_of_october,
+        ])
+        .ok()
+        .json();
     figure(&v, "total_changes", Some(5.0), None);
     figure(&v, "mean_lead_time_minutes", Some(5520.0), None);
-    let v = json(
-        &s.repo
-            .chg(&[
-                "metrics",
-                "--month",
-                "2026-11",
-                "--format",
-                "json",
-                "--as-of",
-                &s.end_of_october,
-            ])
-            .ok(),
-    );
+    let v = s
+        .repo
+        .chg(&[
+            "metrics",
+            "--month",
+            "2026-11",
+            "--format",
+            "json",
+            "--as-of",
+            &s.end_of_october,
+        ])
+        .ok()
+        .json();
     figure(&v, "total_changes", Some(0.0), None);
     // When 0003 was first committed, the records were 0001-0003.
-    let v = json(
-        &s.repo
-            .chg(&["list", "--format", "json", "--as-of", &s.emergency_created])
-            .ok(),
-    );
+    let v = s
+        .repo
+        .chg(&["list", "--format", "json", "--as-of", &s.emergency_created])
+        .ok()
+        .json();
     let ids: Vec<&str> = v
         .as_array()
         .unwrap()
@@ -587,25 +583,25 @@ fn as_of_answers_from_the_store_at_that_commit() {
         .map(|r| r["status"].as_str().unwrap())
         .collect();
     assert_eq!(status, vec!["completed", "rolled-back", "in-progress"]);
-    let log = json(
-        &s.repo
-            .chg(&[
-                "log",
-                "CHG-2026-0003",
-                "--format",
-                "json",
-                "--as-of",
-                &s.emergency_created,
-            ])
-            .ok(),
-    );
+    let log = s
+        .repo
+        .chg(&[
+            "log",
+            "CHG-2026-0003",
+            "--format",
+            "json",
+            "--as-of",
+            &s.emergency_created,
+        ])
+        .ok()
+        .json();
     assert_eq!(log["commits"].as_array().unwrap().len(), 1);
     let early = s
         .repo
         .chg(&["log", "CHG-2026-0004", "--as-of", &s.emergency_created])
         .status(2);
     assert!(early.stderr.contains("did not exist yet at"), "{}", early.stderr);
-    let bad = s.repo.chg(&["metrics", "--as-of", "no-such-rev"]).status(2);
+    let bad = s.repo.chg_line("metrics --as-of no-such-rev").status(2);
     assert!(bad.stderr.contains("`no-such-rev` is not a revision"), "{}", bad.stderr);
 }
 

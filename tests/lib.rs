@@ -6,6 +6,7 @@
 mod support;
 
 mod attention;
+mod audit;
 mod calendar;
 mod check;
 mod crash;

@@ -571,7 +571,7 @@ fn status_lists_pending_approvals_and_who_can_give_them() {
     );
     assert_eq!(repo.chg(&["list", "--attention"]).ok().stdout, run.stdout);
     let json = repo.chg(&["status", "--format", "json"]).ok();
-    let items: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let items = json.json();
     assert_eq!(items[0]["id"], ID);
 }
 

@@ -208,7 +208,7 @@ fn log_lists_the_linked_commits_beside_the_record_history() {
             "json",
         ])
         .ok();
-    let log: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let log = run.json();
     let ids: Vec<&str> = log["linked_commits"]
         .as_array()
         .unwrap()

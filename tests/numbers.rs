@@ -81,10 +81,6 @@ fn month(repo: &Repo, month: &str, first: usize, n: usize, minutes: i64, rollbac
     }
 }
 
-fn json(run: &Run) -> serde_json::Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
-}
-
 #[track_caller]
 fn verdict(v: &serde_json::Value, name: &str, actual: f64, met: bool) {
     let f = &v["metrics"][name];
@@ -121,9 +117,9 @@ fn boundary_store() -> Repo {
 #[test]
 fn targets_are_strict_as_the_guide_prints_them() {
     let repo = boundary_store();
-    let sep = json(&repo.chg(&["metrics", "--month", "2026-09", "--format", "json"]).ok());
-    let oct = json(&repo.chg(&["metrics", "--month", "2026-10", "--format", "json"]).ok());
-    let nov = json(&repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok());
+    let sep = repo.chg_line("metrics --month 2026-09 --format json").ok().json();
+    let oct = repo.chg_line("metrics --month 2026-10 --format json").ok().json();
+    let nov = repo.chg_line("metrics --month 2026-11 --format json").ok().json();
     for (v, total) in [(&sep, 19.0), (&oct, 20.0), (&nov, 21.0)] {
         assert_eq!(v["metrics"]["total_changes"]["actual"], total, "{v}");
     }
@@ -151,18 +147,18 @@ fn targets_are_strict_as_the_guide_prints_them() {
     assert_eq!(oct["metrics"]["success_rate"]["comparison"], ">");
 
     // Printed as the guide prints them.
-    let table = repo.chg(&["metrics", "--month", "2026-10"]).ok().stdout;
+    let table = repo.chg_line("metrics --month 2026-10").ok().stdout;
     for target in ["< 5 %", "> 95 %", "< 10 %", "< 2 h"] {
         assert!(table.contains(target), "{target} in\n{table}");
     }
     assert!(!table.contains("≤ 5 %") && !table.contains("≥ 95 %"), "{table}");
     let report = repo
-        .chg(&["report", "monthly", "--month", "2026-10", "--color", "never"])
+        .chg_line("report monthly --month 2026-10 --color never")
         .ok()
         .stdout;
     assert!(report.contains("< 5.0 %") && report.contains("> 95.0 %"), "{report}");
     // The rule and the rollback command agree: exactly 15 minutes is not under the RTO.
-    let check = repo.chg(&["check", "--format", "json"]).stdout;
+    let check = repo.chg_line("check --format json").stdout;
     assert!(check.contains("took 15 min, not under the 15m RTO"), "{check}");
 }
 
@@ -180,7 +176,7 @@ fn the_policy_can_make_a_target_inclusive() {
     );
     repo.write("changes/policy.yaml", &policy);
     repo.commit_all_at(SAM, "2026-12-02T00:00:00Z", "targets met on the boundary");
-    let oct = json(&repo.chg(&["metrics", "--month", "2026-10", "--format", "json"]).ok());
+    let oct = repo.chg_line("metrics --month 2026-10 --format json").ok().json();
     verdict(&oct, "emergency_rate", 0.05, true);
     verdict(&oct, "success_rate", 0.95, true);
     verdict(&oct, "rollback_rate", 0.05, true);
@@ -189,10 +185,10 @@ fn the_policy_can_make_a_target_inclusive() {
     verdict(&oct, "rollbacks_within_rto", 1.0, true);
     assert_eq!(oct["metrics"]["emergency_rate"]["comparison"], "<=");
     // One step outside stays missed.
-    let sep = json(&repo.chg(&["metrics", "--month", "2026-09", "--format", "json"]).ok());
+    let sep = repo.chg_line("metrics --month 2026-09 --format json").ok().json();
     verdict(&sep, "emergency_rate", 1.0 / 19.0, false);
     verdict(&sep, "average_change_time_minutes", 121.0, false);
-    let table = repo.chg(&["metrics", "--month", "2026-10"]).ok().stdout;
+    let table = repo.chg_line("metrics --month 2026-10").ok().stdout;
     assert!(table.contains("≤ 5 %") && table.contains("≥ 95 %"), "{table}");
 }
 
@@ -346,12 +342,12 @@ fn emergency_store() -> Repo {
 #[test]
 fn emergency_documented_in_time_is_the_check_rules_definition() {
     let repo = emergency_store();
-    let oct = json(&repo.chg(&["metrics", "--month", "2026-10", "--format", "json"]).ok());
-    let nov = json(&repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok());
+    let oct = repo.chg_line("metrics --month 2026-10 --format json").ok().json();
+    let nov = repo.chg_line("metrics --month 2026-11 --format json").ok().json();
     verdict(&oct, "emergency_documented_in_time", 2.0 / 3.0, false);
     verdict(&nov, "emergency_documented_in_time", 0.5, false);
     // `chg check` names the same two changes.
-    let check = repo.chg(&["check", "--format", "json"]).stdout;
+    let check = repo.chg_line("check --format json").stdout;
     let findings: serde_json::Value = serde_json::from_str(&check).unwrap();
     let late: Vec<&str> = findings
         .as_array()
@@ -365,7 +361,7 @@ fn emergency_documented_in_time_is_the_check_rules_definition() {
         ["changes/2026/CHG-2026-0002.yaml", "changes/2026/CHG-2026-0004.yaml"],
         "{check}"
     );
-    let explain = repo.chg(&["metrics", "--month", "2026-11", "--explain"]).ok().stdout;
+    let explain = repo.chg_line("metrics --month 2026-11 --explain").ok().stdout;
     assert!(
         explain.contains("CHG-2026-0004: missed, documented 2026-11-09 04:00, due 2026-11-04 04:00"),
         "{explain}"
@@ -375,11 +371,11 @@ fn emergency_documented_in_time_is_the_check_rules_definition() {
 #[test]
 fn emergency_written_approval_needs_ciso_and_cto_or_the_ceo_from_the_finish() {
     let repo = emergency_store();
-    let oct = json(&repo.chg(&["metrics", "--month", "2026-10", "--format", "json"]).ok());
-    let nov = json(&repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok());
+    let oct = repo.chg_line("metrics --month 2026-10 --format json").ok().json();
+    let nov = repo.chg_line("metrics --month 2026-11 --format json").ok().json();
     verdict(&oct, "emergency_written_approval_in_time", 2.0 / 3.0, false);
     verdict(&nov, "emergency_written_approval_in_time", 0.5, false);
-    let check = repo.chg(&["check", "--format", "json"]).stdout;
+    let check = repo.chg_line("check --format json").stdout;
     let findings: serde_json::Value = serde_json::from_str(&check).unwrap();
     let late: Vec<&str> = findings
         .as_array()
@@ -393,7 +389,7 @@ fn emergency_written_approval_needs_ciso_and_cto_or_the_ceo_from_the_finish() {
         ["changes/2026/CHG-2026-0002.yaml", "changes/2026/CHG-2026-0005.yaml"],
         "{check}"
     );
-    let explain = repo.chg(&["metrics", "--month", "2026-10", "--explain"]).ok().stdout;
+    let explain = repo.chg_line("metrics --month 2026-10 --explain").ok().stdout;
     assert!(
         explain.contains(
             "CHG-2026-0002: missed, no written approval of the CISO and CTO (or the CEO), due 2026-10-13 02:00"
@@ -405,11 +401,11 @@ fn emergency_written_approval_needs_ciso_and_cto_or_the_ceo_from_the_finish() {
 #[test]
 fn verbal_approvals_recorded_by_the_engineer_are_not_approvals_by_others() {
     let repo = emergency_store();
-    let oct = json(&repo.chg(&["metrics", "--month", "2026-10", "--format", "json"]).ok());
-    let nov = json(&repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok());
+    let oct = repo.chg_line("metrics --month 2026-10 --format json").ok().json();
+    let nov = repo.chg_line("metrics --month 2026-11 --format json").ok().json();
     verdict(&oct, "approvals_by_others", 0.0, true);
     verdict(&nov, "approvals_by_others", 0.5, false);
-    let explain = repo.chg(&["metrics", "--month", "2026-11", "--explain"]).ok().stdout;
+    let explain = repo.chg_line("metrics --month 2026-11 --explain").ok().stdout;
     assert!(
         explain.contains("CHG-2026-0005: approval of dave@example.com committed by jane@example.com"),
         "{explain}"
@@ -423,10 +419,10 @@ fn verbal_approvals_recorded_by_the_engineer_are_not_approvals_by_others() {
 /// Completed at 12:35 after 35 minutes, rolled back three hours later.
 #[test]
 fn a_rollback_keeps_the_implementations_own_finish() {
-    use crate::lifecycle::{in_progress, FILE, ID};
+    use crate::lifecycle::{in_progress, FILE};
     let mut repo = in_progress();
     repo.now = Some("2026-11-25T12:35:00Z".into());
-    repo.chg(&["complete", ID, "--smoke-tests", "passed"]).ok();
+    repo.chg_line("complete CHG-2026-0001 --smoke-tests passed").ok();
     repo.now = Some("2026-11-25T15:50:00Z".into());
     repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason 'orders lost' --started-at 15:40")
         .ok();
@@ -436,7 +432,7 @@ fn a_rollback_keeps_the_implementations_own_finish() {
     assert!(text.contains("  started_at: \"2026-11-25T15:40:00Z\"\n"), "{text}");
     assert!(text.contains("  restored_at: \"2026-11-25T15:50:00Z\"\n"), "{text}");
     repo.now = Some("2026-12-15T00:00:00Z".into());
-    let nov = json(&repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok());
+    let nov = repo.chg_line("metrics --month 2026-11 --format json").ok().json();
     verdict(&nov, "average_change_time_minutes", 35.0, true);
     verdict(&nov, "rollback_rate", 1.0, false);
 }
@@ -444,21 +440,21 @@ fn a_rollback_keeps_the_implementations_own_finish() {
 /// Rolled back while in progress: the implementation ended when the rollback started.
 #[test]
 fn a_change_rolled_back_in_progress_ends_when_the_rollback_starts() {
-    use crate::lifecycle::{draft, store, FILE, ID};
+    use crate::lifecycle::{draft, store, FILE};
     let mut repo = store();
     draft(&repo, JANE, "normal");
-    repo.chg(&["submit", ID]).ok();
-    repo.chg_as(SAM, &["approve", ID]).ok();
+    repo.chg_line("submit CHG-2026-0001").ok();
+    repo.chg_line_as(SAM, "approve CHG-2026-0001").ok();
     repo.chg_line("schedule CHG-2026-0001 --start '2026-11-25 11:00' --end '2026-11-25 14:00'")
         .ok();
-    repo.chg(&["start", ID]).ok();
+    repo.chg_line("start CHG-2026-0001").ok();
     repo.now = Some("2026-11-25T12:45:00Z".into());
     repo.chg_line("rollback CHG-2026-0001 --trigger error-rate --reason 5xx --started-at 12:10")
         .ok();
     let text = repo.read(FILE);
     assert!(text.contains("  finished_at: \"2026-11-25T12:10:00Z\"\n"), "{text}");
     repo.now = Some("2026-12-15T00:00:00Z".into());
-    let nov = json(&repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok());
+    let nov = repo.chg_line("metrics --month 2026-11 --format json").ok().json();
     verdict(&nov, "average_change_time_minutes", 10.0, true);
 }
 
@@ -485,7 +481,7 @@ fn rollback_analysis_counts_changes_and_entries_separately() {
     }
     repo.commit_all_at(JANE, "2026-11-20T00:00:00Z", "two rolled-back changes");
     let md = repo
-        .chg(&["report", "monthly", "--month", "2026-11", "--format", "markdown"])
+        .chg_line("report monthly --month 2026-11 --format markdown")
         .ok()
         .stdout;
     let section = md.split("## Rollback analysis").nth(1).unwrap_or("").to_string();
@@ -498,11 +494,10 @@ fn rollback_analysis_counts_changes_and_entries_separately() {
         "{section}"
     );
     assert!(section.contains("| error-rate | 2 | 3 |"), "{section}");
-    let v = json(
-        &repo
-            .chg(&["report", "monthly", "--month", "2026-11", "--format", "json"])
-            .ok(),
-    );
+    let v = repo
+        .chg_line("report monthly --month 2026-11 --format json")
+        .ok()
+        .json();
     assert_eq!(v["changes_rolled_back"], 2);
     assert_eq!(v["rollback_entries"], 3);
 }
@@ -582,7 +577,7 @@ fn cab_store() -> Repo {
 #[test]
 fn the_weekly_report_follows_the_cab_meeting_in_its_time_zone() {
     let repo = cab_store();
-    let md = repo.chg(&["report", "weekly", "--format", "markdown"]).ok().stdout;
+    let md = repo.chg_line("report weekly --format markdown").ok().stdout;
     assert!(
         md.starts_with("# Weekly CAB report — CAB meeting of Tue 01 Dec 2026 09:00 UTC\n"),
         "{md}"
@@ -603,7 +598,7 @@ fn the_weekly_report_follows_the_cab_meeting_in_its_time_zone() {
     assert!(!scheduled.contains("CHG-2026-0006"), "{scheduled}");
     // --week keeps ISO weeks: W49 is Mon 30 Nov – Sun 6 Dec, the next W50.
     let iso = repo
-        .chg(&["report", "weekly", "--week", "2026-W49", "--format", "markdown"])
+        .chg_line("report weekly --week 2026-W49 --format markdown")
         .ok()
         .stdout;
     assert!(iso.starts_with("# Weekly CAB report — 2026-W49\n"), "{iso}");
@@ -621,7 +616,7 @@ fn the_weekly_report_follows_the_cab_meeting_in_its_time_zone() {
 #[test]
 fn the_finished_column_shows_the_state_of_a_change_in_progress() {
     let repo = cab_store();
-    let md = repo.chg(&["report", "weekly", "--format", "markdown"]).ok().stdout;
+    let md = repo.chg_line("report weekly --format markdown").ok().stdout;
     let row = md
         .lines()
         .find(|l| l.starts_with("| CHG-2026-0003 |"))

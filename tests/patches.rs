@@ -419,3 +419,28 @@ fn renumber_changes_only_the_id_line() {
     assert_eq!(changed, ["-id: CHG-2026-0001", "+id: CHG-2026-0002"], "{diff}");
     assert!(diff.contains("rename to changes/2026/CHG-2026-0002.yaml"), "{diff}");
 }
+
+/// The patch is checked before it is written: here editing `status` in place
+/// would also change `x-was`, an alias of it, so the record is written whole
+/// (comments lost) and still holds exactly what the action meant.
+#[test]
+fn a_patch_that_would_read_back_differently_is_replaced_by_the_whole_record() {
+    let repo = store_with(
+        &SUBMITTED
+            .replace("status: submitted", "status: &was submitted")
+            .replace("x-ticket: \"OPS-1234\"\n", "x-ticket: \"OPS-1234\"\nx-was: *was\n"),
+    );
+    repo.chg_as(SAM, &["approve", ID]).ok();
+    let text = repo.read(FILE);
+    assert!(
+        text.starts_with("# yaml-language-server: $schema=../schemas/change.schema.json\n---\n"),
+        "{text}"
+    );
+    assert!(text.contains("\nstatus: approved\n"), "{text}");
+    assert!(text.contains("\nx-was: submitted\n"), "{text}");
+    assert!(
+        !text.contains("# Payments team"),
+        "a whole rewrite, not a patch:\n{text}"
+    );
+    repo.chg(&["check", FILE]).ok();
+}

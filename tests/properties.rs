@@ -339,3 +339,19 @@ proptest! {
         prop_assert!(patched.starts_with("# yaml-language-server: $schema=../schemas/change.schema.json\n# kept by hand\n"));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// On a file chg wrote itself, a patch gives exactly the text a whole
+    /// rewrite gives: new entries are laid out as the writer lays them out
+    /// at their depth (quoting, block style, where long lines break).
+    #[test]
+    fn patching_a_written_record_gives_the_text_of_a_whole_rewrite(a in record(), c in record(), mask in any::<u32>()) {
+        let b = edited(&a, &c, mask);
+        let text = chg::document::to_yaml(&a, &a.extensions).unwrap();
+        let patched = chg::document::patch(&text, &a, &a.extensions, &b, &b.extensions).unwrap();
+        let whole = chg::document::to_yaml(&b, &b.extensions).unwrap();
+        prop_assert_eq!(patched, whole);
+    }
+}

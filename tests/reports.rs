@@ -83,7 +83,7 @@ fn html_report_is_one_self_contained_page() {
 /// Starts headless Chromium on `page` with `commands` (`--dump-dom`,
 /// `--print-to-pdf=…`), quiet and offline, its stdout and stderr going to
 /// `log` and `log.err` so that waiting for it can never block on a full pipe.
-fn browse(
+pub(crate) fn browse(
     chromium: &str,
     profile: &std::path::Path,
     commands: &[String],
@@ -112,7 +112,7 @@ fn browse(
 }
 
 /// Waits for the browser, killing it after a minute so a hung browser fails the test instead of hanging it.
-fn finish(mut browser: std::process::Child, what: &str) {
+pub(crate) fn finish(mut browser: std::process::Child, what: &str) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while browser.try_wait().unwrap().is_none() {
         if std::time::Instant::now() > deadline {

@@ -101,7 +101,7 @@ fn new_with_template_makes_a_standard_change() {
     let run = repo
         .chg_line("new --no-input --template log-rotation --system api-gateway --format json")
         .ok();
-    let record: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON object");
+    let record = run.json();
     assert_eq!(record["id"], "CHG-2026-0001");
     assert_eq!(record["classification"], "standard");
     assert_eq!(record["template"], "log-rotation");
@@ -281,8 +281,7 @@ rollback:
 ",
         "",
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&repo.chg(&["show", "CHG-2026-0042", "--format", "json"]).ok().stdout).unwrap();
+    let json = repo.chg(&["show", "CHG-2026-0042", "--format", "json"]).ok().json();
     assert_eq!(json["systems"][1], "pricing-service");
 }
 

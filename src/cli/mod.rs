@@ -258,6 +258,30 @@ pub enum Command {
     ///
     /// Example: `chg demo --records 2000 --out /tmp/chg-demo`
     Demo(DemoArgs),
+    /// Write the auditor's evidence folder for a period: population, sample, policy, index, manifest.
+    ///
+    /// Every change in the period with a verdict per control (approvals,
+    /// approvals current, signed, window, testing, emergency deadlines,
+    /// review); the commits that shipped without a change when
+    /// `production_paths` is set; a reproducible sample (`--sample`,
+    /// `--seed`) holding every exception and emergency, one folder per change
+    /// with its record, history, approval verification, deadlines and linked
+    /// commits; the policy versions in force; `index.html`; and
+    /// `manifest.sha256`, which `sha256sum -c` verifies. `--verify DIR`
+    /// re-checks a folder against its manifest and the repository (exit 1 on
+    /// any difference).
+    ///
+    /// Example: `chg audit --period 2026-Q3 --output audit-2026-Q3`
+    Audit(AuditArgs),
+    /// Seal a period: an annotated tag (signed when git is set up to sign)
+    /// holding the digest of every record of the period.
+    ///
+    /// `--verify` (and `chg check`) report every sealed record changed or
+    /// removed after its seal, naming the commit, and a sealed commit no
+    /// longer in the history (a force-pushed rewrite).
+    ///
+    /// Example: `chg seal --period 2026-11`
+    Seal(SealArgs),
 }
 
 /// What a command prints text lines in, and nothing else.
@@ -294,6 +318,7 @@ impl Command {
             // The schemas are JSON Schema documents.
             Command::Schema(_) => &[Json],
             Command::Init(_) | Command::Completions(_) | Command::Man(_) | Command::Demo(_) => TEXT,
+            Command::Audit(_) | Command::Seal(_) => TEXT,
         }
     }
 
@@ -328,6 +353,8 @@ impl Command {
             Command::Completions(_) => "completions",
             Command::Man(_) => "man",
             Command::Demo(_) => "demo",
+            Command::Audit(_) => "audit",
+            Command::Seal(_) => "seal",
             Command::Report(args) => {
                 return format!(
                     "report {}",

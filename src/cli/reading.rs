@@ -177,3 +177,44 @@ pub struct UntrackedArgs {
     #[arg(long, value_name = "REF", default_value = "HEAD")]
     pub branch: String,
 }
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The period: a quarter `2026-Q3` or a month `2026-11`.
+    #[arg(long, value_name = "PERIOD", conflicts_with_all = ["from", "to"])]
+    pub period: Option<String>,
+    /// Start of the period, inclusive (a date or time, UTC).
+    #[arg(long, value_name = "DATE", requires = "to")]
+    pub from: Option<String>,
+    /// End of the period, exclusive.
+    #[arg(long, value_name = "DATE", requires = "from")]
+    pub to: Option<String>,
+    /// The folder to write; it must not exist or be empty.
+    #[arg(long, value_name = "DIR", required_unless_present = "verify")]
+    pub output: Option<PathBuf>,
+    /// How many changes the sample holds (`all` for every change); every exception and emergency is added.
+    #[arg(long, value_name = "N|all", default_value = "25")]
+    pub sample: String,
+    /// The seed of the sample's draw; the same seed and population give the same sample.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Draw the whole sample at random, without adding every exception and emergency.
+    #[arg(long)]
+    pub no_strata: bool,
+    /// An application repository whose commits name changes (repeatable; default: the store's own).
+    #[arg(long = "repo", value_name = "PATH")]
+    pub repos: Vec<PathBuf>,
+    /// Re-check a folder written by `chg audit` against its manifest and the repository.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "period", "from", "to"])]
+    pub verify: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SealArgs {
+    /// The period to seal: a month `2026-11` or a quarter `2026-Q4`.
+    #[arg(long, value_name = "PERIOD", required_unless_present = "verify")]
+    pub period: Option<String>,
+    /// Check every seal against the history instead (exit 1 when a sealed record changed).
+    #[arg(long, conflicts_with = "period")]
+    pub verify: bool,
+}

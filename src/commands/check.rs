@@ -80,6 +80,7 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
         }
     }
     findings.extend(branch);
+    findings.extend(sealed(&store)?);
     if let Some(files) = &selected {
         findings.retain(|f| files.contains(&f.file));
     }
@@ -106,6 +107,27 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
     } else {
         0
     })
+}
+
+/// A sealed period whose records changed after its seal (`chg seal`): an error on the record.
+fn sealed(store: &Store) -> Result<Vec<Finding>> {
+    Ok(crate::audit::seal::verify(store)?
+        .into_iter()
+        .map(|b| {
+            let file = b.path.clone().unwrap_or_else(|| format!("refs/tags/{}", b.tag));
+            let finding = Finding::error(
+                &file,
+                crate::document::Position::START,
+                crate::rule::Rule::SealedRecordChanged,
+                b.message,
+                format!("the tag {} sealed this period; restore the sealed content (see `git show {}`), or tell the auditor why it changed", b.tag, b.tag),
+            );
+            match &b.commit {
+                Some(c) => finding.in_commit(c),
+                None => finding,
+            }
+        })
+        .collect())
 }
 
 /// Warnings about the policy's contents that parsing does not give (look-alike emails).

@@ -114,7 +114,7 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
 /// Renders the trail for a reader: one block per commit. Commit authors,
 /// messages, paths and field values are written by whoever committed, so
 /// each goes through [`safe`].
-fn render(id: &str, entries: &[LogEntry]) -> String {
+pub(super) fn render(id: &str, entries: &[LogEntry]) -> String {
     let mut out = format!(
         "{id}: {} commit{}\n",
         entries.len(),

@@ -15,6 +15,7 @@ mod schema;
 mod show;
 
 mod approve;
+mod audit;
 mod cancel;
 mod close;
 mod complete;
@@ -28,6 +29,7 @@ mod reject;
 mod review;
 mod rollback;
 mod schedule;
+mod seal;
 mod start;
 mod status;
 mod submit;
@@ -70,5 +72,7 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::Log(args) => log::run(&args, app),
         Command::Metrics(args) => metrics::run(&args, app),
         Command::Demo(args) => demo::run(&args, app),
+        Command::Audit(args) => audit::run(&args, app),
+        Command::Seal(args) => seal::run(&args, app),
     }
 }

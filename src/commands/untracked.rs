@@ -33,11 +33,36 @@ pub fn run(args: &UntrackedArgs, app: &App) -> Result<u8> {
             store.prefix()
         );
     }
+    let found = find(
+        &store,
+        patterns,
+        &policy.change_trailer,
+        since,
+        &args.repos,
+        &args.branch,
+        app.now,
+    )?;
+    crate::render::print(&render(&found, format, &policy.change_trailer)?)?;
+    Ok(if found.is_empty() { 0 } else { 1 })
+}
+
+/// The production commits since `since` on `branch` of each repository
+/// (the store's own when none is given) that touch `patterns` without an
+/// approved, in-window change, oldest first. `chg audit` lists them too.
+pub(super) fn find(
+    store: &Store,
+    patterns: &[String],
+    trailer: &str,
+    since: DateTime<Utc>,
+    given: &[PathBuf],
+    branch: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Untracked>> {
     let globs: Vec<Glob> = patterns.iter().map(|p| Glob::new(p)).collect();
-    let states = change_states(&store, app.now)?;
+    let states = change_states(store, now)?;
     let mut found: Vec<Untracked> = Vec::new();
-    for (label, repo) in repos(&store, &args.repos)? {
-        let tip = repo.resolve(&args.branch)?;
+    for (label, repo) in repos(store, given)? {
+        let tip = repo.resolve(branch)?;
         let wanted = |path: &str| globs.iter().any(|g| g.matches(path));
         let commits = code_commits(
             &repo,
@@ -47,15 +72,14 @@ pub fn run(args: &UntrackedArgs, app: &App) -> Result<u8> {
             &|_: &str| true,
             Some(since),
             &wanted,
-            &policy.change_trailer,
+            trailer,
         )?;
         found.extend(commits.iter().filter_map(|c| linking::judge(c, &states)));
     }
     found.sort_by(|a, b| {
         (a.commit.time, &a.commit.repo, &a.commit.commit).cmp(&(b.commit.time, &b.commit.repo, &b.commit.commit))
     });
-    crate::render::print(&render(&found, format, &policy.change_trailer)?)?;
-    Ok(if found.is_empty() { 0 } else { 1 })
+    Ok(found)
 }
 
 /// The repositories to read, each with the name it is reported under: the

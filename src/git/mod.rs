@@ -13,11 +13,13 @@ use crate::person::Person;
 
 mod links;
 mod sign;
+mod tags;
 mod types;
 mod walk;
 mod write;
 
 pub use sign::AllowedSigners;
+pub use tags::{SignatureInfo, Tag};
 pub use types::{Actor, Commit, FileChange, ObjectId, WalkStats};
 
 /// A git repository with a work tree.

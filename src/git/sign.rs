@@ -24,6 +24,11 @@ impl AllowedSigners {
         file.flush()?;
         Ok(AllowedSigners { file })
     }
+
+    /// The file git reads (`gpg.ssh.allowedSignersFile`).
+    pub fn path(&self) -> &std::path::Path {
+        self.file.path()
+    }
 }
 
 impl Repo {

@@ -85,6 +85,17 @@ pub fn html(doc: &Document) -> String {
                     }
                     out.push_str("</ul>\n");
                 }
+                Block::Links(links) => {
+                    out.push_str("<ul>\n");
+                    for link in links {
+                        out.push_str(&format!(
+                            "<li><a href=\"{}\">{}</a></li>\n",
+                            esc(&link.href),
+                            inline(&link.label)
+                        ));
+                    }
+                    out.push_str("</ul>\n");
+                }
                 Block::Table(table) => {
                     out.push_str("<table>\n<thead><tr>");
                     for h in &table.headers {

@@ -19,6 +19,15 @@ pub fn markdown(doc: &Document) -> String {
                         out.push_fmt(format_args!("- {}\n", md_text(item)));
                     }
                 }
+                Block::Links(links) => {
+                    for link in links {
+                        out.push_str(&format!(
+                            "- [{}]({})\n",
+                            md_text(&link.label),
+                            link.href.replace(' ', "%20")
+                        ));
+                    }
+                }
                 Block::Table(table) => {
                     let headers: Vec<String> = table.headers.iter().map(|h| md_cell(h)).collect();
                     out.push_fmt(format_args!("| {} |\n", headers.join(" | ")));

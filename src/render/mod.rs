@@ -47,6 +47,15 @@ pub enum Block {
     /// A bulleted list.
     List(Vec<String>),
     Chart(Chart),
+    /// A bulleted list of links to files beside the page (the audit folder's index).
+    Links(Vec<Link>),
+}
+
+/// A link to a file beside the document, by relative path.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Link {
+    pub label: String,
+    pub href: String,
 }
 
 /// A table; `tone` marks cells to colour (good, bad, warn) in terminal and HTML.

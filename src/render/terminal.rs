@@ -31,6 +31,11 @@ pub fn terminal(doc: &Document, look: crate::render::Look) -> String {
                         out.push_fmt(format_args!("  • {}\n", safe(item)));
                     }
                 }
+                Block::Links(links) => {
+                    for link in links {
+                        out.push_str(&format!("  • {} ({})\n", link.label, link.href));
+                    }
+                }
                 Block::Table(table) => {
                     let headers: Vec<String> = table.headers.iter().map(|h| safe(h)).collect();
                     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();

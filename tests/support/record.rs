@@ -105,6 +105,19 @@ const ORDER: [&str; 22] = [
     "review",
 ];
 
+/// Setters of one value each, by value: `.status("approved")` sets `status:`.
+macro_rules! scalar_setters {
+    ($($(#[$doc:meta])* $name:ident => $path:literal,)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(mut self, value: &str) -> Record {
+                self.set($path, value);
+                self
+            }
+        )*
+    };
+}
+
 /// A change record under construction.
 #[derive(Clone, Debug)]
 pub struct Record {
@@ -279,28 +292,21 @@ impl Record {
 
     // Typed setters, by value, for building a record in one expression.
 
-    /// `status:`.
-    pub fn status(mut self, status: &str) -> Record {
-        self.set("status", status);
-        self
-    }
-
-    /// `title:`.
-    pub fn title(mut self, title: &str) -> Record {
-        self.set("title", title);
-        self
-    }
-
-    /// `classification:`.
-    pub fn class(mut self, class: &str) -> Record {
-        self.set("classification", class);
-        self
-    }
-
-    /// `template:` (a standard change's template).
-    pub fn template(mut self, name: &str) -> Record {
-        self.set("template", name);
-        self
+    scalar_setters! {
+        /// `status:`.
+        status => "status",
+        /// `title:`.
+        title => "title",
+        /// `classification:`.
+        class => "classification",
+        /// `template:` (a standard change's template).
+        template => "template",
+        /// `created_at:`.
+        created => "created_at",
+        /// `rollback.kind:`.
+        rollback_kind => "rollback.kind",
+        /// `emergency:` as raw flow text (`{criteria: [production-down]}`).
+        emergency_block => "emergency",
     }
 
     /// `risk: {impact, likelihood}`.
@@ -312,12 +318,6 @@ impl Record {
     /// `requested_by:` someone.
     pub fn requested_by(mut self, who: Who) -> Record {
         self.set("requested_by", &who.id());
-        self
-    }
-
-    /// `created_at:`.
-    pub fn created(mut self, at: &str) -> Record {
-        self.set("created_at", at);
         self
     }
 
@@ -351,12 +351,6 @@ impl Record {
         self
     }
 
-    /// `rollback.kind:`.
-    pub fn rollback_kind(mut self, kind: &str) -> Record {
-        self.set("rollback.kind", kind);
-        self
-    }
-
     /// Adds an approval.
     pub fn approval(mut self, approval: Approval) -> Record {
         self.push("approvals", approval.node());
@@ -378,12 +372,6 @@ impl Record {
     /// Adds an entry to `rollbacks:`.
     pub fn rollback(mut self, entry: Fields) -> Record {
         self.push("rollbacks", Node::Map(entry.entries()));
-        self
-    }
-
-    /// `emergency:` as raw flow text (`{criteria: [production-down]}`).
-    pub fn emergency_block(mut self, raw: &str) -> Record {
-        self.set("emergency", raw);
         self
     }
 

@@ -1,0 +1,135 @@
+//! `chg audit`: the auditor's evidence folder for a period, and `--verify`.
+//! Thin: it parses the request, gathers the commits outside the store
+//! (`chg untracked`'s and `chg log`'s code) and hands the rest to `crate::audit`.
+
+use std::collections::BTreeMap;
+
+use anyhow::{anyhow, bail, Result};
+
+use crate::audit::{self, Gathered, Request};
+use crate::cli::AuditArgs;
+use crate::context::App;
+use crate::period::Period;
+use crate::rules::linking::CodeCommit;
+
+/// Parses `--period` (a quarter `2026-Q3` or a month `2026-11`) or `--from`/`--to`.
+pub(super) fn period(period: Option<&str>, from: Option<&str>, to: Option<&str>) -> Result<Period> {
+    if let Some(text) = period {
+        return if text.contains("-Q") || text.contains("-q") {
+            Period::parse_quarter(&text.to_uppercase())
+        } else {
+            Period::parse_month(text)
+        };
+    }
+    if let (Some(from), Some(to)) = (from, to) {
+        let from = crate::timearg::parse_time("--from", from)?;
+        let to = crate::timearg::parse_time("--to", to)?;
+        if to <= from {
+            bail!("`--to` must be after `--from`\n  hint: `--from` is inclusive and `--to` exclusive, e.g. `--from 2026-07-01 --to 2026-10-01`");
+        }
+        return Ok(Period { from, to });
+    }
+    bail!("which period?\n  hint: give `--period 2026-Q3` (or a month, `2026-11`), or `--from DATE --to DATE`")
+}
+
+/// Writes the folder (exit 0), or verifies one (exit 1 when anything differs).
+pub fn run(args: &AuditArgs, app: &App) -> Result<u8> {
+    let store = app.store()?;
+    if let Some(dir) = &args.verify {
+        let problems = audit::verify(&store, dir)?;
+        if problems.is_empty() {
+            if !app.args.quiet {
+                println!("{}: every file matches its manifest, and the store commit, records and policy match the repository", dir.display());
+            }
+            return Ok(0);
+        }
+        for p in &problems {
+            println!("{}: {}", dir.display(), crate::render::safe(p));
+        }
+        return Ok(1);
+    }
+    let Some(output) = &args.output else {
+        bail!("where to write the folder?\n  hint: give `--output DIR`");
+    };
+    let period = period(args.period.as_deref(), args.from.as_deref(), args.to.as_deref())?;
+    let sample = match args.sample.trim() {
+        "all" => None,
+        n => Some(n.parse::<usize>().map_err(|_| {
+            anyhow!("`--sample {n}` is not a number\n  hint: give how many changes to sample, e.g. `--sample 25`, or `--sample all`")
+        })?),
+    };
+    // Refused before any work: evidence is never written over.
+    audit::folder::check_target(output)?;
+    let tip = audit::commit_at_end(&store, &period)?;
+    let policy = audit::evidence::policy_at(store.repo(), &store.prefix(), tip)?;
+    let untracked = if policy.production_paths.is_empty() {
+        None
+    } else {
+        let found = super::untracked::find(
+            &store,
+            &policy.production_paths,
+            &policy.change_trailer,
+            period.from,
+            &args.repos,
+            "HEAD",
+            app.now,
+        )?;
+        Some(found.into_iter().filter(|u| u.commit.time < period.to).collect())
+    };
+    let mut linked: BTreeMap<String, Vec<CodeCommit>> = BTreeMap::new();
+    let prefix = store.prefix();
+    let mut repos = vec![(".".to_string(), crate::git::Repo::discover(store.repo().workdir())?)];
+    if !args.repos.is_empty() {
+        repos.extend(super::untracked::repos(&store, &args.repos)?);
+    }
+    for (i, (label, repo)) in repos.iter().enumerate() {
+        let head = repo.resolve("HEAD")?;
+        let all = |_: &str| true;
+        let outside_store = |dir: &str| dir != prefix;
+        let keep: &dyn Fn(&str) -> bool = if i == 0 { &outside_store } else { &all };
+        for c in super::untracked::code_commits(repo, label, head, "", keep, None, &all, &policy.change_trailer)? {
+            for id in &c.changes {
+                linked.entry(id.clone()).or_default().push(c.clone());
+            }
+        }
+    }
+    let request = Request {
+        period,
+        sample,
+        seed: args.seed,
+        strata: !args.no_strata,
+        now: app.now,
+    };
+    let repo = store.repo();
+    let log = |id: &str, path: &str| -> Result<(String, String)> {
+        let (entries, incomplete) = crate::history::record_log(repo, &prefix, tip, path)?;
+        let text = super::log::render(id, &entries);
+        let json = serde_json::json!({
+            "id": id,
+            "path": path,
+            "as_of": tip.to_string(),
+            "incomplete": incomplete,
+            "commits": entries,
+        });
+        Ok((text, format!("{}\n", serde_json::to_string_pretty(&json)?)))
+    };
+    let built = audit::build(&store, &request, tip, Gathered { untracked, linked }, &log)?;
+    audit::folder::write(output, &built.files)?;
+    let exceptions = built.population.changes.iter().filter(|r| r.is_exception()).count();
+    let untracked = built.population.untracked.as_ref().map_or(0, Vec::len);
+    if !app.args.quiet {
+        println!(
+            "{}: {} changes in {}, {} with an exception, {} untracked commits, {} unverifiable items; {} sampled; {} files, manifest.sha256 over all of them (store commit {})",
+            output.display(),
+            built.population.changes.len(),
+            period.label(),
+            exceptions,
+            untracked,
+            built.population.unverifiable.len(),
+            built.sample.len(),
+            built.files.len() + 1,
+            tip.short()
+        );
+    }
+    Ok(0)
+}
