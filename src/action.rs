@@ -342,9 +342,12 @@ pub fn warn_or_refuse(record: &Record, others: &[&Record], policy: &Policy, quie
     for p in &problems {
         if p.kind == crate::calendar::ProblemKind::FreezeConflict {
             refusal.get_or_insert(p);
-        } else if !quiet {
+        } else if !quiet || p.severity == crate::finding::Severity::Error {
+            // With the severity `chg check` gives it: an error here fails the
+            // gate later, so it must not read as a mere warning now.
             crate::render::eprint(&format!(
-                "warning[{}]: {}\n  hint: {}",
+                "{}[{}]: {}\n  hint: {}",
+                p.severity,
                 p.kind.rule(),
                 crate::render::visible(&p.message),
                 crate::render::visible(&p.hint)

@@ -1,13 +1,17 @@
 //! What needs action now, and by whom: pending approvals, the deadlines after
-//! an emergency, post-rollback actions and RTO overruns. Pure: records,
-//! policy and now in, items out.
+//! an emergency, changes overrunning or missing their window, reviews and
+//! lessons owed after a failure or a rollback, rollbacks not verified, RTO
+//! overruns, preventive measures not recorded and rollback rehearsals
+//! overdue. Pure: records, policy and now in, items out. `chg status` and
+//! the weekly report's "Changes requiring attention" both list these.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use crate::lifecycle;
 use crate::policy::{Policy, RtoCheck};
-use crate::record::{Classification, Decision, Record, Status};
+use crate::record::{Classification, Decision, Record, RollbackKind, Status};
+use crate::rules::rollback::TEST_INTERVAL_DAYS;
 use crate::rules::{approval_status, implemented_at, next_cab_meeting, written_approval_at};
 
 /// One thing somebody owes.
@@ -120,12 +124,144 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
         if r.status == Status::Closed {
             continue;
         }
-        if let Some(entry) = r.rollbacks.last() {
-            if entry.post_actions.root_cause.is_none() {
+        let window = r.window();
+        // The window is over and the change still runs: finish it, or say it failed.
+        if r.status == Status::InProgress {
+            if let Some(w) = window.filter(|w| w.end < now) {
                 add(
                     format!(
-                        "rolled back without a root cause (`chg review {} --root-cause …`)",
+                        "in progress past its window (ended {}): `chg complete {id}`, `chg fail {id}` or `chg rollback {id}`",
+                        w.end.format("%a %d %b %H:%M"),
+                        id = r.id
+                    ),
+                    requester.clone(),
+                    Some(w.end),
+                );
+            }
+        }
+        // Scheduled, the window over, never started: it did not happen as approved.
+        if r.status == Status::Scheduled && r.started_at().is_none() {
+            if let Some(w) = window.filter(|w| w.end < now) {
+                add(
+                    format!(
+                        "window passed without a start (ended {}): `chg schedule {id}` again, or `chg cancel {id}`",
+                        w.end.format("%a %d %b %H:%M"),
+                        id = r.id
+                    ),
+                    requester.clone(),
+                    Some(w.end),
+                );
+            }
+        }
+        let review_done = r.review.as_ref().is_some_and(|v| v.completed_at.is_some());
+        if matches!(r.status, Status::Failed | Status::RolledBack) && !review_done {
+            let how = if r.status == Status::Failed {
+                "failed"
+            } else {
+                "rolled back"
+            };
+            let since = r.rollbacks.last().and_then(|b| b.restored_at).or(r.finished_at());
+            add(
+                format!(
+                    "{how} without a post-implementation review (`chg review {} --summary … --lessons-learned …`)",
+                    r.id
+                ),
+                requester.clone(),
+                since.map(|t| t + policy.emergency_deadlines.post_review.duration()),
+            );
+        }
+        if let Some(review) = r.review.as_ref().filter(|v| v.completed_at.is_some()) {
+            if review.lessons_learned.as_deref().is_none_or(|l| l.trim().is_empty()) {
+                add(
+                    format!(
+                        "review without lessons learned (`chg review {} --lessons-learned …`)",
                         r.id
+                    ),
+                    requester.clone(),
+                    None,
+                );
+            }
+        }
+        if let Some(post) = r.emergency.as_ref().and_then(|e| e.post_review.as_ref()) {
+            if post.completed_at.is_some() && post.preventive_measures.as_deref().is_none_or(|m| m.trim().is_empty()) {
+                add(
+                    format!(
+                        "post-emergency review without preventive measures (`chg review {} --preventive-measures …`)",
+                        r.id
+                    ),
+                    requester.clone(),
+                    None,
+                );
+            }
+        }
+        for (i, entry) in r.rollbacks.iter().enumerate() {
+            if entry.restored_at.is_none() {
+                continue;
+            }
+            let validation = entry.validation.clone().unwrap_or_default();
+            let mut owed = Vec::new();
+            if validation.smoke_tests.is_none()
+                && validation.error_rates.is_none()
+                && validation.customer_access.is_none()
+            {
+                owed.push("verification (smoke tests, error rates, customer access)");
+            }
+            if validation.monitored_minutes.is_none_or(|m| m == 0) {
+                owed.push("monitoring time");
+            }
+            if !owed.is_empty() {
+                add(
+                    format!("rollback {} owes {}", i + 1, owed.join(" and ")),
+                    requester.clone(),
+                    None,
+                );
+            }
+        }
+        // A complex rollback that is not rehearsed each quarter may not work
+        // when it is needed; only changes still to run can act on it.
+        let to_run = matches!(
+            r.status,
+            Status::Submitted | Status::Approved | Status::Scheduled | Status::InProgress
+        );
+        if let Some(kind @ (RollbackKind::Complex | RollbackKind::FullRestore)) = r.rollback_kind().filter(|_| to_run) {
+            let tested = r.rollback.as_ref().and_then(|p| p.last_tested);
+            let stale = tested.is_none_or(|d| d < now.date_naive() - Duration::days(TEST_INTERVAL_DAYS));
+            if stale {
+                add(
+                    format!(
+                        "{kind} rollback rehearsal overdue ({}): rehearse it and set `rollback.last_tested`",
+                        tested.map_or("never rehearsed".to_string(), |d| format!("last {d}"))
+                    ),
+                    requester.clone(),
+                    window.map(|w| w.start),
+                );
+            }
+        }
+        // What a rollback owes: the root cause, lessons learned and a plan to
+        // deploy again, each with the `chg review` flag that records it.
+        if let Some(entry) = r.rollbacks.last() {
+            let p = &entry.post_actions;
+            let owed: Vec<(&str, &str)> = [
+                (p.root_cause.is_none(), ("a root cause", "--root-cause …")),
+                (p.lessons_learned.is_none(), ("lessons learned", "--lessons-learned …")),
+                (p.redeploy_plan.is_none(), ("a re-deployment plan", "--redeploy-plan …")),
+            ]
+            .into_iter()
+            .filter_map(|(missing, what)| missing.then_some(what))
+            .collect();
+            if !owed.is_empty() {
+                let words: Vec<&str> = owed.iter().map(|(w, _)| *w).collect();
+                let flags: Vec<&str> = owed.iter().map(|(_, f)| *f).collect();
+                let words = match words.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+                    _ => words.join(""),
+                };
+                add(
+                    format!(
+                        "rolled back without {} (`chg review {} {}`)",
+                        words,
+                        r.id,
+                        flags.join(" ")
                     ),
                     requester.clone(),
                     entry

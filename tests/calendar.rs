@@ -777,7 +777,7 @@ fn new_with_a_window_warns_and_refuses_a_freeze() {
         run.stderr,
         "warning[schedule-conflict]: the window 2026-11-18 03:00–07:00 UTC overlaps CHG-2026-0001 (2026-11-18 02:00–04:00 UTC) on `db`
   hint: move one of the windows, or coordinate with the requester of CHG-2026-0001
-warning[outside-window]: the window 2026-11-18 03:00–07:00 UTC is outside the deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC)
+error[outside-window]: the window 2026-11-18 03:00–07:00 UTC is outside the deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC)
   hint: move the window into a deployment window, or classify the change as an emergency if it is one
 "
     );

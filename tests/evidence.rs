@@ -116,7 +116,28 @@ fn finding_11_approve_then_schedule_passes_check_and_the_gate() {
     assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
     // Moving the window later is judged by the calendar rules: outside every
     // deployment window (a Friday afternoon) is an error, the approval stands.
-    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-27 14:00' --end '2026-11-27 15:00'");
+    let moved = repo.chg(&[
+        "schedule",
+        ID,
+        "--start",
+        "2026-11-27 14:00",
+        "--end",
+        "2026-11-27 15:00",
+    ]);
+    // What the user sees when rescheduling: the calendar rule's verdict, with
+    // the severity `chg check` and the gate give it, not a milder one.
+    assert!(
+        moved.stderr.contains("error[outside-window]")
+            && moved.stderr.contains("outside the deployment windows")
+            && !moved.stderr.contains("edited-after-approval"),
+        "{moved:?}"
+    );
+    let check = repo.chg(&["check"]);
+    assert_eq!(check.status, 1, "{check:?}");
+    assert!(
+        check.stdout.contains("error[outside-window]") && !check.stdout.contains("approval-stale"),
+        "{check:?}"
+    );
     let (status, findings) = gate(&repo);
     assert_eq!(status, 1, "{findings:?}");
     assert_eq!(rules(&findings), vec!["outside-window"], "{findings:?}");

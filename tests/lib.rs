@@ -5,6 +5,7 @@
 
 mod support;
 
+mod attention;
 mod audit;
 mod calendar;
 mod check;
@@ -22,6 +23,7 @@ mod gate;
 mod gate_history;
 mod golden;
 mod hardening;
+mod hygiene;
 mod injection;
 mod lifecycle;
 mod links;

@@ -64,7 +64,21 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
         times: &times,
     };
     findings.extend(rules::check(&records, &ctx));
-    findings.extend(store.stray_files()?.iter().map(|path| stray(&store, path)));
+    // A link anywhere in the store is an error of its own, reported once,
+    // whether or not chg would read the file (a template, a schema).
+    let links = store.link_errors();
+    findings.extend(
+        store
+            .stray_files()?
+            .iter()
+            .map(|path| stray(&store, path))
+            .filter(|f| !links.iter().any(|l| l.file == f.file)),
+    );
+    for link in &links {
+        if !findings.iter().any(|f| f.rule == Rule::Symlink && f.file == link.file) {
+            findings.push(from_file_error(link));
+        }
+    }
     findings.extend(branch);
     findings.extend(sealed(&store)?);
     if let Some(files) = &selected {
@@ -135,8 +149,10 @@ fn load_templates(store: &Store, findings: &mut Vec<Finding>) -> BTreeMap<String
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths.iter().filter(|p| {
+        // A linked template is reported as a link (`Store::link_errors`), never read.
         p.file_name()
             .is_some_and(|n| crate::store::is_yaml_name(&n.to_string_lossy()))
+            && !std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink())
     }) {
         let file = store.display(path);
         let parsed = document::read_text(path).and_then(|t| document::parse::<crate::template::Template>(&t));

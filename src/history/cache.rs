@@ -27,7 +27,8 @@ struct CacheHeader {
 // 6: facts count from evidence times; snapshots keep the times records state.
 // 7: the scope is hashed from its tree (`scope::hash_canonical`), not its text.
 // 8: facts list every requester ever named; snapshots keep the requester.
-const CACHE_VERSION: u32 = 8;
+// 9: facts keep the rollbacks and the gravest outcome any version recorded.
+const CACHE_VERSION: u32 = 9;
 
 pub(super) struct Cache;
 

@@ -5,7 +5,7 @@
 //! needed are parsed; per record the engine keeps its facts and its latest
 //! version's summary, never every version.
 //!
-//! Results are cached in `.git/chg/history-v8.json`, keyed by the last
+//! Results are cached in `.git/chg/history-v9.json`, keyed by the last
 //! commit walked; a later run walks only the commits since, and rebuilds when
 //! that commit is no longer an ancestor or the cache does not check out.
 
@@ -200,6 +200,9 @@ impl History {
             }
             match new {
                 Some(n) => {
+                    if let Some(change) = &n.change {
+                        f.saw(change);
+                    }
                     if !n.requester.is_empty() && !f.requesters.contains(&n.requester) {
                         f.requesters.push(n.requester.clone());
                     }
@@ -291,7 +294,10 @@ impl History {
                 continue;
             };
             match t.latest.change {
-                Some(c) => changes.push(c),
+                Some(mut c) => {
+                    t.facts.restore_evidence(&mut c);
+                    changes.push(c);
+                }
                 None => unparsed.push(path),
             }
             facts.insert(id, t.facts);

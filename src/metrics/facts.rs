@@ -140,4 +140,47 @@ pub struct Facts {
     /// received them; deadlines and metrics use the evidence time instead.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub implausible_times: Vec<crate::rules::history::TimeEvidence>,
+    /// The rollback entries of the version that held the most.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rollbacks_seen: Vec<RollbackTimes>,
+    /// The gravest outcome any version recorded (rolled back, then failed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gravest_outcome: Option<Outcome>,
+}
+
+impl Facts {
+    /// Notes the outcome and rollbacks of a version the history walked.
+    pub fn saw(&mut self, version: &Change) {
+        if version.rollbacks.len() > self.rollbacks_seen.len() {
+            self.rollbacks_seen = version.rollbacks.clone();
+        }
+        if gravity(version.outcome) > gravity(self.gravest_outcome) {
+            self.gravest_outcome = version.outcome;
+        }
+    }
+
+    /// Puts back into the record at the tip the rollbacks and the outcome an
+    /// earlier version recorded. Evidence is append-only: a later version
+    /// that drops them (a merge with an old commit restoring the record as it
+    /// was before its rollback) cannot make a rolled-back change count as a
+    /// success. `chg check --base` flags such a commit (`approval-removed`).
+    pub fn restore_evidence(&self, change: &mut Change) {
+        if self.rollbacks_seen.len() > change.rollbacks.len() {
+            change.rollbacks = self.rollbacks_seen.clone();
+        }
+        if gravity(self.gravest_outcome) > gravity(change.outcome) {
+            change.outcome = self.gravest_outcome;
+        }
+    }
+}
+
+/// How grave an outcome is: a change may go from successful to rolled back
+/// (`chg rollback` after completion), never back.
+fn gravity(outcome: Option<Outcome>) -> u8 {
+    match outcome {
+        None => 0,
+        Some(Outcome::Successful) => 1,
+        Some(Outcome::Failed) => 2,
+        Some(Outcome::RolledBack) => 3,
+    }
 }

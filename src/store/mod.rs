@@ -244,6 +244,34 @@ impl Store {
         Ok(stray)
     }
 
+    /// Every symbolic link in the store folder (the folder itself included),
+    /// as the located `symlink` error reading it gives, sorted. Links are
+    /// listed, never followed: a link to a folder is not walked into.
+    pub fn link_errors(&self) -> Vec<FileError> {
+        let mut links = Vec::new();
+        let mut dirs = vec![self.dir.clone()];
+        if std::fs::symlink_metadata(&self.dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            links.push(self.dir.clone());
+            dirs.clear();
+        }
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let Ok(kind) = entry.file_type() else { continue };
+                if kind.is_symlink() {
+                    links.push(entry.path());
+                } else if kind.is_dir() {
+                    dirs.push(entry.path());
+                }
+            }
+        }
+        links.sort();
+        links
+            .iter()
+            .filter_map(|path| self.files.read_checked(path).err())
+            .collect()
+    }
+
     /// Reads and parses one record file.
     pub fn load(&self, path: &Path) -> Result<Loaded, FileError> {
         self.files.load(path)

@@ -1,0 +1,164 @@
+//! Issue 16 point 8: "Changes requiring attention" is complete, in the
+//! weekly report and in `chg status` alike: changes in progress past their
+//! window, scheduled changes whose window passed without a start, failed or
+//! rolled-back changes without a review, reviews without lessons learned,
+//! rollbacks owing verification or monitoring, post-emergency reviews without
+//! preventive measures, and rollback rehearsals overdue.
+
+use crate::support::*;
+
+const NOW: &str = "2026-11-27T12:00:00Z";
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The sample store of this repository, committed, at 2026-11-27 12:00 UTC.
+fn sample() -> Repo {
+    let mut repo = Repo::new();
+    copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("changes"),
+        &repo.join("changes"),
+    );
+    repo.commit_all_at(JANE, "@1764000000 +0000", "the sample store");
+    repo.now = Some(NOW.into());
+    repo
+}
+
+/// Rows of an attention list: (id, what).
+type Rows = Vec<(String, String)>;
+
+/// The rows of the weekly report's attention list and of `chg status`.
+fn attention(repo: &Repo) -> (Rows, Rows) {
+    let rows = |run: Run, key: Option<&str>| -> Rows {
+        let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+        let list = key.map_or(&value, |k| &value[k]);
+        list.as_array()
+            .unwrap_or_else(|| panic!("{value}"))
+            .iter()
+            .map(|i| {
+                (
+                    i["id"].as_str().unwrap().to_string(),
+                    i["what"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let weekly = rows(
+        repo.chg(&["report", "weekly", "--format", "json"]).ok(),
+        Some("attention"),
+    );
+    let status = rows(repo.chg(&["status", "--format", "json"]).ok(), None);
+    (weekly, status)
+}
+
+#[track_caller]
+fn listed(rows: &[(String, String)], id: &str, what: &str) {
+    assert!(
+        rows.iter().any(|(i, w)| i == id && w.contains(what)),
+        "{id} `{what}` is not listed:\n{}",
+        rows.iter()
+            .map(|(i, w)| format!("{i} {w}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn issue_16_8_the_sample_store_lists_overruns_missed_windows_and_missing_reviews() {
+    let repo = sample();
+    let (weekly, status) = attention(&repo);
+    for rows in [&weekly, &status] {
+        // In progress since 25 Nov 02:06, its window ended 05:00 that day.
+        listed(
+            rows,
+            "CHG-2026-0027",
+            "in progress past its window (ended Wed 25 Nov 05:00)",
+        );
+        // Scheduled for 26 Nov 02:00–02:30, never started.
+        listed(
+            rows,
+            "CHG-2026-0043",
+            "window passed without a start (ended Thu 26 Nov 02:30)",
+        );
+        listed(rows, "CHG-2026-0031", "failed without a post-implementation review");
+        listed(
+            rows,
+            "CHG-2026-0025",
+            "rolled back without a post-implementation review",
+        );
+        // Its rollback has a root cause and a plan, but no lessons learned.
+        listed(rows, "CHG-2026-0025", "rolled back without lessons learned");
+    }
+    assert_eq!(weekly.len(), status.len(), "the same list: {weekly:?}\n{status:?}");
+    // A change whose window is still ahead, or that finished well, is not listed.
+    for rows in [&weekly, &status] {
+        assert!(
+            !rows.iter().any(|(i, _)| i == "CHG-2026-0030" || i == "CHG-2026-0037"),
+            "{rows:?}"
+        );
+    }
+    let text = repo.chg(&["status"]).ok().stdout;
+    assert!(
+        text.contains("CHG-2026-0043") && text.contains("window passed without a start"),
+        "{text}"
+    );
+}
+
+#[test]
+fn issue_16_8_reviews_verification_preventive_measures_and_rehearsals_are_listed() {
+    let repo = sample();
+    let edit = |id: &str, from: &str, to: &str| {
+        let file = format!("changes/2026/{id}.yaml");
+        let text = repo.read(&file);
+        assert!(text.contains(from), "{id} has no `{from}`");
+        repo.write(&file, &text.replacen(from, to, 1));
+    };
+    // A completed change reviewed without lessons learned.
+    let file = "changes/2026/CHG-2026-0024.yaml";
+    repo.write(
+        file,
+        &format!(
+            "{}review:\n  completed_at: 2026-11-20T10:00:00Z\n  summary: Went as planned.\n",
+            repo.read(file)
+        ),
+    );
+    // A rollback with no monitoring time recorded.
+    edit(
+        "CHG-2026-0029",
+        "customer_access: verified, monitored_minutes: 30}",
+        "customer_access: verified}",
+    );
+    // A post-emergency review without preventive measures.
+    let file = "changes/2026/CHG-2026-0046.yaml";
+    let text = repo.read(file);
+    let kept: Vec<&str> = text.lines().filter(|l| !l.contains("preventive_measures:")).collect();
+    repo.write(file, &format!("{}\n", kept.join("\n")));
+    // A complex rollback last rehearsed in May, for a change still to run.
+    edit("CHG-2026-0030", "last_tested: 2026-11-18", "last_tested: 2026-05-01");
+    repo.commit_all_at(JANE, "@1764000100 +0000", "edits");
+    let (weekly, status) = attention(&repo);
+    for rows in [&weekly, &status] {
+        listed(rows, "CHG-2026-0024", "review without lessons learned");
+        listed(rows, "CHG-2026-0029", "rollback 1 owes monitoring time");
+        listed(
+            rows,
+            "CHG-2026-0046",
+            "post-emergency review without preventive measures",
+        );
+        listed(
+            rows,
+            "CHG-2026-0030",
+            "complex rollback rehearsal overdue (last 2026-05-01)",
+        );
+    }
+}

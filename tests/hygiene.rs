@@ -1,0 +1,180 @@
+//! Issue 13, the remaining holes: symbolic links anywhere under `changes/`
+//! (finding 1), a rollback erased through a merge (findings 5 and 2), and
+//! what a user sees when a change is rescheduled after approval (finding 11).
+//! Each attack is written with `git` and plain file operations.
+
+use crate::support::*;
+
+fn check_json(repo: &Repo) -> (i32, Vec<serde_json::Value>) {
+    let run = repo.chg(&["check", "--format", "json"]);
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    (run.status, findings)
+}
+
+fn symlink(target: &str, link: &std::path::Path) {
+    std::os::unix::fs::symlink(target, link).unwrap_or_else(|e| panic!("symlink {}: {e}", link.display()));
+}
+
+// ---- finding 1: symlinks anywhere under changes/ ------------------------------
+
+#[test]
+fn finding_1_a_symlinked_template_is_an_error_in_check_and_never_followed() {
+    let repo = Repo::initialised();
+    // The "template" lives outside the store, where no policy edit rule
+    // applies; its text would not even parse, so following it would show.
+    repo.write("notes/template.yaml", "description: [unclosed\n");
+    std::fs::remove_file(repo.join("changes/templates/certificate-renewal.yaml")).unwrap();
+    symlink(
+        "../../notes/template.yaml",
+        &repo.join("changes/templates/certificate-renewal.yaml"),
+    );
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", "share the template"]);
+    let (status, findings) = check_json(&repo);
+    assert_eq!(status, 2, "{findings:?}");
+    let link = findings
+        .iter()
+        .find(|f| f["rule"] == "symlink")
+        .unwrap_or_else(|| panic!("no symlink finding: {findings:?}"));
+    assert_eq!(link["file"], "changes/templates/certificate-renewal.yaml", "{link}");
+    assert_eq!(
+        (link["line"].as_u64(), link["severity"].as_str()),
+        (Some(1), Some("error")),
+        "{link}"
+    );
+    assert!(
+        link["message"].as_str().unwrap().contains("notes/template.yaml"),
+        "{link}"
+    );
+    assert!(
+        !findings.iter().any(|f| f["rule"] == "yaml-syntax"),
+        "the link was followed: {findings:?}"
+    );
+    // The text form says where, for a person.
+    let text = repo.chg(&["check"]);
+    assert!(
+        text.stdout
+            .contains("changes/templates/certificate-renewal.yaml:1:1: error[symlink]"),
+        "{text:?}"
+    );
+}
+
+#[test]
+fn finding_1_a_symlink_anywhere_under_changes_is_an_error_in_check() {
+    let repo = Repo::initialised();
+    repo.write("notes/policy-draft.yaml", "roles: {}\n");
+    std::fs::create_dir_all(repo.join("notes/more")).unwrap();
+    symlink("../notes/policy-draft.yaml", &repo.join("changes/draft.yaml"));
+    symlink("../../notes/more", &repo.join("changes/templates/more"));
+    symlink("../../README", &repo.join("changes/schemas/extra.json"));
+    let (status, findings) = check_json(&repo);
+    assert_eq!(status, 2, "{findings:?}");
+    for file in [
+        "changes/draft.yaml",
+        "changes/templates/more",
+        "changes/schemas/extra.json",
+    ] {
+        assert!(
+            findings.iter().any(|f| f["rule"] == "symlink" && f["file"] == file),
+            "{file} not reported: {findings:?}"
+        );
+    }
+    // A link is reported as a link, not as a stray file chg does not read.
+    assert!(!findings.iter().any(|f| f["rule"] == "stray-file"), "{findings:?}");
+}
+
+#[test]
+fn finding_1_legit_a_store_without_links_passes_check() {
+    let repo = Repo::initialised();
+    repo.write("notes/template.yaml", "description: [unclosed\n");
+    let (status, findings) = check_json(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+}
+
+// ---- findings 5 and 2: a rollback erased through a merge ----------------------
+
+const REC: &str = "changes/2026/CHG-2026-0001.yaml";
+
+fn completed(id: &str) -> String {
+    format!(
+        "{}{SAM_APPROVAL}implementation:\n  started_at: 2026-11-18T02:05:00Z\n  finished_at: 2026-11-18T02:41:00Z\n  outcome: successful\n  validation: {{smoke_tests: passed}}\n",
+        normal_record(id, "completed")
+    )
+}
+
+/// `completed` as `chg rollback` leaves it: rolled back, the rollback recorded.
+fn rolled_back(id: &str) -> String {
+    format!(
+        "{}rollbacks:\n  - trigger: error-rate\n    mode: immediate\n    kind: simple\n    reason: 5xx above 5 %\n    started_at: 2026-11-18T02:45:00Z\n    restored_at: 2026-11-18T02:55:00Z\n",
+        completed(id)
+            .replace("status: completed", "status: rolled-back")
+            .replace("outcome: successful", "outcome: rolled-back")
+    )
+}
+
+fn figure(repo: &Repo, name: &str) -> (f64, u64) {
+    let run = repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok();
+    let all: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    let fig = &all["metrics"][name];
+    let actual = fig["actual"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{name}: {}", run.stdout));
+    (actual, fig["of"].as_u64().unwrap_or(0))
+}
+
+#[test]
+fn finding_5_a_rollback_erased_by_a_merge_with_an_old_commit_still_counts() {
+    let mut repo = Repo::initialised();
+    repo.now = Some("2026-12-02T09:00:00Z".into());
+    repo.write(REC, &completed("CHG-2026-0001"));
+    repo.write("changes/2026/CHG-2026-0002.yaml", &completed("CHG-2026-0002"));
+    repo.commit_all_at(JANE, "2026-11-18T03:00:00Z", "two changes done");
+    let before_rollback = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+    repo.write(REC, &rolled_back("CHG-2026-0001"));
+    repo.commit_all_at(JANE, "2026-11-18T03:30:00Z", "CHG-2026-0001 rolled back");
+    let honest = (figure(&repo, "success_rate"), figure(&repo, "rollback_rate"));
+    assert_eq!(honest, ((0.5, 2), (0.5, 2)), "the figures before the attack");
+    // Mallory merges the old commit of main back in, with the record as it
+    // was before its rollback: a merge git itself would call "up to date".
+    repo.git(&["checkout", "-q", "-b", "tidy"]);
+    repo.git_as(MALLORY, &["checkout", &before_rollback, "--", REC]);
+    let tree = repo.git_as(MALLORY, &["write-tree"]).trim().to_string();
+    let merge = repo
+        .git_at(
+            MALLORY,
+            "2026-11-20T10:00:00Z",
+            &[
+                "commit-tree",
+                &tree,
+                "-p",
+                "HEAD",
+                "-p",
+                &before_rollback,
+                "-m",
+                "Merge branch 'main' into tidy",
+            ],
+        )
+        .trim()
+        .to_string();
+    repo.git_as(MALLORY, &["reset", "-q", "--hard", &merge]);
+    assert!(
+        repo.read(REC).contains("status: completed"),
+        "the attack restored the old version"
+    );
+    // Evidence is append-only: the rollback still counts, the success rate does not rise.
+    assert_eq!(
+        (figure(&repo, "success_rate"), figure(&repo, "rollback_rate")),
+        honest,
+        "the merge erased the rollback from the metrics"
+    );
+    // And the gate names the merge.
+    let run = repo.chg(&["check", "--base", "main", "--format", "json"]);
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    assert_eq!(run.status, 1, "{findings:?}");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["commit"] == merge.as_str() && f["file"] == REC && f["rule"] == "approval-removed"),
+        "{findings:?}"
+    );
+}
