@@ -483,7 +483,10 @@ fn a_rollback_over_its_rto_is_recorded_and_warned() {
     repo.chg(&["status"]).is(
         0,
         "CHG-2026-0001  Enable canary routing for checkout-api
-  rolled back without a root cause (`chg review CHG-2026-0001 --root-cause …`) — due 2026-11-30 12:40 UTC
+  rolled back without a post-implementation review (`chg review CHG-2026-0001 --summary … --lessons-learned …`) — due 2026-11-30 12:40 UTC
+  for: jane@example.com
+CHG-2026-0001  Enable canary routing for checkout-api
+  rolled back without a root cause, lessons learned or a re-deployment plan (`chg review CHG-2026-0001 --root-cause … --lessons-learned … --redeploy-plan …`) — due 2026-11-30 12:40 UTC
   for: jane@example.com
 CHG-2026-0001  Enable canary routing for checkout-api
   RTO overrun: the simple rollback took 30 min (RTO 15 min); explain it in the review
