@@ -78,3 +78,29 @@ fn every_metric_has_a_row_with_its_label_and_name_in_docs_metrics() {
         .collect();
     assert!(missing.is_empty(), "docs/metrics.md lacks the rows {missing:?}");
 }
+
+/// Commands are thin over the domain: a command module that calls another
+/// command's function hides domain logic in the command layer, so none may.
+#[test]
+fn no_command_module_uses_another_command_module() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("src/commands")
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str()?.strip_suffix(".rs").map(str::to_string))
+        .filter(|n| n != "mod")
+        .collect();
+    names.sort();
+    let mut found = Vec::new();
+    for file in &names {
+        let text = std::fs::read_to_string(dir.join(format!("{file}.rs"))).expect("a command file");
+        for other in names.iter().filter(|o| *o != file) {
+            for pattern in [format!("super::{other}::"), format!("commands::{other}::")] {
+                if text.contains(&pattern) {
+                    found.push(format!("{file}.rs uses {pattern}"));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}
