@@ -2,13 +2,15 @@
 //! paths given with `--repo` (or the store's own), and their commits with
 //! the change ids their trailers name.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use anyhow::{anyhow, Result};
 use chrono::{DateTime, Utc};
 
 use crate::git::Repo;
-use crate::rules::linking::{self, CodeCommit};
+use crate::history::History;
+use crate::rules::linking::{self, ChangeState, CodeCommit, Glob, Untracked};
 use crate::store::Store;
 
 /// The repositories to read, each with the name it is reported under: the
@@ -61,4 +63,68 @@ pub fn code_commits(
         crate::render::eprint(&format!("warning: {label}: {why}"));
     }
     Ok(out)
+}
+
+/// The production commits since `since` on `branch` of each repository
+/// (the store's own when none is given) that touch `patterns` without an
+/// approved, in-window change, oldest first (`chg untracked`, `chg audit`).
+pub fn untracked(
+    store: &Store,
+    patterns: &[String],
+    trailer: &str,
+    since: DateTime<Utc>,
+    given: &[PathBuf],
+    branch: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Untracked>> {
+    let globs: Vec<Glob> = patterns.iter().map(|p| Glob::new(p)).collect();
+    let states = change_states(store, now)?;
+    let mut found: Vec<Untracked> = Vec::new();
+    for (label, repo) in repos(store, given)? {
+        let tip = repo.resolve(branch)?;
+        let wanted = |path: &str| globs.iter().any(|g| g.matches(path));
+        let commits = code_commits(
+            &repo,
+            &label,
+            tip,
+            &linking::common_folder(&globs),
+            &|_: &str| true,
+            Some(since),
+            &wanted,
+            trailer,
+        )?;
+        found.extend(commits.iter().filter_map(|c| linking::judge(c, &states)));
+    }
+    found.sort_by(|a, b| {
+        (a.commit.time, &a.commit.repo, &a.commit.commit).cmp(&(b.commit.time, &b.commit.repo, &b.commit.commit))
+    });
+    Ok(found)
+}
+
+/// What the store says about each change: status, window, and when the
+/// repository first held it approved (by commit time, not the record's word).
+fn change_states(store: &Store, now: chrono::DateTime<chrono::Utc>) -> Result<HashMap<String, ChangeState>> {
+    let repo = store.repo();
+    let prefix = store.prefix();
+    let history = match repo.head_commit()? {
+        Some(head) => History::build(repo, &prefix, head, false)?.0,
+        None => History::default(),
+    };
+    let mut states = HashMap::new();
+    for loaded in store.load_all_strict()? {
+        let record = loaded.record;
+        let (year, _) = crate::id::validate(&record.id).map_err(|m| anyhow!("{m}"))?;
+        let path = format!("{prefix}/{year}/{}.yaml", record.id);
+        let approved_at = history.files.get(&path).and_then(|t| {
+            let f = &t.facts;
+            // A standard change is approved on submission, without approval entries.
+            [f.first_approval.as_ref(), f.status_first.get("approved")]
+                .into_iter()
+                .flatten()
+                .map(|s| s.at)
+                .min()
+        });
+        states.insert(record.id.clone(), ChangeState::of(&record, approved_at, now));
+    }
+    Ok(states)
 }

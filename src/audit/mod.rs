@@ -404,3 +404,23 @@ pub fn verify(store: &Store, dir: &std::path::Path) -> Result<Vec<String>> {
     }
     Ok(problems)
 }
+
+/// Parses `--period` (a quarter `2026-Q3` or a month `2026-11`) or `--from`/`--to`.
+pub fn period(period: Option<&str>, from: Option<&str>, to: Option<&str>) -> Result<Period> {
+    if let Some(text) = period {
+        return if text.contains("-Q") || text.contains("-q") {
+            Period::parse_quarter(&text.to_uppercase())
+        } else {
+            Period::parse_month(text)
+        };
+    }
+    if let (Some(from), Some(to)) = (from, to) {
+        let from = crate::timearg::parse_time("--from", from)?;
+        let to = crate::timearg::parse_time("--to", to)?;
+        if to <= from {
+            bail!("`--to` must be after `--from`\n  hint: `--from` is inclusive and `--to` exclusive, e.g. `--from 2026-07-01 --to 2026-10-01`");
+        }
+        return Ok(Period { from, to });
+    }
+    bail!("which period?\n  hint: give `--period 2026-Q3` (or a month, `2026-11`), or `--from DATE --to DATE`")
+}

@@ -1,6 +1,6 @@
 //! `chg audit`: the auditor's evidence folder for a period, and `--verify`.
 //! Thin: it parses the request, gathers the commits outside the store
-//! (`chg untracked`'s and `chg log`'s code) and hands the rest to `crate::audit`.
+//! (`code_repos`, `history::log`) and hands the rest to `crate::audit`.
 
 use std::collections::BTreeMap;
 
@@ -9,28 +9,7 @@ use anyhow::{anyhow, bail, Result};
 use crate::audit::{self, Gathered, Request};
 use crate::cli::AuditArgs;
 use crate::context::App;
-use crate::period::Period;
 use crate::rules::linking::CodeCommit;
-
-/// Parses `--period` (a quarter `2026-Q3` or a month `2026-11`) or `--from`/`--to`.
-pub(super) fn period(period: Option<&str>, from: Option<&str>, to: Option<&str>) -> Result<Period> {
-    if let Some(text) = period {
-        return if text.contains("-Q") || text.contains("-q") {
-            Period::parse_quarter(&text.to_uppercase())
-        } else {
-            Period::parse_month(text)
-        };
-    }
-    if let (Some(from), Some(to)) = (from, to) {
-        let from = crate::timearg::parse_time("--from", from)?;
-        let to = crate::timearg::parse_time("--to", to)?;
-        if to <= from {
-            bail!("`--to` must be after `--from`\n  hint: `--from` is inclusive and `--to` exclusive, e.g. `--from 2026-07-01 --to 2026-10-01`");
-        }
-        return Ok(Period { from, to });
-    }
-    bail!("which period?\n  hint: give `--period 2026-Q3` (or a month, `2026-11`), or `--from DATE --to DATE`")
-}
 
 /// Writes the folder (exit 0), or verifies one (exit 1 when anything differs).
 pub fn run(args: &AuditArgs, app: &App) -> Result<u8> {
@@ -51,7 +30,7 @@ pub fn run(args: &AuditArgs, app: &App) -> Result<u8> {
     let Some(output) = &args.output else {
         bail!("where to write the folder?\n  hint: give `--output DIR`");
     };
-    let period = period(args.period.as_deref(), args.from.as_deref(), args.to.as_deref())?;
+    let period = audit::period(args.period.as_deref(), args.from.as_deref(), args.to.as_deref())?;
     let sample = match args.sample.trim() {
         "all" => None,
         n => Some(n.parse::<usize>().map_err(|_| {
@@ -65,7 +44,7 @@ pub fn run(args: &AuditArgs, app: &App) -> Result<u8> {
     let untracked = if policy.production_paths.is_empty() {
         None
     } else {
-        let found = super::untracked::find(
+        let found = crate::code_repos::untracked(
             &store,
             &policy.production_paths,
             &policy.change_trailer,
@@ -103,7 +82,7 @@ pub fn run(args: &AuditArgs, app: &App) -> Result<u8> {
     let repo = store.repo();
     let log = |id: &str, path: &str| -> Result<(String, String)> {
         let (entries, incomplete) = crate::history::record_log(repo, &prefix, tip, path)?;
-        let text = super::log::render(id, &entries);
+        let text = crate::history::render_trail(id, &entries);
         let json = serde_json::json!({
             "id": id,
             "path": path,

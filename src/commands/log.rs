@@ -86,7 +86,7 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
             format!("{}\n", crate::render::json(&out)?)
         }
         _ => {
-            let mut out = render(&args.id, &entries);
+            let mut out = history::render_trail(&args.id, &entries);
             if !linked.is_empty() || !args.repos.is_empty() {
                 out.push_str(&format!(
                     "\nlinked commits (trailer `{trailer}: {}`): {}\n",
@@ -109,61 +109,4 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
     };
     crate::render::print(&text)?;
     Ok(0)
-}
-
-/// Renders the trail for a reader: one block per commit. Commit authors,
-/// messages, paths and field values are written by whoever committed, so
-/// each goes through [`safe`].
-pub(super) fn render(id: &str, entries: &[LogEntry]) -> String {
-    let mut out = format!(
-        "{id}: {} commit{}\n",
-        entries.len(),
-        if entries.len() == 1 { "" } else { "s" }
-    );
-    for e in entries {
-        out.push('\n');
-        out.push_str(&format!(
-            "{}  {}  {}{}\n",
-            &e.commit[..e.commit.len().min(10)],
-            e.time.format("%Y-%m-%d %H:%M UTC"),
-            safe(&e.author),
-            if e.merge { "  (merge)" } else { "" }
-        ));
-        if e.committer != e.author || e.author_time != e.time {
-            out.push_str(&format!(
-                "    committed by {}, authored {}\n",
-                safe(&e.committer),
-                e.author_time.format("%Y-%m-%d %H:%M UTC")
-            ));
-        }
-        out.push_str(&format!("    {}\n", safe(&e.summary)));
-        if let Some(from) = &e.renamed_from {
-            out.push_str(&format!("    renamed: {} → {}\n", safe(from), safe(&e.path)));
-        }
-        match e.action {
-            "created" => {
-                let key = |name: &str| {
-                    e.changes
-                        .iter()
-                        .find(|c| c.path == name)
-                        .and_then(|c| c.new.clone())
-                        .unwrap_or_default()
-                };
-                out.push_str(&format!(
-                    "    created: status {}, classification {}, title {}\n",
-                    safe(&key("status")),
-                    safe(&key("classification")),
-                    safe(&key("title"))
-                ));
-            }
-            "deleted" => out.push_str(&format!("    deleted {}\n", safe(&e.path))),
-            _ if e.changes.is_empty() => out.push_str("    (no field changed: formatting only)\n"),
-            _ => {
-                for c in &e.changes {
-                    out.push_str(&format!("    {}\n", safe(&c.to_string())));
-                }
-            }
-        }
-    }
-    out
 }

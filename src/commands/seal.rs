@@ -21,7 +21,7 @@ pub fn run(args: &SealArgs, app: &App) -> Result<u8> {
         }
         return Ok(if broken.is_empty() { 0 } else { 1 });
     }
-    let period = super::audit::period(args.period.as_deref(), None, None)?;
+    let period = crate::audit::period(args.period.as_deref(), None, None)?;
     if period.to > app.now {
         anyhow::bail!(
             "{} has not ended yet\n  hint: seal a period once it is over; its records may still change until then",

@@ -2,18 +2,13 @@
 //! change. The commits come from the history engine's walk of each
 //! repository named; the judgement is `rules::linking`'s.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use chrono::{DateTime, Utc};
-
-use anyhow::{anyhow, bail, Result};
+use anyhow::{bail, Result};
 
 use crate::cli::{Format, UntrackedArgs};
 use crate::context::App;
-use crate::history::History;
-use crate::rules::linking::{self, ChangeState, Glob, Untracked};
-use crate::store::Store;
+use crate::rules::linking::Untracked;
 
 /// Lists the untracked production commits; exit 1 when there is any.
 pub fn run(args: &UntrackedArgs, app: &App) -> Result<u8> {
@@ -33,7 +28,7 @@ pub fn run(args: &UntrackedArgs, app: &App) -> Result<u8> {
             store.prefix()
         );
     }
-    let found = find(
+    let found = crate::code_repos::untracked(
         &store,
         patterns,
         &policy.change_trailer,
@@ -44,70 +39,6 @@ pub fn run(args: &UntrackedArgs, app: &App) -> Result<u8> {
     )?;
     crate::render::print(&render(&found, format, &policy.change_trailer)?)?;
     Ok(if found.is_empty() { 0 } else { 1 })
-}
-
-/// The production commits since `since` on `branch` of each repository
-/// (the store's own when none is given) that touch `patterns` without an
-/// approved, in-window change, oldest first. `chg audit` lists them too.
-pub(super) fn find(
-    store: &Store,
-    patterns: &[String],
-    trailer: &str,
-    since: DateTime<Utc>,
-    given: &[PathBuf],
-    branch: &str,
-    now: DateTime<Utc>,
-) -> Result<Vec<Untracked>> {
-    let globs: Vec<Glob> = patterns.iter().map(|p| Glob::new(p)).collect();
-    let states = change_states(store, now)?;
-    let mut found: Vec<Untracked> = Vec::new();
-    for (label, repo) in crate::code_repos::repos(store, given)? {
-        let tip = repo.resolve(branch)?;
-        let wanted = |path: &str| globs.iter().any(|g| g.matches(path));
-        let commits = crate::code_repos::code_commits(
-            &repo,
-            &label,
-            tip,
-            &linking::common_folder(&globs),
-            &|_: &str| true,
-            Some(since),
-            &wanted,
-            trailer,
-        )?;
-        found.extend(commits.iter().filter_map(|c| linking::judge(c, &states)));
-    }
-    found.sort_by(|a, b| {
-        (a.commit.time, &a.commit.repo, &a.commit.commit).cmp(&(b.commit.time, &b.commit.repo, &b.commit.commit))
-    });
-    Ok(found)
-}
-
-/// What the store says about each change: status, window, and when the
-/// repository first held it approved (by commit time, not the record's word).
-fn change_states(store: &Store, now: chrono::DateTime<chrono::Utc>) -> Result<HashMap<String, ChangeState>> {
-    let repo = store.repo();
-    let prefix = store.prefix();
-    let history = match repo.head_commit()? {
-        Some(head) => History::build(repo, &prefix, head, false)?.0,
-        None => History::default(),
-    };
-    let mut states = HashMap::new();
-    for loaded in store.load_all_strict()? {
-        let record = loaded.record;
-        let (year, _) = crate::id::validate(&record.id).map_err(|m| anyhow!("{m}"))?;
-        let path = format!("{prefix}/{year}/{}.yaml", record.id);
-        let approved_at = history.files.get(&path).and_then(|t| {
-            let f = &t.facts;
-            // A standard change is approved on submission, without approval entries.
-            [f.first_approval.as_ref(), f.status_first.get("approved")]
-                .into_iter()
-                .flatten()
-                .map(|s| s.at)
-                .min()
-        });
-        states.insert(record.id.clone(), ChangeState::of(&record, approved_at, now));
-    }
-    Ok(states)
 }
 
 fn render(found: &[Untracked], format: Format, trailer: &str) -> Result<String> {

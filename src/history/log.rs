@@ -163,3 +163,64 @@ pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Resul
     }
     Ok((entries, stats.incomplete))
 }
+
+/// Renders the trail for a reader: one block per commit. Commit authors,
+/// messages, paths and field values are written by whoever committed, so
+/// each goes through [`crate::render::safe`].
+pub fn render_trail(id: &str, entries: &[LogEntry]) -> String {
+    let mut out = format!(
+        "{id}: {} commit{}\n",
+        entries.len(),
+        if entries.len() == 1 { "" } else { "s" }
+    );
+    for e in entries {
+        out.push('\n');
+        out.push_str(&format!(
+            "{}  {}  {}{}\n",
+            &e.commit[..e.commit.len().min(10)],
+            e.time.format("%Y-%m-%d %H:%M UTC"),
+            crate::render::safe(&e.author),
+            if e.merge { "  (merge)" } else { "" }
+        ));
+        if e.committer != e.author || e.author_time != e.time {
+            out.push_str(&format!(
+                "    committed by {}, authored {}\n",
+                crate::render::safe(&e.committer),
+                e.author_time.format("%Y-%m-%d %H:%M UTC")
+            ));
+        }
+        out.push_str(&format!("    {}\n", crate::render::safe(&e.summary)));
+        if let Some(from) = &e.renamed_from {
+            out.push_str(&format!(
+                "    renamed: {} → {}\n",
+                crate::render::safe(from),
+                crate::render::safe(&e.path)
+            ));
+        }
+        match e.action {
+            "created" => {
+                let key = |name: &str| {
+                    e.changes
+                        .iter()
+                        .find(|c| c.path == name)
+                        .and_then(|c| c.new.clone())
+                        .unwrap_or_default()
+                };
+                out.push_str(&format!(
+                    "    created: status {}, classification {}, title {}\n",
+                    crate::render::safe(&key("status")),
+                    crate::render::safe(&key("classification")),
+                    crate::render::safe(&key("title"))
+                ));
+            }
+            "deleted" => out.push_str(&format!("    deleted {}\n", crate::render::safe(&e.path))),
+            _ if e.changes.is_empty() => out.push_str("    (no field changed: formatting only)\n"),
+            _ => {
+                for c in &e.changes {
+                    out.push_str(&format!("    {}\n", crate::render::safe(&c.to_string())));
+                }
+            }
+        }
+    }
+    out
+}
