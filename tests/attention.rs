@@ -9,19 +9,6 @@ use crate::support::*;
 
 const NOW: &str = "2026-11-27T12:00:00Z";
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// The sample store of this repository, committed, at 2026-11-27 12:00 UTC.
 fn sample() -> Repo {
     let mut repo = Repo::new();

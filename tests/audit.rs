@@ -863,14 +863,7 @@ fn a_force_pushed_rewrite_after_a_seal_is_detected_from_the_tag_alone() {
 
 #[test]
 fn the_index_page_renders_and_prints_in_a_headless_browser() {
-    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|b| {
-        std::process::Command::new(b)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }) else {
-        let test = "the_index_page_renders_and_prints_in_a_headless_browser";
-        tool_present(test, false, "chromium", "apt-get install chromium");
+    let Some(chromium) = chromium("the_index_page_renders_and_prints_in_a_headless_browser") else {
         return;
     };
     let q = quarter();

@@ -54,19 +54,6 @@ const YEARS_AHEAD: [&str; 4] = [
     "2046-11-28T15:21:00Z",
 ];
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn the_sample_store_passes_check_on_any_date() {
     let mut repo = Repo::new();

@@ -126,14 +126,7 @@ pub(crate) fn finish(mut browser: std::process::Child, what: &str) {
 
 #[test]
 fn html_reports_render_in_a_headless_browser() {
-    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|b| {
-        std::process::Command::new(b)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }) else {
-        let test = "html_reports_render_in_a_headless_browser";
-        tool_present(test, false, "chromium", "apt-get install chromium");
+    let Some(chromium) = chromium("html_reports_render_in_a_headless_browser") else {
         return;
     };
     let repo = store();

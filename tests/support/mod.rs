@@ -468,3 +468,30 @@ fn the_record_builder_writes_the_fixture_text() {
         format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"))
     );
 }
+
+/// The Chromium binary on PATH, or `None` after `tool_present` has failed
+/// the test in CI (or said SKIPPED elsewhere) for `test`.
+pub fn chromium(test: &str) -> Option<&'static str> {
+    let found = ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|b| {
+        std::process::Command::new(b)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    tool_present(test, found.is_some(), "chromium", "apt-get install chromium");
+    found
+}
+
+/// Copies a folder tree (the sample store into a test's repository).
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
