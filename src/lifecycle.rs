@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 
 use crate::error::Refusal;
 use crate::policy::{Policy, RtoCheck};
-use crate::record::{Classification, Outcome, Record, RollbackEntry, Status};
-use crate::rules::approval_status;
+use crate::record::{CabReview, Classification, Outcome, Record, RollbackEntry, Status};
+use crate::rules::{approval_status, written_approval_status};
 
 /// Returns the statuses a change may move to from `from`, for its class.
 pub fn next_states(from: Status, class: Classification) -> Vec<Status> {
@@ -181,8 +181,12 @@ impl Record {
         Some(policy.rto_check(kind, entry.restored_at? - entry.started_at?))
     }
 
-    /// Lists what a change still owes before it may be closed.
-    pub fn owed_before_close(&self) -> Vec<String> {
+    /// Lists what a change still owes before it may be closed; an emergency
+    /// owes everything the guide asks afterwards (section 8.2): the complete
+    /// documentation, the written approvals, the post-emergency review with
+    /// root cause and preventive measures, and the CAB presentation with its
+    /// feedback.
+    pub fn owed_before_close(&self, policy: &Policy) -> Vec<String> {
         let mut owed = Vec::new();
         let review = self.review.clone().unwrap_or_default();
         if review.completed_at.is_none() || review.summary.is_none() {
@@ -203,30 +207,58 @@ impl Record {
             }
         }
         if self.classification == Classification::Emergency {
-            let emergency = self.emergency.as_ref();
-            let done = emergency
-                .and_then(|e| e.post_review.as_ref())
-                .is_some_and(|p| p.completed_at.is_some());
-            if !done {
-                owed.push("the post-emergency review (`--root-cause`, `--preventive-measures`)".to_string());
-            }
-            let presented = emergency
-                .and_then(|e| e.cab_review.as_ref())
-                .is_some_and(|c| c.date.is_some());
-            if !presented {
-                owed.push("the CAB presentation (`--cab --date`)".to_string());
-            }
+            owed.extend(self.emergency_owed(policy));
         }
         owed
     }
 
-    /// Closes the change, refusing while it still owes a review.
-    pub fn close(&mut self) -> Result<(), Refusal> {
-        let owed = self.owed_before_close();
+    /// What an emergency still owes of the guide's aftermath.
+    fn emergency_owed(&self, policy: &Policy) -> Vec<String> {
+        let mut owed = Vec::new();
+        let emergency = self.emergency.clone().unwrap_or_default();
+        if emergency.documented_at.is_none() {
+            owed.push(format!("the emergency documentation (`chg submit {}`)", self.id));
+        }
+        let written = written_approval_status(self, policy);
+        if !written.satisfied {
+            owed.push(format!(
+                "the written approvals ({}: `chg approve {}`)",
+                written.missing.join(", or "),
+                self.id
+            ));
+        }
+        let post = emergency.post_review.unwrap_or_default();
+        let filled = |t: &Option<String>| t.as_deref().is_some_and(|t| !t.trim().is_empty());
+        if post.completed_at.is_none() || !filled(&post.root_cause) || !filled(&post.preventive_measures) {
+            owed.push("the post-emergency review (`--root-cause`, `--preventive-measures`)".to_string());
+        }
+        match emergency.cab_review {
+            Some(CabReview {
+                date: Some(_),
+                feedback,
+            }) if filled(&feedback) => {}
+            Some(CabReview { date: Some(_), .. }) => owed.push(format!(
+                "the CAB's feedback (`chg review {} --cab --feedback …`)",
+                self.id
+            )),
+            _ => owed.push("the CAB presentation (`--cab --date`)".to_string()),
+        }
+        owed
+    }
+
+    /// Closes the change, refusing while it still owes a review (or, for an
+    /// emergency, anything of its aftermath).
+    pub fn close(&mut self, policy: &Policy) -> Result<(), Refusal> {
+        let owed = self.owed_before_close(policy);
         if next_states(self.status, self.classification).contains(&Status::Closed) && !owed.is_empty() {
+            let hint = if self.classification == Classification::Emergency {
+                format!("record them, then run `chg close {}` again", self.id)
+            } else {
+                format!("record them with `chg review {}`", self.id)
+            };
             return Err(Refusal::new(
                 format!("{} cannot be closed yet: it lacks {}", self.id, owed.join(", ")),
-                format!("record them with `chg review {}`", self.id),
+                hint,
             ));
         }
         self.move_to(Status::Closed)

@@ -12,6 +12,7 @@ mod check;
 mod crash;
 mod deploy;
 mod docs;
+mod emergencies;
 mod emergency;
 mod engine;
 mod ev_times;

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{approval_status, Context};
+use super::{approval_status, ApprovalStatus, Context};
 use crate::finding::Finding;
 use crate::policy::Policy;
 use crate::record::{Classification, Method, Record};
@@ -16,6 +16,15 @@ use crate::store::Loaded;
 /// Returns when an emergency was implemented: its finish, else its start.
 pub fn implemented_at(record: &Record) -> Option<DateTime<Utc>> {
     record.finished_at().or(record.started_at())
+}
+
+/// What the written approvals alone lack of the emergency rule (the CISO
+/// and the CTO, or the CEO): the one definition of "written approval done"
+/// that close, `check`, `status`, the reports and the metrics share.
+pub fn written_approval_status(record: &Record, policy: &Policy) -> ApprovalStatus {
+    let mut written = record.clone();
+    written.approvals.retain(|a| a.method == Method::Written);
+    approval_status(&written, policy)
 }
 
 /// Returns when the written approvals first satisfied the emergency rule, if they did.

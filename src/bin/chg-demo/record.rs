@@ -237,7 +237,7 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
                     redeploy_plan: Some("redeploy with a larger pool".into()),
                 };
             }
-            r.close()?;
+            r.close(policy)?;
         }
         Step::PostReview => {
             if let Some(e) = r.emergency.as_mut() {
