@@ -4,7 +4,7 @@
 //! resolution, and lateness that stays history instead of a red CI.
 
 use crate::emergency::new_emergency;
-use crate::lifecycle::{refused, FILE, ID};
+use crate::lifecycle::{refused, ID};
 use crate::support::*;
 
 /// An emergency implemented 12:00–13:00 on 25 November, with the CISO's
@@ -61,7 +61,7 @@ fn issue_15_8_close_refuses_an_emergency_without_written_approval() {
 
 #[test]
 fn issue_15_8_close_refuses_an_emergency_without_documentation_or_review() {
-    let mut t = implemented();
+    let t = implemented();
     t.run_as(CAROL, &["approve", ID]).ok();
     t.run_as(DAVE, &["approve", ID]).ok();
     // Root cause given, preventive measures not: the review is not complete.
