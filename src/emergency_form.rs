@@ -67,11 +67,24 @@ pub fn create(args: &NewArgs, app: &App, store: &Store, policy: &Policy, mut fie
         }
     }
     let at = action::backdate("--verbal-at", args.verbal_at.as_deref(), now)?;
+    let incident_started_at = args
+        .incident_started
+        .as_deref()
+        .map(|t| crate::timearg::parse_time("--incident-started", t))
+        .transpose()?;
+    if incident_started_at.is_some_and(|t| t > now) {
+        return Err(Refusal::new(
+            "`--incident-started` is in the future",
+            "give when the incident began, before now",
+        )
+        .into());
+    }
     let mut record = fields.into_record(policy, actor.person.clone(), now)?;
     record.emergency = Some(Emergency {
         criteria,
         cvss,
         impact_of_not_implementing: Some(impact_of_not),
+        incident_started_at,
         ..Emergency::default()
     });
     for spec in &verbal {

@@ -262,7 +262,10 @@ impl Record {
         }
         let post = emergency.post_review.unwrap_or_default();
         let filled = |t: &Option<String>| t.as_deref().is_some_and(|t| !t.trim().is_empty());
-        if post.completed_at.is_none() || !filled(&post.root_cause) || !filled(&post.preventive_measures) {
+        if post.completed_at.is_none()
+            || !filled(&post.root_cause)
+            || post.preventive_measures.as_ref().is_none_or(|m| m.is_empty())
+        {
             owed.push("the post-emergency review (`--root-cause`, `--preventive-measures`)".to_string());
         }
         match emergency.cab_review {

@@ -252,3 +252,146 @@ fn issue_15_7_submit_of_an_emergency_lists_what_the_documentation_lacks() {
         .stdout_is("CHG-2026-0001: documentation of the emergency recorded as complete\n");
     assert!(t.read(FILE).contains("  documented_at: \"2026-11-27T12:00:00Z\"\n"));
 }
+
+#[test]
+fn issue_15_9_preventive_measures_are_action_items_listed_until_done() {
+    let mut t = implemented();
+    t.set_now("2026-11-25T20:00:00Z");
+    t.run(&["submit", ID]).ok();
+    t.run_as(CAROL, &["approve", ID]).ok();
+    t.run_as(DAVE, &["approve", ID]).ok();
+    t.chg_line("review CHG-2026-0001 --summary patched --lessons-learned 'scan earlier' --root-cause 'old parser' --preventive-measures 'Weekly dependency scan in CI' --preventive-measures 'Subscribe to the vendor advisories' --measure-owner 'Lee Park <lee@example.com>' --measure-due 2026-12-10")
+        .ok();
+    let text = t.read(FILE);
+    assert!(
+        text.contains("    preventive_measures:\n      - action: Weekly dependency scan in CI\n        owner: Lee Park <lee@example.com>\n        due: \"2026-12-10\"\n        state: open\n      - action: Subscribe to the vendor advisories\n"),
+        "{text}"
+    );
+    let shown = t.run(&["show", ID]).ok().stdout;
+    assert!(
+        shown.contains(
+            "  measure 1          Weekly dependency scan in CI (Lee Park <lee@example.com>, due 2026-12-10, open)\n"
+        ),
+        "{shown}"
+    );
+    t.run(&["review", ID, "--cab", "--date", "2026-12-01", "--feedback", "justified"])
+        .ok();
+    t.set_now("2026-12-02T09:00:00Z");
+    // Open measures do not hold the close up; they stay listed after it.
+    t.run(&["close", ID]).ok();
+    let status = t.run(&["status"]).ok().stdout;
+    assert!(
+        status.contains("  preventive measure 1 open: Weekly dependency scan in CI (`chg review CHG-2026-0001 --measure-done 1`) — due 2026-12-10 23:59 UTC\n  for: lee@example.com\n"),
+        "{status}"
+    );
+    assert!(
+        status.contains("preventive measure 2 open: Subscribe to the vendor advisories"),
+        "{status}"
+    );
+    let weekly = t.run(&["report", "weekly", "--format", "markdown"]).ok().stdout;
+    let attention = section(&weekly, "Changes requiring attention");
+    assert!(
+        attention.contains("preventive measure 1 open: Weekly dependency scan in CI"),
+        "{weekly}"
+    );
+    // Lee does the first one after the change was closed.
+    t.run_as(LEE, &["review", ID, "--measure-done", "1"])
+        .ok()
+        .stdout_is("CHG-2026-0001: preventive measure 1 done\n");
+    let text = t.read(FILE);
+    assert!(
+        text.contains("        state: done\n        done_on: \"2026-12-02\"\n"),
+        "{text}"
+    );
+    let status = t.run(&["status"]).ok().stdout;
+    assert!(!status.contains("preventive measure 1 open"), "{status}");
+    assert!(status.contains("preventive measure 2 open"), "{status}");
+    // Past its due date it is overdue.
+    t.set_now("2026-12-11T09:00:00Z");
+    let status = t.run(&["status"]).ok().stdout;
+    assert!(
+        status.contains("preventive measure 2 open: Subscribe to the vendor advisories (`chg review CHG-2026-0001 --measure-done 2`) — OVERDUE since 2026-12-10 23:59 UTC"),
+        "{status}"
+    );
+    refused(&t, JANE, &["review", ID, "--measure-done", "3"])
+        .stderr_is("error: CHG-2026-0001 has no preventive measure 3; it has 2\n  hint: see them numbered with `chg show CHG-2026-0001`\n");
+}
+
+#[test]
+fn issue_15_9_a_one_line_preventive_measure_of_an_older_record_is_still_read() {
+    let t = implemented();
+    let text = t.read(FILE) + "review: {completed_at: 2026-11-25T13:30:00Z, summary: patched}\n";
+    let text = text.replace(
+        "emergency:\n",
+        "emergency:\n  post_review: {completed_at: 2026-11-25T13:30:00Z, root_cause: old parser, preventive_measures: weekly scan}\n",
+    );
+    t.write(FILE, &text);
+    t.commit(JANE, "older form");
+    let run = t.check();
+    assert!(
+        !run.rules().iter().any(|r| r == "yaml-syntax" || r == "schema"),
+        "{:?}",
+        run.findings()
+    );
+    t.run(&["show", ID]).ok();
+}
+
+#[test]
+fn issue_15_9_and_16_15_time_to_resolution_is_recorded_and_reported() {
+    let mut t = Test::new();
+    // Declared at 12:00; the incident began at 11:20; restored at 13:00: 100 min.
+    new_emergency(
+        &t,
+        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple --incident-started 2026-11-25T11:20:00Z"),
+    )
+    .ok();
+    t.run(&["start", ID]).ok();
+    t.set_now("2026-11-25T13:00:00Z");
+    t.run(&["complete", ID, "--smoke-tests", "passed"]).ok();
+    let text = t.read(FILE);
+    assert!(
+        text.contains("  incident_started_at: \"2026-11-25T11:20:00Z\"\n"),
+        "{text}"
+    );
+    assert!(text.contains("  restored_at: \"2026-11-25T13:00:00Z\"\n"), "{text}");
+    // Declared at 08:00 the next day, no incident start given; restored 09:30: 90 min.
+    t.set_now("2026-11-26T08:00:00Z");
+    new_emergency(
+        &t,
+        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple"),
+    )
+    .ok();
+    t.run(&["start", "CHG-2026-0002"]).ok();
+    t.set_now("2026-11-26T09:30:00Z");
+    t.run(&["complete", "CHG-2026-0002", "--smoke-tests", "passed"]).ok();
+    t.set_now("2026-11-27T09:00:00Z");
+    // The median of 100 and 90 minutes.
+    let json = t
+        .run(&["metrics", "--month", "2026-11", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(
+        json["metrics"]["emergency_time_to_resolution_minutes"]["actual"].as_f64(),
+        Some(95.0),
+        "{json}"
+    );
+    let explain = t.run(&["metrics", "--month", "2026-11", "--explain"]).ok().stdout;
+    assert!(
+        explain.contains("Median time to resolution of emergencies (emergency_time_to_resolution_minutes):\n  CHG-2026-0001: 100 min, from the incident's start 2026-11-25 11:20 to the restoration 2026-11-25 13:00\n  CHG-2026-0002: 90 min, from the declaration 2026-11-26 08:00 to the restoration 2026-11-26 09:30\n"),
+        "{explain}"
+    );
+    let monthly = t
+        .run(&["report", "monthly", "--month", "2026-11", "--format", "markdown"])
+        .ok()
+        .stdout;
+    let trends = section(&monthly, "Emergency change tracking");
+    assert!(trends.contains("median 95 min"), "{trends}");
+    assert!(
+        trends.contains("| CHG-2026-0001 | 2026-11-25 11:20 (incident) | 2026-11-25 13:00 | 100 min |"),
+        "{trends}"
+    );
+    assert!(
+        trends.contains("| CHG-2026-0002 | 2026-11-26 08:00 (declared) | 2026-11-26 09:30 | 90 min |"),
+        "{trends}"
+    );
+}

@@ -62,6 +62,48 @@ fn written_approval_judged<'e>(
     None
 }
 
+/// An emergency's time to resolution (guide 8.3): from the incident's start
+/// (or, when not given, the emergency's declaration: the record's creation)
+/// to the restoration of service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resolution {
+    pub from: DateTime<Utc>,
+    /// True when `from` is the incident's start, false for the declaration.
+    pub from_incident: bool,
+    pub restored: DateTime<Utc>,
+}
+
+impl Resolution {
+    /// The time it took.
+    pub fn duration(&self) -> Duration {
+        self.restored - self.from
+    }
+}
+
+/// Returns an emergency's time to resolution once service is restored:
+/// `emergency.restored_at`, else the successful finish, else the last
+/// rollback's restoration.
+pub fn time_to_resolution(record: &Record) -> Option<Resolution> {
+    if record.classification != Classification::Emergency {
+        return None;
+    }
+    let emergency = record.emergency.as_ref();
+    let incident = emergency.and_then(|e| e.incident_started_at);
+    let successful = record
+        .finished_at()
+        .filter(|_| record.outcome() == Some(crate::record::Outcome::Successful));
+    let restored = emergency
+        .and_then(|e| e.restored_at)
+        .or(successful)
+        .or_else(|| record.rollbacks.iter().rev().find_map(|r| r.restored_at))?;
+    let from = incident.unwrap_or(record.created_at);
+    (restored >= from).then_some(Resolution {
+        from,
+        from_incident: incident.is_some(),
+        restored,
+    })
+}
+
 /// Returns the first CAB meeting at or after `t`, in the meeting's time zone.
 pub fn next_cab_meeting(t: DateTime<Utc>, policy: &Policy) -> DateTime<Utc> {
     policy.cab_meeting.next(t)
