@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::lifecycle;
 use crate::policy::{Policy, RtoCheck};
-use crate::record::{Classification, Decision, Record, RollbackKind, Status};
+use crate::record::{Classification, Decision, MeasureState, Record, RollbackKind, Status};
 use crate::rules::rollback::TEST_INTERVAL_DAYS;
 use crate::rules::{approval_status, implemented_at, next_cab_meeting, written_approval_at};
 
@@ -80,7 +80,7 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
             if let Some(since) = implemented_at(r) {
                 let d = &policy.emergency_deadlines;
                 let e = r.emergency.clone().unwrap_or_default();
-                if e.documented_at.is_none() {
+                if e.documented_at.is_none() || !r.emergency_documentation_lacks().is_empty() {
                     add(
                         format!(
                             "emergency documentation owed within {} of implementation (`chg submit {}`)",
@@ -119,6 +119,27 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
                         Some(next_cab_meeting(since, policy)),
                     );
                 }
+            }
+        }
+        let measures = r
+            .emergency
+            .as_ref()
+            .and_then(|e| e.post_review.as_ref())
+            .and_then(|p| p.preventive_measures.as_ref());
+        // Each open measure is owed by its owner until it is done, closed change or not.
+        for (i, m) in measures.map_or(&[][..], |m| m.items()).iter().enumerate() {
+            if m.state == MeasureState::Open {
+                add(
+                    format!(
+                        "preventive measure {} open: {} (`chg review {} --measure-done {}`)",
+                        i + 1,
+                        m.action,
+                        r.id,
+                        i + 1
+                    ),
+                    vec![m.owner.email().to_string()],
+                    m.due.and_hms_opt(23, 59, 0).map(|t| t.and_utc()),
+                );
             }
         }
         if r.status == Status::Closed {
@@ -183,7 +204,8 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
             }
         }
         if let Some(post) = r.emergency.as_ref().and_then(|e| e.post_review.as_ref()) {
-            if post.completed_at.is_some() && post.preventive_measures.as_deref().is_none_or(|m| m.trim().is_empty()) {
+            let measures = post.preventive_measures.as_ref();
+            if post.completed_at.is_some() && measures.is_none_or(|m| m.is_empty()) {
                 add(
                     format!(
                         "post-emergency review without preventive measures (`chg review {} --preventive-measures …`)",

@@ -36,6 +36,11 @@ pub struct Finding {
     /// The commit a history rule blames, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
+    /// Says what happened and is over (a deadline met late, a rollback
+    /// that overran its RTO): nothing is left to fix, so it fails neither
+    /// `--strict` nor a pull request that does not touch the record.
+    #[serde(skip)]
+    pub historical: bool,
 }
 
 impl Finding {
@@ -50,6 +55,7 @@ impl Finding {
             message: message.into(),
             hint: hint.into(),
             commit: None,
+            historical: false,
         }
     }
 
@@ -59,6 +65,12 @@ impl Finding {
             severity: Severity::Warning,
             ..Finding::error(file, at, rule, message, hint)
         }
+    }
+
+    /// Returns the finding marked as history (see [`Finding::historical`]).
+    pub fn historical(mut self) -> Self {
+        self.historical = true;
+        self
     }
 
     /// Returns the finding blaming a commit.

@@ -17,10 +17,22 @@ use crate::store::{record_id, Store};
 /// Times records state that are implausible against when history received them, by record id.
 pub type Times = std::collections::BTreeMap<String, Vec<history::TimeEvidence>>;
 
+/// What the gate found in a branch.
+#[derive(Debug, Default)]
+pub struct Branch {
+    pub findings: Vec<Finding>,
+    /// Times the branch wrote that are implausible, for the deadline rules.
+    pub times: Times,
+    /// The record files the branch's commits touch: only there do deadlines
+    /// met late fail the pull request.
+    pub touched: std::collections::BTreeSet<String>,
+}
+
 /// Runs the history rules over the commits in `base..HEAD` (from their merge
 /// base), also returning the times the branch's commits wrote
-/// that are implausible against their evidence time, for the deadline rules.
-pub fn check_branch_times(store: &Store, base_rev: &str) -> Result<(Vec<Finding>, Times)> {
+/// that are implausible against their evidence time, for the deadline rules,
+/// and the records it touches.
+pub fn check_branch_times(store: &Store, base_rev: &str) -> Result<Branch> {
     let repo = store.repo();
     let head = repo.resolve("HEAD")?;
     let base_tip = repo.resolve(base_rev)?;
@@ -67,6 +79,7 @@ pub fn check_branch_times(store: &Store, base_rev: &str) -> Result<(Vec<Finding>
 
     let mut found: Vec<HistoryFinding> = Vec::new();
     let mut times = Times::new();
+    let mut touched = std::collections::BTreeSet::new();
     // Findings already located in a commit's version of a file.
     let mut located: Vec<Finding> = Vec::new();
     // Requesters of each record, by path: who filed it and everyone ever named.
@@ -120,6 +133,7 @@ pub fn check_branch_times(store: &Store, base_rev: &str) -> Result<(Vec<Finding>
         }
         pair_renames(&mut steps);
         for (path, old, new) in &steps {
+            touched.insert(path.clone());
             let step = Step {
                 commit,
                 path,
@@ -169,7 +183,11 @@ pub fn check_branch_times(store: &Store, base_rev: &str) -> Result<(Vec<Finding>
     found.extend(duplicates_across_branches(store, base, base_tip, head, &prefix)?);
     let mut out: Vec<Finding> = found.into_iter().map(|f| place(store, f)).collect();
     out.extend(located);
-    Ok((out, times))
+    Ok(Branch {
+        findings: out,
+        times,
+        touched,
+    })
 }
 
 /// The history of every record as of the base, for who filed the records

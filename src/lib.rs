@@ -18,6 +18,7 @@ pub(crate) mod context;
 pub mod document;
 pub mod draft;
 pub(crate) mod editor;
+pub(crate) mod emergency_form;
 pub mod error;
 pub(crate) mod field_diff;
 pub(crate) mod files;

@@ -212,11 +212,44 @@ impl Record {
         owed
     }
 
+    /// What an emergency's documentation lacks of what the guide calls
+    /// complete (section 8.2, "within 24 hours"): the description, the
+    /// justification, the systems, the testing done, the results and the
+    /// rollback plan; each named with the key that holds it.
+    pub fn emergency_documentation_lacks(&self) -> Vec<String> {
+        let filled = |t: Option<&String>| t.is_some_and(|t| !t.trim().is_empty());
+        let mut lacks = Vec::new();
+        if !filled(self.description.as_ref()) {
+            lacks.push("a description (`description`)");
+        }
+        if !filled(self.justification.as_ref().and_then(|j| j.business_reason.as_ref())) {
+            lacks.push("the justification (`justification.business_reason`)");
+        }
+        if self.systems.is_empty() {
+            lacks.push("the systems affected (`systems`)");
+        }
+        if self.testing.is_empty() {
+            lacks.push("the testing done (`testing`)");
+        }
+        let results = self
+            .implementation
+            .as_ref()
+            .is_some_and(|i| i.validation.as_ref().is_some_and(|v| !v.is_empty()));
+        if !results {
+            lacks.push("the results (`implementation.validation`)");
+        }
+        let plan = self.rollback.as_ref();
+        if !filled(plan.and_then(|p| p.plan.as_ref())) || plan.and_then(|p| p.kind).is_none() {
+            lacks.push("the rollback plan and kind (`rollback.plan`, `rollback.kind`)");
+        }
+        lacks.into_iter().map(String::from).collect()
+    }
+
     /// What an emergency still owes of the guide's aftermath.
     fn emergency_owed(&self, policy: &Policy) -> Vec<String> {
         let mut owed = Vec::new();
         let emergency = self.emergency.clone().unwrap_or_default();
-        if emergency.documented_at.is_none() {
+        if emergency.documented_at.is_none() || !self.emergency_documentation_lacks().is_empty() {
             owed.push(format!("the emergency documentation (`chg submit {}`)", self.id));
         }
         let written = written_approval_status(self, policy);
@@ -229,7 +262,10 @@ impl Record {
         }
         let post = emergency.post_review.unwrap_or_default();
         let filled = |t: &Option<String>| t.as_deref().is_some_and(|t| !t.trim().is_empty());
-        if post.completed_at.is_none() || !filled(&post.root_cause) || !filled(&post.preventive_measures) {
+        if post.completed_at.is_none()
+            || !filled(&post.root_cause)
+            || post.preventive_measures.as_ref().is_none_or(|m| m.is_empty())
+        {
             owed.push("the post-emergency review (`--root-cause`, `--preventive-measures`)".to_string());
         }
         match emergency.cab_review {

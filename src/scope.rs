@@ -25,6 +25,7 @@ pub const FILLED_AFTER_APPROVAL: &[&str] = &[
     "emergency.cab_review",
     "emergency.post_review",
     "emergency.documented_at",
+    "emergency.restored_at",
     "cancellation",
 ];
 

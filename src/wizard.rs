@@ -113,6 +113,10 @@ pub fn new_record(f: &mut Draft, policy: &Policy) -> Result<()> {
             Some(default),
         )?);
     }
+    if f.classification == Some(Classification::Emergency) {
+        // The emergency quick form asks the rest (`crate::emergency_form`).
+        return Ok(());
+    }
     if f.systems.is_empty() {
         if let Some(list) = text("Systems affected (comma-separated)", true)? {
             f.systems = list

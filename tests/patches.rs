@@ -340,6 +340,8 @@ risk: {impact: high, likelihood: medium}
 priority: high
 requested_by: Jane Doe <jane@example.com>
 created_at: '2026-11-25T11:45:00Z'
+description: Patch the request parser.
+justification: {business_reason: Remote code execution on the public API}
 systems: [api-gateway]   # the public one
 testing: {unit: passed}
 rollback: {plan: Redeploy the previous image, kind: simple}
@@ -390,19 +392,22 @@ fn emergency_steps_change_only_their_lines() {
         &[
             "-status: in-progress",
             "+status: completed",
+            // The restoration of service, for the time to resolution (issue 15.9).
+            "-emergency: {criteria: [critical-vulnerability], cvss: 9.8, impact_of_not_implementing: Remote code execution}",
             "+  finished_at: \"2026-11-25T13:00:00Z\"",
             "+  outcome: successful",
             "+  validation:",
             "+    smoke_tests: passed",
+            "+emergency: {criteria: [critical-vulnerability], cvss: 9.8, impact_of_not_implementing: Remote code execution, restored_at: \"2026-11-25T13:00:00Z\"}",
         ],
     );
     repo.chg(&["submit", ID]).ok();
     assert_changed(
         &repo,
         &[
-            "-emergency: {criteria: [critical-vulnerability], cvss: 9.8, impact_of_not_implementing: Remote code execution}",
+            "-emergency: {criteria: [critical-vulnerability], cvss: 9.8, impact_of_not_implementing: Remote code execution, restored_at: \"2026-11-25T13:00:00Z\"}",
             // The flow mapping stays one flow mapping on its line.
-            "+emergency: {criteria: [critical-vulnerability], cvss: 9.8, impact_of_not_implementing: Remote code execution, documented_at: \"2026-11-25T13:00:00Z\"}",
+            "+emergency: {criteria: [critical-vulnerability], cvss: 9.8, impact_of_not_implementing: Remote code execution, documented_at: \"2026-11-25T13:00:00Z\", restored_at: \"2026-11-25T13:00:00Z\"}",
         ],
     );
 }

@@ -197,6 +197,8 @@ prop_compose! {
                 cab_review: cab_date.map(|d| CabReview { date: Some(d), feedback: None }),
                 post_review: None,
                 documented_at: cab_date.map(|_| created_at),
+                incident_started_at: None,
+                restored_at: None,
             }),
             cancellation: None,
             extensions,

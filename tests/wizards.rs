@@ -109,6 +109,9 @@ fn the_emergency_wizard_prints_whom_to_call_before_asking() {
     answer(&mut s, "Emergency criteria", "production-down");
     answer(&mut s, "Impact of not implementing", "No orders can be placed");
     answer(&mut s, "Systems affected", "checkout-api");
+    // Asked since issue 15.7 (the rollback plan), answered as its own test does.
+    answer(&mut s, "Rollback plan", "Redeploy checkout-api v41");
+    answer(&mut s, "Rollback kind", "");
     answer(&mut s, "Verbal approval by the ciso", "carol@example.com");
     answer(&mut s, "Verbal approval by the cto", "dave@example.com");
     let end = finish(s);
@@ -208,4 +211,70 @@ fn a_rollback_typed_in_full_on_a_terminal_asks_nothing() {
     assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
     assert!(!end.contains("Trigger") && !end.contains("Execution log"), "{end}");
     assert!(repo.read(FILE).contains("  - trigger: critical-bug\n"));
+}
+
+#[test]
+fn issue_15_7_the_emergency_wizard_asks_for_the_rollback_plan() {
+    let repo = store();
+    let home = tempfile::tempdir().unwrap();
+    let mut s = spawn(&repo, &home, &["new", "--emergency"]);
+    answer(&mut s, "Title", "Restore checkout after outage");
+    answer(&mut s, "Emergency criteria", "production-down");
+    answer(&mut s, "Impact of not implementing", "No orders can be placed");
+    answer(&mut s, "Systems affected", "checkout-api");
+    answer(&mut s, "Rollback plan", "Redeploy checkout-api v41");
+    // The first choice is `simple`.
+    answer(&mut s, "Rollback kind", "");
+    answer(&mut s, "Verbal approval by the ciso", "carol@example.com");
+    answer(&mut s, "Verbal approval by the cto", "dave@example.com");
+    let end = finish(s);
+    assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
+    let text = repo.read(FILE);
+    assert!(
+        text.contains("rollback:\n  plan: Redeploy checkout-api v41\n  kind: simple\n"),
+        "{text}"
+    );
+    repo.chg(&["start", ID]).ok();
+    let rules = repo.check().rules();
+    assert!(!rules.iter().any(|r| r == "rollback-plan-missing"), "{rules:?}");
+}
+
+#[test]
+fn issue_15_7_picking_emergency_in_the_new_wizard_asks_for_the_criteria() {
+    let repo = store();
+    let home = tempfile::tempdir().unwrap();
+    let mut s = spawn(
+        &repo,
+        &home,
+        &words("new --title 'Restore checkout' --description 'Roll the pricing hotfix out' --justification 'Checkout down' --impact medium --likelihood low"),
+    );
+    // normal, major, emergency: two down.
+    answer(
+        &mut s,
+        "Classification (risk matrix: at least normal)",
+        &format!("{DOWN}{DOWN}"),
+    );
+    s.expect("call: CISO (carol@example.com) and CTO (dave@example.com)")
+        .unwrap();
+    answer(&mut s, "Emergency criteria", "production-down");
+    answer(&mut s, "Impact of not implementing", "No orders can be placed");
+    answer(&mut s, "Systems affected", "checkout-api");
+    answer(&mut s, "Rollback plan", "Redeploy checkout-api v41");
+    answer(&mut s, "Rollback kind", "");
+    answer(&mut s, "Verbal approval by the ciso", "carol@example.com");
+    answer(&mut s, "Verbal approval by the cto", "dave@example.com");
+    let end = finish(s);
+    assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
+    let text = repo.read(FILE);
+    assert!(text.contains("classification: emergency\n"), "{text}");
+    assert!(text.contains("  criteria:\n    - production-down\n"), "{text}");
+    assert!(
+        text.contains("  impact_of_not_implementing: No orders can be placed\n"),
+        "{text}"
+    );
+    assert_eq!(text.matches("  method: verbal\n").count(), 2, "{text}");
+    let rules = repo.check().rules();
+    assert!(!rules.iter().any(|r| r == "emergency-criteria-missing"), "{rules:?}");
+    let (_, subject, _) = last_commit(&repo);
+    assert_eq!(subject, "chg: new CHG-2026-0001 (emergency: Restore checkout)");
 }

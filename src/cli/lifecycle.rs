@@ -89,6 +89,10 @@ pub struct NewArgs {
     /// When the verbal approvals were given (default: now).
     #[arg(long, value_name = "TIME", requires = "emergency")]
     pub verbal_at: Option<String>,
+    /// When the incident began, if before now: time to resolution runs from
+    /// it (default: from the emergency's declaration, this record).
+    #[arg(long, value_name = "TIME", requires = "emergency")]
+    pub incident_started: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -272,9 +276,23 @@ pub struct ReviewArgs {
     /// How the change will be deployed again, with fixes (after a rollback).
     #[arg(long)]
     pub redeploy_plan: Option<String>,
-    /// What prevents the emergency from recurring (post-emergency review).
-    #[arg(long)]
-    pub preventive_measures: Option<String>,
+    /// A preventive measure, an action item of the post-emergency review
+    /// (repeatable: one action each).
+    #[arg(
+        long = "preventive-measures",
+        visible_alias = "preventive-measure",
+        value_name = "ACTION"
+    )]
+    pub preventive_measures: Vec<String>,
+    /// Who owns the preventive measures given (default: you).
+    #[arg(long, value_name = "PERSON")]
+    pub measure_owner: Option<String>,
+    /// When the preventive measures given are due (default: in 30 days).
+    #[arg(long, value_name = "DATE")]
+    pub measure_due: Option<String>,
+    /// Mark preventive measure N (as `chg show` numbers them) done; also after close.
+    #[arg(long, value_name = "N")]
+    pub measure_done: Vec<usize>,
     /// Record the presentation of an emergency change at the CAB meeting.
     #[arg(long)]
     pub cab: bool,

@@ -53,15 +53,16 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
     findings.extend(errors.iter().map(from_file_error));
     // The gate first: the deadline rules judge the times the branch wrote by
     // when history received them.
-    let (branch, times) = match &args.base {
-        Some(base) => crate::gate::check_branch_times(&store, base)?,
-        None => Default::default(),
+    let branch = match &args.base {
+        Some(base) => Some(crate::gate::check_branch_times(&store, base)?),
+        None => None,
     };
+    let no_times = crate::gate::Times::new();
     let ctx = rules::Context {
         policy: &policy,
         templates: &templates,
         now: app.now,
-        times: &times,
+        times: branch.as_ref().map_or(&no_times, |b| &b.times),
     };
     findings.extend(rules::check(&records, &ctx));
     // A link anywhere in the store is an error of its own, reported once,
@@ -79,7 +80,10 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
             findings.push(from_file_error(link));
         }
     }
-    findings.extend(branch);
+    if let Some(branch) = branch {
+        settle_history(&mut findings, &branch.touched);
+        findings.extend(branch.findings);
+    }
     findings.extend(sealed(&store)?);
     if let Some(files) = &selected {
         findings.retain(|f| files.contains(&f.file));
@@ -97,9 +101,10 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
     let fatal = findings
         .iter()
         .any(|f| FATAL_RULES.contains(&f.rule) && f.commit.is_none());
+    // History (a deadline met late, an overrun rollback) fails no `--strict`.
     let errors = findings
         .iter()
-        .any(|f| f.severity == Severity::Error || (args.strict && f.severity == Severity::Warning));
+        .any(|f| f.severity == Severity::Error || (args.strict && f.severity == Severity::Warning && !f.historical));
     Ok(if fatal {
         2
     } else if errors {
@@ -107,6 +112,32 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
     } else {
         0
     })
+}
+
+/// The deadline rules whose late verdicts a pull request answers for when it touches the record.
+const DEADLINE_RULES: &[Rule] = &[
+    Rule::EmergencyDocumentationOverdue,
+    Rule::EmergencyApprovalOverdue,
+    Rule::EmergencyReviewOverdue,
+    Rule::CabReviewMissing,
+];
+
+/// In a pull request, history is the pull request's own only where it
+/// touches the record: there a deadline met late fails it (an error), and
+/// any other history counts under `--strict`; elsewhere it stays a warning
+/// that fails nothing, so an old late emergency does not turn every later
+/// pull request red. The times judged are the evidence times where the
+/// record's are implausible, so touching the record cannot hide lateness.
+fn settle_history(findings: &mut [Finding], touched: &BTreeSet<String>) {
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.historical && touched.contains(&f.file))
+    {
+        f.historical = false;
+        if DEADLINE_RULES.contains(&f.rule) {
+            f.severity = Severity::Error;
+        }
+    }
 }
 
 /// A sealed period whose records changed after its seal (`chg seal`): an error on the record.

@@ -20,6 +20,10 @@ pub fn run(args: &CompleteArgs, app: &App) -> Result<u8> {
         let at = action::backdate("--at", args.at.as_deref(), act.now)?;
         action::record_deployment(record, &args.deployment)?;
         record.finish(at, Outcome::Successful)?;
+        if let Some(e) = record.emergency.as_mut() {
+            // Service restored: the end of the emergency's time to resolution.
+            e.restored_at.get_or_insert(at);
+        }
         let implementation = record.implementation.get_or_insert_with(Default::default);
         implementation.validation = Some(validation);
         implementation.issues.extend(args.issues.iter().cloned());

@@ -7,6 +7,8 @@ use crate::action;
 use crate::cli::{Format, NewArgs};
 use crate::context::App;
 use crate::draft::Draft;
+use crate::emergency_form;
+use crate::record::Classification;
 use crate::record::Record;
 use crate::template::Template;
 use crate::wizard;
@@ -26,6 +28,14 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     let mut fields = Draft::from_args(&args, template)?;
     if app.interactive {
         wizard::new_record(&mut fields, &policy)?;
+    }
+    if fields.classification == Some(Classification::Emergency) {
+        // Picked in the wizard or given as `--classification emergency`:
+        // an emergency owes its criteria and verbal approvals from the start.
+        if !app.args.quiet {
+            eprint!("{}", emergency_form::whom_to_call(&policy));
+        }
+        return emergency_form::create(&args, app, &store, &policy, fields);
     }
     let record = fields.into_record(&policy, actor.person.clone(), now)?;
     if record.window().is_some() {

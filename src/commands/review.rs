@@ -8,7 +8,7 @@ use crate::cli::ReviewArgs;
 use crate::context::App;
 use crate::error::Refusal;
 use crate::lifecycle;
-use crate::record::{CabReview, Classification, Record, Status};
+use crate::record::{CabReview, Classification, MeasureState, PreventiveMeasure, PreventiveMeasures, Record, Status};
 use crate::{timearg, wizard};
 
 /// Records what the flags (and, on a terminal, the prompts) give.
@@ -37,6 +37,9 @@ pub fn run(args: &ReviewArgs, app: &App) -> Result<u8> {
             let mut done = Done::new(format!("{}: presented to the CAB on {date}", record.id)).detail("cab");
             done.notes.push(closing_note(record, &act.policy));
             return Ok(done);
+        }
+        if !args.measure_done.is_empty() {
+            return measures_done(record, &args.measure_done, act.now);
         }
         let reviewable = matches!(record.status, Status::Completed | Status::Failed | Status::RolledBack)
             || (emergency && lifecycle::implemented(record.status) && record.status != Status::Closed);
@@ -97,15 +100,42 @@ pub fn run(args: &ReviewArgs, app: &App) -> Result<u8> {
                 recorded.push("post-rollback actions");
             }
         }
-        if emergency && (f.root_cause.is_some() || f.preventive_measures.is_some()) {
+        if emergency && (f.root_cause.is_some() || !f.preventive_measures.is_empty()) {
+            let owner = match &args.measure_owner {
+                Some(who) => crate::approval::parse_approver(who)?,
+                None => act.actor.person.clone(),
+            };
+            let due = match &args.measure_due {
+                Some(d) => timearg::parse_date("--measure-due", d)?,
+                None => now.date_naive() + chrono::Duration::days(MEASURE_DAYS),
+            };
             let post = record
                 .emergency
                 .get_or_insert_with(Default::default)
                 .post_review
                 .get_or_insert_with(Default::default);
             set(&mut post.root_cause, &f.root_cause);
-            set(&mut post.preventive_measures, &f.preventive_measures);
-            if post.root_cause.is_some() && post.preventive_measures.is_some() && post.completed_at.is_none() {
+            if !f.preventive_measures.is_empty() {
+                // The older one-line form becomes the first action item.
+                let mut items: Vec<PreventiveMeasure> = Vec::new();
+                let mut actions: Vec<String> = Vec::new();
+                match post.preventive_measures.take() {
+                    Some(PreventiveMeasures::Items(old)) => items = old,
+                    Some(PreventiveMeasures::Text(text)) if !text.trim().is_empty() => actions.push(text),
+                    _ => {}
+                }
+                actions.extend(f.preventive_measures.iter().cloned());
+                items.extend(actions.into_iter().map(|action| PreventiveMeasure {
+                    action,
+                    owner: owner.clone(),
+                    due,
+                    state: MeasureState::Open,
+                    done_on: None,
+                }));
+                post.preventive_measures = Some(PreventiveMeasures::Items(items));
+            }
+            let measures = post.preventive_measures.as_ref().is_some_and(|m| !m.is_empty());
+            if post.root_cause.is_some() && measures && post.completed_at.is_none() {
                 post.completed_at = Some(now);
             }
             recorded.push("post-emergency review");
@@ -117,6 +147,47 @@ pub fn run(args: &ReviewArgs, app: &App) -> Result<u8> {
         done.notes.push(closing_note(record, &act.policy));
         Ok(done)
     })
+}
+
+/// How long a preventive measure has by default: the guide gives no
+/// figure; a month keeps it in sight of the next monthly report.
+const MEASURE_DAYS: i64 = 30;
+
+/// Marks preventive measures done, by their number; a closed change too,
+/// since measures often outlive the change.
+fn measures_done(record: &mut Record, numbers: &[usize], now: chrono::DateTime<chrono::Utc>) -> Result<Done> {
+    let id = record.id.clone();
+    let items = match record
+        .emergency
+        .as_mut()
+        .and_then(|e| e.post_review.as_mut())
+        .and_then(|p| p.preventive_measures.as_mut())
+    {
+        Some(PreventiveMeasures::Items(items)) => items,
+        _ => return Err(Refusal::new(
+            format!("{id} has no preventive measures as action items"),
+            format!(
+                "add them with `chg review {id} --preventive-measures ACTION --measure-owner EMAIL --measure-due DATE`"
+            ),
+        )
+        .into()),
+    };
+    let count = items.len();
+    for n in numbers {
+        let Some(m) = n.checked_sub(1).and_then(|i| items.get_mut(i)) else {
+            return Err(Refusal::new(
+                format!("{id} has no preventive measure {n}; it has {count}"),
+                format!("see them numbered with `chg show {id}`"),
+            )
+            .into());
+        };
+        if m.state != MeasureState::Done {
+            m.state = MeasureState::Done;
+            m.done_on = Some(now.date_naive());
+        }
+    }
+    let list: Vec<String> = numbers.iter().map(|n| n.to_string()).collect();
+    Ok(Done::new(format!("{id}: preventive measure {} done", list.join(", "))).detail("preventive measures"))
 }
 
 /// Says whether the change may be closed now, or what it still owes.
@@ -138,7 +209,7 @@ struct Fields {
     lessons_learned: Option<String>,
     root_cause: Option<String>,
     redeploy_plan: Option<String>,
-    preventive_measures: Option<String>,
+    preventive_measures: Vec<String>,
 }
 
 impl Fields {
@@ -147,7 +218,7 @@ impl Fields {
             && self.lessons_learned.is_none()
             && self.root_cause.is_none()
             && self.redeploy_plan.is_none()
-            && self.preventive_measures.is_none()
+            && self.preventive_measures.is_empty()
     }
 }
 
@@ -183,8 +254,10 @@ fn ask(f: &mut Fields, record: &Record, rolled_back: bool, emergency: bool) -> R
     if rolled_back && f.redeploy_plan.is_none() && post.redeploy_plan.is_none() {
         f.redeploy_plan = wizard::text("Re-deployment plan (with the fixes)", false)?;
     }
-    if emergency && f.preventive_measures.is_none() && emergency_review.preventive_measures.is_none() {
-        f.preventive_measures = wizard::text("Preventive measures", false)?;
+    if emergency && f.preventive_measures.is_empty() && emergency_review.preventive_measures.is_none() {
+        if let Some(action) = wizard::text("Preventive measure (an action item)", false)? {
+            f.preventive_measures.push(action);
+        }
     }
     Ok(())
 }

@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use crate::cli::{Format, ShowArgs};
 use crate::context::App;
-use crate::record::Record;
+use crate::record::{PreventiveMeasures, Record};
 use crate::render::safe;
 
 /// Prints the record as text, YAML or JSON.
@@ -222,6 +222,36 @@ pub fn render(r: &Record, file: &str) -> String {
                 "post review",
                 p.completed_at
                     .map_or("(owed)".into(), |d| d.format("%Y-%m-%d").to_string()),
+            );
+            match &p.preventive_measures {
+                Some(PreventiveMeasures::Text(text)) => line(&mut out, "measures", text),
+                Some(PreventiveMeasures::Items(items)) => {
+                    for (i, m) in items.iter().enumerate() {
+                        line(
+                            &mut out,
+                            &format!("measure {}", i + 1),
+                            format!("{} ({}, due {}, {})", m.action, m.owner, m.due, m.state),
+                        );
+                    }
+                }
+                None => {}
+            }
+        }
+        if let Some(t) = crate::rules::time_to_resolution(r) {
+            let took = crate::metrics::value_text(
+                crate::metrics::Metric::EmergencyTimeToResolution,
+                Some(t.duration().num_minutes() as f64),
+                crate::metrics::Style::Report,
+            );
+            line(
+                &mut out,
+                "resolved in",
+                format!(
+                    "{took} ({} {} → restored {})",
+                    if t.from_incident { "incident from" } else { "declared" },
+                    t.from.format("%Y-%m-%d %H:%M"),
+                    t.restored.format("%Y-%m-%d %H:%M UTC")
+                ),
             );
         }
     }

@@ -6,6 +6,7 @@ use anyhow::Result;
 use crate::action::{self, Action, Done};
 use crate::cli::IdArgs;
 use crate::context::App;
+use crate::error::Refusal;
 use crate::lifecycle;
 use crate::record::{Classification, Record, Status};
 
@@ -16,6 +17,21 @@ pub fn run(args: &IdArgs, app: &App) -> Result<u8> {
             && lifecycle::implemented(record.status)
             && record.status != Status::InProgress;
         if emergency_done {
+            let lacks = record.emergency_documentation_lacks();
+            if !lacks.is_empty() {
+                return Err(Refusal::new(
+                    format!(
+                        "{}: the emergency's documentation is not complete; it lacks {}",
+                        record.id,
+                        lacks.join(", ")
+                    ),
+                    format!(
+                        "add them to {} (`chg edit {}`), then run `chg submit {}` again",
+                        act.file, record.id, record.id
+                    ),
+                )
+                .into());
+            }
             act.refuse_errors(record)?;
             let documented = record.emergency.get_or_insert_with(Default::default);
             documented.documented_at = Some(act.now);

@@ -113,6 +113,7 @@ fn attach_deadlines(
                 .get(&change.id)
                 .map_or(&[][..], |f| f.implausible_times.as_slice());
             change.emergency = crate::rules::emergency_deadlines_judged(&parsed.value, policy, times);
+            change.resolution = crate::rules::time_to_resolution(&parsed.value);
         }
     }
     Ok(())

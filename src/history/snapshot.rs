@@ -223,6 +223,7 @@ impl Snapshot {
                     })
                     .collect(),
                 emergency: None,
+                resolution: None,
             }
         });
         Snapshot {

@@ -27,6 +27,9 @@ pub struct Change {
     /// force (by `chg metrics` and the reports), never cached.
     #[serde(skip)]
     pub emergency: Option<EmergencyDeadlines>,
+    /// An emergency's time to resolution, from the record at the tip (as `emergency`).
+    #[serde(skip)]
+    pub resolution: Option<crate::rules::Resolution>,
 }
 
 /// The times of one rollback.
@@ -57,6 +60,7 @@ impl From<&Record> for Change {
                 })
                 .collect(),
             emergency: None,
+            resolution: crate::rules::time_to_resolution(r),
         }
     }
 }

@@ -49,6 +49,7 @@ metrics! {
     RollbacksWithinRto => "rollbacks_within_rto",
     MeanLeadTime => "mean_lead_time_minutes",
     MeanTimeToRestore => "mean_time_to_restore_minutes",
+    EmergencyTimeToResolution => "emergency_time_to_resolution_minutes",
     RollbackTestsOnTime => "rollback_tests_on_time",
 }
 
@@ -95,7 +96,8 @@ impl Metric {
             | Metric::ApprovalsByOthers
             | Metric::RollbacksWithinRto
             | Metric::MeanLeadTime
-            | Metric::MeanTimeToRestore => Table::History,
+            | Metric::MeanTimeToRestore
+            | Metric::EmergencyTimeToResolution => Table::History,
             Metric::RollbackTestsOnTime => Table::Quarterly,
         }
     }
@@ -121,7 +123,10 @@ impl Metric {
             | Metric::ApprovalsBeforeImplementation
             | Metric::RollbacksWithinRto
             | Metric::RollbackTestsOnTime => Unit::Share,
-            Metric::AverageChangeTime | Metric::MeanLeadTime | Metric::MeanTimeToRestore => Unit::Minutes,
+            Metric::AverageChangeTime
+            | Metric::MeanLeadTime
+            | Metric::MeanTimeToRestore
+            | Metric::EmergencyTimeToResolution => Unit::Minutes,
         }
     }
 
@@ -149,6 +154,7 @@ impl Metric {
             | Metric::RollbacksWithinRto
             | Metric::MeanLeadTime
             | Metric::MeanTimeToRestore
+            | Metric::EmergencyTimeToResolution
             | Metric::RollbackTestsOnTime => None,
         }
     }
@@ -173,7 +179,10 @@ impl Metric {
             | Metric::RollbacksWithinRto
             | Metric::RollbackTestsOnTime => Goal::AtLeast(1.0),
             Metric::EditedAfterApproval | Metric::ApprovalsByOthers => Goal::AtMost(0.0),
-            Metric::TotalChanges | Metric::MeanLeadTime | Metric::MeanTimeToRestore => Goal::None,
+            Metric::TotalChanges
+            | Metric::MeanLeadTime
+            | Metric::MeanTimeToRestore
+            | Metric::EmergencyTimeToResolution => Goal::None,
         }
     }
 
@@ -199,6 +208,7 @@ impl Metric {
             Metric::RollbacksWithinRto => "Rollbacks within their RTO".into(),
             Metric::MeanLeadTime => "Mean lead time (first commit → completed)".into(),
             Metric::MeanTimeToRestore => "Mean time to restore".into(),
+            Metric::EmergencyTimeToResolution => "Median time to resolution of emergencies".into(),
             Metric::RollbackTestsOnTime => "Rollback procedures tested within a quarter before the change".into(),
         }
     }
@@ -222,6 +232,7 @@ impl Metric {
             | Metric::ApprovalsByOthers
             | Metric::MeanLeadTime
             | Metric::MeanTimeToRestore
+            | Metric::EmergencyTimeToResolution
             | Metric::RollbackTestsOnTime => None,
         }
     }

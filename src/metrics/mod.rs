@@ -36,6 +36,18 @@ fn minutes(d: Duration) -> f64 {
     d.num_seconds() as f64 / 60.0
 }
 
+/// The middle value (the mean of the two middle ones for an even count).
+pub fn median(values: &[f64]) -> Option<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(sorted[n / 2]),
+        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
+    }
+}
+
 fn mean(values: &[f64]) -> Option<f64> {
     (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
 }
@@ -138,6 +150,7 @@ impl Counted<'_> {
                 Figure::new(mean(&restore), goal, restore.len(), lines)
             }
             Metric::MeanLeadTime => self.lead_time(goal),
+            Metric::EmergencyTimeToResolution => self.time_to_resolution(goal),
             // Judged from whole records (`rollback.last_tested`), which the
             // history keeps no summary of: the quarterly report computes it.
             Metric::RollbackTestsOnTime => return None,
@@ -162,6 +175,39 @@ impl Counted<'_> {
             }
         }
         Figure::new(mean(&times), goal, times.len(), lines)
+    }
+
+    /// The median time to resolution of the period's emergencies: the
+    /// median, not the mean, so one long outage does not hide how the others went.
+    fn time_to_resolution(&self, goal: Goal) -> Figure {
+        let mut times = Vec::new();
+        let mut lines = Vec::new();
+        for c in self
+            .counted
+            .iter()
+            .filter(|c| c.classification == Classification::Emergency)
+        {
+            match c.resolution {
+                Some(r) => {
+                    let mins = minutes(r.duration());
+                    times.push(mins);
+                    lines.push(format!(
+                        "{}: {} min, from the {} {} to the restoration {}",
+                        c.id,
+                        fmt_num(mins),
+                        if r.from_incident {
+                            "incident's start"
+                        } else {
+                            "declaration"
+                        },
+                        r.from.format("%Y-%m-%d %H:%M"),
+                        r.restored.format("%Y-%m-%d %H:%M")
+                    ));
+                }
+                None => lines.push(format!("{}: no restoration recorded, left out", c.id)),
+            }
+        }
+        Figure::new(median(&times), goal, times.len(), lines)
     }
 
     /// One of the emergency deadlines: one definition with `chg check` (rules::emergency_deadlines).

@@ -348,6 +348,21 @@ pub struct Emergency {
         deserialize_with = "crate::rfc3339::opt_date_time"
     )]
     pub documented_at: Option<DateTime<Utc>>,
+    /// When the incident began, if before the emergency was declared
+    /// (`chg new --emergency --incident-started`): time to resolution runs from it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::opt_date_time"
+    )]
+    pub incident_started_at: Option<DateTime<Utc>>,
+    /// When service was restored (`chg complete`, or a rollback's restoration).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::opt_date_time"
+    )]
+    pub restored_at: Option<DateTime<Utc>>,
 }
 
 /// The presentation of an emergency change at the next CAB meeting.
@@ -369,7 +384,99 @@ pub struct PostReview {
     #[serde(default)]
     pub root_cause: Option<String>,
     #[serde(default)]
-    pub preventive_measures: Option<String>,
+    pub preventive_measures: Option<PreventiveMeasures>,
+}
+
+/// What prevents the emergency from recurring: action items, each with an
+/// owner, a due date and a state; or, in records written before they were
+/// action items, one line of text, still read and shown but not tracked.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum PreventiveMeasures {
+    Items(Vec<PreventiveMeasure>),
+    /// The older form: one line of text.
+    Text(String),
+}
+
+/// One preventive measure: an action item open until it is done.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreventiveMeasure {
+    /// What is to be done.
+    pub action: String,
+    /// Who sees it done.
+    pub owner: Person,
+    /// By when.
+    #[serde(deserialize_with = "crate::rfc3339::date")]
+    pub due: NaiveDate,
+    #[serde(default = "open_measure")]
+    pub state: MeasureState,
+    /// When it was done (`chg review --measure-done N`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::opt_date"
+    )]
+    pub done_on: Option<NaiveDate>,
+}
+
+fn open_measure() -> MeasureState {
+    MeasureState::Open
+}
+
+impl PreventiveMeasures {
+    /// The action items (none in the older one-line form).
+    pub fn items(&self) -> &[PreventiveMeasure] {
+        match self {
+            PreventiveMeasures::Items(items) => items,
+            PreventiveMeasures::Text(_) => &[],
+        }
+    }
+
+    /// Returns true when no measure is named.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            PreventiveMeasures::Items(items) => items.is_empty(),
+            PreventiveMeasures::Text(text) => text.trim().is_empty(),
+        }
+    }
+
+    /// The measures in one line, for reports: `action (owner, due, state); …`.
+    pub fn summary(&self) -> String {
+        match self {
+            PreventiveMeasures::Text(text) => text.trim().to_string(),
+            PreventiveMeasures::Items(items) => items
+                .iter()
+                .map(|m| format!("{} ({}, due {}, {})", m.action, m.owner.email(), m.due, m.state))
+                .collect::<Vec<_>>()
+                .join("; "),
+        }
+    }
+}
+
+// By hand rather than `untagged`: a malformed measure is then reported with
+// what is wrong in it, not as "did not match any variant".
+impl<'de> Deserialize<'de> for PreventiveMeasures {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Measures;
+        impl<'de> serde::de::Visitor<'de> for Measures {
+            type Value = PreventiveMeasures;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of preventive measures, each with `action`, `owner`, `due` and `state`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(PreventiveMeasures::Text(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(m) = seq.next_element::<PreventiveMeasure>()? {
+                    items.push(m);
+                }
+                Ok(PreventiveMeasures::Items(items))
+            }
+        }
+        d.deserialize_any(Measures)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

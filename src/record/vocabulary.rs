@@ -62,6 +62,14 @@ kebab_enum!(
 );
 
 kebab_enum!(
+    /// Where a preventive measure stands.
+    MeasureState {
+        Open => "open",
+        Done => "done",
+    }
+);
+
+kebab_enum!(
     /// The change class, which decides the approvals and testing it needs.
     Classification {
         Standard => "standard",

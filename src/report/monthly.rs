@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::metrics::{value_text, Figures, Metric, Metrics, Style, Table as MetricTable};
 use crate::period::Period;
 use crate::policy::Policy;
-use crate::record::{Classification, Outcome, Record};
+use crate::record::{Classification, MeasureState, Outcome, Record};
 use crate::render::{Block, Cell, Chart, ChartKind, Document, Section, Series, Table, Tone, Unit};
 
 /// Everything the monthly report says, as data.
@@ -27,6 +27,10 @@ pub struct Monthly {
     pub emergency_reasons: BTreeMap<String, usize>,
     pub emergency_root_causes: Vec<String>,
     pub open_post_emergency_actions: Vec<String>,
+    /// Each emergency's time to resolution, in the order of their ids.
+    pub emergency_resolutions: Vec<Resolved>,
+    /// Their median, as `chg metrics` computes it (`emergency_time_to_resolution_minutes`).
+    pub median_time_to_resolution_minutes: Option<f64>,
     /// Rollback entries by trigger and by kind (a change may have several).
     pub rollbacks_by_trigger: BTreeMap<String, usize>,
     pub rollbacks_by_kind: BTreeMap<String, usize>,
@@ -39,6 +43,17 @@ pub struct Monthly {
     /// How each figure is named for a reader (the names of `chg metrics`).
     #[serde(skip)]
     pub labels: BTreeMap<Metric, String>,
+}
+
+/// One emergency's time to resolution.
+#[derive(Debug, Serialize)]
+pub struct Resolved {
+    pub id: String,
+    /// `incident` (the incident's recorded start) or `declared` (the record's creation).
+    pub from_kind: &'static str,
+    pub from: DateTime<Utc>,
+    pub restored: DateTime<Utc>,
+    pub minutes: i64,
 }
 
 /// Builds the report from the month's metrics, the six months' metrics (oldest first) and the records.
@@ -81,8 +96,34 @@ pub fn build(
                     r.id
                 )),
             }
+            let measures = e.post_review.as_ref().and_then(|p| p.preventive_measures.as_ref());
+            for (i, m) in measures.map_or(&[][..], |m| m.items()).iter().enumerate() {
+                if m.state == MeasureState::Open {
+                    open_actions.push(format!(
+                        "{}: preventive measure {}: {} ({}, due {})",
+                        r.id,
+                        i + 1,
+                        m.action,
+                        m.owner.email(),
+                        m.due
+                    ));
+                }
+            }
         }
     }
+    let mut resolutions: Vec<Resolved> = emergencies
+        .iter()
+        .filter_map(|r| {
+            crate::rules::time_to_resolution(r).map(|t| Resolved {
+                id: r.id.clone(),
+                from_kind: if t.from_incident { "incident" } else { "declared" },
+                from: t.from,
+                restored: t.restored,
+                minutes: t.duration().num_minutes(),
+            })
+        })
+        .collect();
+    resolutions.sort_by(|a, b| a.id.cmp(&b.id));
     let mut by_trigger = BTreeMap::new();
     let mut by_kind = BTreeMap::new();
     let mut changes_by_trigger = BTreeMap::new();
@@ -133,6 +174,11 @@ pub fn build(
         emergency_reasons: reasons,
         emergency_root_causes: root_causes,
         open_post_emergency_actions: open_actions,
+        emergency_resolutions: resolutions,
+        median_time_to_resolution_minutes: metrics
+            .metrics
+            .get(&Metric::EmergencyTimeToResolution)
+            .and_then(|f| f.actual),
         rollbacks_by_trigger: by_trigger,
         rollbacks_by_kind: by_kind,
         changes_rolled_back,
@@ -304,6 +350,31 @@ pub fn document(m: &Monthly) -> Document {
     if !m.emergency_root_causes.is_empty() {
         emergency.push(Block::Text("Root causes:".into()));
         emergency.push(Block::List(m.emergency_root_causes.clone()));
+    }
+    if !m.emergency_resolutions.is_empty() {
+        emergency.push(Block::Text(format!(
+            "Time to resolution (from the incident's start, or the emergency's declaration when no start is recorded, to the restoration of service); median {}:",
+            m.median_time_to_resolution_minutes
+                .map_or("—".to_string(), |v| value_text(Metric::EmergencyTimeToResolution, Some(v), Style::Report))
+        )));
+        emergency.push(Block::Table(Table::new(
+            &["Change", "From", "Restored", "Time to resolution"],
+            m.emergency_resolutions
+                .iter()
+                .map(|r| {
+                    vec![
+                        Cell::plain(&r.id),
+                        Cell::plain(format!("{} ({})", r.from.format("%Y-%m-%d %H:%M"), r.from_kind)),
+                        Cell::plain(r.restored.format("%Y-%m-%d %H:%M").to_string()),
+                        Cell::plain(value_text(
+                            Metric::EmergencyTimeToResolution,
+                            Some(r.minutes as f64),
+                            Style::Report,
+                        )),
+                    ]
+                })
+                .collect(),
+        )));
     }
     if !m.open_post_emergency_actions.is_empty() {
         emergency.push(Block::Text("Open post-emergency action items:".into()));

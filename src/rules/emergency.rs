@@ -62,6 +62,48 @@ fn written_approval_judged<'e>(
     None
 }
 
+/// An emergency's time to resolution (guide 8.3): from the incident's start
+/// (or, when not given, the emergency's declaration: the record's creation)
+/// to the restoration of service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resolution {
+    pub from: DateTime<Utc>,
+    /// True when `from` is the incident's start, false for the declaration.
+    pub from_incident: bool,
+    pub restored: DateTime<Utc>,
+}
+
+impl Resolution {
+    /// The time it took.
+    pub fn duration(&self) -> Duration {
+        self.restored - self.from
+    }
+}
+
+/// Returns an emergency's time to resolution once service is restored:
+/// `emergency.restored_at`, else the successful finish, else the last
+/// rollback's restoration.
+pub fn time_to_resolution(record: &Record) -> Option<Resolution> {
+    if record.classification != Classification::Emergency {
+        return None;
+    }
+    let emergency = record.emergency.as_ref();
+    let incident = emergency.and_then(|e| e.incident_started_at);
+    let successful = record
+        .finished_at()
+        .filter(|_| record.outcome() == Some(crate::record::Outcome::Successful));
+    let restored = emergency
+        .and_then(|e| e.restored_at)
+        .or(successful)
+        .or_else(|| record.rollbacks.iter().rev().find_map(|r| r.restored_at))?;
+    let from = incident.unwrap_or(record.created_at);
+    (restored >= from).then_some(Resolution {
+        from,
+        from_incident: incident.is_some(),
+        restored,
+    })
+}
+
 /// Returns the first CAB meeting at or after `t`, in the meeting's time zone.
 pub fn next_cab_meeting(t: DateTime<Utc>, policy: &Policy) -> DateTime<Utc> {
     policy.cab_meeting.next(t)
@@ -163,9 +205,15 @@ pub fn emergency_deadlines_judged(
     };
     Some(EmergencyDeadlines {
         implemented: since,
+        // Declared documented counts only when the documentation is complete.
         documentation: deadline(
             d.documentation,
-            judge("emergency.documented_at", emergency.and_then(|e| e.documented_at)),
+            judge(
+                "emergency.documented_at",
+                emergency
+                    .and_then(|e| e.documented_at)
+                    .filter(|_| record.emergency_documentation_lacks().is_empty()),
+            ),
         ),
         written_approval: deadline(d.written_approval, written_approval_judged(record, policy, times)),
         post_review: deadline(
@@ -179,6 +227,9 @@ pub fn emergency_deadlines_judged(
         ),
     })
 }
+
+/// The hint of a deadline met late: it is history, not a task.
+const LATE_HINT: &str = "nothing is owed any more; it stays on record as late, and the metrics count it as missed";
 
 /// How a finding says that a stated time was set aside for its evidence time.
 fn set_aside(d: &Deadline) -> String {
@@ -206,109 +257,92 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     let emergency = record.emergency.clone().unwrap_or_default();
     let mut findings = Vec::new();
 
-    let Deadline { due, done, .. } = owed.documentation;
-    let problem = match (owed.documentation.verdict(ctx.now), done) {
-        (Verdict::Late, Some(t)) => Some(format!(
-            "documented at {}{}, {} after the deadline {}",
-            when(t),
-            set_aside(&owed.documentation),
-            late(t - due),
-            when(due)
-        )),
-        (Verdict::Overdue, _) => Some(format!(
-            "not documented {} after implementation (due {})",
-            deadlines.documentation.text(),
-            when(due)
-        )),
-        _ => None,
-    };
-    if let Some(message) = problem {
-        findings.push(Finding::error(
-            file,
-            pos.of("emergency"),
-            Rule::EmergencyDocumentationOverdue,
-            format!("emergency change {message}"),
+    let id = &record.id;
+    let owed_items = [
+        (
+            &owed.documentation,
+            "emergency change documented",
             format!(
-                "complete the record and run `chg submit {}`; the policy asks for documentation within {}",
-                record.id,
+                "emergency change not documented {} after implementation (due {{due}})",
                 deadlines.documentation.text()
             ),
-        ));
-    }
-
-    let Deadline { due, done, .. } = owed.written_approval;
-    let problem = match (owed.written_approval.verdict(ctx.now), done) {
-        (Verdict::Late, Some(t)) => Some(format!(
-            "written approval completed at {}{}, {} late (due {})",
-            when(t),
-            set_aside(&owed.written_approval),
-            late(t - due),
-            when(due)
-        )),
-        (Verdict::Overdue, _) => Some(format!("written approval still missing, due {}", when(due))),
-        _ => None,
-    };
-    if let Some(message) = problem {
-        findings.push(Finding::error(
-            file,
-            pos.of("approvals"),
+            Rule::EmergencyDocumentationOverdue,
+            "emergency",
+            format!(
+                "complete the record and run `chg submit {id}`; the policy asks for documentation within {}",
+                deadlines.documentation.text()
+            ),
+        ),
+        (
+            &owed.written_approval,
+            "emergency change: written approval completed",
+            "emergency change: written approval still missing, due {due}".to_string(),
             Rule::EmergencyApprovalOverdue,
-            format!("emergency change: {message}"),
-            format!(
-                "the CISO and CTO (or the CEO) confirm their verbal approval with `chg approve {}`",
-                record.id
-            ),
-        ));
-    }
-
-    let Deadline { due, done, .. } = owed.post_review;
-    let problem = match (owed.post_review.verdict(ctx.now), done) {
-        (Verdict::Late, Some(t)) => Some(format!(
-            "post-emergency review completed at {}{}, {} late (due {})",
-            when(t),
-            set_aside(&owed.post_review),
-            late(t - due),
-            when(due)
-        )),
-        (Verdict::Overdue, _) => Some(format!("post-emergency review missing, due {}", when(due))),
-        _ => None,
-    };
-    if let Some(message) = problem {
-        findings.push(Finding::error(
-            file,
-            pos.of("emergency"),
+            "approvals",
+            format!("the CISO and CTO (or the CEO) confirm their verbal approval with `chg approve {id}`"),
+        ),
+        (
+            &owed.post_review,
+            "emergency change: post-emergency review completed",
+            "emergency change: post-emergency review missing, due {due}".to_string(),
             Rule::EmergencyReviewOverdue,
-            format!("emergency change: {message}"),
-            format!(
-                "record it with `chg review {} --root-cause ... --preventive-measures ...`",
-                record.id
+            "emergency",
+            format!("record it with `chg review {id} --root-cause ... --preventive-measures ...`"),
+        ),
+    ];
+    for (deadline, done_text, overdue_text, rule, key, hint) in owed_items {
+        match (deadline.verdict(ctx.now), deadline.done) {
+            // Done late: history, said as such; nothing is left to do.
+            (Verdict::Late, Some(t)) => findings.push(
+                Finding::warning(
+                    file,
+                    pos.of(key),
+                    rule,
+                    format!(
+                        "{done_text} late: at {}{}, {} after the deadline {}",
+                        when(t),
+                        set_aside(deadline),
+                        late(t - deadline.due),
+                        when(deadline.due)
+                    ),
+                    LATE_HINT,
+                )
+                .historical(),
             ),
-        ));
+            // Still open: an error until it is done.
+            (Verdict::Overdue, _) => findings.push(Finding::error(
+                file,
+                pos.of(key),
+                rule,
+                overdue_text.replace("{due}", &when(deadline.due)),
+                hint,
+            )),
+            _ => {}
+        }
     }
 
     let meeting = next_cab_meeting(since, ctx.policy);
     let presented = emergency.cab_review.as_ref().and_then(|c| c.date);
     let meeting_day = ctx.policy.cab_meeting.day_of(meeting);
-    let problem = match presented {
-        Some(d) if d > meeting_day => Some(format!(
-            "presented to the CAB on {d}, after the next meeting on {meeting_day}"
-        )),
-        None if ctx.policy.cab_meeting.day_of(ctx.now) > meeting_day => {
-            Some(format!("not presented at the CAB meeting of {meeting_day}"))
-        }
-        _ => None,
-    };
-    if let Some(message) = problem {
-        findings.push(Finding::error(
+    match presented {
+        Some(d) if d > meeting_day => findings.push(
+            Finding::warning(
+                file,
+                pos.of("emergency"),
+                Rule::CabReviewMissing,
+                format!("emergency change presented to the CAB late: on {d}, after the next meeting on {meeting_day}"),
+                LATE_HINT,
+            )
+            .historical(),
+        ),
+        None if ctx.policy.cab_meeting.day_of(ctx.now) > meeting_day => findings.push(Finding::error(
             file,
             pos.of("emergency"),
             Rule::CabReviewMissing,
-            format!("emergency change {message}"),
-            format!(
-                "record the presentation with `chg review {} --cab --date YYYY-MM-DD`",
-                record.id
-            ),
-        ));
+            format!("emergency change not presented at the CAB meeting of {meeting_day}"),
+            format!("record the presentation with `chg review {id} --cab --date YYYY-MM-DD`"),
+        )),
+        _ => {}
     }
     findings
 }

@@ -176,6 +176,7 @@ pub fn written_times(r: &Record) -> Vec<(String, DateTime<Utc>)> {
     }
     if let Some(e) = &r.emergency {
         opt("emergency.documented_at".into(), e.documented_at);
+        opt("emergency.restored_at".into(), e.restored_at);
         opt(
             "emergency.post_review.completed_at".into(),
             e.post_review.as_ref().and_then(|p| p.completed_at),

@@ -22,19 +22,22 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (i, entry) in record.rollbacks.iter().enumerate() {
         if let Some(check) = record.rto_check(entry, ctx.policy).filter(RtoCheck::exceeded) {
-            findings.push(Finding::warning(
-                file,
-                pos.of(&format!("rollbacks[{i}].restored_at")),
-                Rule::RtoExceeded,
-                format!(
-                    "the rollback took {} min, {} the {} RTO of a {} rollback",
-                    check.minutes(),
-                    check.over_or_not_under(),
-                    check.rto.text(),
-                    check.kind
-                ),
-                "find out why in the post-rollback review, and test the rollback procedure",
-            ));
+            findings.push(
+                Finding::warning(
+                    file,
+                    pos.of(&format!("rollbacks[{i}].restored_at")),
+                    Rule::RtoExceeded,
+                    format!(
+                        "the rollback took {} min, {} the {} RTO of a {} rollback",
+                        check.minutes(),
+                        check.over_or_not_under(),
+                        check.rto.text(),
+                        check.kind
+                    ),
+                    "find out why in the post-rollback review, and test the rollback procedure",
+                )
+                .historical(),
+            );
         }
         let grace = ctx.policy.emergency_deadlines.post_review.duration();
         if let Some(restored) = entry.restored_at {

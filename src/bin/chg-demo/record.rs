@@ -88,6 +88,8 @@ fn draft(p: &Plan, policy: &Policy) -> Result<Record> {
             }),
             post_review: None,
             documented_at: Some(p.finish + Duration::hours(3)),
+            incident_started_at: None,
+            restored_at: None,
         });
     }
     Ok(r)
@@ -244,7 +246,13 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
                 e.post_review = Some(PostReview {
                     completed_at: Some(at),
                     root_cause: Some("disk full".into()),
-                    preventive_measures: Some("alerting on disk usage".into()),
+                    preventive_measures: Some(PreventiveMeasures::Items(vec![PreventiveMeasure {
+                        action: "alerting on disk usage".into(),
+                        owner: person(p.requester),
+                        due: (at + Duration::days(14)).date_naive(),
+                        state: MeasureState::Done,
+                        done_on: Some((at + Duration::days(7)).date_naive()),
+                    }])),
                 });
             }
         }
