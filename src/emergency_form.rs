@@ -19,11 +19,28 @@ use crate::wizard;
 use crate::{action, approval};
 
 /// Asks what an emergency needs beyond `fields`, builds the record with its
-/// verbal approvals and commits it.
-pub fn create(args: &NewArgs, app: &App, store: &Store, policy: &Policy, mut fields: Draft) -> Result<u8> {
+/// verbal approvals and commits it. Whom to call is printed first on a
+/// terminal (to phone while answering; unless `announced` already), and,
+/// given as arguments, only once they hold, so a refusal prints alone.
+pub fn create(
+    args: &NewArgs,
+    app: &App,
+    store: &Store,
+    policy: &Policy,
+    mut fields: Draft,
+    announced: bool,
+) -> Result<u8> {
     let actor = store.repo().actor()?;
     let now = app.now;
     let ask = app.interactive;
+    let call = || {
+        if !app.args.quiet && !announced {
+            eprint!("{}", whom_to_call(policy));
+        }
+    };
+    if ask {
+        call();
+    }
     fields.classification = Some(Classification::Emergency);
     fields.impact.get_or_insert(Level::High);
     fields.likelihood.get_or_insert(Level::Medium);
@@ -98,6 +115,9 @@ pub fn create(args: &NewArgs, app: &App, store: &Store, policy: &Policy, mut fie
         let approver = approval::parse_approver(who)?;
         let role = approval::choose_role(policy, &record, &approver, Some(role))?;
         record.add_approval(&approver, role, Method::Verbal, at, None)?;
+    }
+    if !ask {
+        call();
     }
     let detail = format!("emergency: {}", record.title);
     let (record, shown) = action::create(app, store, &actor, record, now.year(), &detail)?;

@@ -13,9 +13,6 @@ use crate::emergency_form;
 pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     let store = app.store()?;
     let policy = store.policy()?;
-    if !app.args.quiet {
-        eprint!("{}", emergency_form::whom_to_call(&policy));
-    }
     let fields = Draft::from_args(&args, None)?;
-    emergency_form::create(&args, app, &store, &policy, fields)
+    emergency_form::create(&args, app, &store, &policy, fields, false)
 }

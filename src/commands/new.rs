@@ -32,10 +32,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     if fields.classification == Some(Classification::Emergency) {
         // Picked in the wizard or given as `--classification emergency`:
         // an emergency owes its criteria and verbal approvals from the start.
-        if !app.args.quiet {
-            eprint!("{}", emergency_form::whom_to_call(&policy));
-        }
-        return emergency_form::create(&args, app, &store, &policy, fields);
+        return emergency_form::create(&args, app, &store, &policy, fields, false);
     }
     let record = fields.into_record(&policy, actor.person.clone(), now)?;
     if record.window().is_some() {
