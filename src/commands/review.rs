@@ -164,13 +164,15 @@ fn measures_done(record: &mut Record, numbers: &[usize], now: chrono::DateTime<c
         .and_then(|p| p.preventive_measures.as_mut())
     {
         Some(PreventiveMeasures::Items(items)) => items,
-        _ => return Err(Refusal::new(
-            format!("{id} has no preventive measures as action items"),
-            format!(
+        _ => {
+            return Err(Refusal::new(
+                format!("{id} has no preventive measures as action items"),
+                format!(
                 "add them with `chg review {id} --preventive-measures ACTION --measure-owner EMAIL --measure-due DATE`"
             ),
-        )
-        .into()),
+            )
+            .into())
+        }
     };
     let count = items.len();
     for n in numbers {
