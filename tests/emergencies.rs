@@ -100,16 +100,16 @@ fn late_emergency_on_main() -> Test {
     t.run_as(DAVE, &["approve", ID]).ok();
     t.chg_line("review CHG-2026-0001 --summary patched --root-cause 'old parser' --preventive-measures 'weekly scan'")
         .ok();
-    t.set_now("2026-11-11T09:00:00Z");
+    t.set_now("2026-11-10T09:00:00Z");
     crate::lifecycle::draft(&t, JANE, "normal");
     t.run(&["submit", OTHER]).ok();
     t.run_as(SAM, &["approve", OTHER]).ok();
-    t.chg_line("schedule CHG-2026-0002 --start '2026-11-11 11:00' --end '2026-11-11 14:00'")
+    t.chg_line("schedule CHG-2026-0002 --start '2026-11-11 02:00' --end '2026-11-11 05:00'")
         .ok();
-    t.set_now("2026-11-11T12:00:00Z");
+    t.set_now("2026-11-11T02:30:00Z");
     t.run(&["start", OTHER]).ok();
-    t.set_now("2026-11-11T12:45:00Z");
-    t.chg_line("rollback CHG-2026-0002 --trigger error-rate --reason '5xx above 5 %' --started-at 12:10 --restored-at 2026-11-11T12:40:00Z --smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 30").ok();
+    t.set_now("2026-11-11T03:15:00Z");
+    t.chg_line("rollback CHG-2026-0002 --trigger error-rate --reason '5xx above 5 %' --started-at 02:40 --restored-at 2026-11-11T03:10:00Z --smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 30").ok();
     t.chg_line("review CHG-2026-0002 --summary 'rolled back' --lessons-learned 'smaller canary' --root-cause 'pricing timeout' --redeploy-plan 'retry at 1 %'").ok();
     t.set_now("2026-11-20T12:00:00Z");
     t
