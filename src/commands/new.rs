@@ -29,9 +29,11 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     if app.interactive {
         wizard::new_record(&mut fields, &policy)?;
     }
-    if fields.classification == Some(Classification::Emergency) {
-        // Picked in the wizard or given as `--classification emergency`:
-        // an emergency owes its criteria and verbal approvals from the start.
+    if app.interactive && fields.classification == Some(Classification::Emergency) {
+        // Picked (or given) on a terminal: an emergency owes its criteria and
+        // verbal approvals from the start, so the emergency form asks them.
+        // Without a terminal the draft is written as before, and `chg check`
+        // names what it lacks.
         return emergency_form::create(&args, app, &store, &policy, fields, false);
     }
     let record = fields.into_record(&policy, actor.person.clone(), now)?;
