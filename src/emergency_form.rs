@@ -12,7 +12,7 @@ use crate::context::App;
 use crate::draft::Draft;
 use crate::error::Refusal;
 use crate::policy::Policy;
-use crate::record::{Classification, Criterion, Emergency, Level, Method, Role, RollbackKind};
+use crate::record::{Classification, Criterion, Emergency, Level, Method, Record, Role, RollbackKind};
 use crate::rules::approval_status;
 use crate::store::Store;
 use crate::wizard;
@@ -74,15 +74,7 @@ pub fn create(
             Some(RollbackKind::Simple),
         )?);
     }
-    let mut verbal = args.verbal_approvals.clone();
-    if verbal.is_empty() && ask {
-        for role in [Role::Ciso, Role::Cto] {
-            let prompt = format!("Verbal approval by the {role}: email (empty if not yet given)");
-            if let Some(email) = wizard::text(&prompt, true)? {
-                verbal.push(format!("{role}:{email}"));
-            }
-        }
-    }
+    let verbal = verbal_approvals(args, ask)?;
     let at = action::backdate("--verbal-at", args.verbal_at.as_deref(), now)?;
     let incident_started_at = args
         .incident_started
@@ -105,16 +97,7 @@ pub fn create(
         ..Emergency::default()
     });
     for spec in &verbal {
-        let (role, who) = spec.split_once(':').ok_or_else(|| {
-            anyhow!("`--verbal-approval {spec}` is not ROLE:EMAIL\n  hint: write it like `--verbal-approval ciso:carol@example.com`")
-        })?;
-        let role: Role = role
-            .trim()
-            .parse()
-            .map_err(|e| anyhow!("`--verbal-approval {spec}`: {e}"))?;
-        let approver = approval::parse_approver(who)?;
-        let role = approval::choose_role(policy, &record, &approver, Some(role))?;
-        record.add_approval(&approver, role, Method::Verbal, at, None)?;
+        add_verbal_approval(policy, &mut record, spec, at)?;
     }
     if !ask {
         call();
@@ -124,24 +107,64 @@ pub fn create(
     match app.format {
         Format::Json => crate::render::print(&format!("{}\n", crate::render::json_line(&record)?))?,
         _ if app.args.quiet => {}
-        _ => {
-            let state = approval_status(&record, policy);
-            let next = if state.satisfied {
-                format!("verbal approvals recorded; start now with `chg start {}`", record.id)
-            } else {
-                format!(
-                    "it still needs {} before it starts: `chg approve {} --verbal --role ROLE --by EMAIL`",
-                    state.missing.join(", or "),
-                    record.id
-                )
-            };
-            crate::render::print(&format!(
-                "Created {} ({shown})\n{next}\nWithin {}: complete the documentation (`chg submit {}`) and get written approval (`chg approve {}`).\n",
-                record.id, policy.emergency_deadlines.documentation.text(), record.id, record.id
-            ))?;
-        }
+        _ => crate::render::print(&created(&record, policy, &shown))?,
     }
     Ok(0)
+}
+
+/// What `chg new --emergency` says it did, and what comes next.
+fn created(record: &Record, policy: &Policy, shown: &str) -> String {
+    let state = approval_status(record, policy);
+    let next = if state.satisfied {
+        format!("verbal approvals recorded; start now with `chg start {}`", record.id)
+    } else {
+        format!(
+            "it still needs {} before it starts: `chg approve {} --verbal --role ROLE --by EMAIL`",
+            state.missing.join(", or "),
+            record.id
+        )
+    };
+    format!(
+        "Created {} ({shown})\n{next}\nWithin {}: complete the documentation (`chg submit {}`) and get written approval (`chg approve {}`).\n",
+        record.id,
+        policy.emergency_deadlines.documentation.text(),
+        record.id,
+        record.id
+    )
+}
+
+/// The verbal approvals as `ROLE:EMAIL`: given, or asked of the CISO and CTO.
+fn verbal_approvals(args: &NewArgs, ask: bool) -> Result<Vec<String>> {
+    let mut verbal = args.verbal_approvals.clone();
+    if verbal.is_empty() && ask {
+        for role in [Role::Ciso, Role::Cto] {
+            let prompt = format!("Verbal approval by the {role}: email (empty if not yet given)");
+            if let Some(email) = wizard::text(&prompt, true)? {
+                verbal.push(format!("{role}:{email}"));
+            }
+        }
+    }
+    Ok(verbal)
+}
+
+/// Records one `ROLE:EMAIL` verbal approval, given at `at`.
+fn add_verbal_approval(
+    policy: &Policy,
+    record: &mut Record,
+    spec: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let (role, who) = spec.split_once(':').ok_or_else(|| {
+        anyhow!("`--verbal-approval {spec}` is not ROLE:EMAIL\n  hint: write it like `--verbal-approval ciso:carol@example.com`")
+    })?;
+    let role: Role = role
+        .trim()
+        .parse()
+        .map_err(|e| anyhow!("`--verbal-approval {spec}`: {e}"))?;
+    let approver = approval::parse_approver(who)?;
+    let role = approval::choose_role(policy, record, &approver, Some(role))?;
+    record.add_approval(&approver, role, Method::Verbal, at, None)?;
+    Ok(())
 }
 
 /// The emergency criteria from `--criterion`, or asked until one is named.
