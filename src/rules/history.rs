@@ -39,6 +39,28 @@ pub struct HistoryFinding {
     pub commit: String,
 }
 
+impl HistoryFinding {
+    /// An error a history rule found in `commit` on the file at `path`,
+    /// pointing at no key (set `key` to point at one).
+    pub fn error(
+        commit: impl std::fmt::Display,
+        path: &str,
+        rule: Rule,
+        message: String,
+        hint: String,
+    ) -> HistoryFinding {
+        HistoryFinding {
+            path: path.to_string(),
+            key: String::new(),
+            severity: Severity::Error,
+            rule,
+            message,
+            hint,
+            commit: commit.to_string(),
+        }
+    }
+}
+
 /// Answers whether a commit carries a valid signature by an email's key.
 pub type SignatureCheck<'a> = &'a dyn Fn(&Commit, &str) -> bool;
 
@@ -350,22 +372,20 @@ pub fn check_policy_edit(
     for role in allowed {
         editors.extend(policy_at_base.members(role).iter().map(String::as_str));
     }
-    Some(HistoryFinding {
-        path: path.to_string(),
-        key: String::new(),
-        severity: Severity::Error,
-        rule: Rule::PolicyEditUnauthorized,
-        message: format!(
+    Some(HistoryFinding::error(
+        commit.id,
+        path,
+        Rule::PolicyEditUnauthorized,
+        format!(
             "commit {} changed {path}, but {problem}: only the change manager and CAB may edit the policy and templates, in their own (signed, where required) commits",
             short(commit)
         ),
-        hint: format!(
+        format!(
             "ask one of {} to make the edit and commit it themselves{}",
             editors.join(", "),
             if policy_at_base.require_signed_approvals { ", signed" } else { "" }
         ),
-        commit: commit.id.to_string(),
-    })
+    ))
 }
 
 /// Judges a commit that writes the store's first policy (the base has
@@ -380,21 +400,19 @@ pub fn check_first_policy(commit: &Commit, path: &str, written: Option<&Policy>)
     let managers = written
         .map(|w| w.members(Role::ChangeManager).join(", "))
         .unwrap_or_default();
-    Some(HistoryFinding {
-        path: path.to_string(),
-        key: String::new(),
-        severity: Severity::Error,
-        rule: Rule::PolicyEditUnauthorized,
-        message: format!(
+    Some(HistoryFinding::error(
+        commit.id,
+        path,
+        Rule::PolicyEditUnauthorized,
+        format!(
             "commit {} (author {}, committer {}) sets up the store's first policy, but a first policy is authorised only when its author and committer are change managers it names{}",
             short(commit),
             commit.author,
             commit.committer,
             if managers.is_empty() { String::new() } else { format!(" ({managers})") }
         ),
-        hint: "a change manager named in `roles` runs `chg init` and commits it with their own git identity (docs/first-day.md)".into(),
-        commit: commit.id.to_string(),
-    })
+        "a change manager named in `roles` runs `chg init` and commits it with their own git identity (docs/first-day.md)".into(),
+    ))
 }
 
 fn who(step: &Step) -> String {
@@ -407,12 +425,7 @@ fn short(commit: &Commit) -> String {
 
 fn finding(step: &Step, key: &str, rule: Rule, message: String, hint: String) -> HistoryFinding {
     HistoryFinding {
-        path: step.path.to_string(),
         key: key.to_string(),
-        severity: Severity::Error,
-        rule,
-        message,
-        hint,
-        commit: step.commit.id.to_string(),
+        ..HistoryFinding::error(step.commit.id, step.path, rule, message, hint)
     }
 }

@@ -5,7 +5,6 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::{finding, short, who, HistoryFinding, Step};
-use crate::finding::Severity;
 use crate::git::Commit;
 use crate::lifecycle::BACKDATE_HOURS;
 use crate::record::Record;
@@ -196,12 +195,11 @@ pub fn check_chronology(commit: &Commit, parent: &Commit, path: &str) -> Option<
         return None;
     }
     let stamp = |t: DateTime<Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
-    Some(HistoryFinding {
-        path: path.to_string(),
-        key: String::new(),
-        severity: Severity::Error,
-        rule: Rule::ImplausibleTime,
-        message: format!(
+    Some(HistoryFinding::error(
+        commit.id,
+        path,
+        Rule::ImplausibleTime,
+        format!(
             "commit {} by {} is dated {}, before its parent {} ({}): its clock was set back",
             short(commit),
             commit.author,
@@ -209,7 +207,6 @@ pub fn check_chronology(commit: &Commit, parent: &Commit, path: &str) -> Option<
             parent.short(),
             stamp(parent.time)
         ),
-        hint: "recommit the branch with the real time (do not set GIT_COMMITTER_DATE or CHG_NOW); times in records are judged by their commits".into(),
-        commit: commit.id.to_string(),
-    })
+        "recommit the branch with the real time (do not set GIT_COMMITTER_DATE or CHG_NOW); times in records are judged by their commits".into(),
+    ))
 }
