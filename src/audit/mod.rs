@@ -105,22 +105,25 @@ pub fn population(
         .iter()
         .map(|l| {
             let id = l.record.id.as_str();
-            population::row(&population::Input {
-                path: &l.file,
-                record: &l.record,
-                bytes_sha256: at
-                    .bytes
-                    .get(&l.file)
-                    .map(|b| evidence::sha256_hex(b))
-                    .unwrap_or_default(),
-                findings: by_file.get(l.file.as_str()).map_or(&[][..], |v| v.as_slice()),
-                history: walked.history.get(id).unwrap_or(&none),
-                approvals: walked.approvals.get(id).map_or(&no_approvals[..], |v| v.as_slice()),
-                witnessed: walked.witnessed.get(id).unwrap_or(&unseen),
-                policy: &at.policy,
-                judged_at,
-                incomplete: walked.incomplete.as_deref(),
-            })
+            let sha256 = at
+                .bytes
+                .get(&l.file)
+                .map(|b| evidence::sha256_hex(b))
+                .unwrap_or_default();
+            population::row(
+                &l.file,
+                sha256,
+                &controls::Evidence {
+                    record: &l.record,
+                    findings: by_file.get(l.file.as_str()).map_or(&[][..], |v| v.as_slice()),
+                    history: walked.history.get(id).unwrap_or(&none),
+                    approvals: walked.approvals.get(id).map_or(&no_approvals[..], |v| v.as_slice()),
+                    witnessed: walked.witnessed.get(id).unwrap_or(&unseen),
+                    policy: &at.policy,
+                    judged_at,
+                    incomplete: walked.incomplete.as_deref(),
+                },
+            )
         })
         .collect();
     changes.sort_by(|a, b| a.id.cmp(&b.id));
