@@ -95,20 +95,13 @@ pub fn row(path: &str, bytes_sha256: String, evidence: &Evidence) -> Row {
         .findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
-        .map(|f| format!("{}: {}", f.rule, f.message))
+        .map(controls::quote)
         .chain(
             evidence
                 .history
                 .iter()
                 .filter(|f| f.severity == Severity::Error)
-                .map(|f| {
-                    format!(
-                        "{}: {} (commit {})",
-                        f.rule,
-                        f.message,
-                        &f.commit[..f.commit.len().min(10)]
-                    )
-                }),
+                .map(controls::quote_history),
         )
         .filter(|line| !mapped.contains(&line.as_str()))
         .collect();
