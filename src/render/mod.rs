@@ -125,6 +125,18 @@ pub struct Chart {
     pub unit: Unit,
 }
 
+impl Chart {
+    /// Returns the largest value drawn, the target line included (0 for none):
+    /// the top of the chart's scale.
+    pub fn max(&self) -> f64 {
+        self.series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .chain(self.target)
+            .fold(0.0_f64, f64::max)
+    }
+}
+
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum ChartKind {
