@@ -6,6 +6,7 @@
 use icalendar::{Component, DatePerhapsTime};
 
 use crate::support::*;
+use chg::render::PushFmt as _;
 
 /// A normal change touching `systems` (comma-separated) in the window `start`–`end`.
 fn change(id: &str, status: &str, class: &str, start: &str, end: &str, systems: &str) -> String {
@@ -58,7 +59,7 @@ const WINDOW_LINE: u64 = 19;
 fn approvals(list: &[(&str, Who)]) -> String {
     let mut out = String::from("approvals:\n");
     for (role, who) in list {
-        out.push_str(&format!(
+        out.push_fmt(format_args!(
             "  - role: {role}\n    approver: {} <{}>\n    decision: approved\n    method: written\n    at: 2026-11-17T10:03:00Z\n",
             who.name, who.email
         ));

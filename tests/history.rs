@@ -3,6 +3,7 @@
 //! number is worked out by hand in the comments of `store()`.
 
 use crate::support::*;
+use chg::render::PushFmt as _;
 
 /// The parts of a record that change over its life.
 #[derive(Clone, Default)]
@@ -39,9 +40,9 @@ impl Rec {
             self.id, self.status, self.class
         );
         if let Some(tpl) = self.template {
-            t.push_str(&format!("template: {tpl}\n"));
+            t.push_fmt(format_args!("template: {tpl}\n"));
         }
-        t.push_str(&format!(
+        t.push_fmt(format_args!(
             "risk: {{impact: medium, likelihood: low}}\npriority: high\nrequested_by: Jane Doe <jane@example.com>\ncreated_at: {}\ndescription: {}\nsystems: {}\ntesting:\n  unit: passed\n  integration: passed\n  qa_review: passed\ndeployment:\n  strategy: canary\nrollback:\n  plan: Redeploy the previous version.\n  kind: simple\n",
             self.created, self.description, self.systems
         ));

@@ -15,6 +15,7 @@ use super::evidence::sha256_hex;
 use crate::git::{ObjectId, Tag};
 use crate::period::Period;
 use crate::record::{Record, Status};
+use crate::render::PushFmt as _;
 use crate::store::{record_id, Store};
 
 /// The prefix of every seal tag: `chg-seal/2026-11`.
@@ -54,7 +55,7 @@ pub fn message(seal: &Seal) -> String {
         seal.records.len()
     );
     for r in &seal.records {
-        out.push_str(&format!(
+        out.push_fmt(format_args!(
             "record {} {} sha256:{} scope:{}\n",
             r.id, r.path, r.sha256, r.scope
         ));

@@ -11,6 +11,7 @@ use crate::draft::Draft;
 use crate::error::Refusal;
 use crate::policy::Policy;
 use crate::record::{Classification, Criterion, Emergency, Level, Method, Role};
+use crate::render::PushFmt as _;
 use crate::rules::approval_status;
 use crate::wizard;
 use crate::{action, approval};
@@ -184,9 +185,9 @@ pub fn whom_to_call(policy: &Policy) -> String {
     let mut out = String::from("Emergency change: call for verbal approval now\n");
     for (i, g) in groups.iter().enumerate() {
         if i == 0 {
-            out.push_str(&format!("  call: {g}\n"));
+            out.push_fmt(format_args!("  call: {g}\n"));
         } else {
-            out.push_str(&format!("  backup: {g}\n"));
+            out.push_fmt(format_args!("  backup: {g}\n"));
         }
     }
     out

@@ -7,6 +7,7 @@ use crate::cli::{Format, LogArgs};
 use crate::context::App;
 use crate::history::{self, LogEntry};
 use crate::render::safe;
+use crate::render::PushFmt as _;
 use crate::rules::linking::CodeCommit;
 
 #[derive(Serialize)]
@@ -88,13 +89,13 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
         _ => {
             let mut out = history::render_trail(&args.id, &entries);
             if !linked.is_empty() || !args.repos.is_empty() {
-                out.push_str(&format!(
+                out.push_fmt(format_args!(
                     "\nlinked commits (trailer `{trailer}: {}`): {}\n",
                     args.id,
                     linked.len()
                 ));
                 for c in &linked {
-                    out.push_str(&format!(
+                    out.push_fmt(format_args!(
                         "  {}  {}  {}  {}  {}\n",
                         safe(&c.repo),
                         &c.commit[..c.commit.len().min(10)],

@@ -14,6 +14,7 @@ use crate::record::{
     Access, CheckResult, Health, LogEntry, Record, RollbackEntry, RollbackKind, RollbackMode, Status, Strategy,
     Trigger, Validation,
 };
+use crate::render::PushFmt as _;
 use crate::wizard;
 
 /// Records the rollback and moves the change to rolled-back.
@@ -132,18 +133,18 @@ fn guide(record: &Record) -> String {
         Some(plan) => {
             out.push_str("Rollback plan from the record:\n");
             for line in plan.trim_end().lines() {
-                out.push_str(&format!("  {line}\n"));
+                out.push_fmt(format_args!("  {line}\n"));
             }
         }
         None => out.push_str("The record has no rollback plan.\n"),
     }
     let strategy = record.deployment.as_ref().and_then(|d| d.strategy);
-    out.push_str(&format!(
+    out.push_fmt(format_args!(
         "Steps ({}):\n",
         strategy.map_or("no strategy recorded".to_string(), |s| s.to_string())
     ));
     for (i, step) in steps(strategy).iter().enumerate() {
-        out.push_str(&format!("  {}. {step}\n", i + 1));
+        out.push_fmt(format_args!("  {}. {step}\n", i + 1));
     }
     out
 }

@@ -6,6 +6,7 @@ use crate::cli::{Format, ShowArgs};
 use crate::context::App;
 use crate::record::Record;
 use crate::render::safe;
+use crate::render::PushFmt as _;
 
 /// Prints the record as text, YAML or JSON.
 pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {
@@ -23,14 +24,14 @@ pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {
 
 fn line(out: &mut String, label: &str, value: impl std::fmt::Display) {
     let value = value.to_string();
-    out.push_str(&format!("  {label:<18} {}\n", safe(&value)));
+    out.push_fmt(format_args!("  {label:<18} {}\n", safe(&value)));
 }
 
 /// Multi-line text keeps its lines; each is made safe on its own.
 fn block(out: &mut String, label: &str, text: &str) {
-    out.push_str(&format!("  {label}:\n"));
+    out.push_fmt(format_args!("  {label}:\n"));
     for l in text.trim_end().lines() {
-        out.push_str(&format!("    {}\n", safe(l)));
+        out.push_fmt(format_args!("    {}\n", safe(l)));
     }
 }
 
@@ -131,7 +132,7 @@ pub fn render(r: &Record, file: &str) -> String {
                 a.decision,
                 a.method
             );
-            out.push_str(&format!("  {}\n", safe(&approval)));
+            out.push_fmt(format_args!("  {}\n", safe(&approval)));
         }
     }
     if let Some(i) = &r.implementation {
@@ -156,7 +157,7 @@ pub fn render(r: &Record, file: &str) -> String {
         }
     }
     for (n, rb) in r.rollbacks.iter().enumerate() {
-        out.push_str(&format!("\nrollback {}\n", n + 1));
+        out.push_fmt(format_args!("\nrollback {}\n", n + 1));
         line(&mut out, "trigger", rb.trigger);
         line(&mut out, "mode", rb.mode);
         if let Some(k) = rb.kind {

@@ -5,6 +5,7 @@ use anyhow::Result;
 use crate::attention;
 use crate::cli::{Format, StatusArgs};
 use crate::context::App;
+use crate::render::PushFmt as _;
 
 /// Prints the items, overdue first; exit status 0 either way.
 pub fn run(_args: &StatusArgs, app: &App) -> Result<u8> {
@@ -25,14 +26,14 @@ pub fn run(_args: &StatusArgs, app: &App) -> Result<u8> {
                     None => String::new(),
                 };
                 let safe = crate::render::safe;
-                out.push_str(&format!(
+                out.push_fmt(format_args!(
                     "{}  {}\n  {}{due}\n",
                     safe(&item.id),
                     safe(&item.title),
                     safe(&item.what)
                 ));
                 if !item.who.is_empty() {
-                    out.push_str(&format!("  for: {}\n", safe(&item.who.join(", "))));
+                    out.push_fmt(format_args!("  for: {}\n", safe(&item.who.join(", "))));
                 }
             }
             out

@@ -11,6 +11,7 @@ use crate::git::{Commit, FileChange, ObjectId, Repo};
 use crate::store::record_id;
 
 use super::Snapshot;
+use crate::render::PushFmt as _;
 
 /// One commit in the audit trail of a record.
 #[derive(Debug, Clone, Serialize)]
@@ -175,7 +176,7 @@ pub fn render_trail(id: &str, entries: &[LogEntry]) -> String {
     );
     for e in entries {
         out.push('\n');
-        out.push_str(&format!(
+        out.push_fmt(format_args!(
             "{}  {}  {}{}\n",
             &e.commit[..e.commit.len().min(10)],
             e.time.format("%Y-%m-%d %H:%M UTC"),
@@ -183,15 +184,15 @@ pub fn render_trail(id: &str, entries: &[LogEntry]) -> String {
             if e.merge { "  (merge)" } else { "" }
         ));
         if e.committer != e.author || e.author_time != e.time {
-            out.push_str(&format!(
+            out.push_fmt(format_args!(
                 "    committed by {}, authored {}\n",
                 crate::render::safe(&e.committer),
                 e.author_time.format("%Y-%m-%d %H:%M UTC")
             ));
         }
-        out.push_str(&format!("    {}\n", crate::render::safe(&e.summary)));
+        out.push_fmt(format_args!("    {}\n", crate::render::safe(&e.summary)));
         if let Some(from) = &e.renamed_from {
-            out.push_str(&format!(
+            out.push_fmt(format_args!(
                 "    renamed: {} → {}\n",
                 crate::render::safe(from),
                 crate::render::safe(&e.path)
@@ -206,18 +207,18 @@ pub fn render_trail(id: &str, entries: &[LogEntry]) -> String {
                         .and_then(|c| c.new.clone())
                         .unwrap_or_default()
                 };
-                out.push_str(&format!(
+                out.push_fmt(format_args!(
                     "    created: status {}, classification {}, title {}\n",
                     crate::render::safe(&key("status")),
                     crate::render::safe(&key("classification")),
                     crate::render::safe(&key("title"))
                 ));
             }
-            "deleted" => out.push_str(&format!("    deleted {}\n", crate::render::safe(&e.path))),
+            "deleted" => out.push_fmt(format_args!("    deleted {}\n", crate::render::safe(&e.path))),
             _ if e.changes.is_empty() => out.push_str("    (no field changed: formatting only)\n"),
             _ => {
                 for c in &e.changes {
-                    out.push_str(&format!("    {}\n", crate::render::safe(&c.to_string())));
+                    out.push_fmt(format_args!("    {}\n", crate::render::safe(&c.to_string())));
                 }
             }
         }

@@ -88,7 +88,7 @@ pub fn html(doc: &Document) -> String {
                 Block::Links(links) => {
                     out.push_str("<ul>\n");
                     for link in links {
-                        out.push_str(&format!(
+                        out.push_fmt(format_args!(
                             "<li><a href=\"{}\">{}</a></li>\n",
                             esc(&link.href),
                             inline(&link.label)

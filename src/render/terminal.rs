@@ -33,7 +33,7 @@ pub fn terminal(doc: &Document, look: crate::render::Look) -> String {
                 }
                 Block::Links(links) => {
                     for link in links {
-                        out.push_str(&format!("  • {} ({})\n", link.label, link.href));
+                        out.push_fmt(format_args!("  • {} ({})\n", link.label, link.href));
                     }
                 }
                 Block::Table(table) => {
