@@ -4,7 +4,7 @@
 //! what is still owed.
 
 use anyhow::{anyhow, Result};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
 use crate::action::{self, Action, Done};
 use crate::cli::RollbackArgs;
@@ -43,35 +43,7 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
             None if ask => wizard::choose("Rollback kind", RollbackKind::ALL, Some(RollbackKind::Simple))?,
             None => return Err(action::missing("--kind")),
         };
-        let started = match args.started_at.as_deref() {
-            Some(text) => action::parse_when("--started-at", text, act.now)?,
-            None if ask => loop {
-                if let Some(text) = wizard::text("Rollback started at (HH:MM today, or YYYY-MM-DD HH:MM, UTC)", false)?
-                {
-                    match action::parse_when("started at", &text, act.now) {
-                        Ok(t) => break t,
-                        Err(e) => crate::render::eprint(&e.to_string()),
-                    }
-                }
-            },
-            None => return Err(action::missing("--started-at")),
-        };
-        let restored = match args.restored_at.as_deref() {
-            Some(text) => action::parse_when("--restored-at", text, act.now)?,
-            None => act.now,
-        };
-        if restored < started {
-            return Err(anyhow!(
-                "the service was restored ({}) before the rollback started ({})\n  hint: check `--started-at` and `--restored-at`",
-                restored.format("%Y-%m-%d %H:%M"),
-                started.format("%Y-%m-%d %H:%M UTC")
-            ));
-        }
-        if restored > act.now + Duration::minutes(5) {
-            return Err(anyhow!(
-                "`--restored-at` is in the future\n  hint: record the rollback once service is restored"
-            ));
-        }
+        let (started, restored) = window(args, act, ask)?;
         let mut log_lines = args.log.clone();
         let mut validation = Validation::from(&args.validation);
         if ask {
@@ -123,6 +95,40 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
         done.notes = owed(act, record, &validation);
         Ok(done)
     })
+}
+
+/// When the rollback started and when service was restored: given, asked,
+/// or (restored) now; refused when restored before started or in the future.
+fn window(args: &RollbackArgs, act: &Action, ask: bool) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+    let started = match args.started_at.as_deref() {
+        Some(text) => action::parse_when("--started-at", text, act.now)?,
+        None if ask => loop {
+            if let Some(text) = wizard::text("Rollback started at (HH:MM today, or YYYY-MM-DD HH:MM, UTC)", false)? {
+                match action::parse_when("started at", &text, act.now) {
+                    Ok(t) => break t,
+                    Err(e) => crate::render::eprint(&e.to_string()),
+                }
+            }
+        },
+        None => return Err(action::missing("--started-at")),
+    };
+    let restored = match args.restored_at.as_deref() {
+        Some(text) => action::parse_when("--restored-at", text, act.now)?,
+        None => act.now,
+    };
+    if restored < started {
+        return Err(anyhow!(
+            "the service was restored ({}) before the rollback started ({})\n  hint: check `--started-at` and `--restored-at`",
+            restored.format("%Y-%m-%d %H:%M"),
+            started.format("%Y-%m-%d %H:%M UTC")
+        ));
+    }
+    if restored > act.now + Duration::minutes(5) {
+        return Err(anyhow!(
+            "`--restored-at` is in the future\n  hint: record the rollback once service is restored"
+        ));
+    }
+    Ok((started, restored))
 }
 
 /// The rollback plan of the record and the steps for its deployment strategy.
