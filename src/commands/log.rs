@@ -48,7 +48,7 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
         bail!("no commit at {rev} touches `{path}`\n  hint: {hint}");
     }
     if let Some(why) = &incomplete {
-        crate::render::warn(&format!("warning: {why}"));
+        app.warn(&format!("warning: {why}"));
     }
     let trailer = store.policy()?.change_trailer;
     let mut linked: Vec<CodeCommit> = Vec::new();

@@ -16,7 +16,7 @@ pub use markdown::markdown;
 pub use terminal::terminal;
 pub use text::{
     colored, csv, csv_field, eprint, hidden, json, json_line, keep_words_whole, markdown_table, md_cell, md_text,
-    print, safe, safe_lines, set_quiet, table, visible, warn, Look, PushFmt,
+    print, safe, safe_lines, table, visible, Look, PushFmt,
 };
 
 /// A report as a reader sees it: a title and sections of blocks.
