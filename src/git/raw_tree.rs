@@ -106,6 +106,49 @@ fn entry_offsets(buf: &[u8]) -> Result<Vec<u32>> {
     Ok(offsets)
 }
 
+/// Subtrees still to compare: old id, new id, path.
+type Nested = Vec<(Option<Oid>, Option<Oid>, String)>;
+
+/// An entry only one side has: a file added or removed, or a folder to
+/// walk into (where `keep_dir` allows) with nothing on the other side.
+fn one_side(
+    e: &RawEntry,
+    removed: bool,
+    path: String,
+    keep_dir: &dyn Fn(&str) -> bool,
+    out: &mut Vec<FileChange>,
+    nested: &mut Nested,
+) -> Result<()> {
+    let id = Oid::from_bytes(e.id)?;
+    if e.tree {
+        if keep_dir(&path) {
+            nested.push(if removed {
+                (Some(id), None, path)
+            } else {
+                (None, Some(id), path)
+            });
+        }
+    } else {
+        let id = Some(ObjectId(id));
+        out.push(if removed {
+            FileChange {
+                path,
+                old: id,
+                new: None,
+                link: false,
+            }
+        } else {
+            FileChange {
+                path,
+                old: None,
+                new: id,
+                link: e.link,
+            }
+        });
+    }
+    Ok(())
+}
+
 /// Compares two trees from their raw objects: the common prefix and suffix
 /// are skipped with `memcmp`, and only the entries between are parsed.
 /// Measured on a 6,700-entry folder, this is several times faster than
@@ -148,7 +191,6 @@ pub(super) fn diff_raw(
     fn key<'e>(e: &'e RawEntry) -> impl Iterator<Item = u8> + 'e {
         e.name.iter().copied().chain(e.tree.then_some(b'/'))
     }
-    type Nested = Vec<(Option<Oid>, Option<Oid>, String)>;
     let path_of = |name: &[u8]| {
         if base.is_empty() {
             String::from_utf8_lossy(name).into_owned()
@@ -157,36 +199,8 @@ pub(super) fn diff_raw(
         }
     };
     let mut nested: Nested = Vec::new();
-    let side = |e: &RawEntry, removed: bool, out: &mut Vec<FileChange>, nested: &mut Nested| -> Result<()> {
-        let id = Oid::from_bytes(e.id)?;
-        let path = path_of(e.name);
-        if e.tree {
-            if keep_dir(&path) {
-                nested.push(if removed {
-                    (Some(id), None, path)
-                } else {
-                    (None, Some(id), path)
-                });
-            }
-        } else {
-            let id = Some(ObjectId(id));
-            out.push(if removed {
-                FileChange {
-                    path,
-                    old: id,
-                    new: None,
-                    link: false,
-                }
-            } else {
-                FileChange {
-                    path,
-                    old: None,
-                    new: id,
-                    link: e.link,
-                }
-            });
-        }
-        Ok(())
+    let side = |e: &RawEntry, removed: bool, out: &mut Vec<FileChange>, nested: &mut Nested| {
+        one_side(e, removed, path_of(e.name), keep_dir, out, nested)
     };
     while a[i..] != b[j..] {
         let ea = if i < a.len() { Some(raw_entry(&a, i)?) } else { None };
