@@ -140,14 +140,11 @@ impl Repo {
                 recent.pop_front();
             }
             recent.push_back((oid, new_sub));
-            let first = parent_subs.first().copied().flatten();
-            let merge = parent_subs.len() > 1;
-            if (parent_subs.is_empty() && new_sub.is_none())
-                || (!merge && !parent_subs.is_empty() && first == new_sub)
-                || (merge && parent_subs.iter().all(|p| *p == new_sub))
-            {
+            if leaves_unchanged(&parent_subs, new_sub) {
                 continue;
             }
+            let first = parent_subs.first().copied().flatten();
+            let merge = parent_subs.len() > 1;
             changes.clear();
             if first != new_sub {
                 diff_raw(&mut reader, first, new_sub, prefix, keep_dir, &mut changes)?;
@@ -362,6 +359,16 @@ impl Repo {
             Ok(entry) if entry.kind() == Some(git2::ObjectType::Tree) => Some(entry.id()),
             _ => None,
         })
+    }
+}
+
+/// True when a commit leaves the walked subtree as its parents have it (all
+/// of them, for a merge): nothing to compare, nothing to visit.
+fn leaves_unchanged(parent_subs: &[Option<Oid>], new_sub: Option<Oid>) -> bool {
+    match parent_subs {
+        [] => new_sub.is_none(),
+        [first] => *first == new_sub,
+        _ => parent_subs.iter().all(|p| *p == new_sub),
     }
 }
 
