@@ -147,43 +147,9 @@ fn ts(t: DateTime<Utc>) -> String {
     format!("{} +0000", t.timestamp())
 }
 
-/// Generates the repository; returns a one-line summary.
-pub fn generate(options: &Options) -> Result<String> {
-    let out = &options.out;
-    if out.exists() && std::fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        bail!(
-            "{} exists and is not empty\n  hint: pass a new folder to `--out`; chg-demo never writes into an existing repository",
-            out.display()
-        );
-    }
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let git = |args: &[&str]| -> Result<()> {
-        let status = Command::new("git")
-            .arg("-C")
-            .arg(out)
-            .args(args)
-            .stdout(Stdio::null())
-            .status()
-            .context("cannot run `git`\n  hint: chg-demo needs the git command on PATH")?;
-        if !status.success() {
-            bail!("`git {}` failed in {}", args.join(" "), out.display());
-        }
-        Ok(())
-    };
-    git(&["init", "-q", "-b", "main"])?;
-
-    let policy = Policy::default();
-    let mut rng = Rng(options.seed ^ 0x5eed);
-    let n = options.records;
-    let years = n.div_ceil(6700).max(2) as i64;
-    let end = Utc
-        .with_ymd_and_hms(2026, 11, 1, 0, 0, 0)
-        .single()
-        .ok_or_else(|| anyhow!("bad date"))?;
-    let begin = end - Duration::days(365 * years);
-    let span_minutes = (end - begin).num_minutes();
-
-    // Plans, in order of creation, numbered per year.
+/// The records to make, in order of creation, numbered per year: their
+/// class, how they end, who approves and when they run.
+fn plans(rng: &mut Rng, n: usize, begin: DateTime<Utc>, span_minutes: i64) -> Vec<Plan> {
     let mut created: Vec<DateTime<Utc>> = (0..n)
         .map(|_| begin + Duration::minutes(rng.below(span_minutes as u64) as i64))
         .collect();
@@ -266,8 +232,13 @@ pub fn generate(options: &Options) -> Result<String> {
             title,
         });
     }
+    plans
+}
 
-    // The commits of every record, then unrelated ones, sorted by time.
+/// The commits of every record, then unrelated ones up to `wanted` in all
+/// (at least a tenth of `n`), sorted by time.
+fn events(rng: &mut Rng, plans: &[Plan], wanted: usize, begin: DateTime<Utc>, span_minutes: i64) -> Vec<Event> {
+    let n = plans.len();
     let mut events: Vec<Event> = Vec::new();
     for (i, p) in plans.iter().enumerate() {
         let mut push = |at: DateTime<Utc>, author, step, verb: &str| {
@@ -349,7 +320,6 @@ pub fn generate(options: &Options) -> Result<String> {
             }
         }
     }
-    let wanted = n * options.commits_per_record.max(1);
     let unrelated = wanted.saturating_sub(events.len()).max(n / 10);
     for k in 0..unrelated {
         let at = begin + Duration::minutes(rng.below(span_minutes as u64) as i64);
@@ -361,6 +331,53 @@ pub fn generate(options: &Options) -> Result<String> {
         });
     }
     events.sort_by_key(|e| e.at);
+    events
+}
+
+/// Generates the repository; returns a one-line summary.
+pub fn generate(options: &Options) -> Result<String> {
+    let out = &options.out;
+    if out.exists() && std::fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(true) {
+        bail!(
+            "{} exists and is not empty\n  hint: pass a new folder to `--out`; chg-demo never writes into an existing repository",
+            out.display()
+        );
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let git = |args: &[&str]| -> Result<()> {
+        let status = Command::new("git")
+            .arg("-C")
+            .arg(out)
+            .args(args)
+            .stdout(Stdio::null())
+            .status()
+            .context("cannot run `git`\n  hint: chg-demo needs the git command on PATH")?;
+        if !status.success() {
+            bail!("`git {}` failed in {}", args.join(" "), out.display());
+        }
+        Ok(())
+    };
+    git(&["init", "-q", "-b", "main"])?;
+
+    let policy = Policy::default();
+    let mut rng = Rng(options.seed ^ 0x5eed);
+    let n = options.records;
+    let years = n.div_ceil(6700).max(2) as i64;
+    let end = Utc
+        .with_ymd_and_hms(2026, 11, 1, 0, 0, 0)
+        .single()
+        .ok_or_else(|| anyhow!("bad date"))?;
+    let begin = end - Duration::days(365 * years);
+    let span_minutes = (end - begin).num_minutes();
+
+    let plans = plans(&mut rng, n, begin, span_minutes);
+    let events = events(
+        &mut rng,
+        &plans,
+        n * options.commits_per_record.max(1),
+        begin,
+        span_minutes,
+    );
 
     // Stream the commits to git fast-import.
     let mut child = Command::new("git")
