@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{anyhow, bail, Context as _, Result};
@@ -334,6 +334,75 @@ fn events(rng: &mut Rng, plans: &[Plan], wanted: usize, begin: DateTime<Utc>, sp
     events
 }
 
+/// Streams the init commit and every event's commit to `git fast-import`
+/// in `out`; returns how many commits wrote a record.
+fn import(out: &Path, plans: &[Plan], events: &[Event], begin: DateTime<Utc>, policy: &Policy) -> Result<usize> {
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(out)
+        .args(["fast-import", "--quiet", "--date-format=raw"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .context("cannot run `git fast-import`")?;
+    let stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| anyhow!("cannot write to git fast-import"))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, stdin);
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        (
+            "changes/policy.yaml".into(),
+            chg::policy::DEFAULT_POLICY_YAML.as_bytes().to_vec(),
+        ),
+        (
+            "README.md".into(),
+            b"# Demo service\n\nA synthetic store made by `chg-demo`.\n".to_vec(),
+        ),
+    ];
+    for (name, text) in chg::template::DEFAULT_TEMPLATES {
+        files.push((format!("changes/templates/{name}.yaml"), text.as_bytes().to_vec()));
+    }
+    commit(
+        &mut w,
+        begin - Duration::days(1),
+        SAM,
+        "chg: init the change store",
+        &files,
+        true,
+    )?;
+    let mut record_commits = 0;
+    let mut progress = chg::progress::Progress::new("writing the history", "commits");
+    for e in events {
+        progress.add(1);
+        let (path, body) = match e.step {
+            Some((i, step)) => {
+                record_commits += 1;
+                let p = &plans[i];
+                let record = render(p, step, e.at, policy)?;
+                let year = p.created.year();
+                (
+                    format!("changes/{year}/{}.yaml", p.id),
+                    chg::document::to_yaml(&record, &BTreeMap::new())?.into_bytes(),
+                )
+            }
+            None => {
+                let k = e.message.len() % 40;
+                (format!("src/module-{k}.txt"), format!("{}\n", e.message).into_bytes())
+            }
+        };
+        commit(&mut w, e.at, e.author, &e.message, &[(path, body)], false)?;
+    }
+    w.flush()?;
+    drop(w);
+    drop(progress);
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("git fast-import failed in {}", out.display());
+    }
+    Ok(record_commits)
+}
+
 /// Generates the repository; returns a one-line summary.
 pub fn generate(options: &Options) -> Result<String> {
     let out = &options.out;
@@ -379,70 +448,7 @@ pub fn generate(options: &Options) -> Result<String> {
         span_minutes,
     );
 
-    // Stream the commits to git fast-import.
-    let mut child = Command::new("git")
-        .arg("-C")
-        .arg(out)
-        .args(["fast-import", "--quiet", "--date-format=raw"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .context("cannot run `git fast-import`")?;
-    let stdin = child
-        .stdin
-        .take()
-        .ok_or_else(|| anyhow!("cannot write to git fast-import"))?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, stdin);
-    let mut files: Vec<(String, Vec<u8>)> = vec![
-        (
-            "changes/policy.yaml".into(),
-            chg::policy::DEFAULT_POLICY_YAML.as_bytes().to_vec(),
-        ),
-        (
-            "README.md".into(),
-            b"# Demo service\n\nA synthetic store made by `chg-demo`.\n".to_vec(),
-        ),
-    ];
-    for (name, text) in chg::template::DEFAULT_TEMPLATES {
-        files.push((format!("changes/templates/{name}.yaml"), text.as_bytes().to_vec()));
-    }
-    commit(
-        &mut w,
-        begin - Duration::days(1),
-        SAM,
-        "chg: init the change store",
-        &files,
-        true,
-    )?;
-    let mut record_commits = 0;
-    let mut progress = chg::progress::Progress::new("writing the history", "commits");
-    for e in &events {
-        progress.add(1);
-        let (path, body) = match e.step {
-            Some((i, step)) => {
-                record_commits += 1;
-                let p = &plans[i];
-                let record = render(p, step, e.at, &policy)?;
-                let year = p.created.year();
-                (
-                    format!("changes/{year}/{}.yaml", p.id),
-                    chg::document::to_yaml(&record, &BTreeMap::new())?.into_bytes(),
-                )
-            }
-            None => {
-                let k = e.message.len() % 40;
-                (format!("src/module-{k}.txt"), format!("{}\n", e.message).into_bytes())
-            }
-        };
-        commit(&mut w, e.at, e.author, &e.message, &[(path, body)], false)?;
-    }
-    w.flush()?;
-    drop(w);
-    drop(progress);
-    let status = child.wait()?;
-    if !status.success() {
-        bail!("git fast-import failed in {}", out.display());
-    }
+    let record_commits = import(out, &plans, &events, begin, &policy)?;
     git(&["reset", "-q", "--hard"])?;
     Ok(format!(
         "Created {} with {n} records and {} commits ({} on records, {} unrelated), {} to {}",
