@@ -111,23 +111,7 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
     let mut r = draft(p, policy)?;
     let reached = |s: Step| rank(step) >= rank(s);
     if p.class == Classification::Emergency {
-        // Called in: the CISO and the CTO approve on the phone, then it starts.
-        let verbal = p.start - Duration::minutes(5);
-        r.add_approval(&person(CAROL), Role::Ciso, Method::Verbal, verbal, None)?;
-        r.add_approval(&person(DAVE), Role::Cto, Method::Verbal, verbal, None)?;
-        r.start(policy, p.start)?;
-        if matches!(step, Step::Approve(_)) || reached(Step::Finish) {
-            for (who, role, hours) in [(CAROL, Role::Ciso, 3), (DAVE, Role::Cto, 4)] {
-                let comment = Some("confirmed in writing".to_string());
-                r.add_approval(
-                    &person(who),
-                    role,
-                    Method::Written,
-                    p.start + Duration::hours(hours),
-                    comment,
-                )?;
-            }
-        }
+        called_in(&mut r, p, step, policy)?;
     } else {
         if p.class == Classification::Standard {
             r.move_to(Status::Approved)?;
@@ -212,6 +196,28 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
         _ => {}
     }
     Ok(r)
+}
+
+/// An emergency is called in: the CISO and the CTO approve on the phone,
+/// it starts, and they confirm in writing by the time it is finished.
+fn called_in(r: &mut Record, p: &Plan, step: Step, policy: &Policy) -> Result<()> {
+    let verbal = p.start - Duration::minutes(5);
+    r.add_approval(&person(CAROL), Role::Ciso, Method::Verbal, verbal, None)?;
+    r.add_approval(&person(DAVE), Role::Cto, Method::Verbal, verbal, None)?;
+    r.start(policy, p.start)?;
+    if matches!(step, Step::Approve(_)) || rank(step) >= rank(Step::Finish) {
+        for (who, role, hours) in [(CAROL, Role::Ciso, 3), (DAVE, Role::Cto, 4)] {
+            let comment = Some("confirmed in writing".to_string());
+            r.add_approval(
+                &person(who),
+                role,
+                Method::Written,
+                p.start + Duration::hours(hours),
+                comment,
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Ends the implementation as the plan says: completed, failed, or rolled
