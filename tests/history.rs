@@ -282,10 +282,19 @@ fn store() -> Store {
     commit(&repo, &e, JANE, "2026-10-22 05:00:00", "chg: fail CHG-2026-0005");
     let end_of_october = head(&repo);
 
-    // November: only rollbacks.
+    november(&repo);
+    Store {
+        repo,
+        end_of_october,
+        emergency_created,
+    }
+}
+
+/// November: only rollbacks, and a renumber (see `store()`).
+fn november(repo: &Repo) {
     let mut f = Rec::new("CHG-2026-0006", "normal", "submitted", "2026-11-02T09:00:00Z");
-    create(&repo, &f, JANE);
-    approve(&repo, &mut f, "change-manager", SAM, "2026-11-03T09:00:00Z");
+    create(repo, &f, JANE);
+    approve(repo, &mut f, "change-manager", SAM, "2026-11-03T09:00:00Z");
     f.status = "rolled-back";
     f.implementation = Some(implementation(
         "2026-11-04T02:00:00Z",
@@ -294,11 +303,11 @@ fn store() -> Store {
         "[]",
     ));
     f.rollbacks = Some(rollback("complex", "2026-11-04T02:30:00Z", "2026-11-04T03:45:00Z"));
-    commit(&repo, &f, JANE, "2026-11-04 06:00:00", "chg: rollback CHG-2026-0006");
+    commit(repo, &f, JANE, "2026-11-04 06:00:00", "chg: rollback CHG-2026-0006");
 
     let mut g = Rec::new("CHG-2026-0008", "normal", "submitted", "2026-11-06T09:00:00Z");
-    create(&repo, &g, RAJ);
-    approve(&repo, &mut g, "engineering-lead", LEE, "2026-11-06T15:00:00Z");
+    create(repo, &g, RAJ);
+    approve(repo, &mut g, "engineering-lead", LEE, "2026-11-06T15:00:00Z");
     g.status = "rolled-back";
     g.implementation = Some(implementation(
         "2026-11-09T02:00:00Z",
@@ -307,22 +316,17 @@ fn store() -> Store {
         "[]",
     ));
     g.rollbacks = Some(rollback("simple", "2026-11-09T02:10:00Z", "2026-11-09T02:20:00Z"));
-    commit(&repo, &g, RAJ, "2026-11-09 03:00:00", "chg: rollback CHG-2026-0008");
+    commit(repo, &g, RAJ, "2026-11-09 03:00:00", "chg: rollback CHG-2026-0008");
     // Renumber 0008 → 0007 (what `chg renumber` does: rename and new id).
     std::fs::remove_file(repo.join(&g.path())).unwrap();
     g.id = "CHG-2026-0007";
     commit(
-        &repo,
+        repo,
         &g,
         RAJ,
         "2026-11-10 09:00:00",
         "chg: renumber CHG-2026-0008 to CHG-2026-0007",
     );
-    Store {
-        repo,
-        end_of_october,
-        emergency_created,
-    }
 }
 
 /// Asserts one figure: actual (None for null), target, met.
