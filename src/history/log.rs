@@ -41,51 +41,24 @@ pub struct LogEntry {
     pub new: Option<ObjectId>,
 }
 
-/// The audit trail of the record `id` (at `path` at the tip): every commit
-/// that touched its file, oldest first, across renumbers, in one walk.
-pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Result<(Vec<LogEntry>, Option<String>)> {
-    Repo::verify_object_hashes(false);
-    Repo::cache_objects(false);
-    struct Raw {
-        meta: usize,
-        change: FileChange,
-    }
-    let mut metas: Vec<Commit> = Vec::new();
-    let mut raws: Vec<Raw> = Vec::new();
-    // A renumber keeps the year, so only the record's year folder is entered.
-    let year_dir = path.rsplit_once('/').map_or(prefix, |(dir, _)| dir).to_string();
-    let only_year = |dir: &str| dir == year_dir;
-    let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
-    let stats = repo.walk_changes(tip, None, prefix, &only_year, &mut |meta, changes| {
-        progress.add(1);
-        let mut kept = false;
-        for c in changes.iter().filter(|c| record_id(prefix, &c.path).is_some()) {
-            kept = true;
-            raws.push(Raw {
-                meta: metas.len(),
-                change: c.clone(),
-            });
-        }
-        if kept {
-            metas.push(meta.clone());
-        }
-        Ok(())
-    })?;
-    // Walk back from the tip: the file's lineage is its path, and the path it
-    // was renamed from where a commit added it while deleting a file of the
-    // same identity.
+/// One file a walked commit changed, with the index of that commit.
+struct Raw {
+    meta: usize,
+    change: FileChange,
+}
+
+/// Walks back from the tip through `raws` (oldest first): the file's
+/// lineage is its path, and the path it was renamed from where a commit
+/// added it while deleting a file of the same identity. Returns the
+/// changes of the lineage, newest first, each with the path it was renamed from.
+fn lineage(
+    raws: &[Raw],
+    path: &str,
+    text_of: &mut dyn FnMut(ObjectId) -> Result<String>,
+) -> Result<Vec<(usize, Option<String>)>> {
     let mut identity: Option<u64> = None;
     let mut current = path.to_string();
     let mut selected: Vec<(usize, Option<String>)> = Vec::new();
-    let mut texts: HashMap<ObjectId, String> = HashMap::new();
-    let mut text_of = |id: ObjectId| -> Result<String> {
-        if let Some(t) = texts.get(&id) {
-            return Ok(t.clone());
-        }
-        let t = repo.blob_text(id)?;
-        texts.insert(id, t.clone());
-        Ok(t)
-    };
     let mut rename_commit: Option<usize> = None;
     for i in (0..raws.len()).rev() {
         if raws[i].change.path != current || Some(raws[i].meta) == rename_commit {
@@ -120,6 +93,46 @@ pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Resul
             rename_commit = Some(raws[i].meta);
         }
     }
+    Ok(selected)
+}
+
+/// The audit trail of the record `id` (at `path` at the tip): every commit
+/// that touched its file, oldest first, across renumbers, in one walk.
+pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Result<(Vec<LogEntry>, Option<String>)> {
+    Repo::verify_object_hashes(false);
+    Repo::cache_objects(false);
+    let mut metas: Vec<Commit> = Vec::new();
+    let mut raws: Vec<Raw> = Vec::new();
+    // A renumber keeps the year, so only the record's year folder is entered.
+    let year_dir = path.rsplit_once('/').map_or(prefix, |(dir, _)| dir).to_string();
+    let only_year = |dir: &str| dir == year_dir;
+    let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
+    let stats = repo.walk_changes(tip, None, prefix, &only_year, &mut |meta, changes| {
+        progress.add(1);
+        let mut kept = false;
+        for c in changes.iter().filter(|c| record_id(prefix, &c.path).is_some()) {
+            kept = true;
+            raws.push(Raw {
+                meta: metas.len(),
+                change: c.clone(),
+            });
+        }
+        if kept {
+            metas.push(meta.clone());
+        }
+        Ok(())
+    })?;
+    // Each blob is read once, for the lineage and for the entries' diffs.
+    let mut texts: HashMap<ObjectId, String> = HashMap::new();
+    let mut text_of = |id: ObjectId| -> Result<String> {
+        if let Some(t) = texts.get(&id) {
+            return Ok(t.clone());
+        }
+        let t = repo.blob_text(id)?;
+        texts.insert(id, t.clone());
+        Ok(t)
+    };
+    let mut selected = lineage(&raws, path, &mut text_of)?;
     selected.reverse();
     let mut entries = Vec::new();
     for (i, renamed) in selected {
