@@ -184,6 +184,13 @@ fn implementation(out: &mut String, r: &Record) {
         if let Some(t) = i.finished_at {
             line(out, "finished", t.format("%Y-%m-%d %H:%M UTC"));
         }
+        if let Some(o) = &i.window_override {
+            line(
+                out,
+                "window override",
+                format!("by {} at {}: {}", o.by, o.at.format("%Y-%m-%d %H:%M UTC"), o.reason),
+            );
+        }
         if let Some(o) = i.outcome {
             line(out, "outcome", o);
         }

@@ -148,8 +148,8 @@ fn ts(t: DateTime<Utc>) -> String {
 }
 
 /// The records to make, in order of creation, numbered per year: their
-/// class, how they end, who approves and when they run.
-fn plans(rng: &mut Rng, n: usize, begin: DateTime<Utc>, span_minutes: i64) -> Vec<Plan> {
+/// class, how they end, who approves and when they run (in the policy's windows).
+fn plans(rng: &mut Rng, n: usize, begin: DateTime<Utc>, span_minutes: i64, policy: &Policy) -> Vec<Plan> {
     let mut created: Vec<DateTime<Utc>> = (0..n)
         .map(|_| begin + Duration::minutes(rng.below(span_minutes as u64) as i64))
         .collect();
@@ -188,8 +188,11 @@ fn plans(rng: &mut Rng, n: usize, begin: DateTime<Utc>, span_minutes: i64) -> Ve
         };
         let start = match class {
             Classification::Emergency => t + rng.minutes(0, 30),
-            Classification::Standard => t + Duration::days(1) + rng.minutes(0, 60 * 24 * 3),
-            _ => t + Duration::days(2) + rng.minutes(0, 60 * 24 * 10),
+            // Planned work starts in a deployment window, as `chg start` demands.
+            Classification::Standard => {
+                policy.next_window(t + Duration::days(1) + rng.minutes(0, 60 * 24 * 3)) + rng.minutes(0, 60)
+            }
+            _ => policy.next_window(t + Duration::days(2) + rng.minutes(0, 60 * 24 * 10)) + rng.minutes(0, 60),
         };
         let duration = if rng.chance(85) {
             rng.minutes(10, 110)
@@ -439,7 +442,7 @@ pub fn generate(options: &Options) -> Result<String> {
     let begin = end - Duration::days(365 * years);
     let span_minutes = (end - begin).num_minutes();
 
-    let plans = plans(&mut rng, n, begin, span_minutes);
+    let plans = plans(&mut rng, n, begin, span_minutes, &policy);
     let events = events(
         &mut rng,
         &plans,
