@@ -243,30 +243,7 @@ fn store() -> Store {
     commit(&repo, &c, DAVE, "2026-10-13 09:00:00", "chg: post-review CHG-2026-0003");
 
     // 0004, changed on two branches and merged.
-    let mut d = Rec::new("CHG-2026-0004", "normal", "submitted", "2026-10-14T09:00:00Z");
-    create(&repo, &d, JANE);
-    repo.git(&["checkout", "-q", "-b", "feature-a"]);
-    let mut d_branch = d.clone();
-    approve(&repo, &mut d_branch, "engineering-lead", LEE, "2026-10-15T09:00:00Z");
-    repo.git(&["checkout", "-q", "main"]);
-    d.systems = "[checkout-api, pricing-service]";
-    commit(&repo, &d, JANE, "2026-10-15 10:00:00", "chg: edit CHG-2026-0004");
-    repo.git_at(
-        SAM,
-        &at("2026-10-16 09:00:00"),
-        &["merge", "-q", "--no-ff", "feature-a", "-m", "Merge feature-a"],
-    );
-    d.status = "approved";
-    d.approvals = d_branch.approvals.clone();
-    assert_eq!(repo.read(&d.path()), d.text(), "the merge combined both sides");
-    d.status = "completed";
-    d.implementation = Some(implementation(
-        "2026-10-20T02:00:00Z",
-        "2026-10-20T04:30:00Z",
-        "successful",
-        "[minor log noise]",
-    ));
-    commit(&repo, &d, JANE, "2026-10-20 05:00:00", "chg: complete CHG-2026-0004");
+    merged_from_two_branches(&repo);
 
     // 0005, standard, failed.
     let mut e = Rec::new("CHG-2026-0005", "standard", "approved", "2026-10-21T09:00:00Z");
@@ -288,6 +265,35 @@ fn store() -> Store {
         end_of_october,
         emergency_created,
     }
+}
+
+/// 0004: approved by Lee on branch `feature-a` while Jane adds a system on
+/// main; Sam merges; then it is completed (see `store()`).
+fn merged_from_two_branches(repo: &Repo) {
+    let mut d = Rec::new("CHG-2026-0004", "normal", "submitted", "2026-10-14T09:00:00Z");
+    create(repo, &d, JANE);
+    repo.git(&["checkout", "-q", "-b", "feature-a"]);
+    let mut d_branch = d.clone();
+    approve(repo, &mut d_branch, "engineering-lead", LEE, "2026-10-15T09:00:00Z");
+    repo.git(&["checkout", "-q", "main"]);
+    d.systems = "[checkout-api, pricing-service]";
+    commit(repo, &d, JANE, "2026-10-15 10:00:00", "chg: edit CHG-2026-0004");
+    repo.git_at(
+        SAM,
+        &at("2026-10-16 09:00:00"),
+        &["merge", "-q", "--no-ff", "feature-a", "-m", "Merge feature-a"],
+    );
+    d.status = "approved";
+    d.approvals = d_branch.approvals.clone();
+    assert_eq!(repo.read(&d.path()), d.text(), "the merge combined both sides");
+    d.status = "completed";
+    d.implementation = Some(implementation(
+        "2026-10-20T02:00:00Z",
+        "2026-10-20T04:30:00Z",
+        "successful",
+        "[minor log noise]",
+    ));
+    commit(repo, &d, JANE, "2026-10-20 05:00:00", "chg: complete CHG-2026-0004");
 }
 
 /// November: only rollbacks, and a renumber (see `store()`).
