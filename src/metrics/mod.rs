@@ -246,7 +246,9 @@ impl Counted<'_> {
                     let met = s.at <= due;
                     hits += usize::from(met);
                     of += 1;
-                    missed.push(c.id.clone());
+                    if !met {
+                        missed.push(c.id.clone());
+                    }
                     lines.push(format!(
                         "{}: {}, {name} committed {} ({}), due {}",
                         c.id,
