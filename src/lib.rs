@@ -48,6 +48,7 @@ pub mod store;
 pub(crate) mod suggest;
 pub mod template;
 pub(crate) mod timearg;
+pub(crate) mod vote;
 pub(crate) mod wizard;
 pub(crate) mod yaml_patch;
 pub(crate) mod yaml_writer;

@@ -46,6 +46,7 @@ rules! {
     ApprovalStale => "approval-stale",
     ApproverNotAuthorized => "approver-not-authorized",
     SelfApproval => "self-approval",
+    VoteRepeated => "vote-repeated",
     LookalikeEmail => "lookalike-email",
     InvisibleCharacter => "invisible-character",
     TemplateMissing => "template-missing",
@@ -108,6 +109,7 @@ impl Rule {
             | Rule::ApprovalStale
             | Rule::ApproverNotAuthorized
             | Rule::SelfApproval
+            | Rule::VoteRepeated
             | Rule::TemplateMissing
             | Rule::TemplateMismatch
             | Rule::EmergencyCriteriaMissing
@@ -149,6 +151,7 @@ impl Rule {
             Rule::ApprovalStale => "an approval whose scope digest no longer matches the record",
             Rule::ApproverNotAuthorized => "an approver not listed for the role in the policy",
             Rule::SelfApproval => "the requester approving their own change",
+            Rule::VoteRepeated => "a CAB member voting more than once on a change",
             Rule::LookalikeEmail => "an email with characters that look like others",
             Rule::InvisibleCharacter => "a name or email of a person holding an invisible or format character",
             Rule::TemplateMissing => "a standard change naming no template, or an unknown one",

@@ -147,8 +147,8 @@ fn a_major_change_needs_three_cab_approvals_and_a_repeat_counts_once() {
     assert_committed(&repo, ANA, "chg: approve CHG-2026-0001 (cab)");
     repo.chg_as(BEN, &["approve", ID]).ok();
     refused(&repo, BEN, &["approve", ID]).stdout_is("").stderr_is(
-        "error: Ben Okafor <ben@example.com> has already approved CHG-2026-0001 as cab; an approval counts once
-  hint: another person holding the role must approve it
+        "error: Ben Okafor <ben@example.com> has already voted on CHG-2026-0001 as cab (approved); a vote counts once
+  hint: another CAB member must vote
 ",
     );
     assert!(repo.read(FILE).contains("status: submitted\n"));

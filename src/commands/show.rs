@@ -4,7 +4,8 @@ use anyhow::Result;
 
 use crate::cli::{Format, ShowArgs};
 use crate::context::App;
-use crate::record::Record;
+use crate::policy::Policy;
+use crate::record::{Record, Role};
 use crate::render::safe;
 
 /// Prints the record as text, YAML or JSON.
@@ -15,7 +16,7 @@ pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {
     let text = match app.format {
         Format::Yaml => crate::document::to_yaml(record, &record.extensions)?,
         Format::Json => format!("{}\n", crate::render::json(record)?),
-        _ => render(record, &loaded.file),
+        _ => render(record, &loaded.file, &store.policy()?),
     };
     crate::render::print(&text)?;
     Ok(0)
@@ -35,7 +36,7 @@ fn block(out: &mut String, label: &str, text: &str) {
 }
 
 /// Renders the record for a reader: the essentials first, then each section present.
-pub fn render(r: &Record, file: &str) -> String {
+pub fn render(r: &Record, file: &str, policy: &Policy) -> String {
     let mut out = format!("{}  {}\n", safe(&r.id), safe(&r.title));
     line(&mut out, "status", r.status);
     line(
@@ -119,10 +120,15 @@ pub fn render(r: &Record, file: &str) -> String {
             block(&mut out, "plan", p);
         }
     }
-    if !r.approvals.is_empty() {
+    let tally = crate::vote::tally(r, policy);
+    let cab_decides = policy.roles_for(r.classification).contains(&Role::Cab);
+    if !r.approvals.is_empty() || cab_decides {
         out.push_str("\napprovals\n");
-        for a in &r.approvals {
-            let comment = a.comment.as_deref().map(|c| format!(" — {c}")).unwrap_or_default();
+        for (a, ignored) in r.approvals.iter().zip(&tally.ignored) {
+            let mut comment = a.comment.as_deref().map(|c| format!(" — {c}")).unwrap_or_default();
+            if let Some(why) = ignored {
+                comment.push_str(&format!(" [does not count: {}]", why.text()));
+            }
             let approval = format!(
                 "{} {} {} ({}, {}){comment}",
                 a.at.format("%Y-%m-%d %H:%M"),
@@ -132,6 +138,10 @@ pub fn render(r: &Record, file: &str) -> String {
                 a.method
             );
             out.push_str(&format!("  {}\n", safe(&approval)));
+        }
+        // A change the CTO approved alone has no vote to show.
+        if !tally.is_empty() || (cab_decides && r.status == crate::record::Status::Submitted) {
+            line(&mut out, "CAB vote", tally.summary());
         }
     }
     if let Some(i) = &r.implementation {

@@ -69,6 +69,11 @@ unavailable: []
 # The weekly CAB meeting, where every emergency change is presented.
 cab_meeting: {day: tue, time: "10:00", time_zone: UTC}
 
+# The CAB chair (a `cab` member, by email) breaks a tie when the CAB votes on
+# a major change; the `cab` count of the major rule is the vote's quorum.
+# Unset, the chair is the first `cab` member listed.
+# cab_chair: ana@example.com
+
 # Recovery time objective per rollback kind.
 rto: {simple: 15m, complex: 1h, full-restore: 4h}
 

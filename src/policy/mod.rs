@@ -40,6 +40,10 @@ pub struct Policy {
     /// People's unavailability, for resource planning.
     pub unavailable: Vec<Unavailability>,
     pub cab_meeting: CabMeeting,
+    /// The CAB chair, by email, who breaks a tie in a CAB vote; a member of
+    /// `cab`. Default: the first member listed under `roles.cab`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cab_chair: Option<String>,
     /// Recovery time objective of each rollback kind.
     pub rto: Rto,
     pub emergency_deadlines: EmergencyDeadlines,
@@ -295,6 +299,7 @@ impl Default for Policy {
             }],
             unavailable: Vec::new(),
             cab_meeting: CabMeeting::default(),
+            cab_chair: None,
             rto: Rto::default(),
             emergency_deadlines: EmergencyDeadlines::default(),
             targets: Targets::default(),
@@ -355,6 +360,13 @@ impl Policy {
     /// Returns true when the email is listed for the role.
     pub fn holds(&self, email: &str, role: Role) -> bool {
         self.members(role).iter().any(|m| crate::person::emails_match(m, email))
+    }
+
+    /// Returns the CAB chair's email: `cab_chair`, or the first CAB member.
+    pub fn cab_chair(&self) -> Option<&str> {
+        self.cab_chair
+            .as_deref()
+            .or_else(|| self.members(Role::Cab).first().map(String::as_str))
     }
 
     /// Returns the roles that approve a class, each once, in the policy's

@@ -310,9 +310,24 @@ fn approvals_added(
     out: &mut Vec<HistoryFinding>,
 ) {
     let old_approvals: &[Approval] = step.old.map_or(&[], |o| o.approvals.as_slice());
+    let tally = crate::vote::tally(new, policy);
     for (i, approval) in new.approvals.iter().enumerate() {
         if old_approvals.contains(approval) {
             continue;
+        }
+        if tally.ignored.get(i) == Some(&Some(crate::vote::Ignored::Repeated)) {
+            out.push(finding(
+                step,
+                &format!("approvals[{i}]"),
+                Rule::VoteRepeated,
+                format!(
+                    "{} added a second CAB vote by {} on {}; a vote counts once",
+                    who(step),
+                    approval.approver,
+                    new.id
+                ),
+                "remove the entry this commit added; another CAB member must vote".into(),
+            ));
         }
         // A verbal approval is given on the phone and recorded by the engineer.
         if !approval.method.needs_approvers_commit() {
