@@ -334,8 +334,14 @@ fn the_weekly_report_shows_each_cab_decision_and_its_count() {
 fn a_cab_chair_who_is_not_a_cab_member_is_an_error_in_the_policy() {
     let t = submitted_major();
     let policy = t.read("changes/policy.yaml");
-    t.write("changes/policy.yaml", &format!("{policy}\ncab_chair: mallory@example.com\n"));
-    let f = t.run(&["check", "--format", "json"]).status(1).finding("approver-not-authorized");
+    t.write(
+        "changes/policy.yaml",
+        &format!("{policy}\ncab_chair: mallory@example.com\n"),
+    );
+    let f = t
+        .run(&["check", "--format", "json"])
+        .status(1)
+        .finding("approver-not-authorized");
     assert_eq!(f.file, "changes/policy.yaml");
     assert_eq!(
         f.message,
