@@ -74,6 +74,7 @@ rules! {
     RtoExceeded => "rto-exceeded",
     PostRollbackActionsMissing => "post-rollback-actions-missing",
     RollbackTestStale => "rollback-test-stale",
+    MonitoringOwed => "monitoring-owed",
     SealedRecordChanged => "sealed-record-changed",
 }
 
@@ -93,7 +94,8 @@ impl Rule {
             | Rule::ApproverUnavailable
             | Rule::RtoExceeded
             | Rule::PostRollbackActionsMissing
-            | Rule::RollbackTestStale => Severity::Warning,
+            | Rule::RollbackTestStale
+            | Rule::MonitoringOwed => Severity::Warning,
             Rule::YamlSyntax
             | Rule::InvisibleCharacter
             | Rule::Schema
@@ -179,6 +181,7 @@ impl Rule {
             Rule::RtoExceeded => "a rollback took longer than the RTO of its kind",
             Rule::PostRollbackActionsMissing => "the actions owed after a rollback are missing",
             Rule::RollbackTestStale => "a complex or full-restore rollback not tested for a quarter",
+            Rule::MonitoringOwed => "deployed or rolled back without the monitoring the policy asks recorded",
             Rule::SealedRecordChanged => "a record of a sealed period changed or removed after the seal (`chg seal`)",
         }
     }

@@ -21,6 +21,7 @@ pub const FILLED_AFTER_APPROVAL: &[&str] = &[
     "deployment.window",
     "implementation",
     "rollbacks",
+    "monitoring",
     "review",
     "emergency.cab_review",
     "emergency.post_review",

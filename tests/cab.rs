@@ -348,3 +348,235 @@ fn a_cab_chair_who_is_not_a_cab_member_is_an_error_in_the_policy() {
         "the CAB chair mallory@example.com is not listed for the role `cab` in the policy"
     );
 }
+
+// Monitoring after deployment (issue 15, point 4): owed for the policy's
+// period after a deployment (1 h normal, 24 h major) or a rollback (30 min),
+// until `chg monitor` records who watched, from when to when, and what they saw.
+
+/// A change completed on Wed 25 Nov 02:41 and reviewed: all it may still owe is monitoring.
+fn completed(class: &str) -> Record {
+    let r = if class == "major" {
+        Record::major(ID).approval(Approval::new("cto", DAVE))
+    } else {
+        Record::normal(ID).approved_by_sam()
+    };
+    r.status("completed")
+        .window("2026-11-25T02:00:00Z", "2026-11-25T04:00:00Z")
+        .implementation(
+            Implementation::new("2026-11-25T02:05:00Z", "2026-11-25T02:41:00Z", "successful")
+                .validation("{smoke_tests: passed, error_rates: normal, customer_access: verified}"),
+        )
+        .raw(
+            "review",
+            "{completed_at: 2026-11-25T09:00:00Z, summary: Went as planned., lessons_learned: None.}",
+        )
+}
+
+fn owed_items(t: &Test) -> Vec<String> {
+    let status = t.run(&["status", "--format", "json"]).ok().json();
+    let weekly = t.run(&["report", "weekly", "--format", "json"]).ok().json();
+    let whats = |list: &serde_json::Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["id"] == ID && i["what"].as_str().unwrap().contains("monitoring"))
+            .map(|i| i["what"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (s, w) = (whats(&status), whats(&weekly["attention"]));
+    assert_eq!(s, w, "`chg status` and the weekly attention list agree");
+    s
+}
+
+#[test]
+fn monitoring_after_a_deployment_is_owed_until_recorded_and_close_refuses_without_it() {
+    let t = Test::new()
+        .record(completed("normal"))
+        .commit_as(JANE, "CHG-2026-0001: completed");
+    assert_eq!(
+        owed_items(&t),
+        ["monitoring owed: 1 h after the deployment (from Wed 25 Nov 02:41): `chg monitor CHG-2026-0001 --from … --to … --observed …`"]
+    );
+    let f = t.findings();
+    assert_eq!(f, [("monitoring-owed", ID)]);
+    assert_eq!(
+        f[0].message,
+        "CHG-2026-0001 owes 1 h of monitoring after the deployment (from 2026-11-25 02:41 UTC); none is recorded"
+    );
+    refused(&t, JANE, &["close", ID]).stderr_is(
+        "error: CHG-2026-0001 cannot be closed yet: it lacks the monitoring after the deployment (1 h, `chg monitor`)
+  hint: record it with `chg monitor CHG-2026-0001 --from … --to … --observed …`
+",
+    );
+    // Half an hour is shorter than the policy's hour: recorded, and does not count.
+    t.run(&[
+        "monitor", ID, "--from", "2026-11-25 02:41", "--to", "2026-11-25 03:11", "--observed",
+        "error rate flat at 0.1 %",
+    ])
+    .is(
+        0,
+        "CHG-2026-0001: monitoring by Jane Doe <jane@example.com> recorded, 02:41–03:11 (30 min)\n",
+        "warning[monitoring-owed]: 30 min after the deployment is shorter than the 1 h the policy asks after the deployment of a normal change: it does not count, and monitoring is still owed\n",
+    );
+    assert_eq!(owed_items(&t).len(), 1);
+    refused(&t, JANE, &["close", ID]);
+    // The future is not monitored yet.
+    let before = t.read(&Record::normal(ID).path());
+    t.run(&["monitor", ID, "--to", "2026-11-25 13:00", "--observed", "fine"])
+        .status(2)
+        .stderr_is(
+            "error: `--to 2026-11-25 13:00` is in the future (it is now 2026-11-25 12:00 UTC)
+  hint: give the time it happened, or leave `--to` out for now
+",
+        );
+    assert_eq!(t.read(&Record::normal(ID).path()), before);
+    t.run(&[
+        "monitor",
+        ID,
+        "--from",
+        "2026-11-25 02:41",
+        "--to",
+        "2026-11-25 03:45",
+        "--observed",
+        "error rate 0.1 %, p99 240 ms, no alerts",
+    ])
+    .ok();
+    assert_eq!(owed_items(&t), Vec::<String>::new());
+    let findings = t.findings();
+    assert!(findings.is_empty(), "{findings:?}");
+    let shown = t.run(&["show", ID]).ok().stdout;
+    assert!(
+        shown.contains("\n  2026-11-25 02:41 → 03:45 UTC (64 min) Jane Doe <jane@example.com> — error rate 0.1 %, p99 240 ms, no alerts\n"),
+        "{shown}"
+    );
+    let text = t.read(&Record::normal(ID).path());
+    assert!(
+        text.contains("monitoring:\n  - by: Jane Doe <jane@example.com>\n    from: \"2026-11-25T02:41:00Z\"\n    to: \"2026-11-25T03:11:00Z\"\n    observed: error rate flat at 0.1 %\n"),
+        "{text}"
+    );
+    t.run(&["close", ID]).ok();
+}
+
+#[test]
+fn a_major_change_owes_24_hours_of_monitoring() {
+    let mut t = Test::new()
+        .record(completed("major"))
+        .commit_as(JANE, "CHG-2026-0001: completed");
+    t.set_now("2026-11-26T03:00:00Z");
+    t.run(&[
+        "monitor",
+        ID,
+        "--from",
+        "2026-11-25 02:41",
+        "--to",
+        "2026-11-25 04:41",
+        "--observed",
+        "quiet",
+    ])
+    .ok();
+    assert_eq!(
+        owed_items(&t),
+        ["monitoring owed: 24 h after the deployment (from Wed 25 Nov 02:41): `chg monitor CHG-2026-0001 --from … --to … --observed …`"]
+    );
+    t.run(&[
+        "monitor",
+        ID,
+        "--from",
+        "2026-11-25 02:41",
+        "--to",
+        "2026-11-26 02:41",
+        "--observed",
+        "quiet day",
+    ])
+    .ok()
+    .stderr_is("");
+    assert_eq!(owed_items(&t), Vec::<String>::new());
+}
+
+#[test]
+fn monitoring_after_a_rollback_is_owed_for_30_minutes() {
+    let rolled = Record::normal(ID)
+        .approved_by_sam()
+        .status("rolled-back")
+        .window("2026-11-25T02:00:00Z", "2026-11-25T04:00:00Z")
+        .implementation(
+            Implementation::new("2026-11-25T02:05:00Z", "2026-11-25T02:30:00Z", "rolled-back")
+                .validation("{smoke_tests: failed}"),
+        )
+        .rollback(
+            Fields::rollback_entry("simple", "2026-11-25T02:30:00Z", "2026-11-25T02:40:00Z")
+                .set("reason", "error rate 7 %")
+                .set(
+                    "validation",
+                    "{smoke_tests: passed, error_rates: normal, customer_access: verified}",
+                )
+                .set(
+                    "post_actions",
+                    "{lessons_learned: canary earlier, root_cause: a missing index, redeploy_plan: next window}",
+                ),
+        )
+        .raw(
+            "review",
+            "{completed_at: 2026-11-25T09:00:00Z, summary: Rolled back., lessons_learned: Canary earlier.}",
+        );
+    let t = Test::new().record(rolled).commit_as(JANE, "CHG-2026-0001: rolled back");
+    assert_eq!(
+        owed_items(&t),
+        ["monitoring owed: 30 min after the rollback (from Wed 25 Nov 02:40): `chg monitor CHG-2026-0001 --from … --to … --observed …`"]
+    );
+    refused(&t, JANE, &["close", ID]);
+    // Watching from before the restoration counts only from the restoration on.
+    t.run(&[
+        "monitor",
+        ID,
+        "--from",
+        "2026-11-25 02:30",
+        "--to",
+        "2026-11-25 03:05",
+        "--observed",
+        "recovered",
+    ])
+    .ok();
+    assert_eq!(
+        owed_items(&t).len(),
+        1,
+        "25 minutes after the restoration do not make 30"
+    );
+    t.run(&[
+        "monitor",
+        ID,
+        "--to",
+        "2026-11-25 03:10",
+        "--observed",
+        "error rate back to 0.1 %",
+    ])
+    .ok()
+    .stdout_is("CHG-2026-0001: monitoring by Jane Doe <jane@example.com> recorded, 02:40–03:10 (30 min)\n");
+    assert_eq!(owed_items(&t), Vec::<String>::new());
+    t.run(&["close", ID]).ok();
+}
+
+#[test]
+fn closing_by_hand_while_monitoring_is_owed_is_refused_by_the_gate() {
+    let t = Test::new()
+        .record(completed("normal"))
+        .commit_as(JANE, "CHG-2026-0001: completed");
+    t.git(&["checkout", "-q", "-b", "feature"]);
+    t.put(&completed("normal").status("closed"));
+    t.commit(JANE, "close it");
+    let findings = t.check_against("main").status(1).findings();
+    let refused: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.rule == "monitoring-owed" && f.is_error())
+        .collect();
+    assert_eq!(refused.len(), 1, "{findings:?}");
+    let f = refused[0];
+    assert_eq!(f.commit, Some(t.head()));
+    assert_eq!(
+        f.message,
+        format!(
+            "commit {} by Jane Doe <jane@example.com> closed CHG-2026-0001 while it owes 1 h of monitoring after the deployment",
+            &t.head()[..10]
+        )
+    );
+}

@@ -189,6 +189,7 @@ prop_compose! {
                 deployment: Default::default(),
             }),
             rollbacks,
+            monitoring: Vec::new(),
             review: None,
             emergency: (!criteria.is_empty()).then(|| Emergency {
                 criteria,

@@ -206,6 +206,37 @@ pub fn render(r: &Record, file: &str, policy: &Policy) -> String {
             line(&mut out, label, value.as_deref().unwrap_or("(owed)"));
         }
     }
+    let need = crate::monitoring::need(r, policy);
+    if !r.monitoring.is_empty() || need.is_some() {
+        out.push_str("\nmonitoring\n");
+        for m in &r.monitoring {
+            let end = if m.to.date_naive() == m.from.date_naive() {
+                m.to.format("%H:%M UTC")
+            } else {
+                m.to.format("%Y-%m-%d %H:%M UTC")
+            };
+            let spell = format!(
+                "{} → {end} ({}) {} — {}",
+                m.from.format("%Y-%m-%d %H:%M"),
+                crate::metrics::duration_text((m.to - m.from).num_minutes() as f64, crate::metrics::Style::Compact),
+                m.by,
+                m.observed
+            );
+            out.push_str(&format!("  {}\n", safe(&spell)));
+        }
+        if let Some(owed) = r.monitoring_owed(policy) {
+            line(
+                &mut out,
+                "owed",
+                format!(
+                    "{} after the {} (from {})",
+                    owed.period.text(),
+                    owed.after.as_str(),
+                    owed.since.format("%Y-%m-%d %H:%M UTC")
+                ),
+            );
+        }
+    }
     if let Some(e) = &r.emergency {
         out.push_str("\nemergency\n");
         line(

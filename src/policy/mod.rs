@@ -47,6 +47,8 @@ pub struct Policy {
     /// Recovery time objective of each rollback kind.
     pub rto: Rto,
     pub emergency_deadlines: EmergencyDeadlines,
+    /// How long a change is watched after its deployment (per class) or a rollback.
+    pub monitoring: MonitoringPeriods,
     pub targets: Targets,
     /// Approvers' public keys, by email, in the key format of git's allowed-signers file.
     pub signing_keys: BTreeMap<String, String>,
@@ -203,6 +205,29 @@ pub struct EmergencyDeadlines {
     pub post_review: Span,
 }
 
+/// The monitoring owed after a deployment and after a rollback. A spell
+/// shorter than the period does not count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct MonitoringPeriods {
+    /// After a successful deployment, per class; a class left out owes none.
+    pub after_deployment: BTreeMap<Classification, Span>,
+    /// After a rollback, whatever the class.
+    pub after_rollback: Span,
+}
+
+impl Default for MonitoringPeriods {
+    fn default() -> Self {
+        MonitoringPeriods {
+            after_deployment: BTreeMap::from([
+                (Classification::Normal, Span::hours(1)),
+                (Classification::Major, Span::hours(24)),
+            ]),
+            after_rollback: Span::minutes(30),
+        }
+    }
+}
+
 /// The monthly targets of the guide (section 9.3). The guide writes them
 /// strictly ("< 5 %", "> 95 %", "< 2 hours"): a value exactly on the
 /// target misses it, unless the target is listed in `inclusive`.
@@ -302,6 +327,7 @@ impl Default for Policy {
             cab_chair: None,
             rto: Rto::default(),
             emergency_deadlines: EmergencyDeadlines::default(),
+            monitoring: MonitoringPeriods::default(),
             targets: Targets::default(),
             signing_keys: BTreeMap::new(),
             require_signed_approvals: false,

@@ -56,6 +56,7 @@ pub fn check_step(step: &Step, policy: &Policy, signed: Option<SignatureCheck>) 
     };
     let reset = step.old.is_some_and(|old| new_round(old, new));
     transition(step, new, reset, &mut out);
+    closed_unmonitored(step, new, policy, &mut out);
     implausible_times(step, new, &mut out);
     approvals_added(step, new, policy, signed, &mut out);
     if let Some(old) = step.old {
@@ -170,6 +171,11 @@ pub fn written_times(r: &Record) -> Vec<(String, DateTime<Utc>)> {
         for (j, l) in e.log.iter().enumerate() {
             opt(format!("rollbacks[{i}].log[{j}].at"), Some(l.at));
         }
+    }
+    // The end of a spell of monitoring is written when it ends; its start
+    // may lie a day or more earlier (24 h after a major change).
+    for (i, m) in r.monitoring.iter().enumerate() {
+        opt(format!("monitoring[{i}].to"), Some(m.to));
     }
     if let Some(review) = &r.review {
         opt("review.completed_at".into(), review.completed_at);
@@ -298,6 +304,31 @@ fn transition(step: &Step, new: &Record, reset: bool, out: &mut Vec<HistoryFindi
         format!(
             "from `{from}` the next status is one of: {}; take each step with its own chg command",
             lifecycle::list(&legal)
+        ),
+    ));
+}
+
+/// `monitoring-owed`: the commit that closes a change while the monitoring
+/// after its deployment or rollback is owed (`chg close` refuses it).
+fn closed_unmonitored(step: &Step, new: &Record, policy: &Policy, out: &mut Vec<HistoryFinding>) {
+    let closing = new.status == Status::Closed && step.old.is_none_or(|o| o.status != Status::Closed);
+    let Some(need) = new.monitoring_owed(policy).filter(|_| closing) else {
+        return;
+    };
+    out.push(finding(
+        step,
+        "status",
+        Rule::MonitoringOwed,
+        format!(
+            "{} closed {} while it owes {} of monitoring after the {}",
+            who(step),
+            new.id,
+            need.period.text(),
+            need.after.as_str()
+        ),
+        format!(
+            "record the monitoring first (`chg monitor {} --from … --to … --observed …`), then close it",
+            new.id
         ),
     ));
 }
@@ -437,6 +468,19 @@ fn appended_only(step: &Step, old: &Record, new: &Record, out: &mut Vec<HistoryF
                     .into(),
             ));
         }
+    }
+    if !new.monitoring.starts_with(&old.monitoring) {
+        out.push(finding(
+            step,
+            "monitoring",
+            Rule::ApprovalRemoved,
+            format!(
+                "{} removed or rewrote the monitoring recorded for {}",
+                who(step),
+                old.id
+            ),
+            "monitoring records are append-only: restore them; record a new spell with `chg monitor`".into(),
+        ));
     }
     if old.cancellation.is_some() && new.cancellation != old.cancellation {
         out.push(finding(

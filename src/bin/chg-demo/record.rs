@@ -237,7 +237,16 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
                     redeploy_plan: Some("redeploy with a larger pool".into()),
                 };
             }
-            r.close()?;
+            // The monitoring the policy asks, ending as the change is closed.
+            if let Some(need) = r.monitoring_owed(policy) {
+                r.monitoring.push(Monitoring {
+                    by: person(p.requester),
+                    from: at - need.period.duration(),
+                    to: at,
+                    observed: "error rates and latency as before".into(),
+                });
+            }
+            r.close(policy)?;
         }
         Step::PostReview => {
             if let Some(e) = r.emergency.as_mut() {
