@@ -580,3 +580,28 @@ fn closing_by_hand_while_monitoring_is_owed_is_refused_by_the_gate() {
         )
     );
 }
+
+#[test]
+fn a_change_rejected_by_hand_after_a_lone_vote_against_is_refused_by_the_gate() {
+    let t = submitted_major();
+    t.run_as(ANA, &["approve", ID]).ok();
+    t.git(&["checkout", "-q", "-b", "feature"]);
+    t.run_as(BEN, &["reject", ID, "--reason", "not this quarter"]).ok();
+    assert_eq!(status(&t), "submitted");
+    // Ben then sets the status himself, as if his vote had decided.
+    let path = Record::major(ID).path();
+    let text = t.read(&path).replace("status: submitted", "status: rejected");
+    t.write(&path, &text);
+    t.commit(BEN, "rejected");
+    let findings = t.check_against("main").status(1).findings();
+    let f: Vec<&Finding> = findings.iter().filter(|f| f.rule == "illegal-transition").collect();
+    assert_eq!(f.len(), 1, "{findings:?}");
+    assert_eq!(f[0].commit, Some(t.head()));
+    assert_eq!(
+        f[0].message,
+        format!(
+            "commit {} by Ben Okafor <ben@example.com> moved CHG-2026-0001 to `rejected`, but the CAB vote has not rejected it (open: 1 for, 1 against; 1 more vote to reach the quorum of 3 of 5)",
+            &t.head()[..10]
+        )
+    );
+}

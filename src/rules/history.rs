@@ -9,7 +9,7 @@ use crate::git::Commit;
 use crate::lifecycle;
 use crate::lifecycle::BACKDATE_HOURS;
 use crate::policy::Policy;
-use crate::record::{Approval, Record, Role, RollbackEntry, Status};
+use crate::record::{Approval, Decision, Record, Role, RollbackEntry, Status};
 use crate::rule::Rule;
 
 /// One record file as one commit changed it.
@@ -55,7 +55,7 @@ pub fn check_step(step: &Step, policy: &Policy, signed: Option<SignatureCheck>) 
         return out;
     };
     let reset = step.old.is_some_and(|old| new_round(old, new));
-    transition(step, new, reset, &mut out);
+    transition(step, new, reset, policy, &mut out);
     closed_unmonitored(step, new, policy, &mut out);
     implausible_times(step, new, &mut out);
     approvals_added(step, new, policy, signed, &mut out);
@@ -284,9 +284,12 @@ pub fn new_round(old: &Record, new: &Record) -> bool {
     matches!(old.status, Status::Approved | Status::Scheduled) && new.status == Status::Submitted
 }
 
-fn transition(step: &Step, new: &Record, reset: bool, out: &mut Vec<HistoryFinding>) {
+fn transition(step: &Step, new: &Record, reset: bool, policy: &Policy, out: &mut Vec<HistoryFinding>) {
     // A record added by the branch starts, in effect, as a draft.
     let from = step.old.map_or(Status::Draft, |o| o.status);
+    if new.status == Status::Rejected && from != Status::Rejected {
+        rejected_by_vote(step, new, policy, out);
+    }
     if reset || lifecycle::allows(from, new.status, new.classification) {
         return;
     }
@@ -304,6 +307,34 @@ fn transition(step: &Step, new: &Record, reset: bool, out: &mut Vec<HistoryFindi
         format!(
             "from `{from}` the next status is one of: {}; take each step with its own chg command",
             lifecycle::list(&legal)
+        ),
+    ));
+}
+
+/// A CAB member's vote against decides nothing alone: a commit that rejects
+/// a change on CAB votes alone must have the count behind it.
+fn rejected_by_vote(step: &Step, new: &Record, policy: &Policy, out: &mut Vec<HistoryFinding>) {
+    let other = new
+        .approvals
+        .iter()
+        .any(|a| a.decision == Decision::Rejected && a.role != Role::Cab);
+    let tally = crate::vote::tally(new, policy);
+    if other || tally.decision == Some(Decision::Rejected) || tally.no == 0 {
+        return;
+    }
+    out.push(finding(
+        step,
+        "status",
+        Rule::IllegalTransition,
+        format!(
+            "{} moved {} to `rejected`, but the CAB vote has not rejected it ({})",
+            who(step),
+            new.id,
+            tally.summary()
+        ),
+        format!(
+            "a vote against counts in the CAB's count and rejects nothing alone: restore the status; `chg show {}` prints the count",
+            new.id
         ),
     ));
 }
