@@ -71,5 +71,6 @@ pub fn check_record(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     findings.extend(emergency::check(loaded, ctx));
     findings.extend(rollback::check(loaded, ctx));
     findings.extend(monitoring::check(loaded, ctx));
+    findings.extend(calendar::check_work(loaded, ctx));
     findings
 }
