@@ -389,7 +389,7 @@ fn every_illegal_move_is_refused_with_nothing_written() {
     repo.chg(&["review", ID, "--summary", "fine", "--lessons-learned", "none"])
         .ok();
     // An hour of monitoring after the deployment, which closing needs.
-    repo.now = Some("2026-11-25T13:05:00Z".into());
+    repo.now = Some("2026-11-26T03:15:00Z".into());
     repo.chg(&["monitor", ID, "--observed", "quiet"]).ok();
     repo.chg(&["close", ID]).ok();
     let from_closed = [
