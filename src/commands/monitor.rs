@@ -9,13 +9,16 @@ use crate::context::App;
 use crate::error::Refusal;
 use crate::metrics::{duration_text, Style};
 use crate::monitoring;
-use crate::record::Monitoring;
+use crate::record::{Monitoring, Outcome};
 
 /// Appends a monitoring spell; one shorter than the policy's period is kept
 /// as evidence but does not count, and says so.
 pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
     action::run(app, &args.id, "monitor", |act, record| {
-        let Some(need) = monitoring::need(record, &act.policy) else {
+        let need = monitoring::need(record, &act.policy);
+        // A class the policy asks no monitoring of may still record it.
+        let deployed = record.finished_at().filter(|_| record.outcome() == Some(Outcome::Successful));
+        let Some(since) = need.map(|n| n.since).or(deployed) else {
             return Err(Refusal::new(
                 format!(
                     "{} is `{}` with nothing deployed or rolled back to monitor",
@@ -28,7 +31,7 @@ pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
         let to = action::backdate("--to", args.to.as_deref(), act.now)?;
         let from = match args.from.as_deref() {
             Some(text) => action::parse_when("--from", text, act.now)?,
-            None => need.since,
+            None => since,
         };
         if from >= to {
             return Err(anyhow!(
@@ -44,8 +47,6 @@ pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
             to,
             observed,
         };
-        let counts = need.met_by(&spell);
-        let covered = need.covered_by(&spell).num_minutes() as f64;
         let mut done = Done::new(format!(
             "{}: monitoring by {} recorded, {}–{} ({})",
             record.id,
@@ -54,7 +55,9 @@ pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
             to.format("%H:%M"),
             duration_text((to - from).num_minutes() as f64, Style::Compact)
         ));
-        if !counts && record.monitoring_owed(&act.policy).is_some() {
+        let short = need.filter(|n| !n.met_by(&spell) && record.monitoring_owed(&act.policy).is_some());
+        if let Some(need) = short {
+            let covered = need.covered_by(&spell).num_minutes() as f64;
             done.warnings.push((
                 "monitoring-owed",
                 format!(
