@@ -17,7 +17,9 @@ pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
     action::run(app, &args.id, "monitor", |act, record| {
         let need = monitoring::need(record, &act.policy);
         // A class the policy asks no monitoring of may still record it.
-        let deployed = record.finished_at().filter(|_| record.outcome() == Some(Outcome::Successful));
+        let deployed = record
+            .finished_at()
+            .filter(|_| record.outcome() == Some(Outcome::Successful));
         let Some(since) = need.map(|n| n.since).or(deployed) else {
             return Err(Refusal::new(
                 format!(
