@@ -90,7 +90,7 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
             // A broken template is `chg check`'s to report: without the
             // catalogue, the template rules are left out of the training needs.
             let templates = store.templates().ok();
-            let findings = report::quarterly::findings(&loaded, &policy, templates.as_ref(), now);
+            let findings = report::quarterly::findings(&loaded, &this_quarter, &policy, templates.as_ref(), now);
             let data = report::quarterly::build(
                 period,
                 &computed,
