@@ -1,6 +1,6 @@
 //! The audit trail of one record (`chg log`): every commit that touched its file.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -43,39 +43,59 @@ pub struct LogEntry {
 /// The audit trail of the record `id` (at `path` at the tip): every commit
 /// that touched its file, oldest first, across renumbers, in one walk.
 pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Result<(Vec<LogEntry>, Option<String>)> {
+    let (mut trails, incomplete) = record_logs(repo, prefix, tip, &[path])?;
+    Ok((trails.remove(path).unwrap_or_default(), incomplete))
+}
+
+/// One commit's change to one record file, found by the walk.
+struct Raw {
+    meta: usize,
+    change: FileChange,
+}
+
+/// What one walk of the history saw of the record files: the commits and their changes, oldest first.
+struct Walked {
+    metas: Vec<Commit>,
+    raws: Vec<Raw>,
+}
+
+/// The audit trails of several records (by their paths at the tip) from
+/// one walk of the history: an auditor's sample of hundreds of changes
+/// costs one walk, not one per change.
+pub fn record_logs(
+    repo: &Repo,
+    prefix: &str,
+    tip: ObjectId,
+    paths: &[&str],
+) -> Result<(BTreeMap<String, Vec<LogEntry>>, Option<String>)> {
     Repo::verify_object_hashes(false);
     Repo::cache_objects(false);
-    struct Raw {
-        meta: usize,
-        change: FileChange,
-    }
-    let mut metas: Vec<Commit> = Vec::new();
-    let mut raws: Vec<Raw> = Vec::new();
-    // A renumber keeps the year, so only the record's year folder is entered.
-    let year_dir = path.rsplit_once('/').map_or(prefix, |(dir, _)| dir).to_string();
-    let only_year = |dir: &str| dir == year_dir;
+    let mut walked = Walked {
+        metas: Vec::new(),
+        raws: Vec::new(),
+    };
+    // A renumber keeps the year, so only the records' year folders are entered.
+    let year_dirs: BTreeSet<String> = paths
+        .iter()
+        .map(|path| path.rsplit_once('/').map_or(prefix, |(dir, _)| dir).to_string())
+        .collect();
+    let only_years = |dir: &str| year_dirs.contains(dir);
     let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
-    let stats = repo.walk_changes(tip, None, prefix, &only_year, &mut |meta, changes| {
+    let stats = repo.walk_changes(tip, None, prefix, &only_years, &mut |meta, changes| {
         progress.add(1);
         let mut kept = false;
         for c in changes.iter().filter(|c| record_id(prefix, &c.path).is_some()) {
             kept = true;
-            raws.push(Raw {
-                meta: metas.len(),
+            walked.raws.push(Raw {
+                meta: walked.metas.len(),
                 change: c.clone(),
             });
         }
         if kept {
-            metas.push(meta.clone());
+            walked.metas.push(meta.clone());
         }
         Ok(())
     })?;
-    // Walk back from the tip: the file's lineage is its path, and the path it
-    // was renamed from where a commit added it while deleting a file of the
-    // same identity.
-    let mut identity: Option<u64> = None;
-    let mut current = path.to_string();
-    let mut selected: Vec<(usize, Option<String>)> = Vec::new();
     let mut texts: HashMap<ObjectId, String> = HashMap::new();
     let mut text_of = |id: ObjectId| -> Result<String> {
         if let Some(t) = texts.get(&id) {
@@ -85,6 +105,26 @@ pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Resul
         texts.insert(id, t.clone());
         Ok(t)
     };
+    let mut trails = BTreeMap::new();
+    for path in paths {
+        let selected = lineage(&walked.raws, path, &mut text_of)?;
+        trails.insert((*path).to_string(), entries(&walked, selected, &mut text_of)?);
+    }
+    Ok((trails, stats.incomplete))
+}
+
+/// The changes that belong to the record at `path` at the tip, oldest
+/// first, with the path each renumber renamed it from. Walks back from the
+/// tip: the file's lineage is its path, and the path it was renamed from
+/// where a commit added it while deleting a file of the same identity.
+fn lineage(
+    raws: &[Raw],
+    path: &str,
+    text_of: &mut dyn FnMut(ObjectId) -> Result<String>,
+) -> Result<Vec<(usize, Option<String>)>> {
+    let mut identity: Option<u64> = None;
+    let mut current = path.to_string();
+    let mut selected: Vec<(usize, Option<String>)> = Vec::new();
     let mut rename_commit: Option<usize> = None;
     for i in (0..raws.len()).rev() {
         if raws[i].change.path != current || Some(raws[i].meta) == rename_commit {
@@ -120,10 +160,20 @@ pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Resul
         }
     }
     selected.reverse();
+    Ok(selected)
+}
+
+/// The log entries of the selected changes: who, when, and which fields changed.
+fn entries(
+    walked: &Walked,
+    selected: Vec<(usize, Option<String>)>,
+    text_of: &mut dyn FnMut(ObjectId) -> Result<String>,
+) -> Result<Vec<LogEntry>> {
+    let raws = &walked.raws;
     let mut entries = Vec::new();
     for (i, renamed) in selected {
         let raw = &raws[i];
-        let meta = &metas[raw.meta];
+        let meta = &walked.metas[raw.meta];
         let old_blob = match (&renamed, raw.change.old) {
             (_, Some(b)) => Some(b),
             (Some(from), None) => raws
@@ -132,8 +182,8 @@ pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Resul
                 .and_then(|r| r.change.old),
             (None, None) => None,
         };
-        let old = old_blob.map(&mut text_of).transpose()?;
-        let new = raw.change.new.map(&mut text_of).transpose()?;
+        let old = old_blob.map(&mut *text_of).transpose()?;
+        let new = raw.change.new.map(&mut *text_of).transpose()?;
         let value = |t: &Option<String>| -> serde_yaml::Value {
             t.as_deref()
                 .and_then(|t| serde_yaml::from_str(t).ok())
@@ -161,7 +211,7 @@ pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Resul
             new: raw.change.new,
         });
     }
-    Ok((entries, stats.incomplete))
+    Ok(entries)
 }
 
 /// Renders the trail for a reader: one block per commit. Commit authors,
