@@ -94,7 +94,10 @@ pub fn run(args: &AuditArgs, app: &App) -> Result<u8> {
                 "incomplete": incomplete,
                 "commits": entries,
             });
-            out.insert((*id).to_string(), (text, format!("{}\n", serde_json::to_string_pretty(&json)?)));
+            out.insert(
+                (*id).to_string(),
+                (text, format!("{}\n", serde_json::to_string_pretty(&json)?)),
+            );
         }
         Ok(out)
     };

@@ -87,7 +87,7 @@ fn draft(p: &Plan, policy: &Policy) -> Result<Record> {
                 feedback: Some("Presented; no objections.".into()),
             }),
             post_review: None,
-            documented_at: Some(p.finish + Duration::hours(3)),
+            documented_at: Some(p.documented),
         });
     }
     Ok(r)
@@ -116,17 +116,18 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
         r.add_approval(&person(CAROL), Role::Ciso, Method::Verbal, verbal, None)?;
         r.add_approval(&person(DAVE), Role::Cto, Method::Verbal, verbal, None)?;
         r.start(policy, p.start)?;
-        if matches!(step, Step::Approve(_)) || reached(Step::Finish) {
-            for (who, role, hours) in [(CAROL, Role::Ciso, 3), (DAVE, Role::Cto, 4)] {
-                let comment = Some("confirmed in writing".to_string());
-                r.add_approval(
-                    &person(who),
-                    role,
-                    Method::Written,
-                    p.start + Duration::hours(hours),
-                    comment,
-                )?;
-            }
+        let confirmed = match step {
+            Step::Approve(n) => n,
+            _ if reached(Step::Finish) => 2,
+            _ => 0,
+        };
+        for (k, (who, role)) in [(CAROL, Role::Ciso), (DAVE, Role::Cto)]
+            .into_iter()
+            .enumerate()
+            .take(confirmed)
+        {
+            let comment = Some("confirmed in writing".to_string());
+            r.add_approval(&person(who), role, Method::Written, p.written[k], comment)?;
         }
     } else {
         if p.class == Classification::Standard {
