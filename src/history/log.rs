@@ -47,6 +47,9 @@ pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Resul
     Ok((trails.remove(path).unwrap_or_default(), incomplete))
 }
 
+/// The audit trails of records, by their paths at the tip.
+pub type Trails = BTreeMap<String, Vec<LogEntry>>;
+
 /// One commit's change to one record file, found by the walk.
 struct Raw {
     meta: usize,
@@ -62,12 +65,7 @@ struct Walked {
 /// The audit trails of several records (by their paths at the tip) from
 /// one walk of the history: an auditor's sample of hundreds of changes
 /// costs one walk, not one per change.
-pub fn record_logs(
-    repo: &Repo,
-    prefix: &str,
-    tip: ObjectId,
-    paths: &[&str],
-) -> Result<(BTreeMap<String, Vec<LogEntry>>, Option<String>)> {
+pub fn record_logs(repo: &Repo, prefix: &str, tip: ObjectId, paths: &[&str]) -> Result<(Trails, Option<String>)> {
     Repo::verify_object_hashes(false);
     Repo::cache_objects(false);
     let mut walked = Walked {
