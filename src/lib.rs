@@ -52,10 +52,6 @@ pub(crate) mod wizard;
 pub(crate) mod yaml_patch;
 pub(crate) mod yaml_writer;
 
-/// Where a deployment window opens on a day: `chg-demo` schedules its
-/// synthetic changes inside the policy's windows with the product's own rule.
-pub use calendar::occurrence as window_occurrence;
-
 /// Runs a parsed command line and returns the exit status.
 pub fn run(cli: cli::Cli) -> anyhow::Result<u8> {
     let app = context::App::new(cli.global, &cli.command)?;

@@ -37,6 +37,7 @@ mod rules_lifecycle;
 mod schemas;
 mod store;
 mod types;
+mod windows;
 mod wizards;
 
 mod history;

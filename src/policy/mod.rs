@@ -347,6 +347,23 @@ impl Default for Targets {
 }
 
 impl Policy {
+    /// Returns the opening of the first deployment window at or after `t`
+    /// within a fortnight (`t` itself when there is none).
+    pub fn next_window(&self, t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        let day = t.date_naive();
+        (0..14)
+            .filter_map(|n| day.checked_add_days(chrono::Days::new(n)))
+            .flat_map(|d| {
+                self.windows.iter().filter_map(move |rule| {
+                    let tz = crate::calendar::zone(&rule.time_zone)?;
+                    crate::calendar::occurrence(rule, tz, d).map(|(open, _)| open)
+                })
+            })
+            .filter(|open| *open >= t)
+            .min()
+            .unwrap_or(t)
+    }
+
     /// Returns the emails listed for a role.
     pub fn members(&self, role: Role) -> &[String] {
         self.roles.get(&role).map(Vec::as_slice).unwrap_or(&[])

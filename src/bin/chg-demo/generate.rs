@@ -104,16 +104,6 @@ pub(crate) enum End {
     Cancelled,
 }
 
-/// The policy's first deployment window that opens after `after`, in UTC.
-fn next_window(policy: &Policy, after: DateTime<Utc>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    let rule = policy.windows.first()?;
-    let zone: chrono_tz::Tz = rule.time_zone.parse().ok()?;
-    (0..8)
-        .filter_map(|k| after.date_naive().checked_add_days(chrono::Days::new(k)))
-        .filter_map(|day| chg::window_occurrence(rule, zone, day))
-        .find(|(opens, _)| *opens > after)
-}
-
 /// One record's plan: everything needed to render any step of its life.
 pub(crate) struct Plan {
     pub(crate) id: String,
@@ -234,30 +224,31 @@ pub fn generate(options: &Options) -> Result<String> {
             }
             Classification::Emergency => vec![CAROL, DAVE],
         };
-        let earliest = match class {
-            Classification::Emergency => t + rng.minutes(0, 30),
-            Classification::Standard => t + Duration::days(1) + rng.minutes(0, 60 * 24 * 3),
-            _ => t + Duration::days(2) + rng.minutes(0, 60 * 24 * 10),
-        };
         let mut duration = if rng.chance(85) {
             rng.minutes(10, 110)
         } else {
             rng.minutes(120, 300)
         };
-        // Emergencies are exempt from the deployment windows; every other
-        // change starts early in the policy's next window and, with the hour
-        // its window keeps after the finish, ends inside it, as a team that
-        // follows the policy schedules it.
-        let start = match (class, next_window(&policy, earliest)) {
-            (Classification::Emergency, _) | (_, None) => earliest,
-            (_, Some((opens, closes))) => {
-                let start = opens + rng.minutes(5, 35);
-                duration = duration
-                    .min(closes - Duration::hours(1) - start)
-                    .max(Duration::minutes(10));
-                start
+        // Emergencies are exempt from the deployment windows. Planned work
+        // starts early in the policy's next window, as `chg start` demands,
+        // and ends, with the hour its own window keeps after the finish,
+        // before the deployment window closes, as a team that follows the
+        // policy schedules it.
+        let start = match class {
+            Classification::Emergency => t + rng.minutes(0, 30),
+            Classification::Standard => {
+                policy.next_window(t + Duration::days(1) + rng.minutes(0, 60 * 24 * 3)) + rng.minutes(5, 35)
             }
+            _ => policy.next_window(t + Duration::days(2) + rng.minutes(0, 60 * 24 * 10)) + rng.minutes(5, 35),
         };
+        if class != Classification::Emergency {
+            if let Some(rule) = policy.windows.first() {
+                let open = (rule.end.0 - rule.start.0).max(Duration::zero());
+                duration = duration
+                    .min(open - Duration::minutes(35 + 60))
+                    .max(Duration::minutes(10));
+            }
+        }
         let system_count = 1 + rng.below(3) as usize;
         let systems = (0..system_count)
             .map(|_| rng.pick(SYSTEMS).to_string())

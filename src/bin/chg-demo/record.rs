@@ -115,7 +115,7 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
         let verbal = p.start - Duration::minutes(5);
         r.add_approval(&person(CAROL), Role::Ciso, Method::Verbal, verbal, None)?;
         r.add_approval(&person(DAVE), Role::Cto, Method::Verbal, verbal, None)?;
-        r.start(policy, p.start)?;
+        r.start(policy, p.start, None)?;
         let confirmed = match step {
             Step::Approve(n) => n,
             _ if reached(Step::Finish) => 2,
@@ -179,7 +179,7 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
             r.move_to(Status::Scheduled)?;
         }
         if reached(Step::Start) {
-            r.start(policy, p.start)?;
+            r.start(policy, p.start, None)?;
         }
     }
     if reached(Step::Finish) {
