@@ -11,6 +11,7 @@ use crate::git::{Commit, FileChange, ObjectId, Repo};
 use crate::store::record_id;
 
 use super::Snapshot;
+use crate::render::PushFmt as _;
 
 /// One commit in the audit trail of a record.
 #[derive(Debug, Clone, Serialize)]
@@ -40,81 +41,16 @@ pub struct LogEntry {
     pub new: Option<ObjectId>,
 }
 
-/// The audit trail of the record `id` (at `path` at the tip): every commit
-/// that touched its file, oldest first, across renumbers, in one walk.
-pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Result<(Vec<LogEntry>, Option<String>)> {
-    let (mut trails, incomplete) = record_logs(repo, prefix, tip, &[path])?;
-    Ok((trails.remove(path).unwrap_or_default(), incomplete))
-}
-
-/// The audit trails of records, by their paths at the tip.
-pub type Trails = BTreeMap<String, Vec<LogEntry>>;
-
-/// One commit's change to one record file, found by the walk.
+/// One file a walked commit changed, with the index of that commit.
 struct Raw {
     meta: usize,
     change: FileChange,
 }
 
-/// What one walk of the history saw of the record files: the commits and their changes, oldest first.
-struct Walked {
-    metas: Vec<Commit>,
-    raws: Vec<Raw>,
-}
-
-/// The audit trails of several records (by their paths at the tip) from
-/// one walk of the history: an auditor's sample of hundreds of changes
-/// costs one walk, not one per change.
-pub fn record_logs(repo: &Repo, prefix: &str, tip: ObjectId, paths: &[&str]) -> Result<(Trails, Option<String>)> {
-    Repo::verify_object_hashes(false);
-    Repo::cache_objects(false);
-    let mut walked = Walked {
-        metas: Vec::new(),
-        raws: Vec::new(),
-    };
-    // A renumber keeps the year, so only the records' year folders are entered.
-    let year_dirs: BTreeSet<String> = paths
-        .iter()
-        .map(|path| path.rsplit_once('/').map_or(prefix, |(dir, _)| dir).to_string())
-        .collect();
-    let only_years = |dir: &str| year_dirs.contains(dir);
-    let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
-    let stats = repo.walk_changes(tip, None, prefix, &only_years, &mut |meta, changes| {
-        progress.add(1);
-        let mut kept = false;
-        for c in changes.iter().filter(|c| record_id(prefix, &c.path).is_some()) {
-            kept = true;
-            walked.raws.push(Raw {
-                meta: walked.metas.len(),
-                change: c.clone(),
-            });
-        }
-        if kept {
-            walked.metas.push(meta.clone());
-        }
-        Ok(())
-    })?;
-    let mut texts: HashMap<ObjectId, String> = HashMap::new();
-    let mut text_of = |id: ObjectId| -> Result<String> {
-        if let Some(t) = texts.get(&id) {
-            return Ok(t.clone());
-        }
-        let t = repo.blob_text(id)?;
-        texts.insert(id, t.clone());
-        Ok(t)
-    };
-    let mut trails = BTreeMap::new();
-    for path in paths {
-        let selected = lineage(&walked.raws, path, &mut text_of)?;
-        trails.insert((*path).to_string(), entries(&walked, selected, &mut text_of)?);
-    }
-    Ok((trails, stats.incomplete))
-}
-
-/// The changes that belong to the record at `path` at the tip, oldest
-/// first, with the path each renumber renamed it from. Walks back from the
-/// tip: the file's lineage is its path, and the path it was renamed from
-/// where a commit added it while deleting a file of the same identity.
+/// Walks back from the tip through `raws` (oldest first): the file's
+/// lineage is its path, and the path it was renamed from where a commit
+/// added it while deleting a file of the same identity. Returns the
+/// changes of the lineage, newest first, each with the path it was renamed from.
 fn lineage(
     raws: &[Raw],
     path: &str,
@@ -157,8 +93,74 @@ fn lineage(
             rename_commit = Some(raws[i].meta);
         }
     }
-    selected.reverse();
     Ok(selected)
+}
+
+/// The audit trail of the record `id` (at `path` at the tip): every commit
+/// that touched its file, oldest first, across renumbers, in one walk.
+pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Result<(Vec<LogEntry>, Option<String>)> {
+    let (mut trails, incomplete) = record_logs(repo, prefix, tip, &[path])?;
+    Ok((trails.remove(path).unwrap_or_default(), incomplete))
+}
+
+/// The audit trails of records, by their paths at the tip.
+pub type Trails = BTreeMap<String, Vec<LogEntry>>;
+
+/// What one walk of the history saw of the record files: the commits and their changes, oldest first.
+struct Walked {
+    metas: Vec<Commit>,
+    raws: Vec<Raw>,
+}
+
+/// The audit trails of several records (by their paths at the tip) from
+/// one walk of the history: an auditor's sample of hundreds of changes
+/// costs one walk, not one per change.
+pub fn record_logs(repo: &Repo, prefix: &str, tip: ObjectId, paths: &[&str]) -> Result<(Trails, Option<String>)> {
+    Repo::verify_object_hashes(false);
+    Repo::cache_objects(false);
+    let mut walked = Walked {
+        metas: Vec::new(),
+        raws: Vec::new(),
+    };
+    // A renumber keeps the year, so only the records' year folders are entered.
+    let year_dirs: BTreeSet<String> = paths
+        .iter()
+        .map(|path| path.rsplit_once('/').map_or(prefix, |(dir, _)| dir).to_string())
+        .collect();
+    let only_years = |dir: &str| year_dirs.contains(dir);
+    let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
+    let stats = repo.walk_changes(tip, None, prefix, &only_years, &mut |meta, changes| {
+        progress.add(1);
+        let mut kept = false;
+        for c in changes.iter().filter(|c| record_id(prefix, &c.path).is_some()) {
+            kept = true;
+            walked.raws.push(Raw {
+                meta: walked.metas.len(),
+                change: c.clone(),
+            });
+        }
+        if kept {
+            walked.metas.push(meta.clone());
+        }
+        Ok(())
+    })?;
+    // Each blob is read once, for the lineages and for the entries' diffs.
+    let mut texts: HashMap<ObjectId, String> = HashMap::new();
+    let mut text_of = |id: ObjectId| -> Result<String> {
+        if let Some(t) = texts.get(&id) {
+            return Ok(t.clone());
+        }
+        let t = repo.blob_text(id)?;
+        texts.insert(id, t.clone());
+        Ok(t)
+    };
+    let mut trails = BTreeMap::new();
+    for path in paths {
+        let mut selected = lineage(&walked.raws, path, &mut text_of)?;
+        selected.reverse();
+        trails.insert((*path).to_string(), entries(&walked, selected, &mut text_of)?);
+    }
+    Ok((trails, stats.incomplete))
 }
 
 /// The log entries of the selected changes: who, when, and which fields changed.
@@ -223,7 +225,7 @@ pub fn render_trail(id: &str, entries: &[LogEntry]) -> String {
     );
     for e in entries {
         out.push('\n');
-        out.push_str(&format!(
+        out.push_fmt(format_args!(
             "{}  {}  {}{}\n",
             &e.commit[..e.commit.len().min(10)],
             e.time.format("%Y-%m-%d %H:%M UTC"),
@@ -231,15 +233,15 @@ pub fn render_trail(id: &str, entries: &[LogEntry]) -> String {
             if e.merge { "  (merge)" } else { "" }
         ));
         if e.committer != e.author || e.author_time != e.time {
-            out.push_str(&format!(
+            out.push_fmt(format_args!(
                 "    committed by {}, authored {}\n",
                 crate::render::safe(&e.committer),
                 e.author_time.format("%Y-%m-%d %H:%M UTC")
             ));
         }
-        out.push_str(&format!("    {}\n", crate::render::safe(&e.summary)));
+        out.push_fmt(format_args!("    {}\n", crate::render::safe(&e.summary)));
         if let Some(from) = &e.renamed_from {
-            out.push_str(&format!(
+            out.push_fmt(format_args!(
                 "    renamed: {} → {}\n",
                 crate::render::safe(from),
                 crate::render::safe(&e.path)
@@ -254,18 +256,18 @@ pub fn render_trail(id: &str, entries: &[LogEntry]) -> String {
                         .and_then(|c| c.new.clone())
                         .unwrap_or_default()
                 };
-                out.push_str(&format!(
+                out.push_fmt(format_args!(
                     "    created: status {}, classification {}, title {}\n",
                     crate::render::safe(&key("status")),
                     crate::render::safe(&key("classification")),
                     crate::render::safe(&key("title"))
                 ));
             }
-            "deleted" => out.push_str(&format!("    deleted {}\n", crate::render::safe(&e.path))),
+            "deleted" => out.push_fmt(format_args!("    deleted {}\n", crate::render::safe(&e.path))),
             _ if e.changes.is_empty() => out.push_str("    (no field changed: formatting only)\n"),
             _ => {
                 for c in &e.changes {
-                    out.push_str(&format!("    {}\n", crate::render::safe(&c.to_string())));
+                    out.push_fmt(format_args!("    {}\n", crate::render::safe(&c.to_string())));
                 }
             }
         }
