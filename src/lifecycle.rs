@@ -229,6 +229,13 @@ impl Record {
     /// feedback.
     pub fn owed_before_close(&self, policy: &Policy) -> Vec<String> {
         let mut owed = Vec::new();
+        if let Some(need) = self.monitoring_owed(policy) {
+            owed.push(format!(
+                "the monitoring after the {} ({}, `chg monitor`)",
+                need.after.as_str(),
+                need.period.text()
+            ));
+        }
         let review = self.review.clone().unwrap_or_default();
         if review.completed_at.is_none() || review.summary.is_none() {
             owed.push("the post-implementation review (`--summary`)".to_string());
@@ -323,15 +330,23 @@ impl Record {
         owed
     }
 
-    /// Closes the change, refusing while it still owes a review (or, for an
-    /// emergency, anything of its aftermath).
+    /// Closes the change, refusing while it still owes a review, the
+    /// monitoring after its deployment or rollback, or (for an emergency)
+    /// anything of its aftermath.
     pub fn close(&mut self, policy: &Policy) -> Result<(), Refusal> {
         let owed = self.owed_before_close(policy);
         if next_states(self.status, self.classification).contains(&Status::Closed) && !owed.is_empty() {
-            let hint = if self.classification == Classification::Emergency {
-                format!("record them, then run `chg close {}` again", self.id)
-            } else {
-                format!("record them with `chg review {}`", self.id)
+            let monitoring = self.monitoring_owed(policy).is_some();
+            let hint = match (monitoring, owed.len()) {
+                _ if self.classification == Classification::Emergency => {
+                    format!("record them, then run `chg close {}` again", self.id)
+                }
+                (true, 1) => format!("record it with `chg monitor {} --from … --to … --observed …`", self.id),
+                (true, _) => format!(
+                    "record them with `chg review {id}` and `chg monitor {id}`",
+                    id = self.id
+                ),
+                (false, _) => format!("record them with `chg review {}`", self.id),
             };
             return Err(Refusal::new(
                 format!("{} cannot be closed yet: it lacks {}", self.id, owed.join(", ")),

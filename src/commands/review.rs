@@ -8,6 +8,7 @@ use crate::cli::ReviewArgs;
 use crate::context::App;
 use crate::error::Refusal;
 use crate::lifecycle;
+use crate::policy::Policy;
 use crate::record::{CabReview, Classification, MeasureState, PreventiveMeasure, PreventiveMeasures, Record, Status};
 use crate::{timearg, wizard};
 
@@ -198,7 +199,7 @@ fn cab(args: &ReviewArgs, act: &Action, record: &mut Record, emergency: bool) ->
 }
 
 /// Says whether the change may be closed now, or what it still owes.
-fn closing_note(record: &Record, policy: &crate::policy::Policy) -> String {
+fn closing_note(record: &Record, policy: &Policy) -> String {
     if !matches!(record.status, Status::Completed | Status::Failed | Status::RolledBack) {
         return format!("Close it once the implementation has ended: `chg close {}`", record.id);
     }
