@@ -21,6 +21,7 @@ pub(crate) mod editor;
 pub mod error;
 pub(crate) mod field_diff;
 pub(crate) mod files;
+pub(crate) mod forms;
 pub mod finding;
 pub(crate) mod gate;
 pub mod git;

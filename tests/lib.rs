@@ -19,6 +19,7 @@ mod evidence;
 mod files;
 mod firstday;
 mod formats;
+mod forms;
 mod gate;
 mod gate_history;
 mod golden;

@@ -303,7 +303,7 @@ impl Command {
             | Command::Close(_)
             | Command::Cancel(_)
             | Command::Renumber(_) => TEXT,
-            Command::Show(_) => &[Text, Yaml, Json],
+            Command::Show(_) => &[Text, Yaml, Json, Markdown, Html],
             Command::List(_) => &[Table, Text, Json, Csv, Markdown],
             Command::Status(_) | Command::Log(_) => &[Text, Json],
             Command::Check(_) | Command::Gate(_) => &[Text, Json, Github],

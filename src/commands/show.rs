@@ -7,7 +7,7 @@ use crate::context::App;
 use crate::record::Record;
 use crate::render::safe;
 
-/// Prints the record as text, YAML or JSON.
+/// Prints the record as text, YAML, JSON, or the guide's forms in Markdown or HTML.
 pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {
     let store = app.store()?;
     let loaded = store.find(&args.id)?;
@@ -15,6 +15,15 @@ pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {
     let text = match app.format {
         Format::Yaml => crate::document::to_yaml(record, &record.extensions)?,
         Format::Json => format!("{}\n", crate::render::json(record)?),
+        // The guide's forms, to paste into a wiki or print.
+        Format::Markdown | Format::Html => {
+            let doc = crate::forms::document(record, &loaded.file, &store.policy()?, app.now);
+            if app.format == Format::Html {
+                crate::render::html(&doc)
+            } else {
+                crate::render::markdown(&doc)
+            }
+        }
         _ => render(record, &loaded.file),
     };
     crate::render::print(&text)?;
@@ -146,7 +155,7 @@ pub fn render(r: &Record, file: &str) -> String {
             line(&mut out, "outcome", o);
         }
         if let Some(v) = &i.validation {
-            line(&mut out, "validation", validation(v));
+            line(&mut out, "validation", crate::forms::validation(v));
         }
         for issue in &i.issues {
             line(&mut out, "issue", issue);
@@ -178,7 +187,7 @@ pub fn render(r: &Record, file: &str) -> String {
             );
         }
         if let Some(v) = &rb.validation {
-            line(&mut out, "validation", validation(v));
+            line(&mut out, "validation", crate::forms::validation(v));
         }
         for entry in &rb.log {
             line(
@@ -244,24 +253,4 @@ pub fn render(r: &Record, file: &str) -> String {
         line(&mut out, "reason", &c.reason);
     }
     out
-}
-
-fn validation(v: &crate::record::Validation) -> String {
-    let mut parts = Vec::new();
-    if let Some(s) = v.smoke_tests {
-        parts.push(format!("smoke tests {s}"));
-    }
-    if let Some(s) = v.error_rates {
-        parts.push(format!("error rates {s}"));
-    }
-    if let Some(s) = v.performance {
-        parts.push(format!("performance {s}"));
-    }
-    if let Some(s) = v.customer_access {
-        parts.push(format!("customer access {s}"));
-    }
-    if let Some(m) = v.monitored_minutes {
-        parts.push(format!("monitored {m} min"));
-    }
-    parts.join(", ")
 }

@@ -384,6 +384,18 @@ impl Policy {
         self.risk_matrix.get(&impact)?.get(&likelihood).copied()
     }
 
+    /// Returns the risk level the matrix gives an impact and likelihood: low,
+    /// medium or high, as the least class it allows is standard, normal or
+    /// major; `unknown` where the matrix names none.
+    pub fn risk_level(&self, impact: Level, likelihood: Level) -> String {
+        match self.least_class(impact, likelihood) {
+            Some(Classification::Standard) => Level::Low.to_string(),
+            Some(Classification::Normal) => Level::Medium.to_string(),
+            Some(Classification::Major | Classification::Emergency) => Level::High.to_string(),
+            None => "unknown".to_string(),
+        }
+    }
+
     /// Returns the kinds of testing that must pass before a change of this class is approved.
     pub fn required_tests(&self, class: Classification) -> &[TestKind] {
         self.testing.get(&class).map(Vec::as_slice).unwrap_or(&[])

@@ -220,12 +220,7 @@ fn targets(metrics: &Figures) -> (usize, usize) {
 
 /// The risk level the policy's matrix gives a record: low, medium or high.
 fn risk_level(r: &Record, policy: &Policy) -> String {
-    match policy.least_class(r.risk.impact, r.risk.likelihood) {
-        Some(Classification::Standard) => Level::Low.to_string(),
-        Some(Classification::Normal) => Level::Medium.to_string(),
-        Some(Classification::Major | Classification::Emergency) => Level::High.to_string(),
-        None => "unknown".to_string(),
-    }
+    policy.risk_level(r.risk.impact, r.risk.likelihood)
 }
 
 /// Judges whether each counted change's rollback plan was tested in the
