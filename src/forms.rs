@@ -236,7 +236,11 @@ fn emergency_record(r: &Record, policy: &Policy, now: DateTime<Utc>) -> Section 
         f.push(Field::new("Verbal approvals", verbal.join("\n")));
     }
     let deadlines = emergency_deadlines(r, policy);
-    f.push(deadline("Documentation completed", deadlines.map(|d| d.documentation), now));
+    f.push(deadline(
+        "Documentation completed",
+        deadlines.map(|d| d.documentation),
+        now,
+    ));
     f.push(deadline(
         "Written approval (CISO and CTO, or CEO)",
         deadlines.map(|d| d.written_approval),
@@ -315,13 +319,7 @@ fn rollback_record(r: &Record, i: usize, policy: &Policy) -> Section {
             &["At", "By", "Entry"],
             rb.log
                 .iter()
-                .map(|e| {
-                    vec![
-                        Cell::plain(when(e.at)),
-                        Cell::plain(e.by.name()),
-                        Cell::plain(&e.entry),
-                    ]
-                })
+                .map(|e| vec![Cell::plain(when(e.at)), Cell::plain(e.by.name()), Cell::plain(&e.entry)])
                 .collect(),
         )));
     }
@@ -364,7 +362,10 @@ fn still_owed(r: &Record, policy: &Policy, now: DateTime<Utc>) -> Section {
         })
         .collect();
     // The list leaves a completed change's review to `chg close`, which asks for it.
-    let reviewed = r.review.as_ref().is_some_and(|v| v.completed_at.is_some() && v.summary.is_some());
+    let reviewed = r
+        .review
+        .as_ref()
+        .is_some_and(|v| v.completed_at.is_some() && v.summary.is_some());
     if r.status == Status::Completed && !reviewed && !owed.iter().any(|o| o.contains("post-implementation review")) {
         owed.push(format!(
             "post-implementation review owed before close (`chg review {} --summary … --lessons-learned …`)",

@@ -32,7 +32,10 @@ fn rolled_back_emergency() -> Test {
                 .set("issues", "[the health check flapped once]")
                 .set("post_actions", "{root_cause: pricing-service timeout of 500 ms}"),
         );
-    record.set("deployment.window", "{start: 2026-11-24T02:00:00Z, end: 2026-11-24T03:00:00Z}");
+    record.set(
+        "deployment.window",
+        "{start: 2026-11-24T02:00:00Z, end: 2026-11-24T03:00:00Z}",
+    );
     Test::new().record(record).commit_as(JANE, "CHG-2026-0007: rolled back")
 }
 
@@ -74,7 +77,10 @@ fn issue_15_17_show_prints_the_guides_forms_in_markdown_with_every_filled_field_
         "| Presented to the CAB | owed |",
         "| Post-emergency review | owed by 2026-11-29 02:30 UTC |",
     ] {
-        assert!(emergency.contains(row), "the emergency record shows {row:?}:\n{emergency}");
+        assert!(
+            emergency.contains(row),
+            "the emergency record shows {row:?}:\n{emergency}"
+        );
     }
 
     let rollback = section(&md, "Rollback record 1");
@@ -110,8 +116,17 @@ fn issue_15_17_show_html_is_one_self_contained_page_that_prints_in_headless_chro
     let t = rolled_back_emergency();
     let html = t.run(&["show", ID, "--format", "html"]).ok().stdout;
     assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
-    for form in ["Change request", "Emergency record", "Rollback record 1", "Post-implementation review", "Still owed"] {
-        assert!(html.contains(&format!("<h2>{form}</h2>")), "the page has the {form} form");
+    for form in [
+        "Change request",
+        "Emergency record",
+        "Rollback record 1",
+        "Post-implementation review",
+        "Still owed",
+    ] {
+        assert!(
+            html.contains(&format!("<h2>{form}</h2>")),
+            "the page has the {form} form"
+        );
     }
     // Self-contained: nothing fetched, no script; printable: a print stylesheet.
     for outside in ["<script", "src=\"http", "href=\"http", "<link"] {
@@ -119,7 +134,8 @@ fn issue_15_17_show_html_is_one_self_contained_page_that_prints_in_headless_chro
     }
     assert!(html.contains("@media print"), "the page has a print stylesheet");
 
-    let Some(chromium) = crate::support::chromium("issue_15_17_show_html_is_one_self_contained_page_that_prints_in_headless_chromium")
+    let Some(chromium) =
+        crate::support::chromium("issue_15_17_show_html_is_one_self_contained_page_that_prints_in_headless_chromium")
     else {
         return;
     };
@@ -150,9 +166,15 @@ fn issue_15_17_show_html_is_one_self_contained_page_that_prints_in_headless_chro
         );
     }
     let printed = std::fs::read(&pdf).unwrap_or_default();
-    assert!(printed.starts_with(b"%PDF") && printed.len() > 5_000, "chromium printed the form as a PDF");
+    assert!(
+        printed.starts_with(b"%PDF") && printed.len() > 5_000,
+        "chromium printed the form as a PDF"
+    );
     let dom = t.read("form.dom");
     if dom.contains("</html>") {
-        assert!(dom.contains("Rollback record 1"), "the browser shows the rollback record: {dom}");
+        assert!(
+            dom.contains("Rollback record 1"),
+            "the browser shows the rollback record: {dom}"
+        );
     }
 }
