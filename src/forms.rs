@@ -9,12 +9,13 @@ use chrono::{DateTime, Utc};
 
 use crate::policy::Policy;
 use crate::record::{Classification, Method, Record, Status, TestKind, Validation};
+use crate::rehearsal::{self, Rehearsals, Standing};
 use crate::render::{Block, Cell, Document, Field, Section, Table};
 use crate::rules::{approval_status, emergency_deadlines, Deadline, Verdict};
 
 /// Builds the forms of one record, as it stands at `now`.
-pub fn document(record: &Record, file: &str, policy: &Policy, now: DateTime<Utc>) -> Document {
-    let mut sections = vec![change_request(record, policy)];
+pub fn document(record: &Record, file: &str, rehearsals: &Rehearsals, policy: &Policy, now: DateTime<Utc>) -> Document {
+    let mut sections = vec![change_request(record, rehearsals, policy, now)];
     if record.classification == Classification::Emergency {
         sections.push(emergency_record(record, policy, now));
     }
@@ -34,7 +35,7 @@ pub fn document(record: &Record, file: &str, policy: &Policy, now: DateTime<Utc>
             ])],
         });
     }
-    sections.push(still_owed(record, policy, now));
+    sections.push(still_owed(record, rehearsals, policy, now));
     Document {
         title: format!("{} — {}", record.id, record.title),
         subtitle: format!("Change record as of {} · {file}", when(now)),
@@ -52,7 +53,7 @@ const OWED: &str = "owed";
 /// The change request, with what guide 9.1 asks every record to hold:
 /// description, classification, risk, approvals, implementation, results
 /// and post-change validation.
-fn change_request(r: &Record, policy: &Policy) -> Section {
+fn change_request(r: &Record, rehearsals: &Rehearsals, policy: &Policy, now: DateTime<Utc>) -> Section {
     let mut f = vec![
         Field::new("Change ID", &r.id),
         Field::new("Title", &r.title),
@@ -138,6 +139,16 @@ fn change_request(r: &Record, policy: &Policy) -> Section {
     }
     if let Some(t) = plan.last_tested {
         f.push(Field::new("Rollback last tested", t));
+    }
+    // Only a change still to run owes a rehearsal (`rollback-test-stale`).
+    let to_run = !crate::lifecycle::implemented(r.status) && !matches!(r.status, Status::Cancelled | Status::Rejected);
+    match rehearsal::standing(r, rehearsals, policy, now) {
+        Standing::Current { kind, on } => f.push(Field::new(
+            "Rollback rehearsal",
+            format!("{kind} rollback rehearsed and passed on {on}"),
+        )),
+        Standing::Stale(s) if to_run => f.push(Field::owed("Rollback rehearsal", s.text(policy))),
+        _ => {}
     }
     let state = approval_status(r, policy);
     f.push(if state.satisfied {
@@ -351,8 +362,8 @@ fn review(r: &Record) -> Section {
 
 /// The attention list's items for this change: the one list of what is
 /// owed that `chg status` and the weekly report print too.
-fn still_owed(r: &Record, policy: &Policy, now: DateTime<Utc>) -> Section {
-    let items = crate::attention::items(std::slice::from_ref(r), policy, now);
+fn still_owed(r: &Record, rehearsals: &Rehearsals, policy: &Policy, now: DateTime<Utc>) -> Section {
+    let items = crate::attention::items(std::slice::from_ref(r), rehearsals, policy, now);
     let mut owed: Vec<String> = items
         .iter()
         .map(|item| match item.due {

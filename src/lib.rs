@@ -38,6 +38,7 @@ pub mod person;
 pub mod policy;
 pub mod progress;
 pub mod record;
+pub mod rehearsal;
 pub mod render;
 pub(crate) mod report;
 pub(crate) mod rfc3339;

@@ -33,6 +33,7 @@ mod numbers;
 mod patches;
 mod pipeline;
 mod properties;
+mod rehearsals;
 mod reports;
 mod rules_lifecycle;
 mod schemas;

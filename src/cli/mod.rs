@@ -147,6 +147,10 @@ pub enum Command {
     ///
     /// Example: `chg rollback CHG-2026-0042 --trigger error-rate --reason "5xx at 7 %" --started-at 02:30`
     Rollback(Box<RollbackArgs>),
+    /// Record a rollback rehearsal of a system, or of a change (in each of its systems' logs).
+    ///
+    /// Example: `chg rehearse billing-db --kind complex --minutes 38 --result passed`
+    Rehearse(RehearseArgs),
     /// Record the post-implementation review (and post-rollback or post-emergency actions).
     ///
     /// Example: `chg review CHG-2026-0042 --summary "went fine" --lessons-learned "none"`
@@ -299,6 +303,7 @@ impl Command {
             | Command::Complete(_)
             | Command::Fail(_)
             | Command::Rollback(_)
+            | Command::Rehearse(_)
             | Command::Review(_)
             | Command::Close(_)
             | Command::Cancel(_)
@@ -331,6 +336,7 @@ impl Command {
             Command::Complete(_) => "complete",
             Command::Fail(_) => "fail",
             Command::Rollback(_) => "rollback",
+            Command::Rehearse(_) => "rehearse",
             Command::Review(_) => "review",
             Command::Close(_) => "close",
             Command::Cancel(_) => "cancel",

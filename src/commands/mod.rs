@@ -17,6 +17,7 @@ mod list;
 mod log;
 pub mod metrics;
 mod new;
+mod rehearse;
 mod reject;
 mod renumber;
 mod report;
@@ -64,6 +65,7 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::Fail(args) => fail::run(&args, app),
         Command::Cancel(args) => cancel::run(&args, app),
         Command::Rollback(args) => rollback::run(&args, app),
+        Command::Rehearse(args) => rehearse::run(&args, app),
         Command::Review(args) => review::run(&args, app),
         Command::Close(args) => close::run(&args, app),
         Command::Gate(args) => gate::run(&args, app),

@@ -17,7 +17,7 @@ pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {
         Format::Json => format!("{}\n", crate::render::json(record)?),
         // The guide's forms, to paste into a wiki or print.
         Format::Markdown | Format::Html => {
-            let doc = crate::forms::document(record, &loaded.file, &store.policy()?, app.now);
+            let doc = crate::forms::document(record, &loaded.file, &store.rehearsals(), &store.policy()?, app.now);
             if app.format == Format::Html {
                 crate::render::html(&doc)
             } else {

@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use default_yaml::{policy_yaml_for_team, DEFAULT_POLICY_YAML};
-pub use rto::{Rto, RtoCheck};
+pub use rto::{RehearsalRule, Rto, RtoCheck};
 pub use schedule::{CabMeeting, ClockTime, Day, WindowRule};
 pub use span::Span;
 
@@ -42,6 +42,8 @@ pub struct Policy {
     pub cab_meeting: CabMeeting,
     /// Recovery time objective of each rollback kind.
     pub rto: Rto,
+    /// How recent a passed rollback rehearsal must be, and the kinds exempt.
+    pub rollback_rehearsal: RehearsalRule,
     pub emergency_deadlines: EmergencyDeadlines,
     pub targets: Targets,
     /// Approvers' public keys, by email, in the key format of git's allowed-signers file.
@@ -296,6 +298,7 @@ impl Default for Policy {
             unavailable: Vec::new(),
             cab_meeting: CabMeeting::default(),
             rto: Rto::default(),
+            rollback_rehearsal: RehearsalRule::default(),
             emergency_deadlines: EmergencyDeadlines::default(),
             targets: Targets::default(),
             signing_keys: BTreeMap::new(),

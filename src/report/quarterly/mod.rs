@@ -14,15 +14,15 @@ pub use document::document;
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::monthly::missed;
 use crate::metrics::{value_text, Figure, Figures, Goal, Metric, Metrics, Style, Table as MetricTable};
 use crate::period::Period;
 use crate::policy::Policy;
-use crate::record::{Classification, Level, Record, RollbackKind};
-use crate::rules::rollback::TEST_INTERVAL_DAYS;
+use crate::record::{Classification, Level, Record};
+use crate::rehearsal::{self, Rehearsals, Standing};
 
 /// Everything the quarterly report says, as data.
 #[derive(Debug, Serialize)]
@@ -126,6 +126,7 @@ pub fn build(
     months: &[Metrics],
     quarters: (&Metrics, &Metrics),
     records: &[Record],
+    rehearsals: &Rehearsals,
     policy: &Policy,
     now: DateTime<Utc>,
 ) -> Quarterly {
@@ -138,7 +139,7 @@ pub fn build(
             let (targets_met, targets_judged) = targets(&metrics);
             let emergencies = hits(&metrics, Metric::EmergencyRate);
             let rolled_back = hits(&metrics, Metric::RollbackRate);
-            let mut tests = rollback_tests(&counted(&metrics), &by_id);
+            let mut tests = rollback_tests(&counted(&metrics), &by_id, rehearsals, policy);
             // The month columns are the figures of `chg metrics --month`, without its `--explain`.
             for f in metrics.values_mut() {
                 f.records.clear();
@@ -169,7 +170,7 @@ pub fn build(
         Quarter {
             quarter: m.period.label(),
             period: m.period,
-            rollback_tests_on_time: rollback_tests(&ids, &by_id),
+            rollback_tests_on_time: rollback_tests(&ids, &by_id, rehearsals, policy),
             metrics: m.metrics.clone(),
             targets_met,
             targets_judged,
@@ -223,12 +224,12 @@ fn risk_level(r: &Record, policy: &Policy) -> String {
     policy.risk_level(r.risk.impact, r.risk.likelihood)
 }
 
-/// Judges whether each counted change's rollback plan was tested in the
-/// quarter (92 days) before its planned start: the window's start, else when
-/// it started. A test after the start does not count. Only complex and
-/// full-restore rollbacks are judged, the ones `rollback-test-stale` asks
-/// to be tested; a simple rollback or a standard change needs no test.
-fn rollback_tests(ids: &[String], by_id: &BTreeMap<&str, &Record>) -> Figure {
+/// Judges whether each counted change's rollback was rehearsed in time:
+/// [`rehearsal::standing`] at its planned start (the window's start, else
+/// when it started), the one definition `rollback-test-stale` uses too. A
+/// rehearsal after the start does not count; a kind the policy exempts (or
+/// no rollback at all) is not judged.
+fn rollback_tests(ids: &[String], by_id: &BTreeMap<&str, &Record>, rehearsals: &Rehearsals, policy: &Policy) -> Figure {
     let mut on_time = 0;
     let mut of = 0;
     let mut lines = Vec::new();
@@ -237,34 +238,27 @@ fn rollback_tests(ids: &[String], by_id: &BTreeMap<&str, &Record>) -> Figure {
             lines.push(format!("{id}: not in the work tree, left out"));
             continue;
         };
-        if !matches!(
-            r.rollback_kind(),
-            Some(RollbackKind::Complex | RollbackKind::FullRestore)
-        ) {
-            continue;
-        }
         let Some(start) = r.window().map(|w| w.start).or(r.started_at()) else {
-            lines.push(format!("{id}: no planned start, left out"));
+            if rehearsal::judged(r, policy) {
+                lines.push(format!("{id}: no planned start, left out"));
+            }
             continue;
         };
-        let start = start.date_naive();
-        of += 1;
-        match r.rollback.as_ref().and_then(|p| p.last_tested) {
-            Some(tested) if tested <= start && start - tested <= Duration::days(TEST_INTERVAL_DAYS) => {
+        match rehearsal::standing(r, rehearsals, policy, start) {
+            Standing::Exempt => {}
+            Standing::Current { kind, on } => {
+                of += 1;
                 on_time += 1;
                 lines.push(format!(
-                    "{id}: tested {tested}, {} days before {start}",
-                    (start - tested).num_days()
+                    "{id}: {kind} rollback rehearsed {on}, {} days before {}",
+                    (start.date_naive() - on).num_days(),
+                    start.date_naive()
                 ));
             }
-            Some(tested) if tested > start => {
-                lines.push(format!("{id}: tested {tested}, after the start {start}"));
+            Standing::Stale(s) => {
+                of += 1;
+                lines.push(format!("{id}: at its start {}, {}", start.date_naive(), s.text(policy)));
             }
-            Some(tested) => lines.push(format!(
-                "{id}: tested {tested}, {} days before {start}, more than a quarter",
-                (start - tested).num_days()
-            )),
-            None => lines.push(format!("{id}: rollback procedure never tested")),
         }
     }
     Figure::ratio(on_time, of, Goal::AtLeast(1.0), lines)
