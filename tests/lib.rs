@@ -33,12 +33,14 @@ mod numbers;
 mod patches;
 mod pipeline;
 mod properties;
+mod quarterly;
 mod rehearsals;
 mod reports;
 mod rules_lifecycle;
 mod schemas;
 mod store;
 mod types;
+mod windows;
 mod wizards;
 
 mod history;

@@ -187,6 +187,7 @@ prop_compose! {
                 validation,
                 issues: Vec::new(),
                 deployment: Default::default(),
+                window_override: None,
             }),
             rollbacks,
             review: None,

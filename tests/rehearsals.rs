@@ -328,3 +328,32 @@ fn issue_15_15_overdue_rehearsals_in_the_attention_list_follow_the_same_definiti
     );
     assert!(items.contains("chg rehearse CHG-2026-0001"), "{items}");
 }
+
+#[test]
+fn issue_15_15_a_log_filed_under_another_systems_name_counts_for_nothing() {
+    // checkout-api's log holds pricing-service's rehearsal: it proves nothing of checkout-api.
+    let t = submitted_major()
+        .file(
+            "changes/rehearsals/checkout-api.yaml",
+            &log_with(
+                "pricing-service",
+                &entry("2026-11-25T11:00:00Z", "simple", "passed", &JANE.id()),
+            ),
+        )
+        .file(
+            "changes/rehearsals/pricing-service.yaml",
+            &log_with(
+                "pricing-service",
+                &entry("2026-11-25T11:00:00Z", "simple", "passed", &JANE.id()),
+            ),
+        );
+    let run = t.run(&["check", "--format", "json"]).status(1);
+    let f = run.finding("id-mismatch");
+    assert_eq!(f.file, "changes/rehearsals/checkout-api.yaml");
+    let stale = run.finding("rollback-test-stale");
+    assert!(
+        stale.message.contains("no passed rehearsal for checkout-api)"),
+        "{}",
+        stale.message
+    );
+}

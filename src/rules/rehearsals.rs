@@ -17,12 +17,8 @@ use crate::store::LoadedLog;
 pub fn check_logs(logs: &[LoadedLog]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for l in logs {
-        let stem = l.file.rsplit('/').next().unwrap_or(&l.file);
-        let stem = stem
-            .strip_suffix(".yaml")
-            .or_else(|| stem.strip_suffix(".yml"))
-            .unwrap_or(stem);
-        if l.log.system != stem {
+        let stem = l.stem();
+        if !l.names_its_file() {
             findings.push(Finding::error(
                 &l.file,
                 l.positions.of("system"),

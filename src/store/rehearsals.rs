@@ -76,6 +76,21 @@ impl Store {
     }
 }
 
+impl LoadedLog {
+    /// The file's name without `.yaml` (or `.yml`).
+    pub fn stem(&self) -> &str {
+        let name = self.file.rsplit('/').next().unwrap_or(&self.file);
+        name.strip_suffix(".yaml")
+            .or_else(|| name.strip_suffix(".yml"))
+            .unwrap_or(name)
+    }
+
+    /// True when the log's `system` is its file's name.
+    pub fn names_its_file(&self) -> bool {
+        self.log.system == self.stem()
+    }
+}
+
 /// Parses a rehearsal log's text, `file` naming it in errors.
 pub fn parse_log(file: &str, text: &str) -> Result<LoadedLog, FileError> {
     let parsed = document::parse::<RehearsalLog>(text).map_err(|error| FileError {
@@ -90,9 +105,11 @@ pub fn parse_log(file: &str, text: &str) -> Result<LoadedLog, FileError> {
 }
 
 /// Every system's rehearsals from the logs, by the system the log names.
+/// A log whose `system` is not its file's name counts for nothing (`chg
+/// check` reports it): a rehearsal of one system cannot be filed under another.
 pub fn gather(logs: &[LoadedLog]) -> Rehearsals {
     let mut all = Rehearsals::default();
-    for l in logs {
+    for l in logs.iter().filter(|l| l.names_its_file()) {
         all.by_system
             .entry(l.log.system.clone())
             .or_default()

@@ -9,6 +9,8 @@
 //! column here equals `chg metrics --month` for that month.
 
 mod document;
+pub mod review;
+mod sections;
 
 pub use document::document;
 
@@ -23,6 +25,7 @@ use crate::period::Period;
 use crate::policy::Policy;
 use crate::record::{Classification, Level, Record};
 use crate::rehearsal::{self, Rehearsals, Standing};
+use crate::rule::Rule;
 
 /// Everything the quarterly report says, as data.
 #[derive(Debug, Serialize)]
@@ -43,6 +46,15 @@ pub struct Quarterly {
     pub initiatives: Vec<Initiative>,
     /// Targets missed in one month of the quarter only.
     pub missed_once: Vec<Initiative>,
+    /// Training needs (guide 9.3): rules broken most, recurring rollbacks and emergencies.
+    pub training: review::Training,
+    /// Risk assessment: the systems most failed, rolled back or in emergency,
+    /// and changes approved with an un-rehearsed rollback.
+    pub risk: review::RiskAssessment,
+    /// The ROI of change management (guide 9.4), money from the policy's inputs.
+    pub roi: review::Roi,
+    /// The programme's maturity in the model of `review::LEVELS`.
+    pub maturity: review::Maturity,
     /// How a figure is named for a reader.
     #[serde(skip)]
     pub labels: BTreeMap<Metric, String>,
@@ -116,17 +128,33 @@ const EFFECTIVENESS: &[Metric] = &[
     Metric::RollbackTestsOnTime,
 ];
 
+impl Quarter {
+    /// One figure of the quarter, `rollback_tests_on_time` included.
+    pub(crate) fn figure(&self, name: Metric) -> Option<&Figure> {
+        if name == Metric::RollbackTestsOnTime {
+            Some(&self.rollback_tests_on_time)
+        } else {
+            self.metrics.get(&name)
+        }
+    }
+}
+
 /// Builds the report.
 ///
 /// `months` holds the metrics of the six months (the previous quarter's
 /// three, then this quarter's), `quarters` those of the previous quarter and
-/// this one, all computed from one history walk.
+/// this one, all computed from one history walk. `findings` are the rules
+/// `chg check` finds broken today, by record id, for the training needs.
+// The records, their rehearsals and today's findings are three views of the
+// store the report reads once; bundling them would only rename the list.
+#[allow(clippy::too_many_arguments)]
 pub fn build(
     quarter: Period,
     months: &[Metrics],
     quarters: (&Metrics, &Metrics),
     records: &[Record],
     rehearsals: &Rehearsals,
+    findings: &[(String, Rule)],
     policy: &Policy,
     now: DateTime<Utc>,
 ) -> Quarterly {
@@ -139,7 +167,7 @@ pub fn build(
             let (targets_met, targets_judged) = targets(&metrics);
             let emergencies = hits(&metrics, Metric::EmergencyRate);
             let rolled_back = hits(&metrics, Metric::RollbackRate);
-            let mut tests = rollback_tests(&counted(&metrics), &by_id, rehearsals, policy);
+            let (mut tests, _) = rollback_tests(&counted(&metrics), &by_id, rehearsals, policy);
             // The month columns are the figures of `chg metrics --month`, without its `--explain`.
             for f in metrics.values_mut() {
                 f.records.clear();
@@ -170,7 +198,7 @@ pub fn build(
         Quarter {
             quarter: m.period.label(),
             period: m.period,
-            rollback_tests_on_time: rollback_tests(&ids, &by_id, rehearsals, policy),
+            rollback_tests_on_time: rollback_tests(&ids, &by_id, rehearsals, policy).0,
             metrics: m.metrics.clone(),
             targets_met,
             targets_judged,
@@ -182,19 +210,59 @@ pub fn build(
     };
     let (initiatives, missed_once) = initiatives(&months);
     let labels = super::labels(policy);
+    let current = quarter_of(quarters.1);
+    let previous_q = quarter_of(quarters.0);
+    let (_, tested) = rollback_tests(&counted(&quarters.1.metrics), &by_id, rehearsals, policy);
     Quarterly {
         quarter: quarter.label(),
         period: quarter,
         previous_quarter: previous.label(),
         previous_period: previous,
         generated_at: now,
-        current: quarter_of(quarters.1),
-        previous: quarter_of(quarters.0),
+        training: review::training(&current, quarters.1, &by_id, findings),
+        risk: review::risk(&current, quarters.1, &by_id, &tested),
+        roi: review::roi(quarters.1, &by_id, policy),
+        maturity: review::maturity(&current, &previous_q, &months, policy),
+        current,
+        previous: previous_q,
         months,
         initiatives,
         missed_once,
         labels,
     }
+}
+
+/// The rules `chg check` finds broken by each record today, as (id, rule),
+/// each pair once. Without the catalogue (`templates` None) the template
+/// rules are left out rather than reported for every standard change.
+pub fn findings(
+    loaded: &[crate::store::Loaded],
+    policy: &Policy,
+    templates: Option<&BTreeMap<String, crate::template::Template>>,
+    rehearsals: &Rehearsals,
+    now: DateTime<Utc>,
+) -> Vec<(String, Rule)> {
+    let none = BTreeMap::new();
+    let times = BTreeMap::new();
+    let ctx = crate::rules::Context {
+        policy,
+        templates: templates.unwrap_or(&none),
+        now,
+        times: &times,
+        rehearsals,
+    };
+    let mut out: Vec<(String, Rule)> = loaded
+        .iter()
+        .flat_map(|l| {
+            crate::rules::check_record(l, &ctx)
+                .into_iter()
+                .map(|f| (l.record.id.clone(), f.rule))
+        })
+        .filter(|(_, rule)| templates.is_some() || !matches!(rule, Rule::TemplateMissing | Rule::TemplateMismatch))
+        .collect();
+    out.sort_by(|a, b| (&a.0, a.1.id()).cmp(&(&b.0, b.1.id())));
+    out.dedup();
+    out
 }
 
 /// The ids a figure set counted (those of `total_changes`).
@@ -228,11 +296,19 @@ fn risk_level(r: &Record, policy: &Policy) -> String {
 /// [`rehearsal::standing`] at its planned start (the window's start, else
 /// when it started), the one definition `rollback-test-stale` uses too. A
 /// rehearsal after the start does not count; a kind the policy exempts (or
-/// no rollback at all) is not judged.
-fn rollback_tests(ids: &[String], by_id: &BTreeMap<&str, &Record>, rehearsals: &Rehearsals, policy: &Policy) -> Figure {
+/// no rollback at all) is not judged. Returns the figure (its `missed` the
+/// changes not rehearsed on time) and each judged change's line by id.
+fn rollback_tests(
+    ids: &[String],
+    by_id: &BTreeMap<&str, &Record>,
+    rehearsals: &Rehearsals,
+    policy: &Policy,
+) -> (Figure, BTreeMap<String, String>) {
     let mut on_time = 0;
     let mut of = 0;
     let mut lines = Vec::new();
+    let mut missed = Vec::new();
+    let mut by_change = BTreeMap::new();
     for id in ids {
         let Some(r) = by_id.get(id.as_str()) else {
             lines.push(format!("{id}: not in the work tree, left out"));
@@ -244,24 +320,29 @@ fn rollback_tests(ids: &[String], by_id: &BTreeMap<&str, &Record>, rehearsals: &
             }
             continue;
         };
-        match rehearsal::standing(r, rehearsals, policy, start) {
-            Standing::Exempt => {}
+        let line = match rehearsal::standing(r, rehearsals, policy, start) {
+            Standing::Exempt => continue,
             Standing::Current { kind, on } => {
-                of += 1;
                 on_time += 1;
-                lines.push(format!(
+                format!(
                     "{id}: {kind} rollback rehearsed {on}, {} days before {}",
                     (start.date_naive() - on).num_days(),
                     start.date_naive()
-                ));
+                )
             }
             Standing::Stale(s) => {
-                of += 1;
-                lines.push(format!("{id}: at its start {}, {}", start.date_naive(), s.text(policy)));
+                missed.push(id.clone());
+                format!("{id}: at its start {}, {}", start.date_naive(), s.text(policy))
             }
-        }
+        };
+        of += 1;
+        by_change.insert(id.clone(), line.clone());
+        lines.push(line);
     }
-    Figure::ratio(on_time, of, Goal::AtLeast(1.0), lines)
+    (
+        Figure::ratio(on_time, of, Goal::AtLeast(1.0), lines).missing(missed),
+        by_change,
+    )
 }
 
 /// Groups the months' missed targets: recurring (two or more months of the quarter) and once.
