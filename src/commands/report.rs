@@ -91,7 +91,8 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
             // catalogue, the template rules are left out of the training needs.
             let templates = store.templates().ok();
             let rehearsals = store.rehearsals();
-            let findings = report::quarterly::findings(&loaded, &policy, templates.as_ref(), &rehearsals, now);
+            let findings =
+                report::quarterly::findings(&loaded, &this_quarter, &policy, templates.as_ref(), &rehearsals, now);
             let data = report::quarterly::build(
                 period,
                 &computed,
