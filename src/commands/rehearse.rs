@@ -79,7 +79,7 @@ pub fn run(args: &RehearseArgs, app: &App) -> Result<u8> {
         at.format("%Y-%m-%d %H:%M UTC")
     ))?;
     if check.exceeded() {
-        crate::render::warn(&format!(
+        app.warn(&format!(
             "warning: the rehearsal took {} min, {} the {} RTO of a {kind} rollback; shorten the procedure or reclassify the rollback kind",
             args.minutes,
             check.over_or_not_under(),
