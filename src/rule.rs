@@ -46,6 +46,7 @@ rules! {
     ApprovalStale => "approval-stale",
     ApproverNotAuthorized => "approver-not-authorized",
     SelfApproval => "self-approval",
+    VoteRepeated => "vote-repeated",
     LookalikeEmail => "lookalike-email",
     InvisibleCharacter => "invisible-character",
     TemplateMissing => "template-missing",
@@ -75,6 +76,7 @@ rules! {
     PostRollbackActionsMissing => "post-rollback-actions-missing",
     RollbackTestStale => "rollback-test-stale",
     RehearsalNotByItsAuthor => "rehearsal-not-by-its-author",
+    MonitoringOwed => "monitoring-owed",
     SealedRecordChanged => "sealed-record-changed",
 }
 
@@ -94,7 +96,8 @@ impl Rule {
             | Rule::ApproverUnavailable
             | Rule::RtoExceeded
             | Rule::PostRollbackActionsMissing
-            | Rule::RollbackTestStale => Severity::Warning,
+            | Rule::RollbackTestStale
+            | Rule::MonitoringOwed => Severity::Warning,
             Rule::YamlSyntax
             | Rule::InvisibleCharacter
             | Rule::Schema
@@ -110,6 +113,7 @@ impl Rule {
             | Rule::ApprovalStale
             | Rule::ApproverNotAuthorized
             | Rule::SelfApproval
+            | Rule::VoteRepeated
             | Rule::TemplateMissing
             | Rule::TemplateMismatch
             | Rule::EmergencyCriteriaMissing
@@ -153,6 +157,7 @@ impl Rule {
             Rule::ApprovalStale => "an approval whose scope digest no longer matches the record",
             Rule::ApproverNotAuthorized => "an approver not listed for the role in the policy",
             Rule::SelfApproval => "the requester approving their own change",
+            Rule::VoteRepeated => "a CAB member voting more than once on a change",
             Rule::LookalikeEmail => "an email with characters that look like others",
             Rule::InvisibleCharacter => "a name or email of a person holding an invisible or format character",
             Rule::TemplateMissing => "a standard change naming no template, or an unknown one",
@@ -184,6 +189,7 @@ impl Rule {
             Rule::PostRollbackActionsMissing => "the actions owed after a rollback are missing",
             Rule::RollbackTestStale => "a rollback not rehearsed within a quarter: a warning while the change is to run, an error once a major change or database migration is approved without one",
             Rule::RehearsalNotByItsAuthor => "a rollback rehearsal committed by someone other than the person it names",
+            Rule::MonitoringOwed => "deployed or rolled back without the monitoring the policy asks recorded",
             Rule::SealedRecordChanged => "a record of a sealed period changed or removed after the seal (`chg seal`)",
         }
     }

@@ -151,6 +151,10 @@ pub enum Command {
     ///
     /// Example: `chg rehearse billing-db --kind complex --minutes 38 --result passed`
     Rehearse(RehearseArgs),
+    /// Record the monitoring after a deployment or a rollback: who watched, from–to, what was seen.
+    ///
+    /// Example: `chg monitor CHG-2026-0042 --from 02:41 --to 03:45 --observed "error rate flat, no alerts"`
+    Monitor(MonitorArgs),
     /// Record the post-implementation review (and post-rollback or post-emergency actions).
     ///
     /// Example: `chg review CHG-2026-0042 --summary "went fine" --lessons-learned "none"`
@@ -304,6 +308,7 @@ impl Command {
             | Command::Fail(_)
             | Command::Rollback(_)
             | Command::Rehearse(_)
+            | Command::Monitor(_)
             | Command::Review(_)
             | Command::Close(_)
             | Command::Cancel(_)
@@ -337,6 +342,7 @@ impl Command {
             Command::Fail(_) => "fail",
             Command::Rollback(_) => "rollback",
             Command::Rehearse(_) => "rehearse",
+            Command::Monitor(_) => "monitor",
             Command::Review(_) => "review",
             Command::Close(_) => "close",
             Command::Cancel(_) => "cancel",

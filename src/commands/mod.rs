@@ -16,6 +16,7 @@ mod init;
 mod list;
 mod log;
 pub mod metrics;
+mod monitor;
 mod new;
 mod rehearse;
 mod reject;
@@ -66,6 +67,7 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::Cancel(args) => cancel::run(&args, app),
         Command::Rollback(args) => rollback::run(&args, app),
         Command::Rehearse(args) => rehearse::run(&args, app),
+        Command::Monitor(args) => monitor::run(&args, app),
         Command::Review(args) => review::run(&args, app),
         Command::Close(args) => close::run(&args, app),
         Command::Gate(args) => gate::run(&args, app),
