@@ -75,6 +75,7 @@ rules! {
     RtoExceeded => "rto-exceeded",
     PostRollbackActionsMissing => "post-rollback-actions-missing",
     RollbackTestStale => "rollback-test-stale",
+    RehearsalNotByItsAuthor => "rehearsal-not-by-its-author",
     MonitoringOwed => "monitoring-owed",
     SealedRecordChanged => "sealed-record-changed",
 }
@@ -123,6 +124,7 @@ impl Rule {
             | Rule::IllegalTransition
             | Rule::ImplausibleTime
             | Rule::ApprovalNotByApprover
+            | Rule::RehearsalNotByItsAuthor
             | Rule::EditedAfterApproval
             | Rule::ApprovalRemoved
             | Rule::PolicyEditUnauthorized
@@ -185,7 +187,8 @@ impl Rule {
             Rule::CabReviewMissing => "an emergency change not reviewed at the next CAB meeting",
             Rule::RtoExceeded => "a rollback took longer than the RTO of its kind",
             Rule::PostRollbackActionsMissing => "the actions owed after a rollback are missing",
-            Rule::RollbackTestStale => "a complex or full-restore rollback not tested for a quarter",
+            Rule::RollbackTestStale => "a rollback not rehearsed within a quarter: a warning while the change is to run, an error once a major change or database migration is approved without one",
+            Rule::RehearsalNotByItsAuthor => "a rollback rehearsal committed by someone other than the person it names",
             Rule::MonitoringOwed => "deployed or rolled back without the monitoring the policy asks recorded",
             Rule::SealedRecordChanged => "a record of a sealed period changed or removed after the seal (`chg seal`)",
         }

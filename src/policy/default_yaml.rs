@@ -77,6 +77,12 @@ cab_meeting: {day: tue, time: "10:00", time_zone: UTC}
 # Recovery time objective per rollback kind.
 rto: {simple: 15m, complex: 1h, full-restore: 4h}
 
+# Rollback rehearsals (`chg rehearse`): every rollback kind is rehearsed
+# within `interval` (a quarter) before a change relies on it; list kinds that
+# need none under `exempt`. A major change or database migration cannot be
+# approved without a current rehearsal.
+rollback_rehearsal: {interval: 92d, exempt: []}
+
 # Emergency changes: documentation and written approval within 24 h of
 # implementation, post-emergency review within 5 days.
 emergency_deadlines:

@@ -487,6 +487,12 @@ impl PreventiveMeasures {
     }
 }
 
+impl std::fmt::Display for PreventiveMeasures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.summary())
+    }
+}
+
 // By hand rather than `untagged`: a malformed measure is then reported with
 // what is wrong in it, not as "did not match any variant".
 impl<'de> Deserialize<'de> for PreventiveMeasures {
