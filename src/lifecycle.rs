@@ -220,6 +220,16 @@ impl Record {
         owed
     }
 
+    /// Lists what the change owes now: what it needs before it may close,
+    /// once its implementation has ended (nothing before, nothing once closed).
+    pub fn owed(&self) -> Vec<String> {
+        if matches!(self.status, Status::Completed | Status::Failed | Status::RolledBack) {
+            self.owed_before_close()
+        } else {
+            Vec::new()
+        }
+    }
+
     /// Closes the change, refusing while it still owes a review.
     pub fn close(&mut self) -> Result<(), Refusal> {
         let owed = self.owed_before_close();

@@ -33,6 +33,7 @@ mod patches;
 mod pipeline;
 mod properties;
 mod reports;
+mod rollbacks;
 mod rules_lifecycle;
 mod schemas;
 mod store;

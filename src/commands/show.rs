@@ -180,6 +180,9 @@ pub fn render(r: &Record, file: &str) -> String {
         if let Some(v) = &rb.validation {
             line(&mut out, "validation", validation(v));
         }
+        for issue in &rb.issues {
+            line(&mut out, "issue", issue);
+        }
         for entry in &rb.log {
             line(
                 &mut out,
@@ -215,6 +218,9 @@ pub fn render(r: &Record, file: &str) -> String {
                 "CAB review",
                 cab.date.map_or("(owed)".into(), |d| d.to_string()),
             );
+            if let Some(f) = &cab.feedback {
+                block(&mut out, "CAB feedback", f);
+            }
         }
         if let Some(p) = &e.post_review {
             line(
@@ -223,6 +229,12 @@ pub fn render(r: &Record, file: &str) -> String {
                 p.completed_at
                     .map_or("(owed)".into(), |d| d.format("%Y-%m-%d").to_string()),
             );
+            if let Some(c) = &p.root_cause {
+                block(&mut out, "root cause", c);
+            }
+            if let Some(m) = &p.preventive_measures {
+                block(&mut out, "preventive measures", m);
+            }
         }
     }
     if let Some(rv) = &r.review {
@@ -235,6 +247,13 @@ pub fn render(r: &Record, file: &str) -> String {
         }
         if let Some(s) = &rv.lessons_learned {
             block(&mut out, "lessons learned", s);
+        }
+    }
+    let owed = r.owed();
+    if !owed.is_empty() {
+        out.push_str("\nstill owed\n");
+        for item in owed {
+            out.push_str(&format!("  - {}\n", safe(&item)));
         }
     }
     if let Some(c) = &r.cancellation {

@@ -216,6 +216,31 @@ kebab_enum!(
     }
 );
 
+impl Trigger {
+    /// Returns true for the guide's automatic triggers (7.1): those a
+    /// monitor fires on a measured threshold or a failed check, as against
+    /// the manual ones a person decides on.
+    pub fn is_automatic(self) -> bool {
+        matches!(
+            self,
+            Trigger::ErrorRate
+                | Trigger::ResponseTime
+                | Trigger::CriticalFunctionality
+                | Trigger::SecurityVulnerability
+                | Trigger::CustomerComplaints
+        )
+    }
+
+    /// `automatic` or `manual`, as the reports split rollbacks.
+    pub fn origin(self) -> &'static str {
+        if self.is_automatic() {
+            "automatic"
+        } else {
+            "manual"
+        }
+    }
+}
+
 kebab_enum!(
     /// Whether a rollback was immediate or planned.
     RollbackMode {
