@@ -4,7 +4,7 @@
 //! closed change. Each test runs the real binary in a real repository with
 //! the clock fixed (`CHG_NOW`, commit dates).
 
-use crate::lifecycle::{in_progress, FILE, ID};
+use crate::lifecycle::{in_progress, ID};
 use crate::support::*;
 
 /// A rolled-back normal change of November 2026, restored at `restored`.
