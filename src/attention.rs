@@ -200,14 +200,12 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
             }
             let validation = entry.validation.clone().unwrap_or_default();
             let mut owed = Vec::new();
-            if validation.smoke_tests.is_none()
-                && validation.error_rates.is_none()
-                && validation.customer_access.is_none()
-            {
-                owed.push("verification (smoke tests, error rates, customer access)");
+            let lacks = entry.verification_owed();
+            if !lacks.is_empty() {
+                owed.push(format!("verification ({})", lacks.join(", ")));
             }
             if validation.monitored_minutes.is_none_or(|m| m == 0) {
-                owed.push("monitoring time");
+                owed.push("monitoring time".to_string());
             }
             if !owed.is_empty() {
                 add(

@@ -202,6 +202,12 @@ impl Record {
                 }
             }
         }
+        for (i, entry) in self.rollbacks.iter().enumerate() {
+            let lacks = entry.verification_owed();
+            if entry.restored_at.is_some() && !lacks.is_empty() {
+                owed.push(format!("the verification of rollback {}: {}", i + 1, lacks.join(", ")));
+            }
+        }
         if self.classification == Classification::Emergency {
             let emergency = self.emergency.as_ref();
             let done = emergency

@@ -73,6 +73,8 @@ rules! {
     RtoExceeded => "rto-exceeded",
     PostRollbackActionsMissing => "post-rollback-actions-missing",
     RollbackTestStale => "rollback-test-stale",
+    RollbackVerificationIncomplete => "rollback-verification-incomplete",
+    VerificationNotByVerifier => "verification-not-by-verifier",
     SealedRecordChanged => "sealed-record-changed",
 }
 
@@ -92,7 +94,8 @@ impl Rule {
             | Rule::ApproverUnavailable
             | Rule::RtoExceeded
             | Rule::PostRollbackActionsMissing
-            | Rule::RollbackTestStale => Severity::Warning,
+            | Rule::RollbackTestStale
+            | Rule::RollbackVerificationIncomplete => Severity::Warning,
             Rule::YamlSyntax
             | Rule::InvisibleCharacter
             | Rule::Schema
@@ -118,6 +121,7 @@ impl Rule {
             | Rule::IllegalTransition
             | Rule::ImplausibleTime
             | Rule::ApprovalNotByApprover
+            | Rule::VerificationNotByVerifier
             | Rule::EditedAfterApproval
             | Rule::ApprovalRemoved
             | Rule::PolicyEditUnauthorized
@@ -176,6 +180,10 @@ impl Rule {
             Rule::RtoExceeded => "a rollback took longer than the RTO of its kind",
             Rule::PostRollbackActionsMissing => "the actions owed after a rollback are missing",
             Rule::RollbackTestStale => "a complex or full-restore rollback not tested for a quarter",
+            Rule::RollbackVerificationIncomplete => {
+                "a rollback without smoke tests, error rates, customer access (planned: full suite, performance, security) or a not-run reason"
+            }
+            Rule::VerificationNotByVerifier => "a rollback's verification committed by someone other than who it names",
             Rule::SealedRecordChanged => "a record of a sealed period changed or removed after the seal (`chg seal`)",
         }
     }

@@ -57,6 +57,9 @@ fn validation() -> impl Strategy<Value = Option<Validation>> {
                 performance: e,
                 customer_access: c,
                 monitored_minutes: m,
+                full_test_suite: s,
+                security: s,
+                ..Validation::default()
             }),
     )
 }

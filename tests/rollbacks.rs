@@ -4,7 +4,7 @@
 //! closed change. Each test runs the real binary in a real repository with
 //! the clock fixed (`CHG_NOW`, commit dates).
 
-use crate::lifecycle::{in_progress, ID};
+use crate::lifecycle::{in_progress, FILE, ID};
 use crate::support::*;
 
 /// A rolled-back normal change of November 2026, restored at `restored`.
@@ -114,5 +114,124 @@ fn monthly_rollback_analysis_lists_root_causes_redeploy_plans_issues_and_owed_it
     assert!(
         analysis.contains("| automatic | 1 | 1 |") && analysis.contains("| manual | 1 | 1 |"),
         "{analysis}"
+    );
+}
+
+/// A change in progress (see `in_progress`), rolled back with these extra flags.
+fn rollback_with(extra: &str) -> Repo {
+    let repo = in_progress();
+    repo.chg_line(&format!(
+        "rollback CHG-2026-0001 --trigger critical-bug --reason 'totals wrong' --started-at 12:35 {extra}"
+    ))
+    .ok();
+    repo
+}
+
+#[test]
+fn verification_is_whole_each_check_recorded_and_not_run_needs_a_reason() {
+    let repo = rollback_with("--smoke-tests not-run --error-rates normal --monitored-minutes 30");
+    let run = repo.check().ok();
+    let finding = run.finding("rollback-verification-incomplete");
+    assert_eq!(finding.severity, "warning");
+    assert_eq!(
+        finding.message,
+        "rollback 1 lacks verification: a reason the smoke tests were not run, customer access"
+    );
+    repo.chg_line("review CHG-2026-0001 --summary 'rolled back' --lessons-learned 'smaller canary' --root-cause 'pricing timeout' --redeploy-plan 'retry with 1 %'")
+        .ok();
+    let refused = repo.chg(&["close", ID]).status(1);
+    assert!(
+        refused
+            .stderr
+            .contains("the verification of rollback 1: a reason the smoke tests were not run, customer access"),
+        "{}",
+        refused.stderr
+    );
+    // The owed checks are recorded afterwards, with `chg review`, by whoever ran them.
+    repo.chg_line_as(SAM, "review CHG-2026-0001 --customer-access verified --not-run-reason 'smoke_tests=the smoke suite needs the canary, which is gone'")
+        .ok();
+    let text = repo.read(FILE);
+    assert!(
+        text.contains("      not_run_reasons:\n        smoke_tests: the smoke suite needs the canary, which is gone\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "      verified_by:\n        - Jane Doe <jane@example.com>\n        - Sam Lee <sam@example.com>\n"
+        ),
+        "{text}"
+    );
+    assert!(!repo
+        .check()
+        .ok()
+        .rules()
+        .contains(&"rollback-verification-incomplete".to_string()));
+    repo.chg(&["close", ID]).ok();
+}
+
+#[test]
+fn a_planned_rollback_also_owes_the_full_test_suite_performance_and_security() {
+    let whole = "--smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 30";
+    let repo = rollback_with(&format!("--mode planned {whole}"));
+    assert_eq!(
+        repo.check().ok().finding("rollback-verification-incomplete").message,
+        "rollback 1 lacks verification: full test suite, performance, security verification"
+    );
+    let repo = rollback_with(&format!(
+        "--mode planned {whole} --full-test-suite passed --performance normal --security passed"
+    ));
+    assert!(!repo
+        .check()
+        .ok()
+        .rules()
+        .contains(&"rollback-verification-incomplete".to_string()));
+    // An immediate rollback owes only the first three.
+    let repo = rollback_with(whole);
+    assert!(!repo
+        .check()
+        .ok()
+        .rules()
+        .contains(&"rollback-verification-incomplete".to_string()));
+}
+
+#[test]
+fn a_not_run_reason_for_a_check_that_ran_is_refused() {
+    let repo = in_progress();
+    repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 12:35 --smoke-tests passed --not-run-reason 'smoke_tests=skipped'")
+        .is(2, "", "error: `--not-run-reason smoke_tests=…` explains a check that was not run, but smoke tests are recorded as `passed`\n  hint: give the reason only with `--smoke-tests not-run`\n");
+    repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 12:35 --smoke-tests not-run --not-run-reason 'smoke=skipped'")
+        .is(2, "", "error: `--not-run-reason smoke=…` names no check that can be not run\n  hint: give one of smoke_tests, full_test_suite, security\n");
+}
+
+#[test]
+fn a_verification_claimed_by_a_spoofed_author_is_flagged() {
+    let repo = in_progress();
+    repo.git(&["branch", "base"]);
+    // Mallory records the rollback and claims Sam verified it, committing as Sam.
+    repo.chg_line_as(MALLORY, "rollback CHG-2026-0001 --no-commit --trigger critical-bug --reason x --started-at 12:35 --smoke-tests passed --error-rates normal --customer-access verified")
+        .ok();
+    let forged = repo.read(FILE).replace(
+        "        - Mallory Bad <mallory@example.com>\n",
+        "        - Sam Lee <sam@example.com>\n",
+    );
+    assert_ne!(forged, repo.read(FILE));
+    repo.write(FILE, &forged);
+    repo.git_as(MALLORY, &["add", "-A"]);
+    repo.git_as(
+        MALLORY,
+        &[
+            "commit",
+            "-q",
+            "--author",
+            "Sam Lee <sam@example.com>",
+            "-m",
+            "rollback verified",
+        ],
+    );
+    let run = repo.check_against("base").status(1);
+    let finding = run.finding("verification-not-by-verifier");
+    assert_eq!(
+        finding.message,
+        "the verification of rollback 1 names Sam Lee <sam@example.com> but was committed by Mallory Bad <mallory@example.com> (author Sam Lee <sam@example.com>)"
     );
 }

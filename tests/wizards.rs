@@ -164,7 +164,7 @@ fn the_rollback_wizard_shows_the_plan_and_steps_and_asks() {
 #[test]
 fn the_review_wizard_asks_for_the_post_rollback_actions() {
     let repo = in_progress();
-    repo.chg_line("rollback CHG-2026-0001 --trigger error-rate --reason 5xx --started-at 12:40 --smoke-tests passed")
+    repo.chg_line("rollback CHG-2026-0001 --trigger error-rate --reason 5xx --started-at 12:40 --smoke-tests passed --error-rates normal --customer-access verified")
         .ok();
     let home = tempfile::tempdir().unwrap();
     let mut s = spawn(&repo, &home, &["review", ID, "--summary", "rolled back within minutes"]);

@@ -182,6 +182,15 @@ pub struct ValidationArgs {
     /// Minutes of monitoring after the deployment or rollback.
     #[arg(long, value_name = "N")]
     pub monitored_minutes: Option<u32>,
+    /// The full test suite's result (owed after a planned rollback).
+    #[arg(long, value_enum)]
+    pub full_test_suite: Option<CheckResult>,
+    /// The security verification's result (owed after a planned rollback).
+    #[arg(long, value_enum)]
+    pub security: Option<CheckResult>,
+    /// Why a check was not run: `CHECK=TEXT`, CHECK one of smoke_tests, full_test_suite, security (repeatable).
+    #[arg(long = "not-run-reason", value_name = "CHECK=TEXT")]
+    pub not_run_reasons: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -284,4 +293,7 @@ pub struct ReviewArgs {
     /// The CAB's feedback (with `--cab`).
     #[arg(long, requires = "cab")]
     pub feedback: Option<String>,
+    /// Verification owed after a rollback, recorded now by whoever ran it.
+    #[command(flatten)]
+    pub validation: ValidationArgs,
 }

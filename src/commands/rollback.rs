@@ -72,14 +72,18 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
             ));
         }
         let mut log_lines = args.log.clone();
-        let mut validation = Validation::from(&args.validation);
+        let mut validation = action::validation(&args.validation)?;
         if ask {
             if log_lines.is_empty() {
                 while let Some(line) = wizard::text("Execution log entry (empty to finish)", true)? {
                     log_lines.push(line);
                 }
             }
-            ask_validation(&mut validation)?;
+            ask_validation(&mut validation, mode)?;
+        }
+        action::check_not_run_reasons(&validation)?;
+        if !validation.is_empty() {
+            validation.verified_by = vec![act.person().clone()];
         }
         let log = log_lines
             .into_iter()
@@ -166,19 +170,39 @@ pub fn steps(strategy: Option<Strategy>) -> Vec<&'static str> {
     steps
 }
 
-fn ask_validation(v: &mut Validation) -> Result<()> {
-    if v.smoke_tests.is_none() {
-        v.smoke_tests = Some(wizard::choose(
-            "Smoke tests",
-            CheckResult::ALL,
-            Some(CheckResult::Passed),
-        )?);
+/// Asks for a check that may be not run, and for the reason when it was not.
+fn ask_check(v: &mut Validation, key: &str, prompt: &str) -> Result<()> {
+    let slot = match key {
+        "smoke_tests" => &mut v.smoke_tests,
+        "full_test_suite" => &mut v.full_test_suite,
+        _ => &mut v.security,
+    };
+    if slot.is_none() {
+        *slot = Some(wizard::choose(prompt, CheckResult::ALL, Some(CheckResult::Passed))?);
     }
+    if *slot == Some(CheckResult::NotRun) && !v.not_run_reasons.contains_key(key) {
+        if let Some(reason) = wizard::text(&format!("Why were the {} not run", prompt.to_lowercase()), false)? {
+            v.not_run_reasons.insert(key.to_string(), reason);
+        }
+    }
+    Ok(())
+}
+
+/// Asks for the verification the guide asks after a rollback of this mode.
+fn ask_validation(v: &mut Validation, mode: RollbackMode) -> Result<()> {
+    ask_check(v, "smoke_tests", "Smoke tests")?;
     if v.error_rates.is_none() {
         v.error_rates = Some(wizard::choose("Error rates", Health::ALL, Some(Health::Normal))?);
     }
     if v.customer_access.is_none() {
         v.customer_access = Some(wizard::choose("Customer access", Access::ALL, Some(Access::Verified))?);
+    }
+    if mode == RollbackMode::Planned {
+        ask_check(v, "full_test_suite", "Full test suite")?;
+        if v.performance.is_none() {
+            v.performance = Some(wizard::choose("Performance", Health::ALL, Some(Health::Normal))?);
+        }
+        ask_check(v, "security", "Security verification")?;
     }
     if v.monitored_minutes.is_none() {
         if let Some(text) = wizard::text("Minutes monitored so far (empty for none)", true)? {
@@ -200,8 +224,15 @@ fn owed(act: &Action, record: &Record, validation: &Validation) -> Vec<String> {
             "  - verify the restoration over {MONITOR_MINUTES} minutes of monitoring (recorded: {monitored})"
         ));
     }
-    if validation.smoke_tests.is_none() || validation.error_rates.is_none() || validation.customer_access.is_none() {
-        notes.push("  - the validation results: smoke tests, error rates, customer access".to_string());
+    if let Some(entry) = record.rollbacks.last() {
+        let lacks = entry.verification_owed();
+        if !lacks.is_empty() {
+            notes.push(format!(
+                "  - the verification: {} (`chg review {} --smoke-tests … --not-run-reason CHECK=…`)",
+                lacks.join(", "),
+                record.id
+            ));
+        }
     }
     notes.push(format!(
         "  - lessons learned, root cause and a re-deployment plan, within {}: `chg review {} --lessons-learned … --root-cause … --redeploy-plan …`",

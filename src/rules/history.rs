@@ -58,6 +58,7 @@ pub fn check_step(step: &Step, policy: &Policy, signed: Option<SignatureCheck>) 
     transition(step, new, reset, &mut out);
     implausible_times(step, new, &mut out);
     approvals_added(step, new, policy, signed, &mut out);
+    verification_added(step, new, &mut out);
     if let Some(old) = step.old {
         // Evidence is append-only, a new approval round included.
         appended_only(step, old, new, &mut out);
@@ -359,6 +360,38 @@ fn approvals_added(
     }
 }
 
+/// `verification-not-by-verifier`: a commit that records a rollback's
+/// verification results is made (authored and committed) by the person it
+/// names last in `verified_by`, as an approval is by its approver.
+fn verification_added(step: &Step, new: &Record, out: &mut Vec<HistoryFinding>) {
+    for (i, entry) in new.rollbacks.iter().enumerate() {
+        let old = step
+            .old
+            .and_then(|o| o.rollbacks.get(i))
+            .and_then(|e| e.validation.as_ref());
+        let Some(v) = entry.validation.as_ref().filter(|v| Some(*v) != old) else {
+            continue;
+        };
+        let Some(claimed) = v.verified_by.last() else { continue };
+        let (author, committer) = (&step.commit.author, &step.commit.committer);
+        if !author.same_as(claimed) || !committer.same_as(claimed) {
+            out.push(finding(
+                step,
+                &format!("rollbacks[{i}].validation"),
+                Rule::VerificationNotByVerifier,
+                format!(
+                    "the verification of rollback {} names {claimed} but was committed by {committer} (author {author})",
+                    i + 1
+                ),
+                format!(
+                    "whoever ran the checks records them with `chg review {}` under their own git identity; remove these results",
+                    new.id
+                ),
+            ));
+        }
+    }
+}
+
 fn appended_only(step: &Step, old: &Record, new: &Record, out: &mut Vec<HistoryFinding>) {
     for approval in &old.approvals {
         if !new.approvals.contains(approval) {
@@ -453,6 +486,11 @@ fn appended_only(step: &Step, old: &Record, new: &Record, out: &mut Vec<HistoryF
 /// A rollback entry may gain its owed post-rollback actions; nothing else may change.
 fn extends(old: &RollbackEntry, new: &RollbackEntry) -> bool {
     let mut settled = new.clone();
+    // Verification owed after the rollback may be added later (`chg review`).
+    let was = old.validation.clone().unwrap_or_default();
+    if settled.validation.as_ref().is_some_and(|v| v.extends(&was)) {
+        settled.validation.clone_from(&old.validation);
+    }
     let (a, b) = (&old.post_actions, &mut settled.post_actions);
     for (was, now) in [
         (&a.lessons_learned, &mut b.lessons_learned),

@@ -36,6 +36,19 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                 "find out why in the post-rollback review, and test the rollback procedure",
             ));
         }
+        let lacks = entry.verification_owed();
+        if entry.restored_at.is_some() && !lacks.is_empty() {
+            findings.push(Finding::warning(
+                file,
+                pos.of(&format!("rollbacks[{i}]")),
+                Rule::RollbackVerificationIncomplete,
+                format!("rollback {} lacks verification: {}", i + 1, lacks.join(", ")),
+                format!(
+                    "whoever ran the checks records them with `chg review {} --smoke-tests … --error-rates … --customer-access …` (a planned rollback also `--full-test-suite`, `--performance`, `--security`; `--not-run-reason CHECK=…` for a check not run)",
+                    record.id
+                ),
+            ));
+        }
         let grace = ctx.policy.emergency_deadlines.post_review.duration();
         if let Some(restored) = entry.restored_at {
             let p = &entry.post_actions;

@@ -101,6 +101,7 @@ fn validation(good: bool, monitored: Option<u32>) -> Validation {
         performance: Some(Health::Normal),
         customer_access: Some(Access::Verified),
         monitored_minutes: monitored,
+        ..Validation::default()
     }
 }
 
