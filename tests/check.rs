@@ -37,9 +37,28 @@ fn a_complete_approved_change_passes() {
 fn schema_unknown_key_suggests_the_right_one() {
     let f = assert_fires("schema", approved().misspelt("priority", "priorty"));
     assert_eq!((f.line, f.column), (7, 1), "{f:?}");
-    // The path of a top-level key is the key itself.
-    assert_eq!(f.message, "unknown key `priorty` in `priorty`");
+    // The message names where the key stands, not the key a second time.
+    assert_eq!(f.message, "unknown key `priorty` in the record");
     assert!(f.hint.starts_with("did you mean `priority`?"), "{f:?}");
+}
+
+#[test]
+fn schema_unknown_key_names_the_enclosing_mapping_not_the_key_again() {
+    let f = assert_fires("schema", approved().raw("risk", "{impakt: medium, likelihood: low}"));
+    assert_eq!(f.message, "unknown key `impakt` in `risk`");
+    assert!(f.hint.starts_with("did you mean `impact`?"), "{f:?}");
+}
+
+#[test]
+fn rollback_plan_missing_says_an_emergency_change() {
+    let f = assert_fires(
+        "rollback-plan-missing",
+        Record::emergency(ID).status("submitted").without("rollback"),
+    );
+    assert_eq!(
+        f.message,
+        "an emergency change past draft needs a rollback plan and kind"
+    );
 }
 
 #[test]
@@ -294,7 +313,7 @@ fn a_broken_policy_is_reported_with_its_line() {
         "changes/policy.yaml:1:7: error[schema]: `rto.simple`: `15 minutes` is not a length of time; write it like `15m`, `1h` or `5d`
   hint: see `chg schema` for the record format
 ",
-        "checked 0 files: 1 error, 0 warnings\n",
+        "checked 1 file: 1 error, 0 warnings\n",
     );
 }
 

@@ -50,9 +50,7 @@ Within 24 h: complete the documentation (`chg submit CHG-2026-0001`) and get wri
 
     // Two days later nothing was documented or approved in writing.
     repo.now = Some("2026-11-27T12:00:00Z".into());
-    // BUG (found by this exact comparison, left for the rules' owners):
-    // rollback-plan-missing says "a emergency change"; it should say "an".
-    repo.chg(&["check"]).is(1, "changes/2026/CHG-2026-0001.yaml:1:1: error[rollback-plan-missing]: a emergency change past draft needs a rollback plan and kind
+    repo.chg(&["check"]).is(1, "changes/2026/CHG-2026-0001.yaml:1:1: error[rollback-plan-missing]: an emergency change past draft needs a rollback plan and kind
   hint: add `rollback: {plan: ..., kind: simple|complex|full-restore}`
 changes/2026/CHG-2026-0001.yaml:18:1: error[emergency-approval-overdue]: emergency change: written approval still missing, due 2026-11-26 13:00 UTC
   hint: the CISO and CTO (or the CEO) confirm their verbal approval with `chg approve CHG-2026-0001`
@@ -75,9 +73,8 @@ CHG-2026-0001  Patch RCE in api-gateway
 ", "");
 
     // The documentation is refused until it is complete.
-    // BUG: "a emergency" again (the same message, quoted by submit).
     refused(&repo, JANE, &["submit", ID]).stdout_is("").stderr_is("error: CHG-2026-0001 cannot become `completed`: `chg check` finds 1 error in it
-  changes/2026/CHG-2026-0001.yaml:1: [rollback-plan-missing] a emergency change past draft needs a rollback plan and kind
+  changes/2026/CHG-2026-0001.yaml:1: [rollback-plan-missing] an emergency change past draft needs a rollback plan and kind
     hint: add `rollback: {plan: ..., kind: simple|complex|full-restore}`
   hint: fix them in changes/2026/CHG-2026-0001.yaml and try again
 ");
@@ -174,11 +171,9 @@ Within 24 h: complete the documentation (`chg submit CHG-2026-0001`) and get wri
     new_emergency(&other, &["--verbal-approval", "ciso:mallory@example.com"]).is(
         1,
         "",
-        &format!(
-            "{CALL}error: mallory <mallory@example.com> is not listed for the role `ciso` in the policy
+        "error: mallory <mallory@example.com> is not listed for the role `ciso` in the policy
   hint: `ciso` is held by: carol@example.com (changes/policy.yaml, `roles`)
-"
-        ),
+",
     );
     assert!(!other.join(FILE).exists());
 }
@@ -186,30 +181,26 @@ Within 24 h: complete the documentation (`chg submit CHG-2026-0001`) and get wri
 #[test]
 fn the_emergency_quick_form_names_what_is_missing() {
     let repo = Repo::initialised();
-    // The call-for-approval banner comes before the arguments are checked,
-    // so it is printed even when the command then fails (noticed, left as is).
+    // Whom to call is said only once the arguments hold: a refused command
+    // prints its error alone.
     repo.chg_line("new --emergency --no-input --title x").is(
         2,
         "",
-        &format!(
-            "{CALL}error: missing `--criterion`
+        "error: missing `--criterion`
   hint: give `--criterion`, or run the command on a terminal without `--no-input` to be asked
-"
-        ),
+",
     );
     repo.chg_line("new --emergency --no-input --title x --criterion critical-vulnerability")
         .is(
             2,
             "",
-            &format!(
-                "{CALL}error: missing `--cvss`
+            "error: missing `--cvss`
   hint: give `--cvss`, or run the command on a terminal without `--no-input` to be asked
-"
-            ),
+",
         );
     repo.chg_line("new --emergency --no-input --title x --criterion critical-vulnerability --cvss 7.5 --impact-of-not-implementing y")
-        .is(1, "", &format!("{CALL}error: CVSS 7.5 is below 9, the threshold for an emergency
+        .is(1, "", "error: CVSS 7.5 is below 9, the threshold for an emergency
   hint: patch it as a normal change (`chg new` without `--emergency`), or name another criterion that applies
-"));
+");
     assert!(!repo.join(FILE).exists());
 }

@@ -84,7 +84,10 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
     if let Some(files) = &selected {
         findings.retain(|f| files.contains(&f.file));
     }
-    let checked = selected.as_ref().map_or(records.len() + errors.len(), |s| s.len());
+    let checked = selected.as_ref().map_or(
+        records.len() + errors.len() + settings_with_findings(&store, &findings),
+        |s| s.len(),
+    );
     // `-q` prints only errors; with --strict a warning fails, so it is shown.
     let shown: Vec<Finding> = findings
         .iter()
@@ -107,6 +110,19 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
     } else {
         0
     })
+}
+
+/// How many of the policy and the templates hold a finding: those files were
+/// checked too, and a broken policy alone must not read "checked 0 files".
+fn settings_with_findings(store: &Store, findings: &[Finding]) -> usize {
+    let policy = store.display(&store.policy_path());
+    let templates = format!("{}/", store.display(&store.templates_dir()));
+    findings
+        .iter()
+        .filter(|f| f.commit.is_none() && (f.file == policy || f.file.starts_with(&templates)))
+        .map(|f| f.file.as_str())
+        .collect::<BTreeSet<_>>()
+        .len()
 }
 
 /// A sealed period whose records changed after its seal (`chg seal`): an error on the record.

@@ -21,10 +21,17 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     let policy = store.policy()?;
     let actor = store.repo().actor()?;
     let now = app.now;
-    if !app.args.quiet {
-        eprint!("{}", whom_to_call(&policy));
-    }
     let ask = app.interactive;
+    // On a terminal whom to call comes first, to phone while answering; given
+    // as arguments, it waits until they hold, so a refusal prints alone.
+    let call = || {
+        if !app.args.quiet {
+            eprint!("{}", whom_to_call(&policy));
+        }
+    };
+    if ask {
+        call();
+    }
     let mut fields = Draft::from_args(&args, None)?;
     fields.classification = Some(Classification::Emergency);
     fields.impact.get_or_insert(Level::High);
@@ -124,6 +131,9 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
         let approver = approval::parse_approver(who)?;
         let role = approval::choose_role(&policy, &record, &approver, Some(role))?;
         record.add_approval(&approver, role, Method::Verbal, at, None)?;
+    }
+    if !ask {
+        call();
     }
     let detail = format!("emergency: {}", record.title);
     let (record, shown) = action::create(app, &store, &actor, record, now.year(), &detail)?;

@@ -43,7 +43,18 @@ pub(super) fn path_string(path: &serde_path_to_error::Path) -> String {
 pub(super) fn schema_error(path: &str, raw: &str, positions: &Positions) -> DocumentError {
     let shown = if path.is_empty() { "the record" } else { path };
     let (position, message, hint) = if let Some((given, allowed)) = parse_expected(raw, "unknown field") {
-        let key_path = join(path, &given);
+        // serde's path already ends in the unknown key; the message names the
+        // mapping that holds it.
+        let parent = match path.strip_suffix(given.as_str()) {
+            Some(p) if p.is_empty() || p.ends_with('.') => p.trim_end_matches('.'),
+            _ => path,
+        };
+        let key_path = join(parent, &given);
+        let place = if parent.is_empty() {
+            "the record".to_string()
+        } else {
+            format!("`{parent}`")
+        };
         let candidates: Vec<&str> = allowed.iter().map(String::as_str).collect();
         let hint = match crate::suggest::closest(&given, &candidates) {
             Some(best) => format!("did you mean `{best}`? Keys starting with `x-` are kept as extensions"),
@@ -54,7 +65,7 @@ pub(super) fn schema_error(path: &str, raw: &str, positions: &Positions) -> Docu
         };
         (
             positions.of(&key_path),
-            format!("unknown key `{given}` in `{shown}`"),
+            format!("unknown key `{given}` in {place}"),
             hint,
         )
     } else if let Some((given, allowed)) = parse_expected(raw, "unknown variant") {

@@ -30,7 +30,10 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                 file,
                 pos.of("rollback"),
                 Rule::RollbackPlanMissing,
-                format!("a {} change past draft needs {missing}", record.classification),
+                format!(
+                    "{} change past draft needs {missing}",
+                    record.classification.with_article()
+                ),
                 "add `rollback: {plan: ..., kind: simple|complex|full-restore}`",
             ));
         }
@@ -52,8 +55,8 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
             }
             let shown = state.map_or("missing".to_string(), |s| s.to_string());
             let message = format!(
-                "`{kind}` testing is {shown}; a {} change needs it passed before approval",
-                record.classification
+                "`{kind}` testing is {shown}; {} change needs it passed before approval",
+                record.classification.with_article()
             );
             let path = format!("testing.{kind}");
             let hint = format!("run it and set `{path}: passed` (`chg new --test {kind}=passed` when creating)");
