@@ -370,15 +370,21 @@ pub fn create(
 
 /// Prints on stderr the problems of a change's window at the moment it is
 /// scheduled (`chg new --window-start/--window-end`, `chg schedule`), and
-/// refuses a freeze it is not allowed in (exit 1). `others` are the store's
+/// refuses (exit 1) a freeze it is not allowed in and, for a change already
+/// planned (scheduled), every problem `chg check` would call an error: what
+/// the gate would fail later is not written now. `others` are the store's
 /// records; the change itself is skipped among them by id.
 pub fn warn_or_refuse(record: &Record, others: &[&Record], policy: &Policy, quiet: bool) -> Result<()> {
     let problems = crate::calendar::problems_for(record, others, policy);
-    let mut refusal = None;
+    let planned = crate::calendar::is_planned(record.status);
+    let refused = |p: &crate::calendar::Problem| {
+        p.kind == crate::calendar::ProblemKind::FreezeConflict || (planned && p.severity == Severity::Error)
+    };
+    let mut refusals = Vec::new();
     for p in &problems {
-        if p.kind == crate::calendar::ProblemKind::FreezeConflict {
-            refusal.get_or_insert(p);
-        } else if !quiet || p.severity == crate::finding::Severity::Error {
+        if refused(p) {
+            refusals.push(p);
+        } else if !quiet || p.severity == Severity::Error {
             // With the severity `chg check` gives it: an error here fails the
             // gate later, so it must not read as a mere warning now.
             crate::render::eprint(&format!(
@@ -390,8 +396,14 @@ pub fn warn_or_refuse(record: &Record, others: &[&Record], policy: &Policy, quie
             ));
         }
     }
-    if let Some(p) = refusal {
-        return Err(Refusal::new(format!("{} [{}]", p.message, p.kind.rule()), p.hint.clone()).into());
+    if !refusals.is_empty() {
+        let message = refusals
+            .iter()
+            .map(|p| format!("{} [{}]", p.message, p.kind.rule()))
+            .collect::<Vec<_>>()
+            .join("\n  and ");
+        let hint = refusals.iter().map(|p| p.hint.as_str()).collect::<Vec<_>>().join("; ");
+        return Err(Refusal::new(message, hint).into());
     }
     Ok(())
 }

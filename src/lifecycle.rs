@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::error::Refusal;
 use crate::policy::{Policy, RtoCheck};
-use crate::record::{Classification, Outcome, Record, RollbackEntry, Status};
+use crate::record::{Classification, Outcome, Record, Role, RollbackEntry, Status, WindowOverride};
 use crate::rules::approval_status;
 
 /// Returns the statuses a change may move to from `from`, for its class.
@@ -107,9 +107,16 @@ impl Record {
         Ok(())
     }
 
-    /// Starts the implementation at `at`: refuses an illegal move or missing
-    /// approvals, then sets `started_at` and the status.
-    pub fn start(&mut self, policy: &Policy, at: DateTime<Utc>) -> Result<(), Refusal> {
+    /// Starts the implementation at `at`: refuses an illegal move, missing
+    /// approvals, or a start outside the approved window (scheduled window,
+    /// deployment windows, freezes) without a change manager's override;
+    /// then sets `started_at`, the override if given, and the status.
+    pub fn start(
+        &mut self,
+        policy: &Policy,
+        at: DateTime<Utc>,
+        window_override: Option<WindowOverride>,
+    ) -> Result<(), Refusal> {
         self.move_to(Status::InProgress)?;
         if self.classification != Classification::Standard {
             let state = approval_status(self, policy);
@@ -133,7 +140,41 @@ impl Record {
                 ));
             }
         }
-        self.implementation.get_or_insert_with(Default::default).started_at = Some(at);
+        let outside: Vec<String> = crate::calendar::work_problems(self, policy, at, None)
+            .into_iter()
+            .filter(|p| p.severity == crate::finding::Severity::Error)
+            .map(|p| p.message)
+            .collect();
+        let managers = policy.members(Role::ChangeManager).join(", ");
+        match &window_override {
+            Some(o) if !policy.holds(o.by.email(), Role::ChangeManager) => {
+                return Err(Refusal::new(
+                    format!(
+                        "{} is not a change manager (policy `roles.change-manager`: {}), so cannot override the window of {}",
+                        o.by,
+                        if managers.is_empty() { "nobody" } else { &managers },
+                        self.id
+                    ),
+                    format!("a change manager runs `chg start {} --override REASON`", self.id),
+                ));
+            }
+            None if !outside.is_empty() => {
+                return Err(Refusal::new(
+                    format!("{} may not start now: it {}", self.id, outside.join("; and it ")),
+                    format!(
+                        "start it in its window, `chg schedule {id}` a new one, or a change manager ({}) runs `chg start {id} --override REASON`",
+                        if managers.is_empty() { "nobody" } else { &managers },
+                        id = self.id
+                    ),
+                ));
+            }
+            _ => {}
+        }
+        let implementation = self.implementation.get_or_insert_with(Default::default);
+        implementation.started_at = Some(at);
+        if window_override.is_some() {
+            implementation.window_override = window_override;
+        }
         Ok(())
     }
 

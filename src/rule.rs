@@ -66,6 +66,7 @@ rules! {
     FreezeConflict => "freeze-conflict",
     ScheduleConflict => "schedule-conflict",
     ApproverUnavailable => "approver-unavailable",
+    WorkOutsideWindow => "work-outside-window",
     EmergencyDocumentationOverdue => "emergency-documentation-overdue",
     EmergencyApprovalOverdue => "emergency-approval-overdue",
     EmergencyReviewOverdue => "emergency-review-overdue",
@@ -128,6 +129,7 @@ impl Rule {
             | Rule::RecordDeleted
             | Rule::OutsideWindow
             | Rule::FreezeConflict
+            | Rule::WorkOutsideWindow
             | Rule::EmergencyDocumentationOverdue
             | Rule::EmergencyApprovalOverdue
             | Rule::EmergencyReviewOverdue
@@ -173,6 +175,9 @@ impl Rule {
             Rule::FreezeConflict => "a window in a freeze that does not allow the change",
             Rule::ScheduleConflict => "two windows overlap on a shared system",
             Rule::ApproverUnavailable => "the requester or an approver is away during the window",
+            Rule::WorkOutsideWindow => {
+                "work started outside its scheduled window, the deployment windows or in a freeze, without a change manager's override"
+            }
             Rule::EmergencyDocumentationOverdue => "an emergency change documented late",
             Rule::EmergencyApprovalOverdue => "an emergency change approved in writing late",
             Rule::EmergencyReviewOverdue => "an emergency change reviewed late",

@@ -124,14 +124,25 @@ fn finding_11_approve_then_schedule_passes_check_and_the_gate() {
         "--end",
         "2026-11-27 15:00",
     ]);
-    // What the user sees when rescheduling: the calendar rule's verdict, with
-    // the severity `chg check` and the gate give it, not a milder one.
+    // What the user sees when rescheduling: the calendar rule's verdict, and
+    // since `chg check` calls it an error, the move is refused (issue 15
+    // point 1; this test used to expect it committed with the error printed).
+    assert_eq!(moved.status, 1, "{moved:?}");
     assert!(
-        moved.stderr.contains("error[outside-window]")
+        moved.stderr.contains("[outside-window]")
             && moved.stderr.contains("outside the deployment windows")
             && !moved.stderr.contains("edited-after-approval"),
         "{moved:?}"
     );
+    // Moved by hand instead: the calendar rules judge it, the approval stands.
+    let path = "changes/2026/CHG-2026-0001.yaml";
+    let text = repo.read(path).replace(
+        "    start: \"2026-11-26T02:00:00Z\"\n    end: \"2026-11-26T04:00:00Z\"",
+        "    start: \"2026-11-27T14:00:00Z\"\n    end: \"2026-11-27T15:00:00Z\"",
+    );
+    assert!(text.contains("2026-11-27T14:00:00Z"), "{text}");
+    repo.write(path, &text);
+    repo.git(&["commit", "-q", "-am", "move the window"]);
     let check = repo.chg(&["check"]);
     assert_eq!(check.status, 1, "{check:?}");
     assert!(

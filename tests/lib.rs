@@ -32,12 +32,14 @@ mod numbers;
 mod patches;
 mod pipeline;
 mod properties;
+mod quarterly;
 mod reports;
 mod rollbacks;
 mod rules_lifecycle;
 mod schemas;
 mod store;
 mod types;
+mod windows;
 mod wizards;
 
 mod history;

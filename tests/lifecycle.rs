@@ -287,12 +287,14 @@ fn cancel_and_fail_record_who_and_why() {
         "cancellation:\n  at: \"2026-11-25T12:00:00Z\"\n  by: Lee Park <lee@example.com>\n  reason: superseded\n"
     ));
 
-    let repo = store();
+    let mut repo = store();
     draft(&repo, JANE, "normal");
     repo.chg(&["submit", ID]).ok();
     repo.chg_as(SAM, &["approve", ID]).ok();
     repo.chg_line("schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 04:00'")
         .ok();
+    // Started in its window.
+    repo.now = Some("2026-11-26T02:10:00Z".into());
     repo.chg(&["start", ID]).ok();
     repo.chg(&["fail", ID, "--reason", "migration timed out"]).ok();
     assert_committed(&repo, JANE, "chg: fail CHG-2026-0001");
@@ -306,7 +308,7 @@ fn cancel_and_fail_record_who_and_why() {
 
 #[test]
 fn every_illegal_move_is_refused_with_nothing_written() {
-    let repo = store();
+    let mut repo = store();
     draft(&repo, JANE, "normal");
     // draft
     let from_draft = [
@@ -358,6 +360,8 @@ fn every_illegal_move_is_refused_with_nothing_written() {
     refused(&repo, JANE, &["complete", ID, "--smoke-tests", "passed"]);
     repo.chg_line("schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 04:00'")
         .ok();
+    // Started in its window.
+    repo.now = Some("2026-11-26T02:10:00Z".into());
     repo.chg(&["start", ID]).ok();
     refused(&repo, JANE, &["cancel", ID, "--reason", "x"])
         .stdout_is("")
@@ -405,9 +409,23 @@ fn no_commit_writes_the_file_and_leaves_the_commit_to_the_user() {
 }
 
 /// A change in progress since 12:00, rolled back at 12:45 after starting at `started`.
-/// A normal change in progress since 12:00 (scheduled 11:00-14:00), now 12:45.
+/// Adds a Wednesday daytime deployment window to the policy (committed by
+/// Sam, the change manager), so work at the tests' noon is inside a window.
+pub fn daytime_window(repo: &Repo) {
+    let policy = "changes/policy.yaml";
+    let text = repo.read(policy).replace(
+        "windows:\n",
+        "windows:\n  - {days: [wed], start: \"08:00\", end: \"18:00\", time_zone: UTC}\n",
+    );
+    repo.write(policy, &text);
+    repo.commit_all_at(SAM, "2026-11-25T11:00:00Z", "a daytime window on Wednesdays");
+}
+
+/// A normal change in progress since 12:00 (scheduled 11:00-14:00, in the
+/// Wednesday daytime window), now 12:45.
 pub fn in_progress() -> Repo {
     let mut repo = store();
+    daytime_window(&repo);
     draft(&repo, JANE, "normal");
     repo.chg(&["submit", ID]).ok();
     repo.chg_as(SAM, &["approve", ID]).ok();

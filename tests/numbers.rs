@@ -440,8 +440,9 @@ fn a_rollback_keeps_the_implementations_own_finish() {
 /// Rolled back while in progress: the implementation ended when the rollback started.
 #[test]
 fn a_change_rolled_back_in_progress_ends_when_the_rollback_starts() {
-    use crate::lifecycle::{draft, store, FILE};
+    use crate::lifecycle::{daytime_window, draft, store, FILE};
     let mut repo = store();
+    daytime_window(&repo);
     draft(&repo, JANE, "normal");
     repo.chg_line("submit CHG-2026-0001").ok();
     repo.chg_line_as(SAM, "approve CHG-2026-0001").ok();

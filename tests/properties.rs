@@ -190,6 +190,7 @@ prop_compose! {
                 validation,
                 issues: Vec::new(),
                 deployment: Default::default(),
+                window_override: None,
             }),
             rollbacks,
             review: None,

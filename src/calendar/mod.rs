@@ -27,9 +27,11 @@ use crate::rule::Rule;
 
 mod freeze;
 mod window;
+mod work;
 
 pub use freeze::{cab_quorum, describe_allow, freeze_allows};
-pub use window::{days, describe_rule, fits, occurrence, span, zone};
+pub use window::{days, describe_rule, fits, occurrence, open_at, span, zone};
+pub use work::work_problems;
 
 /// The kinds of problem the calendar finds, named like the rules of `chg check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -23,6 +23,22 @@ pub fn fits(window: Window, rules: &[WindowRule]) -> bool {
     })
 }
 
+/// Returns true when one of the rules' windows is open at `at` (from its
+/// opening, inclusive, to its closing, exclusive).
+pub fn open_at(at: DateTime<Utc>, rules: &[WindowRule]) -> bool {
+    rules.iter().any(|rule| {
+        let Some(tz) = zone(&rule.time_zone) else {
+            return false;
+        };
+        let local = at.with_timezone(&tz).date_naive();
+        [local.pred_opt(), Some(local)]
+            .into_iter()
+            .flatten()
+            .filter_map(|day| occurrence(rule, tz, day))
+            .any(|(start, end)| start <= at && at < end)
+    })
+}
+
 /// Returns the rule's window opening on a local day, in UTC, if the rule has that weekday.
 /// An end at or before the start means the window ends the next day.
 pub fn occurrence(rule: &WindowRule, tz: Tz, day: NaiveDate) -> Option<(DateTime<Utc>, DateTime<Utc>)> {

@@ -162,6 +162,11 @@ pub struct StartArgs {
     /// When implementation started, if not now (at most a day ago).
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
+    /// Start outside the approved window (scheduled window, deployment
+    /// windows, freezes) for this reason; only a change manager may, and the
+    /// reason is recorded.
+    #[arg(long = "override", value_name = "REASON")]
+    pub override_reason: Option<String>,
 }
 
 /// Validation results after a deployment or a rollback.

@@ -121,7 +121,7 @@ fn decide_and_start(args: &GateArgs, app: &App, format: Format) -> Result<Verdic
     }
     let mut record = act.original.clone();
     let now = act.now;
-    record.start(&act.policy, now)?;
+    record.start(&act.policy, now, None)?;
     let mut done = Done::started(&record, now);
     crate::action::record_deployment(&mut record, &args.deployment)?;
     if format != Format::Text {

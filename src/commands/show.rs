@@ -142,6 +142,13 @@ pub fn render(r: &Record, file: &str) -> String {
         if let Some(t) = i.finished_at {
             line(&mut out, "finished", t.format("%Y-%m-%d %H:%M UTC"));
         }
+        if let Some(o) = &i.window_override {
+            line(
+                &mut out,
+                "window override",
+                format!("by {} at {}: {}", o.by, o.at.format("%Y-%m-%d %H:%M UTC"), o.reason),
+            );
+        }
         if let Some(o) = i.outcome {
             line(&mut out, "outcome", o);
         }

@@ -53,6 +53,46 @@ pub struct Policy {
     /// The paths of the application repositories that count as production
     /// (globs: `*` within a folder, `**` across folders), for `chg untracked`.
     pub production_paths: Vec<String>,
+    /// The money inputs of the quarterly report's ROI section, which the
+    /// records cannot give: assumptions the organisation states.
+    pub roi: RoiInputs,
+}
+
+/// Reads a cost or a number of hours: a number, 0 or more.
+fn non_negative<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
+    let value = Option::<f64>::deserialize(deserializer)?;
+    match value {
+        Some(v) if !v.is_finite() || v < 0.0 => Err(serde::de::Error::custom(format!(
+            "`{v}` is not a cost or a number of hours; write a number, 0 or more"
+        ))),
+        v => Ok(v),
+    }
+}
+
+/// What an hour costs, for the quarterly report's ROI of change management
+/// (guide 9.4). Each is an assumption of the organisation, not a fact of the
+/// records; unset, the report shows the minutes and hours without money.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RoiInputs {
+    /// The currency the costs are in, as the report prints it (`EUR`, `USD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// What one hour of a service being down costs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "non_negative")]
+    #[schemars(range(min = 0))]
+    pub downtime_cost_per_hour: Option<f64>,
+    /// What one hour of an engineer's time costs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "non_negative")]
+    #[schemars(range(min = 0))]
+    pub engineering_cost_per_hour: Option<f64>,
+    /// The engineering hours one approval takes (reading the record, deciding).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "non_negative")]
+    #[schemars(range(min = 0))]
+    pub hours_per_approval: Option<f64>,
 }
 
 /// The approvals needed per class: any one of the groups of a class satisfies it.
@@ -302,6 +342,7 @@ impl Default for Policy {
             require_signed_approvals: false,
             change_trailer: "Change".into(),
             production_paths: Vec::new(),
+            roi: RoiInputs::default(),
         }
     }
 }
@@ -347,6 +388,23 @@ impl Default for Targets {
 }
 
 impl Policy {
+    /// Returns the opening of the first deployment window at or after `t`
+    /// within a fortnight (`t` itself when there is none).
+    pub fn next_window(&self, t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        let day = t.date_naive();
+        (0..14)
+            .filter_map(|n| day.checked_add_days(chrono::Days::new(n)))
+            .flat_map(|d| {
+                self.windows.iter().filter_map(move |rule| {
+                    let tz = crate::calendar::zone(&rule.time_zone)?;
+                    crate::calendar::occurrence(rule, tz, d).map(|(open, _)| open)
+                })
+            })
+            .filter(|open| *open >= t)
+            .min()
+            .unwrap_or(t)
+    }
+
     /// Returns the emails listed for a role.
     pub fn members(&self, role: Role) -> &[String] {
         self.roles.get(&role).map(Vec::as_slice).unwrap_or(&[])

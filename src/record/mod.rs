@@ -228,6 +228,21 @@ pub struct Implementation {
     /// Append-only: a recorded value is never rewritten.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub deployment: BTreeMap<String, String>,
+    /// The change manager's leave to work outside the approved window
+    /// (`chg start --override REASON`, run by the change manager).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_override: Option<WindowOverride>,
+}
+
+/// Work outside the scheduled window, the deployment windows or a freeze,
+/// allowed by a change manager, with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WindowOverride {
+    pub by: Person,
+    #[serde(deserialize_with = "crate::rfc3339::date_time")]
+    pub at: DateTime<Utc>,
+    pub reason: String,
 }
 
 /// Validation results after a deployment or a rollback.

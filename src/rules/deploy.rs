@@ -286,18 +286,7 @@ fn deployment_windows(record: &Record, policy: &Policy, at: DateTime<Utc>, out: 
     if record.classification == Classification::Standard || policy.windows.is_empty() {
         return;
     }
-    let open = policy.windows.iter().any(|rule| {
-        let Some(tz) = calendar::zone(&rule.time_zone) else {
-            return false;
-        };
-        let local = at.with_timezone(&tz).date_naive();
-        [local.pred_opt(), Some(local)]
-            .into_iter()
-            .flatten()
-            .filter_map(|day| calendar::occurrence(rule, tz, day))
-            .any(|(start, end)| start <= at && at < end)
-    });
-    if !open {
+    if !calendar::open_at(at, &policy.windows) {
         let rules: Vec<String> = policy.windows.iter().map(calendar::describe_rule).collect();
         out.push(Reason::new(
             "outside-deployment-window",

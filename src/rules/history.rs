@@ -59,6 +59,7 @@ pub fn check_step(step: &Step, policy: &Policy, signed: Option<SignatureCheck>) 
     implausible_times(step, new, &mut out);
     approvals_added(step, new, policy, signed, &mut out);
     verification_added(step, new, &mut out);
+    override_added(step, new, &mut out);
     if let Some(old) = step.old {
         // Evidence is append-only, a new approval round included.
         appended_only(step, old, new, &mut out);
@@ -389,6 +390,31 @@ fn verification_added(step: &Step, new: &Record, out: &mut Vec<HistoryFinding>) 
                 ),
             ));
         }
+    }
+}
+
+/// A window override is the change manager's decision, like an approval:
+/// it counts only when committed by the person it names.
+fn override_added(step: &Step, new: &Record, out: &mut Vec<HistoryFinding>) {
+    let of = |r: &Record| r.implementation.as_ref().and_then(|i| i.window_override.clone());
+    let Some(o) = of(new) else { return };
+    if step.old.and_then(of).as_ref() == Some(&o) {
+        return;
+    }
+    if !step.commit.author.same_as(&o.by) || !step.commit.committer.same_as(&o.by) {
+        out.push(finding(
+            step,
+            "implementation.window_override",
+            Rule::ApprovalNotByApprover,
+            format!(
+                "a window override by {} was added in a commit authored by {} and committed by {}",
+                o.by, step.commit.author, step.commit.committer
+            ),
+            format!(
+                "the change manager runs `chg start {} --override REASON` with their own git identity; remove this override",
+                new.id
+            ),
+        ));
     }
 }
 

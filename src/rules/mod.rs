@@ -69,5 +69,6 @@ pub fn check_record(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     findings.extend(status::check(loaded, ctx));
     findings.extend(emergency::check(loaded, ctx));
     findings.extend(rollback::check(loaded, ctx));
+    findings.extend(calendar::check_work(loaded, ctx));
     findings
 }

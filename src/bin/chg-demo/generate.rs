@@ -222,8 +222,11 @@ pub fn generate(options: &Options) -> Result<String> {
         };
         let start = match class {
             Classification::Emergency => t + rng.minutes(0, 30),
-            Classification::Standard => t + Duration::days(1) + rng.minutes(0, 60 * 24 * 3),
-            _ => t + Duration::days(2) + rng.minutes(0, 60 * 24 * 10),
+            // Planned work starts in a deployment window, as `chg start` demands.
+            Classification::Standard => {
+                policy.next_window(t + Duration::days(1) + rng.minutes(0, 60 * 24 * 3)) + rng.minutes(0, 60)
+            }
+            _ => policy.next_window(t + Duration::days(2) + rng.minutes(0, 60 * 24 * 10)) + rng.minutes(0, 60),
         };
         let duration = if rng.chance(85) {
             rng.minutes(10, 110)

@@ -116,7 +116,7 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
         let verbal = p.start - Duration::minutes(5);
         r.add_approval(&person(CAROL), Role::Ciso, Method::Verbal, verbal, None)?;
         r.add_approval(&person(DAVE), Role::Cto, Method::Verbal, verbal, None)?;
-        r.start(policy, p.start)?;
+        r.start(policy, p.start, None)?;
         if matches!(step, Step::Approve(_)) || reached(Step::Finish) {
             for (who, role, hours) in [(CAROL, Role::Ciso, 3), (DAVE, Role::Cto, 4)] {
                 let comment = Some("confirmed in writing".to_string());
@@ -179,7 +179,7 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
             r.move_to(Status::Scheduled)?;
         }
         if reached(Step::Start) {
-            r.start(policy, p.start)?;
+            r.start(policy, p.start, None)?;
         }
     }
     if reached(Step::Finish) {

@@ -1,0 +1,359 @@
+//! Issue 15, "Deployment and approval": work is done in its approved window
+//! (point 1), approval criteria are met before submit and the approver sees
+//! the calendar's conflicts (point 2), and the policy's strategy per class is
+//! proposed and kept (point 5). Each test runs the real binary in a real
+//! repository with its clock fixed (`CHG_NOW`, commit dates).
+
+use crate::support::*;
+
+const ID: &str = "CHG-2026-0001";
+const FILE: &str = "changes/2026/CHG-2026-0001.yaml";
+
+/// Thursday 2026-11-26 02:00–03:00 UTC, inside the policy's Sunday–Thursday
+/// 02:00–06:00 window.
+const THU_START: &str = "2026-11-26T02:00:00Z";
+const THU_END: &str = "2026-11-26T03:00:00Z";
+/// Saturday 14:00, when the issue saw the change started.
+const SATURDAY: &str = "2026-11-28T14:00:00Z";
+
+/// A normal change approved by Sam and scheduled Thursday 02:00–03:00,
+/// committed by Sam on Wednesday.
+fn scheduled() -> Test {
+    Test::new()
+        .record(
+            Record::normal(ID)
+                .approved_by_sam()
+                .status("scheduled")
+                .window(THU_START, THU_END),
+        )
+        .commit_as(SAM, "approved and scheduled")
+}
+
+// ---- point 1: work outside the approved window -------------------------------
+
+#[test]
+fn finding_1_a_start_on_saturday_for_a_thursday_window_is_refused() {
+    let t = scheduled().at(SATURDAY);
+    let before = t.read(FILE);
+    let run = t.run(&["start", ID]).status(1);
+    assert!(
+        run.stderr
+            .contains("CHG-2026-0001 may not start now: it started Sat 2026-11-28 14:00 UTC, outside its scheduled window 2026-11-26 02:00–03:00 UTC"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr
+            .contains("outside the deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC)"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains("--override REASON") && run.stderr.contains("sam@example.com"),
+        "the hint names the way out and who may take it: {run:?}"
+    );
+    assert_eq!(t.read(FILE), before, "a refused start writes nothing");
+}
+
+#[test]
+fn finding_1_a_start_one_minute_before_the_window_is_refused_and_at_its_opening_accepted() {
+    let mut t = scheduled().at("2026-11-26T01:59:00Z");
+    let run = t.run(&["start", ID]).status(1);
+    assert!(
+        run.stderr
+            .contains("started Thu 2026-11-26 01:59 UTC, outside its scheduled window"),
+        "{run:?}"
+    );
+    // At 03:00 the window has closed (its end is not in it).
+    t.set_now("2026-11-26T03:00:00Z");
+    let run = t.run(&["start", ID]).status(1);
+    assert!(
+        run.stderr
+            .contains("started Thu 2026-11-26 03:00 UTC, outside its scheduled window"),
+        "{run:?}"
+    );
+    t.set_now(THU_START);
+    t.run(&["start", ID]).ok();
+    assert!(t.read(FILE).contains("started_at: \"2026-11-26T02:00:00Z\""));
+    assert!(t.findings().is_empty(), "{:?}", t.findings());
+}
+
+#[test]
+fn finding_1_a_start_in_a_freeze_is_refused_for_a_normal_change_not_an_emergency() {
+    let policy = "changes/policy.yaml";
+    let t = scheduled();
+    let text = t.read(policy).replace(
+        "freezes:\n",
+        "freezes:\n  - {name: Launch week, start: 2026-11-26, end: 2026-11-27, allow: [emergency]}\n",
+    );
+    t.write(policy, &text);
+    t.commit(SAM, "launch week freeze");
+    let t = t.at("2026-11-26T02:10:00Z");
+    let run = t.run(&["start", ID]).status(1);
+    assert!(
+        run.stderr
+            .contains("in the freeze `Launch week` (2026-11-26 – 2026-11-27), which allows only emergency changes"),
+        "{run:?}"
+    );
+    // An emergency is exempt from windows and allowed in this freeze.
+    let emergency = Record::emergency("CHG-2026-0002")
+        .status("draft")
+        .raw("emergency", "{criteria: [production-down]}")
+        .approval(Approval::new("ciso", CAROL).method("verbal").at("2026-11-26T02:00:00Z"))
+        .approval(Approval::new("cto", DAVE).method("verbal").at("2026-11-26T02:01:00Z"));
+    let t = t.record(emergency).commit_as(JANE, "emergency");
+    t.run(&["start", "CHG-2026-0002"]).ok();
+}
+
+#[test]
+fn finding_1_the_change_managers_override_is_recorded_and_shown_by_show_and_log() {
+    let t = scheduled().at(SATURDAY);
+    t.run_as(
+        SAM,
+        &[
+            "start",
+            ID,
+            "--override",
+            "payment provider outage fix cannot wait for Sunday",
+        ],
+    )
+    .ok();
+    let text = t.read(FILE);
+    assert!(
+        text.contains(
+            "  window_override:\n    by: Sam Lee <sam@example.com>\n    at: \"2026-11-28T14:00:00Z\"\n    reason: payment provider outage fix cannot wait for Sunday\n"
+        ),
+        "{text}"
+    );
+    let show = t.run(&["show", ID]).ok();
+    assert!(
+        show.stdout.contains(
+            "window override    by Sam Lee <sam@example.com> at 2026-11-28 14:00 UTC: payment provider outage fix cannot wait for Sunday"
+        ),
+        "{}",
+        show.stdout
+    );
+    let log = t.run(&["log", ID]).ok();
+    assert!(
+        log.stdout
+            .contains("payment provider outage fix cannot wait for Sunday"),
+        "{}",
+        log.stdout
+    );
+    // Finished outside too, under the same override: `check` is clean.
+    t.run(&[
+        "complete",
+        ID,
+        "--smoke-tests",
+        "passed",
+        "--error-rates",
+        "normal",
+        "--performance",
+        "normal",
+        "--customer-access",
+        "verified",
+    ])
+    .ok();
+    assert!(t.findings().is_empty(), "{:?}", t.findings());
+}
+
+#[test]
+fn finding_1_an_override_by_someone_who_is_not_the_change_manager_does_not_count() {
+    let t = scheduled().at(SATURDAY);
+    // On the command line: refused, nothing written.
+    let run = t.run(&["start", ID, "--override", "I say so"]).status(1);
+    assert!(
+        run.stderr.contains(
+            "Jane Doe <jane@example.com> is not a change manager (policy `roles.change-manager`: sam@example.com), so cannot override the window of CHG-2026-0001"
+        ),
+        "{run:?}"
+    );
+    assert!(!t.read(FILE).contains("started_at"));
+    // Written by hand in Mallory's name: `check` refuses it.
+    let by_hand = |by: &str| {
+        Record::normal(ID)
+            .approved_by_sam()
+            .status("in-progress")
+            .window(THU_START, THU_END)
+            .implementation(Implementation::started(SATURDAY).field(
+                "window_override",
+                &format!("{{by: {by}, at: {SATURDAY}, reason: urgent}}"),
+            ))
+    };
+    t.put(&by_hand("Mallory Bad <mallory@example.com>"));
+    let findings = t.findings();
+    let outside: Vec<&Finding> = findings.iter().filter(|f| f.rule == "work-outside-window").collect();
+    assert!(
+        outside.iter().any(|f| f.is_error()
+            && f.message
+                == "the window override by Mallory Bad <mallory@example.com> does not count: they are not a change manager"),
+        "{findings:?}"
+    );
+    assert!(
+        outside
+            .iter()
+            .any(|f| f.is_error() && f.message.contains("outside its scheduled window")),
+        "{findings:?}"
+    );
+    // Written in Sam's name but committed by Jane: the gate sees who committed it.
+    t.git(&["checkout", "-q", "-b", "override"]);
+    t.put(&by_hand("Sam Lee <sam@example.com>"));
+    t.commit(JANE, "start with Sam's override");
+    let gate = t.check_against("main").status(1);
+    let finding = gate
+        .findings()
+        .into_iter()
+        .find(|f| f.rule == "approval-not-by-approver")
+        .unwrap_or_else(|| panic!("{gate:?}"));
+    assert!(
+        finding.message.contains("window override by Sam Lee <sam@example.com>")
+            && finding.message.contains("authored by Jane Doe"),
+        "{finding:?}"
+    );
+}
+
+#[test]
+fn finding_1_work_on_saturday_is_an_error_in_check_and_an_overrun_a_warning() {
+    let done = |started: &str, finished: &str| {
+        Record::normal(ID)
+            .approved_by_sam()
+            .status("completed")
+            .window(THU_START, THU_END)
+            .implementation(Implementation::new(started, finished, "successful").validation(
+                "{smoke_tests: passed, error_rates: normal, performance: normal, customer_access: verified}",
+            ))
+    };
+    let t = Test::new()
+        .at("2026-11-29T12:00:00Z")
+        .record(done(SATURDAY, "2026-11-28T16:00:00Z"));
+    let f = t.findings();
+    let start = f
+        .iter()
+        .find(|f| f.rule == "work-outside-window" && f.message.contains("outside its scheduled window"))
+        .unwrap_or_else(|| panic!("{f:?}"));
+    assert!(start.is_error(), "{start:?}");
+    assert_eq!(
+        start.message,
+        "started Sat 2026-11-28 14:00 UTC, outside its scheduled window 2026-11-26 02:00–03:00 UTC"
+    );
+    assert_eq!(start.line, 31, "it points at `started_at`: {start:?}");
+    t.run(&["check"]).status(1);
+    // Started in the window and finished 40 minutes after it: a warning.
+    t.put(&done("2026-11-26T02:30:00Z", "2026-11-26T03:40:00Z"));
+    let f = t.findings();
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(!f[0].is_error(), "{f:?}");
+    assert_eq!(
+        f[0].message,
+        "finished Thu 2026-11-26 03:40 UTC, 40 min after its scheduled window 2026-11-26 02:00–03:00 UTC closed"
+    );
+    t.run(&["check"]).ok();
+}
+
+#[test]
+fn finding_1_a_back_dated_start_is_judged_at_the_commit_that_wrote_it() {
+    let t = scheduled();
+    t.git(&["checkout", "-q", "-b", "weekend"]);
+    // Started on Saturday; the record claims Thursday 02:10, inside the window.
+    t.put(
+        &Record::normal(ID)
+            .approved_by_sam()
+            .status("in-progress")
+            .window(THU_START, THU_END)
+            .implementation(Implementation::started("2026-11-26T02:10:00Z")),
+    );
+    t.commit_all_at(JANE, SATURDAY, "started");
+    let t = t.at(SATURDAY);
+    // The file alone looks right.
+    assert!(t.findings().is_empty(), "{:?}", t.findings());
+    // The branch's history shows when it was written.
+    let gate = t.check_against("main").status(1);
+    let found = gate.findings();
+    let f = found
+        .iter()
+        .find(|f| f.rule == "work-outside-window" && f.message.contains("scheduled window"))
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert!(f.is_error(), "{f:?}");
+    assert!(
+        f.message
+            .starts_with("started Sat 2026-11-28 14:00 UTC, outside its scheduled window 2026-11-26 02:00–03:00 UTC")
+            && f.message.contains("the record says 2026-11-26 02:10 UTC"),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn finding_1_schedule_refuses_a_window_check_calls_an_error() {
+    let t = Test::new()
+        .record(Record::normal(ID).approved_by_sam().no_window())
+        .commit_as(SAM, "approved");
+    // Friday afternoon: outside the deployment windows, an error for a normal change.
+    let run = t
+        .chg_line("schedule CHG-2026-0001 --start '2026-11-27 14:00' --end '2026-11-27 15:00'")
+        .status(1);
+    assert_eq!(
+        run.stderr,
+        "error: the window 2026-11-27 14:00–15:00 UTC is outside the deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC) [outside-window]
+  hint: move the window into a deployment window, or classify the change as an emergency if it is one
+"
+    );
+    assert!(!t.read(FILE).contains("status: scheduled"), "nothing written");
+    assert_eq!(t.git(&["status", "--porcelain"]), "");
+    t.chg_line("schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 03:00'")
+        .ok();
+    // A standard change outside the windows is only warned about, as `check` does.
+    let standard = Record::standard("CHG-2026-0002")
+        .raw("template", "log-rotation")
+        .status("approved")
+        .no_window();
+    let t = t.record(standard).commit_as(JANE, "standard");
+    let run = t.chg_line("schedule CHG-2026-0002 --start '2026-11-27 14:00' --end '2026-11-27 15:00'");
+    assert!(run.stderr.starts_with("warning[outside-window]"), "{run:?}");
+}
+
+#[test]
+fn finding_1_overruns_and_missed_windows_are_in_status_and_the_weekly_attention_list() {
+    // Both windows ended on Thursday 03:00; it is Friday noon.
+    let t = Test::new()
+        .at("2026-11-27T12:00:00Z")
+        .record(
+            Record::normal(ID)
+                .approved_by_sam()
+                .status("in-progress")
+                .window(THU_START, THU_END)
+                .implementation(Implementation::started("2026-11-26T02:05:00Z")),
+        )
+        .record(
+            Record::normal("CHG-2026-0002")
+                .approved_by_sam()
+                .status("scheduled")
+                .window(THU_START, THU_END)
+                .systems(&["billing"]),
+        )
+        .commit_as(SAM, "state");
+    let rows = |value: &serde_json::Value| -> Vec<String> {
+        let items = value.as_array().unwrap_or_else(|| panic!("{value}"));
+        items
+            .iter()
+            .map(|i| {
+                format!(
+                    "{} {}",
+                    i["id"].as_str().unwrap_or(""),
+                    i["what"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    };
+    let status = rows(&t.run(&["status", "--format", "json"]).ok().json());
+    let weekly = rows(
+        &t.run(&["report", "weekly", "--week", "2026-W48", "--format", "json"])
+            .ok()
+            .json()["attention"],
+    );
+    for list in [&status, &weekly] {
+        for row in [
+            "CHG-2026-0001 in progress past its window (ended Thu 26 Nov 03:00)",
+            "CHG-2026-0002 window passed without a start (ended Thu 26 Nov 03:00)",
+        ] {
+            assert!(list.iter().any(|r| r.starts_with(row)), "{row} not in {list:#?}");
+        }
+    }
+}
