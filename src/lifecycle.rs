@@ -20,7 +20,9 @@ pub fn next_states(from: Status, class: Classification) -> Vec<Status> {
         Completed => vec![RolledBack, Closed],
         Failed => vec![RolledBack, Closed],
         RolledBack => vec![Closed],
-        Rejected | Cancelled | Closed => vec![],
+        // A critical bug found after closing: `chg rollback` reopens the change.
+        Closed => vec![RolledBack],
+        Rejected | Cancelled => vec![],
     };
     // A standard change from the catalogue is approved on submission.
     if class == Classification::Standard && from == Draft {
@@ -204,6 +206,9 @@ impl Record {
         let (Some(kind), Some(started), Some(restored)) = (entry.kind, entry.started_at, entry.restored_at) else {
             anyhow::bail!("a rollback needs its kind, start and restoration times");
         };
+        if self.status == Status::Closed {
+            entry.reopened_from = Some(Status::Closed);
+        }
         self.move_to(Status::RolledBack)?;
         let check = policy.rto_check(kind, restored - started);
         // i32: its bounds are exact in every JSON Schema validator's numbers.

@@ -75,6 +75,7 @@ rules! {
     PostRollbackActionsMissing => "post-rollback-actions-missing",
     RollbackTestStale => "rollback-test-stale",
     RollbackVerificationIncomplete => "rollback-verification-incomplete",
+    RollbackAssessmentMissing => "rollback-assessment-missing",
     VerificationNotByVerifier => "verification-not-by-verifier",
     SealedRecordChanged => "sealed-record-changed",
 }
@@ -96,7 +97,8 @@ impl Rule {
             | Rule::RtoExceeded
             | Rule::PostRollbackActionsMissing
             | Rule::RollbackTestStale
-            | Rule::RollbackVerificationIncomplete => Severity::Warning,
+            | Rule::RollbackVerificationIncomplete
+            | Rule::RollbackAssessmentMissing => Severity::Warning,
             Rule::YamlSyntax
             | Rule::InvisibleCharacter
             | Rule::Schema
@@ -187,6 +189,9 @@ impl Rule {
             Rule::RollbackTestStale => "a complex or full-restore rollback not tested for a quarter",
             Rule::RollbackVerificationIncomplete => {
                 "a rollback without smoke tests, error rates, customer access (planned: full suite, performance, security) or a not-run reason"
+            }
+            Rule::RollbackAssessmentMissing => {
+                "an immediate rollback without severity or estimate, or an automatic trigger without its measure"
             }
             Rule::VerificationNotByVerifier => "a rollback's verification committed by someone other than who it names",
             Rule::SealedRecordChanged => "a record of a sealed period changed or removed after the seal (`chg seal`)",

@@ -9,6 +9,23 @@ use crate::support::*;
 
 /// A rolled-back normal change of November 2026, restored at `restored`.
 fn rolled_back_in_november(id: &str, trigger: &str, restored: &str, post_actions: &str) -> Record {
+    rolled_back_with(id, trigger, restored, post_actions, &[])
+}
+
+/// The same, with more keys in the rollback entry.
+fn rolled_back_with(id: &str, trigger: &str, restored: &str, post_actions: &str, extra: &[(&str, &str)]) -> Record {
+    let mut entry = Fields::rollback_entry("simple", "2026-11-18T02:20:00Z", restored)
+        .set("trigger", trigger)
+        .set("reason", "went wrong")
+        .set(
+            "validation",
+            "{smoke_tests: passed, error_rates: normal, customer_access: verified, monitored_minutes: 30}",
+        )
+        .set("issues", "[the old pods took 4 min to drain]")
+        .set("post_actions", post_actions);
+    for (k, v) in extra {
+        entry = entry.set(k, v);
+    }
     Record::normal(id)
         .approved_by_sam()
         .raw("status", "rolled-back")
@@ -17,17 +34,7 @@ fn rolled_back_in_november(id: &str, trigger: &str, restored: &str, post_actions
             "2026-11-18T02:20:00Z",
             "rolled-back",
         ))
-        .rollback(
-            Fields::rollback_entry("simple", "2026-11-18T02:20:00Z", restored)
-                .set("trigger", trigger)
-                .set("reason", "went wrong")
-                .set(
-                    "validation",
-                    "{smoke_tests: passed, error_rates: normal, customer_access: verified, monitored_minutes: 30}",
-                )
-                .set("issues", "[the old pods took 4 min to drain]")
-                .set("post_actions", post_actions),
-        )
+        .rollback(entry)
 }
 
 #[test]
@@ -233,5 +240,203 @@ fn a_verification_claimed_by_a_spoofed_author_is_flagged() {
     assert_eq!(
         finding.message,
         "the verification of rollback 1 names Sam Lee <sam@example.com> but was committed by Mallory Bad <mallory@example.com> (author Sam Lee <sam@example.com>)"
+    );
+}
+
+#[test]
+fn the_rollback_log_has_its_own_times() {
+    let repo = in_progress();
+    repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 12:20 --log '12:21 canary weight set to 0' --log '2026-11-25 12:31 checkout-api v41 redeployed' --smoke-tests passed")
+        .ok();
+    let text = repo.read(FILE);
+    assert!(
+        text.contains("    log:\n      - at: \"2026-11-25T12:21:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: canary weight set to 0\n      - at: \"2026-11-25T12:31:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: checkout-api v41 redeployed\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_log_entry_without_its_time_before_the_rollback_or_in_the_future_is_refused() {
+    let repo = in_progress();
+    let base = "rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 12:20";
+    repo.chg_line(&format!("{base} --log 'canary weight set to 0'")).is(
+        2,
+        "",
+        "error: `--log canary weight set to 0` does not start with the step's time\n  hint: write `--log 'HH:MM what was done'` (UTC), or a full time: `--log '2026-11-25 12:45 what was done'`\n",
+    );
+    repo.chg_line(&format!("{base} --log '12:05 canary weight set to 0'")).is(
+        2,
+        "",
+        "error: log entry `canary weight set to 0` is at 2026-11-25 12:05, before the rollback started (12:20 UTC)\n  hint: give each step the time it was done; a step before the rollback belongs in the reason\n",
+    );
+    repo.chg_line(&format!("{base} --log '2026-11-25T13:30:00Z canary weight set to 0'")).is(
+        2,
+        "",
+        "error: log entry `canary weight set to 0` is at 2026-11-25 13:30, in the future (now 12:45 UTC)\n  hint: record the steps that were done\n",
+    );
+    assert!(repo.read(FILE).contains("status: in-progress\n"));
+}
+
+#[test]
+fn a_hand_written_log_entry_before_the_rollback_started_is_an_error() {
+    let t = Test::new().record(rolled_back_with(
+        "CHG-2026-0001",
+        "critical-bug",
+        "2026-11-18T02:30:00Z",
+        "{lessons_learned: a, root_cause: b, redeploy_plan: c}",
+        &[(
+            "log",
+            "[{at: 2026-11-18T01:00:00Z, by: Jane Doe <jane@example.com>, entry: v41 redeployed}]",
+        )],
+    ));
+    let run = t.run(&["check", "--format", "json"]).status(1);
+    assert_eq!(
+        run.finding("implausible-time").message,
+        "rollback 1's log entry 1 is at 2026-11-18 01:00, before the rollback started at 2026-11-18 02:20"
+    );
+}
+
+#[test]
+fn an_immediate_rollback_records_severity_estimate_and_the_measured_trigger() {
+    let repo = in_progress();
+    repo.chg_line("rollback CHG-2026-0001 --trigger error-rate --measured 7.5 --severity high --estimated-minutes 10 --reason x --started-at 12:20 --smoke-tests passed --error-rates normal --customer-access verified")
+        .ok();
+    let text = repo.read(FILE);
+    assert!(
+        text.contains(
+            "    severity: high\n    estimated_minutes: 10\n    measured:\n      value: 7.5\n      threshold: 5.0\n"
+        ),
+        "{text}"
+    );
+    assert!(!repo
+        .check()
+        .ok()
+        .rules()
+        .contains(&"rollback-assessment-missing".to_string()));
+    let shown = repo.chg(&["show", ID]).ok().stdout;
+    assert!(shown.contains("error rate 7.5 % (threshold 5 %)"), "{shown}");
+    assert!(shown.contains("high, estimated 10 min"), "{shown}");
+}
+
+#[test]
+fn an_automatic_trigger_below_its_threshold_is_refused() {
+    let repo = in_progress();
+    repo.chg_line("rollback CHG-2026-0001 --trigger response-time --measured 1.5 --severity high --estimated-minutes 10 --reason x --started-at 12:20")
+        .is(2, "", "error: the measured response time, 1.5× the baseline, is not above the policy's threshold of 2×, so the `response-time` trigger did not fire\n  hint: check the value, or record the manual trigger that fits (critical-bug, data-corruption, performance-degradation, customer-impact)\n");
+    repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --measured 7 --reason x --started-at 12:20")
+        .is(2, "", "error: `--measured` is the value an automatic trigger fired on; `critical-bug` has none\n  hint: leave out `--measured`\n");
+}
+
+#[test]
+fn an_immediate_rollback_without_severity_estimate_or_measure_is_warned() {
+    let repo = in_progress();
+    repo.chg_line("rollback CHG-2026-0001 --trigger customer-complaints --reason x --started-at 12:20 --smoke-tests passed --error-rates normal --customer-access verified")
+        .ok();
+    assert_eq!(
+        repo.check().ok().finding("rollback-assessment-missing").message,
+        "rollback 1 does not record its severity, its estimated rollback time and the measured complaints with the policy's threshold"
+    );
+}
+
+#[test]
+fn the_monthly_report_splits_automatic_from_manual_triggers_with_their_measures() {
+    let t = Test::new()
+        .record(rolled_back_with(
+            "CHG-2026-0001",
+            "error-rate",
+            "2026-11-18T02:30:00Z",
+            "{lessons_learned: a, root_cause: b, redeploy_plan: c}",
+            &[("measured", "{value: 7.5, threshold: 5.0}")],
+        ))
+        .commit_as(JANE, "rollback");
+    let md = t
+        .run(&["report", "monthly", "--month", "2026-11", "--format", "markdown"])
+        .ok()
+        .stdout;
+    let analysis = section(&md, "Rollback analysis");
+    assert!(
+        analysis.contains("CHG-2026-0001: error-rate at 7.5 % (threshold 5 %)"),
+        "{analysis}"
+    );
+}
+
+/// A change completed at 12:45 and closed with its review, then found broken.
+fn closed_change() -> Repo {
+    let mut repo = in_progress();
+    repo.chg_line("complete CHG-2026-0001 --smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 60")
+        .ok();
+    repo.chg_line("review CHG-2026-0001 --summary 'went well' --lessons-learned 'none'")
+        .ok();
+    repo.chg(&["close", ID]).ok();
+    repo.now = Some("2026-11-27T09:30:00Z".into());
+    repo
+}
+
+#[test]
+fn a_closed_change_can_still_be_rolled_back_and_is_reopened() {
+    let repo = closed_change();
+    let run = repo
+        .chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason 'totals off by one cent' --started-at 09:10 --smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 30")
+        .ok();
+    assert!(
+        run.stdout.contains(
+            "CHG-2026-0001: reopened (closed → rolled-back) and rolled back (critical-bug, simple) in 20 min"
+        ),
+        "{}",
+        run.stdout
+    );
+    let text = repo.read(FILE);
+    assert!(text.contains("status: rolled-back\n"), "{text}");
+    assert!(text.contains("    reopened_from: closed\n"), "{text}");
+    // The implementation keeps its own finish; the rollback has its own times.
+    assert!(
+        text.contains("  finished_at: \"2026-11-25T12:45:00Z\"\n  outcome: rolled-back\n"),
+        "{text}"
+    );
+    // The history shows the reopening.
+    let log = repo.chg(&["log", ID]).ok().stdout;
+    assert!(log.contains("closed → rolled-back"), "{log}");
+    // What it owes now, and the gate accepts the move.
+    let shown = repo.chg(&["show", ID]).ok().stdout;
+    assert!(shown.contains("the post-rollback `--root-cause`"), "{shown}");
+    assert!(!repo.check().ok().rules().contains(&"illegal-transition".to_string()));
+}
+
+#[test]
+fn a_reopened_change_cannot_close_again_without_what_it_owes() {
+    let repo = closed_change();
+    repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 09:10 --smoke-tests passed")
+        .ok();
+    let refused = repo.chg(&["close", ID]).status(1);
+    assert!(
+        refused.stderr.contains("the post-rollback `--root-cause`")
+            && refused
+                .stderr
+                .contains("the verification of rollback 1: error rates, customer access"),
+        "{}",
+        refused.stderr
+    );
+    // By hand: the status set back to closed is an illegal status.
+    let text = repo.read(FILE).replace("status: rolled-back\n", "status: closed\n");
+    repo.write(FILE, &text);
+    let run = repo.check().status(1);
+    assert_eq!(
+        run.finding("illegal-status").message,
+        "the change is `closed` but its reopening rollback still owes lessons learned, root cause, re-deployment plan, verification (error rates, customer access)"
+    );
+}
+
+#[test]
+fn reopening_a_closed_change_by_hand_without_a_rollback_is_an_illegal_transition() {
+    let repo = closed_change();
+    repo.git(&["branch", "base"]);
+    let text = repo.read(FILE).replace("status: closed\n", "status: rolled-back\n");
+    repo.write(FILE, &text);
+    repo.git(&["commit", "-qam", "reopen"]);
+    let run = repo.check_against("base").status(1);
+    assert!(
+        run.rules().contains(&"illegal-transition".to_string()),
+        "{}",
+        run.stdout
     );
 }

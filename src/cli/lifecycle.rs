@@ -260,9 +260,21 @@ pub struct RollbackArgs {
     /// When service was restored (default: now).
     #[arg(long, value_name = "TIME")]
     pub restored_at: Option<String>,
-    /// An execution log entry (repeatable, in order).
-    #[arg(long = "log", value_name = "TEXT")]
+    /// An execution log entry with the time the step was done: `HH:MM text`
+    /// (today, UTC) or `YYYY-MM-DD HH:MM text` (repeatable, in order).
+    #[arg(long = "log", value_name = "TIME TEXT")]
     pub log: Vec<String>,
+    /// How severe the situation is (assessed at the start of an immediate rollback).
+    #[arg(long, value_enum)]
+    pub severity: Option<Level>,
+    /// How long the rollback is expected to take, in minutes.
+    #[arg(long, value_name = "N")]
+    pub estimated_minutes: Option<u32>,
+    /// The value an automatic trigger fired on: per cent of requests failing
+    /// (error-rate), multiple of the baseline (response-time), complaints
+    /// (customer-complaints).
+    #[arg(long, value_name = "VALUE")]
+    pub measured: Option<f64>,
     #[command(flatten)]
     pub validation: ValidationArgs,
     /// An issue met during the rollback (repeatable).

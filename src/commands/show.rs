@@ -172,6 +172,30 @@ pub fn render(r: &Record, file: &str) -> String {
         if let Some(reason) = &rb.reason {
             line(&mut out, "reason", reason);
         }
+        if let Some(from) = rb.reopened_from {
+            line(&mut out, "reopened", format!("{from} → rolled-back"));
+        }
+        if let (Some(what), Some(m)) = (rb.trigger.measure(), rb.measured) {
+            line(
+                &mut out,
+                "measured",
+                format!(
+                    "{} {} (threshold {})",
+                    what.name,
+                    what.text(m.value),
+                    what.text(m.threshold)
+                ),
+            );
+        }
+        if rb.severity.is_some() || rb.estimated_minutes.is_some() {
+            let severity = rb
+                .severity
+                .map_or("severity not recorded".to_string(), |s| s.to_string());
+            let estimate = rb
+                .estimated_minutes
+                .map_or("no estimate".to_string(), |m| format!("estimated {m} min"));
+            line(&mut out, "assessment", format!("{severity}, {estimate}"));
+        }
         if let (Some(s), Some(e)) = (rb.started_at, rb.restored_at) {
             line(
                 &mut out,

@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use default_yaml::{policy_yaml_for_team, DEFAULT_POLICY_YAML};
-pub use rto::{Rto, RtoCheck};
+pub use rto::{RollbackTriggers, Rto, RtoCheck};
 pub use schedule::{CabMeeting, ClockTime, Day, WindowRule};
 pub use span::Span;
 
@@ -42,6 +42,8 @@ pub struct Policy {
     pub cab_meeting: CabMeeting,
     /// Recovery time objective of each rollback kind.
     pub rto: Rto,
+    /// The thresholds of the automatic rollback triggers.
+    pub rollback_triggers: RollbackTriggers,
     pub emergency_deadlines: EmergencyDeadlines,
     pub targets: Targets,
     /// Approvers' public keys, by email, in the key format of git's allowed-signers file.
@@ -336,6 +338,7 @@ impl Default for Policy {
             unavailable: Vec::new(),
             cab_meeting: CabMeeting::default(),
             rto: Rto::default(),
+            rollback_triggers: RollbackTriggers::default(),
             emergency_deadlines: EmergencyDeadlines::default(),
             targets: Targets::default(),
             signing_keys: BTreeMap::new(),

@@ -341,6 +341,19 @@ pub struct RollbackEntry {
         deserialize_with = "crate::rfc3339::opt_date_time"
     )]
     pub restored_at: Option<DateTime<Utc>>,
+    /// How severe the situation was, assessed at the start of an immediate rollback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Level>,
+    /// How long the rollback was expected to take, estimated at its start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_minutes: Option<u32>,
+    /// For an automatic trigger with a threshold (error rate, response time,
+    /// customer complaints): the value measured and the policy's threshold then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured: Option<Measured>,
+    /// Set when the rollback reopened a change that was closed (`closed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reopened_from: Option<Status>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub log: Vec<LogEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -362,6 +375,55 @@ fn default_mode() -> RollbackMode {
 }
 
 impl RollbackEntry {
+    /// What the start of the rollback should have recorded and did not: the
+    /// severity and estimated time of an immediate rollback, the measured
+    /// value and threshold of an automatic trigger that has one.
+    pub fn assessment_missing(&self) -> Vec<String> {
+        let mut missing = Vec::new();
+        if self.mode == RollbackMode::Immediate {
+            if self.severity.is_none() {
+                missing.push("its severity".to_string());
+            }
+            if self.estimated_minutes.is_none() {
+                missing.push("its estimated rollback time".to_string());
+            }
+        }
+        if let (Some(what), None) = (self.trigger.measure(), self.measured) {
+            missing.push(format!("the measured {} with the policy's threshold", what.name));
+        }
+        missing
+    }
+
+    /// What this rollback still owes after it: lessons learned, root cause,
+    /// a re-deployment plan, and its verification.
+    pub fn still_owes(&self) -> Vec<String> {
+        let p = &self.post_actions;
+        let mut owed: Vec<String> = [
+            (p.lessons_learned.is_none(), "lessons learned"),
+            (p.root_cause.is_none(), "root cause"),
+            (p.redeploy_plan.is_none(), "re-deployment plan"),
+        ]
+        .into_iter()
+        .filter(|(missing, _)| *missing)
+        .map(|(_, what)| what.to_string())
+        .collect();
+        let lacks = self.verification_owed();
+        if !lacks.is_empty() {
+            owed.push(format!("verification ({})", lacks.join(", ")));
+        }
+        owed
+    }
+
+    /// The earliest time a log entry may carry: the rollback's start, or for
+    /// a planned rollback, whose announcement comes first, `implemented`
+    /// (when the change's implementation started).
+    pub fn log_floor(&self, implemented: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+        match self.mode {
+            RollbackMode::Immediate => self.started_at,
+            RollbackMode::Planned => implemented.or(self.started_at),
+        }
+    }
+
     /// What the verification of this rollback still lacks: smoke tests,
     /// error rates and customer access after any rollback, and the full test
     /// suite, performance and security verification after a planned one; a
@@ -396,6 +458,16 @@ impl RollbackEntry {
         }
         owed
     }
+}
+
+/// What an automatic trigger measured, in the trigger's unit (per cent of
+/// requests failing, multiple of the baseline response time, complaints),
+/// and the threshold the policy set then.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Measured {
+    pub value: f64,
+    pub threshold: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

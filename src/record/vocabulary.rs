@@ -231,6 +231,28 @@ impl Trigger {
         )
     }
 
+    /// What an automatic trigger with a threshold measures, and in what unit.
+    pub fn measure(self) -> Option<Measure> {
+        match self {
+            Trigger::ErrorRate => Some(Measure {
+                name: "error rate",
+                unit: " %",
+                flag_hint: "per cent of requests failing",
+            }),
+            Trigger::ResponseTime => Some(Measure {
+                name: "response time",
+                unit: "×",
+                flag_hint: "multiple of the baseline",
+            }),
+            Trigger::CustomerComplaints => Some(Measure {
+                name: "complaints",
+                unit: "",
+                flag_hint: "complaints received",
+            }),
+            _ => None,
+        }
+    }
+
     /// `automatic` or `manual`, as the reports split rollbacks.
     pub fn origin(self) -> &'static str {
         if self.is_automatic() {
@@ -238,6 +260,22 @@ impl Trigger {
         } else {
             "manual"
         }
+    }
+}
+
+/// What an automatic trigger measures: its name, the unit its value is
+/// printed with, and what `--measured` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measure {
+    pub name: &'static str,
+    pub unit: &'static str,
+    pub flag_hint: &'static str,
+}
+
+impl Measure {
+    /// A value with its unit: `7.5 %`, `3×`, `12`.
+    pub fn text(&self, value: f64) -> String {
+        format!("{value}{}", self.unit)
     }
 }
 

@@ -44,6 +44,8 @@ pub struct Monthly {
     pub rollback_root_causes: Vec<String>,
     pub redeploy_plans: Vec<String>,
     pub rollback_issues: Vec<String>,
+    /// `ID: trigger at value (threshold …)` for each automatic trigger that recorded its measure.
+    pub rollback_measures: Vec<String>,
     /// `ID: item` for everything a rolled-back change still owes.
     pub rollback_owed: Vec<String>,
     /// `ID: text` for the CAB's feedback and the preventive measures of the month's emergencies.
@@ -114,6 +116,7 @@ pub fn build(
     let mut by_origin = BTreeMap::new();
     let mut changes_by_origin = BTreeMap::new();
     let (mut causes, mut plans, mut issues, mut owed) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut measures = Vec::new();
     for r in counted.iter().filter(|r| r.outcome() == Some(Outcome::RolledBack)) {
         changes_rolled_back += 1;
         let mut triggers = std::collections::BTreeSet::new();
@@ -132,6 +135,15 @@ pub fn build(
                 plans.push(format!("{}: {}", r.id, plan.trim()));
             }
             issues.extend(rb.issues.iter().map(|i| format!("{}: {}", r.id, i.trim())));
+            if let (Some(what), Some(m)) = (rb.trigger.measure(), rb.measured) {
+                measures.push(format!(
+                    "{}: {} at {} (threshold {})",
+                    r.id,
+                    rb.trigger,
+                    what.text(m.value),
+                    what.text(m.threshold)
+                ));
+            }
             let kind = rb
                 .kind
                 .or(r.rollback_kind())
@@ -184,6 +196,7 @@ pub fn build(
         rollback_root_causes: causes,
         redeploy_plans: plans,
         rollback_issues: issues,
+        rollback_measures: measures,
         rollback_owed: owed,
         emergency_cab_feedback: cab_feedback,
         emergency_preventive_measures: preventive,
@@ -393,6 +406,11 @@ pub fn document(m: &Monthly) -> Document {
             &[Metric::RollbacksWithinRto, Metric::MeanTimeToRestore],
         ),
     )));
+    listed(
+        &mut rollback,
+        "Automatic triggers, measured against the policy:",
+        &m.rollback_measures,
+    );
     listed(&mut rollback, "Root causes:", &m.rollback_root_causes);
     listed(&mut rollback, "Re-deployment plans:", &m.redeploy_plans);
     listed(&mut rollback, "Issues met during rollbacks:", &m.rollback_issues);

@@ -283,7 +283,15 @@ pub fn new_round(old: &Record, new: &Record) -> bool {
 fn transition(step: &Step, new: &Record, reset: bool, out: &mut Vec<HistoryFinding>) {
     // A record added by the branch starts, in effect, as a draft.
     let from = step.old.map_or(Status::Draft, |o| o.status);
-    if reset || lifecycle::allows(from, new.status, new.classification) {
+    // Reopening a closed change is a rollback: it comes with the new entry.
+    let reopened = from != Status::Closed
+        || new.status != Status::RolledBack
+        || (new.rollbacks.len() > step.old.map_or(0, |o| o.rollbacks.len())
+            && new
+                .rollbacks
+                .last()
+                .is_some_and(|e| e.reopened_from == Some(Status::Closed)));
+    if reset || (reopened && lifecycle::allows(from, new.status, new.classification)) {
         return;
     }
     let legal = lifecycle::next_states(from, new.classification);

@@ -206,6 +206,13 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
                         reason: Some("5xx above 5 %".into()),
                         started_at: Some(p.finish - Duration::minutes(took)),
                         restored_at: Some(p.finish),
+                        severity: Some(Level::High),
+                        estimated_minutes: Some(15),
+                        measured: Some(Measured {
+                            value: 6.0,
+                            threshold: policy.rollback_triggers.error_rate_percent,
+                        }),
+                        reopened_from: None,
                         log: vec![],
                         validation: Some(validation(true, Some(30))),
                         issues: vec![],
