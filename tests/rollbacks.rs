@@ -61,8 +61,10 @@ fn show_prints_rollback_issues_and_every_owed_item() {
     }
 }
 
+/// The preventive measures are shown in the form issue 15.9 gives them
+/// (action items, tests/emergency.rs); this test covers the rest.
 #[test]
-fn show_prints_cab_feedback_root_cause_and_preventive_measures() {
+fn show_prints_cab_feedback_and_root_cause() {
     let t = Test::new().record(
         Record::emergency("CHG-2026-0002")
             .raw("emergency.criteria", "[production-down]")
@@ -73,11 +75,7 @@ fn show_prints_cab_feedback_root_cause_and_preventive_measures() {
             ),
     );
     let shown = t.run(&["show", "CHG-2026-0002"]).ok().stdout;
-    for text in [
-        "Page the DBA on call next time",
-        "Disk filled by audit logs",
-        "Rotate audit logs hourly",
-    ] {
+    for text in ["Page the DBA on call next time", "Disk filled by audit logs"] {
         assert!(shown.contains(text), "{text} not in {shown}");
     }
 }

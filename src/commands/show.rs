@@ -253,6 +253,11 @@ pub fn render(r: &Record, file: &str) -> String {
                 block(&mut out, "CAB feedback", f);
             }
         }
+        // The root cause of the post-emergency review (its preventive
+        // measures follow the review's date below).
+        if let Some(c) = e.post_review.as_ref().and_then(|p| p.root_cause.as_deref()) {
+            block(&mut out, "root cause", c);
+        }
         if let Some(p) = &e.post_review {
             line(
                 &mut out,
@@ -260,12 +265,6 @@ pub fn render(r: &Record, file: &str) -> String {
                 p.completed_at
                     .map_or("(owed)".into(), |d| d.format("%Y-%m-%d").to_string()),
             );
-            if let Some(c) = &p.root_cause {
-                block(&mut out, "root cause", c);
-            }
-            if let Some(m) = &p.preventive_measures {
-                block(&mut out, "preventive measures", m);
-            }
         }
     }
     if let Some(rv) = &r.review {

@@ -48,9 +48,8 @@ pub struct Monthly {
     pub rollback_measures: Vec<String>,
     /// `ID: item` for everything a rolled-back change still owes.
     pub rollback_owed: Vec<String>,
-    /// `ID: text` for the CAB's feedback and the preventive measures of the month's emergencies.
+    /// `ID: text` for the CAB's feedback on the month's emergencies.
     pub emergency_cab_feedback: Vec<String>,
-    pub emergency_preventive_measures: Vec<String>,
     pub recommendations: Vec<String>,
     /// How each figure is named for a reader (the names of `chg metrics`).
     #[serde(skip)]
@@ -86,7 +85,6 @@ pub fn build(
     let mut root_causes = Vec::new();
     let mut open_actions = Vec::new();
     let mut cab_feedback = Vec::new();
-    let mut preventive = Vec::new();
     for r in &emergencies {
         if let Some(e) = &r.emergency {
             for c in &e.criteria {
@@ -94,9 +92,6 @@ pub fn build(
             }
             if let Some(f) = e.cab_review.as_ref().and_then(|c| c.feedback.as_deref()) {
                 cab_feedback.push(format!("{}: {}", r.id, f.trim()));
-            }
-            if let Some(m) = e.post_review.as_ref().and_then(|p| p.preventive_measures.as_deref()) {
-                preventive.push(format!("{}: {}", r.id, m.trim()));
             }
             match e.post_review.as_ref().and_then(|p| p.root_cause.clone()) {
                 Some(cause) => root_causes.push(format!("{}: {}", r.id, cause.trim())),
@@ -199,7 +194,6 @@ pub fn build(
         rollback_measures: measures,
         rollback_owed: owed,
         emergency_cab_feedback: cab_feedback,
-        emergency_preventive_measures: preventive,
         labels: super::labels(policy),
     }
 }
@@ -374,12 +368,11 @@ pub fn document(m: &Monthly) -> Document {
         emergency.push(Block::Text("Root causes:".into()));
         emergency.push(Block::List(m.emergency_root_causes.clone()));
     }
-    listed(&mut emergency, "Preventive measures:", &m.emergency_preventive_measures);
-    listed(&mut emergency, "CAB feedback:", &m.emergency_cab_feedback);
     if !m.open_post_emergency_actions.is_empty() {
         emergency.push(Block::Text("Open post-emergency action items:".into()));
         emergency.push(Block::List(m.open_post_emergency_actions.clone()));
     }
+    listed(&mut emergency, "CAB feedback:", &m.emergency_cab_feedback);
     sections.push(Section {
         heading: "Emergency change tracking".into(),
         blocks: emergency,
