@@ -197,6 +197,7 @@ impl Draft {
             approvals: Vec::new(),
             implementation: None,
             rollbacks: Vec::new(),
+            monitoring: Vec::new(),
             review: None,
             emergency: None,
             cancellation: None,

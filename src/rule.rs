@@ -46,6 +46,7 @@ rules! {
     ApprovalStale => "approval-stale",
     ApproverNotAuthorized => "approver-not-authorized",
     SelfApproval => "self-approval",
+    VoteRepeated => "vote-repeated",
     LookalikeEmail => "lookalike-email",
     InvisibleCharacter => "invisible-character",
     TemplateMissing => "template-missing",
@@ -77,6 +78,7 @@ rules! {
     RollbackVerificationIncomplete => "rollback-verification-incomplete",
     RollbackAssessmentMissing => "rollback-assessment-missing",
     VerificationNotByVerifier => "verification-not-by-verifier",
+    MonitoringOwed => "monitoring-owed",
     SealedRecordChanged => "sealed-record-changed",
 }
 
@@ -98,7 +100,8 @@ impl Rule {
             | Rule::PostRollbackActionsMissing
             | Rule::RollbackTestStale
             | Rule::RollbackVerificationIncomplete
-            | Rule::RollbackAssessmentMissing => Severity::Warning,
+            | Rule::RollbackAssessmentMissing
+            | Rule::MonitoringOwed => Severity::Warning,
             Rule::YamlSyntax
             | Rule::InvisibleCharacter
             | Rule::Schema
@@ -114,6 +117,7 @@ impl Rule {
             | Rule::ApprovalStale
             | Rule::ApproverNotAuthorized
             | Rule::SelfApproval
+            | Rule::VoteRepeated
             | Rule::TemplateMissing
             | Rule::TemplateMismatch
             | Rule::EmergencyCriteriaMissing
@@ -157,6 +161,7 @@ impl Rule {
             Rule::ApprovalStale => "an approval whose scope digest no longer matches the record",
             Rule::ApproverNotAuthorized => "an approver not listed for the role in the policy",
             Rule::SelfApproval => "the requester approving their own change",
+            Rule::VoteRepeated => "a CAB member voting more than once on a change",
             Rule::LookalikeEmail => "an email with characters that look like others",
             Rule::InvisibleCharacter => "a name or email of a person holding an invisible or format character",
             Rule::TemplateMissing => "a standard change naming no template, or an unknown one",
@@ -194,6 +199,7 @@ impl Rule {
                 "an immediate rollback without severity or estimate, or an automatic trigger without its measure"
             }
             Rule::VerificationNotByVerifier => "a rollback's verification committed by someone other than who it names",
+            Rule::MonitoringOwed => "deployed or rolled back without the monitoring the policy asks recorded",
             Rule::SealedRecordChanged => "a record of a sealed period changed or removed after the seal (`chg seal`)",
         }
     }

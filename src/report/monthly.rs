@@ -156,7 +156,7 @@ pub fn build(
         for o in origins {
             *changes_by_origin.entry(o.to_string()).or_insert(0) += 1;
         }
-        owed.extend(r.owed().into_iter().map(|item| format!("{}: {item}", r.id)));
+        owed.extend(r.owed(policy).into_iter().map(|item| format!("{}: {item}", r.id)));
     }
     let emergency_trend = trend
         .iter()

@@ -9,6 +9,7 @@ pub(crate) mod emergency;
 pub mod history;
 pub mod identity;
 pub mod linking;
+mod monitoring;
 mod outcome;
 mod readiness;
 pub mod rollback;
@@ -69,6 +70,7 @@ pub fn check_record(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     findings.extend(status::check(loaded, ctx));
     findings.extend(emergency::check(loaded, ctx));
     findings.extend(rollback::check(loaded, ctx));
+    findings.extend(monitoring::check(loaded, ctx));
     findings.extend(calendar::check_work(loaded, ctx));
     findings
 }
