@@ -212,7 +212,6 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
             if entry.restored_at.is_none() {
                 continue;
             }
-            let validation = entry.validation.clone().unwrap_or_default();
             let mut owed = Vec::new();
             let lacks = entry.verification_owed();
             if !lacks.is_empty() {

@@ -134,7 +134,7 @@ fn rollback_with(extra: &str) -> Repo {
 
 #[test]
 fn verification_is_whole_each_check_recorded_and_not_run_needs_a_reason() {
-    let repo = rollback_with("--smoke-tests not-run --error-rates normal --monitored-minutes 30");
+    let mut repo = rollback_with("--smoke-tests not-run --error-rates normal --monitored-minutes 30");
     let run = repo.check().ok();
     let finding = run.finding("rollback-verification-incomplete");
     assert_eq!(finding.severity, "warning");
@@ -171,6 +171,10 @@ fn verification_is_whole_each_check_recorded_and_not_run_needs_a_reason() {
         .ok()
         .rules()
         .contains(&"rollback-verification-incomplete".to_string()));
+    // The half hour of monitoring after the rollback that closing needs.
+    repo.now = Some("2026-11-25T13:30:00Z".into());
+    repo.chg(&["monitor", ID, "--observed", "error rate back to normal"])
+        .ok();
     repo.chg(&["close", ID]).ok();
 }
 
@@ -365,6 +369,9 @@ fn closed_change() -> Repo {
         .ok();
     repo.chg_line("review CHG-2026-0001 --summary 'went well' --lessons-learned 'none'")
         .ok();
+    // The hour of monitoring after the deployment that closing needs.
+    repo.now = Some("2026-11-25T13:50:00Z".into());
+    repo.chg(&["monitor", ID, "--observed", "error rate flat"]).ok();
     repo.chg(&["close", ID]).ok();
     repo.now = Some("2026-11-27T09:30:00Z".into());
     repo
