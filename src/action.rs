@@ -117,6 +117,7 @@ impl Action {
             templates: &templates,
             now: self.now,
             times: &Default::default(),
+            rehearsals: &self.store.rehearsals(),
         };
         let loaded = Loaded {
             file: self.file.clone(),

@@ -5,13 +5,13 @@
 //! overdue. Pure: records, policy and now in, items out. `chg status` and
 //! the weekly report's "Changes requiring attention" both list these.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::lifecycle;
 use crate::policy::{Policy, RtoCheck};
-use crate::record::{Classification, Decision, Record, RollbackKind, Status};
-use crate::rules::rollback::TEST_INTERVAL_DAYS;
+use crate::record::{Classification, Decision, Record, Status};
+use crate::rehearsal::{self, Rehearsals, Standing};
 use crate::rules::{approval_status, implemented_at, next_cab_meeting, written_approval_at};
 
 /// One thing somebody owes.
@@ -33,7 +33,7 @@ pub struct Item {
 }
 
 /// Lists what needs action, most urgent first.
-pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Item> {
+pub fn items(records: &[Record], rehearsals: &Rehearsals, policy: &Policy, now: DateTime<Utc>) -> Vec<Item> {
     let mut items = Vec::new();
     for r in records {
         if r.status == Status::Submitted && r.classification != Classification::Standard {
@@ -225,20 +225,19 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
                 );
             }
         }
-        // A complex rollback that is not rehearsed each quarter may not work
-        // when it is needed; only changes still to run can act on it.
+        // A rollback that is not rehearsed each quarter may not work when it
+        // is needed; only changes still to run can act on it.
         let to_run = matches!(
             r.status,
             Status::Submitted | Status::Approved | Status::Scheduled | Status::InProgress
         );
-        if let Some(kind @ (RollbackKind::Complex | RollbackKind::FullRestore)) = r.rollback_kind().filter(|_| to_run) {
-            let tested = r.rollback.as_ref().and_then(|p| p.last_tested);
-            let stale = tested.is_none_or(|d| d < now.date_naive() - Duration::days(TEST_INTERVAL_DAYS));
-            if stale {
+        if to_run {
+            if let Standing::Stale(s) = rehearsal::standing(r, rehearsals, policy, now) {
                 add(
                     format!(
-                        "{kind} rollback rehearsal overdue ({}): rehearse it and set `rollback.last_tested`",
-                        tested.map_or("never rehearsed".to_string(), |d| format!("last {d}"))
+                        "rollback rehearsal overdue: {} (`chg rehearse {} --minutes … --result …`)",
+                        s.text(policy),
+                        r.id
                     ),
                     requester.clone(),
                     window.map(|w| w.start),

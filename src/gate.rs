@@ -11,6 +11,7 @@ use crate::git::{AllowedSigners, Commit, ObjectId};
 use crate::policy::Policy;
 use crate::record::Record;
 use crate::rule::Rule;
+use crate::rules;
 use crate::rules::history::{self, HistoryFinding, Step};
 use crate::store::{record_id, Store};
 
@@ -27,6 +28,7 @@ pub fn check_branch_times(store: &Store, base_rev: &str) -> Result<(Vec<Finding>
     let base = repo.merge_base(base_tip, head)?;
     let prefix = store.display(store.dir());
     let policy_path = format!("{prefix}/policy.yaml");
+    let rehearsals_prefix = format!("{prefix}/{}/", crate::rehearsal::DIR);
     // The base's policy judges the branch; one that does not parse stops the
     // gate (exit 2) rather than judging with defaults, which would switch
     // signing off. Inside the branch, a broken policy is a finding at its
@@ -108,6 +110,17 @@ pub fn check_branch_times(store: &Store, base_rev: &str) -> Result<(Vec<Finding>
                         None => history::check_first_policy(commit, path, None),
                     },
                 });
+                continue;
+            }
+            if path.starts_with(&rehearsals_prefix) {
+                let old = parse_log_blob(store, change.old, path)?;
+                let new = parse_log_blob(store, change.new, path)?;
+                found.extend(rules::rehearsals::check_log_step(
+                    commit,
+                    path,
+                    old.as_ref(),
+                    new.as_ref(),
+                ));
                 continue;
             }
             if record_id(&prefix, path).is_none() {
@@ -269,6 +282,16 @@ fn parse_blob(store: &Store, blob: Option<ObjectId>, path: &str) -> Result<Optio
     Ok(Store::parse_record(path, &text).ok().map(|l| l.record))
 }
 
+/// Reads a version of a rehearsal log; one that does not parse is the work tree's to report.
+fn parse_log_blob(store: &Store, blob: Option<ObjectId>, path: &str) -> Result<Option<crate::rehearsal::RehearsalLog>> {
+    let Some(blob) = blob else { return Ok(None) };
+    let Some(bytes) = store.repo().blob_bytes(blob)? else {
+        return Ok(None);
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(crate::store::parse_log(path, &text).ok().map(|l| l.log))
+}
+
 /// Joins a deletion and an addition of the same record in one commit (a renumber) into one step.
 fn pair_renames(steps: &mut Vec<(String, Option<Record>, Option<Record>)>) {
     let deleted: Vec<usize> = (0..steps.len())
@@ -385,11 +408,20 @@ fn symlink_finding(commit: &Commit, path: &str) -> HistoryFinding {
 
 /// Places a history finding on the line of the key in HEAD's version of the file.
 fn place(store: &Store, f: HistoryFinding) -> Finding {
+    let path = store.repo().workdir().join(&f.path);
     let at = if f.key.is_empty() {
         Position::START
+    } else if f
+        .path
+        .starts_with(&format!("{}/{}/", store.prefix(), crate::rehearsal::DIR))
+    {
+        store
+            .load_log(&path)
+            .map(|l| l.positions.of(&f.key))
+            .unwrap_or(Position::START)
     } else {
         store
-            .load(&store.repo().workdir().join(&f.path))
+            .load(&path)
             .map(|l| l.positions.of(&f.key))
             .unwrap_or(Position::START)
     };

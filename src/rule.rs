@@ -78,6 +78,7 @@ rules! {
     RollbackVerificationIncomplete => "rollback-verification-incomplete",
     RollbackAssessmentMissing => "rollback-assessment-missing",
     VerificationNotByVerifier => "verification-not-by-verifier",
+    RehearsalNotByItsAuthor => "rehearsal-not-by-its-author",
     MonitoringOwed => "monitoring-owed",
     SealedRecordChanged => "sealed-record-changed",
 }
@@ -129,6 +130,7 @@ impl Rule {
             | Rule::ImplausibleTime
             | Rule::ApprovalNotByApprover
             | Rule::VerificationNotByVerifier
+            | Rule::RehearsalNotByItsAuthor
             | Rule::EditedAfterApproval
             | Rule::ApprovalRemoved
             | Rule::PolicyEditUnauthorized
@@ -191,7 +193,6 @@ impl Rule {
             Rule::CabReviewMissing => "an emergency change not reviewed at the next CAB meeting",
             Rule::RtoExceeded => "a rollback took longer than the RTO of its kind",
             Rule::PostRollbackActionsMissing => "the actions owed after a rollback are missing",
-            Rule::RollbackTestStale => "a complex or full-restore rollback not tested for a quarter",
             Rule::RollbackVerificationIncomplete => {
                 "a rollback without smoke tests, error rates, customer access (planned: full suite, performance, security) or a not-run reason"
             }
@@ -199,6 +200,8 @@ impl Rule {
                 "an immediate rollback without severity or estimate, or an automatic trigger without its measure"
             }
             Rule::VerificationNotByVerifier => "a rollback's verification committed by someone other than who it names",
+            Rule::RollbackTestStale => "a rollback not rehearsed within a quarter: a warning while the change is to run, an error once a major change or database migration is approved without one",
+            Rule::RehearsalNotByItsAuthor => "a rollback rehearsal committed by someone other than the person it names",
             Rule::MonitoringOwed => "deployed or rolled back without the monitoring the policy asks recorded",
             Rule::SealedRecordChanged => "a record of a sealed period changed or removed after the seal (`chg seal`)",
         }

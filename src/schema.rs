@@ -1,4 +1,4 @@
-//! JSON Schemas (draft 2020-12) of the record, the policy and templates,
+//! JSON Schemas (draft 2020-12) of the record, the policy, templates and rehearsal logs,
 //! generated from the types the code parses, so the two cannot drift.
 
 use schemars::generate::SchemaSettings;
@@ -33,6 +33,16 @@ pub fn template() -> Value {
     generate::<Template>(
         "template",
         "A chg standard-change template, one file in changes/templates/.",
+    )
+}
+
+/// Returns the schema of a system's rehearsal log.
+pub fn rehearsals() -> Value {
+    generate::<crate::rehearsal::RehearsalLog>(
+        "rehearsals",
+        "A chg rollback rehearsal log, one file per system in changes/rehearsals/<system>.yaml, \
+         written by `chg rehearse`. Times are RFC 3339. Entries are append-only evidence: the gate \
+         checks that each was committed by the person in `by`, at a plausible time.",
     )
 }
 

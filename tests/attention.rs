@@ -153,7 +153,7 @@ fn issue_16_8_reviews_verification_preventive_measures_and_rehearsals_are_listed
         listed(
             rows,
             "CHG-2026-0030",
-            "complex rollback rehearsal overdue (last 2026-05-01)",
+            "rollback rehearsal overdue: a complex rollback not rehearsed within 92 days (last rehearsed on 2026-10-20; no passed rehearsal for checkout-api)",
         );
     }
 }

@@ -39,6 +39,8 @@ fn filed(repo: &Repo, day: &str, title: &str) -> String {
             "restore the snapshot",
             "--rollback-kind",
             "simple",
+            "--rollback-tested",
+            day,
         ],
     )
     .ok();
@@ -257,6 +259,8 @@ fn quarter() -> Quarter {
             "switch the DNS back",
             "--rollback-kind",
             "complex",
+            "--rollback-tested",
+            "2026-07-01",
         ],
     )
     .ok();

@@ -68,7 +68,7 @@ fn schema_unknown_enum_value_suggests_the_closest() {
         .approval(Approval::new("change-manager", SAM).decision("aproved"));
     let f = assert_fires("schema", record);
     assert_eq!(f.hint, "did you mean `approved`? (one of: approved, rejected)");
-    assert_eq!((f.line, f.column), (27, 5), "{f:?}");
+    assert_eq!((f.line, f.column), (28, 5), "{f:?}");
 }
 
 #[test]

@@ -766,6 +766,9 @@ fn standard_draft() -> Repo {
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.chg_line("new --no-input --template certificate-renewal --system db-prod")
         .ok();
+    // Every rollback kind is rehearsed each quarter, a catalogue one too.
+    repo.chg_line("rehearse db-prod --kind simple --minutes 4 --result passed")
+        .ok();
     repo
 }
 

@@ -45,7 +45,7 @@ fn a_forged_approval_names_the_commit_and_both_identities() {
         f.message,
         "an approval by Sam Lee <sam@example.com> was added in a commit authored by Jane Doe <jane@example.com> and committed by Jane Doe <jane@example.com>"
     );
-    assert_eq!(f.line, 25, "points at the approval entry in HEAD: {f:?}");
+    assert_eq!(f.line, 26, "points at the approval entry in HEAD: {f:?}");
 }
 
 #[test]
@@ -189,7 +189,7 @@ fn github_annotations_point_at_the_line_in_head() {
     let repo = approved_on_feature_by(JANE, "forged");
     repo.chg_line("check --base main --format github").is(
         1,
-        "::error file=changes/2026/CHG-2026-0001.yaml,line=25,col=5,title=approval-not-by-approver::an approval by Sam Lee <sam@example.com> was added in a commit authored by Jane Doe <jane@example.com> and committed by Jane Doe <jane@example.com>%0Athe approver runs `chg approve CHG-2026-0001` with their own git identity; remove this entry\n",
+        "::error file=changes/2026/CHG-2026-0001.yaml,line=26,col=5,title=approval-not-by-approver::an approval by Sam Lee <sam@example.com> was added in a commit authored by Jane Doe <jane@example.com> and committed by Jane Doe <jane@example.com>%0Athe approver runs `chg approve CHG-2026-0001` with their own git identity; remove this entry\n",
         "",
     );
 }

@@ -227,6 +227,7 @@ fn check_text(text: &str) {
             templates: &templates,
             now: Utc::now(),
             times: &Default::default(),
+            rehearsals: &Default::default(),
         };
         let _ = chg::rules::check(&[loaded], &ctx);
     }

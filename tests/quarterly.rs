@@ -19,9 +19,11 @@ struct Life {
     written_up: &'static str,
 }
 
-/// A normal change on `systems`, created on 1 July, its window on the day of `day` 02:00–06:00.
+/// A normal change on `systems`, created on 1 July, its window on the day of
+/// `day` 02:00–06:00, its rollback rehearsed on 30 June.
 fn change(id: &str, systems: &[&str], day: &str) -> Record {
     Record::normal(id)
+        .raw("rollback.last_tested", "2026-06-30")
         .created("2026-07-01T09:00:00Z")
         .systems(systems)
         .window(&format!("{day}T02:00:00Z"), &format!("{day}T06:00:00Z"))
@@ -91,7 +93,9 @@ fn validated(i: Implementation) -> Implementation {
 fn q3_store(policy_extra: &str) -> Test {
     let a = change("CHG-2026-0001", &["checkout-api"], "2026-07-07");
     let b = change("CHG-2026-0002", &["checkout-api"], "2026-08-04");
-    let c = change("CHG-2026-0003", &["postgres-main"], "2026-09-01").rollback_kind("complex");
+    let c = change("CHG-2026-0003", &["postgres-main"], "2026-09-01")
+        .rollback_kind("complex")
+        .without("rollback.last_tested");
     let d = change("CHG-2026-0004", &["checkout-api"], "2026-09-08");
     let lives = vec![
         Life {
@@ -254,7 +258,7 @@ fn risk_assessment_names_the_systems_most_failed_rolled_back_and_the_unrehearsed
     assert_eq!(unrehearsed[0]["kind"], "complex");
     assert_eq!(
         unrehearsed[0]["record"],
-        "CHG-2026-0003: rollback procedure never tested"
+        "CHG-2026-0003: at its start 2026-09-01, a complex rollback not rehearsed within 92 days (never rehearsed; no passed rehearsal for postgres-main)"
     );
 }
 

@@ -67,17 +67,18 @@ fn illegal_status_cancelled_rejected_and_draft_with_implementation() {
 }
 
 #[test]
-fn rollback_test_stale_for_complex_rollbacks() {
-    let complex = normal_record("CHG-2026-0001", "draft").replace("  kind: simple\n", "  kind: complex\n");
-    assert_eq!(fired(&complex), ["rollback-test-stale"]);
-    let old = complex.replace("  kind: complex\n", "  kind: complex\n  last_tested: 2026-06-01\n");
-    assert_eq!(fired(&old), ["rollback-test-stale"]);
-    let fresh = complex.replace("  kind: complex\n", "  kind: complex\n  last_tested: 2026-10-02\n");
-    assert!(fired(&fresh).is_empty());
-    assert!(
-        fired(&normal_record("CHG-2026-0001", "draft")).is_empty(),
-        "simple rollbacks are not judged"
-    );
+fn rollback_test_stale_for_every_rollback_kind() {
+    // Issue 15.15: simple rollbacks are judged too (they were not before).
+    for kind in ["simple", "complex", "full-restore"] {
+        let never = Record::normal("CHG-2026-0001")
+            .without("rollback.last_tested")
+            .rollback_kind(kind);
+        assert_eq!(fired(&never.text()), ["rollback-test-stale"], "{kind}");
+        let old = never.clone().raw("rollback.last_tested", "2026-06-01");
+        assert_eq!(fired(&old.text()), ["rollback-test-stale"], "{kind}");
+        let fresh = never.raw("rollback.last_tested", "2026-10-02");
+        assert!(fired(&fresh.text()).is_empty(), "{kind}");
+    }
 }
 
 #[test]

@@ -979,7 +979,7 @@ fn formats(value: &Value, out: &mut BTreeSet<String>) {
 
 #[test]
 fn schemas_use_only_formats_json_schema_defines() {
-    for name in ["change", "policy", "template"] {
+    for name in ["change", "policy", "template", "rehearsals"] {
         let mut found = BTreeSet::new();
         formats(&schema(name), &mut found);
         let unknown: Vec<&String> = found
@@ -1022,7 +1022,7 @@ for (const file of process.argv.slice(1)) {
 console.log("ajv " + require("ajv/package.json").version);
 process.exit(failed ? 1 : 0);
 "#;
-    let files: Vec<PathBuf> = ["change", "policy", "template"]
+    let files: Vec<PathBuf> = ["change", "policy", "template", "rehearsals"]
         .iter()
         .map(|n| manifest(&format!("schemas/{n}.schema.json")))
         .collect();
@@ -1042,6 +1042,6 @@ process.exit(failed ? 1 : 0);
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(stdout.matches("compiled ").count(), 3, "Ajv output:\n{stdout}");
+    assert_eq!(stdout.matches("compiled ").count(), 4, "Ajv output:\n{stdout}");
     assert!(stdout.contains("ajv 8."), "{stdout}");
 }

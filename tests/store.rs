@@ -14,6 +14,7 @@ Created changes/templates/security-patching.yaml
 Created changes/schemas/change.schema.json
 Created changes/schemas/policy.schema.json
 Created changes/schemas/template.schema.json
+Created changes/schemas/rehearsals.schema.json
 Committed as \"chg: init the change store\"
 ",
         "",
@@ -241,6 +242,7 @@ deployment
 
 rollback plan
   kind               simple
+  last tested        2026-11-09
   plan:
     Set canary weight to 0, redeploy checkout-api v41.
 ",
@@ -278,6 +280,7 @@ rollback:
   plan: |
     Set canary weight to 0, redeploy checkout-api v41.
   kind: simple
+  last_tested: \"2026-11-09\"
 ",
         "",
     );
@@ -373,6 +376,7 @@ fn schema_command_prints_the_committed_schemas() {
         ("change", "change.schema.json"),
         ("policy", "policy.schema.json"),
         ("template", "template.schema.json"),
+        ("rehearsals", "rehearsals.schema.json"),
     ] {
         let printed = repo.chg(&["schema", kind]).ok().stdout;
         let committed = std::fs::read_to_string(

@@ -239,7 +239,7 @@ fn finding_1_work_on_saturday_is_an_error_in_check_and_an_overrun_a_warning() {
         start.message,
         "started Sat 2026-11-28 14:00 UTC, outside its scheduled window 2026-11-26 02:00–03:00 UTC"
     );
-    assert_eq!(start.line, 31, "it points at `started_at`: {start:?}");
+    assert_eq!(start.line, 32, "it points at `started_at`: {start:?}");
     t.run(&["check"]).status(1);
     // Started in the window and finished 40 minutes after it: a warning.
     t.put(&done("2026-11-26T02:30:00Z", "2026-11-26T03:40:00Z"));

@@ -85,6 +85,7 @@ pub fn population(
         templates: &at.templates,
         now: judged_at,
         times: &times,
+        rehearsals: &store.rehearsals(),
     };
     let findings = crate::rules::check(&at.records, &ctx);
     let mut by_file: BTreeMap<&str, Vec<crate::finding::Finding>> = BTreeMap::new();

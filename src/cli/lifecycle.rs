@@ -329,3 +329,24 @@ pub struct ReviewArgs {
     #[command(flatten)]
     pub validation: ValidationArgs,
 }
+
+#[derive(Debug, Args)]
+pub struct RehearseArgs {
+    /// A system, as change records name it in `systems`, or a change id.
+    pub target: String,
+    /// The rollback kind rehearsed (for a change: its plan's kind by default).
+    #[arg(long, value_enum)]
+    pub kind: Option<RollbackKind>,
+    /// How long the rollback took, in minutes.
+    #[arg(long)]
+    pub minutes: u32,
+    /// How it went: only a passed rehearsal counts as rehearsed.
+    #[arg(long, value_enum)]
+    pub result: crate::rehearsal::RehearsalResult,
+    /// When it ended (`HH:MM` today, or a full time; default now; at most a day back).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// What was done or seen.
+    #[arg(long)]
+    pub notes: Option<String>,
+}

@@ -147,6 +147,10 @@ pub enum Command {
     ///
     /// Example: `chg rollback CHG-2026-0042 --trigger error-rate --reason "5xx at 7 %" --started-at 02:30`
     Rollback(Box<RollbackArgs>),
+    /// Record a rollback rehearsal of a system, or of a change (in each of its systems' logs).
+    ///
+    /// Example: `chg rehearse billing-db --kind complex --minutes 38 --result passed`
+    Rehearse(RehearseArgs),
     /// Record the monitoring after a deployment or a rollback: who watched, from–to, what was seen.
     ///
     /// Example: `chg monitor CHG-2026-0042 --from 02:41 --to 03:45 --observed "error rate flat, no alerts"`
@@ -303,12 +307,13 @@ impl Command {
             | Command::Complete(_)
             | Command::Fail(_)
             | Command::Rollback(_)
+            | Command::Rehearse(_)
             | Command::Monitor(_)
             | Command::Review(_)
             | Command::Close(_)
             | Command::Cancel(_)
             | Command::Renumber(_) => TEXT,
-            Command::Show(_) => &[Text, Yaml, Json],
+            Command::Show(_) => &[Text, Yaml, Json, Markdown, Html],
             Command::List(_) => &[Table, Text, Json, Csv, Markdown],
             Command::Status(_) | Command::Log(_) => &[Text, Json],
             Command::Check(_) | Command::Gate(_) => &[Text, Json, Github],
@@ -336,6 +341,7 @@ impl Command {
             Command::Complete(_) => "complete",
             Command::Fail(_) => "fail",
             Command::Rollback(_) => "rollback",
+            Command::Rehearse(_) => "rehearse",
             Command::Monitor(_) => "monitor",
             Command::Review(_) => "review",
             Command::Close(_) => "close",

@@ -45,6 +45,8 @@ pub enum SchemaKind {
     Change,
     Policy,
     Template,
+    /// A system's rollback rehearsals (`changes/rehearsals/<system>.yaml`).
+    Rehearsals,
 }
 
 #[derive(Debug, Args)]

@@ -58,11 +58,16 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
         Some(base) => crate::gate::check_branch_times(&store, base)?,
         None => Default::default(),
     };
+    let (logs, log_errors) = store.load_logs();
+    findings.extend(log_errors.iter().map(from_file_error));
+    findings.extend(rules::rehearsals::check_logs(&logs));
+    let rehearsals = crate::store::gather(&logs);
     let ctx = rules::Context {
         policy: &policy,
         templates: &templates,
         now: app.now,
         times: &times,
+        rehearsals: &rehearsals,
     };
     findings.extend(rules::check(&records, &ctx));
     // A link anywhere in the store is an error of its own, reported once,
@@ -213,7 +218,7 @@ fn selection(store: &Store, paths: &[PathBuf]) -> Result<Option<BTreeSet<String>
         if !known.contains(&name) {
             let dir = store.display(store.dir());
             anyhow::bail!(
-                "{} is not a record of this store: chg reads only {dir}/policy.yaml, {dir}/templates/*.yaml and the records in {dir}/<year>/, so it would check nothing\n  hint: move a record to {dir}/<year>/CHG-<year>-<NNNN>.yaml, or run `chg check` for the whole store",
+                "{} is not a record of this store: chg reads only {dir}/policy.yaml, {dir}/templates/*.yaml, {dir}/rehearsals/*.yaml and the records in {dir}/<year>/, so it would check nothing\n  hint: move a record to {dir}/<year>/CHG-<year>-<NNNN>.yaml, or run `chg check` for the whole store",
                 path.display()
             );
         }
@@ -229,7 +234,7 @@ fn stray(store: &Store, path: &Path) -> Finding {
         &store.display(path),
         crate::document::Position::START,
         Rule::StrayFile,
-        "this file is not the policy, a template or a record, so chg does not read it; nothing in it is checked".to_string(),
+        "this file is not the policy, a template, a rehearsal log or a record, so chg does not read it; nothing in it is checked".to_string(),
         format!("a record belongs in {dir}/<year>/CHG-<year>-<NNNN>.yaml and a template in {dir}/templates/; move the file there, or out of {dir}/"),
     )
 }

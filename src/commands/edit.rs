@@ -18,6 +18,7 @@ pub fn run(args: &EditArgs, app: &App) -> Result<u8> {
     let original = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", loaded.file))?;
     let policy = store.policy()?;
     let templates = store.templates()?;
+    let rehearsals = store.rehearsals();
     let scratch = tempfile::Builder::new()
         .prefix(&format!("{}-", args.id))
         .suffix(".yaml")
@@ -33,7 +34,15 @@ pub fn run(args: &EditArgs, app: &App) -> Result<u8> {
             }
             return Ok(0);
         }
-        let problems = problems(&loaded.file, &edited, &args.id, &policy, &templates, app.now);
+        let problems = problems(
+            &loaded.file,
+            &edited,
+            &args.id,
+            &policy,
+            &templates,
+            &rehearsals,
+            app.now,
+        );
         if problems.is_empty() {
             let _lock = store.lock()?;
             // Compare and swap: someone may have committed to the record while the editor was open.
@@ -82,6 +91,7 @@ fn problems(
     id: &str,
     policy: &crate::policy::Policy,
     templates: &std::collections::BTreeMap<String, crate::template::Template>,
+    rehearsals: &crate::rehearsal::Rehearsals,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<String> {
     let loaded = match Store::parse_record(file, text) {
@@ -99,6 +109,7 @@ fn problems(
         templates,
         now,
         times: &Default::default(),
+        rehearsals,
     };
     crate::rules::check_record(&loaded, &ctx)
         .into_iter()

@@ -61,6 +61,7 @@ pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
         ("change", crate::schema::change()),
         ("policy", crate::schema::policy()),
         ("template", crate::schema::template()),
+        ("rehearsals", crate::schema::rehearsals()),
     ] {
         let path = store.schemas_dir().join(format!("{kind}.schema.json"));
         if !path.exists() {

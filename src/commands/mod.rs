@@ -18,6 +18,7 @@ mod log;
 pub mod metrics;
 mod monitor;
 mod new;
+mod rehearse;
 mod reject;
 mod renumber;
 mod report;
@@ -65,6 +66,7 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::Fail(args) => fail::run(&args, app),
         Command::Cancel(args) => cancel::run(&args, app),
         Command::Rollback(args) => rollback::run(&args, app),
+        Command::Rehearse(args) => rehearse::run(&args, app),
         Command::Monitor(args) => monitor::run(&args, app),
         Command::Review(args) => review::run(&args, app),
         Command::Close(args) => close::run(&args, app),

@@ -43,7 +43,7 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
                 }
                 (None, None) => report::weekly::Span::cab(&policy, now),
             };
-            let mut attention = attention_items(&records, &policy, &span, now);
+            let mut attention = attention_items(&records, &store.rehearsals(), &policy, &span, now);
             let (edited, history_note) = edits_after_approval(&store, &records);
             attention.extend(edited);
             let mut data = report::weekly::build(&records, &policy, &span, now, attention);
@@ -90,12 +90,15 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
             // A broken template is `chg check`'s to report: without the
             // catalogue, the template rules are left out of the training needs.
             let templates = store.templates().ok();
-            let findings = report::quarterly::findings(&loaded, &this_quarter, &policy, templates.as_ref(), now);
+            let rehearsals = store.rehearsals();
+            let findings =
+                report::quarterly::findings(&loaded, &this_quarter, &policy, templates.as_ref(), &rehearsals, now);
             let data = report::quarterly::build(
                 period,
                 &computed,
                 (&last_quarter, &this_quarter),
                 &records,
+                &rehearsals,
                 &findings,
                 &policy,
                 now,
@@ -112,12 +115,13 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
 /// the calendar's problems for changes planned up to the end of next week.
 fn attention_items(
     records: &[crate::record::Record],
+    rehearsals: &crate::rehearsal::Rehearsals,
     policy: &crate::policy::Policy,
     span: &report::weekly::Span,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<report::weekly::Attention> {
     let week = span.period;
-    let mut out: Vec<report::weekly::Attention> = crate::attention::items(records, policy, now)
+    let mut out: Vec<report::weekly::Attention> = crate::attention::items(records, rehearsals, policy, now)
         .into_iter()
         .map(|item| report::weekly::Attention {
             id: item.id.clone(),

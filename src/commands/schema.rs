@@ -11,6 +11,7 @@ pub fn run(args: &SchemaArgs, _app: &App) -> Result<u8> {
         SchemaKind::Change => crate::schema::change(),
         SchemaKind::Policy => crate::schema::policy(),
         SchemaKind::Template => crate::schema::template(),
+        SchemaKind::Rehearsals => crate::schema::rehearsals(),
     };
     crate::render::print(&crate::schema::to_text(&schema))?;
     Ok(0)

@@ -9,7 +9,7 @@ use crate::record::{Record, Role};
 use crate::render::safe;
 use crate::render::PushFmt as _;
 
-/// Prints the record as text, YAML or JSON.
+/// Prints the record as text, YAML, JSON, or the guide's forms in Markdown or HTML.
 pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {
     let store = app.store()?;
     let loaded = store.find(&args.id)?;
@@ -17,6 +17,15 @@ pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {
     let text = match app.format {
         Format::Yaml => crate::document::to_yaml(record, &record.extensions)?,
         Format::Json => format!("{}\n", crate::render::json(record)?),
+        // The guide's forms, to paste into a wiki or print.
+        Format::Markdown | Format::Html => {
+            let doc = crate::forms::document(record, &loaded.file, &store.rehearsals(), &store.policy()?, app.now);
+            if app.format == Format::Html {
+                crate::render::html(&doc)
+            } else {
+                crate::render::markdown(&doc)
+            }
+        }
         _ => render(record, &loaded.file, &store.policy()?),
     };
     crate::render::print(&text)?;
@@ -243,7 +252,7 @@ fn implementation(out: &mut String, r: &Record) {
             line(out, "outcome", o);
         }
         if let Some(v) = &i.validation {
-            line(out, "validation", validation(v));
+            line(out, "validation", crate::forms::validation(v));
         }
         for issue in &i.issues {
             line(out, "issue", issue);
@@ -303,7 +312,7 @@ fn rollbacks(out: &mut String, r: &Record) {
             );
         }
         if let Some(v) = &rb.validation {
-            line(out, "validation", validation(v));
+            line(out, "validation", crate::forms::validation(v));
         }
         for issue in &rb.issues {
             line(out, "issue", issue);
@@ -398,37 +407,4 @@ fn cancellation(out: &mut String, r: &Record) {
         line(out, "at", c.at.format("%Y-%m-%d %H:%M UTC"));
         line(out, "reason", &c.reason);
     }
-}
-
-fn validation(v: &crate::record::Validation) -> String {
-    let mut parts = Vec::new();
-    if let Some(s) = v.smoke_tests {
-        parts.push(format!("smoke tests {s}"));
-    }
-    if let Some(s) = v.error_rates {
-        parts.push(format!("error rates {s}"));
-    }
-    if let Some(s) = v.performance {
-        parts.push(format!("performance {s}"));
-    }
-    if let Some(s) = v.customer_access {
-        parts.push(format!("customer access {s}"));
-    }
-    if let Some(s) = v.full_test_suite {
-        parts.push(format!("full test suite {s}"));
-    }
-    if let Some(s) = v.security {
-        parts.push(format!("security verification {s}"));
-    }
-    if let Some(m) = v.monitored_minutes {
-        parts.push(format!("monitored {m} min"));
-    }
-    for (check, why) in &v.not_run_reasons {
-        parts.push(format!("{check} not run: {why}"));
-    }
-    if !v.verified_by.is_empty() {
-        let names: Vec<String> = v.verified_by.iter().map(|p| p.to_string()).collect();
-        parts.push(format!("by {}", names.join(", ")));
-    }
-    parts.join(", ")
 }

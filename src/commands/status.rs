@@ -12,7 +12,7 @@ pub fn run(_args: &StatusArgs, app: &App) -> Result<u8> {
     let store = app.store()?;
     let policy = store.policy()?;
     let records: Vec<_> = store.load_all_strict()?.into_iter().map(|l| l.record).collect();
-    let items = attention::items(&records, &policy, app.now);
+    let items = attention::items(&records, &store.rehearsals(), &policy, app.now);
     crate::render::print(&render(&items, app.format)?)?;
     Ok(0)
 }

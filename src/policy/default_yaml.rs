@@ -84,6 +84,11 @@ rollback_triggers:
   error_rate_percent: 5
   response_time_multiple: 2
   customer_complaints: 20
+# Rollback rehearsals (`chg rehearse`): every rollback kind is rehearsed
+# within `interval` (a quarter) before a change relies on it; list kinds that
+# need none under `exempt`. A major change or database migration cannot be
+# approved without a current rehearsal.
+rollback_rehearsal: {interval: 92d, exempt: []}
 
 # Emergency changes: documentation and written approval within 24 h of
 # implementation, post-emergency review within 5 days.

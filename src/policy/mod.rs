@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use default_yaml::{policy_yaml_for_team, DEFAULT_POLICY_YAML};
-pub use rto::{RollbackTriggers, Rto, RtoCheck};
+pub use rto::{RehearsalRule, RollbackTriggers, Rto, RtoCheck};
 pub use schedule::{CabMeeting, ClockTime, Day, WindowRule};
 pub use span::Span;
 
@@ -48,6 +48,8 @@ pub struct Policy {
     pub rto: Rto,
     /// The thresholds of the automatic rollback triggers.
     pub rollback_triggers: RollbackTriggers,
+    /// How recent a passed rollback rehearsal must be, and the kinds exempt.
+    pub rollback_rehearsal: RehearsalRule,
     pub emergency_deadlines: EmergencyDeadlines,
     /// How long a change is watched after its deployment (per class) or a rollback.
     pub monitoring: MonitoringPeriods,
@@ -369,6 +371,7 @@ impl Default for Policy {
             cab_chair: None,
             rto: Rto::default(),
             rollback_triggers: RollbackTriggers::default(),
+            rollback_rehearsal: RehearsalRule::default(),
             emergency_deadlines: EmergencyDeadlines::default(),
             monitoring: MonitoringPeriods::default(),
             targets: Targets::default(),
@@ -481,6 +484,18 @@ impl Policy {
     /// Returns the least class the risk matrix allows, if the matrix names one.
     pub fn least_class(&self, impact: Level, likelihood: Level) -> Option<Classification> {
         self.risk_matrix.get(&impact)?.get(&likelihood).copied()
+    }
+
+    /// Returns the risk level the matrix gives an impact and likelihood: low,
+    /// medium or high, as the least class it allows is standard, normal or
+    /// major; `unknown` where the matrix names none.
+    pub fn risk_level(&self, impact: Level, likelihood: Level) -> String {
+        match self.least_class(impact, likelihood) {
+            Some(Classification::Standard) => Level::Low.to_string(),
+            Some(Classification::Normal) => Level::Medium.to_string(),
+            Some(Classification::Major | Classification::Emergency) => Level::High.to_string(),
+            None => "unknown".to_string(),
+        }
     }
 
     /// Returns the kinds of testing that must pass before a change of this class is approved.

@@ -131,3 +131,23 @@ impl RollbackTriggers {
         }
     }
 }
+
+/// How often rollback procedures are rehearsed (`rollback_rehearsal`): the
+/// guide asks for each one quarterly, whatever its kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RehearsalRule {
+    /// How recent a passed rehearsal must be (default `92d`, a quarter).
+    pub interval: Span,
+    /// Rollback kinds that need no rehearsal (default: none).
+    pub exempt: Vec<RollbackKind>,
+}
+
+impl Default for RehearsalRule {
+    fn default() -> Self {
+        RehearsalRule {
+            interval: Span::days(92),
+            exempt: Vec::new(),
+        }
+    }
+}

@@ -18,6 +18,7 @@ th { background: var(--head); font-weight: 600; }
 td.good { color: var(--good); font-weight: 600; }
 td.bad { color: var(--bad); font-weight: 700; }
 td.warn { color: var(--warn); font-weight: 600; }
+table.form th { width: 28%; }
 p.empty { color: var(--muted); font-style: italic; }
 code { font: 12px ui-monospace, "SF Mono", Menlo, Consolas, monospace; background: var(--head); padding: 0 .2em; border-radius: 3px; }
 figure { margin: .5rem 0 1.25rem; }
@@ -118,6 +119,19 @@ pub fn html(doc: &Document) -> String {
                     out.push_str("</tbody>\n</table>\n");
                 }
                 Block::Chart(chart) => out.push_str(&svg(chart)),
+                Block::Fields(fields) => {
+                    out.push_str("<table class=\"form\">\n<tbody>\n");
+                    for field in fields {
+                        let lines: Vec<String> = field.lines.iter().map(|l| inline(l)).collect();
+                        out.push_fmt(format_args!(
+                            "<tr><th scope=\"row\">{}</th><td{}>{}</td></tr>\n",
+                            esc(&field.label),
+                            if field.owed { " class=\"warn\"" } else { "" },
+                            lines.join("<br>")
+                        ));
+                    }
+                    out.push_str("</tbody>\n</table>\n");
+                }
             }
         }
         out.push_str("</section>\n");

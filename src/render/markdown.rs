@@ -38,6 +38,15 @@ pub fn markdown(doc: &Document) -> String {
                     }
                 }
                 Block::Chart(chart) => out.push_str(&chart_table(chart)),
+                Block::Fields(fields) => {
+                    out.push_str("| Field | Value |\n|---|---|\n");
+                    for field in fields {
+                        // Each line is a cell's text of its own, so a line
+                        // break in a record still cannot end the row.
+                        let lines: Vec<String> = field.lines.iter().map(|l| md_cell(l)).collect();
+                        out.push_fmt(format_args!("| {} | {} |\n", md_cell(&field.label), lines.join("<br>")));
+                    }
+                }
             }
         }
     }

@@ -49,6 +49,36 @@ pub enum Block {
     Chart(Chart),
     /// A bulleted list of links to files beside the page (the audit folder's index).
     Links(Vec<Link>),
+    /// A form: labelled values, one row each (`chg show --format markdown|html`).
+    Fields(Vec<Field>),
+}
+
+/// One row of a form: a label and its value, whose lines stay lines; an
+/// `owed` value is one the record still lacks, marked where colour shows.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Field {
+    pub label: String,
+    pub lines: Vec<String>,
+    pub owed: bool,
+}
+
+impl Field {
+    /// A filled field; text of several lines keeps them.
+    pub fn new(label: impl ToString, value: impl ToString) -> Field {
+        Field {
+            label: label.to_string(),
+            lines: value.to_string().trim_end().lines().map(str::to_string).collect(),
+            owed: false,
+        }
+    }
+
+    /// A field the record still owes, with what a reader needs to know (`owed`, a due date).
+    pub fn owed(label: impl ToString, value: impl ToString) -> Field {
+        Field {
+            owed: true,
+            ..Field::new(label, value)
+        }
+    }
 }
 
 /// A link to a file beside the document, by relative path.

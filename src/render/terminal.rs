@@ -55,6 +55,16 @@ pub fn terminal(doc: &Document, look: crate::render::Look) -> String {
                     out.push_fmt(format_args!("{t}\n"));
                 }
                 Block::Chart(chart) => out.push_str(&bars(chart)),
+                Block::Fields(fields) => {
+                    for field in fields {
+                        let mut lines = field.lines.iter();
+                        let first = lines.next().map(|l| crate::render::safe(l)).unwrap_or_default();
+                        out.push_fmt(format_args!("  {:<24} {first}\n", safe(&field.label)));
+                        for line in lines {
+                            out.push_fmt(format_args!("  {:<24} {}\n", "", crate::render::safe(line)));
+                        }
+                    }
+                }
             }
         }
     }

@@ -12,6 +12,7 @@ pub mod linking;
 mod monitoring;
 mod outcome;
 mod readiness;
+pub mod rehearsals;
 pub mod rollback;
 mod status;
 mod template;
@@ -41,6 +42,8 @@ pub struct Context<'a> {
     /// Times records state that are implausible against when history
     /// received them, by record id (from the gate's walk; empty without one).
     pub times: &'a BTreeMap<String, Vec<history::TimeEvidence>>,
+    /// Every system's rollback rehearsals (`changes/rehearsals/`).
+    pub rehearsals: &'a crate::rehearsal::Rehearsals,
 }
 
 /// Runs every rule over the records and returns the findings, in file order.

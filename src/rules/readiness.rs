@@ -3,7 +3,7 @@
 use super::Context;
 use crate::finding::Finding;
 use crate::lifecycle;
-use crate::record::{Classification, Status, TestState};
+use crate::record::{Classification, RollbackKind, Status, Strategy, TestState};
 use crate::rule::Rule;
 use crate::store::Loaded;
 
@@ -35,6 +35,19 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                     record.classification.with_article()
                 ),
                 "add `rollback: {plan: ..., kind: simple|complex|full-restore}`",
+            ));
+        }
+        // Undoing a schema change is a rollback migration or a restore, never
+        // a version revert; judged until the change runs, so history stays.
+        let database = record.deployment.as_ref().and_then(|d| d.strategy) == Some(Strategy::DatabaseMigration);
+        let to_run = matches!(record.status, Status::Submitted | Status::Approved | Status::Scheduled);
+        if database && to_run && plan.and_then(|p| p.kind) == Some(RollbackKind::Simple) {
+            findings.push(Finding::error(
+                file,
+                pos.of("rollback.kind"),
+                Rule::RollbackPlanMissing,
+                "a database migration needs a complex or full-restore rollback, not a simple one",
+                "set `rollback.kind: complex` (a rollback migration) or `full-restore`, with a plan that says how",
             ));
         }
     }

@@ -1,18 +1,15 @@
 //! `rto-exceeded`, `post-rollback-actions-missing` and `rollback-test-stale`:
-//! warnings about rollbacks that took too long, what is owed after them,
-//! and rollback procedures not tested this quarter.
-
-use chrono::Duration;
+//! rollbacks that took too long, what is owed after them, and rollback
+//! procedures not rehearsed this quarter.
 
 use super::Context;
 use crate::finding::Finding;
+use crate::lifecycle;
 use crate::policy::RtoCheck;
-use crate::record::{RollbackKind, Status};
+use crate::record::{Classification, Status};
+use crate::rehearsal::{self, Standing};
 use crate::rule::Rule;
 use crate::store::Loaded;
-
-/// How old a rollback test may be: a quarter.
-pub const TEST_INTERVAL_DAYS: i64 = 92;
 
 /// Checks the rollback entries and the rollback plan's last test.
 pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
@@ -123,33 +120,71 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
             }
         }
     }
-    let pending = matches!(
+    rehearsal(loaded, ctx, &mut findings);
+    findings
+}
+
+/// `rollback-test-stale`: a change still to run whose rollback is not
+/// rehearsed within the policy's interval (a warning), and a major change or
+/// database migration approved without a rehearsal in the interval before
+/// its approval (an error, judged at the approval so it holds on any date).
+/// "Rehearsed" is [`rehearsal::standing`], the one definition.
+fn rehearsal(loaded: &Loaded, ctx: &Context, findings: &mut Vec<Finding>) {
+    let record = &loaded.record;
+    let to_run = matches!(
         record.status,
         Status::Draft | Status::Submitted | Status::Approved | Status::Scheduled | Status::InProgress
     );
-    if let Some(kind @ (RollbackKind::Complex | RollbackKind::FullRestore)) = record.rollback_kind() {
-        if pending {
-            let tested = record.rollback.as_ref().and_then(|r| r.last_tested);
-            let stale_before = ctx.now.date_naive() - Duration::days(TEST_INTERVAL_DAYS);
-            let message = match tested {
-                None => Some(format!("a {kind} rollback whose procedure has never been tested")),
-                Some(d) if d < stale_before => {
-                    Some(format!("a {kind} rollback last tested on {d}, more than a quarter ago"))
-                }
-                Some(_) => None,
-            };
-            if let Some(message) = message {
-                findings.push(Finding::warning(
-                    file,
-                    pos.of("rollback"),
-                    Rule::RollbackTestStale,
-                    message,
-                    "test the rollback procedure (at least once a quarter) and set `rollback.last_tested`",
-                ));
-            }
+    if !to_run {
+        return;
+    }
+    let file = loaded.file.as_str();
+    let at = loaded.positions.of("rollback");
+    let what = if record.classification == Classification::Major {
+        "a major change"
+    } else {
+        "a database migration"
+    };
+    let blocks = rehearsal::blocks_approval(record);
+    let hint = format!(
+        "rehearse the rollback and record it: `chg rehearse {} --minutes N --result passed` (or `chg rehearse SYSTEM --kind KIND ...` per system)",
+        record.id
+    );
+    // Approved, scheduled or in progress: judged when the last approval was given.
+    let approved_at = if lifecycle::needs_approval(record.status) {
+        record.granted_approvals().map(|a| a.at).max()
+    } else {
+        None
+    };
+    if let Some(approved) = approved_at.filter(|_| blocks) {
+        if let Standing::Stale(s) = rehearsal::standing(record, ctx.rehearsals, ctx.policy, approved) {
+            findings.push(Finding::error(
+                file,
+                at,
+                Rule::RollbackTestStale,
+                format!(
+                    "approved on {} without a {} rollback rehearsed within {} before ({}): {what} may not be approved until its rollback is rehearsed",
+                    approved.format("%Y-%m-%d %H:%M UTC"),
+                    s.kind,
+                    ctx.policy.rollback_rehearsal.interval.text(),
+                    s.details()
+                ),
+                hint,
+            ));
+            return;
         }
     }
-    findings
+    if let Standing::Stale(s) = rehearsal::standing(record, ctx.rehearsals, ctx.policy, ctx.now) {
+        let message = if blocks && !lifecycle::needs_approval(record.status) {
+            format!(
+                "{}: {what} may not be approved until its rollback is rehearsed",
+                s.text(ctx.policy)
+            )
+        } else {
+            s.text(ctx.policy)
+        };
+        findings.push(Finding::warning(file, at, Rule::RollbackTestStale, message, hint));
+    }
 }
 
 /// `a`, `a and b`, `a, b and c`.

@@ -17,10 +17,12 @@ use crate::template::Template;
 
 mod files;
 mod paths;
+mod rehearsals;
 
 pub use files::StoreLock;
 use files::{normalize, Files};
 pub use paths::{is_yaml_name, is_year_name, record_id};
+pub use rehearsals::{gather, log_text, parse_log, LoadedLog, REHEARSALS_HEADER};
 
 /// The first line of every record chg writes: editors with the YAML
 /// language server validate and complete the record against the schema that
@@ -203,10 +205,11 @@ impl Store {
     }
 
     /// Lists the files chg reads in the store, as `display` names them: the
-    /// policy, the templates and the records.
+    /// policy, the templates, the rehearsal logs and the records.
     pub fn known_files(&self) -> Result<BTreeSet<String>> {
         let mut known: BTreeSet<String> = self.record_files()?.iter().map(|p| self.display(p)).collect();
         known.insert(self.display(&self.policy_path()));
+        known.extend(self.rehearsal_files().iter().map(|p| self.display(p)));
         if let Ok(entries) = std::fs::read_dir(self.templates_dir()) {
             for entry in entries.flatten() {
                 if is_yaml_name(&entry.file_name().to_string_lossy()) {

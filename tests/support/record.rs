@@ -129,7 +129,8 @@ pub struct Record {
 impl Record {
     /// The complete normal change every test starts from: medium impact, low
     /// likelihood, all tests passed, a canary with a window on 2026-11-18
-    /// 02:00-04:00 UTC and a simple rollback; Jane requested it. No approval.
+    /// 02:00-04:00 UTC and a simple rollback rehearsed on 2026-11-09; Jane
+    /// requested it. No approval.
     pub fn normal(id: &str) -> Record {
         let mut r = Record {
             root: Node::Map(Vec::new()),
@@ -160,7 +161,9 @@ impl Record {
                 "rollback.plan",
                 Node::Block("Set canary weight to 0, redeploy checkout-api v41.".into()),
             )
-            .set("rollback.kind", "simple");
+            .set("rollback.kind", "simple")
+            // Rehearsed a week before it was filed: current until 2027-02-09.
+            .set("rollback.last_tested", "2026-11-09");
         r
     }
 

