@@ -17,7 +17,7 @@ use crate::git::Actor;
 use crate::lifecycle::BACKDATE_HOURS;
 use crate::person::Person;
 use crate::policy::Policy;
-use crate::record::{Record, Validation};
+use crate::record::{CheckResult, Record, Validation};
 use crate::rules;
 use crate::store::{Loaded, Store};
 
@@ -216,17 +216,53 @@ pub fn backdate(flag: &str, text: Option<&str>, now: DateTime<Utc>) -> Result<Da
     Ok(at)
 }
 
-impl From<&ValidationArgs> for Validation {
-    /// Converts the validation flags of `complete`, `fail` and `rollback`.
-    fn from(args: &ValidationArgs) -> Validation {
-        Validation {
-            smoke_tests: args.smoke_tests,
-            error_rates: args.error_rates,
-            performance: args.performance,
-            customer_access: args.customer_access,
-            monitored_minutes: args.monitored_minutes,
+/// Reads the validation flags of `complete`, `fail`, `rollback` and
+/// `review`, refusing a `--not-run-reason` for a check that ran or for no
+/// check at all.
+pub fn validation(args: &ValidationArgs) -> Result<Validation> {
+    let mut v = Validation {
+        smoke_tests: args.smoke_tests,
+        error_rates: args.error_rates,
+        performance: args.performance,
+        customer_access: args.customer_access,
+        monitored_minutes: args.monitored_minutes,
+        full_test_suite: args.full_test_suite,
+        security: args.security,
+        ..Validation::default()
+    };
+    for given in &args.not_run_reasons {
+        let (key, text) = parse_fact(given).map_err(|_| {
+            anyhow!("`--not-run-reason {given}` is not `CHECK=TEXT`\n  hint: write `--not-run-reason 'smoke_tests=why it was not run'`")
+        })?;
+        v.not_run_reasons.insert(key.to_string(), text.to_string());
+    }
+    Ok(v)
+}
+
+/// Refuses a reason for a check that is not recorded `not-run` (in `v`,
+/// which may hold results recorded earlier).
+pub fn check_not_run_reasons(v: &Validation) -> Result<()> {
+    let keys: Vec<&str> = crate::record::SKIPPABLE_CHECKS.iter().map(|(k, _)| *k).collect();
+    for key in v.not_run_reasons.keys() {
+        let Some((_, name)) = crate::record::SKIPPABLE_CHECKS.iter().find(|(k, _)| k == key) else {
+            return Err(anyhow!(
+                "`--not-run-reason {key}=…` names no check that can be not run\n  hint: give one of {}",
+                keys.join(", ")
+            ));
+        };
+        match v.skippable(key) {
+            Some(CheckResult::NotRun) => {}
+            other => {
+                let verb = if *key == "security" { "is" } else { "are" };
+                return Err(anyhow!(
+                    "`--not-run-reason {key}=…` explains a check that was not run, but {name} {verb} {}\n  hint: give the reason only with `--{} not-run`",
+                    other.map_or("not recorded".to_string(), |r| format!("recorded as `{r}`")),
+                    key.replace('_', "-")
+                ));
+            }
         }
     }
+    Ok(())
 }
 
 /// Adds `--deployment NAME=VALUE` facts to the implementation. A name is

@@ -234,13 +234,10 @@ pub fn items(records: &[Record], rehearsals: &Rehearsals, policy: &Policy, now: 
             if entry.restored_at.is_none() {
                 continue;
             }
-            let validation = entry.validation.clone().unwrap_or_default();
             let mut owed = Vec::new();
-            if validation.smoke_tests.is_none()
-                && validation.error_rates.is_none()
-                && validation.customer_access.is_none()
-            {
-                owed.push("verification (smoke tests, error rates, customer access)");
+            let lacks = entry.verification_owed();
+            if !lacks.is_empty() {
+                owed.push(format!("verification ({})", lacks.join(", ")));
             }
             if !owed.is_empty() {
                 add(

@@ -408,8 +408,21 @@ pub fn validation(v: &Validation) -> String {
     if let Some(s) = v.customer_access {
         parts.push(format!("customer access {s}"));
     }
+    if let Some(s) = v.full_test_suite {
+        parts.push(format!("full test suite {s}"));
+    }
+    if let Some(s) = v.security {
+        parts.push(format!("security verification {s}"));
+    }
     if let Some(m) = v.monitored_minutes {
         parts.push(format!("monitored {m} min"));
+    }
+    for (check, why) in &v.not_run_reasons {
+        parts.push(format!("{check} not run: {why}"));
+    }
+    if !v.verified_by.is_empty() {
+        let names: Vec<String> = v.verified_by.iter().map(|p| p.to_string()).collect();
+        parts.push(format!("by {}", names.join(", ")));
     }
     parts.join(", ")
 }

@@ -20,7 +20,9 @@ pub fn next_states(from: Status, class: Classification) -> Vec<Status> {
         Completed => vec![RolledBack, Closed],
         Failed => vec![RolledBack, Closed],
         RolledBack => vec![Closed],
-        Rejected | Cancelled | Closed => vec![],
+        // A critical bug found after closing: `chg rollback` reopens the change.
+        Closed => vec![RolledBack],
+        Rejected | Cancelled => vec![],
     };
     // A standard change from the catalogue is approved on submission.
     if class == Classification::Standard && from == Draft {
@@ -204,6 +206,9 @@ impl Record {
         let (Some(kind), Some(started), Some(restored)) = (entry.kind, entry.started_at, entry.restored_at) else {
             anyhow::bail!("a rollback needs its kind, start and restoration times");
         };
+        if self.status == Status::Closed {
+            entry.reopened_from = Some(Status::Closed);
+        }
         self.move_to(Status::RolledBack)?;
         let check = policy.rto_check(kind, restored - started);
         // i32: its bounds are exact in every JSON Schema validator's numbers.
@@ -252,6 +257,12 @@ impl Record {
                         owed.push(format!("the post-rollback `{flag}`"));
                     }
                 }
+            }
+        }
+        for (i, entry) in self.rollbacks.iter().enumerate() {
+            let lacks = entry.verification_owed();
+            if entry.restored_at.is_some() && !lacks.is_empty() {
+                owed.push(format!("the verification of rollback {}: {}", i + 1, lacks.join(", ")));
             }
         }
         if self.classification == Classification::Emergency {
@@ -333,6 +344,18 @@ impl Record {
     /// Closes the change, refusing while it still owes a review, the
     /// monitoring after its deployment or rollback, or (for an emergency)
     /// anything of its aftermath.
+    /// Lists what the change owes now: what it needs before it may close,
+    /// once its implementation has ended (nothing before, nothing once closed).
+    pub fn owed(&self, policy: &Policy) -> Vec<String> {
+        if matches!(self.status, Status::Completed | Status::Failed | Status::RolledBack) {
+            self.owed_before_close(policy)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Closes the change, refusing while it still owes a review or the
+    /// monitoring after its deployment or rollback.
     pub fn close(&mut self, policy: &Policy) -> Result<(), Refusal> {
         let owed = self.owed_before_close(policy);
         if next_states(self.status, self.classification).contains(&Status::Closed) && !owed.is_empty() {

@@ -75,6 +75,9 @@ rules! {
     RtoExceeded => "rto-exceeded",
     PostRollbackActionsMissing => "post-rollback-actions-missing",
     RollbackTestStale => "rollback-test-stale",
+    RollbackVerificationIncomplete => "rollback-verification-incomplete",
+    RollbackAssessmentMissing => "rollback-assessment-missing",
+    VerificationNotByVerifier => "verification-not-by-verifier",
     RehearsalNotByItsAuthor => "rehearsal-not-by-its-author",
     MonitoringOwed => "monitoring-owed",
     SealedRecordChanged => "sealed-record-changed",
@@ -97,6 +100,8 @@ impl Rule {
             | Rule::RtoExceeded
             | Rule::PostRollbackActionsMissing
             | Rule::RollbackTestStale
+            | Rule::RollbackVerificationIncomplete
+            | Rule::RollbackAssessmentMissing
             | Rule::MonitoringOwed => Severity::Warning,
             Rule::YamlSyntax
             | Rule::InvisibleCharacter
@@ -124,6 +129,7 @@ impl Rule {
             | Rule::IllegalTransition
             | Rule::ImplausibleTime
             | Rule::ApprovalNotByApprover
+            | Rule::VerificationNotByVerifier
             | Rule::RehearsalNotByItsAuthor
             | Rule::EditedAfterApproval
             | Rule::ApprovalRemoved
@@ -187,6 +193,13 @@ impl Rule {
             Rule::CabReviewMissing => "an emergency change not reviewed at the next CAB meeting",
             Rule::RtoExceeded => "a rollback took longer than the RTO of its kind",
             Rule::PostRollbackActionsMissing => "the actions owed after a rollback are missing",
+            Rule::RollbackVerificationIncomplete => {
+                "a rollback without smoke tests, error rates, customer access (planned: full suite, performance, security) or a not-run reason"
+            }
+            Rule::RollbackAssessmentMissing => {
+                "an immediate rollback without severity or estimate, or an automatic trigger without its measure"
+            }
+            Rule::VerificationNotByVerifier => "a rollback's verification committed by someone other than who it names",
             Rule::RollbackTestStale => "a rollback not rehearsed within a quarter: a warning while the change is to run, an error once a major change or database migration is approved without one",
             Rule::RehearsalNotByItsAuthor => "a rollback rehearsal committed by someone other than the person it names",
             Rule::MonitoringOwed => "deployed or rolled back without the monitoring the policy asks recorded",

@@ -259,6 +259,10 @@ fn rollback_record_incomplete() {
         .set("reason", "5xx above 5 %")
         .set("started_at", "2026-11-18T02:30:00Z")
         .set("restored_at", "2026-11-18T02:41:00Z")
+        // What the start of an immediate rollback records (issue 15.13).
+        .set("severity", "high")
+        .set("estimated_minutes", "10")
+        .set("measured", "{value: 6.0, threshold: 5}")
         .set(
             "validation",
             "{smoke_tests: passed, error_rates: normal, customer_access: verified, monitored_minutes: 30}",

@@ -109,7 +109,7 @@ fn late_emergency_on_main() -> Test {
     t.set_now("2026-11-11T02:30:00Z");
     t.run(&["start", OTHER]).ok();
     t.set_now("2026-11-11T03:15:00Z");
-    t.chg_line("rollback CHG-2026-0002 --trigger error-rate --reason '5xx above 5 %' --started-at 02:40 --restored-at 2026-11-11T03:10:00Z --smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 30").ok();
+    t.chg_line("rollback CHG-2026-0002 --trigger error-rate --reason '5xx above 5 %' --severity high --estimated-minutes 15 --measured 7.5 --started-at 02:40 --restored-at 2026-11-11T03:10:00Z --smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 30").ok();
     t.chg_line("review CHG-2026-0002 --summary 'rolled back' --lessons-learned 'smaller canary' --root-cause 'pricing timeout' --redeploy-plan 'retry at 1 %'").ok();
     // The monitoring owed after the rollback (issue 15.4), so nothing is open.
     t.set_now("2026-11-11T04:00:00Z");

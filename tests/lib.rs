@@ -38,6 +38,7 @@ mod properties;
 mod quarterly;
 mod rehearsals;
 mod reports;
+mod rollbacks;
 mod rules_lifecycle;
 mod schemas;
 mod store;

@@ -392,11 +392,8 @@ fn every_illegal_move_is_refused_with_nothing_written() {
     repo.now = Some("2026-11-26T03:15:00Z".into());
     repo.chg(&["monitor", ID, "--observed", "quiet"]).ok();
     repo.chg(&["close", ID]).ok();
+    // A rollback of a closed change reopens it (tests/rollbacks.rs); nothing else moves it.
     let from_closed = [
-        (
-            "rollback CHG-2026-0001 --trigger error-rate --reason x --started-at 11:50",
-            "rolled-back",
-        ),
         ("cancel CHG-2026-0001 --reason x", "cancelled"),
         ("close CHG-2026-0001", "closed"),
         ("submit CHG-2026-0001", "submitted"),
@@ -404,7 +401,7 @@ fn every_illegal_move_is_refused_with_nothing_written() {
     for (line, to) in from_closed {
         refused(&repo, JANE, &words(line)).stdout_is("").stderr_is(&format!(
             "error: CHG-2026-0001 is `closed`; it cannot become `{to}`
-  hint: from `closed` a normal change may become: none (it is final)
+  hint: from `closed` a normal change may become: rolled-back
 "
         ));
     }
@@ -470,7 +467,7 @@ fn rolled_back(started: &str, extra: &[&str]) -> (Repo, Run) {
 fn a_rollback_over_its_rto_is_recorded_and_warned() {
     let (mut repo, run) = rolled_back(
         "12:10",
-        &words("--restored-at 2026-11-25T12:40:00Z --log 'canary weight set to 0' --log 'v41 redeployed' --smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 5"),
+        &words("--restored-at 2026-11-25T12:40:00Z --severity high --estimated-minutes 10 --measured 6.2 --log '12:11 canary weight set to 0' --log '12:25 v41 redeployed' --smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 5"),
     );
     assert_committed(&repo, JANE, "chg: rollback CHG-2026-0001 (error-rate)");
     assert!(
@@ -500,7 +497,7 @@ fn a_rollback_over_its_rto_is_recorded_and_warned() {
         "{text}"
     );
     assert!(
-        text.contains("rollbacks:\n  - trigger: error-rate\n    mode: immediate\n    kind: simple\n    reason: 5xx above 5 % on canary\n    started_at: \"2026-11-25T12:10:00Z\"\n    restored_at: \"2026-11-25T12:40:00Z\"\n    log:\n      - at: \"2026-11-25T12:45:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: canary weight set to 0\n"),
+        text.contains("rollbacks:\n  - trigger: error-rate\n    mode: immediate\n    kind: simple\n    reason: 5xx above 5 % on canary\n    started_at: \"2026-11-25T12:10:00Z\"\n    restored_at: \"2026-11-25T12:40:00Z\"\n    severity: high\n    estimated_minutes: 10\n    measured:\n      value: 6.2\n      threshold: 5.0\n    log:\n      - at: \"2026-11-25T12:11:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: canary weight set to 0\n"),
         "{text}"
     );
     assert!(

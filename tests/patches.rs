@@ -331,6 +331,8 @@ fn rollback_adds_the_rollback_entry_and_changes_the_status_line() {
             "+      smoke_tests: passed",
             "+      error_rates: normal",
             "+      customer_access: verified",
+            "+      verified_by:",
+            "+        - Jane Doe <jane@example.com>",
             "+    issues: []",
             "+    post_actions:",
             "+      lessons_learned: null",

@@ -58,6 +58,9 @@ fn validation() -> impl Strategy<Value = Option<Validation>> {
                 performance: e,
                 customer_access: c,
                 monitored_minutes: m,
+                full_test_suite: s,
+                security: s,
+                ..Validation::default()
             }),
     )
 }
@@ -105,6 +108,10 @@ fn rollback_entry() -> impl Strategy<Value = RollbackEntry> {
                 restored_at: started_at.map(|t| t + chrono::Duration::minutes(12)),
                 duration_minutes: started_at.map(|_| 12),
                 rto_exceeded: started_at.map(|_| false),
+                severity: None,
+                estimated_minutes: started_at.map(|_| 10),
+                measured: None,
+                reopened_from: None,
                 log: started_at
                     .map(|at| {
                         vec![LogEntry {

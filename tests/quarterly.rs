@@ -38,7 +38,15 @@ fn approved(r: Record, at: &str) -> Record {
 fn rollback_done(kind: &str, started: &str, restored: &str) -> Fields {
     Fields::rollback_entry(kind, started, restored)
         .set("reason", "\"error rate above 2 %\"")
-        .set("validation", "{smoke_tests: passed, error_rates: normal}")
+        // A whole rollback record (issue 15.12, 15.13): its assessment, its
+        // trigger's measure and each verification.
+        .set("severity", "high")
+        .set("estimated_minutes", "10")
+        .set("measured", "{value: 6, threshold: 5}")
+        .set(
+            "validation",
+            "{smoke_tests: passed, error_rates: normal, customer_access: verified}",
+        )
         .set(
             "post_actions",
             "{lessons_learned: Canary longer., root_cause: A missing index., redeploy_plan: Redeploy with the index.}",

@@ -123,8 +123,10 @@ fn the_emergency_wizard_prints_whom_to_call_before_asking() {
     repo.chg(&["start", ID]).ok();
 }
 
+/// Issue 15.13: the wizard asks the severity and estimate first, the
+/// measured value of an automatic trigger, and each log step's own time.
 #[test]
-fn the_rollback_wizard_shows_the_plan_and_steps_and_asks() {
+fn the_rollback_wizard_shows_the_plan_and_steps_and_asks_each_steps_time() {
     let repo = in_progress();
     let home = tempfile::tempdir().unwrap();
     let mut s = spawn(&repo, &home, &["rollback", ID]);
@@ -136,8 +138,16 @@ fn the_rollback_wizard_shows_the_plan_and_steps_and_asks() {
     answer(&mut s, "Trigger", DOWN);
     answer(&mut s, "Reason for the rollback", "p99 at 3x baseline");
     answer(&mut s, "Mode", "");
+    // The default severity is high; the first choice.
+    answer(&mut s, "Severity", "");
+    answer(&mut s, "Estimated rollback time in minutes", "15");
+    answer(&mut s, "Measured response time (multiple of the baseline)", "3");
     answer(&mut s, "Rollback started at", "12:20");
     answer(&mut s, "Execution log entry", "canary weight set to 0");
+    // A time before the rollback started is refused, and asked again.
+    answer(&mut s, "Time of that step", "12:10");
+    s.expect("before the rollback started").unwrap();
+    answer(&mut s, "Time of that step", "12:21");
     answer(&mut s, "Execution log entry", "");
     answer(&mut s, "Smoke tests", "");
     answer(&mut s, "Error rates", "");
@@ -152,7 +162,16 @@ fn the_rollback_wizard_shows_the_plan_and_steps_and_asks() {
         text.contains("  - trigger: response-time\n    mode: immediate\n    kind: simple\n    reason: p99 at 3x baseline\n    started_at: \"2026-11-25T12:20:00Z\"\n    restored_at: \"2026-11-25T12:45:00Z\"\n"),
         "{text}"
     );
-    assert!(text.contains("    entry: canary weight set to 0\n"), "{text}");
+    assert!(
+        text.contains(
+            "    severity: high\n    estimated_minutes: 15\n    measured:\n      value: 3.0\n      threshold: 2.0\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("      - at: \"2026-11-25T12:21:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: canary weight set to 0\n"),
+        "{text}"
+    );
     assert!(
         text.contains("    validation:\n      smoke_tests: passed\n      error_rates: normal\n      customer_access: verified\n      monitored_minutes: 30\n"),
         "{text}"
@@ -167,7 +186,7 @@ fn the_rollback_wizard_shows_the_plan_and_steps_and_asks() {
 #[test]
 fn the_review_wizard_asks_for_the_post_rollback_actions() {
     let mut repo = in_progress();
-    repo.chg_line("rollback CHG-2026-0001 --trigger error-rate --reason 5xx --started-at 12:40 --smoke-tests passed")
+    repo.chg_line("rollback CHG-2026-0001 --trigger error-rate --reason 5xx --started-at 12:40 --smoke-tests passed --error-rates normal --customer-access verified")
         .ok();
     let home = tempfile::tempdir().unwrap();
     let mut s = spawn(&repo, &home, &["review", ID, "--summary", "rolled back within minutes"]);

@@ -191,6 +191,15 @@ pub struct ValidationArgs {
     /// Minutes of monitoring after the deployment or rollback.
     #[arg(long, value_name = "N")]
     pub monitored_minutes: Option<u32>,
+    /// The full test suite's result (owed after a planned rollback).
+    #[arg(long, value_enum)]
+    pub full_test_suite: Option<CheckResult>,
+    /// The security verification's result (owed after a planned rollback).
+    #[arg(long, value_enum)]
+    pub security: Option<CheckResult>,
+    /// Why a check was not run: `CHECK=TEXT`, CHECK one of smoke_tests, full_test_suite, security (repeatable).
+    #[arg(long = "not-run-reason", value_name = "CHECK=TEXT")]
+    pub not_run_reasons: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -270,9 +279,21 @@ pub struct RollbackArgs {
     /// When service was restored (default: now).
     #[arg(long, value_name = "TIME")]
     pub restored_at: Option<String>,
-    /// An execution log entry (repeatable, in order).
-    #[arg(long = "log", value_name = "TEXT")]
+    /// An execution log entry with the time the step was done: `HH:MM text`
+    /// (today, UTC) or `YYYY-MM-DD HH:MM text` (repeatable, in order).
+    #[arg(long = "log", value_name = "TIME TEXT")]
     pub log: Vec<String>,
+    /// How severe the situation is (assessed at the start of an immediate rollback).
+    #[arg(long, value_enum)]
+    pub severity: Option<Level>,
+    /// How long the rollback is expected to take, in minutes.
+    #[arg(long, value_name = "N")]
+    pub estimated_minutes: Option<u32>,
+    /// The value an automatic trigger fired on: per cent of requests failing
+    /// (error-rate), multiple of the baseline (response-time), complaints
+    /// (customer-complaints).
+    #[arg(long, value_name = "VALUE")]
+    pub measured: Option<f64>,
     #[command(flatten)]
     pub validation: ValidationArgs,
     /// An issue met during the rollback (repeatable).
@@ -322,6 +343,9 @@ pub struct ReviewArgs {
     /// The CAB's feedback (with `--cab`).
     #[arg(long, requires = "cab")]
     pub feedback: Option<String>,
+    /// Verification owed after a rollback, recorded now by whoever ran it.
+    #[command(flatten)]
+    pub validation: ValidationArgs,
 }
 
 #[derive(Debug, Args)]

@@ -5,13 +5,14 @@ use anyhow::{bail, Result};
 use crate::action::{self, Done};
 use crate::cli::CompleteArgs;
 use crate::context::App;
-use crate::record::{Outcome, Status, Validation};
+use crate::record::{Outcome, Status};
 
 /// Records `finished_at`, outcome successful, validation and issues.
 pub fn run(args: &CompleteArgs, app: &App) -> Result<u8> {
     action::run(app, &args.id, "complete", |act, record| {
         record.move_to(Status::Completed)?;
-        let validation = Validation::from(&args.validation);
+        let validation = action::validation(&args.validation)?;
+        action::check_not_run_reasons(&validation)?;
         if validation.is_empty() {
             bail!(
                 "give the validation results\n  hint: e.g. `--smoke-tests passed --error-rates normal --customer-access verified`"

@@ -5,7 +5,7 @@ use anyhow::Result;
 use crate::action::{self, Done};
 use crate::cli::FailArgs;
 use crate::context::App;
-use crate::record::{Outcome, Status, Validation};
+use crate::record::{Outcome, Status};
 
 /// Records the reason in `implementation.issues`, `finished_at` and outcome failed.
 pub fn run(args: &FailArgs, app: &App) -> Result<u8> {
@@ -14,7 +14,8 @@ pub fn run(args: &FailArgs, app: &App) -> Result<u8> {
         let reason = action::required_text(app, "--reason", args.reason.as_deref(), "What went wrong")?;
         let at = action::backdate("--at", args.at.as_deref(), act.now)?;
         record.finish(at, Outcome::Failed)?;
-        let validation = Validation::from(&args.validation);
+        let validation = action::validation(&args.validation)?;
+        action::check_not_run_reasons(&validation)?;
         let implementation = record.implementation.get_or_insert_with(Default::default);
         if !validation.is_empty() {
             implementation.validation = Some(validation);

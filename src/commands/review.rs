@@ -8,8 +8,12 @@ use crate::cli::ReviewArgs;
 use crate::context::App;
 use crate::error::Refusal;
 use crate::lifecycle;
+use crate::person::Person;
 use crate::policy::Policy;
-use crate::record::{CabReview, Classification, MeasureState, PreventiveMeasure, PreventiveMeasures, Record, Status};
+use crate::record::{
+    CabReview, Classification, MeasureState, PreventiveMeasure, PreventiveMeasures, Record, RollbackEntry, Status,
+    Validation,
+};
 use crate::{timearg, wizard};
 
 /// Records what the flags (and, on a terminal, the prompts) give.
@@ -42,10 +46,27 @@ pub fn run(args: &ReviewArgs, app: &App) -> Result<u8> {
             redeploy_plan: args.redeploy_plan.clone(),
             preventive_measures: args.preventive_measures.clone(),
         };
+        let verified = action::validation(&args.validation)?;
+        let verifying = !verified.is_empty();
+        if verifying {
+            if !rolled_back {
+                return Err(Refusal::new(
+                    format!(
+                        "{} is `{}`; verification flags record what was checked after a rollback",
+                        record.id, record.status
+                    ),
+                    "record a deployment's validation with `chg complete`",
+                )
+                .into());
+            }
+            if let Some(entry) = record.rollbacks.last_mut() {
+                add_verification(entry, verified, act.person())?;
+            }
+        }
         if app.interactive {
             ask(&mut f, record, rolled_back, emergency)?;
         }
-        if f.is_empty() {
+        if f.is_empty() && !verifying {
             bail!(
                 "nothing to record\n  hint: give `--summary` and `--lessons-learned`{}{}",
                 if rolled_back {
@@ -61,18 +82,23 @@ pub fn run(args: &ReviewArgs, app: &App) -> Result<u8> {
             );
         }
         let now = act.now;
-        let review = record.review.get_or_insert_with(Default::default);
-        if f.summary.is_some() {
-            review.summary = f.summary.clone();
-        }
-        if f.lessons_learned.is_some() {
-            review.lessons_learned = f.lessons_learned.clone();
-        }
-        if review.summary.is_some() && review.completed_at.is_none() {
-            review.completed_at = Some(now);
+        if f.summary.is_some() || f.lessons_learned.is_some() {
+            let review = record.review.get_or_insert_with(Default::default);
+            if f.summary.is_some() {
+                review.summary = f.summary.clone();
+            }
+            if f.lessons_learned.is_some() {
+                review.lessons_learned = f.lessons_learned.clone();
+            }
+            if review.summary.is_some() && review.completed_at.is_none() {
+                review.completed_at = Some(now);
+            }
         }
         let mut recorded = Vec::new();
-        if rolled_back {
+        if verifying {
+            recorded.push("rollback verification");
+        }
+        if rolled_back && !f.is_empty() {
             if let Some(entry) = record.rollbacks.last_mut() {
                 let p = &mut entry.post_actions;
                 set(&mut p.lessons_learned, &f.lessons_learned);
@@ -171,6 +197,48 @@ fn measures_done(record: &mut Record, numbers: &[usize], now: chrono::DateTime<c
     }
     let list: Vec<String> = numbers.iter().map(|n| n.to_string()).collect();
     Ok(Done::new(format!("{id}: preventive measure {} done", list.join(", "))).detail("preventive measures"))
+}
+
+/// Adds results to a rollback's verification: a result already recorded
+/// stays as it is (it is evidence), and the person recording is named.
+fn add_verification(entry: &mut RollbackEntry, given: Validation, by: &Person) -> Result<()> {
+    let mut v = entry.validation.clone().unwrap_or_default();
+    let mut merged = given.clone();
+    fn keep<T: Copy + PartialEq + std::fmt::Display>(old: Option<T>, new: &mut Option<T>, name: &str) -> Result<()> {
+        match (old, *new) {
+            (Some(o), Some(n)) if o != n => bail!(
+                "the rollback's {name} are already recorded as `{o}`; a recorded result stays\n  hint: leave out the flag, and say what changed in the review's lessons learned"
+            ),
+            (Some(o), _) => *new = Some(o),
+            _ => {}
+        }
+        Ok(())
+    }
+    keep(v.smoke_tests, &mut merged.smoke_tests, "smoke tests")?;
+    keep(v.error_rates, &mut merged.error_rates, "error rates")?;
+    keep(v.performance, &mut merged.performance, "performance results")?;
+    keep(
+        v.customer_access,
+        &mut merged.customer_access,
+        "customer access results",
+    )?;
+    keep(v.monitored_minutes, &mut merged.monitored_minutes, "monitored minutes")?;
+    keep(
+        v.full_test_suite,
+        &mut merged.full_test_suite,
+        "full test suite results",
+    )?;
+    keep(v.security, &mut merged.security, "security verification results")?;
+    for (k, text) in std::mem::take(&mut v.not_run_reasons) {
+        merged.not_run_reasons.entry(k).or_insert(text);
+    }
+    merged.verified_by = std::mem::take(&mut v.verified_by);
+    if !merged.verified_by.last().is_some_and(|p| p.same_as(by)) {
+        merged.verified_by.push(by.clone());
+    }
+    action::check_not_run_reasons(&merged)?;
+    entry.validation = Some(merged);
+    Ok(())
 }
 
 /// `--cab`: the presentation of an emergency at the CAB meeting, on `--date` or today.

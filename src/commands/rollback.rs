@@ -10,9 +10,10 @@ use crate::action::{self, Action, Done};
 use crate::cli::RollbackArgs;
 use crate::context::App;
 use crate::lifecycle::MONITOR_MINUTES;
+use crate::policy::Policy;
 use crate::record::{
-    Access, CheckResult, Health, LogEntry, Record, RollbackEntry, RollbackKind, RollbackMode, Status, Strategy,
-    Trigger, Validation,
+    Access, CheckResult, Health, Level, LogEntry, Measured, Record, RollbackEntry, RollbackKind, RollbackMode, Status,
+    Strategy, Trigger, Validation,
 };
 use crate::render::PushFmt as _;
 use crate::wizard;
@@ -43,21 +44,57 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
             None if ask => wizard::choose("Rollback kind", RollbackKind::ALL, Some(RollbackKind::Simple))?,
             None => return Err(action::missing("--kind")),
         };
+        // The guide's first step of an immediate rollback: assess the severity
+        // and estimate the time, before anything else is done.
+        let (mut severity, mut estimated) = (args.severity, args.estimated_minutes);
+        if ask && mode == RollbackMode::Immediate {
+            if severity.is_none() {
+                severity = Some(wizard::choose("Severity", Level::ALL, Some(Level::High))?);
+            }
+            if estimated.is_none() {
+                estimated = ask_number("Estimated rollback time in minutes")?;
+            }
+        }
+        let measured = measured(args, trigger, &act.policy, ask)?;
         let (started, restored) = window(args, act, ask)?;
-        let mut log_lines = args.log.clone();
-        let mut validation = Validation::from(&args.validation);
+        let floor = match mode {
+            RollbackMode::Immediate => started,
+            RollbackMode::Planned => record.started_at().unwrap_or(started).min(started),
+        };
+        let mut log = Vec::new();
+        for given in &args.log {
+            let (at, entry) = log_entry(given, act.now)?;
+            log.push(log_bounds(at, entry, floor, act.now)?);
+        }
+        let mut validation = action::validation(&args.validation)?;
         if ask {
-            if log_lines.is_empty() {
-                while let Some(line) = wizard::text("Execution log entry (empty to finish)", true)? {
-                    log_lines.push(line);
+            if log.is_empty() {
+                while let Some(entry) = wizard::text("Execution log entry (empty to finish)", true)? {
+                    loop {
+                        let text = wizard::text("  Time of that step (HH:MM today, or YYYY-MM-DD HH:MM, UTC)", false)?
+                            .unwrap_or_default();
+                        match action::parse_when("the step's time", &text, act.now)
+                            .and_then(|at| log_bounds(at, entry.clone(), floor, act.now))
+                        {
+                            Ok(step) => {
+                                log.push(step);
+                                break;
+                            }
+                            Err(e) => crate::render::eprint(&e.to_string()),
+                        }
+                    }
                 }
             }
-            ask_validation(&mut validation)?;
+            ask_validation(&mut validation, mode)?;
         }
-        let log = log_lines
+        action::check_not_run_reasons(&validation)?;
+        if !validation.is_empty() {
+            validation.verified_by = vec![act.person().clone()];
+        }
+        let log = log
             .into_iter()
-            .map(|entry| LogEntry {
-                at: act.now,
+            .map(|(at, entry)| LogEntry {
+                at,
                 by: act.person().clone(),
                 entry,
             })
@@ -69,6 +106,10 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
             reason: Some(reason),
             started_at: Some(started),
             restored_at: Some(restored),
+            severity,
+            estimated_minutes: estimated,
+            measured,
+            reopened_from: None,
             log,
             validation: (!validation.is_empty()).then_some(validation.clone()),
             issues: args.issues.clone(),
@@ -76,13 +117,23 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
             duration_minutes: None,
             rto_exceeded: None,
         };
+        let reopening = record.status == Status::Closed;
         let check = record.roll_back(&act.policy, entry)?;
         let (minutes, rto) = (check.minutes(), check.rto.text());
+        let reopened = if reopening {
+            "reopened (closed → rolled-back) and "
+        } else {
+            ""
+        };
         let mut done = Done::new(format!(
-            "{}: rolled back ({trigger}, {kind}) in {minutes} min; RTO {rto}",
+            "{}: {reopened}rolled back ({trigger}, {kind}) in {minutes} min; RTO {rto}",
             record.id
         ))
-        .detail(trigger.to_string());
+        .detail(if reopening {
+            format!("{trigger}, reopened")
+        } else {
+            trigger.to_string()
+        });
         if check.exceeded() {
             done.warnings.push((
                 "rto-exceeded",
@@ -95,6 +146,128 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
         done.notes = owed(act, record, &validation);
         Ok(done)
     })
+}
+
+/// Splits `--log "HH:MM text"` (or `YYYY-MM-DD HH:MM text`, or an RFC 3339
+/// time then the text) into the step's time and its text.
+fn log_entry(given: &str, now: DateTime<Utc>) -> Result<(DateTime<Utc>, String)> {
+    let given = given.trim();
+    let mut words = given.splitn(3, ' ');
+    let (first, second, rest) = (words.next().unwrap_or(""), words.next(), words.next());
+    let text_after = |skip: usize| {
+        given
+            .splitn(skip + 1, ' ')
+            .nth(skip)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+    };
+    if let (Some(second), Some(_)) = (second, rest) {
+        if let Ok(at) = action::parse_when("--log", &format!("{first} {second}"), now) {
+            if first.contains('-') {
+                if let Some(text) = text_after(2) {
+                    return Ok((at, text.to_string()));
+                }
+            }
+        }
+    }
+    if let (Ok(at), Some(text)) = (action::parse_when("--log", first, now), text_after(1)) {
+        return Ok((at, text.to_string()));
+    }
+    Err(anyhow!(
+        "`--log {given}` does not start with the step's time\n  hint: write `--log 'HH:MM what was done'` (UTC), or a full time: `--log '{} what was done'`",
+        now.format("%Y-%m-%d %H:%M")
+    ))
+}
+
+/// Refuses a step before the rollback began (for a planned rollback, before
+/// the implementation started) or in the future.
+fn log_bounds(
+    at: DateTime<Utc>,
+    entry: String,
+    floor: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(DateTime<Utc>, String)> {
+    if at < floor {
+        return Err(anyhow!(
+            "log entry `{entry}` is at {}, before the rollback started ({})\n  hint: give each step the time it was done; a step before the rollback belongs in the reason",
+            at.format("%Y-%m-%d %H:%M"),
+            floor.format("%H:%M UTC")
+        ));
+    }
+    if at > now {
+        return Err(anyhow!(
+            "log entry `{entry}` is at {}, in the future (now {})\n  hint: record the steps that were done",
+            at.format("%Y-%m-%d %H:%M"),
+            now.format("%H:%M UTC")
+        ));
+    }
+    Ok((at, entry))
+}
+
+/// The measured value of an automatic trigger with a threshold, with the
+/// policy's threshold; refuses a value at or under it (the trigger did not
+/// fire) and a value for a trigger that measures nothing.
+fn measured(args: &RollbackArgs, trigger: Trigger, policy: &Policy, ask: bool) -> Result<Option<Measured>> {
+    let (Some(what), Some(threshold)) = (trigger.measure(), policy.rollback_triggers.threshold(trigger)) else {
+        if args.measured.is_some() {
+            return Err(anyhow!(
+                "`--measured` is the value an automatic trigger fired on; `{trigger}` has none\n  hint: leave out `--measured`"
+            ));
+        }
+        return Ok(None);
+    };
+    let value = match args.measured {
+        Some(v) => v,
+        None if ask => match ask_float(&format!("Measured {} ({})", what.name, what.flag_hint))? {
+            Some(v) => v,
+            None => return Ok(None),
+        },
+        None => return Ok(None),
+    };
+    if !value.is_finite() || value <= threshold {
+        let of = if trigger == Trigger::ResponseTime {
+            " the baseline"
+        } else {
+            ""
+        };
+        return Err(anyhow!(
+            "the measured {}, {}{of}, is not above the policy's threshold of {}, so the `{trigger}` trigger did not fire\n  hint: check the value, or record the manual trigger that fits ({})",
+            what.name,
+            what.text(value),
+            what.text(threshold),
+            Trigger::ALL
+                .iter()
+                .filter(|t| !t.is_automatic())
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    Ok(Some(Measured { value, threshold }))
+}
+
+fn ask_number(prompt: &str) -> Result<Option<u32>> {
+    loop {
+        let Some(text) = wizard::text(&format!("{prompt} (empty to skip)"), true)? else {
+            return Ok(None);
+        };
+        match text.trim().parse() {
+            Ok(n) => return Ok(Some(n)),
+            Err(_) => crate::render::eprint(&format!("`{text}` is not a whole number")),
+        }
+    }
+}
+
+fn ask_float(prompt: &str) -> Result<Option<f64>> {
+    loop {
+        let Some(text) = wizard::text(&format!("{prompt} (empty to skip)"), true)? else {
+            return Ok(None);
+        };
+        match text.trim().trim_end_matches(['%', 'x', '×']).trim().parse::<f64>() {
+            Ok(n) if n.is_finite() => return Ok(Some(n)),
+            _ => crate::render::eprint(&format!("`{text}` is not a number")),
+        }
+    }
 }
 
 /// When the rollback started and when service was restored: given, asked,
@@ -173,19 +346,39 @@ pub fn steps(strategy: Option<Strategy>) -> Vec<&'static str> {
     steps
 }
 
-fn ask_validation(v: &mut Validation) -> Result<()> {
-    if v.smoke_tests.is_none() {
-        v.smoke_tests = Some(wizard::choose(
-            "Smoke tests",
-            CheckResult::ALL,
-            Some(CheckResult::Passed),
-        )?);
+/// Asks for a check that may be not run, and for the reason when it was not.
+fn ask_check(v: &mut Validation, key: &str, prompt: &str) -> Result<()> {
+    let slot = match key {
+        "smoke_tests" => &mut v.smoke_tests,
+        "full_test_suite" => &mut v.full_test_suite,
+        _ => &mut v.security,
+    };
+    if slot.is_none() {
+        *slot = Some(wizard::choose(prompt, CheckResult::ALL, Some(CheckResult::Passed))?);
     }
+    if *slot == Some(CheckResult::NotRun) && !v.not_run_reasons.contains_key(key) {
+        if let Some(reason) = wizard::text(&format!("Why were the {} not run", prompt.to_lowercase()), false)? {
+            v.not_run_reasons.insert(key.to_string(), reason);
+        }
+    }
+    Ok(())
+}
+
+/// Asks for the verification the guide asks after a rollback of this mode.
+fn ask_validation(v: &mut Validation, mode: RollbackMode) -> Result<()> {
+    ask_check(v, "smoke_tests", "Smoke tests")?;
     if v.error_rates.is_none() {
         v.error_rates = Some(wizard::choose("Error rates", Health::ALL, Some(Health::Normal))?);
     }
     if v.customer_access.is_none() {
         v.customer_access = Some(wizard::choose("Customer access", Access::ALL, Some(Access::Verified))?);
+    }
+    if mode == RollbackMode::Planned {
+        ask_check(v, "full_test_suite", "Full test suite")?;
+        if v.performance.is_none() {
+            v.performance = Some(wizard::choose("Performance", Health::ALL, Some(Health::Normal))?);
+        }
+        ask_check(v, "security", "Security verification")?;
     }
     if v.monitored_minutes.is_none() {
         if let Some(text) = wizard::text("Minutes monitored so far (empty for none)", true)? {
@@ -207,8 +400,15 @@ fn owed(act: &Action, record: &Record, validation: &Validation) -> Vec<String> {
             "  - verify the restoration over {MONITOR_MINUTES} minutes of monitoring (recorded: {monitored})"
         ));
     }
-    if validation.smoke_tests.is_none() || validation.error_rates.is_none() || validation.customer_access.is_none() {
-        notes.push("  - the validation results: smoke tests, error rates, customer access".to_string());
+    if let Some(entry) = record.rollbacks.last() {
+        let lacks = entry.verification_owed();
+        if !lacks.is_empty() {
+            notes.push(format!(
+                "  - the verification: {} (`chg review {} --smoke-tests … --not-run-reason CHECK=…`)",
+                lacks.join(", "),
+                record.id
+            ));
+        }
     }
     notes.push(format!(
         "  - lessons learned, root cause and a re-deployment plan, within {}: `chg review {} --lessons-learned … --root-cause … --redeploy-plan …`",

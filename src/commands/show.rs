@@ -59,6 +59,7 @@ pub fn render(r: &Record, file: &str, policy: &Policy) -> String {
     monitoring(&mut out, r, policy);
     emergency(&mut out, r);
     review(&mut out, r);
+    owed(&mut out, r, policy);
     cancellation(&mut out, r);
     out
 }
@@ -274,6 +275,30 @@ fn rollbacks(out: &mut String, r: &Record) {
         if let Some(reason) = &rb.reason {
             line(out, "reason", reason);
         }
+        if let Some(from) = rb.reopened_from {
+            line(out, "reopened", format!("{from} → rolled-back"));
+        }
+        if let (Some(what), Some(m)) = (rb.trigger.measure(), rb.measured) {
+            line(
+                out,
+                "measured",
+                format!(
+                    "{} {} (threshold {})",
+                    what.name,
+                    what.text(m.value),
+                    what.text(m.threshold)
+                ),
+            );
+        }
+        if rb.severity.is_some() || rb.estimated_minutes.is_some() {
+            let severity = rb
+                .severity
+                .map_or("severity not recorded".to_string(), |s| s.to_string());
+            let estimate = rb
+                .estimated_minutes
+                .map_or("no estimate".to_string(), |m| format!("estimated {m} min"));
+            line(out, "assessment", format!("{severity}, {estimate}"));
+        }
         if let (Some(s), Some(e)) = (rb.started_at, rb.restored_at) {
             line(
                 out,
@@ -288,6 +313,9 @@ fn rollbacks(out: &mut String, r: &Record) {
         }
         if let Some(v) = &rb.validation {
             line(out, "validation", crate::forms::validation(v));
+        }
+        for issue in &rb.issues {
+            line(out, "issue", issue);
         }
         for entry in &rb.log {
             line(
@@ -324,6 +352,14 @@ fn emergency(out: &mut String, r: &Record) {
         }
         if let Some(cab) = &e.cab_review {
             line(out, "CAB review", cab.date.map_or("(owed)".into(), |d| d.to_string()));
+            if let Some(f) = &cab.feedback {
+                block(out, "CAB feedback", f);
+            }
+        }
+        // The root cause of the post-emergency review (its preventive
+        // measures follow the review's date below).
+        if let Some(c) = e.post_review.as_ref().and_then(|p| p.root_cause.as_deref()) {
+            block(out, "root cause", c);
         }
         if let Some(p) = &e.post_review {
             line(
@@ -378,6 +414,17 @@ fn review(out: &mut String, r: &Record) {
         }
         if let Some(s) = &rv.lessons_learned {
             block(out, "lessons learned", s);
+        }
+    }
+}
+
+/// Everything the change still owes before it may close.
+fn owed(out: &mut String, r: &Record, policy: &Policy) {
+    let owed = r.owed(policy);
+    if !owed.is_empty() {
+        out.push_str("\nstill owed\n");
+        for item in owed {
+            out.push_str(&format!("  - {}\n", safe(&item)));
         }
     }
 }

@@ -77,6 +77,13 @@ cab_meeting: {day: tue, time: "10:00", time_zone: UTC}
 # Recovery time objective per rollback kind.
 rto: {simple: 15m, complex: 1h, full-restore: 4h}
 
+# Automatic rollback triggers: an error rate above 5 % of requests, a
+# response time above 2x the baseline, more than 20 customer complaints
+# in an hour.
+rollback_triggers:
+  error_rate_percent: 5
+  response_time_multiple: 2
+  customer_complaints: 20
 # Rollback rehearsals (`chg rehearse`): every rollback kind is rehearsed
 # within `interval` (a quarter) before a change relies on it; list kinds that
 # need none under `exempt`. A major change or database migration cannot be

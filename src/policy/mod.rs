@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use default_yaml::{policy_yaml_for_team, DEFAULT_POLICY_YAML};
-pub use rto::{RehearsalRule, Rto, RtoCheck};
+pub use rto::{RehearsalRule, RollbackTriggers, Rto, RtoCheck};
 pub use schedule::{CabMeeting, ClockTime, Day, WindowRule};
 pub use span::Span;
 
@@ -46,6 +46,8 @@ pub struct Policy {
     pub cab_chair: Option<String>,
     /// Recovery time objective of each rollback kind.
     pub rto: Rto,
+    /// The thresholds of the automatic rollback triggers.
+    pub rollback_triggers: RollbackTriggers,
     /// How recent a passed rollback rehearsal must be, and the kinds exempt.
     pub rollback_rehearsal: RehearsalRule,
     pub emergency_deadlines: EmergencyDeadlines,
@@ -368,6 +370,7 @@ impl Default for Policy {
             cab_meeting: CabMeeting::default(),
             cab_chair: None,
             rto: Rto::default(),
+            rollback_triggers: RollbackTriggers::default(),
             rollback_rehearsal: RehearsalRule::default(),
             emergency_deadlines: EmergencyDeadlines::default(),
             monitoring: MonitoringPeriods::default(),

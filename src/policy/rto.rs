@@ -97,6 +97,41 @@ impl Policy {
     }
 }
 
+/// The thresholds of the automatic rollback triggers: an error rate above
+/// `error_rate_percent` per cent of requests, a response time above
+/// `response_time_multiple` times the baseline, more than
+/// `customer_complaints` complaints.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RollbackTriggers {
+    pub error_rate_percent: f64,
+    pub response_time_multiple: f64,
+    pub customer_complaints: f64,
+}
+
+impl Default for RollbackTriggers {
+    fn default() -> Self {
+        RollbackTriggers {
+            error_rate_percent: 5.0,
+            response_time_multiple: 2.0,
+            customer_complaints: 20.0,
+        }
+    }
+}
+
+impl RollbackTriggers {
+    /// The threshold of an automatic trigger that has one.
+    pub fn threshold(&self, trigger: crate::record::Trigger) -> Option<f64> {
+        use crate::record::Trigger;
+        match trigger {
+            Trigger::ErrorRate => Some(self.error_rate_percent),
+            Trigger::ResponseTime => Some(self.response_time_multiple),
+            Trigger::CustomerComplaints => Some(self.customer_complaints),
+            _ => None,
+        }
+    }
+}
+
 /// How often rollback procedures are rehearsed (`rollback_rehearsal`): the
 /// guide asks for each one quarterly, whatever its kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -224,6 +224,69 @@ kebab_enum!(
     }
 );
 
+impl Trigger {
+    /// Returns true for the guide's automatic triggers (7.1): those a
+    /// monitor fires on a measured threshold or a failed check, as against
+    /// the manual ones a person decides on.
+    pub fn is_automatic(self) -> bool {
+        matches!(
+            self,
+            Trigger::ErrorRate
+                | Trigger::ResponseTime
+                | Trigger::CriticalFunctionality
+                | Trigger::SecurityVulnerability
+                | Trigger::CustomerComplaints
+        )
+    }
+
+    /// What an automatic trigger with a threshold measures, and in what unit.
+    pub fn measure(self) -> Option<Measure> {
+        match self {
+            Trigger::ErrorRate => Some(Measure {
+                name: "error rate",
+                unit: " %",
+                flag_hint: "per cent of requests failing",
+            }),
+            Trigger::ResponseTime => Some(Measure {
+                name: "response time",
+                unit: "×",
+                flag_hint: "multiple of the baseline",
+            }),
+            Trigger::CustomerComplaints => Some(Measure {
+                name: "complaints",
+                unit: "",
+                flag_hint: "complaints received",
+            }),
+            _ => None,
+        }
+    }
+
+    /// `automatic` or `manual`, as the reports split rollbacks.
+    pub fn origin(self) -> &'static str {
+        if self.is_automatic() {
+            "automatic"
+        } else {
+            "manual"
+        }
+    }
+}
+
+/// What an automatic trigger measures: its name, the unit its value is
+/// printed with, and what `--measured` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measure {
+    pub name: &'static str,
+    pub unit: &'static str,
+    pub flag_hint: &'static str,
+}
+
+impl Measure {
+    /// A value with its unit: `7.5 %`, `3×`, `12`.
+    pub fn text(&self, value: f64) -> String {
+        format!("{value}{}", self.unit)
+    }
+}
+
 kebab_enum!(
     /// Whether a rollback was immediate or planned.
     RollbackMode {

@@ -39,6 +39,21 @@ pub struct Monthly {
     pub rollback_entries: usize,
     pub changes_by_trigger: BTreeMap<String, usize>,
     pub changes_by_kind: BTreeMap<String, usize>,
+    /// Rollback entries, and changes, by the origin of their trigger:
+    /// `automatic` or `manual` (guide 7.1).
+    pub rollbacks_by_origin: BTreeMap<String, usize>,
+    pub changes_by_origin: BTreeMap<String, usize>,
+    /// `ID: text` for each rolled-back change's root cause, re-deployment
+    /// plan and issue met during the rollback.
+    pub rollback_root_causes: Vec<String>,
+    pub redeploy_plans: Vec<String>,
+    pub rollback_issues: Vec<String>,
+    /// `ID: trigger at value (threshold …)` for each automatic trigger that recorded its measure.
+    pub rollback_measures: Vec<String>,
+    /// `ID: item` for everything a rolled-back change still owes.
+    pub rollback_owed: Vec<String>,
+    /// `ID: text` for the CAB's feedback on the month's emergencies.
+    pub emergency_cab_feedback: Vec<String>,
     pub recommendations: Vec<String>,
     /// How each figure is named for a reader (the names of `chg metrics`).
     #[serde(skip)]
@@ -84,10 +99,14 @@ pub fn build(
     let mut reasons = BTreeMap::new();
     let mut root_causes = Vec::new();
     let mut open_actions = Vec::new();
+    let mut cab_feedback = Vec::new();
     for r in &emergencies {
         if let Some(e) = &r.emergency {
             for c in &e.criteria {
                 *reasons.entry(c.to_string()).or_insert(0) += 1;
+            }
+            if let Some(f) = e.cab_review.as_ref().and_then(|c| c.feedback.as_deref()) {
+                cab_feedback.push(format!("{}: {}", r.id, f.trim()));
             }
             match e.post_review.as_ref().and_then(|p| p.root_cause.clone()) {
                 Some(cause) => root_causes.push(format!("{}: {}", r.id, cause.trim())),
@@ -130,13 +149,37 @@ pub fn build(
     let mut changes_by_kind = BTreeMap::new();
     let mut changes_rolled_back = 0;
     let mut rollback_entries = 0;
+    let mut by_origin = BTreeMap::new();
+    let mut changes_by_origin = BTreeMap::new();
+    let (mut causes, mut plans, mut issues, mut owed) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut measures = Vec::new();
     for r in counted.iter().filter(|r| r.outcome() == Some(Outcome::RolledBack)) {
         changes_rolled_back += 1;
         let mut triggers = std::collections::BTreeSet::new();
         let mut kinds = std::collections::BTreeSet::new();
+        let mut origins = std::collections::BTreeSet::new();
         for rb in &r.rollbacks {
             rollback_entries += 1;
             *by_trigger.entry(rb.trigger.to_string()).or_insert(0) += 1;
+            *by_origin.entry(rb.trigger.origin().to_string()).or_insert(0) += 1;
+            origins.insert(rb.trigger.origin());
+            let p = &rb.post_actions;
+            if let Some(c) = &p.root_cause {
+                causes.push(format!("{}: {}", r.id, c.trim()));
+            }
+            if let Some(plan) = &p.redeploy_plan {
+                plans.push(format!("{}: {}", r.id, plan.trim()));
+            }
+            issues.extend(rb.issues.iter().map(|i| format!("{}: {}", r.id, i.trim())));
+            if let (Some(what), Some(m)) = (rb.trigger.measure(), rb.measured) {
+                measures.push(format!(
+                    "{}: {} at {} (threshold {})",
+                    r.id,
+                    rb.trigger,
+                    what.text(m.value),
+                    what.text(m.threshold)
+                ));
+            }
             let kind = rb
                 .kind
                 .or(r.rollback_kind())
@@ -151,6 +194,10 @@ pub fn build(
         for k in kinds {
             *changes_by_kind.entry(k).or_insert(0) += 1;
         }
+        for o in origins {
+            *changes_by_origin.entry(o.to_string()).or_insert(0) += 1;
+        }
+        owed.extend(r.owed(policy).into_iter().map(|item| format!("{}: {item}", r.id)));
     }
     let emergency_trend = trend
         .iter()
@@ -185,6 +232,14 @@ pub fn build(
         rollback_entries,
         changes_by_trigger,
         changes_by_kind,
+        rollbacks_by_origin: by_origin,
+        changes_by_origin,
+        rollback_root_causes: causes,
+        redeploy_plans: plans,
+        rollback_issues: issues,
+        rollback_measures: measures,
+        rollback_owed: owed,
+        emergency_cab_feedback: cab_feedback,
         labels: super::labels(policy),
     }
 }
@@ -293,6 +348,14 @@ fn changes_and_entries(title: &str, changes: &BTreeMap<String, usize>, entries: 
     ))
 }
 
+/// A heading and its list, when the list has anything.
+fn listed(blocks: &mut Vec<Block>, heading: &str, items: &[String]) {
+    if !items.is_empty() {
+        blocks.push(Block::Text(heading.into()));
+        blocks.push(Block::List(items.to_vec()));
+    }
+}
+
 /// Lays the report out for a reader.
 // One report's layout, read top to bottom section by section; split, it would read worse.
 #[allow(clippy::too_many_lines)]
@@ -380,6 +443,7 @@ pub fn document(m: &Monthly) -> Document {
         emergency.push(Block::Text("Open post-emergency action items:".into()));
         emergency.push(Block::List(m.open_post_emergency_actions.clone()));
     }
+    listed(&mut emergency, "CAB feedback:", &m.emergency_cab_feedback);
     sections.push(Section {
         heading: "Emergency change tracking".into(),
         blocks: emergency,
@@ -394,6 +458,7 @@ pub fn document(m: &Monthly) -> Document {
         ))
     }];
     rollback.extend([
+        changes_and_entries("Trigger origin", &m.changes_by_origin, &m.rollbacks_by_origin),
         changes_and_entries("Trigger", &m.changes_by_trigger, &m.rollbacks_by_trigger),
         changes_and_entries("Rollback kind", &m.changes_by_kind, &m.rollbacks_by_kind),
     ]);
@@ -405,6 +470,15 @@ pub fn document(m: &Monthly) -> Document {
             &[Metric::RollbacksWithinRto, Metric::MeanTimeToRestore],
         ),
     )));
+    listed(
+        &mut rollback,
+        "Automatic triggers, measured against the policy:",
+        &m.rollback_measures,
+    );
+    listed(&mut rollback, "Root causes:", &m.rollback_root_causes);
+    listed(&mut rollback, "Re-deployment plans:", &m.redeploy_plans);
+    listed(&mut rollback, "Issues met during rollbacks:", &m.rollback_issues);
+    listed(&mut rollback, "Still owed:", &m.rollback_owed);
     sections.push(Section {
         heading: "Rollback analysis".into(),
         blocks: rollback,

@@ -86,6 +86,7 @@ pub fn check_step(step: &Step, policy: &Policy, signed: Option<SignatureCheck>) 
     closed_unmonitored(step, new, policy, &mut out);
     implausible_times(step, new, &mut out);
     approvals_added(step, new, policy, signed, &mut out);
+    verification_added(step, new, &mut out);
     override_added(step, new, &mut out);
     if let Some(old) = step.old {
         // Evidence is append-only, a new approval round included.
@@ -110,7 +111,15 @@ fn transition(step: &Step, new: &Record, reset: bool, policy: &Policy, out: &mut
     if new.status == Status::Rejected && from != Status::Rejected {
         rejected_by_vote(step, new, policy, out);
     }
-    if reset || lifecycle::allows(from, new.status, new.classification) {
+    // Reopening a closed change is a rollback: it comes with the new entry.
+    let reopened = from != Status::Closed
+        || new.status != Status::RolledBack
+        || (new.rollbacks.len() > step.old.map_or(0, |o| o.rollbacks.len())
+            && new
+                .rollbacks
+                .last()
+                .is_some_and(|e| e.reopened_from == Some(Status::Closed)));
+    if reset || (reopened && lifecycle::allows(from, new.status, new.classification)) {
         return;
     }
     let legal = lifecycle::next_states(from, new.classification);
@@ -256,6 +265,38 @@ fn approvals_added(
     }
 }
 
+/// `verification-not-by-verifier`: a commit that records a rollback's
+/// verification results is made (authored and committed) by the person it
+/// names last in `verified_by`, as an approval is by its approver.
+fn verification_added(step: &Step, new: &Record, out: &mut Vec<HistoryFinding>) {
+    for (i, entry) in new.rollbacks.iter().enumerate() {
+        let old = step
+            .old
+            .and_then(|o| o.rollbacks.get(i))
+            .and_then(|e| e.validation.as_ref());
+        let Some(v) = entry.validation.as_ref().filter(|v| Some(*v) != old) else {
+            continue;
+        };
+        let Some(claimed) = v.verified_by.last() else { continue };
+        let (author, committer) = (&step.commit.author, &step.commit.committer);
+        if !author.same_as(claimed) || !committer.same_as(claimed) {
+            out.push(finding(
+                step,
+                &format!("rollbacks[{i}].validation"),
+                Rule::VerificationNotByVerifier,
+                format!(
+                    "the verification of rollback {} names {claimed} but was committed by {committer} (author {author})",
+                    i + 1
+                ),
+                format!(
+                    "whoever ran the checks records them with `chg review {}` under their own git identity; remove these results",
+                    new.id
+                ),
+            ));
+        }
+    }
+}
+
 /// A window override is the change manager's decision, like an approval:
 /// it counts only when committed by the person it names.
 fn override_added(step: &Step, new: &Record, out: &mut Vec<HistoryFinding>) {
@@ -388,6 +429,11 @@ fn appended_only(step: &Step, old: &Record, new: &Record, out: &mut Vec<HistoryF
 /// A rollback entry may gain its owed post-rollback actions; nothing else may change.
 fn extends(old: &RollbackEntry, new: &RollbackEntry) -> bool {
     let mut settled = new.clone();
+    // Verification owed after the rollback may be added later (`chg review`).
+    let was = old.validation.clone().unwrap_or_default();
+    if settled.validation.as_ref().is_some_and(|v| v.extends(&was)) {
+        settled.validation.clone_from(&old.validation);
+    }
     let (a, b) = (&old.post_actions, &mut settled.post_actions);
     for (was, now) in [
         (&a.lessons_learned, &mut b.lessons_learned),

@@ -36,6 +36,62 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                 .historical(),
             );
         }
+        let missing = entry.assessment_missing();
+        if !missing.is_empty() {
+            findings.push(Finding::warning(
+                file,
+                pos.of(&format!("rollbacks[{i}]")),
+                Rule::RollbackAssessmentMissing,
+                format!("rollback {} does not record {}", i + 1, and_list(&missing)),
+                "`chg rollback` records them at the start: `--severity`, `--estimated-minutes`, `--measured`",
+            ));
+        }
+        if let Some(m) = entry.measured.filter(|m| m.value <= m.threshold) {
+            findings.push(Finding::warning(
+                file,
+                pos.of(&format!("rollbacks[{i}].measured")),
+                Rule::RollbackAssessmentMissing,
+                format!(
+                    "rollback {} was triggered by `{}` at {}, not above its threshold of {}",
+                    i + 1,
+                    entry.trigger,
+                    m.value,
+                    m.threshold
+                ),
+                "record the manual trigger that fits, or correct the measured value",
+            ));
+        }
+        let floor = entry.log_floor(record.started_at());
+        for (j, step) in entry.log.iter().enumerate() {
+            if let Some(floor) = floor.filter(|f| step.at < *f) {
+                findings.push(Finding::error(
+                    file,
+                    pos.of(&format!("rollbacks[{i}].log[{j}].at")),
+                    Rule::ImplausibleTime,
+                    format!(
+                        "rollback {}'s log entry {} is at {}, before the rollback started at {}",
+                        i + 1,
+                        j + 1,
+                        step.at.format("%Y-%m-%d %H:%M"),
+                        floor.format("%Y-%m-%d %H:%M")
+                    ),
+                    "give each step the time it was done",
+                ));
+            }
+        }
+        let lacks = entry.verification_owed();
+        if entry.restored_at.is_some() && !lacks.is_empty() {
+            findings.push(Finding::warning(
+                file,
+                pos.of(&format!("rollbacks[{i}]")),
+                Rule::RollbackVerificationIncomplete,
+                format!("rollback {} lacks verification: {}", i + 1, lacks.join(", ")),
+                format!(
+                    "whoever ran the checks records them with `chg review {} --smoke-tests … --error-rates … --customer-access …` (a planned rollback also `--full-test-suite`, `--performance`, `--security`; `--not-run-reason CHECK=…` for a check not run)",
+                    record.id
+                ),
+            ));
+        }
         let grace = ctx.policy.emergency_deadlines.post_review.duration();
         if let Some(restored) = entry.restored_at {
             let p = &entry.post_actions;
@@ -131,5 +187,13 @@ fn rehearsal(loaded: &Loaded, ctx: &Context, findings: &mut Vec<Finding>) {
             s.text(ctx.policy)
         };
         findings.push(Finding::warning(file, at, Rule::RollbackTestStale, message, hint));
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => items.join(""),
     }
 }

@@ -66,6 +66,19 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
             format!("record it with `chg review {} --summary ...`", record.id),
         ));
     }
+    // A reopened change closes again only once its new rollback owes nothing.
+    if let Some(entry) = record.rollbacks.last().filter(|e| e.reopened_from.is_some()) {
+        let owed = entry.still_owes();
+        if status == Status::Closed && !owed.is_empty() {
+            problems.push((
+                format!(
+                    "the change is `closed` but its reopening rollback still owes {}",
+                    owed.join(", ")
+                ),
+                format!("record them with `chg review {}`, then close it", record.id),
+            ));
+        }
+    }
     if problems.is_empty() {
         return Vec::new();
     }

@@ -105,6 +105,7 @@ fn validation(good: bool, monitored: Option<u32>) -> Validation {
         performance: Some(Health::Normal),
         customer_access: Some(Access::Verified),
         monitored_minutes: monitored,
+        ..Validation::default()
     }
 }
 
@@ -267,6 +268,13 @@ fn finish(r: &mut Record, p: &Plan, policy: &Policy) -> Result<()> {
                     reason: Some("5xx above 5 %".into()),
                     started_at: Some(p.finish - Duration::minutes(took)),
                     restored_at: Some(p.finish),
+                    severity: Some(Level::High),
+                    estimated_minutes: Some(15),
+                    measured: Some(Measured {
+                        value: 6.0,
+                        threshold: policy.rollback_triggers.error_rate_percent,
+                    }),
+                    reopened_from: None,
                     log: vec![],
                     validation: Some(validation(true, Some(30))),
                     issues: vec![],

@@ -1,0 +1,447 @@
+//! Rollbacks as the guide asks for them (issue 15, points 12–14 and 16;
+//! issue 16, point 14): whole verification, a log with its own times,
+//! measured triggers, what is owed shown everywhere, and a rollback of a
+//! closed change. Each test runs the real binary in a real repository with
+//! the clock fixed (`CHG_NOW`, commit dates).
+
+use crate::lifecycle::{in_progress, FILE, ID};
+use crate::support::*;
+
+/// A rolled-back normal change of November 2026, restored at `restored`.
+fn rolled_back_in_november(id: &str, trigger: &str, restored: &str, post_actions: &str) -> Record {
+    rolled_back_with(id, trigger, restored, post_actions, &[])
+}
+
+/// The same, with more keys in the rollback entry.
+fn rolled_back_with(id: &str, trigger: &str, restored: &str, post_actions: &str, extra: &[(&str, &str)]) -> Record {
+    let mut entry = Fields::rollback_entry("simple", "2026-11-18T02:20:00Z", restored)
+        .set("trigger", trigger)
+        .set("reason", "went wrong")
+        .set(
+            "validation",
+            "{smoke_tests: passed, error_rates: normal, customer_access: verified, monitored_minutes: 30}",
+        )
+        .set("issues", "[the old pods took 4 min to drain]")
+        .set("post_actions", post_actions);
+    for (k, v) in extra {
+        entry = entry.set(k, v);
+    }
+    Record::normal(id)
+        .approved_by_sam()
+        .raw("status", "rolled-back")
+        .implementation(Implementation::new(
+            "2026-11-18T02:00:00Z",
+            "2026-11-18T02:20:00Z",
+            "rolled-back",
+        ))
+        .rollback(entry)
+}
+
+#[test]
+fn show_prints_rollback_issues_and_every_owed_item() {
+    let repo = in_progress();
+    repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason 'totals wrong' --started-at 12:30 --issue 'the old pods took 4 min to drain' --smoke-tests passed")
+        .ok();
+    let shown = repo.chg(&["show", ID]).ok().stdout;
+    assert!(
+        shown.contains("  issue              the old pods took 4 min to drain\n"),
+        "{shown}"
+    );
+    // Everything still owed, in one place, each with what records it.
+    let owed = &shown[shown
+        .find("\nstill owed\n")
+        .unwrap_or_else(|| panic!("no owed section: {shown}"))..];
+    for item in [
+        "the post-implementation review",
+        "the post-rollback `--root-cause`",
+        "the post-rollback `--lessons-learned`",
+        "the post-rollback `--redeploy-plan`",
+    ] {
+        assert!(owed.contains(item), "{item} not in {owed}");
+    }
+}
+
+/// The preventive measures are shown in the form issue 15.9 gives them
+/// (action items, tests/emergency.rs); this test covers the rest.
+#[test]
+fn show_prints_cab_feedback_and_root_cause() {
+    let t = Test::new().record(
+        Record::emergency("CHG-2026-0002")
+            .raw("emergency.criteria", "[production-down]")
+            .raw("emergency.cab_review", "{date: 2026-11-24, feedback: Page the DBA on call next time}")
+            .raw(
+                "emergency.post_review",
+                "{completed_at: 2026-11-24T15:00:00Z, root_cause: Disk filled by audit logs, preventive_measures: Rotate audit logs hourly}",
+            ),
+    );
+    let shown = t.run(&["show", "CHG-2026-0002"]).ok().stdout;
+    for text in ["Page the DBA on call next time", "Disk filled by audit logs"] {
+        assert!(shown.contains(text), "{text} not in {shown}");
+    }
+}
+
+#[test]
+fn monthly_rollback_analysis_lists_root_causes_redeploy_plans_issues_and_owed_items() {
+    let t = Test::new()
+        .record(rolled_back_in_november(
+            "CHG-2026-0001",
+            "error-rate",
+            "2026-11-18T02:30:00Z",
+            "{lessons_learned: smaller canary, root_cause: pricing timeout of 500 ms, redeploy_plan: redeploy with a 2 s timeout}",
+        ))
+        .record(rolled_back_in_november(
+            "CHG-2026-0002",
+            "critical-bug",
+            "2026-11-18T02:32:00Z",
+            "{lessons_learned: null, root_cause: null, redeploy_plan: null}",
+        ))
+        .commit_as(JANE, "two rollbacks");
+    let md = t
+        .run(&["report", "monthly", "--month", "2026-11", "--format", "markdown"])
+        .ok()
+        .stdout;
+    let analysis = section(&md, "Rollback analysis");
+    for text in [
+        "CHG-2026-0001: pricing timeout of 500 ms",
+        "CHG-2026-0001: redeploy with a 2 s timeout",
+        "CHG-2026-0001: the old pods took 4 min to drain",
+        "CHG-2026-0002: the post-rollback `--root-cause`",
+        "CHG-2026-0002: the post-rollback `--redeploy-plan`",
+    ] {
+        assert!(analysis.contains(text), "{text} not in {analysis}");
+    }
+    let json = t
+        .run(&["report", "monthly", "--month", "2026-11", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(json["rollbacks_by_origin"]["automatic"], 1, "{json}");
+    assert_eq!(json["rollbacks_by_origin"]["manual"], 1, "{json}");
+    assert!(
+        analysis.contains("| automatic | 1 | 1 |") && analysis.contains("| manual | 1 | 1 |"),
+        "{analysis}"
+    );
+}
+
+/// A change in progress (see `in_progress`), rolled back with these extra flags.
+fn rollback_with(extra: &str) -> Repo {
+    let repo = in_progress();
+    repo.chg_line(&format!(
+        "rollback CHG-2026-0001 --trigger critical-bug --reason 'totals wrong' --started-at 12:35 {extra}"
+    ))
+    .ok();
+    repo
+}
+
+#[test]
+fn verification_is_whole_each_check_recorded_and_not_run_needs_a_reason() {
+    let mut repo = rollback_with("--smoke-tests not-run --error-rates normal --monitored-minutes 30");
+    let run = repo.check().ok();
+    let finding = run.finding("rollback-verification-incomplete");
+    assert_eq!(finding.severity, "warning");
+    assert_eq!(
+        finding.message,
+        "rollback 1 lacks verification: a reason the smoke tests were not run, customer access"
+    );
+    repo.chg_line("review CHG-2026-0001 --summary 'rolled back' --lessons-learned 'smaller canary' --root-cause 'pricing timeout' --redeploy-plan 'retry with 1 %'")
+        .ok();
+    let refused = repo.chg(&["close", ID]).status(1);
+    assert!(
+        refused
+            .stderr
+            .contains("the verification of rollback 1: a reason the smoke tests were not run, customer access"),
+        "{}",
+        refused.stderr
+    );
+    // The owed checks are recorded afterwards, with `chg review`, by whoever ran them.
+    repo.chg_line_as(SAM, "review CHG-2026-0001 --customer-access verified --not-run-reason 'smoke_tests=the smoke suite needs the canary, which is gone'")
+        .ok();
+    let text = repo.read(FILE);
+    assert!(
+        text.contains("      not_run_reasons:\n        smoke_tests: the smoke suite needs the canary, which is gone\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "      verified_by:\n        - Jane Doe <jane@example.com>\n        - Sam Lee <sam@example.com>\n"
+        ),
+        "{text}"
+    );
+    assert!(!repo
+        .check()
+        .ok()
+        .rules()
+        .contains(&"rollback-verification-incomplete".to_string()));
+    // The half hour of monitoring after the rollback that closing needs.
+    repo.now = Some("2026-11-25T13:30:00Z".into());
+    repo.chg(&["monitor", ID, "--observed", "error rate back to normal"])
+        .ok();
+    repo.chg(&["close", ID]).ok();
+}
+
+#[test]
+fn a_planned_rollback_also_owes_the_full_test_suite_performance_and_security() {
+    let whole = "--smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 30";
+    let repo = rollback_with(&format!("--mode planned {whole}"));
+    assert_eq!(
+        repo.check().ok().finding("rollback-verification-incomplete").message,
+        "rollback 1 lacks verification: full test suite, performance, security verification"
+    );
+    let repo = rollback_with(&format!(
+        "--mode planned {whole} --full-test-suite passed --performance normal --security passed"
+    ));
+    assert!(!repo
+        .check()
+        .ok()
+        .rules()
+        .contains(&"rollback-verification-incomplete".to_string()));
+    // An immediate rollback owes only the first three.
+    let repo = rollback_with(whole);
+    assert!(!repo
+        .check()
+        .ok()
+        .rules()
+        .contains(&"rollback-verification-incomplete".to_string()));
+}
+
+#[test]
+fn a_not_run_reason_for_a_check_that_ran_is_refused() {
+    let repo = in_progress();
+    repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 12:35 --smoke-tests passed --not-run-reason 'smoke_tests=skipped'")
+        .is(2, "", "error: `--not-run-reason smoke_tests=…` explains a check that was not run, but smoke tests are recorded as `passed`\n  hint: give the reason only with `--smoke-tests not-run`\n");
+    repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 12:35 --smoke-tests not-run --not-run-reason 'smoke=skipped'")
+        .is(2, "", "error: `--not-run-reason smoke=…` names no check that can be not run\n  hint: give one of smoke_tests, full_test_suite, security\n");
+}
+
+#[test]
+fn a_verification_claimed_by_a_spoofed_author_is_flagged() {
+    let repo = in_progress();
+    repo.git(&["branch", "base"]);
+    // Mallory records the rollback and claims Sam verified it, committing as Sam.
+    repo.chg_line_as(MALLORY, "rollback CHG-2026-0001 --no-commit --trigger critical-bug --reason x --started-at 12:35 --smoke-tests passed --error-rates normal --customer-access verified")
+        .ok();
+    let forged = repo.read(FILE).replace(
+        "        - Mallory Bad <mallory@example.com>\n",
+        "        - Sam Lee <sam@example.com>\n",
+    );
+    assert_ne!(forged, repo.read(FILE));
+    repo.write(FILE, &forged);
+    repo.git_as(MALLORY, &["add", "-A"]);
+    repo.git_as(
+        MALLORY,
+        &[
+            "commit",
+            "-q",
+            "--author",
+            "Sam Lee <sam@example.com>",
+            "-m",
+            "rollback verified",
+        ],
+    );
+    let run = repo.check_against("base").status(1);
+    let finding = run.finding("verification-not-by-verifier");
+    assert_eq!(
+        finding.message,
+        "the verification of rollback 1 names Sam Lee <sam@example.com> but was committed by Mallory Bad <mallory@example.com> (author Sam Lee <sam@example.com>)"
+    );
+}
+
+#[test]
+fn the_rollback_log_has_its_own_times() {
+    let repo = in_progress();
+    repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 12:20 --log '12:21 canary weight set to 0' --log '2026-11-25 12:31 checkout-api v41 redeployed' --smoke-tests passed")
+        .ok();
+    let text = repo.read(FILE);
+    assert!(
+        text.contains("    log:\n      - at: \"2026-11-25T12:21:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: canary weight set to 0\n      - at: \"2026-11-25T12:31:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: checkout-api v41 redeployed\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_log_entry_without_its_time_before_the_rollback_or_in_the_future_is_refused() {
+    let repo = in_progress();
+    let base = "rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 12:20";
+    repo.chg_line(&format!("{base} --log 'canary weight set to 0'")).is(
+        2,
+        "",
+        "error: `--log canary weight set to 0` does not start with the step's time\n  hint: write `--log 'HH:MM what was done'` (UTC), or a full time: `--log '2026-11-25 12:45 what was done'`\n",
+    );
+    repo.chg_line(&format!("{base} --log '12:05 canary weight set to 0'")).is(
+        2,
+        "",
+        "error: log entry `canary weight set to 0` is at 2026-11-25 12:05, before the rollback started (12:20 UTC)\n  hint: give each step the time it was done; a step before the rollback belongs in the reason\n",
+    );
+    repo.chg_line(&format!("{base} --log '2026-11-25T13:30:00Z canary weight set to 0'")).is(
+        2,
+        "",
+        "error: log entry `canary weight set to 0` is at 2026-11-25 13:30, in the future (now 12:45 UTC)\n  hint: record the steps that were done\n",
+    );
+    assert!(repo.read(FILE).contains("status: in-progress\n"));
+}
+
+#[test]
+fn a_hand_written_log_entry_before_the_rollback_started_is_an_error() {
+    let t = Test::new().record(rolled_back_with(
+        "CHG-2026-0001",
+        "critical-bug",
+        "2026-11-18T02:30:00Z",
+        "{lessons_learned: a, root_cause: b, redeploy_plan: c}",
+        &[(
+            "log",
+            "[{at: 2026-11-18T01:00:00Z, by: Jane Doe <jane@example.com>, entry: v41 redeployed}]",
+        )],
+    ));
+    let run = t.run(&["check", "--format", "json"]).status(1);
+    assert_eq!(
+        run.finding("implausible-time").message,
+        "rollback 1's log entry 1 is at 2026-11-18 01:00, before the rollback started at 2026-11-18 02:20"
+    );
+}
+
+#[test]
+fn an_immediate_rollback_records_severity_estimate_and_the_measured_trigger() {
+    let repo = in_progress();
+    repo.chg_line("rollback CHG-2026-0001 --trigger error-rate --measured 7.5 --severity high --estimated-minutes 10 --reason x --started-at 12:20 --smoke-tests passed --error-rates normal --customer-access verified")
+        .ok();
+    let text = repo.read(FILE);
+    assert!(
+        text.contains(
+            "    severity: high\n    estimated_minutes: 10\n    measured:\n      value: 7.5\n      threshold: 5.0\n"
+        ),
+        "{text}"
+    );
+    assert!(!repo
+        .check()
+        .ok()
+        .rules()
+        .contains(&"rollback-assessment-missing".to_string()));
+    let shown = repo.chg(&["show", ID]).ok().stdout;
+    assert!(shown.contains("error rate 7.5 % (threshold 5 %)"), "{shown}");
+    assert!(shown.contains("high, estimated 10 min"), "{shown}");
+}
+
+#[test]
+fn an_automatic_trigger_below_its_threshold_is_refused() {
+    let repo = in_progress();
+    repo.chg_line("rollback CHG-2026-0001 --trigger response-time --measured 1.5 --severity high --estimated-minutes 10 --reason x --started-at 12:20")
+        .is(2, "", "error: the measured response time, 1.5× the baseline, is not above the policy's threshold of 2×, so the `response-time` trigger did not fire\n  hint: check the value, or record the manual trigger that fits (critical-bug, data-corruption, performance-degradation, customer-impact)\n");
+    repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --measured 7 --reason x --started-at 12:20")
+        .is(2, "", "error: `--measured` is the value an automatic trigger fired on; `critical-bug` has none\n  hint: leave out `--measured`\n");
+}
+
+#[test]
+fn an_immediate_rollback_without_severity_estimate_or_measure_is_warned() {
+    let repo = in_progress();
+    repo.chg_line("rollback CHG-2026-0001 --trigger customer-complaints --reason x --started-at 12:20 --smoke-tests passed --error-rates normal --customer-access verified")
+        .ok();
+    assert_eq!(
+        repo.check().ok().finding("rollback-assessment-missing").message,
+        "rollback 1 does not record its severity, its estimated rollback time and the measured complaints with the policy's threshold"
+    );
+}
+
+#[test]
+fn the_monthly_report_splits_automatic_from_manual_triggers_with_their_measures() {
+    let t = Test::new()
+        .record(rolled_back_with(
+            "CHG-2026-0001",
+            "error-rate",
+            "2026-11-18T02:30:00Z",
+            "{lessons_learned: a, root_cause: b, redeploy_plan: c}",
+            &[("measured", "{value: 7.5, threshold: 5.0}")],
+        ))
+        .commit_as(JANE, "rollback");
+    let md = t
+        .run(&["report", "monthly", "--month", "2026-11", "--format", "markdown"])
+        .ok()
+        .stdout;
+    let analysis = section(&md, "Rollback analysis");
+    assert!(
+        analysis.contains("CHG-2026-0001: error-rate at 7.5 % (threshold 5 %)"),
+        "{analysis}"
+    );
+}
+
+/// A change completed at 12:45 and closed with its review, then found broken.
+fn closed_change() -> Repo {
+    let mut repo = in_progress();
+    repo.chg_line("complete CHG-2026-0001 --smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 60")
+        .ok();
+    repo.chg_line("review CHG-2026-0001 --summary 'went well' --lessons-learned 'none'")
+        .ok();
+    // The hour of monitoring after the deployment that closing needs.
+    repo.now = Some("2026-11-25T13:50:00Z".into());
+    repo.chg(&["monitor", ID, "--observed", "error rate flat"]).ok();
+    repo.chg(&["close", ID]).ok();
+    repo.now = Some("2026-11-27T09:30:00Z".into());
+    repo
+}
+
+#[test]
+fn a_closed_change_can_still_be_rolled_back_and_is_reopened() {
+    let repo = closed_change();
+    let run = repo
+        .chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason 'totals off by one cent' --started-at 09:10 --smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 30")
+        .ok();
+    assert!(
+        run.stdout.contains(
+            "CHG-2026-0001: reopened (closed → rolled-back) and rolled back (critical-bug, simple) in 20 min"
+        ),
+        "{}",
+        run.stdout
+    );
+    let text = repo.read(FILE);
+    assert!(text.contains("status: rolled-back\n"), "{text}");
+    assert!(text.contains("    reopened_from: closed\n"), "{text}");
+    // The implementation keeps its own finish; the rollback has its own times.
+    assert!(
+        text.contains("  finished_at: \"2026-11-25T12:45:00Z\"\n  outcome: rolled-back\n"),
+        "{text}"
+    );
+    // The history shows the reopening.
+    let log = repo.chg(&["log", ID]).ok().stdout;
+    assert!(log.contains("closed → rolled-back"), "{log}");
+    // What it owes now, and the gate accepts the move.
+    let shown = repo.chg(&["show", ID]).ok().stdout;
+    assert!(shown.contains("the post-rollback `--root-cause`"), "{shown}");
+    assert!(!repo.check().ok().rules().contains(&"illegal-transition".to_string()));
+}
+
+#[test]
+fn a_reopened_change_cannot_close_again_without_what_it_owes() {
+    let repo = closed_change();
+    repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 09:10 --smoke-tests passed")
+        .ok();
+    let refused = repo.chg(&["close", ID]).status(1);
+    assert!(
+        refused.stderr.contains("the post-rollback `--root-cause`")
+            && refused
+                .stderr
+                .contains("the verification of rollback 1: error rates, customer access"),
+        "{}",
+        refused.stderr
+    );
+    // By hand: the status set back to closed is an illegal status.
+    let text = repo.read(FILE).replace("status: rolled-back\n", "status: closed\n");
+    repo.write(FILE, &text);
+    let run = repo.check().status(1);
+    assert_eq!(
+        run.finding("illegal-status").message,
+        "the change is `closed` but its reopening rollback still owes lessons learned, root cause, re-deployment plan, verification (error rates, customer access)"
+    );
+}
+
+#[test]
+fn reopening_a_closed_change_by_hand_without_a_rollback_is_an_illegal_transition() {
+    let repo = closed_change();
+    repo.git(&["branch", "base"]);
+    let text = repo.read(FILE).replace("status: closed\n", "status: rolled-back\n");
+    repo.write(FILE, &text);
+    repo.git(&["commit", "-qam", "reopen"]);
+    let run = repo.check_against("base").status(1);
+    assert!(
+        run.rules().contains(&"illegal-transition".to_string()),
+        "{}",
+        run.stdout
+    );
+}
