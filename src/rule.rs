@@ -67,6 +67,7 @@ rules! {
     ScheduleConflict => "schedule-conflict",
     ApproverUnavailable => "approver-unavailable",
     WorkOutsideWindow => "work-outside-window",
+    WeakerStrategy => "weaker-strategy",
     EmergencyDocumentationOverdue => "emergency-documentation-overdue",
     EmergencyApprovalOverdue => "emergency-approval-overdue",
     EmergencyReviewOverdue => "emergency-review-overdue",
@@ -93,7 +94,8 @@ impl Rule {
             | Rule::ApproverUnavailable
             | Rule::RtoExceeded
             | Rule::PostRollbackActionsMissing
-            | Rule::RollbackTestStale => Severity::Warning,
+            | Rule::RollbackTestStale
+            | Rule::WeakerStrategy => Severity::Warning,
             Rule::YamlSyntax
             | Rule::InvisibleCharacter
             | Rule::Schema
@@ -171,6 +173,7 @@ impl Rule {
             Rule::FreezeConflict => "a window in a freeze that does not allow the change",
             Rule::ScheduleConflict => "two windows overlap on a shared system",
             Rule::ApproverUnavailable => "the requester or an approver is away during the window",
+            Rule::WeakerStrategy => "a major or database change planned with another strategy than the policy's (blue-green)",
             Rule::WorkOutsideWindow => {
                 "work started outside its scheduled window, the deployment windows or in a freeze, without a change manager's override"
             }

@@ -68,7 +68,10 @@ fn illegal_status_cancelled_rejected_and_draft_with_implementation() {
 
 #[test]
 fn rollback_test_stale_for_complex_rollbacks() {
-    let complex = normal_record("CHG-2026-0001", "draft").replace("  kind: simple\n", "  kind: complex\n");
+    // A complex rollback is a database change's: deployed blue-green, as the policy says.
+    let complex = normal_record("CHG-2026-0001", "draft")
+        .replace("  kind: simple\n", "  kind: complex\n")
+        .replace("  strategy: canary\n", "  strategy: blue-green\n");
     assert_eq!(fired(&complex), ["rollback-test-stale"]);
     let old = complex.replace("  kind: complex\n", "  kind: complex\n  last_tested: 2026-06-01\n");
     assert_eq!(fired(&old), ["rollback-test-stale"]);

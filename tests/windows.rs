@@ -357,3 +357,94 @@ fn finding_1_overruns_and_missed_windows_are_in_status_and_the_weekly_attention_
         }
     }
 }
+
+// ---- point 5: strategy by class ---------------------------------------------
+
+/// The line of `strategies.KEY` in the test store's policy, as a user finds it.
+fn strategies_line(t: &Test, key: &str) -> usize {
+    let policy = t.read("changes/policy.yaml");
+    let from = policy
+        .lines()
+        .position(|l| l.starts_with("strategies:"))
+        .unwrap_or_else(|| panic!("no `strategies:` in\n{policy}"));
+    let at = policy
+        .lines()
+        .skip(from)
+        .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+        .unwrap_or_else(|| panic!("no `strategies.{key}` in\n{policy}"));
+    from + at + 1
+}
+
+#[test]
+fn finding_5_new_proposes_the_policys_strategy_for_the_class() {
+    let t = Test::new();
+    let new = |extra: &str| {
+        let run = t
+            .chg_line(&format!("new --no-input --title 'Tune the pool' --system db {extra}"))
+            .ok();
+        let id = run.stdout.split_whitespace().nth(1).unwrap_or_default().to_string();
+        t.read(&format!("changes/2026/{id}.yaml"))
+    };
+    let strategy = |text: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix("strategy: "))
+            .map(str::to_string)
+    };
+    assert_eq!(
+        strategy(&new("--impact medium --likelihood low")).as_deref(),
+        Some("canary")
+    );
+    assert_eq!(
+        strategy(&new("--impact medium --likelihood low --classification major")).as_deref(),
+        Some("blue-green")
+    );
+    // A complex rollback is a database migration: blue-green, whatever the class.
+    assert_eq!(
+        strategy(&new("--impact medium --likelihood low --rollback-kind complex")).as_deref(),
+        Some("blue-green")
+    );
+    assert_eq!(
+        strategy(&new("--template log-rotation")).as_deref(),
+        Some("rolling"),
+        "a standard change keeps its template's (rolling) strategy"
+    );
+    // A flag still decides.
+    assert_eq!(
+        strategy(&new("--impact medium --likelihood low --strategy rolling")).as_deref(),
+        Some("rolling")
+    );
+}
+
+#[test]
+fn finding_5_a_major_change_with_a_weaker_strategy_is_warned_naming_the_policy_line() {
+    let t = Test::new();
+    let line = strategies_line(&t, "major");
+    let run = t
+        .chg_line("new --no-input --title 'Upgrade Postgres 15 to 16' --system db --impact high --likelihood medium --strategy canary")
+        .ok();
+    let expected = format!(
+        "a major change deploys blue-green by the policy (changes/policy.yaml:{line}: `strategies.major: blue-green`), not canary"
+    );
+    assert_eq!(run.stderr, format!("warning[weaker-strategy]: {expected}\n"));
+    let f = t.check().ok().finding("weaker-strategy");
+    assert_eq!(f.message, expected);
+    assert!(!f.is_error());
+    // A database change (complex rollback) of a normal class too.
+    let run = t
+        .chg_line("new --no-input --title 'Add an index' --system db --impact medium --likelihood low --rollback-kind complex --strategy database-migration")
+        .ok();
+    assert!(
+        run.stderr.contains(&format!(
+            "a database change (a complex rollback or a database migration) deploys blue-green by the policy (changes/policy.yaml:{}: `strategies.database: blue-green`), not database-migration",
+            strategies_line(&t, "database")
+        )),
+        "{run:?}"
+    );
+    // A normal change on rolling is not held to canary: only major and database changes are.
+    let run = t
+        .chg_line(
+            "new --no-input --title 'Scale workers' --system api --impact medium --likelihood low --strategy rolling",
+        )
+        .ok();
+    assert_eq!(run.stderr, "");
+}

@@ -13,6 +13,7 @@ mod outcome;
 mod readiness;
 pub mod rollback;
 mod status;
+pub(crate) mod strategy;
 mod template;
 
 use std::collections::BTreeMap;
@@ -70,5 +71,6 @@ pub fn check_record(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     findings.extend(emergency::check(loaded, ctx));
     findings.extend(rollback::check(loaded, ctx));
     findings.extend(calendar::check_work(loaded, ctx));
+    findings.extend(strategy::check(loaded, ctx));
     findings
 }
