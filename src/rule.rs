@@ -71,6 +71,7 @@ rules! {
     EmergencyDocumentationOverdue => "emergency-documentation-overdue",
     EmergencyApprovalOverdue => "emergency-approval-overdue",
     EmergencyReviewOverdue => "emergency-review-overdue",
+    EmergencyJustificationOverdue => "emergency-justification-overdue",
     CabReviewMissing => "cab-review-missing",
     RtoExceeded => "rto-exceeded",
     PostRollbackActionsMissing => "post-rollback-actions-missing",
@@ -131,6 +132,7 @@ impl Rule {
             | Rule::EmergencyDocumentationOverdue
             | Rule::EmergencyApprovalOverdue
             | Rule::EmergencyReviewOverdue
+            | Rule::EmergencyJustificationOverdue
             | Rule::CabReviewMissing
             | Rule::SealedRecordChanged => Severity::Error,
         }
@@ -180,6 +182,9 @@ impl Rule {
             Rule::EmergencyDocumentationOverdue => "an emergency change documented late",
             Rule::EmergencyApprovalOverdue => "an emergency change approved in writing late",
             Rule::EmergencyReviewOverdue => "an emergency change reviewed late",
+            Rule::EmergencyJustificationOverdue => {
+                "an emergency change without its description and business justification a day after implementation"
+            }
             Rule::CabReviewMissing => "an emergency change not reviewed at the next CAB meeting",
             Rule::RtoExceeded => "a rollback took longer than the RTO of its kind",
             Rule::PostRollbackActionsMissing => "the actions owed after a rollback are missing",
@@ -196,6 +201,7 @@ impl Rule {
             Rule::EmergencyDocumentationOverdue
                 | Rule::EmergencyApprovalOverdue
                 | Rule::EmergencyReviewOverdue
+                | Rule::EmergencyJustificationOverdue
                 | Rule::CabReviewMissing
         )
     }

@@ -86,6 +86,10 @@ pub fn new_record(f: &mut Draft, policy: &Policy) -> Result<()> {
     if f.justification.is_none() && f.template.is_none() {
         f.justification = text("Business reason", true)?;
     }
+    // Reason and benefit are both approval criteria (`chg submit` asks for them).
+    if f.benefit.is_none() && f.template.is_none() {
+        f.benefit = text("Expected benefit", true)?;
+    }
     if f.impact.is_none() {
         f.impact = Some(choose("Impact if it goes wrong", Level::ALL, Some(Level::Medium))?);
     }

@@ -50,13 +50,16 @@ Within 24 h: complete the documentation (`chg submit CHG-2026-0001`) and get wri
 
     // Two days later nothing was documented or approved in writing.
     repo.now = Some("2026-11-27T12:00:00Z".into());
-    repo.chg(&["check"]).is(1, "changes/2026/CHG-2026-0001.yaml:1:1: error[rollback-plan-missing]: an emergency change past draft needs a rollback plan and kind
+    // The quick form left the description and justification out too: owed within 24 h (issue 15.2).
+    repo.chg(&["check"]).is(1, "changes/2026/CHG-2026-0001.yaml:1:1: error[emergency-justification-overdue]: an emergency change owes a description (`description`), a business reason (`justification.business_reason`), an expected benefit (`justification.expected_benefit`) within 24 h of implementation (due 2026-11-26 13:00 UTC); it is overdue
+  hint: add them with `chg edit CHG-2026-0001`, then `chg submit CHG-2026-0001`
+changes/2026/CHG-2026-0001.yaml:1:1: error[rollback-plan-missing]: an emergency change past draft needs a rollback plan and kind
   hint: add `rollback: {plan: ..., kind: simple|complex|full-restore}`
 changes/2026/CHG-2026-0001.yaml:18:1: error[emergency-approval-overdue]: emergency change: written approval still missing, due 2026-11-26 13:00 UTC
   hint: the CISO and CTO (or the CEO) confirm their verbal approval with `chg approve CHG-2026-0001`
 changes/2026/CHG-2026-0001.yaml:36:1: error[emergency-documentation-overdue]: emergency change not documented 24 h after implementation (due 2026-11-26 13:00 UTC)
   hint: complete the record and run `chg submit CHG-2026-0001`; the policy asks for documentation within 24 h
-", "checked 1 file: 3 errors, 0 warnings
+", "checked 1 file: 4 errors, 0 warnings
 ");
     repo.chg(&["status"]).is(0, "CHG-2026-0001  Patch RCE in api-gateway
   emergency documentation owed within 24 h of implementation (`chg submit CHG-2026-0001`) — OVERDUE since 2026-11-26 13:00 UTC
@@ -78,9 +81,16 @@ CHG-2026-0001  Patch RCE in api-gateway
     hint: add `rollback: {plan: ..., kind: simple|complex|full-restore}`
   hint: fix them in changes/2026/CHG-2026-0001.yaml and try again
 ");
-    let text = repo.read(FILE) + "rollback:\n  plan: redeploy the previous image\n  kind: simple\n";
+    let text = repo.read(FILE)
+        + "rollback:\n  plan: redeploy the previous image\n  kind: simple\n"
+        + "description: Upgrade the request parser of api-gateway to 2.14.3.\n"
+        + "justification: {business_reason: Remote code execution on the public API, expected_benefit: The hole closed}\n";
     repo.write(FILE, &text);
-    repo.git(&["commit", "-qam", "document the rollback plan"]);
+    repo.git(&[
+        "commit",
+        "-qam",
+        "document the rollback plan, the description and the justification",
+    ]);
     repo.chg(&["submit", ID]).ok();
     assert_committed(&repo, JANE, "chg: submit CHG-2026-0001 (documentation)");
     repo.chg_as(CAROL, &["approve", ID]).ok();
@@ -133,7 +143,7 @@ fn an_emergency_documented_in_time_is_clean() {
     let mut repo = Test::new();
     new_emergency(
         &repo,
-        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple"),
+        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple --description 'Upgrade the parser' --justification 'RCE on the public API' --benefit 'The hole closed'"),
     )
     .ok();
     repo.chg(&["start", ID]).ok();

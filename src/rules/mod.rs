@@ -4,6 +4,7 @@
 mod approvals;
 mod calendar;
 mod classification;
+mod criteria;
 pub mod deploy;
 pub(crate) mod emergency;
 pub mod history;
@@ -69,6 +70,7 @@ pub fn check_record(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     findings.extend(outcome::check(loaded, ctx));
     findings.extend(status::check(loaded, ctx));
     findings.extend(emergency::check(loaded, ctx));
+    findings.extend(criteria::check(loaded, ctx));
     findings.extend(rollback::check(loaded, ctx));
     findings.extend(calendar::check_work(loaded, ctx));
     findings.extend(strategy::check(loaded, ctx));
