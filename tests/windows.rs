@@ -597,3 +597,36 @@ fn finding_2_on_a_terminal_the_approver_sees_the_conflicts_and_is_asked() {
     assert!(shown.contains(conflict_line), "{shown:?}");
     assert!(t.read("changes/2026/CHG-2026-0002.yaml").contains("status: approved"));
 }
+
+#[test]
+fn finding_5_the_new_wizard_proposes_blue_green_for_a_major_change() {
+    let t = Test::new();
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chg"));
+    cmd.current_dir(t.path()).args(words(
+        "new --title 'Upgrade Postgres 15 to 16' --description 'Major upgrade' --justification 'End of life' --benefit 'Security fixes' --impact high --likelihood medium --system db --rollback-plan 'Restore the snapshot' --rollback-kind simple --test unit=passed --test integration=passed --test qa_review=passed --test security_review=passed --test performance=passed",
+    ));
+    isolate(&mut cmd, home.path());
+    cmd.env("GIT_AUTHOR_NAME", JANE.name)
+        .env("GIT_AUTHOR_EMAIL", JANE.email)
+        .env("GIT_COMMITTER_NAME", JANE.name)
+        .env("GIT_COMMITTER_EMAIL", JANE.email)
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env("CHG_NOW", t.now());
+    let mut s = expectrl::Session::spawn(cmd).expect("spawn chg on a pty");
+    s.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+    // The risk matrix makes it major; Enter takes each default.
+    s.expect("Classification (risk matrix: at least major)").unwrap();
+    s.send("\r").unwrap();
+    s.expect("Deployment strategy (the policy's for a major change: blue-green)")
+        .unwrap();
+    s.send("\r").unwrap();
+    s.expect("Give the deployment window now?").unwrap();
+    s.send("n").unwrap();
+    s.expect("Created CHG-2026-0001").unwrap();
+    let _ = s.expect(expectrl::Eof);
+    assert!(s.get_process().wait().is_ok());
+    let text = t.read(FILE);
+    assert!(text.contains("  strategy: blue-green\n"), "{text}");
+}
