@@ -32,6 +32,7 @@ mod numbers;
 mod patches;
 mod pipeline;
 mod properties;
+mod quarterly;
 mod reports;
 mod rules_lifecycle;
 mod schemas;

@@ -357,13 +357,17 @@ fn quarterly_json_has_the_documented_keys() {
             "current",
             "generated_at",
             "initiatives",
+            "maturity",
             "missed_once",
             "months",
             "period",
             "previous",
             "previous_period",
             "previous_quarter",
-            "quarter"
+            "quarter",
+            "risk",
+            "roi",
+            "training"
         ]
     );
     assert_eq!(

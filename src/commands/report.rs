@@ -16,7 +16,8 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
     let store = app.store()?;
     let policy = store.policy()?;
     let now = app.now;
-    let records: Vec<_> = store.load_all_strict()?.into_iter().map(|l| l.record).collect();
+    let loaded = store.load_all_strict()?;
+    let records: Vec<_> = loaded.iter().map(|l| l.record.clone()).collect();
     // Colour only on a terminal, never into a file; a file's tables are not
     // wrapped to the width of the terminal of whoever ran it.
     let look = if output.is_some() {
@@ -86,11 +87,16 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
             let (Some(this_quarter), Some(last_quarter)) = (computed.pop(), computed.pop()) else {
                 anyhow::bail!("no metrics computed");
             };
+            // A broken template is `chg check`'s to report: without the
+            // catalogue, the template rules are left out of the training needs.
+            let templates = store.templates().ok();
+            let findings = report::quarterly::findings(&loaded, &policy, templates.as_ref(), now);
             let data = report::quarterly::build(
                 period,
                 &computed,
                 (&last_quarter, &this_quarter),
                 &records,
+                &findings,
                 &policy,
                 now,
             );

@@ -22,6 +22,11 @@ pub struct Figure {
     /// One line per record considered, so the figure can be checked by hand.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub records: Vec<String>,
+    /// The ids of the records that count against the target (a deadline
+    /// missed, an approval out of order, a rollback over its RTO), once
+    /// each: what the quarterly report's training needs and maturity read.
+    #[serde(skip)]
+    pub missed: Vec<String>,
 }
 
 /// How a value must compare with its target to meet it.
@@ -114,7 +119,15 @@ impl Figure {
             met,
             of,
             records,
+            missed: Vec::new(),
         }
+    }
+
+    /// Returns the figure naming the records that count against its target.
+    pub(crate) fn missing(mut self, mut ids: Vec<String>) -> Figure {
+        ids.dedup();
+        self.missed = ids;
+        self
     }
 
     pub(crate) fn ratio(hits: usize, of: usize, goal: Goal, records: Vec<String>) -> Figure {

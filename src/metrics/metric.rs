@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::figure::{guide_goal, Goal};
 use crate::policy::{Policy, TargetName};
+use crate::rule::Rule;
 
 /// Declares the enum, its `ALL` list and its names from one list, so no
 /// variant can be left out of `ALL`.
@@ -200,6 +201,31 @@ impl Metric {
             Metric::MeanLeadTime => "Mean lead time (first commit → completed)".into(),
             Metric::MeanTimeToRestore => "Mean time to restore".into(),
             Metric::RollbackTestsOnTime => "Rollback procedures tested within a quarter before the change".into(),
+        }
+    }
+
+    /// Returns the rule of `chg check` a record counting against the figure's
+    /// target broke, for the figures judged record by record: the quarterly
+    /// report's training needs count them with the findings of `chg check`.
+    pub fn rule(self) -> Option<Rule> {
+        match self {
+            Metric::EmergencyDocumentedInTime => Some(Rule::EmergencyDocumentationOverdue),
+            Metric::EmergencyWrittenApprovalInTime => Some(Rule::EmergencyApprovalOverdue),
+            Metric::EmergencyPostReviewInTime => Some(Rule::EmergencyReviewOverdue),
+            // Implemented before the approval was committed: without the approval it needed.
+            Metric::ApprovalsBeforeImplementation => Some(Rule::ApprovalMissing),
+            Metric::EditedAfterApproval => Some(Rule::EditedAfterApproval),
+            Metric::ApprovalsByOthers => Some(Rule::ApprovalNotByApprover),
+            Metric::RollbacksWithinRto => Some(Rule::RtoExceeded),
+            Metric::RollbackTestsOnTime => Some(Rule::RollbackTestStale),
+            Metric::TotalChanges
+            | Metric::EmergencyRate
+            | Metric::SuccessRate
+            | Metric::RollbackRate
+            | Metric::IssueRate
+            | Metric::AverageChangeTime
+            | Metric::MeanLeadTime
+            | Metric::MeanTimeToRestore => None,
         }
     }
 

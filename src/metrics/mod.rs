@@ -30,6 +30,12 @@ pub use crate::period::Period;
 pub struct Metrics {
     pub period: Period,
     pub metrics: Figures,
+    /// The changes the period counted, as the figures judged them (times
+    /// set aside for their evidence, rollbacks and outcomes an earlier
+    /// version recorded put back): what the quarterly report's risk and
+    /// ROI sections read, so they count what the figures count.
+    #[serde(skip)]
+    pub changes: Vec<Change>,
 }
 
 fn minutes(d: Duration) -> f64 {
@@ -75,7 +81,12 @@ pub fn compute(
         .iter()
         .filter_map(|&m| period_facts.figure(m).map(|f| (m, f)))
         .collect();
-    Metrics { period, metrics }
+    let changes = period_facts.counted.iter().map(|c| (*c).clone()).collect();
+    Metrics {
+        period,
+        metrics,
+        changes,
+    }
 }
 
 /// The changes a period counts, and what is needed to judge them.
@@ -110,6 +121,7 @@ impl Counted<'_> {
                     .map(|c| c.id.clone())
                     .chain(self.set_aside.iter().cloned())
                     .collect(),
+                missed: Vec::new(),
             },
             Metric::EmergencyRate => self.rate(&|c| c.classification == Classification::Emergency, goal),
             Metric::SuccessRate => self.rate(&|c| c.outcome == Some(Outcome::Successful), goal),
@@ -130,11 +142,11 @@ impl Counted<'_> {
             Metric::EditedAfterApproval => self.edited_after_approval(goal),
             Metric::ApprovalsByOthers => self.approvals_by_others(goal),
             Metric::RollbacksWithinRto => {
-                let (within, rollbacks, _, lines) = self.rollbacks();
-                Figure::ratio(within, rollbacks, goal, lines)
+                let (within, rollbacks, _, lines, over) = self.rollbacks();
+                Figure::ratio(within, rollbacks, goal, lines).missing(over)
             }
             Metric::MeanTimeToRestore => {
-                let (_, _, restore, lines) = self.rollbacks();
+                let (_, _, restore, lines, _) = self.rollbacks();
                 Figure::new(mean(&restore), goal, restore.len(), lines)
             }
             Metric::MeanLeadTime => self.lead_time(goal),
@@ -169,6 +181,7 @@ impl Counted<'_> {
         let mut hits = 0;
         let mut of = 0;
         let mut lines = Vec::new();
+        let mut missed = Vec::new();
         for c in self
             .counted
             .iter()
@@ -198,16 +211,18 @@ impl Counted<'_> {
                 }
                 (Verdict::Late, Some(t)) => {
                     of += 1;
+                    missed.push(c.id.clone());
                     lines.push(format!("{}: missed, {name} {t}, due {due}", c.id));
                 }
                 (Verdict::Pending, _) => lines.push(format!("{}: pending, {name} due {due}, left out", c.id)),
                 _ => {
                     of += 1;
+                    missed.push(c.id.clone());
                     lines.push(format!("{}: missed, no {name}, due {due}", c.id));
                 }
             }
         }
-        Figure::ratio(hits, of, goal, lines)
+        Figure::ratio(hits, of, goal, lines).missing(missed)
     }
 
     /// Approvals committed by the time implementation started, judged by commit times.
@@ -216,6 +231,7 @@ impl Counted<'_> {
         let mut hits = 0;
         let mut of = 0;
         let mut lines = Vec::new();
+        let mut missed = Vec::new();
         let approvable = self
             .counted
             .iter()
@@ -239,6 +255,7 @@ impl Counted<'_> {
                 }
                 Some(s) => {
                     of += 1;
+                    missed.push(c.id.clone());
                     lines.push(format!(
                         "{}: missed, {name} committed {} ({}), due {}",
                         c.id,
@@ -254,6 +271,7 @@ impl Counted<'_> {
                 )),
                 None => {
                     of += 1;
+                    missed.push(c.id.clone());
                     lines.push(format!(
                         "{}: missed, no {name} committed, due {}",
                         c.id,
@@ -262,14 +280,16 @@ impl Counted<'_> {
                 }
             }
         }
-        Figure::ratio(hits, of, goal, lines)
+        Figure::ratio(hits, of, goal, lines).missing(missed)
     }
 
     fn edited_after_approval(&self, goal: Goal) -> Figure {
         let mut edited = Vec::new();
+        let mut missed = Vec::new();
         for c in &self.counted {
             let f = self.facts_of(&c.id);
             if !f.edits_after_approval.is_empty() {
+                missed.push(c.id.clone());
                 let commits: Vec<String> = f
                     .edits_after_approval
                     .iter()
@@ -278,7 +298,7 @@ impl Counted<'_> {
                 edited.push(format!("{}: {}", c.id, commits.join("; ")));
             }
         }
-        Figure::ratio(edited.len(), self.counted.len(), goal, edited)
+        Figure::ratio(edited.len(), self.counted.len(), goal, edited).missing(missed)
     }
 
     fn approvals_by_others(&self, goal: Goal) -> Figure {
@@ -293,20 +313,23 @@ impl Counted<'_> {
                 ));
             }
         }
-        let count = self
+        let missed: Vec<String> = self
             .counted
             .iter()
             .filter(|c| !self.facts_of(&c.id).approvals_by_others.is_empty())
-            .count();
-        Figure::ratio(count, self.counted.len(), goal, by_others)
+            .map(|c| c.id.clone())
+            .collect();
+        Figure::ratio(missed.len(), self.counted.len(), goal, by_others).missing(missed)
     }
 
-    /// Rollbacks within their RTO, of those restored; the restore times; one line each.
-    fn rollbacks(&self) -> (usize, usize, Vec<f64>, Vec<String>) {
+    /// Rollbacks within their RTO, of those restored; the restore times; one
+    /// line each; the changes with a rollback over its RTO.
+    fn rollbacks(&self) -> (usize, usize, Vec<f64>, Vec<String>, Vec<String>) {
         let mut within = 0;
         let mut rollbacks = 0;
         let mut restore = Vec::new();
         let mut lines = Vec::new();
+        let mut over = Vec::new();
         for c in &self.counted {
             for (i, b) in c.rollbacks.iter().enumerate() {
                 let (Some(s), Some(r)) = (b.started_at, b.restored_at) else {
@@ -320,6 +343,8 @@ impl Counted<'_> {
                 restore.push(took);
                 if check.within {
                     within += 1;
+                } else {
+                    over.push(c.id.clone());
                 }
                 lines.push(format!(
                     "{} rollback {}: {} min, {kind} RTO {}, {}",
@@ -331,7 +356,7 @@ impl Counted<'_> {
                 ));
             }
         }
-        (within, rollbacks, restore, lines)
+        (within, rollbacks, restore, lines, over)
     }
 
     fn lead_time(&self, goal: Goal) -> Figure {

@@ -61,6 +61,9 @@ pub struct Policy {
     #[serde(skip)]
     #[schemars(skip)]
     pub source: Source,
+    /// The money inputs of the quarterly report's ROI section, which the
+    /// records cannot give: assumptions the organisation states.
+    pub roi: RoiInputs,
 }
 
 /// The deployment strategy per class; `database` is for changes whose
@@ -100,6 +103,43 @@ impl PartialEq for Source {
     fn eq(&self, _: &Source) -> bool {
         true
     }
+}
+
+/// Reads a cost or a number of hours: a number, 0 or more.
+fn non_negative<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
+    let value = Option::<f64>::deserialize(deserializer)?;
+    match value {
+        Some(v) if !v.is_finite() || v < 0.0 => Err(serde::de::Error::custom(format!(
+            "`{v}` is not a cost or a number of hours; write a number, 0 or more"
+        ))),
+        v => Ok(v),
+    }
+}
+
+/// What an hour costs, for the quarterly report's ROI of change management
+/// (guide 9.4). Each is an assumption of the organisation, not a fact of the
+/// records; unset, the report shows the minutes and hours without money.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RoiInputs {
+    /// The currency the costs are in, as the report prints it (`EUR`, `USD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// What one hour of a service being down costs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "non_negative")]
+    #[schemars(range(min = 0))]
+    pub downtime_cost_per_hour: Option<f64>,
+    /// What one hour of an engineer's time costs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "non_negative")]
+    #[schemars(range(min = 0))]
+    pub engineering_cost_per_hour: Option<f64>,
+    /// The engineering hours one approval takes (reading the record, deciding).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(deserialize_with = "non_negative")]
+    #[schemars(range(min = 0))]
+    pub hours_per_approval: Option<f64>,
 }
 
 /// The approvals needed per class: any one of the groups of a class satisfies it.
@@ -351,6 +391,7 @@ impl Default for Policy {
             production_paths: Vec::new(),
             strategies: Strategies::default(),
             source: Source::default(),
+            roi: RoiInputs::default(),
         }
     }
 }

@@ -67,16 +67,6 @@ fn status_cell(f: Option<&Figure>) -> Cell {
     }
 }
 
-impl Quarter {
-    fn figure(&self, name: Metric) -> Option<&Figure> {
-        if name == Metric::RollbackTestsOnTime {
-            Some(&self.rollback_tests_on_time)
-        } else {
-            self.metrics.get(&name)
-        }
-    }
-}
-
 impl Month {
     fn figure(&self, name: Metric) -> Option<&Figure> {
         if name == Metric::RollbackTestsOnTime {
@@ -170,10 +160,17 @@ pub fn document(q: &Quarterly) -> Document {
             prev.quarter
         ),
     ];
+    summary.push(format!(
+        "Programme maturity: level {} of 5 ({}).",
+        q.maturity.level, q.maturity.name
+    ));
     summary.push(match q.initiatives.len() {
         0 => "No target was missed in two or more months, so no improvement initiative is called for.".into(),
-        1 => "One target was missed in two or more months: one improvement initiative (last section).".into(),
-        n => format!("{n} targets were missed in two or more months: {n} improvement initiatives (last section)."),
+        1 => "One target was missed in two or more months: one improvement initiative (see Improvement initiatives)."
+            .into(),
+        n => format!(
+            "{n} targets were missed in two or more months: {n} improvement initiatives (see Improvement initiatives)."
+        ),
     });
     sections.push(Section {
         heading: "Summary".into(),
@@ -249,6 +246,8 @@ pub fn document(q: &Quarterly) -> Document {
         ],
     });
 
+    sections.push(super::sections::maturity(&q.maturity, total(cur) as usize));
+
     let mut levels: Vec<String> = Level::ALL.iter().map(|l| l.to_string()).collect();
     // Shown only when the policy's matrix leaves some impact × likelihood
     // unclassified, so that the shares still add up to 100 %.
@@ -313,21 +312,11 @@ pub fn document(q: &Quarterly) -> Document {
             risk_rows("Class", &classes, by_class),
         ],
     });
+    sections.push(super::sections::risk(&q.risk));
 
     sections.push(Section {
-        heading: "Process effectiveness and programme maturity".into(),
+        heading: "Process effectiveness".into(),
         blocks: vec![
-            Block::Chart(Chart {
-                title: format!("Monthly targets met per month (of {})", guide.len() - 1),
-                kind: ChartKind::Bar,
-                labels: q.months.iter().map(|m| m.month.clone()).collect(),
-                series: vec![Series {
-                    name: "targets met".into(),
-                    values: q.months.iter().map(|m| m.targets_met as f64).collect(),
-                }],
-                target: Some((guide.len() - 1) as f64),
-                unit: Unit::Count,
-            }),
             Block::Text(
                 "Deadlines are judged by commit times in the git history, not by the dates a record declares; complex and full-restore rollback procedures count as tested on time when `rollback.last_tested` falls in the 92 days before the planned start (simple rollbacks need no test).".into(),
             ),
@@ -398,6 +387,8 @@ pub fn document(q: &Quarterly) -> Document {
         ],
     });
 
+    sections.push(super::sections::training(&q.training));
+
     let mut improvement = vec![if q.initiatives.is_empty() {
         Block::Empty(format!(
             "No target was missed in two or more months of {}; no improvement initiative is called for.",
@@ -414,6 +405,7 @@ pub fn document(q: &Quarterly) -> Document {
         heading: "Improvement initiatives".into(),
         blocks: improvement,
     });
+    sections.push(super::sections::roi(&q.roi));
 
     Document {
         title: format!("Quarterly executive report — {}", q.quarter),

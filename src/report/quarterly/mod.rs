@@ -9,6 +9,8 @@
 //! column here equals `chg metrics --month` for that month.
 
 mod document;
+pub mod review;
+mod sections;
 
 pub use document::document;
 
@@ -22,6 +24,7 @@ use crate::metrics::{value_text, Figure, Figures, Goal, Metric, Metrics, Style, 
 use crate::period::Period;
 use crate::policy::Policy;
 use crate::record::{Classification, Level, Record, RollbackKind};
+use crate::rule::Rule;
 use crate::rules::rollback::TEST_INTERVAL_DAYS;
 
 /// Everything the quarterly report says, as data.
@@ -43,6 +46,15 @@ pub struct Quarterly {
     pub initiatives: Vec<Initiative>,
     /// Targets missed in one month of the quarter only.
     pub missed_once: Vec<Initiative>,
+    /// Training needs (guide 9.3): rules broken most, recurring rollbacks and emergencies.
+    pub training: review::Training,
+    /// Risk assessment: the systems most failed, rolled back or in emergency,
+    /// and changes approved with an un-rehearsed rollback.
+    pub risk: review::RiskAssessment,
+    /// The ROI of change management (guide 9.4), money from the policy's inputs.
+    pub roi: review::Roi,
+    /// The programme's maturity in the model of `review::LEVELS`.
+    pub maturity: review::Maturity,
     /// How a figure is named for a reader.
     #[serde(skip)]
     pub labels: BTreeMap<Metric, String>,
@@ -116,16 +128,29 @@ const EFFECTIVENESS: &[Metric] = &[
     Metric::RollbackTestsOnTime,
 ];
 
+impl Quarter {
+    /// One figure of the quarter, `rollback_tests_on_time` included.
+    pub(crate) fn figure(&self, name: Metric) -> Option<&Figure> {
+        if name == Metric::RollbackTestsOnTime {
+            Some(&self.rollback_tests_on_time)
+        } else {
+            self.metrics.get(&name)
+        }
+    }
+}
+
 /// Builds the report.
 ///
 /// `months` holds the metrics of the six months (the previous quarter's
 /// three, then this quarter's), `quarters` those of the previous quarter and
-/// this one, all computed from one history walk.
+/// this one, all computed from one history walk. `findings` are the rules
+/// `chg check` finds broken today, by record id, for the training needs.
 pub fn build(
     quarter: Period,
     months: &[Metrics],
     quarters: (&Metrics, &Metrics),
     records: &[Record],
+    findings: &[(String, Rule)],
     policy: &Policy,
     now: DateTime<Utc>,
 ) -> Quarterly {
@@ -138,7 +163,7 @@ pub fn build(
             let (targets_met, targets_judged) = targets(&metrics);
             let emergencies = hits(&metrics, Metric::EmergencyRate);
             let rolled_back = hits(&metrics, Metric::RollbackRate);
-            let mut tests = rollback_tests(&counted(&metrics), &by_id);
+            let (mut tests, _) = rollback_tests(&counted(&metrics), &by_id);
             // The month columns are the figures of `chg metrics --month`, without its `--explain`.
             for f in metrics.values_mut() {
                 f.records.clear();
@@ -169,7 +194,7 @@ pub fn build(
         Quarter {
             quarter: m.period.label(),
             period: m.period,
-            rollback_tests_on_time: rollback_tests(&ids, &by_id),
+            rollback_tests_on_time: rollback_tests(&ids, &by_id).0,
             metrics: m.metrics.clone(),
             targets_met,
             targets_judged,
@@ -181,19 +206,57 @@ pub fn build(
     };
     let (initiatives, missed_once) = initiatives(&months);
     let labels = super::labels(policy);
+    let current = quarter_of(quarters.1);
+    let previous_q = quarter_of(quarters.0);
+    let (_, rehearsals) = rollback_tests(&counted(&quarters.1.metrics), &by_id);
     Quarterly {
         quarter: quarter.label(),
         period: quarter,
         previous_quarter: previous.label(),
         previous_period: previous,
         generated_at: now,
-        current: quarter_of(quarters.1),
-        previous: quarter_of(quarters.0),
+        training: review::training(&current, quarters.1, &by_id, findings),
+        risk: review::risk(&current, quarters.1, &by_id, &rehearsals),
+        roi: review::roi(quarters.1, &by_id, policy),
+        maturity: review::maturity(&current, &previous_q, &months, policy),
+        current,
+        previous: previous_q,
         months,
         initiatives,
         missed_once,
         labels,
     }
+}
+
+/// The rules `chg check` finds broken by each record today, as (id, rule),
+/// each pair once. Without the catalogue (`templates` None) the template
+/// rules are left out rather than reported for every standard change.
+pub fn findings(
+    loaded: &[crate::store::Loaded],
+    policy: &Policy,
+    templates: Option<&BTreeMap<String, crate::template::Template>>,
+    now: DateTime<Utc>,
+) -> Vec<(String, Rule)> {
+    let none = BTreeMap::new();
+    let times = BTreeMap::new();
+    let ctx = crate::rules::Context {
+        policy,
+        templates: templates.unwrap_or(&none),
+        now,
+        times: &times,
+    };
+    let mut out: Vec<(String, Rule)> = loaded
+        .iter()
+        .flat_map(|l| {
+            crate::rules::check_record(l, &ctx)
+                .into_iter()
+                .map(|f| (l.record.id.clone(), f.rule))
+        })
+        .filter(|(_, rule)| templates.is_some() || !matches!(rule, Rule::TemplateMissing | Rule::TemplateMismatch))
+        .collect();
+    out.sort_by(|a, b| (&a.0, a.1.id()).cmp(&(&b.0, b.1.id())));
+    out.dedup();
+    out
 }
 
 /// The ids a figure set counted (those of `total_changes`).
@@ -233,10 +296,14 @@ fn risk_level(r: &Record, policy: &Policy) -> String {
 /// it started. A test after the start does not count. Only complex and
 /// full-restore rollbacks are judged, the ones `rollback-test-stale` asks
 /// to be tested; a simple rollback or a standard change needs no test.
-fn rollback_tests(ids: &[String], by_id: &BTreeMap<&str, &Record>) -> Figure {
+/// Returns the figure (its `missed` the changes not tested on time) and
+/// each judged change's line by id.
+fn rollback_tests(ids: &[String], by_id: &BTreeMap<&str, &Record>) -> (Figure, BTreeMap<String, String>) {
     let mut on_time = 0;
     let mut of = 0;
     let mut lines = Vec::new();
+    let mut missed = Vec::new();
+    let mut by_change = BTreeMap::new();
     for id in ids {
         let Some(r) = by_id.get(id.as_str()) else {
             lines.push(format!("{id}: not in the work tree, left out"));
@@ -254,25 +321,36 @@ fn rollback_tests(ids: &[String], by_id: &BTreeMap<&str, &Record>) -> Figure {
         };
         let start = start.date_naive();
         of += 1;
-        match r.rollback.as_ref().and_then(|p| p.last_tested) {
-            Some(tested) if tested <= start && start - tested <= Duration::days(TEST_INTERVAL_DAYS) => {
-                on_time += 1;
-                lines.push(format!(
+        let (line, tested_on_time) = match r.rollback.as_ref().and_then(|p| p.last_tested) {
+            Some(tested) if tested <= start && start - tested <= Duration::days(TEST_INTERVAL_DAYS) => (
+                format!(
                     "{id}: tested {tested}, {} days before {start}",
                     (start - tested).num_days()
-                ));
-            }
-            Some(tested) if tested > start => {
-                lines.push(format!("{id}: tested {tested}, after the start {start}"));
-            }
-            Some(tested) => lines.push(format!(
-                "{id}: tested {tested}, {} days before {start}, more than a quarter",
-                (start - tested).num_days()
-            )),
-            None => lines.push(format!("{id}: rollback procedure never tested")),
+                ),
+                true,
+            ),
+            Some(tested) if tested > start => (format!("{id}: tested {tested}, after the start {start}"), false),
+            Some(tested) => (
+                format!(
+                    "{id}: tested {tested}, {} days before {start}, more than a quarter",
+                    (start - tested).num_days()
+                ),
+                false,
+            ),
+            None => (format!("{id}: rollback procedure never tested"), false),
+        };
+        if tested_on_time {
+            on_time += 1;
+        } else {
+            missed.push(id.clone());
         }
+        by_change.insert(id.clone(), line.clone());
+        lines.push(line);
     }
-    Figure::ratio(on_time, of, Goal::AtLeast(1.0), lines)
+    (
+        Figure::ratio(on_time, of, Goal::AtLeast(1.0), lines).missing(missed),
+        by_change,
+    )
 }
 
 /// Groups the months' missed targets: recurring (two or more months of the quarter) and once.

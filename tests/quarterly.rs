@@ -1,0 +1,412 @@
+//! The quarterly report's review sections (issue 16, points 10 to 13): training
+//! needs, risk assessment, ROI of change management and programme maturity,
+//! on stores whose commits were made at chosen times, each figure worked out
+//! by hand in the test.
+
+use crate::support::*;
+
+/// When every report of this file is made: after 2026-Q3, so the default
+/// quarter is Q3 and no deadline is still running.
+const AT: &str = "2026-11-25T12:00:00Z";
+
+/// One change's life in two commits: Sam's approval, committed by Sam at
+/// `approved` (stated at that time too), then the record as it ended,
+/// committed by Jane at `written_up`.
+struct Life {
+    record: Record,
+    approved: &'static str,
+    ended: Record,
+    written_up: &'static str,
+}
+
+/// A normal change on `systems`, created on 1 July, its window on the day of `day` 02:00–06:00.
+fn change(id: &str, systems: &[&str], day: &str) -> Record {
+    Record::normal(id)
+        .created("2026-07-01T09:00:00Z")
+        .systems(systems)
+        .window(&format!("{day}T02:00:00Z"), &format!("{day}T06:00:00Z"))
+}
+
+fn approved(r: Record, at: &str) -> Record {
+    r.status("approved")
+        .approval(Approval::new("change-manager", SAM).at(at))
+}
+
+/// What is owed after a rollback, written: no `post-rollback-actions-missing`.
+fn rollback_done(kind: &str, started: &str, restored: &str) -> Fields {
+    Fields::rollback_entry(kind, started, restored)
+        .set("reason", "\"error rate above 2 %\"")
+        .set("validation", "{smoke_tests: passed, error_rates: normal}")
+        .set(
+            "post_actions",
+            "{lessons_learned: Canary longer., root_cause: A missing index., redeploy_plan: Redeploy with the index.}",
+        )
+}
+
+fn store(lives: Vec<Life>, policy_extra: &str) -> Test {
+    let mut t = Test::new();
+    if !policy_extra.is_empty() {
+        // A key the extra sets replaces the one `chg init` wrote.
+        let mut policy = t.read("changes/policy.yaml");
+        if policy_extra.starts_with("require_signed_approvals:") {
+            policy = policy.replace("require_signed_approvals: false\n", "");
+        }
+        policy.push_str(policy_extra);
+        t.write("changes/policy.yaml", &policy);
+        t.set_now("2026-06-30T09:00:00Z");
+        t.commit(SAM, "policy");
+    }
+    for life in lives {
+        t.set_now(life.approved);
+        t.put(&life.record);
+        t.commit(SAM, "approve");
+        t.set_now(life.written_up);
+        t.put(&life.ended);
+        t.commit(JANE, "write up");
+    }
+    t.set_now(AT);
+    t
+}
+
+fn validated(i: Implementation) -> Implementation {
+    i.validation("{smoke_tests: passed, error_rates: normal}").issues("[]")
+}
+
+/// Four changes of 2026-Q3, each on a Tuesday in the window:
+/// - 0001 checkout-api, approved 07-06, ran 07-07 02:00–02:30, successful;
+/// - 0002 checkout-api, ran 08-04 02:00–02:40 and was rolled back 02:40–02:50
+///   (simple, 10 min), its approval committed at 03:00, after the start;
+/// - 0003 postgres-main, complex rollback never rehearsed, approved 08-31,
+///   ran 09-01 02:00–03:00 and failed;
+/// - 0004 checkout-api, approved 09-07, ran 09-08 02:00–02:30 and was rolled
+///   back 02:30–02:50 (simple, 20 min: over its 15 min RTO).
+fn q3_store(policy_extra: &str) -> Test {
+    let a = change("CHG-2026-0001", &["checkout-api"], "2026-07-07");
+    let b = change("CHG-2026-0002", &["checkout-api"], "2026-08-04");
+    let c = change("CHG-2026-0003", &["postgres-main"], "2026-09-01").rollback_kind("complex");
+    let d = change("CHG-2026-0004", &["checkout-api"], "2026-09-08");
+    let lives = vec![
+        Life {
+            record: approved(a.clone(), "2026-07-06T10:00:00Z"),
+            approved: "2026-07-06T10:00:00Z",
+            ended: approved(a, "2026-07-06T10:00:00Z")
+                .status("completed")
+                .implementation(validated(Implementation::new(
+                    "2026-07-07T02:00:00Z",
+                    "2026-07-07T02:30:00Z",
+                    "successful",
+                ))),
+            written_up: "2026-07-07T03:00:00Z",
+        },
+        Life {
+            // Sam approves at 03:00, an hour after the change started at 02:00.
+            record: approved(b.clone(), "2026-08-04T03:00:00Z"),
+            approved: "2026-08-04T03:00:00Z",
+            ended: approved(b, "2026-08-04T03:00:00Z")
+                .status("rolled-back")
+                .implementation(validated(Implementation::new(
+                    "2026-08-04T02:00:00Z",
+                    "2026-08-04T02:40:00Z",
+                    "rolled-back",
+                )))
+                .rollback(rollback_done("simple", "2026-08-04T02:40:00Z", "2026-08-04T02:50:00Z")),
+            written_up: "2026-08-04T04:00:00Z",
+        },
+        Life {
+            record: approved(c.clone(), "2026-08-31T10:00:00Z"),
+            approved: "2026-08-31T10:00:00Z",
+            ended: approved(c, "2026-08-31T10:00:00Z")
+                .status("failed")
+                .implementation(validated(Implementation::new(
+                    "2026-09-01T02:00:00Z",
+                    "2026-09-01T03:00:00Z",
+                    "failed",
+                ))),
+            written_up: "2026-09-01T04:00:00Z",
+        },
+        Life {
+            record: approved(d.clone(), "2026-09-07T10:00:00Z"),
+            approved: "2026-09-07T10:00:00Z",
+            ended: approved(d, "2026-09-07T10:00:00Z")
+                .status("rolled-back")
+                .implementation(validated(Implementation::new(
+                    "2026-09-08T02:00:00Z",
+                    "2026-09-08T02:30:00Z",
+                    "rolled-back",
+                )))
+                .rollback(rollback_done("simple", "2026-09-08T02:30:00Z", "2026-09-08T02:50:00Z")),
+            written_up: "2026-09-08T04:00:00Z",
+        },
+    ];
+    store(lives, policy_extra)
+}
+
+fn quarterly_json(t: &Test, quarter: &str) -> serde_json::Value {
+    serde_json::from_str(
+        &t.run(&["report", "quarterly", "--quarter", quarter, "--format", "json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap()
+}
+
+fn strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not a list: {v}"))
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
+}
+
+const ROI: &str =
+    "roi: {currency: EUR, downtime_cost_per_hour: 6000, engineering_cost_per_hour: 100, hours_per_approval: 0.5}\n";
+
+#[test]
+fn training_needs_are_the_rules_broken_most_with_their_systems_and_requesters() {
+    let t = q3_store("");
+    let json = quarterly_json(&t, "2026-Q3");
+    let rules = json["training"]["rules"].as_array().unwrap();
+    let broken: Vec<(String, Vec<String>)> = rules
+        .iter()
+        .map(|r| (r["rule"].as_str().unwrap().to_string(), strings(&r["changes"])))
+        .collect();
+    // By hand: 0002's approval was committed at 03:00 after its 02:00 start
+    // (approval-missing); 0003's complex rollback was never tested
+    // (rollback-test-stale); 0004's rollback took 20 min against 15 (rto-exceeded).
+    // One change each: ties keep the order of `chg check`'s rules.
+    assert_eq!(
+        broken,
+        [
+            ("approval-missing".to_string(), vec!["CHG-2026-0002".to_string()]),
+            ("rto-exceeded".to_string(), vec!["CHG-2026-0004".to_string()]),
+            ("rollback-test-stale".to_string(), vec!["CHG-2026-0003".to_string()]),
+        ]
+    );
+    assert_eq!(rules[0]["by_system"][0]["name"], "checkout-api");
+    assert_eq!(rules[0]["by_requester"][0]["name"], "jane@example.com");
+    assert_eq!(
+        strings(&rules[0]["records"]),
+        ["CHG-2026-0002: missed `approvals_before_implementation`"]
+    );
+    // 0002 and 0004 both rolled back on checkout-api: a recurrence.
+    let recurring = json["training"]["recurring"].as_array().unwrap();
+    assert_eq!(recurring.len(), 1);
+    assert_eq!(recurring[0]["kind"], "rollback");
+    assert_eq!(recurring[0]["system"], "checkout-api");
+    assert_eq!(strings(&recurring[0]["changes"]), ["CHG-2026-0002", "CHG-2026-0004"]);
+    let md = t
+        .run(&["report", "quarterly", "--quarter", "2026-Q3", "--format", "markdown"])
+        .ok()
+        .stdout;
+    let section = section(&md, "Training needs");
+    assert!(
+        section.contains("checkout-api: 2 changes rolled back (CHG-2026-0002, CHG-2026-0004)."),
+        "{section}"
+    );
+}
+
+#[test]
+fn risk_assessment_names_the_systems_most_failed_rolled_back_and_the_unrehearsed_rollbacks() {
+    let t = q3_store("");
+    let json = quarterly_json(&t, "2026-Q3");
+    let systems = json["risk"]["systems"].as_array().unwrap();
+    // checkout-api: 3 changes (0001, 0002, 0004), 2 rolled back → 2;
+    // postgres-main: 1 change (0003), failed → 1.
+    let rows: Vec<(String, u64, u64)> = systems
+        .iter()
+        .map(|s| {
+            (
+                s["system"].as_str().unwrap().to_string(),
+                s["changes"].as_u64().unwrap(),
+                s["total"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [("checkout-api".to_string(), 3, 2), ("postgres-main".to_string(), 1, 1)]
+    );
+    assert_eq!(strings(&systems[0]["rolled_back"]), ["CHG-2026-0002", "CHG-2026-0004"]);
+    assert_eq!(strings(&systems[1]["failed"]), ["CHG-2026-0003"]);
+    // 0003 was approved on 08-31 with a complex rollback never rehearsed.
+    let unrehearsed = json["risk"]["unrehearsed"].as_array().unwrap();
+    assert_eq!(unrehearsed.len(), 1);
+    assert_eq!(unrehearsed[0]["id"], "CHG-2026-0003");
+    assert_eq!(unrehearsed[0]["kind"], "complex");
+    assert_eq!(
+        unrehearsed[0]["record"],
+        "CHG-2026-0003: rollback procedure never tested"
+    );
+}
+
+#[test]
+fn roi_shows_outage_minutes_and_time_spent_and_money_from_the_policy_inputs() {
+    let t = q3_store(ROI);
+    let roi = &quarterly_json(&t, "2026-Q3")["roi"];
+    // Rollbacks: 0002 took 10 min against a 15 min RTO (5 min inside it);
+    // 0004 took 20 min (5 min over it). Together 10 + 20 = 30 min.
+    assert_eq!(roi["rollbacks_within_rto"], 1);
+    assert_eq!(roi["minutes_avoided"], 5.0);
+    assert_eq!(roi["rollbacks_over_rto"], 1);
+    assert_eq!(roi["minutes_over_rto"], 5.0);
+    assert_eq!(roi["rollback_minutes"], 30.0);
+    // 0003 failed after 60 min.
+    assert_eq!(roi["failed_changes"], 1);
+    assert_eq!(roi["failed_minutes"], 60.0);
+    // Implementation: 30 + 40 + 60 + 30 = 160 min; 4 approvals × 0.5 h = 2 h.
+    // Process: 160/60 + 30/60 + 2 = 31/6 h.
+    assert_eq!(roi["approvals"], 4);
+    assert_eq!(roi["approval_hours"], 2.0);
+    let close = |v: &serde_json::Value, want: f64| {
+        let got = v.as_f64().unwrap();
+        assert!((got - want).abs() < 1e-6, "{got} != {want}");
+    };
+    close(&roi["implementation_hours"], 160.0 / 60.0);
+    close(&roi["process_hours"], 31.0 / 6.0);
+    // Money at 6,000 EUR an hour of downtime and 100 EUR an hour of work:
+    // avoided 5/60 × 6000 = 500; over RTO 500; caused (30 + 60)/60 × 6000 = 9000;
+    // process 31/6 × 100 = 516.67; net 500 − 500 − 516.67 = −516.67; ROI −100 %.
+    let money = &roi["money"];
+    assert_eq!(money["currency"], "EUR");
+    close(&money["downtime_avoided"], 500.0);
+    close(&money["downtime_over_rto"], 500.0);
+    close(&money["downtime_caused"], 9000.0);
+    close(&money["process"], 3100.0 / 6.0);
+    close(&money["net"], -3100.0 / 6.0);
+    close(&money["roi"], -1.0);
+    assert!(strings(&roi["missing_inputs"]).is_empty());
+    let text = t.run(&["report", "quarterly", "--quarter", "2026-Q3"]).ok().stdout;
+    assert!(
+        text.contains("An hour of downtime costs 6,000 EUR (policy `roi.downtime_cost_per_hour`, an assumption)."),
+        "{text}"
+    );
+    assert!(text.contains("−517 EUR"), "{text}");
+}
+
+#[test]
+fn roi_without_inputs_names_the_policy_keys_to_set() {
+    let t = q3_store("");
+    let roi = &quarterly_json(&t, "2026-Q3")["roi"];
+    assert!(roi["money"].is_null());
+    assert_eq!(
+        strings(&roi["missing_inputs"]),
+        [
+            "roi.downtime_cost_per_hour",
+            "roi.engineering_cost_per_hour",
+            "roi.hours_per_approval"
+        ]
+    );
+    // The minutes are there without money.
+    assert_eq!(roi["minutes_avoided"], 5.0);
+    let md = t
+        .run(&["report", "quarterly", "--quarter", "2026-Q3", "--format", "markdown"])
+        .ok()
+        .stdout;
+    let section = section(&md, "ROI of change management");
+    assert!(
+        section.contains("Not set in the policy: `roi.downtime_cost_per_hour`, `roi.engineering_cost_per_hour`, `roi.hours_per_approval`. Set them in changes/policy.yaml"),
+        "{section}"
+    );
+}
+
+#[test]
+fn roi_refuses_a_negative_cost_naming_the_policy_line() {
+    let t = q3_store("");
+    let policy = t.read("changes/policy.yaml") + "roi: {downtime_cost_per_hour: -5}\n";
+    t.write("changes/policy.yaml", &policy);
+    let run = t.run(&["report", "quarterly", "--quarter", "2026-Q3"]).status(2);
+    assert!(run.stderr.contains("changes/policy.yaml:"), "{}", run.stderr);
+    assert!(run.stderr.contains("write a number, 0 or more"), "{}", run.stderr);
+}
+
+/// One clean change in July 2026: approved by Sam the day before, by his own
+/// commit, a simple rollback (no rehearsal owed), successful in 30 min.
+fn clean_store(policy_extra: &str) -> Test {
+    let a = change("CHG-2026-0001", &["checkout-api"], "2026-07-07");
+    store(
+        vec![Life {
+            record: approved(a.clone(), "2026-07-06T10:00:00Z"),
+            approved: "2026-07-06T10:00:00Z",
+            ended: approved(a, "2026-07-06T10:00:00Z")
+                .status("completed")
+                .implementation(validated(Implementation::new(
+                    "2026-07-07T02:00:00Z",
+                    "2026-07-07T02:30:00Z",
+                    "successful",
+                ))),
+            written_up: "2026-07-07T03:00:00Z",
+        }],
+        policy_extra,
+    )
+}
+
+fn level(json: &serde_json::Value) -> (u64, String) {
+    (
+        json["maturity"]["level"].as_u64().unwrap(),
+        json["maturity"]["name"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn maturity_is_the_highest_level_whose_criteria_and_those_below_are_met() {
+    // The Q3 store: 3 of 4 approvals committed before implementation (0002's
+    // came an hour late), so level 2 is not reached: level 1.
+    let json = quarterly_json(&q3_store(""), "2026-Q3");
+    assert_eq!(level(&json), (1, "Initial".to_string()));
+    let next = json["maturity"]["next"].as_array().unwrap();
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0]["figure"], "75.0 % (3 of 4)");
+    assert_eq!(strings(&next[0]["records"]), ["CHG-2026-0002"]);
+
+    // One clean change: levels 2 (approvals in order) and 4 (July: 0 % emergency,
+    // 100 % successful, 0 % rolled back, 0 % issues, 30 min) hold, but level 3
+    // asks for signed approvals, which the policy does not require: level 2.
+    let json = quarterly_json(&clean_store(""), "2026-Q3");
+    assert_eq!(level(&json), (2, "Controlled".to_string()));
+    let next = json["maturity"]["next"].as_array().unwrap();
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0]["figure"], "not required");
+
+    // The same with signed approvals required: level 3, and level 4 too. Level
+    // 5 asks the same of 2026-Q2, which had no change: its month criterion
+    // cannot be met, so level 4.
+    let json = quarterly_json(&clean_store("require_signed_approvals: true\n"), "2026-Q3");
+    assert_eq!(level(&json), (4, "Managed".to_string()));
+    let next = json["maturity"]["next"].as_array().unwrap();
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0]["text"], "The criteria of levels 2 to 4 met in 2026-Q2 too");
+    let text = quarterly_text(&clean_store("require_signed_approvals: true\n"));
+    let section = section(&text, "Programme maturity");
+    assert!(section.contains("Level 4 of 5, Managed:"), "{section}");
+    assert!(section.contains("To reach level 5 (Optimising):"), "{section}");
+}
+
+fn quarterly_text(t: &Test) -> String {
+    t.run(&["report", "quarterly", "--quarter", "2026-Q3", "--format", "markdown"])
+        .ok()
+        .stdout
+}
+
+#[test]
+fn every_format_carries_the_four_review_sections() {
+    let t = q3_store(ROI);
+    for format in ["table", "markdown", "html"] {
+        let out = t
+            .run(&["report", "quarterly", "--quarter", "2026-Q3", "--format", format])
+            .ok()
+            .stdout;
+        for heading in [
+            "Programme maturity",
+            "Risk assessment",
+            "Training needs",
+            "ROI of change management",
+        ] {
+            assert!(out.contains(heading), "{format} lacks {heading}");
+        }
+        assert!(!out.contains("Monthly targets met per month"), "{format}");
+    }
+    let json = quarterly_json(&t, "2026-Q3");
+    for key in ["training", "risk", "roi", "maturity"] {
+        assert!(json[key].is_object(), "json lacks {key}");
+    }
+}
