@@ -178,7 +178,7 @@ impl Action {
             crate::render::print(&text)?;
         }
         for (rule, warning) in &done.warnings {
-            crate::render::warn(&format!("warning[{rule}]: {warning}"));
+            app.warn(&format!("warning[{rule}]: {warning}"));
         }
         if !app.args.quiet {
             for note in &done.notes {

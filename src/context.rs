@@ -60,7 +60,6 @@ impl App {
             ColorChoice::Never => false,
             ColorChoice::Auto => auto_color(|name| std::env::var(name).ok(), stdout_terminal),
         };
-        crate::render::set_quiet(args.quiet);
         let interactive = !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
         crate::progress::enable(!args.quiet && std::io::stderr().is_terminal());
         Ok(App {
@@ -85,6 +84,13 @@ impl App {
     pub fn verbose(&self, message: impl FnOnce() -> String) {
         if self.args.verbose {
             eprintln!("chg: {}", message());
+        }
+    }
+
+    /// Prints a warning on stderr, unless `-q` asked for errors only.
+    pub fn warn(&self, text: &str) {
+        if !self.args.quiet {
+            crate::render::eprint(text);
         }
     }
 

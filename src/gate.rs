@@ -323,13 +323,14 @@ fn duplicates_across_branches(
                 .trim_end_matches(".yaml")
                 .to_string();
             out.push(HistoryFinding {
-                path: path.clone(),
                 key: "id".into(),
-                severity: crate::finding::Severity::Error,
-                rule: Rule::DuplicateId,
-                message: format!("the base branch already has {id} with other content (added in parallel)"),
-                hint: format!("give this branch's record a new id with `chg renumber {id}`, then push again"),
-                commit: head.to_string(),
+                ..HistoryFinding::error(
+                    head,
+                    &path,
+                    Rule::DuplicateId,
+                    format!("the base branch already has {id} with other content (added in parallel)"),
+                    format!("give this branch's record a new id with `chg renumber {id}`, then push again"),
+                )
             });
         }
     }
@@ -369,19 +370,17 @@ impl<'r> Signatures<'r> {
 
 /// A link under the store, in a commit: never followed, always an error.
 fn symlink_finding(commit: &Commit, path: &str) -> HistoryFinding {
-    HistoryFinding {
-        path: path.to_string(),
-        key: String::new(),
-        severity: crate::finding::Severity::Error,
-        rule: Rule::Symlink,
-        message: format!(
+    HistoryFinding::error(
+        commit.id,
+        path,
+        Rule::Symlink,
+        format!(
             "commit {} by {} makes {path} a symbolic link; chg never follows links in the store",
             commit.short(),
             commit.author
         ),
-        hint: "replace the link with the file itself (`git rm` the link, commit the record's own content)".into(),
-        commit: commit.id.to_string(),
-    }
+        "replace the link with the file itself (`git rm` the link, commit the record's own content)".into(),
+    )
 }
 
 /// Places a history finding on the line of the key in HEAD's version of the file.

@@ -10,6 +10,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::document::lookup_mut;
 use crate::record::{Decision, Method, Record};
+use crate::render::PushFmt as _;
 
 /// The fields the lifecycle fills after approval, as dotted paths: editing
 /// them never touches what was approved. Everything else is the scope.
@@ -109,7 +110,7 @@ pub fn digest(scope: &Tree) -> String {
     let mut out = String::with_capacity(DIGEST_PREFIX.len() + 64);
     out.push_str(DIGEST_PREFIX);
     for b in hash {
-        out.push_str(&format!("{b:02x}"));
+        out.push_fmt(format_args!("{b:02x}"));
     }
     out
 }

@@ -6,6 +6,7 @@
 use icalendar::{Component, DatePerhapsTime};
 
 use crate::support::*;
+use chg::render::PushFmt as _;
 
 /// A normal change touching `systems` (comma-separated) in the window `start`–`end`.
 fn change(id: &str, status: &str, class: &str, start: &str, end: &str, systems: &str) -> String {
@@ -58,7 +59,7 @@ const WINDOW_LINE: u64 = 19;
 fn approvals(list: &[(&str, Who)]) -> String {
     let mut out = String::from("approvals:\n");
     for (role, who) in list {
-        out.push_str(&format!(
+        out.push_fmt(format_args!(
             "  - role: {role}\n    approver: {} <{}>\n    decision: approved\n    method: written\n    at: 2026-11-17T10:03:00Z\n",
             who.name, who.email
         ));
@@ -417,47 +418,35 @@ fn outside_window_is_an_error_for_normal_a_warning_for_standard_and_emergencies_
     );
 }
 
+/// The files of scheduled normal changes, given as (id, window start, window
+/// end), whose windows `chg check` finds outside the policy's one window.
+fn outside_windows(window: &str, changes: &[(&str, &str, &str)]) -> Vec<String> {
+    let records: Vec<(&str, String)> = changes
+        .iter()
+        .map(|(id, start, end)| (*id, change(id, "scheduled", "normal", start, end, id)))
+        .collect();
+    let repo = store(&records);
+    repo.write("changes/policy.yaml", &format!("windows:\n  - {window}\n"));
+    findings(&repo, "outside-window").into_iter().map(|f| f.0).collect()
+}
+
 #[test]
 fn berlin_window_is_checked_across_the_march_and_october_clock_changes() {
     // 08:00–12:00 in Berlin is 07:00–11:00 UTC in winter and 06:00–10:00 UTC in summer.
-    let at = |id: &str, start: &str, end: &str| change(id, "scheduled", "normal", start, end, id);
-    let repo = store(&[
-        // March: clocks go forward on Sunday 2026-03-29.
-        (
-            "CHG-2026-0001",
-            at("CHG-2026-0001", "2026-03-28T07:00:00Z", "2026-03-28T11:00:00Z"),
-        ),
-        (
-            "CHG-2026-0002",
-            at("CHG-2026-0002", "2026-03-29T06:00:00Z", "2026-03-29T10:00:00Z"),
-        ),
-        (
-            "CHG-2026-0003",
-            at("CHG-2026-0003", "2026-03-29T07:00:00Z", "2026-03-29T11:00:00Z"),
-        ),
-        // October: clocks go back on Sunday 2026-10-25.
-        (
-            "CHG-2026-0004",
-            at("CHG-2026-0004", "2026-10-24T06:00:00Z", "2026-10-24T10:00:00Z"),
-        ),
-        (
-            "CHG-2026-0005",
-            at("CHG-2026-0005", "2026-10-25T07:00:00Z", "2026-10-25T11:00:00Z"),
-        ),
-        (
-            "CHG-2026-0006",
-            at("CHG-2026-0006", "2026-10-25T06:00:00Z", "2026-10-25T10:00:00Z"),
-        ),
-        (
-            "CHG-2026-0007",
-            at("CHG-2026-0007", "2026-03-28T06:00:00Z", "2026-03-28T10:00:00Z"),
-        ),
-    ]);
-    repo.write(
-        "changes/policy.yaml",
-        "windows:\n  - {days: [mon, tue, wed, thu, fri, sat, sun], start: \"08:00\", end: \"12:00\", time_zone: Europe/Berlin}\n",
+    let outside = outside_windows(
+        "{days: [mon, tue, wed, thu, fri, sat, sun], start: \"08:00\", end: \"12:00\", time_zone: Europe/Berlin}",
+        &[
+            // March: clocks go forward on Sunday 2026-03-29.
+            ("CHG-2026-0001", "2026-03-28T07:00:00Z", "2026-03-28T11:00:00Z"),
+            ("CHG-2026-0002", "2026-03-29T06:00:00Z", "2026-03-29T10:00:00Z"),
+            ("CHG-2026-0003", "2026-03-29T07:00:00Z", "2026-03-29T11:00:00Z"),
+            // October: clocks go back on Sunday 2026-10-25.
+            ("CHG-2026-0004", "2026-10-24T06:00:00Z", "2026-10-24T10:00:00Z"),
+            ("CHG-2026-0005", "2026-10-25T07:00:00Z", "2026-10-25T11:00:00Z"),
+            ("CHG-2026-0006", "2026-10-25T06:00:00Z", "2026-10-25T10:00:00Z"),
+            ("CHG-2026-0007", "2026-03-28T06:00:00Z", "2026-03-28T10:00:00Z"),
+        ],
     );
-    let outside: Vec<String> = findings(&repo, "outside-window").into_iter().map(|f| f.0).collect();
     assert_eq!(
         outside,
         [
@@ -470,34 +459,19 @@ fn berlin_window_is_checked_across_the_march_and_october_clock_changes() {
 
 #[test]
 fn windows_that_cross_midnight() {
-    let at = |id: &str, start: &str, end: &str| change(id, "scheduled", "normal", start, end, id);
-    let repo = store(&[
-        // Friday 23:00 to Saturday 01:30 UTC: inside Friday's 22:00–02:00.
-        (
-            "CHG-2026-0001",
-            at("CHG-2026-0001", "2026-11-20T23:00:00Z", "2026-11-21T01:30:00Z"),
-        ),
-        // Saturday 00:30–01:00 is the tail of Friday's window.
-        (
-            "CHG-2026-0002",
-            at("CHG-2026-0002", "2026-11-21T00:30:00Z", "2026-11-21T01:00:00Z"),
-        ),
-        // Past 02:00 on Saturday.
-        (
-            "CHG-2026-0003",
-            at("CHG-2026-0003", "2026-11-21T01:00:00Z", "2026-11-21T02:30:00Z"),
-        ),
-        // Saturday 23:00 opens no window.
-        (
-            "CHG-2026-0004",
-            at("CHG-2026-0004", "2026-11-21T23:00:00Z", "2026-11-22T00:30:00Z"),
-        ),
-    ]);
-    repo.write(
-        "changes/policy.yaml",
-        "windows:\n  - {days: [fri], start: \"22:00\", end: \"02:00\", time_zone: UTC}\n",
+    let outside = outside_windows(
+        "{days: [fri], start: \"22:00\", end: \"02:00\", time_zone: UTC}",
+        &[
+            // Friday 23:00 to Saturday 01:30 UTC: inside Friday's 22:00–02:00.
+            ("CHG-2026-0001", "2026-11-20T23:00:00Z", "2026-11-21T01:30:00Z"),
+            // Saturday 00:30–01:00 is the tail of Friday's window.
+            ("CHG-2026-0002", "2026-11-21T00:30:00Z", "2026-11-21T01:00:00Z"),
+            // Past 02:00 on Saturday.
+            ("CHG-2026-0003", "2026-11-21T01:00:00Z", "2026-11-21T02:30:00Z"),
+            // Saturday 23:00 opens no window.
+            ("CHG-2026-0004", "2026-11-21T23:00:00Z", "2026-11-22T00:30:00Z"),
+        ],
     );
-    let outside: Vec<String> = findings(&repo, "outside-window").into_iter().map(|f| f.0).collect();
     assert_eq!(
         outside,
         ["changes/2026/CHG-2026-0003.yaml", "changes/2026/CHG-2026-0004.yaml"]

@@ -224,16 +224,7 @@ fn gate_refuses_an_unsigned_approval_where_signing_is_required() {
     let keys = tempfile::tempdir().unwrap();
     let (sam_key, sam_public) = ssh_keygen(keys.path(), "sam");
     let mut repo = Repo::initialised();
-    let policy = repo.read("changes/policy.yaml");
-    repo.write(
-        "changes/policy.yaml",
-        &policy
-            .replace(
-                "signing_keys: {}",
-                &format!("signing_keys:\n  sam@example.com: {sam_public}"),
-            )
-            .replace("require_signed_approvals: false", "require_signed_approvals: true"),
-    );
+    repo.require_signed_approvals(&[("sam@example.com", &sam_public)]);
     repo.commit_all_at(SAM, "2026-11-16T09:00:00Z", "require signed approvals");
     repo.write(FILE, &normal_record(ID, "submitted"));
     repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");

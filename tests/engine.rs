@@ -379,10 +379,7 @@ fn finding_3_legit_the_change_manager_adding_a_team_member_passes() {
 /// A store whose policy (committed by Sam) requires signed approvals with these keys.
 fn signing_store(keys: &[(&str, &str)]) -> Repo {
     let repo = Repo::initialised();
-    let listed: String = keys.iter().map(|(email, key)| format!("\n  {email}: {key}")).collect();
-    let policy = policy_with(&repo, "signing_keys: {}", &format!("signing_keys:{listed}"))
-        .replace("require_signed_approvals: false", "require_signed_approvals: true");
-    repo.write("changes/policy.yaml", &policy);
+    repo.require_signed_approvals(keys);
     repo.commit_all_at(SAM, &at(0), "require signed approvals");
     repo.git(&["config", "gpg.format", "ssh"]);
     repo

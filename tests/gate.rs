@@ -247,16 +247,7 @@ fn signed_approvals_are_verified_with_git() {
     let (sam_key, sam_public) = ssh_keygen(keys.path(), "sam");
     let (mallory_key, _) = ssh_keygen(keys.path(), "mallory");
     let repo = Repo::initialised();
-    let policy = repo.read("changes/policy.yaml");
-    repo.write(
-        "changes/policy.yaml",
-        &policy
-            .replace(
-                "signing_keys: {}",
-                &format!("signing_keys:\n  sam@example.com: {sam_public}"),
-            )
-            .replace("require_signed_approvals: false", "require_signed_approvals: true"),
-    );
+    repo.require_signed_approvals(&[("sam@example.com", &sam_public)]);
     repo.commit_all_at(SAM, &at(0), "require signed approvals");
     repo.put(&Record::normal(ID).status("submitted"));
     repo.commit_all_at(JANE, &at(1), "submit");

@@ -3,6 +3,7 @@
 //! number is worked out by hand in the comments of `store()`.
 
 use crate::support::*;
+use chg::render::PushFmt as _;
 
 /// The parts of a record that change over its life.
 #[derive(Clone, Default)]
@@ -39,9 +40,9 @@ impl Rec {
             self.id, self.status, self.class
         );
         if let Some(tpl) = self.template {
-            t.push_str(&format!("template: {tpl}\n"));
+            t.push_fmt(format_args!("template: {tpl}\n"));
         }
-        t.push_str(&format!(
+        t.push_fmt(format_args!(
             "risk: {{impact: medium, likelihood: low}}\npriority: high\nrequested_by: Jane Doe <jane@example.com>\ncreated_at: {}\ndescription: {}\nsystems: {}\ntesting:\n  unit: passed\n  integration: passed\n  qa_review: passed\ndeployment:\n  strategy: canary\nrollback:\n  plan: Redeploy the previous version.\n  kind: simple\n",
             self.created, self.description, self.systems
         ));
@@ -93,6 +94,26 @@ fn save(repo: &Repo, rec: &Rec) {
 
 fn at(day_time: &str) -> String {
     format!("{day_time} +0000")
+}
+
+/// Writes the record and commits it as `who` at `when` (`YYYY-MM-DD HH:MM:SS`, UTC).
+fn commit(repo: &Repo, rec: &Rec, who: Who, when: &str, message: &str) {
+    save(repo, rec);
+    repo.commit_all_at(who, &at(when), message);
+}
+
+/// `chg new`: the record committed by `who` at the time it says it was created.
+fn create(repo: &Repo, rec: &Rec, who: Who) {
+    let when = rec.created.replace('T', " ").replace('Z', "");
+    commit(repo, rec, who, &when, &format!("chg: new {}", rec.id));
+}
+
+/// `chg approve`: `who` approves in writing as `role` at `when` (RFC 3339) and commits it then.
+fn approve(repo: &Repo, rec: &mut Rec, role: &str, who: Who, when: &str) {
+    rec.status = "approved";
+    rec.approvals.push(approval(role, who, "written", when));
+    let at = when.replace('T', " ").replace('Z', "");
+    commit(repo, rec, who, &at, &format!("chg: approve {}", rec.id));
 }
 
 /// Builds the store. Returns the commit ids of interest.
@@ -157,31 +178,20 @@ fn store() -> Store {
 
     // 0001
     let mut a = Rec::new("CHG-2026-0001", "normal", "submitted", "2026-10-01T09:00:00Z");
-    save(&repo, &a);
-    repo.commit_all_at(JANE, &at("2026-10-01 09:00:00"), "chg: new CHG-2026-0001");
-    a.status = "approved";
-    a.approvals
-        .push(approval("change-manager", SAM, "written", "2026-10-02T10:00:00Z"));
-    save(&repo, &a);
-    repo.commit_all_at(SAM, &at("2026-10-02 10:00:00"), "chg: approve CHG-2026-0001");
+    create(&repo, &a, JANE);
+    approve(&repo, &mut a, "change-manager", SAM, "2026-10-02T10:00:00Z");
     // An unrelated commit between records.
     repo.write("README.md", "ops notes\n");
     repo.commit_all_at(RAJ, &at("2026-10-02 12:00:00"), "docs: notes");
 
     // 0002
     let mut b = Rec::new("CHG-2026-0002", "normal", "submitted", "2026-10-03T09:00:00Z");
-    save(&repo, &b);
-    repo.commit_all_at(RAJ, &at("2026-10-03 09:00:00"), "chg: new CHG-2026-0002");
-    b.status = "approved";
-    b.approvals
-        .push(approval("change-manager", SAM, "written", "2026-10-04T09:00:00Z"));
-    save(&repo, &b);
-    repo.commit_all_at(SAM, &at("2026-10-04 09:00:00"), "chg: approve CHG-2026-0002");
+    create(&repo, &b, RAJ);
+    approve(&repo, &mut b, "change-manager", SAM, "2026-10-04T09:00:00Z");
 
     a.status = "in-progress";
     a.implementation = Some("implementation:\n  started_at: 2026-10-05T02:00:00Z\n".into());
-    save(&repo, &a);
-    repo.commit_all_at(JANE, &at("2026-10-05 03:00:00"), "chg: start CHG-2026-0001");
+    commit(&repo, &a, JANE, "2026-10-05 03:00:00", "chg: start CHG-2026-0001");
     a.status = "completed";
     a.implementation = Some(implementation(
         "2026-10-05T02:00:00Z",
@@ -189,12 +199,10 @@ fn store() -> Store {
         "successful",
         "[]",
     ));
-    save(&repo, &a);
-    repo.commit_all_at(JANE, &at("2026-10-05 04:00:00"), "chg: complete CHG-2026-0001");
+    commit(&repo, &a, JANE, "2026-10-05 04:00:00", "chg: complete CHG-2026-0001");
 
     b.description = "Route 10 % of checkout traffic through the new pricing service.";
-    save(&repo, &b);
-    repo.commit_all_at(RAJ, &at("2026-10-06 09:00:00"), "chg: edit CHG-2026-0002");
+    commit(&repo, &b, RAJ, "2026-10-06 09:00:00", "chg: edit CHG-2026-0002");
     b.status = "rolled-back";
     b.implementation = Some(implementation(
         "2026-10-07T02:00:00Z",
@@ -203,8 +211,7 @@ fn store() -> Store {
         "[]",
     ));
     b.rollbacks = Some(rollback("simple", "2026-10-07T02:25:00Z", "2026-10-07T02:40:00Z"));
-    save(&repo, &b);
-    repo.commit_all_at(RAJ, &at("2026-10-07 05:00:00"), "chg: rollback CHG-2026-0002");
+    commit(&repo, &b, RAJ, "2026-10-07 05:00:00", "chg: rollback CHG-2026-0002");
 
     // 0003, emergency, documented after the fact.
     let mut c = Rec::new("CHG-2026-0003", "emergency", "in-progress", "2026-10-10T00:40:00Z");
@@ -220,38 +227,57 @@ fn store() -> Store {
     ));
     c.emergency =
         Some("emergency:\n  criteria: [production-down]\n  impact_of_not_implementing: Checkout is down.\n".into());
-    save(&repo, &c);
-    repo.commit_all_at(CAROL, &at("2026-10-10 12:00:00"), "chg: emergency CHG-2026-0003");
+    commit(&repo, &c, CAROL, "2026-10-10 12:00:00", "chg: emergency CHG-2026-0003");
     let emergency_created = head(&repo);
     c.status = "completed";
     c.approvals
         .push(approval("ciso", CAROL, "written", "2026-10-12T09:00:00Z"));
-    save(&repo, &c);
-    repo.commit_all_at(
+    commit(
+        &repo,
+        &c,
         CAROL,
-        &at("2026-10-12 09:00:00"),
+        "2026-10-12 09:00:00",
         "chg: approve CHG-2026-0003 in writing",
     );
     c.emergency = Some("emergency:\n  criteria: [production-down]\n  impact_of_not_implementing: Checkout is down.\n  post_review: {completed_at: 2026-10-13T08:00:00Z, root_cause: disk full, preventive_measures: alerting}\n".into());
-    save(&repo, &c);
-    repo.commit_all_at(DAVE, &at("2026-10-13 09:00:00"), "chg: post-review CHG-2026-0003");
+    commit(&repo, &c, DAVE, "2026-10-13 09:00:00", "chg: post-review CHG-2026-0003");
 
     // 0004, changed on two branches and merged.
+    merged_from_two_branches(&repo);
+
+    // 0005, standard, failed.
+    let mut e = Rec::new("CHG-2026-0005", "standard", "approved", "2026-10-21T09:00:00Z");
+    e.template = Some("log-rotation");
+    create(&repo, &e, JANE);
+    e.status = "failed";
+    e.implementation = Some(implementation(
+        "2026-10-22T02:00:00Z",
+        "2026-10-22T02:30:00Z",
+        "failed",
+        "[]",
+    ));
+    commit(&repo, &e, JANE, "2026-10-22 05:00:00", "chg: fail CHG-2026-0005");
+    let end_of_october = head(&repo);
+
+    november(&repo);
+    Store {
+        repo,
+        end_of_october,
+        emergency_created,
+    }
+}
+
+/// 0004: approved by Lee on branch `feature-a` while Jane adds a system on
+/// main; Sam merges; then it is completed (see `store()`).
+fn merged_from_two_branches(repo: &Repo) {
     let mut d = Rec::new("CHG-2026-0004", "normal", "submitted", "2026-10-14T09:00:00Z");
-    save(&repo, &d);
-    repo.commit_all_at(JANE, &at("2026-10-14 09:00:00"), "chg: new CHG-2026-0004");
+    create(repo, &d, JANE);
     repo.git(&["checkout", "-q", "-b", "feature-a"]);
     let mut d_branch = d.clone();
-    d_branch.status = "approved";
-    d_branch
-        .approvals
-        .push(approval("engineering-lead", LEE, "written", "2026-10-15T09:00:00Z"));
-    save(&repo, &d_branch);
-    repo.commit_all_at(LEE, &at("2026-10-15 09:00:00"), "chg: approve CHG-2026-0004");
+    approve(repo, &mut d_branch, "engineering-lead", LEE, "2026-10-15T09:00:00Z");
     repo.git(&["checkout", "-q", "main"]);
     d.systems = "[checkout-api, pricing-service]";
-    save(&repo, &d);
-    repo.commit_all_at(JANE, &at("2026-10-15 10:00:00"), "chg: edit CHG-2026-0004");
+    commit(repo, &d, JANE, "2026-10-15 10:00:00", "chg: edit CHG-2026-0004");
     repo.git_at(
         SAM,
         &at("2026-10-16 09:00:00"),
@@ -267,34 +293,14 @@ fn store() -> Store {
         "successful",
         "[minor log noise]",
     ));
-    save(&repo, &d);
-    repo.commit_all_at(JANE, &at("2026-10-20 05:00:00"), "chg: complete CHG-2026-0004");
+    commit(repo, &d, JANE, "2026-10-20 05:00:00", "chg: complete CHG-2026-0004");
+}
 
-    // 0005, standard, failed.
-    let mut e = Rec::new("CHG-2026-0005", "standard", "approved", "2026-10-21T09:00:00Z");
-    e.template = Some("log-rotation");
-    save(&repo, &e);
-    repo.commit_all_at(JANE, &at("2026-10-21 09:00:00"), "chg: new CHG-2026-0005");
-    e.status = "failed";
-    e.implementation = Some(implementation(
-        "2026-10-22T02:00:00Z",
-        "2026-10-22T02:30:00Z",
-        "failed",
-        "[]",
-    ));
-    save(&repo, &e);
-    repo.commit_all_at(JANE, &at("2026-10-22 05:00:00"), "chg: fail CHG-2026-0005");
-    let end_of_october = head(&repo);
-
-    // November: only rollbacks.
+/// November: only rollbacks, and a renumber (see `store()`).
+fn november(repo: &Repo) {
     let mut f = Rec::new("CHG-2026-0006", "normal", "submitted", "2026-11-02T09:00:00Z");
-    save(&repo, &f);
-    repo.commit_all_at(JANE, &at("2026-11-02 09:00:00"), "chg: new CHG-2026-0006");
-    f.status = "approved";
-    f.approvals
-        .push(approval("change-manager", SAM, "written", "2026-11-03T09:00:00Z"));
-    save(&repo, &f);
-    repo.commit_all_at(SAM, &at("2026-11-03 09:00:00"), "chg: approve CHG-2026-0006");
+    create(repo, &f, JANE);
+    approve(repo, &mut f, "change-manager", SAM, "2026-11-03T09:00:00Z");
     f.status = "rolled-back";
     f.implementation = Some(implementation(
         "2026-11-04T02:00:00Z",
@@ -303,17 +309,11 @@ fn store() -> Store {
         "[]",
     ));
     f.rollbacks = Some(rollback("complex", "2026-11-04T02:30:00Z", "2026-11-04T03:45:00Z"));
-    save(&repo, &f);
-    repo.commit_all_at(JANE, &at("2026-11-04 06:00:00"), "chg: rollback CHG-2026-0006");
+    commit(repo, &f, JANE, "2026-11-04 06:00:00", "chg: rollback CHG-2026-0006");
 
     let mut g = Rec::new("CHG-2026-0008", "normal", "submitted", "2026-11-06T09:00:00Z");
-    save(&repo, &g);
-    repo.commit_all_at(RAJ, &at("2026-11-06 09:00:00"), "chg: new CHG-2026-0008");
-    g.status = "approved";
-    g.approvals
-        .push(approval("engineering-lead", LEE, "written", "2026-11-06T15:00:00Z"));
-    save(&repo, &g);
-    repo.commit_all_at(LEE, &at("2026-11-06 15:00:00"), "chg: approve CHG-2026-0008");
+    create(repo, &g, RAJ);
+    approve(repo, &mut g, "engineering-lead", LEE, "2026-11-06T15:00:00Z");
     g.status = "rolled-back";
     g.implementation = Some(implementation(
         "2026-11-09T02:00:00Z",
@@ -322,22 +322,17 @@ fn store() -> Store {
         "[]",
     ));
     g.rollbacks = Some(rollback("simple", "2026-11-09T02:10:00Z", "2026-11-09T02:20:00Z"));
-    save(&repo, &g);
-    repo.commit_all_at(RAJ, &at("2026-11-09 03:00:00"), "chg: rollback CHG-2026-0008");
+    commit(repo, &g, RAJ, "2026-11-09 03:00:00", "chg: rollback CHG-2026-0008");
     // Renumber 0008 → 0007 (what `chg renumber` does: rename and new id).
     std::fs::remove_file(repo.join(&g.path())).unwrap();
     g.id = "CHG-2026-0007";
-    save(&repo, &g);
-    repo.commit_all_at(
+    commit(
+        repo,
+        &g,
         RAJ,
-        &at("2026-11-10 09:00:00"),
+        "2026-11-10 09:00:00",
         "chg: renumber CHG-2026-0008 to CHG-2026-0007",
     );
-    Store {
-        repo,
-        end_of_october,
-        emergency_created,
-    }
 }
 
 /// Asserts one figure: actual (None for null), target, met.

@@ -3,6 +3,7 @@
 //! choose. Each expected figure is worked out by hand in the comments.
 
 use crate::support::*;
+use chg::render::PushFmt as _;
 
 /// A finished change written straight into the store.
 struct Done {
@@ -43,7 +44,7 @@ impl Done {
                 "emergency:\n  criteria: [production-down]\n  impact_of_not_implementing: Checkout stays down.\n",
             );
         }
-        out.push_str(&format!(
+        out.push_fmt(format_args!(
             "implementation:\n  started_at: {}\n  finished_at: {}\n  outcome: {}\n  validation: {{smoke_tests: passed}}\n  issues: [{}]\n",
             iso(start),
             iso(finish),
@@ -52,7 +53,7 @@ impl Done {
         ));
         if let Some(m) = self.rollback_minutes {
             let rb = finish + chrono::Duration::minutes(10);
-            out.push_str(&format!(
+            out.push_fmt(format_args!(
                 "rollbacks:\n  - trigger: error-rate\n    mode: immediate\n    kind: simple\n    started_at: {}\n    restored_at: {}\n",
                 iso(rb),
                 iso(rb + chrono::Duration::minutes(m))
@@ -226,16 +227,16 @@ impl Emergency {
             out.push_str(&approval_entry(role, *who, "written", at));
         }
         if documented {
-            out.push_str(&format!(
+            out.push_fmt(format_args!(
                 "implementation:\n  started_at: {}\n  finished_at: {}\n  outcome: successful\n  validation: {{smoke_tests: passed}}\n",
                 self.started, self.finished
             ));
         } else {
-            out.push_str(&format!("implementation:\n  started_at: {}\n", self.started));
+            out.push_fmt(format_args!("implementation:\n  started_at: {}\n", self.started));
         }
         out.push_str("emergency:\n  criteria: [production-down]\n  impact_of_not_implementing: Checkout stays down.\n");
         if documented {
-            out.push_str(&format!("  documented_at: {}\n", self.documented));
+            out.push_fmt(format_args!("  documented_at: {}\n", self.documented));
         }
         out
     }

@@ -9,6 +9,7 @@ use chg::record::{
     RollbackKind, RollbackMode, RollbackPlan, Status, Strategy as Rollout, TestKind, TestState, Testing, Trigger,
     Validation, Window,
 };
+use chg::render::PushFmt as _;
 use chg::store::Store;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
@@ -299,15 +300,15 @@ fn hand_written(text: &str) -> String {
             .collect();
         match (key, pairs, items) {
             (Some(key), Some(pairs), _) if !children.is_empty() => {
-                out.push_str(&format!("{key}: {{{}}}\n", pairs.join(", ")));
+                out.push_fmt(format_args!("{key}: {{{}}}\n", pairs.join(", ")));
                 i += 1 + children.len();
             }
             (Some(key), _, Some(items)) if !children.is_empty() => {
-                out.push_str(&format!("{key}: [{}]   # a list\n", items.join(", ")));
+                out.push_fmt(format_args!("{key}: [{}]   # a list\n", items.join(", ")));
                 i += 1 + children.len();
             }
             _ if line.starts_with("priority: ") => {
-                out.push_str(&format!("{line}  # by hand\n"));
+                out.push_fmt(format_args!("{line}  # by hand\n"));
                 i += 1;
             }
             _ => {

@@ -48,13 +48,10 @@ fn weekly_report_lists_implemented_scheduled_attention_and_counts() {
         "{attention}"
     );
     assert!(section("Emergency changes").contains("No emergency change this week."));
-    let json: serde_json::Value = serde_json::from_str(
-        &repo
-            .chg(&["report", "weekly", "--week", "2026-W47", "--format", "json"])
-            .ok()
-            .stdout,
-    )
-    .unwrap();
+    let json: serde_json::Value = repo
+        .chg(&["report", "weekly", "--week", "2026-W47", "--format", "json"])
+        .ok()
+        .json();
     assert_eq!(json["counts"]["implemented"], 1);
     assert_eq!(json["counts"]["successful"], 1);
     assert_eq!(json["counts"]["scheduled_next_week"], 1);
@@ -216,20 +213,14 @@ fn html_reports_render_in_a_headless_browser() {
 #[test]
 fn monthly_report_metrics_equal_chg_metrics() {
     let repo = store();
-    let report: serde_json::Value = serde_json::from_str(
-        &repo
-            .chg(&["report", "monthly", "--month", "2026-11", "--format", "json"])
-            .ok()
-            .stdout,
-    )
-    .unwrap();
-    let metrics: serde_json::Value = serde_json::from_str(
-        &repo
-            .chg(&["metrics", "--month", "2026-11", "--format", "json"])
-            .ok()
-            .stdout,
-    )
-    .unwrap();
+    let report: serde_json::Value = repo
+        .chg(&["report", "monthly", "--month", "2026-11", "--format", "json"])
+        .ok()
+        .json();
+    let metrics: serde_json::Value = repo
+        .chg(&["metrics", "--month", "2026-11", "--format", "json"])
+        .ok()
+        .json();
     for name in [
         "total_changes",
         "emergency_rate",
@@ -301,13 +292,10 @@ fn year_boundary_store() -> Repo {
 #[test]
 fn quarterly_report_compares_q1_with_q4_of_the_year_before() {
     let repo = year_boundary_store();
-    let json: serde_json::Value = serde_json::from_str(
-        &repo
-            .chg(&["report", "quarterly", "--quarter", "2027-Q1", "--format", "json"])
-            .ok()
-            .stdout,
-    )
-    .unwrap();
+    let json: serde_json::Value = repo
+        .chg(&["report", "quarterly", "--quarter", "2027-Q1", "--format", "json"])
+        .ok()
+        .json();
     assert_eq!(json["quarter"], "2027-Q1");
     assert_eq!(json["previous_quarter"], "2026-Q4");
     assert_eq!(json["period"]["from"], "2027-01-01T00:00:00Z");
@@ -335,21 +323,17 @@ fn quarterly_report_compares_q1_with_q4_of_the_year_before() {
     assert_eq!(json["current"]["by_class"]["normal"], 3);
     assert_eq!(json["current"]["by_risk"]["medium"], 3);
     // The default as of 10 April 2027 is the last full quarter, 2027-Q1.
-    let default: serde_json::Value =
-        serde_json::from_str(&repo.chg(&["report", "quarterly", "--format", "json"]).ok().stdout).unwrap();
+    let default: serde_json::Value = repo.chg(&["report", "quarterly", "--format", "json"]).ok().json();
     assert_eq!(default["quarter"], "2027-Q1");
 }
 
 #[test]
 fn quarterly_json_has_the_documented_keys() {
     let repo = year_boundary_store();
-    let json: serde_json::Value = serde_json::from_str(
-        &repo
-            .chg(&["report", "quarterly", "--quarter", "2027-Q1", "--format", "json"])
-            .ok()
-            .stdout,
-    )
-    .unwrap();
+    let json: serde_json::Value = repo
+        .chg(&["report", "quarterly", "--quarter", "2027-Q1", "--format", "json"])
+        .ok()
+        .json();
     let keys = |v: &serde_json::Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
     assert_eq!(
         keys(&json),
@@ -408,17 +392,13 @@ fn quarterly_json_has_the_documented_keys() {
 #[test]
 fn quarterly_month_figures_equal_chg_metrics_for_each_month() {
     let repo = year_boundary_store();
-    let report: serde_json::Value = serde_json::from_str(
-        &repo
-            .chg(&["report", "quarterly", "--quarter", "2027-Q1", "--format", "json"])
-            .ok()
-            .stdout,
-    )
-    .unwrap();
+    let report: serde_json::Value = repo
+        .chg(&["report", "quarterly", "--quarter", "2027-Q1", "--format", "json"])
+        .ok()
+        .json();
     for month in report["months"].as_array().unwrap() {
         let label = month["month"].as_str().unwrap();
-        let metrics: serde_json::Value =
-            serde_json::from_str(&repo.chg(&["metrics", "--month", label, "--format", "json"]).ok().stdout).unwrap();
+        let metrics: serde_json::Value = repo.chg(&["metrics", "--month", label, "--format", "json"]).ok().json();
         assert_eq!(month["metrics"], metrics["metrics"], "{label}");
     }
 }
@@ -426,13 +406,10 @@ fn quarterly_month_figures_equal_chg_metrics_for_each_month() {
 #[test]
 fn quarterly_initiatives_are_the_recommendations_that_recurred() {
     let repo = year_boundary_store();
-    let report: serde_json::Value = serde_json::from_str(
-        &repo
-            .chg(&["report", "quarterly", "--quarter", "2027-Q1", "--format", "json"])
-            .ok()
-            .stdout,
-    )
-    .unwrap();
+    let report: serde_json::Value = repo
+        .chg(&["report", "quarterly", "--quarter", "2027-Q1", "--format", "json"])
+        .ok()
+        .json();
     // Issues in January and February (100 % each), none in March.
     let initiatives = report["initiatives"].as_array().unwrap();
     let issue = initiatives
@@ -452,13 +429,10 @@ fn quarterly_initiatives_are_the_recommendations_that_recurred() {
         "{text}"
     );
     // The monthly report gives the same advice for each of those months.
-    let monthly: serde_json::Value = serde_json::from_str(
-        &repo
-            .chg(&["report", "monthly", "--month", "2027-01", "--format", "json"])
-            .ok()
-            .stdout,
-    )
-    .unwrap();
+    let monthly: serde_json::Value = repo
+        .chg(&["report", "monthly", "--month", "2027-01", "--format", "json"])
+        .ok()
+        .json();
     let advice = issue["advice"].as_str().unwrap();
     assert!(monthly["recommendations"]
         .as_array()

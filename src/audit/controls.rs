@@ -167,25 +167,33 @@ pub struct Evidence<'a> {
     pub incomplete: Option<&'a str>,
 }
 
+/// How a verdict quotes a finding of `chg check` as its reason.
+pub(super) fn quote(f: &Finding) -> String {
+    format!("{}: {}", f.rule, f.message)
+}
+
+/// How a verdict quotes a finding of the history rules, with its commit.
+pub(super) fn quote_history(f: &HistoryFinding) -> String {
+    format!(
+        "{}: {} (commit {})",
+        f.rule,
+        f.message,
+        &f.commit[..f.commit.len().min(10)]
+    )
+}
+
 fn errors<'a>(findings: &'a [Finding], names: &'a [&str]) -> impl Iterator<Item = String> + 'a {
     findings
         .iter()
         .filter(move |f| f.severity == Severity::Error && names.contains(&f.rule.id()))
-        .map(|f| format!("{}: {}", f.rule, f.message))
+        .map(quote)
 }
 
 fn history_errors<'a>(history: &'a [HistoryFinding], names: &'a [&str]) -> impl Iterator<Item = String> + 'a {
     history
         .iter()
         .filter(move |f| f.severity == Severity::Error && names.contains(&f.rule.id()))
-        .map(|f| {
-            format!(
-                "{}: {} (commit {})",
-                f.rule,
-                f.message,
-                &f.commit[..f.commit.len().min(10)]
-            )
-        })
+        .map(quote_history)
 }
 
 fn verdict(reasons: Vec<String>, otherwise: Verdict) -> (Verdict, Vec<String>) {

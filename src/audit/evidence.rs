@@ -119,6 +119,26 @@ fn parse(repo: &Repo, blob: Option<ObjectId>, path: &str) -> Result<Option<Recor
         .map(|l| l.record))
 }
 
+/// Notes `commit` as the first witness of each emergency follow-up its
+/// version of the record shows done, where none was noted before.
+fn witness(seen: &mut Witnessed, commit: &Commit, new: &Record, policy: &Policy) {
+    let stamp = || Some((commit.id.to_string(), commit.time));
+    let emergency = new.emergency.as_ref();
+    if seen.documented.is_none() && emergency.is_some_and(|e| e.documented_at.is_some()) {
+        seen.documented = stamp();
+    }
+    if seen.written_approval.is_none() && crate::rules::written_approval_at(new, policy).is_some() {
+        seen.written_approval = stamp();
+    }
+    if seen.post_review.is_none()
+        && emergency
+            .and_then(|e| e.post_review.as_ref())
+            .is_some_and(|p| p.completed_at.is_some())
+    {
+        seen.post_review = stamp();
+    }
+}
+
 /// Walks the history up to `tip`, judging the records whose id is in `ids`.
 pub fn walk(store: &Store, tip: ObjectId, ids: &BTreeSet<String>) -> Result<Walked> {
     let repo = store.repo();
@@ -196,22 +216,7 @@ pub fn walk(store: &Store, tip: ObjectId, ids: &BTreeSet<String>) -> Result<Walk
                     signature,
                 });
             }
-            let seen = out.witnessed.entry(id.to_string()).or_default();
-            let stamp = || Some((commit.id.to_string(), commit.time));
-            let emergency = new.emergency.as_ref();
-            if seen.documented.is_none() && emergency.is_some_and(|e| e.documented_at.is_some()) {
-                seen.documented = stamp();
-            }
-            if seen.written_approval.is_none() && crate::rules::written_approval_at(new, &policy).is_some() {
-                seen.written_approval = stamp();
-            }
-            if seen.post_review.is_none()
-                && emergency
-                    .and_then(|e| e.post_review.as_ref())
-                    .is_some_and(|p| p.completed_at.is_some())
-            {
-                seen.post_review = stamp();
-            }
+            witness(out.witnessed.entry(id.to_string()).or_default(), commit, new, &policy);
         }
         if let Some(change) = changes.iter().find(|c| c.path == policy_path) {
             let text = match change.new {

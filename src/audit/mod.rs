@@ -105,22 +105,25 @@ pub fn population(
         .iter()
         .map(|l| {
             let id = l.record.id.as_str();
-            population::row(&population::Input {
-                path: &l.file,
-                record: &l.record,
-                bytes_sha256: at
-                    .bytes
-                    .get(&l.file)
-                    .map(|b| evidence::sha256_hex(b))
-                    .unwrap_or_default(),
-                findings: by_file.get(l.file.as_str()).map_or(&[][..], |v| v.as_slice()),
-                history: walked.history.get(id).unwrap_or(&none),
-                approvals: walked.approvals.get(id).map_or(&no_approvals[..], |v| v.as_slice()),
-                witnessed: walked.witnessed.get(id).unwrap_or(&unseen),
-                policy: &at.policy,
-                judged_at,
-                incomplete: walked.incomplete.as_deref(),
-            })
+            let sha256 = at
+                .bytes
+                .get(&l.file)
+                .map(|b| evidence::sha256_hex(b))
+                .unwrap_or_default();
+            population::row(
+                &l.file,
+                sha256,
+                &controls::Evidence {
+                    record: &l.record,
+                    findings: by_file.get(l.file.as_str()).map_or(&[][..], |v| v.as_slice()),
+                    history: walked.history.get(id).unwrap_or(&none),
+                    approvals: walked.approvals.get(id).map_or(&no_approvals[..], |v| v.as_slice()),
+                    witnessed: walked.witnessed.get(id).unwrap_or(&unseen),
+                    policy: &at.policy,
+                    judged_at,
+                    incomplete: walked.incomplete.as_deref(),
+                },
+            )
         })
         .collect();
     changes.sort_by(|a, b| a.id.cmp(&b.id));
@@ -232,27 +235,10 @@ pub fn build(store: &Store, request: &Request, tip: ObjectId, gathered: Gathered
         }
         let record = &loaded.record;
         let digest_now = record.scope_digest();
-        let checks: Vec<ApprovalCheck> = record
-            .approvals
-            .iter()
-            .enumerate()
-            .map(|(i, a)| ApprovalCheck {
-                index: i,
-                role: a.role.to_string(),
-                approver: a.approver.to_string(),
-                decision: a.decision.to_string(),
-                method: a.method.to_string(),
-                at: a.at,
-                scope: a.scope.as_deref(),
-                digest_now: &digest_now,
-                digest_matches: a.scope.as_ref().map(|s| *s == digest_now),
-                added_in: commits
-                    .iter()
-                    .rev()
-                    .find(|c| c.index == i && c.approver == a.approver.to_string()),
-            })
-            .collect();
-        files.insert(format!("{dir}/approvals.json"), json(&checks)?);
+        files.insert(
+            format!("{dir}/approvals.json"),
+            json(&approval_checks(record, commits, &digest_now))?,
+        );
         files.insert(
             format!("{dir}/deadlines.json"),
             json(&page::deadlines(
@@ -280,22 +266,7 @@ pub fn build(store: &Store, request: &Request, tip: ObjectId, gathered: Gathered
             })?,
         );
     }
-    let mut versions = Vec::new();
-    let in_force = page::policies_in_force(&ctx.policies, &request.period);
-    for (n, v) in in_force.iter().enumerate() {
-        let name = format!("policy/{:02}-{}.yaml", n + 1, v.commit.short());
-        files.insert(name.clone(), v.text.clone().unwrap_or_default().into_bytes());
-        versions.push(page::PolicyEntry {
-            file: name,
-            commit: v.commit.id.to_string(),
-            author: v.commit.author.to_string(),
-            committer: v.commit.committer.to_string(),
-            time: v.commit.time,
-            summary: v.commit.summary.clone(),
-            deleted: v.text.is_none(),
-        });
-    }
-    files.insert("policy/versions.json".into(), json(&versions)?);
+    let versions = policy_versions(&ctx.policies, request, &mut files)?;
     population.changes.sort_by(|a, b| a.id.cmp(&b.id));
     files.insert("population.json".into(), json(&population)?);
     files.insert(
@@ -317,6 +288,61 @@ pub fn build(store: &Store, request: &Request, tip: ObjectId, gathered: Gathered
         sample: drawn,
         files,
     })
+}
+
+/// Each approval of a sampled record beside the commit that added it, and
+/// whether its scope digest matches the record at the end of the period.
+fn approval_checks<'a>(
+    record: &'a crate::record::Record,
+    commits: &'a [ApprovalCommit],
+    digest_now: &'a str,
+) -> Vec<ApprovalCheck<'a>> {
+    record
+        .approvals
+        .iter()
+        .enumerate()
+        .map(|(i, a)| ApprovalCheck {
+            index: i,
+            role: a.role.to_string(),
+            approver: a.approver.to_string(),
+            decision: a.decision.to_string(),
+            method: a.method.to_string(),
+            at: a.at,
+            scope: a.scope.as_deref(),
+            digest_now,
+            digest_matches: a.scope.as_ref().map(|s| *s == digest_now),
+            added_in: commits
+                .iter()
+                .rev()
+                .find(|c| c.index == i && c.approver == a.approver.to_string()),
+        })
+        .collect()
+}
+
+/// Writes each version of the policy in force during the period into
+/// `policy/`, with `policy/versions.json` listing them; returns the list.
+fn policy_versions(
+    policies: &[evidence::PolicyVersion],
+    request: &Request,
+    files: &mut Files,
+) -> Result<Vec<page::PolicyEntry>> {
+    let mut versions = Vec::new();
+    let in_force = page::policies_in_force(policies, &request.period);
+    for (n, v) in in_force.iter().enumerate() {
+        let name = format!("policy/{:02}-{}.yaml", n + 1, v.commit.short());
+        files.insert(name.clone(), v.text.clone().unwrap_or_default().into_bytes());
+        versions.push(page::PolicyEntry {
+            file: name,
+            commit: v.commit.id.to_string(),
+            author: v.commit.author.to_string(),
+            committer: v.commit.committer.to_string(),
+            time: v.commit.time,
+            summary: v.commit.summary.clone(),
+            deleted: v.text.is_none(),
+        });
+    }
+    files.insert("policy/versions.json".into(), json(&versions)?);
+    Ok(versions)
 }
 
 /// Re-checks a folder: its manifest, and its store commit, records and policy against the repository.

@@ -6,12 +6,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::controls::{self, ApprovalCommit, Control, Evidence, Judged, Verdict, Witnessed};
-use crate::finding::{Finding, Severity};
+use super::controls::{self, Control, Evidence, Judged, Verdict};
+use crate::finding::Severity;
 use crate::period::Period;
-use crate::policy::Policy;
 use crate::record::Record;
-use crate::rules::history::HistoryFinding;
 use crate::rules::linking::Untracked;
 
 /// One change of the population.
@@ -82,57 +80,35 @@ pub fn in_period(r: &Record, period: &Period) -> bool {
     .any(|t| period.contains(t))
 }
 
-/// What one row is built from.
-pub struct Input<'a> {
-    pub path: &'a str,
-    pub record: &'a Record,
-    pub bytes_sha256: String,
-    pub findings: &'a [Finding],
-    pub history: &'a [HistoryFinding],
-    pub approvals: &'a [ApprovalCommit],
-    pub witnessed: &'a Witnessed,
-    pub policy: &'a Policy,
-    pub judged_at: DateTime<Utc>,
-    pub incomplete: Option<&'a str>,
-}
-
-/// Builds one row: facts from the record, verdicts from the rules' findings.
-pub fn row(i: &Input) -> Row {
-    let r = i.record;
-    let controls = controls::judge(&Evidence {
-        record: r,
-        findings: i.findings,
-        history: i.history,
-        approvals: i.approvals,
-        witnessed: i.witnessed,
-        policy: i.policy,
-        judged_at: i.judged_at,
-        incomplete: i.incomplete,
-    });
+/// Builds one row from the evidence of its change: facts from the record,
+/// verdicts from the rules' findings. `path` and `bytes_sha256` name the
+/// record's file as the auditor receives it.
+pub fn row(path: &str, bytes_sha256: String, evidence: &Evidence) -> Row {
+    let r = evidence.record;
+    let controls = controls::judge(evidence);
     let mapped: Vec<&str> = controls
         .iter()
         .flat_map(|j| j.reasons.iter())
         .map(String::as_str)
         .collect();
-    let mut other: Vec<String> = i
+    let mut other: Vec<String> = evidence
         .findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
-        .map(|f| format!("{}: {}", f.rule, f.message))
-        .chain(i.history.iter().filter(|f| f.severity == Severity::Error).map(|f| {
-            format!(
-                "{}: {} (commit {})",
-                f.rule,
-                f.message,
-                &f.commit[..f.commit.len().min(10)]
-            )
-        }))
+        .map(controls::quote)
+        .chain(
+            evidence
+                .history
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .map(controls::quote_history),
+        )
         .filter(|line| !mapped.contains(&line.as_str()))
         .collect();
     other.dedup();
     Row {
         id: r.id.clone(),
-        path: i.path.to_string(),
+        path: path.to_string(),
         title: r.title.clone(),
         classification: r.classification.to_string(),
         status: r.status.to_string(),
@@ -155,7 +131,7 @@ pub fn row(i: &Input) -> Row {
         started_at: r.started_at(),
         finished_at: r.finished_at(),
         outcome: r.outcome().map(|o| o.to_string()),
-        sha256: i.bytes_sha256.clone(),
+        sha256: bytes_sha256,
         controls,
         other_findings: other,
     }

@@ -5,7 +5,7 @@
 //! record's approved scope or rewrite its evidence (the gate's append-only
 //! rule), or delete it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -15,6 +15,7 @@ use super::evidence::sha256_hex;
 use crate::git::{ObjectId, Tag};
 use crate::period::Period;
 use crate::record::{Record, Status};
+use crate::render::PushFmt as _;
 use crate::store::{record_id, Store};
 
 /// The prefix of every seal tag: `chg-seal/2026-11`.
@@ -54,7 +55,7 @@ pub fn message(seal: &Seal) -> String {
         seal.records.len()
     );
     for r in &seal.records {
-        out.push_str(&format!(
+        out.push_fmt(format_args!(
             "record {} {} sha256:{} scope:{}\n",
             r.id, r.path, r.sha256, r.scope
         ));
@@ -168,6 +169,72 @@ fn parse_record(store: &Store, blob: Option<ObjectId>, path: &str) -> Result<Opt
         .map(|l| l.record))
 }
 
+/// On a rewritten branch, compares each sealed record with its version at
+/// the end of the period (the last commit before it on HEAD), noting what
+/// changed; returns that commit, from which the rest of HEAD is judged.
+fn rewritten(
+    store: &Store,
+    tag: &Tag,
+    seal: &Seal,
+    sealed: &BTreeMap<String, (&Sealed, Option<Record>)>,
+    head: ObjectId,
+    reported: &mut BTreeSet<String>,
+    out: &mut Vec<Broken>,
+) -> Result<Option<ObjectId>> {
+    let repo = store.repo();
+    let prefix = store.prefix();
+    let sealed_commit = tag.target;
+    let Some(end) = repo.last_commit_before(head, seal.to)? else {
+        return Ok(None);
+    };
+    let fork = repo.merge_base(sealed_commit, end).ok();
+    let mut last: BTreeMap<String, crate::git::Commit> = BTreeMap::new();
+    repo.walk_changes(end, fork, &prefix, &|_| true, &mut |commit, changes| {
+        for change in changes.iter().filter(|c| sealed.contains_key(&c.path)) {
+            last.insert(change.path.clone(), commit.clone());
+        }
+        Ok(())
+    })?;
+    let end_commit = repo.commit_info(end)?;
+    for (path, (s, old)) in sealed {
+        let Some(old) = old else { continue };
+        let blob = repo.blob_id_at(end, path)?;
+        let commit = last.get(path).unwrap_or(&end_commit);
+        let why = match parse_record(store, blob, path)? {
+            None => Some(format!(
+                "{path} is not in the rewritten history at the end of the period"
+            )),
+            Some(new) => changed(commit, path, old, &new, &crate::policy::Policy::default()),
+        };
+        if let Some(why) = why {
+            reported.insert(s.id.clone());
+            out.push(changed_after_seal(
+                tag,
+                seal,
+                s,
+                commit,
+                &format!(" (rewritten history): {why}"),
+            ));
+        }
+    }
+    Ok(Some(end))
+}
+
+/// A sealed record changed by `commit` after the seal; `what` follows the period's label.
+fn changed_after_seal(tag: &Tag, seal: &Seal, s: &Sealed, commit: &crate::git::Commit, what: &str) -> Broken {
+    broken(
+        tag,
+        Some(s),
+        Some(commit.id.to_string()),
+        format!(
+            "{} of sealed period {}{what} (commit {})",
+            s.id,
+            seal.label,
+            commit.short()
+        ),
+    )
+}
+
 fn verify_one(store: &Store, tag: &Tag, head: ObjectId) -> Result<Vec<Broken>> {
     let repo = store.repo();
     let mut out = Vec::new();
@@ -208,7 +275,7 @@ fn verify_one(store: &Store, tag: &Tag, head: ObjectId) -> Result<Vec<Broken>> {
         sealed.insert(s.path.clone(), (s, parse_record(store, blob, &s.path)?));
     }
     let prefix = store.prefix();
-    let mut reported: std::collections::BTreeSet<String> = Default::default();
+    let mut reported: BTreeSet<String> = BTreeSet::new();
     let policy = crate::policy::Policy::default();
     // A rewritten branch no longer holds the sealed commit: its own commit at
     // the end of the period is compared with the seal, then its later commits
@@ -225,43 +292,9 @@ fn verify_one(store: &Store, tag: &Tag, head: ObjectId) -> Result<Vec<Broken>> {
                 seal.label
             ),
         ));
-        let Some(end) = repo.last_commit_before(head, seal.to)? else {
+        let Some(end) = rewritten(store, tag, &seal, &sealed, head, &mut reported, &mut out)? else {
             return Ok(out);
         };
-        let fork = repo.merge_base(sealed_commit, end).ok();
-        let mut last: BTreeMap<String, crate::git::Commit> = BTreeMap::new();
-        repo.walk_changes(end, fork, &prefix, &|_| true, &mut |commit, changes| {
-            for change in changes.iter().filter(|c| sealed.contains_key(&c.path)) {
-                last.insert(change.path.clone(), commit.clone());
-            }
-            Ok(())
-        })?;
-        let end_commit = repo.commit_info(end)?;
-        for (path, (s, old)) in &sealed {
-            let Some(old) = old else { continue };
-            let blob = repo.blob_id_at(end, path)?;
-            let commit = last.get(path).unwrap_or(&end_commit);
-            let why = match parse_record(store, blob, path)? {
-                None => Some(format!(
-                    "{path} is not in the rewritten history at the end of the period"
-                )),
-                Some(new) => changed(commit, path, old, &new, &policy),
-            };
-            if let Some(why) = why {
-                reported.insert(s.id.clone());
-                out.push(broken(
-                    tag,
-                    Some(s),
-                    Some(commit.id.to_string()),
-                    format!(
-                        "{} of sealed period {} (rewritten history): {why} (commit {})",
-                        s.id,
-                        seal.label,
-                        commit.short()
-                    ),
-                ));
-            }
-        }
         end
     };
     repo.walk_changes(head, Some(base), &prefix, &|_| true, &mut |commit, changes| {
@@ -280,17 +313,7 @@ fn verify_one(store: &Store, tag: &Tag, head: ObjectId) -> Result<Vec<Broken>> {
             };
             if let Some(why) = why {
                 reported.insert(s.id.clone());
-                out.push(broken(
-                    tag,
-                    Some(s),
-                    Some(commit.id.to_string()),
-                    format!(
-                        "{} of sealed period {}: {why} (commit {})",
-                        s.id,
-                        seal.label,
-                        commit.short()
-                    ),
-                ));
+                out.push(changed_after_seal(tag, &seal, s, commit, &format!(": {why}")));
             }
         }
         Ok(())

@@ -14,6 +14,7 @@ use crate::finding::Severity;
 use crate::policy::Freeze;
 use crate::record::{Classification, Record, Status};
 use crate::render::visible;
+use crate::render::PushFmt as _;
 use crate::{ics, timearg};
 
 /// Days shown when `--to` is not given: today and the next 14.
@@ -243,7 +244,7 @@ fn table(
     let last = to - Duration::days(1);
     let mut out = format!("Change calendar {from} – {last} (times in UTC)\n");
     for f in freezes {
-        out.push_str(&format!("freeze: {}\n", freeze_line(f)));
+        out.push_fmt(format_args!("freeze: {}\n", freeze_line(f)));
     }
     let rows: Vec<Vec<String>> = planned.iter().map(|r| row(r)).collect();
     let columns = rows.first().map_or(0, Vec::len);
@@ -267,7 +268,7 @@ fn table(
         let heading = day.format("%a %Y-%m-%d").to_string();
         out.push_str(&paint(heading, "1"));
         if !frozen.is_empty() {
-            out.push_str(&format!("  [freeze: {}]", frozen.join(", ")));
+            out.push_fmt(format_args!("  [freeze: {}]", frozen.join(", ")));
         }
         out.push('\n');
         for r in &content.changes {
@@ -284,14 +285,14 @@ fn table(
                     }
                 })
                 .collect();
-            out.push_str(&format!("  {}\n", line.join("  ").trim_end()));
+            out.push_fmt(format_args!("  {}\n", line.join("  ").trim_end()));
         }
         for p in &content.problems {
             let code = if p.severity == Severity::Error { "31" } else { "33" };
-            out.push_str(&format!("  {}\n", paint(format!("! {}", problem_line(p)), code)));
+            out.push_fmt(format_args!("  {}\n", paint(format!("! {}", problem_line(p)), code)));
         }
     }
-    out.push_str(&format!("\n{}\n", summary(planned.len(), problems)));
+    out.push_fmt(format_args!("\n{}\n", summary(planned.len(), problems)));
     out
 }
 
@@ -302,7 +303,7 @@ fn markdown(from: NaiveDate, to: NaiveDate, freezes: &[&Freeze], planned: &[&Rec
     if !freezes.is_empty() {
         out.push('\n');
         for f in freezes {
-            out.push_str(&format!("- **Freeze:** {}\n", md_cell(&freeze_line(f))));
+            out.push_fmt(format_args!("- **Freeze:** {}\n", md_cell(&freeze_line(f))));
         }
     }
     let days = by_day(from, planned, problems);
@@ -312,9 +313,9 @@ fn markdown(from: NaiveDate, to: NaiveDate, freezes: &[&Freeze], planned: &[&Rec
     let headers = ["Time", "ID", "Class", "Status", "Systems", "Requested by", "Title"];
     for (day, content) in &days {
         let frozen = freezes_on(*day, freezes);
-        out.push_str(&format!("\n## {}", day.format("%a %Y-%m-%d")));
+        out.push_fmt(format_args!("\n## {}", day.format("%a %Y-%m-%d")));
         if !frozen.is_empty() {
-            out.push_str(&format!(" (freeze: {})", md_cell(&frozen.join(", "))));
+            out.push_fmt(format_args!(" (freeze: {})", md_cell(&frozen.join(", "))));
         }
         out.push_str("\n\n");
         if !content.changes.is_empty() {
@@ -327,7 +328,7 @@ fn markdown(from: NaiveDate, to: NaiveDate, freezes: &[&Freeze], planned: &[&Rec
             }
             for p in &content.problems {
                 let mark = if p.severity == Severity::Error { "❌" } else { "⚠️" };
-                out.push_str(&format!(
+                out.push_fmt(format_args!(
                     "- {mark} **{}** `{}` {}: {}\n",
                     p.severity,
                     p.kind.rule(),
@@ -337,6 +338,6 @@ fn markdown(from: NaiveDate, to: NaiveDate, freezes: &[&Freeze], planned: &[&Rec
             }
         }
     }
-    out.push_str(&format!("\n{}\n", summary(planned.len(), problems)));
+    out.push_fmt(format_args!("\n{}\n", summary(planned.len(), problems)));
     out
 }

@@ -10,6 +10,7 @@ use crate::context::App;
 use crate::document;
 use crate::error::FileError;
 use crate::finding::{Finding, Severity};
+use crate::render::PushFmt as _;
 use crate::rule::Rule;
 use crate::rules;
 use crate::store::Store;
@@ -274,7 +275,7 @@ fn print(findings: &[Finding], format: Format, app: &App, checked: usize) -> Res
                     .map(|c| format!(" (commit {})", &c[..c.len().min(12)]))
                     .unwrap_or_default();
                 let safe = crate::render::safe;
-                out.push_str(&format!(
+                out.push_fmt(format_args!(
                     "{}:{}:{}: {severity}[{}]: {}{commit}\n",
                     safe(&f.file),
                     f.line,
@@ -283,7 +284,7 @@ fn print(findings: &[Finding], format: Format, app: &App, checked: usize) -> Res
                     safe(&f.message)
                 ));
                 if !f.hint.is_empty() {
-                    out.push_str(&format!("  hint: {}\n", safe(&f.hint)));
+                    out.push_fmt(format_args!("  hint: {}\n", safe(&f.hint)));
                 }
             }
             out

@@ -3,14 +3,15 @@
 //! verbal approvals given, so it may start at once.
 
 use anyhow::{anyhow, Result};
-use chrono::Datelike;
+use chrono::{DateTime, Datelike, Utc};
 
 use crate::cli::{Format, NewArgs};
 use crate::context::App;
 use crate::draft::Draft;
 use crate::error::Refusal;
 use crate::policy::Policy;
-use crate::record::{Classification, Criterion, Emergency, Level, Method, Role};
+use crate::record::{Classification, Criterion, Emergency, Level, Method, Record, Role};
+use crate::render::PushFmt as _;
 use crate::rules::approval_status;
 use crate::wizard;
 use crate::{action, approval};
@@ -39,6 +40,49 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     if fields.title.is_none() && ask {
         fields.title = wizard::text("Title", false)?;
     }
+    let criteria = criteria(&args, ask)?;
+    let cvss = cvss(&args, &criteria, ask)?;
+    let impact_of_not = match args.impact_of_not_implementing.clone() {
+        Some(text) => text,
+        None if ask => wizard::text("Impact of not implementing", false)?.unwrap_or_default(),
+        None => return Err(action::missing("--impact-of-not-implementing")),
+    };
+    if fields.systems.is_empty() && ask {
+        if let Some(list) = wizard::text("Systems affected (comma-separated)", true)? {
+            fields.systems = list
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
+        }
+    }
+    let verbal = verbal_approvals(&args, ask)?;
+    let at = action::backdate("--verbal-at", args.verbal_at.as_deref(), now)?;
+    let mut record = fields.into_record(&policy, actor.person.clone(), now)?;
+    record.emergency = Some(Emergency {
+        criteria,
+        cvss,
+        impact_of_not_implementing: Some(impact_of_not),
+        ..Emergency::default()
+    });
+    for spec in &verbal {
+        add_verbal_approval(&policy, &mut record, spec, at)?;
+    }
+    if !ask {
+        call();
+    }
+    let detail = format!("emergency: {}", record.title);
+    let (record, shown) = action::create(app, &store, &actor, record, now.year(), &detail)?;
+    match app.format {
+        Format::Json => crate::render::print(&format!("{}\n", crate::render::json_line(&record)?))?,
+        _ if app.args.quiet => {}
+        _ => crate::render::print(&created(&record, &policy, &shown))?,
+    }
+    Ok(0)
+}
+
+/// The emergency criteria: given, or asked until the answer names at least one.
+fn criteria(args: &NewArgs, ask: bool) -> Result<Vec<Criterion>> {
     let mut criteria: Vec<Criterion> = args.criteria.clone();
     if criteria.is_empty() && ask {
         loop {
@@ -65,6 +109,11 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     if criteria.is_empty() {
         return Err(action::missing("--criterion"));
     }
+    Ok(criteria)
+}
+
+/// The CVSS score a critical vulnerability needs, at or above the threshold.
+fn cvss(args: &NewArgs, criteria: &[Criterion], ask: bool) -> Result<Option<f64>> {
     let mut cvss = args.cvss;
     if criteria.contains(&Criterion::CriticalVulnerability) {
         if cvss.is_none() && ask {
@@ -89,20 +138,11 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
             Some(_) => {}
         }
     }
-    let impact_of_not = match args.impact_of_not_implementing.clone() {
-        Some(text) => text,
-        None if ask => wizard::text("Impact of not implementing", false)?.unwrap_or_default(),
-        None => return Err(action::missing("--impact-of-not-implementing")),
-    };
-    if fields.systems.is_empty() && ask {
-        if let Some(list) = wizard::text("Systems affected (comma-separated)", true)? {
-            fields.systems = list
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect();
-        }
-    }
+    Ok(cvss)
+}
+
+/// The verbal approvals as `ROLE:EMAIL`: given, or asked of the CISO and CTO.
+fn verbal_approvals(args: &NewArgs, ask: bool) -> Result<Vec<String>> {
     let mut verbal = args.verbal_approvals.clone();
     if verbal.is_empty() && ask {
         for role in [Role::Ciso, Role::Cto] {
@@ -112,52 +152,40 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
             }
         }
     }
-    let at = action::backdate("--verbal-at", args.verbal_at.as_deref(), now)?;
-    let mut record = fields.into_record(&policy, actor.person.clone(), now)?;
-    record.emergency = Some(Emergency {
-        criteria,
-        cvss,
-        impact_of_not_implementing: Some(impact_of_not),
-        ..Emergency::default()
-    });
-    for spec in &verbal {
-        let (role, who) = spec.split_once(':').ok_or_else(|| {
-            anyhow!("`--verbal-approval {spec}` is not ROLE:EMAIL\n  hint: write it like `--verbal-approval ciso:carol@example.com`")
-        })?;
-        let role: Role = role
-            .trim()
-            .parse()
-            .map_err(|e| anyhow!("`--verbal-approval {spec}`: {e}"))?;
-        let approver = approval::parse_approver(who)?;
-        let role = approval::choose_role(&policy, &record, &approver, Some(role))?;
-        record.add_approval(&approver, role, Method::Verbal, at, None)?;
-    }
-    if !ask {
-        call();
-    }
-    let detail = format!("emergency: {}", record.title);
-    let (record, shown) = action::create(app, &store, &actor, record, now.year(), &detail)?;
-    match app.format {
-        Format::Json => crate::render::print(&format!("{}\n", crate::render::json_line(&record)?))?,
-        _ if app.args.quiet => {}
-        _ => {
-            let state = approval_status(&record, &policy);
-            let next = if state.satisfied {
-                format!("verbal approvals recorded; start now with `chg start {}`", record.id)
-            } else {
-                format!(
-                    "it still needs {} before it starts: `chg approve {} --verbal --role ROLE --by EMAIL`",
-                    state.missing.join(", or "),
-                    record.id
-                )
-            };
-            crate::render::print(&format!(
-                "Created {} ({shown})\n{next}\nWithin {}: complete the documentation (`chg submit {}`) and get written approval (`chg approve {}`).\n",
-                record.id, policy.emergency_deadlines.documentation.text(), record.id, record.id
-            ))?;
-        }
-    }
-    Ok(0)
+    Ok(verbal)
+}
+
+/// Adds one `ROLE:EMAIL` verbal approval, refused unless the policy gives the role.
+fn add_verbal_approval(policy: &Policy, record: &mut Record, spec: &str, at: DateTime<Utc>) -> Result<()> {
+    let (role, who) = spec.split_once(':').ok_or_else(|| {
+        anyhow!("`--verbal-approval {spec}` is not ROLE:EMAIL\n  hint: write it like `--verbal-approval ciso:carol@example.com`")
+    })?;
+    let role: Role = role
+        .trim()
+        .parse()
+        .map_err(|e| anyhow!("`--verbal-approval {spec}`: {e}"))?;
+    let approver = approval::parse_approver(who)?;
+    let role = approval::choose_role(policy, record, &approver, Some(role))?;
+    record.add_approval(&approver, role, Method::Verbal, at, None)?;
+    Ok(())
+}
+
+/// What `chg new --emergency` says once the record is committed: what it still needs.
+fn created(record: &Record, policy: &Policy, shown: &str) -> String {
+    let state = approval_status(record, policy);
+    let next = if state.satisfied {
+        format!("verbal approvals recorded; start now with `chg start {}`", record.id)
+    } else {
+        format!(
+            "it still needs {} before it starts: `chg approve {} --verbal --role ROLE --by EMAIL`",
+            state.missing.join(", or "),
+            record.id
+        )
+    };
+    format!(
+        "Created {} ({shown})\n{next}\nWithin {}: complete the documentation (`chg submit {}`) and get written approval (`chg approve {}`).\n",
+        record.id, policy.emergency_deadlines.documentation.text(), record.id, record.id
+    )
 }
 
 /// Says whom to call for verbal approval: the CISO and the CTO, the CEO as backup.
@@ -184,9 +212,9 @@ pub fn whom_to_call(policy: &Policy) -> String {
     let mut out = String::from("Emergency change: call for verbal approval now\n");
     for (i, g) in groups.iter().enumerate() {
         if i == 0 {
-            out.push_str(&format!("  call: {g}\n"));
+            out.push_fmt(format_args!("  call: {g}\n"));
         } else {
-            out.push_str(&format!("  backup: {g}\n"));
+            out.push_fmt(format_args!("  backup: {g}\n"));
         }
     }
     out

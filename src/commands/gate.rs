@@ -16,6 +16,7 @@ use crate::context::App;
 use crate::git::{Commit, ObjectId};
 use crate::policy::{Policy, Span};
 use crate::record::{Record, Status};
+use crate::render::PushFmt as _;
 use crate::rules::deploy::{self, Evidence, HistoryEvidence, Reason};
 use crate::rules::history::{self as history_rules, Step};
 use crate::store::Store;
@@ -224,7 +225,7 @@ fn print(verdict: &Verdict, format: Format, app: &App) -> Result<()> {
             if verdict.allowed {
                 let mut out = format!("{id}: may be deployed at {when}\n");
                 if let Some(started) = verdict.already_started_at {
-                    out.push_str(&format!(
+                    out.push_fmt(format_args!(
                         "{id}: already in progress since {}; no second start recorded\n",
                         started.format("%Y-%m-%d %H:%M UTC")
                     ));

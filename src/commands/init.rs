@@ -8,6 +8,7 @@ use crate::cli::{CiSystem, InitArgs};
 use crate::context::App;
 use crate::person::Person;
 use crate::record::Role;
+use crate::render::PushFmt as _;
 use crate::store::Store;
 use crate::template::DEFAULT_TEMPLATES;
 
@@ -85,7 +86,7 @@ pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
     }
     let mut message = String::new();
     for path in &written {
-        message.push_str(&format!("Created {}\n", store.display(path)));
+        message.push_fmt(format_args!("Created {}\n", store.display(path)));
     }
     if !app.args.no_commit {
         let actor = store.repo().actor()?;

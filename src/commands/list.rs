@@ -32,37 +32,27 @@ pub fn listing_date(r: &Record) -> DateTime<Utc> {
         .unwrap_or(r.created_at)
 }
 
+/// The headers of the listing, in the order of [`cells`].
+const HEADERS: [&str; 8] = [
+    "ID",
+    "Status",
+    "Class",
+    "Risk",
+    "Date",
+    "Title",
+    "Systems",
+    "Requested by",
+];
+
 /// Prints the records that pass the filters, oldest first.
 pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
-    // A table is for a terminal; into a pipe each record is one line
-    // (`App` resolves the default so), and `grep` and `cut` see whole records.
-    let format = app.format;
     let store = app.store()?;
-    let since = args
-        .since
-        .as_deref()
-        .map(|d| timearg::parse_time("--since", d))
-        .transpose()?;
-    let until = args
-        .until
-        .as_deref()
-        .map(|d| timearg::parse_time("--until", d))
-        .transpose()?;
-    let statuses: Vec<Status> = args.status.clone();
-    let classes: Vec<Classification> = args.classification.clone();
+    let keep = filter(args)?;
     let mut loaded = match &args.as_of {
         Some(rev) => store.load_all_at(rev)?,
         None => store.load_all_strict()?,
     };
-    loaded.retain(|l| {
-        let r = &l.record;
-        let date = listing_date(r);
-        (statuses.is_empty() || statuses.contains(&r.status))
-            && (classes.is_empty() || classes.contains(&r.classification))
-            && args.system.as_ref().is_none_or(|s| r.systems.iter().any(|x| x == s))
-            && since.is_none_or(|s| date >= s)
-            && until.is_none_or(|u| date < u)
-    });
+    loaded.retain(|l| keep(&l.record));
     loaded.sort_by(|a, b| (listing_date(&a.record), &a.record.id).cmp(&(listing_date(&b.record), &b.record.id)));
     let rows: Vec<Row> = loaded
         .iter()
@@ -79,38 +69,61 @@ pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
             file: &l.file,
         })
         .collect();
-    let headers = [
-        "ID",
-        "Status",
-        "Class",
-        "Risk",
-        "Date",
-        "Title",
-        "Systems",
-        "Requested by",
-    ];
-    let cells = |r: &Row| {
-        vec![
-            r.id.to_string(),
-            r.status.to_string(),
-            r.classification.to_string(),
-            format!("{}/{}", r.impact, r.likelihood),
-            r.date.format("%Y-%m-%d %H:%M").to_string(),
-            r.title.to_string(),
-            r.systems.join(", "),
-            r.requested_by.clone(),
-        ]
-    };
-    let text = match format {
+    crate::render::print(&render(&rows, app)?)?;
+    Ok(0)
+}
+
+/// The filters of the arguments as one test of a record.
+fn filter(args: &ListArgs) -> Result<impl Fn(&Record) -> bool + '_> {
+    let since = args
+        .since
+        .as_deref()
+        .map(|d| timearg::parse_time("--since", d))
+        .transpose()?;
+    let until = args
+        .until
+        .as_deref()
+        .map(|d| timearg::parse_time("--until", d))
+        .transpose()?;
+    let (statuses, classes) = (&args.status, &args.classification);
+    Ok(move |r: &Record| {
+        let date = listing_date(r);
+        (statuses.is_empty() || statuses.contains(&r.status))
+            && (classes.is_empty() || classes.contains(&r.classification))
+            && args.system.as_ref().is_none_or(|s| r.systems.iter().any(|x| x == s))
+            && since.is_none_or(|s| date >= s)
+            && until.is_none_or(|u| date < u)
+    })
+}
+
+/// The cells of a row, in the order of [`HEADERS`].
+fn cells(r: &Row) -> Vec<String> {
+    vec![
+        r.id.to_string(),
+        r.status.to_string(),
+        r.classification.to_string(),
+        format!("{}/{}", r.impact, r.likelihood),
+        r.date.format("%Y-%m-%d %H:%M").to_string(),
+        r.title.to_string(),
+        r.systems.join(", "),
+        r.requested_by.clone(),
+    ]
+}
+
+/// Renders the listing in the chosen format. A table is for a terminal;
+/// into a pipe each record is one line (`App` resolves the default so),
+/// and `grep` and `cut` see whole records.
+fn render(rows: &[Row], app: &App) -> Result<String> {
+    Ok(match app.format {
         Format::Json => format!("{}\n", crate::render::json(&rows)?),
-        Format::Csv => crate::render::csv(&headers, &rows.iter().map(cells).collect::<Vec<_>>()),
-        Format::Markdown => crate::render::markdown_table(&headers, &rows.iter().map(cells).collect::<Vec<_>>()),
+        Format::Csv => crate::render::csv(&HEADERS, &rows.iter().map(cells).collect::<Vec<_>>()),
+        Format::Markdown => crate::render::markdown_table(&HEADERS, &rows.iter().map(cells).collect::<Vec<_>>()),
         Format::Text => {
             if rows.is_empty() && !app.args.quiet {
                 eprintln!("no changes match");
             }
             let mut out = String::new();
-            for row in &rows {
+            for row in rows {
                 let mut fields: Vec<String> = cells(row).iter().map(|c| one_field(c)).collect();
                 if let (true, Some(code)) = (app.color, ansi(status_color(row.status))) {
                     fields[1] = format!("\x1b[{code}m{}\x1b[0m", fields[1]);
@@ -124,8 +137,8 @@ pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
             if rows.is_empty() {
                 "no changes match\n".to_string()
             } else {
-                let mut table = crate::render::table(&headers, app.look());
-                for row in &rows {
+                let mut table = crate::render::table(&HEADERS, app.look());
+                for row in rows {
                     let mut c: Vec<comfy_table::Cell> = cells(row)
                         .into_iter()
                         .map(|text| comfy_table::Cell::new(crate::render::safe(&text)))
@@ -140,9 +153,7 @@ pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
                 )
             }
         }
-    };
-    crate::render::print(&text)?;
-    Ok(0)
+    })
 }
 
 /// A field of a tab-separated line: tabs, line breaks and other control

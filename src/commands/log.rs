@@ -5,10 +5,14 @@ use serde::Serialize;
 
 use crate::cli::{Format, LogArgs};
 use crate::context::App;
+use crate::git::ObjectId;
 use crate::history::{self, LogEntry};
 use crate::render::safe;
+use crate::render::PushFmt as _;
 use crate::rules::linking::CodeCommit;
+use crate::store::Store;
 
+/// What `chg log` shows: the record's trail and the commits linked to it.
 #[derive(Serialize)]
 struct Output<'a> {
     id: &'a str,
@@ -20,11 +24,16 @@ struct Output<'a> {
     /// Commits naming the change in the policy's trailer, in the store's
     /// repository and each `--repo`, oldest first.
     linked_commits: &'a [CodeCommit],
+    /// The policy's trailer that links a commit to a change.
+    #[serde(skip)]
+    trailer: &'a str,
+    /// `--repo` was given: the text lists linked commits even when there are none.
+    #[serde(skip)]
+    repos_given: bool,
 }
 
 /// Prints every commit that touched the record's file, oldest first.
 pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
-    let format = app.format;
     let store = app.store()?;
     let (year, _) = crate::id::validate(&args.id).map_err(|m| anyhow!("{m}"))?;
     let repo = store.repo();
@@ -47,12 +56,33 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
         bail!("no commit at {rev} touches `{path}`\n  hint: {hint}");
     }
     if let Some(why) = &incomplete {
-        crate::render::warn(&format!("warning: {why}"));
+        app.warn(&format!("warning: {why}"));
     }
     let trailer = store.policy()?.change_trailer;
+    let linked = linked_commits(&store, args, tip, &trailer)?;
+    let view = Output {
+        id: &args.id,
+        path: &path,
+        as_of: tip.to_string(),
+        incomplete,
+        commits: &entries,
+        linked_commits: &linked,
+        trailer: &trailer,
+        repos_given: !args.repos.is_empty(),
+    };
+    let text = render(&view, app.format)?;
+    crate::render::print(&text)?;
+    Ok(0)
+}
+
+/// The commits that name the change in the policy's trailer, in the store's
+/// repository (up to `tip`) and each `--repo`, oldest first.
+fn linked_commits(store: &Store, args: &LogArgs, tip: ObjectId, trailer: &str) -> Result<Vec<CodeCommit>> {
+    let repo = store.repo();
+    let prefix = store.prefix();
     let mut linked: Vec<CodeCommit> = Vec::new();
     let mut repos = vec![(".".to_string(), crate::git::Repo::discover(repo.workdir())?, tip)];
-    for (label, other) in crate::code_repos::repos(&store, &args.repos)?
+    for (label, other) in crate::code_repos::repos(store, &args.repos)?
         .into_iter()
         .filter(|_| !args.repos.is_empty())
     {
@@ -65,7 +95,7 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
         // its folder is not entered, so the walk reads only the other commits.
         let outside_store = |dir: &str| dir != prefix;
         let keep: &dyn Fn(&str) -> bool = if i == 0 { &outside_store } else { &all };
-        let commits = crate::code_repos::code_commits(r, label, *head, "", keep, None, &all, &trailer)?;
+        let commits = crate::code_repos::code_commits(r, label, *head, "", keep, None, &all, trailer)?;
         linked.extend(
             commits
                 .into_iter()
@@ -73,40 +103,32 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
         );
     }
     linked.sort_by_key(|c| c.time);
-    let text = match format {
-        Format::Json => {
-            let out = Output {
-                id: &args.id,
-                path: &path,
-                as_of: tip.to_string(),
-                incomplete,
-                commits: &entries,
-                linked_commits: &linked,
-            };
-            format!("{}\n", crate::render::json(&out)?)
+    Ok(linked)
+}
+
+/// Renders the trail in the chosen format: JSON, or the trail's text and the linked commits.
+fn render(view: &Output, format: Format) -> Result<String> {
+    if format == Format::Json {
+        return Ok(format!("{}\n", crate::render::json(view)?));
+    }
+    let mut out = history::render_trail(view.id, view.commits);
+    if !view.linked_commits.is_empty() || view.repos_given {
+        out.push_fmt(format_args!(
+            "\nlinked commits (trailer `{}: {}`): {}\n",
+            view.trailer,
+            view.id,
+            view.linked_commits.len()
+        ));
+        for c in view.linked_commits {
+            out.push_fmt(format_args!(
+                "  {}  {}  {}  {}  {}\n",
+                safe(&c.repo),
+                &c.commit[..c.commit.len().min(10)],
+                c.time.format("%Y-%m-%d %H:%M UTC"),
+                safe(&c.author),
+                safe(&c.summary)
+            ));
         }
-        _ => {
-            let mut out = history::render_trail(&args.id, &entries);
-            if !linked.is_empty() || !args.repos.is_empty() {
-                out.push_str(&format!(
-                    "\nlinked commits (trailer `{trailer}: {}`): {}\n",
-                    args.id,
-                    linked.len()
-                ));
-                for c in &linked {
-                    out.push_str(&format!(
-                        "  {}  {}  {}  {}  {}\n",
-                        safe(&c.repo),
-                        &c.commit[..c.commit.len().min(10)],
-                        c.time.format("%Y-%m-%d %H:%M UTC"),
-                        safe(&c.author),
-                        safe(&c.summary)
-                    ));
-                }
-            }
-            out
-        }
-    };
-    crate::render::print(&text)?;
-    Ok(0)
+    }
+    Ok(out)
 }

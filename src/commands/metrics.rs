@@ -42,9 +42,9 @@ pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
     };
     let at = AtTip::read(&store, tip, args.no_cache)?;
     let mut result = metrics::compute(&at.changes, &at.facts, &at.policy, period, judged_at);
-    at.warn_incomplete();
+    at.warn_incomplete(&|w| app.warn(w));
     for file in &at.unparsed {
-        crate::render::warn(&format!(
+        app.warn(&format!(
             "warning: {file} does not parse at {tip}; it is left out (`chg check` says why)"
         ));
     }

@@ -61,7 +61,7 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
                 let earlier = months[0].previous_month();
                 months.insert(0, earlier);
             }
-            let computed = crate::history::metrics_at_head(&store, &months, now)?;
+            let computed = crate::history::metrics_at_head(&store, &months, now, &|w| app.warn(w))?;
             let Some(this_month) = computed.last() else {
                 anyhow::bail!("no metrics computed");
             };
@@ -83,14 +83,14 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
             periods.extend(period.months());
             periods.push(previous);
             periods.push(period);
-            let mut computed = crate::history::metrics_at_head(&store, &periods, now)?;
+            let mut computed = crate::history::metrics_at_head(&store, &periods, now, &|w| app.warn(w))?;
             let (Some(this_quarter), Some(last_quarter)) = (computed.pop(), computed.pop()) else {
                 anyhow::bail!("no metrics computed");
             };
             // A broken template is `chg check`'s to report: without the
             // catalogue, the template rules are left out of the training needs.
             let templates = store.templates().ok();
-            let findings = report::quarterly::findings(&loaded, &policy, templates.as_ref(), now);
+            let findings = report::quarterly::findings(&loaded, &this_quarter, &policy, templates.as_ref(), now);
             let data = report::quarterly::build(
                 period,
                 &computed,

@@ -3,7 +3,7 @@
 
 use anyhow::{bail, Result};
 
-use crate::action::{self, Done};
+use crate::action::{self, Action, Done};
 use crate::cli::ReviewArgs;
 use crate::context::App;
 use crate::error::Refusal;
@@ -16,27 +16,7 @@ pub fn run(args: &ReviewArgs, app: &App) -> Result<u8> {
     action::run(app, &args.id, "review", |act, record| {
         let emergency = record.classification == Classification::Emergency;
         if args.cab {
-            if !emergency {
-                return Err(Refusal::new(
-                    format!(
-                        "{} is a {} change; only emergencies are presented to the CAB afterwards",
-                        record.id, record.classification
-                    ),
-                    "leave out `--cab`",
-                )
-                .into());
-            }
-            let date = match &args.date {
-                Some(d) => timearg::parse_date("--date", d)?,
-                None => act.now.date_naive(),
-            };
-            record.emergency.get_or_insert_with(Default::default).cab_review = Some(CabReview {
-                date: Some(date),
-                feedback: args.feedback.clone(),
-            });
-            let mut done = Done::new(format!("{}: presented to the CAB on {date}", record.id)).detail("cab");
-            done.notes.push(closing_note(record));
-            return Ok(done);
+            return cab(args, act, record, emergency);
         }
         let reviewable = matches!(record.status, Status::Completed | Status::Failed | Status::RolledBack)
             || (emergency && lifecycle::implemented(record.status) && record.status != Status::Closed);
@@ -117,6 +97,31 @@ pub fn run(args: &ReviewArgs, app: &App) -> Result<u8> {
         done.notes.push(closing_note(record));
         Ok(done)
     })
+}
+
+/// `--cab`: the presentation of an emergency at the CAB meeting, on `--date` or today.
+fn cab(args: &ReviewArgs, act: &Action, record: &mut Record, emergency: bool) -> Result<Done> {
+    if !emergency {
+        return Err(Refusal::new(
+            format!(
+                "{} is a {} change; only emergencies are presented to the CAB afterwards",
+                record.id, record.classification
+            ),
+            "leave out `--cab`",
+        )
+        .into());
+    }
+    let date = match &args.date {
+        Some(d) => timearg::parse_date("--date", d)?,
+        None => act.now.date_naive(),
+    };
+    record.emergency.get_or_insert_with(Default::default).cab_review = Some(CabReview {
+        date: Some(date),
+        feedback: args.feedback.clone(),
+    });
+    let mut done = Done::new(format!("{}: presented to the CAB on {date}", record.id)).detail("cab");
+    done.notes.push(closing_note(record));
+    Ok(done)
 }
 
 /// Says whether the change may be closed now, or what it still owes.

@@ -4,7 +4,7 @@
 //! what is still owed.
 
 use anyhow::{anyhow, Result};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
 use crate::action::{self, Action, Done};
 use crate::cli::RollbackArgs;
@@ -14,6 +14,7 @@ use crate::record::{
     Access, CheckResult, Health, LogEntry, Record, RollbackEntry, RollbackKind, RollbackMode, Status, Strategy,
     Trigger, Validation,
 };
+use crate::render::PushFmt as _;
 use crate::wizard;
 
 /// Records the rollback and moves the change to rolled-back.
@@ -42,35 +43,7 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
             None if ask => wizard::choose("Rollback kind", RollbackKind::ALL, Some(RollbackKind::Simple))?,
             None => return Err(action::missing("--kind")),
         };
-        let started = match args.started_at.as_deref() {
-            Some(text) => action::parse_when("--started-at", text, act.now)?,
-            None if ask => loop {
-                if let Some(text) = wizard::text("Rollback started at (HH:MM today, or YYYY-MM-DD HH:MM, UTC)", false)?
-                {
-                    match action::parse_when("started at", &text, act.now) {
-                        Ok(t) => break t,
-                        Err(e) => crate::render::eprint(&e.to_string()),
-                    }
-                }
-            },
-            None => return Err(action::missing("--started-at")),
-        };
-        let restored = match args.restored_at.as_deref() {
-            Some(text) => action::parse_when("--restored-at", text, act.now)?,
-            None => act.now,
-        };
-        if restored < started {
-            return Err(anyhow!(
-                "the service was restored ({}) before the rollback started ({})\n  hint: check `--started-at` and `--restored-at`",
-                restored.format("%Y-%m-%d %H:%M"),
-                started.format("%Y-%m-%d %H:%M UTC")
-            ));
-        }
-        if restored > act.now + Duration::minutes(5) {
-            return Err(anyhow!(
-                "`--restored-at` is in the future\n  hint: record the rollback once service is restored"
-            ));
-        }
+        let (started, restored) = window(args, act, ask)?;
         let mut log_lines = args.log.clone();
         let mut validation = Validation::from(&args.validation);
         if ask {
@@ -124,6 +97,40 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
     })
 }
 
+/// When the rollback started and when service was restored: given, asked,
+/// or (restored) now; refused when restored before started or in the future.
+fn window(args: &RollbackArgs, act: &Action, ask: bool) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+    let started = match args.started_at.as_deref() {
+        Some(text) => action::parse_when("--started-at", text, act.now)?,
+        None if ask => loop {
+            if let Some(text) = wizard::text("Rollback started at (HH:MM today, or YYYY-MM-DD HH:MM, UTC)", false)? {
+                match action::parse_when("started at", &text, act.now) {
+                    Ok(t) => break t,
+                    Err(e) => crate::render::eprint(&e.to_string()),
+                }
+            }
+        },
+        None => return Err(action::missing("--started-at")),
+    };
+    let restored = match args.restored_at.as_deref() {
+        Some(text) => action::parse_when("--restored-at", text, act.now)?,
+        None => act.now,
+    };
+    if restored < started {
+        return Err(anyhow!(
+            "the service was restored ({}) before the rollback started ({})\n  hint: check `--started-at` and `--restored-at`",
+            restored.format("%Y-%m-%d %H:%M"),
+            started.format("%Y-%m-%d %H:%M UTC")
+        ));
+    }
+    if restored > act.now + Duration::minutes(5) {
+        return Err(anyhow!(
+            "`--restored-at` is in the future\n  hint: record the rollback once service is restored"
+        ));
+    }
+    Ok((started, restored))
+}
+
 /// The rollback plan of the record and the steps for its deployment strategy.
 fn guide(record: &Record) -> String {
     let mut out = format!("Rollback of {}: {}\n", record.id, record.title);
@@ -132,18 +139,18 @@ fn guide(record: &Record) -> String {
         Some(plan) => {
             out.push_str("Rollback plan from the record:\n");
             for line in plan.trim_end().lines() {
-                out.push_str(&format!("  {line}\n"));
+                out.push_fmt(format_args!("  {line}\n"));
             }
         }
         None => out.push_str("The record has no rollback plan.\n"),
     }
     let strategy = record.deployment.as_ref().and_then(|d| d.strategy);
-    out.push_str(&format!(
+    out.push_fmt(format_args!(
         "Steps ({}):\n",
         strategy.map_or("no strategy recorded".to_string(), |s| s.to_string())
     ));
     for (i, step) in steps(strategy).iter().enumerate() {
-        out.push_str(&format!("  {}. {step}\n", i + 1));
+        out.push_fmt(format_args!("  {}. {step}\n", i + 1));
     }
     out
 }

@@ -6,6 +6,7 @@ use crate::cli::{Format, ShowArgs};
 use crate::context::App;
 use crate::record::Record;
 use crate::render::safe;
+use crate::render::PushFmt as _;
 
 /// Prints the record as text, YAML or JSON.
 pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {
@@ -23,23 +24,40 @@ pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {
 
 fn line(out: &mut String, label: &str, value: impl std::fmt::Display) {
     let value = value.to_string();
-    out.push_str(&format!("  {label:<18} {}\n", safe(&value)));
+    out.push_fmt(format_args!("  {label:<18} {}\n", safe(&value)));
 }
 
 /// Multi-line text keeps its lines; each is made safe on its own.
 fn block(out: &mut String, label: &str, text: &str) {
-    out.push_str(&format!("  {label}:\n"));
+    out.push_fmt(format_args!("  {label}:\n"));
     for l in text.trim_end().lines() {
-        out.push_str(&format!("    {}\n", safe(l)));
+        out.push_fmt(format_args!("    {}\n", safe(l)));
     }
 }
 
 /// Renders the record for a reader: the essentials first, then each section present.
 pub fn render(r: &Record, file: &str) -> String {
-    let mut out = format!("{}  {}\n", safe(&r.id), safe(&r.title));
-    line(&mut out, "status", r.status);
+    let mut out = String::new();
+    essentials(&mut out, r, file);
+    story(&mut out, r);
+    testing(&mut out, r);
+    deployment(&mut out, r);
+    rollback_plan(&mut out, r);
+    approvals(&mut out, r);
+    implementation(&mut out, r);
+    rollbacks(&mut out, r);
+    emergency(&mut out, r);
+    review(&mut out, r);
+    cancellation(&mut out, r);
+    out
+}
+
+/// The heading and the essentials, one line each.
+fn essentials(out: &mut String, r: &Record, file: &str) {
+    out.push_fmt(format_args!("{}  {}\n", safe(&r.id), safe(&r.title)));
+    line(out, "status", r.status);
     line(
-        &mut out,
+        out,
         "classification",
         match &r.template {
             Some(t) => format!("{} (template {t})", r.classification),
@@ -47,54 +65,66 @@ pub fn render(r: &Record, file: &str) -> String {
         },
     );
     line(
-        &mut out,
+        out,
         "risk",
         format!("impact {}, likelihood {}", r.risk.impact, r.risk.likelihood),
     );
-    line(&mut out, "priority", r.priority);
-    line(&mut out, "requested by", &r.requested_by);
-    line(&mut out, "created", r.created_at.format("%Y-%m-%d %H:%M UTC"));
+    line(out, "priority", r.priority);
+    line(out, "requested by", &r.requested_by);
+    line(out, "created", r.created_at.format("%Y-%m-%d %H:%M UTC"));
     if !r.systems.is_empty() {
-        line(&mut out, "systems", r.systems.join(", "));
+        line(out, "systems", r.systems.join(", "));
     }
     if !r.services.is_empty() {
-        line(&mut out, "services", r.services.join(", "));
+        line(out, "services", r.services.join(", "));
     }
     if let Some(c) = &r.customers_affected {
-        line(&mut out, "customers affected", c);
+        line(out, "customers affected", c);
     }
     if let Some(d) = r.downtime_required {
-        line(&mut out, "downtime", if d { "required" } else { "none" });
+        line(out, "downtime", if d { "required" } else { "none" });
     }
-    line(&mut out, "file", file);
+    line(out, "file", file);
+}
+
+/// Why and what: the description and the justification.
+fn story(out: &mut String, r: &Record) {
     if let Some(d) = &r.description {
         out.push('\n');
-        block(&mut out, "description", d);
+        block(out, "description", d);
     }
     if let Some(j) = &r.justification {
         if let Some(b) = &j.business_reason {
-            block(&mut out, "business reason", b);
+            block(out, "business reason", b);
         }
         if let Some(b) = &j.expected_benefit {
-            block(&mut out, "expected benefit", b);
+            block(out, "expected benefit", b);
         }
     }
+}
+
+/// The testing recorded, kind by kind.
+fn testing(out: &mut String, r: &Record) {
     if !r.testing.is_empty() {
         out.push_str("\ntesting\n");
         for kind in crate::record::TestKind::ALL {
             if let Some(state) = r.testing.get(*kind) {
-                line(&mut out, kind.as_str(), state);
+                line(out, kind.as_str(), state);
             }
         }
     }
+}
+
+/// How it is deployed: the strategy, the window and the steps.
+fn deployment(out: &mut String, r: &Record) {
     if let Some(d) = &r.deployment {
         out.push_str("\ndeployment\n");
         if let Some(s) = d.strategy {
-            line(&mut out, "strategy", s);
+            line(out, "strategy", s);
         }
         if let Some(w) = d.window {
             line(
-                &mut out,
+                out,
                 "window",
                 format!(
                     "{} → {}",
@@ -104,21 +134,29 @@ pub fn render(r: &Record, file: &str) -> String {
             );
         }
         for (i, step) in d.steps.iter().enumerate() {
-            line(&mut out, &format!("step {}", i + 1), step);
+            line(out, &format!("step {}", i + 1), step);
         }
     }
+}
+
+/// The rollback plan.
+fn rollback_plan(out: &mut String, r: &Record) {
     if let Some(rb) = &r.rollback {
         out.push_str("\nrollback plan\n");
         if let Some(k) = rb.kind {
-            line(&mut out, "kind", k);
+            line(out, "kind", k);
         }
         if let Some(t) = rb.last_tested {
-            line(&mut out, "last tested", t);
+            line(out, "last tested", t);
         }
         if let Some(p) = &rb.plan {
-            block(&mut out, "plan", p);
+            block(out, "plan", p);
         }
     }
+}
+
+/// Each approval on one line.
+fn approvals(out: &mut String, r: &Record) {
     if !r.approvals.is_empty() {
         out.push_str("\napprovals\n");
         for a in &r.approvals {
@@ -131,50 +169,58 @@ pub fn render(r: &Record, file: &str) -> String {
                 a.decision,
                 a.method
             );
-            out.push_str(&format!("  {}\n", safe(&approval)));
+            out.push_fmt(format_args!("  {}\n", safe(&approval)));
         }
     }
+}
+
+/// What the implementation recorded.
+fn implementation(out: &mut String, r: &Record) {
     if let Some(i) = &r.implementation {
         out.push_str("\nimplementation\n");
         if let Some(t) = i.started_at {
-            line(&mut out, "started", t.format("%Y-%m-%d %H:%M UTC"));
+            line(out, "started", t.format("%Y-%m-%d %H:%M UTC"));
         }
         if let Some(t) = i.finished_at {
-            line(&mut out, "finished", t.format("%Y-%m-%d %H:%M UTC"));
+            line(out, "finished", t.format("%Y-%m-%d %H:%M UTC"));
         }
         if let Some(o) = &i.window_override {
             line(
-                &mut out,
+                out,
                 "window override",
                 format!("by {} at {}: {}", o.by, o.at.format("%Y-%m-%d %H:%M UTC"), o.reason),
             );
         }
         if let Some(o) = i.outcome {
-            line(&mut out, "outcome", o);
+            line(out, "outcome", o);
         }
         if let Some(v) = &i.validation {
-            line(&mut out, "validation", validation(v));
+            line(out, "validation", validation(v));
         }
         for issue in &i.issues {
-            line(&mut out, "issue", issue);
+            line(out, "issue", issue);
         }
         if !i.deployment.is_empty() {
-            line(&mut out, "deployment", crate::report::deployment_text(&i.deployment));
+            line(out, "deployment", crate::report::deployment_text(&i.deployment));
         }
     }
+}
+
+/// Each rollback performed, with what it still owes.
+fn rollbacks(out: &mut String, r: &Record) {
     for (n, rb) in r.rollbacks.iter().enumerate() {
-        out.push_str(&format!("\nrollback {}\n", n + 1));
-        line(&mut out, "trigger", rb.trigger);
-        line(&mut out, "mode", rb.mode);
+        out.push_fmt(format_args!("\nrollback {}\n", n + 1));
+        line(out, "trigger", rb.trigger);
+        line(out, "mode", rb.mode);
         if let Some(k) = rb.kind {
-            line(&mut out, "kind", k);
+            line(out, "kind", k);
         }
         if let Some(reason) = &rb.reason {
-            line(&mut out, "reason", reason);
+            line(out, "reason", reason);
         }
         if let (Some(s), Some(e)) = (rb.started_at, rb.restored_at) {
             line(
-                &mut out,
+                out,
                 "duration",
                 format!(
                     "{} min ({} → {})",
@@ -185,11 +231,11 @@ pub fn render(r: &Record, file: &str) -> String {
             );
         }
         if let Some(v) = &rb.validation {
-            line(&mut out, "validation", validation(v));
+            line(out, "validation", validation(v));
         }
         for entry in &rb.log {
             line(
-                &mut out,
+                out,
                 "log",
                 format!("{} {} — {}", entry.at.format("%H:%M"), entry.by.name(), entry.entry),
             );
@@ -200,57 +246,64 @@ pub fn render(r: &Record, file: &str) -> String {
             ("lessons learned", &pa.lessons_learned),
             ("redeploy plan", &pa.redeploy_plan),
         ] {
-            line(&mut out, label, value.as_deref().unwrap_or("(owed)"));
+            line(out, label, value.as_deref().unwrap_or("(owed)"));
         }
     }
+}
+
+/// The emergency block.
+fn emergency(out: &mut String, r: &Record) {
     if let Some(e) = &r.emergency {
         out.push_str("\nemergency\n");
         line(
-            &mut out,
+            out,
             "criteria",
             e.criteria.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
         );
         if let Some(c) = e.cvss {
-            line(&mut out, "cvss", c);
+            line(out, "cvss", c);
         }
         if let Some(i) = &e.impact_of_not_implementing {
-            line(&mut out, "if not done", i);
+            line(out, "if not done", i);
         }
         if let Some(cab) = &e.cab_review {
-            line(
-                &mut out,
-                "CAB review",
-                cab.date.map_or("(owed)".into(), |d| d.to_string()),
-            );
+            line(out, "CAB review", cab.date.map_or("(owed)".into(), |d| d.to_string()));
         }
         if let Some(p) = &e.post_review {
             line(
-                &mut out,
+                out,
                 "post review",
                 p.completed_at
                     .map_or("(owed)".into(), |d| d.format("%Y-%m-%d").to_string()),
             );
         }
     }
+}
+
+/// The post-implementation review.
+fn review(out: &mut String, r: &Record) {
     if let Some(rv) = &r.review {
         out.push_str("\nreview\n");
         if let Some(t) = rv.completed_at {
-            line(&mut out, "completed", t.format("%Y-%m-%d %H:%M UTC"));
+            line(out, "completed", t.format("%Y-%m-%d %H:%M UTC"));
         }
         if let Some(s) = &rv.summary {
-            block(&mut out, "summary", s);
+            block(out, "summary", s);
         }
         if let Some(s) = &rv.lessons_learned {
-            block(&mut out, "lessons learned", s);
+            block(out, "lessons learned", s);
         }
     }
+}
+
+/// The cancellation.
+fn cancellation(out: &mut String, r: &Record) {
     if let Some(c) = &r.cancellation {
         out.push_str("\ncancelled\n");
-        line(&mut out, "by", &c.by);
-        line(&mut out, "at", c.at.format("%Y-%m-%d %H:%M UTC"));
-        line(&mut out, "reason", &c.reason);
+        line(out, "by", &c.by);
+        line(out, "at", c.at.format("%Y-%m-%d %H:%M UTC"));
+        line(out, "reason", &c.reason);
     }
-    out
 }
 
 fn validation(v: &crate::record::Validation) -> String {

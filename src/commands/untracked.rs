@@ -8,6 +8,7 @@ use anyhow::{bail, Result};
 
 use crate::cli::{Format, UntrackedArgs};
 use crate::context::App;
+use crate::render::PushFmt as _;
 use crate::rules::linking::Untracked;
 
 /// Lists the untracked production commits; exit 1 when there is any.
@@ -78,7 +79,7 @@ fn render(found: &[Untracked], format: Format, trailer: &str) -> Result<String> 
             );
             for u in found {
                 let c = &u.commit;
-                out.push_str(&format!(
+                out.push_fmt(format_args!(
                     "\n{}  {}  {}  {}\n  {}\n  {}\n",
                     Path::new(&c.repo).display(),
                     &c.commit[..c.commit.len().min(12)],

@@ -2,6 +2,7 @@
 //! type, its size or merge-conflict markers, each with a position and a hint.
 
 use super::{join, Position, Positions, MAX_FILE_BYTES};
+use crate::render::PushFmt as _;
 use crate::rule::Rule;
 
 /// Why a document could not be turned into a value of its type.
@@ -31,7 +32,7 @@ pub(super) fn path_string(path: &serde_path_to_error::Path) -> String {
     let mut out = String::new();
     for segment in path.iter() {
         match segment {
-            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Seq { index } => out.push_fmt(format_args!("[{index}]")),
             Segment::Map { key } => out = join(&out, key),
             Segment::Enum { .. } | Segment::Unknown => {}
         }

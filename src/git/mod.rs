@@ -12,6 +12,7 @@ use git2::{Oid, Repository, RepositoryState};
 use crate::person::Person;
 
 mod links;
+mod raw_tree;
 mod sign;
 mod tags;
 mod types;

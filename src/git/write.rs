@@ -10,6 +10,7 @@ use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::{DateTime, FixedOffset};
 
 use super::{Actor, ObjectId, Repo};
+use crate::render::PushFmt as _;
 
 impl Repo {
     /// Commits exactly the given files (path relative to the work tree, new
@@ -30,9 +31,9 @@ impl Repo {
             match content {
                 Some(bytes) => {
                     let id = self.inner.blob(bytes).context("cannot write the file into git")?;
-                    lines.push_str(&format!("100644 {id}\t{git_path}\n"));
+                    lines.push_fmt(format_args!("100644 {id}\t{git_path}\n"));
                 }
-                None => lines.push_str(&format!("0 {}\t{git_path}\n", git2::Oid::zero())),
+                None => lines.push_fmt(format_args!("0 {}\t{git_path}\n", git2::Oid::zero())),
             }
             paths.push(git_path);
         }

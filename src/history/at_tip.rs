@@ -45,19 +45,22 @@ impl AtTip {
         })
     }
 
-    /// Warns on stderr when the history is incomplete (a shallow clone).
-    pub fn warn_incomplete(&self) {
+    /// Warns, through `warn` (the command's, which knows `-q`), when the
+    /// history is incomplete (a shallow clone).
+    pub fn warn_incomplete(&self, warn: &dyn Fn(&str)) {
         if let Some(why) = &self.incomplete {
-            crate::render::warn(&format!("warning: {why}; the history-judged figures may be wrong"));
+            warn(&format!("warning: {why}; the history-judged figures may be wrong"));
         }
     }
 }
 
-/// Computes the metrics of several periods at HEAD from one walk of the history (for the reports).
+/// Computes the metrics of several periods at HEAD from one walk of the
+/// history (for the reports), warning through `warn` when it is incomplete.
 pub fn metrics_at_head(
     store: &Store,
     periods: &[Period],
     now: chrono::DateTime<chrono::Utc>,
+    warn: &dyn Fn(&str),
 ) -> Result<Vec<metrics::Metrics>> {
     let repo = store.repo();
     if repo.head_commit()?.is_none() {
@@ -65,7 +68,7 @@ pub fn metrics_at_head(
     }
     let tip = repo.resolve("HEAD")?;
     let at = AtTip::read(store, tip, false)?;
-    at.warn_incomplete();
+    at.warn_incomplete(warn);
     Ok(periods
         .iter()
         .map(|p| metrics::compute(&at.changes, &at.facts, &at.policy, *p, now))

@@ -11,6 +11,7 @@ use crate::git::{Commit, FileChange, ObjectId, Repo};
 use crate::store::record_id;
 
 use super::Snapshot;
+use crate::render::PushFmt as _;
 
 /// One commit in the audit trail of a record.
 #[derive(Debug, Clone, Serialize)]
@@ -40,51 +41,24 @@ pub struct LogEntry {
     pub new: Option<ObjectId>,
 }
 
-/// The audit trail of the record `id` (at `path` at the tip): every commit
-/// that touched its file, oldest first, across renumbers, in one walk.
-pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Result<(Vec<LogEntry>, Option<String>)> {
-    Repo::verify_object_hashes(false);
-    Repo::cache_objects(false);
-    struct Raw {
-        meta: usize,
-        change: FileChange,
-    }
-    let mut metas: Vec<Commit> = Vec::new();
-    let mut raws: Vec<Raw> = Vec::new();
-    // A renumber keeps the year, so only the record's year folder is entered.
-    let year_dir = path.rsplit_once('/').map_or(prefix, |(dir, _)| dir).to_string();
-    let only_year = |dir: &str| dir == year_dir;
-    let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
-    let stats = repo.walk_changes(tip, None, prefix, &only_year, &mut |meta, changes| {
-        progress.add(1);
-        let mut kept = false;
-        for c in changes.iter().filter(|c| record_id(prefix, &c.path).is_some()) {
-            kept = true;
-            raws.push(Raw {
-                meta: metas.len(),
-                change: c.clone(),
-            });
-        }
-        if kept {
-            metas.push(meta.clone());
-        }
-        Ok(())
-    })?;
-    // Walk back from the tip: the file's lineage is its path, and the path it
-    // was renamed from where a commit added it while deleting a file of the
-    // same identity.
+/// One file a walked commit changed, with the index of that commit.
+struct Raw {
+    meta: usize,
+    change: FileChange,
+}
+
+/// Walks back from the tip through `raws` (oldest first): the file's
+/// lineage is its path, and the path it was renamed from where a commit
+/// added it while deleting a file of the same identity. Returns the
+/// changes of the lineage, newest first, each with the path it was renamed from.
+fn lineage(
+    raws: &[Raw],
+    path: &str,
+    text_of: &mut dyn FnMut(ObjectId) -> Result<String>,
+) -> Result<Vec<(usize, Option<String>)>> {
     let mut identity: Option<u64> = None;
     let mut current = path.to_string();
     let mut selected: Vec<(usize, Option<String>)> = Vec::new();
-    let mut texts: HashMap<ObjectId, String> = HashMap::new();
-    let mut text_of = |id: ObjectId| -> Result<String> {
-        if let Some(t) = texts.get(&id) {
-            return Ok(t.clone());
-        }
-        let t = repo.blob_text(id)?;
-        texts.insert(id, t.clone());
-        Ok(t)
-    };
     let mut rename_commit: Option<usize> = None;
     for i in (0..raws.len()).rev() {
         if raws[i].change.path != current || Some(raws[i].meta) == rename_commit {
@@ -119,6 +93,46 @@ pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Resul
             rename_commit = Some(raws[i].meta);
         }
     }
+    Ok(selected)
+}
+
+/// The audit trail of the record `id` (at `path` at the tip): every commit
+/// that touched its file, oldest first, across renumbers, in one walk.
+pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Result<(Vec<LogEntry>, Option<String>)> {
+    Repo::verify_object_hashes(false);
+    Repo::cache_objects(false);
+    let mut metas: Vec<Commit> = Vec::new();
+    let mut raws: Vec<Raw> = Vec::new();
+    // A renumber keeps the year, so only the record's year folder is entered.
+    let year_dir = path.rsplit_once('/').map_or(prefix, |(dir, _)| dir).to_string();
+    let only_year = |dir: &str| dir == year_dir;
+    let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
+    let stats = repo.walk_changes(tip, None, prefix, &only_year, &mut |meta, changes| {
+        progress.add(1);
+        let mut kept = false;
+        for c in changes.iter().filter(|c| record_id(prefix, &c.path).is_some()) {
+            kept = true;
+            raws.push(Raw {
+                meta: metas.len(),
+                change: c.clone(),
+            });
+        }
+        if kept {
+            metas.push(meta.clone());
+        }
+        Ok(())
+    })?;
+    // Each blob is read once, for the lineage and for the entries' diffs.
+    let mut texts: HashMap<ObjectId, String> = HashMap::new();
+    let mut text_of = |id: ObjectId| -> Result<String> {
+        if let Some(t) = texts.get(&id) {
+            return Ok(t.clone());
+        }
+        let t = repo.blob_text(id)?;
+        texts.insert(id, t.clone());
+        Ok(t)
+    };
+    let mut selected = lineage(&raws, path, &mut text_of)?;
     selected.reverse();
     let mut entries = Vec::new();
     for (i, renamed) in selected {
@@ -175,7 +189,7 @@ pub fn render_trail(id: &str, entries: &[LogEntry]) -> String {
     );
     for e in entries {
         out.push('\n');
-        out.push_str(&format!(
+        out.push_fmt(format_args!(
             "{}  {}  {}{}\n",
             &e.commit[..e.commit.len().min(10)],
             e.time.format("%Y-%m-%d %H:%M UTC"),
@@ -183,15 +197,15 @@ pub fn render_trail(id: &str, entries: &[LogEntry]) -> String {
             if e.merge { "  (merge)" } else { "" }
         ));
         if e.committer != e.author || e.author_time != e.time {
-            out.push_str(&format!(
+            out.push_fmt(format_args!(
                 "    committed by {}, authored {}\n",
                 crate::render::safe(&e.committer),
                 e.author_time.format("%Y-%m-%d %H:%M UTC")
             ));
         }
-        out.push_str(&format!("    {}\n", crate::render::safe(&e.summary)));
+        out.push_fmt(format_args!("    {}\n", crate::render::safe(&e.summary)));
         if let Some(from) = &e.renamed_from {
-            out.push_str(&format!(
+            out.push_fmt(format_args!(
                 "    renamed: {} → {}\n",
                 crate::render::safe(from),
                 crate::render::safe(&e.path)
@@ -206,18 +220,18 @@ pub fn render_trail(id: &str, entries: &[LogEntry]) -> String {
                         .and_then(|c| c.new.clone())
                         .unwrap_or_default()
                 };
-                out.push_str(&format!(
+                out.push_fmt(format_args!(
                     "    created: status {}, classification {}, title {}\n",
                     crate::render::safe(&key("status")),
                     crate::render::safe(&key("classification")),
                     crate::render::safe(&key("title"))
                 ));
             }
-            "deleted" => out.push_str(&format!("    deleted {}\n", crate::render::safe(&e.path))),
+            "deleted" => out.push_fmt(format_args!("    deleted {}\n", crate::render::safe(&e.path))),
             _ if e.changes.is_empty() => out.push_str("    (no field changed: formatting only)\n"),
             _ => {
                 for c in &e.changes {
-                    out.push_str(&format!("    {}\n", crate::render::safe(&c.to_string())));
+                    out.push_fmt(format_args!("    {}\n", crate::render::safe(&c.to_string())));
                 }
             }
         }

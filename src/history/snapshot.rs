@@ -47,7 +47,8 @@ struct Slim {
     approvals: Vec<SlimApproval>,
     implementation: Option<SlimImplementation>,
     #[serde(default)]
-    rollbacks: Vec<SlimRollback>,
+    /// Read straight into the metrics' type: a rollback's times are all the walk keeps.
+    rollbacks: Vec<RollbackTimes>,
     emergency: Option<SlimEmergency>,
 }
 
@@ -71,13 +72,6 @@ struct SlimImplementation {
     outcome: Option<Outcome>,
     #[serde(default)]
     issues: Vec<serde::de::IgnoredAny>,
-}
-
-#[derive(Deserialize)]
-struct SlimRollback {
-    kind: Option<RollbackKind>,
-    started_at: Option<DateTime<Utc>>,
-    restored_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Deserialize)]
@@ -213,15 +207,7 @@ impl Snapshot {
                 outcome: implementation.and_then(|i| i.outcome),
                 issues: implementation.map_or(0, |i| i.issues.len()),
                 plan_kind: slim.rollback.as_ref().and_then(|p| p.kind),
-                rollbacks: slim
-                    .rollbacks
-                    .iter()
-                    .map(|b| RollbackTimes {
-                        kind: b.kind,
-                        started_at: b.started_at,
-                        restored_at: b.restored_at,
-                    })
-                    .collect(),
+                rollbacks: slim.rollbacks.clone(),
                 emergency: None,
             }
         });

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::record::{Classification, Outcome, Record, RollbackKind};
+use crate::record::{Classification, Outcome, Record, RollbackEntry, RollbackKind};
 use crate::rules::EmergencyDeadlines;
 
 /// The fields of a record the metrics read.
@@ -37,6 +37,16 @@ pub struct RollbackTimes {
     pub restored_at: Option<DateTime<Utc>>,
 }
 
+impl From<&RollbackEntry> for RollbackTimes {
+    fn from(b: &RollbackEntry) -> RollbackTimes {
+        RollbackTimes {
+            kind: b.kind,
+            started_at: b.started_at,
+            restored_at: b.restored_at,
+        }
+    }
+}
+
 impl From<&Record> for Change {
     fn from(r: &Record) -> Change {
         Change {
@@ -47,15 +57,7 @@ impl From<&Record> for Change {
             outcome: r.outcome(),
             issues: r.implementation.as_ref().map_or(0, |i| i.issues.len()),
             plan_kind: r.rollback_kind(),
-            rollbacks: r
-                .rollbacks
-                .iter()
-                .map(|b| RollbackTimes {
-                    kind: b.kind,
-                    started_at: b.started_at,
-                    restored_at: b.restored_at,
-                })
-                .collect(),
+            rollbacks: r.rollbacks.iter().map(RollbackTimes::from).collect(),
             emergency: None,
         }
     }

@@ -242,23 +242,17 @@ impl Counted<'_> {
                 continue;
             };
             match self.facts_of(&c.id).first_approval.as_ref() {
-                Some(s) if s.at <= due => {
-                    hits += 1;
-                    of += 1;
-                    lines.push(format!(
-                        "{}: met, {name} committed {} ({}), due {}",
-                        c.id,
-                        s.at.format("%Y-%m-%d %H:%M"),
-                        s.short(),
-                        due.format("%Y-%m-%d %H:%M")
-                    ));
-                }
                 Some(s) => {
+                    let met = s.at <= due;
+                    hits += usize::from(met);
                     of += 1;
-                    missed.push(c.id.clone());
+                    if !met {
+                        missed.push(c.id.clone());
+                    }
                     lines.push(format!(
-                        "{}: missed, {name} committed {} ({}), due {}",
+                        "{}: {}, {name} committed {} ({}), due {}",
                         c.id,
+                        if met { "met" } else { "missed" },
                         s.at.format("%Y-%m-%d %H:%M"),
                         s.short(),
                         due.format("%Y-%m-%d %H:%M")

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::record::Role;
+use crate::render::PushFmt as _;
 
 /// The policy file `chg init` writes: every default, with a comment per section.
 pub const DEFAULT_POLICY_YAML: &str = r#"# chg change policy. Every key has a default; delete a key to use it.
@@ -125,9 +126,9 @@ pub fn policy_yaml_for_team(team: &BTreeMap<Role, Vec<String>>) -> String {
         let line = format!("  {role}: [{}]\n", people.join(", "));
         // A long team is a list, one per line: yamllint's limit is 80 columns.
         if line.len() > 81 {
-            roles.push_str(&format!("  {role}:\n"));
+            roles.push_fmt(format_args!("  {role}:\n"));
             for person in &people {
-                roles.push_str(&format!("    - {person}\n"));
+                roles.push_fmt(format_args!("    - {person}\n"));
             }
         } else {
             roles.push_str(&line);

@@ -88,7 +88,7 @@ pub fn html(doc: &Document) -> String {
                 Block::Links(links) => {
                     out.push_str("<ul>\n");
                     for link in links {
-                        out.push_str(&format!(
+                        out.push_fmt(format_args!(
                             "<li><a href=\"{}\">{}</a></li>\n",
                             esc(&link.href),
                             inline(&link.label)
@@ -134,12 +134,7 @@ fn svg(chart: &Chart) -> String {
     let (left, right, top, bottom) = (48.0, 12.0, 12.0, 40.0);
     let plot_w = width - left - right;
     let plot_h = height - top - bottom;
-    let max = chart
-        .series
-        .iter()
-        .flat_map(|s| s.values.iter().copied())
-        .chain(chart.target)
-        .fold(0.0_f64, f64::max);
+    let max = chart.max();
     // Counts get whole-number gridlines (a count of 1.1 changes reads as a bug).
     let max = match chart.unit {
         Unit::Count => (max.max(1.0) / 4.0).ceil() * 4.0,

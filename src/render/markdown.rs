@@ -21,7 +21,7 @@ pub fn markdown(doc: &Document) -> String {
                 }
                 Block::Links(links) => {
                     for link in links {
-                        out.push_str(&format!(
+                        out.push_fmt(format_args!(
                             "- [{}]({})\n",
                             md_text(&link.label),
                             link.href.replace(' ', "%20")

@@ -16,7 +16,7 @@ pub use markdown::markdown;
 pub use terminal::terminal;
 pub use text::{
     colored, csv, csv_field, eprint, hidden, json, json_line, keep_words_whole, markdown_table, md_cell, md_text,
-    print, safe, safe_lines, set_quiet, table, visible, warn, Look, PushFmt,
+    print, safe, safe_lines, table, visible, Look, PushFmt,
 };
 
 /// A report as a reader sees it: a title and sections of blocks.
@@ -123,6 +123,18 @@ pub struct Chart {
     pub target: Option<f64>,
     /// How values print: `percent` or `count`.
     pub unit: Unit,
+}
+
+impl Chart {
+    /// Returns the largest value drawn, the target line included (0 for none):
+    /// the top of the chart's scale.
+    pub fn max(&self) -> f64 {
+        self.series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .chain(self.target)
+            .fold(0.0_f64, f64::max)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]

@@ -33,7 +33,7 @@ pub fn terminal(doc: &Document, look: crate::render::Look) -> String {
                 }
                 Block::Links(links) => {
                     for link in links {
-                        out.push_str(&format!("  • {} ({})\n", link.label, link.href));
+                        out.push_fmt(format_args!("  • {} ({})\n", link.label, link.href));
                     }
                 }
                 Block::Table(table) => {
@@ -63,12 +63,7 @@ pub fn terminal(doc: &Document, look: crate::render::Look) -> String {
 
 /// Draws a chart as horizontal bars, one line per label and series.
 fn bars(chart: &Chart) -> String {
-    let max = chart
-        .series
-        .iter()
-        .flat_map(|s| s.values.iter().copied())
-        .chain(chart.target)
-        .fold(0.0_f64, f64::max);
+    let max = chart.max();
     let width = 30.0;
     let label_width = chart.labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     let name_width = chart.series.iter().map(|s| s.name.chars().count()).max().unwrap_or(0);

@@ -13,21 +13,6 @@ pub fn print(text: &str) -> Result<()> {
     Ok(())
 }
 
-/// Set by `-q`: only errors are printed.
-static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Records `-q` for the code that prints warnings, wherever it runs.
-pub fn set_quiet(quiet: bool) {
-    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// Prints a warning on stderr, unless `-q` asked for errors only.
-pub fn warn(text: &str) {
-    if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
-        eprint(text);
-    }
-}
-
 /// Prints a line (or lines) on stderr, each made [`safe`]: messages quote
 /// file names and record text, and stderr lands in the same CI log.
 pub fn eprint(text: &str) {

@@ -183,6 +183,27 @@ fn set_aside(d: &Deadline) -> String {
     }
 }
 
+/// What is wrong with one deadline at `now`, if anything: `late` words a
+/// duty done after it (when it was done, with any time set aside; how late;
+/// when due), `overdue` one still owed past it (when due).
+fn missed(
+    deadline: &Deadline,
+    now: DateTime<Utc>,
+    late_text: impl Fn(String, String, String) -> String,
+    overdue_text: impl Fn(String) -> String,
+) -> Option<String> {
+    let due = deadline.due;
+    match (deadline.verdict(now), deadline.done) {
+        (Verdict::Late, Some(t)) => Some(late_text(
+            format!("{}{}", when(t), set_aside(deadline)),
+            late(t - due),
+            when(due),
+        )),
+        (Verdict::Overdue, _) => Some(overdue_text(when(due))),
+        _ => None,
+    }
+}
+
 /// Checks the deadlines of one emergency change.
 pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     let record = &loaded.record;
@@ -197,22 +218,17 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     let emergency = record.emergency.clone().unwrap_or_default();
     let mut findings = Vec::new();
 
-    let Deadline { due, done, .. } = owed.documentation;
-    let problem = match (owed.documentation.verdict(ctx.now), done) {
-        (Verdict::Late, Some(t)) => Some(format!(
-            "documented at {}{}, {} after the deadline {}",
-            when(t),
-            set_aside(&owed.documentation),
-            late(t - due),
-            when(due)
-        )),
-        (Verdict::Overdue, _) => Some(format!(
-            "not documented {} after implementation (due {})",
-            deadlines.documentation.text(),
-            when(due)
-        )),
-        _ => None,
-    };
+    let problem = missed(
+        &owed.documentation,
+        ctx.now,
+        |done, late, due| format!("documented at {done}, {late} after the deadline {due}"),
+        |due| {
+            format!(
+                "not documented {} after implementation (due {due})",
+                deadlines.documentation.text()
+            )
+        },
+    );
     if let Some(message) = problem {
         findings.push(Finding::error(
             file,
@@ -227,18 +243,12 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         ));
     }
 
-    let Deadline { due, done, .. } = owed.written_approval;
-    let problem = match (owed.written_approval.verdict(ctx.now), done) {
-        (Verdict::Late, Some(t)) => Some(format!(
-            "written approval completed at {}{}, {} late (due {})",
-            when(t),
-            set_aside(&owed.written_approval),
-            late(t - due),
-            when(due)
-        )),
-        (Verdict::Overdue, _) => Some(format!("written approval still missing, due {}", when(due))),
-        _ => None,
-    };
+    let problem = missed(
+        &owed.written_approval,
+        ctx.now,
+        |done, late, due| format!("written approval completed at {done}, {late} late (due {due})"),
+        |due| format!("written approval still missing, due {due}"),
+    );
     if let Some(message) = problem {
         findings.push(Finding::error(
             file,
@@ -252,18 +262,12 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         ));
     }
 
-    let Deadline { due, done, .. } = owed.post_review;
-    let problem = match (owed.post_review.verdict(ctx.now), done) {
-        (Verdict::Late, Some(t)) => Some(format!(
-            "post-emergency review completed at {}{}, {} late (due {})",
-            when(t),
-            set_aside(&owed.post_review),
-            late(t - due),
-            when(due)
-        )),
-        (Verdict::Overdue, _) => Some(format!("post-emergency review missing, due {}", when(due))),
-        _ => None,
-    };
+    let problem = missed(
+        &owed.post_review,
+        ctx.now,
+        |done, late, due| format!("post-emergency review completed at {done}, {late} late (due {due})"),
+        |due| format!("post-emergency review missing, due {due}"),
+    );
     if let Some(message) = problem {
         findings.push(Finding::error(
             file,

@@ -75,40 +75,49 @@ pub fn check(loaded: &Loaded, _ctx: &Context) -> Vec<Finding> {
         ));
     }
     if expected == Outcome::RolledBack {
-        match record.rollbacks.last() {
-            None => findings.push(Finding::error(
-                file,
-                pos.of("status"),
-                Rule::RollbackRecordIncomplete,
-                "a rolled-back change has no rollback entry",
-                format!("record it with `chg rollback {}`", record.id),
-            )),
-            Some(entry) => {
-                let i = record.rollbacks.len() - 1;
-                let mut lacks = Vec::new();
-                if entry.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
-                    lacks.push("reason");
-                }
-                if entry.started_at.is_none() {
-                    lacks.push("started_at");
-                }
-                if entry.restored_at.is_none() {
-                    lacks.push("restored_at");
-                }
-                if entry.validation.as_ref().is_none_or(|v| v.is_empty()) {
-                    lacks.push("validation");
-                }
-                if !lacks.is_empty() {
-                    findings.push(Finding::error(
-                        file,
-                        pos.of(&format!("rollbacks[{i}]")),
-                        Rule::RollbackRecordIncomplete,
-                        format!("the rollback entry lacks {}", lacks.join(", ")),
-                        "add them: every rollback needs its trigger, reason, times and validation results",
-                    ));
-                }
-            }
-        }
+        findings.extend(rollback_entry(loaded));
     }
     findings
+}
+
+/// `rollback-record-incomplete`: a rolled-back change's last rollback entry
+/// exists and says why, when and how it was validated.
+fn rollback_entry(loaded: &Loaded) -> Option<Finding> {
+    let record = &loaded.record;
+    let file = loaded.file.as_str();
+    let pos = &loaded.positions;
+    match record.rollbacks.last() {
+        None => Some(Finding::error(
+            file,
+            pos.of("status"),
+            Rule::RollbackRecordIncomplete,
+            "a rolled-back change has no rollback entry",
+            format!("record it with `chg rollback {}`", record.id),
+        )),
+        Some(entry) => {
+            let i = record.rollbacks.len() - 1;
+            let mut lacks = Vec::new();
+            if entry.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+                lacks.push("reason");
+            }
+            if entry.started_at.is_none() {
+                lacks.push("started_at");
+            }
+            if entry.restored_at.is_none() {
+                lacks.push("restored_at");
+            }
+            if entry.validation.as_ref().is_none_or(|v| v.is_empty()) {
+                lacks.push("validation");
+            }
+            (!lacks.is_empty()).then(|| {
+                Finding::error(
+                    file,
+                    pos.of(&format!("rollbacks[{i}]")),
+                    Rule::RollbackRecordIncomplete,
+                    format!("the rollback entry lacks {}", lacks.join(", ")),
+                    "add them: every rollback needs its trigger, reason, times and validation results",
+                )
+            })
+        }
+    }
 }

@@ -183,6 +183,21 @@ impl Repo {
         std::fs::write(path, text).expect("write");
     }
 
+    /// Rewrites the store's policy (not committed) to require signed
+    /// approvals, listing these `(email, public key)` pairs as the keys.
+    pub fn require_signed_approvals(&self, keys: &[(&str, &str)]) {
+        let policy = self.read("changes/policy.yaml");
+        assert!(
+            policy.contains("signing_keys: {}") && policy.contains("require_signed_approvals: false"),
+            "{policy}"
+        );
+        let listed: String = keys.iter().map(|(email, key)| format!("\n  {email}: {key}")).collect();
+        let policy = policy
+            .replacen("signing_keys: {}", &format!("signing_keys:{listed}"), 1)
+            .replacen("require_signed_approvals: false", "require_signed_approvals: true", 1);
+        self.write("changes/policy.yaml", &policy);
+    }
+
     /// Reads a file.
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))

@@ -8,6 +8,7 @@
 //! input writes the bad value it means (`.raw("priority", "[high]")`).
 
 use super::Who;
+use chg::render::PushFmt as _;
 
 /// One YAML value: raw inline text, a literal block, a mapping or a list.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,24 +53,24 @@ impl Node {
 
     fn render_entry(pad: &str, key: &str, value: &Node, indent: usize, out: &mut String) {
         match value {
-            Node::Raw(text) => out.push_str(&format!("{pad}{key}: {text}\n")),
+            Node::Raw(text) => out.push_fmt(format_args!("{pad}{key}: {text}\n")),
             Node::Block(text) => {
-                out.push_str(&format!("{pad}{key}: |\n"));
+                out.push_fmt(format_args!("{pad}{key}: |\n"));
                 for line in text.lines() {
-                    out.push_str(&format!("{}{line}\n", " ".repeat(indent + 2)));
+                    out.push_fmt(format_args!("{}{line}\n", " ".repeat(indent + 2)));
                 }
             }
             Node::Map(entries) => {
-                out.push_str(&format!("{pad}{key}:\n"));
+                out.push_fmt(format_args!("{pad}{key}:\n"));
                 Node::render_entries(entries, indent + 2, out);
             }
             Node::List(items) => {
-                out.push_str(&format!("{pad}{key}:\n"));
+                out.push_fmt(format_args!("{pad}{key}:\n"));
                 for item in items {
-                    out.push_str(&format!("{}- ", " ".repeat(indent + 2)));
+                    out.push_fmt(format_args!("{}- ", " ".repeat(indent + 2)));
                     match item {
                         Node::Map(entries) => Node::render_entries(entries, indent + 4, out),
-                        Node::Raw(text) | Node::Block(text) => out.push_str(&format!("{text}\n")),
+                        Node::Raw(text) | Node::Block(text) => out.push_fmt(format_args!("{text}\n")),
                         Node::List(_) => panic!("a list in a list is not written by tests"),
                     }
                 }

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{anyhow, bail, Context as _, Result};
@@ -147,43 +147,9 @@ fn ts(t: DateTime<Utc>) -> String {
     format!("{} +0000", t.timestamp())
 }
 
-/// Generates the repository; returns a one-line summary.
-pub fn generate(options: &Options) -> Result<String> {
-    let out = &options.out;
-    if out.exists() && std::fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        bail!(
-            "{} exists and is not empty\n  hint: pass a new folder to `--out`; chg-demo never writes into an existing repository",
-            out.display()
-        );
-    }
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let git = |args: &[&str]| -> Result<()> {
-        let status = Command::new("git")
-            .arg("-C")
-            .arg(out)
-            .args(args)
-            .stdout(Stdio::null())
-            .status()
-            .context("cannot run `git`\n  hint: chg-demo needs the git command on PATH")?;
-        if !status.success() {
-            bail!("`git {}` failed in {}", args.join(" "), out.display());
-        }
-        Ok(())
-    };
-    git(&["init", "-q", "-b", "main"])?;
-
-    let policy = Policy::default();
-    let mut rng = Rng(options.seed ^ 0x5eed);
-    let n = options.records;
-    let years = n.div_ceil(6700).max(2) as i64;
-    let end = Utc
-        .with_ymd_and_hms(2026, 11, 1, 0, 0, 0)
-        .single()
-        .ok_or_else(|| anyhow!("bad date"))?;
-    let begin = end - Duration::days(365 * years);
-    let span_minutes = (end - begin).num_minutes();
-
-    // Plans, in order of creation, numbered per year.
+/// The records to make, in order of creation, numbered per year: their
+/// class, how they end, who approves and when they run (in the policy's windows).
+fn plans(rng: &mut Rng, n: usize, begin: DateTime<Utc>, span_minutes: i64, policy: &Policy) -> Vec<Plan> {
     let mut created: Vec<DateTime<Utc>> = (0..n)
         .map(|_| begin + Duration::minutes(rng.below(span_minutes as u64) as i64))
         .collect();
@@ -269,8 +235,13 @@ pub fn generate(options: &Options) -> Result<String> {
             title,
         });
     }
+    plans
+}
 
-    // The commits of every record, then unrelated ones, sorted by time.
+/// The commits of every record, then unrelated ones up to `wanted` in all
+/// (at least a tenth of `n`), sorted by time.
+fn events(rng: &mut Rng, plans: &[Plan], wanted: usize, begin: DateTime<Utc>, span_minutes: i64) -> Vec<Event> {
+    let n = plans.len();
     let mut events: Vec<Event> = Vec::new();
     for (i, p) in plans.iter().enumerate() {
         let mut push = |at: DateTime<Utc>, author, step, verb: &str| {
@@ -352,7 +323,6 @@ pub fn generate(options: &Options) -> Result<String> {
             }
         }
     }
-    let wanted = n * options.commits_per_record.max(1);
     let unrelated = wanted.saturating_sub(events.len()).max(n / 10);
     for k in 0..unrelated {
         let at = begin + Duration::minutes(rng.below(span_minutes as u64) as i64);
@@ -364,8 +334,12 @@ pub fn generate(options: &Options) -> Result<String> {
         });
     }
     events.sort_by_key(|e| e.at);
+    events
+}
 
-    // Stream the commits to git fast-import.
+/// Streams the init commit and every event's commit to `git fast-import`
+/// in `out`; returns how many commits wrote a record.
+fn import(out: &Path, plans: &[Plan], events: &[Event], begin: DateTime<Utc>, policy: &Policy) -> Result<usize> {
     let mut child = Command::new("git")
         .arg("-C")
         .arg(out)
@@ -402,13 +376,13 @@ pub fn generate(options: &Options) -> Result<String> {
     )?;
     let mut record_commits = 0;
     let mut progress = chg::progress::Progress::new("writing the history", "commits");
-    for e in &events {
+    for e in events {
         progress.add(1);
         let (path, body) = match e.step {
             Some((i, step)) => {
                 record_commits += 1;
                 let p = &plans[i];
-                let record = render(p, step, e.at, &policy)?;
+                let record = render(p, step, e.at, policy)?;
                 let year = p.created.year();
                 (
                     format!("changes/{year}/{}.yaml", p.id),
@@ -429,6 +403,55 @@ pub fn generate(options: &Options) -> Result<String> {
     if !status.success() {
         bail!("git fast-import failed in {}", out.display());
     }
+    Ok(record_commits)
+}
+
+/// Generates the repository; returns a one-line summary.
+pub fn generate(options: &Options) -> Result<String> {
+    let out = &options.out;
+    if out.exists() && std::fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(true) {
+        bail!(
+            "{} exists and is not empty\n  hint: pass a new folder to `--out`; chg-demo never writes into an existing repository",
+            out.display()
+        );
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let git = |args: &[&str]| -> Result<()> {
+        let status = Command::new("git")
+            .arg("-C")
+            .arg(out)
+            .args(args)
+            .stdout(Stdio::null())
+            .status()
+            .context("cannot run `git`\n  hint: chg-demo needs the git command on PATH")?;
+        if !status.success() {
+            bail!("`git {}` failed in {}", args.join(" "), out.display());
+        }
+        Ok(())
+    };
+    git(&["init", "-q", "-b", "main"])?;
+
+    let policy = Policy::default();
+    let mut rng = Rng(options.seed ^ 0x5eed);
+    let n = options.records;
+    let years = n.div_ceil(6700).max(2) as i64;
+    let end = Utc
+        .with_ymd_and_hms(2026, 11, 1, 0, 0, 0)
+        .single()
+        .ok_or_else(|| anyhow!("bad date"))?;
+    let begin = end - Duration::days(365 * years);
+    let span_minutes = (end - begin).num_minutes();
+
+    let plans = plans(&mut rng, n, begin, span_minutes, &policy);
+    let events = events(
+        &mut rng,
+        &plans,
+        n * options.commits_per_record.max(1),
+        begin,
+        span_minutes,
+    );
+
+    let record_commits = import(out, &plans, &events, begin, &policy)?;
     git(&["reset", "-q", "--hard"])?;
     Ok(format!(
         "Created {} with {n} records and {} commits ({} on records, {} unrelated), {} to {}",

@@ -111,23 +111,7 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
     let mut r = draft(p, policy)?;
     let reached = |s: Step| rank(step) >= rank(s);
     if p.class == Classification::Emergency {
-        // Called in: the CISO and the CTO approve on the phone, then it starts.
-        let verbal = p.start - Duration::minutes(5);
-        r.add_approval(&person(CAROL), Role::Ciso, Method::Verbal, verbal, None)?;
-        r.add_approval(&person(DAVE), Role::Cto, Method::Verbal, verbal, None)?;
-        r.start(policy, p.start, None)?;
-        if matches!(step, Step::Approve(_)) || reached(Step::Finish) {
-            for (who, role, hours) in [(CAROL, Role::Ciso, 3), (DAVE, Role::Cto, 4)] {
-                let comment = Some("confirmed in writing".to_string());
-                r.add_approval(
-                    &person(who),
-                    role,
-                    Method::Written,
-                    p.start + Duration::hours(hours),
-                    comment,
-                )?;
-            }
-        }
+        called_in(&mut r, p, step, policy)?;
     } else {
         if p.class == Classification::Standard {
             r.move_to(Status::Approved)?;
@@ -182,46 +166,7 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
         }
     }
     if reached(Step::Finish) {
-        let issues = if p.issues || p.end != End::Successful {
-            vec!["error rate above baseline".to_string()]
-        } else {
-            vec![]
-        };
-        match p.end {
-            End::Failed => {
-                r.move_to(Status::Failed)?;
-                r.finish(p.finish, Outcome::Failed)?;
-            }
-            End::RolledBack => {
-                // The implementation ended when the service was restored.
-                r.finish(p.finish, Outcome::RolledBack)?;
-                let took = (p.finish - p.start).num_minutes() / 3;
-                r.roll_back(
-                    policy,
-                    RollbackEntry {
-                        trigger: Trigger::ErrorRate,
-                        mode: RollbackMode::Immediate,
-                        kind: Some(p.rollback_kind),
-                        reason: Some("5xx above 5 %".into()),
-                        started_at: Some(p.finish - Duration::minutes(took)),
-                        restored_at: Some(p.finish),
-                        log: vec![],
-                        validation: Some(validation(true, Some(30))),
-                        issues: vec![],
-                        post_actions: PostActions::default(),
-                        duration_minutes: None,
-                        rto_exceeded: None,
-                    },
-                )?;
-            }
-            _ => {
-                r.move_to(Status::Completed)?;
-                r.finish(p.finish, Outcome::Successful)?;
-            }
-        }
-        let implementation = r.implementation.get_or_insert_with(Default::default);
-        implementation.validation = Some(validation(p.end == End::Successful, None));
-        implementation.issues = issues;
+        finish(&mut r, p, policy)?;
     }
     match step {
         Step::Close => {
@@ -251,6 +196,74 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
         _ => {}
     }
     Ok(r)
+}
+
+/// An emergency is called in: the CISO and the CTO approve on the phone,
+/// it starts, and they confirm in writing by the time it is finished.
+fn called_in(r: &mut Record, p: &Plan, step: Step, policy: &Policy) -> Result<()> {
+    let verbal = p.start - Duration::minutes(5);
+    r.add_approval(&person(CAROL), Role::Ciso, Method::Verbal, verbal, None)?;
+    r.add_approval(&person(DAVE), Role::Cto, Method::Verbal, verbal, None)?;
+    r.start(policy, p.start, None)?;
+    if matches!(step, Step::Approve(_)) || rank(step) >= rank(Step::Finish) {
+        for (who, role, hours) in [(CAROL, Role::Ciso, 3), (DAVE, Role::Cto, 4)] {
+            let comment = Some("confirmed in writing".to_string());
+            r.add_approval(
+                &person(who),
+                role,
+                Method::Written,
+                p.start + Duration::hours(hours),
+                comment,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Ends the implementation as the plan says: completed, failed, or rolled
+/// back (within the kind's time), with its validation and issues.
+fn finish(r: &mut Record, p: &Plan, policy: &Policy) -> Result<()> {
+    let issues = if p.issues || p.end != End::Successful {
+        vec!["error rate above baseline".to_string()]
+    } else {
+        vec![]
+    };
+    match p.end {
+        End::Failed => {
+            r.move_to(Status::Failed)?;
+            r.finish(p.finish, Outcome::Failed)?;
+        }
+        End::RolledBack => {
+            // The implementation ended when the service was restored.
+            r.finish(p.finish, Outcome::RolledBack)?;
+            let took = (p.finish - p.start).num_minutes() / 3;
+            r.roll_back(
+                policy,
+                RollbackEntry {
+                    trigger: Trigger::ErrorRate,
+                    mode: RollbackMode::Immediate,
+                    kind: Some(p.rollback_kind),
+                    reason: Some("5xx above 5 %".into()),
+                    started_at: Some(p.finish - Duration::minutes(took)),
+                    restored_at: Some(p.finish),
+                    log: vec![],
+                    validation: Some(validation(true, Some(30))),
+                    issues: vec![],
+                    post_actions: PostActions::default(),
+                    duration_minutes: None,
+                    rto_exceeded: None,
+                },
+            )?;
+        }
+        _ => {
+            r.move_to(Status::Completed)?;
+            r.finish(p.finish, Outcome::Successful)?;
+        }
+    }
+    let implementation = r.implementation.get_or_insert_with(Default::default);
+    implementation.validation = Some(validation(p.end == End::Successful, None));
+    implementation.issues = issues;
+    Ok(())
 }
 
 /// Whether this step is the rejection that ends the plan.

@@ -228,11 +228,14 @@ pub fn build(
     }
 }
 
-/// The rules `chg check` finds broken by each record today, as (id, rule),
-/// each pair once. Without the catalogue (`templates` None) the template
-/// rules are left out rather than reported for every standard change.
+/// The rules `chg check` finds broken today by each change `quarter`
+/// counted, as (id, rule), each pair once: only those records are judged,
+/// so a large store's report does not check every record. Without the
+/// catalogue (`templates` None) the template rules are left out rather than
+/// reported for every standard change.
 pub fn findings(
     loaded: &[crate::store::Loaded],
+    quarter: &Metrics,
     policy: &Policy,
     templates: Option<&BTreeMap<String, crate::template::Template>>,
     now: DateTime<Utc>,
@@ -245,8 +248,10 @@ pub fn findings(
         now,
         times: &times,
     };
+    let counted: std::collections::BTreeSet<&str> = quarter.changes.iter().map(|c| c.id.as_str()).collect();
     let mut out: Vec<(String, Rule)> = loaded
         .iter()
+        .filter(|l| counted.contains(l.record.id.as_str()))
         .flat_map(|l| {
             crate::rules::check_record(l, &ctx)
                 .into_iter()

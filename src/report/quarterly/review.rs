@@ -705,3 +705,17 @@ pub fn maturity(cur: &Quarter, prev: &Quarter, months: &[super::Month], policy: 
         next,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::money_text;
+
+    #[test]
+    fn money_is_whole_units_with_thousands_separated_and_a_true_minus() {
+        assert_eq!(money_text(7800.0, "EUR"), "7,800 EUR");
+        assert_eq!(money_text(1_234_567.4, "USD"), "1,234,567 USD");
+        assert_eq!(money_text(-516.67, "EUR"), "−517 EUR");
+        assert_eq!(money_text(999.5, ""), "1,000");
+        assert_eq!(money_text(0.0, "EUR"), "0 EUR");
+    }
+}
