@@ -35,12 +35,10 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     }
 
     if let Some(message) = crate::rules::strategy::weaker(&record, &policy) {
-        if !app.args.quiet {
-            crate::render::warn(&format!(
-                "warning[weaker-strategy]: {}",
-                crate::render::visible(&message)
-            ));
-        }
+        app.warn(&format!(
+            "warning[weaker-strategy]: {}",
+            crate::render::visible(&message)
+        ));
     }
     let detail = record.title.clone();
     let (record, shown) = action::create(app, &store, &actor, record, now.year(), &detail)?;
