@@ -9,6 +9,7 @@ use crate::error::Refusal;
 use crate::person::Person;
 use crate::policy::Policy;
 use crate::record::{Approval, Decision, Method, Record, Role, Status};
+use crate::vote::Tally;
 
 /// Parses an approver given on the command line: `Name <email>`, or a bare email.
 pub fn parse_approver(text: &str) -> Result<Person> {
@@ -152,6 +153,49 @@ impl Record {
             scope,
         });
         Ok(())
+    }
+
+    /// Records a CAB member's vote, for or against: a written decision bound
+    /// to the scope, refused when the member already voted in this round.
+    /// Returns the count after it; the caller moves the status as it decides.
+    pub fn vote(
+        &mut self,
+        policy: &Policy,
+        voter: &Person,
+        decision: Decision,
+        at: DateTime<Utc>,
+        comment: Option<String>,
+    ) -> Result<Tally, Refusal> {
+        let standing = self.standing_approvals();
+        // As for approvals: an entry without a digest in a submitted change is from an earlier round.
+        let new_round = self.status == Status::Submitted;
+        let earlier = self.approvals.iter().zip(&standing).find(|(a, stands)| {
+            **stands
+                && !(new_round && a.scope.is_none())
+                && a.role == Role::Cab
+                && a.method == Method::Written
+                && a.approver.same_as(voter)
+        });
+        if let Some((a, _)) = earlier {
+            return Err(Refusal::new(
+                format!(
+                    "{voter} has already voted on {} as cab ({}); a vote counts once",
+                    self.id, a.decision
+                ),
+                "another CAB member must vote",
+            ));
+        }
+        let scope = Some(self.scope_digest());
+        self.approvals.push(Approval {
+            role: Role::Cab,
+            approver: voter.clone(),
+            decision,
+            method: Method::Written,
+            at,
+            comment,
+            scope,
+        });
+        Ok(crate::vote::tally(self, policy))
     }
 
     /// Rejects the change: a written decision with the reason, bound to the

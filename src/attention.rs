@@ -1,7 +1,7 @@
 //! What needs action now, and by whom: pending approvals, the deadlines after
 //! an emergency, changes overrunning or missing their window, reviews and
-//! lessons owed after a failure or a rollback, rollbacks not verified, RTO
-//! overruns, preventive measures not recorded and rollback rehearsals
+//! lessons owed after a failure or a rollback, rollbacks not verified,
+//! monitoring owed after a deployment or a rollback, RTO overruns, preventive measures not recorded and rollback rehearsals
 //! overdue. Pure: records, policy and now in, items out. `chg status` and
 //! the weekly report's "Changes requiring attention" both list these.
 
@@ -153,6 +153,20 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
                 );
             }
         }
+        // Watched for the policy's period after the deployment or rollback, and recorded.
+        if let Some(need) = r.monitoring_owed(policy) {
+            add(
+                format!(
+                    "monitoring owed: {} after the {} (from {}): `chg monitor {} --from … --to … --observed …`",
+                    need.period.text(),
+                    need.after.as_str(),
+                    need.since.format("%a %d %b %H:%M"),
+                    r.id
+                ),
+                requester.clone(),
+                Some(need.due()),
+            );
+        }
         let review_done = r.review.as_ref().is_some_and(|v| v.completed_at.is_some());
         if matches!(r.status, Status::Failed | Status::RolledBack) && !review_done {
             let how = if r.status == Status::Failed {
@@ -205,9 +219,6 @@ pub fn items(records: &[Record], policy: &Policy, now: DateTime<Utc>) -> Vec<Ite
                 && validation.customer_access.is_none()
             {
                 owed.push("verification (smoke tests, error rates, customer access)");
-            }
-            if validation.monitored_minutes.is_none_or(|m| m == 0) {
-                owed.push("monitoring time");
             }
             if !owed.is_empty() {
                 add(

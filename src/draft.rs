@@ -203,6 +203,7 @@ impl Draft {
             approvals: Vec::new(),
             implementation: None,
             rollbacks: Vec::new(),
+            monitoring: Vec::new(),
             review: None,
             emergency: None,
             cancellation: None,

@@ -31,6 +31,7 @@ pub mod id;
 pub(crate) mod lifecycle;
 // Public for the tests that hold docs/ to the list of metrics.
 pub mod metrics;
+pub mod monitoring;
 pub(crate) mod parallel;
 pub(crate) mod period;
 pub mod person;
@@ -48,6 +49,7 @@ pub mod store;
 pub(crate) mod suggest;
 pub mod template;
 pub(crate) mod timearg;
+pub(crate) mod vote;
 pub(crate) mod wizard;
 pub(crate) mod yaml_patch;
 pub(crate) mod yaml_writer;

@@ -273,8 +273,15 @@ impl Record {
     }
 
     /// Lists what a change still owes before it may be closed.
-    pub fn owed_before_close(&self) -> Vec<String> {
+    pub fn owed_before_close(&self, policy: &Policy) -> Vec<String> {
         let mut owed = Vec::new();
+        if let Some(need) = self.monitoring_owed(policy) {
+            owed.push(format!(
+                "the monitoring after the {} ({}, `chg monitor`)",
+                need.after.as_str(),
+                need.period.text()
+            ));
+        }
         let review = self.review.clone().unwrap_or_default();
         if review.completed_at.is_none() || review.summary.is_none() {
             owed.push("the post-implementation review (`--summary`)".to_string());
@@ -311,13 +318,23 @@ impl Record {
         owed
     }
 
-    /// Closes the change, refusing while it still owes a review.
-    pub fn close(&mut self) -> Result<(), Refusal> {
-        let owed = self.owed_before_close();
+    /// Closes the change, refusing while it still owes a review or the
+    /// monitoring after its deployment or rollback.
+    pub fn close(&mut self, policy: &Policy) -> Result<(), Refusal> {
+        let owed = self.owed_before_close(policy);
         if next_states(self.status, self.classification).contains(&Status::Closed) && !owed.is_empty() {
+            let monitoring = self.monitoring_owed(policy).is_some();
+            let hint = match (monitoring, owed.len()) {
+                (true, 1) => format!("record it with `chg monitor {} --from … --to … --observed …`", self.id),
+                (true, _) => format!(
+                    "record them with `chg review {id}` and `chg monitor {id}`",
+                    id = self.id
+                ),
+                (false, _) => format!("record them with `chg review {}`", self.id),
+            };
             return Err(Refusal::new(
                 format!("{} cannot be closed yet: it lacks {}", self.id, owed.join(", ")),
-                format!("record them with `chg review {}`", self.id),
+                hint,
             ));
         }
         self.move_to(Status::Closed)

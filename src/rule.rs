@@ -46,6 +46,7 @@ rules! {
     ApprovalStale => "approval-stale",
     ApproverNotAuthorized => "approver-not-authorized",
     SelfApproval => "self-approval",
+    VoteRepeated => "vote-repeated",
     LookalikeEmail => "lookalike-email",
     InvisibleCharacter => "invisible-character",
     TemplateMissing => "template-missing",
@@ -76,6 +77,7 @@ rules! {
     RtoExceeded => "rto-exceeded",
     PostRollbackActionsMissing => "post-rollback-actions-missing",
     RollbackTestStale => "rollback-test-stale",
+    MonitoringOwed => "monitoring-owed",
     SealedRecordChanged => "sealed-record-changed",
 }
 
@@ -96,7 +98,8 @@ impl Rule {
             | Rule::RtoExceeded
             | Rule::PostRollbackActionsMissing
             | Rule::RollbackTestStale
-            | Rule::WeakerStrategy => Severity::Warning,
+            | Rule::WeakerStrategy
+            | Rule::MonitoringOwed => Severity::Warning,
             Rule::YamlSyntax
             | Rule::InvisibleCharacter
             | Rule::Schema
@@ -112,6 +115,7 @@ impl Rule {
             | Rule::ApprovalStale
             | Rule::ApproverNotAuthorized
             | Rule::SelfApproval
+            | Rule::VoteRepeated
             | Rule::TemplateMissing
             | Rule::TemplateMismatch
             | Rule::EmergencyCriteriaMissing
@@ -155,6 +159,7 @@ impl Rule {
             Rule::ApprovalStale => "an approval whose scope digest no longer matches the record",
             Rule::ApproverNotAuthorized => "an approver not listed for the role in the policy",
             Rule::SelfApproval => "the requester approving their own change",
+            Rule::VoteRepeated => "a CAB member voting more than once on a change",
             Rule::LookalikeEmail => "an email with characters that look like others",
             Rule::InvisibleCharacter => "a name or email of a person holding an invisible or format character",
             Rule::TemplateMissing => "a standard change naming no template, or an unknown one",
@@ -189,6 +194,7 @@ impl Rule {
             Rule::RtoExceeded => "a rollback took longer than the RTO of its kind",
             Rule::PostRollbackActionsMissing => "the actions owed after a rollback are missing",
             Rule::RollbackTestStale => "a complex or full-restore rollback not tested for a quarter",
+            Rule::MonitoringOwed => "deployed or rolled back without the monitoring the policy asks recorded",
             Rule::SealedRecordChanged => "a record of a sealed period changed or removed after the seal (`chg seal`)",
         }
     }

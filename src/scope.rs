@@ -22,6 +22,7 @@ pub const FILLED_AFTER_APPROVAL: &[&str] = &[
     "deployment.window",
     "implementation",
     "rollbacks",
+    "monitoring",
     "review",
     "emergency.cab_review",
     "emergency.post_review",

@@ -119,12 +119,16 @@ fn issue_16_8_reviews_verification_preventive_measures_and_rehearsals_are_listed
             repo.read(file)
         ),
     );
-    // A rollback with no monitoring time recorded.
-    edit(
-        "CHG-2026-0029",
-        "customer_access: verified, monitored_minutes: 30}",
-        "customer_access: verified}",
-    );
+    // A rollback with no monitoring recorded (`chg monitor`; the old
+    // `monitored_minutes` says neither who watched nor what they saw).
+    let file = "changes/2026/CHG-2026-0029.yaml";
+    let text = repo.read(file);
+    let start = text
+        .find("monitoring:\n")
+        .expect("CHG-2026-0029 records its monitoring");
+    let end = start + text[start..].find("\n    observed:").unwrap();
+    let end = end + 1 + text[end + 1..].find('\n').unwrap() + 1;
+    repo.write(file, &format!("{}{}", &text[..start], &text[end..]));
     // A post-emergency review without preventive measures.
     let file = "changes/2026/CHG-2026-0046.yaml";
     let text = repo.read(file);
@@ -136,7 +140,11 @@ fn issue_16_8_reviews_verification_preventive_measures_and_rehearsals_are_listed
     let (weekly, status) = attention(&repo);
     for rows in [&weekly, &status] {
         listed(rows, "CHG-2026-0024", "review without lessons learned");
-        listed(rows, "CHG-2026-0029", "rollback 1 owes monitoring time");
+        listed(
+            rows,
+            "CHG-2026-0029",
+            "monitoring owed: 30 min after the rollback (from Wed 18 Nov 03:58)",
+        );
         listed(
             rows,
             "CHG-2026-0046",

@@ -89,7 +89,26 @@ fn carry_out(repo: &Repo, id: &str, window_day: &str) {
         &["review", id, "--summary", "went fine", "--lessons-learned", "none"],
     )
     .ok();
-    at(repo, JANE, &format!("{window_day}T09:10:00Z"), &["close", id]).ok();
+    // The monitoring after the deployment that closing needs (24 h for a
+    // major change, 1 h for a normal one): watched until the next morning.
+    let day_after = (chrono::NaiveDate::parse_from_str(window_day, "%Y-%m-%d").unwrap() + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    at(
+        repo,
+        JANE,
+        &format!("{day_after}T03:00:00Z"),
+        &[
+            "monitor",
+            id,
+            "--to",
+            &format!("{day_after} 02:50"),
+            "--observed",
+            "error rates at baseline",
+        ],
+    )
+    .ok();
+    at(repo, JANE, &format!("{day_after}T03:10:00Z"), &["close", id]).ok();
 }
 
 /// The same emergency, documented and approved in time, or documented two days late.

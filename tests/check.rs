@@ -226,7 +226,12 @@ fn outcome_incomplete() {
         Implementation::new("2026-11-18T02:05:00Z", "2026-11-18T02:41:00Z", "successful")
             .validation("{smoke_tests: passed, error_rates: normal}")
     };
-    assert_clean(completed().implementation(done()));
+    // Watched for the hour the policy asks after a normal deployment.
+    assert_clean(
+        completed()
+            .implementation(done())
+            .monitored("2026-11-18T02:41:00Z", "2026-11-18T03:41:00Z"),
+    );
     assert_fires(
         "outcome-incomplete",
         completed().implementation(done().field("outcome", "failed")),
@@ -259,7 +264,11 @@ fn rollback_record_incomplete() {
             "{smoke_tests: passed, error_rates: normal, customer_access: verified, monitored_minutes: 30}",
         )
         .set("post_actions", "{lessons_learned: a, root_cause: b, redeploy_plan: c}");
-    assert_clean(rolled().rollback(entry.clone()));
+    assert_clean(
+        rolled()
+            .rollback(entry.clone())
+            .monitored("2026-11-18T02:41:00Z", "2026-11-18T03:11:00Z"),
+    );
     assert_fires("rollback-record-incomplete", rolled().rollback(entry.without("reason")));
 }
 

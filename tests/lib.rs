@@ -7,6 +7,7 @@ mod support;
 
 mod attention;
 mod audit;
+mod cab;
 mod calendar;
 mod check;
 mod crash;

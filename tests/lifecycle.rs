@@ -103,10 +103,19 @@ fn a_normal_change_goes_from_draft_to_closed() {
     );
 
     refused(&repo, JANE, &["close", ID]).stdout_is("").stderr_is(
-        "error: CHG-2026-0001 cannot be closed yet: it lacks the post-implementation review (`--summary`)
-  hint: record them with `chg review CHG-2026-0001`
+        "error: CHG-2026-0001 cannot be closed yet: it lacks the monitoring after the deployment (1 h, `chg monitor`), the post-implementation review (`--summary`)
+  hint: record them with `chg review CHG-2026-0001` and `chg monitor CHG-2026-0001`
 ",
     );
+    repo.now = Some("2026-11-26T03:50:00Z".into());
+    repo.chg_line("monitor CHG-2026-0001 --to 03:50 --observed 'error rate flat, no alerts'")
+        .is(
+            0,
+            "CHG-2026-0001: monitoring by Jane Doe <jane@example.com> recorded, 02:45–03:50 (65 min)
+",
+            "",
+        );
+    assert_committed(&repo, JANE, "chg: monitor CHG-2026-0001");
     repo.chg_line("review CHG-2026-0001 --summary 'deployed in one window' --lessons-learned 'watch pod restarts'")
         .is(
             0,
@@ -126,6 +135,7 @@ fn a_normal_change_goes_from_draft_to_closed() {
         [
             "Jane Doe|chg: close CHG-2026-0001",
             "Jane Doe|chg: review CHG-2026-0001",
+            "Jane Doe|chg: monitor CHG-2026-0001",
             "Jane Doe|chg: complete CHG-2026-0001",
             "Jane Doe|chg: start CHG-2026-0001",
             "Jane Doe|chg: schedule CHG-2026-0001",
@@ -147,8 +157,8 @@ fn a_major_change_needs_three_cab_approvals_and_a_repeat_counts_once() {
     assert_committed(&repo, ANA, "chg: approve CHG-2026-0001 (cab)");
     repo.chg_as(BEN, &["approve", ID]).ok();
     refused(&repo, BEN, &["approve", ID]).stdout_is("").stderr_is(
-        "error: Ben Okafor <ben@example.com> has already approved CHG-2026-0001 as cab; an approval counts once
-  hint: another person holding the role must approve it
+        "error: Ben Okafor <ben@example.com> has already voted on CHG-2026-0001 as cab (approved); a vote counts once
+  hint: another CAB member must vote
 ",
     );
     assert!(repo.read(FILE).contains("status: submitted\n"));
@@ -378,6 +388,9 @@ fn every_illegal_move_is_refused_with_nothing_written() {
     refused(&repo, JANE, &["start", ID]);
     repo.chg(&["review", ID, "--summary", "fine", "--lessons-learned", "none"])
         .ok();
+    // An hour of monitoring after the deployment, which closing needs.
+    repo.now = Some("2026-11-26T03:15:00Z".into());
+    repo.chg(&["monitor", ID, "--observed", "quiet"]).ok();
     repo.chg(&["close", ID]).ok();
     let from_closed = [
         (
@@ -494,13 +507,18 @@ fn a_rollback_over_its_rto_is_recorded_and_warned() {
         text.contains("    duration_minutes: 30\n    rto_exceeded: true\n"),
         "{text}"
     );
-    repo.chg(&["check"]).is(0, "changes/2026/CHG-2026-0001.yaml:50:5: warning[rto-exceeded]: the rollback took 30 min, over the 15 min RTO of a simple rollback
+    repo.chg(&["check"]).is(0, "changes/2026/CHG-2026-0001.yaml:6:1: warning[monitoring-owed]: CHG-2026-0001 owes 30 min of monitoring after the rollback (from 2026-11-25 12:40 UTC); none is recorded
+  hint: whoever watched it records it: `chg monitor CHG-2026-0001 --from … --to … --observed …`
+changes/2026/CHG-2026-0001.yaml:50:5: warning[rto-exceeded]: the rollback took 30 min, over the 15 min RTO of a simple rollback
   hint: find out why in the post-rollback review, and test the rollback procedure
-", "checked 1 file: 0 errors, 1 warning
+", "checked 1 file: 0 errors, 2 warnings
 ");
     repo.chg(&["status"]).is(
         0,
         "CHG-2026-0001  Enable canary routing for checkout-api
+  monitoring owed: 30 min after the rollback (from Wed 25 Nov 12:40): `chg monitor CHG-2026-0001 --from … --to … --observed …` — due 2026-11-25 13:10 UTC
+  for: jane@example.com
+CHG-2026-0001  Enable canary routing for checkout-api
   rolled back without a post-implementation review (`chg review CHG-2026-0001 --summary … --lessons-learned …`) — due 2026-11-30 12:40 UTC
   for: jane@example.com
 CHG-2026-0001  Enable canary routing for checkout-api
@@ -513,6 +531,10 @@ CHG-2026-0001  Enable canary routing for checkout-api
         "",
     );
 
+    // Half an hour watched after the restoration.
+    repo.now = Some("2026-11-25T13:15:00Z".into());
+    repo.chg(&["monitor", ID, "--to", "13:10", "--observed", "5xx back under 0.1 %"])
+        .ok();
     repo.now = Some("2026-12-01T12:00:00Z".into());
     let run = repo.check().ok();
     assert_eq!(

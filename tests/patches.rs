@@ -177,6 +177,19 @@ fn each_step_from_approval_to_close_changes_only_its_lines() {
         ],
     );
 
+    repo.now = Some("2026-11-26T03:50:00Z".into());
+    repo.chg(&["monitor", ID, "--observed", "error rate flat"]).ok();
+    assert_changed(
+        &repo,
+        &[
+            "+monitoring:",
+            "+  - by: Jane Doe <jane@example.com>",
+            "+    from: \"2026-11-26T02:45:00Z\"",
+            "+    to: \"2026-11-26T03:50:00Z\"",
+            "+    observed: error rate flat",
+        ],
+    );
+
     repo.chg(&["close", ID]).ok();
     assert_changed(
         &repo,

@@ -191,6 +191,7 @@ prop_compose! {
                 window_override: None,
             }),
             rollbacks,
+            monitoring: Vec::new(),
             review: None,
             emergency: (!criteria.is_empty()).then(|| Emergency {
                 criteria,

@@ -173,19 +173,30 @@ fn training_needs_are_the_rules_broken_most_with_their_systems_and_requesters() 
     // By hand: 0002's approval was committed at 03:00 after its 02:00 start
     // (approval-missing); 0003's complex rollback was never tested
     // (rollback-test-stale); 0004's rollback took 20 min against 15 (rto-exceeded).
-    // One change each: ties keep the order of `chg check`'s rules.
+    // One change each: ties keep the order of `chg check`'s rules. Before
+    // them, with three changes: 0001, 0002 and 0004 record no monitoring
+    // after their deployment or rollback (monitoring-owed).
     assert_eq!(
         broken,
         [
+            (
+                "monitoring-owed".to_string(),
+                vec![
+                    "CHG-2026-0001".to_string(),
+                    "CHG-2026-0002".to_string(),
+                    "CHG-2026-0004".to_string()
+                ]
+            ),
             ("approval-missing".to_string(), vec!["CHG-2026-0002".to_string()]),
             ("rto-exceeded".to_string(), vec!["CHG-2026-0004".to_string()]),
             ("rollback-test-stale".to_string(), vec!["CHG-2026-0003".to_string()]),
         ]
     );
-    assert_eq!(rules[0]["by_system"][0]["name"], "checkout-api");
-    assert_eq!(rules[0]["by_requester"][0]["name"], "jane@example.com");
+    let missing = &rules[1];
+    assert_eq!(missing["by_system"][0]["name"], "checkout-api");
+    assert_eq!(missing["by_requester"][0]["name"], "jane@example.com");
     assert_eq!(
-        strings(&rules[0]["records"]),
+        strings(&missing["records"]),
         ["CHG-2026-0002: missed `approvals_before_implementation`"]
     );
     // 0002 and 0004 both rolled back on checkout-api: a recurrence.

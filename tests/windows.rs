@@ -105,7 +105,7 @@ fn finding_1_a_start_in_a_freeze_is_refused_for_a_normal_change_not_an_emergency
 
 #[test]
 fn finding_1_the_change_managers_override_is_recorded_and_shown_by_show_and_log() {
-    let t = scheduled().at(SATURDAY);
+    let mut t = scheduled().at(SATURDAY);
     t.run_as(
         SAM,
         &[
@@ -152,6 +152,9 @@ fn finding_1_the_change_managers_override_is_recorded_and_shown_by_show_and_log(
         "verified",
     ])
     .ok();
+    // And watched for the hour the policy asks after a deployment.
+    t.set_now("2026-11-28T15:05:00Z");
+    t.run(&["monitor", ID, "--observed", "payments flowing"]).ok();
     assert!(t.findings().is_empty(), "{:?}", t.findings());
 }
 
@@ -220,6 +223,8 @@ fn finding_1_work_on_saturday_is_an_error_in_check_and_an_overrun_a_warning() {
             .implementation(Implementation::new(started, finished, "successful").validation(
                 "{smoke_tests: passed, error_rates: normal, performance: normal, customer_access: verified}",
             ))
+            // Watched from the finish until the test's clock (the hour monitoring needs).
+            .monitored(finished, "2026-11-29T12:00:00Z")
     };
     let t = Test::new()
         .at("2026-11-29T12:00:00Z")

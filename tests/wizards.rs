@@ -164,7 +164,7 @@ fn the_rollback_wizard_shows_the_plan_and_steps_and_asks() {
 
 #[test]
 fn the_review_wizard_asks_for_the_post_rollback_actions() {
-    let repo = in_progress();
+    let mut repo = in_progress();
     repo.chg_line("rollback CHG-2026-0001 --trigger error-rate --reason 5xx --started-at 12:40 --smoke-tests passed")
         .ok();
     let home = tempfile::tempdir().unwrap();
@@ -172,7 +172,9 @@ fn the_review_wizard_asks_for_the_post_rollback_actions() {
     answer(&mut s, "Lessons learned", "start the canary at 1 %");
     answer(&mut s, "Root cause", "pricing-service timeout");
     answer(&mut s, "Re-deployment plan", "redeploy with a 2 s timeout");
-    s.expect("Ready to close").unwrap();
+    // Reviewed; the 30 minutes of monitoring after the rollback are still to come.
+    s.expect("Still owed before closing: the monitoring after the rollback (30 min")
+        .unwrap();
     let end = finish(s);
     assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
     let text = repo.read(FILE);
@@ -184,6 +186,9 @@ fn the_review_wizard_asks_for_the_post_rollback_actions() {
         text.contains("review:\n  completed_at: \"2026-11-25T12:45:00Z\"\n  summary: rolled back within minutes\n"),
         "{text}"
     );
+    repo.now = Some("2026-11-25T13:20:00Z".into());
+    repo.chg(&["monitor", ID, "--observed", "error rate back to normal"])
+        .ok();
     repo.chg(&["close", ID]).ok();
 }
 

@@ -192,11 +192,13 @@ struct ApprovalCheck<'a> {
     added_in: Option<&'a ApprovalCommit>,
 }
 
-/// Gives a record's history (`chg log`) as text and JSON, by id and path.
-pub type RecordLog<'a> = dyn Fn(&str, &str) -> Result<(String, String)> + 'a;
+/// Gives the histories (`chg log`) of the sampled records as text and
+/// JSON, keyed by id, from their ids and paths: all at once, so that the
+/// history is walked once for the whole sample.
+pub type RecordLogs<'a> = dyn Fn(&[(&str, &str)]) -> Result<BTreeMap<String, (String, String)>> + 'a;
 
 /// Builds the whole folder in memory: population, sample, policy, index, manifest's inputs.
-pub fn build(store: &Store, request: &Request, tip: ObjectId, gathered: Gathered, log: &RecordLog) -> Result<Audit> {
+pub fn build(store: &Store, request: &Request, tip: ObjectId, gathered: Gathered, logs: &RecordLogs) -> Result<Audit> {
     let (mut population, mut ctx) = population(store, request.period, tip, gathered.untracked)?;
     let candidates: Vec<Candidate> = population
         .changes
@@ -209,6 +211,12 @@ pub fn build(store: &Store, request: &Request, tip: ObjectId, gathered: Gathered
         .collect();
     let size = request.sample.unwrap_or(candidates.len());
     let drawn = sample::draw(&candidates, size, request.seed, request.strata);
+    let sampled_paths: Vec<(&str, &str)> = drawn
+        .iter()
+        .filter_map(|(id, _)| population.changes.iter().find(|r| &r.id == id))
+        .map(|r| (r.id.as_str(), r.path.as_str()))
+        .collect();
+    let mut histories = logs(&sampled_paths)?;
     let repo = store.repo();
     let mut files = Files::new();
     files.insert("population.csv".into(), population::csv(&population).into_bytes());
@@ -224,7 +232,7 @@ pub fn build(store: &Store, request: &Request, tip: ObjectId, gathered: Gathered
             format!("{dir}/record.yaml"),
             ctx.bytes.get(&row.path).cloned().unwrap_or_default(),
         );
-        let (text, json_log) = log(id, &row.path)?;
+        let (text, json_log) = histories.remove(id).unwrap_or_default();
         files.insert(format!("{dir}/history.txt"), text.into_bytes());
         files.insert(format!("{dir}/history.json"), json_log.into_bytes());
         let commits = ctx.approvals.entry(id.clone()).or_default();

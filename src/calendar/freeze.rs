@@ -2,7 +2,7 @@
 //! that opens one.
 
 use crate::policy::{Freeze, FreezeAllowance, Policy};
-use crate::record::{Classification, Decision, Method, Record, Role};
+use crate::record::{Classification, Decision, Record, Role};
 
 /// Returns true when the freeze lets this change through: its class is
 /// allowed, or the freeze allows `cab-approved` changes and the CAB approved it.
@@ -31,21 +31,10 @@ pub fn cab_quorum(policy: &Policy) -> u32 {
         .max(1)
 }
 
-/// Returns true when the CAB approved the change: written approvals in the
-/// role `cab` by at least the quorum of distinct members listed in the
-/// policy, none of them the requester.
+/// Returns true when the CAB approved the change: its vote (`crate::vote`)
+/// reached the quorum and decided for it.
 pub fn cab_approved(record: &Record, policy: &Policy) -> bool {
-    let mut members: Vec<String> = record
-        .approvals
-        .iter()
-        .filter(|a| a.decision == Decision::Approved && a.role == Role::Cab)
-        .filter(|a| a.method == Method::Written || record.classification == Classification::Emergency)
-        .filter(|a| policy.holds(a.approver.email(), Role::Cab) && !a.approver.same_as(&record.requested_by))
-        .map(|a| a.approver.email().to_ascii_lowercase())
-        .collect();
-    members.sort();
-    members.dedup();
-    members.len() as u32 >= cab_quorum(policy)
+    crate::vote::tally(record, policy).decision == Some(Decision::Approved)
 }
 
 /// Describes what a freeze allows: `emergency changes`, `emergency or CAB-approved changes`.

@@ -230,6 +230,21 @@ pub struct CancelArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct MonitorArgs {
+    /// The change id.
+    pub id: String,
+    /// When the watching began (default: when the deployment finished, or the rollback restored service).
+    #[arg(long, value_name = "TIME")]
+    pub from: Option<String>,
+    /// When it ended (default: now; at most a day ago).
+    #[arg(long, value_name = "TIME")]
+    pub to: Option<String>,
+    /// What was seen: error rates, latency, alerts, complaints.
+    #[arg(long, value_name = "TEXT")]
+    pub observed: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct RollbackArgs {
     /// The change id.
     pub id: String,

@@ -147,6 +147,10 @@ pub enum Command {
     ///
     /// Example: `chg rollback CHG-2026-0042 --trigger error-rate --reason "5xx at 7 %" --started-at 02:30`
     Rollback(Box<RollbackArgs>),
+    /// Record the monitoring after a deployment or a rollback: who watched, from–to, what was seen.
+    ///
+    /// Example: `chg monitor CHG-2026-0042 --from 02:41 --to 03:45 --observed "error rate flat, no alerts"`
+    Monitor(MonitorArgs),
     /// Record the post-implementation review (and post-rollback or post-emergency actions).
     ///
     /// Example: `chg review CHG-2026-0042 --summary "went fine" --lessons-learned "none"`
@@ -299,6 +303,7 @@ impl Command {
             | Command::Complete(_)
             | Command::Fail(_)
             | Command::Rollback(_)
+            | Command::Monitor(_)
             | Command::Review(_)
             | Command::Close(_)
             | Command::Cancel(_)
@@ -331,6 +336,7 @@ impl Command {
             Command::Complete(_) => "complete",
             Command::Fail(_) => "fail",
             Command::Rollback(_) => "rollback",
+            Command::Monitor(_) => "monitor",
             Command::Review(_) => "review",
             Command::Close(_) => "close",
             Command::Cancel(_) => "cancel",

@@ -8,7 +8,7 @@ use crate::approval::{choose_role, parse_approver};
 use crate::cli::ApproveArgs;
 use crate::context::App;
 use crate::error::Refusal;
-use crate::record::{Classification, Method, Record, Status};
+use crate::record::{Classification, Decision, Method, Record, Role, Status};
 use crate::rules::approval_status;
 
 /// Records the approval and moves a submitted change to approved once it has enough.
@@ -78,7 +78,13 @@ pub fn run(args: &ApproveArgs, app: &App) -> Result<u8> {
             Method::Verbal => action::backdate("--at", args.at.as_deref(), act.now)?,
             Method::Written => act.now,
         };
-        record.add_approval(&approver, role, method, at, args.comment.clone())?;
+        // A CAB member's written approval is a vote for it (crate::vote).
+        let tally = if role == Role::Cab && method == Method::Written {
+            Some(record.vote(&act.policy, &approver, Decision::Approved, at, args.comment.clone())?)
+        } else {
+            record.add_approval(&approver, role, method, at, args.comment.clone())?;
+            None
+        };
         let state = approval_status(record, &act.policy);
         if state.satisfied && record.status == Status::Submitted {
             record.move_to(Status::Approved)?;
@@ -90,7 +96,15 @@ pub fn run(args: &ApproveArgs, app: &App) -> Result<u8> {
         } else {
             "approval"
         };
-        let message = if state.satisfied {
+        let rejected = tally.filter(|t| t.decision == Some(Decision::Rejected) && record.status == Status::Submitted);
+        let message = if let Some(t) = rejected {
+            // A vote for it can still complete a quorum whose majority is against.
+            record.move_to(Status::Rejected)?;
+            format!(
+                "{}: {how} by {approver} as {role} recorded; the CAB rejected it, {} for, {} against; status `{}`",
+                record.id, t.yes, t.no, record.status
+            )
+        } else if state.satisfied {
             format!(
                 "{}: {how} by {approver} as {role} recorded; status `{}`",
                 record.id, record.status

@@ -80,19 +80,28 @@ pub fn run(args: &AuditArgs, app: &App) -> Result<u8> {
         now: app.now,
     };
     let repo = store.repo();
-    let log = |id: &str, path: &str| -> Result<(String, String)> {
-        let (entries, incomplete) = crate::history::record_log(repo, &prefix, tip, path)?;
-        let text = crate::history::render_trail(id, &entries);
-        let json = serde_json::json!({
-            "id": id,
-            "path": path,
-            "as_of": tip.to_string(),
-            "incomplete": incomplete,
-            "commits": entries,
-        });
-        Ok((text, format!("{}\n", serde_json::to_string_pretty(&json)?)))
+    let logs = |sampled: &[(&str, &str)]| -> Result<BTreeMap<String, (String, String)>> {
+        let paths: Vec<&str> = sampled.iter().map(|(_, path)| *path).collect();
+        let (mut trails, incomplete) = crate::history::record_logs(repo, &prefix, tip, &paths)?;
+        let mut out = BTreeMap::new();
+        for (id, path) in sampled {
+            let entries = trails.remove(*path).unwrap_or_default();
+            let text = crate::history::render_trail(id, &entries);
+            let json = serde_json::json!({
+                "id": id,
+                "path": path,
+                "as_of": tip.to_string(),
+                "incomplete": incomplete,
+                "commits": entries,
+            });
+            out.insert(
+                (*id).to_string(),
+                (text, format!("{}\n", serde_json::to_string_pretty(&json)?)),
+            );
+        }
+        Ok(out)
     };
-    let built = audit::build(&store, &request, tip, Gathered { untracked, linked }, &log)?;
+    let built = audit::build(&store, &request, tip, Gathered { untracked, linked }, &logs)?;
     audit::folder::write(output, &built.files)?;
     let exceptions = built.population.changes.iter().filter(|r| r.is_exception()).count();
     let untracked = built.population.untracked.as_ref().map_or(0, Vec::len);

@@ -16,6 +16,7 @@ mod init;
 mod list;
 mod log;
 pub mod metrics;
+mod monitor;
 mod new;
 mod reject;
 mod renumber;
@@ -64,6 +65,7 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
         Command::Fail(args) => fail::run(&args, app),
         Command::Cancel(args) => cancel::run(&args, app),
         Command::Rollback(args) => rollback::run(&args, app),
+        Command::Monitor(args) => monitor::run(&args, app),
         Command::Review(args) => review::run(&args, app),
         Command::Close(args) => close::run(&args, app),
         Command::Gate(args) => gate::run(&args, app),

@@ -8,6 +8,7 @@ use crate::cli::ReviewArgs;
 use crate::context::App;
 use crate::error::Refusal;
 use crate::lifecycle;
+use crate::policy::Policy;
 use crate::record::{CabReview, Classification, Record, Status};
 use crate::{timearg, wizard};
 
@@ -94,7 +95,7 @@ pub fn run(args: &ReviewArgs, app: &App) -> Result<u8> {
             recorded.insert(0, "review");
         }
         let mut done = Done::new(format!("{}: recorded {}", record.id, recorded.join(", ")));
-        done.notes.push(closing_note(record));
+        done.notes.push(closing_note(record, &act.policy));
         Ok(done)
     })
 }
@@ -120,16 +121,16 @@ fn cab(args: &ReviewArgs, act: &Action, record: &mut Record, emergency: bool) ->
         feedback: args.feedback.clone(),
     });
     let mut done = Done::new(format!("{}: presented to the CAB on {date}", record.id)).detail("cab");
-    done.notes.push(closing_note(record));
+    done.notes.push(closing_note(record, &act.policy));
     Ok(done)
 }
 
 /// Says whether the change may be closed now, or what it still owes.
-fn closing_note(record: &Record) -> String {
+fn closing_note(record: &Record, policy: &Policy) -> String {
     if !matches!(record.status, Status::Completed | Status::Failed | Status::RolledBack) {
         return format!("Close it once the implementation has ended: `chg close {}`", record.id);
     }
-    let owed = record.owed_before_close();
+    let owed = record.owed_before_close(policy);
     if owed.is_empty() {
         format!("Ready to close: `chg close {}`", record.id)
     } else {

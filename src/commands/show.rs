@@ -4,7 +4,8 @@ use anyhow::Result;
 
 use crate::cli::{Format, ShowArgs};
 use crate::context::App;
-use crate::record::Record;
+use crate::policy::Policy;
+use crate::record::{Record, Role};
 use crate::render::safe;
 use crate::render::PushFmt as _;
 
@@ -16,7 +17,7 @@ pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {
     let text = match app.format {
         Format::Yaml => crate::document::to_yaml(record, &record.extensions)?,
         Format::Json => format!("{}\n", crate::render::json(record)?),
-        _ => render(record, &loaded.file),
+        _ => render(record, &loaded.file, &store.policy()?),
     };
     crate::render::print(&text)?;
     Ok(0)
@@ -36,16 +37,17 @@ fn block(out: &mut String, label: &str, text: &str) {
 }
 
 /// Renders the record for a reader: the essentials first, then each section present.
-pub fn render(r: &Record, file: &str) -> String {
+pub fn render(r: &Record, file: &str, policy: &Policy) -> String {
     let mut out = String::new();
     essentials(&mut out, r, file);
     story(&mut out, r);
     testing(&mut out, r);
     deployment(&mut out, r);
     rollback_plan(&mut out, r);
-    approvals(&mut out, r);
+    approvals(&mut out, r, policy);
     implementation(&mut out, r);
     rollbacks(&mut out, r);
+    monitoring(&mut out, r, policy);
     emergency(&mut out, r);
     review(&mut out, r);
     cancellation(&mut out, r);
@@ -156,11 +158,16 @@ fn rollback_plan(out: &mut String, r: &Record) {
 }
 
 /// Each approval on one line.
-fn approvals(out: &mut String, r: &Record) {
-    if !r.approvals.is_empty() {
+fn approvals(out: &mut String, r: &Record, policy: &Policy) {
+    let tally = crate::vote::tally(r, policy);
+    let cab_decides = policy.roles_for(r.classification).contains(&Role::Cab);
+    if !r.approvals.is_empty() || cab_decides {
         out.push_str("\napprovals\n");
-        for a in &r.approvals {
-            let comment = a.comment.as_deref().map(|c| format!(" — {c}")).unwrap_or_default();
+        for (a, ignored) in r.approvals.iter().zip(&tally.ignored) {
+            let mut comment = a.comment.as_deref().map(|c| format!(" — {c}")).unwrap_or_default();
+            if let Some(why) = ignored {
+                comment.push_str(&format!(" [does not count: {}]", why.text()));
+            }
             let approval = format!(
                 "{} {} {} ({}, {}){comment}",
                 a.at.format("%Y-%m-%d %H:%M"),
@@ -171,6 +178,46 @@ fn approvals(out: &mut String, r: &Record) {
             );
             out.push_fmt(format_args!("  {}\n", safe(&approval)));
         }
+        // A change the CTO approved alone has no vote to show.
+        if !tally.is_empty() || (cab_decides && r.status == crate::record::Status::Submitted) {
+            line(out, "CAB vote", tally.summary());
+        }
+    }
+}
+
+/// Each spell of monitoring after the deployment or rollback, and what is still owed.
+fn monitoring(out: &mut String, r: &Record, policy: &Policy) {
+    let need = crate::monitoring::need(r, policy);
+    if r.monitoring.is_empty() && need.is_none() {
+        return;
+    }
+    out.push_str("\nmonitoring\n");
+    for m in &r.monitoring {
+        let end = if m.to.date_naive() == m.from.date_naive() {
+            m.to.format("%H:%M UTC")
+        } else {
+            m.to.format("%Y-%m-%d %H:%M UTC")
+        };
+        let spell = format!(
+            "{} → {end} ({}) {} — {}",
+            m.from.format("%Y-%m-%d %H:%M"),
+            crate::metrics::duration_text((m.to - m.from).num_minutes() as f64, crate::metrics::Style::Compact),
+            m.by,
+            m.observed
+        );
+        out.push_fmt(format_args!("  {}\n", safe(&spell)));
+    }
+    if let Some(owed) = r.monitoring_owed(policy) {
+        line(
+            out,
+            "owed",
+            format!(
+                "{} after the {} (from {})",
+                owed.period.text(),
+                owed.after.as_str(),
+                owed.since.format("%Y-%m-%d %H:%M UTC")
+            ),
+        );
     }
 }
 

@@ -1,6 +1,6 @@
 //! The audit trail of one record (`chg log`): every commit that touched its file.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -99,30 +99,52 @@ fn lineage(
 /// The audit trail of the record `id` (at `path` at the tip): every commit
 /// that touched its file, oldest first, across renumbers, in one walk.
 pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Result<(Vec<LogEntry>, Option<String>)> {
+    let (mut trails, incomplete) = record_logs(repo, prefix, tip, &[path])?;
+    Ok((trails.remove(path).unwrap_or_default(), incomplete))
+}
+
+/// The audit trails of records, by their paths at the tip.
+pub type Trails = BTreeMap<String, Vec<LogEntry>>;
+
+/// What one walk of the history saw of the record files: the commits and their changes, oldest first.
+struct Walked {
+    metas: Vec<Commit>,
+    raws: Vec<Raw>,
+}
+
+/// The audit trails of several records (by their paths at the tip) from
+/// one walk of the history: an auditor's sample of hundreds of changes
+/// costs one walk, not one per change.
+pub fn record_logs(repo: &Repo, prefix: &str, tip: ObjectId, paths: &[&str]) -> Result<(Trails, Option<String>)> {
     Repo::verify_object_hashes(false);
     Repo::cache_objects(false);
-    let mut metas: Vec<Commit> = Vec::new();
-    let mut raws: Vec<Raw> = Vec::new();
-    // A renumber keeps the year, so only the record's year folder is entered.
-    let year_dir = path.rsplit_once('/').map_or(prefix, |(dir, _)| dir).to_string();
-    let only_year = |dir: &str| dir == year_dir;
+    let mut walked = Walked {
+        metas: Vec::new(),
+        raws: Vec::new(),
+    };
+    // A renumber keeps the year, so only the records' year folders are entered.
+    let year_dirs: BTreeSet<String> = paths
+        .iter()
+        .map(|path| path.rsplit_once('/').map_or(prefix, |(dir, _)| dir).to_string())
+        .collect();
+    let only_years = |dir: &str| year_dirs.contains(dir);
     let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
-    let stats = repo.walk_changes(tip, None, prefix, &only_year, &mut |meta, changes| {
+    let stats = repo.walk_changes(tip, None, prefix, &only_years, &mut |meta, changes| {
         progress.add(1);
         let mut kept = false;
         for c in changes.iter().filter(|c| record_id(prefix, &c.path).is_some()) {
             kept = true;
-            raws.push(Raw {
-                meta: metas.len(),
+            walked.raws.push(Raw {
+                meta: walked.metas.len(),
                 change: c.clone(),
             });
         }
         if kept {
-            metas.push(meta.clone());
+            walked.metas.push(meta.clone());
         }
         Ok(())
     })?;
-    // Each blob is read once, for the lineage and for the entries' diffs.
+    // Each blob is read once, for the lineages and for the entries' diffs.
     let mut texts: HashMap<ObjectId, String> = HashMap::new();
     let mut text_of = |id: ObjectId| -> Result<String> {
         if let Some(t) = texts.get(&id) {
@@ -132,12 +154,26 @@ pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Resul
         texts.insert(id, t.clone());
         Ok(t)
     };
-    let mut selected = lineage(&raws, path, &mut text_of)?;
-    selected.reverse();
+    let mut trails = BTreeMap::new();
+    for path in paths {
+        let mut selected = lineage(&walked.raws, path, &mut text_of)?;
+        selected.reverse();
+        trails.insert((*path).to_string(), entries(&walked, selected, &mut text_of)?);
+    }
+    Ok((trails, stats.incomplete))
+}
+
+/// The log entries of the selected changes: who, when, and which fields changed.
+fn entries(
+    walked: &Walked,
+    selected: Vec<(usize, Option<String>)>,
+    text_of: &mut dyn FnMut(ObjectId) -> Result<String>,
+) -> Result<Vec<LogEntry>> {
+    let raws = &walked.raws;
     let mut entries = Vec::new();
     for (i, renamed) in selected {
         let raw = &raws[i];
-        let meta = &metas[raw.meta];
+        let meta = &walked.metas[raw.meta];
         let old_blob = match (&renamed, raw.change.old) {
             (_, Some(b)) => Some(b),
             (Some(from), None) => raws
@@ -146,8 +182,8 @@ pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Resul
                 .and_then(|r| r.change.old),
             (None, None) => None,
         };
-        let old = old_blob.map(&mut text_of).transpose()?;
-        let new = raw.change.new.map(&mut text_of).transpose()?;
+        let old = old_blob.map(&mut *text_of).transpose()?;
+        let new = raw.change.new.map(&mut *text_of).transpose()?;
         let value = |t: &Option<String>| -> serde_yaml::Value {
             t.as_deref()
                 .and_then(|t| serde_yaml::from_str(t).ok())
@@ -175,7 +211,7 @@ pub fn record_log(repo: &Repo, prefix: &str, tip: ObjectId, path: &str) -> Resul
             new: raw.change.new,
         });
     }
-    Ok((entries, stats.incomplete))
+    Ok(entries)
 }
 
 /// Renders the trail for a reader: one block per commit. Commit authors,

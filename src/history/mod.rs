@@ -16,7 +16,7 @@ mod snapshot;
 
 pub use at_tip::{metrics_at_head, AtTip};
 use cache::Cache;
-pub use log::{record_log, render_trail, LogEntry};
+pub use log::{record_log, record_logs, render_trail, LogEntry};
 pub use snapshot::Snapshot;
 
 use std::collections::{BTreeMap, HashMap};

@@ -79,6 +79,10 @@ unavailable: []
 # The weekly CAB meeting, where every emergency change is presented.
 cab_meeting: {day: tue, time: "10:00", time_zone: UTC}
 
+# The CAB chair breaks a tie when the CAB votes on a major change; the `cab`
+# count of the major rule is the vote's quorum. Unset, the chair is the first
+# `cab` member listed; name another `cab` member with `cab_chair: EMAIL`.
+
 # Recovery time objective per rollback kind.
 rto: {simple: 15m, complex: 1h, full-restore: 4h}
 
@@ -88,6 +92,14 @@ emergency_deadlines:
   documentation: 24h
   written_approval: 24h
   post_review: 5d
+
+# Monitoring after a deployment, per class (a class left out owes none), and
+# after a rollback: it is owed until `chg monitor` records who watched, from
+# when to when and what they saw, and `chg close` waits for it. A spell
+# shorter than the period does not count.
+monitoring:
+  after_deployment: {normal: 1h, major: 24h}
+  after_rollback: 30m
 
 # Monthly targets, which `chg metrics` and the reports compare each month
 # with. Each is strict: under 5 % emergency changes, over

@@ -40,9 +40,15 @@ pub struct Policy {
     /// People's unavailability, for resource planning.
     pub unavailable: Vec<Unavailability>,
     pub cab_meeting: CabMeeting,
+    /// The CAB chair, by email, who breaks a tie in a CAB vote; a member of
+    /// `cab`. Default: the first member listed under `roles.cab`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cab_chair: Option<String>,
     /// Recovery time objective of each rollback kind.
     pub rto: Rto,
     pub emergency_deadlines: EmergencyDeadlines,
+    /// How long a change is watched after its deployment (per class) or a rollback.
+    pub monitoring: MonitoringPeriods,
     pub targets: Targets,
     /// Approvers' public keys, by email, in the key format of git's allowed-signers file.
     pub signing_keys: BTreeMap<String, String>,
@@ -286,6 +292,29 @@ pub struct EmergencyDeadlines {
     pub post_review: Span,
 }
 
+/// The monitoring owed after a deployment and after a rollback. A spell
+/// shorter than the period does not count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct MonitoringPeriods {
+    /// After a successful deployment, per class; a class left out owes none.
+    pub after_deployment: BTreeMap<Classification, Span>,
+    /// After a rollback, whatever the class.
+    pub after_rollback: Span,
+}
+
+impl Default for MonitoringPeriods {
+    fn default() -> Self {
+        MonitoringPeriods {
+            after_deployment: BTreeMap::from([
+                (Classification::Normal, Span::hours(1)),
+                (Classification::Major, Span::hours(24)),
+            ]),
+            after_rollback: Span::minutes(30),
+        }
+    }
+}
+
 /// The monthly targets of the guide (section 9.3). The guide writes them
 /// strictly ("< 5 %", "> 95 %", "< 2 hours"): a value exactly on the
 /// target misses it, unless the target is listed in `inclusive`.
@@ -382,8 +411,10 @@ impl Default for Policy {
             }],
             unavailable: Vec::new(),
             cab_meeting: CabMeeting::default(),
+            cab_chair: None,
             rto: Rto::default(),
             emergency_deadlines: EmergencyDeadlines::default(),
+            monitoring: MonitoringPeriods::default(),
             targets: Targets::default(),
             signing_keys: BTreeMap::new(),
             require_signed_approvals: false,
@@ -504,6 +535,13 @@ impl Policy {
     /// Returns true when the email is listed for the role.
     pub fn holds(&self, email: &str, role: Role) -> bool {
         self.members(role).iter().any(|m| crate::person::emails_match(m, email))
+    }
+
+    /// Returns the CAB chair's email: `cab_chair`, or the first CAB member.
+    pub fn cab_chair(&self) -> Option<&str> {
+        self.cab_chair
+            .as_deref()
+            .or_else(|| self.members(Role::Cab).first().map(String::as_str))
     }
 
     /// Returns the roles that approve a class, each once, in the policy's

@@ -62,6 +62,10 @@ pub struct Record {
     pub implementation: Option<Implementation>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rollbacks: Vec<RollbackEntry>,
+    /// Who watched the change after its deployment or rollback, and what
+    /// they saw (`chg monitor`); append-only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub monitoring: Vec<Monitoring>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<Review>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -317,6 +321,20 @@ pub struct LogEntry {
     pub at: DateTime<Utc>,
     pub by: Person,
     pub entry: String,
+}
+
+/// A spell of monitoring after a deployment or a rollback.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Monitoring {
+    /// Who watched.
+    pub by: Person,
+    #[serde(deserialize_with = "crate::rfc3339::date_time")]
+    pub from: DateTime<Utc>,
+    #[serde(deserialize_with = "crate::rfc3339::date_time")]
+    pub to: DateTime<Utc>,
+    /// What they saw: error rates, latency, alerts, complaints.
+    pub observed: String,
 }
 
 /// What is owed after a rollback: lessons, root cause, a plan to redeploy.

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::period::Period;
 use crate::policy::Policy;
-use crate::record::{Classification, Decision, Method, Outcome, Record, Status};
+use crate::record::{Classification, Decision, Method, Outcome, Record, Role, Status};
 use crate::render::{Block, Cell, Document, Section, Table, Tone};
 use crate::rules::approval_status;
 
@@ -20,6 +20,8 @@ pub struct Weekly {
     pub implemented: Vec<Implemented>,
     pub scheduled_next_week: Vec<Scheduled>,
     pub emergencies: Vec<EmergencyChange>,
+    /// Changes the CAB voted on this week, or whose vote is still open.
+    pub cab_votes: Vec<CabVote>,
     pub attention: Vec<Attention>,
     /// Why the history could not judge edits after approval (no commits, shallow clone), when it could not.
     pub history_note: Option<String>,
@@ -71,6 +73,23 @@ pub struct EmergencyChange {
     pub post_review_due: Option<DateTime<Utc>>,
     pub post_review_done: bool,
     pub cab_presentation: Option<String>,
+}
+
+/// Where a change's CAB vote stands (`crate::vote`).
+#[derive(Debug, Serialize)]
+pub struct CabVote {
+    pub id: String,
+    pub title: String,
+    /// `approved`, `rejected`, or `open` while the vote has not decided.
+    pub decision: String,
+    #[serde(rename = "for")]
+    pub yes: u32,
+    pub against: u32,
+    pub quorum: u32,
+    pub members: usize,
+    pub chair: Option<String>,
+    /// The count in words, as `chg show` prints it.
+    pub summary: String,
 }
 
 /// Something that needs someone's action.
@@ -198,6 +217,29 @@ pub fn build(
         .map(|r| emergency_row(r, policy))
         .collect();
 
+    let cab_votes: Vec<CabVote> = records
+        .iter()
+        .filter_map(|r| {
+            let tally = crate::vote::tally(r, policy);
+            let open = r.status == Status::Submitted && policy.roles_for(r.classification).contains(&Role::Cab);
+            // A vote that counts, cast since the period began (up to now, a vote this minute too).
+            let voted = r.approvals.iter().zip(&tally.ignored).any(|(a, ignored)| {
+                a.role == Role::Cab && ignored.is_none() && week.from <= a.at && a.at <= now.max(week.to)
+            });
+            (open || voted).then(|| CabVote {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                decision: tally.decision.map_or("open".to_string(), |d| d.to_string()),
+                yes: tally.yes,
+                against: tally.no,
+                quorum: tally.quorum,
+                members: tally.members,
+                chair: tally.chair.clone(),
+                summary: tally.summary(),
+            })
+        })
+        .collect();
+
     let counts = Counts {
         implemented: implemented.len(),
         successful: implemented
@@ -225,6 +267,7 @@ pub fn build(
         implemented,
         scheduled_next_week: scheduled,
         emergencies,
+        cab_votes,
         attention,
         history_note: None,
         counts,
@@ -446,6 +489,38 @@ pub fn document(w: &Weekly) -> Document {
     sections.push(Section {
         heading: "Emergency changes".into(),
         blocks: emergencies,
+    });
+
+    let votes = if w.cab_votes.is_empty() {
+        vec![Block::Empty("No CAB vote this week.".into())]
+    } else {
+        let rows = w
+            .cab_votes
+            .iter()
+            .map(|v| {
+                let tone = match v.decision.as_str() {
+                    "approved" => Tone::Good,
+                    "rejected" => Tone::Bad,
+                    _ => Tone::Warn,
+                };
+                vec![
+                    Cell::plain(&v.id),
+                    Cell::plain(&v.title),
+                    Cell::toned(&v.decision, Some(tone)),
+                    Cell::plain(v.yes),
+                    Cell::plain(v.against),
+                    Cell::plain(format!("quorum {} of {}", v.quorum, v.members)),
+                ]
+            })
+            .collect();
+        vec![Block::Table(Table::new(
+            &["ID", "Title", "Decision", "For", "Against", "Quorum"],
+            rows,
+        ))]
+    };
+    sections.push(Section {
+        heading: "CAB votes".into(),
+        blocks: votes,
     });
 
     let attention = if w.attention.is_empty() {

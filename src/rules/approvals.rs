@@ -7,7 +7,7 @@ use super::Context;
 use crate::finding::Finding;
 use crate::lifecycle;
 use crate::policy::Policy;
-use crate::record::{Classification, Decision, Method, Record, Status};
+use crate::record::{Classification, Decision, Method, Record, Role, Status};
 use crate::rule::Rule;
 use crate::store::Loaded;
 
@@ -51,6 +51,11 @@ pub fn approval_status(record: &Record, policy: &Policy) -> ApprovalStatus {
             .needs()
             .into_iter()
             .filter_map(|(role, n)| {
+                // The CAB votes: a majority of the members who voted decides once `n` voted.
+                if role == Role::Cab {
+                    let tally = crate::vote::tally_with_quorum(record, policy, n);
+                    return (tally.decision != Some(Decision::Approved)).then(|| tally.missing());
+                }
                 let have = valid(role);
                 (have < n).then(|| format!("{} more {role}", n - have))
             })
@@ -105,6 +110,23 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                 Rule::SelfApproval,
                 format!("{} approves their own change", approval.approver),
                 "another person holding the role must approve it",
+            ));
+        }
+    }
+    let tally = crate::vote::tally(record, ctx.policy);
+    for (i, why) in tally.ignored.iter().enumerate() {
+        if *why == Some(crate::vote::Ignored::Repeated) {
+            // A warning here: the entry is evidence that stays (append-only)
+            // and counts for nothing; the gate refuses the commit adding it.
+            findings.push(Finding::warning(
+                file,
+                pos.of(&format!("approvals[{i}].approver")),
+                Rule::VoteRepeated,
+                format!(
+                    "{} voted on {} as cab more than once; only the first vote counts",
+                    record.approvals[i].approver, record.id
+                ),
+                "a vote counts once: the later entry counts for nothing; another CAB member must vote",
             ));
         }
     }

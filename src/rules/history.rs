@@ -6,7 +6,7 @@ use crate::finding::Severity;
 use crate::git::Commit;
 use crate::lifecycle;
 use crate::policy::Policy;
-use crate::record::{Approval, Record, Role, RollbackEntry, Status};
+use crate::record::{Approval, Decision, Record, Role, RollbackEntry, Status};
 use crate::rule::Rule;
 
 mod times;
@@ -82,7 +82,8 @@ pub fn check_step(step: &Step, policy: &Policy, signed: Option<SignatureCheck>) 
         return out;
     };
     let reset = step.old.is_some_and(|old| new_round(old, new));
-    transition(step, new, reset, &mut out);
+    transition(step, new, reset, policy, &mut out);
+    closed_unmonitored(step, new, policy, &mut out);
     implausible_times(step, new, &mut out);
     approvals_added(step, new, policy, signed, &mut out);
     override_added(step, new, &mut out);
@@ -103,9 +104,12 @@ pub fn new_round(old: &Record, new: &Record) -> bool {
     matches!(old.status, Status::Approved | Status::Scheduled) && new.status == Status::Submitted
 }
 
-fn transition(step: &Step, new: &Record, reset: bool, out: &mut Vec<HistoryFinding>) {
+fn transition(step: &Step, new: &Record, reset: bool, policy: &Policy, out: &mut Vec<HistoryFinding>) {
     // A record added by the branch starts, in effect, as a draft.
     let from = step.old.map_or(Status::Draft, |o| o.status);
+    if new.status == Status::Rejected && from != Status::Rejected {
+        rejected_by_vote(step, new, policy, out);
+    }
     if reset || lifecycle::allows(from, new.status, new.classification) {
         return;
     }
@@ -127,6 +131,59 @@ fn transition(step: &Step, new: &Record, reset: bool, out: &mut Vec<HistoryFindi
     ));
 }
 
+/// A CAB member's vote against decides nothing alone: a commit that rejects
+/// a change on CAB votes alone must have the count behind it.
+fn rejected_by_vote(step: &Step, new: &Record, policy: &Policy, out: &mut Vec<HistoryFinding>) {
+    let other = new
+        .approvals
+        .iter()
+        .any(|a| a.decision == Decision::Rejected && a.role != Role::Cab);
+    let tally = crate::vote::tally(new, policy);
+    if other || tally.decision == Some(Decision::Rejected) || tally.no == 0 {
+        return;
+    }
+    out.push(finding(
+        step,
+        "status",
+        Rule::IllegalTransition,
+        format!(
+            "{} moved {} to `rejected`, but the CAB vote has not rejected it ({})",
+            who(step),
+            new.id,
+            tally.summary()
+        ),
+        format!(
+            "a vote against counts in the CAB's count and rejects nothing alone: restore the status; `chg show {}` prints the count",
+            new.id
+        ),
+    ));
+}
+
+/// `monitoring-owed`: the commit that closes a change while the monitoring
+/// after its deployment or rollback is owed (`chg close` refuses it).
+fn closed_unmonitored(step: &Step, new: &Record, policy: &Policy, out: &mut Vec<HistoryFinding>) {
+    let closing = new.status == Status::Closed && step.old.is_none_or(|o| o.status != Status::Closed);
+    let Some(need) = new.monitoring_owed(policy).filter(|_| closing) else {
+        return;
+    };
+    out.push(finding(
+        step,
+        "status",
+        Rule::MonitoringOwed,
+        format!(
+            "{} closed {} while it owes {} of monitoring after the {}",
+            who(step),
+            new.id,
+            need.period.text(),
+            need.after.as_str()
+        ),
+        format!(
+            "record the monitoring first (`chg monitor {} --from … --to … --observed …`), then close it",
+            new.id
+        ),
+    ));
+}
+
 fn approvals_added(
     step: &Step,
     new: &Record,
@@ -135,9 +192,24 @@ fn approvals_added(
     out: &mut Vec<HistoryFinding>,
 ) {
     let old_approvals: &[Approval] = step.old.map_or(&[], |o| o.approvals.as_slice());
+    let tally = crate::vote::tally(new, policy);
     for (i, approval) in new.approvals.iter().enumerate() {
         if old_approvals.contains(approval) {
             continue;
+        }
+        if tally.ignored.get(i) == Some(&Some(crate::vote::Ignored::Repeated)) {
+            out.push(finding(
+                step,
+                &format!("approvals[{i}]"),
+                Rule::VoteRepeated,
+                format!(
+                    "{} added a second CAB vote by {} on {}; a vote counts once",
+                    who(step),
+                    approval.approver,
+                    new.id
+                ),
+                "remove the entry this commit added; another CAB member must vote".into(),
+            ));
         }
         // A verbal approval is given on the phone and recorded by the engineer.
         if !approval.method.needs_approvers_commit() {
@@ -272,6 +344,19 @@ fn appended_only(step: &Step, old: &Record, new: &Record, out: &mut Vec<HistoryF
                     .into(),
             ));
         }
+    }
+    if !new.monitoring.starts_with(&old.monitoring) {
+        out.push(finding(
+            step,
+            "monitoring",
+            Rule::ApprovalRemoved,
+            format!(
+                "{} removed or rewrote the monitoring recorded for {}",
+                who(step),
+                old.id
+            ),
+            "monitoring records are append-only: restore them; record a new spell with `chg monitor`".into(),
+        ));
     }
     if old.cancellation.is_some() && new.cancellation != old.cancellation {
         out.push(finding(

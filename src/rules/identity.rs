@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::document::{Position, Positions};
 use crate::finding::Finding;
 use crate::policy::Policy;
+use crate::record::Role;
 use crate::rule::Rule;
 use crate::store::Loaded;
 
@@ -76,6 +77,19 @@ pub fn check_record(loaded: &Loaded) -> Vec<Finding> {
 /// Warns about look-alike emails among the policy's role holders.
 pub fn check_policy(file: &str, policy: &Policy, positions: &Positions) -> Vec<Finding> {
     let mut findings = Vec::new();
+    // The chair breaks a tie among the CAB's votes, so must hold a vote.
+    if let Some(chair) = policy.cab_chair.as_deref().filter(|c| !policy.holds(c, Role::Cab)) {
+        findings.push(Finding::error(
+            file,
+            positions.of("cab_chair"),
+            Rule::ApproverNotAuthorized,
+            format!("the CAB chair {chair} is not listed for the role `cab` in the policy"),
+            format!(
+                "name one of the `cab` members ({}), or add the chair to `roles.cab`",
+                policy.members(Role::Cab).join(", ")
+            ),
+        ));
+    }
     for (role, members) in &policy.roles {
         for (i, email) in members.iter().enumerate() {
             if let Some(chars) = crate::person::lookalike(email) {

@@ -10,6 +10,7 @@ pub(crate) mod emergency;
 pub mod history;
 pub mod identity;
 pub mod linking;
+mod monitoring;
 mod outcome;
 mod readiness;
 pub mod rollback;
@@ -72,6 +73,7 @@ pub fn check_record(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     findings.extend(emergency::check(loaded, ctx));
     findings.extend(criteria::check(loaded, ctx));
     findings.extend(rollback::check(loaded, ctx));
+    findings.extend(monitoring::check(loaded, ctx));
     findings.extend(calendar::check_work(loaded, ctx));
     findings.extend(strategy::check(loaded, ctx));
     findings

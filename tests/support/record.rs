@@ -81,7 +81,7 @@ impl Node {
 
 /// The order of a record's top-level keys, as `chg new` writes them; a key
 /// set later is put in its place, so line numbers stay those of the store.
-const ORDER: [&str; 22] = [
+const ORDER: [&str; 23] = [
     "schema_version",
     "id",
     "title",
@@ -101,6 +101,7 @@ const ORDER: [&str; 22] = [
     "approvals",
     "implementation",
     "rollbacks",
+    "monitoring",
     "emergency",
     "post_review",
     "review",
@@ -375,6 +376,17 @@ impl Record {
     /// Adds an entry to `rollbacks:`.
     pub fn rollback(mut self, entry: Fields) -> Record {
         self.push("rollbacks", Node::Map(entry.entries()));
+        self
+    }
+
+    /// Adds a spell of monitoring by Jane to `monitoring:` (what `chg monitor` records).
+    pub fn monitored(mut self, from: &str, to: &str) -> Record {
+        let spell = Fields::new()
+            .set("by", &super::JANE.id())
+            .set("from", from)
+            .set("to", to)
+            .set("observed", "error rates and latency at baseline");
+        self.push("monitoring", Node::Map(spell.entries()));
         self
     }
 

@@ -87,7 +87,7 @@ fn draft(p: &Plan, policy: &Policy) -> Result<Record> {
                 feedback: Some("Presented; no objections.".into()),
             }),
             post_review: None,
-            documented_at: Some(p.finish + Duration::hours(3)),
+            documented_at: Some(p.documented),
         });
     }
     Ok(r)
@@ -182,7 +182,16 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
                     redeploy_plan: Some("redeploy with a larger pool".into()),
                 };
             }
-            r.close()?;
+            // The monitoring the policy asks, ending as the change is closed.
+            if let Some(need) = r.monitoring_owed(policy) {
+                r.monitoring.push(Monitoring {
+                    by: person(p.requester),
+                    from: at - need.period.duration(),
+                    to: at,
+                    observed: "error rates and latency as before".into(),
+                });
+            }
+            r.close(policy)?;
         }
         Step::PostReview => {
             if let Some(e) = r.emergency.as_mut() {
@@ -205,17 +214,19 @@ fn called_in(r: &mut Record, p: &Plan, step: Step, policy: &Policy) -> Result<()
     r.add_approval(&person(CAROL), Role::Ciso, Method::Verbal, verbal, None)?;
     r.add_approval(&person(DAVE), Role::Cto, Method::Verbal, verbal, None)?;
     r.start(policy, p.start, None)?;
-    if matches!(step, Step::Approve(_)) || rank(step) >= rank(Step::Finish) {
-        for (who, role, hours) in [(CAROL, Role::Ciso, 3), (DAVE, Role::Cto, 4)] {
-            let comment = Some("confirmed in writing".to_string());
-            r.add_approval(
-                &person(who),
-                role,
-                Method::Written,
-                p.start + Duration::hours(hours),
-                comment,
-            )?;
-        }
+    // The CISO's and the CTO's written confirmations, each in its own commit.
+    let confirmed = match step {
+        Step::Approve(n) => n,
+        _ if rank(step) >= rank(Step::Finish) => 2,
+        _ => 0,
+    };
+    for (k, (who, role)) in [(CAROL, Role::Ciso), (DAVE, Role::Cto)]
+        .into_iter()
+        .enumerate()
+        .take(confirmed)
+    {
+        let comment = Some("confirmed in writing".to_string());
+        r.add_approval(&person(who), role, Method::Written, p.written[k], comment)?;
     }
     Ok(())
 }

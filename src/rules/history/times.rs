@@ -113,6 +113,11 @@ pub fn written_times(r: &Record) -> Vec<(String, DateTime<Utc>)> {
             opt(format!("rollbacks[{i}].log[{j}].at"), Some(l.at));
         }
     }
+    // The end of a spell of monitoring is written when it ends; its start
+    // may lie a day or more earlier (24 h after a major change).
+    for (i, m) in r.monitoring.iter().enumerate() {
+        opt(format!("monitoring[{i}].to"), Some(m.to));
+    }
     if let Some(review) = &r.review {
         opt("review.completed_at".into(), review.completed_at);
     }

@@ -1,0 +1,78 @@
+//! `chg monitor`: who watched a change after its deployment or rollback,
+//! from when to when, and what they saw.
+
+use anyhow::{anyhow, Result};
+
+use crate::action::{self, Done};
+use crate::cli::MonitorArgs;
+use crate::context::App;
+use crate::error::Refusal;
+use crate::metrics::{duration_text, Style};
+use crate::monitoring;
+use crate::record::{Monitoring, Outcome};
+
+/// Appends a monitoring spell; one shorter than the policy's period is kept
+/// as evidence but does not count, and says so.
+pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
+    action::run(app, &args.id, "monitor", |act, record| {
+        let need = monitoring::need(record, &act.policy);
+        // A class the policy asks no monitoring of may still record it.
+        let deployed = record
+            .finished_at()
+            .filter(|_| record.outcome() == Some(Outcome::Successful));
+        let Some(since) = need.map(|n| n.since).or(deployed) else {
+            return Err(Refusal::new(
+                format!(
+                    "{} is `{}` with nothing deployed or rolled back to monitor",
+                    record.id, record.status
+                ),
+                "monitoring follows a successful deployment (`chg complete`) or a rollback (`chg rollback`)",
+            )
+            .into());
+        };
+        let to = action::backdate("--to", args.to.as_deref(), act.now)?;
+        let from = match args.from.as_deref() {
+            Some(text) => action::parse_when("--from", text, act.now)?,
+            None => since,
+        };
+        if from >= to {
+            return Err(anyhow!(
+                "`--from` {} is not before `--to` {}\n  hint: give when the watching began and when it ended",
+                from.format("%Y-%m-%d %H:%M"),
+                to.format("%Y-%m-%d %H:%M UTC")
+            ));
+        }
+        let observed = action::required_text(app, "--observed", args.observed.as_deref(), "What was seen")?;
+        let spell = Monitoring {
+            by: act.person().clone(),
+            from,
+            to,
+            observed,
+        };
+        let mut done = Done::new(format!(
+            "{}: monitoring by {} recorded, {}–{} ({})",
+            record.id,
+            spell.by,
+            from.format("%H:%M"),
+            to.format("%H:%M"),
+            duration_text((to - from).num_minutes() as f64, Style::Compact)
+        ));
+        let short = need.filter(|n| !n.met_by(&spell) && record.monitoring_owed(&act.policy).is_some());
+        if let Some(need) = short {
+            let covered = need.covered_by(&spell).num_minutes() as f64;
+            done.warnings.push((
+                "monitoring-owed",
+                format!(
+                    "{} after the {} is shorter than the {} the policy asks after the {} of {} change: it does not count, and monitoring is still owed",
+                    duration_text(covered, Style::Compact),
+                    need.after.as_str(),
+                    need.period.text(),
+                    need.after.as_str(),
+                    record.classification.with_article()
+                ),
+            ));
+        }
+        record.monitoring.push(spell);
+        Ok(done)
+    })
+}
