@@ -155,12 +155,18 @@ impl Draft {
             (None, Some(_)) => return Err(missing("--window-start")),
             (None, None) => None,
         };
-        let deployment =
-            (self.strategy.is_some() || window.is_some() || !self.steps.is_empty()).then_some(Deployment {
-                strategy: self.strategy,
-                window,
-                steps: self.steps,
-            });
+        // Unless a flag, a template or the wizard chose, the policy's strategy
+        // for the class (or for a database change) is the proposal.
+        let strategy = self.strategy.or_else(|| {
+            policy
+                .strategy_for(classification, self.rollback_kind, None)
+                .map(|(s, _)| s)
+        });
+        let deployment = (strategy.is_some() || window.is_some() || !self.steps.is_empty()).then_some(Deployment {
+            strategy,
+            window,
+            steps: self.steps,
+        });
         let rollback = (self.rollback_plan.is_some() || self.rollback_kind.is_some() || self.rollback_tested.is_some())
             .then(|| RollbackPlan {
                 plan: self.rollback_plan.filter(|p| !p.trim().is_empty()),

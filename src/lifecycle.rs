@@ -109,6 +109,56 @@ impl Record {
         Ok(())
     }
 
+    /// Lists the approval criteria the record does not state yet: a
+    /// description and the business justification (reason and benefit).
+    pub fn missing_criteria(&self) -> Vec<&'static str> {
+        let blank = |t: Option<&String>| t.is_none_or(|t| t.trim().is_empty());
+        let j = self.justification.as_ref();
+        [
+            (blank(self.description.as_ref()), "a description (`description`)"),
+            (
+                blank(j.and_then(|j| j.business_reason.as_ref())),
+                "a business reason (`justification.business_reason`)",
+            ),
+            (
+                blank(j.and_then(|j| j.expected_benefit.as_ref())),
+                "an expected benefit (`justification.expected_benefit`)",
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(missing, what)| missing.then_some(what))
+        .collect()
+    }
+
+    /// Submits a draft: refuses a normal or major change that lacks its
+    /// description or business justification, then moves it on (a standard
+    /// change is approved by its template).
+    pub fn submit(&mut self) -> Result<Status, Refusal> {
+        let to = if self.classification == Classification::Standard {
+            Status::Approved
+        } else {
+            Status::Submitted
+        };
+        self.can_move_to(to)?;
+        let missing = self.missing_criteria();
+        if matches!(self.classification, Classification::Normal | Classification::Major) && !missing.is_empty() {
+            return Err(Refusal::new(
+                format!(
+                    "{} cannot be submitted: {} change needs {} before approval",
+                    self.id,
+                    self.classification.with_article(),
+                    missing.join(", ")
+                ),
+                format!(
+                    "add them with `chg edit {}` (`description: …`, `justification: {{business_reason: …, expected_benefit: …}}`)",
+                    self.id
+                ),
+            ));
+        }
+        self.move_to(to)?;
+        Ok(to)
+    }
+
     /// Starts the implementation at `at`: refuses an illegal move, missing
     /// approvals, or a start outside the approved window (scheduled window,
     /// deployment windows, freezes) without a change manager's override;

@@ -68,9 +68,11 @@ rules! {
     ScheduleConflict => "schedule-conflict",
     ApproverUnavailable => "approver-unavailable",
     WorkOutsideWindow => "work-outside-window",
+    WeakerStrategy => "weaker-strategy",
     EmergencyDocumentationOverdue => "emergency-documentation-overdue",
     EmergencyApprovalOverdue => "emergency-approval-overdue",
     EmergencyReviewOverdue => "emergency-review-overdue",
+    EmergencyJustificationOverdue => "emergency-justification-overdue",
     CabReviewMissing => "cab-review-missing",
     RtoExceeded => "rto-exceeded",
     PostRollbackActionsMissing => "post-rollback-actions-missing",
@@ -102,6 +104,7 @@ impl Rule {
             | Rule::RollbackTestStale
             | Rule::RollbackVerificationIncomplete
             | Rule::RollbackAssessmentMissing
+            | Rule::WeakerStrategy
             | Rule::MonitoringOwed => Severity::Warning,
             Rule::YamlSyntax
             | Rule::InvisibleCharacter
@@ -141,6 +144,7 @@ impl Rule {
             | Rule::EmergencyDocumentationOverdue
             | Rule::EmergencyApprovalOverdue
             | Rule::EmergencyReviewOverdue
+            | Rule::EmergencyJustificationOverdue
             | Rule::CabReviewMissing
             | Rule::SealedRecordChanged => Severity::Error,
         }
@@ -184,12 +188,16 @@ impl Rule {
             Rule::FreezeConflict => "a window in a freeze that does not allow the change",
             Rule::ScheduleConflict => "two windows overlap on a shared system",
             Rule::ApproverUnavailable => "the requester or an approver is away during the window",
+            Rule::WeakerStrategy => "a major or database change planned with another strategy than the policy's (blue-green)",
             Rule::WorkOutsideWindow => {
                 "work started outside its scheduled window, the deployment windows or in a freeze, without a change manager's override"
             }
             Rule::EmergencyDocumentationOverdue => "an emergency change documented late",
             Rule::EmergencyApprovalOverdue => "an emergency change approved in writing late",
             Rule::EmergencyReviewOverdue => "an emergency change reviewed late",
+            Rule::EmergencyJustificationOverdue => {
+                "an emergency change without its description and business justification a day after implementation"
+            }
             Rule::CabReviewMissing => "an emergency change not reviewed at the next CAB meeting",
             Rule::RtoExceeded => "a rollback took longer than the RTO of its kind",
             Rule::PostRollbackActionsMissing => "the actions owed after a rollback are missing",
@@ -215,6 +223,7 @@ impl Rule {
             Rule::EmergencyDocumentationOverdue
                 | Rule::EmergencyApprovalOverdue
                 | Rule::EmergencyReviewOverdue
+                | Rule::EmergencyJustificationOverdue
                 | Rule::CabReviewMissing
         )
     }

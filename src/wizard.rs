@@ -86,6 +86,10 @@ pub fn new_record(f: &mut Draft, policy: &Policy) -> Result<()> {
     if f.justification.is_none() && f.template.is_none() {
         f.justification = text("Business reason", true)?;
     }
+    // Reason and benefit are both approval criteria (`chg submit` asks for them).
+    if f.benefit.is_none() && f.template.is_none() {
+        f.benefit = text("Expected benefit", true)?;
+    }
     if f.impact.is_none() {
         f.impact = Some(choose("Impact if it goes wrong", Level::ALL, Some(Level::Medium))?);
     }
@@ -127,7 +131,18 @@ pub fn new_record(f: &mut Draft, policy: &Policy) -> Result<()> {
         }
     }
     if f.strategy.is_none() {
-        f.strategy = Some(choose("Deployment strategy", Strategy::ALL, Some(Strategy::Canary))?);
+        // The policy's strategy for the class is the default choice.
+        let class = f.classification.unwrap_or(Classification::Normal);
+        let proposed = policy.strategy_for(class, f.rollback_kind, None);
+        let prompt = match proposed {
+            Some((s, _)) => format!(
+                "Deployment strategy (the policy's for {} change: {s})",
+                class.with_article()
+            ),
+            None => "Deployment strategy".to_string(),
+        };
+        let default = proposed.map_or(Strategy::Canary, |(s, _)| s);
+        f.strategy = Some(choose(&prompt, Strategy::ALL, Some(default))?);
     }
     if f.window_start.is_none() && confirm("Give the deployment window now? (else later, with chg schedule)", false)? {
         loop {

@@ -12,7 +12,7 @@ const FILE: &str = "changes/2026/CHG-2026-0001.yaml";
 fn scheduled(start: &str, end: &str) -> Repo {
     let mut repo = Repo::initialised();
     repo.now = Some("2026-11-16T12:00:00Z".into());
-    repo.chg_line("new --no-input --title 'Enable canary routing' --description 'Route 5 % of checkout traffic through the pricing service' --justification 'Pricing errors' --impact medium --likelihood low --system checkout-api --strategy canary --test unit=passed --test integration=passed --test qa_review=passed --rollback-plan 'Set canary weight to 0' --rollback-kind simple")
+    repo.chg_line("new --no-input --title 'Enable canary routing' --description 'Route 5 % of checkout traffic through the pricing service' --justification 'Pricing errors' --benefit 'Correct prices' --impact medium --likelihood low --system checkout-api --strategy canary --test unit=passed --test integration=passed --test qa_review=passed --rollback-plan 'Set canary weight to 0' --rollback-kind simple")
     .ok();
     repo.chg(&["submit", ID]).ok();
     repo.chg_as(SAM, &["approve", ID]).ok();

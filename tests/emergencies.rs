@@ -85,7 +85,7 @@ fn late_emergency_on_main() -> Test {
     let mut t = Test::new().at("2026-11-02T09:55:00Z");
     new_emergency(
         &t,
-        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --verbal-at 2026-11-02T09:50:00Z --rollback-plan redeploy --rollback-kind simple"),
+        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --verbal-at 2026-11-02T09:50:00Z --rollback-plan redeploy --rollback-kind simple --benefit 'The hole closed'"),
     )
     .ok();
     t.run(&["start", ID]).ok();

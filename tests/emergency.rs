@@ -50,13 +50,16 @@ Within 24 h: complete the documentation (`chg submit CHG-2026-0001`) and get wri
 
     // Two days later nothing was documented or approved in writing.
     repo.now = Some("2026-11-27T12:00:00Z".into());
+    // The quick form left the description and justification out too: owed within 24 h (issue 15.2).
     repo.chg(&["check"]).is(1, "changes/2026/CHG-2026-0001.yaml:1:1: error[rollback-plan-missing]: an emergency change past draft needs a rollback plan and kind
   hint: add `rollback: {plan: ..., kind: simple|complex|full-restore}`
+changes/2026/CHG-2026-0001.yaml:15:1: error[emergency-justification-overdue]: an emergency change owes an expected benefit (`justification.expected_benefit`) within 24 h of implementation (due 2026-11-26 13:00 UTC); it is overdue
+  hint: add them with `chg edit CHG-2026-0001`, then `chg submit CHG-2026-0001`
 changes/2026/CHG-2026-0001.yaml:21:1: error[emergency-approval-overdue]: emergency change: written approval still missing, due 2026-11-26 13:00 UTC
   hint: the CISO and CTO (or the CEO) confirm their verbal approval with `chg approve CHG-2026-0001`
 changes/2026/CHG-2026-0001.yaml:39:1: error[emergency-documentation-overdue]: emergency change not documented 24 h after implementation (due 2026-11-26 13:00 UTC)
   hint: complete the record and run `chg submit CHG-2026-0001`; the policy asks for documentation within 24 h
-", "checked 1 file: 3 errors, 0 warnings
+", "checked 1 file: 4 errors, 0 warnings
 ");
     repo.chg(&["status"]).is(0, "CHG-2026-0001  Patch RCE in api-gateway
   emergency documentation owed within 24 h of implementation (`chg submit CHG-2026-0001`) — OVERDUE since 2026-11-26 13:00 UTC
@@ -77,9 +80,17 @@ CHG-2026-0001  Patch RCE in api-gateway
     refused(&repo, JANE, &["submit", ID]).stdout_is("").stderr_is("error: CHG-2026-0001: the emergency's documentation is not complete; it lacks the rollback plan and kind (`rollback.plan`, `rollback.kind`)
   hint: add them to changes/2026/CHG-2026-0001.yaml (`chg edit CHG-2026-0001`), then run `chg submit CHG-2026-0001` again
 ");
-    let text = repo.read(FILE) + "rollback:\n  plan: redeploy the previous image\n  kind: simple\n";
+    // The description and the business reason came with `chg new`; the benefit and the rollback plan now.
+    let text = repo.read(FILE).replace(
+        "  business_reason: RCE on the public API\n",
+        "  business_reason: RCE on the public API\n  expected_benefit: The hole closed\n",
+    ) + "rollback:\n  plan: redeploy the previous image\n  kind: simple\n";
     repo.write(FILE, &text);
-    repo.git(&["commit", "-qam", "document the rollback plan"]);
+    repo.git(&[
+        "commit",
+        "-qam",
+        "document the rollback plan, the description and the justification",
+    ]);
     repo.chg(&["submit", ID]).ok();
     assert_committed(&repo, JANE, "chg: submit CHG-2026-0001 (documentation)");
     repo.chg_as(CAROL, &["approve", ID]).ok();
@@ -91,22 +102,22 @@ CHG-2026-0001  Patch RCE in api-gateway
     assert!(text.contains("status: completed\n"), "{text}");
     // Done, but late: the rules still say so, as warnings that say late
     // (issue 15.11: they were errors for ever; nothing is owed any more).
-    repo.chg(&["check"]).is(0, "changes/2026/CHG-2026-0001.yaml:21:1: warning[emergency-approval-overdue]: emergency change: written approval completed late: at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
+    repo.chg(&["check"]).is(0, "changes/2026/CHG-2026-0001.yaml:22:1: warning[emergency-approval-overdue]: emergency change: written approval completed late: at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
   hint: nothing is owed any more; it stays on record as late, and the metrics count it as missed
-changes/2026/CHG-2026-0001.yaml:53:1: warning[emergency-documentation-overdue]: emergency change documented late: at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
+changes/2026/CHG-2026-0001.yaml:54:1: warning[emergency-documentation-overdue]: emergency change documented late: at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
   hint: nothing is owed any more; it stays on record as late, and the metrics count it as missed
 ", "checked 1 file: 0 errors, 2 warnings
 ");
 
     // A week later: no post-emergency review, and the CAB of Tuesday 1 December missed.
     repo.now = Some("2026-12-02T12:00:00Z".into());
-    let overdue = repo.chg(&["check"]).is(1, "changes/2026/CHG-2026-0001.yaml:21:1: warning[emergency-approval-overdue]: emergency change: written approval completed late: at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
+    let overdue = repo.chg(&["check"]).is(1, "changes/2026/CHG-2026-0001.yaml:22:1: warning[emergency-approval-overdue]: emergency change: written approval completed late: at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
   hint: nothing is owed any more; it stays on record as late, and the metrics count it as missed
-changes/2026/CHG-2026-0001.yaml:53:1: error[cab-review-missing]: emergency change not presented at the CAB meeting of 2026-12-01
+changes/2026/CHG-2026-0001.yaml:54:1: error[cab-review-missing]: emergency change not presented at the CAB meeting of 2026-12-01
   hint: record the presentation with `chg review CHG-2026-0001 --cab --date YYYY-MM-DD`
-changes/2026/CHG-2026-0001.yaml:53:1: warning[emergency-documentation-overdue]: emergency change documented late: at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
+changes/2026/CHG-2026-0001.yaml:54:1: warning[emergency-documentation-overdue]: emergency change documented late: at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
   hint: nothing is owed any more; it stays on record as late, and the metrics count it as missed
-changes/2026/CHG-2026-0001.yaml:53:1: error[emergency-review-overdue]: emergency change: post-emergency review missing, due 2026-11-30 13:00 UTC
+changes/2026/CHG-2026-0001.yaml:54:1: error[emergency-review-overdue]: emergency change: post-emergency review missing, due 2026-11-30 13:00 UTC
   hint: record it with `chg review CHG-2026-0001 --root-cause ... --preventive-measures ...`
 ", "checked 1 file: 2 errors, 2 warnings
 ");
@@ -116,11 +127,11 @@ changes/2026/CHG-2026-0001.yaml:53:1: error[emergency-review-overdue]: emergency
         .ok();
     assert_committed(&repo, JANE, "chg: review CHG-2026-0001 (cab)");
     // Late stays late; the CAB review is done.
-    let after = repo.chg(&["check"]).is(0, "changes/2026/CHG-2026-0001.yaml:21:1: warning[emergency-approval-overdue]: emergency change: written approval completed late: at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
+    let after = repo.chg(&["check"]).is(0, "changes/2026/CHG-2026-0001.yaml:22:1: warning[emergency-approval-overdue]: emergency change: written approval completed late: at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
   hint: nothing is owed any more; it stays on record as late, and the metrics count it as missed
-changes/2026/CHG-2026-0001.yaml:57:1: warning[emergency-documentation-overdue]: emergency change documented late: at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
+changes/2026/CHG-2026-0001.yaml:58:1: warning[emergency-documentation-overdue]: emergency change documented late: at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
   hint: nothing is owed any more; it stays on record as late, and the metrics count it as missed
-changes/2026/CHG-2026-0001.yaml:57:1: warning[emergency-review-overdue]: emergency change: post-emergency review completed late: at 2026-12-02 12:00 UTC, 47 h after the deadline 2026-11-30 13:00 UTC
+changes/2026/CHG-2026-0001.yaml:58:1: warning[emergency-review-overdue]: emergency change: post-emergency review completed late: at 2026-12-02 12:00 UTC, 47 h after the deadline 2026-11-30 13:00 UTC
   hint: nothing is owed any more; it stays on record as late, and the metrics count it as missed
 ", "checked 1 file: 0 errors, 3 warnings
 ");
@@ -133,7 +144,7 @@ fn an_emergency_documented_in_time_is_clean() {
     let mut repo = Test::new();
     new_emergency(
         &repo,
-        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple"),
+        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple --benefit 'The hole closed'"),
     )
     .ok();
     repo.chg(&["start", ID]).ok();

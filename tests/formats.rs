@@ -126,6 +126,8 @@ fn written_record() -> (Repo, String) {
         description,
         "--justification",
         "Security fixes: yes",
+        "--benefit",
+        "Fewer incidents",
         "--impact",
         "medium",
         "--likelihood",

@@ -34,6 +34,8 @@ fn new_change(repo: &Repo) {
         "Route 5 % of checkout traffic through the pricing service",
         "--justification",
         "Pricing errors",
+        "--benefit",
+        "Fewer incidents",
         "--impact",
         "medium",
         "--likelihood",

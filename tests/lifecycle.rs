@@ -15,7 +15,7 @@ pub fn store() -> Repo {
 
 /// Creates a complete draft of this class as `who`.
 pub fn draft(repo: &Repo, who: Who, class: &str) {
-    let mut args = words("new --no-input --title 'Enable canary routing for checkout-api' --description 'Route 5 % of checkout traffic through the new pricing service.' --impact medium --likelihood low --system checkout-api --strategy canary --rollback-plan 'Set canary weight to 0, redeploy checkout-api v41.' --rollback-kind simple --rollback-tested 2026-11-10 --test unit=passed --test integration=passed --test qa_review=passed");
+    let mut args = words("new --no-input --title 'Enable canary routing for checkout-api' --description 'Route 5 % of checkout traffic through the new pricing service.' --justification 'Pricing errors cost 0.3 % of orders.' --benefit 'Correct prices for all regions.' --impact medium --likelihood low --system checkout-api --strategy canary --rollback-plan 'Set canary weight to 0, redeploy checkout-api v41.' --rollback-kind simple --rollback-tested 2026-11-10 --test unit=passed --test integration=passed --test qa_review=passed");
     args.extend(["--classification", class]);
     if class == "major" {
         args.extend(["--test", "security_review=passed", "--test", "performance=passed"]);
@@ -256,7 +256,7 @@ fn reject_records_the_reason_as_a_rejected_approval() {
 #[test]
 fn submit_is_refused_while_check_finds_errors() {
     let repo = store();
-    repo.chg_line("new --no-input --title 'No plan' --impact medium --likelihood low")
+    repo.chg_line("new --no-input --title 'No plan' --description 'Raise the pool' --justification 'Timeouts' --benefit 'No timeouts' --impact medium --likelihood low")
         .ok();
     refused(&repo, JANE, &["submit", ID]).stdout_is("").stderr_is(
         "error: CHG-2026-0001 cannot become `submitted`: `chg check` finds 1 error in it
@@ -506,7 +506,7 @@ fn a_rollback_over_its_rto_is_recorded_and_warned() {
     );
     repo.chg(&["check"]).is(0, "changes/2026/CHG-2026-0001.yaml:6:1: warning[monitoring-owed]: CHG-2026-0001 owes 30 min of monitoring after the rollback (from 2026-11-25 12:40 UTC); none is recorded
   hint: whoever watched it records it: `chg monitor CHG-2026-0001 --from … --to … --observed …`
-changes/2026/CHG-2026-0001.yaml:48:5: warning[rto-exceeded]: the rollback took 30 min, over the 15 min RTO of a simple rollback
+changes/2026/CHG-2026-0001.yaml:51:5: warning[rto-exceeded]: the rollback took 30 min, over the 15 min RTO of a simple rollback
   hint: find out why in the post-rollback review, and test the rollback procedure
 ", "checked 1 file: 0 errors, 2 warnings
 ");
@@ -645,7 +645,7 @@ fn approval_is_refused_while_testing_is_incomplete() {
     repo.git(&["commit", "-qam", "qa not run yet"]);
     repo.chg(&["submit", ID]).ok();
     refused(&repo, SAM, &["approve", ID]).stdout_is("").stderr_is("error: CHG-2026-0001 cannot become `approved`: `chg check` finds 1 error in it
-  changes/2026/CHG-2026-0001.yaml:20: [testing-incomplete] `qa_review` testing is not-run; a normal change needs it passed before approval
+  changes/2026/CHG-2026-0001.yaml:23: [testing-incomplete] `qa_review` testing is not-run; a normal change needs it passed before approval
     hint: run it and set `testing.qa_review: passed` (`chg new --test qa_review=passed` when creating)
   hint: fix them in changes/2026/CHG-2026-0001.yaml and try again
 ");

@@ -23,6 +23,9 @@ requested_by: "Jane Doe <jane@example.com>"
 created_at: '2026-11-16T09:12:00Z'
 description: |
   Route 5 % of checkout traffic through the new pricing service.
+justification:
+  business_reason: Pricing errors cost 0.3 % of orders.
+  expected_benefit: Correct prices for all regions.
 systems: [checkout-api, pricing-service]
 testing: {unit: passed, integration: passed, qa_review: passed}
 deployment:
@@ -85,7 +88,7 @@ fn approve_adds_the_approval_and_changes_the_status_line_and_nothing_else() {
             "+    method: written",
             "+    at: \"2026-11-25T12:00:00Z\"",
             "+    scope: >-",
-            "+      sha256:d78d8ea07e07598dfe50f2267b69ac89696da981b3bd5b69696a76c9a36e7f89",
+            "+      sha256:c4560c6c62f91179d9005f67f1340daf296ca2c871067071df85d7cfa44eae46",
         ],
     );
     repo.chg(&["check", FILE]).ok();
@@ -226,7 +229,7 @@ fn reject_adds_the_rejection_and_changes_the_status_line() {
             "+    at: \"2026-11-25T12:00:00Z\"",
             "+    comment: no canary dashboard yet",
             "+    scope: >-",
-            "+      sha256:d78d8ea07e07598dfe50f2267b69ac89696da981b3bd5b69696a76c9a36e7f89",
+            "+      sha256:c4560c6c62f91179d9005f67f1340daf296ca2c871067071df85d7cfa44eae46",
         ],
     );
 }

@@ -70,9 +70,13 @@ fn illegal_status_cancelled_rejected_and_draft_with_implementation() {
 fn rollback_test_stale_for_every_rollback_kind() {
     // Issue 15.15: simple rollbacks are judged too (they were not before).
     for kind in ["simple", "complex", "full-restore"] {
-        let never = Record::normal("CHG-2026-0001")
+        let mut never = Record::normal("CHG-2026-0001")
             .without("rollback.last_tested")
             .rollback_kind(kind);
+        if kind == "complex" {
+            // A complex rollback is a database change's: deployed blue-green, as the policy says.
+            never = never.raw("deployment.strategy", "blue-green");
+        }
         assert_eq!(fired(&never.text()), ["rollback-test-stale"], "{kind}");
         let old = never.clone().raw("rollback.last_tested", "2026-06-01");
         assert_eq!(fired(&old.text()), ["rollback-test-stale"], "{kind}");

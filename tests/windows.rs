@@ -362,3 +362,276 @@ fn finding_1_overruns_and_missed_windows_are_in_status_and_the_weekly_attention_
         }
     }
 }
+
+// ---- point 5: strategy by class ---------------------------------------------
+
+/// The line of `strategies.KEY` in the test store's policy, as a user finds it.
+fn strategies_line(t: &Test, key: &str) -> usize {
+    let policy = t.read("changes/policy.yaml");
+    let from = policy
+        .lines()
+        .position(|l| l.starts_with("strategies:"))
+        .unwrap_or_else(|| panic!("no `strategies:` in\n{policy}"));
+    let at = policy
+        .lines()
+        .skip(from)
+        .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+        .unwrap_or_else(|| panic!("no `strategies.{key}` in\n{policy}"));
+    from + at + 1
+}
+
+#[test]
+fn finding_5_new_proposes_the_policys_strategy_for_the_class() {
+    let t = Test::new();
+    let new = |extra: &str| {
+        let run = t
+            .chg_line(&format!("new --no-input --title 'Tune the pool' --system db {extra}"))
+            .ok();
+        let id = run.stdout.split_whitespace().nth(1).unwrap_or_default().to_string();
+        t.read(&format!("changes/2026/{id}.yaml"))
+    };
+    let strategy = |text: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix("strategy: "))
+            .map(str::to_string)
+    };
+    assert_eq!(
+        strategy(&new("--impact medium --likelihood low")).as_deref(),
+        Some("canary")
+    );
+    assert_eq!(
+        strategy(&new("--impact medium --likelihood low --classification major")).as_deref(),
+        Some("blue-green")
+    );
+    // A complex rollback is a database migration: blue-green, whatever the class.
+    assert_eq!(
+        strategy(&new("--impact medium --likelihood low --rollback-kind complex")).as_deref(),
+        Some("blue-green")
+    );
+    assert_eq!(
+        strategy(&new("--template log-rotation")).as_deref(),
+        Some("rolling"),
+        "a standard change keeps its template's (rolling) strategy"
+    );
+    // A flag still decides.
+    assert_eq!(
+        strategy(&new("--impact medium --likelihood low --strategy rolling")).as_deref(),
+        Some("rolling")
+    );
+}
+
+#[test]
+fn finding_5_a_major_change_with_a_weaker_strategy_is_warned_naming_the_policy_line() {
+    let t = Test::new();
+    let line = strategies_line(&t, "major");
+    let run = t
+        .chg_line("new --no-input --title 'Upgrade Postgres 15 to 16' --system db --impact high --likelihood medium --strategy canary")
+        .ok();
+    let expected = format!(
+        "a major change deploys blue-green by the policy (changes/policy.yaml:{line}: `strategies.major: blue-green`), not canary"
+    );
+    assert_eq!(run.stderr, format!("warning[weaker-strategy]: {expected}\n"));
+    let f = t.check().ok().finding("weaker-strategy");
+    assert_eq!(f.message, expected);
+    assert!(!f.is_error());
+    // A database change (complex rollback) of a normal class too.
+    let run = t
+        .chg_line("new --no-input --title 'Add an index' --system db --impact medium --likelihood low --rollback-kind complex --strategy database-migration")
+        .ok();
+    assert!(
+        run.stderr.contains(&format!(
+            "a database change (a complex rollback or a database migration) deploys blue-green by the policy (changes/policy.yaml:{}: `strategies.database: blue-green`), not database-migration",
+            strategies_line(&t, "database")
+        )),
+        "{run:?}"
+    );
+    // A normal change on rolling is not held to canary: only major and database changes are.
+    let run = t
+        .chg_line(
+            "new --no-input --title 'Scale workers' --system api --impact medium --likelihood low --strategy rolling",
+        )
+        .ok();
+    assert_eq!(run.stderr, "");
+}
+
+// ---- point 2: approval criteria ----------------------------------------------
+
+#[test]
+fn finding_2_submit_refuses_a_normal_or_major_change_without_justification_and_description() {
+    let t = Test::new();
+    let base = "new --no-input --title 'Tune the pool' --system db --impact medium --likelihood low";
+    t.chg_line(base).ok();
+    let before = t.read(FILE);
+    let run = t.run(&["submit", ID]).status(1);
+    assert_eq!(
+        run.stderr,
+        "error: CHG-2026-0001 cannot be submitted: a normal change needs a description (`description`), a business reason (`justification.business_reason`), an expected benefit (`justification.expected_benefit`) before approval
+  hint: add them with `chg edit CHG-2026-0001` (`description: …`, `justification: {business_reason: …, expected_benefit: …}`)
+"
+    );
+    assert_eq!(t.read(FILE), before, "a refused submit writes nothing");
+    // A reason without a benefit is not a justification.
+    t.chg_line(&format!(
+        "{base} --classification major --description 'Raise the pool to 200' --justification 'Timeouts at peak'"
+    ))
+    .ok();
+    let run = t.run(&["submit", "CHG-2026-0002"]).status(1);
+    assert!(
+        run.stderr
+            .contains("a major change needs an expected benefit (`justification.expected_benefit`) before approval"),
+        "{run:?}"
+    );
+    t.chg_line(&format!(
+        "{base} --description 'Raise the pool to 200' --justification 'Timeouts at peak' --benefit 'No checkout timeouts' --rollback-plan 'Set the pool back to 100' --rollback-kind simple"
+    ))
+    .ok();
+    t.run(&["submit", "CHG-2026-0003"]).ok();
+}
+
+#[test]
+fn finding_2_an_emergency_owes_its_justification_within_24_hours_of_implementation() {
+    // Implemented Monday 10:00–11:00 on verbal approvals, with no description or justification.
+    let emergency = Record::emergency(ID)
+        .status("completed")
+        .without("description")
+        .raw("emergency", "{criteria: [production-down]}")
+        .approval(Approval::new("ciso", CAROL).method("verbal").at("2026-11-23T09:50:00Z"))
+        .approval(Approval::new("cto", DAVE).method("verbal").at("2026-11-23T09:51:00Z"))
+        .implementation(
+            Implementation::new("2026-11-23T10:00:00Z", "2026-11-23T11:00:00Z", "successful").validation(
+                "{smoke_tests: passed, error_rates: normal, performance: normal, customer_access: verified}",
+            ),
+        );
+    let mut t = Test::new().at("2026-11-24T10:59:00Z").record(emergency.clone());
+    let rule = "emergency-justification-overdue";
+    let fired = |t: &Test| t.findings().into_iter().filter(|f| f.rule == rule).collect::<Vec<_>>();
+    assert!(fired(&t).is_empty(), "within the 24 h: {:?}", fired(&t));
+    t.set_now("2026-11-24T11:01:00Z");
+    let f = fired(&t);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(f[0].is_error());
+    assert_eq!(
+        f[0].message,
+        "an emergency change owes a description (`description`), a business reason (`justification.business_reason`), an expected benefit (`justification.expected_benefit`) within 24 h of implementation (due 2026-11-24 11:00 UTC); it is overdue"
+    );
+    // Stated: no longer owed.
+    t.put(&emergency.description("Restart the stuck payment workers.").raw(
+        "justification",
+        "{business_reason: Checkout was down, expected_benefit: Checkout back}",
+    ));
+    assert!(fired(&t).is_empty(), "{:?}", fired(&t));
+}
+
+/// Two changes on `db`: CHG-2026-0001 scheduled Thursday 02:00–03:00, and
+/// CHG-2026-0002 submitted for Thursday 02:30–03:30, waiting for Sam.
+fn overlapping() -> Test {
+    Test::new()
+        .record(
+            Record::normal(ID)
+                .approved_by_sam()
+                .status("scheduled")
+                .systems(&["db"])
+                .window(THU_START, THU_END),
+        )
+        .record(
+            Record::normal("CHG-2026-0002")
+                .status("submitted")
+                .systems(&["db"])
+                .raw(
+                    "justification",
+                    "{business_reason: Slow reports, expected_benefit: Reports in 2 s}",
+                )
+                .window("2026-11-26T02:30:00Z", "2026-11-26T03:30:00Z"),
+        )
+        .commit_as(JANE, "two changes on db")
+}
+
+const CONFLICT: &str = "CHG-2026-0002: the calendar finds 1 problem with its window:
+  warning[schedule-conflict]: the window 2026-11-26 02:30–03:30 UTC overlaps CHG-2026-0001 (2026-11-26 02:00–03:00 UTC) on `db`
+    hint: move one of the windows, or coordinate with the requester of CHG-2026-0001
+";
+
+#[test]
+fn finding_2_approve_shows_the_calendars_conflicts_before_the_decision() {
+    let t = overlapping();
+    let run = t.run_as(SAM, &["approve", "CHG-2026-0002"]).ok();
+    assert_eq!(run.stderr, CONFLICT);
+    assert_eq!(
+        run.stdout,
+        "CHG-2026-0002: approval by Sam Lee <sam@example.com> as change-manager recorded; status `approved`\n"
+    );
+}
+
+/// Runs `chg approve` as Sam on a pseudo-terminal, answers its question and
+/// waits for `until`; returns what it printed up to there.
+fn approve_on_a_terminal(t: &Test, answer: &str, until: &str) -> String {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chg"));
+    cmd.current_dir(t.path()).args(["approve", "CHG-2026-0002"]);
+    isolate(&mut cmd, home.path());
+    cmd.env("GIT_AUTHOR_NAME", SAM.name)
+        .env("GIT_AUTHOR_EMAIL", SAM.email)
+        .env("GIT_COMMITTER_NAME", SAM.name)
+        .env("GIT_COMMITTER_EMAIL", SAM.email)
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env("CHG_NOW", t.now());
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn chg on a pty");
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+    let shown = session
+        .expect("Approve CHG-2026-0002 all the same?")
+        .map(|c| String::from_utf8_lossy(c.before()).into_owned())
+        .unwrap_or_else(|e| panic!("no question: {e}"));
+    session.send(answer).unwrap();
+    session
+        .expect(until)
+        .unwrap_or_else(|e| panic!("`{until}` not printed after `{answer}`: {e}\n{shown}"));
+    let _ = session.expect(expectrl::Eof);
+    assert!(session.get_process().wait().is_ok());
+    shown
+}
+
+#[test]
+fn finding_2_on_a_terminal_the_approver_sees_the_conflicts_and_is_asked() {
+    let t = overlapping();
+    let conflict_line = "warning[schedule-conflict]: the window 2026-11-26 02:30–03:30 UTC overlaps CHG-2026-0001";
+    let shown = approve_on_a_terminal(&t, "n", "declined at the prompt; nothing was written");
+    assert!(shown.contains(conflict_line), "{shown:?}");
+    assert!(t.read("changes/2026/CHG-2026-0002.yaml").contains("status: submitted"));
+    let shown = approve_on_a_terminal(&t, "y", "recorded; status `approved`");
+    assert!(shown.contains(conflict_line), "{shown:?}");
+    assert!(t.read("changes/2026/CHG-2026-0002.yaml").contains("status: approved"));
+}
+
+#[test]
+fn finding_5_the_new_wizard_proposes_blue_green_for_a_major_change() {
+    let t = Test::new();
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chg"));
+    cmd.current_dir(t.path()).args(words(
+        "new --title 'Upgrade Postgres 15 to 16' --description 'Major upgrade' --justification 'End of life' --benefit 'Security fixes' --impact high --likelihood medium --system db --rollback-plan 'Restore the snapshot' --rollback-kind simple --test unit=passed --test integration=passed --test qa_review=passed --test security_review=passed --test performance=passed",
+    ));
+    isolate(&mut cmd, home.path());
+    cmd.env("GIT_AUTHOR_NAME", JANE.name)
+        .env("GIT_AUTHOR_EMAIL", JANE.email)
+        .env("GIT_COMMITTER_NAME", JANE.name)
+        .env("GIT_COMMITTER_EMAIL", JANE.email)
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env("CHG_NOW", t.now());
+    let mut s = expectrl::Session::spawn(cmd).expect("spawn chg on a pty");
+    s.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+    // The risk matrix makes it major; Enter takes each default.
+    s.expect("Classification (risk matrix: at least major)").unwrap();
+    s.send("\r").unwrap();
+    s.expect("Deployment strategy (the policy's for a major change: blue-green)")
+        .unwrap();
+    s.send("\r").unwrap();
+    s.expect("Give the deployment window now?").unwrap();
+    s.send("n").unwrap();
+    s.expect("Created CHG-2026-0001").unwrap();
+    let _ = s.expect(expectrl::Eof);
+    assert!(s.get_process().wait().is_ok());
+    let text = t.read(FILE);
+    assert!(text.contains("  strategy: blue-green\n"), "{text}");
+}

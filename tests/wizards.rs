@@ -66,6 +66,7 @@ fn the_new_wizard_asks_for_what_the_flags_left_out() {
     answer(&mut s, "Title", "Upgrade postgres to 16.4");
     answer(&mut s, "Description", "Minor version upgrade");
     answer(&mut s, "Business reason", "Security fixes");
+    answer(&mut s, "Expected benefit", "No known CVE open on the database");
     // The class: the matrix allows normal (default) or higher; take the next one, major.
     answer(&mut s, "Classification (risk matrix: at least normal)", DOWN);
     answer(&mut s, "Systems affected", "db-main, db-replica");
@@ -270,7 +271,7 @@ fn issue_15_7_picking_emergency_in_the_new_wizard_asks_for_the_criteria() {
     let mut s = spawn(
         &repo,
         &home,
-        &words("new --title 'Restore checkout' --description 'Roll the pricing hotfix out' --justification 'Checkout down' --impact medium --likelihood low"),
+        &words("new --title 'Restore checkout' --description 'Roll the pricing hotfix out' --justification 'Checkout down' --benefit 'Orders flow again' --impact medium --likelihood low"),
     );
     // normal, major, emergency: two down.
     answer(

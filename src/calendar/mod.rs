@@ -150,6 +150,26 @@ pub fn problems_for(record: &Record, others: &[&Record], policy: &Policy) -> Vec
     out
 }
 
+/// Describes a change's calendar problems for a person about to decide on
+/// it, one finding and its hint a line each.
+pub fn describe_problems(id: &str, problems: &[Problem]) -> String {
+    let mut text = format!(
+        "{id}: the calendar finds {} problem{} with its window:\n",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    for p in problems {
+        text.push_str(&format!(
+            "  {}[{}]: {}\n    hint: {}\n",
+            p.severity,
+            p.kind.rule(),
+            crate::render::visible(&p.message),
+            crate::render::visible(&p.hint)
+        ));
+    }
+    text
+}
+
 fn sort(problems: &mut [Problem]) {
     problems.sort_by(|a, b| (a.start, &a.id, a.kind, &a.other).cmp(&(b.start, &b.id, b.kind, &b.other)));
 }

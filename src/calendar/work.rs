@@ -122,3 +122,67 @@ pub fn work_problems(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+    }
+
+    /// A change of this class scheduled Thursday 2026-11-26 02:00–03:00.
+    fn record(class: &str) -> Record {
+        serde_yaml::from_str(&format!(
+            "schema_version: 1\nid: CHG-2026-0001\ntitle: x\nstatus: scheduled\nclassification: {class}\n\
+             risk: {{impact: low, likelihood: low}}\nrequested_by: A <a@example.com>\n\
+             created_at: 2026-11-01T00:00:00Z\n\
+             deployment: {{window: {{start: 2026-11-26T02:00:00Z, end: 2026-11-26T03:00:00Z}}}}\n"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_window_opens_at_its_start_and_closes_at_its_end() {
+        let policy = Policy::default();
+        let normal = record("normal");
+        assert!(work_problems(&normal, &policy, t("2026-11-26T02:00:00Z"), None).is_empty());
+        let early = work_problems(&normal, &policy, t("2026-11-26T01:59:00Z"), None);
+        assert_eq!(early.len(), 2, "{early:?}"); // its window and the policy's
+        assert!(early.iter().all(|p| p.severity == Severity::Error && !p.finish));
+        let late = work_problems(&normal, &policy, t("2026-11-26T03:00:00Z"), None);
+        assert_eq!(late.len(), 1, "the policy's window is still open: {late:?}");
+    }
+
+    #[test]
+    fn an_overrun_is_one_warning_and_an_emergency_is_exempt() {
+        let policy = Policy::default();
+        let normal = record("normal");
+        let over = work_problems(
+            &normal,
+            &policy,
+            t("2026-11-26T02:30:00Z"),
+            Some(t("2026-11-26T07:00:00Z")),
+        );
+        assert_eq!(over.len(), 1, "{over:?}");
+        assert!(over[0].finish && over[0].severity == Severity::Warning);
+        let saturday = t("2026-11-28T14:00:00Z");
+        assert!(work_problems(&record("emergency"), &policy, saturday, None).is_empty());
+        // A standard change's windows are advice.
+        let standard = work_problems(&record("standard"), &policy, saturday, None);
+        assert!(!standard.is_empty() && standard.iter().all(|p| p.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn work_in_a_freeze_is_refused_unless_the_freeze_allows_the_class() {
+        let policy = Policy::default(); // Year end: 2026-12-21 – 2027-01-04, emergency or CAB-approved
+        let mut normal = record("normal");
+        normal.deployment = None;
+        let in_freeze = work_problems(&normal, &policy, t("2026-12-22T02:30:00Z"), None);
+        assert_eq!(in_freeze.len(), 1, "{in_freeze:?}");
+        assert!(in_freeze[0].message.contains("in the freeze `Year end`"));
+        let mut emergency = record("emergency");
+        emergency.deployment = None;
+        assert!(work_problems(&emergency, &policy, t("2026-12-22T02:30:00Z"), None).is_empty());
+    }
+}

@@ -8,7 +8,7 @@ use crate::approval::{choose_role, parse_approver};
 use crate::cli::ApproveArgs;
 use crate::context::App;
 use crate::error::Refusal;
-use crate::record::{Classification, Decision, Method, Role, Status};
+use crate::record::{Classification, Decision, Method, Record, Role, Status};
 use crate::rules::approval_status;
 
 /// Records the approval and moves a submitted change to approved once it has enough.
@@ -57,6 +57,23 @@ pub fn run(args: &ApproveArgs, app: &App) -> Result<u8> {
             None => act.person().clone(),
         };
         let role = choose_role(&act.policy, record, &approver, args.role)?;
+        // The approver decides knowing what the calendar finds for the change.
+        let (loaded, _) = act.store.load_all()?;
+        let others: Vec<&Record> = loaded.iter().map(|l| &l.record).collect();
+        let problems = crate::calendar::problems_for(record, &others, &act.policy);
+        if !problems.is_empty() {
+            crate::render::eprint(crate::calendar::describe_problems(&record.id, &problems).trim_end());
+            if app.interactive && !crate::wizard::confirm(&format!("Approve {} all the same?", record.id), false)? {
+                return Err(Refusal::new(
+                    format!(
+                        "{} was not approved: declined at the prompt; nothing was written",
+                        record.id
+                    ),
+                    "settle the calendar problems (`chg calendar`), then approve",
+                )
+                .into());
+            }
+        }
         let at = match method {
             Method::Verbal => action::backdate("--at", args.at.as_deref(), act.now)?,
             Method::Written => act.now,

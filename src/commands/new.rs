@@ -43,6 +43,12 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
         action::warn_or_refuse(&record, &others, &policy, app.args.quiet)?;
     }
 
+    if let Some(message) = crate::rules::strategy::weaker(&record, &policy) {
+        app.warn(&format!(
+            "warning[weaker-strategy]: {}",
+            crate::render::visible(&message)
+        ));
+    }
     let detail = record.title.clone();
     let (record, shown) = action::create(app, &store, &actor, record, now.year(), &detail)?;
     match app.format {

@@ -41,12 +41,7 @@ pub fn run(args: &IdArgs, app: &App) -> Result<u8> {
             ))
             .detail("documentation"));
         }
-        let to = if record.classification == Classification::Standard {
-            Status::Approved
-        } else {
-            Status::Submitted
-        };
-        record.move_to(to)?;
+        let to = record.submit()?;
         act.refuse_errors(record)?;
         Ok(Done::new(match to {
             Status::Approved => format!(

@@ -55,6 +55,15 @@ windows:
     end: "06:00"
     time_zone: UTC
 
+# Deployment strategy per class, which `chg new` proposes; `database` is for
+# changes with a complex rollback or a database-migration strategy. A major or
+# database change planned otherwise is warned about (`weaker-strategy`).
+strategies:
+  standard: rolling
+  normal: canary
+  major: blue-green
+  database: blue-green
+
 # Freeze periods, both dates inclusive (UTC days). `allow` lists the classes
 # still allowed, and `cab-approved` for any change the CAB approved (the `cab`
 # count of the major approval rule); the default is [emergency, cab-approved].

@@ -18,7 +18,7 @@ pub use rto::{RehearsalRule, RollbackTriggers, Rto, RtoCheck};
 pub use schedule::{CabMeeting, ClockTime, Day, WindowRule};
 pub use span::Span;
 
-use crate::record::{kebab_enum, Classification, Level, Role, TestKind};
+use crate::record::{kebab_enum, Classification, Level, Record, Role, RollbackKind, Strategy, TestKind};
 
 /// The whole policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -63,9 +63,56 @@ pub struct Policy {
     /// The paths of the application repositories that count as production
     /// (globs: `*` within a folder, `**` across folders), for `chg untracked`.
     pub production_paths: Vec<String>,
+    /// The deployment strategy of each class (and of database changes),
+    /// which `chg new` proposes; a major or database change is warned about
+    /// when it deploys otherwise.
+    pub strategies: Strategies,
+    /// Where the policy was read from, to name the line of a key in messages.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub source: Source,
     /// The money inputs of the quarterly report's ROI section, which the
     /// records cannot give: assumptions the organisation states.
     pub roi: RoiInputs,
+}
+
+/// The deployment strategy per class; `database` is for changes whose
+/// rollback is `complex` (a database migration) or whose strategy is
+/// `database-migration`. A class left without one gets no proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Strategies {
+    pub standard: Option<Strategy>,
+    pub normal: Option<Strategy>,
+    pub major: Option<Strategy>,
+    pub emergency: Option<Strategy>,
+    pub database: Option<Strategy>,
+}
+
+impl Default for Strategies {
+    fn default() -> Self {
+        Strategies {
+            standard: Some(Strategy::Rolling),
+            normal: Some(Strategy::Canary),
+            major: Some(Strategy::BlueGreen),
+            emergency: None,
+            database: Some(Strategy::BlueGreen),
+        }
+    }
+}
+
+/// The policy file's name and text, kept to find a key's line; empty for
+/// the built-in defaults. Two policies are equal whatever file they came from.
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    pub file: String,
+    pub positions: crate::document::Positions,
+}
+
+impl PartialEq for Source {
+    fn eq(&self, _: &Source) -> bool {
+        true
+    }
 }
 
 /// Reads a cost or a number of hours: a number, 0 or more.
@@ -379,6 +426,8 @@ impl Default for Policy {
             require_signed_approvals: false,
             change_trailer: "Change".into(),
             production_paths: Vec::new(),
+            strategies: Strategies::default(),
+            source: Source::default(),
             roi: RoiInputs::default(),
         }
     }
@@ -425,6 +474,48 @@ impl Default for Targets {
 }
 
 impl Policy {
+    /// Returns the strategy the policy gives a change of this class, with
+    /// this rollback kind and (stated) strategy, and the key that sets it:
+    /// a database change's (`strategies.database`) before its class's.
+    pub fn strategy_for(
+        &self,
+        class: Classification,
+        rollback: Option<RollbackKind>,
+        stated: Option<Strategy>,
+    ) -> Option<(Strategy, &'static str)> {
+        let database = rollback == Some(RollbackKind::Complex) || stated == Some(Strategy::DatabaseMigration);
+        let s = &self.strategies;
+        let by_class = match class {
+            Classification::Standard => (s.standard, "strategies.standard"),
+            Classification::Normal => (s.normal, "strategies.normal"),
+            Classification::Major => (s.major, "strategies.major"),
+            Classification::Emergency => (s.emergency, "strategies.emergency"),
+        };
+        match (database, s.database) {
+            (true, Some(db)) if class != Classification::Emergency => Some((db, "strategies.database")),
+            _ => by_class.0.map(|st| (st, by_class.1)),
+        }
+    }
+
+    /// Returns the strategy a major or database change should have and the
+    /// key that sets it, when its own strategy differs (a missing one too).
+    pub fn weaker_strategy(&self, record: &Record) -> Option<(Strategy, &'static str)> {
+        let stated = record.deployment.as_ref().and_then(|d| d.strategy);
+        let (want, key) = self.strategy_for(record.classification, record.rollback_kind(), stated)?;
+        let binding = key == "strategies.database" || record.classification == Classification::Major;
+        (binding && stated != Some(want)).then_some((want, key))
+    }
+
+    /// Names where a key of the policy is set: `changes/policy.yaml:58`, or
+    /// the file and that the key is left at its default.
+    pub fn where_set(&self, key: &str) -> String {
+        match self.source.positions.get(key) {
+            Some(at) if !self.source.file.is_empty() => format!("{}:{}", self.source.file, at.line),
+            _ if !self.source.file.is_empty() => format!("{}, `{key}` left at its default", self.source.file),
+            _ => format!("the default policy's `{key}`"),
+        }
+    }
+
     /// Returns the opening of the first deployment window at or after `t`
     /// within a fortnight (`t` itself when there is none).
     pub fn next_window(&self, t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {

@@ -4,6 +4,7 @@
 mod approvals;
 mod calendar;
 mod classification;
+mod criteria;
 pub mod deploy;
 pub(crate) mod emergency;
 pub mod history;
@@ -15,6 +16,7 @@ mod readiness;
 pub mod rehearsals;
 pub mod rollback;
 mod status;
+pub(crate) mod strategy;
 mod template;
 
 use std::collections::BTreeMap;
@@ -72,8 +74,10 @@ pub fn check_record(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     findings.extend(outcome::check(loaded, ctx));
     findings.extend(status::check(loaded, ctx));
     findings.extend(emergency::check(loaded, ctx));
+    findings.extend(criteria::check(loaded, ctx));
     findings.extend(rollback::check(loaded, ctx));
     findings.extend(monitoring::check(loaded, ctx));
     findings.extend(calendar::check_work(loaded, ctx));
+    findings.extend(strategy::check(loaded, ctx));
     findings
 }

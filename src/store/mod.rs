@@ -160,7 +160,12 @@ impl Store {
             file: self.display(&path),
             error,
         })?;
-        Ok(parsed.value)
+        let mut policy = parsed.value;
+        policy.source = crate::policy::Source {
+            file: self.display(&path),
+            positions: parsed.positions,
+        };
+        Ok(policy)
     }
 
     /// Reads a store file, refusing symlinks.

@@ -167,10 +167,12 @@ impl Record {
         r
     }
 
-    /// A major change: the normal one with the two extra tests a major change needs.
+    /// A major change: the normal one with the two extra tests a major change
+    /// needs, deployed blue-green as the policy has major changes deployed.
     pub fn major(id: &str) -> Record {
         let mut r = Record::normal(id);
         r.set("classification", "major")
+            .set("deployment.strategy", "blue-green")
             .set("testing.security_review", "passed")
             .set("testing.performance", "passed");
         r
