@@ -286,6 +286,14 @@ fn quarter() -> Quarter {
         .find(|w| w.starts_with("CHG-"))
         .unwrap()
         .to_string();
+    // Approval waits for a recorded rehearsal of the complex rollback.
+    at(
+        &repo,
+        JANE,
+        "2026-07-08T09:03:00Z",
+        &["rehearse", &major, "--minutes", "40", "--result", "passed"],
+    )
+    .ok();
     at(&repo, JANE, "2026-07-08T09:05:00Z", &["submit", &major]).ok();
     for (who, t) in [(ANA, "10:00"), (BEN, "10:10"), (CHO, "10:20")] {
         at(&repo, who, &format!("2026-07-08T{t}:00Z"), &["approve", &major]).ok();

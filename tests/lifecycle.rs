@@ -19,6 +19,12 @@ pub fn draft(repo: &Repo, who: Who, class: &str) {
     args.extend(["--classification", class]);
     if class == "major" {
         args.extend(["--test", "security_review=passed", "--test", "performance=passed"]);
+        // A major change is approved only on a recorded rehearsal, not on the plan's date.
+        repo.chg_as(
+            who,
+            &words("rehearse checkout-api --kind simple --minutes 12 --result passed --at 10:00"),
+        )
+        .ok();
     }
     repo.chg_as(who, &args).ok();
 }
