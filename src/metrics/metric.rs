@@ -5,8 +5,8 @@
 //! compiler lists each place that must handle it.
 
 use super::figure::{guide_goal, Goal};
-use crate::policy::{Policy, TargetName};
 use crate::named::named_enum;
+use crate::policy::{Policy, TargetName};
 use crate::rule::Rule;
 
 named_enum! {
