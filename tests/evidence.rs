@@ -14,99 +14,6 @@ fn at(offset_hours: i64) -> String {
     format!("@{} +0000", T0 + offset_hours * 3600)
 }
 
-/// What `chg check` said: its exit status and its findings, and the case a
-/// loop is at, named in every failure message.
-struct Said {
-    status: i32,
-    findings: Vec<Finding>,
-    case: String,
-}
-
-/// The gate: `chg check --base main`.
-fn gate(repo: &Repo) -> Said {
-    said(repo.chg(&["check", "--base", "main", "--format", "json"]))
-}
-
-/// `chg check` of the working tree.
-fn check(repo: &Repo) -> Said {
-    said(repo.chg(&["check", "--format", "json"]))
-}
-
-fn said(run: Run) -> Said {
-    Said {
-        findings: run.findings(),
-        status: run.status,
-        case: String::new(),
-    }
-}
-
-impl Said {
-    /// Names the case in failure messages.
-    fn case(mut self, case: &str) -> Said {
-        self.case = format!("{case}: ");
-        self
-    }
-
-    fn rules(&self) -> Vec<&str> {
-        self.findings.iter().map(|f| f.rule.as_str()).collect()
-    }
-
-    /// The findings of one rule.
-    fn of(&self, rule: &str) -> Vec<&Finding> {
-        self.findings.iter().filter(|f| f.rule == rule).collect()
-    }
-
-    /// Asserts a pass with nothing to say.
-    #[track_caller]
-    fn clean(&self) {
-        assert_eq!(
-            (self.status, self.findings.len()),
-            (0, 0),
-            "{}{:?}",
-            self.case,
-            self.findings
-        );
-    }
-
-    /// Asserts a failure (exit 1) with `rule` among the findings; its first finding.
-    #[track_caller]
-    fn fails_with(&self, rule: &str) -> &Finding {
-        assert_eq!(self.status, 1, "{}{:?}", self.case, self.findings);
-        self.findings
-            .iter()
-            .find(|f| f.rule == rule)
-            .unwrap_or_else(|| panic!("{}`{rule}` should fire: {:?}", self.case, self.findings))
-    }
-
-    /// Asserts a failure with `rule` its only finding.
-    #[track_caller]
-    fn fails_with_only(&self, rule: &str) {
-        assert_eq!(
-            (self.status, self.rules()),
-            (1, vec![rule]),
-            "{}{:?}",
-            self.case,
-            self.findings
-        );
-    }
-
-    /// Asserts a failure whose first finding of `rule` says `text`.
-    #[track_caller]
-    fn fails_saying(&self, rule: &str, text: &str) {
-        let f = self.fails_with(rule);
-        assert!(f.message.contains(text), "{}{text:?} not in {f:?}", self.case);
-    }
-
-    /// Asserts a failure with exactly one finding of `rule`; its message.
-    #[track_caller]
-    fn fails_once(&self, rule: &str) -> String {
-        self.fails_with(rule);
-        let found = self.of(rule);
-        assert_eq!(found.len(), 1, "{}{:?}", self.case, self.findings);
-        found[0].message.clone()
-    }
-}
-
 /// A submitted record's text as Sam approved it (his written approval at `at`).
 fn approved_at(submitted: &str, at: &str) -> String {
     format!(
@@ -161,7 +68,7 @@ fn approval_written_by_chg_carries_the_scope_digest() {
     let hex = line.split("sha256:").nth(1).unwrap_or("").trim();
     assert_eq!(hex.len(), 64, "{line}");
     assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()), "{line}");
-    check(&repo).clean();
+    Verdict::check(&repo).clean();
 }
 
 #[test]
@@ -170,7 +77,7 @@ fn digest_stale_approval_after_a_hand_edit_is_found_without_history() {
     let text = repo.read(FILE);
     repo.write(FILE, &format!("{text}services: [payments-gateway]\n"));
     // No commit at all: the file alone shows it.
-    let said = check(&repo);
+    let said = Verdict::check(&repo);
     said.fails_saying("approval-stale", "stale approval, needs approving again");
     said.fails_saying("approval-stale", "Sam Lee");
 }
@@ -183,12 +90,12 @@ fn digest_stale_approval_arriving_through_a_merge_is_found() {
     repo.commit_all_at(JANE, &at(1), "one more system");
     repo.git(&["checkout", "-q", "main"]);
     repo.git(&["merge", "-q", "--no-ff", "-m", "merge widen", "widen"]);
-    check(&repo).fails_with("approval-stale");
+    Verdict::check(&repo).fails_with("approval-stale");
     // A squash of the same edit is found the same way.
     repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
     repo.git(&["merge", "-q", "--squash", "widen"]);
     repo.git(&["commit", "-q", "-m", "squashed"]);
-    check(&repo).fails_with("approval-stale");
+    Verdict::check(&repo).fails_with("approval-stale");
 }
 
 #[test]
@@ -200,7 +107,7 @@ fn finding_11_approve_then_schedule_passes_check_and_the_gate() {
     repo.chg_as(SAM, &["approve", ID]).ok();
     repo.chg_line("schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 04:00'")
         .ok();
-    gate(&repo).clean();
+    Verdict::gate(&repo).clean();
     // Moving the window later is judged by the calendar rules: outside every
     // deployment window (a Friday afternoon) is an error, the approval stands.
     let moved = repo.chg(&[
@@ -236,7 +143,7 @@ fn finding_11_approve_then_schedule_passes_check_and_the_gate() {
         check.stdout.contains("error[outside-window]") && !check.stdout.contains("approval-stale"),
         "{check:?}"
     );
-    gate(&repo).fails_with_only("outside-window");
+    Verdict::gate(&repo).fails_with_only("outside-window");
 }
 
 // ---- finding 8: the whole scope ---------------------------------------------
@@ -286,7 +193,9 @@ fn finding_8_every_scope_field_edited_after_approval_is_caught() {
         let (repo, approved) = approved_on_main("");
         assert!(approved.contains(from), "{field}: {approved}");
         commit_record(&repo, &approved.replace(from, to), (JANE, &at(3)), "small fix");
-        gate(&repo).case(field).fails_saying("edited-after-approval", field);
+        Verdict::gate(&repo)
+            .case(field)
+            .fails_saying("edited-after-approval", field);
     }
 }
 
@@ -297,11 +206,11 @@ fn finding_8_an_edit_in_the_same_commit_as_the_approval_is_caught() {
     // Sam's approval commit, with a wider change folded in.
     let wider = approved.replace("pricing-service]", "pricing-service, payments]");
     commit_record(&repo, &wider, (SAM, &at(2)), "approve");
-    gate(&repo).fails_saying("edited-after-approval", "same commit");
+    Verdict::gate(&repo).fails_saying("edited-after-approval", "same commit");
     // The honest approval commit changes nothing else.
     reset_to_main(&repo);
     commit_record(&repo, &approved, (SAM, &at(2)), "approve");
-    gate(&repo).clean();
+    Verdict::gate(&repo).clean();
 }
 
 // ---- finding 5: append-only evidence ----------------------------------------
@@ -322,7 +231,7 @@ fn finding_5_a_reset_of_a_finished_record_wiping_evidence_is_caught() {
         repo.git(&["checkout", "-q", "-b", "feature"]);
         let submitted = normal_record("CHG-2026-0001", "submitted");
         commit_record(&repo, &submitted, (JANE, &at(2)), "send back for re-approval");
-        let said = gate(&repo).case(status);
+        let said = Verdict::gate(&repo).case(status);
         said.fails_with("approval-removed");
         said.fails_with("illegal-transition");
     }
@@ -335,12 +244,12 @@ fn finding_5_a_new_approval_round_appends_and_passes() {
     // The requester widens the change and sends it back, keeping Sam's entry.
     repo.write(FILE, &widened(&repo).replace("status: approved", "status: submitted"));
     repo.commit_all_at(JANE, "2026-11-25T12:00:00Z", "widen; needs approving again");
-    gate(&repo).clean();
+    Verdict::gate(&repo).clean();
     // The old approval is superseded, not counted: approving needs a new entry.
     repo.chg_as(SAM, &["approve", ID]).ok();
     let text = repo.read(FILE);
     assert_eq!(text.matches("approver: Sam Lee").count(), 2, "{text}");
-    gate(&repo).clean();
+    Verdict::gate(&repo).clean();
 }
 
 #[test]
@@ -363,7 +272,7 @@ fn finding_5_a_round_that_drops_the_old_entries_is_caught() {
     }
     repo.write(FILE, &without.replace("status: approved", "status: submitted"));
     repo.git(&["commit", "-q", "-am", "send back"]);
-    gate(&repo).fails_with("approval-removed");
+    Verdict::gate(&repo).fails_with("approval-removed");
 }
 
 #[test]
@@ -377,7 +286,7 @@ fn finding_5_rewritten_implementation_facts_are_caught() {
     repo.git(&["checkout", "-q", "-b", "feature"]);
     let tidied = done.replace("finished_at: 2026-11-18T02:41:00Z", "finished_at: 2026-11-18T02:21:00Z");
     commit_record(&repo, &tidied, (JANE, &at(2)), "tidy");
-    gate(&repo).fails_with("approval-removed");
+    Verdict::gate(&repo).fails_with("approval-removed");
 }
 
 // ---- finding 14: output injection -------------------------------------------
@@ -469,7 +378,7 @@ fn finding_15b_a_mixed_script_lookalike_email_gets_a_warning() {
         &normal_record("CHG-2026-0001", "submitted").replace("<jane@example.com>", "<j\u{430}ne@example.com>"),
     );
     repo.commit_all_at(SAM, &at(1), "policy and a record");
-    let said = check(&repo);
+    let said = Verdict::check(&repo);
     assert_eq!(said.status, 0, "warnings only: {:?}", said.findings);
     let looks = said.of("lookalike-email");
     assert_eq!(looks.len(), 2, "{:?}", said.findings);
@@ -482,7 +391,7 @@ fn finding_15b_a_mixed_script_lookalike_email_gets_a_warning() {
     // Plain ASCII emails give no such warning.
     repo.git(&["checkout", "-q", "HEAD~1", "--", "changes/policy.yaml"]);
     repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
-    let said = check(&repo);
+    let said = Verdict::check(&repo);
     assert!(said.of("lookalike-email").is_empty(), "{:?}", said.findings);
 }
 
@@ -520,10 +429,10 @@ fn finding_15_emails_match_exactly_with_the_domain_in_any_case() {
     let approved = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
     // The domain's case does not matter.
     repo.write(REC, &approved.replace("<sam@example.com>", "<sam@Example.COM>"));
-    check(&repo).clean();
+    Verdict::check(&repo).clean();
     // The mailbox's does: `Sam@` is not the `sam@` the policy lists.
     repo.write(REC, &approved.replace("<sam@example.com>", "<Sam@example.com>"));
-    check(&repo).fails_with("approver-not-authorized");
+    Verdict::check(&repo).fails_with("approver-not-authorized");
 }
 
 #[test]
@@ -568,7 +477,7 @@ fn finding_4_an_approver_filing_in_a_colleagues_name_cannot_approve_it() {
     commit_record(&repo, &submitted, (SAM, &at(1)), "file it for Jane");
     // ...and approves it himself, in his own name, with his own identity.
     commit_record(&repo, &approved, (SAM, &at(2)), "approve");
-    gate(&repo).fails_saying("self-approval", "sam@example.com");
+    Verdict::gate(&repo).fails_saying("self-approval", "sam@example.com");
 
     // Renaming the requester after filing it oneself does not help either.
     reset_to_main(&repo);
@@ -576,13 +485,13 @@ fn finding_4_an_approver_filing_in_a_colleagues_name_cannot_approve_it() {
     commit_record(&repo, &own, (SAM, &at(1)), "file");
     commit_record(&repo, &submitted, (SAM, &at(2)), "fix requester");
     commit_record(&repo, &approved, (SAM, &at(3)), "approve");
-    gate(&repo).fails_with("self-approval");
+    Verdict::gate(&repo).fails_with("self-approval");
 
     // The honest flow: Jane files, Sam approves.
     reset_to_main(&repo);
     commit_record(&repo, &submitted, (JANE, &at(1)), "file");
     commit_record(&repo, &approved, (SAM, &at(2)), "approve");
-    gate(&repo).clean();
+    Verdict::gate(&repo).clean();
 }
 
 // ---- finding 7: times taken at face value -----------------------------------
@@ -599,12 +508,12 @@ fn submitted_on_main(when: &str) -> (Repo, String) {
 /// Commits a time `forged`, then (back on main) the same at the `honest`
 /// time: the gate's one `implausible-time` message for the first, and what
 /// the gate says of the second.
-fn forged_then_honest(repo: &Repo, commit: impl Fn(&str), forged: &str, honest: &str) -> (String, Said) {
+fn forged_then_honest(repo: &Repo, commit: impl Fn(&str), forged: &str, honest: &str) -> (String, Verdict) {
     commit(forged);
-    let message = gate(repo).fails_once("implausible-time");
+    let message = Verdict::gate(repo).fails_once("implausible-time");
     reset_to_main(repo);
     commit(honest);
-    (message, gate(repo))
+    (message, Verdict::gate(repo))
 }
 
 #[test]
@@ -631,13 +540,13 @@ fn finding_7b_an_approval_dated_before_the_record_was_created_is_caught() {
     let (repo, submitted) = submitted_on_main("2026-11-16T09:30:00Z");
     let approval = approved_at(&submitted, "2026-11-15T20:00:00Z");
     commit_record(&repo, &approval, (SAM, "2026-11-16T10:00:00Z"), "approve");
-    let message = gate(&repo).fails_once("implausible-time");
+    let message = Verdict::gate(&repo).fails_once("implausible-time");
     assert!(message.contains("before the record was created"), "{message}");
     // An approval a week after its commit's back-dating window is caught too.
     reset_to_main(&repo);
     let approval = approved_at(&submitted, "2026-11-16T09:40:00Z");
     commit_record(&repo, &approval, (SAM, "2026-11-23T10:00:00Z"), "approve");
-    gate(&repo).fails_saying("implausible-time", "24 h before");
+    Verdict::gate(&repo).fails_saying("implausible-time", "24 h before");
 }
 
 #[test]
@@ -652,7 +561,7 @@ fn finding_7c_a_branch_commit_dated_before_its_parent_is_caught() {
     repo.chg_env(SAM, &[("GIT_COMMITTER_DATE", "2026-11-18T09:00:00Z")], &["approve", ID])
         .ok();
     repo.now = Some("2026-11-25T12:30:00Z".into());
-    let said = gate(&repo);
+    let said = Verdict::gate(&repo);
     said.fails_with("implausible-time");
     assert!(
         said.of("implausible-time")
@@ -708,7 +617,7 @@ fn finding_7_times_back_dated_with_at_pass() {
                 .any(|l| l.contains("started_at: ") && l.contains("2026-11-25T11:00:00Z")),
         "{text}"
     );
-    gate(&repo).clean();
+    Verdict::gate(&repo).clean();
 }
 
 #[test]
@@ -718,7 +627,7 @@ fn finding_7_the_ordinary_chg_flow_with_consistent_dates_passes() {
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.chg(&["submit", ID]).ok();
     repo.chg_as(SAM, &["approve", ID]).ok();
-    gate(&repo).clean();
+    Verdict::gate(&repo).clean();
 }
 
 // ---- standard changes bound to their template (finding 9) -----------------
@@ -741,8 +650,8 @@ fn finding_9_a_standard_change_unchanged_from_its_template_is_approved_and_passe
     let run = repo.chg(&["submit", ID]).ok();
     assert!(run.stdout.contains("approved on submission"), "{run:?}");
     assert!(repo.read(REC).contains("status: approved"));
-    check(&repo).clean();
-    gate(&repo).clean();
+    Verdict::check(&repo).clean();
+    Verdict::gate(&repo).clean();
 }
 
 #[test]
@@ -768,7 +677,7 @@ fn finding_9_other_work_filed_under_a_template_is_refused_at_submit() {
         assert!(said.contains(part), "{part}: {said}");
     }
     assert!(repo.read(REC).contains("status: draft"), "{}", repo.read(REC));
-    check(&repo).fails_with_only("template-mismatch");
+    Verdict::check(&repo).fails_with_only("template-mismatch");
 }
 
 #[test]
@@ -784,7 +693,7 @@ fn finding_9_a_standard_change_rewritten_after_approval_is_caught() {
         .replace("kind: simple", "kind: complex");
     repo.write(REC, &text);
     repo.git(&["commit", "-qam", "small fix"]);
-    let said = check(&repo);
+    let said = Verdict::check(&repo);
     assert_eq!(said.status, 1, "{:?}", said.findings);
     let mismatched = said.of("template-mismatch");
     for field in ["`deployment.steps`", "`rollback.kind`"] {
@@ -794,5 +703,5 @@ fn finding_9_a_standard_change_rewritten_after_approval_is_caught() {
             said.findings
         );
     }
-    gate(&repo).fails_with("template-mismatch");
+    Verdict::gate(&repo).fails_with("template-mismatch");
 }
