@@ -2,7 +2,9 @@
 //! guide's forms (change request, emergency record, rollback record,
 //! post-implementation review), every filled field and every item still owed.
 
-use crate::support::{section, Approval, Fields, Implementation, Record, Test, ANA, BEN, CAROL, CHO, DAVE, JANE, LEE, RAJ};
+use crate::support::{
+    section, Approval, Fields, Implementation, Record, Test, ANA, BEN, CAROL, CHO, DAVE, JANE, LEE, RAJ,
+};
 
 const ID: &str = "CHG-2026-0007";
 
@@ -317,9 +319,9 @@ const ROWS: &[(&str, &str, &str, &str, &str)] = &[
     ("cab votes", MAJOR, "Change request", "", "capacity plan reviewed"),
     ("cab votes", MAJOR, "Change request", "", "does not count: cast on an earlier version"),
     ("cab votes", MAJOR, "Change request", "", "sha256:abababababab…"),
-    ("monitoring", MAJOR, "Change request", "Monitoring", "2026-11-18 05:12 → 05:50 UTC (38m) Jane Doe &lt;jane@example.com&gt; — error rates and latency at baseline"),
-    ("monitoring", EMERGENCY, "Change request", "Monitoring", "2026-11-22 01:10 → 02:30 UTC (1h 20m) Jane Doe"),
-    ("rollback verification", MAJOR, "Rollback record 1", "Validation", "smoke tests passed, error rates normal, performance normal, customer access verified, full test suite not-run, security verification passed, monitored 35 min, full test suite not run: the staging pool was down, by Lee Park &lt;lee@example.com&gt;"),
+    ("monitoring", MAJOR, "Change request", "Monitoring", "2026-11-18 05:12 → 05:50 UTC (38 min) Jane Doe &lt;jane@example.com&gt; — error rates and latency at baseline"),
+    ("monitoring", EMERGENCY, "Change request", "Monitoring", "2026-11-22 01:10 → 02:30 UTC (80 min) Jane Doe"),
+    ("rollback verification", MAJOR, "Rollback record 1", "Validation", "smoke tests passed, error rates normal, performance normal, customer access verified, full test suite not-run (the staging pool was down), security verification passed, monitored 35 min, by Lee Park &lt;lee@example.com&gt;"),
     ("preventive measures", EMERGENCY, "Emergency record", "Preventive measure 1", "Subscribe to the library advisories (Lee Park &lt;lee@example.com&gt;, due 2026-11-30, done on 2026-11-24)"),
     ("preventive measures", EMERGENCY, "Emergency record", "Preventive measure 2", "Update TLS libraries monthly (Raj Iyer &lt;raj@example.com&gt;, due 2026-12-20, open)"),
     ("rehearsal", MAJOR, "Change request", "Rollback rehearsal", "simple rollback rehearsed and passed on 2026-11-09, before its start on 2026-11-18"),
@@ -327,7 +329,7 @@ const ROWS: &[(&str, &str, &str, &str, &str)] = &[
     ("other fields", MAJOR, "Rollback record 1", "Assessment", "high, estimated 14 min"),
     ("other fields", MAJOR, "Rollback record 1", "Measured", "response time 2.5× (threshold 2×)"),
     ("other fields", MAJOR, "Rollback record 1", "Reopened", "closed → rolled-back"),
-    ("other fields", EMERGENCY, "Emergency record", "Time to resolution", "2h 40m (incident from 2026-11-21 22:30 → restored 2026-11-22 01:10 UTC)"),
+    ("other fields", EMERGENCY, "Emergency record", "Time to resolution", "2.7 h (incident from 2026-11-21 22:30 → restored 2026-11-22 01:10 UTC)"),
 ];
 
 /// Asserts the rows of one finding show in both formats, each in its form.
@@ -342,11 +344,21 @@ fn assert_rows(finding: &str) {
         let (in_md, in_html) = if label.is_empty() {
             (
                 md_form.lines().any(|l| l.starts_with('|') && l.contains(value)),
-                html_form.contains(&value.trim_matches('|').split(" | ").collect::<Vec<_>>().join("</td><td>").trim().to_string()),
+                html_form.contains(
+                    &value
+                        .trim_matches('|')
+                        .split(" | ")
+                        .collect::<Vec<_>>()
+                        .join("</td><td>")
+                        .trim()
+                        .to_string(),
+                ),
             )
         } else {
             (
-                md_form.lines().any(|l| l.starts_with(&format!("| {label} | ")) && l.contains(value)),
+                md_form
+                    .lines()
+                    .any(|l| l.starts_with(&format!("| {label} | ")) && l.contains(value)),
                 html_form
                     .lines()
                     .any(|l| l.contains(&format!("<th scope=\"row\">{label}</th>")) && l.contains(value)),
@@ -415,7 +427,11 @@ fn as_printed(path: &str, value: &serde_yaml::Value) -> Option<Vec<String>> {
     let escaped = escaped(&text);
     // A person in a log shows by name.
     let name = text.split(" <").next().unwrap_or(&text).to_string();
-    Some(if name == text { vec![escaped] } else { vec![escaped, name] })
+    Some(if name == text {
+        vec![escaped]
+    } else {
+        vec![escaped, name]
+    })
 }
 
 /// Every scalar of a YAML tree, by dotted path.
@@ -424,7 +440,11 @@ fn leaves(path: &str, value: &serde_yaml::Value, out: &mut Vec<(String, serde_ya
         serde_yaml::Value::Mapping(map) => {
             for (k, v) in map {
                 let key = k.as_str().unwrap_or_default();
-                let sub = if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
+                let sub = if path.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{path}.{key}")
+                };
                 leaves(&sub, v, out);
             }
         }
@@ -453,7 +473,12 @@ fn markdown_and_html_forms_show_every_filled_value_of_the_record() {
                 }
             }
         }
-        assert!(missing.is_empty(), "{}'s forms leave out:\n{}\n{md}", r.id(), missing.join("\n"));
+        assert!(
+            missing.is_empty(),
+            "{}'s forms leave out:\n{}\n{md}",
+            r.id(),
+            missing.join("\n")
+        );
     }
 }
 
@@ -476,7 +501,7 @@ fn owing() -> Vec<(&'static str, Record, &'static str, &'static str, &'static st
                 .implementation(Implementation::new("2026-11-25T11:00:00Z", "2026-11-25T11:30:00Z", "successful")),
             "Change request",
             "Monitoring",
-            "monitoring owed: 1h after the deployment",
+            "monitoring owed: 1 h after the deployment",
         ),
         (
             "rollback verification",
@@ -501,7 +526,7 @@ fn owing() -> Vec<(&'static str, Record, &'static str, &'static str, &'static st
             Record::normal("CHG-2026-0015").status("submitted").without("rollback.last_tested"),
             "Change request",
             "Rollback rehearsal",
-            "rollback rehearsal overdue: a simple rollback not rehearsed within 92d",
+            "rollback rehearsal overdue: a simple rollback not rehearsed within 92 days",
         ),
     ]
 }
@@ -524,7 +549,10 @@ fn markdown_and_html_forms_list_every_item_still_owed_as_owed() {
             .lines()
             .find(|l| l.starts_with(&format!("| {label} | ")))
             .unwrap_or_default();
-        assert!(md_row.contains("owed") || md_row.contains("open"), "{finding}: {md_row:?}\n{md}");
+        assert!(
+            md_row.contains("owed") || md_row.contains("open"),
+            "{finding}: {md_row:?}\n{md}"
+        );
         let still = section(&md, "Still owed");
         assert!(still.contains(owed), "{finding}: Still owed lists {owed:?}:\n{still}");
     }
@@ -533,12 +561,16 @@ fn markdown_and_html_forms_list_every_item_still_owed_as_owed() {
 #[test]
 fn plain_show_prints_the_rollback_rehearsal_standing() {
     let t = Test::new()
-        .record(Record::normal("CHG-2026-0015").status("submitted").without("rollback.last_tested"))
+        .record(
+            Record::normal("CHG-2026-0015")
+                .status("submitted")
+                .without("rollback.last_tested"),
+        )
         .record(Record::normal("CHG-2026-0016").status("submitted"))
         .commit_as(JANE, "two changes to run");
     let stale = t.run(&["show", "CHG-2026-0015"]).ok().stdout;
     assert!(
-        stale.contains("  rehearsal          owed: a simple rollback not rehearsed within 92d (never rehearsed; no passed rehearsal for checkout-api, pricing-service)\n"),
+        stale.contains("  rehearsal          owed: a simple rollback not rehearsed within 92 days (never rehearsed; no passed rehearsal for checkout-api, pricing-service)\n"),
         "{stale}"
     );
     let current = t.run(&["show", "CHG-2026-0016"]).ok().stdout;
