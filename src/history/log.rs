@@ -128,7 +128,8 @@ pub fn record_logs(repo: &Repo, prefix: &str, tip: ObjectId, paths: &[&str]) -> 
         .map(|path| path.rsplit_once('/').map_or(prefix, |(dir, _)| dir).to_string())
         .collect();
     let only_years = |dir: &str| year_dirs.contains(dir);
-    let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
+    let mut progress =
+        crate::progress::Progress::new("reading the history", "commits changing records", repo.shows_progress());
     let stats = repo.walk_changes(tip, None, prefix, &only_years, &mut |meta, changes| {
         progress.add(1);
         let mut kept = false;
