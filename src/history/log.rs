@@ -219,11 +219,7 @@ fn entries(
 /// messages, paths and field values are written by whoever committed, so
 /// each goes through [`crate::render::safe`].
 pub fn render_trail(id: &str, entries: &[LogEntry]) -> String {
-    let mut out = format!(
-        "{id}: {} commit{}\n",
-        entries.len(),
-        if entries.len() == 1 { "" } else { "s" }
-    );
+    let mut out = format!("{id}: {}\n", crate::render::plural(entries.len(), "commit"));
     for e in entries {
         out.push('\n');
         out.push_fmt(format_args!(
