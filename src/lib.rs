@@ -34,6 +34,7 @@ pub(crate) mod lifecycle;
 // Public for the tests that hold docs/ to the list of metrics.
 pub mod metrics;
 pub mod monitoring;
+pub(crate) mod named;
 pub(crate) mod parallel;
 pub(crate) mod period;
 pub mod person;
