@@ -319,14 +319,6 @@ fn november(repo: &Repo) {
     );
 }
 
-/// Asserts a command's output says each of these.
-#[track_caller]
-fn assert_says(out: &str, parts: &[&str]) {
-    for part in parts {
-        assert!(out.contains(part), "{part:?} not in\n{out}");
-    }
-}
-
 /// Asserts one figure: actual (None for null), target, met.
 #[track_caller]
 fn figure(v: &serde_json::Value, name: &str, actual: Option<f64>, met: Option<bool>) {
@@ -426,6 +418,7 @@ fn default_period_is_the_last_full_month_and_explain_lists_the_records() {
     figure(&v, "total_changes", Some(2.0), None);
     let out = s.repo.chg_line("metrics --month 2026-10 --explain").ok().stdout;
     assert_says(
+        "the explanation",
         &out,
         &[
             "CHG-2026-0002: ",
@@ -465,6 +458,7 @@ fn log_shows_field_changes_by_three_people_across_a_merge() {
     let out = s.repo.chg_line("log CHG-2026-0004").ok().stdout;
     assert!(out.starts_with("CHG-2026-0004: 5 commits\n"), "{out}");
     assert_says(
+        "the log",
         &out,
         &[
             "Jane Doe <jane@example.com>",

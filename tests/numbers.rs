@@ -230,6 +230,22 @@ fn approval_entry(role: &str, who: Who, method: &str, at: &str) -> String {
 }
 
 impl Emergency {
+    fn new(id: &'static str, started: &'static str, finished: &'static str, documented: &'static str) -> Emergency {
+        Emergency {
+            id,
+            started,
+            finished,
+            documented,
+            written: Vec::new(),
+        }
+    }
+
+    /// With a written approval: role, approver, time, and who commits it.
+    fn written(mut self, role: &'static str, who: Who, at: &'static str, by: Who) -> Emergency {
+        self.written.push((role, who, at, by));
+        self
+    }
+
     /// The record as it stands once everything up to `now` is written.
     fn text_at(&self, now: &str) -> String {
         let start = t(self.started);
@@ -299,51 +315,23 @@ impl Emergency {
 fn emergency_store() -> Repo {
     let mut repo = Repo::initialised();
     repo.now = Some("2026-12-15T00:00:00Z".into());
+    // Each: id, started, finished (F), documented; then its written
+    // approvals: role, approver, when, committed by.
+    #[rustfmt::skip]
     let all = [
-        Emergency {
-            id: "CHG-2026-0001",
-            started: "2026-10-05T01:00:00Z",
-            finished: "2026-10-05T05:00:00Z",
-            documented: "2026-10-06T04:00:00Z",
-            written: vec![
-                ("ciso", CAROL, "2026-10-06T03:00:00Z", CAROL),
-                ("cto", DAVE, "2026-10-06T05:00:00Z", DAVE),
-            ],
-        },
-        Emergency {
-            id: "CHG-2026-0002",
-            started: "2026-10-12T01:00:00Z",
-            finished: "2026-10-12T02:00:00Z",
-            documented: "2026-10-13T02:01:00Z",
-            written: vec![("ciso", CAROL, "2026-10-12T10:00:00Z", CAROL)],
-        },
-        Emergency {
-            id: "CHG-2026-0003",
-            started: "2026-10-20T01:00:00Z",
-            finished: "2026-10-20T02:00:00Z",
-            documented: "2026-10-21T01:58:00Z",
-            written: vec![("ceo", ERIN, "2026-10-21T01:59:00Z", ERIN)],
-        },
-        Emergency {
-            id: "CHG-2026-0004",
-            started: "2026-11-03T01:00:00Z",
-            finished: "2026-11-03T04:00:00Z",
-            documented: "2026-11-09T04:00:00Z",
-            written: vec![
-                ("ciso", CAROL, "2026-11-04T03:30:00Z", CAROL),
-                ("cto", DAVE, "2026-11-04T03:31:00Z", DAVE),
-            ],
-        },
-        Emergency {
-            id: "CHG-2026-0005",
-            started: "2026-11-10T01:00:00Z",
-            finished: "2026-11-10T02:00:00Z",
-            documented: "2026-11-11T02:00:00Z",
-            written: vec![
-                ("cto", DAVE, "2026-11-11T01:30:00Z", JANE),
-                ("ciso", CAROL, "2026-11-11T02:01:00Z", CAROL),
-            ],
-        },
+        Emergency::new("CHG-2026-0001", "2026-10-05T01:00:00Z", "2026-10-05T05:00:00Z", "2026-10-06T04:00:00Z")
+            .written("ciso", CAROL, "2026-10-06T03:00:00Z", CAROL)
+            .written("cto", DAVE, "2026-10-06T05:00:00Z", DAVE),
+        Emergency::new("CHG-2026-0002", "2026-10-12T01:00:00Z", "2026-10-12T02:00:00Z", "2026-10-13T02:01:00Z")
+            .written("ciso", CAROL, "2026-10-12T10:00:00Z", CAROL),
+        Emergency::new("CHG-2026-0003", "2026-10-20T01:00:00Z", "2026-10-20T02:00:00Z", "2026-10-21T01:58:00Z")
+            .written("ceo", ERIN, "2026-10-21T01:59:00Z", ERIN),
+        Emergency::new("CHG-2026-0004", "2026-11-03T01:00:00Z", "2026-11-03T04:00:00Z", "2026-11-09T04:00:00Z")
+            .written("ciso", CAROL, "2026-11-04T03:30:00Z", CAROL)
+            .written("cto", DAVE, "2026-11-04T03:31:00Z", DAVE),
+        Emergency::new("CHG-2026-0005", "2026-11-10T01:00:00Z", "2026-11-10T02:00:00Z", "2026-11-11T02:00:00Z")
+            .written("cto", DAVE, "2026-11-11T01:30:00Z", JANE)
+            .written("ciso", CAROL, "2026-11-11T02:01:00Z", CAROL),
     ];
     let mut events: Vec<(String, Who, &'static str, String)> = Vec::new();
     for e in &all {
@@ -359,54 +347,48 @@ fn emergency_store() -> Repo {
     repo
 }
 
-/// Asserts an emergency metric's October and November figures (both
-/// missed), and that `chg check`'s `rule` names the same records, which
-/// `late` lists.
+/// An emergency deadline as the metric and `chg check` see it: the metric,
+/// the rule, the two records the rule names (the two the metric misses),
+/// and a month whose `--explain` says why one missed.
+type Deadline = (
+    &'static str,
+    &'static str,
+    [&'static str; 2],
+    (&'static str, &'static str),
+);
+
+#[rustfmt::skip]
+const DOCUMENTED: Deadline = ("emergency_documented_in_time", "emergency-documentation-overdue", ["CHG-2026-0002", "CHG-2026-0004"],
+    ("2026-11", "CHG-2026-0004: missed, documented 2026-11-09 04:00, due 2026-11-04 04:00"));
+#[rustfmt::skip]
+const WRITTEN_APPROVAL: Deadline = ("emergency_written_approval_in_time", "emergency-approval-overdue", ["CHG-2026-0002", "CHG-2026-0005"],
+    ("2026-10", "CHG-2026-0002: missed, no written approval of the CISO and CTO (or the CEO), due 2026-10-13 02:00"));
+
+/// Asserts a deadline's figures in the emergency store (October 2/3,
+/// November 1/2, both missed), that `chg check` names the same records, and
+/// the explanation.
 #[track_caller]
-fn emergency_metric(repo: &Repo, metric: &str, (oct, nov): (f64, f64), rule: &str, late: [&str; 2]) {
-    verdict(&metrics(repo, "2026-10"), metric, oct, false);
-    verdict(&metrics(repo, "2026-11"), metric, nov, false);
-    let check = Verdict::check(repo);
+fn emergency_deadline((metric, rule, late, (month, says)): Deadline) {
+    let repo = emergency_store();
+    verdict(&metrics(&repo, "2026-10"), metric, 2.0 / 3.0, false);
+    verdict(&metrics(&repo, "2026-11"), metric, 0.5, false);
+    let check = Verdict::check(&repo);
     let files: Vec<&str> = check.of(rule).iter().map(|f| f.file.as_str()).collect();
     let late = late.map(|id| format!("changes/2026/{id}.yaml"));
     assert_eq!(files, late, "{:?}", check.findings);
+    let explain = explain(&repo, month);
+    assert!(explain.contains(says), "{explain}");
 }
 
 #[test]
 fn emergency_documented_in_time_is_the_check_rules_definition() {
-    let repo = emergency_store();
     // `chg check` names the same two changes.
-    emergency_metric(
-        &repo,
-        "emergency_documented_in_time",
-        (2.0 / 3.0, 0.5),
-        "emergency-documentation-overdue",
-        ["CHG-2026-0002", "CHG-2026-0004"],
-    );
-    let explain = explain(&repo, "2026-11");
-    assert!(
-        explain.contains("CHG-2026-0004: missed, documented 2026-11-09 04:00, due 2026-11-04 04:00"),
-        "{explain}"
-    );
+    emergency_deadline(DOCUMENTED);
 }
 
 #[test]
 fn emergency_written_approval_needs_ciso_and_cto_or_the_ceo_from_the_finish() {
-    let repo = emergency_store();
-    emergency_metric(
-        &repo,
-        "emergency_written_approval_in_time",
-        (2.0 / 3.0, 0.5),
-        "emergency-approval-overdue",
-        ["CHG-2026-0002", "CHG-2026-0005"],
-    );
-    let explain = explain(&repo, "2026-10");
-    assert!(
-        explain.contains(
-            "CHG-2026-0002: missed, no written approval of the CISO and CTO (or the CEO), due 2026-10-13 02:00"
-        ),
-        "{explain}"
-    );
+    emergency_deadline(WRITTEN_APPROVAL);
 }
 
 #[test]
@@ -435,11 +417,16 @@ fn a_rollback_keeps_the_implementations_own_finish() {
     repo.now = Some("2026-11-25T15:50:00Z".into());
     repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason 'orders lost' --started-at 15:40")
         .ok();
-    let text = repo.read(FILE);
-    assert!(text.contains("  finished_at: \"2026-11-25T12:35:00Z\"\n"), "{text}");
-    assert!(text.contains("  outcome: rolled-back\n"), "{text}");
-    assert!(text.contains("  started_at: \"2026-11-25T15:40:00Z\"\n"), "{text}");
-    assert!(text.contains("  restored_at: \"2026-11-25T15:50:00Z\"\n"), "{text}");
+    assert_says(
+        "the record",
+        &repo.read(FILE),
+        &[
+            "  finished_at: \"2026-11-25T12:35:00Z\"\n",
+            "  outcome: rolled-back\n",
+            "  started_at: \"2026-11-25T15:40:00Z\"\n",
+            "  restored_at: \"2026-11-25T15:50:00Z\"\n",
+        ],
+    );
     repo.now = Some("2026-12-15T00:00:00Z".into());
     let nov = metrics(&repo, "2026-11");
     verdict(&nov, "average_change_time_minutes", 35.0, true);
@@ -449,16 +436,9 @@ fn a_rollback_keeps_the_implementations_own_finish() {
 /// Rolled back while in progress: the implementation ended when the rollback started.
 #[test]
 fn a_change_rolled_back_in_progress_ends_when_the_rollback_starts() {
-    use crate::lifecycle::{daytime_window, draft, store, FILE};
-    let mut repo = store();
-    daytime_window(&repo);
-    draft(&repo, JANE, "normal");
-    repo.chg_line("submit CHG-2026-0001").ok();
-    repo.chg_line_as(SAM, "approve CHG-2026-0001").ok();
-    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-25 11:00' --end '2026-11-25 14:00'")
-        .ok();
-    repo.chg_line("start CHG-2026-0001").ok();
-    repo.now = Some("2026-11-25T12:45:00Z".into());
+    use crate::lifecycle::{in_progress, FILE};
+    // Started in its 11:00–14:00 window; now 12:45.
+    let mut repo = in_progress();
     repo.chg_line("rollback CHG-2026-0001 --trigger error-rate --reason 5xx --started-at 12:10")
         .ok();
     let text = repo.read(FILE);
