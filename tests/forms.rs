@@ -482,6 +482,15 @@ fn markdown_and_html_forms_show_every_filled_value_of_the_record() {
     }
 }
 
+/// An emergency presented to the CAB without its feedback, and reviewed
+/// without a root cause or preventive measures.
+fn reviewed_emergency_without_feedback_or_root_cause() -> Record {
+    Record::emergency("CHG-2026-0016")
+        .status("completed")
+        .raw("emergency", "{criteria: [production-down], cab_review: {date: 2026-11-24}, post_review: {completed_at: 2026-11-24T15:00:00Z}}")
+        .implementation(Implementation::new("2026-11-23T01:00:00Z", "2026-11-23T02:00:00Z", "successful"))
+}
+
 /// Records that each owe one thing, by the finding: the record, the form
 /// and row that must read as owed, and the words the Still owed list uses.
 fn owing() -> Vec<(&'static str, Record, &'static str, &'static str, &'static str)> {
@@ -520,6 +529,20 @@ fn owing() -> Vec<(&'static str, Record, &'static str, &'static str, &'static st
             "Emergency record",
             "Preventive measure 2",
             "preventive measure 2 open: Update TLS libraries monthly",
+        ),
+        (
+            "emergency aftermath",
+            reviewed_emergency_without_feedback_or_root_cause(),
+            "Emergency record",
+            "CAB feedback",
+            "the CAB's feedback",
+        ),
+        (
+            "emergency aftermath",
+            reviewed_emergency_without_feedback_or_root_cause(),
+            "Emergency record",
+            "Root cause",
+            "the post-emergency review (`--root-cause`, `--preventive-measures`)",
         ),
         (
             "rehearsal",
