@@ -201,6 +201,9 @@ fn change_request(r: &Record, rehearsals: &Rehearsals, policy: &Policy, now: Dat
             format!("owed: {}", text::monitoring_owed(&need)),
         ));
     }
+    for (key, value) in text::extensions(r) {
+        f.push(Field::new(key, value));
+    }
     let mut blocks = vec![Block::Fields(f)];
     if !r.approvals.is_empty() {
         blocks.push(Block::Text("Approvals".into()));
