@@ -34,7 +34,7 @@ pub struct Record {
     pub status: Status,
     pub classification: Classification,
     /// A standard change names its catalogue template (a file in `changes/templates/`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
     pub risk: Risk,
     #[serde(default = "default_priority")]
@@ -42,27 +42,27 @@ pub struct Record {
     pub requested_by: Person,
     #[serde(deserialize_with = "crate::rfc3339::date_time")]
     pub created_at: DateTime<Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub justification: Option<Justification>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub systems: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customers_affected: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub downtime_required: Option<bool>,
     #[serde(default, skip_serializing_if = "Testing::is_empty")]
     pub testing: Testing,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment: Option<Deployment>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rollback: Option<RollbackPlan>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub approvals: Vec<Approval>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub implementation: Option<Implementation>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rollbacks: Vec<RollbackEntry>,
@@ -70,12 +70,12 @@ pub struct Record {
     /// they saw (`chg monitor`); append-only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub monitoring: Vec<Monitoring>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub review: Option<Review>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency: Option<Emergency>,
     /// Set when the change was cancelled (`chg cancel`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancellation: Option<Cancellation>,
     /// Keys starting with `x-`, at any level, by their dotted parent path.
     #[serde(skip)]
@@ -194,12 +194,12 @@ pub struct Approval {
     pub method: Method,
     #[serde(deserialize_with = "crate::rfc3339::date_time")]
     pub at: DateTime<Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// The digest (`sha256:<hex>`) of the approved scope this decision was
     /// given to; see docs/evidence.md. Entries from before chg bound
     /// approvals to content have none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^sha256:[0-9a-f]{64}$"))]
     pub scope: Option<String>,
 }
@@ -300,9 +300,9 @@ pub struct RollbackEntry {
     pub trigger: Trigger,
     #[serde(default = "default_mode")]
     pub mode: RollbackMode,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<RollbackKind>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     #[serde(
         default,
@@ -317,31 +317,31 @@ pub struct RollbackEntry {
     )]
     pub restored_at: Option<DateTime<Utc>>,
     /// How severe the situation was, assessed at the start of an immediate rollback.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<Level>,
     /// How long the rollback was expected to take, estimated at its start.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_minutes: Option<u32>,
     /// For an automatic trigger with a threshold (error rate, response time,
     /// customer complaints): the value measured and the policy's threshold then.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub measured: Option<Measured>,
     /// Set when the rollback reopened a change that was closed (`closed`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reopened_from: Option<Status>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub log: Vec<LogEntry>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation: Option<Validation>,
     #[serde(default)]
     pub issues: Vec<String>,
     #[serde(default)]
     pub post_actions: PostActions,
     /// Minutes from `started_at` to `restored_at`, as `chg rollback` computed them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_minutes: Option<i32>,
     /// Set when the rollback took longer than the RTO of its kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rto_exceeded: Option<bool>,
 }
 
