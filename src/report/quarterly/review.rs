@@ -230,7 +230,7 @@ pub fn training(
     let rank = |rule: Rule| Rule::ALL.iter().position(|r| *r == rule).unwrap_or(usize::MAX);
     for metric in Metric::ALL {
         let Some(rule) = metric.rule() else { continue };
-        for id in missed(quarter.figure(*metric)) {
+        for id in missed(quarter.scores.figure(*metric)) {
             broken
                 .entry((rank(rule), id))
                 .or_default()
@@ -392,6 +392,7 @@ pub fn risk(
     systems.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.system.cmp(&b.system)));
     systems.truncate(SHORT_LIST);
     let unrehearsed = quarter
+        .scores
         .rollback_tests_on_time
         .missed
         .iter()
@@ -597,15 +598,15 @@ fn criteria(q: &Quarter, months: &[&super::Month], policy: &Policy) -> [Vec<Crit
         share(
             label(Metric::ApprovalsBeforeImplementation),
             Metric::ApprovalsBeforeImplementation,
-            q.figure(Metric::ApprovalsBeforeImplementation),
+            q.scores.figure(Metric::ApprovalsBeforeImplementation),
         ),
         none_of(
             "Approvals committed by the approver, none by someone else".into(),
-            q.figure(Metric::ApprovalsByOthers),
+            q.scores.figure(Metric::ApprovalsByOthers),
         ),
         none_of(
             "Approved scope not edited after approval".into(),
-            q.figure(Metric::EditedAfterApproval),
+            q.scores.figure(Metric::EditedAfterApproval),
         ),
     ];
     let mut defined: Vec<Criterion> = [
@@ -616,7 +617,7 @@ fn criteria(q: &Quarter, months: &[&super::Month], policy: &Policy) -> [Vec<Crit
         Metric::RollbacksWithinRto,
     ]
     .iter()
-    .map(|&m| share(label(m), m, q.figure(m)))
+    .map(|&m| share(label(m), m, q.scores.figure(m)))
     .collect();
     defined.push(Criterion {
         text: "Approval commits must be signed (`require_signed_approvals`; `chg audit` verifies the signatures)"
@@ -629,12 +630,20 @@ fn criteria(q: &Quarter, months: &[&super::Month], policy: &Policy) -> [Vec<Crit
         },
         records: Vec::new(),
     });
-    let judged: Vec<&&super::Month> = months.iter().filter(|m| m.targets_judged > 0).collect();
-    let all_met = judged.iter().filter(|m| m.targets_met == m.targets_judged).count();
+    let judged: Vec<&&super::Month> = months.iter().filter(|m| m.scores.targets_judged > 0).collect();
+    let all_met = judged
+        .iter()
+        .filter(|m| m.scores.targets_met == m.scores.targets_judged)
+        .count();
     let short: Vec<String> = judged
         .iter()
-        .filter(|m| m.targets_met < m.targets_judged)
-        .map(|m| format!("{}: {} of {} targets met", m.month, m.targets_met, m.targets_judged))
+        .filter(|m| m.scores.targets_met < m.scores.targets_judged)
+        .map(|m| {
+            format!(
+                "{}: {} of {} targets met",
+                m.month, m.scores.targets_met, m.scores.targets_judged
+            )
+        })
         .collect();
     let managed = vec![Criterion {
         text: format!(
