@@ -9,7 +9,9 @@
 //! column here equals `chg metrics --month` for that month.
 
 mod document;
+pub mod maturity;
 pub mod review;
+pub mod roi;
 mod sections;
 
 pub use document::document;
@@ -52,9 +54,9 @@ pub struct Quarterly {
     /// and changes approved with an un-rehearsed rollback.
     pub risk: review::RiskAssessment,
     /// The ROI of change management (guide 9.4), money from the policy's inputs.
-    pub roi: review::Roi,
-    /// The programme's maturity in the model of `review::LEVELS`.
-    pub maturity: review::Maturity,
+    pub roi: roi::Roi,
+    /// The programme's maturity in the model of `maturity::LEVELS`.
+    pub maturity: maturity::Maturity,
     /// How a figure is named for a reader.
     #[serde(skip)]
     pub labels: BTreeMap<Metric, String>,
@@ -228,8 +230,8 @@ pub fn build(
         generated_at: now,
         training: review::training(&current, quarters.1, &by_id, findings),
         risk: review::risk(&current, quarters.1, &by_id, &tested),
-        roi: review::roi(quarters.1, &by_id, policy),
-        maturity: review::maturity(&current, &previous_q, &months, policy),
+        roi: roi::roi(quarters.1, &by_id, policy),
+        maturity: maturity::maturity(&current, &previous_q, &months, policy),
         current,
         previous: previous_q,
         months,

@@ -1,7 +1,9 @@
 //! The quarterly report's review sections laid out: programme maturity,
 //! risk assessment, training needs and the ROI of change management.
 
-use super::review::{money_text, Maturity, RiskAssessment, Roi, Training};
+use super::maturity::Maturity;
+use super::review::{RiskAssessment, Training};
+use super::roi::{money_text, Money, Roi};
 use crate::metrics::{duration_text, fmt_num, Style};
 use crate::render::{Block, Cell, Section, Table, Tone};
 
@@ -191,7 +193,7 @@ fn hours(h: f64) -> String {
 
 /// Outage minutes avoided and caused, time spent, and money where the policy says what an hour costs.
 pub fn roi(r: &Roi) -> Section {
-    let money = |f: &dyn Fn(&super::review::Money) -> f64| {
+    let money = |f: &dyn Fn(&Money) -> f64| {
         r.money
             .as_ref()
             .map_or("—".to_string(), |m| money_text(f(m), &m.currency))
