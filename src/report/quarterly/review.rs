@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::Quarter;
 use crate::metrics::{Change, Figure, Metric, Metrics};
 use crate::record::{Classification, Outcome, Record, RollbackKind};
+use crate::report::plural;
 use crate::rule::Rule;
 
 /// How many systems the risk assessment names, and rules the training needs.
@@ -246,11 +247,6 @@ fn first_ids(ids: &[String]) -> String {
     } else {
         format!("{} and {} more", ids[..SHOWN].join(", "), ids.len() - SHOWN)
     }
-}
-
-/// `1 change`, `2 changes`.
-fn plural(n: usize, one: &str) -> String {
-    format!("{n} {one}{}", if n == 1 { "" } else { "s" })
 }
 
 /// The systems with the most failed, rolled-back or emergency changes, and

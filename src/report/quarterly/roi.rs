@@ -123,29 +123,23 @@ impl Roi {
             let took = minutes(done - s);
             let rto = minutes(check.rto.duration());
             self.rollback_minutes += took;
-            if check.within {
+            let (margin, side) = if check.within {
                 self.rollbacks_within_rto += 1;
                 self.minutes_avoided += rto - took;
-                self.records.push(format!(
-                    "{} rollback {}: {} min, {kind} RTO {}: {} min inside it",
-                    c.id,
-                    i + 1,
-                    fmt_num(took),
-                    check.rto.text(),
-                    fmt_num(rto - took)
-                ));
+                (rto - took, "inside")
             } else {
                 self.rollbacks_over_rto += 1;
                 self.minutes_over_rto += took - rto;
-                self.records.push(format!(
-                    "{} rollback {}: {} min, {kind} RTO {}: {} min over it",
-                    c.id,
-                    i + 1,
-                    fmt_num(took),
-                    check.rto.text(),
-                    fmt_num(took - rto)
-                ));
-            }
+                (took - rto, "over")
+            };
+            self.records.push(format!(
+                "{} rollback {}: {} min, {kind} RTO {}: {} min {side} it",
+                c.id,
+                i + 1,
+                fmt_num(took),
+                check.rto.text(),
+                fmt_num(margin)
+            ));
         }
     }
 
