@@ -52,6 +52,7 @@ pub(crate) mod scope;
 pub mod store;
 pub(crate) mod suggest;
 pub mod template;
+pub(crate) mod text_serde;
 pub(crate) mod timearg;
 pub(crate) mod vote;
 pub(crate) mod wizard;
