@@ -130,36 +130,42 @@ impl Owed<'_> {
         };
         let d = &policy.emergency_deadlines;
         let e = r.emergency.clone().unwrap_or_default();
-        if e.documented_at.is_none() || !r.emergency_documentation_lacks().is_empty() {
-            self.requester(
-                format!(
-                    "emergency documentation owed within {} of implementation (`chg submit {}`)",
-                    d.documentation.text(),
-                    r.id
-                ),
-                Some(since + d.documentation.duration()),
-            );
-        }
-        if written_approval_at(r, policy).is_none() {
-            self.add(
-                format!(
-                    "written approval owed within {} of implementation (`chg approve {}`)",
-                    d.written_approval.text(),
-                    r.id
-                ),
+        let requester = vec![r.requested_by.email().to_string()];
+        let id = &r.id;
+        let deadlines = [
+            (
+                e.documented_at.is_none() || !r.emergency_documentation_lacks().is_empty(),
+                "emergency documentation",
+                d.documentation,
+                " of implementation",
+                format!("submit {id}"),
+                requester.clone(),
+            ),
+            (
+                written_approval_at(r, policy).is_none(),
+                "written approval",
+                d.written_approval,
+                " of implementation",
+                format!("approve {id}"),
                 approvers(r, policy),
-                Some(since + d.written_approval.duration()),
-            );
-        }
-        if e.post_review.as_ref().and_then(|p| p.completed_at).is_none() {
-            self.requester(
-                format!(
-                    "post-emergency review owed within {} (`chg review {} --root-cause … --preventive-measures …`)",
-                    d.post_review.text(),
-                    r.id
-                ),
-                Some(since + d.post_review.duration()),
-            );
+            ),
+            (
+                e.post_review.as_ref().and_then(|p| p.completed_at).is_none(),
+                "post-emergency review",
+                d.post_review,
+                "",
+                format!("review {id} --root-cause … --preventive-measures …"),
+                requester,
+            ),
+        ];
+        for (owed, what, span, of, command, who) in deadlines {
+            if owed {
+                self.add(
+                    format!("{what} owed within {}{of} (`chg {command}`)", span.text()),
+                    who,
+                    Some(since + span.duration()),
+                );
+            }
         }
         if e.cab_review.as_ref().and_then(|c| c.date).is_none() {
             self.requester(

@@ -329,32 +329,6 @@ pub fn document(q: &Quarterly) -> Document {
             unit: Unit::Count,
         })
     };
-    let trend_rows = q
-        .months
-        .iter()
-        .map(|m| {
-            vec![
-                Cell::plain(&m.month),
-                Cell::plain(value_text(
-                    Metric::TotalChanges,
-                    m.scores.metrics.get(&Metric::TotalChanges).and_then(|f| f.actual),
-                    Style::Report,
-                )),
-                Cell::plain(m.scores.emergencies),
-                value_cell(Metric::EmergencyRate, m.scores.metrics.get(&Metric::EmergencyRate)),
-                Cell::plain(m.scores.rolled_back),
-                value_cell(Metric::RollbackRate, m.scores.metrics.get(&Metric::RollbackRate)),
-                value_cell(
-                    Metric::RollbacksWithinRto,
-                    m.scores.metrics.get(&Metric::RollbacksWithinRto),
-                ),
-                value_cell(
-                    Metric::MeanTimeToRestore,
-                    m.scores.metrics.get(&Metric::MeanTimeToRestore),
-                ),
-            ]
-        })
-        .collect();
     sections.push(Section {
         heading: "Emergency and rollback trends".into(),
         blocks: vec![
@@ -368,7 +342,7 @@ pub fn document(q: &Quarterly) -> Document {
                 "rolled back",
                 q.months.iter().map(|m| m.scores.rolled_back as f64).collect(),
             ),
-            Block::Table(Table::new(
+            Block::Table(Table::of(
                 &[
                     "Month",
                     "Changes",
@@ -379,7 +353,29 @@ pub fn document(q: &Quarterly) -> Document {
                     "Within RTO",
                     "Mean time to restore",
                 ],
-                trend_rows,
+                &q.months,
+                |m| {
+                    vec![
+                        Cell::plain(&m.month),
+                        Cell::plain(value_text(
+                            Metric::TotalChanges,
+                            m.scores.metrics.get(&Metric::TotalChanges).and_then(|f| f.actual),
+                            Style::Report,
+                        )),
+                        Cell::plain(m.scores.emergencies),
+                        value_cell(Metric::EmergencyRate, m.scores.metrics.get(&Metric::EmergencyRate)),
+                        Cell::plain(m.scores.rolled_back),
+                        value_cell(Metric::RollbackRate, m.scores.metrics.get(&Metric::RollbackRate)),
+                        value_cell(
+                            Metric::RollbacksWithinRto,
+                            m.scores.metrics.get(&Metric::RollbacksWithinRto),
+                        ),
+                        value_cell(
+                            Metric::MeanTimeToRestore,
+                            m.scores.metrics.get(&Metric::MeanTimeToRestore),
+                        ),
+                    ]
+                },
             )),
         ],
     });

@@ -110,10 +110,13 @@ pub fn risk(r: &RiskAssessment) -> Section {
                 format!("{} ({})", list.len(), ids(list))
             }
         };
-        let rows = r
-            .systems
-            .iter()
-            .map(|s| {
+        blocks.push(Block::Text(
+            "The systems with the most failed, rolled-back or emergency changes this quarter (at most five); a change on two systems counts for each.".into(),
+        ));
+        blocks.push(Block::Table(Table::of(
+            &["System", "Changes", "Failed", "Rolled back", "Emergency"],
+            &r.systems,
+            |s| {
                 vec![
                     Cell::plain(&s.system),
                     Cell::plain(s.changes),
@@ -121,14 +124,7 @@ pub fn risk(r: &RiskAssessment) -> Section {
                     Cell::plain(count(&s.rolled_back)),
                     Cell::plain(count(&s.emergency)),
                 ]
-            })
-            .collect();
-        blocks.push(Block::Text(
-            "The systems with the most failed, rolled-back or emergency changes this quarter (at most five); a change on two systems counts for each.".into(),
-        ));
-        blocks.push(Block::Table(Table::new(
-            &["System", "Changes", "Failed", "Rolled back", "Emergency"],
-            rows,
+            },
         )));
     }
     blocks.push(Block::Text(
