@@ -27,15 +27,6 @@ pub fn deployment_text(facts: &std::collections::BTreeMap<String, String>) -> St
 
 /// Writes a target as a reader does: `< 5.0 %`, `> 95.0 %` (as the guide
 /// writes them; `≤`/`≥` where the policy makes a target inclusive), `100.0 %`
-/// `1 change`, `2 changes`, `3 rollback entries`: a count and its noun.
-pub(crate) fn plural(n: usize, noun: &str) -> String {
-    match (n, noun.strip_suffix('y')) {
-        (1, _) => format!("1 {noun}"),
-        (_, Some(stem)) => format!("{n} {stem}ies"),
-        _ => format!("{n} {noun}s"),
-    }
-}
-
 /// (all of them), `—`.
 pub fn target_text(metric: Metric, figure: Option<&Figure>) -> String {
     let Some(t) = figure.and_then(|f| f.target) else {

@@ -11,8 +11,7 @@ use crate::metrics::{value_text, Figures, Metric, Metrics, Style, Table as Metri
 use crate::period::Period;
 use crate::policy::Policy;
 use crate::record::{Classification, MeasureState, Outcome, Record};
-use crate::render::{Block, Cell, Chart, ChartKind, Document, Section, Series, Table, Tone, Unit};
-use crate::report::plural;
+use crate::render::{plural, Block, Cell, Chart, ChartKind, Document, Section, Series, Table, Tone, Unit};
 
 /// Everything the monthly report says, as data.
 #[derive(Debug, Serialize)]

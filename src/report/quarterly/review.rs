@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::Quarter;
 use crate::metrics::{Change, Figure, Metric, Metrics};
 use crate::record::{Classification, Outcome, Record, RollbackKind};
-use crate::report::plural;
+use crate::render::plural;
 use crate::rule::Rule;
 
 /// How many systems the risk assessment names, and rules the training needs.

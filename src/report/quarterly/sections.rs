@@ -5,8 +5,7 @@ use super::maturity::Maturity;
 use super::review::{RiskAssessment, Training};
 use super::roi::{money_text, Money, Roi};
 use crate::metrics::{duration_text, fmt_num, Style};
-use crate::render::{Block, Cell, Section, Table, Tone};
-use crate::report::plural;
+use crate::render::{plural, Block, Cell, Section, Table, Tone};
 
 /// How many rules the training needs list before pointing to the JSON.
 const TRAINING_LIST: usize = 5;
