@@ -248,19 +248,7 @@ fn quarter() -> Quarter {
 
     // signed: from September approvals must be signed; Sam's is not.
     let keys = tempfile::tempdir().unwrap();
-    let key = |who: &str| {
-        let path = keys.path().join(who);
-        let out = std::process::Command::new("ssh-keygen")
-            .args(["-q", "-t", "ed25519", "-N", "", "-C", who, "-f"])
-            .arg(&path)
-            .output()
-            .expect("ssh-keygen");
-        assert!(out.status.success(), "{out:?}");
-        std::fs::read_to_string(path.with_extension("pub"))
-            .unwrap()
-            .trim()
-            .to_string()
-    };
+    let key = |who: &str| ssh_keygen(keys.path(), who).1;
     let policy = repo.read("changes/policy.yaml");
     let policy = policy.replacen("require_signed_approvals: false", "require_signed_approvals: true", 1);
     let policy = policy.replacen(

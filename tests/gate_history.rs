@@ -139,16 +139,12 @@ fn reasons(run: &Run) -> Vec<(String, String)> {
         .collect()
 }
 
-fn head(repo: &Repo) -> String {
-    repo.git(&["rev-parse", "HEAD"]).trim().to_string()
-}
-
 // ---- 1. versions paired with the merge's first parent -----------------------
 
 #[test]
 fn gate_refuses_a_rejection_laundered_through_a_merge() {
     let mut repo = scheduled();
-    let approved_and_scheduled = head(&repo);
+    let approved_and_scheduled = repo.head();
     gate(&repo).ok();
     // Jane widens the change and sends it back (a new round); Sam rejects it.
     let text = repo.read(FILE);
@@ -162,7 +158,7 @@ fn gate_refuses_a_rejection_laundered_through_a_merge() {
     repo.now = Some("2026-11-16T16:00:00Z".into());
     repo.chg_as(SAM, &["reject", ID, "--reason", "50 % is too much at once"])
         .ok();
-    let rejected = head(&repo);
+    let rejected = repo.head();
     gate(&repo).status(1);
     // Mallory merges the old, scheduled commit back in and keeps its record:
     // the merge's tree restores the version before the rejection.

@@ -196,7 +196,6 @@ struct Store {
 fn store() -> Store {
     let mut repo = Repo::initialised();
     repo.now = Some("2026-12-15T00:00:00Z".into());
-    let head = |r: &Repo| r.git(&["rev-parse", "HEAD"]).trim().to_string();
 
     // 0001
     let mut a = Rec::new("CHG-2026-0001", "normal", "submitted", "2026-10-01T09:00:00Z");
@@ -232,7 +231,7 @@ fn store() -> Store {
     c.emergency =
         Some("emergency:\n  criteria: [production-down]\n  impact_of_not_implementing: Checkout is down.\n".into());
     commit(&repo, &c, CAROL, "2026-10-10 12:00:00", "chg: emergency CHG-2026-0003");
-    let emergency_created = head(&repo);
+    let emergency_created = repo.head();
     c.status = "completed";
     c.approvals
         .push(approval("ciso", CAROL, "written", "2026-10-12T09:00:00Z"));
@@ -255,7 +254,7 @@ fn store() -> Store {
     create(&repo, &e, JANE);
     e.finish("2026-10-22T02:00:00Z", 30, "failed");
     commit(&repo, &e, JANE, "2026-10-22 05:00:00", "chg: fail CHG-2026-0005");
-    let end_of_october = head(&repo);
+    let end_of_october = repo.head();
 
     november(&repo);
     Store {
