@@ -117,48 +117,10 @@ fn written_record() -> (Repo, String) {
     repo.now = Some("2026-11-16T10:00:00Z".into());
     let long_title = "Upgrade postgres to 16.4 on the primary and both replicas, with a failover rehearsal first";
     let description = "Minor version upgrade of the main cluster. The replicas go first, then a controlled switchover moves the primary role, and the old primary is upgraded last.\n\nRead-only mode: none.\n";
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--title",
-        long_title,
-        "--description",
-        description,
-        "--justification",
-        "Security fixes: yes",
-        "--benefit",
-        "Fewer incidents",
-        "--impact",
-        "medium",
-        "--likelihood",
-        "low",
-        "--system",
-        "postgres-main",
-        "--system",
-        "billing-worker",
-        "--strategy",
-        "blue-green",
-        "--window-start",
-        "2026-11-18T02:00:00Z",
-        "--window-end",
-        "2026-11-18T03:30:00Z",
-        "--step",
-        "upgrade replica 1",
-        "--step",
-        "on",
-        "--rollback-plan",
-        "Fail back to the old primary.",
-        "--rollback-kind",
-        "complex",
-        "--rollback-tested",
-        "2026-11-02",
-        "--test",
-        "unit=passed",
-        "--test",
-        "integration=passed",
-        "--test",
-        "qa-review=passed",
-    ])
+    let args = "--justification 'Security fixes: yes' --benefit 'Fewer incidents' --impact medium --likelihood low --system postgres-main --system billing-worker --strategy blue-green --window-start 2026-11-18T02:00:00Z --window-end 2026-11-18T03:30:00Z --step 'upgrade replica 1' --step on --rollback-plan 'Fail back to the old primary.' --rollback-kind complex --rollback-tested 2026-11-02 --test unit=passed --test integration=passed --test qa-review=passed";
+    repo.chg_line(&format!(
+        "new --no-input --title '{long_title}' --description '{description}' {args}"
+    ))
     .ok();
     repo.chg(&["submit", "CHG-2026-0001"]).ok();
     repo.chg_as(SAM, &["approve", "CHG-2026-0001", "--comment", "ok: go"])
