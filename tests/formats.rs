@@ -203,13 +203,13 @@ fn yamllint(files: &[PathBuf]) -> Option<(bool, String)> {
 fn written_yaml_passes_yamllint_default_rules_with_lists_indented() {
     let (repo, text) = written_record();
     // Lists are indented under their key, as in the sample records.
-    assert!(
-        text.contains("systems:\n  - postgres-main\n  - billing-worker\n"),
-        "{text}"
-    );
-    assert!(
-        text.contains("approvals:\n  - role: change-manager\n    approver: "),
-        "{text}"
+    assert_says(
+        "the record",
+        &text,
+        &[
+            "systems:\n  - postgres-main\n  - billing-worker\n",
+            "approvals:\n  - role: change-manager\n    approver: ",
+        ],
     );
     let mut files = vec![
         repo.join(&record_path("CHG-2026-0001")),
