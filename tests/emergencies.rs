@@ -186,14 +186,16 @@ fn issue_15_11_a_pull_request_touching_the_late_record_cannot_make_lateness_disa
     t.git(&["checkout", "-q", "-b", "fix"]);
     // The attacker "fixes" the record: the documentation and the written
     // approvals now claim the evening of the emergency.
-    let text = t
-        .read(FILE)
-        .replace(
-            "documented_at: \"2026-11-04T15:00:00Z\"",
-            "documented_at: \"2026-11-02T18:00:00Z\"",
-        )
-        .replace("at: \"2026-11-04T15:00:00Z\"", "at: \"2026-11-02T18:00:00Z\"");
-    t.write(FILE, &text);
+    t.edit(
+        FILE,
+        &[
+            (
+                "documented_at: \"2026-11-04T15:00:00Z\"",
+                "documented_at: \"2026-11-02T18:00:00Z\"",
+            ),
+            ("at: \"2026-11-04T15:00:00Z\"", "at: \"2026-11-02T18:00:00Z\""),
+        ],
+    );
     t.set_now("2026-11-20T12:00:00Z");
     t.commit(JANE, "fix timestamps");
     let run = t.check_against("main").status(1);

@@ -173,29 +173,7 @@ fn rejected_text() -> String {
 
 /// Makes a merge commit of HEAD and `old` whose tree is HEAD's with `paths` as they were at `old`.
 fn launder(repo: &Repo, who: Who, old: &str, paths: &[&str]) -> String {
-    for path in paths {
-        repo.git_as(who, &["checkout", old, "--", path]);
-    }
-    let tree = repo.git_as(who, &["write-tree"]).trim().to_string();
-    let merge = repo
-        .git_at(
-            who,
-            &at(5),
-            &[
-                "commit-tree",
-                &tree,
-                "-p",
-                "HEAD",
-                "-p",
-                old,
-                "-m",
-                "Merge branch 'main' into feature",
-            ],
-        )
-        .trim()
-        .to_string();
-    repo.git_as(who, &["reset", "-q", "--hard", &merge]);
-    merge
+    repo.launder(who, &at(5), old, paths, "Merge branch 'main' into feature")
 }
 
 #[test]

@@ -278,12 +278,12 @@ fn finding_5_a_new_approval_round_appends_and_passes() {
     let repo = approved_with_chg();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // The requester widens the change and sends it back, keeping Sam's entry.
-    let text = repo.read(FILE);
-    repo.write(
+    repo.edit(
         FILE,
-        &text
-            .replace("status: approved", "status: submitted")
-            .replace("  - checkout-api", "  - checkout-api\n  - payments-gateway"),
+        &[
+            ("status: approved", "status: submitted"),
+            ("  - checkout-api", "  - checkout-api\n  - payments-gateway"),
+        ],
     );
     repo.commit_all_at(JANE, "2026-11-25T12:00:00Z", "widen; needs approving again");
     let (status, findings) = gate(&repo);
@@ -816,14 +816,16 @@ fn finding_9_other_work_filed_under_a_template_is_refused_at_submit() {
 fn finding_9_a_standard_change_rewritten_after_approval_is_caught() {
     let repo = standard_draft();
     repo.chg(&["submit", ID]).ok();
-    let text = repo
-        .read(REC)
-        .replace(
-            "  - reload the proxies one at a time",
-            "  - restart every proxy at once",
-        )
-        .replace("kind: simple", "kind: complex");
-    repo.write(REC, &text);
+    repo.edit(
+        REC,
+        &[
+            (
+                "  - reload the proxies one at a time",
+                "  - restart every proxy at once",
+            ),
+            ("kind: simple", "kind: complex"),
+        ],
+    );
     repo.git(&["commit", "-qam", "small fix"]);
     let (status, findings) = check(&repo);
     assert_eq!(status, 1, "{findings:?}");

@@ -137,26 +137,13 @@ fn finding_5_a_rollback_erased_by_a_merge_with_an_old_commit_still_counts() {
     // Mallory merges the old commit of main back in, with the record as it
     // was before its rollback: a merge git itself would call "up to date".
     repo.git(&["checkout", "-q", "-b", "tidy"]);
-    repo.git_as(MALLORY, &["checkout", &before_rollback, "--", REC]);
-    let tree = repo.git_as(MALLORY, &["write-tree"]).trim().to_string();
-    let merge = repo
-        .git_at(
-            MALLORY,
-            "2026-11-20T10:00:00Z",
-            &[
-                "commit-tree",
-                &tree,
-                "-p",
-                "HEAD",
-                "-p",
-                &before_rollback,
-                "-m",
-                "Merge branch 'main' into tidy",
-            ],
-        )
-        .trim()
-        .to_string();
-    repo.git_as(MALLORY, &["reset", "-q", "--hard", &merge]);
+    let merge = repo.launder(
+        MALLORY,
+        "2026-11-20T10:00:00Z",
+        &before_rollback,
+        &[REC],
+        "Merge branch 'main' into tidy",
+    );
     assert!(
         repo.read(REC).contains("status: completed"),
         "the attack restored the old version"

@@ -421,14 +421,7 @@ fn a_missing_store_says_to_run_init() {
 
 #[test]
 fn help_explains_every_command_with_an_example() {
-    let repo = Repo::new();
-    for command in ["init", "new", "show", "list", "check", "schema"] {
-        let help = repo.chg(&[command, "--help"]).ok().stdout;
-        assert!(
-            help.contains("Example"),
-            "`chg {command} --help` has an example: {help}"
-        );
-    }
+    assert_help_has_an_example(&["init", "new", "show", "list", "check", "schema"]);
 }
 
 #[test]

@@ -1,9 +1,6 @@
 //! The wizards of `new`, `new --emergency`, `rollback` and `review`, driven
 //! through a real pseudo-terminal (expectrl), as a user at a keyboard.
 
-use std::process::Command;
-use std::time::Duration;
-
 use expectrl::{Eof, Session};
 
 use crate::lifecycle::{in_progress, last_commit, store, FILE, ID};
@@ -11,25 +8,6 @@ use crate::support::*;
 
 const DOWN: &str = "\x1b[B";
 const ENTER: &str = "\r";
-
-/// Starts `chg` as Jane on a pseudo-terminal in the repository.
-fn spawn(repo: &Repo, home: &tempfile::TempDir, args: &[&str]) -> Session {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_chg"));
-    cmd.current_dir(repo.path()).args(args);
-    isolate(&mut cmd, home.path());
-    cmd.env("GIT_AUTHOR_NAME", JANE.name)
-        .env("GIT_AUTHOR_EMAIL", JANE.email)
-        .env("GIT_COMMITTER_NAME", JANE.name)
-        .env("GIT_COMMITTER_EMAIL", JANE.email)
-        .env("TERM", "xterm")
-        .env("NO_COLOR", "1");
-    if let Some(now) = &repo.now {
-        cmd.env("CHG_NOW", now);
-    }
-    let mut session = Session::spawn(cmd).expect("spawn chg on a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
-    session
-}
 
 /// Waits for a prompt, then types an answer and Enter.
 fn answer(session: &mut Session, prompt: &str, text: &str) {
@@ -57,10 +35,8 @@ fn finish(mut session: Session) -> String {
 #[test]
 fn the_new_wizard_asks_for_what_the_flags_left_out() {
     let repo = store();
-    let home = tempfile::tempdir().unwrap();
-    let mut s = spawn(
-        &repo,
-        &home,
+    let mut s = repo.terminal(
+        JANE,
         &words("new --impact medium --likelihood low --strategy canary --test unit=passed --test integration=passed --test qa_review=passed"),
     );
     answer(&mut s, "Title", "Upgrade postgres to 16.4");
@@ -101,8 +77,7 @@ fn the_new_wizard_asks_for_what_the_flags_left_out() {
 #[test]
 fn the_emergency_wizard_prints_whom_to_call_before_asking() {
     let repo = store();
-    let home = tempfile::tempdir().unwrap();
-    let mut s = spawn(&repo, &home, &["new", "--emergency"]);
+    let mut s = repo.terminal(JANE, &["new", "--emergency"]);
     s.expect("call: CISO (carol@example.com) and CTO (dave@example.com)")
         .unwrap();
     s.expect("backup: CEO (erin@example.com)").unwrap();
@@ -129,8 +104,7 @@ fn the_emergency_wizard_prints_whom_to_call_before_asking() {
 #[test]
 fn the_rollback_wizard_shows_the_plan_and_steps_and_asks_each_steps_time() {
     let repo = in_progress();
-    let home = tempfile::tempdir().unwrap();
-    let mut s = spawn(&repo, &home, &["rollback", ID]);
+    let mut s = repo.terminal(JANE, &["rollback", ID]);
     s.expect("Set canary weight to 0, redeploy checkout-api v41.").unwrap();
     s.expect("Steps (canary):").unwrap();
     s.expect("1. stop the rollout").unwrap();
@@ -189,8 +163,7 @@ fn the_review_wizard_asks_for_the_post_rollback_actions() {
     let mut repo = in_progress();
     repo.chg_line("rollback CHG-2026-0001 --trigger error-rate --reason 5xx --started-at 12:40 --smoke-tests passed --error-rates normal --customer-access verified")
         .ok();
-    let home = tempfile::tempdir().unwrap();
-    let mut s = spawn(&repo, &home, &["review", ID, "--summary", "rolled back within minutes"]);
+    let mut s = repo.terminal(JANE, &["review", ID, "--summary", "rolled back within minutes"]);
     answer(&mut s, "Lessons learned", "start the canary at 1 %");
     answer(&mut s, "Root cause", "pricing-service timeout");
     answer(&mut s, "Re-deployment plan", "redeploy with a 2 s timeout");
@@ -217,10 +190,8 @@ fn the_review_wizard_asks_for_the_post_rollback_actions() {
 #[test]
 fn a_rollback_typed_in_full_on_a_terminal_asks_nothing() {
     let repo = in_progress();
-    let home = tempfile::tempdir().unwrap();
-    let s = spawn(
-        &repo,
-        &home,
+    let s = repo.terminal(
+        JANE,
         &[
             "rollback",
             ID,
@@ -241,8 +212,7 @@ fn a_rollback_typed_in_full_on_a_terminal_asks_nothing() {
 #[test]
 fn issue_15_7_the_emergency_wizard_asks_for_the_rollback_plan() {
     let repo = store();
-    let home = tempfile::tempdir().unwrap();
-    let mut s = spawn(&repo, &home, &["new", "--emergency"]);
+    let mut s = repo.terminal(JANE, &["new", "--emergency"]);
     answer(&mut s, "Title", "Restore checkout after outage");
     answer(&mut s, "Emergency criteria", "production-down");
     answer(&mut s, "Impact of not implementing", "No orders can be placed");
@@ -267,10 +237,8 @@ fn issue_15_7_the_emergency_wizard_asks_for_the_rollback_plan() {
 #[test]
 fn issue_15_7_picking_emergency_in_the_new_wizard_asks_for_the_criteria() {
     let repo = store();
-    let home = tempfile::tempdir().unwrap();
-    let mut s = spawn(
-        &repo,
-        &home,
+    let mut s = repo.terminal(
+        JANE,
         &words("new --title 'Restore checkout' --description 'Roll the pricing hotfix out' --justification 'Checkout down' --benefit 'Orders flow again' --impact medium --likelihood low"),
     );
     // normal, major, emergency: two down.

@@ -298,6 +298,113 @@ impl Repo {
     }
 }
 
+impl Repo {
+    /// Edits a file as a person would in an editor: each `(from, to)` replaces
+    /// every `from`, which must be there (so a fixture that drifts fails here,
+    /// not in a later assertion).
+    #[track_caller]
+    pub fn edit(&self, rel: &str, edits: &[(&str, &str)]) {
+        let mut text = self.read(rel);
+        for (from, to) in edits {
+            assert!(text.contains(from), "{rel} has no `{from}`:\n{text}");
+            text = text.replace(from, to);
+        }
+        self.write(rel, &text);
+    }
+
+    /// Merges `old` into HEAD as an attacker launders a record: a merge commit
+    /// made with `git commit-tree` whose tree is HEAD's with `paths` as they
+    /// were at `old` (a merge git itself would call "up to date"); HEAD moves
+    /// to it. Returns the merge's commit id.
+    pub fn launder(&self, who: Who, when: &str, old: &str, paths: &[&str], message: &str) -> String {
+        for path in paths {
+            self.git_as(who, &["checkout", old, "--", path]);
+        }
+        let tree = self.git_as(who, &["write-tree"]).trim().to_string();
+        let merge = self
+            .git_at(
+                who,
+                when,
+                &["commit-tree", &tree, "-p", "HEAD", "-p", old, "-m", message],
+            )
+            .trim()
+            .to_string();
+        self.git_as(who, &["reset", "-q", "--hard", &merge]);
+        merge
+    }
+
+    /// A shallow clone of this repository (`git clone --depth`), with its own
+    /// isolated home and this repository's clock.
+    pub fn shallow_clone(&self, depth: u32) -> Repo {
+        let clone = Repo {
+            dir: tempfile::tempdir().expect("temp dir"),
+            home: tempfile::tempdir().expect("temp home"),
+            now: self.now.clone(),
+        };
+        let url = format!("file://{}", self.path().display());
+        let into = clone.path().to_str().expect("a UTF-8 temp path");
+        clone.git(&["clone", "-q", "--depth", &depth.to_string(), &url, into]);
+        clone
+    }
+
+    /// Starts `chg` as someone on a pseudo-terminal, as a user at a keyboard
+    /// (`TERM=xterm`, no colour, the repository's clock).
+    pub fn terminal(&self, who: Who, args: &[&str]) -> expectrl::Session {
+        let mut cmd = self.command(env!("CARGO_BIN_EXE_chg"), who);
+        cmd.args(args).env("TERM", "xterm").env("NO_COLOR", "1");
+        let mut session = expectrl::Session::spawn(cmd).expect("spawn chg on a pty");
+        session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+        session
+    }
+
+    /// The paperwork of an emergency change after the fact: Jane submits it,
+    /// the CISO (Carol) and the CTO (Dave) approve it in writing, Jane records
+    /// the post-emergency review and the CAB's review on `cab_date`.
+    pub fn emergency_paperwork(&self, id: &str, cab_date: &str) {
+        self.chg(&["submit", id]).ok();
+        self.chg_as(CAROL, &["approve", id]).ok();
+        self.chg_as(DAVE, &["approve", id]).ok();
+        self.chg(&["review", id, "--root-cause", "x", "--preventive-measures", "y"])
+            .ok();
+        self.chg(&["review", id, "--cab", "--date", cab_date]).ok();
+    }
+}
+
+/// Asserts that `text` holds each of `parts`, showing the text when one is missing.
+#[track_caller]
+pub fn assert_contains(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "missing {part:?} in:\n{text}");
+    }
+}
+
+/// The text of `key` in each item of a JSON list (`changes[].id`), in order.
+#[track_caller]
+pub fn texts<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    let items = list.as_array().unwrap_or_else(|| panic!("not a list: {list}"));
+    items
+        .iter()
+        .map(|item| {
+            item[key]
+                .as_str()
+                .unwrap_or_else(|| panic!("no text `{key}` in {item}"))
+        })
+        .collect()
+}
+
+/// Asserts that `chg COMMAND --help` shows an example, for each command.
+#[track_caller]
+pub fn assert_help_has_an_example(commands: &[&str]) {
+    let repo = Repo::new();
+    for command in commands {
+        let help = repo.chg(&[command, "--help"]).ok().stdout;
+        assert!(
+            help.contains("Example"),
+            "`chg {command} --help` has an example: {help}"
+        );
+    }
+}
+
 /// Splits a command line into its words as a shell would for plain text:
 /// at spaces, except inside a word quoted whole in 'single' or "double"
 /// quotes (no escapes, no expansion), so a test writes
