@@ -566,12 +566,7 @@ fn the_population_lists_every_change_of_the_quarter_with_its_control_verdicts() 
     audit(&q.repo, out, &[]).ok();
     let population: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(format!("{out}/population.json")).unwrap()).unwrap();
-    let ids: Vec<&str> = population["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
+    let ids = texts(&population["changes"], "id");
     assert_eq!(ids.len(), 12, "the quarter's twelve changes, not October's: {ids:?}");
     for clean in [&q.normal, &q.major, &q.standard, &q.emergency, &q.signed_ok] {
         assert_eq!(
@@ -769,24 +764,10 @@ fn audit_refuses_a_folder_that_is_not_empty_and_leaves_no_half_folder() {
 #[test]
 fn a_shallow_clone_is_listed_as_unverifiable_never_skipped() {
     let q = quarter();
-    let clone = tempfile::tempdir().unwrap();
-    let url = format!("file://{}", q.repo.path().display());
-    let out = std::process::Command::new("git")
-        .args(["clone", "-q", "--depth", "5", &url])
-        .arg(clone.path().join("c"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
+    let clone = q.repo.shallow_clone(5);
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("a");
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_chg"))
-        .args(["audit", "--period", "2026-Q3", "--output"])
-        .arg(&folder)
-        .current_dir(clone.path().join("c"))
-        .env("CHG_NOW", "2026-10-10T09:00:00Z")
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{run:?}");
+    audit(&clone, folder.to_str().unwrap(), &[]).ok();
     let population = std::fs::read_to_string(folder.join("population.json")).unwrap();
     assert!(population.contains("the history is incomplete"), "{population}");
     assert!(population.contains("\"unverifiable\""), "{population}");

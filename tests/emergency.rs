@@ -151,12 +151,7 @@ fn an_emergency_documented_in_time_is_clean() {
     repo.now = Some("2026-11-25T13:00:00Z".into());
     repo.chg(&["complete", ID, "--smoke-tests", "passed"]).ok();
     repo.now = Some("2026-11-25T20:00:00Z".into());
-    repo.chg(&["submit", ID]).ok();
-    repo.chg_as(CAROL, &["approve", ID]).ok();
-    repo.chg_as(DAVE, &["approve", ID]).ok();
-    repo.chg(&["review", ID, "--root-cause", "x", "--preventive-measures", "y"])
-        .ok();
-    repo.chg(&["review", ID, "--cab", "--date", "2026-12-01"]).ok();
+    repo.emergency_paperwork(ID, "2026-12-01");
     repo.now = Some("2026-12-10T12:00:00Z".into());
     repo.check().ok().stdout_is("[]\n");
 }

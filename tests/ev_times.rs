@@ -243,12 +243,7 @@ fn evidence_time_an_honest_emergency_back_dated_within_a_day_stays_in_time() {
     .ok();
     repo.git(&["checkout", "-q", "-b", "paperwork"]);
     repo.now = Some("2026-11-03T09:00:00Z".into());
-    repo.chg(&["submit", EMERGENCY]).ok();
-    repo.chg_as(CAROL, &["approve", EMERGENCY]).ok();
-    repo.chg_as(DAVE, &["approve", EMERGENCY]).ok();
-    repo.chg(&["review", EMERGENCY, "--root-cause", "x", "--preventive-measures", "y"])
-        .ok();
-    repo.chg(&["review", EMERGENCY, "--cab", "--date", "2026-11-03"]).ok();
+    repo.emergency_paperwork(EMERGENCY, "2026-11-03");
     repo.now = Some("2026-11-03T09:30:00Z".into());
     let (status, findings, run) = gate(&repo);
     assert_eq!((status, findings.len()), (0, 0), "{run:?}");

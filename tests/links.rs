@@ -209,12 +209,7 @@ fn log_lists_the_linked_commits_beside_the_record_history() {
         ])
         .ok();
     let log = run.json();
-    let ids: Vec<&str> = log["linked_commits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["commit"].as_str().unwrap())
-        .collect();
+    let ids = texts(&log["linked_commits"], "commit");
     // Oldest first; the commit before the period names it too.
     assert_eq!(ids.len(), 4, "{ids:?}");
     assert!(ids.contains(&linked.as_str()) && ids.contains(&late.as_str()) && ids.contains(&own.as_str()));

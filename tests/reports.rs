@@ -300,12 +300,7 @@ fn quarterly_report_compares_q1_with_q4_of_the_year_before() {
     assert_eq!(json["previous_quarter"], "2026-Q4");
     assert_eq!(json["period"]["from"], "2027-01-01T00:00:00Z");
     assert_eq!(json["previous_period"]["to"], "2027-01-01T00:00:00Z");
-    let months: Vec<&str> = json["months"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["month"].as_str().unwrap())
-        .collect();
+    let months = texts(&json["months"], "month");
     assert_eq!(
         months,
         ["2026-10", "2026-11", "2026-12", "2027-01", "2027-02", "2027-03"]
@@ -416,12 +411,7 @@ fn quarterly_initiatives_are_the_recommendations_that_recurred() {
         .iter()
         .find(|i| i["metric"] == "issue_rate")
         .unwrap_or_else(|| panic!("{initiatives:?}"));
-    let months: Vec<&str> = issue["months"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["month"].as_str().unwrap())
-        .collect();
+    let months = texts(&issue["months"], "month");
     assert_eq!(months, ["2027-01", "2027-02"]);
     let text = issue["text"].as_str().unwrap();
     assert!(
@@ -440,12 +430,7 @@ fn quarterly_initiatives_are_the_recommendations_that_recurred() {
         .iter()
         .any(|r| r.as_str().unwrap().starts_with(advice)));
     // The March change took 21 h: a miss in one month only, not an initiative.
-    let once: Vec<&str> = report["missed_once"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["metric"].as_str().unwrap())
-        .collect();
+    let once = texts(&report["missed_once"], "metric");
     assert_eq!(once, ["average_change_time_minutes"]);
 }
 
@@ -559,27 +544,12 @@ fn weekly_report_says_when_the_history_cannot_judge_edits() {
         "2026-11-19T12:00:00Z",
         &["commit", "-q", "--allow-empty", "-m", "later"],
     );
-    let target = tempfile::tempdir().unwrap();
-    let clone = target.path().join("shallow");
-    let mut git = std::process::Command::new("git");
-    isolate(&mut git, target.path());
-    let status = git
-        .args(["clone", "-q", "--depth", "1"])
-        .arg(format!("file://{}", source.path().display()))
-        .arg(&clone)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let mut chg = std::process::Command::new(env!("CARGO_BIN_EXE_chg"));
-    isolate(&mut chg, target.path());
-    let out = chg
-        .current_dir(&clone)
-        .env("CHG_NOW", "2026-11-20T12:00:00Z")
-        .args(["report", "weekly", "--week", "2026-W47", "--format", "markdown"])
-        .output()
-        .unwrap();
-    let md = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut clone = source.shallow_clone(1);
+    clone.now = Some("2026-11-20T12:00:00Z".into());
+    let md = clone
+        .chg(&["report", "weekly", "--week", "2026-W47", "--format", "markdown"])
+        .ok()
+        .stdout;
     assert!(
         md.contains("The git history is incomplete (") && md.contains("shallow"),
         "{md}"
