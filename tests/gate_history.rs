@@ -25,49 +25,13 @@ fn scheduled() -> Repo {
 }
 
 fn new_change(repo: &Repo) {
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--title",
-        "Enable canary routing",
-        "--description",
-        "Route 5 % of checkout traffic through the pricing service",
-        "--justification",
-        "Pricing errors",
-        "--benefit",
-        "Fewer incidents",
-        "--impact",
-        "medium",
-        "--likelihood",
-        "low",
-        "--system",
-        "checkout-api",
-        "--strategy",
-        "canary",
-        "--test",
-        "unit=passed",
-        "--test",
-        "integration=passed",
-        "--test",
-        "qa_review=passed",
-        "--rollback-plan",
-        "Set canary weight to 0",
-        "--rollback-kind",
-        "simple",
-    ])
-    .ok();
+    repo.chg_line("new --no-input --title 'Enable canary routing' --description 'Route 5 % of checkout traffic through the pricing service' --justification 'Pricing errors' --benefit 'Fewer incidents' --impact medium --likelihood low --system checkout-api --strategy canary --test unit=passed --test integration=passed --test qa_review=passed --rollback-plan 'Set canary weight to 0' --rollback-kind simple")
+        .ok();
 }
 
 fn schedule(repo: &Repo) {
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-18 02:00",
-        "--end",
-        "2026-11-18 04:00",
-    ])
-    .ok();
+    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-18 02:00' --end '2026-11-18 04:00'")
+        .ok();
 }
 
 /// Asks the gate inside the window, as JSON.

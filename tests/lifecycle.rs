@@ -355,14 +355,7 @@ fn every_illegal_move_is_refused_with_nothing_written() {
     refused(
         &repo,
         JANE,
-        &[
-            "schedule",
-            ID,
-            "--start",
-            "2026-11-26 02:00",
-            "--end",
-            "2026-11-26 04:00",
-        ],
+        &words("schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 04:00'"),
     );
     // approved → in progress
     repo.chg_as(SAM, &["approve", ID]).ok();

@@ -99,15 +99,8 @@ fn each_step_from_approval_to_close_changes_only_its_lines() {
     let mut repo = store_with(SUBMITTED);
     repo.chg_as(SAM, &["approve", ID]).ok();
 
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-26 02:00",
-        "--end",
-        "2026-11-26 04:00",
-    ])
-    .ok();
+    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 04:00'")
+        .ok();
     assert_changed(
         &repo,
         &[
@@ -132,17 +125,8 @@ fn each_step_from_approval_to_close_changes_only_its_lines() {
     );
 
     repo.now = Some("2026-11-26T02:45:00Z".into());
-    repo.chg(&[
-        "complete",
-        ID,
-        "--smoke-tests",
-        "passed",
-        "--error-rates",
-        "normal",
-        "--issue",
-        "one pod restarted",
-    ])
-    .ok();
+    repo.chg_line("complete CHG-2026-0001 --smoke-tests passed --error-rates normal --issue 'one pod restarted'")
+        .ok();
     assert_changed(
         &repo,
         &[
@@ -293,29 +277,8 @@ fn fail_records_the_failure_in_the_implementation_and_nothing_else() {
 #[test]
 fn rollback_adds_the_rollback_entry_and_changes_the_status_line() {
     let repo = store_with(&in_progress());
-    repo.chg(&[
-        "rollback",
-        ID,
-        "--trigger",
-        "error-rate",
-        "--reason",
-        "5xx above 5 % on canary",
-        "--mode",
-        "immediate",
-        "--kind",
-        "simple",
-        "--started-at",
-        "2026-11-25T11:40:00Z",
-        "--restored-at",
-        "2026-11-25T11:50:00Z",
-        "--smoke-tests",
-        "passed",
-        "--error-rates",
-        "normal",
-        "--customer-access",
-        "verified",
-    ])
-    .ok();
+    repo.chg_line("rollback CHG-2026-0001 --trigger error-rate --reason '5xx above 5 % on canary' --mode immediate --kind simple --started-at 2026-11-25T11:40:00Z --restored-at 2026-11-25T11:50:00Z --smoke-tests passed --error-rates normal --customer-access verified")
+        .ok();
     assert_changed(
         &repo,
         &[

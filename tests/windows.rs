@@ -139,19 +139,8 @@ fn finding_1_the_change_managers_override_is_recorded_and_shown_by_show_and_log(
         log.stdout
     );
     // Finished outside too, under the same override: `check` is clean.
-    t.run(&[
-        "complete",
-        ID,
-        "--smoke-tests",
-        "passed",
-        "--error-rates",
-        "normal",
-        "--performance",
-        "normal",
-        "--customer-access",
-        "verified",
-    ])
-    .ok();
+    t.chg_line("complete CHG-2026-0001 --smoke-tests passed --error-rates normal --performance normal --customer-access verified")
+        .ok();
     // And watched for the hour the policy asks after a deployment.
     t.set_now("2026-11-28T15:05:00Z");
     t.run(&["monitor", ID, "--observed", "payments flowing"]).ok();
