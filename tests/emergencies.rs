@@ -269,10 +269,7 @@ fn issue_15_9_preventive_measures_are_action_items_listed_until_done() {
     t.chg_line("review CHG-2026-0001 --summary patched --lessons-learned 'scan earlier' --root-cause 'old parser' --preventive-measures 'Weekly dependency scan in CI' --preventive-measures 'Subscribe to the vendor advisories' --measure-owner 'Lee Park <lee@example.com>' --measure-due 2026-12-10")
         .ok();
     let text = t.read(FILE);
-    assert!(
-        text.contains("    preventive_measures:\n      - action: Weekly dependency scan in CI\n        owner: Lee Park <lee@example.com>\n        due: \"2026-12-10\"\n        state: open\n      - action: Subscribe to the vendor advisories\n"),
-        "{text}"
-    );
+    assert_contains(&text, &["    preventive_measures:\n      - action: Weekly dependency scan in CI\n        owner: Lee Park <lee@example.com>\n        due: \"2026-12-10\"\n        state: open\n      - action: Subscribe to the vendor advisories\n"]);
     let shown = t.run(&["show", ID]).ok().stdout;
     assert!(
         shown.contains(
@@ -391,13 +388,12 @@ fn issue_15_9_and_16_15_time_to_resolution_is_recorded_and_reported() {
         .ok()
         .stdout;
     let trends = section(&monthly, "Emergency change tracking");
-    assert!(trends.contains("median 95 min"), "{trends}");
-    assert!(
-        trends.contains("| CHG-2026-0001 | 2026-11-25 11:20 (incident) | 2026-11-25 13:00 | 100 min |"),
-        "{trends}"
-    );
-    assert!(
-        trends.contains("| CHG-2026-0002 | 2026-11-26 08:00 (declared) | 2026-11-26 09:30 | 90 min |"),
-        "{trends}"
+    assert_contains(
+        &trends,
+        &[
+            "median 95 min",
+            "| CHG-2026-0001 | 2026-11-25 11:20 (incident) | 2026-11-25 13:00 | 100 min |",
+            "| CHG-2026-0002 | 2026-11-26 08:00 (declared) | 2026-11-26 09:30 | 90 min |",
+        ],
     );
 }

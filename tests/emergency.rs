@@ -32,11 +32,13 @@ Within 24 h: complete the documentation (`chg submit CHG-2026-0001`) and get wri
     assert_eq!(author, "Jane Doe <jane@example.com>");
     assert_eq!(subject, "chg: new CHG-2026-0001 (emergency: Patch RCE in api-gateway)");
     let text = repo.read(FILE);
-    assert!(text.contains("  - role: ciso\n    approver: carol <carol@example.com>\n    decision: approved\n    method: verbal\n    at: \"2026-11-25T11:50:00Z\"\n"), "{text}");
-    assert!(text.contains("approver: Dave Kim <dave@example.com>"), "{text}");
-    assert!(
-        text.contains("emergency:\n  criteria:\n    - critical-vulnerability\n  cvss: 9.8\n"),
-        "{text}"
+    assert_contains(
+        &text,
+        &[
+            "  - role: ciso\n    approver: carol <carol@example.com>\n    decision: approved\n    method: verbal\n    at: \"2026-11-25T11:50:00Z\"\n",
+            "approver: Dave Kim <dave@example.com>",
+            "emergency:\n  criteria:\n    - critical-vulnerability\n  cvss: 9.8\n",
+        ],
     );
 
     // Straight from draft to in-progress, then completed.

@@ -539,10 +539,7 @@ CHG-2026-0001  Enable canary routing for checkout-api
     repo.chg_line("review CHG-2026-0001 --summary 'rolled back' --lessons-learned 'canary too big' --root-cause 'pricing timeout' --redeploy-plan 'retry with 1 %'")
     .ok();
     let text = repo.read(FILE);
-    assert!(
-        text.contains("    post_actions:\n      lessons_learned: canary too big\n      root_cause: pricing timeout\n      redeploy_plan: retry with 1 %\n"),
-        "{text}"
-    );
+    assert_contains(&text, &["    post_actions:\n      lessons_learned: canary too big\n      root_cause: pricing timeout\n      redeploy_plan: retry with 1 %\n"]);
     repo.chg(&["close", ID]).ok();
     assert_eq!(repo.check().ok().findings(), [("rto-exceeded", ID)]);
 }

@@ -4,7 +4,7 @@
 //! evidence (future and back-dated entries, someone else's name, a failed
 //! rehearsal, a rewritten one) are caught.
 
-use crate::support::{Record, Test, DAVE, JANE, MALLORY, SAM};
+use crate::support::{assert_contains, Record, Test, DAVE, JANE, MALLORY, SAM};
 
 const ID: &str = "CHG-2026-0001";
 
@@ -326,7 +326,7 @@ fn issue_15_15_overdue_rehearsals_in_the_attention_list_follow_the_same_definiti
         items.contains("simple rollback not rehearsed within 92 days"),
         "the attention list names the overdue rehearsal: {items}"
     );
-    assert!(items.contains("chg rehearse CHG-2026-0001"), "{items}");
+    assert_contains(&items, &["chg rehearse CHG-2026-0001"]);
 }
 
 #[test]

@@ -251,10 +251,7 @@ fn the_rollback_log_has_its_own_times() {
     repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 12:20 --log '12:21 canary weight set to 0' --log '2026-11-25 12:31 checkout-api v41 redeployed' --smoke-tests passed")
         .ok();
     let text = repo.read(FILE);
-    assert!(
-        text.contains("    log:\n      - at: \"2026-11-25T12:21:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: canary weight set to 0\n      - at: \"2026-11-25T12:31:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: checkout-api v41 redeployed\n"),
-        "{text}"
-    );
+    assert_contains(&text, &["    log:\n      - at: \"2026-11-25T12:21:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: canary weight set to 0\n      - at: \"2026-11-25T12:31:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: checkout-api v41 redeployed\n"]);
 }
 
 #[test]
@@ -304,11 +301,9 @@ fn an_immediate_rollback_records_severity_estimate_and_the_measured_trigger() {
     repo.chg_line("rollback CHG-2026-0001 --trigger error-rate --measured 7.5 --severity high --estimated-minutes 10 --reason x --started-at 12:20 --smoke-tests passed --error-rates normal --customer-access verified")
         .ok();
     let text = repo.read(FILE);
-    assert!(
-        text.contains(
-            "    severity: high\n    estimated_minutes: 10\n    measured:\n      value: 7.5\n      threshold: 5.0\n"
-        ),
-        "{text}"
+    assert_contains(
+        &text,
+        &["    severity: high\n    estimated_minutes: 10\n    measured:\n      value: 7.5\n      threshold: 5.0\n"],
     );
     assert!(!repo
         .check()
@@ -356,10 +351,7 @@ fn the_monthly_report_splits_automatic_from_manual_triggers_with_their_measures(
         .ok()
         .stdout;
     let analysis = section(&md, "Rollback analysis");
-    assert!(
-        analysis.contains("CHG-2026-0001: error-rate at 7.5 % (threshold 5 %)"),
-        "{analysis}"
-    );
+    assert_contains(&analysis, &["CHG-2026-0001: error-rate at 7.5 % (threshold 5 %)"]);
 }
 
 /// A change completed at 12:45 and closed with its review, then found broken.
@@ -391,12 +383,11 @@ fn a_closed_change_can_still_be_rolled_back_and_is_reopened() {
         run.stdout
     );
     let text = repo.read(FILE);
-    assert!(text.contains("status: rolled-back\n"), "{text}");
-    assert!(text.contains("    reopened_from: closed\n"), "{text}");
+    assert_contains(&text, &["status: rolled-back\n", "    reopened_from: closed\n"]);
     // The implementation keeps its own finish; the rollback has its own times.
-    assert!(
-        text.contains("  finished_at: \"2026-11-25T12:45:00Z\"\n  outcome: rolled-back\n"),
-        "{text}"
+    assert_contains(
+        &text,
+        &["  finished_at: \"2026-11-25T12:45:00Z\"\n  outcome: rolled-back\n"],
     );
     // The history shows the reopening.
     let log = repo.chg(&["log", ID]).ok().stdout;

@@ -117,12 +117,7 @@ fn finding_1_the_change_managers_override_is_recorded_and_shown_by_show_and_log(
     )
     .ok();
     let text = t.read(FILE);
-    assert!(
-        text.contains(
-            "  window_override:\n    by: Sam Lee <sam@example.com>\n    at: \"2026-11-28T14:00:00Z\"\n    reason: payment provider outage fix cannot wait for Sunday\n"
-        ),
-        "{text}"
-    );
+    assert_contains(&text, &["  window_override:\n    by: Sam Lee <sam@example.com>\n    at: \"2026-11-28T14:00:00Z\"\n    reason: payment provider outage fix cannot wait for Sunday\n"]);
     let show = t.run(&["show", ID]).ok();
     assert!(
         show.stdout.contains(

@@ -57,16 +57,15 @@ fn the_new_wizard_asks_for_what_the_flags_left_out() {
     let end = finish(s);
     assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
     let text = repo.read(FILE);
-    assert!(text.contains("title: Upgrade postgres to 16.4\n"), "{text}");
-    assert!(text.contains("classification: major\n"), "{text}");
-    assert!(text.contains("systems:\n  - db-main\n  - db-replica\n"), "{text}");
-    assert!(
-        text.contains("  plan: Restore the 16.3 binaries\n  kind: simple\n"),
-        "{text}"
-    );
-    assert!(
-        text.contains("  security_review: passed\n  performance: not-run\n"),
-        "{text}"
+    assert_contains(
+        &text,
+        &[
+            "title: Upgrade postgres to 16.4\n",
+            "classification: major\n",
+            "systems:\n  - db-main\n  - db-replica\n",
+            "  plan: Restore the 16.3 binaries\n  kind: simple\n",
+            "  security_review: passed\n  performance: not-run\n",
+        ],
     );
     let (author, subject, files) = last_commit(&repo);
     assert_eq!(author, "Jane Doe <jane@example.com>");
@@ -132,26 +131,17 @@ fn the_rollback_wizard_shows_the_plan_and_steps_and_asks_each_steps_time() {
     let end = finish(s);
     assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
     let text = repo.read(FILE);
-    assert!(text.contains("status: rolled-back\n"), "{text}");
-    assert!(
-        text.contains("  - trigger: response-time\n    mode: immediate\n    kind: simple\n    reason: p99 at 3x baseline\n    started_at: \"2026-11-25T12:20:00Z\"\n    restored_at: \"2026-11-25T12:45:00Z\"\n"),
-        "{text}"
+    assert_contains(
+        &text,
+        &[
+            "status: rolled-back\n",
+            "  - trigger: response-time\n    mode: immediate\n    kind: simple\n    reason: p99 at 3x baseline\n    started_at: \"2026-11-25T12:20:00Z\"\n    restored_at: \"2026-11-25T12:45:00Z\"\n",
+            "    severity: high\n    estimated_minutes: 15\n    measured:\n      value: 3.0\n      threshold: 2.0\n",
+            "      - at: \"2026-11-25T12:21:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: canary weight set to 0\n",
+            "    validation:\n      smoke_tests: passed\n      error_rates: normal\n      customer_access: verified\n      monitored_minutes: 30\n",
+            "  rto_exceeded: true\n",
+        ],
     );
-    assert!(
-        text.contains(
-            "    severity: high\n    estimated_minutes: 15\n    measured:\n      value: 3.0\n      threshold: 2.0\n"
-        ),
-        "{text}"
-    );
-    assert!(
-        text.contains("      - at: \"2026-11-25T12:21:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: canary weight set to 0\n"),
-        "{text}"
-    );
-    assert!(
-        text.contains("    validation:\n      smoke_tests: passed\n      error_rates: normal\n      customer_access: verified\n      monitored_minutes: 30\n"),
-        "{text}"
-    );
-    assert!(text.contains("  rto_exceeded: true\n"), "{text}");
     let (author, subject, files) = last_commit(&repo);
     assert_eq!(author, "Jane Doe <jane@example.com>");
     assert_eq!(subject, "chg: rollback CHG-2026-0001 (response-time)");
@@ -259,11 +249,13 @@ fn issue_15_7_picking_emergency_in_the_new_wizard_asks_for_the_criteria() {
     let end = finish(s);
     assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
     let text = repo.read(FILE);
-    assert!(text.contains("classification: emergency\n"), "{text}");
-    assert!(text.contains("  criteria:\n    - production-down\n"), "{text}");
-    assert!(
-        text.contains("  impact_of_not_implementing: No orders can be placed\n"),
-        "{text}"
+    assert_contains(
+        &text,
+        &[
+            "classification: emergency\n",
+            "  criteria:\n    - production-down\n",
+            "  impact_of_not_implementing: No orders can be placed\n",
+        ],
     );
     assert_eq!(text.matches("  method: verbal\n").count(), 2, "{text}");
     let rules = repo.check().rules();
