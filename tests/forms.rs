@@ -46,21 +46,22 @@ fn issue_15_17_show_prints_the_guides_forms_in_markdown_with_every_filled_field_
     assert!(md.starts_with("# CHG-2026-0007 — Hotfix checkout 500s\n"), "{md}");
 
     let request = section(&md, "Change request");
-    for row in [
-        "| Change ID | CHG-2026-0007 |",
-        "| Classification | emergency |",
-        "| Risk | impact medium, likelihood low (medium) |",
-        "| Requested by | Jane Doe &lt;jane@example.com&gt; |",
-        "| Business reason | Checkout is down for every EU customer |",
-        "| Systems | checkout-api, pricing-service |",
-        "| Testing: unit | passed |",
-        "| Rollback plan | Set canary weight to 0, redeploy checkout-api v41. |",
-        "| Implementation started | 2026-11-24 02:00 UTC |",
-        "| Result | rolled-back |",
-        "| Post-change validation | smoke tests failed, error rates elevated |",
-    ] {
-        assert!(request.contains(row), "the change request shows {row:?}:\n{request}");
-    }
+    assert_contains(
+        &request,
+        &[
+            "| Change ID | CHG-2026-0007 |",
+            "| Classification | emergency |",
+            "| Risk | impact medium, likelihood low (medium) |",
+            "| Requested by | Jane Doe &lt;jane@example.com&gt; |",
+            "| Business reason | Checkout is down for every EU customer |",
+            "| Systems | checkout-api, pricing-service |",
+            "| Testing: unit | passed |",
+            "| Rollback plan | Set canary weight to 0, redeploy checkout-api v41. |",
+            "| Implementation started | 2026-11-24 02:00 UTC |",
+            "| Result | rolled-back |",
+            "| Post-change validation | smoke tests failed, error rates elevated |",
+        ],
+    );
     // Approvals are a table of their own: who, in which role, how and when.
     assert_contains(
         &request,
@@ -68,34 +69,33 @@ fn issue_15_17_show_prints_the_guides_forms_in_markdown_with_every_filled_field_
     );
 
     let emergency = section(&md, "Emergency record");
-    for row in [
-        "| Criteria | production-down |",
-        "| Impact of not implementing | Every EU order fails |",
-        // Due 24 h after the implementation ended (02:30), and now is the next noon.
-        "| Written approval (CISO and CTO, or CEO) | overdue: due 2026-11-25 02:30 UTC |",
-        "| Documentation completed | overdue: due 2026-11-25 02:30 UTC |",
-        "| Presented to the CAB | owed |",
-        "| Post-emergency review | owed by 2026-11-29 02:30 UTC |",
-    ] {
-        assert!(
-            emergency.contains(row),
-            "the emergency record shows {row:?}:\n{emergency}"
-        );
-    }
+    assert_contains(
+        &emergency,
+        &[
+            "| Criteria | production-down |",
+            "| Impact of not implementing | Every EU order fails |",
+            // Due 24 h after the implementation ended (02:30), and now is the next noon.
+            "| Written approval (CISO and CTO, or CEO) | overdue: due 2026-11-25 02:30 UTC |",
+            "| Documentation completed | overdue: due 2026-11-25 02:30 UTC |",
+            "| Presented to the CAB | owed |",
+            "| Post-emergency review | owed by 2026-11-29 02:30 UTC |",
+        ],
+    );
 
     let rollback = section(&md, "Rollback record 1");
-    for row in [
-        "| Trigger | error-rate |",
-        "| Reason | 5xx above 5 % on the canary |",
-        "| Duration | 13 min (RTO 15 min) |",
-        "| Validation | smoke tests passed, error rates normal, customer access verified, monitored 30 min |",
-        "| Issue | the health check flapped once |",
-        "| Root cause | pricing-service timeout of 500 ms |",
-        "| Lessons learned | owed |",
-        "| Re-deployment plan | owed |",
-    ] {
-        assert!(rollback.contains(row), "the rollback record shows {row:?}:\n{rollback}");
-    }
+    assert_contains(
+        &rollback,
+        &[
+            "| Trigger | error-rate |",
+            "| Reason | 5xx above 5 % on the canary |",
+            "| Duration | 13 min (RTO 15 min) |",
+            "| Validation | smoke tests passed, error rates normal, customer access verified, monitored 30 min |",
+            "| Issue | the health check flapped once |",
+            "| Root cause | pricing-service timeout of 500 ms |",
+            "| Lessons learned | owed |",
+            "| Re-deployment plan | owed |",
+        ],
+    );
     assert!(
         rollback.contains("| 2026-11-24 02:35 UTC | Jane Doe | canary weight set to 0 |"),
         "the execution log is a table: {rollback}"

@@ -420,14 +420,15 @@ fn every_format_carries_the_four_review_sections() {
             .run(&["report", "quarterly", "--quarter", "2026-Q3", "--format", format])
             .ok()
             .stdout;
-        for heading in [
-            "Programme maturity",
-            "Risk assessment",
-            "Training needs",
-            "ROI of change management",
-        ] {
-            assert!(out.contains(heading), "{format} lacks {heading}");
-        }
+        assert_contains(
+            &out,
+            &[
+                "Programme maturity",
+                "Risk assessment",
+                "Training needs",
+                "ROI of change management",
+            ],
+        );
         assert!(!out.contains("Monthly targets met per month"), "{format}");
     }
     let json = quarterly_json(&t, "2026-Q3");

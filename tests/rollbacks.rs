@@ -51,14 +51,15 @@ fn show_prints_rollback_issues_and_every_owed_item() {
     let owed = &shown[shown
         .find("\nstill owed\n")
         .unwrap_or_else(|| panic!("no owed section: {shown}"))..];
-    for item in [
-        "the post-implementation review",
-        "the post-rollback `--root-cause`",
-        "the post-rollback `--lessons-learned`",
-        "the post-rollback `--redeploy-plan`",
-    ] {
-        assert!(owed.contains(item), "{item} not in {owed}");
-    }
+    assert_contains(
+        &owed,
+        &[
+            "the post-implementation review",
+            "the post-rollback `--root-cause`",
+            "the post-rollback `--lessons-learned`",
+            "the post-rollback `--redeploy-plan`",
+        ],
+    );
 }
 
 /// The preventive measures are shown in the form issue 15.9 gives them
@@ -75,9 +76,7 @@ fn show_prints_cab_feedback_and_root_cause() {
             ),
     );
     let shown = t.run(&["show", "CHG-2026-0002"]).ok().stdout;
-    for text in ["Page the DBA on call next time", "Disk filled by audit logs"] {
-        assert!(shown.contains(text), "{text} not in {shown}");
-    }
+    assert_contains(&shown, &["Page the DBA on call next time", "Disk filled by audit logs"]);
 }
 
 #[test]
@@ -101,15 +100,16 @@ fn monthly_rollback_analysis_lists_root_causes_redeploy_plans_issues_and_owed_it
         .ok()
         .stdout;
     let analysis = section(&md, "Rollback analysis");
-    for text in [
-        "CHG-2026-0001: pricing timeout of 500 ms",
-        "CHG-2026-0001: redeploy with a 2 s timeout",
-        "CHG-2026-0001: the old pods took 4 min to drain",
-        "CHG-2026-0002: the post-rollback `--root-cause`",
-        "CHG-2026-0002: the post-rollback `--redeploy-plan`",
-    ] {
-        assert!(analysis.contains(text), "{text} not in {analysis}");
-    }
+    assert_contains(
+        &analysis,
+        &[
+            "CHG-2026-0001: pricing timeout of 500 ms",
+            "CHG-2026-0001: redeploy with a 2 s timeout",
+            "CHG-2026-0001: the old pods took 4 min to drain",
+            "CHG-2026-0002: the post-rollback `--root-cause`",
+            "CHG-2026-0002: the post-rollback `--redeploy-plan`",
+        ],
+    );
     let json = t
         .run(&["report", "monthly", "--month", "2026-11", "--format", "json"])
         .ok()

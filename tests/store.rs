@@ -20,18 +20,19 @@ Committed as \"chg: init the change store\"
         "",
     );
     let policy = repo.read("changes/policy.yaml");
-    for key in [
-        "roles:",
-        "approvals:",
-        "risk_matrix:",
-        "windows:",
-        "freezes:",
-        "rto:",
-        "emergency_deadlines:",
-        "targets:",
-    ] {
-        assert!(policy.contains(key), "policy lacks {key}");
-    }
+    assert_contains(
+        &policy,
+        &[
+            "roles:",
+            "approvals:",
+            "risk_matrix:",
+            "windows:",
+            "freezes:",
+            "rto:",
+            "emergency_deadlines:",
+            "targets:",
+        ],
+    );
     assert!(
         policy.lines().filter(|l| l.starts_with('#')).count() >= 10,
         "policy has comments"
