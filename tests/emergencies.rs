@@ -383,11 +383,7 @@ fn issue_15_9_and_16_15_time_to_resolution_is_recorded_and_reported() {
         explain.contains("Median time to resolution of emergencies (emergency_time_to_resolution_minutes):\n  CHG-2026-0001: 100 min, from the incident's start 2026-11-25 11:20 to the restoration 2026-11-25 13:00\n  CHG-2026-0002: 90 min, from the declaration 2026-11-26 08:00 to the restoration 2026-11-26 09:30\n"),
         "{explain}"
     );
-    let monthly = t
-        .run(&["report", "monthly", "--month", "2026-11", "--format", "markdown"])
-        .ok()
-        .stdout;
-    let trends = section(&monthly, "Emergency change tracking");
+    let trends = t.markdown_section("report monthly --month 2026-11", "Emergency change tracking");
     assert_contains(
         &trends,
         &[

@@ -63,20 +63,8 @@ fn digest_stale_approval_after_a_hand_edit_is_found_without_history() {
     let text = repo.read(FILE);
     repo.write(FILE, &format!("{text}services: [payments-gateway]\n"));
     // No commit at all: the file alone shows it.
-    let (status, findings) = check(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    let f = findings
-        .iter()
-        .find(|f| f["rule"] == "approval-stale")
-        .unwrap_or_else(|| panic!("{findings:?}"));
-    assert!(
-        f["message"]
-            .as_str()
-            .unwrap()
-            .contains("stale approval, needs approving again"),
-        "{f}"
-    );
-    assert!(f["message"].as_str().unwrap().contains("Sam Lee"), "{f}");
+    let f = repo.check().status(1).finding("approval-stale");
+    assert_contains(&f.message, &["stale approval, needs approving again", "Sam Lee"]);
 }
 
 #[test]
@@ -419,11 +407,10 @@ fn finding_14_record_text_cannot_start_a_ci_log_line_or_send_escapes() {
 #[test]
 fn finding_15b_a_mixed_script_lookalike_email_gets_a_warning() {
     let repo = Repo::initialised();
-    let policy = repo.read("changes/policy.yaml");
     // The `а` of `аna` is Cyrillic (U+0430).
-    repo.write(
+    repo.edit(
         "changes/policy.yaml",
-        &policy.replace("    - ana@example.com\n", "    - \u{430}na@example.com\n"),
+        &[("    - ana@example.com\n", "    - \u{430}na@example.com\n")],
     );
     repo.write(
         REC,

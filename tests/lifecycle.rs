@@ -383,8 +383,7 @@ fn every_illegal_move_is_refused_with_nothing_written() {
         .ok();
     // An hour of monitoring after the deployment, which closing needs.
     repo.now = Some("2026-11-26T03:15:00Z".into());
-    repo.chg(&["monitor", ID, "--observed", "quiet"]).ok();
-    repo.chg(&["close", ID]).ok();
+    repo.monitor_and_close(ID, "quiet");
     // A rollback of a closed change reopens it (tests/rollbacks.rs); nothing else moves it.
     let from_closed = [
         ("cancel CHG-2026-0001 --reason x", "cancelled"),

@@ -227,10 +227,9 @@ fn log_lists_the_linked_commits_beside_the_record_history() {
 #[test]
 fn the_trailer_name_comes_from_the_policy() {
     let store = store();
-    let policy = store.read("changes/policy.yaml");
-    store.write(
+    store.edit(
         "changes/policy.yaml",
-        &policy.replace("change_trailer: Change", "change_trailer: Implements"),
+        &[("change_trailer: Change", "change_trailer: Implements")],
     );
     store.commit_all_at(SAM, "2026-11-16T09:00:00Z", "our trailer is Implements");
     let app = Repo::new();

@@ -217,11 +217,7 @@ fn training_needs_are_the_rules_broken_most_with_their_systems_and_requesters() 
     assert_eq!(recurring[0]["kind"], "rollback");
     assert_eq!(recurring[0]["system"], "checkout-api");
     assert_eq!(strings(&recurring[0]["changes"]), ["CHG-2026-0002", "CHG-2026-0004"]);
-    let md = t
-        .run(&["report", "quarterly", "--quarter", "2026-Q3", "--format", "markdown"])
-        .ok()
-        .stdout;
-    let section = section(&md, "Training needs");
+    let section = t.markdown_section("report quarterly --quarter 2026-Q3", "Training needs");
     assert_contains(
         &section,
         &["checkout-api: 2 changes rolled back (CHG-2026-0002, CHG-2026-0004)."],
@@ -323,11 +319,7 @@ fn roi_without_inputs_names_the_policy_keys_to_set() {
     );
     // The minutes are there without money.
     assert_eq!(roi["minutes_avoided"], 5.0);
-    let md = t
-        .run(&["report", "quarterly", "--quarter", "2026-Q3", "--format", "markdown"])
-        .ok()
-        .stdout;
-    let section = section(&md, "ROI of change management");
+    let section = t.markdown_section("report quarterly --quarter 2026-Q3", "ROI of change management");
     assert!(
         section.contains("Not set in the policy: `roi.downtime_cost_per_hour`, `roi.engineering_cost_per_hour`, `roi.hours_per_approval`. Set them in changes/policy.yaml"),
         "{section}"

@@ -95,11 +95,7 @@ fn monthly_rollback_analysis_lists_root_causes_redeploy_plans_issues_and_owed_it
             "{lessons_learned: null, root_cause: null, redeploy_plan: null}",
         ))
         .commit_as(JANE, "two rollbacks");
-    let md = t
-        .run(&["report", "monthly", "--month", "2026-11", "--format", "markdown"])
-        .ok()
-        .stdout;
-    let analysis = section(&md, "Rollback analysis");
+    let analysis = t.markdown_section("report monthly --month 2026-11", "Rollback analysis");
     assert_contains(
         &analysis,
         &[
@@ -173,9 +169,7 @@ fn verification_is_whole_each_check_recorded_and_not_run_needs_a_reason() {
         .contains(&"rollback-verification-incomplete".to_string()));
     // The half hour of monitoring after the rollback that closing needs.
     repo.now = Some("2026-11-25T13:30:00Z".into());
-    repo.chg(&["monitor", ID, "--observed", "error rate back to normal"])
-        .ok();
-    repo.chg(&["close", ID]).ok();
+    repo.monitor_and_close(ID, "error rate back to normal");
 }
 
 #[test]
@@ -346,11 +340,7 @@ fn the_monthly_report_splits_automatic_from_manual_triggers_with_their_measures(
             &[("measured", "{value: 7.5, threshold: 5.0}")],
         ))
         .commit_as(JANE, "rollback");
-    let md = t
-        .run(&["report", "monthly", "--month", "2026-11", "--format", "markdown"])
-        .ok()
-        .stdout;
-    let analysis = section(&md, "Rollback analysis");
+    let analysis = t.markdown_section("report monthly --month 2026-11", "Rollback analysis");
     assert_contains(&analysis, &["CHG-2026-0001: error-rate at 7.5 % (threshold 5 %)"]);
 }
 
@@ -363,8 +353,7 @@ fn closed_change() -> Repo {
         .ok();
     // The hour of monitoring after the deployment that closing needs.
     repo.now = Some("2026-11-25T13:50:00Z".into());
-    repo.chg(&["monitor", ID, "--observed", "error rate flat"]).ok();
-    repo.chg(&["close", ID]).ok();
+    repo.monitor_and_close(ID, "error rate flat");
     repo.now = Some("2026-11-27T09:30:00Z".into());
     repo
 }

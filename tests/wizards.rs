@@ -172,9 +172,7 @@ fn the_review_wizard_asks_for_the_post_rollback_actions() {
         "{text}"
     );
     repo.now = Some("2026-11-25T13:20:00Z".into());
-    repo.chg(&["monitor", ID, "--observed", "error rate back to normal"])
-        .ok();
-    repo.chg(&["close", ID]).ok();
+    repo.monitor_and_close(ID, "error rate back to normal");
 }
 
 #[test]

@@ -357,6 +357,21 @@ impl Repo {
         session
     }
 
+    /// Records a spell of monitoring as Jane, then closes the change (closing
+    /// owes the monitoring the policy asks after a deployment or a rollback).
+    pub fn monitor_and_close(&self, id: &str, observed: &str) {
+        self.chg(&["monitor", id, "--observed", observed]).ok();
+        self.chg(&["close", id]).ok();
+    }
+
+    /// A section of a command's Markdown output (a report, `show`), from its
+    /// `## heading` to the next; the command must succeed.
+    #[track_caller]
+    pub fn markdown_section(&self, line: &str, heading: &str) -> String {
+        let md = self.chg_line(&format!("{line} --format markdown")).ok().stdout;
+        section(&md, heading).to_string()
+    }
+
     /// The paperwork of an emergency change after the fact: Jane submits it,
     /// the CISO (Carol) and the CTO (Dave) approve it in writing, Jane records
     /// the post-emergency review and the CAB's review on `cab_date`.
