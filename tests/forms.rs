@@ -47,7 +47,7 @@ fn issue_15_17_show_prints_the_guides_forms_in_markdown_with_every_filled_field_
 
     let request = section(&md, "Change request");
     assert_contains(
-        &request,
+        request,
         &[
             "| Change ID | CHG-2026-0007 |",
             "| Classification | emergency |",
@@ -64,13 +64,13 @@ fn issue_15_17_show_prints_the_guides_forms_in_markdown_with_every_filled_field_
     );
     // Approvals are a table of their own: who, in which role, how and when.
     assert_contains(
-        &request,
+        request,
         &["| 2026-11-24 01:40 UTC | ciso | Carol Diaz &lt;carol@example.com&gt; | approved | verbal |"],
     );
 
     let emergency = section(&md, "Emergency record");
     assert_contains(
-        &emergency,
+        emergency,
         &[
             "| Criteria | production-down |",
             "| Impact of not implementing | Every EU order fails |",
@@ -84,7 +84,7 @@ fn issue_15_17_show_prints_the_guides_forms_in_markdown_with_every_filled_field_
 
     let rollback = section(&md, "Rollback record 1");
     assert_contains(
-        &rollback,
+        rollback,
         &[
             "| Trigger | error-rate |",
             "| Reason | 5xx above 5 % on the canary |",

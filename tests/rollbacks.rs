@@ -52,7 +52,7 @@ fn show_prints_rollback_issues_and_every_owed_item() {
         .find("\nstill owed\n")
         .unwrap_or_else(|| panic!("no owed section: {shown}"))..];
     assert_contains(
-        &owed,
+        owed,
         &[
             "the post-implementation review",
             "the post-rollback `--root-cause`",
