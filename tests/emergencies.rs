@@ -3,7 +3,7 @@
 //! owed before close, preventive measures as action items, time to
 //! resolution, and lateness that stays history instead of a red CI.
 
-use crate::emergency::new_emergency;
+use crate::emergency::{implemented_emergency, new_emergency};
 use crate::lifecycle::{refused, FILE, ID};
 use crate::support::*;
 
@@ -11,14 +11,7 @@ use crate::support::*;
 /// and the CTO's verbal approvals and a rollback plan.
 fn implemented() -> Test {
     let mut t = Test::new();
-    new_emergency(
-        &t,
-        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple"),
-    )
-    .ok();
-    t.run(&["start", ID]).ok();
-    t.set_now("2026-11-25T13:00:00Z");
-    t.run(&["complete", ID, "--smoke-tests", "passed"]).ok();
+    implemented_emergency(&mut t, ID, "", "2026-11-25T13:00:00Z");
     t
 }
 
@@ -343,14 +336,12 @@ fn issue_15_9_a_one_line_preventive_measure_of_an_older_record_is_still_read() {
 fn issue_15_9_and_16_15_time_to_resolution_is_recorded_and_reported() {
     let mut t = Test::new();
     // Declared at 12:00; the incident began at 11:20; restored at 13:00: 100 min.
-    new_emergency(
-        &t,
-        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple --incident-started 2026-11-25T11:20:00Z"),
-    )
-    .ok();
-    t.run(&["start", ID]).ok();
-    t.set_now("2026-11-25T13:00:00Z");
-    t.run(&["complete", ID, "--smoke-tests", "passed"]).ok();
+    implemented_emergency(
+        &mut t,
+        ID,
+        "--incident-started 2026-11-25T11:20:00Z",
+        "2026-11-25T13:00:00Z",
+    );
     let text = t.read(FILE);
     assert!(
         text.contains("  incident_started_at: \"2026-11-25T11:20:00Z\"\n"),
@@ -359,14 +350,7 @@ fn issue_15_9_and_16_15_time_to_resolution_is_recorded_and_reported() {
     assert!(text.contains("  restored_at: \"2026-11-25T13:00:00Z\"\n"), "{text}");
     // Declared at 08:00 the next day, no incident start given; restored 09:30: 90 min.
     t.set_now("2026-11-26T08:00:00Z");
-    new_emergency(
-        &t,
-        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple"),
-    )
-    .ok();
-    t.run(&["start", "CHG-2026-0002"]).ok();
-    t.set_now("2026-11-26T09:30:00Z");
-    t.run(&["complete", "CHG-2026-0002", "--smoke-tests", "passed"]).ok();
+    implemented_emergency(&mut t, "CHG-2026-0002", "", "2026-11-26T09:30:00Z");
     t.set_now("2026-11-27T09:00:00Z");
     // The median of 100 and 90 minutes.
     let json = t

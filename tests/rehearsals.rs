@@ -189,11 +189,7 @@ fn issue_15_15_a_failed_rehearsal_is_not_counted_as_current() {
         .ok();
     }
     let refused = t.run_as(DAVE, &["approve", ID]).status(1);
-    assert!(
-        refused.stderr.contains("on 2026-11-25 12:00 UTC failed"),
-        "{}",
-        refused.stderr
-    );
+    assert_contains(&refused.stderr, &["on 2026-11-25 12:00 UTC failed"]);
 }
 
 #[test]
@@ -261,11 +257,7 @@ fn issue_15_15_a_back_dated_rehearsal_is_refused_by_chg_rehearse_and_by_the_gate
     let run = t.check_against("main");
     let f = run.finding("implausible-time");
     assert_eq!(f.file, "changes/rehearsals/checkout-api.yaml");
-    assert!(
-        f.message.contains("rehearsals[0].at 2026-11-20 10:00 UTC"),
-        "{}",
-        f.message
-    );
+    assert_contains(&f.message, &["rehearsals[0].at 2026-11-20 10:00 UTC"]);
 }
 
 #[test]
