@@ -178,9 +178,7 @@ fn launder(repo: &Repo, who: Who, old: &str, paths: &[&str]) -> String {
 
 #[test]
 fn finding_2_a_merge_restoring_an_old_record_is_caught() {
-    let repo = Repo::initialised();
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
-    repo.commit_all_at(JANE, &at(1), "submit");
+    let repo = Repo::submitted(JANE, &at(1), "submit");
     let submitted = head(&repo);
     repo.write(REC, &rejected_text());
     repo.commit_all_at(SAM, &at(2), "reject");
@@ -217,9 +215,7 @@ fn finding_2_a_merge_restoring_an_old_policy_is_caught() {
 #[test]
 fn finding_2_a_merge_with_an_old_first_parent_is_caught_too() {
     // The same laundering with the parents swapped: the old commit first.
-    let repo = Repo::initialised();
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
-    repo.commit_all_at(JANE, &at(1), "submit");
+    let repo = Repo::submitted(JANE, &at(1), "submit");
     let submitted = head(&repo);
     repo.write(REC, &rejected_text());
     repo.commit_all_at(SAM, &at(2), "reject");
@@ -244,9 +240,7 @@ fn finding_2_a_merge_with_an_old_first_parent_is_caught_too() {
 
 #[test]
 fn finding_2_legit_an_ordinary_merge_of_independent_records_passes() {
-    let repo = Repo::initialised();
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
-    repo.commit_all_at(JANE, &at(1), "submit 1");
+    let repo = Repo::submitted(JANE, &at(1), "submit 1");
     // Sam approves CHG-2026-0001 on his own branch, merged into main.
     repo.git(&["checkout", "-q", "-b", "sam"]);
     repo.write(
@@ -520,9 +514,7 @@ fn finding_12_chg_approve_signs_with_the_users_ssh_setup_and_passes_the_gate() {
 
 #[test]
 fn finding_12_chg_commits_run_the_users_hooks() {
-    let repo = Repo::initialised();
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
-    repo.commit_all_at(JANE, &at(1), "submit");
+    let repo = Repo::submitted(JANE, &at(1), "submit");
     let hooks = repo.join(".git/hooks");
     std::fs::create_dir_all(&hooks).unwrap();
     let write_hook = |name: &str, body: &str| {

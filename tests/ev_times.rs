@@ -342,9 +342,7 @@ fn invisible_character_in_an_approver_or_a_role_is_a_located_error() {
 
 #[test]
 fn invisible_character_written_in_a_branch_commit_is_a_finding_in_history() {
-    let repo = Repo::initialised();
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
-    repo.commit_all_at(JANE, &at(1), "submit");
+    let repo = Repo::submitted(JANE, &at(1), "submit");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // Sam rewrites the requester with a zero-width space, approves, then
     // tidies the character away again so the work tree looks clean.
@@ -387,11 +385,9 @@ fn self_approval_in(findings: &[serde_json::Value]) -> Option<&serde_json::Value
 
 #[test]
 fn self_approval_of_a_record_filed_before_the_base_in_a_colleagues_name() {
-    let repo = Repo::initialised();
     // Sam files a change on main naming Jane as requester; it is merged.
+    let repo = Repo::submitted(SAM, &at(1), "file it for Jane");
     let submitted = normal_record("CHG-2026-0001", "submitted");
-    repo.write(REC, &submitted);
-    repo.commit_all_at(SAM, &at(1), "file it for Jane");
     // In a later pull request he approves it himself.
     approve_as_sam(&repo, &submitted, &at(3));
     let (status, findings, run) = gate(&repo);
@@ -430,10 +426,8 @@ fn self_approval_after_requested_by_was_changed_in_an_already_merged_commit() {
 
 #[test]
 fn self_approval_an_approver_approving_a_change_filed_before_the_base_by_someone_else_passes() {
-    let repo = Repo::initialised();
+    let repo = Repo::submitted(JANE, &at(1), "file");
     let submitted = normal_record("CHG-2026-0001", "submitted");
-    repo.write(REC, &submitted);
-    repo.commit_all_at(JANE, &at(1), "file");
     // An unrelated edit on main by Sam (he did not file it, nor was named).
     repo.write("README.md", "# ops\n");
     repo.commit_all_at(SAM, &at(2), "readme");

@@ -207,10 +207,8 @@ fn finding_8_every_scope_field_edited_after_approval_is_caught() {
 
 #[test]
 fn finding_8_an_edit_in_the_same_commit_as_the_approval_is_caught() {
-    let repo = Repo::initialised();
+    let repo = Repo::submitted(JANE, &at(1), "submit");
     let submitted = normal_record("CHG-2026-0001", "submitted");
-    repo.write(REC, &submitted);
-    repo.commit_all_at(JANE, &at(1), "submit");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     let approved = format!(
         "{}{SAM_APPROVAL}",
@@ -579,10 +577,8 @@ fn finding_4_an_approver_filing_in_a_colleagues_name_cannot_approve_it() {
 
 /// Jane's record submitted on main at `when` (created 2026-11-16 09:12), then a `feature` branch.
 fn submitted_on_main(when: &str) -> (Repo, String) {
-    let repo = Repo::initialised();
+    let repo = Repo::submitted(JANE, when, "submit");
     let submitted = normal_record("CHG-2026-0001", "submitted");
-    repo.write(REC, &submitted);
-    repo.commit_all_at(JANE, when, "submit");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     (repo, submitted)
 }

@@ -166,6 +166,15 @@ impl Repo {
         repo
     }
 
+    /// An initialised store where CHG-2026-0001 (`Record::normal`) was filed
+    /// by hand as submitted, committed by someone at a time.
+    pub fn submitted(who: Who, when: &str, message: &str) -> Repo {
+        let repo = Repo::initialised();
+        repo.put(&Record::normal("CHG-2026-0001").status("submitted"));
+        repo.commit_all_at(who, when, message);
+        repo
+    }
+
     /// Returns the work tree's path.
     pub fn path(&self) -> &Path {
         self.dir.path()
