@@ -494,13 +494,10 @@ fn a_major_change_owes_24_hours_of_monitoring() {
 fn monitoring_after_a_rollback_is_owed_for_30_minutes() {
     let rolled = Record::normal(ID)
         .approved_by_sam()
-        .status("rolled-back")
         .window("2026-11-25T02:00:00Z", "2026-11-25T04:00:00Z")
-        .implementation(
-            Implementation::new("2026-11-25T02:05:00Z", "2026-11-25T02:30:00Z", "rolled-back")
-                .validation("{smoke_tests: failed}"),
-        )
-        .rollback(
+        .rolled_back(
+            "2026-11-25T02:05:00Z",
+            "2026-11-25T02:30:00Z",
             Fields::rollback_entry("simple", "2026-11-25T02:30:00Z", "2026-11-25T02:40:00Z")
                 .set("reason", "error rate 7 %")
                 .set(
@@ -512,6 +509,7 @@ fn monitoring_after_a_rollback_is_owed_for_30_minutes() {
                     "{lessons_learned: canary earlier, root_cause: a missing index, redeploy_plan: next window}",
                 ),
         )
+        .raw("implementation.validation", "{smoke_tests: failed}")
         .raw(
             "review",
             "{completed_at: 2026-11-25T09:00:00Z, summary: Rolled back., lessons_learned: Canary earlier.}",

@@ -2,7 +2,7 @@
 //! guide's forms (change request, emergency record, rollback record,
 //! post-implementation review), every filled field and every item still owed.
 
-use crate::support::{assert_contains, section, Fields, Implementation, Record, Test, CAROL, DAVE, JANE};
+use crate::support::{assert_contains, section, Fields, Record, Test, CAROL, DAVE, JANE};
 
 const ID: &str = "CHG-2026-0007";
 
@@ -20,18 +20,17 @@ fn rolled_back_emergency() -> Test {
             CAROL.id(),
             DAVE.id()
         ))
-        .implementation(
-            Implementation::new("2026-11-24T02:00:00Z", "2026-11-24T02:30:00Z", "rolled-back")
-                .validation("{smoke_tests: failed, error_rates: elevated}"),
-        )
-        .rollback(
+        .rolled_back(
+            "2026-11-24T02:00:00Z",
+            "2026-11-24T02:30:00Z",
             Fields::rollback_entry("simple", "2026-11-24T02:31:00Z", "2026-11-24T02:44:00Z")
                 .set("reason", "5xx above 5 % on the canary")
                 .set("log", &format!("[{{at: 2026-11-24T02:35:00Z, by: {}, entry: canary weight set to 0}}]", JANE.id()))
                 .set("validation", "{smoke_tests: passed, error_rates: normal, customer_access: verified, monitored_minutes: 30}")
                 .set("issues", "[the health check flapped once]")
                 .set("post_actions", "{root_cause: pricing-service timeout of 500 ms}"),
-        );
+        )
+        .raw("implementation.validation", "{smoke_tests: failed, error_rates: elevated}");
     record.set(
         "deployment.window",
         "{start: 2026-11-24T02:00:00Z, end: 2026-11-24T03:00:00Z}",

@@ -28,13 +28,7 @@ fn rolled_back_with(id: &str, trigger: &str, restored: &str, post_actions: &str,
     }
     Record::normal(id)
         .approved_by_sam()
-        .raw("status", "rolled-back")
-        .implementation(Implementation::new(
-            "2026-11-18T02:00:00Z",
-            "2026-11-18T02:20:00Z",
-            "rolled-back",
-        ))
-        .rollback(entry)
+        .rolled_back("2026-11-18T02:00:00Z", "2026-11-18T02:20:00Z", entry)
 }
 
 #[test]
