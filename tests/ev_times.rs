@@ -195,10 +195,7 @@ fn evidence_time_late_emergency_paperwork_back_dated_nine_days_is_late_in_metric
     // Documented honestly on the evening of the emergency: in time.
     assert_eq!(figure("emergency_documented_in_time"), Some(1.0), "{json}");
     let explain = metrics_explain(&repo);
-    let line = explain
-        .lines()
-        .find(|l| l.contains("CHG-2026-0001: missed, written approval"))
-        .unwrap_or_else(|| panic!("{explain}"));
+    let line = line_with(&explain, "CHG-2026-0001: missed, written approval");
     assert!(
         line.contains("2026-11-02 20:00") && line.contains("implausible"),
         "--explain says which time was set aside and why: {line}"

@@ -402,6 +402,14 @@ pub fn assert_contains(text: &str, parts: &[&str]) {
     }
 }
 
+/// The first line of `text` that holds `part`; fails showing the text when none does.
+#[track_caller]
+pub fn line_with<'a>(text: &'a str, part: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.contains(part))
+        .unwrap_or_else(|| panic!("no line with {part:?} in:\n{text}"))
+}
+
 /// The text of `key` in each item of a JSON list (`changes[].id`), in order.
 #[track_caller]
 pub fn texts<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
