@@ -10,9 +10,11 @@ use assert_cmd::Command;
 
 mod record;
 mod test;
+mod verdict;
 
 pub use record::{Approval, Fields, Implementation, Node, Record};
 pub use test::{Finding, Test, NOW};
+pub use verdict::Verdict;
 
 /// A person acting in a test, with a fixed git identity.
 #[derive(Clone, Copy)]
@@ -326,25 +328,34 @@ impl Repo {
     /// were at `old` (a merge git itself would call "up to date"); HEAD moves
     /// to it. Returns the merge's commit id.
     pub fn launder(&self, who: Who, when: &str, old: &str, paths: &[&str], message: &str) -> String {
+        self.launder_with_parents(who, when, old, paths, ["HEAD", old], message)
+    }
+
+    /// `launder` with the merge's two parents named, in order (the old commit
+    /// may come first).
+    pub fn launder_with_parents(
+        &self,
+        who: Who,
+        when: &str,
+        old: &str,
+        paths: &[&str],
+        [first, second]: [&str; 2],
+        message: &str,
+    ) -> String {
         for path in paths {
             self.git_as(who, &["checkout", old, "--", path]);
         }
         let tree = self.git_as(who, &["write-tree"]).trim().to_string();
-        let merge = self
-            .git_at(
-                who,
-                when,
-                &["commit-tree", &tree, "-p", "HEAD", "-p", old, "-m", message],
-            )
-            .trim()
-            .to_string();
+        let args = ["commit-tree", &tree, "-p", first, "-p", second, "-m", message];
+        let merge = self.git_at(who, when, &args).trim().to_string();
         self.git_as(who, &["reset", "-q", "--hard", &merge]);
         merge
     }
 
-    /// A shallow clone of this repository (`git clone --depth`), with its own
-    /// isolated home and this repository's clock.
-    pub fn shallow_clone(&self, depth: u32) -> Repo {
+    /// A clone of this repository (`git clone` with these options), as an
+    /// auditor or a CI job fetches it, with its own isolated home and this
+    /// repository's clock.
+    pub fn git_clone(&self, options: &[&str]) -> Repo {
         let clone = Repo {
             dir: tempfile::tempdir().expect("temp dir"),
             home: tempfile::tempdir().expect("temp home"),
@@ -352,8 +363,16 @@ impl Repo {
         };
         let url = format!("file://{}", self.path().display());
         let into = clone.path().to_str().expect("a UTF-8 temp path");
-        clone.git(&["clone", "-q", "--depth", &depth.to_string(), &url, into]);
+        let mut args = vec!["clone", "-q"];
+        args.extend_from_slice(options);
+        args.extend([url.as_str(), into]);
+        clone.git(&args);
         clone
+    }
+
+    /// A shallow clone of this repository (`git clone --depth`).
+    pub fn shallow_clone(&self, depth: u32) -> Repo {
+        self.git_clone(&["--depth", &depth.to_string()])
     }
 
     /// Starts `chg` as someone on a pseudo-terminal, as a user at a keyboard
