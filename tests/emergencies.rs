@@ -3,7 +3,7 @@
 //! owed before close, preventive measures as action items, time to
 //! resolution, and lateness that stays history instead of a red CI.
 
-use crate::emergency::{implemented_emergency, new_emergency};
+use crate::emergency::implemented_emergency;
 use crate::lifecycle::{refused, FILE, ID};
 use crate::support::*;
 
@@ -13,6 +13,25 @@ fn implemented() -> Test {
     let mut t = Test::new();
     implemented_emergency(&mut t, ID, "", "2026-11-25T13:00:00Z");
     t
+}
+
+/// The CISO and the CTO confirm their verbal approvals in writing.
+fn approved_in_writing(t: &Test) {
+    t.run_as(CAROL, &["approve", ID]).ok();
+    t.run_as(DAVE, &["approve", ID]).ok();
+}
+
+/// The CAB's review on 2026-12-01, with its feedback.
+fn cab_reviewed(t: &Test) {
+    t.run(&["review", ID, "--cab", "--date", "2026-12-01", "--feedback", "justified"])
+        .ok();
+}
+
+/// `chg metrics` of 2026-11 in JSON.
+fn november_metrics(t: &Test) -> serde_json::Value {
+    t.run(&["metrics", "--month", "2026-11", "--format", "json"])
+        .ok()
+        .json()
 }
 
 #[test]
@@ -40,8 +59,7 @@ fn issue_15_8_close_refuses_an_emergency_without_written_approval() {
 ",
     );
     t.run_as(CAROL, &["approve", ID]).ok();
-    t.run(&["review", ID, "--cab", "--date", "2026-12-01", "--feedback", "justified"])
-        .ok();
+    cab_reviewed(&t);
     // The CTO still has not confirmed in writing.
     refused(&t, JANE, &["close", ID]).stderr_is(
         "error: CHG-2026-0001 cannot be closed yet: it lacks the written approvals (1 more cto, or 1 more ceo: `chg approve CHG-2026-0001`)
@@ -55,13 +73,11 @@ fn issue_15_8_close_refuses_an_emergency_without_written_approval() {
 #[test]
 fn issue_15_8_close_refuses_an_emergency_without_documentation_or_review() {
     let t = implemented();
-    t.run_as(CAROL, &["approve", ID]).ok();
-    t.run_as(DAVE, &["approve", ID]).ok();
+    approved_in_writing(&t);
     // Root cause given, preventive measures not: the review is not complete.
     t.run(&["review", ID, "--summary", "patched", "--root-cause", "old parser"])
         .ok();
-    t.run(&["review", ID, "--cab", "--date", "2026-12-01", "--feedback", "justified"])
-        .ok();
+    cab_reviewed(&t);
     refused(&t, JANE, &["close", ID]).stderr_is(
         "error: CHG-2026-0001 cannot be closed yet: it lacks the emergency documentation (`chg submit CHG-2026-0001`), the post-emergency review (`--root-cause`, `--preventive-measures`)
   hint: record them, then run `chg close CHG-2026-0001` again
@@ -76,21 +92,14 @@ fn issue_15_8_close_refuses_an_emergency_without_documentation_or_review() {
 /// minutes against a 15-minute RTO, reviewed.
 fn late_emergency_on_main() -> Test {
     let mut t = Test::new().at("2026-11-02T09:55:00Z");
-    new_emergency(
-        &t,
-        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --verbal-at 2026-11-02T09:50:00Z --rollback-plan redeploy --rollback-kind simple --benefit 'The hole closed'"),
-    )
-    .ok();
-    t.run(&["start", ID]).ok();
-    t.set_now("2026-11-02T11:00:00Z");
-    t.run(&["complete", ID, "--smoke-tests", "passed"]).ok();
+    let extra = "--verbal-at 2026-11-02T09:50:00Z --benefit 'The hole closed'";
+    implemented_emergency(&mut t, ID, extra, "2026-11-02T11:00:00Z");
     t.set_now("2026-11-03T10:30:00Z");
     t.run(&["review", ID, "--cab", "--date", "2026-11-03", "--feedback", "justified"])
         .ok();
     t.set_now("2026-11-04T15:00:00Z");
     t.run(&["submit", ID]).ok();
-    t.run_as(CAROL, &["approve", ID]).ok();
-    t.run_as(DAVE, &["approve", ID]).ok();
+    approved_in_writing(&t);
     t.chg_line("review CHG-2026-0001 --summary patched --root-cause 'old parser' --preventive-measures 'weekly scan'")
         .ok();
     t.set_now("2026-11-10T09:00:00Z");
@@ -138,10 +147,7 @@ fn issue_15_11_a_late_emergency_once_recorded_is_a_warning_that_says_late() {
     // Plain `--strict` does not turn history red either.
     t.run(&["check", "--strict"]).ok();
     // The metrics count both as missed.
-    let json = t
-        .run(&["metrics", "--month", "2026-11", "--format", "json"])
-        .ok()
-        .json();
+    let json = november_metrics(&t);
     assert_eq!(
         json["metrics"]["emergency_documented_in_time"]["actual"].as_f64(),
         Some(0.0),
@@ -257,8 +263,7 @@ fn issue_15_9_preventive_measures_are_action_items_listed_until_done() {
     let mut t = implemented();
     t.set_now("2026-11-25T20:00:00Z");
     t.run(&["submit", ID]).ok();
-    t.run_as(CAROL, &["approve", ID]).ok();
-    t.run_as(DAVE, &["approve", ID]).ok();
+    approved_in_writing(&t);
     t.chg_line("review CHG-2026-0001 --summary patched --lessons-learned 'scan earlier' --root-cause 'old parser' --preventive-measures 'Weekly dependency scan in CI' --preventive-measures 'Subscribe to the vendor advisories' --measure-owner 'Lee Park <lee@example.com>' --measure-due 2026-12-10")
         .ok();
     let text = t.read(FILE);
@@ -270,8 +275,7 @@ fn issue_15_9_preventive_measures_are_action_items_listed_until_done() {
         ),
         "{shown}"
     );
-    t.run(&["review", ID, "--cab", "--date", "2026-12-01", "--feedback", "justified"])
-        .ok();
+    cab_reviewed(&t);
     t.set_now("2026-12-02T09:00:00Z");
     // Open measures do not hold the close up; they stay listed after it.
     t.run(&["close", ID]).ok();
@@ -353,10 +357,7 @@ fn issue_15_9_and_16_15_time_to_resolution_is_recorded_and_reported() {
     implemented_emergency(&mut t, "CHG-2026-0002", "", "2026-11-26T09:30:00Z");
     t.set_now("2026-11-27T09:00:00Z");
     // The median of 100 and 90 minutes.
-    let json = t
-        .run(&["metrics", "--month", "2026-11", "--format", "json"])
-        .ok()
-        .json();
+    let json = november_metrics(&t);
     assert_eq!(
         json["metrics"]["emergency_time_to_resolution_minutes"]["actual"].as_f64(),
         Some(95.0),

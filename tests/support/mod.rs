@@ -9,10 +9,12 @@ use std::process::Output;
 use assert_cmd::Command;
 
 mod record;
+mod says;
 mod test;
 mod verdict;
 
 pub use record::{Approval, Fields, Implementation, Node, Record};
+pub use says::{assert_contains, assert_says};
 pub use test::{Finding, Test, NOW};
 pub use verdict::Verdict;
 
@@ -410,14 +412,6 @@ impl Repo {
         self.chg(&["review", id, "--root-cause", "x", "--preventive-measures", "y"])
             .ok();
         self.chg(&["review", id, "--cab", "--date", cab_date]).ok();
-    }
-}
-
-/// Asserts that `text` holds each of `parts`, showing the text when one is missing.
-#[track_caller]
-pub fn assert_contains(text: &str, parts: &[&str]) {
-    for part in parts {
-        assert!(text.contains(part), "missing {part:?} in:\n{text}");
     }
 }
 
