@@ -167,24 +167,7 @@ fn rejected_on_main(repo: &Repo) -> String {
 /// Makes a merge commit of `parents` (HEAD among them) whose tree is HEAD's
 /// with `paths` as they were at `old`.
 fn launder(repo: &Repo, who: Who, old: &str, paths: &[&str], parents: [&str; 2]) -> String {
-    for path in paths {
-        repo.git_as(who, &["checkout", old, "--", path]);
-    }
-    let tree = repo.git_as(who, &["write-tree"]).trim().to_string();
-    let [first, second] = parents;
-    let args = [
-        "commit-tree",
-        &tree,
-        "-p",
-        first,
-        "-p",
-        second,
-        "-m",
-        "Merge branch 'main' into feature",
-    ];
-    let merge = repo.git_at(who, &at(5), &args).trim().to_string();
-    repo.git_as(who, &["reset", "-q", "--hard", &merge]);
-    merge
+    repo.launder_with_parents(who, &at(5), old, paths, parents, "Merge branch 'main' into feature")
 }
 
 #[test]

@@ -628,25 +628,11 @@ fn the_cache_is_extended_rebuilt_and_never_trusted_blindly() {
 #[test]
 fn a_shallow_clone_is_reported() {
     let s = store();
-    let clone = tempfile::tempdir().unwrap();
-    let url = format!("file://{}", s.repo.path().display());
-    let status = std::process::Command::new("git")
-        .args(["clone", "-q", "--depth", "3", &url])
-        .arg(clone.path().join("c"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_chg"))
-        .current_dir(clone.path().join("c"))
-        .env("CHG_NOW", "2026-12-15T00:00:00Z")
-        .args(["metrics", "--month", "2026-10", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("shallow clone"), "{stderr}");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut clone = s.repo.shallow_clone(3);
+    clone.now = Some("2026-12-15T00:00:00Z".into());
+    let out = clone.chg(&["metrics", "--month", "2026-10", "--format", "json"]).ok();
+    assert!(out.stderr.contains("shallow clone"), "{}", out.stderr);
+    let v = out.json();
     assert!(v["incomplete"].as_str().unwrap().contains("git fetch --unshallow"));
 }
 
