@@ -213,12 +213,8 @@ fn finding_1_work_on_saturday_is_an_error_in_check_and_an_overrun_a_warning() {
     let t = Test::new()
         .at("2026-11-29T12:00:00Z")
         .record(done(SATURDAY, "2026-11-28T16:00:00Z"));
-    let f = t.findings();
-    let start = f
-        .iter()
-        .find(|f| f.rule == "work-outside-window" && f.message.contains("outside its scheduled window"))
-        .unwrap_or_else(|| panic!("{f:?}"));
-    assert!(start.is_error(), "{start:?}");
+    let found = t.findings();
+    let start = outside_window_error(&found, "outside its scheduled window");
     assert_eq!(
         start.message,
         "started Sat 2026-11-28 14:00 UTC, outside its scheduled window 2026-11-26 02:00–03:00 UTC"
@@ -235,6 +231,18 @@ fn finding_1_work_on_saturday_is_an_error_in_check_and_an_overrun_a_warning() {
         "finished Thu 2026-11-26 03:40 UTC, 40 min after its scheduled window 2026-11-26 02:00–03:00 UTC closed"
     );
     t.run(&["check"]).ok();
+}
+
+/// The `work-outside-window` finding among `found` whose message holds
+/// `about`; it must be an error.
+#[track_caller]
+fn outside_window_error<'a>(found: &'a [Finding], about: &str) -> &'a Finding {
+    let f = found
+        .iter()
+        .find(|f| f.rule == "work-outside-window" && f.message.contains(about))
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert!(f.is_error(), "{f:?}");
+    f
 }
 
 #[test]
@@ -256,11 +264,7 @@ fn finding_1_a_back_dated_start_is_judged_at_the_commit_that_wrote_it() {
     // The branch's history shows when it was written.
     let gate = t.check_against("main").status(1);
     let found = gate.findings();
-    let f = found
-        .iter()
-        .find(|f| f.rule == "work-outside-window" && f.message.contains("scheduled window"))
-        .unwrap_or_else(|| panic!("{found:?}"));
-    assert!(f.is_error(), "{f:?}");
+    let f = outside_window_error(&found, "scheduled window");
     assert!(
         f.message
             .starts_with("started Sat 2026-11-28 14:00 UTC, outside its scheduled window 2026-11-26 02:00–03:00 UTC")
