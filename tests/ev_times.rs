@@ -101,6 +101,8 @@ fn emergency_implemented_on_main() -> Repo {
     crate::emergency::new_emergency(
         &repo,
         &[
+            "--benefit",
+            "The hole closed",
             "--verbal-approval",
             "ciso:carol@example.com",
             "--verbal-approval",
@@ -214,6 +216,8 @@ fn evidence_time_an_honest_emergency_back_dated_within_a_day_stays_in_time() {
     crate::emergency::new_emergency(
         &repo,
         &[
+            "--benefit",
+            "The hole closed",
             "--verbal-approval",
             "ciso:carol@example.com",
             "--verbal-approval",
