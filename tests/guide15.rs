@@ -5,6 +5,7 @@
 //! a real repository with its clock fixed; attacks are made with git.
 
 use crate::support::*;
+use crate::windows::{scheduled, SATURDAY, THU_END, THU_START};
 
 const ID: &str = "CHG-2026-0001";
 const FILE: &str = "changes/2026/CHG-2026-0001.yaml";
@@ -46,11 +47,24 @@ fn finding_b_a_change_hand_moved_past_submit_without_its_criteria_fails_check() 
         .collect();
     assert_eq!(f.len(), 2, "{f:?}");
     assert_eq!((f[1].record.as_str(), f[1].is_error()), ("CHG-2026-0002", true));
-    assert!(f[1].message.starts_with("a major change is approved without a description (`description`), a business reason"), "{f:?}");
+    assert!(
+        f[1].message
+            .starts_with("a major change is approved without a description (`description`), a business reason"),
+        "{f:?}"
+    );
 
     // Stated: nothing owed any more.
-    t.write(FILE, &format!("{}justification: {{business_reason: Slow checkout, expected_benefit: Faster checkout}}\n", t.read(FILE)));
-    let owed = t.findings().into_iter().filter(|f| f.rule == "approval-criteria-missing");
+    t.write(
+        FILE,
+        &format!(
+            "{}justification: {{business_reason: Slow checkout, expected_benefit: Faster checkout}}\n",
+            t.read(FILE)
+        ),
+    );
+    let owed = t
+        .findings()
+        .into_iter()
+        .filter(|f| f.rule == "approval-criteria-missing");
     assert_eq!(owed.map(|f| f.record).collect::<Vec<_>>(), ["CHG-2026-0002"]);
 }
 
@@ -61,49 +75,53 @@ fn finding_b_an_emergency_owes_the_criteria_only_after_its_documentation_deadlin
         .status("completed")
         .raw("justification", "{business_reason: Checkout was down}")
         .raw("emergency", "{criteria: [production-down]}")
-        .approval(Approval::new("ciso", CAROL).method("written").at("2026-11-23T09:50:00Z"))
+        .approval(
+            Approval::new("ciso", CAROL)
+                .method("written")
+                .at("2026-11-23T09:50:00Z"),
+        )
         .approval(Approval::new("cto", DAVE).method("written").at("2026-11-23T09:51:00Z"))
         .implementation(
             Implementation::new("2026-11-23T10:00:00Z", "2026-11-23T11:00:00Z", "successful").validation(
                 "{smoke_tests: passed, error_rates: normal, performance: normal, customer_access: verified}",
             ),
         );
-    let mut t = Test::new().at("2026-11-23T12:00:00Z").record(emergency).commit_as(JANE, "emergency");
+    let mut t = Test::new()
+        .at("2026-11-23T12:00:00Z")
+        .record(emergency)
+        .commit_as(JANE, "emergency");
     let rules = |t: &Test| t.findings().into_iter().map(|f| f.rule).collect::<Vec<_>>();
-    assert!(!rules(&t).iter().any(|r| r.contains("criteria") || r.contains("justification")), "{:?}", rules(&t));
+    assert!(
+        !rules(&t)
+            .iter()
+            .any(|r| r.contains("criteria") || r.contains("justification")),
+        "{:?}",
+        rules(&t)
+    );
     // The documentation is not complete without the benefit: submit says so.
     let run = t.run(&["submit", ID]).status(1);
-    assert!(run.stderr.contains("an expected benefit (`justification.expected_benefit`)"), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("an expected benefit (`justification.expected_benefit`)"),
+        "{run:?}"
+    );
     // Past the deadline: owed, under the emergency's rule, not the normal one.
     t.set_now("2026-11-24T11:01:00Z");
     let rules = rules(&t);
-    assert!(rules.contains(&"emergency-justification-overdue".to_string()), "{rules:?}");
-    assert!(rules.contains(&"emergency-documentation-overdue".to_string()), "{rules:?}");
+    assert!(
+        rules.contains(&"emergency-justification-overdue".to_string()),
+        "{rules:?}"
+    );
+    assert!(
+        rules.contains(&"emergency-documentation-overdue".to_string()),
+        "{rules:?}"
+    );
     assert!(!rules.contains(&"approval-criteria-missing".to_string()), "{rules:?}");
 }
 
 // ---- (c) the gate and a change manager's window override ----------------------
 
-/// Thursday 2026-11-26 02:00–03:00 UTC, the change's window; Saturday 14:00, when it is worked.
-const THU_START: &str = "2026-11-26T02:00:00Z";
-const THU_END: &str = "2026-11-26T03:00:00Z";
-const SATURDAY: &str = "2026-11-28T14:00:00Z";
 const REASON: &str = "payment provider outage fix cannot wait for Sunday";
-
-/// A normal change approved by Sam and scheduled Thursday 02:00–03:00, on Saturday.
-fn scheduled() -> Test {
-    // Committed when Sam approved it, so the history finds his approval in time.
-    Test::new()
-        .at("2026-11-17T10:05:00Z")
-        .record(
-            Record::normal(ID)
-                .approved_by_sam()
-                .status("scheduled")
-                .window(THU_START, THU_END),
-        )
-        .commit_as(SAM, "approved and scheduled")
-        .at(SATURDAY)
-}
 
 /// The record in progress since Saturday under an override in `by`'s name, as a hand edit would write it.
 fn overridden_by(by: &str) -> Record {
@@ -119,7 +137,7 @@ fn overridden_by(by: &str) -> Record {
 
 #[test]
 fn finding_c_the_gate_honours_the_change_managers_recorded_window_override() {
-    let t = scheduled();
+    let t = scheduled().at(SATURDAY);
     // Before the override: the pipeline is refused on Saturday.
     t.run(&["gate", ID]).status(1);
     t.run_as(SAM, &["start", ID, "--override", REASON]).ok();
@@ -140,13 +158,16 @@ CHG-2026-0001: outside its window on the window override of Sam Lee <sam@example
     assert_eq!(json["window_override"]["overridden"][0]["rule"], "window-closed");
     // `--start` finds it already started by Sam: allowed, nothing recorded twice.
     let run = t.run(&["gate", ID, "--start"]).ok();
-    assert!(run.stdout.contains("already in progress since 2026-11-28 14:00 UTC"), "{run:?}");
+    assert!(
+        run.stdout.contains("already in progress since 2026-11-28 14:00 UTC"),
+        "{run:?}"
+    );
 }
 
 #[test]
 fn finding_c_an_override_by_a_non_manager_or_under_another_identity_does_not_open_the_gate() {
     // Mallory writes an override in her own name and commits it herself.
-    let t = scheduled();
+    let t = scheduled().at(SATURDAY);
     t.put(&overridden_by("Mallory Bad <mallory@example.com>"));
     t.commit(MALLORY, "start with my override");
     let run = t.run(&["gate", ID]).status(1);
@@ -159,7 +180,7 @@ fn finding_c_an_override_by_a_non_manager_or_under_another_identity_does_not_ope
     assert!(run.stdout.contains("refused[window-closed]"), "{run:?}");
 
     // Jane writes one in Sam's name and commits it with git as herself.
-    let t = scheduled();
+    let t = scheduled().at(SATURDAY);
     t.put(&overridden_by("Sam Lee <sam@example.com>"));
     t.commit(JANE, "start with Sam's override");
     let run = t.run(&["gate", ID]).status(1);
@@ -170,15 +191,19 @@ fn finding_c_an_override_by_a_non_manager_or_under_another_identity_does_not_ope
     assert!(run.stdout.contains("refused[outside-deployment-window]"), "{run:?}");
 
     // Or in Sam's name with `--author` but committed by Jane: still Jane's commit.
-    let t = scheduled();
+    let t = scheduled().at(SATURDAY);
     t.put(&overridden_by("Sam Lee <sam@example.com>"));
     t.git(&["add", "-A"]);
-    t.git_at(JANE, SATURDAY, &["commit", "-q", "-m", "start", "--author", "Sam Lee <sam@example.com>"]);
+    t.git_at(
+        JANE,
+        SATURDAY,
+        &["commit", "-q", "-m", "start", "--author", "Sam Lee <sam@example.com>"],
+    );
     let run = t.run(&["gate", ID]).status(1);
     assert!(run.stdout.contains("committed by Jane Doe"), "{run:?}");
 
     // And one written but never committed does not count either.
-    let t = scheduled();
+    let t = scheduled().at(SATURDAY);
     t.put(&overridden_by("Sam Lee <sam@example.com>"));
     let run = t.run(&["gate", ID]).status(1);
     assert!(run.stdout.contains("refused[window-override-void]: the window override by Sam Lee <sam@example.com> does not count: it was never committed"), "{run:?}");

@@ -11,15 +11,17 @@ const FILE: &str = "changes/2026/CHG-2026-0001.yaml";
 
 /// Thursday 2026-11-26 02:00–03:00 UTC, inside the policy's Sunday–Thursday
 /// 02:00–06:00 window.
-const THU_START: &str = "2026-11-26T02:00:00Z";
-const THU_END: &str = "2026-11-26T03:00:00Z";
+pub(crate) const THU_START: &str = "2026-11-26T02:00:00Z";
+pub(crate) const THU_END: &str = "2026-11-26T03:00:00Z";
 /// Saturday 14:00, when the issue saw the change started.
-const SATURDAY: &str = "2026-11-28T14:00:00Z";
+pub(crate) const SATURDAY: &str = "2026-11-28T14:00:00Z";
 
 /// A normal change approved by Sam and scheduled Thursday 02:00–03:00,
-/// committed by Sam on Wednesday.
-fn scheduled() -> Test {
+/// committed by Sam when he approved it (so the gate's history finds the
+/// approval in time); the clock is then Wednesday's `NOW`.
+pub(crate) fn scheduled() -> Test {
     Test::new()
+        .at("2026-11-17T10:05:00Z")
         .record(
             Record::normal(ID)
                 .approved_by_sam()
@@ -27,6 +29,7 @@ fn scheduled() -> Test {
                 .window(THU_START, THU_END),
         )
         .commit_as(SAM, "approved and scheduled")
+        .at(NOW)
 }
 
 // ---- point 1: work outside the approved window -------------------------------
@@ -494,6 +497,7 @@ fn finding_2_an_emergency_owes_its_justification_within_24_hours_of_implementati
     let emergency = Record::emergency(ID)
         .status("completed")
         .without("description")
+        .without("justification")
         .raw("emergency", "{criteria: [production-down]}")
         .approval(Approval::new("ciso", CAROL).method("verbal").at("2026-11-23T09:50:00Z"))
         .approval(Approval::new("cto", DAVE).method("verbal").at("2026-11-23T09:51:00Z"))

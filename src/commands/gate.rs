@@ -238,7 +238,10 @@ fn print(verdict: &Verdict, format: Format, app: &App) -> Result<()> {
                     .collect()
             };
             if let Some(granted) = &granted {
-                out.push_str(&crate::github::warning(&format!("chg gate {id}: window override"), granted));
+                out.push_str(&crate::github::warning(
+                    &format!("chg gate {id}: window override"),
+                    granted,
+                ));
             }
             out
         }

@@ -68,12 +68,9 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         "justification"
     };
     // A key left out altogether: the status line, where the record claims more than it states.
-    let at = loaded.positions.get(key).unwrap_or_else(|| loaded.positions.of("status"));
-    vec![Finding::error(
-        &loaded.file,
-        at,
-        rule,
-        message,
-        hint,
-    )]
+    let at = loaded
+        .positions
+        .get(key)
+        .unwrap_or_else(|| loaded.positions.of("status"));
+    vec![Finding::error(&loaded.file, at, rule, message, hint)]
 }
