@@ -208,3 +208,74 @@ fn finding_c_an_override_by_a_non_manager_or_under_another_identity_does_not_ope
     let run = t.run(&["gate", ID]).status(1);
     assert!(run.stdout.contains("refused[window-override-void]: the window override by Sam Lee <sam@example.com> does not count: it was never committed"), "{run:?}");
 }
+
+// ---- (d) a pull request that records a late emergency item --------------------
+
+#[test]
+fn finding_d_a_pull_request_recording_a_late_emergency_item_passes_with_a_warning_that_says_late() {
+    // On main: implemented on 2 November; documentation and written approvals overdue since 3 November 11:00.
+    let t = crate::emergencies::emergency_implemented_on_main();
+    let rules = |run: &Run| {
+        run.findings()
+            .into_iter()
+            .map(|f| (f.rule, f.severity))
+            .collect::<Vec<_>>()
+    };
+    let main = t.check().status(1);
+    assert!(main.finding("emergency-documentation-overdue").is_error());
+    // The team brings it up to date on 4 November 15:00, in a pull request.
+    t.git(&["checkout", "-q", "-b", "paperwork"]);
+    t.run(&["submit", ID]).ok();
+    t.run_as(CAROL, &["approve", ID]).ok();
+    t.run_as(DAVE, &["approve", ID]).ok();
+    let run = t.check_against("main").ok();
+    assert_eq!(
+        rules(&run),
+        [
+            ("emergency-approval-overdue".to_string(), "warning".to_string()),
+            ("emergency-documentation-overdue".into(), "warning".into()),
+        ]
+    );
+    assert_eq!(
+        run.finding("emergency-documentation-overdue").message,
+        "emergency change documented late: at 2026-11-04 15:00 UTC, 28 h after the deadline 2026-11-03 11:00 UTC"
+    );
+    // `--strict` counts warnings, but not history: lateness cannot be fixed.
+    t.run(&["check", "--base", "main", "--strict"]).ok();
+    // The miss stays in the metrics.
+    let json = t
+        .run(&["metrics", "--month", "2026-11", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(
+        json["metrics"]["emergency_documented_in_time"]["actual"].as_f64(),
+        Some(0.0),
+        "{json}"
+    );
+    assert_eq!(
+        json["metrics"]["emergency_written_approval_in_time"]["actual"].as_f64(),
+        Some(0.0),
+        "{json}"
+    );
+}
+
+#[test]
+fn finding_d_a_pull_request_back_dating_the_late_item_still_fails() {
+    let t = crate::emergencies::emergency_implemented_on_main();
+    t.git(&["checkout", "-q", "-b", "paperwork"]);
+    // Documented by hand, claiming the evening of the emergency, in a commit of 4 November 15:00.
+    edit(
+        &t,
+        "emergency:\n",
+        "emergency:\n  documented_at: \"2026-11-02T18:00:00Z\"\n",
+    );
+    t.commit(JANE, "document the emergency");
+    let run = t.check_against("main").status(1);
+    let late = run.finding("emergency-documentation-overdue");
+    assert!(late.is_error(), "{late:?}");
+    assert_eq!(
+        late.message,
+        "emergency change documented late: at 2026-11-04 15:00 UTC (the record states 2026-11-02 18:00 UTC, implausible against 2026-11-04 15:00 UTC, when history received it), 28 h after the deadline 2026-11-03 11:00 UTC"
+    );
+    t.run(&["check", "--base", "main", "--strict"]).status(1);
+}
