@@ -153,6 +153,11 @@ fn issue_15_11_a_late_emergency_once_recorded_is_a_warning_that_says_late() {
     // Plain `--strict` does not turn history red either.
     t.run(&["check", "--strict"]).ok();
     // The metrics count both as missed.
+    documentation_and_approval_missed(&t);
+}
+
+/// Asserts November's metrics count the emergency's documentation and written approval as missed.
+pub(crate) fn documentation_and_approval_missed(t: &Test) {
     let json = t
         .run(&["metrics", "--month", "2026-11", "--format", "json"])
         .ok()
@@ -230,7 +235,10 @@ fn issue_15_11_a_pull_request_touching_the_late_record_cannot_make_lateness_disa
     let late = run.finding("emergency-documentation-overdue");
     assert!(!late.is_error() && late.message.contains("late"), "{late:?}");
     let approval = run.finding("emergency-approval-overdue");
-    assert!(approval.is_error() && approval.message.contains("still missing"), "{approval:?}");
+    assert!(
+        approval.is_error() && approval.message.contains("still missing"),
+        "{approval:?}"
+    );
     assert!(!run.finding("rto-exceeded").is_error());
 }
 

@@ -5,7 +5,7 @@
 //! a real repository with its clock fixed; attacks are made with git.
 
 use crate::support::*;
-use crate::windows::{scheduled, SATURDAY, THU_END, THU_START};
+use crate::windows::{overridden_by, scheduled, SATURDAY};
 
 const ID: &str = "CHG-2026-0001";
 const FILE: &str = "changes/2026/CHG-2026-0001.yaml";
@@ -99,11 +99,10 @@ fn finding_b_an_emergency_owes_the_criteria_only_after_its_documentation_deadlin
         rules(&t)
     );
     // The documentation is not complete without the benefit: submit says so.
-    let run = t.run(&["submit", ID]).status(1);
+    let refused = t.run(&["submit", ID]).status(1).stderr;
     assert!(
-        run.stderr
-            .contains("an expected benefit (`justification.expected_benefit`)"),
-        "{run:?}"
+        refused.contains("an expected benefit (`justification.expected_benefit`)"),
+        "{refused}"
     );
     // Past the deadline: owed, under the emergency's rule, not the normal one.
     t.set_now("2026-11-24T11:01:00Z");
@@ -122,18 +121,6 @@ fn finding_b_an_emergency_owes_the_criteria_only_after_its_documentation_deadlin
 // ---- (c) the gate and a change manager's window override ----------------------
 
 const REASON: &str = "payment provider outage fix cannot wait for Sunday";
-
-/// The record in progress since Saturday under an override in `by`'s name, as a hand edit would write it.
-fn overridden_by(by: &str) -> Record {
-    Record::normal(ID)
-        .approved_by_sam()
-        .status("in-progress")
-        .window(THU_START, THU_END)
-        .implementation(Implementation::started(SATURDAY).field(
-            "window_override",
-            &format!("{{by: {by}, at: \"{SATURDAY}\", reason: {REASON}}}"),
-        ))
-}
 
 #[test]
 fn finding_c_the_gate_honours_the_change_managers_recorded_window_override() {
@@ -168,7 +155,7 @@ CHG-2026-0001: outside its window on the window override of Sam Lee <sam@example
 fn finding_c_an_override_by_a_non_manager_or_under_another_identity_does_not_open_the_gate() {
     // Mallory writes an override in her own name and commits it herself.
     let t = scheduled().at(SATURDAY);
-    t.put(&overridden_by("Mallory Bad <mallory@example.com>"));
+    t.put(&overridden_by("Mallory Bad <mallory@example.com>", REASON));
     t.commit(MALLORY, "start with my override");
     let run = t.run(&["gate", ID]).status(1);
     assert!(
@@ -181,7 +168,7 @@ fn finding_c_an_override_by_a_non_manager_or_under_another_identity_does_not_ope
 
     // Jane writes one in Sam's name and commits it with git as herself.
     let t = scheduled().at(SATURDAY);
-    t.put(&overridden_by("Sam Lee <sam@example.com>"));
+    t.put(&overridden_by("Sam Lee <sam@example.com>", REASON));
     t.commit(JANE, "start with Sam's override");
     let run = t.run(&["gate", ID]).status(1);
     assert!(
@@ -192,7 +179,7 @@ fn finding_c_an_override_by_a_non_manager_or_under_another_identity_does_not_ope
 
     // Or in Sam's name with `--author` but committed by Jane: still Jane's commit.
     let t = scheduled().at(SATURDAY);
-    t.put(&overridden_by("Sam Lee <sam@example.com>"));
+    t.put(&overridden_by("Sam Lee <sam@example.com>", REASON));
     t.git(&["add", "-A"]);
     t.git_at(
         JANE,
@@ -204,7 +191,7 @@ fn finding_c_an_override_by_a_non_manager_or_under_another_identity_does_not_ope
 
     // And one written but never committed does not count either.
     let t = scheduled().at(SATURDAY);
-    t.put(&overridden_by("Sam Lee <sam@example.com>"));
+    t.put(&overridden_by("Sam Lee <sam@example.com>", REASON));
     let run = t.run(&["gate", ID]).status(1);
     assert!(run.stdout.contains("refused[window-override-void]: the window override by Sam Lee <sam@example.com> does not count: it was never committed"), "{run:?}");
 }
@@ -243,20 +230,7 @@ fn finding_d_a_pull_request_recording_a_late_emergency_item_passes_with_a_warnin
     // `--strict` counts warnings, but not history: lateness cannot be fixed.
     t.run(&["check", "--base", "main", "--strict"]).ok();
     // The miss stays in the metrics.
-    let json = t
-        .run(&["metrics", "--month", "2026-11", "--format", "json"])
-        .ok()
-        .json();
-    assert_eq!(
-        json["metrics"]["emergency_documented_in_time"]["actual"].as_f64(),
-        Some(0.0),
-        "{json}"
-    );
-    assert_eq!(
-        json["metrics"]["emergency_written_approval_in_time"]["actual"].as_f64(),
-        Some(0.0),
-        "{json}"
-    );
+    crate::emergencies::documentation_and_approval_missed(&t);
 }
 
 #[test]

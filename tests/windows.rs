@@ -11,8 +11,8 @@ const FILE: &str = "changes/2026/CHG-2026-0001.yaml";
 
 /// Thursday 2026-11-26 02:00–03:00 UTC, inside the policy's Sunday–Thursday
 /// 02:00–06:00 window.
-pub(crate) const THU_START: &str = "2026-11-26T02:00:00Z";
-pub(crate) const THU_END: &str = "2026-11-26T03:00:00Z";
+const THU_START: &str = "2026-11-26T02:00:00Z";
+const THU_END: &str = "2026-11-26T03:00:00Z";
 /// Saturday 14:00, when the issue saw the change started.
 pub(crate) const SATURDAY: &str = "2026-11-28T14:00:00Z";
 
@@ -30,6 +30,19 @@ pub(crate) fn scheduled() -> Test {
         )
         .commit_as(SAM, "approved and scheduled")
         .at(NOW)
+}
+
+/// The change in progress since Saturday under a window override in `by`'s
+/// name, as a hand edit would write it.
+pub(crate) fn overridden_by(by: &str, reason: &str) -> Record {
+    Record::normal(ID)
+        .approved_by_sam()
+        .status("in-progress")
+        .window(THU_START, THU_END)
+        .implementation(Implementation::started(SATURDAY).field(
+            "window_override",
+            &format!("{{by: {by}, at: {SATURDAY}, reason: {reason}}}"),
+        ))
 }
 
 // ---- point 1: work outside the approved window -------------------------------
@@ -174,16 +187,7 @@ fn finding_1_an_override_by_someone_who_is_not_the_change_manager_does_not_count
     );
     assert!(!t.read(FILE).contains("started_at"));
     // Written by hand in Mallory's name: `check` refuses it.
-    let by_hand = |by: &str| {
-        Record::normal(ID)
-            .approved_by_sam()
-            .status("in-progress")
-            .window(THU_START, THU_END)
-            .implementation(Implementation::started(SATURDAY).field(
-                "window_override",
-                &format!("{{by: {by}, at: {SATURDAY}, reason: urgent}}"),
-            ))
-    };
+    let by_hand = |by: &str| overridden_by(by, "urgent");
     t.put(&by_hand("Mallory Bad <mallory@example.com>"));
     let findings = t.findings();
     let outside: Vec<&Finding> = findings.iter().filter(|f| f.rule == "work-outside-window").collect();
