@@ -86,9 +86,6 @@ pub fn list(states: &[Status]) -> String {
 /// time a commit writes (`rules::history`).
 pub const BACKDATE_HOURS: i64 = 24;
 
-/// The minutes of monitoring the guide asks for after a rollback.
-pub const MONITOR_MINUTES: u32 = 30;
-
 impl Record {
     /// Refuses a move the lifecycle does not allow, before an action asks for
     /// anything; [`Record::move_to`] makes it.

@@ -253,3 +253,37 @@ fn finding_d_a_pull_request_back_dating_the_late_item_still_fails() {
     );
     t.run(&["check", "--base", "main", "--strict"]).status(1);
 }
+
+// ---- (e) smaller items ----------------------------------------------------------
+
+#[test]
+fn finding_e_rollback_names_the_policys_monitoring_period_and_chg_monitor() {
+    // The policy asks 45 min of monitoring after a rollback, not the guide's 30.
+    let t = Test::new();
+    let policy = t.read("changes/policy.yaml");
+    assert!(policy.contains("after_rollback: 30m"), "{policy}");
+    t.write("changes/policy.yaml", &policy.replace("after_rollback: 30m", "after_rollback: 45m"));
+    let mut t = t
+        .record(
+            Record::normal(ID)
+                .approved_by_sam()
+                .status("in-progress")
+                .implementation(Implementation::started("2026-11-25T11:30:00Z")),
+        )
+        .commit_as(SAM, "45 min after a rollback; in progress");
+    let run = t
+        .chg_line("rollback CHG-2026-0001 --trigger error-rate --measured 7.5 --severity high --estimated-minutes 10 --reason '5xx above 5 %' --started-at 11:40 --restored-at 11:50 --smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 5")
+        .ok();
+    assert!(
+        run.stderr.contains(
+            "  - monitoring for 45 min after the restoration at 2026-11-25 11:50 UTC (policy `monitoring.after_rollback`), recorded by whoever watched: `chg monitor CHG-2026-0001 --from … --to … --observed …`\n"
+        ),
+        "{run:?}"
+    );
+    assert!(!run.stderr.contains("30 minutes"), "{run:?}");
+    // Recorded with `chg monitor` once watched, it is no longer owed.
+    t.set_now("2026-11-25T12:40:00Z");
+    t.chg_line("monitor CHG-2026-0001 --from 11:50 --to 12:35 --observed 'error rate normal'")
+        .ok();
+    assert!(!t.findings().iter().any(|f| f.rule == "monitoring-owed"), "{:?}", t.findings());
+}
