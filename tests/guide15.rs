@@ -287,3 +287,29 @@ fn finding_e_rollback_names_the_policys_monitoring_period_and_chg_monitor() {
         .ok();
     assert!(!t.findings().iter().any(|f| f.rule == "monitoring-owed"), "{:?}", t.findings());
 }
+
+#[test]
+fn finding_e_an_approval_by_a_non_member_is_history_once_the_role_holders_decide() {
+    // Mallory, who holds no role, writes an approval into Jane's submitted change and commits it.
+    let t = Test::new()
+        .record(
+            Record::normal(ID)
+                .status("submitted")
+                .approval(Approval::new("change-manager", MALLORY).at("2026-11-25T11:00:00Z")),
+        )
+        .commit_as(MALLORY, "approve");
+    let f = t.run(&["check", "--format", "json"]).status(1).finding("approver-not-authorized");
+    assert!(f.is_error(), "{f:?}");
+    // The entry stays (approvals are append-only); Sam, who holds the role, decides.
+    t.run_as(SAM, &["approve", ID]).ok();
+    let f = t.run(&["check", "--format", "json"]).ok().finding("approver-not-authorized");
+    assert_eq!(
+        (f.severity.as_str(), f.message.as_str()),
+        (
+            "warning",
+            "Mallory Bad <mallory@example.com> is not listed for the role `change-manager` in the policy; the entry did not count, and the change was decided without it"
+        )
+    );
+    // History, so `--strict` does not fail for it either.
+    t.run(&["check", "--strict"]).ok();
+}
