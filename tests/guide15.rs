@@ -313,3 +313,22 @@ fn finding_e_an_approval_by_a_non_member_is_history_once_the_role_holders_decide
     // History, so `--strict` does not fail for it either.
     t.run(&["check", "--strict"]).ok();
 }
+
+#[test]
+fn finding_e_new_with_classification_emergency_takes_the_emergency_flags() {
+    let t = Test::new();
+    t.chg_line("new --classification emergency --no-input --title 'Restore the API' --criterion production-down --impact-of-not-implementing 'API down' --system api-gateway --verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple")
+        .ok();
+    let text = t.read(FILE);
+    assert!(text.contains("classification: emergency\n"), "{text}");
+    assert!(text.contains("emergency:\n  criteria:\n    - production-down\n"), "{text}");
+    assert!(text.contains("    method: verbal\n"), "{text}");
+    // It may start at once on its verbal approvals, as with `--emergency`.
+    t.run(&["start", ID]).ok();
+    // Without an emergency class the flag is refused, naming the way.
+    t.chg_line("new --no-input --title 'Patch' --criterion production-down").is(
+        2,
+        "",
+        "error: `--criterion` is for an emergency change\n  hint: add `--emergency` (or `--classification emergency`)\n",
+    );
+}
