@@ -262,7 +262,10 @@ fn finding_e_rollback_names_the_policys_monitoring_period_and_chg_monitor() {
     let t = Test::new();
     let policy = t.read("changes/policy.yaml");
     assert!(policy.contains("after_rollback: 30m"), "{policy}");
-    t.write("changes/policy.yaml", &policy.replace("after_rollback: 30m", "after_rollback: 45m"));
+    t.write(
+        "changes/policy.yaml",
+        &policy.replace("after_rollback: 30m", "after_rollback: 45m"),
+    );
     let mut t = t
         .record(
             Record::normal(ID)
@@ -285,7 +288,11 @@ fn finding_e_rollback_names_the_policys_monitoring_period_and_chg_monitor() {
     t.set_now("2026-11-25T12:40:00Z");
     t.chg_line("monitor CHG-2026-0001 --from 11:50 --to 12:35 --observed 'error rate normal'")
         .ok();
-    assert!(!t.findings().iter().any(|f| f.rule == "monitoring-owed"), "{:?}", t.findings());
+    assert!(
+        !t.findings().iter().any(|f| f.rule == "monitoring-owed"),
+        "{:?}",
+        t.findings()
+    );
 }
 
 #[test]
@@ -298,11 +305,17 @@ fn finding_e_an_approval_by_a_non_member_is_history_once_the_role_holders_decide
                 .approval(Approval::new("change-manager", MALLORY).at("2026-11-25T11:00:00Z")),
         )
         .commit_as(MALLORY, "approve");
-    let f = t.run(&["check", "--format", "json"]).status(1).finding("approver-not-authorized");
+    let f = t
+        .run(&["check", "--format", "json"])
+        .status(1)
+        .finding("approver-not-authorized");
     assert!(f.is_error(), "{f:?}");
     // The entry stays (approvals are append-only); Sam, who holds the role, decides.
     t.run_as(SAM, &["approve", ID]).ok();
-    let f = t.run(&["check", "--format", "json"]).ok().finding("approver-not-authorized");
+    let f = t
+        .run(&["check", "--format", "json"])
+        .ok()
+        .finding("approver-not-authorized");
     assert_eq!(
         (f.severity.as_str(), f.message.as_str()),
         (
@@ -321,7 +334,10 @@ fn finding_e_new_with_classification_emergency_takes_the_emergency_flags() {
         .ok();
     let text = t.read(FILE);
     assert!(text.contains("classification: emergency\n"), "{text}");
-    assert!(text.contains("emergency:\n  criteria:\n    - production-down\n"), "{text}");
+    assert!(
+        text.contains("emergency:\n  criteria:\n    - production-down\n"),
+        "{text}"
+    );
     assert!(text.contains("    method: verbal\n"), "{text}");
     // It may start at once on its verbal approvals, as with `--emergency`.
     t.run(&["start", ID]).ok();

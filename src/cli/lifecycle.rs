@@ -103,7 +103,10 @@ impl NewArgs {
         [
             (!self.criteria.is_empty(), "--criterion"),
             (self.cvss.is_some(), "--cvss"),
-            (self.impact_of_not_implementing.is_some(), "--impact-of-not-implementing"),
+            (
+                self.impact_of_not_implementing.is_some(),
+                "--impact-of-not-implementing",
+            ),
             (!self.verbal_approvals.is_empty(), "--verbal-approval"),
             (self.verbal_at.is_some(), "--verbal-at"),
             (self.incident_started.is_some(), "--incident-started"),
