@@ -126,7 +126,8 @@ impl NewArgs {
     /// True for the quick form for an incident: `--emergency`, or
     /// `--classification emergency` with any of its flags.
     pub fn quick_emergency(&self) -> bool {
-        self.emergency || (self.classification == Some(Classification::Emergency) && self.emergency_flag().is_some())
+        self.emergency
+            || (self.about.classification == Some(Classification::Emergency) && self.emergency_flag().is_some())
     }
 }
 
