@@ -84,7 +84,7 @@ fn carry_out(repo: &Repo, id: &str, window_day: &str) {
 /// The same emergency, documented and approved in time, or documented two days late.
 fn emergency(repo: &Repo, day: &str, late: bool) -> String {
     let line = format!(
-        "new --emergency --no-input --title 'Patch RCE in api-gateway' --criterion critical-vulnerability --cvss 9.8 --impact-of-not-implementing 'Remote code execution on the public API' --system api-gateway --description 'Patch the parser' --justification 'RCE on the public API' --test unit=passed --rollback-plan 'redeploy the previous image' --rollback-kind simple --verbal-approval ciso:carol@example.com --verbal-approval 'cto:Dave Kim <dave@example.com>' --verbal-at {day}T11:50:00Z"
+        "new --emergency --no-input --title 'Patch RCE in api-gateway' --criterion critical-vulnerability --cvss 9.8 --impact-of-not-implementing 'Remote code execution on the public API' --system api-gateway --description 'Patch the parser' --justification 'RCE on the public API' --benefit 'The hole closed' --test unit=passed --rollback-plan 'redeploy the previous image' --rollback-kind simple --verbal-approval ciso:carol@example.com --verbal-approval 'cto:Dave Kim <dave@example.com>' --verbal-at {day}T11:50:00Z"
     );
     let id = created(&at(repo, JANE, &format!("{day}T12:00:00Z"), &line).ok());
     at(repo, JANE, &format!("{day}T12:00:00Z"), &format!("start {id}")).ok();

@@ -98,7 +98,7 @@ fn declare(repo: &Repo, verbal_at: &str) {
     let verbal = format!(
         "--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --verbal-at {verbal_at}"
     );
-    let plan = "--rollback-plan 'redeploy the previous image' --rollback-kind simple";
+    let plan = "--rollback-plan 'redeploy the previous image' --rollback-kind simple --benefit 'The hole closed'";
     crate::emergency::new_emergency(repo, &words(&format!("{verbal} {plan}"))).ok();
 }
 

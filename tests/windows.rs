@@ -14,12 +14,14 @@ const FILE: &str = "changes/2026/CHG-2026-0001.yaml";
 const THU_START: &str = "2026-11-26T02:00:00Z";
 const THU_END: &str = "2026-11-26T03:00:00Z";
 /// Saturday 14:00, when the issue saw the change started.
-const SATURDAY: &str = "2026-11-28T14:00:00Z";
+pub(crate) const SATURDAY: &str = "2026-11-28T14:00:00Z";
 
 /// A normal change approved by Sam and scheduled Thursday 02:00–03:00,
-/// committed by Sam on Wednesday.
-fn scheduled() -> Test {
+/// committed by Sam when he approved it (so the gate's history finds the
+/// approval in time); the clock is then Wednesday's `NOW`.
+pub(crate) fn scheduled() -> Test {
     Test::new()
+        .at("2026-11-17T10:05:00Z")
         .record(
             Record::normal(ID)
                 .approved_by_sam()
@@ -27,6 +29,20 @@ fn scheduled() -> Test {
                 .window(THU_START, THU_END),
         )
         .commit_as(SAM, "approved and scheduled")
+        .at(NOW)
+}
+
+/// The change in progress since Saturday under a window override in `by`'s
+/// name, as a hand edit would write it.
+pub(crate) fn overridden_by(by: &str, reason: &str) -> Record {
+    Record::normal(ID)
+        .approved_by_sam()
+        .status("in-progress")
+        .window(THU_START, THU_END)
+        .implementation(Implementation::started(SATURDAY).field(
+            "window_override",
+            &format!("{{by: {by}, at: {SATURDAY}, reason: {reason}}}"),
+        ))
 }
 
 // ---- point 1: work outside the approved window -------------------------------
@@ -155,16 +171,7 @@ fn finding_1_an_override_by_someone_who_is_not_the_change_manager_does_not_count
     );
     assert!(!t.read(FILE).contains("started_at"));
     // Written by hand in Mallory's name: `check` refuses it.
-    let by_hand = |by: &str| {
-        Record::normal(ID)
-            .approved_by_sam()
-            .status("in-progress")
-            .window(THU_START, THU_END)
-            .implementation(Implementation::started(SATURDAY).field(
-                "window_override",
-                &format!("{{by: {by}, at: {SATURDAY}, reason: urgent}}"),
-            ))
-    };
+    let by_hand = |by: &str| overridden_by(by, "urgent");
     t.put(&by_hand("Mallory Bad <mallory@example.com>"));
     let findings = t.findings();
     let outside: Vec<&Finding> = findings.iter().filter(|f| f.rule == "work-outside-window").collect();
@@ -532,6 +539,7 @@ fn finding_2_an_emergency_owes_its_justification_within_24_hours_of_implementati
     let emergency = Record::emergency(ID)
         .status("completed")
         .without("description")
+        .without("justification")
         .raw("emergency", "{criteria: [production-down]}")
         .approval(Approval::new("ciso", CAROL).method("verbal").at("2026-11-23T09:50:00Z"))
         .approval(Approval::new("cto", DAVE).method("verbal").at("2026-11-23T09:51:00Z"))
