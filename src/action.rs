@@ -198,9 +198,9 @@ pub fn run(app: &App, id: &str, verb: &str, change: impl FnOnce(&Action, &mut Re
     action.save(app, &record, verb, done)
 }
 
-/// Parses a time given to back-date an action: not in the future, at most a day back.
-pub fn backdate(flag: &str, text: Option<&str>, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
-    let Some(text) = text else { return Ok(now) };
+/// Reads a time of something that has happened: never in the future
+/// (beyond the clock tolerance of a few minutes).
+pub fn not_future(flag: &str, text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
     let at = parse_when(flag, text, now)?;
     if at > now + Duration::minutes(5) {
         return Err(anyhow!(
@@ -208,6 +208,13 @@ pub fn backdate(flag: &str, text: Option<&str>, now: DateTime<Utc>) -> Result<Da
             now.format("%Y-%m-%d %H:%M UTC")
         ));
     }
+    Ok(at)
+}
+
+/// Parses a time given to back-date an action: not in the future, at most a day back.
+pub fn backdate(flag: &str, text: Option<&str>, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let Some(text) = text else { return Ok(now) };
+    let at = not_future(flag, text, now)?;
     if at < now - Duration::hours(BACKDATE_HOURS) {
         return Err(anyhow!(
             "`{flag} {text}` is more than a day ago\n  hint: an action is recorded within a day; correct an older time by editing the record and committing it"

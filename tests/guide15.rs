@@ -348,3 +348,53 @@ fn finding_e_new_with_classification_emergency_takes_the_emergency_flags() {
         "error: `--criterion` is for an emergency change\n  hint: add `--emergency` (or `--classification emergency`)\n",
     );
 }
+
+/// Review finding: monitoring watched more than a day before it was written
+/// down could never be recorded. `chg monitor` refused the honest times
+/// ("more than a day ago"), and its hint — edit the record — failed the
+/// pull-request gate with `implausible-time`; the change could never close.
+/// Monitoring has no deadline to win by back-dating, so a spell is recorded
+/// late with its real times, never in the future.
+#[test]
+fn monitoring_watched_days_ago_is_recorded_late_with_its_real_times_and_passes_the_gate() {
+    let mut t = Test::new()
+        .record(
+            Record::normal(ID).approved_by_sam().status("completed").implementation(
+                Implementation::new("2026-11-18T02:10:00Z", "2026-11-18T02:40:00Z", "successful")
+                    .validation("{smoke_tests: passed, error_rates: normal, customer_access: verified}"),
+            ),
+        )
+        .commit_as(SAM, "deployed on the 18th");
+    t.git(&["checkout", "-q", "-b", "late-monitoring"]);
+    // A week later Jane writes down the hour she watched on the 18th.
+    t.set_now("2026-11-25T12:00:00Z");
+    let run = t
+        .chg_line("monitor CHG-2026-0001 --from 2026-11-18T02:40:00Z --to 2026-11-18T03:45:00Z --observed 'error rate flat at 0.2 %'")
+        .ok();
+    assert!(
+        run.stdout
+            .starts_with("CHG-2026-0001: monitoring by Jane Doe <jane@example.com> recorded, 02:40–03:45 (65 min)\n"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains("recorded 7 days after the watching ended"),
+        "{run:?}"
+    );
+    assert!(
+        t.read(FILE).contains("monitoring:\n  - by: Jane Doe <jane@example.com>\n    from: \"2026-11-18T02:40:00Z\"\n    to: \"2026-11-18T03:45:00Z\"\n"),
+        "{}",
+        t.read(FILE)
+    );
+    // The pull request that records it passes the gate; nothing is owed.
+    t.run(&["check", "--base", "main"]).ok();
+    assert!(
+        !t.findings().iter().any(|f| f.rule == "monitoring-owed"),
+        "{:?}",
+        t.findings()
+    );
+    // A spell that ends in the future is still refused.
+    let refused = t
+        .chg_line("monitor CHG-2026-0001 --from 11:00 --to 2026-11-25T14:00:00Z --observed 'all fine'")
+        .status(2);
+    assert!(refused.stderr.contains("is in the future"), "{refused:?}");
+}

@@ -30,7 +30,13 @@ pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
             )
             .into());
         };
-        let to = action::backdate("--to", args.to.as_deref(), act.now)?;
+        // Monitoring has no deadline that back-dating could win, so a spell
+        // watched more than a day ago is recorded late with its real times
+        // (never in the future); the commit's time shows when it was written.
+        let to = match args.to.as_deref() {
+            Some(text) => action::not_future("--to", text, act.now)?,
+            None => act.now,
+        };
         let from = match args.from.as_deref() {
             Some(text) => action::parse_when("--from", text, act.now)?,
             None => since,
@@ -57,6 +63,14 @@ pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
             to.format("%H:%M"),
             duration_text((to - from).num_minutes() as f64, Style::Compact)
         ));
+        let late = act.now - to;
+        if late > chrono::Duration::hours(crate::lifecycle::BACKDATE_HOURS) {
+            done.notes.push(format!(
+                "note: recorded {} after the watching ended ({}); the spell keeps its real times, and the commit's time says when it was written",
+                crate::render::plural(late.num_days().unsigned_abs() as usize, "day"),
+                to.format("%Y-%m-%d %H:%M UTC")
+            ));
+        }
         let short = need.filter(|n| !n.met_by(&spell) && record.monitoring_owed(&act.policy).is_some());
         if let Some(need) = short {
             let covered = need.covered_by(&spell).num_minutes() as f64;

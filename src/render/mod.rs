@@ -21,7 +21,11 @@ pub use text::{
 
 /// Counts a noun for a reader: `1 change`, `3 changes`, `2 rollback entries`.
 pub fn plural(n: usize, noun: &str) -> String {
-    match (n, noun.strip_suffix('y')) {
+    // A consonant before the y makes -ies (policy, policies); a vowel, -s (day, days).
+    let stem = noun
+        .strip_suffix('y')
+        .filter(|stem| !stem.ends_with(['a', 'e', 'i', 'o', 'u']));
+    match (n, stem) {
         (1, _) => format!("1 {noun}"),
         (_, Some(stem)) => format!("{n} {stem}ies"),
         _ => format!("{n} {noun}s"),
