@@ -4,7 +4,9 @@
 //! evidence (future and back-dated entries, someone else's name, a failed
 //! rehearsal, a rewritten one) are caught.
 
-use crate::support::{assert_contains, Approval, Finding, Record, Run, Test, Who, DAVE, JANE, MALLORY, SAM};
+use crate::support::{
+    assert_contains, assert_says, Approval, Finding, Record, Run, Test, Who, DAVE, JANE, MALLORY, SAM,
+};
 
 const ID: &str = "CHG-2026-0001";
 
@@ -53,8 +55,28 @@ fn gate_after_log(t: &Test, (who, message): (Who, &str), log: &str, rule: &str, 
 
 /// A store with this change submitted and never rehearsed.
 fn submitted(record: Record) -> Test {
+    filed(record.without("rollback.last_tested"))
+}
+
+/// Asserts the CTO's approval is refused by the rehearsal rule, saying `why`.
+#[track_caller]
+fn cto_refused_for_the_rehearsal(t: &Test, why: &str) {
+    let refused = t.run_as(DAVE, &["approve", ID]).status(1);
+    assert_says("the refused approval", &refused.stderr, &["[rollback-test-stale]", why]);
+}
+
+/// The `rollback-test-stale` finding of a failing `chg check`; it must be an error.
+#[track_caller]
+fn stale_error(t: &Test) -> Finding {
+    let f = t.check().status(1).finding("rollback-test-stale");
+    assert!(f.is_error(), "{f:?}");
+    f
+}
+
+/// A store with this change submitted by Jane, as it is.
+fn filed(record: Record) -> Test {
     Test::new()
-        .record(record.status("submitted").without("rollback.last_tested"))
+        .record(record.status("submitted"))
         .commit_as(JANE, "CHG-2026-0001: submitted")
 }
 
@@ -131,15 +153,7 @@ fn issue_15_15_a_simple_rollback_not_rehearsed_within_a_quarter_is_a_warning_for
 #[test]
 fn issue_15_15_a_major_change_without_a_rehearsal_in_the_quarter_cannot_be_approved() {
     let t = submitted_major();
-    let refused = t.run_as(DAVE, &["approve", ID]).status(1);
-    assert!(refused.stderr.contains("[rollback-test-stale]"), "{}", refused.stderr);
-    assert!(
-        refused
-            .stderr
-            .contains("a major change may not be approved until its rollback is rehearsed"),
-        "{}",
-        refused.stderr
-    );
+    cto_refused_for_the_rehearsal(&t, "a major change may not be approved until its rollback is rehearsed");
     // A rehearsal of each system, then the approval goes through.
     for system in ["checkout-api", "pricing-service"] {
         rehearse(&t, system, "9", "passed").ok();
@@ -160,11 +174,7 @@ fn issue_15_15_an_approved_database_migration_without_a_rehearsal_before_its_app
                 .rollback_kind("complex"),
         )
         .commit_as(SAM, "CHG-2026-0001: approved");
-    let f = t
-        .run(&["check", "--format", "json"])
-        .status(1)
-        .finding("rollback-test-stale");
-    assert!(f.is_error(), "{f:?}");
+    let f = stale_error(&t);
     assert!(
         f.message
             .starts_with("approved on 2026-11-17 10:03 UTC without a complex rollback rehearsed within 92 days before"),
@@ -175,13 +185,7 @@ fn issue_15_15_an_approved_database_migration_without_a_rehearsal_before_its_app
 
 #[test]
 fn issue_15_15_a_database_migration_needs_a_complex_or_full_restore_rollback() {
-    let t = Test::new()
-        .record(
-            Record::normal(ID)
-                .status("submitted")
-                .raw("deployment.strategy", "database-migration"),
-        )
-        .commit_as(JANE, "CHG-2026-0001: submitted");
+    let t = filed(Record::normal(ID).raw("deployment.strategy", "database-migration"));
     let f = t
         .run(&["check", "--format", "json"])
         .status(1)
@@ -328,21 +332,10 @@ fn issue_15_15_a_log_filed_under_another_systems_name_counts_for_nothing() {
 #[test]
 fn a_rollback_last_tested_date_typed_by_the_requester_does_not_open_approval_of_a_major_change() {
     // Jane states a rehearsal two days ago in her own plan; nothing is recorded.
-    let t = Test::new()
-        .record(
-            Record::major(ID)
-                .status("submitted")
-                .raw("rollback.last_tested", "2026-11-23"),
-        )
-        .commit_as(JANE, "CHG-2026-0001: submitted");
-    let refused = t.run_as(DAVE, &["approve", ID]).status(1);
-    assert!(refused.stderr.contains("[rollback-test-stale]"), "{}", refused.stderr);
-    assert!(
-        refused
-            .stderr
-            .contains("never rehearsed; no passed rehearsal for checkout-api, pricing-service"),
-        "{}",
-        refused.stderr
+    let t = filed(Record::major(ID).raw("rollback.last_tested", "2026-11-23"));
+    cto_refused_for_the_rehearsal(
+        &t,
+        "never rehearsed; no passed rehearsal for checkout-api, pricing-service",
     );
     assert!(t.read(&Record::major(ID).path()).contains("status: submitted\n"));
 
@@ -355,20 +348,10 @@ fn a_rollback_last_tested_date_typed_by_the_requester_does_not_open_approval_of_
                 .approval(Approval::new("cto", DAVE).at("2026-11-17T10:00:00Z")),
         )
         .commit_as(DAVE, "CHG-2026-0001: approved");
-    let f = forged
-        .run(&["check", "--format", "json"])
-        .status(1)
-        .finding("rollback-test-stale");
-    assert!(f.is_error(), "{f:?}");
+    stale_error(&forged);
 
     // For a normal change the stated date still quiets the warning.
-    let normal = Test::new()
-        .record(
-            Record::normal(ID)
-                .status("submitted")
-                .raw("rollback.last_tested", "2026-11-23"),
-        )
-        .commit_as(JANE, "CHG-2026-0001: submitted");
+    let normal = filed(Record::normal(ID).raw("rollback.last_tested", "2026-11-23"));
     assert!(
         !normal.findings().iter().any(|f| f.rule == "rollback-test-stale"),
         "{:?}",
