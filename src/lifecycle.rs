@@ -323,17 +323,13 @@ impl Record {
 
     /// What an emergency's documentation lacks of what the guide calls
     /// complete (section 8.2, "within 24 hours"): the description, the
-    /// justification, the systems, the testing done, the results and the
+    /// justification (reason and expected benefit), the systems, the testing done, the results and the
     /// rollback plan; each named with the key that holds it.
     pub fn emergency_documentation_lacks(&self) -> Vec<String> {
         let filled = |t: Option<&String>| t.is_some_and(|t| !t.trim().is_empty());
-        let mut lacks = Vec::new();
-        if !filled(self.description.as_ref()) {
-            lacks.push("a description (`description`)");
-        }
-        if !filled(self.justification.as_ref().and_then(|j| j.business_reason.as_ref())) {
-            lacks.push("the justification (`justification.business_reason`)");
-        }
+        // The approval criteria first, as `emergency-justification-overdue`
+        // and a normal change's submit name them: one definition (issue 15.7).
+        let mut lacks = self.missing_criteria();
         if self.systems.is_empty() {
             lacks.push("the systems affected (`systems`)");
         }
@@ -363,8 +359,12 @@ impl Record {
         }
         let written = written_approval_status(self, policy);
         if !written.satisfied {
+            let stale: String = crate::rules::emergency::stale_written_names(self)
+                .iter()
+                .map(|s| format!("; {s} is stale"))
+                .collect();
             owed.push(format!(
-                "the written approvals ({}: `chg approve {}`)",
+                "the written approvals ({}: `chg approve {}`{stale})",
                 written.missing.join(", or "),
                 self.id
             ));

@@ -232,7 +232,7 @@ fn issue_15_7_submit_of_an_emergency_lists_what_the_documentation_lacks() {
     t.run(&["complete", ID, "--smoke-tests", "passed"]).ok();
     t.set_now("2026-11-25T20:00:00Z");
     refused(&t, JANE, &["submit", ID]).stdout_is("").stderr_is(
-        "error: CHG-2026-0001: the emergency's documentation is not complete; it lacks a description (`description`), the justification (`justification.business_reason`), the rollback plan and kind (`rollback.plan`, `rollback.kind`)
+        "error: CHG-2026-0001: the emergency's documentation is not complete; it lacks a description (`description`), a business reason (`justification.business_reason`), an expected benefit (`justification.expected_benefit`), the rollback plan and kind (`rollback.plan`, `rollback.kind`)
   hint: add them to changes/2026/CHG-2026-0001.yaml (`chg edit CHG-2026-0001`), then run `chg submit CHG-2026-0001` again
 ",
     );
