@@ -29,9 +29,43 @@ fn change(id: &str, systems: &[&str], day: &str) -> Record {
         .window(&format!("{day}T02:00:00Z"), &format!("{day}T06:00:00Z"))
 }
 
-fn approved(r: Record, at: &str) -> Record {
-    r.status("approved")
-        .approval(Approval::new("change-manager", SAM).at(at))
+impl Life {
+    /// `record` approved by Sam at `approved`, and written up then too
+    /// unless `written_up` says otherwise.
+    fn approved(record: Record, approved: &'static str) -> Life {
+        let record = record
+            .status("approved")
+            .approval(Approval::new("change-manager", SAM).at(approved));
+        Life {
+            ended: record.clone(),
+            record,
+            approved,
+            written_up: approved,
+        }
+    }
+
+    /// Implemented from `started` to `finished` with `outcome` (validated, no
+    /// issues); the status follows the outcome.
+    fn ran(mut self, started: &str, finished: &str, outcome: &str) -> Life {
+        let status = if outcome == "successful" { "completed" } else { outcome };
+        let implementation = Implementation::new(started, finished, outcome)
+            .validation("{smoke_tests: passed, error_rates: normal}")
+            .issues("[]");
+        self.ended = self.ended.status(status).implementation(implementation);
+        self
+    }
+
+    /// A simple rollback from `started` to `restored`.
+    fn rolled_back(mut self, started: &str, restored: &str) -> Life {
+        self.ended = self.ended.rollback(rollback_done("simple", started, restored));
+        self
+    }
+
+    /// When Jane commits the record as it ended.
+    fn written_up(mut self, at: &'static str) -> Life {
+        self.written_up = at;
+        self
+    }
 }
 
 /// What is owed after a rollback, written: no `post-rollback-actions-missing`.
@@ -78,10 +112,6 @@ fn store(lives: Vec<Life>, policy_extra: &str) -> Test {
     t
 }
 
-fn validated(i: Implementation) -> Implementation {
-    i.validation("{smoke_tests: passed, error_rates: normal}").issues("[]")
-}
-
 /// Four changes of 2026-Q3, each on a Tuesday in the window:
 /// - 0001 checkout-api, approved 07-06, ran 07-07 02:00–02:30, successful;
 /// - 0002 checkout-api, ran 08-04 02:00–02:40 and was rolled back 02:40–02:50
@@ -91,75 +121,48 @@ fn validated(i: Implementation) -> Implementation {
 /// - 0004 checkout-api, approved 09-07, ran 09-08 02:00–02:30 and was rolled
 ///   back 02:30–02:50 (simple, 20 min: over its 15 min RTO).
 fn q3_store(policy_extra: &str) -> Test {
-    let a = change("CHG-2026-0001", &["checkout-api"], "2026-07-07");
     let b = change("CHG-2026-0002", &["checkout-api"], "2026-08-04");
     let c = change("CHG-2026-0003", &["postgres-main"], "2026-09-01")
         .rollback_kind("complex")
         .without("rollback.last_tested");
     let d = change("CHG-2026-0004", &["checkout-api"], "2026-09-08");
     let lives = vec![
-        Life {
-            record: approved(a.clone(), "2026-07-06T10:00:00Z"),
-            approved: "2026-07-06T10:00:00Z",
-            ended: approved(a, "2026-07-06T10:00:00Z")
-                .status("completed")
-                .implementation(validated(Implementation::new(
-                    "2026-07-07T02:00:00Z",
-                    "2026-07-07T02:30:00Z",
-                    "successful",
-                ))),
-            written_up: "2026-07-07T03:00:00Z",
-        },
-        Life {
-            // Sam approves at 03:00, an hour after the change started at 02:00.
-            record: approved(b.clone(), "2026-08-04T03:00:00Z"),
-            approved: "2026-08-04T03:00:00Z",
-            ended: approved(b, "2026-08-04T03:00:00Z")
-                .status("rolled-back")
-                .implementation(validated(Implementation::new(
-                    "2026-08-04T02:00:00Z",
-                    "2026-08-04T02:40:00Z",
-                    "rolled-back",
-                )))
-                .rollback(rollback_done("simple", "2026-08-04T02:40:00Z", "2026-08-04T02:50:00Z")),
-            written_up: "2026-08-04T04:00:00Z",
-        },
-        Life {
-            record: approved(c.clone(), "2026-08-31T10:00:00Z"),
-            approved: "2026-08-31T10:00:00Z",
-            ended: approved(c, "2026-08-31T10:00:00Z")
-                .status("failed")
-                .implementation(validated(Implementation::new(
-                    "2026-09-01T02:00:00Z",
-                    "2026-09-01T03:00:00Z",
-                    "failed",
-                ))),
-            written_up: "2026-09-01T04:00:00Z",
-        },
-        Life {
-            record: approved(d.clone(), "2026-09-07T10:00:00Z"),
-            approved: "2026-09-07T10:00:00Z",
-            ended: approved(d, "2026-09-07T10:00:00Z")
-                .status("rolled-back")
-                .implementation(validated(Implementation::new(
-                    "2026-09-08T02:00:00Z",
-                    "2026-09-08T02:30:00Z",
-                    "rolled-back",
-                )))
-                .rollback(rollback_done("simple", "2026-09-08T02:30:00Z", "2026-09-08T02:50:00Z")),
-            written_up: "2026-09-08T04:00:00Z",
-        },
+        clean_change(),
+        // Sam approves at 03:00, an hour after the change started at 02:00.
+        Life::approved(b, "2026-08-04T03:00:00Z")
+            .ran("2026-08-04T02:00:00Z", "2026-08-04T02:40:00Z", "rolled-back")
+            .rolled_back("2026-08-04T02:40:00Z", "2026-08-04T02:50:00Z")
+            .written_up("2026-08-04T04:00:00Z"),
+        Life::approved(c, "2026-08-31T10:00:00Z")
+            .ran("2026-09-01T02:00:00Z", "2026-09-01T03:00:00Z", "failed")
+            .written_up("2026-09-01T04:00:00Z"),
+        Life::approved(d, "2026-09-07T10:00:00Z")
+            .ran("2026-09-08T02:00:00Z", "2026-09-08T02:30:00Z", "rolled-back")
+            .rolled_back("2026-09-08T02:30:00Z", "2026-09-08T02:50:00Z")
+            .written_up("2026-09-08T04:00:00Z"),
     ];
     store(lives, policy_extra)
 }
 
-fn quarterly_json(t: &Test, quarter: &str) -> serde_json::Value {
-    serde_json::from_str(
-        &t.run(&["report", "quarterly", "--quarter", quarter, "--format", "json"])
-            .ok()
-            .stdout,
-    )
-    .unwrap()
+/// The 2026-Q3 report in a format.
+fn quarterly(t: &Test, format: &str) -> String {
+    t.run(&["report", "quarterly", "--quarter", "2026-Q3", "--format", format])
+        .ok()
+        .stdout
+}
+
+/// Asserts the markdown report's section under `heading` says each of `says`.
+#[track_caller]
+fn assert_section_says(t: &Test, heading: &str, says: &[&str]) {
+    let md = quarterly(t, "markdown");
+    let section = section(&md, heading);
+    for text in says {
+        assert!(section.contains(text), "{heading} lacks {text:?}:\n{section}");
+    }
+}
+
+fn quarterly_json(t: &Test) -> serde_json::Value {
+    serde_json::from_str(&quarterly(t, "json")).unwrap()
 }
 
 fn strings(v: &serde_json::Value) -> Vec<String> {
@@ -176,7 +179,7 @@ const ROI: &str =
 #[test]
 fn training_needs_are_the_rules_broken_most_with_their_systems_and_requesters() {
     let t = q3_store("");
-    let json = quarterly_json(&t, "2026-Q3");
+    let json = quarterly_json(&t);
     let rules = json["training"]["rules"].as_array().unwrap();
     let broken: Vec<(String, Vec<String>)> = rules
         .iter()
@@ -217,21 +220,17 @@ fn training_needs_are_the_rules_broken_most_with_their_systems_and_requesters() 
     assert_eq!(recurring[0]["kind"], "rollback");
     assert_eq!(recurring[0]["system"], "checkout-api");
     assert_eq!(strings(&recurring[0]["changes"]), ["CHG-2026-0002", "CHG-2026-0004"]);
-    let md = t
-        .run(&["report", "quarterly", "--quarter", "2026-Q3", "--format", "markdown"])
-        .ok()
-        .stdout;
-    let section = section(&md, "Training needs");
-    assert!(
-        section.contains("checkout-api: 2 changes rolled back (CHG-2026-0002, CHG-2026-0004)."),
-        "{section}"
+    assert_section_says(
+        &t,
+        "Training needs",
+        &["checkout-api: 2 changes rolled back (CHG-2026-0002, CHG-2026-0004)."],
     );
 }
 
 #[test]
 fn risk_assessment_names_the_systems_most_failed_rolled_back_and_the_unrehearsed_rollbacks() {
     let t = q3_store("");
-    let json = quarterly_json(&t, "2026-Q3");
+    let json = quarterly_json(&t);
     let systems = json["risk"]["systems"].as_array().unwrap();
     // checkout-api: 3 changes (0001, 0002, 0004), 2 rolled back → 2;
     // postgres-main: 1 change (0003), failed → 1.
@@ -265,7 +264,7 @@ fn risk_assessment_names_the_systems_most_failed_rolled_back_and_the_unrehearsed
 #[test]
 fn roi_shows_outage_minutes_and_time_spent_and_money_from_the_policy_inputs() {
     let t = q3_store(ROI);
-    let roi = &quarterly_json(&t, "2026-Q3")["roi"];
+    let roi = &quarterly_json(&t)["roi"];
     // Rollbacks: 0002 took 10 min against a 15 min RTO (5 min inside it);
     // 0004 took 20 min (5 min over it). Together 10 + 20 = 30 min.
     assert_eq!(roi["rollbacks_within_rto"], 1);
@@ -309,7 +308,7 @@ fn roi_shows_outage_minutes_and_time_spent_and_money_from_the_policy_inputs() {
 #[test]
 fn roi_without_inputs_names_the_policy_keys_to_set() {
     let t = q3_store("");
-    let roi = &quarterly_json(&t, "2026-Q3")["roi"];
+    let roi = &quarterly_json(&t)["roi"];
     assert!(roi["money"].is_null());
     assert_eq!(
         strings(&roi["missing_inputs"]),
@@ -321,14 +320,10 @@ fn roi_without_inputs_names_the_policy_keys_to_set() {
     );
     // The minutes are there without money.
     assert_eq!(roi["minutes_avoided"], 5.0);
-    let md = t
-        .run(&["report", "quarterly", "--quarter", "2026-Q3", "--format", "markdown"])
-        .ok()
-        .stdout;
-    let section = section(&md, "ROI of change management");
-    assert!(
-        section.contains("Not set in the policy: `roi.downtime_cost_per_hour`, `roi.engineering_cost_per_hour`, `roi.hours_per_approval`. Set them in changes/policy.yaml"),
-        "{section}"
+    assert_section_says(
+        &t,
+        "ROI of change management",
+        &["Not set in the policy: `roi.downtime_cost_per_hour`, `roi.engineering_cost_per_hour`, `roi.hours_per_approval`. Set them in changes/policy.yaml"],
     );
 }
 
@@ -342,82 +337,68 @@ fn roi_refuses_a_negative_cost_naming_the_policy_line() {
     assert!(run.stderr.contains("write a number, 0 or more"), "{}", run.stderr);
 }
 
-/// One clean change in July 2026: approved by Sam the day before, by his own
-/// commit, a simple rollback (no rehearsal owed), successful in 30 min.
-fn clean_store(policy_extra: &str) -> Test {
-    let a = change("CHG-2026-0001", &["checkout-api"], "2026-07-07");
-    store(
-        vec![Life {
-            record: approved(a.clone(), "2026-07-06T10:00:00Z"),
-            approved: "2026-07-06T10:00:00Z",
-            ended: approved(a, "2026-07-06T10:00:00Z")
-                .status("completed")
-                .implementation(validated(Implementation::new(
-                    "2026-07-07T02:00:00Z",
-                    "2026-07-07T02:30:00Z",
-                    "successful",
-                ))),
-            written_up: "2026-07-07T03:00:00Z",
-        }],
-        policy_extra,
+/// One clean change in July 2026 (0001 of the Q3 store): approved by Sam
+/// the day before, by his own commit, a simple rollback (no rehearsal owed),
+/// successful in 30 min.
+fn clean_change() -> Life {
+    Life::approved(
+        change("CHG-2026-0001", &["checkout-api"], "2026-07-07"),
+        "2026-07-06T10:00:00Z",
     )
+    .ran("2026-07-07T02:00:00Z", "2026-07-07T02:30:00Z", "successful")
+    .written_up("2026-07-07T03:00:00Z")
 }
 
-fn level(json: &serde_json::Value) -> (u64, String) {
-    (
-        json["maturity"]["level"].as_u64().unwrap(),
-        json["maturity"]["name"].as_str().unwrap().to_string(),
-    )
+fn clean_store(policy_extra: &str) -> Test {
+    store(vec![clean_change()], policy_extra)
+}
+
+/// The maturity level with its name, and the one step it names to reach
+/// the next level.
+fn maturity(t: &Test) -> ((u64, String), serde_json::Value) {
+    let json = quarterly_json(t);
+    let maturity = &json["maturity"];
+    let next = maturity["next"].as_array().unwrap();
+    assert_eq!(next.len(), 1, "one step to the next level: {maturity}");
+    let level = maturity["level"].as_u64().unwrap();
+    ((level, maturity["name"].as_str().unwrap().to_string()), next[0].clone())
 }
 
 #[test]
 fn maturity_is_the_highest_level_whose_criteria_and_those_below_are_met() {
     // The Q3 store: 3 of 4 approvals committed before implementation (0002's
     // came an hour late), so level 2 is not reached: level 1.
-    let json = quarterly_json(&q3_store(""), "2026-Q3");
-    assert_eq!(level(&json), (1, "Initial".to_string()));
-    let next = json["maturity"]["next"].as_array().unwrap();
-    assert_eq!(next.len(), 1);
-    assert_eq!(next[0]["figure"], "75.0 % (3 of 4)");
-    assert_eq!(strings(&next[0]["records"]), ["CHG-2026-0002"]);
+    let (level, next) = maturity(&q3_store(""));
+    assert_eq!(level, (1, "Initial".to_string()));
+    assert_eq!(next["figure"], "75.0 % (3 of 4)");
+    assert_eq!(strings(&next["records"]), ["CHG-2026-0002"]);
 
     // One clean change: levels 2 (approvals in order) and 4 (July: 0 % emergency,
     // 100 % successful, 0 % rolled back, 0 % issues, 30 min) hold, but level 3
     // asks for signed approvals, which the policy does not require: level 2.
-    let json = quarterly_json(&clean_store(""), "2026-Q3");
-    assert_eq!(level(&json), (2, "Controlled".to_string()));
-    let next = json["maturity"]["next"].as_array().unwrap();
-    assert_eq!(next.len(), 1);
-    assert_eq!(next[0]["figure"], "not required");
+    let (level, next) = maturity(&clean_store(""));
+    assert_eq!(level, (2, "Controlled".to_string()));
+    assert_eq!(next["figure"], "not required");
 
     // The same with signed approvals required: level 3, and level 4 too. Level
     // 5 asks the same of 2026-Q2, which had no change: its month criterion
     // cannot be met, so level 4.
-    let json = quarterly_json(&clean_store("require_signed_approvals: true\n"), "2026-Q3");
-    assert_eq!(level(&json), (4, "Managed".to_string()));
-    let next = json["maturity"]["next"].as_array().unwrap();
-    assert_eq!(next.len(), 1);
-    assert_eq!(next[0]["text"], "The criteria of levels 2 to 4 met in 2026-Q2 too");
-    let text = quarterly_text(&clean_store("require_signed_approvals: true\n"));
-    let section = section(&text, "Programme maturity");
-    assert!(section.contains("Level 4 of 5, Managed:"), "{section}");
-    assert!(section.contains("To reach level 5 (Optimising):"), "{section}");
-}
-
-fn quarterly_text(t: &Test) -> String {
-    t.run(&["report", "quarterly", "--quarter", "2026-Q3", "--format", "markdown"])
-        .ok()
-        .stdout
+    let t = clean_store("require_signed_approvals: true\n");
+    let (level, next) = maturity(&t);
+    assert_eq!(level, (4, "Managed".to_string()));
+    assert_eq!(next["text"], "The criteria of levels 2 to 4 met in 2026-Q2 too");
+    assert_section_says(
+        &t,
+        "Programme maturity",
+        &["Level 4 of 5, Managed:", "To reach level 5 (Optimising):"],
+    );
 }
 
 #[test]
 fn every_format_carries_the_four_review_sections() {
     let t = q3_store(ROI);
     for format in ["table", "markdown", "html"] {
-        let out = t
-            .run(&["report", "quarterly", "--quarter", "2026-Q3", "--format", format])
-            .ok()
-            .stdout;
+        let out = quarterly(&t, format);
         for heading in [
             "Programme maturity",
             "Risk assessment",
@@ -428,7 +409,7 @@ fn every_format_carries_the_four_review_sections() {
         }
         assert!(!out.contains("Monthly targets met per month"), "{format}");
     }
-    let json = quarterly_json(&t, "2026-Q3");
+    let json = quarterly_json(&t);
     for key in ["training", "risk", "roi", "maturity"] {
         assert!(json[key].is_object(), "json lacks {key}");
     }
