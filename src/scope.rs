@@ -98,7 +98,9 @@ impl Record {
                 Some(d) if *d == current => true,
                 Some(d) => {
                     self.classification == Classification::Emergency
-                        && earlier.get_or_insert_with(|| self.digests_before_documentation()).contains(d)
+                        && earlier
+                            .get_or_insert_with(|| self.digests_before_documentation())
+                            .contains(d)
                 }
                 None => a.method == Method::Verbal || last_bound.is_none_or(|j| i > j),
             })

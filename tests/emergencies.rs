@@ -13,7 +13,7 @@ fn implemented() -> Test {
     let mut t = Test::new();
     new_emergency(
         &t,
-        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple"),
+        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple --benefit 'The hole closed'"),
     )
     .ok();
     t.run(&["start", ID]).ok();
@@ -248,7 +248,7 @@ fn issue_15_7_submit_of_an_emergency_lists_what_the_documentation_lacks() {
     assert!(t.check().finding("emergency-documentation-overdue").is_error());
     // Completed, it is accepted.
     let text = t.read(FILE).replace("  documented_at: \"2026-11-25T20:00:00Z\"\n", "")
-        + "description: Patch the parser\njustification:\n  business_reason: RCE on the public API\nrollback:\n  plan: redeploy the previous image\n  kind: simple\n";
+        + "description: Patch the parser\njustification:\n  business_reason: RCE on the public API\n  expected_benefit: The hole closed\nrollback:\n  plan: redeploy the previous image\n  kind: simple\n";
     t.write(FILE, &text);
     t.commit(JANE, "complete the documentation");
     t.run(&["submit", ID])

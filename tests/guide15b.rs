@@ -21,8 +21,12 @@ fn undocumented_emergency() -> Test {
 
 /// `chg edit` with a `sed` script as the editor, as the user's own edit.
 fn edit(t: &Test, sed: &str) {
-    t.chg_env(JANE, &[("EDITOR", &format!("sed -i {sed}")), ("VISUAL", "")], &["edit", ID])
-        .ok();
+    t.chg_env(
+        JANE,
+        &[("EDITOR", &format!("sed -i {sed}")), ("VISUAL", "")],
+        &["edit", ID],
+    )
+    .ok();
 }
 
 /// Adds the description and the business justification after the title.

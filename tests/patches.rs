@@ -359,7 +359,7 @@ priority: high
 requested_by: Jane Doe <jane@example.com>
 created_at: '2026-11-25T11:45:00Z'
 description: Patch the request parser.
-justification: {business_reason: Remote code execution on the public API}
+justification: {business_reason: Remote code execution on the public API, expected_benefit: The hole closed}
 systems: [api-gateway]   # the public one
 testing: {unit: passed}
 rollback: {plan: Redeploy the previous image, kind: simple}
