@@ -137,6 +137,8 @@ fn emergency(repo: &Repo, day: &str, late: bool) -> String {
             "Patch the parser",
             "--justification",
             "RCE on the public API",
+            "--benefit",
+            "The hole closed",
             "--test",
             "unit=passed",
             "--rollback-plan",
