@@ -9,7 +9,7 @@ use crate::support::*;
 
 /// An emergency implemented 12:00–13:00 on 25 November, with the CISO's
 /// and the CTO's verbal approvals and a rollback plan.
-fn implemented() -> Test {
+pub fn implemented() -> Test {
     let mut t = Test::new();
     new_emergency(
         &t,
@@ -38,9 +38,9 @@ fn issue_15_8_close_refuses_an_emergency_without_written_approval() {
         "weekly scan",
     ])
     .ok();
-    // Presented, but the CAB's feedback is not recorded.
-    t.run(&["review", ID, "--cab", "--date", "2026-12-01"]).ok();
+    // Presented (a presentation is recorded once it took place), but the CAB's feedback is not recorded.
     t.set_now("2026-12-01T12:00:00Z");
+    t.run(&["review", ID, "--cab", "--date", "2026-12-01"]).ok();
     refused(&t, JANE, &["close", ID]).stdout_is("").stderr_is(
         "error: CHG-2026-0001 cannot be closed yet: it lacks the written approvals (1 more ciso and 1 more cto, or 1 more ceo: `chg approve CHG-2026-0001`), the CAB's feedback (`chg review CHG-2026-0001 --cab --feedback …`)
   hint: record them, then run `chg close CHG-2026-0001` again
@@ -61,12 +61,14 @@ fn issue_15_8_close_refuses_an_emergency_without_written_approval() {
 
 #[test]
 fn issue_15_8_close_refuses_an_emergency_without_documentation_or_review() {
-    let t = implemented();
+    let mut t = implemented();
     t.run_as(CAROL, &["approve", ID]).ok();
     t.run_as(DAVE, &["approve", ID]).ok();
     // Root cause given, preventive measures not: the review is not complete.
     t.run(&["review", ID, "--summary", "patched", "--root-cause", "old parser"])
         .ok();
+    // Presented at the meeting, recorded that day.
+    t.set_now("2026-12-01T12:00:00Z");
     t.run(&["review", ID, "--cab", "--date", "2026-12-01", "--feedback", "justified"])
         .ok();
     refused(&t, JANE, &["close", ID]).stderr_is(
@@ -278,6 +280,7 @@ fn issue_15_9_preventive_measures_are_action_items_listed_until_done() {
         ),
         "{shown}"
     );
+    t.set_now("2026-12-01T12:00:00Z");
     t.run(&["review", ID, "--cab", "--date", "2026-12-01", "--feedback", "justified"])
         .ok();
     t.set_now("2026-12-02T09:00:00Z");

@@ -156,6 +156,7 @@ fn an_emergency_documented_in_time_is_clean() {
     repo.chg_as(DAVE, &["approve", ID]).ok();
     repo.chg(&["review", ID, "--root-cause", "x", "--preventive-measures", "y"])
         .ok();
+    repo.now = Some("2026-12-01T12:00:00Z".into());
     repo.chg(&["review", ID, "--cab", "--date", "2026-12-01"]).ok();
     repo.now = Some("2026-12-10T12:00:00Z".into());
     repo.check().ok().stdout_is("[]\n");

@@ -3,7 +3,7 @@
 //! documentation, and no CAB presentation or window in the past or future
 //! that the clock contradicts.
 
-use crate::lifecycle::{refused, ID};
+use crate::lifecycle::{refused, FILE, ID};
 use crate::support::*;
 
 /// An emergency filed by the quick form with the CISO's and the CTO's verbal
@@ -138,4 +138,57 @@ fn issue_15_7_submit_and_close_of_an_emergency_without_expected_benefit_are_refu
         lacks.contains("the emergency documentation (`chg submit CHG-2026-0001`)"),
         "{lacks}"
     );
+}
+
+#[test]
+fn issue_15_8_a_cab_presentation_dated_after_today_is_refused() {
+    let mut t = crate::emergencies::implemented();
+    t.set_now("2026-11-27T12:00:00Z");
+    let before = t.read(FILE);
+    t.run(&["review", ID, "--cab", "--date", "2026-12-01", "--feedback", "justified"])
+        .is(
+            2,
+            "",
+            "error: `--date 2026-12-01` is after today (2026-11-27 at the CAB meeting's place): record the presentation once it has taken place
+  hint: run `chg review CHG-2026-0001 --cab --date …` after the meeting, with its date
+",
+        );
+    assert_eq!(t.read(FILE), before);
+    // Presented today: accepted.
+    t.run(&["review", ID, "--cab", "--date", "2026-11-27", "--feedback", "justified"])
+        .ok();
+}
+
+#[test]
+fn issue_15_1_a_window_that_already_ended_is_refused() {
+    let mut t = Test::new();
+    crate::lifecycle::draft(&t, JANE, "normal");
+    t.run(&["submit", ID]).ok();
+    t.run_as(SAM, &["approve", ID]).ok();
+    t.set_now("2026-12-10T12:00:00Z");
+    let before = t.read(FILE);
+    t.chg_line("schedule CHG-2026-0001 --start 2026-12-08T02:00:00Z --end 2026-12-08T03:00:00Z")
+        .is(
+            2,
+            "",
+            "error: `--end 2026-12-08T03:00:00Z` is in the past (it is now 2026-12-10 12:00 UTC): a window that has already ended cannot be worked in
+  hint: give a window still to come with `--start` and `--end`
+",
+        );
+    assert_eq!(t.read(FILE), before);
+    assert!(!t.run(&["status"]).ok().stdout.contains("window passed"));
+}
+
+#[test]
+fn issue_15_15_check_finds_the_simple_rollback_of_a_database_migration_that_submit_refuses() {
+    let t = Test::new();
+    t.chg_line("new --no-input --title 'Add the orders index' --description 'Add an index' --justification 'Slow checkout' --benefit 'Fast checkout' --classification normal --impact medium --likelihood low --system checkout-db --strategy database-migration --rollback-plan 'revert the release' --rollback-kind simple --rollback-tested 2026-11-10 --test unit=passed --test integration=passed --test qa_review=passed")
+        .ok();
+    let in_draft = t.check().status(1).finding("rollback-plan-missing");
+    assert_eq!(
+        in_draft.message,
+        "a database migration needs a complex or full-restore rollback, not a simple one"
+    );
+    let refused = refused(&t, JANE, &["submit", ID]);
+    assert!(refused.stderr.contains(&in_draft.message), "{refused:?}");
 }
