@@ -192,3 +192,39 @@ fn issue_15_15_check_finds_the_simple_rollback_of_a_database_migration_that_subm
     let refused = refused(&t, JANE, &["submit", ID]);
     assert!(refused.stderr.contains(&in_draft.message), "{refused:?}");
 }
+
+#[test]
+fn issue_15_12_a_rollback_check_not_run_without_its_reason_is_refused() {
+    let repo = crate::lifecycle::in_progress();
+    let before = repo.read(FILE);
+    repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason 'totals wrong' --started-at 12:35 --smoke-tests not-run --error-rates normal --customer-access verified")
+        .is(
+            2,
+            "",
+            "error: `--smoke-tests not-run` needs its reason: a check not run says why\n  hint: add `--not-run-reason 'smoke_tests=why they were not run'`\n",
+        );
+    assert_eq!(repo.read(FILE), before);
+}
+
+#[test]
+fn issue_15_4_the_same_monitoring_spell_recorded_twice_is_refused() {
+    let mut t = crate::emergencies::implemented();
+    t.set_now("2026-11-25T14:05:00Z");
+    let spell = "monitor CHG-2026-0001 --from 13:00 --to 14:00 --observed 'error rate normal'";
+    t.chg_line(spell).ok();
+    let run = refused(&t, JANE, &words(spell));
+    assert_eq!(
+        run.stderr,
+        "error: CHG-2026-0001: Jane Doe <jane@example.com>'s monitoring 13:00–14:00 is already recorded\n  hint: record only a new spell of watching, with its own `--from` and `--to`\n"
+    );
+}
+
+#[test]
+fn issue_15_6_the_weekly_report_says_an_overdue_written_approval_is_overdue() {
+    let mut t = crate::emergencies::implemented();
+    t.set_now("2026-11-27T12:00:00Z");
+    let weekly = t.run(&["report", "weekly", "--format", "markdown"]).ok().stdout;
+    let table = section(&weekly, "Emergency changes");
+    assert!(table.contains("| OVERDUE since Thu 26 Nov 13:00 |"), "{table}");
+    assert!(!table.contains("due Thu 26 Nov"), "{table}");
+}
