@@ -412,10 +412,7 @@ pub fn warn_or_refuse(record: &Record, others: &[&Record], policy: &Policy, quie
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
-    }
+    use crate::rfc3339::at;
 
     #[test]
     fn a_clock_time_means_today_or_yesterday() {

@@ -34,6 +34,7 @@ pub(crate) mod lifecycle;
 // Public for the tests that hold docs/ to the list of metrics.
 pub mod metrics;
 pub mod monitoring;
+pub(crate) mod named;
 pub(crate) mod parallel;
 pub(crate) mod period;
 pub mod person;
@@ -51,6 +52,7 @@ pub(crate) mod scope;
 pub mod store;
 pub(crate) mod suggest;
 pub mod template;
+pub(crate) mod text_serde;
 pub(crate) mod timearg;
 pub(crate) mod vote;
 pub(crate) mod wizard;

@@ -1,10 +1,6 @@
 //! People are git identities written `Name <email>` and matched by email.
 
-use std::borrow::Cow;
 use std::fmt;
-
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A git identity, `Name <email>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -136,32 +132,12 @@ impl fmt::Display for Person {
     }
 }
 
-impl Serialize for Person {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Person {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Person::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
-
-impl JsonSchema for Person {
-    fn schema_name() -> Cow<'static, str> {
-        "Person".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "A git identity: `Name <email>`, matched by email.",
-            "type": "string",
-            "pattern": "^[^<>]*[^<>\\s][^<>]*<\\s*[^<>\\s@][^<>\\s]*@[^<>\\s]*[^<>\\s@]\\s*>\\s*$"
-        })
-    }
-}
+crate::text_serde::serde_as_text!(
+    Person,
+    Person::parse,
+    description: "A git identity: `Name <email>`, matched by email.",
+    pattern: "^[^<>]*[^<>\\s][^<>]*<\\s*[^<>\\s@][^<>\\s]*@[^<>\\s]*[^<>\\s@]\\s*>\\s*$"
+);
 
 #[cfg(test)]
 mod tests {

@@ -60,6 +60,12 @@ pub fn parse_date_time(text: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|_| bad())
 }
 
+/// Parses a time a unit test writes literally (`2026-11-25T00:10:00Z`).
+#[cfg(test)]
+pub(crate) fn at(text: &str) -> DateTime<Utc> {
+    parse_date_time(text).unwrap()
+}
+
 /// Parses an RFC 3339 full-date.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let bad = || format!("`{text}` is not an RFC 3339 date; write it like `2026-10-02`");

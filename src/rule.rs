@@ -3,86 +3,64 @@
 //! and a one-line description. A new rule is one variant here; every match
 //! below is exhaustive, so the compiler lists what it needs.
 
-use serde::Serialize;
-
 use crate::finding::Severity;
+use crate::named::named_enum;
 
-/// Declares the enum, its `ALL` list and its ids from one list, so no
-/// variant can be left out of `ALL`.
-macro_rules! rules {
-    ($($variant:ident => $id:literal,)*) => {
-        /// A rule a finding is reported under.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Rule {
-            $($variant,)*
-        }
-
-        impl Rule {
-            /// Every rule, in the order the documentation lists them.
-            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
-
-            /// Returns the id findings print: `edited-after-approval`.
-            pub fn id(self) -> &'static str {
-                match self {
-                    $(Rule::$variant => $id,)*
-                }
-            }
-        }
-    };
-}
-
-rules! {
-    YamlSyntax => "yaml-syntax",
-    Schema => "schema",
-    MergeConflict => "merge-conflict",
-    StrayFile => "stray-file",
-    Symlink => "symlink",
-    IdMismatch => "id-mismatch",
-    DuplicateId => "duplicate-id",
-    RiskClassification => "risk-classification",
-    RollbackPlanMissing => "rollback-plan-missing",
-    TestingIncomplete => "testing-incomplete",
-    ApprovalMissing => "approval-missing",
-    ApprovalStale => "approval-stale",
-    ApproverNotAuthorized => "approver-not-authorized",
-    SelfApproval => "self-approval",
-    VoteRepeated => "vote-repeated",
-    LookalikeEmail => "lookalike-email",
-    InvisibleCharacter => "invisible-character",
-    TemplateMissing => "template-missing",
-    TemplateMismatch => "template-mismatch",
-    EmergencyCriteriaMissing => "emergency-criteria-missing",
-    CvssBelowThreshold => "cvss-below-threshold",
-    OutcomeIncomplete => "outcome-incomplete",
-    RollbackRecordIncomplete => "rollback-record-incomplete",
-    IllegalStatus => "illegal-status",
-    IllegalTransition => "illegal-transition",
-    ImplausibleTime => "implausible-time",
-    ApprovalNotByApprover => "approval-not-by-approver",
-    EditedAfterApproval => "edited-after-approval",
-    ApprovalRemoved => "approval-removed",
-    PolicyEditUnauthorized => "policy-edit-unauthorized",
-    RecordDeleted => "record-deleted",
-    OutsideWindow => "outside-window",
-    FreezeConflict => "freeze-conflict",
-    ScheduleConflict => "schedule-conflict",
-    ApproverUnavailable => "approver-unavailable",
-    WorkOutsideWindow => "work-outside-window",
-    WeakerStrategy => "weaker-strategy",
-    EmergencyDocumentationOverdue => "emergency-documentation-overdue",
-    EmergencyApprovalOverdue => "emergency-approval-overdue",
-    EmergencyReviewOverdue => "emergency-review-overdue",
-    EmergencyJustificationOverdue => "emergency-justification-overdue",
-    CabReviewMissing => "cab-review-missing",
-    RtoExceeded => "rto-exceeded",
-    PostRollbackActionsMissing => "post-rollback-actions-missing",
-    RollbackTestStale => "rollback-test-stale",
-    RollbackVerificationIncomplete => "rollback-verification-incomplete",
-    RollbackAssessmentMissing => "rollback-assessment-missing",
-    VerificationNotByVerifier => "verification-not-by-verifier",
-    RehearsalNotByItsAuthor => "rehearsal-not-by-its-author",
-    MonitoringOwed => "monitoring-owed",
-    SealedRecordChanged => "sealed-record-changed",
+named_enum! {
+    /// A rule a finding is reported under.
+    pub enum Rule, fn id {
+        YamlSyntax => "yaml-syntax",
+        Schema => "schema",
+        MergeConflict => "merge-conflict",
+        StrayFile => "stray-file",
+        Symlink => "symlink",
+        IdMismatch => "id-mismatch",
+        DuplicateId => "duplicate-id",
+        RiskClassification => "risk-classification",
+        RollbackPlanMissing => "rollback-plan-missing",
+        TestingIncomplete => "testing-incomplete",
+        ApprovalMissing => "approval-missing",
+        ApprovalStale => "approval-stale",
+        ApproverNotAuthorized => "approver-not-authorized",
+        SelfApproval => "self-approval",
+        VoteRepeated => "vote-repeated",
+        LookalikeEmail => "lookalike-email",
+        InvisibleCharacter => "invisible-character",
+        TemplateMissing => "template-missing",
+        TemplateMismatch => "template-mismatch",
+        EmergencyCriteriaMissing => "emergency-criteria-missing",
+        CvssBelowThreshold => "cvss-below-threshold",
+        OutcomeIncomplete => "outcome-incomplete",
+        RollbackRecordIncomplete => "rollback-record-incomplete",
+        IllegalStatus => "illegal-status",
+        IllegalTransition => "illegal-transition",
+        ImplausibleTime => "implausible-time",
+        ApprovalNotByApprover => "approval-not-by-approver",
+        EditedAfterApproval => "edited-after-approval",
+        ApprovalRemoved => "approval-removed",
+        PolicyEditUnauthorized => "policy-edit-unauthorized",
+        RecordDeleted => "record-deleted",
+        OutsideWindow => "outside-window",
+        FreezeConflict => "freeze-conflict",
+        ScheduleConflict => "schedule-conflict",
+        ApproverUnavailable => "approver-unavailable",
+        WorkOutsideWindow => "work-outside-window",
+        WeakerStrategy => "weaker-strategy",
+        EmergencyDocumentationOverdue => "emergency-documentation-overdue",
+        EmergencyApprovalOverdue => "emergency-approval-overdue",
+        EmergencyReviewOverdue => "emergency-review-overdue",
+        EmergencyJustificationOverdue => "emergency-justification-overdue",
+        CabReviewMissing => "cab-review-missing",
+        RtoExceeded => "rto-exceeded",
+        PostRollbackActionsMissing => "post-rollback-actions-missing",
+        RollbackTestStale => "rollback-test-stale",
+        RollbackVerificationIncomplete => "rollback-verification-incomplete",
+        RollbackAssessmentMissing => "rollback-assessment-missing",
+        VerificationNotByVerifier => "verification-not-by-verifier",
+        RehearsalNotByItsAuthor => "rehearsal-not-by-its-author",
+        MonitoringOwed => "monitoring-owed",
+        SealedRecordChanged => "sealed-record-changed",
+    }
 }
 
 impl Rule {
@@ -226,18 +204,6 @@ impl Rule {
                 | Rule::EmergencyJustificationOverdue
                 | Rule::CabReviewMissing
         )
-    }
-}
-
-impl std::fmt::Display for Rule {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-impl Serialize for Rule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.id())
     }
 }
 

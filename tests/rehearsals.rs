@@ -4,7 +4,7 @@
 //! evidence (future and back-dated entries, someone else's name, a failed
 //! rehearsal, a rewritten one) are caught.
 
-use crate::support::{Record, Test, DAVE, JANE, MALLORY, SAM};
+use crate::support::{Record, Run, Test, Who, DAVE, JANE, MALLORY, SAM};
 
 const ID: &str = "CHG-2026-0001";
 
@@ -13,28 +13,54 @@ fn log_of(t: &Test, system: &str) -> String {
     t.read(&format!("changes/rehearsals/{system}.yaml"))
 }
 
-/// A hand-written rehearsal log with one entry.
-fn log_with(system: &str, entry: &str) -> String {
-    format!("schema_version: 1\nsystem: {system}\nrehearsals:\n{entry}")
+/// A hand-written rehearsal log of `system` with one entry: a simple
+/// rollback, rehearsed by Jane at `at`, passed.
+fn log_with(system: &str, at: &str) -> String {
+    format!(
+        "schema_version: 1\nsystem: {system}\nrehearsals:\n  - at: {at}\n    kind: simple\n    minutes: 12\n    result: passed\n    by: {}\n",
+        JANE.id()
+    )
 }
 
-fn entry(at: &str, kind: &str, result: &str, by: &str) -> String {
-    format!("  - at: {at}\n    kind: {kind}\n    minutes: 12\n    result: {result}\n    by: {by}\n")
+/// `chg rehearse SYSTEM --kind simple --minutes M --result R`, as Jane.
+fn rehearse(t: &Test, system: &str, minutes: &str, result: &str) -> Run {
+    t.run(&[
+        "rehearse",
+        system,
+        "--kind",
+        "simple",
+        "--minutes",
+        minutes,
+        "--result",
+        result,
+    ])
+}
+
+/// On a branch of its own, `who` commits checkout-api's rehearsal log as
+/// `log`; returns the gate's run against main.
+fn gate_after_log(t: &Test, who: Who, message: &str, log: &str) -> Run {
+    t.git(&["checkout", "-q", "-b", "log-edited"]);
+    t.write("changes/rehearsals/checkout-api.yaml", log);
+    t.commit(who, message);
+    t.check_against("main")
+}
+
+/// A store with this change submitted and never rehearsed.
+fn submitted(record: Record) -> Test {
+    Test::new()
+        .record(record.status("submitted").without("rollback.last_tested"))
+        .commit_as(JANE, "CHG-2026-0001: submitted")
 }
 
 /// A submitted major change whose rollback was never rehearsed: the CTO's
 /// approval alone satisfies the policy.
 fn submitted_major() -> Test {
-    Test::new()
-        .record(Record::major(ID).status("submitted").without("rollback.last_tested"))
-        .commit_as(JANE, "CHG-2026-0001: submitted")
+    submitted(Record::major(ID))
 }
 
 #[test]
 fn issue_15_15_chg_rehearse_records_a_rollback_test_of_a_system_and_of_a_change() {
-    let t = Test::new()
-        .record(Record::normal(ID).status("submitted").without("rollback.last_tested"))
-        .commit_as(JANE, "CHG-2026-0001: submitted");
+    let t = submitted(Record::normal(ID));
     t.run(&[
         "rehearse",
         "checkout-api",
@@ -81,9 +107,7 @@ fn issue_15_15_chg_rehearse_records_a_rollback_test_of_a_system_and_of_a_change(
 #[test]
 fn issue_15_15_a_simple_rollback_not_rehearsed_within_a_quarter_is_a_warning_for_a_normal_change() {
     // Before: only complex and full-restore rollbacks were judged.
-    let t = Test::new()
-        .record(Record::normal(ID).status("submitted").without("rollback.last_tested"))
-        .commit_as(JANE, "CHG-2026-0001: submitted");
+    let t = submitted(Record::normal(ID));
     let run = t.run(&["check", "--format", "json"]).ok();
     let f = run.finding("rollback-test-stale");
     assert!(!f.is_error(), "a warning for a normal change");
@@ -112,17 +136,7 @@ fn issue_15_15_a_major_change_without_a_rehearsal_in_the_quarter_cannot_be_appro
     );
     // A rehearsal of each system, then the approval goes through.
     for system in ["checkout-api", "pricing-service"] {
-        t.run(&[
-            "rehearse",
-            system,
-            "--kind",
-            "simple",
-            "--minutes",
-            "9",
-            "--result",
-            "passed",
-        ])
-        .ok();
+        rehearse(&t, system, "9", "passed").ok();
     }
     t.run_as(DAVE, &["approve", ID]).ok();
     assert!(t.read(&format!("changes/2026/{ID}.yaml")).contains("status: approved"));
@@ -176,17 +190,7 @@ fn issue_15_15_a_database_migration_needs_a_complex_or_full_restore_rollback() {
 fn issue_15_15_a_failed_rehearsal_is_not_counted_as_current() {
     let t = submitted_major();
     for system in ["checkout-api", "pricing-service"] {
-        t.run(&[
-            "rehearse",
-            system,
-            "--kind",
-            "simple",
-            "--minutes",
-            "40",
-            "--result",
-            "failed",
-        ])
-        .ok();
+        rehearse(&t, system, "40", "failed").ok();
     }
     let refused = t.run_as(DAVE, &["approve", ID]).status(1);
     assert!(
@@ -204,7 +208,7 @@ fn issue_15_15_a_rehearsal_dated_in_the_future_counts_for_nothing_and_the_gate_r
     for system in ["checkout-api", "pricing-service"] {
         t.write(
             &format!("changes/rehearsals/{system}.yaml"),
-            &log_with(system, &entry("2027-02-13T10:00:00Z", "simple", "passed", &JANE.id())),
+            &log_with(system, "2027-02-13T10:00:00Z"),
         );
     }
     t.set_now("2026-11-25T12:10:00Z");
@@ -248,17 +252,9 @@ fn issue_15_15_a_back_dated_rehearsal_is_refused_by_chg_rehearse_and_by_the_gate
         ])
         .status(2);
     assert!(refused.stderr.contains("more than a day ago"), "{}", refused.stderr);
-    t.git(&["checkout", "-q", "-b", "backdated"]);
     // Recorded today by hand, dated five days back.
-    t.write(
-        "changes/rehearsals/checkout-api.yaml",
-        &log_with(
-            "checkout-api",
-            &entry("2026-11-20T10:00:00Z", "simple", "passed", &JANE.id()),
-        ),
-    );
-    t.commit(JANE, "a rehearsal last week");
-    let run = t.check_against("main");
+    let log = log_with("checkout-api", "2026-11-20T10:00:00Z");
+    let run = gate_after_log(&t, JANE, "a rehearsal last week", &log);
     let f = run.finding("implausible-time");
     assert_eq!(f.file, "changes/rehearsals/checkout-api.yaml");
     assert!(
@@ -271,16 +267,8 @@ fn issue_15_15_a_back_dated_rehearsal_is_refused_by_chg_rehearse_and_by_the_gate
 #[test]
 fn issue_15_15_a_rehearsal_recorded_under_someone_elses_name_is_refused_by_the_gate() {
     let t = submitted_major();
-    t.git(&["checkout", "-q", "-b", "forged"]);
-    t.write(
-        "changes/rehearsals/checkout-api.yaml",
-        &log_with(
-            "checkout-api",
-            &entry("2026-11-25T11:00:00Z", "simple", "passed", &JANE.id()),
-        ),
-    );
-    t.commit(MALLORY, "Jane's rehearsal");
-    let f = t.check_against("main").finding("rehearsal-not-by-its-author");
+    let log = log_with("checkout-api", "2026-11-25T11:00:00Z");
+    let f = gate_after_log(&t, MALLORY, "Jane's rehearsal", &log).finding("rehearsal-not-by-its-author");
     assert!(f.is_error());
     assert!(
         f.message.contains("records a rehearsal by Jane Doe <jane@example.com>, but it was authored by Mallory Bad <mallory@example.com>"),
@@ -292,25 +280,9 @@ fn issue_15_15_a_rehearsal_recorded_under_someone_elses_name_is_refused_by_the_g
 #[test]
 fn issue_15_15_a_rehearsal_rewritten_from_failed_to_passed_is_refused_by_the_gate() {
     let t = submitted_major();
-    t.run(&[
-        "rehearse",
-        "checkout-api",
-        "--kind",
-        "simple",
-        "--minutes",
-        "40",
-        "--result",
-        "failed",
-    ])
-    .ok();
-    t.git(&["checkout", "-q", "-b", "rewritten"]);
-    let log = log_of(&t, "checkout-api");
-    t.write(
-        "changes/rehearsals/checkout-api.yaml",
-        &log.replace("result: failed", "result: passed"),
-    );
-    t.commit(JANE, "it passed really");
-    let f = t.check_against("main").finding("approval-removed");
+    rehearse(&t, "checkout-api", "40", "failed").ok();
+    let log = log_of(&t, "checkout-api").replace("result: failed", "result: passed");
+    let f = gate_after_log(&t, JANE, "it passed really", &log).finding("approval-removed");
     assert_eq!(f.file, "changes/rehearsals/checkout-api.yaml");
     assert!(f.message.contains("rewrote rehearsals[0]"), "{}", f.message);
 }
@@ -335,17 +307,11 @@ fn issue_15_15_a_log_filed_under_another_systems_name_counts_for_nothing() {
     let t = submitted_major()
         .file(
             "changes/rehearsals/checkout-api.yaml",
-            &log_with(
-                "pricing-service",
-                &entry("2026-11-25T11:00:00Z", "simple", "passed", &JANE.id()),
-            ),
+            &log_with("pricing-service", "2026-11-25T11:00:00Z"),
         )
         .file(
             "changes/rehearsals/pricing-service.yaml",
-            &log_with(
-                "pricing-service",
-                &entry("2026-11-25T11:00:00Z", "simple", "passed", &JANE.id()),
-            ),
+            &log_with("pricing-service", "2026-11-25T11:00:00Z"),
         );
     let run = t.run(&["check", "--format", "json"]).status(1);
     let f = run.finding("id-mismatch");

@@ -23,13 +23,34 @@ fn store() -> Repo {
     repo
 }
 
+/// What a run of chg as Jane printed, as JSON (the run must succeed).
+fn json_of(repo: &Repo, line: &str) -> serde_json::Value {
+    repo.chg_line(line).ok().json()
+}
+
+/// What a run of chg as Jane printed (the run must succeed).
+fn stdout(repo: &Repo, line: &str) -> String {
+    repo.chg_line(line).ok().stdout
+}
+
+/// The weekly report of 2026-W47 in Markdown.
+fn w47(repo: &Repo) -> String {
+    stdout(repo, "report weekly --week 2026-W47 --format markdown")
+}
+
+/// The `key` text of each item of a JSON list.
+fn each<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item[key].as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn weekly_report_lists_implemented_scheduled_attention_and_counts() {
     let repo = store();
-    let md = repo
-        .chg(&["report", "weekly", "--week", "2026-W47", "--format", "markdown"])
-        .ok()
-        .stdout;
+    let md = w47(&repo);
     assert!(md.starts_with("# Weekly CAB report — 2026-W47\n"), "{md}");
     let section = |name: &str| section(&md, name);
     assert!(
@@ -48,17 +69,11 @@ fn weekly_report_lists_implemented_scheduled_attention_and_counts() {
         "{attention}"
     );
     assert!(section("Emergency changes").contains("No emergency change this week."));
-    let json: serde_json::Value = repo
-        .chg(&["report", "weekly", "--week", "2026-W47", "--format", "json"])
-        .ok()
-        .json();
+    let json = json_of(&repo, "report weekly --week 2026-W47 --format json");
     assert_eq!(json["counts"]["implemented"], 1);
     assert_eq!(json["counts"]["successful"], 1);
     assert_eq!(json["counts"]["scheduled_next_week"], 1);
-    let empty = repo
-        .chg(&["report", "weekly", "--week", "2026-W40", "--format", "markdown"])
-        .ok()
-        .stdout;
+    let empty = stdout(&repo, "report weekly --week 2026-W40 --format markdown");
     assert!(empty.contains("No change was implemented this week."));
 }
 
@@ -213,14 +228,8 @@ fn html_reports_render_in_a_headless_browser() {
 #[test]
 fn monthly_report_metrics_equal_chg_metrics() {
     let repo = store();
-    let report: serde_json::Value = repo
-        .chg(&["report", "monthly", "--month", "2026-11", "--format", "json"])
-        .ok()
-        .json();
-    let metrics: serde_json::Value = repo
-        .chg(&["metrics", "--month", "2026-11", "--format", "json"])
-        .ok()
-        .json();
+    let report = json_of(&repo, "report monthly --month 2026-11 --format json");
+    let metrics = json_of(&repo, "metrics --month 2026-11 --format json");
     for name in [
         "total_changes",
         "emergency_rate",
@@ -243,10 +252,7 @@ fn monthly_report_metrics_equal_chg_metrics() {
             .any(|r| r.as_str().unwrap().contains("`issue_rate`")),
         "{recommendations:?}"
     );
-    let md = repo
-        .chg(&["report", "monthly", "--month", "2026-11", "--format", "markdown"])
-        .ok()
-        .stdout;
+    let md = stdout(&repo, "report monthly --month 2026-11 --format markdown");
     assert!(
         md.contains("| Changes with issues | &lt; 10.0 % | 100.0 % | 1 | missed |"),
         "{md}"
@@ -292,20 +298,12 @@ fn year_boundary_store() -> Repo {
 #[test]
 fn quarterly_report_compares_q1_with_q4_of_the_year_before() {
     let repo = year_boundary_store();
-    let json: serde_json::Value = repo
-        .chg(&["report", "quarterly", "--quarter", "2027-Q1", "--format", "json"])
-        .ok()
-        .json();
+    let json = json_of(&repo, "report quarterly --quarter 2027-Q1 --format json");
     assert_eq!(json["quarter"], "2027-Q1");
     assert_eq!(json["previous_quarter"], "2026-Q4");
     assert_eq!(json["period"]["from"], "2027-01-01T00:00:00Z");
     assert_eq!(json["previous_period"]["to"], "2027-01-01T00:00:00Z");
-    let months: Vec<&str> = json["months"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["month"].as_str().unwrap())
-        .collect();
+    let months = each(&json["months"], "month");
     assert_eq!(
         months,
         ["2026-10", "2026-11", "2026-12", "2027-01", "2027-02", "2027-03"]
@@ -323,17 +321,14 @@ fn quarterly_report_compares_q1_with_q4_of_the_year_before() {
     assert_eq!(json["current"]["by_class"]["normal"], 3);
     assert_eq!(json["current"]["by_risk"]["medium"], 3);
     // The default as of 10 April 2027 is the last full quarter, 2027-Q1.
-    let default: serde_json::Value = repo.chg(&["report", "quarterly", "--format", "json"]).ok().json();
+    let default = json_of(&repo, "report quarterly --format json");
     assert_eq!(default["quarter"], "2027-Q1");
 }
 
 #[test]
 fn quarterly_json_has_the_documented_keys() {
     let repo = year_boundary_store();
-    let json: serde_json::Value = repo
-        .chg(&["report", "quarterly", "--quarter", "2027-Q1", "--format", "json"])
-        .ok()
-        .json();
+    let json = json_of(&repo, "report quarterly --quarter 2027-Q1 --format json");
     let keys = |v: &serde_json::Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
     assert_eq!(
         keys(&json),
@@ -392,13 +387,10 @@ fn quarterly_json_has_the_documented_keys() {
 #[test]
 fn quarterly_month_figures_equal_chg_metrics_for_each_month() {
     let repo = year_boundary_store();
-    let report: serde_json::Value = repo
-        .chg(&["report", "quarterly", "--quarter", "2027-Q1", "--format", "json"])
-        .ok()
-        .json();
+    let report = json_of(&repo, "report quarterly --quarter 2027-Q1 --format json");
     for month in report["months"].as_array().unwrap() {
         let label = month["month"].as_str().unwrap();
-        let metrics: serde_json::Value = repo.chg(&["metrics", "--month", label, "--format", "json"]).ok().json();
+        let metrics = json_of(&repo, &format!("metrics --month {label} --format json"));
         assert_eq!(month["metrics"], metrics["metrics"], "{label}");
     }
 }
@@ -406,22 +398,14 @@ fn quarterly_month_figures_equal_chg_metrics_for_each_month() {
 #[test]
 fn quarterly_initiatives_are_the_recommendations_that_recurred() {
     let repo = year_boundary_store();
-    let report: serde_json::Value = repo
-        .chg(&["report", "quarterly", "--quarter", "2027-Q1", "--format", "json"])
-        .ok()
-        .json();
+    let report = json_of(&repo, "report quarterly --quarter 2027-Q1 --format json");
     // Issues in January and February (100 % each), none in March.
     let initiatives = report["initiatives"].as_array().unwrap();
     let issue = initiatives
         .iter()
         .find(|i| i["metric"] == "issue_rate")
         .unwrap_or_else(|| panic!("{initiatives:?}"));
-    let months: Vec<&str> = issue["months"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["month"].as_str().unwrap())
-        .collect();
+    let months = each(&issue["months"], "month");
     assert_eq!(months, ["2027-01", "2027-02"]);
     let text = issue["text"].as_str().unwrap();
     assert!(
@@ -429,10 +413,7 @@ fn quarterly_initiatives_are_the_recommendations_that_recurred() {
         "{text}"
     );
     // The monthly report gives the same advice for each of those months.
-    let monthly: serde_json::Value = repo
-        .chg(&["report", "monthly", "--month", "2027-01", "--format", "json"])
-        .ok()
-        .json();
+    let monthly = json_of(&repo, "report monthly --month 2027-01 --format json");
     let advice = issue["advice"].as_str().unwrap();
     assert!(monthly["recommendations"]
         .as_array()
@@ -440,12 +421,7 @@ fn quarterly_initiatives_are_the_recommendations_that_recurred() {
         .iter()
         .any(|r| r.as_str().unwrap().starts_with(advice)));
     // The March change took 21 h: a miss in one month only, not an initiative.
-    let once: Vec<&str> = report["missed_once"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["metric"].as_str().unwrap())
-        .collect();
+    let once = each(&report["missed_once"], "metric");
     assert_eq!(once, ["average_change_time_minutes"]);
 }
 
@@ -482,10 +458,7 @@ fn weekly_report_lists_edits_after_approval_from_the_history() {
     );
     repo.commit_all_at(RAJ, "2026-11-17T15:20:00Z", "widen the change");
     let commit = repo.git(&["rev-parse", "--short=7", "HEAD"]);
-    let md = repo
-        .chg(&["report", "weekly", "--week", "2026-W47", "--format", "markdown"])
-        .ok()
-        .stdout;
+    let md = w47(&repo);
     let row = md
         .lines()
         .find(|l| l.contains("edited after approval"))
@@ -503,19 +476,14 @@ fn weekly_report_lists_edits_after_approval_from_the_history() {
         |status: &str| normal_record("CHG-2026-0001", status).replace("pricing-service]", "pricing-service, payments]");
     repo.write("changes/2026/CHG-2026-0001.yaml", &widened("submitted"));
     repo.commit_all_at(SAM, "2026-11-18T09:00:00Z", "chg: send CHG-2026-0001 back for approval");
-    let weekly = |repo: &Repo| {
-        repo.chg(&["report", "weekly", "--week", "2026-W47", "--format", "markdown"])
-            .ok()
-            .stdout
-    };
-    let md = weekly(&repo);
+    let md = w47(&repo);
     assert!(!md.contains("edited after approval"), "{md}");
     repo.write(
         "changes/2026/CHG-2026-0001.yaml",
         &format!("{}{SAM_APPROVAL}", widened("approved")),
     );
     repo.commit_all_at(SAM, "2026-11-18T10:00:00Z", "chg: approve CHG-2026-0001");
-    let md = weekly(&repo);
+    let md = w47(&repo);
     assert!(!md.contains("edited after approval"), "{md}");
     // A new edit after the new approval is raised.
     repo.write(
@@ -526,7 +494,7 @@ fn weekly_report_lists_edits_after_approval_from_the_history() {
         ),
     );
     repo.commit_all_at(RAJ, "2026-11-18T11:00:00Z", "widen again");
-    let md = weekly(&repo);
+    let md = w47(&repo);
     assert!(
         md.contains("edited after approval: commit") && md.contains("Wed 18 Nov 11:00"),
         "{md}"
@@ -543,10 +511,7 @@ fn weekly_report_says_when_the_history_cannot_judge_edits() {
         "changes/2026/CHG-2026-0001.yaml",
         &normal_record("CHG-2026-0001", "submitted"),
     );
-    let md = repo
-        .chg(&["report", "weekly", "--week", "2026-W47", "--format", "markdown"])
-        .ok()
-        .stdout;
+    let md = w47(&repo);
     assert!(
         md.contains("The store has no commits yet, so edits after approval cannot be judged from the git history."),
         "{md}"

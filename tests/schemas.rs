@@ -70,6 +70,12 @@ fn core_tag(tag: &Option<yaml_rust2::parser::Tag>) -> Result<Option<String>, Str
     }
 }
 
+/// The next event in a collection, `None` at its end.
+fn next_in(parser: &mut Parser<std::str::Chars>) -> Result<Option<Event>, String> {
+    let (event, _) = parser.next_token().map_err(|e| e.to_string())?;
+    Ok((!matches!(event, Event::SequenceEnd | Event::MappingEnd)).then_some(event))
+}
+
 fn node(
     event: Event,
     parser: &mut Parser<std::str::Chars>,
@@ -85,11 +91,7 @@ fn node(
         Event::SequenceStart(anchor, tag) => {
             core_tag(&tag)?;
             let mut items = Vec::new();
-            loop {
-                let (e, _) = parser.next_token().map_err(|e| e.to_string())?;
-                if matches!(e, Event::SequenceEnd) {
-                    break;
-                }
+            while let Some(e) = next_in(parser)? {
                 items.push(node(e, parser, anchors)?);
             }
             (Value::Array(items), anchor)
@@ -97,11 +99,7 @@ fn node(
         Event::MappingStart(anchor, tag) => {
             core_tag(&tag)?;
             let mut map = Map::new();
-            loop {
-                let (e, _) = parser.next_token().map_err(|e| e.to_string())?;
-                if matches!(e, Event::MappingEnd) {
-                    break;
-                }
+            while let Some(e) = next_in(parser)? {
                 let key = match node(e, parser, anchors)? {
                     Value::String(s) => s,
                     Value::Number(n) => n.to_string(),
@@ -109,7 +107,7 @@ fn node(
                     Value::Null => "null".into(),
                     _ => return Err("a mapping or list as a key".into()),
                 };
-                let (e, _) = parser.next_token().map_err(|e| e.to_string())?;
+                let e = next_in(parser)?.ok_or("a key without a value")?;
                 let value = node(e, parser, anchors)?;
                 if map.insert(key.clone(), value).is_some() {
                     return Err(format!("duplicate key {key}"));
@@ -294,9 +292,173 @@ const PEOPLE: &[&str] = &[
     "J <j@x>",
 ];
 
-/// The record cases: the store's records and variants of them, mostly one case per line.
-// A table of cases: split, its cases would only be harder to scan.
-#[allow(clippy::too_many_lines)]
+/// One case per line: a label, and the new text of the top-level key it
+/// sets (the key is the text's first word, before its colon).
+type Edit = (&'static str, &'static str);
+
+/// One case per value: a label (the value follows it), the text of the
+/// top-level key it sets with `{v}` where the value goes, and the values.
+type Sweep = (&'static str, &'static str, &'static [&'static str]);
+
+/// The top-level key a key's text sets: its first word, before the colon.
+fn key_of(text: &str) -> &str {
+    text.split_once(':').map_or(text, |(key, _)| key)
+}
+
+/// The cases of these edits of `base`, as `(label, text)`.
+fn edited(base: &str, edits: &[Edit]) -> Vec<(String, String)> {
+    edits
+        .iter()
+        .map(|(label, text)| (label.to_string(), set_top(base, key_of(text), Some(text))))
+        .collect()
+}
+
+/// The cases of these sweeps over `base`, as `(label, text)`.
+fn swept(base: &str, sweeps: &[Sweep]) -> Vec<(String, String)> {
+    let mut cases = Vec::new();
+    for (name, text, values) in sweeps {
+        for v in *values {
+            let text = text.replace("{v}", v);
+            cases.push((format!("{name} {v}"), set_top(base, key_of(&text), Some(&text))));
+        }
+    }
+    cases
+}
+
+/// The cases of each key set to null (`key:` alone), labelled `key null`.
+fn nulled(base: &str, keys: &[&str]) -> Vec<(String, String)> {
+    keys.iter()
+        .map(|key| (format!("{key} null"), set_top(base, key, Some(&format!("{key}:")))))
+        .collect()
+}
+
+/// The cases of each key removed, labelled `key missing`.
+fn missing(base: &str, keys: &[&str]) -> Vec<(String, String)> {
+    keys.iter()
+        .map(|key| (format!("{key} missing"), set_top(base, key, None)))
+        .collect()
+}
+
+const RECORD_NULLS: &[&str] = &[
+    "systems",
+    "approvals",
+    "testing",
+    "services",
+    "deployment",
+    "description",
+    "justification",
+    "rollbacks",
+    "implementation",
+    "template",
+    "review",
+];
+
+const RECORD_EDITS: &[Edit] = &[
+    ("systems empty list", "systems: []"),
+    ("testing empty mapping", "testing: {}"),
+    ("testing unit null", "testing:\n  unit:"),
+    ("risk !!map", "risk: !!map {impact: low, likelihood: low}"),
+    ("unknown key", "priorty: high"),
+    ("extension key", "x-ticket: {id: 42, tags: [a]}"),
+    ("extension with a tag", "x-blob: !!binary aGk="),
+    ("status misspelt", "status: aproved"),
+    ("priority list", "priority: [high]"),
+    ("downtime_required yes", "downtime_required: yes"),
+    ("downtime_required true", "downtime_required: true"),
+    ("systems with a number", "systems: [db, 42]"),
+    ("systems with a null item", "systems: [db, ~]"),
+    ("emergency criteria null", "emergency:\n  criteria:"),
+    ("cab_review date 2026-7-1", "emergency:\n  cab_review: {date: 2026-7-1}"),
+    ("a mapping as a key", "x-odd:\n  ? {a: 1}\n  : b"),
+];
+
+const RECORD_SWEEPS: &[Sweep] = &[
+    (
+        "schema_version",
+        "schema_version: {v}",
+        &["2", "1.0", "\"1\"", "0", "1e0", "-1", "1.5", "0x1"],
+    ),
+    ("created_at", "created_at: {v}", TIMES),
+    ("requested_by", "requested_by: {v}", PEOPLE),
+    (
+        "title",
+        "title: {v}",
+        &[
+            "!!binary aGVsbG8gd29ybGQ=",
+            "!change Some title",
+            "!!str 1234",
+            "!!int 5",
+            "\"multi\\nline\"",
+            "123",
+            "null",
+            "[a, b]",
+            "yes",
+            "2026-11-18",
+        ],
+    ),
+    (
+        "monitored_minutes",
+        "implementation:\n  validation: {monitored_minutes: {v}}",
+        &["30", "30.0", "-5", "4294967296", "1.5", "\"30\""],
+    ),
+    (
+        "rollback duration_minutes",
+        "rollbacks:\n  - trigger: error-rate\n    duration_minutes: {v}",
+        &["15", "15.0", "-3", "9223372036854775808"],
+    ),
+    (
+        "emergency cvss",
+        "emergency:\n  criteria: [production-down]\n  cvss: {v}",
+        &["9.8", "10", ".nan", ".inf", "\"high\""],
+    ),
+];
+
+/// The mutations of one record: its times, dates and people swept, keys
+/// nulled, removed, retyped and aliased.
+fn record_mutations(base: &str) -> Vec<(String, String)> {
+    let mut cases = nulled(base, RECORD_NULLS);
+    cases.extend(missing(
+        base,
+        &["id", "title", "risk", "created_at", "requested_by", "priority"],
+    ));
+    cases.extend(swept(base, RECORD_SWEEPS));
+    for (after, name) in [("window: {start: ", "window start"), ("    at: ", "approval at")] {
+        let Some(first) = first_time_after(base, after) else {
+            continue;
+        };
+        for t in TIMES.iter().take(4) {
+            if let Some(text) = replace_after(base, after, &first, t) {
+                cases.push((format!("{name} {t}"), text));
+            }
+        }
+    }
+    if let Some(line) = base.lines().find(|l| l.starts_with("  last_tested: ")) {
+        for d in DATES {
+            cases.push((
+                format!("last_tested {d}"),
+                base.replace(line, &format!("  last_tested: {d}")),
+            ));
+        }
+    }
+    cases.extend(edited(base, RECORD_EDITS));
+    // The anchor must come before the alias.
+    let anchor = "x-defaults: &defaults {impact: low, likelihood: low}\n";
+    let merged = set_top(base, "risk", Some("risk:\n  <<: *defaults"));
+    let (head, rest) = merged.split_once('\n').unwrap();
+    cases.push(("merge key <<".into(), format!("{head}\n{anchor}{rest}")));
+    cases.push((
+        "anchor and alias".into(),
+        set_top(
+            &set_top(base, "systems", Some("systems: &s [db, api]")),
+            "services",
+            Some("services: *s"),
+        ),
+    ));
+    cases.push(("duplicate key".into(), format!("{base}priority: low\npriority: high\n")));
+    cases
+}
+
+/// The record cases: the store's records and variants of them.
 fn record_cases() -> Vec<Case> {
     let mut bases: Vec<(String, String)> = Vec::new();
     let dir = manifest("changes/2026");
@@ -319,223 +481,14 @@ fn record_cases() -> Vec<Case> {
             text: base.clone(),
         });
     }
-    let mutated = [0, bases.len() / 2, bases.len() - 1];
-    let bases: Vec<(String, String)> = mutated.iter().map(|i| bases[*i].clone()).collect();
-    let mut add = |label: String, text: Option<String>| {
-        if let Some(text) = text {
-            cases.push(Case { label, text });
+    for i in [0, bases.len() / 2, bases.len() - 1] {
+        let (name, base) = &bases[i];
+        for (label, text) in record_mutations(base) {
+            cases.push(Case {
+                label: format!("record {name}: {label}"),
+                text,
+            });
         }
-    };
-    for (name, base) in &bases {
-        let at = |l: &str| format!("record {name}: {l}");
-        for key in [
-            "systems",
-            "approvals",
-            "testing",
-            "services",
-            "deployment",
-            "description",
-            "justification",
-            "rollbacks",
-            "implementation",
-            "template",
-            "review",
-        ] {
-            add(
-                at(&format!("{key} null")),
-                Some(set_top(base, key, Some(&format!("{key}:")))),
-            );
-        }
-        add(
-            at("systems empty list"),
-            Some(set_top(base, "systems", Some("systems: []"))),
-        );
-        add(
-            at("testing empty mapping"),
-            Some(set_top(base, "testing", Some("testing: {}"))),
-        );
-        add(
-            at("testing unit null"),
-            Some(set_top(base, "testing", Some("testing:\n  unit:"))),
-        );
-        for key in ["id", "title", "risk", "created_at", "requested_by", "priority"] {
-            add(at(&format!("{key} missing")), Some(set_top(base, key, None)));
-        }
-        for v in ["2", "1.0", "\"1\"", "0", "1e0", "-1", "1.5", "0x1"] {
-            add(
-                at(&format!("schema_version {v}")),
-                Some(set_top(base, "schema_version", Some(&format!("schema_version: {v}")))),
-            );
-        }
-        for t in TIMES {
-            add(
-                at(&format!("created_at {t}")),
-                Some(set_top(base, "created_at", Some(&format!("created_at: {t}")))),
-            );
-        }
-        if let Some(first) = first_time_after(base, "window: {start: ") {
-            for t in TIMES.iter().take(4) {
-                add(
-                    at(&format!("window start {t}")),
-                    replace_after(base, "window: {start: ", &first, t),
-                );
-            }
-        }
-        if let Some(first) = first_time_after(base, "    at: ") {
-            for t in TIMES.iter().take(4) {
-                add(
-                    at(&format!("approval at {t}")),
-                    replace_after(base, "    at: ", &first, t),
-                );
-            }
-        }
-        if base.contains("  last_tested: ") {
-            for d in DATES {
-                let line = base.lines().find(|l| l.starts_with("  last_tested: ")).unwrap();
-                add(
-                    at(&format!("last_tested {d}")),
-                    Some(base.replace(line, &format!("  last_tested: {d}"))),
-                );
-            }
-        }
-        for p in PEOPLE {
-            add(
-                at(&format!("requested_by {p}")),
-                Some(set_top(base, "requested_by", Some(&format!("requested_by: {p}")))),
-            );
-        }
-        for t in [
-            "!!binary aGVsbG8gd29ybGQ=",
-            "!change Some title",
-            "!!str 1234",
-            "!!int 5",
-            "\"multi\\nline\"",
-            "123",
-            "null",
-            "[a, b]",
-            "yes",
-            "2026-11-18",
-        ] {
-            add(
-                at(&format!("title {t}")),
-                Some(set_top(base, "title", Some(&format!("title: {t}")))),
-            );
-        }
-        add(
-            at("risk !!map"),
-            Some(set_top(
-                base,
-                "risk",
-                Some("risk: !!map {impact: low, likelihood: low}"),
-            )),
-        );
-        add(
-            at("merge key <<"),
-            Some(set_top(
-                &set_top(base, "risk", Some("risk:\n  <<: *defaults")),
-                "x-defaults",
-                Some("x-defaults: &defaults {impact: low, likelihood: low}"),
-            ))
-            .map(|t| {
-                // The anchor must come before the alias.
-                let (head, rest) = t.split_once('\n').unwrap();
-                let anchor = "x-defaults: &defaults {impact: low, likelihood: low}\n";
-                format!("{head}\n{anchor}{}", rest.replace(anchor, ""))
-            }),
-        );
-        add(
-            at("anchor and alias"),
-            Some(set_top(
-                &set_top(base, "systems", Some("systems: &s [db, api]")),
-                "services",
-                Some("services: *s"),
-            )),
-        );
-        add(at("unknown key"), Some(set_top(base, "priorty", Some("priorty: high"))));
-        add(
-            at("extension key"),
-            Some(set_top(base, "x-ticket", Some("x-ticket: {id: 42, tags: [a]}"))),
-        );
-        add(
-            at("extension with a tag"),
-            Some(set_top(base, "x-blob", Some("x-blob: !!binary aGk="))),
-        );
-        add(
-            at("status misspelt"),
-            Some(set_top(base, "status", Some("status: aproved"))),
-        );
-        add(
-            at("priority list"),
-            Some(set_top(base, "priority", Some("priority: [high]"))),
-        );
-        add(
-            at("downtime_required yes"),
-            Some(set_top(base, "downtime_required", Some("downtime_required: yes"))),
-        );
-        add(
-            at("downtime_required true"),
-            Some(set_top(base, "downtime_required", Some("downtime_required: true"))),
-        );
-        add(
-            at("duplicate key"),
-            Some(format!("{base}priority: low\npriority: high\n")),
-        );
-        add(
-            at("systems with a number"),
-            Some(set_top(base, "systems", Some("systems: [db, 42]"))),
-        );
-        add(
-            at("systems with a null item"),
-            Some(set_top(base, "systems", Some("systems: [db, ~]"))),
-        );
-        for m in ["30", "30.0", "-5", "4294967296", "1.5", "\"30\""] {
-            add(
-                at(&format!("monitored_minutes {m}")),
-                Some(set_top(
-                    base,
-                    "implementation",
-                    Some(&format!("implementation:\n  validation: {{monitored_minutes: {m}}}")),
-                )),
-            );
-        }
-        for d in ["15", "15.0", "-3", "9223372036854775808"] {
-            add(
-                at(&format!("rollback duration_minutes {d}")),
-                Some(set_top(
-                    base,
-                    "rollbacks",
-                    Some(&format!(
-                        "rollbacks:\n  - trigger: error-rate\n    duration_minutes: {d}"
-                    )),
-                )),
-            );
-        }
-        for c in ["9.8", "10", ".nan", ".inf", "\"high\""] {
-            add(
-                at(&format!("emergency cvss {c}")),
-                Some(set_top(
-                    base,
-                    "emergency",
-                    Some(&format!("emergency:\n  criteria: [production-down]\n  cvss: {c}")),
-                )),
-            );
-        }
-        add(
-            at("emergency criteria null"),
-            Some(set_top(base, "emergency", Some("emergency:\n  criteria:"))),
-        );
-        add(
-            at("cab_review date 2026-7-1"),
-            Some(set_top(
-                base,
-                "emergency",
-                Some("emergency:\n  cab_review: {date: 2026-7-1}"),
-            )),
-        );
-        add(
-            at("a mapping as a key"),
-            Some(set_top(base, "x-odd", Some("x-odd:\n  ? {a: 1}\n  : b"))),
-        );
     }
     cases.push(Case {
         label: "record: empty document".into(),
@@ -556,24 +509,88 @@ fn record_cases() -> Vec<Case> {
     cases
 }
 
-/// The policy cases: the store's policy and variants of it, mostly one case per line.
-// A table of cases: split, its cases would only be harder to scan.
-#[allow(clippy::too_many_lines)]
+const POLICY_EDITS: &[Edit] = &[
+    (
+        "windows time_zone not in the IANA database",
+        "windows:\n  - {days: [mon], start: \"02:00\", end: \"06:00\", time_zone: Mars/Olympus}",
+    ),
+    (
+        "cab_meeting time_zone not in the IANA database",
+        "cab_meeting: {day: tue, time: \"10:00\", time_zone: Europe/Nowhere}",
+    ),
+    (
+        "cab_meeting time 9:30",
+        "cab_meeting: {day: tue, time: \"9:30\", time_zone: UTC}",
+    ),
+    (
+        "cab_meeting day tuesday",
+        "cab_meeting: {day: tuesday, time: \"10:00\", time_zone: UTC}",
+    ),
+    ("freezes empty", "freezes: []"),
+    (
+        "freeze allow null",
+        "freezes:\n  - {name: X, start: 2026-12-21, end: 2027-01-04, allow: }",
+    ),
+    (
+        "freeze name !!binary",
+        "freezes:\n  - {name: !!binary aGk=, start: 2026-12-21, end: 2027-01-04}",
+    ),
+    ("approvals standard other", "approvals: {standard: auto}"),
+    ("risk_matrix unknown level", "risk_matrix: {huge: {low: major}}"),
+    ("testing unknown kind", "testing: {normal: [fuzzing]}"),
+    ("signing_keys number key", "signing_keys: {1: ssh-ed25519 AAAA}"),
+    ("require_signed_approvals yes", "require_signed_approvals: yes"),
+    (
+        "require_signed_approvals tagged",
+        "require_signed_approvals: !flag true",
+    ),
+    ("unknown key", "windowz: []"),
+    ("extension key", "x-owner: platform"),
+];
+
+const POLICY_SWEEPS: &[Sweep] = &[
+    (
+        "window time_zone",
+        "windows:\n  - {days: [mon], start: \"02:00\", end: \"06:00\", time_zone: {v}}",
+        &["Europe/Berlin", "UTC", "America/New_York"],
+    ),
+    (
+        "freeze start",
+        "freezes:\n  - {name: X, start: {v}, end: 2027-01-04}",
+        DATES,
+    ),
+    (
+        "rto simple",
+        "rto: {simple: \"{v}\"}",
+        &[
+            "15m",
+            "15 m",
+            "+15m",
+            "15M",
+            "0m",
+            "99999999999999999999m",
+            "9999999999999d",
+            "99999999999999d",
+            "1.5h",
+            "15",
+        ],
+    ),
+    (
+        "targets emergency_rate",
+        "targets: {emergency_rate: {v}}",
+        &["0.05", "5", "\"0.05\"", ".nan", "null"],
+    ),
+    (
+        "approval count",
+        "approvals:\n  major: [{role: cab, count: {v}}]",
+        &["3", "0", "-1", "3.0", "4294967296", "\"3\""],
+    ),
+];
+
+/// The policy cases: the store's policy and variants of it.
 fn policy_cases() -> Vec<Case> {
     let base = std::fs::read_to_string(manifest("changes/policy.yaml")).unwrap();
-    let mut cases = vec![Case {
-        label: "policy as is".into(),
-        text: base.clone(),
-    }];
-    let mut add = |label: &str, text: String| {
-        cases.push(Case {
-            label: format!("policy {label}"),
-            text,
-        })
-    };
-    let window = |start: &str, end: &str, zone: &str| {
-        format!("windows:\n  - {{days: [mon], start: {start}, end: {end}, time_zone: {zone}}}")
-    };
+    let mut cases = vec![("as is".to_string(), base.clone())];
     for (start, end) in [
         ("\"2:00\"", "\"06:00\""),
         ("\"02:00\"", "\"24:00\""),
@@ -585,164 +602,52 @@ fn policy_cases() -> Vec<Case> {
         ("\"02:60\"", "\"06:00\""),
         ("120", "\"06:00\""),
     ] {
-        add(
-            &format!("window start {start} end {end}"),
-            set_top(&base, "windows", Some(&window(start, end, "UTC"))),
-        );
+        let window = format!("windows:\n  - {{days: [mon], start: {start}, end: {end}, time_zone: UTC}}");
+        cases.push((
+            format!("window start {start} end {end}"),
+            set_top(&base, "windows", Some(&window)),
+        ));
     }
-    for zone in ["Europe/Berlin", "UTC", "America/New_York"] {
-        add(
-            &format!("window time_zone {zone}"),
-            set_top(&base, "windows", Some(&window("\"02:00\"", "\"06:00\"", zone))),
-        );
-    }
-    add(
-        "windows time_zone not in the IANA database",
-        set_top(
-            &base,
-            "windows",
-            Some(&window("\"02:00\"", "\"06:00\"", "Mars/Olympus")),
-        ),
-    );
-    add(
-        "cab_meeting time_zone not in the IANA database",
-        set_top(
-            &base,
-            "cab_meeting",
-            Some("cab_meeting: {day: tue, time: \"10:00\", time_zone: Europe/Nowhere}"),
-        ),
-    );
-    add(
-        "cab_meeting time 9:30",
-        set_top(
-            &base,
-            "cab_meeting",
-            Some("cab_meeting: {day: tue, time: \"9:30\", time_zone: UTC}"),
-        ),
-    );
-    add(
-        "cab_meeting day tuesday",
-        set_top(
-            &base,
-            "cab_meeting",
-            Some("cab_meeting: {day: tuesday, time: \"10:00\", time_zone: UTC}"),
-        ),
-    );
-    add("cab_meeting null", set_top(&base, "cab_meeting", Some("cab_meeting:")));
-    add("roles ceo null", base.replace("  ceo: [erin@example.com]", "  ceo:"));
-    add(
-        "roles ceo empty",
-        base.replace("  ceo: [erin@example.com]", "  ceo: []"),
-    );
-    add(
-        "roles unknown role",
-        base.replace("  ceo: [erin@example.com]", "  king: [erin@example.com]"),
-    );
-    add("roles null", set_top(&base, "roles", Some("roles:")));
-    add("windows null", set_top(&base, "windows", Some("windows:")));
-    add("freezes null", set_top(&base, "freezes", Some("freezes:")));
-    add("freezes empty", set_top(&base, "freezes", Some("freezes: []")));
-    for d in DATES {
-        add(
-            &format!("freeze start {d}"),
-            set_top(
-                &base,
-                "freezes",
-                Some(&format!("freezes:\n  - {{name: X, start: {d}, end: 2027-01-04}}")),
-            ),
-        );
-    }
-    add(
-        "freeze allow null",
-        set_top(
-            &base,
-            "freezes",
-            Some("freezes:\n  - {name: X, start: 2026-12-21, end: 2027-01-04, allow: }"),
-        ),
-    );
-    add(
-        "freeze name !!binary",
-        set_top(
-            &base,
-            "freezes",
-            Some("freezes:\n  - {name: !!binary aGk=, start: 2026-12-21, end: 2027-01-04}"),
-        ),
-    );
-    for span in [
-        "15m",
-        "15 m",
-        "+15m",
-        "15M",
-        "0m",
-        "99999999999999999999m",
-        "9999999999999d",
-        "99999999999999d",
-        "1.5h",
-        "15",
+    cases.extend(swept(&base, POLICY_SWEEPS));
+    cases.extend(edited(&base, POLICY_EDITS));
+    cases.extend(nulled(&base, &["cab_meeting", "roles", "windows", "freezes"]));
+    let ceo = "  ceo: [erin@example.com]";
+    for (label, line) in [
+        ("roles ceo null", "  ceo:"),
+        ("roles ceo empty", "  ceo: []"),
+        ("roles unknown role", "  king: [erin@example.com]"),
     ] {
-        add(
-            &format!("rto simple {span}"),
-            set_top(&base, "rto", Some(&format!("rto: {{simple: \"{span}\"}}"))),
-        );
+        cases.push((label.into(), base.replace(ceo, line)));
     }
-    for rate in ["0.05", "5", "\"0.05\"", ".nan", "null"] {
-        add(
-            &format!("targets emergency_rate {rate}"),
-            set_top(&base, "targets", Some(&format!("targets: {{emergency_rate: {rate}}}"))),
-        );
-    }
-    for count in ["3", "0", "-1", "3.0", "4294967296", "\"3\""] {
-        add(
-            &format!("approval count {count}"),
-            set_top(
-                &base,
-                "approvals",
-                Some(&format!("approvals:\n  major: [{{role: cab, count: {count}}}]")),
-            ),
-        );
-    }
-    add(
-        "approvals standard other",
-        set_top(&base, "approvals", Some("approvals: {standard: auto}")),
-    );
-    add(
-        "risk_matrix unknown level",
-        set_top(&base, "risk_matrix", Some("risk_matrix: {huge: {low: major}}")),
-    );
-    add(
-        "testing unknown kind",
-        set_top(&base, "testing", Some("testing: {normal: [fuzzing]}")),
-    );
-    add(
-        "signing_keys number key",
-        set_top(&base, "signing_keys", Some("signing_keys: {1: ssh-ed25519 AAAA}")),
-    );
-    add(
-        "require_signed_approvals yes",
-        set_top(&base, "require_signed_approvals", Some("require_signed_approvals: yes")),
-    );
-    add(
-        "require_signed_approvals tagged",
-        set_top(
-            &base,
-            "require_signed_approvals",
-            Some("require_signed_approvals: !flag true"),
+    for (label, text) in [
+        ("empty mapping", "{}\n"),
+        ("empty document", ""),
+        (
+            "merge key",
+            "x-base: &b {change-manager: [sam@example.com]}\nroles:\n  <<: *b\n",
         ),
-    );
-    add("unknown key", set_top(&base, "windowz", Some("windowz: []")));
-    add("extension key", set_top(&base, "x-owner", Some("x-owner: platform")));
-    add("empty mapping", "{}\n".into());
-    add("empty document", String::new());
-    add(
-        "merge key",
-        "x-base: &b {change-manager: [sam@example.com]}\nroles:\n  <<: *b\n".into(),
-    );
-    add(
-        "unavailable dates",
-        "unavailable:\n  - {who: sam@example.com, from: 2026-12-1, to: 2026-12-03}\n".into(),
-    );
+        (
+            "unavailable dates",
+            "unavailable:\n  - {who: sam@example.com, from: 2026-12-1, to: 2026-12-03}\n",
+        ),
+    ] {
+        cases.push((label.into(), text.into()));
+    }
     cases
+        .into_iter()
+        .map(|(label, text)| Case {
+            label: format!("policy {label}"),
+            text,
+        })
+        .collect()
 }
+
+const TEMPLATE_EDITS: &[Edit] = &[
+    ("deployment steps null", "deployment:\n  steps:"),
+    ("title !!binary", "title: !!binary aGk="),
+    ("unknown key", "titel: x"),
+    ("rollback kind bad", "rollback: {kind: easy}"),
+];
 
 fn template_cases() -> Vec<Case> {
     let mut cases = Vec::new();
@@ -752,28 +657,16 @@ fn template_cases() -> Vec<Case> {
     for f in files {
         let name = f.file_stem().unwrap().to_string_lossy().to_string();
         let base = std::fs::read_to_string(&f).unwrap();
-        let mut add = |label: &str, text: String| {
+        let mut mutations = vec![("as is".to_string(), base.clone())];
+        mutations.extend(nulled(&base, &["systems", "testing", "deployment", "description"]));
+        mutations.extend(missing(&base, &["risk"]));
+        mutations.extend(edited(&base, TEMPLATE_EDITS));
+        for (label, text) in mutations {
             cases.push(Case {
                 label: format!("template {name}: {label}"),
                 text,
-            })
-        };
-        add("as is", base.clone());
-        add("systems null", set_top(&base, "systems", Some("systems:")));
-        add("testing null", set_top(&base, "testing", Some("testing:")));
-        add("deployment null", set_top(&base, "deployment", Some("deployment:")));
-        add(
-            "deployment steps null",
-            set_top(&base, "deployment", Some("deployment:\n  steps:")),
-        );
-        add("description null", set_top(&base, "description", Some("description:")));
-        add("risk missing", set_top(&base, "risk", None));
-        add("title !!binary", set_top(&base, "title", Some("title: !!binary aGk=")));
-        add("unknown key", set_top(&base, "titel", Some("titel: x")));
-        add(
-            "rollback kind bad",
-            set_top(&base, "rollback", Some("rollback: {kind: easy}")),
-        );
+            });
+        }
     }
     cases
 }

@@ -204,6 +204,18 @@ fn verdict(reasons: Vec<String>, otherwise: Verdict) -> (Verdict, Vec<String>) {
     }
 }
 
+/// Fails on `reasons`; else stays `open` (pending, unverifiable) for
+/// `open_reasons`; else passes.
+fn fail_or(reasons: Vec<String>, open: Verdict, open_reasons: Vec<String>) -> (Verdict, Vec<String>) {
+    if !reasons.is_empty() {
+        (Verdict::Fail, reasons)
+    } else if !open_reasons.is_empty() {
+        (open, open_reasons)
+    } else {
+        (Verdict::Pass, Vec::new())
+    }
+}
+
 /// Judges every control for one change.
 pub fn judge(e: &Evidence) -> Vec<Judged> {
     Control::ALL
@@ -317,13 +329,9 @@ fn signed(e: &Evidence) -> (Verdict, Vec<String>) {
         }
     }
     if !fail.is_empty() {
-        fail.extend(unverifiable);
-        return (Verdict::Fail, fail);
+        fail.append(&mut unverifiable);
     }
-    if !unverifiable.is_empty() {
-        return (Verdict::Unverifiable, unverifiable);
-    }
-    (Verdict::Pass, Vec::new())
+    fail_or(fail, Verdict::Unverifiable, unverifiable)
 }
 
 fn window(e: &Evidence) -> (Verdict, Vec<String>) {
@@ -412,13 +420,7 @@ fn deadlines(e: &Evidence) -> (Verdict, Vec<String>) {
     }
     reasons.sort();
     reasons.dedup();
-    if !reasons.is_empty() {
-        return (Verdict::Fail, reasons);
-    }
-    if !pending.is_empty() {
-        return (Verdict::Pending, pending);
-    }
-    (Verdict::Pass, Vec::new())
+    fail_or(reasons, Verdict::Pending, pending)
 }
 
 fn review(e: &Evidence) -> (Verdict, Vec<String>) {

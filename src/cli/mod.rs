@@ -298,21 +298,6 @@ impl Command {
         use Format::{Csv, Github, Html, Ics, Json, Markdown, Table, Text, Yaml};
         match self {
             Command::New(_) => &[Text, Json],
-            Command::Edit(_)
-            | Command::Submit(_)
-            | Command::Approve(_)
-            | Command::Reject(_)
-            | Command::Schedule(_)
-            | Command::Start(_)
-            | Command::Complete(_)
-            | Command::Fail(_)
-            | Command::Rollback(_)
-            | Command::Rehearse(_)
-            | Command::Monitor(_)
-            | Command::Review(_)
-            | Command::Close(_)
-            | Command::Cancel(_)
-            | Command::Renumber(_) => TEXT,
             Command::Show(_) => &[Text, Yaml, Json, Markdown, Html],
             Command::List(_) => &[Table, Text, Json, Csv, Markdown],
             Command::Status(_) | Command::Log(_) => &[Text, Json],
@@ -323,8 +308,9 @@ impl Command {
             Command::Report(_) => &[Table, Markdown, Json, Html],
             // The schemas are JSON Schema documents.
             Command::Schema(_) => &[Json],
-            Command::Init(_) | Command::Completions(_) | Command::Man(_) => TEXT,
-            Command::Audit(_) | Command::Seal(_) => TEXT,
+            // The other lifecycle and setup commands, audit and seal print
+            // text lines: a new command prints them until it declares more.
+            _ => TEXT,
         }
     }
 

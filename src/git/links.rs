@@ -4,7 +4,7 @@
 use anyhow::Result;
 use chrono::{DateTime, Utc};
 
-use super::{walk, Commit, ObjectId, Repo, WalkStats};
+use super::{walk, Commit, ObjectId, Repo, WalkScope, WalkStats};
 
 impl Repo {
     /// Walks the commits reachable from `tip` that change a file below
@@ -22,22 +22,22 @@ impl Repo {
     ) -> Result<WalkStats> {
         // The message comes from the commit the walk already read: looking
         // it up again read every kept commit twice (docs/benchmarks.md).
-        self.walk_git(
+        let scope = WalkScope {
             tip,
-            None,
-            None,
+            hide: None,
+            seed: None,
             prefix,
             keep_dir,
-            &mut |commit, evidence_time, changes| {
-                if since.is_some_and(|s| walk::to_utc(commit.committer().when()) < s)
-                    || !changes.iter().any(|c| wanted(&c.path))
-                {
-                    return Ok(());
-                }
-                let mut meta = walk::commit_of(commit);
-                meta.evidence_time = evidence_time;
-                visit(&meta, &String::from_utf8_lossy(commit.message_raw_bytes()))
-            },
-        )
+        };
+        self.walk_git(&scope, &mut |commit, evidence_time, changes| {
+            if since.is_some_and(|s| walk::to_utc(commit.committer().when()) < s)
+                || !changes.iter().any(|c| wanted(&c.path))
+            {
+                return Ok(());
+            }
+            let mut meta = walk::commit_of(commit);
+            meta.evidence_time = evidence_time;
+            visit(&meta, &String::from_utf8_lossy(commit.message_raw_bytes()))
+        })
     }
 }

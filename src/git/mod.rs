@@ -22,6 +22,7 @@ mod write;
 pub use sign::AllowedSigners;
 pub use tags::{SignatureInfo, Tag};
 pub use types::{Actor, Commit, FileChange, ObjectId, WalkStats};
+pub use walk::WalkScope;
 
 /// A git repository with a work tree.
 pub struct Repo {

@@ -40,20 +40,11 @@ impl std::fmt::Display for ObjectId {
     }
 }
 
-/// Written as 40 hex digits; held in 20 bytes, which counts in the history
-/// of a large store (a dozen commit ids a record).
-impl serde::Serialize for ObjectId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ObjectId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<ObjectId, D::Error> {
-        let hex = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        ObjectId::parse(&hex).ok_or_else(|| serde::de::Error::custom(format!("`{hex}` is not a commit id")))
-    }
-}
+// Written as 40 hex digits; held in 20 bytes, which counts in the history
+// of a large store (a dozen commit ids a record).
+crate::text_serde::serde_as_text!(ObjectId, |hex: &str| {
+    ObjectId::parse(hex).ok_or_else(|| format!("`{hex}` is not a commit id"))
+});
 
 /// One commit: who made it and when, as the repository witnessed it.
 #[derive(Debug, Clone)]

@@ -13,14 +13,24 @@ use super::raw_tree::{diff_raw, TreeReader};
 use super::{Commit, FileChange, ObjectId, Repo, WalkStats};
 use crate::person::Person;
 
+/// What one walk covers: the commits reachable from `tip` and not from
+/// `hide`, and in each the files below `prefix` (`""` for the whole tree),
+/// entering only the folders `keep_dir` accepts.
+pub struct WalkScope<'a> {
+    pub tip: ObjectId,
+    pub hide: Option<ObjectId>,
+    /// The evidence time of `hide` from an earlier walk, to continue from
+    /// (without one, the committer time of the commit the tip's first
+    /// parents leave the walk at).
+    pub seed: Option<DateTime<Utc>>,
+    pub prefix: &'a str,
+    pub keep_dir: &'a dyn Fn(&str) -> bool,
+}
+
 impl Repo {
     /// Walks every commit reachable from `tip` and not from `hide`, parents
     /// before children, and calls `visit` with the files below `prefix` that
-    /// each commit changed. Commits whose `prefix` subtree id equals their
-    /// parent's are skipped without reading anything else; where the ids
-    /// differ, the two trees are compared entry by entry, recursing only into
-    /// entries whose ids differ (`keep_dir` may prune folders by path). A merge
-    /// is the merger's edit: see `judge_merge`.
+    /// each commit changed: [`Repo::walk_changes_from`] without a seed.
     pub fn walk_changes(
         &self,
         tip: ObjectId,
@@ -29,47 +39,45 @@ impl Repo {
         keep_dir: &dyn Fn(&str) -> bool,
         visit: &mut dyn FnMut(&Commit, &[FileChange]) -> Result<()>,
     ) -> Result<WalkStats> {
-        self.walk_changes_from(tip, hide, None, prefix, keep_dir, visit)
-    }
-
-    /// [`Repo::walk_changes`], continuing evidence times from `seed`, the
-    /// evidence time of `hide` from an earlier walk (without one, the
-    /// committer time of the commit the tip's first parents leave the walk at).
-    pub fn walk_changes_from(
-        &self,
-        tip: ObjectId,
-        hide: Option<ObjectId>,
-        seed: Option<DateTime<Utc>>,
-        prefix: &str,
-        keep_dir: &dyn Fn(&str) -> bool,
-        visit: &mut dyn FnMut(&Commit, &[FileChange]) -> Result<()>,
-    ) -> Result<WalkStats> {
-        self.walk_git(
+        let scope = WalkScope {
             tip,
             hide,
-            seed,
+            seed: None,
             prefix,
             keep_dir,
-            &mut |commit, evidence_time, changes| {
-                let mut meta = commit_of(commit);
-                meta.evidence_time = evidence_time;
-                visit(&meta, changes)
-            },
-        )
+        };
+        self.walk_changes_from(&scope, visit)
+    }
+
+    /// Walks the commits of `scope`, parents before children, and calls
+    /// `visit` with the files each changed. Commits whose `prefix` subtree
+    /// id equals their parent's are skipped without reading anything else;
+    /// where the ids differ, the two trees are compared entry by entry,
+    /// recursing only into entries whose ids differ (`keep_dir` may prune
+    /// folders by path). A merge is the merger's edit: see `judge_merge`.
+    pub fn walk_changes_from(
+        &self,
+        scope: &WalkScope,
+        visit: &mut dyn FnMut(&Commit, &[FileChange]) -> Result<()>,
+    ) -> Result<WalkStats> {
+        self.walk_git(scope, &mut |commit, evidence_time, changes| {
+            let mut meta = commit_of(commit);
+            meta.evidence_time = evidence_time;
+            visit(&meta, changes)
+        })
     }
 
     /// The walk itself, handing out libgit2's commit (with its evidence
     /// time), so that a caller in this module folder can read more of it
     /// (its message) without looking the commit up a second time.
-    pub(super) fn walk_git(
-        &self,
-        tip: ObjectId,
-        hide: Option<ObjectId>,
-        seed: Option<DateTime<Utc>>,
-        prefix: &str,
-        keep_dir: &dyn Fn(&str) -> bool,
-        visit: &mut GitVisit,
-    ) -> Result<WalkStats> {
+    pub(super) fn walk_git(&self, scope: &WalkScope, visit: &mut GitVisit) -> Result<WalkStats> {
+        let WalkScope {
+            tip,
+            hide,
+            seed,
+            prefix,
+            keep_dir,
+        } = *scope;
         let repo = &self.inner;
         let mut stats = WalkStats::default();
         if repo.is_shallow() {

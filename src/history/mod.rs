@@ -25,7 +25,7 @@ use anyhow::{Context as _, Result};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::git::{Commit, FileChange, ObjectId, Repo};
+use crate::git::{Commit, FileChange, ObjectId, Repo, WalkScope};
 use crate::metrics::{Change, Facts, Stamp};
 use crate::record::Status;
 
@@ -340,8 +340,15 @@ fn walk_pipelined(
             Ok(history)
         });
         let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
-        let seed = hide.and(history_seed);
-        let walked = repo.walk_changes_from(tip, hide, seed, &prefix, &year_dirs(&prefix), &mut |meta, changes| {
+        let keep_dir = year_dirs(&prefix);
+        let scope = WalkScope {
+            tip,
+            hide,
+            seed: hide.and(history_seed),
+            prefix: &prefix,
+            keep_dir: &keep_dir,
+        };
+        let walked = repo.walk_changes_from(&scope, &mut |meta, changes| {
             progress.add(1);
             let changes: Vec<FileChange> = changes
                 .iter()

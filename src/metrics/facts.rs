@@ -67,6 +67,13 @@ impl From<&Record> for Change {
     }
 }
 
+impl Change {
+    /// True for an emergency change.
+    pub fn is_emergency(&self) -> bool {
+        self.classification == Classification::Emergency
+    }
+}
+
 /// A moment the repository witnessed: a commit, its committer time and author.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {

@@ -4,54 +4,33 @@
 //! computation in `metrics::compute`; every match is exhaustive, so the
 //! compiler lists each place that must handle it.
 
-use serde::Serialize;
-
 use super::figure::{guide_goal, Goal};
+use crate::named::named_enum;
 use crate::policy::{Policy, TargetName};
 use crate::rule::Rule;
 
-/// Declares the enum, its `ALL` list and its names from one list, so no
-/// variant can be left out of `ALL`.
-macro_rules! metrics {
-    ($($variant:ident => $name:literal,)*) => {
-        /// One figure of the metrics.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Metric {
-            $($variant,)*
-        }
-
-        impl Metric {
-            /// Every figure, in the order the tables print them.
-            pub const ALL: &'static [Metric] = &[$(Metric::$variant,)*];
-
-            /// Returns the name `--format json` spells it with: `success_rate`.
-            pub fn name(self) -> &'static str {
-                match self {
-                    $(Metric::$variant => $name,)*
-                }
-            }
-        }
-    };
-}
-
-metrics! {
-    TotalChanges => "total_changes",
-    EmergencyRate => "emergency_rate",
-    SuccessRate => "success_rate",
-    RollbackRate => "rollback_rate",
-    IssueRate => "issue_rate",
-    AverageChangeTime => "average_change_time_minutes",
-    EmergencyDocumentedInTime => "emergency_documented_in_time",
-    EmergencyWrittenApprovalInTime => "emergency_written_approval_in_time",
-    EmergencyPostReviewInTime => "emergency_post_review_in_time",
-    ApprovalsBeforeImplementation => "approvals_before_implementation",
-    EditedAfterApproval => "edited_after_approval",
-    ApprovalsByOthers => "approvals_by_others",
-    RollbacksWithinRto => "rollbacks_within_rto",
-    MeanLeadTime => "mean_lead_time_minutes",
-    MeanTimeToRestore => "mean_time_to_restore_minutes",
-    EmergencyTimeToResolution => "emergency_time_to_resolution_minutes",
-    RollbackTestsOnTime => "rollback_tests_on_time",
+named_enum! {
+    /// One figure of the metrics, with the table it is shown in and what its
+    /// value counts.
+    pub enum Metric, fn name, fn spec -> (Table, Unit) {
+        TotalChanges => "total_changes" (Table::Guide, Unit::Count),
+        EmergencyRate => "emergency_rate" (Table::Guide, Unit::Rate),
+        SuccessRate => "success_rate" (Table::Guide, Unit::Rate),
+        RollbackRate => "rollback_rate" (Table::Guide, Unit::Rate),
+        IssueRate => "issue_rate" (Table::Guide, Unit::Rate),
+        AverageChangeTime => "average_change_time_minutes" (Table::Guide, Unit::Minutes),
+        EmergencyDocumentedInTime => "emergency_documented_in_time" (Table::History, Unit::Share),
+        EmergencyWrittenApprovalInTime => "emergency_written_approval_in_time" (Table::History, Unit::Share),
+        EmergencyPostReviewInTime => "emergency_post_review_in_time" (Table::History, Unit::Share),
+        ApprovalsBeforeImplementation => "approvals_before_implementation" (Table::History, Unit::Share),
+        EditedAfterApproval => "edited_after_approval" (Table::History, Unit::Rate),
+        ApprovalsByOthers => "approvals_by_others" (Table::History, Unit::Rate),
+        RollbacksWithinRto => "rollbacks_within_rto" (Table::History, Unit::Share),
+        MeanLeadTime => "mean_lead_time_minutes" (Table::History, Unit::Minutes),
+        MeanTimeToRestore => "mean_time_to_restore_minutes" (Table::History, Unit::Minutes),
+        EmergencyTimeToResolution => "emergency_time_to_resolution_minutes" (Table::History, Unit::Minutes),
+        RollbackTestsOnTime => "rollback_tests_on_time" (Table::Quarterly, Unit::Share),
+    }
 }
 
 /// Which table a figure belongs to.
@@ -82,25 +61,7 @@ pub enum Unit {
 impl Metric {
     /// Returns the table the figure is shown in.
     pub fn table(self) -> Table {
-        match self {
-            Metric::TotalChanges
-            | Metric::EmergencyRate
-            | Metric::SuccessRate
-            | Metric::RollbackRate
-            | Metric::IssueRate
-            | Metric::AverageChangeTime => Table::Guide,
-            Metric::EmergencyDocumentedInTime
-            | Metric::EmergencyWrittenApprovalInTime
-            | Metric::EmergencyPostReviewInTime
-            | Metric::ApprovalsBeforeImplementation
-            | Metric::EditedAfterApproval
-            | Metric::ApprovalsByOthers
-            | Metric::RollbacksWithinRto
-            | Metric::MeanLeadTime
-            | Metric::MeanTimeToRestore
-            | Metric::EmergencyTimeToResolution => Table::History,
-            Metric::RollbackTestsOnTime => Table::Quarterly,
-        }
+        self.spec().0
     }
 
     /// Returns the figures of one table, in the order it prints them.
@@ -110,25 +71,7 @@ impl Metric {
 
     /// Returns what the value counts.
     pub fn unit(self) -> Unit {
-        match self {
-            Metric::TotalChanges => Unit::Count,
-            Metric::EmergencyRate
-            | Metric::SuccessRate
-            | Metric::RollbackRate
-            | Metric::IssueRate
-            | Metric::EditedAfterApproval
-            | Metric::ApprovalsByOthers => Unit::Rate,
-            Metric::EmergencyDocumentedInTime
-            | Metric::EmergencyWrittenApprovalInTime
-            | Metric::EmergencyPostReviewInTime
-            | Metric::ApprovalsBeforeImplementation
-            | Metric::RollbacksWithinRto
-            | Metric::RollbackTestsOnTime => Unit::Share,
-            Metric::AverageChangeTime
-            | Metric::MeanLeadTime
-            | Metric::MeanTimeToRestore
-            | Metric::EmergencyTimeToResolution => Unit::Minutes,
-        }
+        self.spec().1
     }
 
     /// True when a higher value is better; otherwise a lower one is (or,
@@ -262,18 +205,6 @@ impl Metric {
             | Metric::EmergencyTimeToResolution
             | Metric::RollbackTestsOnTime => None,
         }
-    }
-}
-
-impl std::fmt::Display for Metric {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl Serialize for Metric {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.name())
     }
 }
 

@@ -113,6 +113,11 @@ struct Counted<'a> {
 }
 
 impl Counted<'_> {
+    /// The emergency changes counted.
+    fn emergencies(&self) -> impl Iterator<Item = &Change> + '_ {
+        self.counted.iter().copied().filter(|c| c.is_emergency())
+    }
+
     fn facts_of(&self, id: &str) -> &Facts {
         self.facts.get(id).unwrap_or(self.none)
     }
@@ -135,7 +140,7 @@ impl Counted<'_> {
                     .collect(),
                 missed: Vec::new(),
             },
-            Metric::EmergencyRate => self.rate(&|c| c.classification == Classification::Emergency, goal),
+            Metric::EmergencyRate => self.rate(&Change::is_emergency, goal),
             Metric::SuccessRate => self.rate(&|c| c.outcome == Some(Outcome::Successful), goal),
             Metric::RollbackRate => self.rate(&|c| c.outcome == Some(Outcome::RolledBack), goal),
             Metric::IssueRate => self.rate(
@@ -194,11 +199,7 @@ impl Counted<'_> {
     fn time_to_resolution(&self, goal: Goal) -> Figure {
         let mut times = Vec::new();
         let mut lines = Vec::new();
-        for c in self
-            .counted
-            .iter()
-            .filter(|c| c.classification == Classification::Emergency)
-        {
+        for c in self.emergencies() {
             match c.resolution {
                 Some(r) => {
                     let mins = minutes(r.duration());
@@ -228,11 +229,7 @@ impl Counted<'_> {
         let mut of = 0;
         let mut lines = Vec::new();
         let mut missed = Vec::new();
-        for c in self
-            .counted
-            .iter()
-            .filter(|c| c.classification == Classification::Emergency)
-        {
+        for c in self.emergencies() {
             let Some(d) = c.emergency.as_ref() else {
                 lines.push(format!("{}: no implementation time, left out", c.id));
                 continue;

@@ -4,8 +4,8 @@
 use std::fmt;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::record::kebab_enum;
 
@@ -139,23 +139,9 @@ impl ClockTime {
     pub(super) fn hm(h: u32, m: u32) -> ClockTime {
         ClockTime(NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN))
     }
-}
 
-impl fmt::Display for ClockTime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%H:%M"))
-    }
-}
-
-impl Serialize for ClockTime {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for ClockTime {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
+    /// Parses exactly `HH:MM`, or `24:00` for the end of the day.
+    fn parse(text: &str) -> Result<ClockTime, String> {
         if text == "24:00" {
             // The end of the day, for windows that run to midnight.
             return Ok(ClockTime(NaiveTime::MIN));
@@ -164,22 +150,22 @@ impl<'de> Deserialize<'de> for ClockTime {
         let b = text.as_bytes();
         let shape = b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|i| b[*i].is_ascii_digit());
         shape
-            .then(|| NaiveTime::parse_from_str(&text, "%H:%M").ok())
+            .then(|| NaiveTime::parse_from_str(text, "%H:%M").ok())
             .flatten()
             .map(ClockTime)
-            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a time of day; write it like `02:00`")))
+            .ok_or_else(|| format!("`{text}` is not a time of day; write it like `02:00`"))
     }
 }
 
-impl JsonSchema for ClockTime {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "ClockTime".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "A time of day, `HH:MM`.",
-            "type": "string",
-            "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
-        })
+impl fmt::Display for ClockTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%H:%M"))
     }
 }
+
+crate::text_serde::serde_as_text!(
+    ClockTime,
+    ClockTime::parse,
+    description: "A time of day, `HH:MM`.",
+    pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$"
+);

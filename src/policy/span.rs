@@ -3,9 +3,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 /// The most digits a span may have: 13 digits of days still fit in i64 seconds.
 const MAX_SPAN_DIGITS: usize = 13;
 
@@ -100,31 +97,12 @@ impl FromStr for Span {
     }
 }
 
-impl Serialize for Span {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Span {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-impl JsonSchema for Span {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Span".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "A length of time: a whole number and a unit, s, m, h or d (`15m`, `1h`, `5d`).",
-            "type": "string",
-            "pattern": "^[0-9]{1,13}[smhd]$"
-        })
-    }
-}
+crate::text_serde::serde_as_text!(
+    Span,
+    Span::from_str,
+    description: "A length of time: a whole number and a unit, s, m, h or d (`15m`, `1h`, `5d`).",
+    pattern: "^[0-9]{1,13}[smhd]$"
+);
 
 #[cfg(test)]
 mod tests {

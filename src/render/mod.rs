@@ -138,6 +138,21 @@ impl Table {
             rows,
         }
     }
+
+    /// Builds a table with one row for each item.
+    pub fn of<T>(headers: &[&str], items: &[T], row: impl FnMut(&T) -> Vec<Cell>) -> Table {
+        Table::new(headers, items.iter().map(row).collect())
+    }
+}
+
+/// Returns a table with one row for each item, or the sentence `empty`
+/// when there is none: a section that has nothing to list says so.
+pub fn table_or_empty<T>(empty: &str, headers: &[&str], items: &[T], row: impl FnMut(&T) -> Vec<Cell>) -> Vec<Block> {
+    if items.is_empty() {
+        vec![Block::Empty(empty.into())]
+    } else {
+        vec![Block::Table(Table::of(headers, items, row))]
+    }
 }
 
 /// A chart where a reader would rather look than read.

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::period::Period;
 use crate::policy::Policy;
 use crate::record::{Classification, Decision, Method, Outcome, Record, Role, Status};
-use crate::render::{Block, Cell, Document, Section, Table, Tone};
+use crate::render::{table_or_empty, Block, Cell, Document, Section, Table, Tone};
 use crate::rules::approval_status;
 
 /// Everything the weekly report says, as data.
@@ -339,220 +339,203 @@ fn outcome_cell(i: &Implemented) -> Cell {
 }
 
 /// Lays the report out for a reader.
-// One report's layout, read top to bottom section by section; split, it would read worse.
-#[allow(clippy::too_many_lines)]
 pub fn document(w: &Weekly) -> Document {
-    let mut sections = Vec::new();
-
-    let implemented = if w.implemented.is_empty() {
-        vec![Block::Empty("No change was implemented this week.".into())]
-    } else {
-        let rows = w
-            .implemented
-            .iter()
-            .map(|i| {
-                vec![
-                    Cell::plain(&i.id),
-                    Cell::plain(&i.title),
-                    Cell::plain(i.classification),
-                    outcome_cell(i),
-                    // A change still running has no finish: say so, not its start time.
-                    match i.finished_at {
-                        Some(t) => Cell::plain(when(Some(t))),
-                        None => Cell::toned(i.status, Some(Tone::Warn)),
-                    },
-                    Cell::plain(i.minutes.map_or("—".into(), |m| format!("{m} min"))),
-                    Cell::plain(i.systems.join(", ")),
-                ]
-            })
-            .collect();
-        let mut blocks = vec![Block::Table(Table::new(
-            &["ID", "Title", "Class", "Outcome", "Finished", "Duration", "Systems"],
-            rows,
-        ))];
-        let issues: Vec<String> = w
-            .implemented
-            .iter()
-            .flat_map(|i| i.issues.iter().map(move |issue| format!("{}: {issue}", i.id)))
-            .collect();
-        if !issues.is_empty() {
-            blocks.push(Block::Text("Issues encountered:".into()));
-            blocks.push(Block::List(issues));
-        }
-        let deployed: Vec<String> = w
-            .implemented
-            .iter()
-            .filter(|i| !i.deployment.is_empty())
-            .map(|i| format!("{}: {}", i.id, crate::report::deployment_text(&i.deployment)))
-            .collect();
-        if !deployed.is_empty() {
-            blocks.push(Block::Text("Deployed:".into()));
-            blocks.push(Block::List(deployed));
-        }
-        blocks
-    };
-    sections.push(Section {
-        heading: "Changes implemented this week".into(),
-        blocks: implemented,
-    });
-
-    let scheduled = if w.scheduled_next_week.is_empty() {
-        vec![Block::Empty("Nothing is scheduled for next week.".into())]
-    } else {
-        let rows = w
-            .scheduled_next_week
-            .iter()
-            .map(|s| {
-                let missing = if s.approvals_missing.is_empty() {
-                    Cell::toned("complete", Some(Tone::Good))
-                } else {
-                    Cell::toned(format!("lacks {}", s.approvals_missing.join(" or ")), Some(Tone::Bad))
-                };
-                vec![
-                    Cell::plain(&s.id),
-                    Cell::plain(&s.title),
-                    Cell::plain(s.classification),
-                    Cell::plain(s.status),
-                    Cell::plain(format!(
-                        "{} – {}",
-                        s.window_start.format("%a %d %b %H:%M"),
-                        s.window_end.format("%H:%M UTC")
-                    )),
-                    Cell::plain(s.systems.join(", ")),
-                    missing,
-                ]
-            })
-            .collect();
-        vec![Block::Table(Table::new(
-            &["ID", "Title", "Class", "Status", "Window", "Systems", "Approvals"],
-            rows,
-        ))]
-    };
-    sections.push(Section {
-        heading: if w.week.starts_with("CAB meeting") {
-            format!(
-                "Changes scheduled next week (until {})",
-                w.next_week.to.format("%a %d %b %H:%M UTC")
-            )
-        } else {
-            format!("Changes scheduled next week ({})", w.next_week.label())
+    let mut implemented = table_or_empty(
+        "No change was implemented this week.",
+        &["ID", "Title", "Class", "Outcome", "Finished", "Duration", "Systems"],
+        &w.implemented,
+        |i| {
+            vec![
+                Cell::plain(&i.id),
+                Cell::plain(&i.title),
+                Cell::plain(i.classification),
+                outcome_cell(i),
+                // A change still running has no finish: say so, not its start time.
+                match i.finished_at {
+                    Some(t) => Cell::plain(when(Some(t))),
+                    None => Cell::toned(i.status, Some(Tone::Warn)),
+                },
+                Cell::plain(i.minutes.map_or("—".into(), |m| format!("{m} min"))),
+                Cell::plain(i.systems.join(", ")),
+            ]
         },
-        blocks: scheduled,
-    });
-
-    let emergencies = if w.emergencies.is_empty() {
-        vec![Block::Empty("No emergency change this week.".into())]
-    } else {
-        let rows = w
-            .emergencies
-            .iter()
-            .map(|e| {
-                let due = |done: bool, t: Option<DateTime<Utc>>| {
-                    if done {
-                        Cell::toned("done", Some(Tone::Good))
-                    } else {
-                        let overdue = t.is_some_and(|t| t < w.generated_at);
-                        // Said in words too, as `chg status` says it: colour is not always shown.
-                        let state = if overdue { "OVERDUE since" } else { "due" };
-                        Cell::toned(
-                            format!("{state} {}", when(t)),
-                            Some(if overdue { Tone::Bad } else { Tone::Warn }),
-                        )
-                    }
-                };
-                vec![
-                    Cell::plain(&e.id),
-                    Cell::plain(&e.title),
-                    Cell::plain(e.criteria.join(", ")),
-                    Cell::plain(if e.verbal_approvals.is_empty() {
-                        "—".into()
-                    } else {
-                        e.verbal_approvals.join("; ")
-                    }),
-                    due(e.written_approval_done, e.written_approval_due),
-                    due(e.post_review_done, e.post_review_due),
-                    Cell::plain(e.cab_presentation.clone().unwrap_or_else(|| "—".into())),
-                ]
-            })
-            .collect();
-        vec![Block::Table(Table::new(
-            &[
-                "ID",
-                "Title",
-                "Criteria",
-                "Verbal approvals",
-                "Written approval",
-                "Post-emergency review",
-                "CAB",
-            ],
-            rows,
-        ))]
-    };
-    sections.push(Section {
-        heading: "Emergency changes".into(),
-        blocks: emergencies,
-    });
-
-    let votes = if w.cab_votes.is_empty() {
-        vec![Block::Empty("No CAB vote this week.".into())]
-    } else {
-        let rows = w
-            .cab_votes
-            .iter()
-            .map(|v| {
-                let tone = match v.decision.as_str() {
-                    "approved" => Tone::Good,
-                    "rejected" => Tone::Bad,
-                    _ => Tone::Warn,
-                };
-                vec![
-                    Cell::plain(&v.id),
-                    Cell::plain(&v.title),
-                    Cell::toned(&v.decision, Some(tone)),
-                    Cell::plain(v.yes),
-                    Cell::plain(v.against),
-                    Cell::plain(format!("quorum {} of {}", v.quorum, v.members)),
-                ]
-            })
-            .collect();
-        vec![Block::Table(Table::new(
-            &["ID", "Title", "Decision", "For", "Against", "Quorum"],
-            rows,
-        ))]
-    };
-    sections.push(Section {
-        heading: "CAB votes".into(),
-        blocks: votes,
-    });
-
-    let attention = if w.attention.is_empty() {
-        vec![Block::Empty("Nothing needs attention.".into())]
-    } else {
-        let rows = w
-            .attention
-            .iter()
-            .map(|a| {
-                vec![
-                    Cell::plain(&a.id),
-                    Cell::toned(&a.what, Some(if a.overdue { Tone::Bad } else { Tone::Warn })),
-                    Cell::plain(&a.who),
-                    Cell::plain(&a.when),
-                ]
-            })
-            .collect();
-        vec![Block::Table(Table::new(&["ID", "What", "Who", "When"], rows))]
-    };
-    let mut attention = attention;
+    );
+    let issues: Vec<String> = w
+        .implemented
+        .iter()
+        .flat_map(|i| i.issues.iter().map(move |issue| format!("{}: {issue}", i.id)))
+        .collect();
+    if !issues.is_empty() {
+        implemented.push(Block::Text("Issues encountered:".into()));
+        implemented.push(Block::List(issues));
+    }
+    let deployed: Vec<String> = w
+        .implemented
+        .iter()
+        .filter(|i| !i.deployment.is_empty())
+        .map(|i| format!("{}: {}", i.id, crate::report::deployment_text(&i.deployment)))
+        .collect();
+    if !deployed.is_empty() {
+        implemented.push(Block::Text("Deployed:".into()));
+        implemented.push(Block::List(deployed));
+    }
+    let mut attention = table_or_empty(
+        "Nothing needs attention.",
+        &["ID", "What", "Who", "When"],
+        &w.attention,
+        |a| {
+            vec![
+                Cell::plain(&a.id),
+                Cell::toned(&a.what, Some(if a.overdue { Tone::Bad } else { Tone::Warn })),
+                Cell::plain(&a.who),
+                Cell::plain(&a.when),
+            ]
+        },
+    );
     if let Some(note) = &w.history_note {
         attention.push(Block::Text(note.clone()));
     }
-    sections.push(Section {
-        heading: "Changes requiring attention".into(),
-        blocks: attention,
-    });
+    let scheduled_heading = if w.week.starts_with("CAB meeting") {
+        format!(
+            "Changes scheduled next week (until {})",
+            w.next_week.to.format("%a %d %b %H:%M UTC")
+        )
+    } else {
+        format!("Changes scheduled next week ({})", w.next_week.label())
+    };
+    let sections = vec![
+        section("Changes implemented this week", implemented),
+        section(&scheduled_heading, scheduled_blocks(w)),
+        section("Emergency changes", emergency_blocks(w)),
+        section("CAB votes", vote_blocks(w)),
+        section("Changes requiring attention", attention),
+        counts_section(&w.counts),
+    ];
+    Document {
+        title: format!("Weekly CAB report — {}", w.week),
+        subtitle: if w.week.starts_with("CAB meeting") {
+            format!(
+                "implemented {} – {}; scheduled until {} · generated {}",
+                w.period.from.format("%a %d %b %H:%M"),
+                w.period.to.format("%a %d %b %Y %H:%M UTC"),
+                w.next_week.to.format("%a %d %b %Y %H:%M UTC"),
+                w.generated_at.format("%Y-%m-%d %H:%M UTC")
+            )
+        } else {
+            format!(
+                "{} · generated {}",
+                w.period.dates(),
+                w.generated_at.format("%Y-%m-%d %H:%M UTC")
+            )
+        },
+        sections,
+    }
+}
 
-    let c = &w.counts;
-    sections.push(Section {
+fn section(heading: &str, blocks: Vec<Block>) -> Section {
+    Section {
+        heading: heading.into(),
+        blocks,
+    }
+}
+
+fn scheduled_blocks(w: &Weekly) -> Vec<Block> {
+    table_or_empty(
+        "Nothing is scheduled for next week.",
+        &["ID", "Title", "Class", "Status", "Window", "Systems", "Approvals"],
+        &w.scheduled_next_week,
+        |s| {
+            let missing = if s.approvals_missing.is_empty() {
+                Cell::toned("complete", Some(Tone::Good))
+            } else {
+                Cell::toned(format!("lacks {}", s.approvals_missing.join(" or ")), Some(Tone::Bad))
+            };
+            vec![
+                Cell::plain(&s.id),
+                Cell::plain(&s.title),
+                Cell::plain(s.classification),
+                Cell::plain(s.status),
+                Cell::plain(format!(
+                    "{} – {}",
+                    s.window_start.format("%a %d %b %H:%M"),
+                    s.window_end.format("%H:%M UTC")
+                )),
+                Cell::plain(s.systems.join(", ")),
+                missing,
+            ]
+        },
+    )
+}
+
+fn emergency_blocks(w: &Weekly) -> Vec<Block> {
+    let due = |done: bool, t: Option<DateTime<Utc>>| {
+        if done {
+            Cell::toned("done", Some(Tone::Good))
+        } else {
+            let overdue = t.is_some_and(|t| t < w.generated_at);
+            // Said in words too, as `chg status` says it: colour is not always shown.
+            let state = if overdue { "OVERDUE since" } else { "due" };
+            Cell::toned(
+                format!("{state} {}", when(t)),
+                Some(if overdue { Tone::Bad } else { Tone::Warn }),
+            )
+        }
+    };
+    table_or_empty(
+        "No emergency change this week.",
+        &[
+            "ID",
+            "Title",
+            "Criteria",
+            "Verbal approvals",
+            "Written approval",
+            "Post-emergency review",
+            "CAB",
+        ],
+        &w.emergencies,
+        |e| {
+            vec![
+                Cell::plain(&e.id),
+                Cell::plain(&e.title),
+                Cell::plain(e.criteria.join(", ")),
+                Cell::plain(if e.verbal_approvals.is_empty() {
+                    "—".into()
+                } else {
+                    e.verbal_approvals.join("; ")
+                }),
+                due(e.written_approval_done, e.written_approval_due),
+                due(e.post_review_done, e.post_review_due),
+                Cell::plain(e.cab_presentation.clone().unwrap_or_else(|| "—".into())),
+            ]
+        },
+    )
+}
+
+fn vote_blocks(w: &Weekly) -> Vec<Block> {
+    table_or_empty(
+        "No CAB vote this week.",
+        &["ID", "Title", "Decision", "For", "Against", "Quorum"],
+        &w.cab_votes,
+        |v| {
+            let tone = match v.decision.as_str() {
+                "approved" => Tone::Good,
+                "rejected" => Tone::Bad,
+                _ => Tone::Warn,
+            };
+            vec![
+                Cell::plain(&v.id),
+                Cell::plain(&v.title),
+                Cell::toned(&v.decision, Some(tone)),
+                Cell::plain(v.yes),
+                Cell::plain(v.against),
+                Cell::plain(format!("quorum {} of {}", v.quorum, v.members)),
+            ]
+        },
+    )
+}
+
+fn counts_section(c: &Counts) -> Section {
+    Section {
         heading: "This week in numbers".into(),
         blocks: vec![Block::Table(Table::new(
             &[
@@ -576,24 +559,5 @@ pub fn document(w: &Weekly) -> Document {
                 Cell::toned(c.needing_attention, (c.needing_attention > 0).then_some(Tone::Warn)),
             ]],
         ))],
-    });
-    Document {
-        title: format!("Weekly CAB report — {}", w.week),
-        subtitle: if w.week.starts_with("CAB meeting") {
-            format!(
-                "implemented {} – {}; scheduled until {} · generated {}",
-                w.period.from.format("%a %d %b %H:%M"),
-                w.period.to.format("%a %d %b %Y %H:%M UTC"),
-                w.next_week.to.format("%a %d %b %Y %H:%M UTC"),
-                w.generated_at.format("%Y-%m-%d %H:%M UTC")
-            )
-        } else {
-            format!(
-                "{} · generated {}",
-                w.period.dates(),
-                w.generated_at.format("%Y-%m-%d %H:%M UTC")
-            )
-        },
-        sections,
     }
 }

@@ -399,10 +399,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
-    }
+    use crate::rfc3339::at;
 
     #[test]
     fn the_next_cab_meeting_is_the_coming_tuesday_at_ten() {

@@ -63,21 +63,24 @@ pub fn check(records: &[Loaded], ctx: &Context) -> Vec<Finding> {
     findings
 }
 
+/// The rules that judge one record on its own, in the order they report.
+const RECORD_RULES: &[fn(&Loaded, &Context) -> Vec<Finding>] = &[
+    |loaded, _| identity::check_record(loaded),
+    classification::check,
+    template::check,
+    readiness::check,
+    approvals::check,
+    outcome::check,
+    status::check,
+    emergency::check,
+    criteria::check,
+    rollback::check,
+    monitoring::check,
+    calendar::check_work,
+    strategy::check,
+];
+
 /// Runs the rules that judge one record on its own.
 pub fn check_record(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    findings.extend(identity::check_record(loaded));
-    findings.extend(classification::check(loaded, ctx));
-    findings.extend(template::check(loaded, ctx));
-    findings.extend(readiness::check(loaded, ctx));
-    findings.extend(approvals::check(loaded, ctx));
-    findings.extend(outcome::check(loaded, ctx));
-    findings.extend(status::check(loaded, ctx));
-    findings.extend(emergency::check(loaded, ctx));
-    findings.extend(criteria::check(loaded, ctx));
-    findings.extend(rollback::check(loaded, ctx));
-    findings.extend(monitoring::check(loaded, ctx));
-    findings.extend(calendar::check_work(loaded, ctx));
-    findings.extend(strategy::check(loaded, ctx));
-    findings
+    RECORD_RULES.iter().flat_map(|rule| rule(loaded, ctx)).collect()
 }
