@@ -2,209 +2,114 @@
 //! and emergency changes made with chg, and one change per control made to
 //! fail the way people do it, with chg or with plain git.
 
+use std::path::{Path, PathBuf};
+
 use crate::support::*;
 
-fn at(repo: &Repo, who: Who, now: &str, args: &[&str]) -> Run {
-    repo.chg_env(who, &[("CHG_NOW", now)], args)
+/// Runs a command line (`words`) as someone at a time.
+fn at(repo: &Repo, who: Who, now: &str, line: &str) -> Run {
+    repo.chg_env(who, &[("CHG_NOW", now)], &words(line))
 }
 
 fn file(id: &str) -> String {
     format!("changes/2026/{id}.yaml")
 }
 
-/// A normal change filed by Jane with its testing passed, submitted, not yet approved.
-fn filed(repo: &Repo, day: &str, title: &str) -> String {
-    let run = at(
-        repo,
-        JANE,
-        &format!("{day}T09:00:00Z"),
-        &[
-            "new",
-            "--no-input",
-            "--description",
-            "Raise the connection pool",
-            "--justification",
-            "Timeouts at peak",
-            "--benefit",
-            "No checkout timeouts",
-            "--title",
-            title,
-            "--impact",
-            "medium",
-            "--likelihood",
-            "low",
-            "--system",
-            "db",
-            "--test",
-            "unit=passed",
-            "--test",
-            "integration=passed",
-            "--test",
-            "qa_review=passed",
-            "--rollback-plan",
-            "restore the snapshot",
-            "--rollback-kind",
-            "simple",
-            "--rollback-tested",
-            day,
-        ],
-    )
-    .ok();
-    let id = run
-        .stdout
-        .split_whitespace()
-        .find(|w| w.starts_with("CHG-"))
-        .unwrap()
-        .to_string();
-    at(repo, JANE, &format!("{day}T09:05:00Z"), &["submit", &id]).ok();
+/// The day `days` after a `YYYY-MM-DD` day.
+fn next(day: &str, days: i64) -> String {
+    let date = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap() + chrono::Duration::days(days);
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// Jane's `chg new --no-input` on `day` at 09:00 with the team's usual
+/// description, justification and benefit and these further flags, submitted
+/// at 09:05; the new change's id.
+fn new_submitted(repo: &Repo, day: &str, flags: &str) -> String {
+    let line = format!(
+        "new --no-input --description 'Raise the connection pool' --justification 'Timeouts at peak' --benefit 'No checkout timeouts' {flags}"
+    );
+    let id = created(&at(repo, JANE, &format!("{day}T09:00:00Z"), &line).ok());
+    at(repo, JANE, &format!("{day}T09:05:00Z"), &format!("submit {id}")).ok();
     id
 }
 
-/// Schedules, starts, completes, reviews and closes a change, all in its window (`day` is a Monday).
-fn carry_out(repo: &Repo, id: &str, window_day: &str) {
-    at(
-        repo,
-        JANE,
-        &format!("{window_day}T01:00:00Z"),
-        &[
-            "schedule",
-            id,
-            "--start",
-            &format!("{window_day} 02:00"),
-            "--end",
-            &format!("{window_day} 04:00"),
-        ],
-    )
-    .ok();
-    at(repo, JANE, &format!("{window_day}T02:05:00Z"), &["start", id]).ok();
-    at(
-        repo,
-        JANE,
-        &format!("{window_day}T02:45:00Z"),
-        &["complete", id, "--smoke-tests", "passed", "--error-rates", "normal"],
-    )
-    .ok();
-    at(
-        repo,
-        JANE,
-        &format!("{window_day}T09:00:00Z"),
-        &["review", id, "--summary", "went fine", "--lessons-learned", "none"],
-    )
-    .ok();
-    // The monitoring after the deployment that closing needs (24 h for a
-    // major change, 1 h for a normal one): watched until the next morning.
-    let day_after = (chrono::NaiveDate::parse_from_str(window_day, "%Y-%m-%d").unwrap() + chrono::Duration::days(1))
-        .format("%Y-%m-%d")
-        .to_string();
-    at(
-        repo,
-        JANE,
-        &format!("{day_after}T03:00:00Z"),
-        &[
-            "monitor",
-            id,
-            "--to",
-            &format!("{day_after} 02:50"),
-            "--observed",
-            "error rates at baseline",
-        ],
-    )
-    .ok();
-    at(repo, JANE, &format!("{day_after}T03:10:00Z"), &["close", id]).ok();
-}
-
-/// The same emergency, documented and approved in time, or documented two days late.
-fn emergency(repo: &Repo, day: &str, late: bool) -> String {
-    let run = at(
-        repo,
-        JANE,
-        &format!("{day}T12:00:00Z"),
-        &[
-            "new",
-            "--emergency",
-            "--no-input",
-            "--title",
-            "Patch RCE in api-gateway",
-            "--criterion",
-            "critical-vulnerability",
-            "--cvss",
-            "9.8",
-            "--impact-of-not-implementing",
-            "Remote code execution on the public API",
-            "--system",
-            "api-gateway",
-            "--description",
-            "Patch the parser",
-            "--justification",
-            "RCE on the public API",
-            "--benefit",
-            "The hole closed",
-            "--test",
-            "unit=passed",
-            "--rollback-plan",
-            "redeploy the previous image",
-            "--rollback-kind",
-            "simple",
-            "--verbal-approval",
-            "ciso:carol@example.com",
-            "--verbal-approval",
-            "cto:Dave Kim <dave@example.com>",
-            "--verbal-at",
-            &format!("{day}T11:50:00Z"),
-        ],
-    )
-    .ok();
-    let id = run
-        .stdout
+/// The id `chg new` names in its output.
+fn created(run: &Run) -> String {
+    run.stdout
         .split_whitespace()
         .find(|w| w.starts_with("CHG-"))
         .unwrap()
         .trim_end_matches([':', '.'])
-        .to_string();
-    at(repo, JANE, &format!("{day}T12:00:00Z"), &["start", &id]).ok();
-    at(
+        .to_string()
+}
+
+/// A normal change filed by Jane with its testing passed, submitted, not yet approved.
+fn filed(repo: &Repo, day: &str, title: &str) -> String {
+    new_submitted(
         repo,
-        JANE,
-        &format!("{day}T13:00:00Z"),
-        &["complete", &id, "--smoke-tests", "passed", "--error-rates", "normal"],
+        day,
+        &format!("--title \"{title}\" --impact medium --likelihood low --system db --test unit=passed --test integration=passed --test qa_review=passed --rollback-plan 'restore the snapshot' --rollback-kind simple --rollback-tested {day}"),
     )
-    .ok();
+}
+
+/// Schedules a change at `scheduled_at` for 02:00–04:00 on `day`, starts it
+/// there at `started` and completes it at `done` (times of that day).
+fn implement(repo: &Repo, id: &str, scheduled_at: &str, day: &str, (started, done): (&str, &str)) {
+    let schedule = format!("schedule {id} --start '{day} 02:00' --end '{day} 04:00'");
+    at(repo, JANE, scheduled_at, &schedule).ok();
+    at(repo, JANE, &format!("{day}T{started}:00Z"), &format!("start {id}")).ok();
+    let complete = format!("complete {id} --smoke-tests passed --error-rates normal");
+    at(repo, JANE, &format!("{day}T{done}:00Z"), &complete).ok();
+}
+
+/// Schedules, starts, completes, reviews and closes a change, all in its window (`day` is a Monday).
+fn carry_out(repo: &Repo, id: &str, window_day: &str) {
+    implement(
+        repo,
+        id,
+        &format!("{window_day}T01:00:00Z"),
+        window_day,
+        ("02:05", "02:45"),
+    );
+    let review = format!("review {id} --summary 'went fine' --lessons-learned none");
+    at(repo, JANE, &format!("{window_day}T09:00:00Z"), &review).ok();
+    // The monitoring after the deployment that closing needs (24 h for a
+    // major change, 1 h for a normal one): watched until the next morning.
+    let day_after = next(window_day, 1);
+    let monitor = format!("monitor {id} --to '{day_after} 02:50' --observed 'error rates at baseline'");
+    at(repo, JANE, &format!("{day_after}T03:00:00Z"), &monitor).ok();
+    at(repo, JANE, &format!("{day_after}T03:10:00Z"), &format!("close {id}")).ok();
+}
+
+/// The same emergency, documented and approved in time, or documented two days late.
+fn emergency(repo: &Repo, day: &str, late: bool) -> String {
+    let line = format!(
+        "new --emergency --no-input --title 'Patch RCE in api-gateway' --criterion critical-vulnerability --cvss 9.8 --impact-of-not-implementing 'Remote code execution on the public API' --system api-gateway --description 'Patch the parser' --justification 'RCE on the public API' --benefit 'The hole closed' --test unit=passed --rollback-plan 'redeploy the previous image' --rollback-kind simple --verbal-approval ciso:carol@example.com --verbal-approval 'cto:Dave Kim <dave@example.com>' --verbal-at {day}T11:50:00Z"
+    );
+    let id = created(&at(repo, JANE, &format!("{day}T12:00:00Z"), &line).ok());
+    at(repo, JANE, &format!("{day}T12:00:00Z"), &format!("start {id}")).ok();
+    let complete = format!("complete {id} --smoke-tests passed --error-rates normal");
+    at(repo, JANE, &format!("{day}T13:00:00Z"), &complete).ok();
     // Documented (and so approved in writing) the same afternoon, or two days later.
-    let next = |d: &str, days: i64| {
-        let date = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap() + chrono::Duration::days(days);
-        date.format("%Y-%m-%d").to_string()
-    };
     let doc_day = if late { next(day, 2) } else { day.to_string() };
-    at(repo, JANE, &format!("{doc_day}T15:00:00Z"), &["submit", &id]).ok();
-    at(repo, CAROL, &format!("{doc_day}T16:00:00Z"), &["approve", &id]).ok();
-    at(repo, DAVE, &format!("{doc_day}T16:10:00Z"), &["approve", &id]).ok();
+    at(repo, JANE, &format!("{doc_day}T15:00:00Z"), &format!("submit {id}")).ok();
+    at(repo, CAROL, &format!("{doc_day}T16:00:00Z"), &format!("approve {id}")).ok();
+    at(repo, DAVE, &format!("{doc_day}T16:10:00Z"), &format!("approve {id}")).ok();
     // Presented at the next CAB meeting (the day after: `day` is a Monday), reviewed within 5 days.
-    let cab_day = next(day, 1);
-    let review_day = next(day, 3);
-    at(
-        repo,
-        JANE,
-        &format!("{review_day}T10:30:00Z"),
-        &["review", &id, "--cab", "--date", &cab_day, "--feedback", "ok"],
-    )
-    .ok();
-    at(
-        repo,
-        JANE,
-        &format!("{review_day}T10:40:00Z"),
-        &[
-            "review",
-            &id,
-            "--summary",
-            "patched",
-            "--root-cause",
-            "an old library",
-            "--preventive-measures",
-            "dependency alerts",
-        ],
-    )
-    .ok();
-    at(repo, JANE, &format!("{review_day}T10:50:00Z"), &["close", &id]).ok();
+    let (cab_day, review_day) = (next(day, 1), next(day, 3));
+    let steps = [
+        ("10:30", format!("review {id} --cab --date {cab_day} --feedback ok")),
+        (
+            "10:40",
+            format!(
+                "review {id} --summary patched --root-cause 'an old library' --preventive-measures 'dependency alerts'"
+            ),
+        ),
+        ("10:50", format!("close {id}")),
+    ];
+    for (time, line) in steps {
+        at(repo, JANE, &format!("{review_day}T{time}:00Z"), &line).ok();
+    }
     id
 }
 
@@ -214,6 +119,25 @@ fn edit(repo: &Repo, who: Who, when: &str, id: &str, from: &str, to: &str) {
     assert!(text.contains(from), "{from:?} in {text}");
     repo.write(&file(id), &text.replacen(from, to, 1));
     repo.commit_all_at(who, when, &format!("edit {id}"));
+}
+
+/// Marks a submitted change approved with git as `who` at `when`, then adds
+/// `approver`'s written approval for `role`, dated `dated`, in a commit of its own.
+fn approve_with_git(
+    repo: &Repo,
+    (who, when): (Who, &str),
+    id: &str,
+    (role, approver, dated): (&str, Who, &str),
+    message: &str,
+) {
+    edit(repo, who, when, id, "status: submitted\n", "status: approved\n");
+    let text = repo.read(&file(id))
+        + &format!(
+            "approvals:\n  - role: {role}\n    approver: {}\n    decision: approved\n    method: written\n    at: \"{dated}\"\n",
+            approver.id()
+        );
+    repo.write(&file(id), &text);
+    repo.commit_all_at(who, when, message);
 }
 
 /// The ids of the quarter's changes, by what they show.
@@ -239,110 +163,41 @@ fn quarter() -> Quarter {
     let repo = Repo::initialised();
     // Clean: a normal change, a major one, a standard one and an emergency.
     let normal = filed(&repo, "2026-07-06", "Upgrade postgres");
-    at(&repo, SAM, "2026-07-06T10:00:00Z", &["approve", &normal]).ok();
+    at(&repo, SAM, "2026-07-06T10:00:00Z", &format!("approve {normal}")).ok();
     carry_out(&repo, &normal, "2026-07-07");
 
-    let run = at(
+    let major = new_submitted(
         &repo,
-        JANE,
-        "2026-07-08T09:00:00Z",
-        &[
-            "new",
-            "--no-input",
-            "--description",
-            "Raise the connection pool",
-            "--justification",
-            "Timeouts at peak",
-            "--benefit",
-            "No checkout timeouts",
-            "--title",
-            "Move checkout to the new cluster",
-            "--impact",
-            "high",
-            "--likelihood",
-            "medium",
-            "--system",
-            "checkout",
-            "--test",
-            "unit=passed",
-            "--test",
-            "integration=passed",
-            "--test",
-            "qa_review=passed",
-            "--test",
-            "security_review=passed",
-            "--test",
-            "performance=passed",
-            "--rollback-plan",
-            "switch the DNS back",
-            "--rollback-kind",
-            "complex",
-            "--rollback-tested",
-            "2026-07-01",
-        ],
-    )
-    .ok();
-    let major = run
-        .stdout
-        .split_whitespace()
-        .find(|w| w.starts_with("CHG-"))
-        .unwrap()
-        .to_string();
-    at(&repo, JANE, "2026-07-08T09:05:00Z", &["submit", &major]).ok();
+        "2026-07-08",
+        "--title 'Move checkout to the new cluster' --impact high --likelihood medium --system checkout --test unit=passed --test integration=passed --test qa_review=passed --test security_review=passed --test performance=passed --rollback-plan 'switch the DNS back' --rollback-kind complex --rollback-tested 2026-07-01",
+    );
     for (who, t) in [(ANA, "10:00"), (BEN, "10:10"), (CHO, "10:20")] {
-        at(&repo, who, &format!("2026-07-08T{t}:00Z"), &["approve", &major]).ok();
+        at(&repo, who, &format!("2026-07-08T{t}:00Z"), &format!("approve {major}")).ok();
     }
     carry_out(&repo, &major, "2026-07-14");
 
-    let run = at(
+    let standard = new_submitted(
         &repo,
-        JANE,
-        "2026-07-15T09:00:00Z",
-        &[
-            "new",
-            "--no-input",
-            "--description",
-            "Raise the connection pool",
-            "--justification",
-            "Timeouts at peak",
-            "--benefit",
-            "No checkout timeouts",
-            "--template",
-            "certificate-renewal",
-            "--title",
-            "Renew the api certificate",
-        ],
-    )
-    .ok();
-    let standard = run
-        .stdout
-        .split_whitespace()
-        .find(|w| w.starts_with("CHG-"))
-        .unwrap()
-        .to_string();
-    at(&repo, JANE, "2026-07-15T09:05:00Z", &["submit", &standard]).ok();
+        "2026-07-15",
+        "--template certificate-renewal --title 'Renew the api certificate'",
+    );
     carry_out(&repo, &standard, "2026-07-16");
 
     let emergency_ok = emergency(&repo, "2026-07-20", false);
 
     // approvals: Jane writes Lee's approval into the record herself, with git.
     let approvals = filed(&repo, "2026-08-03", "Rotate the API keys");
-    edit(
+    approve_with_git(
         &repo,
-        JANE,
-        "2026-08-03T11:00:00+00:00",
+        (JANE, "2026-08-03T11:00:00+00:00"),
         &approvals,
-        "status: submitted\n",
-        "status: approved\n",
+        ("engineering-lead", LEE, "2026-08-03T10:58:00Z"),
+        "approved by Lee on Slack",
     );
-    let text = repo.read(&file(&approvals))
-        + "approvals:\n  - role: engineering-lead\n    approver: Lee Park <lee@example.com>\n    decision: approved\n    method: written\n    at: \"2026-08-03T10:58:00Z\"\n";
-    repo.write(&file(&approvals), &text);
-    repo.commit_all_at(JANE, "2026-08-03T11:00:00+00:00", "approved by Lee on Slack");
 
     // approvals-current: approved, then its title rewritten by a plain commit.
     let current = filed(&repo, "2026-08-04", "Resize the cache");
-    at(&repo, SAM, "2026-08-04T10:00:00Z", &["approve", &current]).ok();
+    at(&repo, SAM, "2026-08-04T10:00:00Z", &format!("approve {current}")).ok();
     edit(
         &repo,
         JANE,
@@ -354,36 +209,8 @@ fn quarter() -> Quarter {
 
     // window: finished an hour after its window closed.
     let window = filed(&repo, "2026-08-10", "Reindex search");
-    at(&repo, SAM, "2026-08-10T10:00:00Z", &["approve", &window]).ok();
-    at(
-        &repo,
-        JANE,
-        "2026-08-10T11:00:00Z",
-        &[
-            "schedule",
-            &window,
-            "--start",
-            "2026-08-11 02:00",
-            "--end",
-            "2026-08-11 04:00",
-        ],
-    )
-    .ok();
-    at(&repo, JANE, "2026-08-11T03:00:00Z", &["start", &window]).ok();
-    at(
-        &repo,
-        JANE,
-        "2026-08-11T05:00:00Z",
-        &[
-            "complete",
-            &window,
-            "--smoke-tests",
-            "passed",
-            "--error-rates",
-            "normal",
-        ],
-    )
-    .ok();
+    at(&repo, SAM, "2026-08-10T10:00:00Z", &format!("approve {window}")).ok();
+    implement(&repo, &window, "2026-08-10T11:00:00Z", "2026-08-11", ("03:00", "05:00"));
 
     // testing: QA failed, and Sam approved it anyway, by hand with git.
     let testing = filed(&repo, "2026-08-17", "Bump the TLS library");
@@ -395,54 +222,21 @@ fn quarter() -> Quarter {
         "  qa_review: passed\n",
         "  qa_review: failed\n",
     );
-    edit(
+    approve_with_git(
         &repo,
-        SAM,
-        "2026-08-17T10:00:00+00:00",
+        (SAM, "2026-08-17T10:00:00+00:00"),
         &testing,
-        "status: submitted\n",
-        "status: approved\n",
+        ("change-manager", SAM, "2026-08-17T09:59:00Z"),
+        "approve",
     );
-    let text = repo.read(&file(&testing))
-        + "approvals:\n  - role: change-manager\n    approver: Sam Lee <sam@example.com>\n    decision: approved\n    method: written\n    at: \"2026-08-17T09:59:00Z\"\n";
-    repo.write(&file(&testing), &text);
-    repo.commit_all_at(SAM, "2026-08-17T10:00:00+00:00", "approve");
 
     // emergency-deadlines: documented and approved in writing two days late.
     let deadlines = emergency(&repo, "2026-08-24", true);
 
     // review: completed, then closed by hand without a review.
     let review = filed(&repo, "2026-08-31", "Archive old logs");
-    at(&repo, SAM, "2026-08-31T10:00:00Z", &["approve", &review]).ok();
-    at(
-        &repo,
-        JANE,
-        "2026-08-31T11:00:00Z",
-        &[
-            "schedule",
-            &review,
-            "--start",
-            "2026-09-01 02:00",
-            "--end",
-            "2026-09-01 04:00",
-        ],
-    )
-    .ok();
-    at(&repo, JANE, "2026-09-01T02:05:00Z", &["start", &review]).ok();
-    at(
-        &repo,
-        JANE,
-        "2026-09-01T02:30:00Z",
-        &[
-            "complete",
-            &review,
-            "--smoke-tests",
-            "passed",
-            "--error-rates",
-            "normal",
-        ],
-    )
-    .ok();
+    at(&repo, SAM, "2026-08-31T10:00:00Z", &format!("approve {review}")).ok();
+    implement(&repo, &review, "2026-08-31T11:00:00Z", "2026-09-01", ("02:05", "02:30"));
     edit(
         &repo,
         JANE,
@@ -482,32 +276,20 @@ fn quarter() -> Quarter {
     repo.write("changes/policy.yaml", &policy);
     repo.commit_all_at(SAM, "2026-09-01T12:00:00+00:00", "require signed approvals");
     let signed = filed(&repo, "2026-09-07", "Enable HTTP/3");
-    at(&repo, SAM, "2026-09-07T10:00:00Z", &["approve", &signed]).ok();
+    at(&repo, SAM, "2026-09-07T10:00:00Z", &format!("approve {signed}")).ok();
     // Lee's git signs: chg's commit carries his signature, which git verifies.
     let signed_ok = filed(&repo, "2026-09-08", "Enable Brotli");
     let lee_key = keys.path().join("lee");
     repo.git(&["config", "gpg.format", "ssh"]);
     repo.git(&["config", "user.signingkey", lee_key.to_str().unwrap()]);
     repo.git(&["config", "commit.gpgsign", "true"]);
-    at(&repo, LEE, "2026-09-08T10:00:00Z", &["approve", &signed_ok]).ok();
+    at(&repo, LEE, "2026-09-08T10:00:00Z", &format!("approve {signed_ok}")).ok();
     repo.git(&["config", "commit.gpgsign", "false"]);
 
     // After the quarter: nothing that happens later is in its folder.
     filed(&repo, "2026-10-05", "Next quarter's change");
-    at(
-        &repo,
-        JANE,
-        "2026-10-05T11:00:00Z",
-        &[
-            "schedule",
-            &signed,
-            "--start",
-            "2026-10-06 02:00",
-            "--end",
-            "2026-10-06 04:00",
-        ],
-    )
-    .ok();
+    let schedule = format!("schedule {signed} --start '2026-10-06 02:00' --end '2026-10-06 04:00'");
+    at(&repo, JANE, "2026-10-05T11:00:00Z", &schedule).ok();
     Quarter {
         repo,
         normal,
@@ -556,18 +338,55 @@ fn failing(population: &serde_json::Value, id: &str) -> Vec<String> {
 fn audit(repo: &Repo, out: &str, extra: &[&str]) -> Run {
     let mut args = vec!["audit", "--period", "2026-Q3", "--output", out];
     args.extend_from_slice(extra);
-    at(repo, JANE, "2026-10-10T09:00:00Z", &args)
+    repo.chg_env(JANE, &[("CHG_NOW", "2026-10-10T09:00:00Z")], &args)
+}
+
+/// A temporary folder and, in it, the folder a successful audit of the
+/// quarter wrote with these further arguments.
+fn audited(q: &Quarter, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("audit");
+    audit(&q.repo, out.to_str().unwrap(), extra).ok();
+    (dir, out)
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// A `git clone` of the quarter's store, as an auditor fetches it, with
+/// these further arguments; the clone is `c` in the returned folder.
+fn clone(q: &Quarter, extra: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", q.repo.path().display());
+    let out = std::process::Command::new("git")
+        .args(["clone", "-q"])
+        .args(extra)
+        .arg(&url)
+        .arg(dir.path().join("c"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    dir
+}
+
+/// Runs chg in a clone at a time, outside the test's own environment.
+fn chg_in(clone: &tempfile::TempDir, now: &str, args: &[&str], then: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_chg"))
+        .args(args)
+        .args(then)
+        .current_dir(clone.path().join("c"))
+        .env("CHG_NOW", now)
+        .output()
+        .unwrap()
 }
 
 #[test]
 fn the_population_lists_every_change_of_the_quarter_with_its_control_verdicts() {
     let q = quarter();
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("audit-2026-Q3");
-    let out = out.to_str().unwrap();
-    audit(&q.repo, out, &[]).ok();
-    let population: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(format!("{out}/population.json")).unwrap()).unwrap();
+    let (_dir, out) = audited(&q, &[]);
+    let population = read_json(&out.join("population.json"));
     let ids: Vec<&str> = population["changes"]
         .as_array()
         .unwrap()
@@ -603,7 +422,7 @@ fn the_population_lists_every_change_of_the_quarter_with_its_control_verdicts() 
     assert!(verdicts(&population, &q.normal).contains(&("emergency-deadlines".into(), "n/a".into())));
     assert!(verdicts(&population, &q.signed_ok).contains(&("signed".into(), "pass".into())));
     // The CSV has the same verdicts, one column per control.
-    let csv = std::fs::read_to_string(format!("{out}/population.csv")).unwrap();
+    let csv = std::fs::read_to_string(out.join("population.csv")).unwrap();
     let header = csv.lines().next().unwrap();
     assert!(
         header.contains("approvals,approvals-current,signed,window,testing,emergency-deadlines,review"),
@@ -612,7 +431,7 @@ fn the_population_lists_every_change_of_the_quarter_with_its_control_verdicts() 
     let line = csv.lines().find(|l| l.contains(&*q.window)).unwrap();
     assert!(line.contains(",pass,pass,n/a,fail,pass,n/a,"), "{line}");
     // Both policy versions in force are in the folder, with who changed them.
-    let versions = std::fs::read_to_string(format!("{out}/policy/versions.json")).unwrap();
+    let versions = std::fs::read_to_string(out.join("policy/versions.json")).unwrap();
     assert!(
         versions.contains("Sam Lee <sam@example.com>") && versions.contains("Jane Doe <jane@example.com>"),
         "{versions}"
@@ -675,8 +494,7 @@ fn the_sample_with_a_seed_is_the_same_on_every_run_and_holds_every_exception() {
     let at_end = q.repo.git(&["show", &format!("HEAD:{}", file(&q.signed))]);
     assert!(record.contains("status: approved"), "{record}");
     assert_ne!(record, at_end, "October's commits are not in it");
-    let approvals: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(format!("{folder}/approvals.json")).unwrap()).unwrap();
+    let approvals = read_json(Path::new(&format!("{folder}/approvals.json")));
     let first = &approvals[0];
     assert_eq!(
         first["added_in"]["committer"], "Sam Lee <sam@example.com>",
@@ -691,10 +509,11 @@ fn the_sample_with_a_seed_is_the_same_on_every_run_and_holds_every_exception() {
     );
     // A signed approval: git's verdict, the key and the signer.
     audit(&q.repo, &path("all"), &["--sample", "all"]).ok();
-    let approvals: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(format!("{}/sample/{}/approvals.json", path("all"), q.signed_ok)).unwrap(),
-    )
-    .unwrap();
+    let approvals = read_json(Path::new(&format!(
+        "{}/sample/{}/approvals.json",
+        path("all"),
+        q.signed_ok
+    )));
     let signature = &approvals[0]["added_in"]["signature"];
     assert_eq!(signature["status"], "G", "{approvals:#}");
     assert_eq!(signature["signer"], "lee@example.com", "{approvals:#}");
@@ -709,10 +528,8 @@ fn the_sample_with_a_seed_is_the_same_on_every_run_and_holds_every_exception() {
 #[test]
 fn verify_passes_on_the_folder_as_written_and_fails_on_one_byte_changed() {
     let q = quarter();
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("audit");
+    let (_dir, out) = audited(&q, &[]);
     let out_s = out.to_str().unwrap();
-    audit(&q.repo, out_s, &[]).ok();
     // sha256sum reads the manifest as it is, without chg.
     let sums = std::process::Command::new("sha256sum")
         .args(["-c", "--strict", "manifest.sha256"])
@@ -771,23 +588,11 @@ fn audit_refuses_a_folder_that_is_not_empty_and_leaves_no_half_folder() {
 #[test]
 fn a_shallow_clone_is_listed_as_unverifiable_never_skipped() {
     let q = quarter();
-    let clone = tempfile::tempdir().unwrap();
-    let url = format!("file://{}", q.repo.path().display());
-    let out = std::process::Command::new("git")
-        .args(["clone", "-q", "--depth", "5", &url])
-        .arg(clone.path().join("c"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
+    let clone = clone(&q, &["--depth", "5"]);
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("a");
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_chg"))
-        .args(["audit", "--period", "2026-Q3", "--output"])
-        .arg(&folder)
-        .current_dir(clone.path().join("c"))
-        .env("CHG_NOW", "2026-10-10T09:00:00Z")
-        .output()
-        .unwrap();
+    let args = ["audit", "--period", "2026-Q3", "--output"];
+    let run = chg_in(&clone, "2026-10-10T09:00:00Z", &args, &[folder.as_os_str()]);
     assert!(run.status.success(), "{run:?}");
     let population = std::fs::read_to_string(folder.join("population.json")).unwrap();
     assert!(population.contains("the history is incomplete"), "{population}");
@@ -797,7 +602,7 @@ fn a_shallow_clone_is_listed_as_unverifiable_never_skipped() {
 #[test]
 fn a_record_rewritten_after_its_seal_by_a_plain_commit_is_reported() {
     let q = quarter();
-    let run = at(&q.repo, SAM, "2026-10-10T09:00:00Z", &["seal", "--period", "2026-08"]).ok();
+    let run = at(&q.repo, SAM, "2026-10-10T09:00:00Z", "seal --period 2026-08").ok();
     assert!(run.stdout.contains("chg-seal/2026-08"), "{}", run.stdout);
     let tag = q.repo.git(&["cat-file", "-p", "chg-seal/2026-08"]);
     assert!(tag.contains("\ntagger Sam Lee <sam@example.com>"), "{tag}");
@@ -806,10 +611,10 @@ fn a_record_rewritten_after_its_seal_by_a_plain_commit_is_reported() {
         "{tag}"
     );
     assert!(!tag.contains(&q.normal), "a July change is not in August's seal: {tag}");
-    at(&q.repo, JANE, "2026-10-10T09:00:00Z", &["seal", "--verify"]).ok();
+    at(&q.repo, JANE, "2026-10-10T09:00:00Z", "seal --verify").ok();
     // A period not over yet cannot be sealed, nor one sealed twice.
-    at(&q.repo, SAM, "2026-10-10T09:00:00Z", &["seal", "--period", "2026-10"]).status(2);
-    at(&q.repo, SAM, "2026-10-10T09:00:00Z", &["seal", "--period", "2026-08"]).status(2);
+    at(&q.repo, SAM, "2026-10-10T09:00:00Z", "seal --period 2026-10").status(2);
+    at(&q.repo, SAM, "2026-10-10T09:00:00Z", "seal --period 2026-08").status(2);
 
     // In October someone makes the window look kept.
     edit(
@@ -821,7 +626,7 @@ fn a_record_rewritten_after_its_seal_by_a_plain_commit_is_reported() {
         "title: Reindex search (short)",
     );
     let commit = q.repo.git(&["rev-parse", "HEAD"]).trim().to_string();
-    let run = at(&q.repo, JANE, "2026-10-11T10:00:00Z", &["seal", "--verify"]).status(1);
+    let run = at(&q.repo, JANE, "2026-10-11T10:00:00Z", "seal --verify").status(1);
     assert!(
         run.stdout.contains(&q.window) && run.stdout.contains(&commit[..10]),
         "{}",
@@ -829,7 +634,7 @@ fn a_record_rewritten_after_its_seal_by_a_plain_commit_is_reported() {
     );
     assert!(run.stdout.contains("changed title after the seal"), "{}", run.stdout);
     // chg check reports it on every run, on the record, in the commit.
-    let check = at(&q.repo, JANE, "2026-10-11T10:00:00Z", &["check", "--format", "json"]).status(1);
+    let check = at(&q.repo, JANE, "2026-10-11T10:00:00Z", "check --format json").status(1);
     let findings: Vec<serde_json::Value> = serde_json::from_str(&check.stdout).unwrap();
     let sealed: Vec<&serde_json::Value> = findings
         .iter()
@@ -842,7 +647,7 @@ fn a_record_rewritten_after_its_seal_by_a_plain_commit_is_reported() {
     // Deleting a sealed record is reported too.
     std::fs::remove_file(q.repo.join(&file(&q.testing))).unwrap();
     q.repo.commit_all_at(MALLORY, "2026-10-11T11:00:00+00:00", "tidy up");
-    let run = at(&q.repo, JANE, "2026-10-11T12:00:00Z", &["seal", "--verify"]).status(1);
+    let run = at(&q.repo, JANE, "2026-10-11T12:00:00Z", "seal --verify").status(1);
     assert!(
         run.stdout.contains(&format!("removed {}", file(&q.testing))),
         "{}",
@@ -853,7 +658,7 @@ fn a_record_rewritten_after_its_seal_by_a_plain_commit_is_reported() {
 #[test]
 fn a_force_pushed_rewrite_after_a_seal_is_detected_from_the_tag_alone() {
     let q = quarter();
-    at(&q.repo, SAM, "2026-10-10T09:00:00Z", &["seal", "--period", "2026-08"]).ok();
+    at(&q.repo, SAM, "2026-10-10T09:00:00Z", "seal --period 2026-08").ok();
     let sealed = q
         .repo
         .git(&["rev-parse", "chg-seal/2026-08^{commit}"])
@@ -880,20 +685,8 @@ fn a_force_pushed_rewrite_after_a_seal_is_detected_from_the_tag_alone() {
     let shown = q.repo.git(&["show", &format!("main:{}", file(&q.testing))]);
     assert!(shown.contains("qa_review: passed"), "{shown}");
     // The clone an auditor fetches has the rewritten main and the tag.
-    let clone = tempfile::tempdir().unwrap();
-    let url = format!("file://{}", q.repo.path().display());
-    let out = std::process::Command::new("git")
-        .args(["clone", "-q", &url])
-        .arg(clone.path().join("c"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_chg"))
-        .args(["seal", "--verify"])
-        .current_dir(clone.path().join("c"))
-        .env("CHG_NOW", "2026-10-12T10:00:00Z")
-        .output()
-        .unwrap();
+    let clone = clone(&q, &[]);
+    let run = chg_in(&clone, "2026-10-12T10:00:00Z", &["seal", "--verify"], &[]);
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert_eq!(run.status.code(), Some(1), "{stdout}");
     assert!(
@@ -914,9 +707,7 @@ fn the_index_page_renders_and_prints_in_a_headless_browser() {
         return;
     };
     let q = quarter();
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("audit");
-    audit(&q.repo, out.to_str().unwrap(), &[]).ok();
+    let (dir, out) = audited(&q, &[]);
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(
         !html.contains("<script") && !html.contains("src=\"http"),

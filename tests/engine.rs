@@ -18,10 +18,6 @@ fn completed(id: &str) -> String {
     )
 }
 
-fn json(run: &Run) -> serde_json::Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"))
-}
-
 #[test]
 fn history_commands_follow_store() {
     let repo = Repo::new();
@@ -32,7 +28,7 @@ fn history_commands_follow_store() {
         .chg_line("--store ops/changes metrics --from 2026-11-01 --to 2026-12-01 --format json")
         .ok();
     assert_eq!(
-        json(&metrics)["metrics"]["total_changes"]["actual"],
+        metrics.json()["metrics"]["total_changes"]["actual"],
         1.0,
         "{}",
         metrics.stdout
@@ -40,7 +36,7 @@ fn history_commands_follow_store() {
     let log = repo
         .chg(&["--store", "ops/changes", "log", "CHG-2026-0001", "--format", "json"])
         .ok();
-    let log = json(&log);
+    let log = log.json();
     assert_eq!(log["path"], "ops/changes/2026/CHG-2026-0001.yaml");
     assert_eq!(log["commits"].as_array().map(Vec::len), Some(1), "{log}");
     // The same through CHG_STORE.
@@ -51,63 +47,69 @@ fn history_commands_follow_store() {
             &words("metrics --from 2026-11-01 --to 2026-12-01 --format json"),
         )
         .ok();
-    assert_eq!(json(&metrics)["metrics"]["total_changes"]["actual"], 1.0);
+    assert_eq!(metrics.json()["metrics"]["total_changes"]["actual"], 1.0);
 }
 
 const REC: &str = "changes/2026/CHG-2026-0001.yaml";
 
-fn gate(repo: &Repo) -> (i32, Vec<serde_json::Value>, String) {
-    let run = repo.chg(&["check", "--base", "main", "--format", "json"]);
-    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_default();
-    (run.status, findings, format!("{}{}", run.stdout, run.stderr))
-}
-
-fn rules_of(findings: &[serde_json::Value]) -> Vec<String> {
-    findings
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap_or("").to_string())
-        .collect()
-}
-
-/// The findings that are errors (warnings such as overlapping windows aside).
-fn errors(findings: &[serde_json::Value]) -> Vec<&serde_json::Value> {
-    findings.iter().filter(|f| f["severity"] == "error").collect()
-}
-
 fn head(repo: &Repo) -> String {
     repo.git(&["rev-parse", "HEAD"]).trim().to_string()
+}
+
+/// A store, on a branch `feature` of main (what a pull request brings).
+fn on_a_branch() -> Repo {
+    let repo = Repo::initialised();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo
+}
+
+/// Writes the record and commits it as someone, `hours` after T0.
+fn commit_record(repo: &Repo, text: &str, who: Who, hours: i64, message: &str) {
+    repo.write(REC, text);
+    repo.commit_all_at(who, &at(hours), message);
+}
+
+/// Makes the record file a link to a forged, completed record elsewhere in the repository.
+fn link_record_to_a_forgery(repo: &Repo) {
+    repo.write("docs/notes.yaml", &completed("CHG-2026-0001"));
+    std::fs::create_dir_all(repo.join("changes/2026")).unwrap();
+    std::os::unix::fs::symlink("../../docs/notes.yaml", repo.join(REC)).unwrap();
 }
 
 // ---------------------------------------------------------------------------
 // Finding 1: symlinked records and year folders.
 // ---------------------------------------------------------------------------
 
+/// Asserts the link is never followed: `chg check` fails naming the link
+/// (`named`) as a symlink, `chg show` refuses the record `id` behind it and
+/// `chg list` does not list it. The run of `chg show`.
+#[track_caller]
+fn assert_link_refused(repo: &Repo, named: &str, id: &str) -> Run {
+    let run = repo.chg(&["check"]);
+    assert_ne!(run.status, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(named) && run.stdout.contains("symlink"),
+        "{}",
+        run.stdout
+    );
+    let list = repo.chg(&["list", "--format", "json"]);
+    assert!(!list.stdout.contains(id), "list followed the link: {list:?}");
+    let show = repo.chg(&["show", id]);
+    assert_ne!(show.status, 0, "{show:?}");
+    show
+}
+
 #[test]
 fn finding_1_a_symlinked_record_in_the_work_tree_is_an_error_and_never_followed() {
     let repo = Repo::initialised();
     // The forged, completed record lives elsewhere in the repository; the record file links to it.
-    repo.write("docs/notes.yaml", &completed("CHG-2026-0001"));
-    std::fs::create_dir_all(repo.join("changes/2026")).unwrap();
-    std::os::unix::fs::symlink("../../docs/notes.yaml", repo.join(REC)).unwrap();
+    link_record_to_a_forgery(&repo);
     repo.commit_all_at(JANE, &at(1), "notes");
-    let run = repo.chg(&["check"]);
-    assert_ne!(run.status, 0, "{run:?}");
-    assert!(
-        run.stdout.contains("CHG-2026-0001.yaml") && run.stdout.contains("symlink"),
-        "{}",
-        run.stdout
-    );
-    let show = repo.chg(&["show", "CHG-2026-0001"]);
-    assert_ne!(show.status, 0, "{show:?}");
+    let show = assert_link_refused(&repo, "CHG-2026-0001.yaml", "CHG-2026-0001");
     assert!(
         !show.stdout.contains("completed"),
         "show followed the link: {}",
         show.stdout
-    );
-    let list = repo.chg(&["list", "--format", "json"]);
-    assert!(
-        !list.stdout.contains("CHG-2026-0001"),
-        "list followed the link: {list:?}"
     );
 }
 
@@ -117,46 +119,25 @@ fn finding_1_a_symlinked_year_folder_is_an_error_and_never_followed() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("CHG-2027-0001.yaml"), completed("CHG-2027-0001")).unwrap();
     std::os::unix::fs::symlink(outside.path(), repo.join("changes/2027")).unwrap();
-    let run = repo.chg(&["check"]);
-    assert_ne!(run.status, 0, "{run:?}");
-    assert!(
-        run.stdout.contains("changes/2027") && run.stdout.contains("symlink"),
-        "{}",
-        run.stdout
-    );
-    let list = repo.chg(&["list", "--format", "json"]);
-    assert!(
-        !list.stdout.contains("CHG-2027-0001"),
-        "list followed the link: {list:?}"
-    );
-    let show = repo.chg(&["show", "CHG-2027-0001"]);
-    assert_ne!(show.status, 0, "{show:?}");
+    assert_link_refused(&repo, "changes/2027", "CHG-2027-0001");
 }
 
 #[test]
 fn finding_1_a_symlink_committed_on_a_branch_is_caught_by_the_gate() {
-    let repo = Repo::initialised();
-    repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write("docs/notes.yaml", &completed("CHG-2026-0001"));
-    std::fs::create_dir_all(repo.join("changes/2026")).unwrap();
-    std::os::unix::fs::symlink("../../docs/notes.yaml", repo.join(REC)).unwrap();
+    let repo = on_a_branch();
+    link_record_to_a_forgery(&repo);
     repo.commit_all_at(JANE, &at(1), "a record");
     // The work tree is mended afterwards: the commit on the branch still carries the link.
     repo.git(&["rm", "-q", REC]);
     repo.commit_all_at(JANE, &at(2), "tidy");
-    let (status, findings, out) = gate(&repo);
-    assert_eq!(status, 1, "{out}");
-    assert!(rules_of(&findings).contains(&"symlink".to_string()), "{out}");
+    Verdict::gate(&repo).fails_with("symlink");
 }
 
 #[test]
 fn finding_1_legit_plain_record_files_pass() {
-    let repo = Repo::initialised();
-    repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
-    repo.commit_all_at(JANE, &at(1), "submit");
-    let (status, findings, out) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{out}");
+    let repo = on_a_branch();
+    commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit");
+    Verdict::gate(&repo).clean();
     repo.chg(&["show", "CHG-2026-0001"]).ok();
 }
 
@@ -171,29 +152,41 @@ fn rejected_text() -> String {
     )
 }
 
-/// Makes a merge commit of HEAD and `old` whose tree is HEAD's with `paths` as they were at `old`.
-fn launder(repo: &Repo, who: Who, old: &str, paths: &[&str]) -> String {
+/// Merges a branch, with a merge commit, as someone `hours` after T0.
+fn merge(repo: &Repo, who: Who, hours: i64, branch: &str) {
+    let message = format!("Merge branch '{branch}'");
+    repo.git_at(who, &at(hours), &["merge", "-q", "--no-ff", "-m", &message, branch]);
+}
+
+/// Jane's record submitted on main, then rejected by Sam, then a branch
+/// `feature`; the submitted commit.
+fn rejected_on_main(repo: &Repo) -> String {
+    commit_record(repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit");
+    let submitted = head(repo);
+    commit_record(repo, &rejected_text(), SAM, 2, "reject");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    submitted
+}
+
+/// Makes a merge commit of `parents` (HEAD among them) whose tree is HEAD's
+/// with `paths` as they were at `old`.
+fn launder(repo: &Repo, who: Who, old: &str, paths: &[&str], parents: [&str; 2]) -> String {
     for path in paths {
         repo.git_as(who, &["checkout", old, "--", path]);
     }
     let tree = repo.git_as(who, &["write-tree"]).trim().to_string();
-    let merge = repo
-        .git_at(
-            who,
-            &at(5),
-            &[
-                "commit-tree",
-                &tree,
-                "-p",
-                "HEAD",
-                "-p",
-                old,
-                "-m",
-                "Merge branch 'main' into feature",
-            ],
-        )
-        .trim()
-        .to_string();
+    let [first, second] = parents;
+    let args = [
+        "commit-tree",
+        &tree,
+        "-p",
+        first,
+        "-p",
+        second,
+        "-m",
+        "Merge branch 'main' into feature",
+    ];
+    let merge = repo.git_at(who, &at(5), &args).trim().to_string();
     repo.git_as(who, &["reset", "-q", "--hard", &merge]);
     merge
 }
@@ -201,18 +194,14 @@ fn launder(repo: &Repo, who: Who, old: &str, paths: &[&str]) -> String {
 #[test]
 fn finding_2_a_merge_restoring_an_old_record_is_caught() {
     let repo = Repo::initialised();
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
-    repo.commit_all_at(JANE, &at(1), "submit");
-    let submitted = head(&repo);
-    repo.write(REC, &rejected_text());
-    repo.commit_all_at(SAM, &at(2), "reject");
-    repo.git(&["checkout", "-q", "-b", "feature"]);
-    let merge = launder(&repo, MALLORY, &submitted, &[REC]);
-    let (status, findings, out) = gate(&repo);
-    assert_eq!(status, 1, "{out}");
+    let submitted = rejected_on_main(&repo);
+    let merge = launder(&repo, MALLORY, &submitted, &[REC], ["HEAD", &submitted]);
+    let gate = Verdict::gate(&repo);
+    gate.fails();
     assert!(
-        findings.iter().any(|f| f["commit"] == merge.as_str()),
-        "the merge is named: {out}"
+        gate.findings.iter().any(|f| f.commit.as_deref() == Some(&merge)),
+        "the merge is named: {:?}",
+        gate.findings
     );
 }
 
@@ -227,112 +216,76 @@ fn finding_2_a_merge_restoring_an_old_policy_is_caught() {
     );
     repo.commit_all_at(SAM, &at(1), "require signed approvals");
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    launder(&repo, MALLORY, &old, &["changes/policy.yaml"]);
-    let (status, findings, out) = gate(&repo);
-    assert_eq!(status, 1, "{out}");
-    assert!(
-        rules_of(&findings).contains(&"policy-edit-unauthorized".to_string()),
-        "{out}"
-    );
+    launder(&repo, MALLORY, &old, &["changes/policy.yaml"], ["HEAD", &old]);
+    Verdict::gate(&repo).fails_with("policy-edit-unauthorized");
 }
 
 #[test]
 fn finding_2_a_merge_with_an_old_first_parent_is_caught_too() {
     // The same laundering with the parents swapped: the old commit first.
     let repo = Repo::initialised();
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
-    repo.commit_all_at(JANE, &at(1), "submit");
-    let submitted = head(&repo);
-    repo.write(REC, &rejected_text());
-    repo.commit_all_at(SAM, &at(2), "reject");
-    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let submitted = rejected_on_main(&repo);
     repo.write("notes.txt", "x\n");
     repo.commit_all_at(MALLORY, &at(3), "notes");
     let tip = head(&repo);
-    repo.git_as(MALLORY, &["checkout", "-q", &submitted, "--", REC]);
-    let tree = repo.git_as(MALLORY, &["write-tree"]).trim().to_string();
-    let merge = repo
-        .git_at(
-            MALLORY,
-            &at(4),
-            &["commit-tree", &tree, "-p", &submitted, "-p", &tip, "-m", "Merge"],
-        )
-        .trim()
-        .to_string();
-    repo.git_as(MALLORY, &["reset", "-q", "--hard", &merge]);
-    let (status, _, out) = gate(&repo);
-    assert_eq!(status, 1, "{out}");
+    launder(&repo, MALLORY, &submitted, &[REC], [&submitted, &tip]);
+    Verdict::gate(&repo).fails();
 }
 
 #[test]
 fn finding_2_legit_an_ordinary_merge_of_independent_records_passes() {
     let repo = Repo::initialised();
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
-    repo.commit_all_at(JANE, &at(1), "submit 1");
+    commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit 1");
     // Sam approves CHG-2026-0001 on his own branch, merged into main.
     repo.git(&["checkout", "-q", "-b", "sam"]);
-    repo.write(
-        REC,
-        &format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved")),
-    );
-    repo.commit_all_at(SAM, &at(2), "approve 1");
+    let approved = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
+    commit_record(&repo, &approved, SAM, 2, "approve 1");
+    // Jane submits another record on a branch of `base` (`n`, at `hours`) and
+    // merges `branch` into it an hour later.
+    let submit_and_merge = |(name, base): (&str, &str), n: u32, hours: i64, branch: &str| {
+        repo.git(&["checkout", "-q", "-b", name, base]);
+        let id = format!("CHG-2026-000{n}");
+        repo.write(&format!("changes/2026/{id}.yaml"), &normal_record(&id, "submitted"));
+        repo.commit_all_at(JANE, &at(hours), &format!("submit {n}"));
+        merge(&repo, JANE, hours + 1, branch);
+    };
     // Jane adds another record on her branch and merges Sam's branch into it, then main.
-    repo.git(&["checkout", "-q", "-b", "feature", "main"]);
-    repo.write(
-        "changes/2026/CHG-2026-0002.yaml",
-        &normal_record("CHG-2026-0002", "submitted"),
-    );
-    repo.commit_all_at(JANE, &at(3), "submit 2");
-    repo.git_at(
-        JANE,
-        &at(4),
-        &["merge", "-q", "--no-ff", "-m", "Merge branch 'sam'", "sam"],
-    );
-    let (status, findings, out) = gate(&repo);
-    assert_eq!((status, errors(&findings).len()), (0, 0), "{out}");
+    submit_and_merge(("feature", "main"), 2, 3, "sam");
+    Verdict::gate(&repo).no_errors();
     // main moves on (Sam's branch lands), and Jane brings main into her branch.
     repo.git(&["checkout", "-q", "main"]);
-    repo.git_at(
-        SAM,
-        &at(5),
-        &["merge", "-q", "--no-ff", "-m", "Merge branch 'sam'", "sam"],
-    );
-    repo.git(&["checkout", "-q", "-b", "feature2", "main~1"]);
-    repo.write(
-        "changes/2026/CHG-2026-0003.yaml",
-        &normal_record("CHG-2026-0003", "submitted"),
-    );
-    repo.commit_all_at(JANE, &at(6), "submit 3");
-    repo.git_at(
-        JANE,
-        &at(7),
-        &["merge", "-q", "--no-ff", "-m", "Merge branch 'main'", "main"],
-    );
-    let (status, findings, out) = gate(&repo);
-    assert_eq!((status, errors(&findings).len()), (0, 0), "{out}");
+    merge(&repo, SAM, 5, "sam");
+    submit_and_merge(("feature2", "main~1"), 3, 6, "main");
+    Verdict::gate(&repo).no_errors();
 }
 
 // ---------------------------------------------------------------------------
 // Finding 3: policy edits proven by the author field alone.
 // ---------------------------------------------------------------------------
 
-fn policy_with(repo: &Repo, from: &str, to: &str) -> String {
+/// Rewrites a line of the policy in the work tree.
+fn edit_policy(repo: &Repo, from: &str, to: &str) {
     let policy = repo.read("changes/policy.yaml");
     assert!(policy.contains(from), "{from}");
-    policy.replace(from, to)
+    repo.write("changes/policy.yaml", &policy.replace(from, to));
+}
+
+/// Raj joins the engineering leads, in the work tree's policy.
+fn raj_joins(repo: &Repo) {
+    edit_policy(
+        repo,
+        "engineering-lead: [lee@example.com]",
+        "engineering-lead: [lee@example.com, raj@example.com]",
+    );
 }
 
 #[test]
 fn finding_3_a_policy_edit_authored_as_the_change_manager_by_someone_else_is_caught() {
-    let repo = Repo::initialised();
-    repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write(
-        "changes/policy.yaml",
-        &policy_with(
-            &repo,
-            "change-manager: [sam@example.com]",
-            "change-manager: [sam@example.com, mallory@example.com]",
-        ),
+    let repo = on_a_branch();
+    edit_policy(
+        &repo,
+        "change-manager: [sam@example.com]",
+        "change-manager: [sam@example.com, mallory@example.com]",
     );
     repo.git_as(MALLORY, &["add", "-A"]);
     repo.git_as(
@@ -350,30 +303,22 @@ fn finding_3_a_policy_edit_authored_as_the_change_manager_by_someone_else_is_cau
         log.trim(),
         "Sam Lee <sam@example.com> / Mallory Bad <mallory@example.com>"
     );
-    let (status, findings, out) = gate(&repo);
-    assert_eq!(status, 1, "{out}");
+    let gate = Verdict::gate(&repo);
+    let found = gate.fails_with("policy-edit-unauthorized");
     assert!(
-        rules_of(&findings).contains(&"policy-edit-unauthorized".to_string()),
-        "{out}"
+        gate.findings
+            .iter()
+            .any(|f| f.message.contains("Mallory Bad") || f.hint.contains("Mallory Bad")),
+        "the committer is named: {found:?}"
     );
-    assert!(out.contains("Mallory Bad"), "the committer is named: {out}");
 }
 
 #[test]
 fn finding_3_legit_the_change_manager_adding_a_team_member_passes() {
-    let repo = Repo::initialised();
-    repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write(
-        "changes/policy.yaml",
-        &policy_with(
-            &repo,
-            "engineering-lead: [lee@example.com]",
-            "engineering-lead: [lee@example.com, raj@example.com]",
-        ),
-    );
+    let repo = on_a_branch();
+    raj_joins(&repo);
     repo.commit_all_at(SAM, &at(1), "Raj joins as engineering lead");
-    let (status, findings, out) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{out}");
+    Verdict::gate(&repo).clean();
 }
 
 /// A store whose policy (committed by Sam) requires signed approvals with these keys.
@@ -404,83 +349,62 @@ fn finding_3_with_signing_required_a_policy_edit_must_be_signed_by_the_editor() 
         ("sam@example.com", &sam_public),
         ("mallory@example.com", &mallory_public),
     ]);
-    let edit = |repo: &Repo| {
-        repo.write(
-            "changes/policy.yaml",
-            &policy_with(
-                repo,
-                "engineering-lead: [lee@example.com]",
-                "engineering-lead: [lee@example.com, raj@example.com]",
-            ),
-        );
+    // Each attempt on a branch of its own from main.
+    let attempt = |branch: &str| {
+        repo.git(&["checkout", "-q", "-b", branch, "main"]);
+        raj_joins(&repo);
     };
     // Unsigned, by Sam himself: refused when signing is required.
-    repo.git(&["checkout", "-q", "-b", "unsigned", "main"]);
-    edit(&repo);
+    attempt("unsigned");
     repo.commit_all_at(SAM, &at(1), "Raj joins");
-    let (status, findings, out) = gate(&repo);
-    assert_eq!(status, 1, "{out}");
-    assert!(
-        rules_of(&findings).contains(&"policy-edit-unauthorized".to_string()),
-        "{out}"
-    );
+    Verdict::gate(&repo).fails_with("policy-edit-unauthorized");
     // Signed by Mallory's key, with Sam as author and committer: refused.
-    repo.git(&["checkout", "-q", "-b", "mallory", "main"]);
-    edit(&repo);
+    attempt("mallory");
     signed_commit(&repo, SAM, &mallory_key, &[], "Raj joins");
-    let (status, _, out) = gate(&repo);
-    assert_eq!(status, 1, "{out}");
+    Verdict::gate(&repo).fails();
     // Signed by Sam: passes.
-    repo.git(&["checkout", "-q", "-b", "signed", "main"]);
-    edit(&repo);
+    attempt("signed");
     signed_commit(&repo, SAM, &sam_key, &[], "Raj joins");
-    let (status, findings, out) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{out}");
+    Verdict::gate(&repo).clean();
 }
 
 // ---------------------------------------------------------------------------
 // Finding 6: the signer matched by substring.
 // ---------------------------------------------------------------------------
 
-fn lee_approval() -> String {
-    format!(
-        "{}approvals:\n  - role: engineering-lead\n    approver: Lee Park <lee@example.com>\n    decision: approved\n    method: written\n    at: 2026-11-17T10:03:00Z\n",
-        normal_record("CHG-2026-0001", "approved")
-    )
+/// Lee's approval of Jane's submitted record, committed on a branch and
+/// signed with `signer`'s key, in a store whose policy lists `listed`'s
+/// keys (`(name, email as listed)`); what the gate says.
+fn lees_approval_signed_by(signer: &str, listed: &[(&str, &str)]) -> Verdict {
+    let keys = tempfile::tempdir().unwrap();
+    let publics: Vec<(String, String)> = listed
+        .iter()
+        .map(|(name, email)| (email.to_string(), ssh_keygen(keys.path(), name).1))
+        .collect();
+    let publics: Vec<(&str, &str)> = publics.iter().map(|(e, k)| (e.as_str(), k.as_str())).collect();
+    let repo = signing_store(&publics);
+    commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let approval = Approval::new("engineering-lead", LEE);
+    repo.write(
+        REC,
+        &Record::normal("CHG-2026-0001")
+            .status("approved")
+            .approval(approval)
+            .text(),
+    );
+    signed_commit(&repo, LEE, &keys.path().join(signer), &[], "approve");
+    Verdict::gate(&repo)
 }
 
 #[test]
 fn finding_6_a_key_listed_for_ashlee_does_not_verify_an_approval_by_lee() {
-    let keys = tempfile::tempdir().unwrap();
-    let (ashlee_key, ashlee_public) = ssh_keygen(keys.path(), "ashlee");
-    let repo = signing_store(&[("ashlee@example.com", &ashlee_public)]);
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
-    repo.commit_all_at(JANE, &at(1), "submit");
-    repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write(REC, &lee_approval());
-    signed_commit(&repo, LEE, &ashlee_key, &[], "approve");
-    let (status, findings, out) = gate(&repo);
-    assert_eq!(status, 1, "{out}");
-    assert!(
-        rules_of(&findings).contains(&"approval-not-by-approver".to_string()),
-        "{out}"
-    );
+    lees_approval_signed_by("ashlee", &[("ashlee", "ashlee@example.com")]).fails_with("approval-not-by-approver");
 }
 
 #[test]
 fn finding_6_legit_lees_own_key_verifies_her_approval() {
-    let keys = tempfile::tempdir().unwrap();
-    let (ashlee_key, ashlee_public) = ssh_keygen(keys.path(), "ashlee");
-    let (lee_key, lee_public) = ssh_keygen(keys.path(), "lee");
-    let _ = ashlee_key;
-    let repo = signing_store(&[("ashlee@example.com", &ashlee_public), ("lee@EXAMPLE.com", &lee_public)]);
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
-    repo.commit_all_at(JANE, &at(1), "submit");
-    repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write(REC, &lee_approval());
-    signed_commit(&repo, LEE, &lee_key, &[], "approve");
-    let (status, findings, out) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{out}");
+    lees_approval_signed_by("lee", &[("ashlee", "ashlee@example.com"), ("lee", "lee@EXAMPLE.com")]).clean();
 }
 
 // ---------------------------------------------------------------------------
@@ -491,20 +415,17 @@ fn finding_6_legit_lees_own_key_verifies_her_approval() {
 fn finding_10_a_base_policy_that_does_not_parse_fails_the_gate() {
     let repo = Repo::initialised();
     let good = repo.read("changes/policy.yaml");
-    repo.write(
-        "changes/policy.yaml",
-        &good.replace("require_signed_approvals: false", "require_signed_approvals: [true"),
+    edit_policy(
+        &repo,
+        "require_signed_approvals: false",
+        "require_signed_approvals: [true",
     );
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
-    repo.commit_all_at(SAM, &at(1), "policy");
+    commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), SAM, 1, "policy");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // The branch mends the work tree's policy and forges an approval.
     repo.write("changes/policy.yaml", &good);
-    repo.write(
-        REC,
-        &format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved")),
-    );
-    repo.commit_all_at(SAM, &at(2), "approve");
+    let forged = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
+    commit_record(&repo, &forged, SAM, 2, "approve");
     let run = repo.chg(&["check", "--base", "main"]);
     assert_eq!(run.status, 2, "{run:?}");
     assert!(run.stderr.contains("changes/policy.yaml"), "{}", run.stderr);
@@ -520,8 +441,7 @@ fn finding_12_chg_approve_signs_with_the_users_ssh_setup_and_passes_the_gate() {
     let keys = tempfile::tempdir().unwrap();
     let (sam_key, sam_public) = ssh_keygen(keys.path(), "sam");
     let repo = signing_store(&[("sam@example.com", &sam_public)]);
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
-    repo.commit_all_at(JANE, &at(1), "submit");
+    commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.git(&["config", "commit.gpgsign", "true"]);
     repo.git(&["config", "user.signingkey", &sam_key.display().to_string()]);
@@ -531,8 +451,7 @@ fn finding_12_chg_approve_signs_with_the_users_ssh_setup_and_passes_the_gate() {
         commit.contains("-----BEGIN SSH SIGNATURE-----"),
         "chg's commit is signed: {commit}"
     );
-    let (status, findings, out) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{out}");
+    Verdict::gate(&repo).clean();
     assert_eq!(
         repo.git(&["status", "--porcelain"]),
         "",
@@ -543,8 +462,7 @@ fn finding_12_chg_approve_signs_with_the_users_ssh_setup_and_passes_the_gate() {
 #[test]
 fn finding_12_chg_commits_run_the_users_hooks() {
     let repo = Repo::initialised();
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
-    repo.commit_all_at(JANE, &at(1), "submit");
+    commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit");
     let hooks = repo.join(".git/hooks");
     std::fs::create_dir_all(&hooks).unwrap();
     let write_hook = |name: &str, body: &str| {
@@ -582,27 +500,18 @@ fn finding_12_chg_commits_run_the_users_hooks() {
 fn finding_15a_deleting_a_cancelled_or_never_approved_record_is_flagged() {
     for status in ["draft", "cancelled"] {
         let repo = Repo::initialised();
-        repo.write(REC, &normal_record("CHG-2026-0001", status));
-        repo.commit_all_at(JANE, &at(1), "record");
+        commit_record(&repo, &normal_record("CHG-2026-0001", status), JANE, 1, "record");
         repo.git(&["checkout", "-q", "-b", "feature"]);
         repo.git(&["rm", "-q", REC]);
         repo.commit_all_at(JANE, &at(2), "tidy up");
-        let (status_code, findings, out) = gate(&repo);
-        assert_eq!(status_code, 1, "{status}: {out}");
-        assert!(
-            rules_of(&findings).contains(&"record-deleted".to_string()),
-            "{status}: {out}"
-        );
+        Verdict::gate(&repo).case(status).fails_with("record-deleted");
     }
 }
 
 #[test]
 fn finding_15a_legit_a_renumber_is_not_a_deletion() {
-    let repo = Repo::initialised();
-    repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write(REC, &normal_record("CHG-2026-0001", "draft"));
-    repo.commit_all_at(JANE, &at(1), "draft");
+    let repo = on_a_branch();
+    commit_record(&repo, &normal_record("CHG-2026-0001", "draft"), JANE, 1, "draft");
     repo.chg(&["renumber", "CHG-2026-0001"]).ok();
-    let (status, findings, out) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{out}");
+    Verdict::gate(&repo).clean();
 }

@@ -14,20 +14,29 @@ fn at(offset_hours: i64) -> String {
     format!("@{} +0000", T0 + offset_hours * 3600)
 }
 
-fn gate(repo: &Repo) -> (i32, Vec<serde_json::Value>) {
-    let run = repo.chg(&["check", "--base", "main", "--format", "json"]);
-    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    (run.status, findings)
+/// A submitted record's text as Sam approved it (his written approval at `at`).
+fn approved_at(submitted: &str, at: &str) -> String {
+    format!(
+        "{}{}",
+        submitted.replace("status: submitted", "status: approved"),
+        SAM_APPROVAL.replace("2026-11-17T10:03:00Z", at)
+    )
 }
 
-fn check(repo: &Repo) -> (i32, Vec<serde_json::Value>) {
-    let run = repo.chg(&["check", "--format", "json"]);
-    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    (run.status, findings)
+/// A submitted record's text as Sam approved it with the fixtures' approval.
+fn approved(submitted: &str) -> String {
+    approved_at(submitted, "2026-11-17T10:03:00Z")
 }
 
-fn rules(findings: &[serde_json::Value]) -> Vec<&str> {
-    findings.iter().filter_map(|f| f["rule"].as_str()).collect()
+/// Writes the record and commits it as someone at a time.
+fn commit_record(repo: &Repo, text: &str, (who, when): (Who, &str), message: &str) {
+    repo.write(REC, text);
+    repo.commit_all_at(who, when, message);
+}
+
+/// Back to main on the `feature` branch, to try the honest counterpart.
+fn reset_to_main(repo: &Repo) {
+    repo.git(&["reset", "-q", "--hard", "main"]);
 }
 
 /// A normal change drafted by Jane, submitted and approved by Sam with chg, all on main.
@@ -37,6 +46,12 @@ fn approved_with_chg() -> Repo {
     repo.chg(&["submit", ID]).ok();
     repo.chg_as(SAM, &["approve", ID]).ok();
     repo
+}
+
+/// The record with one more system than it had.
+fn widened(repo: &Repo) -> String {
+    repo.read(FILE)
+        .replace("  - checkout-api", "  - checkout-api\n  - payments-gateway")
 }
 
 // ---- approvals bound to content --------------------------------------------
@@ -53,8 +68,7 @@ fn approval_written_by_chg_carries_the_scope_digest() {
     let hex = line.split("sha256:").nth(1).unwrap_or("").trim();
     assert_eq!(hex.len(), 64, "{line}");
     assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()), "{line}");
-    let (status, findings) = check(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+    Verdict::check(&repo).clean();
 }
 
 #[test]
@@ -63,44 +77,25 @@ fn digest_stale_approval_after_a_hand_edit_is_found_without_history() {
     let text = repo.read(FILE);
     repo.write(FILE, &format!("{text}services: [payments-gateway]\n"));
     // No commit at all: the file alone shows it.
-    let (status, findings) = check(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    let f = findings
-        .iter()
-        .find(|f| f["rule"] == "approval-stale")
-        .unwrap_or_else(|| panic!("{findings:?}"));
-    assert!(
-        f["message"]
-            .as_str()
-            .unwrap()
-            .contains("stale approval, needs approving again"),
-        "{f}"
-    );
-    assert!(f["message"].as_str().unwrap().contains("Sam Lee"), "{f}");
+    let said = Verdict::check(&repo);
+    said.fails_saying("approval-stale", "stale approval, needs approving again");
+    said.fails_saying("approval-stale", "Sam Lee");
 }
 
 #[test]
 fn digest_stale_approval_arriving_through_a_merge_is_found() {
     let repo = approved_with_chg();
     repo.git(&["checkout", "-q", "-b", "widen"]);
-    let text = repo.read(FILE);
-    repo.write(
-        FILE,
-        &text.replace("  - checkout-api", "  - checkout-api\n  - payments-gateway"),
-    );
+    repo.write(FILE, &widened(&repo));
     repo.commit_all_at(JANE, &at(1), "one more system");
     repo.git(&["checkout", "-q", "main"]);
     repo.git(&["merge", "-q", "--no-ff", "-m", "merge widen", "widen"]);
-    let (status, findings) = check(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    assert!(rules(&findings).contains(&"approval-stale"), "{findings:?}");
+    Verdict::check(&repo).fails_with("approval-stale");
     // A squash of the same edit is found the same way.
     repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
     repo.git(&["merge", "-q", "--squash", "widen"]);
     repo.git(&["commit", "-q", "-m", "squashed"]);
-    let (status, findings) = check(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    assert!(rules(&findings).contains(&"approval-stale"), "{findings:?}");
+    Verdict::check(&repo).fails_with("approval-stale");
 }
 
 #[test]
@@ -112,8 +107,7 @@ fn finding_11_approve_then_schedule_passes_check_and_the_gate() {
     repo.chg_as(SAM, &["approve", ID]).ok();
     repo.chg_line("schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 04:00'")
         .ok();
-    let (status, findings) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+    Verdict::gate(&repo).clean();
     // Moving the window later is judged by the calendar rules: outside every
     // deployment window (a Friday afternoon) is an error, the approval stands.
     let moved = repo.chg(&[
@@ -149,9 +143,7 @@ fn finding_11_approve_then_schedule_passes_check_and_the_gate() {
         check.stdout.contains("error[outside-window]") && !check.stdout.contains("approval-stale"),
         "{check:?}"
     );
-    let (status, findings) = gate(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    assert_eq!(rules(&findings), vec!["outside-window"], "{findings:?}");
+    Verdict::gate(&repo).fails_with_only("outside-window");
 }
 
 // ---- finding 8: the whole scope ---------------------------------------------
@@ -167,14 +159,9 @@ fn approved_on_main(extra: &str) -> (Repo, String) {
             ""
         )
     );
-    repo.write(REC, &submitted);
-    repo.commit_all_at(JANE, &at(1), "submit");
-    let approved = format!(
-        "{}{SAM_APPROVAL}",
-        submitted.replace("status: submitted", "status: approved")
-    );
-    repo.write(REC, &approved);
-    repo.commit_all_at(SAM, &at(2), "approve");
+    commit_record(&repo, &submitted, (JANE, &at(1)), "submit");
+    let approved = approved(&submitted);
+    commit_record(&repo, &approved, (SAM, &at(2)), "approve");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     (repo, approved)
 }
@@ -205,45 +192,25 @@ fn finding_8_every_scope_field_edited_after_approval_is_caught() {
     for (field, from, to) in edits {
         let (repo, approved) = approved_on_main("");
         assert!(approved.contains(from), "{field}: {approved}");
-        repo.write(REC, &approved.replace(from, to));
-        repo.commit_all_at(JANE, &at(3), "small fix");
-        let (status, findings) = gate(&repo);
-        assert_eq!(status, 1, "{field}: {findings:?}");
-        let f = findings
-            .iter()
-            .find(|f| f["rule"] == "edited-after-approval")
-            .unwrap_or_else(|| panic!("{field}: {findings:?}"));
-        assert!(f["message"].as_str().unwrap().contains(field), "{field}: {f}");
+        commit_record(&repo, &approved.replace(from, to), (JANE, &at(3)), "small fix");
+        Verdict::gate(&repo)
+            .case(field)
+            .fails_saying("edited-after-approval", field);
     }
 }
 
 #[test]
 fn finding_8_an_edit_in_the_same_commit_as_the_approval_is_caught() {
-    let repo = Repo::initialised();
-    let submitted = normal_record("CHG-2026-0001", "submitted");
-    repo.write(REC, &submitted);
-    repo.commit_all_at(JANE, &at(1), "submit");
-    repo.git(&["checkout", "-q", "-b", "feature"]);
-    let approved = format!(
-        "{}{SAM_APPROVAL}",
-        submitted.replace("status: submitted", "status: approved")
-    );
+    let (repo, submitted) = submitted_on_main(&at(1));
+    let approved = approved(&submitted);
     // Sam's approval commit, with a wider change folded in.
-    repo.write(REC, &approved.replace("pricing-service]", "pricing-service, payments]"));
-    repo.commit_all_at(SAM, &at(2), "approve");
-    let (status, findings) = gate(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    let f = findings
-        .iter()
-        .find(|f| f["rule"] == "edited-after-approval")
-        .unwrap_or_else(|| panic!("{findings:?}"));
-    assert!(f["message"].as_str().unwrap().contains("same commit"), "{f}");
+    let wider = approved.replace("pricing-service]", "pricing-service, payments]");
+    commit_record(&repo, &wider, (SAM, &at(2)), "approve");
+    Verdict::gate(&repo).fails_saying("edited-after-approval", "same commit");
     // The honest approval commit changes nothing else.
-    repo.git(&["reset", "-q", "--hard", "main"]);
-    repo.write(REC, &approved);
-    repo.commit_all_at(SAM, &at(2), "approve");
-    let (status, findings) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+    reset_to_main(&repo);
+    commit_record(&repo, &approved, (SAM, &at(2)), "approve");
+    Verdict::gate(&repo).clean();
 }
 
 // ---- finding 5: append-only evidence ----------------------------------------
@@ -260,16 +227,13 @@ fn finding_5_a_reset_of_a_finished_record_wiping_evidence_is_caught() {
         } else {
             finished
         };
-        repo.write(REC, &finished);
-        repo.commit_all_at(SAM, &at(1), "history");
+        commit_record(&repo, &finished, (SAM, &at(1)), "history");
         repo.git(&["checkout", "-q", "-b", "feature"]);
-        repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
-        repo.commit_all_at(JANE, &at(2), "send back for re-approval");
-        let (status_code, findings) = gate(&repo);
-        assert_eq!(status_code, 1, "{status}: {findings:?}");
-        let found = rules(&findings);
-        assert!(found.contains(&"approval-removed"), "{status}: {findings:?}");
-        assert!(found.contains(&"illegal-transition"), "{status}: {findings:?}");
+        let submitted = normal_record("CHG-2026-0001", "submitted");
+        commit_record(&repo, &submitted, (JANE, &at(2)), "send back for re-approval");
+        let said = Verdict::gate(&repo).case(status);
+        said.fails_with("approval-removed");
+        said.fails_with("illegal-transition");
     }
 }
 
@@ -278,22 +242,14 @@ fn finding_5_a_new_approval_round_appends_and_passes() {
     let repo = approved_with_chg();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // The requester widens the change and sends it back, keeping Sam's entry.
-    let text = repo.read(FILE);
-    repo.write(
-        FILE,
-        &text
-            .replace("status: approved", "status: submitted")
-            .replace("  - checkout-api", "  - checkout-api\n  - payments-gateway"),
-    );
+    repo.write(FILE, &widened(&repo).replace("status: approved", "status: submitted"));
     repo.commit_all_at(JANE, "2026-11-25T12:00:00Z", "widen; needs approving again");
-    let (status, findings) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+    Verdict::gate(&repo).clean();
     // The old approval is superseded, not counted: approving needs a new entry.
     repo.chg_as(SAM, &["approve", ID]).ok();
     let text = repo.read(FILE);
     assert_eq!(text.matches("approver: Sam Lee").count(), 2, "{text}");
-    let (status, findings) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+    Verdict::gate(&repo).clean();
 }
 
 #[test]
@@ -316,9 +272,7 @@ fn finding_5_a_round_that_drops_the_old_entries_is_caught() {
     }
     repo.write(FILE, &without.replace("status: approved", "status: submitted"));
     repo.git(&["commit", "-q", "-am", "send back"]);
-    let (status, findings) = gate(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    assert!(rules(&findings).contains(&"approval-removed"), "{findings:?}");
+    Verdict::gate(&repo).fails_with("approval-removed");
 }
 
 #[test]
@@ -328,17 +282,11 @@ fn finding_5_rewritten_implementation_facts_are_caught() {
         "{}{SAM_APPROVAL}{COMPLETED}",
         normal_record("CHG-2026-0001", "completed")
     );
-    repo.write(REC, &done);
-    repo.commit_all_at(SAM, &at(1), "done");
+    commit_record(&repo, &done, (SAM, &at(1)), "done");
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write(
-        REC,
-        &done.replace("finished_at: 2026-11-18T02:41:00Z", "finished_at: 2026-11-18T02:21:00Z"),
-    );
-    repo.commit_all_at(JANE, &at(2), "tidy");
-    let (status, findings) = gate(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    assert!(rules(&findings).contains(&"approval-removed"), "{findings:?}");
+    let tidied = done.replace("finished_at: 2026-11-18T02:41:00Z", "finished_at: 2026-11-18T02:21:00Z");
+    commit_record(&repo, &tidied, (JANE, &at(2)), "tidy");
+    Verdict::gate(&repo).fails_with("approval-removed");
 }
 
 // ---- finding 14: output injection -------------------------------------------
@@ -430,27 +378,21 @@ fn finding_15b_a_mixed_script_lookalike_email_gets_a_warning() {
         &normal_record("CHG-2026-0001", "submitted").replace("<jane@example.com>", "<j\u{430}ne@example.com>"),
     );
     repo.commit_all_at(SAM, &at(1), "policy and a record");
-    let (status, findings) = check(&repo);
-    assert_eq!(status, 0, "warnings only: {findings:?}");
-    let looks: Vec<&serde_json::Value> = findings.iter().filter(|f| f["rule"] == "lookalike-email").collect();
-    assert_eq!(looks.len(), 2, "{findings:?}");
-    let policy_finding = looks
-        .iter()
-        .find(|f| f["file"] == "changes/policy.yaml")
-        .expect("policy");
-    assert_eq!(policy_finding["severity"], "warning");
-    assert!(
-        policy_finding["message"].as_str().unwrap().contains("U+0430"),
-        "{policy_finding}"
-    );
-    assert!(policy_finding["line"].as_u64().unwrap() > 1, "{policy_finding}");
-    let record_finding = looks.iter().find(|f| f["file"] == REC).expect("record");
-    assert_eq!(record_finding["line"], 8, "{record_finding}");
+    let said = Verdict::check(&repo);
+    assert_eq!(said.status, 0, "warnings only: {:?}", said.findings);
+    let looks = said.of("lookalike-email");
+    assert_eq!(looks.len(), 2, "{:?}", said.findings);
+    let policy_finding = looks.iter().find(|f| f.file == "changes/policy.yaml").expect("policy");
+    assert_eq!(policy_finding.severity, "warning");
+    assert!(policy_finding.message.contains("U+0430"), "{policy_finding:?}");
+    assert!(policy_finding.line > 1, "{policy_finding:?}");
+    let record_finding = looks.iter().find(|f| f.file == REC).expect("record");
+    assert_eq!(record_finding.line, 8, "{record_finding:?}");
     // Plain ASCII emails give no such warning.
     repo.git(&["checkout", "-q", "HEAD~1", "--", "changes/policy.yaml"]);
     repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
-    let (_, findings) = check(&repo);
-    assert!(!rules(&findings).contains(&"lookalike-email"), "{findings:?}");
+    let said = Verdict::check(&repo);
+    assert!(said.of("lookalike-email").is_empty(), "{:?}", said.findings);
 }
 
 #[test]
@@ -487,13 +429,10 @@ fn finding_15_emails_match_exactly_with_the_domain_in_any_case() {
     let approved = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
     // The domain's case does not matter.
     repo.write(REC, &approved.replace("<sam@example.com>", "<sam@Example.COM>"));
-    let (status, findings) = check(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+    Verdict::check(&repo).clean();
     // The mailbox's does: `Sam@` is not the `sam@` the policy lists.
     repo.write(REC, &approved.replace("<sam@example.com>", "<Sam@example.com>"));
-    let (status, findings) = check(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    assert!(rules(&findings).contains(&"approver-not-authorized"), "{findings:?}");
+    Verdict::check(&repo).fails_with("approver-not-authorized");
 }
 
 #[test]
@@ -534,58 +473,25 @@ fn finding_4_an_approver_filing_in_a_colleagues_name_cannot_approve_it() {
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // Sam, a change manager, files a change naming Jane as the requester...
     let submitted = normal_record("CHG-2026-0001", "submitted");
-    repo.write(REC, &submitted);
-    repo.commit_all_at(SAM, &at(1), "file it for Jane");
+    let approved = approved(&submitted);
+    commit_record(&repo, &submitted, (SAM, &at(1)), "file it for Jane");
     // ...and approves it himself, in his own name, with his own identity.
-    repo.write(
-        REC,
-        &format!(
-            "{}{SAM_APPROVAL}",
-            submitted.replace("status: submitted", "status: approved")
-        ),
-    );
-    repo.commit_all_at(SAM, &at(2), "approve");
-    let (status, findings) = gate(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    let f = findings
-        .iter()
-        .find(|f| f["rule"] == "self-approval")
-        .unwrap_or_else(|| panic!("{findings:?}"));
-    assert!(f["message"].as_str().unwrap().contains("sam@example.com"), "{f}");
+    commit_record(&repo, &approved, (SAM, &at(2)), "approve");
+    Verdict::gate(&repo).fails_saying("self-approval", "sam@example.com");
 
     // Renaming the requester after filing it oneself does not help either.
-    repo.git(&["reset", "-q", "--hard", "main"]);
+    reset_to_main(&repo);
     let own = submitted.replace("Jane Doe <jane@example.com>", "Sam Lee <sam@example.com>");
-    repo.write(REC, &own);
-    repo.commit_all_at(SAM, &at(1), "file");
-    repo.write(REC, &submitted);
-    repo.commit_all_at(SAM, &at(2), "fix requester");
-    repo.write(
-        REC,
-        &format!(
-            "{}{SAM_APPROVAL}",
-            submitted.replace("status: submitted", "status: approved")
-        ),
-    );
-    repo.commit_all_at(SAM, &at(3), "approve");
-    let (status, findings) = gate(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    assert!(rules(&findings).contains(&"self-approval"), "{findings:?}");
+    commit_record(&repo, &own, (SAM, &at(1)), "file");
+    commit_record(&repo, &submitted, (SAM, &at(2)), "fix requester");
+    commit_record(&repo, &approved, (SAM, &at(3)), "approve");
+    Verdict::gate(&repo).fails_with("self-approval");
 
     // The honest flow: Jane files, Sam approves.
-    repo.git(&["reset", "-q", "--hard", "main"]);
-    repo.write(REC, &submitted);
-    repo.commit_all_at(JANE, &at(1), "file");
-    repo.write(
-        REC,
-        &format!(
-            "{}{SAM_APPROVAL}",
-            submitted.replace("status: submitted", "status: approved")
-        ),
-    );
-    repo.commit_all_at(SAM, &at(2), "approve");
-    let (status, findings) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+    reset_to_main(&repo);
+    commit_record(&repo, &submitted, (JANE, &at(1)), "file");
+    commit_record(&repo, &approved, (SAM, &at(2)), "approve");
+    Verdict::gate(&repo).clean();
 }
 
 // ---- finding 7: times taken at face value -----------------------------------
@@ -594,42 +500,37 @@ fn finding_4_an_approver_filing_in_a_colleagues_name_cannot_approve_it() {
 fn submitted_on_main(when: &str) -> (Repo, String) {
     let repo = Repo::initialised();
     let submitted = normal_record("CHG-2026-0001", "submitted");
-    repo.write(REC, &submitted);
-    repo.commit_all_at(JANE, when, "submit");
+    commit_record(&repo, &submitted, (JANE, when), "submit");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     (repo, submitted)
 }
 
-fn approval_at(at: &str) -> String {
-    SAM_APPROVAL.replace("2026-11-17T10:03:00Z", at)
-}
-
-fn implausible(findings: &[serde_json::Value]) -> Vec<&serde_json::Value> {
-    findings.iter().filter(|f| f["rule"] == "implausible-time").collect()
+/// Commits a time `forged`, then (back on main) the same at the `honest`
+/// time: the gate's one `implausible-time` message for the first, and what
+/// the gate says of the second.
+fn forged_then_honest(repo: &Repo, commit: impl Fn(&str), forged: &str, honest: &str) -> (String, Verdict) {
+    commit(forged);
+    let message = Verdict::gate(repo).fails_once("implausible-time");
+    reset_to_main(repo);
+    commit(honest);
+    (message, Verdict::gate(repo))
 }
 
 #[test]
 fn finding_7a_an_approval_dated_in_the_future_of_its_commit_is_caught() {
     let (repo, submitted) = submitted_on_main("2026-11-25T10:00:00Z");
-    let approved = submitted.replace("status: submitted", "status: approved");
-    repo.write(REC, &format!("{approved}{}", approval_at("2026-12-20T12:00:00Z")));
-    repo.commit_all_at(SAM, "2026-11-25T12:00:00Z", "approve");
-    let (status, findings) = gate(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    let f = implausible(&findings);
-    assert_eq!(f.len(), 1, "{findings:?}");
-    let message = f[0]["message"].as_str().unwrap();
+    let approve = |at: &str| {
+        let text = approved_at(&submitted, at);
+        commit_record(&repo, &text, (SAM, "2026-11-25T12:00:00Z"), "approve");
+    };
+    // The same approval dated when it was given passes.
+    let (message, honest) = forged_then_honest(&repo, approve, "2026-12-20T12:00:00Z", "2026-11-25T11:58:00Z");
     assert!(
         message.contains("approvals[0].at") && message.contains("2026-12-20 12:00"),
         "{message}"
     );
     assert!(message.contains("2026-11-25 12:00"), "{message}");
-    // The same approval dated when it was given passes.
-    repo.git(&["reset", "-q", "--hard", "main"]);
-    repo.write(REC, &format!("{approved}{}", approval_at("2026-11-25T11:58:00Z")));
-    repo.commit_all_at(SAM, "2026-11-25T12:00:00Z", "approve");
-    let (status, findings) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+    honest.clean();
 }
 
 #[test]
@@ -637,33 +538,15 @@ fn finding_7b_an_approval_dated_before_the_record_was_created_is_caught() {
     // Created 2026-11-16 09:12; the approval claims the evening before,
     // within the 24 h back-dating of its commit but before the record existed.
     let (repo, submitted) = submitted_on_main("2026-11-16T09:30:00Z");
-    let approved = submitted.replace("status: submitted", "status: approved");
-    repo.write(REC, &format!("{approved}{}", approval_at("2026-11-15T20:00:00Z")));
-    repo.commit_all_at(SAM, "2026-11-16T10:00:00Z", "approve");
-    let (status, findings) = gate(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    let f = implausible(&findings);
-    assert_eq!(f.len(), 1, "{findings:?}");
-    assert!(
-        f[0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("before the record was created"),
-        "{f:?}"
-    );
+    let approval = approved_at(&submitted, "2026-11-15T20:00:00Z");
+    commit_record(&repo, &approval, (SAM, "2026-11-16T10:00:00Z"), "approve");
+    let message = Verdict::gate(&repo).fails_once("implausible-time");
+    assert!(message.contains("before the record was created"), "{message}");
     // An approval a week after its commit's back-dating window is caught too.
-    repo.git(&["reset", "-q", "--hard", "main"]);
-    repo.write(REC, &format!("{approved}{}", approval_at("2026-11-16T09:40:00Z")));
-    repo.commit_all_at(SAM, "2026-11-23T10:00:00Z", "approve");
-    let (status, findings) = gate(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    assert!(
-        implausible(&findings)[0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("24 h before"),
-        "{findings:?}"
-    );
+    reset_to_main(&repo);
+    let approval = approved_at(&submitted, "2026-11-16T09:40:00Z");
+    commit_record(&repo, &approval, (SAM, "2026-11-23T10:00:00Z"), "approve");
+    Verdict::gate(&repo).fails_saying("implausible-time", "24 h before");
 }
 
 #[test]
@@ -678,13 +561,14 @@ fn finding_7c_a_branch_commit_dated_before_its_parent_is_caught() {
     repo.chg_env(SAM, &[("GIT_COMMITTER_DATE", "2026-11-18T09:00:00Z")], &["approve", ID])
         .ok();
     repo.now = Some("2026-11-25T12:30:00Z".into());
-    let (status, findings) = gate(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    let f = implausible(&findings);
+    let said = Verdict::gate(&repo);
+    said.fails_with("implausible-time");
     assert!(
-        f.iter()
-            .any(|f| f["message"].as_str().unwrap().contains("before its parent")),
-        "{findings:?}"
+        said.of("implausible-time")
+            .iter()
+            .any(|f| f.message.contains("before its parent")),
+        "{:?}",
+        said.findings
     );
 }
 
@@ -692,34 +576,24 @@ fn finding_7c_a_branch_commit_dated_before_its_parent_is_caught() {
 fn finding_7g_implementation_finished_next_year_is_caught() {
     let repo = Repo::initialised();
     let approved = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
-    repo.write(REC, &approved);
-    repo.commit_all_at(SAM, "2026-11-17T10:05:00Z", "approve");
+    commit_record(&repo, &approved, (SAM, "2026-11-17T10:05:00Z"), "approve");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     let done = |finished: &str| {
-        format!(
+        let text = format!(
             "{}{}",
             approved.replace("status: approved", "status: completed"),
             COMPLETED.replace("2026-11-18T02:41:00Z", finished)
-        )
+        );
+        commit_record(&repo, &text, (JANE, "2026-11-18T02:45:00Z"), "done");
     };
-    // Forward-dated into next year, so the change drops out of this month's figures.
-    repo.write(REC, &done("2027-01-05T02:41:00Z"));
-    repo.commit_all_at(JANE, "2026-11-18T02:45:00Z", "done");
-    let (status, findings) = gate(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    let f = implausible(&findings);
-    assert_eq!(f.len(), 1, "{findings:?}");
-    let message = f[0]["message"].as_str().unwrap();
+    // Forward-dated into next year, so the change drops out of this month's
+    // figures; finished when it really finished: no time finding.
+    let (message, honest) = forged_then_honest(&repo, done, "2027-01-05T02:41:00Z", "2026-11-18T02:41:00Z");
     assert!(
         message.contains("implementation.finished_at") && message.contains("2027-01-05"),
         "{message}"
     );
-    // Finished when it really finished: no time finding.
-    repo.git(&["reset", "-q", "--hard", "main"]);
-    repo.write(REC, &done("2026-11-18T02:41:00Z"));
-    repo.commit_all_at(JANE, "2026-11-18T02:45:00Z", "done");
-    let (_, findings) = gate(&repo);
-    assert!(implausible(&findings).is_empty(), "{findings:?}");
+    assert!(honest.of("implausible-time").is_empty(), "{:?}", honest.findings);
 }
 
 #[test]
@@ -743,8 +617,7 @@ fn finding_7_times_back_dated_with_at_pass() {
                 .any(|l| l.contains("started_at: ") && l.contains("2026-11-25T11:00:00Z")),
         "{text}"
     );
-    let (status, findings) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+    Verdict::gate(&repo).clean();
 }
 
 #[test]
@@ -754,8 +627,7 @@ fn finding_7_the_ordinary_chg_flow_with_consistent_dates_passes() {
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.chg(&["submit", ID]).ok();
     repo.chg_as(SAM, &["approve", ID]).ok();
-    let (status, findings) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+    Verdict::gate(&repo).clean();
 }
 
 // ---- standard changes bound to their template (finding 9) -----------------
@@ -778,10 +650,8 @@ fn finding_9_a_standard_change_unchanged_from_its_template_is_approved_and_passe
     let run = repo.chg(&["submit", ID]).ok();
     assert!(run.stdout.contains("approved on submission"), "{run:?}");
     assert!(repo.read(REC).contains("status: approved"));
-    let (status, findings) = check(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
-    let (status, findings) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
+    Verdict::check(&repo).clean();
+    Verdict::gate(&repo).clean();
 }
 
 #[test]
@@ -807,9 +677,7 @@ fn finding_9_other_work_filed_under_a_template_is_refused_at_submit() {
         assert!(said.contains(part), "{part}: {said}");
     }
     assert!(repo.read(REC).contains("status: draft"), "{}", repo.read(REC));
-    let (status, findings) = check(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    assert_eq!(rules(&findings), ["template-mismatch"], "{findings:?}");
+    Verdict::check(&repo).fails_with_only("template-mismatch");
 }
 
 #[test]
@@ -825,19 +693,15 @@ fn finding_9_a_standard_change_rewritten_after_approval_is_caught() {
         .replace("kind: simple", "kind: complex");
     repo.write(REC, &text);
     repo.git(&["commit", "-qam", "small fix"]);
-    let (status, findings) = check(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    let mismatched: Vec<&str> = findings
-        .iter()
-        .filter(|f| f["rule"] == "template-mismatch")
-        .filter_map(|f| f["message"].as_str())
-        .collect();
-    assert!(
-        mismatched.iter().any(|m| m.contains("`deployment.steps`")),
-        "{findings:?}"
-    );
-    assert!(mismatched.iter().any(|m| m.contains("`rollback.kind`")), "{findings:?}");
-    let (status, findings) = gate(&repo);
-    assert_eq!(status, 1, "{findings:?}");
-    assert!(rules(&findings).contains(&"template-mismatch"), "{findings:?}");
+    let said = Verdict::check(&repo);
+    assert_eq!(said.status, 1, "{:?}", said.findings);
+    let mismatched = said.of("template-mismatch");
+    for field in ["`deployment.steps`", "`rollback.kind`"] {
+        assert!(
+            mismatched.iter().any(|f| f.message.contains(field)),
+            "{field}: {:?}",
+            said.findings
+        );
+    }
+    Verdict::gate(&repo).fails_with("template-mismatch");
 }

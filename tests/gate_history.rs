@@ -13,14 +13,20 @@ const FILE: &str = "changes/2026/CHG-2026-0001.yaml";
 /// 2026-11-16 12:00, approved by Sam at 13:00, scheduled for Wednesday
 /// 2026-11-18 02:00–04:00 UTC (inside the default deployment window).
 fn scheduled() -> Repo {
+    let mut repo = submitted();
+    repo.now = Some("2026-11-16T13:00:00Z".into());
+    repo.chg_as(SAM, &["approve", ID]).ok();
+    repo.now = Some("2026-11-16T14:00:00Z".into());
+    schedule(&repo, "2026-11-18");
+    repo
+}
+
+/// The change created and submitted by Jane on Monday 2026-11-16 12:00 (the clock stays there).
+fn submitted() -> Repo {
     let mut repo = Repo::initialised();
     repo.now = Some("2026-11-16T12:00:00Z".into());
     new_change(&repo);
     repo.chg(&["submit", ID]).ok();
-    repo.now = Some("2026-11-16T13:00:00Z".into());
-    repo.chg_as(SAM, &["approve", ID]).ok();
-    repo.now = Some("2026-11-16T14:00:00Z".into());
-    schedule(&repo);
     repo
 }
 
@@ -58,25 +64,64 @@ fn new_change(repo: &Repo) {
     .ok();
 }
 
-fn schedule(repo: &Repo) {
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-18 02:00",
-        "--end",
-        "2026-11-18 04:00",
-    ])
-    .ok();
+/// Schedules the change for 02:00–04:00 UTC on `day`.
+fn schedule(repo: &Repo, day: &str) {
+    let (start, end) = (format!("{day} 02:00"), format!("{day} 04:00"));
+    repo.chg(&["schedule", ID, "--start", &start, "--end", &end]).ok();
+}
+
+/// The gate on the submitted change approved by Sam with chg's clock at
+/// Monday 2026-11-16 13:00 and git's (author and committer) at `committed`,
+/// then scheduled at `scheduled` for 02:00–04:00 on `day`; asked at 03:00
+/// that day.
+fn gate_after_dated_approval(committed: &str, scheduled: &str, day: &str) -> Run {
+    let mut repo = submitted();
+    let env = [
+        ("CHG_NOW", "2026-11-16T13:00:00Z"),
+        ("GIT_COMMITTER_DATE", committed),
+        ("GIT_AUTHOR_DATE", committed),
+    ];
+    repo.chg_env(SAM, &env, &["approve", ID]).ok();
+    repo.now = Some(scheduled.into());
+    schedule(&repo, day);
+    gate_at(&repo, &format!("{day}T03:00:00Z"))
 }
 
 /// Asks the gate inside the window, as JSON.
 fn gate(repo: &Repo) -> Run {
-    repo.chg_env(
-        JANE,
-        &[("CHG_NOW", "2026-11-18T03:00:00Z")],
-        &["gate", ID, "--format", "json"],
-    )
+    gate_at(repo, "2026-11-18T03:00:00Z")
+}
+
+/// Asks the gate at a time, as JSON.
+fn gate_at(repo: &Repo, now: &str) -> Run {
+    repo.chg_env(JANE, &[("CHG_NOW", now)], &["gate", ID, "--format", "json"])
+}
+
+/// Asserts the gate opens with no reason given.
+#[track_caller]
+fn passes(run: Run) {
+    let run = run.ok();
+    assert_eq!(reasons(&run), Vec::<(String, String)>::new());
+}
+
+/// Asserts the gate refuses with a reason of `rule` whose message says each of `says`.
+#[track_caller]
+fn refuses(run: Run, rule: &str, says: &[&str]) {
+    let run = run.status(1);
+    assert!(
+        reasons(&run)
+            .iter()
+            .any(|(r, message)| r == rule && says.iter().all(|s| message.contains(s))),
+        "`{rule}` saying {says:?}: {run:?}"
+    );
+}
+
+/// Commits each version of the record in turn: (who, when, message, text).
+fn commit_versions(repo: &Repo, versions: &[(Who, &str, &str, String)]) {
+    for (who, when, message, text) in versions {
+        repo.write(FILE, text);
+        repo.commit_all_at(*who, when, message);
+    }
 }
 
 fn reasons(run: &Run) -> Vec<(String, String)> {
@@ -146,24 +191,14 @@ fn gate_refuses_a_rejection_laundered_through_a_merge() {
     let check = repo.chg(&["check", "--base", &rejected, "--format", "json"]).status(1);
     assert!(check.stdout.contains(&merge), "{check:?}");
     // ... and so does the deployment gate, naming the merge.
-    let run = gate(&repo).status(1);
-    let found = reasons(&run);
-    assert!(
-        found
-            .iter()
-            .any(|(rule, message)| rule == "approval-removed" && message.contains(&merge[..10])),
-        "{run:?}"
-    );
+    refuses(gate(&repo), "approval-removed", &[&merge[..10]]);
 }
 
 #[test]
 fn gate_passes_an_approval_merged_from_a_branch() {
     // The honest counterpart: Sam approves on his own branch, merged into main
     // with a merge commit, then the change is scheduled.
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-16T12:00:00Z".into());
-    new_change(&repo);
-    repo.chg(&["submit", ID]).ok();
+    let mut repo = submitted();
     repo.git(&["checkout", "-q", "-b", "sam"]);
     repo.now = Some("2026-11-16T13:00:00Z".into());
     repo.chg_as(SAM, &["approve", ID]).ok();
@@ -176,9 +211,8 @@ fn gate_passes_an_approval_merged_from_a_branch() {
         &["merge", "-q", "--no-ff", "-m", "Merge branch 'sam'", "sam"],
     );
     repo.now = Some("2026-11-16T14:00:00Z".into());
-    schedule(&repo);
-    let run = gate(&repo).ok();
-    assert_eq!(reasons(&run), Vec::<(String, String)>::new());
+    schedule(&repo, "2026-11-18");
+    passes(gate(&repo));
 }
 
 // ---- 2. the appended approval round ------------------------------------------
@@ -187,12 +221,15 @@ fn gate_passes_an_approval_merged_from_a_branch() {
 /// written by hand and committed by Sam.
 fn unbound_scheduled() -> Repo {
     let repo = Repo::initialised();
-    repo.write(FILE, &normal_record(ID, "submitted"));
-    repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");
-    repo.write(FILE, &format!("{}{SAM_APPROVAL}", normal_record(ID, "approved")));
-    repo.commit_all_at(SAM, "2026-11-17T10:05:00Z", "approve");
-    repo.write(FILE, &format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")));
-    repo.commit_all_at(JANE, "2026-11-17T10:10:00Z", "schedule");
+    let approved = |status: &str| format!("{}{SAM_APPROVAL}", normal_record(ID, status));
+    commit_versions(
+        &repo,
+        &[
+            (JANE, "2026-11-16T10:00:00Z", "submit", normal_record(ID, "submitted")),
+            (SAM, "2026-11-17T10:05:00Z", "approve", approved("approved")),
+            (JANE, "2026-11-17T10:10:00Z", "schedule", approved("scheduled")),
+        ],
+    );
     repo
 }
 
@@ -204,22 +241,35 @@ const SAM_AGAIN: &str = "  - role: change-manager
     comment: 50 % is fine
 ";
 
+/// The record asking for 50 % of the traffic, not 5 %.
+fn widened(text: String) -> String {
+    text.replace("Route 5 %", "Route 50 %")
+}
+
+/// A second approval round: Jane commits the change sent back at 11:00,
+/// Sam his approval at 11:30 and Jane the schedule at 11:40, each version
+/// as `round(status)` writes it.
+fn second_round(repo: &Repo, (message, sent_back): (&str, String), round: impl Fn(&str) -> String) {
+    commit_versions(
+        repo,
+        &[
+            (JANE, "2026-11-17T11:00:00Z", message, sent_back),
+            (SAM, "2026-11-17T11:30:00Z", "approve again", round("approved")),
+            (JANE, "2026-11-17T11:40:00Z", "schedule", round("scheduled")),
+        ],
+    );
+}
+
 #[test]
 fn gate_passes_a_change_sent_back_and_approved_again_in_an_appended_round() {
     let repo = unbound_scheduled();
     gate(&repo).ok();
-    // Jane widens the change and sends it back in the same commit, keeping Sam's entry.
-    let widened =
-        |status: &str| format!("{}{SAM_APPROVAL}", normal_record(ID, status)).replace("Route 5 %", "Route 50 %");
-    repo.write(FILE, &widened("submitted"));
-    repo.commit_all_at(JANE, "2026-11-17T11:00:00Z", "widen the canary; needs approving again");
-    // Sam approves the new round: a second entry, appended, in his own commit.
-    repo.write(FILE, &format!("{}{SAM_AGAIN}", widened("approved")));
-    repo.commit_all_at(SAM, "2026-11-17T11:30:00Z", "approve again");
-    repo.write(FILE, &format!("{}{SAM_AGAIN}", widened("scheduled")));
-    repo.commit_all_at(JANE, "2026-11-17T11:40:00Z", "schedule");
-    let run = gate(&repo).ok();
-    assert_eq!(reasons(&run), Vec::<(String, String)>::new());
+    // Jane widens the change and sends it back in the same commit, keeping
+    // Sam's entry; Sam approves the new round: a second entry, appended.
+    let kept = |status: &str| widened(format!("{}{SAM_APPROVAL}", normal_record(ID, status)));
+    let sent_back = ("widen the canary; needs approving again", kept("submitted"));
+    second_round(&repo, sent_back, |status| format!("{}{SAM_AGAIN}", kept(status)));
+    passes(gate(&repo));
 }
 
 #[test]
@@ -227,46 +277,35 @@ fn gate_refuses_an_edit_after_approval_that_no_new_round_followed() {
     // The same edit without sending the change back stays refused, also after
     // later commits that change nothing of the scope.
     let repo = unbound_scheduled();
-    let widened = format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")).replace("Route 5 %", "Route 50 %");
-    repo.write(FILE, &widened);
-    repo.commit_all_at(JANE, "2026-11-17T11:00:00Z", "widen the canary");
-    repo.write(FILE, &widened.replace("priority: high", "priority: high\n"));
-    repo.commit_all_at(JANE, "2026-11-17T11:10:00Z", "tidy");
-    let run = gate(&repo).status(1);
-    assert!(
-        reasons(&run).iter().any(|(rule, _)| rule == "edited-after-approval"),
-        "{run:?}"
+    let widened = widened(format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")));
+    let tidied = widened.replace("priority: high", "priority: high\n");
+    commit_versions(
+        &repo,
+        &[
+            (JANE, "2026-11-17T11:00:00Z", "widen the canary", widened),
+            (JANE, "2026-11-17T11:10:00Z", "tidy", tidied),
+        ],
     );
+    refuses(gate(&repo), "edited-after-approval", &[]);
 }
 
 #[test]
 fn gate_refuses_a_round_reset_by_deleting_the_old_entries() {
     let repo = unbound_scheduled();
     // The old "reset": approvals deleted, status back to submitted, then approved anew.
-    let widened = |status: &str| normal_record(ID, status).replace("Route 5 %", "Route 50 %");
-    repo.write(FILE, &widened("submitted"));
-    repo.commit_all_at(JANE, "2026-11-17T11:00:00Z", "widen; reset approvals");
-    repo.write(FILE, &format!("{}approvals:\n{SAM_AGAIN}", widened("approved")));
-    repo.commit_all_at(SAM, "2026-11-17T11:30:00Z", "approve again");
-    repo.write(FILE, &format!("{}approvals:\n{SAM_AGAIN}", widened("scheduled")));
-    repo.commit_all_at(JANE, "2026-11-17T11:40:00Z", "schedule");
-    let run = gate(&repo).status(1);
-    assert!(
-        reasons(&run)
-            .iter()
-            .any(|(rule, message)| rule == "approval-removed" && message.contains("Sam Lee")),
-        "{run:?}"
-    );
+    let dropped = |status: &str| widened(normal_record(ID, status));
+    let sent_back = ("widen; reset approvals", dropped("submitted"));
+    second_round(&repo, sent_back, |status| {
+        format!("{}approvals:\n{SAM_AGAIN}", dropped(status))
+    });
+    refuses(gate(&repo), "approval-removed", &["Sam Lee"]);
 }
 
 #[test]
 fn gate_refuses_a_rejected_change_sent_back_and_approved_again() {
     // A rejection is final (docs/evidence.md): a new round appended after it,
     // however it was opened, does not make the change deployable.
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-16T12:00:00Z".into());
-    new_change(&repo);
-    repo.chg(&["submit", ID]).ok();
+    let mut repo = submitted();
     repo.now = Some("2026-11-16T13:00:00Z".into());
     repo.chg_as(SAM, &["reject", ID, "--reason", "no load test"]).ok();
     let text = repo.read(FILE);
@@ -275,14 +314,8 @@ fn gate_refuses_a_rejected_change_sent_back_and_approved_again() {
     repo.now = Some("2026-11-16T14:00:00Z".into());
     repo.chg_as(SAM, &["approve", ID]).ok();
     repo.now = Some("2026-11-16T14:10:00Z".into());
-    schedule(&repo);
-    let run = gate(&repo).status(1);
-    assert!(
-        reasons(&run)
-            .iter()
-            .any(|(rule, message)| rule == "illegal-transition" && message.contains("from `rejected`")),
-        "{run:?}"
-    );
+    schedule(&repo, "2026-11-18");
+    refuses(gate(&repo), "illegal-transition", &["from `rejected`"]);
 }
 
 // ---- 3. implausible times -------------------------------------------------------
@@ -291,42 +324,8 @@ fn gate_refuses_a_rejected_change_sent_back_and_approved_again() {
 fn gate_refuses_an_approval_back_dated_days_before_its_commit() {
     // Sam approves on Friday but back-dates his approval to Monday with
     // CHG_NOW; git records when the commit was really made.
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-16T12:00:00Z".into());
-    new_change(&repo);
-    repo.chg(&["submit", ID]).ok();
-    repo.chg_env(
-        SAM,
-        &[
-            ("CHG_NOW", "2026-11-16T13:00:00Z"),
-            ("GIT_COMMITTER_DATE", "2026-11-20T13:00:00Z"),
-            ("GIT_AUTHOR_DATE", "2026-11-20T13:00:00Z"),
-        ],
-        &["approve", ID],
-    )
-    .ok();
-    repo.now = Some("2026-11-20T14:00:00Z".into());
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-25 02:00",
-        "--end",
-        "2026-11-25 04:00",
-    ])
-    .ok();
-    let run = repo.chg_env(
-        JANE,
-        &[("CHG_NOW", "2026-11-25T03:00:00Z")],
-        &["gate", ID, "--format", "json"],
-    );
-    let run = run.status(1);
-    assert!(
-        reasons(&run).iter().any(|(rule, message)| rule == "implausible-time"
-            && message.contains("approvals[0].at")
-            && message.contains("2026-11-20 13:00")),
-        "{run:?}"
-    );
+    let gate = gate_after_dated_approval("2026-11-20T13:00:00Z", "2026-11-20T14:00:00Z", "2026-11-25");
+    refuses(gate, "implausible-time", &["approvals[0].at", "2026-11-20 13:00"]);
 }
 
 #[test]
@@ -343,42 +342,15 @@ fn gate_refuses_an_implementation_start_dated_days_before_its_commit() {
     )
     .ok();
     repo.now = Some("2026-11-18T03:00:00Z".into());
-    let run = gate(&repo).status(1);
-    assert!(
-        reasons(&run)
-            .iter()
-            .any(|(rule, message)| rule == "implausible-time" && message.contains("implementation.started_at")),
-        "{run:?}"
-    );
+    refuses(gate(&repo), "implausible-time", &["implementation.started_at"]);
 }
 
 #[test]
 fn gate_refuses_an_approval_committed_with_the_clock_set_back() {
     // Sam sets chg's and git's clocks back a week: the approval agrees with
     // its commit, but the commit is dated before its parent.
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-16T12:00:00Z".into());
-    new_change(&repo);
-    repo.chg(&["submit", ID]).ok();
-    repo.chg_env(
-        SAM,
-        &[
-            ("CHG_NOW", "2026-11-16T13:00:00Z"),
-            ("GIT_COMMITTER_DATE", "2026-11-09T13:00:00Z"),
-            ("GIT_AUTHOR_DATE", "2026-11-09T13:00:00Z"),
-        ],
-        &["approve", ID],
-    )
-    .ok();
-    repo.now = Some("2026-11-16T14:00:00Z".into());
-    schedule(&repo);
-    let run = gate(&repo).status(1);
-    assert!(
-        reasons(&run)
-            .iter()
-            .any(|(rule, message)| rule == "implausible-time" && message.contains("before its parent")),
-        "{run:?}"
-    );
+    let gate = gate_after_dated_approval("2026-11-09T13:00:00Z", "2026-11-16T14:00:00Z", "2026-11-18");
+    refuses(gate, "implausible-time", &["before its parent"]);
 }
 
 #[test]
@@ -387,6 +359,5 @@ fn gate_passes_times_back_dated_within_what_at_allows() {
     let mut repo = scheduled();
     repo.now = Some("2026-11-18T02:50:00Z".into());
     repo.chg(&["start", ID, "--at", "2026-11-18T02:10:00Z"]).ok();
-    let run = gate(&repo).ok();
-    assert_eq!(reasons(&run), Vec::<(String, String)>::new());
+    passes(gate(&repo));
 }

@@ -243,6 +243,7 @@ deployment
 rollback plan
   kind               simple
   last tested        2026-11-09
+  rehearsal          simple rollback rehearsed and passed on 2026-11-09
   plan:
     Set canary weight to 0, redeploy checkout-api v41.
 ",

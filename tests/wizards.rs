@@ -6,120 +6,160 @@ use std::time::Duration;
 
 use expectrl::{Eof, Session};
 
-use crate::lifecycle::{in_progress, last_commit, store, FILE, ID};
+use crate::lifecycle::{assert_committed, in_progress, last_commit, store, FILE, ID};
 use crate::support::*;
 
 const DOWN: &str = "\x1b[B";
 const ENTER: &str = "\r";
 
-/// Starts `chg` as Jane on a pseudo-terminal in the repository.
-fn spawn(repo: &Repo, home: &tempfile::TempDir, args: &[&str]) -> Session {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_chg"));
-    cmd.current_dir(repo.path()).args(args);
-    isolate(&mut cmd, home.path());
-    cmd.env("GIT_AUTHOR_NAME", JANE.name)
-        .env("GIT_AUTHOR_EMAIL", JANE.email)
-        .env("GIT_COMMITTER_NAME", JANE.name)
-        .env("GIT_COMMITTER_EMAIL", JANE.email)
-        .env("TERM", "xterm")
-        .env("NO_COLOR", "1");
-    if let Some(now) = &repo.now {
-        cmd.env("CHG_NOW", now);
-    }
-    let mut session = Session::spawn(cmd).expect("spawn chg on a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
-    session
+/// `chg` running as Jane on a pseudo-terminal in a repository, with a
+/// home of its own.
+struct Wizard {
+    session: Session,
+    _home: tempfile::TempDir,
 }
 
-/// Waits for a prompt, then types an answer and Enter.
-fn answer(session: &mut Session, prompt: &str, text: &str) {
-    session
-        .expect(prompt)
-        .unwrap_or_else(|e| panic!("prompt `{prompt}` not shown: {e}"));
-    session.send(text).unwrap();
-    session.send(ENTER).unwrap();
+impl Wizard {
+    /// Starts `chg` with the arguments of a command line (`words`).
+    fn spawn(repo: &Repo, line: &str) -> Wizard {
+        let args = words(line);
+        let home = tempfile::tempdir().unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_chg"));
+        cmd.current_dir(repo.path()).args(&args);
+        isolate(&mut cmd, home.path());
+        cmd.env("GIT_AUTHOR_NAME", JANE.name)
+            .env("GIT_AUTHOR_EMAIL", JANE.email)
+            .env("GIT_COMMITTER_NAME", JANE.name)
+            .env("GIT_COMMITTER_EMAIL", JANE.email)
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1");
+        if let Some(now) = &repo.now {
+            cmd.env("CHG_NOW", now);
+        }
+        let mut session = Session::spawn(cmd).expect("spawn chg on a pty");
+        session.set_expect_timeout(Some(Duration::from_secs(20)));
+        Wizard { session, _home: home }
+    }
+
+    /// Waits for a text on the screen.
+    fn expect(&mut self, text: &str) {
+        self.session
+            .expect(text)
+            .unwrap_or_else(|e| panic!("`{text}` not shown: {e}"));
+    }
+
+    /// Waits for a prompt, then types an answer and Enter.
+    fn answer(&mut self, prompt: &str, text: &str) {
+        self.expect(prompt);
+        self.session.send(text).unwrap();
+        self.session.send(ENTER).unwrap();
+    }
+
+    /// Answers a list of prompts in turn.
+    fn answers(&mut self, answers: &[(&str, &str)]) {
+        for (prompt, text) in answers {
+            self.answer(prompt, text);
+        }
+    }
+
+    /// Waits for the program to end, asserts it succeeded and returns what it printed.
+    fn succeeds(mut self) -> String {
+        let output = self
+            .session
+            .expect(Eof)
+            .map(|c| String::from_utf8_lossy(c.before()).into_owned());
+        if output.is_err() {
+            // Still waiting for input: end it rather than hang the test run.
+            let _ = self.session.get_process_mut().exit(true);
+            panic!("chg did not finish: {output:?}");
+        }
+        let status = self.session.get_process().wait().expect("wait");
+        let end = format!("{status:?} {output:?}");
+        assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
+        end
+    }
 }
 
-/// Waits for the program to end and returns its exit status as text.
-fn finish(mut session: Session) -> String {
-    let output = session
-        .expect(Eof)
-        .map(|c| String::from_utf8_lossy(c.before()).into_owned());
-    if output.is_err() {
-        // Still waiting for input: end it rather than hang the test run.
-        let _ = session.get_process_mut().exit(true);
-        panic!("chg did not finish: {output:?}");
+/// The emergency questions after the title or the class, as the tests answer
+/// them: production down, checkout-api, a simple rollback, approved on the
+/// phone by the CISO and the CTO.
+const EMERGENCY_ANSWERS: [(&str, &str); 7] = [
+    ("Emergency criteria", "production-down"),
+    ("Impact of not implementing", "No orders can be placed"),
+    ("Systems affected", "checkout-api"),
+    ("Rollback plan", "Redeploy checkout-api v41"),
+    // The first choice is `simple`.
+    ("Rollback kind", ""),
+    ("Verbal approval by the ciso", "carol@example.com"),
+    ("Verbal approval by the cto", "dave@example.com"),
+];
+
+/// A store, and `chg` started in it (what `new` wizards start from).
+fn new_wizard(line: &str) -> (Repo, Wizard) {
+    let repo = store();
+    let wizard = Wizard::spawn(&repo, line);
+    (repo, wizard)
+}
+
+/// Asserts the record says each of these.
+#[track_caller]
+fn assert_record_has(repo: &Repo, parts: &[&str]) {
+    let text = repo.read(FILE);
+    for part in parts {
+        assert!(text.contains(part), "{part:?} not in\n{text}");
     }
-    let status = session.get_process().wait().expect("wait");
-    format!("{status:?} {output:?}")
 }
 
 #[test]
 fn the_new_wizard_asks_for_what_the_flags_left_out() {
-    let repo = store();
-    let home = tempfile::tempdir().unwrap();
-    let mut s = spawn(
-        &repo,
-        &home,
-        &words("new --impact medium --likelihood low --strategy canary --test unit=passed --test integration=passed --test qa_review=passed"),
-    );
-    answer(&mut s, "Title", "Upgrade postgres to 16.4");
-    answer(&mut s, "Description", "Minor version upgrade");
-    answer(&mut s, "Business reason", "Security fixes");
-    answer(&mut s, "Expected benefit", "No known CVE open on the database");
-    // The class: the matrix allows normal (default) or higher; take the next one, major.
-    answer(&mut s, "Classification (risk matrix: at least normal)", DOWN);
-    answer(&mut s, "Systems affected", "db-main, db-replica");
+    let (repo, mut w) = new_wizard("new --impact medium --likelihood low --strategy canary --test unit=passed --test integration=passed --test qa_review=passed");
+    w.answers(&[
+        ("Title", "Upgrade postgres to 16.4"),
+        ("Description", "Minor version upgrade"),
+        ("Business reason", "Security fixes"),
+        ("Expected benefit", "No known CVE open on the database"),
+        // The class: the matrix allows normal (default) or higher; take the next one, major.
+        ("Classification (risk matrix: at least normal)", DOWN),
+        ("Systems affected", "db-main, db-replica"),
+    ]);
     // A yes/no question takes one key, without Enter.
-    s.expect("Give the deployment window now?").unwrap();
-    s.send("n").unwrap();
-    answer(&mut s, "Rollback plan", "Restore the 16.3 binaries");
-    answer(&mut s, "Rollback kind", "");
-    // A major change needs two more kinds of testing; the first choice is `passed`.
-    answer(&mut s, "Testing: security_review", "\x1b[A\x1b[A");
-    answer(&mut s, "Testing: performance", "");
-    let end = finish(s);
-    assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
-    let text = repo.read(FILE);
-    assert!(text.contains("title: Upgrade postgres to 16.4\n"), "{text}");
-    assert!(text.contains("classification: major\n"), "{text}");
-    assert!(text.contains("systems:\n  - db-main\n  - db-replica\n"), "{text}");
-    assert!(
-        text.contains("  plan: Restore the 16.3 binaries\n  kind: simple\n"),
-        "{text}"
+    w.expect("Give the deployment window now?");
+    w.session.send("n").unwrap();
+    w.answers(&[
+        ("Rollback plan", "Restore the 16.3 binaries"),
+        ("Rollback kind", ""),
+        // A major change needs two more kinds of testing; the first choice is `passed`.
+        ("Testing: security_review", "\x1b[A\x1b[A"),
+        ("Testing: performance", ""),
+    ]);
+    w.succeeds();
+    assert_record_has(
+        &repo,
+        &[
+            "title: Upgrade postgres to 16.4\n",
+            "classification: major\n",
+            "systems:\n  - db-main\n  - db-replica\n",
+            "  plan: Restore the 16.3 binaries\n  kind: simple\n",
+            "  security_review: passed\n  performance: not-run\n",
+        ],
     );
-    assert!(
-        text.contains("  security_review: passed\n  performance: not-run\n"),
-        "{text}"
-    );
-    let (author, subject, files) = last_commit(&repo);
-    assert_eq!(author, "Jane Doe <jane@example.com>");
-    assert_eq!(subject, "chg: new CHG-2026-0001 (Upgrade postgres to 16.4)");
-    assert_eq!(files, [FILE]);
+    assert_committed(&repo, JANE, "chg: new CHG-2026-0001 (Upgrade postgres to 16.4)");
 }
 
 #[test]
 fn the_emergency_wizard_prints_whom_to_call_before_asking() {
-    let repo = store();
-    let home = tempfile::tempdir().unwrap();
-    let mut s = spawn(&repo, &home, &["new", "--emergency"]);
-    s.expect("call: CISO (carol@example.com) and CTO (dave@example.com)")
-        .unwrap();
-    s.expect("backup: CEO (erin@example.com)").unwrap();
-    answer(&mut s, "Title", "Restore checkout after outage");
-    answer(&mut s, "Emergency criteria", "production-down");
-    answer(&mut s, "Impact of not implementing", "No orders can be placed");
-    answer(&mut s, "Systems affected", "checkout-api");
-    // Asked since issue 15.7 (the rollback plan), answered as its own test does.
-    answer(&mut s, "Rollback plan", "Redeploy checkout-api v41");
-    answer(&mut s, "Rollback kind", "");
-    answer(&mut s, "Verbal approval by the ciso", "carol@example.com");
-    answer(&mut s, "Verbal approval by the cto", "dave@example.com");
-    let end = finish(s);
-    assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
+    let (repo, mut w) = new_wizard("new --emergency");
+    w.expect("call: CISO (carol@example.com) and CTO (dave@example.com)");
+    w.expect("backup: CEO (erin@example.com)");
+    w.answer("Title", "Restore checkout after outage");
+    // The rollback plan is asked since issue 15.7.
+    w.answers(&EMERGENCY_ANSWERS);
+    w.succeeds();
+    assert_record_has(
+        &repo,
+        &["classification: emergency\n", "  criteria:\n    - production-down\n"],
+    );
     let text = repo.read(FILE);
-    assert!(text.contains("classification: emergency\n"), "{text}");
-    assert!(text.contains("  criteria:\n    - production-down\n"), "{text}");
     assert_eq!(text.matches("  method: verbal\n").count(), 2, "{text}");
     repo.chg(&["start", ID]).ok();
 }
@@ -129,59 +169,48 @@ fn the_emergency_wizard_prints_whom_to_call_before_asking() {
 #[test]
 fn the_rollback_wizard_shows_the_plan_and_steps_and_asks_each_steps_time() {
     let repo = in_progress();
-    let home = tempfile::tempdir().unwrap();
-    let mut s = spawn(&repo, &home, &["rollback", ID]);
-    s.expect("Set canary weight to 0, redeploy checkout-api v41.").unwrap();
-    s.expect("Steps (canary):").unwrap();
-    s.expect("1. stop the rollout").unwrap();
-    s.expect("2. revert the canary to the previous version").unwrap();
-    // Second trigger in the list: response-time.
-    answer(&mut s, "Trigger", DOWN);
-    answer(&mut s, "Reason for the rollback", "p99 at 3x baseline");
-    answer(&mut s, "Mode", "");
-    // The default severity is high; the first choice.
-    answer(&mut s, "Severity", "");
-    answer(&mut s, "Estimated rollback time in minutes", "15");
-    answer(&mut s, "Measured response time (multiple of the baseline)", "3");
-    answer(&mut s, "Rollback started at", "12:20");
-    answer(&mut s, "Execution log entry", "canary weight set to 0");
-    // A time before the rollback started is refused, and asked again.
-    answer(&mut s, "Time of that step", "12:10");
-    s.expect("before the rollback started").unwrap();
-    answer(&mut s, "Time of that step", "12:21");
-    answer(&mut s, "Execution log entry", "");
-    answer(&mut s, "Smoke tests", "");
-    answer(&mut s, "Error rates", "");
-    answer(&mut s, "Customer access", "");
-    answer(&mut s, "Minutes monitored", "30");
-    s.expect("warning[rto-exceeded]: the rollback took 25 min").unwrap();
-    let end = finish(s);
-    assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
-    let text = repo.read(FILE);
-    assert!(text.contains("status: rolled-back\n"), "{text}");
-    assert!(
-        text.contains("  - trigger: response-time\n    mode: immediate\n    kind: simple\n    reason: p99 at 3x baseline\n    started_at: \"2026-11-25T12:20:00Z\"\n    restored_at: \"2026-11-25T12:45:00Z\"\n"),
-        "{text}"
+    let mut w = Wizard::spawn(&repo, "rollback CHG-2026-0001");
+    w.expect("Set canary weight to 0, redeploy checkout-api v41.");
+    w.expect("Steps (canary):");
+    w.expect("1. stop the rollout");
+    w.expect("2. revert the canary to the previous version");
+    w.answers(&[
+        // Second trigger in the list: response-time.
+        ("Trigger", DOWN),
+        ("Reason for the rollback", "p99 at 3x baseline"),
+        ("Mode", ""),
+        // The default severity is high; the first choice.
+        ("Severity", ""),
+        ("Estimated rollback time in minutes", "15"),
+        ("Measured response time (multiple of the baseline)", "3"),
+        ("Rollback started at", "12:20"),
+        ("Execution log entry", "canary weight set to 0"),
+        // A time before the rollback started is refused, and asked again.
+        ("Time of that step", "12:10"),
+    ]);
+    w.expect("before the rollback started");
+    w.answers(&[
+        ("Time of that step", "12:21"),
+        ("Execution log entry", ""),
+        ("Smoke tests", ""),
+        ("Error rates", ""),
+        ("Customer access", ""),
+        ("Minutes monitored", "30"),
+    ]);
+    w.expect("warning[rto-exceeded]: the rollback took 25 min");
+    w.succeeds();
+    assert_record_has(
+        &repo,
+        &[
+            "status: rolled-back\n",
+            "  - trigger: response-time\n    mode: immediate\n    kind: simple\n    reason: p99 at 3x baseline\n    started_at: \"2026-11-25T12:20:00Z\"\n    restored_at: \"2026-11-25T12:45:00Z\"\n",
+            "    severity: high\n    estimated_minutes: 15\n    measured:\n      value: 3.0\n      threshold: 2.0\n",
+            "      - at: \"2026-11-25T12:21:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: canary weight set to 0\n",
+            "    validation:\n      smoke_tests: passed\n      error_rates: normal\n      customer_access: verified\n      monitored_minutes: 30\n",
+            "  rto_exceeded: true\n",
+        ],
     );
-    assert!(
-        text.contains(
-            "    severity: high\n    estimated_minutes: 15\n    measured:\n      value: 3.0\n      threshold: 2.0\n"
-        ),
-        "{text}"
-    );
-    assert!(
-        text.contains("      - at: \"2026-11-25T12:21:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: canary weight set to 0\n"),
-        "{text}"
-    );
-    assert!(
-        text.contains("    validation:\n      smoke_tests: passed\n      error_rates: normal\n      customer_access: verified\n      monitored_minutes: 30\n"),
-        "{text}"
-    );
-    assert!(text.contains("  rto_exceeded: true\n"), "{text}");
-    let (author, subject, files) = last_commit(&repo);
-    assert_eq!(author, "Jane Doe <jane@example.com>");
-    assert_eq!(subject, "chg: rollback CHG-2026-0001 (response-time)");
-    assert_eq!(files, [FILE]);
+    assert_committed(&repo, JANE, "chg: rollback CHG-2026-0001 (response-time)");
 }
 
 #[test]
@@ -189,24 +218,21 @@ fn the_review_wizard_asks_for_the_post_rollback_actions() {
     let mut repo = in_progress();
     repo.chg_line("rollback CHG-2026-0001 --trigger error-rate --reason 5xx --started-at 12:40 --smoke-tests passed --error-rates normal --customer-access verified")
         .ok();
-    let home = tempfile::tempdir().unwrap();
-    let mut s = spawn(&repo, &home, &["review", ID, "--summary", "rolled back within minutes"]);
-    answer(&mut s, "Lessons learned", "start the canary at 1 %");
-    answer(&mut s, "Root cause", "pricing-service timeout");
-    answer(&mut s, "Re-deployment plan", "redeploy with a 2 s timeout");
+    let mut w = Wizard::spawn(&repo, "review CHG-2026-0001 --summary 'rolled back within minutes'");
+    w.answers(&[
+        ("Lessons learned", "start the canary at 1 %"),
+        ("Root cause", "pricing-service timeout"),
+        ("Re-deployment plan", "redeploy with a 2 s timeout"),
+    ]);
     // Reviewed; the 30 minutes of monitoring after the rollback are still to come.
-    s.expect("Still owed before closing: the monitoring after the rollback (30 min")
-        .unwrap();
-    let end = finish(s);
-    assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
-    let text = repo.read(FILE);
-    assert!(
-        text.contains("    post_actions:\n      lessons_learned: start the canary at 1 %\n      root_cause: pricing-service timeout\n      redeploy_plan: redeploy with a 2 s timeout\n"),
-        "{text}"
-    );
-    assert!(
-        text.contains("review:\n  completed_at: \"2026-11-25T12:45:00Z\"\n  summary: rolled back within minutes\n"),
-        "{text}"
+    w.expect("Still owed before closing: the monitoring after the rollback (30 min");
+    w.succeeds();
+    assert_record_has(
+        &repo,
+        &[
+            "    post_actions:\n      lessons_learned: start the canary at 1 %\n      root_cause: pricing-service timeout\n      redeploy_plan: redeploy with a 2 s timeout\n",
+            "review:\n  completed_at: \"2026-11-25T12:45:00Z\"\n  summary: rolled back within minutes\n",
+        ],
     );
     repo.now = Some("2026-11-25T13:20:00Z".into());
     repo.chg(&["monitor", ID, "--observed", "error rate back to normal"])
@@ -217,47 +243,21 @@ fn the_review_wizard_asks_for_the_post_rollback_actions() {
 #[test]
 fn a_rollback_typed_in_full_on_a_terminal_asks_nothing() {
     let repo = in_progress();
-    let home = tempfile::tempdir().unwrap();
-    let s = spawn(
-        &repo,
-        &home,
-        &[
-            "rollback",
-            ID,
-            "--trigger",
-            "critical-bug",
-            "--reason",
-            "orders lost",
-            "--started-at",
-            "12:40",
-        ],
-    );
-    let end = finish(s);
-    assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
+    let line = "rollback CHG-2026-0001 --trigger critical-bug --reason 'orders lost' --started-at 12:40";
+    let end = Wizard::spawn(&repo, line).succeeds();
     assert!(!end.contains("Trigger") && !end.contains("Execution log"), "{end}");
-    assert!(repo.read(FILE).contains("  - trigger: critical-bug\n"));
+    assert_record_has(&repo, &["  - trigger: critical-bug\n"]);
 }
 
 #[test]
 fn issue_15_7_the_emergency_wizard_asks_for_the_rollback_plan() {
-    let repo = store();
-    let home = tempfile::tempdir().unwrap();
-    let mut s = spawn(&repo, &home, &["new", "--emergency"]);
-    answer(&mut s, "Title", "Restore checkout after outage");
-    answer(&mut s, "Emergency criteria", "production-down");
-    answer(&mut s, "Impact of not implementing", "No orders can be placed");
-    answer(&mut s, "Systems affected", "checkout-api");
-    answer(&mut s, "Rollback plan", "Redeploy checkout-api v41");
-    // The first choice is `simple`.
-    answer(&mut s, "Rollback kind", "");
-    answer(&mut s, "Verbal approval by the ciso", "carol@example.com");
-    answer(&mut s, "Verbal approval by the cto", "dave@example.com");
-    let end = finish(s);
-    assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
-    let text = repo.read(FILE);
-    assert!(
-        text.contains("rollback:\n  plan: Redeploy checkout-api v41\n  kind: simple\n"),
-        "{text}"
+    let (repo, mut w) = new_wizard("new --emergency");
+    w.answer("Title", "Restore checkout after outage");
+    w.answers(&EMERGENCY_ANSWERS);
+    w.succeeds();
+    assert_record_has(
+        &repo,
+        &["rollback:\n  plan: Redeploy checkout-api v41\n  kind: simple\n"],
     );
     repo.chg(&["start", ID]).ok();
     let rules = repo.check().rules();
@@ -266,37 +266,24 @@ fn issue_15_7_the_emergency_wizard_asks_for_the_rollback_plan() {
 
 #[test]
 fn issue_15_7_picking_emergency_in_the_new_wizard_asks_for_the_criteria() {
-    let repo = store();
-    let home = tempfile::tempdir().unwrap();
-    let mut s = spawn(
-        &repo,
-        &home,
-        &words("new --title 'Restore checkout' --description 'Roll the pricing hotfix out' --justification 'Checkout down' --benefit 'Orders flow again' --impact medium --likelihood low"),
-    );
+    let (repo, mut w) = new_wizard("new --title 'Restore checkout' --description 'Roll the pricing hotfix out' --justification 'Checkout down' --benefit 'Orders flow again' --impact medium --likelihood low");
     // normal, major, emergency: two down.
-    answer(
-        &mut s,
+    w.answer(
         "Classification (risk matrix: at least normal)",
         &format!("{DOWN}{DOWN}"),
     );
-    s.expect("call: CISO (carol@example.com) and CTO (dave@example.com)")
-        .unwrap();
-    answer(&mut s, "Emergency criteria", "production-down");
-    answer(&mut s, "Impact of not implementing", "No orders can be placed");
-    answer(&mut s, "Systems affected", "checkout-api");
-    answer(&mut s, "Rollback plan", "Redeploy checkout-api v41");
-    answer(&mut s, "Rollback kind", "");
-    answer(&mut s, "Verbal approval by the ciso", "carol@example.com");
-    answer(&mut s, "Verbal approval by the cto", "dave@example.com");
-    let end = finish(s);
-    assert!(end.contains("Exited(") && end.contains(", 0)"), "{end}");
-    let text = repo.read(FILE);
-    assert!(text.contains("classification: emergency\n"), "{text}");
-    assert!(text.contains("  criteria:\n    - production-down\n"), "{text}");
-    assert!(
-        text.contains("  impact_of_not_implementing: No orders can be placed\n"),
-        "{text}"
+    w.expect("call: CISO (carol@example.com) and CTO (dave@example.com)");
+    w.answers(&EMERGENCY_ANSWERS);
+    w.succeeds();
+    assert_record_has(
+        &repo,
+        &[
+            "classification: emergency\n",
+            "  criteria:\n    - production-down\n",
+            "  impact_of_not_implementing: No orders can be placed\n",
+        ],
     );
+    let text = repo.read(FILE);
     assert_eq!(text.matches("  method: verbal\n").count(), 2, "{text}");
     let rules = repo.check().rules();
     assert!(!rules.iter().any(|r| r == "emergency-criteria-missing"), "{rules:?}");

@@ -3,9 +3,13 @@
 use anyhow::Result;
 
 use crate::cli::{Format, ShowArgs};
+use chrono::{DateTime, Utc};
+
 use crate::context::App;
+use crate::forms::text;
 use crate::policy::Policy;
 use crate::record::{PreventiveMeasures, Record, Role};
+use crate::rehearsal::Rehearsals;
 use crate::render::safe;
 use crate::render::PushFmt as _;
 
@@ -26,7 +30,7 @@ pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {
                 crate::render::markdown(&doc)
             }
         }
-        _ => render(record, &loaded.file, &store.policy()?),
+        _ => render(record, &loaded.file, &store.rehearsals(), &store.policy()?, app.now),
     };
     crate::render::print(&text)?;
     Ok(0)
@@ -45,14 +49,21 @@ fn block(out: &mut String, label: &str, text: &str) {
     }
 }
 
-/// Renders the record for a reader: the essentials first, then each section present.
-pub fn render(r: &Record, file: &str, policy: &Policy) -> String {
+/// A line for a time, when there is one.
+fn time_line(out: &mut String, label: &str, t: Option<DateTime<Utc>>) {
+    if let Some(t) = t {
+        line(out, label, text::when(t));
+    }
+}
+
+/// Renders the record for a reader as of `now`: the essentials first, then each section present.
+pub fn render(r: &Record, file: &str, rehearsals: &Rehearsals, policy: &Policy, now: DateTime<Utc>) -> String {
     let mut out = String::new();
     essentials(&mut out, r, file);
     story(&mut out, r);
     testing(&mut out, r);
     deployment(&mut out, r);
-    rollback_plan(&mut out, r);
+    rollback_plan(&mut out, r, rehearsals, policy, now);
     approvals(&mut out, r, policy);
     implementation(&mut out, r);
     rollbacks(&mut out, r);
@@ -83,7 +94,7 @@ fn essentials(out: &mut String, r: &Record, file: &str) {
     );
     line(out, "priority", r.priority);
     line(out, "requested by", &r.requested_by);
-    line(out, "created", r.created_at.format("%Y-%m-%d %H:%M UTC"));
+    line(out, "created", text::when(r.created_at));
     if !r.systems.is_empty() {
         line(out, "systems", r.systems.join(", "));
     }
@@ -151,8 +162,8 @@ fn deployment(out: &mut String, r: &Record) {
     }
 }
 
-/// The rollback plan.
-fn rollback_plan(out: &mut String, r: &Record) {
+/// The rollback plan, and where its rehearsal stands.
+fn rollback_plan(out: &mut String, r: &Record, rehearsals: &Rehearsals, policy: &Policy, now: DateTime<Utc>) {
     if let Some(rb) = &r.rollback {
         out.push_str("\nrollback plan\n");
         if let Some(k) = rb.kind {
@@ -160,6 +171,9 @@ fn rollback_plan(out: &mut String, r: &Record) {
         }
         if let Some(t) = rb.last_tested {
             line(out, "last tested", t);
+        }
+        if let Some((standing, _)) = text::rehearsal(r, rehearsals, policy, now) {
+            line(out, "rehearsal", standing);
         }
         if let Some(p) = &rb.plan {
             block(out, "plan", p);
@@ -174,10 +188,11 @@ fn approvals(out: &mut String, r: &Record, policy: &Policy) {
     if !r.approvals.is_empty() || cab_decides {
         out.push_str("\napprovals\n");
         for (a, ignored) in r.approvals.iter().zip(&tally.ignored) {
-            let mut comment = a.comment.as_deref().map(|c| format!(" — {c}")).unwrap_or_default();
-            if let Some(why) = ignored {
-                comment.push_str(&format!(" [does not count: {}]", why.text()));
-            }
+            let comment = match text::approval_comment(a, *ignored) {
+                c if c.is_empty() => c,
+                c if a.comment.is_some() => format!(" — {c}"),
+                c => format!(" {c}"),
+            };
             let approval = format!(
                 "{} {} {} ({}, {}){comment}",
                 a.at.format("%Y-%m-%d %H:%M"),
@@ -203,31 +218,10 @@ fn monitoring(out: &mut String, r: &Record, policy: &Policy) {
     }
     out.push_str("\nmonitoring\n");
     for m in &r.monitoring {
-        let end = if m.to.date_naive() == m.from.date_naive() {
-            m.to.format("%H:%M UTC")
-        } else {
-            m.to.format("%Y-%m-%d %H:%M UTC")
-        };
-        let spell = format!(
-            "{} → {end} ({}) {} — {}",
-            m.from.format("%Y-%m-%d %H:%M"),
-            crate::metrics::duration_text((m.to - m.from).num_minutes() as f64, crate::metrics::Style::Compact),
-            m.by,
-            m.observed
-        );
-        out.push_fmt(format_args!("  {}\n", safe(&spell)));
+        out.push_fmt(format_args!("  {}\n", safe(&text::spell(m))));
     }
     if let Some(owed) = r.monitoring_owed(policy) {
-        line(
-            out,
-            "owed",
-            format!(
-                "{} after the {} (from {})",
-                owed.period.text(),
-                owed.after.as_str(),
-                owed.since.format("%Y-%m-%d %H:%M UTC")
-            ),
-        );
+        line(out, "owed", text::monitoring_owed(&owed));
     }
 }
 
@@ -235,24 +229,16 @@ fn monitoring(out: &mut String, r: &Record, policy: &Policy) {
 fn implementation(out: &mut String, r: &Record) {
     if let Some(i) = &r.implementation {
         out.push_str("\nimplementation\n");
-        if let Some(t) = i.started_at {
-            line(out, "started", t.format("%Y-%m-%d %H:%M UTC"));
-        }
-        if let Some(t) = i.finished_at {
-            line(out, "finished", t.format("%Y-%m-%d %H:%M UTC"));
-        }
+        time_line(out, "started", i.started_at);
+        time_line(out, "finished", i.finished_at);
         if let Some(o) = &i.window_override {
-            line(
-                out,
-                "window override",
-                format!("by {} at {}: {}", o.by, o.at.format("%Y-%m-%d %H:%M UTC"), o.reason),
-            );
+            line(out, "window override", text::window_override(o));
         }
         if let Some(o) = i.outcome {
             line(out, "outcome", o);
         }
         if let Some(v) = &i.validation {
-            line(out, "validation", crate::forms::validation(v));
+            line(out, "validation", text::validation(v));
         }
         for issue in &i.issues {
             line(out, "issue", issue);
@@ -275,29 +261,14 @@ fn rollbacks(out: &mut String, r: &Record) {
         if let Some(reason) = &rb.reason {
             line(out, "reason", reason);
         }
-        if let Some(from) = rb.reopened_from {
-            line(out, "reopened", format!("{from} → rolled-back"));
-        }
-        if let (Some(what), Some(m)) = (rb.trigger.measure(), rb.measured) {
-            line(
-                out,
-                "measured",
-                format!(
-                    "{} {} (threshold {})",
-                    what.name,
-                    what.text(m.value),
-                    what.text(m.threshold)
-                ),
-            );
-        }
-        if rb.severity.is_some() || rb.estimated_minutes.is_some() {
-            let severity = rb
-                .severity
-                .map_or("severity not recorded".to_string(), |s| s.to_string());
-            let estimate = rb
-                .estimated_minutes
-                .map_or("no estimate".to_string(), |m| format!("estimated {m} min"));
-            line(out, "assessment", format!("{severity}, {estimate}"));
+        for (label, value) in [
+            ("reopened", text::reopened(rb)),
+            ("measured", text::measured(rb)),
+            ("assessment", text::assessment(rb)),
+        ] {
+            if let Some(v) = value {
+                line(out, label, v);
+            }
         }
         if let (Some(s), Some(e)) = (rb.started_at, rb.restored_at) {
             line(
@@ -312,7 +283,7 @@ fn rollbacks(out: &mut String, r: &Record) {
             );
         }
         if let Some(v) = &rb.validation {
-            line(out, "validation", crate::forms::validation(v));
+            line(out, "validation", text::validation(v));
         }
         for issue in &rb.issues {
             line(out, "issue", issue);
@@ -372,32 +343,14 @@ fn emergency(out: &mut String, r: &Record) {
                 Some(PreventiveMeasures::Text(text)) => line(out, "measures", text),
                 Some(PreventiveMeasures::Items(items)) => {
                     for (i, m) in items.iter().enumerate() {
-                        line(
-                            out,
-                            &format!("measure {}", i + 1),
-                            format!("{} ({}, due {}, {})", m.action, m.owner, m.due, m.state),
-                        );
+                        line(out, &format!("measure {}", i + 1), text::measure(m));
                     }
                 }
                 None => {}
             }
         }
-        if let Some(t) = crate::rules::time_to_resolution(r) {
-            let took = crate::metrics::value_text(
-                crate::metrics::Metric::EmergencyTimeToResolution,
-                Some(t.duration().num_minutes() as f64),
-                crate::metrics::Style::Report,
-            );
-            line(
-                out,
-                "resolved in",
-                format!(
-                    "{took} ({} {} → restored {})",
-                    if t.from_incident { "incident from" } else { "declared" },
-                    t.from.format("%Y-%m-%d %H:%M"),
-                    t.restored.format("%Y-%m-%d %H:%M UTC")
-                ),
-            );
+        if let Some(t) = text::resolution(r) {
+            line(out, "resolved in", t);
         }
     }
 }
@@ -406,9 +359,7 @@ fn emergency(out: &mut String, r: &Record) {
 fn review(out: &mut String, r: &Record) {
     if let Some(rv) = &r.review {
         out.push_str("\nreview\n");
-        if let Some(t) = rv.completed_at {
-            line(out, "completed", t.format("%Y-%m-%d %H:%M UTC"));
-        }
+        time_line(out, "completed", rv.completed_at);
         if let Some(s) = &rv.summary {
             block(out, "summary", s);
         }
@@ -434,7 +385,7 @@ fn cancellation(out: &mut String, r: &Record) {
     if let Some(c) = &r.cancellation {
         out.push_str("\ncancelled\n");
         line(out, "by", &c.by);
-        line(out, "at", c.at.format("%Y-%m-%d %H:%M UTC"));
+        line(out, "at", text::when(c.at));
         line(out, "reason", &c.reason);
     }
 }

@@ -10,9 +10,11 @@ use assert_cmd::Command;
 
 mod record;
 mod test;
+mod verdict;
 
 pub use record::{Approval, Fields, Implementation, Node, Record};
 pub use test::{Finding, Test, NOW};
+pub use verdict::Verdict;
 
 /// A person acting in a test, with a fixed git identity.
 #[derive(Clone, Copy)]

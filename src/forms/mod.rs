@@ -8,10 +8,15 @@
 use chrono::{DateTime, Utc};
 
 use crate::policy::Policy;
-use crate::record::{Classification, Method, Record, Status, TestKind, Validation};
-use crate::rehearsal::{self, Rehearsals, Standing};
+use crate::record::{Classification, MeasureState, Method, PreventiveMeasures, Record, Role, Status, TestKind};
+use crate::rehearsal::Rehearsals;
 use crate::render::{Block, Cell, Document, Field, Section, Table};
 use crate::rules::{approval_status, emergency_deadlines, Deadline, Verdict};
+
+pub mod text;
+
+pub use text::validation;
+use text::when;
 
 /// Builds the forms of one record, as it stands at `now`.
 pub fn document(record: &Record, file: &str, rehearsals: &Rehearsals, policy: &Policy, now: DateTime<Utc>) -> Document {
@@ -41,10 +46,6 @@ pub fn document(record: &Record, file: &str, rehearsals: &Rehearsals, policy: &P
         subtitle: format!("Change record as of {} · {file}", when(now)),
         sections,
     }
-}
-
-fn when(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// The owed marker of a field the record lacks.
@@ -141,14 +142,12 @@ fn change_request(r: &Record, rehearsals: &Rehearsals, policy: &Policy, now: Dat
         f.push(Field::new("Rollback last tested", t));
     }
     // Only a change still to run owes a rehearsal (`rollback-test-stale`).
-    let to_run = !crate::lifecycle::implemented(r.status) && !matches!(r.status, Status::Cancelled | Status::Rejected);
-    match rehearsal::standing(r, rehearsals, policy, now) {
-        Standing::Current { kind, on } => f.push(Field::new(
-            "Rollback rehearsal",
-            format!("{kind} rollback rehearsed and passed on {on}"),
-        )),
-        Standing::Stale(s) if to_run => f.push(Field::owed("Rollback rehearsal", s.text(policy))),
-        _ => {}
+    if let Some((standing, owed)) = text::rehearsal(r, rehearsals, policy, now) {
+        f.push(if owed {
+            Field::owed("Rollback rehearsal", standing)
+        } else {
+            Field::new("Rollback rehearsal", standing)
+        });
     }
     let state = approval_status(r, policy);
     f.push(if state.satisfied {
@@ -158,12 +157,26 @@ fn change_request(r: &Record, rehearsals: &Rehearsals, policy: &Policy, now: Dat
     } else {
         Field::owed("Approval status", format!("needs {}", state.missing.join(", or ")))
     });
+    let tally = crate::vote::tally(r, policy);
+    let cab_decides = policy.roles_for(r.classification).contains(&Role::Cab);
+    // A change the CTO approved alone has no vote to show.
+    if !tally.is_empty() || (cab_decides && r.status == Status::Submitted) {
+        let open = r.status == Status::Submitted && tally.decision.is_none();
+        f.push(if open {
+            Field::owed("CAB vote", tally.summary())
+        } else {
+            Field::new("CAB vote", tally.summary())
+        });
+    }
     let i = r.implementation.clone().unwrap_or_default();
     if let Some(t) = i.started_at {
         f.push(Field::new("Implementation started", when(t)));
     }
     if let Some(t) = i.finished_at {
         f.push(Field::new("Implementation finished", when(t)));
+    }
+    if let Some(o) = &i.window_override {
+        f.push(Field::new("Window override", text::window_override(o)));
     }
     if let Some(o) = i.outcome {
         f.push(Field::new("Result", o));
@@ -179,22 +192,41 @@ fn change_request(r: &Record, rehearsals: &Rehearsals, policy: &Policy, now: Dat
     if !i.deployment.is_empty() {
         f.push(Field::new("Deployed", crate::report::deployment_text(&i.deployment)));
     }
+    for m in &r.monitoring {
+        f.push(Field::new("Monitoring", text::spell(m)));
+    }
+    if let Some(need) = r.monitoring_owed(policy) {
+        f.push(Field::owed(
+            "Monitoring",
+            format!("owed: {}", text::monitoring_owed(&need)),
+        ));
+    }
     let mut blocks = vec![Block::Fields(f)];
     if !r.approvals.is_empty() {
         blocks.push(Block::Text("Approvals".into()));
+        // The digest each decision was bound to, for records that bind them.
+        let scoped = r.approvals.iter().any(|a| a.scope.is_some());
+        let headers = ["At", "Role", "Approver", "Decision", "Method", "Comment", "Scope"];
         blocks.push(Block::Table(Table::new(
-            &["At", "Role", "Approver", "Decision", "Method", "Comment"],
+            &headers[..if scoped { 7 } else { 6 }],
             r.approvals
                 .iter()
-                .map(|a| {
-                    vec![
+                .zip(&tally.ignored)
+                .map(|(a, ignored)| {
+                    let mut row = vec![
                         Cell::plain(when(a.at)),
                         Cell::plain(a.role),
                         Cell::plain(&a.approver),
                         Cell::plain(a.decision),
                         Cell::plain(a.method),
-                        Cell::plain(a.comment.as_deref().unwrap_or("")),
-                    ]
+                        Cell::plain(text::approval_comment(a, *ignored)),
+                    ];
+                    if scoped {
+                        row.push(Cell::plain(
+                            a.scope.as_deref().map(text::short_digest).unwrap_or_default(),
+                        ));
+                    }
+                    row
                 })
                 .collect(),
         )));
@@ -270,8 +302,28 @@ fn emergency_record(r: &Record, policy: &Policy, now: DateTime<Utc>) -> Section 
     if let Some(c) = &post.root_cause {
         f.push(Field::new("Root cause", c));
     }
-    if let Some(p) = &post.preventive_measures {
-        f.push(Field::new("Preventive measures", p));
+    match &post.preventive_measures {
+        Some(PreventiveMeasures::Items(items)) => {
+            for (n, m) in items.iter().enumerate() {
+                let label = format!("Preventive measure {}", n + 1);
+                f.push(if m.state == MeasureState::Open {
+                    Field::owed(label, text::measure(m))
+                } else {
+                    Field::new(label, text::measure(m))
+                });
+            }
+        }
+        Some(p) => f.push(Field::new("Preventive measures", p)),
+        None => {}
+    }
+    if let Some(t) = e.incident_started_at {
+        f.push(Field::new("Incident started", when(t)));
+    }
+    if let Some(t) = e.restored_at {
+        f.push(Field::new("Service restored", when(t)));
+    }
+    if let Some(t) = text::resolution(r) {
+        f.push(Field::new("Time to resolution", t));
     }
     Section {
         heading: "Emergency record".into(),
@@ -291,6 +343,15 @@ fn rollback_record(r: &Record, i: usize, policy: &Policy) -> Section {
     if let Some(reason) = &rb.reason {
         f.push(Field::new("Reason", reason));
     }
+    for (label, value) in [
+        ("Reopened", text::reopened(rb)),
+        ("Measured", text::measured(rb)),
+        ("Assessment", text::assessment(rb)),
+    ] {
+        if let Some(v) = value {
+            f.push(Field::new(label, v));
+        }
+    }
     if let Some(t) = rb.started_at {
         f.push(Field::new("Started", when(t)));
     }
@@ -305,9 +366,12 @@ fn rollback_record(r: &Record, i: usize, policy: &Policy) -> Section {
         };
         f.push(Field::new("Duration", format!("{} min ({judged})", check.minutes())));
     }
-    match &rb.validation {
-        Some(v) => f.push(Field::new("Validation", validation(v))),
-        None => f.push(Field::owed("Validation", OWED)),
+    if let Some(v) = &rb.validation {
+        f.push(Field::new("Validation", validation(v)));
+    }
+    let owed = rb.verification_owed();
+    if !owed.is_empty() {
+        f.push(Field::owed("Verification", format!("owed: {}", owed.join(", "))));
     }
     for issue in &rb.issues {
         f.push(Field::new("Issue", issue));
@@ -391,38 +455,4 @@ fn still_owed(r: &Record, rehearsals: &Rehearsals, policy: &Policy, now: DateTim
             Block::List(owed)
         }],
     }
-}
-
-/// Validation results in words: `smoke tests passed, error rates normal`.
-pub fn validation(v: &Validation) -> String {
-    let mut parts = Vec::new();
-    if let Some(s) = v.smoke_tests {
-        parts.push(format!("smoke tests {s}"));
-    }
-    if let Some(s) = v.error_rates {
-        parts.push(format!("error rates {s}"));
-    }
-    if let Some(s) = v.performance {
-        parts.push(format!("performance {s}"));
-    }
-    if let Some(s) = v.customer_access {
-        parts.push(format!("customer access {s}"));
-    }
-    if let Some(s) = v.full_test_suite {
-        parts.push(format!("full test suite {s}"));
-    }
-    if let Some(s) = v.security {
-        parts.push(format!("security verification {s}"));
-    }
-    if let Some(m) = v.monitored_minutes {
-        parts.push(format!("monitored {m} min"));
-    }
-    for (check, why) in &v.not_run_reasons {
-        parts.push(format!("{check} not run: {why}"));
-    }
-    if !v.verified_by.is_empty() {
-        let names: Vec<String> = v.verified_by.iter().map(|p| p.to_string()).collect();
-        parts.push(format!("by {}", names.join(", ")));
-    }
-    parts.join(", ")
 }
