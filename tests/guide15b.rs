@@ -228,3 +228,12 @@ fn issue_15_6_the_weekly_report_says_an_overdue_written_approval_is_overdue() {
     assert!(table.contains("| OVERDUE since Thu 26 Nov 13:00 |"), "{table}");
     assert!(!table.contains("due Thu 26 Nov"), "{table}");
 }
+
+#[test]
+fn issue_15_14_show_prints_when_the_emergency_was_documented() {
+    let mut t = crate::emergencies::implemented();
+    t.set_now("2026-11-25T20:00:00Z");
+    t.run(&["submit", ID]).ok();
+    let shown = t.run(&["show", ID]).ok().stdout;
+    assert!(shown.contains("  documented         2026-11-25 20:00 UTC\n"), "{shown}");
+}
