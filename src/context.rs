@@ -23,6 +23,8 @@ pub struct App {
     pub interactive: bool,
     /// The width tables wrap to: None on a terminal (its own width).
     pub width: Option<u16>,
+    /// Long work shows its progress on stderr (a terminal, and no `--quiet`).
+    pub progress: bool,
 }
 
 /// A `--format` the command does not print: a usage error (exit 2).
@@ -61,7 +63,7 @@ impl App {
             ColorChoice::Auto => auto_color(|name| std::env::var(name).ok(), stdout_terminal),
         };
         let interactive = !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-        crate::progress::enable(!args.quiet && std::io::stderr().is_terminal());
+        let progress = !args.quiet && std::io::stderr().is_terminal();
         Ok(App {
             args,
             format,
@@ -69,6 +71,7 @@ impl App {
             color,
             interactive,
             width: (!stdout_terminal).then_some(crate::render::Look::FILE_WIDTH),
+            progress,
         })
     }
 
@@ -96,7 +99,7 @@ impl App {
 
     /// Opens the store, which must exist.
     pub fn store(&self) -> Result<Store> {
-        let store = Store::locate(self.args.store.as_deref())?;
+        let store = Store::locate(self.args.store.as_deref())?.show_progress(self.progress);
         store.require_exists()?;
         self.verbose(|| format!("store {}", store.dir().display()));
         Ok(store)

@@ -3,7 +3,7 @@
 
 use anyhow::{anyhow, bail, Result};
 
-use crate::cli::NewArgs;
+use crate::cli::{About, NewArgs};
 use crate::error::Refusal;
 use crate::policy::Policy;
 use crate::record::{
@@ -16,18 +16,7 @@ use crate::timearg;
 /// The fields of a new record as they are gathered from flags, a template and prompts.
 #[derive(Debug, Default)]
 pub struct Draft {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub justification: Option<String>,
-    pub benefit: Option<String>,
-    pub classification: Option<Classification>,
-    pub impact: Option<Level>,
-    pub likelihood: Option<Level>,
-    pub priority: Option<Level>,
-    pub systems: Vec<String>,
-    pub services: Vec<String>,
-    pub customers_affected: Option<String>,
-    pub downtime: bool,
+    pub about: About,
     pub strategy: Option<Strategy>,
     pub window_start: Option<chrono::DateTime<chrono::Utc>>,
     pub window_end: Option<chrono::DateTime<chrono::Utc>>,
@@ -45,18 +34,7 @@ impl Draft {
     /// Reads the flags, with a template's values under them.
     pub fn from_args(args: &NewArgs, template: Option<(&str, &Template)>) -> Result<Draft> {
         let mut f = Draft {
-            title: args.title.clone(),
-            description: args.description.clone(),
-            justification: args.justification.clone(),
-            benefit: args.benefit.clone(),
-            classification: args.classification,
-            impact: args.impact,
-            likelihood: args.likelihood,
-            priority: args.priority,
-            systems: args.systems.clone(),
-            services: args.services.clone(),
-            customers_affected: args.customers_affected.clone(),
-            downtime: args.downtime,
+            about: args.about.clone(),
             strategy: args.strategy,
             window_start: args
                 .window_start
@@ -81,19 +59,19 @@ impl Draft {
             asked: false,
         };
         if let Some((name, t)) = template {
-            if f.classification.is_some_and(|c| c != Classification::Standard) {
+            if f.about.classification.is_some_and(|c| c != Classification::Standard) {
                 bail!("`--template` makes a standard change; drop `--classification`, or drop `--template`");
             }
             f.template = Some(name.to_string());
-            f.classification = Some(Classification::Standard);
-            f.title.get_or_insert_with(|| t.title.clone());
-            if f.description.is_none() {
-                f.description = t.description.clone();
+            f.about.classification = Some(Classification::Standard);
+            f.about.title.get_or_insert_with(|| t.title.clone());
+            if f.about.description.is_none() {
+                f.about.description = t.description.clone();
             }
-            f.impact.get_or_insert(t.risk.impact);
-            f.likelihood.get_or_insert(t.risk.likelihood);
-            if f.systems.is_empty() {
-                f.systems = t.systems.clone();
+            f.about.impact.get_or_insert(t.risk.impact);
+            f.about.likelihood.get_or_insert(t.risk.likelihood);
+            if f.about.systems.is_empty() {
+                f.about.systems = t.systems.clone();
             }
             if f.strategy.is_none() {
                 f.strategy = t.deployment.strategy;
@@ -125,11 +103,11 @@ impl Draft {
         requested_by: crate::person::Person,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Record> {
-        let title = required(self.title, "--title")?;
-        let impact = self.impact.ok_or_else(|| missing("--impact"))?;
-        let likelihood = self.likelihood.ok_or_else(|| missing("--likelihood"))?;
+        let title = required(self.about.title, "--title")?;
+        let impact = self.about.impact.ok_or_else(|| missing("--impact"))?;
+        let likelihood = self.about.likelihood.ok_or_else(|| missing("--likelihood"))?;
         let least = policy.least_class(impact, likelihood).unwrap_or(Classification::Normal);
-        let classification = self.classification.unwrap_or(least);
+        let classification = self.about.classification.unwrap_or(least);
         if classification != Classification::Emergency && rank(classification) < rank(least) {
             return Err(Refusal::new(
                 format!(
@@ -173,10 +151,11 @@ impl Draft {
                 kind: self.rollback_kind,
                 last_tested: self.rollback_tested,
             });
-        let justification = (self.justification.is_some() || self.benefit.is_some()).then_some(Justification {
-            business_reason: self.justification,
-            expected_benefit: self.benefit,
-        });
+        let justification =
+            (self.about.justification.is_some() || self.about.benefit.is_some()).then_some(Justification {
+                business_reason: self.about.justification,
+                expected_benefit: self.about.benefit,
+            });
         Ok(Record {
             schema_version: 1,
             id: String::new(),
@@ -185,18 +164,19 @@ impl Draft {
             classification,
             template: self.template,
             risk: Risk { impact, likelihood },
-            priority: self.priority.unwrap_or(Level::Medium),
+            priority: self.about.priority.unwrap_or(Level::Medium),
             requested_by,
             created_at: now,
             description: self
+                .about
                 .description
                 .filter(|d| !d.trim().is_empty())
                 .map(|d| ensure_newline(&d)),
             justification,
-            systems: self.systems,
-            services: self.services,
-            customers_affected: self.customers_affected,
-            downtime_required: self.downtime.then_some(true),
+            systems: self.about.systems,
+            services: self.about.services,
+            customers_affected: self.about.customers_affected,
+            downtime_required: self.about.downtime.then_some(true),
             testing: self.testing,
             deployment,
             rollback,

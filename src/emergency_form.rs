@@ -41,11 +41,11 @@ pub fn create(
     if ask {
         call();
     }
-    fields.classification = Some(Classification::Emergency);
-    fields.impact.get_or_insert(Level::High);
-    fields.likelihood.get_or_insert(Level::Medium);
-    if fields.title.is_none() && ask {
-        fields.title = wizard::text("Title", false)?;
+    fields.about.classification = Some(Classification::Emergency);
+    fields.about.impact.get_or_insert(Level::High);
+    fields.about.likelihood.get_or_insert(Level::Medium);
+    if fields.about.title.is_none() && ask {
+        fields.about.title = wizard::text("Title", false)?;
     }
     let criteria = criteria(args, ask)?;
     let cvss = cvss(args, &criteria, ask)?;
@@ -54,9 +54,9 @@ pub fn create(
         None if ask => wizard::text("Impact of not implementing", false)?.unwrap_or_default(),
         None => return Err(action::missing("--impact-of-not-implementing")),
     };
-    if fields.systems.is_empty() && ask {
+    if fields.about.systems.is_empty() && ask {
         if let Some(list) = wizard::text("Systems affected (comma-separated)", true)? {
-            fields.systems = list
+            fields.about.systems = list
                 .split(',')
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty())

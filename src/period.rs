@@ -16,6 +16,16 @@ fn midnight(date: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
 }
 
+/// Splits `2026-W47` or `2026-Q4` at `sep` into the year (checked as the
+/// value of `flag`) and the number after it; `what` and `example` word the error.
+fn year_and_number(text: &str, sep: &str, flag: &str, what: &str, example: &str) -> Result<(i32, u32)> {
+    let bad = || anyhow!("`{text}` is not {what}\n  hint: write it like `{example}`");
+    let (year, n) = text.trim().split_once(sep).ok_or_else(bad)?;
+    let year: i32 = year.parse().map_err(|_| bad())?;
+    crate::timearg::check_year(flag, text, year)?;
+    Ok((year, n.parse().map_err(|_| bad())?))
+}
+
 impl Period {
     /// Returns true when `t` is inside the period.
     pub fn contains(&self, t: DateTime<Utc>) -> bool {
@@ -33,11 +43,7 @@ impl Period {
 
     /// Parses `2026-W47` (ISO week-numbering year and week).
     pub fn parse_week(text: &str) -> Result<Period> {
-        let bad = || anyhow!("`{text}` is not an ISO week\n  hint: write it like `2026-W47`");
-        let (year, week) = text.trim().split_once("-W").ok_or_else(bad)?;
-        let year: i32 = year.parse().map_err(|_| bad())?;
-        crate::timearg::check_year("--week", text, year)?;
-        let week: u32 = week.parse().map_err(|_| bad())?;
+        let (year, week) = year_and_number(text, "-W", "--week", "an ISO week", "2026-W47")?;
         let monday = NaiveDate::from_isoywd_opt(year, week, Weekday::Mon)
             .ok_or_else(|| anyhow!("{year} has no ISO week {week}\n  hint: ISO years have 52 or 53 weeks"))?;
         Ok(Period::week_of(monday))
@@ -75,10 +81,7 @@ impl Period {
     /// Parses `2026-Q4`.
     pub fn parse_quarter(text: &str) -> Result<Period> {
         let bad = || anyhow!("`{text}` is not a quarter\n  hint: write it like `2026-Q4`");
-        let (year, q) = text.trim().split_once("-Q").ok_or_else(bad)?;
-        let year: i32 = year.parse().map_err(|_| bad())?;
-        crate::timearg::check_year("--quarter", text, year)?;
-        let q: u32 = q.parse().map_err(|_| bad())?;
+        let (year, q) = year_and_number(text, "-Q", "--quarter", "a quarter", "2026-Q4")?;
         if !(1..=4).contains(&q) {
             return Err(bad());
         }
@@ -146,6 +149,11 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
+    /// The first day of a period and the day after it.
+    fn days(p: Period) -> (NaiveDate, NaiveDate) {
+        (p.from.date_naive(), p.to.date_naive())
+    }
+
     #[test]
     fn iso_weeks_at_year_boundaries() {
         // 2026-W01 starts on Monday 29 December 2025.
@@ -154,8 +162,7 @@ mod tests {
         assert_eq!(w1.label(), "2026-W01");
         // 2026 has 53 ISO weeks; W53 runs Mon 28 Dec 2026 to Sun 3 Jan 2027.
         let w53 = Period::parse_week("2026-W53").unwrap();
-        assert_eq!(w53.from.date_naive(), d(2026, 12, 28));
-        assert_eq!(w53.to.date_naive(), d(2027, 1, 4));
+        assert_eq!(days(w53), (d(2026, 12, 28), d(2027, 1, 4)));
         assert_eq!(Period::week_of(d(2027, 1, 2)), w53);
         assert!(Period::parse_week("2025-W53").is_err(), "2025 has 52 weeks");
     }
@@ -163,10 +170,7 @@ mod tests {
     #[test]
     fn months_and_quarters() {
         let nov = Period::parse_month("2026-11").unwrap();
-        assert_eq!(
-            (nov.from.date_naive(), nov.to.date_naive()),
-            (d(2026, 11, 1), d(2026, 12, 1))
-        );
+        assert_eq!(days(nov), (d(2026, 11, 1), d(2026, 12, 1)));
         assert_eq!(nov.label(), "2026-11");
         let q4 = Period::parse_quarter("2026-Q4").unwrap();
         assert_eq!(q4.to.date_naive(), d(2027, 1, 1));
@@ -178,10 +182,7 @@ mod tests {
     #[test]
     fn quarters_at_the_year_boundary() {
         let q1 = Period::parse_quarter("2027-Q1").unwrap();
-        assert_eq!(
-            (q1.from.date_naive(), q1.to.date_naive()),
-            (d(2027, 1, 1), d(2027, 4, 1))
-        );
+        assert_eq!(days(q1), (d(2027, 1, 1), d(2027, 4, 1)));
         let labels: Vec<String> = q1.months().iter().map(Period::label).collect();
         assert_eq!(labels, ["2027-01", "2027-02", "2027-03"]);
         let q4 = q1.previous_quarter();

@@ -2,21 +2,13 @@
 //! only on a terminal, never with `--quiet`, and only once the work has
 //! run for a while, so quick commands print nothing extra.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-static ENABLED: AtomicBool = AtomicBool::new(false);
-
 /// How long work runs before its progress shows; `CHG_PROGRESS_DELAY_MS`
 /// changes it (the terminal tests set 0).
 const DEFAULT_DELAY: Duration = Duration::from_millis(800);
-
-/// Turns progress on for this process (a terminal on stderr, no `--quiet`).
-pub fn enable(enabled: bool) {
-    ENABLED.store(enabled, Ordering::Relaxed);
-}
 
 /// Counts units of work (commits, records) under a label.
 pub struct Progress {
@@ -27,9 +19,11 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// Starts counting `unit`s (e.g. "commits changing records") of the work `label` names.
-    pub fn new(label: &str, unit: &str) -> Progress {
-        let bar = ENABLED.load(Ordering::Relaxed).then(|| {
+    /// Starts counting `unit`s (e.g. "commits changing records") of the
+    /// work `label` names; shown only when `shown` (the caller's context
+    /// says: a terminal, and no `--quiet`).
+    pub fn new(label: &str, unit: &str, shown: bool) -> Progress {
+        let bar = shown.then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
             let template = format!("{{spinner}} {label}: {{human_pos}} {unit} ({{per_sec}}, {{elapsed}})");
             if let Ok(style) = ProgressStyle::with_template(&template) {

@@ -77,28 +77,28 @@ pub fn confirm(prompt: &str, default: bool) -> Result<bool> {
 
 /// Asks, in order, for every field of a new record the flags left out.
 pub fn new_record(f: &mut Draft, policy: &Policy) -> Result<()> {
-    if f.title.is_none() {
-        f.title = text("Title", false)?;
+    if f.about.title.is_none() {
+        f.about.title = text("Title", false)?;
     }
-    if f.description.is_none() {
-        f.description = text("Description (what changes and how)", true)?;
+    if f.about.description.is_none() {
+        f.about.description = text("Description (what changes and how)", true)?;
     }
-    if f.justification.is_none() && f.template.is_none() {
-        f.justification = text("Business reason", true)?;
+    if f.about.justification.is_none() && f.template.is_none() {
+        f.about.justification = text("Business reason", true)?;
     }
     // Reason and benefit are both approval criteria (`chg submit` asks for them).
-    if f.benefit.is_none() && f.template.is_none() {
-        f.benefit = text("Expected benefit", true)?;
+    if f.about.benefit.is_none() && f.template.is_none() {
+        f.about.benefit = text("Expected benefit", true)?;
     }
-    if f.impact.is_none() {
-        f.impact = Some(choose("Impact if it goes wrong", Level::ALL, Some(Level::Medium))?);
+    if f.about.impact.is_none() {
+        f.about.impact = Some(choose("Impact if it goes wrong", Level::ALL, Some(Level::Medium))?);
     }
-    if f.likelihood.is_none() {
-        f.likelihood = Some(choose("Likelihood that it goes wrong", Level::ALL, Some(Level::Low))?);
+    if f.about.likelihood.is_none() {
+        f.about.likelihood = Some(choose("Likelihood that it goes wrong", Level::ALL, Some(Level::Low))?);
     }
-    if f.classification.is_none() {
-        let impact = f.impact.unwrap_or(Level::Medium);
-        let likelihood = f.likelihood.unwrap_or(Level::Medium);
+    if f.about.classification.is_none() {
+        let impact = f.about.impact.unwrap_or(Level::Medium);
+        let likelihood = f.about.likelihood.unwrap_or(Level::Medium);
         let least = policy.least_class(impact, likelihood).unwrap_or(Classification::Normal);
         // Offer only the classes the matrix allows; standard needs a template.
         let offered: Vec<Classification> = Classification::ALL
@@ -111,19 +111,19 @@ pub fn new_record(f: &mut Draft, policy: &Policy) -> Result<()> {
         } else {
             least
         };
-        f.classification = Some(choose(
+        f.about.classification = Some(choose(
             &format!("Classification (risk matrix: at least {least})"),
             &offered,
             Some(default),
         )?);
     }
-    if f.classification == Some(Classification::Emergency) {
+    if f.about.classification == Some(Classification::Emergency) {
         // The emergency quick form asks the rest (`crate::emergency_form`).
         return Ok(());
     }
-    if f.systems.is_empty() {
+    if f.about.systems.is_empty() {
         if let Some(list) = text("Systems affected (comma-separated)", true)? {
-            f.systems = list
+            f.about.systems = list
                 .split(',')
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty())
@@ -132,7 +132,7 @@ pub fn new_record(f: &mut Draft, policy: &Policy) -> Result<()> {
     }
     if f.strategy.is_none() {
         // The policy's strategy for the class is the default choice.
-        let class = f.classification.unwrap_or(Classification::Normal);
+        let class = f.about.classification.unwrap_or(Classification::Normal);
         let proposed = policy.strategy_for(class, f.rollback_kind, None);
         let prompt = match proposed {
             Some((s, _)) => format!(
@@ -160,7 +160,7 @@ pub fn new_record(f: &mut Draft, policy: &Policy) -> Result<()> {
     if f.rollback_kind.is_none() {
         f.rollback_kind = Some(choose("Rollback kind", RollbackKind::ALL, Some(RollbackKind::Simple))?);
     }
-    let class = f.classification.unwrap_or(Classification::Normal);
+    let class = f.about.classification.unwrap_or(Classification::Normal);
     for kind in policy.required_tests(class) {
         if f.testing.get(*kind).is_none() {
             let state = choose(&format!("Testing: {kind}"), TestState::ALL, Some(TestState::NotRun))?;

@@ -17,15 +17,38 @@ fn submitted_major() -> Test {
         .commit_as(JANE, "CHG-2026-0001: submit")
 }
 
-/// `chg show`'s `CAB vote` line.
-fn cab_line(t: &Test) -> String {
+/// What `chg show`'s `CAB vote` line says, after its label.
+fn cab_vote(t: &Test) -> String {
     let shown = t.run(&["show", ID]).ok().stdout;
     shown
         .lines()
-        .find(|l| l.trim_start().starts_with("CAB vote"))
+        .find_map(|l| l.trim().strip_prefix("CAB vote           "))
         .unwrap_or_else(|| panic!("no `CAB vote` line in:\n{shown}"))
-        .trim()
         .to_string()
+}
+
+/// Asserts `chg check` finds nothing.
+#[track_caller]
+fn no_findings(t: &Test) {
+    let findings = t.findings();
+    assert!(findings.is_empty(), "{findings:?}");
+}
+
+/// The errors of one rule the gate finds against main (it must fail).
+fn gate_errors(t: &Test, rule: &str) -> Vec<Finding> {
+    let findings = t.check_against("main").status(1).findings();
+    let errors: Vec<Finding> = findings
+        .iter()
+        .filter(|f| f.rule == rule && f.is_error())
+        .cloned()
+        .collect();
+    assert!(!errors.is_empty(), "no {rule} error in {findings:?}");
+    errors
+}
+
+/// `chg monitor CHG-2026-0001` with these arguments, as Jane.
+fn monitor(t: &Test, args: &str) -> Run {
+    t.chg_line(&format!("monitor {ID} {args}"))
 }
 
 fn status(t: &Test) -> String {
@@ -63,12 +86,8 @@ fn one_rejection_after_two_approvals_does_not_reject_a_major_change() {
     assert_eq!(text.matches("decision: approved").count(), 2, "{text}");
     assert_eq!(text.matches("decision: rejected").count(), 1, "{text}");
     assert!(text.contains("the load test was too short"), "{text}");
-    assert_eq!(
-        cab_line(&t),
-        "CAB vote           approved: 2 for, 1 against (quorum 3 of 5)"
-    );
-    let findings = t.findings();
-    assert!(findings.is_empty(), "{findings:?}");
+    assert_eq!(cab_vote(&t), "approved: 2 for, 1 against (quorum 3 of 5)");
+    no_findings(&t);
 }
 
 #[test]
@@ -82,8 +101,8 @@ fn a_cab_majority_against_rejects_a_major_change_once_the_quorum_is_reached() {
     t.run_as(BEN, &["reject", ID, "--reason", "no capacity plan"]).ok();
     assert_eq!(status(&t), "submitted", "two votes do not make the quorum of three");
     assert_eq!(
-        cab_line(&t),
-        "CAB vote           open: 0 for, 2 against; 1 more vote to reach the quorum of 3 of 5"
+        cab_vote(&t),
+        "open: 0 for, 2 against; 1 more vote to reach the quorum of 3 of 5"
     );
     t.run_as(CHO, &["approve", ID]).is(
         0,
@@ -91,12 +110,8 @@ fn a_cab_majority_against_rejects_a_major_change_once_the_quorum_is_reached() {
         "",
     );
     assert_eq!(status(&t), "rejected");
-    assert_eq!(
-        cab_line(&t),
-        "CAB vote           rejected: 1 for, 2 against (quorum 3 of 5)"
-    );
-    let findings = t.findings();
-    assert!(findings.is_empty(), "{findings:?}");
+    assert_eq!(cab_vote(&t), "rejected: 1 for, 2 against (quorum 3 of 5)");
+    no_findings(&t);
 }
 
 #[test]
@@ -116,10 +131,8 @@ fn the_cab_chair_named_by_the_policy_breaks_a_tie() {
         assert_eq!(status(&t), decided, "the chair voted `{chair_votes}` in a 2–2 tie");
         let against = if decided == "approved" { "for" } else { "against" };
         assert_eq!(
-            cab_line(&t),
-            format!(
-                "CAB vote           {decided}: 2 for, 2 against, the chair ben@example.com {against} (quorum 4 of 5)"
-            )
+            cab_vote(&t),
+            format!("{decided}: 2 for, 2 against, the chair ben@example.com {against} (quorum 4 of 5)")
         );
     }
 }
@@ -141,8 +154,8 @@ fn a_tie_without_the_chairs_vote_waits_for_the_chair() {
     .ok();
     assert_eq!(status(&t), "submitted");
     assert_eq!(
-        cab_line(&t),
-        "CAB vote           open: 2 for, 2 against; the chair ben@example.com breaks the tie"
+        cab_vote(&t),
+        "open: 2 for, 2 against; the chair ben@example.com breaks the tie"
     );
     t.run_as(BEN, &["approve", ID]).ok();
     assert_eq!(status(&t), "approved");
@@ -169,8 +182,8 @@ fn a_cab_member_who_voted_cannot_vote_again_and_a_second_vote_in_the_file_counts
     t.put(&twice);
     t.commit(ANA, "vote, vote, vote");
     assert_eq!(
-        cab_line(&t),
-        "CAB vote           open: 1 for, 0 against; 2 more votes to reach the quorum of 3 of 5"
+        cab_vote(&t),
+        "open: 1 for, 0 against; 2 more votes to reach the quorum of 3 of 5"
     );
     let findings = t.findings();
     let repeated: Vec<&Finding> = findings.iter().filter(|f| f.rule == "vote-repeated").collect();
@@ -182,12 +195,8 @@ fn a_cab_member_who_voted_cannot_vote_again_and_a_second_vote_in_the_file_counts
     // In the work tree the later entries are evidence that counts for nothing;
     // the gate refuses the commit that adds them.
     assert!(!repeated[0].is_error());
-    let gate = t.check_against("main").status(1).findings();
-    let refused: Vec<&Finding> = gate
-        .iter()
-        .filter(|f| f.rule == "vote-repeated" && f.is_error())
-        .collect();
-    assert_eq!(refused.len(), 2, "{gate:?}");
+    let refused = gate_errors(&t, "vote-repeated");
+    assert_eq!(refused.len(), 2, "{refused:?}");
     assert_eq!(refused[0].commit, Some(t.head()));
 }
 
@@ -205,15 +214,15 @@ fn a_vote_by_someone_outside_the_cab_is_refused_and_does_not_count() {
     );
     t.commit(MALLORY, "vote");
     assert_eq!(
-        cab_line(&t),
-        "CAB vote           open: 0 for, 0 against; 3 more votes to reach the quorum of 3 of 5"
+        cab_vote(&t),
+        "open: 0 for, 0 against; 3 more votes to reach the quorum of 3 of 5"
     );
     assert_eq!(t.findings(), [("approver-not-authorized", ID)]);
     t.run_as(ANA, &["approve", ID]).ok();
     t.run_as(BEN, &["approve", ID]).ok();
     assert_eq!(
-        cab_line(&t),
-        "CAB vote           open: 2 for, 0 against; 1 more vote to reach the quorum of 3 of 5"
+        cab_vote(&t),
+        "open: 2 for, 0 against; 1 more vote to reach the quorum of 3 of 5"
     );
     let shown = t.run(&["show", ID]).ok().stdout;
     assert!(
@@ -292,8 +301,8 @@ fn a_vote_merged_from_an_old_parent_counts_only_for_the_version_it_was_cast_on()
     assert_eq!(status(&t), "submitted");
     t.set_now("2026-11-25T14:30:00Z");
     assert_eq!(
-        cab_line(&t),
-        "CAB vote           open: 0 for, 0 against; 3 more votes to reach the quorum of 3 of 5"
+        cab_vote(&t),
+        "open: 0 for, 0 against; 3 more votes to reach the quorum of 3 of 5"
     );
     // The vote on the old version does not count: three votes on this one decide.
     t.run_as(BEN, &["approve", ID]).ok();
@@ -301,10 +310,7 @@ fn a_vote_merged_from_an_old_parent_counts_only_for_the_version_it_was_cast_on()
     assert_eq!(status(&t), "submitted");
     t.run_as(DEV, &["reject", ID, "--reason", "too much at once"]).ok();
     assert_eq!(status(&t), "approved");
-    assert_eq!(
-        cab_line(&t),
-        "CAB vote           approved: 2 for, 1 against (quorum 3 of 5)"
-    );
+    assert_eq!(cab_vote(&t), "approved: 2 for, 1 against (quorum 3 of 5)");
     let shown = t.run(&["show", ID]).ok().stdout;
     assert!(
         shown.contains("cab Ana Silva <ana@example.com> (rejected, written) — 5 % is too little to learn anything [does not count: cast on an earlier version]"),
@@ -409,10 +415,7 @@ fn monitoring_after_a_deployment_is_owed_until_recorded_and_close_refuses_withou
 ",
     );
     // Half an hour is shorter than the policy's hour: recorded, and does not count.
-    t.run(&[
-        "monitor", ID, "--from", "2026-11-25 02:41", "--to", "2026-11-25 03:11", "--observed",
-        "error rate flat at 0.1 %",
-    ])
+    monitor(&t, "--from '2026-11-25 02:41' --to '2026-11-25 03:11' --observed 'error rate flat at 0.1 %'")
     .is(
         0,
         "CHG-2026-0001: monitoring by Jane Doe <jane@example.com> recorded, 02:41–03:11 (30 min)\n",
@@ -422,7 +425,7 @@ fn monitoring_after_a_deployment_is_owed_until_recorded_and_close_refuses_withou
     refused(&t, JANE, &["close", ID]);
     // The future is not monitored yet.
     let before = t.read(&Record::normal(ID).path());
-    t.run(&["monitor", ID, "--to", "2026-11-25 13:00", "--observed", "fine"])
+    monitor(&t, "--to '2026-11-25 13:00' --observed fine")
         .status(2)
         .stderr_is(
             "error: `--to 2026-11-25 13:00` is in the future (it is now 2026-11-25 12:00 UTC)
@@ -430,20 +433,13 @@ fn monitoring_after_a_deployment_is_owed_until_recorded_and_close_refuses_withou
 ",
         );
     assert_eq!(t.read(&Record::normal(ID).path()), before);
-    t.run(&[
-        "monitor",
-        ID,
-        "--from",
-        "2026-11-25 02:41",
-        "--to",
-        "2026-11-25 03:45",
-        "--observed",
-        "error rate 0.1 %, p99 240 ms, no alerts",
-    ])
+    monitor(
+        &t,
+        "--from '2026-11-25 02:41' --to '2026-11-25 03:45' --observed 'error rate 0.1 %, p99 240 ms, no alerts'",
+    )
     .ok();
     assert_eq!(owed_items(&t), Vec::<String>::new());
-    let findings = t.findings();
-    assert!(findings.is_empty(), "{findings:?}");
+    no_findings(&t);
     let shown = t.run(&["show", ID]).ok().stdout;
     assert!(
         shown.contains("\n  2026-11-25 02:41 → 03:45 UTC (64 min) Jane Doe <jane@example.com> — error rate 0.1 %, p99 240 ms, no alerts\n"),
@@ -463,31 +459,15 @@ fn a_major_change_owes_24_hours_of_monitoring() {
         .record(completed("major"))
         .commit_as(JANE, "CHG-2026-0001: completed");
     t.set_now("2026-11-26T03:00:00Z");
-    t.run(&[
-        "monitor",
-        ID,
-        "--from",
-        "2026-11-25 02:41",
-        "--to",
-        "2026-11-25 04:41",
-        "--observed",
-        "quiet",
-    ])
-    .ok();
+    monitor(&t, "--from '2026-11-25 02:41' --to '2026-11-25 04:41' --observed quiet").ok();
     assert_eq!(
         owed_items(&t),
         ["monitoring owed: 24 h after the deployment (from Wed 25 Nov 02:41): `chg monitor CHG-2026-0001 --from … --to … --observed …`"]
     );
-    t.run(&[
-        "monitor",
-        ID,
-        "--from",
-        "2026-11-25 02:41",
-        "--to",
-        "2026-11-26 02:41",
-        "--observed",
-        "quiet day",
-    ])
+    monitor(
+        &t,
+        "--from '2026-11-25 02:41' --to '2026-11-26 02:41' --observed 'quiet day'",
+    )
     .ok()
     .stderr_is("");
     assert_eq!(owed_items(&t), Vec::<String>::new());
@@ -526,32 +506,19 @@ fn monitoring_after_a_rollback_is_owed_for_30_minutes() {
     );
     refused(&t, JANE, &["close", ID]);
     // Watching from before the restoration counts only from the restoration on.
-    t.run(&[
-        "monitor",
-        ID,
-        "--from",
-        "2026-11-25 02:30",
-        "--to",
-        "2026-11-25 03:05",
-        "--observed",
-        "recovered",
-    ])
+    monitor(
+        &t,
+        "--from '2026-11-25 02:30' --to '2026-11-25 03:05' --observed recovered",
+    )
     .ok();
     assert_eq!(
         owed_items(&t).len(),
         1,
         "25 minutes after the restoration do not make 30"
     );
-    t.run(&[
-        "monitor",
-        ID,
-        "--to",
-        "2026-11-25 03:10",
-        "--observed",
-        "error rate back to 0.1 %",
-    ])
-    .ok()
-    .stdout_is("CHG-2026-0001: monitoring by Jane Doe <jane@example.com> recorded, 02:40–03:10 (30 min)\n");
+    monitor(&t, "--to '2026-11-25 03:10' --observed 'error rate back to 0.1 %'")
+        .ok()
+        .stdout_is("CHG-2026-0001: monitoring by Jane Doe <jane@example.com> recorded, 02:40–03:10 (30 min)\n");
     assert_eq!(owed_items(&t), Vec::<String>::new());
     t.run(&["close", ID]).ok();
 }
@@ -564,13 +531,9 @@ fn closing_by_hand_while_monitoring_is_owed_is_refused_by_the_gate() {
     t.git(&["checkout", "-q", "-b", "feature"]);
     t.put(&completed("normal").status("closed"));
     t.commit(JANE, "close it");
-    let findings = t.check_against("main").status(1).findings();
-    let refused: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.rule == "monitoring-owed" && f.is_error())
-        .collect();
-    assert_eq!(refused.len(), 1, "{findings:?}");
-    let f = refused[0];
+    let refused = gate_errors(&t, "monitoring-owed");
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    let f = &refused[0];
     assert_eq!(f.commit, Some(t.head()));
     assert_eq!(
         f.message,
@@ -593,9 +556,8 @@ fn a_change_rejected_by_hand_after_a_lone_vote_against_is_refused_by_the_gate() 
     let text = t.read(&path).replace("status: submitted", "status: rejected");
     t.write(&path, &text);
     t.commit(BEN, "rejected");
-    let findings = t.check_against("main").status(1).findings();
-    let f: Vec<&Finding> = findings.iter().filter(|f| f.rule == "illegal-transition").collect();
-    assert_eq!(f.len(), 1, "{findings:?}");
+    let f = gate_errors(&t, "illegal-transition");
+    assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].commit, Some(t.head()));
     assert_eq!(
         f[0].message,

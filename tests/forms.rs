@@ -239,7 +239,10 @@ fn filled_major() -> Record {
                 .set("rto_exceeded", "false"),
         )
         .monitored("2026-11-18T05:12:00Z", "2026-11-18T05:50:00Z");
-    r.set("review", "{completed_at: 2026-11-19T09:00:00Z, summary: rolled back cleanly, lessons_learned: rehearse with production-sized caches}");
+    r.set("review", "{completed_at: 2026-11-19T09:00:00Z, summary: rolled back cleanly, lessons_learned: rehearse with production-sized caches}")
+        // A team's own keys, at the top and inside a block.
+        .set("x-ticket", "OPS-4711")
+        .set("deployment.x-team", "pricing squad");
     r
 }
 
@@ -327,6 +330,8 @@ const ROWS: &[(&str, &str, &str, &str, &str)] = &[
     ("rehearsal", MAJOR, "Change request", "Rollback rehearsal", "simple rollback rehearsed and passed on 2026-11-09, before its start on 2026-11-18"),
     ("other fields", MAJOR, "Change request", "Window override", "by Sam Lee &lt;sam@example.com&gt; at 2026-11-18 01:50 UTC: the pool must warm before the window"),
     ("other fields", MAJOR, "Rollback record 1", "Assessment", "high, estimated 14 min"),
+    ("other fields", MAJOR, "Change request", "x-ticket", "OPS-4711"),
+    ("other fields", MAJOR, "Change request", "deployment.x-team", "pricing squad"),
     ("other fields", MAJOR, "Rollback record 1", "Measured", "response time 2.5× (threshold 2×)"),
     ("other fields", MAJOR, "Rollback record 1", "Reopened", "closed → rolled-back"),
     ("other fields", EMERGENCY, "Emergency record", "Time to resolution", "2.7 h (incident from 2026-11-21 22:30 → restored 2026-11-22 01:10 UTC)"),
@@ -482,6 +487,15 @@ fn markdown_and_html_forms_show_every_filled_value_of_the_record() {
     }
 }
 
+/// An emergency presented to the CAB without its feedback, and reviewed
+/// without a root cause or preventive measures.
+fn reviewed_emergency_without_feedback_or_root_cause() -> Record {
+    Record::emergency("CHG-2026-0016")
+        .status("completed")
+        .raw("emergency", "{criteria: [production-down], cab_review: {date: 2026-11-24}, post_review: {completed_at: 2026-11-24T15:00:00Z}}")
+        .implementation(Implementation::new("2026-11-23T01:00:00Z", "2026-11-23T02:00:00Z", "successful"))
+}
+
 /// Records that each owe one thing, by the finding: the record, the form
 /// and row that must read as owed, and the words the Still owed list uses.
 fn owing() -> Vec<(&'static str, Record, &'static str, &'static str, &'static str)> {
@@ -520,6 +534,20 @@ fn owing() -> Vec<(&'static str, Record, &'static str, &'static str, &'static st
             "Emergency record",
             "Preventive measure 2",
             "preventive measure 2 open: Update TLS libraries monthly",
+        ),
+        (
+            "emergency aftermath",
+            reviewed_emergency_without_feedback_or_root_cause(),
+            "Emergency record",
+            "CAB feedback",
+            "the CAB's feedback",
+        ),
+        (
+            "emergency aftermath",
+            reviewed_emergency_without_feedback_or_root_cause(),
+            "Emergency record",
+            "Root cause",
+            "the post-emergency review (`--root-cause`, `--preventive-measures`)",
         ),
         (
             "rehearsal",

@@ -6,6 +6,11 @@
 //! A mismatch fails the test and writes nothing. To accept new output on
 //! purpose, run `CHG_UPDATE_GOLDEN=1 cargo test --test integration golden`
 //! and review the diff before committing it.
+//!
+//! The three HTML reports are printed in the same page (head, stylesheet,
+//! body frame); it is kept once, in `tests/golden/page.html`, and each
+//! report's golden HTML file holds only its title line and its body. The
+//! test puts them back into the page and compares every byte.
 
 use std::path::PathBuf;
 
@@ -578,6 +583,62 @@ fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("golden")
 }
 
+/// The page every HTML report is printed in, kept once in
+/// `tests/golden/page.html`: the head with its stylesheet, and the body's
+/// frame, with these two marks where each report's own title line and body
+/// stand; a report's golden HTML file holds only those (title line first).
+const TITLE: &str = "{title}\n";
+const BODY: &str = "{body}\n";
+
+/// An HTML report split into the page it is printed in (marked where its
+/// title line and body stand) and its own part: the title line, then the body.
+fn split_page(html: &str) -> (String, String) {
+    let title = html
+        .lines()
+        .find(|l| l.starts_with("<title>"))
+        .map(|l| format!("{l}\n"))
+        .unwrap_or_default();
+    let body = html
+        .split_once("<body>\n")
+        .and_then(|(_, rest)| rest.rsplit_once("</body>\n"))
+        .map_or("", |(body, _)| body);
+    let page = html.replacen(&title, TITLE, 1).replacen(body, BODY, 1);
+    (page, format!("{title}{body}"))
+}
+
+/// An HTML report's own part put back into the shared page.
+fn into_page(page: &str, own: &str) -> String {
+    let (title, body) = own.split_once('\n').map_or((own, ""), |(t, b)| (t, b));
+    page.replacen(TITLE, &format!("{title}\n"), 1).replacen(BODY, body, 1)
+}
+
+/// A golden file's text as the report prints it (an HTML report's put back into the page).
+fn expected(path: &std::path::Path) -> std::io::Result<String> {
+    let text = std::fs::read_to_string(path)?;
+    if path.extension().is_some_and(|e| e == "html") {
+        let page = std::fs::read_to_string(golden_dir().join("page.html"))?;
+        return Ok(into_page(&page, &text));
+    }
+    Ok(text)
+}
+
+/// Writes a report's golden file; an HTML report's page goes to the shared file.
+fn write_golden(path: &std::path::Path, actual: &str) {
+    std::fs::create_dir_all(golden_dir()).unwrap();
+    if path.extension().is_some_and(|e| e == "html") {
+        let (page, own) = split_page(actual);
+        assert!(
+            page.matches(TITLE).count() == 1 && page.matches(BODY).count() == 1,
+            "{} has a title and a body:\n{page}",
+            path.display()
+        );
+        std::fs::write(golden_dir().join("page.html"), page).unwrap();
+        std::fs::write(path, own).unwrap();
+    } else {
+        std::fs::write(path, actual).unwrap();
+    }
+}
+
 /// The first line where two texts differ, with its neighbours, for the failure message.
 fn first_difference(expected: &str, actual: &str) -> String {
     let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
@@ -615,11 +676,10 @@ fn every_report_in_every_format_matches_its_golden_file() {
             assert!(!actual.contains("/tmp/"), "no temporary path in {name}.{ext}");
             let path = golden_dir().join(format!("{name}.{ext}"));
             if update {
-                std::fs::create_dir_all(golden_dir()).unwrap();
-                std::fs::write(&path, &actual).unwrap();
+                write_golden(&path, &actual);
                 continue;
             }
-            match std::fs::read_to_string(&path) {
+            match expected(&path) {
                 Ok(expected) if expected == actual => {}
                 Ok(expected) => failures.push(format!(
                     "{} differs; {}",

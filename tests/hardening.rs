@@ -137,30 +137,42 @@ fn detached_head_and_linked_worktrees_work() {
     std::fs::remove_dir_all(&linked).ok();
 }
 
-#[test]
-fn a_merge_in_progress_blocks_commits_with_a_hint() {
+/// The record's priority set to low on branch `other` and to medium on
+/// main, which is checked out: the two conflict.
+fn conflicting_priorities() -> Repo {
     let repo = with_record();
+    let set = |priority: &str| {
+        repo.put(&Record::normal("CHG-2026-0001").raw("priority", priority));
+        repo.commit_all_at(JANE, "@1763290000 +0000", priority);
+    };
     repo.git(&["checkout", "-q", "-b", "other"]);
-    repo.write(
-        REC,
-        &normal_record("CHG-2026-0001", "draft").replace("priority: high", "priority: low"),
-    );
-    repo.commit_all_at(JANE, "@1763290000 +0000", "low");
+    set("low");
     repo.git(&["checkout", "-q", "main"]);
-    repo.write(
-        REC,
-        &normal_record("CHG-2026-0001", "draft").replace("priority: high", "priority: medium"),
-    );
-    repo.commit_all_at(JANE, "@1763290000 +0000", "medium");
-    let merge = std::process::Command::new("git")
+    set("medium");
+    repo
+}
+
+/// From `branch` of `conflicting_priorities`, a `git` merge or rebase that
+/// stops on the conflict; then `chg new`, refused as a usage error.
+fn new_in_the_middle_of(branch: &str, git: &[&str]) -> (Repo, Run) {
+    let repo = conflicting_priorities();
+    repo.git(&["checkout", "-q", branch]);
+    let stopped = std::process::Command::new("git")
         .current_dir(repo.path())
-        .args(["merge", "-q", "other"])
+        .args(git)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
         .output()
         .unwrap();
-    assert!(!merge.status.success(), "the merge conflicts");
+    assert!(!stopped.status.success(), "git {git:?} stops on the conflict");
     let run = repo
         .chg_line("new --no-input --title x --impact low --likelihood medium")
         .status(2);
+    (repo, run)
+}
+
+#[test]
+fn a_merge_in_progress_blocks_commits_with_a_hint() {
+    let (repo, run) = new_in_the_middle_of("main", &["merge", "-q", "other"]);
     assert!(run.stderr.contains("in the middle of a merge"), "{}", run.stderr);
     let check = repo.chg(&["check"]).status(2);
     assert!(check.stdout.contains("error[merge-conflict]"), "{}", check.stdout);
@@ -366,30 +378,7 @@ fn a_table_report_written_to_a_file_ignores_the_terminal_width() {
 
 #[test]
 fn a_rebase_in_progress_blocks_commits_with_a_hint() {
-    let repo = with_record();
-    repo.git(&["checkout", "-q", "-b", "other"]);
-    repo.write(
-        REC,
-        &normal_record("CHG-2026-0001", "draft").replace("priority: high", "priority: low"),
-    );
-    repo.commit_all_at(JANE, "@1763290000 +0000", "low");
-    repo.git(&["checkout", "-q", "main"]);
-    repo.write(
-        REC,
-        &normal_record("CHG-2026-0001", "draft").replace("priority: high", "priority: medium"),
-    );
-    repo.commit_all_at(JANE, "@1763290000 +0000", "medium");
-    repo.git(&["checkout", "-q", "other"]);
-    let rebase = std::process::Command::new("git")
-        .current_dir(repo.path())
-        .args(["rebase", "-q", "main"])
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    assert!(!rebase.status.success(), "the rebase stops on the conflict");
-    let run = repo
-        .chg_line("new --no-input --title x --impact low --likelihood medium")
-        .status(2);
+    let (repo, run) = new_in_the_middle_of("other", &["rebase", "-q", "main"]);
     assert!(run.stderr.contains("in the middle of a rebase"), "{}", run.stderr);
     assert!(run.stderr.contains("git rebase --continue"), "{}", run.stderr);
     assert!(

@@ -76,16 +76,38 @@ fn approval(role: &str, who: Who, method: &str, at: &str) -> String {
     )
 }
 
-fn implementation(started: &str, finished: &str, outcome: &str, issues: &str) -> String {
+/// The time `minutes` after an RFC 3339 time, written the same way.
+fn after(time: &str, minutes: i64) -> String {
+    let t = chrono::DateTime::parse_from_rfc3339(time).unwrap() + chrono::Duration::minutes(minutes);
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// `implementation:` from `started` for `minutes`.
+fn implementation(started: &str, minutes: i64, outcome: &str, issues: &str) -> String {
+    let finished = after(started, minutes);
     format!(
         "implementation:\n  started_at: {started}\n  finished_at: {finished}\n  outcome: {outcome}\n  issues: {issues}\n"
     )
 }
 
-fn rollback(kind: &str, started: &str, restored: &str) -> String {
-    format!(
-        "rollbacks:\n  - trigger: error-rate\n    mode: immediate\n    kind: {kind}\n    started_at: {started}\n    restored_at: {restored}\n"
-    )
+impl Rec {
+    /// Implemented from `started` for `minutes` with `outcome` and no
+    /// issues; `completed` when successful, else the outcome is the status.
+    fn finish(&mut self, started: &str, minutes: i64, outcome: &'static str) {
+        self.status = if outcome == "successful" { "completed" } else { outcome };
+        self.implementation = Some(implementation(started, minutes, outcome, "[]"));
+    }
+
+    /// Implemented from `started` for `minutes` and rolled back (`kind`,
+    /// an error-rate trigger) from `from` minutes after the start until the
+    /// end: the implementation ends when the service is restored.
+    fn rolled_back(&mut self, started: &str, minutes: i64, (kind, from): (&str, i64)) {
+        self.finish(started, minutes, "rolled-back");
+        let (from, restored) = (after(started, from), after(started, minutes));
+        self.rollbacks = Some(format!(
+            "rollbacks:\n  - trigger: error-rate\n    mode: immediate\n    kind: {kind}\n    started_at: {from}\n    restored_at: {restored}\n"
+        ));
+    }
 }
 
 fn save(repo: &Repo, rec: &Rec) {
@@ -192,25 +214,12 @@ fn store() -> Store {
     a.status = "in-progress";
     a.implementation = Some("implementation:\n  started_at: 2026-10-05T02:00:00Z\n".into());
     commit(&repo, &a, JANE, "2026-10-05 03:00:00", "chg: start CHG-2026-0001");
-    a.status = "completed";
-    a.implementation = Some(implementation(
-        "2026-10-05T02:00:00Z",
-        "2026-10-05T03:00:00Z",
-        "successful",
-        "[]",
-    ));
+    a.finish("2026-10-05T02:00:00Z", 60, "successful");
     commit(&repo, &a, JANE, "2026-10-05 04:00:00", "chg: complete CHG-2026-0001");
 
     b.description = "Route 10 % of checkout traffic through the new pricing service.";
     commit(&repo, &b, RAJ, "2026-10-06 09:00:00", "chg: edit CHG-2026-0002");
-    b.status = "rolled-back";
-    b.implementation = Some(implementation(
-        "2026-10-07T02:00:00Z",
-        "2026-10-07T02:40:00Z",
-        "rolled-back",
-        "[]",
-    ));
-    b.rollbacks = Some(rollback("simple", "2026-10-07T02:25:00Z", "2026-10-07T02:40:00Z"));
+    b.rolled_back("2026-10-07T02:00:00Z", 40, ("simple", 25));
     commit(&repo, &b, RAJ, "2026-10-07 05:00:00", "chg: rollback CHG-2026-0002");
 
     // 0003, emergency, documented after the fact.
@@ -219,12 +228,7 @@ fn store() -> Store {
         .push(approval("ciso", CAROL, "verbal", "2026-10-10T00:50:00Z"));
     c.approvals
         .push(approval("cto", DAVE, "verbal", "2026-10-10T00:52:00Z"));
-    c.implementation = Some(implementation(
-        "2026-10-10T01:00:00Z",
-        "2026-10-10T02:00:00Z",
-        "successful",
-        "[]",
-    ));
+    c.implementation = Some(implementation("2026-10-10T01:00:00Z", 60, "successful", "[]"));
     c.emergency =
         Some("emergency:\n  criteria: [production-down]\n  impact_of_not_implementing: Checkout is down.\n".into());
     commit(&repo, &c, CAROL, "2026-10-10 12:00:00", "chg: emergency CHG-2026-0003");
@@ -249,13 +253,7 @@ fn store() -> Store {
     let mut e = Rec::new("CHG-2026-0005", "standard", "approved", "2026-10-21T09:00:00Z");
     e.template = Some("log-rotation");
     create(&repo, &e, JANE);
-    e.status = "failed";
-    e.implementation = Some(implementation(
-        "2026-10-22T02:00:00Z",
-        "2026-10-22T02:30:00Z",
-        "failed",
-        "[]",
-    ));
+    e.finish("2026-10-22T02:00:00Z", 30, "failed");
     commit(&repo, &e, JANE, "2026-10-22 05:00:00", "chg: fail CHG-2026-0005");
     let end_of_october = head(&repo);
 
@@ -289,7 +287,7 @@ fn merged_from_two_branches(repo: &Repo) {
     d.status = "completed";
     d.implementation = Some(implementation(
         "2026-10-20T02:00:00Z",
-        "2026-10-20T04:30:00Z",
+        150,
         "successful",
         "[minor log noise]",
     ));
@@ -301,27 +299,13 @@ fn november(repo: &Repo) {
     let mut f = Rec::new("CHG-2026-0006", "normal", "submitted", "2026-11-02T09:00:00Z");
     create(repo, &f, JANE);
     approve(repo, &mut f, "change-manager", SAM, "2026-11-03T09:00:00Z");
-    f.status = "rolled-back";
-    f.implementation = Some(implementation(
-        "2026-11-04T02:00:00Z",
-        "2026-11-04T03:45:00Z",
-        "rolled-back",
-        "[]",
-    ));
-    f.rollbacks = Some(rollback("complex", "2026-11-04T02:30:00Z", "2026-11-04T03:45:00Z"));
+    f.rolled_back("2026-11-04T02:00:00Z", 105, ("complex", 30));
     commit(repo, &f, JANE, "2026-11-04 06:00:00", "chg: rollback CHG-2026-0006");
 
     let mut g = Rec::new("CHG-2026-0008", "normal", "submitted", "2026-11-06T09:00:00Z");
     create(repo, &g, RAJ);
     approve(repo, &mut g, "engineering-lead", LEE, "2026-11-06T15:00:00Z");
-    g.status = "rolled-back";
-    g.implementation = Some(implementation(
-        "2026-11-09T02:00:00Z",
-        "2026-11-09T02:20:00Z",
-        "rolled-back",
-        "[]",
-    ));
-    g.rollbacks = Some(rollback("simple", "2026-11-09T02:10:00Z", "2026-11-09T02:20:00Z"));
+    g.rolled_back("2026-11-09T02:00:00Z", 20, ("simple", 10));
     commit(repo, &g, RAJ, "2026-11-09 03:00:00", "chg: rollback CHG-2026-0008");
     // Renumber 0008 → 0007 (what `chg renumber` does: rename and new id).
     std::fs::remove_file(repo.join(&g.path())).unwrap();
@@ -352,57 +336,64 @@ fn figure(v: &serde_json::Value, name: &str, actual: Option<f64>, met: Option<bo
     }
 }
 
+/// A figure: its actual value and whether its target is met (None for null).
+type Figure = (Option<f64>, Option<bool>);
+
+/// The hand count of `store()`, metric by metric: October, November.
+#[rustfmt::skip]
+const HAND_COUNT: [(&str, Figure, Figure); 15] = [
+    ("total_changes",                      (Some(5.0), None),         (Some(2.0), None)),
+    ("emergency_rate",                     (Some(0.2), Some(false)),  (Some(0.0), Some(true))),
+    ("success_rate",                       (Some(0.6), Some(false)),  (Some(0.0), Some(false))),
+    ("rollback_rate",                      (Some(0.2), Some(false)),  (Some(1.0), Some(false))),
+    ("issue_rate",                         (Some(0.6), Some(false)),  (Some(1.0), Some(false))),
+    ("average_change_time_minutes",        (Some(68.0), Some(true)),  (Some(62.5), Some(true))),
+    // Issue 16: judged as `chg check` judges them, from the finish; 0003 never
+    // sets `emergency.documented_at` (it was only committed early). November
+    // has no emergency.
+    ("emergency_documented_in_time",       (Some(0.0), Some(false)),  (None, None)),
+    ("emergency_written_approval_in_time", (Some(0.0), Some(false)),  (None, None)),
+    ("emergency_post_review_in_time",      (Some(1.0), Some(true)),   (None, None)),
+    ("approvals_before_implementation",    (Some(1.0), Some(true)),   (Some(1.0), Some(true))),
+    ("edited_after_approval",              (Some(0.2), Some(false)),  (Some(0.0), Some(true))),
+    // Issue 16: verbal approvals are recorded by whoever is at the keyboard;
+    // a 15-minute simple rollback is not under its 15-minute RTO.
+    ("approvals_by_others",                (Some(0.0), Some(true)),   (Some(0.0), Some(true))),
+    ("rollbacks_within_rto",               (Some(0.0), Some(false)),  (Some(0.5), Some(false))),
+    ("mean_lead_time_minutes",             (Some(5520.0), None),      (None, None)),
+    ("mean_time_to_restore_minutes",       (Some(15.0), None),        (Some(42.5), None)),
+];
+
+/// `chg metrics --month` as JSON.
+fn metrics(repo: &Repo, month: &str) -> serde_json::Value {
+    repo.chg_line(&format!("metrics --month {month} --format json"))
+        .ok()
+        .json()
+}
+
 #[test]
 fn metrics_of_october_match_the_hand_count() {
     let s = store();
-    let v = s.repo.chg_line("metrics --month 2026-10 --format json").ok().json();
+    let v = metrics(&s.repo, "2026-10");
     assert_eq!(v["period"]["from"], "2026-10-01T00:00:00Z");
     assert_eq!(v["period"]["to"], "2026-11-01T00:00:00Z");
-    figure(&v, "total_changes", Some(5.0), None);
-    figure(&v, "emergency_rate", Some(0.2), Some(false));
+    for (name, (actual, met), _) in HAND_COUNT {
+        figure(&v, name, actual, met);
+    }
     assert_eq!(v["metrics"]["emergency_rate"]["target"], 0.05);
-    figure(&v, "success_rate", Some(0.6), Some(false));
-    figure(&v, "rollback_rate", Some(0.2), Some(false));
-    figure(&v, "issue_rate", Some(0.6), Some(false));
-    figure(&v, "average_change_time_minutes", Some(68.0), Some(true));
     assert_eq!(v["metrics"]["average_change_time_minutes"]["target"], 120.0);
-    // Issue 16: judged as `chg check` judges them, from the finish; 0003 never
-    // sets `emergency.documented_at` (it was only committed early).
-    figure(&v, "emergency_documented_in_time", Some(0.0), Some(false));
-    figure(&v, "emergency_written_approval_in_time", Some(0.0), Some(false));
-    figure(&v, "emergency_post_review_in_time", Some(1.0), Some(true));
-    figure(&v, "approvals_before_implementation", Some(1.0), Some(true));
     assert_eq!(v["metrics"]["approvals_before_implementation"]["of"], 3);
-    figure(&v, "edited_after_approval", Some(0.2), Some(false));
-    // Issue 16: verbal approvals are recorded by whoever is at the keyboard;
-    // a 15-minute simple rollback is not under its 15-minute RTO.
-    figure(&v, "approvals_by_others", Some(0.0), Some(true));
-    figure(&v, "rollbacks_within_rto", Some(0.0), Some(false));
-    figure(&v, "mean_lead_time_minutes", Some(5520.0), None);
-    figure(&v, "mean_time_to_restore_minutes", Some(15.0), None);
 }
 
 #[test]
 fn metrics_of_a_month_with_only_rollbacks_and_of_an_empty_month() {
     let s = store();
-    let v = s.repo.chg_line("metrics --month 2026-11 --format json").ok().json();
-    figure(&v, "total_changes", Some(2.0), None);
-    figure(&v, "emergency_rate", Some(0.0), Some(true));
-    figure(&v, "success_rate", Some(0.0), Some(false));
-    figure(&v, "rollback_rate", Some(1.0), Some(false));
-    figure(&v, "issue_rate", Some(1.0), Some(false));
-    figure(&v, "average_change_time_minutes", Some(62.5), Some(true));
-    figure(&v, "emergency_documented_in_time", None, None);
-    figure(&v, "emergency_written_approval_in_time", None, None);
-    figure(&v, "emergency_post_review_in_time", None, None);
-    figure(&v, "approvals_before_implementation", Some(1.0), Some(true));
-    figure(&v, "edited_after_approval", Some(0.0), Some(true));
-    figure(&v, "approvals_by_others", Some(0.0), Some(true));
-    figure(&v, "rollbacks_within_rto", Some(0.5), Some(false));
-    figure(&v, "mean_lead_time_minutes", None, None);
-    figure(&v, "mean_time_to_restore_minutes", Some(42.5), None);
+    let v = metrics(&s.repo, "2026-11");
+    for (name, _, (actual, met)) in HAND_COUNT {
+        figure(&v, name, actual, met);
+    }
 
-    let v = s.repo.chg_line("metrics --month 2026-09 --format json").ok().json();
+    let v = metrics(&s.repo, "2026-09");
     figure(&v, "total_changes", Some(0.0), None);
     for name in [
         "emergency_rate",
@@ -425,20 +416,17 @@ fn default_period_is_the_last_full_month_and_explain_lists_the_records() {
     let v = s.repo.chg_line("metrics --format json").ok().json();
     assert_eq!(v["period"]["from"], "2026-11-01T00:00:00Z");
     figure(&v, "total_changes", Some(2.0), None);
-    let run = s.repo.chg_line("metrics --month 2026-10 --explain").ok();
-    let out = run.stdout;
-    assert!(out.contains("CHG-2026-0002: "), "{out}");
-    assert!(
-        out.contains(
-            "CHG-2026-0003: missed, no written approval of the CISO and CTO (or the CEO), due 2026-10-11 02:00"
-        ),
-        "{out}"
+    let out = s.repo.chg_line("metrics --month 2026-10 --explain").ok().stdout;
+    assert_says(
+        "the explanation",
+        &out,
+        &[
+            "CHG-2026-0002: ",
+            "CHG-2026-0003: missed, no written approval of the CISO and CTO (or the CEO), due 2026-10-11 02:00",
+            "CHG-2026-0002 rollback 1: 15 min, simple RTO 15 min, missed",
+            "CHG-2026-0004: first commit 2026-10-14 09:00",
+        ],
     );
-    assert!(
-        out.contains("CHG-2026-0002 rollback 1: 15 min, simple RTO 15 min, missed"),
-        "{out}"
-    );
-    assert!(out.contains("CHG-2026-0004: first commit 2026-10-14 09:00"), "{out}");
     // Dave's verbal approval, recorded by Carol, is no approval by someone else (issue 16).
     assert!(
         !out.contains("approval of dave@example.com committed by carol@example.com"),
@@ -456,33 +444,33 @@ fn default_period_is_the_last_full_month_and_explain_lists_the_records() {
     );
 }
 
+/// `chg log ID --format json`: the commits, and one text field of each.
+fn logged(repo: &Repo, id: &str, field: &str) -> (Vec<serde_json::Value>, Vec<String>) {
+    let v = repo.chg_line(&format!("log {id} --format json")).ok().json();
+    let commits = v["commits"].as_array().unwrap().clone();
+    let fields = commits.iter().map(|c| c[field].as_str().unwrap().to_string()).collect();
+    (commits, fields)
+}
+
 #[test]
 fn log_shows_field_changes_by_three_people_across_a_merge() {
     let s = store();
     let out = s.repo.chg_line("log CHG-2026-0004").ok().stdout;
     assert!(out.starts_with("CHG-2026-0004: 5 commits\n"), "{out}");
-    assert!(out.contains("Jane Doe <jane@example.com>"), "{out}");
-    assert!(
-        out.contains("2026-10-15 09:00 UTC  Lee Park <lee@example.com>"),
-        "{out}"
+    assert_says(
+        "the log",
+        &out,
+        &[
+            "Jane Doe <jane@example.com>",
+            "2026-10-15 09:00 UTC  Lee Park <lee@example.com>",
+            "2026-10-16 09:00 UTC  Sam Lee <sam@example.com>  (merge)",
+            "    status: submitted → approved\n",
+            "    approvals: + engineering-lead Lee Park <lee@example.com> approved\n",
+            "    systems: [checkout-api] → [checkout-api, pricing-service]\n",
+            "    implementation.outcome: + successful\n",
+        ],
     );
-    assert!(
-        out.contains("2026-10-16 09:00 UTC  Sam Lee <sam@example.com>  (merge)"),
-        "{out}"
-    );
-    assert!(out.contains("    status: submitted → approved\n"), "{out}");
-    assert!(
-        out.contains("    approvals: + engineering-lead Lee Park <lee@example.com> approved\n"),
-        "{out}"
-    );
-    assert!(
-        out.contains("    systems: [checkout-api] → [checkout-api, pricing-service]\n"),
-        "{out}"
-    );
-    assert!(out.contains("    implementation.outcome: + successful\n"), "{out}");
-    let v = s.repo.chg_line("log CHG-2026-0004 --format json").ok().json();
-    let commits = v["commits"].as_array().unwrap();
-    let authors: Vec<&str> = commits.iter().map(|c| c["author"].as_str().unwrap()).collect();
+    let (commits, authors) = logged(&s.repo, "CHG-2026-0004", "author");
     assert_eq!(
         authors,
         vec![
@@ -500,9 +488,7 @@ fn log_shows_field_changes_by_three_people_across_a_merge() {
 #[test]
 fn log_follows_a_renumber() {
     let s = store();
-    let v = s.repo.chg_line("log CHG-2026-0007 --format json").ok().json();
-    let commits = v["commits"].as_array().unwrap();
-    let summaries: Vec<&str> = commits.iter().map(|c| c["summary"].as_str().unwrap()).collect();
+    let (commits, summaries) = logged(&s.repo, "CHG-2026-0007", "summary");
     assert_eq!(
         summaries,
         vec![
@@ -529,67 +515,35 @@ fn as_of_answers_from_the_store_at_that_commit() {
     let s = store();
     // At the end of October, November's changes do not exist: the October
     // figures are the same, November is empty.
-    let v = s
-        .repo
-        .chg(&[
-            "metrics",
-            "--month",
-            "2026-10",
-            "--format",
-            "json",
-            "--as-of",
-            &s.end_of_october,
-        ])
-        .ok()
-        .json();
+    // `chg <line> --format json --as-of <rev>`.
+    let as_of = |line: &str, rev: &str| {
+        s.repo
+            .chg_line(&format!("{line} --format json --as-of {rev}"))
+            .ok()
+            .json()
+    };
+    let v = as_of("metrics --month 2026-10", &s.end_of_october);
     figure(&v, "total_changes", Some(5.0), None);
     figure(&v, "mean_lead_time_minutes", Some(5520.0), None);
-    let v = s
-        .repo
-        .chg(&[
-            "metrics",
-            "--month",
-            "2026-11",
-            "--format",
-            "json",
-            "--as-of",
-            &s.end_of_october,
-        ])
-        .ok()
-        .json();
+    let v = as_of("metrics --month 2026-11", &s.end_of_october);
     figure(&v, "total_changes", Some(0.0), None);
     // When 0003 was first committed, the records were 0001-0003.
-    let v = s
-        .repo
-        .chg(&["list", "--format", "json", "--as-of", &s.emergency_created])
-        .ok()
-        .json();
-    let ids: Vec<&str> = v
+    let v = as_of("list", &s.emergency_created);
+    let records: Vec<(&str, &str)> = v
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["id"].as_str().unwrap())
+        .map(|r| (r["id"].as_str().unwrap(), r["status"].as_str().unwrap()))
         .collect();
-    assert_eq!(ids, vec!["CHG-2026-0001", "CHG-2026-0002", "CHG-2026-0003"]);
-    let status: Vec<&str> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["status"].as_str().unwrap())
-        .collect();
-    assert_eq!(status, vec!["completed", "rolled-back", "in-progress"]);
-    let log = s
-        .repo
-        .chg(&[
-            "log",
-            "CHG-2026-0003",
-            "--format",
-            "json",
-            "--as-of",
-            &s.emergency_created,
-        ])
-        .ok()
-        .json();
+    assert_eq!(
+        records,
+        [
+            ("CHG-2026-0001", "completed"),
+            ("CHG-2026-0002", "rolled-back"),
+            ("CHG-2026-0003", "in-progress")
+        ]
+    );
+    let log = as_of("log CHG-2026-0003", &s.emergency_created);
     assert_eq!(log["commits"].as_array().unwrap().len(), 1);
     let early = s
         .repo

@@ -45,6 +45,24 @@ pub fn commits(repo: &Repo) -> usize {
     repo.git(&["rev-list", "--count", "HEAD"]).trim().parse().unwrap()
 }
 
+/// A normal change drafted and submitted by Jane.
+fn submitted() -> Repo {
+    let repo = store();
+    draft(&repo, JANE, "normal");
+    repo.chg(&["submit", ID]).ok();
+    repo
+}
+
+/// Asserts the last commit is `who`'s `subject` and the record now has
+/// `status` and holds `block`.
+#[track_caller]
+fn assert_recorded(repo: &Repo, who: Who, subject: &str, status: &str, block: &str) {
+    assert_committed(repo, who, subject);
+    let text = repo.read(FILE);
+    assert!(text.contains(&format!("\nstatus: {status}\n")), "{text}");
+    assert!(text.contains(block), "{text}");
+}
+
 /// Runs an action that must be refused: exit 1, nothing written, nothing committed.
 #[track_caller]
 pub fn refused(repo: &Repo, who: Who, args: &[&str]) -> Run {
@@ -195,9 +213,7 @@ fn approving_your_own_change_is_refused() {
 
 #[test]
 fn an_unauthorised_approver_is_refused() {
-    let repo = store();
-    draft(&repo, JANE, "normal");
-    repo.chg(&["submit", ID]).ok();
+    let repo = submitted();
     refused(&repo, MALLORY, &["approve", ID])
         .stdout_is("")
         .stderr_is("error: Mallory Bad <mallory@example.com> is not listed in the policy for any role that approves a normal change (change-manager, engineering-lead)
@@ -228,9 +244,7 @@ fn an_unauthorised_approver_is_refused() {
 
 #[test]
 fn reject_records_the_reason_as_a_rejected_approval() {
-    let repo = store();
-    draft(&repo, JANE, "normal");
-    repo.chg(&["submit", ID]).ok();
+    let repo = submitted();
     repo.chg_as(SAM, &["reject", ID]).is(
         2,
         "",
@@ -239,12 +253,12 @@ fn reject_records_the_reason_as_a_rejected_approval() {
 ",
     );
     repo.chg_as(SAM, &["reject", ID, "--reason", "no load test"]).ok();
-    assert_committed(&repo, SAM, "chg: reject CHG-2026-0001 (change-manager)");
-    let text = repo.read(FILE);
-    assert!(text.contains("status: rejected\n"));
-    assert!(
-        text.contains("    decision: rejected\n    method: written\n    at: \"2026-11-25T12:00:00Z\"\n    comment: no load test\n"),
-        "{text}"
+    assert_recorded(
+        &repo,
+        SAM,
+        "chg: reject CHG-2026-0001 (change-manager)",
+        "rejected",
+        "    decision: rejected\n    method: written\n    at: \"2026-11-25T12:00:00Z\"\n    comment: no load test\n",
     );
     refused(&repo, LEE, &["approve", ID]).stdout_is("").stderr_is(
         "error: CHG-2026-0001 is `rejected`; only a submitted change can be approved
@@ -288,18 +302,17 @@ fn a_standard_change_from_the_catalogue_is_approved_on_submission() {
 
 #[test]
 fn cancel_and_fail_record_who_and_why() {
-    let repo = store();
-    draft(&repo, JANE, "normal");
-    repo.chg(&["submit", ID]).ok();
+    let repo = submitted();
     repo.chg_as(LEE, &["cancel", ID, "--reason", "superseded"]).ok();
-    assert_committed(&repo, LEE, "chg: cancel CHG-2026-0001");
-    assert!(repo.read(FILE).contains(
-        "cancellation:\n  at: \"2026-11-25T12:00:00Z\"\n  by: Lee Park <lee@example.com>\n  reason: superseded\n"
-    ));
+    assert_recorded(
+        &repo,
+        LEE,
+        "chg: cancel CHG-2026-0001",
+        "cancelled",
+        "cancellation:\n  at: \"2026-11-25T12:00:00Z\"\n  by: Lee Park <lee@example.com>\n  reason: superseded\n",
+    );
 
-    let mut repo = store();
-    draft(&repo, JANE, "normal");
-    repo.chg(&["submit", ID]).ok();
+    let mut repo = submitted();
     repo.chg_as(SAM, &["approve", ID]).ok();
     repo.chg_line("schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 04:00'")
         .ok();
@@ -307,12 +320,12 @@ fn cancel_and_fail_record_who_and_why() {
     repo.now = Some("2026-11-26T02:10:00Z".into());
     repo.chg(&["start", ID]).ok();
     repo.chg(&["fail", ID, "--reason", "migration timed out"]).ok();
-    assert_committed(&repo, JANE, "chg: fail CHG-2026-0001");
-    let text = repo.read(FILE);
-    assert!(text.contains("status: failed\n"));
-    assert!(
-        text.contains("  outcome: failed\n  issues:\n    - migration timed out\n"),
-        "{text}"
+    assert_recorded(
+        &repo,
+        JANE,
+        "chg: fail CHG-2026-0001",
+        "failed",
+        "  outcome: failed\n  issues:\n    - migration timed out\n",
     );
 }
 

@@ -46,35 +46,22 @@ fn code(app: &Repo, file: &str, when: &str, message: &str) -> String {
     app.git(&["rev-parse", "HEAD"]).trim().to_string()
 }
 
-/// The application: one commit of each kind on its main branch.
+/// The application: one commit of each kind on its main branch, each
+/// written `file|time|message`.
 fn application() -> (Repo, [String; 5]) {
     let app = Repo::new();
-    code(
-        &app,
-        "src/old.rs",
-        "2026-11-01T10:00:00Z",
-        "Before the period\n\nChange: CHG-2026-0001",
-    );
-    let linked = code(
-        &app,
-        "src/pricing.rs",
-        "2026-11-18T02:30:00Z",
-        "Route 5 % to pricing\n\nChange: CHG-2026-0001",
-    );
-    let unlinked = code(&app, "src/cart.rs", "2026-11-18T02:40:00Z", "Quick fix in the cart");
-    let unapproved = code(
-        &app,
-        "deploy/api.yaml",
-        "2026-11-18T02:50:00Z",
-        "Scale the API\n\nChange: CHG-2026-0002",
-    );
-    let docs = code(&app, "docs/readme.md", "2026-11-18T03:00:00Z", "Typo in the readme");
-    let late = code(
-        &app,
-        "src/pricing.rs",
-        "2026-11-19T10:00:00Z",
-        "Route 25 % to pricing\n\nChange: CHG-2026-0001",
-    );
+    let [_, linked, unlinked, unapproved, docs, late] = [
+        "src/old.rs|2026-11-01T10:00:00Z|Before the period\n\nChange: CHG-2026-0001",
+        "src/pricing.rs|2026-11-18T02:30:00Z|Route 5 % to pricing\n\nChange: CHG-2026-0001",
+        "src/cart.rs|2026-11-18T02:40:00Z|Quick fix in the cart",
+        "deploy/api.yaml|2026-11-18T02:50:00Z|Scale the API\n\nChange: CHG-2026-0002",
+        "docs/readme.md|2026-11-18T03:00:00Z|Typo in the readme",
+        "src/pricing.rs|2026-11-19T10:00:00Z|Route 25 % to pricing\n\nChange: CHG-2026-0001",
+    ]
+    .map(|row| {
+        let [file, when, message]: [&str; 3] = row.splitn(3, '|').collect::<Vec<_>>().try_into().unwrap();
+        code(&app, file, when, message)
+    });
     (app, [linked, unlinked, unapproved, docs, late])
 }
 

@@ -86,11 +86,42 @@ fn month(repo: &Repo, month: &str, first: usize, n: usize, minutes: i64, rollbac
 fn verdict(v: &serde_json::Value, name: &str, actual: f64, met: bool) {
     let f = &v["metrics"][name];
     let got = f["actual"].as_f64().unwrap_or(f64::NAN);
+    let month = &v["period"];
     assert!(
         (got - actual).abs() < 1e-6,
-        "{name}: actual {got}, expected {actual}: {f}"
+        "{month} {name}: actual {got}, expected {actual}: {f}"
     );
-    assert_eq!(f["met"], met, "{name}: {f}");
+    assert_eq!(f["met"], met, "{month} {name}: {f}");
+}
+
+/// `chg metrics --month` as JSON.
+fn metrics(repo: &Repo, month: &str) -> serde_json::Value {
+    repo.chg_line(&format!("metrics --month {month} --format json"))
+        .ok()
+        .json()
+}
+
+/// `chg metrics --month --explain`.
+fn explain(repo: &Repo, month: &str) -> String {
+    repo.chg_line(&format!("metrics --month {month} --explain")).ok().stdout
+}
+
+/// The metrics with a target of the guide, in the order `targets` takes their figures.
+const TARGETED: [&str; 6] = [
+    "emergency_rate",
+    "success_rate",
+    "rollback_rate",
+    "issue_rate",
+    "average_change_time_minutes",
+    "rollbacks_within_rto",
+];
+
+/// Asserts each targeted metric's figure and that all are met, or all missed.
+#[track_caller]
+fn targets(v: &serde_json::Value, figures: [f64; 6], met: bool) {
+    for (name, actual) in TARGETED.into_iter().zip(figures) {
+        verdict(v, name, actual, met);
+    }
 }
 
 /// September: 19 changes, one step outside every target; October: 20,
@@ -118,32 +149,25 @@ fn boundary_store() -> Repo {
 #[test]
 fn targets_are_strict_as_the_guide_prints_them() {
     let repo = boundary_store();
-    let sep = repo.chg_line("metrics --month 2026-09 --format json").ok().json();
-    let oct = repo.chg_line("metrics --month 2026-10 --format json").ok().json();
-    let nov = repo.chg_line("metrics --month 2026-11 --format json").ok().json();
+    let (sep, oct, nov) = (
+        metrics(&repo, "2026-09"),
+        metrics(&repo, "2026-10"),
+        metrics(&repo, "2026-11"),
+    );
     for (v, total) in [(&sep, 19.0), (&oct, 20.0), (&nov, 21.0)] {
         assert_eq!(v["metrics"]["total_changes"]["actual"], total, "{v}");
     }
-    verdict(&sep, "emergency_rate", 1.0 / 19.0, false);
-    verdict(&sep, "success_rate", 18.0 / 19.0, false);
-    verdict(&sep, "rollback_rate", 1.0 / 19.0, false);
-    verdict(&sep, "issue_rate", 2.0 / 19.0, false);
-    verdict(&sep, "average_change_time_minutes", 121.0, false);
-    verdict(&sep, "rollbacks_within_rto", 0.0, false);
-
-    verdict(&oct, "emergency_rate", 0.05, false);
-    verdict(&oct, "success_rate", 0.95, false);
-    verdict(&oct, "rollback_rate", 0.05, false);
-    verdict(&oct, "issue_rate", 0.10, false);
-    verdict(&oct, "average_change_time_minutes", 120.0, false);
-    verdict(&oct, "rollbacks_within_rto", 0.0, false);
-
-    verdict(&nov, "emergency_rate", 1.0 / 21.0, true);
-    verdict(&nov, "success_rate", 20.0 / 21.0, true);
-    verdict(&nov, "rollback_rate", 1.0 / 21.0, true);
-    verdict(&nov, "issue_rate", 2.0 / 21.0, true);
-    verdict(&nov, "average_change_time_minutes", 119.0, true);
-    verdict(&nov, "rollbacks_within_rto", 1.0, true);
+    targets(
+        &sep,
+        [1.0 / 19.0, 18.0 / 19.0, 1.0 / 19.0, 2.0 / 19.0, 121.0, 0.0],
+        false,
+    );
+    targets(&oct, [0.05, 0.95, 0.05, 0.10, 120.0, 0.0], false);
+    targets(
+        &nov,
+        [1.0 / 21.0, 20.0 / 21.0, 1.0 / 21.0, 2.0 / 21.0, 119.0, 1.0],
+        true,
+    );
     assert_eq!(oct["metrics"]["emergency_rate"]["comparison"], "<");
     assert_eq!(oct["metrics"]["success_rate"]["comparison"], ">");
 
@@ -177,16 +201,11 @@ fn the_policy_can_make_a_target_inclusive() {
     );
     repo.write("changes/policy.yaml", &policy);
     repo.commit_all_at(SAM, "2026-12-02T00:00:00Z", "targets met on the boundary");
-    let oct = repo.chg_line("metrics --month 2026-10 --format json").ok().json();
-    verdict(&oct, "emergency_rate", 0.05, true);
-    verdict(&oct, "success_rate", 0.95, true);
-    verdict(&oct, "rollback_rate", 0.05, true);
-    verdict(&oct, "issue_rate", 0.10, true);
-    verdict(&oct, "average_change_time_minutes", 120.0, true);
-    verdict(&oct, "rollbacks_within_rto", 1.0, true);
+    let oct = metrics(&repo, "2026-10");
+    targets(&oct, [0.05, 0.95, 0.05, 0.10, 120.0, 1.0], true);
     assert_eq!(oct["metrics"]["emergency_rate"]["comparison"], "<=");
     // One step outside stays missed.
-    let sep = repo.chg_line("metrics --month 2026-09 --format json").ok().json();
+    let sep = metrics(&repo, "2026-09");
     verdict(&sep, "emergency_rate", 1.0 / 19.0, false);
     verdict(&sep, "average_change_time_minutes", 121.0, false);
     let table = repo.chg_line("metrics --month 2026-10").ok().stdout;
@@ -211,6 +230,22 @@ fn approval_entry(role: &str, who: Who, method: &str, at: &str) -> String {
 }
 
 impl Emergency {
+    fn new(id: &'static str, started: &'static str, finished: &'static str, documented: &'static str) -> Emergency {
+        Emergency {
+            id,
+            started,
+            finished,
+            documented,
+            written: Vec::new(),
+        }
+    }
+
+    /// With a written approval: role, approver, time, and who commits it.
+    fn written(mut self, role: &'static str, who: Who, at: &'static str, by: Who) -> Emergency {
+        self.written.push((role, who, at, by));
+        self
+    }
+
     /// The record as it stands once everything up to `now` is written.
     fn text_at(&self, now: &str) -> String {
         let start = t(self.started);
@@ -280,51 +315,23 @@ impl Emergency {
 fn emergency_store() -> Repo {
     let mut repo = Repo::initialised();
     repo.now = Some("2026-12-15T00:00:00Z".into());
+    // Each: id, started, finished (F), documented; then its written
+    // approvals: role, approver, when, committed by.
+    #[rustfmt::skip]
     let all = [
-        Emergency {
-            id: "CHG-2026-0001",
-            started: "2026-10-05T01:00:00Z",
-            finished: "2026-10-05T05:00:00Z",
-            documented: "2026-10-06T04:00:00Z",
-            written: vec![
-                ("ciso", CAROL, "2026-10-06T03:00:00Z", CAROL),
-                ("cto", DAVE, "2026-10-06T05:00:00Z", DAVE),
-            ],
-        },
-        Emergency {
-            id: "CHG-2026-0002",
-            started: "2026-10-12T01:00:00Z",
-            finished: "2026-10-12T02:00:00Z",
-            documented: "2026-10-13T02:01:00Z",
-            written: vec![("ciso", CAROL, "2026-10-12T10:00:00Z", CAROL)],
-        },
-        Emergency {
-            id: "CHG-2026-0003",
-            started: "2026-10-20T01:00:00Z",
-            finished: "2026-10-20T02:00:00Z",
-            documented: "2026-10-21T01:58:00Z",
-            written: vec![("ceo", ERIN, "2026-10-21T01:59:00Z", ERIN)],
-        },
-        Emergency {
-            id: "CHG-2026-0004",
-            started: "2026-11-03T01:00:00Z",
-            finished: "2026-11-03T04:00:00Z",
-            documented: "2026-11-09T04:00:00Z",
-            written: vec![
-                ("ciso", CAROL, "2026-11-04T03:30:00Z", CAROL),
-                ("cto", DAVE, "2026-11-04T03:31:00Z", DAVE),
-            ],
-        },
-        Emergency {
-            id: "CHG-2026-0005",
-            started: "2026-11-10T01:00:00Z",
-            finished: "2026-11-10T02:00:00Z",
-            documented: "2026-11-11T02:00:00Z",
-            written: vec![
-                ("cto", DAVE, "2026-11-11T01:30:00Z", JANE),
-                ("ciso", CAROL, "2026-11-11T02:01:00Z", CAROL),
-            ],
-        },
+        Emergency::new("CHG-2026-0001", "2026-10-05T01:00:00Z", "2026-10-05T05:00:00Z", "2026-10-06T04:00:00Z")
+            .written("ciso", CAROL, "2026-10-06T03:00:00Z", CAROL)
+            .written("cto", DAVE, "2026-10-06T05:00:00Z", DAVE),
+        Emergency::new("CHG-2026-0002", "2026-10-12T01:00:00Z", "2026-10-12T02:00:00Z", "2026-10-13T02:01:00Z")
+            .written("ciso", CAROL, "2026-10-12T10:00:00Z", CAROL),
+        Emergency::new("CHG-2026-0003", "2026-10-20T01:00:00Z", "2026-10-20T02:00:00Z", "2026-10-21T01:58:00Z")
+            .written("ceo", ERIN, "2026-10-21T01:59:00Z", ERIN),
+        Emergency::new("CHG-2026-0004", "2026-11-03T01:00:00Z", "2026-11-03T04:00:00Z", "2026-11-09T04:00:00Z")
+            .written("ciso", CAROL, "2026-11-04T03:30:00Z", CAROL)
+            .written("cto", DAVE, "2026-11-04T03:31:00Z", DAVE),
+        Emergency::new("CHG-2026-0005", "2026-11-10T01:00:00Z", "2026-11-10T02:00:00Z", "2026-11-11T02:00:00Z")
+            .written("cto", DAVE, "2026-11-11T01:30:00Z", JANE)
+            .written("ciso", CAROL, "2026-11-11T02:01:00Z", CAROL),
     ];
     let mut events: Vec<(String, Who, &'static str, String)> = Vec::new();
     for e in &all {
@@ -340,73 +347,56 @@ fn emergency_store() -> Repo {
     repo
 }
 
+/// An emergency deadline as the metric and `chg check` see it: the metric,
+/// the rule, the two records the rule names (the two the metric misses),
+/// and a month whose `--explain` says why one missed.
+type Deadline = (
+    &'static str,
+    &'static str,
+    [&'static str; 2],
+    (&'static str, &'static str),
+);
+
+#[rustfmt::skip]
+const DOCUMENTED: Deadline = ("emergency_documented_in_time", "emergency-documentation-overdue", ["CHG-2026-0002", "CHG-2026-0004"],
+    ("2026-11", "CHG-2026-0004: missed, documented 2026-11-09 04:00, due 2026-11-04 04:00"));
+#[rustfmt::skip]
+const WRITTEN_APPROVAL: Deadline = ("emergency_written_approval_in_time", "emergency-approval-overdue", ["CHG-2026-0002", "CHG-2026-0005"],
+    ("2026-10", "CHG-2026-0002: missed, no written approval of the CISO and CTO (or the CEO), due 2026-10-13 02:00"));
+
+/// Asserts a deadline's figures in the emergency store (October 2/3,
+/// November 1/2, both missed), that `chg check` names the same records, and
+/// the explanation.
+#[track_caller]
+fn emergency_deadline((metric, rule, late, (month, says)): Deadline) {
+    let repo = emergency_store();
+    verdict(&metrics(&repo, "2026-10"), metric, 2.0 / 3.0, false);
+    verdict(&metrics(&repo, "2026-11"), metric, 0.5, false);
+    let check = Verdict::check(&repo);
+    let files: Vec<&str> = check.of(rule).iter().map(|f| f.file.as_str()).collect();
+    let late = late.map(|id| format!("changes/2026/{id}.yaml"));
+    assert_eq!(files, late, "{:?}", check.findings);
+    let explain = explain(&repo, month);
+    assert!(explain.contains(says), "{explain}");
+}
+
 #[test]
 fn emergency_documented_in_time_is_the_check_rules_definition() {
-    let repo = emergency_store();
-    let oct = repo.chg_line("metrics --month 2026-10 --format json").ok().json();
-    let nov = repo.chg_line("metrics --month 2026-11 --format json").ok().json();
-    verdict(&oct, "emergency_documented_in_time", 2.0 / 3.0, false);
-    verdict(&nov, "emergency_documented_in_time", 0.5, false);
     // `chg check` names the same two changes.
-    let check = repo.chg_line("check --format json").stdout;
-    let findings: serde_json::Value = serde_json::from_str(&check).unwrap();
-    let late: Vec<&str> = findings
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "emergency-documentation-overdue")
-        .map(|f| f["file"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        late,
-        ["changes/2026/CHG-2026-0002.yaml", "changes/2026/CHG-2026-0004.yaml"],
-        "{check}"
-    );
-    let explain = repo.chg_line("metrics --month 2026-11 --explain").ok().stdout;
-    assert!(
-        explain.contains("CHG-2026-0004: missed, documented 2026-11-09 04:00, due 2026-11-04 04:00"),
-        "{explain}"
-    );
+    emergency_deadline(DOCUMENTED);
 }
 
 #[test]
 fn emergency_written_approval_needs_ciso_and_cto_or_the_ceo_from_the_finish() {
-    let repo = emergency_store();
-    let oct = repo.chg_line("metrics --month 2026-10 --format json").ok().json();
-    let nov = repo.chg_line("metrics --month 2026-11 --format json").ok().json();
-    verdict(&oct, "emergency_written_approval_in_time", 2.0 / 3.0, false);
-    verdict(&nov, "emergency_written_approval_in_time", 0.5, false);
-    let check = repo.chg_line("check --format json").stdout;
-    let findings: serde_json::Value = serde_json::from_str(&check).unwrap();
-    let late: Vec<&str> = findings
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "emergency-approval-overdue")
-        .map(|f| f["file"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        late,
-        ["changes/2026/CHG-2026-0002.yaml", "changes/2026/CHG-2026-0005.yaml"],
-        "{check}"
-    );
-    let explain = repo.chg_line("metrics --month 2026-10 --explain").ok().stdout;
-    assert!(
-        explain.contains(
-            "CHG-2026-0002: missed, no written approval of the CISO and CTO (or the CEO), due 2026-10-13 02:00"
-        ),
-        "{explain}"
-    );
+    emergency_deadline(WRITTEN_APPROVAL);
 }
 
 #[test]
 fn verbal_approvals_recorded_by_the_engineer_are_not_approvals_by_others() {
     let repo = emergency_store();
-    let oct = repo.chg_line("metrics --month 2026-10 --format json").ok().json();
-    let nov = repo.chg_line("metrics --month 2026-11 --format json").ok().json();
-    verdict(&oct, "approvals_by_others", 0.0, true);
-    verdict(&nov, "approvals_by_others", 0.5, false);
-    let explain = repo.chg_line("metrics --month 2026-11 --explain").ok().stdout;
+    verdict(&metrics(&repo, "2026-10"), "approvals_by_others", 0.0, true);
+    verdict(&metrics(&repo, "2026-11"), "approvals_by_others", 0.5, false);
+    let explain = explain(&repo, "2026-11");
     assert!(
         explain.contains("CHG-2026-0005: approval of dave@example.com committed by jane@example.com"),
         "{explain}"
@@ -427,13 +417,18 @@ fn a_rollback_keeps_the_implementations_own_finish() {
     repo.now = Some("2026-11-25T15:50:00Z".into());
     repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason 'orders lost' --started-at 15:40")
         .ok();
-    let text = repo.read(FILE);
-    assert!(text.contains("  finished_at: \"2026-11-25T12:35:00Z\"\n"), "{text}");
-    assert!(text.contains("  outcome: rolled-back\n"), "{text}");
-    assert!(text.contains("  started_at: \"2026-11-25T15:40:00Z\"\n"), "{text}");
-    assert!(text.contains("  restored_at: \"2026-11-25T15:50:00Z\"\n"), "{text}");
+    assert_says(
+        "the record",
+        &repo.read(FILE),
+        &[
+            "  finished_at: \"2026-11-25T12:35:00Z\"\n",
+            "  outcome: rolled-back\n",
+            "  started_at: \"2026-11-25T15:40:00Z\"\n",
+            "  restored_at: \"2026-11-25T15:50:00Z\"\n",
+        ],
+    );
     repo.now = Some("2026-12-15T00:00:00Z".into());
-    let nov = repo.chg_line("metrics --month 2026-11 --format json").ok().json();
+    let nov = metrics(&repo, "2026-11");
     verdict(&nov, "average_change_time_minutes", 35.0, true);
     verdict(&nov, "rollback_rate", 1.0, false);
 }
@@ -441,23 +436,15 @@ fn a_rollback_keeps_the_implementations_own_finish() {
 /// Rolled back while in progress: the implementation ended when the rollback started.
 #[test]
 fn a_change_rolled_back_in_progress_ends_when_the_rollback_starts() {
-    use crate::lifecycle::{daytime_window, draft, store, FILE};
-    let mut repo = store();
-    daytime_window(&repo);
-    draft(&repo, JANE, "normal");
-    repo.chg_line("submit CHG-2026-0001").ok();
-    repo.chg_line_as(SAM, "approve CHG-2026-0001").ok();
-    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-25 11:00' --end '2026-11-25 14:00'")
-        .ok();
-    repo.chg_line("start CHG-2026-0001").ok();
-    repo.now = Some("2026-11-25T12:45:00Z".into());
+    use crate::lifecycle::{in_progress, FILE};
+    // Started in its 11:00–14:00 window; now 12:45.
+    let mut repo = in_progress();
     repo.chg_line("rollback CHG-2026-0001 --trigger error-rate --reason 5xx --started-at 12:10")
         .ok();
     let text = repo.read(FILE);
     assert!(text.contains("  finished_at: \"2026-11-25T12:10:00Z\"\n"), "{text}");
     repo.now = Some("2026-12-15T00:00:00Z".into());
-    let nov = repo.chg_line("metrics --month 2026-11 --format json").ok().json();
-    verdict(&nov, "average_change_time_minutes", 10.0, true);
+    verdict(&metrics(&repo, "2026-11"), "average_change_time_minutes", 10.0, true);
 }
 
 /// November: 0001 rolled back twice (both error-rate), 0002 once: 2 changes, 3 entries.
@@ -504,10 +491,16 @@ fn rollback_analysis_counts_changes_and_entries_separately() {
     assert_eq!(v["rollback_entries"], 3);
 }
 
-fn with_window(id: &str, status: &str, start: &str, end: &str) -> String {
-    normal_record(id, status)
+/// Writes a normal change approved by Sam with this status and window, and
+/// what follows the approval (its implementation).
+fn put_approved(repo: &Repo, id: &str, status: &str, (start, end): (&str, &str), then: &str) {
+    let text = normal_record(id, status)
         .replace("2026-11-18T02:00:00Z", start)
-        .replace("2026-11-18T04:00:00Z", end)
+        .replace("2026-11-18T04:00:00Z", end);
+    repo.write(
+        &format!("changes/2026/{id}.yaml"),
+        &format!("{text}{SAM_APPROVAL}{then}"),
+    );
 }
 
 /// The CAB meets on Tuesdays at 10:00 Berlin time (09:00 UTC in winter).
@@ -528,49 +521,24 @@ fn cab_store() -> Repo {
     );
     assert_ne!(policy, berlin, "the default policy names the CAB meeting on one line");
     repo.write("changes/policy.yaml", &berlin);
-    let done = |id: &str, start: &str, finish: &str| {
-        format!(
-            "{}{SAM_APPROVAL}implementation:\n  started_at: {start}\n  finished_at: {finish}\n  outcome: successful\n  validation: {{smoke_tests: passed}}\n",
-            with_window(id, "completed", start, finish)
-        )
-    };
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &done("CHG-2026-0001", "2026-11-23T02:00:00Z", "2026-11-23T03:00:00Z"),
-    );
-    repo.write(
-        "changes/2026/CHG-2026-0002.yaml",
-        &done("CHG-2026-0002", "2026-11-25T02:00:00Z", "2026-11-25T03:00:00Z"),
-    );
-    repo.write(
-        "changes/2026/CHG-2026-0003.yaml",
-        &format!(
-            "{}{SAM_APPROVAL}implementation:\n  started_at: 2026-12-01T02:00:00Z\n",
-            with_window(
-                "CHG-2026-0003",
-                "in-progress",
-                "2026-12-01T02:00:00Z",
-                "2026-12-01T06:00:00Z"
-            )
-        ),
-    );
+    // Completed in their window, from 02:00 to 03:00 of the day.
+    for (id, day) in [("CHG-2026-0001", "2026-11-23"), ("CHG-2026-0002", "2026-11-25")] {
+        let (start, finish) = (format!("{day}T02:00:00Z"), format!("{day}T03:00:00Z"));
+        let implementation = format!(
+            "implementation:\n  started_at: {start}\n  finished_at: {finish}\n  outcome: successful\n  validation: {{smoke_tests: passed}}\n"
+        );
+        put_approved(&repo, id, "completed", (&start, &finish), &implementation);
+    }
+    let window = ("2026-12-01T02:00:00Z", "2026-12-01T06:00:00Z");
+    let started = "implementation:\n  started_at: 2026-12-01T02:00:00Z\n";
+    put_approved(&repo, "CHG-2026-0003", "in-progress", window, started);
     for (id, day) in [
         ("CHG-2026-0004", "03"),
         ("CHG-2026-0005", "07"),
         ("CHG-2026-0006", "09"),
     ] {
-        repo.write(
-            &format!("changes/2026/{id}.yaml"),
-            &format!(
-                "{}{SAM_APPROVAL}",
-                with_window(
-                    id,
-                    "scheduled",
-                    &format!("2026-12-{day}T02:00:00Z"),
-                    &format!("2026-12-{day}T04:00:00Z")
-                )
-            ),
-        );
+        let window = (format!("2026-12-{day}T02:00:00Z"), format!("2026-12-{day}T04:00:00Z"));
+        put_approved(&repo, id, "scheduled", (&window.0, &window.1), "");
     }
     repo.commit_all_at(SAM, "2026-12-01T08:00:00Z", "the CAB's week");
     repo
@@ -615,19 +583,25 @@ fn the_weekly_report_follows_the_cab_meeting_in_its_time_zone() {
     );
 }
 
+/// The cells of a change's row in a Markdown table (the first cell empty,
+/// before the first `|`).
+#[track_caller]
+fn row(md: &str, id: &str) -> Vec<String> {
+    let line = md
+        .lines()
+        .find(|l| l.starts_with(&format!("| {id} |")))
+        .unwrap_or_else(|| panic!("no row of {id} in\n{md}"));
+    line.split('|').map(|c| c.trim().to_string()).collect()
+}
+
 #[test]
 fn the_finished_column_shows_the_state_of_a_change_in_progress() {
     let repo = cab_store();
     let md = repo.chg_line("report weekly --format markdown").ok().stdout;
-    let row = md
-        .lines()
-        .find(|l| l.starts_with("| CHG-2026-0003 |"))
-        .unwrap_or_else(|| panic!("{md}"))
-        .to_string();
-    let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+    let cells = row(&md, "CHG-2026-0003");
     // | ID | Title | Class | Outcome | Finished | Duration | Systems |
-    assert_eq!(cells[5], "in-progress", "{row}");
-    assert!(!row.contains("Tue 01 Dec 02:00"), "{row}");
+    assert_eq!(cells[5], "in-progress", "{cells:?}");
+    assert!(!cells.iter().any(|c| c.contains("Tue 01 Dec 02:00")), "{cells:?}");
 }
 
 /// The weekly report's "Written approval" column uses the same definition:
@@ -636,20 +610,14 @@ fn the_finished_column_shows_the_state_of_a_change_in_progress() {
 fn the_weekly_report_says_written_approval_done_only_when_ciso_and_cto_confirmed() {
     let repo = emergency_store();
     // Week 41 (5–11 Oct) holds 0001, week 42 (12–18 Oct) holds 0002.
-    let row = |week: &str, id: &str| -> Vec<String> {
+    let emergency = |week: &str, id: &str| {
         let md = repo
             .chg(&["report", "weekly", "--week", week, "--format", "markdown"])
             .ok()
             .stdout;
-        let section = section(&md, "Emergency changes");
-        let line = section
-            .lines()
-            .find(|l| l.starts_with(&format!("| {id} |")))
-            .unwrap_or_else(|| panic!("{md}"))
-            .to_string();
-        line.split('|').map(|c| c.trim().to_string()).collect()
+        row(section(&md, "Emergency changes"), id)
     };
     // | ID | Title | Criteria | Verbal approvals | Written approval | Post-emergency review | CAB |
-    assert_eq!(row("2026-W41", "CHG-2026-0001")[5], "done");
-    assert_eq!(row("2026-W42", "CHG-2026-0002")[5], "due Tue 13 Oct 02:00");
+    assert_eq!(emergency("2026-W41", "CHG-2026-0001")[5], "done");
+    assert_eq!(emergency("2026-W42", "CHG-2026-0002")[5], "due Tue 13 Oct 02:00");
 }

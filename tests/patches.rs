@@ -59,14 +59,16 @@ fn changed_lines(repo: &Repo) -> Vec<String> {
         .collect()
 }
 
-/// Asserts the last commit changed exactly these lines of the record.
+/// Runs a command line as `who` and asserts the commit it made changed
+/// exactly these lines of the record.
 #[track_caller]
-fn assert_changed(repo: &Repo, expected: &[&str]) {
+fn step(repo: &Repo, who: Who, line: &str, expected: &[&str]) {
+    repo.chg_line_as(who, line).ok();
     let got = changed_lines(repo);
     assert_eq!(
         got,
         expected,
-        "the diff of the last commit:\n{}\nthe file:\n{}",
+        "`chg {line}` changed other lines; the diff of its commit:\n{}\nthe file:\n{}",
         got.join("\n"),
         repo.read(FILE)
     );
@@ -75,9 +77,10 @@ fn assert_changed(repo: &Repo, expected: &[&str]) {
 #[test]
 fn approve_adds_the_approval_and_changes_the_status_line_and_nothing_else() {
     let repo = store_with(SUBMITTED);
-    repo.chg_as(SAM, &["approve", ID]).ok();
-    assert_changed(
+    step(
         &repo,
+        SAM,
+        "approve CHG-2026-0001",
         &[
             "-status: submitted   # chg moves this",
             "+status: approved   # chg moves this",
@@ -99,17 +102,10 @@ fn each_step_from_approval_to_close_changes_only_its_lines() {
     let mut repo = store_with(SUBMITTED);
     repo.chg_as(SAM, &["approve", ID]).ok();
 
-    repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-26 02:00",
-        "--end",
-        "2026-11-26 04:00",
-    ])
-    .ok();
-    assert_changed(
+    step(
         &repo,
+        JANE,
+        "schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 04:00'",
         &[
             "-status: approved   # chg moves this",
             "+status: scheduled   # chg moves this",
@@ -120,9 +116,10 @@ fn each_step_from_approval_to_close_changes_only_its_lines() {
     );
 
     repo.now = Some("2026-11-26T02:10:00Z".into());
-    repo.chg(&["start", ID, "--at", "2026-11-26T02:05:00Z"]).ok();
-    assert_changed(
+    step(
         &repo,
+        JANE,
+        "start CHG-2026-0001 --at 2026-11-26T02:05:00Z",
         &[
             "-status: scheduled   # chg moves this",
             "+status: in-progress   # chg moves this",
@@ -132,19 +129,10 @@ fn each_step_from_approval_to_close_changes_only_its_lines() {
     );
 
     repo.now = Some("2026-11-26T02:45:00Z".into());
-    repo.chg(&[
-        "complete",
-        ID,
-        "--smoke-tests",
-        "passed",
-        "--error-rates",
-        "normal",
-        "--issue",
-        "one pod restarted",
-    ])
-    .ok();
-    assert_changed(
+    step(
         &repo,
+        JANE,
+        "complete CHG-2026-0001 --smoke-tests passed --error-rates normal --issue 'one pod restarted'",
         &[
             "-status: in-progress   # chg moves this",
             "+status: completed   # chg moves this",
@@ -158,17 +146,10 @@ fn each_step_from_approval_to_close_changes_only_its_lines() {
         ],
     );
 
-    repo.chg(&[
-        "review",
-        ID,
-        "--summary",
-        "deployed in one window",
-        "--lessons-learned",
-        "watch pod restarts",
-    ])
-    .ok();
-    assert_changed(
+    step(
         &repo,
+        JANE,
+        "review CHG-2026-0001 --summary 'deployed in one window' --lessons-learned 'watch pod restarts'",
         &[
             "+review:",
             "+  completed_at: \"2026-11-26T02:45:00Z\"",
@@ -178,9 +159,10 @@ fn each_step_from_approval_to_close_changes_only_its_lines() {
     );
 
     repo.now = Some("2026-11-26T03:50:00Z".into());
-    repo.chg(&["monitor", ID, "--observed", "error rate flat"]).ok();
-    assert_changed(
+    step(
         &repo,
+        JANE,
+        "monitor CHG-2026-0001 --observed 'error rate flat'",
         &[
             "+monitoring:",
             "+  - by: Jane Doe <jane@example.com>",
@@ -190,9 +172,10 @@ fn each_step_from_approval_to_close_changes_only_its_lines() {
         ],
     );
 
-    repo.chg(&["close", ID]).ok();
-    assert_changed(
+    step(
         &repo,
+        JANE,
+        "close CHG-2026-0001",
         &[
             "-status: completed   # chg moves this",
             "+status: closed   # chg moves this",
@@ -214,10 +197,10 @@ fn each_step_from_approval_to_close_changes_only_its_lines() {
 #[test]
 fn reject_adds_the_rejection_and_changes_the_status_line() {
     let repo = store_with(SUBMITTED);
-    repo.chg_as(SAM, &["reject", ID, "--reason", "no canary dashboard yet"])
-        .ok();
-    assert_changed(
+    step(
         &repo,
+        SAM,
+        "reject CHG-2026-0001 --reason 'no canary dashboard yet'",
         &[
             "-status: submitted   # chg moves this",
             "+status: rejected   # chg moves this",
@@ -237,10 +220,10 @@ fn reject_adds_the_rejection_and_changes_the_status_line() {
 #[test]
 fn cancel_adds_the_cancellation_and_changes_the_status_line() {
     let repo = store_with(SUBMITTED);
-    repo.chg(&["cancel", ID, "--reason", "superseded by CHG-2026-0002"])
-        .ok();
-    assert_changed(
+    step(
         &repo,
+        JANE,
+        "cancel CHG-2026-0001 --reason 'superseded by CHG-2026-0002'",
         &[
             "-status: submitted   # chg moves this",
             "+status: cancelled   # chg moves this",
@@ -255,9 +238,10 @@ fn cancel_adds_the_cancellation_and_changes_the_status_line() {
 #[test]
 fn submit_changes_only_the_status_line() {
     let repo = store_with(&SUBMITTED.replace("status: submitted", "status: draft"));
-    repo.chg(&["submit", ID]).ok();
-    assert_changed(
+    step(
         &repo,
+        JANE,
+        "submit CHG-2026-0001",
         &[
             "-status: draft   # chg moves this",
             "+status: submitted   # chg moves this",
@@ -276,9 +260,10 @@ fn in_progress() -> String {
 #[test]
 fn fail_records_the_failure_in_the_implementation_and_nothing_else() {
     let repo = store_with(&in_progress());
-    repo.chg(&["fail", ID, "--reason", "checkout latency doubled"]).ok();
-    assert_changed(
+    step(
         &repo,
+        JANE,
+        "fail CHG-2026-0001 --reason 'checkout latency doubled'",
         &[
             "-status: in-progress   # chg moves this",
             "+status: failed   # chg moves this",
@@ -293,32 +278,7 @@ fn fail_records_the_failure_in_the_implementation_and_nothing_else() {
 #[test]
 fn rollback_adds_the_rollback_entry_and_changes_the_status_line() {
     let repo = store_with(&in_progress());
-    repo.chg(&[
-        "rollback",
-        ID,
-        "--trigger",
-        "error-rate",
-        "--reason",
-        "5xx above 5 % on canary",
-        "--mode",
-        "immediate",
-        "--kind",
-        "simple",
-        "--started-at",
-        "2026-11-25T11:40:00Z",
-        "--restored-at",
-        "2026-11-25T11:50:00Z",
-        "--smoke-tests",
-        "passed",
-        "--error-rates",
-        "normal",
-        "--customer-access",
-        "verified",
-    ])
-    .ok();
-    assert_changed(
-        &repo,
-        &[
+    step(&repo, JANE, "rollback CHG-2026-0001 --trigger error-rate --reason '5xx above 5 % on canary' --mode immediate --kind simple --started-at 2026-11-25T11:40:00Z --restored-at 2026-11-25T11:50:00Z --smoke-tests passed --error-rates normal --customer-access verified", &[
             "-status: in-progress   # chg moves this",
             "+status: rolled-back   # chg moves this",
             "+  finished_at: \"2026-11-25T11:40:00Z\"",
@@ -371,20 +331,10 @@ emergency: {criteria: [critical-vulnerability], cvss: 9.8, impact_of_not_impleme
 #[test]
 fn emergency_steps_change_only_their_lines() {
     let mut repo = store_with(EMERGENCY);
-    repo.chg(&[
-        "approve",
-        ID,
-        "--verbal",
-        "--role",
-        "cto",
-        "--by",
-        "Dave Kim <dave@example.com>",
-        "--at",
-        "11:52",
-    ])
-    .ok();
-    assert_changed(
+    step(
         &repo,
+        JANE,
+        "approve CHG-2026-0001 --verbal --role cto --by 'Dave Kim <dave@example.com>' --at 11:52",
         &[
             "+  - role: cto",
             "+    approver: Dave Kim <dave@example.com>",
@@ -393,9 +343,10 @@ fn emergency_steps_change_only_their_lines() {
             "+    at: \"2026-11-25T11:52:00Z\"",
         ],
     );
-    repo.chg(&["start", ID]).ok();
-    assert_changed(
+    step(
         &repo,
+        JANE,
+        "start CHG-2026-0001",
         &[
             "-status: draft",
             "+status: in-progress",
@@ -404,10 +355,7 @@ fn emergency_steps_change_only_their_lines() {
         ],
     );
     repo.now = Some("2026-11-25T13:00:00Z".into());
-    repo.chg(&["complete", ID, "--smoke-tests", "passed"]).ok();
-    assert_changed(
-        &repo,
-        &[
+    step(&repo, JANE, "complete CHG-2026-0001 --smoke-tests passed", &[
             "-status: in-progress",
             "+status: completed",
             // The restoration of service, for the time to resolution (issue 15.9).
@@ -419,10 +367,7 @@ fn emergency_steps_change_only_their_lines() {
             "+emergency: {criteria: [critical-vulnerability], cvss: 9.8, impact_of_not_implementing: Remote code execution, restored_at: \"2026-11-25T13:00:00Z\"}",
         ],
     );
-    repo.chg(&["submit", ID]).ok();
-    assert_changed(
-        &repo,
-        &[
+    step(&repo, JANE, "submit CHG-2026-0001", &[
             "-emergency: {criteria: [critical-vulnerability], cvss: 9.8, impact_of_not_implementing: Remote code execution, restored_at: \"2026-11-25T13:00:00Z\"}",
             // The flow mapping stays one flow mapping on its line.
             "+emergency: {criteria: [critical-vulnerability], cvss: 9.8, impact_of_not_implementing: Remote code execution, documented_at: \"2026-11-25T13:00:00Z\", restored_at: \"2026-11-25T13:00:00Z\"}",

@@ -155,10 +155,7 @@ fn quarterly(t: &Test, format: &str) -> String {
 #[track_caller]
 fn assert_section_says(t: &Test, heading: &str, says: &[&str]) {
     let md = quarterly(t, "markdown");
-    let section = section(&md, heading);
-    for text in says {
-        assert!(section.contains(text), "{heading} lacks {text:?}:\n{section}");
-    }
+    assert_says(heading, section(&md, heading), says);
 }
 
 fn quarterly_json(t: &Test) -> serde_json::Value {
@@ -399,14 +396,13 @@ fn every_format_carries_the_four_review_sections() {
     let t = q3_store(ROI);
     for format in ["table", "markdown", "html"] {
         let out = quarterly(&t, format);
-        for heading in [
+        let headings = [
             "Programme maturity",
             "Risk assessment",
             "Training needs",
             "ROI of change management",
-        ] {
-            assert!(out.contains(heading), "{format} lacks {heading}");
-        }
+        ];
+        assert_says(format, &out, &headings);
         assert!(!out.contains("Monthly targets met per month"), "{format}");
     }
     let json = quarterly_json(&t);

@@ -4,7 +4,7 @@
 //! evidence (future and back-dated entries, someone else's name, a failed
 //! rehearsal, a rewritten one) are caught.
 
-use crate::support::{Record, Run, Test, Who, DAVE, JANE, MALLORY, SAM};
+use crate::support::{Finding, Record, Run, Test, Who, DAVE, JANE, MALLORY, SAM};
 
 const ID: &str = "CHG-2026-0001";
 
@@ -37,12 +37,18 @@ fn rehearse(t: &Test, system: &str, minutes: &str, result: &str) -> Run {
 }
 
 /// On a branch of its own, `who` commits checkout-api's rehearsal log as
-/// `log`; returns the gate's run against main.
-fn gate_after_log(t: &Test, who: Who, message: &str, log: &str) -> Run {
+/// `log`; returns the gate's one finding of `rule`, which must name that log
+/// and say `says`.
+#[track_caller]
+fn gate_after_log(t: &Test, (who, message): (Who, &str), log: &str, rule: &str, says: &str) -> Finding {
+    let path = "changes/rehearsals/checkout-api.yaml";
     t.git(&["checkout", "-q", "-b", "log-edited"]);
-    t.write("changes/rehearsals/checkout-api.yaml", log);
+    t.write(path, log);
     t.commit(who, message);
-    t.check_against("main")
+    let f = t.check_against("main").finding(rule);
+    assert_eq!(f.file, path, "{f:?}");
+    assert!(f.message.contains(says), "{rule} does not say {says:?}: {f:?}");
+    f
 }
 
 /// A store with this change submitted and never rehearsed.
@@ -254,27 +260,24 @@ fn issue_15_15_a_back_dated_rehearsal_is_refused_by_chg_rehearse_and_by_the_gate
     assert!(refused.stderr.contains("more than a day ago"), "{}", refused.stderr);
     // Recorded today by hand, dated five days back.
     let log = log_with("checkout-api", "2026-11-20T10:00:00Z");
-    let run = gate_after_log(&t, JANE, "a rehearsal last week", &log);
-    let f = run.finding("implausible-time");
-    assert_eq!(f.file, "changes/rehearsals/checkout-api.yaml");
-    assert!(
-        f.message.contains("rehearsals[0].at 2026-11-20 10:00 UTC"),
-        "{}",
-        f.message
-    );
+    let says = "rehearsals[0].at 2026-11-20 10:00 UTC";
+    gate_after_log(&t, (JANE, "a rehearsal last week"), &log, "implausible-time", says);
 }
 
 #[test]
 fn issue_15_15_a_rehearsal_recorded_under_someone_elses_name_is_refused_by_the_gate() {
     let t = submitted_major();
     let log = log_with("checkout-api", "2026-11-25T11:00:00Z");
-    let f = gate_after_log(&t, MALLORY, "Jane's rehearsal", &log).finding("rehearsal-not-by-its-author");
-    assert!(f.is_error());
-    assert!(
-        f.message.contains("records a rehearsal by Jane Doe <jane@example.com>, but it was authored by Mallory Bad <mallory@example.com>"),
-        "{}",
-        f.message
+    let says =
+        "records a rehearsal by Jane Doe <jane@example.com>, but it was authored by Mallory Bad <mallory@example.com>";
+    let f = gate_after_log(
+        &t,
+        (MALLORY, "Jane's rehearsal"),
+        &log,
+        "rehearsal-not-by-its-author",
+        says,
     );
+    assert!(f.is_error());
 }
 
 #[test]
@@ -282,9 +285,8 @@ fn issue_15_15_a_rehearsal_rewritten_from_failed_to_passed_is_refused_by_the_gat
     let t = submitted_major();
     rehearse(&t, "checkout-api", "40", "failed").ok();
     let log = log_of(&t, "checkout-api").replace("result: failed", "result: passed");
-    let f = gate_after_log(&t, JANE, "it passed really", &log).finding("approval-removed");
-    assert_eq!(f.file, "changes/rehearsals/checkout-api.yaml");
-    assert!(f.message.contains("rewrote rehearsals[0]"), "{}", f.message);
+    let says = "rewrote rehearsals[0]";
+    gate_after_log(&t, (JANE, "it passed really"), &log, "approval-removed", says);
 }
 
 #[test]

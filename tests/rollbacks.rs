@@ -37,6 +37,43 @@ fn rolled_back_with(id: &str, trigger: &str, restored: &str, post_actions: &str,
         .rollback(entry)
 }
 
+/// Asserts `chg check` passes without a finding of this rule.
+#[track_caller]
+fn assert_not_found(repo: &Repo, rule: &str) {
+    let rules = repo.check().ok().rules();
+    assert!(!rules.iter().any(|r| r == rule), "{rule} in {rules:?}");
+}
+
+/// The `Rollback analysis` section of the monthly report of 2026-11.
+fn rollback_analysis(t: &Test) -> String {
+    let md = t
+        .run(&["report", "monthly", "--month", "2026-11", "--format", "markdown"])
+        .ok()
+        .stdout;
+    section(&md, "Rollback analysis").to_string()
+}
+
+/// Asserts each command line, run on a change in progress, is a usage error
+/// with exactly this message, and leaves the record as it was.
+#[track_caller]
+fn usage_errors(cases: &[(&str, &str)]) {
+    let repo = in_progress();
+    let before = repo.read(FILE);
+    for (line, stderr) in cases {
+        repo.chg_line(line).is(2, "", stderr);
+    }
+    assert_eq!(repo.read(FILE), before);
+}
+
+/// The message of the one finding of `rule` of a `chg check` that exits with `status`.
+#[track_caller]
+fn message_of(repo: &Repo, status: i32, rule: &str) -> String {
+    repo.check().status(status).finding(rule).message
+}
+
+/// Every post-rollback action recorded.
+const ACTIONS_DONE: &str = "{lessons_learned: a, root_cause: b, redeploy_plan: c}";
+
 #[test]
 fn show_prints_rollback_issues_and_every_owed_item() {
     let repo = in_progress();
@@ -96,11 +133,7 @@ fn monthly_rollback_analysis_lists_root_causes_redeploy_plans_issues_and_owed_it
             "{lessons_learned: null, root_cause: null, redeploy_plan: null}",
         ))
         .commit_as(JANE, "two rollbacks");
-    let md = t
-        .run(&["report", "monthly", "--month", "2026-11", "--format", "markdown"])
-        .ok()
-        .stdout;
-    let analysis = section(&md, "Rollback analysis");
+    let analysis = rollback_analysis(&t);
     for text in [
         "CHG-2026-0001: pricing timeout of 500 ms",
         "CHG-2026-0001: redeploy with a 2 s timeout",
@@ -164,11 +197,7 @@ fn verification_is_whole_each_check_recorded_and_not_run_needs_a_reason() {
         ),
         "{text}"
     );
-    assert!(!repo
-        .check()
-        .ok()
-        .rules()
-        .contains(&"rollback-verification-incomplete".to_string()));
+    assert_not_found(&repo, "rollback-verification-incomplete");
     // The half hour of monitoring after the rollback that closing needs.
     repo.now = Some("2026-11-25T13:30:00Z".into());
     repo.chg(&["monitor", ID, "--observed", "error rate back to normal"])
@@ -181,33 +210,24 @@ fn a_planned_rollback_also_owes_the_full_test_suite_performance_and_security() {
     let whole = "--smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 30";
     let repo = rollback_with(&format!("--mode planned {whole}"));
     assert_eq!(
-        repo.check().ok().finding("rollback-verification-incomplete").message,
+        message_of(&repo, 0, "rollback-verification-incomplete"),
         "rollback 1 lacks verification: full test suite, performance, security verification"
     );
     let repo = rollback_with(&format!(
         "--mode planned {whole} --full-test-suite passed --performance normal --security passed"
     ));
-    assert!(!repo
-        .check()
-        .ok()
-        .rules()
-        .contains(&"rollback-verification-incomplete".to_string()));
+    assert_not_found(&repo, "rollback-verification-incomplete");
     // An immediate rollback owes only the first three.
     let repo = rollback_with(whole);
-    assert!(!repo
-        .check()
-        .ok()
-        .rules()
-        .contains(&"rollback-verification-incomplete".to_string()));
+    assert_not_found(&repo, "rollback-verification-incomplete");
 }
 
 #[test]
 fn a_not_run_reason_for_a_check_that_ran_is_refused() {
-    let repo = in_progress();
-    repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 12:35 --smoke-tests passed --not-run-reason 'smoke_tests=skipped'")
-        .is(2, "", "error: `--not-run-reason smoke_tests=…` explains a check that was not run, but smoke tests are recorded as `passed`\n  hint: give the reason only with `--smoke-tests not-run`\n");
-    repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 12:35 --smoke-tests not-run --not-run-reason 'smoke=skipped'")
-        .is(2, "", "error: `--not-run-reason smoke=…` names no check that can be not run\n  hint: give one of smoke_tests, full_test_suite, security\n");
+    usage_errors(&[
+        ("rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 12:35 --smoke-tests passed --not-run-reason 'smoke_tests=skipped'", "error: `--not-run-reason smoke_tests=…` explains a check that was not run, but smoke tests are recorded as `passed`\n  hint: give the reason only with `--smoke-tests not-run`\n"),
+        ("rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 12:35 --smoke-tests not-run --not-run-reason 'smoke=skipped'", "error: `--not-run-reason smoke=…` names no check that can be not run\n  hint: give one of smoke_tests, full_test_suite, security\n"),
+    ]);
 }
 
 #[test]
@@ -283,15 +303,14 @@ fn a_hand_written_log_entry_before_the_rollback_started_is_an_error() {
         "CHG-2026-0001",
         "critical-bug",
         "2026-11-18T02:30:00Z",
-        "{lessons_learned: a, root_cause: b, redeploy_plan: c}",
+        ACTIONS_DONE,
         &[(
             "log",
             "[{at: 2026-11-18T01:00:00Z, by: Jane Doe <jane@example.com>, entry: v41 redeployed}]",
         )],
     ));
-    let run = t.run(&["check", "--format", "json"]).status(1);
     assert_eq!(
-        run.finding("implausible-time").message,
+        message_of(&t, 1, "implausible-time"),
         "rollback 1's log entry 1 is at 2026-11-18 01:00, before the rollback started at 2026-11-18 02:20"
     );
 }
@@ -308,11 +327,7 @@ fn an_immediate_rollback_records_severity_estimate_and_the_measured_trigger() {
         ),
         "{text}"
     );
-    assert!(!repo
-        .check()
-        .ok()
-        .rules()
-        .contains(&"rollback-assessment-missing".to_string()));
+    assert_not_found(&repo, "rollback-assessment-missing");
     let shown = repo.chg(&["show", ID]).ok().stdout;
     assert!(shown.contains("error rate 7.5 % (threshold 5 %)"), "{shown}");
     assert!(shown.contains("high, estimated 10 min"), "{shown}");
@@ -320,11 +335,10 @@ fn an_immediate_rollback_records_severity_estimate_and_the_measured_trigger() {
 
 #[test]
 fn an_automatic_trigger_below_its_threshold_is_refused() {
-    let repo = in_progress();
-    repo.chg_line("rollback CHG-2026-0001 --trigger response-time --measured 1.5 --severity high --estimated-minutes 10 --reason x --started-at 12:20")
-        .is(2, "", "error: the measured response time, 1.5× the baseline, is not above the policy's threshold of 2×, so the `response-time` trigger did not fire\n  hint: check the value, or record the manual trigger that fits (critical-bug, data-corruption, performance-degradation, customer-impact)\n");
-    repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --measured 7 --reason x --started-at 12:20")
-        .is(2, "", "error: `--measured` is the value an automatic trigger fired on; `critical-bug` has none\n  hint: leave out `--measured`\n");
+    usage_errors(&[
+        ("rollback CHG-2026-0001 --trigger response-time --measured 1.5 --severity high --estimated-minutes 10 --reason x --started-at 12:20", "error: the measured response time, 1.5× the baseline, is not above the policy's threshold of 2×, so the `response-time` trigger did not fire\n  hint: check the value, or record the manual trigger that fits (critical-bug, data-corruption, performance-degradation, customer-impact)\n"),
+        ("rollback CHG-2026-0001 --trigger critical-bug --measured 7 --reason x --started-at 12:20", "error: `--measured` is the value an automatic trigger fired on; `critical-bug` has none\n  hint: leave out `--measured`\n"),
+    ]);
 }
 
 #[test]
@@ -333,7 +347,7 @@ fn an_immediate_rollback_without_severity_estimate_or_measure_is_warned() {
     repo.chg_line("rollback CHG-2026-0001 --trigger customer-complaints --reason x --started-at 12:20 --smoke-tests passed --error-rates normal --customer-access verified")
         .ok();
     assert_eq!(
-        repo.check().ok().finding("rollback-assessment-missing").message,
+        message_of(&repo, 0, "rollback-assessment-missing"),
         "rollback 1 does not record its severity, its estimated rollback time and the measured complaints with the policy's threshold"
     );
 }
@@ -345,15 +359,11 @@ fn the_monthly_report_splits_automatic_from_manual_triggers_with_their_measures(
             "CHG-2026-0001",
             "error-rate",
             "2026-11-18T02:30:00Z",
-            "{lessons_learned: a, root_cause: b, redeploy_plan: c}",
+            ACTIONS_DONE,
             &[("measured", "{value: 7.5, threshold: 5.0}")],
         ))
         .commit_as(JANE, "rollback");
-    let md = t
-        .run(&["report", "monthly", "--month", "2026-11", "--format", "markdown"])
-        .ok()
-        .stdout;
-    let analysis = section(&md, "Rollback analysis");
+    let analysis = rollback_analysis(&t);
     assert!(
         analysis.contains("CHG-2026-0001: error-rate at 7.5 % (threshold 5 %)"),
         "{analysis}"
@@ -402,7 +412,7 @@ fn a_closed_change_can_still_be_rolled_back_and_is_reopened() {
     // What it owes now, and the gate accepts the move.
     let shown = repo.chg(&["show", ID]).ok().stdout;
     assert!(shown.contains("the post-rollback `--root-cause`"), "{shown}");
-    assert!(!repo.check().ok().rules().contains(&"illegal-transition".to_string()));
+    assert_not_found(&repo, "illegal-transition");
 }
 
 #[test]
@@ -422,9 +432,8 @@ fn a_reopened_change_cannot_close_again_without_what_it_owes() {
     // By hand: the status set back to closed is an illegal status.
     let text = repo.read(FILE).replace("status: rolled-back\n", "status: closed\n");
     repo.write(FILE, &text);
-    let run = repo.check().status(1);
     assert_eq!(
-        run.finding("illegal-status").message,
+        message_of(&repo, 1, "illegal-status"),
         "the change is `closed` but its reopening rollback still owes lessons learned, root cause, re-deployment plan, verification (error rates, customer access)"
     );
 }

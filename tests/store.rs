@@ -51,12 +51,16 @@ Committed as \"chg: init the change store\"
     assert_eq!(repo.git(&["rev-parse", "HEAD"]), before, "no new commit");
 }
 
+/// A new store and the successful run of `chg <line>` in it.
+fn created(line: &str) -> (Repo, Run) {
+    let repo = Repo::initialised();
+    let run = repo.chg_line(line).ok();
+    (repo, run)
+}
+
 #[test]
 fn new_with_flags_writes_commits_and_prints_the_id() {
-    let repo = Repo::initialised();
-    let run = repo
-        .chg_line("new --no-input --title 'Upgrade postgres to 16.4' --description 'Minor version upgrade.' --justification 'Security fixes' --impact medium --likelihood low --system postgres-main --system billing-worker --strategy blue-green --window-start '2026-12-01 02:00' --window-end 2026-12-01T03:30:00Z --rollback-plan 'Fail back to the old primary.' --rollback-kind complex --test unit=passed --test qa-review=not-run")
-        .ok();
+    let (repo, run) = created("new --no-input --title 'Upgrade postgres to 16.4' --description 'Minor version upgrade.' --justification 'Security fixes' --impact medium --likelihood low --system postgres-main --system billing-worker --strategy blue-green --window-start '2026-12-01 02:00' --window-end 2026-12-01T03:30:00Z --rollback-plan 'Fail back to the old primary.' --rollback-kind complex --test unit=passed --test qa-review=not-run");
     assert_eq!(run.stdout, "Created CHG-2026-0001 (changes/2026/CHG-2026-0001.yaml)\n");
     let text = repo.read("changes/2026/CHG-2026-0001.yaml");
     assert!(text.starts_with("# yaml-language-server: $schema=../schemas/change.schema.json\n---\nschema_version: 1\nid: CHG-2026-0001\ntitle: Upgrade postgres to 16.4\nstatus: draft\nclassification: normal\n"), "{text}");
@@ -98,10 +102,7 @@ fn new_allocates_the_next_id_past_other_branches() {
 
 #[test]
 fn new_with_template_makes_a_standard_change() {
-    let repo = Repo::initialised();
-    let run = repo
-        .chg_line("new --no-input --template log-rotation --system api-gateway --format json")
-        .ok();
+    let (repo, run) = created("new --no-input --template log-rotation --system api-gateway --format json");
     let record = run.json();
     assert_eq!(record["id"], "CHG-2026-0001");
     assert_eq!(record["classification"], "standard");

@@ -104,10 +104,7 @@ fn new_wizard(line: &str) -> (Repo, Wizard) {
 /// Asserts the record says each of these.
 #[track_caller]
 fn assert_record_has(repo: &Repo, parts: &[&str]) {
-    let text = repo.read(FILE);
-    for part in parts {
-        assert!(text.contains(part), "{part:?} not in\n{text}");
-    }
+    assert_says("the record", &repo.read(FILE), parts);
 }
 
 #[test]

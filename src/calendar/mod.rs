@@ -154,9 +154,8 @@ pub fn problems_for(record: &Record, others: &[&Record], policy: &Policy) -> Vec
 /// it, one finding and its hint a line each.
 pub fn describe_problems(id: &str, problems: &[Problem]) -> String {
     let mut text = format!(
-        "{id}: the calendar finds {} problem{} with its window:\n",
-        problems.len(),
-        if problems.len() == 1 { "" } else { "s" }
+        "{id}: the calendar finds {} with its window:\n",
+        crate::render::plural(problems.len(), "problem")
     );
     for p in problems {
         text.push_str(&format!(
@@ -416,63 +415,58 @@ mod tests {
 
     const ALL: &[Day] = &[Day::Mon, Day::Tue, Day::Wed, Day::Thu, Day::Fri, Day::Sat, Day::Sun];
 
+    /// Each window against the rules it is judged by, and whether it fits.
     #[test]
-    fn default_window_fits_inside_and_not_outside() {
-        let rules = Policy::default().windows;
-        // Wednesday 2026-11-18.
-        assert!(fits(w("2026-11-18T02:00:00Z", "2026-11-18T06:00:00Z"), &rules));
-        assert!(!fits(w("2026-11-18T01:59:00Z", "2026-11-18T03:00:00Z"), &rules));
-        assert!(!fits(w("2026-11-18T05:00:00Z", "2026-11-18T06:01:00Z"), &rules));
-        // Friday 2026-11-20 is not a window day.
-        assert!(!fits(w("2026-11-20T02:00:00Z", "2026-11-20T03:00:00Z"), &rules));
-    }
-
-    #[test]
-    fn berlin_window_follows_the_march_change() {
+    fn windows_fit_by_their_wall_clock() {
+        let default = Policy::default().windows;
         // 08:00–12:00 Berlin: 07:00–11:00 UTC in winter, 06:00–10:00 UTC in summer.
-        // Clocks go forward on Sunday 2026-03-29.
-        let rules = [rule(ALL, "08:00", "12:00", "Europe/Berlin")];
-        assert!(fits(w("2026-03-28T07:00:00Z", "2026-03-28T11:00:00Z"), &rules));
-        assert!(!fits(w("2026-03-28T06:00:00Z", "2026-03-28T10:00:00Z"), &rules));
-        assert!(fits(w("2026-03-29T06:00:00Z", "2026-03-29T10:00:00Z"), &rules));
-        assert!(!fits(w("2026-03-29T07:00:00Z", "2026-03-29T11:00:00Z"), &rules));
-    }
-
-    #[test]
-    fn berlin_window_follows_the_october_change() {
-        // Clocks go back on Sunday 2026-10-25.
-        let rules = [rule(ALL, "08:00", "12:00", "Europe/Berlin")];
-        assert!(fits(w("2026-10-24T06:00:00Z", "2026-10-24T10:00:00Z"), &rules));
-        assert!(!fits(w("2026-10-24T07:00:00Z", "2026-10-24T11:00:00Z"), &rules));
-        assert!(fits(w("2026-10-25T07:00:00Z", "2026-10-25T11:00:00Z"), &rules));
-        assert!(!fits(w("2026-10-25T06:00:00Z", "2026-10-25T10:00:00Z"), &rules));
-    }
-
-    #[test]
-    fn a_window_through_the_changed_hour_keeps_its_wall_clock_length() {
-        // 02:00–06:00 Berlin. On 2026-03-29 02:00 does not exist: the window
-        // opens at 03:00 summer time (01:00 UTC) and closes 06:00 (04:00 UTC).
-        let rules = [rule(ALL, "02:00", "06:00", "Europe/Berlin")];
-        assert!(fits(w("2026-03-29T01:00:00Z", "2026-03-29T04:00:00Z"), &rules));
-        assert!(!fits(w("2026-03-29T00:30:00Z", "2026-03-29T04:00:00Z"), &rules));
-        // On 2026-10-25 02:00 happens twice: the window opens at the first
-        // (00:00 UTC) and closes at 06:00 winter time (05:00 UTC), five hours.
-        assert!(fits(w("2026-10-25T00:00:00Z", "2026-10-25T05:00:00Z"), &rules));
-        assert!(!fits(w("2026-10-24T00:00:00Z", "2026-10-24T05:00:00Z"), &rules));
-    }
-
-    #[test]
-    fn windows_cross_midnight() {
+        let berlin = [rule(ALL, "08:00", "12:00", "Europe/Berlin")];
+        let berlin_night = [rule(ALL, "02:00", "06:00", "Europe/Berlin")];
         // Friday 22:00 to Saturday 02:00, New York (UTC−5 in November).
-        let rules = [rule(&[Day::Fri], "22:00", "02:00", "America/New_York")];
-        assert!(fits(w("2026-11-21T03:00:00Z", "2026-11-21T07:00:00Z"), &rules));
-        assert!(fits(w("2026-11-21T05:30:00Z", "2026-11-21T06:30:00Z"), &rules));
-        assert!(!fits(w("2026-11-21T06:30:00Z", "2026-11-21T07:30:00Z"), &rules));
-        // The same hours opening on a Saturday are not in the rule.
-        assert!(!fits(w("2026-11-22T03:00:00Z", "2026-11-22T04:00:00Z"), &rules));
+        let friday_night = [rule(&[Day::Fri], "22:00", "02:00", "America/New_York")];
         // `24:00` means midnight at the end of the day.
         let to_midnight = [rule(&[Day::Sat], "20:00", "00:00", "UTC")];
-        assert!(fits(w("2026-11-21T20:00:00Z", "2026-11-22T00:00:00Z"), &to_midnight));
+        let cases: &[(&[WindowRule], &str, &str, bool)] = &[
+            // The default window, on Wednesday 2026-11-18: inside, and not outside.
+            (&default, "2026-11-18T02:00:00Z", "2026-11-18T06:00:00Z", true),
+            (&default, "2026-11-18T01:59:00Z", "2026-11-18T03:00:00Z", false),
+            (&default, "2026-11-18T05:00:00Z", "2026-11-18T06:01:00Z", false),
+            // Friday 2026-11-20 is not a window day.
+            (&default, "2026-11-20T02:00:00Z", "2026-11-20T03:00:00Z", false),
+            // Clocks go forward on Sunday 2026-03-29.
+            (&berlin, "2026-03-28T07:00:00Z", "2026-03-28T11:00:00Z", true),
+            (&berlin, "2026-03-28T06:00:00Z", "2026-03-28T10:00:00Z", false),
+            (&berlin, "2026-03-29T06:00:00Z", "2026-03-29T10:00:00Z", true),
+            (&berlin, "2026-03-29T07:00:00Z", "2026-03-29T11:00:00Z", false),
+            // Clocks go back on Sunday 2026-10-25.
+            (&berlin, "2026-10-24T06:00:00Z", "2026-10-24T10:00:00Z", true),
+            (&berlin, "2026-10-24T07:00:00Z", "2026-10-24T11:00:00Z", false),
+            (&berlin, "2026-10-25T07:00:00Z", "2026-10-25T11:00:00Z", true),
+            (&berlin, "2026-10-25T06:00:00Z", "2026-10-25T10:00:00Z", false),
+            // A window through the changed hour keeps its wall-clock length.
+            // On 2026-03-29 02:00 does not exist: the window opens at 03:00
+            // summer time (01:00 UTC) and closes 06:00 (04:00 UTC).
+            (&berlin_night, "2026-03-29T01:00:00Z", "2026-03-29T04:00:00Z", true),
+            (&berlin_night, "2026-03-29T00:30:00Z", "2026-03-29T04:00:00Z", false),
+            // On 2026-10-25 02:00 happens twice: the window opens at the first
+            // (00:00 UTC) and closes at 06:00 winter time (05:00 UTC), five hours.
+            (&berlin_night, "2026-10-25T00:00:00Z", "2026-10-25T05:00:00Z", true),
+            (&berlin_night, "2026-10-24T00:00:00Z", "2026-10-24T05:00:00Z", false),
+            // Windows cross midnight.
+            (&friday_night, "2026-11-21T03:00:00Z", "2026-11-21T07:00:00Z", true),
+            (&friday_night, "2026-11-21T05:30:00Z", "2026-11-21T06:30:00Z", true),
+            (&friday_night, "2026-11-21T06:30:00Z", "2026-11-21T07:30:00Z", false),
+            // The same hours opening on a Saturday are not in the rule.
+            (&friday_night, "2026-11-22T03:00:00Z", "2026-11-22T04:00:00Z", false),
+            (&to_midnight, "2026-11-21T20:00:00Z", "2026-11-22T00:00:00Z", true),
+        ];
+        for (rules, start, end, expected) in cases {
+            assert_eq!(
+                fits(w(start, end), rules),
+                *expected,
+                "{start} – {end} against {rules:?}"
+            );
+        }
     }
 
     #[test]

@@ -6,8 +6,10 @@ use crate::record::{
     Access, CheckResult, Classification, Criterion, Health, Level, Role, RollbackKind, RollbackMode, Strategy, Trigger,
 };
 
-#[derive(Debug, Args, Default)]
-pub struct NewArgs {
+/// What a new change is, why, how risky, and whom it touches: flags of
+/// `chg new` that the draft (and its wizard) keeps as they are given.
+#[derive(Debug, Args, Default, Clone)]
+pub struct About {
     /// A one-line title.
     #[arg(long)]
     pub title: Option<String>,
@@ -44,6 +46,12 @@ pub struct NewArgs {
     /// The change needs downtime.
     #[arg(long)]
     pub downtime: bool,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct NewArgs {
+    #[command(flatten)]
+    pub about: About,
     /// Deployment strategy.
     #[arg(long, value_enum)]
     pub strategy: Option<Strategy>,

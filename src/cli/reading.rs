@@ -95,17 +95,24 @@ pub struct CalendarArgs {
     pub to: Option<String>,
 }
 
+/// A period given by its two ends, `--from` and `--to`, both or neither.
 #[derive(Debug, Args, Default)]
-pub struct MetricsArgs {
-    /// The calendar month, `YYYY-MM` (default: the last full month).
-    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"])]
-    pub month: Option<String>,
+pub struct Range {
     /// Start of the period, inclusive (a date or time, UTC).
     #[arg(long, value_name = "DATE", requires = "to")]
     pub from: Option<String>,
     /// End of the period, exclusive.
     #[arg(long, value_name = "DATE", requires = "from")]
     pub to: Option<String>,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct MetricsArgs {
+    /// The calendar month, `YYYY-MM` (default: the last full month).
+    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"])]
+    pub month: Option<String>,
+    #[command(flatten)]
+    pub range: Range,
     /// List, for each figure, the records it counted.
     #[arg(long)]
     pub explain: bool,
@@ -183,12 +190,8 @@ pub struct AuditArgs {
     /// The period: a quarter `2026-Q3` or a month `2026-11`.
     #[arg(long, value_name = "PERIOD", conflicts_with_all = ["from", "to"])]
     pub period: Option<String>,
-    /// Start of the period, inclusive (a date or time, UTC).
-    #[arg(long, value_name = "DATE", requires = "to")]
-    pub from: Option<String>,
-    /// End of the period, exclusive.
-    #[arg(long, value_name = "DATE", requires = "from")]
-    pub to: Option<String>,
+    #[command(flatten)]
+    pub range: Range,
     /// The folder to write; it must not exist or be empty.
     #[arg(long, value_name = "DIR", required_unless_present = "verify")]
     pub output: Option<PathBuf>,

@@ -30,7 +30,11 @@ pub fn run(args: &AuditArgs, app: &App) -> Result<u8> {
     let Some(output) = &args.output else {
         bail!("where to write the folder?\n  hint: give `--output DIR`");
     };
-    let period = audit::period(args.period.as_deref(), args.from.as_deref(), args.to.as_deref())?;
+    let period = audit::period(
+        args.period.as_deref(),
+        args.range.from.as_deref(),
+        args.range.to.as_deref(),
+    )?;
     let sample = match args.sample.trim() {
         "all" => None,
         n => Some(n.parse::<usize>().map_err(|_| {

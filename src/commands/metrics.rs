@@ -83,7 +83,7 @@ fn period(args: &MetricsArgs, now: DateTime<Utc>) -> Result<Period> {
     if let Some(text) = &args.month {
         return Period::parse_month(text);
     }
-    if let (Some(from), Some(to)) = (&args.from, &args.to) {
+    if let (Some(from), Some(to)) = (&args.range.from, &args.range.to) {
         let from = crate::timearg::parse_time("--from", from)?;
         let to = crate::timearg::parse_time("--to", to)?;
         if to <= from {

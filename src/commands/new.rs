@@ -29,7 +29,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     if app.interactive {
         wizard::new_record(&mut fields, &policy)?;
     }
-    if app.interactive && fields.classification == Some(Classification::Emergency) {
+    if app.interactive && fields.about.classification == Some(Classification::Emergency) {
         // Picked (or given) on a terminal: an emergency owes its criteria and
         // verbal approvals from the start, so the emergency form asks them.
         // Without a terminal the draft is written as before, and `chg check`

@@ -72,7 +72,20 @@ pub fn render(r: &Record, file: &str, rehearsals: &Rehearsals, policy: &Policy, 
     review(&mut out, r);
     owed(&mut out, r, policy);
     cancellation(&mut out, r);
+    extensions(&mut out, r);
     out
+}
+
+/// The team's own `x-` keys.
+fn extensions(out: &mut String, r: &Record) {
+    let keys = text::extensions(r);
+    if !keys.is_empty() {
+        out.push_str("\nextensions\n");
+        for (key, value) in keys {
+            // A key is the file's text too: made safe like any value.
+            line(out, &safe(&key), value);
+        }
+    }
 }
 
 /// The heading and the essentials, one line each.

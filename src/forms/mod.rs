@@ -201,6 +201,9 @@ fn change_request(r: &Record, rehearsals: &Rehearsals, policy: &Policy, now: Dat
             format!("owed: {}", text::monitoring_owed(&need)),
         ));
     }
+    for (key, value) in text::extensions(r) {
+        f.push(Field::new(key, value));
+    }
     let mut blocks = vec![Block::Fields(f)];
     if !r.approvals.is_empty() {
         blocks.push(Block::Text("Approvals".into()));
@@ -294,13 +297,19 @@ fn emergency_record(r: &Record, policy: &Policy, now: DateTime<Utc>) -> Section 
         Some(d) => f.push(Field::new("Presented to the CAB", d)),
         None => f.push(Field::owed("Presented to the CAB", OWED)),
     }
-    if let Some(feedback) = &cab.feedback {
-        f.push(Field::new("CAB feedback", feedback));
+    // Owed once implemented, as `chg close` asks for them.
+    let due = deadlines.is_some();
+    match &cab.feedback {
+        Some(feedback) => f.push(Field::new("CAB feedback", feedback)),
+        None if cab.date.is_some() => f.push(Field::owed("CAB feedback", OWED)),
+        None => {}
     }
     f.push(deadline("Post-emergency review", deadlines.map(|d| d.post_review), now));
     let post = e.post_review.clone().unwrap_or_default();
-    if let Some(c) = &post.root_cause {
-        f.push(Field::new("Root cause", c));
+    match &post.root_cause {
+        Some(c) => f.push(Field::new("Root cause", c)),
+        None if due => f.push(Field::owed("Root cause", OWED)),
+        None => {}
     }
     match &post.preventive_measures {
         Some(PreventiveMeasures::Items(items)) => {
@@ -313,8 +322,9 @@ fn emergency_record(r: &Record, policy: &Policy, now: DateTime<Utc>) -> Section 
                 });
             }
         }
-        Some(p) => f.push(Field::new("Preventive measures", p)),
-        None => {}
+        Some(p) if !p.is_empty() => f.push(Field::new("Preventive measures", p)),
+        _ if due => f.push(Field::owed("Preventive measures", OWED)),
+        _ => {}
     }
     if let Some(t) = e.incident_started_at {
         f.push(Field::new("Incident started", when(t)));
@@ -424,11 +434,12 @@ fn review(r: &Record) -> Section {
     }
 }
 
-/// The attention list's items for this change: the one list of what is
-/// owed that `chg status` and the weekly report print too.
+/// What the change owes: the attention list's items for it (the one list
+/// `chg status` and the weekly report print), then what `chg close` still
+/// asks for (the list plain `chg show` prints).
 fn still_owed(r: &Record, rehearsals: &Rehearsals, policy: &Policy, now: DateTime<Utc>) -> Section {
     let items = crate::attention::items(std::slice::from_ref(r), rehearsals, policy, now);
-    let mut owed: Vec<String> = items
+    let action: Vec<String> = items
         .iter()
         .map(|item| match item.due {
             Some(due) if item.overdue => format!("{} (overdue since {})", item.what, when(due)),
@@ -436,23 +447,22 @@ fn still_owed(r: &Record, rehearsals: &Rehearsals, policy: &Policy, now: DateTim
             None => item.what.clone(),
         })
         .collect();
-    // The list leaves a completed change's review to `chg close`, which asks for it.
-    let reviewed = r
-        .review
-        .as_ref()
-        .is_some_and(|v| v.completed_at.is_some() && v.summary.is_some());
-    if r.status == Status::Completed && !reviewed && !owed.iter().any(|o| o.contains("post-implementation review")) {
-        owed.push(format!(
-            "post-implementation review owed before close (`chg review {} --summary … --lessons-learned …`)",
-            r.id
-        ));
+    let close = r.owed(policy);
+    let mut blocks = Vec::new();
+    for (heading, list) in [
+        ("Needs action (as `chg status` lists it):", action),
+        ("Before `chg close` accepts it:", close),
+    ] {
+        if !list.is_empty() {
+            blocks.push(Block::Text(heading.into()));
+            blocks.push(Block::List(list));
+        }
+    }
+    if blocks.is_empty() {
+        blocks.push(Block::Empty("Nothing is owed.".into()));
     }
     Section {
         heading: "Still owed".into(),
-        blocks: vec![if owed.is_empty() {
-            Block::Empty("Nothing is owed.".into())
-        } else {
-            Block::List(owed)
-        }],
+        blocks,
     }
 }

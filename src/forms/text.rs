@@ -205,3 +205,23 @@ pub fn rehearsal(r: &Record, rehearsals: &Rehearsals, policy: &Policy, now: Date
         )),
     }
 }
+
+/// The team's own `x-` keys, by dotted path (`x-ticket`, `deployment.x-team`), with their values.
+pub fn extensions(r: &Record) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (parent, keys) in &r.extensions {
+        for (key, value) in keys {
+            let path = if parent.is_empty() {
+                key.clone()
+            } else {
+                format!("{parent}.{key}")
+            };
+            let text = match value {
+                serde_yaml::Value::String(s) => s.clone(),
+                other => serde_yaml::to_string(other).unwrap_or_default().trim_end().to_string(),
+            };
+            out.push((path, text));
+        }
+    }
+    out
+}

@@ -28,6 +28,9 @@ pub use walk::WalkScope;
 pub struct Repo {
     inner: Repository,
     workdir: PathBuf,
+    /// Long walks of the history show their progress on stderr (set from
+    /// the command's context: a terminal, and no `--quiet`).
+    progress: bool,
 }
 
 impl Repo {
@@ -48,7 +51,21 @@ impl Repo {
                 inner.path().display()
             ),
         };
-        Ok(Repo { inner, workdir })
+        Ok(Repo {
+            inner,
+            workdir,
+            progress: false,
+        })
+    }
+
+    /// Shows the progress of long walks of the history, or not.
+    pub fn show_progress(&mut self, on: bool) {
+        self.progress = on;
+    }
+
+    /// Returns true when long walks of the history show their progress.
+    pub fn shows_progress(&self) -> bool {
+        self.progress
     }
 
     /// Returns the repository's own folder (`.git`, or a linked worktree's folder in it).

@@ -128,7 +128,8 @@ pub fn record_logs(repo: &Repo, prefix: &str, tip: ObjectId, paths: &[&str]) -> 
         .map(|path| path.rsplit_once('/').map_or(prefix, |(dir, _)| dir).to_string())
         .collect();
     let only_years = |dir: &str| year_dirs.contains(dir);
-    let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
+    let mut progress =
+        crate::progress::Progress::new("reading the history", "commits changing records", repo.shows_progress());
     let stats = repo.walk_changes(tip, None, prefix, &only_years, &mut |meta, changes| {
         progress.add(1);
         let mut kept = false;
@@ -218,11 +219,7 @@ fn entries(
 /// messages, paths and field values are written by whoever committed, so
 /// each goes through [`crate::render::safe`].
 pub fn render_trail(id: &str, entries: &[LogEntry]) -> String {
-    let mut out = format!(
-        "{id}: {} commit{}\n",
-        entries.len(),
-        if entries.len() == 1 { "" } else { "s" }
-    );
+    let mut out = format!("{id}: {}\n", crate::render::plural(entries.len(), "commit"));
     for e in entries {
         out.push('\n');
         out.push_fmt(format_args!(

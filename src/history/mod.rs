@@ -339,7 +339,8 @@ fn walk_pipelined(
             }
             Ok(history)
         });
-        let mut progress = crate::progress::Progress::new("reading the history", "commits changing records");
+        let mut progress =
+            crate::progress::Progress::new("reading the history", "commits changing records", repo.shows_progress());
         let keep_dir = year_dirs(&prefix);
         let scope = WalkScope {
             tip,

@@ -9,7 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::person::Person;
 
+mod rollback;
 mod vocabulary;
+
+pub use rollback::{LogEntry, Measured, PostActions, RollbackEntry};
 
 pub(crate) use vocabulary::kebab_enum;
 pub use vocabulary::*;
@@ -91,27 +94,27 @@ pub struct Risk {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct Justification {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_benefit: Option<String>,
 }
 
 /// The state of each kind of testing; absent means not recorded.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct Testing {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<TestState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<TestState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qa_review: Option<TestState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_review: Option<TestState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub performance: Option<TestState>,
 }
 
@@ -146,13 +149,13 @@ impl Testing {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct Deployment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub strategy: Option<Strategy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<Window>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<String>,
 }
 
@@ -167,14 +170,13 @@ pub struct Window {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct RollbackPlan {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<RollbackKind>,
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::rfc3339::opt_date"
     )]
@@ -206,35 +208,33 @@ fn default_method() -> Method {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct Implementation {
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::rfc3339::opt_date_time"
     )]
     pub started_at: Option<DateTime<Utc>>,
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::rfc3339::opt_date_time"
     )]
     pub finished_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation: Option<Validation>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub issues: Vec<String>,
     /// What was deployed where, as the pipeline reported it: `environment`,
     /// `artifact` digest, `pipeline_run` URL, or any other name
     /// (`--deployment NAME=VALUE` on `chg gate --start` and `chg complete`).
     /// Append-only: a recorded value is never rewritten.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub deployment: BTreeMap<String, String>,
     /// The change manager's leave to work outside the approved window
     /// (`chg start --override REASON`, run by the change manager).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub window_override: Option<WindowOverride>,
 }
 
@@ -251,31 +251,31 @@ pub struct WindowOverride {
 
 /// Validation results after a deployment or a rollback.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct Validation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub smoke_tests: Option<CheckResult>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_rates: Option<Health>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub performance: Option<Health>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_access: Option<Access>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitored_minutes: Option<u32>,
     /// The whole test suite, owed after a planned rollback.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_test_suite: Option<CheckResult>,
     /// The security verification, owed after a planned rollback.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security: Option<CheckResult>,
     /// Why a check recorded `not-run` was not run, by its key
     /// (`smoke_tests`, `full_test_suite`, `security`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub not_run_reasons: BTreeMap<String, String>,
     /// Who recorded these results, in order; each commit that adds results
     /// must be made by the person it adds here (`verification-not-by-verifier`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub verified_by: Vec<Person>,
 }
 
@@ -323,166 +323,6 @@ impl Validation {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RollbackEntry {
-    pub trigger: Trigger,
-    #[serde(default = "default_mode")]
-    pub mode: RollbackMode,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<RollbackKind>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::rfc3339::opt_date_time"
-    )]
-    pub started_at: Option<DateTime<Utc>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::rfc3339::opt_date_time"
-    )]
-    pub restored_at: Option<DateTime<Utc>>,
-    /// How severe the situation was, assessed at the start of an immediate rollback.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<Level>,
-    /// How long the rollback was expected to take, estimated at its start.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub estimated_minutes: Option<u32>,
-    /// For an automatic trigger with a threshold (error rate, response time,
-    /// customer complaints): the value measured and the policy's threshold then.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub measured: Option<Measured>,
-    /// Set when the rollback reopened a change that was closed (`closed`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reopened_from: Option<Status>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub log: Vec<LogEntry>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub validation: Option<Validation>,
-    #[serde(default)]
-    pub issues: Vec<String>,
-    #[serde(default)]
-    pub post_actions: PostActions,
-    /// Minutes from `started_at` to `restored_at`, as `chg rollback` computed them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration_minutes: Option<i32>,
-    /// Set when the rollback took longer than the RTO of its kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rto_exceeded: Option<bool>,
-}
-
-fn default_mode() -> RollbackMode {
-    RollbackMode::Immediate
-}
-
-impl RollbackEntry {
-    /// What the start of the rollback should have recorded and did not: the
-    /// severity and estimated time of an immediate rollback, the measured
-    /// value and threshold of an automatic trigger that has one.
-    pub fn assessment_missing(&self) -> Vec<String> {
-        let mut missing = Vec::new();
-        if self.mode == RollbackMode::Immediate {
-            if self.severity.is_none() {
-                missing.push("its severity".to_string());
-            }
-            if self.estimated_minutes.is_none() {
-                missing.push("its estimated rollback time".to_string());
-            }
-        }
-        if let (Some(what), None) = (self.trigger.measure(), self.measured) {
-            missing.push(format!("the measured {} with the policy's threshold", what.name));
-        }
-        missing
-    }
-
-    /// What this rollback still owes after it: lessons learned, root cause,
-    /// a re-deployment plan, and its verification.
-    pub fn still_owes(&self) -> Vec<String> {
-        let p = &self.post_actions;
-        let mut owed: Vec<String> = [
-            (p.lessons_learned.is_none(), "lessons learned"),
-            (p.root_cause.is_none(), "root cause"),
-            (p.redeploy_plan.is_none(), "re-deployment plan"),
-        ]
-        .into_iter()
-        .filter(|(missing, _)| *missing)
-        .map(|(_, what)| what.to_string())
-        .collect();
-        let lacks = self.verification_owed();
-        if !lacks.is_empty() {
-            owed.push(format!("verification ({})", lacks.join(", ")));
-        }
-        owed
-    }
-
-    /// The earliest time a log entry may carry: the rollback's start, or for
-    /// a planned rollback, whose announcement comes first, `implemented`
-    /// (when the change's implementation started).
-    pub fn log_floor(&self, implemented: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
-        match self.mode {
-            RollbackMode::Immediate => self.started_at,
-            RollbackMode::Planned => implemented.or(self.started_at),
-        }
-    }
-
-    /// What the verification of this rollback still lacks: smoke tests,
-    /// error rates and customer access after any rollback, and the full test
-    /// suite, performance and security verification after a planned one; a
-    /// check recorded `not-run` lacks its reason until one is given.
-    pub fn verification_owed(&self) -> Vec<String> {
-        let v = self.validation.clone().unwrap_or_default();
-        let planned = self.mode == RollbackMode::Planned;
-        let mut owed = Vec::new();
-        let skippable = |key: &str, name: &str, owed: &mut Vec<String>| match v.skippable(key) {
-            None => owed.push(name.to_string()),
-            Some(CheckResult::NotRun) if v.not_run_reasons.get(key).is_none_or(|r| r.trim().is_empty()) => {
-                owed.push(format!(
-                    "a reason the {name} {} not run",
-                    if key == "security" { "was" } else { "were" }
-                ))
-            }
-            Some(_) => {}
-        };
-        skippable("smoke_tests", "smoke tests", &mut owed);
-        if v.error_rates.is_none() {
-            owed.push("error rates".into());
-        }
-        if v.customer_access.is_none() {
-            owed.push("customer access".into());
-        }
-        if planned {
-            skippable("full_test_suite", "full test suite", &mut owed);
-            if v.performance.is_none() {
-                owed.push("performance".into());
-            }
-            skippable("security", "security verification", &mut owed);
-        }
-        owed
-    }
-}
-
-/// What an automatic trigger measured, in the trigger's unit (per cent of
-/// requests failing, multiple of the baseline response time, complaints),
-/// and the threshold the policy set then.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Measured {
-    pub value: f64,
-    pub threshold: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LogEntry {
-    #[serde(deserialize_with = "crate::rfc3339::date_time")]
-    pub at: DateTime<Utc>,
-    pub by: Person,
-    pub entry: String,
-}
-
 /// A spell of monitoring after a deployment or a rollback.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -497,46 +337,30 @@ pub struct Monitoring {
     pub observed: String,
 }
 
-/// What is owed after a rollback: lessons, root cause, a plan to redeploy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PostActions {
-    #[serde(default)]
-    pub lessons_learned: Option<String>,
-    #[serde(default)]
-    pub root_cause: Option<String>,
-    #[serde(default)]
-    pub redeploy_plan: Option<String>,
-}
-
 /// The post-implementation review.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct Review {
-    #[serde(default, deserialize_with = "crate::rfc3339::opt_date_time")]
+    #[serde(deserialize_with = "crate::rfc3339::opt_date_time")]
     pub completed_at: Option<DateTime<Utc>>,
-    #[serde(default)]
     pub summary: Option<String>,
-    #[serde(default)]
     pub lessons_learned: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct Emergency {
-    #[serde(default)]
     pub criteria: Vec<Criterion>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cvss: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub impact_of_not_implementing: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cab_review: Option<CabReview>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_review: Option<PostReview>,
     /// When the full documentation was declared complete (`chg submit` after the emergency).
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::rfc3339::opt_date_time"
     )]
@@ -544,14 +368,12 @@ pub struct Emergency {
     /// When the incident began, if before the emergency was declared
     /// (`chg new --emergency --incident-started`): time to resolution runs from it.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::rfc3339::opt_date_time"
     )]
     pub incident_started_at: Option<DateTime<Utc>>,
     /// When service was restored (`chg complete`, or a rollback's restoration).
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::rfc3339::opt_date_time"
     )]
@@ -560,23 +382,20 @@ pub struct Emergency {
 
 /// The presentation of an emergency change at the next CAB meeting.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct CabReview {
-    #[serde(default, deserialize_with = "crate::rfc3339::opt_date")]
+    #[serde(deserialize_with = "crate::rfc3339::opt_date")]
     pub date: Option<NaiveDate>,
-    #[serde(default)]
     pub feedback: Option<String>,
 }
 
 /// The post-emergency review, owed within five days.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct PostReview {
-    #[serde(default, deserialize_with = "crate::rfc3339::opt_date_time")]
+    #[serde(deserialize_with = "crate::rfc3339::opt_date_time")]
     pub completed_at: Option<DateTime<Utc>>,
-    #[serde(default)]
     pub root_cause: Option<String>,
-    #[serde(default)]
     pub preventive_measures: Option<PreventiveMeasures>,
 }
 

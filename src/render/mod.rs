@@ -19,6 +19,15 @@ pub use text::{
     print, safe, safe_lines, table, visible, Look, PushFmt,
 };
 
+/// Counts a noun for a reader: `1 change`, `3 changes`, `2 rollback entries`.
+pub fn plural(n: usize, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
+    }
+}
+
 /// A report as a reader sees it: a title and sections of blocks.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Document {

@@ -11,7 +11,7 @@ use crate::metrics::{value_text, Figures, Metric, Metrics, Style, Table as Metri
 use crate::period::Period;
 use crate::policy::Policy;
 use crate::record::{Classification, MeasureState, Outcome, Record};
-use crate::render::{Block, Cell, Chart, ChartKind, Document, Section, Series, Table, Tone, Unit};
+use crate::render::{plural, Block, Cell, Chart, ChartKind, Document, Section, Series, Table, Tone, Unit};
 
 /// Everything the monthly report says, as data.
 #[derive(Debug, Serialize)]
@@ -318,14 +318,6 @@ fn counts_table(title: &str, map: &BTreeMap<String, usize>) -> Block {
         &[title, "Changes"],
         map.iter().map(|(k, v)| vec![Cell::plain(k), Cell::plain(v)]).collect(),
     ))
-}
-
-fn plural(n: usize, noun: &str) -> String {
-    match (n, noun.strip_suffix('y')) {
-        (1, _) => format!("1 {noun}"),
-        (_, Some(stem)) => format!("{n} {stem}ies"),
-        _ => format!("{n} {noun}s"),
-    }
 }
 
 /// A table of changes and rollback entries per value, each column labelled.

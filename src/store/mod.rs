@@ -114,6 +114,12 @@ impl Store {
         self.display(&self.dir)
     }
 
+    /// Shows the progress of long walks of the store's history, or not.
+    pub fn show_progress(mut self, on: bool) -> Store {
+        self.repo.show_progress(on);
+        self
+    }
+
     /// Returns the repository.
     pub fn repo(&self) -> &Repo {
         &self.repo

@@ -9,10 +9,12 @@ use std::process::Output;
 use assert_cmd::Command;
 
 mod record;
+mod says;
 mod test;
 mod verdict;
 
 pub use record::{Approval, Fields, Implementation, Node, Record};
+pub use says::assert_says;
 pub use test::{Finding, Test, NOW};
 pub use verdict::Verdict;
 

@@ -389,7 +389,9 @@ fn import(out: &Path, plans: &[Plan], events: &[Event], begin: DateTime<Utc>, po
         true,
     )?;
     let mut record_commits = 0;
-    let mut progress = chg::progress::Progress::new("writing the history", "commits");
+    // Writing a large store takes minutes: show how far it is, on a terminal.
+    let shown = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut progress = chg::progress::Progress::new("writing the history", "commits", shown);
     for e in events {
         progress.add(1);
         let (path, body) = match e.step {

@@ -33,8 +33,6 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    // Writing a large store takes minutes: show how far it is, on a terminal.
-    chg::progress::enable(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     let options = generate::Options {
         records: args.records,
         out: args.out,

@@ -2,6 +2,7 @@
 //! replaying its life with the record's own lifecycle methods.
 
 use anyhow::Result;
+use chg::cli::About;
 use chg::draft::Draft;
 use chg::policy::Policy;
 use chg::record::*;
@@ -44,7 +45,7 @@ fn draft(p: &Plan, policy: &Policy) -> Result<Record> {
     for kind in TestKind::ALL {
         testing.set(*kind, TestState::Passed);
     }
-    let mut d = Draft {
+    let about = About {
         title: Some(p.title.clone()),
         description: Some(format!(
             "{} across {}.\nRoll out in stages and watch the dashboards.",
@@ -58,6 +59,10 @@ fn draft(p: &Plan, policy: &Policy) -> Result<Record> {
         likelihood: Some(likelihood),
         priority: Some(Level::Medium),
         systems: p.systems.clone(),
+        ..About::default()
+    };
+    let mut d = Draft {
+        about,
         strategy: Some(match p.class {
             Classification::Standard => Strategy::Rolling,
             Classification::Major => Strategy::BlueGreen,
@@ -308,9 +313,9 @@ fn catalogue_entry(name: &str) -> Option<chg::template::Template> {
 }
 
 fn apply_template(d: &mut Draft, t: &chg::template::Template) {
-    d.title = Some(t.title.clone());
-    d.impact = Some(t.risk.impact);
-    d.likelihood = Some(t.risk.likelihood);
+    d.about.title = Some(t.title.clone());
+    d.about.impact = Some(t.risk.impact);
+    d.about.likelihood = Some(t.risk.likelihood);
     d.testing = t.testing.clone();
     d.strategy = t.deployment.strategy.or(d.strategy);
     d.steps = t.deployment.steps.clone();
