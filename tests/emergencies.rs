@@ -20,7 +20,7 @@ fn implement(t: &mut Test, id: &str, extra: &str, done: &str) {
 
 /// An emergency implemented 12:00–13:00 on 25 November, with the CISO's
 /// and the CTO's verbal approvals and a rollback plan.
-fn implemented() -> Test {
+pub fn implemented() -> Test {
     let mut t = Test::new();
     implement(&mut t, ID, "", "2026-11-25T13:00:00Z");
     t
@@ -244,7 +244,7 @@ fn issue_15_7_submit_of_an_emergency_lists_what_the_documentation_lacks() {
     t.run(&["complete", ID, "--smoke-tests", "passed"]).ok();
     t.set_now("2026-11-25T20:00:00Z");
     refused(&t, JANE, &["submit", ID]).stdout_is("").stderr_is(
-        "error: CHG-2026-0001: the emergency's documentation is not complete; it lacks a description (`description`), the justification (`justification.business_reason`), the rollback plan and kind (`rollback.plan`, `rollback.kind`)
+        "error: CHG-2026-0001: the emergency's documentation is not complete; it lacks a description (`description`), a business reason (`justification.business_reason`), an expected benefit (`justification.expected_benefit`), the rollback plan and kind (`rollback.plan`, `rollback.kind`)
   hint: add them to changes/2026/CHG-2026-0001.yaml (`chg edit CHG-2026-0001`), then run `chg submit CHG-2026-0001` again
 ",
     );
@@ -260,7 +260,7 @@ fn issue_15_7_submit_of_an_emergency_lists_what_the_documentation_lacks() {
     assert!(t.check().finding("emergency-documentation-overdue").is_error());
     // Completed, it is accepted.
     let text = t.read(FILE).replace("  documented_at: \"2026-11-25T20:00:00Z\"\n", "")
-        + "description: Patch the parser\njustification:\n  business_reason: RCE on the public API\nrollback:\n  plan: redeploy the previous image\n  kind: simple\n";
+        + "description: Patch the parser\njustification:\n  business_reason: RCE on the public API\n  expected_benefit: The hole closed\nrollback:\n  plan: redeploy the previous image\n  kind: simple\n";
     t.write(FILE, &text);
     t.commit(JANE, "complete the documentation");
     t.run(&["submit", ID])
