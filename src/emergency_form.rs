@@ -13,6 +13,7 @@ use crate::draft::Draft;
 use crate::error::Refusal;
 use crate::policy::Policy;
 use crate::record::{Classification, Criterion, Emergency, Level, Method, Record, Role, RollbackKind};
+use crate::render::PushFmt;
 use crate::rules::approval_status;
 use crate::store::Store;
 use crate::wizard;
@@ -250,11 +251,8 @@ pub fn whom_to_call(policy: &Policy) -> String {
         .collect();
     let mut out = String::from("Emergency change: call for verbal approval now\n");
     for (i, g) in groups.iter().enumerate() {
-        if i == 0 {
-            out.push_str(&format!("  call: {g}\n"));
-        } else {
-            out.push_str(&format!("  backup: {g}\n"));
-        }
+        let what = if i == 0 { "call" } else { "backup" };
+        out.push_fmt(format_args!("  {what}: {g}\n"));
     }
     out
 }

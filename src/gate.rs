@@ -33,6 +33,11 @@ pub struct Branch {
 /// base), also returning the times the branch's commits wrote
 /// that are implausible against their evidence time, for the deadline rules,
 /// and the records it touches.
+// One walk over the branch: every kind of file the callback meets (policy,
+// template, rehearsal log, record) reads and adds to the walk's shared state
+// (findings, times, requesters, the base's history walked once on demand);
+// split, that state would travel as a struct of a dozen borrowed fields.
+#[allow(clippy::too_many_lines)]
 pub fn check_branch_times(store: &Store, base_rev: &str) -> Result<Branch> {
     let repo = store.repo();
     let head = repo.resolve("HEAD")?;

@@ -248,19 +248,7 @@ fn quarter() -> Quarter {
 
     // signed: from September approvals must be signed; Sam's is not.
     let keys = tempfile::tempdir().unwrap();
-    let key = |who: &str| {
-        let path = keys.path().join(who);
-        let out = std::process::Command::new("ssh-keygen")
-            .args(["-q", "-t", "ed25519", "-N", "", "-C", who, "-f"])
-            .arg(&path)
-            .output()
-            .expect("ssh-keygen");
-        assert!(out.status.success(), "{out:?}");
-        std::fs::read_to_string(path.with_extension("pub"))
-            .unwrap()
-            .trim()
-            .to_string()
-    };
+    let key = |who: &str| ssh_keygen(keys.path(), who).1;
     let policy = repo.read("changes/policy.yaml");
     let policy = policy.replacen("require_signed_approvals: false", "require_signed_approvals: true", 1);
     let policy = policy.replacen(
@@ -355,44 +343,12 @@ fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&text).unwrap()
 }
 
-/// A `git clone` of the quarter's store, as an auditor fetches it, with
-/// these further arguments; the clone is `c` in the returned folder.
-fn clone(q: &Quarter, extra: &[&str]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("file://{}", q.repo.path().display());
-    let out = std::process::Command::new("git")
-        .args(["clone", "-q"])
-        .args(extra)
-        .arg(&url)
-        .arg(dir.path().join("c"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    dir
-}
-
-/// Runs chg in a clone at a time, outside the test's own environment.
-fn chg_in(clone: &tempfile::TempDir, now: &str, args: &[&str], then: &[&std::ffi::OsStr]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_chg"))
-        .args(args)
-        .args(then)
-        .current_dir(clone.path().join("c"))
-        .env("CHG_NOW", now)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn the_population_lists_every_change_of_the_quarter_with_its_control_verdicts() {
     let q = quarter();
     let (_dir, out) = audited(&q, &[]);
     let population = read_json(&out.join("population.json"));
-    let ids: Vec<&str> = population["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
+    let ids = texts(&population["changes"], "id");
     assert_eq!(ids.len(), 12, "the quarter's twelve changes, not October's: {ids:?}");
     for clean in [&q.normal, &q.major, &q.standard, &q.emergency, &q.signed_ok] {
         assert_eq!(
@@ -588,12 +544,10 @@ fn audit_refuses_a_folder_that_is_not_empty_and_leaves_no_half_folder() {
 #[test]
 fn a_shallow_clone_is_listed_as_unverifiable_never_skipped() {
     let q = quarter();
-    let clone = clone(&q, &["--depth", "5"]);
+    let clone = q.repo.shallow_clone(5);
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("a");
-    let args = ["audit", "--period", "2026-Q3", "--output"];
-    let run = chg_in(&clone, "2026-10-10T09:00:00Z", &args, &[folder.as_os_str()]);
-    assert!(run.status.success(), "{run:?}");
+    audit(&clone, folder.to_str().unwrap(), &[]).ok();
     let population = std::fs::read_to_string(folder.join("population.json")).unwrap();
     assert!(population.contains("the history is incomplete"), "{population}");
     assert!(population.contains("\"unverifiable\""), "{population}");
@@ -685,20 +639,10 @@ fn a_force_pushed_rewrite_after_a_seal_is_detected_from_the_tag_alone() {
     let shown = q.repo.git(&["show", &format!("main:{}", file(&q.testing))]);
     assert!(shown.contains("qa_review: passed"), "{shown}");
     // The clone an auditor fetches has the rewritten main and the tag.
-    let clone = clone(&q, &[]);
-    let run = chg_in(&clone, "2026-10-12T10:00:00Z", &["seal", "--verify"], &[]);
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert_eq!(run.status.code(), Some(1), "{stdout}");
-    assert!(
-        stdout.contains(&format!(
-            "the sealed commit {sealed} of 2026-08 is no longer in the history of HEAD"
-        )),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains(&q.testing) && stdout.contains("changed testing"),
-        "{stdout}"
-    );
+    let clone = q.repo.git_clone(&[]);
+    let run = at(&clone, JANE, "2026-10-12T10:00:00Z", "seal --verify").status(1);
+    let gone = format!("the sealed commit {sealed} of 2026-08 is no longer in the history of HEAD");
+    assert_contains(&run.stdout, &[&gone, &q.testing, "changed testing"]);
 }
 
 #[test]

@@ -312,10 +312,7 @@ fn a_vote_merged_from_an_old_parent_counts_only_for_the_version_it_was_cast_on()
     assert_eq!(status(&t), "approved");
     assert_eq!(cab_vote(&t), "approved: 2 for, 1 against (quorum 3 of 5)");
     let shown = t.run(&["show", ID]).ok().stdout;
-    assert!(
-        shown.contains("cab Ana Silva <ana@example.com> (rejected, written) — 5 % is too little to learn anything [does not count: cast on an earlier version]"),
-        "{shown}"
-    );
+    assert_contains(&shown, &["cab Ana Silva <ana@example.com> (rejected, written) — 5 % is too little to learn anything [does not count: cast on an earlier version]"]);
 }
 
 #[test]
@@ -477,13 +474,10 @@ fn a_major_change_owes_24_hours_of_monitoring() {
 fn monitoring_after_a_rollback_is_owed_for_30_minutes() {
     let rolled = Record::normal(ID)
         .approved_by_sam()
-        .status("rolled-back")
         .window("2026-11-25T02:00:00Z", "2026-11-25T04:00:00Z")
-        .implementation(
-            Implementation::new("2026-11-25T02:05:00Z", "2026-11-25T02:30:00Z", "rolled-back")
-                .validation("{smoke_tests: failed}"),
-        )
-        .rollback(
+        .rolled_back(
+            "2026-11-25T02:05:00Z",
+            "2026-11-25T02:30:00Z",
             Fields::rollback_entry("simple", "2026-11-25T02:30:00Z", "2026-11-25T02:40:00Z")
                 .set("reason", "error rate 7 %")
                 .set(
@@ -495,6 +489,7 @@ fn monitoring_after_a_rollback_is_owed_for_30_minutes() {
                     "{lessons_learned: canary earlier, root_cause: a missing index, redeploy_plan: next window}",
                 ),
         )
+        .raw("implementation.validation", "{smoke_tests: failed}")
         .raw(
             "review",
             "{completed_at: 2026-11-25T09:00:00Z, summary: Rolled back., lessons_learned: Canary earlier.}",

@@ -145,11 +145,7 @@ Times in UTC.
     assert_eq!(v["problems"][0]["rule"], "freeze-conflict");
     assert_eq!(v["problems"][0]["severity"], "error");
     let run = repo.chg(&["calendar", "--format", "csv"]).status(2);
-    assert!(
-        run.stderr.contains("use one of: table, markdown, json, ics"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, &["use one of: table, markdown, json, ics"]);
 }
 
 #[test]

@@ -148,27 +148,8 @@ fn sigkill_during_rollback_never_leaves_a_stale_index() {
         repo.write(&rec, &running);
         repo.commit_all_at(JANE, "@1763280000 +0000", "in progress");
         let started = std::time::Instant::now();
-        let mut child = spawn_group(
-            &repo,
-            JANE,
-            &[
-                "rollback",
-                &id,
-                "--no-input",
-                "--trigger",
-                "error-rate",
-                "--reason",
-                "5xx",
-                "--started-at",
-                "2026-11-18T02:30:00Z",
-                "--smoke-tests",
-                "passed",
-                "--error-rates",
-                "normal",
-                "--customer-access",
-                "verified",
-            ],
-        );
+        let line = format!("rollback {id} --no-input --trigger error-rate --reason 5xx --started-at 2026-11-18T02:30:00Z --smoke-tests passed --error-rates normal --customer-access verified");
+        let mut child = spawn_group(&repo, JANE, &words(&line));
         std::thread::sleep(Duration::from_millis(rng.next(span_ms)));
         if child.try_wait().unwrap().is_none() {
             // The whole process group: chg and any git it is running.

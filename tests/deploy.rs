@@ -356,10 +356,7 @@ fn deployment_facts_are_recorded_by_gate_start_and_complete_and_shown() {
     repo.chg_line("complete CHG-2026-0001 --smoke-tests passed --deployment artifact=sha256:9f86d081884c7d65")
         .ok();
     let text = repo.read(FILE);
-    assert!(
-        text.contains("  deployment:\n    artifact: sha256:9f86d081884c7d65\n    environment: production\n    pipeline_run: https://ci.example.com/runs/4711\n"),
-        "{text}"
-    );
+    assert_contains(&text, &["  deployment:\n    artifact: sha256:9f86d081884c7d65\n    environment: production\n    pipeline_run: https://ci.example.com/runs/4711\n"]);
     let show = repo.chg(&["show", ID]).ok();
     assert!(show.stdout.contains("environment=production"), "{show:?}");
     assert!(show.stdout.contains("artifact=sha256:9f86d081884c7d65"), "{show:?}");

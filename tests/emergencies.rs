@@ -3,26 +3,15 @@
 //! owed before close, preventive measures as action items, time to
 //! resolution, and lateness that stays history instead of a red CI.
 
-use crate::emergency::new_emergency;
+use crate::emergency::implemented_emergency;
 use crate::lifecycle::{refused, FILE, ID};
 use crate::support::*;
-
-/// Declares emergency `id` now, with the CISO's and the CTO's verbal
-/// approvals, a rollback plan, the expected benefit and `extra` arguments,
-/// starts it, and completes it at `done`.
-fn implement(t: &mut Test, id: &str, extra: &str, done: &str) {
-    let args = format!("--verbal-approval ciso:carol@example.com --verbal-approval cto:dave@example.com --rollback-plan redeploy --rollback-kind simple --benefit 'The hole closed' {extra}");
-    new_emergency(t, &words(&args)).ok();
-    t.run(&["start", id]).ok();
-    t.set_now(done);
-    t.run(&["complete", id, "--smoke-tests", "passed"]).ok();
-}
 
 /// An emergency implemented 12:00–13:00 on 25 November, with the CISO's
 /// and the CTO's verbal approvals and a rollback plan.
 pub fn implemented() -> Test {
     let mut t = Test::new();
-    implement(&mut t, ID, "", "2026-11-25T13:00:00Z");
+    implemented_emergency(&mut t, ID, "--benefit 'The hole closed'", "2026-11-25T13:00:00Z");
     t
 }
 
@@ -63,7 +52,7 @@ fn issue_15_8_close_refuses_an_emergency_without_written_approval() {
         "weekly scan",
     ])
     .ok();
-    // Presented (recorded once it took place), but the CAB's feedback is not recorded.
+    // Presented, but the CAB's feedback is not recorded.
     t.set_now("2026-12-01T12:00:00Z");
     t.run(&["review", ID, "--cab", "--date", "2026-12-01"]).ok();
     refused(&t, JANE, &["close", ID]).stdout_is("").stderr_is(
@@ -105,8 +94,8 @@ fn issue_15_8_close_refuses_an_emergency_without_documentation_or_review() {
 /// minutes against a 15-minute RTO, reviewed.
 fn late_emergency_on_main() -> Test {
     let mut t = Test::new().at("2026-11-02T09:55:00Z");
-    let extra = "--verbal-at 2026-11-02T09:50:00Z";
-    implement(&mut t, ID, extra, "2026-11-02T11:00:00Z");
+    let extra = "--verbal-at 2026-11-02T09:50:00Z --benefit 'The hole closed'";
+    implemented_emergency(&mut t, ID, extra, "2026-11-02T11:00:00Z");
     t.set_now("2026-11-03T10:30:00Z");
     t.run(&["review", ID, "--cab", "--date", "2026-11-03", "--feedback", "justified"])
         .ok();
@@ -198,14 +187,16 @@ fn issue_15_11_a_pull_request_touching_the_late_record_cannot_make_lateness_disa
     t.git(&["checkout", "-q", "-b", "fix"]);
     // The attacker "fixes" the record: the documentation and the written
     // approvals now claim the evening of the emergency.
-    let text = t
-        .read(FILE)
-        .replace(
-            "documented_at: \"2026-11-04T15:00:00Z\"",
-            "documented_at: \"2026-11-02T18:00:00Z\"",
-        )
-        .replace("at: \"2026-11-04T15:00:00Z\"", "at: \"2026-11-02T18:00:00Z\"");
-    t.write(FILE, &text);
+    t.edit(
+        FILE,
+        &[
+            (
+                "documented_at: \"2026-11-04T15:00:00Z\"",
+                "documented_at: \"2026-11-02T18:00:00Z\"",
+            ),
+            ("at: \"2026-11-04T15:00:00Z\"", "at: \"2026-11-02T18:00:00Z\""),
+        ],
+    );
     t.set_now("2026-11-20T12:00:00Z");
     t.commit(JANE, "fix timestamps");
     let run = t.check_against("main").status(1);
@@ -278,10 +269,7 @@ fn issue_15_9_preventive_measures_are_action_items_listed_until_done() {
     t.chg_line("review CHG-2026-0001 --summary patched --lessons-learned 'scan earlier' --root-cause 'old parser' --preventive-measures 'Weekly dependency scan in CI' --preventive-measures 'Subscribe to the vendor advisories' --measure-owner 'Lee Park <lee@example.com>' --measure-due 2026-12-10")
         .ok();
     let text = t.read(FILE);
-    assert!(
-        text.contains("    preventive_measures:\n      - action: Weekly dependency scan in CI\n        owner: Lee Park <lee@example.com>\n        due: \"2026-12-10\"\n        state: open\n      - action: Subscribe to the vendor advisories\n"),
-        "{text}"
-    );
+    assert_contains(&text, &["    preventive_measures:\n      - action: Weekly dependency scan in CI\n        owner: Lee Park <lee@example.com>\n        due: \"2026-12-10\"\n        state: open\n      - action: Subscribe to the vendor advisories\n"]);
     let shown = t.run(&["show", ID]).ok().stdout;
     assert!(
         shown.contains(
@@ -354,8 +342,12 @@ fn issue_15_9_a_one_line_preventive_measure_of_an_older_record_is_still_read() {
 fn issue_15_9_and_16_15_time_to_resolution_is_recorded_and_reported() {
     let mut t = Test::new();
     // Declared at 12:00; the incident began at 11:20; restored at 13:00: 100 min.
-    let incident = "--incident-started 2026-11-25T11:20:00Z";
-    implement(&mut t, ID, incident, "2026-11-25T13:00:00Z");
+    implemented_emergency(
+        &mut t,
+        ID,
+        "--incident-started 2026-11-25T11:20:00Z",
+        "2026-11-25T13:00:00Z",
+    );
     let text = t.read(FILE);
     assert!(
         text.contains("  incident_started_at: \"2026-11-25T11:20:00Z\"\n"),
@@ -364,7 +356,7 @@ fn issue_15_9_and_16_15_time_to_resolution_is_recorded_and_reported() {
     assert!(text.contains("  restored_at: \"2026-11-25T13:00:00Z\"\n"), "{text}");
     // Declared at 08:00 the next day, no incident start given; restored 09:30: 90 min.
     t.set_now("2026-11-26T08:00:00Z");
-    implement(&mut t, "CHG-2026-0002", "", "2026-11-26T09:30:00Z");
+    implemented_emergency(&mut t, "CHG-2026-0002", "", "2026-11-26T09:30:00Z");
     t.set_now("2026-11-27T09:00:00Z");
     // The median of 100 and 90 minutes.
     let json = november_metrics(&t);
@@ -378,18 +370,13 @@ fn issue_15_9_and_16_15_time_to_resolution_is_recorded_and_reported() {
         explain.contains("Median time to resolution of emergencies (emergency_time_to_resolution_minutes):\n  CHG-2026-0001: 100 min, from the incident's start 2026-11-25 11:20 to the restoration 2026-11-25 13:00\n  CHG-2026-0002: 90 min, from the declaration 2026-11-26 08:00 to the restoration 2026-11-26 09:30\n"),
         "{explain}"
     );
-    let monthly = t
-        .run(&["report", "monthly", "--month", "2026-11", "--format", "markdown"])
-        .ok()
-        .stdout;
-    let trends = section(&monthly, "Emergency change tracking");
-    assert!(trends.contains("median 95 min"), "{trends}");
-    assert!(
-        trends.contains("| CHG-2026-0001 | 2026-11-25 11:20 (incident) | 2026-11-25 13:00 | 100 min |"),
-        "{trends}"
-    );
-    assert!(
-        trends.contains("| CHG-2026-0002 | 2026-11-26 08:00 (declared) | 2026-11-26 09:30 | 90 min |"),
-        "{trends}"
+    let trends = t.markdown_section("report monthly --month 2026-11", "Emergency change tracking");
+    assert_contains(
+        &trends,
+        &[
+            "median 95 min",
+            "| CHG-2026-0001 | 2026-11-25 11:20 (incident) | 2026-11-25 13:00 | 100 min |",
+            "| CHG-2026-0002 | 2026-11-26 08:00 (declared) | 2026-11-26 09:30 | 90 min |",
+        ],
     );
 }

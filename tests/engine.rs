@@ -52,10 +52,6 @@ fn history_commands_follow_store() {
 
 const REC: &str = "changes/2026/CHG-2026-0001.yaml";
 
-fn head(repo: &Repo) -> String {
-    repo.git(&["rev-parse", "HEAD"]).trim().to_string()
-}
-
 /// A store, on a branch `feature` of main (what a pull request brings).
 fn on_a_branch() -> Repo {
     let repo = Repo::initialised();
@@ -162,7 +158,7 @@ fn merge(repo: &Repo, who: Who, hours: i64, branch: &str) {
 /// `feature`; the submitted commit.
 fn rejected_on_main(repo: &Repo) -> String {
     commit_record(repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit");
-    let submitted = head(repo);
+    let submitted = repo.head();
     commit_record(repo, &rejected_text(), SAM, 2, "reject");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     submitted
@@ -171,24 +167,7 @@ fn rejected_on_main(repo: &Repo) -> String {
 /// Makes a merge commit of `parents` (HEAD among them) whose tree is HEAD's
 /// with `paths` as they were at `old`.
 fn launder(repo: &Repo, who: Who, old: &str, paths: &[&str], parents: [&str; 2]) -> String {
-    for path in paths {
-        repo.git_as(who, &["checkout", old, "--", path]);
-    }
-    let tree = repo.git_as(who, &["write-tree"]).trim().to_string();
-    let [first, second] = parents;
-    let args = [
-        "commit-tree",
-        &tree,
-        "-p",
-        first,
-        "-p",
-        second,
-        "-m",
-        "Merge branch 'main' into feature",
-    ];
-    let merge = repo.git_at(who, &at(5), &args).trim().to_string();
-    repo.git_as(who, &["reset", "-q", "--hard", &merge]);
-    merge
+    repo.launder_with_parents(who, &at(5), old, paths, parents, "Merge branch 'main' into feature")
 }
 
 #[test]
@@ -208,7 +187,7 @@ fn finding_2_a_merge_restoring_an_old_record_is_caught() {
 #[test]
 fn finding_2_a_merge_restoring_an_old_policy_is_caught() {
     let repo = Repo::initialised();
-    let old = head(&repo);
+    let old = repo.head();
     let policy = repo.read("changes/policy.yaml");
     repo.write(
         "changes/policy.yaml",
@@ -227,7 +206,7 @@ fn finding_2_a_merge_with_an_old_first_parent_is_caught_too() {
     let submitted = rejected_on_main(&repo);
     repo.write("notes.txt", "x\n");
     repo.commit_all_at(MALLORY, &at(3), "notes");
-    let tip = head(&repo);
+    let tip = repo.head();
     launder(&repo, MALLORY, &submitted, &[REC], [&submitted, &tip]);
     Verdict::gate(&repo).fails();
 }

@@ -190,10 +190,7 @@ fn evidence_time_late_emergency_paperwork_back_dated_nine_days_is_late_in_metric
     // Documented honestly on the evening of the emergency: in time.
     assert_eq!(figure("emergency_documented_in_time"), Some(1.0), "{json}");
     let explain = metrics_explain(&repo);
-    let line = explain
-        .lines()
-        .find(|l| l.contains("CHG-2026-0001: missed, written approval"))
-        .unwrap_or_else(|| panic!("{explain}"));
+    let line = line_with(&explain, "CHG-2026-0001: missed, written approval");
     assert!(
         line.contains("2026-11-02 20:00") && line.contains("implausible"),
         "--explain says which time was set aside and why: {line}"
@@ -223,12 +220,7 @@ fn evidence_time_an_honest_emergency_back_dated_within_a_day_stays_in_time() {
     .ok();
     repo.git(&["checkout", "-q", "-b", "paperwork"]);
     repo.now = Some("2026-11-03T09:00:00Z".into());
-    repo.chg(&["submit", EMERGENCY]).ok();
-    repo.chg_as(CAROL, &["approve", EMERGENCY]).ok();
-    repo.chg_as(DAVE, &["approve", EMERGENCY]).ok();
-    repo.chg(&["review", EMERGENCY, "--root-cause", "x", "--preventive-measures", "y"])
-        .ok();
-    repo.chg(&["review", EMERGENCY, "--cab", "--date", "2026-11-03"]).ok();
+    repo.emergency_paperwork(EMERGENCY, "2026-11-03");
     repo.now = Some("2026-11-03T09:30:00Z".into());
     let (status, findings, run) = gate(&repo);
     assert_eq!((status, findings.len()), (0, 0), "{run:?}");
@@ -327,9 +319,7 @@ fn invisible_character_in_an_approver_or_a_role_is_a_located_error() {
 
 #[test]
 fn invisible_character_written_in_a_branch_commit_is_a_finding_in_history() {
-    let repo = Repo::initialised();
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
-    repo.commit_all_at(JANE, &at(1), "submit");
+    let repo = Repo::submitted(JANE, &at(1), "submit");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // Sam rewrites the requester with a zero-width space, approves, then
     // tidies the character away again so the work tree looks clean.
@@ -372,11 +362,9 @@ fn self_approval_in(findings: &[serde_json::Value]) -> Option<&serde_json::Value
 
 #[test]
 fn self_approval_of_a_record_filed_before_the_base_in_a_colleagues_name() {
-    let repo = Repo::initialised();
     // Sam files a change on main naming Jane as requester; it is merged.
+    let repo = Repo::submitted(SAM, &at(1), "file it for Jane");
     let submitted = normal_record("CHG-2026-0001", "submitted");
-    repo.write(REC, &submitted);
-    repo.commit_all_at(SAM, &at(1), "file it for Jane");
     // In a later pull request he approves it himself.
     approve_as_sam(&repo, &submitted, &at(3));
     let (status, findings, run) = gate(&repo);
@@ -406,10 +394,8 @@ fn self_approval_after_requested_by_was_changed_in_an_already_merged_commit() {
 
 #[test]
 fn self_approval_an_approver_approving_a_change_filed_before_the_base_by_someone_else_passes() {
-    let repo = Repo::initialised();
+    let repo = Repo::submitted(JANE, &at(1), "file");
     let submitted = normal_record("CHG-2026-0001", "submitted");
-    repo.write(REC, &submitted);
-    repo.commit_all_at(JANE, &at(1), "file");
     // An unrelated edit on main by Sam (he did not file it, nor was named).
     repo.write("README.md", "# ops\n");
     repo.commit_all_at(SAM, &at(2), "readme");

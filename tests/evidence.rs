@@ -367,11 +367,10 @@ fn finding_14_record_text_cannot_start_a_ci_log_line_or_send_escapes() {
 #[test]
 fn finding_15b_a_mixed_script_lookalike_email_gets_a_warning() {
     let repo = Repo::initialised();
-    let policy = repo.read("changes/policy.yaml");
     // The `а` of `аna` is Cyrillic (U+0430).
-    repo.write(
+    repo.edit(
         "changes/policy.yaml",
-        &policy.replace("    - ana@example.com\n", "    - \u{430}na@example.com\n"),
+        &[("    - ana@example.com\n", "    - \u{430}na@example.com\n")],
     );
     repo.write(
         REC,
@@ -498,9 +497,8 @@ fn finding_4_an_approver_filing_in_a_colleagues_name_cannot_approve_it() {
 
 /// Jane's record submitted on main at `when` (created 2026-11-16 09:12), then a `feature` branch.
 fn submitted_on_main(when: &str) -> (Repo, String) {
-    let repo = Repo::initialised();
+    let repo = Repo::submitted(JANE, when, "submit");
     let submitted = normal_record("CHG-2026-0001", "submitted");
-    commit_record(&repo, &submitted, (JANE, when), "submit");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     (repo, submitted)
 }
@@ -683,14 +681,16 @@ fn finding_9_other_work_filed_under_a_template_is_refused_at_submit() {
 fn finding_9_a_standard_change_rewritten_after_approval_is_caught() {
     let repo = standard_draft();
     repo.chg(&["submit", ID]).ok();
-    let text = repo
-        .read(REC)
-        .replace(
-            "  - reload the proxies one at a time",
-            "  - restart every proxy at once",
-        )
-        .replace("kind: simple", "kind: complex");
-    repo.write(REC, &text);
+    repo.edit(
+        REC,
+        &[
+            (
+                "  - reload the proxies one at a time",
+                "  - restart every proxy at once",
+            ),
+            ("kind: simple", "kind: complex"),
+        ],
+    );
     repo.git(&["commit", "-qam", "small fix"]);
     let said = Verdict::check(&repo);
     assert_eq!(said.status, 1, "{:?}", said.findings);

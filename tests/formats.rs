@@ -117,48 +117,10 @@ fn written_record() -> (Repo, String) {
     repo.now = Some("2026-11-16T10:00:00Z".into());
     let long_title = "Upgrade postgres to 16.4 on the primary and both replicas, with a failover rehearsal first";
     let description = "Minor version upgrade of the main cluster. The replicas go first, then a controlled switchover moves the primary role, and the old primary is upgraded last.\n\nRead-only mode: none.\n";
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--title",
-        long_title,
-        "--description",
-        description,
-        "--justification",
-        "Security fixes: yes",
-        "--benefit",
-        "Fewer incidents",
-        "--impact",
-        "medium",
-        "--likelihood",
-        "low",
-        "--system",
-        "postgres-main",
-        "--system",
-        "billing-worker",
-        "--strategy",
-        "blue-green",
-        "--window-start",
-        "2026-11-18T02:00:00Z",
-        "--window-end",
-        "2026-11-18T03:30:00Z",
-        "--step",
-        "upgrade replica 1",
-        "--step",
-        "on",
-        "--rollback-plan",
-        "Fail back to the old primary.",
-        "--rollback-kind",
-        "complex",
-        "--rollback-tested",
-        "2026-11-02",
-        "--test",
-        "unit=passed",
-        "--test",
-        "integration=passed",
-        "--test",
-        "qa-review=passed",
-    ])
+    let args = "--justification 'Security fixes: yes' --benefit 'Fewer incidents' --impact medium --likelihood low --system postgres-main --system billing-worker --strategy blue-green --window-start 2026-11-18T02:00:00Z --window-end 2026-11-18T03:30:00Z --step 'upgrade replica 1' --step on --rollback-plan 'Fail back to the old primary.' --rollback-kind complex --rollback-tested 2026-11-02 --test unit=passed --test integration=passed --test qa-review=passed";
+    repo.chg_line(&format!(
+        "new --no-input --title '{long_title}' --description '{description}' {args}"
+    ))
     .ok();
     repo.chg(&["submit", "CHG-2026-0001"]).ok();
     repo.chg_as(SAM, &["approve", "CHG-2026-0001", "--comment", "ok: go"])
@@ -241,13 +203,13 @@ fn yamllint(files: &[PathBuf]) -> Option<(bool, String)> {
 fn written_yaml_passes_yamllint_default_rules_with_lists_indented() {
     let (repo, text) = written_record();
     // Lists are indented under their key, as in the sample records.
-    assert!(
-        text.contains("systems:\n  - postgres-main\n  - billing-worker\n"),
-        "{text}"
-    );
-    assert!(
-        text.contains("approvals:\n  - role: change-manager\n    approver: "),
-        "{text}"
+    assert_says(
+        "the record",
+        &text,
+        &[
+            "systems:\n  - postgres-main\n  - billing-worker\n",
+            "approvals:\n  - role: change-manager\n    approver: ",
+        ],
     );
     let mut files = vec![
         repo.join(&record_path("CHG-2026-0001")),

@@ -3,7 +3,8 @@
 //! post-implementation review), every filled field and every item still owed.
 
 use crate::support::{
-    section, Approval, Fields, Implementation, Record, Test, ANA, BEN, CAROL, CHO, DAVE, JANE, LEE, RAJ,
+    assert_contains, section, Approval, Fields, Implementation, Record, Test, ANA, BEN, CAROL, CHO, DAVE, JANE, LEE,
+    RAJ,
 };
 
 const ID: &str = "CHG-2026-0007";
@@ -22,18 +23,17 @@ fn rolled_back_emergency() -> Test {
             CAROL.id(),
             DAVE.id()
         ))
-        .implementation(
-            Implementation::new("2026-11-24T02:00:00Z", "2026-11-24T02:30:00Z", "rolled-back")
-                .validation("{smoke_tests: failed, error_rates: elevated}"),
-        )
-        .rollback(
+        .rolled_back(
+            "2026-11-24T02:00:00Z",
+            "2026-11-24T02:30:00Z",
             Fields::rollback_entry("simple", "2026-11-24T02:31:00Z", "2026-11-24T02:44:00Z")
                 .set("reason", "5xx above 5 % on the canary")
                 .set("log", &format!("[{{at: 2026-11-24T02:35:00Z, by: {}, entry: canary weight set to 0}}]", JANE.id()))
                 .set("validation", "{smoke_tests: passed, error_rates: normal, customer_access: verified, monitored_minutes: 30}")
                 .set("issues", "[the health check flapped once]")
                 .set("post_actions", "{root_cause: pricing-service timeout of 500 ms}"),
-        );
+        )
+        .raw("implementation.validation", "{smoke_tests: failed, error_rates: elevated}");
     record.set(
         "deployment.window",
         "{start: 2026-11-24T02:00:00Z, end: 2026-11-24T03:00:00Z}",
@@ -48,56 +48,56 @@ fn issue_15_17_show_prints_the_guides_forms_in_markdown_with_every_filled_field_
     assert!(md.starts_with("# CHG-2026-0007 — Hotfix checkout 500s\n"), "{md}");
 
     let request = section(&md, "Change request");
-    for row in [
-        "| Change ID | CHG-2026-0007 |",
-        "| Classification | emergency |",
-        "| Risk | impact medium, likelihood low (medium) |",
-        "| Requested by | Jane Doe &lt;jane@example.com&gt; |",
-        "| Business reason | Checkout is down for every EU customer |",
-        "| Systems | checkout-api, pricing-service |",
-        "| Testing: unit | passed |",
-        "| Rollback plan | Set canary weight to 0, redeploy checkout-api v41. |",
-        "| Implementation started | 2026-11-24 02:00 UTC |",
-        "| Result | rolled-back |",
-        "| Post-change validation | smoke tests failed, error rates elevated |",
-    ] {
-        assert!(request.contains(row), "the change request shows {row:?}:\n{request}");
-    }
+    assert_contains(
+        request,
+        &[
+            "| Change ID | CHG-2026-0007 |",
+            "| Classification | emergency |",
+            "| Risk | impact medium, likelihood low (medium) |",
+            "| Requested by | Jane Doe &lt;jane@example.com&gt; |",
+            "| Business reason | Checkout is down for every EU customer |",
+            "| Systems | checkout-api, pricing-service |",
+            "| Testing: unit | passed |",
+            "| Rollback plan | Set canary weight to 0, redeploy checkout-api v41. |",
+            "| Implementation started | 2026-11-24 02:00 UTC |",
+            "| Result | rolled-back |",
+            "| Post-change validation | smoke tests failed, error rates elevated |",
+        ],
+    );
     // Approvals are a table of their own: who, in which role, how and when.
-    assert!(
-        request.contains("| 2026-11-24 01:40 UTC | ciso | Carol Diaz &lt;carol@example.com&gt; | approved | verbal |"),
-        "{request}"
+    assert_contains(
+        request,
+        &["| 2026-11-24 01:40 UTC | ciso | Carol Diaz &lt;carol@example.com&gt; | approved | verbal |"],
     );
 
     let emergency = section(&md, "Emergency record");
-    for row in [
-        "| Criteria | production-down |",
-        "| Impact of not implementing | Every EU order fails |",
-        // Due 24 h after the implementation ended (02:30), and now is the next noon.
-        "| Written approval (CISO and CTO, or CEO) | overdue: due 2026-11-25 02:30 UTC |",
-        "| Documentation completed | overdue: due 2026-11-25 02:30 UTC |",
-        "| Presented to the CAB | owed |",
-        "| Post-emergency review | owed by 2026-11-29 02:30 UTC |",
-    ] {
-        assert!(
-            emergency.contains(row),
-            "the emergency record shows {row:?}:\n{emergency}"
-        );
-    }
+    assert_contains(
+        emergency,
+        &[
+            "| Criteria | production-down |",
+            "| Impact of not implementing | Every EU order fails |",
+            // Due 24 h after the implementation ended (02:30), and now is the next noon.
+            "| Written approval (CISO and CTO, or CEO) | overdue: due 2026-11-25 02:30 UTC |",
+            "| Documentation completed | overdue: due 2026-11-25 02:30 UTC |",
+            "| Presented to the CAB | owed |",
+            "| Post-emergency review | owed by 2026-11-29 02:30 UTC |",
+        ],
+    );
 
     let rollback = section(&md, "Rollback record 1");
-    for row in [
-        "| Trigger | error-rate |",
-        "| Reason | 5xx above 5 % on the canary |",
-        "| Duration | 13 min (RTO 15 min) |",
-        "| Validation | smoke tests passed, error rates normal, customer access verified, monitored 30 min |",
-        "| Issue | the health check flapped once |",
-        "| Root cause | pricing-service timeout of 500 ms |",
-        "| Lessons learned | owed |",
-        "| Re-deployment plan | owed |",
-    ] {
-        assert!(rollback.contains(row), "the rollback record shows {row:?}:\n{rollback}");
-    }
+    assert_contains(
+        rollback,
+        &[
+            "| Trigger | error-rate |",
+            "| Reason | 5xx above 5 % on the canary |",
+            "| Duration | 13 min (RTO 15 min) |",
+            "| Validation | smoke tests passed, error rates normal, customer access verified, monitored 30 min |",
+            "| Issue | the health check flapped once |",
+            "| Root cause | pricing-service timeout of 500 ms |",
+            "| Lessons learned | owed |",
+            "| Re-deployment plan | owed |",
+        ],
+    );
     assert!(
         rollback.contains("| 2026-11-24 02:35 UTC | Jane Doe | canary weight set to 0 |"),
         "the execution log is a table: {rollback}"

@@ -31,37 +31,8 @@ fn submitted() -> Repo {
 }
 
 fn new_change(repo: &Repo) {
-    repo.chg(&[
-        "new",
-        "--no-input",
-        "--title",
-        "Enable canary routing",
-        "--description",
-        "Route 5 % of checkout traffic through the pricing service",
-        "--justification",
-        "Pricing errors",
-        "--benefit",
-        "Fewer incidents",
-        "--impact",
-        "medium",
-        "--likelihood",
-        "low",
-        "--system",
-        "checkout-api",
-        "--strategy",
-        "canary",
-        "--test",
-        "unit=passed",
-        "--test",
-        "integration=passed",
-        "--test",
-        "qa_review=passed",
-        "--rollback-plan",
-        "Set canary weight to 0",
-        "--rollback-kind",
-        "simple",
-    ])
-    .ok();
+    repo.chg_line("new --no-input --title 'Enable canary routing' --description 'Route 5 % of checkout traffic through the pricing service' --justification 'Pricing errors' --benefit 'Fewer incidents' --impact medium --likelihood low --system checkout-api --strategy canary --test unit=passed --test integration=passed --test qa_review=passed --rollback-plan 'Set canary weight to 0' --rollback-kind simple")
+        .ok();
 }
 
 /// Schedules the change for 02:00–04:00 UTC on `day`.
@@ -139,53 +110,33 @@ fn reasons(run: &Run) -> Vec<(String, String)> {
         .collect()
 }
 
-fn head(repo: &Repo) -> String {
-    repo.git(&["rev-parse", "HEAD"]).trim().to_string()
-}
-
 // ---- 1. versions paired with the merge's first parent -----------------------
 
 #[test]
 fn gate_refuses_a_rejection_laundered_through_a_merge() {
     let mut repo = scheduled();
-    let approved_and_scheduled = head(&repo);
+    let approved_and_scheduled = repo.head();
     gate(&repo).ok();
     // Jane widens the change and sends it back (a new round); Sam rejects it.
-    let text = repo.read(FILE);
-    repo.write(
+    repo.edit(
         FILE,
-        &text
-            .replace("status: scheduled", "status: submitted")
-            .replace("Route 5 %", "Route 50 %"),
+        &[("status: scheduled", "status: submitted"), ("Route 5 %", "Route 50 %")],
     );
     repo.commit_all_at(JANE, "2026-11-16T15:00:00Z", "widen the canary; needs approving again");
     repo.now = Some("2026-11-16T16:00:00Z".into());
     repo.chg_as(SAM, &["reject", ID, "--reason", "50 % is too much at once"])
         .ok();
-    let rejected = head(&repo);
+    let rejected = repo.head();
     gate(&repo).status(1);
     // Mallory merges the old, scheduled commit back in and keeps its record:
     // the merge's tree restores the version before the rejection.
-    repo.git_as(MALLORY, &["checkout", &approved_and_scheduled, "--", FILE]);
-    let tree = repo.git_as(MALLORY, &["write-tree"]).trim().to_string();
-    let merge = repo
-        .git_at(
-            MALLORY,
-            "2026-11-16T17:00:00Z",
-            &[
-                "commit-tree",
-                &tree,
-                "-p",
-                "HEAD",
-                "-p",
-                &approved_and_scheduled,
-                "-m",
-                "Merge branch 'canary'",
-            ],
-        )
-        .trim()
-        .to_string();
-    repo.git_as(MALLORY, &["reset", "-q", "--hard", &merge]);
+    let merge = repo.launder(
+        MALLORY,
+        "2026-11-16T17:00:00Z",
+        &approved_and_scheduled,
+        &[FILE],
+        "Merge branch 'canary'",
+    );
     assert!(repo.read(FILE).contains("status: scheduled"));
     // The pull-request gate catches the merge ...
     let check = repo.chg(&["check", "--base", &rejected, "--format", "json"]).status(1);

@@ -189,11 +189,9 @@ fn crlf_records_are_read_and_non_utf8_is_located() {
     bytes[at] = 0xE9;
     std::fs::write(repo.join(REC), bytes).unwrap();
     let run = repo.chg(&["check"]).status(2);
-    assert!(
-        run.stdout
-            .contains("CHG-2026-0001.yaml:11:3: error[yaml-syntax]: the file is not valid UTF-8"),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        &["CHG-2026-0001.yaml:11:3: error[yaml-syntax]: the file is not valid UTF-8"],
     );
 }
 

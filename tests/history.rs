@@ -196,7 +196,6 @@ struct Store {
 fn store() -> Store {
     let mut repo = Repo::initialised();
     repo.now = Some("2026-12-15T00:00:00Z".into());
-    let head = |r: &Repo| r.git(&["rev-parse", "HEAD"]).trim().to_string();
 
     // 0001
     let mut a = Rec::new("CHG-2026-0001", "normal", "submitted", "2026-10-01T09:00:00Z");
@@ -232,7 +231,7 @@ fn store() -> Store {
     c.emergency =
         Some("emergency:\n  criteria: [production-down]\n  impact_of_not_implementing: Checkout is down.\n".into());
     commit(&repo, &c, CAROL, "2026-10-10 12:00:00", "chg: emergency CHG-2026-0003");
-    let emergency_created = head(&repo);
+    let emergency_created = repo.head();
     c.status = "completed";
     c.approvals
         .push(approval("ciso", CAROL, "written", "2026-10-12T09:00:00Z"));
@@ -255,7 +254,7 @@ fn store() -> Store {
     create(&repo, &e, JANE);
     e.finish("2026-10-22T02:00:00Z", 30, "failed");
     commit(&repo, &e, JANE, "2026-10-22 05:00:00", "chg: fail CHG-2026-0005");
-    let end_of_october = head(&repo);
+    let end_of_october = repo.head();
 
     november(&repo);
     Store {
@@ -629,25 +628,11 @@ fn the_cache_is_extended_rebuilt_and_never_trusted_blindly() {
 #[test]
 fn a_shallow_clone_is_reported() {
     let s = store();
-    let clone = tempfile::tempdir().unwrap();
-    let url = format!("file://{}", s.repo.path().display());
-    let status = std::process::Command::new("git")
-        .args(["clone", "-q", "--depth", "3", &url])
-        .arg(clone.path().join("c"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_chg"))
-        .current_dir(clone.path().join("c"))
-        .env("CHG_NOW", "2026-12-15T00:00:00Z")
-        .args(["metrics", "--month", "2026-10", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("shallow clone"), "{stderr}");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut clone = s.repo.shallow_clone(3);
+    clone.now = Some("2026-12-15T00:00:00Z".into());
+    let out = clone.chg(&["metrics", "--month", "2026-10", "--format", "json"]).ok();
+    assert!(out.stderr.contains("shallow clone"), "{}", out.stderr);
+    let v = out.json();
     assert!(v["incomplete"].as_str().unwrap().contains("git fetch --unshallow"));
 }
 

@@ -30,25 +30,17 @@ fn finding_1_a_symlinked_template_is_an_error_in_check_and_never_followed() {
     );
     repo.git(&["add", "-A"]);
     repo.git(&["commit", "-q", "-m", "share the template"]);
-    let (status, findings) = check_json(&repo);
-    assert_eq!(status, 2, "{findings:?}");
-    let link = findings
-        .iter()
-        .find(|f| f["rule"] == "symlink")
-        .unwrap_or_else(|| panic!("no symlink finding: {findings:?}"));
-    assert_eq!(link["file"], "changes/templates/certificate-renewal.yaml", "{link}");
+    let run = repo.check().status(2);
+    let link = run.finding("symlink");
     assert_eq!(
-        (link["line"].as_u64(), link["severity"].as_str()),
-        (Some(1), Some("error")),
-        "{link}"
+        (link.file.as_str(), link.line, link.is_error()),
+        ("changes/templates/certificate-renewal.yaml", 1, true),
+        "{link:?}"
     );
+    assert_contains(&link.message, &["notes/template.yaml"]);
     assert!(
-        link["message"].as_str().unwrap().contains("notes/template.yaml"),
-        "{link}"
-    );
-    assert!(
-        !findings.iter().any(|f| f["rule"] == "yaml-syntax"),
-        "the link was followed: {findings:?}"
+        !run.rules().contains(&"yaml-syntax".to_string()),
+        "the link was followed: {run:?}"
     );
     // The text form says where, for a person.
     let text = repo.chg(&["check"]);
@@ -137,26 +129,13 @@ fn finding_5_a_rollback_erased_by_a_merge_with_an_old_commit_still_counts() {
     // Mallory merges the old commit of main back in, with the record as it
     // was before its rollback: a merge git itself would call "up to date".
     repo.git(&["checkout", "-q", "-b", "tidy"]);
-    repo.git_as(MALLORY, &["checkout", &before_rollback, "--", REC]);
-    let tree = repo.git_as(MALLORY, &["write-tree"]).trim().to_string();
-    let merge = repo
-        .git_at(
-            MALLORY,
-            "2026-11-20T10:00:00Z",
-            &[
-                "commit-tree",
-                &tree,
-                "-p",
-                "HEAD",
-                "-p",
-                &before_rollback,
-                "-m",
-                "Merge branch 'main' into tidy",
-            ],
-        )
-        .trim()
-        .to_string();
-    repo.git_as(MALLORY, &["reset", "-q", "--hard", &merge]);
+    let merge = repo.launder(
+        MALLORY,
+        "2026-11-20T10:00:00Z",
+        &before_rollback,
+        &[REC],
+        "Merge branch 'main' into tidy",
+    );
     assert!(
         repo.read(REC).contains("status: completed"),
         "the attack restored the old version"

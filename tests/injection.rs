@@ -62,41 +62,26 @@ fn harmless(repo: &Repo, args: &[&str], problems: &mut Vec<String>) -> Run {
 /// An in-progress normal change past its window (so reports and status list
 /// it), every free-text field carrying the payload.
 fn evil_record(id: &str) -> String {
-    format!(
-        r#"schema_version: 1
-id: {id}
-title: "{EVIL}"
-status: in-progress
-classification: normal
-risk: {{impact: medium, likelihood: low}}
-priority: high
-requested_by: "Jane{EVIL} <jane@example.com>"
-created_at: 2026-11-16T09:12:00Z
-description: "{EVIL}"
-systems: ["checkout{EVIL}"]
-services: ["svc{EVIL}"]
-testing:
-  unit: passed
-  integration: passed
-  qa_review: passed
-deployment:
-  strategy: canary
-  window: {{start: 2026-11-24T02:00:00Z, end: 2026-11-24T04:00:00Z}}
-  steps: ["{EVIL}"]
-rollback:
-  plan: "{EVIL}"
-  kind: simple
-approvals:
-  - role: change-manager
-    approver: "Sam{EVIL} <sam@example.com>"
-    decision: approved
-    method: written
-    at: 2026-11-17T10:03:00Z
-    comment: "{EVIL}"
-implementation:
-  started_at: 2026-11-24T02:05:00Z
-"#
-    )
+    let evil = format!("\"{EVIL}\"");
+    let in_list = format!("[\"{EVIL}\"]");
+    Record::normal(id)
+        .title(&evil)
+        .status("in-progress")
+        .raw("requested_by", &format!("\"Jane{EVIL} <jane@example.com>\""))
+        .raw("description", &evil)
+        .raw("systems", &format!("[\"checkout{EVIL}\"]"))
+        .raw("services", &format!("[\"svc{EVIL}\"]"))
+        .window("2026-11-24T02:00:00Z", "2026-11-24T04:00:00Z")
+        .raw("deployment.steps", &in_list)
+        .raw("rollback.plan", &evil)
+        .without("rollback.last_tested")
+        .approval(
+            Approval::new("change-manager", SAM)
+                .field("approver", &format!("\"Sam{EVIL} <sam@example.com>\""))
+                .field("comment", &evil),
+        )
+        .implementation(Implementation::started("2026-11-24T02:05:00Z"))
+        .text()
 }
 
 /// Every reading command in every format it supports.

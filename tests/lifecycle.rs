@@ -245,13 +245,7 @@ fn an_unauthorised_approver_is_refused() {
 #[test]
 fn reject_records_the_reason_as_a_rejected_approval() {
     let repo = submitted();
-    repo.chg_as(SAM, &["reject", ID]).is(
-        2,
-        "",
-        "error: missing `--reason`
-  hint: give `--reason`, or run the command on a terminal without `--no-input` to be asked
-",
-    );
+    repo.chg_as(SAM, &["reject", ID]).misses("--reason", "the command");
     repo.chg_as(SAM, &["reject", ID, "--reason", "no load test"]).ok();
     assert_recorded(
         &repo,
@@ -368,14 +362,7 @@ fn every_illegal_move_is_refused_with_nothing_written() {
     refused(
         &repo,
         JANE,
-        &[
-            "schedule",
-            ID,
-            "--start",
-            "2026-11-26 02:00",
-            "--end",
-            "2026-11-26 04:00",
-        ],
+        &words("schedule CHG-2026-0001 --start '2026-11-26 02:00' --end '2026-11-26 04:00'"),
     );
     // approved → in progress
     repo.chg_as(SAM, &["approve", ID]).ok();
@@ -403,8 +390,7 @@ fn every_illegal_move_is_refused_with_nothing_written() {
         .ok();
     // An hour of monitoring after the deployment, which closing needs.
     repo.now = Some("2026-11-26T03:15:00Z".into());
-    repo.chg(&["monitor", ID, "--observed", "quiet"]).ok();
-    repo.chg(&["close", ID]).ok();
+    repo.monitor_and_close(ID, "quiet");
     // A rollback of a closed change reopens it (tests/rollbacks.rs); nothing else moves it.
     let from_closed = [
         ("cancel CHG-2026-0001 --reason x", "cancelled"),
@@ -559,10 +545,7 @@ CHG-2026-0001  Enable canary routing for checkout-api
     repo.chg_line("review CHG-2026-0001 --summary 'rolled back' --lessons-learned 'canary too big' --root-cause 'pricing timeout' --redeploy-plan 'retry with 1 %'")
     .ok();
     let text = repo.read(FILE);
-    assert!(
-        text.contains("    post_actions:\n      lessons_learned: canary too big\n      root_cause: pricing timeout\n      redeploy_plan: retry with 1 %\n"),
-        "{text}"
-    );
+    assert_contains(&text, &["    post_actions:\n      lessons_learned: canary too big\n      root_cause: pricing timeout\n      redeploy_plan: retry with 1 %\n"]);
     repo.chg(&["close", ID]).ok();
     assert_eq!(repo.check().ok().findings(), [("rto-exceeded", ID)]);
 }
@@ -580,21 +563,9 @@ fn a_rollback_within_its_rto_has_no_warning() {
 fn rollback_names_missing_flags_without_a_terminal() {
     let repo = in_progress();
     repo.chg(&["rollback", ID, "--reason", "x", "--started-at", "12:30"])
-        .is(
-            2,
-            "",
-            "error: missing `--trigger`
-  hint: give `--trigger`, or run the command on a terminal without `--no-input` to be asked
-",
-        );
+        .misses("--trigger", "the command");
     repo.chg(&["rollback", ID, "--trigger", "error-rate", "--reason", "x"])
-        .is(
-            2,
-            "",
-            "error: missing `--started-at`
-  hint: give `--started-at`, or run the command on a terminal without `--no-input` to be asked
-",
-        );
+        .misses("--started-at", "the command");
     repo.chg(&["rollback", ID, "--trigger", "bogus", "--reason", "x"])
         .is(2, "", "error: invalid value 'bogus' for '--trigger <TRIGGER>'
   [possible values: error-rate, response-time, critical-functionality, security-vulnerability, customer-complaints, critical-bug, data-corruption, performance-degradation, customer-impact]
@@ -630,17 +601,10 @@ fn status_lists_pending_approvals_and_who_can_give_them() {
 
 #[test]
 fn help_of_each_lifecycle_command_has_an_example() {
-    let repo = Repo::new();
-    for command in [
+    assert_help_has_an_example(&[
         "submit", "approve", "reject", "schedule", "start", "complete", "fail", "cancel", "rollback", "review",
         "close", "status",
-    ] {
-        let help = repo.chg(&[command, "--help"]).ok().stdout;
-        assert!(
-            help.contains("Example"),
-            "`chg {command} --help` has an example: {help}"
-        );
-    }
+    ]);
 }
 
 #[test]

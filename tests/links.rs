@@ -196,12 +196,7 @@ fn log_lists_the_linked_commits_beside_the_record_history() {
         ])
         .ok();
     let log = run.json();
-    let ids: Vec<&str> = log["linked_commits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["commit"].as_str().unwrap())
-        .collect();
+    let ids = texts(&log["linked_commits"], "commit");
     // Oldest first; the commit before the period names it too.
     assert_eq!(ids.len(), 4, "{ids:?}");
     assert!(ids.contains(&linked.as_str()) && ids.contains(&late.as_str()) && ids.contains(&own.as_str()));
@@ -219,10 +214,9 @@ fn log_lists_the_linked_commits_beside_the_record_history() {
 #[test]
 fn the_trailer_name_comes_from_the_policy() {
     let store = store();
-    let policy = store.read("changes/policy.yaml");
-    store.write(
+    store.edit(
         "changes/policy.yaml",
-        &policy.replace("change_trailer: Change", "change_trailer: Implements"),
+        &[("change_trailer: Change", "change_trailer: Implements")],
     );
     store.commit_all_at(SAM, "2026-11-16T09:00:00Z", "our trailer is Implements");
     let app = Repo::new();

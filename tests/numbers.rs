@@ -474,15 +474,14 @@ fn rollback_analysis_counts_changes_and_entries_separately() {
         .ok()
         .stdout;
     let section = md.split("## Rollback analysis").nth(1).unwrap_or("").to_string();
-    assert!(
-        section.contains("2 changes rolled back, with 3 rollback entries"),
-        "{section}"
+    assert_contains(
+        &section,
+        &[
+            "2 changes rolled back, with 3 rollback entries",
+            "| Trigger | Changes | Rollback entries |",
+            "| error-rate | 2 | 3 |",
+        ],
     );
-    assert!(
-        section.contains("| Trigger | Changes | Rollback entries |"),
-        "{section}"
-    );
-    assert!(section.contains("| error-rate | 2 | 3 |"), "{section}");
     let v = repo
         .chg_line("report monthly --month 2026-11 --format json")
         .ok()

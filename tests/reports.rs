@@ -38,15 +38,6 @@ fn w47(repo: &Repo) -> String {
     stdout(repo, "report weekly --week 2026-W47 --format markdown")
 }
 
-/// The `key` text of each item of a JSON list.
-fn each<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item[key].as_str().unwrap())
-        .collect()
-}
-
 #[test]
 fn weekly_report_lists_implemented_scheduled_attention_and_counts() {
     let repo = store();
@@ -303,7 +294,7 @@ fn quarterly_report_compares_q1_with_q4_of_the_year_before() {
     assert_eq!(json["previous_quarter"], "2026-Q4");
     assert_eq!(json["period"]["from"], "2027-01-01T00:00:00Z");
     assert_eq!(json["previous_period"]["to"], "2027-01-01T00:00:00Z");
-    let months = each(&json["months"], "month");
+    let months = texts(&json["months"], "month");
     assert_eq!(
         months,
         ["2026-10", "2026-11", "2026-12", "2027-01", "2027-02", "2027-03"]
@@ -405,7 +396,7 @@ fn quarterly_initiatives_are_the_recommendations_that_recurred() {
         .iter()
         .find(|i| i["metric"] == "issue_rate")
         .unwrap_or_else(|| panic!("{initiatives:?}"));
-    let months = each(&issue["months"], "month");
+    let months = texts(&issue["months"], "month");
     assert_eq!(months, ["2027-01", "2027-02"]);
     let text = issue["text"].as_str().unwrap();
     assert!(
@@ -421,7 +412,7 @@ fn quarterly_initiatives_are_the_recommendations_that_recurred() {
         .iter()
         .any(|r| r.as_str().unwrap().starts_with(advice)));
     // The March change took 21 h: a miss in one month only, not an initiative.
-    let once = each(&report["missed_once"], "metric");
+    let once = texts(&report["missed_once"], "metric");
     assert_eq!(once, ["average_change_time_minutes"]);
 }
 
@@ -459,10 +450,7 @@ fn weekly_report_lists_edits_after_approval_from_the_history() {
     repo.commit_all_at(RAJ, "2026-11-17T15:20:00Z", "widen the change");
     let commit = repo.git(&["rev-parse", "--short=7", "HEAD"]);
     let md = w47(&repo);
-    let row = md
-        .lines()
-        .find(|l| l.contains("edited after approval"))
-        .unwrap_or_else(|| panic!("{md}"));
+    let row = line_with(&md, "edited after approval");
     assert_eq!(
         row,
         format!(
@@ -524,27 +512,12 @@ fn weekly_report_says_when_the_history_cannot_judge_edits() {
         "2026-11-19T12:00:00Z",
         &["commit", "-q", "--allow-empty", "-m", "later"],
     );
-    let target = tempfile::tempdir().unwrap();
-    let clone = target.path().join("shallow");
-    let mut git = std::process::Command::new("git");
-    isolate(&mut git, target.path());
-    let status = git
-        .args(["clone", "-q", "--depth", "1"])
-        .arg(format!("file://{}", source.path().display()))
-        .arg(&clone)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let mut chg = std::process::Command::new(env!("CARGO_BIN_EXE_chg"));
-    isolate(&mut chg, target.path());
-    let out = chg
-        .current_dir(&clone)
-        .env("CHG_NOW", "2026-11-20T12:00:00Z")
-        .args(["report", "weekly", "--week", "2026-W47", "--format", "markdown"])
-        .output()
-        .unwrap();
-    let md = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut clone = source.shallow_clone(1);
+    clone.now = Some("2026-11-20T12:00:00Z".into());
+    let md = clone
+        .chg(&["report", "weekly", "--week", "2026-W47", "--format", "markdown"])
+        .ok()
+        .stdout;
     assert!(
         md.contains("The git history is incomplete (") && md.contains("shallow"),
         "{md}"

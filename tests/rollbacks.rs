@@ -28,13 +28,7 @@ fn rolled_back_with(id: &str, trigger: &str, restored: &str, post_actions: &str,
     }
     Record::normal(id)
         .approved_by_sam()
-        .raw("status", "rolled-back")
-        .implementation(Implementation::new(
-            "2026-11-18T02:00:00Z",
-            "2026-11-18T02:20:00Z",
-            "rolled-back",
-        ))
-        .rollback(entry)
+        .rolled_back("2026-11-18T02:00:00Z", "2026-11-18T02:20:00Z", entry)
 }
 
 /// Asserts `chg check` passes without a finding of this rule.
@@ -88,14 +82,15 @@ fn show_prints_rollback_issues_and_every_owed_item() {
     let owed = &shown[shown
         .find("\nstill owed\n")
         .unwrap_or_else(|| panic!("no owed section: {shown}"))..];
-    for item in [
-        "the post-implementation review",
-        "the post-rollback `--root-cause`",
-        "the post-rollback `--lessons-learned`",
-        "the post-rollback `--redeploy-plan`",
-    ] {
-        assert!(owed.contains(item), "{item} not in {owed}");
-    }
+    assert_contains(
+        owed,
+        &[
+            "the post-implementation review",
+            "the post-rollback `--root-cause`",
+            "the post-rollback `--lessons-learned`",
+            "the post-rollback `--redeploy-plan`",
+        ],
+    );
 }
 
 /// The preventive measures are shown in the form issue 15.9 gives them
@@ -112,9 +107,7 @@ fn show_prints_cab_feedback_and_root_cause() {
             ),
     );
     let shown = t.run(&["show", "CHG-2026-0002"]).ok().stdout;
-    for text in ["Page the DBA on call next time", "Disk filled by audit logs"] {
-        assert!(shown.contains(text), "{text} not in {shown}");
-    }
+    assert_contains(&shown, &["Page the DBA on call next time", "Disk filled by audit logs"]);
 }
 
 #[test]
@@ -200,9 +193,7 @@ fn verification_is_whole_each_check_recorded_and_not_run_needs_a_reason() {
     assert_not_found(&repo, "rollback-verification-incomplete");
     // The half hour of monitoring after the rollback that closing needs.
     repo.now = Some("2026-11-25T13:30:00Z".into());
-    repo.chg(&["monitor", ID, "--observed", "error rate back to normal"])
-        .ok();
-    repo.chg(&["close", ID]).ok();
+    repo.monitor_and_close(ID, "error rate back to normal");
 }
 
 #[test]
@@ -269,10 +260,7 @@ fn the_rollback_log_has_its_own_times() {
     repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 12:20 --log '12:21 canary weight set to 0' --log '2026-11-25 12:31 checkout-api v41 redeployed' --smoke-tests passed")
         .ok();
     let text = repo.read(FILE);
-    assert!(
-        text.contains("    log:\n      - at: \"2026-11-25T12:21:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: canary weight set to 0\n      - at: \"2026-11-25T12:31:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: checkout-api v41 redeployed\n"),
-        "{text}"
-    );
+    assert_contains(&text, &["    log:\n      - at: \"2026-11-25T12:21:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: canary weight set to 0\n      - at: \"2026-11-25T12:31:00Z\"\n        by: Jane Doe <jane@example.com>\n        entry: checkout-api v41 redeployed\n"]);
 }
 
 #[test]
@@ -321,11 +309,9 @@ fn an_immediate_rollback_records_severity_estimate_and_the_measured_trigger() {
     repo.chg_line("rollback CHG-2026-0001 --trigger error-rate --measured 7.5 --severity high --estimated-minutes 10 --reason x --started-at 12:20 --smoke-tests passed --error-rates normal --customer-access verified")
         .ok();
     let text = repo.read(FILE);
-    assert!(
-        text.contains(
-            "    severity: high\n    estimated_minutes: 10\n    measured:\n      value: 7.5\n      threshold: 5.0\n"
-        ),
-        "{text}"
+    assert_contains(
+        &text,
+        &["    severity: high\n    estimated_minutes: 10\n    measured:\n      value: 7.5\n      threshold: 5.0\n"],
     );
     assert_not_found(&repo, "rollback-assessment-missing");
     let shown = repo.chg(&["show", ID]).ok().stdout;
@@ -379,8 +365,7 @@ fn closed_change() -> Repo {
         .ok();
     // The hour of monitoring after the deployment that closing needs.
     repo.now = Some("2026-11-25T13:50:00Z".into());
-    repo.chg(&["monitor", ID, "--observed", "error rate flat"]).ok();
-    repo.chg(&["close", ID]).ok();
+    repo.monitor_and_close(ID, "error rate flat");
     repo.now = Some("2026-11-27T09:30:00Z".into());
     repo
 }
@@ -399,12 +384,11 @@ fn a_closed_change_can_still_be_rolled_back_and_is_reopened() {
         run.stdout
     );
     let text = repo.read(FILE);
-    assert!(text.contains("status: rolled-back\n"), "{text}");
-    assert!(text.contains("    reopened_from: closed\n"), "{text}");
+    assert_contains(&text, &["status: rolled-back\n", "    reopened_from: closed\n"]);
     // The implementation keeps its own finish; the rollback has its own times.
-    assert!(
-        text.contains("  finished_at: \"2026-11-25T12:45:00Z\"\n  outcome: rolled-back\n"),
-        "{text}"
+    assert_contains(
+        &text,
+        &["  finished_at: \"2026-11-25T12:45:00Z\"\n  outcome: rolled-back\n"],
     );
     // The history shows the reopening.
     let log = repo.chg(&["log", ID]).ok().stdout;

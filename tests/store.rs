@@ -20,18 +20,19 @@ Committed as \"chg: init the change store\"
         "",
     );
     let policy = repo.read("changes/policy.yaml");
-    for key in [
-        "roles:",
-        "approvals:",
-        "risk_matrix:",
-        "windows:",
-        "freezes:",
-        "rto:",
-        "emergency_deadlines:",
-        "targets:",
-    ] {
-        assert!(policy.contains(key), "policy lacks {key}");
-    }
+    assert_contains(
+        &policy,
+        &[
+            "roles:",
+            "approvals:",
+            "risk_matrix:",
+            "windows:",
+            "freezes:",
+            "rto:",
+            "emergency_deadlines:",
+            "targets:",
+        ],
+    );
     assert!(
         policy.lines().filter(|l| l.starts_with('#')).count() >= 10,
         "policy has comments"
@@ -129,20 +130,10 @@ fn new_with_template_makes_a_standard_change() {
 #[test]
 fn new_without_input_names_the_missing_flag_and_writes_nothing() {
     let repo = Repo::initialised();
-    repo.chg_line("new --no-input --impact low --likelihood low").is(
-        2,
-        "",
-        "error: missing `--title`
-  hint: give `--title`, or run `chg new` on a terminal without `--no-input` to be asked
-",
-    );
-    repo.chg_line("new --no-input --title x").is(
-        2,
-        "",
-        "error: missing `--impact`
-  hint: give `--impact`, or run `chg new` on a terminal without `--no-input` to be asked
-",
-    );
+    repo.chg_line("new --no-input --impact low --likelihood low")
+        .misses("--title", "`chg new`");
+    repo.chg_line("new --no-input --title x")
+        .misses("--impact", "`chg new`");
     assert!(!repo.join("changes/2026").exists() || std::fs::read_dir(repo.join("changes/2026")).unwrap().count() == 0);
 }
 
@@ -423,14 +414,7 @@ fn a_missing_store_says_to_run_init() {
 
 #[test]
 fn help_explains_every_command_with_an_example() {
-    let repo = Repo::new();
-    for command in ["init", "new", "show", "list", "check", "schema"] {
-        let help = repo.chg(&[command, "--help"]).ok().stdout;
-        assert!(
-            help.contains("Example"),
-            "`chg {command} --help` has an example: {help}"
-        );
-    }
+    assert_help_has_an_example(&["init", "new", "show", "list", "check", "schema"]);
 }
 
 #[test]

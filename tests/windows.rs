@@ -117,12 +117,7 @@ fn finding_1_the_change_managers_override_is_recorded_and_shown_by_show_and_log(
     )
     .ok();
     let text = t.read(FILE);
-    assert!(
-        text.contains(
-            "  window_override:\n    by: Sam Lee <sam@example.com>\n    at: \"2026-11-28T14:00:00Z\"\n    reason: payment provider outage fix cannot wait for Sunday\n"
-        ),
-        "{text}"
-    );
+    assert_contains(&text, &["  window_override:\n    by: Sam Lee <sam@example.com>\n    at: \"2026-11-28T14:00:00Z\"\n    reason: payment provider outage fix cannot wait for Sunday\n"]);
     let show = t.run(&["show", ID]).ok();
     assert!(
         show.stdout.contains(
@@ -139,19 +134,8 @@ fn finding_1_the_change_managers_override_is_recorded_and_shown_by_show_and_log(
         log.stdout
     );
     // Finished outside too, under the same override: `check` is clean.
-    t.run(&[
-        "complete",
-        ID,
-        "--smoke-tests",
-        "passed",
-        "--error-rates",
-        "normal",
-        "--performance",
-        "normal",
-        "--customer-access",
-        "verified",
-    ])
-    .ok();
+    t.chg_line("complete CHG-2026-0001 --smoke-tests passed --error-rates normal --performance normal --customer-access verified")
+        .ok();
     // And watched for the hour the policy asks after a deployment.
     t.set_now("2026-11-28T15:05:00Z");
     t.run(&["monitor", ID, "--observed", "payments flowing"]).ok();
@@ -565,19 +549,7 @@ fn finding_2_approve_shows_the_calendars_conflicts_before_the_decision() {
 /// Runs `chg approve` as Sam on a pseudo-terminal, answers its question and
 /// waits for `until`; returns what it printed up to there.
 fn approve_on_a_terminal(t: &Test, answer: &str, until: &str) -> String {
-    let home = tempfile::tempdir().unwrap();
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chg"));
-    cmd.current_dir(t.path()).args(["approve", "CHG-2026-0002"]);
-    isolate(&mut cmd, home.path());
-    cmd.env("GIT_AUTHOR_NAME", SAM.name)
-        .env("GIT_AUTHOR_EMAIL", SAM.email)
-        .env("GIT_COMMITTER_NAME", SAM.name)
-        .env("GIT_COMMITTER_EMAIL", SAM.email)
-        .env("TERM", "xterm")
-        .env("NO_COLOR", "1")
-        .env("CHG_NOW", t.now());
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn chg on a pty");
-    session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+    let mut session = t.terminal(SAM, &["approve", "CHG-2026-0002"]);
     let shown = session
         .expect("Approve CHG-2026-0002 all the same?")
         .map(|c| String::from_utf8_lossy(c.before()).into_owned())
@@ -606,21 +578,10 @@ fn finding_2_on_a_terminal_the_approver_sees_the_conflicts_and_is_asked() {
 #[test]
 fn finding_5_the_new_wizard_proposes_blue_green_for_a_major_change() {
     let t = Test::new();
-    let home = tempfile::tempdir().unwrap();
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chg"));
-    cmd.current_dir(t.path()).args(words(
-        "new --title 'Upgrade Postgres 15 to 16' --description 'Major upgrade' --justification 'End of life' --benefit 'Security fixes' --impact high --likelihood medium --system db --rollback-plan 'Restore the snapshot' --rollback-kind simple --test unit=passed --test integration=passed --test qa_review=passed --test security_review=passed --test performance=passed",
-    ));
-    isolate(&mut cmd, home.path());
-    cmd.env("GIT_AUTHOR_NAME", JANE.name)
-        .env("GIT_AUTHOR_EMAIL", JANE.email)
-        .env("GIT_COMMITTER_NAME", JANE.name)
-        .env("GIT_COMMITTER_EMAIL", JANE.email)
-        .env("TERM", "xterm")
-        .env("NO_COLOR", "1")
-        .env("CHG_NOW", t.now());
-    let mut s = expectrl::Session::spawn(cmd).expect("spawn chg on a pty");
-    s.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+    let mut s = t.terminal(
+        JANE,
+        &words("new --title 'Upgrade Postgres 15 to 16' --description 'Major upgrade' --justification 'End of life' --benefit 'Security fixes' --impact high --likelihood medium --system db --rollback-plan 'Restore the snapshot' --rollback-kind simple --test unit=passed --test integration=passed --test qa_review=passed --test security_review=passed --test performance=passed"),
+    );
     // The risk matrix makes it major; Enter takes each default.
     s.expect("Classification (risk matrix: at least major)").unwrap();
     s.send("\r").unwrap();

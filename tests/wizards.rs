@@ -1,9 +1,6 @@
 //! The wizards of `new`, `new --emergency`, `rollback` and `review`, driven
 //! through a real pseudo-terminal (expectrl), as a user at a keyboard.
 
-use std::process::Command;
-use std::time::Duration;
-
 use expectrl::{Eof, Session};
 
 use crate::lifecycle::{assert_committed, in_progress, last_commit, store, FILE, ID};
@@ -12,33 +9,17 @@ use crate::support::*;
 const DOWN: &str = "\x1b[B";
 const ENTER: &str = "\r";
 
-/// `chg` running as Jane on a pseudo-terminal in a repository, with a
-/// home of its own.
+/// `chg` running as Jane on a pseudo-terminal in a repository.
 struct Wizard {
     session: Session,
-    _home: tempfile::TempDir,
 }
 
 impl Wizard {
     /// Starts `chg` with the arguments of a command line (`words`).
     fn spawn(repo: &Repo, line: &str) -> Wizard {
-        let args = words(line);
-        let home = tempfile::tempdir().unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_chg"));
-        cmd.current_dir(repo.path()).args(&args);
-        isolate(&mut cmd, home.path());
-        cmd.env("GIT_AUTHOR_NAME", JANE.name)
-            .env("GIT_AUTHOR_EMAIL", JANE.email)
-            .env("GIT_COMMITTER_NAME", JANE.name)
-            .env("GIT_COMMITTER_EMAIL", JANE.email)
-            .env("TERM", "xterm")
-            .env("NO_COLOR", "1");
-        if let Some(now) = &repo.now {
-            cmd.env("CHG_NOW", now);
+        Wizard {
+            session: repo.terminal(JANE, &words(line)),
         }
-        let mut session = Session::spawn(cmd).expect("spawn chg on a pty");
-        session.set_expect_timeout(Some(Duration::from_secs(20)));
-        Wizard { session, _home: home }
     }
 
     /// Waits for a text on the screen.
@@ -232,9 +213,7 @@ fn the_review_wizard_asks_for_the_post_rollback_actions() {
         ],
     );
     repo.now = Some("2026-11-25T13:20:00Z".into());
-    repo.chg(&["monitor", ID, "--observed", "error rate back to normal"])
-        .ok();
-    repo.chg(&["close", ID]).ok();
+    repo.monitor_and_close(ID, "error rate back to normal");
 }
 
 #[test]

@@ -23,6 +23,7 @@ use serde::Serialize;
 use crate::finding::Severity;
 use crate::policy::{FreezeAllowance, Policy};
 use crate::record::{Classification, Record, Status, Window};
+use crate::render::PushFmt;
 use crate::rule::Rule;
 
 mod freeze;
@@ -158,7 +159,7 @@ pub fn describe_problems(id: &str, problems: &[Problem]) -> String {
         crate::render::plural(problems.len(), "problem")
     );
     for p in problems {
-        text.push_str(&format!(
+        text.push_fmt(format_args!(
             "  {}[{}]: {}\n    hint: {}\n",
             p.severity,
             p.kind.rule(),

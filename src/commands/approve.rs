@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use crate::action::{self, Done};
+use crate::action::{self, Action, Done};
 use crate::approval::{choose_role, parse_approver};
 use crate::cli::ApproveArgs;
 use crate::context::App;
@@ -14,66 +14,14 @@ use crate::rules::approval_status;
 /// Records the approval and moves a submitted change to approved once it has enough.
 pub fn run(args: &ApproveArgs, app: &App) -> Result<u8> {
     action::run(app, &args.id, "approve", |act, record| {
-        let class = record.classification;
-        if class == Classification::Standard {
-            return Err(Refusal::new(
-                format!("{} is a standard change, pre-approved by its template", record.id),
-                format!("`chg submit {}` approves it", record.id),
-            )
-            .into());
-        }
-        let open = match record.status {
-            Status::Submitted => true,
-            // Emergencies are approved in writing after the fact.
-            Status::Rejected | Status::Cancelled => false,
-            _ => class == Classification::Emergency,
-        };
-        if !open {
-            return Err(Refusal::new(
-                format!(
-                    "{} is `{}`; only a submitted change can be approved",
-                    record.id, record.status
-                ),
-                match record.status {
-                    Status::Draft => format!("submit it first: `chg submit {}`", record.id),
-                    _ => "nothing to approve in this state".to_string(),
-                },
-            )
-            .into());
-        }
         let method = if args.verbal { Method::Verbal } else { Method::Written };
-        if method == Method::Verbal && class != Classification::Emergency {
-            return Err(Refusal::new(
-                format!(
-                    "{} is a {class} change; only emergency changes take verbal approvals",
-                    record.id
-                ),
-                "approve it in writing: leave out `--verbal`",
-            )
-            .into());
-        }
+        refuse_unless_open(record, method)?;
         let approver = match &args.by {
             Some(text) => parse_approver(text)?,
             None => act.person().clone(),
         };
         let role = choose_role(&act.policy, record, &approver, args.role)?;
-        // The approver decides knowing what the calendar finds for the change.
-        let (loaded, _) = act.store.load_all()?;
-        let others: Vec<&Record> = loaded.iter().map(|l| &l.record).collect();
-        let problems = crate::calendar::problems_for(record, &others, &act.policy);
-        if !problems.is_empty() {
-            crate::render::eprint(crate::calendar::describe_problems(&record.id, &problems).trim_end());
-            if app.interactive && !crate::wizard::confirm(&format!("Approve {} all the same?", record.id), false)? {
-                return Err(Refusal::new(
-                    format!(
-                        "{} was not approved: declined at the prompt; nothing was written",
-                        record.id
-                    ),
-                    "settle the calendar problems (`chg calendar`), then approve",
-                )
-                .into());
-            }
-        }
+        confirm_calendar(act, app, record)?;
         let at = match method {
             Method::Verbal => action::backdate("--at", args.at.as_deref(), act.now)?,
             Method::Written => act.now,
@@ -122,4 +70,71 @@ pub fn run(args: &ApproveArgs, app: &App) -> Result<u8> {
             role.to_string()
         }))
     })
+}
+
+/// Refuses a change that cannot take this approval: a standard change, one
+/// not submitted (an emergency is approved after the fact), or a verbal
+/// approval of anything but an emergency.
+fn refuse_unless_open(record: &Record, method: Method) -> Result<()> {
+    let class = record.classification;
+    if class == Classification::Standard {
+        return Err(Refusal::new(
+            format!("{} is a standard change, pre-approved by its template", record.id),
+            format!("`chg submit {}` approves it", record.id),
+        )
+        .into());
+    }
+    let open = match record.status {
+        Status::Submitted => true,
+        // Emergencies are approved in writing after the fact.
+        Status::Rejected | Status::Cancelled => false,
+        _ => class == Classification::Emergency,
+    };
+    if !open {
+        return Err(Refusal::new(
+            format!(
+                "{} is `{}`; only a submitted change can be approved",
+                record.id, record.status
+            ),
+            match record.status {
+                Status::Draft => format!("submit it first: `chg submit {}`", record.id),
+                _ => "nothing to approve in this state".to_string(),
+            },
+        )
+        .into());
+    }
+    if method == Method::Verbal && class != Classification::Emergency {
+        return Err(Refusal::new(
+            format!(
+                "{} is a {class} change; only emergency changes take verbal approvals",
+                record.id
+            ),
+            "approve it in writing: leave out `--verbal`",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Shows what the calendar finds for the change and, on a terminal, asks
+/// whether to approve all the same.
+fn confirm_calendar(act: &Action, app: &App, record: &Record) -> Result<()> {
+    // The approver decides knowing what the calendar finds for the change.
+    let (loaded, _) = act.store.load_all()?;
+    let others: Vec<&Record> = loaded.iter().map(|l| &l.record).collect();
+    let problems = crate::calendar::problems_for(record, &others, &act.policy);
+    if !problems.is_empty() {
+        crate::render::eprint(crate::calendar::describe_problems(&record.id, &problems).trim_end());
+        if app.interactive && !crate::wizard::confirm(&format!("Approve {} all the same?", record.id), false)? {
+            return Err(Refusal::new(
+                format!(
+                    "{} was not approved: declined at the prompt; nothing was written",
+                    record.id
+                ),
+                "settle the calendar problems (`chg calendar`), then approve",
+            )
+            .into());
+        }
+    }
+    Ok(())
 }

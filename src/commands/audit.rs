@@ -15,17 +15,7 @@ use crate::rules::linking::CodeCommit;
 pub fn run(args: &AuditArgs, app: &App) -> Result<u8> {
     let store = app.store()?;
     if let Some(dir) = &args.verify {
-        let problems = audit::verify(&store, dir)?;
-        if problems.is_empty() {
-            if !app.args.quiet {
-                println!("{}: every file matches its manifest, and the store commit, records and policy match the repository", dir.display());
-            }
-            return Ok(0);
-        }
-        for p in &problems {
-            println!("{}: {}", dir.display(), crate::render::safe(p));
-        }
-        return Ok(1);
+        return verify(&store, dir, app.args.quiet);
     }
     let Some(output) = &args.output else {
         bail!("where to write the folder?\n  hint: give `--output DIR`");
@@ -59,23 +49,8 @@ pub fn run(args: &AuditArgs, app: &App) -> Result<u8> {
         )?;
         Some(found.into_iter().filter(|u| u.commit.time < period.to).collect())
     };
-    let mut linked: BTreeMap<String, Vec<CodeCommit>> = BTreeMap::new();
     let prefix = store.prefix();
-    let mut repos = vec![(".".to_string(), crate::git::Repo::discover(store.repo().workdir())?)];
-    if !args.repos.is_empty() {
-        repos.extend(crate::code_repos::repos(&store, &args.repos)?);
-    }
-    for (i, (label, repo)) in repos.iter().enumerate() {
-        let head = repo.resolve("HEAD")?;
-        let all = |_: &str| true;
-        let outside_store = |dir: &str| dir != prefix;
-        let keep: &dyn Fn(&str) -> bool = if i == 0 { &outside_store } else { &all };
-        for c in crate::code_repos::code_commits(repo, label, head, "", keep, None, &all, &policy.change_trailer)? {
-            for id in &c.changes {
-                linked.entry(id.clone()).or_default().push(c.clone());
-            }
-        }
-    }
+    let linked = linked_commits(&store, &args.repos, &policy.change_trailer)?;
     let request = Request {
         period,
         sample,
@@ -124,4 +99,49 @@ pub fn run(args: &AuditArgs, app: &App) -> Result<u8> {
         );
     }
     Ok(0)
+}
+
+/// Checks a folder against its manifest and the repository: exit 1 when anything differs.
+fn verify(store: &crate::store::Store, dir: &std::path::Path, quiet: bool) -> Result<u8> {
+    let problems = audit::verify(store, dir)?;
+    if problems.is_empty() {
+        if !quiet {
+            println!(
+                "{}: every file matches its manifest, and the store commit, records and policy match the repository",
+                dir.display()
+            );
+        }
+        return Ok(0);
+    }
+    for p in &problems {
+        println!("{}: {}", dir.display(), crate::render::safe(p));
+    }
+    Ok(1)
+}
+
+/// The code commits of this repository (outside the store) and of `--repo`,
+/// by the change ids their trailers name.
+fn linked_commits(
+    store: &crate::store::Store,
+    repo_args: &[std::path::PathBuf],
+    trailer: &str,
+) -> Result<BTreeMap<String, Vec<CodeCommit>>> {
+    let prefix = store.prefix();
+    let mut linked: BTreeMap<String, Vec<CodeCommit>> = BTreeMap::new();
+    let mut repos = vec![(".".to_string(), crate::git::Repo::discover(store.repo().workdir())?)];
+    if !repo_args.is_empty() {
+        repos.extend(crate::code_repos::repos(store, repo_args)?);
+    }
+    for (i, (label, repo)) in repos.iter().enumerate() {
+        let head = repo.resolve("HEAD")?;
+        let all = |_: &str| true;
+        let outside_store = |dir: &str| dir != prefix;
+        let keep: &dyn Fn(&str) -> bool = if i == 0 { &outside_store } else { &all };
+        for c in crate::code_repos::code_commits(repo, label, head, "", keep, None, &all, trailer)? {
+            for id in &c.changes {
+                linked.entry(id.clone()).or_default().push(c.clone());
+            }
+        }
+    }
+    Ok(linked)
 }

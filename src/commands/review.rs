@@ -2,6 +2,7 @@
 //! the post-emergency review and the CAB presentation of an emergency.
 
 use anyhow::{bail, Result};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::action::{self, Action, Done};
 use crate::cli::ReviewArgs;
@@ -29,14 +30,11 @@ pub fn run(args: &ReviewArgs, app: &App) -> Result<u8> {
         let reviewable = matches!(record.status, Status::Completed | Status::Failed | Status::RolledBack)
             || (emergency && lifecycle::implemented(record.status) && record.status != Status::Closed);
         if !reviewable {
-            return Err(Refusal::new(
-                format!(
-                    "{} is `{}`; a review follows the implementation",
-                    record.id, record.status
-                ),
+            return Err(refuse_status(
+                record,
+                "a review follows the implementation",
                 "review it once it is completed, failed or rolled back",
-            )
-            .into());
+            ));
         }
         let rolled_back = record.status == Status::RolledBack && !record.rollbacks.is_empty();
         let mut f = Fields {
@@ -50,14 +48,11 @@ pub fn run(args: &ReviewArgs, app: &App) -> Result<u8> {
         let verifying = !verified.is_empty();
         if verifying {
             if !rolled_back {
-                return Err(Refusal::new(
-                    format!(
-                        "{} is `{}`; verification flags record what was checked after a rollback",
-                        record.id, record.status
-                    ),
+                return Err(refuse_status(
+                    record,
+                    "verification flags record what was checked after a rollback",
                     "record a deployment's validation with `chg complete`",
-                )
-                .into());
+                ));
             }
             if let Some(entry) = record.rollbacks.last_mut() {
                 add_verification(entry, verified, act.person())?;
@@ -82,18 +77,7 @@ pub fn run(args: &ReviewArgs, app: &App) -> Result<u8> {
             );
         }
         let now = act.now;
-        if f.summary.is_some() || f.lessons_learned.is_some() {
-            let review = record.review.get_or_insert_with(Default::default);
-            if f.summary.is_some() {
-                review.summary = f.summary.clone();
-            }
-            if f.lessons_learned.is_some() {
-                review.lessons_learned = f.lessons_learned.clone();
-            }
-            if review.summary.is_some() && review.completed_at.is_none() {
-                review.completed_at = Some(now);
-            }
-        }
+        f.record_review(record, now);
         let mut recorded = Vec::new();
         if verifying {
             recorded.push("rollback verification");
@@ -116,35 +100,7 @@ pub fn run(args: &ReviewArgs, app: &App) -> Result<u8> {
                 Some(d) => timearg::parse_date("--measure-due", d)?,
                 None => now.date_naive() + chrono::Duration::days(MEASURE_DAYS),
             };
-            let post = record
-                .emergency
-                .get_or_insert_with(Default::default)
-                .post_review
-                .get_or_insert_with(Default::default);
-            set(&mut post.root_cause, &f.root_cause);
-            if !f.preventive_measures.is_empty() {
-                // The older one-line form becomes the first action item.
-                let mut items: Vec<PreventiveMeasure> = Vec::new();
-                let mut actions: Vec<String> = Vec::new();
-                match post.preventive_measures.take() {
-                    Some(PreventiveMeasures::Items(old)) => items = old,
-                    Some(PreventiveMeasures::Text(text)) if !text.trim().is_empty() => actions.push(text),
-                    _ => {}
-                }
-                actions.extend(f.preventive_measures.iter().cloned());
-                items.extend(actions.into_iter().map(|action| PreventiveMeasure {
-                    action,
-                    owner: owner.clone(),
-                    due,
-                    state: MeasureState::Open,
-                    done_on: None,
-                }));
-                post.preventive_measures = Some(PreventiveMeasures::Items(items));
-            }
-            let measures = post.preventive_measures.as_ref().is_some_and(|m| !m.is_empty());
-            if post.root_cause.is_some() && measures && post.completed_at.is_none() {
-                post.completed_at = Some(now);
-            }
+            f.record_post_emergency(record, &owner, due, now);
             recorded.push("post-emergency review");
         }
         if record.review.as_ref().is_some_and(|r| r.summary.is_some()) {
@@ -154,6 +110,60 @@ pub fn run(args: &ReviewArgs, app: &App) -> Result<u8> {
         done.notes.push(closing_note(record, &act.policy));
         Ok(done)
     })
+}
+
+/// Refuses a review flag in a status it does not follow.
+fn refuse_status(record: &Record, why: &str, hint: &str) -> anyhow::Error {
+    Refusal::new(format!("{} is `{}`; {why}", record.id, record.status), hint).into()
+}
+
+impl Fields {
+    /// Sets the post-implementation review's summary and lessons; a summary completes it.
+    fn record_review(&self, record: &mut Record, now: DateTime<Utc>) {
+        if self.summary.is_none() && self.lessons_learned.is_none() {
+            return;
+        }
+        let review = record.review.get_or_insert_with(Default::default);
+        set(&mut review.summary, &self.summary);
+        set(&mut review.lessons_learned, &self.lessons_learned);
+        if review.summary.is_some() && review.completed_at.is_none() {
+            review.completed_at = Some(now);
+        }
+    }
+
+    /// Sets the post-emergency review's root cause and adds its preventive
+    /// measures, owned by `owner` and due on `due`; with both it is complete.
+    fn record_post_emergency(&self, record: &mut Record, owner: &Person, due: NaiveDate, now: DateTime<Utc>) {
+        let post = record
+            .emergency
+            .get_or_insert_with(Default::default)
+            .post_review
+            .get_or_insert_with(Default::default);
+        set(&mut post.root_cause, &self.root_cause);
+        if !self.preventive_measures.is_empty() {
+            // The older one-line form becomes the first action item.
+            let mut items: Vec<PreventiveMeasure> = Vec::new();
+            let mut actions: Vec<String> = Vec::new();
+            match post.preventive_measures.take() {
+                Some(PreventiveMeasures::Items(old)) => items = old,
+                Some(PreventiveMeasures::Text(text)) if !text.trim().is_empty() => actions.push(text),
+                _ => {}
+            }
+            actions.extend(self.preventive_measures.iter().cloned());
+            items.extend(actions.into_iter().map(|action| PreventiveMeasure {
+                action,
+                owner: owner.clone(),
+                due,
+                state: MeasureState::Open,
+                done_on: None,
+            }));
+            post.preventive_measures = Some(PreventiveMeasures::Items(items));
+        }
+        let measures = post.preventive_measures.as_ref().is_some_and(|m| !m.is_empty());
+        if post.root_cause.is_some() && measures && post.completed_at.is_none() {
+            post.completed_at = Some(now);
+        }
+    }
 }
 
 /// How long a preventive measure has by default: the guide gives no

@@ -10,13 +10,78 @@ use crate::action::{self, Action, Done};
 use crate::cli::RollbackArgs;
 use crate::context::App;
 use crate::lifecycle::MONITOR_MINUTES;
-use crate::policy::Policy;
+use crate::policy::{Policy, RtoCheck};
 use crate::record::{
     Access, CheckResult, Health, Level, LogEntry, Measured, Record, RollbackEntry, RollbackKind, RollbackMode, Status,
     Strategy, Trigger, Validation,
 };
 use crate::render::PushFmt as _;
 use crate::wizard;
+
+/// Says the change was rolled back (and reopened, if it was closed), in how
+/// long against its RTO, and warns of an overrun.
+fn rolled_back(record: &Record, check: &RtoCheck, (trigger, kind): (Trigger, RollbackKind), reopening: bool) -> Done {
+    let (minutes, rto) = (check.minutes(), check.rto.text());
+    let reopened = if reopening {
+        "reopened (closed → rolled-back) and "
+    } else {
+        ""
+    };
+    let mut done = Done::new(format!(
+        "{}: {reopened}rolled back ({trigger}, {kind}) in {minutes} min; RTO {rto}",
+        record.id
+    ))
+    .detail(if reopening {
+        format!("{trigger}, reopened")
+    } else {
+        trigger.to_string()
+    });
+    if check.exceeded() {
+        done.warnings.push((
+            "rto-exceeded",
+            format!(
+                "the rollback took {minutes} min, {} the {rto} RTO of a {kind} rollback; this is recorded in the change",
+                check.over_or_not_under()
+            ),
+        ));
+    }
+    done
+}
+
+/// The severity and estimated time the flags give, asked for when `ask`.
+fn assess(args: &RollbackArgs, ask: bool) -> Result<(Option<Level>, Option<u32>)> {
+    let (mut severity, mut estimated) = (args.severity, args.estimated_minutes);
+    if ask {
+        if severity.is_none() {
+            severity = Some(wizard::choose("Severity", Level::ALL, Some(Level::High))?);
+        }
+        if estimated.is_none() {
+            estimated = ask_number("Estimated rollback time in minutes")?;
+        }
+    }
+    Ok((severity, estimated))
+}
+
+/// Asks for the execution log, step by step, each with its time.
+fn ask_log(floor: DateTime<Utc>, now: DateTime<Utc>) -> Result<Vec<(DateTime<Utc>, String)>> {
+    let mut log = Vec::new();
+    while let Some(entry) = wizard::text("Execution log entry (empty to finish)", true)? {
+        loop {
+            let text =
+                wizard::text("  Time of that step (HH:MM today, or YYYY-MM-DD HH:MM, UTC)", false)?.unwrap_or_default();
+            match action::parse_when("the step's time", &text, now)
+                .and_then(|at| log_bounds(at, entry.clone(), floor, now))
+            {
+                Ok(step) => {
+                    log.push(step);
+                    break;
+                }
+                Err(e) => crate::render::eprint(&e.to_string()),
+            }
+        }
+    }
+    Ok(log)
+}
 
 /// Records the rollback and moves the change to rolled-back.
 pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
@@ -46,15 +111,7 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
         };
         // The guide's first step of an immediate rollback: assess the severity
         // and estimate the time, before anything else is done.
-        let (mut severity, mut estimated) = (args.severity, args.estimated_minutes);
-        if ask && mode == RollbackMode::Immediate {
-            if severity.is_none() {
-                severity = Some(wizard::choose("Severity", Level::ALL, Some(Level::High))?);
-            }
-            if estimated.is_none() {
-                estimated = ask_number("Estimated rollback time in minutes")?;
-            }
-        }
+        let (severity, estimated) = assess(args, ask && mode == RollbackMode::Immediate)?;
         let measured = measured(args, trigger, &act.policy, ask)?;
         let (started, restored) = window(args, act, ask)?;
         let floor = match mode {
@@ -69,21 +126,7 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
         let mut validation = action::validation(&args.validation)?;
         if ask {
             if log.is_empty() {
-                while let Some(entry) = wizard::text("Execution log entry (empty to finish)", true)? {
-                    loop {
-                        let text = wizard::text("  Time of that step (HH:MM today, or YYYY-MM-DD HH:MM, UTC)", false)?
-                            .unwrap_or_default();
-                        match action::parse_when("the step's time", &text, act.now)
-                            .and_then(|at| log_bounds(at, entry.clone(), floor, act.now))
-                        {
-                            Ok(step) => {
-                                log.push(step);
-                                break;
-                            }
-                            Err(e) => crate::render::eprint(&e.to_string()),
-                        }
-                    }
-                }
+                log = ask_log(floor, act.now)?;
             }
             ask_validation(&mut validation, mode)?;
         }
@@ -130,30 +173,7 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
         };
         let reopening = record.status == Status::Closed;
         let check = record.roll_back(&act.policy, entry)?;
-        let (minutes, rto) = (check.minutes(), check.rto.text());
-        let reopened = if reopening {
-            "reopened (closed → rolled-back) and "
-        } else {
-            ""
-        };
-        let mut done = Done::new(format!(
-            "{}: {reopened}rolled back ({trigger}, {kind}) in {minutes} min; RTO {rto}",
-            record.id
-        ))
-        .detail(if reopening {
-            format!("{trigger}, reopened")
-        } else {
-            trigger.to_string()
-        });
-        if check.exceeded() {
-            done.warnings.push((
-                "rto-exceeded",
-                format!(
-                    "the rollback took {minutes} min, {} the {rto} RTO of a {kind} rollback; this is recorded in the change",
-                    check.over_or_not_under()
-                ),
-            ));
-        }
+        let mut done = rolled_back(record, &check, (trigger, kind), reopening);
         done.notes = owed(act, record, &validation);
         Ok(done)
     })

@@ -85,14 +85,6 @@ impl Repo {
                 "the repository is a shallow clone, so the history before its cut is missing; run `git fetch --unshallow` (in CI: `fetch-depth: 0`)".into(),
             );
         }
-        let mut walk = repo.revwalk().context("cannot walk the history")?;
-        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)?;
-        walk.push(tip.0)
-            .with_context(|| format!("cannot start the history walk at {tip}"))?;
-        if let Some(hide) = hide {
-            walk.hide(hide.0)
-                .with_context(|| format!("cannot exclude {hide} from the history walk"))?;
-        }
         let prefix_path = Path::new(prefix);
         let subtree = |commit: &git2::Commit| -> Result<Option<Oid>> {
             if prefix.is_empty() {
@@ -106,7 +98,7 @@ impl Repo {
                 _ => None,
             })
         };
-        let oids: Vec<Oid> = walk.collect::<Result<_, _>>().context("the history walk failed")?;
+        let oids = self.commits_between(tip, hide)?;
         let evidence = self.evidence_times(&oids, tip.0, hide.map(|h| h.0), seed, &mut stats)?;
         let mut changes = Vec::new();
         let mut reader = TreeReader::new(repo)?;
@@ -180,6 +172,19 @@ impl Repo {
             visit(&commit, evidence_time, &changes)?;
         }
         Ok(stats)
+    }
+
+    /// The commits reachable from `tip` and not from `hide`, parents before children.
+    fn commits_between(&self, tip: ObjectId, hide: Option<ObjectId>) -> Result<Vec<Oid>> {
+        let mut walk = self.inner.revwalk().context("cannot walk the history")?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)?;
+        walk.push(tip.0)
+            .with_context(|| format!("cannot start the history walk at {tip}"))?;
+        if let Some(hide) = hide {
+            walk.hide(hide.0)
+                .with_context(|| format!("cannot exclude {hide} from the history walk"))?;
+        }
+        walk.collect::<Result<_, _>>().context("the history walk failed")
     }
 
     /// The evidence time of each commit of `oids` (parents before children,

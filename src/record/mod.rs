@@ -9,10 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::person::Person;
 
+mod measures;
 mod rollback;
 mod vocabulary;
 
-pub use rollback::{LogEntry, Measured, PostActions, RollbackEntry};
+pub use rollback::SKIPPABLE_CHECKS;
 
 pub(crate) use vocabulary::kebab_enum;
 pub use vocabulary::*;
@@ -33,7 +34,7 @@ pub struct Record {
     pub status: Status,
     pub classification: Classification,
     /// A standard change names its catalogue template (a file in `changes/templates/`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
     pub risk: Risk,
     #[serde(default = "default_priority")]
@@ -41,27 +42,27 @@ pub struct Record {
     pub requested_by: Person,
     #[serde(deserialize_with = "crate::rfc3339::date_time")]
     pub created_at: DateTime<Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub justification: Option<Justification>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub systems: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customers_affected: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub downtime_required: Option<bool>,
     #[serde(default, skip_serializing_if = "Testing::is_empty")]
     pub testing: Testing,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment: Option<Deployment>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rollback: Option<RollbackPlan>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub approvals: Vec<Approval>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub implementation: Option<Implementation>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rollbacks: Vec<RollbackEntry>,
@@ -69,12 +70,12 @@ pub struct Record {
     /// they saw (`chg monitor`); append-only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub monitoring: Vec<Monitoring>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub review: Option<Review>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency: Option<Emergency>,
     /// Set when the change was cancelled (`chg cancel`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancellation: Option<Cancellation>,
     /// Keys starting with `x-`, at any level, by their dotted parent path.
     #[serde(skip)]
@@ -193,12 +194,12 @@ pub struct Approval {
     pub method: Method,
     #[serde(deserialize_with = "crate::rfc3339::date_time")]
     pub at: DateTime<Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// The digest (`sha256:<hex>`) of the approved scope this decision was
     /// given to; see docs/evidence.md. Entries from before chg bound
     /// approvals to content have none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^sha256:[0-9a-f]{64}$"))]
     pub scope: Option<String>,
 }
@@ -279,50 +280,6 @@ pub struct Validation {
     pub verified_by: Vec<Person>,
 }
 
-/// The checks that may be recorded `not-run`, by key and by name.
-pub const SKIPPABLE_CHECKS: [(&str, &str); 3] = [
-    ("smoke_tests", "smoke tests"),
-    ("full_test_suite", "full test suite"),
-    ("security", "security verification"),
-];
-
-impl Validation {
-    /// Returns true when no result is recorded.
-    pub fn is_empty(&self) -> bool {
-        self == &Validation::default()
-    }
-
-    /// The result of a check that may be `not-run`, by its key.
-    pub fn skippable(&self, key: &str) -> Option<CheckResult> {
-        match key {
-            "smoke_tests" => self.smoke_tests,
-            "full_test_suite" => self.full_test_suite,
-            "security" => self.security,
-            _ => None,
-        }
-    }
-
-    /// Returns true when `self` only adds to `old`: results recorded where
-    /// none was, new reasons, new names at the end of `verified_by`.
-    pub fn extends(&self, old: &Validation) -> bool {
-        fn kept<T: PartialEq>(old: &Option<T>, new: &Option<T>) -> bool {
-            old.is_none() || old == new
-        }
-        kept(&old.smoke_tests, &self.smoke_tests)
-            && kept(&old.error_rates, &self.error_rates)
-            && kept(&old.performance, &self.performance)
-            && kept(&old.customer_access, &self.customer_access)
-            && kept(&old.monitored_minutes, &self.monitored_minutes)
-            && kept(&old.full_test_suite, &self.full_test_suite)
-            && kept(&old.security, &self.security)
-            && old
-                .not_run_reasons
-                .iter()
-                .all(|(k, v)| self.not_run_reasons.get(k) == Some(v))
-            && self.verified_by.starts_with(&old.verified_by)
-    }
-}
-
 /// A spell of monitoring after a deployment or a rollback.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -335,6 +292,89 @@ pub struct Monitoring {
     pub to: DateTime<Utc>,
     /// What they saw: error rates, latency, alerts, complaints.
     pub observed: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RollbackEntry {
+    pub trigger: Trigger,
+    #[serde(default = "default_mode")]
+    pub mode: RollbackMode,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<RollbackKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::opt_date_time"
+    )]
+    pub started_at: Option<DateTime<Utc>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::rfc3339::opt_date_time"
+    )]
+    pub restored_at: Option<DateTime<Utc>>,
+    /// How severe the situation was, assessed at the start of an immediate rollback.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Level>,
+    /// How long the rollback was expected to take, estimated at its start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimated_minutes: Option<u32>,
+    /// For an automatic trigger with a threshold (error rate, response time,
+    /// customer complaints): the value measured and the policy's threshold then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measured: Option<Measured>,
+    /// Set when the rollback reopened a change that was closed (`closed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reopened_from: Option<Status>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub log: Vec<LogEntry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validation: Option<Validation>,
+    #[serde(default)]
+    pub issues: Vec<String>,
+    #[serde(default)]
+    pub post_actions: PostActions,
+    /// Minutes from `started_at` to `restored_at`, as `chg rollback` computed them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_minutes: Option<i32>,
+    /// Set when the rollback took longer than the RTO of its kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rto_exceeded: Option<bool>,
+}
+
+fn default_mode() -> RollbackMode {
+    RollbackMode::Immediate
+}
+
+/// What an automatic trigger measured, in the trigger's unit (per cent of
+/// requests failing, multiple of the baseline response time, complaints),
+/// and the threshold the policy set then.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Measured {
+    pub value: f64,
+    pub threshold: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogEntry {
+    #[serde(deserialize_with = "crate::rfc3339::date_time")]
+    pub at: DateTime<Utc>,
+    pub by: Person,
+    pub entry: String,
+}
+
+/// What is owed after a rollback: lessons, root cause, a plan to redeploy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct PostActions {
+    pub lessons_learned: Option<String>,
+    pub root_cause: Option<String>,
+    pub redeploy_plan: Option<String>,
 }
 
 /// The post-implementation review.
@@ -434,67 +474,6 @@ pub struct PreventiveMeasure {
 
 fn open_measure() -> MeasureState {
     MeasureState::Open
-}
-
-impl PreventiveMeasures {
-    /// The action items (none in the older one-line form).
-    pub fn items(&self) -> &[PreventiveMeasure] {
-        match self {
-            PreventiveMeasures::Items(items) => items,
-            PreventiveMeasures::Text(_) => &[],
-        }
-    }
-
-    /// Returns true when no measure is named.
-    pub fn is_empty(&self) -> bool {
-        match self {
-            PreventiveMeasures::Items(items) => items.is_empty(),
-            PreventiveMeasures::Text(text) => text.trim().is_empty(),
-        }
-    }
-
-    /// The measures in one line, for reports: `action (owner, due, state); …`.
-    pub fn summary(&self) -> String {
-        match self {
-            PreventiveMeasures::Text(text) => text.trim().to_string(),
-            PreventiveMeasures::Items(items) => items
-                .iter()
-                .map(|m| format!("{} ({}, due {}, {})", m.action, m.owner.email(), m.due, m.state))
-                .collect::<Vec<_>>()
-                .join("; "),
-        }
-    }
-}
-
-impl std::fmt::Display for PreventiveMeasures {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.summary())
-    }
-}
-
-// By hand rather than `untagged`: a malformed measure is then reported with
-// what is wrong in it, not as "did not match any variant".
-impl<'de> Deserialize<'de> for PreventiveMeasures {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Measures;
-        impl<'de> serde::de::Visitor<'de> for Measures {
-            type Value = PreventiveMeasures;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a list of preventive measures, each with `action`, `owner`, `due` and `state`")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(PreventiveMeasures::Text(v.to_string()))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut items = Vec::new();
-                while let Some(m) = seq.next_element::<PreventiveMeasure>()? {
-                    items.push(m);
-                }
-                Ok(PreventiveMeasures::Items(items))
-            }
-        }
-        d.deserialize_any(Measures)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

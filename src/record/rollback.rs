@@ -1,66 +1,53 @@
-//! A rollback as recorded: its trigger, times, assessment, log and
-//! verification, and what it still owes afterwards.
+//! What a rollback and a validation still owe: a rollback's assessment at
+//! its start, its verification and post-actions after it; which checks may
+//! be recorded `not-run`, and when new results only add to old ones.
 
 use chrono::{DateTime, Utc};
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
 
-use super::{CheckResult, Level, RollbackKind, RollbackMode, Status, Trigger, Validation};
-use crate::person::Person;
+use super::{CheckResult, RollbackEntry, RollbackMode, Validation};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RollbackEntry {
-    pub trigger: Trigger,
-    #[serde(default = "default_mode")]
-    pub mode: RollbackMode,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<RollbackKind>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::rfc3339::opt_date_time"
-    )]
-    pub started_at: Option<DateTime<Utc>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::rfc3339::opt_date_time"
-    )]
-    pub restored_at: Option<DateTime<Utc>>,
-    /// How severe the situation was, assessed at the start of an immediate rollback.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<Level>,
-    /// How long the rollback was expected to take, estimated at its start.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub estimated_minutes: Option<u32>,
-    /// For an automatic trigger with a threshold (error rate, response time,
-    /// customer complaints): the value measured and the policy's threshold then.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub measured: Option<Measured>,
-    /// Set when the rollback reopened a change that was closed (`closed`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reopened_from: Option<Status>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub log: Vec<LogEntry>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub validation: Option<Validation>,
-    #[serde(default)]
-    pub issues: Vec<String>,
-    #[serde(default)]
-    pub post_actions: PostActions,
-    /// Minutes from `started_at` to `restored_at`, as `chg rollback` computed them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration_minutes: Option<i32>,
-    /// Set when the rollback took longer than the RTO of its kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rto_exceeded: Option<bool>,
-}
+/// The checks that may be recorded `not-run`, by key and by name.
+pub const SKIPPABLE_CHECKS: [(&str, &str); 3] = [
+    ("smoke_tests", "smoke tests"),
+    ("full_test_suite", "full test suite"),
+    ("security", "security verification"),
+];
 
-fn default_mode() -> RollbackMode {
-    RollbackMode::Immediate
+impl Validation {
+    /// Returns true when no result is recorded.
+    pub fn is_empty(&self) -> bool {
+        self == &Validation::default()
+    }
+
+    /// The result of a check that may be `not-run`, by its key.
+    pub fn skippable(&self, key: &str) -> Option<CheckResult> {
+        match key {
+            "smoke_tests" => self.smoke_tests,
+            "full_test_suite" => self.full_test_suite,
+            "security" => self.security,
+            _ => None,
+        }
+    }
+
+    /// Returns true when `self` only adds to `old`: results recorded where
+    /// none was, new reasons, new names at the end of `verified_by`.
+    pub fn extends(&self, old: &Validation) -> bool {
+        fn kept<T: PartialEq>(old: &Option<T>, new: &Option<T>) -> bool {
+            old.is_none() || old == new
+        }
+        kept(&old.smoke_tests, &self.smoke_tests)
+            && kept(&old.error_rates, &self.error_rates)
+            && kept(&old.performance, &self.performance)
+            && kept(&old.customer_access, &self.customer_access)
+            && kept(&old.monitored_minutes, &self.monitored_minutes)
+            && kept(&old.full_test_suite, &self.full_test_suite)
+            && kept(&old.security, &self.security)
+            && old
+                .not_run_reasons
+                .iter()
+                .all(|(k, v)| self.not_run_reasons.get(k) == Some(v))
+            && self.verified_by.starts_with(&old.verified_by)
+    }
 }
 
 impl RollbackEntry {
@@ -147,32 +134,4 @@ impl RollbackEntry {
         }
         owed
     }
-}
-
-/// What an automatic trigger measured, in the trigger's unit (per cent of
-/// requests failing, multiple of the baseline response time, complaints),
-/// and the threshold the policy set then.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Measured {
-    pub value: f64,
-    pub threshold: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LogEntry {
-    #[serde(deserialize_with = "crate::rfc3339::date_time")]
-    pub at: DateTime<Utc>,
-    pub by: Person,
-    pub entry: String,
-}
-
-/// What is owed after a rollback: lessons, root cause, a plan to redeploy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(default, deny_unknown_fields)]
-pub struct PostActions {
-    pub lessons_learned: Option<String>,
-    pub root_cause: Option<String>,
-    pub redeploy_plan: Option<String>,
 }

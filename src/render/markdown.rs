@@ -12,12 +12,8 @@ pub fn markdown(doc: &Document) -> String {
         for block in &section.blocks {
             out.push('\n');
             match block {
-                Block::Text(text) => out.push_fmt(format_args!("{}\n", md_text(text))),
-                Block::Empty(text) => out.push_fmt(format_args!("_{}_\n", md_text(text))),
-                Block::List(items) => {
-                    for item in items {
-                        out.push_fmt(format_args!("- {}\n", md_text(item)));
-                    }
+                Block::Text(_) | Block::Empty(_) | Block::List(_) => {
+                    super::push_prose(&mut out, block, &|t| md_text(t), ("_", "_"), "- ");
                 }
                 Block::Links(links) => {
                     for link in links {

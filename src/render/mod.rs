@@ -164,6 +164,23 @@ pub fn table_or_empty<T>(empty: &str, headers: &[&str], items: &[T], row: impl F
     }
 }
 
+/// Writes a text, empty or list block as the plain-text renderers do (a
+/// line each): `escape` the record text, wrap a note that the section is
+/// empty in `empty`, and put `bullet` before each item. Other blocks are
+/// each renderer's own and write nothing here.
+fn push_prose(out: &mut String, block: &Block, escape: &dyn Fn(&str) -> String, empty: (&str, &str), bullet: &str) {
+    match block {
+        Block::Text(text) => out.push_fmt(format_args!("{}\n", escape(text))),
+        Block::Empty(text) => out.push_fmt(format_args!("{}{}{}\n", empty.0, escape(text), empty.1)),
+        Block::List(items) => {
+            for item in items {
+                out.push_fmt(format_args!("{bullet}{}\n", escape(item)));
+            }
+        }
+        Block::Table(_) | Block::Chart(_) | Block::Links(_) | Block::Fields(_) => {}
+    }
+}
+
 /// A chart where a reader would rather look than read.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Chart {

@@ -24,12 +24,8 @@ pub fn terminal(doc: &Document, look: crate::render::Look) -> String {
         out.push_fmt(format_args!("{}\n", "─".repeat(section.heading.chars().count())));
         for block in &section.blocks {
             match block {
-                Block::Text(text) => out.push_fmt(format_args!("{}\n", safe(text))),
-                Block::Empty(text) => out.push_fmt(format_args!("  {}\n", safe(text))),
-                Block::List(items) => {
-                    for item in items {
-                        out.push_fmt(format_args!("  • {}\n", safe(item)));
-                    }
+                Block::Text(_) | Block::Empty(_) | Block::List(_) => {
+                    super::push_prose(&mut out, block, &|t| safe(t), ("  ", ""), "  • ");
                 }
                 Block::Links(links) => {
                     for link in links {

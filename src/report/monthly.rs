@@ -71,6 +71,124 @@ pub struct Resolved {
     pub minutes: i64,
 }
 
+/// What the month's emergencies say: why they were declared, their root
+/// causes, the actions still open after them and the CAB's feedback.
+#[derive(Default)]
+struct EmergencyNotes {
+    reasons: BTreeMap<String, usize>,
+    root_causes: Vec<String>,
+    open_actions: Vec<String>,
+    cab_feedback: Vec<String>,
+}
+
+impl EmergencyNotes {
+    fn of(emergencies: &[&&Record]) -> EmergencyNotes {
+        let mut n = EmergencyNotes::default();
+        for r in emergencies {
+            if let Some(e) = &r.emergency {
+                for c in &e.criteria {
+                    *n.reasons.entry(c.to_string()).or_insert(0) += 1;
+                }
+                if let Some(f) = e.cab_review.as_ref().and_then(|c| c.feedback.as_deref()) {
+                    n.cab_feedback.push(format!("{}: {}", r.id, f.trim()));
+                }
+                match e.post_review.as_ref().and_then(|p| p.root_cause.clone()) {
+                    Some(cause) => n.root_causes.push(format!("{}: {}", r.id, cause.trim())),
+                    None => n.open_actions.push(format!(
+                        "{}: post-emergency review (root cause, preventive measures)",
+                        r.id
+                    )),
+                }
+                let measures = e.post_review.as_ref().and_then(|p| p.preventive_measures.as_ref());
+                for (i, m) in measures.map_or(&[][..], |m| m.items()).iter().enumerate() {
+                    if m.state == MeasureState::Open {
+                        n.open_actions.push(format!(
+                            "{}: preventive measure {}: {} ({}, due {})",
+                            r.id,
+                            i + 1,
+                            m.action,
+                            m.owner.email(),
+                            m.due
+                        ));
+                    }
+                }
+            }
+        }
+        n
+    }
+}
+
+/// The month's rollbacks: entries and changes by trigger, kind and origin,
+/// and what their records say and still owe.
+#[derive(Default)]
+struct RollbackTally {
+    changes: usize,
+    entries: usize,
+    by_trigger: BTreeMap<String, usize>,
+    by_kind: BTreeMap<String, usize>,
+    by_origin: BTreeMap<String, usize>,
+    changes_by_trigger: BTreeMap<String, usize>,
+    changes_by_kind: BTreeMap<String, usize>,
+    changes_by_origin: BTreeMap<String, usize>,
+    causes: Vec<String>,
+    plans: Vec<String>,
+    issues: Vec<String>,
+    measures: Vec<String>,
+    owed: Vec<String>,
+}
+
+impl RollbackTally {
+    /// Counts a rolled-back change.
+    fn add(&mut self, r: &Record, policy: &Policy) {
+        self.changes += 1;
+        let mut triggers = std::collections::BTreeSet::new();
+        let mut kinds = std::collections::BTreeSet::new();
+        let mut origins = std::collections::BTreeSet::new();
+        for rb in &r.rollbacks {
+            self.entries += 1;
+            *self.by_trigger.entry(rb.trigger.to_string()).or_insert(0) += 1;
+            *self.by_origin.entry(rb.trigger.origin().to_string()).or_insert(0) += 1;
+            origins.insert(rb.trigger.origin());
+            let p = &rb.post_actions;
+            if let Some(c) = &p.root_cause {
+                self.causes.push(format!("{}: {}", r.id, c.trim()));
+            }
+            if let Some(plan) = &p.redeploy_plan {
+                self.plans.push(format!("{}: {}", r.id, plan.trim()));
+            }
+            self.issues
+                .extend(rb.issues.iter().map(|i| format!("{}: {}", r.id, i.trim())));
+            if let (Some(what), Some(m)) = (rb.trigger.measure(), rb.measured) {
+                self.measures.push(format!(
+                    "{}: {} at {} (threshold {})",
+                    r.id,
+                    rb.trigger,
+                    what.text(m.value),
+                    what.text(m.threshold)
+                ));
+            }
+            let kind = rb
+                .kind
+                .or(r.rollback_kind())
+                .map_or("unknown".to_string(), |k| k.to_string());
+            *self.by_kind.entry(kind.clone()).or_insert(0) += 1;
+            triggers.insert(rb.trigger.to_string());
+            kinds.insert(kind);
+        }
+        for t in triggers {
+            *self.changes_by_trigger.entry(t).or_insert(0) += 1;
+        }
+        for k in kinds {
+            *self.changes_by_kind.entry(k).or_insert(0) += 1;
+        }
+        for o in origins {
+            *self.changes_by_origin.entry(o.to_string()).or_insert(0) += 1;
+        }
+        self.owed
+            .extend(r.owed(policy).into_iter().map(|item| format!("{}: {item}", r.id)));
+    }
+}
+
 /// Builds the report from the month's metrics, the six months' metrics (oldest first) and the records.
 pub fn build(
     month: Period,
@@ -96,40 +214,7 @@ pub fn build(
         .iter()
         .filter(|r| r.classification == Classification::Emergency)
         .collect();
-    let mut reasons = BTreeMap::new();
-    let mut root_causes = Vec::new();
-    let mut open_actions = Vec::new();
-    let mut cab_feedback = Vec::new();
-    for r in &emergencies {
-        if let Some(e) = &r.emergency {
-            for c in &e.criteria {
-                *reasons.entry(c.to_string()).or_insert(0) += 1;
-            }
-            if let Some(f) = e.cab_review.as_ref().and_then(|c| c.feedback.as_deref()) {
-                cab_feedback.push(format!("{}: {}", r.id, f.trim()));
-            }
-            match e.post_review.as_ref().and_then(|p| p.root_cause.clone()) {
-                Some(cause) => root_causes.push(format!("{}: {}", r.id, cause.trim())),
-                None => open_actions.push(format!(
-                    "{}: post-emergency review (root cause, preventive measures)",
-                    r.id
-                )),
-            }
-            let measures = e.post_review.as_ref().and_then(|p| p.preventive_measures.as_ref());
-            for (i, m) in measures.map_or(&[][..], |m| m.items()).iter().enumerate() {
-                if m.state == MeasureState::Open {
-                    open_actions.push(format!(
-                        "{}: preventive measure {}: {} ({}, due {})",
-                        r.id,
-                        i + 1,
-                        m.action,
-                        m.owner.email(),
-                        m.due
-                    ));
-                }
-            }
-        }
-    }
+    let notes = EmergencyNotes::of(&emergencies);
     let mut resolutions: Vec<Resolved> = emergencies
         .iter()
         .filter_map(|r| {
@@ -143,61 +228,9 @@ pub fn build(
         })
         .collect();
     resolutions.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut by_trigger = BTreeMap::new();
-    let mut by_kind = BTreeMap::new();
-    let mut changes_by_trigger = BTreeMap::new();
-    let mut changes_by_kind = BTreeMap::new();
-    let mut changes_rolled_back = 0;
-    let mut rollback_entries = 0;
-    let mut by_origin = BTreeMap::new();
-    let mut changes_by_origin = BTreeMap::new();
-    let (mut causes, mut plans, mut issues, mut owed) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut measures = Vec::new();
+    let mut rollbacks = RollbackTally::default();
     for r in counted.iter().filter(|r| r.outcome() == Some(Outcome::RolledBack)) {
-        changes_rolled_back += 1;
-        let mut triggers = std::collections::BTreeSet::new();
-        let mut kinds = std::collections::BTreeSet::new();
-        let mut origins = std::collections::BTreeSet::new();
-        for rb in &r.rollbacks {
-            rollback_entries += 1;
-            *by_trigger.entry(rb.trigger.to_string()).or_insert(0) += 1;
-            *by_origin.entry(rb.trigger.origin().to_string()).or_insert(0) += 1;
-            origins.insert(rb.trigger.origin());
-            let p = &rb.post_actions;
-            if let Some(c) = &p.root_cause {
-                causes.push(format!("{}: {}", r.id, c.trim()));
-            }
-            if let Some(plan) = &p.redeploy_plan {
-                plans.push(format!("{}: {}", r.id, plan.trim()));
-            }
-            issues.extend(rb.issues.iter().map(|i| format!("{}: {}", r.id, i.trim())));
-            if let (Some(what), Some(m)) = (rb.trigger.measure(), rb.measured) {
-                measures.push(format!(
-                    "{}: {} at {} (threshold {})",
-                    r.id,
-                    rb.trigger,
-                    what.text(m.value),
-                    what.text(m.threshold)
-                ));
-            }
-            let kind = rb
-                .kind
-                .or(r.rollback_kind())
-                .map_or("unknown".to_string(), |k| k.to_string());
-            *by_kind.entry(kind.clone()).or_insert(0) += 1;
-            triggers.insert(rb.trigger.to_string());
-            kinds.insert(kind);
-        }
-        for t in triggers {
-            *changes_by_trigger.entry(t).or_insert(0) += 1;
-        }
-        for k in kinds {
-            *changes_by_kind.entry(k).or_insert(0) += 1;
-        }
-        for o in origins {
-            *changes_by_origin.entry(o.to_string()).or_insert(0) += 1;
-        }
-        owed.extend(r.owed(policy).into_iter().map(|item| format!("{}: {item}", r.id)));
+        rollbacks.add(r, policy);
     }
     let emergency_trend = trend
         .iter()
@@ -218,28 +251,28 @@ pub fn build(
         volume_by_class: by_class,
         volume_by_system: by_system,
         emergency_trend,
-        emergency_reasons: reasons,
-        emergency_root_causes: root_causes,
-        open_post_emergency_actions: open_actions,
+        emergency_reasons: notes.reasons,
+        emergency_root_causes: notes.root_causes,
+        open_post_emergency_actions: notes.open_actions,
         emergency_resolutions: resolutions,
         median_time_to_resolution_minutes: metrics
             .metrics
             .get(&Metric::EmergencyTimeToResolution)
             .and_then(|f| f.actual),
-        rollbacks_by_trigger: by_trigger,
-        rollbacks_by_kind: by_kind,
-        changes_rolled_back,
-        rollback_entries,
-        changes_by_trigger,
-        changes_by_kind,
-        rollbacks_by_origin: by_origin,
-        changes_by_origin,
-        rollback_root_causes: causes,
-        redeploy_plans: plans,
-        rollback_issues: issues,
-        rollback_measures: measures,
-        rollback_owed: owed,
-        emergency_cab_feedback: cab_feedback,
+        rollbacks_by_trigger: rollbacks.by_trigger,
+        rollbacks_by_kind: rollbacks.by_kind,
+        changes_rolled_back: rollbacks.changes,
+        rollback_entries: rollbacks.entries,
+        changes_by_trigger: rollbacks.changes_by_trigger,
+        changes_by_kind: rollbacks.changes_by_kind,
+        rollbacks_by_origin: rollbacks.by_origin,
+        changes_by_origin: rollbacks.changes_by_origin,
+        rollback_root_causes: rollbacks.causes,
+        redeploy_plans: rollbacks.plans,
+        rollback_issues: rollbacks.issues,
+        rollback_measures: rollbacks.measures,
+        rollback_owed: rollbacks.owed,
+        emergency_cab_feedback: notes.cab_feedback,
         labels: super::labels(policy),
     }
 }

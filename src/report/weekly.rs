@@ -168,23 +168,7 @@ pub fn build(
             r.finished_at().is_some_and(|t| week.contains(t))
                 || (r.finished_at().is_none() && r.started_at().is_some_and(|t| week.contains(t)))
         })
-        .map(|r| Implemented {
-            id: r.id.clone(),
-            title: r.title.clone(),
-            classification: r.classification,
-            status: r.status,
-            outcome: r.outcome(),
-            started_at: r.started_at(),
-            finished_at: r.finished_at(),
-            minutes: r.started_at().zip(r.finished_at()).map(|(s, f)| (f - s).num_minutes()),
-            systems: r.systems.clone(),
-            issues: r.implementation.as_ref().map(|i| i.issues.clone()).unwrap_or_default(),
-            deployment: r
-                .implementation
-                .as_ref()
-                .map(|i| i.deployment.clone())
-                .unwrap_or_default(),
-        })
+        .map(implemented_row)
         .collect();
     implemented.sort_by_key(|i| (i.finished_at.or(i.started_at), i.id.clone()));
 
@@ -217,43 +201,14 @@ pub fn build(
         .map(|r| emergency_row(r, policy))
         .collect();
 
-    let cab_votes: Vec<CabVote> = records
-        .iter()
-        .filter_map(|r| {
-            let tally = crate::vote::tally(r, policy);
-            let open = r.status == Status::Submitted && policy.roles_for(r.classification).contains(&Role::Cab);
-            // A vote that counts, cast since the period began (up to now, a vote this minute too).
-            let voted = r.approvals.iter().zip(&tally.ignored).any(|(a, ignored)| {
-                a.role == Role::Cab && ignored.is_none() && week.from <= a.at && a.at <= now.max(week.to)
-            });
-            (open || voted).then(|| CabVote {
-                id: r.id.clone(),
-                title: r.title.clone(),
-                decision: tally.decision.map_or("open".to_string(), |d| d.to_string()),
-                yes: tally.yes,
-                against: tally.no,
-                quorum: tally.quorum,
-                members: tally.members,
-                chair: tally.chair.clone(),
-                summary: tally.summary(),
-            })
-        })
-        .collect();
+    let cab_votes: Vec<CabVote> = records.iter().filter_map(|r| cab_vote(r, policy, week, now)).collect();
 
+    let outcomes = |o: Outcome| implemented.iter().filter(|i| i.outcome == Some(o)).count();
     let counts = Counts {
         implemented: implemented.len(),
-        successful: implemented
-            .iter()
-            .filter(|i| i.outcome == Some(Outcome::Successful))
-            .count(),
-        failed: implemented
-            .iter()
-            .filter(|i| i.outcome == Some(Outcome::Failed))
-            .count(),
-        rolled_back: implemented
-            .iter()
-            .filter(|i| i.outcome == Some(Outcome::RolledBack))
-            .count(),
+        successful: outcomes(Outcome::Successful),
+        failed: outcomes(Outcome::Failed),
+        rolled_back: outcomes(Outcome::RolledBack),
         in_progress: implemented.iter().filter(|i| i.status == Status::InProgress).count(),
         emergencies: emergencies.len(),
         scheduled_next_week: scheduled.len(),
@@ -272,6 +227,48 @@ pub fn build(
         history_note: None,
         counts,
     }
+}
+
+fn implemented_row(r: &Record) -> Implemented {
+    Implemented {
+        id: r.id.clone(),
+        title: r.title.clone(),
+        classification: r.classification,
+        status: r.status,
+        outcome: r.outcome(),
+        started_at: r.started_at(),
+        finished_at: r.finished_at(),
+        minutes: r.started_at().zip(r.finished_at()).map(|(s, f)| (f - s).num_minutes()),
+        systems: r.systems.clone(),
+        issues: r.implementation.as_ref().map(|i| i.issues.clone()).unwrap_or_default(),
+        deployment: r
+            .implementation
+            .as_ref()
+            .map(|i| i.deployment.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// The change's CAB vote, when it is open or a vote that counts was cast
+/// since `week` began (up to now, a vote this minute too).
+fn cab_vote(r: &Record, policy: &Policy, week: Period, now: DateTime<Utc>) -> Option<CabVote> {
+    let tally = crate::vote::tally(r, policy);
+    let open = r.status == Status::Submitted && policy.roles_for(r.classification).contains(&Role::Cab);
+    let voted =
+        r.approvals.iter().zip(&tally.ignored).any(|(a, ignored)| {
+            a.role == Role::Cab && ignored.is_none() && week.from <= a.at && a.at <= now.max(week.to)
+        });
+    (open || voted).then(|| CabVote {
+        id: r.id.clone(),
+        title: r.title.clone(),
+        decision: tally.decision.map_or("open".to_string(), |d| d.to_string()),
+        yes: tally.yes,
+        against: tally.no,
+        quorum: tally.quorum,
+        members: tally.members,
+        chair: tally.chair.clone(),
+        summary: tally.summary(),
+    })
 }
 
 fn emergency_row(r: &Record, policy: &Policy) -> EmergencyChange {

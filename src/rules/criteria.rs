@@ -27,9 +27,9 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     } else {
         "justification"
     };
-    vec![Finding::error(
-        &loaded.file,
-        loaded.positions.of(key),
+    vec![super::finding(
+        loaded,
+        key,
         Rule::EmergencyJustificationOverdue,
         format!(
             "an emergency change owes {} within {} of implementation (due {}); it is overdue",

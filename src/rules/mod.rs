@@ -30,9 +30,41 @@ pub use emergency::{
     written_approval_at, written_approval_status, Deadline, EmergencyDeadlines, Resolution, Verdict,
 };
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::policy::Policy;
+use crate::rule::Rule;
 use crate::store::Loaded;
+
+/// A finding under `rule`, at its default severity, at `path` of the record
+/// (`rollbacks[0].measured`).
+pub(crate) fn finding(
+    loaded: &Loaded,
+    path: &str,
+    rule: Rule,
+    message: impl Into<String>,
+    hint: impl Into<String>,
+) -> Finding {
+    let make = match rule.severity() {
+        Severity::Error => Finding::error,
+        Severity::Warning => Finding::warning,
+    };
+    make(
+        &loaded.file,
+        loaded.positions.of(path),
+        rule,
+        message.into(),
+        hint.into(),
+    )
+}
+
+/// The names of the `(name, present)` fields that are absent, in order.
+pub(crate) fn absent<'a>(fields: &[(&'a str, bool)]) -> Vec<&'a str> {
+    fields
+        .iter()
+        .filter(|(_, present)| !present)
+        .map(|(name, _)| *name)
+        .collect()
+}
 
 /// What the rules need besides the records.
 pub struct Context<'a> {

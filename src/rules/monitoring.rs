@@ -27,9 +27,9 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     } else {
         "monitoring"
     };
-    vec![Finding::warning(
-        &loaded.file,
-        loaded.positions.of(key),
+    vec![super::finding(
+        loaded,
+        key,
         Rule::MonitoringOwed,
         format!(
             "{} owes {} of monitoring after the {} (from {}); {recorded}",

@@ -33,19 +33,15 @@ pub fn check(loaded: &Loaded, _ctx: &Context) -> Vec<Finding> {
         return findings;
     }
     let implementation = record.implementation.clone().unwrap_or_default();
-    let mut missing = Vec::new();
-    if implementation.started_at.is_none() {
-        missing.push("started_at");
-    }
-    if implementation.finished_at.is_none() {
-        missing.push("finished_at");
-    }
-    if implementation.outcome.is_none() {
-        missing.push("outcome");
-    }
-    if expected != Outcome::RolledBack && implementation.validation.as_ref().is_none_or(|v| v.is_empty()) {
-        missing.push("validation");
-    }
+    let missing = super::absent(&[
+        ("started_at", implementation.started_at.is_some()),
+        ("finished_at", implementation.finished_at.is_some()),
+        ("outcome", implementation.outcome.is_some()),
+        (
+            "validation",
+            expected == Outcome::RolledBack || implementation.validation.as_ref().is_some_and(|v| !v.is_empty()),
+        ),
+    ]);
     if !missing.is_empty() {
         findings.push(Finding::error(
             file,

@@ -2,128 +2,136 @@
 //! rollbacks that took too long, what is owed after them, and rollback
 //! procedures not rehearsed this quarter.
 
-use super::Context;
+use super::{absent, finding, Context};
 use crate::finding::Finding;
 use crate::lifecycle;
 use crate::policy::RtoCheck;
-use crate::record::{Classification, Status};
+use crate::record::{Classification, RollbackEntry, Status};
 use crate::rehearsal::{self, Standing};
 use crate::rule::Rule;
 use crate::store::Loaded;
 
 /// Checks the rollback entries and the rollback plan's last test.
 pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
-    let record = &loaded.record;
-    let file = loaded.file.as_str();
-    let pos = &loaded.positions;
     let mut findings = Vec::new();
-    for (i, entry) in record.rollbacks.iter().enumerate() {
-        if let Some(check) = record.rto_check(entry, ctx.policy).filter(RtoCheck::exceeded) {
-            findings.push(
-                Finding::warning(
-                    file,
-                    pos.of(&format!("rollbacks[{i}].restored_at")),
-                    Rule::RtoExceeded,
-                    format!(
-                        "the rollback took {} min, {} the {} RTO of a {} rollback",
-                        check.minutes(),
-                        check.over_or_not_under(),
-                        check.rto.text(),
-                        check.kind
-                    ),
-                    "find out why in the post-rollback review, and test the rollback procedure",
-                )
-                .historical(),
-            );
-        }
-        let missing = entry.assessment_missing();
-        if !missing.is_empty() {
-            findings.push(Finding::warning(
-                file,
-                pos.of(&format!("rollbacks[{i}]")),
-                Rule::RollbackAssessmentMissing,
-                format!("rollback {} does not record {}", i + 1, and_list(&missing)),
-                "`chg rollback` records them at the start: `--severity`, `--estimated-minutes`, `--measured`",
-            ));
-        }
-        if let Some(m) = entry.measured.filter(|m| m.value <= m.threshold) {
-            findings.push(Finding::warning(
-                file,
-                pos.of(&format!("rollbacks[{i}].measured")),
-                Rule::RollbackAssessmentMissing,
-                format!(
-                    "rollback {} was triggered by `{}` at {}, not above its threshold of {}",
-                    i + 1,
-                    entry.trigger,
-                    m.value,
-                    m.threshold
-                ),
-                "record the manual trigger that fits, or correct the measured value",
-            ));
-        }
-        let floor = entry.log_floor(record.started_at());
-        for (j, step) in entry.log.iter().enumerate() {
-            if let Some(floor) = floor.filter(|f| step.at < *f) {
-                findings.push(Finding::error(
-                    file,
-                    pos.of(&format!("rollbacks[{i}].log[{j}].at")),
-                    Rule::ImplausibleTime,
-                    format!(
-                        "rollback {}'s log entry {} is at {}, before the rollback started at {}",
-                        i + 1,
-                        j + 1,
-                        step.at.format("%Y-%m-%d %H:%M"),
-                        floor.format("%Y-%m-%d %H:%M")
-                    ),
-                    "give each step the time it was done",
-                ));
-            }
-        }
-        let lacks = entry.verification_owed();
-        if entry.restored_at.is_some() && !lacks.is_empty() {
-            findings.push(Finding::warning(
-                file,
-                pos.of(&format!("rollbacks[{i}]")),
-                Rule::RollbackVerificationIncomplete,
-                format!("rollback {} lacks verification: {}", i + 1, lacks.join(", ")),
-                format!(
-                    "whoever ran the checks records them with `chg review {} --smoke-tests … --error-rates … --customer-access …` (a planned rollback also `--full-test-suite`, `--performance`, `--security`; `--not-run-reason CHECK=…` for a check not run)",
-                    record.id
-                ),
-            ));
-        }
-        let grace = ctx.policy.emergency_deadlines.post_review.duration();
-        if let Some(restored) = entry.restored_at {
-            let p = &entry.post_actions;
-            let mut lacks = Vec::new();
-            if p.lessons_learned.is_none() {
-                lacks.push("lessons learned");
-            }
-            if p.root_cause.is_none() {
-                lacks.push("root cause");
-            }
-            if p.redeploy_plan.is_none() {
-                lacks.push("re-deployment plan");
-            }
-            if !lacks.is_empty() && ctx.now > restored + grace {
-                findings.push(Finding::warning(
-                    file,
-                    pos.of(&format!("rollbacks[{i}]")),
-                    Rule::PostRollbackActionsMissing,
-                    format!(
-                        "{} after the rollback, it still lacks: {}",
-                        ctx.policy.emergency_deadlines.post_review.text(),
-                        lacks.join(", ")
-                    ),
-                    format!(
-                        "record them with `chg review {} --lessons-learned ... --root-cause ... --redeploy-plan ...`",
-                        record.id
-                    ),
-                ));
-            }
-        }
+    for (i, entry) in loaded.record.rollbacks.iter().enumerate() {
+        findings.extend(timing(loaded, ctx, i, entry));
+        findings.extend(owed(loaded, ctx, i, entry));
     }
     rehearsal(loaded, ctx, &mut findings);
+    findings
+}
+
+/// The `i`th rollback's times: over its RTO, or log steps before its start.
+fn timing(loaded: &Loaded, ctx: &Context, i: usize, entry: &RollbackEntry) -> Vec<Finding> {
+    let record = &loaded.record;
+    let mut findings = Vec::new();
+    if let Some(check) = record.rto_check(entry, ctx.policy).filter(RtoCheck::exceeded) {
+        findings.push(
+            finding(
+                loaded,
+                &format!("rollbacks[{i}].restored_at"),
+                Rule::RtoExceeded,
+                format!(
+                    "the rollback took {} min, {} the {} RTO of a {} rollback",
+                    check.minutes(),
+                    check.over_or_not_under(),
+                    check.rto.text(),
+                    check.kind
+                ),
+                "find out why in the post-rollback review, and test the rollback procedure",
+            )
+            .historical(),
+        );
+    }
+    let floor = entry.log_floor(record.started_at());
+    for (j, step) in entry.log.iter().enumerate() {
+        if let Some(floor) = floor.filter(|f| step.at < *f) {
+            findings.push(finding(
+                loaded,
+                &format!("rollbacks[{i}].log[{j}].at"),
+                Rule::ImplausibleTime,
+                format!(
+                    "rollback {}'s log entry {} is at {}, before the rollback started at {}",
+                    i + 1,
+                    j + 1,
+                    step.at.format("%Y-%m-%d %H:%M"),
+                    floor.format("%Y-%m-%d %H:%M")
+                ),
+                "give each step the time it was done",
+            ));
+        }
+    }
+    findings
+}
+
+/// What the `i`th rollback still owes: its assessment, its verification and
+/// the actions after it.
+fn owed(loaded: &Loaded, ctx: &Context, i: usize, entry: &RollbackEntry) -> Vec<Finding> {
+    let id = &loaded.record.id;
+    let whole = format!("rollbacks[{i}]");
+    let mut findings = Vec::new();
+    let missing = entry.assessment_missing();
+    if !missing.is_empty() {
+        findings.push(finding(
+            loaded,
+            &whole,
+            Rule::RollbackAssessmentMissing,
+            format!("rollback {} does not record {}", i + 1, and_list(&missing)),
+            "`chg rollback` records them at the start: `--severity`, `--estimated-minutes`, `--measured`",
+        ));
+    }
+    if let Some(m) = entry.measured.filter(|m| m.value <= m.threshold) {
+        findings.push(finding(
+            loaded,
+            &format!("rollbacks[{i}].measured"),
+            Rule::RollbackAssessmentMissing,
+            format!(
+                "rollback {} was triggered by `{}` at {}, not above its threshold of {}",
+                i + 1,
+                entry.trigger,
+                m.value,
+                m.threshold
+            ),
+            "record the manual trigger that fits, or correct the measured value",
+        ));
+    }
+    let lacks = entry.verification_owed();
+    if entry.restored_at.is_some() && !lacks.is_empty() {
+        findings.push(finding(
+            loaded,
+            &whole,
+            Rule::RollbackVerificationIncomplete,
+            format!("rollback {} lacks verification: {}", i + 1, lacks.join(", ")),
+            format!(
+                "whoever ran the checks records them with `chg review {id} --smoke-tests … --error-rates … --customer-access …` (a planned rollback also `--full-test-suite`, `--performance`, `--security`; `--not-run-reason CHECK=…` for a check not run)"
+            ),
+        ));
+    }
+    let grace = ctx.policy.emergency_deadlines.post_review;
+    let p = &entry.post_actions;
+    let lacks = absent(&[
+        ("lessons learned", p.lessons_learned.is_some()),
+        ("root cause", p.root_cause.is_some()),
+        ("re-deployment plan", p.redeploy_plan.is_some()),
+    ]);
+    if entry
+        .restored_at
+        .is_some_and(|restored| ctx.now > restored + grace.duration())
+        && !lacks.is_empty()
+    {
+        findings.push(finding(
+            loaded,
+            &whole,
+            Rule::PostRollbackActionsMissing,
+            format!(
+                "{} after the rollback, it still lacks: {}",
+                grace.text(),
+                lacks.join(", ")
+            ),
+            format!("record them with `chg review {id} --lessons-learned ... --root-cause ... --redeploy-plan ...`"),
+        ));
+    }
     findings
 }
 

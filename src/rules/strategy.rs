@@ -34,9 +34,9 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     let Some(message) = weaker(record, ctx.policy).filter(|_| planned) else {
         return Vec::new();
     };
-    vec![Finding::warning(
-        &loaded.file,
-        loaded.positions.of("deployment.strategy"),
+    vec![super::finding(
+        loaded,
+        "deployment.strategy",
         Rule::WeakerStrategy,
         message,
         "use the policy's strategy in `deployment.strategy`, or say in the description why this one is safe enough",

@@ -14,7 +14,7 @@ mod test;
 mod verdict;
 
 pub use record::{Approval, Fields, Implementation, Node, Record};
-pub use says::assert_says;
+pub use says::{assert_contains, assert_says};
 pub use test::{Finding, Test, NOW};
 pub use verdict::Verdict;
 
@@ -170,6 +170,15 @@ impl Repo {
         repo
     }
 
+    /// An initialised store where CHG-2026-0001 (`Record::normal`) was filed
+    /// by hand as submitted, committed by someone at a time.
+    pub fn submitted(who: Who, when: &str, message: &str) -> Repo {
+        let repo = Repo::initialised();
+        repo.put(&Record::normal("CHG-2026-0001").status("submitted"));
+        repo.commit_all_at(who, when, message);
+        repo
+    }
+
     /// Returns the work tree's path.
     pub fn path(&self) -> &Path {
         self.dir.path()
@@ -299,6 +308,150 @@ impl Repo {
             .env("GIT_COMMITTER_DATE", when)
             .args(["commit", "-q", "-m", message]);
         assert!(commit.status().expect("git commit").success());
+    }
+}
+
+impl Repo {
+    /// Edits a file as a person would in an editor: each `(from, to)` replaces
+    /// every `from`, which must be there (so a fixture that drifts fails here,
+    /// not in a later assertion).
+    #[track_caller]
+    pub fn edit(&self, rel: &str, edits: &[(&str, &str)]) {
+        let mut text = self.read(rel);
+        for (from, to) in edits {
+            assert!(text.contains(from), "{rel} has no `{from}`:\n{text}");
+            text = text.replace(from, to);
+        }
+        self.write(rel, &text);
+    }
+
+    /// Merges `old` into HEAD as an attacker launders a record: a merge commit
+    /// made with `git commit-tree` whose tree is HEAD's with `paths` as they
+    /// were at `old` (a merge git itself would call "up to date"); HEAD moves
+    /// to it. Returns the merge's commit id.
+    pub fn launder(&self, who: Who, when: &str, old: &str, paths: &[&str], message: &str) -> String {
+        self.launder_with_parents(who, when, old, paths, ["HEAD", old], message)
+    }
+
+    /// `launder` with the merge's two parents named, in order (the old commit
+    /// may come first).
+    pub fn launder_with_parents(
+        &self,
+        who: Who,
+        when: &str,
+        old: &str,
+        paths: &[&str],
+        [first, second]: [&str; 2],
+        message: &str,
+    ) -> String {
+        for path in paths {
+            self.git_as(who, &["checkout", old, "--", path]);
+        }
+        let tree = self.git_as(who, &["write-tree"]).trim().to_string();
+        let args = ["commit-tree", &tree, "-p", first, "-p", second, "-m", message];
+        let merge = self.git_at(who, when, &args).trim().to_string();
+        self.git_as(who, &["reset", "-q", "--hard", &merge]);
+        merge
+    }
+
+    /// A clone of this repository (`git clone` with these options), as an
+    /// auditor or a CI job fetches it, with its own isolated home and this
+    /// repository's clock.
+    pub fn git_clone(&self, options: &[&str]) -> Repo {
+        let clone = Repo {
+            dir: tempfile::tempdir().expect("temp dir"),
+            home: tempfile::tempdir().expect("temp home"),
+            now: self.now.clone(),
+        };
+        let url = format!("file://{}", self.path().display());
+        let into = clone.path().to_str().expect("a UTF-8 temp path");
+        let mut args = vec!["clone", "-q"];
+        args.extend_from_slice(options);
+        args.extend([url.as_str(), into]);
+        clone.git(&args);
+        clone
+    }
+
+    /// A shallow clone of this repository (`git clone --depth`).
+    pub fn shallow_clone(&self, depth: u32) -> Repo {
+        self.git_clone(&["--depth", &depth.to_string()])
+    }
+
+    /// Starts `chg` as someone on a pseudo-terminal, as a user at a keyboard
+    /// (`TERM=xterm`, no colour, the repository's clock).
+    pub fn terminal(&self, who: Who, args: &[&str]) -> expectrl::Session {
+        let mut cmd = self.command(env!("CARGO_BIN_EXE_chg"), who);
+        cmd.args(args).env("TERM", "xterm").env("NO_COLOR", "1");
+        let mut session = expectrl::Session::spawn(cmd).expect("spawn chg on a pty");
+        session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+        session
+    }
+
+    /// Records a spell of monitoring as Jane, then closes the change (closing
+    /// owes the monitoring the policy asks after a deployment or a rollback).
+    pub fn monitor_and_close(&self, id: &str, observed: &str) {
+        self.chg(&["monitor", id, "--observed", observed]).ok();
+        self.chg(&["close", id]).ok();
+    }
+
+    /// A section of a command's Markdown output (a report, `show`), from its
+    /// `## heading` to the next; the command must succeed.
+    #[track_caller]
+    pub fn markdown_section(&self, line: &str, heading: &str) -> String {
+        let md = self.chg_line(&format!("{line} --format markdown")).ok().stdout;
+        section(&md, heading).to_string()
+    }
+
+    /// The paperwork of an emergency change after the fact: Jane submits it,
+    /// the CISO (Carol) and the CTO (Dave) approve it in writing, Jane records
+    /// the post-emergency review and the CAB's review on `cab_date`, recorded
+    /// that day (the clock moves on to its noon when it is a later day: a
+    /// presentation is recorded once it took place).
+    pub fn emergency_paperwork(&mut self, id: &str, cab_date: &str) {
+        self.chg(&["submit", id]).ok();
+        self.chg_as(CAROL, &["approve", id]).ok();
+        self.chg_as(DAVE, &["approve", id]).ok();
+        self.chg(&["review", id, "--root-cause", "x", "--preventive-measures", "y"])
+            .ok();
+        if self.now.as_deref().is_some_and(|now| now.get(..10) < Some(cab_date)) {
+            self.now = Some(format!("{cab_date}T12:00:00Z"));
+        }
+        self.chg(&["review", id, "--cab", "--date", cab_date]).ok();
+    }
+}
+
+/// The first line of `text` that holds `part`; fails showing the text when none does.
+#[track_caller]
+pub fn line_with<'a>(text: &'a str, part: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.contains(part))
+        .unwrap_or_else(|| panic!("no line with {part:?} in:\n{text}"))
+}
+
+/// The text of `key` in each item of a JSON list (`changes[].id`), in order.
+#[track_caller]
+pub fn texts<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    let items = list.as_array().unwrap_or_else(|| panic!("not a list: {list}"));
+    items
+        .iter()
+        .map(|item| {
+            item[key]
+                .as_str()
+                .unwrap_or_else(|| panic!("no text `{key}` in {item}"))
+        })
+        .collect()
+}
+
+/// Asserts that `chg COMMAND --help` shows an example, for each command.
+#[track_caller]
+pub fn assert_help_has_an_example(commands: &[&str]) {
+    let repo = Repo::new();
+    for command in commands {
+        let help = repo.chg(&[command, "--help"]).ok().stdout;
+        assert!(
+            help.contains("Example"),
+            "`chg {command} --help` has an example: {help}"
+        );
     }
 }
 

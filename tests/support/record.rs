@@ -382,6 +382,15 @@ impl Record {
         self
     }
 
+    /// Rolled back during its implementation: `status: rolled-back`, an
+    /// implementation from `started` to `finished` with the outcome
+    /// `rolled-back`, and this rollback entry.
+    pub fn rolled_back(self, started: &str, finished: &str, rollback: Fields) -> Record {
+        self.status("rolled-back")
+            .implementation(Implementation::new(started, finished, "rolled-back"))
+            .rollback(rollback)
+    }
+
     /// Adds a spell of monitoring by Jane to `monitoring:` (what `chg monitor` records).
     pub fn monitored(mut self, from: &str, to: &str) -> Record {
         let spell = Fields::new()

@@ -9,3 +9,9 @@ pub fn assert_says(what: &str, text: &str, parts: &[&str]) {
         assert!(text.contains(part), "{what} lacks {part:?}:\n{text}");
     }
 }
+
+/// `assert_says` for a text that needs no name of its own.
+#[track_caller]
+pub fn assert_contains(text: &str, parts: &[&str]) {
+    assert_says("the text", text, parts);
+}

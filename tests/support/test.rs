@@ -213,6 +213,17 @@ impl Run {
         self.status(status).stdout_is(stdout).stderr_is(stderr)
     }
 
+    /// Asserts chg refused a command that lacks a flag where it cannot ask
+    /// (`--no-input`, or no terminal): exit 2, nothing on stdout, and an error
+    /// naming the flag with a hint to give it or to run `command` on a terminal.
+    #[track_caller]
+    pub fn misses(self, flag: &str, command: &str) -> Run {
+        let expected = format!(
+            "error: missing `{flag}`\n  hint: give `{flag}`, or run {command} on a terminal without `--no-input` to be asked\n"
+        );
+        self.is(2, "", &expected)
+    }
+
     /// Parses stdout as JSON.
     #[track_caller]
     pub fn json(&self) -> serde_json::Value {

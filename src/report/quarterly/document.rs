@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Month, Quarter, Quarterly, EFFECTIVENESS};
+use super::{Quarter, Quarterly, EFFECTIVENESS};
 use crate::metrics::{value_text, Figure, Metric, Style, Table as MetricTable, Unit as MetricUnit};
 use crate::record::{Classification, Level};
 use crate::render::{Block, Cell, Chart, ChartKind, Document, Section, Series, Table, Tone, Unit};
@@ -67,16 +67,6 @@ fn status_cell(f: Option<&Figure>) -> Cell {
     }
 }
 
-impl Month {
-    fn figure(&self, name: Metric) -> Option<&Figure> {
-        if name == Metric::RollbackTestsOnTime {
-            Some(&self.rollback_tests_on_time)
-        } else {
-            self.metrics.get(&name)
-        }
-    }
-}
-
 /// `1 rollback`, `2 rollbacks`.
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -84,10 +74,10 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// `3 of 5`, or `none judged` for a quarter without changes.
 fn met_text(x: &Quarter) -> String {
-    if x.targets_judged == 0 {
+    if x.scores.targets_judged == 0 {
         "none judged".into()
     } else {
-        format!("{} of {}", x.targets_met, x.targets_judged)
+        format!("{} of {}", x.scores.targets_met, x.scores.targets_judged)
     }
 }
 
@@ -109,7 +99,8 @@ pub fn document(q: &Quarterly) -> Document {
     let (cur, prev) = (&q.current, &q.previous);
     let label = |name: Metric| q.labels.get(&name).cloned().unwrap_or_default();
     let total = |x: &Quarter| {
-        x.metrics
+        x.scores
+            .metrics
             .get(&Metric::TotalChanges)
             .and_then(|f| f.actual)
             .unwrap_or(0.0)
@@ -120,10 +111,10 @@ pub fn document(q: &Quarterly) -> Document {
     let months_met = |in_quarter: bool| {
         q.months
             .iter()
-            .filter(|m| m.in_quarter == in_quarter && m.targets_judged > 0 && m.targets_met == m.targets_judged)
+            .filter(|m| m.in_quarter == in_quarter && m.scores.all_met())
             .count()
     };
-    let success = |x: &Quarter| value_cell(Metric::SuccessRate, x.metrics.get(&Metric::SuccessRate)).text;
+    let success = |x: &Quarter| value_cell(Metric::SuccessRate, x.scores.metrics.get(&Metric::SuccessRate)).text;
     let mut summary = vec![
         format!(
             "{} changes were implemented in {} ({} in {}).",
@@ -135,14 +126,14 @@ pub fn document(q: &Quarterly) -> Document {
         format!(
             "Successful changes: {} against a target of {} ({} in {}).",
             success(cur),
-            target_text(Metric::SuccessRate, cur.metrics.get(&Metric::SuccessRate)),
+            target_text(Metric::SuccessRate, cur.scores.metrics.get(&Metric::SuccessRate)),
             success(prev),
             prev.quarter
         ),
         format!(
             "Monthly targets met over the quarter: {} ({}); every target was met in {} of its 3 months ({} of 3 in {}).",
             met_text(cur),
-            if prev.targets_judged == 0 {
+            if prev.scores.targets_judged == 0 {
                 format!("{} had no changes", prev.quarter)
             } else {
                 format!("{} in {}", met_text(prev), prev.quarter)
@@ -153,10 +144,10 @@ pub fn document(q: &Quarterly) -> Document {
         ),
         format!(
             "{} and {} ({} and {} in {}).",
-            plural(cur.emergencies, "emergency change", "emergency changes"),
-            plural(cur.rolled_back, "change rolled back", "changes rolled back"),
-            prev.emergencies,
-            prev.rolled_back,
+            plural(cur.scores.emergencies, "emergency change", "emergency changes"),
+            plural(cur.scores.rolled_back, "change rolled back", "changes rolled back"),
+            prev.scores.emergencies,
+            prev.scores.rolled_back,
             prev.quarter
         ),
     ];
@@ -183,11 +174,11 @@ pub fn document(q: &Quarterly) -> Document {
             .map(|&n| {
                 vec![
                     Cell::plain(label(n)),
-                    Cell::plain(target_text(n, cur.figure(n))),
-                    value_cell(n, prev.figure(n)),
-                    value_cell(n, cur.figure(n)),
-                    change_cell(n, prev.figure(n), cur.figure(n)),
-                    status_cell(cur.figure(n)),
+                    Cell::plain(target_text(n, cur.scores.figure(n))),
+                    value_cell(n, prev.scores.figure(n)),
+                    value_cell(n, cur.scores.figure(n)),
+                    change_cell(n, prev.scores.figure(n), cur.scores.figure(n)),
+                    status_cell(cur.scores.figure(n)),
                 ]
             })
             .collect()
@@ -212,20 +203,20 @@ pub fn document(q: &Quarterly) -> Document {
         .map(|&n| {
             let mut row = vec![
                 Cell::plain(label(n)),
-                Cell::plain(target_text(n, q.months.last().and_then(|m| m.figure(n)))),
+                Cell::plain(target_text(n, q.months.last().and_then(|m| m.scores.figure(n)))),
             ];
-            row.extend(q.months.iter().map(|m| value_cell(n, m.figure(n))));
+            row.extend(q.months.iter().map(|m| value_cell(n, m.scores.figure(n))));
             row
         })
         .collect();
     let mut met_row = vec![Cell::plain("Targets met"), Cell::plain("all")];
     met_row.extend(q.months.iter().map(|m| {
-        if m.targets_judged == 0 {
+        if m.scores.targets_judged == 0 {
             Cell::plain("no changes")
         } else {
             Cell::toned(
-                format!("{} of {}", m.targets_met, m.targets_judged),
-                Some(if m.targets_met == m.targets_judged {
+                format!("{} of {}", m.scores.targets_met, m.scores.targets_judged),
+                Some(if m.scores.targets_met == m.scores.targets_judged {
                     Tone::Good
                 } else {
                     Tone::Bad
@@ -338,40 +329,20 @@ pub fn document(q: &Quarterly) -> Document {
             unit: Unit::Count,
         })
     };
-    let trend_rows = q
-        .months
-        .iter()
-        .map(|m| {
-            vec![
-                Cell::plain(&m.month),
-                Cell::plain(value_text(
-                    Metric::TotalChanges,
-                    m.metrics.get(&Metric::TotalChanges).and_then(|f| f.actual),
-                    Style::Report,
-                )),
-                Cell::plain(m.emergencies),
-                value_cell(Metric::EmergencyRate, m.metrics.get(&Metric::EmergencyRate)),
-                Cell::plain(m.rolled_back),
-                value_cell(Metric::RollbackRate, m.metrics.get(&Metric::RollbackRate)),
-                value_cell(Metric::RollbacksWithinRto, m.metrics.get(&Metric::RollbacksWithinRto)),
-                value_cell(Metric::MeanTimeToRestore, m.metrics.get(&Metric::MeanTimeToRestore)),
-            ]
-        })
-        .collect();
     sections.push(Section {
         heading: "Emergency and rollback trends".into(),
         blocks: vec![
             line(
                 "Emergency changes per month",
                 "emergency changes",
-                q.months.iter().map(|m| m.emergencies as f64).collect(),
+                q.months.iter().map(|m| m.scores.emergencies as f64).collect(),
             ),
             line(
                 "Changes rolled back per month",
                 "rolled back",
-                q.months.iter().map(|m| m.rolled_back as f64).collect(),
+                q.months.iter().map(|m| m.scores.rolled_back as f64).collect(),
             ),
-            Block::Table(Table::new(
+            Block::Table(Table::of(
                 &[
                     "Month",
                     "Changes",
@@ -382,7 +353,29 @@ pub fn document(q: &Quarterly) -> Document {
                     "Within RTO",
                     "Mean time to restore",
                 ],
-                trend_rows,
+                &q.months,
+                |m| {
+                    vec![
+                        Cell::plain(&m.month),
+                        Cell::plain(value_text(
+                            Metric::TotalChanges,
+                            m.scores.metrics.get(&Metric::TotalChanges).and_then(|f| f.actual),
+                            Style::Report,
+                        )),
+                        Cell::plain(m.scores.emergencies),
+                        value_cell(Metric::EmergencyRate, m.scores.metrics.get(&Metric::EmergencyRate)),
+                        Cell::plain(m.scores.rolled_back),
+                        value_cell(Metric::RollbackRate, m.scores.metrics.get(&Metric::RollbackRate)),
+                        value_cell(
+                            Metric::RollbacksWithinRto,
+                            m.scores.metrics.get(&Metric::RollbacksWithinRto),
+                        ),
+                        value_cell(
+                            Metric::MeanTimeToRestore,
+                            m.scores.metrics.get(&Metric::MeanTimeToRestore),
+                        ),
+                    ]
+                },
             )),
         ],
     });

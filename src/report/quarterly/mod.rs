@@ -9,7 +9,9 @@
 //! column here equals `chg metrics --month` for that month.
 
 mod document;
+pub mod maturity;
 pub mod review;
+pub mod roi;
 mod sections;
 
 pub use document::document;
@@ -52,9 +54,9 @@ pub struct Quarterly {
     /// and changes approved with an un-rehearsed rollback.
     pub risk: review::RiskAssessment,
     /// The ROI of change management (guide 9.4), money from the policy's inputs.
-    pub roi: review::Roi,
-    /// The programme's maturity in the model of `review::LEVELS`.
-    pub maturity: review::Maturity,
+    pub roi: roi::Roi,
+    /// The programme's maturity in the model of `maturity::LEVELS`.
+    pub maturity: maturity::Maturity,
     /// How a figure is named for a reader.
     #[serde(skip)]
     pub labels: BTreeMap<Metric, String>,
@@ -65,15 +67,8 @@ pub struct Quarterly {
 pub struct Quarter {
     pub quarter: String,
     pub period: Period,
-    /// Every figure of `chg metrics` over the quarter.
-    pub metrics: Figures,
-    /// Rollback plans tested in the 92 days before the change's planned start (guide 7.3: quarterly).
-    pub rollback_tests_on_time: Figure,
-    /// Targets of the guide's table met, of those that could be judged.
-    pub targets_met: usize,
-    pub targets_judged: usize,
-    pub emergencies: usize,
-    pub rolled_back: usize,
+    #[serde(flatten)]
+    pub scores: Scores,
     /// Changes counted, by class (every class, zero included).
     pub by_class: BTreeMap<String, usize>,
     /// Changes counted, by the risk level the policy's risk matrix gives their
@@ -89,8 +84,18 @@ pub struct Month {
     pub period: Period,
     /// True for the months of the reported quarter.
     pub in_quarter: bool,
+    #[serde(flatten)]
+    pub scores: Scores,
+}
+
+/// The figures of a quarter or a month.
+#[derive(Debug, Serialize)]
+pub struct Scores {
+    /// Every figure of `chg metrics` over the period.
     pub metrics: Figures,
+    /// Rollback plans tested in the 92 days before the change's planned start (guide 7.3: quarterly).
     pub rollback_tests_on_time: Figure,
+    /// Targets of the guide's table met, of those that could be judged.
     pub targets_met: usize,
     pub targets_judged: usize,
     pub emergencies: usize,
@@ -128,14 +133,32 @@ const EFFECTIVENESS: &[Metric] = &[
     Metric::RollbackTestsOnTime,
 ];
 
-impl Quarter {
-    /// One figure of the quarter, `rollback_tests_on_time` included.
+impl Scores {
+    /// Counts the targets met and the changes in emergency and rolled back from the figures.
+    fn new(metrics: Figures, rollback_tests_on_time: Figure) -> Scores {
+        let (targets_met, targets_judged) = targets(&metrics);
+        Scores {
+            targets_met,
+            targets_judged,
+            emergencies: hits(&metrics, Metric::EmergencyRate),
+            rolled_back: hits(&metrics, Metric::RollbackRate),
+            metrics,
+            rollback_tests_on_time,
+        }
+    }
+
+    /// One figure, `rollback_tests_on_time` included.
     pub(crate) fn figure(&self, name: Metric) -> Option<&Figure> {
         if name == Metric::RollbackTestsOnTime {
             Some(&self.rollback_tests_on_time)
         } else {
             self.metrics.get(&name)
         }
+    }
+
+    /// True when targets were judged and every one was met.
+    pub(crate) fn all_met(&self) -> bool {
+        self.targets_judged > 0 && self.targets_met == self.targets_judged
     }
 }
 
@@ -163,32 +186,23 @@ pub fn build(
     let months: Vec<Month> = months
         .iter()
         .map(|m| {
-            let mut metrics = m.metrics.clone();
-            let (targets_met, targets_judged) = targets(&metrics);
-            let emergencies = hits(&metrics, Metric::EmergencyRate);
-            let rolled_back = hits(&metrics, Metric::RollbackRate);
-            let (mut tests, _) = rollback_tests(&counted(&metrics), &by_id, rehearsals, policy);
+            let (tests, _) = rollback_tests(&counted(&m.metrics), &by_id, rehearsals, policy);
+            let mut scores = Scores::new(m.metrics.clone(), tests);
             // The month columns are the figures of `chg metrics --month`, without its `--explain`.
-            for f in metrics.values_mut() {
+            for f in scores.metrics.values_mut() {
                 f.records.clear();
             }
-            tests.records.clear();
+            scores.rollback_tests_on_time.records.clear();
             Month {
                 month: m.period.label(),
                 period: m.period,
                 in_quarter: quarter.contains(m.period.from),
-                metrics,
-                rollback_tests_on_time: tests,
-                targets_met,
-                targets_judged,
-                emergencies,
-                rolled_back,
+                scores,
             }
         })
         .collect();
     let quarter_of = |m: &Metrics| {
         let ids = counted(&m.metrics);
-        let (targets_met, targets_judged) = targets(&m.metrics);
         let mut by_class: BTreeMap<String, usize> = Classification::ALL.iter().map(|c| (c.to_string(), 0)).collect();
         let mut by_risk: BTreeMap<String, usize> = Level::ALL.iter().map(|l| (l.to_string(), 0)).collect();
         for r in ids.iter().filter_map(|id| by_id.get(id.as_str())) {
@@ -198,12 +212,7 @@ pub fn build(
         Quarter {
             quarter: m.period.label(),
             period: m.period,
-            rollback_tests_on_time: rollback_tests(&ids, &by_id, rehearsals, policy).0,
-            metrics: m.metrics.clone(),
-            targets_met,
-            targets_judged,
-            emergencies: hits(&m.metrics, Metric::EmergencyRate),
-            rolled_back: hits(&m.metrics, Metric::RollbackRate),
+            scores: Scores::new(m.metrics.clone(), rollback_tests(&ids, &by_id, rehearsals, policy).0),
             by_class,
             by_risk,
         }
@@ -221,8 +230,8 @@ pub fn build(
         generated_at: now,
         training: review::training(&current, quarters.1, &by_id, findings),
         risk: review::risk(&current, quarters.1, &by_id, &tested),
-        roi: review::roi(quarters.1, &by_id, policy),
-        maturity: review::maturity(&current, &previous_q, &months, policy),
+        roi: roi::roi(quarters.1, &by_id, policy),
+        maturity: maturity::maturity(&current, &previous_q, &months, policy),
         current,
         previous: previous_q,
         months,
@@ -354,7 +363,7 @@ fn rollback_tests(
 fn initiatives(months: &[Month]) -> (Vec<Initiative>, Vec<Initiative>) {
     let mut by_metric: Vec<(super::monthly::Missed, Vec<MissedIn>)> = Vec::new();
     for m in months.iter().filter(|m| m.in_quarter) {
-        for miss in missed(&m.metrics) {
+        for miss in missed(&m.scores.metrics) {
             let month = MissedIn {
                 month: m.month.clone(),
                 actual: miss.actual,

@@ -1,7 +1,7 @@
 //! The quarterly review of the guide (9.3, 9.4) beyond the trends: training
-//! needs, risk assessment, the ROI of change management and the programme's
-//! maturity. Pure: the figures `metrics::compute` made for the quarter, the
-//! changes it counted, the whole records and the findings of `chg check`
+//! needs and risk assessment (the ROI and the maturity model have files of
+//! their own). Pure: the figures `metrics::compute` made for the quarter,
+//! the changes it counted, the whole records and the findings of `chg check`
 //! in; each item with the records behind it out.
 
 use std::collections::BTreeMap;
@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::Quarter;
-use crate::metrics::{fmt_num, value_text, Change, Figure, Metric, Metrics, Style, Table};
-use crate::policy::{Policy, RoiInputs};
+use crate::metrics::{Change, Figure, Metric, Metrics};
 use crate::record::{Classification, Outcome, Record, RollbackKind};
+use crate::render::plural;
 use crate::rule::Rule;
 
 /// How many systems the risk assessment names, and rules the training needs.
@@ -90,103 +90,6 @@ pub struct RiskAssessment {
     pub unrehearsed: Vec<Unrehearsed>,
 }
 
-/// Money put on the figures, from the policy's inputs.
-#[derive(Debug, Serialize)]
-pub struct Money {
-    pub currency: String,
-    /// The minutes avoided, at the cost of an hour of downtime.
-    pub downtime_avoided: f64,
-    /// The minutes over RTO, at the cost of an hour of downtime.
-    pub downtime_over_rto: f64,
-    /// Failed changes' and rollbacks' minutes, at the cost of an hour of downtime.
-    pub downtime_caused: f64,
-    /// The hours spent, at the cost of an hour of engineering.
-    pub process: f64,
-    /// Avoided − over RTO − process.
-    pub net: f64,
-    /// `net ÷ process`; null when the process cost nothing.
-    pub roi: Option<f64>,
-}
-
-/// The ROI of change management (guide 9.4).
-#[derive(Debug, Serialize)]
-pub struct Roi {
-    pub rollbacks_within_rto: usize,
-    /// Minutes between each such rollback's restore and its RTO, summed.
-    pub minutes_avoided: f64,
-    pub rollbacks_over_rto: usize,
-    /// Minutes beyond the RTO, summed.
-    pub minutes_over_rto: f64,
-    /// Restore time of every rollback, summed.
-    pub rollback_minutes: f64,
-    pub failed_changes: usize,
-    /// Start to finish of each failed change, summed.
-    pub failed_minutes: f64,
-    /// Start to finish of every change, summed.
-    pub implementation_hours: f64,
-    pub approvals: usize,
-    /// `approvals × roi.hours_per_approval`; null when that is not set.
-    pub approval_hours: Option<f64>,
-    /// Implementation, rollbacks and approvals.
-    pub process_hours: f64,
-    pub inputs: RoiInputs,
-    /// The policy keys left unset, which money needs.
-    pub missing_inputs: Vec<&'static str>,
-    pub money: Option<Money>,
-    /// What the figures assume, said plainly.
-    pub assumptions: Vec<String>,
-    pub records: Vec<String>,
-}
-
-/// One criterion of a maturity level, judged on the quarter's figures.
-#[derive(Debug, Clone, Serialize)]
-pub struct Criterion {
-    pub text: String,
-    pub met: bool,
-    /// The figure that judges it.
-    pub figure: String,
-    /// The records that keep it from being met.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub records: Vec<String>,
-}
-
-/// One level of the maturity model.
-#[derive(Debug, Serialize)]
-pub struct MaturityLevel {
-    pub level: u8,
-    pub name: &'static str,
-    pub meaning: &'static str,
-    pub criteria: Vec<Criterion>,
-    pub met: bool,
-}
-
-/// The programme's maturity: the model, the quarter's level and the way to the next.
-#[derive(Debug, Serialize)]
-pub struct Maturity {
-    pub level: u8,
-    pub name: &'static str,
-    pub levels: Vec<MaturityLevel>,
-    /// The criteria of the next level not met, or none at the top.
-    pub next: Vec<Criterion>,
-}
-
-/// The levels of the model: number, name, what it means.
-pub const LEVELS: [(u8, &str, &str); 5] = [
-    (1, "Initial", "changes are recorded in the store"),
-    (
-        2,
-        "Controlled",
-        "every approval is committed before implementation, by the approver, and the approved scope is not edited after",
-    ),
-    (
-        3,
-        "Defined",
-        "deadlines are kept, rollback procedures are rehearsed and restore within their RTO, and approvals are signed",
-    ),
-    (4, "Managed", "every monthly target is met in each month of the quarter"),
-    (5, "Optimising", "levels 2 to 4 held in the previous quarter too"),
-];
-
 /// Ids of the records a figure counts against its target.
 fn missed(f: Option<&Figure>) -> Vec<String> {
     f.map(|f| f.missed.clone()).unwrap_or_default()
@@ -230,7 +133,7 @@ pub fn training(
     let rank = |rule: Rule| Rule::ALL.iter().position(|r| *r == rule).unwrap_or(usize::MAX);
     for metric in Metric::ALL {
         let Some(rule) = metric.rule() else { continue };
-        for id in missed(quarter.figure(*metric)) {
+        for id in missed(quarter.scores.figure(*metric)) {
             broken
                 .entry((rank(rule), id))
                 .or_default()
@@ -346,11 +249,6 @@ fn first_ids(ids: &[String]) -> String {
     }
 }
 
-/// `1 change`, `2 changes`.
-fn plural(n: usize, one: &str) -> String {
-    format!("{n} {one}{}", if n == 1 { "" } else { "s" })
-}
-
 /// The systems with the most failed, rolled-back or emergency changes, and
 /// the approved changes whose rollback was not rehearsed.
 pub fn risk(
@@ -392,6 +290,7 @@ pub fn risk(
     systems.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.system.cmp(&b.system)));
     systems.truncate(SHORT_LIST);
     let unrehearsed = quarter
+        .scores
         .rollback_tests_on_time
         .missed
         .iter()
@@ -406,316 +305,4 @@ pub fn risk(
         })
         .collect();
     RiskAssessment { systems, unrehearsed }
-}
-
-fn minutes(d: chrono::Duration) -> f64 {
-    d.num_seconds() as f64 / 60.0
-}
-
-/// The outage minutes the quarter's rollbacks kept inside or ran over their
-/// RTO, the failed changes' downtime, the time spent, and money where the
-/// policy gives its inputs.
-pub fn roi(counted: &Metrics, by_id: &BTreeMap<&str, &Record>, policy: &Policy) -> Roi {
-    let mut r = Roi {
-        rollbacks_within_rto: 0,
-        minutes_avoided: 0.0,
-        rollbacks_over_rto: 0,
-        minutes_over_rto: 0.0,
-        rollback_minutes: 0.0,
-        failed_changes: 0,
-        failed_minutes: 0.0,
-        implementation_hours: 0.0,
-        approvals: 0,
-        approval_hours: None,
-        process_hours: 0.0,
-        inputs: policy.roi.clone(),
-        missing_inputs: Vec::new(),
-        money: None,
-        assumptions: Vec::new(),
-        records: Vec::new(),
-    };
-    let mut implementation = 0.0;
-    for c in &counted.changes {
-        if let (Some(s), Some(f)) = (c.started_at, c.finished_at) {
-            implementation += minutes(f - s);
-            if c.outcome == Some(Outcome::Failed) {
-                r.failed_changes += 1;
-                r.failed_minutes += minutes(f - s);
-                r.records.push(format!(
-                    "{}: failed, {} min from start to finish",
-                    c.id,
-                    fmt_num(minutes(f - s))
-                ));
-            }
-        }
-        for (i, b) in c.rollbacks.iter().enumerate() {
-            let (Some(s), Some(done)) = (b.started_at, b.restored_at) else {
-                continue;
-            };
-            let kind = b.kind.or(c.plan_kind).unwrap_or(RollbackKind::Simple);
-            let check = policy.rto_check(kind, done - s);
-            let took = minutes(done - s);
-            let rto = minutes(check.rto.duration());
-            r.rollback_minutes += took;
-            if check.within {
-                r.rollbacks_within_rto += 1;
-                r.minutes_avoided += rto - took;
-                r.records.push(format!(
-                    "{} rollback {}: {} min, {kind} RTO {}: {} min inside it",
-                    c.id,
-                    i + 1,
-                    fmt_num(took),
-                    check.rto.text(),
-                    fmt_num(rto - took)
-                ));
-            } else {
-                r.rollbacks_over_rto += 1;
-                r.minutes_over_rto += took - rto;
-                r.records.push(format!(
-                    "{} rollback {}: {} min, {kind} RTO {}: {} min over it",
-                    c.id,
-                    i + 1,
-                    fmt_num(took),
-                    check.rto.text(),
-                    fmt_num(took - rto)
-                ));
-            }
-        }
-        let approvals = by_id
-            .get(c.id.as_str())
-            .map_or(0, |rec| rec.granted_approvals().count());
-        r.approvals += approvals;
-    }
-    r.implementation_hours = implementation / 60.0;
-    r.approval_hours = policy.roi.hours_per_approval.map(|h| h * r.approvals as f64);
-    r.process_hours = r.implementation_hours + r.rollback_minutes / 60.0 + r.approval_hours.unwrap_or(0.0);
-    let inputs = &policy.roi;
-    if inputs.downtime_cost_per_hour.is_none() {
-        r.missing_inputs.push("roi.downtime_cost_per_hour");
-    }
-    if inputs.engineering_cost_per_hour.is_none() {
-        r.missing_inputs.push("roi.engineering_cost_per_hour");
-    }
-    if inputs.hours_per_approval.is_none() {
-        r.missing_inputs.push("roi.hours_per_approval");
-    }
-    r.assumptions.push(
-        "A rollback restored within its RTO avoided the minutes left between its restore and its RTO: the RTO is taken as the outage the process plans for (chg's reading; the standard gives no baseline).".into(),
-    );
-    if let Some(h) = inputs.hours_per_approval {
-        r.assumptions.push(format!(
-            "One approval takes {} engineering hours (policy `roi.hours_per_approval`, an assumption).",
-            fmt_num(h)
-        ));
-    }
-    if let (Some(down), Some(eng)) = (inputs.downtime_cost_per_hour, inputs.engineering_cost_per_hour) {
-        let currency = inputs.currency.clone().unwrap_or_default();
-        r.assumptions.push(format!(
-            "An hour of downtime costs {} (policy `roi.downtime_cost_per_hour`, an assumption).",
-            money_text(down, &currency)
-        ));
-        r.assumptions.push(format!(
-            "An hour of engineering costs {} (policy `roi.engineering_cost_per_hour`, an assumption).",
-            money_text(eng, &currency)
-        ));
-        let avoided = r.minutes_avoided / 60.0 * down;
-        let over = r.minutes_over_rto / 60.0 * down;
-        let caused = (r.rollback_minutes + r.failed_minutes) / 60.0 * down;
-        let process = r.process_hours * eng;
-        let net = avoided - over - process;
-        r.money = Some(Money {
-            currency,
-            downtime_avoided: avoided,
-            downtime_over_rto: over,
-            downtime_caused: caused,
-            process,
-            net,
-            roi: (process > 0.0).then(|| net / process),
-        });
-    }
-    r
-}
-
-/// `12,500 EUR`: whole units with thousands separated.
-pub fn money_text(amount: f64, currency: &str) -> String {
-    let rounded = amount.round();
-    let digits = format!("{:.0}", rounded.abs());
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    let sign = if rounded < 0.0 { "−" } else { "" };
-    if currency.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped} {currency}")
-    }
-}
-
-/// A share figure as a criterion: met when every case judged met it, or none was there to judge.
-fn share(text: String, metric: Metric, f: Option<&Figure>) -> Criterion {
-    match f {
-        Some(f) if f.of > 0 => Criterion {
-            text,
-            met: f.met == Some(true),
-            figure: format!(
-                "{} ({} of {})",
-                value_text(metric, f.actual, Style::Report),
-                (f.actual.unwrap_or(0.0) * f.of as f64).round(),
-                f.of
-            ),
-            records: f.missed.clone(),
-        },
-        _ => Criterion {
-            text,
-            met: true,
-            figure: "nothing to judge".into(),
-            records: Vec::new(),
-        },
-    }
-}
-
-/// A rate that must be zero, as a criterion.
-fn none_of(text: String, f: Option<&Figure>) -> Criterion {
-    let n = f.map_or(0, |f| f.missed.len());
-    let of = f.map_or(0, |f| f.of);
-    Criterion {
-        text,
-        met: n == 0,
-        figure: format!("{n} of {of} changes"),
-        records: f.map(|f| f.missed.clone()).unwrap_or_default(),
-    }
-}
-
-/// The criteria of levels 2 to 4 for one quarter, by level.
-fn criteria(q: &Quarter, months: &[&super::Month], policy: &Policy) -> [Vec<Criterion>; 3] {
-    let label = |m: Metric| m.label(policy);
-    let controlled = vec![
-        share(
-            label(Metric::ApprovalsBeforeImplementation),
-            Metric::ApprovalsBeforeImplementation,
-            q.figure(Metric::ApprovalsBeforeImplementation),
-        ),
-        none_of(
-            "Approvals committed by the approver, none by someone else".into(),
-            q.figure(Metric::ApprovalsByOthers),
-        ),
-        none_of(
-            "Approved scope not edited after approval".into(),
-            q.figure(Metric::EditedAfterApproval),
-        ),
-    ];
-    let mut defined: Vec<Criterion> = [
-        Metric::EmergencyDocumentedInTime,
-        Metric::EmergencyWrittenApprovalInTime,
-        Metric::EmergencyPostReviewInTime,
-        Metric::RollbackTestsOnTime,
-        Metric::RollbacksWithinRto,
-    ]
-    .iter()
-    .map(|&m| share(label(m), m, q.figure(m)))
-    .collect();
-    defined.push(Criterion {
-        text: "Approval commits must be signed (`require_signed_approvals`; `chg audit` verifies the signatures)"
-            .into(),
-        met: policy.require_signed_approvals,
-        figure: if policy.require_signed_approvals {
-            "required".into()
-        } else {
-            "not required".into()
-        },
-        records: Vec::new(),
-    });
-    let judged: Vec<&&super::Month> = months.iter().filter(|m| m.targets_judged > 0).collect();
-    let all_met = judged.iter().filter(|m| m.targets_met == m.targets_judged).count();
-    let short: Vec<String> = judged
-        .iter()
-        .filter(|m| m.targets_met < m.targets_judged)
-        .map(|m| format!("{}: {} of {} targets met", m.month, m.targets_met, m.targets_judged))
-        .collect();
-    let managed = vec![Criterion {
-        text: format!(
-            "Every monthly target ({} of them) met in each month with changes",
-            Metric::of_table(Table::Guide).len() - 1
-        ),
-        met: !judged.is_empty() && all_met == judged.len(),
-        figure: if judged.is_empty() {
-            "no month with changes".into()
-        } else {
-            format!("{all_met} of {} months", judged.len())
-        },
-        records: short,
-    }];
-    [controlled, defined, managed]
-}
-
-/// Judges the quarter's level in the model of [`LEVELS`].
-pub fn maturity(cur: &Quarter, prev: &Quarter, months: &[super::Month], policy: &Policy) -> Maturity {
-    let in_q: Vec<&super::Month> = months.iter().filter(|m| m.in_quarter).collect();
-    let before: Vec<&super::Month> = months.iter().filter(|m| !m.in_quarter).collect();
-    let [controlled, defined, managed] = criteria(cur, &in_q, policy);
-    let previous = criteria(prev, &before, policy);
-    let held = previous.iter().flatten().filter(|c| !c.met).count();
-    let optimising = vec![Criterion {
-        text: format!("The criteria of levels 2 to 4 met in {} too", prev.quarter),
-        met: held == 0,
-        figure: format!(
-            "{} of {} met",
-            previous.iter().flatten().count() - held,
-            previous.iter().flatten().count()
-        ),
-        records: previous
-            .iter()
-            .flatten()
-            .filter(|c| !c.met)
-            .map(|c| format!("{}: {}", c.text, c.figure))
-            .collect(),
-    }];
-    let mut levels = Vec::new();
-    let mut reached = 0;
-    for ((level, name, meaning), criteria) in LEVELS
-        .iter()
-        .zip([Vec::new(), controlled, defined, managed, optimising])
-    {
-        let met = criteria.iter().all(|c| c.met);
-        if met && reached + 1 == *level {
-            reached = *level;
-        }
-        levels.push(MaturityLevel {
-            level: *level,
-            name,
-            meaning,
-            criteria,
-            met,
-        });
-    }
-    let next = levels
-        .iter()
-        .find(|l| l.level == reached + 1)
-        .map(|l| l.criteria.iter().filter(|c| !c.met).cloned().collect())
-        .unwrap_or_default();
-    let name = LEVELS.iter().find(|l| l.0 == reached).map_or("", |l| l.1);
-    Maturity {
-        level: reached,
-        name,
-        levels,
-        next,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::money_text;
-
-    #[test]
-    fn money_is_whole_units_with_thousands_separated_and_a_true_minus() {
-        assert_eq!(money_text(7800.0, "EUR"), "7,800 EUR");
-        assert_eq!(money_text(1_234_567.4, "USD"), "1,234,567 USD");
-        assert_eq!(money_text(-516.67, "EUR"), "−517 EUR");
-        assert_eq!(money_text(999.5, ""), "1,000");
-        assert_eq!(money_text(0.0, "EUR"), "0 EUR");
-    }
 }

@@ -1,9 +1,11 @@
 //! The quarterly report's review sections laid out: programme maturity,
 //! risk assessment, training needs and the ROI of change management.
 
-use super::review::{money_text, Maturity, RiskAssessment, Roi, Training};
+use super::maturity::Maturity;
+use super::review::{RiskAssessment, Training};
+use super::roi::{money_text, Money, Roi};
 use crate::metrics::{duration_text, fmt_num, Style};
-use crate::render::{Block, Cell, Section, Table, Tone};
+use crate::render::{plural, Block, Cell, Section, Table, Tone};
 
 /// How many rules the training needs list before pointing to the JSON.
 const TRAINING_LIST: usize = 5;
@@ -107,10 +109,13 @@ pub fn risk(r: &RiskAssessment) -> Section {
                 format!("{} ({})", list.len(), ids(list))
             }
         };
-        let rows = r
-            .systems
-            .iter()
-            .map(|s| {
+        blocks.push(Block::Text(
+            "The systems with the most failed, rolled-back or emergency changes this quarter (at most five); a change on two systems counts for each.".into(),
+        ));
+        blocks.push(Block::Table(Table::of(
+            &["System", "Changes", "Failed", "Rolled back", "Emergency"],
+            &r.systems,
+            |s| {
                 vec![
                     Cell::plain(&s.system),
                     Cell::plain(s.changes),
@@ -118,14 +123,7 @@ pub fn risk(r: &RiskAssessment) -> Section {
                     Cell::plain(count(&s.rolled_back)),
                     Cell::plain(count(&s.emergency)),
                 ]
-            })
-            .collect();
-        blocks.push(Block::Text(
-            "The systems with the most failed, rolled-back or emergency changes this quarter (at most five); a change on two systems counts for each.".into(),
-        ));
-        blocks.push(Block::Table(Table::new(
-            &["System", "Changes", "Failed", "Rolled back", "Emergency"],
-            rows,
+            },
         )));
     }
     blocks.push(Block::Text(
@@ -189,34 +187,40 @@ fn hours(h: f64) -> String {
     format!("{} h", fmt_num(h))
 }
 
+/// A row of outage minutes kept inside or run over the RTO, by how many rollbacks, and their cost.
+fn outage_row(what: &str, (minutes, rollbacks): (f64, usize), cost: String, tone: Tone) -> Vec<Cell> {
+    vec![
+        Cell::plain(what),
+        Cell::plain(format!(
+            "{} ({})",
+            duration_text(minutes, Style::Report),
+            plural(rollbacks, "rollback")
+        )),
+        Cell::toned(cost, Some(tone)),
+    ]
+}
+
 /// Outage minutes avoided and caused, time spent, and money where the policy says what an hour costs.
 pub fn roi(r: &Roi) -> Section {
-    let money = |f: &dyn Fn(&super::review::Money) -> f64| {
+    let money = |f: &dyn Fn(&Money) -> f64| {
         r.money
             .as_ref()
             .map_or("—".to_string(), |m| money_text(f(m), &m.currency))
     };
-    let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
     let approval_hours = r.approval_hours.map_or("not costed".to_string(), hours);
     let rows = vec![
-        vec![
-            Cell::plain("Outage avoided: rollbacks restored inside their RTO"),
-            Cell::plain(format!(
-                "{} ({})",
-                duration_text(r.minutes_avoided, Style::Report),
-                plural(r.rollbacks_within_rto, "rollback")
-            )),
-            Cell::toned(money(&|m| m.downtime_avoided), Some(Tone::Good)),
-        ],
-        vec![
-            Cell::plain("Outage over RTO: rollbacks that overran"),
-            Cell::plain(format!(
-                "{} ({})",
-                duration_text(r.minutes_over_rto, Style::Report),
-                plural(r.rollbacks_over_rto, "rollback")
-            )),
-            Cell::toned(money(&|m| m.downtime_over_rto), Some(Tone::Bad)),
-        ],
+        outage_row(
+            "Outage avoided: rollbacks restored inside their RTO",
+            (r.minutes_avoided, r.rollbacks_within_rto),
+            money(&|m| m.downtime_avoided),
+            Tone::Good,
+        ),
+        outage_row(
+            "Outage over RTO: rollbacks that overran",
+            (r.minutes_over_rto, r.rollbacks_over_rto),
+            money(&|m| m.downtime_over_rto),
+            Tone::Bad,
+        ),
         vec![
             Cell::plain("Outage caused: rollbacks' restore time and failed changes"),
             Cell::plain(format!(
