@@ -91,7 +91,7 @@ CHG-2026-0001  Patch RCE in api-gateway
 
     // The documentation is refused until it is complete, naming what it
     // lacks (issue 15.7: before, the `chg check` error was what refused it).
-    refused(&repo, JANE, &["submit", ID]).stdout_is("").stderr_is("error: CHG-2026-0001: the emergency's documentation is not complete; it lacks the rollback plan and kind (`rollback.plan`, `rollback.kind`)
+    refused(&repo, JANE, &["submit", ID]).stdout_is("").stderr_is("error: CHG-2026-0001: the emergency's documentation is not complete; it lacks an expected benefit (`justification.expected_benefit`), the rollback plan and kind (`rollback.plan`, `rollback.kind`)
   hint: add them to changes/2026/CHG-2026-0001.yaml (`chg edit CHG-2026-0001`), then run `chg submit CHG-2026-0001` again
 ");
     // The description and the business reason came with `chg new`; the benefit and the rollback plan now.
