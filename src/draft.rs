@@ -140,10 +140,16 @@ impl Draft {
                 .strategy_for(classification, self.rollback_kind, None)
                 .map(|(s, _)| s)
         });
-        let deployment = (strategy.is_some() || window.is_some() || !self.steps.is_empty()).then_some(Deployment {
+        // A canary change is proposed the policy's stages as its steps.
+        let steps = if self.steps.is_empty() && strategy == Some(Strategy::Canary) {
+            policy.canary_stages.steps()
+        } else {
+            self.steps
+        };
+        let deployment = (strategy.is_some() || window.is_some() || !steps.is_empty()).then_some(Deployment {
             strategy,
             window,
-            steps: self.steps,
+            steps,
         });
         let rollback = (self.rollback_plan.is_some() || self.rollback_kind.is_some() || self.rollback_tested.is_some())
             .then(|| RollbackPlan {

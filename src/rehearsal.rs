@@ -169,7 +169,14 @@ pub fn standing(record: &Record, rehearsals: &Rehearsals, policy: &Policy, at: D
     let from = at - policy.rollback_rehearsal.interval.duration();
     let today = at.date_naive();
     let mut not_counted = None;
-    let declared = record.rollback.as_ref().and_then(|p| p.last_tested);
+    // The plan's own date is the requester's statement: it may quiet the
+    // warning, never open the approval of a change that waits for a
+    // rehearsal (`blocks_approval`); only a recorded rehearsal does that.
+    let declared = record
+        .rollback
+        .as_ref()
+        .and_then(|p| p.last_tested)
+        .filter(|_| !blocks_approval(record));
     if let Some(d) = declared {
         if d > today {
             not_counted = Some(format!("`rollback.last_tested` {d} is after {today}"));

@@ -171,6 +171,14 @@ fn quarter() -> Quarter {
         "2026-07-08",
         "--title 'Move checkout to the new cluster' --impact high --likelihood medium --system checkout --test unit=passed --test integration=passed --test qa_review=passed --test security_review=passed --test performance=passed --rollback-plan 'switch the DNS back' --rollback-kind complex --rollback-tested 2026-07-01",
     );
+    // Approval waits for a recorded rehearsal of the complex rollback.
+    at(
+        &repo,
+        JANE,
+        "2026-07-08T09:07:00Z",
+        &format!("rehearse {major} --minutes 40 --result passed"),
+    )
+    .ok();
     for (who, t) in [(ANA, "10:00"), (BEN, "10:10"), (CHO, "10:20")] {
         at(&repo, who, &format!("2026-07-08T{t}:00Z"), &format!("approve {major}")).ok();
     }

@@ -14,6 +14,7 @@ const DEV: Who = Who {
 fn submitted_major() -> Test {
     Test::new()
         .record(Record::major(ID).status("submitted"))
+        .fixture_rehearsed()
         .commit_as(JANE, "CHG-2026-0001: submit")
 }
 

@@ -7,7 +7,10 @@ const PATH: &str = "changes/2026/CHG-2026-0001.yaml";
 
 /// Writes one record and runs `chg check --format json`.
 fn check_one(record: Record) -> Run {
-    Test::new().record(record).run(&["check", "--format", "json"])
+    Test::new()
+        .record(record)
+        .fixture_rehearsed()
+        .run(&["check", "--format", "json"])
 }
 
 /// Asserts `rule` fires on the record (and fails the check); returns its finding.

@@ -19,6 +19,12 @@ pub fn draft(repo: &Repo, who: Who, class: &str) {
     args.extend(["--classification", class]);
     if class == "major" {
         args.extend(["--test", "security_review=passed", "--test", "performance=passed"]);
+        // A major change is approved only on a recorded rehearsal, not on the plan's date.
+        repo.chg_as(
+            who,
+            &words("rehearse checkout-api --kind simple --minutes 12 --result passed --at 10:00"),
+        )
+        .ok();
     }
     repo.chg_as(who, &args).ok();
 }
@@ -505,7 +511,7 @@ fn a_rollback_over_its_rto_is_recorded_and_warned() {
     );
     repo.chg(&["check"]).is(0, "changes/2026/CHG-2026-0001.yaml:6:1: warning[monitoring-owed]: CHG-2026-0001 owes 30 min of monitoring after the rollback (from 2026-11-25 12:40 UTC); none is recorded
   hint: whoever watched it records it: `chg monitor CHG-2026-0001 --from … --to … --observed …`
-changes/2026/CHG-2026-0001.yaml:51:5: warning[rto-exceeded]: the rollback took 30 min, over the 15 min RTO of a simple rollback
+changes/2026/CHG-2026-0001.yaml:56:5: warning[rto-exceeded]: the rollback took 30 min, over the 15 min RTO of a simple rollback
   hint: find out why in the post-rollback review, and test the rollback procedure
 ", "checked 1 file: 0 errors, 2 warnings
 ");

@@ -4,7 +4,7 @@
 //! evidence (future and back-dated entries, someone else's name, a failed
 //! rehearsal, a rewritten one) are caught.
 
-use crate::support::{assert_contains, Finding, Record, Run, Test, Who, DAVE, JANE, MALLORY, SAM};
+use crate::support::{assert_contains, Approval, Finding, Record, Run, Test, Who, DAVE, JANE, MALLORY, SAM};
 
 const ID: &str = "CHG-2026-0001";
 
@@ -319,5 +319,59 @@ fn issue_15_15_a_log_filed_under_another_systems_name_counts_for_nothing() {
         stale.message.contains("no passed rehearsal for checkout-api)"),
         "{}",
         stale.message
+    );
+}
+
+/// Review finding: the rehearsal rule could be met by typing a date. The
+/// plan's `rollback.last_tested` is the requester's statement; a major
+/// change is approved only on a rehearsal recorded with `chg rehearse`.
+#[test]
+fn a_rollback_last_tested_date_typed_by_the_requester_does_not_open_approval_of_a_major_change() {
+    // Jane states a rehearsal two days ago in her own plan; nothing is recorded.
+    let t = Test::new()
+        .record(
+            Record::major(ID)
+                .status("submitted")
+                .raw("rollback.last_tested", "2026-11-23"),
+        )
+        .commit_as(JANE, "CHG-2026-0001: submitted");
+    let refused = t.run_as(DAVE, &["approve", ID]).status(1);
+    assert!(refused.stderr.contains("[rollback-test-stale]"), "{}", refused.stderr);
+    assert!(
+        refused
+            .stderr
+            .contains("never rehearsed; no passed rehearsal for checkout-api, pricing-service"),
+        "{}",
+        refused.stderr
+    );
+    assert!(t.read(&Record::major(ID).path()).contains("status: submitted\n"));
+
+    // Approved by hand-editing the status and an approval in: `check` says so.
+    let forged = Test::new()
+        .record(
+            Record::major(ID)
+                .raw("rollback.last_tested", "2026-11-16")
+                .status("approved")
+                .approval(Approval::new("cto", DAVE).at("2026-11-17T10:00:00Z")),
+        )
+        .commit_as(DAVE, "CHG-2026-0001: approved");
+    let f = forged
+        .run(&["check", "--format", "json"])
+        .status(1)
+        .finding("rollback-test-stale");
+    assert!(f.is_error(), "{f:?}");
+
+    // For a normal change the stated date still quiets the warning.
+    let normal = Test::new()
+        .record(
+            Record::normal(ID)
+                .status("submitted")
+                .raw("rollback.last_tested", "2026-11-23"),
+        )
+        .commit_as(JANE, "CHG-2026-0001: submitted");
+    assert!(
+        !normal.findings().iter().any(|f| f.rule == "rollback-test-stale"),
+        "{:?}",
+        normal.findings()
     );
 }

@@ -404,6 +404,56 @@ fn finding_5_new_proposes_the_policys_strategy_for_the_class() {
     );
 }
 
+/// Review finding: the policy's canary is staged (5 % → 25 % → 50 % → 100 %),
+/// but `chg new` proposed a bare `strategy: canary` with no stages.
+#[test]
+fn finding_5_new_proposes_the_policys_canary_stages_as_the_steps() {
+    let t = Test::new();
+    let created = |extra: &str| {
+        let run = t
+            .chg_line(&format!(
+                "new --no-input --title 'Tune the pool' --system db --impact medium --likelihood low {extra}"
+            ))
+            .ok();
+        let id = run.stdout.split_whitespace().nth(1).unwrap_or_default().to_string();
+        t.read(&format!("changes/2026/{id}.yaml"))
+    };
+    let deployment = |text: &str| text[text.find("deployment:\n").unwrap_or(0)..].to_string();
+    assert!(
+        deployment(&created("")).starts_with(
+            "deployment:\n  strategy: canary\n  steps:\n    - \"canary 5 %: shift 5 % of traffic; watch errors and latency\"\n    - \"canary 25 %: shift 25 % of traffic; watch errors and latency\"\n    - \"canary 50 %: shift 50 % of traffic; watch errors and latency\"\n    - \"canary 100 %: shift all traffic; the monitoring period starts\"\n"
+        ),
+        "{}",
+        created("")
+    );
+    // Steps the engineer gives are kept, and another strategy gets no stages.
+    assert!(deployment(&created("--step 'flip the flag'")).contains("  steps:\n    - flip the flag\n"));
+    assert!(!deployment(&created("--strategy rolling")).contains("steps:"));
+    // The stages are the policy's: a team sets its own.
+    let policy = t
+        .read("changes/policy.yaml")
+        .replace("canary_stages: [5, 25, 50, 100]", "canary_stages: [10, 100]");
+    t.write("changes/policy.yaml", &policy);
+    let own = deployment(&created(""));
+    assert!(own.contains("canary 10 %") && !own.contains("canary 5 %"), "{own}");
+    // Stages that do not rise to 100 are an error on the policy's line.
+    let policy = policy.replace("canary_stages: [10, 100]", "canary_stages: [50, 25]");
+    t.write("changes/policy.yaml", &policy);
+    let line = policy
+        .lines()
+        .position(|l| l.starts_with("canary_stages:"))
+        .unwrap_or_default()
+        + 1;
+    let refused = t.chg_line("check").status(1);
+    assert!(
+        refused.stdout.starts_with(&format!(
+            "changes/policy.yaml:{line}:1: error[schema]: `canary_stages`: canary stages must be percentages that rise and end at 100"
+        )),
+        "{}",
+        refused.stdout
+    );
+}
+
 #[test]
 fn finding_5_a_major_change_with_a_weaker_strategy_is_warned_naming_the_policy_line() {
     let t = Test::new();

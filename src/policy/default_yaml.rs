@@ -64,6 +64,10 @@ strategies:
   major: blue-green
   database: blue-green
 
+# The share of traffic each canary stage moves (percent, rising to 100);
+# `chg new` proposes one deployment step per stage for a canary change.
+canary_stages: [5, 25, 50, 100]
+
 # Freeze periods, both dates inclusive (UTC days). `allow` lists the classes
 # still allowed, and `cab-approved` for any change the CAB approved (the `cab`
 # count of the major approval rule); the default is [emergency, cab-approved].

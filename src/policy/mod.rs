@@ -3,6 +3,7 @@
 //! Every key has the default of POLICY.md, so a missing key means the default.
 
 mod approvals;
+mod canary;
 mod default_yaml;
 mod rto;
 mod schedule;
@@ -15,6 +16,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use approvals::{ApprovalGroup, ApprovalRules, PreApproved};
+pub use canary::CanaryStages;
 pub use default_yaml::{policy_yaml_for_team, DEFAULT_POLICY_YAML};
 pub use rto::{RehearsalRule, RollbackTriggers, Rto, RtoCheck};
 pub use schedule::{CabMeeting, ClockTime, Day, WindowRule};
@@ -69,6 +71,9 @@ pub struct Policy {
     /// which `chg new` proposes; a major or database change is warned about
     /// when it deploys otherwise.
     pub strategies: Strategies,
+    /// The share of traffic each canary stage moves, proposed as a canary
+    /// change's deployment steps.
+    pub canary_stages: CanaryStages,
     /// Where the policy was read from, to name the line of a key in messages.
     #[serde(skip)]
     #[schemars(skip)]
@@ -334,6 +339,7 @@ impl Default for Policy {
             change_trailer: "Change".into(),
             production_paths: Vec::new(),
             strategies: Strategies::default(),
+            canary_stages: CanaryStages::default(),
             source: Source::default(),
             roi: RoiInputs::default(),
         }

@@ -9,6 +9,7 @@ use std::process::Output;
 use assert_cmd::Command;
 
 mod record;
+mod rehearsal;
 mod says;
 mod test;
 mod verdict;

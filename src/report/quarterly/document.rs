@@ -309,7 +309,7 @@ pub fn document(q: &Quarterly) -> Document {
         heading: "Process effectiveness".into(),
         blocks: vec![
             Block::Text(
-                "Deadlines are judged by commit times in the git history, not by the dates a record declares; a rollback counts as rehearsed on time when a passed rehearsal of its kind (`chg rehearse`, or the plan's `rollback.last_tested`) falls in the `rollback_rehearsal.interval` (92 days) before the planned start.".into(),
+                "Deadlines are judged by commit times in the git history, not by the dates a record declares; a rollback counts as rehearsed on time when a passed rehearsal of its kind (`chg rehearse`; for a change that is not major nor a database migration, also the plan's `rollback.last_tested`) falls in the `rollback_rehearsal.interval` (92 days) before the planned start.".into(),
             ),
             Block::Table(Table::new(&quarter_headers, quarter_rows(EFFECTIVENESS))),
         ],
