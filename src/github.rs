@@ -36,5 +36,14 @@ fn escape_property(s: &str) -> String {
 
 /// Formats an error annotation without a file: `::error title=…::…`.
 pub fn error(title: &str, message: &str) -> String {
-    format!("::error title={}::{}\n", escape_property(title), escape_data(message))
+    annotation("error", title, message)
+}
+
+/// Formats a warning annotation without a file: `::warning title=…::…`.
+pub fn warning(title: &str, message: &str) -> String {
+    annotation("warning", title, message)
+}
+
+fn annotation(level: &str, title: &str, message: &str) -> String {
+    format!("::{level} title={}::{}\n", escape_property(title), escape_data(message))
 }

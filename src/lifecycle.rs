@@ -86,9 +86,6 @@ pub fn list(states: &[Status]) -> String {
 /// time a commit writes (`rules::history`).
 pub const BACKDATE_HOURS: i64 = 24;
 
-/// The minutes of monitoring the guide asks for after a rollback.
-pub const MONITOR_MINUTES: u32 = 30;
-
 impl Record {
     /// Refuses a move the lifecycle does not allow, before an action asks for
     /// anything; [`Record::move_to`] makes it.
@@ -322,13 +319,13 @@ impl Record {
     }
 
     /// What an emergency's documentation lacks of what the guide calls
-    /// complete (section 8.2, "within 24 hours"): the description, the
-    /// justification (reason and expected benefit), the systems, the testing done, the results and the
-    /// rollback plan; each named with the key that holds it.
+    /// complete (section 8.2, "within 24 hours"): the approval criteria
+    /// (description, business reason and expected benefit), the systems,
+    /// the testing done, the results and the rollback plan; each named with
+    /// the key that holds it.
     pub fn emergency_documentation_lacks(&self) -> Vec<String> {
         let filled = |t: Option<&String>| t.is_some_and(|t| !t.trim().is_empty());
-        // The approval criteria first, as `emergency-justification-overdue`
-        // and a normal change's submit name them: one definition (issue 15.7).
+        // The approval criteria first: one definition for submit, `check` and here.
         let mut lacks = self.missing_criteria();
         if self.systems.is_empty() {
             lacks.push("the systems affected (`systems`)");

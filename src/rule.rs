@@ -19,6 +19,7 @@ named_enum! {
         RiskClassification => "risk-classification",
         RollbackPlanMissing => "rollback-plan-missing",
         TestingIncomplete => "testing-incomplete",
+        ApprovalCriteriaMissing => "approval-criteria-missing",
         ApprovalMissing => "approval-missing",
         ApprovalStale => "approval-stale",
         ApproverNotAuthorized => "approver-not-authorized",
@@ -95,6 +96,7 @@ impl Rule {
             | Rule::RiskClassification
             | Rule::RollbackPlanMissing
             | Rule::TestingIncomplete
+            | Rule::ApprovalCriteriaMissing
             | Rule::ApprovalMissing
             | Rule::ApprovalStale
             | Rule::ApproverNotAuthorized
@@ -141,6 +143,9 @@ impl Rule {
             Rule::RiskClassification => "classed lower than the risk matrix allows",
             Rule::RollbackPlanMissing => "past draft without the rollback plan its class needs",
             Rule::TestingIncomplete => "tests the class requires are not passed",
+            Rule::ApprovalCriteriaMissing => {
+                "a normal or major change submitted, approved or scheduled without its description or business justification (reason and benefit)"
+            }
             Rule::ApprovalMissing => "approved or later without the approvals its class needs",
             Rule::ApprovalStale => "an approval whose scope digest no longer matches the record",
             Rule::ApproverNotAuthorized => "an approver not listed for the role in the policy",

@@ -154,7 +154,11 @@ fn approved_on_main(extra: &str) -> (Repo, String) {
     let repo = Repo::initialised();
     let submitted = format!(
         "{}justification:\n  business_reason: Cut checkout latency.\nservices: [checkout]\ndowntime_required: false\nx-ticket: OPS-1\ndeployment:\n  strategy: canary\n  steps: [deploy canary, watch]\n{extra}",
-        normal_record("CHG-2026-0001", "submitted").replace(
+        Record::normal("CHG-2026-0001")
+            .status("submitted")
+            .without("justification")
+            .text()
+            .replace(
             "deployment:\n  strategy: canary\n  window: {start: 2026-11-18T02:00:00Z, end: 2026-11-18T04:00:00Z}\n",
             ""
         )

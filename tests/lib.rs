@@ -25,6 +25,7 @@ mod forms;
 mod gate;
 mod gate_history;
 mod golden;
+mod guide15;
 mod guide15b;
 mod hardening;
 mod hygiene;

@@ -489,7 +489,7 @@ fn a_rollback_over_its_rto_is_recorded_and_warned() {
     );
     assert!(
         run.stderr
-            .contains("verify the restoration over 30 minutes of monitoring (recorded: 5)"),
+            .contains("monitoring for 30 min after the restoration at 2026-11-25 12:40 UTC (policy `monitoring.after_rollback`), recorded by whoever watched: `chg monitor CHG-2026-0001"),
         "{}",
         run.stderr
     );

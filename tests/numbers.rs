@@ -253,7 +253,7 @@ impl Emergency {
         let documented = self.documented <= now;
         let status = if documented { "completed" } else { "in-progress" };
         let mut out = format!(
-            "schema_version: 1\nid: {}\ntitle: Restore checkout\nstatus: {status}\nclassification: emergency\nrisk: {{impact: high, likelihood: high}}\npriority: high\nrequested_by: Jane Doe <jane@example.com>\ncreated_at: {}\ndescription: Restart the checkout database.\njustification: {{business_reason: Checkout is down., expected_benefit: Checkout works again.}}\nsystems: [checkout-db]\ntesting: {{unit: not-run}}\ndeployment: {{strategy: manual}}\nrollback: {{plan: Fail back to the replica., kind: simple}}\napprovals:\n",
+            "schema_version: 1\nid: {}\ntitle: Restore checkout\nstatus: {status}\nclassification: emergency\nrisk: {{impact: high, likelihood: high}}\npriority: high\nrequested_by: Jane Doe <jane@example.com>\ncreated_at: {}\ndescription: Restart the checkout database.\njustification: {{business_reason: Checkout is down., expected_benefit: Checkout back.}}\nsystems: [checkout-db]\ntesting: {{unit: not-run}}\ndeployment: {{strategy: manual}}\nrollback: {{plan: Fail back to the replica., kind: simple}}\napprovals:\n",
             self.id, self.started
         );
         out.push_str(&approval_entry("ciso", CAROL, "verbal", &verbal_at));

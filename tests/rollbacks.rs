@@ -414,8 +414,7 @@ fn a_reopened_change_cannot_close_again_without_what_it_owes() {
         refused.stderr
     );
     // By hand: the status set back to closed is an illegal status.
-    let text = repo.read(FILE).replace("status: rolled-back\n", "status: closed\n");
-    repo.write(FILE, &text);
+    repo.edit(FILE, &[("status: rolled-back\n", "status: closed\n")]);
     assert_eq!(
         message_of(&repo, 1, "illegal-status"),
         "the change is `closed` but its reopening rollback still owes lessons learned, root cause, re-deployment plan, verification (error rates, customer access)"
@@ -426,8 +425,7 @@ fn a_reopened_change_cannot_close_again_without_what_it_owes() {
 fn reopening_a_closed_change_by_hand_without_a_rollback_is_an_illegal_transition() {
     let repo = closed_change();
     repo.git(&["branch", "base"]);
-    let text = repo.read(FILE).replace("status: closed\n", "status: rolled-back\n");
-    repo.write(FILE, &text);
+    repo.edit(FILE, &[("status: closed\n", "status: rolled-back\n")]);
     repo.git(&["commit", "-qam", "reopen"]);
     let run = repo.check_against("base").status(1);
     assert!(

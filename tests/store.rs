@@ -222,6 +222,10 @@ fn show_prints_text_yaml_and_json() {
 
   description:
     Route 5 % of checkout traffic through the new pricing service.
+  business reason:
+    Pricing moves to its own service
+  expected benefit:
+    Prices change without a checkout deploy
 
 testing
   unit               passed
@@ -257,6 +261,9 @@ requested_by: Jane Doe <jane@example.com>
 created_at: \"2026-11-16T09:12:00Z\"
 description: |
   Route 5 % of checkout traffic through the new pricing service.
+justification:
+  business_reason: Pricing moves to its own service
+  expected_benefit: Prices change without a checkout deploy
 systems:
   - checkout-api
   - pricing-service

@@ -14,12 +14,14 @@ const FILE: &str = "changes/2026/CHG-2026-0001.yaml";
 const THU_START: &str = "2026-11-26T02:00:00Z";
 const THU_END: &str = "2026-11-26T03:00:00Z";
 /// Saturday 14:00, when the issue saw the change started.
-const SATURDAY: &str = "2026-11-28T14:00:00Z";
+pub(crate) const SATURDAY: &str = "2026-11-28T14:00:00Z";
 
 /// A normal change approved by Sam and scheduled Thursday 02:00–03:00,
-/// committed by Sam on Wednesday.
-fn scheduled() -> Test {
+/// committed by Sam when he approved it (so the gate's history finds the
+/// approval in time); the clock is then Wednesday's `NOW`.
+pub(crate) fn scheduled() -> Test {
     Test::new()
+        .at("2026-11-17T10:05:00Z")
         .record(
             Record::normal(ID)
                 .approved_by_sam()
@@ -27,6 +29,20 @@ fn scheduled() -> Test {
                 .window(THU_START, THU_END),
         )
         .commit_as(SAM, "approved and scheduled")
+        .at(NOW)
+}
+
+/// The change in progress since Saturday under a window override in `by`'s
+/// name, as a hand edit would write it.
+pub(crate) fn overridden_by(by: &str, reason: &str) -> Record {
+    Record::normal(ID)
+        .approved_by_sam()
+        .status("in-progress")
+        .window(THU_START, THU_END)
+        .implementation(Implementation::started(SATURDAY).field(
+            "window_override",
+            &format!("{{by: {by}, at: {SATURDAY}, reason: {reason}}}"),
+        ))
 }
 
 // ---- point 1: work outside the approved window -------------------------------
@@ -155,16 +171,7 @@ fn finding_1_an_override_by_someone_who_is_not_the_change_manager_does_not_count
     );
     assert!(!t.read(FILE).contains("started_at"));
     // Written by hand in Mallory's name: `check` refuses it.
-    let by_hand = |by: &str| {
-        Record::normal(ID)
-            .approved_by_sam()
-            .status("in-progress")
-            .window(THU_START, THU_END)
-            .implementation(Implementation::started(SATURDAY).field(
-                "window_override",
-                &format!("{{by: {by}, at: {SATURDAY}, reason: urgent}}"),
-            ))
-    };
+    let by_hand = |by: &str| overridden_by(by, "urgent");
     t.put(&by_hand("Mallory Bad <mallory@example.com>"));
     let findings = t.findings();
     let outside: Vec<&Finding> = findings.iter().filter(|f| f.rule == "work-outside-window").collect();
@@ -213,12 +220,8 @@ fn finding_1_work_on_saturday_is_an_error_in_check_and_an_overrun_a_warning() {
     let t = Test::new()
         .at("2026-11-29T12:00:00Z")
         .record(done(SATURDAY, "2026-11-28T16:00:00Z"));
-    let f = t.findings();
-    let start = f
-        .iter()
-        .find(|f| f.rule == "work-outside-window" && f.message.contains("outside its scheduled window"))
-        .unwrap_or_else(|| panic!("{f:?}"));
-    assert!(start.is_error(), "{start:?}");
+    let found = t.findings();
+    let start = outside_window_error(&found, "outside its scheduled window");
     assert_eq!(
         start.message,
         "started Sat 2026-11-28 14:00 UTC, outside its scheduled window 2026-11-26 02:00–03:00 UTC"
@@ -235,6 +238,18 @@ fn finding_1_work_on_saturday_is_an_error_in_check_and_an_overrun_a_warning() {
         "finished Thu 2026-11-26 03:40 UTC, 40 min after its scheduled window 2026-11-26 02:00–03:00 UTC closed"
     );
     t.run(&["check"]).ok();
+}
+
+/// The `work-outside-window` finding among `found` whose message holds
+/// `about`; it must be an error.
+#[track_caller]
+fn outside_window_error<'a>(found: &'a [Finding], about: &str) -> &'a Finding {
+    let f = found
+        .iter()
+        .find(|f| f.rule == "work-outside-window" && f.message.contains(about))
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert!(f.is_error(), "{f:?}");
+    f
 }
 
 #[test]
@@ -256,11 +271,7 @@ fn finding_1_a_back_dated_start_is_judged_at_the_commit_that_wrote_it() {
     // The branch's history shows when it was written.
     let gate = t.check_against("main").status(1);
     let found = gate.findings();
-    let f = found
-        .iter()
-        .find(|f| f.rule == "work-outside-window" && f.message.contains("scheduled window"))
-        .unwrap_or_else(|| panic!("{found:?}"));
-    assert!(f.is_error(), "{f:?}");
+    let f = outside_window_error(&found, "scheduled window");
     assert!(
         f.message
             .starts_with("started Sat 2026-11-28 14:00 UTC, outside its scheduled window 2026-11-26 02:00–03:00 UTC")
@@ -528,6 +539,7 @@ fn finding_2_an_emergency_owes_its_justification_within_24_hours_of_implementati
     let emergency = Record::emergency(ID)
         .status("completed")
         .without("description")
+        .without("justification")
         .raw("emergency", "{criteria: [production-down]}")
         .approval(Approval::new("ciso", CAROL).method("verbal").at("2026-11-23T09:50:00Z"))
         .approval(Approval::new("cto", DAVE).method("verbal").at("2026-11-23T09:51:00Z"))

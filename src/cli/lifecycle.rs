@@ -82,25 +82,53 @@ pub struct NewArgs {
     /// The quick form for an incident: prints whom to call, records verbal approvals.
     #[arg(long)]
     pub emergency: bool,
-    /// Why this is an emergency (repeatable; with `--emergency`).
-    #[arg(long = "criterion", value_enum, requires = "emergency")]
+    /// Why this is an emergency (repeatable; with `--emergency` or `--classification emergency`).
+    #[arg(long = "criterion", value_enum)]
     pub criteria: Vec<Criterion>,
     /// The vulnerability's CVSS score (with `--criterion critical-vulnerability`).
-    #[arg(long, requires = "emergency")]
+    #[arg(long)]
     pub cvss: Option<f64>,
-    /// What happens if the change is not made (with `--emergency`).
-    #[arg(long, requires = "emergency")]
+    /// What happens if the change is not made (with `--emergency` or `--classification emergency`).
+    #[arg(long)]
     pub impact_of_not_implementing: Option<String>,
     /// A verbal approval, `ROLE:EMAIL` (repeatable), e.g. `--verbal-approval ciso:carol@example.com`.
-    #[arg(long = "verbal-approval", value_name = "ROLE:EMAIL", requires = "emergency")]
+    #[arg(long = "verbal-approval", value_name = "ROLE:EMAIL")]
     pub verbal_approvals: Vec<String>,
     /// When the verbal approvals were given (default: now).
-    #[arg(long, value_name = "TIME", requires = "emergency")]
+    #[arg(long, value_name = "TIME")]
     pub verbal_at: Option<String>,
     /// When the incident began, if before now: time to resolution runs from
     /// it (default: from the emergency's declaration, this record).
-    #[arg(long, value_name = "TIME", requires = "emergency")]
+    #[arg(long, value_name = "TIME")]
     pub incident_started: Option<String>,
+}
+
+impl NewArgs {
+    /// The first flag given that only an emergency change takes: clap's
+    /// `requires` cannot say "with `--emergency` or `--classification
+    /// emergency`", so `chg new` checks it.
+    pub fn emergency_flag(&self) -> Option<&'static str> {
+        [
+            (!self.criteria.is_empty(), "--criterion"),
+            (self.cvss.is_some(), "--cvss"),
+            (
+                self.impact_of_not_implementing.is_some(),
+                "--impact-of-not-implementing",
+            ),
+            (!self.verbal_approvals.is_empty(), "--verbal-approval"),
+            (self.verbal_at.is_some(), "--verbal-at"),
+            (self.incident_started.is_some(), "--incident-started"),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }
+
+    /// True for the quick form for an incident: `--emergency`, or
+    /// `--classification emergency` with any of its flags.
+    pub fn quick_emergency(&self) -> bool {
+        self.emergency
+            || (self.about.classification == Some(Classification::Emergency) && self.emergency_flag().is_some())
+    }
 }
 
 #[derive(Debug, Args)]

@@ -123,29 +123,21 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
     })
 }
 
-/// The deadline rules whose late verdicts a pull request answers for when it touches the record.
-const DEADLINE_RULES: &[Rule] = &[
-    Rule::EmergencyDocumentationOverdue,
-    Rule::EmergencyApprovalOverdue,
-    Rule::EmergencyReviewOverdue,
-    Rule::CabReviewMissing,
-];
-
 /// In a pull request, history is the pull request's own only where it
-/// touches the record: there a deadline met late fails it (an error), and
-/// any other history counts under `--strict`; elsewhere it stays a warning
+/// touches the record: there history other than a deadline met late (an
+/// overrun rollback) counts under `--strict`; elsewhere it stays a warning
 /// that fails nothing, so an old late emergency does not turn every later
-/// pull request red. The times judged are the evidence times where the
-/// record's are implausible, so touching the record cannot hide lateness.
+/// pull request red. A deadline met late fails no pull request, not even the
+/// one that records the owed item late (that is how a team brings a record
+/// up to date): what it cannot do is hide the lateness, since a time written
+/// implausibly long before its commit is judged at the commit, and that is
+/// an error of the deadline rule itself.
 fn settle_history(findings: &mut [Finding], touched: &BTreeSet<String>) {
     for f in findings
         .iter_mut()
-        .filter(|f| f.historical && touched.contains(&f.file))
+        .filter(|f| f.historical && !f.rule.is_deadline() && touched.contains(&f.file))
     {
         f.historical = false;
-        if DEADLINE_RULES.contains(&f.rule) {
-            f.severity = Severity::Error;
-        }
     }
 }
 

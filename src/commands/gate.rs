@@ -17,7 +17,7 @@ use crate::git::{Commit, ObjectId};
 use crate::policy::{Policy, Span};
 use crate::record::{Record, Status};
 use crate::render::PushFmt as _;
-use crate::rules::deploy::{self, Evidence, HistoryEvidence, Reason};
+use crate::rules::deploy::{self, Evidence, HistoryEvidence, Overridden, Reason};
 use crate::rules::history::{self as history_rules, Step};
 use crate::store::Store;
 
@@ -33,6 +33,9 @@ struct Verdict {
     at: DateTime<Utc>,
     allowed: bool,
     reasons: Vec<Reason>,
+    /// The change manager's window override that let the change through outside its window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    window_override: Option<Overridden>,
     /// Set when this run recorded the implementation start (`--start`).
     #[serde(skip_serializing_if = "Option::is_none")]
     started_at: Option<DateTime<Utc>>,
@@ -97,12 +100,13 @@ fn opens_in(verdict: &Verdict, app: &App) -> Result<Option<Duration>> {
 fn decide(store: &Store, record: &Record, at: DateTime<Utc>) -> Result<Verdict> {
     let policy = store.policy()?;
     let evidence = evidence(store, record, &policy)?;
-    let reasons = deploy::judge(record, &policy, at, &evidence);
+    let decision = deploy::decide(record, &policy, at, &evidence);
     Ok(Verdict {
         id: record.id.clone(),
         at,
-        allowed: reasons.is_empty(),
-        reasons,
+        allowed: decision.reasons.is_empty(),
+        reasons: decision.reasons,
+        window_override: decision.window_override,
         started_at: None,
         already_started_at: None,
     })
@@ -208,10 +212,23 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
 fn print(verdict: &Verdict, format: Format, app: &App) -> Result<()> {
     let id = &verdict.id;
     let when = verdict.at.format("%Y-%m-%d %H:%M UTC");
+    // What the override let through is said in every format, allowed or not.
+    let granted = verdict.window_override.as_ref().map(|o| {
+        let mut text = format!(
+            "outside its window on the window override of {} ({}): {}",
+            o.by,
+            o.at.format("%Y-%m-%d %H:%M UTC"),
+            crate::render::visible(&o.reason)
+        );
+        for r in &o.overridden {
+            text.push_fmt(format_args!("\n  overridden[{}]: {}", r.rule, r.message));
+        }
+        text
+    });
     let text = match format {
         Format::Json => format!("{}\n", crate::render::json(verdict)?),
         Format::Github => {
-            if verdict.allowed {
+            let mut out: String = if verdict.allowed {
                 format!("::notice title=chg gate {id}::{id} may be deployed at {when}\n")
             } else {
                 verdict
@@ -219,10 +236,17 @@ fn print(verdict: &Verdict, format: Format, app: &App) -> Result<()> {
                     .iter()
                     .map(|r| crate::github::error(&format!("chg gate {id}: {}", r.rule), &r.message))
                     .collect()
+            };
+            if let Some(granted) = &granted {
+                out.push_str(&crate::github::warning(
+                    &format!("chg gate {id}: window override"),
+                    granted,
+                ));
             }
+            out
         }
         _ => {
-            if verdict.allowed {
+            let mut out: String = if verdict.allowed {
                 let mut out = format!("{id}: may be deployed at {when}\n");
                 if let Some(started) = verdict.already_started_at {
                     out.push_fmt(format_args!(
@@ -240,7 +264,11 @@ fn print(verdict: &Verdict, format: Format, app: &App) -> Result<()> {
                     .iter()
                     .map(|r| format!("{id}: refused[{}]: {}\n", r.rule, r.message))
                     .collect()
+            };
+            if let (Some(granted), false) = (&granted, app.args.quiet) {
+                out.push_fmt(format_args!("{id}: {granted}\n"));
             }
+            out
         }
     };
     crate::render::print(&text)

@@ -43,7 +43,7 @@ pub fn dispatch(command: Command, app: &App) -> Result<u8> {
     match command {
         Command::Init(args) => init::run(&args, app),
         // The quick form for an incident is its own command behind the flag.
-        Command::New(args) if args.emergency => emergency::run(*args, app),
+        Command::New(args) if args.quick_emergency() => emergency::run(*args, app),
         Command::New(args) => new::run(*args, app),
         Command::Show(args) => show::run(&args, app),
         // `list --attention` is the status page.

@@ -15,6 +15,9 @@ use crate::wizard;
 
 /// Creates the record, commits it unless `--no-commit`, and prints its id.
 pub fn run(args: NewArgs, app: &App) -> Result<u8> {
+    if let Some(flag) = args.emergency_flag() {
+        bail!("`{flag}` is for an emergency change\n  hint: add `--emergency` (or `--classification emergency`)");
+    }
     let store = app.store()?;
     let policy = store.policy()?;
     let templates = store.templates()?;

@@ -9,8 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::action::{self, Action, Done};
 use crate::cli::RollbackArgs;
 use crate::context::App;
-use crate::lifecycle::MONITOR_MINUTES;
-use crate::policy::{Policy, RtoCheck};
+use crate::policy::{Policy, RtoCheck, Span};
 use crate::record::{
     Access, CheckResult, Health, Level, LogEntry, Measured, Record, RollbackEntry, RollbackKind, RollbackMode, Status,
     Strategy, Trigger, Validation,
@@ -91,7 +90,7 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
         let incomplete = args.trigger.is_none() || args.reason.is_none() || args.started_at.is_none();
         let ask = app.interactive && incomplete;
         if ask {
-            eprint!("{}", guide(record));
+            eprint!("{}", guide(record, act.policy.monitoring.after_rollback));
         }
         let trigger = match args.trigger {
             Some(t) => t,
@@ -174,7 +173,7 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
         let reopening = record.status == Status::Closed;
         let check = record.roll_back(&act.policy, entry)?;
         let mut done = rolled_back(record, &check, (trigger, kind), reopening);
-        done.notes = owed(act, record, &validation);
+        done.notes = owed(act, record);
         Ok(done)
     })
 }
@@ -335,8 +334,9 @@ fn window(args: &RollbackArgs, act: &Action, ask: bool) -> Result<(DateTime<Utc>
     Ok((started, restored))
 }
 
-/// The rollback plan of the record and the steps for its deployment strategy.
-fn guide(record: &Record) -> String {
+/// The rollback plan of the record and the steps for its deployment
+/// strategy, ending with the policy's monitoring period after a rollback.
+fn guide(record: &Record, monitoring: Span) -> String {
     let mut out = format!("Rollback of {}: {}\n", record.id, record.title);
     let plan = record.rollback.as_ref().and_then(|r| r.plan.as_deref());
     match plan {
@@ -353,27 +353,27 @@ fn guide(record: &Record) -> String {
         "Steps ({}):\n",
         strategy.map_or("no strategy recorded".to_string(), |s| s.to_string())
     ));
-    for (i, step) in steps(strategy).iter().enumerate() {
+    for (i, step) in steps(strategy, monitoring).iter().enumerate() {
         out.push_fmt(format_args!("  {}. {step}\n", i + 1));
     }
     out
 }
 
-/// The guide's rollback steps for a deployment strategy, then the verification.
-pub fn steps(strategy: Option<Strategy>) -> Vec<&'static str> {
-    let mut steps = match strategy {
+/// The guide's rollback steps for a deployment strategy, then the
+/// verification and the policy's monitoring period (`monitoring.after_rollback`).
+pub fn steps(strategy: Option<Strategy>, monitoring: Span) -> Vec<String> {
+    let mut steps: Vec<String> = match strategy {
         Some(Strategy::BlueGreen) => vec!["switch traffic back to the previous environment"],
         Some(Strategy::Canary) => vec!["stop the rollout", "revert the canary to the previous version"],
         Some(Strategy::Rolling) => vec!["deploy the previous version across the fleet"],
         Some(Strategy::DatabaseMigration) => vec!["run the rollback migration", "verify the data"],
         Some(Strategy::Manual) | None => vec!["follow the rollback plan"],
-    };
-    steps.extend([
-        "run the smoke tests",
-        "check the error rates",
-        "verify customer access",
-        "monitor for 30 minutes",
-    ]);
+    }
+    .into_iter()
+    .chain(["run the smoke tests", "check the error rates", "verify customer access"])
+    .map(String::from)
+    .collect();
+    steps.push(format!("monitor for {}", monitoring.text()));
     steps
 }
 
@@ -423,12 +423,15 @@ fn ask_validation(v: &mut Validation, mode: RollbackMode) -> Result<()> {
 }
 
 /// What the guide still asks for after this rollback.
-fn owed(act: &Action, record: &Record, validation: &Validation) -> Vec<String> {
+fn owed(act: &Action, record: &Record) -> Vec<String> {
     let mut notes = vec!["Still owed after this rollback:".to_string()];
-    let monitored = validation.monitored_minutes.unwrap_or(0);
-    if monitored < MONITOR_MINUTES {
+    // The policy's period, recorded by `chg monitor` (what `monitoring-owed` and close judge).
+    if let Some(need) = record.monitoring_owed(&act.policy) {
         notes.push(format!(
-            "  - verify the restoration over {MONITOR_MINUTES} minutes of monitoring (recorded: {monitored})"
+            "  - monitoring for {} after the restoration at {} (policy `monitoring.after_rollback`), recorded by whoever watched: `chg monitor {} --from … --to … --observed …`",
+            need.period.text(),
+            need.since.format("%Y-%m-%d %H:%M UTC"),
+            record.id
         ));
     }
     if let Some(entry) = record.rollbacks.last() {

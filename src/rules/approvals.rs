@@ -80,28 +80,49 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     let file = loaded.file.as_str();
     let pos = &loaded.positions;
     let mut findings = Vec::new();
+    // An unauthorised entry never counts; once the people who hold the roles
+    // have decided (or the change is over) it is history, kept as evidence
+    // since approvals are append-only, and no longer an error.
+    let settled = matches!(record.status, Status::Rejected | Status::Cancelled | Status::Closed)
+        || approval_status(record, ctx.policy).satisfied;
     for (i, approval) in record.approvals.iter().enumerate() {
         // A closure: finding a position parses the file again, so only on a finding.
         let at = || pos.of(&format!("approvals[{i}].approver"));
         if !ctx.policy.holds(approval.approver.email(), approval.role) {
             let members = ctx.policy.members(approval.role);
-            findings.push(Finding::error(
-                file,
-                at(),
-                Rule::ApproverNotAuthorized,
-                format!(
-                    "{} is not listed for the role `{}` in the policy",
-                    approval.approver, approval.role
-                ),
-                if members.is_empty() {
+            let message = format!(
+                "{} is not listed for the role `{}` in the policy",
+                approval.approver, approval.role
+            );
+            findings.push(if members.is_empty() {
+                Finding::error(
+                    file,
+                    at(),
+                    Rule::ApproverNotAuthorized,
+                    message,
                     format!(
                         "nobody holds `{}`; add the approver under `roles` in changes/policy.yaml",
                         approval.role
-                    )
-                } else {
-                    format!("`{}` is held by: {}", approval.role, members.join(", "))
-                },
-            ));
+                    ),
+                )
+            } else if settled {
+                Finding::warning(
+                    file,
+                    at(),
+                    Rule::ApproverNotAuthorized,
+                    format!("{message}; the entry did not count, and the change was decided without it"),
+                    "nothing to do: the entry stays on record (approvals are append-only)",
+                )
+                .historical()
+            } else {
+                Finding::error(
+                    file,
+                    at(),
+                    Rule::ApproverNotAuthorized,
+                    message,
+                    format!("`{}` is held by: {}", approval.role, members.join(", ")),
+                )
+            });
         }
         if approval.approver.same_as(&record.requested_by) && approval.decision == Decision::Approved {
             findings.push(Finding::error(

@@ -13,7 +13,7 @@ use super::history::{self, HistoryFinding, Step};
 use crate::calendar;
 use crate::lifecycle;
 use crate::policy::Policy;
-use crate::record::{Approval, Classification, Record, Status, TestState};
+use crate::record::{Approval, Classification, Record, Role, Status, TestState, WindowOverride};
 use crate::rule::Rule;
 
 /// What the history (or the approval's digest) says against individual approvals.
@@ -24,6 +24,17 @@ pub struct Evidence {
     /// Other problems the history found with the record, each with its rule
     /// (`edited-after-approval`, `approval-removed`, `implausible-time`...).
     pub problems: Vec<(&'static str, String)>,
+    /// What the history says of the record's window override; `None` when
+    /// it has none or no history was asked (then it is not honoured).
+    pub window_override: Option<Standing>,
+}
+
+/// Whether the history proves an entry: committed by the person it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    Proven,
+    /// It does not count, and why.
+    Void(String),
 }
 
 /// The record's history as the gate weighs it, gathered step by step,
@@ -41,6 +52,10 @@ pub struct HistoryEvidence {
     /// What nothing later settles: evidence removed or rewritten, a status
     /// moved back or out of a final one, a time its commit contradicts.
     problems: Vec<(&'static str, String)>,
+    /// Every window override a committed version held, and those added in a
+    /// commit that does not prove them, with why.
+    overrides_seen: Vec<WindowOverride>,
+    overrides_void: Vec<(WindowOverride, String)>,
 }
 
 impl HistoryEvidence {
@@ -55,6 +70,11 @@ impl HistoryEvidence {
         }
         for f in findings {
             match f.rule {
+                Rule::ApprovalNotByApprover if f.key == "implementation.window_override" => {
+                    if let Some(o) = step.new.and_then(window_override) {
+                        self.overrides_void.push((o.clone(), f.message));
+                    }
+                }
                 Rule::ApprovalNotByApprover => {
                     let index = f
                         .key
@@ -80,6 +100,11 @@ impl HistoryEvidence {
                     }
                 }
                 _ => {}
+            }
+        }
+        if let Some(o) = step.new.and_then(window_override) {
+            if !self.overrides_seen.contains(o) {
+                self.overrides_seen.push(o.clone());
             }
         }
         if let Some(n) = step.new {
@@ -110,6 +135,15 @@ impl HistoryEvidence {
             }
         }
         evidence.problems = self.problems;
+        evidence.window_override = window_override(record).map(|o| {
+            if let Some((_, why)) = self.overrides_void.iter().find(|(v, _)| v == o) {
+                Standing::Void(why.clone())
+            } else if !self.overrides_seen.contains(o) {
+                Standing::Void("it was never committed".into())
+            } else {
+                Standing::Proven
+            }
+        });
         // Approvals bound to a digest are judged from the file alone (a stale
         // one by `approval-stale`); older entries without one, by whether the
         // history saw the scope change after them.
@@ -142,19 +176,78 @@ impl Reason {
 /// when every reason is one of these.
 pub const WAITABLE: &[&str] = &["window-not-open", "outside-deployment-window", "freeze"];
 
+/// The gate's whole answer: why not, and what a change manager's window
+/// override let through.
+#[derive(Debug, Clone, Default)]
+pub struct Decision {
+    pub reasons: Vec<Reason>,
+    pub window_override: Option<Overridden>,
+}
+
+/// A change manager's window override the history proves, as the verdict
+/// shows it: who, when, why, and the window reasons it lifted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Overridden {
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+    pub overridden: Vec<Reason>,
+}
+
+fn window_override(record: &Record) -> Option<&WindowOverride> {
+    record.implementation.as_ref().and_then(|i| i.window_override.as_ref())
+}
+
 /// Returns every reason the change may not be deployed at `at`; empty means it may.
 pub fn judge(record: &Record, policy: &Policy, at: DateTime<Utc>, evidence: &Evidence) -> Vec<Reason> {
+    decide(record, policy, at, evidence).reasons
+}
+
+/// Judges the change at `at`. Work outside the approved window (its own,
+/// the deployment windows, a freeze) passes on a window override that a
+/// person in `roles.change-manager` committed themselves (as `chg start
+/// --override` does), the same override `chg check` honours; an override
+/// anyone else wrote is a reason of its own.
+pub fn decide(record: &Record, policy: &Policy, at: DateTime<Utc>, evidence: &Evidence) -> Decision {
     let mut out = Vec::new();
     let emergency = record.classification == Classification::Emergency;
     status(record, &mut out);
     approvals(record, policy, evidence, &mut out);
     readiness(record, policy, &mut out);
+    let mut outside = Vec::new();
     if !emergency {
-        window(record, at, &mut out);
-        deployment_windows(record, policy, at, &mut out);
+        window(record, at, &mut outside);
+        deployment_windows(record, policy, at, &mut outside);
     }
-    freezes(record, policy, at, &mut out);
-    out
+    freezes(record, policy, at, &mut outside);
+    let mut decision = Decision::default();
+    if let (Some(o), Some(standing), false) = (window_override(record), &evidence.window_override, outside.is_empty()) {
+        let void = if !policy.holds(o.by.email(), Role::ChangeManager) {
+            Some("they are not a change manager (policy `roles.change-manager`)".to_string())
+        } else {
+            match standing {
+                Standing::Proven => None,
+                Standing::Void(why) => Some(why.clone()),
+            }
+        };
+        match void {
+            Some(why) => out.push(Reason::new(
+                "window-override-void",
+                format!("the window override by {} does not count: {why}", o.by),
+            )),
+            None => {
+                decision.window_override = Some(Overridden {
+                    by: o.by.to_string(),
+                    at: o.at,
+                    reason: o.reason.clone(),
+                    overridden: std::mem::take(&mut outside),
+                })
+            }
+        }
+    }
+    out.extend(outside);
+    decision.reasons = out;
+    decision
 }
 
 /// The statuses a deployment may start (or go on) from.

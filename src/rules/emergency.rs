@@ -258,6 +258,10 @@ pub fn emergency_deadlines_judged(
 /// The hint of a deadline met late: it is history, not a task.
 const LATE_HINT: &str = "nothing is owed any more; it stays on record as late, and the metrics count it as missed";
 
+/// The hint of a late item written with an earlier time than its commit allows.
+const BACKDATED_HINT: &str =
+    "state the time it was really done (late is history, not an error); a time written more than 24 h before its commit does not count";
+
 /// How a finding says that a stated time was set aside for its evidence time.
 fn set_aside(d: &Deadline) -> String {
     match d.set_aside {
@@ -341,16 +345,16 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     ];
     for (deadline, done_text, overdue_text, rule, key, hint) in owed_items {
         match (deadline.verdict(ctx.now), deadline.done) {
-            // Done late: history, said as such; nothing is left to do.
-            (Verdict::Late, Some(t)) => findings.push(
+            // Done late, and the record says so: history, said as such;
+            // nothing is left to do, so recording it late fails nothing.
+            (Verdict::Late, Some(t)) if deadline.set_aside.is_none() => findings.push(
                 Finding::warning(
                     file,
                     pos.of(key),
                     rule,
                     format!(
-                        "{done_text} late: at {}{}, {} after the deadline {}",
+                        "{done_text} late: at {}, {} after the deadline {}",
                         when(t),
-                        set_aside(deadline),
                         late(t - deadline.due),
                         when(deadline.due)
                     ),
@@ -358,6 +362,21 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                 )
                 .historical(),
             ),
+            // Done late, but written with an earlier time than its commit
+            // allows (a back-dated item, seen by `check --base`): an error.
+            (Verdict::Late, Some(t)) => findings.push(Finding::error(
+                file,
+                pos.of(key),
+                rule,
+                format!(
+                    "{done_text} late: at {}{}, {} after the deadline {}",
+                    when(t),
+                    set_aside(deadline),
+                    late(t - deadline.due),
+                    when(deadline.due)
+                ),
+                BACKDATED_HINT,
+            )),
             // Still open: an error until it is done.
             (Verdict::Overdue, _) => findings.push(Finding::error(
                 file,

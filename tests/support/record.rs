@@ -81,7 +81,10 @@ impl Node {
 
 /// The order of a record's top-level keys, as `chg new` writes them; a key
 /// set later is put in its place, so line numbers stay those of the store.
-const ORDER: [&str; 23] = [
+/// `justification` (which `chg new` writes after the description) comes
+/// last: the fixture gained it with issue 15.2, and the line numbers the
+/// tests assert for every other key stay what they were.
+const ORDER: [&str; 24] = [
     "schema_version",
     "id",
     "title",
@@ -105,6 +108,7 @@ const ORDER: [&str; 23] = [
     "emergency",
     "post_review",
     "review",
+    "justification",
 ];
 
 /// Setters of one value each, by value: `.status("approved")` sets `status:`.
@@ -128,9 +132,9 @@ pub struct Record {
 
 impl Record {
     /// The complete normal change every test starts from: medium impact, low
-    /// likelihood, all tests passed, a canary with a window on 2026-11-18
-    /// 02:00-04:00 UTC and a simple rollback rehearsed on 2026-11-09; Jane
-    /// requested it. No approval.
+    /// likelihood, a business justification, all tests passed, a canary with
+    /// a window on 2026-11-18 02:00-04:00 UTC and a simple rollback rehearsed
+    /// on 2026-11-09; Jane requested it. No approval.
     pub fn normal(id: &str) -> Record {
         let mut r = Record {
             root: Node::Map(Vec::new()),
@@ -163,7 +167,12 @@ impl Record {
             )
             .set("rollback.kind", "simple")
             // Rehearsed a week before it was filed: current until 2027-02-09.
-            .set("rollback.last_tested", "2026-11-09");
+            .set("rollback.last_tested", "2026-11-09")
+            // The approval criteria a normal or major change states (issue 15.2).
+            .set(
+                "justification",
+                "{business_reason: Pricing moves to its own service, expected_benefit: Prices change without a checkout deploy}",
+            );
         r
     }
 
