@@ -356,8 +356,12 @@ impl Record {
         }
         let written = written_approval_status(self, policy);
         if !written.satisfied {
+            let stale: String = crate::rules::emergency::stale_written_names(self)
+                .iter()
+                .map(|s| format!("; {s} is stale"))
+                .collect();
             owed.push(format!(
-                "the written approvals ({}: `chg approve {}`)",
+                "the written approvals ({}: `chg approve {}`{stale})",
                 written.missing.join(", or "),
                 self.id
             ));

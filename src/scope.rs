@@ -9,7 +9,7 @@
 use sha2::{Digest as _, Sha256};
 
 use crate::document::lookup_mut;
-use crate::record::{Decision, Method, Record};
+use crate::record::{Classification, Decision, Method, Record};
 use crate::render::PushFmt as _;
 
 /// The fields the lifecycle fills after approval, as dotted paths: editing
@@ -29,6 +29,17 @@ pub const FILLED_AFTER_APPROVAL: &[&str] = &[
     "emergency.documented_at",
     "emergency.restored_at",
     "cancellation",
+];
+
+/// The documentation of an emergency that may be filled in after its
+/// written approval without making that approval stale (issue 15.6; the
+/// `testing` entries too): the guide gives 24 h for both, in any order.
+pub const DOCUMENTED_LATER: &[&str] = &[
+    "description",
+    "justification.business_reason",
+    "justification.expected_benefit",
+    "rollback.plan",
+    "rollback.kind",
 ];
 
 /// Fields that name or frame the record rather than say what it does: a
@@ -67,18 +78,60 @@ impl Record {
     /// older store) stands unless a later entry has a digest, which means a
     /// new approval round began after it. Verbal approvals are given before
     /// the record is documented and are never bound to content.
+    ///
+    /// An emergency is documented after the fact, in any order with its
+    /// written approvals: an approval of an emergency also stands when the
+    /// record differs from what was approved only by documentation filled in
+    /// since (see [`DOCUMENTED_LATER`]); a value changed is still stale.
     pub fn standing_approvals(&self) -> Vec<bool> {
         if self.approvals.iter().all(|a| a.scope.is_none()) {
             return vec![true; self.approvals.len()];
         }
         let current = self.scope_digest();
         let last_bound = self.approvals.iter().rposition(|a| a.scope.is_some());
+        // Computed once, and only when an emergency's digest differs.
+        let mut earlier: Option<Vec<String>> = None;
         self.approvals
             .iter()
             .enumerate()
             .map(|(i, a)| match &a.scope {
-                Some(d) => *d == current,
+                Some(d) if *d == current => true,
+                Some(d) => {
+                    self.classification == Classification::Emergency
+                        && earlier
+                            .get_or_insert_with(|| self.digests_before_documentation())
+                            .contains(d)
+                }
                 None => a.method == Method::Verbal || last_bound.is_none_or(|j| i > j),
+            })
+            .collect()
+    }
+
+    /// Returns the digests the scope had before some of the documentation it
+    /// holds now was filled in: one per non-empty subset of the filled fields
+    /// of [`DOCUMENTED_LATER`] and of the `testing` entries.
+    fn digests_before_documentation(&self) -> Vec<String> {
+        let scope = self.approved_scope();
+        let mut filled: Vec<String> = DOCUMENTED_LATER
+            .iter()
+            .filter(|p| has(&scope, p))
+            .map(|p| (*p).to_string())
+            .collect();
+        if let Some(Tree::Mapping(tests)) = scope.get("testing") {
+            filled.extend(tests.keys().map(|k| format!("testing.{}", key_text(k))));
+        }
+        // Bounds the work to 2^12 digests for a record with very many tests.
+        filled.truncate(12);
+        (1u32..(1 << filled.len()))
+            .map(|subset| {
+                let mut before = scope.clone();
+                for (i, path) in filled.iter().enumerate() {
+                    if subset & (1 << i) != 0 {
+                        remove(&mut before, path);
+                    }
+                }
+                prune(&mut before);
+                digest(&before)
             })
             .collect()
     }
@@ -235,6 +288,13 @@ fn prune(tree: &mut Tree) {
         Tree::Tagged(t) => prune(&mut t.value),
         _ => {}
     }
+}
+
+/// Whether a dotted path leads to a value in a tree.
+fn has(tree: &Tree, path: &str) -> bool {
+    path.split('.')
+        .try_fold(tree, |node, key| node.get(key))
+        .is_some_and(|v| !is_empty(v))
 }
 
 fn is_empty(v: &Tree) -> bool {

@@ -9,7 +9,7 @@ use crate::support::*;
 
 /// An emergency implemented 12:00–13:00 on 25 November, with the CISO's
 /// and the CTO's verbal approvals and a rollback plan.
-fn implemented() -> Test {
+pub fn implemented() -> Test {
     let mut t = Test::new();
     implemented_emergency(&mut t, ID, "--benefit 'The hole closed'", "2026-11-25T13:00:00Z");
     t
@@ -21,8 +21,10 @@ fn approved_in_writing(t: &Test) {
     t.run_as(DAVE, &["approve", ID]).ok();
 }
 
-/// The CAB's review on 2026-12-01, with its feedback.
-fn cab_reviewed(t: &Test) {
+/// The CAB's review on 2026-12-01, with its feedback, recorded that day
+/// (a presentation is recorded once it took place).
+fn cab_reviewed(t: &mut Test) {
+    t.set_now("2026-12-01T12:00:00Z");
     t.run(&["review", ID, "--cab", "--date", "2026-12-01", "--feedback", "justified"])
         .ok();
 }
@@ -51,15 +53,15 @@ fn issue_15_8_close_refuses_an_emergency_without_written_approval() {
     ])
     .ok();
     // Presented, but the CAB's feedback is not recorded.
-    t.run(&["review", ID, "--cab", "--date", "2026-12-01"]).ok();
     t.set_now("2026-12-01T12:00:00Z");
+    t.run(&["review", ID, "--cab", "--date", "2026-12-01"]).ok();
     refused(&t, JANE, &["close", ID]).stdout_is("").stderr_is(
         "error: CHG-2026-0001 cannot be closed yet: it lacks the written approvals (1 more ciso and 1 more cto, or 1 more ceo: `chg approve CHG-2026-0001`), the CAB's feedback (`chg review CHG-2026-0001 --cab --feedback …`)
   hint: record them, then run `chg close CHG-2026-0001` again
 ",
     );
     t.run_as(CAROL, &["approve", ID]).ok();
-    cab_reviewed(&t);
+    cab_reviewed(&mut t);
     // The CTO still has not confirmed in writing.
     refused(&t, JANE, &["close", ID]).stderr_is(
         "error: CHG-2026-0001 cannot be closed yet: it lacks the written approvals (1 more cto, or 1 more ceo: `chg approve CHG-2026-0001`)
@@ -72,12 +74,12 @@ fn issue_15_8_close_refuses_an_emergency_without_written_approval() {
 
 #[test]
 fn issue_15_8_close_refuses_an_emergency_without_documentation_or_review() {
-    let t = implemented();
+    let mut t = implemented();
     approved_in_writing(&t);
     // Root cause given, preventive measures not: the review is not complete.
     t.run(&["review", ID, "--summary", "patched", "--root-cause", "old parser"])
         .ok();
-    cab_reviewed(&t);
+    cab_reviewed(&mut t);
     refused(&t, JANE, &["close", ID]).stderr_is(
         "error: CHG-2026-0001 cannot be closed yet: it lacks the emergency documentation (`chg submit CHG-2026-0001`), the post-emergency review (`--root-cause`, `--preventive-measures`)
   hint: record them, then run `chg close CHG-2026-0001` again
@@ -296,7 +298,7 @@ fn issue_15_9_preventive_measures_are_action_items_listed_until_done() {
         ),
         "{shown}"
     );
-    cab_reviewed(&t);
+    cab_reviewed(&mut t);
     t.set_now("2026-12-02T09:00:00Z");
     // Open measures do not hold the close up; they stay listed after it.
     t.run(&["close", ID]).ok();

@@ -26,6 +26,7 @@ mod gate;
 mod gate_history;
 mod golden;
 mod guide15;
+mod guide15b;
 mod hardening;
 mod hygiene;
 mod injection;

@@ -618,5 +618,9 @@ fn the_weekly_report_says_written_approval_done_only_when_ciso_and_cto_confirmed
     };
     // | ID | Title | Criteria | Verbal approvals | Written approval | Post-emergency review | CAB |
     assert_eq!(emergency("2026-W41", "CHG-2026-0001")[5], "done");
-    assert_eq!(emergency("2026-W42", "CHG-2026-0002")[5], "due Tue 13 Oct 02:00");
+    // Past its deadline: said as overdue, not as a date still to come (guide15b).
+    assert_eq!(
+        emergency("2026-W42", "CHG-2026-0002")[5],
+        "OVERDUE since Tue 13 Oct 02:00"
+    );
 }

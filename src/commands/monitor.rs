@@ -55,6 +55,21 @@ pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
             to,
             observed,
         };
+        // Monitoring is evidence that counts once: the same spell twice is a slip.
+        let again = |m: &Monitoring| m.by.same_as(&spell.by) && m.from == from && m.to == to;
+        if record.monitoring.iter().any(again) {
+            return Err(Refusal::new(
+                format!(
+                    "{}: {}'s monitoring {}–{} is already recorded",
+                    record.id,
+                    spell.by,
+                    from.format("%H:%M"),
+                    to.format("%H:%M")
+                ),
+                "record only a new spell of watching, with its own `--from` and `--to`",
+            )
+            .into());
+        }
         let mut done = Done::new(format!(
             "{}: monitoring by {} recorded, {}–{} ({})",
             record.id,

@@ -267,6 +267,15 @@ fn cab(args: &ReviewArgs, act: &Action, record: &mut Record, emergency: bool) ->
         Some(d) => timearg::parse_date("--date", d)?,
         None => act.now.date_naive(),
     };
+    // A presentation is recorded once it took place: a date to come would
+    // let `chg close` pass before the meeting (issue 15.8).
+    let today = act.policy.cab_meeting.day_of(act.now);
+    if date > today {
+        anyhow::bail!(
+            "`--date {date}` is after today ({today} at the CAB meeting's place): record the presentation once it has taken place\n  hint: run `chg review {} --cab --date …` after the meeting, with its date",
+            record.id
+        );
+    }
     record.emergency.get_or_insert_with(Default::default).cab_review = Some(CabReview {
         date: Some(date),
         feedback: args.feedback.clone(),

@@ -130,6 +130,17 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
             ask_validation(&mut validation, mode)?;
         }
         action::check_not_run_reasons(&validation)?;
+        // A check not run says why (issue 15.12): asked for up front rather
+        // than left owed; a check not recorded yet may still follow by review.
+        for (key, _) in crate::record::SKIPPABLE_CHECKS {
+            let reason = validation.not_run_reasons.get(key).map(|r| r.trim());
+            if validation.skippable(key) == Some(CheckResult::NotRun) && reason.is_none_or(str::is_empty) {
+                anyhow::bail!(
+                    "`--{} not-run` needs its reason: a check not run says why\n  hint: add `--not-run-reason '{key}=why they were not run'`",
+                    key.replace('_', "-")
+                );
+            }
+        }
         if !validation.is_empty() {
             validation.verified_by = vec![act.person().clone()];
         }

@@ -10,7 +10,7 @@ use crate::timearg;
 
 /// Sets `deployment.window` and moves approved → scheduled (or moves the window of a scheduled change).
 pub fn run(args: &ScheduleArgs, app: &App) -> Result<u8> {
-    action::run(app, &args.id, "schedule", |_act, record| {
+    action::run(app, &args.id, "schedule", |act, record| {
         if record.status != Status::Scheduled {
             record.move_to(Status::Scheduled)?;
         }
@@ -20,11 +20,20 @@ pub fn run(args: &ScheduleArgs, app: &App) -> Result<u8> {
             args.start.as_deref(),
             "Window start (YYYY-MM-DD HH:MM UTC)",
         )?;
-        let end = action::required_text(app, "--end", args.end.as_deref(), "Window end (YYYY-MM-DD HH:MM UTC)")?;
+        let end_text = action::required_text(app, "--end", args.end.as_deref(), "Window end (YYYY-MM-DD HH:MM UTC)")?;
         let start = timearg::parse_time("--start", &start)?;
-        let end = timearg::parse_time("--end", &end)?;
+        let end = timearg::parse_time("--end", &end_text)?;
         if end <= start {
             bail!("the window ends before it starts\n  hint: `--end` must be after `--start`");
+        }
+        // Work is planned in a window still to come; a window already over
+        // would only show as "passed without a start" (issue 15.1).
+        if end <= act.now {
+            bail!(
+                "`--end {}` is in the past (it is now {}): a window that has already ended cannot be worked in\n  hint: give a window still to come with `--start` and `--end`",
+                end_text.trim(),
+                act.now.format("%Y-%m-%d %H:%M UTC")
+            );
         }
         record.deployment.get_or_insert_with(Default::default).window = Some(Window { start, end });
         // Warn about conflicts and unavailable people; refuse a freeze the change may not enter.

@@ -334,6 +334,8 @@ fn emergency(out: &mut String, r: &Record) {
         if let Some(i) = &e.impact_of_not_implementing {
             line(out, "if not done", i);
         }
+        // When `chg submit` recorded the documentation complete (the 24 h deadline).
+        time_line(out, "documented", e.documented_at);
         if let Some(cab) = &e.cab_review {
             line(out, "CAB review", cab.date.map_or("(owed)".into(), |d| d.to_string()));
             if let Some(f) = &cab.feedback {

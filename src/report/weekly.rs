@@ -470,8 +470,10 @@ fn emergency_blocks(w: &Weekly) -> Vec<Block> {
             Cell::toned("done", Some(Tone::Good))
         } else {
             let overdue = t.is_some_and(|t| t < w.generated_at);
+            // Said in words too, as `chg status` says it: colour is not always shown.
+            let state = if overdue { "OVERDUE since" } else { "due" };
             Cell::toned(
-                format!("due {}", when(t)),
+                format!("{state} {}", when(t)),
                 Some(if overdue { Tone::Bad } else { Tone::Warn }),
             )
         }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::{approval_status, ApprovalStatus, Context};
 use crate::finding::Finding;
 use crate::policy::Policy;
-use crate::record::{Classification, Method, Record};
+use crate::record::{Approval, Classification, Method, Record};
 use crate::rule::Rule;
 use crate::rules::history::{judged_time, Counts, TimeEvidence};
 use crate::store::Loaded;
@@ -25,6 +25,33 @@ pub fn written_approval_status(record: &Record, policy: &Policy) -> ApprovalStat
     let mut written = record.clone();
     written.approvals.retain(|a| a.method == Method::Written);
     approval_status(&written, policy)
+}
+
+/// The written approvals of an emergency that no longer stand because the
+/// record was changed after them (not merely documented, see
+/// `Record::standing_approvals`), and that their approver has not renewed.
+pub fn stale_written_approvals(record: &Record) -> Vec<&Approval> {
+    let standing = record.standing_approvals();
+    let renewed = |stale: &Approval| {
+        record.approvals.iter().zip(&standing).any(|(a, stands)| {
+            *stands && a.method == Method::Written && a.role == stale.role && a.approver.same_as(&stale.approver)
+        })
+    };
+    record
+        .stale_approvals()
+        .into_iter()
+        .map(|i| &record.approvals[i])
+        .filter(|a| a.method == Method::Written && !renewed(a))
+        .collect()
+}
+
+/// Names the stale written approvals of an emergency for a message:
+/// `Carol Diaz <carol@example.com>'s approval as ciso`.
+pub fn stale_written_names(record: &Record) -> Vec<String> {
+    stale_written_approvals(record)
+        .iter()
+        .map(|a| format!("{}'s approval as {}", a.approver, a.role))
+        .collect()
 }
 
 /// Returns when the written approvals first satisfied the emergency rule, if they did.
@@ -262,6 +289,28 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
 
     let id = &record.id;
+    // A written approval the record contradicts since: name it and who renews it.
+    let stale = stale_written_approvals(record);
+    let stale_note: String = stale
+        .iter()
+        .map(|a| {
+            format!(
+                "; the written approval of {} as {} ({}) is stale: the record was changed after it",
+                a.approver,
+                a.role,
+                when(a.at)
+            )
+        })
+        .collect();
+    let approval_hint = if stale.is_empty() {
+        format!("the CISO and CTO (or the CEO) confirm their verbal approval with `chg approve {id}`")
+    } else {
+        let who: Vec<String> = stale.iter().map(|a| a.approver.to_string()).collect();
+        format!(
+            "{} confirms the record as it is now with `chg approve {id}` (or the CEO approves)",
+            who.join(" and ")
+        )
+    };
     let owed_items = [
         (
             &owed.documentation,
@@ -280,10 +329,10 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         (
             &owed.written_approval,
             "emergency change: written approval completed",
-            "emergency change: written approval still missing, due {due}".to_string(),
+            format!("emergency change: written approval still missing, due {{due}}{stale_note}"),
             Rule::EmergencyApprovalOverdue,
             "approvals",
-            format!("the CISO and CTO (or the CEO) confirm their verbal approval with `chg approve {id}`"),
+            approval_hint,
         ),
         (
             &owed.post_review,

@@ -37,19 +37,25 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                 "add `rollback: {plan: ..., kind: simple|complex|full-restore}`",
             ));
         }
-        // Undoing a schema change is a rollback migration or a restore, never
-        // a version revert; judged until the change runs, so history stays.
-        let database = record.deployment.as_ref().and_then(|d| d.strategy) == Some(Strategy::DatabaseMigration);
-        let to_run = matches!(record.status, Status::Submitted | Status::Approved | Status::Scheduled);
-        if database && to_run && plan.and_then(|p| p.kind) == Some(RollbackKind::Simple) {
-            findings.push(Finding::error(
-                file,
-                pos.of("rollback.kind"),
-                Rule::RollbackPlanMissing,
-                "a database migration needs a complex or full-restore rollback, not a simple one",
-                "set `rollback.kind: complex` (a rollback migration) or `full-restore`, with a plan that says how",
-            ));
-        }
+    }
+    // Undoing a schema change is a rollback migration or a restore, never a
+    // version revert; judged until the change runs, so history stays, and
+    // already in a draft, where it is a contradiction, not something still
+    // to fill in: check says what submit will refuse (one definition).
+    let database = record.deployment.as_ref().and_then(|d| d.strategy) == Some(Strategy::DatabaseMigration);
+    let to_run = matches!(
+        record.status,
+        Status::Draft | Status::Submitted | Status::Approved | Status::Scheduled
+    );
+    let simple = record.rollback.as_ref().and_then(|p| p.kind) == Some(RollbackKind::Simple);
+    if database && to_run && simple && record.classification != Classification::Standard {
+        findings.push(Finding::error(
+            file,
+            pos.of("rollback.kind"),
+            Rule::RollbackPlanMissing,
+            "a database migration needs a complex or full-restore rollback, not a simple one",
+            "set `rollback.kind: complex` (a rollback migration) or `full-restore`, with a plan that says how",
+        ));
     }
     // Emergencies may test "if time permits": judge them once implemented.
     let judged = if record.classification == Classification::Emergency {

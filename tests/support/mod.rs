@@ -405,13 +405,18 @@ impl Repo {
 
     /// The paperwork of an emergency change after the fact: Jane submits it,
     /// the CISO (Carol) and the CTO (Dave) approve it in writing, Jane records
-    /// the post-emergency review and the CAB's review on `cab_date`.
-    pub fn emergency_paperwork(&self, id: &str, cab_date: &str) {
+    /// the post-emergency review and the CAB's review on `cab_date`, recorded
+    /// that day (the clock moves on to its noon when it is a later day: a
+    /// presentation is recorded once it took place).
+    pub fn emergency_paperwork(&mut self, id: &str, cab_date: &str) {
         self.chg(&["submit", id]).ok();
         self.chg_as(CAROL, &["approve", id]).ok();
         self.chg_as(DAVE, &["approve", id]).ok();
         self.chg(&["review", id, "--root-cause", "x", "--preventive-measures", "y"])
             .ok();
+        if self.now.as_deref().is_some_and(|now| now.get(..10) < Some(cab_date)) {
+            self.now = Some(format!("{cab_date}T12:00:00Z"));
+        }
         self.chg(&["review", id, "--cab", "--date", cab_date]).ok();
     }
 }
