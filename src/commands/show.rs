@@ -390,7 +390,7 @@ fn owed(out: &mut String, r: &Record, policy: &Policy) {
     if !owed.is_empty() {
         out.push_str("\nstill owed\n");
         for item in owed {
-            out.push_str(&format!("  - {}\n", safe(&item)));
+            out.push_fmt(format_args!("  - {}\n", safe(&item)));
         }
     }
 }

@@ -134,23 +134,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
             ));
         }
     }
-    let tally = crate::vote::tally(record, ctx.policy);
-    for (i, why) in tally.ignored.iter().enumerate() {
-        if *why == Some(crate::vote::Ignored::Repeated) {
-            // A warning here: the entry is evidence that stays (append-only)
-            // and counts for nothing; the gate refuses the commit adding it.
-            findings.push(Finding::warning(
-                file,
-                pos.of(&format!("approvals[{i}].approver")),
-                Rule::VoteRepeated,
-                format!(
-                    "{} voted on {} as cab more than once; only the first vote counts",
-                    record.approvals[i].approver, record.id
-                ),
-                "a vote counts once: the later entry counts for nothing; another CAB member must vote",
-            ));
-        }
-    }
+    repeated_votes(loaded, ctx, &mut findings);
     let judged = lifecycle::needs_approval(record.status)
         && record.classification != Classification::Standard
         && record.status != Status::Rejected;
@@ -213,5 +197,27 @@ fn stale(loaded: &Loaded, findings: &mut Vec<Finding>) {
                 record.id
             ),
         ));
+    }
+}
+
+/// `vote-repeated`: a CAB member's second vote counts for nothing.
+fn repeated_votes(loaded: &Loaded, ctx: &Context, findings: &mut Vec<Finding>) {
+    let (record, file, pos) = (&loaded.record, loaded.file.as_str(), &loaded.positions);
+    let tally = crate::vote::tally(record, ctx.policy);
+    for (i, why) in tally.ignored.iter().enumerate() {
+        if *why == Some(crate::vote::Ignored::Repeated) {
+            // A warning here: the entry is evidence that stays (append-only)
+            // and counts for nothing; the gate refuses the commit adding it.
+            findings.push(Finding::warning(
+                file,
+                pos.of(&format!("approvals[{i}].approver")),
+                Rule::VoteRepeated,
+                format!(
+                    "{} voted on {} as cab more than once; only the first vote counts",
+                    record.approvals[i].approver, record.id
+                ),
+                "a vote counts once: the later entry counts for nothing; another CAB member must vote",
+            ));
+        }
     }
 }

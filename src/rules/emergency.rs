@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::{approval_status, ApprovalStatus, Context};
 use crate::finding::Finding;
 use crate::policy::Policy;
-use crate::record::{Approval, Classification, Method, Record};
+use crate::record::{Approval, Classification, Emergency, Method, Record};
 use crate::rule::Rule;
 use crate::rules::history::{judged_time, Counts, TimeEvidence};
 use crate::store::Loaded;
@@ -289,28 +289,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
 
     let id = &record.id;
-    // A written approval the record contradicts since: name it and who renews it.
-    let stale = stale_written_approvals(record);
-    let stale_note: String = stale
-        .iter()
-        .map(|a| {
-            format!(
-                "; the written approval of {} as {} ({}) is stale: the record was changed after it",
-                a.approver,
-                a.role,
-                when(a.at)
-            )
-        })
-        .collect();
-    let approval_hint = if stale.is_empty() {
-        format!("the CISO and CTO (or the CEO) confirm their verbal approval with `chg approve {id}`")
-    } else {
-        let who: Vec<String> = stale.iter().map(|a| a.approver.to_string()).collect();
-        format!(
-            "{} confirms the record as it is now with `chg approve {id}` (or the CEO approves)",
-            who.join(" and ")
-        )
-    };
+    let (stale_note, approval_hint) = stale_approvals_said(record);
     let owed_items = [
         (
             &owed.documentation,
@@ -389,11 +368,51 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         }
     }
 
+    if let Some(f) = cab_presentation(loaded, ctx, since, &emergency) {
+        findings.push(f);
+    }
+    findings
+}
+
+/// A written approval the record contradicts since: the note naming it, and
+/// the hint naming who renews it.
+fn stale_approvals_said(record: &Record) -> (String, String) {
+    let id = &record.id;
+    let stale = stale_written_approvals(record);
+    let stale_note: String = stale
+        .iter()
+        .map(|a| {
+            format!(
+                "; the written approval of {} as {} ({}) is stale: the record was changed after it",
+                a.approver,
+                a.role,
+                when(a.at)
+            )
+        })
+        .collect();
+    let approval_hint = if stale.is_empty() {
+        format!("the CISO and CTO (or the CEO) confirm their verbal approval with `chg approve {id}`")
+    } else {
+        let who: Vec<String> = stale.iter().map(|a| a.approver.to_string()).collect();
+        format!(
+            "{} confirms the record as it is now with `chg approve {id}` (or the CEO approves)",
+            who.join(" and ")
+        )
+    };
+    (stale_note, approval_hint)
+}
+
+/// `cab-review-missing`: the emergency is presented at the CAB meeting after
+/// its implementation; presented later, that is history, said as such.
+fn cab_presentation(loaded: &Loaded, ctx: &Context, since: DateTime<Utc>, emergency: &Emergency) -> Option<Finding> {
+    let file = loaded.file.as_str();
+    let pos = &loaded.positions;
+    let id = &loaded.record.id;
     let meeting = next_cab_meeting(since, ctx.policy);
     let presented = emergency.cab_review.as_ref().and_then(|c| c.date);
     let meeting_day = ctx.policy.cab_meeting.day_of(meeting);
     match presented {
-        Some(d) if d > meeting_day => findings.push(
+        Some(d) if d > meeting_day => Some(
             Finding::warning(
                 file,
                 pos.of("emergency"),
@@ -403,16 +422,15 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
             )
             .historical(),
         ),
-        None if ctx.policy.cab_meeting.day_of(ctx.now) > meeting_day => findings.push(Finding::error(
+        None if ctx.policy.cab_meeting.day_of(ctx.now) > meeting_day => Some(Finding::error(
             file,
             pos.of("emergency"),
             Rule::CabReviewMissing,
             format!("emergency change not presented at the CAB meeting of {meeting_day}"),
             format!("record the presentation with `chg review {id} --cab --date YYYY-MM-DD`"),
         )),
-        _ => {}
+        _ => None,
     }
-    findings
 }
 
 #[cfg(test)]

@@ -179,30 +179,7 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
         finish(&mut r, p, policy)?;
     }
     match step {
-        Step::Close => {
-            r.review = Some(Review {
-                completed_at: Some(at),
-                summary: Some("went as planned".into()),
-                lessons_learned: None,
-            });
-            if let Some(entry) = r.rollbacks.last_mut() {
-                entry.post_actions = PostActions {
-                    lessons_learned: Some("rehearse the rollback".into()),
-                    root_cause: Some("a connection pool too small".into()),
-                    redeploy_plan: Some("redeploy with a larger pool".into()),
-                };
-            }
-            // The monitoring the policy asks, ending as the change is closed.
-            if let Some(need) = r.monitoring_owed(policy) {
-                r.monitoring.push(Monitoring {
-                    by: person(p.requester),
-                    from: at - need.period.duration(),
-                    to: at,
-                    observed: "error rates and latency as before".into(),
-                });
-            }
-            r.close(policy)?;
-        }
+        Step::Close => closed(&mut r, p, at, policy)?,
         Step::PostReview => {
             if let Some(e) = r.emergency.as_mut() {
                 e.post_review = Some(PostReview {
@@ -221,6 +198,34 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
         _ => {}
     }
     Ok(r)
+}
+
+/// Reviews, writes up the rollback, records the monitoring the policy asks
+/// (ending as the change is closed) and closes the change.
+fn closed(r: &mut Record, p: &Plan, at: DateTime<Utc>, policy: &Policy) -> Result<()> {
+    r.review = Some(Review {
+        completed_at: Some(at),
+        summary: Some("went as planned".into()),
+        lessons_learned: None,
+    });
+    if let Some(entry) = r.rollbacks.last_mut() {
+        entry.post_actions = PostActions {
+            lessons_learned: Some("rehearse the rollback".into()),
+            root_cause: Some("a connection pool too small".into()),
+            redeploy_plan: Some("redeploy with a larger pool".into()),
+        };
+    }
+    // The monitoring the policy asks, ending as the change is closed.
+    if let Some(need) = r.monitoring_owed(policy) {
+        r.monitoring.push(Monitoring {
+            by: person(p.requester),
+            from: at - need.period.duration(),
+            to: at,
+            observed: "error rates and latency as before".into(),
+        });
+    }
+    r.close(policy)?;
+    Ok(())
 }
 
 /// An emergency is called in: the CISO and the CTO approve on the phone,
