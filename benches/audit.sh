@@ -19,36 +19,14 @@ STORE="${1:?usage: benches/audit.sh STORE [FROM TO]}"
 FROM="${2:-2026-07-01}"
 TO="${3:-2026-10-01}"
 PERIOD="--from $FROM --to $TO"
-CHG="$(realpath "$CHG")"
-export CHG_NOW="${CHG_NOW:-2026-11-25T12:00:00Z}" GIT_CONFIG_NOSYSTEM=1 TZ=UTC
-[ -x "$CHG" ] || { echo "error: $CHG is missing; run \`cargo build --release\` first" >&2; exit 2; }
-[ -x /usr/bin/time ] || { echo "error: /usr/bin/time is missing; \`apt-get install time\`" >&2; exit 2; }
+# shellcheck source=common.sh
+source "$ROOT/benches/common.sh"
 cd "$STORE"
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-
-# measure CMD... : median wall time and peak MB of CMD over $RUNS runs.
-measure() {
-  local times=() peak=0
-  for _ in $(seq "$RUNS"); do
-    rm -rf "$TMP/folder"
-    local rc=0
-    /usr/bin/time -f "%e %M" -o "$TMP/time" bash -c "$*" > "$TMP/out" 2>&1 || rc=$?
-    if (( rc > 1 )); then
-      echo "error: \`$*\` failed with status $rc:" >&2
-      tail -5 "$TMP/out" >&2
-      exit 2
-    fi
-    read -r t m < <(tail -n 1 "$TMP/time")
-    times+=("$t")
-    (( m > peak )) && peak=$m
-  done
-  printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')" "$((peak / 1024))"
-}
+TMP="$BENCH_TMP"
 
 read -r git_t git_m < <(measure "git log --raw --no-renames -- changes/")
 read -r met_t met_m < <(measure "$CHG metrics --no-cache $PERIOD")
-read -r aud_t aud_m < <(measure "$CHG audit $PERIOD --output $TMP/folder")
+read -r aud_t aud_m < <(measure "rm -rf $TMP/folder; $CHG audit $PERIOD --output $TMP/folder")
 "$CHG" audit $PERIOD --output "$TMP/summary" | tail -1 > "$TMP/said"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 

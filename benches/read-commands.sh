@@ -15,13 +15,9 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CHG="${CHG:-$ROOT/target/release/chg}"
 RUNS="${RUNS:-1}"
 STORE="${1:?usage: benches/read-commands.sh STORE}"
-CHG="$(realpath "$CHG")"
-export CHG_NOW="${CHG_NOW:-2026-11-25T12:00:00Z}" GIT_CONFIG_NOSYSTEM=1 TZ=UTC
-[ -x "$CHG" ] || { echo "error: $CHG is missing; run \`cargo build --release\` first" >&2; exit 2; }
-[ -x /usr/bin/time ] || { echo "error: /usr/bin/time is missing; \`apt-get install time\`" >&2; exit 2; }
+# shellcheck source=common.sh
+source "$ROOT/benches/common.sh"
 cd "$STORE"
-OUT="$(mktemp)"
-trap 'rm -f "$OUT"' EXIT
 
 RECORDS=$(git ls-files 'changes/[0-9]*' | wc -l)
 COMMITS=$(git rev-list --count HEAD)
@@ -32,23 +28,10 @@ PACK=$(du -sh .git | cut -f1)
 # row LABEL CMD... : runs CMD $RUNS times and prints a table row.
 row() {
   local label="$1"; shift
-  local times=() peak=0
-  for _ in $(seq "$RUNS"); do
-    # `chg check` exits 1 on findings; anything above 1 is a failure, which
-    # must not pass for a fast run.
-    local rc=0
-    /usr/bin/time -f "%e %M" -o "$OUT" bash -c "$*" > /dev/null 2>&1 || rc=$?
-    if (( rc > 1 )); then
-      echo "error: \`$*\` failed with status $rc" >&2
-      exit 2
-    fi
-    read -r t m < <(tail -n 1 "$OUT")
-    times+=("$t")
-    (( m > peak )) && peak=$m
-  done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '| %s | %s | %s |\n' "$label" "$median" "$((peak / 1024))"
+  local said t m
+  said=$(measure "$*") || exit 2
+  read -r t m <<< "$said"
+  printf '| %s | %s | %s |\n' "$label" "$t" "$m"
 }
 
 echo "### $RECORDS records, $COMMITS commits ($PACK of .git), median of $RUNS"
