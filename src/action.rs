@@ -154,12 +154,12 @@ impl Action {
     /// Writes the changed record atomically, commits it (unless `--no-commit`)
     /// as `chg: VERB ID (DETAIL)`, and prints the result.
     pub fn save(self, app: &App, record: &Record, verb: &str, done: Done) -> Result<u8> {
-        if !app.args.no_commit {
+        if app.commit {
             // Refuse before writing, so a failed commit never leaves a changed file behind.
             self.store.repo().ensure_clean_state()?;
         }
         self.store.write_record(&self.path, record)?;
-        if !app.args.no_commit {
+        if app.commit {
             let message = match &done.detail {
                 Some(detail) => format!("chg: {verb} {} ({detail})", record.id),
                 None => format!("chg: {verb} {}", record.id),
@@ -171,7 +171,7 @@ impl Action {
                 )));
             }
         }
-        if !app.args.quiet && !done.message.is_empty() {
+        if !app.quiet && !done.message.is_empty() {
             let mut text = done.message.clone();
             if !text.ends_with('\n') {
                 text.push('\n');
@@ -181,7 +181,7 @@ impl Action {
         for (rule, warning) in &done.warnings {
             app.warn(&format!("warning[{rule}]: {warning}"));
         }
-        if !app.args.quiet {
+        if !app.quiet {
             for note in &done.notes {
                 crate::render::eprint(note);
             }
@@ -359,12 +359,12 @@ pub fn create(
     detail: &str,
 ) -> Result<(Record, String)> {
     let _lock = store.lock()?;
-    if !app.args.no_commit {
+    if app.commit {
         store.repo().ensure_clean_state()?;
     }
     let (record, path) = store.create_record(year, record)?;
     let shown = store.display(&path);
-    if !app.args.no_commit {
+    if app.commit {
         let message = format!("chg: new {} ({detail})", record.id);
         if let Err(err) = store.commit(&[path.as_path()], &message, actor) {
             return Err(err.context(format!(

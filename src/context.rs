@@ -2,6 +2,7 @@
 //! validated context once, before any command runs.
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -11,7 +12,14 @@ use crate::store::Store;
 
 /// What a command needs besides its own arguments, resolved once before it runs.
 pub struct App {
-    pub args: GlobalArgs,
+    /// The store folder asked for (`--store`, `CHG_STORE`); None: `changes/` at the work tree's root.
+    pub store_dir: Option<PathBuf>,
+    /// Actions commit what they write (no `--no-commit`).
+    pub commit: bool,
+    /// Print only errors (`--quiet`).
+    pub quiet: bool,
+    /// Also print what was read and how long it took (`--verbose`).
+    pub verbose: bool,
     /// The format to print in: the one asked for, which the command prints,
     /// or the command's default.
     pub format: Format,
@@ -65,7 +73,10 @@ impl App {
         let interactive = !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
         let progress = !args.quiet && std::io::stderr().is_terminal();
         Ok(App {
-            args,
+            store_dir: args.store,
+            commit: !args.no_commit,
+            quiet: args.quiet,
+            verbose: args.verbose,
             format,
             now: crate::clock::now(),
             color,
@@ -85,21 +96,21 @@ impl App {
 
     /// Prints a diagnostic line on stderr with `--verbose`.
     pub fn verbose(&self, message: impl FnOnce() -> String) {
-        if self.args.verbose {
+        if self.verbose {
             eprintln!("chg: {}", message());
         }
     }
 
     /// Prints a warning on stderr, unless `-q` asked for errors only.
     pub fn warn(&self, text: &str) {
-        if !self.args.quiet {
+        if !self.quiet {
             crate::render::eprint(text);
         }
     }
 
     /// Opens the store, which must exist.
     pub fn store(&self) -> Result<Store> {
-        let store = Store::locate(self.args.store.as_deref())?.show_progress(self.progress);
+        let store = Store::locate(self.store_dir.as_deref())?.show_progress(self.progress);
         store.require_exists()?;
         self.verbose(|| format!("store {}", store.dir().display()));
         Ok(store)

@@ -35,7 +35,7 @@ pub fn create(
     let now = app.now;
     let ask = app.interactive;
     let call = || {
-        if !app.args.quiet && !announced {
+        if !app.quiet && !announced {
             eprint!("{}", whom_to_call(policy));
         }
     };
@@ -107,7 +107,7 @@ pub fn create(
     let (record, shown) = action::create(app, store, &actor, record, now.year(), &detail)?;
     match app.format {
         Format::Json => crate::render::print(&format!("{}\n", crate::render::json_line(&record)?))?,
-        _ if app.args.quiet => {}
+        _ if app.quiet => {}
         _ => crate::render::print(&created(&record, policy, &shown))?,
     }
     Ok(0)

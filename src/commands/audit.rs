@@ -15,7 +15,7 @@ use crate::rules::linking::CodeCommit;
 pub fn run(args: &AuditArgs, app: &App) -> Result<u8> {
     let store = app.store()?;
     if let Some(dir) = &args.verify {
-        return verify(&store, dir, app.args.quiet);
+        return verify(&store, dir, app.quiet);
     }
     let Some(output) = &args.output else {
         bail!("where to write the folder?\n  hint: give `--output DIR`");
@@ -84,7 +84,7 @@ pub fn run(args: &AuditArgs, app: &App) -> Result<u8> {
     audit::folder::write(output, &built.files)?;
     let exceptions = built.population.changes.iter().filter(|r| r.is_exception()).count();
     let untracked = built.population.untracked.as_ref().map_or(0, Vec::len);
-    if !app.args.quiet {
+    if !app.quiet {
         println!(
             "{}: {} changes in {}, {} with an exception, {} untracked commits, {} unverifiable items; {} sampled; {} files, manifest.sha256 over all of them (store commit {})",
             output.display(),

@@ -101,7 +101,7 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
     // `-q` prints only errors; with --strict a warning fails, so it is shown.
     let shown: Vec<Finding> = findings
         .iter()
-        .filter(|f| !app.args.quiet || args.strict || f.severity == Severity::Error)
+        .filter(|f| !app.quiet || args.strict || f.severity == Severity::Error)
         .cloned()
         .collect();
     print(&shown, format, app, checked)?;
@@ -319,7 +319,7 @@ fn print(findings: &[Finding], format: Format, app: &App, checked: usize) -> Res
         }
     };
     crate::render::print(&text)?;
-    if format == Format::Text && !app.args.quiet {
+    if format == Format::Text && !app.quiet {
         let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
         let warnings = findings.len() - errors;
         eprintln!(

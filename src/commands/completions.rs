@@ -30,7 +30,7 @@ pub fn man(args: &ManArgs, app: &App) -> Result<u8> {
     // which is the name `man` looks it up by.
     clap_mangen::generate_to(Cli::command(), &section)
         .with_context(|| format!("cannot write the man pages in {}", section.display()))?;
-    if !app.args.quiet {
+    if !app.quiet {
         let pages = std::fs::read_dir(&section)?
             .filter_map(|e| e.ok())
             .filter(|e| {

@@ -29,7 +29,7 @@ pub fn run(args: &EditArgs, app: &App) -> Result<u8> {
         crate::editor::edit(scratch.path())?;
         let edited = std::fs::read_to_string(scratch.path()).context("cannot read the edited file")?;
         if edited == original {
-            if !app.args.quiet {
+            if !app.quiet {
                 eprintln!("{} unchanged", args.id);
             }
             return Ok(0);
@@ -60,11 +60,11 @@ pub fn run(args: &EditArgs, app: &App) -> Result<u8> {
                 .into());
             }
             store.write_atomic(&path, edited.as_bytes())?;
-            if !app.args.no_commit {
+            if app.commit {
                 let actor = store.repo().actor()?;
                 store.commit(&[path.as_path()], &format!("chg: edit {}", args.id), &actor)?;
             }
-            if !app.args.quiet {
+            if !app.quiet {
                 crate::render::print(&format!("Saved {} ({})\n", args.id, loaded.file))?;
             }
             return Ok(0);

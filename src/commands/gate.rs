@@ -71,7 +71,7 @@ pub fn run(args: &GateArgs, app: &App) -> Result<u8> {
         let waitable = verdict.reasons.iter().all(|r| deploy::WAITABLE.contains(&r.rule));
         let left = limit.saturating_sub(began.elapsed());
         if verdict.allowed || !args.wait || !waitable || left.is_zero() {
-            if args.wait && waitable && !verdict.allowed && !app.args.quiet {
+            if args.wait && waitable && !verdict.allowed && !app.quiet {
                 eprintln!("chg gate: gave up waiting after {span}");
             }
             break verdict;
@@ -254,7 +254,7 @@ fn print(verdict: &Verdict, format: Format, app: &App) -> Result<()> {
                         started.format("%Y-%m-%d %H:%M UTC")
                     ));
                 }
-                if app.args.quiet {
+                if app.quiet {
                     out.clear();
                 }
                 out
@@ -265,7 +265,7 @@ fn print(verdict: &Verdict, format: Format, app: &App) -> Result<()> {
                     .map(|r| format!("{id}: refused[{}]: {}\n", r.rule, r.message))
                     .collect()
             };
-            if let (Some(granted), false) = (&granted, app.args.quiet) {
+            if let (Some(granted), false) = (&granted, app.quiet) {
                 out.push_fmt(format_args!("{id}: {granted}\n"));
             }
             out

@@ -20,7 +20,7 @@ pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
         crate::render::print(&GITHUB_DEPLOY_STEPS.replace("{INSTALL}", &install))?;
         return Ok(0);
     }
-    let store = Store::locate(app.args.store.as_deref())?;
+    let store = Store::locate(app.store_dir.as_deref())?;
     // Everything the flags say is checked before anything is written.
     let named = team_from_flags(args)?;
     let workflow_text = match (args.ci, &args.chg_source) {
@@ -77,7 +77,7 @@ pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
         }
     }
     if written.is_empty() {
-        if !app.args.quiet {
+        if !app.quiet {
             crate::render::print(&format!(
                 "{} is already initialised; nothing changed\n",
                 store.display(store.dir())
@@ -89,13 +89,13 @@ pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
     for path in &written {
         message.push_fmt(format_args!("Created {}\n", store.display(path)));
     }
-    if !app.args.no_commit {
+    if app.commit {
         let actor = store.repo().actor()?;
         let paths: Vec<&std::path::Path> = written.iter().map(|p| p.as_path()).collect();
         store.commit(&paths, "chg: init the change store", &actor)?;
         message.push_str("Committed as \"chg: init the change store\"\n");
     }
-    if !app.args.quiet {
+    if !app.quiet {
         crate::render::print(&message)?;
     }
     Ok(0)

@@ -119,7 +119,7 @@ fn render(rows: &[Row], app: &App) -> Result<String> {
         Format::Csv => crate::render::csv(&HEADERS, &rows.iter().map(cells).collect::<Vec<_>>()),
         Format::Markdown => crate::render::markdown_table(&HEADERS, &rows.iter().map(cells).collect::<Vec<_>>()),
         Format::Text => {
-            if rows.is_empty() && !app.args.quiet {
+            if rows.is_empty() && !app.quiet {
                 eprintln!("no changes match");
             }
             let mut out = String::new();

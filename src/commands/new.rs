@@ -43,7 +43,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     if record.window().is_some() {
         let (others, _) = store.load_all()?;
         let others: Vec<&Record> = others.iter().map(|l| &l.record).collect();
-        action::warn_or_refuse(&record, &others, &policy, app.args.quiet)?;
+        action::warn_or_refuse(&record, &others, &policy, app.quiet)?;
     }
 
     if let Some(message) = crate::rules::strategy::weaker(&record, &policy) {
@@ -56,7 +56,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     let (record, shown) = action::create(app, &store, &actor, record, now.year(), &detail)?;
     match app.format {
         Format::Json => crate::render::print(&format!("{}\n", crate::render::json_line(&record)?))?,
-        _ if app.args.quiet => {}
+        _ if app.quiet => {}
         _ => crate::render::print(&format!("Created {} ({shown})\n", record.id))?,
     }
     Ok(0)

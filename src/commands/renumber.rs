@@ -12,11 +12,7 @@ pub fn run(args: &RenumberArgs, app: &App) -> Result<u8> {
     let loaded = store.find(&args.id)?;
     let (year, _) = crate::id::validate(&args.id).map_err(|m| anyhow::anyhow!("{m}"))?;
     let old_path = store.record_path(year, &args.id);
-    let actor = if app.args.no_commit {
-        None
-    } else {
-        Some(store.repo().actor()?)
-    };
+    let actor = if app.commit { Some(store.repo().actor()?) } else { None };
     let (record, new_path) = store.renumber_record(year, loaded.record, &old_path)?;
     std::fs::remove_file(&old_path).with_context(|| {
         format!(
@@ -29,7 +25,7 @@ pub fn run(args: &RenumberArgs, app: &App) -> Result<u8> {
         let message = format!("chg: renumber {} → {}", args.id, record.id);
         store.commit(&[old_path.as_path(), new_path.as_path()], &message, &actor)?;
     }
-    if !app.args.quiet {
+    if !app.quiet {
         crate::render::print(&format!(
             "Renumbered {} → {} ({})\n",
             args.id,

@@ -106,7 +106,7 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
             report::render(&data, &report::quarterly::document(&data), format, look)?
         }
     };
-    report::emit(&text, output.as_ref(), app.args.quiet)?;
+    report::emit(&text, output.as_ref(), app.quiet)?;
     Ok(0)
 }
 

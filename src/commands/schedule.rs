@@ -41,7 +41,7 @@ pub fn run(args: &ScheduleArgs, app: &App) -> Result<u8> {
         let policy = store.policy()?;
         let (loaded, _) = store.load_all()?;
         let others: Vec<&crate::record::Record> = loaded.iter().map(|l| &l.record).collect();
-        action::warn_or_refuse(record, &others, &policy, app.args.quiet)?;
+        action::warn_or_refuse(record, &others, &policy, app.quiet)?;
         Ok(Done::new(format!(
             "{}: scheduled {} – {}",
             record.id,

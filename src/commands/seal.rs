@@ -16,7 +16,7 @@ pub fn run(args: &SealArgs, app: &App) -> Result<u8> {
         for b in &broken {
             println!("{}: {}", b.tag, crate::render::safe(&b.message));
         }
-        if broken.is_empty() && !app.args.quiet {
+        if broken.is_empty() && !app.quiet {
             println!("{tags} seal(s): every sealed record is as sealed, and every sealed commit is in the history");
         }
         return Ok(if broken.is_empty() { 0 } else { 1 });
@@ -32,7 +32,7 @@ pub fn run(args: &SealArgs, app: &App) -> Result<u8> {
     let sealed = seal::seal_of(&store, &period, tip)?;
     let name = format!("{}{}", seal::TAG_PREFIX, period.label());
     store.repo().create_tag(&name, tip, &seal::message(&sealed))?;
-    if !app.args.quiet {
+    if !app.quiet {
         println!(
             "sealed {}: tag {name} on {} with the digests of {} records\n  push it: git push origin {name}",
             period.label(),
