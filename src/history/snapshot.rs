@@ -172,7 +172,8 @@ impl Snapshot {
             .as_ref()
             .and_then(|e| e.post_review.as_ref())
             .is_some_and(|p| p.completed_at.is_some());
-        // The keys are those of `rules::history::written_times`, which the gate reads from whole records.
+        // The times the deadlines and metrics judge by their evidence (`rules::history::judged_time`),
+        // keyed as `rules::history::written_times` keys them; the gate reads that whole list from records.
         let mut times = Vec::new();
         let mut time = |key: String, t: Option<DateTime<Utc>>| {
             if let Some(t) = t {
