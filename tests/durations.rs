@@ -10,12 +10,11 @@ const ID: &str = "CHG-2026-0001";
 fn rolled_back_without_a_kind() -> Test {
     let entry = Fields::rollback_entry("simple", "2026-11-18T02:30:00Z", "2026-11-18T03:10:00Z").without("kind");
     Test::new()
-        .record(
-            Record::standard(ID)
-                .without("rollback")
-                .approved_by_sam()
-                .rolled_back("2026-11-18T02:00:00Z", "2026-11-18T02:30:00Z", entry),
-        )
+        .record(Record::standard(ID).without("rollback").approved_by_sam().rolled_back(
+            "2026-11-18T02:00:00Z",
+            "2026-11-18T02:30:00Z",
+            entry,
+        ))
         .commit_as(JANE, "rolled back")
 }
 
@@ -23,9 +22,16 @@ fn rolled_back_without_a_kind() -> Test {
 fn the_rto_of_a_rollback_of_no_declared_kind_is_judged_alike_by_check_metrics_and_the_quarterly_report() {
     let t = rolled_back_without_a_kind();
     // The metrics judge it against the strictest RTO, simple's 15 min...
-    let metrics = t.run(&["metrics", "--month", "2026-11", "--format", "json"]).ok().json();
+    let metrics = t
+        .run(&["metrics", "--month", "2026-11", "--format", "json"])
+        .ok()
+        .json();
     let within = &metrics["metrics"]["rollbacks_within_rto"];
-    assert_eq!((within["actual"].as_f64(), &within["met"]), (Some(0.0), &serde_json::json!(false)), "{within}");
+    assert_eq!(
+        (within["actual"].as_f64(), &within["met"]),
+        (Some(0.0), &serde_json::json!(false)),
+        "{within}"
+    );
     // ...so does the quarterly report's ROI...
     let quarterly = t
         .run(&["report", "quarterly", "--quarter", "2026-Q4", "--format", "json"])
