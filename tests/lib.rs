@@ -47,5 +47,6 @@ mod store;
 mod types;
 mod windows;
 mod wizards;
+mod yml_records;
 
 mod history;
