@@ -90,7 +90,10 @@ fn renumbering_a_yml_record_leaves_neither_the_old_file_nor_a_second_copy() {
 fn a_yml_record_added_in_parallel_is_named_by_its_id() {
     let t = Test::new();
     t.git(&["checkout", "-q", "-b", "feature"]);
-    t.write("changes/2026/CHG-2026-0002.yml", &Record::normal("CHG-2026-0002").text());
+    t.write(
+        "changes/2026/CHG-2026-0002.yml",
+        &Record::normal("CHG-2026-0002").text(),
+    );
     t.commit(JANE, "feature change");
     t.git(&["checkout", "-q", "main"]);
     let other = Record::normal("CHG-2026-0002").title("Rotate keys for checkout-api");

@@ -100,7 +100,9 @@ fn attach_deadlines(
     let files = repo.files_at(tip, &prefix)?;
     let blobs = blobs_by_id(&prefix, &files);
     for change in emergencies {
-        let Some(&(_, blob)) = blobs.get(change.id.as_str()) else { continue };
+        let Some(&(_, blob)) = blobs.get(change.id.as_str()) else {
+            continue;
+        };
         // A file that does not parse is reported by `chg check`; its deadlines stay unjudged.
         if let Ok(parsed) = crate::document::parse::<crate::record::Record>(&repo.blob_text(blob)?) {
             let times = facts
@@ -119,7 +121,9 @@ fn attach_deadlines(
 fn blobs_by_id<'a>(prefix: &str, files: &'a [(String, ObjectId)]) -> HashMap<&'a str, (bool, ObjectId)> {
     let mut blobs: HashMap<&str, (bool, ObjectId)> = HashMap::new();
     for (path, blob) in files {
-        let Some(id) = crate::store::record_id(prefix, path) else { continue };
+        let Some(id) = crate::store::record_id(prefix, path) else {
+            continue;
+        };
         let year = id.split('-').nth(1).unwrap_or("");
         let in_its_year = path.starts_with(&format!("{prefix}/{year}/"));
         let best = blobs.entry(id).or_insert((in_its_year, *blob));

@@ -41,8 +41,14 @@ mod tests {
 
     #[test]
     fn a_record_is_a_yaml_file_in_a_year_folder_of_the_store() {
-        assert_eq!(record_id("changes", "changes/2026/CHG-2026-0006.yml"), Some("CHG-2026-0006"));
-        assert_eq!(record_id("changes", "changes/2026/CHG-2026-0006.yaml"), Some("CHG-2026-0006"));
+        assert_eq!(
+            record_id("changes", "changes/2026/CHG-2026-0006.yml"),
+            Some("CHG-2026-0006")
+        );
+        assert_eq!(
+            record_id("changes", "changes/2026/CHG-2026-0006.yaml"),
+            Some("CHG-2026-0006")
+        );
         for other in [
             "changes/2026/.CHG-2026-0006.yaml",
             "changes/2026/CHG-2026-0006.json",
