@@ -495,14 +495,7 @@ impl Store {
     /// file of the same ending, patching only its `id` line, so the copy keeps
     /// the file's comments and layout (see `write_record` for when it cannot).
     pub fn renumber_record(&self, year: i32, record: Record, from: &Path) -> Result<(Record, PathBuf, Layout)> {
-        let name = from
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let ending = YAML_ENDINGS
-            .iter()
-            .find(|ending| name.ends_with(**ending))
-            .unwrap_or(&YAML_ENDINGS[0]);
+        let ending = paths::yaml_ending(&from.to_string_lossy());
         self.create_with(year, record, ending, |record| self.patched_or_whole(from, record))
     }
 

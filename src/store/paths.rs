@@ -25,6 +25,14 @@ pub fn yaml_stem(name: &str) -> Option<&str> {
     YAML_ENDINGS.iter().find_map(|ending| name.strip_suffix(ending))
 }
 
+/// Returns the ending of a YAML file's name (`.yml`), else the one chg writes.
+pub fn yaml_ending(name: &str) -> &'static str {
+    YAML_ENDINGS
+        .into_iter()
+        .find(|ending| name.ends_with(ending))
+        .unwrap_or(YAML_ENDINGS[0])
+}
+
 /// Says whether a file name is one chg reads as YAML (`.yaml` or `.yml`, not hidden).
 pub fn is_yaml_name(name: &str) -> bool {
     yaml_stem(name).is_some()
