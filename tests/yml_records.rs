@@ -109,3 +109,29 @@ fn a_yml_record_added_in_parallel_is_named_by_its_id() {
         )
     );
 }
+
+#[test]
+fn a_commit_linked_to_an_approved_yml_record_is_tracked() {
+    let t = Test::new();
+    let policy = t.read("changes/policy.yaml");
+    t.write(
+        "changes/policy.yaml",
+        &policy.replace("production_paths: []", "production_paths: [\"src/**\"]"),
+    );
+    t.write(YML, &Record::normal(ID).status("submitted").text());
+    t.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");
+    t.write(YML, &Record::normal(ID).status("approved").approved_by_sam().text());
+    t.commit_all_at(SAM, "2026-11-17T10:05:00Z", "chg: approve");
+    // Deployed in the change's window (2026-11-18 02:00–04:00), after the approval.
+    let app = Repo::new();
+    app.write("src/pricing.rs", "route 5 %\n");
+    app.commit_all_at(
+        JANE,
+        "2026-11-18T02:30:00Z",
+        &format!("Route 5 % to pricing\n\nChange: {ID}"),
+    );
+    let path = app.path().to_str().unwrap();
+    let run = t.run(&["untracked", "--since", "2026-11-10", "--repo", path, "--format", "json"]);
+    assert_eq!(run.json(), serde_json::json!([]), "{run:?}");
+    run.ok();
+}
