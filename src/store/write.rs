@@ -10,7 +10,8 @@ use anyhow::{bail, Context as _, Result};
 use crate::document;
 use crate::record::{Extensions, Record};
 
-use super::{paths, record_text, Store, YAML_ENDINGS};
+use super::paths::{self, YAML_ENDINGS};
+use super::{record_text, Store};
 
 /// A document chg changes by patching its file's own text: a record or a
 /// rehearsal log.
