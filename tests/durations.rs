@@ -57,7 +57,11 @@ fn a_monitoring_spell_that_spans_days_shows_its_dates() {
                 .approval(Approval::new("cto", DAVE))
                 .status("completed")
                 .window("2026-11-24T02:00:00Z", "2026-11-24T04:00:00Z")
-                .implementation(Implementation::new("2026-11-24T02:05:00Z", "2026-11-24T03:00:00Z", "successful")),
+                .implementation(Implementation::new(
+                    "2026-11-24T02:05:00Z",
+                    "2026-11-24T03:00:00Z",
+                    "successful",
+                )),
         )
         .commit_as(JANE, "completed");
     t.chg_line(&format!(
@@ -68,7 +72,11 @@ fn a_monitoring_spell_that_spans_days_shows_its_dates() {
         "{ID}: monitoring by Jane Doe <jane@example.com> recorded, 2026-11-24 03:00–2026-11-25 03:30 (24.5 h)\n"
     ));
     // Within a day the times alone say it.
-    t.chg_line(&format!("monitor {ID} --from '2026-11-25 04:00' --to '2026-11-25 04:30' --observed calm"))
-        .ok()
-        .stdout_is(&format!("{ID}: monitoring by Jane Doe <jane@example.com> recorded, 04:00–04:30 (30 min)\n"));
+    t.chg_line(&format!(
+        "monitor {ID} --from '2026-11-25 04:00' --to '2026-11-25 04:30' --observed calm"
+    ))
+    .ok()
+    .stdout_is(&format!(
+        "{ID}: monitoring by Jane Doe <jane@example.com> recorded, 04:00–04:30 (30 min)\n"
+    ));
 }
