@@ -69,13 +69,22 @@ pub fn between(from: DateTime<Utc>, to: DateTime<Utc>) -> String {
     }
 }
 
+/// Writes the stretch from one moment to another with the first date:
+/// `2026-11-18 05:12 → 05:50 UTC`, and the second date when it is another
+/// day (`2026-11-18 23:50 → 2026-11-19 00:10 UTC`).
+pub fn from_date(from: DateTime<Utc>, to: DateTime<Utc>) -> String {
+    let end = if from.date_naive() == to.date_naive() {
+        to.format("%H:%M UTC")
+    } else {
+        to.format("%Y-%m-%d %H:%M UTC")
+    };
+    format!("{} → {end}", from.format("%Y-%m-%d %H:%M"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
-    }
+    use crate::rfc3339::at;
 
     #[test]
     fn minutes_read_as_minutes_up_to_two_hours() {
@@ -126,6 +135,14 @@ mod tests {
         assert_eq!(
             between(at("2026-11-24T23:50:00Z"), at("2026-11-25T00:10:00Z")),
             "2026-11-24 23:50–2026-11-25 00:10"
+        );
+        assert_eq!(
+            from_date(at("2026-11-18T05:12:00Z"), at("2026-11-18T05:50:00Z")),
+            "2026-11-18 05:12 → 05:50 UTC"
+        );
+        assert_eq!(
+            from_date(at("2026-11-18T23:50:00Z"), at("2026-11-19T00:10:00Z")),
+            "2026-11-18 23:50 → 2026-11-19 00:10 UTC"
         );
     }
 }

@@ -136,17 +136,6 @@ pub fn next_cab_meeting(t: DateTime<Utc>, policy: &Policy) -> DateTime<Utc> {
     policy.cab_meeting.next(t)
 }
 
-fn late(by: Duration) -> String {
-    let hours = by.num_hours();
-    if hours >= 48 {
-        format!("{} days", hours / 24)
-    } else if hours >= 1 {
-        format!("{hours} h")
-    } else {
-        format!("{} min", by.num_minutes().max(1))
-    }
-}
-
 fn when(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
@@ -334,7 +323,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                     format!(
                         "{done_text} late: at {}, {} after the deadline {}",
                         when(t),
-                        late(t - deadline.due),
+                        crate::duration::text(t - deadline.due),
                         when(deadline.due)
                     ),
                     LATE_HINT,
@@ -351,7 +340,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                     "{done_text} late: at {}{}, {} after the deadline {}",
                     when(t),
                     set_aside(deadline),
-                    late(t - deadline.due),
+                    crate::duration::text(t - deadline.due),
                     when(deadline.due)
                 ),
                 BACKDATED_HINT,
@@ -455,12 +444,5 @@ mod tests {
             next_cab_meeting(at("2026-12-01T10:30:00Z"), &policy),
             at("2026-12-08T10:00:00Z")
         );
-    }
-
-    #[test]
-    fn late_is_said_in_the_largest_sensible_unit() {
-        assert_eq!(late(Duration::minutes(20)), "20 min");
-        assert_eq!(late(Duration::hours(23)), "23 h");
-        assert_eq!(late(Duration::days(3)), "3 days");
     }
 }
