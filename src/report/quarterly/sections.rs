@@ -5,7 +5,6 @@ use super::maturity::Maturity;
 use super::review::{RiskAssessment, Training};
 use super::roi::{money_text, Money, Roi};
 use crate::duration;
-use crate::metrics::fmt_num;
 use crate::render::{plural, Block, Cell, Section, Table, Tone};
 
 /// How many rules the training needs list before pointing to the JSON.
@@ -184,8 +183,9 @@ pub fn training(t: &Training) -> Section {
     }
 }
 
+/// Hours of work or outage, written as every duration is (`9.2 h`, `25 min`).
 fn hours(h: f64) -> String {
-    format!("{} h", fmt_num(h))
+    duration::minutes(h * 60.0)
 }
 
 /// A row of outage minutes kept inside or run over the RTO, by how many rollbacks, and their cost.
