@@ -10,6 +10,7 @@ use crate::duration;
 use crate::error::Refusal;
 use crate::monitoring;
 use crate::record::{Monitoring, Outcome};
+use crate::rule::Rule;
 
 /// Appends a monitoring spell; one shorter than the policy's period is kept
 /// as evidence but does not count, and says so.
@@ -87,7 +88,7 @@ pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
         let short = need.filter(|n| !n.met_by(&spell) && record.monitoring_owed(&act.policy).is_some());
         if let Some(need) = short {
             done.warnings.push((
-                "monitoring-owed",
+                Rule::MonitoringOwed,
                 format!(
                     "{} after the {} is shorter than the {} the policy asks after the {} of {} change: it does not count, and monitoring is still owed",
                     duration::minutes(need.covered_by(&spell).num_minutes() as f64),
