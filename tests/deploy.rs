@@ -315,7 +315,7 @@ fn gate_wait_gives_up_at_its_timeout() {
     let mut repo = wednesday();
     let run = gate_at(&mut repo, "2026-11-18T01:59:00Z", &["--wait", "--timeout", "1s"]).status(1);
     assert!(run.stdout.contains("refused[window-not-open]"), "{run:?}");
-    assert!(run.stderr.contains("gave up waiting after 1s"), "{run:?}");
+    assert!(run.stderr.contains("gave up waiting after 1 s"), "{run:?}");
     // Inside the window, waiting passes at once.
     gate_at(&mut repo, "2026-11-18T02:00:00Z", &["--wait", "--timeout", "1s"]).ok();
 }
