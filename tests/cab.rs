@@ -565,3 +565,24 @@ fn a_change_rejected_by_hand_after_a_lone_vote_against_is_refused_by_the_gate() 
         )
     );
 }
+
+#[test]
+fn the_weekly_report_names_the_cab_meeting_in_the_meetings_own_time_zone() {
+    let t = Test::new()
+        .at("2026-11-30T12:00:00Z")
+        .with_policy(|p| p.set("cab_meeting.time_zone", "America/New_York"));
+    let report = t.run(&["report", "weekly", "--format", "markdown"]).ok().stdout;
+    assert_eq!(
+        report.lines().next(),
+        Some("# Weekly CAB report — CAB meeting of Tue 01 Dec 2026 10:00 America/New_York (15:00 UTC)"),
+        "{report}"
+    );
+    // A meeting kept in UTC is named once.
+    let utc = Test::new().at("2026-11-30T12:00:00Z");
+    let report = utc.run(&["report", "weekly", "--format", "markdown"]).ok().stdout;
+    assert_eq!(
+        report.lines().next(),
+        Some("# Weekly CAB report — CAB meeting of Tue 01 Dec 2026 10:00 UTC"),
+        "{report}"
+    );
+}

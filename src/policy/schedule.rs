@@ -115,6 +115,23 @@ impl CabMeeting {
         t.with_timezone(&zone).date_naive()
     }
 
+    /// Names the meeting at `t` as the CAB knows it, in its own time zone:
+    /// `Tue 01 Dec 2026 10:00 America/New_York (15:00 UTC)`, or
+    /// `Tue 01 Dec 2026 10:00 UTC` for a meeting kept in UTC.
+    pub fn name(&self, t: DateTime<Utc>) -> String {
+        let zone = crate::calendar::zone(&self.time_zone).unwrap_or(chrono_tz::UTC);
+        if zone == chrono_tz::UTC {
+            return t.format("%a %d %b %Y %H:%M UTC").to_string();
+        }
+        let local = t.with_timezone(&zone);
+        format!(
+            "{} {} ({})",
+            local.format("%a %d %b %Y %H:%M"),
+            self.time_zone,
+            t.format("%H:%M UTC")
+        )
+    }
+
     /// The last meeting before `t`.
     pub fn previous(&self, t: DateTime<Utc>) -> DateTime<Utc> {
         self.around(t).into_iter().rev().find(|m| *m < t).unwrap_or(t)

@@ -142,7 +142,7 @@ impl Span {
         let next = cab.next(now);
         let after = cab.next(next + Duration::seconds(1));
         Span {
-            label: format!("CAB meeting of {}", next.format("%a %d %b %Y %H:%M UTC")),
+            label: format!("CAB meeting of {}", cab.name(next)),
             period: Period {
                 from: cab.previous(now),
                 to: now,
