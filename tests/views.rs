@@ -13,7 +13,6 @@ const UNMOVED: &[&str] = &[
     "log.rs",
     "metrics.rs",
     "new.rs",
-    "show.rs",
     "status.rs",
     "untracked.rs",
 ];
