@@ -9,7 +9,6 @@ const UNMOVED: &[&str] = &[
     "calendar.rs",
     "check.rs",
     "gate.rs",
-    "list.rs",
     "log.rs",
     "metrics.rs",
     "new.rs",
