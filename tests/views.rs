@@ -13,7 +13,6 @@ const UNMOVED: &[&str] = &[
     "metrics.rs",
     "new.rs",
     "status.rs",
-    "untracked.rs",
 ];
 
 /// A command that matches on `--format` prints itself: every new format
