@@ -11,7 +11,6 @@ const UNMOVED: &[&str] = &[
     "gate.rs",
     "log.rs",
     "metrics.rs",
-    "new.rs",
     "status.rs",
 ];
 
