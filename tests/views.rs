@@ -9,9 +9,7 @@ const UNMOVED: &[&str] = &[
     "calendar.rs",
     "check.rs",
     "gate.rs",
-    "log.rs",
     "metrics.rs",
-    "status.rs",
 ];
 
 /// A command that matches on `--format` prints itself: every new format
