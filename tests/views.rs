@@ -9,7 +9,6 @@ const UNMOVED: &[&str] = &[
     "calendar.rs",
     "check.rs",
     "gate.rs",
-    "metrics.rs",
 ];
 
 /// A command that matches on `--format` prints itself: every new format
