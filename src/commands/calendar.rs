@@ -13,8 +13,8 @@ use crate::context::App;
 use crate::finding::Severity;
 use crate::policy::Freeze;
 use crate::record::{Classification, Record, Status};
-use crate::render::{visible, View};
 use crate::render::PushFmt as _;
+use crate::render::{visible, View};
 use crate::{ics, timearg};
 
 /// Days shown when `--to` is not given: today and the next 14.
@@ -111,7 +111,9 @@ pub fn run(args: &CalendarArgs, app: &App) -> Result<u8> {
             Ok(ics::feed(&feed, &freezes, now))
         })
         .own(Format::Markdown, |_| Ok(markdown(from, to, &freezes, &planned, &shown)))
-        .own(Format::Table, |look| Ok(table(from, to, &freezes, &planned, &shown, look.color)));
+        .own(Format::Table, |look| {
+            Ok(table(from, to, &freezes, &planned, &shown, look.color))
+        });
     crate::render::print_view(&view, app)?;
     Ok(0)
 }

@@ -105,7 +105,9 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
         .collect();
     let view = View::new()
         .data(&shown)
-        .own(Format::Github, |_| Ok(shown.iter().map(crate::github::finding).collect()))
+        .own(Format::Github, |_| {
+            Ok(shown.iter().map(crate::github::finding).collect())
+        })
         .own(Format::Text, |look| Ok(lines(&shown, look.color)))
         .note(summary(&shown, checked));
     crate::render::print_view(&view, app)?;

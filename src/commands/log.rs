@@ -7,8 +7,8 @@ use crate::cli::{Format, LogArgs};
 use crate::context::App;
 use crate::git::ObjectId;
 use crate::history::{self, LogEntry};
-use crate::render::{safe, View};
 use crate::render::PushFmt as _;
+use crate::render::{safe, View};
 use crate::rules::linking::CodeCommit;
 use crate::store::Store;
 

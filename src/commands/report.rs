@@ -68,7 +68,9 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
                 anyhow::bail!("no metrics computed");
             };
             let data = report::monthly::build(period, this_month, &computed, &records, &policy, now);
-            let view = View::new().data(&data).document(|| Ok(report::monthly::document(&data)));
+            let view = View::new()
+                .data(&data)
+                .document(|| Ok(report::monthly::document(&data)));
             render_view(&view, format, look)?
         }
         ReportKind::Quarterly { quarter } => {
@@ -106,7 +108,9 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
                 &policy,
                 now,
             );
-            let view = View::new().data(&data).document(|| Ok(report::quarterly::document(&data)));
+            let view = View::new()
+                .data(&data)
+                .document(|| Ok(report::quarterly::document(&data)));
             render_view(&view, format, look)?
         }
     };

@@ -10,8 +10,8 @@ use crate::forms::text;
 use crate::policy::Policy;
 use crate::record::{PreventiveMeasures, Record, Role};
 use crate::rehearsal::Rehearsals;
-use crate::render::{safe, View};
 use crate::render::PushFmt as _;
+use crate::render::{safe, View};
 
 /// Prints the record as text, YAML, JSON, or the guide's forms in Markdown or HTML.
 pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {
@@ -24,7 +24,13 @@ pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {
         // The guide's forms, to paste into a wiki or print.
         .document(|| {
             let rehearsals = store.rehearsals();
-            Ok(crate::forms::document(record, &loaded.file, &rehearsals, &store.policy()?, app.now))
+            Ok(crate::forms::document(
+                record,
+                &loaded.file,
+                &rehearsals,
+                &store.policy()?,
+                app.now,
+            ))
         })
         .own(Format::Text, |_| {
             let rehearsals = store.rehearsals();
