@@ -108,3 +108,34 @@ pub fn print_view(view: &View, app: &App) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOOK: Look = Look {
+        color: false,
+        width: Some(Look::FILE_WIDTH),
+    };
+
+    #[test]
+    fn a_command_s_own_text_wins_and_the_shared_shapes_fill_the_rest() {
+        let data = vec!["a,b"];
+        let view = View::new()
+            .data(&data)
+            .rows(&["x"], || vec![vec!["=1".into()]])
+            .own(Format::Text, |_| Ok("own\n".into()));
+        let text = |format| render_view(&view, format, LOOK).unwrap();
+        assert_eq!(text(Format::Text), "own\n");
+        assert_eq!(text(Format::Json), "[\n  \"a,b\"\n]\n");
+        assert_eq!(text(Format::Csv), "x\n'=1\n");
+        assert_eq!(text(Format::Markdown), "| x |\n|---|\n| =1 |\n");
+    }
+
+    #[test]
+    fn a_format_the_view_lacks_is_an_error_not_empty_output() {
+        let view = View::new().own(Format::Text, |_| Ok("own\n".into()));
+        let err = render_view(&view, Format::Html, LOOK).unwrap_err();
+        assert_eq!(err.to_string(), "this command has no `--format html` output");
+    }
+}
