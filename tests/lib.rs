@@ -13,6 +13,7 @@ mod check;
 mod crash;
 mod deploy;
 mod docs;
+mod durations;
 mod emergencies;
 mod emergency;
 mod engine;
