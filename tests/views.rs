@@ -18,14 +18,23 @@ fn no_command_matches_on_the_format() {
         for (i, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or_default();
             let arm = code.contains("Format::") && code.contains("=>");
-            let test = ["match format", "match app.format", "format == Format::", "format != Format::"]
-                .iter()
-                .any(|p| code.contains(p));
+            let test = [
+                "match format",
+                "match app.format",
+                "format == Format::",
+                "format != Format::",
+            ]
+            .iter()
+            .any(|p| code.contains(p));
             if arm || test {
                 let name = path.file_name().unwrap_or_default().to_string_lossy();
                 found.push(format!("{name}:{}: {}", i + 1, line.trim()));
             }
         }
     }
-    assert!(found.is_empty(), "commands choosing their output by format:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "commands choosing their output by format:\n{}",
+        found.join("\n")
+    );
 }

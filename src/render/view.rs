@@ -12,7 +12,12 @@ use super::{Document, Look};
 use crate::cli::Format;
 use crate::context::App;
 
+/// A shape built only when its format is asked for.
 type Lazy<'a, T> = Box<dyn Fn() -> Result<T> + 'a>;
+/// Headers, and the rows under them.
+type Rows<'a> = (&'a [&'a str], Lazy<'a, Vec<Vec<String>>>);
+/// A command's own text for one format, in the look of the output.
+type Own<'a> = (Format, Box<dyn Fn(Look) -> Result<String> + 'a>);
 
 /// A command's result, in the shapes its formats print.
 #[derive(Default)]
@@ -22,10 +27,10 @@ pub struct View<'a> {
     /// The laid-out result: `markdown`, `html`, and `table`/`text` on a terminal.
     document: Option<Lazy<'a, Document>>,
     /// Headers and rows: `csv`, and `markdown` where there is no document.
-    rows: Option<(&'a [&'a str], Lazy<'a, Vec<Vec<String>>>)>,
+    rows: Option<Rows<'a>>,
     /// The command's own rendering of a format no shared shape fits
     /// (finding lines, GitHub annotations, an iCalendar feed, a form).
-    own: Vec<(Format, Box<dyn Fn(Look) -> Result<String> + 'a>)>,
+    own: Vec<Own<'a>>,
     /// A summary for stderr after `text` (not for a pipe to read), unless `-q`.
     note: Option<String>,
 }
