@@ -38,3 +38,36 @@ fn no_command_matches_on_the_format() {
         found.join("\n")
     );
 }
+
+/// The time is read once, into the context (`App.now`), and passed down:
+/// a commit, a record's times and every deadline of one run agree. The
+/// gate's polls are the one exception: a gate that waits judges each poll
+/// at its own time.
+#[test]
+fn only_the_context_reads_the_clock() {
+    fn visit(dir: &std::path::Path, found: &mut Vec<String>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .expect("a source folder")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                visit(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("a source file");
+                if text.contains("clock::now()") {
+                    found.push(path.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    visit(&src, &mut found);
+    let found: Vec<&str> = found
+        .iter()
+        .filter_map(|p| p.split("/src/").last())
+        .collect();
+    assert_eq!(found, ["commands/gate.rs", "context.rs"]);
+}

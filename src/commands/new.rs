@@ -22,7 +22,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     let store = app.store()?;
     let policy = store.policy()?;
     let templates = store.templates()?;
-    let actor = store.repo().actor()?;
+    let actor = store.repo().actor(app.now)?;
     let now = app.now;
 
     let template = match &args.template {
