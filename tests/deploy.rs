@@ -103,14 +103,7 @@ fn gate_prints_every_reason_one_per_line() {
 
 /// The change manager declares a freeze over the scheduled window, allowing `allow`.
 fn freeze_declared(repo: &Repo, allow: &str) {
-    let policy = repo.read("changes/policy.yaml");
-    repo.write(
-        "changes/policy.yaml",
-        &policy.replace(
-            "freezes:\n",
-            &format!("freezes:\n  - {{name: Incident review, start: 2026-11-17, end: 2026-11-19, allow: [{allow}]}}\n"),
-        ),
-    );
+    repo.edit_policy(|p| p.freeze("Incident review", ("2026-11-17", "2026-11-19"), &[allow]));
     repo.commit_all_at(SAM, "2026-11-17T08:00:00Z", "freeze during the incident review");
 }
 
@@ -566,6 +559,33 @@ fn the_deployment_pipeline_steps_run_as_written() {
             "pipeline_run: https://gitlab.example.com/acme/checkout/-/pipelines/7",
         ],
     );
+}
+
+#[test]
+fn gate_names_a_missing_window_and_rollback_plan_by_their_ids() {
+    let mut repo = wednesday();
+    let mut record = Record::normal(ID).status("scheduled");
+    record.remove("deployment.window").remove("rollback.plan");
+    repo.put(&record);
+    let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).status(1);
+    let ids: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("CHG-2026-0001: refused[")?.split(']').next())
+        .collect();
+    assert_eq!(
+        ids,
+        ["approval-missing", "rollback-plan-missing", "window-missing"],
+        "{run:?}"
+    );
+}
+
+#[test]
+fn gate_in_a_shallow_clone_refuses_with_history_incomplete() {
+    let repo = wednesday();
+    let mut clone = repo.shallow_clone(1);
+    let run = gate_at(&mut clone, "2026-11-18T03:00:00Z", &["--format", "json"]).status(1);
+    assert!(rules(&run).contains(&"history-incomplete".to_string()), "{run:?}");
 }
 
 /// The start and the verdict are one answer, in the format asked for: the

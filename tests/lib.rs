@@ -23,6 +23,7 @@ mod files;
 mod firstday;
 mod formats;
 mod forms;
+mod fuzz_corpus;
 mod gate;
 mod gate_history;
 mod golden;

@@ -65,9 +65,6 @@ fn only_the_context_reads_the_clock() {
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut found = Vec::new();
     visit(&src, &mut found);
-    let found: Vec<&str> = found
-        .iter()
-        .filter_map(|p| p.split("/src/").last())
-        .collect();
+    let found: Vec<&str> = found.iter().filter_map(|p| p.split("/src/").last()).collect();
     assert_eq!(found, ["commands/gate.rs", "context.rs"]);
 }

@@ -13,9 +13,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-pub use facts::{Change, Facts, RollbackTimes, Stamp, StatusStamps};
+pub use facts::{Change, Facts, RollbackTimes, Stamp};
 pub(crate) use figure::Goal;
-pub use figure::{duration_text, fmt_num, value_text, Compare, Figure, Figures, Style};
+pub use figure::{duration_text, fmt_num, value_text, Figure, Figures, Style};
 pub use metric::{Metric, Table, Unit};
 
 use crate::policy::Policy;
