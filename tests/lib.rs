@@ -50,5 +50,6 @@ mod types;
 mod views;
 mod windows;
 mod wizards;
+mod yml_records;
 
 mod history;

@@ -17,7 +17,7 @@ pub fn run(args: &RenumberArgs, app: &App) -> Result<u8> {
     } else {
         None
     };
-    let (record, new_path) = store.renumber_record(year, loaded.record, &old_path)?;
+    let (record, new_path, layout) = store.renumber_record(year, loaded.record, &old_path)?;
     std::fs::remove_file(&old_path).with_context(|| {
         format!(
             "wrote {} but cannot remove {}; remove it yourself",
@@ -25,6 +25,9 @@ pub fn run(args: &RenumberArgs, app: &App) -> Result<u8> {
             store.display(&old_path)
         )
     })?;
+    if let Some(warning) = layout.warning(&store.display(&new_path)) {
+        app.warn(&warning);
+    }
     if let Some(actor) = actor {
         let message = format!("chg: renumber {} → {}", args.id, record.id);
         store.commit(&[old_path.as_path(), new_path.as_path()], &message, &actor)?;
