@@ -15,7 +15,7 @@ pub fn run(args: &RehearseArgs, app: &App) -> Result<u8> {
     store.require_exists()?;
     let _lock = store.lock()?;
     let policy = store.policy()?;
-    let actor = store.repo().actor()?;
+    let actor = store.repo().actor(app.now)?;
     // The same window as every action: not in the future, at most a day back.
     let at = crate::action::backdate("--at", args.at.as_deref(), app.now)?;
     let (systems, kind, change) = if crate::id::parse(&args.target).is_some() {
