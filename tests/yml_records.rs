@@ -135,3 +135,19 @@ fn a_commit_linked_to_an_approved_yml_record_is_tracked() {
     assert_eq!(run.json(), serde_json::json!([]), "{run:?}");
     run.ok();
 }
+
+#[test]
+fn an_id_that_does_not_match_a_yml_file_names_the_file_as_it_is() {
+    let t = Test::new()
+        .file(YML, &Record::normal("CHG-2026-0007").text())
+        .commit_as(JANE, "a record saved as .yml under another id");
+    let f = t.run(&["check", "--format", "json"]).finding("id-mismatch");
+    assert_eq!(
+        f.message,
+        "id `CHG-2026-0007` does not match the file name `CHG-2026-0006.yml`"
+    );
+    assert_eq!(
+        f.hint,
+        "set `id: CHG-2026-0006`, or rename the file to `CHG-2026-0007.yml`"
+    );
+}

@@ -36,12 +36,13 @@ pub fn check_record(loaded: &Loaded) -> Vec<Finding> {
         )),
         Some((year, _)) => {
             if record.id != stem {
+                let ending = crate::store::yaml_ending(&loaded.file);
                 findings.push(Finding::error(
                     &loaded.file,
                     at(),
                     Rule::IdMismatch,
-                    format!("id `{}` does not match the file name `{stem}.yaml`", record.id),
-                    format!("set `id: {stem}`, or rename the file to `{}.yaml`", record.id),
+                    format!("id `{}` does not match the file name `{stem}{ending}`", record.id),
+                    format!("set `id: {stem}`, or rename the file to `{}{ending}`", record.id),
                 ));
             } else if folder != year.to_string() {
                 findings.push(Finding::error(

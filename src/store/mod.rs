@@ -22,7 +22,7 @@ mod write;
 pub use files::StoreLock;
 use files::{normalize, Files};
 use paths::YAML_ENDINGS;
-pub use paths::{is_yaml_name, is_year_name, record_id, yaml_stem};
+pub use paths::{is_yaml_name, is_year_name, record_id, yaml_ending, yaml_stem};
 pub use rehearsals::{gather, log_text, parse_log, LoadedLog};
 pub use write::Layout;
 pub(crate) use write::Patched;
