@@ -175,3 +175,44 @@ fn each_subcommand_help_names_only_the_formats_it_prints() {
         assert_eq!(listed.len(), 9, "chg --help: {listed:?}");
     }
 }
+
+#[test]
+fn subcommand_help_lists_the_global_options_after_the_commands_own_under_their_heading() {
+    let repo = Repo::new();
+    let own = ["--role", "--comment", "--verbal", "--by", "--at"];
+    let global = [
+        "--store",
+        "--format",
+        "--color",
+        "--no-commit",
+        "--no-input",
+        "--quiet",
+        "--verbose",
+    ];
+    for flag in ["--help", "-h"] {
+        let help = repo.chg(&["approve", flag]).ok().stdout;
+        let lines: Vec<&str> = help.lines().collect();
+        let heading = lines
+            .iter()
+            .position(|l| *l == "Global options:")
+            .unwrap_or_else(|| panic!("`chg approve {flag}` has no `Global options:` heading:\n{help}"));
+        let line_of = |option: &str| {
+            lines
+                .iter()
+                .position(|l| l.trim_start().split([' ', ',']).any(|w| w == option))
+                .unwrap_or_else(|| panic!("`chg approve {flag}` does not list {option}:\n{help}"))
+        };
+        for option in own {
+            assert!(
+                line_of(option) < heading,
+                "{option} is listed among the global options:\n{help}"
+            );
+        }
+        for option in global {
+            assert!(
+                line_of(option) > heading,
+                "{option} is not under `Global options:`:\n{help}"
+            );
+        }
+    }
+}

@@ -34,8 +34,10 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes; listed under their own heading in each
+/// command's help, after the command's own options.
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The store folder (default: `changes/` at the root of the git work tree).
     #[arg(long, global = true, env = "CHG_STORE", value_name = "DIR")]
