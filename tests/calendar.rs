@@ -35,11 +35,6 @@ fn store(records: &[Record]) -> Repo {
     repo
 }
 
-/// The findings of one rule in `chg check --format json`.
-fn findings(repo: &Repo, rule: &str) -> Vec<Finding> {
-    repo.check().findings().into_iter().filter(|f| f.rule == rule).collect()
-}
-
 /// Each finding's file, line and severity.
 fn placed(found: &[Finding]) -> Vec<(&str, u64, &str)> {
     found
@@ -255,7 +250,7 @@ fn outside_window_is_an_error_for_normal_a_warning_for_standard_and_emergencies_
         friday("CHG-2026-0004", "major"),
         change("CHG-2026-0005", "2026-11-18T02:00", "2026-11-18T06:00", "x"),
     ]);
-    let found = findings(&repo, "outside-window");
+    let found = repo.check().findings_of("outside-window");
     assert_eq!(
         placed(&found),
         [
@@ -290,7 +285,8 @@ fn outside_windows(window: &str, windows: &[(&str, &str)]) -> Vec<String> {
         .collect();
     let repo = store(&records);
     repo.write("changes/policy.yaml", &format!("windows:\n  - {window}\n"));
-    findings(&repo, "outside-window")
+    repo.check()
+        .findings_of("outside-window")
         .into_iter()
         .map(|f| f.record)
         .collect()
@@ -354,7 +350,7 @@ fn freeze_conflict_spares_emergencies_and_cab_approved_changes() {
         // Cancelled changes are history.
         frozen("CHG-2026-0007", "normal").status("cancelled"),
     ]);
-    let found = findings(&repo, "freeze-conflict");
+    let found = repo.check().findings_of("freeze-conflict");
     assert_eq!(
         placed(&found),
         [
@@ -375,7 +371,12 @@ fn freeze_conflict_spares_emergencies_and_cab_approved_changes() {
         "changes/policy.yaml",
         "freezes:\n  - {name: Year end, start: 2026-12-21, end: 2027-01-04, allow: [emergency]}\n",
     );
-    let files: Vec<String> = findings(&repo, "freeze-conflict").into_iter().map(|f| f.file).collect();
+    let files: Vec<String> = repo
+        .check()
+        .findings_of("freeze-conflict")
+        .into_iter()
+        .map(|f| f.file)
+        .collect();
     assert_eq!(
         files,
         [
@@ -397,7 +398,7 @@ fn schedule_conflict_warns_both_changes_sharing_a_system() {
         change("CHG-2026-0003", "2026-11-18T04:00", "2026-11-18T05:00", "db").approval(sam()),
         change("CHG-2026-0004", "2026-11-18T02:00", "2026-11-18T06:00", "web").approval(sam()),
     ]);
-    let found = findings(&repo, "schedule-conflict");
+    let found = repo.check().findings_of("schedule-conflict");
     let got: Vec<(&str, &str, &str)> = found
         .iter()
         .map(|f| (f.file.as_str(), f.severity.as_str(), f.message.as_str()))
@@ -432,7 +433,7 @@ fn approver_unavailable_names_the_person_and_dates() {
         "changes/policy.yaml",
         "unavailable:\n  - {who: Sam@Example.com, from: 2026-11-17, to: 2026-11-18}\n  - {who: Jane Doe <jane@example.com>, from: 2026-11-25, to: 2026-11-25}\n",
     );
-    let found = findings(&repo, "approver-unavailable");
+    let found = repo.check().findings_of("approver-unavailable");
     let got: Vec<(&str, u64, &str, &str)> = found
         .iter()
         .map(|f| (f.file.as_str(), f.line, f.severity.as_str(), f.message.as_str()))

@@ -31,16 +31,6 @@ fn gate_at(repo: &mut Repo, now: &str, extra: &[&str]) -> Run {
     repo.chg(&args)
 }
 
-fn rules(run: &Run) -> Vec<String> {
-    let verdict = run.json();
-    verdict["reasons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["rule"].as_str().unwrap().to_string())
-        .collect()
-}
-
 fn commits(repo: &Repo) -> Vec<String> {
     repo.git(&["log", "--format=%s"]).lines().map(str::to_string).collect()
 }
@@ -61,7 +51,7 @@ fn gate_before_inside_and_after_the_window() {
         "CHG-2026-0001: may be deployed at 2026-11-18 03:00 UTC\n"
     );
     let after = gate_at(&mut repo, "2026-11-18T04:30:00Z", &["--format", "json"]).status(1);
-    assert_eq!(rules(&after), ["window-closed"]);
+    assert_eq!(after.reason_rules(), ["window-closed"]);
     // `--at` asks about another moment without waiting for it.
     gate_at(&mut repo, "2026-11-18T01:30:00Z", &["--at", "2026-11-18 03:30"]).ok();
     // Asking never writes anything.
@@ -71,10 +61,7 @@ fn gate_before_inside_and_after_the_window() {
 #[test]
 fn gate_prints_every_reason_one_per_line() {
     let mut repo = Repo::initialised();
-    repo.write(
-        FILE,
-        &normal_record(ID, "submitted").replace("  qa_review: passed\n", ""),
-    );
+    repo.put(&Record::normal(ID).status("submitted").without("testing.qa_review"));
     repo.git(&["add", "-A"]);
     repo.git(&["commit", "-q", "-m", "submit"]);
     let run = gate_at(&mut repo, "2026-11-18T12:00:00Z", &[]).status(1);
@@ -133,7 +120,7 @@ fn gate_in_a_freeze_passes_an_emergency_on_its_verbal_approvals() {
     .ok();
     // One verbal approval is not enough: the CISO and the CTO, or the CEO.
     let run = repo.chg(&["gate", ID, "--format", "json"]).status(1);
-    assert_eq!(rules(&run), ["approval-missing"]);
+    assert_eq!(run.reason_rules(), ["approval-missing"]);
     repo.chg(&["approve", ID, "--verbal", "--role", "cto", "--by", "dave@example.com"])
         .ok();
     // Christmas Eve, 15:00: in the freeze and outside every deployment window.
@@ -145,8 +132,7 @@ fn gate_in_a_freeze_passes_an_emergency_on_its_verbal_approvals() {
 #[test]
 fn gate_refuses_an_approval_made_stale_by_an_edit() {
     let mut repo = wednesday();
-    let text = repo.read(FILE);
-    repo.write(FILE, &text.replace("Route 5 %", "Route 50 %"));
+    widen_the_canary(&repo);
     repo.commit_all_at(JANE, "2026-11-17T09:00:00Z", "widen the canary");
     let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).status(1);
     assert!(
@@ -157,8 +143,7 @@ fn gate_refuses_an_approval_made_stale_by_an_edit() {
     assert!(run.stdout.contains("refused[approval-missing]"), "{run:?}");
     // A new approval round, appended after the old entry, passes.
     repo.now = Some("2026-11-17T12:00:00Z".into());
-    let text = repo.read(FILE).replace("status: scheduled", "status: submitted");
-    repo.write(FILE, &text);
+    repo.edit_yaml(FILE, |y| y.set("status", "submitted"));
     repo.commit_all_at(JANE, "2026-11-17T12:00:00Z", "send back for approval");
     repo.chg_as(SAM, &["approve", ID]).ok();
     repo.chg_line("schedule CHG-2026-0001 --start '2026-11-18 02:00' --end '2026-11-18 04:00'")
@@ -171,11 +156,17 @@ fn gate_refuses_an_approval_made_stale_by_an_edit() {
 /// committed by `who`.
 fn scheduled_by_hand(who: Who, message: &str) -> Repo {
     let repo = Repo::initialised();
-    repo.write(FILE, &normal_record(ID, "submitted"));
+    repo.put(&Record::normal(ID).status("submitted"));
     repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");
-    repo.write(FILE, &format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")));
+    repo.put(&Record::normal(ID).approved_by_sam().status("scheduled"));
     repo.commit_all_at(who, "2026-11-17T10:05:00Z", message);
     repo
+}
+
+/// Jane routes ten times the traffic, in the record's description (uncommitted).
+fn widen_the_canary(repo: &Repo) {
+    let description = "Route 50 % of checkout traffic through the pricing service";
+    repo.edit_yaml(FILE, |y| y.set("description", description));
 }
 
 #[test]
@@ -183,8 +174,7 @@ fn gate_refuses_an_unbound_approval_edited_after_it_by_the_history() {
     // A store from before approvals carried a digest: the history tells.
     let mut repo = scheduled_by_hand(SAM, "approve");
     gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).ok();
-    let text = repo.read(FILE).replace("Route 5 %", "Route 50 %");
-    repo.write(FILE, &text);
+    widen_the_canary(&repo);
     repo.commit_all_at(JANE, "2026-11-17T11:00:00Z", "widen the canary");
     let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).status(1);
     assert!(run.stdout.contains("refused[edited-after-approval]"), "{run:?}");
@@ -194,16 +184,13 @@ fn gate_refuses_an_unbound_approval_edited_after_it_by_the_history() {
 fn gate_refuses_an_approval_committed_by_someone_else() {
     let mut repo = scheduled_by_hand(JANE, "approved by Sam on the phone");
     let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &["--format", "json"]).status(1);
-    assert_eq!(rules(&run), ["approval-void", "approval-missing"]);
+    assert_eq!(run.reason_rules(), ["approval-void", "approval-missing"]);
     // The same approval committed by Sam himself counts.
     let mut repo = scheduled_by_hand(SAM, "approve");
     gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).ok();
     // An approval written into the file but never committed does not.
-    let lee = SAM_APPROVAL
-        .replace("approvals:\n", "")
-        .replace("change-manager", "engineering-lead")
-        .replace("Sam Lee <sam@example.com>", "Lee Park <lee@example.com>");
-    repo.write(FILE, &format!("{}{lee}", repo.read(FILE)));
+    let lee = Approval::new("engineering-lead", LEE);
+    repo.edit_yaml(FILE, |y| y.add("approvals", &lee.inline()));
     let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).status(1);
     assert!(
         run.stdout
@@ -219,10 +206,10 @@ fn gate_refuses_an_unsigned_approval_where_signing_is_required() {
     let mut repo = Repo::initialised();
     repo.require_signed_approvals(&[("sam@example.com", &sam_public)]);
     repo.commit_all_at(SAM, "2026-11-16T09:00:00Z", "require signed approvals");
-    repo.write(FILE, &normal_record(ID, "submitted"));
+    repo.put(&Record::normal(ID).status("submitted"));
     repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");
     repo.git(&["checkout", "-q", "-b", "unsigned"]);
-    repo.write(FILE, &format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")));
+    repo.put(&Record::normal(ID).approved_by_sam().status("scheduled"));
     repo.commit_all_at(SAM, "2026-11-17T10:05:00Z", "approve, unsigned");
     let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).status(1);
     assert!(
@@ -232,7 +219,7 @@ fn gate_refuses_an_unsigned_approval_where_signing_is_required() {
     repo.git(&["checkout", "-q", "main"]);
     repo.git(&["checkout", "-q", "-b", "signed"]);
     repo.git(&["config", "gpg.format", "ssh"]);
-    repo.write(FILE, &format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")));
+    repo.put(&Record::normal(ID).approved_by_sam().status("scheduled"));
     repo.git_as(SAM, &["add", "-A"]);
     // Dated when the approval was given: the gate also judges its time.
     repo.git_at(
@@ -257,7 +244,7 @@ fn gate_refuses_a_finished_change() {
     gate_at(&mut repo, "2026-11-18T02:10:00Z", &["--start"]).ok();
     repo.chg(&["complete", ID, "--smoke-tests", "passed"]).ok();
     let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &["--format", "json"]).status(1);
-    assert_eq!(rules(&run), ["status"]);
+    assert_eq!(run.reason_rules(), ["status"]);
 }
 
 #[test]
@@ -323,7 +310,7 @@ fn gate_wait_gives_up_at_its_timeout() {
 #[test]
 fn gate_wait_does_not_wait_for_what_time_cannot_bring() {
     let mut repo = Repo::initialised();
-    repo.write(FILE, &normal_record(ID, "submitted"));
+    repo.put(&Record::normal(ID).status("submitted"));
     repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");
     let run = gate_at(&mut repo, "2026-11-18T01:00:00Z", &["--wait", "--timeout", "5s"]).status(1);
     assert!(run.stdout.contains("refused[approval-missing]"), "{run:?}");

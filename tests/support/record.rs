@@ -527,6 +527,19 @@ impl Approval {
         Approval(self.0.set(key, raw))
     }
 
+    /// As one flow mapping (`{role: cab, approver: ...}`), to add to a list a file already has.
+    pub fn inline(&self) -> String {
+        let fields: Vec<String> = (self.0)
+            .0
+            .iter()
+            .map(|(k, v)| match v {
+                Node::Raw(raw) => format!("{k}: {raw}"),
+                other => panic!("an approval's `{k}` is not inline: {other:?}"),
+            })
+            .collect();
+        format!("{{{}}}", fields.join(", "))
+    }
+
     fn node(self) -> Node {
         Node::Map(self.0.entries())
     }

@@ -245,6 +245,29 @@ impl Run {
         self.findings().into_iter().map(|f| f.rule).collect()
     }
 
+    /// The findings of one rule, in the order chg printed them (none when it did not fire).
+    #[track_caller]
+    pub fn findings_of(&self, rule: &str) -> Vec<Finding> {
+        self.findings().into_iter().filter(|f| f.rule == rule).collect()
+    }
+
+    /// The reasons of a `chg gate --format json` verdict, as `(rule, message)`, in order.
+    #[track_caller]
+    pub fn reasons(&self) -> Vec<(String, String)> {
+        let verdict = self.json();
+        let reasons = verdict["reasons"]
+            .as_array()
+            .unwrap_or_else(|| panic!("a gate verdict lists its reasons: {self:?}"));
+        let text = |r: &serde_json::Value, key: &str| r[key].as_str().unwrap_or_default().to_string();
+        reasons.iter().map(|r| (text(r, "rule"), text(r, "message"))).collect()
+    }
+
+    /// The rules of a `chg gate --format json` verdict's reasons, in order.
+    #[track_caller]
+    pub fn reason_rules(&self) -> Vec<String> {
+        self.reasons().into_iter().map(|(rule, _)| rule).collect()
+    }
+
     /// The one finding of a rule; fails when it did not fire or fired more than once.
     #[track_caller]
     pub fn finding(&self, rule: &str) -> Finding {
