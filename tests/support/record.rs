@@ -605,6 +605,8 @@ enum Spot {
     Line(usize),
     /// In the flow mapping on this line, under this key (maybe not there yet).
     Flow(usize, String),
+    /// The list item that starts on this line (`- value` or `- key: ...`).
+    Item(usize),
     /// Not there: it would go after line `after` at this indent.
     Missing { after: usize, indent: usize, key: String },
 }
@@ -700,7 +702,9 @@ impl Yaml {
                 let at = *items
                     .get(index)
                     .unwrap_or_else(|| panic!("no item {index} in `{path}`:\n{}", self.text()));
-                assert!(!last, "`{path}` names a whole list item");
+                if last {
+                    return Spot::Item(at);
+                }
                 from = at;
                 to = items.get(index + 1).copied().unwrap_or(to);
                 owner = None;
@@ -779,6 +783,12 @@ impl Yaml {
                 self.lines.splice(at..end, [format!("{head} {raw}")]);
             }
             Spot::Flow(at, key) => self.flow_set(at, &key, Some(raw)),
+            Spot::Item(at) => {
+                let line = &self.lines[at];
+                let dash = line.len() - line.trim_start().len();
+                let end = self.block_end(at, dash);
+                self.lines.splice(at..end, [format!("{}- {raw}", " ".repeat(dash))]);
+            }
             Spot::Missing { after, indent, key } => {
                 self.lines
                     .insert(after + 1, format!("{}{key}: {raw}", " ".repeat(indent)));
@@ -807,6 +817,11 @@ impl Yaml {
                 self.lines.drain(at..end);
             }
             Spot::Flow(at, key) => self.flow_set(at, &key, None),
+            Spot::Item(at) => {
+                let line = &self.lines[at];
+                let end = self.block_end(at, line.len() - line.trim_start().len());
+                self.lines.drain(at..end);
+            }
             Spot::Missing { key, .. } => panic!("no `{key}` of `{path}` to remove:\n{}", self.text()),
         }
         self
@@ -848,6 +863,7 @@ impl Yaml {
                     .find_map(|i| value_of(i, &key).map(str::to_string))
                     .unwrap_or_else(|| panic!("no `{path}`"))
             }
+            Spot::Item(at) => self.lines[at].trim_start().trim_start_matches("- ").to_string(),
             Spot::Missing { .. } => panic!("no `{path}`:\n{}", self.text()),
         }
     }
@@ -877,10 +893,11 @@ fn yaml_edits_change_only_the_lines_of_their_keys() {
         .set("description", "one line")
         .set("roles.cto", "[]")
         .without("approvals.0.role")
+        .set("windows.1", "{days: [thu]}")
         .set("added", "y");
     assert_eq!(
         edited.text(),
-        "# head\n---\nstatus: submitted\nrto: {simple: 20m, complex: 1h, full-restore: 4h}\nroles:\n  cab: [ana@example.com]\n  ceo: [erin@example.com, dave@example.com]\n  cto: []\nwindows:\n  - days: [mon]\n    start: \"02:00\"\n  - {days: [wed]}\napprovals:\n  - at: 1\n    method: written\n  - role: ceo\n    at: 3\ndescription: one line\nlast: x\nadded: y\n"
+        "# head\n---\nstatus: submitted\nrto: {simple: 20m, complex: 1h, full-restore: 4h}\nroles:\n  cab: [ana@example.com]\n  ceo: [erin@example.com, dave@example.com]\n  cto: []\nwindows:\n  - days: [mon]\n    start: \"02:00\"\n  - {days: [thu]}\napprovals:\n  - at: 1\n    method: written\n  - role: ceo\n    at: 3\ndescription: one line\nlast: x\nadded: y\n"
     );
     assert_eq!(edited.get("rto.complex"), "1h");
     assert_eq!(edited.get("approvals.1.role"), "ceo");
