@@ -375,8 +375,12 @@ fn finding_6_legit_lees_own_key_verifies_her_approval() {
 fn finding_10_a_base_policy_that_does_not_parse_fails_the_gate() {
     let repo = Repo::initialised();
     let good = repo.read("changes/policy.yaml");
+    let policy = repo.read("changes/policy.yaml");
     // Malformed on purpose: an unclosed flow list.
-    repo.edit_policy(|p| p.set("require_signed_approvals", "[true"));
+    repo.write(
+        "changes/policy.yaml",
+        &policy.replace("require_signed_approvals: false", "require_signed_approvals: [true"),
+    );
     commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), SAM, 1, "policy");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // The branch mends the work tree's policy and forges an approval.

@@ -33,10 +33,10 @@ fn broken_policy_in_a_branch_commit_is_a_located_finding_not_the_defaults() {
     // Sam, the change manager, commits a policy that does not parse (the
     // gate used to read it as the built-in defaults), then mends it, so
     // the work tree's own check sees nothing wrong.
-    let broken = good.replace("require_signed_approvals: false", "require_signed_approvals: maybe");
-    assert_ne!(broken, good, "the fixture has the line");
+    // Not a boolean: the policy does not load.
+    repo.edit_policy(|p| p.set("require_signed_approvals", "maybe"));
+    let broken = repo.policy_text();
     let line = broken.lines().position(|l| l.contains("maybe")).map(|i| i + 1).unwrap();
-    repo.write(POLICY, &broken);
     repo.commit_all_at(SAM, &at(1), "policy");
     let bad_commit = head(&repo);
     repo.write(POLICY, &good);
@@ -255,11 +255,10 @@ fn invisible_character_in_requested_by_cannot_hide_a_self_approval() {
         let repo = Repo::initialised();
         // Sam files his own change with a zero-width character in his email,
         // so that `requested_by` no longer equals the approver, and approves it.
-        let record = format!(
-            "{}{SAM_APPROVAL}",
-            normal_record("CHG-2026-0001", "approved")
-                .replace("Jane Doe <jane@example.com>", &format!("Sam Lee <sam{c}@example.com>"))
-        );
+        let record = Record::normal("CHG-2026-0001")
+            .approved_by_sam()
+            .raw("requested_by", &format!("Sam Lee <sam{c}@example.com>"))
+            .text();
         repo.write(REC, &record);
         let run = repo.chg(&["check", "--format", "json"]);
         assert_eq!(run.status, 2, "U+{:04X}: {run:?}", c as u32);
@@ -283,9 +282,11 @@ fn invisible_character_in_an_approver_or_a_role_is_a_located_error() {
     let repo = Repo::initialised();
     // Mallory puts herself on the CAB under a name that prints as Ana's.
     let policy = repo.read(POLICY);
-    let forged = policy.replace("    - ana@example.com\n", "    - ana\u{2060}@example.com\n");
-    assert_ne!(forged, policy, "the fixture lists Ana");
-    repo.write(POLICY, &forged);
+    repo.edit_policy(|p| {
+        assert_eq!(p.get("roles.cab.0"), "ana@example.com");
+        p.set("roles.cab.0", "ana\u{2060}@example.com")
+    });
+    let forged = repo.policy_text();
     let run = repo.chg(&["check", "--format", "json"]);
     assert_eq!(run.status, 2, "{run:?}");
     let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
@@ -298,20 +299,14 @@ fn invisible_character_in_an_approver_or_a_role_is_a_located_error() {
     repo.write(POLICY, &policy);
 
     // An approver with a byte-order mark inside the email.
-    let approved = format!(
-        "{}{}",
-        normal_record("CHG-2026-0001", "approved"),
-        SAM_APPROVAL.replace("sam@example.com", "s\u{FEFF}am@example.com")
-    );
-    repo.write(REC, &approved);
+    let sam = Approval::new("change-manager", SAM).field("approver", "Sam Lee <s\u{FEFF}am@example.com>");
+    repo.put(&Record::normal("CHG-2026-0001").status("approved").approval(sam));
     let run = repo.chg(&["check", "--format", "json"]);
     assert_eq!(run.status, 2, "{run:?}");
     assert!(run.stdout.contains("approvals[0].approver"), "{}", run.stdout);
     // A mixed-script look-alike keeps its warning (not an invisible character).
-    repo.write(
-        REC,
-        &normal_record("CHG-2026-0001", "submitted").replace("jane@", "j\u{430}ne@"),
-    );
+    let submitted = Record::normal("CHG-2026-0001").status("submitted");
+    repo.put(&submitted.raw("requested_by", "Jane Doe <j\u{430}ne@example.com>"));
     let run = repo.chg(&["check", "--format", "json"]);
     assert!(run.stdout.contains("lookalike-email"), "{}", run.stdout);
     assert!(!run.stdout.contains("invisible-character"), "{}", run.stdout);
@@ -323,11 +318,15 @@ fn invisible_character_written_in_a_branch_commit_is_a_finding_in_history() {
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // Sam rewrites the requester with a zero-width space, approves, then
     // tidies the character away again so the work tree looks clean.
-    let hidden = normal_record("CHG-2026-0001", "submitted").replace("jane@", "jane\u{200B}@");
-    repo.write(REC, &hidden);
+    let submitted = Record::normal("CHG-2026-0001").status("submitted");
+    repo.put(
+        &submitted
+            .clone()
+            .raw("requested_by", "Jane Doe <jane\u{200B}@example.com>"),
+    );
     repo.commit_all_at(SAM, &at(2), "requester");
     let bad = head(&repo);
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
+    repo.put(&submitted);
     repo.commit_all_at(SAM, &at(3), "tidy");
     let (status, findings, run) = gate(&repo);
     assert_eq!(status, 1, "{run:?}");
@@ -342,15 +341,9 @@ fn invisible_character_written_in_a_branch_commit_is_a_finding_in_history() {
 // ---- self-approval judged against who filed the record before the base ------
 
 /// `submitted` approved by Sam, the change manager, in a new branch commit.
-fn approve_as_sam(repo: &Repo, submitted: &str, when: &str) {
+fn approve_as_sam(repo: &Repo, submitted: &Record, when: &str) {
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write(
-        REC,
-        &format!(
-            "{}{SAM_APPROVAL}",
-            submitted.replace("status: submitted", "status: approved")
-        ),
-    );
+    repo.put(&submitted.clone().approved_by_sam());
     repo.commit_all_at(SAM, when, "approve");
 }
 
@@ -364,7 +357,7 @@ fn self_approval_in(findings: &[serde_json::Value]) -> Option<&serde_json::Value
 fn self_approval_of_a_record_filed_before_the_base_in_a_colleagues_name() {
     // Sam files a change on main naming Jane as requester; it is merged.
     let repo = Repo::submitted(SAM, &at(1), "file it for Jane");
-    let submitted = normal_record("CHG-2026-0001", "submitted");
+    let submitted = Record::normal("CHG-2026-0001").status("submitted");
     // In a later pull request he approves it himself.
     approve_as_sam(&repo, &submitted, &at(3));
     let (status, findings, run) = gate(&repo);
@@ -378,12 +371,12 @@ fn self_approval_after_requested_by_was_changed_in_an_already_merged_commit() {
     // Sam files his own change, or Jane files it on Sam's behalf; then the
     // requester is renamed to Jane. Both commits are on main before the pull
     // request in which Sam approves: he was named as requester, so he may not.
-    let submitted = normal_record("CHG-2026-0001", "submitted");
+    let submitted = Record::normal("CHG-2026-0001").status("submitted");
     for filer in [SAM, JANE] {
         let repo = Repo::initialised();
-        repo.write(REC, &submitted.replace("Jane Doe <jane@example.com>", &SAM.id()));
+        repo.put(&submitted.clone().requested_by(SAM));
         repo.commit_all_at(filer, &at(1), "file it for Sam");
-        repo.write(REC, &submitted);
+        repo.put(&submitted);
         repo.commit_all_at(filer, &at(2), "the requester is Jane after all");
         approve_as_sam(&repo, &submitted, &at(3));
         let (status, findings, run) = gate(&repo);
@@ -395,7 +388,7 @@ fn self_approval_after_requested_by_was_changed_in_an_already_merged_commit() {
 #[test]
 fn self_approval_an_approver_approving_a_change_filed_before_the_base_by_someone_else_passes() {
     let repo = Repo::submitted(JANE, &at(1), "file");
-    let submitted = normal_record("CHG-2026-0001", "submitted");
+    let submitted = Record::normal("CHG-2026-0001").status("submitted");
     // An unrelated edit on main by Sam (he did not file it, nor was named).
     repo.write("README.md", "# ops\n");
     repo.commit_all_at(SAM, &at(2), "readme");
