@@ -3,7 +3,7 @@
 //! owed before close, preventive measures as action items, time to
 //! resolution, and lateness that stays history instead of a red CI.
 
-use crate::emergency::implemented_emergency;
+use crate::emergency::{documented, implemented_emergency};
 use crate::lifecycle::{refused, FILE, ID};
 use crate::support::*;
 
@@ -230,8 +230,10 @@ fn issue_15_11_a_pull_request_touching_the_late_record_cannot_make_lateness_disa
     // approved scope, so the written approvals no longer stand: that fails.
     let mut honest = late_emergency_on_main();
     honest.git(&["checkout", "-q", "-b", "typo"]);
-    let text = honest.read(FILE).replace("Patch the parser", "Patch the HTTP parser");
-    honest.write(FILE, &text);
+    honest.edit_yaml(FILE, |y| {
+        assert_eq!(y.get("description"), "Patch the parser");
+        y.set("description", "Patch the HTTP parser")
+    });
     honest.set_now("2026-11-20T12:00:00Z");
     honest.commit(JANE, "typo");
     let run = honest.check_against("main").status(1);
@@ -262,18 +264,12 @@ fn issue_15_7_submit_of_an_emergency_lists_what_the_documentation_lacks() {
     );
     // Declared documented by hand while incomplete: not documented for the
     // deadline rule, nor for close.
-    let text = t.read(FILE).replace(
-        "emergency:\n",
-        "emergency:\n  documented_at: \"2026-11-25T20:00:00Z\"\n",
-    );
-    t.write(FILE, &text);
+    t.edit_yaml(FILE, |y| y.set("emergency.documented_at", "\"2026-11-25T20:00:00Z\""));
     t.commit(JANE, "declare it documented");
     t.set_now("2026-11-27T12:00:00Z");
     assert!(t.check().finding("emergency-documentation-overdue").is_error());
     // Completed, it is accepted.
-    let text = t.read(FILE).replace("  documented_at: \"2026-11-25T20:00:00Z\"\n", "")
-        + "description: Patch the parser\njustification:\n  business_reason: RCE on the public API\n  expected_benefit: The hole closed\nrollback:\n  plan: redeploy the previous image\n  kind: simple\n";
-    t.write(FILE, &text);
+    t.edit_yaml(FILE, |y| documented(y.without("emergency.documented_at")));
     t.commit(JANE, "complete the documentation");
     t.run(&["submit", ID])
         .ok()
@@ -343,12 +339,13 @@ fn issue_15_9_preventive_measures_are_action_items_listed_until_done() {
 #[test]
 fn issue_15_9_a_one_line_preventive_measure_of_an_older_record_is_still_read() {
     let t = implemented();
-    let text = t.read(FILE) + "review: {completed_at: 2026-11-25T13:30:00Z, summary: patched}\n";
-    let text = text.replace(
-        "emergency:\n",
-        "emergency:\n  post_review: {completed_at: 2026-11-25T13:30:00Z, root_cause: old parser, preventive_measures: weekly scan}\n",
-    );
-    t.write(FILE, &text);
+    t.edit_yaml(FILE, |y| {
+        y.set("review", "{completed_at: 2026-11-25T13:30:00Z, summary: patched}")
+            .set(
+                "emergency.post_review",
+                "{completed_at: 2026-11-25T13:30:00Z, root_cause: old parser, preventive_measures: weekly scan}",
+            )
+    });
     t.commit(JANE, "older form");
     let run = t.check();
     assert!(

@@ -28,6 +28,18 @@ pub fn implemented_emergency(repo: &mut Repo, id: &str, extra: &str, done: &str)
     repo.chg(&["complete", id, "--smoke-tests", "passed"]).ok();
 }
 
+/// The emergency's documentation completed by hand in the record chg wrote,
+/// as `chg submit` asks for it: the description, the business reason and the
+/// expected benefit, the rollback plan and kind.
+pub fn documented(record: Yaml) -> Yaml {
+    record
+        .set("description", "Patch the parser")
+        .set("justification.business_reason", "RCE on the public API")
+        .set("justification.expected_benefit", "The hole closed")
+        .set("rollback.plan", "redeploy the previous image")
+        .set("rollback.kind", "simple")
+}
+
 #[test]
 fn an_emergency_with_verbal_approvals_documented_late_fires_the_overdue_rules() {
     let mut repo = Test::new();
@@ -95,11 +107,7 @@ CHG-2026-0001  Patch RCE in api-gateway
   hint: add them to changes/2026/CHG-2026-0001.yaml (`chg edit CHG-2026-0001`), then run `chg submit CHG-2026-0001` again
 ");
     // The description and the business reason came with `chg new`; the benefit and the rollback plan now.
-    let text = repo.read(FILE).replace(
-        "  business_reason: RCE on the public API\n",
-        "  business_reason: RCE on the public API\n  expected_benefit: The hole closed\n",
-    ) + "rollback:\n  plan: redeploy the previous image\n  kind: simple\n";
-    repo.write(FILE, &text);
+    repo.edit_yaml(FILE, documented);
     repo.git(&[
         "commit",
         "-qam",

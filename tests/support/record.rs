@@ -685,6 +685,12 @@ impl Yaml {
         end
     }
 
+    /// Whether the path is there.
+    fn has(&self, path: &str) -> bool {
+        let parent_there = path.rsplit_once('.').is_none_or(|(parent, _)| self.has(parent));
+        parent_there && !matches!(self.find(path), Spot::Missing { .. })
+    }
+
     #[track_caller]
     fn find(&self, path: &str) -> Spot {
         let keys: Vec<&str> = path.split('.').collect();
@@ -773,9 +779,15 @@ impl Yaml {
     }
 
     /// Sets the value at a path to raw inline YAML, replacing the value's
-    /// block if it had one; a last key not there is added after its siblings.
+    /// block if it had one; keys not there are added after their siblings
+    /// (a missing mapping on the way with them).
     #[track_caller]
     pub fn set(mut self, path: &str, raw: &str) -> Yaml {
+        if let Some((parent, _)) = path.rsplit_once('.') {
+            if !self.has(parent) {
+                self = self.set(parent, "");
+            }
+        }
         match self.find(path) {
             Spot::Line(at) => {
                 let end = self.block_end(at, view(&self.lines[at]).0);
@@ -790,8 +802,8 @@ impl Yaml {
                 self.lines.splice(at..end, [format!("{}- {raw}", " ".repeat(dash))]);
             }
             Spot::Missing { after, indent, key } => {
-                self.lines
-                    .insert(after + 1, format!("{}{key}: {raw}", " ".repeat(indent)));
+                let line = format!("{}{key}: {raw}", " ".repeat(indent));
+                self.lines.insert(after + 1, line.trim_end().to_string());
             }
         }
         self
@@ -894,10 +906,11 @@ fn yaml_edits_change_only_the_lines_of_their_keys() {
         .set("roles.cto", "[]")
         .without("approvals.0.role")
         .set("windows.1", "{days: [thu]}")
-        .set("added", "y");
+        .set("added", "y")
+        .set("new.deep.key", "z");
     assert_eq!(
         edited.text(),
-        "# head\n---\nstatus: submitted\nrto: {simple: 20m, complex: 1h, full-restore: 4h}\nroles:\n  cab: [ana@example.com]\n  ceo: [erin@example.com, dave@example.com]\n  cto: []\nwindows:\n  - days: [mon]\n    start: \"02:00\"\n  - {days: [thu]}\napprovals:\n  - at: 1\n    method: written\n  - role: ceo\n    at: 3\ndescription: one line\nlast: x\nadded: y\n"
+        "# head\n---\nstatus: submitted\nrto: {simple: 20m, complex: 1h, full-restore: 4h}\nroles:\n  cab: [ana@example.com]\n  ceo: [erin@example.com, dave@example.com]\n  cto: []\nwindows:\n  - days: [mon]\n    start: \"02:00\"\n  - {days: [thu]}\napprovals:\n  - at: 1\n    method: written\n  - role: ceo\n    at: 3\ndescription: one line\nlast: x\nadded: y\nnew:\n  deep:\n    key: z\n"
     );
     assert_eq!(edited.get("rto.complex"), "1h");
     assert_eq!(edited.get("approvals.1.role"), "ceo");
