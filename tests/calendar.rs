@@ -22,7 +22,7 @@ fn sam() -> Approval {
 }
 
 fn path(id: &str) -> String {
-    format!("changes/{}/{id}.yaml", &id[4..8])
+    Record::normal(id).path()
 }
 
 /// A store at a fixed time (Monday 2026-11-16) with the given records.
@@ -216,11 +216,11 @@ fn ics_feed_parses_back_with_stable_uids() {
     );
 
     // The same change keeps its UID when it moves, so a re-import updates it.
-    let moved = repo
-        .read(&path("CHG-2026-0001"))
-        .replace("2026-12-01T02:00:00Z", "2026-12-08T02:00:00Z")
-        .replace("2026-12-01T04:00:00Z", "2026-12-08T04:00:00Z");
-    repo.write(&path("CHG-2026-0001"), &moved);
+    repo.edit_yaml(&path("CHG-2026-0001"), |y| {
+        assert_eq!(y.get("deployment.window.start"), "2026-12-01T02:00:00Z");
+        y.set("deployment.window.start", "2026-12-08T02:00:00Z")
+            .set("deployment.window.end", "2026-12-08T04:00:00Z")
+    });
     let again: icalendar::Calendar = repo.chg(&args).ok().stdout.parse().unwrap();
     let uids: Vec<&str> = again
         .components

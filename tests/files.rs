@@ -54,9 +54,8 @@ fn files_chg_writes_honour_the_umask() {
     repo.git(&["commit", "-q", "-m", "policy"]);
     let args = words("new --title 'Rotate keys' --description 'Rotate the API keys' --justification 'Key age policy' --benefit 'No key older than 90 days' --impact medium --likelihood low --system api --strategy canary --rollback-plan 'Redeploy v1' --rollback-kind simple --test unit=passed --test integration=passed --test qa_review=passed");
     chg_umask(&repo, JANE, "022", &args).ok();
-    let record = "changes/2026/CHG-2026-0001.yaml";
     let year = chrono::Utc::now().format("%Y").to_string();
-    let record = record.replace("2026", &year);
+    let record = format!("changes/{year}/CHG-{year}-0001.yaml");
     assert_eq!(mode(&repo, &record), 0o644, "a new record");
     let id = format!("CHG-{year}-0001");
     chg_umask(&repo, JANE, "022", &["submit", &id]).ok();

@@ -462,7 +462,7 @@ fn the_pre_commit_hook_checks_the_staged_records_not_deadlines_elsewhere() {
     assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
 
     // A staged record that breaks a rule is refused.
-    repo.write(typo, &text.replace("status: ", "status: nonsense-"));
+    repo.edit_yaml(typo, |y| y.set("status", "nonsense"));
     repo.git(&["add", typo]);
     let run = hook_run(&repo);
     assert_ne!(run.status, 0, "{}\n{}", run.stdout, run.stderr);

@@ -87,21 +87,19 @@ fn finding_1_legit_a_store_without_links_passes_check() {
 
 const REC: &str = "changes/2026/CHG-2026-0001.yaml";
 
-fn completed(id: &str) -> String {
-    format!(
-        "{}{SAM_APPROVAL}implementation:\n  started_at: 2026-11-18T02:05:00Z\n  finished_at: 2026-11-18T02:41:00Z\n  outcome: successful\n  validation: {{smoke_tests: passed}}\n",
-        normal_record(id, "completed")
-    )
+/// Approved by Sam, implemented 2026-11-18 02:05–02:41 and smoke-tested, with this outcome.
+fn finished(id: &str, status: &str, outcome: &str) -> Record {
+    let implementation = Implementation::new("2026-11-18T02:05:00Z", "2026-11-18T02:41:00Z", outcome);
+    Record::normal(id)
+        .approved_by_sam()
+        .status(status)
+        .implementation(implementation.validation("{smoke_tests: passed}"))
 }
 
-/// `completed` as `chg rollback` leaves it: rolled back, the rollback recorded.
-fn rolled_back(id: &str) -> String {
-    format!(
-        "{}rollbacks:\n  - trigger: error-rate\n    mode: immediate\n    kind: simple\n    reason: 5xx above 5 %\n    started_at: 2026-11-18T02:45:00Z\n    restored_at: 2026-11-18T02:55:00Z\n",
-        completed(id)
-            .replace("status: completed", "status: rolled-back")
-            .replace("outcome: successful", "outcome: rolled-back")
-    )
+/// A finished change as `chg rollback` leaves it: rolled back, the rollback recorded.
+fn rolled_back(id: &str) -> Record {
+    let rollback = Fields::rollback_entry("simple", "2026-11-18T02:45:00Z", "2026-11-18T02:55:00Z");
+    finished(id, "rolled-back", "rolled-back").rollback(rollback.set("reason", "5xx above 5 %"))
 }
 
 fn figure(repo: &Repo, name: &str) -> (f64, u64) {
@@ -118,11 +116,11 @@ fn figure(repo: &Repo, name: &str) -> (f64, u64) {
 fn finding_5_a_rollback_erased_by_a_merge_with_an_old_commit_still_counts() {
     let mut repo = Repo::initialised();
     repo.now = Some("2026-12-02T09:00:00Z".into());
-    repo.write(REC, &completed("CHG-2026-0001"));
-    repo.write("changes/2026/CHG-2026-0002.yaml", &completed("CHG-2026-0002"));
+    repo.put(&finished("CHG-2026-0001", "completed", "successful"));
+    repo.put(&finished("CHG-2026-0002", "completed", "successful"));
     repo.commit_all_at(JANE, "2026-11-18T03:00:00Z", "two changes done");
     let before_rollback = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
-    repo.write(REC, &rolled_back("CHG-2026-0001"));
+    repo.put(&rolled_back("CHG-2026-0001"));
     repo.commit_all_at(JANE, "2026-11-18T03:30:00Z", "CHG-2026-0001 rolled back");
     let honest = (figure(&repo, "success_rate"), figure(&repo, "rollback_rate"));
     assert_eq!(honest, ((0.5, 2), (0.5, 2)), "the figures before the attack");

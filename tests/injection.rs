@@ -136,11 +136,8 @@ fn evil_store() -> Repo {
     );
     repo.commit_all_at(JANE, "2026-11-24T02:06:00Z", "innocent");
     // A second version, so `chg log` has a field change to print.
-    let text = repo.read("changes/2026/CHG-2026-0001.yaml");
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &text.replace("title: \"Fix", "title: \"Again"),
-    );
+    let again = format!("\"Again{}\"", EVIL.trim_start_matches("Fix"));
+    repo.edit_yaml("changes/2026/CHG-2026-0001.yaml", |y| y.set("title", &again));
     repo.commit_all_at(JANE, "2026-11-24T02:07:00Z", "tidy");
     repo
 }

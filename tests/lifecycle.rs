@@ -618,8 +618,7 @@ fn the_command_line_definition_is_consistent() {
 fn approval_is_refused_while_testing_is_incomplete() {
     let repo = store();
     draft(&repo, JANE, "normal");
-    let text = repo.read(FILE).replace("qa_review: passed", "qa_review: not-run");
-    repo.write(FILE, &text);
+    repo.edit_yaml(FILE, |y| y.set("testing.qa_review", "not-run"));
     repo.git(&["commit", "-qam", "qa not run yet"]);
     repo.chg(&["submit", ID]).ok();
     refused(&repo, SAM, &["approve", ID]).stdout_is("").stderr_is("error: CHG-2026-0001 cannot become `approved`: `chg check` finds 1 error in it
