@@ -26,9 +26,8 @@ fn path(id: &str) -> String {
 }
 
 /// A store at a fixed time (Monday 2026-11-16) with the given records.
-fn store(records: &[Record]) -> Repo {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-16T10:00:00Z".into());
+fn store(records: &[Record]) -> Test {
+    let repo = Test::new().at("2026-11-16T10:00:00Z");
     for record in records {
         repo.put(record);
     }

@@ -9,9 +9,8 @@ const FILE: &str = "changes/2026/CHG-2026-0001.yaml";
 /// A normal change made with chg: created, submitted, approved by Sam and
 /// scheduled for Wednesday 2026-11-18 02:00–04:00 UTC (inside the default
 /// deployment window).
-fn scheduled(start: &str, end: &str) -> Repo {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-16T12:00:00Z".into());
+fn scheduled(start: &str, end: &str) -> Test {
+    let repo = Test::new().at("2026-11-16T12:00:00Z");
     repo.chg_line("new --no-input --title 'Enable canary routing' --description 'Route 5 % of checkout traffic through the pricing service' --justification 'Pricing errors' --benefit 'Correct prices' --impact medium --likelihood low --system checkout-api --strategy canary --test unit=passed --test integration=passed --test qa_review=passed --rollback-plan 'Set canary weight to 0' --rollback-kind simple")
     .ok();
     repo.chg(&["submit", ID]).ok();
@@ -20,7 +19,7 @@ fn scheduled(start: &str, end: &str) -> Repo {
     repo
 }
 
-fn wednesday() -> Repo {
+fn wednesday() -> Test {
     scheduled("2026-11-18 02:00", "2026-11-18 04:00")
 }
 
@@ -114,8 +113,7 @@ fn gate_in_a_freeze_allows_a_class_the_freeze_allows() {
 
 #[test]
 fn gate_in_a_freeze_passes_an_emergency_on_its_verbal_approvals() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-12-24T15:00:00Z".into());
+    let repo = Test::new().at("2026-12-24T15:00:00Z");
     repo.chg_line("new --emergency --no-input --title 'Patch RCE in api-gateway' --criterion critical-vulnerability --cvss 9.8 --impact-of-not-implementing 'Remote code execution' --system api-gateway --rollback-plan 'redeploy the previous image' --rollback-kind simple --verbal-approval ciso:carol@example.com")
     .ok();
     // One verbal approval is not enough: the CISO and the CTO, or the CEO.
@@ -385,7 +383,7 @@ fn a_malformed_deployment_fact_is_a_usage_error() {
 
 /// A store whose CHG-2026-0001 is scheduled, pushed to a bare "remote"; and
 /// an application repository whose last commit names the change.
-fn pipeline() -> (Repo, tempfile::TempDir, Repo) {
+fn pipeline() -> (Test, tempfile::TempDir, Repo) {
     let store = wednesday();
     let remote = tempfile::tempdir().unwrap();
     let bare = remote.path().join("changes.git");

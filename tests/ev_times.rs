@@ -105,9 +105,8 @@ fn declare(repo: &Repo, verbal_at: &str) {
 /// An emergency filed, implemented and documented on 2 November 2026 on
 /// main, with `chg` (its commits carry `CHG_NOW`), then other work on main
 /// on 10 November: the team's store as the attacker finds it.
-fn emergency_implemented_on_main() -> Repo {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-02T10:00:00Z".into());
+fn emergency_implemented_on_main() -> Test {
+    let mut repo = Test::new().at("2026-11-02T10:00:00Z");
     declare(&repo, "2026-11-02T09:50:00Z");
     repo.chg(&["start", EMERGENCY]).ok();
     repo.now = Some("2026-11-02T11:00:00Z".into());

@@ -406,8 +406,7 @@ fn finding_15_emails_match_exactly_with_the_domain_in_any_case() {
 
 #[test]
 fn a_new_approval_round_settles_the_weekly_report_and_the_old_edit_stays_counted() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-20T12:00:00Z".into());
+    let mut repo = Test::new().at("2026-11-20T12:00:00Z");
     let approved = Record::normal(ID).approved_by_sam();
     repo.put(&approved);
     repo.commit_all_at(SAM, "2026-11-17T10:03:00Z", "chg: approve CHG-2026-0001");

@@ -12,7 +12,7 @@ const FILE: &str = "changes/2026/CHG-2026-0001.yaml";
 /// A normal change made with chg: created and submitted by Jane on Monday
 /// 2026-11-16 12:00, approved by Sam at 13:00, scheduled for Wednesday
 /// 2026-11-18 02:00–04:00 UTC (inside the default deployment window).
-fn scheduled() -> Repo {
+fn scheduled() -> Test {
     let mut repo = submitted();
     repo.now = Some("2026-11-16T13:00:00Z".into());
     repo.chg_as(SAM, &["approve", ID]).ok();
@@ -22,9 +22,8 @@ fn scheduled() -> Repo {
 }
 
 /// The change created and submitted by Jane on Monday 2026-11-16 12:00 (the clock stays there).
-fn submitted() -> Repo {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-16T12:00:00Z".into());
+fn submitted() -> Test {
+    let repo = Test::new().at("2026-11-16T12:00:00Z");
     new_change(&repo);
     repo.chg(&["submit", ID]).ok();
     repo

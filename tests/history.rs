@@ -188,14 +188,13 @@ fn approve(repo: &Repo, rec: &mut Rec, role: &str, who: Who, when: &str) {
 ///
 /// September 2026 — nothing finishes: every rate is null, "no changes".
 struct Store {
-    repo: Repo,
+    repo: Test,
     end_of_october: String,
     emergency_created: String,
 }
 
 fn store() -> Store {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-12-15T00:00:00Z".into());
+    let repo = Test::new().at("2026-12-15T00:00:00Z");
 
     // 0001
     let mut a = Rec::new("CHG-2026-0001", "normal", "submitted", "2026-10-01T09:00:00Z");

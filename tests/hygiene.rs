@@ -114,8 +114,7 @@ fn figure(repo: &Repo, name: &str) -> (f64, u64) {
 
 #[test]
 fn finding_5_a_rollback_erased_by_a_merge_with_an_old_commit_still_counts() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-12-02T09:00:00Z".into());
+    let repo = Test::new().at("2026-12-02T09:00:00Z");
     repo.put(&finished("CHG-2026-0001", "completed", "successful"));
     repo.put(&finished("CHG-2026-0002", "completed", "successful"));
     repo.commit_all_at(JANE, "2026-11-18T03:00:00Z", "two changes done");

@@ -125,9 +125,8 @@ fn every_reading_command() -> Vec<Vec<&'static str>> {
     all
 }
 
-fn evil_store() -> Repo {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-25T12:00:00Z".into());
+fn evil_store() -> Test {
+    let repo = Test::new().at("2026-11-25T12:00:00Z");
     repo.write("changes/2026/CHG-2026-0001.yaml", &evil_record("CHG-2026-0001"));
     // A file name that tries to start lines of its own.
     repo.write(
