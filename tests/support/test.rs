@@ -182,6 +182,15 @@ fn first_difference(got: &str, expected: &str) -> String {
     "they differ in their line ends".into()
 }
 
+/// Asserts `text` (named `what`) has `line` as one of its lines, whole.
+#[track_caller]
+pub fn assert_line(what: &str, text: &str, line: &str) {
+    assert!(
+        text.lines().any(|l| l == line),
+        "{what} has no line {line:?}; it is:\n{text}"
+    );
+}
+
 /// Asserts a stream is exactly what is expected, showing the other one too.
 #[track_caller]
 fn same_stream(name: &str, got: &str, expected: &str, (other, text): (&str, &str)) {
@@ -204,6 +213,21 @@ impl Run {
     #[track_caller]
     pub fn stderr_is(self, expected: &str) -> Run {
         same_stream("stderr", &self.stderr, expected, ("stdout", &self.stdout));
+        self
+    }
+
+    /// Asserts stdout has this whole line, for a test that cares about one
+    /// line of a long output.
+    #[track_caller]
+    pub fn stdout_has_line(self, line: &str) -> Run {
+        assert_line("stdout", &self.stdout, line);
+        self
+    }
+
+    /// Asserts stderr has this whole line.
+    #[track_caller]
+    pub fn stderr_has_line(self, line: &str) -> Run {
+        assert_line("stderr", &self.stderr, line);
         self
     }
 
