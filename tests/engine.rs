@@ -375,11 +375,10 @@ fn finding_6_legit_lees_own_key_verifies_her_approval() {
 fn finding_10_a_base_policy_that_does_not_parse_fails_the_gate() {
     let repo = Repo::initialised();
     let good = repo.read("changes/policy.yaml");
-    let policy = repo.read("changes/policy.yaml");
     // Malformed on purpose: an unclosed flow list.
     repo.write(
         "changes/policy.yaml",
-        &policy.replace("require_signed_approvals: false", "require_signed_approvals: [true"),
+        &good.replace("require_signed_approvals: false", "require_signed_approvals: [true"),
     );
     commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), SAM, 1, "policy");
     repo.git(&["checkout", "-q", "-b", "feature"]);
@@ -387,10 +386,11 @@ fn finding_10_a_base_policy_that_does_not_parse_fails_the_gate() {
     repo.write("changes/policy.yaml", &good);
     let forged = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
     commit_record(&repo, &forged, SAM, 2, "approve");
-    let run = repo.chg(&["check", "--base", "main"]);
-    assert_eq!(run.status, 2, "{run:?}");
-    assert!(run.stderr.contains("changes/policy.yaml"), "{}", run.stderr);
-    assert!(run.stderr.contains("hint:"), "{}", run.stderr);
+    // The unclosed list runs on to the end of the file, where the parser stops.
+    let line = good.lines().count() + 1;
+    repo.chg(&["check", "--base", "main"]).is(2, "", &format!("error: changes/policy.yaml at main:{line}:1: did not find expected ',' or ']' at line {line} column 1, while parsing a flow sequence
+  hint: fix the YAML syntax at this place; `chg schema` shows the record format; the gate judges a branch by the policy of its base, so mend the policy there first
+"));
 }
 
 // ---------------------------------------------------------------------------
@@ -444,8 +444,10 @@ fn finding_12_chg_commits_run_the_users_hooks() {
     // A hook that refuses stops chg, which says so, and leaves nothing staged.
     write_hook("pre-commit", "echo 'no commits today' >&2; exit 1");
     let run = repo.chg(&["cancel", "CHG-2026-0001", "--reason", "superseded", "--no-input"]);
-    assert_ne!(run.status, 0, "{run:?}");
-    assert!(run.stderr.contains("no commits today"), "{}", run.stderr);
+    let run = run.stdout_is("").stderr_is("error: CHG-2026-0001 was written but not committed; commit it yourself or run `git checkout -- changes/2026/CHG-2026-0001.yaml` to undo it
+  caused by: git refused chg's commit: no commits today
+  hint: a hook or the signing setup refused it; changes/2026/CHG-2026-0001.yaml is written but not committed: fix the cause and commit it with git, or undo it with `git checkout -- changes/2026/CHG-2026-0001.yaml`
+");
     assert_eq!(
         repo.git(&["diff", "--cached", "--name-only"]),
         "",
