@@ -386,8 +386,8 @@ fn finding_10_a_base_policy_that_does_not_parse_fails_the_gate() {
     repo.write("changes/policy.yaml", &good);
     let forged = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
     commit_record(&repo, &forged, SAM, 2, "approve");
-    // The unclosed list runs on to the end of the file, where the parser stops.
-    let line = good.lines().count() + 1;
+    // The unclosed list runs on, past comments, to the next key, where the parser stops.
+    let line = 1 + good.lines().position(|l| l.starts_with("change_trailer:")).unwrap();
     repo.chg(&["check", "--base", "main"]).is(2, "", &format!("error: changes/policy.yaml at main:{line}:1: did not find expected ',' or ']' at line {line} column 1, while parsing a flow sequence
   hint: fix the YAML syntax at this place; `chg schema` shows the record format; the gate judges a branch by the policy of its base, so mend the policy there first
 "));
