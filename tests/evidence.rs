@@ -164,19 +164,19 @@ fn approved_on_main() -> (Repo, Record) {
 
 #[test]
 fn finding_8_every_scope_field_edited_after_approval_is_caught() {
-    // (the field a finding names, the path edited, its new value)
-    let edits: &[(&str, &str, &str)] = &[
-        ("deployment.steps", "deployment.steps", "[deploy everywhere]"),
-        ("rollback.kind", "rollback.kind", "complex"),
-        ("services", "services", "[checkout, billing]"),
-        ("justification", "justification.business_reason", "Because."),
-        ("downtime_required", "downtime_required", "true"),
-        ("requested_by", "requested_by", "Raj Iyer <raj@example.com>"),
-        ("x-ticket", "x-ticket", "OPS-2"),
+    // Each field, as the finding names it, and its new value.
+    let edits: &[(&str, &str)] = &[
+        ("deployment.steps", "[deploy everywhere]"),
+        ("rollback.kind", "complex"),
+        ("services", "[checkout, billing]"),
+        ("justification", "{business_reason: Because.}"),
+        ("downtime_required", "true"),
+        ("requested_by", "Raj Iyer <raj@example.com>"),
+        ("x-ticket", "OPS-2"),
     ];
-    for (field, path, value) in edits {
+    for (field, value) in edits {
         let (repo, approved) = approved_on_main();
-        commit_record(&repo, &approved.raw(path, value), (JANE, &at(3)), "small fix");
+        commit_record(&repo, &approved.raw(field, value), (JANE, &at(3)), "small fix");
         Verdict::gate(&repo)
             .case(field)
             .fails_saying("edited-after-approval", field);
