@@ -444,7 +444,7 @@ fn finding_12_chg_commits_run_the_users_hooks() {
     // A hook that refuses stops chg, which says so, and leaves nothing staged.
     write_hook("pre-commit", "echo 'no commits today' >&2; exit 1");
     let run = repo.chg(&["cancel", "CHG-2026-0001", "--reason", "superseded", "--no-input"]);
-    let run = run.stdout_is("").stderr_is("error: CHG-2026-0001 was written but not committed; commit it yourself or run `git checkout -- changes/2026/CHG-2026-0001.yaml` to undo it
+    run.stdout_is("").stderr_is("error: CHG-2026-0001 was written but not committed; commit it yourself or run `git checkout -- changes/2026/CHG-2026-0001.yaml` to undo it
   caused by: git refused chg's commit: no commits today
   hint: a hook or the signing setup refused it; changes/2026/CHG-2026-0001.yaml is written but not committed: fix the cause and commit it with git, or undo it with `git checkout -- changes/2026/CHG-2026-0001.yaml`
 ");

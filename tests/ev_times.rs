@@ -13,12 +13,6 @@ fn at(offset_hours: i64) -> String {
     format!("@{} +0000", T0 + offset_hours * 3600)
 }
 
-fn gate(repo: &Repo) -> (i32, Vec<serde_json::Value>, Run) {
-    let run = repo.chg(&["check", "--base", "main", "--format", "json"]);
-    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    (run.status, findings, run)
-}
-
 fn head(repo: &Repo) -> String {
     repo.git(&["rev-parse", "HEAD"]).trim().to_string()
 }
@@ -41,19 +35,19 @@ fn broken_policy_in_a_branch_commit_is_a_located_finding_not_the_defaults() {
     let bad_commit = head(&repo);
     repo.write(POLICY, &good);
     repo.commit_all_at(SAM, &at(2), "policy mended");
-    let (status, findings, run) = gate(&repo);
-    assert_eq!(status, 1, "{run:?}");
+    let Verdict { status, findings, .. } = Verdict::gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
     let f = findings
         .iter()
-        .find(|f| f["file"] == POLICY && f["commit"] == bad_commit.as_str())
+        .find(|f| f.file == POLICY && f.commit.as_deref() == Some(bad_commit.as_str()))
         .unwrap_or_else(|| panic!("{findings:?}"));
-    assert_eq!(f["severity"], "error", "{f}");
-    let message = f["message"].as_str().unwrap();
+    assert_eq!(f.severity, "error", "{f:?}");
+    let message = &f.message;
     assert!(message.contains(&bad_commit[..7]), "{message}");
     assert!(message.contains("does not parse"), "{message}");
     // Located in the commit's version of the file, at the broken value.
-    assert_eq!(f["line"].as_u64(), Some(line as u64), "{f}");
-    assert!(f["column"].as_u64().unwrap() >= 1, "{f}");
+    assert_eq!(f.line, line as u64, "{f:?}");
+    assert!(f.column >= 1, "{f:?}");
     // Only the broken commit is blamed; the mended policy is Sam's own edit.
     assert_eq!(findings.len(), 1, "{findings:?}");
 
@@ -77,15 +71,12 @@ fn broken_policy_in_a_branch_commit_is_a_located_finding_not_the_defaults() {
     let bad_commit = head(&repo);
     repo.write(POLICY, &good);
     repo.git_as(SAM, &["commit", "-q", "-am", "policy mended"]);
-    let (status, findings, run) = gate(&repo);
-    assert_eq!(status, 1, "{run:?}");
+    let Verdict { status, findings, .. } = Verdict::gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
     assert_eq!(findings.len(), 1, "{findings:?}");
-    assert_eq!(findings[0]["commit"], bad_commit.as_str(), "{findings:?}");
-    assert_eq!(findings[0]["rule"], "yaml-syntax", "{findings:?}");
-    assert!(
-        findings[0]["message"].as_str().unwrap().contains("does not parse"),
-        "{findings:?}"
-    );
+    assert_eq!(findings[0].commit.as_deref(), Some(bad_commit.as_str()), "{findings:?}");
+    assert_eq!(findings[0].rule, "yaml-syntax", "{findings:?}");
+    assert!(findings[0].message.contains("does not parse"), "{findings:?}");
 }
 
 // ---- deadlines and metrics judged by commit times ---------------------------
@@ -159,16 +150,16 @@ fn evidence_time_late_emergency_paperwork_back_dated_nine_days_is_late_in_metric
 
     // The pull-request gate, run by CI on the 13th.
     repo.now = Some("2026-11-13T12:00:00Z".into());
-    let (status, findings, run) = gate(&repo);
-    assert_eq!(status, 1, "{run:?}");
+    let Verdict { status, findings, .. } = Verdict::gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
     let rule = |name: &str| {
         findings
             .iter()
-            .find(|f| f["rule"] == name && f["file"] == "changes/2026/CHG-2026-0001.yaml")
+            .find(|f| f.rule == name && f.file == "changes/2026/CHG-2026-0001.yaml")
             .unwrap_or_else(|| panic!("{name} missing: {findings:?}"))
     };
     let approval = rule("emergency-approval-overdue");
-    let message = approval["message"].as_str().unwrap();
+    let message = approval.message.as_str();
     assert!(
         message.contains("2026-11-10"),
         "judged by its commit's place in history: {message}"
@@ -221,8 +212,8 @@ fn evidence_time_an_honest_emergency_back_dated_within_a_day_stays_in_time() {
     repo.now = Some("2026-11-03T09:00:00Z".into());
     repo.emergency_paperwork(EMERGENCY, "2026-11-03");
     repo.now = Some("2026-11-03T09:30:00Z".into());
-    let (status, findings, run) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{run:?}");
+    let Verdict { status, findings, .. } = Verdict::gate(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
     repo.git(&["checkout", "-q", "main"]);
     repo.git_at(
         JANE,
@@ -261,18 +252,15 @@ fn invisible_character_in_requested_by_cannot_hide_a_self_approval() {
         repo.write(REC, &record);
         let run = repo.chg(&["check", "--format", "json"]);
         assert_eq!(run.status, 2, "U+{:04X}: {run:?}", c as u32);
-        let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+        let findings = run.findings();
         let f = findings
             .iter()
-            .find(|f| f["rule"] == "invisible-character")
+            .find(|f| f.rule == "invisible-character")
             .unwrap_or_else(|| panic!("U+{:04X}: {findings:?}", c as u32));
         let line = record.lines().position(|l| l.starts_with("requested_by")).unwrap() + 1;
-        assert_eq!(f["file"], REC, "{f}");
-        assert_eq!(f["line"].as_u64(), Some(line as u64), "{f}");
-        assert!(
-            f["message"].as_str().unwrap().contains(&format!("U+{:04X}", c as u32)),
-            "{f}"
-        );
+        assert_eq!(f.file, REC, "{f:?}");
+        assert_eq!(f.line, line as u64, "{f:?}");
+        assert!(f.message.contains(&format!("U+{:04X}", c as u32)), "{f:?}");
     }
 }
 
@@ -288,13 +276,13 @@ fn invisible_character_in_an_approver_or_a_role_is_a_located_error() {
     let forged = repo.policy_text();
     let run = repo.chg(&["check", "--format", "json"]);
     assert_eq!(run.status, 2, "{run:?}");
-    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    let findings = run.findings();
     let f = findings
         .iter()
-        .find(|f| f["rule"] == "invisible-character" && f["file"] == POLICY)
+        .find(|f| f.rule == "invisible-character" && f.file == POLICY)
         .unwrap_or_else(|| panic!("{findings:?}"));
     let line = forged.lines().position(|l| l.contains('\u{2060}')).unwrap() + 1;
-    assert_eq!(f["line"].as_u64(), Some(line as u64), "{f}");
+    assert_eq!(f.line, line as u64, "{f:?}");
     repo.write(POLICY, &policy);
 
     // An approver with a byte-order mark inside the email.
@@ -327,14 +315,14 @@ fn invisible_character_written_in_a_branch_commit_is_a_finding_in_history() {
     let bad = head(&repo);
     repo.put(&submitted);
     repo.commit_all_at(SAM, &at(3), "tidy");
-    let (status, findings, run) = gate(&repo);
-    assert_eq!(status, 1, "{run:?}");
+    let Verdict { status, findings, .. } = Verdict::gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
     let f = findings
         .iter()
-        .find(|f| f["rule"] == "invisible-character")
+        .find(|f| f.rule == "invisible-character")
         .unwrap_or_else(|| panic!("{findings:?}"));
-    assert_eq!(f["commit"], bad.as_str(), "{f}");
-    assert!(f["message"].as_str().unwrap().contains(&bad[..10]), "{f}");
+    assert_eq!(f.commit.as_deref(), Some(bad.as_str()), "{f:?}");
+    assert!(f.message.contains(&bad[..10]), "{f:?}");
 }
 
 // ---- self-approval judged against who filed the record before the base ------
@@ -346,10 +334,8 @@ fn approve_as_sam(repo: &Repo, submitted: &Record, when: &str) {
     repo.commit_all_at(SAM, when, "approve");
 }
 
-fn self_approval_in(findings: &[serde_json::Value]) -> Option<&serde_json::Value> {
-    findings
-        .iter()
-        .find(|f| f["rule"] == "self-approval" && f["file"] == REC)
+fn self_approval_in(findings: &[Finding]) -> Option<&Finding> {
+    findings.iter().find(|f| f.rule == "self-approval" && f.file == REC)
 }
 
 #[test]
@@ -359,10 +345,10 @@ fn self_approval_of_a_record_filed_before_the_base_in_a_colleagues_name() {
     let submitted = Record::normal("CHG-2026-0001").status("submitted");
     // In a later pull request he approves it himself.
     approve_as_sam(&repo, &submitted, &at(3));
-    let (status, findings, run) = gate(&repo);
-    assert_eq!(status, 1, "{run:?}");
+    let Verdict { status, findings, .. } = Verdict::gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
     let f = self_approval_in(&findings).unwrap_or_else(|| panic!("{findings:?}"));
-    assert!(f["message"].as_str().unwrap().contains("sam@example.com"), "{f}");
+    assert!(f.message.contains("sam@example.com"), "{f:?}");
 }
 
 #[test]
@@ -378,8 +364,8 @@ fn self_approval_after_requested_by_was_changed_in_an_already_merged_commit() {
         repo.put(&submitted);
         repo.commit_all_at(filer, &at(2), "the requester is Jane after all");
         approve_as_sam(&repo, &submitted, &at(3));
-        let (status, findings, run) = gate(&repo);
-        assert_eq!(status, 1, "filed by {}: {run:?}", filer.name);
+        let Verdict { status, findings, .. } = Verdict::gate(&repo);
+        assert_eq!(status, 1, "filed by {}: {findings:?}", filer.name);
         self_approval_in(&findings).unwrap_or_else(|| panic!("filed by {}: {findings:?}", filer.name));
     }
 }
@@ -392,6 +378,6 @@ fn self_approval_an_approver_approving_a_change_filed_before_the_base_by_someone
     repo.write("README.md", "# ops\n");
     repo.commit_all_at(SAM, &at(2), "readme");
     approve_as_sam(&repo, &submitted, &at(3));
-    let (status, findings, run) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{run:?}");
+    let Verdict { status, findings, .. } = Verdict::gate(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
 }

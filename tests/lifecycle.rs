@@ -470,7 +470,7 @@ fn a_rollback_over_its_rto_is_recorded_and_warned() {
         &words("--restored-at 2026-11-25T12:40:00Z --severity high --estimated-minutes 10 --measured 6.2 --log '12:11 canary weight set to 0' --log '12:25 v41 redeployed' --smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 5"),
     );
     assert_committed(&repo, JANE, "chg: rollback CHG-2026-0001 (error-rate)");
-    let run = run
+    run
         .stdout_is("CHG-2026-0001: rolled back (error-rate, simple) in 30 min; RTO 15 min\n")
         .stderr_is("warning[rto-exceeded]: the rollback took 30 min, over the 15 min RTO of a simple rollback; this is recorded in the change
 Still owed after this rollback:
