@@ -59,7 +59,7 @@ CHG-2026-0001: refused[outside-deployment-window]: 2026-11-18 01:30 UTC is outsi
 
 #[test]
 fn gate_prints_every_reason_one_per_line() {
-    let mut repo = Repo::initialised();
+    let mut repo = Test::new();
     repo.put(&Record::normal(ID).status("submitted").without("testing.qa_review"));
     repo.git(&["add", "-A"]);
     repo.git(&["commit", "-q", "-m", "submit"]);
@@ -151,8 +151,8 @@ CHG-2026-0001: refused[approval-missing]: CHG-2026-0001 lacks the approvals of a
 /// A store from before approvals carried a digest: CHG-2026-0001 submitted
 /// by Jane, then Sam's approval and the schedule written in by hand and
 /// committed by `who`.
-fn scheduled_by_hand(who: Who, message: &str) -> Repo {
-    let repo = Repo::initialised();
+fn scheduled_by_hand(who: Who, message: &str) -> Test {
+    let repo = Test::new();
     repo.put(&Record::normal(ID).status("submitted"));
     repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");
     repo.put(&Record::normal(ID).approved_by_sam().status("scheduled"));
@@ -203,7 +203,7 @@ fn gate_refuses_an_approval_committed_by_someone_else() {
 fn gate_refuses_an_unsigned_approval_where_signing_is_required() {
     let keys = tempfile::tempdir().unwrap();
     let (sam_key, sam_public) = ssh_keygen(keys.path(), "sam");
-    let mut repo = Repo::initialised();
+    let mut repo = Test::new();
     repo.require_signed_approvals(&[("sam@example.com", &sam_public)]);
     repo.commit_all_at(SAM, "2026-11-16T09:00:00Z", "require signed approvals");
     repo.put(&Record::normal(ID).status("submitted"));
@@ -318,7 +318,7 @@ CHG-2026-0001: refused[outside-deployment-window]: 2026-11-18 01:59 UTC is outsi
 
 #[test]
 fn gate_wait_does_not_wait_for_what_time_cannot_bring() {
-    let mut repo = Repo::initialised();
+    let mut repo = Test::new();
     repo.put(&Record::normal(ID).status("submitted"));
     repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");
     // Exits at once, without waiting (or saying it gave up).

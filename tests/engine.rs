@@ -53,8 +53,8 @@ fn history_commands_follow_store() {
 const REC: &str = "changes/2026/CHG-2026-0001.yaml";
 
 /// A store, on a branch `feature` of main (what a pull request brings).
-fn on_a_branch() -> Repo {
-    let repo = Repo::initialised();
+fn on_a_branch() -> Test {
+    let repo = Test::new();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo
 }
@@ -97,7 +97,7 @@ fn assert_link_refused(repo: &Repo, named: &str, id: &str) -> Run {
 
 #[test]
 fn finding_1_a_symlinked_record_in_the_work_tree_is_an_error_and_never_followed() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     // The forged, completed record lives elsewhere in the repository; the record file links to it.
     link_record_to_a_forgery(&repo);
     repo.commit_all_at(JANE, &at(1), "notes");
@@ -111,7 +111,7 @@ fn finding_1_a_symlinked_record_in_the_work_tree_is_an_error_and_never_followed(
 
 #[test]
 fn finding_1_a_symlinked_year_folder_is_an_error_and_never_followed() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("CHG-2027-0001.yaml"), completed("CHG-2027-0001")).unwrap();
     std::os::unix::fs::symlink(outside.path(), repo.join("changes/2027")).unwrap();
@@ -172,7 +172,7 @@ fn launder(repo: &Repo, who: Who, old: &str, paths: &[&str], parents: [&str; 2])
 
 #[test]
 fn finding_2_a_merge_restoring_an_old_record_is_caught() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let submitted = rejected_on_main(&repo);
     let merge = launder(&repo, MALLORY, &submitted, &[REC], ["HEAD", &submitted]);
     let gate = Verdict::gate(&repo);
@@ -186,7 +186,7 @@ fn finding_2_a_merge_restoring_an_old_record_is_caught() {
 
 #[test]
 fn finding_2_a_merge_restoring_an_old_policy_is_caught() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let old = repo.head();
     repo.edit_policy(|p| p.signed_approvals(true));
     repo.commit_all_at(SAM, &at(1), "require signed approvals");
@@ -198,7 +198,7 @@ fn finding_2_a_merge_restoring_an_old_policy_is_caught() {
 #[test]
 fn finding_2_a_merge_with_an_old_first_parent_is_caught_too() {
     // The same laundering with the parents swapped: the old commit first.
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let submitted = rejected_on_main(&repo);
     repo.write("notes.txt", "x\n");
     repo.commit_all_at(MALLORY, &at(3), "notes");
@@ -209,7 +209,7 @@ fn finding_2_a_merge_with_an_old_first_parent_is_caught_too() {
 
 #[test]
 fn finding_2_legit_an_ordinary_merge_of_independent_records_passes() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit 1");
     // Sam approves CHG-2026-0001 on his own branch, merged into main.
     repo.git(&["checkout", "-q", "-b", "sam"]);
@@ -282,8 +282,8 @@ fn finding_3_legit_the_change_manager_adding_a_team_member_passes() {
 }
 
 /// A store whose policy (committed by Sam) requires signed approvals with these keys.
-fn signing_store(keys: &[(&str, &str)]) -> Repo {
-    let repo = Repo::initialised();
+fn signing_store(keys: &[(&str, &str)]) -> Test {
+    let repo = Test::new();
     repo.require_signed_approvals(keys);
     repo.commit_all_at(SAM, &at(0), "require signed approvals");
     repo.git(&["config", "gpg.format", "ssh"]);
@@ -373,7 +373,7 @@ fn finding_6_legit_lees_own_key_verifies_her_approval() {
 
 #[test]
 fn finding_10_a_base_policy_that_does_not_parse_fails_the_gate() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let good = repo.read("changes/policy.yaml");
     // Malformed on purpose: an unclosed flow list.
     repo.write(
@@ -422,7 +422,7 @@ fn finding_12_chg_approve_signs_with_the_users_ssh_setup_and_passes_the_gate() {
 
 #[test]
 fn finding_12_chg_commits_run_the_users_hooks() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit");
     let hooks = repo.join(".git/hooks");
     std::fs::create_dir_all(&hooks).unwrap();
@@ -462,7 +462,7 @@ fn finding_12_chg_commits_run_the_users_hooks() {
 #[test]
 fn finding_15a_deleting_a_cancelled_or_never_approved_record_is_flagged() {
     for status in ["draft", "cancelled"] {
-        let repo = Repo::initialised();
+        let repo = Test::new();
         commit_record(&repo, &normal_record("CHG-2026-0001", status), JANE, 1, "record");
         repo.git(&["checkout", "-q", "-b", "feature"]);
         repo.git(&["rm", "-q", REC]);

@@ -21,7 +21,7 @@ fn head(repo: &Repo) -> String {
 
 #[test]
 fn broken_policy_in_a_branch_commit_is_a_located_finding_not_the_defaults() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let good = repo.read(POLICY);
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // Sam, the change manager, commits a policy that does not parse (the
@@ -189,7 +189,7 @@ fn evidence_time_late_emergency_paperwork_back_dated_nine_days_is_late_in_metric
 
 #[test]
 fn evidence_time_an_honest_emergency_back_dated_within_a_day_stays_in_time() {
-    let mut repo = Repo::initialised();
+    let mut repo = Test::new();
     // Filed at 14:00 after the night's work: approved on the phone at
     // 09:40, started 09:45, finished 11:00, all stated with `--at`.
     repo.now = Some("2026-11-02T14:00:00Z".into());
@@ -242,7 +242,7 @@ const INVISIBLE: [char; 5] = ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\
 #[test]
 fn invisible_character_in_requested_by_cannot_hide_a_self_approval() {
     for c in INVISIBLE {
-        let repo = Repo::initialised();
+        let repo = Test::new();
         // Sam files his own change with a zero-width character in his email,
         // so that `requested_by` no longer equals the approver, and approves it.
         let record = Record::normal("CHG-2026-0001")
@@ -266,7 +266,7 @@ fn invisible_character_in_requested_by_cannot_hide_a_self_approval() {
 
 #[test]
 fn invisible_character_in_an_approver_or_a_role_is_a_located_error() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     // Mallory puts herself on the CAB under a name that prints as Ana's.
     let policy = repo.read(POLICY);
     repo.edit_policy(|p| {
@@ -358,7 +358,7 @@ fn self_approval_after_requested_by_was_changed_in_an_already_merged_commit() {
     // request in which Sam approves: he was named as requester, so he may not.
     let submitted = Record::normal("CHG-2026-0001").status("submitted");
     for filer in [SAM, JANE] {
-        let repo = Repo::initialised();
+        let repo = Test::new();
         repo.put(&submitted.clone().requested_by(SAM));
         repo.commit_all_at(filer, &at(1), "file it for Sam");
         repo.put(&submitted);

@@ -144,8 +144,8 @@ fn finding_11_approve_then_schedule_passes_check_and_the_gate() {
 
 /// main: Jane's submitted record, approved by Sam (hand-written entry, no
 /// digest: judged from history); then a branch `feature`.
-fn approved_on_main() -> (Repo, Record) {
-    let repo = Repo::initialised();
+fn approved_on_main() -> (Test, Record) {
+    let repo = Test::new();
     let submitted = Record::normal("CHG-2026-0001")
         .status("submitted")
         .no_window()
@@ -209,7 +209,7 @@ fn completed(finished: &str) -> Implementation {
 #[test]
 fn finding_5_a_reset_of_a_finished_record_wiping_evidence_is_caught() {
     for status in ["completed", "failed", "rolled-back", "closed"] {
-        let repo = Repo::initialised();
+        let repo = Test::new();
         let finished = Record::normal(ID)
             .approved_by_sam()
             .status(status)
@@ -259,7 +259,7 @@ fn finding_5_a_round_that_drops_the_old_entries_is_caught() {
 
 #[test]
 fn finding_5_rewritten_implementation_facts_are_caught() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let done = Record::normal(ID).approved_by_sam().status("completed");
     commit_record(
         &repo,
@@ -342,7 +342,7 @@ fn finding_14_record_text_cannot_start_a_ci_log_line_or_send_escapes() {
 
 #[test]
 fn finding_15b_a_mixed_script_lookalike_email_gets_a_warning() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     // The `а` of `аna` is Cyrillic (U+0430).
     repo.edit(
         "changes/policy.yaml",
@@ -391,7 +391,7 @@ fn finding_15c_a_role_entry_with_a_trailing_space_still_works_and_a_broken_one_i
 
 #[test]
 fn finding_15_emails_match_exactly_with_the_domain_in_any_case() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let approved_by = |approver: &str| {
         let sam = Approval::new("change-manager", SAM).field("approver", approver);
         Record::normal(ID).status("approved").approval(sam)
@@ -437,7 +437,7 @@ fn a_new_approval_round_settles_the_weekly_report_and_the_old_edit_stays_counted
 
 #[test]
 fn finding_4_an_approver_filing_in_a_colleagues_name_cannot_approve_it() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // Sam, a change manager, files a change naming Jane as the requester...
     let submitted = Record::normal(ID).status("submitted");
@@ -541,7 +541,7 @@ fn finding_7c_a_branch_commit_dated_before_its_parent_is_caught() {
 
 #[test]
 fn finding_7g_implementation_finished_next_year_is_caught() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let approved = Record::normal(ID).approved_by_sam();
     commit_record(&repo, &approved, (SAM, "2026-11-17T10:05:00Z"), "approve");
     repo.git(&["checkout", "-q", "-b", "feature"]);
@@ -596,8 +596,8 @@ fn finding_7_the_ordinary_chg_flow_with_consistent_dates_passes() {
 // ---- standard changes bound to their template (finding 9) -----------------
 
 /// A certificate renewal from the catalogue, drafted by Jane on a branch.
-fn standard_draft() -> Repo {
-    let repo = Repo::initialised();
+fn standard_draft() -> Test {
+    let repo = Test::new();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.chg_line("new --no-input --template certificate-renewal --system db-prod")
         .ok();

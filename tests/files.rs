@@ -108,7 +108,7 @@ fn not_in_the_store(path: &str) -> String {
 
 #[test]
 fn report_output_dash_means_standard_output() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let run = repo.chg(&["report", "weekly", "--output", "-"]).ok();
     assert!(run.stdout.contains("Weekly CAB report"), "{}", run.stdout);
     assert!(!repo.join("-").exists(), "a file named `-` was written");
@@ -116,7 +116,7 @@ fn report_output_dash_means_standard_output() {
 
 #[test]
 fn report_output_writes_through_a_symlink_to_its_target() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.write("site/cab.html", "old\n");
     std::os::unix::fs::symlink("site/cab.html", repo.join("cab.html")).unwrap();
     repo.chg(&["report", "weekly", "--format", "html", "--output", "cab.html"])
@@ -131,7 +131,7 @@ fn report_output_writes_through_a_symlink_to_its_target() {
 
 #[test]
 fn report_output_refuses_a_dangling_symlink() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     std::os::unix::fs::symlink("nowhere/cab.html", repo.join("cab.html")).unwrap();
     repo.chg(&["report", "weekly", "--output", "cab.html"]).is(
         2,
@@ -146,7 +146,7 @@ fn report_output_refuses_a_dangling_symlink() {
 
 #[test]
 fn report_output_never_replaces_a_fifo() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let fifo = repo.join("pipe");
     let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
     assert!(made.success(), "mkfifo failed");
@@ -161,7 +161,7 @@ fn report_output_never_replaces_a_fifo() {
 
 #[test]
 fn report_output_never_replaces_a_device_node() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     // Only through a link: a chg that replaced what --output names would,
     // run as root on `--output /dev/null`, replace the machine's /dev/null.
     let link = repo.join("null");
@@ -178,7 +178,7 @@ fn report_output_never_replaces_a_device_node() {
 
 #[test]
 fn check_path_of_a_broken_stray_file_in_the_store_exits_2() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.write("changes/stray.yaml", "title: [unclosed\n");
     let said = not_in_the_store("changes/stray.yaml");
     repo.chg(&["check", "changes/stray.yaml"]).is(2, "", &said);
@@ -186,7 +186,7 @@ fn check_path_of_a_broken_stray_file_in_the_store_exits_2() {
 
 #[test]
 fn check_path_outside_the_store_exits_2() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.write("README.md", "# ops\n");
     repo.write("deploy/values.yaml", "replicas: 3\n");
     for path in ["README.md", "deploy/values.yaml"] {
@@ -199,7 +199,7 @@ fn check_path_outside_the_store_exits_2() {
 
 #[test]
 fn check_path_of_store_files_still_checks_them() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.write(
         "changes/2026/CHG-2026-0001.yaml",
         &normal_record("CHG-2026-0001", "draft"),
@@ -212,7 +212,7 @@ fn check_path_of_store_files_still_checks_them() {
 
 #[test]
 fn whole_store_check_reports_stray_yaml_files() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.write("changes/stray.yaml", "title: [unclosed\n");
     repo.write("changes/notes/CHG-2026-0009.yml", "id: CHG-2026-0009\n");
     repo.write("changes/README.md", "not yaml, not reported\n");

@@ -156,8 +156,8 @@ fn gate_passes_an_approval_merged_from_a_branch() {
 
 /// A store from before approvals carried a digest: Sam's approval is
 /// written by hand and committed by Sam.
-fn unbound_scheduled() -> Repo {
-    let repo = Repo::initialised();
+fn unbound_scheduled() -> Test {
+    let repo = Test::new();
     let approved = |status: &str| Record::normal(ID).approved_by_sam().status(status);
     commit_versions(
         &repo,

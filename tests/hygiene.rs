@@ -19,7 +19,7 @@ fn symlink(target: &str, link: &std::path::Path) {
 
 #[test]
 fn finding_1_a_symlinked_template_is_an_error_in_check_and_never_followed() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     // The "template" lives outside the store, where no policy edit rule
     // applies; its text would not even parse, so following it would show.
     repo.write("notes/template.yaml", "description: [unclosed\n");
@@ -53,7 +53,7 @@ fn finding_1_a_symlinked_template_is_an_error_in_check_and_never_followed() {
 
 #[test]
 fn finding_1_a_symlink_anywhere_under_changes_is_an_error_in_check() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.write("notes/policy-draft.yaml", "roles: {}\n");
     std::fs::create_dir_all(repo.join("notes/more")).unwrap();
     symlink("../notes/policy-draft.yaml", &repo.join("changes/draft.yaml"));
@@ -77,7 +77,7 @@ fn finding_1_a_symlink_anywhere_under_changes_is_an_error_in_check() {
 
 #[test]
 fn finding_1_legit_a_store_without_links_passes_check() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.write("notes/template.yaml", "description: [unclosed\n");
     let (status, findings) = check_json(&repo);
     assert_eq!((status, findings.len()), (0, 0), "{findings:?}");

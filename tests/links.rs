@@ -11,8 +11,8 @@ const TWO: &str = "changes/2026/CHG-2026-0002.yaml";
 /// The store: CHG-2026-0001 approved by Sam on 2026-11-17 and scheduled for
 /// 2026-11-18 02:00–04:00; CHG-2026-0002 submitted and never approved; the
 /// policy marks `src/**` and `deploy/*.yaml` as production.
-fn store() -> Repo {
-    let repo = Repo::initialised();
+fn store() -> Test {
+    let repo = Test::new();
     repo.edit_policy(|p| p.production_paths(&["src/**", "deploy/*.yaml"]));
     repo.commit_all_at(SAM, "2026-11-16T08:00:00Z", "production paths");
     repo.write(ONE, &normal_record("CHG-2026-0001", "submitted"));
@@ -164,7 +164,7 @@ fn untracked_prints_csv_and_markdown_and_text() {
 
 #[test]
 fn untracked_without_production_paths_is_a_usage_error() {
-    let store = Repo::initialised();
+    let store = Test::new();
     let run = store.chg(&["untracked", "--since", "2026-11-10"]).status(2);
     assert!(run.stderr.contains("production_paths"), "{run:?}");
 }
