@@ -543,13 +543,23 @@ fn as_of_answers_from_the_store_at_that_commit() {
     );
     let log = as_of("log CHG-2026-0003", &s.emergency_created);
     assert_eq!(log["commits"].as_array().unwrap().len(), 1);
-    let early = s
-        .repo
-        .chg(&["log", "CHG-2026-0004", "--as-of", &s.emergency_created])
-        .status(2);
-    assert!(early.stderr.contains("did not exist yet at"), "{}", early.stderr);
-    let bad = s.repo.chg_line("metrics --as-of no-such-rev").status(2);
-    assert!(bad.stderr.contains("`no-such-rev` is not a revision"), "{}", bad.stderr);
+    let at = &s.emergency_created;
+    s.repo.chg(&["log", "CHG-2026-0004", "--as-of", at]).is(
+        2,
+        "",
+        &format!(
+            "error: no commit at {at} touches `changes/2026/CHG-2026-0004.yaml`
+  hint: the record did not exist yet at {at}; try a later revision, or drop `--as-of`
+"
+        ),
+    );
+    s.repo.chg_line("metrics --as-of no-such-rev").is(
+        2,
+        "",
+        "error: `no-such-rev` is not a revision of this repository (revspec 'no-such-rev' not found)
+  hint: give a commit id, branch or tag that `git rev-parse no-such-rev` knows; a remote branch may need `git fetch origin` first
+",
+    );
 }
 
 #[test]

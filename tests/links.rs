@@ -165,8 +165,13 @@ fn untracked_prints_csv_and_markdown_and_text() {
 #[test]
 fn untracked_without_production_paths_is_a_usage_error() {
     let store = Test::new();
-    let run = store.chg(&["untracked", "--since", "2026-11-10"]).status(2);
-    assert!(run.stderr.contains("production_paths"), "{run:?}");
+    store.chg(&["untracked", "--since", "2026-11-10"]).is(
+        2,
+        "",
+        "error: no production paths to look at
+  hint: list them under `production_paths:` in changes/policy.yaml (e.g. [\"src/**\", \"deploy/*.yaml\"]), or give `--paths GLOB…`
+",
+    );
 }
 
 #[test]
