@@ -187,8 +187,7 @@ Within 24 h: complete the documentation (`chg submit CHG-2026-0001`) and get wri
     assert_committed(&repo, JANE, "chg: approve CHG-2026-0001 (cto, verbal)");
     repo.chg(&["start", ID]).ok();
     // A verbal approval by someone not in the role is refused.
-    let mut other = Repo::initialised();
-    other.now = repo.now.clone();
+    let other = Test::new().at(repo.now.as_deref().unwrap_or(NOW));
     new_emergency(&other, &["--verbal-approval", "ciso:mallory@example.com"]).is(
         1,
         "",

@@ -435,9 +435,8 @@ fn the_ci_recipes_in_the_docs_are_workflows_that_pass_actionlint() {
 
 #[test]
 fn report_weekly_week_last_is_the_week_that_ended() {
-    let mut repo = Repo::initialised();
     // Monday 30 November 2026, 06:00: the cron time of the weekly recipe.
-    repo.now = Some("2026-11-30T06:00:00Z".into());
+    let repo = Test::new().at("2026-11-30T06:00:00Z");
     let run = repo
         .chg(&["report", "weekly", "--week", "last", "--format", "markdown"])
         .ok();

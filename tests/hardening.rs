@@ -4,9 +4,8 @@ use crate::support::*;
 
 const REC: &str = "changes/2026/CHG-2026-0001.yaml";
 
-fn with_record() -> Repo {
-    let repo = Repo::initialised();
-    repo.write(REC, &normal_record("CHG-2026-0001", "draft"));
+fn with_record() -> Test {
+    let repo = Test::new().record(Record::normal("CHG-2026-0001"));
     repo.commit_all_at(JANE, "@1763280000 +0000", "draft");
     repo
 }
@@ -152,7 +151,7 @@ fn detached_head_and_linked_worktrees_work() {
 
 /// The record's priority set to low on branch `other` and to medium on
 /// main, which is checked out: the two conflict.
-fn conflicting_priorities() -> Repo {
+fn conflicting_priorities() -> Test {
     let repo = with_record();
     let set = |priority: &str| {
         repo.put(&Record::normal("CHG-2026-0001").raw("priority", priority));
@@ -167,7 +166,7 @@ fn conflicting_priorities() -> Repo {
 
 /// From `branch` of `conflicting_priorities`, a `git` merge or rebase that
 /// stops on the conflict; then `chg new`, refused as a usage error.
-fn new_in_the_middle_of(branch: &str, git: &[&str]) -> (Repo, Run) {
+fn new_in_the_middle_of(branch: &str, git: &[&str]) -> (Test, Run) {
     let repo = conflicting_priorities();
     repo.git(&["checkout", "-q", branch]);
     let stopped = std::process::Command::new("git")
