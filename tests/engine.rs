@@ -11,11 +11,14 @@ fn at(offset_hours: i64) -> String {
     format!("@{} +0000", T0 + offset_hours * 3600)
 }
 
+/// Approved by Sam, implemented 2026-11-18 02:05–02:41 and smoke-tested.
 fn completed(id: &str) -> String {
-    format!(
-        "{}{SAM_APPROVAL}implementation:\n  started_at: 2026-11-18T02:05:00Z\n  finished_at: 2026-11-18T02:41:00Z\n  outcome: successful\n  validation: {{smoke_tests: passed}}\n",
-        normal_record(id, "completed")
-    )
+    let done = Implementation::new("2026-11-18T02:05:00Z", "2026-11-18T02:41:00Z", "successful");
+    Record::normal(id)
+        .approved_by_sam()
+        .status("completed")
+        .implementation(done.validation("{smoke_tests: passed}"))
+        .text()
 }
 
 #[test]
@@ -60,8 +63,8 @@ fn on_a_branch() -> Test {
 }
 
 /// Writes the record and commits it as someone, `hours` after T0.
-fn commit_record(repo: &Repo, text: &str, who: Who, hours: i64, message: &str) {
-    repo.write(REC, text);
+fn commit_record(repo: &Repo, record: &Record, who: Who, hours: i64, message: &str) {
+    repo.put(record);
     repo.commit_all_at(who, &at(hours), message);
 }
 
@@ -132,7 +135,13 @@ fn finding_1_a_symlink_committed_on_a_branch_is_caught_by_the_gate() {
 #[test]
 fn finding_1_legit_plain_record_files_pass() {
     let repo = on_a_branch();
-    commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit");
+    commit_record(
+        &repo,
+        &Record::normal("CHG-2026-0001").status("submitted"),
+        JANE,
+        1,
+        "submit",
+    );
     Verdict::gate(&repo).clean();
     repo.chg(&["show", "CHG-2026-0001"]).ok();
 }
@@ -141,11 +150,12 @@ fn finding_1_legit_plain_record_files_pass() {
 // Finding 2: merge laundering.
 // ---------------------------------------------------------------------------
 
-fn rejected_text() -> String {
-    format!(
-        "{}approvals:\n  - role: change-manager\n    approver: Sam Lee <sam@example.com>\n    decision: rejected\n    method: written\n    at: 2026-11-17T10:03:00Z\n    comment: too risky\n",
-        normal_record("CHG-2026-0001", "rejected")
-    )
+/// Sam's rejection of CHG-2026-0001.
+fn rejected() -> Record {
+    let rejection = Approval::new("change-manager", SAM)
+        .decision("rejected")
+        .field("comment", "too risky");
+    Record::normal("CHG-2026-0001").status("rejected").approval(rejection)
 }
 
 /// Merges a branch, with a merge commit, as someone `hours` after T0.
@@ -157,9 +167,15 @@ fn merge(repo: &Repo, who: Who, hours: i64, branch: &str) {
 /// Jane's record submitted on main, then rejected by Sam, then a branch
 /// `feature`; the submitted commit.
 fn rejected_on_main(repo: &Repo) -> String {
-    commit_record(repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit");
+    commit_record(
+        repo,
+        &Record::normal("CHG-2026-0001").status("submitted"),
+        JANE,
+        1,
+        "submit",
+    );
     let submitted = repo.head();
-    commit_record(repo, &rejected_text(), SAM, 2, "reject");
+    commit_record(repo, &rejected(), SAM, 2, "reject");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     submitted
 }
@@ -210,17 +226,23 @@ fn finding_2_a_merge_with_an_old_first_parent_is_caught_too() {
 #[test]
 fn finding_2_legit_an_ordinary_merge_of_independent_records_passes() {
     let repo = Test::new();
-    commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit 1");
+    commit_record(
+        &repo,
+        &Record::normal("CHG-2026-0001").status("submitted"),
+        JANE,
+        1,
+        "submit 1",
+    );
     // Sam approves CHG-2026-0001 on his own branch, merged into main.
     repo.git(&["checkout", "-q", "-b", "sam"]);
-    let approved = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
+    let approved = Record::normal("CHG-2026-0001").approved_by_sam();
     commit_record(&repo, &approved, SAM, 2, "approve 1");
     // Jane submits another record on a branch of `base` (`n`, at `hours`) and
     // merges `branch` into it an hour later.
     let submit_and_merge = |(name, base): (&str, &str), n: u32, hours: i64, branch: &str| {
         repo.git(&["checkout", "-q", "-b", name, base]);
         let id = format!("CHG-2026-000{n}");
-        repo.write(&format!("changes/2026/{id}.yaml"), &normal_record(&id, "submitted"));
+        repo.put(&Record::normal(&id).status("submitted"));
         repo.commit_all_at(JANE, &at(hours), &format!("submit {n}"));
         merge(&repo, JANE, hours + 1, branch);
     };
@@ -343,7 +365,13 @@ fn lees_approval_signed_by(signer: &str, listed: &[(&str, &str)]) -> Verdict {
         .collect();
     let publics: Vec<(&str, &str)> = publics.iter().map(|(e, k)| (e.as_str(), k.as_str())).collect();
     let repo = signing_store(&publics);
-    commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit");
+    commit_record(
+        &repo,
+        &Record::normal("CHG-2026-0001").status("submitted"),
+        JANE,
+        1,
+        "submit",
+    );
     repo.git(&["checkout", "-q", "-b", "feature"]);
     let approval = Approval::new("engineering-lead", LEE);
     repo.write(
@@ -380,11 +408,17 @@ fn finding_10_a_base_policy_that_does_not_parse_fails_the_gate() {
         "changes/policy.yaml",
         &good.replace("require_signed_approvals: false", "require_signed_approvals: [true"),
     );
-    commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), SAM, 1, "policy");
+    commit_record(
+        &repo,
+        &Record::normal("CHG-2026-0001").status("submitted"),
+        SAM,
+        1,
+        "policy",
+    );
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // The branch mends the work tree's policy and forges an approval.
     repo.write("changes/policy.yaml", &good);
-    let forged = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
+    let forged = Record::normal("CHG-2026-0001").approved_by_sam();
     commit_record(&repo, &forged, SAM, 2, "approve");
     // The unclosed list runs on, past comments, to the next key, where the parser stops.
     let line = 1 + good.lines().position(|l| l.starts_with("change_trailer:")).unwrap();
@@ -402,7 +436,13 @@ fn finding_12_chg_approve_signs_with_the_users_ssh_setup_and_passes_the_gate() {
     let keys = tempfile::tempdir().unwrap();
     let (sam_key, sam_public) = ssh_keygen(keys.path(), "sam");
     let repo = signing_store(&[("sam@example.com", &sam_public)]);
-    commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit");
+    commit_record(
+        &repo,
+        &Record::normal("CHG-2026-0001").status("submitted"),
+        JANE,
+        1,
+        "submit",
+    );
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.git(&["config", "commit.gpgsign", "true"]);
     repo.git(&["config", "user.signingkey", &sam_key.display().to_string()]);
@@ -423,7 +463,13 @@ fn finding_12_chg_approve_signs_with_the_users_ssh_setup_and_passes_the_gate() {
 #[test]
 fn finding_12_chg_commits_run_the_users_hooks() {
     let repo = Test::new();
-    commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit");
+    commit_record(
+        &repo,
+        &Record::normal("CHG-2026-0001").status("submitted"),
+        JANE,
+        1,
+        "submit",
+    );
     let hooks = repo.join(".git/hooks");
     std::fs::create_dir_all(&hooks).unwrap();
     let write_hook = |name: &str, body: &str| {
@@ -463,7 +509,13 @@ fn finding_12_chg_commits_run_the_users_hooks() {
 fn finding_15a_deleting_a_cancelled_or_never_approved_record_is_flagged() {
     for status in ["draft", "cancelled"] {
         let repo = Test::new();
-        commit_record(&repo, &normal_record("CHG-2026-0001", status), JANE, 1, "record");
+        commit_record(
+            &repo,
+            &Record::normal("CHG-2026-0001").status(status),
+            JANE,
+            1,
+            "record",
+        );
         repo.git(&["checkout", "-q", "-b", "feature"]);
         repo.git(&["rm", "-q", REC]);
         repo.commit_all_at(JANE, &at(2), "tidy up");
@@ -474,7 +526,13 @@ fn finding_15a_deleting_a_cancelled_or_never_approved_record_is_flagged() {
 #[test]
 fn finding_15a_legit_a_renumber_is_not_a_deletion() {
     let repo = on_a_branch();
-    commit_record(&repo, &normal_record("CHG-2026-0001", "draft"), JANE, 1, "draft");
+    commit_record(
+        &repo,
+        &Record::normal("CHG-2026-0001").status("draft"),
+        JANE,
+        1,
+        "draft",
+    );
     repo.chg(&["renumber", "CHG-2026-0001"]).ok();
     Verdict::gate(&repo).clean();
 }

@@ -80,10 +80,7 @@ fn files_chg_writes_honour_the_umask() {
 fn a_record_keeps_its_mode_when_chg_rewrites_it() {
     let repo = Repo::new();
     repo.write("changes/policy.yaml", POLICY_WITH_SAM);
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &normal_record("CHG-2026-0001", "submitted"),
-    );
+    repo.put(&Record::normal("CHG-2026-0001").status("submitted"));
     let path = repo.join("changes/2026/CHG-2026-0001.yaml");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
     repo.git(&["add", "-A"]);
@@ -199,11 +196,7 @@ fn check_path_outside_the_store_exits_2() {
 
 #[test]
 fn check_path_of_store_files_still_checks_them() {
-    let repo = Test::new();
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &normal_record("CHG-2026-0001", "draft"),
-    );
+    let repo = Test::new().record(Record::normal("CHG-2026-0001"));
     repo.chg(&["check", "changes/2026/CHG-2026-0001.yaml"]).ok();
     repo.chg(&["check", "changes/policy.yaml", "changes/templates/log-rotation.yaml"])
         .ok();

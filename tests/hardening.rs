@@ -222,7 +222,7 @@ fn a_symlink_out_of_the_repository_is_refused() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(
         outside.path().join("secret.yaml"),
-        normal_record("CHG-2026-0001", "draft"),
+        Record::normal("CHG-2026-0001").text(),
     )
     .unwrap();
     std::fs::create_dir_all(repo.join("changes/2026")).unwrap();
@@ -379,8 +379,7 @@ fn no_dependency_needs_a_newer_rust_than_the_stated_msrv() {
 /// the file (120 columns), not for the width of the terminal it was run in.
 #[test]
 fn a_table_report_written_to_a_file_ignores_the_terminal_width() {
-    let repo = Repo::initialised();
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
+    let repo = Test::new().record(Record::normal("CHG-2026-0001").status("submitted"));
     repo.commit_all_at(JANE, "@1763280000 +0000", "submit");
     let home = tempfile::tempdir().unwrap();
     let out = repo.path().join("cab.txt");
