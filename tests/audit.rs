@@ -503,8 +503,12 @@ fn audit_refuses_a_folder_that_is_not_empty_and_leaves_no_half_folder() {
     let q = quarter();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
-    let run = audit(&q.repo, dir.path().to_str().unwrap(), &[]).status(2);
-    assert!(run.stderr.contains("is not empty"), "{}", run.stderr);
+    let folder = dir.path().to_str().unwrap();
+    audit(&q.repo, folder, &[]).is(
+        2,
+        "",
+        &format!("error: {folder} is not empty\n  hint: give a new folder (`--output audit-2026-Q3`); chg never writes over evidence\n"),
+    );
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
         1,

@@ -267,8 +267,11 @@ fn gate_start_records_the_start_and_commits_it() {
     );
     assert_eq!(commits(&repo)[0], "chg: start CHG-2026-0001 (gate)");
     // A pipeline re-run passes without a second start.
-    let again = gate_at(&mut repo, "2026-11-18T02:30:00Z", &["--start"]).ok();
-    assert!(again.stdout.contains("no second start recorded"), "{again:?}");
+    gate_at(&mut repo, "2026-11-18T02:30:00Z", &["--start"]).is(
+        0,
+        "CHG-2026-0001: may be deployed at 2026-11-18 02:30 UTC\nCHG-2026-0001: already in progress since 2026-11-18 02:10 UTC; no second start recorded\n",
+        "",
+    );
     assert!(repo.read(FILE).contains("started_at: \"2026-11-18T02:10:00Z\""));
 }
 
@@ -394,8 +397,10 @@ fn a_deployment_fact_is_never_rewritten() {
 fn a_malformed_deployment_fact_is_a_usage_error() {
     let mut repo = wednesday();
     for bad in ["environment", "=production", "Environment=x", "environment="] {
-        let run = gate_at(&mut repo, "2026-11-18T02:10:00Z", &["--start", "--deployment", bad]).status(2);
-        assert!(run.stderr.contains("NAME=VALUE"), "{bad}: {run:?}");
+        let said = format!("error: `--deployment {bad}` is not NAME=VALUE
+  hint: e.g. `--deployment environment=production`, `--deployment artifact=sha256:…`; names are lower-case letters, digits, `_` and `-`
+");
+        gate_at(&mut repo, "2026-11-18T02:10:00Z", &["--start", "--deployment", bad]).is(2, "", &said);
     }
     assert!(repo.read(FILE).contains("status: scheduled"));
 }

@@ -402,8 +402,11 @@ fn metrics_of_a_month_with_only_rollbacks_and_of_an_empty_month() {
     ] {
         figure(&v, name, None, None);
     }
-    let table = s.repo.chg_line("metrics --month 2026-09").ok();
-    assert!(table.stdout.contains("no changes"), "{}", table.stdout);
+    let table = s
+        .repo
+        .chg_line("metrics --month 2026-09")
+        .ok()
+        .stdout_has_line("no changes");
     assert!(!table.stdout.contains("NaN"), "{}", table.stdout);
 }
 
