@@ -123,7 +123,7 @@ fn gate_in_a_freeze_passes_an_emergency_on_its_verbal_approvals() {
         "CHG-2026-0001: in progress since 2026-12-24 15:00 UTC\nCHG-2026-0001: may be deployed at 2026-12-24 15:00 UTC\n",
         "",
     );
-    assert!(repo.read(FILE).contains("status: in-progress"));
+    assert_eq!(repo.value(FILE, "status"), "in-progress");
 }
 
 #[test]
@@ -254,16 +254,16 @@ fn gate_start_records_the_start_and_commits_it() {
     let mut repo = wednesday();
     // Refused: nothing recorded.
     gate_at(&mut repo, "2026-11-18T01:00:00Z", &["--start"]).status(1);
-    assert!(repo.read(FILE).contains("status: scheduled"));
+    assert_eq!(repo.value(FILE, "status"), "scheduled");
     gate_at(&mut repo, "2026-11-18T02:10:00Z", &["--start"]).is(
         0,
         "CHG-2026-0001: in progress since 2026-11-18 02:10 UTC\nCHG-2026-0001: may be deployed at 2026-11-18 02:10 UTC\n",
         "",
     );
-    let text = repo.read(FILE);
-    assert!(
-        text.contains("status: in-progress") && text.contains("started_at: \"2026-11-18T02:10:00Z\""),
-        "{text}"
+    assert_eq!(repo.value(FILE, "status"), "in-progress");
+    assert_eq!(
+        repo.value(FILE, "implementation.started_at"),
+        "\"2026-11-18T02:10:00Z\""
     );
     assert_eq!(commits(&repo)[0], "chg: start CHG-2026-0001 (gate)");
     // A pipeline re-run passes without a second start.
@@ -272,7 +272,10 @@ fn gate_start_records_the_start_and_commits_it() {
         "CHG-2026-0001: may be deployed at 2026-11-18 02:30 UTC\nCHG-2026-0001: already in progress since 2026-11-18 02:10 UTC; no second start recorded\n",
         "",
     );
-    assert!(repo.read(FILE).contains("started_at: \"2026-11-18T02:10:00Z\""));
+    assert_eq!(
+        repo.value(FILE, "implementation.started_at"),
+        "\"2026-11-18T02:10:00Z\""
+    );
 }
 
 #[test]
@@ -390,7 +393,7 @@ fn a_deployment_fact_is_never_rewritten() {
   hint: recorded facts are evidence and stay as they are; record a different fact under a new name
 ",
         );
-    assert!(repo.read(FILE).contains("status: in-progress"));
+    assert_eq!(repo.value(FILE, "status"), "in-progress");
 }
 
 #[test]
@@ -402,7 +405,7 @@ fn a_malformed_deployment_fact_is_a_usage_error() {
 ");
         gate_at(&mut repo, "2026-11-18T02:10:00Z", &["--start", "--deployment", bad]).is(2, "", &said);
     }
-    assert!(repo.read(FILE).contains("status: scheduled"));
+    assert_eq!(repo.value(FILE, "status"), "scheduled");
 }
 
 /// A store whose CHG-2026-0001 is scheduled, pushed to a bare "remote"; and

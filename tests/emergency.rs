@@ -67,7 +67,7 @@ Within 24 h: complete the documentation (`chg submit CHG-2026-0001`) and get wri
 
     // Straight from draft to in-progress, then completed.
     repo.chg(&["start", ID]).ok();
-    assert!(repo.read(FILE).contains("status: in-progress\n"));
+    assert_eq!(repo.value(FILE, "status"), "in-progress");
     repo.now = Some("2026-11-25T13:00:00Z".into());
     repo.chg(&["complete", ID, "--smoke-tests", "passed", "--error-rates", "normal"])
         .ok();

@@ -615,7 +615,7 @@ fn finding_9_a_standard_change_unchanged_from_its_template_is_approved_and_passe
         "CHG-2026-0001: approved on submission (standard change, template `certificate-renewal`)\n",
         "",
     );
-    assert!(repo.read(REC).contains("status: approved"));
+    assert_eq!(repo.value(REC, "status"), "approved");
     Verdict::check(&repo).clean();
     Verdict::gate(&repo).clean();
 }
@@ -641,7 +641,7 @@ fn finding_9_other_work_filed_under_a_template_is_refused_at_submit() {
         "file it as a normal change",
     ];
     assert_says("submit", &said, &parts);
-    assert!(repo.read(REC).contains("status: draft"), "{}", repo.read(REC));
+    assert_eq!(repo.value(REC, "status"), "draft");
     Verdict::check(&repo).fails_with_only("template-mismatch");
 }
 

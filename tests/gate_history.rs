@@ -123,7 +123,7 @@ fn gate_refuses_a_rejection_laundered_through_a_merge() {
         &[FILE],
         "Merge branch 'canary'",
     );
-    assert!(repo.read(FILE).contains("status: scheduled"));
+    assert_eq!(repo.value(FILE, "status"), "scheduled");
     // The pull-request gate catches the merge ...
     let check = repo.chg(&["check", "--base", &rejected, "--format", "json"]).status(1);
     assert!(check.stdout.contains(&merge), "{check:?}");

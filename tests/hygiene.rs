@@ -133,8 +133,9 @@ fn finding_5_a_rollback_erased_by_a_merge_with_an_old_commit_still_counts() {
         &[REC],
         "Merge branch 'main' into tidy",
     );
-    assert!(
-        repo.read(REC).contains("status: completed"),
+    assert_eq!(
+        repo.value(REC, "status"),
+        "completed",
         "the attack restored the old version"
     );
     // Evidence is append-only: the rollback still counts, the success rate does not rise.

@@ -151,7 +151,7 @@ fn a_normal_change_goes_from_draft_to_closed() {
     assert_committed(&repo, JANE, "chg: review CHG-2026-0001");
     repo.chg(&["close", ID]).ok();
     assert_committed(&repo, JANE, "chg: close CHG-2026-0001");
-    assert!(repo.read(FILE).contains("status: closed\n"));
+    assert_eq!(repo.value(FILE, "status"), "closed");
     repo.chg(&["check"]).ok();
     let log = repo.git(&["log", "--format=%an|%s"]);
     assert_eq!(
@@ -185,7 +185,7 @@ fn a_major_change_needs_three_cab_approvals_and_a_repeat_counts_once() {
   hint: another CAB member must vote
 ",
     );
-    assert!(repo.read(FILE).contains("status: submitted\n"));
+    assert_eq!(repo.value(FILE, "status"), "submitted");
     repo.chg_as(CHO, &["approve", ID]).is(
         0,
         "CHG-2026-0001: approval by Cho Min <cho@example.com> as cab recorded; status `approved`
@@ -204,7 +204,7 @@ fn the_cto_alone_approves_a_major_change() {
     repo.chg(&["submit", ID]).ok();
     repo.chg_as(DAVE, &["approve", ID]).ok();
     assert_committed(&repo, DAVE, "chg: approve CHG-2026-0001 (cto)");
-    assert!(repo.read(FILE).contains("status: approved\n"));
+    assert_eq!(repo.value(FILE, "status"), "approved");
 }
 
 #[test]
@@ -292,7 +292,7 @@ fn a_standard_change_from_the_catalogue_is_approved_on_submission() {
 ",
         "",
     );
-    assert!(repo.read(FILE).contains("status: approved\n"));
+    assert_eq!(repo.value(FILE, "status"), "approved");
     refused(&repo, SAM, &["approve", ID]).stdout_is("").stderr_is(
         "error: CHG-2026-0001 is a standard change, pre-approved by its template
   hint: `chg submit CHG-2026-0001` approves it
@@ -419,7 +419,7 @@ fn no_commit_writes_the_file_and_leaves_the_commit_to_the_user() {
     let count = commits(&repo);
     repo.chg(&["submit", ID, "--no-commit"]).ok();
     assert_eq!(commits(&repo), count);
-    assert!(repo.read(FILE).contains("status: submitted\n"));
+    assert_eq!(repo.value(FILE, "status"), "submitted");
     assert!(repo.git(&["status", "--porcelain"]).contains("CHG-2026-0001.yaml"));
 }
 
@@ -566,7 +566,7 @@ fn rollback_names_missing_flags_without_a_terminal() {
 
 For more information, try '--help'.
 ");
-    assert!(repo.read(FILE).contains("status: in-progress\n"));
+    assert_eq!(repo.value(FILE, "status"), "in-progress");
 }
 
 #[test]

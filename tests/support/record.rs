@@ -882,6 +882,12 @@ impl Yaml {
 }
 
 impl Repo {
+    /// The raw value at a path of a YAML file in the work tree (`status`).
+    #[track_caller]
+    pub fn value(&self, rel: &str, path: &str) -> String {
+        Yaml::new(&self.read(rel)).get(path)
+    }
+
     /// Edits a YAML file in the work tree by key (see `Yaml`), uncommitted.
     #[track_caller]
     pub fn edit_yaml(&self, rel: &str, edit: impl FnOnce(Yaml) -> Yaml) {
