@@ -62,6 +62,11 @@ fn on_a_branch() -> Test {
     repo
 }
 
+/// CHG-2026-0001 (`Record::normal`) with this status.
+fn record(status: &str) -> Record {
+    Record::normal("CHG-2026-0001").status(status)
+}
+
 /// Writes the record and commits it as someone, `hours` after T0.
 fn commit_record(repo: &Repo, record: &Record, who: Who, hours: i64, message: &str) {
     repo.put(record);
@@ -135,13 +140,7 @@ fn finding_1_a_symlink_committed_on_a_branch_is_caught_by_the_gate() {
 #[test]
 fn finding_1_legit_plain_record_files_pass() {
     let repo = on_a_branch();
-    commit_record(
-        &repo,
-        &Record::normal("CHG-2026-0001").status("submitted"),
-        JANE,
-        1,
-        "submit",
-    );
+    commit_record(&repo, &record("submitted"), JANE, 1, "submit");
     Verdict::gate(&repo).clean();
     repo.chg(&["show", "CHG-2026-0001"]).ok();
 }
@@ -167,13 +166,7 @@ fn merge(repo: &Repo, who: Who, hours: i64, branch: &str) {
 /// Jane's record submitted on main, then rejected by Sam, then a branch
 /// `feature`; the submitted commit.
 fn rejected_on_main(repo: &Repo) -> String {
-    commit_record(
-        repo,
-        &Record::normal("CHG-2026-0001").status("submitted"),
-        JANE,
-        1,
-        "submit",
-    );
+    commit_record(repo, &record("submitted"), JANE, 1, "submit");
     let submitted = repo.head();
     commit_record(repo, &rejected(), SAM, 2, "reject");
     repo.git(&["checkout", "-q", "-b", "feature"]);
@@ -226,13 +219,7 @@ fn finding_2_a_merge_with_an_old_first_parent_is_caught_too() {
 #[test]
 fn finding_2_legit_an_ordinary_merge_of_independent_records_passes() {
     let repo = Test::new();
-    commit_record(
-        &repo,
-        &Record::normal("CHG-2026-0001").status("submitted"),
-        JANE,
-        1,
-        "submit 1",
-    );
+    commit_record(&repo, &record("submitted"), JANE, 1, "submit 1");
     // Sam approves CHG-2026-0001 on his own branch, merged into main.
     repo.git(&["checkout", "-q", "-b", "sam"]);
     let approved = Record::normal("CHG-2026-0001").approved_by_sam();
@@ -365,22 +352,10 @@ fn lees_approval_signed_by(signer: &str, listed: &[(&str, &str)]) -> Verdict {
         .collect();
     let publics: Vec<(&str, &str)> = publics.iter().map(|(e, k)| (e.as_str(), k.as_str())).collect();
     let repo = signing_store(&publics);
-    commit_record(
-        &repo,
-        &Record::normal("CHG-2026-0001").status("submitted"),
-        JANE,
-        1,
-        "submit",
-    );
+    commit_record(&repo, &record("submitted"), JANE, 1, "submit");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     let approval = Approval::new("engineering-lead", LEE);
-    repo.write(
-        REC,
-        &Record::normal("CHG-2026-0001")
-            .status("approved")
-            .approval(approval)
-            .text(),
-    );
+    repo.write(REC, &record("approved").approval(approval).text());
     signed_commit(&repo, LEE, &keys.path().join(signer), &[], "approve");
     Verdict::gate(&repo)
 }
@@ -408,13 +383,7 @@ fn finding_10_a_base_policy_that_does_not_parse_fails_the_gate() {
         "changes/policy.yaml",
         &good.replace("require_signed_approvals: false", "require_signed_approvals: [true"),
     );
-    commit_record(
-        &repo,
-        &Record::normal("CHG-2026-0001").status("submitted"),
-        SAM,
-        1,
-        "policy",
-    );
+    commit_record(&repo, &record("submitted"), SAM, 1, "policy");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // The branch mends the work tree's policy and forges an approval.
     repo.write("changes/policy.yaml", &good);
@@ -436,13 +405,7 @@ fn finding_12_chg_approve_signs_with_the_users_ssh_setup_and_passes_the_gate() {
     let keys = tempfile::tempdir().unwrap();
     let (sam_key, sam_public) = ssh_keygen(keys.path(), "sam");
     let repo = signing_store(&[("sam@example.com", &sam_public)]);
-    commit_record(
-        &repo,
-        &Record::normal("CHG-2026-0001").status("submitted"),
-        JANE,
-        1,
-        "submit",
-    );
+    commit_record(&repo, &record("submitted"), JANE, 1, "submit");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.git(&["config", "commit.gpgsign", "true"]);
     repo.git(&["config", "user.signingkey", &sam_key.display().to_string()]);
@@ -463,13 +426,7 @@ fn finding_12_chg_approve_signs_with_the_users_ssh_setup_and_passes_the_gate() {
 #[test]
 fn finding_12_chg_commits_run_the_users_hooks() {
     let repo = Test::new();
-    commit_record(
-        &repo,
-        &Record::normal("CHG-2026-0001").status("submitted"),
-        JANE,
-        1,
-        "submit",
-    );
+    commit_record(&repo, &record("submitted"), JANE, 1, "submit");
     let hooks = repo.join(".git/hooks");
     std::fs::create_dir_all(&hooks).unwrap();
     let write_hook = |name: &str, body: &str| {
@@ -509,13 +466,7 @@ fn finding_12_chg_commits_run_the_users_hooks() {
 fn finding_15a_deleting_a_cancelled_or_never_approved_record_is_flagged() {
     for status in ["draft", "cancelled"] {
         let repo = Test::new();
-        commit_record(
-            &repo,
-            &Record::normal("CHG-2026-0001").status(status),
-            JANE,
-            1,
-            "record",
-        );
+        commit_record(&repo, &record(status), JANE, 1, "record");
         repo.git(&["checkout", "-q", "-b", "feature"]);
         repo.git(&["rm", "-q", REC]);
         repo.commit_all_at(JANE, &at(2), "tidy up");
@@ -526,13 +477,7 @@ fn finding_15a_deleting_a_cancelled_or_never_approved_record_is_flagged() {
 #[test]
 fn finding_15a_legit_a_renumber_is_not_a_deletion() {
     let repo = on_a_branch();
-    commit_record(
-        &repo,
-        &Record::normal("CHG-2026-0001").status("draft"),
-        JANE,
-        1,
-        "draft",
-    );
+    commit_record(&repo, &record("draft"), JANE, 1, "draft");
     repo.chg(&["renumber", "CHG-2026-0001"]).ok();
     Verdict::gate(&repo).clean();
 }
