@@ -573,14 +573,9 @@ fn a_record_rewritten_after_its_seal_by_a_plain_commit_is_reported() {
     assert!(run.stdout.contains("changed title after the seal"), "{}", run.stdout);
     // chg check reports it on every run, on the record, in the commit.
     let check = at(&q.repo, JANE, "2026-10-11T10:00:00Z", "check --format json").status(1);
-    let findings: Vec<serde_json::Value> = serde_json::from_str(&check.stdout).unwrap();
-    let sealed: Vec<&serde_json::Value> = findings
-        .iter()
-        .filter(|f| f["rule"] == "sealed-record-changed")
-        .collect();
-    assert_eq!(sealed.len(), 1, "{findings:#?}");
-    assert_eq!(sealed[0]["file"], file(&q.window));
-    assert_eq!(sealed[0]["commit"], commit.as_str());
+    let sealed = check.finding("sealed-record-changed");
+    assert_eq!(sealed.file, file(&q.window));
+    assert_eq!(sealed.commit.as_deref(), Some(commit.as_str()));
 
     // Deleting a sealed record is reported too.
     std::fs::remove_file(q.repo.join(&file(&q.testing))).unwrap();

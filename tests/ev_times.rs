@@ -114,8 +114,9 @@ fn metrics_explain(repo: &Repo) -> String {
 }
 
 fn metrics_json(repo: &Repo) -> serde_json::Value {
-    let run = repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok();
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"))
+    repo.chg(&["metrics", "--month", "2026-11", "--format", "json"])
+        .ok()
+        .json()
 }
 
 #[test]

@@ -5,12 +5,6 @@
 
 use crate::support::*;
 
-fn check_json(repo: &Repo) -> (i32, Vec<serde_json::Value>) {
-    let run = repo.chg(&["check", "--format", "json"]);
-    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    (run.status, findings)
-}
-
 fn symlink(target: &str, link: &std::path::Path) {
     std::os::unix::fs::symlink(target, link).unwrap_or_else(|e| panic!("symlink {}: {e}", link.display()));
 }
@@ -59,7 +53,7 @@ fn finding_1_a_symlink_anywhere_under_changes_is_an_error_in_check() {
     symlink("../notes/policy-draft.yaml", &repo.join("changes/draft.yaml"));
     symlink("../../notes/more", &repo.join("changes/templates/more"));
     symlink("../../README", &repo.join("changes/schemas/extra.json"));
-    let (status, findings) = check_json(&repo);
+    let Verdict { status, findings, .. } = Verdict::check(&repo);
     assert_eq!(status, 2, "{findings:?}");
     for file in [
         "changes/draft.yaml",
@@ -67,19 +61,19 @@ fn finding_1_a_symlink_anywhere_under_changes_is_an_error_in_check() {
         "changes/schemas/extra.json",
     ] {
         assert!(
-            findings.iter().any(|f| f["rule"] == "symlink" && f["file"] == file),
+            findings.iter().any(|f| f.rule == "symlink" && f.file == file),
             "{file} not reported: {findings:?}"
         );
     }
     // A link is reported as a link, not as a stray file chg does not read.
-    assert!(!findings.iter().any(|f| f["rule"] == "stray-file"), "{findings:?}");
+    assert!(!findings.iter().any(|f| f.rule == "stray-file"), "{findings:?}");
 }
 
 #[test]
 fn finding_1_legit_a_store_without_links_passes_check() {
     let repo = Test::new();
     repo.write("notes/template.yaml", "description: [unclosed\n");
-    let (status, findings) = check_json(&repo);
+    let Verdict { status, findings, .. } = Verdict::check(&repo);
     assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
 }
 
@@ -104,7 +98,7 @@ fn rolled_back(id: &str) -> Record {
 
 fn figure(repo: &Repo, name: &str) -> (f64, u64) {
     let run = repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok();
-    let all: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    let all = run.json();
     let fig = &all["metrics"][name];
     let actual = fig["actual"]
         .as_f64()
@@ -145,13 +139,12 @@ fn finding_5_a_rollback_erased_by_a_merge_with_an_old_commit_still_counts() {
         "the merge erased the rollback from the metrics"
     );
     // And the gate names the merge.
-    let run = repo.chg(&["check", "--base", "main", "--format", "json"]);
-    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    assert_eq!(run.status, 1, "{findings:?}");
+    let Verdict { status, findings, .. } = Verdict::gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
     assert!(
         findings
             .iter()
-            .any(|f| f["commit"] == merge.as_str() && f["file"] == REC && f["rule"] == "approval-removed"),
+            .any(|f| f.commit.as_deref() == Some(merge.as_str()) && f.file == REC && f.rule == "approval-removed"),
         "{findings:?}"
     );
 }
