@@ -201,11 +201,13 @@ fn a_merge_in_progress_blocks_commits_with_a_hint() {
 
 #[test]
 fn crlf_records_are_read_and_non_utf8_is_located() {
-    let repo = Repo::initialised();
-    repo.write(REC, &normal_record("CHG-2026-0001", "draft").replace('\n', "\r\n"));
+    let repo = Test::new();
+    let draft = Record::normal("CHG-2026-0001").text();
+    // Line ends as a Windows editor writes them: the encoding is the point.
+    repo.write(REC, &draft.replace('\n', "\r\n"));
     repo.chg(&["check"]).ok();
     repo.chg(&["show", "CHG-2026-0001"]).ok();
-    let mut bytes = normal_record("CHG-2026-0001", "draft").into_bytes();
+    let mut bytes = draft.into_bytes();
     let at = bytes.windows(5).position(|w| w == b"Route").unwrap();
     bytes[at] = 0xE9;
     std::fs::write(repo.join(REC), bytes).unwrap();
