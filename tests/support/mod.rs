@@ -25,7 +25,7 @@ mod verdict;
 pub use policy::{Policy, POLICY};
 pub use record::{Approval, Fields, Implementation, Node, Record, Yaml};
 pub use says::{assert_contains, assert_says};
-pub use test::{assert_line, Finding, Test, NOW};
+pub use test::{Finding, Test, NOW};
 pub use verdict::Verdict;
 
 /// A person acting in a test, with a fixed git identity.

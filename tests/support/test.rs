@@ -184,7 +184,7 @@ fn first_difference(got: &str, expected: &str) -> String {
 
 /// Asserts `text` (named `what`) has `line` as one of its lines, whole.
 #[track_caller]
-pub fn assert_line(what: &str, text: &str, line: &str) {
+fn assert_line(what: &str, text: &str, line: &str) {
     assert!(
         text.lines().any(|l| l == line),
         "{what} has no line {line:?}; it is:\n{text}"
