@@ -289,15 +289,14 @@ fn invisible_character_in_an_approver_or_a_role_is_a_located_error() {
     // An approver with a byte-order mark inside the email.
     let sam = Approval::new("change-manager", SAM).field("approver", "Sam Lee <s\u{FEFF}am@example.com>");
     repo.put(&Record::normal("CHG-2026-0001").status("approved").approval(sam));
-    let run = repo.chg(&["check", "--format", "json"]);
-    assert_eq!(run.status, 2, "{run:?}");
-    assert!(run.stdout.contains("approvals[0].approver"), "{}", run.stdout);
+    let run = repo.chg(&["check", "--format", "json"]).status(2);
+    let f = run.finding("invisible-character");
+    assert!(f.message.contains("approvals[0].approver"), "{f:?}");
     // A mixed-script look-alike keeps its warning (not an invisible character).
     let submitted = Record::normal("CHG-2026-0001").status("submitted");
     repo.put(&submitted.raw("requested_by", "Jane Doe <j\u{430}ne@example.com>"));
     let run = repo.chg(&["check", "--format", "json"]);
-    assert!(run.stdout.contains("lookalike-email"), "{}", run.stdout);
-    assert!(!run.stdout.contains("invisible-character"), "{}", run.stdout);
+    assert_eq!(run.rules(), ["lookalike-email"], "{run:?}");
 }
 
 #[test]
