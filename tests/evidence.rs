@@ -340,10 +340,10 @@ fn finding_14_record_text_cannot_start_a_ci_log_line_or_send_escapes() {
 fn finding_15b_a_mixed_script_lookalike_email_gets_a_warning() {
     let repo = Test::new();
     // The `а` of `аna` is Cyrillic (U+0430).
-    repo.edit(
-        "changes/policy.yaml",
-        &[("    - ana@example.com\n", "    - \u{430}na@example.com\n")],
-    );
+    repo.edit_policy(|p| {
+        assert_eq!(p.get("roles.cab.0"), "ana@example.com");
+        p.set("roles.cab.0", "\u{430}na@example.com")
+    });
     let submitted = Record::normal(ID).status("submitted");
     repo.put(
         &submitted

@@ -204,10 +204,7 @@ fn log_lists_the_linked_commits_beside_the_record_history() {
 #[test]
 fn the_trailer_name_comes_from_the_policy() {
     let store = store();
-    store.edit(
-        "changes/policy.yaml",
-        &[("change_trailer: Change", "change_trailer: Implements")],
-    );
+    store.edit_policy(|p| p.set("change_trailer", "Implements"));
     store.commit_all_at(SAM, "2026-11-16T09:00:00Z", "our trailer is Implements");
     let app = Repo::new();
     let implements = code(
