@@ -597,5 +597,8 @@ fn gate_in_a_shallow_clone_refuses_with_history_incomplete() {
     let repo = wednesday();
     let mut clone = repo.shallow_clone(1);
     let run = gate_at(&mut clone, "2026-11-18T03:00:00Z", &["--format", "json"]).status(1);
-    assert!(rules(&run).contains(&"history-incomplete".to_string()), "{run:?}");
+    assert!(
+        run.reason_rules().contains(&"history-incomplete".to_string()),
+        "{run:?}"
+    );
 }
