@@ -29,13 +29,6 @@ fn cab_reviewed(t: &mut Test) {
         .ok();
 }
 
-/// `chg metrics` of 2026-11 in JSON.
-fn november_metrics(t: &Test) -> serde_json::Value {
-    t.run(&["metrics", "--month", "2026-11", "--format", "json"])
-        .ok()
-        .json()
-}
-
 #[test]
 fn issue_15_8_close_refuses_an_emergency_without_written_approval() {
     let mut t = implemented();
@@ -162,7 +155,7 @@ fn issue_15_11_a_late_emergency_once_recorded_is_a_warning_that_says_late() {
 
 /// Asserts November's metrics count the emergency's documentation and written approval as missed.
 pub(crate) fn documentation_and_approval_missed(t: &Test) {
-    let json = november_metrics(t);
+    let json = t.month_metrics("2026-11");
     assert_eq!(
         json["metrics"]["emergency_documented_in_time"]["actual"].as_f64(),
         Some(0.0),
@@ -377,7 +370,7 @@ fn issue_15_9_and_16_15_time_to_resolution_is_recorded_and_reported() {
     implemented_emergency(&mut t, "CHG-2026-0002", "", "2026-11-26T09:30:00Z");
     t.set_now("2026-11-27T09:00:00Z");
     // The median of 100 and 90 minutes.
-    let json = november_metrics(&t);
+    let json = t.month_metrics("2026-11");
     assert_eq!(
         json["metrics"]["emergency_time_to_resolution_minutes"]["actual"].as_f64(),
         Some(95.0),

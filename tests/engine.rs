@@ -377,12 +377,10 @@ fn finding_6_legit_lees_own_key_verifies_her_approval() {
 #[test]
 fn finding_10_a_base_policy_that_does_not_parse_fails_the_gate() {
     let repo = Test::new();
-    let good = repo.read("changes/policy.yaml");
+    let good = repo.policy_text();
     // Malformed on purpose: an unclosed flow list.
-    repo.write(
-        "changes/policy.yaml",
-        &good.replace("require_signed_approvals: false", "require_signed_approvals: [true"),
-    );
+    let unclosed = "require_signed_approvals: [true";
+    repo.write(POLICY, &good.replace("require_signed_approvals: false", unclosed));
     commit_record(&repo, &record("submitted"), SAM, 1, "policy");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // The branch mends the work tree's policy and forges an approval.

@@ -113,12 +113,6 @@ fn metrics_explain(repo: &Repo) -> String {
     repo.chg(&["metrics", "--month", "2026-11", "--explain"]).ok().stdout
 }
 
-fn metrics_json(repo: &Repo) -> serde_json::Value {
-    repo.chg(&["metrics", "--month", "2026-11", "--format", "json"])
-        .ok()
-        .json()
-}
-
 #[test]
 fn evidence_time_late_emergency_paperwork_back_dated_nine_days_is_late_in_metrics_and_gate() {
     let mut repo = emergency_implemented_on_main();
@@ -174,7 +168,7 @@ fn evidence_time_late_emergency_paperwork_back_dated_nine_days_is_late_in_metric
         "2026-11-13T12:00:00Z",
         &["merge", "-q", "--no-ff", "-m", "paperwork", "paperwork"],
     );
-    let json = metrics_json(&repo);
+    let json = repo.month_metrics("2026-11");
     let figure = |name: &str| json["metrics"][name]["actual"].as_f64();
     assert_eq!(figure("emergency_written_approval_in_time"), Some(0.0), "{json}");
     assert_eq!(figure("emergency_post_review_in_time"), Some(0.0), "{json}");
@@ -222,7 +216,7 @@ fn evidence_time_an_honest_emergency_back_dated_within_a_day_stays_in_time() {
         &["merge", "-q", "--no-ff", "-m", "paperwork", "paperwork"],
     );
     repo.now = Some("2026-12-10T12:00:00Z".into());
-    let json = metrics_json(&repo);
+    let json = repo.month_metrics("2026-11");
     for name in [
         "emergency_documented_in_time",
         "emergency_written_approval_in_time",

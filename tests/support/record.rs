@@ -882,6 +882,12 @@ impl Yaml {
 }
 
 impl Repo {
+    /// `chg metrics --month MONTH --format json`, which must succeed.
+    #[track_caller]
+    pub fn month_metrics(&self, month: &str) -> serde_json::Value {
+        self.chg(&["metrics", "--month", month, "--format", "json"]).ok().json()
+    }
+
     /// The raw value at a path of a YAML file in the work tree (`status`).
     #[track_caller]
     pub fn value(&self, rel: &str, path: &str) -> String {
