@@ -359,12 +359,11 @@ fn issue_15_9_and_16_15_time_to_resolution_is_recorded_and_reported() {
         "--incident-started 2026-11-25T11:20:00Z",
         "2026-11-25T13:00:00Z",
     );
-    let text = t.read(FILE);
-    assert!(
-        text.contains("  incident_started_at: \"2026-11-25T11:20:00Z\"\n"),
-        "{text}"
+    assert_eq!(
+        t.value(FILE, "emergency.incident_started_at"),
+        "\"2026-11-25T11:20:00Z\""
     );
-    assert!(text.contains("  restored_at: \"2026-11-25T13:00:00Z\"\n"), "{text}");
+    assert_eq!(t.value(FILE, "emergency.restored_at"), "\"2026-11-25T13:00:00Z\"");
     // Declared at 08:00 the next day, no incident start given; restored 09:30: 90 min.
     t.set_now("2026-11-26T08:00:00Z");
     implemented_emergency(&mut t, "CHG-2026-0002", "", "2026-11-26T09:30:00Z");
