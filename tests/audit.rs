@@ -136,7 +136,7 @@ fn approve_with_git(
 
 /// The ids of the quarter's changes, by what they show.
 struct Quarter {
-    repo: Repo,
+    repo: Test,
     normal: String,
     major: String,
     standard: String,
@@ -154,7 +154,7 @@ struct Quarter {
 /// 2026-Q3 of a team's store: one clean change of each class, then one
 /// change per control that fails it (and only it).
 fn quarter() -> Quarter {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     // Clean: a normal change, a major one, a standard one and an emergency.
     let normal = filed(&repo, "2026-07-06", "Upgrade postgres");
     at(&repo, SAM, "2026-07-06T10:00:00Z", &format!("approve {normal}")).ok();

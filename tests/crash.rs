@@ -29,7 +29,7 @@ fn running(id: &str) -> Record {
 
 #[test]
 fn sigkill_at_random_moments_leaves_the_store_whole() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     std::fs::write(repo.join(".gitignore"), ".home/\n").unwrap();
     repo.put(&Record::normal("CHG-2026-0001").status("submitted"));
     repo.put(&running("CHG-2026-0900"));
@@ -132,7 +132,7 @@ fn kill_group(child: &std::process::Child) {
 /// never reverts what chg committed.
 #[test]
 fn sigkill_during_rollback_never_leaves_a_stale_index() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     std::fs::write(repo.join(".gitignore"), ".home/\n").unwrap();
     repo.commit_all_at(JANE, "@1763280000 +0000", "ignore");
     let mut rng = Lcg(7);

@@ -199,7 +199,7 @@ Within 24 h: complete the documentation (`chg submit CHG-2026-0001`) and get wri
 
 #[test]
 fn the_emergency_quick_form_names_what_is_missing() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     // Whom to call is said only once the arguments hold: a refused command
     // prints its error alone.
     repo.chg_line("new --emergency --no-input --title x")

@@ -220,7 +220,7 @@ fn crlf_records_are_read_and_non_utf8_is_located() {
 
 #[test]
 fn a_symlink_out_of_the_repository_is_refused() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(
         outside.path().join("secret.yaml"),
