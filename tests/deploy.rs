@@ -316,7 +316,7 @@ fn gate_wait_gives_up_at_its_timeout() {
         "CHG-2026-0001: refused[window-not-open]: its window 2026-11-18 02:00–04:00 UTC opens in 1 min
 CHG-2026-0001: refused[outside-deployment-window]: 2026-11-18 01:59 UTC is outside the policy's deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC)
 ",
-        "chg gate: gave up waiting after 1s\n",
+        "chg gate: gave up waiting after 1 s\n",
     );
     // Inside the window, waiting passes at once.
     gate_at(&mut repo, "2026-11-18T02:00:00Z", &["--wait", "--timeout", "1s"]).ok();

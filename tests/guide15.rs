@@ -133,7 +133,7 @@ fn finding_c_the_gate_honours_the_change_managers_recorded_window_override() {
         0,
         "CHG-2026-0001: may be deployed at 2026-11-28 14:00 UTC
 CHG-2026-0001: outside its window on the window override of Sam Lee <sam@example.com> (2026-11-28 14:00 UTC): payment provider outage fix cannot wait for Sunday
-  overridden[window-closed]: its window 2026-11-26 02:00–03:00 UTC closed 2 days 11 h ago
+  overridden[window-closed]: its window 2026-11-26 02:00–03:00 UTC closed 59 h ago
   overridden[outside-deployment-window]: 2026-11-28 14:00 UTC is outside the policy's deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC)
 ",
         "",
@@ -149,7 +149,7 @@ CHG-2026-0001: outside its window on the window override of Sam Lee <sam@example
         "CHG-2026-0001: may be deployed at 2026-11-28 14:00 UTC
 CHG-2026-0001: already in progress since 2026-11-28 14:00 UTC; no second start recorded
 CHG-2026-0001: outside its window on the window override of Sam Lee <sam@example.com> (2026-11-28 14:00 UTC): payment provider outage fix cannot wait for Sunday
-  overridden[window-closed]: its window 2026-11-26 02:00–03:00 UTC closed 2 days 11 h ago
+  overridden[window-closed]: its window 2026-11-26 02:00–03:00 UTC closed 59 h ago
   overridden[outside-deployment-window]: 2026-11-28 14:00 UTC is outside the policy's deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC)
 ",
         "",
@@ -165,7 +165,7 @@ fn finding_c_an_override_by_a_non_manager_or_under_another_identity_does_not_ope
     // Each void override leaves the gate refusing for the window, naming why it is void.
     let refused = |why: &str| {
         format!("CHG-2026-0001: refused[window-override-void]: the window override by {why}
-CHG-2026-0001: refused[window-closed]: its window 2026-11-26 02:00–03:00 UTC closed 2 days 11 h ago
+CHG-2026-0001: refused[window-closed]: its window 2026-11-26 02:00–03:00 UTC closed 59 h ago
 CHG-2026-0001: refused[outside-deployment-window]: 2026-11-28 14:00 UTC is outside the policy's deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC)
 ")
     };

@@ -72,7 +72,7 @@ pub fn run(args: &GateArgs, app: &App) -> Result<u8> {
         let left = limit.saturating_sub(began.elapsed());
         if verdict.allowed || !args.wait || !waitable || left.is_zero() {
             if args.wait && waitable && !verdict.allowed && !app.quiet {
-                eprintln!("chg gate: gave up waiting after {span}");
+                eprintln!("chg gate: gave up waiting after {}", span.text());
             }
             break verdict;
         }

@@ -288,10 +288,9 @@ fn rollbacks(out: &mut String, r: &Record) {
                 out,
                 "duration",
                 format!(
-                    "{} min ({} → {})",
-                    (e - s).num_minutes(),
-                    s.format("%Y-%m-%d %H:%M"),
-                    e.format("%H:%M UTC")
+                    "{} ({})",
+                    crate::duration::minutes((e - s).num_minutes() as f64),
+                    crate::duration::from_date(s, e)
                 ),
             );
         }
