@@ -27,7 +27,7 @@ type Rows = Vec<(String, String)>;
 /// The rows of the weekly report's attention list and of `chg status`.
 fn attention(repo: &Repo) -> (Rows, Rows) {
     let rows = |run: Run, key: Option<&str>| -> Rows {
-        let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+        let value = run.json();
         let list = key.map_or(&value, |k| &value[k]);
         list.as_array()
             .unwrap_or_else(|| panic!("{value}"))

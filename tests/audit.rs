@@ -113,11 +113,9 @@ fn emergency(repo: &Repo, day: &str, late: bool) -> String {
     id
 }
 
-/// Edits a record's text and commits it with git as someone, at a time.
-fn edit(repo: &Repo, who: Who, when: &str, id: &str, from: &str, to: &str) {
-    let text = repo.read(&file(id));
-    assert!(text.contains(from), "{from:?} in {text}");
-    repo.write(&file(id), &text.replacen(from, to, 1));
+/// Sets a key of a record by hand and commits it with git as someone, at a time.
+fn edit(repo: &Repo, who: Who, when: &str, id: &str, (path, value): (&str, &str)) {
+    repo.edit_yaml(&file(id), |y| y.set(path, value));
     repo.commit_all_at(who, when, &format!("edit {id}"));
 }
 
@@ -130,19 +128,15 @@ fn approve_with_git(
     (role, approver, dated): (&str, Who, &str),
     message: &str,
 ) {
-    edit(repo, who, when, id, "status: submitted\n", "status: approved\n");
-    let text = repo.read(&file(id))
-        + &format!(
-            "approvals:\n  - role: {role}\n    approver: {}\n    decision: approved\n    method: written\n    at: \"{dated}\"\n",
-            approver.id()
-        );
-    repo.write(&file(id), &text);
+    edit(repo, who, when, id, ("status", "approved"));
+    let approval = Approval::new(role, approver).at(&format!("\"{dated}\""));
+    repo.edit_yaml(&file(id), |y| y.set("approvals", &format!("[{}]", approval.inline())));
     repo.commit_all_at(who, when, message);
 }
 
 /// The ids of the quarter's changes, by what they show.
 struct Quarter {
-    repo: Repo,
+    repo: Test,
     normal: String,
     major: String,
     standard: String,
@@ -160,7 +154,7 @@ struct Quarter {
 /// 2026-Q3 of a team's store: one clean change of each class, then one
 /// change per control that fails it (and only it).
 fn quarter() -> Quarter {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     // Clean: a normal change, a major one, a standard one and an emergency.
     let normal = filed(&repo, "2026-07-06", "Upgrade postgres");
     at(&repo, SAM, "2026-07-06T10:00:00Z", &format!("approve {normal}")).ok();
@@ -211,8 +205,7 @@ fn quarter() -> Quarter {
         JANE,
         "2026-08-04T11:00:00+00:00",
         &current,
-        "title: Resize the cache",
-        "title: Resize the cache and drop the old index",
+        ("title", "Resize the cache and drop the old index"),
     );
 
     // window: finished an hour after its window closed.
@@ -227,8 +220,7 @@ fn quarter() -> Quarter {
         JANE,
         "2026-08-17T09:30:00+00:00",
         &testing,
-        "  qa_review: passed\n",
-        "  qa_review: failed\n",
+        ("testing.qa_review", "failed"),
     );
     approve_with_git(
         &repo,
@@ -245,31 +237,12 @@ fn quarter() -> Quarter {
     let review = filed(&repo, "2026-08-31", "Archive old logs");
     at(&repo, SAM, "2026-08-31T10:00:00Z", &format!("approve {review}")).ok();
     implement(&repo, &review, "2026-08-31T11:00:00Z", "2026-09-01", ("02:05", "02:30"));
-    edit(
-        &repo,
-        JANE,
-        "2026-09-01T09:00:00+00:00",
-        &review,
-        "status: completed\n",
-        "status: closed\n",
-    );
+    edit(&repo, JANE, "2026-09-01T09:00:00+00:00", &review, ("status", "closed"));
 
     // signed: from September approvals must be signed; Sam's is not.
     let keys = tempfile::tempdir().unwrap();
     let key = |who: &str| ssh_keygen(keys.path(), who).1;
-    let policy = repo.read("changes/policy.yaml");
-    let policy = policy.replacen("require_signed_approvals: false", "require_signed_approvals: true", 1);
-    let policy = policy.replacen(
-        "signing_keys: {}",
-        &format!(
-            "signing_keys:\n  sam@example.com: \"{}\"\n  lee@example.com: \"{}\"",
-            key("sam"),
-            key("lee")
-        ),
-        1,
-    );
-    assert!(policy.contains("require_signed_approvals: true"), "{policy}");
-    repo.write("changes/policy.yaml", &policy);
+    repo.require_signed_approvals(&[("sam@example.com", &key("sam")), ("lee@example.com", &key("lee"))]);
     repo.commit_all_at(SAM, "2026-09-01T12:00:00+00:00", "require signed approvals");
     let signed = filed(&repo, "2026-09-07", "Enable HTTP/3");
     at(&repo, SAM, "2026-09-07T10:00:00Z", &format!("approve {signed}")).ok();
@@ -456,7 +429,7 @@ fn the_sample_with_a_seed_is_the_same_on_every_run_and_holds_every_exception() {
     let folder = format!("{}/sample/{}", path("a"), q.signed);
     let record = std::fs::read_to_string(format!("{folder}/record.yaml")).unwrap();
     let at_end = q.repo.git(&["show", &format!("HEAD:{}", file(&q.signed))]);
-    assert!(record.contains("status: approved"), "{record}");
+    assert_eq!(Yaml::new(&record).get("status"), "approved");
     assert_ne!(record, at_end, "October's commits are not in it");
     let approvals = read_json(Path::new(&format!("{folder}/approvals.json")));
     let first = &approvals[0];
@@ -530,8 +503,12 @@ fn audit_refuses_a_folder_that_is_not_empty_and_leaves_no_half_folder() {
     let q = quarter();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
-    let run = audit(&q.repo, dir.path().to_str().unwrap(), &[]).status(2);
-    assert!(run.stderr.contains("is not empty"), "{}", run.stderr);
+    let folder = dir.path().to_str().unwrap();
+    audit(&q.repo, folder, &[]).is(
+        2,
+        "",
+        &format!("error: {folder} is not empty\n  hint: give a new folder (`--output audit-2026-Q3`); chg never writes over evidence\n"),
+    );
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
         1,
@@ -584,8 +561,7 @@ fn a_record_rewritten_after_its_seal_by_a_plain_commit_is_reported() {
         MALLORY,
         "2026-10-11T09:00:00+00:00",
         &q.window,
-        "title: Reindex search",
-        "title: Reindex search (short)",
+        ("title", "Reindex search (short)"),
     );
     let commit = q.repo.git(&["rev-parse", "HEAD"]).trim().to_string();
     let run = at(&q.repo, JANE, "2026-10-11T10:00:00Z", "seal --verify").status(1);
@@ -597,14 +573,9 @@ fn a_record_rewritten_after_its_seal_by_a_plain_commit_is_reported() {
     assert!(run.stdout.contains("changed title after the seal"), "{}", run.stdout);
     // chg check reports it on every run, on the record, in the commit.
     let check = at(&q.repo, JANE, "2026-10-11T10:00:00Z", "check --format json").status(1);
-    let findings: Vec<serde_json::Value> = serde_json::from_str(&check.stdout).unwrap();
-    let sealed: Vec<&serde_json::Value> = findings
-        .iter()
-        .filter(|f| f["rule"] == "sealed-record-changed")
-        .collect();
-    assert_eq!(sealed.len(), 1, "{findings:#?}");
-    assert_eq!(sealed[0]["file"], file(&q.window));
-    assert_eq!(sealed[0]["commit"], commit.as_str());
+    let sealed = check.finding("sealed-record-changed");
+    assert_eq!(sealed.file, file(&q.window));
+    assert_eq!(sealed.commit.as_deref(), Some(commit.as_str()));
 
     // Deleting a sealed record is reported too.
     std::fs::remove_file(q.repo.join(&file(&q.testing))).unwrap();

@@ -286,8 +286,12 @@ fn a_vote_merged_from_an_old_parent_counts_only_for_the_version_it_was_cast_on()
     t.git(&["checkout", "-q", "main"]);
     // Meanwhile Jane changes what the change does (still submitted).
     t.set_now("2026-11-25T13:00:00Z");
-    let text = t.read(&path).replace("Route 5 %", "Route 50 %");
-    t.write(&path, &text);
+    t.edit_yaml(&path, |y| {
+        y.set(
+            "description",
+            "Route 50 % of checkout traffic through the new pricing service.",
+        )
+    });
     t.commit(JANE, "CHG-2026-0001: route more traffic");
     // Ana votes against the old version on her branch, which is merged later.
     t.git(&["checkout", "-q", "ana"]);
@@ -551,8 +555,7 @@ fn a_change_rejected_by_hand_after_a_lone_vote_against_is_refused_by_the_gate() 
     assert_eq!(status(&t), "submitted");
     // Ben then sets the status himself, as if his vote had decided.
     let path = Record::major(ID).path();
-    let text = t.read(&path).replace("status: submitted", "status: rejected");
-    t.write(&path, &text);
+    t.edit_yaml(&path, |y| y.set("status", "rejected"));
     t.commit(BEN, "rejected");
     let f = gate_errors(&t, "illegal-transition");
     assert_eq!(f.len(), 1, "{f:?}");

@@ -22,22 +22,16 @@ fn sam() -> Approval {
 }
 
 fn path(id: &str) -> String {
-    format!("changes/{}/{id}.yaml", &id[4..8])
+    Record::normal(id).path()
 }
 
 /// A store at a fixed time (Monday 2026-11-16) with the given records.
-fn store(records: &[Record]) -> Repo {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-16T10:00:00Z".into());
+fn store(records: &[Record]) -> Test {
+    let repo = Test::new().at("2026-11-16T10:00:00Z");
     for record in records {
         repo.put(record);
     }
     repo
-}
-
-/// The findings of one rule in `chg check --format json`.
-fn findings(repo: &Repo, rule: &str) -> Vec<Finding> {
-    repo.check().findings().into_iter().filter(|f| f.rule == rule).collect()
 }
 
 /// Each finding's file, line and severity.
@@ -86,24 +80,27 @@ Fri 2026-11-20
 "
     );
     // The range is chosen with --from and --to (exclusive); a freeze day is marked.
-    let run = repo
-        .chg(&["calendar", "--from", "2026-11-28", "--to", "2026-12-03"])
-        .ok();
-    assert!(
-        run.stdout.contains("Wed 2026-12-02\n  02:00–04:00  CHG-2026-0006"),
-        "{}",
-        run.stdout
-    );
-    assert!(!run.stdout.contains("CHG-2026-0001"), "{}", run.stdout);
-    let run = repo
-        .chg(&["calendar", "--from", "2026-11-28", "--to", "2026-11-28"])
-        .status(2);
-    assert!(
-        run.stderr
-            .contains("`--to 2026-11-28` is not after `--from 2026-11-28`"),
-        "{}",
-        run.stderr
-    );
+    repo.chg(&["calendar", "--from", "2026-11-28", "--to", "2026-12-03"])
+        .is(
+            0,
+            "Change calendar 2026-11-28 – 2026-12-02 (times in UTC)
+freeze: Black Friday 2026-11-27 – 2026-11-30, allows emergency changes
+
+Wed 2026-12-02
+  02:00–04:00  CHG-2026-0006  normal  scheduled  db  Jane Doe  Enable canary routing for checkout-api
+
+1 change, 0 errors, 0 warnings
+",
+            "",
+        );
+    repo.chg(&["calendar", "--from", "2026-11-28", "--to", "2026-11-28"])
+        .is(
+            2,
+            "",
+            "error: `--to 2026-11-28` is not after `--from 2026-11-28`
+  hint: `--to` is the day after the last day shown, e.g. `--from 2026-11-28 --to 2026-12-13`
+",
+        );
 }
 
 #[test]
@@ -221,11 +218,11 @@ fn ics_feed_parses_back_with_stable_uids() {
     );
 
     // The same change keeps its UID when it moves, so a re-import updates it.
-    let moved = repo
-        .read(&path("CHG-2026-0001"))
-        .replace("2026-12-01T02:00:00Z", "2026-12-08T02:00:00Z")
-        .replace("2026-12-01T04:00:00Z", "2026-12-08T04:00:00Z");
-    repo.write(&path("CHG-2026-0001"), &moved);
+    repo.edit_yaml(&path("CHG-2026-0001"), |y| {
+        assert_eq!(y.get("deployment.window.start"), "2026-12-01T02:00:00Z");
+        y.set("deployment.window.start", "2026-12-08T02:00:00Z")
+            .set("deployment.window.end", "2026-12-08T04:00:00Z")
+    });
     let again: icalendar::Calendar = repo.chg(&args).ok().stdout.parse().unwrap();
     let uids: Vec<&str> = again
         .components
@@ -255,7 +252,7 @@ fn outside_window_is_an_error_for_normal_a_warning_for_standard_and_emergencies_
         friday("CHG-2026-0004", "major"),
         change("CHG-2026-0005", "2026-11-18T02:00", "2026-11-18T06:00", "x"),
     ]);
-    let found = findings(&repo, "outside-window");
+    let found = repo.check().findings_of("outside-window");
     assert_eq!(
         placed(&found),
         [
@@ -267,14 +264,10 @@ fn outside_window_is_an_error_for_normal_a_warning_for_standard_and_emergencies_
     assert!(found[0]
         .message
         .contains("outside the deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC)"));
-    let run = repo.chg(&["check"]).status(1);
-    assert!(
-        run.stdout.contains(&format!(
-            "changes/2026/CHG-2026-0001.yaml:{WINDOW_LINE}:3: error[outside-window]: the window 2026-11-20 02:00–03:00 UTC is outside"
-        )),
-        "{}",
-        run.stdout
-    );
+    // The other records' findings (approvals, tests) are not this test's.
+    repo.chg(&["check"]).status(1).stdout_has_line(&format!(
+        "changes/2026/CHG-2026-0001.yaml:{WINDOW_LINE}:3: error[outside-window]: the window 2026-11-20 02:00–03:00 UTC is outside the deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC)"
+    ));
 }
 
 /// Scheduled normal changes CHG-2026-0001, -0002... in these windows
@@ -290,7 +283,8 @@ fn outside_windows(window: &str, windows: &[(&str, &str)]) -> Vec<String> {
         .collect();
     let repo = store(&records);
     repo.write("changes/policy.yaml", &format!("windows:\n  - {window}\n"));
-    findings(&repo, "outside-window")
+    repo.check()
+        .findings_of("outside-window")
         .into_iter()
         .map(|f| f.record)
         .collect()
@@ -354,7 +348,7 @@ fn freeze_conflict_spares_emergencies_and_cab_approved_changes() {
         // Cancelled changes are history.
         frozen("CHG-2026-0007", "normal").status("cancelled"),
     ]);
-    let found = findings(&repo, "freeze-conflict");
+    let found = repo.check().findings_of("freeze-conflict");
     assert_eq!(
         placed(&found),
         [
@@ -375,7 +369,12 @@ fn freeze_conflict_spares_emergencies_and_cab_approved_changes() {
         "changes/policy.yaml",
         "freezes:\n  - {name: Year end, start: 2026-12-21, end: 2027-01-04, allow: [emergency]}\n",
     );
-    let files: Vec<String> = findings(&repo, "freeze-conflict").into_iter().map(|f| f.file).collect();
+    let files: Vec<String> = repo
+        .check()
+        .findings_of("freeze-conflict")
+        .into_iter()
+        .map(|f| f.file)
+        .collect();
     assert_eq!(
         files,
         [
@@ -397,7 +396,7 @@ fn schedule_conflict_warns_both_changes_sharing_a_system() {
         change("CHG-2026-0003", "2026-11-18T04:00", "2026-11-18T05:00", "db").approval(sam()),
         change("CHG-2026-0004", "2026-11-18T02:00", "2026-11-18T06:00", "web").approval(sam()),
     ]);
-    let found = findings(&repo, "schedule-conflict");
+    let found = repo.check().findings_of("schedule-conflict");
     let got: Vec<(&str, &str, &str)> = found
         .iter()
         .map(|f| (f.file.as_str(), f.severity.as_str(), f.message.as_str()))
@@ -432,7 +431,7 @@ fn approver_unavailable_names_the_person_and_dates() {
         "changes/policy.yaml",
         "unavailable:\n  - {who: Sam@Example.com, from: 2026-11-17, to: 2026-11-18}\n  - {who: Jane Doe <jane@example.com>, from: 2026-11-25, to: 2026-11-25}\n",
     );
-    let found = findings(&repo, "approver-unavailable");
+    let found = repo.check().findings_of("approver-unavailable");
     let got: Vec<(&str, u64, &str, &str)> = found
         .iter()
         .map(|f| (f.file.as_str(), f.line, f.severity.as_str(), f.message.as_str()))
@@ -470,17 +469,12 @@ fn an_unknown_time_zone_names_the_policy_line() {
         "changes/policy.yaml",
         "# windows\nwindows:\n  - {days: [mon], start: \"02:00\", end: \"06:00\", time_zone: Europe/Berln}\n",
     );
-    let run = repo.chg(&["calendar"]).status(2);
-    assert!(
-        run.stderr.starts_with("error: changes/policy.yaml:3:"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr
-            .contains("`Europe/Berln` is not a time zone of the IANA database; did you mean `Europe/Berlin`?"),
-        "{}",
-        run.stderr
+    repo.chg(&["calendar"]).is(
+        2,
+        "",
+        "error: changes/policy.yaml:3:49: `windows[0].time_zone`: `Europe/Berln` is not a time zone of the IANA database; did you mean `Europe/Berlin`?
+  hint: see `chg schema` for the record format
+",
     );
     let run = repo.chg(&["check", "--format", "json"]).status(1);
     let first = &run.findings()[0];

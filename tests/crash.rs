@@ -19,19 +19,20 @@ impl Lcg {
     }
 }
 
+/// Approved by Sam and in progress since 2026-11-18 02:05.
+fn running(id: &str) -> Record {
+    Record::normal(id)
+        .approved_by_sam()
+        .status("in-progress")
+        .implementation(Implementation::started("2026-11-18T02:05:00Z"))
+}
+
 #[test]
 fn sigkill_at_random_moments_leaves_the_store_whole() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     std::fs::write(repo.join(".gitignore"), ".home/\n").unwrap();
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &normal_record("CHG-2026-0001", "submitted"),
-    );
-    let running = format!(
-        "{}{SAM_APPROVAL}implementation:\n  started_at: 2026-11-18T02:05:00Z\n",
-        normal_record("CHG-2026-0900", "in-progress")
-    );
-    repo.write("changes/2026/CHG-2026-0900.yaml", &running);
+    repo.put(&Record::normal("CHG-2026-0001").status("submitted"));
+    repo.put(&running("CHG-2026-0900"));
     repo.commit_all_at(JANE, "@1763280000 +0000", "submitted");
     let mut rng = Lcg(42);
     let mut killed = 0;
@@ -131,7 +132,7 @@ fn kill_group(child: &std::process::Child) {
 /// never reverts what chg committed.
 #[test]
 fn sigkill_during_rollback_never_leaves_a_stale_index() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     std::fs::write(repo.join(".gitignore"), ".home/\n").unwrap();
     repo.commit_all_at(JANE, "@1763280000 +0000", "ignore");
     let mut rng = Lcg(7);
@@ -140,12 +141,9 @@ fn sigkill_during_rollback_never_leaves_a_stale_index() {
     let mut span_ms = 40;
     for round in 0..30 {
         let id = format!("CHG-2026-{:04}", 100 + round);
-        let rec = format!("changes/2026/{id}.yaml");
-        let running = format!(
-            "{}{SAM_APPROVAL}implementation:\n  started_at: 2026-11-18T02:05:00Z\n",
-            normal_record(&id, "in-progress")
-        );
-        repo.write(&rec, &running);
+        let running = running(&id);
+        let rec = running.path();
+        repo.put(&running);
         repo.commit_all_at(JANE, "@1763280000 +0000", "in progress");
         let started = std::time::Instant::now();
         let line = format!("rollback {id} --no-input --trigger error-rate --reason 5xx --started-at 2026-11-18T02:30:00Z --smoke-tests passed --error-rates normal --customer-access verified");

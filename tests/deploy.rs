@@ -9,9 +9,8 @@ const FILE: &str = "changes/2026/CHG-2026-0001.yaml";
 /// A normal change made with chg: created, submitted, approved by Sam and
 /// scheduled for Wednesday 2026-11-18 02:00–04:00 UTC (inside the default
 /// deployment window).
-fn scheduled(start: &str, end: &str) -> Repo {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-16T12:00:00Z".into());
+fn scheduled(start: &str, end: &str) -> Test {
+    let repo = Test::new().at("2026-11-16T12:00:00Z");
     repo.chg_line("new --no-input --title 'Enable canary routing' --description 'Route 5 % of checkout traffic through the pricing service' --justification 'Pricing errors' --benefit 'Correct prices' --impact medium --likelihood low --system checkout-api --strategy canary --test unit=passed --test integration=passed --test qa_review=passed --rollback-plan 'Set canary weight to 0' --rollback-kind simple")
     .ok();
     repo.chg(&["submit", ID]).ok();
@@ -20,7 +19,7 @@ fn scheduled(start: &str, end: &str) -> Repo {
     repo
 }
 
-fn wednesday() -> Repo {
+fn wednesday() -> Test {
     scheduled("2026-11-18 02:00", "2026-11-18 04:00")
 }
 
@@ -31,16 +30,6 @@ fn gate_at(repo: &mut Repo, now: &str, extra: &[&str]) -> Run {
     repo.chg(&args)
 }
 
-fn rules(run: &Run) -> Vec<String> {
-    let verdict = run.json();
-    verdict["reasons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["rule"].as_str().unwrap().to_string())
-        .collect()
-}
-
 fn commits(repo: &Repo) -> Vec<String> {
     repo.git(&["log", "--format=%s"]).lines().map(str::to_string).collect()
 }
@@ -48,12 +37,12 @@ fn commits(repo: &Repo) -> Vec<String> {
 #[test]
 fn gate_before_inside_and_after_the_window() {
     let mut repo = wednesday();
-    let before = gate_at(&mut repo, "2026-11-18T01:30:00Z", &[]).status(1);
-    assert!(
-        before.stdout.contains(
-            "CHG-2026-0001: refused[window-not-open]: its window 2026-11-18 02:00–04:00 UTC opens in 30 min\n"
-        ),
-        "{before:?}"
+    gate_at(&mut repo, "2026-11-18T01:30:00Z", &[]).is(
+        1,
+        "CHG-2026-0001: refused[window-not-open]: its window 2026-11-18 02:00–04:00 UTC opens in 30 min
+CHG-2026-0001: refused[outside-deployment-window]: 2026-11-18 01:30 UTC is outside the policy's deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC)
+",
+        "",
     );
     let inside = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).ok();
     assert_eq!(
@@ -61,7 +50,7 @@ fn gate_before_inside_and_after_the_window() {
         "CHG-2026-0001: may be deployed at 2026-11-18 03:00 UTC\n"
     );
     let after = gate_at(&mut repo, "2026-11-18T04:30:00Z", &["--format", "json"]).status(1);
-    assert_eq!(rules(&after), ["window-closed"]);
+    assert_eq!(after.reason_rules(), ["window-closed"]);
     // `--at` asks about another moment without waiting for it.
     gate_at(&mut repo, "2026-11-18T01:30:00Z", &["--at", "2026-11-18 03:30"]).ok();
     // Asking never writes anything.
@@ -70,11 +59,8 @@ fn gate_before_inside_and_after_the_window() {
 
 #[test]
 fn gate_prints_every_reason_one_per_line() {
-    let mut repo = Repo::initialised();
-    repo.write(
-        FILE,
-        &normal_record(ID, "submitted").replace("  qa_review: passed\n", ""),
-    );
+    let mut repo = Test::new();
+    repo.put(&Record::normal(ID).status("submitted").without("testing.qa_review"));
     repo.git(&["add", "-A"]);
     repo.git(&["commit", "-q", "-m", "submit"]);
     let run = gate_at(&mut repo, "2026-11-18T12:00:00Z", &[]).status(1);
@@ -111,11 +97,7 @@ fn freeze_declared(repo: &Repo, allow: &str) {
 fn gate_in_a_freeze_refuses_a_normal_change() {
     let mut repo = wednesday();
     freeze_declared(&repo, "emergency");
-    let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).status(1);
-    assert!(
-        run.stdout.contains("refused[freeze]: the freeze `Incident review` (2026-11-17 – 2026-11-19) allows only emergency changes, and CHG-2026-0001 is a normal"),
-        "{run:?}"
-    );
+    gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).is(1, "CHG-2026-0001: refused[freeze]: the freeze `Incident review` (2026-11-17 – 2026-11-19) allows only emergency changes, and CHG-2026-0001 is a normal\n", "");
 }
 
 #[test]
@@ -127,38 +109,38 @@ fn gate_in_a_freeze_allows_a_class_the_freeze_allows() {
 
 #[test]
 fn gate_in_a_freeze_passes_an_emergency_on_its_verbal_approvals() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-12-24T15:00:00Z".into());
+    let repo = Test::new().at("2026-12-24T15:00:00Z");
     repo.chg_line("new --emergency --no-input --title 'Patch RCE in api-gateway' --criterion critical-vulnerability --cvss 9.8 --impact-of-not-implementing 'Remote code execution' --system api-gateway --rollback-plan 'redeploy the previous image' --rollback-kind simple --verbal-approval ciso:carol@example.com")
     .ok();
     // One verbal approval is not enough: the CISO and the CTO, or the CEO.
     let run = repo.chg(&["gate", ID, "--format", "json"]).status(1);
-    assert_eq!(rules(&run), ["approval-missing"]);
+    assert_eq!(run.reason_rules(), ["approval-missing"]);
     repo.chg(&["approve", ID, "--verbal", "--role", "cto", "--by", "dave@example.com"])
         .ok();
     // Christmas Eve, 15:00: in the freeze and outside every deployment window.
-    let run = repo.chg(&["gate", ID, "--start"]).ok();
-    assert!(run.stdout.contains("may be deployed"), "{run:?}");
-    assert!(repo.read(FILE).contains("status: in-progress"));
+    repo.chg(&["gate", ID, "--start"]).is(
+        0,
+        "CHG-2026-0001: in progress since 2026-12-24 15:00 UTC\nCHG-2026-0001: may be deployed at 2026-12-24 15:00 UTC\n",
+        "",
+    );
+    assert_eq!(repo.value(FILE, "status"), "in-progress");
 }
 
 #[test]
 fn gate_refuses_an_approval_made_stale_by_an_edit() {
     let mut repo = wednesday();
-    let text = repo.read(FILE);
-    repo.write(FILE, &text.replace("Route 5 %", "Route 50 %"));
+    widen_the_canary(&repo);
     repo.commit_all_at(JANE, "2026-11-17T09:00:00Z", "widen the canary");
-    let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).status(1);
-    assert!(
-        run.stdout
-            .contains("refused[approval-stale]: the change-manager approval by Sam Lee <sam@example.com> is stale"),
-        "{run:?}"
+    gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).is(
+        1,
+        "CHG-2026-0001: refused[approval-stale]: the change-manager approval by Sam Lee <sam@example.com> is stale: the record was edited after it (its approved scope digest no longer matches)
+CHG-2026-0001: refused[approval-missing]: CHG-2026-0001 lacks the approvals of a normal change: 1 more change-manager, or 1 more engineering-lead
+",
+        "",
     );
-    assert!(run.stdout.contains("refused[approval-missing]"), "{run:?}");
     // A new approval round, appended after the old entry, passes.
     repo.now = Some("2026-11-17T12:00:00Z".into());
-    let text = repo.read(FILE).replace("status: scheduled", "status: submitted");
-    repo.write(FILE, &text);
+    repo.edit_yaml(FILE, |y| y.set("status", "submitted"));
     repo.commit_all_at(JANE, "2026-11-17T12:00:00Z", "send back for approval");
     repo.chg_as(SAM, &["approve", ID]).ok();
     repo.chg_line("schedule CHG-2026-0001 --start '2026-11-18 02:00' --end '2026-11-18 04:00'")
@@ -169,13 +151,19 @@ fn gate_refuses_an_approval_made_stale_by_an_edit() {
 /// A store from before approvals carried a digest: CHG-2026-0001 submitted
 /// by Jane, then Sam's approval and the schedule written in by hand and
 /// committed by `who`.
-fn scheduled_by_hand(who: Who, message: &str) -> Repo {
-    let repo = Repo::initialised();
-    repo.write(FILE, &normal_record(ID, "submitted"));
+fn scheduled_by_hand(who: Who, message: &str) -> Test {
+    let repo = Test::new();
+    repo.put(&Record::normal(ID).status("submitted"));
     repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");
-    repo.write(FILE, &format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")));
+    repo.put(&Record::normal(ID).approved_by_sam().status("scheduled"));
     repo.commit_all_at(who, "2026-11-17T10:05:00Z", message);
     repo
+}
+
+/// Jane routes ten times the traffic, in the record's description (uncommitted).
+fn widen_the_canary(repo: &Repo) {
+    let description = "Route 50 % of checkout traffic through the pricing service";
+    repo.edit_yaml(FILE, |y| y.set("description", description));
 }
 
 #[test]
@@ -183,32 +171,31 @@ fn gate_refuses_an_unbound_approval_edited_after_it_by_the_history() {
     // A store from before approvals carried a digest: the history tells.
     let mut repo = scheduled_by_hand(SAM, "approve");
     gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).ok();
-    let text = repo.read(FILE).replace("Route 5 %", "Route 50 %");
-    repo.write(FILE, &text);
+    widen_the_canary(&repo);
     repo.commit_all_at(JANE, "2026-11-17T11:00:00Z", "widen the canary");
-    let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).status(1);
-    assert!(run.stdout.contains("refused[edited-after-approval]"), "{run:?}");
+    let edit = repo.head();
+    gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).is(
+        1,
+        &format!("CHG-2026-0001: refused[edited-after-approval]: commit {} by Jane Doe <jane@example.com> changed description of CHG-2026-0001 after it was approved\n", &edit[..10]),
+        "",
+    );
 }
 
 #[test]
 fn gate_refuses_an_approval_committed_by_someone_else() {
     let mut repo = scheduled_by_hand(JANE, "approved by Sam on the phone");
     let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &["--format", "json"]).status(1);
-    assert_eq!(rules(&run), ["approval-void", "approval-missing"]);
+    assert_eq!(run.reason_rules(), ["approval-void", "approval-missing"]);
     // The same approval committed by Sam himself counts.
     let mut repo = scheduled_by_hand(SAM, "approve");
     gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).ok();
     // An approval written into the file but never committed does not.
-    let lee = SAM_APPROVAL
-        .replace("approvals:\n", "")
-        .replace("change-manager", "engineering-lead")
-        .replace("Sam Lee <sam@example.com>", "Lee Park <lee@example.com>");
-    repo.write(FILE, &format!("{}{lee}", repo.read(FILE)));
-    let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).status(1);
-    assert!(
-        run.stdout
-            .contains("Lee Park <lee@example.com> does not count: it was never committed"),
-        "{run:?}"
+    let lee = Approval::new("engineering-lead", LEE);
+    repo.edit_yaml(FILE, |y| y.add("approvals", &lee.inline()));
+    gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).is(
+        1,
+        "CHG-2026-0001: refused[approval-void]: the engineering-lead approval by Lee Park <lee@example.com> does not count: it was never committed\n",
+        "",
     );
 }
 
@@ -216,23 +203,25 @@ fn gate_refuses_an_approval_committed_by_someone_else() {
 fn gate_refuses_an_unsigned_approval_where_signing_is_required() {
     let keys = tempfile::tempdir().unwrap();
     let (sam_key, sam_public) = ssh_keygen(keys.path(), "sam");
-    let mut repo = Repo::initialised();
+    let mut repo = Test::new();
     repo.require_signed_approvals(&[("sam@example.com", &sam_public)]);
     repo.commit_all_at(SAM, "2026-11-16T09:00:00Z", "require signed approvals");
-    repo.write(FILE, &normal_record(ID, "submitted"));
+    repo.put(&Record::normal(ID).status("submitted"));
     repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");
     repo.git(&["checkout", "-q", "-b", "unsigned"]);
-    repo.write(FILE, &format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")));
+    repo.put(&Record::normal(ID).approved_by_sam().status("scheduled"));
     repo.commit_all_at(SAM, "2026-11-17T10:05:00Z", "approve, unsigned");
-    let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).status(1);
-    assert!(
-        run.stdout.contains("refused[approval-void]: the change-manager approval by Sam Lee <sam@example.com> does not count: the approval by Sam Lee <sam@example.com> is in a commit without a valid signature by their key"),
-        "{run:?}"
+    gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).is(
+        1,
+        "CHG-2026-0001: refused[approval-void]: the change-manager approval by Sam Lee <sam@example.com> does not count: the approval by Sam Lee <sam@example.com> is in a commit without a valid signature by their key
+CHG-2026-0001: refused[approval-missing]: CHG-2026-0001 lacks the approvals of a normal change: 1 more change-manager, or 1 more engineering-lead
+",
+        "",
     );
     repo.git(&["checkout", "-q", "main"]);
     repo.git(&["checkout", "-q", "-b", "signed"]);
     repo.git(&["config", "gpg.format", "ssh"]);
-    repo.write(FILE, &format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")));
+    repo.put(&Record::normal(ID).approved_by_sam().status("scheduled"));
     repo.git_as(SAM, &["add", "-A"]);
     // Dated when the approval was given: the gate also judges its time.
     repo.git_at(
@@ -257,7 +246,7 @@ fn gate_refuses_a_finished_change() {
     gate_at(&mut repo, "2026-11-18T02:10:00Z", &["--start"]).ok();
     repo.chg(&["complete", ID, "--smoke-tests", "passed"]).ok();
     let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &["--format", "json"]).status(1);
-    assert_eq!(rules(&run), ["status"]);
+    assert_eq!(run.reason_rules(), ["status"]);
 }
 
 #[test]
@@ -265,19 +254,28 @@ fn gate_start_records_the_start_and_commits_it() {
     let mut repo = wednesday();
     // Refused: nothing recorded.
     gate_at(&mut repo, "2026-11-18T01:00:00Z", &["--start"]).status(1);
-    assert!(repo.read(FILE).contains("status: scheduled"));
-    let run = gate_at(&mut repo, "2026-11-18T02:10:00Z", &["--start"]).ok();
-    assert!(run.stdout.contains("in progress since 2026-11-18 02:10 UTC"), "{run:?}");
-    let text = repo.read(FILE);
-    assert!(
-        text.contains("status: in-progress") && text.contains("started_at: \"2026-11-18T02:10:00Z\""),
-        "{text}"
+    assert_eq!(repo.value(FILE, "status"), "scheduled");
+    gate_at(&mut repo, "2026-11-18T02:10:00Z", &["--start"]).is(
+        0,
+        "CHG-2026-0001: in progress since 2026-11-18 02:10 UTC\nCHG-2026-0001: may be deployed at 2026-11-18 02:10 UTC\n",
+        "",
+    );
+    assert_eq!(repo.value(FILE, "status"), "in-progress");
+    assert_eq!(
+        repo.value(FILE, "implementation.started_at"),
+        "\"2026-11-18T02:10:00Z\""
     );
     assert_eq!(commits(&repo)[0], "chg: start CHG-2026-0001 (gate)");
     // A pipeline re-run passes without a second start.
-    let again = gate_at(&mut repo, "2026-11-18T02:30:00Z", &["--start"]).ok();
-    assert!(again.stdout.contains("no second start recorded"), "{again:?}");
-    assert!(repo.read(FILE).contains("started_at: \"2026-11-18T02:10:00Z\""));
+    gate_at(&mut repo, "2026-11-18T02:30:00Z", &["--start"]).is(
+        0,
+        "CHG-2026-0001: may be deployed at 2026-11-18 02:30 UTC\nCHG-2026-0001: already in progress since 2026-11-18 02:10 UTC; no second start recorded\n",
+        "",
+    );
+    assert_eq!(
+        repo.value(FILE, "implementation.started_at"),
+        "\"2026-11-18T02:10:00Z\""
+    );
 }
 
 #[test]
@@ -313,21 +311,32 @@ fn gate_start_under_two_concurrent_gates_records_one_start() {
 #[test]
 fn gate_wait_gives_up_at_its_timeout() {
     let mut repo = wednesday();
-    let run = gate_at(&mut repo, "2026-11-18T01:59:00Z", &["--wait", "--timeout", "1s"]).status(1);
-    assert!(run.stdout.contains("refused[window-not-open]"), "{run:?}");
-    assert!(run.stderr.contains("gave up waiting after 1 s"), "{run:?}");
+    gate_at(&mut repo, "2026-11-18T01:59:00Z", &["--wait", "--timeout", "1s"]).is(
+        1,
+        "CHG-2026-0001: refused[window-not-open]: its window 2026-11-18 02:00–04:00 UTC opens in 1 min
+CHG-2026-0001: refused[outside-deployment-window]: 2026-11-18 01:59 UTC is outside the policy's deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC)
+",
+        "chg gate: gave up waiting after 1 s\n",
+    );
     // Inside the window, waiting passes at once.
     gate_at(&mut repo, "2026-11-18T02:00:00Z", &["--wait", "--timeout", "1s"]).ok();
 }
 
 #[test]
 fn gate_wait_does_not_wait_for_what_time_cannot_bring() {
-    let mut repo = Repo::initialised();
-    repo.write(FILE, &normal_record(ID, "submitted"));
+    let mut repo = Test::new();
+    repo.put(&Record::normal(ID).status("submitted"));
     repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit");
-    let run = gate_at(&mut repo, "2026-11-18T01:00:00Z", &["--wait", "--timeout", "5s"]).status(1);
-    assert!(run.stdout.contains("refused[approval-missing]"), "{run:?}");
-    assert!(!run.stderr.contains("gave up waiting"), "{run:?}");
+    // Exits at once, without waiting (or saying it gave up).
+    gate_at(&mut repo, "2026-11-18T01:00:00Z", &["--wait", "--timeout", "5s"]).is(
+        1,
+        "CHG-2026-0001: refused[status]: CHG-2026-0001 is `submitted`, not approved and scheduled
+CHG-2026-0001: refused[approval-missing]: CHG-2026-0001 lacks the approvals of a normal change: 1 more change-manager, or 1 more engineering-lead
+CHG-2026-0001: refused[window-not-open]: its window 2026-11-18 02:00–04:00 UTC opens in 1 h
+CHG-2026-0001: refused[outside-deployment-window]: 2026-11-18 01:00 UTC is outside the policy's deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC)
+",
+        "",
+    );
 }
 
 #[test]
@@ -376,29 +385,32 @@ fn a_deployment_fact_is_never_rewritten() {
         &["--start", "--deployment", "environment=staging"],
     )
     .ok();
-    let run = repo
-        .chg_line("complete CHG-2026-0001 --smoke-tests passed --deployment environment=production")
-        .status(1);
-    assert!(
-        run.stderr.contains("`environment` is already recorded as `staging`"),
-        "{run:?}"
-    );
-    assert!(repo.read(FILE).contains("status: in-progress"));
+    repo.chg_line("complete CHG-2026-0001 --smoke-tests passed --deployment environment=production")
+        .is(
+            1,
+            "",
+            "error: CHG-2026-0001: deployment fact `environment` is already recorded as `staging`
+  hint: recorded facts are evidence and stay as they are; record a different fact under a new name
+",
+        );
+    assert_eq!(repo.value(FILE, "status"), "in-progress");
 }
 
 #[test]
 fn a_malformed_deployment_fact_is_a_usage_error() {
     let mut repo = wednesday();
     for bad in ["environment", "=production", "Environment=x", "environment="] {
-        let run = gate_at(&mut repo, "2026-11-18T02:10:00Z", &["--start", "--deployment", bad]).status(2);
-        assert!(run.stderr.contains("NAME=VALUE"), "{bad}: {run:?}");
+        let said = format!("error: `--deployment {bad}` is not NAME=VALUE
+  hint: e.g. `--deployment environment=production`, `--deployment artifact=sha256:…`; names are lower-case letters, digits, `_` and `-`
+");
+        gate_at(&mut repo, "2026-11-18T02:10:00Z", &["--start", "--deployment", bad]).is(2, "", &said);
     }
-    assert!(repo.read(FILE).contains("status: scheduled"));
+    assert_eq!(repo.value(FILE, "status"), "scheduled");
 }
 
 /// A store whose CHG-2026-0001 is scheduled, pushed to a bare "remote"; and
 /// an application repository whose last commit names the change.
-fn pipeline() -> (Repo, tempfile::TempDir, Repo) {
+fn pipeline() -> (Test, tempfile::TempDir, Repo) {
     let store = wednesday();
     let remote = tempfile::tempdir().unwrap();
     let bare = remote.path().join("changes.git");
@@ -585,7 +597,10 @@ fn gate_in_a_shallow_clone_refuses_with_history_incomplete() {
     let repo = wednesday();
     let mut clone = repo.shallow_clone(1);
     let run = gate_at(&mut clone, "2026-11-18T03:00:00Z", &["--format", "json"]).status(1);
-    assert!(rules(&run).contains(&"history-incomplete".to_string()), "{run:?}");
+    assert!(
+        run.reason_rules().contains(&"history-incomplete".to_string()),
+        "{run:?}"
+    );
 }
 
 /// The start and the verdict are one answer, in the format asked for: the

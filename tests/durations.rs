@@ -80,3 +80,25 @@ fn a_monitoring_spell_that_spans_days_shows_its_dates() {
         "{ID}: monitoring by Jane Doe <jane@example.com> recorded, 04:00–04:30 (30 min)\n"
     ));
 }
+
+/// A rollback over midnight in `chg show` names the day it was restored.
+#[test]
+fn a_rollback_that_spans_midnight_shows_the_day_it_was_restored() {
+    let entry = Fields::rollback_entry("simple", "2026-11-18T23:50:00Z", "2026-11-19T00:10:00Z");
+    let t = Test::new()
+        .record(
+            Record::normal(ID)
+                .approved_by_sam()
+                .rolled_back("2026-11-18T23:00:00Z", "2026-11-18T23:50:00Z", entry),
+        )
+        .commit_as(JANE, "rolled back");
+    let shown = t.run(&["show", ID]).ok().stdout;
+    assert_eq!(
+        line_with(&shown, "  duration")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        "duration 20 min (2026-11-18 23:50 → 2026-11-19 00:10 UTC)",
+        "{shown}"
+    );
+}

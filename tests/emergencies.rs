@@ -3,7 +3,7 @@
 //! owed before close, preventive measures as action items, time to
 //! resolution, and lateness that stays history instead of a red CI.
 
-use crate::emergency::implemented_emergency;
+use crate::emergency::{documented, implemented_emergency};
 use crate::lifecycle::{refused, FILE, ID};
 use crate::support::*;
 
@@ -27,13 +27,6 @@ fn cab_reviewed(t: &mut Test) {
     t.set_now("2026-12-01T12:00:00Z");
     t.run(&["review", ID, "--cab", "--date", "2026-12-01", "--feedback", "justified"])
         .ok();
-}
-
-/// `chg metrics` of 2026-11 in JSON.
-fn november_metrics(t: &Test) -> serde_json::Value {
-    t.run(&["metrics", "--month", "2026-11", "--format", "json"])
-        .ok()
-        .json()
 }
 
 #[test]
@@ -162,7 +155,7 @@ fn issue_15_11_a_late_emergency_once_recorded_is_a_warning_that_says_late() {
 
 /// Asserts November's metrics count the emergency's documentation and written approval as missed.
 pub(crate) fn documentation_and_approval_missed(t: &Test) {
-    let json = november_metrics(t);
+    let json = t.month_metrics("2026-11");
     assert_eq!(
         json["metrics"]["emergency_documented_in_time"]["actual"].as_f64(),
         Some(0.0),
@@ -230,8 +223,10 @@ fn issue_15_11_a_pull_request_touching_the_late_record_cannot_make_lateness_disa
     // approved scope, so the written approvals no longer stand: that fails.
     let mut honest = late_emergency_on_main();
     honest.git(&["checkout", "-q", "-b", "typo"]);
-    let text = honest.read(FILE).replace("Patch the parser", "Patch the HTTP parser");
-    honest.write(FILE, &text);
+    honest.edit_yaml(FILE, |y| {
+        assert_eq!(y.get("description"), "Patch the parser");
+        y.set("description", "Patch the HTTP parser")
+    });
     honest.set_now("2026-11-20T12:00:00Z");
     honest.commit(JANE, "typo");
     let run = honest.check_against("main").status(1);
@@ -262,18 +257,12 @@ fn issue_15_7_submit_of_an_emergency_lists_what_the_documentation_lacks() {
     );
     // Declared documented by hand while incomplete: not documented for the
     // deadline rule, nor for close.
-    let text = t.read(FILE).replace(
-        "emergency:\n",
-        "emergency:\n  documented_at: \"2026-11-25T20:00:00Z\"\n",
-    );
-    t.write(FILE, &text);
+    t.edit_yaml(FILE, |y| y.set("emergency.documented_at", "\"2026-11-25T20:00:00Z\""));
     t.commit(JANE, "declare it documented");
     t.set_now("2026-11-27T12:00:00Z");
     assert!(t.check().finding("emergency-documentation-overdue").is_error());
     // Completed, it is accepted.
-    let text = t.read(FILE).replace("  documented_at: \"2026-11-25T20:00:00Z\"\n", "")
-        + "description: Patch the parser\njustification:\n  business_reason: RCE on the public API\n  expected_benefit: The hole closed\nrollback:\n  plan: redeploy the previous image\n  kind: simple\n";
-    t.write(FILE, &text);
+    t.edit_yaml(FILE, |y| documented(y.without("emergency.documented_at")));
     t.commit(JANE, "complete the documentation");
     t.run(&["submit", ID])
         .ok()
@@ -343,12 +332,13 @@ fn issue_15_9_preventive_measures_are_action_items_listed_until_done() {
 #[test]
 fn issue_15_9_a_one_line_preventive_measure_of_an_older_record_is_still_read() {
     let t = implemented();
-    let text = t.read(FILE) + "review: {completed_at: 2026-11-25T13:30:00Z, summary: patched}\n";
-    let text = text.replace(
-        "emergency:\n",
-        "emergency:\n  post_review: {completed_at: 2026-11-25T13:30:00Z, root_cause: old parser, preventive_measures: weekly scan}\n",
-    );
-    t.write(FILE, &text);
+    t.edit_yaml(FILE, |y| {
+        y.set("review", "{completed_at: 2026-11-25T13:30:00Z, summary: patched}")
+            .set(
+                "emergency.post_review",
+                "{completed_at: 2026-11-25T13:30:00Z, root_cause: old parser, preventive_measures: weekly scan}",
+            )
+    });
     t.commit(JANE, "older form");
     let run = t.check();
     assert!(
@@ -369,18 +359,17 @@ fn issue_15_9_and_16_15_time_to_resolution_is_recorded_and_reported() {
         "--incident-started 2026-11-25T11:20:00Z",
         "2026-11-25T13:00:00Z",
     );
-    let text = t.read(FILE);
-    assert!(
-        text.contains("  incident_started_at: \"2026-11-25T11:20:00Z\"\n"),
-        "{text}"
+    assert_eq!(
+        t.value(FILE, "emergency.incident_started_at"),
+        "\"2026-11-25T11:20:00Z\""
     );
-    assert!(text.contains("  restored_at: \"2026-11-25T13:00:00Z\"\n"), "{text}");
+    assert_eq!(t.value(FILE, "emergency.restored_at"), "\"2026-11-25T13:00:00Z\"");
     // Declared at 08:00 the next day, no incident start given; restored 09:30: 90 min.
     t.set_now("2026-11-26T08:00:00Z");
     implemented_emergency(&mut t, "CHG-2026-0002", "", "2026-11-26T09:30:00Z");
     t.set_now("2026-11-27T09:00:00Z");
     // The median of 100 and 90 minutes.
-    let json = november_metrics(&t);
+    let json = t.month_metrics("2026-11");
     assert_eq!(
         json["metrics"]["emergency_time_to_resolution_minutes"]["actual"].as_f64(),
         Some(95.0),

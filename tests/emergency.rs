@@ -28,6 +28,18 @@ pub fn implemented_emergency(repo: &mut Repo, id: &str, extra: &str, done: &str)
     repo.chg(&["complete", id, "--smoke-tests", "passed"]).ok();
 }
 
+/// The emergency's documentation completed by hand in the record chg wrote,
+/// as `chg submit` asks for it: the description, the business reason and the
+/// expected benefit, the rollback plan and kind.
+pub fn documented(record: Yaml) -> Yaml {
+    record
+        .set("description", "Patch the parser")
+        .set("justification.business_reason", "RCE on the public API")
+        .set("justification.expected_benefit", "The hole closed")
+        .set("rollback.plan", "redeploy the previous image")
+        .set("rollback.kind", "simple")
+}
+
 #[test]
 fn an_emergency_with_verbal_approvals_documented_late_fires_the_overdue_rules() {
     let mut repo = Test::new();
@@ -55,7 +67,7 @@ Within 24 h: complete the documentation (`chg submit CHG-2026-0001`) and get wri
 
     // Straight from draft to in-progress, then completed.
     repo.chg(&["start", ID]).ok();
-    assert!(repo.read(FILE).contains("status: in-progress\n"));
+    assert_eq!(repo.value(FILE, "status"), "in-progress");
     repo.now = Some("2026-11-25T13:00:00Z".into());
     repo.chg(&["complete", ID, "--smoke-tests", "passed", "--error-rates", "normal"])
         .ok();
@@ -95,11 +107,7 @@ CHG-2026-0001  Patch RCE in api-gateway
   hint: add them to changes/2026/CHG-2026-0001.yaml (`chg edit CHG-2026-0001`), then run `chg submit CHG-2026-0001` again
 ");
     // The description and the business reason came with `chg new`; the benefit and the rollback plan now.
-    let text = repo.read(FILE).replace(
-        "  business_reason: RCE on the public API\n",
-        "  business_reason: RCE on the public API\n  expected_benefit: The hole closed\n",
-    ) + "rollback:\n  plan: redeploy the previous image\n  kind: simple\n";
-    repo.write(FILE, &text);
+    repo.edit_yaml(FILE, documented);
     repo.git(&[
         "commit",
         "-qam",
@@ -111,9 +119,8 @@ CHG-2026-0001  Patch RCE in api-gateway
     assert_committed(&repo, CAROL, "chg: approve CHG-2026-0001 (ciso)");
     repo.chg_as(DAVE, &["approve", ID]).ok();
     assert_committed(&repo, DAVE, "chg: approve CHG-2026-0001 (cto)");
-    let text = repo.read(FILE);
-    assert!(text.contains("  documented_at: \"2026-11-27T12:00:00Z\"\n"), "{text}");
-    assert!(text.contains("status: completed\n"), "{text}");
+    assert_eq!(repo.value(FILE, "emergency.documented_at"), "\"2026-11-27T12:00:00Z\"");
+    assert_eq!(repo.value(FILE, "status"), "completed");
     // Done, but late: the rules still say so, as warnings that say late
     // (issue 15.11: they were errors for ever; nothing is owed any more).
     repo.chg(&["check"]).is(0, "changes/2026/CHG-2026-0001.yaml:22:1: warning[emergency-approval-overdue]: emergency change: written approval completed late: at 2026-11-27 12:00 UTC, 23 h after the deadline 2026-11-26 13:00 UTC
@@ -179,8 +186,7 @@ Within 24 h: complete the documentation (`chg submit CHG-2026-0001`) and get wri
     assert_committed(&repo, JANE, "chg: approve CHG-2026-0001 (cto, verbal)");
     repo.chg(&["start", ID]).ok();
     // A verbal approval by someone not in the role is refused.
-    let mut other = Repo::initialised();
-    other.now = repo.now.clone();
+    let other = Test::new().at(repo.now.as_deref().unwrap_or(NOW));
     new_emergency(&other, &["--verbal-approval", "ciso:mallory@example.com"]).is(
         1,
         "",
@@ -193,7 +199,7 @@ Within 24 h: complete the documentation (`chg submit CHG-2026-0001`) and get wri
 
 #[test]
 fn the_emergency_quick_form_names_what_is_missing() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     // Whom to call is said only once the arguments hold: a refused command
     // prints its error alone.
     repo.chg_line("new --emergency --no-input --title x")

@@ -11,11 +11,14 @@ fn at(offset_hours: i64) -> String {
     format!("@{} +0000", T0 + offset_hours * 3600)
 }
 
+/// Approved by Sam, implemented 2026-11-18 02:05–02:41 and smoke-tested.
 fn completed(id: &str) -> String {
-    format!(
-        "{}{SAM_APPROVAL}implementation:\n  started_at: 2026-11-18T02:05:00Z\n  finished_at: 2026-11-18T02:41:00Z\n  outcome: successful\n  validation: {{smoke_tests: passed}}\n",
-        normal_record(id, "completed")
-    )
+    let done = Implementation::new("2026-11-18T02:05:00Z", "2026-11-18T02:41:00Z", "successful");
+    Record::normal(id)
+        .approved_by_sam()
+        .status("completed")
+        .implementation(done.validation("{smoke_tests: passed}"))
+        .text()
 }
 
 #[test]
@@ -53,15 +56,20 @@ fn history_commands_follow_store() {
 const REC: &str = "changes/2026/CHG-2026-0001.yaml";
 
 /// A store, on a branch `feature` of main (what a pull request brings).
-fn on_a_branch() -> Repo {
-    let repo = Repo::initialised();
+fn on_a_branch() -> Test {
+    let repo = Test::new();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo
 }
 
+/// CHG-2026-0001 (`Record::normal`) with this status.
+fn record(status: &str) -> Record {
+    Record::normal("CHG-2026-0001").status(status)
+}
+
 /// Writes the record and commits it as someone, `hours` after T0.
-fn commit_record(repo: &Repo, text: &str, who: Who, hours: i64, message: &str) {
-    repo.write(REC, text);
+fn commit_record(repo: &Repo, record: &Record, who: Who, hours: i64, message: &str) {
+    repo.put(record);
     repo.commit_all_at(who, &at(hours), message);
 }
 
@@ -97,7 +105,7 @@ fn assert_link_refused(repo: &Repo, named: &str, id: &str) -> Run {
 
 #[test]
 fn finding_1_a_symlinked_record_in_the_work_tree_is_an_error_and_never_followed() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     // The forged, completed record lives elsewhere in the repository; the record file links to it.
     link_record_to_a_forgery(&repo);
     repo.commit_all_at(JANE, &at(1), "notes");
@@ -111,7 +119,7 @@ fn finding_1_a_symlinked_record_in_the_work_tree_is_an_error_and_never_followed(
 
 #[test]
 fn finding_1_a_symlinked_year_folder_is_an_error_and_never_followed() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("CHG-2027-0001.yaml"), completed("CHG-2027-0001")).unwrap();
     std::os::unix::fs::symlink(outside.path(), repo.join("changes/2027")).unwrap();
@@ -132,7 +140,7 @@ fn finding_1_a_symlink_committed_on_a_branch_is_caught_by_the_gate() {
 #[test]
 fn finding_1_legit_plain_record_files_pass() {
     let repo = on_a_branch();
-    commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit");
+    commit_record(&repo, &record("submitted"), JANE, 1, "submit");
     Verdict::gate(&repo).clean();
     repo.chg(&["show", "CHG-2026-0001"]).ok();
 }
@@ -141,11 +149,12 @@ fn finding_1_legit_plain_record_files_pass() {
 // Finding 2: merge laundering.
 // ---------------------------------------------------------------------------
 
-fn rejected_text() -> String {
-    format!(
-        "{}approvals:\n  - role: change-manager\n    approver: Sam Lee <sam@example.com>\n    decision: rejected\n    method: written\n    at: 2026-11-17T10:03:00Z\n    comment: too risky\n",
-        normal_record("CHG-2026-0001", "rejected")
-    )
+/// Sam's rejection of CHG-2026-0001.
+fn rejected() -> Record {
+    let rejection = Approval::new("change-manager", SAM)
+        .decision("rejected")
+        .field("comment", "too risky");
+    Record::normal("CHG-2026-0001").status("rejected").approval(rejection)
 }
 
 /// Merges a branch, with a merge commit, as someone `hours` after T0.
@@ -157,9 +166,9 @@ fn merge(repo: &Repo, who: Who, hours: i64, branch: &str) {
 /// Jane's record submitted on main, then rejected by Sam, then a branch
 /// `feature`; the submitted commit.
 fn rejected_on_main(repo: &Repo) -> String {
-    commit_record(repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit");
+    commit_record(repo, &record("submitted"), JANE, 1, "submit");
     let submitted = repo.head();
-    commit_record(repo, &rejected_text(), SAM, 2, "reject");
+    commit_record(repo, &rejected(), SAM, 2, "reject");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     submitted
 }
@@ -172,7 +181,7 @@ fn launder(repo: &Repo, who: Who, old: &str, paths: &[&str], parents: [&str; 2])
 
 #[test]
 fn finding_2_a_merge_restoring_an_old_record_is_caught() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let submitted = rejected_on_main(&repo);
     let merge = launder(&repo, MALLORY, &submitted, &[REC], ["HEAD", &submitted]);
     let gate = Verdict::gate(&repo);
@@ -186,7 +195,7 @@ fn finding_2_a_merge_restoring_an_old_record_is_caught() {
 
 #[test]
 fn finding_2_a_merge_restoring_an_old_policy_is_caught() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let old = repo.head();
     repo.edit_policy(|p| p.signed_approvals(true));
     repo.commit_all_at(SAM, &at(1), "require signed approvals");
@@ -198,7 +207,7 @@ fn finding_2_a_merge_restoring_an_old_policy_is_caught() {
 #[test]
 fn finding_2_a_merge_with_an_old_first_parent_is_caught_too() {
     // The same laundering with the parents swapped: the old commit first.
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let submitted = rejected_on_main(&repo);
     repo.write("notes.txt", "x\n");
     repo.commit_all_at(MALLORY, &at(3), "notes");
@@ -209,18 +218,18 @@ fn finding_2_a_merge_with_an_old_first_parent_is_caught_too() {
 
 #[test]
 fn finding_2_legit_an_ordinary_merge_of_independent_records_passes() {
-    let repo = Repo::initialised();
-    commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit 1");
+    let repo = Test::new();
+    commit_record(&repo, &record("submitted"), JANE, 1, "submit 1");
     // Sam approves CHG-2026-0001 on his own branch, merged into main.
     repo.git(&["checkout", "-q", "-b", "sam"]);
-    let approved = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
+    let approved = Record::normal("CHG-2026-0001").approved_by_sam();
     commit_record(&repo, &approved, SAM, 2, "approve 1");
     // Jane submits another record on a branch of `base` (`n`, at `hours`) and
     // merges `branch` into it an hour later.
     let submit_and_merge = |(name, base): (&str, &str), n: u32, hours: i64, branch: &str| {
         repo.git(&["checkout", "-q", "-b", name, base]);
         let id = format!("CHG-2026-000{n}");
-        repo.write(&format!("changes/2026/{id}.yaml"), &normal_record(&id, "submitted"));
+        repo.put(&Record::normal(&id).status("submitted"));
         repo.commit_all_at(JANE, &at(hours), &format!("submit {n}"));
         merge(&repo, JANE, hours + 1, branch);
     };
@@ -282,8 +291,8 @@ fn finding_3_legit_the_change_manager_adding_a_team_member_passes() {
 }
 
 /// A store whose policy (committed by Sam) requires signed approvals with these keys.
-fn signing_store(keys: &[(&str, &str)]) -> Repo {
-    let repo = Repo::initialised();
+fn signing_store(keys: &[(&str, &str)]) -> Test {
+    let repo = Test::new();
     repo.require_signed_approvals(keys);
     repo.commit_all_at(SAM, &at(0), "require signed approvals");
     repo.git(&["config", "gpg.format", "ssh"]);
@@ -343,16 +352,10 @@ fn lees_approval_signed_by(signer: &str, listed: &[(&str, &str)]) -> Verdict {
         .collect();
     let publics: Vec<(&str, &str)> = publics.iter().map(|(e, k)| (e.as_str(), k.as_str())).collect();
     let repo = signing_store(&publics);
-    commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit");
+    commit_record(&repo, &record("submitted"), JANE, 1, "submit");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     let approval = Approval::new("engineering-lead", LEE);
-    repo.write(
-        REC,
-        &Record::normal("CHG-2026-0001")
-            .status("approved")
-            .approval(approval)
-            .text(),
-    );
+    repo.write(REC, &record("approved").approval(approval).text());
     signed_commit(&repo, LEE, &keys.path().join(signer), &[], "approve");
     Verdict::gate(&repo)
 }
@@ -373,20 +376,22 @@ fn finding_6_legit_lees_own_key_verifies_her_approval() {
 
 #[test]
 fn finding_10_a_base_policy_that_does_not_parse_fails_the_gate() {
-    let repo = Repo::initialised();
-    let good = repo.read("changes/policy.yaml");
+    let repo = Test::new();
+    let good = repo.policy_text();
     // Malformed on purpose: an unclosed flow list.
-    repo.edit_policy(|p| p.set("require_signed_approvals", "[true"));
-    commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), SAM, 1, "policy");
+    let unclosed = "require_signed_approvals: [true";
+    repo.write(POLICY, &good.replace("require_signed_approvals: false", unclosed));
+    commit_record(&repo, &record("submitted"), SAM, 1, "policy");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // The branch mends the work tree's policy and forges an approval.
     repo.write("changes/policy.yaml", &good);
-    let forged = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
+    let forged = Record::normal("CHG-2026-0001").approved_by_sam();
     commit_record(&repo, &forged, SAM, 2, "approve");
-    let run = repo.chg(&["check", "--base", "main"]);
-    assert_eq!(run.status, 2, "{run:?}");
-    assert!(run.stderr.contains("changes/policy.yaml"), "{}", run.stderr);
-    assert!(run.stderr.contains("hint:"), "{}", run.stderr);
+    // The unclosed list runs on, past comments, to the next key, where the parser stops.
+    let line = 1 + good.lines().position(|l| l.starts_with("change_trailer:")).unwrap();
+    repo.chg(&["check", "--base", "main"]).is(2, "", &format!("error: changes/policy.yaml at main:{line}:1: did not find expected ',' or ']' at line {line} column 1, while parsing a flow sequence
+  hint: fix the YAML syntax at this place; `chg schema` shows the record format; the gate judges a branch by the policy of its base, so mend the policy there first
+"));
 }
 
 // ---------------------------------------------------------------------------
@@ -398,7 +403,7 @@ fn finding_12_chg_approve_signs_with_the_users_ssh_setup_and_passes_the_gate() {
     let keys = tempfile::tempdir().unwrap();
     let (sam_key, sam_public) = ssh_keygen(keys.path(), "sam");
     let repo = signing_store(&[("sam@example.com", &sam_public)]);
-    commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit");
+    commit_record(&repo, &record("submitted"), JANE, 1, "submit");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.git(&["config", "commit.gpgsign", "true"]);
     repo.git(&["config", "user.signingkey", &sam_key.display().to_string()]);
@@ -418,8 +423,8 @@ fn finding_12_chg_approve_signs_with_the_users_ssh_setup_and_passes_the_gate() {
 
 #[test]
 fn finding_12_chg_commits_run_the_users_hooks() {
-    let repo = Repo::initialised();
-    commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), JANE, 1, "submit");
+    let repo = Test::new();
+    commit_record(&repo, &record("submitted"), JANE, 1, "submit");
     let hooks = repo.join(".git/hooks");
     std::fs::create_dir_all(&hooks).unwrap();
     let write_hook = |name: &str, body: &str| {
@@ -440,8 +445,10 @@ fn finding_12_chg_commits_run_the_users_hooks() {
     // A hook that refuses stops chg, which says so, and leaves nothing staged.
     write_hook("pre-commit", "echo 'no commits today' >&2; exit 1");
     let run = repo.chg(&["cancel", "CHG-2026-0001", "--reason", "superseded", "--no-input"]);
-    assert_ne!(run.status, 0, "{run:?}");
-    assert!(run.stderr.contains("no commits today"), "{}", run.stderr);
+    run.stdout_is("").stderr_is("error: CHG-2026-0001 was written but not committed; commit it yourself or run `git checkout -- changes/2026/CHG-2026-0001.yaml` to undo it
+  caused by: git refused chg's commit: no commits today
+  hint: a hook or the signing setup refused it; changes/2026/CHG-2026-0001.yaml is written but not committed: fix the cause and commit it with git, or undo it with `git checkout -- changes/2026/CHG-2026-0001.yaml`
+");
     assert_eq!(
         repo.git(&["diff", "--cached", "--name-only"]),
         "",
@@ -456,8 +463,8 @@ fn finding_12_chg_commits_run_the_users_hooks() {
 #[test]
 fn finding_15a_deleting_a_cancelled_or_never_approved_record_is_flagged() {
     for status in ["draft", "cancelled"] {
-        let repo = Repo::initialised();
-        commit_record(&repo, &normal_record("CHG-2026-0001", status), JANE, 1, "record");
+        let repo = Test::new();
+        commit_record(&repo, &record(status), JANE, 1, "record");
         repo.git(&["checkout", "-q", "-b", "feature"]);
         repo.git(&["rm", "-q", REC]);
         repo.commit_all_at(JANE, &at(2), "tidy up");
@@ -468,7 +475,7 @@ fn finding_15a_deleting_a_cancelled_or_never_approved_record_is_flagged() {
 #[test]
 fn finding_15a_legit_a_renumber_is_not_a_deletion() {
     let repo = on_a_branch();
-    commit_record(&repo, &normal_record("CHG-2026-0001", "draft"), JANE, 1, "draft");
+    commit_record(&repo, &record("draft"), JANE, 1, "draft");
     repo.chg(&["renumber", "CHG-2026-0001"]).ok();
     Verdict::gate(&repo).clean();
 }

@@ -13,12 +13,6 @@ fn at(offset_hours: i64) -> String {
     format!("@{} +0000", T0 + offset_hours * 3600)
 }
 
-fn gate(repo: &Repo) -> (i32, Vec<serde_json::Value>, Run) {
-    let run = repo.chg(&["check", "--base", "main", "--format", "json"]);
-    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    (run.status, findings, run)
-}
-
 fn head(repo: &Repo) -> String {
     repo.git(&["rev-parse", "HEAD"]).trim().to_string()
 }
@@ -27,33 +21,33 @@ fn head(repo: &Repo) -> String {
 
 #[test]
 fn broken_policy_in_a_branch_commit_is_a_located_finding_not_the_defaults() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let good = repo.read(POLICY);
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // Sam, the change manager, commits a policy that does not parse (the
     // gate used to read it as the built-in defaults), then mends it, so
     // the work tree's own check sees nothing wrong.
-    let broken = good.replace("require_signed_approvals: false", "require_signed_approvals: maybe");
-    assert_ne!(broken, good, "the fixture has the line");
+    // Not a boolean: the policy does not load.
+    repo.edit_policy(|p| p.set("require_signed_approvals", "maybe"));
+    let broken = repo.policy_text();
     let line = broken.lines().position(|l| l.contains("maybe")).map(|i| i + 1).unwrap();
-    repo.write(POLICY, &broken);
     repo.commit_all_at(SAM, &at(1), "policy");
     let bad_commit = head(&repo);
     repo.write(POLICY, &good);
     repo.commit_all_at(SAM, &at(2), "policy mended");
-    let (status, findings, run) = gate(&repo);
-    assert_eq!(status, 1, "{run:?}");
+    let Verdict { status, findings, .. } = Verdict::gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
     let f = findings
         .iter()
-        .find(|f| f["file"] == POLICY && f["commit"] == bad_commit.as_str())
+        .find(|f| f.file == POLICY && f.commit.as_deref() == Some(bad_commit.as_str()))
         .unwrap_or_else(|| panic!("{findings:?}"));
-    assert_eq!(f["severity"], "error", "{f}");
-    let message = f["message"].as_str().unwrap();
+    assert_eq!(f.severity, "error", "{f:?}");
+    let message = &f.message;
     assert!(message.contains(&bad_commit[..7]), "{message}");
     assert!(message.contains("does not parse"), "{message}");
     // Located in the commit's version of the file, at the broken value.
-    assert_eq!(f["line"].as_u64(), Some(line as u64), "{f}");
-    assert!(f["column"].as_u64().unwrap() >= 1, "{f}");
+    assert_eq!(f.line, line as u64, "{f:?}");
+    assert!(f.column >= 1, "{f:?}");
     // Only the broken commit is blamed; the mended policy is Sam's own edit.
     assert_eq!(findings.len(), 1, "{findings:?}");
 
@@ -77,15 +71,12 @@ fn broken_policy_in_a_branch_commit_is_a_located_finding_not_the_defaults() {
     let bad_commit = head(&repo);
     repo.write(POLICY, &good);
     repo.git_as(SAM, &["commit", "-q", "-am", "policy mended"]);
-    let (status, findings, run) = gate(&repo);
-    assert_eq!(status, 1, "{run:?}");
+    let Verdict { status, findings, .. } = Verdict::gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
     assert_eq!(findings.len(), 1, "{findings:?}");
-    assert_eq!(findings[0]["commit"], bad_commit.as_str(), "{findings:?}");
-    assert_eq!(findings[0]["rule"], "yaml-syntax", "{findings:?}");
-    assert!(
-        findings[0]["message"].as_str().unwrap().contains("does not parse"),
-        "{findings:?}"
-    );
+    assert_eq!(findings[0].commit.as_deref(), Some(bad_commit.as_str()), "{findings:?}");
+    assert_eq!(findings[0].rule, "yaml-syntax", "{findings:?}");
+    assert!(findings[0].message.contains("does not parse"), "{findings:?}");
 }
 
 // ---- deadlines and metrics judged by commit times ---------------------------
@@ -105,9 +96,8 @@ fn declare(repo: &Repo, verbal_at: &str) {
 /// An emergency filed, implemented and documented on 2 November 2026 on
 /// main, with `chg` (its commits carry `CHG_NOW`), then other work on main
 /// on 10 November: the team's store as the attacker finds it.
-fn emergency_implemented_on_main() -> Repo {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-02T10:00:00Z".into());
+fn emergency_implemented_on_main() -> Test {
+    let mut repo = Test::new().at("2026-11-02T10:00:00Z");
     declare(&repo, "2026-11-02T09:50:00Z");
     repo.chg(&["start", EMERGENCY]).ok();
     repo.now = Some("2026-11-02T11:00:00Z".into());
@@ -121,11 +111,6 @@ fn emergency_implemented_on_main() -> Repo {
 
 fn metrics_explain(repo: &Repo) -> String {
     repo.chg(&["metrics", "--month", "2026-11", "--explain"]).ok().stdout
-}
-
-fn metrics_json(repo: &Repo) -> serde_json::Value {
-    let run = repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok();
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"))
 }
 
 #[test]
@@ -160,16 +145,16 @@ fn evidence_time_late_emergency_paperwork_back_dated_nine_days_is_late_in_metric
 
     // The pull-request gate, run by CI on the 13th.
     repo.now = Some("2026-11-13T12:00:00Z".into());
-    let (status, findings, run) = gate(&repo);
-    assert_eq!(status, 1, "{run:?}");
+    let Verdict { status, findings, .. } = Verdict::gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
     let rule = |name: &str| {
         findings
             .iter()
-            .find(|f| f["rule"] == name && f["file"] == "changes/2026/CHG-2026-0001.yaml")
+            .find(|f| f.rule == name && f.file == "changes/2026/CHG-2026-0001.yaml")
             .unwrap_or_else(|| panic!("{name} missing: {findings:?}"))
     };
     let approval = rule("emergency-approval-overdue");
-    let message = approval["message"].as_str().unwrap();
+    let message = approval.message.as_str();
     assert!(
         message.contains("2026-11-10"),
         "judged by its commit's place in history: {message}"
@@ -183,7 +168,7 @@ fn evidence_time_late_emergency_paperwork_back_dated_nine_days_is_late_in_metric
         "2026-11-13T12:00:00Z",
         &["merge", "-q", "--no-ff", "-m", "paperwork", "paperwork"],
     );
-    let json = metrics_json(&repo);
+    let json = repo.month_metrics("2026-11");
     let figure = |name: &str| json["metrics"][name]["actual"].as_f64();
     assert_eq!(figure("emergency_written_approval_in_time"), Some(0.0), "{json}");
     assert_eq!(figure("emergency_post_review_in_time"), Some(0.0), "{json}");
@@ -199,7 +184,7 @@ fn evidence_time_late_emergency_paperwork_back_dated_nine_days_is_late_in_metric
 
 #[test]
 fn evidence_time_an_honest_emergency_back_dated_within_a_day_stays_in_time() {
-    let mut repo = Repo::initialised();
+    let mut repo = Test::new();
     // Filed at 14:00 after the night's work: approved on the phone at
     // 09:40, started 09:45, finished 11:00, all stated with `--at`.
     repo.now = Some("2026-11-02T14:00:00Z".into());
@@ -222,8 +207,8 @@ fn evidence_time_an_honest_emergency_back_dated_within_a_day_stays_in_time() {
     repo.now = Some("2026-11-03T09:00:00Z".into());
     repo.emergency_paperwork(EMERGENCY, "2026-11-03");
     repo.now = Some("2026-11-03T09:30:00Z".into());
-    let (status, findings, run) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{run:?}");
+    let Verdict { status, findings, .. } = Verdict::gate(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
     repo.git(&["checkout", "-q", "main"]);
     repo.git_at(
         JANE,
@@ -231,7 +216,7 @@ fn evidence_time_an_honest_emergency_back_dated_within_a_day_stays_in_time() {
         &["merge", "-q", "--no-ff", "-m", "paperwork", "paperwork"],
     );
     repo.now = Some("2026-12-10T12:00:00Z".into());
-    let json = metrics_json(&repo);
+    let json = repo.month_metrics("2026-11");
     for name in [
         "emergency_documented_in_time",
         "emergency_written_approval_in_time",
@@ -252,69 +237,60 @@ const INVISIBLE: [char; 5] = ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\
 #[test]
 fn invisible_character_in_requested_by_cannot_hide_a_self_approval() {
     for c in INVISIBLE {
-        let repo = Repo::initialised();
+        let repo = Test::new();
         // Sam files his own change with a zero-width character in his email,
         // so that `requested_by` no longer equals the approver, and approves it.
-        let record = format!(
-            "{}{SAM_APPROVAL}",
-            normal_record("CHG-2026-0001", "approved")
-                .replace("Jane Doe <jane@example.com>", &format!("Sam Lee <sam{c}@example.com>"))
-        );
+        let record = Record::normal("CHG-2026-0001")
+            .approved_by_sam()
+            .raw("requested_by", &format!("Sam Lee <sam{c}@example.com>"))
+            .text();
         repo.write(REC, &record);
         let run = repo.chg(&["check", "--format", "json"]);
         assert_eq!(run.status, 2, "U+{:04X}: {run:?}", c as u32);
-        let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+        let findings = run.findings();
         let f = findings
             .iter()
-            .find(|f| f["rule"] == "invisible-character")
+            .find(|f| f.rule == "invisible-character")
             .unwrap_or_else(|| panic!("U+{:04X}: {findings:?}", c as u32));
         let line = record.lines().position(|l| l.starts_with("requested_by")).unwrap() + 1;
-        assert_eq!(f["file"], REC, "{f}");
-        assert_eq!(f["line"].as_u64(), Some(line as u64), "{f}");
-        assert!(
-            f["message"].as_str().unwrap().contains(&format!("U+{:04X}", c as u32)),
-            "{f}"
-        );
+        assert_eq!(f.file, REC, "{f:?}");
+        assert_eq!(f.line, line as u64, "{f:?}");
+        assert!(f.message.contains(&format!("U+{:04X}", c as u32)), "{f:?}");
     }
 }
 
 #[test]
 fn invisible_character_in_an_approver_or_a_role_is_a_located_error() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     // Mallory puts herself on the CAB under a name that prints as Ana's.
     let policy = repo.read(POLICY);
-    let forged = policy.replace("    - ana@example.com\n", "    - ana\u{2060}@example.com\n");
-    assert_ne!(forged, policy, "the fixture lists Ana");
-    repo.write(POLICY, &forged);
+    repo.edit_policy(|p| {
+        assert_eq!(p.get("roles.cab.0"), "ana@example.com");
+        p.set("roles.cab.0", "ana\u{2060}@example.com")
+    });
+    let forged = repo.policy_text();
     let run = repo.chg(&["check", "--format", "json"]);
     assert_eq!(run.status, 2, "{run:?}");
-    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    let findings = run.findings();
     let f = findings
         .iter()
-        .find(|f| f["rule"] == "invisible-character" && f["file"] == POLICY)
+        .find(|f| f.rule == "invisible-character" && f.file == POLICY)
         .unwrap_or_else(|| panic!("{findings:?}"));
     let line = forged.lines().position(|l| l.contains('\u{2060}')).unwrap() + 1;
-    assert_eq!(f["line"].as_u64(), Some(line as u64), "{f}");
+    assert_eq!(f.line, line as u64, "{f:?}");
     repo.write(POLICY, &policy);
 
     // An approver with a byte-order mark inside the email.
-    let approved = format!(
-        "{}{}",
-        normal_record("CHG-2026-0001", "approved"),
-        SAM_APPROVAL.replace("sam@example.com", "s\u{FEFF}am@example.com")
-    );
-    repo.write(REC, &approved);
-    let run = repo.chg(&["check", "--format", "json"]);
-    assert_eq!(run.status, 2, "{run:?}");
-    assert!(run.stdout.contains("approvals[0].approver"), "{}", run.stdout);
+    let sam = Approval::new("change-manager", SAM).field("approver", "Sam Lee <s\u{FEFF}am@example.com>");
+    repo.put(&Record::normal("CHG-2026-0001").status("approved").approval(sam));
+    let run = repo.chg(&["check", "--format", "json"]).status(2);
+    let f = run.finding("invisible-character");
+    assert!(f.message.contains("approvals[0].approver"), "{f:?}");
     // A mixed-script look-alike keeps its warning (not an invisible character).
-    repo.write(
-        REC,
-        &normal_record("CHG-2026-0001", "submitted").replace("jane@", "j\u{430}ne@"),
-    );
+    let submitted = Record::normal("CHG-2026-0001").status("submitted");
+    repo.put(&submitted.raw("requested_by", "Jane Doe <j\u{430}ne@example.com>"));
     let run = repo.chg(&["check", "--format", "json"]);
-    assert!(run.stdout.contains("lookalike-email"), "{}", run.stdout);
-    assert!(!run.stdout.contains("invisible-character"), "{}", run.stdout);
+    assert_eq!(run.rules(), ["lookalike-email"], "{run:?}");
 }
 
 #[test]
@@ -323,54 +299,50 @@ fn invisible_character_written_in_a_branch_commit_is_a_finding_in_history() {
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // Sam rewrites the requester with a zero-width space, approves, then
     // tidies the character away again so the work tree looks clean.
-    let hidden = normal_record("CHG-2026-0001", "submitted").replace("jane@", "jane\u{200B}@");
-    repo.write(REC, &hidden);
+    let submitted = Record::normal("CHG-2026-0001").status("submitted");
+    repo.put(
+        &submitted
+            .clone()
+            .raw("requested_by", "Jane Doe <jane\u{200B}@example.com>"),
+    );
     repo.commit_all_at(SAM, &at(2), "requester");
     let bad = head(&repo);
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
+    repo.put(&submitted);
     repo.commit_all_at(SAM, &at(3), "tidy");
-    let (status, findings, run) = gate(&repo);
-    assert_eq!(status, 1, "{run:?}");
+    let Verdict { status, findings, .. } = Verdict::gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
     let f = findings
         .iter()
-        .find(|f| f["rule"] == "invisible-character")
+        .find(|f| f.rule == "invisible-character")
         .unwrap_or_else(|| panic!("{findings:?}"));
-    assert_eq!(f["commit"], bad.as_str(), "{f}");
-    assert!(f["message"].as_str().unwrap().contains(&bad[..10]), "{f}");
+    assert_eq!(f.commit.as_deref(), Some(bad.as_str()), "{f:?}");
+    assert!(f.message.contains(&bad[..10]), "{f:?}");
 }
 
 // ---- self-approval judged against who filed the record before the base ------
 
 /// `submitted` approved by Sam, the change manager, in a new branch commit.
-fn approve_as_sam(repo: &Repo, submitted: &str, when: &str) {
+fn approve_as_sam(repo: &Repo, submitted: &Record, when: &str) {
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write(
-        REC,
-        &format!(
-            "{}{SAM_APPROVAL}",
-            submitted.replace("status: submitted", "status: approved")
-        ),
-    );
+    repo.put(&submitted.clone().approved_by_sam());
     repo.commit_all_at(SAM, when, "approve");
 }
 
-fn self_approval_in(findings: &[serde_json::Value]) -> Option<&serde_json::Value> {
-    findings
-        .iter()
-        .find(|f| f["rule"] == "self-approval" && f["file"] == REC)
+fn self_approval_in(findings: &[Finding]) -> Option<&Finding> {
+    findings.iter().find(|f| f.rule == "self-approval" && f.file == REC)
 }
 
 #[test]
 fn self_approval_of_a_record_filed_before_the_base_in_a_colleagues_name() {
     // Sam files a change on main naming Jane as requester; it is merged.
     let repo = Repo::submitted(SAM, &at(1), "file it for Jane");
-    let submitted = normal_record("CHG-2026-0001", "submitted");
+    let submitted = Record::normal("CHG-2026-0001").status("submitted");
     // In a later pull request he approves it himself.
     approve_as_sam(&repo, &submitted, &at(3));
-    let (status, findings, run) = gate(&repo);
-    assert_eq!(status, 1, "{run:?}");
+    let Verdict { status, findings, .. } = Verdict::gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
     let f = self_approval_in(&findings).unwrap_or_else(|| panic!("{findings:?}"));
-    assert!(f["message"].as_str().unwrap().contains("sam@example.com"), "{f}");
+    assert!(f.message.contains("sam@example.com"), "{f:?}");
 }
 
 #[test]
@@ -378,16 +350,16 @@ fn self_approval_after_requested_by_was_changed_in_an_already_merged_commit() {
     // Sam files his own change, or Jane files it on Sam's behalf; then the
     // requester is renamed to Jane. Both commits are on main before the pull
     // request in which Sam approves: he was named as requester, so he may not.
-    let submitted = normal_record("CHG-2026-0001", "submitted");
+    let submitted = Record::normal("CHG-2026-0001").status("submitted");
     for filer in [SAM, JANE] {
-        let repo = Repo::initialised();
-        repo.write(REC, &submitted.replace("Jane Doe <jane@example.com>", &SAM.id()));
+        let repo = Test::new();
+        repo.put(&submitted.clone().requested_by(SAM));
         repo.commit_all_at(filer, &at(1), "file it for Sam");
-        repo.write(REC, &submitted);
+        repo.put(&submitted);
         repo.commit_all_at(filer, &at(2), "the requester is Jane after all");
         approve_as_sam(&repo, &submitted, &at(3));
-        let (status, findings, run) = gate(&repo);
-        assert_eq!(status, 1, "filed by {}: {run:?}", filer.name);
+        let Verdict { status, findings, .. } = Verdict::gate(&repo);
+        assert_eq!(status, 1, "filed by {}: {findings:?}", filer.name);
         self_approval_in(&findings).unwrap_or_else(|| panic!("filed by {}: {findings:?}", filer.name));
     }
 }
@@ -395,11 +367,11 @@ fn self_approval_after_requested_by_was_changed_in_an_already_merged_commit() {
 #[test]
 fn self_approval_an_approver_approving_a_change_filed_before_the_base_by_someone_else_passes() {
     let repo = Repo::submitted(JANE, &at(1), "file");
-    let submitted = normal_record("CHG-2026-0001", "submitted");
+    let submitted = Record::normal("CHG-2026-0001").status("submitted");
     // An unrelated edit on main by Sam (he did not file it, nor was named).
     repo.write("README.md", "# ops\n");
     repo.commit_all_at(SAM, &at(2), "readme");
     approve_as_sam(&repo, &submitted, &at(3));
-    let (status, findings, run) = gate(&repo);
-    assert_eq!((status, findings.len()), (0, 0), "{run:?}");
+    let Verdict { status, findings, .. } = Verdict::gate(&repo);
+    assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
 }

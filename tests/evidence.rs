@@ -14,23 +14,20 @@ fn at(offset_hours: i64) -> String {
     format!("@{} +0000", T0 + offset_hours * 3600)
 }
 
-/// A submitted record's text as Sam approved it (his written approval at `at`).
-fn approved_at(submitted: &str, at: &str) -> String {
-    format!(
-        "{}{}",
-        submitted.replace("status: submitted", "status: approved"),
-        SAM_APPROVAL.replace("2026-11-17T10:03:00Z", at)
-    )
+/// A submitted record as Sam approved it (his written approval at `at`).
+fn approved_at(submitted: &Record, at: &str) -> Record {
+    let sam = Approval::new("change-manager", SAM).at(at);
+    submitted.clone().status("approved").approval(sam)
 }
 
-/// A submitted record's text as Sam approved it with the fixtures' approval.
-fn approved(submitted: &str) -> String {
-    approved_at(submitted, "2026-11-17T10:03:00Z")
+/// A submitted record as Sam approved it with the fixtures' approval.
+fn approved(submitted: &Record) -> Record {
+    submitted.clone().approved_by_sam()
 }
 
 /// Writes the record and commits it as someone at a time.
-fn commit_record(repo: &Repo, text: &str, (who, when): (Who, &str), message: &str) {
-    repo.write(REC, text);
+fn commit_record(repo: &Repo, record: &Record, (who, when): (Who, &str), message: &str) {
+    repo.put(record);
     repo.commit_all_at(who, when, message);
 }
 
@@ -48,10 +45,9 @@ fn approved_with_chg() -> Repo {
     repo
 }
 
-/// The record with one more system than it had.
-fn widened(repo: &Repo) -> String {
-    repo.read(FILE)
-        .replace("  - checkout-api", "  - checkout-api\n  - payments-gateway")
+/// The record chg wrote with one more system than it had.
+fn widened(record: Yaml) -> Yaml {
+    record.add("systems", "payments-gateway")
 }
 
 // ---- approvals bound to content --------------------------------------------
@@ -86,7 +82,7 @@ fn digest_stale_approval_after_a_hand_edit_is_found_without_history() {
 fn digest_stale_approval_arriving_through_a_merge_is_found() {
     let repo = approved_with_chg();
     repo.git(&["checkout", "-q", "-b", "widen"]);
-    repo.write(FILE, &widened(&repo));
+    repo.edit_yaml(FILE, widened);
     repo.commit_all_at(JANE, &at(1), "one more system");
     repo.git(&["checkout", "-q", "main"]);
     repo.git(&["merge", "-q", "--no-ff", "-m", "merge widen", "widen"]);
@@ -110,38 +106,32 @@ fn finding_11_approve_then_schedule_passes_check_and_the_gate() {
     Verdict::gate(&repo).clean();
     // Moving the window later is judged by the calendar rules: outside every
     // deployment window (a Friday afternoon) is an error, the approval stands.
-    let moved = repo.chg(&[
-        "schedule",
-        ID,
-        "--start",
-        "2026-11-27 14:00",
-        "--end",
-        "2026-11-27 15:00",
-    ]);
     // What the user sees when rescheduling: the calendar rule's verdict, and
     // since `chg check` calls it an error, the move is refused (issue 15
     // point 1; this test used to expect it committed with the error printed).
-    assert_eq!(moved.status, 1, "{moved:?}");
-    assert!(
-        moved.stderr.contains("[outside-window]")
-            && moved.stderr.contains("outside the deployment windows")
-            && !moved.stderr.contains("edited-after-approval"),
-        "{moved:?}"
-    );
+    // The approval stands: no edited-after-approval.
+    repo.chg_line("schedule CHG-2026-0001 --start '2026-11-27 14:00' --end '2026-11-27 15:00'")
+        .is(
+            1,
+            "",
+            "error: the window 2026-11-27 14:00–15:00 UTC is outside the deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC) [outside-window]
+  hint: move the window into a deployment window, or classify the change as an emergency if it is one
+",
+        );
     // Moved by hand instead: the calendar rules judge it, the approval stands.
     let path = "changes/2026/CHG-2026-0001.yaml";
-    let text = repo.read(path).replace(
-        "    start: \"2026-11-26T02:00:00Z\"\n    end: \"2026-11-26T04:00:00Z\"",
-        "    start: \"2026-11-27T14:00:00Z\"\n    end: \"2026-11-27T15:00:00Z\"",
-    );
-    assert!(text.contains("2026-11-27T14:00:00Z"), "{text}");
-    repo.write(path, &text);
+    repo.edit_yaml(path, |y| {
+        y.set("deployment.window.start", "\"2026-11-27T14:00:00Z\"")
+            .set("deployment.window.end", "\"2026-11-27T15:00:00Z\"")
+    });
     repo.git(&["commit", "-q", "-am", "move the window"]);
-    let check = repo.chg(&["check"]);
-    assert_eq!(check.status, 1, "{check:?}");
-    assert!(
-        check.stdout.contains("error[outside-window]") && !check.stdout.contains("approval-stale"),
-        "{check:?}"
+    // No approval-stale: the window is not what the approvers approved.
+    repo.chg(&["check"]).is(
+        1,
+        "changes/2026/CHG-2026-0001.yaml:26:3: error[outside-window]: the window 2026-11-27 14:00–15:00 UTC is outside the deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC)
+  hint: move the window into a deployment window, or classify the change as an emergency if it is one
+",
+        "checked 1 file: 1 error, 0 warnings\n",
     );
     Verdict::gate(&repo).fails_with_only("outside-window");
 }
@@ -150,19 +140,17 @@ fn finding_11_approve_then_schedule_passes_check_and_the_gate() {
 
 /// main: Jane's submitted record, approved by Sam (hand-written entry, no
 /// digest: judged from history); then a branch `feature`.
-fn approved_on_main(extra: &str) -> (Repo, String) {
-    let repo = Repo::initialised();
-    let submitted = format!(
-        "{}justification:\n  business_reason: Cut checkout latency.\nservices: [checkout]\ndowntime_required: false\nx-ticket: OPS-1\ndeployment:\n  strategy: canary\n  steps: [deploy canary, watch]\n{extra}",
-        Record::normal("CHG-2026-0001")
-            .status("submitted")
-            .without("justification")
-            .text()
-            .replace(
-            "deployment:\n  strategy: canary\n  window: {start: 2026-11-18T02:00:00Z, end: 2026-11-18T04:00:00Z}\n",
-            ""
-        )
-    );
+fn approved_on_main() -> (Test, Record) {
+    let repo = Test::new();
+    let submitted = Record::normal("CHG-2026-0001")
+        .status("submitted")
+        .no_window()
+        .raw("deployment.steps", "[deploy canary, watch]")
+        .without("justification")
+        .raw("justification.business_reason", "Cut checkout latency.")
+        .raw("services", "[checkout]")
+        .raw("downtime_required", "false")
+        .raw("x-ticket", "OPS-1");
     commit_record(&repo, &submitted, (JANE, &at(1)), "submit");
     let approved = approved(&submitted);
     commit_record(&repo, &approved, (SAM, &at(2)), "approve");
@@ -172,31 +160,19 @@ fn approved_on_main(extra: &str) -> (Repo, String) {
 
 #[test]
 fn finding_8_every_scope_field_edited_after_approval_is_caught() {
-    let edits: &[(&str, &str, &str)] = &[
-        (
-            "deployment.steps",
-            "steps: [deploy canary, watch]",
-            "steps: [deploy everywhere]",
-        ),
-        ("rollback.kind", "  kind: simple", "  kind: complex"),
-        ("services", "services: [checkout]", "services: [checkout, billing]"),
-        ("justification", "Cut checkout latency.", "Because."),
-        (
-            "downtime_required",
-            "downtime_required: false",
-            "downtime_required: true",
-        ),
-        (
-            "requested_by",
-            "requested_by: Jane Doe <jane@example.com>",
-            "requested_by: Raj Iyer <raj@example.com>",
-        ),
-        ("x-ticket", "x-ticket: OPS-1", "x-ticket: OPS-2"),
+    // Each field, as the finding names it, and its new value.
+    let edits: &[(&str, &str)] = &[
+        ("deployment.steps", "[deploy everywhere]"),
+        ("rollback.kind", "complex"),
+        ("services", "[checkout, billing]"),
+        ("justification", "{business_reason: Because.}"),
+        ("downtime_required", "true"),
+        ("requested_by", "Raj Iyer <raj@example.com>"),
+        ("x-ticket", "OPS-2"),
     ];
-    for (field, from, to) in edits {
-        let (repo, approved) = approved_on_main("");
-        assert!(approved.contains(from), "{field}: {approved}");
-        commit_record(&repo, &approved.replace(from, to), (JANE, &at(3)), "small fix");
+    for (field, value) in edits {
+        let (repo, approved) = approved_on_main();
+        commit_record(&repo, &approved.raw(field, value), (JANE, &at(3)), "small fix");
         Verdict::gate(&repo)
             .case(field)
             .fails_saying("edited-after-approval", field);
@@ -208,7 +184,9 @@ fn finding_8_an_edit_in_the_same_commit_as_the_approval_is_caught() {
     let (repo, submitted) = submitted_on_main(&at(1));
     let approved = approved(&submitted);
     // Sam's approval commit, with a wider change folded in.
-    let wider = approved.replace("pricing-service]", "pricing-service, payments]");
+    let wider = approved
+        .clone()
+        .systems(&["checkout-api", "pricing-service", "payments"]);
     commit_record(&repo, &wider, (SAM, &at(2)), "approve");
     Verdict::gate(&repo).fails_saying("edited-after-approval", "same commit");
     // The honest approval commit changes nothing else.
@@ -219,21 +197,31 @@ fn finding_8_an_edit_in_the_same_commit_as_the_approval_is_caught() {
 
 // ---- finding 5: append-only evidence ----------------------------------------
 
-const COMPLETED: &str = "implementation:\n  started_at: 2026-11-18T02:05:00Z\n  finished_at: 2026-11-18T02:41:00Z\n  outcome: successful\n  validation: {smoke_tests: passed}\n";
+/// A successful implementation from 2026-11-18 02:05 to `finished`, smoke-tested.
+fn completed(finished: &str) -> Implementation {
+    Implementation::new("2026-11-18T02:05:00Z", finished, "successful").validation("{smoke_tests: passed}")
+}
 
 #[test]
 fn finding_5_a_reset_of_a_finished_record_wiping_evidence_is_caught() {
     for status in ["completed", "failed", "rolled-back", "closed"] {
-        let repo = Repo::initialised();
-        let finished = format!("{}{SAM_APPROVAL}{COMPLETED}", normal_record("CHG-2026-0001", status));
+        let repo = Test::new();
+        let finished = Record::normal(ID)
+            .approved_by_sam()
+            .status(status)
+            .implementation(completed("2026-11-18T02:41:00Z"));
         let finished = if status == "rolled-back" {
-            format!("{finished}rollbacks:\n  - trigger: error-rate\n    kind: simple\n    started_at: 2026-11-18T03:00:00Z\n    restored_at: 2026-11-18T03:10:00Z\n")
+            finished.rollback(Fields::rollback_entry(
+                "simple",
+                "2026-11-18T03:00:00Z",
+                "2026-11-18T03:10:00Z",
+            ))
         } else {
             finished
         };
         commit_record(&repo, &finished, (SAM, &at(1)), "history");
         repo.git(&["checkout", "-q", "-b", "feature"]);
-        let submitted = normal_record("CHG-2026-0001", "submitted");
+        let submitted = Record::normal(ID).status("submitted");
         commit_record(&repo, &submitted, (JANE, &at(2)), "send back for re-approval");
         let said = Verdict::gate(&repo).case(status);
         said.fails_with("approval-removed");
@@ -246,7 +234,7 @@ fn finding_5_a_new_approval_round_appends_and_passes() {
     let repo = approved_with_chg();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // The requester widens the change and sends it back, keeping Sam's entry.
-    repo.write(FILE, &widened(&repo).replace("status: approved", "status: submitted"));
+    repo.edit_yaml(FILE, |y| widened(y).set("status", "submitted"));
     repo.commit_all_at(JANE, "2026-11-25T12:00:00Z", "widen; needs approving again");
     Verdict::gate(&repo).clean();
     // The old approval is superseded, not counted: approving needs a new entry.
@@ -260,35 +248,23 @@ fn finding_5_a_new_approval_round_appends_and_passes() {
 fn finding_5_a_round_that_drops_the_old_entries_is_caught() {
     let repo = approved_with_chg();
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    let text = repo.read(FILE);
-    let cut = text.find("approvals:").unwrap();
-    let rest = &text[cut..];
-    let end = rest[1..].find("\n").map(|i| i + 1).unwrap();
-    let mut without = text[..cut].to_string();
-    // Drop the whole approvals block (its indented lines).
-    let mut lines = rest[end + 1..].lines().peekable();
-    while lines.peek().is_some_and(|l| l.starts_with(' ') || l.starts_with('-')) {
-        lines.next();
-    }
-    for l in lines {
-        without.push_str(l);
-        without.push('\n');
-    }
-    repo.write(FILE, &without.replace("status: approved", "status: submitted"));
+    repo.edit_yaml(FILE, |y| y.without("approvals").set("status", "submitted"));
     repo.git(&["commit", "-q", "-am", "send back"]);
     Verdict::gate(&repo).fails_with("approval-removed");
 }
 
 #[test]
 fn finding_5_rewritten_implementation_facts_are_caught() {
-    let repo = Repo::initialised();
-    let done = format!(
-        "{}{SAM_APPROVAL}{COMPLETED}",
-        normal_record("CHG-2026-0001", "completed")
+    let repo = Test::new();
+    let done = Record::normal(ID).approved_by_sam().status("completed");
+    commit_record(
+        &repo,
+        &done.clone().implementation(completed("2026-11-18T02:41:00Z")),
+        (SAM, &at(1)),
+        "done",
     );
-    commit_record(&repo, &done, (SAM, &at(1)), "done");
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    let tidied = done.replace("finished_at: 2026-11-18T02:41:00Z", "finished_at: 2026-11-18T02:21:00Z");
+    let tidied = done.implementation(completed("2026-11-18T02:21:00Z"));
     commit_record(&repo, &tidied, (JANE, &at(2)), "tidy");
     Verdict::gate(&repo).fails_with("approval-removed");
 }
@@ -308,25 +284,17 @@ fn harmless(out: &str) -> bool {
 #[test]
 fn finding_14_record_text_cannot_start_a_ci_log_line_or_send_escapes() {
     let repo = Test::new();
-    let evil = normal_record("CHG-2026-0001", "submitted")
-        .replace(
-            "title: Enable canary routing for checkout-api",
-            "title: \"Fix\\n::error file=a.yaml::forged\\n::stop-commands::x\\e[2J\\rok\"",
-        )
-        .replace(
-            "requested_by: Jane Doe <jane@example.com>",
-            "requested_by: \"Jane\\n##[error]forged <jane@example.com>\"",
-        )
-        .replace(
-            "systems: [checkout-api, pricing-service]",
-            "systems: [\"a\\n::warning::b\"]",
-        )
-        .replace("priority: high", "priority: urgent\n");
-    repo.write(REC, &evil);
+    let evil = Record::normal(ID)
+        .status("submitted")
+        .title("\"Fix\\n::error file=a.yaml::forged\\n::stop-commands::x\\e[2J\\rok\"")
+        .raw("requested_by", "\"Jane\\n##[error]forged <jane@example.com>\"")
+        .raw("systems", "[\"a\\n::warning::b\"]");
+    // An unknown priority fails the schema first; a known one lets every rule read it.
+    repo.put(&evil.clone().raw("priority", "urgent"));
     // A file name with a line break, holding a record that fails a rule.
     repo.write(
         "changes/2026/CHG-2026-0002\n::error::name.yaml",
-        &normal_record("CHG-2026-0002", "approved"),
+        &Record::normal("CHG-2026-0002").status("approved").text(),
     );
     repo.commit_all_at(JANE, &at(1), "innocent");
     let github = repo.chg(&["check", "--format", "github"]).stdout;
@@ -349,7 +317,7 @@ fn finding_14_record_text_cannot_start_a_ci_log_line_or_send_escapes() {
         assert!(harmless(&run.stdout), "{args:?} printed:\n{}", run.stdout);
         assert!(harmless(&run.stderr), "{args:?} printed:\n{}", run.stderr);
     }
-    repo.write(REC, &evil.replace("priority: urgent\n", "priority: high"));
+    repo.put(&evil);
     for args in [
         vec!["show", ID],
         vec!["check"],
@@ -370,15 +338,17 @@ fn finding_14_record_text_cannot_start_a_ci_log_line_or_send_escapes() {
 
 #[test]
 fn finding_15b_a_mixed_script_lookalike_email_gets_a_warning() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     // The `а` of `аna` is Cyrillic (U+0430).
-    repo.edit(
-        "changes/policy.yaml",
-        &[("    - ana@example.com\n", "    - \u{430}na@example.com\n")],
-    );
-    repo.write(
-        REC,
-        &normal_record("CHG-2026-0001", "submitted").replace("<jane@example.com>", "<j\u{430}ne@example.com>"),
+    repo.edit_policy(|p| {
+        assert_eq!(p.get("roles.cab.0"), "ana@example.com");
+        p.set("roles.cab.0", "\u{430}na@example.com")
+    });
+    let submitted = Record::normal(ID).status("submitted");
+    repo.put(
+        &submitted
+            .clone()
+            .raw("requested_by", "Jane Doe <j\u{430}ne@example.com>"),
     );
     repo.commit_all_at(SAM, &at(1), "policy and a record");
     let said = Verdict::check(&repo);
@@ -393,7 +363,7 @@ fn finding_15b_a_mixed_script_lookalike_email_gets_a_warning() {
     assert_eq!(record_finding.line, 8, "{record_finding:?}");
     // Plain ASCII emails give no such warning.
     repo.git(&["checkout", "-q", "HEAD~1", "--", "changes/policy.yaml"]);
-    repo.write(REC, &normal_record("CHG-2026-0001", "submitted"));
+    repo.put(&submitted);
     let said = Verdict::check(&repo);
     assert!(said.of("lookalike-email").is_empty(), "{:?}", said.findings);
 }
@@ -410,32 +380,38 @@ fn finding_15c_a_role_entry_with_a_trailing_space_still_works_and_a_broken_one_i
     repo.now = None;
     repo.write(POLICY, &policy);
     repo.edit_policy(|p| p.role_emails("engineering-lead", &["\"lee @example.com\""]));
-    let run = repo.chg(&["check"]).status(1);
-    assert!(run.stdout.contains("changes/policy.yaml:9:"), "{}", run.stdout);
-    assert!(run.stdout.contains("lee @example.com"), "{}", run.stdout);
+    repo.chg(&["check"]).is(
+        1,
+        "changes/policy.yaml:9:1: error[schema]: `roles`: `lee @example.com` under `engineering-lead` is not an email; list each holder by their git email, e.g. `sam@example.com`
+  hint: see `chg schema` for the record format
+",
+        "checked 2 files: 1 error, 0 warnings\n",
+    );
 }
 
 #[test]
 fn finding_15_emails_match_exactly_with_the_domain_in_any_case() {
-    let repo = Repo::initialised();
-    let approved = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
+    let repo = Test::new();
+    let approved_by = |approver: &str| {
+        let sam = Approval::new("change-manager", SAM).field("approver", approver);
+        Record::normal(ID).status("approved").approval(sam)
+    };
     // The domain's case does not matter.
-    repo.write(REC, &approved.replace("<sam@example.com>", "<sam@Example.COM>"));
+    repo.put(&approved_by("Sam Lee <sam@Example.COM>"));
     Verdict::check(&repo).clean();
     // The mailbox's does: `Sam@` is not the `sam@` the policy lists.
-    repo.write(REC, &approved.replace("<sam@example.com>", "<Sam@example.com>"));
+    repo.put(&approved_by("Sam Lee <Sam@example.com>"));
     Verdict::check(&repo).fails_with("approver-not-authorized");
 }
 
 #[test]
 fn a_new_approval_round_settles_the_weekly_report_and_the_old_edit_stays_counted() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-20T12:00:00Z".into());
-    let approved = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
-    repo.write(REC, &approved);
+    let mut repo = Test::new().at("2026-11-20T12:00:00Z");
+    let approved = Record::normal(ID).approved_by_sam();
+    repo.put(&approved);
     repo.commit_all_at(SAM, "2026-11-17T10:03:00Z", "chg: approve CHG-2026-0001");
-    let widened = approved.replace("pricing-service]", "pricing-service, payments]");
-    repo.write(REC, &widened);
+    let widened = approved.systems(&["checkout-api", "pricing-service", "payments"]);
+    repo.put(&widened);
     repo.commit_all_at(RAJ, "2026-11-17T15:20:00Z", "widen the change");
     let weekly = |repo: &Repo| {
         repo.chg(&["report", "weekly", "--week", "2026-W47", "--format", "markdown"])
@@ -444,7 +420,7 @@ fn a_new_approval_round_settles_the_weekly_report_and_the_old_edit_stays_counted
     };
     assert!(weekly(&repo).contains("edited after approval"));
     // Sent back keeping Sam's entry (append-only), then approved again with chg.
-    repo.write(REC, &widened.replace("status: approved", "status: submitted"));
+    repo.put(&widened.status("submitted"));
     repo.commit_all_at(RAJ, "2026-11-18T09:00:00Z", "send back for approval");
     let md = weekly(&repo);
     assert!(!md.contains("edited after approval"), "{md}");
@@ -461,10 +437,10 @@ fn a_new_approval_round_settles_the_weekly_report_and_the_old_edit_stays_counted
 
 #[test]
 fn finding_4_an_approver_filing_in_a_colleagues_name_cannot_approve_it() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // Sam, a change manager, files a change naming Jane as the requester...
-    let submitted = normal_record("CHG-2026-0001", "submitted");
+    let submitted = Record::normal(ID).status("submitted");
     let approved = approved(&submitted);
     commit_record(&repo, &submitted, (SAM, &at(1)), "file it for Jane");
     // ...and approves it himself, in his own name, with his own identity.
@@ -473,7 +449,7 @@ fn finding_4_an_approver_filing_in_a_colleagues_name_cannot_approve_it() {
 
     // Renaming the requester after filing it oneself does not help either.
     reset_to_main(&repo);
-    let own = submitted.replace("Jane Doe <jane@example.com>", "Sam Lee <sam@example.com>");
+    let own = submitted.clone().requested_by(SAM);
     commit_record(&repo, &own, (SAM, &at(1)), "file");
     commit_record(&repo, &submitted, (SAM, &at(2)), "fix requester");
     commit_record(&repo, &approved, (SAM, &at(3)), "approve");
@@ -489,9 +465,9 @@ fn finding_4_an_approver_filing_in_a_colleagues_name_cannot_approve_it() {
 // ---- finding 7: times taken at face value -----------------------------------
 
 /// Jane's record submitted on main at `when` (created 2026-11-16 09:12), then a `feature` branch.
-fn submitted_on_main(when: &str) -> (Repo, String) {
+fn submitted_on_main(when: &str) -> (Repo, Record) {
     let repo = Repo::submitted(JANE, when, "submit");
-    let submitted = normal_record("CHG-2026-0001", "submitted");
+    let submitted = Record::normal(ID).status("submitted");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     (repo, submitted)
 }
@@ -565,17 +541,13 @@ fn finding_7c_a_branch_commit_dated_before_its_parent_is_caught() {
 
 #[test]
 fn finding_7g_implementation_finished_next_year_is_caught() {
-    let repo = Repo::initialised();
-    let approved = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
+    let repo = Test::new();
+    let approved = Record::normal(ID).approved_by_sam();
     commit_record(&repo, &approved, (SAM, "2026-11-17T10:05:00Z"), "approve");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     let done = |finished: &str| {
-        let text = format!(
-            "{}{}",
-            approved.replace("status: approved", "status: completed"),
-            COMPLETED.replace("2026-11-18T02:41:00Z", finished)
-        );
-        commit_record(&repo, &text, (JANE, "2026-11-18T02:45:00Z"), "done");
+        let done = approved.clone().status("completed").implementation(completed(finished));
+        commit_record(&repo, &done, (JANE, "2026-11-18T02:45:00Z"), "done");
     };
     // Forward-dated into next year, so the change drops out of this month's
     // figures; finished when it really finished: no time finding.
@@ -624,8 +596,8 @@ fn finding_7_the_ordinary_chg_flow_with_consistent_dates_passes() {
 // ---- standard changes bound to their template (finding 9) -----------------
 
 /// A certificate renewal from the catalogue, drafted by Jane on a branch.
-fn standard_draft() -> Repo {
-    let repo = Repo::initialised();
+fn standard_draft() -> Test {
+    let repo = Test::new();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.chg_line("new --no-input --template certificate-renewal --system db-prod")
         .ok();
@@ -638,9 +610,12 @@ fn standard_draft() -> Repo {
 #[test]
 fn finding_9_a_standard_change_unchanged_from_its_template_is_approved_and_passes() {
     let repo = standard_draft();
-    let run = repo.chg(&["submit", ID]).ok();
-    assert!(run.stdout.contains("approved on submission"), "{run:?}");
-    assert!(repo.read(REC).contains("status: approved"));
+    repo.chg(&["submit", ID]).is(
+        0,
+        "CHG-2026-0001: approved on submission (standard change, template `certificate-renewal`)\n",
+        "",
+    );
+    assert_eq!(repo.value(REC, "status"), "approved");
     Verdict::check(&repo).clean();
     Verdict::gate(&repo).clean();
 }
@@ -648,14 +623,14 @@ fn finding_9_a_standard_change_unchanged_from_its_template_is_approved_and_passe
 #[test]
 fn finding_9_other_work_filed_under_a_template_is_refused_at_submit() {
     let repo = standard_draft();
-    let text = repo
-        .read(REC)
-        .replace("title: Renew TLS certificate", "title: Drop legacy customer tables");
-    let text = text.replace(
-        "  - issue the new certificate with the ACME client",
-        "  - DROP TABLE customers_legacy",
-    );
-    repo.write(REC, &text);
+    repo.edit_yaml(REC, |y| {
+        assert_eq!(
+            y.get("deployment.steps.0"),
+            "issue the new certificate with the ACME client"
+        );
+        y.set("title", "Drop legacy customer tables")
+            .set("deployment.steps.0", "DROP TABLE customers_legacy")
+    });
     repo.git(&["commit", "-qam", "e"]);
     let run = repo.chg(&["submit", ID]).status(1);
     let said = format!("{}{}", run.stdout, run.stderr);
@@ -666,7 +641,7 @@ fn finding_9_other_work_filed_under_a_template_is_refused_at_submit() {
         "file it as a normal change",
     ];
     assert_says("submit", &said, &parts);
-    assert!(repo.read(REC).contains("status: draft"), "{}", repo.read(REC));
+    assert_eq!(repo.value(REC, "status"), "draft");
     Verdict::check(&repo).fails_with_only("template-mismatch");
 }
 

@@ -54,9 +54,8 @@ fn files_chg_writes_honour_the_umask() {
     repo.git(&["commit", "-q", "-m", "policy"]);
     let args = words("new --title 'Rotate keys' --description 'Rotate the API keys' --justification 'Key age policy' --benefit 'No key older than 90 days' --impact medium --likelihood low --system api --strategy canary --rollback-plan 'Redeploy v1' --rollback-kind simple --test unit=passed --test integration=passed --test qa_review=passed");
     chg_umask(&repo, JANE, "022", &args).ok();
-    let record = "changes/2026/CHG-2026-0001.yaml";
     let year = chrono::Utc::now().format("%Y").to_string();
-    let record = record.replace("2026", &year);
+    let record = format!("changes/{year}/CHG-{year}-0001.yaml");
     assert_eq!(mode(&repo, &record), 0o644, "a new record");
     let id = format!("CHG-{year}-0001");
     chg_umask(&repo, JANE, "022", &["submit", &id]).ok();
@@ -81,10 +80,7 @@ fn files_chg_writes_honour_the_umask() {
 fn a_record_keeps_its_mode_when_chg_rewrites_it() {
     let repo = Repo::new();
     repo.write("changes/policy.yaml", POLICY_WITH_SAM);
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &normal_record("CHG-2026-0001", "submitted"),
-    );
+    repo.put(&Record::normal("CHG-2026-0001").status("submitted"));
     let path = repo.join("changes/2026/CHG-2026-0001.yaml");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
     repo.git(&["add", "-A"]);
@@ -93,9 +89,23 @@ fn a_record_keeps_its_mode_when_chg_rewrites_it() {
     assert_eq!(mode(&repo, "changes/2026/CHG-2026-0001.yaml"), 0o664);
 }
 
+/// What `chg report --output PATH` says of a PATH that is not a regular file (`what`).
+fn not_a_regular_file(path: &str, what: &str) -> String {
+    format!("error: {path} is {what}, not a regular file; chg writes a report only to a regular file and never replaces anything else
+  hint: write to standard output with `--output -` (or no --output) and redirect it where you want it
+")
+}
+
+/// What `chg check PATH` says of a PATH that is no file of the store.
+fn not_in_the_store(path: &str) -> String {
+    format!("error: {path} is not a record of this store: chg reads only changes/policy.yaml, changes/templates/*.yaml, changes/rehearsals/*.yaml and the records in changes/<year>/, so it would check nothing
+  hint: move a record to changes/<year>/CHG-<year>-<NNNN>.yaml, or run `chg check` for the whole store
+")
+}
+
 #[test]
 fn report_output_dash_means_standard_output() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let run = repo.chg(&["report", "weekly", "--output", "-"]).ok();
     assert!(run.stdout.contains("Weekly CAB report"), "{}", run.stdout);
     assert!(!repo.join("-").exists(), "a file named `-` was written");
@@ -103,7 +113,7 @@ fn report_output_dash_means_standard_output() {
 
 #[test]
 fn report_output_writes_through_a_symlink_to_its_target() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.write("site/cab.html", "old\n");
     std::os::unix::fs::symlink("site/cab.html", repo.join("cab.html")).unwrap();
     repo.chg(&["report", "weekly", "--format", "html", "--output", "cab.html"])
@@ -118,10 +128,13 @@ fn report_output_writes_through_a_symlink_to_its_target() {
 
 #[test]
 fn report_output_refuses_a_dangling_symlink() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     std::os::unix::fs::symlink("nowhere/cab.html", repo.join("cab.html")).unwrap();
-    let run = repo.chg(&["report", "weekly", "--output", "cab.html"]).status(2);
-    assert!(run.stderr.contains("cab.html"), "{}", run.stderr);
+    repo.chg(&["report", "weekly", "--output", "cab.html"]).is(
+        2,
+        "",
+        "error: cab.html is a symbolic link to `nowhere/cab.html`, which does not exist\n  hint: create the file it points to, or give another --output path\n",
+    );
     assert!(std::fs::symlink_metadata(repo.join("cab.html"))
         .unwrap()
         .file_type()
@@ -130,17 +143,13 @@ fn report_output_refuses_a_dangling_symlink() {
 
 #[test]
 fn report_output_never_replaces_a_fifo() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let fifo = repo.join("pipe");
     let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
     assert!(made.success(), "mkfifo failed");
-    let run = repo.chg(&["report", "weekly", "--output", "pipe"]).status(2);
-    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("--output -"),
-        "the hint names standard output: {}",
-        run.stderr
-    );
+    // The hint names standard output.
+    let said = not_a_regular_file("pipe", "a FIFO (named pipe)");
+    repo.chg(&["report", "weekly", "--output", "pipe"]).is(2, "", &said);
     assert!(
         std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(),
         "the FIFO was replaced"
@@ -149,13 +158,13 @@ fn report_output_never_replaces_a_fifo() {
 
 #[test]
 fn report_output_never_replaces_a_device_node() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     // Only through a link: a chg that replaced what --output names would,
     // run as root on `--output /dev/null`, replace the machine's /dev/null.
     let link = repo.join("null");
     std::os::unix::fs::symlink("/dev/null", &link).unwrap();
-    let run = repo.chg(&["report", "weekly", "--output", "null"]).status(2);
-    assert!(run.stderr.contains("a device, not a regular file"), "{}", run.stderr);
+    let said = not_a_regular_file("null", "a device");
+    repo.chg(&["report", "weekly", "--output", "null"]).is(2, "", &said);
     assert!(
         std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(),
         "the link was replaced"
@@ -166,22 +175,19 @@ fn report_output_never_replaces_a_device_node() {
 
 #[test]
 fn check_path_of_a_broken_stray_file_in_the_store_exits_2() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.write("changes/stray.yaml", "title: [unclosed\n");
-    let run = repo.chg(&["check", "changes/stray.yaml"]).status(2);
-    assert!(run.stderr.contains("changes/stray.yaml"), "{}", run.stderr);
-    assert!(run.stderr.contains("not a record of this store"), "{}", run.stderr);
+    let said = not_in_the_store("changes/stray.yaml");
+    repo.chg(&["check", "changes/stray.yaml"]).is(2, "", &said);
 }
 
 #[test]
 fn check_path_outside_the_store_exits_2() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.write("README.md", "# ops\n");
     repo.write("deploy/values.yaml", "replicas: 3\n");
     for path in ["README.md", "deploy/values.yaml"] {
-        let run = repo.chg(&["check", path]).status(2);
-        assert!(run.stderr.contains(path), "{}", run.stderr);
-        assert!(run.stderr.contains("not a record of this store"), "{}", run.stderr);
+        repo.chg(&["check", path]).is(2, "", &not_in_the_store(path));
     }
     let outside = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(outside.path(), "id: CHG-2026-0001\n").unwrap();
@@ -190,11 +196,7 @@ fn check_path_outside_the_store_exits_2() {
 
 #[test]
 fn check_path_of_store_files_still_checks_them() {
-    let repo = Repo::initialised();
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &normal_record("CHG-2026-0001", "draft"),
-    );
+    let repo = Test::new().record(Record::normal("CHG-2026-0001"));
     repo.chg(&["check", "changes/2026/CHG-2026-0001.yaml"]).ok();
     repo.chg(&["check", "changes/policy.yaml", "changes/templates/log-rotation.yaml"])
         .ok();
@@ -203,16 +205,17 @@ fn check_path_of_store_files_still_checks_them() {
 
 #[test]
 fn whole_store_check_reports_stray_yaml_files() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.write("changes/stray.yaml", "title: [unclosed\n");
     repo.write("changes/notes/CHG-2026-0009.yml", "id: CHG-2026-0009\n");
     repo.write("changes/README.md", "not yaml, not reported\n");
-    let run = repo.chg(&["check"]).status(1);
-    assert!(
-        run.stdout.contains("changes/stray.yaml:1:1: error[stray-file]"),
-        "{}",
-        run.stdout
-    );
-    assert!(run.stdout.contains("changes/notes/CHG-2026-0009.yml"), "{}", run.stdout);
-    assert!(!run.stdout.contains("README.md"), "{}", run.stdout);
+    // README.md is not YAML: not reported.
+    let stray = |path: &str| {
+        format!("{path}:1:1: error[stray-file]: this file is not the policy, a template, a rehearsal log or a record, so chg does not read it; nothing in it is checked
+  hint: a record belongs in changes/<year>/CHG-<year>-<NNNN>.yaml and a template in changes/templates/; move the file there, or out of changes/
+")
+    };
+    let both = stray("changes/notes/CHG-2026-0009.yml") + &stray("changes/stray.yaml");
+    repo.chg(&["check"])
+        .is(1, &both, "checked 0 files: 2 errors, 0 warnings\n");
 }

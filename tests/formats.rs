@@ -30,8 +30,7 @@ fn freeze_uids(feed: &str) -> Vec<String> {
 
 #[test]
 fn ics_near_identical_freezes_get_distinct_uids_that_stay_the_same() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-16T10:00:00Z".into());
+    let repo = Test::new().at("2026-11-16T10:00:00Z");
     let freezes = [
         "{name: Year end, start: 2026-12-21, end: 2027-01-04}",
         "{name: Year end!, start: 2026-12-21, end: 2026-12-24}",
@@ -56,8 +55,7 @@ fn ics_near_identical_freezes_get_distinct_uids_that_stay_the_same() {
 
 #[test]
 fn ics_an_empty_range_is_still_a_calendar_with_a_component() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-16T10:00:00Z".into());
+    let repo = Test::new().at("2026-11-16T10:00:00Z");
     let feed = ics(&repo, "2026-03-01", "2026-03-08");
     // RFC 5545 3.6: a VCALENDAR holds one or more components.
     let parsed: icalendar::Calendar = feed.parse().unwrap_or_else(|e| panic!("{e}\n{feed}"));
@@ -74,8 +72,7 @@ fn ics_an_empty_range_is_still_a_calendar_with_a_component() {
 
 #[test]
 fn calendar_table_shows_a_newline_in_a_title_as_an_escape() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-16T10:00:00Z".into());
+    let repo = Test::new().at("2026-11-16T10:00:00Z");
     repo.put(
         &Record::normal("CHG-2026-0001")
             .status("scheduled")
@@ -95,9 +92,8 @@ fn calendar_table_shows_a_newline_in_a_title_as_an_escape() {
 
 /// A record as chg writes it after `new`, `submit` and `approve`, with text
 /// that needs care: a long title, multi-line text with long lines, lists.
-fn written_record() -> (Repo, String) {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-16T10:00:00Z".into());
+fn written_record() -> (Test, String) {
+    let repo = Test::new().at("2026-11-16T10:00:00Z");
     let long_title = "Upgrade postgres to 16.4 on the primary and both replicas, with a failover rehearsal first";
     let description = "Minor version upgrade of the main cluster. The replicas go first, then a controlled switchover moves the primary role, and the old primary is upgraded last.\n\nRead-only mode: none.\n";
     let args = "--justification 'Security fixes: yes' --benefit 'Fewer incidents' --impact medium --likelihood low --system postgres-main --system billing-worker --strategy blue-green --window-start 2026-11-18T02:00:00Z --window-end 2026-11-18T03:30:00Z --step 'upgrade replica 1' --step on --rollback-plan 'Fail back to the old primary.' --rollback-kind complex --rollback-tested 2026-11-02 --test unit=passed --test integration=passed --test qa-review=passed";

@@ -10,8 +10,8 @@ fn at(offset_hours: i64) -> String {
 }
 
 /// main: an initialised store and a submitted record by Jane; then a branch `feature`.
-fn store_with_submitted_record() -> Repo {
-    let repo = Repo::initialised();
+fn store_with_submitted_record() -> Test {
+    let repo = Test::new();
     repo.put(&Record::normal(ID).status("submitted"));
     repo.commit_all_at(JANE, &at(1), "CHG-2026-0001: submit");
     repo.git(&["checkout", "-q", "-b", "feature"]);
@@ -23,7 +23,7 @@ fn approved() -> Record {
 }
 
 /// The branch `feature` on which `who` commits Sam's approval.
-fn approved_on_feature_by(who: Who, message: &str) -> Repo {
+fn approved_on_feature_by(who: Who, message: &str) -> Test {
     let repo = store_with_submitted_record();
     repo.put(&approved());
     repo.commit_all_at(who, &at(2), message);
@@ -50,7 +50,7 @@ fn a_forged_approval_names_the_commit_and_both_identities() {
 
 #[test]
 fn a_squashed_skip_of_approval_is_an_illegal_transition() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.put(&Record::normal(ID));
     repo.commit_all_at(JANE, &at(1), "draft");
     repo.git(&["checkout", "-q", "-b", "feature"]);
@@ -76,7 +76,7 @@ fn a_squashed_skip_of_approval_is_an_illegal_transition() {
 
 #[test]
 fn an_edit_after_approval_is_refused_but_implementation_fields_may_change() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.put(&Record::normal(ID).status("submitted"));
     repo.commit_all_at(JANE, &at(1), "submit");
     repo.put(&approved());
@@ -101,7 +101,7 @@ fn an_edit_after_approval_is_refused_but_implementation_fields_may_change() {
 
 #[test]
 fn a_deleted_approval_is_refused() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.put(&approved());
     repo.commit_all_at(SAM, &at(1), "approved");
     repo.git(&["checkout", "-q", "-b", "feature"]);
@@ -123,7 +123,7 @@ fn a_deleted_approval_is_refused() {
 
 #[test]
 fn a_duplicate_id_from_a_parallel_branch_is_found_and_renumber_mends_it() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.put(&Record::normal("CHG-2026-0002"));
     repo.commit_all_at(JANE, &at(1), "feature change");
@@ -161,7 +161,7 @@ fn a_duplicate_id_from_a_parallel_branch_is_found_and_renumber_mends_it() {
 
 #[test]
 fn policy_edits_need_the_change_manager_or_cab() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.edit_policy(|p| p.role("change-manager", &[SAM, JANE]));
     repo.commit_all_at(JANE, &at(1), "make me a change manager");
@@ -235,7 +235,7 @@ fn signed_approvals_are_verified_with_git() {
     let keys = tempfile::tempdir().unwrap();
     let (sam_key, sam_public) = ssh_keygen(keys.path(), "sam");
     let (mallory_key, _) = ssh_keygen(keys.path(), "mallory");
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.require_signed_approvals(&[("sam@example.com", &sam_public)]);
     repo.commit_all_at(SAM, &at(0), "require signed approvals");
     repo.put(&Record::normal(ID).status("submitted"));

@@ -12,7 +12,7 @@ const FILE: &str = "changes/2026/CHG-2026-0001.yaml";
 /// A normal change made with chg: created and submitted by Jane on Monday
 /// 2026-11-16 12:00, approved by Sam at 13:00, scheduled for Wednesday
 /// 2026-11-18 02:00–04:00 UTC (inside the default deployment window).
-fn scheduled() -> Repo {
+fn scheduled() -> Test {
     let mut repo = submitted();
     repo.now = Some("2026-11-16T13:00:00Z".into());
     repo.chg_as(SAM, &["approve", ID]).ok();
@@ -22,9 +22,8 @@ fn scheduled() -> Repo {
 }
 
 /// The change created and submitted by Jane on Monday 2026-11-16 12:00 (the clock stays there).
-fn submitted() -> Repo {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-16T12:00:00Z".into());
+fn submitted() -> Test {
+    let repo = Test::new().at("2026-11-16T12:00:00Z");
     new_change(&repo);
     repo.chg(&["submit", ID]).ok();
     repo
@@ -72,7 +71,7 @@ fn gate_at(repo: &Repo, now: &str) -> Run {
 #[track_caller]
 fn passes(run: Run) {
     let run = run.ok();
-    assert_eq!(reasons(&run), Vec::<(String, String)>::new());
+    assert_eq!(run.reasons(), Vec::<(String, String)>::new());
 }
 
 /// Asserts the gate refuses with a reason of `rule` whose message says each of `says`.
@@ -80,34 +79,19 @@ fn passes(run: Run) {
 fn refuses(run: Run, rule: &str, says: &[&str]) {
     let run = run.status(1);
     assert!(
-        reasons(&run)
+        run.reasons()
             .iter()
             .any(|(r, message)| r == rule && says.iter().all(|s| message.contains(s))),
         "`{rule}` saying {says:?}: {run:?}"
     );
 }
 
-/// Commits each version of the record in turn: (who, when, message, text).
-fn commit_versions(repo: &Repo, versions: &[(Who, &str, &str, String)]) {
-    for (who, when, message, text) in versions {
-        repo.write(FILE, text);
+/// Commits each version of the record in turn: (who, when, message, record).
+fn commit_versions(repo: &Repo, versions: &[(Who, &str, &str, Record)]) {
+    for (who, when, message, record) in versions {
+        repo.put(record);
         repo.commit_all_at(*who, when, message);
     }
-}
-
-fn reasons(run: &Run) -> Vec<(String, String)> {
-    let verdict: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    verdict["reasons"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{run:?}"))
-        .iter()
-        .map(|r| {
-            (
-                r["rule"].as_str().unwrap_or("").to_string(),
-                r["message"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect()
 }
 
 // ---- 1. versions paired with the merge's first parent -----------------------
@@ -118,10 +102,12 @@ fn gate_refuses_a_rejection_laundered_through_a_merge() {
     let approved_and_scheduled = repo.head();
     gate(&repo).ok();
     // Jane widens the change and sends it back (a new round); Sam rejects it.
-    repo.edit(
-        FILE,
-        &[("status: scheduled", "status: submitted"), ("Route 5 %", "Route 50 %")],
-    );
+    repo.edit_yaml(FILE, |y| {
+        y.set("status", "submitted").set(
+            "description",
+            "Route 50 % of checkout traffic through the pricing service",
+        )
+    });
     repo.commit_all_at(JANE, "2026-11-16T15:00:00Z", "widen the canary; needs approving again");
     repo.now = Some("2026-11-16T16:00:00Z".into());
     repo.chg_as(SAM, &["reject", ID, "--reason", "50 % is too much at once"])
@@ -137,7 +123,7 @@ fn gate_refuses_a_rejection_laundered_through_a_merge() {
         &[FILE],
         "Merge branch 'canary'",
     );
-    assert!(repo.read(FILE).contains("status: scheduled"));
+    assert_eq!(repo.value(FILE, "status"), "scheduled");
     // The pull-request gate catches the merge ...
     let check = repo.chg(&["check", "--base", &rejected, "--format", "json"]).status(1);
     assert!(check.stdout.contains(&merge), "{check:?}");
@@ -170,13 +156,18 @@ fn gate_passes_an_approval_merged_from_a_branch() {
 
 /// A store from before approvals carried a digest: Sam's approval is
 /// written by hand and committed by Sam.
-fn unbound_scheduled() -> Repo {
-    let repo = Repo::initialised();
-    let approved = |status: &str| format!("{}{SAM_APPROVAL}", normal_record(ID, status));
+fn unbound_scheduled() -> Test {
+    let repo = Test::new();
+    let approved = |status: &str| Record::normal(ID).approved_by_sam().status(status);
     commit_versions(
         &repo,
         &[
-            (JANE, "2026-11-16T10:00:00Z", "submit", normal_record(ID, "submitted")),
+            (
+                JANE,
+                "2026-11-16T10:00:00Z",
+                "submit",
+                Record::normal(ID).status("submitted"),
+            ),
             (SAM, "2026-11-17T10:05:00Z", "approve", approved("approved")),
             (JANE, "2026-11-17T10:10:00Z", "schedule", approved("scheduled")),
         ],
@@ -184,23 +175,22 @@ fn unbound_scheduled() -> Repo {
     repo
 }
 
-const SAM_AGAIN: &str = "  - role: change-manager
-    approver: Sam Lee <sam@example.com>
-    decision: approved
-    method: written
-    at: 2026-11-17T11:28:00Z
-    comment: 50 % is fine
-";
+/// Sam's approval of the second round.
+fn sam_again() -> Approval {
+    Approval::new("change-manager", SAM)
+        .at("2026-11-17T11:28:00Z")
+        .field("comment", "50 % is fine")
+}
 
 /// The record asking for 50 % of the traffic, not 5 %.
-fn widened(text: String) -> String {
-    text.replace("Route 5 %", "Route 50 %")
+fn widened(record: Record) -> Record {
+    record.description("Route 50 % of checkout traffic through the new pricing service.")
 }
 
 /// A second approval round: Jane commits the change sent back at 11:00,
 /// Sam his approval at 11:30 and Jane the schedule at 11:40, each version
 /// as `round(status)` writes it.
-fn second_round(repo: &Repo, (message, sent_back): (&str, String), round: impl Fn(&str) -> String) {
+fn second_round(repo: &Repo, (message, sent_back): (&str, Record), round: impl Fn(&str) -> Record) {
     commit_versions(
         repo,
         &[
@@ -217,9 +207,9 @@ fn gate_passes_a_change_sent_back_and_approved_again_in_an_appended_round() {
     gate(&repo).ok();
     // Jane widens the change and sends it back in the same commit, keeping
     // Sam's entry; Sam approves the new round: a second entry, appended.
-    let kept = |status: &str| widened(format!("{}{SAM_APPROVAL}", normal_record(ID, status)));
+    let kept = |status: &str| widened(Record::normal(ID).approved_by_sam().status(status));
     let sent_back = ("widen the canary; needs approving again", kept("submitted"));
-    second_round(&repo, sent_back, |status| format!("{}{SAM_AGAIN}", kept(status)));
+    second_round(&repo, sent_back, |status| kept(status).approval(sam_again()));
     passes(gate(&repo));
 }
 
@@ -228,8 +218,9 @@ fn gate_refuses_an_edit_after_approval_that_no_new_round_followed() {
     // The same edit without sending the change back stays refused, also after
     // later commits that change nothing of the scope.
     let repo = unbound_scheduled();
-    let widened = widened(format!("{}{SAM_APPROVAL}", normal_record(ID, "scheduled")));
-    let tidied = widened.replace("priority: high", "priority: high\n");
+    let widened = widened(Record::normal(ID).approved_by_sam().status("scheduled"));
+    // Quoting a value changes the text, not what it says.
+    let tidied = widened.clone().raw("priority", "\"high\"");
     commit_versions(
         &repo,
         &[
@@ -244,11 +235,9 @@ fn gate_refuses_an_edit_after_approval_that_no_new_round_followed() {
 fn gate_refuses_a_round_reset_by_deleting_the_old_entries() {
     let repo = unbound_scheduled();
     // The old "reset": approvals deleted, status back to submitted, then approved anew.
-    let dropped = |status: &str| widened(normal_record(ID, status));
+    let dropped = |status: &str| widened(Record::normal(ID).status(status));
     let sent_back = ("widen; reset approvals", dropped("submitted"));
-    second_round(&repo, sent_back, |status| {
-        format!("{}approvals:\n{SAM_AGAIN}", dropped(status))
-    });
+    second_round(&repo, sent_back, |status| dropped(status).approval(sam_again()));
     refuses(gate(&repo), "approval-removed", &["Sam Lee"]);
 }
 
@@ -259,8 +248,7 @@ fn gate_refuses_a_rejected_change_sent_back_and_approved_again() {
     let mut repo = submitted();
     repo.now = Some("2026-11-16T13:00:00Z".into());
     repo.chg_as(SAM, &["reject", ID, "--reason", "no load test"]).ok();
-    let text = repo.read(FILE);
-    repo.write(FILE, &text.replace("status: rejected", "status: submitted"));
+    repo.edit_yaml(FILE, |y| y.set("status", "submitted"));
     repo.commit_all_at(JANE, "2026-11-16T13:30:00Z", "load test done; please look again");
     repo.now = Some("2026-11-16T14:00:00Z".into());
     repo.chg_as(SAM, &["approve", ID]).ok();

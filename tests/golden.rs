@@ -90,8 +90,14 @@ fn emergency_at(criteria: &str, documented: Option<(&str, &str)>, post_review: O
         ),
         None => String::new(),
     };
+    // A critical vulnerability states its CVSS score.
+    let cvss = if criteria == "critical-vulnerability" {
+        "  cvss: 9.8\n"
+    } else {
+        ""
+    };
     format!(
-        "emergency:\n  criteria: [{criteria}]\n  impact_of_not_implementing: Checkout stays down for every customer.\n{documented}{review}"
+        "emergency:\n  criteria: [{criteria}]\n{cvss}  impact_of_not_implementing: Checkout stays down for every customer.\n{documented}{review}"
     )
 }
 
@@ -288,16 +294,23 @@ pub fn fixture() -> Repo {
             "2026-07-01",
         )
     };
-    let verbal = format!(
-        "approvals:\n{}{}",
-        approval("ciso", CAROL, "verbal", "2026-07-21T13:50:00Z"),
-        approval("cto", DAVE, "verbal", "2026-07-21T13:52:00Z")
-    );
-    let written = format!(
-        "{}{}",
-        approval("ciso", CAROL, "written", "2026-07-22T10:00:00Z"),
-        approval("cto", DAVE, "written", "2026-07-22T10:00:00Z")
-    );
+    // The CISO's and the CTO's verbal approvals on a day, and their written ones at a time.
+    let verbal_on = |day: &str| {
+        format!(
+            "approvals:\n{}{}",
+            approval("ciso", CAROL, "verbal", &format!("{day}T13:50:00Z")),
+            approval("cto", DAVE, "verbal", &format!("{day}T13:52:00Z"))
+        )
+    };
+    let written_at = |at: &str| {
+        format!(
+            "{}{}",
+            approval("ciso", CAROL, "written", at),
+            approval("cto", DAVE, "written", at)
+        )
+    };
+    let verbal = verbal_on("2026-07-21");
+    let written = written_at("2026-07-22T10:00:00Z");
     let e_impl = implementation("2026-07-21T14:00:00Z", "2026-07-21T15:10:00Z", "successful", &[]);
     // Documented at 09:00 in the commit of 09:00: a time the record states
     // counts only as early as history received it.
@@ -445,10 +458,9 @@ pub fn fixture() -> Repo {
                 "critical-vulnerability",
                 Some(("2026-09-30T12:00:00Z", "2026-10-06")),
                 Some("2026-09-30T12:00:00Z")
-            )
-            .replace("  impact_of", "  cvss: 9.8\n  impact_of"),
-            verbal2 = verbal.replace("2026-07-21", "2026-09-28"),
-            written2 = written.replace("2026-07-22T10:00", "2026-09-30T11:00"),
+            ),
+            verbal2 = verbal_on("2026-09-28"),
+            written2 = written_at("2026-09-30T11:00:00Z"),
         ),
     });
 
@@ -467,27 +479,26 @@ pub fn fixture() -> Repo {
         )),
     ));
     // Edited by Raj after Sam approved it, then implemented.
-    let mut edited = normal(
-        "CHG-2026-0012",
-        "Raise the checkout-api rate limit",
-        ("low", "medium"),
-        "2026-10-12T09:00:00Z",
-        "2026-10-14T10:00:00Z",
-        ("2026-10-20T02:00:00Z", "2026-10-20T04:00:00Z"),
-        "2026-10-01",
-        Some((
-            "2026-10-20T03:00:00Z",
-            implementation("2026-10-20T02:00:00Z", "2026-10-20T02:30:00Z", "successful", &[]),
-        )),
-    );
-    let raised = |s: &str| {
-        s.replace(
-            "Raise the checkout-api rate limit",
-            "Raise the checkout-api rate limit to 500/s",
+    let rate_limit = |title: &str| {
+        normal(
+            "CHG-2026-0012",
+            title,
+            ("low", "medium"),
+            "2026-10-12T09:00:00Z",
+            "2026-10-14T10:00:00Z",
+            ("2026-10-20T02:00:00Z", "2026-10-20T04:00:00Z"),
+            "2026-10-01",
+            Some((
+                "2026-10-20T03:00:00Z",
+                implementation("2026-10-20T02:00:00Z", "2026-10-20T02:30:00Z", "successful", &[]),
+            )),
         )
     };
-    let approved = raised(&edited[1].text);
-    edited[2].text = raised(&edited[2].text);
+    let mut edited = rate_limit("Raise the checkout-api rate limit");
+    // The same change with a new title (and so description), from Raj's edit on.
+    let raised = rate_limit("Raise the checkout-api rate limit to 500/s");
+    let approved = raised[1].text.clone();
+    edited[2].text = raised[2].text.clone();
     edited.insert(
         2,
         Stage {
@@ -528,7 +539,7 @@ pub fn fixture() -> Repo {
         id: "CHG-2026-0014",
         text: format!(
             "{e3}{}{}{}",
-            verbal.replace("2026-07-21", "2026-11-23"),
+            verbal_on("2026-11-23"),
             implementation("2026-11-23T16:00:00Z", "2026-11-23T16:45:00Z", "successful", &[]),
             emergency("critical-functionality", None)
         ),
@@ -549,20 +560,20 @@ pub fn fixture() -> Repo {
             "2026-11-10",
         ),
     });
-    let mut late_edit = normal(
-        "CHG-2026-0016",
-        "Resize the search-index cluster",
-        ("medium", "low"),
-        "2026-11-18T09:00:00Z",
-        "2026-11-19T10:00:00Z",
-        ("2026-12-02T02:00:00Z", "2026-12-02T04:00:00Z"),
-        "2026-11-12",
-        None,
-    );
-    let resized = late_edit[1].text.replace(
-        "Resize the search-index cluster",
-        "Resize the search-index cluster to 6 nodes",
-    );
+    let resize = |title: &str| {
+        normal(
+            "CHG-2026-0016",
+            title,
+            ("medium", "low"),
+            "2026-11-18T09:00:00Z",
+            "2026-11-19T10:00:00Z",
+            ("2026-12-02T02:00:00Z", "2026-12-02T04:00:00Z"),
+            "2026-11-12",
+            None,
+        )
+    };
+    let mut late_edit = resize("Resize the search-index cluster");
+    let resized = resize("Resize the search-index cluster to 6 nodes")[1].text.clone();
     late_edit.push(Stage {
         at: "2026-11-24T17:45:00Z",
         who: RAJ,

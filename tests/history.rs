@@ -188,14 +188,13 @@ fn approve(repo: &Repo, rec: &mut Rec, role: &str, who: Who, when: &str) {
 ///
 /// September 2026 — nothing finishes: every rate is null, "no changes".
 struct Store {
-    repo: Repo,
+    repo: Test,
     end_of_october: String,
     emergency_created: String,
 }
 
 fn store() -> Store {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-12-15T00:00:00Z".into());
+    let repo = Test::new().at("2026-12-15T00:00:00Z");
 
     // 0001
     let mut a = Rec::new("CHG-2026-0001", "normal", "submitted", "2026-10-01T09:00:00Z");
@@ -403,8 +402,11 @@ fn metrics_of_a_month_with_only_rollbacks_and_of_an_empty_month() {
     ] {
         figure(&v, name, None, None);
     }
-    let table = s.repo.chg_line("metrics --month 2026-09").ok();
-    assert!(table.stdout.contains("no changes"), "{}", table.stdout);
+    let table = s
+        .repo
+        .chg_line("metrics --month 2026-09")
+        .ok()
+        .stdout_has_line("no changes");
     assert!(!table.stdout.contains("NaN"), "{}", table.stdout);
 }
 
@@ -544,13 +546,23 @@ fn as_of_answers_from_the_store_at_that_commit() {
     );
     let log = as_of("log CHG-2026-0003", &s.emergency_created);
     assert_eq!(log["commits"].as_array().unwrap().len(), 1);
-    let early = s
-        .repo
-        .chg(&["log", "CHG-2026-0004", "--as-of", &s.emergency_created])
-        .status(2);
-    assert!(early.stderr.contains("did not exist yet at"), "{}", early.stderr);
-    let bad = s.repo.chg_line("metrics --as-of no-such-rev").status(2);
-    assert!(bad.stderr.contains("`no-such-rev` is not a revision"), "{}", bad.stderr);
+    let at = &s.emergency_created;
+    s.repo.chg(&["log", "CHG-2026-0004", "--as-of", at]).is(
+        2,
+        "",
+        &format!(
+            "error: no commit at {at} touches `changes/2026/CHG-2026-0004.yaml`
+  hint: the record did not exist yet at {at}; try a later revision, or drop `--as-of`
+"
+        ),
+    );
+    s.repo.chg_line("metrics --as-of no-such-rev").is(
+        2,
+        "",
+        "error: `no-such-rev` is not a revision of this repository (revspec 'no-such-rev' not found)
+  hint: give a commit id, branch or tag that `git rev-parse no-such-rev` knows; a remote branch may need `git fetch origin` first
+",
+    );
 }
 
 #[test]

@@ -5,12 +5,6 @@
 
 use crate::support::*;
 
-fn check_json(repo: &Repo) -> (i32, Vec<serde_json::Value>) {
-    let run = repo.chg(&["check", "--format", "json"]);
-    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    (run.status, findings)
-}
-
 fn symlink(target: &str, link: &std::path::Path) {
     std::os::unix::fs::symlink(target, link).unwrap_or_else(|e| panic!("symlink {}: {e}", link.display()));
 }
@@ -19,7 +13,7 @@ fn symlink(target: &str, link: &std::path::Path) {
 
 #[test]
 fn finding_1_a_symlinked_template_is_an_error_in_check_and_never_followed() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     // The "template" lives outside the store, where no policy edit rule
     // applies; its text would not even parse, so following it would show.
     repo.write("notes/template.yaml", "description: [unclosed\n");
@@ -53,13 +47,13 @@ fn finding_1_a_symlinked_template_is_an_error_in_check_and_never_followed() {
 
 #[test]
 fn finding_1_a_symlink_anywhere_under_changes_is_an_error_in_check() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.write("notes/policy-draft.yaml", "roles: {}\n");
     std::fs::create_dir_all(repo.join("notes/more")).unwrap();
     symlink("../notes/policy-draft.yaml", &repo.join("changes/draft.yaml"));
     symlink("../../notes/more", &repo.join("changes/templates/more"));
     symlink("../../README", &repo.join("changes/schemas/extra.json"));
-    let (status, findings) = check_json(&repo);
+    let Verdict { status, findings, .. } = Verdict::check(&repo);
     assert_eq!(status, 2, "{findings:?}");
     for file in [
         "changes/draft.yaml",
@@ -67,19 +61,19 @@ fn finding_1_a_symlink_anywhere_under_changes_is_an_error_in_check() {
         "changes/schemas/extra.json",
     ] {
         assert!(
-            findings.iter().any(|f| f["rule"] == "symlink" && f["file"] == file),
+            findings.iter().any(|f| f.rule == "symlink" && f.file == file),
             "{file} not reported: {findings:?}"
         );
     }
     // A link is reported as a link, not as a stray file chg does not read.
-    assert!(!findings.iter().any(|f| f["rule"] == "stray-file"), "{findings:?}");
+    assert!(!findings.iter().any(|f| f.rule == "stray-file"), "{findings:?}");
 }
 
 #[test]
 fn finding_1_legit_a_store_without_links_passes_check() {
-    let repo = Repo::initialised();
+    let repo = Test::new();
     repo.write("notes/template.yaml", "description: [unclosed\n");
-    let (status, findings) = check_json(&repo);
+    let Verdict { status, findings, .. } = Verdict::check(&repo);
     assert_eq!((status, findings.len()), (0, 0), "{findings:?}");
 }
 
@@ -87,26 +81,24 @@ fn finding_1_legit_a_store_without_links_passes_check() {
 
 const REC: &str = "changes/2026/CHG-2026-0001.yaml";
 
-fn completed(id: &str) -> String {
-    format!(
-        "{}{SAM_APPROVAL}implementation:\n  started_at: 2026-11-18T02:05:00Z\n  finished_at: 2026-11-18T02:41:00Z\n  outcome: successful\n  validation: {{smoke_tests: passed}}\n",
-        normal_record(id, "completed")
-    )
+/// Approved by Sam, implemented 2026-11-18 02:05–02:41 and smoke-tested, with this outcome.
+fn finished(id: &str, status: &str, outcome: &str) -> Record {
+    let implementation = Implementation::new("2026-11-18T02:05:00Z", "2026-11-18T02:41:00Z", outcome);
+    Record::normal(id)
+        .approved_by_sam()
+        .status(status)
+        .implementation(implementation.validation("{smoke_tests: passed}"))
 }
 
-/// `completed` as `chg rollback` leaves it: rolled back, the rollback recorded.
-fn rolled_back(id: &str) -> String {
-    format!(
-        "{}rollbacks:\n  - trigger: error-rate\n    mode: immediate\n    kind: simple\n    reason: 5xx above 5 %\n    started_at: 2026-11-18T02:45:00Z\n    restored_at: 2026-11-18T02:55:00Z\n",
-        completed(id)
-            .replace("status: completed", "status: rolled-back")
-            .replace("outcome: successful", "outcome: rolled-back")
-    )
+/// A finished change as `chg rollback` leaves it: rolled back, the rollback recorded.
+fn rolled_back(id: &str) -> Record {
+    let rollback = Fields::rollback_entry("simple", "2026-11-18T02:45:00Z", "2026-11-18T02:55:00Z");
+    finished(id, "rolled-back", "rolled-back").rollback(rollback.set("reason", "5xx above 5 %"))
 }
 
 fn figure(repo: &Repo, name: &str) -> (f64, u64) {
     let run = repo.chg(&["metrics", "--month", "2026-11", "--format", "json"]).ok();
-    let all: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
+    let all = run.json();
     let fig = &all["metrics"][name];
     let actual = fig["actual"]
         .as_f64()
@@ -116,13 +108,12 @@ fn figure(repo: &Repo, name: &str) -> (f64, u64) {
 
 #[test]
 fn finding_5_a_rollback_erased_by_a_merge_with_an_old_commit_still_counts() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-12-02T09:00:00Z".into());
-    repo.write(REC, &completed("CHG-2026-0001"));
-    repo.write("changes/2026/CHG-2026-0002.yaml", &completed("CHG-2026-0002"));
+    let repo = Test::new().at("2026-12-02T09:00:00Z");
+    repo.put(&finished("CHG-2026-0001", "completed", "successful"));
+    repo.put(&finished("CHG-2026-0002", "completed", "successful"));
     repo.commit_all_at(JANE, "2026-11-18T03:00:00Z", "two changes done");
     let before_rollback = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
-    repo.write(REC, &rolled_back("CHG-2026-0001"));
+    repo.put(&rolled_back("CHG-2026-0001"));
     repo.commit_all_at(JANE, "2026-11-18T03:30:00Z", "CHG-2026-0001 rolled back");
     let honest = (figure(&repo, "success_rate"), figure(&repo, "rollback_rate"));
     assert_eq!(honest, ((0.5, 2), (0.5, 2)), "the figures before the attack");
@@ -136,8 +127,9 @@ fn finding_5_a_rollback_erased_by_a_merge_with_an_old_commit_still_counts() {
         &[REC],
         "Merge branch 'main' into tidy",
     );
-    assert!(
-        repo.read(REC).contains("status: completed"),
+    assert_eq!(
+        repo.value(REC, "status"),
+        "completed",
         "the attack restored the old version"
     );
     // Evidence is append-only: the rollback still counts, the success rate does not rise.
@@ -147,13 +139,12 @@ fn finding_5_a_rollback_erased_by_a_merge_with_an_old_commit_still_counts() {
         "the merge erased the rollback from the metrics"
     );
     // And the gate names the merge.
-    let run = repo.chg(&["check", "--base", "main", "--format", "json"]);
-    let findings: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    assert_eq!(run.status, 1, "{findings:?}");
+    let Verdict { status, findings, .. } = Verdict::gate(&repo);
+    assert_eq!(status, 1, "{findings:?}");
     assert!(
         findings
             .iter()
-            .any(|f| f["commit"] == merge.as_str() && f["file"] == REC && f["rule"] == "approval-removed"),
+            .any(|f| f.commit.as_deref() == Some(merge.as_str()) && f.file == REC && f.rule == "approval-removed"),
         "{findings:?}"
     );
 }

@@ -125,9 +125,8 @@ fn every_reading_command() -> Vec<Vec<&'static str>> {
     all
 }
 
-fn evil_store() -> Repo {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-25T12:00:00Z".into());
+fn evil_store() -> Test {
+    let repo = Test::new().at("2026-11-25T12:00:00Z");
     repo.write("changes/2026/CHG-2026-0001.yaml", &evil_record("CHG-2026-0001"));
     // A file name that tries to start lines of its own.
     repo.write(
@@ -136,11 +135,8 @@ fn evil_store() -> Repo {
     );
     repo.commit_all_at(JANE, "2026-11-24T02:06:00Z", "innocent");
     // A second version, so `chg log` has a field change to print.
-    let text = repo.read("changes/2026/CHG-2026-0001.yaml");
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &text.replace("title: \"Fix", "title: \"Again"),
-    );
+    let again = format!("\"Again{}\"", EVIL.trim_start_matches("Fix"));
+    repo.edit_yaml("changes/2026/CHG-2026-0001.yaml", |y| y.set("title", &again));
     repo.commit_all_at(JANE, "2026-11-24T02:07:00Z", "tidy");
     repo
 }

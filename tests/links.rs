@@ -5,28 +5,20 @@
 
 use crate::support::*;
 
-const ONE: &str = "changes/2026/CHG-2026-0001.yaml";
-const TWO: &str = "changes/2026/CHG-2026-0002.yaml";
-
 /// The store: CHG-2026-0001 approved by Sam on 2026-11-17 and scheduled for
 /// 2026-11-18 02:00–04:00; CHG-2026-0002 submitted and never approved; the
 /// policy marks `src/**` and `deploy/*.yaml` as production.
-fn store() -> Repo {
-    let repo = Repo::initialised();
+fn store() -> Test {
+    let repo = Test::new();
     repo.edit_policy(|p| p.production_paths(&["src/**", "deploy/*.yaml"]));
     repo.commit_all_at(SAM, "2026-11-16T08:00:00Z", "production paths");
-    repo.write(ONE, &normal_record("CHG-2026-0001", "submitted"));
-    repo.write(TWO, &normal_record("CHG-2026-0002", "submitted"));
+    let one = Record::normal("CHG-2026-0001");
+    repo.put(&one.clone().status("submitted"));
+    repo.put(&Record::normal("CHG-2026-0002").status("submitted"));
     repo.commit_all_at(JANE, "2026-11-16T10:00:00Z", "submit two changes");
-    repo.write(
-        ONE,
-        &format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved")),
-    );
+    repo.put(&one.clone().approved_by_sam());
     repo.commit_all_at(SAM, "2026-11-17T10:05:00Z", "chg: approve CHG-2026-0001");
-    repo.write(
-        ONE,
-        &format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "scheduled")),
-    );
+    repo.put(&one.approved_by_sam().status("scheduled"));
     repo.commit_all_at(JANE, "2026-11-17T11:00:00Z", "chg: schedule CHG-2026-0001");
     repo
 }
@@ -164,9 +156,14 @@ fn untracked_prints_csv_and_markdown_and_text() {
 
 #[test]
 fn untracked_without_production_paths_is_a_usage_error() {
-    let store = Repo::initialised();
-    let run = store.chg(&["untracked", "--since", "2026-11-10"]).status(2);
-    assert!(run.stderr.contains("production_paths"), "{run:?}");
+    let store = Test::new();
+    store.chg(&["untracked", "--since", "2026-11-10"]).is(
+        2,
+        "",
+        "error: no production paths to look at
+  hint: list them under `production_paths:` in changes/policy.yaml (e.g. [\"src/**\", \"deploy/*.yaml\"]), or give `--paths GLOB…`
+",
+    );
 }
 
 #[test]
@@ -207,10 +204,7 @@ fn log_lists_the_linked_commits_beside_the_record_history() {
 #[test]
 fn the_trailer_name_comes_from_the_policy() {
     let store = store();
-    store.edit(
-        "changes/policy.yaml",
-        &[("change_trailer: Change", "change_trailer: Implements")],
-    );
+    store.edit_policy(|p| p.set("change_trailer", "Implements"));
     store.commit_all_at(SAM, "2026-11-16T09:00:00Z", "our trailer is Implements");
     let app = Repo::new();
     let implements = code(

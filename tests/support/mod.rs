@@ -1,5 +1,12 @@
 //! A small builder for tests: a temporary git repository with a fixed
 //! identity, and a way to run the real `chg` binary in it.
+//!
+//! Where to start: `Test` (a store, its people and a clock; `test.rs`),
+//! `Record` to write a record by its fields (`record.rs`), `Yaml` and
+//! `Repo::edit_yaml` to edit a file chg wrote by key, `Policy` and
+//! `Repo::edit_policy` for the policy (`policy.rs`); a `Run` is asserted
+//! whole with `is`, `stdout_is`, `stderr_is`, or one whole line with
+//! `stdout_has_line`, and read with `findings`, `json` and `reasons`.
 
 #![allow(dead_code, unused_imports)]
 

@@ -31,6 +31,12 @@ impl Policy {
         Policy(self.0.add(path, item))
     }
 
+    /// The raw value at a path.
+    #[track_caller]
+    pub fn get(&self, path: &str) -> String {
+        self.0.get(path)
+    }
+
     /// The people in a role (`roles.<role>`), by email.
     #[track_caller]
     pub fn role(self, role: &str, people: &[Who]) -> Policy {

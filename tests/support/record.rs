@@ -527,6 +527,19 @@ impl Approval {
         Approval(self.0.set(key, raw))
     }
 
+    /// As one flow mapping (`{role: cab, approver: ...}`), to add to a list a file already has.
+    pub fn inline(&self) -> String {
+        let fields: Vec<String> = (self.0)
+            .0
+            .iter()
+            .map(|(k, v)| match v {
+                Node::Raw(raw) => format!("{k}: {raw}"),
+                other => panic!("an approval's `{k}` is not inline: {other:?}"),
+            })
+            .collect();
+        format!("{{{}}}", fields.join(", "))
+    }
+
     fn node(self) -> Node {
         Node::Map(self.0.entries())
     }
@@ -592,6 +605,8 @@ enum Spot {
     Line(usize),
     /// In the flow mapping on this line, under this key (maybe not there yet).
     Flow(usize, String),
+    /// The list item that starts on this line (`- value` or `- key: ...`).
+    Item(usize),
     /// Not there: it would go after line `after` at this indent.
     Missing { after: usize, indent: usize, key: String },
 }
@@ -670,6 +685,12 @@ impl Yaml {
         end
     }
 
+    /// Whether the path is there.
+    fn has(&self, path: &str) -> bool {
+        let parent_there = path.rsplit_once('.').is_none_or(|(parent, _)| self.has(parent));
+        parent_there && !matches!(self.find(path), Spot::Missing { .. })
+    }
+
     #[track_caller]
     fn find(&self, path: &str) -> Spot {
         let keys: Vec<&str> = path.split('.').collect();
@@ -687,7 +708,9 @@ impl Yaml {
                 let at = *items
                     .get(index)
                     .unwrap_or_else(|| panic!("no item {index} in `{path}`:\n{}", self.text()));
-                assert!(!last, "`{path}` names a whole list item");
+                if last {
+                    return Spot::Item(at);
+                }
                 from = at;
                 to = items.get(index + 1).copied().unwrap_or(to);
                 owner = None;
@@ -756,9 +779,15 @@ impl Yaml {
     }
 
     /// Sets the value at a path to raw inline YAML, replacing the value's
-    /// block if it had one; a last key not there is added after its siblings.
+    /// block if it had one; keys not there are added after their siblings
+    /// (a missing mapping on the way with them).
     #[track_caller]
     pub fn set(mut self, path: &str, raw: &str) -> Yaml {
+        if let Some((parent, _)) = path.rsplit_once('.') {
+            if !self.has(parent) {
+                self = self.set(parent, "");
+            }
+        }
         match self.find(path) {
             Spot::Line(at) => {
                 let end = self.block_end(at, view(&self.lines[at]).0);
@@ -766,9 +795,15 @@ impl Yaml {
                 self.lines.splice(at..end, [format!("{head} {raw}")]);
             }
             Spot::Flow(at, key) => self.flow_set(at, &key, Some(raw)),
+            Spot::Item(at) => {
+                let line = &self.lines[at];
+                let dash = line.len() - line.trim_start().len();
+                let end = self.block_end(at, dash);
+                self.lines.splice(at..end, [format!("{}- {raw}", " ".repeat(dash))]);
+            }
             Spot::Missing { after, indent, key } => {
-                self.lines
-                    .insert(after + 1, format!("{}{key}: {raw}", " ".repeat(indent)));
+                let line = format!("{}{key}: {raw}", " ".repeat(indent));
+                self.lines.insert(after + 1, line.trim_end().to_string());
             }
         }
         self
@@ -794,6 +829,11 @@ impl Yaml {
                 self.lines.drain(at..end);
             }
             Spot::Flow(at, key) => self.flow_set(at, &key, None),
+            Spot::Item(at) => {
+                let line = &self.lines[at];
+                let end = self.block_end(at, line.len() - line.trim_start().len());
+                self.lines.drain(at..end);
+            }
             Spot::Missing { key, .. } => panic!("no `{key}` of `{path}` to remove:\n{}", self.text()),
         }
         self
@@ -835,12 +875,25 @@ impl Yaml {
                     .find_map(|i| value_of(i, &key).map(str::to_string))
                     .unwrap_or_else(|| panic!("no `{path}`"))
             }
+            Spot::Item(at) => self.lines[at].trim_start().trim_start_matches("- ").to_string(),
             Spot::Missing { .. } => panic!("no `{path}`:\n{}", self.text()),
         }
     }
 }
 
 impl Repo {
+    /// `chg metrics --month MONTH --format json`, which must succeed.
+    #[track_caller]
+    pub fn month_metrics(&self, month: &str) -> serde_json::Value {
+        self.chg(&["metrics", "--month", month, "--format", "json"]).ok().json()
+    }
+
+    /// The raw value at a path of a YAML file in the work tree (`status`).
+    #[track_caller]
+    pub fn value(&self, rel: &str, path: &str) -> String {
+        Yaml::new(&self.read(rel)).get(path)
+    }
+
     /// Edits a YAML file in the work tree by key (see `Yaml`), uncommitted.
     #[track_caller]
     pub fn edit_yaml(&self, rel: &str, edit: impl FnOnce(Yaml) -> Yaml) {
@@ -864,10 +917,12 @@ fn yaml_edits_change_only_the_lines_of_their_keys() {
         .set("description", "one line")
         .set("roles.cto", "[]")
         .without("approvals.0.role")
-        .set("added", "y");
+        .set("windows.1", "{days: [thu]}")
+        .set("added", "y")
+        .set("new.deep.key", "z");
     assert_eq!(
         edited.text(),
-        "# head\n---\nstatus: submitted\nrto: {simple: 20m, complex: 1h, full-restore: 4h}\nroles:\n  cab: [ana@example.com]\n  ceo: [erin@example.com, dave@example.com]\n  cto: []\nwindows:\n  - days: [mon]\n    start: \"02:00\"\n  - {days: [wed]}\napprovals:\n  - at: 1\n    method: written\n  - role: ceo\n    at: 3\ndescription: one line\nlast: x\nadded: y\n"
+        "# head\n---\nstatus: submitted\nrto: {simple: 20m, complex: 1h, full-restore: 4h}\nroles:\n  cab: [ana@example.com]\n  ceo: [erin@example.com, dave@example.com]\n  cto: []\nwindows:\n  - days: [mon]\n    start: \"02:00\"\n  - {days: [thu]}\napprovals:\n  - at: 1\n    method: written\n  - role: ceo\n    at: 3\ndescription: one line\nlast: x\nadded: y\nnew:\n  deep:\n    key: z\n"
     );
     assert_eq!(edited.get("rto.complex"), "1h");
     assert_eq!(edited.get("approvals.1.role"), "ceo");

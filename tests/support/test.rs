@@ -182,6 +182,15 @@ fn first_difference(got: &str, expected: &str) -> String {
     "they differ in their line ends".into()
 }
 
+/// Asserts `text` (named `what`) has `line` as one of its lines, whole.
+#[track_caller]
+fn assert_line(what: &str, text: &str, line: &str) {
+    assert!(
+        text.lines().any(|l| l == line),
+        "{what} has no line {line:?}; it is:\n{text}"
+    );
+}
+
 /// Asserts a stream is exactly what is expected, showing the other one too.
 #[track_caller]
 fn same_stream(name: &str, got: &str, expected: &str, (other, text): (&str, &str)) {
@@ -204,6 +213,21 @@ impl Run {
     #[track_caller]
     pub fn stderr_is(self, expected: &str) -> Run {
         same_stream("stderr", &self.stderr, expected, ("stdout", &self.stdout));
+        self
+    }
+
+    /// Asserts stdout has this whole line, for a test that cares about one
+    /// line of a long output.
+    #[track_caller]
+    pub fn stdout_has_line(self, line: &str) -> Run {
+        assert_line("stdout", &self.stdout, line);
+        self
+    }
+
+    /// Asserts stderr has this whole line.
+    #[track_caller]
+    pub fn stderr_has_line(self, line: &str) -> Run {
+        assert_line("stderr", &self.stderr, line);
         self
     }
 
@@ -243,6 +267,29 @@ impl Run {
     #[track_caller]
     pub fn rules(&self) -> Vec<String> {
         self.findings().into_iter().map(|f| f.rule).collect()
+    }
+
+    /// The findings of one rule, in the order chg printed them (none when it did not fire).
+    #[track_caller]
+    pub fn findings_of(&self, rule: &str) -> Vec<Finding> {
+        self.findings().into_iter().filter(|f| f.rule == rule).collect()
+    }
+
+    /// The reasons of a `chg gate --format json` verdict, as `(rule, message)`, in order.
+    #[track_caller]
+    pub fn reasons(&self) -> Vec<(String, String)> {
+        let verdict = self.json();
+        let reasons = verdict["reasons"]
+            .as_array()
+            .unwrap_or_else(|| panic!("a gate verdict lists its reasons: {self:?}"));
+        let text = |r: &serde_json::Value, key: &str| r[key].as_str().unwrap_or_default().to_string();
+        reasons.iter().map(|r| (text(r, "rule"), text(r, "message"))).collect()
+    }
+
+    /// The rules of a `chg gate --format json` verdict's reasons, in order.
+    #[track_caller]
+    pub fn reason_rules(&self) -> Vec<String> {
+        self.reasons().into_iter().map(|(rule, _)| rule).collect()
     }
 
     /// The one finding of a rule; fails when it did not fire or fired more than once.
