@@ -97,7 +97,7 @@ fn freeze_declared(repo: &Repo, allow: &str) {
 fn gate_in_a_freeze_refuses_a_normal_change() {
     let mut repo = wednesday();
     freeze_declared(&repo, "emergency");
-    gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).is(1, "CHG-2026-0001: refused[freeze]: the freeze `Incident review` (2026-11-17 – 2026-11-19) allows only emergency changes, and CHG-2026-0001 is a normal\n", "");
+    gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).is(1, "CHG-2026-0001: refused[freeze]: the freeze `Incident review` (2026-11-17 – 2026-11-19) allows only emergency changes, and CHG-2026-0001 is a normal change\n", "");
 }
 
 #[test]

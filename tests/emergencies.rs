@@ -390,3 +390,16 @@ fn issue_15_9_and_16_15_time_to_resolution_is_recorded_and_reported() {
         ],
     );
 }
+
+#[test]
+fn an_emergency_without_its_approvals_is_called_an_emergency_change() {
+    let t = Test::new()
+        .record(Record::emergency(ID).status("approved"))
+        .commit_as(JANE, "approved by hand");
+    let f = t.run(&["check", "--format", "json"]).finding("approval-missing");
+    assert!(
+        f.message
+            .starts_with("status `approved` needs the approvals of an emergency change ("),
+        "{f:?}"
+    );
+}

@@ -125,10 +125,21 @@ impl Repo {
         if state == RepositoryState::Clean {
             return Ok(());
         }
-        let what = format!("{state:?}").to_lowercase();
+        // Named as git names the operation (libgit2 calls a plain rebase "RebaseInteractive").
+        let (what, command) = match state {
+            RepositoryState::Rebase | RepositoryState::RebaseInteractive | RepositoryState::RebaseMerge => {
+                ("rebase", "git rebase")
+            }
+            RepositoryState::CherryPick | RepositoryState::CherryPickSequence => ("cherry-pick", "git cherry-pick"),
+            RepositoryState::Revert | RepositoryState::RevertSequence => ("revert", "git revert"),
+            RepositoryState::ApplyMailbox | RepositoryState::ApplyMailboxOrRebase => ("`git am`", "git am"),
+            RepositoryState::Bisect => {
+                bail!("the repository is in the middle of a bisect; chg will not commit now\n  hint: end it (`git bisect reset`), then run chg again; or pass `--no-commit`")
+            }
+            _ => ("merge", "git merge"),
+        };
         bail!(
-            "the repository is in the middle of a {what}; chg will not commit now\n  hint: finish it (`git {} --continue`) or abort it, then run chg again; or pass `--no-commit`",
-            if what.contains("rebase") { "rebase" } else if what.contains("cherry") { "cherry-pick" } else { "merge" }
+            "the repository is in the middle of a {what}; chg will not commit now\n  hint: finish it (`{command} --continue`) or abort it, then run chg again; or pass `--no-commit`"
         )
     }
 

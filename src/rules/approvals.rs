@@ -159,9 +159,9 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                 },
                 Rule::ApprovalMissing,
                 format!(
-                    "status `{}` needs the approvals of a {} change ({}); it lacks {}",
+                    "status `{}` needs the approvals of {} change ({}); it lacks {}",
                     record.status,
-                    record.classification,
+                    record.classification.with_article(),
                     groups.join(" or "),
                     state.missing.join(", or ")
                 ),

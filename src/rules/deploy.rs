@@ -373,14 +373,9 @@ fn approvals(record: &Record, policy: &Policy, evidence: &Evidence, out: &mut Ve
         out.push(Reason::new(
             Rule::ApprovalMissing,
             format!(
-                "{} lacks the approvals of {} {} change: {}",
+                "{} lacks the approvals of {} change: {}",
                 record.id,
-                if record.classification == Classification::Emergency {
-                    "an"
-                } else {
-                    "a"
-                },
-                record.classification,
+                record.classification.with_article(),
                 state.missing.join(", or ")
             ),
         ));
@@ -464,7 +459,7 @@ fn freezes(record: &Record, policy: &Policy, at: DateTime<Utc>, out: &mut Vec<Re
             out.push(Reason::new(
                 GateRule::Freeze,
                 format!(
-                    "the freeze `{}` ({} – {}) allows only {}, and {} is {}",
+                    "the freeze `{}` ({} – {}) allows only {}, and {} is {} change",
                     freeze.name,
                     freeze.start,
                     freeze.end,
