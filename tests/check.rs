@@ -349,3 +349,17 @@ fn merge_conflict_markers_point_at_the_lines() {
         "checked 1 file: 1 error, 0 warnings\n",
     );
 }
+
+#[test]
+fn stray_files_in_an_empty_store_count_as_files_checked() {
+    let t = Test::new()
+        .file("changes/notes.yaml", "note: not a record\n")
+        .file("changes/2026/draft-idea.yaml", "title: an idea\n")
+        .commit_as(JANE, "two stray files");
+    let run = t.run(&["check"]).status(1);
+    assert_eq!(
+        run.stderr.lines().last(),
+        Some("checked 2 files: 2 errors, 0 warnings"),
+        "{run:?}"
+    );
+}

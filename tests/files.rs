@@ -217,5 +217,5 @@ fn whole_store_check_reports_stray_yaml_files() {
     };
     let both = stray("changes/notes/CHG-2026-0009.yml") + &stray("changes/stray.yaml");
     repo.chg(&["check"])
-        .is(1, &both, "checked 0 files: 2 errors, 0 warnings\n");
+        .is(1, &both, "checked 2 files: 2 errors, 0 warnings\n");
 }

@@ -93,10 +93,9 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
     if let Some(files) = &selected {
         findings.retain(|f| files.contains(&f.file));
     }
-    let checked = selected.as_ref().map_or(
-        records.len() + errors.len() + settings_with_findings(&store, &findings),
-        |s| s.len(),
-    );
+    let checked = selected
+        .as_ref()
+        .map_or(files_checked(&records, &findings), |s| s.len());
     // `-q` prints only errors; with --strict a warning fails, so it is shown.
     let shown: Vec<Finding> = findings
         .iter()
@@ -147,15 +146,20 @@ fn settle_history(findings: &mut [Finding], touched: &BTreeSet<String>) {
     }
 }
 
-/// How many of the policy and the templates hold a finding: those files were
-/// checked too, and a broken policy alone must not read "checked 0 files".
-fn settings_with_findings(store: &Store, findings: &[Finding]) -> usize {
-    let policy = store.display(&store.policy_path());
-    let templates = format!("{}/", store.display(&store.templates_dir()));
-    findings
+/// How many files the check read or judged: the records, and every other
+/// file a finding is about (one that does not parse, the policy, a template,
+/// a rehearsal log, a stray file, a link), so that findings never outnumber
+/// "checked 0 files". Findings about commits name records already counted.
+fn files_checked(records: &[crate::store::Loaded], findings: &[Finding]) -> usize {
+    records
         .iter()
-        .filter(|f| f.commit.is_none() && (f.file == policy || f.file.starts_with(&templates)))
-        .map(|f| f.file.as_str())
+        .map(|r| r.file.as_str())
+        .chain(
+            findings
+                .iter()
+                .filter(|f| f.commit.is_none() && !f.file.starts_with("refs/"))
+                .map(|f| f.file.as_str()),
+        )
         .collect::<BTreeSet<_>>()
         .len()
 }
