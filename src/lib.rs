@@ -45,6 +45,7 @@ pub mod record;
 pub mod rehearsal;
 pub mod render;
 pub(crate) mod report;
+pub(crate) mod review;
 pub(crate) mod rfc3339;
 pub mod rule;
 pub mod rules;

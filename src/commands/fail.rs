@@ -15,7 +15,7 @@ pub fn run(args: &FailArgs, app: &App) -> Result<u8> {
         let at = action::backdate("--at", args.at.as_deref(), act.now)?;
         record.finish(at, Outcome::Failed)?;
         let validation = action::validation(&args.validation)?;
-        action::check_not_run_reasons(&validation)?;
+        validation.check_not_run_reasons()?;
         let implementation = record.implementation.get_or_insert_with(Default::default);
         if !validation.is_empty() {
             implementation.validation = Some(validation);
