@@ -6,6 +6,7 @@
 // the integration tests the domain (records, policy, store, rules). The
 // rest is private to the crate, so the compiler reports what nothing uses.
 pub(crate) mod action;
+pub(crate) mod aftermath;
 // Public for chg-demo, which decides on its records as `chg approve` does.
 pub mod approval;
 pub(crate) mod attention;
