@@ -116,22 +116,6 @@ fn draft(p: &Plan, policy: &Policy) -> Result<Record> {
     let mut r = d.into_record(policy, person(p.requester), p.created)?;
     r.id = p.id.clone();
     r.downtime_required = Some(false);
-    if p.class == Classification::Emergency {
-        r.emergency = Some(Emergency {
-            criteria: vec![Criterion::ProductionDown],
-            cvss: None,
-            impact_of_not_implementing: Some("Customers cannot check out.".into()),
-            cab_review: Some(CabReview {
-                // The meeting the rule expects: the first one after the finish.
-                date: Some(chg::rules::next_cab_meeting(p.finish, policy).date_naive()),
-                feedback: Some("Presented; no objections.".into()),
-            }),
-            post_review: None,
-            documented_at: Some(p.documented),
-            incident_started_at: None,
-            restored_at: None,
-        });
-    }
     Ok(r)
 }
 
@@ -256,15 +240,22 @@ fn closed(r: &mut Record, p: &Plan, at: DateTime<Utc>, policy: &Policy) -> Resul
 /// An emergency is called in: the CISO and the CTO approve on the phone,
 /// it starts, and they confirm in writing by the time it is finished.
 fn called_in(r: &mut Record, p: &Plan, step: Step, policy: &Policy) -> Result<()> {
-    let verbal = p.start - Duration::minutes(5);
-    for (who, role) in [(CAROL, Role::Ciso), (DAVE, Role::Cto)] {
-        let who = person(who);
-        let verdict = Verdict {
-            method: Method::Verbal,
-            ..written(&who, role, verbal, None)
-        };
-        decide(r, policy, verdict)?;
-    }
+    let emergency = Emergency {
+        criteria: vec![Criterion::ProductionDown],
+        cvss: None,
+        impact_of_not_implementing: Some("Customers cannot check out.".into()),
+        cab_review: Some(CabReview {
+            // The meeting the rule expects: the first one after the finish.
+            date: Some(chg::rules::next_cab_meeting(p.finish, policy).date_naive()),
+            feedback: Some("Presented; no objections.".into()),
+        }),
+        post_review: None,
+        documented_at: Some(p.documented),
+        incident_started_at: None,
+        restored_at: None,
+    };
+    let verbal = [(Role::Ciso, person(CAROL)), (Role::Cto, person(DAVE))];
+    r.declare_emergency(policy, emergency, &verbal, p.start - Duration::minutes(5))?;
     r.start(policy, p.start, None)?;
     // The CISO's and the CTO's written confirmations, each in its own commit.
     let confirmed = match step {
