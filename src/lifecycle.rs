@@ -461,11 +461,8 @@ mod tests {
     #[test]
     fn completing_an_emergency_restores_it_unless_restored_earlier() {
         let done = at("2026-11-20T09:00:00Z");
-        let mut emergency = sample(
-            "emergency",
-            "in-progress",
-            "implementation: {started_at: 2026-11-20T08:00:00Z}\nemergency: {criteria: [production-down]}\n",
-        );
+        let started = "implementation: {started_at: 2026-11-20T08:00:00Z}\n";
+        let mut emergency = crate::record::sample::emergency("in-progress", "", started);
         let mut earlier = emergency.clone();
         emergency
             .complete(done, Validation::default(), &["slow".into()])

@@ -324,7 +324,7 @@ fn set(slot: &mut Option<String>, value: &Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::sample::sample;
+    use crate::record::sample::{emergency, sample};
     use crate::record::{CheckResult, Health};
     use crate::rfc3339::at;
 
@@ -381,11 +381,7 @@ mod tests {
     #[test]
     fn an_emergencys_measures_are_owned_due_in_a_month_and_complete_its_review() {
         let now = at("2026-11-20T09:00:00Z");
-        let mut emergency = sample(
-            "emergency",
-            "completed",
-            "emergency: {criteria: [production-down], post_review: {preventive_measures: alert on disk}}\n",
-        );
+        let mut emergency = emergency("completed", "  post_review: {preventive_measures: alert on disk}\n", "");
         let notes = ReviewNotes {
             root_cause: Some("disk full".into()),
             preventive_measures: vec!["rotate logs".into()],
@@ -419,10 +415,11 @@ mod tests {
 
     #[test]
     fn measures_are_done_by_number_and_a_missing_number_is_refused() {
-        let mut emergency = sample(
-            "emergency",
+        let item = "{action: a, owner: O <o@example.com>, due: 2026-12-01}";
+        let mut emergency = emergency(
             "closed",
-            "emergency:\n  criteria: [production-down]\n  post_review:\n    preventive_measures:\n      - {action: a, owner: O <o@example.com>, due: 2026-12-01}\n",
+            &format!("  post_review: {{preventive_measures: [{item}]}}\n"),
+            "",
         );
         let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
         let refused = emergency.measures_done(&[2], today).unwrap_err();
@@ -447,7 +444,7 @@ mod tests {
         let tomorrow = NaiveDate::from_ymd_opt(2026, 11, 21);
         let mut normal = sample("normal", "completed", "");
         assert!(normal.present_to_cab(&policy, None, None, now).is_err());
-        let mut emergency = sample("emergency", "completed", "emergency: {criteria: [production-down]}\n");
+        let mut emergency = emergency("completed", "", "");
         let refused = emergency.present_to_cab(&policy, tomorrow, None, now).unwrap_err();
         assert!(refused.to_string().contains("is after today (2026-11-20"), "{refused}");
         let day = emergency

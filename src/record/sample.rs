@@ -12,3 +12,13 @@ pub(crate) fn sample(class: &str, status: &str, extra: &str) -> Record {
     );
     serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("a sample record must parse: {e}\n{text}"))
 }
+
+/// Parses an emergency for a production outage in `status`: `section` adds
+/// keys to its `emergency` section (indented two spaces), `extra` YAML lines.
+pub(crate) fn emergency(status: &str, section: &str, extra: &str) -> Record {
+    sample(
+        "emergency",
+        status,
+        &format!("emergency:\n  criteria: [production-down]\n{section}{extra}"),
+    )
+}
