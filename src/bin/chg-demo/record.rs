@@ -320,13 +320,11 @@ fn finish(r: &mut Record, p: &Plan, policy: &Policy) -> Result<()> {
                 },
             )?;
         }
-        _ => {
-            r.move_to(Status::Completed)?;
-            r.finish(p.finish, Outcome::Successful)?;
-        }
+        // As `chg complete` records it: for an emergency, service restored then.
+        _ => return r.complete(p.finish, validation(true, None), &issues),
     }
     let implementation = r.implementation.get_or_insert_with(Default::default);
-    implementation.validation = Some(validation(p.end == End::Successful, None));
+    implementation.validation = Some(validation(false, None));
     implementation.issues = issues;
     Ok(())
 }
