@@ -320,11 +320,10 @@ impl Record {
         Ok(check)
     }
 
-    /// Measures a rollback entry against the RTO of its kind (the entry's, or
-    /// the rollback plan's); `None` until its kind and both times are known.
+    /// Measures a rollback entry against the RTO of its kind, as
+    /// `Policy::judge_rollback` does; `None` until both times are known.
     pub fn rto_check(&self, entry: &RollbackEntry, policy: &Policy) -> Option<RtoCheck> {
-        let kind = entry.kind.or(self.rollback_kind())?;
-        Some(policy.rto_check(kind, entry.restored_at? - entry.started_at?))
+        policy.judge_rollback((entry.kind, self.rollback_kind()), entry.started_at, entry.restored_at)
     }
 
     /// Closes the change, refusing while it still owes a review, the

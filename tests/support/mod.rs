@@ -8,13 +8,15 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
+mod policy;
 mod record;
 mod rehearsal;
 mod says;
 mod test;
 mod verdict;
 
-pub use record::{Approval, Fields, Implementation, Node, Record};
+pub use policy::{Policy, POLICY};
+pub use record::{Approval, Fields, Implementation, Node, Record, Yaml};
 pub use says::{assert_contains, assert_says};
 pub use test::{Finding, Test, NOW};
 pub use verdict::Verdict;
