@@ -268,6 +268,19 @@ impl Record {
         Ok(())
     }
 
+    /// Records the failure at `at`: the status `failed`, the outcome, what
+    /// went wrong among the issues, and the validation results if any.
+    pub fn fail(&mut self, at: DateTime<Utc>, reason: String, validation: Validation) -> anyhow::Result<()> {
+        self.move_to(Status::Failed)?;
+        self.finish(at, Outcome::Failed)?;
+        let implementation = self.implementation.get_or_insert_with(Default::default);
+        if !validation.is_empty() {
+            implementation.validation = Some(validation);
+        }
+        implementation.issues.push(reason);
+        Ok(())
+    }
+
     /// Cancels the change with who cancelled it, when and why; refused once
     /// it has started or is final.
     pub fn cancel(&mut self, by: &Person, at: DateTime<Utc>, reason: String) -> Result<(), Refusal> {
@@ -455,6 +468,25 @@ mod tests {
         let mut submitted = sample("normal", "submitted", "");
         assert!(submitted.schedule(ahead, now).is_err());
         assert_eq!(submitted.status, Status::Submitted);
+    }
+
+    #[test]
+    fn a_failure_ends_the_implementation_with_its_reason_and_keeps_no_empty_validation() {
+        let at = at("2026-11-20T09:00:00Z");
+        let started = "implementation: {started_at: 2026-11-20T08:00:00Z, issues: [slow]}\n";
+        let mut record = sample("normal", "in-progress", started);
+        record.fail(at, "disk full".into(), Validation::default()).unwrap();
+        assert_eq!(record.status, Status::Failed);
+        let implementation = record.implementation.unwrap();
+        assert_eq!(implementation.issues, ["slow", "disk full"]);
+        assert_eq!(
+            (implementation.finished_at, implementation.outcome),
+            (Some(at), Some(Outcome::Failed))
+        );
+        assert!(implementation.validation.is_none());
+        let mut completed = sample("normal", "completed", "");
+        assert!(completed.fail(at, "late".into(), Validation::default()).is_err());
+        assert_eq!(completed.status, Status::Completed);
     }
 
     #[test]

@@ -281,16 +281,15 @@ fn called_in(r: &mut Record, p: &Plan, step: Step, policy: &Policy) -> Result<()
 /// Ends the implementation as the plan says: completed, failed, or rolled
 /// back (within the kind's time), with its validation and issues.
 fn finish(r: &mut Record, p: &Plan, policy: &Policy) -> Result<()> {
+    let issue = "error rate above baseline".to_string();
     let issues = if p.issues || p.end != End::Successful {
-        vec!["error rate above baseline".to_string()]
+        vec![issue.clone()]
     } else {
         vec![]
     };
     match p.end {
-        End::Failed => {
-            r.move_to(Status::Failed)?;
-            r.finish(p.finish, Outcome::Failed)?;
-        }
+        // As `chg fail` records it: what went wrong is the issue.
+        End::Failed => return r.fail(p.finish, issue, validation(false, None)),
         End::RolledBack => {
             // The implementation ended when the service was restored.
             r.finish(p.finish, Outcome::RolledBack)?;
