@@ -159,7 +159,9 @@ impl Action {
             // Refuse before writing, so a failed commit never leaves a changed file behind.
             self.store.repo().ensure_clean_state()?;
         }
-        self.store.write_record(&self.path, record)?;
+        if let Some(warning) = self.store.write_record(&self.path, record)?.warning(&self.file) {
+            app.warn(&warning);
+        }
         if app.commit {
             let message = match &done.detail {
                 Some(detail) => format!("chg: {verb} {} ({detail})", record.id),

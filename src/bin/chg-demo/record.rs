@@ -246,7 +246,7 @@ fn called_in(r: &mut Record, p: &Plan, step: Step, policy: &Policy) -> Result<()
         impact_of_not_implementing: Some("Customers cannot check out.".into()),
         cab_review: Some(CabReview {
             // The meeting the rule expects: the first one after the finish.
-            date: Some(chg::rules::next_cab_meeting(p.finish, policy).date_naive()),
+            date: Some(policy.cab_meeting.next(p.finish).date_naive()),
             feedback: Some("Presented; no objections.".into()),
         }),
         post_review: None,
