@@ -102,11 +102,10 @@ impl Record {
         if self.monitoring.iter().any(again) {
             return Err(Refusal::new(
                 format!(
-                    "{}: {}'s monitoring {}–{} is already recorded",
+                    "{}: {}'s monitoring {} is already recorded",
                     self.id,
                     spell.by,
-                    spell.from.format("%H:%M"),
-                    spell.to.format("%H:%M")
+                    crate::duration::between(spell.from, spell.to)
                 ),
                 "record only a new spell of watching, with its own `--from` and `--to`",
             ));

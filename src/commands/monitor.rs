@@ -6,7 +6,7 @@ use anyhow::{anyhow, Result};
 use crate::action::{self, Done};
 use crate::cli::MonitorArgs;
 use crate::context::App;
-use crate::metrics::{duration_text, Style};
+use crate::duration;
 use crate::record::Monitoring;
 use crate::rule::Rule;
 
@@ -43,12 +43,11 @@ pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
         // The same spell twice is a slip, refused; a short one is kept, and said.
         let short = record.add_monitoring(&act.policy, spell.clone())?;
         let mut done = Done::new(format!(
-            "{}: monitoring by {} recorded, {}–{} ({})",
+            "{}: monitoring by {} recorded, {} ({})",
             record.id,
             spell.by,
-            from.format("%H:%M"),
-            to.format("%H:%M"),
-            duration_text((to - from).num_minutes() as f64, Style::Compact)
+            duration::between(from, to),
+            duration::minutes((to - from).num_minutes() as f64)
         ));
         let late = act.now - to;
         if late > chrono::Duration::hours(crate::lifecycle::BACKDATE_HOURS) {
@@ -59,12 +58,11 @@ pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
             ));
         }
         if let Some(need) = short {
-            let covered = need.covered_by(&spell).num_minutes() as f64;
             done.warnings.push((
                 Rule::MonitoringOwed,
                 format!(
                     "{} after the {} is shorter than the {} the policy asks after the {} of {} change: it does not count, and monitoring is still owed",
-                    duration_text(covered, Style::Compact),
+                    duration::minutes(need.covered_by(&spell).num_minutes() as f64),
                     need.after.as_str(),
                     need.period.text(),
                     need.after.as_str(),
