@@ -136,14 +136,13 @@ fn targets(v: &serde_json::Value, figures: [f64; 6], met: bool) {
 ///   (missed: "< 2 hours"); the rollback exactly 15 min (missed: "< 15 minutes").
 /// - November (21): 1/21 = 4.76 % (met); 20/21 = 95.2 % (met); 1/21 (met);
 ///   2/21 = 9.52 % (met); 119 min (met); the rollback 14 min (met).
-fn boundary_store() -> Repo {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-12-15T00:00:00Z".into());
-    month(&repo, "2026-09", 1, 19, 121, 16);
-    month(&repo, "2026-10", 101, 20, 120, 15);
-    month(&repo, "2026-11", 201, 21, 119, 14);
-    repo.commit_all_at(JANE, "2026-12-01T00:00:00Z", "sixty changes");
-    repo
+fn boundary_store() -> Test {
+    let t = Test::new().at("2026-12-15T00:00:00Z");
+    month(&t, "2026-09", 1, 19, 121, 16);
+    month(&t, "2026-10", 101, 20, 120, 15);
+    month(&t, "2026-11", 201, 21, 119, 14);
+    t.commit_all_at(JANE, "2026-12-01T00:00:00Z", "sixty changes");
+    t
 }
 
 #[test]
@@ -189,18 +188,12 @@ fn targets_are_strict_as_the_guide_prints_them() {
 
 #[test]
 fn the_policy_can_make_a_target_inclusive() {
-    let repo = boundary_store();
-    let policy = repo.read("changes/policy.yaml");
-    let policy = policy.replace(
-        "  average_change_time: 2h\n",
-        "  average_change_time: 2h\n  inclusive: [emergency_rate, success_rate, rollback_rate, issue_rate, average_change_time, rto]\n",
-    );
-    assert!(
-        policy.contains("inclusive"),
-        "the default policy lists the targets one per line"
-    );
-    repo.write("changes/policy.yaml", &policy);
-    repo.commit_all_at(SAM, "2026-12-02T00:00:00Z", "targets met on the boundary");
+    let repo = boundary_store()
+        .policy(
+            "targets.inclusive",
+            "[emergency_rate, success_rate, rollback_rate, issue_rate, average_change_time, rto]",
+        )
+        .commit_as(SAM, "targets met on the boundary");
     let oct = metrics(&repo, "2026-10");
     targets(&oct, [0.05, 0.95, 0.05, 0.10, 120.0, 1.0], true);
     assert_eq!(oct["metrics"]["emergency_rate"]["comparison"], "<=");
@@ -513,13 +506,7 @@ fn put_approved(repo: &Repo, id: &str, status: &str, (start, end): (&str, &str),
 fn cab_store() -> Repo {
     let mut repo = Repo::initialised();
     repo.now = Some("2026-12-01T08:30:00Z".into());
-    let policy = repo.read("changes/policy.yaml");
-    let berlin = policy.replace(
-        "cab_meeting: {day: tue, time: \"10:00\", time_zone: UTC}",
-        "cab_meeting: {day: tue, time: \"10:00\", time_zone: Europe/Berlin}",
-    );
-    assert_ne!(policy, berlin, "the default policy names the CAB meeting on one line");
-    repo.write("changes/policy.yaml", &berlin);
+    repo.set_policy("cab_meeting", "{day: tue, time: \"10:00\", time_zone: Europe/Berlin}");
     // Completed in their window, from 02:00 to 03:00 of the day.
     for (id, day) in [("CHG-2026-0001", "2026-11-23"), ("CHG-2026-0002", "2026-11-25")] {
         let (start, finish) = (format!("{day}T02:00:00Z"), format!("{day}T03:00:00Z"));

@@ -87,16 +87,13 @@ fn rollback_done(kind: &str, started: &str, restored: &str) -> Fields {
         )
 }
 
-fn store(lives: Vec<Life>, policy_extra: &str) -> Test {
+/// The store of `lives`, its policy first given these `(key, value)` settings.
+fn store(lives: Vec<Life>, policy: &[(&str, &str)]) -> Test {
     let mut t = Test::new();
-    if !policy_extra.is_empty() {
-        // A key the extra sets replaces the one `chg init` wrote.
-        let mut policy = t.read("changes/policy.yaml");
-        if policy_extra.starts_with("require_signed_approvals:") {
-            policy = policy.replace("require_signed_approvals: false\n", "");
+    if !policy.is_empty() {
+        for (key, value) in policy {
+            t.set_policy(key, value);
         }
-        policy.push_str(policy_extra);
-        t.write("changes/policy.yaml", &policy);
         t.set_now("2026-06-30T09:00:00Z");
         t.commit(SAM, "policy");
     }
@@ -120,7 +117,7 @@ fn store(lives: Vec<Life>, policy_extra: &str) -> Test {
 ///   ran 09-01 02:00–03:00 and failed;
 /// - 0004 checkout-api, approved 09-07, ran 09-08 02:00–02:30 and was rolled
 ///   back 02:30–02:50 (simple, 20 min: over its 15 min RTO).
-fn q3_store(policy_extra: &str) -> Test {
+fn q3_store(policy: &[(&str, &str)]) -> Test {
     let b = change("CHG-2026-0002", &["checkout-api"], "2026-08-04");
     let c = change("CHG-2026-0003", &["postgres-main"], "2026-09-01")
         .rollback_kind("complex")
@@ -141,7 +138,7 @@ fn q3_store(policy_extra: &str) -> Test {
             .rolled_back("2026-09-08T02:30:00Z", "2026-09-08T02:50:00Z")
             .written_up("2026-09-08T04:00:00Z"),
     ];
-    store(lives, policy_extra)
+    store(lives, policy)
 }
 
 /// The 2026-Q3 report in a format.
@@ -170,12 +167,14 @@ fn strings(v: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-const ROI: &str =
-    "roi: {currency: EUR, downtime_cost_per_hour: 6000, engineering_cost_per_hour: 100, hours_per_approval: 0.5}\n";
+const ROI: (&str, &str) = (
+    "roi",
+    "{currency: EUR, downtime_cost_per_hour: 6000, engineering_cost_per_hour: 100, hours_per_approval: 0.5}",
+);
 
 #[test]
 fn training_needs_are_the_rules_broken_most_with_their_systems_and_requesters() {
-    let t = q3_store("");
+    let t = q3_store(&[]);
     let json = quarterly_json(&t);
     let rules = json["training"]["rules"].as_array().unwrap();
     let broken: Vec<(String, Vec<String>)> = rules
@@ -226,7 +225,7 @@ fn training_needs_are_the_rules_broken_most_with_their_systems_and_requesters() 
 
 #[test]
 fn risk_assessment_names_the_systems_most_failed_rolled_back_and_the_unrehearsed_rollbacks() {
-    let t = q3_store("");
+    let t = q3_store(&[]);
     let json = quarterly_json(&t);
     let systems = json["risk"]["systems"].as_array().unwrap();
     // checkout-api: 3 changes (0001, 0002, 0004), 2 rolled back → 2;
@@ -260,7 +259,7 @@ fn risk_assessment_names_the_systems_most_failed_rolled_back_and_the_unrehearsed
 
 #[test]
 fn roi_shows_outage_minutes_and_time_spent_and_money_from_the_policy_inputs() {
-    let t = q3_store(ROI);
+    let t = q3_store(&[ROI]);
     let roi = &quarterly_json(&t)["roi"];
     // Rollbacks: 0002 took 10 min against a 15 min RTO (5 min inside it);
     // 0004 took 20 min (5 min over it). Together 10 + 20 = 30 min.
@@ -306,7 +305,7 @@ fn roi_shows_outage_minutes_and_time_spent_and_money_from_the_policy_inputs() {
 
 #[test]
 fn roi_without_inputs_names_the_policy_keys_to_set() {
-    let t = q3_store("");
+    let t = q3_store(&[]);
     let roi = &quarterly_json(&t)["roi"];
     assert!(roi["money"].is_null());
     assert_eq!(
@@ -328,9 +327,8 @@ fn roi_without_inputs_names_the_policy_keys_to_set() {
 
 #[test]
 fn roi_refuses_a_negative_cost_naming_the_policy_line() {
-    let t = q3_store("");
-    let policy = t.read("changes/policy.yaml") + "roi: {downtime_cost_per_hour: -5}\n";
-    t.write("changes/policy.yaml", &policy);
+    let t = q3_store(&[]);
+    t.set_policy("roi", "{downtime_cost_per_hour: -5}");
     let run = t.run(&["report", "quarterly", "--quarter", "2026-Q3"]).status(2);
     assert!(run.stderr.contains("changes/policy.yaml:"), "{}", run.stderr);
     assert!(run.stderr.contains("write a number, 0 or more"), "{}", run.stderr);
@@ -348,8 +346,8 @@ fn clean_change() -> Life {
     .written_up("2026-07-07T03:00:00Z")
 }
 
-fn clean_store(policy_extra: &str) -> Test {
-    store(vec![clean_change()], policy_extra)
+fn clean_store(policy: &[(&str, &str)]) -> Test {
+    store(vec![clean_change()], policy)
 }
 
 /// The maturity level with its name, and the one step it names to reach
@@ -367,7 +365,7 @@ fn maturity(t: &Test) -> ((u64, String), serde_json::Value) {
 fn maturity_is_the_highest_level_whose_criteria_and_those_below_are_met() {
     // The Q3 store: 3 of 4 approvals committed before implementation (0002's
     // came an hour late), so level 2 is not reached: level 1.
-    let (level, next) = maturity(&q3_store(""));
+    let (level, next) = maturity(&q3_store(&[]));
     assert_eq!(level, (1, "Initial".to_string()));
     assert_eq!(next["figure"], "75.0 % (3 of 4)");
     assert_eq!(strings(&next["records"]), ["CHG-2026-0002"]);
@@ -375,14 +373,14 @@ fn maturity_is_the_highest_level_whose_criteria_and_those_below_are_met() {
     // One clean change: levels 2 (approvals in order) and 4 (July: 0 % emergency,
     // 100 % successful, 0 % rolled back, 0 % issues, 30 min) hold, but level 3
     // asks for signed approvals, which the policy does not require: level 2.
-    let (level, next) = maturity(&clean_store(""));
+    let (level, next) = maturity(&clean_store(&[]));
     assert_eq!(level, (2, "Controlled".to_string()));
     assert_eq!(next["figure"], "not required");
 
     // The same with signed approvals required: level 3, and level 4 too. Level
     // 5 asks the same of 2026-Q2, which had no change: its month criterion
     // cannot be met, so level 4.
-    let t = clean_store("require_signed_approvals: true\n");
+    let t = clean_store(&[("require_signed_approvals", "true")]);
     let (level, next) = maturity(&t);
     assert_eq!(level, (4, "Managed".to_string()));
     assert_eq!(next["text"], "The criteria of levels 2 to 4 met in 2026-Q2 too");
@@ -395,7 +393,7 @@ fn maturity_is_the_highest_level_whose_criteria_and_those_below_are_met() {
 
 #[test]
 fn every_format_carries_the_four_review_sections() {
-    let t = q3_store(ROI);
+    let t = q3_store(&[ROI]);
     for format in ["table", "markdown", "html"] {
         let out = quarterly(&t, format);
         let headings = [

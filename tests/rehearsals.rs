@@ -145,8 +145,7 @@ fn issue_15_15_a_simple_rollback_not_rehearsed_within_a_quarter_is_a_warning_for
     );
     assert!(f.hint.contains("chg rehearse CHG-2026-0001"), "{}", f.hint);
     // The policy may exempt a kind.
-    let policy = t.read("changes/policy.yaml");
-    t.write("changes/policy.yaml", &policy.replace("exempt: []", "exempt: [simple]"));
+    t.set_policy("rollback_rehearsal", "{interval: 92d, exempt: [simple]}");
     assert!(!t.findings().iter().any(|f| f.rule == "rollback-test-stale"));
 }
 

@@ -3,24 +3,29 @@
 
 use crate::support::*;
 
-fn completed(id: &str, finished: &str) -> String {
-    format!(
-        "{}{SAM_APPROVAL}implementation:\n  started_at: 2026-11-18T02:05:00Z\n  finished_at: {finished}\n  outcome: successful\n  validation: {{smoke_tests: passed, error_rates: normal}}\n  issues: [slow cache warm-up]\n",
-        normal_record(id, "completed")
-    )
+/// Approved by Sam, completed in its window with one issue.
+fn completed(id: &str, finished: &str) -> Record {
+    let implementation = Implementation::new("2026-11-18T02:05:00Z", finished, "successful")
+        .validation("{smoke_tests: passed, error_rates: normal}")
+        .issues("[slow cache warm-up]");
+    Record::normal(id)
+        .approved_by_sam()
+        .status("completed")
+        .implementation(implementation)
 }
 
-fn store() -> Repo {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-20T12:00:00Z".into());
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &completed("CHG-2026-0001", "2026-11-18T02:41:00Z"),
-    );
-    let next_week = normal_record("CHG-2026-0002", "submitted").replace("2026-11-18T0", "2026-11-24T0");
-    repo.write("changes/2026/CHG-2026-0002.yaml", &next_week);
-    repo.commit_all_at(JANE, "@1795003200 +0000", "records"); // 2026-11-18 12:00, when the records were written
-    repo
+/// 0001 completed on Wed 18 Nov, 0002 submitted for Tue 24 Nov, both
+/// written on the 18th at noon; the reports are made on Fri 20 Nov.
+fn store() -> Test {
+    let next_week = Record::normal("CHG-2026-0002")
+        .status("submitted")
+        .window("2026-11-24T02:00:00Z", "2026-11-24T04:00:00Z");
+    Test::new()
+        .at("2026-11-18T12:00:00Z")
+        .record(completed("CHG-2026-0001", "2026-11-18T02:41:00Z"))
+        .record(next_week)
+        .commit_as(JANE, "records")
+        .at("2026-11-20T12:00:00Z")
 }
 
 /// What a run of chg as Jane printed, as JSON (the run must succeed).
@@ -250,20 +255,22 @@ fn monthly_report_metrics_equal_chg_metrics() {
     );
 }
 
-/// A successful normal change finishing at `finished`, with `issues` issues.
-fn done_at(id: &str, finished: &str, issues: &str) -> String {
-    let started = format!("{}02:00:00Z", &finished[..11]);
-    normal_record(id, "completed").replace("2026-11-18T0", &format!("{}0", &finished[..11]))
-        + SAM_APPROVAL
-        + &format!(
-            "implementation:\n  started_at: {started}\n  finished_at: {finished}\n  outcome: successful\n  issues: {issues}\n"
-        )
+/// A successful normal change created on 1 October, in its window from
+/// 02:00 on the day of `finished` until `finished`, with `issues` issues.
+fn done_at(id: &str, finished: &str, issues: &str) -> Record {
+    let day = &finished[..11];
+    let started = format!("{day}02:00:00Z");
+    Record::normal(id)
+        .created("2026-10-01T09:00:00Z")
+        .window(&started, &format!("{day}04:00:00Z"))
+        .approved_by_sam()
+        .status("completed")
+        .implementation(Implementation::new(&started, finished, "successful").issues(issues))
 }
 
 /// Changes on both sides of the year boundary: Q4 2026 and Q1 2027.
-fn year_boundary_store() -> Repo {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2027-04-10T12:00:00Z".into());
+fn year_boundary_store() -> Test {
+    let t = Test::new().at("2027-04-10T12:00:00Z");
     let changes = [
         ("CHG-2026-0001", "2026-11-18T02:40:00Z", "[]"),
         ("CHG-2026-0002", "2026-12-01T02:30:00Z", "[]"),
@@ -273,17 +280,12 @@ fn year_boundary_store() -> Repo {
         ("CHG-2027-0003", "2027-03-31T23:00:00Z", "[]"),
     ];
     for (id, finished, issues) in changes {
-        let year = &id[4..8];
-        repo.write(
-            &format!("changes/{year}/{id}.yaml"),
-            &done_at(id, finished, issues)
-                .replace("created_at: 2026-11-16T09:12:00Z", "created_at: 2026-10-01T09:00:00Z"),
-        );
+        t.put(&done_at(id, finished, issues));
     }
     // Written up after the last of them finished: a record never states a
     // finish after the commit that brings it (that is forward-dating).
-    repo.commit_all_at(JANE, "2027-04-01T09:00:00Z", "records");
-    repo
+    t.commit_all_at(JANE, "2027-04-01T09:00:00Z", "records");
+    t
 }
 
 #[test]
@@ -438,15 +440,13 @@ fn bad_quarter_is_a_usage_error() {
 
 #[test]
 fn weekly_report_lists_edits_after_approval_from_the_history() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-20T12:00:00Z".into());
-    let approved = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
-    repo.write("changes/2026/CHG-2026-0001.yaml", &approved);
+    let repo = Test::new().at("2026-11-20T12:00:00Z");
+    let normal = || Record::normal("CHG-2026-0001");
+    repo.put(&normal().approved_by_sam());
     repo.commit_all_at(SAM, "2026-11-17T10:03:00Z", "chg: approve CHG-2026-0001");
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &approved.replace("pricing-service]", "pricing-service, payments]"),
-    );
+    // Raj widens it to a third system.
+    let widened = || normal().systems(&["checkout-api", "pricing-service", "payments"]);
+    repo.put(&widened().approved_by_sam());
     repo.commit_all_at(RAJ, "2026-11-17T15:20:00Z", "widen the change");
     let commit = repo.git(&["rev-parse", "--short=7", "HEAD"]);
     let md = w47(&repo);
@@ -460,27 +460,17 @@ fn weekly_report_lists_edits_after_approval_from_the_history() {
     );
     // Doing what the row asks settles it: sent back for approval, the row
     // goes; approved again, the old edit is not raised again.
-    let widened =
-        |status: &str| normal_record("CHG-2026-0001", status).replace("pricing-service]", "pricing-service, payments]");
-    repo.write("changes/2026/CHG-2026-0001.yaml", &widened("submitted"));
+    repo.put(&widened().status("submitted"));
     repo.commit_all_at(SAM, "2026-11-18T09:00:00Z", "chg: send CHG-2026-0001 back for approval");
     let md = w47(&repo);
     assert!(!md.contains("edited after approval"), "{md}");
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &format!("{}{SAM_APPROVAL}", widened("approved")),
-    );
+    repo.put(&widened().approved_by_sam());
     repo.commit_all_at(SAM, "2026-11-18T10:00:00Z", "chg: approve CHG-2026-0001");
     let md = w47(&repo);
     assert!(!md.contains("edited after approval"), "{md}");
     // A new edit after the new approval is raised.
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &format!(
-            "{}{SAM_APPROVAL}",
-            widened("approved").replace("payments]", "payments, ledger]")
-        ),
-    );
+    let again = normal().systems(&["checkout-api", "pricing-service", "payments", "ledger"]);
+    repo.put(&again.approved_by_sam());
     repo.commit_all_at(RAJ, "2026-11-18T11:00:00Z", "widen again");
     let md = w47(&repo);
     assert!(
@@ -495,10 +485,7 @@ fn weekly_report_says_when_the_history_cannot_judge_edits() {
     // No commit at all: the report is made from the work tree and says why the edits are missing.
     let repo = Repo::new();
     repo.write("changes/policy.yaml", "require_signed_approvals: false\n");
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &normal_record("CHG-2026-0001", "submitted"),
-    );
+    repo.put(&Record::normal("CHG-2026-0001").status("submitted"));
     let md = w47(&repo);
     assert!(
         md.contains("The store has no commits yet, so edits after approval cannot be judged from the git history."),
@@ -512,8 +499,7 @@ fn weekly_report_says_when_the_history_cannot_judge_edits() {
         "2026-11-19T12:00:00Z",
         &["commit", "-q", "--allow-empty", "-m", "later"],
     );
-    let mut clone = source.shallow_clone(1);
-    clone.now = Some("2026-11-20T12:00:00Z".into());
+    let clone = source.shallow_clone(1);
     let md = clone
         .chg(&["report", "weekly", "--week", "2026-W47", "--format", "markdown"])
         .ok()

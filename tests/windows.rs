@@ -94,13 +94,11 @@ fn finding_1_a_start_one_minute_before_the_window_is_refused_and_at_its_opening_
 
 #[test]
 fn finding_1_a_start_in_a_freeze_is_refused_for_a_normal_change_not_an_emergency() {
-    let policy = "changes/policy.yaml";
     let t = scheduled();
-    let text = t.read(policy).replace(
-        "freezes:\n",
-        "freezes:\n  - {name: Launch week, start: 2026-11-26, end: 2026-11-27, allow: [emergency]}\n",
+    t.set_policy(
+        "freezes",
+        "[{name: Launch week, start: 2026-11-26, end: 2026-11-27, allow: [emergency]}]",
     );
-    t.write(policy, &text);
     t.commit(SAM, "launch week freeze");
     let t = t.at("2026-11-26T02:10:00Z");
     let run = t.run(&["start", ID]).status(1);
@@ -441,16 +439,13 @@ fn finding_5_new_proposes_the_policys_canary_stages_as_the_steps() {
     assert!(deployment(&created("--step 'flip the flag'")).contains("  steps:\n    - flip the flag\n"));
     assert!(!deployment(&created("--strategy rolling")).contains("steps:"));
     // The stages are the policy's: a team sets its own.
-    let policy = t
-        .read("changes/policy.yaml")
-        .replace("canary_stages: [5, 25, 50, 100]", "canary_stages: [10, 100]");
-    t.write("changes/policy.yaml", &policy);
+    t.set_policy("canary_stages", "[10, 100]");
     let own = deployment(&created(""));
     assert!(own.contains("canary 10 %") && !own.contains("canary 5 %"), "{own}");
     // Stages that do not rise to 100 are an error on the policy's line.
-    let policy = policy.replace("canary_stages: [10, 100]", "canary_stages: [50, 25]");
-    t.write("changes/policy.yaml", &policy);
-    let line = policy
+    t.set_policy("canary_stages", "[50, 25]");
+    let line = t
+        .read("changes/policy.yaml")
         .lines()
         .position(|l| l.starts_with("canary_stages:"))
         .unwrap_or_default()

@@ -8,6 +8,7 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
+mod policy;
 mod record;
 mod rehearsal;
 mod says;
