@@ -8,6 +8,7 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
+mod lines;
 mod policy;
 mod record;
 mod rehearsal;
@@ -15,6 +16,7 @@ mod says;
 mod test;
 mod verdict;
 
+pub use lines::assert_lines;
 pub use record::{Approval, Fields, Implementation, Node, Record};
 pub use says::{assert_contains, assert_says};
 pub use test::{Finding, Test, NOW};
