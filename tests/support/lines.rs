@@ -9,3 +9,16 @@ pub fn assert_lines(text: &str, lines: &[&str]) {
         assert!(text.lines().any(|l| l == *line), "no line {line:?} in:\n{text}");
     }
 }
+
+/// The block of `text` that starts with the whole line `heading` and runs to
+/// the next blank line (a table, a section of `chg show`), with its line
+/// breaks; fails showing the text when there is no such line.
+#[track_caller]
+pub fn block<'a>(text: &'a str, heading: &str) -> &'a str {
+    let start = text
+        .find(&format!("{heading}\n"))
+        .filter(|&at| at == 0 || text[..at].ends_with('\n'))
+        .unwrap_or_else(|| panic!("no line {heading:?} in:\n{text}"));
+    let rest = &text[start..];
+    rest.find("\n\n").map_or(rest, |end| &rest[..=end])
+}

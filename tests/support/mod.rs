@@ -16,7 +16,7 @@ mod says;
 mod test;
 mod verdict;
 
-pub use lines::assert_lines;
+pub use lines::{assert_lines, block};
 pub use record::{Approval, Fields, Implementation, Node, Record};
 pub use says::{assert_contains, assert_says};
 pub use test::{Finding, Test, NOW};
