@@ -347,9 +347,8 @@ impl Emergency {
 /// the guide prescribes: they are no one's "approval committed by someone
 /// else". 0005's CTO approval in writing is committed by Jane: that one is
 /// (1 of 2 changes in November, 0 of 3 in October).
-fn emergency_store() -> Repo {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-12-15T00:00:00Z".into());
+fn emergency_store() -> Test {
+    let repo = Test::new().at("2026-12-15T00:00:00Z");
     // Each: id, started, finished (F), documented; then its written
     // approvals: role, approver, when, committed by.
     #[rustfmt::skip]
@@ -483,8 +482,7 @@ fn a_change_rolled_back_in_progress_ends_when_the_rollback_starts() {
 /// November: 0001 rolled back twice (both error-rate), 0002 once: 2 changes, 3 entries.
 #[test]
 fn rollback_analysis_counts_changes_and_entries_separately() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-12-15T00:00:00Z".into());
+    let repo = Test::new().at("2026-12-15T00:00:00Z");
     for (i, twice) in [(1, true), (2, false)] {
         let d = Done {
             id: format!("CHG-2026-{i:04}"),
@@ -506,11 +504,10 @@ fn rollback_analysis_counts_changes_and_entries_separately() {
         .chg_line("report monthly --month 2026-11 --format markdown")
         .ok()
         .stdout;
-    let section = md.split("## Rollback analysis").nth(1).unwrap_or("").to_string();
-    assert_contains(
-        &section,
+    assert_lines(
+        section(&md, "Rollback analysis"),
         &[
-            "2 changes rolled back, with 3 rollback entries",
+            "2 changes rolled back, with 3 rollback entries (a change may be rolled back more than once).",
             "| Trigger | Changes | Rollback entries |",
             "| error-rate | 2 | 3 |",
         ],
@@ -523,18 +520,6 @@ fn rollback_analysis_counts_changes_and_entries_separately() {
     assert_eq!(v["rollback_entries"], 3);
 }
 
-/// Writes a normal change approved by Sam with this status and window, and
-/// what follows the approval (its implementation).
-fn put_approved(repo: &Repo, id: &str, status: &str, (start, end): (&str, &str), then: &str) {
-    let text = normal_record(id, status)
-        .replace("2026-11-18T02:00:00Z", start)
-        .replace("2026-11-18T04:00:00Z", end);
-    repo.write(
-        &format!("changes/2026/{id}.yaml"),
-        &format!("{text}{SAM_APPROVAL}{then}"),
-    );
-}
-
 /// The CAB meets on Tuesdays at 10:00 Berlin time (09:00 UTC in winter).
 /// It is Tuesday 1 December 08:30 UTC, before today's meeting:
 /// - 0001 completed Mon 23 Nov, before the previous meeting (24 Nov 09:00): not listed;
@@ -543,31 +528,39 @@ fn put_approved(repo: &Repo, id: &str, status: &str, (start, end): (&str, &str),
 /// - 0004 scheduled Thu 3 Dec (this ISO week): scheduled;
 /// - 0005 scheduled Mon 7 Dec: scheduled (before the meeting after next, 8 Dec 09:00 UTC);
 /// - 0006 scheduled Wed 9 Dec: after it, not listed.
-fn cab_store() -> Repo {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-12-01T08:30:00Z".into());
-    repo.set_policy("cab_meeting", "{day: tue, time: \"10:00\", time_zone: Europe/Berlin}");
+fn cab_store() -> Test {
+    // A normal change approved by Sam with this status and window.
+    let approved = |id: &str, status: &str, start: &str, end: &str| {
+        Record::normal(id).window(start, end).approved_by_sam().status(status)
+    };
+    let mut t = Test::new()
+        .at("2026-12-01T08:00:00Z")
+        .policy("cab_meeting", "{day: tue, time: \"10:00\", time_zone: Europe/Berlin}");
     // Completed in their window, from 02:00 to 03:00 of the day.
     for (id, day) in [("CHG-2026-0001", "2026-11-23"), ("CHG-2026-0002", "2026-11-25")] {
         let (start, finish) = (format!("{day}T02:00:00Z"), format!("{day}T03:00:00Z"));
-        let implementation = format!(
-            "implementation:\n  started_at: {start}\n  finished_at: {finish}\n  outcome: successful\n  validation: {{smoke_tests: passed}}\n"
-        );
-        put_approved(&repo, id, "completed", (&start, &finish), &implementation);
+        let done = Implementation::new(&start, &finish, "successful").validation("{smoke_tests: passed}");
+        t = t.record(approved(id, "completed", &start, &finish).implementation(done));
     }
-    let window = ("2026-12-01T02:00:00Z", "2026-12-01T06:00:00Z");
-    let started = "implementation:\n  started_at: 2026-12-01T02:00:00Z\n";
-    put_approved(&repo, "CHG-2026-0003", "in-progress", window, started);
+    let started = Implementation::started("2026-12-01T02:00:00Z");
+    t = t.record(
+        approved(
+            "CHG-2026-0003",
+            "in-progress",
+            "2026-12-01T02:00:00Z",
+            "2026-12-01T06:00:00Z",
+        )
+        .implementation(started),
+    );
     for (id, day) in [
         ("CHG-2026-0004", "03"),
         ("CHG-2026-0005", "07"),
         ("CHG-2026-0006", "09"),
     ] {
-        let window = (format!("2026-12-{day}T02:00:00Z"), format!("2026-12-{day}T04:00:00Z"));
-        put_approved(&repo, id, "scheduled", (&window.0, &window.1), "");
+        let (start, end) = (format!("2026-12-{day}T02:00:00Z"), format!("2026-12-{day}T04:00:00Z"));
+        t = t.record(approved(id, "scheduled", &start, &end));
     }
-    repo.commit_all_at(SAM, "2026-12-01T08:00:00Z", "the CAB's week");
-    repo
+    t.commit_as(SAM, "the CAB's week").at("2026-12-01T08:30:00Z")
 }
 
 #[test]
