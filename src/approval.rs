@@ -1,6 +1,6 @@
-//! Approvals on the record: who may approve in which role, and adding an
-//! approval or a rejection. Whether the approvals suffice is
-//! `rules::approval_status`.
+//! Approvals on the record: who may approve in which role, and a decision
+//! (an approval, a rejection, a CAB member's vote) with the status it
+//! leads to. Whether the approvals suffice is `rules::approval_status`.
 
 use anyhow::{anyhow, Result};
 use chrono::{DateTime, Utc};
@@ -8,8 +8,31 @@ use chrono::{DateTime, Utc};
 use crate::error::Refusal;
 use crate::person::Person;
 use crate::policy::Policy;
-use crate::record::{Approval, Decision, Method, Record, Role, Status};
+use crate::record::{Approval, Classification, Decision, Method, Record, Role, Status};
+use crate::rules::{approval_status, ApprovalStatus};
 use crate::vote::Tally;
+
+/// One person's decision on a change, as `chg approve` or `chg reject` gives it.
+#[derive(Debug, Clone)]
+pub struct Verdict<'a> {
+    pub by: &'a Person,
+    /// The role they decide in (`choose_role`).
+    pub role: Role,
+    pub decision: Decision,
+    pub method: Method,
+    pub at: DateTime<Utc>,
+    /// The approver's comment; for a rejection, its reason.
+    pub comment: Option<String>,
+}
+
+/// What a decision did: the CAB's count after a member's vote, whether the
+/// approvals now suffice, and the status the change moved to, if it moved.
+#[derive(Debug, Clone)]
+pub struct Decided {
+    pub tally: Option<Tally>,
+    pub approvals: ApprovalStatus,
+    pub moved_to: Option<Status>,
+}
 
 /// Parses an approver given on the command line: `Name <email>`, or a bare email.
 pub fn parse_approver(text: &str) -> Result<Person> {
@@ -108,9 +131,104 @@ pub fn choose_role(policy: &Policy, record: &Record, who: &Person, given: Option
 }
 
 impl Record {
+    /// Refuses a decision the change cannot take, before anything is asked:
+    /// a rejection the lifecycle does not allow, an approval of a standard
+    /// change, of one not submitted (an emergency is approved after the
+    /// fact), and a verbal approval of anything but an emergency.
+    pub fn can_decide(&self, decision: Decision, method: Method) -> Result<(), Refusal> {
+        if decision == Decision::Rejected {
+            return self.can_move_to(Status::Rejected);
+        }
+        let class = self.classification;
+        if class == Classification::Standard {
+            return Err(Refusal::new(
+                format!("{} is a standard change, pre-approved by its template", self.id),
+                format!("`chg submit {}` approves it", self.id),
+            ));
+        }
+        let open = match self.status {
+            Status::Submitted => true,
+            // Emergencies are approved in writing after the fact.
+            Status::Rejected | Status::Cancelled => false,
+            _ => class == Classification::Emergency,
+        };
+        if !open {
+            return Err(Refusal::new(
+                format!(
+                    "{} is `{}`; only a submitted change can be approved",
+                    self.id, self.status
+                ),
+                match self.status {
+                    Status::Draft => format!("submit it first: `chg submit {}`", self.id),
+                    _ => "nothing to approve in this state".to_string(),
+                },
+            ));
+        }
+        if method == Method::Verbal && class != Classification::Emergency {
+            return Err(Refusal::new(
+                format!(
+                    "{} is a {class} change; only emergency changes take verbal approvals",
+                    self.id
+                ),
+                "approve it in writing: leave out `--verbal`",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Records a decision and moves the status as the policy's rules say: a
+    /// CAB member's written decision is a vote (`crate::vote`), any other
+    /// role's rejection rejects the change at once; a submitted change
+    /// becomes approved once its approvals suffice and rejected once the
+    /// CAB's majority is against it. Should the two meet (a class with a
+    /// group besides the CAB), the decision just given settles it.
+    pub fn decide(&mut self, policy: &Policy, verdict: Verdict) -> Result<Decided, Refusal> {
+        let Verdict {
+            by,
+            role,
+            decision,
+            method,
+            at,
+            comment,
+        } = verdict;
+        self.can_decide(decision, method)?;
+        let vote = role == Role::Cab && method == Method::Written;
+        if decision == Decision::Rejected && !vote {
+            self.reject(by, role, at, comment)?;
+            return Ok(Decided {
+                tally: None,
+                approvals: approval_status(self, policy),
+                moved_to: Some(Status::Rejected),
+            });
+        }
+        let tally = if vote {
+            Some(self.vote(policy, by, decision, at, comment)?)
+        } else {
+            self.add_approval(by, role, method, at, comment)?;
+            None
+        };
+        let approvals = approval_status(self, policy);
+        let cab_against = tally.as_ref().is_some_and(|t| t.decision == Some(Decision::Rejected));
+        let to = match (decision, approvals.satisfied, cab_against) {
+            (Decision::Approved, true, _) => Some(Status::Approved),
+            (_, _, true) => Some(Status::Rejected),
+            (_, true, _) => Some(Status::Approved),
+            _ => None,
+        };
+        let moved_to = to.filter(|_| self.status == Status::Submitted);
+        if let Some(to) = moved_to {
+            self.move_to(to)?;
+        }
+        Ok(Decided {
+            tally,
+            approvals,
+            moved_to,
+        })
+    }
+
     /// Adds an approval, refusing one the same person already gave in that
     /// role and way. A written approval binds the approved scope's digest.
-    pub fn add_approval(
+    fn add_approval(
         &mut self,
         approver: &Person,
         role: Role,
@@ -158,7 +276,7 @@ impl Record {
     /// Records a CAB member's vote, for or against: a written decision bound
     /// to the scope, refused when the member already voted in this round.
     /// Returns the count after it; the caller moves the status as it decides.
-    pub fn vote(
+    fn vote(
         &mut self,
         policy: &Policy,
         voter: &Person,
@@ -198,9 +316,9 @@ impl Record {
         Ok(crate::vote::tally(self, policy))
     }
 
-    /// Rejects the change: a written decision with the reason, bound to the
-    /// scope it refused, and the status `rejected`.
-    pub fn reject(&mut self, by: &Person, role: Role, at: DateTime<Utc>, reason: String) -> Result<(), Refusal> {
+    /// Rejects the change outright: a written decision with the reason,
+    /// bound to the scope it refused, and the status `rejected`.
+    fn reject(&mut self, by: &Person, role: Role, at: DateTime<Utc>, reason: Option<String>) -> Result<(), Refusal> {
         self.move_to(Status::Rejected)?;
         self.approvals.push(Approval {
             role,
@@ -208,9 +326,152 @@ impl Record {
             decision: Decision::Rejected,
             method: Method::Written,
             at,
-            comment: Some(reason),
+            comment: reason,
             scope: Some(self.scope_digest()),
         });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::sample::sample;
+    use crate::rfc3339::at;
+
+    /// `who`'s written decision in `role`, by email.
+    fn written(who: &Person, role: Role, decision: Decision) -> Verdict<'_> {
+        Verdict {
+            by: who,
+            role,
+            decision,
+            method: Method::Written,
+            at: at("2026-11-17T09:00:00Z"),
+            comment: Some("looked at it".into()),
+        }
+    }
+
+    fn cab(name: &str) -> Person {
+        Person::new(name, &format!("{name}@example.com"))
+    }
+
+    /// Three CAB members vote in turn (the default quorum is 3): the first
+    /// two leave the change submitted, the third decides it, whichever way
+    /// its own vote goes.
+    #[test]
+    fn the_vote_that_reaches_the_quorum_moves_the_status_by_majority() {
+        use Decision::{Approved as For, Rejected as Against};
+        let policy = Policy::default();
+        for (cast, decided) in [
+            ([For, For, For], Status::Approved),
+            ([Against, Against, For], Status::Rejected),
+            ([For, For, Against], Status::Approved),
+        ] {
+            let mut major = sample("major", "submitted", "");
+            let steps: Vec<(Option<Status>, Status)> = ["ana", "ben", "cho"]
+                .iter()
+                .zip(cast)
+                .map(|(who, d)| {
+                    let outcome = major.decide(&policy, written(&cab(who), Role::Cab, d)).unwrap();
+                    (outcome.moved_to, major.status)
+                })
+                .collect();
+            let open = (None, Status::Submitted);
+            assert_eq!(steps, [open, open, (Some(decided), decided)], "{cast:?}");
+            assert_eq!(major.approvals.len(), 3);
+        }
+    }
+
+    #[test]
+    fn one_cab_vote_against_leaves_the_change_submitted() {
+        let mut major = sample("major", "submitted", "");
+        let policy = Policy::default();
+        let decided = major
+            .decide(&policy, written(&cab("ana"), Role::Cab, Decision::Rejected))
+            .unwrap();
+        assert_eq!((decided.moved_to, major.status), (None, Status::Submitted));
+        let tally = decided.tally.unwrap();
+        assert_eq!((tally.yes, tally.no), (0, 1));
+        assert!(!decided.approvals.satisfied);
+    }
+
+    /// A submitted normal change after Sam, the change manager, decided on it.
+    fn decided_by_sam(decision: Decision) -> (Record, Decided) {
+        let mut normal = sample("normal", "submitted", "");
+        let sam = Person::new("Sam", "sam@example.com");
+        let decided = normal
+            .decide(&Policy::default(), written(&sam, Role::ChangeManager, decision))
+            .unwrap();
+        (normal, decided)
+    }
+
+    #[test]
+    fn a_change_managers_rejection_rejects_at_once_and_refuses_later_approval() {
+        let policy = Policy::default();
+        let (mut normal, decided) = decided_by_sam(Decision::Rejected);
+        assert_eq!(decided.moved_to, Some(Status::Rejected));
+        assert_eq!(normal.approvals[0].decision, Decision::Rejected);
+        assert_eq!(normal.approvals[0].comment.as_deref(), Some("looked at it"));
+        let lee = Person::new("Lee", "lee@example.com");
+        let refused = normal
+            .decide(&policy, written(&lee, Role::EngineeringLead, Decision::Approved))
+            .unwrap_err();
+        assert!(
+            refused
+                .reason
+                .contains("is `rejected`; only a submitted change can be approved"),
+            "{refused}"
+        );
+        assert_eq!(normal.approvals.len(), 1, "a refused approval adds no entry");
+    }
+
+    #[test]
+    fn one_change_manager_approves_a_normal_change() {
+        let (normal, decided) = decided_by_sam(Decision::Approved);
+        assert_eq!(
+            (decided.moved_to, normal.status),
+            (Some(Status::Approved), Status::Approved)
+        );
+        assert!(decided.tally.is_none() && decided.approvals.satisfied);
+    }
+
+    #[test]
+    fn approvals_are_refused_for_standard_draft_and_verbal_normal_changes() {
+        let policy = Policy::default();
+        let sam = Person::new("Sam", "sam@example.com");
+        for (class, status, method, says) in [
+            ("standard", "submitted", Method::Written, "pre-approved by its template"),
+            ("normal", "draft", Method::Written, "submit it first"),
+            (
+                "normal",
+                "submitted",
+                Method::Verbal,
+                "only emergency changes take verbal approvals",
+            ),
+        ] {
+            let mut record = sample(class, status, "");
+            let verdict = Verdict {
+                method,
+                ..written(&sam, Role::ChangeManager, Decision::Approved)
+            };
+            let refused = record.decide(&policy, verdict).unwrap_err();
+            assert!(refused.to_string().contains(says), "{class} {status}: {refused}");
+            assert!(record.approvals.is_empty());
+        }
+    }
+
+    #[test]
+    fn an_emergency_takes_its_written_approvals_after_it_started_without_moving() {
+        let policy = Policy::default();
+        let mut emergency = sample("emergency", "in-progress", "");
+        for (who, role) in [("carol", Role::Ciso), ("dave", Role::Cto)] {
+            let person = Person::new(who, &format!("{who}@example.com"));
+            let decided = emergency
+                .decide(&policy, written(&person, role, Decision::Approved))
+                .unwrap();
+            assert_eq!(decided.moved_to, None);
+        }
+        assert_eq!(emergency.status, Status::InProgress);
+        assert!(approval_status(&emergency, &policy).satisfied);
     }
 }

@@ -26,8 +26,6 @@ pub struct Draft {
     pub rollback_tested: Option<chrono::NaiveDate>,
     pub testing: Testing,
     pub template: Option<String>,
-    /// The prompts skip what a flag already gave.
-    pub asked: bool,
 }
 
 impl Draft {
@@ -56,7 +54,6 @@ impl Draft {
                 .transpose()?,
             testing: parse_tests(&args.tests)?,
             template: None,
-            asked: false,
         };
         if let Some((name, t)) = template {
             if f.about.classification.is_some_and(|c| c != Classification::Standard) {

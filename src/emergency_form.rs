@@ -12,7 +12,7 @@ use crate::context::App;
 use crate::draft::Draft;
 use crate::error::Refusal;
 use crate::policy::Policy;
-use crate::record::{Classification, Criterion, Emergency, Level, Method, Record, Role, RollbackKind};
+use crate::record::{Classification, Criterion, Decision, Emergency, Level, Method, Record, Role, RollbackKind};
 use crate::render::PushFmt;
 use crate::rules::approval_status;
 use crate::store::Store;
@@ -164,7 +164,15 @@ fn add_verbal_approval(
         .map_err(|e| anyhow!("`--verbal-approval {spec}`: {e}"))?;
     let approver = approval::parse_approver(who)?;
     let role = approval::choose_role(policy, record, &approver, Some(role))?;
-    record.add_approval(&approver, role, Method::Verbal, at, None)?;
+    let verdict = approval::Verdict {
+        by: &approver,
+        role,
+        decision: Decision::Approved,
+        method: Method::Verbal,
+        at,
+        comment: None,
+    };
+    record.decide(policy, verdict)?;
     Ok(())
 }
 

@@ -4,8 +4,12 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::Refusal;
+use crate::person::Person;
 use crate::policy::{Policy, RtoCheck};
-use crate::record::{CabReview, Classification, Outcome, Record, Role, RollbackEntry, Status, WindowOverride};
+use crate::record::{
+    CabReview, Cancellation, Classification, Outcome, Record, Role, RollbackEntry, Status, Validation, Window,
+    WindowOverride,
+};
 use crate::rules::{approval_status, written_approval_status};
 
 /// Returns the statuses a change may move to from `from`, for its class.
@@ -227,6 +231,56 @@ impl Record {
         Ok(())
     }
 
+    /// Refuses a schedule the lifecycle does not allow, before an action
+    /// asks for the window; a scheduled change may move its window.
+    pub fn can_schedule(&self) -> Result<(), Refusal> {
+        if self.status == Status::Scheduled {
+            return Ok(());
+        }
+        self.can_move_to(Status::Scheduled)
+    }
+
+    /// Plans the deployment in `window`: refuses a move the lifecycle does
+    /// not allow and a window that is not one to work in (`Window::fault`),
+    /// then sets it and the status `scheduled`.
+    pub fn schedule(&mut self, window: Window, now: DateTime<Utc>) -> anyhow::Result<()> {
+        self.can_schedule()?;
+        if let Some(fault) = window.fault(now) {
+            return Err(fault.into());
+        }
+        self.status = Status::Scheduled;
+        self.deployment.get_or_insert_with(Default::default).window = Some(window);
+        Ok(())
+    }
+
+    /// Completes the implementation at `at`, with its validation results and
+    /// the issues met: the status `completed`, the outcome successful, and
+    /// for an emergency the service restored (the end of its time to
+    /// resolution, unless recorded earlier).
+    pub fn complete(&mut self, at: DateTime<Utc>, validation: Validation, issues: &[String]) -> anyhow::Result<()> {
+        self.move_to(Status::Completed)?;
+        self.finish(at, Outcome::Successful)?;
+        if let Some(e) = self.emergency.as_mut() {
+            e.restored_at.get_or_insert(at);
+        }
+        let implementation = self.implementation.get_or_insert_with(Default::default);
+        implementation.validation = Some(validation);
+        implementation.issues.extend(issues.iter().cloned());
+        Ok(())
+    }
+
+    /// Cancels the change with who cancelled it, when and why; refused once
+    /// it has started or is final.
+    pub fn cancel(&mut self, by: &Person, at: DateTime<Utc>, reason: String) -> Result<(), Refusal> {
+        self.move_to(Status::Cancelled)?;
+        self.cancellation = Some(Cancellation {
+            at,
+            by: by.clone(),
+            reason,
+        });
+        Ok(())
+    }
+
     /// Sets `finished_at` and the outcome, refusing a finish before the start.
     pub fn finish(&mut self, at: DateTime<Utc>, outcome: Outcome) -> anyhow::Result<()> {
         let implementation = self.implementation.get_or_insert_with(Default::default);
@@ -267,11 +321,10 @@ impl Record {
         Ok(check)
     }
 
-    /// Measures a rollback entry against the RTO of its kind (the entry's, or
-    /// the rollback plan's); `None` until its kind and both times are known.
+    /// Measures a rollback entry against the RTO of its kind, as
+    /// `Policy::judge_rollback` does; `None` until both times are known.
     pub fn rto_check(&self, entry: &RollbackEntry, policy: &Policy) -> Option<RtoCheck> {
-        let kind = entry.kind.or(self.rollback_kind())?;
-        Some(policy.rto_check(kind, entry.restored_at? - entry.started_at?))
+        policy.judge_rollback((entry.kind, self.rollback_kind()), entry.started_at, entry.restored_at)
     }
 
     /// Lists what a change still owes before it may be closed; an emergency
@@ -388,9 +441,6 @@ impl Record {
         owed
     }
 
-    /// Closes the change, refusing while it still owes a review, the
-    /// monitoring after its deployment or rollback, or (for an emergency)
-    /// anything of its aftermath.
     /// Lists what the change owes now: what it needs before it may close,
     /// once its implementation has ended (nothing before, nothing once closed).
     pub fn owed(&self, policy: &Policy) -> Vec<String> {
@@ -401,8 +451,9 @@ impl Record {
         }
     }
 
-    /// Closes the change, refusing while it still owes a review or the
-    /// monitoring after its deployment or rollback.
+    /// Closes the change, refusing while it still owes a review, the
+    /// monitoring after its deployment or rollback, or (for an emergency)
+    /// anything of its aftermath.
     pub fn close(&mut self, policy: &Policy) -> Result<(), Refusal> {
         let owed = self.owed_before_close(policy);
         if next_states(self.status, self.classification).contains(&Status::Closed) && !owed.is_empty() {
@@ -427,6 +478,38 @@ impl Record {
     }
 }
 
+/// Why a deployment window is not one to plan work in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowFault {
+    EndsBeforeStart,
+    /// Over already: it would only show as "passed without a start" (issue 15.1).
+    Over,
+}
+
+impl std::fmt::Display for WindowFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            WindowFault::EndsBeforeStart => "the window ends before it starts",
+            WindowFault::Over => "the window has already ended; work is planned in a window still to come",
+        })
+    }
+}
+
+impl std::error::Error for WindowFault {}
+
+impl Window {
+    /// Says what keeps work from being planned in the window at `now`, if anything.
+    pub fn fault(&self, now: DateTime<Utc>) -> Option<WindowFault> {
+        if self.end <= self.start {
+            Some(WindowFault::EndsBeforeStart)
+        } else if self.end <= now {
+            Some(WindowFault::Over)
+        } else {
+            None
+        }
+    }
+}
+
 /// Builds the refusal for an illegal move.
 fn illegal(record: &Record, to: Status, next: &[Status]) -> Refusal {
     Refusal::new(
@@ -443,6 +526,90 @@ fn illegal(record: &Record, to: Status, next: &[Status]) -> Refusal {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::sample::sample;
+    use crate::rfc3339::at;
+
+    #[test]
+    fn cancelling_records_who_and_why_and_is_refused_once_closed() {
+        let jane = Person::new("Jane", "jane@example.com");
+        let now = at("2026-11-20T09:00:00Z");
+        let mut scheduled = sample("normal", "scheduled", "");
+        scheduled.cancel(&jane, now, "no longer needed".into()).unwrap();
+        assert_eq!(scheduled.status, Status::Cancelled);
+        let c = scheduled.cancellation.unwrap();
+        assert_eq!((c.at, c.by, c.reason.as_str()), (now, jane.clone(), "no longer needed"));
+        for status in ["closed", "in-progress", "rejected"] {
+            let mut record = sample("normal", status, "");
+            let refused = record.cancel(&jane, now, "why".into()).unwrap_err();
+            assert!(refused.reason.contains("it cannot become `cancelled`"), "{refused}");
+            assert!(
+                record.cancellation.is_none(),
+                "{status}: a refused cancel writes nothing"
+            );
+        }
+    }
+
+    #[test]
+    fn scheduling_refuses_a_window_that_ends_first_or_is_over() {
+        let now = at("2026-11-20T09:00:00Z");
+        let window = |start, end| Window {
+            start: at(start),
+            end: at(end),
+        };
+        let ahead = window("2026-11-24T02:00:00Z", "2026-11-24T03:00:00Z");
+        let mut approved = sample("normal", "approved", "");
+        approved.schedule(ahead, now).unwrap();
+        assert_eq!(approved.status, Status::Scheduled);
+        assert_eq!(approved.window(), Some(ahead));
+        for (bad, fault) in [
+            (
+                window("2026-11-24T03:00:00Z", "2026-11-24T02:00:00Z"),
+                WindowFault::EndsBeforeStart,
+            ),
+            (
+                window("2026-11-19T02:00:00Z", "2026-11-20T09:00:00Z"),
+                WindowFault::Over,
+            ),
+        ] {
+            assert_eq!(bad.fault(now), Some(fault));
+            let mut record = sample("normal", "approved", "");
+            let refused = record.schedule(bad, now).unwrap_err();
+            assert_eq!(refused.downcast_ref::<WindowFault>(), Some(&fault));
+            assert_eq!((record.status, record.window()), (Status::Approved, None));
+        }
+        let mut submitted = sample("normal", "submitted", "");
+        assert!(submitted.schedule(ahead, now).is_err());
+        assert_eq!(submitted.status, Status::Submitted);
+    }
+
+    #[test]
+    fn completing_an_emergency_restores_it_unless_restored_earlier() {
+        let done = at("2026-11-20T09:00:00Z");
+        let mut emergency = sample(
+            "emergency",
+            "in-progress",
+            "implementation: {started_at: 2026-11-20T08:00:00Z}\nemergency: {criteria: [production-down]}\n",
+        );
+        let mut earlier = emergency.clone();
+        emergency
+            .complete(done, Validation::default(), &["slow".into()])
+            .unwrap();
+        assert_eq!(emergency.status, Status::Completed);
+        assert_eq!(emergency.emergency.as_ref().unwrap().restored_at, Some(done));
+        let implementation = emergency.implementation.unwrap();
+        assert_eq!(implementation.outcome, Some(Outcome::Successful));
+        assert_eq!(implementation.issues, ["slow"]);
+        let restored = at("2026-11-20T08:30:00Z");
+        earlier.emergency.as_mut().unwrap().restored_at = Some(restored);
+        earlier.complete(done, Validation::default(), &[]).unwrap();
+        assert_eq!(earlier.emergency.unwrap().restored_at, Some(restored));
+        let mut before_start = sample(
+            "normal",
+            "in-progress",
+            "implementation: {started_at: 2026-11-20T10:00:00Z}\n",
+        );
+        assert!(before_start.complete(done, Validation::default(), &[]).is_err());
+    }
 
     #[test]
     fn draft_cannot_jump_to_completed() {

@@ -62,11 +62,13 @@ fn status(t: &Test) -> String {
 
 /// Sets the policy's CAB quorum and chair, committed by the change manager.
 fn cab_rules(t: &Test, quorum: u32, chair: &str) {
-    let policy = t.read("changes/policy.yaml").replace(
-        "major: [{role: cab, count: 3}",
-        &format!("major: [{{role: cab, count: {quorum}}}"),
-    );
-    t.write("changes/policy.yaml", &format!("{policy}\ncab_chair: {chair}\n"));
+    t.edit_policy(|p| {
+        p.set(
+            "approvals.major",
+            &format!("[{{role: cab, count: {quorum}}}, {{role: cto, count: 1}}]"),
+        )
+        .set("cab_chair", chair)
+    });
     t.commit(SAM, "policy: CAB quorum and chair");
 }
 

@@ -103,14 +103,7 @@ fn gate_prints_every_reason_one_per_line() {
 
 /// The change manager declares a freeze over the scheduled window, allowing `allow`.
 fn freeze_declared(repo: &Repo, allow: &str) {
-    let policy = repo.read("changes/policy.yaml");
-    repo.write(
-        "changes/policy.yaml",
-        &policy.replace(
-            "freezes:\n",
-            &format!("freezes:\n  - {{name: Incident review, start: 2026-11-17, end: 2026-11-19, allow: [{allow}]}}\n"),
-        ),
-    );
+    repo.edit_policy(|p| p.freeze("Incident review", ("2026-11-17", "2026-11-19"), &[allow]));
     repo.commit_all_at(SAM, "2026-11-17T08:00:00Z", "freeze during the incident review");
 }
 

@@ -188,11 +188,7 @@ fn finding_2_a_merge_restoring_an_old_record_is_caught() {
 fn finding_2_a_merge_restoring_an_old_policy_is_caught() {
     let repo = Repo::initialised();
     let old = repo.head();
-    let policy = repo.read("changes/policy.yaml");
-    repo.write(
-        "changes/policy.yaml",
-        &policy.replace("require_signed_approvals: false", "require_signed_approvals: true"),
-    );
+    repo.edit_policy(|p| p.signed_approvals(true));
     repo.commit_all_at(SAM, &at(1), "require signed approvals");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     launder(&repo, MALLORY, &old, &["changes/policy.yaml"], ["HEAD", &old]);
@@ -242,30 +238,15 @@ fn finding_2_legit_an_ordinary_merge_of_independent_records_passes() {
 // Finding 3: policy edits proven by the author field alone.
 // ---------------------------------------------------------------------------
 
-/// Rewrites a line of the policy in the work tree.
-fn edit_policy(repo: &Repo, from: &str, to: &str) {
-    let policy = repo.read("changes/policy.yaml");
-    assert!(policy.contains(from), "{from}");
-    repo.write("changes/policy.yaml", &policy.replace(from, to));
-}
-
 /// Raj joins the engineering leads, in the work tree's policy.
 fn raj_joins(repo: &Repo) {
-    edit_policy(
-        repo,
-        "engineering-lead: [lee@example.com]",
-        "engineering-lead: [lee@example.com, raj@example.com]",
-    );
+    repo.edit_policy(|p| p.role("engineering-lead", &[LEE, RAJ]));
 }
 
 #[test]
 fn finding_3_a_policy_edit_authored_as_the_change_manager_by_someone_else_is_caught() {
     let repo = on_a_branch();
-    edit_policy(
-        &repo,
-        "change-manager: [sam@example.com]",
-        "change-manager: [sam@example.com, mallory@example.com]",
-    );
+    repo.edit_policy(|p| p.role("change-manager", &[SAM, MALLORY]));
     repo.git_as(MALLORY, &["add", "-A"]);
     repo.git_as(
         MALLORY,
@@ -394,11 +375,8 @@ fn finding_6_legit_lees_own_key_verifies_her_approval() {
 fn finding_10_a_base_policy_that_does_not_parse_fails_the_gate() {
     let repo = Repo::initialised();
     let good = repo.read("changes/policy.yaml");
-    edit_policy(
-        &repo,
-        "require_signed_approvals: false",
-        "require_signed_approvals: [true",
-    );
+    // Malformed on purpose: an unclosed flow list.
+    repo.edit_policy(|p| p.set("require_signed_approvals", "[true"));
     commit_record(&repo, &normal_record("CHG-2026-0001", "submitted"), SAM, 1, "policy");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     // The branch mends the work tree's policy and forges an approval.

@@ -401,26 +401,15 @@ fn finding_15b_a_mixed_script_lookalike_email_gets_a_warning() {
 #[test]
 fn finding_15c_a_role_entry_with_a_trailing_space_still_works_and_a_broken_one_is_located() {
     let mut repo = store();
-    let policy = repo.read("changes/policy.yaml");
-    repo.write(
-        "changes/policy.yaml",
-        &policy.replace(
-            "engineering-lead: [lee@example.com]",
-            "engineering-lead: [\"lee@example.com \"]",
-        ),
-    );
+    let policy = repo.policy_text();
+    repo.edit_policy(|p| p.role_emails("engineering-lead", &["\"lee@example.com \""]));
     repo.commit_all_at(SAM, &at(1), "policy");
     draft(&repo, JANE, "normal");
     repo.chg(&["submit", ID]).ok();
     repo.chg_as(LEE, &["approve", ID]).ok();
     repo.now = None;
-    repo.write(
-        "changes/policy.yaml",
-        &policy.replace(
-            "engineering-lead: [lee@example.com]",
-            "engineering-lead: [\"lee @example.com\"]",
-        ),
-    );
+    repo.write(POLICY, &policy);
+    repo.edit_policy(|p| p.role_emails("engineering-lead", &["\"lee @example.com\""]));
     let run = repo.chg(&["check"]).status(1);
     assert!(run.stdout.contains("changes/policy.yaml:9:"), "{}", run.stdout);
     assert!(run.stdout.contains("lee @example.com"), "{}", run.stdout);

@@ -6,21 +6,9 @@ use std::path::{Path, PathBuf};
 
 use crate::support::*;
 
+/// Where the store keeps the record with this id.
 fn record_path(id: &str) -> String {
-    format!("changes/{}/{id}.yaml", &id[4..8])
-}
-
-/// A normal change with a window on `day` 02:00–03:00 UTC.
-fn planned(id: &str, title: &str, day: &str) -> String {
-    normal_record(id, "scheduled")
-        .replace(
-            "title: Enable canary routing for checkout-api",
-            &format!("title: {title}"),
-        )
-        .replace(
-            "window: {start: 2026-11-18T02:00:00Z, end: 2026-11-18T04:00:00Z}",
-            &format!("window: {{start: {day}T02:00:00Z, end: {day}T03:00:00Z}}"),
-        )
+    Record::normal(id).path()
 }
 
 fn ics(repo: &Repo, from: &str, to: &str) -> String {
@@ -44,11 +32,13 @@ fn freeze_uids(feed: &str) -> Vec<String> {
 fn ics_near_identical_freezes_get_distinct_uids_that_stay_the_same() {
     let mut repo = Repo::initialised();
     repo.now = Some("2026-11-16T10:00:00Z".into());
-    let policy = repo.read("changes/policy.yaml").replace(
-        "freezes:\n  - name: Year end\n    start: \"2026-12-21\"\n    end: \"2027-01-04\"\n    allow: [emergency, cab-approved]\n",
-        "freezes:\n  - {name: Year end, start: 2026-12-21, end: 2027-01-04}\n  - {name: Year end!, start: 2026-12-21, end: 2026-12-24}\n  - {name: year-end, start: 2026-12-21, end: 2026-12-22}\n",
-    );
-    repo.write("changes/policy.yaml", &policy);
+    let freezes = [
+        "{name: Year end, start: 2026-12-21, end: 2027-01-04}",
+        "{name: Year end!, start: 2026-12-21, end: 2026-12-24}",
+        "{name: year-end, start: 2026-12-21, end: 2026-12-22}",
+    ];
+    let listed = |order: [usize; 3]| format!("[{}]", order.map(|i| freezes[i]).join(", "));
+    repo.edit_policy(|p| p.set("freezes", &listed([0, 1, 2])));
     let first = freeze_uids(&ics(&repo, "2026-12-01", "2027-01-10"));
     assert_eq!(first.len(), 3, "{first:?}");
     let distinct: std::collections::BTreeSet<&String> = first.iter().collect();
@@ -56,12 +46,7 @@ fn ics_near_identical_freezes_get_distinct_uids_that_stay_the_same() {
     let again = freeze_uids(&ics(&repo, "2026-12-01", "2027-01-10"));
     assert_eq!(first, again, "UIDs are the same on every run");
     // The UIDs do not depend on the order of the freezes in the policy.
-    let swapped = policy.replace(
-        "  - {name: Year end, start: 2026-12-21, end: 2027-01-04}\n  - {name: Year end!, start: 2026-12-21, end: 2026-12-24}\n",
-        "  - {name: Year end!, start: 2026-12-21, end: 2026-12-24}\n  - {name: Year end, start: 2026-12-21, end: 2027-01-04}\n",
-    );
-    assert_ne!(swapped, policy);
-    repo.write("changes/policy.yaml", &swapped);
+    repo.edit_policy(|p| p.set("freezes", &listed([1, 0, 2])));
     let mut reordered = freeze_uids(&ics(&repo, "2026-12-01", "2027-01-10"));
     let mut sorted = first.clone();
     reordered.sort();
@@ -91,15 +76,13 @@ fn ics_an_empty_range_is_still_a_calendar_with_a_component() {
 fn calendar_table_shows_a_newline_in_a_title_as_an_escape() {
     let mut repo = Repo::initialised();
     repo.now = Some("2026-11-16T10:00:00Z".into());
-    repo.write(
-        &record_path("CHG-2026-0001"),
-        &planned("CHG-2026-0001", "\"Upgrade db\\nthen restart api\"", "2026-11-18"),
+    repo.put(
+        &Record::normal("CHG-2026-0001")
+            .status("scheduled")
+            .title("\"Upgrade db\\nthen restart api\"")
+            .window("2026-11-18T02:00:00Z", "2026-11-18T03:00:00Z"),
     );
-    let policy = repo
-        .read("changes/policy.yaml")
-        .replace("  - name: Year end\n", "  - name: \"Year\\nend\"\n");
-    assert!(policy.contains("Year\\nend"));
-    repo.write("changes/policy.yaml", &policy);
+    repo.edit_policy(|p| p.set("freezes.0.name", "\"Year\\nend\""));
     let out = repo
         .chg_line("calendar --from 2026-11-16 --to 2026-12-31 --color never")
         .ok()

@@ -163,23 +163,12 @@ fn a_duplicate_id_from_a_parallel_branch_is_found_and_renumber_mends_it() {
 fn policy_edits_need_the_change_manager_or_cab() {
     let repo = Repo::initialised();
     repo.git(&["checkout", "-q", "-b", "feature"]);
-    let policy = repo.read("changes/policy.yaml");
-    // A policy is edited as text, the way a person edits it.
-    repo.write(
-        "changes/policy.yaml",
-        &policy.replace(
-            "change-manager: [sam@example.com]",
-            "change-manager: [sam@example.com, jane@example.com]",
-        ),
-    );
+    repo.edit_policy(|p| p.role("change-manager", &[SAM, JANE]));
     repo.commit_all_at(JANE, &at(1), "make me a change manager");
     let run = repo.check_against("main").status(1);
     assert_eq!(run.findings(), [("policy-edit-unauthorized", "changes/policy.yaml")]);
     repo.git(&["reset", "-q", "--hard", "main"]);
-    repo.write(
-        "changes/policy.yaml",
-        &policy.replace("rto: {simple: 15m", "rto: {simple: 20m"),
-    );
+    repo.edit_policy(|p| p.rto("simple", "20m"));
     repo.commit_all_at(SAM, &at(2), "longer simple RTO");
     repo.check_against("main").ok().stdout_is("[]\n");
 }

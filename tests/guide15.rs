@@ -259,14 +259,8 @@ fn finding_d_a_pull_request_back_dating_the_late_item_still_fails() {
 #[test]
 fn finding_e_rollback_names_the_policys_monitoring_period_and_chg_monitor() {
     // The policy asks 45 min of monitoring after a rollback, not the guide's 30.
-    let t = Test::new();
-    let policy = t.read("changes/policy.yaml");
-    assert!(policy.contains("after_rollback: 30m"), "{policy}");
-    t.write(
-        "changes/policy.yaml",
-        &policy.replace("after_rollback: 30m", "after_rollback: 45m"),
-    );
-    let mut t = t
+    let mut t = Test::new()
+        .with_policy(|p| p.set("monitoring.after_rollback", "45m"))
         .record(
             Record::normal(ID)
                 .approved_by_sam()

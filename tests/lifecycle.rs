@@ -427,12 +427,7 @@ fn no_commit_writes_the_file_and_leaves_the_commit_to_the_user() {
 /// Adds a Wednesday daytime deployment window to the policy (committed by
 /// Sam, the change manager), so work at the tests' noon is inside a window.
 pub fn daytime_window(repo: &Repo) {
-    let policy = "changes/policy.yaml";
-    let text = repo.read(policy).replace(
-        "windows:\n",
-        "windows:\n  - {days: [wed], start: \"08:00\", end: \"18:00\", time_zone: UTC}\n",
-    );
-    repo.write(policy, &text);
+    repo.edit_policy(|p| p.window(&["wed"], "08:00", "18:00"));
     repo.commit_all_at(SAM, "2026-11-25T11:00:00Z", "a daytime window on Wednesdays");
 }
 

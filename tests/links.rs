@@ -13,14 +13,7 @@ const TWO: &str = "changes/2026/CHG-2026-0002.yaml";
 /// policy marks `src/**` and `deploy/*.yaml` as production.
 fn store() -> Repo {
     let repo = Repo::initialised();
-    let policy = repo.read("changes/policy.yaml");
-    repo.write(
-        "changes/policy.yaml",
-        &policy.replace(
-            "production_paths: []",
-            "production_paths: [\"src/**\", \"deploy/*.yaml\"]",
-        ),
-    );
+    repo.edit_policy(|p| p.production_paths(&["src/**", "deploy/*.yaml"]));
     repo.commit_all_at(SAM, "2026-11-16T08:00:00Z", "production paths");
     repo.write(ONE, &normal_record("CHG-2026-0001", "submitted"));
     repo.write(TWO, &normal_record("CHG-2026-0002", "submitted"));

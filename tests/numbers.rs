@@ -171,22 +171,7 @@ fn targets_are_strict_as_the_guide_prints_them() {
     assert_eq!(oct["metrics"]["success_rate"]["comparison"], ">");
 
     // Printed as the guide prints them.
-    let table = repo.chg_line("metrics --month 2026-10").ok().stdout;
-    assert_eq!(
-        block(&table, "Monthly figures and their targets"),
-        "Monthly figures and their targets
-┌─────────────────────┬────────┬────────┬────────┐
-│ Metric              ┆ Target ┆ Actual ┆ Status │
-╞═════════════════════╪════════╪════════╪════════╡
-│ Total changes       ┆ —      ┆ 20     ┆ —      │
-│ Emergency changes   ┆ < 5 %  ┆ 5 %    ┆ missed │
-│ Successful changes  ┆ > 95 % ┆ 95 %   ┆ missed │
-│ Rollback rate       ┆ < 5 %  ┆ 5 %    ┆ missed │
-│ Changes with issues ┆ < 10 % ┆ 10 %   ┆ missed │
-│ Average change time ┆ < 2 h  ┆ 2 h    ┆ missed │
-└─────────────────────┴────────┴────────┴────────┘
-"
-    );
+    october_targets(&repo, ("<", ">"), "missed");
     let report = repo
         .chg_line("report monthly --month 2026-10 --color never")
         .ok()
@@ -214,13 +199,39 @@ fn targets_are_strict_as_the_guide_prints_them() {
     );
 }
 
+/// Asserts October's targets table in `chg metrics`: the targets compared
+/// with `below` and `above` (`<` and `>`, or `≤` and `≥`), each target `status`.
+#[track_caller]
+fn october_targets(repo: &Repo, (below, above): (&str, &str), status: &str) {
+    let table = repo.chg_line("metrics --month 2026-10").ok().stdout;
+    assert_eq!(
+        block(&table, "Monthly figures and their targets"),
+        format!(
+            "Monthly figures and their targets
+┌─────────────────────┬────────┬────────┬────────┐
+│ Metric              ┆ Target ┆ Actual ┆ Status │
+╞═════════════════════╪════════╪════════╪════════╡
+│ Total changes       ┆ —      ┆ 20     ┆ —      │
+│ Emergency changes   ┆ {below} 5 %  ┆ 5 %    ┆ {status:<6} │
+│ Successful changes  ┆ {above} 95 % ┆ 95 %   ┆ {status:<6} │
+│ Rollback rate       ┆ {below} 5 %  ┆ 5 %    ┆ {status:<6} │
+│ Changes with issues ┆ {below} 10 % ┆ 10 %   ┆ {status:<6} │
+│ Average change time ┆ {below} 2 h  ┆ 2 h    ┆ {status:<6} │
+└─────────────────────┴────────┴────────┴────────┘
+"
+        )
+    );
+}
+
 #[test]
 fn the_policy_can_make_a_target_inclusive() {
     let repo = boundary_store()
-        .policy(
-            "targets.inclusive",
-            "[emergency_rate, success_rate, rollback_rate, issue_rate, average_change_time, rto]",
-        )
+        .with_policy(|p| {
+            p.set(
+                "targets.inclusive",
+                "[emergency_rate, success_rate, rollback_rate, issue_rate, average_change_time, rto]",
+            )
+        })
         .commit_as(SAM, "targets met on the boundary");
     let oct = metrics(&repo, "2026-10");
     targets(&oct, [0.05, 0.95, 0.05, 0.10, 120.0, 1.0], true);
@@ -229,22 +240,7 @@ fn the_policy_can_make_a_target_inclusive() {
     let sep = metrics(&repo, "2026-09");
     verdict(&sep, "emergency_rate", 1.0 / 19.0, false);
     verdict(&sep, "average_change_time_minutes", 121.0, false);
-    let table = repo.chg_line("metrics --month 2026-10").ok().stdout;
-    assert_eq!(
-        block(&table, "Monthly figures and their targets"),
-        "Monthly figures and their targets
-┌─────────────────────┬────────┬────────┬────────┐
-│ Metric              ┆ Target ┆ Actual ┆ Status │
-╞═════════════════════╪════════╪════════╪════════╡
-│ Total changes       ┆ —      ┆ 20     ┆ —      │
-│ Emergency changes   ┆ ≤ 5 %  ┆ 5 %    ┆ met    │
-│ Successful changes  ┆ ≥ 95 % ┆ 95 %   ┆ met    │
-│ Rollback rate       ┆ ≤ 5 %  ┆ 5 %    ┆ met    │
-│ Changes with issues ┆ ≤ 10 % ┆ 10 %   ┆ met    │
-│ Average change time ┆ ≤ 2 h  ┆ 2 h    ┆ met    │
-└─────────────────────┴────────┴────────┴────────┘
-"
-    );
+    october_targets(&repo, ("≤", "≥"), "met");
 }
 
 /// An emergency change as its engineer and approvers write it over time.
@@ -535,7 +531,7 @@ fn cab_store() -> Test {
     };
     let mut t = Test::new()
         .at("2026-12-01T08:00:00Z")
-        .policy("cab_meeting", "{day: tue, time: \"10:00\", time_zone: Europe/Berlin}");
+        .with_policy(|p| p.set("cab_meeting.time_zone", "Europe/Berlin"));
     // Completed in their window, from 02:00 to 03:00 of the day.
     for (id, day) in [("CHG-2026-0001", "2026-11-23"), ("CHG-2026-0002", "2026-11-25")] {
         let (start, finish) = (format!("{day}T02:00:00Z"), format!("{day}T03:00:00Z"));

@@ -92,7 +92,7 @@ fn store(lives: Vec<Life>, policy: &[(&str, &str)]) -> Test {
     let mut t = Test::new();
     if !policy.is_empty() {
         for (key, value) in policy {
-            t.set_policy(key, value);
+            t.edit_policy(|p| p.set(key, value));
         }
         t.set_now("2026-06-30T09:00:00Z");
         t.commit(SAM, "policy");
@@ -328,13 +328,8 @@ fn roi_without_inputs_names_the_policy_keys_to_set() {
 #[test]
 fn roi_refuses_a_negative_cost_naming_the_policy_line() {
     let t = q3_store(&[]);
-    t.set_policy("roi", "{downtime_cost_per_hour: -5}");
-    let line = t
-        .read("changes/policy.yaml")
-        .lines()
-        .position(|l| l.starts_with("roi:"))
-        .unwrap_or_default()
-        + 1;
+    t.edit_policy(|p| p.set("roi", "{downtime_cost_per_hour: -5}"));
+    let line = line_of(&t.read("changes/policy.yaml"), "roi:");
     t.run(&["report", "quarterly", "--quarter", "2026-Q3"]).is(
         2,
         "",

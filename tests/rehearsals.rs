@@ -4,7 +4,7 @@
 //! evidence (future and back-dated entries, someone else's name, a failed
 //! rehearsal, a rewritten one) are caught.
 
-use crate::support::{assert_lines, Approval, Finding, Record, Run, Test, Who, DAVE, JANE, MALLORY, SAM};
+use crate::support::{assert_lines, Approval, Finding, Record, Run, Test, Who, Yaml, DAVE, JANE, MALLORY, SAM};
 
 const ID: &str = "CHG-2026-0001";
 
@@ -159,7 +159,7 @@ fn issue_15_15_a_simple_rollback_not_rehearsed_within_a_quarter_is_a_warning_for
     );
     assert_eq!(f.hint, REHEARSE);
     // The policy may exempt a kind.
-    t.set_policy("rollback_rehearsal", "{interval: 92d, exempt: [simple]}");
+    t.edit_policy(|p| p.set("rollback_rehearsal.exempt", "[simple]"));
     assert!(!t.findings().iter().any(|f| f.rule == "rollback-test-stale"));
 }
 
@@ -307,7 +307,9 @@ fn issue_15_15_a_rehearsal_recorded_under_someone_elses_name_is_refused_by_the_g
 fn issue_15_15_a_rehearsal_rewritten_from_failed_to_passed_is_refused_by_the_gate() {
     let t = submitted_major();
     rehearse(&t, "checkout-api", "40", "failed").ok();
-    let log = log_of(&t, "checkout-api").replace("result: failed", "result: passed");
+    let log = Yaml::new(&log_of(&t, "checkout-api"))
+        .set("rehearsals.0.result", "passed")
+        .text();
     let says = "rewrote rehearsals[0]";
     gate_after_log(&t, (JANE, "it passed really"), &log, "approval-removed", says);
 }

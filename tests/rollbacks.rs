@@ -65,6 +65,16 @@ fn message_of(repo: &Repo, status: i32, rule: &str) -> String {
     repo.check().status(status).finding(rule).message
 }
 
+/// Asserts `chg close` is refused, naming what the change `lacks` and how to record it.
+#[track_caller]
+fn close_refused(repo: &Repo, lacks: &str) {
+    repo.chg(&["close", ID]).is(
+        1,
+        "",
+        &format!("error: CHG-2026-0001 cannot be closed yet: it lacks {lacks}\n  hint: record them with `chg review CHG-2026-0001` and `chg monitor CHG-2026-0001`\n"),
+    );
+}
+
 /// Every post-rollback action recorded.
 const ACTIONS_DONE: &str = "{lessons_learned: a, root_cause: b, redeploy_plan: c}";
 
@@ -213,12 +223,9 @@ fn verification_is_whole_each_check_recorded_and_not_run_needs_a_reason() {
     assert_eq!(finding.message, "rollback 1 lacks verification: customer access");
     repo.chg_line("review CHG-2026-0001 --summary 'rolled back' --lessons-learned 'smaller canary' --root-cause 'pricing timeout' --redeploy-plan 'retry with 1 %'")
         .ok();
-    repo.chg(&["close", ID]).is(
-        1,
-        "",
-        "error: CHG-2026-0001 cannot be closed yet: it lacks the monitoring after the rollback (30 min, `chg monitor`), the verification of rollback 1: customer access
-  hint: record them with `chg review CHG-2026-0001` and `chg monitor CHG-2026-0001`
-",
+    close_refused(
+        &repo,
+        "the monitoring after the rollback (30 min, `chg monitor`), the verification of rollback 1: customer access",
     );
     // The owed checks are recorded afterwards, with `chg review`, by whoever ran them.
     repo.chg_line_as(SAM, "review CHG-2026-0001 --customer-access verified")
@@ -454,15 +461,12 @@ fn a_reopened_change_cannot_close_again_without_what_it_owes() {
     let repo = closed_change();
     repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 09:10 --smoke-tests passed")
         .ok();
-    repo.chg(&["close", ID]).is(
-        1,
-        "",
-        "error: CHG-2026-0001 cannot be closed yet: it lacks the monitoring after the rollback (30 min, `chg monitor`), the post-rollback `--lessons-learned`, the post-rollback `--root-cause`, the post-rollback `--redeploy-plan`, the verification of rollback 1: error rates, customer access
-  hint: record them with `chg review CHG-2026-0001` and `chg monitor CHG-2026-0001`
-",
+    close_refused(
+        &repo,
+        "the monitoring after the rollback (30 min, `chg monitor`), the post-rollback `--lessons-learned`, the post-rollback `--root-cause`, the post-rollback `--redeploy-plan`, the verification of rollback 1: error rates, customer access",
     );
     // By hand: the status set back to closed is an illegal status.
-    repo.edit(FILE, &[("status: rolled-back\n", "status: closed\n")]);
+    repo.edit_yaml(FILE, |y| y.set("status", "closed"));
     assert_eq!(
         message_of(&repo, 1, "illegal-status"),
         "the change is `closed` but its reopening rollback still owes lessons learned, root cause, re-deployment plan, verification (error rates, customer access)"
@@ -473,7 +477,7 @@ fn a_reopened_change_cannot_close_again_without_what_it_owes() {
 fn reopening_a_closed_change_by_hand_without_a_rollback_is_an_illegal_transition() {
     let repo = closed_change();
     repo.git(&["branch", "base"]);
-    repo.edit(FILE, &[("status: closed\n", "status: rolled-back\n")]);
+    repo.edit_yaml(FILE, |y| y.set("status", "rolled-back"));
     repo.git(&["commit", "-qam", "reopen"]);
     // Hand-set, the status also disagrees with the record's outcome and rollbacks.
     assert_eq!(

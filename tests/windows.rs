@@ -91,10 +91,7 @@ fn finding_1_a_start_one_minute_before_the_window_is_refused_and_at_its_opening_
 #[test]
 fn finding_1_a_start_in_a_freeze_is_refused_for_a_normal_change_not_an_emergency() {
     let t = scheduled();
-    t.set_policy(
-        "freezes",
-        "[{name: Launch week, start: 2026-11-26, end: 2026-11-27, allow: [emergency]}]",
-    );
+    t.edit_policy(|p| p.freeze("Launch week", ("2026-11-26", "2026-11-27"), &["emergency"]));
     t.commit(SAM, "launch week freeze");
     let t = t.at("2026-11-26T02:10:00Z");
     start_refused(
@@ -434,17 +431,12 @@ fn finding_5_new_proposes_the_policys_canary_stages_as_the_steps() {
     assert!(deployment(&created("--step 'flip the flag'")).contains("  steps:\n    - flip the flag\n"));
     assert!(!deployment(&created("--strategy rolling")).contains("steps:"));
     // The stages are the policy's: a team sets its own.
-    t.set_policy("canary_stages", "[10, 100]");
+    t.edit_policy(|p| p.set("canary_stages", "[10, 100]"));
     let own = deployment(&created(""));
     assert!(own.contains("canary 10 %") && !own.contains("canary 5 %"), "{own}");
     // Stages that do not rise to 100 are an error on the policy's line.
-    t.set_policy("canary_stages", "[50, 25]");
-    let line = t
-        .read("changes/policy.yaml")
-        .lines()
-        .position(|l| l.starts_with("canary_stages:"))
-        .unwrap_or_default()
-        + 1;
+    t.edit_policy(|p| p.set("canary_stages", "[50, 25]"));
+    let line = line_of(&t.read("changes/policy.yaml"), "canary_stages:");
     let refused = t.chg_line("check").status(1);
     assert!(
         refused.stdout.starts_with(&format!(

@@ -5,12 +5,13 @@ use anyhow::{bail, Result};
 use crate::action::{self, Done};
 use crate::cli::CompleteArgs;
 use crate::context::App;
-use crate::record::{Outcome, Status};
+use crate::record::Status;
 
-/// Records `finished_at`, outcome successful, validation and issues.
+/// Records `finished_at`, outcome successful, validation and issues (`Record::complete`).
 pub fn run(args: &CompleteArgs, app: &App) -> Result<u8> {
     action::run(app, &args.id, "complete", |act, record| {
-        record.move_to(Status::Completed)?;
+        // Refused before the flags are read.
+        record.can_move_to(Status::Completed)?;
         let validation = action::validation(&args.validation)?;
         action::check_not_run_reasons(&validation)?;
         if validation.is_empty() {
@@ -20,14 +21,7 @@ pub fn run(args: &CompleteArgs, app: &App) -> Result<u8> {
         }
         let at = action::backdate("--at", args.at.as_deref(), act.now)?;
         action::record_deployment(record, &args.deployment)?;
-        record.finish(at, Outcome::Successful)?;
-        if let Some(e) = record.emergency.as_mut() {
-            // Service restored: the end of the emergency's time to resolution.
-            e.restored_at.get_or_insert(at);
-        }
-        let implementation = record.implementation.get_or_insert_with(Default::default);
-        implementation.validation = Some(validation);
-        implementation.issues.extend(args.issues.iter().cloned());
+        record.complete(at, validation, &args.issues)?;
         Ok(Done::new(format!(
             "{}: completed at {}",
             record.id,

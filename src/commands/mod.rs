@@ -15,7 +15,7 @@ mod gate;
 mod init;
 mod list;
 mod log;
-pub mod metrics;
+pub(crate) mod metrics;
 mod monitor;
 mod new;
 mod rehearse;

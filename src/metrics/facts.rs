@@ -68,6 +68,20 @@ impl From<&Record> for Change {
 }
 
 impl Change {
+    /// Measures one of its rollbacks against its RTO, as `chg check` does
+    /// (`Policy::judge_rollback`); `None` until both times are known.
+    pub fn rto_check(
+        &self,
+        rollback: &RollbackTimes,
+        policy: &crate::policy::Policy,
+    ) -> Option<crate::policy::RtoCheck> {
+        policy.judge_rollback(
+            (rollback.kind, self.plan_kind),
+            rollback.started_at,
+            rollback.restored_at,
+        )
+    }
+
     /// True for an emergency change.
     pub fn is_emergency(&self) -> bool {
         self.classification == Classification::Emergency

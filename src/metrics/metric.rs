@@ -80,29 +80,6 @@ impl Metric {
         self == Metric::SuccessRate || self.unit() == Unit::Share
     }
 
-    /// Returns the guide's target the policy sets for the figure, if any.
-    pub fn target_name(self) -> Option<TargetName> {
-        match self {
-            Metric::EmergencyRate => Some(TargetName::EmergencyRate),
-            Metric::SuccessRate => Some(TargetName::SuccessRate),
-            Metric::RollbackRate => Some(TargetName::RollbackRate),
-            Metric::IssueRate => Some(TargetName::IssueRate),
-            Metric::AverageChangeTime => Some(TargetName::AverageChangeTime),
-            Metric::TotalChanges
-            | Metric::EmergencyDocumentedInTime
-            | Metric::EmergencyWrittenApprovalInTime
-            | Metric::EmergencyPostReviewInTime
-            | Metric::ApprovalsBeforeImplementation
-            | Metric::EditedAfterApproval
-            | Metric::ApprovalsByOthers
-            | Metric::RollbacksWithinRto
-            | Metric::MeanLeadTime
-            | Metric::MeanTimeToRestore
-            | Metric::EmergencyTimeToResolution
-            | Metric::RollbackTestsOnTime => None,
-        }
-    }
-
     /// Returns how the figure is judged under the policy.
     pub(crate) fn goal(self, policy: &Policy) -> Goal {
         let t = &policy.targets;

@@ -13,13 +13,13 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-pub use facts::{Change, Facts, RollbackTimes, Stamp, StatusStamps};
+pub use facts::{Change, Facts, RollbackTimes, Stamp};
 pub(crate) use figure::Goal;
-pub use figure::{duration_text, fmt_num, value_text, Compare, Figure, Figures, Style};
+pub use figure::{duration_text, fmt_num, value_text, Figure, Figures, Style};
 pub use metric::{Metric, Table, Unit};
 
 use crate::policy::Policy;
-use crate::record::{Classification, Outcome, RollbackKind};
+use crate::record::{Classification, Outcome};
 use crate::render::PushFmt as _;
 use crate::rules::{Deadline, EmergencyDeadlines, Verdict};
 
@@ -369,13 +369,11 @@ impl Counted<'_> {
         let mut over = Vec::new();
         for c in &self.counted {
             for (i, b) in c.rollbacks.iter().enumerate() {
-                let (Some(s), Some(r)) = (b.started_at, b.restored_at) else {
+                let Some(check) = c.rto_check(b, self.policy) else {
                     lines.push(format!("{} rollback {}: not restored, left out", c.id, i + 1));
                     continue;
                 };
-                let kind = b.kind.or(c.plan_kind).unwrap_or(RollbackKind::Simple);
-                let check = self.policy.rto_check(kind, r - s);
-                let took = minutes(r - s);
+                let took = minutes(check.took);
                 rollbacks += 1;
                 restore.push(took);
                 if check.within {
@@ -384,12 +382,14 @@ impl Counted<'_> {
                     over.push(c.id.clone());
                 }
                 lines.push(format!(
-                    "{} rollback {}: {} min, {kind} RTO {}, {}",
+                    "{} rollback {}: {} min, {} RTO {}, {}{}",
                     c.id,
                     i + 1,
                     fmt_num(took),
+                    check.kind,
                     check.rto.text(),
-                    if check.within { "met" } else { "missed" }
+                    if check.within { "met" } else { "missed" },
+                    check.assumed()
                 ));
             }
         }

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
-pub use approvals::{ApprovalGroup, ApprovalRules, PreApproved};
+pub use approvals::ApprovalRules;
 pub use canary::CanaryStages;
 pub use default_yaml::{policy_yaml_for_team, DEFAULT_POLICY_YAML};
 pub use rto::{RehearsalRule, RollbackTriggers, Rto, RtoCheck};

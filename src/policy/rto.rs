@@ -1,6 +1,6 @@
 //! Recovery time objectives: how long a rollback of each kind may take.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -61,6 +61,9 @@ pub struct RtoCheck {
     pub rto: Span,
     /// Whether the rollback stayed within it.
     pub within: bool,
+    /// False when neither the rollback nor the plan named its kind, and it
+    /// was judged as simple.
+    pub declared: bool,
 }
 
 impl RtoCheck {
@@ -72,6 +75,16 @@ impl RtoCheck {
     /// Returns true when the rollback overran its RTO.
     pub fn exceeded(&self) -> bool {
         !self.within
+    }
+
+    /// What a judgement says after itself when the kind was taken as simple:
+    /// ` (no kind declared, judged as simple)`, else nothing.
+    pub fn assumed(&self) -> &'static str {
+        if self.declared {
+            ""
+        } else {
+            " (no kind declared, judged as simple)"
+        }
     }
 
     /// Says how a rollback that missed its RTO missed it: `over` it, or exactly
@@ -93,7 +106,27 @@ impl Policy {
             took,
             rto: self.rto.of(kind),
             within: self.within_rto(kind, took),
+            declared: true,
         }
+    }
+
+    /// Judges a rollback against its RTO: the one rule of `chg check`,
+    /// `chg show`, the metrics and the reports. The kind is the entry's, else
+    /// the rollback plan's, else simple: the strictest RTO, so a rollback
+    /// nobody classified (a standard change needs no plan) cannot hide an
+    /// overrun. `None` until both times are known.
+    pub fn judge_rollback(
+        &self,
+        (entry_kind, plan_kind): (Option<RollbackKind>, Option<RollbackKind>),
+        started: Option<DateTime<Utc>>,
+        restored: Option<DateTime<Utc>>,
+    ) -> Option<RtoCheck> {
+        let kind = entry_kind.or(plan_kind);
+        let check = self.rto_check(kind.unwrap_or(RollbackKind::Simple), restored? - started?);
+        Some(RtoCheck {
+            declared: kind.is_some(),
+            ..check
+        })
     }
 }
 

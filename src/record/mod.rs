@@ -11,6 +11,8 @@ use crate::person::Person;
 
 mod measures;
 mod rollback;
+#[cfg(test)]
+pub(crate) mod sample;
 mod vocabulary;
 
 pub use rollback::SKIPPABLE_CHECKS;

@@ -13,7 +13,7 @@ mod times;
 
 use times::implausible_times;
 pub use times::{
-    check_chronology, implausible_against_evidence, judged_time, plausible, written_times, Counts, TimeEvidence,
+    check_chronology, implausible_against_evidence, judged_time, plausible, Counts, TimeEvidence,
     CLOCK_TOLERANCE_MINUTES,
 };
 

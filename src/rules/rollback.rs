@@ -33,11 +33,12 @@ fn timing(loaded: &Loaded, ctx: &Context, i: usize, entry: &RollbackEntry) -> Ve
                 &format!("rollbacks[{i}].restored_at"),
                 Rule::RtoExceeded,
                 format!(
-                    "the rollback took {} min, {} the {} RTO of a {} rollback",
+                    "the rollback took {} min, {} the {} RTO of a {} rollback{}",
                     check.minutes(),
                     check.over_or_not_under(),
                     check.rto.text(),
-                    check.kind
+                    check.kind,
+                    check.assumed()
                 ),
                 "find out why in the post-rollback review, and test the rollback procedure",
             )

@@ -22,7 +22,7 @@ mod rehearsals;
 pub use files::StoreLock;
 use files::{normalize, Files};
 pub use paths::{is_yaml_name, is_year_name, record_id};
-pub use rehearsals::{gather, log_text, parse_log, LoadedLog, REHEARSALS_HEADER};
+pub use rehearsals::{gather, log_text, parse_log, LoadedLog};
 
 /// The first line of every record chg writes: editors with the YAML
 /// language server validate and complete the record against the schema that

@@ -22,3 +22,13 @@ pub fn block<'a>(text: &'a str, heading: &str) -> &'a str {
     let rest = &text[start..];
     rest.find("\n\n").map_or(rest, |end| &rest[..=end])
 }
+
+/// The number (from 1) of the first line of `text` that starts with
+/// `prefix`, as an editor shows it; fails showing the text when none does.
+#[track_caller]
+pub fn line_of(text: &str, prefix: &str) -> usize {
+    text.lines()
+        .position(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line starting {prefix:?} in:\n{text}"))
+        + 1
+}

@@ -16,8 +16,9 @@ mod says;
 mod test;
 mod verdict;
 
-pub use lines::{assert_lines, block};
-pub use record::{Approval, Fields, Implementation, Node, Record};
+pub use lines::{assert_lines, block, line_of};
+pub use policy::{Policy, POLICY};
+pub use record::{Approval, Fields, Implementation, Node, Record, Yaml};
 pub use says::{assert_contains, assert_says};
 pub use test::{Finding, Test, NOW};
 pub use verdict::Verdict;

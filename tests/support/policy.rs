@@ -1,106 +1,113 @@
-//! The store's policy edited by key, as a person edits it in an editor:
-//! `t.set_policy("targets.inclusive", "[rto]")` sets that one value in
-//! changes/policy.yaml and keeps every other line and comment, so a test
-//! names the setting it changes instead of patching the file's text.
+//! The store's policy edited by key, as a change manager edits it: a test
+//! says `.role("cab", &[ANA, BEN])` or `.set("rto.simple", "20m")` rather
+//! than replacing the text `chg init` wrote. Every other line stays, so the
+//! line numbers a finding names are those of the policy `chg init` writes.
 
-use super::{Repo, Test};
+use super::{Repo, Test, Who, Yaml};
 
-const POLICY: &str = "changes/policy.yaml";
+/// Where the store keeps its policy.
+pub const POLICY: &str = "changes/policy.yaml";
 
-impl Repo {
-    /// Sets the policy value at a dotted path (`cab_meeting`,
-    /// `targets.inclusive`) to raw inline YAML, where it stands or, when the
-    /// key is missing, at the end of its mapping. Not committed.
+/// A policy under edit (see `Yaml` for paths).
+#[derive(Clone, Debug)]
+pub struct Policy(Yaml);
+
+impl Policy {
+    /// Any key, raw inline YAML (added when it is not there).
     #[track_caller]
-    pub fn set_policy(&self, path: &str, raw: &str) {
-        let text = self.read(POLICY);
-        self.write(POLICY, &edit(&text, path, Some(raw)));
+    pub fn set(self, path: &str, raw: &str) -> Policy {
+        Policy(self.0.set(path, raw))
     }
 
-    /// Removes the policy value at a dotted path, which must be there (its
-    /// default then applies). Not committed.
+    /// Without a key (the default applies).
     #[track_caller]
-    pub fn unset_policy(&self, path: &str) {
-        let text = self.read(POLICY);
-        self.write(POLICY, &edit(&text, path, None));
+    pub fn without(self, path: &str) -> Policy {
+        Policy(self.0.without(path))
+    }
+
+    /// Adds an item (raw inline YAML) at the end of a list.
+    #[track_caller]
+    pub fn add(self, path: &str, item: &str) -> Policy {
+        Policy(self.0.add(path, item))
+    }
+
+    /// The people in a role (`roles.<role>`), by email.
+    #[track_caller]
+    pub fn role(self, role: &str, people: &[Who]) -> Policy {
+        let emails: Vec<&str> = people.iter().map(|w| w.email).collect();
+        self.role_emails(role, &emails)
+    }
+
+    /// The entries of a role as written (an email with a flaw a test means).
+    #[track_caller]
+    pub fn role_emails(self, role: &str, emails: &[&str]) -> Policy {
+        self.set(&format!("roles.{role}"), &format!("[{}]", emails.join(", ")))
+    }
+
+    /// A freeze from `start` to `end` (dates, inclusive) allowing these classes.
+    #[track_caller]
+    pub fn freeze(self, name: &str, (start, end): (&str, &str), allow: &[&str]) -> Policy {
+        let item = format!(
+            "{{name: {name}, start: {start}, end: {end}, allow: [{}]}}",
+            allow.join(", ")
+        );
+        self.add("freezes", &item)
+    }
+
+    /// A deployment window on these days, `start` to `end` (`"08:00"`), UTC.
+    #[track_caller]
+    pub fn window(self, days: &[&str], start: &str, end: &str) -> Policy {
+        let item = format!(
+            "{{days: [{}], start: \"{start}\", end: \"{end}\", time_zone: UTC}}",
+            days.join(", ")
+        );
+        self.add("windows", &item)
+    }
+
+    /// The recovery time objective of a rollback kind (`"20m"`).
+    #[track_caller]
+    pub fn rto(self, kind: &str, duration: &str) -> Policy {
+        self.set(&format!("rto.{kind}"), duration)
+    }
+
+    /// `require_signed_approvals:`.
+    #[track_caller]
+    pub fn signed_approvals(self, required: bool) -> Policy {
+        self.set("require_signed_approvals", &required.to_string())
+    }
+
+    /// `production_paths:` (globs).
+    #[track_caller]
+    pub fn production_paths(self, globs: &[&str]) -> Policy {
+        let quoted: Vec<String> = globs.iter().map(|g| format!("\"{g}\"")).collect();
+        self.set("production_paths", &format!("[{}]", quoted.join(", ")))
+    }
+
+    /// The text.
+    pub fn text(&self) -> String {
+        self.0.text()
+    }
+}
+
+impl Repo {
+    /// The policy's text.
+    pub fn policy_text(&self) -> String {
+        self.read(POLICY)
+    }
+
+    /// Edits the store's policy by key, uncommitted.
+    #[track_caller]
+    pub fn edit_policy(&self, edit: impl FnOnce(Policy) -> Policy) {
+        let policy = edit(Policy(Yaml::new(&self.policy_text())));
+        self.write(POLICY, &policy.text());
     }
 }
 
 impl Test {
-    /// Sets a policy value (see `Repo::set_policy`).
+    /// With the policy edited by key (uncommitted; `commit_as` the change manager).
     #[track_caller]
-    pub fn policy(self, path: &str, raw: &str) -> Test {
-        self.set_policy(path, raw);
+    pub fn with_policy(self, edit: impl FnOnce(Policy) -> Policy) -> Test {
+        self.edit_policy(edit);
         self
-    }
-}
-
-fn indent_of(line: &str) -> usize {
-    line.len() - line.trim_start_matches(' ').len()
-}
-
-/// The end of the block of the key at `indent` whose value starts at line
-/// `start`: the first blank line or line indented no deeper than the key.
-fn block_end(lines: &[String], start: usize, to: usize, indent: usize) -> usize {
-    (start..to)
-        .find(|&i| lines[i].trim().is_empty() || indent_of(&lines[i]) <= indent)
-        .unwrap_or(to)
-}
-
-/// `key: raw` at an indent.
-fn entry(indent: usize, key: &str, raw: &str) -> String {
-    format!("{}{key}: {raw}", " ".repeat(indent))
-}
-
-#[track_caller]
-fn edit(text: &str, path: &str, value: Option<&str>) -> String {
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    let keys: Vec<&str> = path.split('.').collect();
-    // The mapping a key is looked for in: lines `from..to`, keys at `indent`.
-    let (mut from, mut to, mut indent) = (0, lines.len(), 0);
-    for (depth, key) in keys.iter().enumerate() {
-        let head = format!("{}{key}:", " ".repeat(indent));
-        let last = depth + 1 == keys.len();
-        let Some(at) = (from..to).find(|&i| lines[i].starts_with(&head)) else {
-            let raw = value.unwrap_or_else(|| panic!("the policy has no `{path}` to remove:\n{text}"));
-            // Missing: add it, with the mappings it is in, at the end of its parent.
-            let mut added: Vec<String> = keys[depth..keys.len() - 1]
-                .iter()
-                .enumerate()
-                .map(|(d, k)| format!("{}{k}:", " ".repeat(indent + 2 * d)))
-                .collect();
-            added.push(entry(indent + 2 * (keys.len() - 1 - depth), keys[keys.len() - 1], raw));
-            lines.splice(to..to, added);
-            break;
-        };
-        let end = block_end(&lines, at + 1, to, indent);
-        if last {
-            let replacement: Vec<String> = value.map(|raw| entry(indent, key, raw)).into_iter().collect();
-            lines.splice(at..end, replacement);
-            break;
-        }
-        assert!(
-            lines[at].trim_end() == head,
-            "the policy writes `{}` on one line ({}): set it whole",
-            keys[..=depth].join("."),
-            lines[at].trim()
-        );
-        (from, to, indent) = (at + 1, end, indent + 2);
-    }
-    lines.join("\n") + "\n"
-}
-
-#[test]
-fn a_policy_value_is_set_by_key_and_every_other_line_stays() {
-    let text = "# the targets\ntargets:\n  issue_rate: 0.10\n\n# next\ncab_meeting: {day: tue}\nroles:\n  # people\n  cab: []\n";
-    let cases = [
-        ("targets.inclusive", Some("[rto]"), "# the targets\ntargets:\n  issue_rate: 0.10\n  inclusive: [rto]\n\n# next\ncab_meeting: {day: tue}\nroles:\n  # people\n  cab: []\n"),
-        ("cab_meeting", Some("{day: wed}"), "# the targets\ntargets:\n  issue_rate: 0.10\n\n# next\ncab_meeting: {day: wed}\nroles:\n  # people\n  cab: []\n"),
-        ("roles", Some("{}"), "# the targets\ntargets:\n  issue_rate: 0.10\n\n# next\ncab_meeting: {day: tue}\nroles: {}\n"),
-        ("targets.issue_rate", None, "# the targets\ntargets:\n\n# next\ncab_meeting: {day: tue}\nroles:\n  # people\n  cab: []\n"),
-        ("roi.currency", Some("EUR"), "# the targets\ntargets:\n  issue_rate: 0.10\n\n# next\ncab_meeting: {day: tue}\nroles:\n  # people\n  cab: []\nroi:\n  currency: EUR\n"),
-    ];
-    for (path, value, expected) in cases {
-        assert_eq!(edit(text, path, value), expected, "{path}");
     }
 }

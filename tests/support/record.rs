@@ -7,7 +7,7 @@
 //! raw text a person would type. Any value can be set raw, so a test of bad
 //! input writes the bad value it means (`.raw("priority", "[high]")`).
 
-use super::Who;
+use super::{Repo, Who};
 use chg::render::PushFmt as _;
 
 /// One YAML value: raw inline text, a literal block, a mapping or a list.
@@ -571,4 +571,304 @@ impl Implementation {
     pub fn without(self, key: &str) -> Implementation {
         Implementation(self.0.without(key))
     }
+}
+
+/// A YAML file's text edited by key, as a person edits it in an editor: the
+/// lines of the keys named change and every other byte stays (comments,
+/// quoting, line numbers), so a test says `.set("status", "submitted")`
+/// rather than replacing text that may drift. A path is dotted
+/// (`rollback.kind`); a number picks a list item (`approvals.0.role`); the
+/// last key may sit in a flow mapping (`rto.simple` of `rto: {simple: 15m}`).
+/// A path that is not there fails the test (except the last key of `set`,
+/// which is added), so a fixture that drifts fails at the edit.
+#[derive(Clone, Debug)]
+pub struct Yaml {
+    lines: Vec<String>,
+}
+
+/// Where a path's value is.
+enum Spot {
+    /// On this line, after `key:` (its block, if any, on the lines below).
+    Line(usize),
+    /// In the flow mapping on this line, under this key (maybe not there yet).
+    Flow(usize, String),
+    /// Not there: it would go after line `after` at this indent.
+    Missing { after: usize, indent: usize, key: String },
+}
+
+/// A line's indent and text, with a list item's `- ` read as indent.
+fn view(line: &str) -> (usize, &str) {
+    let text = line.trim_start();
+    let indent = line.len() - text.len();
+    match text.strip_prefix("- ") {
+        Some(rest) => (indent + 2 + rest.len() - rest.trim_start().len(), rest.trim_start()),
+        None => (indent, text),
+    }
+}
+
+/// Whether a line holds YAML (not blank, not a comment).
+fn content(line: &str) -> bool {
+    let t = line.trim_start();
+    !t.is_empty() && !t.starts_with('#')
+}
+
+/// The value after `key:` on a line whose text starts with it.
+fn value_of<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    let rest = text.strip_prefix(key)?.strip_prefix(':')?;
+    (rest.is_empty() || rest.starts_with(' ')).then(|| rest.trim())
+}
+
+/// The top-level entries of a flow collection's inside (`a: 1, b: [2, 3]`).
+fn flow_items(inside: &str) -> Vec<String> {
+    let (mut items, mut depth, mut start, mut quoted) = (Vec::new(), 0, 0, None);
+    for (i, c) in inside.char_indices() {
+        match (quoted, c) {
+            (Some(q), _) if c == q => quoted = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quoted = Some(c),
+            (None, '{' | '[') => depth += 1,
+            (None, '}' | ']') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                items.push(inside[start..i].trim().to_string());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    let last = inside[start..].trim();
+    if !last.is_empty() {
+        items.push(last.to_string());
+    }
+    items
+}
+
+impl Yaml {
+    pub fn new(text: &str) -> Yaml {
+        Yaml {
+            lines: text.lines().map(str::to_string).collect(),
+        }
+    }
+
+    /// The text, ending with a line break.
+    pub fn text(&self) -> String {
+        let mut out = self.lines.join("\n");
+        out.push('\n');
+        out
+    }
+
+    /// The lines under line `at` indented more than it (its block), as an end index.
+    fn block_end(&self, at: usize, indent: usize) -> usize {
+        let mut end = at + 1;
+        for (i, line) in self.lines.iter().enumerate().skip(at + 1) {
+            if content(line) {
+                if view(line).0 <= indent {
+                    break;
+                }
+                end = i + 1;
+            }
+        }
+        end
+    }
+
+    #[track_caller]
+    fn find(&self, path: &str) -> Spot {
+        let keys: Vec<&str> = path.split('.').collect();
+        // The range searched, and the line that owns it (none at the top).
+        let (mut from, mut to, mut owner) = (0, self.lines.len(), None::<usize>);
+        for (n, key) in keys.iter().enumerate() {
+            let last = n + 1 == keys.len();
+            let first = (from..to).find(|&i| content(&self.lines[i]) && self.lines[i] != "---");
+            if let Ok(index) = key.parse::<usize>() {
+                // The n-th item of a block list.
+                let items: Vec<usize> = (from..to)
+                    .filter(|&i| self.lines[i].trim_start().starts_with("- "))
+                    .filter(|&i| first.is_some_and(|f| view(&self.lines[i]).0 == view(&self.lines[f]).0))
+                    .collect();
+                let at = *items
+                    .get(index)
+                    .unwrap_or_else(|| panic!("no item {index} in `{path}`:\n{}", self.text()));
+                assert!(!last, "`{path}` names a whole list item");
+                from = at;
+                to = items.get(index + 1).copied().unwrap_or(to);
+                owner = None;
+                continue;
+            }
+            let indent = match (first, owner) {
+                (Some(f), _) => view(&self.lines[f]).0,
+                (None, Some(o)) => view(&self.lines[o]).0 + 2,
+                (None, None) => 0,
+            };
+            let found = (from..to).find(|&i| {
+                let (ind, text) = view(&self.lines[i]);
+                ind == indent && content(&self.lines[i]) && value_of(text, key).is_some()
+            });
+            let Some(at) = found else {
+                assert!(last, "no `{key}` of `{path}` in:\n{}", self.text());
+                let after = (from..to)
+                    .rev()
+                    .find(|&i| content(&self.lines[i]))
+                    .or(owner)
+                    .unwrap_or(0);
+                return Spot::Missing {
+                    after,
+                    indent,
+                    key: key.to_string(),
+                };
+            };
+            if last {
+                return Spot::Line(at);
+            }
+            let value = value_of(view(&self.lines[at]).1, key).unwrap_or_default();
+            if value.starts_with('{') {
+                assert!(
+                    n + 2 == keys.len(),
+                    "`{path}` goes deeper than the flow mapping at `{key}`"
+                );
+                return Spot::Flow(at, keys[n + 1].to_string());
+            }
+            (from, to, owner) = (at + 1, self.block_end(at, indent), Some(at));
+        }
+        unreachable!("a path has a last key")
+    }
+
+    /// The line's text before its value (`  - role:` and the like), and the value.
+    fn split(&self, at: usize) -> (String, String) {
+        let line = &self.lines[at];
+        let colon = line.find(": ").map_or(line.trim_end().len(), |c| c + 1);
+        (line[..colon].to_string(), line[colon..].trim().to_string())
+    }
+
+    /// Rewrites a flow mapping's entry for `key` (none: removes it).
+    fn flow_set(&mut self, at: usize, key: &str, raw: Option<&str>) {
+        let (head, value) = self.split(at);
+        let inside = value.trim_start_matches('{').trim_end_matches('}');
+        let mut items = flow_items(inside);
+        let mine = items.iter().position(|i| value_of(i, key).is_some());
+        match (mine, raw) {
+            (Some(i), Some(raw)) => items[i] = format!("{key}: {raw}"),
+            (Some(i), None) => {
+                items.remove(i);
+            }
+            (None, Some(raw)) => items.push(format!("{key}: {raw}")),
+            (None, None) => panic!("no `{key}` in `{}`", self.lines[at]),
+        }
+        self.lines[at] = format!("{head} {{{}}}", items.join(", "));
+    }
+
+    /// Sets the value at a path to raw inline YAML, replacing the value's
+    /// block if it had one; a last key not there is added after its siblings.
+    #[track_caller]
+    pub fn set(mut self, path: &str, raw: &str) -> Yaml {
+        match self.find(path) {
+            Spot::Line(at) => {
+                let end = self.block_end(at, view(&self.lines[at]).0);
+                let (head, _) = self.split(at);
+                self.lines.splice(at..end, [format!("{head} {raw}")]);
+            }
+            Spot::Flow(at, key) => self.flow_set(at, &key, Some(raw)),
+            Spot::Missing { after, indent, key } => {
+                self.lines
+                    .insert(after + 1, format!("{}{key}: {raw}", " ".repeat(indent)));
+            }
+        }
+        self
+    }
+
+    /// Removes the key at a path with its block.
+    #[track_caller]
+    pub fn without(mut self, path: &str) -> Yaml {
+        match self.find(path) {
+            Spot::Line(at) => {
+                let line = &self.lines[at];
+                let (indent, dash) = (view(line).0, line.trim_start().starts_with("- "));
+                let end = self.block_end(at, indent);
+                // A list item's first key goes with its `- `: the next key takes it.
+                if dash
+                    && self
+                        .lines
+                        .get(end)
+                        .is_some_and(|next| view(next).0 == indent && !next.trim_start().starts_with("- "))
+                {
+                    self.lines[end] = format!("{}- {}", " ".repeat(indent - 2), self.lines[end].trim_start());
+                }
+                self.lines.drain(at..end);
+            }
+            Spot::Flow(at, key) => self.flow_set(at, &key, None),
+            Spot::Missing { key, .. } => panic!("no `{key}` of `{path}` to remove:\n{}", self.text()),
+        }
+        self
+    }
+
+    /// Adds an item (raw inline YAML) at the end of the list at a path, a
+    /// flow list (`[a, b]`) or a block one (`- a` lines).
+    #[track_caller]
+    pub fn add(mut self, path: &str, item: &str) -> Yaml {
+        let Spot::Line(at) = self.find(path) else {
+            panic!("no list `{path}` to add to:\n{}", self.text());
+        };
+        let (head, value) = self.split(at);
+        if let Some(inside) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+            let mut items = flow_items(inside);
+            items.push(item.to_string());
+            self.lines[at] = format!("{head} [{}]", items.join(", "));
+        } else {
+            let indent = view(&self.lines[at]).0;
+            let end = self.block_end(at, indent);
+            let dash = self.lines[at + 1..end]
+                .iter()
+                .find(|l| l.trim_start().starts_with("- "))
+                .map_or(indent + 2, |l| l.len() - l.trim_start().len());
+            self.lines.insert(end, format!("{}- {item}", " ".repeat(dash)));
+        }
+        self
+    }
+
+    /// The raw value at a path (a block's first line is empty).
+    #[track_caller]
+    pub fn get(&self, path: &str) -> String {
+        match self.find(path) {
+            Spot::Line(at) => self.split(at).1,
+            Spot::Flow(at, key) => {
+                let inside = self.split(at).1;
+                flow_items(inside.trim_start_matches('{').trim_end_matches('}'))
+                    .iter()
+                    .find_map(|i| value_of(i, &key).map(str::to_string))
+                    .unwrap_or_else(|| panic!("no `{path}`"))
+            }
+            Spot::Missing { .. } => panic!("no `{path}`:\n{}", self.text()),
+        }
+    }
+}
+
+impl Repo {
+    /// Edits a YAML file in the work tree by key (see `Yaml`), uncommitted.
+    #[track_caller]
+    pub fn edit_yaml(&self, rel: &str, edit: impl FnOnce(Yaml) -> Yaml) {
+        let text = edit(Yaml::new(&self.read(rel))).text();
+        self.write(rel, &text);
+    }
+}
+
+#[test]
+fn yaml_edits_change_only_the_lines_of_their_keys() {
+    let text = "# head\n---\nstatus: draft # no\nrto: {simple: 15m, complex: 1h}\nroles:\n  cab: []\n  ceo: [erin@example.com]\nwindows:\n  - days: [mon]\n    start: \"02:00\"\napprovals:\n  - role: cab\n    at: 1\n  - role: ceo\n    at: 2\ndescription: |\n  two\n  lines\nlast: x\n";
+    let edited = Yaml::new(text)
+        .set("status", "submitted")
+        .set("rto.simple", "20m")
+        .set("rto.full-restore", "4h")
+        .add("roles.cab", "ana@example.com")
+        .add("roles.ceo", "dave@example.com")
+        .add("windows", "{days: [wed]}")
+        .set("approvals.1.at", "3")
+        .set("approvals.0.method", "written")
+        .set("description", "one line")
+        .set("roles.cto", "[]")
+        .without("approvals.0.role")
+        .set("added", "y");
+    assert_eq!(
+        edited.text(),
+        "# head\n---\nstatus: submitted\nrto: {simple: 20m, complex: 1h, full-restore: 4h}\nroles:\n  cab: [ana@example.com]\n  ceo: [erin@example.com, dave@example.com]\n  cto: []\nwindows:\n  - days: [mon]\n    start: \"02:00\"\n  - {days: [wed]}\napprovals:\n  - at: 1\n    method: written\n  - role: ceo\n    at: 3\ndescription: one line\nlast: x\nadded: y\n"
+    );
+    assert_eq!(edited.get("rto.complex"), "1h");
+    assert_eq!(edited.get("approvals.1.role"), "ceo");
 }

@@ -299,7 +299,7 @@ fn events(rng: &mut Rng, plans: &[Plan], wanted: usize, begin: DateTime<Utc>, sp
                 push(p.created, p.requester, Step::New, "new");
                 let mut t = p.created + rng.minutes(60, 36 * 60);
                 if p.end == End::Rejected {
-                    push(t, p.approvers[0], Step::Stop, "reject");
+                    push(t, crate::record::rejecter(p), Step::Stop, "reject");
                     continue;
                 }
                 if p.end == End::Cancelled && rng.chance(50) {

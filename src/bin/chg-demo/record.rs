@@ -2,8 +2,10 @@
 //! replaying its life with the record's own lifecycle methods.
 
 use anyhow::Result;
+use chg::approval::{choose_role, Verdict};
 use chg::cli::About;
 use chg::draft::Draft;
+use chg::person::Person;
 use chg::policy::Policy;
 use chg::record::*;
 use chrono::{DateTime, Duration, Utc};
@@ -27,9 +29,40 @@ fn rank(step: Step) -> u8 {
 /// The role an approver decides a non-emergency change in.
 fn role_of(p: &Plan, who: (&str, &str)) -> Role {
     match p.class {
+        _ if who == DAVE => Role::Cto,
         Classification::Major => Role::Cab,
         _ if who == LEE => Role::EngineeringLead,
         _ => Role::ChangeManager,
+    }
+}
+
+/// Who rejects a change that ends rejected: its first approver, but the
+/// CTO for a major change, since a CAB member's rejection is one vote
+/// (as `chg reject` counts it) and the CTO's ends it at once.
+pub(crate) fn rejecter(p: &Plan) -> (&'static str, &'static str) {
+    match p.class {
+        Classification::Major => DAVE,
+        _ => p.approvers[0],
+    }
+}
+
+/// Decides on the record as `chg approve` and `chg reject` do: in a role
+/// the policy gives the person, then by `Record::decide`.
+fn decide(r: &mut Record, policy: &Policy, verdict: Verdict) -> Result<()> {
+    let role = choose_role(policy, r, verdict.by, Some(verdict.role))?;
+    r.decide(policy, Verdict { role, ..verdict })?;
+    Ok(())
+}
+
+/// A written approval by `who` in `role` at `at`.
+fn written<'a>(who: &'a Person, role: Role, at: DateTime<Utc>, comment: Option<&str>) -> Verdict<'a> {
+    Verdict {
+        by: who,
+        role,
+        decision: Decision::Approved,
+        method: Method::Written,
+        at,
+        comment: comment.map(str::to_string),
     }
 }
 
@@ -123,27 +156,26 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
     if p.class == Classification::Emergency {
         called_in(&mut r, p, step, policy)?;
     } else {
-        if p.class == Classification::Standard {
-            r.move_to(Status::Approved)?;
-        } else {
-            r.move_to(Status::Submitted)?;
-            if step_is_rejection(p, step) {
-                let who = p.approvers[0];
-                r.reject(&person(who), role_of(p, who), at, "needs a better rollback plan".into())?;
-                return Ok(r);
-            }
-            let n = match step {
-                Step::New => 0,
-                Step::Approve(n) => n,
-                _ => p.approvers.len(),
+        // A standard change is approved on submission.
+        r.submit()?;
+        if step_is_rejection(p, step) {
+            let who = person(rejecter(p));
+            let verdict = Verdict {
+                decision: Decision::Rejected,
+                ..written(&who, role_of(p, rejecter(p)), at, Some("needs a better rollback plan"))
             };
-            for (k, who) in p.approvers.iter().take(n).enumerate() {
-                let when = p.created + Duration::hours(2 + k as i64);
-                r.add_approval(&person(*who), role_of(p, *who), Method::Written, when, None)?;
-            }
-            if n >= p.approvers.len() {
-                r.move_to(Status::Approved)?;
-            }
+            decide(&mut r, policy, verdict)?;
+            return Ok(r);
+        }
+        let n = match step {
+            Step::New => 0,
+            Step::Approve(n) => n,
+            _ => p.approvers.len(),
+        };
+        // The last approval the class needs approves it.
+        for (k, who) in p.approvers.iter().take(n).enumerate() {
+            let when = p.created + Duration::hours(2 + k as i64);
+            decide(&mut r, policy, written(&person(*who), role_of(p, *who), when, None))?;
         }
         match step {
             Step::EditAfterApproval => {
@@ -151,12 +183,7 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
                 return Ok(r);
             }
             Step::Stop => {
-                r.move_to(Status::Cancelled)?;
-                r.cancellation = Some(Cancellation {
-                    at,
-                    by: person(p.requester),
-                    reason: "no longer needed".into(),
-                });
+                r.cancel(&person(p.requester), at, "no longer needed".into())?;
                 return Ok(r);
             }
             _ => {}
@@ -166,10 +193,8 @@ pub(crate) fn render(p: &Plan, step: Step, at: DateTime<Utc>, policy: &Policy) -
                 start: p.start - Duration::minutes(5),
                 end: p.finish + Duration::hours(1),
             };
-            if let Some(d) = r.deployment.as_mut() {
-                d.window = Some(window);
-            }
-            r.move_to(Status::Scheduled)?;
+            // Scheduled before the work starts (`generate` commits it by then).
+            r.schedule(window, p.start - Duration::minutes(30))?;
         }
         if reached(Step::Start) {
             r.start(policy, p.start, None)?;
@@ -232,8 +257,14 @@ fn closed(r: &mut Record, p: &Plan, at: DateTime<Utc>, policy: &Policy) -> Resul
 /// it starts, and they confirm in writing by the time it is finished.
 fn called_in(r: &mut Record, p: &Plan, step: Step, policy: &Policy) -> Result<()> {
     let verbal = p.start - Duration::minutes(5);
-    r.add_approval(&person(CAROL), Role::Ciso, Method::Verbal, verbal, None)?;
-    r.add_approval(&person(DAVE), Role::Cto, Method::Verbal, verbal, None)?;
+    for (who, role) in [(CAROL, Role::Ciso), (DAVE, Role::Cto)] {
+        let who = person(who);
+        let verdict = Verdict {
+            method: Method::Verbal,
+            ..written(&who, role, verbal, None)
+        };
+        decide(r, policy, verdict)?;
+    }
     r.start(policy, p.start, None)?;
     // The CISO's and the CTO's written confirmations, each in its own commit.
     let confirmed = match step {
@@ -246,8 +277,12 @@ fn called_in(r: &mut Record, p: &Plan, step: Step, policy: &Policy) -> Result<()
         .enumerate()
         .take(confirmed)
     {
-        let comment = Some("confirmed in writing".to_string());
-        r.add_approval(&person(who), role, Method::Written, p.written[k], comment)?;
+        let who = person(who);
+        decide(
+            r,
+            policy,
+            written(&who, role, p.written[k], Some("confirmed in writing")),
+        )?;
     }
     Ok(())
 }

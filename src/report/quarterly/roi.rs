@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::metrics::{fmt_num, Change, Metrics};
 use crate::policy::{Policy, RoiInputs};
-use crate::record::{Outcome, Record, RollbackKind};
+use crate::record::{Outcome, Record};
 
 /// Money put on the figures, from the policy's inputs.
 #[derive(Debug, Serialize)]
@@ -115,12 +115,10 @@ impl Roi {
     /// Counts a change's rollbacks: restored inside their RTO or over it.
     fn rollbacks_of(&mut self, c: &Change, policy: &Policy) {
         for (i, b) in c.rollbacks.iter().enumerate() {
-            let (Some(s), Some(done)) = (b.started_at, b.restored_at) else {
+            let Some(check) = c.rto_check(b, policy) else {
                 continue;
             };
-            let kind = b.kind.or(c.plan_kind).unwrap_or(RollbackKind::Simple);
-            let check = policy.rto_check(kind, done - s);
-            let took = minutes(done - s);
+            let took = minutes(check.took);
             let rto = minutes(check.rto.duration());
             self.rollback_minutes += took;
             let (margin, side) = if check.within {
@@ -133,12 +131,14 @@ impl Roi {
                 (took - rto, "over")
             };
             self.records.push(format!(
-                "{} rollback {}: {} min, {kind} RTO {}: {} min {side} it",
+                "{} rollback {}: {} min, {} RTO {}: {} min {side} it{}",
                 c.id,
                 i + 1,
                 fmt_num(took),
+                check.kind,
                 check.rto.text(),
-                fmt_num(margin)
+                fmt_num(margin),
+                check.assumed()
             ));
         }
     }
