@@ -156,7 +156,9 @@ fn assert_section_says(t: &Test, heading: &str, says: &[&str]) {
 }
 
 fn quarterly_json(t: &Test) -> serde_json::Value {
-    serde_json::from_str(&quarterly(t, "json")).unwrap()
+    t.run(&["report", "quarterly", "--quarter", "2026-Q3", "--format", "json"])
+        .ok()
+        .json()
 }
 
 fn strings(v: &serde_json::Value) -> Vec<String> {

@@ -355,34 +355,31 @@ fn list_filters_and_formats() {
 └───────────────┴───────────┴────────┴────────────┴────────────┴───────────────┴─────────────────┴──────────────┘
 2 changes
 ", "");
-    let submitted = repo
-        .chg(&["list", "--status", "submitted", "--format", "csv"])
-        .ok()
-        .stdout;
-    assert_eq!(submitted.lines().count(), 2, "header and one row: {submitted}");
-    assert!(submitted
-        .lines()
-        .nth(1)
-        .unwrap()
-        .starts_with("CHG-2026-0002,submitted,normal"));
-    let by_system = repo
+    repo.chg(&["list", "--status", "submitted", "--format", "csv"]).is(
+        0,
+        "ID,Status,Class,Risk,Date,Title,Systems,Requested by
+CHG-2026-0002,submitted,normal,medium/low,2026-11-18 02:00,Enable canary routing for checkout-api,auth-service,Jane Doe
+",
+        "",
+    );
+    let rows = repo
         .chg(&["list", "--system", "checkout-api", "--format", "json"])
         .ok()
-        .stdout;
-    let rows: serde_json::Value = serde_json::from_str(&by_system).unwrap();
+        .json();
     assert_eq!(rows.as_array().unwrap().len(), 1);
     assert_eq!(rows[0]["id"], "CHG-2026-0001");
-    let md = repo
-        .chg_line("list --format markdown --since 2026-11-18 --until 2026-11-19")
-        .ok()
-        .stdout;
-    assert!(md.starts_with("| ID | Status |"), "{md}");
-    assert_eq!(md.lines().count(), 4);
-    let none = repo
-        .chg(&["list", "--since", "2027-01-01", "--format", "table"])
-        .ok()
-        .stdout;
-    assert_eq!(none, "no changes match\n");
+    repo.chg_line("list --format markdown --since 2026-11-18 --until 2026-11-19")
+        .is(
+            0,
+            "| ID | Status | Class | Risk | Date | Title | Systems | Requested by |
+|---|---|---|---|---|---|---|---|
+| CHG-2026-0001 | draft | normal | medium/low | 2026-11-18 02:00 | Enable canary routing for checkout-api | checkout-api, pricing-service | Jane Doe |
+| CHG-2026-0002 | submitted | normal | medium/low | 2026-11-18 02:00 | Enable canary routing for checkout-api | auth-service | Jane Doe |
+",
+            "",
+        );
+    repo.chg(&["list", "--since", "2027-01-01", "--format", "table"])
+        .is(0, "no changes match\n", "");
 }
 
 #[test]
