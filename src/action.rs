@@ -18,6 +18,7 @@ use crate::lifecycle::BACKDATE_HOURS;
 use crate::person::Person;
 use crate::policy::Policy;
 use crate::record::{CheckResult, Record, Validation};
+use crate::rule::Rule;
 use crate::rules;
 use crate::store::{Loaded, Store};
 
@@ -46,7 +47,7 @@ pub struct Done {
     /// Printed on stdout.
     pub message: String,
     /// Printed on stderr as `warning[rule]: ...`, never silently dropped.
-    pub warnings: Vec<(&'static str, String)>,
+    pub warnings: Vec<(Rule, String)>,
     /// Printed on stderr after the warnings: what is still owed.
     pub notes: Vec<String>,
 }
@@ -158,7 +159,9 @@ impl Action {
             // Refuse before writing, so a failed commit never leaves a changed file behind.
             self.store.repo().ensure_clean_state()?;
         }
-        self.store.write_record(&self.path, record)?;
+        if let Some(warning) = self.store.write_record(&self.path, record)?.warning(&self.file) {
+            app.warn(&warning);
+        }
         if app.commit {
             let message = match &done.detail {
                 Some(detail) => format!("chg: {verb} {} ({detail})", record.id),
@@ -179,7 +182,7 @@ impl Action {
             crate::render::print(&text)?;
         }
         for (rule, warning) in &done.warnings {
-            app.warn(&format!("warning[{rule}]: {warning}"));
+            app.warn_rule(*rule, warning);
         }
         if !app.quiet {
             for note in &done.notes {

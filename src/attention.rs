@@ -12,7 +12,7 @@ use crate::lifecycle;
 use crate::policy::{Policy, RtoCheck};
 use crate::record::{Classification, Decision, MeasureState, Record, RollbackEntry, Status};
 use crate::rehearsal::{self, Rehearsals, Standing};
-use crate::rules::{approval_status, implemented_at, next_cab_meeting, written_approval_at};
+use crate::rules::{approval_status, implemented_at, written_approval_at};
 
 /// One thing somebody owes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -173,7 +173,7 @@ impl Owed<'_> {
                     "CAB presentation owed at the next meeting (`chg review {} --cab --date …`)",
                     r.id
                 ),
-                Some(next_cab_meeting(since, policy)),
+                Some(policy.cab_meeting.next(since)),
             );
         }
     }

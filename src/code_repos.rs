@@ -113,9 +113,7 @@ fn change_states(store: &Store, now: chrono::DateTime<chrono::Utc>) -> Result<Ha
     let mut states = HashMap::new();
     for loaded in store.load_all_strict()? {
         let record = loaded.record;
-        let (year, _) = crate::id::validate(&record.id).map_err(|m| anyhow!("{m}"))?;
-        let path = format!("{prefix}/{year}/{}.yaml", record.id);
-        let approved_at = history.files.get(&path).and_then(|t| {
+        let approved_at = history.files.get(&loaded.file).and_then(|t| {
             let f = &t.facts;
             // A standard change is approved on submission, without approval entries.
             [f.first_approval.as_ref(), f.status_first.get("approved")]

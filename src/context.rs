@@ -8,6 +8,7 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 
 use crate::cli::{ColorChoice, Command, Format, GlobalArgs};
+use crate::rule::Rule;
 use crate::store::Store;
 
 /// What a command needs besides its own arguments, resolved once before it runs.
@@ -106,6 +107,11 @@ impl App {
         if !self.quiet {
             crate::render::eprint(text);
         }
+    }
+
+    /// Prints a rule's warning on stderr as `warning[rule]: message`, unless `-q`.
+    pub fn warn_rule(&self, rule: Rule, message: &str) {
+        self.warn(&format!("warning[{rule}]: {message}"));
     }
 
     /// Opens the store, which must exist.

@@ -4,8 +4,8 @@
 
 use std::fmt;
 
+use crate::document::Value;
 use serde::Serialize;
-use serde_yaml::Value;
 
 /// How a field changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -209,7 +209,7 @@ mod tests {
     use super::*;
 
     fn yaml(text: &str) -> Value {
-        serde_yaml::from_str(text).unwrap()
+        crate::document::loose(text).unwrap()
     }
 
     #[test]

@@ -348,13 +348,12 @@ fn duplicates_across_branches(
 ) -> Result<Vec<HistoryFinding>> {
     let repo = store.repo();
     let mut out = Vec::new();
-    let added: Vec<String> = repo
+    let added: Vec<(String, String)> = repo
         .changed_files(Some(merge_base), head, prefix)?
         .into_iter()
-        .map(|c| c.path)
-        .filter(|p| record_id(prefix, p).is_some())
+        .filter_map(|c| Some((record_id(prefix, &c.path)?.to_string(), c.path)))
         .collect();
-    for path in added {
+    for (id, path) in added {
         if repo.blob_at(merge_base, &path)?.is_some() {
             continue;
         }
@@ -362,12 +361,6 @@ fn duplicates_across_branches(
             continue;
         };
         if theirs != ours {
-            let id = path
-                .rsplit('/')
-                .next()
-                .unwrap_or(&path)
-                .trim_end_matches(".yaml")
-                .to_string();
             out.push(HistoryFinding {
                 key: "id".into(),
                 ..HistoryFinding::error(

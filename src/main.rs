@@ -1,11 +1,9 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
     // Before anything else, while chg has a single thread.
     chg::git::Repo::limit_pack_memory();
-    let cli = chg::cli::Cli::parse();
+    let cli = chg::cli::parse();
     match chg::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) if chg::error::is_broken_pipe(&err) => ExitCode::SUCCESS,

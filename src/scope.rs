@@ -49,7 +49,7 @@ pub const NOT_CONTENT: &[&str] = &["schema_version", "id"];
 /// The prefix of a digest as written in an approval entry.
 pub const DIGEST_PREFIX: &str = "sha256:";
 
-type Tree = serde_yaml::Value;
+type Tree = crate::document::Value;
 
 impl Record {
     /// Returns the approved scope: the record as a YAML tree (with its `x-`
@@ -57,15 +57,7 @@ impl Record {
     /// [`NOT_CONTENT`], absent, null and empty values dropped.
     pub fn approved_scope(&self) -> Tree {
         // A record always serialises; should it not, an empty scope makes every digest stale.
-        let mut tree = serde_yaml::to_value(self).unwrap_or(Tree::Null);
-        for (path, keys) in &self.extensions {
-            if let Some(Tree::Mapping(map)) = lookup_mut(&mut tree, path) {
-                for (k, v) in keys {
-                    map.insert(Tree::String(k.clone()), v.clone());
-                }
-            }
-        }
-        scope_of(tree)
+        scope_of(crate::document::to_tree(self, &self.extensions).unwrap_or(Tree::Null))
     }
 
     /// Returns `sha256:<hex>` of the canonical serialisation of the approved scope.

@@ -13,7 +13,7 @@
 
 use std::str::FromStr as _;
 
-use serde_yaml::{Mapping, Value};
+use crate::document::{Mapping, Value};
 use yaml_edit::{YamlFile, YamlNode};
 
 /// Returns `text` with the differences between `old` and `new` (the record
@@ -202,7 +202,7 @@ mod tests {
     use super::*;
 
     fn tree(text: &str) -> Value {
-        serde_yaml::from_str(text).unwrap()
+        crate::document::loose(text).unwrap()
     }
 
     /// Patches `text` to what `new` says and checks that it reads back as `new`.

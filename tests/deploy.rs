@@ -560,3 +560,30 @@ fn the_deployment_pipeline_steps_run_as_written() {
         ],
     );
 }
+
+#[test]
+fn gate_names_a_missing_window_and_rollback_plan_by_their_ids() {
+    let mut repo = wednesday();
+    let mut record = Record::normal(ID).status("scheduled");
+    record.remove("deployment.window").remove("rollback.plan");
+    repo.put(&record);
+    let run = gate_at(&mut repo, "2026-11-18T03:00:00Z", &[]).status(1);
+    let ids: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("CHG-2026-0001: refused[")?.split(']').next())
+        .collect();
+    assert_eq!(
+        ids,
+        ["approval-missing", "rollback-plan-missing", "window-missing"],
+        "{run:?}"
+    );
+}
+
+#[test]
+fn gate_in_a_shallow_clone_refuses_with_history_incomplete() {
+    let repo = wednesday();
+    let mut clone = repo.shallow_clone(1);
+    let run = gate_at(&mut clone, "2026-11-18T03:00:00Z", &["--format", "json"]).status(1);
+    assert!(rules(&run).contains(&"history-incomplete".to_string()), "{run:?}");
+}

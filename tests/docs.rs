@@ -442,7 +442,7 @@ fn no_page_sends_readers_to_files_they_do_not_have() {
     for entry in std::fs::read_dir(root().join("tests/golden")).unwrap().flatten() {
         texts.push((shown(&entry.path()), read(&entry.path())));
     }
-    let mut command = <chg::cli::Cli as clap::CommandFactory>::command();
+    let mut command = chg::cli::command();
     command.build();
     let mut helps = vec![(String::from("chg --help"), command.render_long_help().to_string())];
     for sub in command.get_subcommands_mut() {

@@ -49,5 +49,6 @@ mod store;
 mod types;
 mod windows;
 mod wizards;
+mod yml_records;
 
 mod history;

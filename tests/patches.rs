@@ -60,9 +60,9 @@ fn store_with(record: &str) -> Test {
         .at(NOW)
 }
 
-/// The lines the last commit removed (`-`) and added (`+`) in the record, in order.
-fn changed_lines(repo: &Repo) -> Vec<String> {
-    repo.git(&["show", "--format=", "--unified=0", "HEAD", "--", FILE])
+/// The lines the last commit removed (`-`) and added (`+`) in a file, in order.
+fn changed_lines(repo: &Repo, file: &str) -> Vec<String> {
+    repo.git(&["show", "--format=", "--unified=0", "HEAD", "--", file])
         .lines()
         .filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++ ") && !l.starts_with("--- "))
         .map(str::to_string)
@@ -74,7 +74,7 @@ fn changed_lines(repo: &Repo) -> Vec<String> {
 #[track_caller]
 fn step(repo: &Repo, who: Who, line: &str, expected: &[&str]) {
     repo.chg_line_as(who, line).ok();
-    let got = changed_lines(repo);
+    let got = changed_lines(repo, FILE);
     assert_eq!(
         got,
         expected,
@@ -404,7 +404,9 @@ fn renumber_changes_only_the_id_line() {
 #[test]
 fn a_patch_that_would_read_back_differently_is_replaced_by_the_whole_record() {
     let repo = store_with(&hand_written("&was submitted", "x-was: *was\n"));
-    repo.chg_as(SAM, &["approve", ID]).ok();
+    repo.chg_as(SAM, &["approve", ID]).ok().stderr_is(
+        "warning: could not keep the layout of changes/2026/CHG-2026-0001.yaml; rewrote it whole, so its comments and formatting may have changed\n",
+    );
     let text = repo.read(FILE);
     assert!(
         text.starts_with("# yaml-language-server: $schema=../schemas/change.schema.json\n---\n"),
@@ -416,4 +418,37 @@ fn a_patch_that_would_read_back_differently_is_replaced_by_the_whole_record() {
         "a whole rewrite, not a patch:\n{text}"
     );
     repo.chg(&["check", FILE]).ok();
+}
+
+const LOG: &str = "changes/rehearsals/checkout-api.yaml";
+
+/// A rehearsal log written by hand: a team note and a flow-style entry.
+const HAND_LOG: &str = r#"# yaml-language-server: $schema=../schemas/rehearsals.schema.json
+# team note: rehearse after every release of the pricing service
+schema_version: 1
+system: checkout-api
+rehearsals:
+  - {at: '2026-11-20T10:00:00Z', kind: simple, minutes: 12, result: passed, by: Jane Doe <jane@example.com>}
+"#;
+
+#[test]
+fn rehearse_adds_only_the_entry_and_keeps_the_team_note_and_the_flow_style() {
+    let repo = store_with(&submitted());
+    repo.write(LOG, HAND_LOG);
+    repo.commit_all_at(JANE, "2026-11-20T10:30:00Z", "the rehearsal log, by hand");
+    repo.chg_line("rehearse checkout-api --kind simple --minutes 9 --result passed --at 10:30")
+        .ok()
+        .stderr_is("");
+    assert_eq!(
+        changed_lines(&repo, LOG),
+        [
+            "+  - at: \"2026-11-25T10:30:00Z\"",
+            "+    kind: simple",
+            "+    minutes: 9",
+            "+    result: passed",
+            "+    by: Jane Doe <jane@example.com>"
+        ],
+        "{}",
+        repo.read(LOG)
+    );
 }

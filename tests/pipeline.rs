@@ -110,3 +110,49 @@ fn help_lists_subcommands_in_workflow_order_then_reading_then_setup() {
         "a setup command is listed before a reading one: {listed:?}"
     );
 }
+
+/// The formats `chg ARGS --help` (and `-h`) offers for `--format`, as listed
+/// after "possible values:" in that option's entry.
+fn formats_in_help(args: &[&str]) -> Vec<Vec<String>> {
+    let repo = Repo::new();
+    ["--help", "-h"]
+        .iter()
+        .map(|flag| {
+            let mut with_flag = args.to_vec();
+            with_flag.push(flag);
+            let help = repo.chg(&with_flag).ok().stdout;
+            let entry: String = help
+                .lines()
+                .skip_while(|l| !l.trim_start().starts_with("--format"))
+                // `--color` follows `--format` in every command's options.
+                .take_while(|l| !l.trim_start().starts_with("--color"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let listed = entry
+                .split("[possible values:")
+                .nth(1)
+                .and_then(|rest| rest.split(']').next())
+                .unwrap_or_else(|| panic!("`chg {with_flag:?}` lists no formats for --format:\n{help}"));
+            listed.split(',').map(|f| f.trim().to_string()).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn each_subcommand_help_names_only_the_formats_it_prints() {
+    let cases: [(&[&str], &[&str]); 4] = [
+        (&["approve"], &["text"]),
+        (&["list"], &["table", "text", "json", "csv", "markdown"]),
+        (&["report", "weekly"], &["table", "markdown", "json", "html"]),
+        (&["schema"], &["json"]),
+    ];
+    for (args, formats) in cases {
+        for listed in formats_in_help(args) {
+            assert_eq!(listed, formats, "the formats `chg {args:?} --help` offers");
+        }
+    }
+    // The top level takes `--format` before any command: all nine.
+    for listed in formats_in_help(&[]) {
+        assert_eq!(listed.len(), 9, "chg --help: {listed:?}");
+    }
+}

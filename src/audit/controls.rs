@@ -12,6 +12,7 @@ use crate::git::SignatureInfo;
 use crate::person::emails_match;
 use crate::policy::Policy;
 use crate::record::{Classification, Record, Status};
+use crate::rule::Rule;
 use crate::rules::history::HistoryFinding;
 use crate::rules::{self, Verdict as DeadlineVerdict};
 
@@ -182,17 +183,17 @@ pub(super) fn quote_history(f: &HistoryFinding) -> String {
     )
 }
 
-fn errors<'a>(findings: &'a [Finding], names: &'a [&str]) -> impl Iterator<Item = String> + 'a {
+fn errors<'a>(findings: &'a [Finding], rules: &'a [Rule]) -> impl Iterator<Item = String> + 'a {
     findings
         .iter()
-        .filter(move |f| f.severity == Severity::Error && names.contains(&f.rule.id()))
+        .filter(move |f| f.severity == Severity::Error && rules.contains(&f.rule))
         .map(quote)
 }
 
-fn history_errors<'a>(history: &'a [HistoryFinding], names: &'a [&str]) -> impl Iterator<Item = String> + 'a {
+fn history_errors<'a>(history: &'a [HistoryFinding], rules: &'a [Rule]) -> impl Iterator<Item = String> + 'a {
     history
         .iter()
-        .filter(move |f| f.severity == Severity::Error && names.contains(&f.rule.id()))
+        .filter(move |f| f.severity == Severity::Error && rules.contains(&f.rule))
         .map(quote_history)
 }
 
@@ -247,19 +248,22 @@ fn past_approval(r: &Record) -> bool {
     ) || r.granted_approvals().next().is_some()
 }
 
+/// Whether an approval went stale: then the rules also find it missing,
+/// which is the currency control's failure, not a second one.
+fn stale(e: &Evidence) -> bool {
+    e.findings.iter().any(|f| f.rule == Rule::ApprovalStale)
+}
+
 fn approvals(e: &Evidence) -> (Verdict, Vec<String>) {
-    // Approvals that went stale no longer count, so the rules also find them
-    // missing: that is the currency control's failure, not a second one.
-    let stale = e.findings.iter().any(|f| f.rule == crate::rule::Rule::ApprovalStale);
-    let rules: &[&str] = if stale {
-        &["approver-not-authorized", "self-approval"]
+    let rules: &[Rule] = if stale(e) {
+        &[Rule::ApproverNotAuthorized, Rule::SelfApproval]
     } else {
-        &["approval-missing", "approver-not-authorized", "self-approval"]
+        &[Rule::ApprovalMissing, Rule::ApproverNotAuthorized, Rule::SelfApproval]
     };
     let mut reasons: Vec<String> = errors(e.findings, rules).collect();
     reasons.extend(history_errors(
         e.history,
-        &["approval-not-by-approver", "approval-removed", "self-approval"],
+        &[Rule::ApprovalNotByApprover, Rule::ApprovalRemoved, Rule::SelfApproval],
     ));
     if !reasons.is_empty() {
         return (Verdict::Fail, reasons);
@@ -280,11 +284,15 @@ fn approvals(e: &Evidence) -> (Verdict, Vec<String>) {
 }
 
 fn current(e: &Evidence) -> (Verdict, Vec<String>) {
-    let mut reasons: Vec<String> = errors(e.findings, &["approval-stale", "approval-missing"]).collect();
-    if !e.findings.iter().any(|f| f.rule == crate::rule::Rule::ApprovalStale) {
-        reasons.retain(|r| !r.starts_with("approval-missing"));
-    }
-    reasons.extend(history_errors(e.history, &["edited-after-approval"]));
+    // What is missing because an approval went stale is this control's
+    // failure; missing for any other reason is the approvals control's.
+    let rules: &[Rule] = if stale(e) {
+        &[Rule::ApprovalStale, Rule::ApprovalMissing]
+    } else {
+        &[Rule::ApprovalStale]
+    };
+    let mut reasons: Vec<String> = errors(e.findings, rules).collect();
+    reasons.extend(history_errors(e.history, &[Rule::EditedAfterApproval]));
     if reasons.is_empty() && e.record.granted_approvals().next().is_none() {
         return (Verdict::NotApplicable, vec!["no approval".into()]);
     }
@@ -336,7 +344,7 @@ fn signed(e: &Evidence) -> (Verdict, Vec<String>) {
 
 fn window(e: &Evidence) -> (Verdict, Vec<String>) {
     let r = e.record;
-    let mut reasons: Vec<String> = errors(e.findings, &["outside-window", "freeze-conflict"]).collect();
+    let mut reasons: Vec<String> = errors(e.findings, &[Rule::OutsideWindow, Rule::FreezeConflict]).collect();
     let Some(started) = r.started_at() else {
         if reasons.is_empty() {
             return (Verdict::NotApplicable, vec!["not implemented".into()]);
@@ -347,7 +355,7 @@ fn window(e: &Evidence) -> (Verdict, Vec<String>) {
     let gate = rules::deploy::judge(r, e.policy, started, &rules::deploy::Evidence::default());
     reasons.extend(
         gate.iter()
-            .filter(|g| rules::deploy::WAITABLE.contains(&g.rule))
+            .filter(|g| g.rule.is_waitable())
             .map(|g| format!("at the start {}: {}", started.format("%Y-%m-%d %H:%M UTC"), g.message)),
     );
     if let (Some(w), Some(finished), false) = (
@@ -367,7 +375,7 @@ fn window(e: &Evidence) -> (Verdict, Vec<String>) {
 }
 
 fn testing(e: &Evidence) -> (Verdict, Vec<String>) {
-    let reasons: Vec<String> = errors(e.findings, &["testing-incomplete"]).collect();
+    let reasons: Vec<String> = errors(e.findings, &[Rule::TestingIncomplete]).collect();
     if reasons.is_empty() && e.record.status == Status::Draft {
         return (Verdict::NotApplicable, vec!["a draft".into()]);
     }
@@ -382,10 +390,10 @@ fn deadlines(e: &Evidence) -> (Verdict, Vec<String>) {
     let mut reasons: Vec<String> = errors(
         e.findings,
         &[
-            "emergency-documentation-overdue",
-            "emergency-approval-overdue",
-            "emergency-review-overdue",
-            "cab-review-missing",
+            Rule::EmergencyDocumentationOverdue,
+            Rule::EmergencyApprovalOverdue,
+            Rule::EmergencyReviewOverdue,
+            Rule::CabReviewMissing,
         ],
     )
     .collect();
@@ -432,7 +440,7 @@ fn review(e: &Evidence) -> (Verdict, Vec<String>) {
     if r.outcome().is_none() {
         return (Verdict::NotApplicable, vec!["not implemented".into()]);
     }
-    let closed: Vec<String> = errors(e.findings, &["illegal-status"])
+    let closed: Vec<String> = errors(e.findings, &[Rule::IllegalStatus])
         .filter(|m| m.contains("review"))
         .collect();
     if !closed.is_empty() {

@@ -80,7 +80,7 @@ pub fn at_commit(store: &Store, tip: ObjectId) -> Result<AtCommit> {
     let template_dir = format!("{prefix}/templates/");
     for (path, blob) in repo.files_at(tip, &prefix)? {
         if let Some(name) = path.strip_prefix(&template_dir) {
-            let Some(stem) = name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")) else {
+            let Some(stem) = crate::store::yaml_stem(name) else {
                 continue;
             };
             // A template that does not parse is `chg check`'s finding; here it is simply absent.

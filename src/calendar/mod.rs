@@ -473,7 +473,7 @@ mod tests {
     #[test]
     fn overlaps_are_found_per_shared_system_only() {
         let mk = |id: &str, start: &str, end: &str, systems: &[&str]| {
-            let mut r: Record = serde_yaml::from_str(&format!(
+            let mut r: Record = crate::document::loose(&format!(
                 "schema_version: 1\nid: {id}\ntitle: x\nstatus: scheduled\nclassification: normal\n\
                  risk: {{impact: low, likelihood: medium}}\nrequested_by: A <a@example.com>\n\
                  created_at: 2026-11-01T00:00:00Z\ndeployment: {{window: {{start: {start}, end: {end}}}}}\n"
@@ -533,7 +533,7 @@ mod tests {
     #[test]
     #[ignore]
     fn twenty_thousand_scheduled_changes() {
-        let template: Record = serde_yaml::from_str(
+        let template: Record = crate::document::loose(
             "schema_version: 1\nid: CHG-2026-0000\ntitle: bench\nstatus: scheduled\nclassification: normal\n\
              risk: {impact: low, likelihood: medium}\nrequested_by: A <a@example.com>\n\
              created_at: 2026-01-01T00:00:00Z\ndeployment: {window: {start: 2026-01-01T02:00:00Z, end: 2026-01-01T03:00:00Z}}\n",

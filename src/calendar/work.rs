@@ -133,7 +133,7 @@ mod tests {
 
     /// A change of this class scheduled Thursday 2026-11-26 02:00–03:00.
     fn record(class: &str) -> Record {
-        serde_yaml::from_str(&format!(
+        crate::document::loose(&format!(
             "schema_version: 1\nid: CHG-2026-0001\ntitle: x\nstatus: scheduled\nclassification: {class}\n\
              risk: {{impact: low, likelihood: low}}\nrequested_by: A <a@example.com>\n\
              created_at: 2026-11-01T00:00:00Z\n\

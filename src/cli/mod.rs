@@ -5,9 +5,13 @@ mod lifecycle;
 mod reading;
 mod setup;
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::{EnumValueParser, PossibleValue, TypedValueParser};
+use clap::{Arg, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+use crate::named::named_enum;
 
 pub use lifecycle::*;
 pub use reading::*;
@@ -288,77 +292,202 @@ pub enum Command {
     Seal(SealArgs),
 }
 
-/// What a command prints text lines in, and nothing else.
-const TEXT: &[Format] = &[Format::Text];
+named_enum! {
+    /// A subcommand without its arguments: what the `--format` check,
+    /// `--help` and the man pages know of it. [`Command::verb`] matches every
+    /// command and [`Verb::formats`] every verb, so a new command does not
+    /// compile until it declares the formats it prints.
+    pub enum Verb, fn name {
+        New => "new",
+        Edit => "edit",
+        Submit => "submit",
+        Approve => "approve",
+        Reject => "reject",
+        Schedule => "schedule",
+        Start => "start",
+        Complete => "complete",
+        Fail => "fail",
+        Rollback => "rollback",
+        Rehearse => "rehearse",
+        Monitor => "monitor",
+        Review => "review",
+        Close => "close",
+        Cancel => "cancel",
+        Renumber => "renumber",
+        Show => "show",
+        List => "list",
+        Status => "status",
+        Log => "log",
+        Check => "check",
+        Gate => "gate",
+        Untracked => "untracked",
+        Calendar => "calendar",
+        Metrics => "metrics",
+        Report => "report",
+        Init => "init",
+        Schema => "schema",
+        Completions => "completions",
+        Man => "man",
+        Audit => "audit",
+        Seal => "seal",
+    }
+}
 
-impl Command {
+impl Verb {
     /// Returns the formats the command prints, its default first. Any other
     /// `--format` is refused before the command runs.
-    pub fn formats(&self) -> &'static [Format] {
+    pub fn formats(self) -> &'static [Format] {
         use Format::{Csv, Github, Html, Ics, Json, Markdown, Table, Text, Yaml};
         match self {
-            Command::New(_) => &[Text, Json],
-            Command::Show(_) => &[Text, Yaml, Json, Markdown, Html],
-            Command::List(_) => &[Table, Text, Json, Csv, Markdown],
-            Command::Status(_) | Command::Log(_) => &[Text, Json],
-            Command::Check(_) | Command::Gate(_) => &[Text, Json, Github],
-            Command::Untracked(_) => &[Text, Json, Csv, Markdown],
-            Command::Calendar(_) => &[Table, Markdown, Json, Ics],
-            Command::Metrics(_) => &[Table, Json, Markdown],
-            Command::Report(_) => &[Table, Markdown, Json, Html],
+            Verb::New => &[Text, Json],
+            Verb::Show => &[Text, Yaml, Json, Markdown, Html],
+            Verb::List => &[Table, Text, Json, Csv, Markdown],
+            Verb::Status | Verb::Log => &[Text, Json],
+            Verb::Check | Verb::Gate => &[Text, Json, Github],
+            Verb::Untracked => &[Text, Json, Csv, Markdown],
+            Verb::Calendar => &[Table, Markdown, Json, Ics],
+            Verb::Metrics => &[Table, Json, Markdown],
+            Verb::Report => &[Table, Markdown, Json, Html],
             // The schemas are JSON Schema documents.
-            Command::Schema(_) => &[Json],
-            // The other lifecycle and setup commands, audit and seal print
-            // text lines: a new command prints them until it declares more.
-            _ => TEXT,
+            Verb::Schema => &[Json],
+            // Text lines, and nothing else.
+            Verb::Edit
+            | Verb::Submit
+            | Verb::Approve
+            | Verb::Reject
+            | Verb::Schedule
+            | Verb::Start
+            | Verb::Complete
+            | Verb::Fail
+            | Verb::Rollback
+            | Verb::Rehearse
+            | Verb::Monitor
+            | Verb::Review
+            | Verb::Close
+            | Verb::Cancel
+            | Verb::Renumber
+            | Verb::Init
+            | Verb::Completions
+            | Verb::Man
+            | Verb::Audit
+            | Verb::Seal => &[Text],
         }
+    }
+}
+
+impl Command {
+    /// Returns the command without its arguments.
+    pub fn verb(&self) -> Verb {
+        match self {
+            Command::New(_) => Verb::New,
+            Command::Edit(_) => Verb::Edit,
+            Command::Submit(_) => Verb::Submit,
+            Command::Approve(_) => Verb::Approve,
+            Command::Reject(_) => Verb::Reject,
+            Command::Schedule(_) => Verb::Schedule,
+            Command::Start(_) => Verb::Start,
+            Command::Complete(_) => Verb::Complete,
+            Command::Fail(_) => Verb::Fail,
+            Command::Rollback(_) => Verb::Rollback,
+            Command::Rehearse(_) => Verb::Rehearse,
+            Command::Monitor(_) => Verb::Monitor,
+            Command::Review(_) => Verb::Review,
+            Command::Close(_) => Verb::Close,
+            Command::Cancel(_) => Verb::Cancel,
+            Command::Renumber(_) => Verb::Renumber,
+            Command::Show(_) => Verb::Show,
+            Command::List(_) => Verb::List,
+            Command::Status(_) => Verb::Status,
+            Command::Log(_) => Verb::Log,
+            Command::Check(_) => Verb::Check,
+            Command::Gate(_) => Verb::Gate,
+            Command::Untracked(_) => Verb::Untracked,
+            Command::Calendar(_) => Verb::Calendar,
+            Command::Metrics(_) => Verb::Metrics,
+            Command::Report(_) => Verb::Report,
+            Command::Init(_) => Verb::Init,
+            Command::Schema(_) => Verb::Schema,
+            Command::Completions(_) => Verb::Completions,
+            Command::Man(_) => Verb::Man,
+            Command::Audit(_) => Verb::Audit,
+            Command::Seal(_) => Verb::Seal,
+        }
+    }
+
+    /// Returns the formats the command prints, its default first.
+    pub fn formats(&self) -> &'static [Format] {
+        self.verb().formats()
     }
 
     /// Returns the command as typed after `chg`: `approve`, `report weekly`.
     pub fn name(&self) -> String {
-        let name = match self {
-            Command::New(_) => "new",
-            Command::Edit(_) => "edit",
-            Command::Submit(_) => "submit",
-            Command::Approve(_) => "approve",
-            Command::Reject(_) => "reject",
-            Command::Schedule(_) => "schedule",
-            Command::Start(_) => "start",
-            Command::Complete(_) => "complete",
-            Command::Fail(_) => "fail",
-            Command::Rollback(_) => "rollback",
-            Command::Rehearse(_) => "rehearse",
-            Command::Monitor(_) => "monitor",
-            Command::Review(_) => "review",
-            Command::Close(_) => "close",
-            Command::Cancel(_) => "cancel",
-            Command::Renumber(_) => "renumber",
-            Command::Show(_) => "show",
-            Command::List(_) => "list",
-            Command::Status(_) => "status",
-            Command::Log(_) => "log",
-            Command::Check(_) => "check",
-            Command::Gate(_) => "gate",
-            Command::Untracked(_) => "untracked",
-            Command::Calendar(_) => "calendar",
-            Command::Metrics(_) => "metrics",
-            Command::Init(_) => "init",
-            Command::Schema(_) => "schema",
-            Command::Completions(_) => "completions",
-            Command::Man(_) => "man",
-            Command::Audit(_) => "audit",
-            Command::Seal(_) => "seal",
-            Command::Report(args) => {
-                return format!(
-                    "report {}",
-                    match args.kind {
-                        ReportKind::Weekly { .. } => "weekly",
-                        ReportKind::Monthly { .. } => "monthly",
-                        ReportKind::Quarterly { .. } => "quarterly",
-                    }
-                )
-            }
-        };
-        name.to_string()
+        match self {
+            Command::Report(args) => format!(
+                "report {}",
+                match args.kind {
+                    ReportKind::Weekly { .. } => "weekly",
+                    ReportKind::Monthly { .. } => "monthly",
+                    ReportKind::Quarterly { .. } => "quarterly",
+                }
+            ),
+            _ => self.verb().name().to_string(),
+        }
+    }
+}
+
+/// `--format` as one command takes it: it parses every format as the global
+/// option does (the command refuses one it does not print, naming those it
+/// does), but offers only the command's own to `--help`, the man page and
+/// shell completions.
+#[derive(Clone)]
+struct Prints(&'static [Format]);
+
+impl TypedValueParser for Prints {
+    type Value = Format;
+
+    fn parse_ref(&self, cmd: &clap::Command, arg: Option<&Arg>, value: &OsStr) -> Result<Format, clap::Error> {
+        EnumValueParser::<Format>::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.0.iter().filter_map(|f| f.to_possible_value())))
+    }
+}
+
+/// Returns chg's command line with each subcommand's `--format` offering
+/// the formats it prints: what `chg --help`, `chg man` and `chg completions`
+/// describe and what [`parse`] reads.
+pub fn command() -> clap::Command {
+    let cli = Cli::command();
+    let Some(global) = cli.get_arguments().find(|a| a.get_id() == "format").cloned() else {
+        return cli;
+    };
+    Verb::ALL.iter().fold(cli, |cli, verb| {
+        let own = global
+            .clone()
+            .value_parser(Prints(verb.formats()))
+            .help(format!("Output format (`chg {verb}` prints only these)"));
+        // clap gives a subcommand the global `--format` only when it has
+        // none of its own, so this one takes its place.
+        cli.mut_subcommand(verb.name(), |sub| sub.arg(own))
+    })
+}
+
+/// Parses the command line (exiting with clap's usage error or help).
+pub fn parse() -> Cli {
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_subcommand_is_a_verb_in_the_same_order() {
+        let cli = Cli::command();
+        let names: Vec<&str> = cli.get_subcommands().map(|s| s.get_name()).collect();
+        let verbs: Vec<&str> = Verb::ALL.iter().map(|v| v.name()).collect();
+        assert_eq!(names, verbs);
     }
 }

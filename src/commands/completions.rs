@@ -1,14 +1,13 @@
 //! `chg completions` and `chg man`: shell completions and the man page, from clap.
 
 use anyhow::{Context as _, Result};
-use clap::CommandFactory;
 
-use crate::cli::{Cli, CompletionsArgs, ManArgs};
+use crate::cli::{self, CompletionsArgs, ManArgs};
 use crate::context::App;
 
 /// Prints the completion script for a shell.
 pub fn run(args: &CompletionsArgs, _app: &App) -> Result<u8> {
-    let mut command = Cli::command();
+    let mut command = cli::command();
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut command, "chg", &mut out);
     crate::render::print(&String::from_utf8_lossy(&out))?;
@@ -19,7 +18,7 @@ pub fn run(args: &CompletionsArgs, _app: &App) -> Result<u8> {
 pub fn man(args: &ManArgs, app: &App) -> Result<u8> {
     let Some(dir) = &args.dir else {
         let mut out = Vec::new();
-        clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+        clap_mangen::Man::new(cli::command()).render(&mut out)?;
         crate::render::print(&String::from_utf8_lossy(&out))?;
         return Ok(0);
     };
@@ -28,7 +27,7 @@ pub fn man(args: &ManArgs, app: &App) -> Result<u8> {
     std::fs::create_dir_all(&section).with_context(|| format!("cannot create {}", section.display()))?;
     // clap_mangen names each page after its command path (`chg-report-weekly.1`),
     // which is the name `man` looks it up by.
-    clap_mangen::generate_to(Cli::command(), &section)
+    clap_mangen::generate_to(cli::command(), &section)
         .with_context(|| format!("cannot write the man pages in {}", section.display()))?;
     if !app.quiet {
         let pages = std::fs::read_dir(&section)?

@@ -68,7 +68,7 @@ pub fn run(args: &GateArgs, app: &App) -> Result<u8> {
             // The live clock, not `app.now`: a gate that waits judges each poll at its own time.
             decide(&store, &record, at.unwrap_or_else(crate::clock::now))?
         };
-        let waitable = verdict.reasons.iter().all(|r| deploy::WAITABLE.contains(&r.rule));
+        let waitable = verdict.reasons.iter().all(|r| r.rule.is_waitable());
         let left = limit.saturating_sub(began.elapsed());
         if verdict.allowed || !args.wait || !waitable || left.is_zero() {
             if args.wait && waitable && !verdict.allowed && !app.quiet {

@@ -43,7 +43,7 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
     }
     let tip = repo.resolve(rev)?;
     let prefix = store.prefix();
-    let path = format!("{prefix}/{year}/{}.yaml", args.id);
+    let path = store.display(&store.record_path(year, &args.id));
     let (entries, incomplete) = history::record_log(repo, &prefix, tip, &path)?;
     if entries.is_empty() {
         let hint = if args.as_of.is_some() {

@@ -10,6 +10,7 @@ use crate::error::Refusal;
 use crate::metrics::{duration_text, Style};
 use crate::monitoring;
 use crate::record::{Monitoring, Outcome};
+use crate::rule::Rule;
 
 /// Appends a monitoring spell; one shorter than the policy's period is kept
 /// as evidence but does not count, and says so.
@@ -90,7 +91,7 @@ pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
         if let Some(need) = short {
             let covered = need.covered_by(&spell).num_minutes() as f64;
             done.warnings.push((
-                "monitoring-owed",
+                Rule::MonitoringOwed,
                 format!(
                     "{} after the {} is shorter than the {} the policy asks after the {} of {} change: it does not count, and monitoring is still owed",
                     duration_text(covered, Style::Compact),

@@ -10,6 +10,7 @@ use crate::draft::Draft;
 use crate::emergency_form;
 use crate::record::Classification;
 use crate::record::Record;
+use crate::rule::Rule;
 use crate::template::Template;
 use crate::wizard;
 
@@ -47,10 +48,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     }
 
     if let Some(message) = crate::rules::strategy::weaker(&record, &policy) {
-        app.warn(&format!(
-            "warning[weaker-strategy]: {}",
-            crate::render::visible(&message)
-        ));
+        app.warn_rule(Rule::WeakerStrategy, &crate::render::visible(&message));
     }
     let detail = record.title.clone();
     let (record, shown) = action::create(app, &store, &actor, record, now.year(), &detail)?;

@@ -7,7 +7,7 @@ use chrono::Duration;
 use crate::cli::RehearseArgs;
 use crate::context::App;
 use crate::rehearsal::{valid_system_name, Rehearsal, RehearsalLog};
-use crate::store::{log_text, Store};
+use crate::store::Store;
 
 /// Appends the rehearsal to each system's log and commits them in one commit.
 pub fn run(args: &RehearseArgs, app: &App) -> Result<u8> {
@@ -61,7 +61,9 @@ pub fn run(args: &RehearseArgs, app: &App) -> Result<u8> {
         let path = store.rehearsal_path(system);
         let mut log = read_or_new(&store, &path, system)?;
         log.rehearsals.push(rehearsal.clone());
-        store.write_atomic(&path, log_text(&log)?.as_bytes())?;
+        if let Some(warning) = store.write_log(&path, &log)?.warning(&store.display(&path)) {
+            app.warn(&warning);
+        }
         paths.push(path);
     }
     let refs: Vec<&std::path::Path> = paths.iter().map(std::path::PathBuf::as_path).collect();

@@ -13,7 +13,7 @@ pub fn run(args: &RenumberArgs, app: &App) -> Result<u8> {
     let (year, _) = crate::id::validate(&args.id).map_err(|m| anyhow::anyhow!("{m}"))?;
     let old_path = store.record_path(year, &args.id);
     let actor = if app.commit { Some(store.repo().actor()?) } else { None };
-    let (record, new_path) = store.renumber_record(year, loaded.record, &old_path)?;
+    let (record, new_path, layout) = store.renumber_record(year, loaded.record, &old_path)?;
     std::fs::remove_file(&old_path).with_context(|| {
         format!(
             "wrote {} but cannot remove {}; remove it yourself",
@@ -21,6 +21,9 @@ pub fn run(args: &RenumberArgs, app: &App) -> Result<u8> {
             store.display(&old_path)
         )
     })?;
+    if let Some(warning) = layout.warning(&store.display(&new_path)) {
+        app.warn(&warning);
+    }
     if let Some(actor) = actor {
         let message = format!("chg: renumber {} → {}", args.id, record.id);
         store.commit(&[old_path.as_path(), new_path.as_path()], &message, &actor)?;

@@ -15,6 +15,7 @@ use crate::record::{
     Strategy, Trigger, Validation,
 };
 use crate::render::PushFmt as _;
+use crate::rule::Rule;
 use crate::wizard;
 
 /// Says the change was rolled back (and reopened, if it was closed), in how
@@ -37,7 +38,7 @@ fn rolled_back(record: &Record, check: &RtoCheck, (trigger, kind): (Trigger, Rol
     });
     if check.exceeded() {
         done.warnings.push((
-            "rto-exceeded",
+            Rule::RtoExceeded,
             format!(
                 "the rollback took {minutes} min, {} the {rto} RTO of a {kind} rollback; this is recorded in the change",
                 check.over_or_not_under()

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use crate::context::App;
 use crate::forms::text;
 use crate::policy::Policy;
-use crate::record::{PreventiveMeasures, Record, Role};
+use crate::record::{PreventiveMeasures, Record};
 use crate::rehearsal::Rehearsals;
 use crate::render::safe;
 use crate::render::PushFmt as _;
@@ -197,7 +197,7 @@ fn rollback_plan(out: &mut String, r: &Record, rehearsals: &Rehearsals, policy: 
 /// Each approval on one line.
 fn approvals(out: &mut String, r: &Record, policy: &Policy) {
     let tally = crate::vote::tally(r, policy);
-    let cab_decides = policy.roles_for(r.classification).contains(&Role::Cab);
+    let cab_decides = policy.cab_votes_on(r.classification);
     if !r.approvals.is_empty() || cab_decides {
         out.push_str("\napprovals\n");
         for (a, ignored) in r.approvals.iter().zip(&tally.ignored) {

@@ -1,12 +1,16 @@
 //! Reading and writing YAML documents with positions: the text of a record
 //! becomes a typed value plus a map from each key's path to its line and
 //! column, so every finding can point at the offending key.
+//!
+//! This is the one module that reads YAML with `serde_yaml`: the others read
+//! through `parse` (with chg's checks) or `loose` (as the text stands) and
+//! hold the `Value`/`Mapping` trees it hands out.
 
 use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_yaml::Value;
+pub use serde_yaml::{Mapping, Value};
 use yaml_rust2::parser::{Event, Parser};
 
 use crate::record::Extensions;
@@ -141,6 +145,22 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, DocumentError
     })
 }
 
+/// Reads YAML text into `T` as it stands, with none of `parse`'s checks;
+/// `None` when it does not parse. For readers of history, which take what
+/// an old version holds, and for fixtures.
+pub fn loose<T: DeserializeOwned>(text: &str) -> Option<T> {
+    serde_yaml::from_str(text).ok()
+}
+
+/// Shows a value on one line as YAML writes it: a string as it is, any
+/// other value (a number, a list, …) as its YAML text.
+pub fn plain_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => serde_yaml::to_string(other).unwrap_or_default().trim_end().to_string(),
+    }
+}
+
 /// Serializes `value` to YAML, putting the `x-` keys back where they were;
 /// the document starts with `---`, as yamllint's default rules ask.
 pub fn to_yaml<T: Serialize>(value: &T, extensions: &BTreeMap<String, Extensions>) -> anyhow::Result<String> {
@@ -230,7 +250,7 @@ fn tagged(value: &Value, path: &str) -> Option<String> {
         Value::Mapping(map) => map.iter().find_map(|(k, v)| {
             let key = match k {
                 Value::String(s) => s.clone(),
-                other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+                other => plain_text(other),
             };
             tagged(k, path).or_else(|| tagged(v, &join(path, &key)))
         }),

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::policy::Policy;
-use crate::record::{Classification, MeasureState, Method, PreventiveMeasures, Record, Role, Status, TestKind};
+use crate::record::{Classification, MeasureState, Method, PreventiveMeasures, Record, Status, TestKind};
 use crate::rehearsal::Rehearsals;
 use crate::render::{Block, Cell, Document, Field, Section, Table};
 use crate::rules::{approval_status, emergency_deadlines, Deadline, Verdict};
@@ -160,7 +160,7 @@ fn change_request(r: &Record, rehearsals: &Rehearsals, policy: &Policy, now: Dat
         Field::owed("Approval status", format!("needs {}", state.missing.join(", or ")))
     });
     let tally = crate::vote::tally(r, policy);
-    let cab_decides = policy.roles_for(r.classification).contains(&Role::Cab);
+    let cab_decides = policy.cab_votes_on(r.classification);
     // A change the CTO approved alone has no vote to show.
     if !tally.is_empty() || (cab_decides && r.status == Status::Submitted) {
         let open = r.status == Status::Submitted && tally.decision.is_none();

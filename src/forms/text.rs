@@ -216,11 +216,7 @@ pub fn extensions(r: &Record) -> Vec<(String, String)> {
             } else {
                 format!("{parent}.{key}")
             };
-            let text = match value {
-                serde_yaml::Value::String(s) => s.clone(),
-                other => serde_yaml::to_string(other).unwrap_or_default().trim_end().to_string(),
-            };
-            out.push((path, text));
+            out.push((path, crate::document::plain_text(value)));
         }
     }
     out

@@ -185,10 +185,10 @@ fn entries(
         };
         let old = old_blob.map(&mut *text_of).transpose()?;
         let new = raw.change.new.map(&mut *text_of).transpose()?;
-        let value = |t: &Option<String>| -> serde_yaml::Value {
+        let value = |t: &Option<String>| -> crate::document::Value {
             t.as_deref()
-                .and_then(|t| serde_yaml::from_str(t).ok())
-                .unwrap_or(serde_yaml::Value::Null)
+                .and_then(crate::document::loose)
+                .unwrap_or(crate::document::Value::Null)
         };
         let (ov, nv) = (value(&old), value(&new));
         let (action, changes) = match (&old, &new) {

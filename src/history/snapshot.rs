@@ -5,6 +5,7 @@ use std::hash::{Hash, Hasher};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::document::Value;
 use crate::metrics::{Change, RollbackTimes};
 use crate::record::{Classification, Decision, Method, Outcome, RollbackKind, Status};
 
@@ -40,8 +41,8 @@ struct Slim {
     id: Option<String>,
     status: Option<Status>,
     classification: Option<Classification>,
-    created_at: Option<serde_yaml::Value>,
-    requested_by: Option<serde_yaml::Value>,
+    created_at: Option<Value>,
+    requested_by: Option<Value>,
     rollback: Option<SlimPlan>,
     #[serde(default)]
     approvals: Vec<SlimApproval>,
@@ -118,10 +119,10 @@ impl Snapshot {
     pub fn identity_of(text: &str) -> u64 {
         #[derive(Deserialize)]
         struct Who {
-            created_at: Option<serde_yaml::Value>,
-            requested_by: Option<serde_yaml::Value>,
+            created_at: Option<Value>,
+            requested_by: Option<Value>,
         }
-        let Ok(who) = serde_yaml::from_str::<Who>(text) else {
+        let Some(who) = crate::document::loose::<Who>(text) else {
             return 0;
         };
         let mut h = fnv();
@@ -132,7 +133,7 @@ impl Snapshot {
 
     /// Summarises one version of a record; text that does not parse gives an empty summary.
     pub fn parse(id: &str, text: &str) -> Snapshot {
-        let Ok(tree) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
+        let Some(tree) = crate::document::loose::<Value>(text) else {
             return Snapshot::default();
         };
         // Read from the tree by reference, which is then reduced to the scope
@@ -226,7 +227,7 @@ impl Snapshot {
             requester: slim
                 .requested_by
                 .as_ref()
-                .and_then(serde_yaml::Value::as_str)
+                .and_then(Value::as_str)
                 .and_then(|p| crate::person::Person::parse(p).ok())
                 .map(|p| p.email().to_string())
                 .unwrap_or_default(),

@@ -152,6 +152,11 @@ impl Policy {
         roles
     }
 
+    /// True when the CAB votes on changes of the class (a `cab` group approves it).
+    pub fn cab_votes_on(&self, class: Classification) -> bool {
+        self.roles_for(class).contains(&Role::Cab)
+    }
+
     /// Returns the approval groups of a class; empty for standard (pre-approved).
     pub fn approval_groups(&self, class: Classification) -> &[ApprovalGroup] {
         match class {

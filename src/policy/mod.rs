@@ -458,7 +458,7 @@ mod tests {
 
     #[test]
     fn empty_policy_means_defaults() {
-        let parsed: Policy = serde_yaml::from_str("{}").unwrap();
+        let parsed: Policy = crate::document::loose("{}").unwrap();
         assert_eq!(parsed, Policy::default());
     }
 }

@@ -21,7 +21,7 @@ pub(crate) use vocabulary::kebab_enum;
 pub use vocabulary::*;
 
 /// Extra keys starting with `x-`, kept as they are.
-pub type Extensions = BTreeMap<String, serde_yaml::Value>;
+pub type Extensions = BTreeMap<String, crate::document::Value>;
 
 /// One change record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

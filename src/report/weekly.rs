@@ -253,7 +253,7 @@ fn implemented_row(r: &Record) -> Implemented {
 /// since `week` began (up to now, a vote this minute too).
 fn cab_vote(r: &Record, policy: &Policy, week: Period, now: DateTime<Utc>) -> Option<CabVote> {
     let tally = crate::vote::tally(r, policy);
-    let open = r.status == Status::Submitted && policy.roles_for(r.classification).contains(&Role::Cab);
+    let open = r.status == Status::Submitted && policy.cab_votes_on(r.classification);
     let voted =
         r.approvals.iter().zip(&tally.ignored).any(|(a, ignored)| {
             a.role == Role::Cab && ignored.is_none() && week.from <= a.at && a.at <= now.max(week.to)

@@ -12,6 +12,7 @@ use super::approvals::approval_status;
 use super::history::{self, HistoryFinding, Step};
 use crate::calendar;
 use crate::lifecycle;
+use crate::named::named_enum;
 use crate::policy::Policy;
 use crate::record::{Approval, Classification, Record, Role, Status, TestState, WindowOverride};
 use crate::rule::Rule;
@@ -23,7 +24,7 @@ pub struct Evidence {
     pub void: BTreeMap<usize, String>,
     /// Other problems the history found with the record, each with its rule
     /// (`edited-after-approval`, `approval-removed`, `implausible-time`...).
-    pub problems: Vec<(&'static str, String)>,
+    pub problems: Vec<(Ground, String)>,
     /// What the history says of the record's window override; `None` when
     /// it has none or no history was asked (then it is not honoured).
     pub window_override: Option<Standing>,
@@ -51,7 +52,7 @@ pub struct HistoryEvidence {
     edits: Vec<String>,
     /// What nothing later settles: evidence removed or rewritten, a status
     /// moved back or out of a final one, a time its commit contradicts.
-    problems: Vec<(&'static str, String)>,
+    problems: Vec<(Ground, String)>,
     /// Every window override a committed version held, and those added in a
     /// commit that does not prove them, with why.
     overrides_seen: Vec<WindowOverride>,
@@ -87,7 +88,7 @@ impl HistoryEvidence {
                 }
                 Rule::EditedAfterApproval => self.edits.push(f.message),
                 Rule::ApprovalRemoved | Rule::ImplausibleTime | Rule::RecordDeleted | Rule::Symlink => {
-                    self.problems.push((f.rule.id(), f.message))
+                    self.problems.push((f.rule.into(), f.message))
                 }
                 // A step skipped forward is judged by the approvals the
                 // record holds; a move back, or out of a final status (a
@@ -95,7 +96,7 @@ impl HistoryEvidence {
                 Rule::IllegalTransition => {
                     if let (Some(old), Some(new)) = (step.old, step.new) {
                         if !lifecycle::reachable(old.status, new.status, new.classification) {
-                            self.problems.push((f.rule.id(), f.message));
+                            self.problems.push((f.rule.into(), f.message));
                         }
                     }
                 }
@@ -119,7 +120,7 @@ impl HistoryEvidence {
     /// Notes that the history could not be read whole.
     pub fn incomplete(&mut self, why: &str) {
         self.problems.push((
-            "history-incomplete",
+            GateRule::HistoryIncomplete.into(),
             format!("the history is incomplete ({why}), so the approvals cannot be verified; fetch the whole history"),
         ));
     }
@@ -150,31 +151,95 @@ impl HistoryEvidence {
         if record.approvals.iter().all(|a| a.scope.is_none()) {
             evidence
                 .problems
-                .extend(self.edits.into_iter().map(|m| (Rule::EditedAfterApproval.id(), m)));
+                .extend(self.edits.into_iter().map(|m| (Rule::EditedAfterApproval.into(), m)));
         }
         evidence
+    }
+}
+
+named_enum! {
+    /// The gate's own reasons, which no rule of `chg check` reports: they
+    /// judge a moment (the window is not open yet) or the history as the
+    /// gate weighs it.
+    pub enum GateRule, fn id {
+        Status => "status",
+        ApprovalVoid => "approval-void",
+        HistoryIncomplete => "history-incomplete",
+        WindowMissing => "window-missing",
+        WindowNotOpen => "window-not-open",
+        WindowClosed => "window-closed",
+        OutsideDeploymentWindow => "outside-deployment-window",
+        Freeze => "freeze",
+        WindowOverrideVoid => "window-override-void",
+    }
+}
+
+/// What a reason of the gate is reported under: a rule of `chg check` the
+/// gate applies too, or one of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ground {
+    Rule(Rule),
+    Gate(GateRule),
+}
+
+impl Ground {
+    /// Returns the id the gate prints (`approval-missing`, `window-not-open`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Ground::Rule(r) => r.id(),
+            Ground::Gate(g) => g.id(),
+        }
+    }
+
+    /// True for what a later moment can satisfy: waiting for the window is
+    /// worth it only when every reason is one of these.
+    pub fn is_waitable(self) -> bool {
+        matches!(
+            self,
+            Ground::Gate(GateRule::WindowNotOpen | GateRule::OutsideDeploymentWindow | GateRule::Freeze)
+        )
+    }
+}
+
+impl From<Rule> for Ground {
+    fn from(rule: Rule) -> Ground {
+        Ground::Rule(rule)
+    }
+}
+
+impl From<GateRule> for Ground {
+    fn from(rule: GateRule) -> Ground {
+        Ground::Gate(rule)
+    }
+}
+
+impl std::fmt::Display for Ground {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl Serialize for Ground {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
     }
 }
 
 /// One reason the gate refuses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reason {
-    pub rule: &'static str,
+    pub rule: Ground,
     pub message: String,
 }
 
 impl Reason {
-    fn new(rule: &'static str, message: impl Into<String>) -> Reason {
+    fn new(rule: impl Into<Ground>, message: impl Into<String>) -> Reason {
         Reason {
-            rule,
+            rule: rule.into(),
             message: message.into(),
         }
     }
 }
-
-/// Rules a later moment can satisfy: waiting for the window is worth it only
-/// when every reason is one of these.
-pub const WAITABLE: &[&str] = &["window-not-open", "outside-deployment-window", "freeze"];
 
 /// The gate's whole answer: why not, and what a change manager's window
 /// override let through.
@@ -232,7 +297,7 @@ pub fn decide(record: &Record, policy: &Policy, at: DateTime<Utc>, evidence: &Ev
         };
         match void {
             Some(why) => out.push(Reason::new(
-                "window-override-void",
+                GateRule::WindowOverrideVoid,
                 format!("the window override by {} does not count: {why}", o.by),
             )),
             None => {
@@ -269,20 +334,20 @@ fn status(record: &Record, out: &mut Vec<Reason>) {
         }
         Status::Rejected | Status::Cancelled => format!("{} was {}", record.id, record.status),
     };
-    out.push(Reason::new("status", message));
+    out.push(Reason::new(GateRule::Status, message));
 }
 
 fn approvals(record: &Record, policy: &Policy, evidence: &Evidence, out: &mut Vec<Reason>) {
     for (i, why) in &evidence.void {
         if let Some(a) = record.approvals.get(*i) {
             out.push(Reason::new(
-                "approval-void",
+                GateRule::ApprovalVoid,
                 format!("the {} approval by {} does not count: {why}", a.role, a.approver),
             ));
         }
     }
     for (rule, problem) in &evidence.problems {
-        out.push(Reason::new(rule, problem.clone()));
+        out.push(Reason::new(*rule, problem.clone()));
     }
     let mut counted = record.clone();
     counted.approvals = record
@@ -298,7 +363,7 @@ fn approvals(record: &Record, policy: &Policy, evidence: &Evidence, out: &mut Ve
         for i in record.stale_approvals() {
             let a = &record.approvals[i];
             out.push(Reason::new(
-                "approval-stale",
+                Rule::ApprovalStale,
                 format!(
                     "the {} approval by {} is stale: the record was edited after it (its approved scope digest no longer matches)",
                     a.role, a.approver
@@ -306,7 +371,7 @@ fn approvals(record: &Record, policy: &Policy, evidence: &Evidence, out: &mut Ve
             ));
         }
         out.push(Reason::new(
-            "approval-missing",
+            Rule::ApprovalMissing,
             format!(
                 "{} lacks the approvals of {} {} change: {}",
                 record.id,
@@ -333,7 +398,7 @@ fn readiness(record: &Record, policy: &Policy, out: &mut Vec<Reason>) {
         .is_some_and(|t| !t.trim().is_empty());
     if !has_plan || plan.and_then(|p| p.kind).is_none() {
         out.push(Reason::new(
-            "rollback-plan-missing",
+            Rule::RollbackPlanMissing,
             format!("{} has no complete rollback plan (plan and kind)", record.id),
         ));
     }
@@ -345,7 +410,7 @@ fn readiness(record: &Record, policy: &Policy, out: &mut Vec<Reason>) {
         if state != Some(TestState::Passed) {
             let shown = state.map_or("missing".to_string(), |s| s.to_string());
             out.push(Reason::new(
-                "testing-incomplete",
+                Rule::TestingIncomplete,
                 format!("`{kind}` testing is {shown}, not passed"),
             ));
         }
@@ -355,19 +420,19 @@ fn readiness(record: &Record, policy: &Policy, out: &mut Vec<Reason>) {
 fn window(record: &Record, at: DateTime<Utc>, out: &mut Vec<Reason>) {
     let Some(w) = record.window() else {
         out.push(Reason::new(
-            "window-missing",
+            GateRule::WindowMissing,
             format!("{} has no deployment window", record.id),
         ));
         return;
     };
     if at < w.start {
         out.push(Reason::new(
-            "window-not-open",
+            GateRule::WindowNotOpen,
             format!("its window {} opens in {}", calendar::span(w), until(at, w.start)),
         ));
     } else if at >= w.end {
         out.push(Reason::new(
-            "window-closed",
+            GateRule::WindowClosed,
             format!("its window {} closed {} ago", calendar::span(w), until(w.end, at)),
         ));
     }
@@ -382,7 +447,7 @@ fn deployment_windows(record: &Record, policy: &Policy, at: DateTime<Utc>, out: 
     if !calendar::open_at(at, &policy.windows) {
         let rules: Vec<String> = policy.windows.iter().map(calendar::describe_rule).collect();
         out.push(Reason::new(
-            "outside-deployment-window",
+            GateRule::OutsideDeploymentWindow,
             format!(
                 "{} is outside the policy's deployment windows ({})",
                 at.format("%Y-%m-%d %H:%M UTC"),
@@ -397,7 +462,7 @@ fn freezes(record: &Record, policy: &Policy, at: DateTime<Utc>, out: &mut Vec<Re
         let (start, end) = calendar::days(freeze.start, freeze.end);
         if start <= at && at < end && !calendar::freeze_allows(freeze, record, policy) {
             out.push(Reason::new(
-                "freeze",
+                GateRule::Freeze,
                 format!(
                     "the freeze `{}` ({} – {}) allows only {}, and {} is {}",
                     freeze.name,

@@ -131,11 +131,6 @@ pub fn time_to_resolution(record: &Record) -> Option<Resolution> {
     })
 }
 
-/// Returns the first CAB meeting at or after `t`, in the meeting's time zone.
-pub fn next_cab_meeting(t: DateTime<Utc>, policy: &Policy) -> DateTime<Utc> {
-    policy.cab_meeting.next(t)
-}
-
 fn late(by: Duration) -> String {
     let hours = by.num_hours();
     if hours >= 48 {
@@ -408,7 +403,7 @@ fn cab_presentation(loaded: &Loaded, ctx: &Context, since: DateTime<Utc>, emerge
     let file = loaded.file.as_str();
     let pos = &loaded.positions;
     let id = &loaded.record.id;
-    let meeting = next_cab_meeting(since, ctx.policy);
+    let meeting = ctx.policy.cab_meeting.next(since);
     let presented = emergency.cab_review.as_ref().and_then(|c| c.date);
     let meeting_day = ctx.policy.cab_meeting.day_of(meeting);
     match presented {
@@ -443,16 +438,16 @@ mod tests {
         let policy = Policy::default();
         // Wednesday 25 November 2026 → Tuesday 1 December.
         assert_eq!(
-            next_cab_meeting(at("2026-11-25T23:40:00Z"), &policy),
+            policy.cab_meeting.next(at("2026-11-25T23:40:00Z")),
             at("2026-12-01T10:00:00Z")
         );
         // Tuesday before the meeting → the same day; after it → a week later.
         assert_eq!(
-            next_cab_meeting(at("2026-12-01T09:00:00Z"), &policy),
+            policy.cab_meeting.next(at("2026-12-01T09:00:00Z")),
             at("2026-12-01T10:00:00Z")
         );
         assert_eq!(
-            next_cab_meeting(at("2026-12-01T10:30:00Z"), &policy),
+            policy.cab_meeting.next(at("2026-12-01T10:30:00Z")),
             at("2026-12-08T10:00:00Z")
         );
     }

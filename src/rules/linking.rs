@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::calendar;
+use crate::named::named_enum;
 use crate::record::{Record, Status, Window};
 
 /// Returns the values of the trailer `key` (case-insensitive, as git reads
@@ -155,13 +156,24 @@ pub struct CodeCommit {
     pub changes: Vec<String>,
 }
 
+named_enum! {
+    /// Why a production commit counts as untracked. Not rules of `chg
+    /// check`: they judge a code commit, not a record (`outside-window` here
+    /// is the commit's time, not the record's window).
+    pub enum Unlinked, fn id {
+        NoChange => "no-change",
+        UnknownChange => "unknown-change",
+        NotApproved => "not-approved",
+        OutsideWindow => "outside-window",
+    }
+}
+
 /// A production commit without an approved, in-window change.
 #[derive(Debug, Clone, Serialize)]
 pub struct Untracked {
     #[serde(flatten)]
     pub commit: CodeCommit,
-    /// `no-change`, `unknown-change`, `not-approved` or `outside-window`.
-    pub reason: &'static str,
+    pub reason: Unlinked,
     pub message: String,
 }
 
@@ -176,13 +188,16 @@ pub fn judge(commit: &CodeCommit, states: &HashMap<String, ChangeState>) -> Opti
         })
     };
     if commit.changes.is_empty() {
-        return untracked("no-change", "names no change".into());
+        return untracked(Unlinked::NoChange, "names no change".into());
     }
     // The first problem met, in the order the changes are named; any sound change clears the commit.
-    let mut first: Option<(&'static str, String)> = None;
+    let mut first: Option<(Unlinked, String)> = None;
     for id in &commit.changes {
         let problem = match states.get(id) {
-            None => Some(("unknown-change", format!("names {id}, which is not in the store"))),
+            None => Some((
+                Unlinked::UnknownChange,
+                format!("names {id}, which is not in the store"),
+            )),
             Some(state) => problem(id, state, commit.time),
         };
         match problem {
@@ -195,7 +210,7 @@ pub fn judge(commit: &CodeCommit, states: &HashMap<String, ChangeState>) -> Opti
     first.and_then(|(reason, message)| untracked(reason, message))
 }
 
-fn problem(id: &str, state: &ChangeState, at: DateTime<Utc>) -> Option<(&'static str, String)> {
+fn problem(id: &str, state: &ChangeState, at: DateTime<Utc>) -> Option<(Unlinked, String)> {
     let approved_in_time = state.approved_at.is_some_and(|t| t <= at);
     if !approved_in_time || matches!(state.status, Status::Rejected | Status::Cancelled) {
         let when = match state.approved_at {
@@ -205,14 +220,14 @@ fn problem(id: &str, state: &ChangeState, at: DateTime<Utc>) -> Option<(&'static
             _ => format!("it is `{}`", state.status),
         };
         return Some((
-            "not-approved",
+            Unlinked::NotApproved,
             format!("names {id}, which was not approved when the commit was made; {when}"),
         ));
     }
     match state.window {
-        None => Some(("outside-window", format!("names {id}, which has no window"))),
+        None => Some((Unlinked::OutsideWindow, format!("names {id}, which has no window"))),
         Some(w) if at < w.start || at >= w.end => Some((
-            "outside-window",
+            Unlinked::OutsideWindow,
             format!(
                 "names {id}, whose window {} does not contain the commit time",
                 calendar::span(w)

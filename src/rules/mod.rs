@@ -26,8 +26,8 @@ use chrono::{DateTime, Utc};
 pub use approvals::{approval_status, ApprovalStatus};
 pub use classification::CVSS_THRESHOLD;
 pub use emergency::{
-    emergency_deadlines, emergency_deadlines_judged, implemented_at, next_cab_meeting, time_to_resolution,
-    written_approval_at, written_approval_status, Deadline, EmergencyDeadlines, Resolution, Verdict,
+    emergency_deadlines, emergency_deadlines_judged, implemented_at, time_to_resolution, written_approval_at,
+    written_approval_status, Deadline, EmergencyDeadlines, Resolution, Verdict,
 };
 
 use crate::finding::{Finding, Severity};

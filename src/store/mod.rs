@@ -2,7 +2,6 @@
 //! allocation and atomic writes.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context as _, Result};
@@ -18,11 +17,15 @@ use crate::template::Template;
 mod files;
 mod paths;
 mod rehearsals;
+mod write;
 
 pub use files::StoreLock;
 use files::{normalize, Files};
-pub use paths::{is_yaml_name, is_year_name, record_id};
+use paths::YAML_ENDINGS;
+pub use paths::{is_yaml_name, is_year_name, record_id, yaml_stem};
 pub use rehearsals::{gather, log_text, parse_log, LoadedLog};
+pub use write::Layout;
+pub(crate) use write::Patched;
 
 /// The first line of every record chg writes: editors with the YAML
 /// language server validate and complete the record against the schema that
@@ -140,9 +143,19 @@ impl Store {
         self.dir.join("schemas")
     }
 
-    /// Returns where the record with this id lives (the id must be valid).
+    /// Returns where the record with this id lives (the id must be valid):
+    /// its file in the work tree, saved as `.yaml` or `.yml`, else where a
+    /// new one goes.
     pub fn record_path(&self, year: i32, id: &str) -> PathBuf {
-        self.dir.join(year.to_string()).join(format!("{id}.yaml"))
+        YAML_ENDINGS
+            .iter()
+            .map(|ending| self.new_record_path(year, id, ending))
+            .find(|path| std::fs::symlink_metadata(path).is_ok())
+            .unwrap_or_else(|| self.new_record_path(year, id, YAML_ENDINGS[0]))
+    }
+
+    fn new_record_path(&self, year: i32, id: &str, ending: &str) -> PathBuf {
+        self.dir.join(year.to_string()).join(format!("{id}{ending}"))
     }
 
     /// Returns a path relative to the work tree, with `/`, as findings show it.
@@ -417,99 +430,15 @@ impl Store {
         }
         let rel = self.display(&year_dir);
         names.extend(self.repo.file_names_on_branches(&rel)?);
+        let prefix = self.prefix();
         Ok(names
             .iter()
-            .filter_map(|n| n.strip_suffix(".yaml"))
-            .filter_map(crate::id::parse)
+            .map(|name| format!("{rel}/{name}"))
+            .filter_map(|path| record_id(&prefix, &path).and_then(crate::id::parse))
             .filter(|(y, _)| *y == year)
             .map(|(_, n)| n)
             .max()
             .unwrap_or(0))
-    }
-
-    /// Creates a new record file with the next free id of `year`: the file is
-    /// written whole to a temporary file and linked into place only if no file
-    /// of that name exists, so concurrent creators never share an id.
-    pub fn create_record(&self, year: i32, record: Record) -> Result<(Record, PathBuf)> {
-        self.create_with(year, record, record_text)
-    }
-
-    /// Copies `record`, read from `from`, to the next free id of `year`, patching
-    /// only its `id` line, so the copy keeps the file's comments and layout.
-    pub fn renumber_record(&self, year: i32, record: Record, from: &Path) -> Result<(Record, PathBuf)> {
-        self.create_with(year, record, |record| match self.patched_text(from, record) {
-            Some(text) => Ok(text),
-            None => record_text(record),
-        })
-    }
-
-    fn create_with(
-        &self,
-        year: i32,
-        mut record: Record,
-        text_of: impl Fn(&Record) -> Result<String>,
-    ) -> Result<(Record, PathBuf)> {
-        let year_dir = self.dir.join(year.to_string());
-        std::fs::create_dir_all(&year_dir).with_context(|| format!("cannot create {}", self.display(&year_dir)))?;
-        let mut number = self.highest_number(year)? + 1;
-        for _ in 0..10_000 {
-            record.id = crate::id::format(year, number);
-            let path = self.record_path(year, &record.id);
-            let text = text_of(&record)?;
-            let temp = self.temp_file(&year_dir, &path, text.as_bytes())?;
-            match temp.persist_noclobber(&path) {
-                Ok(_) => return Ok((record, path)),
-                Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => number += 1,
-                Err(e) => return Err(e.error).with_context(|| format!("cannot write {}", self.display(&path))),
-            }
-        }
-        bail!("cannot find a free id in {}", self.display(&year_dir))
-    }
-
-    /// Replaces a record's file atomically (temporary file, then rename).
-    ///
-    /// The file's own text is patched with only what changed, so comments,
-    /// quoting and layout the action did not touch survive and the commit
-    /// shows just the action. A patch is written only if it reads back as
-    /// exactly `record`; otherwise (a file the patcher cannot edit, or one
-    /// that no longer parses) the record is written whole, as before, since a
-    /// correct record matters more than a small diff.
-    pub fn write_record(&self, path: &Path, record: &Record) -> Result<()> {
-        let text = match self.patched_text(path, record) {
-            Some(text) => text,
-            None => record_text(record)?,
-        };
-        self.write_atomic(path, text.as_bytes())
-    }
-
-    /// Returns the record's file with only the change to `record` applied,
-    /// when the result reads back as exactly `record`.
-    fn patched_text(&self, path: &Path, record: &Record) -> Option<String> {
-        let file = self.display(path);
-        let text = self.read_checked(path).ok()?;
-        let before = Self::parse_record(&file, &text).ok()?.record;
-        let patched = document::patch(&text, &before, &before.extensions, record, &record.extensions)?;
-        let after = Self::parse_record(&file, &patched).ok()?.record;
-        (after == *record).then_some(patched)
-    }
-
-    /// Writes a file atomically: never a half file, whatever interrupts it.
-    pub fn write_atomic(&self, path: &Path, bytes: &[u8]) -> Result<()> {
-        let dir = path.parent().unwrap_or(&self.dir);
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", self.display(dir)))?;
-        let temp = self.temp_file(dir, path, bytes)?;
-        temp.persist(path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("cannot write {}", self.display(path)))?;
-        Ok(())
-    }
-
-    fn temp_file(&self, dir: &Path, target: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
-        let mut temp = crate::files::temp_for(dir, target)
-            .with_context(|| format!("cannot create a temporary file in {}", self.display(dir)))?;
-        temp.write_all(bytes)?;
-        temp.as_file().sync_all()?;
-        Ok(temp)
     }
 
     /// Takes the store's write lock (`.git/chg.lock`), waiting while another chg

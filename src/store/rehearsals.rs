@@ -1,14 +1,16 @@
 //! The rehearsal logs of the store: `changes/rehearsals/<system>.yaml`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
 use crate::document::{self, Positions};
 use crate::error::FileError;
+use crate::record::Extensions;
 use crate::rehearsal::{RehearsalLog, Rehearsals, DIR};
 
-use super::{is_yaml_name, Store};
+use super::{is_yaml_name, yaml_stem, Layout, Patched, Store};
 
 /// The first line of every rehearsal log chg writes (see `RECORD_HEADER`).
 pub const REHEARSALS_HEADER: &str = "# yaml-language-server: $schema=../schemas/rehearsals.schema.json\n";
@@ -69,6 +71,12 @@ impl Store {
         (logs, errors)
     }
 
+    /// Writes a system's log: a new one whole, an existing one as a patch of
+    /// its own text, so a team's comments and style survive (see `write_record`).
+    pub fn write_log(&self, path: &Path, log: &RehearsalLog) -> Result<Layout> {
+        self.write_patched(path, log)
+    }
+
     /// Every system's rehearsals, from the logs that parse (`chg check`
     /// reports the others).
     pub fn rehearsals(&self) -> Rehearsals {
@@ -80,9 +88,7 @@ impl LoadedLog {
     /// The file's name without `.yaml` (or `.yml`).
     pub fn stem(&self) -> &str {
         let name = self.file.rsplit('/').next().unwrap_or(&self.file);
-        name.strip_suffix(".yaml")
-            .or_else(|| name.strip_suffix(".yml"))
-            .unwrap_or(name)
+        yaml_stem(name).unwrap_or(name)
     }
 
     /// True when the log's `system` is its file's name.
@@ -124,4 +130,19 @@ pub fn log_text(log: &RehearsalLog) -> Result<String> {
         "{REHEARSALS_HEADER}{}",
         document::to_yaml(log, &Default::default())?
     ))
+}
+
+/// The `x-` keys of a log are not read into it, so a patch leaves them as they are.
+static NO_EXTENSIONS: BTreeMap<String, Extensions> = BTreeMap::new();
+
+impl Patched for RehearsalLog {
+    fn read(file: &str, text: &str) -> Option<RehearsalLog> {
+        parse_log(file, text).ok().map(|l| l.log)
+    }
+    fn extensions(&self) -> &BTreeMap<String, Extensions> {
+        &NO_EXTENSIONS
+    }
+    fn whole_text(&self) -> Result<String> {
+        log_text(self)
+    }
 }

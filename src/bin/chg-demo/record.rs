@@ -123,7 +123,7 @@ fn draft(p: &Plan, policy: &Policy) -> Result<Record> {
             impact_of_not_implementing: Some("Customers cannot check out.".into()),
             cab_review: Some(CabReview {
                 // The meeting the rule expects: the first one after the finish.
-                date: Some(chg::rules::next_cab_meeting(p.finish, policy).date_naive()),
+                date: Some(policy.cab_meeting.next(p.finish).date_naive()),
                 feedback: Some("Presented; no objections.".into()),
             }),
             post_review: None,
