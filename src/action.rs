@@ -83,7 +83,7 @@ impl Action {
         let store = app.store()?;
         let lock = store.lock()?;
         let policy = store.policy()?;
-        let actor = store.repo().actor()?;
+        let actor = store.repo().actor(app.now)?;
         let Loaded {
             file,
             record,

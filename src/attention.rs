@@ -324,9 +324,9 @@ impl Owed<'_> {
             if let Some(check) = r.rto_check(entry, policy).filter(RtoCheck::exceeded) {
                 self.requester(
                     format!(
-                        "RTO overrun: the {} rollback took {} min (RTO {}){}; explain it in the review",
+                        "RTO overrun: the {} rollback took {} (RTO {}){}; explain it in the review",
                         check.kind,
-                        check.minutes(),
+                        check.took_text(),
                         check.rto.text(),
                         check.assumed()
                     ),

@@ -31,7 +31,7 @@ pub fn create(
     mut fields: Draft,
     announced: bool,
 ) -> Result<u8> {
-    let actor = store.repo().actor()?;
+    let actor = store.repo().actor(app.now)?;
     let now = app.now;
     let ask = app.interactive;
     let call = || {

@@ -18,6 +18,7 @@ pub(crate) mod commands;
 pub(crate) mod context;
 pub mod document;
 pub mod draft;
+pub(crate) mod duration;
 pub(crate) mod editor;
 pub(crate) mod emergency_form;
 pub mod error;

@@ -315,7 +315,7 @@ fn gate_wait_gives_up_at_its_timeout() {
     let mut repo = wednesday();
     let run = gate_at(&mut repo, "2026-11-18T01:59:00Z", &["--wait", "--timeout", "1s"]).status(1);
     assert!(run.stdout.contains("refused[window-not-open]"), "{run:?}");
-    assert!(run.stderr.contains("gave up waiting after 1s"), "{run:?}");
+    assert!(run.stderr.contains("gave up waiting after 1 s"), "{run:?}");
     // Inside the window, waiting passes at once.
     gate_at(&mut repo, "2026-11-18T02:00:00Z", &["--wait", "--timeout", "1s"]).ok();
 }
@@ -586,4 +586,29 @@ fn gate_in_a_shallow_clone_refuses_with_history_incomplete() {
     let mut clone = repo.shallow_clone(1);
     let run = gate_at(&mut clone, "2026-11-18T03:00:00Z", &["--format", "json"]).status(1);
     assert!(rules(&run).contains(&"history-incomplete".to_string()), "{run:?}");
+}
+
+/// The start and the verdict are one answer, in the format asked for: the
+/// text says both lines, `-q` neither, JSON only the verdict with its time.
+#[test]
+fn gate_start_prints_one_answer_in_each_format() {
+    for (extra, stdout) in [
+        (
+            &[][..],
+            "CHG-2026-0001: in progress since 2026-11-18 02:10 UTC\nCHG-2026-0001: may be deployed at 2026-11-18 02:10 UTC\n",
+        ),
+        (&["-q"][..], ""),
+    ] {
+        let mut repo = wednesday();
+        let run = gate_at(&mut repo, "2026-11-18T02:10:00Z", &[&["--start"], extra].concat()).ok();
+        assert_eq!(run.stdout, stdout, "{extra:?}");
+    }
+    let mut repo = wednesday();
+    let run = gate_at(&mut repo, "2026-11-18T02:10:00Z", &["--start", "--format", "json"]).ok();
+    let verdict = run.json();
+    assert_eq!(
+        (&verdict["allowed"], &verdict["started_at"]),
+        (&serde_json::json!(true), &serde_json::json!("2026-11-18T02:10:00Z")),
+        "{run:?}"
+    );
 }

@@ -46,3 +46,37 @@ fn the_rto_of_a_rollback_of_no_declared_kind_is_judged_alike_by_check_metrics_an
         "the rollback took 40 min, over the 15 min RTO of a simple rollback (no kind declared, judged as simple)"
     );
 }
+
+/// A spell of watching that runs over midnight says on which days it began
+/// and ended: "03:00–03:30" for 24.5 hours reads as half an hour.
+#[test]
+fn a_monitoring_spell_that_spans_days_shows_its_dates() {
+    let t = Test::new()
+        .record(
+            Record::major(ID)
+                .approval(Approval::new("cto", DAVE))
+                .status("completed")
+                .window("2026-11-24T02:00:00Z", "2026-11-24T04:00:00Z")
+                .implementation(Implementation::new(
+                    "2026-11-24T02:05:00Z",
+                    "2026-11-24T03:00:00Z",
+                    "successful",
+                )),
+        )
+        .commit_as(JANE, "completed");
+    t.chg_line(&format!(
+        "monitor {ID} --from '2026-11-24 03:00' --to '2026-11-25 03:30' --observed 'quiet day'"
+    ))
+    .ok()
+    .stdout_is(&format!(
+        "{ID}: monitoring by Jane Doe <jane@example.com> recorded, 2026-11-24 03:00–2026-11-25 03:30 (24.5 h)\n"
+    ));
+    // Within a day the times alone say it.
+    t.chg_line(&format!(
+        "monitor {ID} --from '2026-11-25 04:00' --to '2026-11-25 04:30' --observed calm"
+    ))
+    .ok()
+    .stdout_is(&format!(
+        "{ID}: monitoring by Jane Doe <jane@example.com> recorded, 04:00–04:30 (30 min)\n"
+    ));
+}

@@ -133,7 +133,7 @@ fn finding_c_the_gate_honours_the_change_managers_recorded_window_override() {
         0,
         "CHG-2026-0001: may be deployed at 2026-11-28 14:00 UTC
 CHG-2026-0001: outside its window on the window override of Sam Lee <sam@example.com> (2026-11-28 14:00 UTC): payment provider outage fix cannot wait for Sunday
-  overridden[window-closed]: its window 2026-11-26 02:00–03:00 UTC closed 2 days 11 h ago
+  overridden[window-closed]: its window 2026-11-26 02:00–03:00 UTC closed 59 h ago
   overridden[outside-deployment-window]: 2026-11-28 14:00 UTC is outside the policy's deployment windows (sun, mon, tue, wed, thu 02:00–06:00 UTC)
 ",
         "",

@@ -47,6 +47,7 @@ mod rules_lifecycle;
 mod schemas;
 mod store;
 mod types;
+mod views;
 mod windows;
 mod wizards;
 mod yml_records;

@@ -398,15 +398,27 @@ fn renumber_changes_only_the_id_line() {
     assert_lines(&diff, &["rename to changes/2026/CHG-2026-0002.yaml"]);
 }
 
+/// The submitted record with `line`'s value anchored as `name` and an
+/// `x-name` key that is an alias of it: a patch of that value cannot keep it.
+fn store_with_alias(line: &str, name: &str) -> Test {
+    let (key, value) = line.split_once(": ").unwrap();
+    // The anchor (YAML's `&name`) goes on the value where it stands; the alias last.
+    let text = hand_written("submitted", &format!("x-{name}: *{name}\n"));
+    store_with(&text.replacen(line, &format!("{key}: &{name} {value}"), 1))
+}
+
+/// What chg says on stderr when it wrote `file` whole.
+fn rewrote_whole(file: &str) -> String {
+    format!("warning: could not keep the layout of {file}; rewrote it whole, so its comments and formatting may have changed\n")
+}
+
 /// The patch is checked before it is written: here editing `status` in place
 /// would also change `x-was`, an alias of it, so the record is written whole
 /// (comments lost) and still holds exactly what the action meant.
 #[test]
 fn a_patch_that_would_read_back_differently_is_replaced_by_the_whole_record() {
-    let repo = store_with(&hand_written("&was submitted", "x-was: *was\n"));
-    repo.chg_as(SAM, &["approve", ID]).ok().stderr_is(
-        "warning: could not keep the layout of changes/2026/CHG-2026-0001.yaml; rewrote it whole, so its comments and formatting may have changed\n",
-    );
+    let repo = store_with_alias("status: submitted", "was");
+    repo.chg_as(SAM, &["approve", ID]).ok().stderr_is(&rewrote_whole(FILE));
     let text = repo.read(FILE);
     assert!(
         text.starts_with("# yaml-language-server: $schema=../schemas/change.schema.json\n---\n"),
@@ -450,5 +462,75 @@ fn rehearse_adds_only_the_entry_and_keeps_the_team_note_and_the_flow_style() {
         ],
         "{}",
         repo.read(LOG)
+    );
+}
+
+/// Ana's approval, as a person might have written it by hand in a list.
+const ANA: &str =
+    "role: cab, approver: Ana Ruiz <ana@example.com>, decision: approved, method: written, at: 2026-11-17T10:00:00Z";
+
+/// The shapes of hand-written records a patch keeps (each one tried when
+/// deciding whether the whole-rewrite fallback should stay): `chg approve`
+/// removes only the lines named, and says nothing about the layout.
+#[test]
+fn approve_keeps_the_layout_of_each_hand_written_shape() {
+    let status = "-status: submitted   # chg moves this";
+    let with = |approvals: &str| hand_written("submitted", approvals);
+    let block = |indent: &str, comment: &str| {
+        let fields = ANA.replace(", ", &format!("\n{indent}  "));
+        format!("approvals:\n{comment}{indent}- {fields}\n")
+    };
+    let flow = format!("approvals: [{{{ANA}}}]\n");
+    let cases: Vec<(&str, String, Vec<String>)> = vec![
+        ("CRLF line ends", submitted().replace('\n', "\r\n"), vec![status.into()]),
+        (
+            "a document end marker",
+            format!("{}...\n", submitted()),
+            vec![status.into()],
+        ),
+        ("a list at column 0", with(&block("", "")), vec![status.into()]),
+        (
+            "a comment in the list",
+            with(&block("  ", "  # the CAB met on Friday\n")),
+            vec![status.into()],
+        ),
+        (
+            "a flow list",
+            with(&flow),
+            vec![status.into(), format!("-{}", flow.trim_end())],
+        ),
+    ];
+    for (shape, text, removed) in cases {
+        let repo = store_with(&text);
+        repo.chg_as(SAM, &["approve", ID]).ok().stderr_is("");
+        let got: Vec<String> = changed_lines(&repo, FILE)
+            .into_iter()
+            .filter(|l| l.starts_with('-'))
+            .collect();
+        let after = repo.read(FILE);
+        assert_eq!(got, removed, "{shape}: the file now reads\n{after}");
+        // Line ends are layout too: a CRLF file gets CRLF lines.
+        let bare_newlines = |t: &str| t.replace("\r\n", "").matches('\n').count();
+        assert_eq!(
+            bare_newlines(&after) == 0,
+            bare_newlines(&text) == 0,
+            "{shape}:\n{after:?}"
+        );
+        repo.chg(&["check", FILE]).ok();
+    }
+}
+
+/// A renumber that cannot patch the copy (the old id is also an alias's
+/// value) writes it whole, keeps what the alias said, and says so.
+#[test]
+fn renumber_says_when_it_rewrites_the_record_whole() {
+    let repo = store_with_alias("id: CHG-2026-0001", "first");
+    repo.chg(&["renumber", ID])
+        .ok()
+        .stderr_is(&rewrote_whole("changes/2026/CHG-2026-0002.yaml"));
+    let text = repo.read("changes/2026/CHG-2026-0002.yaml");
+    assert!(
+        text.contains("\nid: CHG-2026-0002\n") && text.contains("\nx-first: CHG-2026-0001\n"),
+        "{text}"
     );
 }

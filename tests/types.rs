@@ -4,6 +4,8 @@
 use chg::metrics::Metric;
 use chg::policy::Policy;
 use chg::rule::Rule;
+use chg::rules::deploy::GateRule;
+use chg::rules::linking::Unlinked;
 
 use crate::support::*;
 
@@ -33,8 +35,8 @@ fn every_rule_id_a_check_prints_is_a_rule_variant() {
     );
 }
 
-#[test]
-fn every_rule_is_documented_in_a_table_of_docs() {
+/// Every page of docs/, one after the other.
+fn docs() -> String {
     let mut docs = String::new();
     for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/docs")).unwrap() {
         let path = entry.unwrap().path();
@@ -42,6 +44,12 @@ fn every_rule_is_documented_in_a_table_of_docs() {
             docs.push_str(&std::fs::read_to_string(&path).unwrap());
         }
     }
+    docs
+}
+
+#[test]
+fn every_rule_is_documented_in_a_table_of_docs() {
+    let docs = docs();
     let missing: Vec<&str> = Rule::ALL
         .iter()
         .map(|r| r.id())
@@ -89,4 +97,29 @@ fn no_command_module_uses_another_command_module() {
         }
     }
     assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn every_reason_of_the_gate_and_of_untracked_is_documented_in_a_table_of_docs() {
+    let docs = docs();
+    // The first cell of a row may name several ids: `| `window-missing`, `window-not-open` |`.
+    let first_cells: Vec<&str> = docs
+        .lines()
+        .filter_map(|l| l.strip_prefix("| ")?.split(" |").next())
+        .collect();
+    let ids = GateRule::ALL
+        .iter()
+        .map(|r| r.id())
+        .chain(Unlinked::ALL.iter().map(|r| r.id()));
+    let missing: Vec<&str> = ids
+        .filter(|id| {
+            !first_cells
+                .iter()
+                .any(|c| c.split(", ").any(|part| part == format!("`{id}`")))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "reasons with no row in a table of docs/: {missing:?}"
+    );
 }

@@ -94,7 +94,7 @@ pub fn work_problems(
             out.push(overrun(format!(
                 "finished {}, {} after its scheduled window {} closed",
                 when(finish),
-                crate::metrics::duration_text((finish - w.end).num_minutes() as f64, crate::metrics::Style::Compact),
+                crate::duration::minutes((finish - w.end).num_minutes() as f64),
                 span(w)
             )));
         }

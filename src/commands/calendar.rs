@@ -13,8 +13,8 @@ use crate::context::App;
 use crate::finding::Severity;
 use crate::policy::Freeze;
 use crate::record::{Classification, Record, Status};
-use crate::render::visible;
 use crate::render::PushFmt as _;
+use crate::render::{visible, View};
 use crate::{ics, timearg};
 
 /// Days shown when `--to` is not given: today and the next 14.
@@ -35,7 +35,7 @@ struct Entry<'a> {
 
 /// The calendar as JSON prints it.
 #[derive(Debug, Serialize)]
-struct View<'a> {
+struct Calendar<'a> {
     from: NaiveDate,
     /// Exclusive.
     to: NaiveDate,
@@ -46,7 +46,6 @@ struct View<'a> {
 
 /// Prints the calendar of `--from` .. `--to`; always exits 0 (`chg check` is the gate).
 pub fn run(args: &CalendarArgs, app: &App) -> Result<u8> {
-    let format = app.format;
     let store = app.store()?;
     let policy = store.policy()?;
     let loaded = store.load_all_strict()?;
@@ -92,8 +91,16 @@ pub fn run(args: &CalendarArgs, app: &App) -> Result<u8> {
         .filter(|p| p.other.as_ref().is_none_or(|o| p.id < *o))
         .collect();
 
-    let text = match format {
-        Format::Ics => {
+    let data = Calendar {
+        from,
+        to,
+        freezes: freezes.clone(),
+        changes: planned.iter().map(|r| entry(r)).collect(),
+        problems: shown.clone(),
+    };
+    let view = View::new()
+        .data(&data)
+        .own(Format::Ics, |_| {
             let mut feed: Vec<&Record> = records
                 .iter()
                 .copied()
@@ -101,22 +108,13 @@ pub fn run(args: &CalendarArgs, app: &App) -> Result<u8> {
                 .filter(|r| r.window().is_some_and(|w| in_range(w.start, w.end)))
                 .collect();
             feed.sort_by_key(|r| (r.window().map(|w| w.start), r.id.clone()));
-            ics::feed(&feed, &freezes, now)
-        }
-        Format::Json => {
-            let view = View {
-                from,
-                to,
-                freezes,
-                changes: planned.iter().map(|r| entry(r)).collect(),
-                problems: shown,
-            };
-            format!("{}\n", crate::render::json(&view)?)
-        }
-        Format::Markdown => markdown(from, to, &freezes, &planned, &shown),
-        _ => table(from, to, &freezes, &planned, &shown, app.color),
-    };
-    crate::render::print(&text)?;
+            Ok(ics::feed(&feed, &freezes, now))
+        })
+        .own(Format::Markdown, |_| Ok(markdown(from, to, &freezes, &planned, &shown)))
+        .own(Format::Table, |look| {
+            Ok(table(from, to, &freezes, &planned, &shown, look.color))
+        });
+    crate::render::print_view(&view, app)?;
     Ok(0)
 }
 

@@ -10,7 +10,7 @@ use crate::context::App;
 use crate::document;
 use crate::error::FileError;
 use crate::finding::{Finding, Severity};
-use crate::render::PushFmt as _;
+use crate::render::{PushFmt as _, View};
 use crate::rule::Rule;
 use crate::rules;
 use crate::store::Store;
@@ -25,7 +25,6 @@ const FATAL_RULES: &[Rule] = &[
 
 /// Checks, prints findings, and returns 0, 1 (an error found) or 2 (a file unusable).
 pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
-    let format = app.format;
     let store = app.store()?;
     // A PATH that is no file of the store is refused before anything is read.
     let selected = selection(&store, &args.paths)?;
@@ -104,7 +103,14 @@ pub fn run(args: &CheckArgs, app: &App) -> Result<u8> {
         .filter(|f| !app.quiet || args.strict || f.severity == Severity::Error)
         .cloned()
         .collect();
-    print(&shown, format, app, checked)?;
+    let view = View::new()
+        .data(&shown)
+        .own(Format::Github, |_| {
+            Ok(shown.iter().map(crate::github::finding).collect())
+        })
+        .own(Format::Text, |look| Ok(lines(&shown, look.color)))
+        .note(summary(&shown, checked));
+    crate::render::print_view(&view, app)?;
     // A file in the work tree that cannot be read is unusable input (2); the
     // same rule found in a branch's commit is a refusal (1).
     let fatal = findings
@@ -285,49 +291,44 @@ pub fn from_file_error(fe: &FileError) -> Finding {
     )
 }
 
-fn print(findings: &[Finding], format: Format, app: &App, checked: usize) -> Result<()> {
-    let text = match format {
-        Format::Json => format!("{}\n", crate::render::json(findings)?),
-        Format::Github => findings.iter().map(crate::github::finding).collect(),
-        _ => {
-            let mut out = String::new();
-            for f in findings {
-                let severity = match (f.severity, app.color) {
-                    (Severity::Error, true) => "\x1b[1;31merror\x1b[0m".to_string(),
-                    (Severity::Warning, true) => "\x1b[1;33mwarning\x1b[0m".to_string(),
-                    (s, false) => s.to_string(),
-                };
-                let commit = f
-                    .commit
-                    .as_deref()
-                    .map(|c| format!(" (commit {})", &c[..c.len().min(12)]))
-                    .unwrap_or_default();
-                let safe = crate::render::safe;
-                out.push_fmt(format_args!(
-                    "{}:{}:{}: {severity}[{}]: {}{commit}\n",
-                    safe(&f.file),
-                    f.line,
-                    f.column,
-                    f.rule,
-                    safe(&f.message)
-                ));
-                if !f.hint.is_empty() {
-                    out.push_fmt(format_args!("  hint: {}\n", safe(&f.hint)));
-                }
-            }
-            out
+/// The findings for a reader, one line each with its hint under it.
+fn lines(findings: &[Finding], color: bool) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let severity = match (f.severity, color) {
+            (Severity::Error, true) => "\x1b[1;31merror\x1b[0m".to_string(),
+            (Severity::Warning, true) => "\x1b[1;33mwarning\x1b[0m".to_string(),
+            (s, false) => s.to_string(),
+        };
+        let commit = f
+            .commit
+            .as_deref()
+            .map(|c| format!(" (commit {})", &c[..c.len().min(12)]))
+            .unwrap_or_default();
+        let safe = crate::render::safe;
+        out.push_fmt(format_args!(
+            "{}:{}:{}: {severity}[{}]: {}{commit}\n",
+            safe(&f.file),
+            f.line,
+            f.column,
+            f.rule,
+            safe(&f.message)
+        ));
+        if !f.hint.is_empty() {
+            out.push_fmt(format_args!("  hint: {}\n", safe(&f.hint)));
         }
-    };
-    crate::render::print(&text)?;
-    if format == Format::Text && !app.quiet {
-        let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
-        let warnings = findings.len() - errors;
-        eprintln!(
-            "checked {checked} file{}: {errors} error{}, {warnings} warning{}",
-            if checked == 1 { "" } else { "s" },
-            if errors == 1 { "" } else { "s" },
-            if warnings == 1 { "" } else { "s" }
-        );
     }
-    Ok(())
+    out
+}
+
+/// What was checked and found, on stderr after the findings.
+fn summary(findings: &[Finding], checked: usize) -> String {
+    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let warnings = findings.len() - errors;
+    format!(
+        "checked {checked} file{}: {errors} error{}, {warnings} warning{}",
+        if checked == 1 { "" } else { "s" },
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" }
+    )
 }

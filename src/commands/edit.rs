@@ -61,7 +61,7 @@ pub fn run(args: &EditArgs, app: &App) -> Result<u8> {
             }
             store.write_atomic(&path, edited.as_bytes())?;
             if app.commit {
-                let actor = store.repo().actor()?;
+                let actor = store.repo().actor(app.now)?;
                 store.commit(&[path.as_path()], &format!("chg: edit {}", args.id), &actor)?;
             }
             if !app.quiet {

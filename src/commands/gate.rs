@@ -16,7 +16,7 @@ use crate::context::App;
 use crate::git::{Commit, ObjectId};
 use crate::policy::{Policy, Span};
 use crate::record::{Record, Status};
-use crate::render::PushFmt as _;
+use crate::render::{PushFmt as _, View};
 use crate::rules::deploy::{self, Evidence, HistoryEvidence, Overridden, Reason};
 use crate::rules::history::{self as history_rules, Step};
 use crate::store::Store;
@@ -42,11 +42,14 @@ struct Verdict {
     /// Set when `--start` found the change already started: nothing was recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
     already_started_at: Option<DateTime<Utc>>,
+    /// What recording the start says (`ID: in progress since …`), for the
+    /// text; the other formats say it with `started_at`.
+    #[serde(skip)]
+    started: String,
 }
 
 /// Answers the gate, waiting for the window with `--wait`; exit 0 allowed, 1 refused.
 pub fn run(args: &GateArgs, app: &App) -> Result<u8> {
-    let format = app.format;
     crate::id::validate(&args.id).map_err(|m| anyhow!("{m}"))?;
     for fact in &args.deployment {
         crate::action::parse_fact(fact)?;
@@ -61,7 +64,7 @@ pub fn run(args: &GateArgs, app: &App) -> Result<u8> {
     let began = Instant::now();
     let verdict = loop {
         let verdict = if args.start {
-            decide_and_start(args, app, format)?
+            decide_and_start(args, app)?
         } else {
             let store = app.store()?;
             let record = store.find(&args.id)?.record;
@@ -72,7 +75,7 @@ pub fn run(args: &GateArgs, app: &App) -> Result<u8> {
         let left = limit.saturating_sub(began.elapsed());
         if verdict.allowed || !args.wait || !waitable || left.is_zero() {
             if args.wait && waitable && !verdict.allowed && !app.quiet {
-                eprintln!("chg gate: gave up waiting after {span}");
+                eprintln!("chg gate: gave up waiting after {}", span.text());
             }
             break verdict;
         }
@@ -83,7 +86,7 @@ pub fn run(args: &GateArgs, app: &App) -> Result<u8> {
                 .max(Duration::from_millis(200)),
         );
     };
-    print(&verdict, format, app)?;
+    print(&verdict, app)?;
     Ok(if verdict.allowed { 0 } else { 1 })
 }
 
@@ -109,12 +112,13 @@ fn decide(store: &Store, record: &Record, at: DateTime<Utc>) -> Result<Verdict> 
         window_override: decision.window_override,
         started_at: None,
         already_started_at: None,
+        started: String::new(),
     })
 }
 
 /// Judges and, when allowed, records the start, all under the store lock, so
 /// two pipelines asking at once record one start.
-fn decide_and_start(args: &GateArgs, app: &App, format: Format) -> Result<Verdict> {
+fn decide_and_start(args: &GateArgs, app: &App) -> Result<Verdict> {
     let act = Action::load(app, &args.id)?;
     let mut verdict = decide(&act.store, &act.original, act.now)?;
     if !verdict.allowed {
@@ -129,9 +133,8 @@ fn decide_and_start(args: &GateArgs, app: &App, format: Format) -> Result<Verdic
     record.start(&act.policy, now, None)?;
     let mut done = Done::started(&record, now);
     crate::action::record_deployment(&mut record, &args.deployment)?;
-    if format != Format::Text {
-        done.message.clear(); // the verdict says it, in the format asked for
-    }
+    // The verdict says it, in the format asked for.
+    let started = std::mem::take(&mut done.message);
     act.save(
         app,
         &record,
@@ -142,6 +145,7 @@ fn decide_and_start(args: &GateArgs, app: &App, format: Format) -> Result<Verdic
         },
     )?;
     verdict.started_at = Some(now);
+    verdict.started = started;
     Ok(verdict)
 }
 
@@ -209,7 +213,8 @@ fn evidence(store: &Store, record: &Record, policy: &Policy) -> Result<Evidence>
     Ok(history.finish(record))
 }
 
-fn print(verdict: &Verdict, format: Format, app: &App) -> Result<()> {
+/// Prints the verdict: as data, GitHub annotations, or lines for a reader.
+fn print(verdict: &Verdict, app: &App) -> Result<()> {
     let id = &verdict.id;
     let when = verdict.at.format("%Y-%m-%d %H:%M UTC");
     // What the override let through is said in every format, allowed or not.
@@ -225,51 +230,56 @@ fn print(verdict: &Verdict, format: Format, app: &App) -> Result<()> {
         }
         text
     });
-    let text = match format {
-        Format::Json => format!("{}\n", crate::render::json(verdict)?),
-        Format::Github => {
-            let mut out: String = if verdict.allowed {
-                format!("::notice title=chg gate {id}::{id} may be deployed at {when}\n")
-            } else {
-                verdict
-                    .reasons
-                    .iter()
-                    .map(|r| crate::github::error(&format!("chg gate {id}: {}", r.rule), &r.message))
-                    .collect()
-            };
-            if let Some(granted) = &granted {
-                out.push_str(&crate::github::warning(
-                    &format!("chg gate {id}: window override"),
-                    granted,
+    let github = |_| {
+        let mut out: String = if verdict.allowed {
+            format!("::notice title=chg gate {id}::{id} may be deployed at {when}\n")
+        } else {
+            verdict
+                .reasons
+                .iter()
+                .map(|r| crate::github::error(&format!("chg gate {id}: {}", r.rule), &r.message))
+                .collect()
+        };
+        if let Some(granted) = &granted {
+            out.push_str(&crate::github::warning(
+                &format!("chg gate {id}: window override"),
+                granted,
+            ));
+        }
+        Ok(out)
+    };
+    let text = |_| {
+        let mut out: String = if verdict.allowed {
+            let mut out = String::new();
+            if !verdict.started.is_empty() {
+                out.push_fmt(format_args!("{}\n", verdict.started));
+            }
+            out.push_fmt(format_args!("{id}: may be deployed at {when}\n"));
+            if let Some(started) = verdict.already_started_at {
+                out.push_fmt(format_args!(
+                    "{id}: already in progress since {}; no second start recorded\n",
+                    started.format("%Y-%m-%d %H:%M UTC")
                 ));
             }
-            out
-        }
-        _ => {
-            let mut out: String = if verdict.allowed {
-                let mut out = format!("{id}: may be deployed at {when}\n");
-                if let Some(started) = verdict.already_started_at {
-                    out.push_fmt(format_args!(
-                        "{id}: already in progress since {}; no second start recorded\n",
-                        started.format("%Y-%m-%d %H:%M UTC")
-                    ));
-                }
-                if app.quiet {
-                    out.clear();
-                }
-                out
-            } else {
-                verdict
-                    .reasons
-                    .iter()
-                    .map(|r| format!("{id}: refused[{}]: {}\n", r.rule, r.message))
-                    .collect()
-            };
-            if let (Some(granted), false) = (&granted, app.quiet) {
-                out.push_fmt(format_args!("{id}: {granted}\n"));
+            if app.quiet {
+                out.clear();
             }
             out
+        } else {
+            verdict
+                .reasons
+                .iter()
+                .map(|r| format!("{id}: refused[{}]: {}\n", r.rule, r.message))
+                .collect()
+        };
+        if let (Some(granted), false) = (&granted, app.quiet) {
+            out.push_fmt(format_args!("{id}: {granted}\n"));
         }
+        Ok(out)
     };
-    crate::render::print(&text)
+    let view = View::new()
+        .data(verdict)
+        .own(Format::Github, github)
+        .own(Format::Text, text);
+    crate::render::print_view(&view, app)
 }

@@ -33,7 +33,7 @@ pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
     std::fs::create_dir_all(store.dir()).with_context(|| format!("cannot create {}", store.display(store.dir())))?;
     let policy = store.policy_path();
     if !policy.exists() {
-        let team = with_change_manager(named, &store)?;
+        let team = with_change_manager(named, &store, app.now)?;
         let text = format!(
             "{}{}",
             header("schemas/policy.schema.json"),
@@ -90,7 +90,7 @@ pub fn run(args: &InitArgs, app: &App) -> Result<u8> {
         message.push_fmt(format_args!("Created {}\n", store.display(path)));
     }
     if app.commit {
-        let actor = store.repo().actor()?;
+        let actor = store.repo().actor(app.now)?;
         let paths: Vec<&std::path::Path> = written.iter().map(|p| p.as_path()).collect();
         store.commit(&paths, "chg: init the change store", &actor)?;
         message.push_str("Committed as \"chg: init the change store\"\n");
@@ -155,11 +155,15 @@ fn member(text: &str, flag: &str) -> Result<String> {
 }
 
 /// Makes the one running `chg init` the change manager when no flag named one.
-fn with_change_manager(mut team: BTreeMap<Role, Vec<String>>, store: &Store) -> Result<BTreeMap<Role, Vec<String>>> {
+fn with_change_manager(
+    mut team: BTreeMap<Role, Vec<String>>,
+    store: &Store,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<BTreeMap<Role, Vec<String>>> {
     if team.get(&Role::ChangeManager).is_some_and(|p| !p.is_empty()) {
         return Ok(team);
     }
-    let actor = store.repo().actor().map_err(|e| {
+    let actor = store.repo().actor(now).map_err(|e| {
         anyhow::anyhow!(
             "chg init makes you the change manager, but {}\n  hint: or name the change manager: `chg init --change-manager \"Name <email>\"`",
             e.to_string().replace("\n  hint:", ";")

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::cli::{Format, ListArgs};
 use crate::context::App;
 use crate::record::{Classification, Record, Status};
+use crate::render::{Look, View};
 use crate::timearg;
 
 /// One row of the listing, as JSON prints it.
@@ -69,7 +70,15 @@ pub fn run(args: &ListArgs, app: &App) -> Result<u8> {
             file: &l.file,
         })
         .collect();
-    crate::render::print(&render(&rows, app)?)?;
+    let mut view = View::new()
+        .data(&rows)
+        .rows(&HEADERS, || rows.iter().map(cells).collect())
+        .own(Format::Text, |look| Ok(lines(&rows, look.color)))
+        .own(Format::Table, |look| Ok(table(&rows, look)));
+    if rows.is_empty() {
+        view = view.note("no changes match");
+    }
+    crate::render::print_view(&view, app)?;
     Ok(0)
 }
 
@@ -110,50 +119,40 @@ fn cells(r: &Row) -> Vec<String> {
     ]
 }
 
-/// Renders the listing in the chosen format. A table is for a terminal;
-/// into a pipe each record is one line (`App` resolves the default so),
-/// and `grep` and `cut` see whole records.
-fn render(rows: &[Row], app: &App) -> Result<String> {
-    Ok(match app.format {
-        Format::Json => format!("{}\n", crate::render::json(&rows)?),
-        Format::Csv => crate::render::csv(&HEADERS, &rows.iter().map(cells).collect::<Vec<_>>()),
-        Format::Markdown => crate::render::markdown_table(&HEADERS, &rows.iter().map(cells).collect::<Vec<_>>()),
-        Format::Text => {
-            if rows.is_empty() && !app.quiet {
-                eprintln!("no changes match");
-            }
-            let mut out = String::new();
-            for row in rows {
-                let mut fields: Vec<String> = cells(row).iter().map(|c| one_field(c)).collect();
-                if let (true, Some(code)) = (app.color, ansi(status_color(row.status))) {
-                    fields[1] = format!("\x1b[{code}m{}\x1b[0m", fields[1]);
-                }
-                out.push_str(&fields.join("\t"));
-                out.push('\n');
-            }
-            out
+/// Renders the listing one record a line, tab-separated: into a pipe (`App`
+/// resolves the default so), `grep` and `cut` see whole records.
+fn lines(rows: &[Row], color: bool) -> String {
+    let mut out = String::new();
+    for row in rows {
+        let mut fields: Vec<String> = cells(row).iter().map(|c| one_field(c)).collect();
+        if let (true, Some(code)) = (color, ansi(status_color(row.status))) {
+            fields[1] = format!("\x1b[{code}m{}\x1b[0m", fields[1]);
         }
-        _ => {
-            if rows.is_empty() {
-                "no changes match\n".to_string()
-            } else {
-                let mut table = crate::render::table(&HEADERS, app.look());
-                for row in rows {
-                    let mut c: Vec<comfy_table::Cell> = cells(row)
-                        .into_iter()
-                        .map(|text| comfy_table::Cell::new(crate::render::safe(&text)))
-                        .collect();
-                    c[1] = crate::render::colored(row.status, status_color(row.status), app.color);
-                    table.add_row(c);
-                }
-                format!(
-                    "{table}\n{} change{}\n",
-                    rows.len(),
-                    if rows.len() == 1 { "" } else { "s" }
-                )
-            }
-        }
-    })
+        out.push_str(&fields.join("\t"));
+        out.push('\n');
+    }
+    out
+}
+
+/// Renders the listing as a table, for a terminal.
+fn table(rows: &[Row], look: Look) -> String {
+    if rows.is_empty() {
+        return "no changes match\n".to_string();
+    }
+    let mut table = crate::render::table(&HEADERS, look);
+    for row in rows {
+        let mut c: Vec<comfy_table::Cell> = cells(row)
+            .into_iter()
+            .map(|text| comfy_table::Cell::new(crate::render::safe(&text)))
+            .collect();
+        c[1] = crate::render::colored(row.status, status_color(row.status), look.color);
+        table.add_row(c);
+    }
+    format!(
+        "{table}\n{} change{}\n",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    )
 }
 
 /// A field of a tab-separated line: tabs, line breaks and other control

@@ -7,8 +7,8 @@ use crate::cli::{Format, LogArgs};
 use crate::context::App;
 use crate::git::ObjectId;
 use crate::history::{self, LogEntry};
-use crate::render::safe;
 use crate::render::PushFmt as _;
+use crate::render::{safe, View};
 use crate::rules::linking::CodeCommit;
 use crate::store::Store;
 
@@ -60,7 +60,7 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
     }
     let trailer = store.policy()?.change_trailer;
     let linked = linked_commits(&store, args, tip, &trailer)?;
-    let view = Output {
+    let trail = Output {
         id: &args.id,
         path: &path,
         as_of: tip.to_string(),
@@ -70,8 +70,8 @@ pub fn run(args: &LogArgs, app: &App) -> Result<u8> {
         trailer: &trailer,
         repos_given: !args.repos.is_empty(),
     };
-    let text = render(&view, app.format)?;
-    crate::render::print(&text)?;
+    let view = View::new().data(&trail).own(Format::Text, |_| Ok(text(&trail)));
+    crate::render::print_view(&view, app)?;
     Ok(0)
 }
 
@@ -106,11 +106,8 @@ fn linked_commits(store: &Store, args: &LogArgs, tip: ObjectId, trailer: &str) -
     Ok(linked)
 }
 
-/// Renders the trail in the chosen format: JSON, or the trail's text and the linked commits.
-fn render(view: &Output, format: Format) -> Result<String> {
-    if format == Format::Json {
-        return Ok(format!("{}\n", crate::render::json(view)?));
-    }
+/// Renders the trail and the linked commits for a reader.
+fn text(view: &Output) -> String {
     let mut out = history::render_trail(view.id, view.commits);
     if !view.linked_commits.is_empty() || view.repos_given {
         out.push_fmt(format_args!(
@@ -130,5 +127,5 @@ fn render(view: &Output, format: Format) -> Result<String> {
             ));
         }
     }
-    Ok(out)
+    out
 }

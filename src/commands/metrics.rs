@@ -9,7 +9,7 @@ use crate::context::App;
 use crate::history::{AtTip, Source};
 use crate::metrics::{self, value_text, Figure, Figures, Metric, Metrics, Period, Style, Table, Unit};
 use crate::policy::Policy;
-use crate::render::PushFmt as _;
+use crate::render::{PushFmt as _, View};
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -24,7 +24,6 @@ struct Output<'a> {
 
 /// Prints the figures of the period.
 pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
-    let format = app.format;
     let store = app.store()?;
     let repo = store.repo();
     let now = app.now;
@@ -53,28 +52,23 @@ pub fn run(args: &MetricsArgs, app: &App) -> Result<u8> {
             figure.records.clear();
         }
     }
-    let text = match format {
-        Format::Json => {
-            let out = Output {
-                period,
-                as_of: tip.to_string(),
-                incomplete: &at.incomplete,
-                unparsed: &at.unparsed,
-                metrics: &result.metrics,
-            };
-            format!("{}\n", crate::render::json(&out)?)
-        }
-        f => render(
-            &result,
-            &at.policy,
-            f == Format::Markdown,
-            app.look(),
-            args.explain,
-            &tip.to_string(),
-            at.source,
-        ),
+    let tip = tip.to_string();
+    let data = Output {
+        period,
+        as_of: tip.clone(),
+        incomplete: &at.incomplete,
+        unparsed: &at.unparsed,
+        metrics: &result.metrics,
     };
-    crate::render::print(&text)?;
+    let text = |markdown: bool| {
+        let (result, at, tip) = (&result, &at, &tip);
+        move |look| Ok(render(result, &at.policy, markdown, look, args.explain, tip, at.source))
+    };
+    let view = View::new()
+        .data(&data)
+        .own(Format::Table, text(false))
+        .own(Format::Markdown, text(true));
+    crate::render::print_view(&view, app)?;
     Ok(0)
 }
 

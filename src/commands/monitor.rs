@@ -6,8 +6,8 @@ use anyhow::{anyhow, Result};
 use crate::action::{self, Done};
 use crate::cli::MonitorArgs;
 use crate::context::App;
+use crate::duration;
 use crate::error::Refusal;
-use crate::metrics::{duration_text, Style};
 use crate::monitoring;
 use crate::record::{Monitoring, Outcome};
 use crate::rule::Rule;
@@ -61,23 +61,21 @@ pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
         if record.monitoring.iter().any(again) {
             return Err(Refusal::new(
                 format!(
-                    "{}: {}'s monitoring {}–{} is already recorded",
+                    "{}: {}'s monitoring {} is already recorded",
                     record.id,
                     spell.by,
-                    from.format("%H:%M"),
-                    to.format("%H:%M")
+                    duration::between(from, to)
                 ),
                 "record only a new spell of watching, with its own `--from` and `--to`",
             )
             .into());
         }
         let mut done = Done::new(format!(
-            "{}: monitoring by {} recorded, {}–{} ({})",
+            "{}: monitoring by {} recorded, {} ({})",
             record.id,
             spell.by,
-            from.format("%H:%M"),
-            to.format("%H:%M"),
-            duration_text((to - from).num_minutes() as f64, Style::Compact)
+            duration::between(from, to),
+            duration::minutes((to - from).num_minutes() as f64)
         ));
         let late = act.now - to;
         if late > chrono::Duration::hours(crate::lifecycle::BACKDATE_HOURS) {
@@ -89,12 +87,11 @@ pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
         }
         let short = need.filter(|n| !n.met_by(&spell) && record.monitoring_owed(&act.policy).is_some());
         if let Some(need) = short {
-            let covered = need.covered_by(&spell).num_minutes() as f64;
             done.warnings.push((
                 Rule::MonitoringOwed,
                 format!(
                     "{} after the {} is shorter than the {} the policy asks after the {} of {} change: it does not count, and monitoring is still owed",
-                    duration_text(covered, Style::Compact),
+                    duration::minutes(need.covered_by(&spell).num_minutes() as f64),
                     need.after.as_str(),
                     need.period.text(),
                     need.after.as_str(),

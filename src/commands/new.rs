@@ -10,6 +10,7 @@ use crate::draft::Draft;
 use crate::emergency_form;
 use crate::record::Classification;
 use crate::record::Record;
+use crate::render::View;
 use crate::rule::Rule;
 use crate::template::Template;
 use crate::wizard;
@@ -22,7 +23,7 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     let store = app.store()?;
     let policy = store.policy()?;
     let templates = store.templates()?;
-    let actor = store.repo().actor()?;
+    let actor = store.repo().actor(app.now)?;
     let now = app.now;
 
     let template = match &args.template {
@@ -52,11 +53,15 @@ pub fn run(args: NewArgs, app: &App) -> Result<u8> {
     }
     let detail = record.title.clone();
     let (record, shown) = action::create(app, &store, &actor, record, now.year(), &detail)?;
-    match app.format {
-        Format::Json => crate::render::print(&format!("{}\n", crate::render::json_line(&record)?))?,
-        _ if app.quiet => {}
-        _ => crate::render::print(&format!("Created {} ({shown})\n", record.id))?,
-    }
+    let created = if app.quiet {
+        String::new()
+    } else {
+        format!("Created {} ({shown})\n", record.id)
+    };
+    let view = View::new()
+        .data_line(&record)
+        .own(Format::Text, |_| Ok(created.clone()));
+    crate::render::print_view(&view, app)?;
     Ok(0)
 }
 

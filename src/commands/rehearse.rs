@@ -15,7 +15,7 @@ pub fn run(args: &RehearseArgs, app: &App) -> Result<u8> {
     store.require_exists()?;
     let _lock = store.lock()?;
     let policy = store.policy()?;
-    let actor = store.repo().actor()?;
+    let actor = store.repo().actor(app.now)?;
     // The same window as every action: not in the future, at most a day back.
     let at = crate::action::backdate("--at", args.at.as_deref(), app.now)?;
     let (systems, kind, change) = if crate::id::parse(&args.target).is_some() {
@@ -74,16 +74,16 @@ pub fn run(args: &RehearseArgs, app: &App) -> Result<u8> {
     )?;
     let check = policy.rto_check(kind, Duration::minutes(i64::from(args.minutes)));
     crate::render::print(&format!(
-        "{}: {kind} rollback rehearsal recorded ({}, {} min, {})\n",
+        "{}: {kind} rollback rehearsal recorded ({}, {}, {})\n",
         args.target,
         args.result,
-        args.minutes,
+        check.took_text(),
         at.format("%Y-%m-%d %H:%M UTC")
     ))?;
     if check.exceeded() {
         app.warn(&format!(
-            "warning: the rehearsal took {} min, {} the {} RTO of a {kind} rollback; shorten the procedure or reclassify the rollback kind",
-            args.minutes,
+            "warning: the rehearsal took {}, {} the {} RTO of a {kind} rollback; shorten the procedure or reclassify the rollback kind",
+            check.took_text(),
             check.over_or_not_under(),
             check.rto.text()
         ));

@@ -12,7 +12,11 @@ pub fn run(args: &RenumberArgs, app: &App) -> Result<u8> {
     let loaded = store.find(&args.id)?;
     let (year, _) = crate::id::validate(&args.id).map_err(|m| anyhow::anyhow!("{m}"))?;
     let old_path = store.record_path(year, &args.id);
-    let actor = if app.commit { Some(store.repo().actor()?) } else { None };
+    let actor = if app.commit {
+        Some(store.repo().actor(app.now)?)
+    } else {
+        None
+    };
     let (record, new_path, layout) = store.renumber_record(year, loaded.record, &old_path)?;
     std::fs::remove_file(&old_path).with_context(|| {
         format!(

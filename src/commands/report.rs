@@ -6,6 +6,7 @@ use crate::cli::{ReportArgs, ReportKind};
 use crate::context::App;
 use crate::period::Period;
 use crate::record::Status;
+use crate::render::{render_view, View};
 use crate::report;
 
 /// Builds and prints (or writes) one report.
@@ -48,7 +49,8 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
             attention.extend(edited);
             let mut data = report::weekly::build(&records, &policy, &span, now, attention);
             data.history_note = history_note;
-            report::render(&data, &report::weekly::document(&data), format, look)?
+            let view = View::new().data(&data).document(|| Ok(report::weekly::document(&data)));
+            render_view(&view, format, look)?
         }
         ReportKind::Monthly { month } => {
             let period = match month {
@@ -66,7 +68,10 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
                 anyhow::bail!("no metrics computed");
             };
             let data = report::monthly::build(period, this_month, &computed, &records, &policy, now);
-            report::render(&data, &report::monthly::document(&data), format, look)?
+            let view = View::new()
+                .data(&data)
+                .document(|| Ok(report::monthly::document(&data)));
+            render_view(&view, format, look)?
         }
         ReportKind::Quarterly { quarter } => {
             let period = match quarter {
@@ -103,7 +108,10 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
                 &policy,
                 now,
             );
-            report::render(&data, &report::quarterly::document(&data), format, look)?
+            let view = View::new()
+                .data(&data)
+                .document(|| Ok(report::quarterly::document(&data)));
+            render_view(&view, format, look)?
         }
     };
     report::emit(&text, output.as_ref(), app.quiet)?;

@@ -21,14 +21,14 @@ use crate::wizard;
 /// Says the change was rolled back (and reopened, if it was closed), in how
 /// long against its RTO, and warns of an overrun.
 fn rolled_back(record: &Record, check: &RtoCheck, (trigger, kind): (Trigger, RollbackKind), reopening: bool) -> Done {
-    let (minutes, rto) = (check.minutes(), check.rto.text());
+    let (took, rto) = (check.took_text(), check.rto.text());
     let reopened = if reopening {
         "reopened (closed → rolled-back) and "
     } else {
         ""
     };
     let mut done = Done::new(format!(
-        "{}: {reopened}rolled back ({trigger}, {kind}) in {minutes} min; RTO {rto}",
+        "{}: {reopened}rolled back ({trigger}, {kind}) in {took}; RTO {rto}",
         record.id
     ))
     .detail(if reopening {
@@ -40,7 +40,7 @@ fn rolled_back(record: &Record, check: &RtoCheck, (trigger, kind): (Trigger, Rol
         done.warnings.push((
             Rule::RtoExceeded,
             format!(
-                "the rollback took {minutes} min, {} the {rto} RTO of a {kind} rollback; this is recorded in the change",
+                "the rollback took {took}, {} the {rto} RTO of a {kind} rollback; this is recorded in the change",
                 check.over_or_not_under()
             ),
         ));

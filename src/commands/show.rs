@@ -10,29 +10,33 @@ use crate::forms::text;
 use crate::policy::Policy;
 use crate::record::{PreventiveMeasures, Record};
 use crate::rehearsal::Rehearsals;
-use crate::render::safe;
 use crate::render::PushFmt as _;
+use crate::render::{safe, View};
 
 /// Prints the record as text, YAML, JSON, or the guide's forms in Markdown or HTML.
 pub fn run(args: &ShowArgs, app: &App) -> Result<u8> {
     let store = app.store()?;
     let loaded = store.find(&args.id)?;
     let record = &loaded.record;
-    let text = match app.format {
-        Format::Yaml => crate::document::to_yaml(record, &record.extensions)?,
-        Format::Json => format!("{}\n", crate::render::json(record)?),
+    let view = View::new()
+        .data(record)
+        .own(Format::Yaml, |_| crate::document::to_yaml(record, &record.extensions))
         // The guide's forms, to paste into a wiki or print.
-        Format::Markdown | Format::Html => {
-            let doc = crate::forms::document(record, &loaded.file, &store.rehearsals(), &store.policy()?, app.now);
-            if app.format == Format::Html {
-                crate::render::html(&doc)
-            } else {
-                crate::render::markdown(&doc)
-            }
-        }
-        _ => render(record, &loaded.file, &store.rehearsals(), &store.policy()?, app.now),
-    };
-    crate::render::print(&text)?;
+        .document(|| {
+            let rehearsals = store.rehearsals();
+            Ok(crate::forms::document(
+                record,
+                &loaded.file,
+                &rehearsals,
+                &store.policy()?,
+                app.now,
+            ))
+        })
+        .own(Format::Text, |_| {
+            let rehearsals = store.rehearsals();
+            Ok(render(record, &loaded.file, &rehearsals, &store.policy()?, app.now))
+        });
+    crate::render::print_view(&view, app)?;
     Ok(0)
 }
 
@@ -288,10 +292,9 @@ fn rollbacks(out: &mut String, r: &Record) {
                 out,
                 "duration",
                 format!(
-                    "{} min ({} → {})",
-                    (e - s).num_minutes(),
-                    s.format("%Y-%m-%d %H:%M"),
-                    e.format("%H:%M UTC")
+                    "{} ({})",
+                    crate::duration::minutes((e - s).num_minutes() as f64),
+                    crate::duration::from_date(s, e)
                 ),
             );
         }

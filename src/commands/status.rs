@@ -5,7 +5,7 @@ use anyhow::Result;
 use crate::attention;
 use crate::cli::{Format, StatusArgs};
 use crate::context::App;
-use crate::render::PushFmt as _;
+use crate::render::{PushFmt as _, View};
 
 /// Prints the items, overdue first; exit status 0 either way.
 pub fn run(_args: &StatusArgs, app: &App) -> Result<u8> {
@@ -13,17 +13,15 @@ pub fn run(_args: &StatusArgs, app: &App) -> Result<u8> {
     let policy = store.policy()?;
     let records: Vec<_> = store.load_all_strict()?.into_iter().map(|l| l.record).collect();
     let items = attention::items(&records, &store.rehearsals(), &policy, app.now);
-    crate::render::print(&render(&items, app.format)?)?;
+    let view = View::new().data(&items).own(Format::Text, |_| Ok(text(&items)));
+    crate::render::print_view(&view, app)?;
     Ok(0)
 }
 
-/// Renders the items in the chosen format: JSON, or one block per item.
-fn render(items: &[attention::Item], format: Format) -> Result<String> {
-    if format == Format::Json {
-        return Ok(format!("{}\n", crate::render::json(&items)?));
-    }
+/// Renders the items for a reader, one block each.
+fn text(items: &[attention::Item]) -> String {
     if items.is_empty() {
-        return Ok("nothing needs attention\n".to_string());
+        return "nothing needs attention\n".to_string();
     }
     let safe = crate::render::safe;
     let mut out = String::new();
@@ -43,5 +41,5 @@ fn render(items: &[attention::Item], format: Format) -> Result<String> {
             out.push_fmt(format_args!("  for: {}\n", safe(&item.who.join(", "))));
         }
     }
-    Ok(out)
+    out
 }

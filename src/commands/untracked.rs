@@ -8,12 +8,11 @@ use anyhow::{bail, Result};
 
 use crate::cli::{Format, UntrackedArgs};
 use crate::context::App;
-use crate::render::PushFmt as _;
+use crate::render::{PushFmt as _, View};
 use crate::rules::linking::Untracked;
 
 /// Lists the untracked production commits; exit 1 when there is any.
 pub fn run(args: &UntrackedArgs, app: &App) -> Result<u8> {
-    let format = app.format;
     let since = crate::timearg::parse_date("--since", &args.since)?;
     let since = since.and_time(chrono::NaiveTime::MIN).and_utc();
     let store = app.store()?;
@@ -38,58 +37,62 @@ pub fn run(args: &UntrackedArgs, app: &App) -> Result<u8> {
         &args.branch,
         app.now,
     )?;
-    crate::render::print(&render(&found, format, &policy.change_trailer)?)?;
+    let trailer = &policy.change_trailer;
+    let view = View::new()
+        .data(&found)
+        .rows(&HEADERS, || found.iter().map(|u| row(u, false)).collect())
+        // A table for a page shows the short commit id.
+        .own(Format::Markdown, |_| {
+            let rows: Vec<Vec<String>> = found.iter().map(|u| row(u, true)).collect();
+            Ok(crate::render::markdown_table(&HEADERS, &rows))
+        })
+        .own(Format::Text, |_| Ok(text(&found, trailer)));
+    crate::render::print_view(&view, app)?;
     Ok(if found.is_empty() { 0 } else { 1 })
 }
 
-fn render(found: &[Untracked], format: Format, trailer: &str) -> Result<String> {
-    let headers = [
-        "repo", "commit", "time", "author", "summary", "changes", "reason", "message",
-    ];
-    let row = |u: &Untracked, short: bool| {
-        vec![
-            u.commit.repo.clone(),
-            if short {
-                u.commit.commit.chars().take(12).collect()
-            } else {
-                u.commit.commit.clone()
-            },
-            u.commit.time.format("%Y-%m-%d %H:%M UTC").to_string(),
-            u.commit.author.clone(),
-            u.commit.summary.clone(),
-            u.commit.changes.join(" "),
-            u.reason.to_string(),
-            u.message.clone(),
-        ]
-    };
-    Ok(match format {
-        Format::Json => format!("{}\n", crate::render::json(found)?),
-        Format::Csv => crate::render::csv(&headers, &found.iter().map(|u| row(u, false)).collect::<Vec<_>>()),
-        Format::Markdown => {
-            crate::render::markdown_table(&headers, &found.iter().map(|u| row(u, true)).collect::<Vec<_>>())
-        }
-        _ => {
-            if found.is_empty() {
-                return Ok("every production commit names an approved change and was made in its window\n".into());
-            }
-            let mut out = format!(
-                "{} commit{} reached production without an approved, in-window change (trailer `{trailer}:`):\n",
-                found.len(),
-                if found.len() == 1 { "" } else { "s" }
-            );
-            for u in found {
-                let c = &u.commit;
-                out.push_fmt(format_args!(
-                    "\n{}  {}  {}  {}\n  {}\n  {}\n",
-                    Path::new(&c.repo).display(),
-                    &c.commit[..c.commit.len().min(12)],
-                    c.time.format("%Y-%m-%d %H:%M UTC"),
-                    c.author,
-                    c.summary,
-                    u.message
-                ));
-            }
-            out
-        }
-    })
+const HEADERS: [&str; 8] = [
+    "repo", "commit", "time", "author", "summary", "changes", "reason", "message",
+];
+
+fn row(u: &Untracked, short: bool) -> Vec<String> {
+    vec![
+        u.commit.repo.clone(),
+        if short {
+            u.commit.commit.chars().take(12).collect()
+        } else {
+            u.commit.commit.clone()
+        },
+        u.commit.time.format("%Y-%m-%d %H:%M UTC").to_string(),
+        u.commit.author.clone(),
+        u.commit.summary.clone(),
+        u.commit.changes.join(" "),
+        u.reason.to_string(),
+        u.message.clone(),
+    ]
+}
+
+/// The commits for a reader, each with its summary and why it is untracked.
+fn text(found: &[Untracked], trailer: &str) -> String {
+    if found.is_empty() {
+        return "every production commit names an approved change and was made in its window\n".into();
+    }
+    let mut out = format!(
+        "{} commit{} reached production without an approved, in-window change (trailer `{trailer}:`):\n",
+        found.len(),
+        if found.len() == 1 { "" } else { "s" }
+    );
+    for u in found {
+        let c = &u.commit;
+        out.push_fmt(format_args!(
+            "\n{}  {}  {}  {}\n  {}\n  {}\n",
+            Path::new(&c.repo).display(),
+            &c.commit[..c.commit.len().min(12)],
+            c.time.format("%Y-%m-%d %H:%M UTC"),
+            c.author,
+            c.summary,
+            u.message
+        ));
+    }
+    out
 }

@@ -376,7 +376,7 @@ fn rollback_record(r: &Record, i: usize, policy: &Policy) -> Section {
         } else {
             format!("{} the RTO of {}", check.over_or_not_under(), check.rto.text())
         };
-        f.push(Field::new("Duration", format!("{} min ({judged})", check.minutes())));
+        f.push(Field::new("Duration", format!("{} ({judged})", check.took_text())));
     }
     if let Some(v) = &rb.validation {
         f.push(Field::new("Validation", validation(v)));

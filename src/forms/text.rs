@@ -3,8 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::duration;
 use crate::lifecycle;
-use crate::metrics::{duration_text, value_text, Metric, Style};
+use crate::metrics::{value_text, Metric, Style};
 use crate::monitoring::Need;
 use crate::policy::Policy;
 use crate::record::{
@@ -47,6 +48,7 @@ pub fn validation(v: &Validation) -> String {
         }
     }
     if let Some(m) = v.monitored_minutes {
+        // The record's own number and unit, so a reader finds the field's value.
         parts.push(format!("monitored {m} min"));
     }
     // A reason given for a check recorded otherwise still shows.
@@ -85,15 +87,10 @@ pub fn short_digest(digest: &str) -> String {
 
 /// A spell of monitoring: `2026-11-18 05:12 → 05:50 UTC (38 min) Jane … — what was seen`.
 pub fn spell(m: &Monitoring) -> String {
-    let end = if m.to.date_naive() == m.from.date_naive() {
-        m.to.format("%H:%M UTC")
-    } else {
-        m.to.format("%Y-%m-%d %H:%M UTC")
-    };
     format!(
-        "{} → {end} ({}) {} — {}",
-        m.from.format("%Y-%m-%d %H:%M"),
-        duration_text((m.to - m.from).num_minutes() as f64, Style::Compact),
+        "{} ({}) {} — {}",
+        duration::from_date(m.from, m.to),
+        duration::minutes((m.to - m.from).num_minutes() as f64),
         m.by,
         m.observed
     )

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context as _, Result};
-use chrono::{DateTime, FixedOffset, TimeZone};
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use git2::{Oid, Repository, RepositoryState};
 
 use crate::person::Person;
@@ -78,8 +78,10 @@ impl Repo {
         &self.workdir
     }
 
-    /// Returns the acting person: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL`, else `user.name`/`user.email`.
-    pub fn actor(&self) -> Result<Actor> {
+    /// Returns the acting person: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL`, else
+    /// `user.name`/`user.email`; acting at `GIT_AUTHOR_DATE`, else at `now`
+    /// (the run's time, so its commit and the times it writes agree).
+    pub fn actor(&self, now: DateTime<Utc>) -> Result<Actor> {
         let config = self.inner.config().context("cannot read git's configuration")?;
         let from_env = |var: &str| std::env::var(var).ok().filter(|v| !v.trim().is_empty());
         let name = from_env("GIT_AUTHOR_NAME").or_else(|| config.get_string("user.name").ok());
@@ -95,7 +97,7 @@ impl Repo {
         let when = match from_env("GIT_AUTHOR_DATE") {
             Some(text) => parse_git_date(&text)
                 .ok_or_else(|| anyhow!("GIT_AUTHOR_DATE `{text}` is not a date git understands\n  hint: use `@<unix seconds> +0000` or RFC 3339"))?,
-            None => crate::clock::now().fixed_offset(),
+            None => now.fixed_offset(),
         };
         Ok(Actor { person, when })
     }

@@ -153,21 +153,12 @@ pub enum Style {
 pub fn value_text(metric: Metric, value: Option<f64>, style: Style) -> String {
     let Some(v) = value else { return "—".into() };
     match (metric.unit(), style) {
-        (Unit::Minutes, _) => duration_text(v, style),
+        (Unit::Minutes, Style::Compact) => crate::duration::minutes(v),
+        (Unit::Minutes, Style::Report) => crate::duration::fixed_minutes(v),
         (Unit::Count, Style::Compact) => fmt_num(v),
         (Unit::Count, Style::Report) => format!("{v:.0}"),
         (Unit::Rate | Unit::Share, Style::Compact) => format!("{} %", fmt_num(v * 100.0)),
         (Unit::Rate | Unit::Share, Style::Report) => format!("{:.1} %", v * 100.0),
-    }
-}
-
-/// Writes a number of minutes as a reader reads it: hours from two hours up.
-pub fn duration_text(minutes: f64, style: Style) -> String {
-    match (minutes >= 120.0, style) {
-        (true, Style::Compact) => format!("{} h", fmt_num(minutes / 60.0)),
-        (true, Style::Report) => format!("{:.1} h", minutes / 60.0),
-        (false, Style::Compact) => format!("{} min", fmt_num(minutes)),
-        (false, Style::Report) => format!("{minutes:.0} min"),
     }
 }
 

@@ -15,9 +15,10 @@ use serde::Serialize;
 
 pub use facts::{Change, Facts, RollbackTimes, Stamp};
 pub(crate) use figure::Goal;
-pub use figure::{duration_text, fmt_num, value_text, Figure, Figures, Style};
+pub use figure::{fmt_num, value_text, Figure, Figures, Style};
 pub use metric::{Metric, Table, Unit};
 
+use crate::duration;
 use crate::policy::Policy;
 use crate::record::{Classification, Outcome};
 use crate::render::PushFmt as _;
@@ -186,7 +187,7 @@ impl Counted<'_> {
             if let (Some(s), Some(f)) = (c.started_at, c.finished_at) {
                 let mins = minutes(f - s);
                 times.push(mins);
-                lines.push(format!("{}: {} min", c.id, fmt_num(mins)));
+                lines.push(format!("{}: {}", c.id, duration::minutes(mins)));
             } else {
                 lines.push(format!("{}: no implementation.started_at, left out", c.id));
             }
@@ -205,9 +206,9 @@ impl Counted<'_> {
                     let mins = minutes(r.duration());
                     times.push(mins);
                     lines.push(format!(
-                        "{}: {} min, from the {} {} to the restoration {}",
+                        "{}: {}, from the {} {} to the restoration {}",
                         c.id,
-                        fmt_num(mins),
+                        duration::minutes(mins),
                         if r.from_incident {
                             "incident's start"
                         } else {
@@ -382,10 +383,10 @@ impl Counted<'_> {
                     over.push(c.id.clone());
                 }
                 lines.push(format!(
-                    "{} rollback {}: {} min, {} RTO {}, {}{}",
+                    "{} rollback {}: {}, {} RTO {}, {}{}",
                     c.id,
                     i + 1,
-                    fmt_num(took),
+                    duration::minutes(took),
                     check.kind,
                     check.rto.text(),
                     if check.within { "met" } else { "missed" },
@@ -406,13 +407,13 @@ impl Counted<'_> {
                     let mins = minutes(done.at - first.at);
                     leads.push(mins);
                     lines.push(format!(
-                        "{}: first commit {} ({}) → completed {} ({}): {} min",
+                        "{}: first commit {} ({}) → completed {} ({}): {}",
                         c.id,
                         first.at.format("%Y-%m-%d %H:%M"),
                         first.short(),
                         done.at.format("%Y-%m-%d %H:%M"),
                         done.short(),
-                        fmt_num(mins)
+                        duration::minutes(mins)
                     ));
                 }
                 _ => lines.push(format!("{}: never committed as completed, left out", c.id)),

@@ -72,6 +72,11 @@ impl RtoCheck {
         (self.took.num_seconds() + 59) / 60
     }
 
+    /// Writes the time taken, in whole minutes rounded up: `19 min`, `2.5 h`.
+    pub fn took_text(&self) -> String {
+        crate::duration::minutes(self.minutes() as f64)
+    }
+
     /// Returns true when the rollback overran its RTO.
     pub fn exceeded(&self) -> bool {
         !self.within

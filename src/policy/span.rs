@@ -38,18 +38,11 @@ impl Span {
         self.seconds
     }
 
-    /// Writes the span for a sentence: `24 h`, `15 min`, `5 days`.
+    /// Writes the span for a sentence, as every duration is written
+    /// (`crate::duration`): `24 h`, `15 min`, `5 days`. Its `Display` is the
+    /// policy's notation (`15m`), for the policy file and its keys only.
     pub fn text(self) -> String {
-        let s = self.seconds;
-        if s % 86_400 == 0 && s >= 3 * 86_400 {
-            format!("{} days", s / 86_400)
-        } else if s % 3600 == 0 && s > 0 {
-            format!("{} h", s / 3600)
-        } else if s % 60 == 0 {
-            format!("{} min", s / 60)
-        } else {
-            format!("{s} s")
-        }
+        crate::duration::text(self.duration())
     }
 }
 

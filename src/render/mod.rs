@@ -1,13 +1,16 @@
-//! The output layer. A small document model for reports, and its
-//! renderers: a terminal table view, Markdown, and one self-contained HTML
-//! page with inline SVG charts; reports build a `Document` and each renderer
-//! turns it into text. `text` holds what every renderer and command shares:
-//! writing to stdout and stderr, tables, CSV and the escaping of record text.
+//! The output layer. A command's result is a [`View`]: the data, a small
+//! document model (`Document`), rows, or lines of the command's own; one
+//! function, [`print_view`], prints it in the format asked for. The
+//! document's renderers are a terminal table view, Markdown, and one
+//! self-contained HTML page with inline SVG charts. `text` holds what every
+//! renderer and command shares: writing to stdout and stderr, tables, CSV
+//! and the escaping of record text.
 
 mod html;
 mod markdown;
 mod terminal;
 mod text;
+mod view;
 
 use serde::Serialize;
 
@@ -18,6 +21,7 @@ pub use text::{
     colored, csv, csv_field, eprint, hidden, json, json_line, keep_words_whole, markdown_table, md_cell, md_text,
     print, safe, safe_lines, table, visible, Look, PushFmt,
 };
+pub use view::{print_view, render_view, View};
 
 /// Counts a noun for a reader: `1 change`, `3 changes`, `2 rollback entries`.
 pub fn plural(n: usize, noun: &str) -> String {

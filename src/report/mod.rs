@@ -1,5 +1,6 @@
 //! The reports of guide section 9.4: weekly CAB, monthly management,
-//! quarterly executive. Each builds its data, then a `render::Document`.
+//! quarterly executive. Each builds its data, then a `render::Document`;
+//! the command prints both as a `render::View`.
 
 pub mod monthly;
 pub mod quarterly;
@@ -9,12 +10,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
-use serde::Serialize;
 
-use crate::cli::Format;
 use crate::metrics::{value_text, Figure, Metric, Style, Unit};
 use crate::policy::Policy;
-use crate::render::{self, Document};
 
 /// Writes deployment facts on one line: `artifact=sha256:…, environment=production`.
 pub fn deployment_text(facts: &std::collections::BTreeMap<String, String>) -> String {
@@ -47,16 +45,6 @@ pub fn target_text(metric: Metric, figure: Option<&Figure>) -> String {
 /// Names each figure of a report for a reader (the names of `chg metrics`).
 pub fn labels(policy: &Policy) -> BTreeMap<Metric, String> {
     Metric::ALL.iter().map(|m| (*m, m.label(policy))).collect()
-}
-
-/// Renders report data in the chosen format: JSON is the data itself, the others the laid-out document.
-pub fn render<T: Serialize>(data: &T, doc: &Document, format: Format, look: render::Look) -> Result<String> {
-    Ok(match format {
-        Format::Json => format!("{}\n", crate::render::json(data)?),
-        Format::Markdown => render::markdown(doc),
-        Format::Html => render::html(doc),
-        _ => render::terminal(doc, look),
-    })
 }
 
 /// Where `--output` sends a report: the path as given, and the file written.

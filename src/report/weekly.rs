@@ -352,7 +352,7 @@ pub fn document(w: &Weekly) -> Document {
                     Some(t) => Cell::plain(when(Some(t))),
                     None => Cell::toned(i.status, Some(Tone::Warn)),
                 },
-                Cell::plain(i.minutes.map_or("—".into(), |m| format!("{m} min"))),
+                Cell::plain(i.minutes.map_or("—".into(), |m| crate::duration::minutes(m as f64))),
                 Cell::plain(i.systems.join(", ")),
             ]
         },

@@ -477,31 +477,7 @@ fn freezes(record: &Record, policy: &Policy, at: DateTime<Utc>, out: &mut Vec<Re
     }
 }
 
-/// Says a length of time the way a person reads it: `3 h 20 min`, `2 days 4 h`.
+/// How long from `from` to `to`, never less than nothing, as every duration is written.
 fn until(from: DateTime<Utc>, to: DateTime<Utc>) -> String {
-    let d = (to - from).max(Duration::zero());
-    let (days, hours, minutes) = (d.num_days(), d.num_hours() % 24, d.num_minutes() % 60);
-    match (days, hours, minutes) {
-        (0, 0, m) => format!("{m} min"),
-        (0, h, 0) => format!("{h} h"),
-        (0, h, m) => format!("{h} h {m} min"),
-        (1, h, _) => format!("1 day {h} h"),
-        (n, h, _) => format!("{n} days {h} h"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_read_as_people_say_them() {
-        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
-        assert_eq!(until(t("2026-11-18T01:00:00Z"), t("2026-11-18T02:00:00Z")), "1 h");
-        assert_eq!(until(t("2026-11-18T01:40:00Z"), t("2026-11-18T02:00:00Z")), "20 min");
-        assert_eq!(
-            until(t("2026-11-16T01:00:00Z"), t("2026-11-18T02:00:00Z")),
-            "2 days 1 h"
-        );
-    }
+    crate::duration::text((to - from).max(Duration::zero()))
 }

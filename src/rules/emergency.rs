@@ -131,17 +131,6 @@ pub fn time_to_resolution(record: &Record) -> Option<Resolution> {
     })
 }
 
-fn late(by: Duration) -> String {
-    let hours = by.num_hours();
-    if hours >= 48 {
-        format!("{} days", hours / 24)
-    } else if hours >= 1 {
-        format!("{hours} h")
-    } else {
-        format!("{} min", by.num_minutes().max(1))
-    }
-}
-
 fn when(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
@@ -329,7 +318,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                     format!(
                         "{done_text} late: at {}, {} after the deadline {}",
                         when(t),
-                        late(t - deadline.due),
+                        crate::duration::text(t - deadline.due),
                         when(deadline.due)
                     ),
                     LATE_HINT,
@@ -346,7 +335,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
                     "{done_text} late: at {}{}, {} after the deadline {}",
                     when(t),
                     set_aside(deadline),
-                    late(t - deadline.due),
+                    crate::duration::text(t - deadline.due),
                     when(deadline.due)
                 ),
                 BACKDATED_HINT,
@@ -450,12 +439,5 @@ mod tests {
             policy.cab_meeting.next(at("2026-12-01T10:30:00Z")),
             at("2026-12-08T10:00:00Z")
         );
-    }
-
-    #[test]
-    fn late_is_said_in_the_largest_sensible_unit() {
-        assert_eq!(late(Duration::minutes(20)), "20 min");
-        assert_eq!(late(Duration::hours(23)), "23 h");
-        assert_eq!(late(Duration::days(3)), "3 days");
     }
 }

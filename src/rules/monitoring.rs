@@ -19,7 +19,7 @@ pub fn check(loaded: &Loaded, ctx: &Context) -> Vec<Finding> {
         None => "none is recorded".to_string(),
         Some(m) => format!(
             "the longest recorded covers {} of it",
-            crate::metrics::duration_text(m as f64, crate::metrics::Style::Compact)
+            crate::duration::minutes(m as f64)
         ),
     };
     let key = if record.monitoring.is_empty() {

@@ -33,8 +33,8 @@ fn timing(loaded: &Loaded, ctx: &Context, i: usize, entry: &RollbackEntry) -> Ve
                 &format!("rollbacks[{i}].restored_at"),
                 Rule::RtoExceeded,
                 format!(
-                    "the rollback took {} min, {} the {} RTO of a {} rollback{}",
-                    check.minutes(),
+                    "the rollback took {}, {} the {} RTO of a {} rollback{}",
+                    check.took_text(),
                     check.over_or_not_under(),
                     check.rto.text(),
                     check.kind,

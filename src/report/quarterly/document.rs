@@ -43,7 +43,10 @@ fn change_cell(name: Metric, before: Option<&Figure>, now: Option<&Figure>) -> C
     let delta = n - b;
     let text = match name.unit() {
         MetricUnit::Count => format!("{delta:+.0}"),
-        MetricUnit::Minutes => format!("{delta:+.0} min"),
+        MetricUnit::Minutes => {
+            let sign = if delta < 0.0 { '-' } else { '+' };
+            format!("{sign}{}", crate::duration::fixed_minutes(delta.abs()))
+        }
         MetricUnit::Rate | MetricUnit::Share => format!("{:+.1} pts", delta * 100.0),
     };
     if delta.abs() < 1e-9 {

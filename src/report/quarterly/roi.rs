@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::duration;
 use crate::metrics::{fmt_num, Change, Metrics};
 use crate::policy::{Policy, RoiInputs};
 use crate::record::{Outcome, Record};
@@ -92,9 +93,9 @@ pub fn roi(counted: &Metrics, by_id: &BTreeMap<&str, &Record>, policy: &Policy) 
                 r.failed_changes += 1;
                 r.failed_minutes += minutes(f - s);
                 r.records.push(format!(
-                    "{}: failed, {} min from start to finish",
+                    "{}: failed, {} from start to finish",
                     c.id,
-                    fmt_num(minutes(f - s))
+                    duration::text(f - s)
                 ));
             }
         }
@@ -131,13 +132,13 @@ impl Roi {
                 (took - rto, "over")
             };
             self.records.push(format!(
-                "{} rollback {}: {} min, {} RTO {}: {} min {side} it{}",
+                "{} rollback {}: {}, {} RTO {}: {} {side} it{}",
                 c.id,
                 i + 1,
-                fmt_num(took),
+                duration::minutes(took),
                 check.kind,
                 check.rto.text(),
-                fmt_num(margin),
+                duration::minutes(margin),
                 check.assumed()
             ));
         }

@@ -4,7 +4,7 @@
 use super::maturity::Maturity;
 use super::review::{RiskAssessment, Training};
 use super::roi::{money_text, Money, Roi};
-use crate::metrics::{duration_text, fmt_num, Style};
+use crate::duration;
 use crate::render::{plural, Block, Cell, Section, Table, Tone};
 
 /// How many rules the training needs list before pointing to the JSON.
@@ -183,8 +183,9 @@ pub fn training(t: &Training) -> Section {
     }
 }
 
+/// Hours of work or outage, written as every duration is (`9.2 h`, `25 min`).
 fn hours(h: f64) -> String {
-    format!("{} h", fmt_num(h))
+    duration::minutes(h * 60.0)
 }
 
 /// A row of outage minutes kept inside or run over the RTO, by how many rollbacks, and their cost.
@@ -193,7 +194,7 @@ fn outage_row(what: &str, (minutes, rollbacks): (f64, usize), cost: String, tone
         Cell::plain(what),
         Cell::plain(format!(
             "{} ({})",
-            duration_text(minutes, Style::Report),
+            duration::fixed_minutes(minutes),
             plural(rollbacks, "rollback")
         )),
         Cell::toned(cost, Some(tone)),
@@ -225,10 +226,10 @@ pub fn roi(r: &Roi) -> Section {
             Cell::plain("Outage caused: rollbacks' restore time and failed changes"),
             Cell::plain(format!(
                 "{} (rollbacks {}, {} {})",
-                duration_text(r.rollback_minutes + r.failed_minutes, Style::Report),
-                duration_text(r.rollback_minutes, Style::Report),
+                duration::fixed_minutes(r.rollback_minutes + r.failed_minutes),
+                duration::fixed_minutes(r.rollback_minutes),
                 plural(r.failed_changes, "failed change"),
-                duration_text(r.failed_minutes, Style::Report)
+                duration::fixed_minutes(r.failed_minutes)
             )),
             Cell::plain(money(&|m| m.downtime_caused)),
         ],
