@@ -17,7 +17,7 @@ use crate::git::Actor;
 use crate::lifecycle::BACKDATE_HOURS;
 use crate::person::Person;
 use crate::policy::Policy;
-use crate::record::{CheckResult, Record, Validation};
+use crate::record::{Record, Validation};
 use crate::rule::Rule;
 use crate::rules;
 use crate::store::{Loaded, Store};
@@ -247,32 +247,6 @@ pub fn validation(args: &ValidationArgs) -> Result<Validation> {
         v.not_run_reasons.insert(key.to_string(), text.to_string());
     }
     Ok(v)
-}
-
-/// Refuses a reason for a check that is not recorded `not-run` (in `v`,
-/// which may hold results recorded earlier).
-pub fn check_not_run_reasons(v: &Validation) -> Result<()> {
-    let keys: Vec<&str> = crate::record::SKIPPABLE_CHECKS.iter().map(|(k, _)| *k).collect();
-    for key in v.not_run_reasons.keys() {
-        let Some((_, name)) = crate::record::SKIPPABLE_CHECKS.iter().find(|(k, _)| k == key) else {
-            return Err(anyhow!(
-                "`--not-run-reason {key}=…` names no check that can be not run\n  hint: give one of {}",
-                keys.join(", ")
-            ));
-        };
-        match v.skippable(key) {
-            Some(CheckResult::NotRun) => {}
-            other => {
-                let verb = if *key == "security" { "is" } else { "are" };
-                return Err(anyhow!(
-                    "`--not-run-reason {key}=…` explains a check that was not run, but {name} {verb} {}\n  hint: give the reason only with `--{} not-run`",
-                    other.map_or("not recorded".to_string(), |r| format!("recorded as `{r}`")),
-                    key.replace('_', "-")
-                ));
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Adds `--deployment NAME=VALUE` facts to the implementation. A name is

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use crate::error::Refusal;
 use crate::person::Person;
 use crate::policy::Policy;
-use crate::record::{Approval, Classification, Decision, Method, Record, Role, Status};
+use crate::record::{Approval, Classification, Decision, Emergency, Method, Record, Role, Status};
 use crate::rules::{approval_status, ApprovalStatus};
 use crate::vote::Tally;
 
@@ -224,6 +224,33 @@ impl Record {
             approvals,
             moved_to,
         })
+    }
+
+    /// Declares the change an emergency, with the verbal approvals given on
+    /// the phone at `at`: each in a role the policy gives the approver
+    /// (`choose_role`), recorded by [`Record::decide`].
+    pub fn declare_emergency(
+        &mut self,
+        policy: &Policy,
+        emergency: Emergency,
+        verbal: &[(Role, Person)],
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.classification = Classification::Emergency;
+        self.emergency = Some(emergency);
+        for (role, approver) in verbal {
+            let role = choose_role(policy, self, approver, Some(*role))?;
+            let verdict = Verdict {
+                by: approver,
+                role,
+                decision: Decision::Approved,
+                method: Method::Verbal,
+                at,
+                comment: None,
+            };
+            self.decide(policy, verdict)?;
+        }
+        Ok(())
     }
 
     /// Adds an approval, refusing one the same person already gave in that
@@ -458,6 +485,34 @@ mod tests {
             assert!(refused.to_string().contains(says), "{class} {status}: {refused}");
             assert!(record.approvals.is_empty());
         }
+    }
+
+    #[test]
+    fn an_emergency_is_declared_with_its_verbal_approvals_by_the_role_holders() {
+        let policy = Policy::default();
+        let carol = Person::new("Carol", "carol@example.com");
+        let dave = Person::new("Dave", "dave@example.com");
+        let now = at("2026-11-17T09:00:00Z");
+        let mut draft = sample("emergency", "draft", "");
+        let verbal = [(Role::Ciso, carol.clone()), (Role::Cto, dave)];
+        draft
+            .declare_emergency(&policy, Emergency::default(), &verbal, now)
+            .unwrap();
+        assert_eq!(draft.status, Status::Draft);
+        assert!(draft
+            .approvals
+            .iter()
+            .all(|a| a.method == Method::Verbal && a.scope.is_none()));
+        assert!(approval_status(&draft, &policy).satisfied);
+        // Carol holds the CISO's role, not the CTO's.
+        let mut other = sample("emergency", "draft", "");
+        let refused = other
+            .declare_emergency(&policy, Emergency::default(), &[(Role::Cto, carol)], now)
+            .unwrap_err();
+        assert!(
+            refused.to_string().contains("is not listed for the role `cto`"),
+            "{refused}"
+        );
     }
 
     #[test]

@@ -11,8 +11,9 @@ use crate::cli::{Format, NewArgs};
 use crate::context::App;
 use crate::draft::Draft;
 use crate::error::Refusal;
+use crate::person::Person;
 use crate::policy::Policy;
-use crate::record::{Classification, Criterion, Decision, Emergency, Level, Method, Record, Role, RollbackKind};
+use crate::record::{Classification, Criterion, Emergency, Level, Record, Role, RollbackKind};
 use crate::render::PushFmt;
 use crate::rules::approval_status;
 use crate::store::Store;
@@ -90,16 +91,18 @@ pub fn create(
         .into());
     }
     let mut record = fields.into_record(policy, actor.person.clone(), now)?;
-    record.emergency = Some(Emergency {
+    let verbal = verbal
+        .iter()
+        .map(|spec| parse_verbal(spec))
+        .collect::<Result<Vec<_>>>()?;
+    let emergency = Emergency {
         criteria,
         cvss,
         impact_of_not_implementing: Some(impact_of_not),
         incident_started_at,
         ..Emergency::default()
-    });
-    for spec in &verbal {
-        add_verbal_approval(policy, &mut record, spec, at)?;
-    }
+    };
+    record.declare_emergency(policy, emergency, &verbal, at)?;
     if !ask {
         call();
     }
@@ -148,13 +151,8 @@ fn verbal_approvals(args: &NewArgs, ask: bool) -> Result<Vec<String>> {
     Ok(verbal)
 }
 
-/// Records one `ROLE:EMAIL` verbal approval, given at `at`.
-fn add_verbal_approval(
-    policy: &Policy,
-    record: &mut Record,
-    spec: &str,
-    at: chrono::DateTime<chrono::Utc>,
-) -> Result<()> {
+/// Reads one `--verbal-approval ROLE:EMAIL`.
+fn parse_verbal(spec: &str) -> Result<(Role, Person)> {
     let (role, who) = spec.split_once(':').ok_or_else(|| {
         anyhow!("`--verbal-approval {spec}` is not ROLE:EMAIL\n  hint: write it like `--verbal-approval ciso:carol@example.com`")
     })?;
@@ -162,18 +160,7 @@ fn add_verbal_approval(
         .trim()
         .parse()
         .map_err(|e| anyhow!("`--verbal-approval {spec}`: {e}"))?;
-    let approver = approval::parse_approver(who)?;
-    let role = approval::choose_role(policy, record, &approver, Some(role))?;
-    let verdict = approval::Verdict {
-        by: &approver,
-        role,
-        decision: Decision::Approved,
-        method: Method::Verbal,
-        at,
-        comment: None,
-    };
-    record.decide(policy, verdict)?;
-    Ok(())
+    Ok((role, approval::parse_approver(who)?))
 }
 
 /// The emergency criteria from `--criterion`, or asked until one is named.

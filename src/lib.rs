@@ -6,6 +6,7 @@
 // the integration tests the domain (records, policy, store, rules). The
 // rest is private to the crate, so the compiler reports what nothing uses.
 pub(crate) mod action;
+pub(crate) mod aftermath;
 // Public for chg-demo, which decides on its records as `chg approve` does.
 pub mod approval;
 pub(crate) mod attention;
@@ -48,6 +49,7 @@ pub mod record;
 pub(crate) mod rehearsal;
 pub mod render;
 pub(crate) mod report;
+pub(crate) mod review;
 pub(crate) mod rfc3339;
 pub mod rule;
 pub mod rules;

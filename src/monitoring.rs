@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::error::Refusal;
 use crate::policy::{Policy, Span};
 use crate::record::{Monitoring, Outcome, Record};
 
@@ -74,8 +75,98 @@ pub fn need(record: &Record, policy: &Policy) -> Option<Need> {
 }
 
 impl Record {
+    /// Returns when monitoring may start counting: the event the policy asks
+    /// it after, or a successful deployment of a class it asks none of
+    /// (which may still record it); refused with nothing to monitor.
+    pub fn monitoring_since(&self, policy: &Policy) -> Result<DateTime<Utc>, Refusal> {
+        let deployed = self
+            .finished_at()
+            .filter(|_| self.outcome() == Some(Outcome::Successful));
+        need(self, policy).map(|n| n.since).or(deployed).ok_or_else(|| {
+            Refusal::new(
+                format!(
+                    "{} is `{}` with nothing deployed or rolled back to monitor",
+                    self.id, self.status
+                ),
+                "monitoring follows a successful deployment (`chg complete`) or a rollback (`chg rollback`)",
+            )
+        })
+    }
+
+    /// Appends a spell of monitoring, refusing the same person's same spell
+    /// twice (monitoring is evidence that counts once). Returns the need it
+    /// falls short of, when monitoring was owed and the spell alone does not
+    /// cover it: it is kept as evidence but does not count.
+    pub fn add_monitoring(&mut self, policy: &Policy, spell: Monitoring) -> Result<Option<Need>, Refusal> {
+        let again = |m: &Monitoring| m.by.same_as(&spell.by) && m.from == spell.from && m.to == spell.to;
+        if self.monitoring.iter().any(again) {
+            return Err(Refusal::new(
+                format!(
+                    "{}: {}'s monitoring {} is already recorded",
+                    self.id,
+                    spell.by,
+                    crate::duration::between(spell.from, spell.to)
+                ),
+                "record only a new spell of watching, with its own `--from` and `--to`",
+            ));
+        }
+        let short = need(self, policy).filter(|n| !n.met_by(&spell) && self.monitoring_owed(policy).is_some());
+        self.monitoring.push(spell);
+        Ok(short)
+    }
+
     /// Returns the monitoring still owed: needed, and no recorded spell covers it.
     pub fn monitoring_owed(&self, policy: &Policy) -> Option<Need> {
         need(self, policy).filter(|n| !self.monitoring.iter().any(|m| n.met_by(m)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::person::Person;
+    use crate::record::sample::sample;
+    use crate::rfc3339::at;
+
+    const DEPLOYED: &str =
+        "implementation: {started_at: 2026-11-20T08:00:00Z, finished_at: 2026-11-20T09:00:00Z, outcome: successful}\n";
+
+    fn spell(from: &str, to: &str) -> Monitoring {
+        Monitoring {
+            by: Person::new("Raj", "raj@example.com"),
+            from: at(from),
+            to: at(to),
+            observed: "quiet".into(),
+        }
+    }
+
+    #[test]
+    fn monitoring_starts_at_the_deployment_and_is_refused_before_one() {
+        let policy = Policy::default();
+        let refused = sample("normal", "in-progress", "")
+            .monitoring_since(&policy)
+            .unwrap_err();
+        assert!(
+            refused.reason.contains("nothing deployed or rolled back to monitor"),
+            "{refused}"
+        );
+        let completed = sample("normal", "completed", DEPLOYED);
+        assert_eq!(completed.monitoring_since(&policy).unwrap(), at("2026-11-20T09:00:00Z"));
+    }
+
+    #[test]
+    fn a_short_spell_is_kept_but_said_short_and_the_same_spell_twice_is_refused() {
+        let policy = Policy::default();
+        let mut completed = sample("normal", "completed", DEPLOYED);
+        let short = completed
+            .add_monitoring(&policy, spell("2026-11-20T09:00:00Z", "2026-11-20T09:20:00Z"))
+            .unwrap();
+        assert_eq!(short.map(|n| n.after), Some(After::Deployment));
+        let full = spell("2026-11-20T09:00:00Z", "2026-11-20T10:00:00Z");
+        assert_eq!(completed.add_monitoring(&policy, full.clone()).unwrap(), None);
+        assert!(completed.monitoring_owed(&policy).is_none());
+        let refused = completed.add_monitoring(&policy, full).unwrap_err();
+        assert!(refused.reason.contains("is already recorded"), "{refused}");
+        assert_eq!(completed.monitoring.len(), 2);
     }
 }

@@ -9,15 +9,18 @@ use crate::support::*;
 const ID: &str = "CHG-2026-0001";
 const FILE: &str = "changes/2026/CHG-2026-0001.yaml";
 
-/// A submitted normal change, written the way a person might write it.
-const SUBMITTED: &str = r#"# yaml-language-server: $schema=../schemas/change.schema.json
+/// A normal change with this status, written the way a person might write
+/// it; `more` (whole lines) goes before its extension key.
+fn hand_written(status: &str, more: &str) -> String {
+    format!(
+        r#"# yaml-language-server: $schema=../schemas/change.schema.json
 # Payments team: keep the steps in the runbook's order.
 schema_version: 1
 id: CHG-2026-0001
 title: 'Enable canary routing: checkout-api'
-status: submitted   # chg moves this
+status: {status}   # chg moves this
 classification: normal
-risk: {impact: medium, likelihood: low}
+risk: {{impact: medium, likelihood: low}}
 priority: high
 requested_by: "Jane Doe <jane@example.com>"
 created_at: '2026-11-16T09:12:00Z'
@@ -27,7 +30,7 @@ justification:
   business_reason: Pricing errors cost 0.3 % of orders.
   expected_benefit: Correct prices for all regions.
 systems: [checkout-api, pricing-service]
-testing: {unit: passed, integration: passed, qa_review: passed}
+testing: {{unit: passed, integration: passed, qa_review: passed}}
 deployment:
     strategy: canary    # four spaces here, on purpose
     steps:
@@ -38,16 +41,23 @@ rollback:
     Set canary weight to 0,
     redeploy checkout-api v41.
   kind: simple
-x-ticket: "OPS-1234"
-"#;
+{more}x-ticket: "OPS-1234"
+"#
+    )
+}
+
+/// The hand-written change, submitted.
+fn submitted() -> String {
+    hand_written("submitted", "")
+}
 
 /// A store with the hand-written record committed, `CHG_NOW` at 2026-11-25 12:00 UTC.
-fn store_with(record: &str) -> Repo {
-    let mut repo = Repo::initialised();
-    repo.write(FILE, record);
-    repo.commit_all_at(JANE, "2026-11-16T09:12:00Z", "a hand-written record");
-    repo.now = Some("2026-11-25T12:00:00Z".into());
-    repo
+fn store_with(record: &str) -> Test {
+    Test::new()
+        .at("2026-11-16T09:12:00Z")
+        .file(FILE, record)
+        .commit_as(JANE, "a hand-written record")
+        .at(NOW)
 }
 
 /// The lines the last commit removed (`-`) and added (`+`) in a file, in order.
@@ -76,7 +86,7 @@ fn step(repo: &Repo, who: Who, line: &str, expected: &[&str]) {
 
 #[test]
 fn approve_adds_the_approval_and_changes_the_status_line_and_nothing_else() {
-    let repo = store_with(SUBMITTED);
+    let repo = store_with(&submitted());
     step(
         &repo,
         SAM,
@@ -99,7 +109,7 @@ fn approve_adds_the_approval_and_changes_the_status_line_and_nothing_else() {
 
 #[test]
 fn each_step_from_approval_to_close_changes_only_its_lines() {
-    let mut repo = store_with(SUBMITTED);
+    let mut repo = store_with(&submitted());
     repo.chg_as(SAM, &["approve", ID]).ok();
 
     step(
@@ -115,7 +125,7 @@ fn each_step_from_approval_to_close_changes_only_its_lines() {
         ],
     );
 
-    repo.now = Some("2026-11-26T02:10:00Z".into());
+    repo.set_now("2026-11-26T02:10:00Z");
     step(
         &repo,
         JANE,
@@ -128,7 +138,7 @@ fn each_step_from_approval_to_close_changes_only_its_lines() {
         ],
     );
 
-    repo.now = Some("2026-11-26T02:45:00Z".into());
+    repo.set_now("2026-11-26T02:45:00Z");
     step(
         &repo,
         JANE,
@@ -158,7 +168,7 @@ fn each_step_from_approval_to_close_changes_only_its_lines() {
         ],
     );
 
-    repo.now = Some("2026-11-26T03:50:00Z".into());
+    repo.set_now("2026-11-26T03:50:00Z");
     step(
         &repo,
         JANE,
@@ -196,7 +206,7 @@ fn each_step_from_approval_to_close_changes_only_its_lines() {
 
 #[test]
 fn reject_adds_the_rejection_and_changes_the_status_line() {
-    let repo = store_with(SUBMITTED);
+    let repo = store_with(&submitted());
     step(
         &repo,
         SAM,
@@ -219,7 +229,7 @@ fn reject_adds_the_rejection_and_changes_the_status_line() {
 
 #[test]
 fn cancel_adds_the_cancellation_and_changes_the_status_line() {
-    let repo = store_with(SUBMITTED);
+    let repo = store_with(&submitted());
     step(
         &repo,
         JANE,
@@ -237,7 +247,7 @@ fn cancel_adds_the_cancellation_and_changes_the_status_line() {
 
 #[test]
 fn submit_changes_only_the_status_line() {
-    let repo = store_with(&SUBMITTED.replace("status: submitted", "status: draft"));
+    let repo = store_with(&hand_written("draft", ""));
     step(
         &repo,
         JANE,
@@ -251,9 +261,9 @@ fn submit_changes_only_the_status_line() {
 
 /// The hand-written record in progress: approved, scheduled and started.
 fn in_progress() -> String {
-    SUBMITTED.replace("status: submitted", "status: in-progress").replace(
-        "x-ticket:",
-        "approvals:\n  - {role: change-manager, approver: Sam Lee <sam@example.com>, decision: approved,\n     method: written, at: '2026-11-17T10:03:00Z'}\nimplementation:\n  started_at: '2026-11-25T11:05:00Z'   # as the bridge call logged it\nx-ticket:",
+    hand_written(
+        "in-progress",
+        "approvals:\n  - {role: change-manager, approver: Sam Lee <sam@example.com>, decision: approved,\n     method: written, at: '2026-11-17T10:03:00Z'}\nimplementation:\n  started_at: '2026-11-25T11:05:00Z'   # as the bridge call logged it\n",
     )
 }
 
@@ -354,7 +364,7 @@ fn emergency_steps_change_only_their_lines() {
             "+  started_at: \"2026-11-25T12:00:00Z\"",
         ],
     );
-    repo.now = Some("2026-11-25T13:00:00Z".into());
+    repo.set_now("2026-11-25T13:00:00Z");
     step(&repo, JANE, "complete CHG-2026-0001 --smoke-tests passed", &[
             "-status: in-progress",
             "+status: completed",
@@ -377,7 +387,7 @@ fn emergency_steps_change_only_their_lines() {
 
 #[test]
 fn renumber_changes_only_the_id_line() {
-    let repo = store_with(SUBMITTED);
+    let repo = store_with(&submitted());
     repo.chg(&["renumber", ID]).ok();
     let diff = repo.git(&["show", "-M", "--format=", "--unified=0", "HEAD"]);
     let changed: Vec<&str> = diff
@@ -385,17 +395,16 @@ fn renumber_changes_only_the_id_line() {
         .filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++ ") && !l.starts_with("--- "))
         .collect();
     assert_eq!(changed, ["-id: CHG-2026-0001", "+id: CHG-2026-0002"], "{diff}");
-    assert!(diff.contains("rename to changes/2026/CHG-2026-0002.yaml"), "{diff}");
+    assert_lines(&diff, &["rename to changes/2026/CHG-2026-0002.yaml"]);
 }
 
 /// The submitted record with `line`'s value anchored as `name` and an
 /// `x-name` key that is an alias of it: a patch of that value cannot keep it.
-fn store_with_alias(line: &str, name: &str) -> Repo {
+fn store_with_alias(line: &str, name: &str) -> Test {
     let (key, value) = line.split_once(": ").unwrap();
-    store_with(&SUBMITTED.replace(line, &format!("{key}: &{name} {value}")).replace(
-        "x-ticket: \"OPS-1234\"\n",
-        &format!("x-ticket: \"OPS-1234\"\nx-{name}: *{name}\n"),
-    ))
+    // The anchor (YAML's `&name`) goes on the value where it stands; the alias last.
+    let text = hand_written("submitted", &format!("x-{name}: *{name}\n"));
+    store_with(&text.replacen(line, &format!("{key}: &{name} {value}"), 1))
 }
 
 /// What chg says on stderr when it wrote `file` whole.
@@ -415,8 +424,7 @@ fn a_patch_that_would_read_back_differently_is_replaced_by_the_whole_record() {
         text.starts_with("# yaml-language-server: $schema=../schemas/change.schema.json\n---\n"),
         "{text}"
     );
-    assert!(text.contains("\nstatus: approved\n"), "{text}");
-    assert!(text.contains("\nx-was: submitted\n"), "{text}");
+    assert_lines(&text, &["status: approved", "x-was: submitted"]);
     assert!(
         !text.contains("# Payments team"),
         "a whole rewrite, not a patch:\n{text}"
@@ -437,7 +445,7 @@ rehearsals:
 
 #[test]
 fn rehearse_adds_only_the_entry_and_keeps_the_team_note_and_the_flow_style() {
-    let repo = store_with(SUBMITTED);
+    let repo = store_with(&submitted());
     repo.write(LOG, HAND_LOG);
     repo.commit_all_at(JANE, "2026-11-20T10:30:00Z", "the rehearsal log, by hand");
     repo.chg_line("rehearse checkout-api --kind simple --minutes 9 --result passed --at 10:30")
@@ -467,17 +475,17 @@ const ANA: &str =
 #[test]
 fn approve_keeps_the_layout_of_each_hand_written_shape() {
     let status = "-status: submitted   # chg moves this";
-    let with = |approvals: &str| SUBMITTED.replace("x-ticket:", &format!("{approvals}x-ticket:"));
+    let with = |approvals: &str| hand_written("submitted", approvals);
     let block = |indent: &str, comment: &str| {
         let fields = ANA.replace(", ", &format!("\n{indent}  "));
         format!("approvals:\n{comment}{indent}- {fields}\n")
     };
     let flow = format!("approvals: [{{{ANA}}}]\n");
     let cases: Vec<(&str, String, Vec<String>)> = vec![
-        ("CRLF line ends", SUBMITTED.replace('\n', "\r\n"), vec![status.into()]),
+        ("CRLF line ends", submitted().replace('\n', "\r\n"), vec![status.into()]),
         (
             "a document end marker",
-            format!("{SUBMITTED}...\n"),
+            format!("{}...\n", submitted()),
             vec![status.into()],
         ),
         ("a list at column 0", with(&block("", "")), vec![status.into()]),

@@ -4,70 +4,51 @@
 
 use crate::support::*;
 
-/// Runs `chg ARGS` in an initialised store and returns its stderr, asserting exit 2 and no output.
-fn usage_error(args: &[&str]) -> String {
-    let repo = Repo::initialised();
-    let run = repo.chg(args).status(2);
-    assert_eq!(run.stdout, "", "chg {args:?} printed something before refusing");
-    run.stderr
+/// The usage error of `chg COMMAND --format FORMAT`, listing the formats it prints.
+fn not_printed(command: &str, format: &str, supported: &str) -> String {
+    format!("error: `chg {command}` does not print `--format {format}`\n  hint: use one of: {supported}\n")
 }
 
+/// Each command line refuses its `--format` in an initialised store: exit 2,
+/// nothing printed, the usage error naming the command and the formats it
+/// prints. `approve`, `cancel` and `completions` ignored `--format json`, and
+/// `list --format yaml` was an error of its own (issue 14).
 #[test]
-fn approve_format_json_is_a_usage_error_not_ignored() {
-    let stderr = usage_error(&["approve", "CHG-2026-0001", "--format", "json"]);
-    assert_eq!(
-        stderr,
-        "error: `chg approve` does not print `--format json`\n  hint: use one of: text\n"
-    );
-}
-
-#[test]
-fn cancel_format_json_is_a_usage_error_not_ignored() {
-    let stderr = usage_error(&["cancel", "CHG-2026-0001", "--reason", "not needed", "--format", "json"]);
-    assert_eq!(
-        stderr,
-        "error: `chg cancel` does not print `--format json`\n  hint: use one of: text\n"
-    );
+fn a_format_a_command_does_not_print_is_a_usage_error_not_ignored() {
+    let t = Test::new();
+    let text = ("json", "text");
+    for (line, command, (format, supported)) in [
+        ("approve CHG-2026-0001 --format json", "approve", text),
+        (
+            "cancel CHG-2026-0001 --reason 'not needed' --format json",
+            "cancel",
+            text,
+        ),
+        ("completions bash --format json", "completions", text),
+        (
+            "list --format yaml",
+            "list",
+            ("yaml", "table, text, json, csv, markdown"),
+        ),
+        // A report's subcommand is named.
+        (
+            "report weekly --format csv",
+            "report weekly",
+            ("csv", "table, markdown, json, html"),
+        ),
+    ] {
+        t.chg_line(line).is(2, "", &not_printed(command, format, supported));
+    }
 }
 
 #[test]
 fn init_format_json_is_a_usage_error_and_creates_nothing() {
     let repo = Repo::new();
-    let run = repo.chg(&["init", "--format", "json"]).status(2);
-    assert_eq!(
-        run.stderr,
-        "error: `chg init` does not print `--format json`\n  hint: use one of: text\n"
-    );
+    repo.chg(&["init", "--format", "json"])
+        .is(2, "", &not_printed("init", "json", "text"));
     assert!(
         !repo.join("changes").exists(),
         "init wrote the store although it refused"
-    );
-}
-
-#[test]
-fn completions_format_json_is_a_usage_error_not_a_script() {
-    let stderr = usage_error(&["completions", "bash", "--format", "json"]);
-    assert_eq!(
-        stderr,
-        "error: `chg completions` does not print `--format json`\n  hint: use one of: text\n"
-    );
-}
-
-#[test]
-fn list_format_yaml_is_a_usage_error_listing_its_formats() {
-    let stderr = usage_error(&["list", "--format", "yaml"]);
-    assert_eq!(
-        stderr,
-        "error: `chg list` does not print `--format yaml`\n  hint: use one of: table, text, json, csv, markdown\n"
-    );
-}
-
-#[test]
-fn report_subcommand_is_named_in_the_format_error() {
-    let stderr = usage_error(&["report", "weekly", "--format", "csv"]);
-    assert_eq!(
-        stderr,
-        "error: `chg report weekly` does not print `--format csv`\n  hint: use one of: table, markdown, json, html\n"
     );
 }
 

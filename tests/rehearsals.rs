@@ -4,9 +4,7 @@
 //! evidence (future and back-dated entries, someone else's name, a failed
 //! rehearsal, a rewritten one) are caught.
 
-use crate::support::{
-    assert_contains, assert_says, Approval, Finding, Record, Run, Test, Who, DAVE, JANE, MALLORY, SAM,
-};
+use crate::support::{assert_lines, Approval, Finding, Record, Run, Test, Who, Yaml, DAVE, JANE, MALLORY, SAM};
 
 const ID: &str = "CHG-2026-0001";
 
@@ -58,11 +56,27 @@ fn submitted(record: Record) -> Test {
     filed(record.without("rollback.last_tested"))
 }
 
-/// Asserts the CTO's approval is refused by the rehearsal rule, saying `why`.
+/// Why a fixture change is not rehearsed when nothing is recorded.
+const NEVER: &str = "never rehearsed; no passed rehearsal for checkout-api, pricing-service";
+
+/// The hint of the rehearsal rule.
+const REHEARSE: &str = "rehearse the rollback and record it: `chg rehearse CHG-2026-0001 --minutes N --result passed` (or `chg rehearse SYSTEM --kind KIND ...` per system)";
+
+/// Asserts the CTO's approval is refused by the rehearsal rule, saying `why`
+/// no rehearsal counts, with the hint to record one.
 #[track_caller]
 fn cto_refused_for_the_rehearsal(t: &Test, why: &str) {
-    let refused = t.run_as(DAVE, &["approve", ID]).status(1);
-    assert_says("the refused approval", &refused.stderr, &["[rollback-test-stale]", why]);
+    t.run_as(DAVE, &["approve", ID]).is(
+        1,
+        "",
+        &format!(
+            "error: CHG-2026-0001 cannot become `approved`: `chg check` finds 1 error in it
+  changes/2026/CHG-2026-0001.yaml:22: [rollback-test-stale] approved on 2026-11-25 12:00 UTC without a simple rollback rehearsed within 92 days before ({why}): a major change may not be approved until its rollback is rehearsed
+    hint: {REHEARSE}
+  hint: fix them in changes/2026/CHG-2026-0001.yaml and try again
+"
+        ),
+    );
 }
 
 /// The `rollback-test-stale` finding of a failing `chg check`; it must be an error.
@@ -143,23 +157,22 @@ fn issue_15_15_a_simple_rollback_not_rehearsed_within_a_quarter_is_a_warning_for
         f.message,
         "a simple rollback not rehearsed within 92 days (never rehearsed; no passed rehearsal for checkout-api, pricing-service)"
     );
-    assert!(f.hint.contains("chg rehearse CHG-2026-0001"), "{}", f.hint);
+    assert_eq!(f.hint, REHEARSE);
     // The policy may exempt a kind.
-    let policy = t.read("changes/policy.yaml");
-    t.write("changes/policy.yaml", &policy.replace("exempt: []", "exempt: [simple]"));
+    t.edit_policy(|p| p.set("rollback_rehearsal.exempt", "[simple]"));
     assert!(!t.findings().iter().any(|f| f.rule == "rollback-test-stale"));
 }
 
 #[test]
 fn issue_15_15_a_major_change_without_a_rehearsal_in_the_quarter_cannot_be_approved() {
     let t = submitted_major();
-    cto_refused_for_the_rehearsal(&t, "a major change may not be approved until its rollback is rehearsed");
+    cto_refused_for_the_rehearsal(&t, NEVER);
     // A rehearsal of each system, then the approval goes through.
     for system in ["checkout-api", "pricing-service"] {
         rehearse(&t, system, "9", "passed").ok();
     }
     t.run_as(DAVE, &["approve", ID]).ok();
-    assert!(t.read(&format!("changes/2026/{ID}.yaml")).contains("status: approved"));
+    assert_lines(&t.read(&format!("changes/2026/{ID}.yaml")), &["status: approved"]);
 }
 
 #[test]
@@ -202,8 +215,10 @@ fn issue_15_15_a_failed_rehearsal_is_not_counted_as_current() {
     for system in ["checkout-api", "pricing-service"] {
         rehearse(&t, system, "40", "failed").ok();
     }
-    let refused = t.run_as(DAVE, &["approve", ID]).status(1);
-    assert_contains(&refused.stderr, &["on 2026-11-25 12:00 UTC failed"]);
+    cto_refused_for_the_rehearsal(
+        &t,
+        &format!("{NEVER}; the rehearsal of checkout-api on 2026-11-25 12:00 UTC failed"),
+    );
 }
 
 #[test]
@@ -226,16 +241,21 @@ fn issue_15_15_a_rehearsal_dated_in_the_future_counts_for_nothing_and_the_gate_r
         .collect();
     assert_eq!(future.len(), 1, "{findings:?}");
     assert!(future[0].is_error());
-    assert!(future[0].message.contains("2027-02-13"), "{}", future[0].message);
+    assert_eq!(
+        future[0].message,
+        format!(
+            "commit {} by Jane Doe <jane@example.com> writes `rehearsals[0].at 2027-02-13 10:00 UTC`, which is after the commit's own time 2026-11-25 12:10 UTC",
+            &t.head()[..10]
+        )
+    );
     // In the work tree too it counts for nothing, and says why.
     let stale = findings
         .iter()
         .find(|f| f.rule == "rollback-test-stale")
         .expect("still not rehearsed");
-    assert!(
-        stale.message.contains("dated 2027-02-13 10:00 UTC is after"),
-        "{}",
-        stale.message
+    assert_eq!(
+        stale.message,
+        format!("a simple rollback not rehearsed within 92 days ({NEVER}; the rehearsal of checkout-api dated 2027-02-13 10:00 UTC is after 2026-11-25 12:10 UTC): a major change may not be approved until its rollback is rehearsed")
     );
     t.run_as(DAVE, &["approve", ID]).status(1);
 }
@@ -257,7 +277,10 @@ fn issue_15_15_a_back_dated_rehearsal_is_refused_by_chg_rehearse_and_by_the_gate
             "2026-11-20T10:00:00Z",
         ])
         .status(2);
-    assert!(refused.stderr.contains("more than a day ago"), "{}", refused.stderr);
+    assert_eq!(
+        refused.stderr,
+        "error: `--at 2026-11-20T10:00:00Z` is more than a day ago\n  hint: an action is recorded within a day; correct an older time by editing the record and committing it\n"
+    );
     // Recorded today by hand, dated five days back.
     let log = log_with("checkout-api", "2026-11-20T10:00:00Z");
     let says = "rehearsals[0].at 2026-11-20 10:00 UTC";
@@ -284,7 +307,9 @@ fn issue_15_15_a_rehearsal_recorded_under_someone_elses_name_is_refused_by_the_g
 fn issue_15_15_a_rehearsal_rewritten_from_failed_to_passed_is_refused_by_the_gate() {
     let t = submitted_major();
     rehearse(&t, "checkout-api", "40", "failed").ok();
-    let log = log_of(&t, "checkout-api").replace("result: failed", "result: passed");
+    let log = Yaml::new(&log_of(&t, "checkout-api"))
+        .set("rehearsals.0.result", "passed")
+        .text();
     let says = "rewrote rehearsals[0]";
     gate_after_log(&t, (JANE, "it passed really"), &log, "approval-removed", says);
 }
@@ -295,12 +320,17 @@ fn issue_15_15_overdue_rehearsals_in_the_attention_list_follow_the_same_definiti
         .record(Record::normal(ID).without("rollback.last_tested").approved_by_sam())
         .commit_as(SAM, "CHG-2026-0001: approved");
     let status = t.run(&["status", "--format", "json"]).ok().json();
-    let items = status.to_string();
-    assert!(
-        items.contains("simple rollback not rehearsed within 92 days"),
-        "the attention list names the overdue rehearsal: {items}"
+    assert_eq!(
+        status,
+        serde_json::json!([{
+            "due": "2026-11-18T02:00:00Z",
+            "id": "CHG-2026-0001",
+            "overdue": true,
+            "title": "Enable canary routing for checkout-api",
+            "what": "rollback rehearsal overdue: a simple rollback not rehearsed within 92 days (never rehearsed; no passed rehearsal for checkout-api, pricing-service) (`chg rehearse CHG-2026-0001 --minutes … --result …`)",
+            "who": ["jane@example.com"]
+        }])
     );
-    assert_contains(&items, &["chg rehearse CHG-2026-0001"]);
 }
 
 #[test]
@@ -319,10 +349,9 @@ fn issue_15_15_a_log_filed_under_another_systems_name_counts_for_nothing() {
     let f = run.finding("id-mismatch");
     assert_eq!(f.file, "changes/rehearsals/checkout-api.yaml");
     let stale = run.finding("rollback-test-stale");
-    assert!(
-        stale.message.contains("no passed rehearsal for checkout-api)"),
-        "{}",
-        stale.message
+    assert_eq!(
+        stale.message,
+        "a simple rollback not rehearsed within 92 days (last rehearsed on 2026-11-25; no passed rehearsal for checkout-api): a major change may not be approved until its rollback is rehearsed"
     );
 }
 
@@ -333,11 +362,8 @@ fn issue_15_15_a_log_filed_under_another_systems_name_counts_for_nothing() {
 fn a_rollback_last_tested_date_typed_by_the_requester_does_not_open_approval_of_a_major_change() {
     // Jane states a rehearsal two days ago in her own plan; nothing is recorded.
     let t = filed(Record::major(ID).raw("rollback.last_tested", "2026-11-23"));
-    cto_refused_for_the_rehearsal(
-        &t,
-        "never rehearsed; no passed rehearsal for checkout-api, pricing-service",
-    );
-    assert!(t.read(&Record::major(ID).path()).contains("status: submitted\n"));
+    cto_refused_for_the_rehearsal(&t, NEVER);
+    assert_lines(&t.read(&Record::major(ID).path()), &["status: submitted"]);
 
     // Approved by hand-editing the status and an approval in: `check` says so.
     let forged = Test::new()

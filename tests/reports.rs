@@ -3,24 +3,29 @@
 
 use crate::support::*;
 
-fn completed(id: &str, finished: &str) -> String {
-    format!(
-        "{}{SAM_APPROVAL}implementation:\n  started_at: 2026-11-18T02:05:00Z\n  finished_at: {finished}\n  outcome: successful\n  validation: {{smoke_tests: passed, error_rates: normal}}\n  issues: [slow cache warm-up]\n",
-        normal_record(id, "completed")
-    )
+/// Approved by Sam, completed in its window with one issue.
+fn completed(id: &str, finished: &str) -> Record {
+    let implementation = Implementation::new("2026-11-18T02:05:00Z", finished, "successful")
+        .validation("{smoke_tests: passed, error_rates: normal}")
+        .issues("[slow cache warm-up]");
+    Record::normal(id)
+        .approved_by_sam()
+        .status("completed")
+        .implementation(implementation)
 }
 
-fn store() -> Repo {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-20T12:00:00Z".into());
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &completed("CHG-2026-0001", "2026-11-18T02:41:00Z"),
-    );
-    let next_week = normal_record("CHG-2026-0002", "submitted").replace("2026-11-18T0", "2026-11-24T0");
-    repo.write("changes/2026/CHG-2026-0002.yaml", &next_week);
-    repo.commit_all_at(JANE, "@1795003200 +0000", "records"); // 2026-11-18 12:00, when the records were written
-    repo
+/// 0001 completed on Wed 18 Nov, 0002 submitted for Tue 24 Nov, both
+/// written on the 18th at noon; the reports are made on Fri 20 Nov.
+fn store() -> Test {
+    let next_week = Record::normal("CHG-2026-0002")
+        .status("submitted")
+        .window("2026-11-24T02:00:00Z", "2026-11-24T04:00:00Z");
+    Test::new()
+        .at("2026-11-18T12:00:00Z")
+        .record(completed("CHG-2026-0001", "2026-11-18T02:41:00Z"))
+        .record(next_week)
+        .commit_as(JANE, "records")
+        .at("2026-11-20T12:00:00Z")
 }
 
 /// What a run of chg as Jane printed, as JSON (the run must succeed).
@@ -41,31 +46,56 @@ fn w47(repo: &Repo) -> String {
 #[test]
 fn weekly_report_lists_implemented_scheduled_attention_and_counts() {
     let repo = store();
-    let md = w47(&repo);
-    assert!(md.starts_with("# Weekly CAB report — 2026-W47\n"), "{md}");
-    let section = |name: &str| section(&md, name);
-    assert!(
-        section("Changes implemented this week").contains("| CHG-2026-0001 |"),
-        "{md}"
+    assert_eq!(
+        w47(&repo),
+        r#"# Weekly CAB report — 2026-W47
+
+_Mon 16 Nov 2026 – Sun 22 Nov 2026 · generated 2026-11-20 12:00 UTC_
+
+## Changes implemented this week
+
+| ID | Title | Class | Outcome | Finished | Duration | Systems |
+|---|---|---|---|---|---|---|
+| CHG-2026-0001 | Enable canary routing for checkout-api | normal | successful | Wed 18 Nov 02:41 | 36 min | checkout-api, pricing-service |
+
+Issues encountered:
+
+- CHG-2026-0001: slow cache warm-up
+
+## Changes scheduled next week (2026-W48)
+
+| ID | Title | Class | Status | Window | Systems | Approvals |
+|---|---|---|---|---|---|---|
+| CHG-2026-0002 | Enable canary routing for checkout-api | normal | submitted | Tue 24 Nov 02:00 – 04:00 UTC | checkout-api, pricing-service | lacks 1 more change-manager or 1 more engineering-lead |
+
+## Emergency changes
+
+_No emergency change this week._
+
+## CAB votes
+
+_No CAB vote this week._
+
+## Changes requiring attention
+
+| ID | What | Who | When |
+|---|---|---|---|
+| CHG-2026-0001 | monitoring owed: 1 h after the deployment (from Wed 18 Nov 02:41): `chg monitor CHG-2026-0001 --from … --to … --observed …` | jane@example.com | overdue since Wed 18 Nov 03:41 |
+| CHG-2026-0002 | approval pending: needs 1 more change-manager, or 1 more engineering-lead | sam@example.com (change-manager), lee@example.com (engineering-lead) | waiting 4 days (created 16 Nov) |
+
+## This week in numbers
+
+| Implemented | Successful | Failed | Rolled back | In progress | Emergency | Scheduled next week | Needing attention |
+|---|---|---|---|---|---|---|---|
+| 1 | 1 | 0 | 0 | 0 | 0 | 1 | 2 |
+"#
     );
-    assert!(section("Changes implemented this week").contains("CHG-2026-0001: slow cache warm-up"));
-    let scheduled = section("Changes scheduled next week");
-    assert!(
-        scheduled.contains("CHG-2026-0002") && scheduled.contains("lacks 1 more change-manager"),
-        "{scheduled}"
-    );
-    let attention = section("Changes requiring attention");
-    assert!(
-        attention.contains("CHG-2026-0002") && attention.contains("sam@example.com"),
-        "{attention}"
-    );
-    assert!(section("Emergency changes").contains("No emergency change this week."));
     let json = json_of(&repo, "report weekly --week 2026-W47 --format json");
     assert_eq!(json["counts"]["implemented"], 1);
     assert_eq!(json["counts"]["successful"], 1);
     assert_eq!(json["counts"]["scheduled_next_week"], 1);
     let empty = stdout(&repo, "report weekly --week 2026-W40 --format markdown");
-    assert!(empty.contains("No change was implemented this week."));
+    assert_lines(&empty, &["_No change was implemented this week._"]);
 }
 
 #[test]
@@ -236,34 +266,33 @@ fn monthly_report_metrics_equal_chg_metrics() {
     }
     assert_eq!(report["metrics"]["total_changes"]["actual"], 1.0);
     assert_eq!(report["metrics"]["issue_rate"]["met"], false);
-    let recommendations = report["recommendations"].as_array().unwrap();
-    assert!(
-        recommendations
-            .iter()
-            .any(|r| r.as_str().unwrap().contains("`issue_rate`")),
-        "{recommendations:?}"
+    assert_eq!(
+        report["recommendations"],
+        serde_json::json!([
+            "Feed the issues met into the test plans and runbooks of the affected systems. (because `issue_rate` was 100.0 % against a target of 10.0 %)",
+            "No implementation before the approval is committed. (because `approvals_before_implementation` was 0.0 % against a target of 100.0 %)"
+        ])
     );
     let md = stdout(&repo, "report monthly --month 2026-11 --format markdown");
-    assert!(
-        md.contains("| Changes with issues | &lt; 10.0 % | 100.0 % | 1 | missed |"),
-        "{md}"
-    );
+    assert_lines(&md, &["| Changes with issues | &lt; 10.0 % | 100.0 % | 1 | missed |"]);
 }
 
-/// A successful normal change finishing at `finished`, with `issues` issues.
-fn done_at(id: &str, finished: &str, issues: &str) -> String {
-    let started = format!("{}02:00:00Z", &finished[..11]);
-    normal_record(id, "completed").replace("2026-11-18T0", &format!("{}0", &finished[..11]))
-        + SAM_APPROVAL
-        + &format!(
-            "implementation:\n  started_at: {started}\n  finished_at: {finished}\n  outcome: successful\n  issues: {issues}\n"
-        )
+/// A successful normal change created on 1 October, in its window from
+/// 02:00 on the day of `finished` until `finished`, with `issues` issues.
+fn done_at(id: &str, finished: &str, issues: &str) -> Record {
+    let day = &finished[..11];
+    let started = format!("{day}02:00:00Z");
+    Record::normal(id)
+        .created("2026-10-01T09:00:00Z")
+        .window(&started, &format!("{day}04:00:00Z"))
+        .approved_by_sam()
+        .status("completed")
+        .implementation(Implementation::new(&started, finished, "successful").issues(issues))
 }
 
 /// Changes on both sides of the year boundary: Q4 2026 and Q1 2027.
-fn year_boundary_store() -> Repo {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2027-04-10T12:00:00Z".into());
+fn year_boundary_store() -> Test {
+    let t = Test::new().at("2027-04-10T12:00:00Z");
     let changes = [
         ("CHG-2026-0001", "2026-11-18T02:40:00Z", "[]"),
         ("CHG-2026-0002", "2026-12-01T02:30:00Z", "[]"),
@@ -273,17 +302,12 @@ fn year_boundary_store() -> Repo {
         ("CHG-2027-0003", "2027-03-31T23:00:00Z", "[]"),
     ];
     for (id, finished, issues) in changes {
-        let year = &id[4..8];
-        repo.write(
-            &format!("changes/{year}/{id}.yaml"),
-            &done_at(id, finished, issues)
-                .replace("created_at: 2026-11-16T09:12:00Z", "created_at: 2026-10-01T09:00:00Z"),
-        );
+        t.put(&done_at(id, finished, issues));
     }
     // Written up after the last of them finished: a record never states a
     // finish after the commit that brings it (that is forward-dating).
-    repo.commit_all_at(JANE, "2027-04-01T09:00:00Z", "records");
-    repo
+    t.commit_all_at(JANE, "2027-04-01T09:00:00Z", "records");
+    t
 }
 
 #[test]
@@ -399,9 +423,9 @@ fn quarterly_initiatives_are_the_recommendations_that_recurred() {
     let months = texts(&issue["months"], "month");
     assert_eq!(months, ["2027-01", "2027-02"]);
     let text = issue["text"].as_str().unwrap();
-    assert!(
-        text.contains("in 2027-01 (100.0 %) and 2027-02 (100.0 %)") && text.contains("of 10.0 %"),
-        "{text}"
+    assert_eq!(
+        text,
+        "Feed the issues met into the test plans and runbooks of the affected systems. (`issue_rate` missed its target of 10.0 % in 2027-01 (100.0 %) and 2027-02 (100.0 %))"
     );
     // The monthly report gives the same advice for each of those months.
     let monthly = json_of(&repo, "report monthly --month 2027-01 --format json");
@@ -419,74 +443,68 @@ fn quarterly_initiatives_are_the_recommendations_that_recurred() {
 #[test]
 fn bad_quarter_is_a_usage_error() {
     let repo = year_boundary_store();
-    for bad in ["2026-Q5", "2026-Q0", "2026Q4", "Q4", "2026-11"] {
-        let run = repo.chg(&["report", "quarterly", "--quarter", bad]).status(2);
-        assert_eq!(
-            run.stderr,
-            format!("error: `--quarter {bad}` is not a quarter\n  hint: write it like `2026-Q4` (quarters Q1 to Q4)\n"),
-            "{bad}"
+    // The last three: years chrono accepts but where the quarter before does not exist.
+    for bad in [
+        "2026-Q5",
+        "2026-Q0",
+        "2026Q4",
+        "Q4",
+        "2026-11",
+        "-262143-Q1",
+        "262143-Q4",
+        "0-Q1",
+    ] {
+        repo.chg(&["report", "quarterly", &format!("--quarter={bad}")]).is(
+            2,
+            "",
+            &format!(
+                "error: `--quarter {bad}` is not a quarter\n  hint: write it like `2026-Q4` (quarters Q1 to Q4)\n"
+            ),
         );
     }
-    // Years chrono accepts but where the quarter before does not exist.
-    for extreme in ["--quarter=-262143-Q1", "--quarter=262143-Q4", "--quarter=0-Q1"] {
-        let run = repo.chg(&["report", "quarterly", extreme]).status(2);
-        assert!(run.stderr.contains("is not a quarter"), "{extreme}: {}", run.stderr);
-    }
-    let run = repo.chg(&["report", "weekly", "--date=-262143-01-01"]).status(2);
-    assert!(run.stderr.contains("out of range"), "{}", run.stderr);
+    repo.chg(&["report", "weekly", "--date=-262143-01-01"]).is(
+        2,
+        "",
+        "error: `--date -262143-01-01`: the year -262143 is out of range\n  hint: use a year from 1 to 9999\n",
+    );
 }
 
 #[test]
 fn weekly_report_lists_edits_after_approval_from_the_history() {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-20T12:00:00Z".into());
-    let approved = format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved"));
-    repo.write("changes/2026/CHG-2026-0001.yaml", &approved);
+    let repo = Test::new().at("2026-11-20T12:00:00Z");
+    let normal = || Record::normal("CHG-2026-0001");
+    repo.put(&normal().approved_by_sam());
     repo.commit_all_at(SAM, "2026-11-17T10:03:00Z", "chg: approve CHG-2026-0001");
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &approved.replace("pricing-service]", "pricing-service, payments]"),
-    );
+    // Raj widens it to a third system.
+    let widened = || normal().systems(&["checkout-api", "pricing-service", "payments"]);
+    repo.put(&widened().approved_by_sam());
     repo.commit_all_at(RAJ, "2026-11-17T15:20:00Z", "widen the change");
-    let commit = repo.git(&["rev-parse", "--short=7", "HEAD"]);
-    let md = w47(&repo);
-    let row = line_with(&md, "edited after approval");
-    assert_eq!(
-        row,
+    // The row the report raises for Raj's last commit, made at `when`.
+    let edited = |when: &str| {
+        let commit = repo.git(&["rev-parse", "--short=7", "HEAD"]);
         format!(
-            "| CHG-2026-0001 | edited after approval: commit {} by raj@example.com (Tue 17 Nov 15:20); revert the edit or send it back for approval | sam@example.com | edited Tue 17 Nov 15:20 |",
+            "| CHG-2026-0001 | edited after approval: commit {} by raj@example.com ({when}); revert the edit or send it back for approval | sam@example.com | edited {when} |",
             commit.trim()
         )
-    );
+    };
+    let md = w47(&repo);
+    assert_eq!(line_with(&md, "edited after approval"), edited("Tue 17 Nov 15:20"));
     // Doing what the row asks settles it: sent back for approval, the row
     // goes; approved again, the old edit is not raised again.
-    let widened =
-        |status: &str| normal_record("CHG-2026-0001", status).replace("pricing-service]", "pricing-service, payments]");
-    repo.write("changes/2026/CHG-2026-0001.yaml", &widened("submitted"));
+    repo.put(&widened().status("submitted"));
     repo.commit_all_at(SAM, "2026-11-18T09:00:00Z", "chg: send CHG-2026-0001 back for approval");
     let md = w47(&repo);
     assert!(!md.contains("edited after approval"), "{md}");
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &format!("{}{SAM_APPROVAL}", widened("approved")),
-    );
+    repo.put(&widened().approved_by_sam());
     repo.commit_all_at(SAM, "2026-11-18T10:00:00Z", "chg: approve CHG-2026-0001");
     let md = w47(&repo);
     assert!(!md.contains("edited after approval"), "{md}");
     // A new edit after the new approval is raised.
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &format!(
-            "{}{SAM_APPROVAL}",
-            widened("approved").replace("payments]", "payments, ledger]")
-        ),
-    );
+    let again = normal().systems(&["checkout-api", "pricing-service", "payments", "ledger"]);
+    repo.put(&again.approved_by_sam());
     repo.commit_all_at(RAJ, "2026-11-18T11:00:00Z", "widen again");
     let md = w47(&repo);
-    assert!(
-        md.contains("edited after approval: commit") && md.contains("Wed 18 Nov 11:00"),
-        "{md}"
-    );
+    assert_eq!(line_with(&md, "edited after approval"), edited("Wed 18 Nov 11:00"));
     assert!(!md.contains("Tue 17 Nov 15:20"), "{md}");
 }
 
@@ -495,14 +513,11 @@ fn weekly_report_says_when_the_history_cannot_judge_edits() {
     // No commit at all: the report is made from the work tree and says why the edits are missing.
     let repo = Repo::new();
     repo.write("changes/policy.yaml", "require_signed_approvals: false\n");
-    repo.write(
-        "changes/2026/CHG-2026-0001.yaml",
-        &normal_record("CHG-2026-0001", "submitted"),
-    );
+    repo.put(&Record::normal("CHG-2026-0001").status("submitted"));
     let md = w47(&repo);
-    assert!(
-        md.contains("The store has no commits yet, so edits after approval cannot be judged from the git history."),
-        "{md}"
+    assert_lines(
+        &md,
+        &["The store has no commits yet, so edits after approval cannot be judged from the git history."],
     );
 
     // A shallow clone: the edits before its cut are unknown, and the report says so.
@@ -512,14 +527,13 @@ fn weekly_report_says_when_the_history_cannot_judge_edits() {
         "2026-11-19T12:00:00Z",
         &["commit", "-q", "--allow-empty", "-m", "later"],
     );
-    let mut clone = source.shallow_clone(1);
-    clone.now = Some("2026-11-20T12:00:00Z".into());
+    let clone = source.shallow_clone(1);
     let md = clone
         .chg(&["report", "weekly", "--week", "2026-W47", "--format", "markdown"])
         .ok()
         .stdout;
-    assert!(
-        md.contains("The git history is incomplete (") && md.contains("shallow"),
-        "{md}"
+    assert_lines(
+        &md,
+        &["The git history is incomplete (the repository is a shallow clone, so the history before its cut is missing; run `git fetch --unshallow` (in CI: `fetch-depth: 0`)); edits after approval before its cut are not shown."],
     );
 }

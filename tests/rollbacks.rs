@@ -65,6 +65,16 @@ fn message_of(repo: &Repo, status: i32, rule: &str) -> String {
     repo.check().status(status).finding(rule).message
 }
 
+/// Asserts `chg close` is refused, naming what the change `lacks` and how to record it.
+#[track_caller]
+fn close_refused(repo: &Repo, lacks: &str) {
+    repo.chg(&["close", ID]).is(
+        1,
+        "",
+        &format!("error: CHG-2026-0001 cannot be closed yet: it lacks {lacks}\n  hint: record them with `chg review CHG-2026-0001` and `chg monitor CHG-2026-0001`\n"),
+    );
+}
+
 /// Every post-rollback action recorded.
 const ACTIONS_DONE: &str = "{lessons_learned: a, root_cause: b, redeploy_plan: c}";
 
@@ -74,22 +84,21 @@ fn show_prints_rollback_issues_and_every_owed_item() {
     repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason 'totals wrong' --started-at 12:30 --issue 'the old pods took 4 min to drain' --smoke-tests passed")
         .ok();
     let shown = repo.chg(&["show", ID]).ok().stdout;
-    assert!(
-        shown.contains("  issue              the old pods took 4 min to drain\n"),
-        "{shown}"
-    );
+    assert_lines(&shown, &["  issue              the old pods took 4 min to drain"]);
     // Everything still owed, in one place, each with what records it.
     let owed = &shown[shown
         .find("\nstill owed\n")
         .unwrap_or_else(|| panic!("no owed section: {shown}"))..];
-    assert_contains(
+    assert_eq!(
         owed,
-        &[
-            "the post-implementation review",
-            "the post-rollback `--root-cause`",
-            "the post-rollback `--lessons-learned`",
-            "the post-rollback `--redeploy-plan`",
-        ],
+        "\nstill owed
+  - the monitoring after the rollback (30 min, `chg monitor`)
+  - the post-implementation review (`--summary`)
+  - the post-rollback `--lessons-learned`
+  - the post-rollback `--root-cause`
+  - the post-rollback `--redeploy-plan`
+  - the verification of rollback 1: error rates, customer access
+"
     );
 }
 
@@ -107,7 +116,18 @@ fn show_prints_cab_feedback_and_root_cause() {
             ),
     );
     let shown = t.run(&["show", "CHG-2026-0002"]).ok().stdout;
-    assert_contains(&shown, &["Page the DBA on call next time", "Disk filled by audit logs"]);
+    let emergency = "
+emergency
+  criteria           production-down
+  CAB review         2026-11-24
+  CAB feedback:
+    Page the DBA on call next time
+  root cause:
+    Disk filled by audit logs
+  post review        2026-11-24
+  measures           Rotate audit logs hourly
+";
+    assert!(shown.ends_with(emergency), "{shown}");
 }
 
 #[test]
@@ -126,26 +146,61 @@ fn monthly_rollback_analysis_lists_root_causes_redeploy_plans_issues_and_owed_it
             "{lessons_learned: null, root_cause: null, redeploy_plan: null}",
         ))
         .commit_as(JANE, "two rollbacks");
-    let analysis = rollback_analysis(&t);
-    for text in [
-        "CHG-2026-0001: pricing timeout of 500 ms",
-        "CHG-2026-0001: redeploy with a 2 s timeout",
-        "CHG-2026-0001: the old pods took 4 min to drain",
-        "CHG-2026-0002: the post-rollback `--root-cause`",
-        "CHG-2026-0002: the post-rollback `--redeploy-plan`",
-    ] {
-        assert!(analysis.contains(text), "{text} not in {analysis}");
-    }
+    assert_eq!(
+        rollback_analysis(&t),
+        "
+
+2 changes rolled back, with 2 rollback entries (a change may be rolled back more than once).
+
+| Trigger origin | Changes | Rollback entries |
+|---|---|---|
+| automatic | 1 | 1 |
+| manual | 1 | 1 |
+
+| Trigger | Changes | Rollback entries |
+|---|---|---|
+| critical-bug | 1 | 1 |
+| error-rate | 1 | 1 |
+
+| Rollback kind | Changes | Rollback entries |
+|---|---|---|
+| simple | 2 | 2 |
+
+| Metric | Target | Actual | Counted | Status |
+|---|---|---|---|---|
+| Rollbacks within their RTO | 100.0 % | 100.0 % | 2 | met |
+| Mean time to restore | — | 11 min | 2 | — |
+
+Root causes:
+
+- CHG-2026-0001: pricing timeout of 500 ms
+
+Re-deployment plans:
+
+- CHG-2026-0001: redeploy with a 2 s timeout
+
+Issues met during rollbacks:
+
+- CHG-2026-0001: the old pods took 4 min to drain
+- CHG-2026-0002: the old pods took 4 min to drain
+
+Still owed:
+
+- CHG-2026-0001: the monitoring after the rollback (30 min, `chg monitor`)
+- CHG-2026-0001: the post-implementation review (`--summary`)
+- CHG-2026-0002: the monitoring after the rollback (30 min, `chg monitor`)
+- CHG-2026-0002: the post-implementation review (`--summary`)
+- CHG-2026-0002: the post-rollback `--lessons-learned`
+- CHG-2026-0002: the post-rollback `--root-cause`
+- CHG-2026-0002: the post-rollback `--redeploy-plan`
+"
+    );
     let json = t
         .run(&["report", "monthly", "--month", "2026-11", "--format", "json"])
         .ok()
         .json();
     assert_eq!(json["rollbacks_by_origin"]["automatic"], 1, "{json}");
     assert_eq!(json["rollbacks_by_origin"]["manual"], 1, "{json}");
-    assert!(
-        analysis.contains("| automatic | 1 | 1 |") && analysis.contains("| manual | 1 | 1 |"),
-        "{analysis}"
-    );
 }
 
 /// A change in progress (see `in_progress`), rolled back with these extra flags.
@@ -168,13 +223,9 @@ fn verification_is_whole_each_check_recorded_and_not_run_needs_a_reason() {
     assert_eq!(finding.message, "rollback 1 lacks verification: customer access");
     repo.chg_line("review CHG-2026-0001 --summary 'rolled back' --lessons-learned 'smaller canary' --root-cause 'pricing timeout' --redeploy-plan 'retry with 1 %'")
         .ok();
-    let refused = repo.chg(&["close", ID]).status(1);
-    assert!(
-        refused
-            .stderr
-            .contains("the verification of rollback 1: customer access"),
-        "{}",
-        refused.stderr
+    close_refused(
+        &repo,
+        "the monitoring after the rollback (30 min, `chg monitor`), the verification of rollback 1: customer access",
     );
     // The owed checks are recorded afterwards, with `chg review`, by whoever ran them.
     repo.chg_line_as(SAM, "review CHG-2026-0001 --customer-access verified")
@@ -228,12 +279,13 @@ fn a_verification_claimed_by_a_spoofed_author_is_flagged() {
     // Mallory records the rollback and claims Sam verified it, committing as Sam.
     repo.chg_line_as(MALLORY, "rollback CHG-2026-0001 --no-commit --trigger critical-bug --reason x --started-at 12:35 --smoke-tests passed --error-rates normal --customer-access verified")
         .ok();
-    let forged = repo.read(FILE).replace(
-        "        - Mallory Bad <mallory@example.com>\n",
-        "        - Sam Lee <sam@example.com>\n",
+    repo.edit(
+        FILE,
+        &[(
+            "        - Mallory Bad <mallory@example.com>\n",
+            "        - Sam Lee <sam@example.com>\n",
+        )],
     );
-    assert_ne!(forged, repo.read(FILE));
-    repo.write(FILE, &forged);
     repo.git_as(MALLORY, &["add", "-A"]);
     repo.git_as(
         MALLORY,
@@ -266,6 +318,7 @@ fn the_rollback_log_has_its_own_times() {
 #[test]
 fn a_log_entry_without_its_time_before_the_rollback_or_in_the_future_is_refused() {
     let repo = in_progress();
+    let before = repo.read(FILE);
     let base = "rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 12:20";
     repo.chg_line(&format!("{base} --log 'canary weight set to 0'")).is(
         2,
@@ -282,7 +335,7 @@ fn a_log_entry_without_its_time_before_the_rollback_or_in_the_future_is_refused(
         "",
         "error: log entry `canary weight set to 0` is at 2026-11-25 13:30, in the future (now 12:45 UTC)\n  hint: record the steps that were done\n",
     );
-    assert!(repo.read(FILE).contains("status: in-progress\n"));
+    assert_eq!(repo.read(FILE), before);
 }
 
 #[test]
@@ -315,8 +368,13 @@ fn an_immediate_rollback_records_severity_estimate_and_the_measured_trigger() {
     );
     assert_not_found(&repo, "rollback-assessment-missing");
     let shown = repo.chg(&["show", ID]).ok().stdout;
-    assert!(shown.contains("error rate 7.5 % (threshold 5 %)"), "{shown}");
-    assert!(shown.contains("high, estimated 10 min"), "{shown}");
+    assert_lines(
+        &shown,
+        &[
+            "  measured           error rate 7.5 % (threshold 5 %)",
+            "  assessment         high, estimated 10 min",
+        ],
+    );
 }
 
 #[test]
@@ -349,11 +407,10 @@ fn the_monthly_report_splits_automatic_from_manual_triggers_with_their_measures(
             &[("measured", "{value: 7.5, threshold: 5.0}")],
         ))
         .commit_as(JANE, "rollback");
+    let measured =
+        "Automatic triggers, measured against the policy:\n\n- CHG-2026-0001: error-rate at 7.5 % (threshold 5 %)\n\n";
     let analysis = rollback_analysis(&t);
-    assert!(
-        analysis.contains("CHG-2026-0001: error-rate at 7.5 % (threshold 5 %)"),
-        "{analysis}"
-    );
+    assert!(analysis.contains(measured), "{analysis}");
 }
 
 /// A change completed at 12:45 and closed with its review, then found broken.
@@ -373,16 +430,16 @@ fn closed_change() -> Repo {
 #[test]
 fn a_closed_change_can_still_be_rolled_back_and_is_reopened() {
     let repo = closed_change();
-    let run = repo
-        .chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason 'totals off by one cent' --started-at 09:10 --smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 30")
-        .ok();
-    assert!(
-        run.stdout.contains(
-            "CHG-2026-0001: reopened (closed → rolled-back) and rolled back (critical-bug, simple) in 20 min"
-        ),
-        "{}",
-        run.stdout
-    );
+    repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason 'totals off by one cent' --started-at 09:10 --smoke-tests passed --error-rates normal --customer-access verified --monitored-minutes 30")
+        .is(
+            0,
+            "CHG-2026-0001: reopened (closed → rolled-back) and rolled back (critical-bug, simple) in 20 min; RTO 15 min\n",
+            "warning[rto-exceeded]: the rollback took 20 min, over the 15 min RTO of a simple rollback; this is recorded in the change
+Still owed after this rollback:
+  - monitoring for 30 min after the restoration at 2026-11-27 09:30 UTC (policy `monitoring.after_rollback`), recorded by whoever watched: `chg monitor CHG-2026-0001 --from … --to … --observed …`
+  - lessons learned, root cause and a re-deployment plan, within 5 days: `chg review CHG-2026-0001 --lessons-learned … --root-cause … --redeploy-plan …`
+",
+        );
     let text = repo.read(FILE);
     assert_contains(&text, &["status: rolled-back\n", "    reopened_from: closed\n"]);
     // The implementation keeps its own finish; the rollback has its own times.
@@ -392,10 +449,10 @@ fn a_closed_change_can_still_be_rolled_back_and_is_reopened() {
     );
     // The history shows the reopening.
     let log = repo.chg(&["log", ID]).ok().stdout;
-    assert!(log.contains("closed → rolled-back"), "{log}");
+    assert_lines(&log, &["    status: closed → rolled-back"]);
     // What it owes now, and the gate accepts the move.
     let shown = repo.chg(&["show", ID]).ok().stdout;
-    assert!(shown.contains("the post-rollback `--root-cause`"), "{shown}");
+    assert_lines(&shown, &["  - the post-rollback `--root-cause`"]);
     assert_not_found(&repo, "illegal-transition");
 }
 
@@ -404,17 +461,12 @@ fn a_reopened_change_cannot_close_again_without_what_it_owes() {
     let repo = closed_change();
     repo.chg_line("rollback CHG-2026-0001 --trigger critical-bug --reason x --started-at 09:10 --smoke-tests passed")
         .ok();
-    let refused = repo.chg(&["close", ID]).status(1);
-    assert!(
-        refused.stderr.contains("the post-rollback `--root-cause`")
-            && refused
-                .stderr
-                .contains("the verification of rollback 1: error rates, customer access"),
-        "{}",
-        refused.stderr
+    close_refused(
+        &repo,
+        "the monitoring after the rollback (30 min, `chg monitor`), the post-rollback `--lessons-learned`, the post-rollback `--root-cause`, the post-rollback `--redeploy-plan`, the verification of rollback 1: error rates, customer access",
     );
     // By hand: the status set back to closed is an illegal status.
-    repo.edit(FILE, &[("status: rolled-back\n", "status: closed\n")]);
+    repo.edit_yaml(FILE, |y| y.set("status", "closed"));
     assert_eq!(
         message_of(&repo, 1, "illegal-status"),
         "the change is `closed` but its reopening rollback still owes lessons learned, root cause, re-deployment plan, verification (error rates, customer access)"
@@ -425,12 +477,11 @@ fn a_reopened_change_cannot_close_again_without_what_it_owes() {
 fn reopening_a_closed_change_by_hand_without_a_rollback_is_an_illegal_transition() {
     let repo = closed_change();
     repo.git(&["branch", "base"]);
-    repo.edit(FILE, &[("status: closed\n", "status: rolled-back\n")]);
+    repo.edit_yaml(FILE, |y| y.set("status", "rolled-back"));
     repo.git(&["commit", "-qam", "reopen"]);
-    let run = repo.check_against("base").status(1);
-    assert!(
-        run.rules().contains(&"illegal-transition".to_string()),
-        "{}",
-        run.stdout
+    // Hand-set, the status also disagrees with the record's outcome and rollbacks.
+    assert_eq!(
+        repo.check_against("base").status(1).rules(),
+        ["rollback-record-incomplete", "outcome-incomplete", "illegal-transition"]
     );
 }

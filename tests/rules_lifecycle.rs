@@ -3,68 +3,56 @@
 
 use crate::support::*;
 
-const PATH: &str = "changes/2026/CHG-2026-0001.yaml";
+const ID: &str = "CHG-2026-0001";
 
-fn fired(text: &str) -> Vec<String> {
-    let mut repo = Repo::initialised();
-    repo.now = Some("2026-11-25T12:00:00Z".into());
-    repo.write(PATH, text);
-    repo.check().rules()
+/// No finding.
+const NONE: [(&str, &str); 0] = [];
+
+/// What `chg check` finds in a store holding only this record.
+fn findings(record: Record) -> Vec<Finding> {
+    Test::new().record(record).findings()
 }
 
-/// Asserts `rule` fires on the record `text`.
-#[track_caller]
-fn assert_fires(text: &str, rule: &str) {
-    let rules = fired(text);
-    assert!(rules.iter().any(|r| r == rule), "{rule} does not fire: {rules:?}");
+/// Started on 18 November, not finished.
+fn implemented(record: Record) -> Record {
+    record.implementation(Implementation::started("2026-11-18T02:05:00Z"))
 }
-
-/// Asserts `rule` does not fire on the record `text`.
-#[track_caller]
-fn assert_quiet(text: &str, rule: &str) {
-    let rules = fired(text);
-    assert!(!rules.iter().any(|r| r == rule), "{rule} fires: {rules:?}");
-}
-
-const IMPLEMENTED: &str = "implementation:\n  started_at: 2026-11-18T02:05:00Z\n";
 
 #[test]
 fn illegal_status_in_progress_without_approvals() {
-    let text = format!("{}{IMPLEMENTED}", normal_record("CHG-2026-0001", "in-progress"));
-    assert_fires(&text, "illegal-status");
-    let approved = format!(
-        "{}{SAM_APPROVAL}{IMPLEMENTED}",
-        normal_record("CHG-2026-0001", "in-progress")
-    );
-    assert_quiet(&approved, "illegal-status");
+    let started = implemented(Record::normal(ID).status("in-progress"));
+    assert_eq!(findings(started), [("approval-missing", ID), ("illegal-status", ID)]);
+    let approved = implemented(Record::normal(ID).approved_by_sam().status("in-progress"));
+    assert_eq!(findings(approved), NONE);
 }
 
 #[test]
 fn illegal_status_allows_an_emergency_with_both_verbal_approvals() {
-    let emergency = normal_record("CHG-2026-0001", "in-progress").replace("classification: normal", "classification: emergency")
-        + "approvals:\n  - {role: ciso, approver: Carol Diaz <carol@example.com>, decision: approved, method: verbal, at: 2026-11-18T02:00:00Z}\n"
-        + IMPLEMENTED
-        + "emergency: {criteria: [production-down]}\n";
-    let both = emergency.replace(
-        "implementation:",
-        "  - {role: cto, approver: Dave Kim <dave@example.com>, decision: approved, method: verbal, at: 2026-11-18T02:00:00Z}\nimplementation:",
-    );
+    let verbal = |role: &str, who: Who| Approval::new(role, who).method("verbal").at("2026-11-18T02:00:00Z");
+    let emergency = implemented(Record::emergency(ID).status("in-progress"))
+        .emergency_block("{criteria: [production-down]}")
+        .approval(verbal("ciso", CAROL));
+    // Judged an hour after the start, before any of an emergency's deadlines.
+    let findings = |record: Record| Test::new().at("2026-11-18T03:05:00Z").record(record).findings();
     // One verbal approval is not enough; both are.
-    let one = fired(&emergency);
-    assert!(
-        one.contains(&"illegal-status".to_string()) || one.contains(&"approval-missing".to_string()),
-        "{one:?}"
+    assert_eq!(
+        findings(emergency.clone()),
+        [("illegal-status", ID), ("approval-missing", ID)]
     );
-    assert_quiet(&both, "illegal-status");
+    assert_eq!(findings(emergency.approval(verbal("cto", DAVE))), NONE);
 }
 
 #[test]
 fn illegal_status_cancelled_rejected_and_draft_with_implementation() {
-    assert_fires(&normal_record("CHG-2026-0001", "cancelled"), "illegal-status");
-    assert_fires(&normal_record("CHG-2026-0001", "rejected"), "illegal-status");
-    let draft = format!("{}{IMPLEMENTED}", normal_record("CHG-2026-0001", "draft"));
-    assert_fires(&draft, "illegal-status");
-    assert!(fired(&normal_record("CHG-2026-0001", "draft")).is_empty());
+    for status in ["cancelled", "rejected"] {
+        assert_eq!(
+            findings(Record::normal(ID).status(status)),
+            [("illegal-status", ID)],
+            "{status}"
+        );
+    }
+    assert_eq!(findings(implemented(Record::normal(ID))), [("illegal-status", ID)]);
+    assert_eq!(findings(Record::normal(ID)), NONE);
 }
 
 #[test]
@@ -78,11 +66,12 @@ fn rollback_test_stale_for_every_rollback_kind() {
             // A complex rollback is a database change's: deployed blue-green, as the policy says.
             never = never.raw("deployment.strategy", "blue-green");
         }
-        assert_eq!(fired(&never.text()), ["rollback-test-stale"], "{kind}");
+        let stale = [("rollback-test-stale", ID)];
+        assert_eq!(findings(never.clone()), stale, "{kind}");
         let old = never.clone().raw("rollback.last_tested", "2026-06-01");
-        assert_eq!(fired(&old.text()), ["rollback-test-stale"], "{kind}");
+        assert_eq!(findings(old), stale, "{kind}");
         let fresh = never.raw("rollback.last_tested", "2026-10-02");
-        assert!(fired(&fresh.text()).is_empty(), "{kind}");
+        assert_eq!(findings(fresh), NONE, "{kind}");
     }
 }
 

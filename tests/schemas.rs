@@ -470,7 +470,7 @@ fn record_cases() -> Vec<Case> {
     }
     bases.push((
         "normal".into(),
-        format!("{}{SAM_APPROVAL}", normal_record("CHG-2026-0001", "approved")),
+        Record::normal("CHG-2026-0001").approved_by_sam().text(),
     ));
     let mut cases = Vec::new();
     // Every sample as it is; the mutations on a few of them, which keeps the
@@ -500,11 +500,7 @@ fn record_cases() -> Vec<Case> {
     });
     cases.push(Case {
         label: "record: two documents".into(),
-        text: format!(
-            "{}---\n{}",
-            normal_record("CHG-2026-0001", "draft"),
-            normal_record("CHG-2026-0001", "draft")
-        ),
+        text: format!("{0}---\n{0}", Record::normal("CHG-2026-0001").text()),
     });
     cases
 }
@@ -699,16 +695,11 @@ impl Validator {
 
 /// Runs `chg check` and returns each file's schema-level finding.
 fn chg_findings(repo: &Repo) -> BTreeMap<String, String> {
-    let run = repo.chg(&["check", "--format", "json"]);
-    let all: Vec<Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"));
-    all.iter()
-        .filter(|f| f["rule"] == "schema" || f["rule"] == "yaml-syntax")
-        .map(|f| {
-            (
-                f["file"].as_str().unwrap().to_string(),
-                format!("{}: {}", f["rule"].as_str().unwrap(), f["message"].as_str().unwrap()),
-            )
-        })
+    repo.check()
+        .findings()
+        .into_iter()
+        .filter(|f| f.rule == "schema" || f.rule == "yaml-syntax")
+        .map(|f| (f.file, format!("{}: {}", f.rule, f.message)))
         .collect()
 }
 
@@ -721,7 +712,7 @@ struct Outcome {
 fn judge_all() -> Vec<Outcome> {
     let mut outcomes = Vec::new();
     // Records and templates: one store, every file judged by one `chg check`.
-    let repo = Repo::initialised();
+    let repo = Test::new();
     let records = record_cases();
     let templates = template_cases();
     let mut files = Vec::new();
@@ -748,7 +739,7 @@ fn judge_all() -> Vec<Outcome> {
     }
     // Policies: one file per store, so one run each.
     let policy = Validator::new("policy");
-    let repo = Repo::initialised();
+    let repo = Test::new();
     for case in policy_cases() {
         repo.write("changes/policy.yaml", &case.text);
         let found = chg_findings(&repo);

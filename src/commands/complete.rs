@@ -13,7 +13,7 @@ pub fn run(args: &CompleteArgs, app: &App) -> Result<u8> {
         // Refused before the flags are read.
         record.can_move_to(Status::Completed)?;
         let validation = action::validation(&args.validation)?;
-        action::check_not_run_reasons(&validation)?;
+        validation.check_not_run_reasons()?;
         if validation.is_empty() {
             bail!(
                 "give the validation results\n  hint: e.g. `--smoke-tests passed --error-rates normal --customer-access verified`"

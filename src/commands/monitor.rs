@@ -7,30 +7,14 @@ use crate::action::{self, Done};
 use crate::cli::MonitorArgs;
 use crate::context::App;
 use crate::duration;
-use crate::error::Refusal;
-use crate::monitoring;
-use crate::record::{Monitoring, Outcome};
+use crate::record::Monitoring;
 use crate::rule::Rule;
 
-/// Appends a monitoring spell; one shorter than the policy's period is kept
-/// as evidence but does not count, and says so.
+/// Appends a monitoring spell (`Record::add_monitoring`); one shorter than
+/// the policy's period is kept as evidence but does not count, and says so.
 pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
     action::run(app, &args.id, "monitor", |act, record| {
-        let need = monitoring::need(record, &act.policy);
-        // A class the policy asks no monitoring of may still record it.
-        let deployed = record
-            .finished_at()
-            .filter(|_| record.outcome() == Some(Outcome::Successful));
-        let Some(since) = need.map(|n| n.since).or(deployed) else {
-            return Err(Refusal::new(
-                format!(
-                    "{} is `{}` with nothing deployed or rolled back to monitor",
-                    record.id, record.status
-                ),
-                "monitoring follows a successful deployment (`chg complete`) or a rollback (`chg rollback`)",
-            )
-            .into());
-        };
+        let since = record.monitoring_since(&act.policy)?;
         // Monitoring has no deadline that back-dating could win, so a spell
         // watched more than a day ago is recorded late with its real times
         // (never in the future); the commit's time shows when it was written.
@@ -56,20 +40,8 @@ pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
             to,
             observed,
         };
-        // Monitoring is evidence that counts once: the same spell twice is a slip.
-        let again = |m: &Monitoring| m.by.same_as(&spell.by) && m.from == from && m.to == to;
-        if record.monitoring.iter().any(again) {
-            return Err(Refusal::new(
-                format!(
-                    "{}: {}'s monitoring {} is already recorded",
-                    record.id,
-                    spell.by,
-                    duration::between(from, to)
-                ),
-                "record only a new spell of watching, with its own `--from` and `--to`",
-            )
-            .into());
-        }
+        // The same spell twice is a slip, refused; a short one is kept, and said.
+        let short = record.add_monitoring(&act.policy, spell.clone())?;
         let mut done = Done::new(format!(
             "{}: monitoring by {} recorded, {} ({})",
             record.id,
@@ -85,7 +57,6 @@ pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
                 to.format("%Y-%m-%d %H:%M UTC")
             ));
         }
-        let short = need.filter(|n| !n.met_by(&spell) && record.monitoring_owed(&act.policy).is_some());
         if let Some(need) = short {
             done.warnings.push((
                 Rule::MonitoringOwed,
@@ -99,7 +70,6 @@ pub fn run(args: &MonitorArgs, app: &App) -> Result<u8> {
                 ),
             ));
         }
-        record.monitoring.push(spell);
         Ok(done)
     })
 }

@@ -13,7 +13,7 @@ use crate::report;
 pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
     let format = app.format;
     // Refuse a bad --output before the work of building the report.
-    let output = report::output_target(args.output.as_deref())?;
+    let output = crate::render::output_target(args.output.as_deref())?;
     let store = app.store()?;
     let policy = store.policy()?;
     let now = app.now;
@@ -114,7 +114,7 @@ pub fn run(args: &ReportArgs, app: &App) -> Result<u8> {
             render_view(&view, format, look)?
         }
     };
-    report::emit(&text, output.as_ref(), app.quiet)?;
+    crate::render::emit(&text, output.as_ref(), app.quiet)?;
     Ok(0)
 }
 

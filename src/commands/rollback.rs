@@ -130,7 +130,7 @@ pub fn run(args: &RollbackArgs, app: &App) -> Result<u8> {
             }
             ask_validation(&mut validation, mode)?;
         }
-        action::check_not_run_reasons(&validation)?;
+        validation.check_not_run_reasons()?;
         // A check not run says why (issue 15.12): asked for up front rather
         // than left owed; a check not recorded yet may still follow by review.
         for (key, _) in crate::record::SKIPPABLE_CHECKS {

@@ -29,6 +29,32 @@ impl Validation {
         }
     }
 
+    /// Refuses a reason for a check that is not recorded `not-run` (here,
+    /// where results recorded earlier may be merged in), naming the flag.
+    pub fn check_not_run_reasons(&self) -> anyhow::Result<()> {
+        let keys: Vec<&str> = SKIPPABLE_CHECKS.iter().map(|(k, _)| *k).collect();
+        for key in self.not_run_reasons.keys() {
+            let Some((_, name)) = SKIPPABLE_CHECKS.iter().find(|(k, _)| k == key) else {
+                anyhow::bail!(
+                    "`--not-run-reason {key}=…` names no check that can be not run\n  hint: give one of {}",
+                    keys.join(", ")
+                );
+            };
+            match self.skippable(key) {
+                Some(CheckResult::NotRun) => {}
+                other => {
+                    let verb = if *key == "security" { "is" } else { "are" };
+                    anyhow::bail!(
+                        "`--not-run-reason {key}=…` explains a check that was not run, but {name} {verb} {}\n  hint: give the reason only with `--{} not-run`",
+                        other.map_or("not recorded".to_string(), |r| format!("recorded as `{r}`")),
+                        key.replace('_', "-")
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Returns true when `self` only adds to `old`: results recorded where
     /// none was, new reasons, new names at the end of `verified_by`.
     pub fn extends(&self, old: &Validation) -> bool {

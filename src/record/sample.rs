@@ -12,3 +12,13 @@ pub(crate) fn sample(class: &str, status: &str, extra: &str) -> Record {
     );
     crate::document::loose(&text).unwrap_or_else(|| panic!("a sample record must parse:\n{text}"))
 }
+
+/// Parses an emergency for a production outage in `status`: `section` adds
+/// keys to its `emergency` section (indented two spaces), `extra` YAML lines.
+pub(crate) fn emergency(status: &str, section: &str, extra: &str) -> Record {
+    sample(
+        "emergency",
+        status,
+        &format!("emergency:\n  criteria: [production-down]\n{section}{extra}"),
+    )
+}

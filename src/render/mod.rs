@@ -4,8 +4,9 @@
 //! document's renderers are a terminal table view, Markdown, and one
 //! self-contained HTML page with inline SVG charts. `text` holds what every
 //! renderer and command shares: writing to stdout and stderr, tables, CSV
-//! and the escaping of record text.
+//! and the escaping of record text; `file`, where `--output` writes.
 
+mod file;
 mod html;
 mod markdown;
 mod terminal;
@@ -14,6 +15,7 @@ mod view;
 
 use serde::Serialize;
 
+pub use file::{emit, output_target, Output};
 pub use html::html;
 pub use markdown::markdown;
 pub use terminal::terminal;

@@ -15,6 +15,7 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
+mod lines;
 mod policy;
 mod record;
 mod rehearsal;
@@ -22,6 +23,7 @@ mod says;
 mod test;
 mod verdict;
 
+pub use lines::{assert_lines, block, line_of};
 pub use policy::{Policy, POLICY};
 pub use record::{Approval, Fields, Implementation, Node, Record, Yaml};
 pub use says::{assert_contains, assert_says};

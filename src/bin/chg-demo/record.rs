@@ -116,22 +116,6 @@ fn draft(p: &Plan, policy: &Policy) -> Result<Record> {
     let mut r = d.into_record(policy, person(p.requester), p.created)?;
     r.id = p.id.clone();
     r.downtime_required = Some(false);
-    if p.class == Classification::Emergency {
-        r.emergency = Some(Emergency {
-            criteria: vec![Criterion::ProductionDown],
-            cvss: None,
-            impact_of_not_implementing: Some("Customers cannot check out.".into()),
-            cab_review: Some(CabReview {
-                // The meeting the rule expects: the first one after the finish.
-                date: Some(policy.cab_meeting.next(p.finish).date_naive()),
-                feedback: Some("Presented; no objections.".into()),
-            }),
-            post_review: None,
-            documented_at: Some(p.documented),
-            incident_started_at: None,
-            restored_at: None,
-        });
-    }
     Ok(r)
 }
 
@@ -256,15 +240,22 @@ fn closed(r: &mut Record, p: &Plan, at: DateTime<Utc>, policy: &Policy) -> Resul
 /// An emergency is called in: the CISO and the CTO approve on the phone,
 /// it starts, and they confirm in writing by the time it is finished.
 fn called_in(r: &mut Record, p: &Plan, step: Step, policy: &Policy) -> Result<()> {
-    let verbal = p.start - Duration::minutes(5);
-    for (who, role) in [(CAROL, Role::Ciso), (DAVE, Role::Cto)] {
-        let who = person(who);
-        let verdict = Verdict {
-            method: Method::Verbal,
-            ..written(&who, role, verbal, None)
-        };
-        decide(r, policy, verdict)?;
-    }
+    let emergency = Emergency {
+        criteria: vec![Criterion::ProductionDown],
+        cvss: None,
+        impact_of_not_implementing: Some("Customers cannot check out.".into()),
+        cab_review: Some(CabReview {
+            // The meeting the rule expects: the first one after the finish.
+            date: Some(policy.cab_meeting.next(p.finish).date_naive()),
+            feedback: Some("Presented; no objections.".into()),
+        }),
+        post_review: None,
+        documented_at: Some(p.documented),
+        incident_started_at: None,
+        restored_at: None,
+    };
+    let verbal = [(Role::Ciso, person(CAROL)), (Role::Cto, person(DAVE))];
+    r.declare_emergency(policy, emergency, &verbal, p.start - Duration::minutes(5))?;
     r.start(policy, p.start, None)?;
     // The CISO's and the CTO's written confirmations, each in its own commit.
     let confirmed = match step {
@@ -290,16 +281,15 @@ fn called_in(r: &mut Record, p: &Plan, step: Step, policy: &Policy) -> Result<()
 /// Ends the implementation as the plan says: completed, failed, or rolled
 /// back (within the kind's time), with its validation and issues.
 fn finish(r: &mut Record, p: &Plan, policy: &Policy) -> Result<()> {
+    let issue = "error rate above baseline".to_string();
     let issues = if p.issues || p.end != End::Successful {
-        vec!["error rate above baseline".to_string()]
+        vec![issue.clone()]
     } else {
         vec![]
     };
     match p.end {
-        End::Failed => {
-            r.move_to(Status::Failed)?;
-            r.finish(p.finish, Outcome::Failed)?;
-        }
+        // As `chg fail` records it: what went wrong is the issue.
+        End::Failed => return r.fail(p.finish, issue, validation(false, None)),
         End::RolledBack => {
             // The implementation ended when the service was restored.
             r.finish(p.finish, Outcome::RolledBack)?;
@@ -329,13 +319,11 @@ fn finish(r: &mut Record, p: &Plan, policy: &Policy) -> Result<()> {
                 },
             )?;
         }
-        _ => {
-            r.move_to(Status::Completed)?;
-            r.finish(p.finish, Outcome::Successful)?;
-        }
+        // As `chg complete` records it: for an emergency, service restored then.
+        _ => return r.complete(p.finish, validation(true, None), &issues),
     }
     let implementation = r.implementation.get_or_insert_with(Default::default);
-    implementation.validation = Some(validation(p.end == End::Successful, None));
+    implementation.validation = Some(validation(false, None));
     implementation.issues = issues;
     Ok(())
 }
