@@ -564,7 +564,7 @@ fn the_weekly_report_follows_the_cab_meeting_in_its_time_zone() {
     let repo = cab_store();
     let md = repo.chg_line("report weekly --format markdown").ok().stdout;
     assert!(
-        md.starts_with("# Weekly CAB report — CAB meeting of Tue 01 Dec 2026 09:00 UTC\n\n_implemented Tue 24 Nov 09:00 – Tue 01 Dec 2026 08:30 UTC; scheduled until Tue 08 Dec 2026 09:00 UTC · generated 2026-12-01 08:30 UTC_\n"),
+        md.starts_with("# Weekly CAB report — CAB meeting of Tue 01 Dec 2026 10:00 Europe/Berlin (09:00 UTC)\n\n_implemented Tue 24 Nov 09:00 – Tue 01 Dec 2026 08:30 UTC; scheduled until Tue 08 Dec 2026 09:00 UTC · generated 2026-12-01 08:30 UTC_\n"),
         "{md}"
     );
     let implemented = section(&md, "Changes implemented this week");
