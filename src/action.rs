@@ -80,10 +80,16 @@ impl Done {
 impl Action {
     /// Opens the store and reads the record with this id.
     pub fn load(app: &App, id: &str) -> Result<Action> {
+        Action::load_at(app, id, app.now)
+    }
+
+    /// As `load`, acting at `now` rather than when the command began: a gate
+    /// that waits starts the change at the poll that found its window open.
+    pub fn load_at(app: &App, id: &str, now: DateTime<Utc>) -> Result<Action> {
         let store = app.store()?;
         let lock = store.lock()?;
         let policy = store.policy()?;
-        let actor = store.repo().actor(app.now)?;
+        let actor = store.repo().actor(now)?;
         let Loaded {
             file,
             record,
@@ -92,7 +98,7 @@ impl Action {
         let (year, _) = crate::id::validate(id).map_err(|m| anyhow!("{m}"))?;
         let path = store.record_path(year, id);
         Ok(Action {
-            now: app.now,
+            now,
             store,
             policy,
             actor,

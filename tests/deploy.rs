@@ -627,3 +627,47 @@ fn gate_start_prints_one_answer_in_each_format() {
         "{run:?}"
     );
 }
+
+/// On the real clock (no `CHG_NOW`): a pipeline that runs `chg gate --start
+/// --wait` before its window must see the window open and record the start
+/// when it does, not judge every poll at the moment the gate began.
+#[test]
+fn gate_start_wait_judges_each_poll_at_the_live_clock_and_starts_when_the_window_opens() {
+    use chrono::{Duration, Timelike, Utc};
+    // The change's window stays within one day of the policy's windows.
+    let to_midnight = 86_400 - i64::from(Utc::now().num_seconds_from_midnight());
+    if to_midnight < 180 {
+        std::thread::sleep(std::time::Duration::from_secs(u64::try_from(to_midnight).unwrap() + 1));
+    }
+    let mut t =
+        Test::new().with_policy(|p| p.window(&["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "00:00", "24:00"));
+    t.now = None;
+    t.chg_line("new --no-input --title 'Enable canary routing' --description 'Route 5 % of checkout traffic' --justification 'Pricing errors' --benefit 'Correct prices' --impact medium --likelihood low --system checkout-api --strategy canary --test unit=passed --test integration=passed --test qa_review=passed --rollback-plan 'Set canary weight to 0' --rollback-kind simple")
+        .ok();
+    t.chg(&["submit", ID]).ok();
+    t.chg_as(SAM, &["approve", ID]).ok();
+    let opens = (Utc::now() + Duration::seconds(6)).with_nanosecond(0).unwrap();
+    let closes = opens + Duration::minutes(2);
+    t.chg(&[
+        "schedule",
+        ID,
+        "--start",
+        &opens.to_rfc3339(),
+        "--end",
+        &closes.to_rfc3339(),
+    ])
+    .ok();
+    let run = t.chg(&["gate", ID, "--start", "--wait", "--timeout", "60s", "--format", "json"]);
+    assert_eq!(run.status, 0, "the gate never saw its window open: {run:?}");
+    let started = run.json()["started_at"].as_str().unwrap().to_string();
+    let started = chrono::DateTime::parse_from_rfc3339(&started).unwrap();
+    assert!(
+        started >= opens,
+        "started at {started}, before the window opened at {opens}"
+    );
+    assert_eq!(
+        t.value(FILE, "status"),
+        "in-progress",
+        "the start is recorded in the file"
+    );
+}

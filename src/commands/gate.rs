@@ -119,7 +119,9 @@ fn decide(store: &Store, record: &Record, at: DateTime<Utc>) -> Result<Verdict> 
 /// Judges and, when allowed, records the start, all under the store lock, so
 /// two pipelines asking at once record one start.
 fn decide_and_start(args: &GateArgs, app: &App) -> Result<Verdict> {
-    let act = Action::load(app, &args.id)?;
+    // The live clock, as for a gate that only asks: each poll of `--wait`
+    // judges, and records the start, at its own time.
+    let act = Action::load_at(app, &args.id, crate::clock::now())?;
     let mut verdict = decide(&act.store, &act.original, act.now)?;
     if !verdict.allowed {
         return Ok(verdict);
