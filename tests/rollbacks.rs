@@ -448,11 +448,13 @@ Still owed after this rollback:
         &["  finished_at: \"2026-11-25T12:45:00Z\"\n  outcome: rolled-back\n"],
     );
     // The history shows the reopening.
-    let log = repo.chg(&["log", ID]).ok().stdout;
-    assert_lines(&log, &["    status: closed → rolled-back"]);
+    repo.chg(&["log", ID])
+        .ok()
+        .stdout_has_line("    status: closed → rolled-back");
     // What it owes now, and the gate accepts the move.
-    let shown = repo.chg(&["show", ID]).ok().stdout;
-    assert_lines(&shown, &["  - the post-rollback `--root-cause`"]);
+    repo.chg(&["show", ID])
+        .ok()
+        .stdout_has_line("  - the post-rollback `--root-cause`");
     assert_not_found(&repo, "illegal-transition");
 }
 

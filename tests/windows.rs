@@ -123,15 +123,11 @@ fn finding_1_the_change_managers_override_is_recorded_and_shown_by_show_and_log(
     .ok();
     let text = t.read(FILE);
     assert_contains(&text, &["  window_override:\n    by: Sam Lee <sam@example.com>\n    at: \"2026-11-28T14:00:00Z\"\n    reason: payment provider outage fix cannot wait for Sunday\n"]);
-    let show = t.run(&["show", ID]).ok().stdout;
-    assert_lines(
-        &show,
-        &["  window override    by Sam Lee <sam@example.com> at 2026-11-28 14:00 UTC: payment provider outage fix cannot wait for Sunday"],
+    t.run(&["show", ID]).ok().stdout_has_line(
+        "  window override    by Sam Lee <sam@example.com> at 2026-11-28 14:00 UTC: payment provider outage fix cannot wait for Sunday",
     );
-    let log = t.run(&["log", ID]).ok().stdout;
-    assert_lines(
-        &log,
-        &["    chg: start CHG-2026-0001 (window override by Sam Lee <sam@example.com>: payment provider outage fix cannot wait for Sunday)"],
+    t.run(&["log", ID]).ok().stdout_has_line(
+        "    chg: start CHG-2026-0001 (window override by Sam Lee <sam@example.com>: payment provider outage fix cannot wait for Sunday)",
     );
     // Finished outside too, under the same override: `check` is clean.
     t.chg_line("complete CHG-2026-0001 --smoke-tests passed --error-rates normal --performance normal --customer-access verified")

@@ -6,7 +6,9 @@
 //! `Repo::edit_yaml` to edit a file chg wrote by key, `Policy` and
 //! `Repo::edit_policy` for the policy (`policy.rs`); a `Run` is asserted
 //! whole with `is`, `stdout_is`, `stderr_is`, or one whole line with
-//! `stdout_has_line`, and read with `findings`, `json` and `reasons`.
+//! `stdout_has_line`, and read with `findings`, `json` and `reasons`; any
+//! text by whole lines with `assert_lines`, one table or section of it with
+//! `block` (`lines.rs`).
 
 #![allow(dead_code, unused_imports)]
 

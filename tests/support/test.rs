@@ -9,6 +9,7 @@
 
 use std::ops::{Deref, DerefMut};
 
+use super::lines::assert_line;
 use super::{Record, Repo, Run, Who, JANE};
 
 /// The time every `Test` starts at: Wednesday 2026-11-25 12:00 UTC, after
@@ -180,15 +181,6 @@ fn first_difference(got: &str, expected: &str) -> String {
         }
     }
     "they differ in their line ends".into()
-}
-
-/// Asserts `text` (named `what`) has `line` as one of its lines, whole.
-#[track_caller]
-fn assert_line(what: &str, text: &str, line: &str) {
-    assert!(
-        text.lines().any(|l| l == line),
-        "{what} has no line {line:?}; it is:\n{text}"
-    );
 }
 
 /// Asserts a stream is exactly what is expected, showing the other one too.
