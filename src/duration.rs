@@ -21,7 +21,12 @@ enum Digits {
 
 /// Writes a duration for a sentence: `15 min`, `1 h`, `24.5 h`, `5 days`.
 pub fn text(d: Duration) -> String {
-    minutes(d.num_seconds() as f64 / 60.0)
+    minutes(in_minutes(d))
+}
+
+/// A duration in minutes, to the second: what the figures add and compare.
+pub fn in_minutes(d: Duration) -> f64 {
+    d.num_seconds() as f64 / 60.0
 }
 
 /// Writes a number of minutes for a sentence, as `text` does.

@@ -91,7 +91,7 @@ impl Metric {
             Metric::AverageChangeTime => guide_goal(
                 policy,
                 TargetName::AverageChangeTime,
-                t.average_change_time.duration().num_seconds() as f64 / 60.0,
+                crate::duration::in_minutes(t.average_change_time.duration()),
             ),
             Metric::EmergencyDocumentedInTime
             | Metric::EmergencyWrittenApprovalInTime

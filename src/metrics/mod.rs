@@ -10,7 +10,7 @@ mod metric;
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 pub use facts::{Change, Facts, RollbackTimes, Stamp};
@@ -37,10 +37,6 @@ pub struct Metrics {
     /// ROI sections read, so they count what the figures count.
     #[serde(skip)]
     pub changes: Vec<Change>,
-}
-
-fn minutes(d: Duration) -> f64 {
-    d.num_seconds() as f64 / 60.0
 }
 
 /// The middle value (the mean of the two middle ones for an even count).
@@ -185,7 +181,7 @@ impl Counted<'_> {
         let mut lines = Vec::new();
         for c in &self.counted {
             if let (Some(s), Some(f)) = (c.started_at, c.finished_at) {
-                let mins = minutes(f - s);
+                let mins = duration::in_minutes(f - s);
                 times.push(mins);
                 lines.push(format!("{}: {}", c.id, duration::minutes(mins)));
             } else {
@@ -203,7 +199,7 @@ impl Counted<'_> {
         for c in self.emergencies() {
             match c.resolution {
                 Some(r) => {
-                    let mins = minutes(r.duration());
+                    let mins = duration::in_minutes(r.duration());
                     times.push(mins);
                     lines.push(format!(
                         "{}: {}, from the {} {} to the restoration {}",
@@ -374,7 +370,7 @@ impl Counted<'_> {
                     lines.push(format!("{} rollback {}: not restored, left out", c.id, i + 1));
                     continue;
                 };
-                let took = minutes(check.took);
+                let took = duration::in_minutes(check.took);
                 rollbacks += 1;
                 restore.push(took);
                 if check.within {
@@ -383,12 +379,8 @@ impl Counted<'_> {
                     over.push(c.id.clone());
                 }
                 lines.push(format!(
-                    "{} rollback {}: {}, {} RTO {}, {}{}",
-                    c.id,
-                    i + 1,
-                    duration::minutes(took),
-                    check.kind,
-                    check.rto.text(),
+                    "{}, {}{}",
+                    check.record_line(&c.id, i + 1),
                     if check.within { "met" } else { "missed" },
                     check.assumed()
                 ));
@@ -404,7 +396,7 @@ impl Counted<'_> {
             let f = self.facts_of(&c.id);
             match (&f.first_commit, f.status_first.get("completed")) {
                 (Some(first), Some(done)) => {
-                    let mins = minutes(done.at - first.at);
+                    let mins = duration::in_minutes(done.at - first.at);
                     leads.push(mins);
                     lines.push(format!(
                         "{}: first commit {} ({}) → completed {} ({}): {}",

@@ -77,6 +77,17 @@ impl RtoCheck {
         crate::duration::minutes(self.minutes() as f64)
     }
 
+    /// Names the judgement of one of a change's rollbacks, as the figures'
+    /// records list it: `CHG-2026-0001 rollback 1: 40 min, simple RTO 15 min`.
+    pub fn record_line(&self, id: &str, number: usize) -> String {
+        format!(
+            "{id} rollback {number}: {}, {} RTO {}",
+            crate::duration::minutes(crate::duration::in_minutes(self.took)),
+            self.kind,
+            self.rto.text()
+        )
+    }
+
     /// Returns true when the rollback overran its RTO.
     pub fn exceeded(&self) -> bool {
         !self.within

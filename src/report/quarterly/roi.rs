@@ -59,10 +59,6 @@ pub struct Roi {
     pub records: Vec<String>,
 }
 
-fn minutes(d: chrono::Duration) -> f64 {
-    d.num_seconds() as f64 / 60.0
-}
-
 /// The outage minutes the quarter's rollbacks kept inside or ran over their
 /// RTO, the failed changes' downtime, the time spent, and money where the
 /// policy gives its inputs.
@@ -88,10 +84,10 @@ pub fn roi(counted: &Metrics, by_id: &BTreeMap<&str, &Record>, policy: &Policy) 
     let mut implementation = 0.0;
     for c in &counted.changes {
         if let (Some(s), Some(f)) = (c.started_at, c.finished_at) {
-            implementation += minutes(f - s);
+            implementation += duration::in_minutes(f - s);
             if c.outcome == Some(Outcome::Failed) {
                 r.failed_changes += 1;
-                r.failed_minutes += minutes(f - s);
+                r.failed_minutes += duration::in_minutes(f - s);
                 r.records.push(format!(
                     "{}: failed, {} from start to finish",
                     c.id,
@@ -119,8 +115,8 @@ impl Roi {
             let Some(check) = c.rto_check(b, policy) else {
                 continue;
             };
-            let took = minutes(check.took);
-            let rto = minutes(check.rto.duration());
+            let took = duration::in_minutes(check.took);
+            let rto = duration::in_minutes(check.rto.duration());
             self.rollback_minutes += took;
             let (margin, side) = if check.within {
                 self.rollbacks_within_rto += 1;
@@ -132,12 +128,8 @@ impl Roi {
                 (took - rto, "over")
             };
             self.records.push(format!(
-                "{} rollback {}: {}, {} RTO {}: {} {side} it{}",
-                c.id,
-                i + 1,
-                duration::minutes(took),
-                check.kind,
-                check.rto.text(),
+                "{}: {} {side} it{}",
+                check.record_line(&c.id, i + 1),
                 duration::minutes(margin),
                 check.assumed()
             ));
