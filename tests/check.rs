@@ -341,7 +341,13 @@ fn merge_conflict_markers_point_at_the_lines() {
         "<<<<<<< HEAD\npriority: high\n=======\npriority: low\n>>>>>>> other\n",
     );
     let t = Test::new().file(PATH, &text);
-    t.run(&["check"]).is(
+    conflict_markers_at_7_9_11(t.run(&["check"]));
+}
+
+/// Asserts what `chg check` says of the record whose `priority` line git left
+/// in conflict (markers at lines 7, 9 and 11): exit 2, one finding.
+pub fn conflict_markers_at_7_9_11(run: Run) {
+    run.is(
         2,
         "changes/2026/CHG-2026-0001.yaml:7:1: error[merge-conflict]: unresolved merge-conflict markers at lines 7, 9, 11
   hint: resolve the conflict (keep one side, or combine both), remove the markers, then run `chg check`

@@ -190,13 +190,7 @@ fn a_merge_in_progress_blocks_commits_with_a_hint() {
   hint: finish it (`git merge --continue`) or abort it, then run chg again; or pass `--no-commit`
 ",
     );
-    repo.chg(&["check"]).is(
-        2,
-        "changes/2026/CHG-2026-0001.yaml:7:1: error[merge-conflict]: unresolved merge-conflict markers at lines 7, 9, 11
-  hint: resolve the conflict (keep one side, or combine both), remove the markers, then run `chg check`
-",
-        "checked 1 file: 1 error, 0 warnings\n",
-    );
+    crate::check::conflict_markers_at_7_9_11(repo.chg(&["check"]));
 }
 
 #[test]
