@@ -283,11 +283,7 @@ fn finding_e_rollback_names_the_policys_monitoring_period_and_chg_monitor() {
     t.set_now("2026-11-25T12:40:00Z");
     t.chg_line("monitor CHG-2026-0001 --from 11:50 --to 12:35 --observed 'error rate normal'")
         .ok();
-    assert!(
-        !t.findings().iter().any(|f| f.rule == "monitoring-owed"),
-        "{:?}",
-        t.findings()
-    );
+    t.assert_no_finding("monitoring-owed");
 }
 
 #[test]
@@ -372,11 +368,7 @@ fn monitoring_watched_days_ago_is_recorded_late_with_its_real_times_and_passes_t
     );
     // The pull request that records it passes the gate; nothing is owed.
     t.run(&["check", "--base", "main"]).ok();
-    assert!(
-        !t.findings().iter().any(|f| f.rule == "monitoring-owed"),
-        "{:?}",
-        t.findings()
-    );
+    t.assert_no_finding("monitoring-owed");
     // A spell that ends in the future is still refused.
     t.chg_line("monitor CHG-2026-0001 --from 11:00 --to 2026-11-25T14:00:00Z --observed 'all fine'")
         .is(

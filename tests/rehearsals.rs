@@ -139,11 +139,7 @@ fn issue_15_15_chg_rehearse_records_a_rollback_test_of_a_system_and_of_a_change(
         "Jane Doe <jane@example.com>|Jane Doe|CHG-2026-0001: rollback rehearsal recorded (passed)"
     );
     // The change counts as rehearsed: no warning is left.
-    assert!(
-        !t.findings().iter().any(|f| f.rule == "rollback-test-stale"),
-        "{:?}",
-        t.findings()
-    );
+    t.assert_no_finding("rollback-test-stale");
 }
 
 #[test]
@@ -160,7 +156,7 @@ fn issue_15_15_a_simple_rollback_not_rehearsed_within_a_quarter_is_a_warning_for
     assert_eq!(f.hint, REHEARSE);
     // The policy may exempt a kind.
     t.edit_policy(|p| p.set("rollback_rehearsal.exempt", "[simple]"));
-    assert!(!t.findings().iter().any(|f| f.rule == "rollback-test-stale"));
+    t.assert_no_finding("rollback-test-stale");
 }
 
 #[test]
@@ -378,9 +374,5 @@ fn a_rollback_last_tested_date_typed_by_the_requester_does_not_open_approval_of_
 
     // For a normal change the stated date still quiets the warning.
     let normal = filed(Record::normal(ID).raw("rollback.last_tested", "2026-11-23"));
-    assert!(
-        !normal.findings().iter().any(|f| f.rule == "rollback-test-stale"),
-        "{:?}",
-        normal.findings()
-    );
+    normal.assert_no_finding("rollback-test-stale");
 }

@@ -103,6 +103,13 @@ impl Test {
     pub fn findings(&self) -> Vec<Finding> {
         self.run(&["check", "--format", "json"]).findings()
     }
+
+    /// Asserts `chg check` finds nothing of this rule (whatever else it finds).
+    #[track_caller]
+    pub fn assert_no_finding(&self, rule: &str) {
+        let findings = self.findings();
+        assert!(!findings.iter().any(|f| f.rule == rule), "{rule} found: {findings:?}");
+    }
 }
 
 /// One finding of `chg check --format json`.
