@@ -2,7 +2,6 @@
 //! not, makes the parser or the rules panic.
 
 use chg::person::Person;
-use chg::policy::Policy;
 use chg::record::{
     Access, Approval, CabReview, CheckResult, Classification, Criterion, Decision, Deployment, Emergency, Extensions,
     Health, Implementation, Level, LogEntry, Method, Outcome, PostActions, Record, Risk, Role, RollbackEntry,
@@ -216,23 +215,9 @@ prop_compose! {
     }
 }
 
+/// Parses the text as a record and runs every rule on it, as the fuzz target does.
 fn check_text(text: &str) {
-    let policy = Policy::default();
-    let templates: std::collections::BTreeMap<String, chg::template::Template> = chg::template::DEFAULT_TEMPLATES
-        .iter()
-        .filter(|(name, _)| *name == "log-rotation")
-        .filter_map(|(name, text)| Some((name.to_string(), chg::document::parse(text).ok()?.value)))
-        .collect();
-    if let Ok(loaded) = Store::parse_record("changes/2026/CHG-2026-0001.yaml", text) {
-        let ctx = chg::rules::Context {
-            policy: &policy,
-            templates: &templates,
-            now: Utc::now(),
-            times: &Default::default(),
-            rehearsals: &Default::default(),
-        };
-        let _ = chg::rules::check(&[loaded], &ctx);
-    }
+    chg::fuzzing::record(text.as_bytes());
 }
 
 proptest! {
