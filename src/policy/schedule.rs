@@ -83,10 +83,15 @@ pub struct CabMeeting {
 }
 
 impl CabMeeting {
+    /// The meeting's time zone (UTC for a name the policy check already refused).
+    fn zone(&self) -> chrono_tz::Tz {
+        crate::calendar::zone(&self.time_zone).unwrap_or(chrono_tz::UTC)
+    }
+
     /// The meetings around `t`, in the meeting's own time zone, oldest first:
     /// every one from a week before `t` to two weeks after.
     fn around(&self, t: DateTime<Utc>) -> Vec<DateTime<Utc>> {
-        let zone = crate::calendar::zone(&self.time_zone).unwrap_or(chrono_tz::UTC);
+        let zone = self.zone();
         let local = t.with_timezone(&zone).date_naive();
         (-8..=16)
             .map(|d| local + chrono::Duration::days(d))
@@ -111,7 +116,7 @@ impl CabMeeting {
 
     /// The date of `t` in the meeting's time zone.
     pub fn day_of(&self, t: DateTime<Utc>) -> NaiveDate {
-        let zone = crate::calendar::zone(&self.time_zone).unwrap_or(chrono_tz::UTC);
+        let zone = self.zone();
         t.with_timezone(&zone).date_naive()
     }
 
@@ -119,7 +124,7 @@ impl CabMeeting {
     /// `Tue 01 Dec 2026 10:00 America/New_York (15:00 UTC)`, or
     /// `Tue 01 Dec 2026 10:00 UTC` for a meeting kept in UTC.
     pub fn name(&self, t: DateTime<Utc>) -> String {
-        let zone = crate::calendar::zone(&self.time_zone).unwrap_or(chrono_tz::UTC);
+        let zone = self.zone();
         if zone == chrono_tz::UTC {
             return t.format("%a %d %b %Y %H:%M UTC").to_string();
         }
